@@ -1,0 +1,138 @@
+// Catalog definitions: validation of each definition and the lookups orders
+// need (prices, expiry rules).
+#include "engine/catalog.h"
+
+#include "engine/hash.h"
+#include "engine/limits.h"
+
+namespace tessera::engine {
+
+bool valid_name(const std::string& name) { return !name.empty() && name.size() <= kNameLengthMax; }
+
+namespace {
+
+Reply check_new_id(uint32_t id, bool exists, const char* what) {
+  if (id == kNone) return refuse(ReplyCode::kInvalidArgument, cat(what, " id 0 is reserved"));
+  if (exists) return refuse(ReplyCode::kDuplicate, cat(what, " ", id, " is already defined"));
+  return Reply{};
+}
+
+Reply check_named(uint32_t id, const std::string& name, bool exists, size_t count, const char* what) {
+  Reply r = check_new_id(id, exists, what);
+  if (!r.ok()) return r;
+  if (!valid_name(name))
+    return refuse(ReplyCode::kInvalidArgument, cat(what, " name must have 1 to ", kNameLengthMax, " bytes"));
+  if (count >= kEntitiesMax) return refuse(ReplyCode::kLimitExceeded, cat("too many ", what, "s"));
+  return r;
+}
+
+template <typename Table, typename Def>
+Reply define_named(Table& table, uint32_t id, const Def& c, const char* what) {
+  Reply r = check_named(id, c.name, table.find(id) != nullptr, table.size(), what);
+  if (r.ok()) table.add(id, Named{id, c.name});
+  return r;
+}
+
+bool valid_grace(ExpiryPolicy policy, int64_t grace_ms) {
+  if (policy != ExpiryPolicy::kOverdueThenArchive) return grace_ms == 0;
+  return grace_ms > 0 && grace_ms <= kDeadlineAheadMsMax;
+}
+
+}  // namespace
+
+Reply Catalog::define(const DefineSeason& c) { return define_named(seasons_, c.season, c, "season"); }
+Reply Catalog::define(const DefineProductFamily& c) {
+  return define_named(families_, c.family, c, "product family");
+}
+Reply Catalog::define(const DefineChannel& c) { return define_named(channels_, c.channel, c, "channel"); }
+Reply Catalog::define(const DefineCategory& c) { return define_named(categories_, c.category, c, "category"); }
+
+Reply Catalog::define(const DefineProduct& c) {
+  Reply r = check_named(c.product, c.name, products_.find(c.product) != nullptr, products_.size(), "product");
+  if (!r.ok()) return r;
+  if (!seasons_.find(c.season)) return refuse(ReplyCode::kNotFound, cat("season ", c.season, " not found"));
+  if (!families_.find(c.family))
+    return refuse(ReplyCode::kNotFound, cat("product family ", c.family, " not found"));
+  if (!valid_grace(c.expiry_policy, c.overdue_grace_ms))
+    return refuse(ReplyCode::kInvalidArgument,
+                  "overdue_grace_ms must be > 0 (and at most 3 years) for overdue-then-archive, 0 otherwise");
+  if (c.hold_lifetime_max_ms < kHoldTtlMsMin || c.hold_lifetime_max_ms > kHoldTtlMsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("hold_lifetime_max_ms must be in [", kHoldTtlMsMin, ", ",
+                                                   kHoldTtlMsMax, "]"));
+  if (c.hold_extensions_max > 1000)
+    return refuse(ReplyCode::kInvalidArgument, "hold_extensions_max must be at most 1000");
+  products_.add(c.product, Product{c, {}});
+  return r;
+}
+
+Reply Catalog::define(const DefineTariff& c) {
+  Reply r = check_named(c.tariff, c.name, tariffs_.find(c.tariff) != nullptr, tariffs_.size(), "tariff");
+  if (!r.ok()) return r;
+  if (!products_.find(c.product)) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  tariffs_.add(c.tariff, Tariff{c.tariff, c.product, c.name, {}});
+  return r;
+}
+
+Reply Catalog::define(const SetTariffPrice& c) {
+  Tariff* t = tariffs_.find(c.tariff);
+  if (!t) return refuse(ReplyCode::kNotFound, cat("tariff ", c.tariff, " not found"));
+  if (!categories_.find(c.category)) return refuse(ReplyCode::kNotFound, cat("category ", c.category, " not found"));
+  if (c.channel != kNone && !channels_.find(c.channel))
+    return refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
+  for (TariffPrice& p : t->prices) {
+    if (p.category == c.category && p.channel == c.channel) {
+      p.price_cents = c.price_cents;
+      return Reply{};
+    }
+  }
+  if (t->prices.size() >= kTariffPricesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("tariff ", c.tariff, " has ", kTariffPricesMax, " prices already"));
+  t->prices.push_back(TariffPrice{c.category, c.channel, c.price_cents});
+  return Reply{};
+}
+
+Reply Catalog::define(const SetChannelExpiryPolicy& c) {
+  Product* p = products_.find(c.product);
+  if (!p) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (!channels_.find(c.channel)) return refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
+  if (!valid_grace(c.expiry_policy, c.overdue_grace_ms))
+    return refuse(ReplyCode::kInvalidArgument,
+                  "overdue_grace_ms must be > 0 (and at most 3 years) for overdue-then-archive, 0 otherwise");
+  for (PolicyOverride& o : p->channel_policies) {
+    if (o.channel == c.channel) {
+      o = PolicyOverride{c.channel, c.expiry_policy, c.overdue_grace_ms};
+      return Reply{};
+    }
+  }
+  if (p->channel_policies.size() >= kPolicyOverridesPerProductMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("product ", c.product, " has too many channel policies"));
+  p->channel_policies.push_back(PolicyOverride{c.channel, c.expiry_policy, c.overdue_grace_ms});
+  return Reply{};
+}
+
+int64_t Catalog::price_cents(const Tariff& tariff, CategoryId category, ChannelId channel) const {
+  int64_t fallback = -1;
+  for (const TariffPrice& p : tariff.prices) {
+    if (p.category != category) continue;
+    if (p.channel == channel) return p.price_cents;
+    if (p.channel == kNone) fallback = p.price_cents;
+  }
+  return fallback;
+}
+
+ExpiryRule Catalog::expiry_rule(const Product& product, ChannelId channel) const {
+  for (const PolicyOverride& o : product.channel_policies)
+    if (o.channel == channel) return ExpiryRule{o.expiry_policy, o.overdue_grace_ms};
+  return ExpiryRule{product.definition.expiry_policy, product.definition.overdue_grace_ms};
+}
+
+void Catalog::hash_into(Hasher& h) const {
+  h.add(seasons_.items());
+  h.add(families_.items());
+  h.add(products_.items());
+  h.add(channels_.items());
+  h.add(categories_.items());
+  h.add(tariffs_.items());
+}
+
+}  // namespace tessera::engine

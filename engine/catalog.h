@@ -1,0 +1,121 @@
+// Catalog: the definitions every shard holds a copy of — seasons, product
+// families, products (with their expiry and hold policies), sales channels,
+// seat categories and tariffs.
+//
+// Catalog commands are broadcast to every shard, so each shard validates
+// orders against its own copy without reading another shard's memory.
+// Lookups use FlatMaps from client ids to dense indexes.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/flat_map.h"
+#include "engine/ids.h"
+
+namespace tessera::engine {
+
+struct Named {
+  uint32_t id;
+  std::string name;
+  auto fields() const { return std::tie(id, name); }
+};
+
+struct PolicyOverride {
+  ChannelId channel;
+  ExpiryPolicy expiry_policy;
+  int64_t overdue_grace_ms;
+  auto fields() const { return std::tie(channel, expiry_policy, overdue_grace_ms); }
+};
+
+struct Product {
+  DefineProduct definition;
+  std::vector<PolicyOverride> channel_policies;
+  auto fields() const { return std::tie(definition, channel_policies); }
+};
+
+struct TariffPrice {
+  CategoryId category;
+  ChannelId channel;  // kNone = default for every channel
+  uint32_t price_cents;
+  auto fields() const { return std::tie(category, channel, price_cents); }
+};
+
+struct Tariff {
+  TariffId id;
+  ProductId product;
+  std::string name;
+  std::vector<TariffPrice> prices;
+  auto fields() const { return std::tie(id, product, name, prices); }
+};
+
+// Resolved expiry rule for one order.
+struct ExpiryRule {
+  ExpiryPolicy policy;
+  int64_t overdue_grace_ms;
+};
+
+// A table of entities keyed by client id, stored densely in definition order.
+template <typename T>
+class EntityTable {
+ public:
+  T* find(uint32_t id) {
+    const uint32_t* i = index_.find(id);
+    return i ? &items_[*i] : nullptr;
+  }
+  const T* find(uint32_t id) const { return const_cast<EntityTable*>(this)->find(id); }
+  // REQUIRES id not present.
+  T& add(uint32_t id, T item) {
+    index_.insert(id, static_cast<uint32_t>(items_.size()));
+    items_.push_back(std::move(item));
+    return items_.back();
+  }
+  size_t size() const { return items_.size(); }
+  const std::vector<T>& items() const { return items_; }
+  std::vector<T>& items() { return items_; }
+
+ private:
+  FlatMap<uint32_t, uint32_t> index_;
+  std::vector<T> items_;
+};
+
+class Catalog {
+ public:
+  // Each returns kOk or the refusal; on refusal nothing changed.
+  Reply define(const DefineSeason& c);
+  Reply define(const DefineProductFamily& c);
+  Reply define(const DefineProduct& c);
+  Reply define(const DefineChannel& c);
+  Reply define(const DefineCategory& c);
+  Reply define(const DefineTariff& c);
+  Reply define(const SetTariffPrice& c);
+  Reply define(const SetChannelExpiryPolicy& c);
+
+  const Product* product(ProductId id) const { return products_.find(id); }
+  bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
+  bool has_category(CategoryId id) const { return categories_.find(id) != nullptr; }
+  const Tariff* tariff(TariffId id) const { return tariffs_.find(id); }
+
+  // Unit price of a tariff for a category sold on a channel, or -1 when the
+  // tariff has no price for that category.
+  int64_t price_cents(const Tariff& tariff, CategoryId category, ChannelId channel) const;
+  ExpiryRule expiry_rule(const Product& product, ChannelId channel) const;
+
+  void hash_into(class Hasher& h) const;
+
+ private:
+  EntityTable<Named> seasons_;
+  EntityTable<Named> families_;
+  EntityTable<Product> products_;
+  EntityTable<Named> channels_;
+  EntityTable<Named> categories_;
+  EntityTable<Tariff> tariffs_;
+};
+
+// Shared validation of client-supplied names.
+bool valid_name(const std::string& name);
+
+}  // namespace tessera::engine

@@ -1,0 +1,331 @@
+// Commands a shard applies, and the Reply each one gets.
+//
+// A Command is a plain value: the same sequence of (command, time) pairs
+// applied to a fresh Shard always gives the same state, which is what the
+// command log replays. Every struct exposes `fields()` (a std::tie of its
+// members) so hashing, printing and encoding stay generic.
+//
+// Routing (who applies what): catalog definitions (seasons, families,
+// products, channels, categories, tariffs, policies) go to every shard;
+// performance-scoped set-up and new orders go to the shard of their
+// performance (ids.h: shard_of_performance); commands on an existing order
+// go to the shard in its id (ids.h: order_shard). See command_route().
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "engine/ids.h"
+
+namespace tessera::engine {
+
+// ---- Outcomes -------------------------------------------------------------
+
+// Business outcomes and refusals. Sold out is an outcome, not an error; a
+// command that does not return kOk changed nothing.
+enum class ReplyCode : uint8_t {
+  kOk = 0,
+  kSoldOut,          // not enough stock under one of the quotas
+  kNotFound,         // unknown id (or an order id whose slot was reused)
+  kInvalidState,     // the order's state does not allow the command
+  kLocked,           // the order is locked against release
+  kLimitExceeded,    // a named limit or policy (quantity, extensions, per-contact limit)
+  kInvalidArgument,  // malformed command (zero quantity, bad deadline, wrong channel...)
+  kDuplicate,        // id already defined, or request key reused for another command
+  kBusy,             // shard inbox full: retry later (runtime only)
+};
+std::string_view reply_code_name(ReplyCode code);
+
+enum class OrderState : uint8_t {
+  kHeld = 0,      // web cart, expires at its TTL
+  kOption,        // held without payment until a deadline
+  kReservation,   // booked, awaiting confirmation/payment by a deadline
+  kOverdue,       // option/reservation past its deadline, in its grace period ("annulable")
+  kConfirmed,     // sold (validated)
+  // Closed states: stock has returned.
+  kReleased,      // released by hand (hold, option or reservation)
+  kExpired,       // hold TTL ran out
+  kArchived,      // option/reservation expired or archived by an operator
+  kCancelled,     // confirmed order cancelled
+};
+std::string_view order_state_name(OrderState state);
+inline bool is_closed(OrderState s) { return s >= OrderState::kReleased; }
+
+// What happens when an option or reservation reaches its deadline.
+enum class ExpiryPolicy : uint8_t {
+  kReleaseAtDeadline = 0,  // archived at the deadline, stock returns
+  kOverdueThenArchive,     // overdue for a grace period, then archived
+  kKeepUntilReleased,      // stays until released by hand (follow-up screen)
+};
+
+enum class ReleaseMark : uint8_t { kRelease = 0, kKeep };
+enum class BookingKind : uint8_t { kOption = 0, kReservation };
+
+struct Reply {
+  ReplyCode code = ReplyCode::kOk;
+  OrderId order = 0;
+  OrderState state = OrderState::kHeld;
+  int64_t value = 0;  // command-specific: units available, deadline, expiries fired...
+  std::string message;
+
+  bool ok() const { return code == ReplyCode::kOk; }
+  auto fields() const { return std::tie(code, order, state, value, message); }
+};
+
+// ---- Catalog (applied on every shard) -------------------------------------
+
+struct DefineSeason {
+  SeasonId season;
+  std::string name;
+  auto fields() const { return std::tie(season, name); }
+};
+struct DefineProductFamily {
+  ProductFamilyId family;
+  std::string name;
+  auto fields() const { return std::tie(family, name); }
+};
+struct DefineProduct {
+  ProductId product;
+  SeasonId season;
+  ProductFamilyId family;
+  std::string name;
+  ExpiryPolicy expiry_policy = ExpiryPolicy::kReleaseAtDeadline;
+  int64_t overdue_grace_ms = 0;            // kOverdueThenArchive only
+  int64_t hold_lifetime_max_ms = 30 * 60 * 1000;  // a cart never outlives this
+  uint32_t hold_extensions_max = 3;
+  auto fields() const {
+    return std::tie(product, season, family, name, expiry_policy, overdue_grace_ms,
+                    hold_lifetime_max_ms, hold_extensions_max);
+  }
+};
+struct DefineChannel {
+  ChannelId channel;
+  std::string name;
+  auto fields() const { return std::tie(channel, name); }
+};
+struct DefineCategory {
+  CategoryId category;
+  std::string name;
+  auto fields() const { return std::tie(category, name); }
+};
+struct DefineTariff {
+  TariffId tariff;
+  ProductId product;
+  std::string name;
+  auto fields() const { return std::tie(tariff, product, name); }
+};
+// Price of a tariff for a category; channel kNone = every channel without
+// a price of its own.
+struct SetTariffPrice {
+  TariffId tariff;
+  CategoryId category;
+  ChannelId channel;
+  uint32_t price_cents;
+  auto fields() const { return std::tie(tariff, category, channel, price_cents); }
+};
+// Overrides a product's expiry policy for orders of one channel.
+struct SetChannelExpiryPolicy {
+  ProductId product;
+  ChannelId channel;
+  ExpiryPolicy expiry_policy;
+  int64_t overdue_grace_ms;
+  auto fields() const { return std::tie(product, channel, expiry_policy, overdue_grace_ms); }
+};
+
+// ---- Performance set-up (applied on the performance's shard) --------------
+
+struct DefinePerformance {
+  PerformanceId performance;
+  ProductId product;
+  int64_t starts_at_ms;
+  uint32_t capacity;       // overall cap across categories; 0 = no cap beyond categories
+  uint32_t contact_limit;  // units per contact; 0 = no limit
+  auto fields() const { return std::tie(performance, product, starts_at_ms, capacity, contact_limit); }
+};
+// Creates or resizes the general-admission capacity of a category.
+struct SetGeneralAdmission {
+  PerformanceId performance;
+  CategoryId category;
+  uint32_t capacity;
+  auto fields() const { return std::tie(performance, category, capacity); }
+};
+// An allotment of `allotment` units of a category reserved for the listed
+// channels (empty = any channel, e.g. a partner's allotment sold by hand).
+struct DefineContingent {
+  ContingentId contingent;
+  PerformanceId performance;
+  CategoryId category;
+  uint32_t allotment;
+  std::vector<ChannelId> channels;
+  auto fields() const { return std::tie(contingent, performance, category, allotment, channels); }
+};
+// Caps the units a channel may hold or sell for a performance.
+struct SetChannelCap {
+  PerformanceId performance;
+  ChannelId channel;
+  uint32_t cap;
+  auto fields() const { return std::tie(performance, channel, cap); }
+};
+
+// ---- Orders ---------------------------------------------------------------
+
+struct LineRequest {
+  PerformanceId performance;
+  CategoryId category;
+  TariffId tariff;
+  uint32_t quantity;
+  ContingentId contingent = kNone;  // kNone = open sale
+  auto fields() const { return std::tie(performance, category, tariff, quantity, contingent); }
+};
+
+// A web cart: all lines or nothing, expiring after ttl_ms.
+struct Hold {
+  ContactId contact;
+  ChannelId channel;
+  std::vector<LineRequest> lines;
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(contact, channel, lines, ttl_ms); }
+};
+// An option or reservation placed directly (back office), all or nothing.
+struct Book {
+  BookingKind kind;
+  ContactId contact;
+  ChannelId channel;
+  std::vector<LineRequest> lines;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(kind, contact, channel, lines, deadline_ms); }
+};
+struct ExtendHold {
+  OrderId order;
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(order, ttl_ms); }
+};
+struct ConvertHold {
+  OrderId order;
+  BookingKind kind;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(order, kind, deadline_ms); }
+};
+// Confirms an order. `keep` lists the quantity to keep per line (same length
+// as the order's lines); empty = keep everything. What is not kept returns.
+struct Confirm {
+  OrderId order;
+  std::vector<uint32_t> keep;
+  auto fields() const { return std::tie(order, keep); }
+};
+// Releases a hold, option, reservation or overdue order by hand.
+struct Release {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// Cancels a confirmed order; stock returns.
+struct Cancel {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// Archives an option/reservation (plain or overdue) by hand; stock returns.
+struct Archive {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// Puts an overdue order back to a plain option/reservation with a new deadline.
+struct Reinstate {
+  OrderId order;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(order, deadline_ms); }
+};
+struct SetReleaseMark {
+  OrderId order;
+  ReleaseMark mark;
+  auto fields() const { return std::tie(order, mark); }
+};
+// A locked order is never released automatically or by a mass action.
+struct SetLock {
+  OrderId order;
+  bool locked;
+  auto fields() const { return std::tie(order, locked); }
+};
+// Processes expiries due at the command's time, at most `budget` of them.
+struct Advance {
+  uint32_t budget;
+  auto fields() const { return std::tie(budget); }
+};
+
+// ---- Queries (read-only; never logged) ------------------------------------
+
+// Units one more line could hold now: minimum over every quota that applies.
+struct GetAvailability {
+  PerformanceId performance;
+  CategoryId category;
+  ContingentId contingent;
+  ChannelId channel;
+  ContactId contact;
+  auto fields() const { return std::tie(performance, category, contingent, channel, contact); }
+};
+struct GetOrder {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+
+using CommandBody =
+    std::variant<DefineSeason, DefineProductFamily, DefineProduct, DefineChannel, DefineCategory,
+                 DefineTariff, SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance,
+                 SetGeneralAdmission, DefineContingent, SetChannelCap, Hold, Book, ExtendHold,
+                 ConvertHold, Confirm, Release, Cancel, Archive, Reinstate, SetReleaseMark, SetLock,
+                 Advance, GetAvailability, GetOrder>;
+
+// A command with its client request key: a key already applied returns the
+// first reply and changes nothing (idempotent retries).
+struct Command {
+  RequestKey key = 0;
+  CommandBody body;
+  auto fields() const { return std::tie(key, body); }
+};
+
+std::string_view command_name(const CommandBody& body);
+bool is_query(const CommandBody& body);
+
+// Where a command is applied.
+struct Route {
+  enum Kind : uint8_t { kAllShards, kOneShard } kind;
+  uint32_t shard;  // kOneShard only
+};
+// REQUIRES shard_count in [1, kShardsMax]. Order-creating commands route by
+// their first line's performance (an order lives on one shard).
+Route command_route(const CommandBody& body, uint32_t shard_count);
+
+}  // namespace tessera::engine
+
+namespace tessera::engine {
+
+// Builds a message from strings and numbers: cat("order ", id, " is locked").
+template <typename... Args>
+std::string cat(const Args&... args) {
+  std::string out;
+  auto append = [&out](const auto& a) {
+    using A = std::decay_t<decltype(a)>;
+    if constexpr (std::is_arithmetic_v<A>) {
+      out += std::to_string(a);
+    } else if constexpr (std::is_enum_v<A>) {
+      out += std::to_string(static_cast<int64_t>(a));
+    } else {
+      out += a;
+    }
+  };
+  (append(args), ...);
+  return out;
+}
+
+inline Reply refuse(ReplyCode code, std::string message) {
+  Reply r;
+  r.code = code;
+  r.message = std::move(message);
+  return r;
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,72 @@
+// Hasher: a small, stable 64-bit hash for state hashes and command
+// fingerprints.
+//
+// Stable means: the same sequence of add() calls gives the same value on
+// every machine and build, so a state hash written before a crash can be
+// compared with one computed after recovery. Not cryptographic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace tessera::engine {
+
+class Hasher {
+ public:
+  void add_u64(uint64_t x) {
+    h_ ^= mix(x + 0x9E3779B97F4A7C15ULL + count_++);
+    h_ = (h_ << 27 | h_ >> 37) * 0x94D049BB133111EBULL;
+  }
+  void add_bytes(std::string_view s) {
+    add_u64(s.size());
+    uint64_t w = 0;
+    size_t n = 0;
+    for (unsigned char c : s) {
+      w = (w << 8) | c;
+      if (++n == 8) { add_u64(w); w = 0; n = 0; }
+    }
+    if (n) add_u64(w);
+  }
+
+  // Adds any mix of integers, enums, strings, vectors and structs that
+  // expose `fields()` (a std::tie of their members).
+  template <typename T>
+  void add(const T& v) {
+    if constexpr (std::is_enum_v<T>) {
+      add_u64(static_cast<uint64_t>(v));
+    } else if constexpr (std::is_integral_v<T>) {
+      add_u64(static_cast<uint64_t>(v));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      add_bytes(v);
+    } else if constexpr (requires { v.valueless_by_exception(); }) {
+      add_u64(v.index());
+      std::visit([this](const auto& alt) { add(alt); }, v);
+    } else if constexpr (requires { v.begin(); v.size(); }) {
+      add_u64(v.size());
+      for (const auto& e : v) add(e);
+    } else {
+      std::apply([this](const auto&... f) { (add(f), ...); }, v.fields());
+    }
+  }
+
+  uint64_t value() const { return mix(h_ ^ count_); }
+
+ private:
+  static uint64_t mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return x;
+  }
+  uint64_t h_ = 0x243F6A8885A308D3ULL;
+  uint64_t count_ = 0;
+};
+
+}  // namespace tessera::engine

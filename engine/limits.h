@@ -1,0 +1,41 @@
+// Named maxima: every queue, batch, table and list in Tessera has one, here.
+//
+// A limit that is reached gives a clear error (ReplyCode::kLimitExceeded or
+// Status::resource_exhausted); nothing grows without bound. Values are sized
+// for one shard on a 24 GiB machine.
+#pragma once
+
+#include <cstdint>
+
+namespace tessera::engine {
+
+// Inventory set-up.
+inline constexpr uint32_t kShardsMax = 64;                  // order ids keep 8 bits of shard
+inline constexpr uint32_t kCategoriesPerPerformanceMax = 64;
+inline constexpr uint32_t kChannelCapsPerPerformanceMax = 32;
+inline constexpr uint32_t kContingentChannelsMax = 16;
+inline constexpr uint32_t kTariffPricesMax = 256;
+inline constexpr uint32_t kPolicyOverridesPerProductMax = 32;
+inline constexpr uint32_t kNameLengthMax = 200;
+inline constexpr uint32_t kEntitiesMax = 1u << 22;          // each of seasons, products, performances...
+
+// Orders.
+inline constexpr uint32_t kOrderLinesMax = 64;              // lines in one order
+inline constexpr uint32_t kLineQuantityMax = 1000;          // units in one line
+inline constexpr uint32_t kOrderQuantityMax = 10'000;       // units in one order
+inline constexpr uint32_t kLiveOrdersPerShardMax = 1u << 25;  // 33M live orders per shard
+inline constexpr uint32_t kIdempotencyKeysMax = 1u << 20;   // remembered request keys per shard (FIFO)
+inline constexpr uint32_t kBulkOrdersMax = 10'000;          // orders named in one bulk command
+
+// Time. Engine time is milliseconds since the Unix epoch.
+inline constexpr int64_t kHoldTtlMsMin = 1'000;                     // 1 s
+inline constexpr int64_t kHoldTtlMsMax = 24LL * 3600 * 1000;        // 24 h
+inline constexpr int64_t kDeadlineAheadMsMax = 3LL * 365 * 24 * 3600 * 1000;  // 3 years
+inline constexpr int64_t kTimeMsMax = (int64_t{1} << 48) - 1;      // timing wheel range
+
+// Shard loop.
+inline constexpr uint32_t kExpiriesPerSliceMax = 65'536;    // expiries per advance() slice
+inline constexpr uint32_t kInboxCapacity = 1u << 16;        // commands waiting per shard
+inline constexpr uint32_t kBatchCommandsMax = 8'192;        // commands drained per loop
+
+}  // namespace tessera::engine

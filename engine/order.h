@@ -1,0 +1,140 @@
+// Orders of one shard: lines, state, deadline and timer, in a slab.
+//
+// Slots are reused first-in first-out, so a closed order stays readable
+// (state "expired", "released"...) for as long as possible before its slot
+// is taken; the generation in the order id then makes the old id unknown.
+// Each slot keeps its lines vector's capacity across reuse, so steady-state
+// order creation does not allocate.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/ids.h"
+#include "engine/timing_wheel.h"
+
+namespace tessera::engine {
+
+struct OrderLine {
+  PerformanceId performance;
+  uint32_t performance_index;
+  CategoryId category;
+  TariffId tariff;
+  ContingentId contingent;       // kNone = open sale
+  uint32_t contingent_index;     // valid iff contingent != kNone
+  uint32_t quantity;
+  uint32_t unit_price_cents;
+  uint32_t seat = kNoSeat;       // seated items come with seat maps
+  auto fields() const {
+    return std::tie(performance, category, tariff, contingent, quantity, unit_price_cents, seat);
+  }
+};
+
+struct Order {
+  uint32_t generation = 0;
+  OrderState state = OrderState::kReleased;
+  BookingKind kind = BookingKind::kOption;  // for options/reservations/overdue
+  ReleaseMark mark = ReleaseMark::kRelease;
+  bool locked = false;
+  ExpiryPolicy policy = ExpiryPolicy::kReleaseAtDeadline;
+  uint32_t extensions = 0;
+  uint32_t extensions_max = 0;
+  ChannelId channel = kNone;
+  ContactId contact = kNone;
+  int64_t created_ms = 0;
+  int64_t deadline_ms = 0;        // hold expiry, option/reservation deadline, or end of grace
+  int64_t hold_until_max_ms = 0;  // holds only: no extension past this
+  int64_t overdue_grace_ms = 0;
+  TimerId timer;
+  uint32_t next_free = 0;
+  std::vector<OrderLine> lines;
+
+  bool live() const { return !is_closed(state); }
+  uint32_t quantity() const {
+    uint32_t n = 0;
+    for (const OrderLine& l : lines) n += l.quantity;
+    return n;
+  }
+  auto fields() const {
+    return std::tie(generation, state, kind, mark, locked, policy, extensions, extensions_max, channel,
+                    contact, created_ms, deadline_ms, hold_until_max_ms, overdue_grace_ms, lines);
+  }
+};
+
+class OrderTable {
+ public:
+  static constexpr uint32_t kNoSlot = 0xFFFF'FFFFu;
+
+  explicit OrderTable(uint32_t shard) : shard_(shard) {}
+
+  // Returns the order named by id, or nullptr when the id is unknown (never
+  // assigned, other shard, or slot reused since).
+  Order* find(OrderId id) {
+    if (order_shard(id) != shard_) return nullptr;
+    const uint32_t slot = order_slot(id);
+    if (slot >= slots_.size()) return nullptr;
+    Order& o = slots_[slot];
+    return (o.generation & 0xFF'FFFFu) == order_generation(id) ? &o : nullptr;
+  }
+  const Order* find(OrderId id) const { return const_cast<OrderTable*>(this)->find(id); }
+
+  // Takes a free slot (or a new one). Returns kNoSlot at kLiveOrdersPerShardMax.
+  uint32_t allocate(uint32_t slots_max);
+  // Marks a closed order's slot free for reuse (FIFO).
+  void free(uint32_t slot);
+
+  Order& at(uint32_t slot) { return slots_[slot]; }
+  const Order& at(uint32_t slot) const { return slots_[slot]; }
+  OrderId id_of(uint32_t slot) const { return make_order_id(shard_, slots_[slot].generation, slot); }
+  uint32_t slot_count() const { return static_cast<uint32_t>(slots_.size()); }
+  uint32_t live_count() const { return live_; }
+
+ private:
+  uint32_t shard_;
+  std::vector<Order> slots_;
+  uint32_t free_head_ = kNoSlot;
+  uint32_t free_tail_ = kNoSlot;
+  uint32_t live_ = 0;
+};
+
+inline uint32_t OrderTable::allocate(uint32_t slots_max) {
+  uint32_t slot;
+  if (free_head_ != kNoSlot) {
+    slot = free_head_;
+    free_head_ = slots_[slot].next_free;
+    if (free_head_ == kNoSlot) free_tail_ = kNoSlot;
+  } else {
+    if (slots_.size() >= slots_max) return kNoSlot;
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Order& o = slots_[slot];
+  assert(!o.live());
+  std::vector<OrderLine> keep = std::move(o.lines);
+  keep.clear();
+  const uint32_t generation = o.generation + 1;
+  o = Order{};
+  o.generation = generation;
+  o.lines = std::move(keep);
+  ++live_;
+  return slot;
+}
+
+inline void OrderTable::free(uint32_t slot) {
+  assert(slot < slots_.size());
+  assert(!slots_[slot].live());
+  assert(live_ > 0);
+  --live_;
+  slots_[slot].next_free = kNoSlot;
+  if (free_tail_ == kNoSlot) {
+    free_head_ = free_tail_ = slot;
+  } else {
+    slots_[free_tail_].next_free = slot;
+    free_tail_ = slot;
+  }
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,155 @@
+// Shard: the pure, deterministic state machine of one part of the inventory.
+//
+// A shard owns a disjoint set of performances (placed by id), their quotas,
+// the orders on them and the expiry timers of those orders, plus its own
+// copy of the catalog. It does no I/O, reads no clock, takes no lock and
+// spawns no thread: time arrives as an argument, so the same sequence of
+// (command, now_ms) gives the same state and the same state_hash() — the
+// property the command log's replay and snapshots rely on.
+//
+// Order lifecycle (see command.h for each command):
+//   Hold ──ConvertHold──▶ Option | Reservation ──Confirm──▶ Confirmed ──Cancel──▶ Cancelled
+//     │  (Book places an Option/Reservation directly; Confirm also works on a Hold)
+//     ├─ TTL ─▶ Expired          Option/Reservation at deadline, by expiry policy:
+//     └─ Release ─▶ Released       release → Archived; overdue → Overdue ─grace─▶ Archived
+//                                  (Reinstate puts it back); keep → stays until Release
+// A locked order has no running timer and is never released automatically;
+// unlocking re-arms its deadline (firing at once if it has passed).
+//
+// Thread-safety: none. Exactly one thread (the shard's) calls into a Shard.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/flat_map.h"
+#include "engine/idempotency.h"
+#include "engine/ids.h"
+#include "engine/order.h"
+#include "engine/performance.h"
+#include "engine/quota.h"
+#include "engine/status.h"
+#include "engine/timing_wheel.h"
+
+namespace tessera::engine {
+
+struct ShardStats {
+  uint32_t live_orders = 0;
+  uint32_t held = 0;
+  uint32_t options = 0;
+  uint32_t reservations = 0;
+  uint32_t overdue = 0;
+  uint32_t confirmed = 0;
+  uint32_t timers = 0;
+  uint64_t commands_applied = 0;
+  uint64_t expiries_fired = 0;
+};
+
+class Shard {
+ public:
+  // REQUIRES shard < shard_count <= kShardsMax.
+  Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms = 0);
+
+  // Applies one command at engine time now_ms (non-decreasing across calls;
+  // an earlier time is treated as the latest seen). A reply other than kOk
+  // means nothing changed. Commands that belong to another shard are
+  // refused with kInvalidArgument.
+  Reply apply(const Command& command, int64_t now_ms);
+
+  // Processes expiries due at now_ms, at most `budget` (bounded slices: a
+  // million expiries due at once never stall the loop). Returns the number
+  // processed; == budget means more may be due.
+  uint32_t advance(int64_t now_ms, uint32_t budget);
+
+  // Hash of the canonical state: catalog, inventory, quotas, live orders,
+  // timers, idempotency keys. Equal sequences of commands → equal hashes.
+  uint64_t state_hash() const;
+
+  // Recounts every quota from the live orders and checks every order's
+  // timer against its deadline and state. Returns the first violation.
+  // O(state): for tests and debug builds, not the hot path.
+  Status check_invariants() const;
+
+  ShardStats stats() const;
+  const Order* find_order(OrderId id) const { return orders_.find(id); }
+  uint32_t shard_id() const { return shard_; }
+  int64_t now_ms() const { return now_ms_; }
+
+ private:
+  using Lines = std::vector<LineRequest>;
+
+  // Dispatch (one overload per command type).
+  Reply on(const DefineSeason& c) { return catalog_.define(c); }
+  Reply on(const DefineProductFamily& c) { return catalog_.define(c); }
+  Reply on(const DefineProduct& c) { return catalog_.define(c); }
+  Reply on(const DefineChannel& c) { return catalog_.define(c); }
+  Reply on(const DefineCategory& c) { return catalog_.define(c); }
+  Reply on(const DefineTariff& c) { return catalog_.define(c); }
+  Reply on(const SetTariffPrice& c) { return catalog_.define(c); }
+  Reply on(const SetChannelExpiryPolicy& c) { return catalog_.define(c); }
+  Reply on(const DefinePerformance& c);
+  Reply on(const SetGeneralAdmission& c);
+  Reply on(const DefineContingent& c);
+  Reply on(const SetChannelCap& c);
+  Reply on(const Hold& c);
+  Reply on(const Book& c);
+  Reply on(const ExtendHold& c);
+  Reply on(const ConvertHold& c);
+  Reply on(const Confirm& c);
+  Reply on(const Release& c);
+  Reply on(const Cancel& c);
+  Reply on(const Archive& c);
+  Reply on(const Reinstate& c);
+  Reply on(const SetReleaseMark& c);
+  Reply on(const SetLock& c);
+  Reply on(const Advance& c);
+  Reply on(const GetAvailability& c) const;
+  Reply on(const GetOrder& c) const;
+
+  // Stock.
+  Reply resolve_quotas(const LineRequest& line, ChannelId channel, ContactId contact, QuotaSet* set,
+                       uint32_t* performance_index, uint32_t* contingent_index) const;
+  QuotaSet quotas_of(const OrderLine& line, ChannelId channel) const;
+  Reply take_stock(const Lines& lines, ChannelId channel, ContactId contact, Order* order);
+  Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, std::vector<OrderLine>* out) const;
+  void return_line(const Order& order, const OrderLine& line, uint32_t quantity);
+  void return_stock(const Order& order);
+  uint32_t contact_available(uint32_t performance_index, ContactId contact) const;
+  void count_contact(uint32_t performance_index, ContactId contact, int64_t delta);
+
+  // Orders.
+  Reply place_order(const Lines& lines, ContactId contact, ChannelId channel, OrderState state,
+                    int64_t deadline_ms);
+  Reply find_live(OrderId id, Order** order);
+  void close(Order& order, OrderId id, OrderState closed_state);
+  Reply order_reply(OrderId id, const Order& order) const;
+  ExpiryRule expiry_rule_of(const Order& order) const;
+  Reply check_deadline(int64_t deadline_ms) const;
+  void set_deadline(Order& order, OrderId id, int64_t deadline_ms);
+
+  // Timers.
+  bool needs_timer(const Order& order) const;
+  void arm_timer(Order& order, OrderId id);
+  void disarm_timer(Order& order);
+  void on_deadline(OrderId id);
+  void expire_if_due(Order& order, OrderId id);
+
+  uint32_t shard_;
+  uint32_t shard_count_;
+  int64_t now_ms_;
+  Catalog catalog_;
+  QuotaTable quotas_;
+  EntityTable<Performance> performances_;
+  EntityTable<Contingent> contingents_;
+  FlatMap<uint64_t, uint32_t> contact_units_;  // (performance index << 32 | contact) → units held
+  OrderTable orders_;
+  TimingWheel timers_;
+  IdempotencyTable idempotency_;
+  std::vector<OrderLine> scratch_lines_;  // reused by place_order
+  uint64_t commands_applied_ = 0;
+  uint64_t expiries_fired_ = 0;
+};
+
+}  // namespace tessera::engine

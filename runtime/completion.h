@@ -1,0 +1,41 @@
+// Completion: how a reply gets back to whoever submitted a command.
+//
+// The shard thread calls complete() once per submitted command, after the
+// command's batch is applied (and, once the command log exists, durable).
+// Implementations must be cheap and must not block the shard thread.
+#pragma once
+
+#include <atomic>
+
+#include "engine/command.h"
+
+namespace tessera::runtime {
+
+class Completion {
+ public:
+  virtual ~Completion() = default;
+  // Called exactly once, on the shard thread.
+  virtual void complete(engine::Reply&& reply) = 0;
+};
+
+// A completion one thread can wait on (tests, CLI, simple clients).
+class WaitableCompletion final : public Completion {
+ public:
+  void complete(engine::Reply&& reply) override {
+    reply_ = std::move(reply);
+    done_.store(true, std::memory_order_release);
+    done_.notify_one();
+  }
+  // Blocks until complete() ran; returns the reply.
+  engine::Reply& wait() {
+    done_.wait(false, std::memory_order_acquire);
+    return reply_;
+  }
+  bool done() const { return done_.load(std::memory_order_acquire); }
+
+ private:
+  engine::Reply reply_;
+  std::atomic<bool> done_{false};
+};
+
+}  // namespace tessera::runtime

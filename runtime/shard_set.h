@@ -1,0 +1,45 @@
+// ShardSet: N shard runners and the routing between them.
+//
+// submit() sends a command to the shard that owns it (engine::command_route):
+// performance set-up and new orders by performance id, order commands by the
+// shard in the order id, catalog definitions to every shard. A broadcast's
+// reply is the first refusal, or the first shard's reply when all agree.
+// Thread-safety: submit() from any thread; start/stop from the owner.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/command.h"
+#include "runtime/clock.h"
+#include "runtime/completion.h"
+#include "runtime/shard_runner.h"
+
+namespace tessera::runtime {
+
+class ShardSet {
+ public:
+  // REQUIRES 1 <= shard_count <= kShardsMax.
+  ShardSet(uint32_t shard_count, const Clock& clock);
+  void start();
+  void stop();
+
+  // Returns false iff the owning shard's inbox is full (nothing queued, done
+  // not called). A broadcast either reaches every shard or returns false
+  // without queueing anywhere only when the first shard refuses; once one
+  // shard took it the others are retried until they accept.
+  bool submit(engine::Command&& command, Completion* done);
+
+  // Submits and waits for the reply (kBusy when the inbox stays full).
+  engine::Reply call(engine::Command command);
+
+  uint32_t size() const { return static_cast<uint32_t>(runners_.size()); }
+  ShardRunner& runner(uint32_t shard) { return *runners_[shard]; }
+
+ private:
+  bool broadcast(engine::Command&& command, Completion* done);
+  std::vector<std::unique_ptr<ShardRunner>> runners_;
+};
+
+}  // namespace tessera::runtime

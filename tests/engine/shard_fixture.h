@@ -1,0 +1,83 @@
+// Test fixture: a one-shard engine loaded with the demo venue, whose every
+// command is followed by check_invariants().
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "engine/shard.h"
+#include "workload/demo_venue.h"
+
+namespace tessera::engine {
+
+inline constexpr int64_t kT0 = 1'790'000'000'000;  // engine time at start
+inline constexpr int64_t kMinute = 60'000;
+inline constexpr int64_t kHour = 60 * kMinute;
+inline constexpr int64_t kDay = 24 * kHour;
+// Performances: 1000.. product 1 (release), 2000.. product 2 (overdue), 3000.. product 3 (keep).
+inline constexpr PerformanceId kPerfRelease = 1000, kPerfOverdue = 2000, kPerfKeep = 3000;
+
+class ShardTest : public testing::Test {
+ protected:
+  explicit ShardTest(workload::DemoVenue venue = {}) : shard_(0, 1, kT0) {
+    venue.performances = 2;
+    for (const Command& c : workload::demo_catalog()) must_apply(c);
+    const std::pair<PerformanceId, ProductId> sets[] = {
+        {kPerfRelease, workload::kProductRelease},
+        {kPerfOverdue, workload::kProductOverdue},
+        {kPerfKeep, workload::kProductKeep}};
+    for (auto [first, product] : sets) {
+      venue.first_performance = first;
+      for (const Command& c : workload::demo_performances(venue, product)) must_apply(c);
+    }
+  }
+
+  void must_apply(const Command& c) {
+    const Reply r = shard_.apply(c, now_);
+    ASSERT_TRUE(r.ok()) << command_name(c.body) << ": " << r.message;
+  }
+
+  // Applies a command at now_ and checks the invariants.
+  Reply run(CommandBody body, RequestKey key = 0) {
+    Reply r = shard_.apply(Command{key, std::move(body)}, now_);
+    const Status s = shard_.check_invariants();
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
+    return r;
+  }
+
+  // Moves time forward and processes every due expiry.
+  void advance_to(int64_t t) {
+    now_ = t;
+    while (shard_.advance(now_, 1000) == 1000) {
+    }
+    const Status s = shard_.check_invariants();
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
+  }
+
+  int64_t available(PerformanceId p, CategoryId c, ChannelId ch = workload::kWeb, ContingentId k = kNone,
+                    ContactId contact = kNone) {
+    const Reply r = shard_.apply(Command{0, GetAvailability{p, c, k, ch, contact}}, now_);
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.value;
+  }
+
+  Reply hold(PerformanceId p, CategoryId c, uint32_t n, int64_t ttl = 10 * kMinute, ChannelId ch = workload::kWeb,
+             ContactId contact = 7) {
+    return run(Hold{contact, ch, {workload::demo_line(p, product_of(p), c, n)}, ttl});
+  }
+  Reply book(PerformanceId p, CategoryId c, uint32_t n, int64_t deadline, BookingKind kind = BookingKind::kOption,
+             ChannelId ch = workload::kBoxOffice) {
+    return run(Book{kind, 7, ch, {workload::demo_line(p, product_of(p), c, n)}, deadline});
+  }
+  static ProductId product_of(PerformanceId p) { return p / 1000; }
+
+  OrderState state(OrderId id) {
+    const Reply r = shard_.apply(Command{0, GetOrder{id}}, now_);
+    EXPECT_TRUE(r.code == ReplyCode::kOk || r.code == ReplyCode::kNotFound) << r.message;
+    return r.state;
+  }
+
+  Shard shard_;
+  int64_t now_ = kT0;
+};
+
+}  // namespace tessera::engine

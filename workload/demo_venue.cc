@@ -1,0 +1,63 @@
+// Demo venue set-up commands.
+#include "workload/demo_venue.h"
+
+namespace tessera::workload {
+
+using namespace tessera::engine;
+
+namespace {
+Command cmd(CommandBody body) { return Command{0, std::move(body)}; }
+}  // namespace
+
+std::vector<Command> demo_catalog() {
+  std::vector<Command> out;
+  out.push_back(cmd(DefineSeason{1, "Saison 2026-2027"}));
+  out.push_back(cmd(DefineProductFamily{1, "Théâtre"}));
+  DefineProduct release{kProductRelease, 1, 1, "Le Misanthrope"};
+  DefineProduct overdue{kProductOverdue, 1, 1, "Circuit Provence (options annulables)"};
+  overdue.expiry_policy = ExpiryPolicy::kOverdueThenArchive;
+  overdue.overdue_grace_ms = kOverdueGraceMs;
+  DefineProduct keep{kProductKeep, 1, 1, "Abonnement (suivi manuel)"};
+  keep.expiry_policy = ExpiryPolicy::kKeepUntilReleased;
+  out.push_back(cmd(release));
+  out.push_back(cmd(overdue));
+  out.push_back(cmd(keep));
+  out.push_back(cmd(DefineChannel{kBoxOffice, "Guichet"}));
+  out.push_back(cmd(DefineChannel{kWeb, "Internet"}));
+  out.push_back(cmd(DefineChannel{kPartner, "Partenaires"}));
+  const char* categories[] = {"Catégorie 1", "Catégorie 2", "Catégorie 3"};
+  for (CategoryId c = 1; c <= 3; ++c) out.push_back(cmd(DefineCategory{c, categories[c - 1]}));
+  for (ProductId p = kProductRelease; p <= kProductKeep; ++p) {
+    out.push_back(cmd(DefineTariff{demo_tariff(p, 1), p, "Plein tarif"}));
+    out.push_back(cmd(DefineTariff{demo_tariff(p, 2), p, "Tarif réduit"}));
+    for (CategoryId c = 1; c <= 3; ++c) {
+      const uint32_t full = 6000 - 1500 * (c - 1);
+      out.push_back(cmd(SetTariffPrice{demo_tariff(p, 1), c, kNone, full}));
+      out.push_back(cmd(SetTariffPrice{demo_tariff(p, 2), c, kNone, full * 3 / 4}));
+      out.push_back(cmd(SetTariffPrice{demo_tariff(p, 1), c, kWeb, full + 200}));  // web booking fee
+    }
+  }
+  return out;
+}
+
+std::vector<Command> demo_performances(const DemoVenue& v, ProductId product) {
+  std::vector<Command> out;
+  for (uint32_t i = 0; i < v.performances; ++i) {
+    const PerformanceId p = v.first_performance + i;
+    const uint32_t cap = v.capacity_per_performance;
+    out.push_back(cmd(DefinePerformance{p, product, v.starts_at_ms + int64_t{i} * 86'400'000, cap, v.contact_limit}));
+    const uint32_t cat1 = cap / 2, cat2 = cap * 3 / 10, cat3 = cap - cat1 - cat2;
+    out.push_back(cmd(SetGeneralAdmission{p, 1, cat1}));
+    out.push_back(cmd(SetGeneralAdmission{p, 2, cat2}));
+    out.push_back(cmd(SetGeneralAdmission{p, 3, cat3}));
+    if (cat1 / 10 > 0) out.push_back(cmd(DefineContingent{demo_partner_contingent(p), p, 1, cat1 / 10, {kPartner}}));
+    if (v.web_cap_percent < 100) out.push_back(cmd(SetChannelCap{p, kWeb, cap * v.web_cap_percent / 100}));
+  }
+  return out;
+}
+
+LineRequest demo_line(PerformanceId performance, ProductId product, CategoryId category, uint32_t quantity) {
+  return LineRequest{performance, category, demo_tariff(product, 1), quantity, kNone};
+}
+
+}  // namespace tessera::workload

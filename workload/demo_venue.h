@@ -1,0 +1,45 @@
+// Demo venue: the set-up commands of a small theatre season, shared by the
+// demo, the tests and the benchmarks so they all speak about the same stock.
+//
+//   season 1, product family 1, products 1 (release at deadline),
+//   2 (overdue then archive, 1 day grace), 3 (keep until released)
+//   channels 1 box office, 2 web, 3 partner
+//   categories 1, 2, 3; tariffs 1 full, 2 reduced (per product)
+//   each performance: GA cat 1/2/3 = capacity split 50/30/20 %, a partner
+//   contingent (id = performance * 10 + 1) of 5 % of cat 1 for channel 3,
+//   a web channel cap, and a per-contact limit.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/command.h"
+
+namespace tessera::workload {
+
+struct DemoVenue {
+  uint32_t performances = 4;             // ids first_performance, first_performance + 1, ...
+  engine::PerformanceId first_performance = 1000;
+  uint32_t capacity_per_performance = 1000;
+  uint32_t web_cap_percent = 100;        // web channel cap, % of capacity (100 = no cap)
+  uint32_t contact_limit = 0;            // 0 = none
+  int64_t starts_at_ms = 1'800'000'000'000;
+};
+
+inline constexpr engine::ChannelId kBoxOffice = 1, kWeb = 2, kPartner = 3;
+inline constexpr engine::ProductId kProductRelease = 1, kProductOverdue = 2, kProductKeep = 3;
+inline constexpr int64_t kOverdueGraceMs = 24LL * 3600 * 1000;
+
+// Catalog commands (broadcast to every shard).
+std::vector<engine::Command> demo_catalog();
+// Performance commands for performances of `product`.
+std::vector<engine::Command> demo_performances(const DemoVenue& venue, engine::ProductId product);
+// Tariff id of product p's tariff t (t in {1 full, 2 reduced}).
+constexpr engine::TariffId demo_tariff(engine::ProductId p, uint32_t t) { return p * 10 + t; }
+constexpr engine::ContingentId demo_partner_contingent(engine::PerformanceId p) { return p * 10 + 1; }
+
+// One GA line of `quantity` units.
+engine::LineRequest demo_line(engine::PerformanceId performance, engine::ProductId product,
+                              engine::CategoryId category, uint32_t quantity);
+
+}  // namespace tessera::workload
