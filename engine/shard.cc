@@ -71,7 +71,7 @@ Reply Shard::on(const GetAvailability& c) const {
   uint32_t performance_index = 0;
   uint32_t contingent_index = 0;
   const LineRequest line{c.performance, c.category, kNone, 1, c.contingent};
-  r = resolve_quotas(line, c.channel, c.contact, &set, &performance_index, &contingent_index);
+  r = resolve_quotas(line, c.channel, &set, &performance_index, &contingent_index);
   if (!r.ok()) return r;
   uint32_t available = quotas_.available(set);
   if (c.contact != kNone) available = std::min(available, contact_available(performance_index, c.contact));

@@ -109,8 +109,8 @@ class Shard {
   Reply on(const GetOrder& c) const;
 
   // Stock.
-  Reply resolve_quotas(const LineRequest& line, ChannelId channel, ContactId contact, QuotaSet* set,
-                       uint32_t* performance_index, uint32_t* contingent_index) const;
+  Reply resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set, uint32_t* performance_index,
+                       uint32_t* contingent_index) const;
   QuotaSet quotas_of(const OrderLine& line, ChannelId channel) const;
   Reply take_stock(const Lines& lines, ChannelId channel, ContactId contact, Order* order);
   Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, std::vector<OrderLine>* out) const;

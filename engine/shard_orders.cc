@@ -10,7 +10,7 @@ namespace tessera::engine {
 
 // ---- Stock ----------------------------------------------------------------
 
-Reply Shard::resolve_quotas(const LineRequest& line, ChannelId channel, ContactId contact, QuotaSet* set,
+Reply Shard::resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set,
                             uint32_t* performance_index, uint32_t* contingent_index) const {
   const Performance* p = performances_.find(line.performance);
   if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", line.performance, " not found on this shard"));
@@ -35,9 +35,6 @@ Reply Shard::resolve_quotas(const LineRequest& line, ChannelId channel, ContactI
   }
   set->add(p->capacity_quota);
   set->add(p->channel_quota(channel));
-  if (p->definition.contact_limit > 0 && contact == kNone)
-    return refuse(ReplyCode::kInvalidArgument,
-                  cat("performance ", line.performance, " limits units per contact: the order needs a contact"));
   return Reply{};
 }
 
@@ -135,8 +132,11 @@ Reply Shard::validate_lines(const Lines& lines, ChannelId channel, ContactId con
     QuotaSet set;
     uint32_t pi = 0;
     uint32_t ci = 0;
-    Reply r = resolve_quotas(l, channel, contact, &set, &pi, &ci);
+    Reply r = resolve_quotas(l, channel, &set, &pi, &ci);
     if (!r.ok()) return r;
+    if (contact == kNone && performances_.items()[pi].definition.contact_limit > 0)
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("performance ", l.performance, " limits units per contact: the order needs a contact"));
     const Tariff* t = catalog_.tariff(l.tariff);
     if (!t) return refuse(ReplyCode::kNotFound, cat("tariff ", l.tariff, " not found"));
     const Performance& p = performances_.items()[pi];

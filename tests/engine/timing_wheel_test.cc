@@ -131,6 +131,22 @@ TEST(TimingWheel, Advance_SameDueFiresInScheduleOrderEvenWhenScheduledAtDifferen
   }
 }
 
+TEST(TimingWheel, Advance_StoppingJustBeforeAHigherSlotKeepsDueOrder) {
+  // Stopping at 65535 puts next_tick_ms() on the first tick of level-1 slot 1
+  // and of level-2 slot 1; timers already there must stay ahead of later ones.
+  TimingWheel wheel(0);
+  wheel.schedule(65'536 + 256, 1);
+  wheel.schedule(65'536 + 256 + 5, 2);
+  EXPECT_TRUE(advance_all(wheel, 65'535).empty());
+  EXPECT_TRUE(advance_all(wheel, 65'536 + 255).empty());
+  wheel.schedule(65'536 + 256 + 3, 3);
+  wheel.schedule(65'536 + 256, 4);
+  const std::vector<Fired> fired = advance_all(wheel, 70'000);
+  std::vector<uint64_t> order;
+  for (const Fired& f : fired) order.push_back(f.payload);
+  EXPECT_EQ(order, (std::vector<uint64_t>{1, 4, 3, 2}));
+}
+
 TEST(TimingWheel, Cancel_PendingTimerReturnsTrueOnceAndNeverFires) {
   TimingWheel wheel(0);
   const TimerId keep = wheel.schedule(300, 1);
