@@ -26,7 +26,7 @@ constexpr PerformanceId kBig = 1500;  // product 1
 
 // A shard with the demo catalog and one performance of `capacity` units in category 1.
 std::unique_ptr<Shard> big_venue(uint32_t capacity) {
-  auto shard = std::make_unique<Shard>(0, 1, kT0);
+  auto shard = std::make_unique<Shard>(0, 1, kT0, ShardConfig{capacity});
   for (const Command& c : tessera::workload::demo_catalog()) shard->apply(c, kT0);
   shard->apply(Command{0, DefinePerformance{kBig, 1, kT0 + 86'400'000, 0, 0}}, kT0);
   shard->apply(Command{0, SetGeneralAdmission{kBig, 1, capacity}}, kT0);

@@ -68,14 +68,21 @@ class OrderTable {
  public:
   static constexpr uint32_t kNoSlot = 0xFFFF'FFFFu;
 
-  explicit OrderTable(uint32_t shard) : shard_(shard) {}
+  // Reserves (and touches) slots for `reserved` orders, each with room for
+  // one line, so filling them later neither reallocates nor page-faults.
+  // Reservation is invisible to behaviour: reserved slots are handed out
+  // exactly as appended ones would be, so ids and hashes do not depend on it.
+  OrderTable(uint32_t shard, uint32_t reserved) : shard_(shard) {
+    slots_.resize(reserved);
+    for (Order& o : slots_) o.lines.reserve(1);
+  }
 
   // Returns the order named by id, or nullptr when the id is unknown (never
   // assigned, other shard, or slot reused since).
   Order* find(OrderId id) {
     if (order_shard(id) != shard_) return nullptr;
     const uint32_t slot = order_slot(id);
-    if (slot >= slots_.size()) return nullptr;
+    if (slot >= used_) return nullptr;
     Order& o = slots_[slot];
     return (o.generation & 0xFF'FFFFu) == order_generation(id) ? &o : nullptr;
   }
@@ -89,7 +96,8 @@ class OrderTable {
   Order& at(uint32_t slot) { return slots_[slot]; }
   const Order& at(uint32_t slot) const { return slots_[slot]; }
   OrderId id_of(uint32_t slot) const { return make_order_id(shard_, slots_[slot].generation, slot); }
-  uint32_t slot_count() const { return static_cast<uint32_t>(slots_.size()); }
+  // Slots ever used (live or closed); ids name only these.
+  uint32_t slot_count() const { return used_; }
   uint32_t live_count() const { return live_; }
 
  private:
@@ -98,6 +106,7 @@ class OrderTable {
   uint32_t free_head_ = kNoSlot;
   uint32_t free_tail_ = kNoSlot;
   uint32_t live_ = 0;
+  uint32_t used_ = 0;  // slots_[0, used_) have held an order; the rest are reserved
 };
 
 inline uint32_t OrderTable::allocate(uint32_t slots_max) {
@@ -107,9 +116,9 @@ inline uint32_t OrderTable::allocate(uint32_t slots_max) {
     free_head_ = slots_[slot].next_free;
     if (free_head_ == kNoSlot) free_tail_ = kNoSlot;
   } else {
-    if (slots_.size() >= slots_max) return kNoSlot;
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
+    if (used_ >= slots_max) return kNoSlot;
+    if (used_ == slots_.size()) slots_.emplace_back();
+    slot = used_++;
   }
   Order& o = slots_[slot];
   assert(!o.live());
@@ -124,7 +133,7 @@ inline uint32_t OrderTable::allocate(uint32_t slots_max) {
 }
 
 inline void OrderTable::free(uint32_t slot) {
-  assert(slot < slots_.size());
+  assert(slot < used_);
   assert(!slots_[slot].live());
   assert(live_ > 0);
   --live_;

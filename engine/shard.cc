@@ -9,12 +9,12 @@
 
 namespace tessera::engine {
 
-Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms)
+Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig config)
     : shard_(shard),
       shard_count_(shard_count),
       now_ms_(start_ms),
-      orders_(shard),
-      timers_(start_ms),
+      orders_(shard, std::min(config.orders_reserved, kLiveOrdersPerShardMax)),
+      timers_(start_ms, std::min(config.orders_reserved, kLiveOrdersPerShardMax)),
       idempotency_(kIdempotencyKeysMax) {
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);

@@ -47,10 +47,16 @@ struct ShardStats {
   uint64_t expiries_fired = 0;
 };
 
+// Start-up sizing: memory for this many live orders (and their timers) is
+// reserved up front, so the hot path does not grow tables during a rush.
+struct ShardConfig {
+  uint32_t orders_reserved = 0;
+};
+
 class Shard {
  public:
   // REQUIRES shard < shard_count <= kShardsMax.
-  Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms = 0);
+  Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms = 0, ShardConfig config = {});
 
   // Applies one command at engine time now_ms (non-decreasing across calls;
   // an earlier time is treated as the latest seen). A reply other than kOk

@@ -12,8 +12,8 @@ using engine::kBatchCommandsMax;
 using engine::kExpiriesPerSliceMax;
 using engine::kInboxCapacity;
 
-ShardRunner::ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock)
-    : shard_(shard, shard_count, clock.now_ms()), clock_(clock), inbox_(kInboxCapacity) {
+ShardRunner::ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config)
+    : shard_(shard, shard_count, clock.now_ms(), config), clock_(clock), inbox_(kInboxCapacity) {
   batch_.reserve(kBatchCommandsMax);
   replies_.reserve(kBatchCommandsMax);
 }

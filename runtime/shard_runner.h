@@ -34,7 +34,7 @@ struct ShardRunnerStats {
 
 class ShardRunner {
  public:
-  ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock);
+  ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {});
   ~ShardRunner();
   ShardRunner(const ShardRunner&) = delete;
   ShardRunner& operator=(const ShardRunner&) = delete;

@@ -41,9 +41,10 @@ class BroadcastCompletion final : public Completion {
 
 }  // namespace
 
-ShardSet::ShardSet(uint32_t shard_count, const Clock& clock) {
+ShardSet::ShardSet(uint32_t shard_count, const Clock& clock, engine::ShardConfig config) {
   assert(shard_count >= 1 && shard_count <= engine::kShardsMax);
-  for (uint32_t s = 0; s < shard_count; ++s) runners_.push_back(std::make_unique<ShardRunner>(s, shard_count, clock));
+  for (uint32_t s = 0; s < shard_count; ++s)
+    runners_.push_back(std::make_unique<ShardRunner>(s, shard_count, clock, config));
 }
 
 void ShardSet::start() {

@@ -21,7 +21,7 @@ namespace tessera::runtime {
 class ShardSet {
  public:
   // REQUIRES 1 <= shard_count <= kShardsMax.
-  ShardSet(uint32_t shard_count, const Clock& clock);
+  ShardSet(uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {});
   void start();
   void stop();
 

@@ -392,6 +392,25 @@ TEST(ShardHash, SameCommandsGiveTheSameHash_DifferentOnesDoNot) {
   EXPECT_NE(build(0), build(1));
 }
 
+TEST(ShardConfig, ReservingOrdersDoesNotChangeIdsOrHashes) {
+  auto run = [](uint32_t reserved) {
+    Shard shard(0, 1, kT0, ShardConfig{reserved});
+    for (const Command& c : workload::demo_catalog()) EXPECT_TRUE(shard.apply(c, kT0).ok());
+    for (const Command& c : workload::demo_performances({}, 1)) EXPECT_TRUE(shard.apply(c, kT0).ok());
+    std::vector<OrderId> ids;
+    for (uint32_t i = 0; i < 20; ++i) {
+      const Reply r = shard.apply(Command{0, Hold{i, kWeb, {workload::demo_line(1000, 1, 1, 1)}, kMinute}}, kT0);
+      ids.push_back(r.order);
+      if (i % 3 == 0) {
+        EXPECT_TRUE(shard.apply(Command{0, Release{r.order}}, kT0).ok());
+      }
+    }
+    EXPECT_EQ(shard.apply(Command{0, GetOrder{make_order_id(0, 0, 19)}}, kT0).code, ReplyCode::kNotFound);
+    return std::make_pair(ids, shard.state_hash());
+  };
+  EXPECT_EQ(run(0), run(1000));
+}
+
 TEST_F(ShardTest, Advance_ManySimultaneousExpiriesInBoundedSlices) {
   constexpr uint32_t kHolds = 20'000;
   ASSERT_TRUE(run(DefinePerformance{6000, 1, kT0 + kDay, 0, 0}).ok());
