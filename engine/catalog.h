@@ -70,6 +70,7 @@ class EntityTable {
   // REQUIRES id not present.
   T& add(uint32_t id, T item) {
     index_.insert(id, static_cast<uint32_t>(items_.size()));
+    ids_.push_back(id);
     items_.push_back(std::move(item));
     return items_.back();
   }
@@ -77,8 +78,16 @@ class EntityTable {
   const std::vector<T>& items() const { return items_; }
   std::vector<T>& items() { return items_; }
 
+  // Snapshot support: ids and items are the state; the index is derived.
+  auto fields() const { return std::tie(ids_, items_); }
+  void rebuild_index() {
+    index_.clear();
+    for (uint32_t i = 0; i < ids_.size(); ++i) index_.insert(ids_[i], i);
+  }
+
  private:
   FlatMap<uint32_t, uint32_t> index_;
+  std::vector<uint32_t> ids_;
   std::vector<T> items_;
 };
 
@@ -105,6 +114,17 @@ class Catalog {
   ExpiryRule expiry_rule(const Product& product, ChannelId channel) const;
 
   void hash_into(class Hasher& h) const;
+
+  // Snapshot support.
+  auto fields() const { return std::tie(seasons_, families_, products_, channels_, categories_, tariffs_); }
+  void rebuild_indexes() {
+    seasons_.rebuild_index();
+    families_.rebuild_index();
+    products_.rebuild_index();
+    channels_.rebuild_index();
+    categories_.rebuild_index();
+    tariffs_.rebuild_index();
+  }
 
  private:
   EntityTable<Named> seasons_;

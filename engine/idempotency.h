@@ -51,6 +51,13 @@ class IdempotencyTable {
 
   size_t size() const { return index_.size(); }
 
+  // Snapshot support: the ring is the state; the index is derived.
+  auto fields() const { return std::tie(next_, ring_); }
+  void rebuild_index() {
+    index_.clear();
+    for (uint32_t i = 0; i < ring_.size(); ++i) index_.insert(ring_[i].key, i);
+  }
+
   void hash_into(Hasher& h) const {
     h.add_u64(next_);
     h.add(ring_);

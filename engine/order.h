@@ -49,6 +49,7 @@ struct Order {
   int64_t hold_until_max_ms = 0;  // holds only: no extension past this
   int64_t overdue_grace_ms = 0;
   TimerId timer;
+  uint64_t timer_seq = 0;  // order in which timers were armed: same-due timers fire in this order
   uint32_t next_free = 0;
   std::vector<OrderLine> lines;
 
@@ -99,6 +100,30 @@ class OrderTable {
   // Slots ever used (live or closed); ids name only these.
   uint32_t slot_count() const { return used_; }
   uint32_t live_count() const { return live_; }
+
+  // Slots in the order they will be reused.
+  std::vector<uint32_t> free_list() const {
+    std::vector<uint32_t> out;
+    for (uint32_t s = free_head_; s != kNoSlot; s = slots_[s].next_free) out.push_back(s);
+    return out;
+  }
+  // Snapshot restore: `used` slots (filled in by the caller through at()),
+  // then the free list in reuse order. REQUIRES a fresh table.
+  void restore(uint32_t used, const std::vector<uint32_t>& free_slots) {
+    if (slots_.size() < used) slots_.resize(used);
+    used_ = used;
+    live_ = used - static_cast<uint32_t>(free_slots.size());
+    free_head_ = free_tail_ = kNoSlot;
+    for (uint32_t s : free_slots) {
+      slots_[s].next_free = kNoSlot;
+      if (free_tail_ == kNoSlot) {
+        free_head_ = s;
+      } else {
+        slots_[free_tail_].next_free = s;
+      }
+      free_tail_ = s;
+    }
+  }
 
  private:
   uint32_t shard_;

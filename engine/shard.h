@@ -20,6 +20,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/catalog.h"
@@ -79,6 +82,14 @@ class Shard {
   Status check_invariants() const;
 
   ShardStats stats() const;
+
+  // Snapshot: the whole state as bytes (engine/codec.h), and back. load()
+  // rebuilds every derived index and re-arms timers in their original firing
+  // order, so the loaded shard has the same state_hash() and behaves the
+  // same on every later command. Returns an error for bytes that do not
+  // decode or fail check_invariants().
+  void save(std::string* out) const;
+  static Result<std::unique_ptr<Shard>> load(std::string_view bytes);
   const Order* find_order(OrderId id) const { return orders_.find(id); }
   uint32_t shard_id() const { return shard_; }
   int64_t now_ms() const { return now_ms_; }
@@ -135,6 +146,11 @@ class Shard {
   Reply check_deadline(int64_t deadline_ms) const;
   void set_deadline(Order& order, OrderId id, int64_t deadline_ms);
 
+  // Snapshot.
+  Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
+  Status validate_inventory() const;
+  Status resolve_line(OrderLine& line) const;
+
   // Timers.
   bool needs_timer(const Order& order) const;
   void arm_timer(Order& order, OrderId id);
@@ -154,6 +170,7 @@ class Shard {
   TimingWheel timers_;
   IdempotencyTable idempotency_;
   std::vector<OrderLine> scratch_lines_;  // reused by place_order
+  uint64_t timer_seq_next_ = 1;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

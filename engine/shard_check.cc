@@ -23,18 +23,17 @@ uint64_t Shard::state_hash() const {
   for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
     const Order& o = orders_.at(slot);
     h.add_u64(o.generation);
-    if (o.live()) h.add(o);
+    if (!o.live()) continue;
+    h.add(o);
+    // Which orders wait on a timer, and in what order same-due timers fire.
+    // (Not the wheel's due: a past deadline is clamped to whatever tick the
+    // wheel was at, which replay need not reproduce.)
+    h.add_u64(o.timer.valid() ? o.timer_seq : 0);
   }
   // Future ids depend on which slots are free and in what order.
-  h.add_u64(orders_.live_count());
+  h.add(orders_.free_list());
   h.add_u64(orders_.slot_count());
-  std::vector<std::pair<uint64_t, int64_t>> timers;
-  timers_.for_each([&](TimerId, uint64_t payload, int64_t due) { timers.emplace_back(payload, due); });
-  std::sort(timers.begin(), timers.end());
-  for (const auto& [payload, due] : timers) {
-    h.add_u64(payload);
-    h.add_u64(static_cast<uint64_t>(due));
-  }
+  h.add_u64(timer_seq_next_);
   idempotency_.hash_into(h);
   return h.value();
 }

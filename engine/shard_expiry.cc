@@ -26,7 +26,9 @@ bool Shard::needs_timer(const Order& o) const {
 
 void Shard::arm_timer(Order& o, OrderId id) {
   assert(!o.timer.valid());
-  if (needs_timer(o)) o.timer = timers_.schedule(o.deadline_ms, id);
+  if (!needs_timer(o)) return;
+  o.timer = timers_.schedule(o.deadline_ms, id);
+  o.timer_seq = timer_seq_next_++;
 }
 
 void Shard::disarm_timer(Order& o) {

@@ -1,0 +1,95 @@
+// RandomWorkload: the command mix.
+#include "workload/random_workload.h"
+
+namespace tessera::workload {
+
+using namespace tessera::engine;
+
+namespace {
+constexpr int64_t kMinute = 60'000, kDay = 24 * 60 * kMinute;
+constexpr size_t kOrdersRemembered = 4096;
+}  // namespace
+
+RandomWorkload::RandomWorkload(uint64_t seed, uint32_t performances_per_product)
+    : rng_(seed), performances_(performances_per_product) {}
+
+std::vector<Command> RandomWorkload::setup(uint32_t capacity) const {
+  std::vector<Command> out = demo_catalog();
+  DemoVenue venue;
+  venue.performances = performances_;
+  venue.capacity_per_performance = capacity;
+  venue.web_cap_percent = 80;
+  for (ProductId product = kProductRelease; product <= kProductKeep; ++product) {
+    venue.first_performance = product * 1000;
+    for (Command& c : demo_performances(venue, product)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+PerformanceId RandomWorkload::some_performance() { return (1 + pick(3)) * 1000 + pick(performances_); }
+
+OrderId RandomWorkload::some_order() {
+  if (orders_.empty() || pick(50) == 0) return make_order_id(0, 1, pick(1000));  // unknown or stale ids too
+  return orders_[pick(static_cast<uint32_t>(orders_.size()))];
+}
+
+int64_t RandomWorkload::time_step() {
+  static constexpr int64_t kSteps[] = {0, 0, 1, 7, 250, 1000, kMinute, 10 * kMinute, kDay};
+  return kSteps[pick(sizeof(kSteps) / sizeof(kSteps[0]))];
+}
+
+Command RandomWorkload::next(int64_t now_ms) {
+  static constexpr ChannelId kChannels[] = {kWeb, kBoxOffice, kPartner};
+  Command c;
+  if (pick(4) == 0) c.key = next_key_++;
+  if (pick(20) == 0 && next_key_ > 2) c.key = 1 + pick(static_cast<uint32_t>(next_key_ - 1));  // a retry
+  const uint32_t kind = pick(20);
+  if (kind < 7) {
+    std::vector<LineRequest> lines;
+    const uint32_t n = 1 + pick(3);
+    for (uint32_t i = 0; i < n; ++i) {
+      const PerformanceId p = some_performance();
+      LineRequest l = demo_line(p, p / 1000, 1 + pick(3), 1 + pick(4));
+      if (pick(6) == 0) l.contingent = demo_partner_contingent(p), l.category = 1;
+      if (pick(40) == 0) l.quantity = 0;  // invalid on purpose
+      lines.push_back(l);
+    }
+    const ChannelId channel = kChannels[pick(3)];
+    const ContactId contact = 1 + pick(200);
+    if (kind < 5) {
+      c.body = Hold{contact, channel, std::move(lines), 1000 + pick(30) * kMinute};
+    } else {
+      c.body = Book{pick(2) ? BookingKind::kOption : BookingKind::kReservation, contact, channel, std::move(lines),
+                    now_ms + kMinute + pick(10) * kDay};
+    }
+    return c;
+  }
+  const OrderId order = some_order();
+  switch (kind) {
+    case 7: c.body = ExtendHold{order, 1000 + pick(20) * kMinute}; break;
+    case 8: c.body = ConvertHold{order, pick(2) ? BookingKind::kOption : BookingKind::kReservation,
+                                 now_ms + kMinute + pick(5) * kDay}; break;
+    case 9: case 10: c.body = Confirm{order, {}}; break;
+    case 11: c.body = Confirm{order, {pick(3), pick(3), pick(3)}}; break;  // matches 3-line orders only
+    case 12: case 13: c.body = Release{order}; break;
+    case 14: c.body = Cancel{order}; break;
+    case 15: c.body = Archive{order}; break;
+    case 16: c.body = Reinstate{order, now_ms + kMinute + pick(3) * kDay}; break;
+    case 17: c.body = SetLock{order, pick(3) != 0}; break;
+    case 18: c.body = SetReleaseMark{order, pick(2) ? ReleaseMark::kKeep : ReleaseMark::kRelease}; break;
+    default: c.body = GetOrder{order}; break;
+  }
+  return c;
+}
+
+void RandomWorkload::observe(const Command& command, const Reply& reply) {
+  if (!reply.ok() || reply.order == 0) return;
+  if (!std::holds_alternative<Hold>(command.body) && !std::holds_alternative<Book>(command.body)) return;
+  if (orders_.size() < kOrdersRemembered) {
+    orders_.push_back(reply.order);
+  } else {
+    orders_[pick(kOrdersRemembered)] = reply.order;
+  }
+}
+
+}  // namespace tessera::workload

@@ -1,0 +1,48 @@
+// RandomWorkload: a seeded stream of order commands over the demo venue —
+// holds, bookings, extensions, conversions, confirmations (full and
+// partial), releases, cancellations, archives, reinstatements, locks and
+// marks, some with request keys and some deliberately invalid.
+//
+// Used wherever "any realistic sequence" is needed: snapshot equivalence,
+// replay and crash tests, log benchmarks. The same seed and the same replies
+// give the same stream. Feed every reply back through observe() so later
+// commands can name the orders it created.
+// Thread-safety: none.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "engine/command.h"
+#include "workload/demo_venue.h"
+
+namespace tessera::workload {
+
+class RandomWorkload {
+ public:
+  // Performances: first..first+count-1 of each product (1000.., 2000.., 3000..).
+  RandomWorkload(uint64_t seed, uint32_t performances_per_product);
+
+  // The set-up commands of the venue this workload targets.
+  std::vector<engine::Command> setup(uint32_t capacity_per_performance) const;
+
+  // Next command at engine time now_ms.
+  engine::Command next(int64_t now_ms);
+  void observe(const engine::Command& command, const engine::Reply& reply);
+
+  // A random step of time: mostly milliseconds, sometimes minutes or days.
+  int64_t time_step();
+
+ private:
+  uint32_t pick(uint32_t n) { return static_cast<uint32_t>(rng_() % n); }
+  engine::OrderId some_order();
+  engine::PerformanceId some_performance();
+
+  std::mt19937_64 rng_;
+  uint32_t performances_;
+  std::vector<engine::OrderId> orders_;
+  uint64_t next_key_ = 1;
+};
+
+}  // namespace tessera::workload
