@@ -18,6 +18,7 @@ std::string_view reply_code_name(ReplyCode code) {
     case ReplyCode::kInvalidArgument: return "InvalidArgument";
     case ReplyCode::kDuplicate: return "Duplicate";
     case ReplyCode::kBusy: return "Busy";
+    case ReplyCode::kUnavailable: return "Unavailable";
   }
   return "Unknown";
 }

@@ -38,6 +38,7 @@ enum class ReplyCode : uint8_t {
   kInvalidArgument,  // malformed command (zero quantity, bad deadline, wrong channel...)
   kDuplicate,        // id already defined, or request key reused for another command
   kBusy,             // shard inbox full: retry later (runtime only)
+  kUnavailable,      // storage failed: the command was not acknowledged (runtime only)
 };
 std::string_view reply_code_name(ReplyCode code);
 

@@ -1,10 +1,13 @@
-// ShardRunner loop: drain a batch, apply, reply, advance timers, sleep.
+// ShardRunner loop: drain a batch, apply, advance timers, snapshot now and
+// then, hand the batch to the log writer (or reply at once), sleep.
 #include "runtime/shard_runner.h"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 
 #include "engine/limits.h"
+#include "runtime/log_entry.h"
 
 namespace tessera::runtime {
 
@@ -12,16 +15,24 @@ using engine::kBatchCommandsMax;
 using engine::kExpiriesPerSliceMax;
 using engine::kInboxCapacity;
 
-ShardRunner::ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config)
-    : shard_(shard, shard_count, clock.now_ms(), config), clock_(clock), inbox_(kInboxCapacity) {
-  batch_.reserve(kBatchCommandsMax);
-  replies_.reserve(kBatchCommandsMax);
+ShardRunner::ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config,
+                         RunnerConfig runner)
+    : ShardRunner(std::make_unique<engine::Shard>(shard, shard_count, clock.now_ms(), config), clock, runner) {}
+
+ShardRunner::ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& clock, RunnerConfig runner)
+    : shard_(std::move(shard)), clock_(clock), config_(runner), inbox_(kInboxCapacity), next_seq_(runner.next_seq) {
+  assert(shard_);
+  if (config_.log) writer_ = std::make_unique<LogWriter>(shard_->shard_id(), *config_.log, config_.log_batches_in_flight);
+  local_batch_.done.reserve(kBatchCommandsMax);
+  local_batch_.replies.reserve(kBatchCommandsMax);
+  last_snapshot_ms_ = clock_.now_ms();
 }
 
 ShardRunner::~ShardRunner() { stop(); }
 
 void ShardRunner::start() {
   assert(!running_.load());
+  if (writer_) writer_->start();
   running_.store(true);
   accepting_.store(true);
   thread_ = std::thread([this] { run(); });
@@ -39,6 +50,7 @@ void ShardRunner::stop() {
     wake_.notify_one();
   }
   thread_.join();
+  if (writer_) writer_->stop();
 }
 
 bool ShardRunner::submit(engine::Command&& command, Completion* done) {
@@ -65,28 +77,101 @@ bool ShardRunner::submit(engine::Command&& command, Completion* done) {
 void ShardRunner::run() {
   for (;;) {
     const bool running = running_.load(std::memory_order_acquire);
-    const int64_t now = clock_.now_ms();
-    const size_t applied = drain_batch(now);
-    const uint32_t fired = shard_.advance(now, kExpiriesPerSliceMax);
+    // Engine time never goes back, even if the wall clock does.
+    const int64_t now = std::max(clock_.now_ms(), shard_->now_ms());
+    LogBatch& batch = writer_ ? *writer_->acquire() : local_batch_;
+    batch.first_seq = next_seq_;
+    size_t applied = 0;
+    uint32_t fired = 0;
+    if (storage_failed()) {
+      refuse_all(batch);
+    } else {
+      applied = drain(batch, now);
+      fired = advance(batch, now);
+      maybe_snapshot(batch, now);
+    }
+    finish(batch);
     if (!running && applied == 0 && inbox_.size_approx() == 0) return;
     if (applied == 0 && fired < kExpiriesPerSliceMax) sleep_until_work();
   }
 }
 
-size_t ShardRunner::drain_batch(int64_t now_ms) {
-  batch_.clear();
+size_t ShardRunner::drain(LogBatch& batch, int64_t now_ms) {
   Envelope e;
-  while (batch_.size() < kBatchCommandsMax && inbox_.try_pop(e)) batch_.push_back(std::move(e));
-  if (batch_.empty()) return 0;
-  replies_.clear();
-  for (const Envelope& env : batch_) replies_.push_back(shard_.apply(env.command, now_ms));
-  // The durable log hooks in here: replies leave only after the batch is logged.
-  for (size_t i = 0; i < batch_.size(); ++i) batch_[i].done->complete(std::move(replies_[i]));
-  const uint64_t n = batch_.size();
-  batches_.fetch_add(1, std::memory_order_relaxed);
-  commands_.fetch_add(n, std::memory_order_relaxed);
-  if (n > batch_size_max_.load(std::memory_order_relaxed)) batch_size_max_.store(n, std::memory_order_relaxed);
-  return batch_.size();
+  size_t n = 0;
+  while (n < kBatchCommandsMax && inbox_.try_pop(e)) {
+    engine::Reply reply = shard_->apply(e.command, now_ms);
+    if (writer_ && !engine::is_query(e.command.body)) {
+      append_entry(&batch.entries, shard_->now_ms(), e.command, reply);
+      ++batch.count;
+    }
+    batch.done.push_back(e.done);
+    batch.replies.push_back(std::move(reply));
+    ++n;
+  }
+  if (n > 0) {
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    commands_.fetch_add(n, std::memory_order_relaxed);
+    if (n > batch_size_max_.load(std::memory_order_relaxed)) batch_size_max_.store(n, std::memory_order_relaxed);
+  }
+  return n;
+}
+
+// One slice of expiries, applied as a command so replay repeats it exactly.
+uint32_t ShardRunner::advance(LogBatch& batch, int64_t now_ms) {
+  const engine::Command tick{0, engine::Advance{kExpiriesPerSliceMax}};
+  const engine::Reply reply = shard_->apply(tick, now_ms);
+  assert(reply.ok());
+  if (writer_ && reply.value > 0) {
+    append_entry(&batch.entries, shard_->now_ms(), tick, reply);
+    ++batch.count;
+  }
+  return static_cast<uint32_t>(reply.value);
+}
+
+void ShardRunner::maybe_snapshot(LogBatch& batch, int64_t now_ms) {
+  next_seq_ += batch.count;
+  entries_since_snapshot_ += batch.count;
+  next_seq_seen_.store(next_seq_, std::memory_order_relaxed);
+  if (!writer_ || entries_since_snapshot_ == 0) return;
+  if (entries_since_snapshot_ < config_.snapshot_every_entries && now_ms - last_snapshot_ms_ < config_.snapshot_every_ms)
+    return;
+  const auto start = std::chrono::steady_clock::now();
+  shard_->save(&batch.snapshot_state);
+  const uint64_t us = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+  batch.has_snapshot = true;
+  batch.snapshot_next_seq = next_seq_;
+  entries_since_snapshot_ = 0;
+  last_snapshot_ms_ = now_ms;
+  snapshots_.fetch_add(1, std::memory_order_relaxed);
+  snapshot_pause_us_last_.store(us, std::memory_order_relaxed);
+  if (us > snapshot_pause_us_max_.load(std::memory_order_relaxed))
+    snapshot_pause_us_max_.store(us, std::memory_order_relaxed);
+}
+
+void ShardRunner::finish(LogBatch& batch) {
+  if (writer_) {
+    if (batch.empty()) {
+      writer_->release(&batch);
+    } else {
+      writer_->submit(&batch);
+    }
+    return;
+  }
+  for (size_t i = 0; i < batch.done.size(); ++i) batch.done[i]->complete(std::move(batch.replies[i]));
+  batch.clear();
+}
+
+// After a storage failure nothing is applied: every command is answered
+// Unavailable, so no state the log does not hold is ever acknowledged.
+void ShardRunner::refuse_all(LogBatch& batch) {
+  Envelope e;
+  for (size_t n = 0; n < kBatchCommandsMax && inbox_.try_pop(e); ++n) {
+    batch.done.push_back(e.done);
+    batch.replies.push_back(engine::refuse(engine::ReplyCode::kUnavailable,
+                                           "storage failure: this shard acknowledges nothing until restarted"));
+  }
 }
 
 void ShardRunner::sleep_until_work() {
@@ -98,7 +183,10 @@ void ShardRunner::sleep_until_work() {
 }
 
 ShardRunnerStats ShardRunner::stats() const {
-  return ShardRunnerStats{batches_.load(), commands_.load(), batch_size_max_.load()};
+  return ShardRunnerStats{batches_.load(),         commands_.load(),
+                          batch_size_max_.load(),  snapshots_.load(),
+                          snapshot_pause_us_last_.load(), snapshot_pause_us_max_.load(),
+                          next_seq_seen_.load()};
 }
 
 }  // namespace tessera::runtime

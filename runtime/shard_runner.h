@@ -2,18 +2,25 @@
 //
 // Producers (network sessions, tests, the demo) submit commands into a
 // bounded inbox; the shard thread drains it in batches of up to
-// kBatchCommandsMax, applies each command at the clock's time, delivers the
-// batch's replies, then advances the timing wheel by one bounded slice of
-// expiries. When idle it sleeps at most one millisecond, so every expiry
-// fires within a tick or two of its due time.
+// kBatchCommandsMax, applies each command at the clock's time, advances the
+// timing wheel by one bounded slice of expiries, and hands the batch's
+// replies on. Without a log they are delivered at once; with a log every
+// state-changing command (and every expiry slice that fired) is encoded into
+// the batch, which a LogWriter makes durable before it releases the replies
+// — while this thread already applies the next batch. Every
+// `snapshot_every_entries` entries (or `snapshot_every_ms`), the shard's
+// state is saved into the batch so the log can be truncated.
+// When idle the thread sleeps at most one millisecond, so every expiry fires
+// within a tick or two of its due time.
 //
 // Thread-safety: submit() from any thread; start/stop from the owner; shard()
-// only while the runner is stopped (or from the shard thread).
+// only while the runner is stopped.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -23,35 +30,57 @@
 #include "runtime/bounded_queue.h"
 #include "runtime/clock.h"
 #include "runtime/completion.h"
+#include "runtime/log_sink.h"
+#include "runtime/log_writer.h"
 
 namespace tessera::runtime {
+
+struct RunnerConfig {
+  LogSink* log = nullptr;  // nullptr: no durability (replies at once)
+  uint64_t next_seq = 1;   // sequence number of the next log entry (from recovery)
+  uint64_t snapshot_every_entries = 2'000'000;
+  int64_t snapshot_every_ms = 5 * 60'000;
+  uint32_t log_batches_in_flight = 4;
+};
 
 struct ShardRunnerStats {
   uint64_t batches = 0;
   uint64_t commands = 0;
   uint64_t batch_size_max = 0;
+  uint64_t snapshots = 0;
+  uint64_t snapshot_pause_us_last = 0;
+  uint64_t snapshot_pause_us_max = 0;
+  uint64_t next_seq = 0;
 };
 
 class ShardRunner {
  public:
-  ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {});
+  // A fresh shard.
+  ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {},
+              RunnerConfig runner = {});
+  // A shard rebuilt by recovery.
+  ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& clock, RunnerConfig runner);
   ~ShardRunner();
   ShardRunner(const ShardRunner&) = delete;
   ShardRunner& operator=(const ShardRunner&) = delete;
 
   void start();
-  // Stops accepting, applies everything already in the inbox, joins.
+  // Stops accepting, applies everything already in the inbox, makes it
+  // durable, delivers every reply, joins.
   void stop();
 
-  // Queues a command; done->complete() will be called on the shard thread.
-  // Returns false iff the inbox is full or the runner is stopping (the
-  // command was not queued and done is not called).
+  // Queues a command; done->complete() will be called (on the shard thread or
+  // its log writer thread). Returns false iff the inbox is full or the runner
+  // is not running (the command was not queued and done is not called).
   bool submit(engine::Command&& command, Completion* done);
 
   bool accepting() const { return accepting_.load(std::memory_order_acquire); }
-  engine::Shard& shard() { return shard_; }
+  // True once the command log failed: the shard acknowledges nothing more.
+  bool storage_failed() const { return writer_ && writer_->failed(); }
+  engine::Shard& shard() { return *shard_; }
   size_t inbox_depth() const { return inbox_.size_approx(); }
   ShardRunnerStats stats() const;
+  LogWriterStats log_stats() const { return writer_ ? writer_->stats() : LogWriterStats{}; }
 
  private:
   struct Envelope {
@@ -59,14 +88,22 @@ class ShardRunner {
     Completion* done = nullptr;
   };
   void run();
-  size_t drain_batch(int64_t now_ms);
+  size_t drain(LogBatch& batch, int64_t now_ms);
+  uint32_t advance(LogBatch& batch, int64_t now_ms);
+  void maybe_snapshot(LogBatch& batch, int64_t now_ms);
+  void finish(LogBatch& batch);
+  void refuse_all(LogBatch& batch);
   void sleep_until_work();
 
-  engine::Shard shard_;
+  std::unique_ptr<engine::Shard> shard_;
   const Clock& clock_;
+  RunnerConfig config_;
+  std::unique_ptr<LogWriter> writer_;
+  LogBatch local_batch_;  // used when there is no log
   BoundedQueue<Envelope> inbox_;
-  std::vector<Envelope> batch_;
-  std::vector<engine::Reply> replies_;
+  uint64_t next_seq_;
+  uint64_t entries_since_snapshot_ = 0;
+  int64_t last_snapshot_ms_ = 0;
   std::thread thread_;
   std::atomic<bool> accepting_{false};
   std::atomic<bool> running_{false};
@@ -74,9 +111,8 @@ class ShardRunner {
   std::atomic<uint32_t> submitting_{0};
   std::mutex wake_mutex_;
   std::condition_variable wake_;
-  std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> commands_{0};
-  std::atomic<uint64_t> batch_size_max_{0};
+  std::atomic<uint64_t> batches_{0}, commands_{0}, batch_size_max_{0};
+  std::atomic<uint64_t> snapshots_{0}, snapshot_pause_us_last_{0}, snapshot_pause_us_max_{0}, next_seq_seen_{0};
 };
 
 }  // namespace tessera::runtime

@@ -47,6 +47,11 @@ ShardSet::ShardSet(uint32_t shard_count, const Clock& clock, engine::ShardConfig
     runners_.push_back(std::make_unique<ShardRunner>(s, shard_count, clock, config));
 }
 
+ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners) : runners_(std::move(runners)) {
+  assert(!runners_.empty() && runners_.size() <= engine::kShardsMax);
+  for (uint32_t s = 0; s < runners_.size(); ++s) assert(runners_[s]->shard().shard_id() == s);
+}
+
 void ShardSet::start() {
   for (auto& r : runners_) r->start();
 }

@@ -22,6 +22,9 @@ class ShardSet {
  public:
   // REQUIRES 1 <= shard_count <= kShardsMax.
   ShardSet(uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {});
+  // Runners built elsewhere (e.g. recovered from the command log), one per
+  // shard, in shard order.
+  explicit ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners);
   void start();
   void stop();
 

@@ -1,0 +1,114 @@
+// LogWriter loop: write a batch, then release its replies.
+#include "runtime/log_writer.h"
+
+#include <cassert>
+#include <chrono>
+#include <cstdio>
+
+namespace tessera::runtime {
+
+LogWriter::LogWriter(uint32_t shard, LogSink& sink, uint32_t depth) : shard_(shard), sink_(sink) {
+  assert(depth >= 1);
+  for (uint32_t i = 0; i < depth; ++i) {
+    pool_.push_back(std::make_unique<LogBatch>());
+    free_.push_back(pool_.back().get());
+  }
+}
+
+LogWriter::~LogWriter() { stop(); }
+
+void LogWriter::start() { thread_ = std::thread([this] { run(); }); }
+
+void LogWriter::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  thread_.join();
+}
+
+LogBatch* LogWriter::acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  freed_.wait(lock, [this] { return !free_.empty(); });
+  LogBatch* b = free_.back();
+  free_.pop_back();
+  return b;
+}
+
+void LogWriter::submit(LogBatch* batch) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(batch);
+  }
+  queued_.notify_one();
+}
+
+void LogWriter::release(LogBatch* batch) {
+  batch->clear();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(batch);
+  }
+  freed_.notify_one();
+}
+
+Status LogWriter::failure() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return failure_;
+}
+
+LogWriterStats LogWriter::stats() const {
+  return LogWriterStats{appends_.load(), append_us_total_.load(), append_us_max_.load(), snapshots_.load()};
+}
+
+void LogWriter::run() {
+  for (;;) {
+    LogBatch* b = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      b = queue_.front();
+      queue_.pop_front();
+    }
+    write(*b);
+    release(b);
+  }
+}
+
+void LogWriter::write(LogBatch& b) {
+  Status s;
+  if (!failed() && b.count > 0) {
+    const auto start = std::chrono::steady_clock::now();
+    s = sink_.append(shard_, b.first_seq, b.count, b.entries);
+    const uint64_t us = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+    appends_.fetch_add(1, std::memory_order_relaxed);
+    append_us_total_.fetch_add(us, std::memory_order_relaxed);
+    if (us > append_us_max_.load(std::memory_order_relaxed)) append_us_max_.store(us, std::memory_order_relaxed);
+  }
+  const bool durable = !failed() && s.is_ok();
+  if (durable && b.has_snapshot) {
+    // A failed snapshot loses nothing (the log still has every entry), but
+    // the runner stops so the operator sees the storage problem at once.
+    s = sink_.snapshot(shard_, b.snapshot_next_seq, b.snapshot_state);
+    if (s.is_ok()) snapshots_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!s.is_ok() && !failed()) {
+    std::fprintf(stderr, "tessera: shard %u: command log failed, no longer acknowledging: %s\n", shard_,
+                 s.to_string().c_str());
+    std::lock_guard<std::mutex> lock(mutex_);
+    failure_ = s;
+    failed_.store(true, std::memory_order_release);
+  }
+  for (size_t i = 0; i < b.done.size(); ++i) {
+    if (!durable)
+      b.replies[i] = engine::refuse(engine::ReplyCode::kUnavailable,
+                                    "storage failure: the command was not made durable; shard stopped");
+    b.done[i]->complete(std::move(b.replies[i]));
+  }
+}
+
+}  // namespace tessera::runtime

@@ -1,0 +1,102 @@
+// LogWriter: the thread that makes one shard's batches durable and then
+// releases their replies.
+//
+// The shard thread fills a LogBatch (encoded entries + the replies it owes),
+// submits it and goes on applying the next batch while this thread writes
+// the previous one: group commit with the apply of batch N+1 overlapping
+// the fsync of batch N. Replies leave strictly in batch order and only after
+// their batch is durable. A bounded pool of `depth` batches is the
+// backpressure: when all are in flight, acquire() waits.
+//
+// If the sink fails, the writer stops acknowledging: that batch's replies
+// and every later one become kUnavailable, and failed() turns true so the
+// runner stops applying commands. Nothing acknowledged is ever lost.
+// Thread-safety: acquire/submit from the shard thread only; failed() and
+// stats() from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/status.h"
+#include "runtime/completion.h"
+#include "runtime/log_sink.h"
+
+namespace tessera::runtime {
+
+struct LogBatch {
+  uint64_t first_seq = 0;
+  uint32_t count = 0;          // entries in `entries`
+  std::string entries;         // runtime/log_entry.h encoding
+  std::vector<Completion*> done;
+  std::vector<engine::Reply> replies;
+  bool has_snapshot = false;
+  uint64_t snapshot_next_seq = 0;
+  std::string snapshot_state;
+
+  bool empty() const { return count == 0 && done.empty() && !has_snapshot; }
+  void clear() {
+    count = 0;
+    entries.clear();
+    done.clear();
+    replies.clear();
+    has_snapshot = false;
+    snapshot_state.clear();
+  }
+};
+
+struct LogWriterStats {
+  uint64_t appends = 0;
+  uint64_t append_us_total = 0;
+  uint64_t append_us_max = 0;
+  uint64_t snapshots = 0;
+};
+
+class LogWriter {
+ public:
+  LogWriter(uint32_t shard, LogSink& sink, uint32_t depth = 4);
+  ~LogWriter();
+  LogWriter(const LogWriter&) = delete;
+  LogWriter& operator=(const LogWriter&) = delete;
+
+  void start();
+  // Writes and completes everything submitted, then joins.
+  void stop();
+
+  LogBatch* acquire();
+  void submit(LogBatch* batch);
+  // Gives back an unused batch (nothing to write or reply).
+  void release(LogBatch* batch);
+
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  Status failure() const;
+  LogWriterStats stats() const;
+
+ private:
+  void run();
+  void write(LogBatch& b);
+
+  uint32_t shard_;
+  LogSink& sink_;
+  std::vector<std::unique_ptr<LogBatch>> pool_;
+  std::vector<LogBatch*> free_;
+  std::deque<LogBatch*> queue_;
+  mutable std::mutex mutex_;
+  std::condition_variable queued_;
+  std::condition_variable freed_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::atomic<bool> failed_{false};
+  Status failure_;
+  std::atomic<uint64_t> appends_{0}, append_us_total_{0}, append_us_max_{0}, snapshots_{0};
+};
+
+}  // namespace tessera::runtime

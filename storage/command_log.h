@@ -1,0 +1,111 @@
+// CommandLog: the durable command log of every shard, in one embedded
+// RocksDB database (default ./data).
+//
+// Each drained shard batch is one RocksDB WriteBatch holding one record:
+//   key   'L' | shard u32 BE | first_seq u64 BE
+//   value magic u32 | version u32 | shard u32 | first_seq u64 | count u32 |
+//         crc32c u32 (of the entries) | entries (runtime/log_entry.h)
+// `sync` durability fsyncs the WAL per batch (group commit: one fsync for the
+// whole batch, and RocksDB merges concurrent shards' writes); `async` writes
+// without fsync. (`none` keeps no log at all and never opens this class.)
+//
+// A snapshot of a shard is written in chunks with a manifest in one
+// WriteBatch that also deletes the records and snapshots it supersedes, so
+// recovery is always "latest snapshot + the records after it".
+//
+// Damage: a record failing its checksum at the very tail of a shard's log (a
+// write torn by a crash, never acknowledged) is dropped with a warning; a bad
+// record anywhere before the tail, a gap in sequence numbers or a replay whose
+// replies differ from the recorded ones stop recovery with an error naming
+// the shard and sequence. A data directory written by another format version
+// or for another shard count is refused.
+//
+// Thread-safety: append()/snapshot() may run concurrently for different
+// shards (RocksDB serialises writes); recover() before any append.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/shard.h"
+#include "engine/status.h"
+#include "runtime/log_entry.h"
+#include "runtime/log_sink.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace tessera::storage {
+
+enum class Durability : uint8_t { kSync, kAsync, kNone };
+Result<Durability> parse_durability(std::string_view name);
+std::string_view durability_name(Durability d);
+
+inline constexpr uint32_t kLogFormatVersion = 1;
+
+struct LogOptions {
+  std::string dir = "./data";
+  Durability durability = Durability::kSync;  // kSync or kAsync
+  uint32_t shards = 1;
+};
+
+struct RecoveredShard {
+  std::unique_ptr<engine::Shard> shard;
+  uint64_t next_seq = 1;           // sequence number of the next entry
+  uint64_t snapshot_next_seq = 0;  // 0 = recovered without a snapshot
+  uint64_t entries_replayed = 0;
+  bool dropped_torn_tail = false;
+};
+
+struct LogStats {
+  uint64_t batches = 0;
+  uint64_t bytes = 0;
+  uint64_t snapshots = 0;
+};
+
+class CommandLog final : public runtime::LogSink {
+ public:
+  // Opens (creating if needed) the database in options.dir. Refuses a
+  // directory written with another format version or shard count.
+  static Result<std::unique_ptr<CommandLog>> open(const LogOptions& options);
+  ~CommandLog() override;
+  CommandLog(const CommandLog&) = delete;
+  CommandLog& operator=(const CommandLog&) = delete;
+
+  Status append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) override;
+  Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) override;
+
+  // Sees every entry replayed by recover(), in order (tests, tools).
+  class EntryObserver {
+   public:
+    virtual ~EntryObserver() = default;
+    virtual void on_entry(uint64_t seq, const runtime::LogEntry& entry) = 0;
+  };
+
+  // Rebuilds one shard from its latest snapshot and every later record.
+  // REQUIRES no append() for this shard yet. Logs its warnings to stderr.
+  Result<RecoveredShard> recover(uint32_t shard, EntryObserver* observer = nullptr);
+
+  const LogOptions& options() const { return options_; }
+  LogStats stats() const;
+
+ private:
+  CommandLog(LogOptions options, rocksdb::DB* db) : options_(std::move(options)), db_(db) {}
+  Status check_format();
+  Status load_snapshot(uint32_t shard, RecoveredShard* out);
+  Status replay_records(uint32_t shard, RecoveredShard* out, EntryObserver* observer);
+  Status replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
+                        engine::Shard& into, EntryObserver* observer);
+
+  LogOptions options_;
+  rocksdb::DB* db_;
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> bytes_{0};
+  std::atomic<uint64_t> snapshots_{0};
+};
+
+}  // namespace tessera::storage

@@ -1,0 +1,41 @@
+// DurableEngine: open the log, recover each shard, start the runners.
+#include "storage/durable_engine.h"
+
+#include <chrono>
+
+namespace tessera::storage {
+
+Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime::Clock& clock) {
+  DurableEngine engine;
+  const engine::ShardConfig shard_config{o.orders_reserved_per_shard};
+  if (o.durability == Durability::kNone) {
+    engine.shards = std::make_unique<runtime::ShardSet>(o.shards, clock, shard_config);
+    engine.recovery.resize(o.shards);
+    engine.shards->start();
+    return engine;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{o.data_dir, o.durability, o.shards});
+  if (!log.is_ok()) return log.status();
+  engine.log = std::move(log.value());
+  std::vector<std::unique_ptr<runtime::ShardRunner>> runners;
+  for (uint32_t s = 0; s < o.shards; ++s) {
+    Result<RecoveredShard> r = engine.log->recover(s);
+    if (!r.is_ok()) return r.status();
+    RecoveredShard& rec = r.value();
+    engine.recovery.push_back(ShardRecovery{rec.next_seq, rec.snapshot_next_seq, rec.entries_replayed,
+                                            rec.dropped_torn_tail, rec.shard->state_hash()});
+    runtime::RunnerConfig rc;
+    rc.log = engine.log.get();
+    rc.next_seq = rec.next_seq;
+    rc.snapshot_every_entries = o.snapshot_every_entries;
+    rc.snapshot_every_ms = o.snapshot_every_ms;
+    runners.push_back(std::make_unique<runtime::ShardRunner>(std::move(rec.shard), clock, rc));
+  }
+  engine.recovery_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  engine.shards = std::make_unique<runtime::ShardSet>(std::move(runners));
+  engine.shards->start();
+  return engine;
+}
+
+}  // namespace tessera::storage
