@@ -1,0 +1,71 @@
+// tessera_crash_child: the process the crash test kills.
+//
+//   tessera_crash_child <data_dir> <seed> <ack_file>
+//
+// Opens the data directory in `sync` mode (recovering what is there), then
+// applies a random workload forever, one command at a time. After each
+// state-changing command is acknowledged it appends one line to ack_file:
+//   <route> <fingerprint> <reply code> <order id>
+// (route = shard index, or "all" for a broadcast). The line is written with
+// write(2) only after the reply arrived, so the file lists exactly what was
+// acknowledged before the SIGKILL.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "engine/idempotency.h"
+#include "storage/durable_engine.h"
+#include "workload/random_workload.h"
+
+using namespace tessera;
+
+namespace {
+
+void write_line(int fd, const std::string& line) {
+  if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) std::abort();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: %s <data_dir> <seed> <ack_file>\n", argv[0]);
+    return 2;
+  }
+  constexpr uint32_t kShards = 2;
+  runtime::ManualClock clock(1'790'000'000'000);
+  storage::EngineOptions o;
+  o.data_dir = argv[1];
+  o.shards = kShards;
+  o.snapshot_every_entries = UINT64_MAX;  // the test checks every entry individually
+  o.snapshot_every_ms = INT64_MAX / 2;
+  Result<storage::DurableEngine> engine = storage::open_durable_engine(o, clock);
+  if (!engine.is_ok()) {
+    std::fprintf(stderr, "crash child: %s\n", engine.status().to_string().c_str());
+    return 1;
+  }
+  const int ack = ::open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+  if (ack < 0) return 1;
+  workload::RandomWorkload gen(std::strtoull(argv[2], nullptr, 10), 2);
+  auto run = [&](const engine::Command& c) {
+    const engine::Reply r = engine->shards->call(c);
+    gen.observe(c, r);
+    if (engine::is_query(c.body) || r.code == engine::ReplyCode::kBusy) return;
+    const engine::Route route = engine::command_route(c.body, kShards);
+    write_line(ack, (route.kind == engine::Route::kAllShards ? std::string("all") : std::to_string(route.shard)) +
+                        " " + std::to_string(engine::fingerprint(c.body)) + " " +
+                        std::to_string(static_cast<int>(r.code)) + " " + std::to_string(r.order) + "\n");
+  };
+  bool fresh = true;
+  for (const storage::ShardRecovery& r : engine->recovery) fresh &= r.next_seq == 1;
+  if (fresh)
+    for (const engine::Command& c : gen.setup(40)) run(c);
+  write_line(ack, "ready\n");
+  for (;;) {
+    clock.advance_ms(gen.time_step());
+    run(gen.next(clock.now_ms()));
+  }
+}
