@@ -29,22 +29,34 @@ namespace tessera::engine {
 inline constexpr uint32_t kCodecVersion = 1;
 inline constexpr uint32_t kCodecLengthMax = 1u << 28;  // any one string/vector
 
+// Appends to a string through a small staging buffer, so writing one
+// integer is a few inlined instructions, not a call into std::string.
+// Everything is in `out` once the Writer is destroyed (or after flush()).
 class Writer {
  public:
   explicit Writer(std::string* out) : out_(out) {}
+  ~Writer() { flush(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void flush() {
+    out_->append(buf_, used_);
+    used_ = 0;
+  }
 
   template <typename T>
   void put(const T& v) {
     if constexpr (std::is_enum_v<T>) {
       put(static_cast<std::underlying_type_t<T>>(v));
     } else if constexpr (std::is_same_v<T, bool>) {
-      out_->push_back(v ? 1 : 0);
+      put(static_cast<uint8_t>(v ? 1 : 0));
     } else if constexpr (std::is_integral_v<T>) {
-      char b[sizeof(T)];
-      std::memcpy(b, &v, sizeof(T));  // little-endian hosts only (x86-64, aarch64)
-      out_->append(b, sizeof(T));
+      if (used_ + sizeof(T) > sizeof(buf_)) flush();
+      std::memcpy(buf_ + used_, &v, sizeof(T));  // little-endian hosts only (x86-64, aarch64)
+      used_ += sizeof(T);
     } else if constexpr (std::is_same_v<T, std::string>) {
       put(static_cast<uint32_t>(v.size()));
+      flush();
       out_->append(v);
     } else if constexpr (requires { v.valueless_by_exception(); }) {
       put(static_cast<uint8_t>(v.index()));
@@ -59,6 +71,8 @@ class Writer {
 
  private:
   std::string* out_;
+  size_t used_ = 0;
+  char buf_[4096];
 };
 
 class Reader {
@@ -140,7 +154,10 @@ class Reader {
 template <typename T>
 std::string encode(const T& v) {
   std::string out;
-  Writer(&out).put(v);
+  {
+    Writer w(&out);
+    w.put(v);
+  }
   return out;
 }
 

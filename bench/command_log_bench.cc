@@ -1,0 +1,158 @@
+// Engine + command log benchmarks (the real RocksDB in a temporary directory).
+//
+//   BM_LoggedHolds/<mode>/<batch>  holds/s through a shard runner that logs
+//       every command before replying; the producer submits `batch` holds and
+//       waits for all replies (the group commit size). mode 0 = sync (fsync
+//       per group commit), 1 = async (no fsync), 2 = none (no log).
+//   BM_Recovery10M   recovery time of 10M log records (hold/release pairs).
+//   BM_SnapshotPause shard-thread pause to serialise a shard with 1M live orders.
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "engine/shard.h"
+#include "runtime/log_entry.h"
+#include "runtime/shard_runner.h"
+#include "storage/command_log.h"
+#include "workload/demo_venue.h"
+
+namespace {
+
+using namespace tessera;
+using namespace tessera::engine;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr PerformanceId kBig = 1500;
+
+struct TempDir {
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "tessera-bench-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+std::vector<Command> big_venue(uint32_t capacity) {
+  std::vector<Command> out = workload::demo_catalog();
+  out.push_back(Command{0, DefinePerformance{kBig, 1, kT0 + 86'400'000, 0, 0}});
+  out.push_back(Command{0, SetGeneralAdmission{kBig, 1, capacity}});
+  return out;
+}
+
+class Counter final : public runtime::Completion {
+ public:
+  void complete(Reply&&) override { done.fetch_add(1, std::memory_order_release); }
+  std::atomic<uint64_t> done{0};
+};
+
+void BM_LoggedHolds(benchmark::State& state) {
+  const int mode = static_cast<int>(state.range(0));
+  const uint32_t batch = static_cast<uint32_t>(state.range(1));
+  TempDir dir;
+  std::unique_ptr<storage::CommandLog> log;
+  if (mode < 2) {
+    auto opened = storage::CommandLog::open(
+        storage::LogOptions{dir.path, mode == 0 ? storage::Durability::kSync : storage::Durability::kAsync, 1});
+    if (!opened.is_ok()) return state.SkipWithError(opened.status().to_string().c_str());
+    log = std::move(opened.value());
+  }
+  runtime::SystemClock clock;
+  runtime::RunnerConfig rc;
+  rc.log = log.get();
+  runtime::ShardRunner runner(0, 1, clock, ShardConfig{1 << 22}, rc);
+  runner.start();
+  Counter setup;
+  uint64_t n = 0;
+  for (Command& c : big_venue(50'000'000)) {
+    runner.submit(std::move(c), &setup);
+    ++n;
+  }
+  while (setup.done.load() < n) std::this_thread::yield();
+  const Command hold{0, Hold{7, workload::kWeb, {workload::demo_line(kBig, 1, 1, 1)}, 3'600'000}};
+  Counter done;
+  uint64_t sent = 0;
+  for (auto _ : state) {
+    for (uint32_t i = 0; i < batch; ++i) {
+      Command c = hold;
+      while (!runner.submit(std::move(c), &done)) std::this_thread::yield();
+      ++sent;
+    }
+    while (done.done.load(std::memory_order_acquire) < sent) std::this_thread::yield();
+  }
+  runner.stop();
+  state.SetItemsProcessed(static_cast<int64_t>(sent));
+  const runtime::ShardRunnerStats st = runner.stats();
+  state.counters["avg_group_commit"] = st.batches ? static_cast<double>(st.commands) / st.batches : 0;
+  const runtime::LogWriterStats ls = runner.log_stats();
+  state.counters["append_us_avg"] = ls.appends ? static_cast<double>(ls.append_us_total) / ls.appends : 0;
+}
+BENCHMARK(BM_LoggedHolds)
+    ->ArgNames({"mode", "batch"})
+    ->ArgsProduct({{0, 1, 2}, {1, 64, 1024, 8192}})
+    ->UseRealTime()
+    ->MinTime(1.0);
+
+// Writes `records` entries (hold/release pairs) as the runner would.
+void write_log(const std::string& dir, uint64_t records) {
+  auto log = storage::CommandLog::open(storage::LogOptions{dir, storage::Durability::kAsync, 1});
+  Shard shard(0, 1, kT0);
+  std::string entries;
+  uint64_t seq = 1;
+  uint32_t count = 0;
+  auto add = [&](const Command& c) {
+    runtime::append_entry(&entries, kT0, c, shard.apply(c, kT0));
+    if (++count == 8192) {
+      log.value()->append(0, seq, count, entries).ignore_error();
+      seq += count;
+      count = 0;
+      entries.clear();
+    }
+  };
+  for (const Command& c : big_venue(1'000'000)) add(c);
+  const Command hold{0, Hold{7, workload::kWeb, {workload::demo_line(kBig, 1, 1, 1)}, 3'600'000}};
+  while (seq + count < records) {
+    const Reply r = shard.apply(hold, kT0);
+    runtime::append_entry(&entries, kT0, hold, r);
+    ++count;
+    add(Command{0, Release{r.order}});
+  }
+  if (count) log.value()->append(0, seq, count, entries).ignore_error();
+}
+
+void BM_Recovery10M(benchmark::State& state) {
+  const uint64_t records = static_cast<uint64_t>(state.range(0));
+  TempDir dir;
+  write_log(dir.path, records);
+  for (auto _ : state) {
+    auto log = storage::CommandLog::open(storage::LogOptions{dir.path, storage::Durability::kAsync, 1});
+    auto r = log.value()->recover(0);
+    if (!r.is_ok()) return state.SkipWithError(r.status().to_string().c_str());
+    state.counters["entries_replayed"] = static_cast<double>(r->entries_replayed);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * records));
+}
+BENCHMARK(BM_Recovery10M)->Arg(10'000'000)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+
+void BM_SnapshotPause(benchmark::State& state) {
+  const uint32_t orders = static_cast<uint32_t>(state.range(0));
+  Shard shard(0, 1, kT0, ShardConfig{orders});
+  for (const Command& c : big_venue(orders)) shard.apply(c, kT0);
+  for (uint32_t i = 0; i < orders; ++i)
+    shard.apply(Command{0, Book{BookingKind::kOption, i, workload::kBoxOffice,
+                                {workload::demo_line(kBig, 1, 1, 1)}, kT0 + 86'400'000LL * (1 + i % 30)}},
+                kT0);
+  std::string bytes;
+  for (auto _ : state) {
+    bytes.clear();
+    shard.save(&bytes);
+  }
+  state.counters["snapshot_MB"] = static_cast<double>(bytes.size()) / 1e6;
+}
+BENCHMARK(BM_SnapshotPause)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+}  // namespace
