@@ -91,6 +91,7 @@ void ShardRunner::run() {
       maybe_snapshot(batch, now);
     }
     finish(batch);
+    publish_stats();
     if (!running && applied == 0 && inbox_.size_approx() == 0) return;
     if (applied == 0 && fired < kExpiriesPerSliceMax) sleep_until_work();
   }
@@ -172,6 +173,16 @@ void ShardRunner::refuse_all(LogBatch& batch) {
     batch.replies.push_back(engine::refuse(engine::ReplyCode::kUnavailable,
                                            "storage failure: this shard acknowledges nothing until restarted"));
   }
+}
+
+// Shard::stats() walks the order slots (O(orders)): once a second at most.
+void ShardRunner::publish_stats() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - published_at_ < std::chrono::seconds(1)) return;
+  published_at_ = now;
+  const engine::ShardStats s = shard_->stats();
+  std::lock_guard<std::mutex> lock(published_mutex_);
+  published_ = s;
 }
 
 void ShardRunner::sleep_until_work() {

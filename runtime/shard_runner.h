@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -80,6 +81,12 @@ class ShardRunner {
   engine::Shard& shard() { return *shard_; }
   size_t inbox_depth() const { return inbox_.size_approx(); }
   ShardRunnerStats stats() const;
+  // The shard's engine statistics as of the last publication (the shard
+  // thread refreshes them about once a second; any thread may read).
+  engine::ShardStats published_stats() const {
+    std::lock_guard<std::mutex> lock(published_mutex_);
+    return published_;
+  }
   LogWriterStats log_stats() const { return writer_ ? writer_->stats() : LogWriterStats{}; }
 
  private:
@@ -94,6 +101,7 @@ class ShardRunner {
   void finish(LogBatch& batch);
   void refuse_all(LogBatch& batch);
   void sleep_until_work();
+  void publish_stats();
 
   std::unique_ptr<engine::Shard> shard_;
   const Clock& clock_;
@@ -109,6 +117,9 @@ class ShardRunner {
   std::atomic<bool> running_{false};
   std::atomic<bool> sleeping_{false};
   std::atomic<uint32_t> submitting_{0};
+  mutable std::mutex published_mutex_;
+  engine::ShardStats published_;
+  std::chrono::steady_clock::time_point published_at_{};
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> batches_{0}, commands_{0}, batch_size_max_{0};
