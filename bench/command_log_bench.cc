@@ -44,11 +44,7 @@ std::vector<Command> big_venue(uint32_t capacity) {
   return out;
 }
 
-class Counter final : public runtime::Completion {
- public:
-  void complete(Reply&&) override { done.fetch_add(1, std::memory_order_release); }
-  std::atomic<uint64_t> done{0};
-};
+using Counter = runtime::CountingCompletion;
 
 void BM_LoggedHolds(benchmark::State& state) {
   const int mode = static_cast<int>(state.range(0));

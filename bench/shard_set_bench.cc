@@ -61,12 +61,7 @@ void BM_ShardsParallelApply(benchmark::State& state) {
 }
 BENCHMARK(BM_ShardsParallelApply)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Counts completions; the producer waits when too many are in flight.
-class Counter final : public runtime::Completion {
- public:
-  void complete(Reply&&) override { done.fetch_add(1, std::memory_order_release); }
-  std::atomic<uint64_t> done{0};
-};
+using Counter = runtime::CountingCompletion;
 
 void BM_ShardSetPipelined(benchmark::State& state) {
   const uint32_t n = static_cast<uint32_t>(state.range(0));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 
 #include "engine/command.h"
 
@@ -36,6 +37,13 @@ class WaitableCompletion final : public Completion {
  private:
   engine::Reply reply_;
   std::atomic<bool> done_{false};
+};
+
+// Counts completions (pipelined producers wait on `done`, benchmarks read it).
+class CountingCompletion final : public Completion {
+ public:
+  void complete(engine::Reply&&) override { done.fetch_add(1, std::memory_order_release); }
+  std::atomic<uint64_t> done{0};
 };
 
 }  // namespace tessera::runtime

@@ -112,7 +112,12 @@ TEST(ShardSet, ConcurrentBuyers_NeverOversell) {
 // Holds the shard thread inside complete() until released.
 class BlockingCompletion final : public Completion {
  public:
-  void complete(Reply&&) override { release_.wait(false); }
+  void complete(Reply&&) override {
+    entered.store(true);
+    entered.notify_all();
+    release_.wait(false);
+  }
+  std::atomic<bool> entered{false};
   void release() {
     release_.store(true);
     release_.notify_all();
@@ -120,12 +125,6 @@ class BlockingCompletion final : public Completion {
 
  private:
   std::atomic<bool> release_{false};
-};
-
-class CountingCompletion final : public Completion {
- public:
-  void complete(Reply&&) override { count.fetch_add(1); }
-  std::atomic<uint64_t> count{0};
 };
 
 TEST(ShardRunner, FullInboxRefusesInsteadOfGrowing_AndNothingQueuedIsLost) {
@@ -136,14 +135,14 @@ TEST(ShardRunner, FullInboxRefusesInsteadOfGrowing_AndNothingQueuedIsLost) {
   runner.start();
   BlockingCompletion gate;
   ASSERT_TRUE(runner.submit(Command{0, GetOrder{1}}, &gate));
-  while (runner.inbox_depth() != 0) std::this_thread::yield();  // the shard thread is now parked in the gate
+  gate.entered.wait(false);  // the shard thread is now parked in the gate, its batch done
   CountingCompletion counted;
   uint64_t accepted = 0;
   while (runner.submit(Command{0, GetOrder{1}}, &counted)) ++accepted;
   EXPECT_EQ(accepted, kInboxCapacity);
   gate.release();
   runner.stop();
-  EXPECT_EQ(counted.count.load(), accepted);
+  EXPECT_EQ(counted.done.load(), accepted);
 }
 
 }  // namespace
