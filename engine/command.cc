@@ -72,6 +72,15 @@ TESSERA_COMMAND_NAME(SetLock)
 TESSERA_COMMAND_NAME(Advance)
 TESSERA_COMMAND_NAME(GetAvailability)
 TESSERA_COMMAND_NAME(GetOrder)
+TESSERA_COMMAND_NAME(DefineVenueLayout)
+TESSERA_COMMAND_NAME(AssignLayout)
+TESSERA_COMMAND_NAME(HoldSeats)
+TESSERA_COMMAND_NAME(BookSeats)
+TESSERA_COMMAND_NAME(BlockSeats)
+TESSERA_COMMAND_NAME(UnblockSeats)
+TESSERA_COMMAND_NAME(MoveSeatsToContingent)
+TESSERA_COMMAND_NAME(DefineSubContingent)
+TESSERA_COMMAND_NAME(SetContingentReleaseBack)
 #undef TESSERA_COMMAND_NAME
 
 Route one(uint32_t shard) { return Route{Route::kOneShard, shard}; }
@@ -101,14 +110,19 @@ Route command_route(const CommandBody& body, uint32_t shard_count) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, DefinePerformance> || std::is_same_v<T, SetGeneralAdmission> ||
                       std::is_same_v<T, DefineContingent> || std::is_same_v<T, SetChannelCap> ||
-                      std::is_same_v<T, GetAvailability>) {
+                      std::is_same_v<T, GetAvailability> || std::is_same_v<T, AssignLayout> ||
+                      std::is_same_v<T, BlockSeats> || std::is_same_v<T, UnblockSeats> ||
+                      std::is_same_v<T, MoveSeatsToContingent> || std::is_same_v<T, DefineSubContingent> ||
+                      std::is_same_v<T, SetContingentReleaseBack>) {
           return perf(c.performance);
+        } else if constexpr (std::is_same_v<T, HoldSeats> || std::is_same_v<T, BookSeats>) {
+          return perf(c.request.performance);
         } else if constexpr (std::is_same_v<T, Hold> || std::is_same_v<T, Book>) {
           return route_lines(c.lines, shard_count);
         } else if constexpr (requires { c.order; }) {
           return order(c.order);
         } else {
-          return all();  // catalog definitions and Advance
+          return all();  // catalog definitions (venue layouts too) and Advance
         }
       },
       body);

@@ -6,8 +6,9 @@
 // members) so hashing, printing and encoding stay generic.
 //
 // Routing (who applies what): catalog definitions (seasons, families,
-// products, channels, categories, tariffs, policies) go to every shard;
-// performance-scoped set-up and new orders go to the shard of their
+// products, channels, categories, tariffs, policies, venue layouts) go to
+// every shard; performance-scoped set-up (seat maps, contingents, blocks)
+// and new orders (seated or not) go to the shard of their
 // performance (ids.h: shard_of_performance); commands on an existing order
 // go to the shard in its id (ids.h: order_shard). See command_route().
 #pragma once
@@ -257,6 +258,137 @@ struct Advance {
   auto fields() const { return std::tie(budget); }
 };
 
+// ---- Seated inventory -------------------------------------------------------
+//
+// A venue layout (seat plan) is catalog-level: defined once on every shard,
+// shared by the performances assigned to it. Seats are named by their index
+// in the layout (sections, then rows, then seats, in definition order); a
+// row is a run of physically adjacent seats between two aisles or walls.
+// Each performance keeps its own seat states. A seated category behaves like
+// GA stock whose units are named seats: it has the same quotas (open sale or
+// contingent, performance capacity, channel cap, per-contact limit).
+
+enum SeatFlag : uint8_t {
+  kSeatWheelchair = 1,        // a wheelchair space
+  kSeatCompanion = 2,         // the seat of a wheelchair user's companion
+  kSeatRestrictedView = 4,    // informational (rank it accordingly)
+  kSeatBlockedByDefault = 8,  // starts blocked on each performance (held back by the organiser)
+};
+inline constexpr uint8_t kSeatFlagsAll = 15;
+
+struct LayoutSeat {
+  uint8_t category_slot;  // index into DefineVenueLayout::categories
+  uint8_t flags;          // SeatFlag bits
+  uint16_t rank;          // quality: lower is better (closer rows and centre first)
+  auto fields() const { return std::tie(category_slot, flags, rank); }
+};
+struct LayoutRow {
+  uint32_t row_number;         // label printed on the ticket
+  uint32_t first_seat_number;  // seats are numbered first, first + 1, ...
+  std::vector<LayoutSeat> seats;
+  auto fields() const { return std::tie(row_number, first_seat_number, seats); }
+};
+struct LayoutSection {
+  std::string name;
+  std::vector<LayoutRow> rows;
+  auto fields() const { return std::tie(name, rows); }
+};
+// Catalog-level (every shard). Reply value = number of seats.
+struct DefineVenueLayout {
+  LayoutId layout;
+  std::string name;
+  std::vector<CategoryId> categories;  // seat categories, referred to by slot
+  std::vector<LayoutSection> sections;
+  auto fields() const { return std::tie(layout, name, categories, sections); }
+};
+// Gives a performance the seats of a layout: one seated area per category
+// of the layout (none may already exist as GA on the performance).
+struct AssignLayout {
+  PerformanceId performance;
+  LayoutId layout;
+  auto fields() const { return std::tie(performance, layout); }
+};
+
+enum SeatOption : uint8_t {
+  kSeatOptionAccessible = 1,  // wheelchair space(s) with companion seat(s), together
+  kSeatOptionAllowSplit = 2,  // best available: split across rows when no block fits
+};
+// Seats for one order: either the `seats` chosen on a map (all or nothing;
+// category may be kNone = any) or, when `seats` is empty, the best
+// `quantity` adjacent seats of `category`. contingent kNone = open sale.
+struct SeatRequest {
+  PerformanceId performance;
+  CategoryId category;
+  TariffId tariff;
+  ContingentId contingent;
+  uint32_t quantity;
+  std::vector<uint32_t> seats;
+  uint8_t options = 0;  // SeatOption bits
+  auto fields() const { return std::tie(performance, category, tariff, contingent, quantity, seats, options); }
+};
+// A web cart of seats, expiring after ttl_ms. Reply: the order; value = its
+// first seat (a best-available block is value .. value + quantity - 1); a
+// split lists its seat runs in the message ("first+count,...").
+struct HoldSeats {
+  ContactId contact;
+  ChannelId channel;
+  SeatRequest request;
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(contact, channel, request, ttl_ms); }
+};
+// An option or reservation of seats placed directly (back office).
+struct BookSeats {
+  BookingKind kind;
+  ContactId contact;
+  ChannelId channel;
+  SeatRequest request;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(kind, contact, channel, request, deadline_ms); }
+};
+// Takes seats off sale (or puts them back). All or nothing: refused, naming
+// them, if any seat is taken. Already blocked (unblocked) seats are left as
+// they are. Reply value = seats changed.
+struct BlockSeats {
+  PerformanceId performance;
+  std::vector<uint32_t> seats;
+  auto fields() const { return std::tie(performance, seats); }
+};
+struct UnblockSeats {
+  PerformanceId performance;
+  std::vector<uint32_t> seats;
+  auto fields() const { return std::tie(performance, seats); }
+};
+// Moves free (or blocked) seats into a seated contingent, or back to open
+// sale (contingent kNone). Refused, naming them, if any seat is taken, and
+// if the move would exceed a planned quota of the contingent tree.
+struct MoveSeatsToContingent {
+  PerformanceId performance;
+  ContingentId contingent;
+  std::vector<uint32_t> seats;
+  auto fields() const { return std::tie(performance, contingent, seats); }
+};
+// A sub-group of a contingent (same performance and category). GA: takes
+// `allotment` units from the parent's unsold stock. Seated: `allotment` is
+// the planned quota (a hard limit on seats it may hold); seats are moved in
+// with MoveSeatsToContingent.
+struct DefineSubContingent {
+  ContingentId contingent;
+  PerformanceId performance;
+  ContingentId parent;
+  uint32_t allotment;
+  std::vector<ChannelId> channels;  // empty = any channel
+  auto fields() const { return std::tie(contingent, performance, parent, allotment, channels); }
+};
+// At release_back_ms the contingent's unsold stock returns to its parent
+// (or to the open sale) automatically, and stock its orders return later
+// follows. 0 = no release-back date.
+struct SetContingentReleaseBack {
+  PerformanceId performance;
+  ContingentId contingent;
+  int64_t release_back_ms;
+  auto fields() const { return std::tie(performance, contingent, release_back_ms); }
+};
+
 // ---- Queries (read-only; never logged) ------------------------------------
 
 // Units one more line could hold now: minimum over every quota that applies.
@@ -278,7 +410,10 @@ using CommandBody =
                  DefineTariff, SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance,
                  SetGeneralAdmission, DefineContingent, SetChannelCap, Hold, Book, ExtendHold,
                  ConvertHold, Confirm, Release, Cancel, Archive, Reinstate, SetReleaseMark, SetLock,
-                 Advance, GetAvailability, GetOrder>;
+                 Advance, GetAvailability, GetOrder,
+                 // Seated inventory (appended: the log encodes the alternative's index).
+                 DefineVenueLayout, AssignLayout, HoldSeats, BookSeats, BlockSeats, UnblockSeats,
+                 MoveSeatsToContingent, DefineSubContingent, SetContingentReleaseBack>;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries).

@@ -25,11 +25,12 @@ using ChannelId = uint32_t;
 using TariffId = uint32_t;
 using ContingentId = uint32_t;
 using ContactId = uint32_t;
+using LayoutId = uint32_t;  // a venue layout (seat plan), shared by performances
 using OrderId = uint64_t;
 using RequestKey = uint64_t;  // client idempotency key, 0 = none
 
 inline constexpr uint32_t kNone = 0;
-inline constexpr uint32_t kNoSeat = 0xFFFF'FFFFu;
+inline constexpr uint32_t kNoSeat = 0xFFFF'FFFFu;  // seats are named by their index in the venue layout
 
 constexpr OrderId make_order_id(uint32_t shard, uint32_t generation, uint32_t slot) {
   return (uint64_t{shard} << 56) | (uint64_t{generation & 0xFF'FFFFu} << 32) | slot;

@@ -19,6 +19,17 @@ inline constexpr uint32_t kPolicyOverridesPerProductMax = 32;
 inline constexpr uint32_t kNameLengthMax = 200;
 inline constexpr uint32_t kEntitiesMax = 1u << 22;          // each of seasons, products, performances...
 
+// Seated inventory.
+inline constexpr uint32_t kLayoutSeatsMax = 200'000;        // seats in one venue layout
+inline constexpr uint32_t kLayoutSectionsMax = 1'000;       // sections in one venue layout
+inline constexpr uint32_t kRowSeatsMax = 1'000;             // seats in one row (a row is a run between aisles)
+inline constexpr uint32_t kLayoutCategoriesMax = 64;        // seat categories in one layout (== per performance)
+inline constexpr uint32_t kLayoutsMax = 4'096;              // venue layouts per shard (a copy on every shard)
+inline constexpr uint32_t kSeatsPerCommandMax = 20'000;     // seats named in one block/unblock/move command
+inline constexpr uint32_t kSeatContingentsPerPerformanceMax = 4'000;  // seated contingents (fits the 14-bit slot)
+inline constexpr uint32_t kContingentDepthMax = 8;          // nesting: root contingent + 7 levels of sub-groups
+inline constexpr uint32_t kSeatsNamedInMessageMax = 20;     // taken seats listed in one refusal message
+
 // Orders.
 inline constexpr uint32_t kOrderLinesMax = 64;              // lines in one order
 inline constexpr uint32_t kLineQuantityMax = 1000;          // units in one line

@@ -7,6 +7,17 @@
 // quota; a contingent unit from the contingent's quota. Both also consume
 // from the performance capacity quota (when the performance has one) and
 // from the channel's cap (when one is set).
+//
+// Seated categories (a performance with a seat map, seat_map.h) use the same
+// quotas with seats as units: a category's capacity counts its unblocked
+// seats, a contingent's quota capacity its unblocked seats; blocked seats
+// are off sale and count nowhere.
+//
+// Contingents nest (a target group with sub-groups): a sub-contingent takes
+// its stock from its parent. Each has a planned quota, a hard limit on the
+// units or seats it and its sub-contingents hold (`held`), and optionally a
+// release-back date at which its unsold stock returns to its parent (or to
+// the open sale) — after which stock its orders return follows the same way.
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -16,6 +27,8 @@
 #include "engine/command.h"
 #include "engine/ids.h"
 #include "engine/quota.h"
+#include "engine/seat_map.h"
+#include "engine/timing_wheel.h"
 
 namespace tessera::engine {
 
@@ -33,19 +46,35 @@ struct ChannelCap {
   auto fields() const { return std::tie(channel, quota); }
 };
 
+inline constexpr uint32_t kNoContingent = 0xFFFF'FFFFu;  // a contingents_ index: none (open sale / root)
+
 struct Contingent {
   ContingentId id;
   uint32_t performance_index;
   CategoryId category;
   QuotaIndex quota;
   std::vector<ChannelId> channels;  // empty = any channel
+  uint32_t parent = kNoContingent;  // contingents index of the parent (always lower than its own)
+  uint32_t planned = 0;             // hard limit on what this contingent and its sub-contingents hold
+  uint32_t slot = 0;                // seated: its slot in the seat map; 0 = a GA (counted) contingent
+  uint32_t blocked = 0;             // seated: blocked seats it holds (outside its quota's capacity)
+  int64_t release_back_ms = 0;      // 0 = none
+  bool released = false;            // its unsold stock went back to its parent / the open sale
+  uint64_t timer_seq = 0;           // order in which release-back timers were armed
+  TimerId timer;                    // derived: pending release-back timer
+
+  bool seated() const { return slot != 0; }
+  bool closed_at(int64_t now_ms) const { return released || (release_back_ms != 0 && release_back_ms <= now_ms); }
   bool open_to(ChannelId channel) const {
     if (channels.empty()) return true;
     for (ChannelId c : channels)
       if (c == channel) return true;
     return false;
   }
-  auto fields() const { return std::tie(id, performance_index, category, quota, channels); }
+  auto fields() const {
+    return std::tie(id, performance_index, category, quota, channels, parent, planned, slot, blocked,
+                    release_back_ms, released, timer_seq);
+  }
 };
 
 struct Performance {
@@ -53,6 +82,7 @@ struct Performance {
   QuotaIndex capacity_quota = kNoQuota;
   std::vector<GeneralAdmission> areas;
   std::vector<ChannelCap> channel_caps;
+  SeatMap seat_map;  // seated areas, if the performance has a layout
 
   GeneralAdmission* area(CategoryId category) {
     for (GeneralAdmission& a : areas)
@@ -67,7 +97,7 @@ struct Performance {
       if (c.channel == channel) return c.quota;
     return kNoQuota;
   }
-  auto fields() const { return std::tie(definition, capacity_quota, areas, channel_caps); }
+  auto fields() const { return std::tie(definition, capacity_quota, areas, channel_caps, seat_map); }
 };
 
 }  // namespace tessera::engine

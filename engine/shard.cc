@@ -49,7 +49,11 @@ Reply Shard::apply(const Command& command, int64_t now_ms) {
 uint32_t Shard::advance(int64_t now_ms, uint32_t budget) {
   if (now_ms > now_ms_) now_ms_ = std::min(now_ms, kTimeMsMax);
   const uint32_t fired = timers_.advance(now_ms_, budget, [this](TimerId, uint64_t payload, int64_t) {
-    on_deadline(static_cast<OrderId>(payload));
+    if (payload & kContingentTimerTag) {
+      on_release_back(static_cast<uint32_t>(payload));
+    } else {
+      on_deadline(static_cast<OrderId>(payload));
+    }
   });
   expiries_fired_ += fired;
   return fired;

@@ -16,6 +16,12 @@
 // A locked order has no running timer and is never released automatically;
 // unlocking re-arms its deadline (firing at once if it has passed).
 //
+// Seated orders (HoldSeats / BookSeats) follow the same machine: their lines
+// carry seats (OrderLine::seat = first seat of a run of `quantity`
+// consecutive seat indexes), and every transition that returns stock returns
+// those seats to their exact previous state. Timers also carry contingent
+// release-back dates (payload tagged with kContingentTimerTag).
+//
 // Thread-safety: none. Exactly one thread (the shard's) calls into a Shard.
 #pragma once
 
@@ -32,6 +38,7 @@
 #include "engine/ids.h"
 #include "engine/order.h"
 #include "engine/performance.h"
+#include "engine/venue_layout.h"
 #include "engine/quota.h"
 #include "engine/status.h"
 #include "engine/timing_wheel.h"
@@ -55,6 +62,11 @@ struct ShardStats {
 struct ShardConfig {
   uint32_t orders_reserved = 0;
 };
+
+// Timer payloads: an OrderId, or (this bit set) a contingents_ index whose
+// release-back date it is. Order ids never set bit 63 (shard < kShardsMax).
+inline constexpr uint64_t kContingentTimerTag = uint64_t{1} << 63;
+static_assert(kShardsMax <= 128);
 
 class Shard {
  public:
@@ -91,6 +103,13 @@ class Shard {
   void save(std::string* out) const;
   static Result<std::unique_ptr<Shard>> load(std::string_view bytes);
   const Order* find_order(OrderId id) const { return orders_.find(id); }
+  // Seat states of a performance (nullptr: unknown or no seat map), and a
+  // layout by id. For tests, benchmarks and read-only views.
+  const SeatMap* seat_map(PerformanceId id) const {
+    const Performance* p = performances_.find(id);
+    return p && p->seat_map.present() ? &p->seat_map : nullptr;
+  }
+  const VenueLayout* layout(LayoutId id) const { return layouts_.find(id); }
   uint32_t shard_id() const { return shard_; }
   int64_t now_ms() const { return now_ms_; }
 
@@ -124,6 +143,15 @@ class Shard {
   Reply on(const Advance& c);
   Reply on(const GetAvailability& c) const;
   Reply on(const GetOrder& c) const;
+  Reply on(const DefineVenueLayout& c);
+  Reply on(const AssignLayout& c);
+  Reply on(const HoldSeats& c);
+  Reply on(const BookSeats& c);
+  Reply on(const BlockSeats& c);
+  Reply on(const UnblockSeats& c);
+  Reply on(const MoveSeatsToContingent& c);
+  Reply on(const DefineSubContingent& c);
+  Reply on(const SetContingentReleaseBack& c);
 
   // Stock.
   Reply resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set, uint32_t* performance_index,
@@ -139,6 +167,40 @@ class Shard {
   // Orders.
   Reply place_order(const Lines& lines, ContactId contact, ChannelId channel, OrderState state,
                     int64_t deadline_ms);
+  Reply place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
+                    int64_t deadline_ms);
+  Reply finish_order(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
+                     int64_t deadline_ms);
+  void hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const;
+
+  // Seats (shard_seats.cc).
+  bool is_seated(const Performance& p, CategoryId category) const;
+  const VenueLayout& layout_of(const Performance& p) const { return layouts_.items()[p.seat_map.layout_index]; }
+  Reply take_seats(const SeatRequest& request, ChannelId channel, ContactId contact, Order* order);
+  Reply choose_seats(const SeatRequest& request, const Performance& p, uint16_t slot);
+  Reply check_named_seats(const SeatRequest& request, const Performance& p, uint16_t slot);
+  Reply seats_to_lines(const SeatRequest& request, const Performance& p, uint32_t performance_index,
+                       uint32_t contingent_index, ChannelId channel, std::vector<OrderLine>* out) const;
+  Reply check_seat_list(const Performance& p, const std::vector<uint32_t>& seats, bool refuse_taken);
+  void return_seats(const OrderLine& line, uint32_t first, uint32_t count);
+  void change_capacity(Performance& p, CategoryId category, uint32_t slot, int64_t delta);
+  void move_seat(Performance& p, uint32_t seat, uint16_t to_slot);
+  uint32_t slot_contingent(const Performance& p, uint32_t slot) const {
+    return slot == 0 ? kNoContingent : p.seat_map.contingent_slots[slot - 1];
+  }
+  Reply seats_reply(const Order& order, OrderId id) const;
+
+  // Contingents (shard_contingents.cc).
+  uint32_t held(const Contingent& k) const { return quotas_[k.quota].capacity + k.blocked; }
+  uint32_t subtree_held(uint32_t contingent_index) const;
+  bool is_within(uint32_t contingent_index, uint32_t ancestor_index) const;
+  uint32_t release_target(uint32_t contingent_index) const;
+  void transfer_units(uint32_t from, uint32_t to, uint32_t performance_index, CategoryId category, uint32_t n);
+  void flow_back(const OrderLine& line, uint32_t first_seat, uint32_t count);
+  void arm_release_back(Contingent& k, uint32_t index);
+  void disarm_release_back(Contingent& k);
+  void on_release_back(uint32_t contingent_index);
+  Reply check_contingent_channels(const std::vector<ChannelId>& channels) const;
   Reply find_live(OrderId id, Order** order);
   void close(Order& order, OrderId id, OrderState closed_state);
   Reply order_reply(OrderId id, const Order& order) const;
@@ -150,6 +212,9 @@ class Shard {
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
   Status validate_inventory() const;
   Status resolve_line(OrderLine& line) const;
+  Status validate_seat_maps();
+  Status check_seat_invariants() const;
+  Status check_contingent_invariants(uint32_t* timed) const;
 
   // Timers.
   bool needs_timer(const Order& order) const;
@@ -165,11 +230,15 @@ class Shard {
   QuotaTable quotas_;
   EntityTable<Performance> performances_;
   EntityTable<Contingent> contingents_;
+  EntityTable<VenueLayout> layouts_;
   FlatMap<uint64_t, uint32_t> contact_units_;  // (performance index << 32 | contact) → units held
   OrderTable orders_;
   TimingWheel timers_;
   IdempotencyTable idempotency_;
   std::vector<OrderLine> scratch_lines_;  // reused by place_order
+  std::vector<uint32_t> scratch_seats_;   // seats chosen by place_seats (no allocation per hold)
+  std::vector<uint32_t> scratch_work_;    // working space of best-available and seat checks
+  std::vector<uint32_t> scratch_counts_;  // per-slot counters of bulk seat commands
   uint64_t timer_seq_next_ = 1;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;

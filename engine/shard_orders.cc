@@ -28,6 +28,8 @@ Reply Shard::resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet
     if (!k->open_to(channel))
       return refuse(ReplyCode::kInvalidArgument,
                     cat("contingent ", line.contingent, " is not open to channel ", channel));
+    if (k->closed_at(now_ms_))
+      return refuse(ReplyCode::kInvalidState, cat("contingent ", line.contingent, " was released back"));
     *contingent_index = static_cast<uint32_t>(k - contingents_.items().data());
     set->add(k->quota);
   } else {
@@ -69,10 +71,17 @@ void Shard::count_contact(uint32_t performance_index, ContactId contact, int64_t
   if (held == 0) contact_units_.erase(key);
 }
 
+// Returns the last `quantity` units of a line (for a seated line, the last
+// seats of its run: a partial confirmation keeps the first ones).
 void Shard::return_line(const Order& order, const OrderLine& line, uint32_t quantity) {
   assert(quantity <= line.quantity);
+  if (quantity == 0) return;
   quotas_.give_back(quotas_of(line, order.channel), quantity);
   count_contact(line.performance_index, order.contact, -static_cast<int64_t>(quantity));
+  const uint32_t first_seat = line.seat == kNoSeat ? kNoSeat : line.seat + line.quantity - quantity;
+  if (first_seat != kNoSeat) return_seats(line, first_seat, quantity);
+  if (line.contingent != kNone && contingents_.items()[line.contingent_index].released)
+    flow_back(line, first_seat, quantity);
 }
 
 void Shard::return_stock(const Order& order) {
@@ -140,6 +149,9 @@ Reply Shard::validate_lines(const Lines& lines, ChannelId channel, ContactId con
     const Tariff* t = catalog_.tariff(l.tariff);
     if (!t) return refuse(ReplyCode::kNotFound, cat("tariff ", l.tariff, " not found"));
     const Performance& p = performances_.items()[pi];
+    if (is_seated(p, l.category))
+      return refuse(ReplyCode::kInvalidArgument, cat("category ", l.category, " of performance ", l.performance,
+                                                     " is seated: hold seats with HoldSeats or BookSeats"));
     if (t->product != p.definition.product)
       return refuse(ReplyCode::kInvalidArgument,
                     cat("tariff ", l.tariff, " is not a tariff of product ", p.definition.product));
@@ -168,6 +180,22 @@ Reply Shard::place_order(const Lines& lines, ContactId contact, ChannelId channe
   Order scratch;
   scratch.lines = std::move(scratch_lines_);
   Reply r = take_stock(lines, channel, contact, &scratch);
+  return finish_order(scratch, std::move(r), contact, channel, state, deadline_ms);
+}
+
+Reply Shard::place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
+                         int64_t deadline_ms) {
+  Order scratch;
+  scratch.lines = std::move(scratch_lines_);
+  Reply r = take_seats(request, channel, contact, &scratch);
+  return finish_order(scratch, std::move(r), contact, channel, state, deadline_ms);
+}
+
+// Moves the stock taken into `scratch` (unless `taken` is a refusal) into a
+// new order slot and arms its timer.
+Reply Shard::finish_order(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
+                          int64_t deadline_ms) {
+  Reply r = std::move(taken);
   if (r.ok() && orders_.live_count() >= kLiveOrdersPerShardMax) {
     return_stock(scratch);
     r = refuse(ReplyCode::kLimitExceeded, "this shard holds its maximum of live orders");

@@ -27,6 +27,9 @@ Reply Shard::on(const SetGeneralAdmission& c) {
   if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
   if (!catalog_.has_category(c.category))
     return refuse(ReplyCode::kNotFound, cat("category ", c.category, " not found"));
+  if (is_seated(*p, c.category))
+    return refuse(ReplyCode::kInvalidArgument, cat("category ", c.category, " of performance ", c.performance,
+                                                   " is seated: its capacity is its seats (block or unblock them)"));
   if (GeneralAdmission* area = p->area(c.category)) {
     Quota& open = quotas_[area->open_quota];
     const uint64_t floor = uint64_t{area->allotted} + open.used;
@@ -55,20 +58,35 @@ Reply Shard::on(const DefineContingent& c) {
   if (!area)
     return refuse(ReplyCode::kNotFound,
                   cat("performance ", c.performance, " has no stock in category ", c.category));
-  if (c.channels.size() > kContingentChannelsMax)
-    return refuse(ReplyCode::kLimitExceeded, cat("a contingent lists at most ", kContingentChannelsMax, " channels"));
-  for (ChannelId ch : c.channels)
-    if (!catalog_.has_channel(ch)) return refuse(ReplyCode::kNotFound, cat("channel ", ch, " not found"));
+  Reply r = check_contingent_channels(c.channels);
+  if (!r.ok()) return r;
+  const uint32_t performance_index = static_cast<uint32_t>(p - performances_.items().data());
+  if (is_seated(*p, c.category)) {
+    // Seated: the allotment is the planned quota; seats are moved in later.
+    if (c.allotment == 0 || c.allotment > p->seat_map.seats.size())
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("planned quota ", c.allotment, " must be in [1, ", p->seat_map.seats.size(), "] seats"));
+    if (p->seat_map.contingent_slots.size() >= kSeatContingentsPerPerformanceMax)
+      return refuse(ReplyCode::kLimitExceeded, cat("performance ", c.performance, " has ",
+                                                   kSeatContingentsPerPerformanceMax, " seated contingents already"));
+    p->seat_map.contingent_slots.push_back(static_cast<uint32_t>(contingents_.size()));
+    Contingent k{c.contingent, performance_index, c.category, quotas_.add(QuotaKind::kContingent, 0), c.channels};
+    k.planned = c.allotment;
+    k.slot = static_cast<uint32_t>(p->seat_map.contingent_slots.size());
+    contingents_.add(c.contingent, std::move(k));
+    return r;
+  }
   Quota& open = quotas_[area->open_quota];
   if (c.allotment == 0 || c.allotment > open.available())
     return refuse(ReplyCode::kSoldOut, cat("allotment ", c.allotment, " must be in [1, ", open.available(),
                                            "] (units of the open sale left)"));
   open.capacity -= c.allotment;
   area->allotted += c.allotment;
-  const QuotaIndex q = quotas_.add(QuotaKind::kContingent, c.allotment);
-  const uint32_t performance_index = static_cast<uint32_t>(p - performances_.items().data());
-  contingents_.add(c.contingent, Contingent{c.contingent, performance_index, c.category, q, c.channels});
-  return Reply{};
+  Contingent k{c.contingent, performance_index, c.category, quotas_.add(QuotaKind::kContingent, c.allotment),
+               c.channels};
+  k.planned = c.allotment;
+  contingents_.add(c.contingent, std::move(k));
+  return r;
 }
 
 Reply Shard::on(const SetChannelCap& c) {

@@ -38,13 +38,7 @@ Reply Shard::on(const Hold& c) {
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
-  for (const LineRequest& l : c.lines) {
-    const Performance* p = performances_.find(l.performance);
-    if (!p) continue;  // take_stock names the unknown performance
-    const DefineProduct& product = catalog_.product(p->definition.product)->definition;
-    lifetime_max = std::min(lifetime_max, product.hold_lifetime_max_ms);
-    extensions_max = std::min(extensions_max, product.hold_extensions_max);
-  }
+  for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
   if (c.ttl_ms > lifetime_max)
     return refuse(ReplyCode::kLimitExceeded, cat("a hold of these products lives at most ", lifetime_max, " ms"));
   Reply r = place_order(c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
@@ -53,6 +47,40 @@ Reply Shard::on(const Hold& c) {
   o.hold_until_max_ms = now_ms_ + lifetime_max;
   o.extensions_max = extensions_max;
   return r;
+}
+
+void Shard::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const {
+  const Performance* p = performances_.find(performance);
+  if (!p) return;  // taking the stock names the unknown performance
+  const DefineProduct& product = catalog_.product(p->definition.product)->definition;
+  *lifetime_max_ms = std::min(*lifetime_max_ms, product.hold_lifetime_max_ms);
+  *extensions_max = std::min(*extensions_max, product.hold_extensions_max);
+}
+
+Reply Shard::on(const HoldSeats& c) {
+  if (c.ttl_ms < kHoldTtlMsMin || c.ttl_ms > kHoldTtlMsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("hold ttl_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
+  int64_t lifetime_max = kHoldTtlMsMax;
+  uint32_t extensions_max = UINT32_MAX;
+  hold_limits(c.request.performance, &lifetime_max, &extensions_max);
+  if (c.ttl_ms > lifetime_max)
+    return refuse(ReplyCode::kLimitExceeded, cat("a hold of these products lives at most ", lifetime_max, " ms"));
+  Reply r = place_seats(c.request, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
+  if (!r.ok()) return r;
+  Order& o = *orders_.find(r.order);
+  o.hold_until_max_ms = now_ms_ + lifetime_max;
+  o.extensions_max = extensions_max;
+  return seats_reply(o, r.order);
+}
+
+Reply Shard::on(const BookSeats& c) {
+  Reply r = check_deadline(c.deadline_ms);
+  if (!r.ok()) return r;
+  r = place_seats(c.request, c.contact, c.channel,
+                  c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
+  if (!r.ok()) return r;
+  return seats_reply(*orders_.find(r.order), r.order);
 }
 
 Reply Shard::on(const Book& c) {

@@ -1,6 +1,9 @@
 // Demo venue set-up commands.
 #include "workload/demo_venue.h"
 
+#include <algorithm>
+#include <string>
+
 namespace tessera::workload {
 
 using namespace tessera::engine;
@@ -52,6 +55,28 @@ std::vector<Command> demo_performances(const DemoVenue& v, ProductId product) {
     out.push_back(cmd(SetGeneralAdmission{p, 3, cat3}));
     if (cat1 / 10 > 0) out.push_back(cmd(DefineContingent{demo_partner_contingent(p), p, 1, cat1 / 10, {kPartner}}));
     if (v.web_cap_percent < 100) out.push_back(cmd(SetChannelCap{p, kWeb, cap * v.web_cap_percent / 100}));
+  }
+  return out;
+}
+
+DefineVenueLayout grid_layout(const GridLayout& g) {
+  DefineVenueLayout out{g.layout, "Grande salle", g.categories, {}};
+  const uint32_t bands = static_cast<uint32_t>(g.categories.size());
+  for (uint32_t s = 0; s < g.sections; ++s) {
+    LayoutSection section{"Section " + std::to_string(s + 1), {}};
+    for (uint32_t r = 0; r < g.rows; ++r) {
+      LayoutRow row{r + 1, 1, {}};
+      for (uint32_t i = 0; i < g.seats; ++i) {
+        const uint32_t off = 2 * i + 1 > g.seats ? (2 * i + 1 - g.seats) / 2 : (g.seats - 2 * i - 1) / 2;
+        const uint32_t rank = std::min<uint32_t>(65535, r * (g.seats / 2 + 1) + off);
+        uint8_t flags = 0;
+        if (g.accessible && r + 1 == g.rows && i < 4) flags = i < 2 ? kSeatWheelchair : kSeatCompanion;
+        row.seats.push_back(LayoutSeat{static_cast<uint8_t>(std::min(bands - 1, r * bands / g.rows)), flags,
+                                       static_cast<uint16_t>(rank)});
+      }
+      section.rows.push_back(std::move(row));
+    }
+    out.sections.push_back(std::move(section));
   }
   return out;
 }

@@ -38,6 +38,22 @@ std::vector<engine::Command> demo_performances(const DemoVenue& venue, engine::P
 constexpr engine::TariffId demo_tariff(engine::ProductId p, uint32_t t) { return p * 10 + t; }
 constexpr engine::ContingentId demo_partner_contingent(engine::PerformanceId p) { return p * 10 + 1; }
 
+// A rectangular seated hall: `sections` sections of `rows` rows of `seats`
+// seats. Rows are split into bands of the listed categories (best rows =
+// first category). Seat rank = row * (seats / 2 + 1) + distance from the
+// centre, so equal rows of different sections form one quality tier. With
+// `accessible`, each section's last row starts with 2 wheelchair spaces and
+// 2 companion seats.
+struct GridLayout {
+  engine::LayoutId layout = 1;
+  uint32_t sections = 1;
+  uint32_t rows = 10;
+  uint32_t seats = 20;
+  std::vector<engine::CategoryId> categories = {1, 2, 3};
+  bool accessible = false;
+};
+engine::DefineVenueLayout grid_layout(const GridLayout& grid);
+
 // One GA line of `quantity` units.
 engine::LineRequest demo_line(engine::PerformanceId performance, engine::ProductId product,
                               engine::CategoryId category, uint32_t quantity);

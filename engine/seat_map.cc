@@ -1,0 +1,22 @@
+// SeatMap: initial states and the derived per-row free counts.
+#include "engine/seat_map.h"
+
+namespace tessera::engine {
+
+void SeatMap::assign(const VenueLayout& l, uint32_t index) {
+  layout = l.id;
+  layout_index = index;
+  seats.assign(l.seat_count(), kSeatFree);
+  for (uint32_t i = 0; i < l.seat_count(); ++i)
+    if (l.seat_flags[i] & kSeatBlockedByDefault) seats[i] = kSeatBlocked;
+  contingent_slots.clear();
+  rebuild_row_free(l);
+}
+
+void SeatMap::rebuild_row_free(const VenueLayout& l) {
+  row_free.assign(l.row_count(), 0);
+  for (uint32_t r = 0; r < l.row_count(); ++r)
+    for (uint32_t i = l.row_begin(r); i < l.row_end(r); ++i) row_free[r] += seats[i] == kSeatFree;
+}
+
+}  // namespace tessera::engine

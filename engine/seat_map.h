@@ -1,0 +1,61 @@
+// SeatMap: the seat states of one performance over its venue layout.
+//
+// Key design choice: two bytes per seat in one flat array — the state
+// (free / taken by a live order / blocked) in the top two bits and the
+// seat's contingent slot in the low 14 (0 = open sale; slot s names the
+// performance's seated contingent contingent_slots[s - 1]). A seat keeps its
+// slot while taken or blocked, so releasing or unblocking it restores its
+// exact previous state. A 20,000-seat hall is 40 KB: it stays in L2.
+// Derived (rebuilt on load): free open-sale seats per row, which lets
+// best-available skip full rows with one compare (best_available.h).
+// Invariants (Shard::check_invariants): every taken seat is in exactly one
+// live order line, with the line's category and contingent; the quota
+// counters of each seated category and contingent equal a recount of seats;
+// row_free equals a recount.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <tuple>
+#include <vector>
+
+#include "engine/ids.h"
+#include "engine/venue_layout.h"
+
+namespace tessera::engine {
+
+inline constexpr uint16_t kSeatFree = 0;
+inline constexpr uint16_t kSeatTaken = 1u << 14;
+inline constexpr uint16_t kSeatBlocked = 2u << 14;
+inline constexpr uint16_t kSeatStateMask = 3u << 14;
+inline constexpr uint16_t kSeatSlotMask = (1u << 14) - 1;
+
+inline uint16_t seat_state(uint16_t v) { return v & kSeatStateMask; }
+inline uint16_t seat_slot(uint16_t v) { return v & kSeatSlotMask; }
+
+struct SeatMap {
+  LayoutId layout = kNone;                 // kNone = no seated area
+  std::vector<uint16_t> seats;             // state | contingent slot, per layout seat
+  std::vector<uint32_t> contingent_slots;  // slot s >= 1 -> contingents index [s - 1]
+
+  // Derived.
+  uint32_t layout_index = 0;
+  std::vector<uint16_t> row_free;  // free open-sale seats per row
+
+  bool present() const { return layout != kNone; }
+  auto fields() const { return std::tie(layout, seats, contingent_slots); }
+
+  // Fresh states for a performance of `layout`: seats free, in open sale,
+  // except those blocked by default.
+  void assign(const VenueLayout& layout, uint32_t layout_index);
+  void rebuild_row_free(const VenueLayout& layout);
+
+  // State changes of one seat that keep row_free exact. `row` = its row.
+  void set(uint32_t seat, uint32_t row, uint16_t value) {
+    const uint16_t old = seats[seat];
+    row_free[row] = static_cast<uint16_t>(row_free[row] - (old == kSeatFree) + (value == kSeatFree));
+    seats[seat] = value;
+  }
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,81 @@
+// VenueLayout: the seat plan of a hall — sections, rows, seats — defined
+// once (DefineVenueLayout, on every shard) and shared by every performance
+// assigned to it; each performance keeps its own seat states (seat_map.h).
+//
+// Key design choice: structure of arrays over seat indexes. A seat is named
+// by its index; rows are contiguous index ranges (row_first), so a row scan
+// is a linear walk over a few bytes per seat. Per seat the layout stores
+// 4 bytes (category slot u8, flags u8, rank u16); the names of sections and
+// the numbers of rows live per row. Derived indexes (each row's rank, and
+// per category the rows holding it in best-first order) are rebuilt from
+// the primary arrays on load.
+// Invariants (validate()): row_first is increasing from 0 to the seat count;
+// every row holds 1..kRowSeatsMax seats; every category slot names a
+// category of `categories`.
+// Thread-safety: none; owned by one shard thread (each shard has a copy).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/ids.h"
+#include "engine/status.h"
+
+namespace tessera::engine {
+
+class Catalog;
+
+class VenueLayout {
+ public:
+  static constexpr int kNoCategorySlot = -1;
+
+  // Builds a layout from its definition. Returns kOk or a refusal naming the
+  // first bad section/row/seat; `out` is then unspecified.
+  static Reply build(const DefineVenueLayout& c, const Catalog& catalog, VenueLayout* out);
+
+  // Checks the primary arrays (snapshot load) and rebuilds derived indexes.
+  Status validate_and_index(const Catalog& catalog);
+
+  uint32_t seat_count() const { return static_cast<uint32_t>(seat_category.size()); }
+  uint32_t row_count() const { return static_cast<uint32_t>(row_number.size()); }
+  uint32_t row_begin(uint32_t row) const { return row_first[row]; }
+  uint32_t row_end(uint32_t row) const { return row_first[row + 1]; }
+  // REQUIRES seat < seat_count(). O(log rows).
+  uint32_t row_of(uint32_t seat) const;
+  CategoryId category_of(uint32_t seat) const { return categories[seat_category[seat]]; }
+  // Slot of a category in this layout, or kNoCategorySlot.
+  int category_slot(CategoryId category) const;
+  // Rows holding seats of a category slot, best first (row rank, then index).
+  const std::vector<uint32_t>& rows_by_rank(uint32_t category_slot) const { return rows_by_rank_[category_slot]; }
+  uint16_t row_rank(uint32_t row) const { return row_rank_[row]; }
+  // "seat 123 (Orchestre row 4 no 7)", for messages.
+  std::string describe(uint32_t seat) const;
+
+  // Primary state.
+  LayoutId id = kNone;
+  std::string name;
+  std::vector<CategoryId> categories;
+  std::vector<std::string> section_names;
+  std::vector<uint32_t> section_first_row;  // row index of each section's first row
+  std::vector<uint32_t> row_number;
+  std::vector<uint32_t> row_first_seat_number;
+  std::vector<uint32_t> row_first;          // seat index of each row's first seat, + seat count at the end
+  std::vector<uint8_t> seat_category;       // slot into categories
+  std::vector<uint8_t> seat_flags;          // SeatFlag bits
+  std::vector<uint16_t> seat_rank;          // lower is better
+
+  auto fields() const {
+    return std::tie(id, name, categories, section_names, section_first_row, row_number, row_first_seat_number,
+                    row_first, seat_category, seat_flags, seat_rank);
+  }
+
+ private:
+  void index();
+
+  std::vector<uint16_t> row_rank_;                   // best seat rank of the row
+  std::vector<std::vector<uint32_t>> rows_by_rank_;  // per category slot
+};
+
+}  // namespace tessera::engine
