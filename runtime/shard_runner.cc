@@ -134,8 +134,10 @@ void ShardRunner::maybe_snapshot(LogBatch& batch, int64_t now_ms) {
   next_seq_ += batch.count;
   entries_since_snapshot_ += batch.count;
   next_seq_seen_.store(next_seq_, std::memory_order_relaxed);
-  if (!writer_ || entries_since_snapshot_ == 0) return;
-  if (entries_since_snapshot_ < config_.snapshot_every_entries && now_ms - last_snapshot_ms_ < config_.snapshot_every_ms)
+  if (!writer_) return;
+  const bool requested = snapshot_requested_.exchange(false, std::memory_order_acq_rel);
+  if (!requested && (entries_since_snapshot_ == 0 || (entries_since_snapshot_ < config_.snapshot_every_entries &&
+                                                      now_ms - last_snapshot_ms_ < config_.snapshot_every_ms)))
     return;
   const auto start = std::chrono::steady_clock::now();
   shard_->save(&batch.snapshot_state);

@@ -76,6 +76,9 @@ class ShardRunner {
   bool submit(engine::Command&& command, Completion* done);
 
   bool accepting() const { return accepting_.load(std::memory_order_acquire); }
+  // Asks for a snapshot at the end of the next loop (no-op without a log).
+  void request_snapshot() { snapshot_requested_.store(true, std::memory_order_release); }
+  bool has_log() const { return writer_ != nullptr; }
   // True once the command log failed: the shard acknowledges nothing more.
   bool storage_failed() const { return writer_ && writer_->failed(); }
   engine::Shard& shard() { return *shard_; }
@@ -117,6 +120,7 @@ class ShardRunner {
   std::atomic<bool> running_{false};
   std::atomic<bool> sleeping_{false};
   std::atomic<uint32_t> submitting_{0};
+  std::atomic<bool> snapshot_requested_{false};
   mutable std::mutex published_mutex_;
   engine::ShardStats published_;
   std::chrono::steady_clock::time_point published_at_{};

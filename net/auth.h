@@ -1,0 +1,55 @@
+// Authentication and roles: which commands a connection may send.
+//
+// A client proves who it is with a token in its Hello; the server's
+// configuration maps each token to one role:
+//   webshop     queries and the cart/order flow (Hold, ExtendHold, Release,
+//               ConvertHold, Book, Confirm, Cancel, GetAvailability, GetOrder,
+//               and their seated forms HoldSeats, BookSeats)
+//   backoffice  webshop + order follow-up (SetReleaseMark, SetLock, Archive, Reinstate)
+//   admin       everything: catalog and performance set-up, admin frames
+// Advance is refused for every role: shard runners tick by themselves.
+// Thread-safety: TokenTable is immutable once the server starts; the
+// functions are pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/status.h"
+
+namespace tessera::net {
+
+enum class Role : uint8_t { kWebshop = 1, kBackoffice = 2, kAdmin = 3 };  // = wire::Role
+
+std::string_view role_name(Role role);
+std::optional<Role> role_from_name(std::string_view name);
+
+// True iff a connection of `role` may send `body`.
+bool role_allows(Role role, const engine::CommandBody& body);
+
+class TokenTable {
+ public:
+  // Adds `token` with `role`. Fails on an empty or over-long token, a token
+  // already present, or more than kTokensMax tokens.
+  Status add(std::string token, Role role);
+  // Parses "token:role" (role: webshop | backoffice | admin) and adds it.
+  Status add_spec(std::string_view spec);
+  // The role of `token`, if known. Comparison takes time independent of
+  // where the first difference is.
+  std::optional<Role> find(std::string_view token) const;
+  bool empty() const { return grants_.empty(); }
+  size_t size() const { return grants_.size(); }
+
+ private:
+  struct Grant {
+    std::string token;
+    Role role;
+  };
+  std::vector<Grant> grants_;
+};
+
+}  // namespace tessera::net

@@ -1,0 +1,97 @@
+// Client: the C++ client library of the Tessera protocol.
+//
+// One Client owns one connection (and one I/O thread). connect() dials,
+// says Hello and learns the server's limits; call() sends a batch and waits
+// for its replies; send() pipelines — many requests in flight on the one
+// connection, each answered through its own callback or future, matched by
+// request id. The client never exceeds the server's requests_in_flight_max:
+// extra sends wait in a bounded local queue.
+//
+// When the connection breaks, every request in flight fails with
+// Status::unavailable ("may or may not have been applied") and every queued
+// one with Status::unavailable ("not sent"); nothing is resent silently (use
+// request keys to retry safely). The next send() reconnects, unless
+// ClientOptions::reconnect is false.
+//
+// Thread-safety: every public member may be called from any thread, except
+// that call() and connect() must not be called from a callback (callbacks run
+// on the client's I/O thread, which call() would wait on).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/status.h"
+#include "net/auth.h"
+#include "net/limits.h"
+#include "net/tessera_generated.h"
+
+namespace tessera::net {
+
+struct ClientOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 7450;
+  std::string token;
+  std::string client_name = "tessera-client";
+  uint32_t connect_deadline_ms = kClientConnectDeadlineMsDefault;
+  uint32_t call_deadline_ms = kClientCallDeadlineMsDefault;
+  bool reconnect = true;
+};
+
+// What the server said in its HelloReply.
+struct ServerInfo {
+  Role role = Role::kWebshop;
+  uint32_t shard_count = 0;
+  uint32_t frame_bytes_max = 0;
+  uint32_t commands_per_request_max = 0;
+  uint32_t requests_in_flight_max = 0;
+  std::string server_name;
+};
+
+class Client {
+ public:
+  using Replies = std::vector<engine::Reply>;
+  using Callback = std::function<void(Result<Replies>)>;
+  using AdminCallback = std::function<void(Status)>;
+
+  // Connects and says Hello. Fails with unavailable (cannot connect, server
+  // closed), failed_precondition (version mismatch, unknown token: the
+  // server's Error message is in the Status).
+  static Result<std::unique_ptr<Client>> connect(ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sends `commands` as one request and waits for one reply per command (in
+  // order). A request-level refusal (too many commands, server stopping) or a
+  // broken connection is a failed Result; per-command outcomes, including
+  // the protocol's kForbidden/kMalformed (net/result_code.h), are replies.
+  Result<Replies> call(std::vector<engine::Command> commands);
+
+  // Pipelined: queues the request and returns at once; `done` runs exactly
+  // once on the client's I/O thread (keep it short; never call call() there).
+  void send(std::vector<engine::Command> commands, Callback done);
+  std::future<Result<Replies>> send(std::vector<engine::Command> commands);
+
+  // Admin frames (admin token only). Snapshot is unavailable until the
+  // command log exists; Shutdown asks the server to stop gracefully.
+  Status admin(wire::AdminAction action);
+  void admin(wire::AdminAction action, AdminCallback done);
+
+  ServerInfo server_info() const;
+  bool connected() const;
+  // Closes the connection; requests in flight fail. Idempotent.
+  void close();
+
+ private:
+  struct Impl;
+  explicit Client(ClientOptions options);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tessera::net

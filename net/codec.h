@@ -1,0 +1,46 @@
+// Codec: the one translation layer between wire tables (net/tessera.fbs) and
+// engine values (engine/command.h).
+//
+// Decoding trusts nothing beyond what the FlatBuffers verifier already
+// checked (offsets and sizes inside the buffer): every enum value, required
+// table and list size is validated here, and a command that fails gets a
+// Status naming the field, so the server refuses that command (kMalformed)
+// and runs the rest of the batch. Encoding is total: every engine command
+// and reply has a wire form.
+// Thread-safety: pure functions; callers own their builders.
+#pragma once
+
+#include <flatbuffers/flatbuffers.h>
+
+#include <vector>
+
+#include "engine/command.h"
+#include "engine/status.h"
+#include "net/tessera_generated.h"
+
+namespace tessera::net {
+
+// ---- Commands (client encodes, server decodes) -------------------------------
+
+flatbuffers::Offset<wire::Command> encode_command(flatbuffers::FlatBufferBuilder& fbb, const engine::Command& command);
+
+// Returns the engine command, or invalid_argument naming what is wrong
+// (missing body or table, unknown enum value, list over its engine limit,
+// name too long). REQUIRES `command` comes from a verified buffer.
+Result<engine::Command> decode_command(const wire::Command* command);
+
+// Checks the request as a whole (command list present, at most
+// `commands_max` commands) and decodes every command; fails on the first
+// command that does not decode. (The server decodes command by command so
+// that one bad command does not refuse its batch; tools use this.)
+Result<std::vector<engine::Command>> decode_request(const wire::Request& request, uint32_t commands_max);
+
+// ---- Replies (server encodes, client decodes) --------------------------------
+
+flatbuffers::Offset<wire::Result> encode_reply(flatbuffers::FlatBufferBuilder& fbb, const engine::Reply& reply);
+
+// Returns the reply, or invalid_argument for an unknown result code or state.
+// REQUIRES `result` comes from a verified buffer.
+Result<engine::Reply> decode_reply(const wire::Result* result);
+
+}  // namespace tessera::net

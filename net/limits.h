@@ -1,0 +1,67 @@
+// Named limits of the wire protocol and the network server: every frame,
+// batch, connection count, queue and deadline in net/ has its maximum here.
+//
+// The k*Default values are what the server uses unless its configuration
+// says otherwise (NetLimits below, filled from server/config); the k*Max
+// values bound what a configuration may ask for. A client that exceeds a
+// limit gets an Error frame (or a per-command / per-request refusal) with a
+// message naming the limit; other connections are not affected.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/limits.h"
+
+namespace tessera::net {
+
+inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kFrameHeaderBytes = 4;  // little-endian payload length
+
+// Frames and batches.
+inline constexpr uint32_t kFrameBytesDefault = 4u << 20;       // 4 MiB: ~30k small commands
+inline constexpr uint32_t kFrameBytesMax = 64u << 20;          // configurable up to 64 MiB
+inline constexpr uint32_t kFrameBytesMin = 1u << 10;
+inline constexpr uint32_t kCommandsPerRequestDefault = 16'384;
+inline constexpr uint32_t kCommandsPerRequestMax = 65'536;     // = one shard inbox (engine::kInboxCapacity)
+inline constexpr uint32_t kTokenBytesMax = 256;
+inline constexpr uint32_t kClientNameBytesMax = 256;
+inline constexpr uint32_t kMessageBytesMax = 1'024;            // message strings we decode from the wire
+
+// Connections.
+inline constexpr uint32_t kConnectionsDefault = 1'024;
+inline constexpr uint32_t kConnectionsMax = 65'536;
+inline constexpr uint32_t kRequestsInFlightDefault = 128;      // per connection
+inline constexpr uint32_t kRequestsInFlightMax = 4'096;
+inline constexpr uint32_t kIoThreadsMax = 64;
+inline constexpr uint32_t kTokensMax = 256;                    // configured auth tokens
+
+// Deadlines.
+inline constexpr uint32_t kFrameReadDeadlineMsDefault = 10'000;  // first byte of a frame -> last byte
+inline constexpr uint32_t kHelloDeadlineMsDefault = 10'000;      // accept -> Hello received in full
+inline constexpr uint32_t kDrainDeadlineMsDefault = 10'000;      // graceful stop: in-flight work finishes
+inline constexpr uint32_t kDeadlineMsMax = 3'600'000;
+
+// Read buffers start small and grow to the frame being read (at most
+// frame_bytes_max + header).
+inline constexpr uint32_t kReadChunkBytes = 64u << 10;
+
+// Client library.
+inline constexpr uint32_t kClientQueuedRequestsMax = 65'536;   // sends waiting for an in-flight slot
+inline constexpr uint32_t kClientConnectDeadlineMsDefault = 5'000;
+inline constexpr uint32_t kClientCallDeadlineMsDefault = 60'000;
+
+// Server-side limits a configuration may change (each checked against the
+// k*Max above by server/config).
+struct NetLimits {
+  uint32_t frame_bytes_max = kFrameBytesDefault;
+  uint32_t commands_per_request_max = kCommandsPerRequestDefault;
+  uint32_t connections_max = kConnectionsDefault;
+  uint32_t requests_in_flight_max = kRequestsInFlightDefault;
+  uint32_t frame_read_deadline_ms = kFrameReadDeadlineMsDefault;
+  uint32_t hello_deadline_ms = kHelloDeadlineMsDefault;
+  uint32_t drain_deadline_ms = kDrainDeadlineMsDefault;
+};
+
+static_assert(kCommandsPerRequestMax <= engine::kInboxCapacity);
+
+}  // namespace tessera::net

@@ -1,0 +1,408 @@
+// Session: reading frames, submitting commands, writing responses in order.
+#include "net/session.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+
+#include "net/codec.h"
+#include "net/limits.h"
+#include "net/messages.h"
+#include "net/result_code.h"
+
+namespace tessera::net {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using engine::cat;
+
+// One request in flight: a slot (Completion) per command, the replies as
+// they arrive, and a strong reference to the session while any command is
+// outstanding (released on the strand when the last one completes).
+struct Session::PendingRequest {
+  struct Slot final : runtime::Completion {
+    PendingRequest* request = nullptr;
+    uint32_t index = 0;
+    void complete(engine::Reply&& reply) override {
+      request->replies[index] = std::move(reply);
+      request->release_one();
+    }
+  };
+
+  uint64_t request_id = 0;
+  Clock::time_point started;
+  std::vector<engine::Reply> replies;
+  std::vector<uint8_t> types;  // command variant index per command, NetMetrics::kUndecoded if none
+  std::vector<Slot> slots;
+  std::atomic<uint32_t> pending{1};  // the extra 1 is released once every command is submitted
+  std::shared_ptr<Session> session;
+
+  void release_one() {
+    if (pending.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    std::shared_ptr<Session> s = session;
+    asio::post(s->socket_.get_executor(), [s, this] { s->on_request_done(this); });
+  }
+};
+
+Session::Session(Socket socket, SessionContext& context, uint64_t id)
+    : socket_(std::move(socket)),
+      ctx_(context),
+      id_(id),
+      reader_(context.options.limits.frame_bytes_max),
+      timer_(socket_.get_executor()) {}
+
+Session::~Session() { assert(queue_.empty() || closed_); }
+
+void Session::start() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    error_code ignored;
+    self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    self->deadline_ = Clock::now() + std::chrono::milliseconds(self->ctx_.options.limits.hello_deadline_ms);
+    self->arm_deadline();
+    self->read_more();
+  });
+}
+
+void Session::drain() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_ || self->failing_) return;
+    self->reading_stopped_ = true;
+    self->deadline_.reset();
+    self->fail(wire::ErrorCode::ShuttingDown, "server is shutting down");
+  });
+}
+
+void Session::close() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+}
+
+// ---- Reading --------------------------------------------------------------------
+
+void Session::read_more() {
+  if (reading_ || reading_stopped_ || closed_) return;
+  reading_ = true;
+  const std::span<uint8_t> space = reader_.writable();
+  socket_.async_read_some(asio::buffer(space.data(), space.size()),
+                          [self = shared_from_this()](const error_code& ec, size_t n) { self->on_read(ec, n); });
+}
+
+void Session::on_read(const error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    // EOF: the client may still read; answer what is in flight, then close.
+    reading_stopped_ = true;
+    deadline_.reset();
+    if (ec == asio::error::eof) {
+      if (!failing_) {
+        failing_ = true;
+        push_ready(OutFrame{}, false, true);  // empty marker: close once everything before it is written
+      }
+      return;
+    }
+    close_now();
+    return;
+  }
+  ctx_.metrics.bytes_in(n);
+  reader_.commit(n);
+  if (reading_stopped_) return;  // draining: bytes after the stop are ignored
+  for (;;) {
+    std::span<const uint8_t> payload;
+    uint32_t announced = 0;
+    const FrameReader::Next next = reader_.next(&payload, &announced);
+    if (next == FrameReader::Next::kNeedMore) break;
+    if (next == FrameReader::Next::kTooLarge) {
+      fail(wire::ErrorCode::FrameTooLarge,
+           cat("frame of ", announced, " bytes is over frame_bytes_max (", ctx_.options.limits.frame_bytes_max, ")"));
+      return;
+    }
+    if (!handle_frame(payload)) return;
+  }
+  update_deadline();
+  read_more();
+}
+
+bool Session::handle_frame(std::span<const uint8_t> payload) {
+  const wire::ClientFrame* frame = verify_client_frame(payload);
+  if (frame == nullptr) {
+    fail(wire::ErrorCode::BadFrame, "frame failed FlatBuffers verification (not a ClientFrame)");
+    return false;
+  }
+  switch (frame->message_type()) {
+    case wire::ClientMessage::Hello:
+      if (role_) {
+        fail(wire::ErrorCode::HelloRequired, "a connection sends exactly one Hello");
+        return false;
+      }
+      handle_hello(*frame->message_as_Hello());
+      break;
+    case wire::ClientMessage::Request:
+      if (!role_) {
+        fail(wire::ErrorCode::HelloRequired, "the first frame must be a Hello");
+        return false;
+      }
+      handle_request(*frame->message_as_Request());
+      break;
+    case wire::ClientMessage::Admin:
+      if (!role_) {
+        fail(wire::ErrorCode::HelloRequired, "the first frame must be a Hello");
+        return false;
+      }
+      handle_admin(*frame->message_as_Admin());
+      break;
+    default:
+      fail(wire::ErrorCode::BadFrame, cat("unknown client message type ", static_cast<int>(frame->message_type())));
+      return false;
+  }
+  return !failing_;
+}
+
+void Session::handle_hello(const wire::Hello& hello) {
+  if (hello.protocol_version() != kProtocolVersion) {
+    fail(wire::ErrorCode::VersionMismatch,
+         cat("protocol version ", hello.protocol_version(), " is not supported (server speaks ", kProtocolVersion, ")"));
+    return;
+  }
+  const flatbuffers::String* token = hello.token();
+  const std::optional<Role> role =
+      token == nullptr ? std::nullopt : ctx_.options.tokens.find(std::string_view(token->c_str(), token->size()));
+  if (!role) {
+    fail(wire::ErrorCode::Unauthorized, "unknown token");
+    return;
+  }
+  role_ = role;
+  deadline_.reset();
+  push_ready(hello_reply_frame(*role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name), false);
+}
+
+// ---- Requests -------------------------------------------------------------------
+
+void Session::handle_request(const wire::Request& request) {
+  const NetLimits& limits = ctx_.options.limits;
+  if (in_flight_ >= limits.requests_in_flight_max) {
+    fail(wire::ErrorCode::TooManyInFlight,
+         cat("more than requests_in_flight_max (", limits.requests_in_flight_max, ") requests in flight"));
+    return;
+  }
+  const auto* commands = request.commands();
+  if (commands == nullptr || commands->size() > limits.commands_per_request_max) {
+    const std::string why = commands == nullptr ? std::string("request has no command list")
+                                                : cat("request has ", commands->size(),
+                                                      " commands (commands_per_request_max ",
+                                                      limits.commands_per_request_max, ")");
+    ++in_flight_;
+    push_ready(status_frame(request.request_id(), wire::RequestStatus::Malformed, why), true);
+    return;
+  }
+  ++in_flight_;
+  Outgoing& out = queue_.emplace_back();
+  out.is_request = true;
+  out.request = std::make_unique<PendingRequest>();
+  PendingRequest& r = *out.request;
+  r.request_id = request.request_id();
+  r.started = Clock::now();
+  r.replies.resize(commands->size());
+  r.types.assign(commands->size(), NetMetrics::kUndecoded);
+  r.slots.resize(commands->size());
+  r.session = shared_from_this();
+  submit_commands(r, *commands);
+  r.release_one();  // may complete at once (posts on_request_done)
+}
+
+void Session::submit_commands(PendingRequest& r, const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands) {
+  for (uint32_t i = 0; i < commands.size(); ++i) {
+    Result<engine::Command> command = decode_command(commands.Get(i));
+    if (!command.is_ok()) {
+      r.replies[i] = engine::refuse(kMalformed, cat("command ", i, ": ", command.status().message()));
+      continue;
+    }
+    r.types[i] = static_cast<uint8_t>(command->body.index());
+    if (!role_allows(*role_, command->body)) {
+      r.replies[i] = engine::refuse(kForbidden, cat(engine::command_name(command->body), " is not allowed for role ",
+                                                   role_name(*role_)));
+      continue;
+    }
+    r.slots[i].request = &r;
+    r.slots[i].index = i;
+    r.pending.fetch_add(1, std::memory_order_relaxed);
+    if (!ctx_.shards.submit(std::move(*command), &r.slots[i])) {
+      r.pending.fetch_sub(1, std::memory_order_relaxed);  // never reaches 0 here: we still hold our own 1
+      r.replies[i] = engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
+    }
+  }
+}
+
+void Session::on_request_done(PendingRequest* request) {
+  request->session.reset();  // no completion is outstanding any more
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Outgoing& o) { return o.request.get() == request; });
+  assert(it != queue_.end());
+  if (!closed_) {
+    it->frame = response_frame(request->request_id, request->replies);
+    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request->started);
+    ctx_.metrics.request_done(static_cast<uint64_t>(latency.count()));
+    for (size_t i = 0; i < request->replies.size(); ++i) ctx_.metrics.command(request->types[i], request->replies[i].code);
+  }
+  it->ready = true;
+  flush();
+}
+
+void Session::handle_admin(const wire::Admin& admin) {
+  if (in_flight_ >= ctx_.options.limits.requests_in_flight_max) {
+    fail(wire::ErrorCode::TooManyInFlight, "too many requests in flight");
+    return;
+  }
+  ++in_flight_;
+  const uint64_t id = admin.request_id();
+  if (*role_ != Role::kAdmin) {
+    push_ready(status_frame(id, wire::RequestStatus::Forbidden, cat("admin frames need the admin role, not ", role_name(*role_))), true);
+    return;
+  }
+  switch (admin.action()) {
+    case wire::AdminAction::Snapshot: {
+      if (!ctx_.hooks.request_snapshot) {
+        push_ready(status_frame(id, wire::RequestStatus::Unavailable, "snapshots need the command log (not wired yet)"), true);
+        return;
+      }
+      const Status s = ctx_.hooks.request_snapshot();
+      push_ready(status_frame(id, s.is_ok() ? wire::RequestStatus::Ok : wire::RequestStatus::Unavailable,
+                              s.is_ok() ? "snapshot taken" : s.to_string()),
+                 true);
+      return;
+    }
+    case wire::AdminAction::Shutdown:
+      if (!ctx_.hooks.request_shutdown) {
+        push_ready(status_frame(id, wire::RequestStatus::Unavailable, "shutdown is not available"), true);
+        return;
+      }
+      push_ready(status_frame(id, wire::RequestStatus::Ok, "shutting down"), true);
+      ctx_.hooks.request_shutdown();
+      return;
+    default:
+      push_ready(status_frame(id, wire::RequestStatus::Malformed, cat("unknown admin action ", static_cast<int>(admin.action()))), true);
+      return;
+  }
+}
+
+// ---- Writing --------------------------------------------------------------------
+
+void Session::push_ready(OutFrame frame, bool is_request, bool close_after) {
+  Outgoing& out = queue_.emplace_back();
+  out.frame = std::move(frame);
+  out.ready = true;
+  out.is_request = is_request;
+  out.close_after = close_after;
+  flush();
+}
+
+void Session::fail(wire::ErrorCode code, std::string message) {
+  if (failing_ || closed_) return;
+  failing_ = true;
+  reading_stopped_ = true;
+  deadline_.reset();
+  if (code != wire::ErrorCode::ShuttingDown) ctx_.metrics.protocol_error(code);  // a drain is no client error
+  push_ready(error_frame(code, message), false, true);
+}
+
+void Session::flush() {
+  if (closed_) {
+    // Nothing is written any more: drop what is done (pending requests are
+    // dropped when their last command completes).
+    std::erase_if(queue_, [](const Outgoing& o) { return o.ready; });
+    return;
+  }
+  if (writing_) return;
+  constexpr size_t kFramesPerWriteMax = 64;
+  write_batch_.clear();
+  bool close_after = false;
+  size_t requests = 0;
+  while (!queue_.empty() && queue_.front().ready && write_batch_.size() < kFramesPerWriteMax && !close_after) {
+    Outgoing o = std::move(queue_.front());
+    queue_.pop_front();
+    close_after = o.close_after;
+    requests += o.is_request ? 1 : 0;
+    write_batch_.push_back(std::move(o));
+  }
+  // A request stops counting as in flight once its response is handed to the
+  // socket: the client may see it (and send the next request) before the
+  // write's completion handler runs. Memory stays bounded: at most one
+  // write batch besides the requests_in_flight_max counted ones.
+  in_flight_ -= static_cast<uint32_t>(requests);
+  if (write_batch_.empty()) return;
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(write_batch_.size() * 2);
+  for (const Outgoing& o : write_batch_) {
+    if (o.frame.body.size() == 0) continue;  // the EOF close marker
+    buffers.emplace_back(o.frame.header.data(), o.frame.header.size());
+    buffers.emplace_back(o.frame.body.data(), o.frame.body.size());
+  }
+  writing_ = true;
+  asio::async_write(socket_, buffers, [self = shared_from_this(), close_after](const error_code& ec, size_t bytes) {
+    self->on_written(ec, bytes, close_after);
+  });
+}
+
+void Session::on_written(const error_code& ec, size_t bytes, bool close_after) {
+  writing_ = false;
+  write_batch_.clear();
+  ctx_.metrics.bytes_out(bytes);
+  if (ec || close_after) {
+    close_now();
+    return;
+  }
+  flush();
+}
+
+void Session::close_now() {
+  if (closed_) return;
+  closed_ = true;
+  error_code ignored;
+  socket_.shutdown(Socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  timer_.cancel();
+  flush();  // drops finished entries
+  ctx_.on_closed(id_);
+}
+
+// ---- Deadlines ------------------------------------------------------------------
+
+// After each read: a frame left partial gets frame_read_deadline_ms from the
+// moment its first bytes were seen; no partial frame, no deadline. Before
+// the Hello, the Hello deadline set at start() stays.
+void Session::update_deadline() {
+  if (!role_ || failing_) return;
+  if (!reader_.partial()) {
+    deadline_.reset();
+    return;
+  }
+  if (!deadline_ || deadline_frame_ != reader_.frames()) {
+    deadline_ = Clock::now() + std::chrono::milliseconds(ctx_.options.limits.frame_read_deadline_ms);
+    deadline_frame_ = reader_.frames();
+    arm_deadline();
+  }
+}
+
+void Session::arm_deadline() {
+  if (!deadline_ || closed_) return;
+  if (timer_at_) {
+    if (*timer_at_ > *deadline_) timer_.cancel();  // fires now (aborted) and re-arms earlier
+    return;
+  }
+  timer_at_ = *deadline_;
+  timer_.expires_at(*deadline_);
+  timer_.async_wait([self = shared_from_this()](const error_code& ec) { self->on_deadline(ec); });
+}
+
+void Session::on_deadline(const error_code&) {
+  timer_at_.reset();
+  if (closed_ || !deadline_) return;
+  if (Clock::now() >= *deadline_) {
+    const bool hello = !role_.has_value();
+    fail(wire::ErrorCode::ReadTimeout,
+         hello ? cat("no Hello within hello_deadline_ms (", ctx_.options.limits.hello_deadline_ms, ")")
+               : cat("frame not complete within frame_read_deadline_ms (", ctx_.options.limits.frame_read_deadline_ms, ")"));
+    return;
+  }
+  arm_deadline();
+}
+
+}  // namespace tessera::net

@@ -1,0 +1,110 @@
+// Session: one client connection — Hello, then pipelined requests whose
+// commands go to the shards and whose responses go back in request order.
+//
+// Per request, the decoded commands are submitted one by one in their
+// original order (so each shard's inbox receives its sub-batch in order;
+// catalog commands go through ShardSet's broadcast). A command the role may
+// not send (kForbidden), that does not decode (kMalformed) or whose shard
+// inbox is full (kBusy) is answered at once and not applied; the rest of the
+// batch runs. When the last command completes (on a shard thread), the
+// request is posted back to the session's strand, encoded and written.
+//
+// Bad input closes only this connection, after an Error frame that follows
+// the responses already in flight: oversized frame, verifier failure,
+// unknown message, wrong version, missing Hello, unknown token, a frame (or
+// the Hello) not complete before its deadline, too many requests in flight.
+// Thread-safety: every member runs on the session's strand; completions
+// arrive on shard threads and only touch their own request's slots.
+#pragma once
+
+#include "net/asio.h"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "net/auth.h"
+#include "net/frame.h"
+#include "net/metrics.h"
+#include "net/server.h"
+#include "net/tessera_generated.h"
+#include "runtime/shard_set.h"
+
+namespace tessera::net {
+
+struct SessionContext {
+  const ServerOptions& options;
+  runtime::ShardSet& shards;
+  NetMetrics& metrics;
+  const ServerHooks& hooks;
+  std::function<void(uint64_t session_id)> on_closed;  // called once, on the strand
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using Socket = boost::asio::ip::tcp::socket;
+
+  Session(Socket socket, SessionContext& context, uint64_t id);
+  ~Session();
+  uint64_t id() const { return id_; }
+
+  void start();  // any thread: posts to the strand
+  void drain();  // any thread: stop reading, finish in-flight, say ShuttingDown, close
+  void close();  // any thread: close now
+
+ private:
+  struct PendingRequest;
+  struct Outgoing {
+    std::unique_ptr<PendingRequest> request;  // null for frames built at once
+    OutFrame frame;
+    bool ready = false;
+    bool is_request = false;   // counts against requests_in_flight_max until written
+    bool close_after = false;  // the connection closes once this is written
+  };
+  using Clock = std::chrono::steady_clock;
+
+  void read_more();
+  void on_read(const boost::system::error_code& ec, size_t n);
+  bool handle_frame(std::span<const uint8_t> payload);
+  void handle_hello(const wire::Hello& hello);
+  void handle_request(const wire::Request& request);
+  void handle_admin(const wire::Admin& admin);
+  void submit_commands(PendingRequest& request, const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands);
+  void on_request_done(PendingRequest* request);
+
+  void push_ready(OutFrame frame, bool is_request, bool close_after = false);
+  void fail(wire::ErrorCode code, std::string message);
+  void flush();
+  void on_written(const boost::system::error_code& ec, size_t bytes, bool close_after);
+  void close_now();
+
+  void update_deadline();
+  void arm_deadline();
+  void on_deadline(const boost::system::error_code& ec);
+
+  Socket socket_;
+  SessionContext& ctx_;
+  const uint64_t id_;
+  FrameReader reader_;
+  boost::asio::steady_timer timer_;
+
+  std::optional<Role> role_;  // set by a good Hello
+  bool reading_ = false;      // a read is pending
+  bool reading_stopped_ = false;
+  bool writing_ = false;
+  bool closed_ = false;
+  bool failing_ = false;      // an Error frame is queued: nothing more is read
+  uint32_t in_flight_ = 0;    // requests received whose response is not yet handed to the socket
+  std::deque<Outgoing> queue_;
+  std::vector<Outgoing> write_batch_;
+
+  std::optional<Clock::time_point> deadline_;  // read deadline (Hello, or the frame being read)
+  std::optional<Clock::time_point> timer_at_;  // when the armed timer fires
+  uint64_t deadline_frame_ = 0;                // reader_.frames() when deadline_ was set
+};
+
+}  // namespace tessera::net

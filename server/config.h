@@ -1,0 +1,65 @@
+// ServerConfig: everything tessera-server is told at start-up, from flags
+// and an optional config file of `key = value` lines.
+//
+// Keys (flag = --key-with-dashes VALUE or --key-with-dashes=VALUE; file key =
+// the same name with underscores):
+//   listen (127.0.0.1)  port (7450)  admin_port (7451)  shards (2)
+//   io_threads (1)  data_dir (./data)  durability (sync|async|none, sync)
+//   snapshot_every_entries (2000000)  snapshot_every_s (300)
+//   orders_reserved_per_shard (1048576)
+//   token (token:role, repeated; role = webshop|backoffice|admin)
+//   demo (flag; in a file: true|false)
+//   frame_bytes_max  commands_per_request_max  connections_max
+//   requests_in_flight_max  frame_read_deadline_ms  hello_deadline_ms
+//   drain_deadline_ms                                (net/limits.h)
+//   config (flag only: the file to read first; flags given on the command
+//   line override the file's values, tokens accumulate)
+// '#' starts a comment in the file. Port 0 = an ephemeral port.
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "net/auth.h"
+#include "net/limits.h"
+#include "storage/command_log.h"
+
+namespace tessera::server {
+
+using storage::Durability;
+using storage::durability_name;
+
+struct ServerConfig {
+  std::string listen_address = "127.0.0.1";
+  uint16_t port = 7450;
+  uint16_t admin_port = 7451;
+  uint32_t shards = 2;
+  uint32_t io_threads = 1;
+  std::string data_dir = "./data";
+  Durability durability = Durability::kSync;
+  uint64_t snapshot_every_entries = 2'000'000;  // snapshot a shard after this many log entries...
+  int64_t snapshot_every_s = 300;               // ...or this many seconds, whichever comes first
+  uint32_t orders_reserved_per_shard = 1u << 20;  // order slots allocated at start-up
+  bool demo = false;
+  net::TokenTable tokens;
+  net::NetLimits limits;
+};
+
+// Parses argv (argv[0] skipped). Returns the configuration or
+// invalid_argument naming the bad flag, key or value. "--help" gives
+// failed_precondition with the usage text as its message.
+Result<ServerConfig> parse_server_config(int argc, const char* const* argv);
+
+// Applies `key = value` lines to `config` (file syntax). `origin` names the
+// source in error messages.
+Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config);
+
+// Checks ranges and at least one token.
+Status validate(const ServerConfig& config);
+
+std::string usage();
+
+}  // namespace tessera::server

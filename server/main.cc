@@ -1,0 +1,56 @@
+// tessera-server: the protocol server's main — parse the configuration,
+// run ServerApp until SIGTERM/SIGINT (or an admin Shutdown frame), stop
+// gracefully, exit 0.
+//
+// Signals are blocked in every thread and taken by one thread with
+// sigwait(), so no work happens in a signal handler.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "server/config.h"
+#include "server/server_app.h"
+
+int main(int argc, char** argv) {
+  using namespace tessera;
+  auto config = server::parse_server_config(argc, argv);
+  if (!config.is_ok()) {
+    const bool help = config.status().code() == StatusCode::kFailedPrecondition;
+    std::fprintf(help ? stdout : stderr, "%s%s", config.status().message().c_str(),
+                 help ? "" : "\n\nsee tessera-server --help\n");
+    return help ? 0 : 2;
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started below
+
+  server::ServerApp app(std::move(*config));
+  const Status started = app.start();
+  if (!started.is_ok()) {
+    std::fprintf(stderr, "tessera-server: %s\n", started.to_string().c_str());
+    return 1;
+  }
+  std::fprintf(stdout, "tessera-server listening on %s:%u (admin http %u), %u shards\n",
+               app.config().listen_address.c_str(), app.port(), app.admin_port(), app.config().shards);
+  std::fflush(stdout);
+
+  std::atomic<bool> stopping{false};
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (!stopping.load()) std::fprintf(stderr, "tessera-server: signal %d: stopping\n", sig);
+    app.request_stop();
+  });
+  app.wait();
+  stopping.store(true);
+  app.stop();
+  pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes sigwait if the stop came from an admin frame
+  signal_thread.join();
+  std::fprintf(stderr, "tessera-server: stopped\n");
+  return 0;
+}

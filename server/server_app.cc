@@ -1,0 +1,192 @@
+// ServerApp: start-up order, metrics page, graceful stop.
+#include "server/server_app.h"
+
+#include <cstdio>
+
+#include "engine/limits.h"
+#include "net/result_code.h"
+#include "server/demo_loader.h"
+
+namespace tessera::server {
+
+using engine::cat;
+
+ServerApp::ServerApp(ServerConfig config) : config_(std::move(config)) {}
+
+ServerApp::~ServerApp() { stop(); }
+
+Status ServerApp::start() {
+  Status s = open_shards();
+  if (!s.is_ok()) return s;
+  running_ = true;
+  if (config_.demo) {
+    bool loaded = false;
+    s = load_demo_venue(*engine_.shards, &loaded);
+    if (!s.is_ok()) {
+      stop();
+      return s;
+    }
+    std::fprintf(stderr, "tessera-server: demo venue %s\n", loaded ? "loaded" : "already defined");
+  }
+  admin_ = std::make_unique<AdminHttp>(config_.listen_address, config_.admin_port, [this](std::string_view target) {
+    if (target == "/health") return health();
+    if (target == "/metrics") return render_metrics();
+    return HttpAnswer{404, "text/plain; charset=utf-8", "not found: try /health or /metrics\n"};
+  });
+  s = admin_->start();
+  if (s.is_ok()) {
+    net::ServerOptions options;
+    options.listen_address = config_.listen_address;
+    options.port = config_.port;
+    options.io_threads = config_.io_threads;
+    options.limits = config_.limits;
+    options.tokens = config_.tokens;
+    net::ServerHooks hooks;
+    hooks.request_shutdown = [this] { request_stop(); };
+    hooks.request_snapshot = [this] {
+      if (!engine_.log) return Status::failed_precondition("durability none: there is no command log to snapshot");
+      for (uint32_t i = 0; i < engine_.shards->size(); ++i) engine_.shards->runner(i).request_snapshot();
+      return Status::ok();
+    };
+    net_ = std::make_unique<net::Server>(std::move(options), *engine_.shards, metrics_, std::move(hooks));
+    s = net_->start();
+  }
+  if (!s.is_ok()) {
+    stop();
+    return s;
+  }
+  return Status::ok();
+}
+
+void ServerApp::request_stop() {
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  stop_requested_ = true;
+  stop_requested_cv_.notify_all();
+}
+
+void ServerApp::wait() {
+  std::unique_lock<std::mutex> lock(stop_mutex_);
+  stop_requested_cv_.wait(lock, [this] { return stop_requested_; });
+}
+
+void ServerApp::stop() {
+  if (!running_) return;
+  running_ = false;
+  if (net_) net_->drain();   // stop accepting, finish in-flight requests
+  if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
+  if (net_) net_->stop();    // close what is left, join I/O threads
+  engine_ = storage::DurableEngine();  // flushes and closes the command log
+  if (admin_) admin_->stop();
+  request_stop();
+}
+
+// Opens the shards: recovered from the command log, or empty with durability none.
+Status ServerApp::open_shards() {
+  storage::EngineOptions o;
+  o.data_dir = config_.data_dir;
+  o.durability = config_.durability;
+  o.shards = config_.shards;
+  o.orders_reserved_per_shard = config_.orders_reserved_per_shard;
+  o.snapshot_every_entries = config_.snapshot_every_entries;
+  o.snapshot_every_ms = config_.snapshot_every_s * 1000;
+  if (config_.durability == Durability::kNone)
+    std::fprintf(stderr,
+                 "tessera-server: WARNING: durability none: NOTHING IS LOGGED. Every acknowledged command is lost "
+                 "at exit or crash, and %s is neither read nor written. Benchmarks only.\n",
+                 config_.data_dir.c_str());
+  Result<storage::DurableEngine> opened = storage::open_durable_engine(o, clock_);
+  if (!opened.is_ok()) return opened.status();
+  engine_ = std::move(opened.value());
+  if (engine_.log) {
+    uint64_t replayed = 0;
+    for (const storage::ShardRecovery& r : engine_.recovery) replayed += r.entries_replayed;
+    std::fprintf(stderr, "tessera-server: command log %s (durability %s): recovered %u shards, %lu entries replayed "
+                 "in %.2f s\n", config_.data_dir.c_str(), std::string(durability_name(config_.durability)).c_str(),
+                 config_.shards, static_cast<unsigned long>(replayed), engine_.recovery_seconds);
+  }
+  return Status::ok();
+}
+
+HttpAnswer ServerApp::health() const {
+  const runtime::ShardSet& shards = *engine_.shards;
+  for (uint32_t s = 0; s < shards.size(); ++s) {
+    runtime::ShardRunner& r = const_cast<runtime::ShardSet&>(shards).runner(s);
+    if (r.storage_failed()) return HttpAnswer{503, "text/plain; charset=utf-8", cat("shard ", s, ": command log failed; acknowledging nothing\n")};
+    if (!r.accepting()) return HttpAnswer{503, "text/plain; charset=utf-8", cat("shard ", s, " is not running\n")};
+  }
+  return HttpAnswer{200, "text/plain; charset=utf-8", "ok\n"};
+}
+
+HttpAnswer ServerApp::render_metrics() {
+  std::string out;
+  out.reserve(16 * 1024);
+  metrics_.render(out);
+  render_shard_metrics(out);
+  render_log_metrics(out);
+  return HttpAnswer{200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
+}
+
+void ServerApp::render_shard_metrics(std::string& out) const {
+  runtime::ShardSet& shards = *engine_.shards;
+  out += "# HELP tessera_shard_inbox_depth Commands waiting in each shard's inbox.\n# TYPE tessera_shard_inbox_depth gauge\n";
+  for (uint32_t s = 0; s < shards.size(); ++s)
+    out += cat("tessera_shard_inbox_depth{shard=\"", s, "\"} ", shards.runner(s).inbox_depth(), "\n");
+  out += "# HELP tessera_shard_commands_total Commands applied by each shard runner.\n# TYPE tessera_shard_commands_total counter\n";
+  for (uint32_t s = 0; s < shards.size(); ++s)
+    out += cat("tessera_shard_commands_total{shard=\"", s, "\"} ", shards.runner(s).stats().commands, "\n");
+  struct Gauge {
+    const char* name;
+    const char* help;
+    uint32_t engine::ShardStats::*field;
+  };
+  static constexpr Gauge kGauges[] = {
+      {"tessera_live_orders", "Live orders (not closed).", &engine::ShardStats::live_orders},
+      {"tessera_holds", "Orders held (web carts).", &engine::ShardStats::held},
+      {"tessera_options", "Orders in option.", &engine::ShardStats::options},
+      {"tessera_reservations", "Orders in reservation.", &engine::ShardStats::reservations},
+      {"tessera_overdue", "Options/reservations overdue (annulable).", &engine::ShardStats::overdue},
+      {"tessera_confirmed", "Confirmed orders.", &engine::ShardStats::confirmed},
+      {"tessera_timers", "Expiry timers armed.", &engine::ShardStats::timers},
+  };
+  std::vector<engine::ShardStats> stats;  // published by each shard thread about once a second
+  for (uint32_t s = 0; s < shards.size(); ++s) stats.push_back(shards.runner(s).published_stats());
+  for (const Gauge& g : kGauges) {
+    out += cat("# HELP ", g.name, " ", g.help, " (refreshed about once a second)\n# TYPE ", g.name, " gauge\n");
+    for (uint32_t s = 0; s < stats.size(); ++s) out += cat(g.name, "{shard=\"", s, "\"} ", stats[s].*g.field, "\n");
+  }
+  out += "# HELP tessera_expiries_fired_total Holds/options/reservations expired by the timing wheel.\n"
+         "# TYPE tessera_expiries_fired_total counter\n";
+  for (uint32_t s = 0; s < stats.size(); ++s)
+    out += cat("tessera_expiries_fired_total{shard=\"", s, "\"} ", stats[s].expiries_fired, "\n");
+}
+
+void ServerApp::render_log_metrics(std::string& out) const {
+  runtime::ShardSet& shards = *engine_.shards;
+  const storage::LogStats log = engine_.log ? engine_.log->stats() : storage::LogStats{};
+  out += cat("# HELP tessera_log_bytes_total Bytes of log records written.\n# TYPE tessera_log_bytes_total counter\n"
+             "tessera_log_bytes_total ", log.bytes, "\n");
+  out += cat("# HELP tessera_log_batches_total Group commits (one RocksDB WriteBatch each).\n"
+             "# TYPE tessera_log_batches_total counter\ntessera_log_batches_total ", log.batches, "\n");
+  out += cat("# HELP tessera_log_snapshots_total Snapshots written.\n# TYPE tessera_log_snapshots_total counter\n"
+             "tessera_log_snapshots_total ", log.snapshots, "\n");
+  out += "# HELP tessera_log_append_seconds Time to make one group commit durable (fsync in sync mode).\n"
+         "# TYPE tessera_log_append_seconds summary\n";
+  for (uint32_t s = 0; s < shards.size(); ++s) {
+    const runtime::LogWriterStats w = shards.runner(s).log_stats();
+    out += cat("tessera_log_append_seconds_sum{shard=\"", s, "\"} ", w.append_us_total / 1e6, "\n",
+               "tessera_log_append_seconds_count{shard=\"", s, "\"} ", w.appends, "\n");
+  }
+  out += "# HELP tessera_log_append_seconds_max Slowest group commit so far.\n# TYPE tessera_log_append_seconds_max gauge\n";
+  for (uint32_t s = 0; s < shards.size(); ++s)
+    out += cat("tessera_log_append_seconds_max{shard=\"", s, "\"} ", shards.runner(s).log_stats().append_us_max / 1e6, "\n");
+  out += "# HELP tessera_snapshot_pause_seconds_max Longest shard-thread pause to serialise a snapshot.\n"
+         "# TYPE tessera_snapshot_pause_seconds_max gauge\n";
+  for (uint32_t s = 0; s < shards.size(); ++s)
+    out += cat("tessera_snapshot_pause_seconds_max{shard=\"", s, "\"} ", shards.runner(s).stats().snapshot_pause_us_max / 1e6, "\n");
+  out += "# HELP tessera_storage_failed 1 when a shard's command log failed (nothing more is acknowledged).\n"
+         "# TYPE tessera_storage_failed gauge\n";
+  for (uint32_t s = 0; s < shards.size(); ++s)
+    out += cat("tessera_storage_failed{shard=\"", s, "\"} ", shards.runner(s).storage_failed() ? 1 : 0, "\n");
+}
+
+}  // namespace tessera::server

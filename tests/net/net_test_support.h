@@ -1,0 +1,216 @@
+// Helpers for the net/ and server/ tests: an in-process server on ephemeral
+// ports with three tokens (one per role) and the demo venue, a raw socket
+// that speaks bytes (for bad-input tests), and deep equality of commands.
+//
+// Every wait has a generous deadline and returns as soon as its condition
+// holds: tests never pass or fail on timing.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "net/client.h"
+#include "net/frame.h"
+#include "net/messages.h"
+#include "server/server_app.h"
+
+namespace tessera::testing {
+
+inline constexpr const char* kAdminToken = "admin-secret";
+inline constexpr const char* kBackofficeToken = "backoffice-secret";
+inline constexpr const char* kWebshopToken = "webshop-secret";
+inline constexpr std::chrono::seconds kGenerous{30};
+
+inline server::ServerConfig test_config() {
+  server::ServerConfig c;
+  c.port = 0;
+  c.admin_port = 0;
+  c.shards = 2;
+  c.demo = true;
+  c.durability = server::Durability::kNone;  // protocol tests: nothing read from or left on disk
+  c.orders_reserved_per_shard = 0;
+  EXPECT_TRUE(c.tokens.add(kAdminToken, net::Role::kAdmin).is_ok());
+  EXPECT_TRUE(c.tokens.add(kBackofficeToken, net::Role::kBackoffice).is_ok());
+  EXPECT_TRUE(c.tokens.add(kWebshopToken, net::Role::kWebshop).is_ok());
+  return c;
+}
+
+inline std::unique_ptr<server::ServerApp> start_server(server::ServerConfig config = test_config()) {
+  auto app = std::make_unique<server::ServerApp>(std::move(config));
+  const Status s = app->start();
+  EXPECT_TRUE(s.is_ok()) << s.to_string();
+  return app;
+}
+
+inline std::unique_ptr<net::Client> connect_client(const server::ServerApp& app, const char* token,
+                                                   bool reconnect = true) {
+  net::ClientOptions o;
+  o.port = app.port();
+  o.token = token;
+  o.reconnect = reconnect;
+  auto c = net::Client::connect(o);
+  EXPECT_TRUE(c.is_ok()) << c.status().to_string();
+  return c.is_ok() ? std::move(c.value()) : nullptr;
+}
+
+// Waits until `condition` holds or the deadline passes; returns whether it held.
+template <typename F>
+bool eventually(F condition, std::chrono::milliseconds deadline = kGenerous) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+// A blocking TCP socket that writes raw bytes and reads whole frames.
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool connected() const { return connected_; }
+
+  bool send_bytes(std::span<const uint8_t> bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+  bool send_frame(const net::OutFrame& f) {
+    return send_bytes(f.header) && send_bytes({f.body.data(), f.body.size()});
+  }
+  bool hello(const char* token = kAdminToken) {
+    if (!send_frame(net::hello_frame(net::kProtocolVersion, token, "raw"))) return false;
+    auto reply = read_frame();
+    return reply && verify()->message_type() == wire::ServerMessage::HelloReply;
+  }
+
+  // Reads one whole frame (nullopt on EOF, error or deadline).
+  std::optional<std::vector<uint8_t>> read_frame(std::chrono::milliseconds deadline = kGenerous) {
+    uint8_t header[4];
+    if (!read_exact(header, 4, deadline)) return std::nullopt;
+    std::vector<uint8_t> body(net::get_frame_length(header));
+    if (!read_exact(body.data(), body.size(), deadline)) return std::nullopt;
+    last_.assign((body.size() + 7) / 8, 0);
+    std::memcpy(last_.data(), body.data(), body.size());
+    last_size_ = body.size();
+    return body;
+  }
+  // The last frame read, verified as a ServerFrame (nullptr if it fails).
+  const wire::ServerFrame* verify() const {
+    return net::verify_server_frame({reinterpret_cast<const uint8_t*>(last_.data()), last_size_});
+  }
+  // Reads frames until an Error frame; returns its code (None if the
+  // connection ended without one).
+  wire::ErrorCode read_error() {
+    while (read_frame()) {
+      const auto* f = verify();
+      if (f && f->message_type() == wire::ServerMessage::Error) return f->message_as_Error()->code();
+    }
+    return wire::ErrorCode::None;
+  }
+  // Everything the peer sends until it closes (or the deadline passes).
+  std::string read_until_closed(std::chrono::milliseconds deadline = kGenerous) {
+    std::string out;
+    char buf[4096];
+    while (wait_readable(deadline)) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+  }
+  // True iff the server closes the connection (EOF) before the deadline.
+  bool closed_by_server(std::chrono::milliseconds deadline = kGenerous) {
+    uint8_t byte;
+    for (;;) {
+      if (!wait_readable(deadline)) return false;
+      const ssize_t n = ::recv(fd_, &byte, 1, 0);
+      if (n <= 0) return true;
+    }
+  }
+
+ private:
+  bool wait_readable(std::chrono::milliseconds deadline) {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(deadline.count())) == 1;
+  }
+  bool read_exact(uint8_t* out, size_t n, std::chrono::milliseconds deadline) {
+    size_t done = 0;
+    while (done < n) {
+      if (!wait_readable(deadline)) return false;
+      const ssize_t r = ::recv(fd_, out + done, n - done, 0);
+      if (r <= 0) return false;
+      done += static_cast<size_t>(r);
+    }
+    return true;
+  }
+  int fd_ = -1;
+  bool connected_ = false;
+  std::vector<uint64_t> last_;
+  size_t last_size_ = 0;
+};
+
+// ---- Deep equality of engine values (structs expose fields()) ----------------
+
+template <typename T>
+bool deep_equal(const T& a, const T& b);
+
+template <typename T>
+bool deep_equal_vector(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!deep_equal(a[i], b[i])) return false;
+  return true;
+}
+
+template <typename T>
+bool deep_equal(const T& a, const T& b) {
+  if constexpr (requires { a.fields(); }) {
+    return std::apply(
+        [&](const auto&... x) {
+          return std::apply([&](const auto&... y) { return (deep_equal(x, y) && ...); }, b.fields());
+        },
+        a.fields());
+  } else if constexpr (requires { a.index(); a.valueless_by_exception(); }) {
+    if (a.index() != b.index()) return false;
+    return std::visit(
+        [&](const auto& x) { return deep_equal(x, std::get<std::decay_t<decltype(x)>>(b)); }, a);
+  } else if constexpr (requires { a.size(); a.begin(); typename T::value_type; } && !std::is_same_v<T, std::string>) {
+    return deep_equal_vector(a, b);
+  } else {
+    return a == b;
+  }
+}
+
+}  // namespace tessera::testing
