@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# End-to-end load benchmark: tessera-server + tessera-load on loopback.
+#
+# For each durability mode (none, async, sync) it starts a fresh server in a
+# temporary data directory, runs the closed-loop hold-release mix, stops the
+# server; then, on a fresh `none` server, runs the open loop at 50 % of the
+# peak measured for `none` (p99 at half load). Prints a table at the end.
+#
+#   bench/load.sh                      # binaries from build/release
+#   BUILD=build/tools bench/load.sh    # another build directory
+#   DURATION=5 CONNECTIONS=2 PIPELINE=16 BATCH=1024 SHARDS=2 bench/load.sh
+#
+# Everything is bounded: each run lasts DURATION seconds (tessera-load caps
+# it at 600), each server start waits at most 10 s, and every server is
+# stopped on exit. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build/release}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-2}
+PIPELINE=${PIPELINE:-16}
+BATCH=${BATCH:-1024}
+SHARDS=${SHARDS:-2}
+SERVER=$BUILD/server/tessera-server
+LOAD=$BUILD/tools/tessera-load
+TOKEN=bench-admin
+for b in "$SERVER" "$LOAD"; do
+  [[ -x $b ]] || { echo "missing $b: build it (ninja -C $BUILD tessera-server tessera-load)" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d /tmp/tessera-load-bench.XXXXXX)
+SERVER_PID=
+stop_server() {
+  if [[ -n $SERVER_PID ]]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+
+# start_server MODE: sets PORT.
+start_server() {
+  local mode=$1
+  rm -rf "$WORK/data" && mkdir -p "$WORK/data"
+  "$SERVER" --durability "$mode" --data-dir "$WORK/data" --shards "$SHARDS" --token "$TOKEN:admin" \
+    --port 0 --admin-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    PORT=$(sed -n 's/.*listening on [^:]*:\([0-9]*\).*/\1/p' "$WORK/server.out")
+    [[ -n $PORT ]] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "tessera-server ($mode) did not start:" >&2
+  cat "$WORK/server.err" >&2
+  exit 3
+}
+
+# field JSON NAME: a number from tessera-load's one-line JSON report.
+field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+
+# run_load ARGS...: runs tessera-load, echoes its JSON report.
+run_load() {
+  "$LOAD" --port "$PORT" --token "$TOKEN" --duration-s "$DURATION" --connections "$CONNECTIONS" \
+    --pipeline "$PIPELINE" --batch "$BATCH" --no-progress --json "$@"
+}
+
+ROWS=()
+row() {  # row LABEL JSON
+  local j=$2
+  ROWS+=("$(printf '| %-34s | %12s | %9s | %9s | %9s | %9s |' "$1" "$(field "$j" commands_per_s)" \
+    "$(field "$j" latency_us_p50)" "$(field "$j" latency_us_p99)" "$(field "$j" latency_us_p999)" \
+    "$(field "$j" latency_us_max)")")
+}
+
+declare -A PEAK
+for mode in none async sync; do
+  start_server "$mode"
+  echo "== durability $mode: hold-release, closed loop ($CONNECTIONS conn x $PIPELINE in flight x $BATCH cmds)" >&2
+  j=$(run_load --mix hold-release)
+  echo "$j" >&2
+  PEAK[$mode]=$(field "$j" commands_per_s)
+  row "hold-release closed loop, $mode" "$j"
+  stop_server
+done
+
+HALF=$(awk -v p="${PEAK[none]}" 'BEGIN { printf "%d", p / 2 }')
+start_server none
+echo "== durability none: hold-release, open loop at 50 % of peak ($HALF cmd/s)" >&2
+j=$(run_load --mix hold-release --rate "$HALF")
+echo "$j" >&2
+row "hold-release open loop $HALF/s, none" "$j"
+stop_server
+
+echo
+echo "connections $CONNECTIONS, pipeline $PIPELINE, batch $BATCH, shards $SHARDS, ${DURATION} s per run; latency per request in µs"
+echo "| run                                | commands/s   | p50 µs    | p99 µs    | p99.9 µs  | max µs    |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"

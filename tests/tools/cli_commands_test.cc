@@ -1,0 +1,153 @@
+// The tessera CLI's subcommands against an in-process server: the
+// hold → availability → confirm flow, JSON output, refusals and exit codes,
+// setup-demo, and stats from the admin port.
+#include "tools/cli/cli_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/net/net_test_support.h"
+#include "tools/cli/cli_args.h"
+
+namespace tessera::tools {
+namespace {
+
+// In memory: nothing is read from or left in a data directory.
+server::ServerConfig in_memory_config() {
+  server::ServerConfig c = tessera::testing::test_config();
+  c.durability = server::Durability::kNone;
+  return c;
+}
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+class CliFlow : public ::testing::Test {
+ protected:
+  void SetUp() override { app_ = tessera::testing::start_server(in_memory_config()); }
+
+  CliRun run(std::vector<std::string> args, const char* token = tessera::testing::kAdminToken) {
+    const std::string port = std::to_string(app_->port()), admin = std::to_string(app_->admin_port());
+    std::vector<const char*> argv = {"tessera", "--port", port.c_str(), "--admin-port", admin.c_str()};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    auto parsed = parse_cli_args(static_cast<int>(argv.size()), argv.data(), token);
+    EXPECT_TRUE(parsed.is_ok()) << parsed.status().to_string();
+    if (!parsed.is_ok()) return {kExitUsage, "", ""};
+    std::ostringstream out, err;
+    const int code = run_cli(*parsed, out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  // The "value" of a GetAvailability JSON line for category 1 of 1000.
+  int64_t available_cat1() {
+    const CliRun r = run({"--json", "availability", "--performance", "1000", "--category", "1"});
+    EXPECT_EQ(r.code, kExitOk) << r.err;
+    return json_number(r.out, "value");
+  }
+
+  static int64_t json_number(const std::string& json, const std::string& field) {
+    const size_t at = json.find("\"" + field + "\":");
+    if (at == std::string::npos) return -1;
+    return std::stoll(json.substr(at + field.size() + 3));
+  }
+
+  std::unique_ptr<server::ServerApp> app_;
+};
+
+TEST_F(CliFlow, HoldConfirmAndAvailability) {
+  const int64_t before = available_cat1();
+  ASSERT_GT(before, 4);
+
+  const CliRun hold = run({"--json", "hold", "--performance", "1000", "--category", "1", "--quantity", "3"});
+  ASSERT_EQ(hold.code, kExitOk) << hold.err;
+  EXPECT_NE(hold.out.find("\"code\":\"Ok\""), std::string::npos) << hold.out;
+  EXPECT_NE(hold.out.find("\"state\":\"held\""), std::string::npos) << hold.out;
+  const std::string order = std::to_string(static_cast<uint64_t>(std::stoull(hold.out.substr(hold.out.find("\"order\":") + 8))));
+  EXPECT_EQ(available_cat1(), before - 3);
+
+  const CliRun confirm = run({"confirm", "--order", order, "--keep", "2"});
+  ASSERT_EQ(confirm.code, kExitOk) << confirm.err;
+  EXPECT_NE(confirm.out.find("Confirm"), std::string::npos) << confirm.out;
+  EXPECT_EQ(available_cat1(), before - 2) << "the unit not kept returns";
+
+  const CliRun shown = run({"order", "--order", order});
+  EXPECT_EQ(shown.code, kExitOk);
+  EXPECT_NE(shown.out.find("confirmed"), std::string::npos) << shown.out;
+
+  const CliRun table = run({"availability", "--performance", "1000"});
+  EXPECT_EQ(table.code, kExitOk) << table.err;
+  EXPECT_NE(table.out.find("category"), std::string::npos);
+  EXPECT_NE(table.out.find(std::to_string(before - 2)), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("NotFound"), std::string::npos) << "absent categories are not listed:\n" << table.out;
+}
+
+TEST_F(CliFlow, RefusalsAreExitCodeOneWithAMessage) {
+  const CliRun huge = run({"hold", "--performance", "1000", "--category", "1", "--quantity", "999"});
+  EXPECT_EQ(huge.code, kExitRefused);
+  EXPECT_NE(huge.err.find("SoldOut"), std::string::npos) << huge.err;
+  const CliRun missing = run({"release", "--order", "12345"});
+  EXPECT_EQ(missing.code, kExitRefused);
+  EXPECT_NE(missing.err.find("NotFound"), std::string::npos) << missing.err;
+  const CliRun forbidden = run({"lock", "--order", "12345"}, tessera::testing::kWebshopToken);
+  EXPECT_EQ(forbidden.code, kExitRefused);
+  EXPECT_NE(forbidden.err.find("Forbidden"), std::string::npos) << forbidden.err;
+  const CliRun unknown = run({"availability", "--performance", "77"});
+  EXPECT_EQ(unknown.code, kExitRefused);
+}
+
+TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
+  EXPECT_EQ(run({"option", "--order", "1"}).code, kExitUsage) << "no deadline";
+  const CliRun bad_token = run({"order", "--order", "1"}, "not-a-token");
+  EXPECT_EQ(bad_token.code, kExitServer) << bad_token.err;
+  CliArgs a;
+  a.subcommand = "order";
+  a.options["order"] = "1";
+  a.token = "x";
+  a.port = 1;  // nothing listens there
+  std::ostringstream out, err;
+  EXPECT_EQ(run_cli(a, out, err), kExitServer);
+  EXPECT_NE(err.str().find("connect"), std::string::npos) << err.str();
+}
+
+TEST_F(CliFlow, SetupDemoIsIdempotent) {
+  const CliRun r = run({"setup-demo"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("already defined"), std::string::npos) << r.out;
+  EXPECT_EQ(run({"setup-demo"}, tessera::testing::kWebshopToken).code, kExitOk) << "nothing to define: no admin needed";
+}
+
+TEST_F(CliFlow, StatsReadsTheMetricsPage) {
+  ASSERT_EQ(run({"hold", "--performance", "1000", "--category", "1", "--quantity", "1"}).code, kExitOk);
+  const CliRun r = run({"stats"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("commands answered"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("code Ok"), std::string::npos) << r.out;
+  const CliRun j = run({"--json", "stats"});
+  EXPECT_EQ(j.code, kExitOk);
+  EXPECT_EQ(j.out.front(), '{');
+}
+
+TEST(CliSetupDemo, DefinesTheVenueOnAnEmptyServer) {
+  server::ServerConfig config = in_memory_config();
+  config.demo = false;
+  auto app = tessera::testing::start_server(std::move(config));
+  const std::string port = std::to_string(app->port());
+  const char* argv[] = {"tessera", "--port", port.c_str(), "setup-demo"};
+  auto a = parse_cli_args(4, argv, tessera::testing::kAdminToken);
+  ASSERT_TRUE(a.is_ok());
+  std::ostringstream out, err;
+  EXPECT_EQ(run_cli(*a, out, err), kExitOk) << err.str();
+  EXPECT_NE(out.str().find("demo venue defined"), std::string::npos) << out.str();
+  const char* argv2[] = {"tessera", "--port", port.c_str(), "availability", "--performance", "3003"};
+  auto b = parse_cli_args(6, argv2, tessera::testing::kWebshopToken);
+  ASSERT_TRUE(b.is_ok());
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_cli(*b, out2, err2), kExitOk) << err2.str();
+  EXPECT_NE(out2.str().find("450"), std::string::npos) << out2.str();
+}
+
+}  // namespace
+}  // namespace tessera::tools

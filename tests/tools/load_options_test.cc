@@ -1,0 +1,73 @@
+// tessera-load's flags: defaults, ranges, the loopback-only rule.
+#include "tools/load/load_options.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "tools/load/loopback.h"
+
+namespace tessera::tools {
+namespace {
+
+Result<LoadOptions> parse(std::vector<const char*> args, const char* env_token = "t") {
+  args.insert(args.begin(), "tessera-load");
+  return parse_load_options(static_cast<int>(args.size()), args.data(), env_token);
+}
+
+TEST(LoadOptions, DefaultsAreBoundedAndClosedLoop) {
+  auto o = parse({});
+  ASSERT_TRUE(o.is_ok()) << o.status().to_string();
+  EXPECT_EQ(o->duration_s, kDurationSDefault);
+  EXPECT_EQ(o->rate, 0u);
+  EXPECT_EQ(o->mix, LoadMix::kHoldRelease);
+  EXPECT_EQ(o->token, "t");
+}
+
+TEST(LoadOptions, ParsesEveryFlagInBothSpellings) {
+  auto o = parse({"--connections", "4", "--pipeline=8", "--batch", "256", "--duration-s", "3", "--rate=500000",
+                  "--mix", "rush", "--capacity", "50", "--quantity-max", "2", "--seed", "7", "--port", "9000",
+                  "--token", "x", "--no-progress", "--json", "--host", "::1"});
+  ASSERT_TRUE(o.is_ok()) << o.status().to_string();
+  EXPECT_EQ(o->connections, 4u);
+  EXPECT_EQ(o->pipeline, 8u);
+  EXPECT_EQ(o->batch, 256u);
+  EXPECT_EQ(o->duration_s, 3u);
+  EXPECT_EQ(o->rate, 500'000u);
+  EXPECT_EQ(o->mix, LoadMix::kRush);
+  EXPECT_EQ(o->rush_capacity, 50u);
+  EXPECT_EQ(o->rush_quantity_max, 2u);
+  EXPECT_EQ(o->seed, 7u);
+  EXPECT_EQ(o->port, 9000);
+  EXPECT_EQ(o->token, "x");
+  EXPECT_FALSE(o->progress);
+  EXPECT_TRUE(o->json);
+}
+
+TEST(LoadOptions, RefusesOutOfRangeAndUnknown) {
+  EXPECT_FALSE(parse({"--duration-s", "601"}).is_ok());
+  EXPECT_FALSE(parse({"--duration-s", "0"}).is_ok());
+  EXPECT_FALSE(parse({"--connections", "abc"}).is_ok());
+  EXPECT_FALSE(parse({"--batch", "70000"}).is_ok());
+  EXPECT_FALSE(parse({"--mix", "chaos"}).is_ok());
+  EXPECT_FALSE(parse({"--frobnicate"}).is_ok());
+  EXPECT_FALSE(parse({"--pipeline"}).is_ok());
+  EXPECT_FALSE(parse({}, nullptr).is_ok()) << "no token";
+  EXPECT_EQ(parse({"--help"}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(LoadOptions, TargetsLoopbackOnly) {
+  EXPECT_TRUE(parse({"--host", "127.0.0.1"}).is_ok());
+  EXPECT_TRUE(parse({"--host", "127.8.9.10"}).is_ok());
+  EXPECT_TRUE(parse({"--host", "localhost"}).is_ok());
+  EXPECT_TRUE(parse({"--host", "[::1]"}).is_ok());
+  EXPECT_FALSE(parse({"--host", "10.0.0.1"}).is_ok());
+  EXPECT_FALSE(parse({"--host", "128.0.0.1"}).is_ok());
+  EXPECT_FALSE(parse({"--host", "example.com"}).is_ok());
+  EXPECT_FALSE(parse({"--host", "::2"}).is_ok());
+  EXPECT_FALSE(is_loopback_host("0.0.0.0"));
+  EXPECT_FALSE(is_loopback_host("localhost.example.com"));
+}
+
+}  // namespace
+}  // namespace tessera::tools

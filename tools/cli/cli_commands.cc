@@ -1,0 +1,218 @@
+// run_cli: connection, the special subcommands (setup-demo, stats), and
+// table / JSON output of replies.
+#include "tools/cli/cli_commands.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "net/client.h"
+#include "net/result_code.h"
+#include "tools/cli/metrics_fetch.h"
+#include "tools/load/venue_setup.h"
+
+namespace tessera::tools {
+
+using namespace tessera::engine;
+
+namespace {
+
+int64_t wall_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Prints rows as aligned columns under a header.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+std::string code_name(ReplyCode code) { return std::string(net::result_code_name(code)); }
+
+// Availability: one row per category that exists (NotFound rows are the
+// categories the performance does not have, when probing them all).
+int print_availability(const CliArgs& a, const std::vector<Command>& commands, const std::vector<Reply>& replies,
+                       std::ostream& out, std::ostream& err) {
+  std::vector<std::vector<std::string>> rows = {{"category", "available", "code", "message"}};
+  std::vector<Reply> shown;
+  const bool probing = !a.has("category");
+  for (size_t i = 0; i < replies.size(); ++i) {
+    const Reply& r = replies[i];
+    if (probing && r.code == ReplyCode::kNotFound && r.message.find("categor") != std::string::npos) continue;
+    const CategoryId category = std::get<GetAvailability>(commands[i].body).category;
+    shown.push_back(r);
+    if (a.json) {
+      out << reply_json("GetAvailability", r, category) << '\n';
+    } else {
+      rows.push_back({std::to_string(category), r.ok() ? std::to_string(r.value) : "-", code_name(r.code), r.message});
+    }
+    if (probing && !r.ok()) break;  // e.g. unknown performance: said once
+  }
+  if (shown.empty()) {
+    err << "tessera: performance " << a.options.at("performance") << ": no category found\n";
+    return kExitRefused;
+  }
+  if (!a.json) print_table(out, rows);
+  const int code = exit_code_of(shown);
+  if (code != kExitOk) err << "tessera: availability refused: " << code_name(shown.back().code) << ": " << shown.back().message << '\n';
+  return code;
+}
+
+int print_replies(const CliArgs& a, const std::vector<Command>& commands, const std::vector<Reply>& replies,
+                  std::ostream& out, std::ostream& err) {
+  std::vector<std::vector<std::string>> rows = {{"command", "code", "order", "state", "value", "message"}};
+  for (size_t i = 0; i < replies.size(); ++i) {
+    const Reply& r = replies[i];
+    const std::string command(command_name(commands[i].body));
+    if (a.json) {
+      out << reply_json(command, r) << '\n';
+      continue;
+    }
+    const bool has_order = r.ok() || r.order != 0;
+    rows.push_back({command, code_name(r.code), has_order ? std::to_string(r.order) : "-",
+                    has_order ? std::string(order_state_name(r.state)) : "-", std::to_string(r.value), r.message});
+  }
+  if (!a.json) print_table(out, rows);
+  const int code = exit_code_of(replies);
+  for (size_t i = 0; i < replies.size(); ++i)
+    if (!replies[i].ok())
+      err << "tessera: " << a.subcommand << " refused: " << code_name(replies[i].code) << ": " << replies[i].message << '\n';
+  return code;
+}
+
+int run_stats(const CliArgs& a, std::ostream& out, std::ostream& err) {
+  auto page = http_get(a.host, a.admin_port, "/metrics");
+  if (!page.is_ok()) {
+    err << "tessera: stats: " << page.status().message() << '\n';
+    return kExitServer;
+  }
+  const auto figures = summarize_metrics(*page);
+  if (a.json) {
+    out << '{';
+    for (size_t i = 0; i < figures.size(); ++i) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.17g", figures[i].second);
+      out << (i ? "," : "") << json_string(figures[i].first) << ':' << buf;
+    }
+    out << "}\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {{"figure", "value"}};
+  for (const auto& [name, value] : figures) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, value == static_cast<double>(static_cast<int64_t>(value)) ? "%.0f" : "%.1f", value);
+    rows.push_back({name, buf});
+  }
+  print_table(out, rows);
+  return kExitOk;
+}
+
+int run_setup_demo(net::Client& client, const CliArgs& a, std::ostream& out, std::ostream& err) {
+  bool loaded = false;
+  const Status s = ensure_demo_venue(client, &loaded);
+  if (!s.is_ok()) {
+    err << "tessera: setup-demo: " << s.message() << '\n';
+    return s.code() == StatusCode::kUnavailable ? kExitServer : kExitRefused;
+  }
+  const std::string what = loaded ? "demo venue defined (performances 1000.., 2000.., 3000..)" : "demo venue already defined";
+  if (a.json) {
+    Reply r;
+    r.message = what;
+    r.value = loaded ? 1 : 0;
+    out << reply_json("SetupDemo", r) << '\n';
+  } else {
+    out << what << '\n';
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int exit_code_of(const std::vector<Reply>& replies) {
+  int code = kExitOk;
+  for (const Reply& r : replies) {
+    if (r.code == ReplyCode::kBusy || r.code == ReplyCode::kUnavailable) return kExitServer;
+    if (!r.ok()) code = kExitRefused;
+  }
+  return code;
+}
+
+std::string reply_json(std::string_view command, const Reply& r, int64_t category) {
+  std::string out = "{\"command\":" + json_string(command);
+  if (category >= 0) out += ",\"category\":" + std::to_string(category);
+  out += ",\"code\":" + json_string(net::result_code_name(r.code));
+  out += ",\"order\":" + std::to_string(r.order);
+  out += ",\"state\":" + json_string(order_state_name(r.state));
+  out += ",\"value\":" + std::to_string(r.value);
+  out += ",\"message\":" + json_string(r.message) + "}";
+  return out;
+}
+
+int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
+  if (a.help) {
+    out << cli_usage();
+    return kExitOk;
+  }
+  if (a.subcommand == "stats") return run_stats(a, out, err);
+  auto commands = build_commands(a, wall_now_ms());
+  if (!commands.is_ok()) {
+    err << "tessera: " << commands.status().message() << "\n(see tessera --help)\n";
+    return kExitUsage;
+  }
+  if (a.token.empty()) {
+    err << "tessera: no token: pass --token or set TESSERA_TOKEN\n";
+    return kExitUsage;
+  }
+  net::ClientOptions options;
+  options.host = a.host;
+  options.port = a.port;
+  options.token = a.token;
+  options.client_name = "tessera-cli";
+  options.reconnect = false;
+  auto client = net::Client::connect(options);
+  if (!client.is_ok()) {
+    err << "tessera: " << client.status().message() << '\n';
+    return kExitServer;
+  }
+  if (a.subcommand == "setup-demo") return run_setup_demo(**client, a, out, err);
+  auto replies = (*client)->call(*commands);
+  if (!replies.is_ok()) {
+    err << "tessera: " << a.subcommand << ": " << replies.status().to_string() << '\n';
+    return kExitServer;
+  }
+  if (a.subcommand == "availability") return print_availability(a, *commands, *replies, out, err);
+  return print_replies(a, *commands, *replies, out, err);
+}
+
+}  // namespace tessera::tools

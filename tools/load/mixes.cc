@@ -1,0 +1,147 @@
+// The three mixes of tessera-load.
+#include "tools/load/mixes.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "workload/demo_venue.h"
+
+namespace tessera::tools {
+
+using namespace tessera::engine;
+
+namespace {
+
+Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity) {
+  return Command{0, Hold{t.contact, t.channel,
+                         {LineRequest{performance, t.category, workload::demo_tariff(t.product, 1), quantity, kNone}},
+                         t.hold_ttl_ms}};
+}
+
+// hold-release and hold-confirm.
+class FollowUpMix final : public Mix {
+ public:
+  FollowUpMix(MixTargets targets, bool confirm) : targets_(std::move(targets)), confirm_(confirm) {
+    assert(!targets_.performances.empty());
+  }
+
+  void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
+    while (!held_.empty() && out.size() < max) {
+      const OrderId order = held_.front();
+      held_.pop_front();
+      out.push_back(confirm_ ? Command{0, Confirm{order, {}}} : Command{0, Release{order}});
+    }
+    note.follow_ups = static_cast<uint32_t>(out.size());
+    if (stopped_) return;
+    while (out.size() < max) {
+      out.push_back(hold_command(targets_, targets_.performances[next_performance_], 1));
+      next_performance_ = (next_performance_ + 1) % targets_.performances.size();
+    }
+  }
+
+  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+    for (size_t i = note.follow_ups; i < replies.size(); ++i)
+      if (replies[i].ok()) held_.push_back(replies[i].order);
+  }
+  void failed(const RequestNote&) override {}
+  void stop_new() override {
+    stopped_ = true;
+    held_.clear();  // left to expire on the server (hold TTL)
+  }
+  bool idle() const override { return stopped_; }
+
+ private:
+  MixTargets targets_;
+  bool confirm_;
+  bool stopped_ = false;
+  size_t next_performance_ = 0;
+  std::deque<OrderId> held_;
+};
+
+class RushMix final : public Mix {
+ public:
+  RushMix(MixTargets targets, uint32_t quantity_max, uint64_t seed, RushTally* tally)
+      : targets_(std::move(targets)), quantity_max_(quantity_max), rng_(seed), tally_(tally) {
+    assert(targets_.performances.size() == 1 && tally_ && quantity_max_ >= 1);
+  }
+
+  void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
+    while (!held_.empty() && out.size() < max) {
+      out.push_back(Command{0, Confirm{held_.front().order, {}}});
+      note.quantities.push_back(held_.front().quantity);
+      held_.pop_front();
+    }
+    note.follow_ups = static_cast<uint32_t>(out.size());
+    if (stopped_ || sold_out_) return;
+    while (out.size() < max) {
+      const uint32_t q = std::uniform_int_distribution<uint32_t>(1, quantity_max_)(rng_);
+      out.push_back(hold_command(targets_, targets_.performances[0], q));
+      note.quantities.push_back(q);
+    }
+  }
+
+  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+    assert(replies.size() == note.quantities.size());
+    for (size_t i = 0; i < replies.size(); ++i) {
+      const Reply& r = replies[i];
+      const uint32_t q = note.quantities[i];
+      if (i < note.follow_ups) {
+        if (r.ok()) {
+          tally_->confirmed_units.fetch_add(q);
+          std::lock_guard<std::mutex> lock(tally_->mutex);
+          tally_->confirmed_orders.push_back(r.order);
+        } else {
+          unexpected("Confirm", r);
+        }
+      } else if (r.ok()) {
+        held_.push_back(Held{r.order, q});
+      } else if (r.code == ReplyCode::kSoldOut) {
+        // Stock only goes down in a rush: q units will never fit again.
+        quantity_max_ = std::min(quantity_max_, q - 1);
+        if (quantity_max_ == 0 && !sold_out_) {
+          sold_out_ = true;
+          tally_->sold_out_seen.fetch_add(1);
+        }
+      } else if (r.code != ReplyCode::kBusy) {
+        unexpected("Hold", r);
+      }
+    }
+  }
+
+  void failed(const RequestNote& note) override { tally_->in_doubt.fetch_add(note.quantities.size()); }
+  void stop_new() override { stopped_ = true; }
+  bool idle() const override { return (stopped_ || sold_out_) && held_.empty(); }
+
+ private:
+  struct Held {
+    OrderId order;
+    uint32_t quantity;
+  };
+  void unexpected(const char* what, const Reply& r) {
+    if (tally_->unexpected.fetch_add(1) == 0) {
+      std::lock_guard<std::mutex> lock(tally_->mutex);
+      tally_->first_unexpected = cat(what, ": ", reply_code_name(r.code), ": ", r.message);
+    }
+  }
+
+  MixTargets targets_;
+  uint32_t quantity_max_;
+  std::mt19937_64 rng_;
+  RushTally* tally_;
+  bool stopped_ = false;
+  bool sold_out_ = false;
+  std::deque<Held> held_;
+};
+
+}  // namespace
+
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* tally) {
+  switch (options.mix) {
+    case LoadMix::kHoldRelease: return std::make_unique<FollowUpMix>(targets, false);
+    case LoadMix::kHoldConfirm: return std::make_unique<FollowUpMix>(targets, true);
+    case LoadMix::kRush: return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, tally);
+  }
+  return nullptr;
+}
+
+}  // namespace tessera::tools

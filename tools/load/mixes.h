@@ -1,0 +1,75 @@
+// Mixes: what one tessera-load connection sends, request after request, and
+// what it learns from the replies.
+//
+//   hold-release / hold-confirm  each request first follows up (releases or
+//       confirms) the orders held by earlier replies, then fills the batch
+//       with new 1-unit holds spread round-robin over the run's performances.
+//   rush  holds of 1..quantity_max units of one small performance, each
+//       confirmed in a later request; a SoldOut for q units lowers the
+//       connection's next quantities below q (stock never returns in a rush),
+//       a SoldOut for 1 unit means sold out. Confirmed units are tallied in a
+//       RushTally shared by every connection, then checked against the server.
+//
+// Thread-safety: a Mix is not thread-safe; the driver calls it under its
+// connection's mutex. RushTally is shared and thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/command.h"
+#include "tools/load/load_options.h"
+
+namespace tessera::tools {
+
+// What a request built by Mix::next carried, handed back with its replies.
+struct RequestNote {
+  uint32_t follow_ups = 0;            // leading commands acting on earlier orders
+  std::vector<uint32_t> quantities;   // rush: units of each command, in order
+};
+
+class Mix {
+ public:
+  virtual ~Mix() = default;
+  // Appends at most `max` commands of the next request (none = nothing to do now).
+  virtual void next(std::vector<engine::Command>& out, uint32_t max, RequestNote& note) = 0;
+  // The replies (one per command, in order) of a request built by next().
+  virtual void done(const RequestNote& note, const std::vector<engine::Reply>& replies) = 0;
+  // The request failed as a whole: what it carried may or may not be applied.
+  virtual void failed(const RequestNote& note) = 0;
+  // From now on no new orders; follow-ups still pending continue (rush only).
+  virtual void stop_new() = 0;
+  // True iff next() would give nothing, now and later.
+  virtual bool idle() const = 0;
+};
+
+// The confirmed sales of a rush, as the clients saw them.
+struct RushTally {
+  std::atomic<uint64_t> confirmed_units{0};
+  std::atomic<uint64_t> in_doubt{0};      // confirms/holds whose request failed as a whole
+  std::atomic<uint64_t> unexpected{0};    // replies a correct server never gives here
+  std::atomic<uint64_t> sold_out_seen{0}; // connections that saw a 1-unit SoldOut
+  std::mutex mutex;                       // guards the two below
+  std::vector<engine::OrderId> confirmed_orders;
+  std::string first_unexpected;
+};
+
+struct MixTargets {
+  std::vector<engine::PerformanceId> performances;  // hold-* mixes: round robin; rush: the one raced
+  engine::ProductId product = 1;
+  engine::CategoryId category = 1;
+  engine::ChannelId channel = 2;
+  engine::ContactId contact = 0;
+  int64_t hold_ttl_ms = 60'000;
+};
+
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed,
+                              RushTally* tally);
+
+}  // namespace tessera::tools
