@@ -158,6 +158,8 @@ class Shard {
                        uint32_t* contingent_index) const;
   QuotaSet quotas_of(const OrderLine& line, ChannelId channel) const;
   Reply take_stock(const Lines& lines, ChannelId channel, ContactId contact, Order* order);
+  Reply consume_quotas(Order& order);
+  Reply find_seated(PerformanceId performance, Performance** out);
   Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, std::vector<OrderLine>* out) const;
   void return_line(const Order& order, const OrderLine& line, uint32_t quantity);
   void return_stock(const Order& order);

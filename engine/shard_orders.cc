@@ -103,28 +103,39 @@ Reply Shard::take_stock(const Lines& lines, ChannelId channel, ContactId contact
     order->lines.clear();
     return r;
   }
-  for (size_t i = 0; i < order->lines.size(); ++i) {
-    const OrderLine& line = order->lines[i];
-    const QuotaSet set = quotas_of(line, channel);
+  return consume_quotas(*order);
+}
+
+// Takes the units of every line of `order` under every quota that applies
+// and the contact's limit: all lines or none (then the lines are cleared).
+Reply Shard::consume_quotas(Order& order) {
+  for (size_t i = 0; i < order.lines.size(); ++i) {
+    const OrderLine& line = order.lines[i];
+    const QuotaSet set = quotas_of(line, order.channel);
     const uint32_t available = quotas_.available(set);
+    Reply r;
     if (available < line.quantity) {
       r = refuse(ReplyCode::kSoldOut, cat("performance ", line.performance, " category ", line.category, ": ",
                                           available, " available, ", line.quantity, " asked"));
-    } else if (contact_available(line.performance_index, contact) < line.quantity) {
+    } else if (contact_available(line.performance_index, order.contact) < line.quantity) {
       r = refuse(ReplyCode::kLimitExceeded,
-                 cat("contact ", contact, " may hold at most ",
+                 cat("contact ", order.contact, " may hold at most ",
                      performances_.items()[line.performance_index].definition.contact_limit,
                      " units of performance ", line.performance));
     }
     if (!r.ok()) {
-      for (size_t j = 0; j < i; ++j) return_line(*order, order->lines[j], order->lines[j].quantity);
-      order->lines.clear();
+      for (size_t j = 0; j < i; ++j) {
+        const OrderLine& taken = order.lines[j];
+        quotas_.give_back(quotas_of(taken, order.channel), taken.quantity);
+        count_contact(taken.performance_index, order.contact, -static_cast<int64_t>(taken.quantity));
+      }
+      order.lines.clear();
       return r;
     }
     quotas_.consume(set, line.quantity);
-    count_contact(line.performance_index, contact, line.quantity);
+    count_contact(line.performance_index, order.contact, line.quantity);
   }
-  return r;
+  return Reply{};
 }
 
 // Checks quantities, ids, contingent and tariff of every line and appends

@@ -121,27 +121,7 @@ Reply Shard::take_seats(const SeatRequest& q, ChannelId channel, ContactId conta
   order->contact = contact;
   order->lines.clear();
   r = seats_to_lines(q, *p, pi, ci, channel, &order->lines);
-  for (size_t i = 0; r.ok() && i < order->lines.size(); ++i) {
-    const OrderLine& line = order->lines[i];
-    const QuotaSet set = quotas_of(line, channel);
-    const uint32_t available = quotas_.available(set);
-    if (available < line.quantity) {
-      r = refuse(ReplyCode::kSoldOut, cat("performance ", line.performance, " category ", line.category, ": ",
-                                          available, " available, ", line.quantity, " asked"));
-    } else if (contact_available(pi, contact) < line.quantity) {
-      r = refuse(ReplyCode::kLimitExceeded, cat("contact ", contact, " may hold at most ", p->definition.contact_limit,
-                                                " units of performance ", line.performance));
-    }
-    if (!r.ok()) {
-      for (size_t j = 0; j < i; ++j) {
-        quotas_.give_back(quotas_of(order->lines[j], channel), order->lines[j].quantity);
-        count_contact(pi, contact, -static_cast<int64_t>(order->lines[j].quantity));
-      }
-      break;
-    }
-    quotas_.consume(set, line.quantity);
-    count_contact(pi, contact, line.quantity);
-  }
+  if (r.ok()) r = consume_quotas(*order);
   if (!r.ok()) {
     order->lines.clear();
     return r;
@@ -304,10 +284,19 @@ void Shard::change_capacity(Performance& p, CategoryId category, uint32_t slot, 
   k.blocked = static_cast<uint32_t>(k.blocked - delta);
 }
 
+// The performance of a seat command, which must have a seat map.
+Reply Shard::find_seated(PerformanceId performance, Performance** out) {
+  Performance* p = performances_.find(performance);
+  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", performance, " not found"));
+  if (!p->seat_map.present())
+    return refuse(ReplyCode::kInvalidArgument, cat("performance ", performance, " has no seat map"));
+  *out = p;
+  return Reply{};
+}
+
 Reply Shard::on(const BlockSeats& c) {
-  Performance* p = performances_.find(c.performance);
-  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
-  if (!p->seat_map.present()) return refuse(ReplyCode::kInvalidArgument, cat("performance ", c.performance, " has no seat map"));
+  Performance* p = nullptr;
+  if (Reply found = find_seated(c.performance, &p); !found.ok()) return found;
   Reply r = check_seat_list(*p, c.seats, true);
   if (!r.ok()) return r;
   const VenueLayout& l = layout_of(*p);
@@ -322,9 +311,8 @@ Reply Shard::on(const BlockSeats& c) {
 }
 
 Reply Shard::on(const UnblockSeats& c) {
-  Performance* p = performances_.find(c.performance);
-  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
-  if (!p->seat_map.present()) return refuse(ReplyCode::kInvalidArgument, cat("performance ", c.performance, " has no seat map"));
+  Performance* p = nullptr;
+  if (Reply found = find_seated(c.performance, &p); !found.ok()) return found;
   Reply r = check_seat_list(*p, c.seats, true);
   if (!r.ok()) return r;
   const VenueLayout& l = layout_of(*p);
@@ -358,9 +346,8 @@ void Shard::move_seat(Performance& p, uint32_t seat, uint16_t to_slot) {
 }
 
 Reply Shard::on(const MoveSeatsToContingent& c) {
-  Performance* p = performances_.find(c.performance);
-  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
-  if (!p->seat_map.present()) return refuse(ReplyCode::kInvalidArgument, cat("performance ", c.performance, " has no seat map"));
+  Performance* p = nullptr;
+  if (Reply found = find_seated(c.performance, &p); !found.ok()) return found;
   const uint32_t pi = static_cast<uint32_t>(p - performances_.items().data());
   uint32_t to = kNoContingent;
   uint16_t to_slot = 0;

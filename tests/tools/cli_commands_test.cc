@@ -13,13 +13,6 @@
 namespace tessera::tools {
 namespace {
 
-// In memory: nothing is read from or left in a data directory.
-server::ServerConfig in_memory_config() {
-  server::ServerConfig c = tessera::testing::test_config();
-  c.durability = server::Durability::kNone;
-  return c;
-}
-
 struct CliRun {
   int code;
   std::string out, err;
@@ -27,7 +20,7 @@ struct CliRun {
 
 class CliFlow : public ::testing::Test {
  protected:
-  void SetUp() override { app_ = tessera::testing::start_server(in_memory_config()); }
+  void SetUp() override { app_ = tessera::testing::start_server(tessera::testing::test_config()); }
 
   CliRun run(std::vector<std::string> args, const char* token = tessera::testing::kAdminToken) {
     const std::string port = std::to_string(app_->port()), admin = std::to_string(app_->admin_port());
@@ -131,7 +124,7 @@ TEST_F(CliFlow, StatsReadsTheMetricsPage) {
 }
 
 TEST(CliSetupDemo, DefinesTheVenueOnAnEmptyServer) {
-  server::ServerConfig config = in_memory_config();
+  server::ServerConfig config = tessera::testing::test_config();
   config.demo = false;
   auto app = tessera::testing::start_server(std::move(config));
   const std::string port = std::to_string(app->port());

@@ -10,13 +10,6 @@
 namespace tessera::tools {
 namespace {
 
-// In memory: nothing is read from or left in a data directory.
-server::ServerConfig in_memory_config() {
-  server::ServerConfig c = tessera::testing::test_config();
-  c.durability = server::Durability::kNone;
-  return c;
-}
-
 LoadOptions options_for(const server::ServerApp& app, LoadMix mix) {
   LoadOptions o;
   o.port = app.port();
@@ -28,7 +21,7 @@ LoadOptions options_for(const server::ServerApp& app, LoadMix mix) {
 }
 
 TEST(LoadRun, RushSellsOutWithoutOversell) {
-  auto app = testing::start_server(in_memory_config());
+  auto app = testing::start_server(tessera::testing::test_config());
   LoadOptions o = options_for(*app, LoadMix::kRush);
   o.connections = 6;
   o.pipeline = 3;
@@ -50,7 +43,7 @@ TEST(LoadRun, RushSellsOutWithoutOversell) {
 }
 
 TEST(LoadRun, TwoRushesOnOneServerUseTheirOwnPerformances) {
-  auto app = testing::start_server(in_memory_config());
+  auto app = testing::start_server(tessera::testing::test_config());
   LoadOptions o = options_for(*app, LoadMix::kRush);
   o.connections = 3;
   o.rush_capacity = 50;
@@ -64,7 +57,7 @@ TEST(LoadRun, TwoRushesOnOneServerUseTheirOwnPerformances) {
 }
 
 TEST(LoadRun, HoldReleaseRunsForItsDurationWithOnlyOkReplies) {
-  auto app = testing::start_server(in_memory_config());
+  auto app = testing::start_server(tessera::testing::test_config());
   LoadOptions o = options_for(*app, LoadMix::kHoldRelease);
   o.connections = 2;
   o.pipeline = 4;
@@ -81,7 +74,7 @@ TEST(LoadRun, HoldReleaseRunsForItsDurationWithOnlyOkReplies) {
 }
 
 TEST(LoadRun, OpenLoopHoldsItsRate) {
-  auto app = testing::start_server(in_memory_config());
+  auto app = testing::start_server(tessera::testing::test_config());
   LoadOptions o = options_for(*app, LoadMix::kHoldConfirm);
   o.connections = 2;
   o.batch = 10;
@@ -95,7 +88,7 @@ TEST(LoadRun, OpenLoopHoldsItsRate) {
 }
 
 TEST(LoadRun, SetUpFailsWithoutTheAdminRole) {
-  auto app = testing::start_server(in_memory_config());
+  auto app = testing::start_server(tessera::testing::test_config());
   LoadOptions o = options_for(*app, LoadMix::kRush);
   o.token = testing::kWebshopToken;
   auto report = run_load(o, nullptr);
