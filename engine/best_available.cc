@@ -29,10 +29,11 @@ class Search {
   Search(const VenueLayout& l, const SeatMap& m, const SeatQuery& q)
       : l_(l), m_(m), q_(q), want_(static_cast<uint16_t>(kSeatFree | q.contingent_slot)) {}
 
+  // Branch-free on purpose: seat states of a half-sold hall are random, and
+  // a mispredicted branch per seat was most of the cost of a search.
   bool eligible(uint32_t i) const {
-    if (m_.seats[i] != want_ || l_.seat_category[i] != q_.category_slot) return false;
     const bool special = (l_.seat_flags[i] & kAccessibleFlags) != 0;
-    return special == q_.accessible;
+    return (m_.seats[i] == want_) & (l_.seat_category[i] == q_.category_slot) & (special == q_.accessible);
   }
   bool free(uint32_t i) const { return seat_state(m_.seats[i]) == kSeatFree; }
 
@@ -58,14 +59,14 @@ class Search {
     if (end - begin < n) return;
     uint32_t run = 0, sum = 0;
     for (uint32_t i = begin; i < end; ++i) {
-      if (!eligible(i)) {
-        run = sum = 0;
-        continue;
-      }
-      ++run;
-      sum += l_.seat_rank[i];
-      if (run > n) sum -= l_.seat_rank[i - n];
+      const bool e = eligible(i);
+      run = e ? run + 1 : 0;  // conditional moves, not branches
+      sum = e ? sum + l_.seat_rank[i] : 0;
+      sum -= run > n ? l_.seat_rank[i - n] : 0;
       if (run < n) continue;
+      // An orphan-free best already found can only lose to a lower rank sum:
+      // skip the orphan checks of every block that cannot beat it.
+      if (best.valid() && !best.orphan && sum >= best.rank_sum) continue;
       Candidate c;
       c.start = i + 1 - n;
       c.rank_sum = sum;
@@ -78,11 +79,19 @@ class Search {
   bool block(std::vector<uint32_t>* out) const {
     const std::vector<uint32_t>& rows = l_.rows_by_rank(q_.category_slot);
     const bool open_sale = q_.contingent_slot == 0;
-    for (size_t i = 0; i < rows.size();) {
+    size_t i = 0;
+    if (open_sale) {  // rows with no free open-sale seat hold no candidate: skip them once
+      uint32_t& skip = m_.sold_out_rows[q_.category_slot];
+      while (skip < rows.size() && m_.row_free[rows[skip]] == 0) ++skip;
+      i = skip;
+    }
+    for (; i < rows.size();) {
       const uint16_t tier = l_.row_rank(rows[i]);
       Candidate best;
       for (; i < rows.size() && l_.row_rank(rows[i]) == tier; ++i)
-        if (!open_sale || m_.row_free[rows[i]] >= q_.quantity) scan_row(rows[i], best);
+        if (!open_sale ||
+            (m_.row_free[rows[i]] >= q_.quantity && m_.longest_free_run(l_, rows[i]) >= q_.quantity))
+          scan_row(rows[i], best);
       if (best.valid()) {
         for (uint32_t s = best.start; s < best.start + q_.quantity; ++s) out->push_back(s);
         return true;

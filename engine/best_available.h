@@ -16,7 +16,8 @@
 //  5. Only with allow_split and when no block fits anywhere: seats across
 //     rows, best rows first, each row's share as one group of its best seats.
 // Cost: O(rows examined + seats of the rows scanned). Open-sale requests skip
-// rows with fewer than N free open-sale seats with one compare per row.
+// rows with fewer than N free open-sale seats, or without a run of N of them,
+// with one compare per row (the longest run is cached per row).
 // Allocates nothing once the scratch vectors have grown.
 #pragma once
 

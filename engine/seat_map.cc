@@ -14,9 +14,20 @@ void SeatMap::assign(const VenueLayout& l, uint32_t index) {
 }
 
 void SeatMap::rebuild_row_free(const VenueLayout& l) {
+  row_run.assign(l.row_count(), kRunUnknown);
+  sold_out_rows.assign(l.categories.size(), 0);
   row_free.assign(l.row_count(), 0);
   for (uint32_t r = 0; r < l.row_count(); ++r)
     for (uint32_t i = l.row_begin(r); i < l.row_end(r); ++i) row_free[r] += seats[i] == kSeatFree;
+}
+
+uint16_t SeatMap::count_longest_run(const VenueLayout& l, uint32_t row) const {
+  uint32_t best = 0, run = 0;
+  for (uint32_t i = l.row_begin(row); i < l.row_end(row); ++i) {
+    run = seats[i] == kSeatFree ? run + 1 : 0;
+    best = run > best ? run : best;
+  }
+  return static_cast<uint16_t>(best < kRunUnknown ? best : kRunUnknown - 1);
 }
 
 }  // namespace tessera::engine

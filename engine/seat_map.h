@@ -15,6 +15,7 @@
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <tuple>
 #include <vector>
@@ -41,6 +42,16 @@ struct SeatMap {
   // Derived.
   uint32_t layout_index = 0;
   std::vector<uint16_t> row_free;  // free open-sale seats per row
+  // Longest run of adjacent free open-sale seats per row, recomputed lazily
+  // (kRunUnknown after a change): best-available skips rows whose longest run
+  // is shorter than the request with one compare. A cache: not state.
+  static constexpr uint16_t kRunUnknown = 0xFFFF;
+  mutable std::vector<uint16_t> row_run;
+  // Per category slot: a position in layout.rows_by_rank(category) before
+  // which every row has no free open-sale seat, so an on-sale that sells the
+  // best rows first does not re-skip them one by one. Reset to 0 whenever a
+  // seat becomes free. A cache: not state.
+  mutable std::vector<uint32_t> sold_out_rows;
 
   bool present() const { return layout != kNone; }
   auto fields() const { return std::tie(layout, seats, contingent_slots); }
@@ -50,10 +61,19 @@ struct SeatMap {
   void assign(const VenueLayout& layout, uint32_t layout_index);
   void rebuild_row_free(const VenueLayout& layout);
 
+  // Longest run of free open-sale seats in `row` (cached).
+  uint16_t longest_free_run(const VenueLayout& layout, uint32_t row) const {
+    if (row_run[row] == kRunUnknown) row_run[row] = count_longest_run(layout, row);
+    return row_run[row];
+  }
+  uint16_t count_longest_run(const VenueLayout& layout, uint32_t row) const;
+
   // State changes of one seat that keep row_free exact. `row` = its row.
   void set(uint32_t seat, uint32_t row, uint16_t value) {
     const uint16_t old = seats[seat];
     row_free[row] = static_cast<uint16_t>(row_free[row] - (old == kSeatFree) + (value == kSeatFree));
+    row_run[row] = kRunUnknown;
+    if (value == kSeatFree) std::fill(sold_out_rows.begin(), sold_out_rows.end(), 0);
     seats[seat] = value;
   }
 };

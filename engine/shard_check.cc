@@ -189,6 +189,9 @@ Status Shard::check_seat_invariants() const {
       }
     }
     if (row_free != m.row_free) return Status::internal(cat("performance ", p.definition.performance, " row counts differ"));
+    for (uint32_t r = 0; r < l.row_count(); ++r)
+      if (m.row_run[r] != SeatMap::kRunUnknown && m.row_run[r] != m.count_longest_run(l, r))
+        return Status::internal(cat("performance ", p.definition.performance, " row ", r, " free-run cache is stale"));
     for (size_t c = 0; c < l.categories.size(); ++c) {
       const GeneralAdmission* area = p.area(l.categories[c]);
       if (!area || area->capacity != by_category[c] || area->allotted != allotted[c] ||
