@@ -78,8 +78,9 @@ class Client {
   void send(std::vector<engine::Command> commands, Callback done);
   std::future<Result<Replies>> send(std::vector<engine::Command> commands);
 
-  // Admin frames (admin token only). Snapshot is unavailable until the
-  // command log exists; Shutdown asks the server to stop gracefully.
+  // Admin frames (admin token only). Snapshot asks every shard to write a
+  // snapshot (refused with durability none); Shutdown asks the server to
+  // stop gracefully.
   Status admin(wire::AdminAction action);
   void admin(wire::AdminAction action, AdminCallback done);
 

@@ -260,12 +260,12 @@ void Session::handle_admin(const wire::Admin& admin) {
   switch (admin.action()) {
     case wire::AdminAction::Snapshot: {
       if (!ctx_.hooks.request_snapshot) {
-        push_ready(status_frame(id, wire::RequestStatus::Unavailable, "snapshots need the command log (not wired yet)"), true);
+        push_ready(status_frame(id, wire::RequestStatus::Unavailable, "this server has no snapshot hook"), true);
         return;
       }
       const Status s = ctx_.hooks.request_snapshot();
       push_ready(status_frame(id, s.is_ok() ? wire::RequestStatus::Ok : wire::RequestStatus::Unavailable,
-                              s.is_ok() ? "snapshot taken" : s.to_string()),
+                              s.is_ok() ? "snapshot requested: every shard writes one at the end of its next loop" : s.to_string()),
                  true);
       return;
     }
