@@ -160,6 +160,7 @@ class Shard {
   Reply take_stock(const Lines& lines, ChannelId channel, ContactId contact, Order* order);
   Reply consume_quotas(Order& order);
   Reply find_seated(PerformanceId performance, Performance** out);
+  Reply set_blocked(PerformanceId performance, const std::vector<uint32_t>& seats, bool block);
   Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, std::vector<OrderLine>* out) const;
   void return_line(const Order& order, const OrderLine& line, uint32_t quantity);
   void return_stock(const Order& order);

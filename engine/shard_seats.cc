@@ -294,33 +294,25 @@ Reply Shard::find_seated(PerformanceId performance, Performance** out) {
   return Reply{};
 }
 
-Reply Shard::on(const BlockSeats& c) {
-  Performance* p = nullptr;
-  if (Reply found = find_seated(c.performance, &p); !found.ok()) return found;
-  Reply r = check_seat_list(*p, c.seats, true);
-  if (!r.ok()) return r;
-  const VenueLayout& l = layout_of(*p);
-  for (const uint32_t s : scratch_work_) {
-    const uint16_t v = p->seat_map.seats[s];
-    if (seat_state(v) != kSeatFree) continue;
-    change_capacity(*p, l.category_of(s), seat_slot(v), -1);
-    p->seat_map.set(s, l.row_of(s), kSeatBlocked | seat_slot(v));
-    ++r.value;
-  }
-  return r;
-}
+Reply Shard::on(const BlockSeats& c) { return set_blocked(c.performance, c.seats, true); }
+Reply Shard::on(const UnblockSeats& c) { return set_blocked(c.performance, c.seats, false); }
 
-Reply Shard::on(const UnblockSeats& c) {
+// Blocks (or unblocks) every listed seat, all or nothing: a taken seat
+// refuses the whole command. Seats already in the wanted state are left
+// alone; the reply's value counts the seats changed.
+Reply Shard::set_blocked(PerformanceId performance, const std::vector<uint32_t>& seats, bool block) {
   Performance* p = nullptr;
-  if (Reply found = find_seated(c.performance, &p); !found.ok()) return found;
-  Reply r = check_seat_list(*p, c.seats, true);
+  if (Reply found = find_seated(performance, &p); !found.ok()) return found;
+  Reply r = check_seat_list(*p, seats, true);
   if (!r.ok()) return r;
   const VenueLayout& l = layout_of(*p);
+  const uint16_t from = block ? kSeatFree : kSeatBlocked;
+  const uint16_t to = block ? kSeatBlocked : kSeatFree;
   for (const uint32_t s : scratch_work_) {
     const uint16_t v = p->seat_map.seats[s];
-    if (seat_state(v) != kSeatBlocked) continue;
-    change_capacity(*p, l.category_of(s), seat_slot(v), +1);
-    p->seat_map.set(s, l.row_of(s), seat_slot(v));
+    if (seat_state(v) != from) continue;
+    change_capacity(*p, l.category_of(s), seat_slot(v), block ? -1 : +1);
+    p->seat_map.set(s, l.row_of(s), to | seat_slot(v));
     ++r.value;
   }
   return r;

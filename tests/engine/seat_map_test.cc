@@ -12,6 +12,7 @@
 
 #include "engine/codec.h"
 #include "engine/shard.h"
+#include "tests/engine/seeded.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::engine {
@@ -573,19 +574,7 @@ class SeatModelRun {
 };
 
 TEST(SeatModel, RandomSeatCommands_NoSeatEverInTwoLiveOrders) {
-  uint64_t first = 1, last = 30;
-  if (const char* s = std::getenv("TESSERA_SEED")) first = last = std::strtoull(s, nullptr, 10);
-  for (uint64_t seed = first; seed <= last; ++seed) {
-    SCOPED_TRACE(testing::Message() << "seed " << seed << " (replay: TESSERA_SEED=" << seed << ")");
-    SeatModelRun run(seed);
-    for (int step = 0; step < 800; ++step) {
-      run.step();
-      if (testing::Test::HasFatalFailure()) {
-        ADD_FAILURE() << "failed at step " << step;
-        return;
-      }
-    }
-  }
+  testing_support::run_seeded_steps<SeatModelRun>(30, 800);
 }
 
 }  // namespace

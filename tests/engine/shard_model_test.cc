@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/shard.h"
+#include "tests/engine/seeded.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::engine {
@@ -378,19 +379,7 @@ class ModelRun {
 };
 
 TEST(ShardModel, RandomCommands_MatchTheReferenceModel) {
-  uint64_t first = 1, last = 60;
-  if (const char* s = std::getenv("TESSERA_SEED")) first = last = std::strtoull(s, nullptr, 10);
-  for (uint64_t seed = first; seed <= last; ++seed) {
-    SCOPED_TRACE(testing::Message() << "seed " << seed << " (replay: TESSERA_SEED=" << seed << ")");
-    ModelRun run(seed);
-    for (int step = 0; step < 1500; ++step) {
-      run.step();
-      if (testing::Test::HasFatalFailure()) {
-        ADD_FAILURE() << "failed at step " << step;
-        return;
-      }
-    }
-  }
+  testing_support::run_seeded_steps<ModelRun>(60, 1500);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "engine/codec.h"
 #include "engine/shard.h"
+#include "tests/engine/seeded.h"
 #include "workload/random_workload.h"
 
 namespace tessera::engine {
@@ -15,10 +16,7 @@ namespace {
 constexpr int64_t kT0 = 1'790'000'000'000;
 
 TEST(ShardSnapshot, LoadedShardBehavesExactlyLikeTheOriginal) {
-  uint64_t first = 1, last = 25;
-  if (const char* s = std::getenv("TESSERA_SEED")) first = last = std::strtoull(s, nullptr, 10);
-  for (uint64_t seed = first; seed <= last; ++seed) {
-    SCOPED_TRACE(testing::Message() << "seed " << seed << " (replay: TESSERA_SEED=" << seed << ")");
+  testing_support::for_each_seed(25, [](uint64_t seed) {
     workload::RandomWorkload gen(seed, 2);
     Shard original(0, 1, kT0);
     int64_t now = kT0;
@@ -46,7 +44,7 @@ TEST(ShardSnapshot, LoadedShardBehavesExactlyLikeTheOriginal) {
       }
     }
     ASSERT_TRUE(original.check_invariants().is_ok());
-  }
+  });
 }
 
 TEST(ShardSnapshot, CorruptOrTruncatedBytesAreRefused) {
