@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -68,12 +69,18 @@ enum class ExpiryPolicy : uint8_t {
 enum class ReleaseMark : uint8_t { kRelease = 0, kKeep };
 enum class BookingKind : uint8_t { kOption = 0, kReservation };
 
+struct ReplyDetail;  // engine/reply_detail.h: rows, per-order outcomes, summaries
+
 struct Reply {
   ReplyCode code = ReplyCode::kOk;
   OrderId order = 0;
   OrderState state = OrderState::kHeld;
   int64_t value = 0;  // command-specific: units available, deadline, expiries fired...
   std::string message;
+  // Structured answer of back-office commands (nullptr for the others).
+  // Not part of fields(): hashes, the idempotency table and snapshots keep
+  // the scalar reply only, so a retried bulk command answers its counts.
+  std::shared_ptr<const ReplyDetail> detail;
 
   bool ok() const { return code == ReplyCode::kOk; }
   auto fields() const { return std::tie(code, order, state, value, message); }
@@ -389,6 +396,239 @@ struct SetContingentReleaseBack {
   auto fields() const { return std::tie(performance, contingent, release_back_ms); }
 };
 
+
+// ---- Back office: contacts, follow-up, mass release, reminders --------------
+//
+// Contacts, reminder formats, series and issues are catalog-level (every
+// shard keeps a copy). Commands naming orders (MarkOrders...) are split by
+// the runtime into one command per shard holding some of the orders; the
+// follow-up query, its release preview and ReleaseAll fan out to every
+// shard and their answers are merged (engine/reply_detail.h).
+
+enum ContactType : uint8_t {
+  kContactIndividual = 1,
+  kContactOrganisation = 2,
+  kContactGuide = 4,
+  kContactSupplier = 8,
+  kContactPartner = 16,
+  kContactProducer = 32,
+  kContactSupport = 64,
+};
+inline constexpr uint8_t kContactTypesAll = 127;
+
+// Creates a contact (refused if the id exists). Exactly one of individual /
+// organisation; the other types are roles it may add.
+struct DefineContact {
+  ContactId contact;
+  uint64_t number;  // the contact number shown to users (e.g. 100000002951)
+  std::string last_name;
+  std::string first_name;
+  std::string email;
+  uint8_t types;  // ContactType bits
+  auto fields() const { return std::tie(contact, number, last_name, first_name, email, types); }
+};
+// Replaces every field of an existing contact.
+struct UpdateContact {
+  ContactId contact;
+  uint64_t number;
+  std::string last_name;
+  std::string first_name;
+  std::string email;
+  uint8_t types;
+  auto fields() const { return std::tie(contact, number, last_name, first_name, email, types); }
+};
+
+// Files an option or reservation under a file (dossier) number.
+struct SetOrderFile {
+  OrderId order;
+  uint64_t file_number;
+  auto fields() const { return std::tie(order, file_number); }
+};
+
+// The follow-up screen's filters. The first four are mandatory (a query
+// without a season, a family or a deadline is refused); 0 / empty = any.
+struct FollowUpFilter {
+  BookingKind kind = BookingKind::kOption;
+  int64_t due_until_ms = 0;  // deadline on or before (end of the chosen day)
+  SeasonId season = kNone;
+  ProductFamilyId family = kNone;
+  ProductId product = kNone;
+  PerformanceId performance = kNone;
+  ContingentId contingent = kNone;
+  std::vector<TariffId> tariffs;
+  ContactId contact = kNone;
+  uint8_t contact_types = 0;  // ContactType bits: the contact has at least one of them
+  std::vector<CategoryId> categories;
+  ChannelId channel = kNone;
+  auto fields() const {
+    return std::tie(kind, due_until_ms, season, family, product, performance, contingent, tariffs, contact,
+                    contact_types, categories, channel);
+  }
+};
+// Rows are ordered by (deadline, order, line); a page starts after `after`
+// (order 0 = from the start).
+struct FollowUpCursor {
+  int64_t due_ms = 0;
+  OrderId order = 0;
+  uint32_t line = 0;
+  auto fields() const { return std::tie(due_ms, order, line); }
+};
+// Query: at most `limit` rows (<= kFollowUpRowsMax) after the cursor, the
+// total count of matching rows, and whether more follow.
+struct QueryFollowUp {
+  FollowUpFilter filter;
+  FollowUpCursor after;
+  uint32_t limit;
+  auto fields() const { return std::tie(filter, after, limit); }
+};
+// Query: what ReleaseAll with this filter would do now, changing nothing.
+struct PreviewRelease {
+  FollowUpFilter filter;
+  auto fields() const { return std::tie(filter); }
+};
+// Releases every order matching the filter that is marked release and not
+// locked, beyond the first page too; one logged command per shard.
+struct ReleaseAll {
+  FollowUpFilter filter;
+  auto fields() const { return std::tie(filter); }
+};
+struct MarkOrders {
+  std::vector<OrderId> orders;
+  ReleaseMark mark;
+  auto fields() const { return std::tie(orders, mark); }
+};
+struct LockOrders {
+  std::vector<OrderId> orders;
+  bool locked;
+  auto fields() const { return std::tie(orders, locked); }
+};
+// Releases the selected orders that are marked release; per-order outcome.
+struct ReleaseOrders {
+  std::vector<OrderId> orders;
+  auto fields() const { return std::tie(orders); }
+};
+
+enum class Delivery : uint8_t { kFile = 0, kEmail };
+
+// Records a reminder (time, rank + 1) on each selected option/reservation
+// and returns what the reminder documents need; the server exports them
+// with `format` through `delivery`.
+struct RemindOrders {
+  std::vector<OrderId> orders;
+  uint32_t format;
+  Delivery delivery;
+  auto fields() const { return std::tie(orders, format, delivery); }
+};
+
+// Fields a reminder format may export, in the order it lists them.
+enum class ReminderField : uint8_t {
+  kContactNumber = 0,
+  kLastName,
+  kFirstName,
+  kEmail,
+  kPayerNumber,     // third party who pays (subscriptions)
+  kPayerName,
+  kSeries,          // title of the publication / series
+  kSubscription,
+  kEndDate,
+  kLastIssue,
+  kReminderRank,
+  kOrderNumber,
+  kFileNumber,
+  kDeadline,
+  kAmount,
+  kProduct,
+  kPerformanceDate,
+  kQuantity,
+};
+inline constexpr uint8_t kReminderFieldCount = 18;
+enum class FormatType : uint8_t { kReminder = 0 };
+
+// A reminder file format (configuration, every shard).
+struct DefineReminderFormat {
+  uint32_t format;
+  std::string name;
+  FormatType type;
+  std::string separator;   // 1 to 4 characters, e.g. ";" or "\t"
+  std::string extension;   // e.g. "csv"
+  bool title_in_file_name;  // file name = name + "_" + series title
+  std::vector<ReminderField> columns;  // the chosen fields, in file order
+  auto fields() const { return std::tie(format, name, type, separator, extension, title_in_file_name, columns); }
+};
+
+// ---- Subscriptions (seed 002) ------------------------------------------------
+
+using SeriesId = uint32_t;
+using IssueId = uint32_t;
+using SubscriptionId = uint32_t;
+using RunId = uint32_t;
+
+// A publication title or a series of performances (every shard).
+struct DefineSeries {
+  SeriesId series;
+  std::string name;
+  auto fields() const { return std::tie(series, name); }
+};
+// One issue (or dated performance) of a series (every shard).
+struct DefineIssue {
+  SeriesId series;
+  IssueId issue;
+  int64_t date_ms;
+  std::string name;
+  auto fields() const { return std::tie(series, issue, date_ms, name); }
+};
+// A contact subscribed to a series until ends_ms; payer kNone = a direct
+// subscriber, else the third party who pays. Placed on a shard by id.
+struct Subscribe {
+  SubscriptionId subscription;
+  SeriesId series;
+  ContactId subscriber;
+  ContactId payer;
+  int64_t ends_ms;
+  auto fields() const { return std::tie(subscription, series, subscriber, payer, ends_ms); }
+};
+// Extends a subscription (after a reminder worked): its rank returns to 0.
+struct RenewSubscription {
+  SubscriptionId subscription;
+  int64_t ends_ms;
+  auto fields() const { return std::tie(subscription, ends_ms); }
+};
+enum class Audience : uint8_t { kDirect = 0, kThirdParty };
+// Selects the subscriptions of `series` whose last issue is one of `issues`
+// (direct subscribers or third-party payers) into run `run`; changes no rank.
+struct StartReminderRun {
+  RunId run;
+  SeriesId series;
+  std::vector<IssueId> issues;
+  Audience audience;
+  uint32_t format;
+  Delivery delivery;
+  auto fields() const { return std::tie(run, series, issues, audience, format, delivery); }
+};
+// Records the export of a run (by the server, once the file is written or
+// the emails are sent): progress visible in GetReminderRun.
+struct RecordRunExport {
+  RunId run;
+  uint32_t delivered;
+  uint32_t failed;
+  std::string destination;  // file path or "smtp://host:port"
+  auto fields() const { return std::tie(run, delivered, failed, destination); }
+};
+// Raises the reminder rank of every subscription in the run (once).
+struct ValidateReminderRun {
+  RunId run;
+  auto fields() const { return std::tie(run); }
+};
+// Abandons a run that is not validated: no rank changes.
+struct CancelReminderRun {
+  RunId run;
+  auto fields() const { return std::tie(run); }
+};
+struct GetReminderRun {
+  RunId run;
+  auto fields() const { return std::tie(run); }
+};
+
 // ---- Queries (read-only; never logged) ------------------------------------
 
 // Units one more line could hold now: minimum over every quota that applies.
@@ -413,7 +653,12 @@ using CommandBody =
                  Advance, GetAvailability, GetOrder,
                  // Seated inventory (appended: the log encodes the alternative's index).
                  DefineVenueLayout, AssignLayout, HoldSeats, BookSeats, BlockSeats, UnblockSeats,
-                 MoveSeatsToContingent, DefineSubContingent, SetContingentReleaseBack>;
+                 MoveSeatsToContingent, DefineSubContingent, SetContingentReleaseBack,
+                 // Back office (appended).
+                 DefineContact, UpdateContact, SetOrderFile, QueryFollowUp, PreviewRelease, ReleaseAll,
+                 MarkOrders, LockOrders, ReleaseOrders, RemindOrders, DefineReminderFormat, DefineSeries,
+                 DefineIssue, Subscribe, RenewSubscription, StartReminderRun, RecordRunExport,
+                 ValidateReminderRun, CancelReminderRun, GetReminderRun>;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries).

@@ -1,0 +1,159 @@
+// Structured replies of back-office commands: follow-up rows, per-order
+// outcomes of bulk actions, release summaries and reminder items.
+//
+// A shard answers with the part it owns; the runtime merges the parts of a
+// fan-out (merge_details) into the one answer the client sees. Every list
+// is bounded by a limit in engine/limits.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/command.h"
+
+namespace tessera::engine {
+
+// One row of the follow-up screen: an order's lines of one performance,
+// category, tariff and contingent (seated lines of a block are one row).
+struct FollowUpRow {
+  int64_t due_ms = 0;
+  OrderId order = 0;
+  uint32_t line = 0;  // index of the row's first order line
+  OrderState state = OrderState::kOption;
+  ReleaseMark mark = ReleaseMark::kRelease;
+  bool locked = false;
+  uint64_t file_number = 0;
+  ContactId contact = kNone;
+  uint64_t contact_number = 0;
+  std::string contact_name;  // "LAST First", empty for an unknown contact
+  ChannelId channel = kNone;
+  std::string channel_name;
+  ProductId product = kNone;
+  std::string product_name;
+  PerformanceId performance = kNone;
+  int64_t performance_starts_ms = 0;
+  CategoryId category = kNone;
+  std::string category_name;
+  TariffId tariff = kNone;
+  std::string tariff_name;
+  ContingentId contingent = kNone;
+  uint32_t quantity = 0;
+  uint32_t reminder_rank = 0;
+  int64_t reminded_ms = 0;
+  auto fields() const {
+    return std::tie(due_ms, order, line, state, mark, locked, file_number, contact, contact_number, contact_name,
+                    channel, channel_name, product, product_name, performance, performance_starts_ms, category,
+                    category_name, tariff, tariff_name, contingent, quantity, reminder_rank, reminded_ms);
+  }
+};
+
+struct FollowUpPage {
+  std::vector<FollowUpRow> rows;  // sorted by (due_ms, order, line)
+  uint64_t total = 0;             // rows matching the filter (all pages)
+  bool more = false;              // rows match after the last one returned
+  auto fields() const { return std::tie(rows, total, more); }
+};
+
+// What a bulk command did to one of its orders.
+enum class Outcome : uint8_t {
+  kDone = 0,       // marked / locked / released / reminded
+  kSkippedKept,    // release: marked keep
+  kSkippedLocked,  // release: locked
+  kSkippedState,   // wrong state (already confirmed, closed...)
+  kNotFound,       // unknown order id
+};
+std::string_view outcome_name(Outcome outcome);
+
+struct OrderOutcome {
+  OrderId order = 0;
+  Outcome outcome = Outcome::kDone;
+  OrderState state = OrderState::kOption;  // the order's state after the command
+  auto fields() const { return std::tie(order, outcome, state); }
+};
+
+struct BulkOutcomes {
+  std::vector<OrderOutcome> orders;  // in the order the command named them
+  auto fields() const { return std::tie(orders); }
+};
+
+// Stock returned (or that would return) per performance and category.
+struct ReleasedStock {
+  PerformanceId performance = kNone;
+  CategoryId category = kNone;
+  uint32_t orders = 0;
+  uint64_t units = 0;
+  uint64_t seats = 0;
+  auto fields() const { return std::tie(performance, category, orders, units, seats); }
+};
+
+// ReleaseAll's answer and PreviewRelease's forecast.
+struct ReleaseSummary {
+  uint64_t released = 0;  // orders (would be) released
+  uint64_t kept = 0;      // matching orders skipped: marked keep
+  uint64_t locked = 0;    // matching orders skipped: locked
+  uint64_t units = 0;     // units returned (seats included)
+  uint64_t seats = 0;     // of which named seats
+  std::vector<ReleasedStock> stock;  // sorted by (performance, category)
+  auto fields() const { return std::tie(released, kept, locked, units, seats, stock); }
+};
+
+// One reminder to send: an order (RemindOrders) or a subscription
+// (StartReminderRun). Fields that do not apply stay empty.
+struct ReminderItem {
+  ContactId contact = kNone;
+  uint64_t contact_number = 0;
+  std::string last_name;
+  std::string first_name;
+  std::string email;
+  ContactId payer = kNone;
+  uint64_t payer_number = 0;
+  std::string payer_name;
+  uint32_t reminder_rank = 0;  // the rank this reminder carries (1 = first)
+  // Orders.
+  OrderId order = 0;
+  uint64_t file_number = 0;
+  int64_t due_ms = 0;
+  int64_t amount_cents = 0;
+  std::string product_name;
+  int64_t performance_starts_ms = 0;
+  uint32_t quantity = 0;
+  // Subscriptions.
+  SubscriptionId subscription = kNone;
+  std::string series_name;
+  int64_t ends_ms = 0;
+  std::string last_issue_name;
+  auto fields() const {
+    return std::tie(contact, contact_number, last_name, first_name, email, payer, payer_number, payer_name,
+                    reminder_rank, order, file_number, due_ms, amount_cents, product_name,
+                    performance_starts_ms, quantity, subscription, series_name, ends_ms, last_issue_name);
+  }
+};
+
+enum class RunState : uint8_t { kSelected = 0, kExported, kValidated, kCancelled };
+std::string_view run_state_name(RunState state);
+
+// Reminders to export with a format: RemindOrders, StartReminderRun and
+// GetReminderRun answer with this (items sorted by contact number, then
+// order / subscription).
+struct ReminderBatch {
+  RunId run = 0;  // 0 for order reminders
+  RunState state = RunState::kSelected;
+  DefineReminderFormat format;
+  Delivery delivery = Delivery::kFile;
+  uint32_t delivered = 0;
+  uint32_t failed = 0;
+  std::string destination;
+  std::vector<ReminderItem> items;
+  std::vector<OrderOutcome> outcomes;  // RemindOrders: per order named
+  auto fields() const {
+    return std::tie(run, state, format, delivery, delivered, failed, destination, items, outcomes);
+  }
+};
+
+struct ReplyDetail {
+  std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch> value;
+};
+
+}  // namespace tessera::engine
