@@ -81,6 +81,26 @@ TESSERA_COMMAND_NAME(UnblockSeats)
 TESSERA_COMMAND_NAME(MoveSeatsToContingent)
 TESSERA_COMMAND_NAME(DefineSubContingent)
 TESSERA_COMMAND_NAME(SetContingentReleaseBack)
+TESSERA_COMMAND_NAME(DefineContact)
+TESSERA_COMMAND_NAME(UpdateContact)
+TESSERA_COMMAND_NAME(SetOrderFile)
+TESSERA_COMMAND_NAME(QueryFollowUp)
+TESSERA_COMMAND_NAME(PreviewRelease)
+TESSERA_COMMAND_NAME(ReleaseAll)
+TESSERA_COMMAND_NAME(MarkOrders)
+TESSERA_COMMAND_NAME(LockOrders)
+TESSERA_COMMAND_NAME(ReleaseOrders)
+TESSERA_COMMAND_NAME(RemindOrders)
+TESSERA_COMMAND_NAME(DefineReminderFormat)
+TESSERA_COMMAND_NAME(DefineSeries)
+TESSERA_COMMAND_NAME(DefineIssue)
+TESSERA_COMMAND_NAME(Subscribe)
+TESSERA_COMMAND_NAME(RenewSubscription)
+TESSERA_COMMAND_NAME(StartReminderRun)
+TESSERA_COMMAND_NAME(RecordRunExport)
+TESSERA_COMMAND_NAME(ValidateReminderRun)
+TESSERA_COMMAND_NAME(CancelReminderRun)
+TESSERA_COMMAND_NAME(GetReminderRun)
 #undef TESSERA_COMMAND_NAME
 
 Route one(uint32_t shard) { return Route{Route::kOneShard, shard}; }
@@ -98,7 +118,9 @@ std::string_view command_name(const CommandBody& body) {
 }
 
 bool is_query(const CommandBody& body) {
-  return std::holds_alternative<GetAvailability>(body) || std::holds_alternative<GetOrder>(body);
+  return std::holds_alternative<GetAvailability>(body) || std::holds_alternative<GetOrder>(body) ||
+         std::holds_alternative<QueryFollowUp>(body) || std::holds_alternative<PreviewRelease>(body) ||
+         std::holds_alternative<GetReminderRun>(body);
 }
 
 Route command_route(const CommandBody& body, uint32_t shard_count) {
@@ -121,8 +143,12 @@ Route command_route(const CommandBody& body, uint32_t shard_count) {
           return route_lines(c.lines, shard_count);
         } else if constexpr (requires { c.order; }) {
           return order(c.order);
+        } else if constexpr (requires { c.orders; }) {
+          return Route{Route::kByOrder, 0};  // split: one command per shard holding some
+        } else if constexpr (std::is_same_v<T, Subscribe> || std::is_same_v<T, RenewSubscription>) {
+          return one(shard_of_performance(c.subscription, shard_count));
         } else {
-          return all();  // catalog definitions (venue layouts too) and Advance
+          return all();  // catalog, Advance, and the back office's fan-out queries and runs
         }
       },
       body);

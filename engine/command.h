@@ -673,7 +673,9 @@ bool is_query(const CommandBody& body);
 
 // Where a command is applied.
 struct Route {
-  enum Kind : uint8_t { kAllShards, kOneShard } kind;
+  // kByOrder: the command names orders (`orders`) on any shards; the
+  // runtime sends each shard the same command with its own orders only.
+  enum Kind : uint8_t { kAllShards, kOneShard, kByOrder } kind;
   uint32_t shard;  // kOneShard only
 };
 // REQUIRES shard_count in [1, kShardsMax]. Order-creating commands route by

@@ -38,6 +38,20 @@ inline constexpr uint32_t kLiveOrdersPerShardMax = 1u << 25;  // 33M live orders
 inline constexpr uint32_t kIdempotencyKeysMax = 1u << 20;   // remembered request keys per shard (FIFO)
 inline constexpr uint32_t kBulkOrdersMax = 10'000;          // orders named in one bulk command
 
+// Back office.
+inline constexpr uint32_t kContactsMax = 1u << 24;          // contact records (a copy on every shard)
+inline constexpr uint32_t kEmailLengthMax = 254;
+inline constexpr uint32_t kFollowUpRowsMax = 100;           // rows in one follow-up answer (the screen's cap)
+inline constexpr uint32_t kFilterListMax = 64;              // tariffs or categories in one filter
+inline constexpr uint32_t kReminderFormatsMax = 1'024;
+inline constexpr uint32_t kReminderColumnsMax = 32;         // fields in one reminder format
+inline constexpr uint32_t kSeriesMax = 65'536;
+inline constexpr uint32_t kIssuesPerSeriesMax = 10'000;
+inline constexpr uint32_t kSubscriptionsPerShardMax = 1u << 24;
+inline constexpr uint32_t kRunIssuesMax = 1'000;            // issues chosen for one reminder run
+inline constexpr uint32_t kRunItemsMax = 1'000'000;         // subscriptions reminded by one run
+inline constexpr uint32_t kRunsMax = 100'000;               // reminder runs remembered per shard
+
 // Time. Engine time is milliseconds since the Unix epoch.
 inline constexpr int64_t kHoldTtlMsMin = 1'000;                     // 1 s
 inline constexpr int64_t kHoldTtlMsMax = 24LL * 3600 * 1000;        // 24 h

@@ -110,6 +110,7 @@ struct ReminderItem {
   ContactId payer = kNone;
   uint64_t payer_number = 0;
   std::string payer_name;
+  std::string payer_email;
   uint32_t reminder_rank = 0;  // the rank this reminder carries (1 = first)
   // Orders.
   OrderId order = 0;
@@ -125,7 +126,7 @@ struct ReminderItem {
   int64_t ends_ms = 0;
   std::string last_issue_name;
   auto fields() const {
-    return std::tie(contact, contact_number, last_name, first_name, email, payer, payer_number, payer_name,
+    return std::tie(contact, contact_number, last_name, first_name, email, payer, payer_number, payer_name, payer_email,
                     reminder_rank, order, file_number, due_ms, amount_cents, product_name,
                     performance_starts_ms, quantity, subscription, series_name, ends_ms, last_issue_name);
   }

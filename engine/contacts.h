@@ -1,0 +1,44 @@
+// Contacts: the people and organisations orders and subscriptions refer to
+// (number, name, first name, email, types), as the back office needs them
+// for follow-up rows, contact-type filters and reminder emails.
+//
+// Contacts are catalog-level (every shard keeps a copy), so a shard renders
+// its follow-up rows and reminders without asking another shard. An order
+// may name a contact id that has no record yet: its rows show no name and
+// it matches no contact-type filter.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/hash.h"
+
+namespace tessera::engine {
+
+struct Contact {
+  DefineContact record;
+  std::string display_name() const {
+    return record.first_name.empty() ? record.last_name : cat(record.last_name, " ", record.first_name);
+  }
+  auto fields() const { return std::tie(record); }
+};
+
+class ContactBook {
+ public:
+  Reply define(const DefineContact& c);
+  Reply update(const UpdateContact& c);
+  const Contact* find(ContactId id) const { return contacts_.find(id); }
+  size_t size() const { return contacts_.size(); }
+
+  void hash_into(Hasher& h) const { h.add(contacts_.items()); }
+  auto fields() const { return std::tie(contacts_); }
+  void rebuild_index() { contacts_.rebuild_index(); }
+
+ private:
+  EntityTable<Contact> contacts_;
+};
+
+}  // namespace tessera::engine

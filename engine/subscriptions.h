@@ -1,0 +1,97 @@
+// Subscriptions and their reminder runs (seed 002), and reminder formats.
+//
+// Series (publication titles or series of performances), their issues and
+// reminder formats are catalog-level: every shard holds the same copy.
+// Subscriptions are placed on a shard by id. A reminder run is broadcast:
+// each shard selects its own subscriptions into the run and keeps the list,
+// so validating the run (also broadcast) raises exactly the ranks of the
+// subscriptions that were reminded, and a run that is cancelled or never
+// validated changes no rank.
+//
+// Selection: a subscription of the run's series, of the run's audience
+// (direct: no payer; third party: a payer), whose last issue — the latest
+// issue of the series dated on or before its end — is one of the issues the
+// run names.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/contacts.h"
+#include "engine/flat_map.h"
+#include "engine/hash.h"
+#include "engine/reply_detail.h"
+#include "engine/status.h"
+
+namespace tessera::engine {
+
+struct Series {
+  DefineSeries definition;
+  std::vector<DefineIssue> issues;  // sorted by (date_ms, issue)
+  auto fields() const { return std::tie(definition, issues); }
+};
+
+struct SubscriptionRecord {
+  Subscribe definition;  // ends_ms updated by renewals
+  uint32_t reminder_rank = 0;
+  int64_t reminded_ms = 0;
+  auto fields() const { return std::tie(definition, reminder_rank, reminded_ms); }
+};
+
+struct ReminderRun {
+  StartReminderRun definition;
+  RunState state = RunState::kSelected;
+  int64_t started_ms = 0;
+  uint32_t delivered = 0;
+  uint32_t failed = 0;
+  std::string destination;
+  std::vector<uint32_t> subscriptions;  // indexes into the subscription table
+  std::vector<uint32_t> ranks;          // rank each one carries in this run
+  auto fields() const {
+    return std::tie(definition, state, started_ms, delivered, failed, destination, subscriptions, ranks);
+  }
+};
+
+class SubscriptionBook {
+ public:
+  // Catalog (every shard).
+  Reply define(const DefineSeries& c);
+  Reply define(const DefineIssue& c);
+  Reply define(const DefineReminderFormat& c);
+  const DefineReminderFormat* format(uint32_t id) const { return formats_.find(id); }
+
+  // Subscriptions placed on this shard.
+  Reply apply(const Subscribe& c, const ContactBook& contacts);
+  Reply apply(const RenewSubscription& c);
+
+  // Runs (every shard). StartReminderRun answers a ReminderBatch detail with
+  // this shard's items; the others answer the run's state in `value`.
+  Reply apply(const StartReminderRun& c, const ContactBook& contacts, int64_t now_ms);
+  Reply apply(const RecordRunExport& c);
+  Reply apply(const ValidateReminderRun& c, int64_t now_ms);
+  Reply apply(const CancelReminderRun& c);
+  Reply query(const GetReminderRun& c, const ContactBook& contacts) const;
+
+  const SubscriptionRecord* subscription(SubscriptionId id) const { return subscriptions_.find(id); }
+
+  void hash_into(Hasher& h) const;
+  auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_); }
+  void rebuild_indexes();
+  // Every run's subscriptions exist and belong to its series; ranks are
+  // consistent with the validated runs that name them.
+  Status check_invariants() const;
+
+ private:
+  EntityTable<Series> series_;
+  EntityTable<DefineReminderFormat> formats_;
+  EntityTable<SubscriptionRecord> subscriptions_;
+  EntityTable<ReminderRun> runs_;
+};
+
+// Checks a reminder format on its own (name, separator, extension, fields).
+Reply check_reminder_format(const DefineReminderFormat& c);
+
+}  // namespace tessera::engine
