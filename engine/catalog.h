@@ -105,6 +105,11 @@ class Catalog {
 
   const Product* product(ProductId id) const { return products_.find(id); }
   bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
+  bool has_season(SeasonId id) const { return seasons_.find(id) != nullptr; }
+  bool has_family(ProductFamilyId id) const { return families_.find(id) != nullptr; }
+  // Names for display ("" when unknown).
+  const std::string& channel_name(ChannelId id) const { return name_of(channels_, id); }
+  const std::string& category_name(CategoryId id) const { return name_of(categories_, id); }
   bool has_category(CategoryId id) const { return categories_.find(id) != nullptr; }
   const Tariff* tariff(TariffId id) const { return tariffs_.find(id); }
 
@@ -127,6 +132,11 @@ class Catalog {
   }
 
  private:
+  static const std::string& name_of(const EntityTable<Named>& table, uint32_t id) {
+    static const std::string kUnknown;
+    const Named* n = table.find(id);
+    return n ? n->name : kUnknown;
+  }
   EntityTable<Named> seasons_;
   EntityTable<Named> families_;
   EntityTable<Product> products_;

@@ -58,6 +58,10 @@ enum class OrderState : uint8_t {
 };
 std::string_view order_state_name(OrderState state);
 inline bool is_closed(OrderState s) { return s >= OrderState::kReleased; }
+// Options and reservations, plain or overdue: what the follow-up screen shows.
+inline bool is_booking(OrderState s) {
+  return s == OrderState::kOption || s == OrderState::kReservation || s == OrderState::kOverdue;
+}
 
 // What happens when an option or reservation reaches its deadline.
 enum class ExpiryPolicy : uint8_t {

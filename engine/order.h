@@ -48,6 +48,13 @@ struct Order {
   int64_t deadline_ms = 0;        // hold expiry, option/reservation deadline, or end of grace
   int64_t hold_until_max_ms = 0;  // holds only: no extension past this
   int64_t overdue_grace_ms = 0;
+  // Back office: the option/reservation deadline shown and filtered on by
+  // the follow-up screen (kept while overdue, when deadline_ms is the end of
+  // the grace period), the file it belongs to and its reminders.
+  int64_t due_ms = 0;
+  uint64_t file_number = 0;
+  uint32_t reminder_rank = 0;
+  int64_t reminded_ms = 0;
   TimerId timer;
   uint64_t timer_seq = 0;  // order in which timers were armed: same-due timers fire in this order
   uint32_t next_free = 0;
@@ -61,7 +68,8 @@ struct Order {
   }
   auto fields() const {
     return std::tie(generation, state, kind, mark, locked, policy, extensions, extensions_max, channel,
-                    contact, created_ms, deadline_ms, hold_until_max_ms, overdue_grace_ms, lines);
+                    contact, created_ms, deadline_ms, hold_until_max_ms, overdue_grace_ms, due_ms, file_number,
+                    reminder_rank, reminded_ms, lines);
   }
 };
 

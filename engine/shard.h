@@ -33,14 +33,18 @@
 
 #include "engine/catalog.h"
 #include "engine/command.h"
+#include "engine/contacts.h"
 #include "engine/flat_map.h"
+#include "engine/follow_up_index.h"
 #include "engine/idempotency.h"
 #include "engine/ids.h"
 #include "engine/order.h"
 #include "engine/performance.h"
 #include "engine/venue_layout.h"
 #include "engine/quota.h"
+#include "engine/reply_detail.h"
 #include "engine/status.h"
+#include "engine/subscriptions.h"
 #include "engine/timing_wheel.h"
 
 namespace tessera::engine {
@@ -152,6 +156,27 @@ class Shard {
   Reply on(const MoveSeatsToContingent& c);
   Reply on(const DefineSubContingent& c);
   Reply on(const SetContingentReleaseBack& c);
+  // Back office (shard_follow_up.cc, shard_bulk.cc; subscriptions.cc).
+  Reply on(const DefineContact& c) { return contacts_.define(c); }
+  Reply on(const UpdateContact& c) { return contacts_.update(c); }
+  Reply on(const SetOrderFile& c);
+  Reply on(const QueryFollowUp& c) const;
+  Reply on(const PreviewRelease& c) const;
+  Reply on(const ReleaseAll& c);
+  Reply on(const MarkOrders& c);
+  Reply on(const LockOrders& c);
+  Reply on(const ReleaseOrders& c);
+  Reply on(const RemindOrders& c);
+  Reply on(const DefineReminderFormat& c) { return subscriptions_.define(c); }
+  Reply on(const DefineSeries& c) { return subscriptions_.define(c); }
+  Reply on(const DefineIssue& c) { return subscriptions_.define(c); }
+  Reply on(const Subscribe& c) { return subscriptions_.apply(c, contacts_); }
+  Reply on(const RenewSubscription& c) { return subscriptions_.apply(c); }
+  Reply on(const StartReminderRun& c) { return subscriptions_.apply(c, contacts_, now_ms_); }
+  Reply on(const RecordRunExport& c) { return subscriptions_.apply(c); }
+  Reply on(const ValidateReminderRun& c) { return subscriptions_.apply(c, now_ms_); }
+  Reply on(const CancelReminderRun& c) { return subscriptions_.apply(c); }
+  Reply on(const GetReminderRun& c) const { return subscriptions_.query(c, contacts_); }
 
   // Stock.
   Reply resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set, uint32_t* performance_index,
@@ -219,6 +244,19 @@ class Shard {
   Status check_seat_invariants() const;
   Status check_contingent_invariants(uint32_t* timed) const;
 
+  // Follow-up (shard_follow_up.cc).
+  struct FollowUpScope;
+  Reply follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const;
+  bool row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const;
+  FollowUpRow follow_up_row(const FollowUpEntry& e) const;
+  uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* after) const;
+  void add_released_stock(const Order& o, ReleaseSummary* summary, FlatMap<uint64_t, uint32_t>* slots) const;
+  void set_locked(Order& o, OrderId id, bool locked);
+  Reply check_selection(const std::vector<OrderId>& orders) const;
+  template <typename F>
+  Reply for_each_selected(const std::vector<OrderId>& orders, F&& apply_one);
+  ReminderItem reminder_item(const Order& o, OrderId id) const;
+
   // Timers.
   bool needs_timer(const Order& order) const;
   void arm_timer(Order& order, OrderId id);
@@ -238,6 +276,10 @@ class Shard {
   OrderTable orders_;
   TimingWheel timers_;
   IdempotencyTable idempotency_;
+  ContactBook contacts_;
+  SubscriptionBook subscriptions_;
+  FollowUpIndex follow_up_;                       // derived from the orders (rebuilt by load())
+  const FollowUpIndex::Bucket* bulk_bucket_ = nullptr;  // the bucket a ReleaseAll pass is compacting
   std::vector<OrderLine> scratch_lines_;  // reused by place_order
   std::vector<uint32_t> scratch_seats_;   // seats chosen by place_seats (no allocation per hold)
   std::vector<uint32_t> scratch_work_;    // working space of best-available and seat checks

@@ -37,6 +37,8 @@ uint64_t Shard::state_hash() const {
   h.add_u64(orders_.slot_count());
   h.add_u64(timer_seq_next_);
   idempotency_.hash_into(h);
+  contacts_.hash_into(h);
+  subscriptions_.hash_into(h);
   return h.value();
 }
 

@@ -235,6 +235,10 @@ Reply Shard::finish_order(Order& scratch, Reply taken, ContactId contact, Channe
   }
   const OrderId id = orders_.id_of(slot);
   arm_timer(o, id);
+  if (state != OrderState::kHeld) {
+    o.due_ms = deadline_ms;
+    follow_up_.add(o, id);
+  }
   return order_reply(id, o);
 }
 
@@ -263,6 +267,7 @@ Reply Shard::find_live(OrderId id, Order** order) {
 void Shard::close(Order& order, OrderId id, OrderState closed_state) {
   assert(order.live());
   assert(is_closed(closed_state));
+  if (is_booking(order.state)) follow_up_.remove(order, id, bulk_bucket_);
   return_stock(order);
   disarm_timer(order);
   order.state = closed_state;

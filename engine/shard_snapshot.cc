@@ -24,7 +24,8 @@ constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
 auto slot_fields(Order& o, bool& timer, int64_t& timer_due_ms) {
   return std::tie(o.generation, o.state, o.kind, o.mark, o.locked, o.policy, o.extensions, o.extensions_max,
                   o.channel, o.contact, o.created_ms, o.deadline_ms, o.hold_until_max_ms, o.overdue_grace_ms,
-                  o.timer_seq, o.lines, timer, timer_due_ms);
+                  o.due_ms, o.file_number, o.reminder_rank, o.reminded_ms, o.timer_seq, o.lines, timer,
+                  timer_due_ms);
 }
 
 template <typename Tuple>
@@ -51,7 +52,8 @@ void Shard::save(std::string* out) const {
   Writer w(out);
   put_all(w, std::tie(kSnapshotMagic, kCodecVersion, shard_, shard_count_, now_ms_));
   put_all(w, std::make_tuple(timers_.next_tick_ms(), timer_seq_next_, commands_applied_, expiries_fired_));
-  put_all(w, std::tie(catalog_, layouts_, quotas_.all(), performances_, contingents_, idempotency_));
+  put_all(w, std::tie(catalog_, layouts_, quotas_.all(), performances_, contingents_, idempotency_, contacts_,
+                      subscriptions_));
   w.put(orders_.free_list());
   w.put(orders_.slot_count());
   for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
@@ -82,7 +84,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   std::vector<uint32_t> free_slots;
   uint32_t used = 0;
   s = get_all(r, std::tie(sh.timer_seq_next_, sh.commands_applied_, sh.expiries_fired_, sh.catalog_, sh.layouts_,
-                          quotas, sh.performances_, sh.contingents_, sh.idempotency_, free_slots, used));
+                          quotas, sh.performances_, sh.contingents_, sh.idempotency_, sh.contacts_,
+                          sh.subscriptions_, free_slots, used));
   if (!s.is_ok()) return s;
   if (used > kLiveOrdersPerShardMax || free_slots.size() > used)
     return Status::invalid_argument("snapshot order table out of range");
@@ -91,6 +94,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   sh.contingents_.rebuild_index();
   sh.idempotency_.rebuild_index();
   sh.layouts_.rebuild_index();
+  sh.contacts_.rebuild_index();
+  sh.subscriptions_.rebuild_indexes();
   for (const Quota& q : quotas) sh.quotas_[sh.quotas_.add(q.kind, q.capacity)].used = q.used;
   s = sh.validate_inventory();
   if (!s.is_ok()) return s;
@@ -136,6 +141,7 @@ Status Shard::load_orders(Reader& r, uint32_t used, const std::vector<uint32_t>&
       if (!s.is_ok()) return s;
       if (o.live()) count_contact(line.performance_index, o.contact, line.quantity);
     }
+    if (o.live() && is_booking(o.state)) follow_up_.add(o, orders_.id_of(slot));
     if (timer) {
       if (!o.live() || due < 0 || due > kTimeMsMax) return Status::invalid_argument("snapshot timer out of range");
       timers.push_back(Pending{due, o.timer_seq, slot, false});

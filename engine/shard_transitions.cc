@@ -11,10 +11,6 @@ namespace tessera::engine {
 
 namespace {
 
-bool is_booking(OrderState s) {
-  return s == OrderState::kOption || s == OrderState::kReservation || s == OrderState::kOverdue;
-}
-
 Reply wrong_state(OrderId id, const Order& o, const char* what) {
   Reply r = refuse(ReplyCode::kInvalidState, cat("order ", id, " is ", order_state_name(o.state), ": ", what));
   r.order = id;
@@ -123,6 +119,8 @@ Reply Shard::on(const ConvertHold& c) {
   o->policy = rule.policy;
   o->overdue_grace_ms = rule.overdue_grace_ms;
   set_deadline(*o, c.order, c.deadline_ms);
+  o->due_ms = c.deadline_ms;
+  follow_up_.add(*o, c.order);
   return order_reply(c.order, *o);
 }
 
@@ -143,6 +141,7 @@ Reply Shard::on(const Confirm& c) {
       kept += c.keep[i];
     }
     if (kept == 0) return refuse(ReplyCode::kInvalidArgument, "confirming nothing: release the order instead");
+    if (is_booking(o->state)) follow_up_.remove(*o, c.order);  // before its rows change
     // Partial confirmation: what is not kept returns now.
     for (size_t i = 0; i < c.keep.size(); ++i) {
       OrderLine& line = o->lines[i];
@@ -150,6 +149,8 @@ Reply Shard::on(const Confirm& c) {
       line.quantity = c.keep[i];
     }
     std::erase_if(o->lines, [](const OrderLine& l) { return l.quantity == 0; });
+  } else if (is_booking(o->state)) {
+    follow_up_.remove(*o, c.order);
   }
   disarm_timer(*o);
   o->state = OrderState::kConfirmed;
@@ -194,8 +195,11 @@ Reply Shard::on(const Reinstate& c) {
   if (o->state != OrderState::kOverdue) return wrong_state(c.order, *o, "only overdue orders are reinstated");
   r = check_deadline(c.deadline_ms);
   if (!r.ok()) return r;
+  follow_up_.remove(*o, c.order);
   o->state = o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
   set_deadline(*o, c.order, c.deadline_ms);
+  o->due_ms = c.deadline_ms;
+  follow_up_.add(*o, c.order);
   return order_reply(c.order, *o);
 }
 
@@ -213,14 +217,18 @@ Reply Shard::on(const SetLock& c) {
   Reply r = find_live(c.order, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are locked");
-  if (o->locked == c.locked) return order_reply(c.order, *o);
-  o->locked = c.locked;
-  if (c.locked) {
-    disarm_timer(*o);
-  } else {
-    arm_timer(*o, c.order);
-  }
+  set_locked(*o, c.order, c.locked);
   return order_reply(c.order, *o);
+}
+
+void Shard::set_locked(Order& o, OrderId id, bool locked) {
+  if (o.locked == locked) return;
+  o.locked = locked;
+  if (locked) {
+    disarm_timer(o);
+  } else {
+    arm_timer(o, id);
+  }
 }
 
 }  // namespace tessera::engine

@@ -7,36 +7,46 @@
 #include <thread>
 
 #include "engine/limits.h"
+#include "engine/reply_merge.h"
 
 namespace tessera::runtime {
 
 namespace {
 
-// Collects one reply per shard, completes the caller once with the merged
-// reply, then deletes itself.
-class BroadcastCompletion final : public Completion {
+// Collects one reply per part of a fan-out, completes the caller once with
+// the merged reply (engine::merge_replies), then deletes itself.
+class FanOutCompletion final {
  public:
-  BroadcastCompletion(uint32_t expected, Completion* done) : pending_(expected), done_(done) {}
-  void complete(engine::Reply&& reply) override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!have_ || (merged_.ok() && !reply.ok())) {
-        merged_ = std::move(reply);
-        have_ = true;
-      }
+  FanOutCompletion(engine::CommandBody body, uint32_t parts, Completion* done)
+      : body_(std::move(body)), replies_(parts), parts_(parts), pending_(parts), done_(done) {
+    for (uint32_t i = 0; i < parts; ++i) {
+      parts_[i].owner = this;
+      parts_[i].index = i;
     }
+  }
+  // The completion of part i.
+  Completion* part(uint32_t i) { return &parts_[i]; }
+
+ private:
+  struct Part final : Completion {
+    FanOutCompletion* owner = nullptr;
+    uint32_t index = 0;
+    void complete(engine::Reply&& reply) override { owner->complete_part(index, std::move(reply)); }
+  };
+
+  void complete_part(uint32_t i, engine::Reply&& reply) {
+    replies_[i] = std::move(reply);  // each part writes only its own slot
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      done_->complete(std::move(merged_));
+      done_->complete(engine::merge_replies(body_, std::move(replies_)));
       delete this;
     }
   }
 
- private:
+  engine::CommandBody body_;
+  std::vector<engine::Reply> replies_;
+  std::vector<Part> parts_;
   std::atomic<uint32_t> pending_;
   Completion* done_;
-  std::mutex mutex_;
-  bool have_ = false;
-  engine::Reply merged_;
 };
 
 }  // namespace
@@ -63,25 +73,33 @@ void ShardSet::stop() {
 bool ShardSet::submit(engine::Command&& command, Completion* done) {
   const engine::Route route = engine::command_route(command.body, size());
   if (route.kind == engine::Route::kOneShard) return runners_[route.shard]->submit(std::move(command), done);
-  return broadcast(std::move(command), done);
+  std::vector<std::pair<uint32_t, engine::CommandBody>> parts;
+  if (route.kind == engine::Route::kByOrder) {
+    parts = engine::split_by_order(command.body, size());
+  } else {
+    parts.reserve(size());
+    for (uint32_t s = 0; s < size(); ++s) parts.emplace_back(s, command.body);
+  }
+  return fan_out(command.key, std::move(command.body), std::move(parts), done);
 }
 
-bool ShardSet::broadcast(engine::Command&& command, Completion* done) {
-  auto* merge = new BroadcastCompletion(size(), done);
-  engine::Command first = command;
-  if (!runners_[0]->submit(std::move(first), merge)) {
+bool ShardSet::fan_out(engine::RequestKey key, engine::CommandBody body,
+                       std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done) {
+  auto* merge = new FanOutCompletion(std::move(body), static_cast<uint32_t>(parts.size()), done);
+  if (!runners_[parts[0].first]->submit(engine::Command{key, std::move(parts[0].second)}, merge->part(0))) {
     delete merge;
     return false;
   }
-  for (uint32_t s = 1; s < size(); ++s) {
+  for (uint32_t i = 1; i < parts.size(); ++i) {
+    ShardRunner& runner = *runners_[parts[i].first];
     for (;;) {
-      engine::Command copy = command;
-      if (runners_[s]->submit(std::move(copy), merge)) break;
-      if (!runners_[s]->accepting()) {
-        merge->complete(engine::refuse(engine::ReplyCode::kBusy, "shard stopping"));
+      engine::Command copy{key, parts[i].second};
+      if (runner.submit(std::move(copy), merge->part(i))) break;
+      if (!runner.accepting()) {
+        merge->part(i)->complete(engine::refuse(engine::ReplyCode::kBusy, "shard stopping"));
         break;
       }
-      std::this_thread::yield();  // set-up only: wait out a full inbox
+      std::this_thread::yield();  // rare: wait out a full inbox once the first part is in
     }
   }
   return true;

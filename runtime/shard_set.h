@@ -2,13 +2,15 @@
 //
 // submit() sends a command to the shard that owns it (engine::command_route):
 // performance set-up and new orders by performance id, order commands by the
-// shard in the order id, catalog definitions to every shard. A broadcast's
-// reply is the first refusal, or the first shard's reply when all agree.
+// shard in the order id, catalog definitions and back-office queries to
+// every shard, selections of orders split by shard; the replies of a
+// fan-out are merged by engine::merge_replies.
 // Thread-safety: submit() from any thread; start/stop from the owner.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/command.h"
@@ -41,7 +43,9 @@ class ShardSet {
   ShardRunner& runner(uint32_t shard) { return *runners_[shard]; }
 
  private:
-  bool broadcast(engine::Command&& command, Completion* done);
+  // Submits each (shard, body) part; merges the replies for `done`.
+  bool fan_out(engine::RequestKey key, engine::CommandBody body,
+               std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done);
   std::vector<std::unique_ptr<ShardRunner>> runners_;
 };
 

@@ -1,0 +1,195 @@
+// Merging per-shard replies, by command kind.
+#include "engine/reply_merge.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "engine/flat_map.h"
+#include "engine/reply_detail.h"
+
+namespace tessera::engine {
+
+namespace {
+
+template <typename T>
+const T* detail_of(const Reply& r) {
+  return r.detail ? std::get_if<T>(&r.detail->value) : nullptr;
+}
+
+template <typename T>
+Reply with_detail(Reply r, T detail) {
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(detail)});
+  return r;
+}
+
+bool row_less(const FollowUpRow& a, const FollowUpRow& b) {
+  return std::tie(a.due_ms, a.order, a.line) < std::tie(b.due_ms, b.order, b.line);
+}
+
+Reply merge_pages(std::vector<Reply>& parts, uint32_t limit) {
+  FollowUpPage page;
+  for (const Reply& r : parts) {
+    const FollowUpPage* p = detail_of<FollowUpPage>(r);
+    if (!p) continue;
+    page.total += p->total;
+    page.more = page.more || p->more;
+    page.rows.insert(page.rows.end(), p->rows.begin(), p->rows.end());
+  }
+  std::sort(page.rows.begin(), page.rows.end(), row_less);
+  if (page.rows.size() > limit) {
+    page.rows.resize(limit);
+    page.more = true;
+  }
+  Reply out;
+  out.value = static_cast<int64_t>(page.total);
+  return with_detail(std::move(out), std::move(page));
+}
+
+Reply merge_summaries(std::vector<Reply>& parts) {
+  ReleaseSummary sum;
+  for (const Reply& r : parts) {
+    const ReleaseSummary* s = detail_of<ReleaseSummary>(r);
+    if (!s) continue;
+    sum.released += s->released;
+    sum.kept += s->kept;
+    sum.locked += s->locked;
+    sum.units += s->units;
+    sum.seats += s->seats;
+    sum.stock.insert(sum.stock.end(), s->stock.begin(), s->stock.end());
+  }
+  std::sort(sum.stock.begin(), sum.stock.end(), [](const ReleasedStock& a, const ReleasedStock& b) {
+    return std::tie(a.performance, a.category) < std::tie(b.performance, b.category);
+  });
+  Reply out;
+  out.value = static_cast<int64_t>(sum.released);
+  return with_detail(std::move(out), std::move(sum));
+}
+
+bool item_less(const ReminderItem& a, const ReminderItem& b) {
+  return std::tie(a.contact_number, a.contact, a.order, a.subscription) <
+         std::tie(b.contact_number, b.contact, b.order, b.subscription);
+}
+
+// Outcomes back in the client's order (ids are unique in a selection).
+std::vector<OrderOutcome> outcomes_in_order(const std::vector<OrderId>& orders,
+                                            const std::vector<OrderOutcome>& found) {
+  FlatMap<uint64_t, uint32_t> at;
+  for (uint32_t i = 0; i < found.size(); ++i) at.insert(found[i].order, i);
+  std::vector<OrderOutcome> out;
+  out.reserve(orders.size());
+  for (OrderId id : orders) {
+    const uint32_t* i = at.find(id);
+    out.push_back(i ? found[*i] : OrderOutcome{id, Outcome::kNotFound, OrderState::kReleased});
+  }
+  return out;
+}
+
+Reply merge_batches(std::vector<Reply>& parts, const std::vector<OrderId>* orders) {
+  ReminderBatch batch;
+  std::vector<OrderOutcome> outcomes;
+  bool first = true;
+  int64_t value = 0;
+  for (const Reply& r : parts) {
+    value += r.value;
+    const ReminderBatch* b = detail_of<ReminderBatch>(r);
+    if (!b) continue;
+    if (first) {
+      batch = *b;
+      batch.items.clear();
+      batch.outcomes.clear();
+      first = false;
+    }
+    batch.items.insert(batch.items.end(), b->items.begin(), b->items.end());
+    outcomes.insert(outcomes.end(), b->outcomes.begin(), b->outcomes.end());
+  }
+  std::sort(batch.items.begin(), batch.items.end(), item_less);
+  if (orders) batch.outcomes = outcomes_in_order(*orders, outcomes);
+  Reply out;
+  out.value = value;
+  return with_detail(std::move(out), std::move(batch));
+}
+
+Reply merge_outcomes(std::vector<Reply>& parts, const std::vector<OrderId>& orders) {
+  std::vector<OrderOutcome> found;
+  int64_t value = 0;
+  for (const Reply& r : parts) {
+    value += r.value;
+    if (const BulkOutcomes* b = detail_of<BulkOutcomes>(r)) found.insert(found.end(), b->orders.begin(), b->orders.end());
+  }
+  Reply out;
+  out.value = value;
+  return with_detail(std::move(out), BulkOutcomes{outcomes_in_order(orders, found)});
+}
+
+// The first refusal, or the first reply when every part agrees.
+Reply first_refusal(std::vector<Reply>& parts) {
+  for (Reply& r : parts)
+    if (!r.ok()) return std::move(r);
+  return std::move(parts.front());
+}
+
+// Fan-out filters: NotFound on some shards only means "not here".
+bool drop_partial_not_found(std::vector<Reply>& parts) {
+  const bool all_not_found = std::all_of(parts.begin(), parts.end(),
+                                         [](const Reply& r) { return r.code == ReplyCode::kNotFound; });
+  if (all_not_found) return false;
+  std::erase_if(parts, [](const Reply& r) { return r.code == ReplyCode::kNotFound; });
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::pair<uint32_t, CommandBody>> split_by_order(const CommandBody& body, uint32_t shard_count) {
+  return std::visit(
+      [&](const auto& c) {
+        std::vector<std::pair<uint32_t, CommandBody>> parts;
+        if constexpr (requires { c.orders; }) {
+          std::vector<int32_t> part_of(shard_count, -1);
+          for (OrderId id : c.orders) {
+            const uint32_t shard = order_shard(id) % shard_count;
+            if (part_of[shard] < 0) {
+              part_of[shard] = static_cast<int32_t>(parts.size());
+              auto copy = c;
+              copy.orders.clear();
+              parts.emplace_back(shard, std::move(copy));
+            }
+            std::get<std::decay_t<decltype(c)>>(parts[part_of[shard]].second).orders.push_back(id);
+          }
+          if (parts.empty()) parts.emplace_back(0, c);  // an empty selection: one shard refuses it
+        } else {
+          assert(false && "split_by_order on a command without orders");
+        }
+        return parts;
+      },
+      body);
+}
+
+Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
+  assert(!parts.empty());
+  const bool fan_out_filter = std::holds_alternative<QueryFollowUp>(body) ||
+                              std::holds_alternative<PreviewRelease>(body) ||
+                              std::holds_alternative<ReleaseAll>(body);
+  if (fan_out_filter && !drop_partial_not_found(parts)) return std::move(parts.front());
+  for (Reply& r : parts)
+    if (!r.ok()) return std::move(r);
+  return std::visit(
+      [&](const auto& c) -> Reply {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, QueryFollowUp>) {
+          return merge_pages(parts, c.limit);
+        } else if constexpr (std::is_same_v<T, PreviewRelease> || std::is_same_v<T, ReleaseAll>) {
+          return merge_summaries(parts);
+        } else if constexpr (std::is_same_v<T, RemindOrders>) {
+          return merge_batches(parts, &c.orders);
+        } else if constexpr (std::is_same_v<T, StartReminderRun> || std::is_same_v<T, GetReminderRun>) {
+          return merge_batches(parts, nullptr);
+        } else if constexpr (requires { c.orders; }) {
+          return merge_outcomes(parts, c.orders);
+        } else {
+          return first_refusal(parts);
+        }
+      },
+      body);
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,134 @@
+// Shard bulk actions of the follow-up screen on selected orders: marks,
+// locks, release of the selection, reminders, and filing an order.
+//
+// A selection is checked as a whole first (not empty, within
+// kBulkOrdersMax, no order named twice): a bad selection changes nothing.
+// Then each order gets its own outcome — done, or skipped with the reason —
+// because the orders of one selection may be in any state by now (another
+// clerk, an expiry). The runtime splits a selection by shard and puts the
+// outcomes back in the order the client named them.
+#include <algorithm>
+#include <cassert>
+
+#include "engine/limits.h"
+#include "engine/shard.h"
+
+namespace tessera::engine {
+
+Reply Shard::check_selection(const std::vector<OrderId>& orders) const {
+  if (orders.empty()) return refuse(ReplyCode::kInvalidArgument, "select at least one order");
+  if (orders.size() > kBulkOrdersMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kBulkOrdersMax, " orders in one selection"));
+  std::vector<OrderId> sorted = orders;
+  std::sort(sorted.begin(), sorted.end());
+  const auto twice = std::adjacent_find(sorted.begin(), sorted.end());
+  if (twice != sorted.end()) return refuse(ReplyCode::kInvalidArgument, cat("order ", *twice, " is selected twice"));
+  return Reply{};
+}
+
+// Calls apply_one(order, id) -> Outcome for each live order of the
+// selection (after applying any expiry already due); unknown and closed
+// orders get kNotFound / kSkippedState.
+template <typename F>
+Reply Shard::for_each_selected(const std::vector<OrderId>& orders, F&& apply_one) {
+  Reply r = check_selection(orders);
+  if (!r.ok()) return r;
+  BulkOutcomes out;
+  out.orders.reserve(orders.size());
+  for (OrderId id : orders) {
+    Order* o = orders_.find(id);
+    if (!o) {
+      out.orders.push_back(OrderOutcome{id, Outcome::kNotFound, OrderState::kReleased});
+      continue;
+    }
+    if (o->live()) expire_if_due(*o, id);
+    const Outcome outcome = o->live() ? apply_one(*o, id) : Outcome::kSkippedState;
+    out.orders.push_back(OrderOutcome{id, outcome, o->state});
+    if (outcome == Outcome::kDone) ++r.value;
+  }
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(out)});
+  return r;
+}
+
+Reply Shard::on(const MarkOrders& c) {
+  if (c.mark > ReleaseMark::kKeep) return refuse(ReplyCode::kInvalidArgument, "mark must be release or keep");
+  return for_each_selected(c.orders, [&](Order& o, OrderId) {
+    if (!is_booking(o.state)) return Outcome::kSkippedState;
+    o.mark = c.mark;
+    return Outcome::kDone;
+  });
+}
+
+Reply Shard::on(const LockOrders& c) {
+  return for_each_selected(c.orders, [&](Order& o, OrderId id) {
+    if (!is_booking(o.state)) return Outcome::kSkippedState;
+    set_locked(o, id, c.locked);
+    return Outcome::kDone;
+  });
+}
+
+Reply Shard::on(const ReleaseOrders& c) {
+  return for_each_selected(c.orders, [&](Order& o, OrderId id) {
+    if (!is_booking(o.state)) return Outcome::kSkippedState;
+    if (o.locked) return Outcome::kSkippedLocked;
+    if (o.mark == ReleaseMark::kKeep) return Outcome::kSkippedKept;
+    close(o, id, OrderState::kReleased);
+    return Outcome::kDone;
+  });
+}
+
+ReminderItem Shard::reminder_item(const Order& o, OrderId id) const {
+  ReminderItem item;
+  item.contact = o.contact;
+  if (const Contact* c = contacts_.find(o.contact)) {
+    item.contact_number = c->record.number;
+    item.last_name = c->record.last_name;
+    item.first_name = c->record.first_name;
+    item.email = c->record.email;
+  }
+  item.reminder_rank = o.reminder_rank;
+  item.order = id;
+  item.file_number = o.file_number;
+  item.due_ms = o.due_ms;
+  const Performance& p = performances_.items()[o.lines.front().performance_index];
+  item.product_name = catalog_.product(p.definition.product)->definition.name;
+  item.performance_starts_ms = p.definition.starts_at_ms;
+  for (const OrderLine& line : o.lines) {
+    item.amount_cents += int64_t{line.unit_price_cents} * line.quantity;
+    item.quantity += line.quantity;
+  }
+  return item;
+}
+
+Reply Shard::on(const RemindOrders& c) {
+  const DefineReminderFormat* format = subscriptions_.format(c.format);
+  if (!format) return refuse(ReplyCode::kNotFound, cat("reminder format ", c.format, " not found"));
+  if (c.delivery > Delivery::kEmail) return refuse(ReplyCode::kInvalidArgument, "delivery must be file or email");
+  ReminderBatch batch;
+  batch.format = *format;
+  batch.delivery = c.delivery;
+  Reply r = for_each_selected(c.orders, [&](Order& o, OrderId id) {
+    if (!is_booking(o.state)) return Outcome::kSkippedState;
+    ++o.reminder_rank;
+    o.reminded_ms = now_ms_;
+    batch.items.push_back(reminder_item(o, id));
+    return Outcome::kDone;
+  });
+  if (!r.ok()) return r;
+  batch.outcomes = std::move(std::get<BulkOutcomes>(r.detail->value).orders);
+  std::sort(batch.items.begin(), batch.items.end(), [](const ReminderItem& a, const ReminderItem& b) {
+    return a.contact_number != b.contact_number ? a.contact_number < b.contact_number : a.order < b.order;
+  });
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(batch)});
+  return r;
+}
+
+Reply Shard::on(const SetOrderFile& c) {
+  Order* o = nullptr;
+  Reply r = find_live(c.order, &o);
+  if (!r.ok()) return r;
+  o->file_number = c.file_number;
+  return order_reply(c.order, *o);
+}
+
+}  // namespace tessera::engine

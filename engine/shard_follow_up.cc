@@ -1,0 +1,310 @@
+// Shard follow-up: the back office's query over live options and
+// reservations by deadline, the release preview and ReleaseAll.
+//
+// Everything reads the FollowUpIndex (follow_up_index.h): the performances
+// in scope are chosen from the mandatory filters (season, family, and
+// product or performance when given), then each one's bucket for the kind
+// is read in key order up to the deadline. Counting without row-level
+// filters is a sum of bucket positions, not a scan.
+#include <algorithm>
+#include <cassert>
+#include <queue>
+
+#include "engine/limits.h"
+#include "engine/shard.h"
+
+namespace tessera::engine {
+
+struct Shard::FollowUpScope {
+  const FollowUpFilter* filter = nullptr;
+  std::vector<uint32_t> performances;  // indexes, ascending
+  bool row_filters = false;            // a filter on the rows' own columns is set
+  FollowUpEntry until{};               // sorts after every row due by the deadline
+};
+
+namespace {
+
+template <typename Ids, typename Known>
+Reply check_ids(const Ids& ids, const char* what, Known&& known) {
+  if (ids.size() > kFilterListMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kFilterListMax, " ", what, "s in a filter"));
+  for (uint32_t id : ids)
+    if (!known(id)) return refuse(ReplyCode::kNotFound, cat(what, " ", id, " not found"));
+  return Reply{};
+}
+
+bool contains(const std::vector<uint32_t>& ids, uint32_t id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
+// Validates the filter and lists the performances it covers on this shard.
+Reply Shard::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const {
+  if (f.due_until_ms <= 0) return refuse(ReplyCode::kInvalidArgument, "the deadline filter (due_until_ms) is mandatory");
+  if (f.season == kNone) return refuse(ReplyCode::kInvalidArgument, "the season filter is mandatory");
+  if (f.family == kNone) return refuse(ReplyCode::kInvalidArgument, "the product family filter is mandatory");
+  if (f.kind > BookingKind::kReservation) return refuse(ReplyCode::kInvalidArgument, "order type must be option or reservation");
+  if (!catalog_.has_season(f.season)) return refuse(ReplyCode::kNotFound, cat("season ", f.season, " not found"));
+  if (!catalog_.has_family(f.family)) return refuse(ReplyCode::kNotFound, cat("product family ", f.family, " not found"));
+  if ((f.contact_types & ~kContactTypesAll) != 0)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown contact type bits ", f.contact_types & ~kContactTypesAll));
+  auto in_scope = [&](const DefineProduct& p) { return p.season == f.season && p.family == f.family; };
+  if (f.product != kNone) {
+    const Product* p = catalog_.product(f.product);
+    if (!p) return refuse(ReplyCode::kNotFound, cat("product ", f.product, " not found"));
+    if (!in_scope(p->definition))
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("product ", f.product, " is not in season ", f.season, " and family ", f.family));
+  }
+  Reply r = check_ids(f.tariffs, "tariff", [this](uint32_t id) { return catalog_.tariff(id) != nullptr; });
+  if (r.ok()) r = check_ids(f.categories, "category", [this](uint32_t id) { return catalog_.has_category(id); });
+  if (!r.ok()) return r;
+  if (f.channel != kNone && !catalog_.has_channel(f.channel))
+    return refuse(ReplyCode::kNotFound, cat("channel ", f.channel, " not found"));
+  if (f.contingent != kNone) {
+    const Contingent* k = contingents_.find(f.contingent);
+    if (!k) return refuse(ReplyCode::kNotFound, cat("contingent ", f.contingent, " not found"));
+  }
+  scope->filter = &f;
+  scope->row_filters = f.contingent != kNone || !f.tariffs.empty() || f.contact != kNone || f.contact_types != 0 ||
+                       !f.categories.empty() || f.channel != kNone;
+  scope->until = follow_up_key_after_day(f.due_until_ms);
+  if (f.performance != kNone) {
+    const Performance* p = performances_.find(f.performance);
+    if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", f.performance, " not found"));
+    const DefineProduct& product = catalog_.product(p->definition.product)->definition;
+    if (!in_scope(product) || (f.product != kNone && product.product != f.product))
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("performance ", f.performance, " is not in the season, family or product filtered on"));
+    scope->performances.push_back(static_cast<uint32_t>(p - performances_.items().data()));
+    return Reply{};
+  }
+  const std::vector<Performance>& all = performances_.items();
+  for (uint32_t i = 0; i < all.size(); ++i) {
+    const DefineProduct& product = catalog_.product(all[i].definition.product)->definition;
+    if (in_scope(product) && (f.product == kNone || product.product == f.product)) scope->performances.push_back(i);
+  }
+  return Reply{};
+}
+
+bool Shard::row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const {
+  if (!scope.row_filters) return true;
+  const FollowUpFilter& f = *scope.filter;
+  if (f.contingent != kNone && e.contingent != f.contingent) return false;
+  if (f.channel != kNone && e.channel != f.channel) return false;
+  if (f.contact != kNone && e.contact != f.contact) return false;
+  if (!f.tariffs.empty() && !contains(f.tariffs, e.tariff)) return false;
+  if (!f.categories.empty() && !contains(f.categories, e.category)) return false;
+  if (f.contact_types != 0) {
+    const Contact* c = contacts_.find(e.contact);
+    if (!c || (c->record.types & f.contact_types) == 0) return false;
+  }
+  return true;
+}
+
+// Rows in scope sorting before `bound` (every row due by the deadline when
+// bound is null).
+uint64_t Shard::count_rows(const FollowUpScope& scope, const FollowUpEntry* bound) const {
+  const FollowUpEntry& limit = bound ? *bound : scope.until;
+  uint64_t n = 0;
+  for (uint32_t pi : scope.performances) {
+    const FollowUpIndex::Bucket* b = follow_up_.find(pi, scope.filter->kind);
+    if (!b || b->empty()) continue;
+    if (!scope.row_filters) {
+      n += b->count_less(limit);
+      continue;
+    }
+    for (auto p = b->begin(); !b->at_end(p); b->advance(p)) {
+      const FollowUpEntry& e = b->get(p);
+      if (!FollowUpEntryLess{}(e, limit)) break;
+      n += row_matches(scope, e) ? 1 : 0;
+    }
+  }
+  return n;
+}
+
+FollowUpRow Shard::follow_up_row(const FollowUpEntry& e) const {
+  const Order* o = orders_.find(e.order);
+  assert(o && is_booking(o->state));
+  const OrderLine& line = o->lines[e.line];
+  const Performance& p = performances_.items()[line.performance_index];
+  const Product* product = catalog_.product(p.definition.product);
+  const Tariff* tariff = catalog_.tariff(line.tariff);
+  const Contact* contact = contacts_.find(o->contact);
+  FollowUpRow row;
+  row.due_ms = e.due_ms;
+  row.order = e.order;
+  row.line = e.line;
+  row.state = o->state;
+  row.mark = o->mark;
+  row.locked = o->locked;
+  row.file_number = o->file_number;
+  row.contact = o->contact;
+  if (contact) {
+    row.contact_number = contact->record.number;
+    row.contact_name = contact->display_name();
+  }
+  row.channel = o->channel;
+  row.channel_name = catalog_.channel_name(o->channel);
+  row.product = p.definition.product;
+  row.product_name = product->definition.name;
+  row.performance = line.performance;
+  row.performance_starts_ms = p.definition.starts_at_ms;
+  row.category = line.category;
+  row.category_name = catalog_.category_name(line.category);
+  row.tariff = line.tariff;
+  row.tariff_name = tariff ? tariff->name : std::string();
+  row.contingent = line.contingent;
+  row.quantity = e.quantity;
+  row.reminder_rank = o->reminder_rank;
+  row.reminded_ms = o->reminded_ms;
+  return row;
+}
+
+Reply Shard::on(const QueryFollowUp& c) const {
+  if (c.limit == 0 || c.limit > kFollowUpRowsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("limit must be in [1, ", kFollowUpRowsMax, "]"));
+  FollowUpScope scope;
+  Reply r = follow_up_scope(c.filter, &scope);
+  if (!r.ok()) return r;
+  const bool paged = c.after.order != 0;
+  const FollowUpEntry after_next = follow_up_key(c.after.due_ms, c.after.order, c.after.line + 1);
+
+  // Merge the buckets' runs in key order.
+  using Bucket = FollowUpIndex::Bucket;
+  struct Head {
+    const Bucket* bucket;
+    Bucket::Position at;
+  };
+  auto later = [](const Head& a, const Head& b) { return FollowUpEntryLess{}(b.bucket->get(b.at), a.bucket->get(a.at)); };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+  for (uint32_t pi : scope.performances) {
+    const Bucket* b = follow_up_.find(pi, c.filter.kind);
+    if (!b || b->empty()) continue;
+    Head h{b, paged ? b->lower_bound(after_next) : b->begin()};
+    if (!b->at_end(h.at) && FollowUpEntryLess{}(b->get(h.at), scope.until)) heads.push(h);
+  }
+  FollowUpPage page;
+  while (!heads.empty() && page.rows.size() < c.limit) {
+    Head h = heads.top();
+    heads.pop();
+    const FollowUpEntry& e = h.bucket->get(h.at);
+    if (row_matches(scope, e)) page.rows.push_back(follow_up_row(e));
+    h.bucket->advance(h.at);
+    if (!h.bucket->at_end(h.at) && FollowUpEntryLess{}(h.bucket->get(h.at), scope.until)) heads.push(h);
+  }
+  page.total = count_rows(scope, nullptr);
+  const uint64_t before = paged ? count_rows(scope, &after_next) : 0;
+  page.more = page.total - std::min(page.total, before) > page.rows.size();
+  r.value = static_cast<int64_t>(page.total);
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(page)});
+  return r;
+}
+
+// Adds an order's lines to the per-(performance, category) stock summary.
+void Shard::add_released_stock(const Order& o, ReleaseSummary* summary, FlatMap<uint64_t, uint32_t>* slots) const {
+  for (const OrderLine& line : o.lines) {
+    const uint64_t key = (uint64_t{line.performance} << 32) | line.category;
+    uint32_t* at = slots->find(key);
+    if (!at) {
+      at = slots->insert(key, static_cast<uint32_t>(summary->stock.size())).first;
+      summary->stock.push_back(ReleasedStock{line.performance, line.category, 0, 0, 0});
+    }
+    ReleasedStock& s = summary->stock[*at];
+    if (&line == &o.lines.front() || line.performance != (&line - 1)->performance ||
+        line.category != (&line - 1)->category)
+      ++s.orders;
+    s.units += line.quantity;
+    summary->units += line.quantity;
+    if (line.seat != kNoSeat) {
+      s.seats += line.quantity;
+      summary->seats += line.quantity;
+    }
+  }
+}
+
+namespace {
+
+void finish_summary(ReleaseSummary& s) {
+  std::sort(s.stock.begin(), s.stock.end(), [](const ReleasedStock& a, const ReleasedStock& b) {
+    return a.performance != b.performance ? a.performance < b.performance : a.category < b.category;
+  });
+}
+
+}  // namespace
+
+Reply Shard::on(const PreviewRelease& c) const {
+  FollowUpScope scope;
+  Reply r = follow_up_scope(c.filter, &scope);
+  if (!r.ok()) return r;
+  ReleaseSummary summary;
+  FlatMap<uint64_t, uint32_t> slots;
+  FlatMap<uint64_t, uint8_t> seen;  // orders of several rows: counted once
+  for (uint32_t pi : scope.performances) {
+    const FollowUpIndex::Bucket* b = follow_up_.find(pi, c.filter.kind);
+    if (!b) continue;
+    for (auto p = b->begin(); !b->at_end(p); b->advance(p)) {
+      const FollowUpEntry& e = b->get(p);
+      if (!FollowUpEntryLess{}(e, scope.until)) break;
+      if (!row_matches(scope, e)) continue;
+      const Order& o = *orders_.find(e.order);
+      if (o.lines.size() > 1 && !seen.insert(e.order, 1).second) continue;
+      if (o.locked) {
+        ++summary.locked;
+      } else if (o.mark == ReleaseMark::kKeep) {
+        ++summary.kept;
+      } else {
+        ++summary.released;
+        add_released_stock(o, &summary, &slots);
+      }
+    }
+  }
+  finish_summary(summary);
+  r.value = static_cast<int64_t>(summary.released);
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(summary)});
+  return r;
+}
+
+// One pass per bucket in scope: matching rows of releasable orders are
+// released and dropped from the bucket as it is compacted (no per-row
+// erase); rows of an order released through another bucket are dropped
+// there by close().
+Reply Shard::on(const ReleaseAll& c) {
+  FollowUpScope scope;
+  Reply r = follow_up_scope(c.filter, &scope);
+  if (!r.ok()) return r;
+  ReleaseSummary summary;
+  FlatMap<uint64_t, uint32_t> slots;
+  FlatMap<uint64_t, uint8_t> seen;
+  for (uint32_t pi : scope.performances) {
+    FollowUpIndex::Bucket* b = follow_up_.find(pi, c.filter.kind);
+    if (!b || b->empty()) continue;
+    bulk_bucket_ = b;
+    b->visit_and_remove_until(scope.until, [&](const FollowUpEntry& e) {
+      Order& o = *orders_.find(e.order);
+      if (!o.live()) return true;  // released by an earlier row of this pass
+      if (!row_matches(scope, e)) return false;
+      if (o.lines.size() > 1 && !seen.insert(e.order, 1).second) return false;
+      if (o.locked) {
+        ++summary.locked;
+        return false;
+      }
+      if (o.mark == ReleaseMark::kKeep) {
+        ++summary.kept;
+        return false;
+      }
+      add_released_stock(o, &summary, &slots);
+      close(o, e.order, OrderState::kReleased);
+      ++summary.released;
+      return true;
+    });
+    bulk_bucket_ = nullptr;
+  }
+  finish_summary(summary);
+  r.value = static_cast<int64_t>(summary.released);
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(summary)});
+  return r;
+}
+
+}  // namespace tessera::engine
