@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/limits.h"
-
 #include <algorithm>
 #include <map>
 #include <random>
 #include <set>
+
+#include "engine/limits.h"
 
 namespace tessera::engine {
 namespace {
@@ -28,7 +28,12 @@ constexpr IssueId kOtherIssue = 201;
 constexpr uint32_t kFormat = 7;
 
 DefineReminderFormat csv_format(uint32_t id = kFormat) {
-  return DefineReminderFormat{id,   "Relance", FormatType::kReminder, ";", "csv", true,
+  return DefineReminderFormat{id,
+                              "Relance",
+                              FormatType::kReminder,
+                              ";",
+                              "csv",
+                              true,
                               {ReminderField::kContactNumber, ReminderField::kLastName, ReminderField::kEmail,
                                ReminderField::kSeries, ReminderField::kLastIssue, ReminderField::kReminderRank}};
 }
@@ -45,11 +50,12 @@ class SubscriptionBookTest : public testing::Test {
     must(book_.define(DefineIssue{kMagazine, kIssueFeb, kFeb, "n°2 février"}));
     must(book_.define(DefineIssue{kOtherSeries, kOtherIssue, kFeb, "autre n°1"}));
     must(book_.define(csv_format()));
-    must(contacts_.define(DefineContact{1, 100000000300, "Dupont", "Jeanne", "jeanne@example.org", kContactIndividual}));
+    must(
+        contacts_.define(DefineContact{1, 100000000300, "Dupont", "Jeanne", "jeanne@example.org", kContactIndividual}));
     must(contacts_.define(DefineContact{2, 100000000100, "Martin", "Paul", "paul@example.org", kContactIndividual}));
     must(contacts_.define(DefineContact{3, 100000000200, "Céline", "", "", kContactIndividual}));
-    must(contacts_.define(DefineContact{9, 100000000900, "Mairie de Lyon", "", "compta@lyon.example",
-                                        kContactOrganisation}));
+    must(contacts_.define(
+        DefineContact{9, 100000000900, "Mairie de Lyon", "", "compta@lyon.example", kContactOrganisation}));
   }
 
   static void must(const Reply& r) { ASSERT_TRUE(r.ok()) << reply_code_name(r.code) << ": " << r.message; }
@@ -152,7 +158,8 @@ TEST_F(SubscriptionBookTest, DefineReminderFormat_RefusesEveryBadField) {
   bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension = ".csv"; });
   bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension = "abcdefghijklmnopq"; });
   bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension = "c/v"; });
-  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.columns.push_back(static_cast<ReminderField>(kReminderFieldCount)); });
+  bad(ReplyCode::kInvalidArgument,
+      [](auto& f) { f.columns.push_back(static_cast<ReminderField>(kReminderFieldCount)); });
   bad(ReplyCode::kInvalidArgument, [](auto& f) { f.columns.push_back(ReminderField::kEmail); });
   bad(ReplyCode::kLimitExceeded, [](auto& f) { f.columns.assign(kReminderColumnsMax + 1, ReminderField::kEmail); });
 }
@@ -229,11 +236,11 @@ TEST_F(SubscriptionBookTest, RenewSubscription_MovesEndAndResetsRank) {
 // ---- Runs: selection -----------------------------------------------------------------
 
 TEST_F(SubscriptionBookTest, StartReminderRun_SelectsSubscriptionsEndingOnChosenIssues) {
-  subscribe(1, 1, kFeb);                  // ends on the February issue's date: last issue February
-  subscribe(2, 2, kMar - 1);              // between February and March: last issue February
-  subscribe(3, 3, kMar);                  // last issue March
-  subscribe(4, 1, kJan - 1);              // ends before the first issue: no last issue
-  subscribe(5, 2, kJan + kDay);           // last issue January
+  subscribe(1, 1, kFeb);                       // ends on the February issue's date: last issue February
+  subscribe(2, 2, kMar - 1);                   // between February and March: last issue February
+  subscribe(3, 3, kMar);                       // last issue March
+  subscribe(4, 1, kJan - 1);                   // ends before the first issue: no last issue
+  subscribe(5, 2, kJan + kDay);                // last issue January
   subscribe(6, 3, kFeb, kNone, kOtherSeries);  // another series
   const Reply r = start(1, {kIssueFeb, kIssueJan});
   ASSERT_TRUE(r.ok()) << r.message;
@@ -258,8 +265,8 @@ TEST_F(SubscriptionBookTest, StartReminderRun_ChangesNoRank) {
 }
 
 TEST_F(SubscriptionBookTest, ThirdPartyAudience_SelectsPaidSubscriptions) {
-  subscribe(1, 1, kFeb);      // direct
-  subscribe(2, 2, kFeb, 9);   // paid by the city
+  subscribe(1, 1, kFeb);     // direct
+  subscribe(2, 2, kFeb, 9);  // paid by the city
   subscribe(3, 3, kFeb, 9);
   const Reply third = start(1, {kIssueFeb}, Audience::kThirdParty);
   EXPECT_EQ(third.value, 2);
@@ -314,10 +321,9 @@ TEST_F(SubscriptionBookTest, StartReminderRun_ItemsSortedByContactNumberThenSubs
 TEST_F(SubscriptionBookTest, StartReminderRun_SameCommandsGiveSameItemsAndHash) {
   auto build = [this](SubscriptionBook& b) {
     for (SubscriptionId id = 1; id <= 40; ++id)
-      must(b.apply(Subscribe{id, kMagazine, 1 + id % 3, id % 4 == 0 ? 9u : 0u, kJan + (id % 5) * 20 * kDay},
-                   contacts_));
-    return b.apply(StartReminderRun{1, kMagazine, {kIssueJan, kIssueFeb}, Audience::kDirect, kFormat,
-                                    Delivery::kEmail},
+      must(
+          b.apply(Subscribe{id, kMagazine, 1 + id % 3, id % 4 == 0 ? 9u : 0u, kJan + (id % 5) * 20 * kDay}, contacts_));
+    return b.apply(StartReminderRun{1, kMagazine, {kIssueJan, kIssueFeb}, Audience::kDirect, kFormat, Delivery::kEmail},
                    contacts_, kNow);
   };
   SubscriptionBook other = book_;
@@ -378,7 +384,8 @@ TEST_F(SubscriptionBookTest, ValidateReminderRun_RaisesRanksOnce) {
   EXPECT_EQ(rank(1), 1u);
   EXPECT_EQ(book_.subscription(1)->reminded_ms, kNow + kDay);
   EXPECT_EQ(rank(2), 0u);  // not in the run
-  const std::string again = refused(ReplyCode::kInvalidState, [&] { return book_.apply(ValidateReminderRun{1}, kNow); });
+  const std::string again =
+      refused(ReplyCode::kInvalidState, [&] { return book_.apply(ValidateReminderRun{1}, kNow); });
   EXPECT_NE(again.find("already validated"), std::string::npos) << again;
   EXPECT_EQ(rank(1), 1u);
 }
@@ -465,8 +472,9 @@ TEST_F(SubscriptionBookTest, RecordRunExport_ShowsProgressInGetReminderRun) {
   subscribe(2, 2, kFeb);
   ASSERT_EQ(start(1, {kIssueFeb}).value, 2);
   refused(ReplyCode::kInvalidArgument, [&] { return book_.apply(RecordRunExport{1, 2, 0, ""}); });
-  refused(ReplyCode::kInvalidArgument,
-          [&] { return book_.apply(RecordRunExport{1, 2, 0, std::string(kRunDestinationLengthMax + 1, 'x')}); });
+  refused(ReplyCode::kInvalidArgument, [&] {
+    return book_.apply(RecordRunExport{1, 2, 0, std::string(kRunDestinationLengthMax + 1, 'x')});
+  });
   const Reply e = book_.apply(RecordRunExport{1, 1, 1, "smtp://mail:25"});
   check();
   ASSERT_TRUE(e.ok()) << e.message;
@@ -492,8 +500,8 @@ TEST_F(SubscriptionBookTest, GetReminderRun_ShowsCurrentContactsAndRecordedRanks
   subscribe(1, 1, kFeb);
   ASSERT_TRUE(start(1, {kIssueFeb}).ok());
   ASSERT_TRUE(validate(1).ok());
-  must(contacts_.update(UpdateContact{1, 100000000301, "Dupont-Durand", "Jeanne", "jd@example.org",
-                                      kContactIndividual}));
+  must(contacts_.update(
+      UpdateContact{1, 100000000301, "Dupont-Durand", "Jeanne", "jd@example.org", kContactIndividual}));
   const uint64_t before = hash();
   const Reply g = book_.query(GetReminderRun{1}, contacts_);
   EXPECT_EQ(hash(), before);
@@ -561,12 +569,25 @@ class RandomRuns {
     const uint64_t before = hash();
     Reply r;
     switch (rng_() % 7) {
-      case 0: r = subscribe(); break;
-      case 1: r = renew(); break;
-      case 2: case 3: r = start(); break;
-      case 4: r = validate(); break;
-      case 5: r = cancel(); break;
-      default: r = record_export(); break;
+      case 0:
+        r = subscribe();
+        break;
+      case 1:
+        r = renew();
+        break;
+      case 2:
+      case 3:
+        r = start();
+        break;
+      case 4:
+        r = validate();
+        break;
+      case 5:
+        r = cancel();
+        break;
+      default:
+        r = record_export();
+        break;
     }
     if (!r.ok()) {
       EXPECT_EQ(hash(), before) << "refusal changed the book: " << r.message;
@@ -582,8 +603,8 @@ class RandomRuns {
 
  private:
   static IssueId last_issue(int64_t ends_ms) {
-    const std::pair<IssueId, int64_t> issues[] = {{kIssueJan, kJan}, {kIssueFeb, kFeb}, {kIssueMar, kMar},
-                                                  {kIssueApr, kApr}};
+    const std::pair<IssueId, int64_t> issues[] = {
+        {kIssueJan, kJan}, {kIssueFeb, kFeb}, {kIssueMar, kMar}, {kIssueApr, kApr}};
     IssueId last = 0;
     for (auto [id, date] : issues)
       if (date <= ends_ms) last = id;
@@ -620,8 +641,8 @@ class RandomRuns {
     for (IssueId i : {kIssueJan, kIssueFeb, kIssueMar, kIssueApr})
       if (pick(2)) issues.push_back(i);
     const Audience audience = pick(2) ? Audience::kThirdParty : Audience::kDirect;
-    Reply r = book_.apply(StartReminderRun{run, kMagazine, issues, audience, kFormat, Delivery::kEmail}, contacts_,
-                          kNow);
+    Reply r =
+        book_.apply(StartReminderRun{run, kMagazine, issues, audience, kFormat, Delivery::kEmail}, contacts_, kNow);
     EXPECT_EQ(r.ok(), !runs_.count(run) && !issues.empty()) << r.message;
     if (!r.ok()) return r;
     ModelRun& m = runs_[run];
