@@ -88,8 +88,7 @@ void fill_payer(const ContactBook& contacts, ContactId id, ReminderItem& item) {
 // The run's items as the reminder documents need them: current contact
 // data; the end, last issue and rank as they were at selection.
 std::vector<ReminderItem> run_items(const ReminderRun& run, const Series& series,
-                                    const std::vector<SubscriptionRecord>& subscriptions,
-                                    const ContactBook& contacts) {
+                                    const std::vector<SubscriptionRecord>& subscriptions, const ContactBook& contacts) {
   assert(run.subscriptions.size() == run.ranks.size() && run.ranks.size() == run.ends_ms.size());
   std::vector<ReminderItem> items;
   items.reserve(run.subscriptions.size());
@@ -109,8 +108,7 @@ std::vector<ReminderItem> run_items(const ReminderRun& run, const Series& series
     items.push_back(std::move(item));
   }
   std::sort(items.begin(), items.end(), [](const ReminderItem& a, const ReminderItem& b) {
-    return a.contact_number != b.contact_number ? a.contact_number < b.contact_number
-                                                : a.subscription < b.subscription;
+    return a.contact_number != b.contact_number ? a.contact_number < b.contact_number : a.subscription < b.subscription;
   });
   return items;
 }
@@ -152,8 +150,7 @@ Reply check_reminder_format(const DefineReminderFormat& c) {
   if (c.format == kNone) return refuse(ReplyCode::kInvalidArgument, "format id 0 is reserved");
   if (!valid_name(c.name))
     return refuse(ReplyCode::kInvalidArgument, cat("format name must have 1 to ", kNameLengthMax, " bytes"));
-  if (c.type != FormatType::kReminder)
-    return refuse(ReplyCode::kInvalidArgument, cat("unknown format type ", c.type));
+  if (c.type != FormatType::kReminder) return refuse(ReplyCode::kInvalidArgument, cat("unknown format type ", c.type));
   if (!valid_separator(c.separator))
     return refuse(ReplyCode::kInvalidArgument, "separator must have 1 to 4 bytes, none of them a newline or '\"'");
   if (!valid_extension(c.extension))
@@ -245,12 +242,19 @@ Reply SubscriptionBook::check_run(const StartReminderRun& c) const {
   if (c.issues.empty()) return refuse(ReplyCode::kInvalidArgument, "choose at least one issue to remind");
   if (c.issues.size() > kRunIssuesMax)
     return refuse(ReplyCode::kLimitExceeded, cat("a run names at most ", kRunIssuesMax, " issues"));
-  for (size_t k = 0; k < c.issues.size(); ++k) {
-    if (!find_issue(*series, c.issues[k]))
-      return refuse(ReplyCode::kNotFound, cat("issue ", c.issues[k], " of series ", c.series, " not found"));
-    if (std::find(c.issues.begin(), c.issues.begin() + k, c.issues[k]) != c.issues.begin() + k)
-      return refuse(ReplyCode::kInvalidArgument, cat("issue ", c.issues[k], " is named twice"));
-  }
+  // Sorted copies: up to kRunIssuesMax names checked against up to
+  // kIssuesPerSeriesMax issues without a quadratic scan.
+  std::vector<IssueId> known;
+  known.reserve(series->issues.size());
+  for (const DefineIssue& i : series->issues) known.push_back(i.issue);
+  std::sort(known.begin(), known.end());
+  for (IssueId id : c.issues)
+    if (!std::binary_search(known.begin(), known.end(), id))
+      return refuse(ReplyCode::kNotFound, cat("issue ", id, " of series ", c.series, " not found"));
+  std::vector<IssueId> named = c.issues;
+  std::sort(named.begin(), named.end());
+  const auto twice = std::adjacent_find(named.begin(), named.end());
+  if (twice != named.end()) return refuse(ReplyCode::kInvalidArgument, cat("issue ", *twice, " is named twice"));
   if (!formats_.find(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
   if (c.audience != Audience::kDirect && c.audience != Audience::kThirdParty)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown audience ", c.audience));
@@ -311,8 +315,10 @@ Reply SubscriptionBook::apply(const ValidateReminderRun& c, int64_t now_ms) {
   for (size_t k = 0; k < run->subscriptions.size(); ++k) {
     SubscriptionRecord& s = subscriptions[run->subscriptions[k]];
     if (s.definition.ends_ms != run->ends_ms[k]) {
-      assert(s.definition.ends_ms > run->ends_ms[k]);  // renewals only move the end later
-      continue;  // renewed since the run: the renewal reset its rank
+      // Renewed since the run (renewals only move the end later): the
+      // renewal reset its rank and the reminder is moot.
+      assert(s.definition.ends_ms > run->ends_ms[k]);
+      continue;
     }
     s.reminder_rank = std::max(s.reminder_rank, run->ranks[k]);
     s.reminded_ms = now_ms;
