@@ -519,6 +519,30 @@ TEST_F(SubscriptionBookTest, GetReminderRun_ShowsCurrentContactsAndRecordedRanks
   EXPECT_EQ(batch(book_.query(GetReminderRun{1}, contacts_)).items[0].reminder_rank, 1u);
 }
 
+// ---- Limits -------------------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, CatalogLimits_AreRefusedWithLimitExceeded) {
+  for (uint32_t i = 1; i < kReminderFormatsMax; ++i) must(book_.define(csv_format(100 + i)));  // format 7 exists
+  refused(ReplyCode::kLimitExceeded, [&] { return book_.define(csv_format(50'000)); });
+  for (SeriesId id = 3; id < kSeriesMax + 1; ++id) must(book_.define(DefineSeries{id, "s"}));
+  refused(ReplyCode::kLimitExceeded, [&] { return book_.define(DefineSeries{kSeriesMax + 1, "s"}); });
+  for (IssueId id = 1; id <= kIssuesPerSeriesMax; ++id) must(book_.define(DefineIssue{3, id, id * kDay, "n"}));
+  refused(ReplyCode::kLimitExceeded, [&] { return book_.define(DefineIssue{3, 50'000, 0, "n"}); });
+}
+
+TEST_F(SubscriptionBookTest, RunLimit_IsRefusedWithLimitExceeded) {
+  for (RunId id = 1; id <= kRunsMax; ++id)
+    ASSERT_TRUE(book_
+                    .apply(StartReminderRun{id, kMagazine, {kIssueJan}, Audience::kDirect, kFormat, Delivery::kFile},
+                           contacts_, kNow)
+                    .ok());
+  refused(ReplyCode::kLimitExceeded, [&] {
+    return book_.apply(
+        StartReminderRun{kRunsMax + 1, kMagazine, {kIssueJan}, Audience::kDirect, kFormat, Delivery::kFile}, contacts_,
+        kNow);
+  });
+}
+
 // ---- Snapshot support ----------------------------------------------------------------
 
 TEST_F(SubscriptionBookTest, CopyWithRebuiltIndexes_KeepsHashAndLookups) {
