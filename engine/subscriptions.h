@@ -50,8 +50,11 @@ struct ReminderRun {
   std::string destination;
   std::vector<uint32_t> subscriptions;  // indexes into the subscription table
   std::vector<uint32_t> ranks;          // rank each one carries in this run
+  // Each one's end at selection: a renewal moves it, so validation can tell
+  // a subscription renewed since the run (whose rank it leaves alone).
+  std::vector<int64_t> ends_ms;
   auto fields() const {
-    return std::tie(definition, state, started_ms, delivered, failed, destination, subscriptions, ranks);
+    return std::tie(definition, state, started_ms, delivered, failed, destination, subscriptions, ranks, ends_ms);
   }
 };
 
@@ -85,6 +88,10 @@ class SubscriptionBook {
   Status check_invariants() const;
 
  private:
+  Reply check_run(const StartReminderRun& c) const;
+  Status check_catalog() const;
+  Status check_run_lists(const ReminderRun& run) const;
+
   EntityTable<Series> series_;
   EntityTable<DefineReminderFormat> formats_;
   EntityTable<SubscriptionRecord> subscriptions_;

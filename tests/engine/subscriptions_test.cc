@@ -1,0 +1,743 @@
+// SubscriptionBook: series and issues, reminder formats, subscriptions and
+// reminder runs (seed 002). Every refusal must leave the book's hash as it
+// was; check_invariants() runs after every command.
+#include "engine/subscriptions.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "engine/limits.h"
+
+namespace tessera::engine {
+namespace {
+
+constexpr int64_t kDay = 24LL * 3600 * 1000;
+constexpr int64_t kJan = 1'767'225'600'000;  // 2026-01-01
+constexpr int64_t kFeb = kJan + 31 * kDay;
+constexpr int64_t kMar = kFeb + 28 * kDay;
+constexpr int64_t kApr = kMar + 31 * kDay;
+constexpr int64_t kNow = kApr + 10 * kDay;
+
+constexpr SeriesId kMagazine = 1, kOtherSeries = 2;
+constexpr IssueId kIssueJan = 101, kIssueFeb = 102, kIssueMar = 103, kIssueApr = 104;
+constexpr IssueId kOtherIssue = 201;
+constexpr uint32_t kFormat = 7;
+
+DefineReminderFormat csv_format(uint32_t id = kFormat) {
+  return DefineReminderFormat{id,
+                              "Relance",
+                              FormatType::kReminder,
+                              ";",
+                              "csv",
+                              true,
+                              {ReminderField::kContactNumber, ReminderField::kLastName, ReminderField::kEmail,
+                               ReminderField::kSeries, ReminderField::kLastIssue, ReminderField::kReminderRank}};
+}
+
+class SubscriptionBookTest : public testing::Test {
+ protected:
+  SubscriptionBookTest() {
+    must(book_.define(DefineSeries{kMagazine, "Revue Tessera"}));
+    must(book_.define(DefineSeries{kOtherSeries, "Autre titre"}));
+    // Defined out of date order on purpose: the book keeps them sorted.
+    must(book_.define(DefineIssue{kMagazine, kIssueMar, kMar, "n°3 mars"}));
+    must(book_.define(DefineIssue{kMagazine, kIssueJan, kJan, "n°1 janvier"}));
+    must(book_.define(DefineIssue{kMagazine, kIssueApr, kApr, "n°4 avril"}));
+    must(book_.define(DefineIssue{kMagazine, kIssueFeb, kFeb, "n°2 février"}));
+    must(book_.define(DefineIssue{kOtherSeries, kOtherIssue, kFeb, "autre n°1"}));
+    must(book_.define(csv_format()));
+    must(
+        contacts_.define(DefineContact{1, 100000000300, "Dupont", "Jeanne", "jeanne@example.org", kContactIndividual}));
+    must(contacts_.define(DefineContact{2, 100000000100, "Martin", "Paul", "paul@example.org", kContactIndividual}));
+    must(contacts_.define(DefineContact{3, 100000000200, "Céline", "", "", kContactIndividual}));
+    must(contacts_.define(
+        DefineContact{9, 100000000900, "Mairie de Lyon", "", "compta@lyon.example", kContactOrganisation}));
+  }
+
+  static void must(const Reply& r) { ASSERT_TRUE(r.ok()) << reply_code_name(r.code) << ": " << r.message; }
+
+  uint64_t hash() const {
+    Hasher h;
+    book_.hash_into(h);
+    return h.value();
+  }
+  void check() const {
+    const Status s = book_.check_invariants();
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
+  }
+
+  // Applies a command that must be refused with `code`, and checks that it
+  // changed nothing. Returns the refusal's message.
+  template <typename F>
+  std::string refused(ReplyCode code, F&& apply) {
+    const uint64_t before = hash();
+    const Reply r = apply();
+    EXPECT_EQ(r.code, code) << reply_code_name(r.code) << ": " << r.message;
+    EXPECT_FALSE(r.message.empty());
+    EXPECT_EQ(r.detail, nullptr);
+    EXPECT_EQ(hash(), before) << "a refusal changed the book: " << r.message;
+    check();
+    return r.message;
+  }
+
+  void subscribe(SubscriptionId id, ContactId subscriber, int64_t ends_ms, ContactId payer = kNone,
+                 SeriesId series = kMagazine) {
+    must(book_.apply(Subscribe{id, series, subscriber, payer, ends_ms}, contacts_));
+    check();
+  }
+
+  Reply start(RunId run, std::vector<IssueId> issues, Audience audience = Audience::kDirect,
+              SeriesId series = kMagazine) {
+    Reply r = book_.apply(StartReminderRun{run, series, std::move(issues), audience, kFormat, Delivery::kFile},
+                          contacts_, kNow);
+    check();
+    return r;
+  }
+  Reply validate(RunId run, int64_t now_ms = kNow + kDay) {
+    Reply r = book_.apply(ValidateReminderRun{run}, now_ms);
+    check();
+    return r;
+  }
+  Reply cancel(RunId run) {
+    Reply r = book_.apply(CancelReminderRun{run});
+    check();
+    return r;
+  }
+
+  static const ReminderBatch& batch(const Reply& r) {
+    EXPECT_NE(r.detail, nullptr);
+    return std::get<ReminderBatch>(r.detail->value);
+  }
+  static std::vector<SubscriptionId> selected(const Reply& r) {
+    std::vector<SubscriptionId> ids;
+    for (const ReminderItem& item : batch(r).items) ids.push_back(item.subscription);
+    return ids;
+  }
+  uint32_t rank(SubscriptionId id) const {
+    const SubscriptionRecord* s = book_.subscription(id);
+    EXPECT_NE(s, nullptr);
+    return s ? s->reminder_rank : 0;
+  }
+
+  SubscriptionBook book_;
+  ContactBook contacts_;
+};
+
+// ---- Formats ----------------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, FormatWithNoFields_IsRefused) {
+  DefineReminderFormat f = csv_format(8);
+  f.columns.clear();
+  const std::string message = refused(ReplyCode::kInvalidArgument, [&] { return book_.define(f); });
+  EXPECT_NE(message.find("no fields"), std::string::npos) << message;
+  EXPECT_EQ(book_.format(8), nullptr);
+}
+
+TEST_F(SubscriptionBookTest, DefineReminderFormat_RefusesEveryBadField) {
+  auto bad = [&](ReplyCode code, auto change) {
+    DefineReminderFormat f = csv_format(8);
+    change(f);
+    refused(code, [&] { return book_.define(f); });
+    EXPECT_EQ(check_reminder_format(f).code, code == ReplyCode::kDuplicate ? ReplyCode::kOk : code);
+  };
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.format = 0; });
+  bad(ReplyCode::kDuplicate, [](auto& f) { f.format = kFormat; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.name.clear(); });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.name.assign(kNameLengthMax + 1, 'x'); });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.type = static_cast<FormatType>(1); });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.separator.clear(); });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.separator = ";;;;;"; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.separator = "\n"; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.separator = ";\r"; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.separator = "\""; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension.clear(); });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension = ".csv"; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension = "abcdefghijklmnopq"; });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.extension = "c/v"; });
+  bad(ReplyCode::kInvalidArgument,
+      [](auto& f) { f.columns.push_back(static_cast<ReminderField>(kReminderFieldCount)); });
+  bad(ReplyCode::kInvalidArgument, [](auto& f) { f.columns.push_back(ReminderField::kEmail); });
+  bad(ReplyCode::kLimitExceeded, [](auto& f) { f.columns.assign(kReminderColumnsMax + 1, ReminderField::kEmail); });
+}
+
+TEST_F(SubscriptionBookTest, DefineReminderFormat_AcceptsTabSeparatorAndEveryField) {
+  DefineReminderFormat f = csv_format(8);
+  f.separator = "\t";
+  f.extension = "TXT2";
+  f.columns.clear();
+  for (uint8_t v = 0; v < kReminderFieldCount; ++v) f.columns.push_back(static_cast<ReminderField>(v));
+  must(book_.define(f));
+  ASSERT_NE(book_.format(8), nullptr);
+  EXPECT_EQ(book_.format(8)->columns.size(), kReminderFieldCount);
+  check();
+}
+
+// ---- Series and issues --------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, DefineSeries_RefusesZeroDuplicateAndBadName) {
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.define(DefineSeries{0, "x"}); });
+  refused(ReplyCode::kDuplicate, [&] { return book_.define(DefineSeries{kMagazine, "x"}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.define(DefineSeries{3, ""}); });
+}
+
+TEST_F(SubscriptionBookTest, DefineIssue_RefusesBadInput) {
+  refused(ReplyCode::kNotFound, [&] { return book_.define(DefineIssue{99, 1, kJan, "x"}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.define(DefineIssue{kMagazine, 0, kJan, "x"}); });
+  refused(ReplyCode::kDuplicate, [&] { return book_.define(DefineIssue{kMagazine, kIssueJan, kApr, "x"}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.define(DefineIssue{kMagazine, 105, -1, "x"}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.define(DefineIssue{kMagazine, 105, kApr, ""}); });
+  // The same issue id in another series is another issue.
+  must(book_.define(DefineIssue{kOtherSeries, kIssueJan, kJan, "autre janvier"}));
+  check();
+}
+
+TEST_F(SubscriptionBookTest, DefineIssue_SameDate_LastIssueIsTheHighestId) {
+  must(book_.define(DefineIssue{kMagazine, 150, kFeb, "hors-série février"}));
+  subscribe(1, 1, kFeb + kDay);
+  EXPECT_EQ(start(1, {kIssueFeb}).value, 0);
+  EXPECT_EQ(start(2, {150}).value, 1);
+}
+
+// ---- Subscriptions --------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, Subscribe_RefusesBadInput) {
+  subscribe(1, 1, kFeb);
+  auto sub = [&](Subscribe s) { return [this, s] { return book_.apply(s, contacts_); }; };
+  refused(ReplyCode::kInvalidArgument, sub({0, kMagazine, 1, 0, kFeb}));
+  refused(ReplyCode::kDuplicate, sub({1, kMagazine, 2, 0, kFeb}));
+  refused(ReplyCode::kNotFound, sub({2, 99, 1, 0, kFeb}));
+  refused(ReplyCode::kInvalidArgument, sub({2, kMagazine, 0, 0, kFeb}));
+  refused(ReplyCode::kInvalidArgument, sub({2, kMagazine, 1, 1, kFeb}));
+  refused(ReplyCode::kInvalidArgument, sub({2, kMagazine, 1, 0, 0}));
+  refused(ReplyCode::kInvalidArgument, sub({2, kMagazine, 1, 0, -5}));
+  // A contact without a record may subscribe (its reminders show no name).
+  subscribe(2, 555, kFeb, 556);
+}
+
+TEST_F(SubscriptionBookTest, RenewSubscription_MovesEndAndResetsRank) {
+  subscribe(1, 1, kFeb);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 1);
+  must(validate(1));
+  EXPECT_EQ(rank(1), 1u);
+  refused(ReplyCode::kNotFound, [&] { return book_.apply(RenewSubscription{99, kApr}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.apply(RenewSubscription{1, kFeb}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.apply(RenewSubscription{1, kJan}); });
+  EXPECT_EQ(rank(1), 1u);
+  must(book_.apply(RenewSubscription{1, kApr}));
+  check();
+  EXPECT_EQ(rank(1), 0u);
+  EXPECT_EQ(book_.subscription(1)->definition.ends_ms, kApr);
+}
+
+// ---- Runs: selection -----------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, StartReminderRun_SelectsSubscriptionsEndingOnChosenIssues) {
+  subscribe(1, 1, kFeb);                       // ends on the February issue's date: last issue February
+  subscribe(2, 2, kMar - 1);                   // between February and March: last issue February
+  subscribe(3, 3, kMar);                       // last issue March
+  subscribe(4, 1, kJan - 1);                   // ends before the first issue: no last issue
+  subscribe(5, 2, kJan + kDay);                // last issue January
+  subscribe(6, 3, kFeb, kNone, kOtherSeries);  // another series
+  const Reply r = start(1, {kIssueFeb, kIssueJan});
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.value, 3);
+  std::vector<SubscriptionId> ids = selected(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<SubscriptionId>{1, 2, 5}));
+  const ReminderBatch& b = batch(r);
+  EXPECT_EQ(b.run, 1u);
+  EXPECT_EQ(b.state, RunState::kSelected);
+  EXPECT_EQ(b.delivery, Delivery::kFile);
+  EXPECT_EQ(b.format.fields(), csv_format().fields());
+}
+
+TEST_F(SubscriptionBookTest, StartReminderRun_ChangesNoRank) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kMar);
+  ASSERT_EQ(start(1, {kIssueFeb, kIssueMar}).value, 2);
+  EXPECT_EQ(rank(1), 0u);
+  EXPECT_EQ(rank(2), 0u);
+  EXPECT_EQ(book_.subscription(1)->reminded_ms, 0);
+}
+
+TEST_F(SubscriptionBookTest, ThirdPartyAudience_SelectsPaidSubscriptions) {
+  subscribe(1, 1, kFeb);     // direct
+  subscribe(2, 2, kFeb, 9);  // paid by the city
+  subscribe(3, 3, kFeb, 9);
+  const Reply third = start(1, {kIssueFeb}, Audience::kThirdParty);
+  EXPECT_EQ(third.value, 2);
+  EXPECT_EQ(selected(third), (std::vector<SubscriptionId>{2, 3}));
+  for (const ReminderItem& item : batch(third).items) {
+    EXPECT_EQ(item.payer, 9u);
+    EXPECT_EQ(item.payer_number, 100000000900u);
+    EXPECT_EQ(item.payer_name, "Mairie de Lyon");
+    EXPECT_EQ(item.payer_email, "compta@lyon.example");
+  }
+  const Reply direct = start(2, {kIssueFeb}, Audience::kDirect);
+  EXPECT_EQ(selected(direct), (std::vector<SubscriptionId>{1}));
+  EXPECT_EQ(batch(direct).items[0].payer, kNone);
+  EXPECT_EQ(batch(direct).items[0].payer_name, "");
+}
+
+TEST_F(SubscriptionBookTest, StartReminderRun_ItemsCarryContactAndSubscriptionData) {
+  subscribe(1, 1, kFeb + kDay);
+  subscribe(2, 777, kFeb);  // no contact record
+  const Reply r = start(1, {kIssueFeb});
+  ASSERT_EQ(r.value, 2);
+  const std::vector<ReminderItem>& items = batch(r).items;
+  // Contact 777 has no record, so number 0: it sorts first.
+  EXPECT_EQ(items[0].subscription, 2u);
+  EXPECT_EQ(items[0].contact, 777u);
+  EXPECT_EQ(items[0].contact_number, 0u);
+  EXPECT_EQ(items[0].last_name, "");
+  const ReminderItem& a = items[1];
+  EXPECT_EQ(a.contact, 1u);
+  EXPECT_EQ(a.contact_number, 100000000300u);
+  EXPECT_EQ(a.last_name, "Dupont");
+  EXPECT_EQ(a.first_name, "Jeanne");
+  EXPECT_EQ(a.email, "jeanne@example.org");
+  EXPECT_EQ(a.subscription, 1u);
+  EXPECT_EQ(a.series_name, "Revue Tessera");
+  EXPECT_EQ(a.ends_ms, kFeb + kDay);
+  EXPECT_EQ(a.last_issue_name, "n°2 février");
+  EXPECT_EQ(a.reminder_rank, 1u);
+  EXPECT_EQ(a.order, 0u);
+}
+
+TEST_F(SubscriptionBookTest, StartReminderRun_ItemsSortedByContactNumberThenSubscription) {
+  // Contact numbers: 2 -> ...100, 3 -> ...200, 1 -> ...300.
+  subscribe(10, 1, kFeb);
+  subscribe(4, 3, kFeb);
+  subscribe(7, 2, kFeb);
+  subscribe(3, 1, kFeb);
+  subscribe(5, 2, kFeb);
+  EXPECT_EQ(selected(start(1, {kIssueFeb})), (std::vector<SubscriptionId>{5, 7, 4, 3, 10}));
+}
+
+TEST_F(SubscriptionBookTest, StartReminderRun_SameCommandsGiveSameItemsAndHash) {
+  auto build = [this](SubscriptionBook& b) {
+    for (SubscriptionId id = 1; id <= 40; ++id)
+      must(
+          b.apply(Subscribe{id, kMagazine, 1 + id % 3, id % 4 == 0 ? 9u : 0u, kJan + (id % 5) * 20 * kDay}, contacts_));
+    return b.apply(StartReminderRun{1, kMagazine, {kIssueJan, kIssueFeb}, Audience::kDirect, kFormat, Delivery::kEmail},
+                   contacts_, kNow);
+  };
+  SubscriptionBook other = book_;
+  const Reply a = build(book_);
+  const Reply b = build(other);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_GT(a.value, 0);
+  Hasher ha, hb, hx, hy;
+  ha.add(batch(a));
+  hb.add(batch(b));
+  EXPECT_EQ(ha.value(), hb.value());
+  book_.hash_into(hx);
+  other.hash_into(hy);
+  EXPECT_EQ(hx.value(), hy.value());
+  check();
+}
+
+TEST_F(SubscriptionBookTest, StartReminderRun_RefusesBadInput) {
+  subscribe(1, 1, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  auto run = [this](StartReminderRun c) { return [this, c] { return book_.apply(c, contacts_, kNow); }; };
+  const auto d = Audience::kDirect;
+  const auto f = Delivery::kFile;
+  refused(ReplyCode::kInvalidArgument, run({0, kMagazine, {kIssueFeb}, d, kFormat, f}));
+  refused(ReplyCode::kDuplicate, run({1, kMagazine, {kIssueFeb}, d, kFormat, f}));
+  refused(ReplyCode::kNotFound, run({2, 99, {kIssueFeb}, d, kFormat, f}));
+  const std::string none = refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {}, d, kFormat, f}));
+  EXPECT_NE(none.find("choose at least one issue"), std::string::npos) << none;
+  const std::string other = refused(ReplyCode::kNotFound, run({2, kMagazine, {kIssueFeb, kOtherIssue}, d, kFormat, f}));
+  EXPECT_NE(other.find("issue 201"), std::string::npos) << other;
+  refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {kIssueFeb, kIssueFeb}, d, kFormat, f}));
+  refused(ReplyCode::kLimitExceeded,
+          run({2, kMagazine, std::vector<IssueId>(kRunIssuesMax + 1, kIssueFeb), d, kFormat, f}));
+  refused(ReplyCode::kNotFound, run({2, kMagazine, {kIssueFeb}, d, 99, f}));
+  refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {kIssueFeb}, static_cast<Audience>(2), kFormat, f}));
+  refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {kIssueFeb}, d, kFormat, static_cast<Delivery>(2)}));
+}
+
+TEST_F(SubscriptionBookTest, StartReminderRun_WithNothingToRemind_RecordsAnEmptyRun) {
+  // Runs are broadcast: a shard with no matching subscription still keeps
+  // the run, so the later validate / cancel / get find it.
+  const Reply r = start(1, {kIssueApr});
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.value, 0);
+  EXPECT_TRUE(batch(r).items.empty());
+  EXPECT_TRUE(validate(1).ok());
+}
+
+// ---- Runs: validation and cancellation ---------------------------------------------
+
+TEST_F(SubscriptionBookTest, ValidateReminderRun_RaisesRanksOnce) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kMar);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 1);
+  const Reply v = validate(1, kNow + kDay);
+  ASSERT_TRUE(v.ok()) << v.message;
+  EXPECT_EQ(v.value, static_cast<int64_t>(RunState::kValidated));
+  EXPECT_EQ(rank(1), 1u);
+  EXPECT_EQ(book_.subscription(1)->reminded_ms, kNow + kDay);
+  EXPECT_EQ(rank(2), 0u);  // not in the run
+  const std::string again =
+      refused(ReplyCode::kInvalidState, [&] { return book_.apply(ValidateReminderRun{1}, kNow); });
+  EXPECT_NE(again.find("already validated"), std::string::npos) << again;
+  EXPECT_EQ(rank(1), 1u);
+}
+
+TEST_F(SubscriptionBookTest, NextRun_AfterValidation_CarriesNextRank) {
+  subscribe(1, 1, kFeb);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 1);
+  ASSERT_TRUE(validate(1).ok());
+  const Reply second = start(2, {kIssueFeb});
+  ASSERT_EQ(second.value, 1);
+  EXPECT_EQ(batch(second).items[0].reminder_rank, 2u);
+  EXPECT_EQ(rank(1), 1u);
+  ASSERT_TRUE(validate(2).ok());
+  EXPECT_EQ(rank(1), 2u);
+}
+
+TEST_F(SubscriptionBookTest, TwoRunsAtSameRank_RaiseRankOnce) {
+  subscribe(1, 1, kFeb);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 1);
+  ASSERT_EQ(start(2, {kIssueFeb, kIssueMar}).value, 1);
+  ASSERT_TRUE(validate(1).ok());
+  ASSERT_TRUE(validate(2).ok());
+  EXPECT_EQ(rank(1), 1u);
+}
+
+TEST_F(SubscriptionBookTest, OlderRunValidatedLate_NeverLowersRank) {
+  subscribe(1, 1, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());  // carries rank 1
+  ASSERT_TRUE(start(2, {kIssueFeb}).ok());  // carries rank 1
+  ASSERT_TRUE(validate(2).ok());
+  ASSERT_TRUE(start(3, {kIssueFeb}).ok());  // carries rank 2
+  ASSERT_TRUE(validate(3).ok());
+  ASSERT_TRUE(validate(1).ok());
+  EXPECT_EQ(rank(1), 2u);
+}
+
+TEST_F(SubscriptionBookTest, RenewedSinceRun_ValidationLeavesRankAlone) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kFeb);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 2);
+  must(book_.apply(RenewSubscription{1, kFeb + 365 * kDay}));
+  ASSERT_TRUE(validate(1).ok());
+  EXPECT_EQ(rank(1), 0u);
+  EXPECT_EQ(book_.subscription(1)->reminded_ms, 0);
+  EXPECT_EQ(rank(2), 1u);
+}
+
+TEST_F(SubscriptionBookTest, CancelledRun_ChangesNoRank) {
+  subscribe(1, 1, kFeb);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 1);
+  const uint64_t before = hash();
+  const Reply c = cancel(1);
+  ASSERT_TRUE(c.ok()) << c.message;
+  EXPECT_EQ(c.value, static_cast<int64_t>(RunState::kCancelled));
+  EXPECT_NE(hash(), before);  // the run's state changed
+  EXPECT_EQ(rank(1), 0u);
+  const std::string v = refused(ReplyCode::kInvalidState, [&] { return book_.apply(ValidateReminderRun{1}, kNow); });
+  EXPECT_NE(v.find("cancelled"), std::string::npos) << v;
+  refused(ReplyCode::kInvalidState, [&] { return book_.apply(CancelReminderRun{1}); });
+  refused(ReplyCode::kInvalidState, [&] { return book_.apply(RecordRunExport{1, 1, 0, "/tmp/r.csv"}); });
+  EXPECT_EQ(rank(1), 0u);
+}
+
+TEST_F(SubscriptionBookTest, ValidatedRun_CannotBeCancelledOrExported) {
+  subscribe(1, 1, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  ASSERT_TRUE(validate(1).ok());
+  refused(ReplyCode::kInvalidState, [&] { return book_.apply(CancelReminderRun{1}); });
+  refused(ReplyCode::kInvalidState, [&] { return book_.apply(RecordRunExport{1, 1, 0, "/tmp/r.csv"}); });
+  EXPECT_EQ(rank(1), 1u);
+}
+
+TEST_F(SubscriptionBookTest, UnknownRun_IsRefusedByEveryRunCommand) {
+  refused(ReplyCode::kNotFound, [&] { return book_.apply(ValidateReminderRun{5}, kNow); });
+  refused(ReplyCode::kNotFound, [&] { return book_.apply(CancelReminderRun{5}); });
+  refused(ReplyCode::kNotFound, [&] { return book_.apply(RecordRunExport{5, 1, 0, "x"}); });
+  refused(ReplyCode::kNotFound, [&] { return book_.query(GetReminderRun{5}, contacts_); });
+}
+
+// ---- Export and GetReminderRun -------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, RecordRunExport_ShowsProgressInGetReminderRun) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kFeb);
+  ASSERT_EQ(start(1, {kIssueFeb}).value, 2);
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.apply(RecordRunExport{1, 2, 0, ""}); });
+  refused(ReplyCode::kInvalidArgument, [&] {
+    return book_.apply(RecordRunExport{1, 2, 0, std::string(kRunDestinationLengthMax + 1, 'x')});
+  });
+  const Reply e = book_.apply(RecordRunExport{1, 1, 1, "smtp://mail:25"});
+  check();
+  ASSERT_TRUE(e.ok()) << e.message;
+  EXPECT_EQ(e.value, static_cast<int64_t>(RunState::kExported));
+  EXPECT_EQ(rank(1), 0u);  // exporting is not validating
+  // A later report of the same run replaces the counts.
+  must(book_.apply(RecordRunExport{1, 2, 0, "smtp://mail:25"}));
+  check();
+  const Reply g = book_.query(GetReminderRun{1}, contacts_);
+  ASSERT_TRUE(g.ok()) << g.message;
+  EXPECT_EQ(g.value, 2);
+  const ReminderBatch& b = batch(g);
+  EXPECT_EQ(b.state, RunState::kExported);
+  EXPECT_EQ(b.delivered, 2u);
+  EXPECT_EQ(b.failed, 0u);
+  EXPECT_EQ(b.destination, "smtp://mail:25");
+  ASSERT_TRUE(validate(1).ok());
+  EXPECT_EQ(rank(1), 1u);
+  EXPECT_EQ(rank(2), 1u);
+}
+
+TEST_F(SubscriptionBookTest, GetReminderRun_ShowsCurrentContactsAndRecordedRanks) {
+  subscribe(1, 1, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  ASSERT_TRUE(validate(1).ok());
+  must(contacts_.update(
+      UpdateContact{1, 100000000301, "Dupont-Durand", "Jeanne", "jd@example.org", kContactIndividual}));
+  const uint64_t before = hash();
+  const Reply g = book_.query(GetReminderRun{1}, contacts_);
+  EXPECT_EQ(hash(), before);
+  ASSERT_TRUE(g.ok()) << g.message;
+  const ReminderBatch& b = batch(g);
+  EXPECT_EQ(b.state, RunState::kValidated);
+  ASSERT_EQ(b.items.size(), 1u);
+  EXPECT_EQ(b.items[0].last_name, "Dupont-Durand");
+  EXPECT_EQ(b.items[0].contact_number, 100000000301u);
+  EXPECT_EQ(b.items[0].reminder_rank, 1u);
+  EXPECT_EQ(b.items[0].last_issue_name, "n°2 février");
+  // A second run carries rank 2; the first still shows the rank it carried.
+  ASSERT_TRUE(start(2, {kIssueFeb}).ok());
+  EXPECT_EQ(batch(book_.query(GetReminderRun{2}, contacts_)).items[0].reminder_rank, 2u);
+  EXPECT_EQ(batch(book_.query(GetReminderRun{1}, contacts_)).items[0].reminder_rank, 1u);
+}
+
+// ---- Limits -------------------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, CatalogLimits_AreRefusedWithLimitExceeded) {
+  for (uint32_t i = 1; i < kReminderFormatsMax; ++i) must(book_.define(csv_format(100 + i)));  // format 7 exists
+  refused(ReplyCode::kLimitExceeded, [&] { return book_.define(csv_format(50'000)); });
+  for (SeriesId id = 3; id < kSeriesMax + 1; ++id) must(book_.define(DefineSeries{id, "s"}));
+  refused(ReplyCode::kLimitExceeded, [&] { return book_.define(DefineSeries{kSeriesMax + 1, "s"}); });
+  for (IssueId id = 1; id <= kIssuesPerSeriesMax; ++id) must(book_.define(DefineIssue{3, id, id * kDay, "n"}));
+  refused(ReplyCode::kLimitExceeded, [&] { return book_.define(DefineIssue{3, 50'000, 0, "n"}); });
+}
+
+TEST_F(SubscriptionBookTest, RunLimit_IsRefusedWithLimitExceeded) {
+  for (RunId id = 1; id <= kRunsMax; ++id)
+    ASSERT_TRUE(book_
+                    .apply(StartReminderRun{id, kMagazine, {kIssueJan}, Audience::kDirect, kFormat, Delivery::kFile},
+                           contacts_, kNow)
+                    .ok());
+  refused(ReplyCode::kLimitExceeded, [&] {
+    return book_.apply(
+        StartReminderRun{kRunsMax + 1, kMagazine, {kIssueJan}, Audience::kDirect, kFormat, Delivery::kFile}, contacts_,
+        kNow);
+  });
+}
+
+// ---- Snapshot support ----------------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, CopyWithRebuiltIndexes_KeepsHashAndLookups) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kMar, 9);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  SubscriptionBook copy = book_;
+  copy.rebuild_indexes();
+  Hasher a, b;
+  book_.hash_into(a);
+  copy.hash_into(b);
+  EXPECT_EQ(a.value(), b.value());
+  EXPECT_TRUE(copy.check_invariants().is_ok());
+  ASSERT_NE(copy.subscription(2), nullptr);
+  EXPECT_EQ(copy.subscription(2)->definition.payer, 9u);
+  EXPECT_TRUE(copy.apply(ValidateReminderRun{1}, kNow).ok());
+  EXPECT_EQ(copy.subscription(1)->reminder_rank, 1u);
+}
+
+// ---- Randomised against a reference model -----------------------------------------
+
+// The model: subscriptions as (payer, end, rank); runs as lists of
+// (subscription, rank carried, end seen) and a state; the last issue is
+// found by a linear scan.
+struct ModelSub {
+  ContactId payer = kNone;
+  int64_t ends_ms = 0;
+  uint32_t rank = 0;
+};
+struct ModelItem {
+  SubscriptionId subscription;
+  uint32_t rank;
+  int64_t ends_ms;
+};
+struct ModelRun {
+  std::vector<ModelItem> items;
+  RunState state = RunState::kSelected;
+};
+
+class RandomRuns {
+ public:
+  RandomRuns(SubscriptionBook book, const ContactBook& contacts, uint32_t seed)
+      : book_(std::move(book)), contacts_(contacts), rng_(seed) {}
+
+  uint32_t raised() const { return raised_; }  // ranks raised so far (the test is not vacuous)
+
+  void step() {
+    const uint64_t before = hash();
+    Reply r;
+    switch (rng_() % 7) {
+      case 0:
+        r = subscribe();
+        break;
+      case 1:
+        r = renew();
+        break;
+      case 2:
+      case 3:
+        r = start();
+        break;
+      case 4:
+        r = validate();
+        break;
+      case 5:
+        r = cancel();
+        break;
+      default:
+        r = record_export();
+        break;
+    }
+    if (!r.ok()) {
+      EXPECT_EQ(hash(), before) << "refusal changed the book: " << r.message;
+    }
+    const Status s = book_.check_invariants();
+    ASSERT_TRUE(s.is_ok()) << s.to_string();
+    for (const auto& [id, m] : subs_) {
+      ASSERT_NE(book_.subscription(id), nullptr);
+      ASSERT_EQ(book_.subscription(id)->reminder_rank, m.rank) << "subscription " << id;
+      ASSERT_EQ(book_.subscription(id)->definition.ends_ms, m.ends_ms) << "subscription " << id;
+    }
+  }
+
+ private:
+  static IssueId last_issue(int64_t ends_ms) {
+    const std::pair<IssueId, int64_t> issues[] = {
+        {kIssueJan, kJan}, {kIssueFeb, kFeb}, {kIssueMar, kMar}, {kIssueApr, kApr}};
+    IssueId last = 0;
+    for (auto [id, date] : issues)
+      if (date <= ends_ms) last = id;
+    return last;
+  }
+  uint64_t hash() const {
+    Hasher h;
+    book_.hash_into(h);
+    return h.value();
+  }
+  uint32_t pick(uint32_t n) { return static_cast<uint32_t>(rng_() % n); }
+
+  Reply subscribe() {
+    const SubscriptionId id = 1 + pick(60);
+    const ContactId payer = pick(3) == 0 ? 9 : kNone;
+    const int64_t ends = kJan - kDay + static_cast<int64_t>(pick(120)) * kDay;
+    Reply r = book_.apply(Subscribe{id, kMagazine, 1 + pick(3), payer, ends}, contacts_);
+    EXPECT_EQ(r.ok(), !subs_.count(id)) << r.message;
+    if (r.ok()) subs_[id] = ModelSub{payer, ends, 0};
+    return r;
+  }
+  Reply renew() {
+    const SubscriptionId id = 1 + pick(60);
+    const int64_t ends = kJan + static_cast<int64_t>(pick(150)) * kDay;
+    Reply r = book_.apply(RenewSubscription{id, ends});
+    auto it = subs_.find(id);
+    EXPECT_EQ(r.ok(), it != subs_.end() && ends > it->second.ends_ms) << r.message;
+    if (r.ok()) it->second = ModelSub{it->second.payer, ends, 0};
+    return r;
+  }
+  Reply start() {
+    const RunId run = 1 + pick(40);
+    std::vector<IssueId> issues;
+    for (IssueId i : {kIssueJan, kIssueFeb, kIssueMar, kIssueApr})
+      if (pick(2)) issues.push_back(i);
+    const Audience audience = pick(2) ? Audience::kThirdParty : Audience::kDirect;
+    Reply r =
+        book_.apply(StartReminderRun{run, kMagazine, issues, audience, kFormat, Delivery::kEmail}, contacts_, kNow);
+    EXPECT_EQ(r.ok(), !runs_.count(run) && !issues.empty()) << r.message;
+    if (!r.ok()) return r;
+    ModelRun& m = runs_[run];
+    for (const auto& [id, s] : subs_) {
+      const IssueId last = last_issue(s.ends_ms);
+      if ((s.payer != kNone) != (audience == Audience::kThirdParty)) continue;
+      if (last == 0 || std::find(issues.begin(), issues.end(), last) == issues.end()) continue;
+      m.items.push_back(ModelItem{id, s.rank + 1, s.ends_ms});
+    }
+    EXPECT_EQ(r.value, static_cast<int64_t>(m.items.size()));
+    std::map<SubscriptionId, uint32_t> got;
+    for (const ReminderItem& item : std::get<ReminderBatch>(r.detail->value).items)
+      got[item.subscription] = item.reminder_rank;
+    std::map<SubscriptionId, uint32_t> want;
+    for (const ModelItem& item : m.items) want[item.subscription] = item.rank;
+    EXPECT_EQ(got, want);
+    return r;
+  }
+  bool open(RunId run) const {
+    auto it = runs_.find(run);
+    return it != runs_.end() && (it->second.state == RunState::kSelected || it->second.state == RunState::kExported);
+  }
+  Reply validate() {
+    const RunId run = 1 + pick(40);
+    Reply r = book_.apply(ValidateReminderRun{run}, kNow + kDay);
+    EXPECT_EQ(r.ok(), open(run)) << r.message;
+    if (!r.ok()) return r;
+    ModelRun& m = runs_[run];
+    for (const ModelItem& item : m.items) {
+      ModelSub& s = subs_[item.subscription];
+      if (s.ends_ms != item.ends_ms) continue;
+      raised_ += item.rank > s.rank;
+      s.rank = std::max(s.rank, item.rank);
+    }
+    m.state = RunState::kValidated;
+    return r;
+  }
+  Reply cancel() {
+    const RunId run = 1 + pick(40);
+    Reply r = book_.apply(CancelReminderRun{run});
+    EXPECT_EQ(r.ok(), open(run)) << r.message;
+    if (r.ok()) runs_[run].state = RunState::kCancelled;
+    return r;
+  }
+  Reply record_export() {
+    const RunId run = 1 + pick(40);
+    Reply r = book_.apply(RecordRunExport{run, pick(10), pick(3), "/var/tessera/relance.csv"});
+    EXPECT_EQ(r.ok(), open(run)) << r.message;
+    if (r.ok()) runs_[run].state = RunState::kExported;
+    return r;
+  }
+
+  SubscriptionBook book_;
+  const ContactBook& contacts_;
+  std::mt19937_64 rng_;
+  std::map<SubscriptionId, ModelSub> subs_;
+  std::map<RunId, ModelRun> runs_;
+  uint32_t raised_ = 0;
+};
+
+TEST_F(SubscriptionBookTest, RandomCommands_MatchReferenceModel) {
+  for (uint32_t seed = 1; seed <= 30; ++seed) {
+    SCOPED_TRACE(testing::Message() << "seed " << seed);
+    RandomRuns runs(book_, contacts_, seed);
+    for (int step = 0; step < 500; ++step) {
+      runs.step();
+      if (HasFailure()) return;
+    }
+    EXPECT_GT(runs.raised(), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace tessera::engine
