@@ -243,6 +243,7 @@ class Shard {
   Status validate_seat_maps();
   Status check_seat_invariants() const;
   Status check_contingent_invariants(uint32_t* timed) const;
+  Status check_follow_up_index() const;
 
   // Follow-up (shard_follow_up.cc).
   struct FollowUpScope;

@@ -84,6 +84,10 @@ Status Shard::check_invariants() const {
     return Status::internal(cat("timing wheel holds ", timers_.size(), " timers, live deadlines ", timed));
   seats = check_seat_invariants();
   if (!seats.is_ok()) return seats;
+  seats = check_follow_up_index();
+  if (!seats.is_ok()) return seats;
+  seats = subscriptions_.check_invariants();
+  if (!seats.is_ok()) return seats;
   for (size_t q = 0; q < quotas_.size(); ++q) {
     if (quotas_[q].used != used[q])
       return Status::internal(cat("quota ", q, " used ", quotas_[q].used, " != recount ", used[q]));
@@ -208,6 +212,29 @@ Status Shard::check_seat_invariants() const {
     }
   }
   return Status();
+}
+
+// The follow-up index holds exactly the rows of the live options and
+// reservations (recounted), each under its order's current deadline.
+Status Shard::check_follow_up_index() const {
+  size_t rows = 0;
+  Status s;
+  for (uint32_t slot = 0; slot < orders_.slot_count() && s.is_ok(); ++slot) {
+    const Order& o = orders_.at(slot);
+    if (!o.live() || !is_booking(o.state)) continue;
+    const OrderId id = orders_.id_of(slot);
+    FollowUpIndex::for_each_row(o, id, [&](uint32_t pi, const FollowUpEntry& e) {
+      ++rows;
+      const FollowUpIndex::Bucket* b = follow_up_.find(pi, o.kind);
+      const auto at = b ? b->lower_bound(e) : FollowUpIndex::Bucket::Position{};
+      if (s.is_ok() && (!b || b->at_end(at) || FollowUpEntryLess{}(e, b->get(at)) ||
+                        b->get(at).quantity != e.quantity || b->get(at).contact != e.contact))
+        s = Status::internal(cat("order ", id, " line ", e.line, " is missing from the follow-up index"));
+    });
+  }
+  if (s.is_ok() && rows != follow_up_.size())
+    s = Status::internal(cat("follow-up index holds ", follow_up_.size(), " rows, recount ", rows));
+  return s;
 }
 
 }  // namespace tessera::engine
