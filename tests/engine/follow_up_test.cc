@@ -148,7 +148,7 @@ TEST_F(FollowUpTest, ReleaseOrders_ReportsPerOrderAndSkipsKeptAndLocked) {
   ASSERT_EQ(run(LockOrders{{locked}, true}).value, 1);
   ASSERT_TRUE(run(Confirm{confirmed, {}}).ok());
   const int64_t before = available(kPerfKeep, 1, kBoxOffice);
-  const Reply r = run(ReleaseOrders{{plain, kept, locked, confirmed, plain + 1}});
+  const Reply r = run(ReleaseOrders{{plain, kept, locked, confirmed, plain + (uint64_t{9} << 32)}});
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_EQ(r.value, 1);
   const auto& out = detail<BulkOutcomes>(r).orders;
