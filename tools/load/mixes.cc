@@ -1,4 +1,4 @@
-// The three mixes of tessera-load.
+// The mixes of tessera-load.
 #include "tools/load/mixes.h"
 
 #include <algorithm>
@@ -12,9 +12,10 @@ using namespace tessera::engine;
 
 namespace {
 
-Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity) {
+Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity, CategoryId category = 0) {
   return Command{0, Hold{t.contact, t.channel,
-                         {LineRequest{performance, t.category, workload::demo_tariff(t.product, 1), quantity, kNone}},
+                         {LineRequest{performance, category ? category : t.category, workload::demo_tariff(t.product, 1),
+                                      quantity, kNone}},
                          t.hold_ttl_ms}};
 }
 
@@ -133,13 +134,81 @@ class RushMix final : public Mix {
   std::deque<Held> held_;
 };
 
+class OnSaleMix final : public Mix {
+ public:
+  OnSaleMix(MixTargets targets, uint64_t seed, OnSaleTally* tally)
+      : targets_(std::move(targets)), plan_(seed), tally_(tally) {
+    assert(targets_.performances.size() == 1 && tally_);
+  }
+
+  void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
+    while (!held_.empty() && out.size() < max) {
+      const Held& h = held_.front();
+      out.push_back(h.draw.follow_up == FollowUp::kConfirm ? Command{0, Confirm{h.order, {}}}
+                                                           : Command{0, Release{h.order}});
+      note.onsale.push_back(h.draw);
+      held_.pop_front();
+    }
+    note.follow_ups = static_cast<uint32_t>(out.size());
+    if (stopped_) return;
+    while (out.size() < max) {
+      const OnSaleHold draw = plan_.next();
+      out.push_back(draw.seated ? seat_hold(draw) : hold_command(targets_, targets_.performances[0], draw.quantity, draw.category));
+      note.onsale.push_back(draw);
+    }
+  }
+
+  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+    assert(replies.size() == note.onsale.size());
+    for (size_t i = 0; i < replies.size(); ++i) {
+      const Reply& r = replies[i];
+      const OnSaleHold& draw = note.onsale[i];
+      if (i < note.follow_ups) {
+        if (r.ok() && draw.follow_up == FollowUp::kConfirm) tally_->confirmed_units[draw.category].fetch_add(draw.quantity);
+        if (r.code == ReplyCode::kInvalidState) tally_->follow_ups_refused.fetch_add(1);
+        else if (!r.ok()) tally_->unexpected.fetch_add(1);
+      } else if (r.ok()) {
+        if (draw.follow_up != FollowUp::kExpire) held_.push_back(Held{r.order, draw});
+      } else if (r.code != ReplyCode::kSoldOut && r.code != ReplyCode::kBusy) {
+        tally_->unexpected.fetch_add(1);
+      }
+    }
+  }
+  void failed(const RequestNote&) override {}
+  void stop_new() override {
+    stopped_ = true;
+    held_.clear();  // left to expire on the server (hold TTL)
+  }
+  bool idle() const override { return stopped_; }
+
+ private:
+  struct Held {
+    OrderId order;
+    OnSaleHold draw;
+  };
+  Command seat_hold(const OnSaleHold& draw) const {
+    const SeatRequest request{targets_.performances[0], kVenueSeatCategory, workload::demo_tariff(targets_.product, 1),
+                              kNone, draw.quantity, {}, 0};
+    return Command{0, HoldSeats{targets_.contact, targets_.channel, request, targets_.hold_ttl_ms}};
+  }
+
+  MixTargets targets_;
+  OnSalePlan plan_;
+  OnSaleTally* tally_;
+  bool stopped_ = false;
+  std::deque<Held> held_;
+};
+
 }  // namespace
 
-std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* tally) {
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* rush,
+                              OnSaleTally* onsale) {
   switch (options.mix) {
     case LoadMix::kHoldRelease: return std::make_unique<FollowUpMix>(targets, false);
     case LoadMix::kHoldConfirm: return std::make_unique<FollowUpMix>(targets, true);
-    case LoadMix::kRush: return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, tally);
+    case LoadMix::kRush: return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, rush);
+    case LoadMix::kOnSale: return std::make_unique<OnSaleMix>(targets, seed, onsale);
+    case LoadMix::kExpiry: return nullptr;  // not a streaming mix: run_expiry (tools/load/expiry_run.h)
   }
   return nullptr;
 }
