@@ -24,6 +24,8 @@ using tools::LoadMix;
 
 namespace {
 
+constexpr int64_t kSweepAllMs = int64_t{1} << 60;  // "now" that every hold is expired at
+
 int64_t wall_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -231,13 +233,12 @@ Status run_rounds(const PeerOptions& o, PeerSystem& peer, Shared& shared, PeerRe
   sweeper_stop.store(true);
   if (sweeper.joinable()) sweeper.join();
   if (!status.is_ok()) return status;
-  if (o.mix == LoadMix::kOnSale) {
-    // Every unconfirmed hold has expired: sweep them, so the stock adds up.
-    std::this_thread::sleep_for(std::chrono::milliseconds(tools::kOnSaleHoldTtlMs + 100));
-    auto s = peer.connect();
-    if (!s.is_ok()) return s.status();
-    if (auto n = sweep_all(**s, wall_now_ms(), nullptr); !n.is_ok()) return n.status();
-  }
+  // No client holds anything any more (holds left to expire, or whose
+  // confirm came after the TTL on a stalled machine): sweep them all as of
+  // the far future, so the stock adds up.
+  auto session = peer.connect();
+  if (!session.is_ok()) return session.status();
+  if (auto n = sweep_all(**session, kSweepAllMs, nullptr); !n.is_ok()) return n.status();
   return Status::ok();
 }
 

@@ -5,8 +5,10 @@
 //   onsale  every thread sends rounds of follow-ups (confirm / release of
 //           earlier holds) then new holds drawn by tools::OnSalePlan, up to
 //           `pipeline` ops per round trip; a sweeper thread releases expired
-//           holds (as a cron job would). After the run: wait for the TTL,
-//           sweep, recount.
+//           holds (as a cron job would).
+//   (both)  after the run every thread follows up what it holds; then every
+//           hold still open (left to expire, or confirmed too late) is swept
+//           and the stock recounted.
 //   rush    every thread holds 1..4 units of the one rush quota and confirms
 //           each hold in its next round, until sold out (or the time is up).
 //   expiry  `expiry_options` 1-unit holds on the GA categories, all expired

@@ -19,8 +19,25 @@ Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t qu
                          t.hold_ttl_ms}};
 }
 
+// A mix whose held orders, once stopped, are left to expire on the server
+// (hold TTL): hold-release, hold-confirm and onsale.
+template <typename Held>
+class LeaveToExpireMix : public Mix {
+ public:
+  void failed(const RequestNote&) override {}
+  void stop_new() override {
+    stopped_ = true;
+    held_.clear();
+  }
+  bool idle() const override { return stopped_; }
+
+ protected:
+  bool stopped_ = false;
+  std::deque<Held> held_;
+};
+
 // hold-release and hold-confirm.
-class FollowUpMix final : public Mix {
+class FollowUpMix final : public LeaveToExpireMix<OrderId> {
  public:
   FollowUpMix(MixTargets targets, bool confirm) : targets_(std::move(targets)), confirm_(confirm) {
     assert(!targets_.performances.empty());
@@ -44,19 +61,11 @@ class FollowUpMix final : public Mix {
     for (size_t i = note.follow_ups; i < replies.size(); ++i)
       if (replies[i].ok()) held_.push_back(replies[i].order);
   }
-  void failed(const RequestNote&) override {}
-  void stop_new() override {
-    stopped_ = true;
-    held_.clear();  // left to expire on the server (hold TTL)
-  }
-  bool idle() const override { return stopped_; }
 
  private:
   MixTargets targets_;
   bool confirm_;
-  bool stopped_ = false;
   size_t next_performance_ = 0;
-  std::deque<OrderId> held_;
 };
 
 class RushMix final : public Mix {
@@ -134,7 +143,12 @@ class RushMix final : public Mix {
   std::deque<Held> held_;
 };
 
-class OnSaleMix final : public Mix {
+struct OnSaleHeld {
+  OrderId order;
+  OnSaleHold draw;
+};
+
+class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
  public:
   OnSaleMix(MixTargets targets, uint64_t seed, OnSaleTally* tally)
       : targets_(std::move(targets)), plan_(seed), tally_(tally) {
@@ -143,7 +157,7 @@ class OnSaleMix final : public Mix {
 
   void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
     while (!held_.empty() && out.size() < max) {
-      const Held& h = held_.front();
+      const OnSaleHeld& h = held_.front();
       out.push_back(h.draw.follow_up == FollowUp::kConfirm ? Command{0, Confirm{h.order, {}}}
                                                            : Command{0, Release{h.order}});
       note.onsale.push_back(h.draw);
@@ -168,24 +182,14 @@ class OnSaleMix final : public Mix {
         if (r.code == ReplyCode::kInvalidState) tally_->follow_ups_refused.fetch_add(1);
         else if (!r.ok()) tally_->unexpected.fetch_add(1);
       } else if (r.ok()) {
-        if (draw.follow_up != FollowUp::kExpire) held_.push_back(Held{r.order, draw});
+        if (draw.follow_up != FollowUp::kExpire) held_.push_back(OnSaleHeld{r.order, draw});
       } else if (r.code != ReplyCode::kSoldOut && r.code != ReplyCode::kBusy) {
         tally_->unexpected.fetch_add(1);
       }
     }
   }
-  void failed(const RequestNote&) override {}
-  void stop_new() override {
-    stopped_ = true;
-    held_.clear();  // left to expire on the server (hold TTL)
-  }
-  bool idle() const override { return stopped_; }
 
  private:
-  struct Held {
-    OrderId order;
-    OnSaleHold draw;
-  };
   Command seat_hold(const OnSaleHold& draw) const {
     const SeatRequest request{targets_.performances[0], kVenueSeatCategory, workload::demo_tariff(targets_.product, 1),
                               kNone, draw.quantity, {}, 0};
@@ -195,8 +199,6 @@ class OnSaleMix final : public Mix {
   MixTargets targets_;
   OnSalePlan plan_;
   OnSaleTally* tally_;
-  bool stopped_ = false;
-  std::deque<Held> held_;
 };
 
 }  // namespace
