@@ -69,5 +69,23 @@ TEST(LoadOptions, TargetsLoopbackOnly) {
   EXPECT_FALSE(is_loopback_host("localhost.example.com"));
 }
 
+TEST(LoadOptions, ParsesTheComparisonMixes) {
+  auto onsale = parse({"--mix", "onsale"});
+  ASSERT_TRUE(onsale.is_ok()) << onsale.status().to_string();
+  EXPECT_EQ(onsale->mix, LoadMix::kOnSale);
+  EXPECT_EQ(mix_name(LoadMix::kOnSale), "onsale");
+  auto expiry = parse({"--mix=expiry", "--options", "20000"});
+  ASSERT_TRUE(expiry.is_ok()) << expiry.status().to_string();
+  EXPECT_EQ(expiry->mix, LoadMix::kExpiry);
+  EXPECT_EQ(expiry->expiry_options, 20'000u);
+  EXPECT_EQ(mix_name(LoadMix::kExpiry), "expiry");
+}
+
+TEST(LoadOptions, ExpiryOptionsAreBoundedByTheVenue) {
+  EXPECT_FALSE(parse({"--options", "0"}).is_ok());
+  EXPECT_FALSE(parse({"--options", "50001"}).is_ok());
+  EXPECT_TRUE(parse({"--options", "50000"}).is_ok());
+}
+
 }  // namespace
 }  // namespace tessera::tools

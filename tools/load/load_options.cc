@@ -17,6 +17,8 @@ std::string_view mix_name(LoadMix mix) {
     case LoadMix::kHoldRelease: return "hold-release";
     case LoadMix::kHoldConfirm: return "hold-confirm";
     case LoadMix::kRush: return "rush";
+    case LoadMix::kOnSale: return "onsale";
+    case LoadMix::kExpiry: return "expiry";
   }
   return "unknown";
 }
@@ -37,10 +39,16 @@ std::string load_usage() {
          "  --mix M             hold-release (hold 1 unit, release it in a later request) |\n"
          "                      hold-confirm (hold 1 unit, confirm it in a later request) |\n"
          "                      rush (race for a small performance until sold out, then check\n"
-         "                      confirmed == capacity - available; exit 1 on FAIL)\n"
+         "                      confirmed == capacity - available; exit 1 on FAIL) |\n"
+         "                      onsale (the comparison venue: 5 GA categories x 10,000 + 20,000 seats;\n"
+         "                      holds of 1..4 units, then 5 % confirmed, 75 % released, 20 % expire;\n"
+         "                      checks the server's stock against the confirmed tally after the TTL) |\n"
+         "                      expiry (book --options 1-unit options on the GA categories, all due at\n"
+         "                      one instant; times the release of all of them)\n"
          "  --performances N    8     performances to spread holds over (hold-* mixes)\n"
          "  --capacity N        1000  rush: units of the raced performance\n"
          "  --quantity-max N    4     rush: each hold asks 1..N units\n"
+         "  --options N         50000 expiry: options booked (max 50000 = the venue's GA units)\n"
          "  --seed N            random seed (default: from the clock)\n"
          "  --no-progress       no progress line every second\n"
          "  --json              final report as one JSON object on stdout\n";
@@ -61,13 +69,13 @@ Status parse_number(std::string_view flag, std::string_view text, T min, T max, 
 }
 
 Status parse_mix(std::string_view text, LoadMix* out) {
-  for (LoadMix m : {LoadMix::kHoldRelease, LoadMix::kHoldConfirm, LoadMix::kRush}) {
+  for (LoadMix m : {LoadMix::kHoldRelease, LoadMix::kHoldConfirm, LoadMix::kRush, LoadMix::kOnSale, LoadMix::kExpiry}) {
     if (text == mix_name(m)) {
       *out = m;
       return Status::ok();
     }
   }
-  return Status::invalid_argument(cat("--mix: unknown mix '", std::string(text), "' (hold-release, hold-confirm, rush)"));
+  return Status::invalid_argument(cat("--mix: unknown mix '", std::string(text), "' (hold-release, hold-confirm, rush, onsale, expiry)"));
 }
 
 }  // namespace
@@ -89,6 +97,7 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
       {"--performances", [&](std::string_view v) { return parse_number<uint32_t>("--performances", v, 1, kLoadPerformancesMax, &o.performances); }},
       {"--capacity", [&](std::string_view v) { return parse_number<uint32_t>("--capacity", v, 1, kRushCapacityMax, &o.rush_capacity); }},
       {"--quantity-max", [&](std::string_view v) { return parse_number<uint32_t>("--quantity-max", v, 1, 1000, &o.rush_quantity_max); }},
+      {"--options", [&](std::string_view v) { return parse_number<uint32_t>("--options", v, 1, kExpiryOptionsMax, &o.expiry_options); }},
       {"--seed", [&](std::string_view v) { return parse_number<uint64_t>("--seed", v, 0, UINT64_MAX, &o.seed); }},
   };
   for (int i = 1; i < argc; ++i) {

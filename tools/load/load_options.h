@@ -18,6 +18,8 @@ enum class LoadMix : uint8_t {
   kHoldRelease,  // hold 1 unit, release it in a later request
   kHoldConfirm,  // hold 1 unit, confirm it in a later request (stock is sold)
   kRush,         // race for a small performance until sold out, then check no oversell
+  kOnSale,       // the comparison venue's on-sale mix: hold, then confirm / release / expire
+  kExpiry,       // mass release: book options that expire at one instant, time their release
 };
 std::string_view mix_name(LoadMix mix);
 
@@ -29,6 +31,7 @@ inline constexpr uint32_t kDurationSMax = 600;           // hard maximum of one 
 inline constexpr uint64_t kRateMax = 100'000'000;        // commands/s (open loop)
 inline constexpr uint32_t kRushCapacityMax = 1'000'000;
 inline constexpr uint32_t kLoadPerformancesMax = 64;
+inline constexpr uint32_t kExpiryOptionsMax = 50'000;     // = the comparison venue's GA units
 inline constexpr uint32_t kDrainDeadlineMs = 30'000;     // waiting for requests in flight at the end
 
 struct LoadOptions {
@@ -44,6 +47,7 @@ struct LoadOptions {
   uint32_t performances = 8;        // hold-release / hold-confirm: spread over shards
   uint32_t rush_capacity = 1'000;   // rush: units of the raced performance
   uint32_t rush_quantity_max = 4;   // rush: each hold asks 1..this units
+  uint32_t expiry_options = 50'000; // expiry: 1-unit options booked, then expired at once
   uint64_t seed = 0;                // 0 = from the clock
   bool progress = true;             // a line every second on stderr
   bool json = false;                // final report as one JSON object

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "net/client.h"
+#include "tools/load/expiry_run.h"
 #include "tools/load/mixes.h"
 #include "tools/load/venue_setup.h"
 #include "workload/demo_venue.h"
@@ -27,7 +28,7 @@ constexpr auto kRelaxed = std::memory_order_relaxed;
 constexpr std::chrono::milliseconds kPollInterval{20};
 
 struct SharedStats {
-  std::atomic<uint64_t> requests{0}, commands{0}, refused{0}, failed{0}, skipped{0};
+  std::atomic<uint64_t> requests{0}, commands{0}, holds{0}, refused{0}, failed{0}, skipped{0};
   std::array<std::atomic<uint64_t>, net::kResultCodeSlots> codes{};
   LatencyHistogram latency;
   std::mutex failure_mutex;
@@ -47,17 +48,19 @@ class Driver {
   Driver(const LoadOptions& o, SharedStats& stats) : o_(o), stats_(stats) {}
   ~Driver() { close_all(); }
 
-  Status connect_all(const std::vector<PerformanceId>& performances, uint64_t seed, RushTally* tally) {
+  Status connect_all(const std::vector<PerformanceId>& performances, uint64_t seed, RushTally* rush,
+                     OnSaleTally* onsale) {
     for (uint32_t i = 0; i < o_.connections; ++i) {
       auto c = std::make_unique<Connection>();
-      auto client = net::Client::connect(client_options(o_, i));
+      auto client = net::Client::connect(load_client_options(o_, i));
       if (!client.is_ok()) return client.status();
       c->client = std::move(client.value());
       MixTargets targets;
       targets.performances = performances;
       targets.channel = workload::kWeb;
       targets.contact = i + 1;
-      c->mix = make_mix(o_, targets, seed + i + 1, tally);
+      if (o_.mix == LoadMix::kOnSale) targets.hold_ttl_ms = kOnSaleHoldTtlMs;
+      c->mix = make_mix(o_, targets, seed + i + 1, rush, onsale);
       connections_.push_back(std::move(c));
     }
     batch_ = std::min(o_.batch, std::max<uint32_t>(1, connections_[0]->client->server_info().commands_per_request_max));
@@ -120,15 +123,6 @@ class Driver {
     for (auto& c : connections_) c->client.reset();  // joins the I/O thread: no callback runs after this
   }
 
-  static net::ClientOptions client_options(const LoadOptions& o, uint32_t index) {
-    net::ClientOptions co;
-    co.host = o.host;
-    co.port = o.port;
-    co.token = o.token;
-    co.client_name = cat("tessera-load/", index);
-    co.reconnect = false;
-    return co;
-  }
 
  private:
   void pump(Connection& c) {
@@ -180,6 +174,7 @@ class Driver {
       if (codes[k]) stats_.codes[k].fetch_add(codes[k], kRelaxed);
     stats_.refused.fetch_add(r->size() - codes[0], kRelaxed);
     stats_.commands.fetch_add(r->size(), kRelaxed);
+    stats_.holds.fetch_add(r->size() - note.follow_ups, kRelaxed);  // mixes put follow-ups first, then holds
     stats_.requests.fetch_add(1, kRelaxed);
     {
       std::lock_guard<std::mutex> lock(c.mutex);
@@ -283,6 +278,71 @@ RushResult check_rush(net::Client& client, uint32_t batch, PerformanceId perform
   return r;
 }
 
+// Checks an on-sale run against the server once every unconfirmed hold has
+// expired: per category, units taken (capacity - available) == units the
+// clients confirmed, and nothing over capacity.
+SaleCheck check_onsale(net::Client& client, PerformanceId performance, const OnSaleTally& tally) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(kOnSaleHoldTtlMs + kExpirySettleMs));
+  SaleCheck c;
+  std::vector<Command> queries;
+  for (CategoryId k = 1; k <= kVenueCategories; ++k)
+    queries.push_back(Command{0, GetAvailability{performance, k, kNone, workload::kWeb, kNone}});
+  auto replies = client.call(std::move(queries));
+  if (!replies.is_ok()) {
+    c.verdict = cat("FAIL: GetAvailability failed: ", replies.status().to_string());
+    return c;
+  }
+  std::string mismatches;
+  for (CategoryId k = 1; k <= kVenueCategories; ++k) {
+    const Reply& r = (*replies)[k - 1];
+    const uint64_t confirmed = tally.confirmed_units[k].load();
+    const int64_t taken = int64_t{venue_capacity(k)} - r.value;
+    c.sold_units += confirmed;
+    c.oversold_units += confirmed > venue_capacity(k) ? confirmed - venue_capacity(k) : 0;
+    if (!r.ok() || taken < 0 || static_cast<uint64_t>(taken) != confirmed)
+      mismatches += cat(" category ", k, ": confirmed ", confirmed, " taken ", taken, ";");
+  }
+  if (c.oversold_units) {
+    c.verdict = cat("FAIL: oversold ", c.oversold_units, " units");
+  } else if (!mismatches.empty()) {
+    c.verdict = cat("FAIL: the server's stock disagrees with the confirmed tally:", mismatches);
+  } else if (tally.unexpected.load()) {
+    c.verdict = cat("FAIL: ", tally.unexpected.load(), " unexpected replies");
+  } else {
+    c.pass = true;
+    c.verdict = cat("PASS: ", c.sold_units, " units confirmed = units taken on the server once holds expired (",
+                    tally.follow_ups_refused.load(), " follow-ups found their hold expired)");
+  }
+  return c;
+}
+
+SaleCheck sale_check_of(const RushResult& r) {
+  SaleCheck c;
+  c.sold_units = r.confirmed_units;
+  c.oversold_units = r.confirmed_units > r.capacity ? r.confirmed_units - r.capacity : 0;
+  c.pass = r.pass;
+  c.verdict = r.verdict;
+  return c;
+}
+
+Result<std::vector<PerformanceId>> define_run_performances(const LoadOptions& o, std::mt19937_64& rng) {
+  auto admin = net::Client::connect(load_client_options(o, 0));
+  if (!admin.is_ok()) return admin.status();
+  Result<std::vector<PerformanceId>> defined = std::vector<PerformanceId>{};
+  if (o.mix == LoadMix::kRush) {
+    defined = define_load_performances(**admin, rng, kRushPerformanceMin, kRushPerformanceSpan, 1, o.rush_capacity);
+  } else if (o.mix == LoadMix::kOnSale) {
+    auto p = define_venue_performance(**admin, rng, kLoadPerformanceMin, kLoadPerformanceSpan);
+    if (!p.is_ok()) return Status::failed_precondition(cat("set-up: ", p.status().message()));
+    defined = std::vector<PerformanceId>{*p};
+  } else {
+    defined = define_load_performances(**admin, rng, kLoadPerformanceMin, kLoadPerformanceSpan, o.performances,
+                                       kLoadCapacity);
+  }
+  if (!defined.is_ok()) return Status::failed_precondition(cat("set-up: ", defined.status().message()));
+  return defined;
+}
+
 uint64_t seed_of(const LoadOptions& o) {
   if (o.seed) return o.seed;
   return static_cast<uint64_t>(Clock::now().time_since_epoch().count()) | 1;
@@ -290,25 +350,29 @@ uint64_t seed_of(const LoadOptions& o) {
 
 }  // namespace
 
+net::ClientOptions load_client_options(const LoadOptions& o, uint32_t index) {
+  net::ClientOptions co;
+  co.host = o.host;
+  co.port = o.port;
+  co.token = o.token;
+  co.client_name = cat("tessera-load/", index);
+  co.reconnect = false;
+  return co;
+}
+
 Result<LoadReport> run_load(const LoadOptions& o, std::FILE* progress) {
   const uint64_t seed = seed_of(o);
   std::mt19937_64 rng(seed);
-  std::vector<PerformanceId> performances;
-  {
-    auto admin = net::Client::connect(Driver::client_options(o, 0));
-    if (!admin.is_ok()) return admin.status();
-    auto defined = o.mix == LoadMix::kRush
-                       ? define_load_performances(**admin, rng, kRushPerformanceMin, kRushPerformanceSpan, 1, o.rush_capacity)
-                       : define_load_performances(**admin, rng, kLoadPerformanceMin, kLoadPerformanceSpan,
-                                                  o.performances, kLoadCapacity);
-    if (!defined.is_ok()) return Status::failed_precondition(cat("set-up: ", defined.status().message()));
-    performances = std::move(defined.value());
-  }
+  if (o.mix == LoadMix::kExpiry) return run_expiry(o, seed);
+  auto defined = define_run_performances(o, rng);
+  if (!defined.is_ok()) return defined.status();
+  const std::vector<PerformanceId> performances = std::move(defined.value());
 
   SharedStats stats;
   RushTally tally;
+  OnSaleTally onsale;
   Driver driver(o, stats);
-  if (Status s = driver.connect_all(performances, seed, &tally); !s.is_ok()) return s;
+  if (Status s = driver.connect_all(performances, seed, &tally, &onsale); !s.is_ok()) return s;
   const auto start = Clock::now();
   std::thread pacer;
   if (o.rate > 0) {
@@ -333,6 +397,7 @@ Result<LoadReport> run_load(const LoadOptions& o, std::FILE* progress) {
   report.seconds = std::chrono::duration<double>(finish - start).count();
   report.requests = stats.requests.load();
   report.commands = stats.commands.load();
+  report.holds = stats.holds.load();
   report.failed_requests = stats.failed.load();
   report.skipped_requests = stats.skipped.load();
   report.first_failure = stats.first_failure;
@@ -346,10 +411,15 @@ Result<LoadReport> run_load(const LoadOptions& o, std::FILE* progress) {
       r.verdict = cat("FAIL: requests still in flight ", kDrainDeadlineMs, " ms after the end");
       report.rush = r;
     } else {
-      auto checker = net::Client::connect(Driver::client_options(o, o.connections));
+      auto checker = net::Client::connect(load_client_options(o, o.connections));
       if (!checker.is_ok()) return checker.status();
       report.rush = check_rush(**checker, report.batch, performances[0], o.rush_capacity, tally);
     }
+    report.sale = sale_check_of(*report.rush);
+  } else if (o.mix == LoadMix::kOnSale) {
+    auto checker = net::Client::connect(load_client_options(o, o.connections));
+    if (!checker.is_ok()) return checker.status();
+    report.sale = check_onsale(**checker, performances[0], onsale);
   }
   driver.close_all();
   return report;

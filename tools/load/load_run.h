@@ -21,6 +21,7 @@
 
 #include "engine/ids.h"
 #include "engine/status.h"
+#include "net/client.h"
 #include "net/result_code.h"
 #include "tools/load/latency_histogram.h"
 #include "tools/load/load_options.h"
@@ -49,6 +50,17 @@ struct RushResult {
   std::string verdict;            // why it passed or failed
 };
 
+// Sold and oversold units of a rush or an on-sale run, recounted from the
+// server's own state (the comparison harness's columns).
+struct SaleCheck {
+  uint64_t sold_units = 0;
+  uint64_t oversold_units = 0;  // units confirmed beyond a quota's capacity: must be 0
+  bool pass = false;
+  std::string verdict;
+};
+
+inline constexpr uint32_t kExpirySettleMs = 1'500;  // after a TTL or deadline: the wheel has fired
+
 struct LoadReport {
   LoadMix mix = LoadMix::kHoldRelease;
   uint32_t connections = 0, pipeline = 0, batch = 0;
@@ -57,16 +69,22 @@ struct LoadReport {
   double seconds = 0;
   uint64_t requests = 0;
   uint64_t commands = 0;
+  uint64_t holds = 0;             // hold commands answered (Ok or refused, e.g. SoldOut)
   uint64_t failed_requests = 0;
   uint64_t skipped_requests = 0;  // open loop: due while the connection was saturated
   std::string first_failure;
   std::array<uint64_t, net::kResultCodeSlots> codes{};
   LatencyHistogram latency;
   std::optional<RushResult> rush;
+  std::optional<SaleCheck> sale;  // rush, onsale and expiry
 
   double commands_per_s() const { return seconds > 0 ? static_cast<double>(commands) / seconds : 0; }
+  double holds_per_s() const { return seconds > 0 ? static_cast<double>(holds) / seconds : 0; }
   double requests_per_s() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
+
+// Client options of tessera-load's connection number `index`.
+net::ClientOptions load_client_options(const LoadOptions& options, uint32_t index);
 
 // Runs one load (set-up, load, drain, rush check). `progress` receives a
 // line a second (nullptr = none). Fails (unavailable / failed_precondition)

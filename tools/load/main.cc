@@ -1,5 +1,5 @@
 // tessera-load: the end-to-end load generator (see tools/load/load_run.h).
-// Exit codes: 0 ok, 1 rush FAIL, 2 usage error, 3 connection/set-up error.
+// Exit codes: 0 ok, 1 rush / onsale / expiry check FAIL, 2 usage error, 3 connection/set-up error.
 #include <cstdio>
 #include <cstdlib>
 
@@ -22,6 +22,6 @@ int main(int argc, char** argv) {
   }
   const std::string text = options->json ? tools::format_report_json(*report) : tools::format_report(*report);
   std::fputs(text.c_str(), stdout);
-  if (report->rush && !report->rush->pass) return 1;
+  if (report->sale && !report->sale->pass) return 1;
   return 0;
 }

@@ -1,4 +1,4 @@
-// The three mixes of tessera-load.
+// The mixes of tessera-load.
 #include "tools/load/mixes.h"
 
 #include <algorithm>
@@ -12,14 +12,32 @@ using namespace tessera::engine;
 
 namespace {
 
-Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity) {
+Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity, CategoryId category = 0) {
   return Command{0, Hold{t.contact, t.channel,
-                         {LineRequest{performance, t.category, workload::demo_tariff(t.product, 1), quantity, kNone}},
+                         {LineRequest{performance, category ? category : t.category, workload::demo_tariff(t.product, 1),
+                                      quantity, kNone}},
                          t.hold_ttl_ms}};
 }
 
+// A mix whose held orders, once stopped, are left to expire on the server
+// (hold TTL): hold-release, hold-confirm and onsale.
+template <typename Held>
+class LeaveToExpireMix : public Mix {
+ public:
+  void failed(const RequestNote&) override {}
+  void stop_new() override {
+    stopped_ = true;
+    held_.clear();
+  }
+  bool idle() const override { return stopped_; }
+
+ protected:
+  bool stopped_ = false;
+  std::deque<Held> held_;
+};
+
 // hold-release and hold-confirm.
-class FollowUpMix final : public Mix {
+class FollowUpMix final : public LeaveToExpireMix<OrderId> {
  public:
   FollowUpMix(MixTargets targets, bool confirm) : targets_(std::move(targets)), confirm_(confirm) {
     assert(!targets_.performances.empty());
@@ -43,19 +61,11 @@ class FollowUpMix final : public Mix {
     for (size_t i = note.follow_ups; i < replies.size(); ++i)
       if (replies[i].ok()) held_.push_back(replies[i].order);
   }
-  void failed(const RequestNote&) override {}
-  void stop_new() override {
-    stopped_ = true;
-    held_.clear();  // left to expire on the server (hold TTL)
-  }
-  bool idle() const override { return stopped_; }
 
  private:
   MixTargets targets_;
   bool confirm_;
-  bool stopped_ = false;
   size_t next_performance_ = 0;
-  std::deque<OrderId> held_;
 };
 
 class RushMix final : public Mix {
@@ -133,13 +143,74 @@ class RushMix final : public Mix {
   std::deque<Held> held_;
 };
 
+struct OnSaleHeld {
+  OrderId order;
+  OnSaleHold draw;
+};
+
+class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
+ public:
+  OnSaleMix(MixTargets targets, uint64_t seed, OnSaleTally* tally)
+      : targets_(std::move(targets)), plan_(seed), tally_(tally) {
+    assert(targets_.performances.size() == 1 && tally_);
+  }
+
+  void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
+    while (!held_.empty() && out.size() < max) {
+      const OnSaleHeld& h = held_.front();
+      out.push_back(h.draw.follow_up == FollowUp::kConfirm ? Command{0, Confirm{h.order, {}}}
+                                                           : Command{0, Release{h.order}});
+      note.onsale.push_back(h.draw);
+      held_.pop_front();
+    }
+    note.follow_ups = static_cast<uint32_t>(out.size());
+    if (stopped_) return;
+    while (out.size() < max) {
+      const OnSaleHold draw = plan_.next();
+      out.push_back(draw.seated ? seat_hold(draw) : hold_command(targets_, targets_.performances[0], draw.quantity, draw.category));
+      note.onsale.push_back(draw);
+    }
+  }
+
+  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+    assert(replies.size() == note.onsale.size());
+    for (size_t i = 0; i < replies.size(); ++i) {
+      const Reply& r = replies[i];
+      const OnSaleHold& draw = note.onsale[i];
+      if (i < note.follow_ups) {
+        if (r.ok() && draw.follow_up == FollowUp::kConfirm) tally_->confirmed_units[draw.category].fetch_add(draw.quantity);
+        if (r.code == ReplyCode::kInvalidState) tally_->follow_ups_refused.fetch_add(1);
+        else if (!r.ok()) tally_->unexpected.fetch_add(1);
+      } else if (r.ok()) {
+        if (draw.follow_up != FollowUp::kExpire) held_.push_back(OnSaleHeld{r.order, draw});
+      } else if (r.code != ReplyCode::kSoldOut && r.code != ReplyCode::kBusy) {
+        tally_->unexpected.fetch_add(1);
+      }
+    }
+  }
+
+ private:
+  Command seat_hold(const OnSaleHold& draw) const {
+    const SeatRequest request{targets_.performances[0], kVenueSeatCategory, workload::demo_tariff(targets_.product, 1),
+                              kNone, draw.quantity, {}, 0};
+    return Command{0, HoldSeats{targets_.contact, targets_.channel, request, targets_.hold_ttl_ms}};
+  }
+
+  MixTargets targets_;
+  OnSalePlan plan_;
+  OnSaleTally* tally_;
+};
+
 }  // namespace
 
-std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* tally) {
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* rush,
+                              OnSaleTally* onsale) {
   switch (options.mix) {
     case LoadMix::kHoldRelease: return std::make_unique<FollowUpMix>(targets, false);
     case LoadMix::kHoldConfirm: return std::make_unique<FollowUpMix>(targets, true);
-    case LoadMix::kRush: return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, tally);
+    case LoadMix::kRush: return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, rush);
+    case LoadMix::kOnSale: return std::make_unique<OnSaleMix>(targets, seed, onsale);
+    case LoadMix::kExpiry: return nullptr;  // not a streaming mix: run_expiry (tools/load/expiry_run.h)
   }
   return nullptr;
 }

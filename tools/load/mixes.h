@@ -10,10 +10,17 @@
 //       a SoldOut for 1 unit means sold out. Confirmed units are tallied in a
 //       RushTally shared by every connection, then checked against the server.
 //
+//   onsale  holds drawn by OnSalePlan (tools/load/onsale_plan.h) on the
+//       comparison venue — GA categories or best-available seats, 1..4 units —
+//       then, in a later request, a confirm (some), a release (most), or
+//       nothing (left to expire at the TTL). Confirmed units are tallied per
+//       category in an OnSaleTally, checked against the server at the end.
+//
 // Thread-safety: a Mix is not thread-safe; the driver calls it under its
 // connection's mutex. RushTally is shared and thread-safe.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -25,6 +32,7 @@
 
 #include "engine/command.h"
 #include "tools/load/load_options.h"
+#include "tools/load/onsale_plan.h"
 
 namespace tessera::tools {
 
@@ -32,6 +40,7 @@ namespace tessera::tools {
 struct RequestNote {
   uint32_t follow_ups = 0;            // leading commands acting on earlier orders
   std::vector<uint32_t> quantities;   // rush: units of each command, in order
+  std::vector<OnSaleHold> onsale;     // onsale: the draw behind each command, in order
 };
 
 class Mix {
@@ -60,6 +69,13 @@ struct RushTally {
   std::string first_unexpected;
 };
 
+// The confirmed sales of an on-sale run per category, as the clients saw them.
+struct OnSaleTally {
+  std::array<std::atomic<uint64_t>, kVenueCategories + 1> confirmed_units{};  // by category (0 unused)
+  std::atomic<uint64_t> follow_ups_refused{0};  // confirm/release of a hold that had expired meanwhile
+  std::atomic<uint64_t> unexpected{0};          // replies a correct server never gives here
+};
+
 struct MixTargets {
   std::vector<engine::PerformanceId> performances;  // hold-* mixes: round robin; rush: the one raced
   engine::ProductId product = 1;
@@ -69,7 +85,8 @@ struct MixTargets {
   int64_t hold_ttl_ms = 60'000;
 };
 
+// `rush` is used by the rush mix, `onsale` by the onsale mix (others: may be null).
 std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed,
-                              RushTally* tally);
+                              RushTally* rush, OnSaleTally* onsale = nullptr);
 
 }  // namespace tessera::tools

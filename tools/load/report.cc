@@ -43,6 +43,7 @@ std::string format_report(const LoadReport& r) {
   out += fmt("%-22s %" PRIu64 " (%.0f req/s)\n", "requests", r.requests, r.requests_per_s());
   out += fmt("%-22s %" PRIu64 "\n", "commands", r.commands);
   out += fmt("%-22s %.0f cmd/s\n", "throughput", r.commands_per_s());
+  if (r.holds) out += fmt("%-22s %" PRIu64 " (%.0f holds/s)\n", "holds", r.holds, r.holds_per_s());
   out += fmt("%-22s p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %.3f ms)\n", "request latency",
              ms(r.latency.percentile_us(50)).c_str(), ms(r.latency.percentile_us(90)).c_str(),
              ms(r.latency.percentile_us(99)).c_str(), ms(r.latency.percentile_us(99.9)).c_str(),
@@ -59,6 +60,9 @@ std::string format_report(const LoadReport& r) {
     out += fmt("rush: performance %u capacity %u confirmed %" PRIu64 " units in %" PRIu64 " orders, available %" PRId64 "\n",
                x.performance, x.capacity, x.confirmed_units, x.confirmed_orders, x.available);
     out += x.verdict + "\n";
+  } else if (r.sale) {
+    out += fmt("sold %" PRIu64 " units, oversold %" PRIu64 "\n", r.sale->sold_units, r.sale->oversold_units);
+    out += r.sale->verdict + "\n";
   }
   return out;
 }
@@ -69,6 +73,8 @@ std::string format_report_json(const LoadReport& r) {
              std::string(mix_name(r.mix)).c_str(), r.connections, r.pipeline, r.batch, r.rate, r.seed);
   out += fmt(",\"seconds\":%.3f,\"requests\":%" PRIu64 ",\"commands\":%" PRIu64 ",\"commands_per_s\":%.0f", r.seconds,
              r.requests, r.commands, r.commands_per_s());
+  out += fmt(",\"holds\":%" PRIu64 ",\"holds_per_s\":%.0f,\"throughput_per_s\":%.0f", r.holds, r.holds_per_s(),
+             r.mix == LoadMix::kExpiry ? r.commands_per_s() : r.holds_per_s());
   out += fmt(",\"latency_us_p50\":%" PRIu64 ",\"latency_us_p90\":%" PRIu64 ",\"latency_us_p99\":%" PRIu64
              ",\"latency_us_p999\":%" PRIu64 ",\"latency_us_max\":%" PRIu64,
              r.latency.percentile_us(50), r.latency.percentile_us(90), r.latency.percentile_us(99),
@@ -90,6 +96,11 @@ std::string format_report_json(const LoadReport& r) {
                x.performance, x.capacity, x.confirmed_units, x.confirmed_orders, x.available,
                x.sold_out ? "true" : "false", x.pass ? "true" : "false");
     out += json_escape(x.verdict) + "\"}";
+  }
+  if (r.sale) {
+    out += fmt(",\"sold_units\":%" PRIu64 ",\"oversold_units\":%" PRIu64 ",\"check_pass\":%s,\"check\":\"",
+               r.sale->sold_units, r.sale->oversold_units, r.sale->pass ? "true" : "false");
+    out += json_escape(r.sale->verdict) + "\"";
   }
   out += "}\n";
   return out;

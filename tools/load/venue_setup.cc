@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "tools/load/onsale_plan.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::tools {
@@ -56,20 +57,19 @@ Status ensure_demo_venue(net::Client& client, bool* loaded) {
   return s;
 }
 
-Result<std::vector<PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
-                                                            uint32_t id_min, uint32_t id_span, uint32_t count,
-                                                            uint32_t capacity) {
-  if (Status s = ensure_demo_catalog(client); !s.is_ok()) return s;
+namespace {
+
+// Defines `count` consecutive performances of demo product 1 (overall cap
+// `capacity`, 0 = none) at free ids in [id_min, id_min + id_span).
+Result<std::vector<PerformanceId>> define_free_performances(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
+                                                            uint32_t id_span, uint32_t count, uint32_t capacity) {
   if (count == 0 || id_span < count) return Status::invalid_argument("no room for the performances");
   const int64_t starts_at_ms = wall_now_ms() + 30 * kDayMs;
   for (uint32_t attempt = 0; attempt < kDefineAttemptsMax; ++attempt) {
     const uint32_t first = id_min + static_cast<uint32_t>(rng() % (id_span - count + 1));
-    // Define first, size after: never resize a performance an earlier run owns.
-    std::vector<Command> defines, sizes;
-    for (uint32_t i = 0; i < count; ++i) {
+    std::vector<Command> defines;
+    for (uint32_t i = 0; i < count; ++i)
       defines.push_back(Command{0, DefinePerformance{first + i, workload::kProductRelease, starts_at_ms, capacity, 0}});
-      sizes.push_back(Command{0, SetGeneralAdmission{first + i, 1, capacity}});
-    }
     auto replies = client.call(defines);
     if (!replies.is_ok()) return replies.status();
     bool taken = false;
@@ -80,14 +80,55 @@ Result<std::vector<PerformanceId>> define_load_performances(net::Client& client,
         return Status::failed_precondition(cat("DefinePerformance refused: ", reply_code_name(r.code), ": ", r.message));
       }
     }
-    if (taken) continue;  // an id is in use (an earlier run); the new ones stay empty, try elsewhere
-    if (Status s = apply_all(client, sizes); !s.is_ok()) return s;
+    // An id is in use (an earlier run): the new ones stay empty, try elsewhere.
+    // Define first, size after: never resize a performance an earlier run owns.
+    if (taken) continue;
     std::vector<PerformanceId> ids;
     for (uint32_t i = 0; i < count; ++i) ids.push_back(first + i);
     return ids;
   }
   return Status::resource_exhausted(cat("no free performance ids in [", id_min, ", ", id_min + id_span, ") after ",
                                         kDefineAttemptsMax, " attempts"));
+}
+
+}  // namespace
+
+Result<std::vector<PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
+                                                            uint32_t id_min, uint32_t id_span, uint32_t count,
+                                                            uint32_t capacity) {
+  if (Status s = ensure_demo_catalog(client); !s.is_ok()) return s;
+  auto ids = define_free_performances(client, rng, id_min, id_span, count, capacity);
+  if (!ids.is_ok()) return ids;
+  std::vector<Command> sizes;
+  for (PerformanceId p : *ids) sizes.push_back(Command{0, SetGeneralAdmission{p, 1, capacity}});
+  if (Status s = apply_all(client, sizes); !s.is_ok()) return s;
+  return ids;
+}
+
+Result<PerformanceId> define_venue_performance(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
+                                               uint32_t id_span) {
+  std::vector<Command> catalog = workload::demo_catalog();
+  const TariffId tariff = workload::demo_tariff(workload::kProductRelease, 1);
+  for (CategoryId c = 4; c <= kVenueCategories; ++c) {
+    catalog.push_back(Command{0, DefineCategory{c, cat("Catégorie ", c)}});
+    catalog.push_back(Command{0, SetTariffPrice{tariff, c, kNone, 2000}});
+  }
+  workload::GridLayout grid;
+  grid.layout = kVenueLayout;
+  grid.rows = kVenueSeatRows;
+  grid.seats = kVenueSeats / kVenueSeatRows;
+  grid.categories = {kVenueSeatCategory};
+  catalog.push_back(Command{0, workload::grid_layout(grid)});
+  if (Status s = apply_all(client, catalog); !s.is_ok()) return s;
+  auto ids = define_free_performances(client, rng, id_min, id_span, 1, 0);
+  if (!ids.is_ok()) return ids.status();
+  const PerformanceId p = (*ids)[0];
+  std::vector<Command> stock;
+  for (CategoryId c = 1; c <= kVenueGaCategories; ++c)
+    stock.push_back(Command{0, SetGeneralAdmission{p, c, venue_capacity(c)}});
+  stock.push_back(Command{0, AssignLayout{p, kVenueLayout}});
+  if (Status s = apply_all(client, stock); !s.is_ok()) return s;
+  return p;
 }
 
 }  // namespace tessera::tools

@@ -15,7 +15,8 @@
 
 namespace tessera::tools {
 
-inline constexpr uint32_t kDefineAttemptsMax = 64;  // random performance ids tried before giving up
+inline constexpr uint32_t kDefineAttemptsMax = 64;     // random performance ids tried before giving up
+inline constexpr engine::LayoutId kVenueLayout = 900;  // the comparison venue's seated area
 
 // Defines the demo venue (workload/demo_venue.h: catalog, then performances
 // 1000.., 2000.., 3000.. of products 1..3) unless performance 1000 exists.
@@ -34,5 +35,13 @@ Status ensure_demo_catalog(net::Client& client);
 Result<std::vector<engine::PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
                                                                     uint32_t id_min, uint32_t id_span,
                                                                     uint32_t count, uint32_t capacity);
+
+// The comparison venue (tools/load/onsale_plan.h) on one new performance of
+// demo product 1 at a free id in [id_min, id_min + id_span): GA categories
+// 1..5 of 10,000 units and a 20,000-seat layout (category 6, layout
+// kVenueLayout, defined once). Adds categories 4..6 and their prices to the
+// demo catalog. Returns the performance id.
+Result<engine::PerformanceId> define_venue_performance(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
+                                                       uint32_t id_span);
 
 }  // namespace tessera::tools
