@@ -39,55 +39,56 @@ ExportReport export_one(ReminderExporter& exporter, engine::ReminderBatch batch)
   return report.get();
 }
 
-TEST(ReminderExporter, FileDelivery_WritesTheFileAndReportsItsPath) {
-  TempDir dir;
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path() + "/out"), clock);
-  const ExportReport report = export_one(exporter, subscription_batch());
+class ReminderExporterTest : public ::testing::Test {
+ protected:
+  // Exports one batch through a fresh exporter.
+  ExportReport run(const ExportConfig& config, engine::ReminderBatch batch) {
+    ReminderExporter exporter(config, clock_);
+    return export_one(exporter, std::move(batch));
+  }
+  // Checks a report that delivered nothing, and the reason it gives.
+  static void expect_nothing_delivered(const ExportReport& report, uint32_t failed, const std::string& reason) {
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.delivered, 0u);
+    EXPECT_EQ(report.failed, failed);
+    EXPECT_NE(report.message.find(reason), std::string::npos) << report.message;
+  }
+
+  TempDir dir_;
+  runtime::ManualClock clock_{kNow20240314Ms};
+};
+
+TEST_F(ReminderExporterTest, FileDelivery_WritesTheFileAndReportsItsPath) {
+  const ExportReport report = run(config_for(dir_.path() + "/out"), subscription_batch());
   EXPECT_TRUE(report.ok) << report.message;
   EXPECT_EQ(report.delivered, 3u);
   EXPECT_EQ(report.failed, 0u);
-  EXPECT_EQ(report.destination, dir.path() + "/out/Relance_abonnes_Le_Monde_diplomatique_run42_20240314-093000.txt");
+  EXPECT_EQ(report.destination, dir_.path() + "/out/Relance_abonnes_Le_Monde_diplomatique_run42_20240314-093000.txt");
   EXPECT_TRUE(std::filesystem::exists(report.destination));
 }
 
-TEST(ReminderExporter, FileDeliveryWithBadFormat_ReportsTheError) {
-  TempDir dir;
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path()), clock);
+TEST_F(ReminderExporterTest, FileDeliveryWithBadFormat_ReportsTheError) {
   engine::ReminderBatch batch = order_batch();
   batch.format.columns.clear();
-  const ExportReport report = export_one(exporter, batch);
-  EXPECT_FALSE(report.ok);
-  EXPECT_EQ(report.failed, 3u);
-  EXPECT_NE(report.message.find("has no columns"), std::string::npos) << report.message;
+  expect_nothing_delivered(run(config_for(dir_.path()), batch), 3, "has no columns");
 }
 
-TEST(ReminderExporter, EmailWithoutSmtpHost_FailsWithAClearMessage) {
-  TempDir dir;
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path()), clock);
-  const ExportReport report = export_one(exporter, order_batch(engine::Delivery::kEmail));
-  EXPECT_FALSE(report.ok);
-  EXPECT_EQ(report.delivered, 0u);
-  EXPECT_EQ(report.failed, 3u);
-  EXPECT_NE(report.message.find("no smtp_host is configured"), std::string::npos) << report.message;
+TEST_F(ReminderExporterTest, EmailWithoutSmtpHost_FailsWithAClearMessage) {
+  expect_nothing_delivered(run(config_for(dir_.path()), order_batch(engine::Delivery::kEmail)), 3,
+                           "no smtp_host is configured");
 }
 
-TEST(ReminderExporter, EmailDelivery_RealServerGetsOneMessagePerRecipient) {
-  TempDir dir;
-  AiosmtpdProcess server(dir.path() + "/maildir");
+TEST_F(ReminderExporterTest, EmailDelivery_RealServerGetsOneMessagePerRecipient) {
+  AiosmtpdProcess server(dir_.path() + "/maildir");
   ASSERT_TRUE(server.ready());
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path(), server.port()), clock);
   // Subscriber 12 has no address but the library pays: its payer is reminded.
-  const ExportReport report = export_one(exporter, subscription_batch(engine::Delivery::kEmail));
+  const ExportReport report = run(config_for(dir_.path(), server.port()), subscription_batch(engine::Delivery::kEmail));
   EXPECT_TRUE(report.ok) << report.message;
   EXPECT_EQ(report.delivered, 3u);
   EXPECT_EQ(report.failed, 0u);
   EXPECT_EQ(report.destination, "smtp://127.0.0.1:" + std::to_string(server.port()));
 
-  std::vector<ReceivedMail> mails = read_maildir(dir.path() + "/maildir");
+  std::vector<ReceivedMail> mails = read_maildir(dir_.path() + "/maildir");
   ASSERT_EQ(mails.size(), 2u);
   std::sort(mails.begin(), mails.end(),
             [](const auto& a, const auto& b) { return a.header("x-rcptto") < b.header("x-rcptto"); });
@@ -107,19 +108,16 @@ TEST(ReminderExporter, EmailDelivery_RealServerGetsOneMessagePerRecipient) {
       << body;
 }
 
-TEST(ReminderExporter, EmailDelivery_RefusedRecipientsAndMissingAddressesAreCountedAsFailed) {
+TEST_F(ReminderExporterTest, EmailDelivery_RefusedRecipientsAndMissingAddressesAreCountedAsFailed) {
   FakeSmtpServer server("220 ready\r\n", [](const std::string& line) {
     if (line.rfind("RCPT TO:<celine", 0) == 0) return std::string("550 5.1.1 mailbox unavailable\r\n");
     if (line == "DATA") return std::string("354 go ahead\r\n");
     if (line == "QUIT") return std::string("221 bye\r\n");
     return std::string("250 ok\r\n");
   });
-  TempDir dir;
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path(), server.port()), clock);
   engine::ReminderBatch batch = order_batch(engine::Delivery::kEmail);
   batch.items.push_back(order_item(5, 100000005000, "SANSMAIL", "Paul", "", 11000314500, "Le Cid", 100));
-  const ExportReport report = export_one(exporter, batch);
+  const ExportReport report = run(config_for(dir_.path(), server.port()), batch);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.delivered, 2u);  // Lennart's two orders, in one message
   EXPECT_EQ(report.failed, 2u);     // Céline's refused, Paul without address
@@ -128,20 +126,13 @@ TEST(ReminderExporter, EmailDelivery_RefusedRecipientsAndMissingAddressesAreCoun
   EXPECT_EQ(server.messages().size(), 1u);
 }
 
-TEST(ReminderExporter, EmailDelivery_ConnectionRefusedFailsEveryReminder) {
-  TempDir dir;
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path(), free_loopback_port()), clock);
-  const ExportReport report = export_one(exporter, order_batch(engine::Delivery::kEmail));
-  EXPECT_FALSE(report.ok);
-  EXPECT_EQ(report.failed, 3u);
-  EXPECT_NE(report.message.find("refused"), std::string::npos) << report.message;
+TEST_F(ReminderExporterTest, EmailDelivery_ConnectionRefusedFailsEveryReminder) {
+  expect_nothing_delivered(
+      run(config_for(dir_.path(), free_loopback_port()), order_batch(engine::Delivery::kEmail)), 3, "refused");
 }
 
-TEST(ReminderExporter, FullQueue_SubmitReturnsFalse_StopDrainsTheRest) {
-  TempDir dir;
-  runtime::ManualClock clock(kNow20240314Ms);
-  ReminderExporter exporter(config_for(dir.path()), clock);
+TEST_F(ReminderExporterTest, FullQueue_SubmitReturnsFalse_StopDrainsTheRest) {
+  ReminderExporter exporter(config_for(dir_.path()), clock_);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> started;
@@ -162,7 +153,7 @@ TEST(ReminderExporter, FullQueue_SubmitReturnsFalse_StopDrainsTheRest) {
   EXPECT_EQ(done.load(), kReminderExportQueueCapacity + 1);
   EXPECT_FALSE(exporter.submit(order_batch(), nullptr)) << "stopped";
   size_t files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir_.path())) ++files;
   EXPECT_EQ(files, kReminderExportQueueCapacity + 1);
 }
 
