@@ -1,0 +1,38 @@
+// Reminder fields as text: the column names and the value of each
+// engine::ReminderField for one reminder item, shared by the reminder file
+// and the table inside reminder emails.
+//
+// Dates are UTC ("YYYY-MM-DD", performance dates "YYYY-MM-DD HH:MM"),
+// amounts are "12.50", ids are decimal. A field that does not apply to an
+// item (an order field of a subscription reminder, a payer of a direct
+// subscriber, a zero id or time) is the empty string.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/reply_detail.h"
+
+namespace tessera::server {
+
+// The column name of a field in file headers and email tables ("deadline").
+std::string_view reminder_field_name(engine::ReminderField field);
+
+// The text of `field` for `item` (unescaped; the caller quotes it).
+std::string reminder_field_value(const engine::ReminderItem& item, engine::ReminderField field);
+
+// "2024-03-14" for a time in ms since the Unix epoch (UTC).
+std::string format_date_utc(int64_t ms);
+// "2024-03-14 09:30" (UTC).
+std::string format_date_time_utc(int64_t ms);
+// "20240314-093000" (UTC), for file names.
+std::string format_timestamp_utc(int64_t ms);
+// "12.50", "-0.05": cents as a decimal amount.
+std::string format_amount(int64_t cents);
+
+// True iff the item reminds a subscription (else an order).
+inline bool is_subscription_item(const engine::ReminderItem& item) { return item.subscription != engine::kNone; }
+
+}  // namespace tessera::server

@@ -1,0 +1,127 @@
+// ReminderExporter: the export worker, and the synchronous export it runs
+// (file or email; see reminder_service.h).
+#include "server/reminder_service.h"
+
+#include <exception>
+
+#include "server/reminder_email.h"
+#include "server/reminder_export.h"
+
+namespace tessera::server {
+namespace {
+
+uint32_t item_count(const engine::ReminderBatch& batch) { return static_cast<uint32_t>(batch.items.size()); }
+
+ExportReport failure(const engine::ReminderBatch& batch, std::string destination, std::string message) {
+  return {false, 0, item_count(batch), std::move(destination), std::move(message)};
+}
+
+ExportReport export_file(const engine::ReminderBatch& batch, const ExportConfig& config, int64_t now_ms) {
+  Result<std::string> path = write_reminder_file(batch, config.export_dir, now_ms);
+  if (!path.is_ok()) return failure(batch, config.export_dir, "reminder file not written: " + path.status().to_string());
+  return {true, item_count(batch), 0, *path,
+          "wrote " + std::to_string(batch.items.size()) + " reminders to " + *path};
+}
+
+// Adds a failure reason to the report's message, up to the limit.
+void note_failure(ExportReport& report, uint32_t& reasons, const std::string& reason) {
+  if (reasons++ < kExportReportReasonsMax) report.message += "; " + reason;
+}
+
+ExportReport export_email(const engine::ReminderBatch& batch, const ExportConfig& config, int64_t now_ms) {
+  const std::string destination = "smtp://" + config.smtp_host + ":" + std::to_string(config.smtp_port);
+  if (config.smtp_host.empty()) {
+    return failure(batch, "", "email delivery needs an SMTP server: no smtp_host is configured");
+  }
+  const EmailSettings settings{config.mail_from, config.mail_from_name};
+  const ReminderEmails emails = render_reminder_emails(batch, settings, now_ms);
+  std::vector<OutgoingMail> mails;
+  for (const auto& m : emails.messages) mails.push_back({config.mail_from, {m.to}, m.data});
+  std::vector<Status> sent(mails.size());
+  if (!mails.empty()) {
+    const SmtpOptions options{config.smtp_host, config.smtp_port, "tessera", config.timeout_ms};
+    Result<std::vector<Status>> results = send_mails(options, mails);
+    if (!results.is_ok()) return failure(batch, destination, "no email sent: " + results.status().to_string());
+    sent = std::move(*results);
+  }
+  ExportReport report{true, 0, 0, destination, ""};
+  uint32_t reasons = 0, messages_sent = 0;
+  for (size_t m = 0; m < emails.messages.size(); ++m) {
+    const auto n = static_cast<uint32_t>(emails.messages[m].items.size());
+    if (sent[m].is_ok()) {
+      report.delivered += n;
+      ++messages_sent;
+    } else {
+      report.failed += n;
+      note_failure(report, reasons, "to " + emails.messages[m].to + ": " + sent[m].to_string());
+    }
+  }
+  for (const auto& u : emails.undeliverable) note_failure(report, reasons, u.reason);
+  report.failed += static_cast<uint32_t>(emails.undeliverable.size());
+  if (reasons > kExportReportReasonsMax) report.message += "; and " + std::to_string(reasons - kExportReportReasonsMax) + " more";
+  report.ok = report.failed == 0;
+  report.message = "sent " + std::to_string(messages_sent) + " of " + std::to_string(emails.messages.size()) +
+                   " emails (" + std::to_string(report.delivered) + " reminders delivered, " +
+                   std::to_string(report.failed) + " failed)" + report.message;
+  return report;
+}
+
+}  // namespace
+
+ExportReport export_reminders(const engine::ReminderBatch& batch, const ExportConfig& config, int64_t now_ms) {
+  try {
+    return batch.delivery == engine::Delivery::kEmail ? export_email(batch, config, now_ms)
+                                                      : export_file(batch, config, now_ms);
+  } catch (const std::exception& e) {  // allocation or Asio set-up failure: a report, never an escape
+    return failure(batch, "", std::string("reminder export failed: ") + e.what());
+  }
+}
+
+ReminderExporter::ReminderExporter(ExportConfig config, const runtime::Clock& clock)
+    : config_(std::move(config)), clock_(clock), worker_([this] { run(); }) {}
+
+ReminderExporter::~ReminderExporter() { stop(); }
+
+bool ReminderExporter::submit(engine::ReminderBatch batch, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= kReminderExportQueueCapacity) return false;
+    queue_.push_back({std::move(batch), std::move(done)});
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void ReminderExporter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (worker_.joinable()) worker_.join();
+}
+
+size_t ReminderExporter::pending() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size() + in_progress_;
+}
+
+void ReminderExporter::run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and drained
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      ++in_progress_;
+    }
+    ExportReport report = export_reminders(job.batch, config_, clock_.now_ms());
+    if (job.done) job.done(std::move(report));
+    std::lock_guard lock(mutex_);
+    --in_progress_;
+  }
+}
+
+}  // namespace tessera::server

@@ -1,0 +1,160 @@
+// SmtpClient against a real SMTP server (aiosmtpd on loopback, delivering
+// into a Maildir) and against scripted servers for the dialogue's edges:
+// multi-line replies, HELO fallback, refusals, refused connections and
+// silent servers. Deadlines are generous: nothing here waits on timing to
+// pass, except the silent-server test, which waits for a deadline to fire.
+#include "server/smtp_client.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/server/smtp_test_support.h"
+#include "tests/storage/temp_dir.h"
+
+namespace tessera::server {
+namespace {
+
+using namespace tessera::testing_support;
+
+SmtpOptions loopback(uint16_t port, int timeout_ms = 30'000) { return {"127.0.0.1", port, "tessera-test", timeout_ms}; }
+
+OutgoingMail plain_mail(std::string to, std::string subject, std::string body) {
+  return {"relances@theatre.example", {std::move(to)},
+          "From: relances@theatre.example\r\nTo: x\r\nSubject: " + std::move(subject) + "\r\n\r\n" + std::move(body)};
+}
+
+// Accepts every command; RCPT TO naming "bad" is refused with 550.
+std::string accepting_reply(const std::string& line) {
+  if (line.rfind("EHLO", 0) == 0) return "250-fake.example greets you\r\n250-8BITMIME\r\n250 SIZE 100000\r\n";
+  if (line.rfind("RCPT TO:", 0) == 0 && line.find("bad") != std::string::npos) return "550 5.1.1 no such user\r\n";
+  if (line == "DATA") return "354 end with <CRLF>.<CRLF>\r\n";
+  if (line == "QUIT") return "221 bye\r\n";
+  return "250 ok\r\n";
+}
+
+TEST(SmtpDataPayload, NormalisesLineEndsAndStuffsDots) {
+  EXPECT_EQ(smtp_data_payload("Hello\n.line\r\n..two\rend"), "Hello\r\n..line\r\n...two\r\nend\r\n.\r\n");
+  EXPECT_EQ(smtp_data_payload(".\r\n"), "..\r\n.\r\n");
+  EXPECT_EQ(smtp_data_payload("a.b\r\n"), "a.b\r\n.\r\n");
+  EXPECT_EQ(smtp_data_payload(""), ".\r\n");
+}
+
+TEST(SmtpClient, RealServer_DeliversEachMessageToItsRecipientWithDotLinesIntact) {
+  TempDir dir;
+  AiosmtpdProcess server(dir.path() + "/maildir");
+  ASSERT_TRUE(server.ready());
+  const std::vector<OutgoingMail> mails = {
+      plain_mail("anne@example.org", "first", "line one\n.starts with a dot\n..two dots\n.\nend\n"),
+      plain_mail("bob@example.org", "second", "hello bob\r\n"),
+  };
+  Result<std::vector<Status>> sent = send_mails(loopback(server.port()), mails);
+  ASSERT_TRUE(sent.is_ok()) << sent.status().to_string();
+  ASSERT_EQ(sent->size(), 2u);
+  for (const Status& s : *sent) EXPECT_TRUE(s.is_ok()) << s.to_string();
+
+  std::vector<ReceivedMail> received = read_maildir(dir.path() + "/maildir");
+  ASSERT_EQ(received.size(), 2u);
+  std::sort(received.begin(), received.end(),
+            [](const auto& a, const auto& b) { return a.header("subject") < b.header("subject"); });
+  EXPECT_EQ(received[0].header("x-rcptto"), "anne@example.org");
+  EXPECT_EQ(received[0].header("x-mailfrom"), "relances@theatre.example");
+  EXPECT_EQ(received[0].body, "line one\n.starts with a dot\n..two dots\n.\nend\n");
+  EXPECT_EQ(received[1].header("x-rcptto"), "bob@example.org");
+  EXPECT_EQ(received[1].body, "hello bob\n");
+}
+
+TEST(SmtpClient, ConnectionRefused_IsUnavailableNamingTheServer) {
+  const uint16_t port = free_loopback_port();
+  Result<std::vector<Status>> sent = send_mails(loopback(port), {plain_mail("a@example.org", "s", "b")});
+  ASSERT_FALSE(sent.is_ok());
+  EXPECT_EQ(sent.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(sent.status().message().find("127.0.0.1:" + std::to_string(port) + " connect"), std::string::npos)
+      << sent.status().to_string();
+  EXPECT_NE(sent.status().message().find("refused"), std::string::npos) << sent.status().to_string();
+}
+
+TEST(SmtpClient, RefusedRecipient_FailsThatMessageOnlyWithTheServersReply) {
+  FakeSmtpServer server("220 fake.example ready\r\n", accepting_reply);
+  const std::vector<OutgoingMail> mails = {plain_mail("bad@example.org", "s", "b"),
+                                           plain_mail("good@example.org", "s", "b")};
+  Result<std::vector<Status>> sent = send_mails(loopback(server.port()), mails);
+  ASSERT_TRUE(sent.is_ok()) << sent.status().to_string();
+  EXPECT_EQ((*sent)[0].code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE((*sent)[0].message().find("550 5.1.1 no such user"), std::string::npos) << (*sent)[0].to_string();
+  EXPECT_TRUE((*sent)[1].is_ok()) << (*sent)[1].to_string();
+  const std::vector<std::string> commands = server.commands();
+  EXPECT_EQ(commands, (std::vector<std::string>{"EHLO tessera-test", "MAIL FROM:<relances@theatre.example> SIZE=54",
+                                                "RCPT TO:<bad@example.org>", "RSET",
+                                                "MAIL FROM:<relances@theatre.example> SIZE=54",
+                                                "RCPT TO:<good@example.org>", "DATA", "QUIT"}));
+  EXPECT_EQ(server.messages().size(), 1u);
+}
+
+TEST(SmtpClient, MultiLineGreetingAndEhloRefused_FallsBackToHelo) {
+  FakeSmtpServer server("220-fake.example\r\n220-more text\r\n220 ready\r\n", [](const std::string& line) {
+    if (line.rfind("EHLO", 0) == 0) return std::string("502 5.5.1 EHLO not implemented\r\n");
+    return accepting_reply(line);
+  });
+  SmtpClient client(loopback(server.port()));
+  ASSERT_TRUE(client.connect().is_ok());
+  EXPECT_TRUE(client.send(plain_mail("a@example.org", "s", "b")).is_ok());
+  client.quit();
+  const std::vector<std::string> commands = server.commands();
+  ASSERT_GE(commands.size(), 2u);
+  EXPECT_EQ(commands[1], "HELO tessera-test");
+  EXPECT_EQ(commands[2], "MAIL FROM:<relances@theatre.example>") << "no SIZE without EHLO";
+}
+
+TEST(SmtpClient, TransientRefusalAtEndOfData_IsUnavailable) {
+  FakeSmtpServer server("220 ready\r\n", accepting_reply, "451 4.3.0 try again later\r\n");
+  Result<std::vector<Status>> sent = send_mails(loopback(server.port()), {plain_mail("a@example.org", "s", "b")});
+  ASSERT_TRUE(sent.is_ok());
+  EXPECT_EQ((*sent)[0].code(), StatusCode::kUnavailable);
+  EXPECT_NE((*sent)[0].message().find("451 4.3.0 try again later"), std::string::npos);
+}
+
+TEST(SmtpClient, ServiceNotAvailableGreeting_IsAnErrorWithTheReply) {
+  FakeSmtpServer server("554 5.3.2 no service here\r\n", accepting_reply);
+  SmtpClient client(loopback(server.port()));
+  Status s = client.connect();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("greeting: 554 5.3.2 no service here"), std::string::npos) << s.to_string();
+  EXPECT_FALSE(client.connected());
+}
+
+TEST(SmtpClient, SilentServer_TimesOut) {
+  FakeSmtpServer server("", accepting_reply);
+  SmtpClient client(loopback(server.port(), 200));
+  Status s = client.connect();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("greeting: timed out after 200 ms"), std::string::npos) << s.to_string();
+}
+
+TEST(SmtpClient, ServerClosingMidSession_FailsTheRest) {
+  FakeSmtpServer server("220 ready\r\n", [](const std::string& line) {
+    if (line.rfind("MAIL", 0) == 0) return std::string("421 4.3.2 shutting down\r\n");
+    return accepting_reply(line);
+  });
+  Result<std::vector<Status>> sent =
+      send_mails(loopback(server.port()), {plain_mail("a@example.org", "s", "b"), plain_mail("b@example.org", "s", "b")});
+  ASSERT_TRUE(sent.is_ok());
+  EXPECT_NE((*sent)[0].message().find("421 4.3.2 shutting down"), std::string::npos) << (*sent)[0].to_string();
+  EXPECT_EQ((*sent)[1].code(), StatusCode::kUnavailable);
+  EXPECT_NE((*sent)[1].message().find("not sent"), std::string::npos) << (*sent)[1].to_string();
+}
+
+TEST(SmtpClient, MalformedEnvelopeAndOversizedMessage_AreRefusedBeforeSending) {
+  FakeSmtpServer server("220 ready\r\n", accepting_reply);
+  SmtpClient client(loopback(server.port()));
+  ASSERT_TRUE(client.connect().is_ok());
+  EXPECT_EQ(client.server_size_max(), 100000u);
+  EXPECT_EQ(client.send(plain_mail("a@b\r\nRCPT TO:<x@y>", "s", "b")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(client.send({"a@example.org", {}, "x"}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(client.send(plain_mail("a@example.org", "s", std::string(200000, 'x'))).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(client.connected());
+  client.quit();
+  EXPECT_EQ(server.commands(), (std::vector<std::string>{"EHLO tessera-test", "QUIT"}));
+}
+
+}  // namespace
+}  // namespace tessera::server
