@@ -38,6 +38,13 @@ struct ServerOptions {
 struct ServerHooks {
   std::function<void()> request_shutdown;    // begin a graceful stop (the owner does it on its thread)
   std::function<Status()> request_snapshot;  // take a snapshot of every shard
+  // Reminder export (server/): RemindOrders and StartReminderRun name a
+  // delivery. check_export refuses, before the command runs, a delivery the
+  // server cannot make (no SMTP server configured); export_reminders takes
+  // the engine's ok reply (a ReminderBatch), exports it off the I/O and
+  // shard threads and completes `done` with the reply annotated.
+  std::function<Status(engine::Delivery)> check_export;
+  std::function<void(engine::Reply&& reply, runtime::Completion* done)> export_reminders;
 };
 
 class Server {

@@ -16,6 +16,37 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 using engine::cat;
 
+namespace {
+
+// The delivery a reminder command asks for, if it is one.
+std::optional<engine::Delivery> delivery_of(const engine::CommandBody& body) {
+  if (const auto* c = std::get_if<engine::RemindOrders>(&body)) return c->delivery;
+  if (const auto* c = std::get_if<engine::StartReminderRun>(&body)) return c->delivery;
+  return std::nullopt;
+}
+
+// Hands the engine's reply of a reminder command to the export hook, which
+// completes the request's slot once the reminders are exported. Deletes
+// itself.
+class ExportThen final : public runtime::Completion {
+ public:
+  ExportThen(const ServerHooks& hooks, runtime::Completion* slot) : hooks_(hooks), slot_(slot) {}
+  void complete(engine::Reply&& reply) override {
+    if (reply.ok() && reply.detail) {
+      hooks_.export_reminders(std::move(reply), slot_);
+    } else {
+      slot_->complete(std::move(reply));
+    }
+    delete this;
+  }
+
+ private:
+  const ServerHooks& hooks_;
+  runtime::Completion* slot_;
+};
+
+}  // namespace
+
 // One request in flight: a slot (Completion) per command, the replies as
 // they arrive, and a strong reference to the session while any command is
 // outstanding (released on the strand when the last one completes).
@@ -224,8 +255,19 @@ void Session::submit_commands(PendingRequest& r, const flatbuffers::Vector<flatb
     }
     r.slots[i].request = &r;
     r.slots[i].index = i;
+    runtime::Completion* done = &r.slots[i];
+    ExportThen* export_then = nullptr;
+    if (const auto delivery = delivery_of(command->body); delivery && ctx_.hooks.export_reminders) {
+      const Status can = ctx_.hooks.check_export(*delivery);
+      if (!can.is_ok()) {
+        r.replies[i] = engine::refuse(engine::ReplyCode::kInvalidArgument, can.message());
+        continue;
+      }
+      done = export_then = new ExportThen(ctx_.hooks, done);
+    }
     r.pending.fetch_add(1, std::memory_order_relaxed);
-    if (!ctx_.shards.submit(std::move(*command), &r.slots[i])) {
+    if (!ctx_.shards.submit(std::move(*command), done)) {
+      delete export_then;
       r.pending.fetch_sub(1, std::memory_order_relaxed);  // never reaches 0 here: we still hold our own 1
       r.replies[i] = engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
     }

@@ -38,6 +38,12 @@ Setter u32(uint32_t ServerConfig::*field, uint32_t min, uint32_t max) {
 Setter limit(uint32_t net::NetLimits::*field, uint32_t min, uint32_t max) {
   return [=](ServerConfig& c, std::string_view v) { return parse_u32(v, min, max, &(c.limits.*field)); };
 }
+Setter text(std::string ServerConfig::*field) {
+  return [=](ServerConfig& c, std::string_view v) {
+    c.*field = std::string(v);
+    return Status::ok();
+  };
+}
 Setter port(uint16_t ServerConfig::*field) {
   return [=](ServerConfig& c, std::string_view v) {
     uint32_t p = 0;
@@ -49,12 +55,12 @@ Setter port(uint16_t ServerConfig::*field) {
 
 const std::vector<std::pair<std::string_view, Setter>>& keys() {
   static const std::vector<std::pair<std::string_view, Setter>> kKeys = {
-      {"listen", [](ServerConfig& c, std::string_view v) { c.listen_address = std::string(v); return Status::ok(); }},
+      {"listen", text(&ServerConfig::listen_address)},
       {"port", port(&ServerConfig::port)},
       {"admin_port", port(&ServerConfig::admin_port)},
       {"shards", u32(&ServerConfig::shards, 1, engine::kShardsMax)},
       {"io_threads", u32(&ServerConfig::io_threads, 1, net::kIoThreadsMax)},
-      {"data_dir", [](ServerConfig& c, std::string_view v) { c.data_dir = std::string(v); return Status::ok(); }},
+      {"data_dir", text(&ServerConfig::data_dir)},
       {"durability",
        [](ServerConfig& c, std::string_view v) {
          Result<Durability> d = storage::parse_durability(v);
@@ -79,6 +85,10 @@ const std::vector<std::pair<std::string_view, Setter>>& keys() {
       {"orders_reserved_per_shard", u32(&ServerConfig::orders_reserved_per_shard, 0, engine::kLiveOrdersPerShardMax)},
       {"token", [](ServerConfig& c, std::string_view v) { return c.tokens.add_spec(v); }},
       {"demo", [](ServerConfig& c, std::string_view v) { return parse_bool(v, &c.demo); }},
+      {"export_dir", text(&ServerConfig::export_dir)},
+      {"smtp_host", text(&ServerConfig::smtp_host)},
+      {"smtp_port", port(&ServerConfig::smtp_port)},
+      {"mail_from", text(&ServerConfig::mail_from)},
       {"frame_bytes_max", limit(&net::NetLimits::frame_bytes_max, net::kFrameBytesMin, net::kFrameBytesMax)},
       {"commands_per_request_max", limit(&net::NetLimits::commands_per_request_max, 1, net::kCommandsPerRequestMax)},
       {"connections_max", limit(&net::NetLimits::connections_max, 1, net::kConnectionsMax)},
@@ -191,6 +201,7 @@ std::string usage() {
          "         [--frame-bytes-max N] [--commands-per-request-max N] [--connections-max N]\n"
          "         [--requests-in-flight-max N] [--frame-read-deadline-ms N] [--hello-deadline-ms N]\n"
          "         [--drain-deadline-ms N]\n"
+         "         [--export-dir DIR] [--smtp-host HOST] [--smtp-port N] [--mail-from ADDRESS]\n"
          "ROLE is webshop, backoffice or admin. A config file holds the same keys as\n"
          "`key = value` lines (underscores instead of dashes, `token` repeated).\n";
 }

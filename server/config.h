@@ -44,6 +44,11 @@ struct ServerConfig {
   int64_t snapshot_every_s = 300;               // ...or this many seconds, whichever comes first
   uint32_t orders_reserved_per_shard = 1u << 20;  // order slots allocated at start-up
   bool demo = false;
+  // Reminder export (follow-up reminders, subscription runs).
+  std::string export_dir;   // reminder files; empty = <data_dir>/exports
+  std::string smtp_host;    // SMTP relay for reminder emails; empty = email delivery refused
+  uint16_t smtp_port = 25;
+  std::string mail_from = "tessera@localhost";
   net::TokenTable tokens;
   net::NetLimits limits;
 };

@@ -6,6 +6,7 @@
 #include "engine/limits.h"
 #include "net/result_code.h"
 #include "server/demo_loader.h"
+#include "server/reminder_dispatch.h"
 
 namespace tessera::server {
 
@@ -48,6 +49,12 @@ Status ServerApp::start() {
       for (uint32_t i = 0; i < engine_.shards->size(); ++i) engine_.shards->runner(i).request_snapshot();
       return Status::ok();
     };
+    export_config_.export_dir = config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
+    export_config_.smtp_host = config_.smtp_host;
+    export_config_.smtp_port = config_.smtp_port;
+    export_config_.mail_from = config_.mail_from;
+    exporter_ = std::make_unique<ReminderExporter>(export_config_, clock_);
+    install_reminder_hooks(hooks, export_config_, *exporter_, *engine_.shards);
     net_ = std::make_unique<net::Server>(std::move(options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();
   }
@@ -73,6 +80,7 @@ void ServerApp::stop() {
   if (!running_) return;
   running_ = false;
   if (net_) net_->drain();   // stop accepting, finish in-flight requests
+  if (exporter_) exporter_->stop();  // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
   if (net_) net_->stop();    // close what is left, join I/O threads
   engine_ = storage::DurableEngine();  // flushes and closes the command log

@@ -1,0 +1,80 @@
+// Reminder dispatch: engine reply → export → RecordRunExport → client.
+#include "server/reminder_dispatch.h"
+
+#include <memory>
+
+#include "engine/reply_detail.h"
+
+namespace tessera::server {
+
+using engine::cat;
+using engine::Reply;
+using engine::ReplyCode;
+
+namespace {
+
+// The reply the client sees: the batch with what the export did.
+Reply annotate(Reply reply, const ExportReport& report) {
+  engine::ReminderBatch batch = std::get<engine::ReminderBatch>(reply.detail->value);
+  batch.delivered = report.delivered;
+  batch.failed = report.failed;
+  batch.destination = report.destination;
+  batch.state = batch.run != 0 ? engine::RunState::kExported : batch.state;
+  reply.detail = std::make_shared<engine::ReplyDetail>(engine::ReplyDetail{std::move(batch)});
+  reply.message = report.ok ? cat("exported ", report.delivered, " reminders to ", report.destination)
+                            : cat("export incomplete: ", report.delivered, " delivered, ", report.failed,
+                                  " failed: ", report.message);
+  if (!report.ok && report.delivered == 0 && report.failed > 0) reply.code = ReplyCode::kUnavailable;
+  return reply;
+}
+
+// Completes the client's request once RecordRunExport has been applied.
+class AfterRecord final : public runtime::Completion {
+ public:
+  AfterRecord(Reply reply, runtime::Completion* done) : reply_(std::move(reply)), done_(done) {}
+  void complete(Reply&& recorded) override {
+    if (!recorded.ok()) reply_.message += cat(" (export progress not recorded: ", recorded.message, ")");
+    done_->complete(std::move(reply_));
+    delete this;
+  }
+
+ private:
+  Reply reply_;
+  runtime::Completion* done_;
+};
+
+}  // namespace
+
+void install_reminder_hooks(net::ServerHooks& hooks, const ExportConfig& config, ReminderExporter& exporter,
+                            runtime::ShardSet& shards) {
+  hooks.check_export = [&config](engine::Delivery delivery) {
+    if (delivery == engine::Delivery::kEmail && config.smtp_host.empty())
+      return Status::failed_precondition("email delivery needs an SMTP relay: set smtp_host in the server configuration");
+    return Status::ok();
+  };
+  hooks.export_reminders = [&exporter, &shards](Reply&& reply, runtime::Completion* done) {
+    auto engine_reply = std::make_shared<Reply>(std::move(reply));
+    const engine::ReminderBatch& batch = std::get<engine::ReminderBatch>(engine_reply->detail->value);
+    const bool queued = exporter.submit(batch, [engine_reply, done, &shards](ExportReport report) {
+      Reply out = annotate(*engine_reply, report);
+      const engine::RunId run = std::get<engine::ReminderBatch>(out.detail->value).run;
+      if (run == 0) {
+        done->complete(std::move(out));
+        return;
+      }
+      engine::RecordRunExport record{run, report.delivered, report.failed,
+                                     report.destination.empty() ? std::string("(none)") : report.destination};
+      auto* after = new AfterRecord(std::move(out), done);
+      if (!shards.submit(engine::Command{0, std::move(record)}, after))
+        after->complete(engine::refuse(ReplyCode::kBusy, "shard inbox full"));
+    });
+    if (!queued) {
+      Reply busy = *engine_reply;
+      busy.code = ReplyCode::kBusy;
+      busy.message = "reminder export queue full: the reminders were selected but not exported; retry";
+      done->complete(std::move(busy));
+    }
+  };
+}
+
+}  // namespace tessera::server
