@@ -27,10 +27,14 @@
 
 namespace tessera::engine {
 
+enum FollowUpFlag : uint8_t { kRowLocked = 1, kRowKept = 2 };
+
 struct FollowUpEntry {
   int64_t due_ms;
   OrderId order;
-  uint32_t line;      // first order line of the row
+  uint16_t line;      // first order line of the row (kOrderLinesMax fits)
+  uint8_t flags;      // FollowUpFlag bits: the order's lock and release mark
+  uint8_t unused;
   uint32_t quantity;  // units in the row
   uint32_t seats;     // of which named seats
   CategoryId category;
@@ -69,8 +73,8 @@ class FollowUpIndex {
     size_t i = 0;
     while (i < o.lines.size()) {
       const OrderLine& first = o.lines[i];
-      FollowUpEntry e{o.due_ms, id, static_cast<uint32_t>(i), 0, 0, first.category, first.tariff,
-                      first.contingent, o.channel, o.contact};
+      FollowUpEntry e{o.due_ms, id, static_cast<uint16_t>(i), row_flags(o), 0, 0, 0, first.category,
+                      first.tariff, first.contingent, o.channel, o.contact};
       size_t j = i;
       for (; j < o.lines.size(); ++j) {
         const OrderLine& l = o.lines[j];
@@ -85,15 +89,29 @@ class FollowUpIndex {
     }
   }
 
+  static uint8_t row_flags(const Order& o) {
+    return static_cast<uint8_t>((o.locked ? kRowLocked : 0) | (o.mark == ReleaseMark::kKeep ? kRowKept : 0));
+  }
+
+  // Copies the order's lock and release mark into its rows (after either changed).
+  void update_flags(const Order& o, OrderId id) {
+    for_each_row(o, id, [&](uint32_t pi, const FollowUpEntry& e) {
+      Bucket& b = bucket(pi, o.kind);
+      const auto at = b.lower_bound(e);
+      assert(!b.at_end(at) && !FollowUpEntryLess{}(e, b.get(at)));
+      b.get_mutable(at).flags = e.flags;
+    });
+  }
+
   void add(const Order& o, OrderId id) {
     for_each_row(o, id, [&](uint32_t pi, const FollowUpEntry& e) { bucket(pi, o.kind).insert(e); });
   }
-  // Removes the order's rows, except from `skip` (a bucket being compacted
-  // by a bulk pass, which drops them itself).
-  void remove(const Order& o, OrderId id, const Bucket* skip = nullptr) {
+  // Removes the order's rows, except from the buckets of performances
+  // `skip` marks (being compacted by a bulk pass, which drops them itself).
+  void remove(const Order& o, OrderId id, const std::vector<bool>* skip = nullptr) {
     for_each_row(o, id, [&](uint32_t pi, const FollowUpEntry& e) {
+      if (skip && pi < skip->size() && (*skip)[pi]) return;
       Bucket& b = bucket(pi, o.kind);
-      if (&b == skip) return;
       const bool erased = b.erase(e);
       assert(erased);
       (void)erased;

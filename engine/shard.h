@@ -252,6 +252,8 @@ class Shard {
   FollowUpRow follow_up_row(const FollowUpEntry& e) const;
   uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* after) const;
   void add_released_stock(const Order& o, ReleaseSummary* summary, FlatMap<uint64_t, uint32_t>* slots) const;
+  struct ReleasePlan;
+  void plan_release(const FollowUpScope& scope, ReleasePlan* plan) const;
   void set_locked(Order& o, OrderId id, bool locked);
   Reply check_selection(const std::vector<OrderId>& orders) const;
   template <typename F>
@@ -280,7 +282,7 @@ class Shard {
   ContactBook contacts_;
   SubscriptionBook subscriptions_;
   FollowUpIndex follow_up_;                       // derived from the orders (rebuilt by load())
-  const FollowUpIndex::Bucket* bulk_bucket_ = nullptr;  // the bucket a ReleaseAll pass is compacting
+  const std::vector<bool>* bulk_compacting_ = nullptr;  // performances whose buckets ReleaseAll compacts itself
   std::vector<OrderLine> scratch_lines_;  // reused by place_order
   std::vector<uint32_t> scratch_seats_;   // seats chosen by place_seats (no allocation per hold)
   std::vector<uint32_t> scratch_work_;    // working space of best-available and seat checks

@@ -52,9 +52,10 @@ Reply Shard::for_each_selected(const std::vector<OrderId>& orders, F&& apply_one
 
 Reply Shard::on(const MarkOrders& c) {
   if (c.mark > ReleaseMark::kKeep) return refuse(ReplyCode::kInvalidArgument, "mark must be release or keep");
-  return for_each_selected(c.orders, [&](Order& o, OrderId) {
+  return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
     o.mark = c.mark;
+    follow_up_.update_flags(o, id);
     return Outcome::kDone;
   });
 }

@@ -228,7 +228,8 @@ Status Shard::check_follow_up_index() const {
       const FollowUpIndex::Bucket* b = follow_up_.find(pi, o.kind);
       const auto at = b ? b->lower_bound(e) : FollowUpIndex::Bucket::Position{};
       if (s.is_ok() && (!b || b->at_end(at) || FollowUpEntryLess{}(e, b->get(at)) ||
-                        b->get(at).quantity != e.quantity || b->get(at).contact != e.contact))
+                        b->get(at).quantity != e.quantity || b->get(at).contact != e.contact ||
+                        b->get(at).flags != e.flags))
         s = Status::internal(cat("order ", id, " line ", e.line, " is missing from the follow-up index"));
     });
   }

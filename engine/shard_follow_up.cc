@@ -234,73 +234,99 @@ void finish_summary(ReleaseSummary& s) {
 
 }  // namespace
 
-Reply Shard::on(const PreviewRelease& c) const {
-  FollowUpScope scope;
-  Reply r = follow_up_scope(c.filter, &scope);
-  if (!r.ok()) return r;
-  ReleaseSummary summary;
-  FlatMap<uint64_t, uint32_t> slots;
-  FlatMap<uint64_t, uint8_t> seen;  // orders of several rows: counted once
+// Which orders a release by filter touches, decided from the index alone
+// (rows carry the lock and the release mark): one bit per order slot, so
+// each order counts once however many rows it has, and the release then
+// walks the order table in slot order (sequential memory) instead of in
+// deadline order (a cache miss per order).
+struct Shard::ReleasePlan {
+  std::vector<uint64_t> release, kept, locked;  // bitsets over order slots
+
+  explicit ReleasePlan(uint32_t slots)
+      : release((slots + 63) / 64), kept((slots + 63) / 64), locked((slots + 63) / 64) {}
+  static void set(std::vector<uint64_t>& bits, uint32_t slot) { bits[slot / 64] |= uint64_t{1} << (slot % 64); }
+  static bool test(const std::vector<uint64_t>& bits, uint32_t slot) { return bits[slot / 64] >> (slot % 64) & 1; }
+  static uint64_t count(const std::vector<uint64_t>& bits) {
+    uint64_t n = 0;
+    for (uint64_t w : bits) n += static_cast<uint64_t>(__builtin_popcountll(w));
+    return n;
+  }
+  void count_into(ReleaseSummary& s) const {
+    s.released = count(release);
+    s.kept = count(kept);
+    s.locked = count(locked);
+  }
+  template <typename F>
+  static void for_each(const std::vector<uint64_t>& bits, F&& f) {
+    for (size_t i = 0; i < bits.size(); ++i)
+      for (uint64_t w = bits[i]; w != 0; w &= w - 1) f(static_cast<uint32_t>(i * 64 + __builtin_ctzll(w)));
+  }
+};
+
+void Shard::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
   for (uint32_t pi : scope.performances) {
-    const FollowUpIndex::Bucket* b = follow_up_.find(pi, c.filter.kind);
+    const FollowUpIndex::Bucket* b = follow_up_.find(pi, scope.filter->kind);
     if (!b) continue;
     for (auto p = b->begin(); !b->at_end(p); b->advance(p)) {
       const FollowUpEntry& e = b->get(p);
       if (!FollowUpEntryLess{}(e, scope.until)) break;
       if (!row_matches(scope, e)) continue;
-      const Order& o = *orders_.find(e.order);
-      if (o.lines.size() > 1 && !seen.insert(e.order, 1).second) continue;
-      if (o.locked) {
-        ++summary.locked;
-      } else if (o.mark == ReleaseMark::kKeep) {
-        ++summary.kept;
+      const uint32_t slot = order_slot(e.order);
+      if (e.flags & kRowLocked) {
+        ReleasePlan::set(plan->locked, slot);
+      } else if (e.flags & kRowKept) {
+        ReleasePlan::set(plan->kept, slot);
       } else {
-        ++summary.released;
-        add_released_stock(o, &summary, &slots);
+        ReleasePlan::set(plan->release, slot);
       }
     }
   }
+}
+
+Reply Shard::on(const PreviewRelease& c) const {
+  FollowUpScope scope;
+  Reply r = follow_up_scope(c.filter, &scope);
+  if (!r.ok()) return r;
+  ReleasePlan plan(orders_.slot_count());
+  plan_release(scope, &plan);
+  ReleaseSummary summary;
+  FlatMap<uint64_t, uint32_t> stock_slots;
+  ReleasePlan::for_each(plan.release, [&](uint32_t slot) { add_released_stock(orders_.at(slot), &summary, &stock_slots); });
+  plan.count_into(summary);
   finish_summary(summary);
   r.value = static_cast<int64_t>(summary.released);
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(summary)});
   return r;
 }
 
-// One pass per bucket in scope: matching rows of releasable orders are
-// released and dropped from the bucket as it is compacted (no per-row
-// erase); rows of an order released through another bucket are dropped
-// there by close().
+// Plan from the index, release in slot order, then drop the released rows
+// from the buckets in scope in one compaction pass each (rows of those
+// orders in other performances' buckets are erased by close()).
 Reply Shard::on(const ReleaseAll& c) {
   FollowUpScope scope;
   Reply r = follow_up_scope(c.filter, &scope);
   if (!r.ok()) return r;
+  ReleasePlan plan(orders_.slot_count());
+  plan_release(scope, &plan);
+  std::vector<bool> compacting(performances_.size(), false);
+  for (uint32_t pi : scope.performances) compacting[pi] = true;
   ReleaseSummary summary;
-  FlatMap<uint64_t, uint32_t> slots;
-  FlatMap<uint64_t, uint8_t> seen;
+  FlatMap<uint64_t, uint32_t> stock_slots;
+  bulk_compacting_ = &compacting;
+  ReleasePlan::for_each(plan.release, [&](uint32_t slot) {
+    Order& o = orders_.at(slot);
+    assert(o.live() && is_booking(o.state) && !o.locked);
+    add_released_stock(o, &summary, &stock_slots);
+    close(o, orders_.id_of(slot), OrderState::kReleased);
+  });
+  bulk_compacting_ = nullptr;
   for (uint32_t pi : scope.performances) {
     FollowUpIndex::Bucket* b = follow_up_.find(pi, c.filter.kind);
     if (!b || b->empty()) continue;
-    bulk_bucket_ = b;
-    b->visit_and_remove_until(scope.until, [&](const FollowUpEntry& e) {
-      Order& o = *orders_.find(e.order);
-      if (!o.live()) return true;  // released by an earlier row of this pass
-      if (!row_matches(scope, e)) return false;
-      if (o.lines.size() > 1 && !seen.insert(e.order, 1).second) return false;
-      if (o.locked) {
-        ++summary.locked;
-        return false;
-      }
-      if (o.mark == ReleaseMark::kKeep) {
-        ++summary.kept;
-        return false;
-      }
-      add_released_stock(o, &summary, &slots);
-      close(o, e.order, OrderState::kReleased);
-      ++summary.released;
-      return true;
-    });
-    bulk_bucket_ = nullptr;
+    b->visit_and_remove_until(scope.until,
+                              [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
   }
+  plan.count_into(summary);
   finish_summary(summary);
   r.value = static_cast<int64_t>(summary.released);
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(summary)});

@@ -267,7 +267,7 @@ Reply Shard::find_live(OrderId id, Order** order) {
 void Shard::close(Order& order, OrderId id, OrderState closed_state) {
   assert(order.live());
   assert(is_closed(closed_state));
-  if (is_booking(order.state)) follow_up_.remove(order, id, bulk_bucket_);
+  if (is_booking(order.state)) follow_up_.remove(order, id, bulk_compacting_);
   return_stock(order);
   disarm_timer(order);
   order.state = closed_state;

@@ -209,6 +209,7 @@ Reply Shard::on(const SetReleaseMark& c) {
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations carry a release mark");
   o->mark = c.mark;
+  follow_up_.update_flags(*o, c.order);
   return order_reply(c.order, *o);
 }
 
@@ -224,6 +225,7 @@ Reply Shard::on(const SetLock& c) {
 void Shard::set_locked(Order& o, OrderId id, bool locked) {
   if (o.locked == locked) return;
   o.locked = locked;
+  if (is_booking(o.state)) follow_up_.update_flags(o, id);
   if (locked) {
     disarm_timer(o);
   } else {

@@ -86,6 +86,8 @@ class SortedChunks {
   Position end() const { return {chunks_.size(), 0}; }
   bool at_end(const Position& p) const { return p.chunk >= chunks_.size(); }
   const T& get(const Position& p) const { return chunks_[p.chunk][p.index]; }
+  // For fields outside the key only: changing the key breaks the order.
+  T& get_mutable(const Position& p) { return chunks_[p.chunk][p.index]; }
   void advance(Position& p) const {
     if (++p.index == chunks_[p.chunk].size()) {
       ++p.chunk;

@@ -1,0 +1,149 @@
+// Follow-up benchmarks (issue 7): one shard, in process, 1M live options.
+//
+//   BM_FollowUpFirstPage        first 100 rows + total count, mandatory
+//                               filters only (half the options due)
+//   BM_FollowUpFirstPageFiltered  the same with a channel filter (the count
+//                               then scans the due rows of the index)
+//   BM_FollowUpNextPage         a page after a cursor deep in the results
+//   BM_ReleaseAll1M             ReleaseAll over 1M matching options
+//                               (ms_per_1M counter; target <= 50 ms)
+//   BM_BookOption               placing an option (index insert included)
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <memory>
+#include <random>
+
+#include "engine/reply_detail.h"
+#include "engine/shard.h"
+#include "workload/demo_venue.h"
+
+namespace {
+
+using namespace tessera::engine;
+using tessera::workload::demo_line;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr int64_t kDay = 86'400'000;
+constexpr uint32_t kPerformances = 20;
+constexpr PerformanceId kFirst = 3500;  // product 3: options kept until released
+
+std::unique_ptr<Shard> venue(uint32_t orders) {
+  auto shard = std::make_unique<Shard>(0, 1, kT0, ShardConfig{orders});
+  for (const Command& c : tessera::workload::demo_catalog()) shard->apply(c, kT0);
+  for (uint32_t p = 0; p < kPerformances; ++p) {
+    shard->apply(Command{0, DefinePerformance{kFirst + p, 3, kT0 + 90 * kDay, 0, 0}}, kT0);
+    shard->apply(Command{0, SetGeneralAdmission{kFirst + p, 1, orders}}, kT0);
+  }
+  return shard;
+}
+
+// `orders` options of 1 unit, deadlines spread over 60 days in booking
+// order with jitter (as options are taken over a season), two channels.
+std::unique_ptr<Shard> booked(uint32_t orders) {
+  auto shard = venue(orders);
+  std::mt19937_64 rng(42);
+  for (uint32_t i = 0; i < orders; ++i) {
+    const int64_t due = kT0 + kDay + int64_t{i} * (60 * kDay / orders) + static_cast<int64_t>(rng() % kDay);
+    const ChannelId channel = i % 4 == 0 ? tessera::workload::kWeb : tessera::workload::kBoxOffice;
+    const Reply r = shard->apply(
+        Command{0, Book{BookingKind::kOption, 1 + static_cast<ContactId>(i % 5000), channel,
+                        {demo_line(kFirst + i % kPerformances, 3, 1, 1)}, due}},
+        kT0);
+    if (!r.ok()) return nullptr;
+  }
+  return shard;
+}
+
+FollowUpFilter due_within(int64_t days) {
+  FollowUpFilter f;
+  f.kind = BookingKind::kOption;
+  f.due_until_ms = kT0 + days * kDay;
+  f.season = 1;
+  f.family = 1;
+  return f;
+}
+
+Shard& million() {
+  static std::unique_ptr<Shard> shard = booked(1'000'000);
+  return *shard;
+}
+
+void run_query(benchmark::State& state, const QueryFollowUp& q) {
+  Shard& shard = million();
+  const Command command{0, q};
+  uint64_t total = 0;
+  for (auto _ : state) {
+    const Reply r = shard.apply(command, kT0);
+    if (!r.ok()) {
+      state.SkipWithError(r.message.c_str());
+      return;
+    }
+    total = std::get<FollowUpPage>(r.detail->value).total;
+  }
+  state.counters["matching_rows"] = static_cast<double>(total);
+}
+
+void BM_FollowUpFirstPage(benchmark::State& state) { run_query(state, QueryFollowUp{due_within(31), {}, 100}); }
+BENCHMARK(BM_FollowUpFirstPage)->Unit(benchmark::kMicrosecond);
+
+void BM_FollowUpFirstPageFiltered(benchmark::State& state) {
+  FollowUpFilter f = due_within(31);
+  f.channel = tessera::workload::kWeb;
+  run_query(state, QueryFollowUp{f, {}, 100});
+}
+BENCHMARK(BM_FollowUpFirstPageFiltered)->Unit(benchmark::kMicrosecond);
+
+void BM_FollowUpNextPage(benchmark::State& state) {
+  Shard& shard = million();
+  const Reply first = shard.apply(Command{0, QueryFollowUp{due_within(20), {}, 100}}, kT0);
+  const FollowUpRow& last = std::get<FollowUpPage>(first.detail->value).rows.back();
+  run_query(state, QueryFollowUp{due_within(31), FollowUpCursor{last.due_ms, last.order, last.line}, 100});
+}
+BENCHMARK(BM_FollowUpNextPage)->Unit(benchmark::kMicrosecond);
+
+void BM_ReleaseAll1M(benchmark::State& state) {
+  double ms_total = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<Shard> shard = booked(1'000'000);
+    if (!shard) {
+      state.SkipWithError("booking failed");
+      return;
+    }
+    state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
+    const Reply r = shard->apply(Command{0, ReleaseAll{due_within(90)}}, kT0);
+    const auto t1 = std::chrono::steady_clock::now();
+    if (r.value != 1'000'000) state.SkipWithError("not every option was released");
+    ms_total += std::chrono::duration<double, std::milli>(t1 - t0).count();
+    state.PauseTiming();
+    shard.reset();  // freeing 1M orders is not part of the release
+    state.ResumeTiming();
+  }
+  state.counters["ms_per_1M"] = ms_total / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ReleaseAll1M)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_BookOption(benchmark::State& state) {
+  constexpr uint32_t kOrders = 2'000'000;
+  auto shard = venue(kOrders);
+  uint32_t i = 0;
+  for (auto _ : state) {
+    if (i == kOrders) {
+      state.PauseTiming();
+      shard = venue(kOrders);
+      i = 0;
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(shard->apply(
+        Command{0, Book{BookingKind::kOption, 7, tessera::workload::kBoxOffice,
+                        {demo_line(kFirst + i % kPerformances, 3, 1, 1)}, kT0 + kDay + (i * 7919) % (60 * kDay)}},
+        kT0));
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BookOption);
+
+}  // namespace
