@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/reply_detail.h"
 #include "engine/shard.h"
 #include "tests/engine/seeded.h"
 #include "workload/demo_venue.h"
@@ -42,6 +43,8 @@ struct ModelOrder {
   BookingKind kind = BookingKind::kOption;
   ExpiryPolicy policy = ExpiryPolicy::kReleaseAtDeadline;
   bool locked = false;
+  bool keep = false;   // release mark
+  int64_t due_ms = 0;  // the follow-up deadline (kept while overdue)
   ChannelId channel = kNone;
   std::vector<ModelLine> lines;
   int64_t created_ms = 0;
@@ -147,7 +150,10 @@ class ModelRun {
   }
 
   void step() {
-    switch (pick(14)) {
+    switch (pick(17)) {
+      case 14: mark(); break;
+      case 15: release_all(); break;
+      case 16: follow_up_count(); break;
       case 0: case 1: advance_time(); break;
       case 2: case 3: case 4: place(/*hold=*/true); break;
       case 5: case 6: place(/*hold=*/false); break;
@@ -219,6 +225,7 @@ class ModelRun {
       o.kind = pick(2) ? BookingKind::kOption : BookingKind::kReservation;
       o.state = o.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
       o.deadline_ms = now_ + kHour + pick(5) * kDay;
+      o.due_ms = o.deadline_ms;
       r = apply(Book{o.kind, 9, o.channel, lines, o.deadline_ms});
     }
     bool wrong_channel = false;
@@ -264,6 +271,7 @@ class ModelRun {
     o->kind = kind;
     o->state = kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
     o->deadline_ms = deadline;
+    o->due_ms = deadline;
   }
 
   void confirm() {
@@ -335,6 +343,7 @@ class ModelRun {
       ASSERT_TRUE(r.ok()) << r.message;
       o->state = o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
       o->deadline_ms = deadline;
+      o->due_ms = deadline;
       return;
     }
     const bool lock = pick(2);
@@ -345,6 +354,75 @@ class ModelRun {
     }
     ASSERT_TRUE(r.ok()) << r.message;
     o->locked = lock;
+  }
+
+  static bool booking(const ModelOrder& o) {
+    return o.state == OrderState::kOption || o.state == OrderState::kReservation || o.state == OrderState::kOverdue;
+  }
+  static FollowUpFilter follow_up(BookingKind kind, int64_t due_until) {
+    FollowUpFilter f;
+    f.kind = kind;
+    f.due_until_ms = due_until;
+    f.season = 1;
+    f.family = 1;
+    return f;
+  }
+
+  void mark() {
+    ModelOrder* o = random_order();
+    if (!o) return;
+    const bool keep = pick(2);
+    const Reply r = apply(MarkOrders{{o->engine_id}, keep ? ReleaseMark::kKeep : ReleaseMark::kRelease});
+    ASSERT_TRUE(r.ok()) << r.message;
+    ASSERT_EQ(r.value, booking(*o) ? 1 : 0);
+    if (booking(*o)) o->keep = keep;
+  }
+
+  // ReleaseAll against the model: every booking of the kind due by D is
+  // released unless locked or marked keep.
+  void release_all() {
+    const BookingKind kind = pick(2) ? BookingKind::kOption : BookingKind::kReservation;
+    const int64_t until = now_ + static_cast<int64_t>(pick(6)) * kDay;
+    uint64_t released = 0, kept = 0, locked = 0;
+    for (ModelOrder& o : model_.orders) {
+      if (!booking(o) || o.kind != kind || o.due_ms > until) continue;
+      if (o.locked) {
+        ++locked;
+      } else if (o.keep) {
+        ++kept;
+      } else {
+        ++released;
+        o.state = OrderState::kReleased;
+      }
+    }
+    const Reply r = apply(ReleaseAll{follow_up(kind, until)});
+    ASSERT_TRUE(r.ok()) << r.message;
+    const auto& s = std::get<ReleaseSummary>(r.detail->value);
+    ASSERT_EQ(s.released, released);
+    ASSERT_EQ(s.kept, kept);
+    ASSERT_EQ(s.locked, locked);
+  }
+
+  // The follow-up total equals a recount of the model's rows (an order's
+  // consecutive lines of one performance, category and contingent).
+  void follow_up_count() {
+    const BookingKind kind = pick(2) ? BookingKind::kOption : BookingKind::kReservation;
+    const int64_t until = now_ + static_cast<int64_t>(pick(6)) * kDay;
+    uint64_t rows = 0;
+    for (const ModelOrder& o : model_.orders) {
+      if (!booking(o) || o.kind != kind || o.due_ms > until) continue;
+      for (size_t i = 0; i < o.lines.size(); ++i) {
+        const ModelLine& l = o.lines[i];
+        if (i == 0 || l.performance != o.lines[i - 1].performance || l.category != o.lines[i - 1].category ||
+            l.contingent != o.lines[i - 1].contingent)
+          ++rows;
+      }
+    }
+    const Reply r = apply(QueryFollowUp{follow_up(kind, until), {}, 100});
+    ASSERT_TRUE(r.ok()) << r.message;
+    const auto& page = std::get<FollowUpPage>(r.detail->value);
+    ASSERT_EQ(page.total, rows);
+    ASSERT_EQ(page.rows.size(), std::min<uint64_t>(rows, 100));
   }
 
   void check() {
