@@ -115,11 +115,7 @@ uint64_t Shard::count_rows(const FollowUpScope& scope, const FollowUpEntry* boun
       n += b->count_less(limit);
       continue;
     }
-    for (auto p = b->begin(); !b->at_end(p); b->advance(p)) {
-      const FollowUpEntry& e = b->get(p);
-      if (!FollowUpEntryLess{}(e, limit)) break;
-      n += row_matches(scope, e) ? 1 : 0;
-    }
+    b->for_each_before(limit, [&](const FollowUpEntry& e) { n += row_matches(scope, e) ? 1 : 0; });
   }
   return n;
 }
@@ -267,10 +263,8 @@ void Shard::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
   for (uint32_t pi : scope.performances) {
     const FollowUpIndex::Bucket* b = follow_up_.find(pi, scope.filter->kind);
     if (!b) continue;
-    for (auto p = b->begin(); !b->at_end(p); b->advance(p)) {
-      const FollowUpEntry& e = b->get(p);
-      if (!FollowUpEntryLess{}(e, scope.until)) break;
-      if (!row_matches(scope, e)) continue;
+    b->for_each_before(scope.until, [&](const FollowUpEntry& e) {
+      if (!row_matches(scope, e)) return;
       const uint32_t slot = order_slot(e.order);
       if (e.flags & kRowLocked) {
         ReleasePlan::set(plan->locked, slot);
@@ -279,7 +273,7 @@ void Shard::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
       } else {
         ReleasePlan::set(plan->release, slot);
       }
-    }
+    });
   }
 }
 

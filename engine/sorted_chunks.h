@@ -121,6 +121,17 @@ class SortedChunks {
     std::erase_if(chunks_, [](const std::vector<T>& chunk) { return chunk.empty(); });
   }
 
+  // Calls f(element) for every element less than `limit`, in order: a
+  // tight loop over whole chunks (the scan path of filtered counts).
+  template <typename F>
+  void for_each_before(const T& limit, F&& f) const {
+    const Position end = lower_bound(limit);
+    for (size_t c = 0; c < end.chunk && c < chunks_.size(); ++c)
+      for (const T& v : chunks_[c]) f(v);
+    if (end.chunk < chunks_.size())
+      for (size_t i = 0; i < end.index; ++i) f(chunks_[end.chunk][i]);
+  }
+
   // Elements in order (tests and invariant checks).
   template <typename F>
   void for_each(F&& f) const {
