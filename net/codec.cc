@@ -756,18 +756,26 @@ Result<FollowUpRow> row_from(const wire::FollowUpRow& w) {
   return r;
 }
 
-Result<FollowUpPage> page_from(const wire::FollowUpPage& w) {
-  FollowUpPage page{{}, w.total(), w.more()};
-  if (w.rows() == nullptr) return page;
-  if (w.rows()->size() > kFollowUpRowsMax)
-    return malformed(cat("rows has ", w.rows()->size(), " entries (max ", kFollowUpRowsMax, ")"));
-  page.rows.reserve(w.rows()->size());
-  for (const wire::FollowUpRow* row : *w.rows()) {
-    auto r = row_from(*row);
-    if (!r.is_ok()) return r.status();
-    page.rows.push_back(std::move(*r));
+// A list of tables (absent = empty) of at most `max` entries, each read by `from`.
+template <typename Out, typename Wire, typename From>
+Result<std::vector<Out>> tables_from(const fb::Vector<fb::Offset<Wire>>* v, uint32_t max, std::string_view field,
+                                     From from) {
+  std::vector<Out> out;
+  if (v == nullptr) return out;
+  if (v->size() > max) return malformed(cat(field, " has ", v->size(), " entries (max ", max, ")"));
+  out.reserve(v->size());
+  for (const Wire* table : *v) {
+    auto value = from(*table);
+    if (!value.is_ok()) return value.status();
+    out.push_back(std::move(*value));
   }
-  return page;
+  return out;
+}
+
+Result<FollowUpPage> page_from(const wire::FollowUpPage& w) {
+  auto rows = tables_from<FollowUpRow>(w.rows(), kFollowUpRowsMax, "rows", row_from);
+  if (!rows.is_ok()) return rows.status();
+  return FollowUpPage{std::move(*rows), w.total(), w.more()};
 }
 
 Result<std::vector<OrderOutcome>> outcomes_from(const fb::Vector<const wire::OrderOutcome*>* v) {
@@ -834,16 +842,9 @@ Result<ReminderBatch> batch_from(const wire::ReminderBatch& w) {
   auto destination = text_of(w.destination(), kRunDestinationLengthMax, "destination");
   if (!destination.is_ok()) return destination.status();
   b.destination = std::move(*destination);
-  if (w.items() != nullptr) {
-    if (w.items()->size() > kRunItemsMax)
-      return malformed(cat("items has ", w.items()->size(), " entries (max ", kRunItemsMax, ")"));
-    b.items.reserve(w.items()->size());
-    for (const wire::ReminderItem* item : *w.items()) {
-      auto i = item_from(*item);
-      if (!i.is_ok()) return i.status();
-      b.items.push_back(std::move(*i));
-    }
-  }
+  auto items = tables_from<ReminderItem>(w.items(), kRunItemsMax, "items", item_from);
+  if (!items.is_ok()) return items.status();
+  b.items = std::move(*items);
   auto outcomes = outcomes_from(w.outcomes());
   if (!outcomes.is_ok()) return outcomes.status();
   b.outcomes = std::move(*outcomes);
