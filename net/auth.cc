@@ -38,10 +38,14 @@ constexpr std::optional<Role> least_role() {
   } else if constexpr (is_one_of<T, GetAvailability, GetOrder, Hold, ExtendHold, Release, ConvertHold, Book, Confirm,
                                  Cancel, HoldSeats, BookSeats>) {
     return Role::kWebshop;
-  } else if constexpr (is_one_of<T, SetReleaseMark, SetLock, Archive, Reinstate>) {
+  } else if constexpr (is_one_of<T, SetReleaseMark, SetLock, Archive, Reinstate, DefineContact, UpdateContact,
+                                 SetOrderFile, QueryFollowUp, PreviewRelease, ReleaseAll, MarkOrders, LockOrders,
+                                 ReleaseOrders, RemindOrders, DefineReminderFormat, DefineSeries, DefineIssue,
+                                 Subscribe, RenewSubscription, StartReminderRun, ValidateReminderRun,
+                                 CancelReminderRun, GetReminderRun>) {
     return Role::kBackoffice;
   } else {
-    return Role::kAdmin;  // catalog and performance set-up
+    return Role::kAdmin;  // catalog and performance set-up, RecordRunExport
   }
 }
 

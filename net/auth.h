@@ -5,8 +5,19 @@
 //   webshop     queries and the cart/order flow (Hold, ExtendHold, Release,
 //               ConvertHold, Book, Confirm, Cancel, GetAvailability, GetOrder,
 //               and their seated forms HoldSeats, BookSeats)
-//   backoffice  webshop + order follow-up (SetReleaseMark, SetLock, Archive, Reinstate)
-//   admin       everything: catalog and performance set-up, admin frames
+//   backoffice  webshop + order follow-up (SetReleaseMark, SetLock, Archive,
+//               Reinstate), contacts (DefineContact, UpdateContact), the
+//               follow-up screen (SetOrderFile, QueryFollowUp, PreviewRelease,
+//               ReleaseAll, MarkOrders, LockOrders, ReleaseOrders, RemindOrders),
+//               subscriptions (Subscribe, RenewSubscription) and reminder runs
+//               (StartReminderRun, ValidateReminderRun, CancelReminderRun,
+//               GetReminderRun). The reminder formats, series and issues
+//               (DefineReminderFormat, DefineSeries, DefineIssue) are
+//               backoffice too: they are the back office's own configuration
+//               screens, touch no stock and no order, unlike the catalog.
+//   admin       everything: catalog and performance set-up, admin frames, and
+//               RecordRunExport (the server records exports itself; a client
+//               must not forge a run's export progress)
 // Advance is refused for every role: shard runners tick by themselves.
 // Thread-safety: TokenTable is immutable once the server starts; the
 // functions are pure.

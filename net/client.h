@@ -71,6 +71,8 @@ class Client {
   // order). A request-level refusal (too many commands, server stopping) or a
   // broken connection is a failed Result; per-command outcomes, including
   // the protocol's kForbidden/kMalformed (net/result_code.h), are replies.
+  // Back-office replies carry their structured answer in Reply::detail
+  // (follow-up rows, per-order outcomes, release summary, reminder batch).
   Result<Replies> call(std::vector<engine::Command> commands);
 
   // Pipelined: queues the request and returns at once; `done` runs exactly

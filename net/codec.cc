@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "engine/limits.h"
+#include "engine/reply_detail.h"
 #include "net/limits.h"
 #include "net/result_code.h"
 
@@ -30,6 +31,18 @@ fb::Offset<fb::Vector<const wire::LineRequest*>> lines_of(fb::FlatBufferBuilder&
 
 wire::ExpiryPolicy wire_policy(ExpiryPolicy p) { return static_cast<wire::ExpiryPolicy>(p); }
 wire::BookingKind wire_kind(BookingKind k) { return static_cast<wire::BookingKind>(k); }
+wire::Delivery wire_delivery(Delivery d) { return static_cast<wire::Delivery>(d); }
+
+// Shared by the DefineReminderFormat command and the format of a ReminderBatch.
+fb::Offset<wire::DefineReminderFormat> reminder_format(fb::FlatBufferBuilder& fbb, const DefineReminderFormat& f) {
+  std::vector<wire::ReminderField> columns;
+  columns.reserve(f.columns.size());
+  for (ReminderField c : f.columns) columns.push_back(static_cast<wire::ReminderField>(c));
+  const auto name = fbb.CreateString(f.name), separator = fbb.CreateString(f.separator),
+             extension = fbb.CreateString(f.extension);
+  return wire::CreateDefineReminderFormat(fbb, f.format, name, static_cast<wire::FormatType>(f.type), separator,
+                                          extension, f.title_in_file_name, fbb.CreateVector(columns));
+}
 
 struct Encoder {
   fb::FlatBufferBuilder& fbb;
@@ -180,6 +193,89 @@ struct Encoder {
   Body operator()(const SetContingentReleaseBack& c) {
     return body(wire::CommandBody::SetContingentReleaseBack,
                 wire::CreateSetContingentReleaseBack(fbb, c.performance, c.contingent, c.release_back_ms));
+  }
+
+  // Back office.
+  template <typename Contact>
+  fb::Offset<void> contact(const Contact& c) {
+    const auto last = fbb.CreateString(c.last_name), first = fbb.CreateString(c.first_name),
+               email = fbb.CreateString(c.email);
+    if constexpr (std::is_same_v<Contact, DefineContact>)
+      return wire::CreateDefineContact(fbb, c.contact, c.number, last, first, email, c.types).Union();
+    else
+      return wire::CreateUpdateContact(fbb, c.contact, c.number, last, first, email, c.types).Union();
+  }
+  Body operator()(const DefineContact& c) { return {wire::CommandBody::DefineContact, contact(c)}; }
+  Body operator()(const UpdateContact& c) { return {wire::CommandBody::UpdateContact, contact(c)}; }
+  Body operator()(const SetOrderFile& c) {
+    return body(wire::CommandBody::SetOrderFile, wire::CreateSetOrderFile(fbb, c.order, c.file_number));
+  }
+  fb::Offset<wire::FollowUpFilter> filter(const FollowUpFilter& f) {
+    const auto tariffs = fbb.CreateVector(f.tariffs), categories = fbb.CreateVector(f.categories);
+    return wire::CreateFollowUpFilter(fbb, wire_kind(f.kind), f.due_until_ms, f.season, f.family, f.product,
+                                      f.performance, f.contingent, tariffs, f.contact, f.contact_types, categories,
+                                      f.channel);
+  }
+  Body operator()(const QueryFollowUp& c) {
+    const auto f = filter(c.filter);
+    const wire::FollowUpCursor after(c.after.due_ms, c.after.order, c.after.line);
+    return body(wire::CommandBody::QueryFollowUp, wire::CreateQueryFollowUp(fbb, f, &after, c.limit));
+  }
+  Body operator()(const PreviewRelease& c) {
+    return body(wire::CommandBody::PreviewRelease, wire::CreatePreviewRelease(fbb, filter(c.filter)));
+  }
+  Body operator()(const ReleaseAll& c) {
+    return body(wire::CommandBody::ReleaseAll, wire::CreateReleaseAll(fbb, filter(c.filter)));
+  }
+  Body operator()(const MarkOrders& c) {
+    return body(wire::CommandBody::MarkOrders, wire::CreateMarkOrders(fbb, fbb.CreateVector(c.orders),
+                                                                      static_cast<wire::ReleaseMark>(c.mark)));
+  }
+  Body operator()(const LockOrders& c) {
+    return body(wire::CommandBody::LockOrders, wire::CreateLockOrders(fbb, fbb.CreateVector(c.orders), c.locked));
+  }
+  Body operator()(const ReleaseOrders& c) {
+    return body(wire::CommandBody::ReleaseOrders, wire::CreateReleaseOrders(fbb, fbb.CreateVector(c.orders)));
+  }
+  Body operator()(const RemindOrders& c) {
+    return body(wire::CommandBody::RemindOrders,
+                wire::CreateRemindOrders(fbb, fbb.CreateVector(c.orders), c.format, wire_delivery(c.delivery)));
+  }
+  Body operator()(const DefineReminderFormat& c) {
+    return body(wire::CommandBody::DefineReminderFormat, reminder_format(fbb, c));
+  }
+  Body operator()(const DefineSeries& c) {
+    return body(wire::CommandBody::DefineSeries, wire::CreateDefineSeries(fbb, c.series, fbb.CreateString(c.name)));
+  }
+  Body operator()(const DefineIssue& c) {
+    return body(wire::CommandBody::DefineIssue,
+                wire::CreateDefineIssue(fbb, c.series, c.issue, c.date_ms, fbb.CreateString(c.name)));
+  }
+  Body operator()(const Subscribe& c) {
+    return body(wire::CommandBody::Subscribe,
+                wire::CreateSubscribe(fbb, c.subscription, c.series, c.subscriber, c.payer, c.ends_ms));
+  }
+  Body operator()(const RenewSubscription& c) {
+    return body(wire::CommandBody::RenewSubscription, wire::CreateRenewSubscription(fbb, c.subscription, c.ends_ms));
+  }
+  Body operator()(const StartReminderRun& c) {
+    return body(wire::CommandBody::StartReminderRun,
+                wire::CreateStartReminderRun(fbb, c.run, c.series, fbb.CreateVector(c.issues),
+                                             static_cast<wire::Audience>(c.audience), c.format,
+                                             wire_delivery(c.delivery)));
+  }
+  Body operator()(const RecordRunExport& c) {
+    return body(wire::CommandBody::RecordRunExport,
+                wire::CreateRecordRunExport(fbb, c.run, c.delivered, c.failed, fbb.CreateString(c.destination)));
+  }
+  Body operator()(const ValidateReminderRun& c) {
+    return body(wire::CommandBody::ValidateReminderRun, wire::CreateValidateReminderRun(fbb, c.run));
+  }
+  Body operator()(const CancelReminderRun& c) {
+    return body(wire::CommandBody::CancelReminderRun, wire::CreateCancelReminderRun(fbb, c.run));
+  }
+  Body operator()(const GetReminderRun& c) {
+    return body(wire::CommandBody::GetReminderRun, wire::CreateGetReminderRun(fbb, c.run));
   }
 };
 
@@ -403,6 +499,383 @@ Result<CommandBody> decode(const wire::SetContingentReleaseBack& t) {
   return CommandBody{SetContingentReleaseBack{t.performance(), t.contingent(), t.release_back_ms()}};
 }
 
+// ---- Back office -------------------------------------------------------------------
+
+// An optional string (absent = empty) of at most `max` bytes.
+Result<std::string> text_of(const fb::String* s, uint32_t max, std::string_view field) {
+  if (s == nullptr) return std::string();
+  if (s->size() > max) return malformed(cat(field, " is longer than ", max, " bytes"));
+  return s->str();
+}
+
+template <typename E>
+Result<E> enum_of(auto wire_value, decltype(wire_value) wire_max, std::string_view field) {
+  if (wire_value > wire_max) return malformed(cat("unknown ", field, " ", static_cast<int>(wire_value)));
+  return static_cast<E>(wire_value);
+}
+Result<Delivery> delivery_of(wire::Delivery d) { return enum_of<Delivery>(d, wire::Delivery::MAX, "delivery"); }
+
+template <typename Contact, typename Table>
+Result<CommandBody> decode_contact(const Table& t) {
+  if ((t.types() & ~kContactTypesAll) != 0) return malformed(cat("unknown contact type bits ", static_cast<int>(t.types())));
+  auto last = name_of(t.last_name(), "last_name");
+  if (!last.is_ok()) return last.status();
+  auto first = text_of(t.first_name(), kNameLengthMax, "first_name");
+  if (!first.is_ok()) return first.status();
+  auto email = text_of(t.email(), kEmailLengthMax, "email");
+  if (!email.is_ok()) return email.status();
+  return CommandBody{Contact{t.contact(), t.number(), std::move(*last), std::move(*first), std::move(*email), t.types()}};
+}
+Result<CommandBody> decode(const wire::DefineContact& t) { return decode_contact<DefineContact>(t); }
+Result<CommandBody> decode(const wire::UpdateContact& t) { return decode_contact<UpdateContact>(t); }
+Result<CommandBody> decode(const wire::SetOrderFile& t) { return CommandBody{SetOrderFile{t.order(), t.file_number()}}; }
+
+Result<FollowUpFilter> filter_from(const wire::FollowUpFilter* f) {
+  if (f == nullptr) return malformed("filter is required");
+  auto kind = kind_of(f->kind());
+  if (!kind.is_ok()) return kind.status();
+  if ((f->contact_types() & ~kContactTypesAll) != 0)
+    return malformed(cat("unknown contact type bits ", static_cast<int>(f->contact_types())));
+  auto tariffs = list_from(f->tariffs(), kFilterListMax, "tariffs");
+  if (!tariffs.is_ok()) return tariffs.status();
+  auto categories = list_from(f->categories(), kFilterListMax, "categories");
+  if (!categories.is_ok()) return categories.status();
+  return FollowUpFilter{*kind, f->due_until_ms(), f->season(), f->family(), f->product(), f->performance(),
+                        f->contingent(), std::move(*tariffs), f->contact(), f->contact_types(),
+                        std::move(*categories), f->channel()};
+}
+Result<CommandBody> decode(const wire::QueryFollowUp& t) {
+  auto filter = filter_from(t.filter());
+  if (!filter.is_ok()) return filter.status();
+  FollowUpCursor after;
+  if (t.after() != nullptr) after = FollowUpCursor{t.after()->due_ms(), t.after()->order(), t.after()->line()};
+  return CommandBody{QueryFollowUp{std::move(*filter), after, t.limit()}};
+}
+template <typename Command, typename Table>
+Result<CommandBody> decode_filtered(const Table& t) {
+  auto filter = filter_from(t.filter());
+  if (!filter.is_ok()) return filter.status();
+  return CommandBody{Command{std::move(*filter)}};
+}
+Result<CommandBody> decode(const wire::PreviewRelease& t) { return decode_filtered<PreviewRelease>(t); }
+Result<CommandBody> decode(const wire::ReleaseAll& t) { return decode_filtered<ReleaseAll>(t); }
+
+Result<std::vector<OrderId>> orders_from(const fb::Vector<uint64_t>* v) {
+  return list_from(v, kBulkOrdersMax, "orders");
+}
+Result<CommandBody> decode(const wire::MarkOrders& t) {
+  auto mark = enum_of<ReleaseMark>(t.mark(), wire::ReleaseMark::MAX, "release mark");
+  if (!mark.is_ok()) return mark.status();
+  auto orders = orders_from(t.orders());
+  if (!orders.is_ok()) return orders.status();
+  return CommandBody{MarkOrders{std::move(*orders), *mark}};
+}
+Result<CommandBody> decode(const wire::LockOrders& t) {
+  auto orders = orders_from(t.orders());
+  if (!orders.is_ok()) return orders.status();
+  return CommandBody{LockOrders{std::move(*orders), t.locked()}};
+}
+Result<CommandBody> decode(const wire::ReleaseOrders& t) {
+  auto orders = orders_from(t.orders());
+  if (!orders.is_ok()) return orders.status();
+  return CommandBody{ReleaseOrders{std::move(*orders)}};
+}
+Result<CommandBody> decode(const wire::RemindOrders& t) {
+  auto delivery = delivery_of(t.delivery());
+  if (!delivery.is_ok()) return delivery.status();
+  auto orders = orders_from(t.orders());
+  if (!orders.is_ok()) return orders.status();
+  return CommandBody{RemindOrders{std::move(*orders), t.format(), *delivery}};
+}
+
+Result<DefineReminderFormat> reminder_format_from(const wire::DefineReminderFormat& t) {
+  auto name = name_of(t.name(), "name");
+  if (!name.is_ok()) return name.status();
+  auto type = enum_of<FormatType>(t.type(), wire::FormatType::MAX, "format type");
+  if (!type.is_ok()) return type.status();
+  auto separator = text_of(t.separator(), kNameLengthMax, "separator");
+  if (!separator.is_ok()) return separator.status();
+  auto extension = text_of(t.extension(), kNameLengthMax, "extension");
+  if (!extension.is_ok()) return extension.status();
+  auto wire_columns = list_from(t.columns(), kReminderColumnsMax, "columns");
+  if (!wire_columns.is_ok()) return wire_columns.status();
+  std::vector<ReminderField> columns;
+  columns.reserve(wire_columns->size());
+  for (wire::ReminderField c : *wire_columns) {
+    auto column = enum_of<ReminderField>(c, wire::ReminderField::MAX, "reminder field");
+    if (!column.is_ok()) return column.status();
+    columns.push_back(*column);
+  }
+  return DefineReminderFormat{t.format(), std::move(*name), *type, std::move(*separator), std::move(*extension),
+                              t.title_in_file_name(), std::move(columns)};
+}
+Result<CommandBody> decode(const wire::DefineReminderFormat& t) {
+  auto format = reminder_format_from(t);
+  if (!format.is_ok()) return format.status();
+  return CommandBody{std::move(*format)};
+}
+Result<CommandBody> decode(const wire::DefineSeries& t) {
+  auto name = name_of(t.name(), "name");
+  if (!name.is_ok()) return name.status();
+  return CommandBody{DefineSeries{t.series(), std::move(*name)}};
+}
+Result<CommandBody> decode(const wire::DefineIssue& t) {
+  auto name = name_of(t.name(), "name");
+  if (!name.is_ok()) return name.status();
+  return CommandBody{DefineIssue{t.series(), t.issue(), t.date_ms(), std::move(*name)}};
+}
+Result<CommandBody> decode(const wire::Subscribe& t) {
+  return CommandBody{Subscribe{t.subscription(), t.series(), t.subscriber(), t.payer(), t.ends_ms()}};
+}
+Result<CommandBody> decode(const wire::RenewSubscription& t) {
+  return CommandBody{RenewSubscription{t.subscription(), t.ends_ms()}};
+}
+Result<CommandBody> decode(const wire::StartReminderRun& t) {
+  auto audience = enum_of<Audience>(t.audience(), wire::Audience::MAX, "audience");
+  if (!audience.is_ok()) return audience.status();
+  auto delivery = delivery_of(t.delivery());
+  if (!delivery.is_ok()) return delivery.status();
+  auto issues = list_from(t.issues(), kRunIssuesMax, "issues");
+  if (!issues.is_ok()) return issues.status();
+  return CommandBody{StartReminderRun{t.run(), t.series(), std::move(*issues), *audience, t.format(), *delivery}};
+}
+Result<CommandBody> decode(const wire::RecordRunExport& t) {
+  auto destination = text_of(t.destination(), kRunDestinationLengthMax, "destination");
+  if (!destination.is_ok()) return destination.status();
+  return CommandBody{RecordRunExport{t.run(), t.delivered(), t.failed(), std::move(*destination)}};
+}
+Result<CommandBody> decode(const wire::ValidateReminderRun& t) { return CommandBody{ValidateReminderRun{t.run()}}; }
+Result<CommandBody> decode(const wire::CancelReminderRun& t) { return CommandBody{CancelReminderRun{t.run()}}; }
+Result<CommandBody> decode(const wire::GetReminderRun& t) { return CommandBody{GetReminderRun{t.run()}}; }
+
+// ---- Reply details ------------------------------------------------------------------
+
+fb::Offset<fb::Vector<const wire::OrderOutcome*>> outcomes_of(fb::FlatBufferBuilder& fbb,
+                                                              const std::vector<OrderOutcome>& outcomes) {
+  std::vector<wire::OrderOutcome> out;
+  out.reserve(outcomes.size());
+  for (const OrderOutcome& o : outcomes)
+    out.emplace_back(o.order, static_cast<wire::Outcome>(o.outcome), static_cast<wire::OrderState>(o.state));
+  return fbb.CreateVectorOfStructs(out);
+}
+
+struct DetailEncoder {
+  fb::FlatBufferBuilder& fbb;
+  using Detail = std::pair<wire::ResultDetail, fb::Offset<void>>;
+
+  fb::Offset<wire::FollowUpRow> row(const FollowUpRow& r) {
+    const auto contact = fbb.CreateString(r.contact_name), channel = fbb.CreateString(r.channel_name),
+               product = fbb.CreateString(r.product_name), category = fbb.CreateString(r.category_name),
+               tariff = fbb.CreateString(r.tariff_name);
+    return wire::CreateFollowUpRow(fbb, r.due_ms, r.order, r.line, static_cast<wire::OrderState>(r.state),
+                                   static_cast<wire::ReleaseMark>(r.mark), r.locked, r.file_number, r.contact,
+                                   r.contact_number, contact, r.channel, channel, r.product, product, r.performance,
+                                   r.performance_starts_ms, r.category, category, r.tariff, tariff, r.contingent,
+                                   r.quantity, r.reminder_rank, r.reminded_ms);
+  }
+  Detail operator()(const FollowUpPage& d) {
+    std::vector<fb::Offset<wire::FollowUpRow>> rows;
+    rows.reserve(d.rows.size());
+    for (const FollowUpRow& r : d.rows) rows.push_back(row(r));
+    const auto list = fbb.CreateVector(rows);
+    return {wire::ResultDetail::FollowUpPage, wire::CreateFollowUpPage(fbb, list, d.total, d.more).Union()};
+  }
+  Detail operator()(const BulkOutcomes& d) {
+    return {wire::ResultDetail::BulkOutcomes, wire::CreateBulkOutcomes(fbb, outcomes_of(fbb, d.orders)).Union()};
+  }
+  Detail operator()(const ReleaseSummary& d) {
+    std::vector<wire::ReleasedStock> stock;
+    stock.reserve(d.stock.size());
+    for (const ReleasedStock& s : d.stock) stock.emplace_back(s.performance, s.category, s.orders, s.units, s.seats);
+    const auto list = fbb.CreateVectorOfStructs(stock);
+    return {wire::ResultDetail::ReleaseSummary,
+            wire::CreateReleaseSummary(fbb, d.released, d.kept, d.locked, d.units, d.seats, list).Union()};
+  }
+  fb::Offset<wire::ReminderItem> item(const ReminderItem& i) {
+    const auto last = fbb.CreateString(i.last_name), first = fbb.CreateString(i.first_name),
+               email = fbb.CreateString(i.email), payer_name = fbb.CreateString(i.payer_name),
+               payer_email = fbb.CreateString(i.payer_email), product = fbb.CreateString(i.product_name),
+               series = fbb.CreateString(i.series_name), last_issue = fbb.CreateString(i.last_issue_name);
+    return wire::CreateReminderItem(fbb, i.contact, i.contact_number, last, first, email, i.payer, i.payer_number,
+                                    payer_name, payer_email, i.reminder_rank, i.order, i.file_number, i.due_ms,
+                                    i.amount_cents, product, i.performance_starts_ms, i.quantity, i.subscription,
+                                    series, i.ends_ms, last_issue);
+  }
+  Detail operator()(const ReminderBatch& d) {
+    const auto format = reminder_format(fbb, d.format);
+    const auto destination = fbb.CreateString(d.destination);
+    std::vector<fb::Offset<wire::ReminderItem>> items;
+    items.reserve(d.items.size());
+    for (const ReminderItem& i : d.items) items.push_back(item(i));
+    const auto item_list = fbb.CreateVector(items);
+    const auto outcomes = outcomes_of(fbb, d.outcomes);
+    return {wire::ResultDetail::ReminderBatch,
+            wire::CreateReminderBatch(fbb, d.run, static_cast<wire::RunState>(d.state), format,
+                                      wire_delivery(d.delivery), d.delivered, d.failed, destination, item_list,
+                                      outcomes)
+                .Union()};
+  }
+};
+
+// Strings of a detail: names, "LAST First", emails, paths.
+constexpr uint32_t kDetailTextBytesMax = kRunDestinationLengthMax;
+
+// Reads the listed string fields of a wire table into the engine struct; the
+// first one that fails decides the status.
+struct TextReader {
+  Status status;
+  void operator()(const fb::String* s, std::string_view field, std::string* out) {
+    if (!status.is_ok()) return;
+    auto text = text_of(s, kDetailTextBytesMax, field);
+    if (text.is_ok()) *out = std::move(*text);
+    else status = text.status();
+  }
+};
+
+Result<OrderState> state_of(wire::OrderState s) { return enum_of<OrderState>(s, wire::OrderState::MAX, "order state"); }
+
+Result<FollowUpRow> row_from(const wire::FollowUpRow& w) {
+  auto state = state_of(w.state());
+  if (!state.is_ok()) return state.status();
+  auto mark = enum_of<ReleaseMark>(w.mark(), wire::ReleaseMark::MAX, "release mark");
+  if (!mark.is_ok()) return mark.status();
+  FollowUpRow r;
+  r.due_ms = w.due_ms(), r.order = w.order(), r.line = w.line(), r.state = *state, r.mark = *mark;
+  r.locked = w.locked(), r.file_number = w.file_number(), r.contact = w.contact();
+  r.contact_number = w.contact_number(), r.channel = w.channel(), r.product = w.product();
+  r.performance = w.performance(), r.performance_starts_ms = w.performance_starts_ms(), r.category = w.category();
+  r.tariff = w.tariff(), r.contingent = w.contingent(), r.quantity = w.quantity();
+  r.reminder_rank = w.reminder_rank(), r.reminded_ms = w.reminded_ms();
+  TextReader text;
+  text(w.contact_name(), "contact_name", &r.contact_name);
+  text(w.channel_name(), "channel_name", &r.channel_name);
+  text(w.product_name(), "product_name", &r.product_name);
+  text(w.category_name(), "category_name", &r.category_name);
+  text(w.tariff_name(), "tariff_name", &r.tariff_name);
+  if (!text.status.is_ok()) return text.status;
+  return r;
+}
+
+// A list of tables (absent = empty) of at most `max` entries, each read by `from`.
+template <typename Out, typename Wire, typename From>
+Result<std::vector<Out>> tables_from(const fb::Vector<fb::Offset<Wire>>* v, uint32_t max, std::string_view field,
+                                     From from) {
+  std::vector<Out> out;
+  if (v == nullptr) return out;
+  if (v->size() > max) return malformed(cat(field, " has ", v->size(), " entries (max ", max, ")"));
+  out.reserve(v->size());
+  for (const Wire* table : *v) {
+    auto value = from(*table);
+    if (!value.is_ok()) return value.status();
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
+
+Result<FollowUpPage> page_from(const wire::FollowUpPage& w) {
+  auto rows = tables_from<FollowUpRow>(w.rows(), kFollowUpRowsMax, "rows", row_from);
+  if (!rows.is_ok()) return rows.status();
+  return FollowUpPage{std::move(*rows), w.total(), w.more()};
+}
+
+Result<std::vector<OrderOutcome>> outcomes_from(const fb::Vector<const wire::OrderOutcome*>* v) {
+  std::vector<OrderOutcome> out;
+  if (v == nullptr) return out;
+  if (v->size() > kBulkOrdersMax) return malformed(cat("outcomes has ", v->size(), " entries (max ", kBulkOrdersMax, ")"));
+  out.reserve(v->size());
+  for (const wire::OrderOutcome* o : *v) {
+    auto outcome = enum_of<Outcome>(o->outcome(), wire::Outcome::MAX, "outcome");
+    if (!outcome.is_ok()) return outcome.status();
+    auto state = state_of(o->state());
+    if (!state.is_ok()) return state.status();
+    out.push_back(OrderOutcome{o->order(), *outcome, *state});
+  }
+  return out;
+}
+
+Result<ReleaseSummary> summary_from(const wire::ReleaseSummary& w) {
+  ReleaseSummary s{w.released(), w.kept(), w.locked(), w.units(), w.seats(), {}};
+  if (w.stock() == nullptr) return s;
+  // One line per performance and category: bounded like a filter's categories per performance.
+  constexpr uint64_t kStockLinesMax = uint64_t{kBulkOrdersMax} * kCategoriesPerPerformanceMax;
+  if (w.stock()->size() > kStockLinesMax)
+    return malformed(cat("stock has ", w.stock()->size(), " entries (max ", kStockLinesMax, ")"));
+  s.stock.reserve(w.stock()->size());
+  for (const wire::ReleasedStock* r : *w.stock())
+    s.stock.push_back(ReleasedStock{r->performance(), r->category(), r->orders(), r->units(), r->seats()});
+  return s;
+}
+
+Result<ReminderItem> item_from(const wire::ReminderItem& w) {
+  ReminderItem i;
+  i.contact = w.contact(), i.contact_number = w.contact_number(), i.payer = w.payer();
+  i.payer_number = w.payer_number(), i.reminder_rank = w.reminder_rank(), i.order = w.order();
+  i.file_number = w.file_number(), i.due_ms = w.due_ms(), i.amount_cents = w.amount_cents();
+  i.performance_starts_ms = w.performance_starts_ms(), i.quantity = w.quantity();
+  i.subscription = w.subscription(), i.ends_ms = w.ends_ms();
+  TextReader text;
+  text(w.last_name(), "last_name", &i.last_name);
+  text(w.first_name(), "first_name", &i.first_name);
+  text(w.email(), "email", &i.email);
+  text(w.payer_name(), "payer_name", &i.payer_name);
+  text(w.payer_email(), "payer_email", &i.payer_email);
+  text(w.product_name(), "product_name", &i.product_name);
+  text(w.series_name(), "series_name", &i.series_name);
+  text(w.last_issue_name(), "last_issue_name", &i.last_issue_name);
+  if (!text.status.is_ok()) return text.status;
+  return i;
+}
+
+Result<ReminderBatch> batch_from(const wire::ReminderBatch& w) {
+  ReminderBatch b;
+  b.run = w.run(), b.delivered = w.delivered(), b.failed = w.failed();
+  auto state = enum_of<RunState>(w.state(), wire::RunState::MAX, "run state");
+  if (!state.is_ok()) return state.status();
+  b.state = *state;
+  auto delivery = delivery_of(w.delivery());
+  if (!delivery.is_ok()) return delivery.status();
+  b.delivery = *delivery;
+  if (w.format() == nullptr) return malformed("a reminder batch needs its format");
+  auto format = reminder_format_from(*w.format());
+  if (!format.is_ok()) return format.status();
+  b.format = std::move(*format);
+  auto destination = text_of(w.destination(), kRunDestinationLengthMax, "destination");
+  if (!destination.is_ok()) return destination.status();
+  b.destination = std::move(*destination);
+  auto items = tables_from<ReminderItem>(w.items(), kRunItemsMax, "items", item_from);
+  if (!items.is_ok()) return items.status();
+  b.items = std::move(*items);
+  auto outcomes = outcomes_from(w.outcomes());
+  if (!outcomes.is_ok()) return outcomes.status();
+  b.outcomes = std::move(*outcomes);
+  return b;
+}
+
+template <typename Table, typename From>
+Result<ReplyDetail> detail_of(const void* table, From from) {
+  if (table == nullptr) return malformed("result detail is missing its table");
+  auto value = from(*static_cast<const Table*>(table));
+  if (!value.is_ok()) return value.status();
+  return ReplyDetail{std::move(*value)};
+}
+
+Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
+  using D = wire::ResultDetail;
+  switch (type) {
+    case D::NONE: break;
+    case D::FollowUpPage: return detail_of<wire::FollowUpPage>(t, page_from);
+    case D::BulkOutcomes:
+      return detail_of<wire::BulkOutcomes>(t, [](const wire::BulkOutcomes& w) -> Result<BulkOutcomes> {
+        auto orders = outcomes_from(w.orders());
+        if (!orders.is_ok()) return orders.status();
+        return BulkOutcomes{std::move(*orders)};
+      });
+    case D::ReleaseSummary: return detail_of<wire::ReleaseSummary>(t, summary_from);
+    case D::ReminderBatch: return detail_of<wire::ReminderBatch>(t, batch_from);
+  }
+  return malformed(cat("unknown result detail type ", static_cast<int>(type)));
+}
+
 template <typename Table>
 Result<CommandBody> decode_table(const void* table, std::string_view type_name) {
   if (table == nullptr) return malformed(cat("command body ", type_name, " is missing its table"));
@@ -448,6 +921,26 @@ Result<CommandBody> decode_body(wire::CommandBody type, const void* t) {
     case B::MoveSeatsToContingent: return decode_table<wire::MoveSeatsToContingent>(t, "MoveSeatsToContingent");
     case B::DefineSubContingent: return decode_table<wire::DefineSubContingent>(t, "DefineSubContingent");
     case B::SetContingentReleaseBack: return decode_table<wire::SetContingentReleaseBack>(t, "SetContingentReleaseBack");
+    case B::DefineContact: return decode_table<wire::DefineContact>(t, "DefineContact");
+    case B::UpdateContact: return decode_table<wire::UpdateContact>(t, "UpdateContact");
+    case B::SetOrderFile: return decode_table<wire::SetOrderFile>(t, "SetOrderFile");
+    case B::QueryFollowUp: return decode_table<wire::QueryFollowUp>(t, "QueryFollowUp");
+    case B::PreviewRelease: return decode_table<wire::PreviewRelease>(t, "PreviewRelease");
+    case B::ReleaseAll: return decode_table<wire::ReleaseAll>(t, "ReleaseAll");
+    case B::MarkOrders: return decode_table<wire::MarkOrders>(t, "MarkOrders");
+    case B::LockOrders: return decode_table<wire::LockOrders>(t, "LockOrders");
+    case B::ReleaseOrders: return decode_table<wire::ReleaseOrders>(t, "ReleaseOrders");
+    case B::RemindOrders: return decode_table<wire::RemindOrders>(t, "RemindOrders");
+    case B::DefineReminderFormat: return decode_table<wire::DefineReminderFormat>(t, "DefineReminderFormat");
+    case B::DefineSeries: return decode_table<wire::DefineSeries>(t, "DefineSeries");
+    case B::DefineIssue: return decode_table<wire::DefineIssue>(t, "DefineIssue");
+    case B::Subscribe: return decode_table<wire::Subscribe>(t, "Subscribe");
+    case B::RenewSubscription: return decode_table<wire::RenewSubscription>(t, "RenewSubscription");
+    case B::StartReminderRun: return decode_table<wire::StartReminderRun>(t, "StartReminderRun");
+    case B::RecordRunExport: return decode_table<wire::RecordRunExport>(t, "RecordRunExport");
+    case B::ValidateReminderRun: return decode_table<wire::ValidateReminderRun>(t, "ValidateReminderRun");
+    case B::CancelReminderRun: return decode_table<wire::CancelReminderRun>(t, "CancelReminderRun");
+    case B::GetReminderRun: return decode_table<wire::GetReminderRun>(t, "GetReminderRun");
   }
   return malformed(cat("unknown command type ", static_cast<int>(type)));
 }
@@ -482,9 +975,11 @@ Result<std::vector<Command>> decode_request(const wire::Request& request, uint32
 }
 
 fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& reply) {
+  const auto [detail_type, detail] =
+      reply.detail ? std::visit(DetailEncoder{fbb}, reply.detail->value) : DetailEncoder::Detail{};
   const auto message = reply.message.empty() ? fb::Offset<fb::String>() : fbb.CreateString(reply.message);
   return wire::CreateResult(fbb, static_cast<wire::ResultCode>(reply.code), reply.order,
-                            static_cast<wire::OrderState>(reply.state), reply.value, message);
+                            static_cast<wire::OrderState>(reply.state), reply.value, message, detail_type, detail);
 }
 
 Result<Reply> decode_reply(const wire::Result* result) {
@@ -499,6 +994,11 @@ Result<Reply> decode_reply(const wire::Result* result) {
   r.state = static_cast<OrderState>(result->state());
   r.value = result->value();
   if (result->message() != nullptr) r.message = result->message()->str().substr(0, kMessageBytesMax);
+  if (result->detail_type() != wire::ResultDetail::NONE) {
+    auto detail = decode_detail(result->detail_type(), result->detail());
+    if (!detail.is_ok()) return detail.status();
+    r.detail = std::make_shared<const ReplyDetail>(std::move(*detail));
+  }
   return r;
 }
 
@@ -517,5 +1017,17 @@ static_assert(static_cast<size_t>(wire::CommandBody::MAX) == std::variant_size_v
 static_assert(static_cast<size_t>(wire::CommandBody::GetOrder) == CommandBody(GetOrder{}).index() + 1);
 static_assert(static_cast<size_t>(wire::CommandBody::SetContingentReleaseBack) ==
               CommandBody(SetContingentReleaseBack{}).index() + 1);
+static_assert(static_cast<size_t>(wire::CommandBody::DefineContact) == CommandBody(DefineContact{}).index() + 1);
+static_assert(static_cast<size_t>(wire::CommandBody::GetReminderRun) == CommandBody(GetReminderRun{}).index() + 1);
+static_assert(static_cast<int>(wire::Delivery::MAX) == static_cast<int>(Delivery::kEmail));
+static_assert(static_cast<int>(wire::ReminderField::MAX) + 1 == kReminderFieldCount);
+static_assert(static_cast<int>(wire::FormatType::MAX) == static_cast<int>(FormatType::kReminder));
+static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience::kThirdParty));
+// Detail union type = ReplyDetail variant index + 1; its enums mirror the engine's.
+static_assert(static_cast<size_t>(wire::ResultDetail::MAX) == std::variant_size_v<decltype(ReplyDetail::value)>);
+static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
+              decltype(ReplyDetail::value)(ReminderBatch{}).index() + 1);
+static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kNotFound));
+static_assert(static_cast<int>(wire::RunState::MAX) == static_cast<int>(RunState::kCancelled));
 
 }  // namespace tessera::net

@@ -39,7 +39,11 @@ Result<std::vector<engine::Command>> decode_request(const wire::Request& request
 
 flatbuffers::Offset<wire::Result> encode_reply(flatbuffers::FlatBufferBuilder& fbb, const engine::Reply& reply);
 
-// Returns the reply, or invalid_argument for an unknown result code or state.
+// Returns the reply with its detail (Reply::detail: follow-up rows, bulk
+// outcomes, release summary, reminder batch), or invalid_argument for an
+// unknown result code, state or detail enum, or a detail list over its
+// engine limit (kFollowUpRowsMax rows, kBulkOrdersMax outcomes, kRunItemsMax
+// reminder items).
 // REQUIRES `result` comes from a verified buffer.
 Result<engine::Reply> decode_reply(const wire::Result* result);
 

@@ -28,6 +28,26 @@ TEST(Auth, RolesGrowFromWebshopToBackofficeToAdmin) {
   EXPECT_TRUE(role_allows(Role::kAdmin, MoveSeatsToContingent{}));
 }
 
+TEST(Auth, BackOfficeCommandsNeedTheBackofficeRole) {
+  const std::vector<CommandBody> back_office = {
+      DefineContact{}, UpdateContact{}, SetOrderFile{}, QueryFollowUp{}, PreviewRelease{}, ReleaseAll{},
+      MarkOrders{}, LockOrders{}, ReleaseOrders{}, RemindOrders{}, DefineReminderFormat{}, DefineSeries{},
+      DefineIssue{}, Subscribe{}, RenewSubscription{}, StartReminderRun{}, ValidateReminderRun{},
+      CancelReminderRun{}, GetReminderRun{}};
+  for (const CommandBody& c : back_office) {
+    EXPECT_FALSE(role_allows(Role::kWebshop, c)) << command_name(c);
+    EXPECT_TRUE(role_allows(Role::kBackoffice, c)) << command_name(c);
+    EXPECT_TRUE(role_allows(Role::kAdmin, c)) << command_name(c);
+  }
+}
+
+TEST(Auth, RecordRunExportIsAdminOnly) {
+  const CommandBody record = RecordRunExport{1, 10, 0, "/tmp/run1.csv"};
+  EXPECT_FALSE(role_allows(Role::kWebshop, record));
+  EXPECT_FALSE(role_allows(Role::kBackoffice, record)) << "clients must not forge export progress";
+  EXPECT_TRUE(role_allows(Role::kAdmin, record));
+}
+
 TEST(Auth, AdvanceIsRefusedForEveryRole) {
   for (Role r : {Role::kWebshop, Role::kBackoffice, Role::kAdmin}) EXPECT_FALSE(role_allows(r, Advance{10}));
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/limits.h"
+#include "engine/reply_detail.h"
 #include "net/messages.h"
 #include "net/result_code.h"
 #include "tests/net/net_test_support.h"
@@ -14,6 +15,17 @@ namespace {
 
 using namespace tessera::engine;
 namespace fb = flatbuffers;
+
+// A follow-up filter with every field set.
+FollowUpFilter full_filter() {
+  return FollowUpFilter{BookingKind::kReservation, 1'800'000'000'000, 1, 1, 2, 2000, 20001, {21, 22}, 42,
+                        kContactGuide | kContactSupport, {1, 3}, 3};
+}
+
+DefineReminderFormat reminder_format() {
+  return DefineReminderFormat{3, "Relance", FormatType::kReminder, ";", "csv", true,
+                              {ReminderField::kContactNumber, ReminderField::kLastName, ReminderField::kQuantity}};
+}
 
 // One command of every kind, with non-default values in every field.
 std::vector<Command> one_of_each() {
@@ -61,6 +73,28 @@ std::vector<Command> one_of_each() {
       Command{33, MoveSeatsToContingent{1000, 10001, {7, 8}}},
       Command{34, DefineSubContingent{100011, 1000, 10001, 4, {3}}},
       Command{35, SetContingentReleaseBack{1000, 10001, 1'799'000'000'000}},
+      // Back office.
+      Command{36, DefineContact{42, 100000002951, "DUPONT", "Anne", "anne@example.org",
+                                kContactIndividual | kContactPartner}},
+      Command{37, UpdateContact{42, 100000002952, "DURAND", "", "", kContactOrganisation}},
+      Command{38, SetOrderFile{make_order_id(1, 1, 2), 7700}},
+      Command{39, QueryFollowUp{full_filter(), FollowUpCursor{1'800'000'000'000, make_order_id(1, 3, 4), 2}, 50}},
+      Command{40, PreviewRelease{full_filter()}},
+      Command{41, ReleaseAll{FollowUpFilter{BookingKind::kOption, 5, 1, 1, 0, 0, 0, {}, 0, 0, {}, 0}}},
+      Command{42, MarkOrders{{make_order_id(0, 1, 1), make_order_id(1, 1, 1)}, ReleaseMark::kKeep}},
+      Command{43, LockOrders{{make_order_id(1, 1, 9)}, true}},
+      Command{44, ReleaseOrders{{make_order_id(0, 2, 1), make_order_id(1, 2, 1)}}},
+      Command{45, RemindOrders{{make_order_id(0, 4, 1)}, 3, Delivery::kEmail}},
+      Command{46, reminder_format()},
+      Command{47, DefineSeries{5, "Revue"}},
+      Command{48, DefineIssue{5, 12, 1'790'000'000'000, "Numéro 12"}},
+      Command{49, Subscribe{900, 5, 42, 43, 1'800'000'000'000}},
+      Command{50, RenewSubscription{900, 1'830'000'000'000}},
+      Command{51, StartReminderRun{7, 5, {11, 12}, Audience::kThirdParty, 3, Delivery::kFile}},
+      Command{52, RecordRunExport{7, 10, 2, "/var/tessera/reminders/run7.csv"}},
+      Command{53, ValidateReminderRun{7}},
+      Command{54, CancelReminderRun{8}},
+      Command{55, GetReminderRun{7}},
   };
 }
 
@@ -166,6 +200,184 @@ TEST(Codec, OverLimitListsAreRefused) {
     EXPECT_NE(c.status().message().find("max"), std::string::npos) << c.status().message();
   }
   EXPECT_FALSE(decode_request(*e.request, 1).is_ok()) << "3 commands over a limit of 1";
+}
+
+// ---- Back office -------------------------------------------------------------------
+
+Result<Reply> round_trip(const Reply& r) {
+  fb::FlatBufferBuilder fbb;
+  fbb.Finish(encode_reply(fbb, r));
+  return decode_reply(fb::GetRoot<wire::Result>(fbb.GetBufferPointer()));
+}
+
+Reply with_detail(ReplyDetail detail) {
+  Reply r;
+  r.value = 3;
+  r.detail = std::make_shared<const ReplyDetail>(std::move(detail));
+  return r;
+}
+
+FollowUpRow full_row(uint32_t line) {
+  FollowUpRow r;
+  r.due_ms = 1'800'000'000'000 + line, r.order = make_order_id(1, 2, 3), r.line = line;
+  r.state = OrderState::kOverdue, r.mark = ReleaseMark::kKeep, r.locked = true, r.file_number = 7700;
+  r.contact = 42, r.contact_number = 100000002951, r.contact_name = "DUPONT Anne", r.channel = 3;
+  r.channel_name = "Partenaires", r.product = 2, r.product_name = "Opéra", r.performance = 2001;
+  r.performance_starts_ms = 1'810'000'000'000, r.category = 2, r.category_name = "Cat 2", r.tariff = 22;
+  r.tariff_name = "Réduit", r.contingent = 20011, r.quantity = 4, r.reminder_rank = 2, r.reminded_ms = 1'799'000'000'000;
+  return r;
+}
+
+ReminderItem full_item() {
+  ReminderItem i;
+  i.contact = 42, i.contact_number = 100000002951, i.last_name = "DUPONT", i.first_name = "Anne";
+  i.email = "anne@example.org", i.payer = 43, i.payer_number = 100000002952, i.payer_name = "ACME";
+  i.payer_email = "pay@acme.example", i.reminder_rank = 1, i.order = make_order_id(0, 1, 5), i.file_number = 9;
+  i.due_ms = 1'800'000'000'000, i.amount_cents = 12'345, i.product_name = "Opéra";
+  i.performance_starts_ms = 1'810'000'000'000, i.quantity = 2, i.subscription = 900, i.series_name = "Revue";
+  i.ends_ms = 1'801'000'000'000, i.last_issue_name = "Numéro 12";
+  return i;
+}
+
+std::vector<ReplyDetail> one_detail_of_each() {
+  const OrderOutcome done{make_order_id(0, 1, 1), Outcome::kDone, OrderState::kReleased};
+  const OrderOutcome kept{make_order_id(1, 1, 1), Outcome::kSkippedKept, OrderState::kOption};
+  const OrderOutcome missing{make_order_id(1, 9, 9), Outcome::kNotFound, OrderState::kHeld};
+  ReminderBatch batch{7, RunState::kExported, reminder_format(), Delivery::kEmail, 10, 2, "smtp://mail:25",
+                      {full_item(), full_item()}, {done, missing}};
+  return {
+      ReplyDetail{FollowUpPage{{full_row(0), full_row(1)}, 250, true}},
+      ReplyDetail{BulkOutcomes{{done, kept, missing,
+                                OrderOutcome{make_order_id(0, 2, 2), Outcome::kSkippedState, OrderState::kConfirmed}}}},
+      ReplyDetail{ReleaseSummary{120, 4, 3, 480, 20, {ReleasedStock{1000, 1, 60, 240, 0}, ReleasedStock{2001, 2, 60, 240, 20}}}},
+      ReplyDetail{std::move(batch)},
+  };
+}
+
+TEST(Codec, EveryReplyDetailKindRoundTripsUnchanged) {
+  const std::vector<ReplyDetail> details = one_detail_of_each();
+  ASSERT_EQ(details.size(), std::variant_size_v<decltype(ReplyDetail::value)>) << "add the new detail kind here";
+  for (const ReplyDetail& d : details) {
+    const Reply r = with_detail(d);
+    auto back = round_trip(r);
+    ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+    EXPECT_TRUE(testing::deep_equal(r, *back));
+    ASSERT_NE(back->detail, nullptr) << "detail kind " << d.value.index();
+    EXPECT_TRUE(testing::deep_equal(d.value, back->detail->value)) << "detail kind " << d.value.index();
+  }
+  auto plain = round_trip(Reply{});
+  ASSERT_TRUE(plain.is_ok());
+  EXPECT_EQ(plain->detail, nullptr) << "a reply without detail stays without";
+}
+
+TEST(Codec, EmptyDetailsRoundTrip) {
+  for (ReplyDetail d : {ReplyDetail{FollowUpPage{}}, ReplyDetail{BulkOutcomes{}}, ReplyDetail{ReleaseSummary{}},
+                        ReplyDetail{ReminderBatch{}}}) {
+    auto back = round_trip(with_detail(d));
+    ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+    ASSERT_NE(back->detail, nullptr);
+    EXPECT_TRUE(testing::deep_equal(d.value, back->detail->value));
+  }
+}
+
+// Decodes one Result whose detail is built by `build`.
+template <typename Build>
+Result<Reply> decode_built(Build build) {
+  fb::FlatBufferBuilder fbb;
+  const auto [type, detail] = build(fbb);
+  fbb.Finish(wire::CreateResult(fbb, wire::ResultCode::Ok, 0, wire::OrderState::Held, 0, 0, type, detail));
+  return decode_reply(fb::GetRoot<wire::Result>(fbb.GetBufferPointer()));
+}
+using BuiltDetail = std::pair<wire::ResultDetail, fb::Offset<void>>;
+
+TEST(Codec, DetailWithUnknownEnumIsRefused) {
+  auto outcome = decode_built([](fb::FlatBufferBuilder& fbb) -> BuiltDetail {
+    std::vector<wire::OrderOutcome> v{{1, static_cast<wire::Outcome>(9), wire::OrderState::Option}};
+    return {wire::ResultDetail::BulkOutcomes, wire::CreateBulkOutcomes(fbb, fbb.CreateVectorOfStructs(v)).Union()};
+  });
+  ASSERT_FALSE(outcome.is_ok());
+  EXPECT_NE(outcome.status().message().find("outcome"), std::string::npos) << outcome.status().message();
+  auto state = decode_built([](fb::FlatBufferBuilder& fbb) -> BuiltDetail {
+    const auto row = wire::CreateFollowUpRow(fbb, 1, 2, 0, static_cast<wire::OrderState>(40));
+    return {wire::ResultDetail::FollowUpPage,
+            wire::CreateFollowUpPage(fbb, fbb.CreateVector(std::vector{row}), 1, false).Union()};
+  });
+  ASSERT_FALSE(state.is_ok());
+  EXPECT_NE(state.status().message().find("order state"), std::string::npos) << state.status().message();
+  auto run = decode_built([](fb::FlatBufferBuilder& fbb) -> BuiltDetail {
+    const auto format = wire::CreateDefineReminderFormat(fbb, 1, fbb.CreateString("f"));
+    return {wire::ResultDetail::ReminderBatch,
+            wire::CreateReminderBatch(fbb, 1, static_cast<wire::RunState>(7), format).Union()};
+  });
+  ASSERT_FALSE(run.is_ok());
+  EXPECT_NE(run.status().message().find("run state"), std::string::npos) << run.status().message();
+  auto unknown = decode_built([](fb::FlatBufferBuilder& fbb) -> BuiltDetail {
+    return {static_cast<wire::ResultDetail>(9), wire::CreateBulkOutcomes(fbb).Union()};
+  });
+  EXPECT_FALSE(unknown.is_ok());
+}
+
+TEST(Codec, OverLongDetailListsAreRefused) {
+  FollowUpPage page;
+  page.rows.assign(kFollowUpRowsMax + 1, full_row(0));
+  BulkOutcomes outcomes;
+  outcomes.orders.assign(kBulkOrdersMax + 1, OrderOutcome{1, Outcome::kDone, OrderState::kReleased});
+  for (ReplyDetail d : {ReplyDetail{std::move(page)}, ReplyDetail{std::move(outcomes)}}) {
+    auto back = round_trip(with_detail(d));
+    ASSERT_FALSE(back.is_ok()) << "detail kind " << d.value.index();
+    EXPECT_NE(back.status().message().find("max"), std::string::npos) << back.status().message();
+  }
+}
+
+TEST(Codec, BackOfficeCommandsRefuseUnknownEnumsAndOverLongLists) {
+  FollowUpFilter many_tariffs = full_filter();
+  many_tariffs.tariffs.assign(kFilterListMax + 1, 11);
+  FollowUpFilter many_categories = full_filter();
+  many_categories.categories.assign(kFilterListMax + 1, 1);
+  FollowUpFilter bad_types = full_filter();
+  bad_types.contact_types = 0x80;
+  DefineReminderFormat many_columns = reminder_format();
+  many_columns.columns.assign(kReminderColumnsMax + 1, ReminderField::kLastName);
+  DefineReminderFormat bad_column = reminder_format();
+  bad_column.columns.push_back(static_cast<ReminderField>(kReminderFieldCount));
+  const std::vector<std::pair<Command, std::string>> bad = {
+      {Command{0, QueryFollowUp{many_tariffs, {}, 10}}, "tariffs"},
+      {Command{0, PreviewRelease{many_categories}}, "categories"},
+      {Command{0, ReleaseAll{bad_types}}, "contact type"},
+      {Command{0, MarkOrders{std::vector<OrderId>(kBulkOrdersMax + 1, 1), ReleaseMark::kKeep}}, "orders"},
+      {Command{0, MarkOrders{{1}, static_cast<ReleaseMark>(2)}}, "release mark"},
+      {Command{0, LockOrders{std::vector<OrderId>(kBulkOrdersMax + 1, 1), true}}, "orders"},
+      {Command{0, ReleaseOrders{std::vector<OrderId>(kBulkOrdersMax + 1, 1)}}, "orders"},
+      {Command{0, RemindOrders{{1}, 3, static_cast<Delivery>(5)}}, "delivery"},
+      {Command{0, many_columns}, "columns"},
+      {Command{0, bad_column}, "reminder field"},
+      {Command{0, StartReminderRun{1, 5, std::vector<IssueId>(kRunIssuesMax + 1, 1), Audience::kDirect, 3,
+                                   Delivery::kFile}}, "issues"},
+      {Command{0, StartReminderRun{1, 5, {1}, static_cast<Audience>(2), 3, Delivery::kFile}}, "audience"},
+      {Command{0, DefineContact{1, 1, "X", "", "", 0x80}}, "contact type"},
+      {Command{0, DefineContact{1, 1, std::string(kNameLengthMax + 1, 'x'), "", "", kContactIndividual}}, "last_name"},
+      {Command{0, UpdateContact{1, 1, "X", "", std::string(kEmailLengthMax + 1, 'e'), kContactIndividual}}, "email"},
+      {Command{0, DefineSeries{1, std::string(kNameLengthMax + 1, 's')}}, "name"},
+      {Command{0, RecordRunExport{1, 0, 0, std::string(kRunDestinationLengthMax + 1, '/')}}, "destination"},
+  };
+  std::vector<Command> commands;
+  for (const auto& [c, what] : bad) commands.push_back(c);
+  const EncodedRequest e = encode(commands);
+  ASSERT_NE(e.request, nullptr);
+  for (uint32_t i = 0; i < bad.size(); ++i) {
+    auto c = decode_command(e.request->commands()->Get(i));
+    ASSERT_FALSE(c.is_ok()) << "case " << i << " (" << bad[i].second << ")";
+    EXPECT_NE(c.status().message().find(bad[i].second), std::string::npos) << c.status().message();
+  }
+}
+
+TEST(Codec, FollowUpQueryNeedsItsFilterTable) {
+  fb::FlatBufferBuilder fbb;
+  const auto query = wire::CreateQueryFollowUp(fbb, 0, nullptr, 10);
+  fbb.Finish(wire::CreateCommand(fbb, 1, wire::CommandBody::QueryFollowUp, query.Union()));
+  auto c = decode_command(fb::GetRoot<wire::Command>(fbb.GetBufferPointer()));
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_NE(c.status().message().find("filter is required"), std::string::npos);
 }
 
 }  // namespace

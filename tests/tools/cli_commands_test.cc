@@ -142,5 +142,49 @@ TEST(CliSetupDemo, DefinesTheVenueOnAnEmptyServer) {
   EXPECT_NE(out2.str().find("450"), std::string::npos) << out2.str();
 }
 
+TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
+  ASSERT_EQ(run({"contact", "add", "--id", "1", "--number", "100000002951", "--name", "DUPONT", "--first-name", "Anne",
+                 "--type", "individual"}).code,
+            kExitOk);
+  std::vector<std::string> orders;
+  for (const char* performance : {"1000", "1001", "1002"}) {
+    const CliRun b = run({"--json", "book", "--performance", performance, "--category", "1", "--quantity", "1",
+                          "--days", "2", "--contact", "1"});
+    ASSERT_EQ(b.code, kExitOk) << b.err;
+    orders.push_back(std::to_string(json_number(b.out, "order")));
+  }
+  const std::vector<std::string> filters = {"--type", "option", "--due", "2999-12-31", "--season", "1", "--family", "1"};
+  auto with_filters = [&](std::vector<std::string> args) {
+    args.insert(args.end(), filters.begin(), filters.end());
+    return args;
+  };
+  const CliRun page = run(with_filters({"follow-up", "--limit", "2"}), tessera::testing::kBackofficeToken);
+  ASSERT_EQ(page.code, kExitOk) << page.err;
+  EXPECT_NE(page.out.find("deadline"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find("DUPONT Anne (100000002951)"), std::string::npos) << page.out;
+  const std::string notice = "Not all results are shown (3 matching): refine the filters or page on with --after ";
+  const size_t at = page.out.find(notice);
+  ASSERT_NE(at, std::string::npos) << page.out;
+  const std::string cursor = page.out.substr(at + notice.size(), page.out.find('\n', at) - at - notice.size());
+  const CliRun next = run(with_filters({"follow-up", "--after", cursor}), tessera::testing::kBackofficeToken);
+  ASSERT_EQ(next.code, kExitOk) << next.err;
+  EXPECT_NE(next.out.find("1 of 3 rows"), std::string::npos) << next.out;
+  EXPECT_EQ(next.out.find("Not all results"), std::string::npos) << next.out;
+
+  ASSERT_EQ(run({"mark", "--keep", orders[0]}, tessera::testing::kBackofficeToken).code, kExitOk);
+  ASSERT_EQ(run({"lock", orders[1]}, tessera::testing::kBackofficeToken).code, kExitOk);
+  const CliRun preview = run(with_filters({"release-preview"}), tessera::testing::kBackofficeToken);
+  EXPECT_NE(preview.out.find("would release 1 orders (1 units, 0 seats); skipped: 1 kept, 1 locked"), std::string::npos)
+      << preview.out;
+  const CliRun selected =
+      run({"release-selected", orders[0], orders[1], orders[2], "99"}, tessera::testing::kBackofficeToken);
+  ASSERT_EQ(selected.code, kExitOk) << selected.err;
+  EXPECT_EQ(selected.out, orders[0] + " skipped: kept\n" + orders[1] + " skipped: locked\n" + orders[2] +
+                              " released\n99 not found\n");
+  const CliRun refused = run(with_filters({"release-all"}), tessera::testing::kWebshopToken);
+  EXPECT_EQ(refused.code, kExitRefused);
+  EXPECT_NE(refused.err.find("Forbidden"), std::string::npos) << refused.err;
+}
+
 }  // namespace
 }  // namespace tessera::tools

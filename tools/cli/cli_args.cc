@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
+#include "engine/limits.h"
+#include "tools/cli/cli_time.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::tools {
@@ -19,7 +22,22 @@ struct Subcommand {
   std::vector<std::string_view> required;
   std::vector<std::string_view> optional;
   std::vector<std::string_view> flags;
+  std::vector<std::string_view> repeated = {};  // options that may be given many times (also required/optional)
+  uint32_t positionals_max = 0;                 // positional arguments accepted (e.g. orders)
 };
+
+constexpr uint32_t kManyOrders = kBulkOrdersMax;
+
+// The follow-up screen's filters, shared by follow-up, release-preview and release-all.
+const std::vector<std::string_view> kFilterRequired = {"type", "due", "season", "family"};
+const std::vector<std::string_view> kFilterOptional = {"product", "performance", "contingent", "tariff", "category",
+                                                       "channel", "contact", "contact-type", "key"};
+const std::vector<std::string_view> kFilterRepeated = {"tariff", "category", "contact-type"};
+
+std::vector<std::string_view> joined(std::vector<std::string_view> a, const std::vector<std::string_view>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
 
 const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
@@ -36,11 +54,31 @@ const std::vector<Subcommand>& subcommands() {
       {"cancel", {"order"}, {"key"}, {}},
       {"archive", {"order"}, {"key"}, {}},
       {"reinstate", {"order"}, {"deadline-ms", "days", "key"}, {}},
-      {"lock", {"order"}, {"key"}, {}},
-      {"unlock", {"order"}, {"key"}, {}},
-      {"mark", {"order"}, {"key"}, {"keep", "release"}},
+      // lock / unlock / mark: --order O (one order) or ORDER... (a selection, per-order outcomes).
+      {"lock", {}, {"order", "key"}, {}, {}, kManyOrders},
+      {"unlock", {}, {"order", "key"}, {}, {}, kManyOrders},
+      {"mark", {}, {"order", "key"}, {"keep", "release"}, {}, kManyOrders},
       {"order", {"order"}, {}, {}},
       {"stats", {}, {}, {}},
+      // Back office: follow-up screen.
+      {"follow-up", kFilterRequired, joined(kFilterOptional, {"after", "limit"}), {}, kFilterRepeated},
+      {"release-preview", kFilterRequired, kFilterOptional, {}, kFilterRepeated},
+      {"release-all", kFilterRequired, kFilterOptional, {}, kFilterRepeated},
+      {"release-selected", {}, {"key"}, {}, {}, kManyOrders},
+      {"remind", {"format", "delivery"}, {"key"}, {}, {}, kManyOrders},
+      {"set-file", {}, {"key"}, {}, {}, 2},
+      {"contact add", {"id", "number", "name", "type"}, {"first-name", "email", "key"}, {}, {"type"}},
+      {"contact update", {"id", "number", "name", "type"}, {"first-name", "email", "key"}, {}, {"type"}},
+      // Subscriptions and reminder runs.
+      {"series add", {"id", "name"}, {"key"}, {}},
+      {"issue add", {"series", "id", "date", "name"}, {"key"}, {}},
+      {"format add", {"id", "name", "separator", "extension", "field"}, {"key"}, {"title-in-file-name"}, {"field"}},
+      {"subscribe", {"id", "series", "subscriber", "ends"}, {"payer", "key"}, {}},
+      {"renew", {"id", "ends"}, {"key"}, {}},
+      {"run start", {"id", "series", "issue", "audience", "format", "delivery"}, {"key"}, {}, {"issue"}},
+      {"run show", {"id"}, {}, {}},
+      {"run validate", {"id"}, {"key"}, {}},
+      {"run cancel", {"id"}, {"key"}, {}},
   };
   return table;
 }
@@ -85,6 +123,44 @@ class Options {
     fail(cat(a_.subcommand, " needs --deadline-ms MS (ms since the epoch) or --days N"));
     return 0;
   }
+  // Every value of a repeated numeric option.
+  template <typename T>
+  std::vector<T> list(std::string_view name) {
+    std::vector<T> out;
+    for (const std::string& text : a_.values(name)) {
+      T v{};
+      keep(parse_number(cat("--", std::string(name)), text, &v));
+      out.push_back(v);
+    }
+    return out;
+  }
+  // A date (YYYY-MM-DD: start or end of that day, UTC) or ms since the epoch.
+  int64_t date(std::string_view name, DayPart part) {
+    const auto it = a_.options.find(name);
+    if (it == a_.options.end()) return 0;
+    auto ms = parse_date_ms(cat("--", std::string(name)), it->second, part);
+    keep(ms.status());
+    return ms.is_ok() ? *ms : 0;
+  }
+  // One of the named choices of an option.
+  template <typename T>
+  T choice(std::string_view name, std::string_view text, const std::vector<std::pair<std::string_view, T>>& choices) {
+    std::string names;
+    for (const auto& [n, v] : choices) {
+      if (n == text) return v;
+      names += cat(names.empty() ? "" : ", ", n);
+    }
+    fail(cat("--", std::string(name), ": '", std::string(text), "' is not one of ", names));
+    return choices.front().second;
+  }
+  template <typename T>
+  T choice(std::string_view name, const std::vector<std::pair<std::string_view, T>>& choices) {
+    const auto it = a_.options.find(name);
+    return it == a_.options.end() ? choices.front().second : choice(name, it->second, choices);
+  }
+  void keep(const Status& s) {
+    if (!s.is_ok() && error_.is_ok()) error_ = s;
+  }
   void fail(std::string message) {
     if (error_.is_ok()) error_ = Status::invalid_argument(std::move(message));
   }
@@ -122,8 +198,156 @@ Result<std::vector<uint32_t>> parse_keep(std::string_view text) {
   return out;
 }
 
+// ---- Back office ----------------------------------------------------------------
+
+template <typename T>
+using Choices = std::vector<std::pair<std::string_view, T>>;
+
+const Choices<BookingKind> kKindNames = {{"option", BookingKind::kOption}, {"reservation", BookingKind::kReservation}};
+const Choices<Delivery> kDeliveryNames = {{"file", Delivery::kFile}, {"email", Delivery::kEmail}};
+const Choices<Audience> kAudienceNames = {{"direct", Audience::kDirect}, {"third-party", Audience::kThirdParty}};
+const Choices<uint8_t> kContactTypeNames = {
+    {"individual", kContactIndividual}, {"organisation", kContactOrganisation}, {"guide", kContactGuide},
+    {"supplier", kContactSupplier},     {"partner", kContactPartner},           {"producer", kContactProducer},
+    {"support", kContactSupport}};
+const Choices<ReminderField> kFieldNames = {
+    {"contact-number", ReminderField::kContactNumber}, {"last-name", ReminderField::kLastName},
+    {"first-name", ReminderField::kFirstName},         {"email", ReminderField::kEmail},
+    {"payer-number", ReminderField::kPayerNumber},     {"payer-name", ReminderField::kPayerName},
+    {"series", ReminderField::kSeries},                {"subscription", ReminderField::kSubscription},
+    {"end-date", ReminderField::kEndDate},             {"last-issue", ReminderField::kLastIssue},
+    {"reminder-rank", ReminderField::kReminderRank},   {"order-number", ReminderField::kOrderNumber},
+    {"file-number", ReminderField::kFileNumber},       {"deadline", ReminderField::kDeadline},
+    {"amount", ReminderField::kAmount},                {"product", ReminderField::kProduct},
+    {"performance-date", ReminderField::kPerformanceDate}, {"quantity", ReminderField::kQuantity}};
+static_assert(kReminderFieldCount == 18, "name the new reminder field in kFieldNames");
+
+uint8_t contact_types(const CliArgs& a, Options& o, std::string_view name) {
+  uint8_t bits = 0;
+  for (const std::string& t : a.values(name)) bits |= o.choice(name, t, kContactTypeNames);
+  return bits;
+}
+
+FollowUpFilter filter_of(const CliArgs& a, Options& o) {
+  FollowUpFilter f;
+  f.kind = o.choice("type", kKindNames);
+  f.due_until_ms = o.date("due", DayPart::kEnd);
+  f.season = o.get<SeasonId>("season");
+  f.family = o.get<ProductFamilyId>("family");
+  f.product = o.get<ProductId>("product", kNone);
+  f.performance = o.get<PerformanceId>("performance", kNone);
+  f.contingent = o.get<ContingentId>("contingent", kNone);
+  f.tariffs = o.list<TariffId>("tariff");
+  f.categories = o.list<CategoryId>("category");
+  f.channel = o.get<ChannelId>("channel", kNone);
+  f.contact = o.get<ContactId>("contact", kNone);
+  f.contact_types = contact_types(a, o, "contact-type");
+  return f;
+}
+
+// --after due:order:line (printed by follow-up under a page that has more).
+Result<FollowUpCursor> cursor_of(std::string_view text) {
+  FollowUpCursor c;
+  const size_t first = text.find(':'), second = text.find(':', first == std::string_view::npos ? first : first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos ||
+      !parse_number("--after", text.substr(0, first), &c.due_ms).is_ok() ||
+      !parse_number("--after", text.substr(first + 1, second - first - 1), &c.order).is_ok() ||
+      !parse_number("--after", text.substr(second + 1), &c.line).is_ok())
+    return Status::invalid_argument(cat("--after: '", std::string(text), "' is not a cursor due:order:line"));
+  return c;
+}
+
+// The selection: --order O and/or ORDER... .
+Result<std::vector<OrderId>> selection_of(const CliArgs& a, Options& o) {
+  std::vector<OrderId> orders;
+  if (a.has("order")) orders.push_back(o.get<OrderId>("order"));
+  for (const std::string& text : a.positionals) {
+    OrderId id = 0;
+    if (Status s = parse_number("ORDER", text, &id); !s.is_ok()) return s;
+    orders.push_back(id);
+  }
+  if (orders.empty()) return Status::invalid_argument(cat(a.subcommand, " needs the orders: ", a.subcommand, " ORDER... (or --order O)"));
+  return orders;
+}
+
+template <typename Contact>
+Contact contact_of(const CliArgs& a, Options& o) {
+  auto text = [&](std::string_view name) { return a.has(name) ? a.options.find(name)->second : std::string(); };
+  return Contact{o.get<ContactId>("id"), o.get<uint64_t>("number"), text("name"), text("first-name"), text("email"),
+                 contact_types(a, o, "type")};
+}
+
+DefineReminderFormat format_of(const CliArgs& a, Options& o) {
+  DefineReminderFormat f{o.get<uint32_t>("id"), a.options.at("name"), FormatType::kReminder, a.options.at("separator"),
+                         a.options.at("extension"), a.has("title-in-file-name"), {}};
+  for (const std::string& field : a.values("field")) f.columns.push_back(o.choice("field", field, kFieldNames));
+  return f;
+}
+
+Result<CommandBody> build_selection(const CliArgs& a, Options& o) {
+  const std::string& s = a.subcommand;
+  auto orders = selection_of(a, o);
+  if (!orders.is_ok()) return orders.status();
+  if (s == "mark") {
+    if (a.has("keep") == a.has("release")) return Status::invalid_argument("mark needs exactly one of --keep or --release");
+    return CommandBody{MarkOrders{std::move(*orders), a.has("keep") ? ReleaseMark::kKeep : ReleaseMark::kRelease}};
+  }
+  if (s == "lock" || s == "unlock") return CommandBody{LockOrders{std::move(*orders), s == "lock"}};
+  if (s == "release-selected") return CommandBody{ReleaseOrders{std::move(*orders)}};
+  return CommandBody{RemindOrders{std::move(*orders), o.get<uint32_t>("format"), o.choice("delivery", kDeliveryNames)}};
+}
+
+// The back-office subcommands; nullopt for the others.
+std::optional<Result<CommandBody>> build_back_office(const CliArgs& a, Options& o) {
+  const std::string& s = a.subcommand;
+  const bool one_order = (s == "lock" || s == "unlock" || s == "mark") && a.positionals.empty() && a.has("order");
+  if (s == "lock" || s == "unlock" || s == "mark" || s == "release-selected" || s == "remind") {
+    if (one_order) return std::nullopt;  // SetLock / SetReleaseMark, as before selections existed
+    return build_selection(a, o);
+  }
+  if (s == "follow-up") {
+    FollowUpCursor after;
+    if (a.has("after")) {
+      auto c = cursor_of(a.options.at("after"));
+      if (!c.is_ok()) return c.status();
+      after = *c;
+    }
+    return CommandBody{QueryFollowUp{filter_of(a, o), after, o.get<uint32_t>("limit", kFollowUpRowsMax)}};
+  }
+  if (s == "release-preview") return CommandBody{PreviewRelease{filter_of(a, o)}};
+  if (s == "release-all") return CommandBody{ReleaseAll{filter_of(a, o)}};
+  if (s == "set-file") {
+    if (a.positionals.size() != 2) return Status::invalid_argument("set-file ORDER FILE");
+    OrderId order = 0;
+    uint64_t file = 0;
+    if (Status st = parse_number("ORDER", a.positionals[0], &order); !st.is_ok()) return st;
+    if (Status st = parse_number("FILE", a.positionals[1], &file); !st.is_ok()) return st;
+    return CommandBody{SetOrderFile{order, file}};
+  }
+  if (s == "contact add") return CommandBody{contact_of<DefineContact>(a, o)};
+  if (s == "contact update") return CommandBody{contact_of<UpdateContact>(a, o)};
+  if (s == "series add") return CommandBody{DefineSeries{o.get<SeriesId>("id"), a.options.at("name")}};
+  if (s == "issue add")
+    return CommandBody{DefineIssue{o.get<SeriesId>("series"), o.get<IssueId>("id"), o.date("date", DayPart::kStart),
+                                   a.options.at("name")}};
+  if (s == "format add") return CommandBody{format_of(a, o)};
+  if (s == "subscribe")
+    return CommandBody{Subscribe{o.get<SubscriptionId>("id"), o.get<SeriesId>("series"), o.get<ContactId>("subscriber"),
+                                 o.get<ContactId>("payer", kNone), o.date("ends", DayPart::kEnd)}};
+  if (s == "renew") return CommandBody{RenewSubscription{o.get<SubscriptionId>("id"), o.date("ends", DayPart::kEnd)}};
+  if (s == "run start")
+    return CommandBody{StartReminderRun{o.get<RunId>("id"), o.get<SeriesId>("series"), o.list<IssueId>("issue"),
+                                        o.choice("audience", kAudienceNames), o.get<uint32_t>("format"),
+                                        o.choice("delivery", kDeliveryNames)}};
+  if (s == "run show") return CommandBody{GetReminderRun{o.get<RunId>("id")}};
+  if (s == "run validate") return CommandBody{ValidateReminderRun{o.get<RunId>("id")}};
+  if (s == "run cancel") return CommandBody{CancelReminderRun{o.get<RunId>("id")}};
+  return std::nullopt;
+}
+
 Result<CommandBody> build_body(const CliArgs& a, int64_t now_ms, Options& o) {
   const std::string& s = a.subcommand;
+  if (auto back_office = build_back_office(a, o)) return std::move(*back_office);
   if (s == "availability")
     return CommandBody{GetAvailability{o.get<PerformanceId>("performance"), o.get<CategoryId>("category"),
                                        o.get<ContingentId>("contingent", kNone), o.get<ChannelId>("channel", workload::kWeb),
@@ -170,6 +394,12 @@ Result<CommandBody> build_body(const CliArgs& a, int64_t now_ms, Options& o) {
 
 }  // namespace
 
+const std::vector<std::string>& CliArgs::values(std::string_view name) const {
+  static const std::vector<std::string> kEmpty;
+  const auto it = lists.find(name);
+  return it == lists.end() ? kEmpty : it->second;
+}
+
 std::string cli_usage() {
   return R"(usage: tessera [global options] SUBCOMMAND [options]
 
@@ -202,11 +432,35 @@ Subcommands:
   order --order O                   show an order
   stats                             key figures from http://HOST:ADMIN-PORT/metrics
 
+Back office (backoffice token):
+  follow-up FILTERS [--after DUE:ORDER:LINE] [--limit N (100)]
+                                    options / reservations by deadline, at most 100 rows a page
+  release-preview FILTERS           what release-all would release now (counts, stock per performance)
+  release-all FILTERS               release every matching order marked release and not locked
+    FILTERS: --type option|reservation --due YYYY-MM-DD|MS --season N --family N [--product N]
+             [--performance N] [--contingent N] [--tariff N]... [--category N]... [--channel N]
+             [--contact N] [--contact-type individual|organisation|guide|supplier|partner|producer|support]...
+             (--due YYYY-MM-DD = up to the end of that day, UTC)
+  mark --keep|--release ORDER...    lock ORDER... / unlock ORDER...   per-order outcomes
+  release-selected ORDER...         release the selected orders marked release (kept, locked are skipped)
+  remind --format N --delivery file|email ORDER...
+  set-file ORDER FILE               file an order under a file number
+  contact add|update --id N --number N --name LAST [--first-name X] [--email X]
+                     --type individual|organisation [--type partner ...]
+  series add --id N --name X        issue add --series N --id N --date YYYY-MM-DD --name X
+  format add --id N --name X --separator ';' --extension csv [--title-in-file-name] --field F...
+             (fields: contact-number last-name first-name email payer-number payer-name series
+              subscription end-date last-issue reminder-rank order-number file-number deadline
+              amount product performance-date quantity)
+  subscribe --id N --series N --subscriber N [--payer N] --ends YYYY-MM-DD
+  renew --id N --ends YYYY-MM-DD
+  run start --id N --series N --issue N... --audience direct|third-party --format N --delivery file|email
+  run show --id N / run validate --id N / run cancel --id N
+Repeated options take one value each time or a comma list (--tariff 11,12).
+
 --tariff defaults to the demo venue's full tariff of the performance's product
 (11, 21, 31 for performances 1000.., 2000.., 3000..; 11 otherwise). Every order
 command takes --key K (a request key: a retry with the same key is applied once).
-Follow-up queries and mass release come with the back-office issue; they are not
-in the server yet.
 
 Exit codes: 0 ok, 1 refused by the server (sold out, not found, forbidden...),
 2 usage error, 3 connection or server error.
@@ -220,14 +474,24 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* en
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (!arg.starts_with("--")) {
-      if (sub) return Status::invalid_argument(cat("unexpected argument '", std::string(arg), "'"));
+      if (sub) {
+        if (a.positionals.size() >= sub->positionals_max)
+          return Status::invalid_argument(cat("unexpected argument '", std::string(arg), "'"));
+        a.positionals.emplace_back(arg);
+        continue;
+      }
       if (arg == "help") {
         a.help = true;
         continue;
       }
-      sub = find_subcommand(arg);
-      if (!sub) return Status::invalid_argument(cat("unknown subcommand '", std::string(arg), "'"));
-      a.subcommand = std::string(arg);
+      std::string name(arg);
+      sub = find_subcommand(name);
+      if (!sub && i + 1 < argc && find_subcommand(cat(name, " ", argv[i + 1]))) {
+        name = cat(name, " ", argv[++i]);  // a two-word subcommand ("run start")
+        sub = find_subcommand(name);
+      }
+      if (!sub) return Status::invalid_argument(cat("unknown subcommand '", name, "'"));
+      a.subcommand = name;
       continue;
     }
     std::string_view name = arg.substr(2), value;
@@ -264,7 +528,17 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* en
     } else if (contains(sub->required, name) || contains(sub->optional, name)) {
       auto v = take_value();
       if (!v.is_ok()) return v.status();
+      if (a.has(name) && !contains(sub->repeated, name))
+        return Status::invalid_argument(cat(sub->name, ": --", std::string(name), " given twice"));
       a.options[std::string(name)] = *v;
+      if (contains(sub->repeated, name)) {
+        auto& list = a.lists[std::string(name)];
+        for (size_t start = 0; start <= v->size();) {  // "11,12" = two values
+          const size_t comma = std::min(v->find(',', start), v->size());
+          list.push_back(v->substr(start, comma - start));
+          start = comma + 1;
+        }
+      }
     } else {
       return Status::invalid_argument(cat(sub->name, ": unknown option --", std::string(name)));
     }

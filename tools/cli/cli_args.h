@@ -2,6 +2,10 @@
 // options, checked against a table of subcommands (cli_args.cc), and turned
 // into protocol commands.
 //
+// Some subcommands are two words ("contact add", "run start"); some take
+// positional arguments (orders); some options may be repeated
+// (--tariff 11 --tariff 12, or --tariff 11,12).
+//
 // Global options (anywhere): --host H (127.0.0.1) --port P (7450)
 // --admin-port P (7451, for stats) --token T (default $TESSERA_TOKEN)
 // --json --help. Subcommand options come after the subcommand.
@@ -38,9 +42,13 @@ struct CliArgs {
   bool json = false;
   bool help = false;
   std::string subcommand;
-  std::map<std::string, std::string, std::less<>> options;  // "performance" -> "1000"; flags -> ""
+  std::map<std::string, std::string, std::less<>> options;  // "performance" -> "1000"; flags -> ""; repeated: the last
+  std::map<std::string, std::vector<std::string>, std::less<>> lists;  // repeated options: every value, in order
+  std::vector<std::string> positionals;  // e.g. the orders of `lock ORDER...`
 
   bool has(std::string_view name) const { return options.find(name) != options.end(); }
+  // Every value of a repeated option (empty if absent).
+  const std::vector<std::string>& values(std::string_view name) const;
 };
 
 // Parses argv (argv[0] skipped). `env_token` (may be null) is the default

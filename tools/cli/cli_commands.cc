@@ -8,6 +8,7 @@
 
 #include "net/client.h"
 #include "net/result_code.h"
+#include "tools/cli/cli_detail_output.h"
 #include "tools/cli/metrics_fetch.h"
 #include "tools/load/venue_setup.h"
 
@@ -37,25 +38,6 @@ std::string json_string(std::string_view s) {
     }
   }
   return out + "\"";
-}
-
-// Prints rows as aligned columns under a header.
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width;
-  for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], row[i].size());
-    }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  }
 }
 
 std::string code_name(ReplyCode code) { return std::string(net::result_code_name(code)); }
@@ -212,6 +194,10 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     return kExitServer;
   }
   if (a.subcommand == "availability") return print_availability(a, *commands, *replies, out, err);
+  if (!a.json && replies->size() == 1 && (*replies)[0].ok() && (*replies)[0].detail) {
+    print_detail((*commands)[0], (*replies)[0], out);
+    return kExitOk;
+  }
   return print_replies(a, *commands, *replies, out, err);
 }
 

@@ -1,0 +1,137 @@
+// One printer per detail kind; the command decides the words (a selection
+// of MarkOrders says "marked keep", of ReleaseOrders "released").
+#include "tools/cli/cli_detail_output.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "engine/reply_detail.h"
+#include "tools/cli/cli_time.h"
+
+namespace tessera::tools {
+
+using namespace tessera::engine;
+
+namespace {
+
+std::string id_or_dash(uint64_t id) { return id == 0 ? "-" : std::to_string(id); }
+
+std::string contact_text(ContactId contact, const std::string& name, uint64_t number) {
+  if (contact == kNone) return "-";
+  if (name.empty()) return cat("contact ", contact);
+  return cat(name, " (", number, ")");
+}
+
+std::string named(uint32_t id, const std::string& name) { return name.empty() ? id_or_dash(id) : cat(name, " (", id, ")"); }
+
+void print_page(const FollowUpPage& page, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"deadline", "contact", "order", "file", "channel", "product",
+                                                 "performance", "category", "tariff", "contingent", "quantity", "mark",
+                                                 "lock", "rank"}};
+  for (const FollowUpRow& r : page.rows)
+    rows.push_back({format_date_time(r.due_ms), contact_text(r.contact, r.contact_name, r.contact_number),
+                    std::to_string(r.order), id_or_dash(r.file_number), named(r.channel, r.channel_name),
+                    named(r.product, r.product_name), cat(r.performance, " ", format_date_time(r.performance_starts_ms)),
+                    named(r.category, r.category_name), named(r.tariff, r.tariff_name), id_or_dash(r.contingent),
+                    std::to_string(r.quantity), r.mark == ReleaseMark::kKeep ? "keep" : "release",
+                    r.locked ? "locked" : "-", std::to_string(r.reminder_rank)});
+  print_table(out, rows);
+  out << page.rows.size() << " of " << page.total << " rows\n";
+  if (page.more && !page.rows.empty()) {
+    const FollowUpRow& last = page.rows.back();
+    out << "Not all results are shown (" << page.total << " matching): refine the filters or page on with --after "
+        << cursor_text(last.due_ms, last.order, last.line) << '\n';
+  }
+}
+
+// What kDone means for the command that produced the outcomes.
+std::string done_word(const CommandBody& body) {
+  if (const auto* m = std::get_if<MarkOrders>(&body)) return m->mark == ReleaseMark::kKeep ? "marked keep" : "marked release";
+  if (const auto* l = std::get_if<LockOrders>(&body)) return l->locked ? "locked" : "unlocked";
+  if (std::holds_alternative<RemindOrders>(body)) return "reminded";
+  return "released";
+}
+
+void print_outcomes(const CommandBody& body, const std::vector<OrderOutcome>& outcomes, std::ostream& out) {
+  const std::string done = done_word(body);
+  for (const OrderOutcome& o : outcomes) {
+    out << o.order << ' ';
+    switch (o.outcome) {
+      case Outcome::kDone: out << done; break;
+      case Outcome::kSkippedKept: out << "skipped: kept"; break;
+      case Outcome::kSkippedLocked: out << "skipped: locked"; break;
+      case Outcome::kSkippedState: out << "skipped: " << order_state_name(o.state); break;
+      case Outcome::kNotFound: out << "not found"; break;
+    }
+    out << '\n';
+  }
+}
+
+void print_summary(const CommandBody& body, const ReleaseSummary& s, std::ostream& out) {
+  const bool preview = std::holds_alternative<PreviewRelease>(body);
+  out << (preview ? "would release " : "released ") << s.released << " orders (" << s.units << " units, " << s.seats
+      << " seats); skipped: " << s.kept << " kept, " << s.locked << " locked\n";
+  if (s.stock.empty()) return;
+  std::vector<std::vector<std::string>> rows = {{"performance", "category", "orders", "units", "seats"}};
+  for (const ReleasedStock& r : s.stock)
+    rows.push_back({std::to_string(r.performance), std::to_string(r.category), std::to_string(r.orders),
+                    std::to_string(r.units), std::to_string(r.seats)});
+  print_table(out, rows);
+}
+
+void print_batch(const CommandBody& body, const ReminderBatch& b, std::ostream& out) {
+  if (b.run != 0) out << "run " << b.run << " (" << run_state_name(b.state) << "): ";
+  out << b.items.size() << " reminders, format " << named(b.format.format, b.format.name) << ", delivery "
+      << (b.delivery == Delivery::kEmail ? "email" : "file");
+  if (b.delivered + b.failed > 0 || !b.destination.empty())
+    out << "; exported " << b.delivered << ", failed " << b.failed << (b.destination.empty() ? "" : " to ") << b.destination;
+  out << '\n';
+  if (!b.items.empty()) {
+    std::vector<std::vector<std::string>> rows = {{"contact", "payer", "rank", "order", "subscription", "due/ends"}};
+    for (const ReminderItem& i : b.items) {
+      const std::string name = i.first_name.empty() ? i.last_name : cat(i.last_name, " ", i.first_name);
+      rows.push_back({contact_text(i.contact, name, i.contact_number), contact_text(i.payer, i.payer_name, i.payer_number),
+                      std::to_string(i.reminder_rank), id_or_dash(i.order), id_or_dash(i.subscription),
+                      format_date(i.order != 0 ? i.due_ms : i.ends_ms)});
+    }
+    print_table(out, rows);
+  }
+  print_outcomes(body, b.outcomes, out);
+}
+
+}  // namespace
+
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+std::string cursor_text(int64_t due_ms, OrderId order, uint32_t line) { return cat(due_ms, ":", order, ":", line); }
+
+void print_detail(const Command& command, const Reply& reply, std::ostream& out) {
+  assert(reply.detail);
+  std::visit(
+      [&](const auto& d) {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, FollowUpPage>) print_page(d, out);
+        if constexpr (std::is_same_v<D, BulkOutcomes>) print_outcomes(command.body, d.orders, out);
+        if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, out);
+        if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, out);
+      },
+      reply.detail->value);
+}
+
+}  // namespace tessera::tools

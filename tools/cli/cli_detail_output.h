@@ -1,0 +1,25 @@
+// Tables of the back-office replies' details (engine/reply_detail.h): the
+// follow-up screen's rows, per-order outcomes of selections, release
+// summaries and reminder batches, printed by the tessera CLI.
+// Thread-safety: pure functions over their arguments.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/command.h"
+
+namespace tessera::tools {
+
+// Prints rows as aligned columns (the first row is the header).
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
+// Prints the detail of `reply` (the answer to `command`). REQUIRES
+// reply.detail != nullptr.
+void print_detail(const engine::Command& command, const engine::Reply& reply, std::ostream& out);
+
+// The --after value that continues after `row` ("due:order:line").
+std::string cursor_text(int64_t due_ms, engine::OrderId order, uint32_t line);
+
+}  // namespace tessera::tools
