@@ -15,9 +15,13 @@
 //     seats, at least one wheelchair space and (N >= 2) one companion seat.
 //  5. Only with allow_split and when no block fits anywhere: seats across
 //     rows, best rows first, each row's share as one group of its best seats.
-// Cost: O(rows examined + seats of the rows scanned). Open-sale requests skip
-// rows with fewer than N free open-sale seats, or without a run of N of them,
-// with one compare per row (the longest run is cached per row).
+// Cost: O(rows examined * words per row * log N + blocks considered). A row
+// is searched as bits (row_bits.h): its eligible seats are the free bits of
+// the seat map ANDed with a layout mask, and runs of N are found with shifts
+// and ANDs, so only the starts of real blocks are rank-summed and
+// orphan-checked. Open-sale requests skip rows with fewer than N free
+// open-sale seats, or without a run of N of them, with one compare each (the
+// longest run is cached per row), and rows sold out from the best end once.
 // Allocates nothing once the scratch vectors have grown.
 #pragma once
 

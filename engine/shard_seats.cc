@@ -130,10 +130,9 @@ Reply Shard::take_seats(const SeatRequest& q, ChannelId channel, ContactId conta
   Performance& mp = performances_.items()[pi];
   const VenueLayout& l = layout_of(mp);
   for (const OrderLine& line : order->lines) {
-    const uint32_t row = l.row_of(line.seat);
     for (uint32_t s = line.seat; s < line.seat + line.quantity; ++s) {
       assert(mp.seat_map.seats[s] == slot);
-      mp.seat_map.set(s, row, kSeatTaken | slot);
+      mp.seat_map.set(l, s, kSeatTaken | slot);
     }
   }
   return r;
@@ -227,12 +226,12 @@ Reply Shard::seats_to_lines(const SeatRequest& q, const Performance& p, uint32_t
 // Seats [first, first + count) of a line go back to free, in the slot they had.
 void Shard::return_seats(const OrderLine& line, uint32_t first, uint32_t count) {
   Performance& p = performances_.items()[line.performance_index];
-  const uint32_t row = layout_of(p).row_of(first);
+  const VenueLayout& l = layout_of(p);
   const uint16_t slot =
       line.contingent == kNone ? 0 : static_cast<uint16_t>(contingents_.items()[line.contingent_index].slot);
   for (uint32_t s = first; s < first + count; ++s) {
     assert(p.seat_map.seats[s] == (kSeatTaken | slot));
-    p.seat_map.set(s, row, slot);
+    p.seat_map.set(l, s, slot);
   }
 }
 
@@ -312,7 +311,7 @@ Reply Shard::set_blocked(PerformanceId performance, const std::vector<uint32_t>&
     const uint16_t v = p->seat_map.seats[s];
     if (seat_state(v) != from) continue;
     change_capacity(*p, l.category_of(s), seat_slot(v), block ? -1 : +1);
-    p->seat_map.set(s, l.row_of(s), to | seat_slot(v));
+    p->seat_map.set(l, s, to | seat_slot(v));
     ++r.value;
   }
   return r;
@@ -334,7 +333,7 @@ void Shard::move_seat(Performance& p, uint32_t seat, uint16_t to_slot) {
     if (from != kNoContingent) --contingents_.items()[from].blocked;
     if (to != kNoContingent) ++contingents_.items()[to].blocked;
   }
-  p.seat_map.set(seat, l.row_of(seat), static_cast<uint16_t>(seat_state(v) | to_slot));
+  p.seat_map.set(l, seat, static_cast<uint16_t>(seat_state(v) | to_slot));
 }
 
 Reply Shard::on(const MoveSeatsToContingent& c) {
