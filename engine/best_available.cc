@@ -107,18 +107,17 @@ class Search {
     const std::vector<VenueLayout::RankedRow>& rows = l_.rows_by_rank(q_.category_slot);
     const bool open_sale = q_.contingent_slot == 0;
     size_t i = 0;
-    if (open_sale) {  // rows with no free open-sale seat hold no candidate: skip them once
-      uint32_t& skip = m_.sold_out_rows[q_.category_slot];
-      while (skip < rows.size() && m_.row_free[rows[skip].row] == 0) ++skip;
+    if (open_sale) {  // leading rows without a run of the quantity: skip them once
+      const uint32_t n = std::min(q_.quantity, SeatMap::kRunCursors);
+      uint32_t& skip = m_.short_rows_cursor(q_.category_slot, n);
+      while (skip < rows.size() && !m_.may_hold_run(l_, rows[skip].row, n)) ++skip;
       i = skip;
     }
     for (; i < rows.size();) {
-      const uint16_t tier = l_.row_rank(rows[i].row);
+      const uint16_t tier = rows[i].rank;
       Candidate best;
-      for (; i < rows.size() && l_.row_rank(rows[i].row) == tier; ++i)
-        if (!open_sale ||
-            (m_.row_free[rows[i].row] >= q_.quantity && m_.longest_free_run(l_, rows[i].row) >= q_.quantity))
-          scan_row(rows[i], best);
+      for (; i < rows.size() && rows[i].rank == tier; ++i)
+        if (!open_sale || m_.may_hold_run(l_, rows[i].row, q_.quantity)) scan_row(rows[i], best);
       if (best.valid()) {
         for (uint32_t s = best.start; s < best.start + q_.quantity; ++s) out->push_back(s);
         return true;

@@ -21,7 +21,8 @@
 // and ANDs, so only the starts of real blocks are rank-summed and
 // orphan-checked. Open-sale requests skip rows with fewer than N free
 // open-sale seats, or without a run of N of them, with one compare each (the
-// longest run is cached per row), and rows sold out from the best end once.
+// longest run is cached per row), and skip the leading rows without such a
+// run once, not on every search (a cursor per category and quantity).
 // Allocates nothing once the scratch vectors have grown.
 #pragma once
 

@@ -18,7 +18,7 @@ void SeatMap::assign(const VenueLayout& l, uint32_t index) {
 }
 
 void SeatMap::rebuild_derived(const VenueLayout& l) {
-  sold_out_rows.assign(l.categories.size(), 0);
+  short_rows.assign(l.categories.size() * kRunCursors, 0);
   row_run.assign(l.row_count(), kRunUnknown);
   row_free.assign(l.row_count(), 0);
   free_bits.assign(l.word_count(), 0);

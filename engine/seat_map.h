@@ -49,11 +49,13 @@ struct SeatMap {
   // (kRunUnknown after a change). A cache: not state.
   static constexpr uint16_t kRunUnknown = 0xFFFF;
   mutable std::vector<uint16_t> row_run;
-  // Per category slot: a position in layout.rows_by_rank(category) before
-  // which every row has no free open-sale seat, so an on-sale that sells the
-  // best rows first does not re-skip them one by one. Reset to 0 whenever a
-  // seat becomes free. A cache: not state.
-  mutable std::vector<uint32_t> sold_out_rows;
+  // Per category slot and quantity q in 1 .. kRunCursors (the last one also
+  // serves larger quantities): a position in layout.rows_by_rank(category)
+  // before which no row has a run of q free open-sale seats, so an on-sale
+  // that fills the best rows first does not re-skip them on every search.
+  // Reset to 0 whenever a seat becomes free. A cache: not state.
+  static constexpr uint32_t kRunCursors = 8;
+  mutable std::vector<uint32_t> short_rows;
 
   bool present() const { return layout != kNone; }
   auto fields() const { return std::tie(layout, seats, contingent_slots); }
@@ -71,6 +73,15 @@ struct SeatMap {
   }
   uint16_t count_longest_run(const VenueLayout& layout, uint32_t row) const;
 
+  // True unless `row` certainly holds no run of `quantity` free open-sale seats.
+  bool may_hold_run(const VenueLayout& layout, uint32_t row, uint32_t quantity) const {
+    return row_free[row] >= quantity && longest_free_run(layout, row) >= quantity;
+  }
+  // The short_rows cursor that serves queries of `quantity` (>= 1) seats.
+  uint32_t& short_rows_cursor(uint32_t category_slot, uint32_t quantity) const {
+    return short_rows[category_slot * kRunCursors + std::min(quantity, kRunCursors) - 1];
+  }
+
   // A state change of one seat that keeps the derived arrays exact.
   void set(const VenueLayout& layout, uint32_t seat, uint16_t value) {
     const uint16_t old = seats[seat];
@@ -79,7 +90,7 @@ struct SeatMap {
     row_run[row] = kRunUnknown;
     const uint64_t mask = uint64_t{1} << (bit % 64);
     free_bits[bit / 64] = value == kSeatFree ? free_bits[bit / 64] | mask : free_bits[bit / 64] & ~mask;
-    if (value == kSeatFree) std::fill(sold_out_rows.begin(), sold_out_rows.end(), 0);
+    if (value == kSeatFree) std::fill(short_rows.begin(), short_rows.end(), 0);
     seats[seat] = value;
   }
 };

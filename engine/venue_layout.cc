@@ -146,8 +146,7 @@ void VenueLayout::index_search_masks() {
       if (has[k]) add_search_masks(r, k);
   }
   for (auto& list : rows_by_rank_)
-    std::stable_sort(list.begin(), list.end(),
-                     [this](const RankedRow& a, const RankedRow& b) { return row_rank_[a.row] < row_rank_[b.row]; });
+    std::stable_sort(list.begin(), list.end(), [](const RankedRow& a, const RankedRow& b) { return a.rank < b.rank; });
 }
 
 // Mask kind m of (row, category slot k): seats of k that are wheelchair or
@@ -156,7 +155,7 @@ void VenueLayout::add_search_masks(uint32_t row, uint32_t k) {
   const uint32_t words = row_words(row_end(row) - row_begin(row));
   const size_t at = search_masks_.size();
   assert(at + size_t{kSearchMasks} * words <= UINT32_MAX);
-  rows_by_rank_[k].push_back(RankedRow{row, static_cast<uint32_t>(at)});
+  rows_by_rank_[k].push_back(RankedRow{row, static_cast<uint32_t>(at), row_rank_[row]});
   search_masks_.resize(at + kSearchMasks * words, 0);
   for (uint32_t i = row_begin(row); i < row_end(row); ++i) {
     if (seat_category[i] != k) continue;

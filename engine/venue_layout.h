@@ -60,6 +60,7 @@ class VenueLayout {
   struct RankedRow {
     uint32_t row;
     uint32_t masks;
+    uint16_t rank;  // row_rank(row), here so that a search walks one array
   };
   static constexpr uint32_t kSearchMasks = 2;
   // The search mask kind of a query (see best_available.h for the rules).
