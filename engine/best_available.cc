@@ -34,12 +34,14 @@ class Search {
         m_(m),
         q_(q),
         want_(static_cast<uint16_t>(kSeatFree | q.contingent_slot)),
-        kind_(VenueLayout::search_mask_kind(q.accessible)) {}
+        kind_(VenueLayout::search_mask_kind(q.accessible, q.allow_restricted_view)) {}
 
   // Seat by seat, for the split fallback; the same rules as the search masks.
   bool eligible(uint32_t i) const {
-    const bool special = (l_.seat_flags[i] & kAccessibleFlags) != 0;
-    return (m_.seats[i] == want_) & (l_.seat_category[i] == q_.category_slot) & (special == q_.accessible);
+    const uint8_t flags = l_.seat_flags[i];
+    const bool special = (flags & kAccessibleFlags) != 0;
+    const bool hidden = (flags & kSeatRestrictedView) != 0 && !q_.allow_restricted_view;
+    return (m_.seats[i] == want_) & (l_.seat_category[i] == q_.category_slot) & (special == q_.accessible) & !hidden;
   }
   bool free(uint32_t i) const { return seat_state(m_.seats[i]) == kSeatFree; }
 
@@ -102,7 +104,7 @@ class Search {
         consider(begin + 64 * k + static_cast<uint32_t>(std::countr_zero(x)), begin, end, best);
   }
 
-  // Rule 1-4: the best block of the first tier that has one.
+  // Rules 1-5: the best block of the first tier that has one.
   bool block(std::vector<uint32_t>* out) const {
     const std::vector<VenueLayout::RankedRow>& rows = l_.rows_by_rank(q_.category_slot);
     const bool open_sale = q_.contingent_slot == 0;
@@ -126,7 +128,7 @@ class Search {
     return false;
   }
 
-  // Rule 5: best rows first; in each row, the group of its eligible seats
+  // Rule 6: best rows first; in each row, the group of its eligible seats
   // (in row order) with the lowest rank sum.
   bool split(std::vector<uint32_t>* out, std::vector<uint32_t>* scratch) const {
     const size_t first = out->size();

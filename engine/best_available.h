@@ -13,7 +13,11 @@
 //  4. Wheelchair spaces and companion seats are offered only to accessible
 //     requests, and then together: an accessible block holds only such
 //     seats, at least one wheelchair space and (N >= 2) one companion seat.
-//  5. Only with allow_split and when no block fits anywhere: seats across
+//  5. Restricted-view seats are offered only to requests that allow them
+//     (kSeatOptionAllowRestrictedView): a buyer who asks for "the best 2"
+//     expects to see the stage, so such a request is refused rather than
+//     given an obstructed view; a client may retry allowing them.
+//  6. Only with allow_split and when no block fits anywhere: seats across
 //     rows, best rows first, each row's share as one group of its best seats.
 // Cost: O(rows examined * words per row * log N + blocks considered). A row
 // is searched as bits (row_bits.h): its eligible seats are the free bits of
@@ -40,6 +44,7 @@ struct SeatQuery {
   uint32_t quantity;         // >= 1
   bool accessible = false;
   bool allow_split = false;
+  bool allow_restricted_view = false;
 };
 
 // Appends the chosen seats to *out in ascending index order and returns

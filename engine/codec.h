@@ -26,7 +26,9 @@
 
 namespace tessera::engine {
 
-inline constexpr uint32_t kCodecVersion = 2;  // v2: seat maps, layouts, nested contingents
+// v3: best available skips restricted-view seats unless kSeatOptionAllowRestrictedView
+// (same bytes, other choices on replay).
+inline constexpr uint32_t kCodecVersion = 3;           // v2: seat maps, layouts, nested contingents
 inline constexpr uint32_t kCodecLengthMax = 1u << 28;  // any one string/vector
 
 // Appends to a string through a small staging buffer, so writing one

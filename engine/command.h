@@ -271,7 +271,7 @@ struct Advance {
 enum SeatFlag : uint8_t {
   kSeatWheelchair = 1,        // a wheelchair space
   kSeatCompanion = 2,         // the seat of a wheelchair user's companion
-  kSeatRestrictedView = 4,    // informational (rank it accordingly)
+  kSeatRestrictedView = 4,    // restricted or partial view: best available offers it only when allowed
   kSeatBlockedByDefault = 8,  // starts blocked on each performance (held back by the organiser)
 };
 inline constexpr uint8_t kSeatFlagsAll = 15;
@@ -312,7 +312,12 @@ struct AssignLayout {
 enum SeatOption : uint8_t {
   kSeatOptionAccessible = 1,  // wheelchair space(s) with companion seat(s), together
   kSeatOptionAllowSplit = 2,  // best available: split across rows when no block fits
+  // Best available may offer restricted-view seats (the buyer accepted them).
+  // Without it they are never chosen for the buyer, as at a box office; a
+  // seat chosen on the map may be restricted-view (the map shows it).
+  kSeatOptionAllowRestrictedView = 4,
 };
+inline constexpr uint8_t kSeatOptionsAll = 7;
 // Seats for one order: either the `seats` chosen on a map (all or nothing;
 // category may be kNone = any) or, when `seats` is empty, the best
 // `quantity` adjacent seats of `category`. contingent kNone = open sale.

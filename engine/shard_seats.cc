@@ -18,7 +18,6 @@ namespace tessera::engine {
 namespace {
 
 constexpr uint8_t kAccessibleFlags = kSeatWheelchair | kSeatCompanion;
-constexpr uint8_t kSeatOptionsAll = kSeatOptionAccessible | kSeatOptionAllowSplit;
 
 const char* seat_state_name(uint16_t v) {
   switch (seat_state(v)) {
@@ -147,13 +146,18 @@ Reply Shard::choose_seats(const SeatRequest& q, const Performance& p, uint16_t s
   if (category_slot == VenueLayout::kNoCategorySlot)
     return refuse(ReplyCode::kNotFound,
                   cat("performance ", q.performance, " has no seats in category ", q.category));
-  const SeatQuery query{static_cast<uint32_t>(category_slot), slot, q.quantity,
-                        (q.options & kSeatOptionAccessible) != 0, (q.options & kSeatOptionAllowSplit) != 0};
+  const SeatQuery query{static_cast<uint32_t>(category_slot),
+                        slot,
+                        q.quantity,
+                        (q.options & kSeatOptionAccessible) != 0,
+                        (q.options & kSeatOptionAllowSplit) != 0,
+                        (q.options & kSeatOptionAllowRestrictedView) != 0};
   if (!choose_best_available(l, p.seat_map, query, &scratch_seats_, &scratch_work_))
     return refuse(ReplyCode::kSoldOut,
                   cat("performance ", q.performance, " category ", q.category, ": no ", q.quantity,
                       query.allow_split ? " seats" : " adjacent seats", query.accessible ? " (accessible)" : "",
-                      " available", q.contingent != kNone ? cat(" in contingent ", q.contingent) : std::string()));
+                      query.allow_restricted_view ? "" : " without restricted view", " available",
+                      q.contingent != kNone ? cat(" in contingent ", q.contingent) : std::string()));
   return Reply{};
 }
 

@@ -150,7 +150,7 @@ void VenueLayout::index_search_masks() {
 }
 
 // Mask kind m of (row, category slot k): seats of k that are wheelchair or
-// companion seats iff m is accessible.
+// companion seats iff m is accessible, restricted-view ones only if m allows.
 void VenueLayout::add_search_masks(uint32_t row, uint32_t k) {
   const uint32_t words = row_words(row_end(row) - row_begin(row));
   const size_t at = search_masks_.size();
@@ -161,7 +161,10 @@ void VenueLayout::add_search_masks(uint32_t row, uint32_t k) {
     if (seat_category[i] != k) continue;
     const bool special = (seat_flags[i] & (kSeatWheelchair | kSeatCompanion)) != 0;
     const uint32_t bit = i - row_begin(row);
-    search_masks_[at + search_mask_kind(special) * words + bit / 64] |= uint64_t{1} << (bit % 64);
+    const bool restricted = (seat_flags[i] & kSeatRestrictedView) != 0;
+    for (const bool allow : {false, true})
+      if (allow || !restricted)
+        search_masks_[at + search_mask_kind(special, allow) * words + bit / 64] |= uint64_t{1} << (bit % 64);
   }
 }
 

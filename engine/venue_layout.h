@@ -10,7 +10,7 @@
 // rank prefix, each row's rank and first bit word, per category the rows
 // holding it in best-first order with their search masks) are rebuilt from
 // the primary arrays on load: 8 more bytes per seat and, per row and
-// category, 2 mask words per 64 seats.
+// category, 4 mask words per 64 seats.
 // Invariants (validate()): row_first is increasing from 0 to the seat count;
 // every row holds 1..kRowSeatsMax seats; every category slot names a
 // category of `categories`.
@@ -62,9 +62,11 @@ class VenueLayout {
     uint32_t masks;
     uint16_t rank;  // row_rank(row), here so that a search walks one array
   };
-  static constexpr uint32_t kSearchMasks = 2;
+  static constexpr uint32_t kSearchMasks = 4;
   // The search mask kind of a query (see best_available.h for the rules).
-  static constexpr uint32_t search_mask_kind(bool accessible) { return accessible ? 1u : 0u; }
+  static constexpr uint32_t search_mask_kind(bool accessible, bool allow_restricted_view) {
+    return (accessible ? 2u : 0u) + (allow_restricted_view ? 1u : 0u);
+  }
   // Rows holding seats of a category slot, best first (row rank, then index).
   const std::vector<RankedRow>& rows_by_rank(uint32_t category_slot) const { return rows_by_rank_[category_slot]; }
   const std::vector<uint64_t>& search_masks() const { return search_masks_; }

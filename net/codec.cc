@@ -360,8 +360,8 @@ Result<CommandBody> decode(const wire::AssignLayout& t) { return CommandBody{Ass
 
 Result<SeatRequest> seat_request_from(const wire::SeatRequest* r) {
   if (r == nullptr) return malformed("request is required");
-  constexpr uint8_t kOptionsAll = kSeatOptionAccessible | kSeatOptionAllowSplit;
-  if ((r->options() & ~kOptionsAll) != 0) return malformed(cat("unknown seat options ", static_cast<int>(r->options())));
+  if ((r->options() & ~kSeatOptionsAll) != 0)
+    return malformed(cat("unknown seat options ", static_cast<int>(r->options())));
   auto seats = list_from(r->seats(), kSeatsPerCommandMax, "seats");
   if (!seats.is_ok()) return seats.status();
   return SeatRequest{r->performance(), r->category(), r->tariff(), r->contingent(), r->quantity(), std::move(*seats),

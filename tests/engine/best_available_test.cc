@@ -30,11 +30,11 @@ class Hall {
   void take(std::initializer_list<uint32_t> seats) {
     for (uint32_t s : seats) map.set(layout, s, kSeatTaken);
   }
-  Seats choose(uint32_t n, uint32_t category_slot = 0, bool accessible = false, bool split = false,
-               uint16_t slot = 0) {
+  Seats choose(uint32_t n, uint32_t category_slot = 0, bool accessible = false, bool split = false, uint16_t slot = 0,
+               bool restricted_view = false) {
     Seats out, scratch;
-    const bool ok = choose_best_available(layout, map, SeatQuery{category_slot, slot, n, accessible, split}, &out,
-                                          &scratch);
+    const bool ok = choose_best_available(
+        layout, map, SeatQuery{category_slot, slot, n, accessible, split, restricted_view}, &out, &scratch);
     EXPECT_EQ(ok, !out.empty());
     return out;
   }
@@ -134,6 +134,21 @@ TEST(BestAvailable, OnlySeatsOfTheCategoryAndContingentSlot) {
   EXPECT_EQ(hall.choose(2, 1), (Seats{6, 7}));  // open sale: the contingent's seats are not offered
 }
 
+TEST(BestAvailable, RestrictedViewSeatsOnlyWhenTheRequestAllowsThem) {
+  DefineVenueLayout def = workload::grid_layout(row_of(10, 2));
+  for (uint32_t i : {3u, 4u, 5u, 6u}) def.sections[0].rows[0].seats[i].flags = kSeatRestrictedView;  // row 1 centre
+  Hall hall(def);
+  // Clear-view runs of row 1: 0-2 and 7-9 (the restricted seats still count as free for orphans).
+  EXPECT_EQ(hall.choose(2), (Seats{0, 1}));            // 1-2 and 7-8 strand a seat; 0-1 and 8-9 tie: lower index
+  EXPECT_EQ(hall.choose(3), (Seats{0, 1, 2}));         // 0-2 and 7-9 tie on rank
+  EXPECT_EQ(hall.choose(4), (Seats{13, 14, 15, 16}));  // no 4 clear-view seats in row 1
+  EXPECT_EQ(hall.choose(2, 0, false, false, 0, /*restricted_view=*/true), (Seats{4, 5}));
+  hall.take({0, 1, 2, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19});  // only restricted seats left
+  EXPECT_TRUE(hall.choose(1).empty());
+  EXPECT_TRUE(hall.choose(2, 0, false, /*split=*/true).empty());       // the split fallback keeps the rule
+  EXPECT_EQ(hall.choose(2, 0, false, false, 0, true), (Seats{3, 4}));  // 4-5 would strand 3
+}
+
 TEST(BestAvailable, LargeHallAtNinetyFivePercentStillFindsTheLastPairs) {
   workload::GridLayout g;
   g.sections = 4;
@@ -161,7 +176,7 @@ struct Reference {
   bool special(uint32_t i) const { return (l.seat_flags[i] & (kSeatWheelchair | kSeatCompanion)) != 0; }
   bool eligible(uint32_t i) const {
     return m.seats[i] == (kSeatFree | q.contingent_slot) && l.seat_category[i] == q.category_slot &&
-           special(i) == q.accessible;
+           special(i) == q.accessible && (q.allow_restricted_view || !(l.seat_flags[i] & kSeatRestrictedView));
   }
   bool free(uint32_t i) const { return seat_state(m.seats[i]) == kSeatFree; }
   uint32_t row_of(uint32_t s) const {
@@ -260,7 +275,7 @@ struct Reference {
 
 // A random hall: 1-3 sections of 1-6 rows of 1-150 seats (rows longer than
 // one and two 64-bit words), 1-3 categories mixed within rows, a few
-// wheelchair and companion seats, ranks with many ties between rows.
+// wheelchair, companion and restricted-view seats, ranks with many ties.
 DefineVenueLayout random_layout(std::mt19937_64& rng) {
   auto pick = [&rng](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
   DefineVenueLayout def{1, "random", {1, 2, 3}, {}};
@@ -276,7 +291,10 @@ DefineVenueLayout random_layout(std::mt19937_64& rng) {
         const uint8_t c =
             pick(5) == 0 ? static_cast<uint8_t>(pick(static_cast<uint32_t>(def.categories.size()))) : category;
         const uint32_t f = pick(12);
-        const uint8_t flags = f == 0 ? kSeatWheelchair : f == 1 ? kSeatCompanion : 0;
+        const uint8_t flags = (f == 0   ? kSeatWheelchair
+                               : f == 1 ? kSeatCompanion
+                                        : 0) |
+                              (pick(8) == 0 ? kSeatRestrictedView : 0);
         row.seats.push_back(LayoutSeat{c, flags, static_cast<uint16_t>(r * 3 + pick(4))});
       }
       section.rows.push_back(std::move(row));
@@ -305,12 +323,17 @@ TEST(BestAvailable, ChoosesExactlyAsABruteForceReferenceOnRandomHalls) {
     for (int round = 0; round < 40; ++round) {
       const uint32_t n = pick(3) == 0 ? 1 + pick(70) : 1 + pick(4);
       SeatQuery q{pick(static_cast<uint32_t>(hall.layout.categories.size())),
-                  static_cast<uint16_t>(pick(4) == 0 ? 1 + pick(2) : 0), n, pick(5) == 0, pick(3) == 0};
+                  static_cast<uint16_t>(pick(4) == 0 ? 1 + pick(2) : 0),
+                  n,
+                  pick(5) == 0,
+                  pick(3) == 0,
+                  pick(2) == 0};
       const Seats want = Reference{hall.layout, hall.map, q}.choose();
       Seats got, scratch;
       EXPECT_EQ(choose_best_available(hall.layout, hall.map, q, &got, &scratch), !want.empty());
       ASSERT_EQ(got, want) << "round " << round << " n " << n << " category slot " << q.category_slot << " slot "
-                           << q.contingent_slot << " accessible " << q.accessible << " split " << q.allow_split;
+                           << q.contingent_slot << " accessible " << q.accessible << " split " << q.allow_split
+                           << " restricted view " << q.allow_restricted_view;
       for (uint32_t s : got) hall.map.set(hall.layout, s, static_cast<uint16_t>(kSeatTaken | q.contingent_slot));
       for (int k = 0; k < 3 && seats > 0; ++k) {  // some seats come back
         const uint32_t s = pick(seats);

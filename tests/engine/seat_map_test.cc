@@ -167,6 +167,31 @@ TEST_F(SeatTest, AccessibleSeats_OnlyWhenAskedFor) {
   EXPECT_TRUE(hold(named({180}, kNone, kSeatOptionAccessible)).ok());
 }
 
+TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlways) {
+  DefineVenueLayout def = workload::grid_layout(workload::GridLayout{2, 1, 1, 4, {1}, false});  // seats 0-3
+  for (LayoutSeat& s : def.sections[0].rows[0].seats) s.flags = kSeatRestrictedView;
+  def.sections[0].rows[0].seats[0].flags = 0;  // one clear-view seat
+  must(def);
+  must(DefinePerformance{kPerf + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+  must(AssignLayout{kPerf + 1, 2});
+  auto best_of = [](uint32_t n, uint8_t options) {
+    return SeatRequest{kPerf + 1, 1, workload::demo_tariff(1, 1), kNone, n, {}, options};
+  };
+  const Reply refused = hold(best_of(2, 0));
+  EXPECT_EQ(refused.code, ReplyCode::kSoldOut);
+  EXPECT_NE(refused.message.find("without restricted view"), std::string::npos) << refused.message;
+  EXPECT_EQ(hold(best_of(2, kSeatOptionAllowSplit)).code, ReplyCode::kSoldOut);
+  const Reply clear = hold(best_of(1, 0));
+  ASSERT_TRUE(clear.ok()) << clear.message;
+  EXPECT_EQ(clear.value, 0);  // the only clear-view seat, though restricted seats 1 and 2 rank better
+  const Reply allowed = hold(best_of(2, kSeatOptionAllowRestrictedView));
+  ASSERT_TRUE(allowed.ok()) << allowed.message;
+  EXPECT_EQ(allowed.value, 1);  // 1-2, restricted view accepted
+  const Reply named_seat = hold(SeatRequest{kPerf + 1, kNone, workload::demo_tariff(1, 1), kNone, 0, {3}, 0});
+  EXPECT_TRUE(named_seat.ok()) << named_seat.message;                // chosen on the map: the map shows the view
+  EXPECT_EQ(hold(best_of(1, 8)).code, ReplyCode::kInvalidArgument);  // unknown option bit
+}
+
 TEST_F(SeatTest, SplitAcrossRows_OnlyWithTheFlag) {
   std::vector<uint32_t> every_other;
   for (uint32_t s = 0; s < kCat1Seats; s += 2) every_other.push_back(s);
@@ -360,9 +385,9 @@ TEST_F(SeatTest, RefusedCommandsLeaveTheStateHashUnchanged) {
   const uint64_t before = shard_.state_hash();
   const CommandBody bad[] = {
       HoldSeats{7, kWeb, named({50, 51}), kMinute},
-      HoldSeats{7, kWeb, named({0}), kMinute},             // in a contingent
-      HoldSeats{7, kWeb, named({0}, 100, 4), kMinute},     // bad options
-      HoldSeats{7, 99, named({1}), kMinute},               // unknown channel
+      HoldSeats{7, kWeb, named({0}), kMinute},          // in a contingent
+      HoldSeats{7, kWeb, named({0}, 100, 8), kMinute},  // bad options
+      HoldSeats{7, 99, named({1}), kMinute},            // unknown channel
       HoldSeats{7, kWeb, best(1, 1001), kMinute},
       HoldSeats{7, kWeb, best(9, 1), kMinute},
       BookSeats{BookingKind::kOption, 7, kWeb, named({51}), now_ - 1},
