@@ -410,15 +410,42 @@ struct GetOrder {
   auto fields() const { return std::tie(order); }
 };
 
+// ---- Issue 4 additions: one order mixing seats and general admission -------
+
+// A web cart holding the seats of one SeatRequest (named or best available)
+// and general-admission lines (standing area, parking...) of performances on
+// the same shard: all or nothing, one order, one expiry, each unit under its
+// usual quotas; release and expiry return seats and units together. Reply:
+// as HoldSeats (value = first seat; a split lists its seat runs).
+struct HoldSeatsWithLines {
+  ContactId contact;
+  ChannelId channel;
+  SeatRequest request;
+  std::vector<LineRequest> lines;  // GA lines only; 1 .. kOrderLinesMax in all with the seat runs
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(contact, channel, request, lines, ttl_ms); }
+};
+// The same placed directly as an option or reservation (back office).
+struct BookSeatsWithLines {
+  BookingKind kind;
+  ContactId contact;
+  ChannelId channel;
+  SeatRequest request;
+  std::vector<LineRequest> lines;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(kind, contact, channel, request, lines, deadline_ms); }
+};
+
 using CommandBody =
-    std::variant<DefineSeason, DefineProductFamily, DefineProduct, DefineChannel, DefineCategory,
-                 DefineTariff, SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance,
-                 SetGeneralAdmission, DefineContingent, SetChannelCap, Hold, Book, ExtendHold,
-                 ConvertHold, Confirm, Release, Cancel, Archive, Reinstate, SetReleaseMark, SetLock,
-                 Advance, GetAvailability, GetOrder,
+    std::variant<DefineSeason, DefineProductFamily, DefineProduct, DefineChannel, DefineCategory, DefineTariff,
+                 SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance, SetGeneralAdmission, DefineContingent,
+                 SetChannelCap, Hold, Book, ExtendHold, ConvertHold, Confirm, Release, Cancel, Archive, Reinstate,
+                 SetReleaseMark, SetLock, Advance, GetAvailability, GetOrder,
                  // Seated inventory (appended: the log encodes the alternative's index).
-                 DefineVenueLayout, AssignLayout, HoldSeats, BookSeats, BlockSeats, UnblockSeats,
-                 MoveSeatsToContingent, DefineSubContingent, SetContingentReleaseBack>;
+                 DefineVenueLayout, AssignLayout, HoldSeats, BookSeats, BlockSeats, UnblockSeats, MoveSeatsToContingent,
+                 DefineSubContingent, SetContingentReleaseBack,
+                 // Issue 4 additions (appended: the log encodes the alternative's index).
+                 HoldSeatsWithLines, BookSeatsWithLines>;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries).

@@ -242,9 +242,9 @@ void Shard::return_seats(const OrderLine& line, uint32_t first, uint32_t count) 
 Reply Shard::seats_reply(const Order& o, OrderId id) const {
   Reply r = order_reply(id, o);
   r.value = o.lines.front().seat;
-  if (o.lines.size() > 1) {
-    for (const OrderLine& line : o.lines) r.message += cat(r.message.empty() ? "" : ",", line.seat, "+", line.quantity);
-  }
+  const bool split = o.lines.size() > 1 && o.lines[1].seat != kNoSeat;  // seat lines come first
+  for (size_t i = 0; split && i < o.lines.size() && o.lines[i].seat != kNoSeat; ++i)
+    r.message += cat(i == 0 ? "" : ",", o.lines[i].seat, "+", o.lines[i].quantity);
   return r;
 }
 
