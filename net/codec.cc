@@ -162,6 +162,18 @@ struct Encoder {
     return body(wire::CommandBody::BookSeats, wire::CreateBookSeats(fbb, wire_kind(c.kind), c.contact, c.channel,
                                                                     seat_request(c.request), c.deadline_ms));
   }
+  // Issue 4 additions.
+  Body operator()(const HoldSeatsWithLines& c) {
+    const auto request = seat_request(c.request);
+    return body(wire::CommandBody::HoldSeatsWithLines,
+                wire::CreateHoldSeatsWithLines(fbb, c.contact, c.channel, request, lines_of(fbb, c.lines), c.ttl_ms));
+  }
+  Body operator()(const BookSeatsWithLines& c) {
+    const auto request = seat_request(c.request);
+    return body(wire::CommandBody::BookSeatsWithLines,
+                wire::CreateBookSeatsWithLines(fbb, wire_kind(c.kind), c.contact, c.channel, request,
+                                               lines_of(fbb, c.lines), c.deadline_ms));
+  }
   Body operator()(const BlockSeats& c) {
     return body(wire::CommandBody::BlockSeats, wire::CreateBlockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
   }
@@ -379,6 +391,24 @@ Result<CommandBody> decode(const wire::BookSeats& t) {
   if (!request.is_ok()) return request.status();
   return CommandBody{BookSeats{*kind, t.contact(), t.channel(), std::move(*request), t.deadline_ms()}};
 }
+// Issue 4 additions.
+Result<CommandBody> decode(const wire::HoldSeatsWithLines& t) {
+  auto request = seat_request_from(t.request());
+  if (!request.is_ok()) return request.status();
+  auto lines = lines_from(t.lines());
+  if (!lines.is_ok()) return lines.status();
+  return CommandBody{HoldSeatsWithLines{t.contact(), t.channel(), std::move(*request), std::move(*lines), t.ttl_ms()}};
+}
+Result<CommandBody> decode(const wire::BookSeatsWithLines& t) {
+  auto kind = kind_of(t.kind());
+  if (!kind.is_ok()) return kind.status();
+  auto request = seat_request_from(t.request());
+  if (!request.is_ok()) return request.status();
+  auto lines = lines_from(t.lines());
+  if (!lines.is_ok()) return lines.status();
+  return CommandBody{
+      BookSeatsWithLines{*kind, t.contact(), t.channel(), std::move(*request), std::move(*lines), t.deadline_ms()}};
+}
 Result<CommandBody> decode(const wire::BlockSeats& t) {
   auto seats = list_from(t.seats(), kSeatsPerCommandMax, "seats");
   if (!seats.is_ok()) return seats.status();
@@ -448,6 +478,11 @@ Result<CommandBody> decode_body(wire::CommandBody type, const void* t) {
     case B::MoveSeatsToContingent: return decode_table<wire::MoveSeatsToContingent>(t, "MoveSeatsToContingent");
     case B::DefineSubContingent: return decode_table<wire::DefineSubContingent>(t, "DefineSubContingent");
     case B::SetContingentReleaseBack: return decode_table<wire::SetContingentReleaseBack>(t, "SetContingentReleaseBack");
+    // Issue 4 additions.
+    case B::HoldSeatsWithLines:
+      return decode_table<wire::HoldSeatsWithLines>(t, "HoldSeatsWithLines");
+    case B::BookSeatsWithLines:
+      return decode_table<wire::BookSeatsWithLines>(t, "BookSeatsWithLines");
   }
   return malformed(cat("unknown command type ", static_cast<int>(type)));
 }

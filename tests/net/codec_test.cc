@@ -24,7 +24,8 @@ std::vector<Command> one_of_each() {
                                                         LayoutRow{2, 1, {LayoutSeat{1, 0, 9}}}}},
                             LayoutSection{"Balcon", {LayoutRow{1, 1, {LayoutSeat{1, kSeatRestrictedView, 40}}}}}}};
   const SeatRequest seats{1000, 1, 6, 0, 2, {10, 11}, 0};
-  const SeatRequest best{1000, 2, 6, 10001, 3, {}, kSeatOptionAccessible | kSeatOptionAllowSplit};
+  const SeatRequest best{
+      1000, 2, 6, 10001, 3, {}, kSeatOptionAccessible | kSeatOptionAllowSplit | kSeatOptionAllowRestrictedView};
   return {
       Command{1, DefineSeason{1, "Saison"}},
       Command{2, DefineProductFamily{2, "Famille"}},
@@ -61,6 +62,14 @@ std::vector<Command> one_of_each() {
       Command{33, MoveSeatsToContingent{1000, 10001, {7, 8}}},
       Command{34, DefineSubContingent{100011, 1000, 10001, 4, {3}}},
       Command{35, SetContingentReleaseBack{1000, 10001, 1'799'000'000'000}},
+      // Issue 4 additions.
+      Command{36, HoldSeatsWithLines{42, 2, seats, {LineRequest{1000, 5, 6, 2, 0}}, 60'000}},
+      Command{37, BookSeatsWithLines{BookingKind::kReservation,
+                                     42,
+                                     1,
+                                     best,
+                                     {LineRequest{1000, 5, 6, 1, 0}, LineRequest{1000, 5, 6, 4, 10001}},
+                                     1'800'000'000'000}},
   };
 }
 
