@@ -3,7 +3,10 @@
 #include "engine/best_available.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
+
+#include "engine/row_bits.h"
 
 namespace tessera::engine {
 
@@ -27,13 +30,18 @@ struct Candidate {
 class Search {
  public:
   Search(const VenueLayout& l, const SeatMap& m, const SeatQuery& q)
-      : l_(l), m_(m), q_(q), want_(static_cast<uint16_t>(kSeatFree | q.contingent_slot)) {}
+      : l_(l),
+        m_(m),
+        q_(q),
+        want_(static_cast<uint16_t>(kSeatFree | q.contingent_slot)),
+        kind_(VenueLayout::search_mask_kind(q.accessible, q.allow_restricted_view)) {}
 
-  // Branch-free on purpose: seat states of a half-sold hall are random, and
-  // a mispredicted branch per seat was most of the cost of a search.
+  // Seat by seat, for the split fallback; the same rules as the search masks.
   bool eligible(uint32_t i) const {
-    const bool special = (l_.seat_flags[i] & kAccessibleFlags) != 0;
-    return (m_.seats[i] == want_) & (l_.seat_category[i] == q_.category_slot) & (special == q_.accessible);
+    const uint8_t flags = l_.seat_flags[i];
+    const bool special = (flags & kAccessibleFlags) != 0;
+    const bool hidden = (flags & kSeatRestrictedView) != 0 && !q_.allow_restricted_view;
+    return (m_.seats[i] == want_) & (l_.seat_category[i] == q_.category_slot) & (special == q_.accessible) & !hidden;
   }
   bool free(uint32_t i) const { return seat_state(m_.seats[i]) == kSeatFree; }
 
@@ -53,45 +61,65 @@ class Search {
     return wheelchair >= 1 && (q_.quantity < 2 || companion >= 1);
   }
 
-  // Best block of the row, folded into `best`.
-  void scan_row(uint32_t row, Candidate& best) const {
-    const uint32_t begin = l_.row_begin(row), end = l_.row_end(row), n = q_.quantity;
-    if (end - begin < n) return;
-    uint32_t run = 0, sum = 0;
-    for (uint32_t i = begin; i < end; ++i) {
-      const bool e = eligible(i);
-      run = e ? run + 1 : 0;  // conditional moves, not branches
-      sum = e ? sum + l_.seat_rank[i] : 0;
-      sum -= run > n ? l_.seat_rank[i - n] : 0;
-      if (run < n) continue;
-      // An orphan-free best already found can only lose to a lower rank sum:
-      // skip the orphan checks of every block that cannot beat it.
-      if (best.valid() && !best.orphan && sum >= best.rank_sum) continue;
-      Candidate c;
-      c.start = i + 1 - n;
-      c.rank_sum = sum;
-      c.orphan = orphan_at(c.start - 1, begin, end, -1) || orphan_at(i + 1, begin, end, +1);
-      if (c.better_than(best) && (!q_.accessible || accessible_ok(c.start))) best = c;
+  // The seats of a row this query may get, as row bits (row_bits.h) in
+  // e[0 .. returned word count). Open sale: free bits AND the layout's mask,
+  // a few word operations; a contingent's seats are gathered from the map.
+  uint32_t eligible_bits(const VenueLayout::RankedRow& rr, uint64_t* e) const {
+    const uint32_t begin = l_.row_begin(rr.row), end = l_.row_end(rr.row), words = row_words(end - begin);
+    assert(words <= kRowWordsMax);
+    const uint64_t* mask = l_.search_masks().data() + rr.masks + kind_ * words;
+    if (q_.contingent_slot == 0) {
+      const uint64_t* free = m_.free_bits.data() + l_.row_word(rr.row);
+      for (uint32_t k = 0; k < words; ++k) e[k] = free[k] & mask[k];
+      return words;
     }
+    std::fill(e, e + words, 0);
+    for (uint32_t i = begin; i < end; ++i) e[(i - begin) / 64] |= uint64_t{m_.seats[i] == want_} << ((i - begin) % 64);
+    for (uint32_t k = 0; k < words; ++k) e[k] &= mask[k];
+    return words;
   }
 
-  // Rule 1-4: the best block of the first tier that has one.
+  // Folds the block of quantity seats from `start` into `best`.
+  void consider(uint32_t start, uint32_t begin, uint32_t end, Candidate& best) const {
+    const uint32_t sum = l_.rank_sum(start, q_.quantity);
+    // An orphan-free best already found can only lose to a lower rank sum:
+    // skip the orphan checks of every block that cannot beat it.
+    if (best.valid() && !best.orphan && sum >= best.rank_sum) return;
+    Candidate c;
+    c.start = start;
+    c.rank_sum = sum;
+    c.orphan = orphan_at(start - 1, begin, end, -1) || orphan_at(start + q_.quantity, begin, end, +1);
+    if (c.better_than(best) && (!q_.accessible || accessible_ok(start))) best = c;
+  }
+
+  // Best block of the row, folded into `best`: only the starts of runs of
+  // quantity eligible seats are looked at.
+  void scan_row(const VenueLayout::RankedRow& rr, Candidate& best) const {
+    uint64_t runs[kRowWordsMax];
+    const uint32_t words = eligible_bits(rr, runs);
+    keep_run_starts(runs, words, q_.quantity);
+    const uint32_t begin = l_.row_begin(rr.row), end = l_.row_end(rr.row);
+    for (uint32_t k = 0; k < words; ++k)
+      for (uint64_t x = runs[k]; x != 0; x &= x - 1)
+        consider(begin + 64 * k + static_cast<uint32_t>(std::countr_zero(x)), begin, end, best);
+  }
+
+  // Rules 1-5: the best block of the first tier that has one.
   bool block(std::vector<uint32_t>* out) const {
-    const std::vector<uint32_t>& rows = l_.rows_by_rank(q_.category_slot);
+    const std::vector<VenueLayout::RankedRow>& rows = l_.rows_by_rank(q_.category_slot);
     const bool open_sale = q_.contingent_slot == 0;
     size_t i = 0;
-    if (open_sale) {  // rows with no free open-sale seat hold no candidate: skip them once
-      uint32_t& skip = m_.sold_out_rows[q_.category_slot];
-      while (skip < rows.size() && m_.row_free[rows[skip]] == 0) ++skip;
+    if (open_sale) {  // leading rows without a run of the quantity: skip them once
+      const uint32_t n = std::min(q_.quantity, SeatMap::kRunCursors);
+      uint32_t& skip = m_.short_rows_cursor(q_.category_slot, n);
+      while (skip < rows.size() && !m_.may_hold_run(l_, rows[skip].row, n)) ++skip;
       i = skip;
     }
     for (; i < rows.size();) {
-      const uint16_t tier = l_.row_rank(rows[i]);
+      const uint16_t tier = rows[i].rank;
       Candidate best;
-      for (; i < rows.size() && l_.row_rank(rows[i]) == tier; ++i)
-        if (!open_sale ||
-            (m_.row_free[rows[i]] >= q_.quantity && m_.longest_free_run(l_, rows[i]) >= q_.quantity))
-          scan_row(rows[i], best);
+      for (; i < rows.size() && rows[i].rank == tier; ++i)
+        if (!open_sale || m_.may_hold_run(l_, rows[i].row, q_.quantity)) scan_row(rows[i], best);
       if (best.valid()) {
         for (uint32_t s = best.start; s < best.start + q_.quantity; ++s) out->push_back(s);
         return true;
@@ -100,12 +128,13 @@ class Search {
     return false;
   }
 
-  // Rule 5: best rows first; in each row, the group of its eligible seats
+  // Rule 6: best rows first; in each row, the group of its eligible seats
   // (in row order) with the lowest rank sum.
   bool split(std::vector<uint32_t>* out, std::vector<uint32_t>* scratch) const {
     const size_t first = out->size();
     uint32_t left = q_.quantity;
-    for (uint32_t row : l_.rows_by_rank(q_.category_slot)) {
+    for (const VenueLayout::RankedRow& rr : l_.rows_by_rank(q_.category_slot)) {
+      const uint32_t row = rr.row;
       scratch->clear();
       for (uint32_t i = l_.row_begin(row); i < l_.row_end(row); ++i)
         if (eligible(i)) scratch->push_back(i);
@@ -133,6 +162,7 @@ class Search {
   const SeatMap& m_;
   const SeatQuery& q_;
   const uint16_t want_;
+  const uint32_t kind_;
 };
 
 }  // namespace

@@ -13,11 +13,20 @@
 //  4. Wheelchair spaces and companion seats are offered only to accessible
 //     requests, and then together: an accessible block holds only such
 //     seats, at least one wheelchair space and (N >= 2) one companion seat.
-//  5. Only with allow_split and when no block fits anywhere: seats across
+//  5. Restricted-view seats are offered only to requests that allow them
+//     (kSeatOptionAllowRestrictedView): a buyer who asks for "the best 2"
+//     expects to see the stage, so such a request is refused rather than
+//     given an obstructed view; a client may retry allowing them.
+//  6. Only with allow_split and when no block fits anywhere: seats across
 //     rows, best rows first, each row's share as one group of its best seats.
-// Cost: O(rows examined + seats of the rows scanned). Open-sale requests skip
-// rows with fewer than N free open-sale seats, or without a run of N of them,
-// with one compare per row (the longest run is cached per row).
+// Cost: O(rows examined * words per row * log N + blocks considered). A row
+// is searched as bits (row_bits.h): its eligible seats are the free bits of
+// the seat map ANDed with a layout mask, and runs of N are found with shifts
+// and ANDs, so only the starts of real blocks are rank-summed and
+// orphan-checked. Open-sale requests skip rows with fewer than N free
+// open-sale seats, or without a run of N of them, with one compare each (the
+// longest run is cached per row), and skip the leading rows without such a
+// run once, not on every search (a cursor per category and quantity).
 // Allocates nothing once the scratch vectors have grown.
 #pragma once
 
@@ -35,6 +44,7 @@ struct SeatQuery {
   uint32_t quantity;         // >= 1
   bool accessible = false;
   bool allow_split = false;
+  bool allow_restricted_view = false;
 };
 
 // Appends the chosen seats to *out in ascending index order and returns

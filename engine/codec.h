@@ -26,7 +26,10 @@
 
 namespace tessera::engine {
 
-inline constexpr uint32_t kCodecVersion = 3;  // v2: seat maps, layouts, nested contingents; v3: back office
+// v3: back office (contacts, follow-up, reminders, subscriptions); best
+// available skips restricted-view seats unless kSeatOptionAllowRestrictedView;
+// seats and GA lines in one order.
+inline constexpr uint32_t kCodecVersion = 3;           // v2: seat maps, layouts, nested contingents
 inline constexpr uint32_t kCodecLengthMax = 1u << 28;  // any one string/vector
 
 // Appends to a string through a small staging buffer, so writing one

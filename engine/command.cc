@@ -101,6 +101,9 @@ TESSERA_COMMAND_NAME(RecordRunExport)
 TESSERA_COMMAND_NAME(ValidateReminderRun)
 TESSERA_COMMAND_NAME(CancelReminderRun)
 TESSERA_COMMAND_NAME(GetReminderRun)
+// Issue 4 additions.
+TESSERA_COMMAND_NAME(HoldSeatsWithLines)
+TESSERA_COMMAND_NAME(BookSeatsWithLines)
 #undef TESSERA_COMMAND_NAME
 
 Route one(uint32_t shard) { return Route{Route::kOneShard, shard}; }
@@ -137,7 +140,8 @@ Route command_route(const CommandBody& body, uint32_t shard_count) {
                       std::is_same_v<T, MoveSeatsToContingent> || std::is_same_v<T, DefineSubContingent> ||
                       std::is_same_v<T, SetContingentReleaseBack>) {
           return perf(c.performance);
-        } else if constexpr (std::is_same_v<T, HoldSeats> || std::is_same_v<T, BookSeats>) {
+        } else if constexpr (std::is_same_v<T, HoldSeats> || std::is_same_v<T, BookSeats> ||
+                             std::is_same_v<T, HoldSeatsWithLines> || std::is_same_v<T, BookSeatsWithLines>) {
           return perf(c.request.performance);
         } else if constexpr (std::is_same_v<T, Hold> || std::is_same_v<T, Book>) {
           return route_lines(c.lines, shard_count);

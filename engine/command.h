@@ -282,7 +282,7 @@ struct Advance {
 enum SeatFlag : uint8_t {
   kSeatWheelchair = 1,        // a wheelchair space
   kSeatCompanion = 2,         // the seat of a wheelchair user's companion
-  kSeatRestrictedView = 4,    // informational (rank it accordingly)
+  kSeatRestrictedView = 4,    // restricted or partial view: best available offers it only when allowed
   kSeatBlockedByDefault = 8,  // starts blocked on each performance (held back by the organiser)
 };
 inline constexpr uint8_t kSeatFlagsAll = 15;
@@ -323,7 +323,12 @@ struct AssignLayout {
 enum SeatOption : uint8_t {
   kSeatOptionAccessible = 1,  // wheelchair space(s) with companion seat(s), together
   kSeatOptionAllowSplit = 2,  // best available: split across rows when no block fits
+  // Best available may offer restricted-view seats (the buyer accepted them).
+  // Without it they are never chosen for the buyer, as at a box office; a
+  // seat chosen on the map may be restricted-view (the map shows it).
+  kSeatOptionAllowRestrictedView = 4,
 };
+inline constexpr uint8_t kSeatOptionsAll = 7;
 // Seats for one order: either the `seats` chosen on a map (all or nothing;
 // category may be kNone = any) or, when `seats` is empty, the best
 // `quantity` adjacent seats of `category`. contingent kNone = open sale.
@@ -649,12 +654,37 @@ struct GetOrder {
   auto fields() const { return std::tie(order); }
 };
 
+// ---- Issue 4 additions: one order mixing seats and general admission -------
+
+// A web cart holding the seats of one SeatRequest (named or best available)
+// and general-admission lines (standing area, parking...) of performances on
+// the same shard: all or nothing, one order, one expiry, each unit under its
+// usual quotas; release and expiry return seats and units together. Reply:
+// as HoldSeats (value = first seat; a split lists its seat runs).
+struct HoldSeatsWithLines {
+  ContactId contact;
+  ChannelId channel;
+  SeatRequest request;
+  std::vector<LineRequest> lines;  // GA lines only; 1 .. kOrderLinesMax in all with the seat runs
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(contact, channel, request, lines, ttl_ms); }
+};
+// The same placed directly as an option or reservation (back office).
+struct BookSeatsWithLines {
+  BookingKind kind;
+  ContactId contact;
+  ChannelId channel;
+  SeatRequest request;
+  std::vector<LineRequest> lines;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(kind, contact, channel, request, lines, deadline_ms); }
+};
+
 using CommandBody =
-    std::variant<DefineSeason, DefineProductFamily, DefineProduct, DefineChannel, DefineCategory,
-                 DefineTariff, SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance,
-                 SetGeneralAdmission, DefineContingent, SetChannelCap, Hold, Book, ExtendHold,
-                 ConvertHold, Confirm, Release, Cancel, Archive, Reinstate, SetReleaseMark, SetLock,
-                 Advance, GetAvailability, GetOrder,
+    std::variant<DefineSeason, DefineProductFamily, DefineProduct, DefineChannel, DefineCategory, DefineTariff,
+                 SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance, SetGeneralAdmission, DefineContingent,
+                 SetChannelCap, Hold, Book, ExtendHold, ConvertHold, Confirm, Release, Cancel, Archive, Reinstate,
+                 SetReleaseMark, SetLock, Advance, GetAvailability, GetOrder,
                  // Seated inventory (appended: the log encodes the alternative's index).
                  DefineVenueLayout, AssignLayout, HoldSeats, BookSeats, BlockSeats, UnblockSeats,
                  MoveSeatsToContingent, DefineSubContingent, SetContingentReleaseBack,
@@ -662,7 +692,9 @@ using CommandBody =
                  DefineContact, UpdateContact, SetOrderFile, QueryFollowUp, PreviewRelease, ReleaseAll,
                  MarkOrders, LockOrders, ReleaseOrders, RemindOrders, DefineReminderFormat, DefineSeries,
                  DefineIssue, Subscribe, RenewSubscription, StartReminderRun, RecordRunExport,
-                 ValidateReminderRun, CancelReminderRun, GetReminderRun>;
+                 ValidateReminderRun, CancelReminderRun, GetReminderRun,
+                 // Issue 4 additions (appended: the log encodes the alternative's index).
+                 HoldSeatsWithLines, BookSeatsWithLines>;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries).

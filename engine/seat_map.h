@@ -6,12 +6,14 @@
 // performance's seated contingent contingent_slots[s - 1]). A seat keeps its
 // slot while taken or blocked, so releasing or unblocking it restores its
 // exact previous state. A 20,000-seat hall is 40 KB: it stays in L2.
-// Derived (rebuilt on load): free open-sale seats per row, which lets
-// best-available skip full rows with one compare (best_available.h).
+// Derived (rebuilt on load): free open-sale seats per row, and the same
+// seats as row bitsets (row_bits.h), in which best-available finds runs of
+// N free seats with shifts and ANDs (best_available.h); cached per row, the
+// longest such run, so rows without one are skipped with one compare.
 // Invariants (Shard::check_invariants): every taken seat is in exactly one
 // live order line, with the line's category and contingent; the quota
 // counters of each seated category and contingent equal a recount of seats;
-// row_free equals a recount.
+// row_free and free_bits equal a recount; a known row_run is exact.
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -41,17 +43,19 @@ struct SeatMap {
 
   // Derived.
   uint32_t layout_index = 0;
-  std::vector<uint16_t> row_free;  // free open-sale seats per row
+  std::vector<uint16_t> row_free;   // free open-sale seats per row
+  std::vector<uint64_t> free_bits;  // free open-sale seats, bit layout.seat_bit(seat)
   // Longest run of adjacent free open-sale seats per row, recomputed lazily
-  // (kRunUnknown after a change): best-available skips rows whose longest run
-  // is shorter than the request with one compare. A cache: not state.
+  // (kRunUnknown after a change). A cache: not state.
   static constexpr uint16_t kRunUnknown = 0xFFFF;
   mutable std::vector<uint16_t> row_run;
-  // Per category slot: a position in layout.rows_by_rank(category) before
-  // which every row has no free open-sale seat, so an on-sale that sells the
-  // best rows first does not re-skip them one by one. Reset to 0 whenever a
-  // seat becomes free. A cache: not state.
-  mutable std::vector<uint32_t> sold_out_rows;
+  // Per category slot and quantity q in 1 .. kRunCursors (the last one also
+  // serves larger quantities): a position in layout.rows_by_rank(category)
+  // before which no row has a run of q free open-sale seats, so an on-sale
+  // that fills the best rows first does not re-skip them on every search.
+  // Reset to 0 whenever a seat becomes free. A cache: not state.
+  static constexpr uint32_t kRunCursors = 8;
+  mutable std::vector<uint32_t> short_rows;
 
   bool present() const { return layout != kNone; }
   auto fields() const { return std::tie(layout, seats, contingent_slots); }
@@ -59,7 +63,8 @@ struct SeatMap {
   // Fresh states for a performance of `layout`: seats free, in open sale,
   // except those blocked by default.
   void assign(const VenueLayout& layout, uint32_t layout_index);
-  void rebuild_row_free(const VenueLayout& layout);
+  // Recomputes row_free, free_bits and the caches from `seats`.
+  void rebuild_derived(const VenueLayout& layout);
 
   // Longest run of free open-sale seats in `row` (cached).
   uint16_t longest_free_run(const VenueLayout& layout, uint32_t row) const {
@@ -68,12 +73,24 @@ struct SeatMap {
   }
   uint16_t count_longest_run(const VenueLayout& layout, uint32_t row) const;
 
-  // State changes of one seat that keep row_free exact. `row` = its row.
-  void set(uint32_t seat, uint32_t row, uint16_t value) {
+  // True unless `row` certainly holds no run of `quantity` free open-sale seats.
+  bool may_hold_run(const VenueLayout& layout, uint32_t row, uint32_t quantity) const {
+    return row_free[row] >= quantity && longest_free_run(layout, row) >= quantity;
+  }
+  // The short_rows cursor that serves queries of `quantity` (>= 1) seats.
+  uint32_t& short_rows_cursor(uint32_t category_slot, uint32_t quantity) const {
+    return short_rows[category_slot * kRunCursors + std::min(quantity, kRunCursors) - 1];
+  }
+
+  // A state change of one seat that keeps the derived arrays exact.
+  void set(const VenueLayout& layout, uint32_t seat, uint16_t value) {
     const uint16_t old = seats[seat];
+    const uint32_t row = layout.row_of(seat), bit = layout.seat_bit(seat);
     row_free[row] = static_cast<uint16_t>(row_free[row] - (old == kSeatFree) + (value == kSeatFree));
     row_run[row] = kRunUnknown;
-    if (value == kSeatFree) std::fill(sold_out_rows.begin(), sold_out_rows.end(), 0);
+    const uint64_t mask = uint64_t{1} << (bit % 64);
+    free_bits[bit / 64] = value == kSeatFree ? free_bits[bit / 64] | mask : free_bits[bit / 64] & ~mask;
+    if (value == kSeatFree) std::fill(short_rows.begin(), short_rows.end(), 0);
     seats[seat] = value;
   }
 };

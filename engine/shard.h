@@ -177,6 +177,8 @@ class Shard {
   Reply on(const ValidateReminderRun& c) { return subscriptions_.apply(c, now_ms_); }
   Reply on(const CancelReminderRun& c) { return subscriptions_.apply(c); }
   Reply on(const GetReminderRun& c) const { return subscriptions_.query(c, contacts_); }
+  Reply on(const HoldSeatsWithLines& c);
+  Reply on(const BookSeatsWithLines& c);
 
   // Stock.
   Reply resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set, uint32_t* performance_index,
@@ -200,6 +202,13 @@ class Shard {
   Reply finish_order(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
                      int64_t deadline_ms);
   void hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const;
+  Reply check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms) const;
+
+  // Orders mixing seats and general admission (shard_mixed_orders.cc).
+  Reply take_seats_and_lines(const SeatRequest& request, const Lines& lines, ChannelId channel, ContactId contact,
+                             Order* order);
+  Reply place_seats_and_lines(const SeatRequest& request, const Lines& lines, ContactId contact, ChannelId channel,
+                              OrderState state, int64_t deadline_ms);
 
   // Seats (shard_seats.cc).
   bool is_seated(const Performance& p, CategoryId category) const;

@@ -176,6 +176,7 @@ Status Shard::check_seat_invariants() const {
     std::vector<uint32_t> unblocked(slots, 0), blocked(slots, 0), by_category(l.categories.size(), 0),
         allotted(l.categories.size(), 0);
     std::vector<uint16_t> row_free(l.row_count(), 0);
+    std::vector<uint64_t> free_bits(l.word_count(), 0);
     for (uint32_t r = 0; r < l.row_count(); ++r) {
       for (uint32_t s = l.row_begin(r); s < l.row_end(r); ++s) {
         const uint16_t v = m.seats[s];
@@ -192,9 +193,12 @@ Status Shard::check_seat_invariants() const {
         ++by_category[l.seat_category[s]];
         allotted[l.seat_category[s]] += k != 0;
         row_free[r] += v == kSeatFree;
+        if (v == kSeatFree) free_bits[l.seat_bit(s) / 64] |= uint64_t{1} << (l.seat_bit(s) % 64);
       }
     }
     if (row_free != m.row_free) return Status::internal(cat("performance ", p.definition.performance, " row counts differ"));
+    if (free_bits != m.free_bits)
+      return Status::internal(cat("performance ", p.definition.performance, " free seat bits differ"));
     for (uint32_t r = 0; r < l.row_count(); ++r)
       if (m.row_run[r] != SeatMap::kRunUnknown && m.row_run[r] != m.count_longest_run(l, r))
         return Status::internal(cat("performance ", p.definition.performance, " row ", r, " free-run cache is stale"));

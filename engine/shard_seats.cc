@@ -18,7 +18,6 @@ namespace tessera::engine {
 namespace {
 
 constexpr uint8_t kAccessibleFlags = kSeatWheelchair | kSeatCompanion;
-constexpr uint8_t kSeatOptionsAll = kSeatOptionAccessible | kSeatOptionAllowSplit;
 
 const char* seat_state_name(uint16_t v) {
   switch (seat_state(v)) {
@@ -130,10 +129,9 @@ Reply Shard::take_seats(const SeatRequest& q, ChannelId channel, ContactId conta
   Performance& mp = performances_.items()[pi];
   const VenueLayout& l = layout_of(mp);
   for (const OrderLine& line : order->lines) {
-    const uint32_t row = l.row_of(line.seat);
     for (uint32_t s = line.seat; s < line.seat + line.quantity; ++s) {
       assert(mp.seat_map.seats[s] == slot);
-      mp.seat_map.set(s, row, kSeatTaken | slot);
+      mp.seat_map.set(l, s, kSeatTaken | slot);
     }
   }
   return r;
@@ -148,13 +146,18 @@ Reply Shard::choose_seats(const SeatRequest& q, const Performance& p, uint16_t s
   if (category_slot == VenueLayout::kNoCategorySlot)
     return refuse(ReplyCode::kNotFound,
                   cat("performance ", q.performance, " has no seats in category ", q.category));
-  const SeatQuery query{static_cast<uint32_t>(category_slot), slot, q.quantity,
-                        (q.options & kSeatOptionAccessible) != 0, (q.options & kSeatOptionAllowSplit) != 0};
+  const SeatQuery query{static_cast<uint32_t>(category_slot),
+                        slot,
+                        q.quantity,
+                        (q.options & kSeatOptionAccessible) != 0,
+                        (q.options & kSeatOptionAllowSplit) != 0,
+                        (q.options & kSeatOptionAllowRestrictedView) != 0};
   if (!choose_best_available(l, p.seat_map, query, &scratch_seats_, &scratch_work_))
     return refuse(ReplyCode::kSoldOut,
                   cat("performance ", q.performance, " category ", q.category, ": no ", q.quantity,
                       query.allow_split ? " seats" : " adjacent seats", query.accessible ? " (accessible)" : "",
-                      " available", q.contingent != kNone ? cat(" in contingent ", q.contingent) : std::string()));
+                      query.allow_restricted_view ? "" : " without restricted view", " available",
+                      q.contingent != kNone ? cat(" in contingent ", q.contingent) : std::string()));
   return Reply{};
 }
 
@@ -227,21 +230,21 @@ Reply Shard::seats_to_lines(const SeatRequest& q, const Performance& p, uint32_t
 // Seats [first, first + count) of a line go back to free, in the slot they had.
 void Shard::return_seats(const OrderLine& line, uint32_t first, uint32_t count) {
   Performance& p = performances_.items()[line.performance_index];
-  const uint32_t row = layout_of(p).row_of(first);
+  const VenueLayout& l = layout_of(p);
   const uint16_t slot =
       line.contingent == kNone ? 0 : static_cast<uint16_t>(contingents_.items()[line.contingent_index].slot);
   for (uint32_t s = first; s < first + count; ++s) {
     assert(p.seat_map.seats[s] == (kSeatTaken | slot));
-    p.seat_map.set(s, row, slot);
+    p.seat_map.set(l, s, slot);
   }
 }
 
 Reply Shard::seats_reply(const Order& o, OrderId id) const {
   Reply r = order_reply(id, o);
   r.value = o.lines.front().seat;
-  if (o.lines.size() > 1) {
-    for (const OrderLine& line : o.lines) r.message += cat(r.message.empty() ? "" : ",", line.seat, "+", line.quantity);
-  }
+  const bool split = o.lines.size() > 1 && o.lines[1].seat != kNoSeat;  // seat lines come first
+  for (size_t i = 0; split && i < o.lines.size() && o.lines[i].seat != kNoSeat; ++i)
+    r.message += cat(i == 0 ? "" : ",", o.lines[i].seat, "+", o.lines[i].quantity);
   return r;
 }
 
@@ -312,7 +315,7 @@ Reply Shard::set_blocked(PerformanceId performance, const std::vector<uint32_t>&
     const uint16_t v = p->seat_map.seats[s];
     if (seat_state(v) != from) continue;
     change_capacity(*p, l.category_of(s), seat_slot(v), block ? -1 : +1);
-    p->seat_map.set(s, l.row_of(s), to | seat_slot(v));
+    p->seat_map.set(l, s, to | seat_slot(v));
     ++r.value;
   }
   return r;
@@ -334,7 +337,7 @@ void Shard::move_seat(Performance& p, uint32_t seat, uint16_t to_slot) {
     if (from != kNoContingent) --contingents_.items()[from].blocked;
     if (to != kNoContingent) ++contingents_.items()[to].blocked;
   }
-  p.seat_map.set(seat, l.row_of(seat), static_cast<uint16_t>(seat_state(v) | to_slot));
+  p.seat_map.set(l, seat, static_cast<uint16_t>(seat_state(v) | to_slot));
 }
 
 Reply Shard::on(const MoveSeatsToContingent& c) {

@@ -212,7 +212,7 @@ Status Shard::validate_seat_maps() {
     for (uint16_t v : m.seats)
       if (seat_state(v) == kSeatStateMask || seat_slot(v) > m.contingent_slots.size())
         return Status::invalid_argument("snapshot: a seat has a bad state");
-    m.rebuild_row_free(*l);
+    m.rebuild_derived(*l);
   }
   for (const Contingent& k : contingents_.items()) {
     const Performance& p = performances_.items()[k.performance_index];

@@ -28,21 +28,27 @@ Reply locked(OrderId id, const Order& o) {
 }  // namespace
 
 Reply Shard::on(const Hold& c) {
-  if (c.ttl_ms < kHoldTtlMsMin || c.ttl_ms > kHoldTtlMsMax)
-    return refuse(ReplyCode::kInvalidArgument,
-                  cat("hold ttl_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
-  if (c.ttl_ms > lifetime_max)
-    return refuse(ReplyCode::kLimitExceeded, cat("a hold of these products lives at most ", lifetime_max, " ms"));
+  if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
   Reply r = place_order(c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
   if (!r.ok()) return r;
   Order& o = *orders_.find(r.order);
   o.hold_until_max_ms = now_ms_ + lifetime_max;
   o.extensions_max = extensions_max;
   return r;
+}
+
+// A hold's ttl must be within the engine's range and the products' lifetime.
+Reply Shard::check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms) const {
+  if (ttl_ms < kHoldTtlMsMin || ttl_ms > kHoldTtlMsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("hold ttl_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
+  if (ttl_ms > lifetime_max_ms)
+    return refuse(ReplyCode::kLimitExceeded, cat("a hold of these products lives at most ", lifetime_max_ms, " ms"));
+  return Reply{};
 }
 
 void Shard::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const {
@@ -54,14 +60,10 @@ void Shard::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uin
 }
 
 Reply Shard::on(const HoldSeats& c) {
-  if (c.ttl_ms < kHoldTtlMsMin || c.ttl_ms > kHoldTtlMsMax)
-    return refuse(ReplyCode::kInvalidArgument,
-                  cat("hold ttl_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   hold_limits(c.request.performance, &lifetime_max, &extensions_max);
-  if (c.ttl_ms > lifetime_max)
-    return refuse(ReplyCode::kLimitExceeded, cat("a hold of these products lives at most ", lifetime_max, " ms"));
+  if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
   Reply r = place_seats(c.request, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
   if (!r.ok()) return r;
   Order& o = *orders_.find(r.order);

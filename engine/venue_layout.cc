@@ -7,6 +7,7 @@
 
 #include "engine/catalog.h"
 #include "engine/limits.h"
+#include "engine/row_bits.h"
 
 namespace tessera::engine {
 
@@ -110,27 +111,61 @@ Status VenueLayout::validate_and_index(const Catalog& catalog) {
 }
 
 void VenueLayout::index() {
-  const uint32_t rows = row_count();
-  row_rank_.assign(rows, UINT16_MAX);
-  rows_by_rank_.assign(categories.size(), {});
-  std::vector<uint8_t> has(categories.size());
-  for (uint32_t r = 0; r < rows; ++r) {
-    std::fill(has.begin(), has.end(), 0);
-    for (uint32_t i = row_begin(r); i < row_end(r); ++i) {
-      row_rank_[r] = std::min(row_rank_[r], seat_rank[i]);
-      has[seat_category[i]] = 1;
-    }
-    for (size_t k = 0; k < has.size(); ++k)
-      if (has[k]) rows_by_rank_[k].push_back(r);
-  }
-  for (auto& list : rows_by_rank_)
-    std::stable_sort(list.begin(), list.end(), [this](uint32_t a, uint32_t b) { return row_rank_[a] < row_rank_[b]; });
+  index_seats();
+  index_search_masks();
 }
 
-uint32_t VenueLayout::row_of(uint32_t seat) const {
-  assert(seat < seat_count());
-  const auto it = std::upper_bound(row_first.begin(), row_first.end(), seat);
-  return static_cast<uint32_t>(it - row_first.begin()) - 1;
+// Per seat its row and rank prefix; per row its rank and first bit word.
+void VenueLayout::index_seats() {
+  const uint32_t rows = row_count();
+  seat_row_.resize(seat_count());
+  rank_before_.resize(seat_count());
+  row_rank_.assign(rows, UINT16_MAX);
+  row_word_.assign(rows + 1, 0);
+  for (uint32_t r = 0; r < rows; ++r) {
+    uint32_t before = 0;
+    for (uint32_t i = row_begin(r); i < row_end(r); ++i) {
+      seat_row_[i] = r;
+      rank_before_[i] = before;
+      before += seat_rank[i];
+      row_rank_[r] = std::min(row_rank_[r], seat_rank[i]);
+    }
+    row_word_[r + 1] = row_word_[r] + row_words(row_end(r) - row_begin(r));
+  }
+}
+
+// Per category slot, the rows holding it best first, each with its masks.
+void VenueLayout::index_search_masks() {
+  rows_by_rank_.assign(categories.size(), {});
+  search_masks_.clear();
+  std::vector<uint8_t> has(categories.size());
+  for (uint32_t r = 0; r < row_count(); ++r) {
+    std::fill(has.begin(), has.end(), 0);
+    for (uint32_t i = row_begin(r); i < row_end(r); ++i) has[seat_category[i]] = 1;
+    for (uint32_t k = 0; k < has.size(); ++k)
+      if (has[k]) add_search_masks(r, k);
+  }
+  for (auto& list : rows_by_rank_)
+    std::stable_sort(list.begin(), list.end(), [](const RankedRow& a, const RankedRow& b) { return a.rank < b.rank; });
+}
+
+// Mask kind m of (row, category slot k): seats of k that are wheelchair or
+// companion seats iff m is accessible, restricted-view ones only if m allows.
+void VenueLayout::add_search_masks(uint32_t row, uint32_t k) {
+  const uint32_t words = row_words(row_end(row) - row_begin(row));
+  const size_t at = search_masks_.size();
+  assert(at + size_t{kSearchMasks} * words <= UINT32_MAX);
+  rows_by_rank_[k].push_back(RankedRow{row, static_cast<uint32_t>(at), row_rank_[row]});
+  search_masks_.resize(at + kSearchMasks * words, 0);
+  for (uint32_t i = row_begin(row); i < row_end(row); ++i) {
+    if (seat_category[i] != k) continue;
+    const bool special = (seat_flags[i] & (kSeatWheelchair | kSeatCompanion)) != 0;
+    const uint32_t bit = i - row_begin(row);
+    const bool restricted = (seat_flags[i] & kSeatRestrictedView) != 0;
+    for (const bool allow : {false, true})
+      if (allow || !restricted)
+        search_masks_[at + search_mask_kind(special, allow) * words + bit / 64] |= uint64_t{1} << (bit % 64);
+  }
 }
 
 int VenueLayout::category_slot(CategoryId category) const {

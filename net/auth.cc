@@ -36,7 +36,7 @@ constexpr std::optional<Role> least_role() {
   if constexpr (std::is_same_v<T, Advance>) {
     return std::nullopt;
   } else if constexpr (is_one_of<T, GetAvailability, GetOrder, Hold, ExtendHold, Release, ConvertHold, Book, Confirm,
-                                 Cancel, HoldSeats, BookSeats>) {
+                                 Cancel, HoldSeats, BookSeats, HoldSeatsWithLines, BookSeatsWithLines>) {
     return Role::kWebshop;
   } else if constexpr (is_one_of<T, SetReleaseMark, SetLock, Archive, Reinstate, DefineContact, UpdateContact,
                                  SetOrderFile, QueryFollowUp, PreviewRelease, ReleaseAll, MarkOrders, LockOrders,

@@ -4,7 +4,8 @@
 // configuration maps each token to one role:
 //   webshop     queries and the cart/order flow (Hold, ExtendHold, Release,
 //               ConvertHold, Book, Confirm, Cancel, GetAvailability, GetOrder,
-//               and their seated forms HoldSeats, BookSeats)
+//               and their seated forms HoldSeats, BookSeats, HoldSeatsWithLines,
+//               BookSeatsWithLines)
 //   backoffice  webshop + order follow-up (SetReleaseMark, SetLock, Archive,
 //               Reinstate), contacts (DefineContact, UpdateContact), the
 //               follow-up screen (SetOrderFile, QueryFollowUp, PreviewRelease,

@@ -175,6 +175,18 @@ struct Encoder {
     return body(wire::CommandBody::BookSeats, wire::CreateBookSeats(fbb, wire_kind(c.kind), c.contact, c.channel,
                                                                     seat_request(c.request), c.deadline_ms));
   }
+  // Issue 4 additions.
+  Body operator()(const HoldSeatsWithLines& c) {
+    const auto request = seat_request(c.request);
+    return body(wire::CommandBody::HoldSeatsWithLines,
+                wire::CreateHoldSeatsWithLines(fbb, c.contact, c.channel, request, lines_of(fbb, c.lines), c.ttl_ms));
+  }
+  Body operator()(const BookSeatsWithLines& c) {
+    const auto request = seat_request(c.request);
+    return body(wire::CommandBody::BookSeatsWithLines,
+                wire::CreateBookSeatsWithLines(fbb, wire_kind(c.kind), c.contact, c.channel, request,
+                                               lines_of(fbb, c.lines), c.deadline_ms));
+  }
   Body operator()(const BlockSeats& c) {
     return body(wire::CommandBody::BlockSeats, wire::CreateBlockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
   }
@@ -456,8 +468,8 @@ Result<CommandBody> decode(const wire::AssignLayout& t) { return CommandBody{Ass
 
 Result<SeatRequest> seat_request_from(const wire::SeatRequest* r) {
   if (r == nullptr) return malformed("request is required");
-  constexpr uint8_t kOptionsAll = kSeatOptionAccessible | kSeatOptionAllowSplit;
-  if ((r->options() & ~kOptionsAll) != 0) return malformed(cat("unknown seat options ", static_cast<int>(r->options())));
+  if ((r->options() & ~kSeatOptionsAll) != 0)
+    return malformed(cat("unknown seat options ", static_cast<int>(r->options())));
   auto seats = list_from(r->seats(), kSeatsPerCommandMax, "seats");
   if (!seats.is_ok()) return seats.status();
   return SeatRequest{r->performance(), r->category(), r->tariff(), r->contingent(), r->quantity(), std::move(*seats),
@@ -474,6 +486,24 @@ Result<CommandBody> decode(const wire::BookSeats& t) {
   auto request = seat_request_from(t.request());
   if (!request.is_ok()) return request.status();
   return CommandBody{BookSeats{*kind, t.contact(), t.channel(), std::move(*request), t.deadline_ms()}};
+}
+// Issue 4 additions.
+Result<CommandBody> decode(const wire::HoldSeatsWithLines& t) {
+  auto request = seat_request_from(t.request());
+  if (!request.is_ok()) return request.status();
+  auto lines = lines_from(t.lines());
+  if (!lines.is_ok()) return lines.status();
+  return CommandBody{HoldSeatsWithLines{t.contact(), t.channel(), std::move(*request), std::move(*lines), t.ttl_ms()}};
+}
+Result<CommandBody> decode(const wire::BookSeatsWithLines& t) {
+  auto kind = kind_of(t.kind());
+  if (!kind.is_ok()) return kind.status();
+  auto request = seat_request_from(t.request());
+  if (!request.is_ok()) return request.status();
+  auto lines = lines_from(t.lines());
+  if (!lines.is_ok()) return lines.status();
+  return CommandBody{
+      BookSeatsWithLines{*kind, t.contact(), t.channel(), std::move(*request), std::move(*lines), t.deadline_ms()}};
 }
 Result<CommandBody> decode(const wire::BlockSeats& t) {
   auto seats = list_from(t.seats(), kSeatsPerCommandMax, "seats");
@@ -941,6 +971,11 @@ Result<CommandBody> decode_body(wire::CommandBody type, const void* t) {
     case B::ValidateReminderRun: return decode_table<wire::ValidateReminderRun>(t, "ValidateReminderRun");
     case B::CancelReminderRun: return decode_table<wire::CancelReminderRun>(t, "CancelReminderRun");
     case B::GetReminderRun: return decode_table<wire::GetReminderRun>(t, "GetReminderRun");
+    // Issue 4 additions.
+    case B::HoldSeatsWithLines:
+      return decode_table<wire::HoldSeatsWithLines>(t, "HoldSeatsWithLines");
+    case B::BookSeatsWithLines:
+      return decode_table<wire::BookSeatsWithLines>(t, "BookSeatsWithLines");
   }
   return malformed(cat("unknown command type ", static_cast<int>(type)));
 }

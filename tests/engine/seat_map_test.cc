@@ -167,6 +167,114 @@ TEST_F(SeatTest, AccessibleSeats_OnlyWhenAskedFor) {
   EXPECT_TRUE(hold(named({180}, kNone, kSeatOptionAccessible)).ok());
 }
 
+TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlways) {
+  DefineVenueLayout def = workload::grid_layout(workload::GridLayout{2, 1, 1, 4, {1}, false});  // seats 0-3
+  for (LayoutSeat& s : def.sections[0].rows[0].seats) s.flags = kSeatRestrictedView;
+  def.sections[0].rows[0].seats[0].flags = 0;  // one clear-view seat
+  must(def);
+  must(DefinePerformance{kPerf + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+  must(AssignLayout{kPerf + 1, 2});
+  auto best_of = [](uint32_t n, uint8_t options) {
+    return SeatRequest{kPerf + 1, 1, workload::demo_tariff(1, 1), kNone, n, {}, options};
+  };
+  const Reply refused = hold(best_of(2, 0));
+  EXPECT_EQ(refused.code, ReplyCode::kSoldOut);
+  EXPECT_NE(refused.message.find("without restricted view"), std::string::npos) << refused.message;
+  EXPECT_EQ(hold(best_of(2, kSeatOptionAllowSplit)).code, ReplyCode::kSoldOut);
+  const Reply clear = hold(best_of(1, 0));
+  ASSERT_TRUE(clear.ok()) << clear.message;
+  EXPECT_EQ(clear.value, 0);  // the only clear-view seat, though restricted seats 1 and 2 rank better
+  const Reply allowed = hold(best_of(2, kSeatOptionAllowRestrictedView));
+  ASSERT_TRUE(allowed.ok()) << allowed.message;
+  EXPECT_EQ(allowed.value, 1);  // 1-2, restricted view accepted
+  const Reply named_seat = hold(SeatRequest{kPerf + 1, kNone, workload::demo_tariff(1, 1), kNone, 0, {3}, 0});
+  EXPECT_TRUE(named_seat.ok()) << named_seat.message;                // chosen on the map: the map shows the view
+  EXPECT_EQ(hold(best_of(1, 8)).code, ReplyCode::kInvalidArgument);  // unknown option bit
+}
+
+// ---- Orders mixing seats and general admission -------------------------------
+
+class MixedOrderTest : public SeatTest {
+ protected:
+  static constexpr CategoryId kStanding = 4;
+  MixedOrderTest() {
+    must(DefineCategory{kStanding, "Standing"});
+    must(SetTariffPrice{workload::demo_tariff(1, 1), kStanding, kNone, 2000});
+    must(SetGeneralAdmission{kPerf, kStanding, 10});
+  }
+  static std::vector<LineRequest> standing(uint32_t n) {
+    return {LineRequest{kPerf, kStanding, workload::demo_tariff(1, 1), n, kNone}};
+  }
+  Reply hold_mixed(SeatRequest q, std::vector<LineRequest> lines, ContactId contact = 7) {
+    return run(HoldSeatsWithLines{contact, kWeb, std::move(q), std::move(lines), 10 * kMinute});
+  }
+};
+
+TEST_F(MixedOrderTest, HoldsSeatsAndUnitsInOneOrder_ReleaseReturnsBoth) {
+  const Reply r = hold_mixed(named({0, 1}), standing(3));
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.value, 0);
+  EXPECT_TRUE(r.message.empty()) << r.message;  // one seat run: nothing to list
+  const Order* o = shard_.find_order(r.order);
+  ASSERT_EQ(o->lines.size(), 2u);
+  EXPECT_EQ(o->lines[0].seat, 0u);
+  EXPECT_EQ(o->lines[1].seat, kNoSeat);
+  EXPECT_EQ(seat_state(seat(0)), kSeatTaken);
+  EXPECT_EQ(available(kStanding), 7);
+  ASSERT_TRUE(run(Release{r.order}).ok());
+  EXPECT_EQ(seat(0), kSeatFree);
+  EXPECT_EQ(seat(1), kSeatFree);
+  EXPECT_EQ(available(kStanding), 10);
+}
+
+TEST_F(MixedOrderTest, ExpiryReturnsSeatsAndUnits) {
+  const Reply r = hold_mixed(best(1, 2), standing(4));
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(available(kStanding), 6);
+  advance_to(now_ + 11 * kMinute);
+  EXPECT_EQ(seat(r.value), kSeatFree);
+  EXPECT_EQ(available(kStanding), 10);
+  EXPECT_EQ(available(1), static_cast<int64_t>(kCat1Seats));
+}
+
+TEST_F(MixedOrderTest, AllOrNothing_RefusalsLeaveTheStateHashUnchanged) {
+  ASSERT_TRUE(hold_mixed(named({5}), standing(8)).ok());
+  const uint64_t before = shard_.state_hash();
+  const Reply units_sold_out = hold_mixed(named({0, 1}), standing(3));  // seats free, only 2 units left
+  EXPECT_EQ(units_sold_out.code, ReplyCode::kSoldOut) << units_sold_out.message;
+  EXPECT_EQ(seat(0), kSeatFree);
+  EXPECT_EQ(shard_.state_hash(), before);
+  EXPECT_EQ(hold_mixed(named({5}), standing(1)).code, ReplyCode::kSoldOut);  // seat taken, units free
+  EXPECT_EQ(hold_mixed(named({0}), {}).code, ReplyCode::kInvalidArgument);   // no GA line: use HoldSeats
+  EXPECT_EQ(hold_mixed(named({0}), {LineRequest{kPerf, 1, workload::demo_tariff(1, 1), 1, kNone}}).code,
+            ReplyCode::kInvalidArgument);  // a seated category is not a GA line
+  EXPECT_EQ(shard_.state_hash(), before);
+  EXPECT_EQ(available(kStanding), 2);
+}
+
+TEST_F(MixedOrderTest, QuotasSpanSeatsAndUnits_ContactLimitAndConfirm) {
+  must(DefinePerformance{kPerf + 1, 1, kT0 + 30LL * 24 * kHour, 0, 4});  // 4 units per contact
+  must(AssignLayout{kPerf + 1, kHall});
+  must(SetGeneralAdmission{kPerf + 1, kStanding, 10});
+  const SeatRequest seats{kPerf + 1, 1, workload::demo_tariff(1, 1), kNone, 2, {}, 0};
+  const std::vector<LineRequest> three{LineRequest{kPerf + 1, kStanding, workload::demo_tariff(1, 1), 3, kNone}};
+  EXPECT_EQ(hold_mixed(seats, three).code, ReplyCode::kLimitExceeded);  // 2 seats + 3 units > 4
+  const Reply r = run(BookSeatsWithLines{BookingKind::kOption,
+                                         7,
+                                         kBoxOffice,
+                                         seats,
+                                         {LineRequest{kPerf + 1, kStanding, workload::demo_tariff(1, 1), 2, kNone}},
+                                         now_ + kHour});
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(shard_.find_order(r.order)->state, OrderState::kOption);
+  ASSERT_TRUE(run(Confirm{r.order, {}}).ok());
+  auto units_left = [&](ContactId contact) {
+    return shard_.apply(Command{0, GetAvailability{kPerf + 1, kStanding, kNone, kBoxOffice, contact}}, now_).value;
+  };
+  EXPECT_EQ(units_left(kNone), 8);
+  EXPECT_EQ(units_left(7), 0);  // contact 7 has its 4: 2 seats + 2 standing
+}
+
 TEST_F(SeatTest, SplitAcrossRows_OnlyWithTheFlag) {
   std::vector<uint32_t> every_other;
   for (uint32_t s = 0; s < kCat1Seats; s += 2) every_other.push_back(s);
@@ -360,9 +468,9 @@ TEST_F(SeatTest, RefusedCommandsLeaveTheStateHashUnchanged) {
   const uint64_t before = shard_.state_hash();
   const CommandBody bad[] = {
       HoldSeats{7, kWeb, named({50, 51}), kMinute},
-      HoldSeats{7, kWeb, named({0}), kMinute},             // in a contingent
-      HoldSeats{7, kWeb, named({0}, 100, 4), kMinute},     // bad options
-      HoldSeats{7, 99, named({1}), kMinute},               // unknown channel
+      HoldSeats{7, kWeb, named({0}), kMinute},          // in a contingent
+      HoldSeats{7, kWeb, named({0}, 100, 8), kMinute},  // bad options
+      HoldSeats{7, 99, named({1}), kMinute},            // unknown channel
       HoldSeats{7, kWeb, best(1, 1001), kMinute},
       HoldSeats{7, kWeb, best(9, 1), kMinute},
       BookSeats{BookingKind::kOption, 7, kWeb, named({51}), now_ - 1},

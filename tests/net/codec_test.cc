@@ -36,7 +36,8 @@ std::vector<Command> one_of_each() {
                                                         LayoutRow{2, 1, {LayoutSeat{1, 0, 9}}}}},
                             LayoutSection{"Balcon", {LayoutRow{1, 1, {LayoutSeat{1, kSeatRestrictedView, 40}}}}}}};
   const SeatRequest seats{1000, 1, 6, 0, 2, {10, 11}, 0};
-  const SeatRequest best{1000, 2, 6, 10001, 3, {}, kSeatOptionAccessible | kSeatOptionAllowSplit};
+  const SeatRequest best{
+      1000, 2, 6, 10001, 3, {}, kSeatOptionAccessible | kSeatOptionAllowSplit | kSeatOptionAllowRestrictedView};
   return {
       Command{1, DefineSeason{1, "Saison"}},
       Command{2, DefineProductFamily{2, "Famille"}},
@@ -95,6 +96,14 @@ std::vector<Command> one_of_each() {
       Command{53, ValidateReminderRun{7}},
       Command{54, CancelReminderRun{8}},
       Command{55, GetReminderRun{7}},
+      // Issue 4 additions.
+      Command{56, HoldSeatsWithLines{42, 2, seats, {LineRequest{1000, 5, 6, 2, 0}}, 60'000}},
+      Command{57, BookSeatsWithLines{BookingKind::kReservation,
+                                     42,
+                                     1,
+                                     best,
+                                     {LineRequest{1000, 5, 6, 1, 0}, LineRequest{1000, 5, 6, 4, 10001}},
+                                     1'800'000'000'000}},
   };
 }
 
