@@ -50,7 +50,8 @@ inline constexpr uint32_t kIssuesPerSeriesMax = 10'000;
 inline constexpr uint32_t kSubscriptionsPerShardMax = 1u << 24;
 inline constexpr uint32_t kRunIssuesMax = 1'000;            // issues chosen for one reminder run
 inline constexpr uint32_t kRunItemsMax = 1'000'000;         // subscriptions reminded by one run
-inline constexpr uint32_t kRunsMax = 100'000;               // reminder runs remembered per shard
+inline constexpr uint32_t kRunsMax = 100'000;
+inline constexpr uint32_t kReminderItemsInReplyMax = 1'000;  // items a run's reply lists (the export has them all)               // reminder runs remembered per shard
 inline constexpr uint32_t kRunDestinationLengthMax = 1'024;  // a run's export destination (path or URL)
 
 // Time. Engine time is milliseconds since the Unix epoch.

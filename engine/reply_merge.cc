@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "engine/flat_map.h"
+#include "engine/limits.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::engine {
@@ -109,6 +110,15 @@ Reply merge_batches(std::vector<Reply>& parts, const std::vector<OrderId>* order
   return with_detail(std::move(out), std::move(batch));
 }
 
+// A run's reply lists its first kReminderItemsInReplyMax items (value = all).
+void trim_items(Reply& r) {
+  const ReminderBatch& b = std::get<ReminderBatch>(r.detail->value);
+  if (b.items.size() <= kReminderItemsInReplyMax) return;
+  ReminderBatch trimmed = b;
+  trimmed.items.resize(kReminderItemsInReplyMax);
+  r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(trimmed)});
+}
+
 Reply merge_outcomes(std::vector<Reply>& parts, const std::vector<OrderId>& orders) {
   std::vector<OrderOutcome> found;
   int64_t value = 0;
@@ -181,8 +191,12 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
           return merge_summaries(parts);
         } else if constexpr (std::is_same_v<T, RemindOrders>) {
           return merge_batches(parts, &c.orders);
-        } else if constexpr (std::is_same_v<T, StartReminderRun> || std::is_same_v<T, GetReminderRun>) {
-          return merge_batches(parts, nullptr);
+        } else if constexpr (std::is_same_v<T, StartReminderRun>) {
+          return merge_batches(parts, nullptr);  // every item: the server exports them, then trims the reply
+        } else if constexpr (std::is_same_v<T, GetReminderRun>) {
+          Reply out = merge_batches(parts, nullptr);
+          trim_items(out);
+          return out;
         } else if constexpr (requires { c.orders; }) {
           return merge_outcomes(parts, c.orders);
         } else {

@@ -26,6 +26,8 @@ namespace tessera::engine {
 std::vector<std::pair<uint32_t, CommandBody>> split_by_order(const CommandBody& body, uint32_t shard_count);
 
 // Merges the replies of the parts of `body` (one per shard it went to).
+// GetReminderRun lists at most kReminderItemsInReplyMax items (value = the
+// run's size); StartReminderRun keeps every item for the export.
 // REQUIRES !parts.empty().
 Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts);
 

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "engine/limits.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::server {
@@ -20,6 +21,7 @@ Reply annotate(Reply reply, const ExportReport& report) {
   batch.failed = report.failed;
   batch.destination = report.destination;
   batch.state = batch.run != 0 ? engine::RunState::kExported : batch.state;
+  if (batch.items.size() > engine::kReminderItemsInReplyMax) batch.items.resize(engine::kReminderItemsInReplyMax);
   reply.detail = std::make_shared<engine::ReplyDetail>(engine::ReplyDetail{std::move(batch)});
   reply.message = report.ok ? cat("exported ", report.delivered, " reminders to ", report.destination)
                             : cat("export incomplete: ", report.delivered, " delivered, ", report.failed,

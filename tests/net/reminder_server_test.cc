@@ -1,0 +1,197 @@
+// Reminders end to end: the real server on loopback (2 shards, demo venue)
+// exports follow-up reminders and subscription reminder runs as files into
+// its export directory and as emails through a real SMTP server on loopback
+// (Debian's aiosmtpd writing a Maildir), and records ranks and progress.
+// Nothing waits on time: every wait has a generous deadline.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/reply_detail.h"
+#include "runtime/clock.h"
+#include "tests/net/net_test_support.h"
+#include "tests/server/smtp_test_support.h"
+#include "tests/storage/temp_dir.h"
+#include "workload/demo_venue.h"
+
+namespace tessera::net {
+namespace {
+
+using namespace tessera::engine;
+using testing::connect_client;
+using testing::start_server;
+
+constexpr int64_t kDay = 24LL * 3600 * 1000;
+
+class ReminderServer : public ::testing::Test {
+ protected:
+  void start(bool with_smtp) {
+    server::ServerConfig config = testing::test_config();
+    config.export_dir = dir_.path() + "/exports";
+    if (with_smtp) {
+      smtp_ = std::make_unique<testing_support::AiosmtpdProcess>(dir_.path() + "/maildir");
+      ASSERT_TRUE(smtp_->ready());
+      config.smtp_host = "127.0.0.1";
+      config.smtp_port = smtp_->port();
+      config.mail_from = "billetterie@example.org";
+    }
+    app_ = start_server(std::move(config));
+    office_ = connect_client(*app_, testing::kBackofficeToken);
+    ASSERT_TRUE(office_);
+    now_ms_ = runtime::SystemClock().now_ms();
+    for (const DefineContact& c : {DefineContact{1, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual},
+                                   DefineContact{2, 100000000002, "ACME", "", "office@acme.example", kContactOrganisation},
+                                   DefineContact{3, 100000000003, "MARTIN", "Paul", "", kContactIndividual}})
+      ASSERT_TRUE(one(c).ok());
+    ASSERT_TRUE(one(DefineReminderFormat{1, "Relance", FormatType::kReminder, ";", "csv", false,
+                                         {ReminderField::kContactNumber, ReminderField::kLastName,
+                                          ReminderField::kOrderNumber, ReminderField::kDeadline}})
+                    .ok());
+  }
+  Reply one(CommandBody body) {
+    auto r = office_->call({Command{0, std::move(body)}});
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    return r.is_ok() ? (*r)[0] : refuse(ReplyCode::kBusy, "no reply");
+  }
+  OrderId book(ContactId contact, PerformanceId performance) {
+    const Reply r = one(Book{BookingKind::kOption, contact, workload::kBoxOffice,
+                             {workload::demo_line(performance, performance / 1000, 1, 1)}, now_ms_ + 3 * kDay});
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.order;
+  }
+  uint32_t follow_up_rank(OrderId order) {
+    FollowUpFilter f;
+    f.kind = BookingKind::kOption;
+    f.due_until_ms = now_ms_ + 5 * kDay;
+    f.season = 1;
+    f.family = 1;
+    const Reply r = one(QueryFollowUp{f, {}, 100});
+    EXPECT_TRUE(r.ok()) << r.message;
+    for (const FollowUpRow& row : std::get<FollowUpPage>(r.detail->value).rows)
+      if (row.order == order) return row.reminder_rank;
+    ADD_FAILURE() << "order " << order << " not in the follow-up";
+    return 0;
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  testing_support::TempDir dir_;
+  std::unique_ptr<testing_support::AiosmtpdProcess> smtp_;
+  std::unique_ptr<server::ServerApp> app_;
+  std::unique_ptr<Client> office_;
+  int64_t now_ms_ = 0;
+};
+
+TEST_F(ReminderServer, RemindOrders_WritesTheFileAndRaisesTheRank) {
+  start(false);
+  const OrderId a = book(1, 3000);
+  const OrderId b = book(2, 3001);  // the other shard, most likely
+  const Reply r = one(RemindOrders{{a, b}, 1, Delivery::kFile});
+  ASSERT_TRUE(r.ok()) << r.message;
+  const ReminderBatch& batch = std::get<ReminderBatch>(r.detail->value);
+  EXPECT_EQ(batch.delivered, 2u);
+  EXPECT_EQ(batch.failed, 0u);
+  ASSERT_TRUE(std::filesystem::exists(batch.destination)) << batch.destination;
+  EXPECT_EQ(std::filesystem::path(batch.destination).parent_path(), std::filesystem::path(dir_.path() + "/exports"));
+  const std::string file = read(batch.destination);
+  EXPECT_EQ(file.substr(0, file.find('\n')), "contact_number;last_name;order_number;deadline");
+  EXPECT_NE(file.find("100000002951;BOSCHE;" + std::to_string(a) + ";"), std::string::npos) << file;
+  EXPECT_NE(file.find("100000000002;ACME;" + std::to_string(b) + ";"), std::string::npos) << file;
+  EXPECT_EQ(follow_up_rank(a), 1u);
+  EXPECT_EQ(follow_up_rank(b), 1u);
+}
+
+TEST_F(ReminderServer, RemindOrders_ByEmailWithoutSmtp_IsRefusedAndChangesNothing) {
+  start(false);
+  const OrderId a = book(1, 3000);
+  const Reply r = one(RemindOrders{{a}, 1, Delivery::kEmail});
+  EXPECT_EQ(r.code, ReplyCode::kInvalidArgument);
+  EXPECT_NE(r.message.find("SMTP"), std::string::npos) << r.message;
+  EXPECT_EQ(follow_up_rank(a), 0u);
+}
+
+TEST_F(ReminderServer, RemindOrders_ByEmail_SendsOneMessagePerContact) {
+  start(true);
+  const OrderId a1 = book(1, 3000);
+  const OrderId a2 = book(1, 3001);
+  const OrderId b = book(2, 3000);
+  const OrderId no_email = book(3, 3000);
+  const Reply r = one(RemindOrders{{a1, a2, b, no_email}, 1, Delivery::kEmail});
+  const ReminderBatch& batch = std::get<ReminderBatch>(r.detail->value);
+  EXPECT_EQ(batch.delivered, 3u) << r.message;
+  EXPECT_EQ(batch.failed, 1u) << r.message;  // contact 3 has no email address
+  std::vector<testing_support::ReceivedMail> mails;
+  ASSERT_TRUE(testing::eventually([&] {
+    mails = testing_support::read_maildir(dir_.path() + "/maildir");
+    return mails.size() == 2;
+  }));
+  std::map<std::string, std::string> body_by_recipient;
+  for (const auto& m : mails) body_by_recipient[m.header("to")] = m.body;
+  ASSERT_EQ(body_by_recipient.size(), 2u);
+  const auto lennart = std::find_if(body_by_recipient.begin(), body_by_recipient.end(),
+                                    [](const auto& kv) { return kv.first.find("lennart@example.org") != std::string::npos; });
+  ASSERT_NE(lennart, body_by_recipient.end());
+  EXPECT_NE(lennart->second.find(std::to_string(a1)), std::string::npos);
+  EXPECT_NE(lennart->second.find(std::to_string(a2)), std::string::npos);
+  EXPECT_EQ(follow_up_rank(a1), 1u);
+}
+
+TEST_F(ReminderServer, SubscriptionRun_ExportsByEmailAndRaisesRanksOnlyWhenValidated) {
+  start(true);
+  ASSERT_TRUE(one(DefineSeries{5, "La Revue"}).ok());
+  ASSERT_TRUE(one(DefineIssue{5, 11, now_ms_ + 10 * kDay, "Numéro 11"}).ok());
+  ASSERT_TRUE(one(DefineIssue{5, 12, now_ms_ + 40 * kDay, "Numéro 12"}).ok());
+  ASSERT_TRUE(one(Subscribe{100, 5, 1, kNone, now_ms_ + 15 * kDay}).ok());  // last issue 11
+  ASSERT_TRUE(one(Subscribe{101, 5, 2, kNone, now_ms_ + 12 * kDay}).ok());  // last issue 11
+  ASSERT_TRUE(one(Subscribe{102, 5, 3, kNone, now_ms_ + 50 * kDay}).ok());  // last issue 12: not reminded
+  ASSERT_TRUE(one(Subscribe{103, 5, 3, 2, now_ms_ + 15 * kDay}).ok());      // paid by contact 2: third party
+
+  Reply r = one(StartReminderRun{1, 5, {11}, Audience::kDirect, 1, Delivery::kEmail});
+  ASSERT_TRUE(r.ok()) << r.message;
+  const ReminderBatch& batch = std::get<ReminderBatch>(r.detail->value);
+  ASSERT_EQ(batch.items.size(), 2u);
+  EXPECT_EQ(batch.items[0].subscription, 101u);  // sorted by contact number: ACME first
+  EXPECT_EQ(batch.items[0].reminder_rank, 1u);
+  EXPECT_EQ(batch.delivered, 2u);
+  ASSERT_TRUE(testing::eventually([&] { return testing_support::read_maildir(dir_.path() + "/maildir").size() == 2; }));
+
+  r = one(GetReminderRun{1});
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).state, RunState::kExported);
+  EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).delivered, 2u);
+
+  // Not validated: a second run still carries rank 1. Cancelled: no change.
+  r = one(StartReminderRun{2, 5, {11}, Audience::kDirect, 1, Delivery::kFile});
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).items[0].reminder_rank, 1u);
+  ASSERT_TRUE(one(CancelReminderRun{2}).ok());
+  ASSERT_TRUE(one(ValidateReminderRun{1}).ok());
+  EXPECT_EQ(one(ValidateReminderRun{1}).code, ReplyCode::kInvalidState);
+  r = one(StartReminderRun{3, 5, {11}, Audience::kDirect, 1, Delivery::kFile});
+  ASSERT_TRUE(r.ok()) << r.message;
+  const ReminderBatch& third = std::get<ReminderBatch>(r.detail->value);
+  ASSERT_EQ(third.items.size(), 2u);
+  EXPECT_EQ(third.items[0].reminder_rank, 2u);
+  EXPECT_TRUE(std::filesystem::exists(third.destination));
+
+  r = one(StartReminderRun{4, 5, {11}, Audience::kThirdParty, 1, Delivery::kFile});
+  ASSERT_TRUE(r.ok()) << r.message;
+  ASSERT_EQ(std::get<ReminderBatch>(r.detail->value).items.size(), 1u);
+  EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).items[0].payer_name, "ACME");
+}
+
+TEST_F(ReminderServer, FormatWithNoFields_IsRefused) {
+  start(false);
+  const Reply r = one(DefineReminderFormat{2, "Vide", FormatType::kReminder, ";", "csv", false, {}});
+  EXPECT_EQ(r.code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(one(RemindOrders{{book(1, 3000)}, 2, Delivery::kFile}).code, ReplyCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace tessera::net
