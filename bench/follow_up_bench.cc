@@ -7,12 +7,16 @@
 //   BM_FollowUpNextPage         a page after a cursor deep in the results
 //   BM_ReleaseAll1M             ReleaseAll over 1M matching options
 //                               (ms_per_1M counter; target <= 50 ms)
+//   BM_ReleaseAll1M_TwoShards   the same 1M options on 2 shards (500k each),
+//                               each shard on its own thread as in the
+//                               server: wall time until both are done
 //   BM_BookOption               placing an option (index insert included)
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "engine/reply_detail.h"
 #include "engine/shard.h"
@@ -28,10 +32,11 @@ constexpr int64_t kDay = 86'400'000;
 constexpr uint32_t kPerformances = 20;
 constexpr PerformanceId kFirst = 3500;  // product 3: options kept until released
 
-std::unique_ptr<Shard> venue(uint32_t orders) {
-  auto shard = std::make_unique<Shard>(0, 1, kT0, ShardConfig{orders});
+std::unique_ptr<Shard> venue(uint32_t orders, uint32_t shard_id = 0, uint32_t shard_count = 1) {
+  auto shard = std::make_unique<Shard>(shard_id, shard_count, kT0, ShardConfig{orders});
   for (const Command& c : tessera::workload::demo_catalog()) shard->apply(c, kT0);
   for (uint32_t p = 0; p < kPerformances; ++p) {
+    if (shard_of_performance(kFirst + p, shard_count) != shard_id) continue;
     shard->apply(Command{0, DefinePerformance{kFirst + p, 3, kT0 + 90 * kDay, 0, 0}}, kT0);
     shard->apply(Command{0, SetGeneralAdmission{kFirst + p, 1, orders}}, kT0);
   }
@@ -40,10 +45,11 @@ std::unique_ptr<Shard> venue(uint32_t orders) {
 
 // `orders` options of 1 unit, deadlines spread over 60 days in booking
 // order with jitter (as options are taken over a season), two channels.
-std::unique_ptr<Shard> booked(uint32_t orders) {
-  auto shard = venue(orders);
+std::unique_ptr<Shard> booked(uint32_t orders, uint32_t shard_id = 0, uint32_t shard_count = 1) {
+  auto shard = venue(orders, shard_id, shard_count);
   std::mt19937_64 rng(42);
   for (uint32_t i = 0; i < orders; ++i) {
+    if (shard_of_performance(kFirst + i % kPerformances, shard_count) != shard_id) continue;
     const int64_t due = kT0 + kDay + int64_t{i} * (60 * kDay / orders) + static_cast<int64_t>(rng() % kDay);
     const ChannelId channel = i % 4 == 0 ? tessera::workload::kWeb : tessera::workload::kBoxOffice;
     const Reply r = shard->apply(
@@ -124,6 +130,31 @@ void BM_ReleaseAll1M(benchmark::State& state) {
   state.counters["ms_per_1M"] = ms_total / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_ReleaseAll1M)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_ReleaseAll1M_TwoShards(benchmark::State& state) {
+  double ms_total = 0;
+  uint64_t released = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<Shard> shards[2] = {booked(1'000'000, 0, 2), booked(1'000'000, 1, 2)};
+    state.ResumeTiming();
+    Reply replies[2];
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread other([&] { replies[1] = shards[1]->apply(Command{0, ReleaseAll{due_within(90)}}, kT0); });
+    replies[0] = shards[0]->apply(Command{0, ReleaseAll{due_within(90)}}, kT0);
+    other.join();
+    const auto t1 = std::chrono::steady_clock::now();
+    released = static_cast<uint64_t>(replies[0].value + replies[1].value);
+    if (released != 1'000'000) state.SkipWithError("not every option was released");
+    ms_total += std::chrono::duration<double, std::milli>(t1 - t0).count();
+    state.PauseTiming();
+    shards[0].reset();
+    shards[1].reset();
+    state.ResumeTiming();
+  }
+  state.counters["ms_per_1M"] = ms_total / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ReleaseAll1M_TwoShards)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 void BM_BookOption(benchmark::State& state) {
   constexpr uint32_t kOrders = 2'000'000;
