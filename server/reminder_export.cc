@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "engine/subscriptions.h"
 #include "server/reminder_fields.h"
 
 namespace tessera::server {
@@ -210,24 +211,12 @@ std::string render_reminder_file(const engine::ReminderBatch& batch) {
   return out;
 }
 
-Status check_reminder_format(const engine::DefineReminderFormat& format) {
-  if (format.separator.empty() || format.separator.size() > kReminderSeparatorMax) {
-    return Status::invalid_argument("reminder format " + std::to_string(format.format) + ": separator must be 1 to " +
-                                    std::to_string(kReminderSeparatorMax) + " bytes");
-  }
-  if (format.separator.find_first_of("\"\r\n") != std::string::npos) {
-    return Status::invalid_argument("reminder format " + std::to_string(format.format) +
-                                    ": separator must not hold a quote or a line break");
-  }
-  if (format.columns.empty()) {
-    return Status::invalid_argument("reminder format " + std::to_string(format.format) + " has no columns");
-  }
-  return Status::ok();
-}
-
 Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, const std::string& export_dir,
                                         int64_t now_ms) {
-  if (Status s = check_reminder_format(batch.format); !s.is_ok()) return s;
+  // The engine refused any other format when it was defined; checked again
+  // because the batch crossed a thread (and tests build their own).
+  if (const engine::Reply r = engine::check_reminder_format(batch.format); !r.ok())
+    return Status::invalid_argument(engine::cat("reminder format ", batch.format.format, ": ", r.message));
   if (export_dir.empty()) return Status::invalid_argument("no export directory configured");
   std::error_code ec;
   std::filesystem::create_directories(export_dir, ec);

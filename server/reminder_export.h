@@ -46,10 +46,6 @@ std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_m
 // REQUIRES: batch.format.separator is 1 to kReminderSeparatorMax bytes.
 std::string render_reminder_file(const engine::ReminderBatch& batch);
 
-// Checks what render_reminder_file requires and that the format has
-// columns; invalid_argument names what is wrong.
-Status check_reminder_format(const engine::DefineReminderFormat& format);
-
 // Renders the batch and writes it into `export_dir` (created, with its
 // parents, if missing) under reminder_file_name(batch, now_ms), never
 // replacing a file. Returns the path written, or invalid_argument (bad

@@ -70,7 +70,7 @@ TEST_F(ReminderExporterTest, FileDelivery_WritesTheFileAndReportsItsPath) {
 TEST_F(ReminderExporterTest, FileDeliveryWithBadFormat_ReportsTheError) {
   engine::ReminderBatch batch = order_batch();
   batch.format.columns.clear();
-  expect_nothing_delivered(run(config_for(dir_.path()), batch), 3, "has no columns");
+  expect_nothing_delivered(run(config_for(dir_.path()), batch), 3, "no fields");
 }
 
 TEST_F(ReminderExporterTest, EmailWithoutSmtpHost_FailsWithAClearMessage) {
