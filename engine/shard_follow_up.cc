@@ -237,6 +237,9 @@ void finish_summary(ReleaseSummary& s) {
 // deadline order (a cache miss per order).
 struct Shard::ReleasePlan {
   std::vector<uint64_t> release, kept, locked;  // bitsets over order slots
+  // Per performance in scope: every row due was marked for release, so the
+  // bucket's due prefix can be dropped whole instead of filtered.
+  std::vector<bool> whole_prefix;
 
   explicit ReleasePlan(uint32_t slots)
       : release((slots + 63) / 64), kept((slots + 63) / 64), locked((slots + 63) / 64) {}
@@ -260,20 +263,28 @@ struct Shard::ReleasePlan {
 };
 
 void Shard::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
-  for (uint32_t pi : scope.performances) {
-    const FollowUpIndex::Bucket* b = follow_up_.find(pi, scope.filter->kind);
+  plan->whole_prefix.assign(scope.performances.size(), false);
+  for (size_t i = 0; i < scope.performances.size(); ++i) {
+    const FollowUpIndex::Bucket* b = follow_up_.find(scope.performances[i], scope.filter->kind);
     if (!b) continue;
+    bool all_released = true;
     b->for_each_before(scope.until, [&](const FollowUpEntry& e) {
-      if (!row_matches(scope, e)) return;
+      if (!row_matches(scope, e)) {
+        all_released = false;
+        return;
+      }
       const uint32_t slot = order_slot(e.order);
       if (e.flags & kRowLocked) {
         ReleasePlan::set(plan->locked, slot);
+        all_released = false;
       } else if (e.flags & kRowKept) {
         ReleasePlan::set(plan->kept, slot);
+        all_released = false;
       } else {
         ReleasePlan::set(plan->release, slot);
       }
     });
+    plan->whole_prefix[i] = all_released;
   }
 }
 
@@ -314,11 +325,15 @@ Reply Shard::on(const ReleaseAll& c) {
     close(o, orders_.id_of(slot), OrderState::kReleased);
   });
   bulk_compacting_ = nullptr;
-  for (uint32_t pi : scope.performances) {
-    FollowUpIndex::Bucket* b = follow_up_.find(pi, c.filter.kind);
+  for (size_t i = 0; i < scope.performances.size(); ++i) {
+    FollowUpIndex::Bucket* b = follow_up_.find(scope.performances[i], c.filter.kind);
     if (!b || b->empty()) continue;
-    b->visit_and_remove_until(scope.until,
-                              [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
+    if (plan.whole_prefix[i]) {
+      b->erase_before(scope.until);
+    } else {
+      b->visit_and_remove_until(scope.until,
+                                [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
+    }
   }
   plan.count_into(summary);
   finish_summary(summary);

@@ -132,6 +132,21 @@ class SortedChunks {
       for (size_t i = 0; i < end.index; ++i) f(chunks_[end.chunk][i]);
   }
 
+  // Removes every element less than `limit`: whole chunks at once.
+  void erase_before(const T& limit) {
+    const Position end = lower_bound(limit);
+    size_t removed = 0;
+    for (size_t c = 0; c < end.chunk && c < chunks_.size(); ++c) removed += chunks_[c].size();
+    if (end.chunk < chunks_.size()) {
+      std::vector<T>& last = chunks_[end.chunk];
+      last.erase(last.begin(), last.begin() + static_cast<ptrdiff_t>(end.index));
+      removed += end.index;
+    }
+    chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<ptrdiff_t>(std::min(end.chunk, chunks_.size())));
+    size_ -= removed;
+    if (!chunks_.empty() && chunks_.front().empty()) chunks_.erase(chunks_.begin());
+  }
+
   // Elements in order (tests and invariant checks).
   template <typename F>
   void for_each(F&& f) const {
