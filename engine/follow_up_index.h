@@ -15,6 +15,7 @@
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstdint>
@@ -56,7 +57,7 @@ inline FollowUpEntry follow_up_key(int64_t due_ms, OrderId order, uint32_t line)
   FollowUpEntry e{};
   e.due_ms = due_ms;
   e.order = order;
-  e.line = line;
+  e.line = static_cast<uint16_t>(std::min<uint32_t>(line, UINT16_MAX));  // a cursor past every line
   return e;
 }
 inline FollowUpEntry follow_up_key_after_day(int64_t due_until_ms) {

@@ -260,7 +260,8 @@ class Shard {
   bool row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const;
   FollowUpRow follow_up_row(const FollowUpEntry& e) const;
   uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* after) const;
-  void add_released_stock(const Order& o, ReleaseSummary* summary, FlatMap<uint64_t, uint32_t>* slots) const;
+  struct StockTally;
+  void add_released_stock(const Order& o, OrderId id, StockTally* tally) const;
   struct ReleasePlan;
   void plan_release(const FollowUpScope& scope, ReleasePlan* plan) const;
   void set_locked(Order& o, OrderId id, bool locked);

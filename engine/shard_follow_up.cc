@@ -199,23 +199,36 @@ Reply Shard::on(const QueryFollowUp& c) const {
 }
 
 // Adds an order's lines to the per-(performance, category) stock summary.
-void Shard::add_released_stock(const Order& o, ReleaseSummary* summary, FlatMap<uint64_t, uint32_t>* slots) const {
+// Stock (to be) released, per performance and category.
+struct Shard::StockTally {
+  ReleaseSummary summary;
+  FlatMap<uint64_t, uint32_t> entry_of;  // (performance << 32 | category) -> summary.stock index
+  std::vector<OrderId> last_order;       // per entry: the last order counted in it
+};
+
+void Shard::add_released_stock(const Order& o, OrderId id, StockTally* tally) const {
+  ReleaseSummary& summary = tally->summary;
   for (const OrderLine& line : o.lines) {
     const uint64_t key = (uint64_t{line.performance} << 32) | line.category;
-    uint32_t* at = slots->find(key);
-    if (!at) {
-      at = slots->insert(key, static_cast<uint32_t>(summary->stock.size())).first;
-      summary->stock.push_back(ReleasedStock{line.performance, line.category, 0, 0, 0});
+    uint32_t at;
+    if (const uint32_t* found = tally->entry_of.find(key)) {
+      at = *found;
+    } else {
+      at = static_cast<uint32_t>(summary.stock.size());
+      tally->entry_of.insert(key, at);
+      summary.stock.push_back(ReleasedStock{line.performance, line.category, 0, 0, 0});
+      tally->last_order.push_back(0);
     }
-    ReleasedStock& s = summary->stock[*at];
-    if (&line == &o.lines.front() || line.performance != (&line - 1)->performance ||
-        line.category != (&line - 1)->category)
+    ReleasedStock& s = summary.stock[at];
+    if (tally->last_order[at] != id) {  // an order counts once per performance and category
+      tally->last_order[at] = id;
       ++s.orders;
+    }
     s.units += line.quantity;
-    summary->units += line.quantity;
+    summary.units += line.quantity;
     if (line.seat != kNoSeat) {
       s.seats += line.quantity;
-      summary->seats += line.quantity;
+      summary.seats += line.quantity;
     }
   }
 }
@@ -294,9 +307,10 @@ Reply Shard::on(const PreviewRelease& c) const {
   if (!r.ok()) return r;
   ReleasePlan plan(orders_.slot_count());
   plan_release(scope, &plan);
-  ReleaseSummary summary;
-  FlatMap<uint64_t, uint32_t> stock_slots;
-  ReleasePlan::for_each(plan.release, [&](uint32_t slot) { add_released_stock(orders_.at(slot), &summary, &stock_slots); });
+  StockTally tally;
+  ReleasePlan::for_each(plan.release,
+                        [&](uint32_t slot) { add_released_stock(orders_.at(slot), orders_.id_of(slot), &tally); });
+  ReleaseSummary& summary = tally.summary;
   plan.count_into(summary);
   finish_summary(summary);
   r.value = static_cast<int64_t>(summary.released);
@@ -315,14 +329,14 @@ Reply Shard::on(const ReleaseAll& c) {
   plan_release(scope, &plan);
   std::vector<bool> compacting(performances_.size(), false);
   for (uint32_t pi : scope.performances) compacting[pi] = true;
-  ReleaseSummary summary;
-  FlatMap<uint64_t, uint32_t> stock_slots;
+  StockTally tally;
   bulk_compacting_ = &compacting;
   ReleasePlan::for_each(plan.release, [&](uint32_t slot) {
     Order& o = orders_.at(slot);
+    const OrderId id = orders_.id_of(slot);
     assert(o.live() && is_booking(o.state) && !o.locked);
-    add_released_stock(o, &summary, &stock_slots);
-    close(o, orders_.id_of(slot), OrderState::kReleased);
+    add_released_stock(o, id, &tally);
+    close(o, id, OrderState::kReleased);
   });
   bulk_compacting_ = nullptr;
   for (size_t i = 0; i < scope.performances.size(); ++i) {
@@ -335,6 +349,7 @@ Reply Shard::on(const ReleaseAll& c) {
                                 [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
     }
   }
+  ReleaseSummary& summary = tally.summary;
   plan.count_into(summary);
   finish_summary(summary);
   r.value = static_cast<int64_t>(summary.released);

@@ -190,6 +190,7 @@ TEST_F(FollowUpTest, ReleaseAll_ReleasesBeyondTheFirstPageButNotKeptOrLocked) {
   EXPECT_EQ(p.units, 296u);
   ASSERT_EQ(p.stock.size(), 2u);
   EXPECT_EQ(p.stock[0].units + p.stock[1].units, 296u);
+  EXPECT_EQ(p.stock[0].orders + p.stock[1].orders, 296u);
 
   const Reply r = run(ReleaseAll{filter(kT0 + 2 * kDay)});
   ASSERT_TRUE(r.ok()) << r.message;
