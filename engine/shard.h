@@ -259,7 +259,7 @@ class Shard {
   Reply follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const;
   bool row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const;
   FollowUpRow follow_up_row(const FollowUpEntry& e) const;
-  uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* after) const;
+  uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const;
   struct StockTally;
   void add_released_stock(const Order& o, OrderId id, StockTally* tally) const;
   struct ReleasePlan;

@@ -103,21 +103,28 @@ bool Shard::row_matches(const FollowUpScope& scope, const FollowUpEntry& e) cons
   return true;
 }
 
-// Rows in scope sorting before `bound` (every row due by the deadline when
-// bound is null).
-uint64_t Shard::count_rows(const FollowUpScope& scope, const FollowUpEntry* bound) const {
-  const FollowUpEntry& limit = bound ? *bound : scope.until;
-  uint64_t n = 0;
+// Rows in scope due by the deadline (the total), and in the same pass how
+// many of them sort before `cursor` (when given): one scan, not two, for a
+// filtered page.
+uint64_t Shard::count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const {
+  uint64_t total = 0;
+  uint64_t ahead = 0;
   for (uint32_t pi : scope.performances) {
     const FollowUpIndex::Bucket* b = follow_up_.find(pi, scope.filter->kind);
     if (!b || b->empty()) continue;
     if (!scope.row_filters) {
-      n += b->count_less(limit);
+      total += b->count_less(scope.until);
+      if (cursor) ahead += b->count_less(*cursor);
       continue;
     }
-    b->for_each_before(limit, [&](const FollowUpEntry& e) { n += row_matches(scope, e) ? 1 : 0; });
+    b->for_each_before(scope.until, [&](const FollowUpEntry& e) {
+      if (!row_matches(scope, e)) return;
+      ++total;
+      if (cursor && FollowUpEntryLess{}(e, *cursor)) ++ahead;
+    });
   }
-  return n;
+  if (before) *before = std::min(ahead, total);
+  return total;
 }
 
 FollowUpRow Shard::follow_up_row(const FollowUpEntry& e) const {
@@ -190,9 +197,9 @@ Reply Shard::on(const QueryFollowUp& c) const {
     h.bucket->advance(h.at);
     if (!h.bucket->at_end(h.at) && FollowUpEntryLess{}(h.bucket->get(h.at), scope.until)) heads.push(h);
   }
-  page.total = count_rows(scope, nullptr);
-  const uint64_t before = paged ? count_rows(scope, &after_next) : 0;
-  page.more = page.total - std::min(page.total, before) > page.rows.size();
+  uint64_t before = 0;
+  page.total = count_rows(scope, paged ? &after_next : nullptr, &before);
+  page.more = page.total - before > page.rows.size();
   r.value = static_cast<int64_t>(page.total);
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(page)});
   return r;
