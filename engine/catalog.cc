@@ -2,6 +2,8 @@
 // need (prices, expiry rules).
 #include "engine/catalog.h"
 
+#include <algorithm>
+
 #include "engine/hash.h"
 #include "engine/limits.h"
 
@@ -26,13 +28,6 @@ Reply check_named(uint32_t id, const std::string& name, bool exists, size_t coun
   return r;
 }
 
-template <typename Table, typename Def>
-Reply define_named(Table& table, uint32_t id, const Def& c, const char* what) {
-  Reply r = check_named(id, c.name, table.find(id) != nullptr, table.size(), what);
-  if (r.ok()) table.add(id, Named{id, c.name});
-  return r;
-}
-
 bool valid_grace(ExpiryPolicy policy, int64_t grace_ms) {
   if (policy != ExpiryPolicy::kOverdueThenArchive) return grace_ms == 0;
   return grace_ms > 0 && grace_ms <= kDeadlineAheadMsMax;
@@ -40,14 +35,22 @@ bool valid_grace(ExpiryPolicy policy, int64_t grace_ms) {
 
 }  // namespace
 
-Reply Catalog::define(const DefineSeason& c) { return define_named(seasons_, c.season, c, "season"); }
-Reply Catalog::define(const DefineProductFamily& c) {
-  return define_named(families_, c.family, c, "product family");
+// Each definition is a check (const: a catalog broadcast is prepared on every
+// shard before any applies it) and the change it allows, which cannot fail.
+Reply Catalog::check(const DefineSeason& c) const {
+  return check_named(c.season, c.name, seasons_.find(c.season) != nullptr, seasons_.size(), "season");
 }
-Reply Catalog::define(const DefineChannel& c) { return define_named(channels_, c.channel, c, "channel"); }
-Reply Catalog::define(const DefineCategory& c) { return define_named(categories_, c.category, c, "category"); }
+Reply Catalog::check(const DefineProductFamily& c) const {
+  return check_named(c.family, c.name, families_.find(c.family) != nullptr, families_.size(), "product family");
+}
+Reply Catalog::check(const DefineChannel& c) const {
+  return check_named(c.channel, c.name, channels_.find(c.channel) != nullptr, channels_.size(), "channel");
+}
+Reply Catalog::check(const DefineCategory& c) const {
+  return check_named(c.category, c.name, categories_.find(c.category) != nullptr, categories_.size(), "category");
+}
 
-Reply Catalog::define(const DefineProduct& c) {
+Reply Catalog::check(const DefineProduct& c) const {
   Reply r = check_named(c.product, c.name, products_.find(c.product) != nullptr, products_.size(), "product");
   if (!r.ok()) return r;
   if (!seasons_.find(c.season)) return refuse(ReplyCode::kNotFound, cat("season ", c.season, " not found"));
@@ -61,53 +64,101 @@ Reply Catalog::define(const DefineProduct& c) {
                                                    kHoldTtlMsMax, "]"));
   if (c.hold_extensions_max > 1000)
     return refuse(ReplyCode::kInvalidArgument, "hold_extensions_max must be at most 1000");
-  products_.add(c.product, Product{c, {}});
   return r;
 }
 
-Reply Catalog::define(const DefineTariff& c) {
+Reply Catalog::check(const DefineTariff& c) const {
   Reply r = check_named(c.tariff, c.name, tariffs_.find(c.tariff) != nullptr, tariffs_.size(), "tariff");
   if (!r.ok()) return r;
   if (!products_.find(c.product)) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
-  tariffs_.add(c.tariff, Tariff{c.tariff, c.product, c.name, {}});
   return r;
 }
 
-Reply Catalog::define(const SetTariffPrice& c) {
-  Tariff* t = tariffs_.find(c.tariff);
+Reply Catalog::check(const SetTariffPrice& c) const {
+  const Tariff* t = tariffs_.find(c.tariff);
   if (!t) return refuse(ReplyCode::kNotFound, cat("tariff ", c.tariff, " not found"));
   if (!categories_.find(c.category)) return refuse(ReplyCode::kNotFound, cat("category ", c.category, " not found"));
   if (c.channel != kNone && !channels_.find(c.channel))
     return refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
-  for (TariffPrice& p : t->prices) {
-    if (p.category == c.category && p.channel == c.channel) {
-      p.price_cents = c.price_cents;
-      return Reply{};
-    }
-  }
-  if (t->prices.size() >= kTariffPricesMax)
+  const bool replaces = std::any_of(t->prices.begin(), t->prices.end(), [&](const TariffPrice& p) {
+    return p.category == c.category && p.channel == c.channel;
+  });
+  if (!replaces && t->prices.size() >= kTariffPricesMax)
     return refuse(ReplyCode::kLimitExceeded, cat("tariff ", c.tariff, " has ", kTariffPricesMax, " prices already"));
-  t->prices.push_back(TariffPrice{c.category, c.channel, c.price_cents});
   return Reply{};
 }
 
-Reply Catalog::define(const SetChannelExpiryPolicy& c) {
-  Product* p = products_.find(c.product);
+Reply Catalog::check(const SetChannelExpiryPolicy& c) const {
+  const Product* p = products_.find(c.product);
   if (!p) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
   if (!channels_.find(c.channel)) return refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
   if (!valid_grace(c.expiry_policy, c.overdue_grace_ms))
     return refuse(ReplyCode::kInvalidArgument,
                   "overdue_grace_ms must be > 0 (and at most 3 years) for overdue-then-archive, 0 otherwise");
+  const bool replaces = std::any_of(p->channel_policies.begin(), p->channel_policies.end(),
+                                    [&](const PolicyOverride& o) { return o.channel == c.channel; });
+  if (!replaces && p->channel_policies.size() >= kPolicyOverridesPerProductMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("product ", c.product, " has too many channel policies"));
+  return Reply{};
+}
+
+Reply Catalog::define(const DefineSeason& c) {
+  Reply r = check(c);
+  if (r.ok()) seasons_.add(c.season, Named{c.season, c.name});
+  return r;
+}
+Reply Catalog::define(const DefineProductFamily& c) {
+  Reply r = check(c);
+  if (r.ok()) families_.add(c.family, Named{c.family, c.name});
+  return r;
+}
+Reply Catalog::define(const DefineChannel& c) {
+  Reply r = check(c);
+  if (r.ok()) channels_.add(c.channel, Named{c.channel, c.name});
+  return r;
+}
+Reply Catalog::define(const DefineCategory& c) {
+  Reply r = check(c);
+  if (r.ok()) categories_.add(c.category, Named{c.category, c.name});
+  return r;
+}
+Reply Catalog::define(const DefineProduct& c) {
+  Reply r = check(c);
+  if (r.ok()) products_.add(c.product, Product{c, {}});
+  return r;
+}
+Reply Catalog::define(const DefineTariff& c) {
+  Reply r = check(c);
+  if (r.ok()) tariffs_.add(c.tariff, Tariff{c.tariff, c.product, c.name, {}});
+  return r;
+}
+
+Reply Catalog::define(const SetTariffPrice& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  Tariff* t = tariffs_.find(c.tariff);
+  for (TariffPrice& p : t->prices) {
+    if (p.category == c.category && p.channel == c.channel) {
+      p.price_cents = c.price_cents;
+      return r;
+    }
+  }
+  t->prices.push_back(TariffPrice{c.category, c.channel, c.price_cents});
+  return r;
+}
+
+Reply Catalog::define(const SetChannelExpiryPolicy& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  Product* p = products_.find(c.product);
   for (PolicyOverride& o : p->channel_policies) {
     if (o.channel == c.channel) {
       o = PolicyOverride{c.channel, c.expiry_policy, c.overdue_grace_ms};
-      return Reply{};
+      return r;
     }
   }
-  if (p->channel_policies.size() >= kPolicyOverridesPerProductMax)
-    return refuse(ReplyCode::kLimitExceeded, cat("product ", c.product, " has too many channel policies"));
   p->channel_policies.push_back(PolicyOverride{c.channel, c.expiry_policy, c.overdue_grace_ms});
-  return Reply{};
+  return r;
 }
 
 int64_t Catalog::price_cents(const Tariff& tariff, CategoryId category, ChannelId channel) const {

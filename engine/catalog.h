@@ -80,9 +80,15 @@ class EntityTable {
 
   // Snapshot support: ids and items are the state; the index is derived.
   auto fields() const { return std::tie(ids_, items_); }
-  void rebuild_index() {
+  // Returns false (snapshot bytes not to be trusted) on an id that is
+  // repeated or out of range, or ids and items of different counts.
+  [[nodiscard]] bool rebuild_index() {
     index_.clear();
-    for (uint32_t i = 0; i < ids_.size(); ++i) index_.insert(ids_[i], i);
+    if (ids_.size() != items_.size()) return false;
+    for (uint32_t i = 0; i < ids_.size(); ++i) {
+      if (ids_[i] == FlatMap<uint32_t, uint32_t>::kEmpty || !index_.insert(ids_[i], i).second) return false;
+    }
+    return true;
   }
 
  private:
@@ -94,6 +100,15 @@ class EntityTable {
 class Catalog {
  public:
   // Each returns kOk or the refusal; on refusal nothing changed.
+  // check(c): the reply define(c) would give, changing nothing.
+  Reply check(const DefineSeason& c) const;
+  Reply check(const DefineProductFamily& c) const;
+  Reply check(const DefineProduct& c) const;
+  Reply check(const DefineChannel& c) const;
+  Reply check(const DefineCategory& c) const;
+  Reply check(const DefineTariff& c) const;
+  Reply check(const SetTariffPrice& c) const;
+  Reply check(const SetChannelExpiryPolicy& c) const;
   Reply define(const DefineSeason& c);
   Reply define(const DefineProductFamily& c);
   Reply define(const DefineProduct& c);
@@ -122,13 +137,13 @@ class Catalog {
 
   // Snapshot support.
   auto fields() const { return std::tie(seasons_, families_, products_, channels_, categories_, tariffs_); }
-  void rebuild_indexes() {
-    seasons_.rebuild_index();
-    families_.rebuild_index();
-    products_.rebuild_index();
-    channels_.rebuild_index();
-    categories_.rebuild_index();
-    tariffs_.rebuild_index();
+  [[nodiscard]] bool rebuild_indexes() {
+    return seasons_.rebuild_index() &&
+           families_.rebuild_index() &&
+           products_.rebuild_index() &&
+           channels_.rebuild_index() &&
+           categories_.rebuild_index() &&
+           tariffs_.rebuild_index();
   }
 
  private:

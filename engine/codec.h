@@ -1,15 +1,29 @@
-// Codec: a compact binary encoding of engine values, used by the command
-// log (commands as applied) and by snapshots (whole shard state).
+// Codec: the binary encoding of engine values, used by the command log
+// (commands as applied) and by snapshots (whole shard state).
 //
-// Generic over the `fields()` convention: integers and enums are written as
-// fixed-width little-endian, strings and vectors with a u32 length, variants
-// with a u8 index, structs field by field. Decoding validates every length
-// and index and fails with a Status instead of reading past the end, so a
-// corrupt record is reported, never trusted.
+// Generic over the `fields()` convention. Codec v4, written by this build:
+//   integer, enum  fixed-width little-endian
+//   bool           u8 0 / 1
+//   string         u32 length + bytes
+//   vector         u32 count + elements
+//   variant        u16 tag = alternative index + 1 (CommandBody: the command's
+//                  registry tag, engine/command_list.h)
+//   struct         u8 field count + its fields() in declaration order
+// The field count is what lets a struct gain fields: a record written before
+// a field existed has a smaller count, and the fields it lacks keep their
+// default member initialisers. Fields are only ever appended (never removed,
+// reordered or retyped); variant alternatives likewise. A count larger than
+// this build knows is refused (data written by a newer build).
 //
-// Compatibility: the layout follows declaration order. Changing a field or
-// the order of CommandBody's alternatives changes the format: bump
-// kCodecVersion (storage refuses data written with another version).
+// Codec v3 (log format v1 and v3 snapshots, written before v4) is read by the
+// same Reader in its frozen v3 mode: positional structs (no count), u8
+// variant index. A struct that gains a field after v3 declares
+// `static constexpr size_t kCodecV3Fields = <its field count at v3>` so v3
+// records still decode. docs/format.md states the policy.
+//
+// Decoding validates every length, count and tag and fails with a Status
+// instead of reading past the end, so a corrupt record is reported, never
+// trusted.
 #pragma once
 
 #include <cstdint>
@@ -26,11 +40,23 @@
 
 namespace tessera::engine {
 
-// v3: back office (contacts, follow-up, reminders, subscriptions); best
-// available skips restricted-view seats unless kSeatOptionAllowRestrictedView;
-// seats and GA lines in one order.
-inline constexpr uint32_t kCodecVersion = 3;           // v2: seat maps, layouts, nested contingents
+inline constexpr uint32_t kCodecVersion = 4;    // written by this build
+inline constexpr uint32_t kCodecVersionV3 = 3;  // read only: log format v1, v3 snapshots
 inline constexpr uint32_t kCodecLengthMax = 1u << 28;  // any one string/vector
+
+template <typename T>
+constexpr size_t field_count() {
+  return std::tuple_size_v<decltype(std::declval<const T&>().fields())>;
+}
+// How many of T's fields codec v3 wrote (all, unless T says otherwise).
+template <typename T>
+constexpr size_t codec_v3_field_count() {
+  if constexpr (requires { T::kCodecV3Fields; }) {
+    return T::kCodecV3Fields;
+  } else {
+    return field_count<T>();
+  }
+}
 
 // Appends to a string through a small staging buffer, so writing one
 // integer is a few inlined instructions, not a call into std::string.
@@ -62,14 +88,25 @@ class Writer {
       flush();
       out_->append(v);
     } else if constexpr (requires { v.valueless_by_exception(); }) {
-      put(static_cast<uint8_t>(v.index()));
+      static_assert(std::variant_size_v<T> < 0xFFFF);
+      put(static_cast<uint16_t>(v.index() + 1));
       std::visit([this](const auto& alt) { put(alt); }, v);
     } else if constexpr (requires { v.begin(); v.size(); }) {
       put(static_cast<uint32_t>(v.size()));
       for (const auto& e : v) put(e);
     } else {
+      static_assert(field_count<T>() < 256);
+      put(static_cast<uint8_t>(field_count<T>()));
       std::apply([this](const auto&... f) { (put(f), ...); }, v.fields());
     }
+  }
+
+  // A record of loose values written as one struct would be (field count,
+  // then each value): readable into a struct with these fields.
+  template <typename... T>
+  void put_record(const T&... values) {
+    put(static_cast<uint8_t>(sizeof...(T)));
+    (put(values), ...);
   }
 
  private:
@@ -80,7 +117,12 @@ class Writer {
 
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  // REQUIRES codec_version is kCodecVersion or kCodecVersionV3.
+  explicit Reader(std::string_view in, uint32_t codec_version = kCodecVersion)
+      : in_(in), v3_(codec_version == kCodecVersionV3) {}
+  // Switches the codec version for what follows (a header read in v4 names
+  // the version of the rest).
+  void set_codec_version(uint32_t codec_version) { v3_ = codec_version == kCodecVersionV3; }
 
   // Decodes into v. On failure returns the first error; v is then partial.
   template <typename T>
@@ -115,8 +157,17 @@ class Reader {
       v.assign(in_.data() + pos_, n);
       pos_ += n;
     } else if constexpr (requires { v.valueless_by_exception(); }) {
-      uint8_t index = 0;
-      get_any(index);
+      uint32_t index = 0;
+      if (v3_) {
+        uint8_t i = 0;
+        get_any(i);
+        index = i;
+      } else {
+        uint16_t tag = 0;
+        get_any(tag);
+        if (tag == 0) return fail("variant tag 0");
+        index = tag - 1u;
+      }
       if (error_.is_ok()) emplace_variant(v, index, std::make_index_sequence<std::variant_size_v<T>>{});
     } else if constexpr (requires { v.begin(); v.size(); v.resize(0); }) {
       const uint32_t n = length();
@@ -125,15 +176,33 @@ class Reader {
       v.resize(n);
       for (auto& e : v) get_any(e);
     } else {
-      // fields() ties the members of a non-const object: decode in place.
-      std::apply([this](const auto&... f) { (get_any(const_cast<std::remove_cvref_t<decltype(f)>&>(f)), ...); },
-                 v.fields());
+      get_struct(v);
     }
   }
 
+  // Reads the first `present` fields of v; the others keep their defaults.
+  template <typename T>
+  void get_struct(T& v) {
+    size_t present = codec_v3_field_count<T>();
+    if (!v3_) {
+      uint8_t count = 0;
+      get_any(count);
+      if (!error_.is_ok()) return;
+      if (count > field_count<T>()) return fail("struct has more fields than this build knows (newer data)");
+      present = count;
+    }
+    size_t i = 0;
+    // fields() ties the members of a non-const object: decode in place.
+    std::apply(
+        [&](const auto&... f) {
+          ((i++ < present ? get_any(const_cast<std::remove_cvref_t<decltype(f)>&>(f)) : void()), ...);
+        },
+        v.fields());
+  }
+
   template <typename V, size_t... I>
-  void emplace_variant(V& v, uint8_t index, std::index_sequence<I...>) {
-    if (index >= sizeof...(I)) return fail("unknown variant index");
+  void emplace_variant(V& v, uint32_t index, std::index_sequence<I...>) {
+    if (index >= sizeof...(I)) return fail("unknown variant tag");
     ((index == I ? (void)get_any(v.template emplace<I>()) : (void)0), ...);
   }
 
@@ -151,6 +220,7 @@ class Reader {
 
   std::string_view in_;
   size_t pos_ = 0;
+  bool v3_ = false;
   Status error_;
 };
 
@@ -166,8 +236,8 @@ std::string encode(const T& v) {
 
 // Decodes exactly one value spanning all of `in`.
 template <typename T>
-Status decode(std::string_view in, T& v) {
-  Reader r(in);
+Status decode(std::string_view in, T& v, uint32_t codec_version = kCodecVersion) {
+  Reader r(in, codec_version);
   Status s = r.get(v);
   if (s.is_ok() && !r.done()) return Status::invalid_argument("decode: trailing bytes");
   return s;

@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/command_list.h"
 #include "engine/ids.h"
 
 namespace tessera::engine {
@@ -79,8 +80,15 @@ struct Reply {
   ReplyCode code = ReplyCode::kOk;
   OrderId order = 0;
   OrderState state = OrderState::kHeld;
-  int64_t value = 0;  // command-specific: units available, deadline, expiries fired...
+  // The legacy scalar answer, kept for protocol v1 clients; its meaning per
+  // command is the command's ReplyKind (engine/command_registry.h).
+  int64_t value = 0;
   std::string message;
+  // An order's hold expiry or deadline (0 = none: confirmed or closed).
+  // Not part of fields(): the log, hashes and snapshots keep the scalar
+  // reply above, which a retried command answers again.
+  int64_t due_ms = 0;
+  uint32_t seat_count = 0;  // seats of a seated order (its runs: value + seat_count, or the message)
   // Structured answer of back-office commands (nullptr for the others).
   // Not part of fields(): hashes, the idempotency table and snapshots keep
   // the scalar reply only, so a retried bulk command answers its counts.
@@ -654,7 +662,7 @@ struct GetOrder {
   auto fields() const { return std::tie(order); }
 };
 
-// ---- Issue 4 additions: one order mixing seats and general admission -------
+// ---- One order mixing seats and general admission ----------------------------
 
 // A web cart holding the seats of one SeatRequest (named or best available)
 // and general-admission lines (standing area, parking...) of performances on
@@ -680,21 +688,21 @@ struct BookSeatsWithLines {
   auto fields() const { return std::tie(kind, contact, channel, request, lines, deadline_ms); }
 };
 
-using CommandBody =
-    std::variant<DefineSeason, DefineProductFamily, DefineProduct, DefineChannel, DefineCategory, DefineTariff,
-                 SetTariffPrice, SetChannelExpiryPolicy, DefinePerformance, SetGeneralAdmission, DefineContingent,
-                 SetChannelCap, Hold, Book, ExtendHold, ConvertHold, Confirm, Release, Cancel, Archive, Reinstate,
-                 SetReleaseMark, SetLock, Advance, GetAvailability, GetOrder,
-                 // Seated inventory (appended: the log encodes the alternative's index).
-                 DefineVenueLayout, AssignLayout, HoldSeats, BookSeats, BlockSeats, UnblockSeats,
-                 MoveSeatsToContingent, DefineSubContingent, SetContingentReleaseBack,
-                 // Back office (appended).
-                 DefineContact, UpdateContact, SetOrderFile, QueryFollowUp, PreviewRelease, ReleaseAll,
-                 MarkOrders, LockOrders, ReleaseOrders, RemindOrders, DefineReminderFormat, DefineSeries,
-                 DefineIssue, Subscribe, RenewSubscription, StartReminderRun, RecordRunExport,
-                 ValidateReminderRun, CancelReminderRun, GetReminderRun,
-                 // Issue 4 additions (appended: the log encodes the alternative's index).
-                 HoldSeatsWithLines, BookSeatsWithLines>;
+// The variant of every command, in tag order (engine/command_list.h):
+// alternative i is the command of tag i + 1.
+template <typename... T>
+struct CommandTypes {};
+namespace detail {
+template <typename List>
+struct VariantOf;
+template <typename... T>
+struct VariantOf<CommandTypes<void, T...>> {
+  using type = std::variant<T...>;
+};
+}  // namespace detail
+#define TESSERA_COMMAND_TYPE(tag, Name, ...) , Name
+using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA_COMMAND_TYPE)>>::type;
+#undef TESSERA_COMMAND_TYPE
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries).
@@ -705,13 +713,19 @@ struct Command {
 };
 
 std::string_view command_name(const CommandBody& body);
+// True iff the command is read-only (never logged).
 bool is_query(const CommandBody& body);
+// The command's stable tag (engine/command_list.h).
+uint16_t command_tag(const CommandBody& body);
 
 // Where a command is applied.
 struct Route {
-  // kByOrder: the command names orders (`orders`) on any shards; the
-  // runtime sends each shard the same command with its own orders only.
-  enum Kind : uint8_t { kAllShards, kOneShard, kByOrder } kind;
+  enum Kind : uint8_t {
+    kOneShard,
+    kEveryShard,  // fan-out: each shard applies its part, replies merged
+    kCatalog,     // every shard, validated on all before any applies
+    kByOrder,     // split by the shard in each of the command's `orders`
+  } kind;
   uint32_t shard;  // kOneShard only
 };
 // REQUIRES shard_count in [1, kShardsMax]. Order-creating commands route by

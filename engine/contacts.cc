@@ -30,24 +30,37 @@ Reply check_record(const DefineContact& c) {
   return Reply{};
 }
 
+DefineContact record_of(const UpdateContact& c) {
+  return DefineContact{c.contact, c.number, c.last_name, c.first_name, c.email, c.types};
+}
+
 }  // namespace
 
-Reply ContactBook::define(const DefineContact& c) {
+Reply ContactBook::check(const DefineContact& c) const {
   Reply r = check_record(c);
   if (!r.ok()) return r;
   if (contacts_.find(c.contact)) return refuse(ReplyCode::kDuplicate, cat("contact ", c.contact, " already exists"));
-  if (contacts_.size() >= kContactsMax) return refuse(ReplyCode::kLimitExceeded, "too many contacts");
-  contacts_.add(c.contact, Contact{c});
+  if (contacts_.size() >= contacts_max_)
+    return refuse(ReplyCode::kLimitExceeded, cat("too many contacts (at most ", contacts_max_, " on a shard)"));
+  return r;
+}
+
+Reply ContactBook::check(const UpdateContact& c) const {
+  Reply r = check_record(record_of(c));
+  if (!r.ok()) return r;
+  if (!contacts_.find(c.contact)) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
+  return r;
+}
+
+Reply ContactBook::define(const DefineContact& c) {
+  Reply r = check(c);
+  if (r.ok()) contacts_.add(c.contact, Contact{c});
   return r;
 }
 
 Reply ContactBook::update(const UpdateContact& c) {
-  const DefineContact record{c.contact, c.number, c.last_name, c.first_name, c.email, c.types};
-  Reply r = check_record(record);
-  if (!r.ok()) return r;
-  Contact* existing = contacts_.find(c.contact);
-  if (!existing) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
-  existing->record = record;
+  Reply r = check(c);
+  if (r.ok()) contacts_.find(c.contact)->record = record_of(c);
   return r;
 }
 

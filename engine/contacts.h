@@ -15,6 +15,7 @@
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/hash.h"
+#include "engine/limits.h"
 
 namespace tessera::engine {
 
@@ -28,17 +29,24 @@ struct Contact {
 
 class ContactBook {
  public:
+  // check(c): the reply define/update(c) would give, changing nothing.
+  Reply check(const DefineContact& c) const;
+  Reply check(const UpdateContact& c) const;
   Reply define(const DefineContact& c);
   Reply update(const UpdateContact& c);
+  // REQUIRES contacts_max <= kContactsMax. A configured bound (not state: not
+  // in snapshots or the hash).
+  void set_contacts_max(uint32_t contacts_max) { contacts_max_ = contacts_max; }
   const Contact* find(ContactId id) const { return contacts_.find(id); }
   size_t size() const { return contacts_.size(); }
 
   void hash_into(Hasher& h) const { h.add(contacts_.items()); }
   auto fields() const { return std::tie(contacts_); }
-  void rebuild_index() { contacts_.rebuild_index(); }
+  [[nodiscard]] bool rebuild_index() { return contacts_.rebuild_index(); }
 
  private:
   EntityTable<Contact> contacts_;
+  uint32_t contacts_max_ = kContactsMax;
 };
 
 }  // namespace tessera::engine

@@ -53,9 +53,15 @@ class IdempotencyTable {
 
   // Snapshot support: the ring is the state; the index is derived.
   auto fields() const { return std::tie(next_, ring_); }
-  void rebuild_index() {
+  // Returns false on a key that is repeated, 0 or out of range.
+  [[nodiscard]] bool rebuild_index() {
     index_.clear();
-    for (uint32_t i = 0; i < ring_.size(); ++i) index_.insert(ring_[i].key, i);
+    if (ring_.size() > capacity_ || (next_ != 0 && next_ >= ring_.size())) return false;
+    for (uint32_t i = 0; i < ring_.size(); ++i) {
+      const RequestKey key = ring_[i].key;
+      if (key == 0 || key == FlatMap<uint64_t, uint32_t>::kEmpty || !index_.insert(key, i).second) return false;
+    }
+    return true;
   }
 
   void hash_into(Hasher& h) const {

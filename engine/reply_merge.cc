@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "engine/command_registry.h"
 #include "engine/flat_map.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
@@ -174,36 +175,47 @@ std::vector<std::pair<uint32_t, CommandBody>> split_by_order(const CommandBody& 
       body);
 }
 
-Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
-  assert(!parts.empty());
-  const bool fan_out_filter = std::holds_alternative<QueryFollowUp>(body) ||
-                              std::holds_alternative<PreviewRelease>(body) ||
-                              std::holds_alternative<ReleaseAll>(body);
-  if (fan_out_filter && !drop_partial_not_found(parts)) return std::move(parts.front());
-  for (Reply& r : parts)
-    if (!r.ok()) return std::move(r);
+namespace {
+
+// The `orders` of a selection command (nullptr for the others).
+const std::vector<OrderId>* selection_of(const CommandBody& body) {
   return std::visit(
-      [&](const auto& c) -> Reply {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, QueryFollowUp>) {
-          return merge_pages(parts, c.limit);
-        } else if constexpr (std::is_same_v<T, PreviewRelease> || std::is_same_v<T, ReleaseAll>) {
-          return merge_summaries(parts);
-        } else if constexpr (std::is_same_v<T, RemindOrders>) {
-          return merge_batches(parts, &c.orders);
-        } else if constexpr (std::is_same_v<T, StartReminderRun>) {
-          return merge_batches(parts, nullptr);  // every item: the server exports them, then trims the reply
-        } else if constexpr (std::is_same_v<T, GetReminderRun>) {
-          Reply out = merge_batches(parts, nullptr);
-          trim_items(out);
-          return out;
-        } else if constexpr (requires { c.orders; }) {
-          return merge_outcomes(parts, c.orders);
+      [](const auto& c) -> const std::vector<OrderId>* {
+        if constexpr (requires { c.orders; }) {
+          return &c.orders;
         } else {
-          return first_refusal(parts);
+          return nullptr;
         }
       },
       body);
+}
+
+}  // namespace
+
+Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
+  assert(!parts.empty());
+  const MergeKind merge = command_info(body).merge;
+  const bool fan_out_filter = merge == MergeKind::kFollowUpPage || merge == MergeKind::kReleaseSummary;
+  if (fan_out_filter && !drop_partial_not_found(parts)) return std::move(parts.front());
+  for (Reply& r : parts)
+    if (!r.ok()) return std::move(r);
+  switch (merge) {
+    case MergeKind::kSingle:
+    case MergeKind::kAllAgree:
+    case MergeKind::kFirstRefusal: return first_refusal(parts);
+    case MergeKind::kFollowUpPage: return merge_pages(parts, std::get<QueryFollowUp>(body).limit);
+    case MergeKind::kReleaseSummary: return merge_summaries(parts);
+    case MergeKind::kOutcomes: return merge_outcomes(parts, *selection_of(body));
+    case MergeKind::kReminderOutcomes: return merge_batches(parts, selection_of(body));
+    case MergeKind::kRunBatch: return merge_batches(parts, nullptr);  // every item: the server exports them
+    case MergeKind::kRunBatchTrimmed: {
+      Reply out = merge_batches(parts, nullptr);
+      trim_items(out);
+      return out;
+    }
+  }
+  assert(false && "unknown MergeKind");
+  return first_refusal(parts);
 }
 
 }  // namespace tessera::engine

@@ -5,6 +5,7 @@
 
 #include <cassert>
 
+#include "engine/command_registry.h"
 #include "engine/limits.h"
 
 namespace tessera::engine {
@@ -19,6 +20,43 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);
   assert(start_ms >= 0 && start_ms <= kTimeMsMax);
+  assert(config.contacts_max <= kContactsMax);
+  contacts_.set_contacts_max(config.contacts_max);
+}
+
+template <typename T>
+Reply Shard::check(const T& c) const {
+  if constexpr (requires { catalog_.check(c); }) {
+    return catalog_.check(c);
+  } else if constexpr (requires { contacts_.check(c); }) {
+    return contacts_.check(c);
+  } else {
+    static_assert(requires { subscriptions_.check(c); }, "a catalog command without its check");
+    return subscriptions_.check(c);
+  }
+}
+
+Reply Shard::prepare(const Command& command) const {
+  const CommandBody& body = command.body;
+  assert(command_route(body, shard_count_).kind == Route::kCatalog);
+  if (command.key != 0) {
+    if (const IdempotencyTable::Entry* seen = idempotency_.find(command.key)) {
+      if (seen->fingerprint != fingerprint(body))
+        return refuse(ReplyCode::kDuplicate,
+                      cat("request key ", command.key, " was already used for a different command"));
+      return seen->reply;
+    }
+  }
+  return std::visit(
+      [this](const auto& c) -> Reply {
+        if constexpr (CommandSpec<std::decay_t<decltype(c)>>::info.route == RouteKind::kCatalog) {
+          return check(c);
+        } else {
+          return refuse(ReplyCode::kInvalidArgument, cat(CommandSpec<std::decay_t<decltype(c)>>::info.name,
+                                                         " is not a catalog command"));
+        }
+      },
+      body);
 }
 
 Reply Shard::apply(const Command& command, int64_t now_ms) {
@@ -94,6 +132,7 @@ Reply Shard::order_reply(OrderId id, const Order& order) const {
   r.order = id;
   r.state = order.state;
   r.value = order.deadline_ms;
+  r.due_ms = is_closed(order.state) || order.state == OrderState::kConfirmed ? 0 : order.deadline_ms;
   return r;
 }
 

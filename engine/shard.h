@@ -65,6 +65,7 @@ struct ShardStats {
 // reserved up front, so the hot path does not grow tables during a rush.
 struct ShardConfig {
   uint32_t orders_reserved = 0;
+  uint32_t contacts_max = kContactsMax;  // contacts this shard keeps (<= kContactsMax)
 };
 
 // Timer payloads: an OrderId, or (this bit set) a contingents_ index whose
@@ -82,6 +83,13 @@ class Shard {
   // means nothing changed. Commands that belong to another shard are
   // refused with kInvalidArgument.
   Reply apply(const Command& command, int64_t now_ms);
+
+  // The reply apply() would give a catalog command now, changing nothing:
+  // a catalog broadcast is prepared on every shard and applied only if all
+  // of them accept it, so the shards' catalogs never diverge. A request key
+  // already applied is accepted (apply answers its first reply).
+  // REQUIRES command_route(command.body).kind == Route::kCatalog.
+  Reply prepare(const Command& command) const;
 
   // Processes expiries due at now_ms, at most `budget` (bounded slices: a
   // million expiries due at once never stall the loop). Returns the number
@@ -148,6 +156,10 @@ class Shard {
   Reply on(const GetAvailability& c) const;
   Reply on(const GetOrder& c) const;
   Reply on(const DefineVenueLayout& c);
+  // Catalog checks (prepare): the owner of each catalog command's state.
+  template <typename T>
+  Reply check(const T& c) const;
+  Reply check(const DefineVenueLayout& c, VenueLayout* built = nullptr) const;
   Reply on(const AssignLayout& c);
   Reply on(const HoldSeats& c);
   Reply on(const BookSeats& c);

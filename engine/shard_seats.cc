@@ -45,11 +45,16 @@ bool Shard::is_seated(const Performance& p, CategoryId category) const {
 
 // ---- Layouts and seat maps --------------------------------------------------
 
-Reply Shard::on(const DefineVenueLayout& c) {
+Reply Shard::check(const DefineVenueLayout& c, VenueLayout* built) const {
   if (layouts_.find(c.layout)) return refuse(ReplyCode::kDuplicate, cat("layout ", c.layout, " is already defined"));
   if (layouts_.size() >= kLayoutsMax) return refuse(ReplyCode::kLimitExceeded, "too many venue layouts");
+  VenueLayout scratch;
+  return VenueLayout::build(c, catalog_, built ? built : &scratch);
+}
+
+Reply Shard::on(const DefineVenueLayout& c) {
   VenueLayout layout;
-  Reply r = VenueLayout::build(c, catalog_, &layout);
+  Reply r = check(c, &layout);
   if (r.ok()) layouts_.add(c.layout, std::move(layout));
   return r;
 }
@@ -243,8 +248,10 @@ Reply Shard::seats_reply(const Order& o, OrderId id) const {
   Reply r = order_reply(id, o);
   r.value = o.lines.front().seat;
   const bool split = o.lines.size() > 1 && o.lines[1].seat != kNoSeat;  // seat lines come first
-  for (size_t i = 0; split && i < o.lines.size() && o.lines[i].seat != kNoSeat; ++i)
-    r.message += cat(i == 0 ? "" : ",", o.lines[i].seat, "+", o.lines[i].quantity);
+  for (size_t i = 0; i < o.lines.size() && o.lines[i].seat != kNoSeat; ++i) {
+    r.seat_count += o.lines[i].quantity;
+    if (split) r.message += cat(i == 0 ? "" : ",", o.lines[i].seat, "+", o.lines[i].quantity);
+  }
   return r;
 }
 

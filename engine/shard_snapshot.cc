@@ -71,8 +71,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   Status s = get_all(r, std::tie(magic, version, shard, shard_count, now_ms, next_tick_ms));
   if (!s.is_ok()) return s;
   if (magic != kSnapshotMagic) return Status::invalid_argument("not a Tessera shard snapshot");
-  if (version != kCodecVersion)
-    return Status::failed_precondition(cat("snapshot format v", version, "; this build reads v", kCodecVersion));
+  if (version != kCodecVersion && version != kCodecVersionV3)
+    return Status::failed_precondition(cat("snapshot format v", version, "; this build reads v", kCodecVersionV3,
+                                           " and v", kCodecVersion));
+  r.set_codec_version(version);  // the header's fields are plain integers in both
   if (shard_count == 0 || shard_count > kShardsMax || shard >= shard_count || now_ms < 0 || now_ms > kTimeMsMax ||
       next_tick_ms < 0 || next_tick_ms > kTimeMsMax + 1)
     return Status::invalid_argument("snapshot header out of range");
@@ -89,13 +91,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   if (used > kLiveOrdersPerShardMax || free_slots.size() > used)
     return Status::invalid_argument("snapshot order table out of range");
-  sh.catalog_.rebuild_indexes();
-  sh.performances_.rebuild_index();
-  sh.contingents_.rebuild_index();
-  sh.idempotency_.rebuild_index();
-  sh.layouts_.rebuild_index();
-  sh.contacts_.rebuild_index();
-  sh.subscriptions_.rebuild_indexes();
+  if (!(sh.catalog_.rebuild_indexes() && sh.performances_.rebuild_index() && sh.contingents_.rebuild_index() &&
+        sh.idempotency_.rebuild_index() && sh.layouts_.rebuild_index() && sh.contacts_.rebuild_index() &&
+        sh.subscriptions_.rebuild_indexes()))
+    return Status::invalid_argument("snapshot has an id that is repeated or out of range");
   for (const Quota& q : quotas) sh.quotas_[sh.quotas_.add(q.kind, q.capacity)].used = q.used;
   s = sh.validate_inventory();
   if (!s.is_ok()) return s;

@@ -160,18 +160,17 @@ Reply check_reminder_format(const DefineReminderFormat& c) {
 
 // ---- Catalog ------------------------------------------------------------------
 
-Reply SubscriptionBook::define(const DefineSeries& c) {
+Reply SubscriptionBook::check(const DefineSeries& c) const {
   if (c.series == kNone) return refuse(ReplyCode::kInvalidArgument, "series id 0 is reserved");
   if (series_.find(c.series)) return refuse(ReplyCode::kDuplicate, cat("series ", c.series, " is already defined"));
   if (!valid_name(c.name))
     return refuse(ReplyCode::kInvalidArgument, cat("series name must have 1 to ", kNameLengthMax, " bytes"));
   if (series_.size() >= kSeriesMax) return refuse(ReplyCode::kLimitExceeded, cat("at most ", kSeriesMax, " series"));
-  series_.add(c.series, Series{c, {}});
   return Reply{};
 }
 
-Reply SubscriptionBook::define(const DefineIssue& c) {
-  Series* series = series_.find(c.series);
+Reply SubscriptionBook::check(const DefineIssue& c) const {
+  const Series* series = series_.find(c.series);
   if (!series) return refuse(ReplyCode::kNotFound, cat("series ", c.series, " not found"));
   if (c.issue == kNone) return refuse(ReplyCode::kInvalidArgument, "issue id 0 is reserved");
   if (find_issue(*series, c.issue))
@@ -182,19 +181,36 @@ Reply SubscriptionBook::define(const DefineIssue& c) {
     return refuse(ReplyCode::kInvalidArgument, cat("issue name must have 1 to ", kNameLengthMax, " bytes"));
   if (series->issues.size() >= kIssuesPerSeriesMax)
     return refuse(ReplyCode::kLimitExceeded, cat("series ", c.series, " has ", kIssuesPerSeriesMax, " issues already"));
-  auto& issues = series->issues;
-  issues.insert(std::upper_bound(issues.begin(), issues.end(), c, issue_before), c);
-  assert(std::is_sorted(issues.begin(), issues.end(), issue_before));
   return Reply{};
 }
 
-Reply SubscriptionBook::define(const DefineReminderFormat& c) {
+Reply SubscriptionBook::check(const DefineReminderFormat& c) const {
   Reply r = check_reminder_format(c);
   if (!r.ok()) return r;
   if (formats_.find(c.format)) return refuse(ReplyCode::kDuplicate, cat("format ", c.format, " is already defined"));
   if (formats_.size() >= kReminderFormatsMax)
     return refuse(ReplyCode::kLimitExceeded, cat("at most ", kReminderFormatsMax, " reminder formats"));
-  formats_.add(c.format, c);
+  return r;
+}
+
+Reply SubscriptionBook::define(const DefineSeries& c) {
+  Reply r = check(c);
+  if (r.ok()) series_.add(c.series, Series{c, {}});
+  return r;
+}
+
+Reply SubscriptionBook::define(const DefineIssue& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  auto& issues = series_.find(c.series)->issues;
+  issues.insert(std::upper_bound(issues.begin(), issues.end(), c, issue_before), c);
+  assert(std::is_sorted(issues.begin(), issues.end(), issue_before));
+  return r;
+}
+
+Reply SubscriptionBook::define(const DefineReminderFormat& c) {
+  Reply r = check(c);
+  if (r.ok()) formats_.add(c.format, c);
   return r;
 }
 
@@ -354,11 +370,9 @@ void SubscriptionBook::hash_into(Hasher& h) const {
   h.add(runs_.items());
 }
 
-void SubscriptionBook::rebuild_indexes() {
-  series_.rebuild_index();
-  formats_.rebuild_index();
-  subscriptions_.rebuild_index();
-  runs_.rebuild_index();
+bool SubscriptionBook::rebuild_indexes() {
+  return series_.rebuild_index() && formats_.rebuild_index() && subscriptions_.rebuild_index() &&
+         runs_.rebuild_index();
 }
 
 Status SubscriptionBook::check_catalog() const {

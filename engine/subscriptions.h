@@ -61,6 +61,10 @@ struct ReminderRun {
 class SubscriptionBook {
  public:
   // Catalog (every shard).
+  // check(c): the reply define(c) would give, changing nothing.
+  Reply check(const DefineSeries& c) const;
+  Reply check(const DefineIssue& c) const;
+  Reply check(const DefineReminderFormat& c) const;
   Reply define(const DefineSeries& c);
   Reply define(const DefineIssue& c);
   Reply define(const DefineReminderFormat& c);
@@ -82,7 +86,7 @@ class SubscriptionBook {
 
   void hash_into(Hasher& h) const;
   auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_); }
-  void rebuild_indexes();
+  [[nodiscard]] bool rebuild_indexes();
   // Every run's subscriptions exist and belong to its series; ranks are
   // consistent with the validated runs that name them.
   Status check_invariants() const;

@@ -1,8 +1,7 @@
 // Roles and tokens.
 #include "net/auth.h"
 
-#include <type_traits>
-
+#include "engine/command_registry.h"
 #include "net/limits.h"
 
 namespace tessera::net {
@@ -14,6 +13,7 @@ std::string_view role_name(Role role) {
     case Role::kWebshop: return "webshop";
     case Role::kBackoffice: return "backoffice";
     case Role::kAdmin: return "admin";
+    case Role::kInternal: return "internal";
   }
   return "unknown";
 }
@@ -25,39 +25,9 @@ std::optional<Role> role_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-namespace {
-
-template <typename T, typename... Ts>
-constexpr bool is_one_of = (std::is_same_v<T, Ts> || ...);
-
-// The least role that may send a command; nullopt = nobody.
-template <typename T>
-constexpr std::optional<Role> least_role() {
-  if constexpr (std::is_same_v<T, Advance>) {
-    return std::nullopt;
-  } else if constexpr (is_one_of<T, GetAvailability, GetOrder, Hold, ExtendHold, Release, ConvertHold, Book, Confirm,
-                                 Cancel, HoldSeats, BookSeats, HoldSeatsWithLines, BookSeatsWithLines>) {
-    return Role::kWebshop;
-  } else if constexpr (is_one_of<T, SetReleaseMark, SetLock, Archive, Reinstate, DefineContact, UpdateContact,
-                                 SetOrderFile, QueryFollowUp, PreviewRelease, ReleaseAll, MarkOrders, LockOrders,
-                                 ReleaseOrders, RemindOrders, DefineReminderFormat, DefineSeries, DefineIssue,
-                                 Subscribe, RenewSubscription, StartReminderRun, ValidateReminderRun,
-                                 CancelReminderRun, GetReminderRun>) {
-    return Role::kBackoffice;
-  } else {
-    return Role::kAdmin;  // catalog and performance set-up, RecordRunExport
-  }
-}
-
-}  // namespace
-
 bool role_allows(Role role, const CommandBody& body) {
-  return std::visit(
-      [role](const auto& c) {
-        constexpr std::optional<Role> least = least_role<std::decay_t<decltype(c)>>();
-        return least.has_value() && static_cast<uint8_t>(role) >= static_cast<uint8_t>(*least);
-      },
-      body);
+  const Role least = command_info(body).least_role;
+  return least != Role::kInternal && static_cast<uint8_t>(role) >= static_cast<uint8_t>(least);
 }
 
 Status TokenTable::add(std::string token, Role role) {

@@ -1,7 +1,8 @@
 // Authentication and roles: which commands a connection may send.
 //
 // A client proves who it is with a token in its Hello; the server's
-// configuration maps each token to one role:
+// configuration maps each token to one role. The least role of each command
+// is its row in engine/command_list.h; in short:
 //   webshop     queries and the cart/order flow (Hold, ExtendHold, Release,
 //               ConvertHold, Book, Confirm, Cancel, GetAvailability, GetOrder,
 //               and their seated forms HoldSeats, BookSeats, HoldSeatsWithLines,
@@ -31,11 +32,12 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "engine/command_registry.h"
 #include "engine/status.h"
 
 namespace tessera::net {
 
-enum class Role : uint8_t { kWebshop = 1, kBackoffice = 2, kAdmin = 3 };  // = wire::Role
+using engine::Role;  // kWebshop, kBackoffice, kAdmin = wire::Role; kInternal is no connection's
 
 std::string_view role_name(Role role);
 std::optional<Role> role_from_name(std::string_view name);

@@ -5,9 +5,11 @@
 // value added to an engine enum without its wire twin fails loudly here.
 #include "net/codec.h"
 
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
+#include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
 #include "net/limits.h"
@@ -47,98 +49,88 @@ fb::Offset<wire::DefineReminderFormat> reminder_format(fb::FlatBufferBuilder& fb
 struct Encoder {
   fb::FlatBufferBuilder& fbb;
 
+  // The union type comes from the registry (encode_command); each function
+  // builds the command's table.
   template <typename Off>
-  static std::pair<wire::CommandBody, fb::Offset<void>> body(wire::CommandBody type, Off off) {
-    return {type, off.Union()};
+  static fb::Offset<void> body(Off off) {
+    return off.Union();
   }
-  using Body = std::pair<wire::CommandBody, fb::Offset<void>>;
+  using Body = fb::Offset<void>;
 
   Body operator()(const DefineSeason& c) {
-    return body(wire::CommandBody::DefineSeason, wire::CreateDefineSeason(fbb, c.season, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineSeason(fbb, c.season, fbb.CreateString(c.name)));
   }
   Body operator()(const DefineProductFamily& c) {
-    return body(wire::CommandBody::DefineProductFamily,
-                wire::CreateDefineProductFamily(fbb, c.family, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineProductFamily(fbb, c.family, fbb.CreateString(c.name)));
   }
   Body operator()(const DefineProduct& c) {
-    return body(wire::CommandBody::DefineProduct,
-                wire::CreateDefineProduct(fbb, c.product, c.season, c.family, fbb.CreateString(c.name),
+    return body(wire::CreateDefineProduct(fbb, c.product, c.season, c.family, fbb.CreateString(c.name),
                                           wire_policy(c.expiry_policy), c.overdue_grace_ms, c.hold_lifetime_max_ms,
                                           c.hold_extensions_max));
   }
   Body operator()(const DefineChannel& c) {
-    return body(wire::CommandBody::DefineChannel, wire::CreateDefineChannel(fbb, c.channel, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineChannel(fbb, c.channel, fbb.CreateString(c.name)));
   }
   Body operator()(const DefineCategory& c) {
-    return body(wire::CommandBody::DefineCategory,
-                wire::CreateDefineCategory(fbb, c.category, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineCategory(fbb, c.category, fbb.CreateString(c.name)));
   }
   Body operator()(const DefineTariff& c) {
-    return body(wire::CommandBody::DefineTariff,
-                wire::CreateDefineTariff(fbb, c.tariff, c.product, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineTariff(fbb, c.tariff, c.product, fbb.CreateString(c.name)));
   }
   Body operator()(const SetTariffPrice& c) {
-    return body(wire::CommandBody::SetTariffPrice,
-                wire::CreateSetTariffPrice(fbb, c.tariff, c.category, c.channel, c.price_cents));
+    return body(wire::CreateSetTariffPrice(fbb, c.tariff, c.category, c.channel, c.price_cents));
   }
   Body operator()(const SetChannelExpiryPolicy& c) {
-    return body(wire::CommandBody::SetChannelExpiryPolicy,
-                wire::CreateSetChannelExpiryPolicy(fbb, c.product, c.channel, wire_policy(c.expiry_policy),
+    return body(wire::CreateSetChannelExpiryPolicy(fbb, c.product, c.channel, wire_policy(c.expiry_policy),
                                                    c.overdue_grace_ms));
   }
   Body operator()(const DefinePerformance& c) {
-    return body(wire::CommandBody::DefinePerformance,
-                wire::CreateDefinePerformance(fbb, c.performance, c.product, c.starts_at_ms, c.capacity,
+    return body(wire::CreateDefinePerformance(fbb, c.performance, c.product, c.starts_at_ms, c.capacity,
                                               c.contact_limit));
   }
   Body operator()(const SetGeneralAdmission& c) {
-    return body(wire::CommandBody::SetGeneralAdmission,
-                wire::CreateSetGeneralAdmission(fbb, c.performance, c.category, c.capacity));
+    return body(wire::CreateSetGeneralAdmission(fbb, c.performance, c.category, c.capacity));
   }
   Body operator()(const DefineContingent& c) {
-    return body(wire::CommandBody::DefineContingent,
-                wire::CreateDefineContingent(fbb, c.contingent, c.performance, c.category, c.allotment,
+    return body(wire::CreateDefineContingent(fbb, c.contingent, c.performance, c.category, c.allotment,
                                              fbb.CreateVector(c.channels)));
   }
   Body operator()(const SetChannelCap& c) {
-    return body(wire::CommandBody::SetChannelCap, wire::CreateSetChannelCap(fbb, c.performance, c.channel, c.cap));
+    return body(wire::CreateSetChannelCap(fbb, c.performance, c.channel, c.cap));
   }
   Body operator()(const Hold& c) {
-    return body(wire::CommandBody::Hold, wire::CreateHold(fbb, c.contact, c.channel, lines_of(fbb, c.lines), c.ttl_ms));
+    return body(wire::CreateHold(fbb, c.contact, c.channel, lines_of(fbb, c.lines), c.ttl_ms));
   }
   Body operator()(const Book& c) {
-    return body(wire::CommandBody::Book, wire::CreateBook(fbb, wire_kind(c.kind), c.contact, c.channel,
+    return body(wire::CreateBook(fbb, wire_kind(c.kind), c.contact, c.channel,
                                                           lines_of(fbb, c.lines), c.deadline_ms));
   }
   Body operator()(const ExtendHold& c) {
-    return body(wire::CommandBody::ExtendHold, wire::CreateExtendHold(fbb, c.order, c.ttl_ms));
+    return body(wire::CreateExtendHold(fbb, c.order, c.ttl_ms));
   }
   Body operator()(const ConvertHold& c) {
-    return body(wire::CommandBody::ConvertHold,
-                wire::CreateConvertHold(fbb, c.order, wire_kind(c.kind), c.deadline_ms));
+    return body(wire::CreateConvertHold(fbb, c.order, wire_kind(c.kind), c.deadline_ms));
   }
   Body operator()(const Confirm& c) {
-    return body(wire::CommandBody::Confirm, wire::CreateConfirm(fbb, c.order, fbb.CreateVector(c.keep)));
+    return body(wire::CreateConfirm(fbb, c.order, fbb.CreateVector(c.keep)));
   }
-  Body operator()(const Release& c) { return body(wire::CommandBody::Release, wire::CreateRelease(fbb, c.order)); }
-  Body operator()(const Cancel& c) { return body(wire::CommandBody::Cancel, wire::CreateCancel(fbb, c.order)); }
-  Body operator()(const Archive& c) { return body(wire::CommandBody::Archive, wire::CreateArchive(fbb, c.order)); }
+  Body operator()(const Release& c) { return body(wire::CreateRelease(fbb, c.order)); }
+  Body operator()(const Cancel& c) { return body(wire::CreateCancel(fbb, c.order)); }
+  Body operator()(const Archive& c) { return body(wire::CreateArchive(fbb, c.order)); }
   Body operator()(const Reinstate& c) {
-    return body(wire::CommandBody::Reinstate, wire::CreateReinstate(fbb, c.order, c.deadline_ms));
+    return body(wire::CreateReinstate(fbb, c.order, c.deadline_ms));
   }
   Body operator()(const SetReleaseMark& c) {
-    return body(wire::CommandBody::SetReleaseMark,
-                wire::CreateSetReleaseMark(fbb, c.order, static_cast<wire::ReleaseMark>(c.mark)));
+    return body(wire::CreateSetReleaseMark(fbb, c.order, static_cast<wire::ReleaseMark>(c.mark)));
   }
   Body operator()(const SetLock& c) {
-    return body(wire::CommandBody::SetLock, wire::CreateSetLock(fbb, c.order, c.locked));
+    return body(wire::CreateSetLock(fbb, c.order, c.locked));
   }
-  Body operator()(const Advance& c) { return body(wire::CommandBody::Advance, wire::CreateAdvance(fbb, c.budget)); }
+  Body operator()(const Advance& c) { return body(wire::CreateAdvance(fbb, c.budget)); }
   Body operator()(const GetAvailability& c) {
-    return body(wire::CommandBody::GetAvailability,
-                wire::CreateGetAvailability(fbb, c.performance, c.category, c.contingent, c.channel, c.contact));
+    return body(wire::CreateGetAvailability(fbb, c.performance, c.category, c.contingent, c.channel, c.contact));
   }
-  Body operator()(const GetOrder& c) { return body(wire::CommandBody::GetOrder, wire::CreateGetOrder(fbb, c.order)); }
+  Body operator()(const GetOrder& c) { return body(wire::CreateGetOrder(fbb, c.order)); }
 
   // Seated inventory.
   Body operator()(const DefineVenueLayout& c) {
@@ -157,54 +149,46 @@ struct Encoder {
     }
     const auto name = fbb.CreateString(c.name);
     const auto categories = fbb.CreateVector(c.categories);
-    return body(wire::CommandBody::DefineVenueLayout,
-                wire::CreateDefineVenueLayout(fbb, c.layout, name, categories, fbb.CreateVector(sections)));
+    return body(wire::CreateDefineVenueLayout(fbb, c.layout, name, categories, fbb.CreateVector(sections)));
   }
   Body operator()(const AssignLayout& c) {
-    return body(wire::CommandBody::AssignLayout, wire::CreateAssignLayout(fbb, c.performance, c.layout));
+    return body(wire::CreateAssignLayout(fbb, c.performance, c.layout));
   }
   fb::Offset<wire::SeatRequest> seat_request(const SeatRequest& r) {
     return wire::CreateSeatRequest(fbb, r.performance, r.category, r.tariff, r.contingent, r.quantity,
                                    fbb.CreateVector(r.seats), r.options);
   }
   Body operator()(const HoldSeats& c) {
-    return body(wire::CommandBody::HoldSeats,
-                wire::CreateHoldSeats(fbb, c.contact, c.channel, seat_request(c.request), c.ttl_ms));
+    return body(wire::CreateHoldSeats(fbb, c.contact, c.channel, seat_request(c.request), c.ttl_ms));
   }
   Body operator()(const BookSeats& c) {
-    return body(wire::CommandBody::BookSeats, wire::CreateBookSeats(fbb, wire_kind(c.kind), c.contact, c.channel,
+    return body(wire::CreateBookSeats(fbb, wire_kind(c.kind), c.contact, c.channel,
                                                                     seat_request(c.request), c.deadline_ms));
   }
-  // Issue 4 additions.
   Body operator()(const HoldSeatsWithLines& c) {
     const auto request = seat_request(c.request);
-    return body(wire::CommandBody::HoldSeatsWithLines,
-                wire::CreateHoldSeatsWithLines(fbb, c.contact, c.channel, request, lines_of(fbb, c.lines), c.ttl_ms));
+    return body(wire::CreateHoldSeatsWithLines(fbb, c.contact, c.channel, request, lines_of(fbb, c.lines), c.ttl_ms));
   }
   Body operator()(const BookSeatsWithLines& c) {
     const auto request = seat_request(c.request);
-    return body(wire::CommandBody::BookSeatsWithLines,
-                wire::CreateBookSeatsWithLines(fbb, wire_kind(c.kind), c.contact, c.channel, request,
+    return body(wire::CreateBookSeatsWithLines(fbb, wire_kind(c.kind), c.contact, c.channel, request,
                                                lines_of(fbb, c.lines), c.deadline_ms));
   }
   Body operator()(const BlockSeats& c) {
-    return body(wire::CommandBody::BlockSeats, wire::CreateBlockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
+    return body(wire::CreateBlockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
   }
   Body operator()(const UnblockSeats& c) {
-    return body(wire::CommandBody::UnblockSeats, wire::CreateUnblockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
+    return body(wire::CreateUnblockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
   }
   Body operator()(const MoveSeatsToContingent& c) {
-    return body(wire::CommandBody::MoveSeatsToContingent,
-                wire::CreateMoveSeatsToContingent(fbb, c.performance, c.contingent, fbb.CreateVector(c.seats)));
+    return body(wire::CreateMoveSeatsToContingent(fbb, c.performance, c.contingent, fbb.CreateVector(c.seats)));
   }
   Body operator()(const DefineSubContingent& c) {
-    return body(wire::CommandBody::DefineSubContingent,
-                wire::CreateDefineSubContingent(fbb, c.contingent, c.performance, c.parent, c.allotment,
+    return body(wire::CreateDefineSubContingent(fbb, c.contingent, c.performance, c.parent, c.allotment,
                                                 fbb.CreateVector(c.channels)));
   }
   Body operator()(const SetContingentReleaseBack& c) {
-    return body(wire::CommandBody::SetContingentReleaseBack,
-                wire::CreateSetContingentReleaseBack(fbb, c.performance, c.contingent, c.release_back_ms));
+    return body(wire::CreateSetContingentReleaseBack(fbb, c.performance, c.contingent, c.release_back_ms));
   }
 
   // Back office.
@@ -217,10 +201,10 @@ struct Encoder {
     else
       return wire::CreateUpdateContact(fbb, c.contact, c.number, last, first, email, c.types).Union();
   }
-  Body operator()(const DefineContact& c) { return {wire::CommandBody::DefineContact, contact(c)}; }
-  Body operator()(const UpdateContact& c) { return {wire::CommandBody::UpdateContact, contact(c)}; }
+  Body operator()(const DefineContact& c) { return contact(c); }
+  Body operator()(const UpdateContact& c) { return contact(c); }
   Body operator()(const SetOrderFile& c) {
-    return body(wire::CommandBody::SetOrderFile, wire::CreateSetOrderFile(fbb, c.order, c.file_number));
+    return body(wire::CreateSetOrderFile(fbb, c.order, c.file_number));
   }
   fb::Offset<wire::FollowUpFilter> filter(const FollowUpFilter& f) {
     const auto tariffs = fbb.CreateVector(f.tariffs), categories = fbb.CreateVector(f.categories);
@@ -231,63 +215,58 @@ struct Encoder {
   Body operator()(const QueryFollowUp& c) {
     const auto f = filter(c.filter);
     const wire::FollowUpCursor after(c.after.due_ms, c.after.order, c.after.line);
-    return body(wire::CommandBody::QueryFollowUp, wire::CreateQueryFollowUp(fbb, f, &after, c.limit));
+    return body(wire::CreateQueryFollowUp(fbb, f, &after, c.limit));
   }
   Body operator()(const PreviewRelease& c) {
-    return body(wire::CommandBody::PreviewRelease, wire::CreatePreviewRelease(fbb, filter(c.filter)));
+    return body(wire::CreatePreviewRelease(fbb, filter(c.filter)));
   }
   Body operator()(const ReleaseAll& c) {
-    return body(wire::CommandBody::ReleaseAll, wire::CreateReleaseAll(fbb, filter(c.filter)));
+    return body(wire::CreateReleaseAll(fbb, filter(c.filter)));
   }
   Body operator()(const MarkOrders& c) {
-    return body(wire::CommandBody::MarkOrders, wire::CreateMarkOrders(fbb, fbb.CreateVector(c.orders),
+    return body(wire::CreateMarkOrders(fbb, fbb.CreateVector(c.orders),
                                                                       static_cast<wire::ReleaseMark>(c.mark)));
   }
   Body operator()(const LockOrders& c) {
-    return body(wire::CommandBody::LockOrders, wire::CreateLockOrders(fbb, fbb.CreateVector(c.orders), c.locked));
+    return body(wire::CreateLockOrders(fbb, fbb.CreateVector(c.orders), c.locked));
   }
   Body operator()(const ReleaseOrders& c) {
-    return body(wire::CommandBody::ReleaseOrders, wire::CreateReleaseOrders(fbb, fbb.CreateVector(c.orders)));
+    return body(wire::CreateReleaseOrders(fbb, fbb.CreateVector(c.orders)));
   }
   Body operator()(const RemindOrders& c) {
-    return body(wire::CommandBody::RemindOrders,
-                wire::CreateRemindOrders(fbb, fbb.CreateVector(c.orders), c.format, wire_delivery(c.delivery)));
+    return body(wire::CreateRemindOrders(fbb, fbb.CreateVector(c.orders), c.format, wire_delivery(c.delivery)));
   }
   Body operator()(const DefineReminderFormat& c) {
-    return body(wire::CommandBody::DefineReminderFormat, reminder_format(fbb, c));
+    return body(reminder_format(fbb, c));
   }
   Body operator()(const DefineSeries& c) {
-    return body(wire::CommandBody::DefineSeries, wire::CreateDefineSeries(fbb, c.series, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineSeries(fbb, c.series, fbb.CreateString(c.name)));
   }
   Body operator()(const DefineIssue& c) {
-    return body(wire::CommandBody::DefineIssue,
-                wire::CreateDefineIssue(fbb, c.series, c.issue, c.date_ms, fbb.CreateString(c.name)));
+    return body(wire::CreateDefineIssue(fbb, c.series, c.issue, c.date_ms, fbb.CreateString(c.name)));
   }
   Body operator()(const Subscribe& c) {
-    return body(wire::CommandBody::Subscribe,
-                wire::CreateSubscribe(fbb, c.subscription, c.series, c.subscriber, c.payer, c.ends_ms));
+    return body(wire::CreateSubscribe(fbb, c.subscription, c.series, c.subscriber, c.payer, c.ends_ms));
   }
   Body operator()(const RenewSubscription& c) {
-    return body(wire::CommandBody::RenewSubscription, wire::CreateRenewSubscription(fbb, c.subscription, c.ends_ms));
+    return body(wire::CreateRenewSubscription(fbb, c.subscription, c.ends_ms));
   }
   Body operator()(const StartReminderRun& c) {
-    return body(wire::CommandBody::StartReminderRun,
-                wire::CreateStartReminderRun(fbb, c.run, c.series, fbb.CreateVector(c.issues),
+    return body(wire::CreateStartReminderRun(fbb, c.run, c.series, fbb.CreateVector(c.issues),
                                              static_cast<wire::Audience>(c.audience), c.format,
                                              wire_delivery(c.delivery)));
   }
   Body operator()(const RecordRunExport& c) {
-    return body(wire::CommandBody::RecordRunExport,
-                wire::CreateRecordRunExport(fbb, c.run, c.delivered, c.failed, fbb.CreateString(c.destination)));
+    return body(wire::CreateRecordRunExport(fbb, c.run, c.delivered, c.failed, fbb.CreateString(c.destination)));
   }
   Body operator()(const ValidateReminderRun& c) {
-    return body(wire::CommandBody::ValidateReminderRun, wire::CreateValidateReminderRun(fbb, c.run));
+    return body(wire::CreateValidateReminderRun(fbb, c.run));
   }
   Body operator()(const CancelReminderRun& c) {
-    return body(wire::CommandBody::CancelReminderRun, wire::CreateCancelReminderRun(fbb, c.run));
+    return body(wire::CreateCancelReminderRun(fbb, c.run));
   }
   Body operator()(const GetReminderRun& c) {
-    return body(wire::CommandBody::GetReminderRun, wire::CreateGetReminderRun(fbb, c.run));
+    return body(wire::CreateGetReminderRun(fbb, c.run));
   }
 };
 
@@ -487,7 +466,7 @@ Result<CommandBody> decode(const wire::BookSeats& t) {
   if (!request.is_ok()) return request.status();
   return CommandBody{BookSeats{*kind, t.contact(), t.channel(), std::move(*request), t.deadline_ms()}};
 }
-// Issue 4 additions.
+// Seats and general admission in one order.
 Result<CommandBody> decode(const wire::HoldSeatsWithLines& t) {
   auto request = seat_request_from(t.request());
   if (!request.is_ok()) return request.status();
@@ -902,6 +881,12 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
       });
     case D::ReleaseSummary: return detail_of<wire::ReleaseSummary>(t, summary_from);
     case D::ReminderBatch: return detail_of<wire::ReminderBatch>(t, batch_from);
+    case D::OrderReply:
+    case D::SeatOrderReply:
+    case D::AvailabilityReply:
+    case D::CountReply:
+    case D::ReleaseBackReply:
+    case D::RunStateReply: break;  // typed scalar replies: decode_reply
   }
   return malformed(cat("unknown result detail type ", static_cast<int>(type)));
 }
@@ -912,79 +897,34 @@ Result<CommandBody> decode_table(const void* table, std::string_view type_name) 
   return decode(*static_cast<const Table*>(table));
 }
 
+// One decoder per registry row, indexed by tag - 1.
+using BodyDecoder = Result<CommandBody> (*)(const void* table);
+#define TESSERA_WIRE_DECODER(tag, Name, ...) \
+  +[](const void* t) { return decode_table<wire::Name>(t, #Name); },
+constexpr BodyDecoder kBodyDecoders[] = {TESSERA_COMMANDS(TESSERA_WIRE_DECODER)};
+#undef TESSERA_WIRE_DECODER
+
+// The wire union and the registry correspond one to one: union type == tag.
+#define TESSERA_WIRE_TAG_CHECK(tag, Name, ...)                                                       \
+  static_assert(static_cast<int>(wire::CommandBodyTraits<wire::Name>::enum_value) == (tag),         \
+                "net/tessera.fbs: the CommandBody union lists " #Name " at another place than its tag");
+TESSERA_COMMANDS(TESSERA_WIRE_TAG_CHECK)
+#undef TESSERA_WIRE_TAG_CHECK
+static_assert(static_cast<size_t>(wire::CommandBody::MAX) == kCommandCount,
+              "net/tessera.fbs: the CommandBody union has a member without a registry row");
+
 Result<CommandBody> decode_body(wire::CommandBody type, const void* t) {
-  using B = wire::CommandBody;
-  switch (type) {
-    case B::NONE: return malformed("command has no body");
-    case B::DefineSeason: return decode_table<wire::DefineSeason>(t, "DefineSeason");
-    case B::DefineProductFamily: return decode_table<wire::DefineProductFamily>(t, "DefineProductFamily");
-    case B::DefineProduct: return decode_table<wire::DefineProduct>(t, "DefineProduct");
-    case B::DefineChannel: return decode_table<wire::DefineChannel>(t, "DefineChannel");
-    case B::DefineCategory: return decode_table<wire::DefineCategory>(t, "DefineCategory");
-    case B::DefineTariff: return decode_table<wire::DefineTariff>(t, "DefineTariff");
-    case B::SetTariffPrice: return decode_table<wire::SetTariffPrice>(t, "SetTariffPrice");
-    case B::SetChannelExpiryPolicy: return decode_table<wire::SetChannelExpiryPolicy>(t, "SetChannelExpiryPolicy");
-    case B::DefinePerformance: return decode_table<wire::DefinePerformance>(t, "DefinePerformance");
-    case B::SetGeneralAdmission: return decode_table<wire::SetGeneralAdmission>(t, "SetGeneralAdmission");
-    case B::DefineContingent: return decode_table<wire::DefineContingent>(t, "DefineContingent");
-    case B::SetChannelCap: return decode_table<wire::SetChannelCap>(t, "SetChannelCap");
-    case B::Hold: return decode_table<wire::Hold>(t, "Hold");
-    case B::Book: return decode_table<wire::Book>(t, "Book");
-    case B::ExtendHold: return decode_table<wire::ExtendHold>(t, "ExtendHold");
-    case B::ConvertHold: return decode_table<wire::ConvertHold>(t, "ConvertHold");
-    case B::Confirm: return decode_table<wire::Confirm>(t, "Confirm");
-    case B::Release: return decode_table<wire::Release>(t, "Release");
-    case B::Cancel: return decode_table<wire::Cancel>(t, "Cancel");
-    case B::Archive: return decode_table<wire::Archive>(t, "Archive");
-    case B::Reinstate: return decode_table<wire::Reinstate>(t, "Reinstate");
-    case B::SetReleaseMark: return decode_table<wire::SetReleaseMark>(t, "SetReleaseMark");
-    case B::SetLock: return decode_table<wire::SetLock>(t, "SetLock");
-    case B::Advance: return decode_table<wire::Advance>(t, "Advance");
-    case B::GetAvailability: return decode_table<wire::GetAvailability>(t, "GetAvailability");
-    case B::GetOrder: return decode_table<wire::GetOrder>(t, "GetOrder");
-    case B::DefineVenueLayout: return decode_table<wire::DefineVenueLayout>(t, "DefineVenueLayout");
-    case B::AssignLayout: return decode_table<wire::AssignLayout>(t, "AssignLayout");
-    case B::HoldSeats: return decode_table<wire::HoldSeats>(t, "HoldSeats");
-    case B::BookSeats: return decode_table<wire::BookSeats>(t, "BookSeats");
-    case B::BlockSeats: return decode_table<wire::BlockSeats>(t, "BlockSeats");
-    case B::UnblockSeats: return decode_table<wire::UnblockSeats>(t, "UnblockSeats");
-    case B::MoveSeatsToContingent: return decode_table<wire::MoveSeatsToContingent>(t, "MoveSeatsToContingent");
-    case B::DefineSubContingent: return decode_table<wire::DefineSubContingent>(t, "DefineSubContingent");
-    case B::SetContingentReleaseBack: return decode_table<wire::SetContingentReleaseBack>(t, "SetContingentReleaseBack");
-    case B::DefineContact: return decode_table<wire::DefineContact>(t, "DefineContact");
-    case B::UpdateContact: return decode_table<wire::UpdateContact>(t, "UpdateContact");
-    case B::SetOrderFile: return decode_table<wire::SetOrderFile>(t, "SetOrderFile");
-    case B::QueryFollowUp: return decode_table<wire::QueryFollowUp>(t, "QueryFollowUp");
-    case B::PreviewRelease: return decode_table<wire::PreviewRelease>(t, "PreviewRelease");
-    case B::ReleaseAll: return decode_table<wire::ReleaseAll>(t, "ReleaseAll");
-    case B::MarkOrders: return decode_table<wire::MarkOrders>(t, "MarkOrders");
-    case B::LockOrders: return decode_table<wire::LockOrders>(t, "LockOrders");
-    case B::ReleaseOrders: return decode_table<wire::ReleaseOrders>(t, "ReleaseOrders");
-    case B::RemindOrders: return decode_table<wire::RemindOrders>(t, "RemindOrders");
-    case B::DefineReminderFormat: return decode_table<wire::DefineReminderFormat>(t, "DefineReminderFormat");
-    case B::DefineSeries: return decode_table<wire::DefineSeries>(t, "DefineSeries");
-    case B::DefineIssue: return decode_table<wire::DefineIssue>(t, "DefineIssue");
-    case B::Subscribe: return decode_table<wire::Subscribe>(t, "Subscribe");
-    case B::RenewSubscription: return decode_table<wire::RenewSubscription>(t, "RenewSubscription");
-    case B::StartReminderRun: return decode_table<wire::StartReminderRun>(t, "StartReminderRun");
-    case B::RecordRunExport: return decode_table<wire::RecordRunExport>(t, "RecordRunExport");
-    case B::ValidateReminderRun: return decode_table<wire::ValidateReminderRun>(t, "ValidateReminderRun");
-    case B::CancelReminderRun: return decode_table<wire::CancelReminderRun>(t, "CancelReminderRun");
-    case B::GetReminderRun: return decode_table<wire::GetReminderRun>(t, "GetReminderRun");
-    // Issue 4 additions.
-    case B::HoldSeatsWithLines:
-      return decode_table<wire::HoldSeatsWithLines>(t, "HoldSeatsWithLines");
-    case B::BookSeatsWithLines:
-      return decode_table<wire::BookSeatsWithLines>(t, "BookSeatsWithLines");
-  }
-  return malformed(cat("unknown command type ", static_cast<int>(type)));
+  if (type == wire::CommandBody::NONE) return malformed("command has no body");
+  const auto tag = static_cast<size_t>(type);
+  if (tag > kCommandCount) return malformed(cat("unknown command type ", tag));
+  return kBodyDecoders[tag - 1](t);
 }
 
 }  // namespace
 
 fb::Offset<wire::Command> encode_command(fb::FlatBufferBuilder& fbb, const Command& command) {
-  const auto [type, body] = std::visit(Encoder{fbb}, command.body);
-  return wire::CreateCommand(fbb, command.key, type, body);
+  const fb::Offset<void> body = std::visit(Encoder{fbb}, command.body);
+  return wire::CreateCommand(fbb, command.key, static_cast<wire::CommandBody>(command_tag(command.body)), body);
 }
 
 Result<Command> decode_command(const wire::Command* command) {
@@ -1009,12 +949,74 @@ Result<std::vector<Command>> decode_request(const wire::Request& request, uint32
   return out;
 }
 
-fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& reply) {
-  const auto [detail_type, detail] =
-      reply.detail ? std::visit(DetailEncoder{fbb}, reply.detail->value) : DetailEncoder::Detail{};
+namespace {
+
+// A seated order's seats: its runs in the message when split ("first+count,..."),
+// else one run of seat_count seats from value.
+std::vector<wire::SeatRun> seat_runs(const Reply& reply) {
+  std::vector<wire::SeatRun> runs;
+  if (reply.message.empty()) {
+    if (reply.seat_count > 0) runs.emplace_back(static_cast<uint32_t>(reply.value), reply.seat_count);
+    return runs;
+  }
+  const char* p = reply.message.c_str();
+  while (*p != '\0') {
+    char* end = nullptr;
+    const unsigned long first = std::strtoul(p, &end, 10);
+    if (end == p || *end != '+') break;
+    p = end + 1;
+    const unsigned long count = std::strtoul(p, &end, 10);
+    if (end == p) break;
+    runs.emplace_back(static_cast<uint32_t>(first), static_cast<uint32_t>(count));
+    p = *end == ',' ? end + 1 : end;
+  }
+  return runs;
+}
+
+// The typed reply table of an accepted command (its registry ReplyKind) when
+// the engine answered it with scalars only.
+DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply, ReplyKind kind) {
+  using D = wire::ResultDetail;
+  const auto state = static_cast<wire::OrderState>(reply.state);
+  switch (kind) {
+    case ReplyKind::kAck:
+    case ReplyKind::kFollowUpPage:
+    case ReplyKind::kBulkOutcomes:
+    case ReplyKind::kReleaseSummary:
+    case ReplyKind::kReminderBatch: return {};
+    case ReplyKind::kOrder:
+      return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order, state, reply.due_ms).Union()};
+    case ReplyKind::kSeatOrder: {
+      const auto runs = fbb.CreateVectorOfStructs(seat_runs(reply));
+      return {D::SeatOrderReply, wire::CreateSeatOrderReply(fbb, reply.order, state, reply.due_ms, runs).Union()};
+    }
+    case ReplyKind::kAvailability:
+      return {D::AvailabilityReply, wire::CreateAvailabilityReply(fbb, static_cast<uint32_t>(reply.value)).Union()};
+    case ReplyKind::kCount:
+      return {D::CountReply, wire::CreateCountReply(fbb, static_cast<uint64_t>(reply.value)).Union()};
+    case ReplyKind::kReleaseBack:
+      return {D::ReleaseBackReply, wire::CreateReleaseBackReply(fbb, reply.value).Union()};
+    case ReplyKind::kRunState:
+      return {D::RunStateReply,
+              wire::CreateRunStateReply(fbb, static_cast<wire::RunState>(reply.value)).Union()};
+  }
+  return {};
+}
+
+}  // namespace
+
+fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& reply,
+                                      std::optional<ReplyKind> typed_as) {
+  DetailEncoder::Detail detail;
+  if (reply.detail) {
+    detail = std::visit(DetailEncoder{fbb}, reply.detail->value);
+  } else if (typed_as && reply.ok()) {
+    detail = typed_reply(fbb, reply, *typed_as);
+  }
   const auto message = reply.message.empty() ? fb::Offset<fb::String>() : fbb.CreateString(reply.message);
   return wire::CreateResult(fbb, static_cast<wire::ResultCode>(reply.code), reply.order,
-                            static_cast<wire::OrderState>(reply.state), reply.value, message, detail_type, detail);
+                            static_cast<wire::OrderState>(reply.state), reply.value, message, detail.first,
+                            detail.second);
 }
 
 Result<Reply> decode_reply(const wire::Result* result) {
@@ -1029,11 +1031,29 @@ Result<Reply> decode_reply(const wire::Result* result) {
   r.state = static_cast<OrderState>(result->state());
   r.value = result->value();
   if (result->message() != nullptr) r.message = result->message()->str().substr(0, kMessageBytesMax);
-  if (result->detail_type() != wire::ResultDetail::NONE) {
-    auto detail = decode_detail(result->detail_type(), result->detail());
-    if (!detail.is_ok()) return detail.status();
-    r.detail = std::make_shared<const ReplyDetail>(std::move(*detail));
+  // Typed replies whose content the scalars above already carry, but for
+  // an order's due time and seat count.
+  if (const wire::OrderReply* o = result->detail_as_OrderReply()) {
+    r.due_ms = o->due_ms();
+    return r;
   }
+  if (const wire::SeatOrderReply* o = result->detail_as_SeatOrderReply()) {
+    r.due_ms = o->due_ms();
+    if (o->seats() != nullptr)
+      for (const wire::SeatRun* run : *o->seats()) r.seat_count += run->count();
+    return r;
+  }
+  switch (result->detail_type()) {
+    case wire::ResultDetail::AvailabilityReply:
+    case wire::ResultDetail::CountReply:
+    case wire::ResultDetail::ReleaseBackReply:
+    case wire::ResultDetail::RunStateReply:
+    case wire::ResultDetail::NONE: return r;
+    default: break;
+  }
+  auto detail = decode_detail(result->detail_type(), result->detail());
+  if (!detail.is_ok()) return detail.status();
+  r.detail = std::make_shared<const ReplyDetail>(std::move(*detail));
   return r;
 }
 
@@ -1047,19 +1067,12 @@ static_assert(static_cast<int>(wire::ResultCode::Forbidden) == static_cast<int>(
 static_assert(static_cast<int>(wire::ResultCode::Malformed) == static_cast<int>(kMalformed));
 static_assert(static_cast<int>(wire::ResultCode::Unavailable) == static_cast<int>(ReplyCode::kUnavailable));
 static_assert(static_cast<int>(ReplyCode::kUnavailable) < static_cast<int>(kForbidden));
-// Union type = variant index + 1, so a command kind added to the engine fails here until it has a wire twin.
-static_assert(static_cast<size_t>(wire::CommandBody::MAX) == std::variant_size_v<CommandBody>);
-static_assert(static_cast<size_t>(wire::CommandBody::GetOrder) == CommandBody(GetOrder{}).index() + 1);
-static_assert(static_cast<size_t>(wire::CommandBody::SetContingentReleaseBack) ==
-              CommandBody(SetContingentReleaseBack{}).index() + 1);
-static_assert(static_cast<size_t>(wire::CommandBody::DefineContact) == CommandBody(DefineContact{}).index() + 1);
-static_assert(static_cast<size_t>(wire::CommandBody::GetReminderRun) == CommandBody(GetReminderRun{}).index() + 1);
 static_assert(static_cast<int>(wire::Delivery::MAX) == static_cast<int>(Delivery::kEmail));
 static_assert(static_cast<int>(wire::ReminderField::MAX) + 1 == kReminderFieldCount);
 static_assert(static_cast<int>(wire::FormatType::MAX) == static_cast<int>(FormatType::kReminder));
 static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience::kThirdParty));
 // Detail union type = ReplyDetail variant index + 1; its enums mirror the engine's.
-static_assert(static_cast<size_t>(wire::ResultDetail::MAX) == std::variant_size_v<decltype(ReplyDetail::value)>);
+static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) == std::variant_size_v<decltype(ReplyDetail::value)>);
 static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
               decltype(ReplyDetail::value)(ReminderBatch{}).index() + 1);
 static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kNotFound));

@@ -12,9 +12,11 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <optional>
 #include <vector>
 
 #include "engine/command.h"
+#include "engine/command_registry.h"
 #include "engine/status.h"
 #include "net/tessera_generated.h"
 
@@ -37,7 +39,11 @@ Result<std::vector<engine::Command>> decode_request(const wire::Request& request
 
 // ---- Replies (server encodes, client decodes) --------------------------------
 
-flatbuffers::Offset<wire::Result> encode_reply(flatbuffers::FlatBufferBuilder& fbb, const engine::Reply& reply);
+// typed_as: the command's ReplyKind for a protocol v2 connection (its typed
+// reply table is added to an accepted reply); nullopt for v1 connections and
+// undecoded commands (the legacy fields and back-office details only).
+flatbuffers::Offset<wire::Result> encode_reply(flatbuffers::FlatBufferBuilder& fbb, const engine::Reply& reply,
+                                               std::optional<engine::ReplyKind> typed_as = std::nullopt);
 
 // Returns the reply with its detail (Reply::detail: follow-up rows, bulk
 // outcomes, release summary, reminder batch), or invalid_argument for an

@@ -14,7 +14,11 @@
 
 namespace tessera::net {
 
-inline constexpr uint32_t kProtocolVersion = 1;
+// v2: typed replies (Result.detail carries every command's reply table).
+// A server serves [protocol_version_min, kProtocolVersion]; v1 clients get
+// the legacy scalar fields only.
+inline constexpr uint32_t kProtocolVersion = 2;
+inline constexpr uint32_t kProtocolVersionOldest = 1;
 inline constexpr uint32_t kFrameHeaderBytes = 4;  // little-endian payload length
 
 // Frames and batches.
@@ -60,6 +64,9 @@ struct NetLimits {
   uint32_t frame_read_deadline_ms = kFrameReadDeadlineMsDefault;
   uint32_t hello_deadline_ms = kHelloDeadlineMsDefault;
   uint32_t drain_deadline_ms = kDrainDeadlineMsDefault;
+  // The oldest protocol version served; raising it to kProtocolVersion
+  // refuses older clients at Hello with a message naming the versions.
+  uint32_t protocol_version_min = kProtocolVersionOldest;
 };
 
 static_assert(kCommandsPerRequestMax <= engine::kInboxCapacity);

@@ -1,6 +1,9 @@
 // Frame builders and verifiers.
 #include "net/messages.h"
 
+#include <cassert>
+#include <optional>
+
 #include "net/codec.h"
 
 namespace tessera::net {
@@ -70,11 +73,12 @@ OutFrame admin_frame(uint64_t request_id, wire::AdminAction action) {
   return client_frame(fbb, wire::ClientMessage::Admin, wire::CreateAdmin(fbb, request_id, action));
 }
 
-OutFrame hello_reply_frame(Role role, uint32_t shard_count, const NetLimits& limits, std::string_view server_name) {
+OutFrame hello_reply_frame(uint32_t protocol_version, Role role, uint32_t shard_count, const NetLimits& limits,
+                           std::string_view server_name) {
   fb::FlatBufferBuilder fbb(256);
   const auto name = fbb.CreateString(server_name.data(), server_name.size());
   return server_frame(fbb, wire::ServerMessage::HelloReply,
-                      wire::CreateHelloReply(fbb, kProtocolVersion, static_cast<wire::Role>(role), shard_count,
+                      wire::CreateHelloReply(fbb, protocol_version, static_cast<wire::Role>(role), shard_count,
                                              limits.frame_bytes_max, limits.commands_per_request_max,
                                              limits.requests_in_flight_max, name));
 }
@@ -91,11 +95,18 @@ OutFrame status_frame(uint64_t request_id, wire::RequestStatus status, std::stri
   return server_frame(fbb, wire::ServerMessage::Response, wire::CreateResponse(fbb, request_id, status, m));
 }
 
-OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies) {
-  fb::FlatBufferBuilder fbb(64 + replies.size() * 48);
+OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies, std::span<const uint8_t> types,
+                        uint32_t protocol_version) {
+  assert(types.size() == replies.size());
+  fb::FlatBufferBuilder fbb(64 + replies.size() * 64);
   std::vector<fb::Offset<wire::Result>> results;
   results.reserve(replies.size());
-  for (const engine::Reply& r : replies) results.push_back(encode_reply(fbb, r));
+  const bool typed = protocol_version >= 2;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    std::optional<engine::ReplyKind> kind;
+    if (typed && types[i] < engine::kCommandCount) kind = engine::kCommandInfo[types[i]].reply;
+    results.push_back(encode_reply(fbb, replies[i], kind));
+  }
   const auto list = fbb.CreateVector(results);
   return server_frame(fbb, wire::ServerMessage::Response,
                       wire::CreateResponse(fbb, request_id, wire::RequestStatus::Ok, 0, list));

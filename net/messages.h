@@ -30,11 +30,15 @@ OutFrame request_frame(uint64_t request_id, const std::vector<engine::Command>& 
 OutFrame admin_frame(uint64_t request_id, wire::AdminAction action);
 
 // Server -> client.
-OutFrame hello_reply_frame(Role role, uint32_t shard_count, const NetLimits& limits, std::string_view server_name);
+OutFrame hello_reply_frame(uint32_t protocol_version, Role role, uint32_t shard_count, const NetLimits& limits,
+                           std::string_view server_name);
 OutFrame error_frame(wire::ErrorCode code, std::string_view message);
 // A request-level answer without results (status != Ok, or an admin reply).
 OutFrame status_frame(uint64_t request_id, wire::RequestStatus status, std::string_view message);
-OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies);
+// types[i]: the CommandBody index of command i (>= kCommandCount: it did
+// not decode); protocol_version: the connection's (v2+: typed replies).
+OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies, std::span<const uint8_t> types,
+                        uint32_t protocol_version);
 
 std::string_view error_code_name(wire::ErrorCode code);
 

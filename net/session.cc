@@ -189,11 +189,14 @@ bool Session::handle_frame(std::span<const uint8_t> payload) {
 }
 
 void Session::handle_hello(const wire::Hello& hello) {
-  if (hello.protocol_version() != kProtocolVersion) {
+  const uint32_t oldest = ctx_.options.limits.protocol_version_min;
+  if (hello.protocol_version() < oldest || hello.protocol_version() > kProtocolVersion) {
     fail(wire::ErrorCode::VersionMismatch,
-         cat("protocol version ", hello.protocol_version(), " is not supported (server speaks ", kProtocolVersion, ")"));
+         cat("protocol version ", hello.protocol_version(), " is not served: this server speaks versions ", oldest,
+             " to ", kProtocolVersion, hello.protocol_version() < oldest ? "; upgrade the client" : ""));
     return;
   }
+  protocol_version_ = hello.protocol_version();
   const flatbuffers::String* token = hello.token();
   const std::optional<Role> role =
       token == nullptr ? std::nullopt : ctx_.options.tokens.find(std::string_view(token->c_str(), token->size()));
@@ -203,7 +206,7 @@ void Session::handle_hello(const wire::Hello& hello) {
   }
   role_ = role;
   deadline_.reset();
-  push_ready(hello_reply_frame(*role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name), false);
+  push_ready(hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name), false);
 }
 
 // ---- Requests -------------------------------------------------------------------
@@ -279,7 +282,7 @@ void Session::on_request_done(PendingRequest* request) {
   auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Outgoing& o) { return o.request.get() == request; });
   assert(it != queue_.end());
   if (!closed_) {
-    it->frame = response_frame(request->request_id, request->replies);
+    it->frame = response_frame(request->request_id, request->replies, request->types, protocol_version_);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request->started);
     ctx_.metrics.request_done(static_cast<uint64_t>(latency.count()));
     for (size_t i = 0; i < request->replies.size(); ++i) ctx_.metrics.command(request->types[i], request->replies[i].code);

@@ -93,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::steady_timer timer_;
 
   std::optional<Role> role_;  // set by a good Hello
+  uint32_t protocol_version_ = 0;  // the Hello's
   bool reading_ = false;      // a read is pending
   bool reading_stopped_ = false;
   bool writing_ = false;

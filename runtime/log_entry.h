@@ -1,6 +1,9 @@
 // Log entries: how one applied command is written to the command log.
 //
-//   entry = time_ms i64 | command (engine codec) | reply code u8 | order u64 | value i64
+//   entry = a LogEntry struct in the engine codec (engine/codec.h):
+//           time_ms i64 | command | reply code u8 | order u64 | value i64
+//   (codec v4, log format v2: with the struct's field count first, so an
+//   entry can gain fields; codec v3, log format v1: positional)
 //
 // The time is the engine time the shard actually used (never earlier than
 // any time it saw before), so replaying the entries in order through
@@ -29,11 +32,7 @@ struct LogEntry {
 inline void append_entry(std::string* out, int64_t time_ms, const engine::Command& command,
                          const engine::Reply& reply) {
   engine::Writer w(out);
-  w.put(time_ms);
-  w.put(command);
-  w.put(reply.code);
-  w.put(reply.order);
-  w.put(reply.value);
+  w.put_record(time_ms, command, reply.code, reply.order, reply.value);  // = LogEntry::fields()
 }
 
 // True iff replaying `entry` gave the reply that was recorded.

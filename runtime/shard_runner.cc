@@ -54,19 +54,30 @@ void ShardRunner::stop() {
 }
 
 bool ShardRunner::submit(engine::Command&& command, Completion* done) {
-  assert(done);
+  Envelope e{std::move(command), done, nullptr};
+  if (push(std::move(e))) return true;
+  command = std::move(e.command);  // give the command back to the caller
+  return false;
+}
+
+bool ShardRunner::submit_catalog(engine::Command&& command, Completion* done, CatalogBarrier* barrier) {
+  assert(barrier);
+  Envelope e{std::move(command), done, barrier};
+  if (push(std::move(e))) return true;
+  command = std::move(e.command);
+  return false;
+}
+
+bool ShardRunner::push(Envelope&& e) {
+  assert(e.done);
   submitting_.fetch_add(1, std::memory_order_seq_cst);
   if (!accepting_.load(std::memory_order_seq_cst)) {
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
     return false;
   }
-  Envelope e{std::move(command), done};
   const bool queued = inbox_.try_push(e);
   submitting_.fetch_sub(1, std::memory_order_seq_cst);
-  if (!queued) {
-    command = std::move(e.command);  // give the command back to the caller
-    return false;
-  }
+  if (!queued) return false;
   if (sleeping_.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> lock(wake_mutex_);
     wake_.notify_one();
@@ -101,6 +112,15 @@ size_t ShardRunner::drain(LogBatch& batch, int64_t now_ms) {
   Envelope e;
   size_t n = 0;
   while (n < kBatchCommandsMax && inbox_.try_pop(e)) {
+    if (e.barrier) {
+      engine::Reply outcome = e.barrier->arrive_and_wait(shard_->prepare(e.command));
+      if (!outcome.ok()) {  // some shard refused: none applies it
+        batch.done.push_back(e.done);
+        batch.replies.push_back(std::move(outcome));
+        ++n;
+        continue;
+      }
+    }
     engine::Reply reply = shard_->apply(e.command, now_ms);
     if (writer_ && !engine::is_query(e.command.body)) {
       append_entry(&batch.entries, shard_->now_ms(), e.command, reply);
@@ -171,9 +191,11 @@ void ShardRunner::finish(LogBatch& batch) {
 void ShardRunner::refuse_all(LogBatch& batch) {
   Envelope e;
   for (size_t n = 0; n < kBatchCommandsMax && inbox_.try_pop(e); ++n) {
+    engine::Reply refusal = engine::refuse(engine::ReplyCode::kUnavailable,
+                                           "storage failure: this shard acknowledges nothing until restarted");
+    if (e.barrier) e.barrier->arrive_absent(refusal);  // the other shards apply nothing either
     batch.done.push_back(e.done);
-    batch.replies.push_back(engine::refuse(engine::ReplyCode::kUnavailable,
-                                           "storage failure: this shard acknowledges nothing until restarted"));
+    batch.replies.push_back(std::move(refusal));
   }
 }
 

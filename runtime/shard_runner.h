@@ -29,6 +29,7 @@
 #include "engine/command.h"
 #include "engine/shard.h"
 #include "runtime/bounded_queue.h"
+#include "runtime/catalog_broadcast.h"
 #include "runtime/clock.h"
 #include "runtime/completion.h"
 #include "runtime/log_sink.h"
@@ -74,6 +75,9 @@ class ShardRunner {
   // its log writer thread). Returns false iff the inbox is full or the runner
   // is not running (the command was not queued and done is not called).
   bool submit(engine::Command&& command, Completion* done);
+  // Queues a catalog command that the shard applies only if every shard of
+  // `barrier` accepts it (runtime/catalog_broadcast.h); otherwise as submit().
+  bool submit_catalog(engine::Command&& command, Completion* done, CatalogBarrier* barrier);
 
   bool accepting() const { return accepting_.load(std::memory_order_acquire); }
   // Asks for a snapshot at the end of the next loop (no-op without a log).
@@ -96,7 +100,9 @@ class ShardRunner {
   struct Envelope {
     engine::Command command;
     Completion* done = nullptr;
+    CatalogBarrier* barrier = nullptr;  // a catalog command: prepared, then applied by all or none
   };
+  bool push(Envelope&& e);
   void run();
   size_t drain(LogBatch& batch, int64_t now_ms);
   uint32_t advance(LogBatch& batch, int64_t now_ms);

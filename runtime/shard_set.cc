@@ -73,6 +73,7 @@ void ShardSet::stop() {
 bool ShardSet::submit(engine::Command&& command, Completion* done) {
   const engine::Route route = engine::command_route(command.body, size());
   if (route.kind == engine::Route::kOneShard) return runners_[route.shard]->submit(std::move(command), done);
+  if (route.kind == engine::Route::kCatalog) return submit_catalog(std::move(command), done);
   std::vector<std::pair<uint32_t, engine::CommandBody>> parts;
   if (route.kind == engine::Route::kByOrder) {
     parts = engine::split_by_order(command.body, size());
@@ -100,6 +101,32 @@ bool ShardSet::fan_out(engine::RequestKey key, engine::CommandBody body,
         break;
       }
       std::this_thread::yield();  // rare: wait out a full inbox once the first part is in
+    }
+  }
+  return true;
+}
+
+bool ShardSet::submit_catalog(engine::Command&& command, Completion* done) {
+  std::lock_guard<std::mutex> lock(catalog_mutex_);
+  auto* merge = new FanOutCompletion(command.body, size(), done);
+  auto* barrier = new CatalogBarrier(size());
+  for (uint32_t s = 0; s < size(); ++s) {
+    ShardRunner& runner = *runners_[s];
+    for (;;) {
+      engine::Command copy = command;
+      if (runner.submit_catalog(std::move(copy), merge->part(s), barrier)) break;
+      if (s == 0 && runner.accepting()) {  // nothing queued yet: the caller retries
+        delete merge;
+        delete barrier;
+        return false;
+      }
+      if (!runner.accepting()) {
+        engine::Reply stopping = engine::refuse(engine::ReplyCode::kBusy, "shard stopping: catalog command not applied");
+        barrier->arrive_absent(stopping);
+        merge->part(s)->complete(std::move(stopping));
+        break;
+      }
+      std::this_thread::yield();  // rare: wait out a full inbox once the first shard has it
     }
   }
   return true;

@@ -2,18 +2,21 @@
 //
 // submit() sends a command to the shard that owns it (engine::command_route):
 // performance set-up and new orders by performance id, order commands by the
-// shard in the order id, catalog definitions and back-office queries to
-// every shard, selections of orders split by shard; the replies of a
-// fan-out are merged by engine::merge_replies.
+// shard in the order id, back-office queries to every shard, selections of
+// orders split by shard; the replies of a fan-out are merged by
+// engine::merge_replies. Catalog definitions go to every shard with a
+// CatalogBarrier: prepared on all, applied on all or on none.
 // Thread-safety: submit() from any thread; start/stop from the owner.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
 #include "engine/command.h"
+#include "runtime/catalog_broadcast.h"
 #include "runtime/clock.h"
 #include "runtime/completion.h"
 #include "runtime/shard_runner.h"
@@ -46,7 +49,10 @@ class ShardSet {
   // Submits each (shard, body) part; merges the replies for `done`.
   bool fan_out(engine::RequestKey key, engine::CommandBody body,
                std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done);
+  bool submit_catalog(engine::Command&& command, Completion* done);
+
   std::vector<std::unique_ptr<ShardRunner>> runners_;
+  std::mutex catalog_mutex_;  // catalog commands enter every inbox in one order
 };
 
 }  // namespace tessera::runtime

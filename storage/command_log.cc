@@ -61,6 +61,12 @@ std::string manifest_key(uint32_t shard) {
   put_be32(&k, shard);
   return k;
 }
+// The manifest of the base snapshot kept for an upgraded v1 directory.
+std::string base_manifest_key(uint32_t shard) {
+  std::string k("B");
+  put_be32(&k, shard);
+  return k;
+}
 
 template <typename T>
 void put_le(std::string* out, T v) {
@@ -80,6 +86,16 @@ struct Manifest {
   uint32_t crc = 0;
   auto fields() const { return std::tie(next_seq, size, chunks, crc); }
 };
+// A codec v3 manifest is its four fields bare (24 bytes); v4 adds the field count.
+constexpr size_t kManifestV3Bytes = 24;
+
+Status decode_manifest(std::string_view raw, Manifest* m) {
+  return engine::decode(raw, *m, raw.size() == kManifestV3Bytes ? engine::kCodecVersionV3 : engine::kCodecVersion);
+}
+
+std::string format_marker(uint32_t log_version, uint32_t codec_version) {
+  return cat("tessera-log v", log_version, " codec v", codec_version);
+}
 
 }  // namespace
 
@@ -128,28 +144,46 @@ CommandLog::~CommandLog() {
 }
 
 Status CommandLog::check_format() {
-  const std::string want_format = cat("tessera-log v", kLogFormatVersion, " codec v", engine::kCodecVersion);
+  const std::string want_format = format_marker(kLogFormatVersion, engine::kCodecVersion);
+  const std::string v1_format = format_marker(kLogFormatVersionV1, engine::kCodecVersionV3);
   const std::string want_shards = std::to_string(options_.shards);
   std::string format, shards;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
   rocksdb::Status fs = db_->Get(rocksdb::ReadOptions(), kFormatKey, &format);
   if (fs.IsNotFound()) {
     rocksdb::WriteBatch b;
     b.Put(kFormatKey, want_format).PermitUncheckedError();
     b.Put(kShardsKey, want_shards).PermitUncheckedError();
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
     return to_status(db_->Write(wo, &b), "writing format marker");
   }
   if (!fs.ok()) return to_status(fs, "reading format marker");
-  if (format != want_format)
-    return Status::failed_precondition(cat("data directory ", options_.dir, " holds '", format,
-                                           "'; this build reads '", want_format, "'"));
+  if (format != want_format && format != v1_format)
+    return Status::failed_precondition(cat("data directory ", options_.dir, " holds '", format, "'; this build reads '",
+                                           want_format, "' and '", v1_format, "'"));
   Status s = to_status(db_->Get(rocksdb::ReadOptions(), kShardsKey, &shards), "reading shard count");
   if (!s.is_ok()) return s;
   if (shards != want_shards)
     return Status::failed_precondition(cat("data directory ", options_.dir, " was written by ", shards,
                                            " shards; start with --shards ", shards));
-  return Status();
+  if (format == want_format) return Status();
+  // Upgrade from v1: v1 deleted the records before each snapshot, so the
+  // current v3 snapshots become the bases that a full replay starts from.
+  // Records stay as they are (each names its format); the new marker keeps
+  // builds that read only v1 from misreading v2 records.
+  std::fprintf(stderr, "tessera: upgrading data directory %s from '%s' to '%s'\n", options_.dir.c_str(),
+               format.c_str(), want_format.c_str());
+  rocksdb::WriteBatch b;
+  for (uint32_t shard = 0; shard < options_.shards; ++shard) {
+    std::string manifest;
+    rocksdb::Status ms = db_->Get(rocksdb::ReadOptions(), manifest_key(shard), &manifest);
+    if (ms.IsNotFound()) continue;
+    s = to_status(ms, cat("shard ", shard, " reading snapshot manifest"));
+    if (!s.is_ok()) return s;
+    b.Put(base_manifest_key(shard), manifest).PermitUncheckedError();
+  }
+  b.Put(kFormatKey, want_format).PermitUncheckedError();
+  return to_status(db_->Write(wo, &b), "upgrading format marker");
 }
 
 Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) {
@@ -183,9 +217,16 @@ Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view 
         .PermitUncheckedError();
   }
   batch.Put(manifest_key(shard), engine::encode(m)).PermitUncheckedError();
-  // What the snapshot supersedes: older snapshots and every record before it.
-  batch.DeleteRange(snapshot_chunk_key(shard, 0, 0), snapshot_chunk_key(shard, next_seq, 0)).PermitUncheckedError();
-  batch.DeleteRange(record_key(shard, 0), record_key(shard, next_seq)).PermitUncheckedError();
+  // What the snapshot supersedes: older snapshots, but not the base one (an
+  // upgraded directory's first full replay starts there), and no record.
+  std::string base_raw;
+  Manifest base;
+  uint64_t keep_below = 0;
+  if (db_->Get(rocksdb::ReadOptions(), base_manifest_key(shard), &base_raw).ok() &&
+      decode_manifest(base_raw, &base).is_ok() && base.next_seq < next_seq)
+    keep_below = base.next_seq + 1;
+  batch.DeleteRange(snapshot_chunk_key(shard, keep_below, 0), snapshot_chunk_key(shard, next_seq, 0))
+      .PermitUncheckedError();
   rocksdb::WriteOptions wo;
   wo.sync = options_.durability == Durability::kSync;
   Status s = to_status(db_->Write(wo, &batch), cat("shard ", shard, " writing snapshot at seq ", next_seq));
@@ -209,13 +250,27 @@ Result<RecoveredShard> CommandLog::recover(uint32_t shard, EntryObserver* observ
 }
 
 Status CommandLog::load_snapshot(uint32_t shard, RecoveredShard* out) {
+  Status s = load_snapshot_at(shard, manifest_key(shard), out);
+  if (s.code() != StatusCode::kFailedPrecondition) return s;
+  // A snapshot format this build does not read: start from the base (an
+  // upgraded directory's v3 snapshot, else the empty shard at seq 1) and
+  // replay every record after it.
+  std::fprintf(stderr, "tessera: shard %u: %s; replaying the log from its base instead\n", shard,
+               s.message().c_str());
+  *out = RecoveredShard{};
+  std::string base_raw;
+  if (db_->Get(rocksdb::ReadOptions(), base_manifest_key(shard), &base_raw).IsNotFound()) return Status();
+  return load_snapshot_at(shard, base_manifest_key(shard), out);
+}
+
+Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, RecoveredShard* out) {
   std::string raw;
-  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), manifest_key(shard), &raw);
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), key, &raw);
   if (rs.IsNotFound()) return Status();
   Status s = to_status(rs, cat("shard ", shard, " reading snapshot manifest"));
   if (!s.is_ok()) return s;
   Manifest m;
-  s = engine::decode(raw, m);
+  s = decode_manifest(raw, &m);
   if (!s.is_ok()) return Status::internal(cat("shard ", shard, " snapshot manifest is corrupt: ", s.message()));
   std::string state;
   state.reserve(m.size);
@@ -229,8 +284,12 @@ Status CommandLog::load_snapshot(uint32_t shard, RecoveredShard* out) {
   if (state.size() != m.size || crc32c(state) != m.crc)
     return Status::internal(cat("shard ", shard, " snapshot at seq ", m.next_seq, " fails its checksum"));
   Result<std::unique_ptr<engine::Shard>> loaded = engine::Shard::load(state);
-  if (!loaded.is_ok())
-    return Status::internal(cat("shard ", shard, " snapshot at seq ", m.next_seq, ": ", loaded.status().message()));
+  if (!loaded.is_ok()) {
+    const Status& why = loaded.status();
+    const std::string message = cat("shard ", shard, " snapshot at seq ", m.next_seq, ": ", why.message());
+    return why.code() == StatusCode::kFailedPrecondition ? Status::failed_precondition(message)
+                                                          : Status::internal(message);
+  }
   out->shard = std::move(loaded.value());
   out->next_seq = m.next_seq;
   out->snapshot_next_seq = m.next_seq;
@@ -248,7 +307,9 @@ Status CommandLog::replay_records(uint32_t shard, RecoveredShard* out, EntryObse
     const std::string_view value(it->value().data(), it->value().size());
     const uint64_t key_seq = get_be(key, 5, 8);
     const bool intact = value.size() >= kRecordHeaderSize && get_le<uint32_t>(value, 0) == kRecordMagic &&
-                        get_le<uint32_t>(value, 4) == kLogFormatVersion && get_le<uint32_t>(value, 8) == shard &&
+                        (get_le<uint32_t>(value, 4) == kLogFormatVersion ||
+                         get_le<uint32_t>(value, 4) == kLogFormatVersionV1) &&
+                        get_le<uint32_t>(value, 8) == shard &&
                         get_le<uint64_t>(value, 12) == key_seq &&
                         crc32c(value.substr(kRecordHeaderSize)) == get_le<uint32_t>(value, 24);
     if (!intact) {
@@ -270,7 +331,9 @@ Status CommandLog::replay_records(uint32_t shard, RecoveredShard* out, EntryObse
     if (key_seq != out->next_seq)
       return Status::internal(cat("shard ", shard, ": log gap: expected seq ", out->next_seq, ", found ", key_seq));
     const uint32_t count = get_le<uint32_t>(value, 20);
-    Status s = replay_entries(shard, key_seq, count, value.substr(kRecordHeaderSize), *out->shard, observer);
+    const uint32_t codec =
+        get_le<uint32_t>(value, 4) == kLogFormatVersionV1 ? engine::kCodecVersionV3 : engine::kCodecVersion;
+    Status s = replay_entries(shard, key_seq, count, codec, value.substr(kRecordHeaderSize), *out->shard, observer);
     if (!s.is_ok()) return s;
     out->next_seq += count;
     out->entries_replayed += count;
@@ -278,9 +341,9 @@ Status CommandLog::replay_records(uint32_t shard, RecoveredShard* out, EntryObse
   return to_status(it->status(), cat("shard ", shard, " reading the log"));
 }
 
-Status CommandLog::replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
-                                  engine::Shard& into, EntryObserver* observer) {
-  engine::Reader r(entries);
+Status CommandLog::replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
+                                  std::string_view entries, engine::Shard& into, EntryObserver* observer) {
+  engine::Reader r(entries, codec_version);
   runtime::LogEntry e;
   for (uint32_t i = 0; i < count; ++i) {
     Status s = r.get(e);

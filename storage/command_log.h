@@ -10,15 +10,20 @@
 // without fsync. (`none` keeps no log at all and never opens this class.)
 //
 // A snapshot of a shard is written in chunks with a manifest in one
-// WriteBatch that also deletes the records and snapshots it supersedes, so
-// recovery is always "latest snapshot + the records after it".
+// WriteBatch that also deletes the snapshots it supersedes. Log records are
+// kept (docs/format.md): recovery is "latest snapshot + the records after
+// it", and if this build cannot read the latest snapshot's format, "base +
+// every record" — the base being the empty shard at seq 1, or for a
+// directory upgraded from log format v1 the v3 snapshot it had then (kept
+// under its own manifest, since v1 deleted the records before it).
 //
 // Damage: a record failing its checksum at the very tail of a shard's log (a
 // write torn by a crash, never acknowledged) is dropped with a warning; a bad
 // record anywhere before the tail, a gap in sequence numbers or a replay whose
 // replies differ from the recorded ones stop recovery with an error naming
 // the shard and sequence. A data directory written by another format version
-// or for another shard count is refused.
+// or for another shard count is refused; a log format v1 directory is
+// upgraded in place on open (its marker rewritten, nothing else).
 //
 // Thread-safety: append()/snapshot() may run concurrently for different
 // shards (RocksDB serialises writes); recover() before any append.
@@ -45,7 +50,10 @@ enum class Durability : uint8_t { kSync, kAsync, kNone };
 Result<Durability> parse_durability(std::string_view name);
 std::string_view durability_name(Durability d);
 
-inline constexpr uint32_t kLogFormatVersion = 1;
+// Log format v2: entries in codec v4 (evolvable). v1 (codec v3) records and
+// data directories are still read; docs/format.md.
+inline constexpr uint32_t kLogFormatVersion = 2;
+inline constexpr uint32_t kLogFormatVersionV1 = 1;
 
 struct LogOptions {
   std::string dir = "./data";
@@ -97,9 +105,10 @@ class CommandLog final : public runtime::LogSink {
   CommandLog(LogOptions options, rocksdb::DB* db) : options_(std::move(options)), db_(db) {}
   Status check_format();
   Status load_snapshot(uint32_t shard, RecoveredShard* out);
+  Status load_snapshot_at(uint32_t shard, const std::string& manifest_key, RecoveredShard* out);
   Status replay_records(uint32_t shard, RecoveredShard* out, EntryObserver* observer);
-  Status replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
-                        engine::Shard& into, EntryObserver* observer);
+  Status replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
+                        std::string_view entries, engine::Shard& into, EntryObserver* observer);
 
   LogOptions options_;
   rocksdb::DB* db_;

@@ -75,7 +75,7 @@ uint64_t greet_and_read_request(int fd) {
   auto hello = read_payload(fd, &size);
   const auto* frame = verify_client_frame({reinterpret_cast<const uint8_t*>(hello.data()), size});
   EXPECT_TRUE(frame && frame->message_type() == wire::ClientMessage::Hello);
-  write_frame(fd, hello_reply_frame(Role::kWebshop, 1, NetLimits{}, "fake"));
+  write_frame(fd, hello_reply_frame(kProtocolVersion, Role::kWebshop, 1, NetLimits{}, "fake"));
   auto request = read_payload(fd, &size);
   frame = verify_client_frame({reinterpret_cast<const uint8_t*>(request.data()), size});
   if (frame == nullptr || frame->message_as_Request() == nullptr) return 0;
@@ -94,7 +94,7 @@ TEST(Client, RequestInFlightWhenTheConnectionBreaksFails_NextCallReconnects) {
     const uint64_t id = greet_and_read_request(fd);
     Reply r;
     r.value = 42;
-    write_frame(fd, response_frame(id, std::vector<Reply>{r}));
+    write_frame(fd, response_frame(id, std::vector<Reply>{r}, std::vector<uint8_t>{NetMetrics::kUndecoded}, kProtocolVersion));
     size_t size = 0;
     read_payload(fd, &size);  // until the client closes
     ::close(fd);

@@ -321,7 +321,7 @@ TEST(Codec, DetailWithUnknownEnumIsRefused) {
   ASSERT_FALSE(run.is_ok());
   EXPECT_NE(run.status().message().find("run state"), std::string::npos) << run.status().message();
   auto unknown = decode_built([](fb::FlatBufferBuilder& fbb) -> BuiltDetail {
-    return {static_cast<wire::ResultDetail>(9), wire::CreateBulkOutcomes(fbb).Union()};
+    return {static_cast<wire::ResultDetail>(99), wire::CreateBulkOutcomes(fbb).Union()};
   });
   EXPECT_FALSE(unknown.is_ok());
 }

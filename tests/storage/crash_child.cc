@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     gen.observe(c, r);
     if (engine::is_query(c.body) || r.code == engine::ReplyCode::kBusy) return;
     const engine::Route route = engine::command_route(c.body, kShards);
-    write_line(ack, (route.kind == engine::Route::kAllShards ? std::string("all") : std::to_string(route.shard)) +
+    write_line(ack, (route.kind != engine::Route::kOneShard ? std::string("all") : std::to_string(route.shard)) +
                         " " + std::to_string(engine::fingerprint(c.body)) + " " +
                         std::to_string(static_cast<int>(r.code)) + " " + std::to_string(r.order) + "\n");
   };

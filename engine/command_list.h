@@ -1,0 +1,101 @@
+// The command registry's table: every command, declared once.
+//
+// One row per command, in tag order. Everything else about a command is
+// derived from its row (engine/command_registry.h): the CommandBody
+// alternative, its name, the log record's type tag, routing, the least role
+// that may send it, whether it is logged, how a fan-out's replies merge, and
+// the typed reply it answers with; net/ derives the wire union dispatch and
+// checks at compile time that `wire::CommandBody::<Name>` == tag.
+//
+// Adding a command: append a row with the next tag, declare its struct in
+// engine/command.h (fields() in wire-table order), its apply function
+// (Shard::on), its wire table in net/tessera.fbs (union member in tag order)
+// with its encode/decode in net/command_codec.cc, and its reply table if it
+// needs a new one. A row missing a property does not compile.
+//
+// Stability: a tag is never reused or renumbered (it is written in every log
+// record and every wire frame); a retired command keeps its row. See
+// docs/format.md.
+//
+// Columns:
+//   tag     stable numeric tag: CommandBody index + 1, the log record type,
+//           the wire union type
+//   Name    engine struct (engine/command.h) = wire table (net/tessera.fbs)
+//   route   kCatalog       every shard, validated on all before any applies
+//           kFanOut        every shard applies its part; replies merged
+//           kPerformance   the shard of `performance`
+//           kSeatRequest   the shard of `request.performance`
+//           kFirstLine     the shard of the first line's performance
+//           kOrder         the shard in the `order` id
+//           kSelection     split by the shard in each of `orders`
+//           kSubscription  the shard of `subscription`
+//   role    least role that may send it: kWebshop < kBackoffice < kAdmin;
+//           kInternal = no connection (the server itself)
+//   access  kQuery (read-only, never logged) or kWrite
+//   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
+//           kFirstRefusal, kFollowUpPage, kReleaseSummary, kOutcomes,
+//           kReminderOutcomes, kRunBatch, kRunBatchTrimmed
+//   reply   the typed reply (engine/command_registry.h, ReplyKind)
+#pragma once
+
+// clang-format off
+#define TESSERA_COMMANDS(X)                                                                              \
+  /* tag name                      route          role         access  merge              reply */      \
+  X(1,  DefineSeason,              kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(2,  DefineProductFamily,       kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(3,  DefineProduct,             kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(4,  DefineChannel,             kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(5,  DefineCategory,            kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(6,  DefineTariff,              kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(7,  SetTariffPrice,            kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(8,  SetChannelExpiryPolicy,    kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
+  X(9,  DefinePerformance,         kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
+  X(10, SetGeneralAdmission,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
+  X(11, DefineContingent,          kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
+  X(12, SetChannelCap,             kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
+  X(13, Hold,                      kFirstLine,    kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(14, Book,                      kFirstLine,    kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(15, ExtendHold,                kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(16, ConvertHold,               kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(17, Confirm,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(18, Release,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(19, Cancel,                    kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
+  X(20, Archive,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
+  X(21, Reinstate,                 kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
+  X(22, SetReleaseMark,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
+  X(23, SetLock,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
+  X(24, Advance,                   kFanOut,       kInternal,   kWrite, kFirstRefusal,     kCount)        \
+  X(25, GetAvailability,           kPerformance,  kWebshop,    kQuery, kSingle,           kAvailability) \
+  X(26, GetOrder,                  kOrder,        kWebshop,    kQuery, kSingle,           kOrder)        \
+  X(27, DefineVenueLayout,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kCount)        \
+  X(28, AssignLayout,              kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
+  X(29, HoldSeats,                 kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)    \
+  X(30, BookSeats,                 kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)    \
+  X(31, BlockSeats,                kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
+  X(32, UnblockSeats,              kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
+  X(33, MoveSeatsToContingent,     kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
+  X(34, DefineSubContingent,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
+  X(35, SetContingentReleaseBack,  kPerformance,  kAdmin,      kWrite, kSingle,           kReleaseBack)  \
+  X(36, DefineContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
+  X(37, UpdateContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
+  X(38, SetOrderFile,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
+  X(39, QueryFollowUp,             kFanOut,       kBackoffice, kQuery, kFollowUpPage,     kFollowUpPage) \
+  X(40, PreviewRelease,            kFanOut,       kBackoffice, kQuery, kReleaseSummary,   kReleaseSummary) \
+  X(41, ReleaseAll,                kFanOut,       kBackoffice, kWrite, kReleaseSummary,   kReleaseSummary) \
+  X(42, MarkOrders,                kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes) \
+  X(43, LockOrders,                kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes) \
+  X(44, ReleaseOrders,             kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes) \
+  X(45, RemindOrders,              kSelection,    kBackoffice, kWrite, kReminderOutcomes, kReminderBatch) \
+  X(46, DefineReminderFormat,      kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
+  X(47, DefineSeries,              kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
+  X(48, DefineIssue,               kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
+  X(49, Subscribe,                 kSubscription, kBackoffice, kWrite, kSingle,           kAck)          \
+  X(50, RenewSubscription,         kSubscription, kBackoffice, kWrite, kSingle,           kAck)          \
+  X(51, StartReminderRun,          kFanOut,       kBackoffice, kWrite, kRunBatch,         kReminderBatch) \
+  X(52, RecordRunExport,           kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kRunState)     \
+  X(53, ValidateReminderRun,       kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState)     \
+  X(54, CancelReminderRun,         kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState)     \
+  X(55, GetReminderRun,            kFanOut,       kBackoffice, kQuery, kRunBatchTrimmed,  kReminderBatch) \
+  X(56, HoldSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)    \
+  X(57, BookSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)
+// clang-format on

@@ -1,0 +1,140 @@
+// Command registry: the properties of every command, derived from its one
+// row in engine/command_list.h.
+//
+// `command_info(body)` is a table lookup by the variant index (O(1), no
+// branch per command); `CommandSpec<T>` gives the same row at compile time,
+// and is only defined for registered commands, so code that names a command
+// without a row does not compile. The checks at the bottom prove the table
+// and the variant agree (tag == index + 1, one row per alternative) and that
+// each row's properties fit together (a one-shard route merges nothing, a
+// catalog command is a write merged by agreement, a selection merges
+// outcomes).
+// Thread-safety: constants and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include "engine/command.h"
+
+namespace tessera::engine {
+
+enum class RouteKind : uint8_t {
+  kCatalog,
+  kFanOut,
+  kPerformance,
+  kSeatRequest,
+  kFirstLine,
+  kOrder,
+  kSelection,
+  kSubscription,
+};
+
+// The least role that may send a command; roles are ordered, each allowed
+// what the ones below it are. kInternal: no connection, only the server.
+enum class Role : uint8_t { kWebshop = 1, kBackoffice = 2, kAdmin = 3, kInternal = 255 };
+
+enum class Access : uint8_t { kQuery, kWrite };
+
+enum class MergeKind : uint8_t {
+  kSingle,            // one shard: its reply as is
+  kAllAgree,          // catalog: every shard answered the same (prepared first)
+  kFirstRefusal,      // fan-out: the first refusal, else the first reply
+  kFollowUpPage,      // rows merged by key and cut to the limit, totals summed
+  kReleaseSummary,    // counts summed, stock lines merged
+  kOutcomes,          // per-order outcomes in the client's order
+  kReminderOutcomes,  // reminder items merged, outcomes in the client's order
+  kRunBatch,          // a run's items merged (every item: the server exports them)
+  kRunBatchTrimmed,   // a run's items merged, at most kReminderItemsInReplyMax
+};
+
+// What a command answers (the wire reply table of the same name; protocol v1
+// clients read the legacy `value` noted here instead).
+enum class ReplyKind : uint8_t {
+  kAck,            // nothing beyond the code and message (value 0)
+  kOrder,          // order id, state, due_ms (value = due_ms)
+  kSeatOrder,      // order id, state, due_ms, seat runs (value = first seat)
+  kAvailability,   // units one more line could take now (value = units)
+  kCount,          // seats defined / changed, expiries fired (value = count)
+  kReleaseBack,    // the contingent's release-back time (value = time)
+  kRunState,       // the reminder run's state (value = RunState)
+  kFollowUpPage,   // detail: FollowUpPage (value = total)
+  kBulkOutcomes,   // detail: BulkOutcomes (value = orders done)
+  kReleaseSummary, // detail: ReleaseSummary (value = orders released)
+  kReminderBatch,  // detail: ReminderBatch (value = items)
+};
+
+struct CommandInfo {
+  uint16_t tag;
+  std::string_view name;
+  RouteKind route;
+  Role least_role;
+  Access access;
+  MergeKind merge;
+  ReplyKind reply;
+};
+
+// clang-format off
+#define TESSERA_COMMAND_INFO(tag, Name, route, role, access, merge, reply)                               \
+  CommandInfo{tag, #Name, RouteKind::route, Role::role, Access::access, MergeKind::merge, ReplyKind::reply},
+inline constexpr CommandInfo kCommandInfo[] = {TESSERA_COMMANDS(TESSERA_COMMAND_INFO)};
+#undef TESSERA_COMMAND_INFO
+// clang-format on
+
+inline constexpr size_t kCommandCount = std::size(kCommandInfo);
+
+inline const CommandInfo& command_info(const CommandBody& body) { return kCommandInfo[body.index()]; }
+
+// The registry row of command type T; undefined for a type without a row.
+template <typename T>
+struct CommandSpec;
+
+namespace detail {
+template <typename T, typename Variant>
+struct AlternativeIndex;
+template <typename T, typename... Ts>
+struct AlternativeIndex<T, std::variant<Ts...>> {
+  static constexpr size_t value = [] {
+    size_t i = 0;
+    ((std::is_same_v<T, Ts> ? false : (++i, true)) && ...);
+    return i;
+  }();
+};
+}  // namespace detail
+
+#define TESSERA_COMMAND_SPEC(tag_value, Name, ...)                                                  \
+  template <>                                                                                      \
+  struct CommandSpec<Name> {                                                                       \
+    static constexpr size_t index = detail::AlternativeIndex<Name, CommandBody>::value;            \
+    static constexpr const CommandInfo& info = kCommandInfo[index];                                \
+    static_assert(info.tag == tag_value && info.tag == index + 1, "command_list.h is in tag order"); \
+  };
+TESSERA_COMMANDS(TESSERA_COMMAND_SPEC)
+#undef TESSERA_COMMAND_SPEC
+
+// The command type of tag `tag` (1-based), for code that dispatches on tags.
+template <uint16_t tag>
+using CommandOfTag = std::variant_alternative_t<tag - 1, CommandBody>;
+
+// Every row fits together.
+constexpr bool registry_is_consistent() {
+  if (kCommandCount != std::variant_size_v<CommandBody>) return false;
+  for (size_t i = 0; i < kCommandCount; ++i) {
+    const CommandInfo& c = kCommandInfo[i];
+    if (c.tag != i + 1) return false;
+    const bool one_shard = c.route != RouteKind::kCatalog && c.route != RouteKind::kFanOut &&
+                           c.route != RouteKind::kSelection;
+    if (one_shard != (c.merge == MergeKind::kSingle)) return false;
+    if ((c.route == RouteKind::kCatalog) != (c.merge == MergeKind::kAllAgree)) return false;
+    if (c.route == RouteKind::kCatalog && c.access != Access::kWrite) return false;
+    if (c.route == RouteKind::kSelection && c.merge != MergeKind::kOutcomes &&
+        c.merge != MergeKind::kReminderOutcomes)
+      return false;
+  }
+  return true;
+}
+static_assert(registry_is_consistent(), "engine/command_list.h: a row's properties do not fit together");
+
+}  // namespace tessera::engine
