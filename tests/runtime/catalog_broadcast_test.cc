@@ -1,0 +1,102 @@
+// Catalog broadcasts are all or nothing: a catalog command that one shard
+// refuses (here its per-shard contact limit is reached) is applied by no
+// shard, so the shards' catalogs never diverge; concurrent catalog commands
+// from many threads end in the same state on every shard.
+#include "runtime/catalog_broadcast.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "engine/command_registry.h"
+#include "runtime/shard_set.h"
+
+namespace tessera::runtime {
+namespace {
+
+using namespace tessera::engine;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+
+DefineContact contact(ContactId id) {
+  return DefineContact{id, uint64_t{100000000000} + id, "DUPONT", "Anne", "anne@example.org", kContactIndividual};
+}
+
+// A ShardSet whose shard 1 keeps at most `shard1_contacts` contacts.
+std::unique_ptr<ShardSet> shards_with_limit(const Clock& clock, uint32_t shard1_contacts) {
+  std::vector<std::unique_ptr<ShardRunner>> runners;
+  for (uint32_t s = 0; s < 2; ++s) {
+    ShardConfig config;
+    if (s == 1) config.contacts_max = shard1_contacts;
+    runners.push_back(std::make_unique<ShardRunner>(s, 2, clock, config));
+  }
+  return std::make_unique<ShardSet>(std::move(runners));
+}
+
+TEST(CatalogBroadcast, RefusedOnOneShard_IsAppliedOnNone) {
+  ManualClock clock(kT0);
+  auto set = shards_with_limit(clock, 2);
+  set->start();
+  ASSERT_TRUE(set->call(Command{0, contact(1)}).ok());
+  ASSERT_TRUE(set->call(Command{0, contact(2)}).ok());
+  const Reply third = set->call(Command{0, contact(3)});
+  EXPECT_EQ(third.code, ReplyCode::kLimitExceeded) << third.message;
+  EXPECT_NE(third.message.find("too many contacts"), std::string::npos) << third.message;
+  // Shard 0 had room, yet did not apply it: updating contact 3 finds it nowhere.
+  const Reply update = set->call(Command{0, UpdateContact{3, 1, "X", "", "", kContactIndividual}});
+  EXPECT_EQ(update.code, ReplyCode::kNotFound) << update.message;
+  // A command every shard accepts still goes through, on both.
+  EXPECT_TRUE(set->call(Command{0, UpdateContact{2, 7, "MARTIN", "", "", kContactIndividual}}).ok());
+  set->stop();
+  // Same catalog on both shards: a shard that applied contact 3 would render it.
+  for (uint32_t s = 0; s < 2; ++s) {
+    const Reply r = set->runner(s).shard().apply(Command{0, UpdateContact{3, 1, "X", "", "", 1}}, kT0);
+    EXPECT_EQ(r.code, ReplyCode::kNotFound) << "shard " << s;
+  }
+}
+
+TEST(CatalogBroadcast, LaterCommandsOfTheSameCaller_SeeTheCatalogCommand) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  // Submitted without waiting: the performance must land after its product.
+  WaitableCompletion done[6];
+  ASSERT_TRUE(set.submit(Command{0, DefineSeason{1, "S"}}, &done[0]));
+  ASSERT_TRUE(set.submit(Command{0, DefineProductFamily{1, "F"}}, &done[1]));
+  ASSERT_TRUE(set.submit(Command{0, DefineProduct{1, 1, 1, "P"}}, &done[2]));
+  ASSERT_TRUE(set.submit(Command{0, DefinePerformance{1000, 1, kT0 + 86'400'000, 0, 0}}, &done[3]));
+  ASSERT_TRUE(set.submit(Command{0, DefinePerformance{1001, 1, kT0 + 86'400'000, 0, 0}}, &done[4]));
+  ASSERT_TRUE(set.submit(Command{0, DefineCategory{1, "C"}}, &done[5]));
+  for (auto& d : done) EXPECT_TRUE(d.wait().ok()) << d.wait().message;
+  set.stop();
+}
+
+TEST(CatalogBroadcast, ConcurrentCatalogCommands_LeaveEveryShardWithTheSameCatalog) {
+  ManualClock clock(kT0);
+  auto set = shards_with_limit(clock, 150);
+  set->start();
+  std::vector<std::thread> threads;
+  std::atomic<int> accepted{0}, refused{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (ContactId id = 1; id <= 100; ++id) {  // overlapping ids: duplicates are refused
+        const Reply r = set->call(Command{0, contact(id + static_cast<ContactId>(t % 2) * 50)});
+        (r.ok() ? accepted : refused)++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  set->stop();
+  EXPECT_EQ(accepted.load(), 150) << "ids 1..150 each defined once";
+  EXPECT_EQ(refused.load(), 400 - 150);
+  for (uint32_t s = 0; s < 2; ++s) {
+    for (ContactId id = 1; id <= 151; ++id) {
+      const Reply r = set->runner(s).shard().apply(Command{0, UpdateContact{id, 1, "X", "", "", 1}}, kT0);
+      EXPECT_EQ(r.code, id <= 150 ? ReplyCode::kOk : ReplyCode::kNotFound) << "shard " << s << " contact " << id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tessera::runtime
