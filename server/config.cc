@@ -96,6 +96,8 @@ const std::vector<std::pair<std::string_view, Setter>>& keys() {
       {"frame_read_deadline_ms", limit(&net::NetLimits::frame_read_deadline_ms, 1, net::kDeadlineMsMax)},
       {"hello_deadline_ms", limit(&net::NetLimits::hello_deadline_ms, 1, net::kDeadlineMsMax)},
       {"drain_deadline_ms", limit(&net::NetLimits::drain_deadline_ms, 0, net::kDeadlineMsMax)},
+      {"protocol_version_min",
+       limit(&net::NetLimits::protocol_version_min, net::kProtocolVersionOldest, net::kProtocolVersion)},
   };
   return kKeys;
 }

@@ -109,8 +109,8 @@ class RawConnection {
   bool send_frame(const net::OutFrame& f) {
     return send_bytes(f.header) && send_bytes({f.body.data(), f.body.size()});
   }
-  bool hello(const char* token = kAdminToken) {
-    if (!send_frame(net::hello_frame(net::kProtocolVersion, token, "raw"))) return false;
+  bool hello(const char* token = kAdminToken, uint32_t protocol_version = net::kProtocolVersion) {
+    if (!send_frame(net::hello_frame(protocol_version, token, "raw"))) return false;
     auto reply = read_frame();
     return reply && verify()->message_type() == wire::ServerMessage::HelloReply;
   }

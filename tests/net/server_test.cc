@@ -364,6 +364,85 @@ TEST(Server, WrongProtocolVersionGetsVersionMismatchAndClose) {
   expect_other_client_served(*app);
 }
 
+// Sends `commands` in one request on a connection of `protocol_version`;
+// returns the response (owned by raw's last frame).
+const wire::Response* roundtrip(RawConnection& raw, uint64_t id, const std::vector<Command>& commands) {
+  if (!raw.send_frame(request_frame(id, commands)) || !raw.read_frame()) return nullptr;
+  return raw.verify()->message_as_Response();
+}
+
+std::vector<Command> typed_reply_setup(int64_t t) {
+  return {Command{0, DefineSeason{8, "Saison 8"}},     Command{0, DefineProductFamily{8, "Famille 8"}},
+          Command{0, DefineProduct{8, 8, 8, "P 8"}},   Command{0, DefineChannel{8, "Canal 8"}},
+          Command{0, DefineCategory{8, "Cat 8"}},      Command{0, DefineTariff{81, 8, "Plein"}},
+          Command{0, SetTariffPrice{81, 8, kNone, 1000}}, Command{0, DefinePerformance{8000, 8, t + 30 * kDay, 0, 0}},
+          Command{0, SetGeneralAdmission{8000, 8, 40}}};
+}
+
+TEST(Server, ProtocolV2_EachCommandAnswersWithItsRegistryReplyTable) {
+  auto app = start_server();
+  RawConnection raw(app->port());
+  ASSERT_TRUE(raw.hello(testing::kAdminToken, 2));
+  const int64_t t = now_ms();
+  const wire::Response* setup = roundtrip(raw, 1, typed_reply_setup(t));
+  ASSERT_NE(setup, nullptr);
+  for (const wire::Result* r : *setup->results()) {
+    EXPECT_EQ(r->code(), wire::ResultCode::Ok);
+    EXPECT_EQ(r->detail_type(), wire::ResultDetail::NONE) << "set-up commands are acknowledged (Ack)";
+  }
+  const wire::Response* r = roundtrip(raw, 2, {Command{0, GetAvailability{8000, 8, kNone, 8, kNone}},
+                                               Command{0, Hold{5, 8, {LineRequest{8000, 8, 81, 3, kNone}}, 60'000}},
+                                               Command{0, GetOrder{424242}}});
+  ASSERT_NE(r, nullptr);
+  const wire::Result* avail = r->results()->Get(0);
+  ASSERT_EQ(avail->detail_type(), wire::ResultDetail::AvailabilityReply);
+  EXPECT_EQ(avail->detail_as_AvailabilityReply()->available(), 40u);
+  EXPECT_EQ(avail->value(), 40) << "the v1 scalar stays filled";
+  const wire::Result* hold = r->results()->Get(1);
+  ASSERT_EQ(hold->code(), wire::ResultCode::Ok);
+  ASSERT_EQ(hold->detail_type(), wire::ResultDetail::OrderReply);
+  const wire::OrderReply* order = hold->detail_as_OrderReply();
+  EXPECT_EQ(order->order(), hold->order());
+  EXPECT_EQ(order->state(), wire::OrderState::Held);
+  EXPECT_GE(order->due_ms(), t + 60'000);
+  EXPECT_LE(order->due_ms(), now_ms() + 60'000);
+  EXPECT_EQ(order->due_ms(), hold->value());
+  const wire::Result* missing = r->results()->Get(2);
+  EXPECT_EQ(missing->code(), wire::ResultCode::NotFound);
+  EXPECT_EQ(missing->detail_type(), wire::ResultDetail::NONE) << "a refusal carries no reply table";
+}
+
+TEST(Server, ProtocolV1Client_GetsTheLegacyScalarsOnly) {
+  auto app = start_server();
+  RawConnection raw(app->port());
+  ASSERT_TRUE(raw.hello(testing::kAdminToken, 1));
+  const int64_t t = now_ms();
+  ASSERT_NE(roundtrip(raw, 1, typed_reply_setup(t)), nullptr);
+  const wire::Response* r =
+      roundtrip(raw, 2, {Command{0, Hold{5, 8, {LineRequest{8000, 8, 81, 3, kNone}}, 60'000}}});
+  ASSERT_NE(r, nullptr);
+  const wire::Result* hold = r->results()->Get(0);
+  ASSERT_EQ(hold->code(), wire::ResultCode::Ok);
+  EXPECT_EQ(hold->detail_type(), wire::ResultDetail::NONE) << "a v1 client does not know OrderReply";
+  EXPECT_EQ(hold->state(), wire::OrderState::Held);
+  EXPECT_GE(hold->value(), t + 60'000) << "v1: value = the hold's expiry";
+}
+
+TEST(Server, ProtocolVersionBelowTheServedMinimum_IsRefusedWithAClearMessage) {
+  auto cfg = test_config();
+  cfg.limits.protocol_version_min = kProtocolVersion;
+  auto app = start_server(std::move(cfg));
+  RawConnection old_client(app->port());
+  ASSERT_TRUE(old_client.send_frame(hello_frame(1, testing::kAdminToken, "old")));
+  ASSERT_TRUE(old_client.read_frame());
+  const wire::Error* error = old_client.verify()->message_as_Error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->code(), wire::ErrorCode::VersionMismatch);
+  EXPECT_NE(error->message()->str().find("upgrade the client"), std::string::npos) << error->message()->str();
+  RawConnection current(app->port());
+  EXPECT_TRUE(current.hello(testing::kAdminToken, kProtocolVersion));
+}
+
 TEST(Server, RequestBeforeHelloGetsHelloRequiredAndClose) {
   auto app = start_server();
   RawConnection raw(app->port());
