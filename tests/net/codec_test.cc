@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
 #include "net/messages.h"
@@ -387,6 +390,42 @@ TEST(Codec, FollowUpQueryNeedsItsFilterTable) {
   auto c = decode_command(fb::GetRoot<wire::Command>(fbb.GetBufferPointer()));
   ASSERT_FALSE(c.is_ok());
   EXPECT_NE(c.status().message().find("filter is required"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tessera::net
+
+namespace tessera::net {
+namespace {
+
+// docs/protocol.md lists every command of the registry with its tag and reply table.
+TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
+  std::ifstream in(std::string(TESSERA_SOURCE_DIR) + "/docs/protocol.md");
+  ASSERT_TRUE(in) << "docs/protocol.md";
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto table_of = [](engine::ReplyKind kind) -> std::string {
+    switch (kind) {
+      case engine::ReplyKind::kAck: return "— (NONE)";
+      case engine::ReplyKind::kOrder: return "OrderReply";
+      case engine::ReplyKind::kSeatOrder: return "SeatOrderReply";
+      case engine::ReplyKind::kAvailability: return "AvailabilityReply";
+      case engine::ReplyKind::kCount: return "CountReply";
+      case engine::ReplyKind::kReleaseBack: return "ReleaseBackReply";
+      case engine::ReplyKind::kRunState: return "RunStateReply";
+      case engine::ReplyKind::kFollowUpPage: return "FollowUpPage";
+      case engine::ReplyKind::kBulkOutcomes: return "BulkOutcomes";
+      case engine::ReplyKind::kReleaseSummary: return "ReleaseSummary";
+      case engine::ReplyKind::kReminderBatch: return "ReminderBatch";
+    }
+    return "?";
+  };
+  for (const engine::CommandInfo& c : engine::kCommandInfo) {
+    const std::string row = "| " + std::to_string(c.tag) + " | `" + std::string(c.name) + "` |";
+    const size_t at = doc.find(row);
+    ASSERT_NE(at, std::string::npos) << row;
+    const std::string line = doc.substr(at, doc.find('\n', at) - at);
+    EXPECT_NE(line.find("| " + table_of(c.reply) + " |"), std::string::npos) << line;
+  }
 }
 
 }  // namespace
