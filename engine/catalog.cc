@@ -33,6 +33,14 @@ bool valid_grace(ExpiryPolicy policy, int64_t grace_ms) {
   return grace_ms > 0 && grace_ms <= kDeadlineAheadMsMax;
 }
 
+// define(c): the check, then the change it allows (which cannot fail).
+template <typename Def, typename Change>
+Reply check_then(const Catalog& catalog, const Def& c, Change change) {
+  Reply r = catalog.check(c);
+  if (r.ok()) change();
+  return r;
+}
+
 }  // namespace
 
 // Each definition is a check (const: a catalog broadcast is prepared on every
@@ -103,34 +111,22 @@ Reply Catalog::check(const SetChannelExpiryPolicy& c) const {
 }
 
 Reply Catalog::define(const DefineSeason& c) {
-  Reply r = check(c);
-  if (r.ok()) seasons_.add(c.season, Named{c.season, c.name});
-  return r;
+  return check_then(*this, c, [&] { seasons_.add(c.season, Named{c.season, c.name}); });
 }
 Reply Catalog::define(const DefineProductFamily& c) {
-  Reply r = check(c);
-  if (r.ok()) families_.add(c.family, Named{c.family, c.name});
-  return r;
+  return check_then(*this, c, [&] { families_.add(c.family, Named{c.family, c.name}); });
 }
 Reply Catalog::define(const DefineChannel& c) {
-  Reply r = check(c);
-  if (r.ok()) channels_.add(c.channel, Named{c.channel, c.name});
-  return r;
+  return check_then(*this, c, [&] { channels_.add(c.channel, Named{c.channel, c.name}); });
 }
 Reply Catalog::define(const DefineCategory& c) {
-  Reply r = check(c);
-  if (r.ok()) categories_.add(c.category, Named{c.category, c.name});
-  return r;
+  return check_then(*this, c, [&] { categories_.add(c.category, Named{c.category, c.name}); });
 }
 Reply Catalog::define(const DefineProduct& c) {
-  Reply r = check(c);
-  if (r.ok()) products_.add(c.product, Product{c, {}});
-  return r;
+  return check_then(*this, c, [&] { products_.add(c.product, Product{c, {}}); });
 }
 Reply Catalog::define(const DefineTariff& c) {
-  Reply r = check(c);
-  if (r.ok()) tariffs_.add(c.tariff, Tariff{c.tariff, c.product, c.name, {}});
-  return r;
+  return check_then(*this, c, [&] { tariffs_.add(c.tariff, Tariff{c.tariff, c.product, c.name, {}}); });
 }
 
 Reply Catalog::define(const SetTariffPrice& c) {
