@@ -77,18 +77,20 @@ enum class BookingKind : uint8_t { kOption = 0, kReservation };
 struct ReplyDetail;  // engine/reply_detail.h: rows, per-order outcomes, summaries
 
 struct Reply {
+  // Declared so that the small fields share one word: a Reply is built on
+  // every command, and over 80 bytes GCC clears it with a slow `rep stos`.
   ReplyCode code = ReplyCode::kOk;
-  OrderId order = 0;
   OrderState state = OrderState::kHeld;
+  uint32_t seat_count = 0;  // seats of a seated order (its runs: value + seat_count, or the message)
+  OrderId order = 0;
   // The legacy scalar answer, kept for protocol v1 clients; its meaning per
   // command is the command's ReplyKind (engine/command_registry.h).
   int64_t value = 0;
-  std::string message;
   // An order's hold expiry or deadline (0 = none: confirmed or closed).
-  // Not part of fields(): the log, hashes and snapshots keep the scalar
-  // reply above, which a retried command answers again.
+  // Not part of fields() (nor seat_count): the log, hashes and snapshots keep
+  // the scalar reply, which a retried command answers again.
   int64_t due_ms = 0;
-  uint32_t seat_count = 0;  // seats of a seated order (its runs: value + seat_count, or the message)
+  std::string message;
   // Structured answer of back-office commands (nullptr for the others).
   // Not part of fields(): hashes, the idempotency table and snapshots keep
   // the scalar reply only, so a retried bulk command answers its counts.
@@ -97,6 +99,7 @@ struct Reply {
   bool ok() const { return code == ReplyCode::kOk; }
   auto fields() const { return std::tie(code, order, state, value, message); }
 };
+static_assert(sizeof(Reply) <= 80, "see the note on Reply's field order");
 
 // ---- Catalog (applied on every shard) -------------------------------------
 

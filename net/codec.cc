@@ -1,8 +1,8 @@
-// Codec: wire tables <-> engine commands and replies, field by field.
+// Codec: wire tables <-> engine commands and replies.
 //
-// One encode and one decode function per command keeps each mapping visible
-// next to its struct; the enum range checks live in small helpers so that a
-// value added to an engine enum without its wire twin fails loudly here.
+// Commands go through the one generic mapping of net/wire_table.h, with the
+// union dispatch derived from the registry; reply details are mapped by
+// hand below, and the typed replies built from the scalar reply.
 #include "net/codec.h"
 
 #include <cstdlib>
@@ -14,6 +14,7 @@
 #include "engine/reply_detail.h"
 #include "net/limits.h"
 #include "net/result_code.h"
+#include "net/wire_table.h"
 
 namespace tessera::net {
 
@@ -22,493 +23,9 @@ using namespace tessera::engine;
 
 namespace {
 
-// ---- Encoding -------------------------------------------------------------------
-
-fb::Offset<fb::Vector<const wire::LineRequest*>> lines_of(fb::FlatBufferBuilder& fbb, const std::vector<LineRequest>& lines) {
-  std::vector<wire::LineRequest> out;
-  out.reserve(lines.size());
-  for (const LineRequest& l : lines) out.emplace_back(l.performance, l.category, l.tariff, l.quantity, l.contingent);
-  return fbb.CreateVectorOfStructs(out);
-}
-
-wire::ExpiryPolicy wire_policy(ExpiryPolicy p) { return static_cast<wire::ExpiryPolicy>(p); }
-wire::BookingKind wire_kind(BookingKind k) { return static_cast<wire::BookingKind>(k); }
-wire::Delivery wire_delivery(Delivery d) { return static_cast<wire::Delivery>(d); }
-
-// Shared by the DefineReminderFormat command and the format of a ReminderBatch.
-fb::Offset<wire::DefineReminderFormat> reminder_format(fb::FlatBufferBuilder& fbb, const DefineReminderFormat& f) {
-  std::vector<wire::ReminderField> columns;
-  columns.reserve(f.columns.size());
-  for (ReminderField c : f.columns) columns.push_back(static_cast<wire::ReminderField>(c));
-  const auto name = fbb.CreateString(f.name), separator = fbb.CreateString(f.separator),
-             extension = fbb.CreateString(f.extension);
-  return wire::CreateDefineReminderFormat(fbb, f.format, name, static_cast<wire::FormatType>(f.type), separator,
-                                          extension, f.title_in_file_name, fbb.CreateVector(columns));
-}
-
-struct Encoder {
-  fb::FlatBufferBuilder& fbb;
-
-  // The union type comes from the registry (encode_command); each function
-  // builds the command's table.
-  template <typename Off>
-  static fb::Offset<void> body(Off off) {
-    return off.Union();
-  }
-  using Body = fb::Offset<void>;
-
-  Body operator()(const DefineSeason& c) {
-    return body(wire::CreateDefineSeason(fbb, c.season, fbb.CreateString(c.name)));
-  }
-  Body operator()(const DefineProductFamily& c) {
-    return body(wire::CreateDefineProductFamily(fbb, c.family, fbb.CreateString(c.name)));
-  }
-  Body operator()(const DefineProduct& c) {
-    return body(wire::CreateDefineProduct(fbb, c.product, c.season, c.family, fbb.CreateString(c.name),
-                                          wire_policy(c.expiry_policy), c.overdue_grace_ms, c.hold_lifetime_max_ms,
-                                          c.hold_extensions_max));
-  }
-  Body operator()(const DefineChannel& c) {
-    return body(wire::CreateDefineChannel(fbb, c.channel, fbb.CreateString(c.name)));
-  }
-  Body operator()(const DefineCategory& c) {
-    return body(wire::CreateDefineCategory(fbb, c.category, fbb.CreateString(c.name)));
-  }
-  Body operator()(const DefineTariff& c) {
-    return body(wire::CreateDefineTariff(fbb, c.tariff, c.product, fbb.CreateString(c.name)));
-  }
-  Body operator()(const SetTariffPrice& c) {
-    return body(wire::CreateSetTariffPrice(fbb, c.tariff, c.category, c.channel, c.price_cents));
-  }
-  Body operator()(const SetChannelExpiryPolicy& c) {
-    return body(wire::CreateSetChannelExpiryPolicy(fbb, c.product, c.channel, wire_policy(c.expiry_policy),
-                                                   c.overdue_grace_ms));
-  }
-  Body operator()(const DefinePerformance& c) {
-    return body(wire::CreateDefinePerformance(fbb, c.performance, c.product, c.starts_at_ms, c.capacity,
-                                              c.contact_limit));
-  }
-  Body operator()(const SetGeneralAdmission& c) {
-    return body(wire::CreateSetGeneralAdmission(fbb, c.performance, c.category, c.capacity));
-  }
-  Body operator()(const DefineContingent& c) {
-    return body(wire::CreateDefineContingent(fbb, c.contingent, c.performance, c.category, c.allotment,
-                                             fbb.CreateVector(c.channels)));
-  }
-  Body operator()(const SetChannelCap& c) {
-    return body(wire::CreateSetChannelCap(fbb, c.performance, c.channel, c.cap));
-  }
-  Body operator()(const Hold& c) {
-    return body(wire::CreateHold(fbb, c.contact, c.channel, lines_of(fbb, c.lines), c.ttl_ms));
-  }
-  Body operator()(const Book& c) {
-    return body(wire::CreateBook(fbb, wire_kind(c.kind), c.contact, c.channel,
-                                                          lines_of(fbb, c.lines), c.deadline_ms));
-  }
-  Body operator()(const ExtendHold& c) {
-    return body(wire::CreateExtendHold(fbb, c.order, c.ttl_ms));
-  }
-  Body operator()(const ConvertHold& c) {
-    return body(wire::CreateConvertHold(fbb, c.order, wire_kind(c.kind), c.deadline_ms));
-  }
-  Body operator()(const Confirm& c) {
-    return body(wire::CreateConfirm(fbb, c.order, fbb.CreateVector(c.keep)));
-  }
-  Body operator()(const Release& c) { return body(wire::CreateRelease(fbb, c.order)); }
-  Body operator()(const Cancel& c) { return body(wire::CreateCancel(fbb, c.order)); }
-  Body operator()(const Archive& c) { return body(wire::CreateArchive(fbb, c.order)); }
-  Body operator()(const Reinstate& c) {
-    return body(wire::CreateReinstate(fbb, c.order, c.deadline_ms));
-  }
-  Body operator()(const SetReleaseMark& c) {
-    return body(wire::CreateSetReleaseMark(fbb, c.order, static_cast<wire::ReleaseMark>(c.mark)));
-  }
-  Body operator()(const SetLock& c) {
-    return body(wire::CreateSetLock(fbb, c.order, c.locked));
-  }
-  Body operator()(const Advance& c) { return body(wire::CreateAdvance(fbb, c.budget)); }
-  Body operator()(const GetAvailability& c) {
-    return body(wire::CreateGetAvailability(fbb, c.performance, c.category, c.contingent, c.channel, c.contact));
-  }
-  Body operator()(const GetOrder& c) { return body(wire::CreateGetOrder(fbb, c.order)); }
-
-  // Seated inventory.
-  Body operator()(const DefineVenueLayout& c) {
-    std::vector<fb::Offset<wire::LayoutSection>> sections;
-    sections.reserve(c.sections.size());
-    for (const LayoutSection& section : c.sections) {
-      std::vector<fb::Offset<wire::LayoutRow>> rows;
-      rows.reserve(section.rows.size());
-      for (const LayoutRow& row : section.rows) {
-        std::vector<wire::LayoutSeat> seats;
-        seats.reserve(row.seats.size());
-        for (const LayoutSeat& seat : row.seats) seats.emplace_back(seat.category_slot, seat.flags, seat.rank);
-        rows.push_back(wire::CreateLayoutRow(fbb, row.row_number, row.first_seat_number, fbb.CreateVectorOfStructs(seats)));
-      }
-      sections.push_back(wire::CreateLayoutSection(fbb, fbb.CreateString(section.name), fbb.CreateVector(rows)));
-    }
-    const auto name = fbb.CreateString(c.name);
-    const auto categories = fbb.CreateVector(c.categories);
-    return body(wire::CreateDefineVenueLayout(fbb, c.layout, name, categories, fbb.CreateVector(sections)));
-  }
-  Body operator()(const AssignLayout& c) {
-    return body(wire::CreateAssignLayout(fbb, c.performance, c.layout));
-  }
-  fb::Offset<wire::SeatRequest> seat_request(const SeatRequest& r) {
-    return wire::CreateSeatRequest(fbb, r.performance, r.category, r.tariff, r.contingent, r.quantity,
-                                   fbb.CreateVector(r.seats), r.options);
-  }
-  Body operator()(const HoldSeats& c) {
-    return body(wire::CreateHoldSeats(fbb, c.contact, c.channel, seat_request(c.request), c.ttl_ms));
-  }
-  Body operator()(const BookSeats& c) {
-    return body(wire::CreateBookSeats(fbb, wire_kind(c.kind), c.contact, c.channel,
-                                                                    seat_request(c.request), c.deadline_ms));
-  }
-  Body operator()(const HoldSeatsWithLines& c) {
-    const auto request = seat_request(c.request);
-    return body(wire::CreateHoldSeatsWithLines(fbb, c.contact, c.channel, request, lines_of(fbb, c.lines), c.ttl_ms));
-  }
-  Body operator()(const BookSeatsWithLines& c) {
-    const auto request = seat_request(c.request);
-    return body(wire::CreateBookSeatsWithLines(fbb, wire_kind(c.kind), c.contact, c.channel, request,
-                                               lines_of(fbb, c.lines), c.deadline_ms));
-  }
-  Body operator()(const BlockSeats& c) {
-    return body(wire::CreateBlockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
-  }
-  Body operator()(const UnblockSeats& c) {
-    return body(wire::CreateUnblockSeats(fbb, c.performance, fbb.CreateVector(c.seats)));
-  }
-  Body operator()(const MoveSeatsToContingent& c) {
-    return body(wire::CreateMoveSeatsToContingent(fbb, c.performance, c.contingent, fbb.CreateVector(c.seats)));
-  }
-  Body operator()(const DefineSubContingent& c) {
-    return body(wire::CreateDefineSubContingent(fbb, c.contingent, c.performance, c.parent, c.allotment,
-                                                fbb.CreateVector(c.channels)));
-  }
-  Body operator()(const SetContingentReleaseBack& c) {
-    return body(wire::CreateSetContingentReleaseBack(fbb, c.performance, c.contingent, c.release_back_ms));
-  }
-
-  // Back office.
-  template <typename Contact>
-  fb::Offset<void> contact(const Contact& c) {
-    const auto last = fbb.CreateString(c.last_name), first = fbb.CreateString(c.first_name),
-               email = fbb.CreateString(c.email);
-    if constexpr (std::is_same_v<Contact, DefineContact>)
-      return wire::CreateDefineContact(fbb, c.contact, c.number, last, first, email, c.types).Union();
-    else
-      return wire::CreateUpdateContact(fbb, c.contact, c.number, last, first, email, c.types).Union();
-  }
-  Body operator()(const DefineContact& c) { return contact(c); }
-  Body operator()(const UpdateContact& c) { return contact(c); }
-  Body operator()(const SetOrderFile& c) {
-    return body(wire::CreateSetOrderFile(fbb, c.order, c.file_number));
-  }
-  fb::Offset<wire::FollowUpFilter> filter(const FollowUpFilter& f) {
-    const auto tariffs = fbb.CreateVector(f.tariffs), categories = fbb.CreateVector(f.categories);
-    return wire::CreateFollowUpFilter(fbb, wire_kind(f.kind), f.due_until_ms, f.season, f.family, f.product,
-                                      f.performance, f.contingent, tariffs, f.contact, f.contact_types, categories,
-                                      f.channel);
-  }
-  Body operator()(const QueryFollowUp& c) {
-    const auto f = filter(c.filter);
-    const wire::FollowUpCursor after(c.after.due_ms, c.after.order, c.after.line);
-    return body(wire::CreateQueryFollowUp(fbb, f, &after, c.limit));
-  }
-  Body operator()(const PreviewRelease& c) {
-    return body(wire::CreatePreviewRelease(fbb, filter(c.filter)));
-  }
-  Body operator()(const ReleaseAll& c) {
-    return body(wire::CreateReleaseAll(fbb, filter(c.filter)));
-  }
-  Body operator()(const MarkOrders& c) {
-    return body(wire::CreateMarkOrders(fbb, fbb.CreateVector(c.orders),
-                                                                      static_cast<wire::ReleaseMark>(c.mark)));
-  }
-  Body operator()(const LockOrders& c) {
-    return body(wire::CreateLockOrders(fbb, fbb.CreateVector(c.orders), c.locked));
-  }
-  Body operator()(const ReleaseOrders& c) {
-    return body(wire::CreateReleaseOrders(fbb, fbb.CreateVector(c.orders)));
-  }
-  Body operator()(const RemindOrders& c) {
-    return body(wire::CreateRemindOrders(fbb, fbb.CreateVector(c.orders), c.format, wire_delivery(c.delivery)));
-  }
-  Body operator()(const DefineReminderFormat& c) {
-    return body(reminder_format(fbb, c));
-  }
-  Body operator()(const DefineSeries& c) {
-    return body(wire::CreateDefineSeries(fbb, c.series, fbb.CreateString(c.name)));
-  }
-  Body operator()(const DefineIssue& c) {
-    return body(wire::CreateDefineIssue(fbb, c.series, c.issue, c.date_ms, fbb.CreateString(c.name)));
-  }
-  Body operator()(const Subscribe& c) {
-    return body(wire::CreateSubscribe(fbb, c.subscription, c.series, c.subscriber, c.payer, c.ends_ms));
-  }
-  Body operator()(const RenewSubscription& c) {
-    return body(wire::CreateRenewSubscription(fbb, c.subscription, c.ends_ms));
-  }
-  Body operator()(const StartReminderRun& c) {
-    return body(wire::CreateStartReminderRun(fbb, c.run, c.series, fbb.CreateVector(c.issues),
-                                             static_cast<wire::Audience>(c.audience), c.format,
-                                             wire_delivery(c.delivery)));
-  }
-  Body operator()(const RecordRunExport& c) {
-    return body(wire::CreateRecordRunExport(fbb, c.run, c.delivered, c.failed, fbb.CreateString(c.destination)));
-  }
-  Body operator()(const ValidateReminderRun& c) {
-    return body(wire::CreateValidateReminderRun(fbb, c.run));
-  }
-  Body operator()(const CancelReminderRun& c) {
-    return body(wire::CreateCancelReminderRun(fbb, c.run));
-  }
-  Body operator()(const GetReminderRun& c) {
-    return body(wire::CreateGetReminderRun(fbb, c.run));
-  }
-};
-
-// ---- Decoding -------------------------------------------------------------------
+// ---- Decoding helpers of reply details ------------------------------------------
 
 Status malformed(std::string_view what) { return Status::invalid_argument(std::string(what)); }
-
-Result<ExpiryPolicy> policy_of(wire::ExpiryPolicy p) {
-  if (p > wire::ExpiryPolicy::MAX) return malformed(cat("unknown expiry_policy ", static_cast<int>(p)));
-  return static_cast<ExpiryPolicy>(p);
-}
-Result<BookingKind> kind_of(wire::BookingKind k) {
-  if (k > wire::BookingKind::MAX) return malformed(cat("unknown booking kind ", static_cast<int>(k)));
-  return static_cast<BookingKind>(k);
-}
-
-Result<std::string> name_of(const fb::String* s, std::string_view field) {
-  if (s == nullptr) return malformed(cat(field, " is required"));
-  if (s->size() > kNameLengthMax) return malformed(cat(field, " is longer than ", kNameLengthMax, " bytes"));
-  return s->str();
-}
-
-Result<std::vector<LineRequest>> lines_from(const fb::Vector<const wire::LineRequest*>* v) {
-  if (v == nullptr) return malformed("lines is required");
-  if (v->size() > kOrderLinesMax) return malformed(cat("lines has ", v->size(), " entries (max ", kOrderLinesMax, ")"));
-  std::vector<LineRequest> out;
-  out.reserve(v->size());
-  for (const wire::LineRequest* l : *v)
-    out.push_back(LineRequest{l->performance(), l->category(), l->tariff(), l->quantity(), l->contingent()});
-  return out;
-}
-
-template <typename T>
-Result<std::vector<T>> list_from(const fb::Vector<T>* v, uint32_t max, std::string_view field) {
-  if (v == nullptr) return std::vector<T>{};
-  if (v->size() > max) return malformed(cat(field, " has ", v->size(), " entries (max ", max, ")"));
-  return std::vector<T>(v->begin(), v->end());
-}
-
-// Each decoder gets a non-null table (checked by the dispatcher).
-Result<CommandBody> decode(const wire::DefineSeason& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineSeason{t.season(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::DefineProductFamily& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineProductFamily{t.family(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::DefineProduct& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  auto policy = policy_of(t.expiry_policy());
-  if (!policy.is_ok()) return policy.status();
-  return CommandBody{DefineProduct{t.product(), t.season(), t.family(), std::move(*name), *policy,
-                                   t.overdue_grace_ms(), t.hold_lifetime_max_ms(), t.hold_extensions_max()}};
-}
-Result<CommandBody> decode(const wire::DefineChannel& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineChannel{t.channel(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::DefineCategory& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineCategory{t.category(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::DefineTariff& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineTariff{t.tariff(), t.product(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::SetTariffPrice& t) {
-  return CommandBody{SetTariffPrice{t.tariff(), t.category(), t.channel(), t.price_cents()}};
-}
-Result<CommandBody> decode(const wire::SetChannelExpiryPolicy& t) {
-  auto policy = policy_of(t.expiry_policy());
-  if (!policy.is_ok()) return policy.status();
-  return CommandBody{SetChannelExpiryPolicy{t.product(), t.channel(), *policy, t.overdue_grace_ms()}};
-}
-Result<CommandBody> decode(const wire::DefinePerformance& t) {
-  return CommandBody{DefinePerformance{t.performance(), t.product(), t.starts_at_ms(), t.capacity(), t.contact_limit()}};
-}
-Result<CommandBody> decode(const wire::SetGeneralAdmission& t) {
-  return CommandBody{SetGeneralAdmission{t.performance(), t.category(), t.capacity()}};
-}
-Result<CommandBody> decode(const wire::DefineContingent& t) {
-  auto channels = list_from(t.channels(), kContingentChannelsMax, "channels");
-  if (!channels.is_ok()) return channels.status();
-  return CommandBody{DefineContingent{t.contingent(), t.performance(), t.category(), t.allotment(), std::move(*channels)}};
-}
-Result<CommandBody> decode(const wire::SetChannelCap& t) {
-  return CommandBody{SetChannelCap{t.performance(), t.channel(), t.cap()}};
-}
-Result<CommandBody> decode(const wire::Hold& t) {
-  auto lines = lines_from(t.lines());
-  if (!lines.is_ok()) return lines.status();
-  return CommandBody{Hold{t.contact(), t.channel(), std::move(*lines), t.ttl_ms()}};
-}
-Result<CommandBody> decode(const wire::Book& t) {
-  auto kind = kind_of(t.kind());
-  if (!kind.is_ok()) return kind.status();
-  auto lines = lines_from(t.lines());
-  if (!lines.is_ok()) return lines.status();
-  return CommandBody{Book{*kind, t.contact(), t.channel(), std::move(*lines), t.deadline_ms()}};
-}
-Result<CommandBody> decode(const wire::ExtendHold& t) { return CommandBody{ExtendHold{t.order(), t.ttl_ms()}}; }
-Result<CommandBody> decode(const wire::ConvertHold& t) {
-  auto kind = kind_of(t.kind());
-  if (!kind.is_ok()) return kind.status();
-  return CommandBody{ConvertHold{t.order(), *kind, t.deadline_ms()}};
-}
-Result<CommandBody> decode(const wire::Confirm& t) {
-  auto keep = list_from(t.keep(), kOrderLinesMax, "keep");
-  if (!keep.is_ok()) return keep.status();
-  return CommandBody{Confirm{t.order(), std::move(*keep)}};
-}
-Result<CommandBody> decode(const wire::Release& t) { return CommandBody{Release{t.order()}}; }
-Result<CommandBody> decode(const wire::Cancel& t) { return CommandBody{Cancel{t.order()}}; }
-Result<CommandBody> decode(const wire::Archive& t) { return CommandBody{Archive{t.order()}}; }
-Result<CommandBody> decode(const wire::Reinstate& t) { return CommandBody{Reinstate{t.order(), t.deadline_ms()}}; }
-Result<CommandBody> decode(const wire::SetReleaseMark& t) {
-  if (t.mark() > wire::ReleaseMark::MAX) return malformed(cat("unknown release mark ", static_cast<int>(t.mark())));
-  return CommandBody{SetReleaseMark{t.order(), static_cast<ReleaseMark>(t.mark())}};
-}
-Result<CommandBody> decode(const wire::SetLock& t) { return CommandBody{SetLock{t.order(), t.locked()}}; }
-Result<CommandBody> decode(const wire::Advance& t) { return CommandBody{Advance{t.budget()}}; }
-Result<CommandBody> decode(const wire::GetAvailability& t) {
-  return CommandBody{GetAvailability{t.performance(), t.category(), t.contingent(), t.channel(), t.contact()}};
-}
-Result<CommandBody> decode(const wire::GetOrder& t) { return CommandBody{GetOrder{t.order()}}; }
-
-// ---- Seated inventory ------------------------------------------------------------
-
-Result<std::vector<LayoutRow>> rows_from(const fb::Vector<fb::Offset<wire::LayoutRow>>* v, uint32_t* seats_total) {
-  if (v == nullptr) return malformed("a section needs its rows");
-  if (v->size() > kLayoutSeatsMax) return malformed(cat("a section has ", v->size(), " rows (max ", kLayoutSeatsMax, ")"));
-  std::vector<LayoutRow> rows;
-  rows.reserve(v->size());
-  for (const wire::LayoutRow* row : *v) {
-    const auto* seats = row->seats();
-    if (seats == nullptr) return malformed("a row needs its seats");
-    if (seats->size() > kRowSeatsMax) return malformed(cat("a row has ", seats->size(), " seats (max ", kRowSeatsMax, ")"));
-    *seats_total += seats->size();
-    if (*seats_total > kLayoutSeatsMax) return malformed(cat("the layout has more than ", kLayoutSeatsMax, " seats"));
-    LayoutRow out{row->row_number(), row->first_seat_number(), {}};
-    out.seats.reserve(seats->size());
-    for (const wire::LayoutSeat* seat : *seats) {
-      if ((seat->flags() & ~kSeatFlagsAll) != 0) return malformed(cat("unknown seat flags ", static_cast<int>(seat->flags())));
-      out.seats.push_back(LayoutSeat{seat->category_slot(), seat->flags(), seat->rank()});
-    }
-    rows.push_back(std::move(out));
-  }
-  return rows;
-}
-
-Result<CommandBody> decode(const wire::DefineVenueLayout& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  auto categories = list_from(t.categories(), kLayoutCategoriesMax, "categories");
-  if (!categories.is_ok()) return categories.status();
-  if (t.sections() == nullptr) return malformed("sections is required");
-  if (t.sections()->size() > kLayoutSectionsMax)
-    return malformed(cat("sections has ", t.sections()->size(), " entries (max ", kLayoutSectionsMax, ")"));
-  DefineVenueLayout out{t.layout(), std::move(*name), std::move(*categories), {}};
-  uint32_t seats_total = 0;
-  for (const wire::LayoutSection* section : *t.sections()) {
-    auto section_name = name_of(section->name(), "section name");
-    if (!section_name.is_ok()) return section_name.status();
-    auto rows = rows_from(section->rows(), &seats_total);
-    if (!rows.is_ok()) return rows.status();
-    out.sections.push_back(LayoutSection{std::move(*section_name), std::move(*rows)});
-  }
-  return CommandBody{std::move(out)};
-}
-Result<CommandBody> decode(const wire::AssignLayout& t) { return CommandBody{AssignLayout{t.performance(), t.layout()}}; }
-
-Result<SeatRequest> seat_request_from(const wire::SeatRequest* r) {
-  if (r == nullptr) return malformed("request is required");
-  if ((r->options() & ~kSeatOptionsAll) != 0)
-    return malformed(cat("unknown seat options ", static_cast<int>(r->options())));
-  auto seats = list_from(r->seats(), kSeatsPerCommandMax, "seats");
-  if (!seats.is_ok()) return seats.status();
-  return SeatRequest{r->performance(), r->category(), r->tariff(), r->contingent(), r->quantity(), std::move(*seats),
-                     r->options()};
-}
-Result<CommandBody> decode(const wire::HoldSeats& t) {
-  auto request = seat_request_from(t.request());
-  if (!request.is_ok()) return request.status();
-  return CommandBody{HoldSeats{t.contact(), t.channel(), std::move(*request), t.ttl_ms()}};
-}
-Result<CommandBody> decode(const wire::BookSeats& t) {
-  auto kind = kind_of(t.kind());
-  if (!kind.is_ok()) return kind.status();
-  auto request = seat_request_from(t.request());
-  if (!request.is_ok()) return request.status();
-  return CommandBody{BookSeats{*kind, t.contact(), t.channel(), std::move(*request), t.deadline_ms()}};
-}
-// Seats and general admission in one order.
-Result<CommandBody> decode(const wire::HoldSeatsWithLines& t) {
-  auto request = seat_request_from(t.request());
-  if (!request.is_ok()) return request.status();
-  auto lines = lines_from(t.lines());
-  if (!lines.is_ok()) return lines.status();
-  return CommandBody{HoldSeatsWithLines{t.contact(), t.channel(), std::move(*request), std::move(*lines), t.ttl_ms()}};
-}
-Result<CommandBody> decode(const wire::BookSeatsWithLines& t) {
-  auto kind = kind_of(t.kind());
-  if (!kind.is_ok()) return kind.status();
-  auto request = seat_request_from(t.request());
-  if (!request.is_ok()) return request.status();
-  auto lines = lines_from(t.lines());
-  if (!lines.is_ok()) return lines.status();
-  return CommandBody{
-      BookSeatsWithLines{*kind, t.contact(), t.channel(), std::move(*request), std::move(*lines), t.deadline_ms()}};
-}
-Result<CommandBody> decode(const wire::BlockSeats& t) {
-  auto seats = list_from(t.seats(), kSeatsPerCommandMax, "seats");
-  if (!seats.is_ok()) return seats.status();
-  return CommandBody{BlockSeats{t.performance(), std::move(*seats)}};
-}
-Result<CommandBody> decode(const wire::UnblockSeats& t) {
-  auto seats = list_from(t.seats(), kSeatsPerCommandMax, "seats");
-  if (!seats.is_ok()) return seats.status();
-  return CommandBody{UnblockSeats{t.performance(), std::move(*seats)}};
-}
-Result<CommandBody> decode(const wire::MoveSeatsToContingent& t) {
-  auto seats = list_from(t.seats(), kSeatsPerCommandMax, "seats");
-  if (!seats.is_ok()) return seats.status();
-  return CommandBody{MoveSeatsToContingent{t.performance(), t.contingent(), std::move(*seats)}};
-}
-Result<CommandBody> decode(const wire::DefineSubContingent& t) {
-  auto channels = list_from(t.channels(), kContingentChannelsMax, "channels");
-  if (!channels.is_ok()) return channels.status();
-  return CommandBody{DefineSubContingent{t.contingent(), t.performance(), t.parent(), t.allotment(), std::move(*channels)}};
-}
-Result<CommandBody> decode(const wire::SetContingentReleaseBack& t) {
-  return CommandBody{SetContingentReleaseBack{t.performance(), t.contingent(), t.release_back_ms()}};
-}
-
-// ---- Back office -------------------------------------------------------------------
 
 // An optional string (absent = empty) of at most `max` bytes.
 Result<std::string> text_of(const fb::String* s, uint32_t max, std::string_view field) {
@@ -524,138 +41,15 @@ Result<E> enum_of(auto wire_value, decltype(wire_value) wire_max, std::string_vi
 }
 Result<Delivery> delivery_of(wire::Delivery d) { return enum_of<Delivery>(d, wire::Delivery::MAX, "delivery"); }
 
-template <typename Contact, typename Table>
-Result<CommandBody> decode_contact(const Table& t) {
-  if ((t.types() & ~kContactTypesAll) != 0) return malformed(cat("unknown contact type bits ", static_cast<int>(t.types())));
-  auto last = name_of(t.last_name(), "last_name");
-  if (!last.is_ok()) return last.status();
-  auto first = text_of(t.first_name(), kNameLengthMax, "first_name");
-  if (!first.is_ok()) return first.status();
-  auto email = text_of(t.email(), kEmailLengthMax, "email");
-  if (!email.is_ok()) return email.status();
-  return CommandBody{Contact{t.contact(), t.number(), std::move(*last), std::move(*first), std::move(*email), t.types()}};
+// A command (or a reminder format) from its wire table, by the generic mapping.
+template <typename T, typename Table>
+Result<T> from_table(const Table* table, std::string_view name) {
+  T out{};
+  Status s = wire_table::Decoder().table(reinterpret_cast<const fb::Table*>(table), Table::MiniReflectTypeTable(),
+                                         name, out);
+  if (!s.is_ok()) return s;
+  return out;
 }
-Result<CommandBody> decode(const wire::DefineContact& t) { return decode_contact<DefineContact>(t); }
-Result<CommandBody> decode(const wire::UpdateContact& t) { return decode_contact<UpdateContact>(t); }
-Result<CommandBody> decode(const wire::SetOrderFile& t) { return CommandBody{SetOrderFile{t.order(), t.file_number()}}; }
-
-Result<FollowUpFilter> filter_from(const wire::FollowUpFilter* f) {
-  if (f == nullptr) return malformed("filter is required");
-  auto kind = kind_of(f->kind());
-  if (!kind.is_ok()) return kind.status();
-  if ((f->contact_types() & ~kContactTypesAll) != 0)
-    return malformed(cat("unknown contact type bits ", static_cast<int>(f->contact_types())));
-  auto tariffs = list_from(f->tariffs(), kFilterListMax, "tariffs");
-  if (!tariffs.is_ok()) return tariffs.status();
-  auto categories = list_from(f->categories(), kFilterListMax, "categories");
-  if (!categories.is_ok()) return categories.status();
-  return FollowUpFilter{*kind, f->due_until_ms(), f->season(), f->family(), f->product(), f->performance(),
-                        f->contingent(), std::move(*tariffs), f->contact(), f->contact_types(),
-                        std::move(*categories), f->channel()};
-}
-Result<CommandBody> decode(const wire::QueryFollowUp& t) {
-  auto filter = filter_from(t.filter());
-  if (!filter.is_ok()) return filter.status();
-  FollowUpCursor after;
-  if (t.after() != nullptr) after = FollowUpCursor{t.after()->due_ms(), t.after()->order(), t.after()->line()};
-  return CommandBody{QueryFollowUp{std::move(*filter), after, t.limit()}};
-}
-template <typename Command, typename Table>
-Result<CommandBody> decode_filtered(const Table& t) {
-  auto filter = filter_from(t.filter());
-  if (!filter.is_ok()) return filter.status();
-  return CommandBody{Command{std::move(*filter)}};
-}
-Result<CommandBody> decode(const wire::PreviewRelease& t) { return decode_filtered<PreviewRelease>(t); }
-Result<CommandBody> decode(const wire::ReleaseAll& t) { return decode_filtered<ReleaseAll>(t); }
-
-Result<std::vector<OrderId>> orders_from(const fb::Vector<uint64_t>* v) {
-  return list_from(v, kBulkOrdersMax, "orders");
-}
-Result<CommandBody> decode(const wire::MarkOrders& t) {
-  auto mark = enum_of<ReleaseMark>(t.mark(), wire::ReleaseMark::MAX, "release mark");
-  if (!mark.is_ok()) return mark.status();
-  auto orders = orders_from(t.orders());
-  if (!orders.is_ok()) return orders.status();
-  return CommandBody{MarkOrders{std::move(*orders), *mark}};
-}
-Result<CommandBody> decode(const wire::LockOrders& t) {
-  auto orders = orders_from(t.orders());
-  if (!orders.is_ok()) return orders.status();
-  return CommandBody{LockOrders{std::move(*orders), t.locked()}};
-}
-Result<CommandBody> decode(const wire::ReleaseOrders& t) {
-  auto orders = orders_from(t.orders());
-  if (!orders.is_ok()) return orders.status();
-  return CommandBody{ReleaseOrders{std::move(*orders)}};
-}
-Result<CommandBody> decode(const wire::RemindOrders& t) {
-  auto delivery = delivery_of(t.delivery());
-  if (!delivery.is_ok()) return delivery.status();
-  auto orders = orders_from(t.orders());
-  if (!orders.is_ok()) return orders.status();
-  return CommandBody{RemindOrders{std::move(*orders), t.format(), *delivery}};
-}
-
-Result<DefineReminderFormat> reminder_format_from(const wire::DefineReminderFormat& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  auto type = enum_of<FormatType>(t.type(), wire::FormatType::MAX, "format type");
-  if (!type.is_ok()) return type.status();
-  auto separator = text_of(t.separator(), kNameLengthMax, "separator");
-  if (!separator.is_ok()) return separator.status();
-  auto extension = text_of(t.extension(), kNameLengthMax, "extension");
-  if (!extension.is_ok()) return extension.status();
-  auto wire_columns = list_from(t.columns(), kReminderColumnsMax, "columns");
-  if (!wire_columns.is_ok()) return wire_columns.status();
-  std::vector<ReminderField> columns;
-  columns.reserve(wire_columns->size());
-  for (wire::ReminderField c : *wire_columns) {
-    auto column = enum_of<ReminderField>(c, wire::ReminderField::MAX, "reminder field");
-    if (!column.is_ok()) return column.status();
-    columns.push_back(*column);
-  }
-  return DefineReminderFormat{t.format(), std::move(*name), *type, std::move(*separator), std::move(*extension),
-                              t.title_in_file_name(), std::move(columns)};
-}
-Result<CommandBody> decode(const wire::DefineReminderFormat& t) {
-  auto format = reminder_format_from(t);
-  if (!format.is_ok()) return format.status();
-  return CommandBody{std::move(*format)};
-}
-Result<CommandBody> decode(const wire::DefineSeries& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineSeries{t.series(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::DefineIssue& t) {
-  auto name = name_of(t.name(), "name");
-  if (!name.is_ok()) return name.status();
-  return CommandBody{DefineIssue{t.series(), t.issue(), t.date_ms(), std::move(*name)}};
-}
-Result<CommandBody> decode(const wire::Subscribe& t) {
-  return CommandBody{Subscribe{t.subscription(), t.series(), t.subscriber(), t.payer(), t.ends_ms()}};
-}
-Result<CommandBody> decode(const wire::RenewSubscription& t) {
-  return CommandBody{RenewSubscription{t.subscription(), t.ends_ms()}};
-}
-Result<CommandBody> decode(const wire::StartReminderRun& t) {
-  auto audience = enum_of<Audience>(t.audience(), wire::Audience::MAX, "audience");
-  if (!audience.is_ok()) return audience.status();
-  auto delivery = delivery_of(t.delivery());
-  if (!delivery.is_ok()) return delivery.status();
-  auto issues = list_from(t.issues(), kRunIssuesMax, "issues");
-  if (!issues.is_ok()) return issues.status();
-  return CommandBody{StartReminderRun{t.run(), t.series(), std::move(*issues), *audience, t.format(), *delivery}};
-}
-Result<CommandBody> decode(const wire::RecordRunExport& t) {
-  auto destination = text_of(t.destination(), kRunDestinationLengthMax, "destination");
-  if (!destination.is_ok()) return destination.status();
-  return CommandBody{RecordRunExport{t.run(), t.delivered(), t.failed(), std::move(*destination)}};
-}
-Result<CommandBody> decode(const wire::ValidateReminderRun& t) { return CommandBody{ValidateReminderRun{t.run()}}; }
-Result<CommandBody> decode(const wire::CancelReminderRun& t) { return CommandBody{CancelReminderRun{t.run()}}; }
-Result<CommandBody> decode(const wire::GetReminderRun& t) { return CommandBody{GetReminderRun{t.run()}}; }
 
 // ---- Reply details ------------------------------------------------------------------
 
@@ -711,7 +105,7 @@ struct DetailEncoder {
                                     series, i.ends_ms, last_issue);
   }
   Detail operator()(const ReminderBatch& d) {
-    const auto format = reminder_format(fbb, d.format);
+    const auto format = fb::Offset<wire::DefineReminderFormat>(wire_table::encode_table(fbb, d.format));
     const auto destination = fbb.CreateString(d.destination);
     std::vector<fb::Offset<wire::ReminderItem>> items;
     items.reserve(d.items.size());
@@ -720,7 +114,7 @@ struct DetailEncoder {
     const auto outcomes = outcomes_of(fbb, d.outcomes);
     return {wire::ResultDetail::ReminderBatch,
             wire::CreateReminderBatch(fbb, d.run, static_cast<wire::RunState>(d.state), format,
-                                      wire_delivery(d.delivery), d.delivered, d.failed, destination, item_list,
+                                      static_cast<wire::Delivery>(d.delivery), d.delivered, d.failed, destination, item_list,
                                       outcomes)
                 .Union()};
   }
@@ -845,7 +239,7 @@ Result<ReminderBatch> batch_from(const wire::ReminderBatch& w) {
   if (!delivery.is_ok()) return delivery.status();
   b.delivery = *delivery;
   if (w.format() == nullptr) return malformed("a reminder batch needs its format");
-  auto format = reminder_format_from(*w.format());
+  auto format = from_table<DefineReminderFormat>(w.format(), "DefineReminderFormat");
   if (!format.is_ok()) return format.status();
   b.format = std::move(*format);
   auto destination = text_of(w.destination(), kRunDestinationLengthMax, "destination");
@@ -891,16 +285,18 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
   return malformed(cat("unknown result detail type ", static_cast<int>(type)));
 }
 
-template <typename Table>
-Result<CommandBody> decode_table(const void* table, std::string_view type_name) {
-  if (table == nullptr) return malformed(cat("command body ", type_name, " is missing its table"));
-  return decode(*static_cast<const Table*>(table));
+// One decoder per registry row, indexed by tag - 1: the generic mapping of
+// the command's wire table (net/wire_table.h).
+template <typename T, typename Table>
+Result<CommandBody> decode_table(const void* table, std::string_view name) {
+  if (table == nullptr) return malformed(cat("command body ", name, " is missing its table"));
+  auto command = from_table<T>(static_cast<const Table*>(table), name);
+  if (!command.is_ok()) return command.status();
+  return CommandBody{std::move(*command)};
 }
-
-// One decoder per registry row, indexed by tag - 1.
 using BodyDecoder = Result<CommandBody> (*)(const void* table);
 #define TESSERA_WIRE_DECODER(tag, Name, ...) \
-  +[](const void* t) { return decode_table<wire::Name>(t, #Name); },
+  +[](const void* t) { return decode_table<Name, wire::Name>(t, #Name); },
 constexpr BodyDecoder kBodyDecoders[] = {TESSERA_COMMANDS(TESSERA_WIRE_DECODER)};
 #undef TESSERA_WIRE_DECODER
 
@@ -922,8 +318,17 @@ Result<CommandBody> decode_body(wire::CommandBody type, const void* t) {
 
 }  // namespace
 
+std::string check_wire_tables() {
+  std::string problems;
+#define TESSERA_WIRE_SHAPE(tag, Name, ...) \
+  problems += wire_table::check_shape<Name>(wire::Name::MiniReflectTypeTable(), #Name);
+  TESSERA_COMMANDS(TESSERA_WIRE_SHAPE)
+#undef TESSERA_WIRE_SHAPE
+  return problems;
+}
+
 fb::Offset<wire::Command> encode_command(fb::FlatBufferBuilder& fbb, const Command& command) {
-  const fb::Offset<void> body = std::visit(Encoder{fbb}, command.body);
+  const fb::Offset<void> body(std::visit([&](const auto& c) { return wire_table::encode_table(fbb, c); }, command.body));
   return wire::CreateCommand(fbb, command.key, static_cast<wire::CommandBody>(command_tag(command.body)), body);
 }
 

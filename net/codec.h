@@ -13,6 +13,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/command.h"
@@ -23,6 +24,11 @@
 namespace tessera::net {
 
 // ---- Commands (client encodes, server decodes) -------------------------------
+
+// Empty iff every registry command's engine struct and wire table agree
+// field by field (net/wire_table.h); else what differs. The server refuses
+// to start otherwise; a test runs it too.
+std::string check_wire_tables();
 
 flatbuffers::Offset<wire::Command> encode_command(flatbuffers::FlatBufferBuilder& fbb, const engine::Command& command);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/limits.h"
+#include "net/codec.h"
 #include "net/result_code.h"
 #include "server/demo_loader.h"
 #include "server/reminder_dispatch.h"
@@ -17,6 +18,10 @@ ServerApp::ServerApp(ServerConfig config) : config_(std::move(config)) {}
 ServerApp::~ServerApp() { stop(); }
 
 Status ServerApp::start() {
+  // A build whose wire tables and engine commands disagree would misread
+  // every frame: refuse to start (a test catches it before release).
+  if (const std::string problems = net::check_wire_tables(); !problems.empty())
+    return Status::internal("wire tables do not match the engine's commands: " + problems);
   Status s = open_shards();
   if (!s.is_ok()) return s;
   running_ = true;

@@ -430,3 +430,11 @@ TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
 
 }  // namespace
 }  // namespace tessera::net
+
+namespace tessera::net {
+namespace {
+
+TEST(WireTables, EveryCommandsEngineStructMatchesItsWireTable) { EXPECT_EQ(check_wire_tables(), ""); }
+
+}  // namespace
+}  // namespace tessera::net

@@ -1,0 +1,68 @@
+// WireTable: the rules a wire field must satisfy beyond its type, by name.
+#include "net/wire_table.h"
+
+#include "engine/limits.h"
+
+namespace tessera::net::wire_table {
+
+using namespace tessera::engine;
+
+namespace {
+
+// clang-format off
+constexpr FieldRule kFieldRules[] = {
+  // Texts: names are required, the others optional.
+  {"name",                          true,  kNameLengthMax},
+  {"last_name",                     true,  kNameLengthMax},
+  {"first_name",                    false, kNameLengthMax},
+  {"email",                         false, kEmailLengthMax},
+  {"separator",                     false, kNameLengthMax},
+  {"extension",                     false, kNameLengthMax},
+  {"destination",                   false, kRunDestinationLengthMax},
+  // Lists.
+  {"lines",                         true,  kOrderLinesMax},
+  {"keep",                          false, kOrderLinesMax},
+  {"channels",                      false, kContingentChannelsMax},
+  {"seats",                         false, kSeatsPerCommandMax},
+  {"LayoutRow.seats",               true,  kRowSeatsMax},
+  {"categories",                    false, kFilterListMax},
+  {"DefineVenueLayout.categories",  false, kLayoutCategoriesMax},
+  {"sections",                      true,  kLayoutSectionsMax},
+  {"rows",                          true,  kLayoutSeatsMax},
+  {"tariffs",                       false, kFilterListMax},
+  {"orders",                        false, kBulkOrdersMax},
+  {"issues",                        false, kRunIssuesMax},
+  {"columns",                       false, kReminderColumnsMax},
+  // Nested tables.
+  {"request",                       true},
+  {"filter",                        true},
+  // Bit sets.
+  {"types",                         false, 0, kContactTypesAll, "contact type bits"},
+  {"contact_types",                 false, 0, kContactTypesAll, "contact type bits"},
+  {"flags",                         false, 0, kSeatFlagsAll,    "seat flags"},
+  {"options",                       false, 0, kSeatOptionsAll,  "seat options"},
+};
+// clang-format on
+
+const FieldRule* find_rule(std::string_view table, std::string_view field) {
+  const FieldRule* general = nullptr;
+  for (const FieldRule& r : kFieldRules) {
+    if (r.field == field) general = &r;
+    const size_t dot = r.field.find('.');
+    if (dot != std::string_view::npos && r.field.substr(0, dot) == table && r.field.substr(dot + 1) == field)
+      return &r;
+  }
+  return general;
+}
+
+}  // namespace
+
+const FieldRule& rule_for(std::string_view table, std::string_view field) {
+  static constexpr FieldRule kNone{};
+  const FieldRule* r = find_rule(table, field);
+  return r ? *r : kNone;
+}
+
+bool has_rule(std::string_view table, std::string_view field) { return find_rule(table, field) != nullptr; }
+
+}  // namespace tessera::net::wire_table

@@ -1,0 +1,440 @@
+// WireTable: one generic mapping between an engine struct and the FlatBuffers
+// table of the same shape, for every command (and the reminder format a
+// ReminderBatch carries).
+//
+// The convention that makes it generic: a wire table (net/tessera.fbs)
+// declares the engine struct's fields() in the same order, so field i has
+// vtable slot 4 + 2 i; scalars and enums have the engine's widths; strings,
+// vectors, nested tables (SeatRequest, FollowUpFilter, LayoutSection,
+// LayoutRow) and inline structs (LineRequest, LayoutSeat, FollowUpCursor)
+// nest the same way. flatc's mini reflection (--reflect-names) gives each
+// table's field names and types, so check_wire_shape() proves the two sides
+// agree (tests, and every server start) and the decoder names fields in its
+// messages.
+//
+// What a field must satisfy beyond its type is declared once, by wire field
+// name, in kFieldRules (wire_table.cc): required or not, the most bytes or
+// entries, allowed bits. Every string and vector field has a rule (the shape
+// check refuses one without). Enum values are checked against the wire
+// enum's range. Absent scalars keep the engine struct's default member
+// initialiser, which equals the schema default.
+//
+// Decoding trusts nothing beyond the FlatBuffers verifier (offsets and sizes
+// inside the buffer): REQUIRES tables from a verified buffer.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <flatbuffers/flatbuffers.h>
+
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "engine/codec.h"
+#include "engine/command.h"
+#include "engine/status.h"
+#include "net/tessera_generated.h"
+
+namespace tessera::net::wire_table {
+
+namespace fb = flatbuffers;
+
+// ---- Rules ---------------------------------------------------------------------
+
+struct FieldRule {
+  std::string_view field;  // "name", or "Table.name" to override for one table
+  bool required = false;   // strings, vectors, nested tables: absent is refused
+  uint32_t max = 0;        // strings: bytes; vectors: entries (0: no rule of that kind)
+  uint8_t mask = 0;        // bit-set scalars: the allowed bits (0: not a bit set)
+  std::string_view label;  // how messages name a bit set ("seat flags")
+};
+
+// The rule of `field` in table `table` (a default-constructed rule if none).
+const FieldRule& rule_for(std::string_view table, std::string_view field);
+// The rules of T's table, by field index: looked up once per table.
+template <typename T>
+const std::vector<const FieldRule*>& rules_of(const fb::TypeTable* tt, std::string_view table) {
+  static const std::vector<const FieldRule*> rules = [&] {
+    std::vector<const FieldRule*> out;
+    for (size_t i = 0; i < tt->num_elems; ++i) out.push_back(&rule_for(table, tt->names[i]));
+    return out;
+  }();
+  return rules;
+}
+// True iff a rule names `field` (table-specific or general).
+bool has_rule(std::string_view table, std::string_view field);
+
+// The inline structs, and the nested tables' names (for rules and messages).
+template <typename T>
+struct WireStruct {
+  using type = void;
+};
+template <>
+struct WireStruct<engine::LineRequest> {
+  using type = wire::LineRequest;
+};
+template <>
+struct WireStruct<engine::LayoutSeat> {
+  using type = wire::LayoutSeat;
+};
+template <>
+struct WireStruct<engine::FollowUpCursor> {
+  using type = wire::FollowUpCursor;
+};
+template <typename T>
+constexpr bool kIsWireStruct = !std::is_void_v<typename WireStruct<T>::type>;
+
+template <typename T>
+constexpr std::string_view kNestedTableName = "";
+template <>
+constexpr std::string_view kNestedTableName<engine::SeatRequest> = "SeatRequest";
+template <>
+constexpr std::string_view kNestedTableName<engine::FollowUpFilter> = "FollowUpFilter";
+template <>
+constexpr std::string_view kNestedTableName<engine::LayoutSection> = "LayoutSection";
+template <>
+constexpr std::string_view kNestedTableName<engine::LayoutRow> = "LayoutRow";
+template <>
+constexpr std::string_view kNestedTableName<engine::DefineReminderFormat> = "DefineReminderFormat";
+
+// How messages name an enum's values ("unknown booking kind 9").
+template <typename E>
+constexpr std::string_view kEnumLabel = "";  // an enum without a label fails in check_wire_shape
+template <>
+constexpr std::string_view kEnumLabel<engine::ExpiryPolicy> = "expiry_policy";
+template <>
+constexpr std::string_view kEnumLabel<engine::BookingKind> = "booking kind";
+template <>
+constexpr std::string_view kEnumLabel<engine::ReleaseMark> = "release mark";
+template <>
+constexpr std::string_view kEnumLabel<engine::Delivery> = "delivery";
+template <>
+constexpr std::string_view kEnumLabel<engine::ReminderField> = "reminder field";
+template <>
+constexpr std::string_view kEnumLabel<engine::FormatType> = "format type";
+template <>
+constexpr std::string_view kEnumLabel<engine::Audience> = "audience";
+
+template <typename T>
+struct IsVector : std::false_type {};
+template <typename T>
+struct IsVector<std::vector<T>> : std::true_type {
+  using element = T;
+};
+
+constexpr fb::voffset_t slot(size_t field) { return static_cast<fb::voffset_t>(4 + 2 * field); }
+
+template <typename F, typename T, size_t... I>
+void for_each_field(T& v, F&& f, std::index_sequence<I...>) {
+  auto fields = v.fields();
+  (f(std::integral_constant<size_t, I>{}, std::get<I>(fields)), ...);
+}
+template <typename T, typename F>
+void for_each_field(T& v, F&& f) {
+  for_each_field(v, f, std::make_index_sequence<engine::field_count<std::remove_const_t<T>>()>{});
+}
+
+// ---- Inline structs: fields at the offsets mini reflection gives -------------------
+
+template <typename T>
+typename WireStruct<T>::type to_wire_struct(const T& v) {
+  using W = typename WireStruct<T>::type;
+  W w{};
+  const fb::TypeTable* tt = W::MiniReflectTypeTable();
+  auto* bytes = reinterpret_cast<uint8_t*>(&w);
+  for_each_field(v, [&](auto i, const auto& f) { std::memcpy(bytes + tt->values[i()], &f, sizeof f); });
+  return w;
+}
+template <typename T>
+T from_wire_struct(const typename WireStruct<T>::type& w) {
+  T v{};
+  const fb::TypeTable* tt = WireStruct<T>::type::MiniReflectTypeTable();
+  const auto* bytes = reinterpret_cast<const uint8_t*>(&w);
+  for_each_field(v, [&](auto i, auto& f) {
+    std::memcpy(const_cast<std::remove_cvref_t<decltype(f)>*>(&f), bytes + tt->values[i()], sizeof f);
+  });
+  return v;
+}
+
+// ---- Encoding ---------------------------------------------------------------------
+
+template <typename T>
+fb::uoffset_t encode_table(fb::FlatBufferBuilder& fbb, const T& v);
+
+// The out-of-line part of a field (strings, vectors, tables), built before
+// the table that points to it; 0 for inline fields.
+template <typename F>
+fb::uoffset_t encode_offset(fb::FlatBufferBuilder& fbb, const F& f) {
+  if constexpr (std::is_same_v<F, std::string>) {
+    return fbb.CreateString(f).o;
+  } else if constexpr (IsVector<F>::value) {
+    using E = typename IsVector<F>::element;
+    if constexpr (kIsWireStruct<E>) {
+      std::vector<typename WireStruct<E>::type> out;
+      out.reserve(f.size());
+      for (const E& e : f) out.push_back(to_wire_struct(e));
+      return fbb.CreateVectorOfStructs(out).o;
+    } else if constexpr (std::is_enum_v<E>) {
+      std::vector<std::underlying_type_t<E>> raw(f.size());
+      for (size_t i = 0; i < f.size(); ++i) raw[i] = static_cast<std::underlying_type_t<E>>(f[i]);
+      return fbb.CreateVector(raw).o;
+    } else if constexpr (std::is_arithmetic_v<E>) {
+      return fbb.CreateVector(f).o;
+    } else {
+      std::vector<fb::Offset<fb::Table>> tables;
+      tables.reserve(f.size());
+      for (const E& e : f) tables.emplace_back(encode_table(fbb, e));
+      return fbb.CreateVector(tables).o;
+    }
+  } else if constexpr (std::is_class_v<F> && !kIsWireStruct<F>) {
+    return encode_table(fbb, f);
+  } else {
+    return 0;
+  }
+}
+
+template <typename T>
+fb::uoffset_t encode_table(fb::FlatBufferBuilder& fbb, const T& v) {
+  constexpr size_t n = engine::field_count<T>();
+  fb::uoffset_t offsets[n > 0 ? n : 1] = {};
+  for_each_field(v, [&](auto i, const auto& f) { offsets[i()] = encode_offset(fbb, f); });
+  const fb::uoffset_t start = fbb.StartTable();
+  for_each_field(v, [&](auto i, const auto& f) {
+    using F = std::remove_cvref_t<decltype(f)>;
+    if constexpr (std::is_enum_v<F>) {
+      fbb.AddElement(slot(i()), static_cast<std::underlying_type_t<F>>(f));
+    } else if constexpr (std::is_same_v<F, bool>) {
+      fbb.AddElement(slot(i()), static_cast<uint8_t>(f));
+    } else if constexpr (std::is_arithmetic_v<F>) {
+      fbb.AddElement(slot(i()), f);
+    } else if constexpr (kIsWireStruct<F>) {
+      const auto w = to_wire_struct(f);
+      fbb.AddStruct(slot(i()), &w);
+    } else {
+      fbb.AddOffset(slot(i()), fb::Offset<void>(offsets[i()]));
+    }
+  });
+  return fbb.EndTable(start);
+}
+
+// ---- Decoding ---------------------------------------------------------------------
+
+// Decodes one table into `out` (value-initialised by the caller) and returns
+// the first error, naming the field.
+class Decoder {
+ public:
+  template <typename T>
+  Status table(const fb::Table* t, const fb::TypeTable* tt, std::string_view name, T& out) {
+    fields_of(t, tt, name, out);
+    return error_;
+  }
+
+ private:
+  template <typename T>
+  void fields_of(const fb::Table* t, const fb::TypeTable* tt, std::string_view name, T& out) {
+    const std::vector<const FieldRule*>& rules = rules_of<T>(tt, name);
+    for_each_field(out, [&](auto i, auto& f) {
+      if (!error_.is_ok()) return;
+      field(t, tt, *rules[i()], i(), const_cast<std::remove_cvref_t<decltype(f)>&>(f));
+    });
+  }
+  template <typename F>
+  void field(const fb::Table* t, const fb::TypeTable* tt, const FieldRule& rule, size_t i, F& f);
+  // An inline struct read from the wire: the bit-set rules of its fields.
+  template <typename T>
+  T checked_struct(const typename WireStruct<T>::type& w) {
+    T v = from_wire_struct<T>(w);
+    const fb::TypeTable* tt = WireStruct<T>::type::MiniReflectTypeTable();
+    const std::vector<const FieldRule*>& rules = rules_of<T>(tt, "");
+    for_each_field(v, [&](auto i, const auto& f) {
+      using F = std::remove_cvref_t<decltype(f)>;
+      if constexpr (std::is_integral_v<F>) check_bits(*rules[i()], static_cast<uint64_t>(f));
+    });
+    return v;
+  }
+  void check_bits(const FieldRule& rule, uint64_t value) {
+    if (rule.mask != 0 && (value & ~uint64_t{rule.mask}) != 0) fail(engine::cat("unknown ", rule.label, " ", value));
+  }
+  template <typename E>
+  bool enum_in_range(const fb::TypeTable* tt, size_t i, uint64_t raw);
+  void fail(std::string message) {
+    if (error_.is_ok()) error_ = Status::invalid_argument(std::move(message));
+  }
+  template <typename V>
+  bool within(const V* v, const FieldRule& rule, std::string_view field) {
+    if (v == nullptr) {
+      if (rule.required) fail(std::string(field) + " is required");
+      return false;
+    }
+    if (v->size() > rule.max) {
+      fail(engine::cat(field, " has ", v->size(), " entries (max ", rule.max, ")"));
+      return false;
+    }
+    return true;
+  }
+
+  Status error_;
+};
+
+template <typename E>
+bool Decoder::enum_in_range(const fb::TypeTable* tt, size_t i, uint64_t raw) {
+  const fb::TypeTable* et = tt->type_refs[tt->type_codes[i].sequence_ref]();
+  if (raw < et->num_elems) return true;
+  fail(engine::cat("unknown ", kEnumLabel<E>, " ", raw));
+  return false;
+}
+
+template <typename F>
+void Decoder::field(const fb::Table* t, const fb::TypeTable* tt, const FieldRule& rule, size_t i, F& f) {
+  const std::string_view name = tt->names[i];
+  if constexpr (std::is_enum_v<F>) {
+    using U = std::underlying_type_t<F>;
+    const U raw = t->GetField<U>(slot(i), static_cast<U>(f));
+    if (enum_in_range<F>(tt, i, raw)) f = static_cast<F>(raw);
+  } else if constexpr (std::is_same_v<F, bool>) {
+    f = t->GetField<uint8_t>(slot(i), f ? 1 : 0) != 0;
+  } else if constexpr (std::is_arithmetic_v<F>) {
+    f = t->GetField<F>(slot(i), f);
+    check_bits(rule, static_cast<uint64_t>(f));
+  } else if constexpr (std::is_same_v<F, std::string>) {
+    const auto* s = t->GetPointer<const fb::String*>(slot(i));
+    if (s == nullptr) {
+      if (rule.required) fail(std::string(name) + " is required");
+    } else if (s->size() > rule.max) {
+      fail(engine::cat(name, " is longer than ", rule.max, " bytes"));
+    } else {
+      f.assign(s->data(), s->size());
+    }
+  } else if constexpr (IsVector<F>::value) {
+    using E = typename IsVector<F>::element;
+    if constexpr (kIsWireStruct<E>) {
+      const auto* v = t->GetPointer<const fb::Vector<const typename WireStruct<E>::type*>*>(slot(i));
+      if (!within(v, rule, name)) return;
+      f.reserve(v->size());
+      for (const auto* w : *v) f.push_back(checked_struct<E>(*w));
+    } else if constexpr (std::is_enum_v<E>) {
+      const auto* v = t->GetPointer<const fb::Vector<std::underlying_type_t<E>>*>(slot(i));
+      if (!within(v, rule, name)) return;
+      for (const auto raw : *v) {
+        if (!enum_in_range<E>(tt, i, raw)) return;
+        f.push_back(static_cast<E>(raw));
+      }
+    } else if constexpr (std::is_arithmetic_v<E>) {
+      const auto* v = t->GetPointer<const fb::Vector<E>*>(slot(i));
+      if (!within(v, rule, name)) return;
+      f.assign(v->begin(), v->end());
+    } else {
+      const auto* v = t->GetPointer<const fb::Vector<fb::Offset<fb::Table>>*>(slot(i));
+      if (!within(v, rule, name)) return;
+      const fb::TypeTable* et = tt->type_refs[tt->type_codes[i].sequence_ref]();
+      f.resize(v->size());
+      for (uint32_t k = 0; k < v->size() && error_.is_ok(); ++k) fields_of(v->Get(k), et, kNestedTableName<E>, f[k]);
+    }
+  } else if constexpr (kIsWireStruct<F>) {
+    const auto* w = t->GetStruct<const typename WireStruct<F>::type*>(slot(i));
+    if (w != nullptr) f = checked_struct<F>(*w);
+  } else {
+    const auto* sub = t->GetPointer<const fb::Table*>(slot(i));
+    if (sub == nullptr) {
+      if (rule.required) fail(std::string(name) + " is required");
+      return;
+    }
+    fields_of(sub, tt->type_refs[tt->type_codes[i].sequence_ref](), kNestedTableName<F>, f);
+  }
+}
+
+// ---- Shape check ------------------------------------------------------------------
+
+// True iff a wire scalar of base type `base` has the engine type F's width and sign.
+template <typename F>
+constexpr bool same_scalar(unsigned base) {
+  if constexpr (std::is_same_v<F, int8_t>) return base == fb::ET_CHAR;
+  if constexpr (std::is_same_v<F, uint8_t>) return base == fb::ET_UCHAR;
+  if constexpr (std::is_same_v<F, int16_t>) return base == fb::ET_SHORT;
+  if constexpr (std::is_same_v<F, uint16_t>) return base == fb::ET_USHORT;
+  if constexpr (std::is_same_v<F, int32_t>) return base == fb::ET_INT;
+  if constexpr (std::is_same_v<F, uint32_t>) return base == fb::ET_UINT;
+  if constexpr (std::is_same_v<F, int64_t>) return base == fb::ET_LONG;
+  if constexpr (std::is_same_v<F, uint64_t>) return base == fb::ET_ULONG;
+  return false;
+}
+
+// One field of the shape check: the engine type F against the wire type code.
+template <typename F>
+std::string check_field(const fb::TypeTable* tt, size_t i, std::string_view table_name);
+
+// Empty iff the engine struct T and the wire table or struct `tt` agree
+// field by field (count, types and widths, a rule for every string and
+// vector); else what differs.
+template <typename T>
+std::string check_shape(const fb::TypeTable* tt, std::string_view table_name) {
+  constexpr size_t n = engine::field_count<T>();
+  if (tt->num_elems != n)
+    return engine::cat(table_name, ": the wire side has ", tt->num_elems, " fields, the engine struct ", n, "; ");
+  std::string problems;
+  T probe{};
+  for_each_field(probe, [&](auto i, const auto& f) {
+    problems += check_field<std::remove_cvref_t<decltype(f)>>(tt, i(), table_name);
+  });
+  return problems;
+}
+
+template <typename F>
+std::string check_field(const fb::TypeTable* tt, size_t i, std::string_view table_name) {
+  const fb::TypeCode code = tt->type_codes[i];
+  const std::string_view name = tt->names[i];
+  const auto bad = [&](std::string_view why) { return engine::cat(table_name, ".", name, ": ", why, "; "); };
+  const auto nested = [&]() { return code.sequence_ref >= 0 ? tt->type_refs[code.sequence_ref]() : nullptr; };
+  if constexpr (std::is_enum_v<F>) {
+    const fb::TypeTable* et = nested();
+    if (code.is_repeating || et == nullptr || et->st != fb::ST_ENUM) return bad("not the engine's enum");
+    if (!same_scalar<std::underlying_type_t<F>>(code.base_type)) return bad("enum of another width");
+    if (kEnumLabel<F>.empty()) return bad("an enum without its label (kEnumLabel)");
+    return "";
+  } else if constexpr (std::is_same_v<F, bool>) {
+    return code.base_type == fb::ET_BOOL && !code.is_repeating ? "" : bad("not a bool");
+  } else if constexpr (std::is_arithmetic_v<F>) {
+    return same_scalar<F>(code.base_type) && !code.is_repeating ? "" : bad("scalar of another type or width");
+  } else if constexpr (std::is_same_v<F, std::string>) {
+    if (code.base_type != fb::ET_STRING || code.is_repeating) return bad("not a string");
+    return has_rule(table_name, name) ? "" : bad("a string without a rule (kFieldRules)");
+  } else if constexpr (IsVector<F>::value) {
+    using E = typename IsVector<F>::element;
+    if (!code.is_repeating) return bad("not a vector");
+    if (!has_rule(table_name, name)) return bad("a vector without a rule (kFieldRules)");
+    if constexpr (std::is_enum_v<E>) {
+      const fb::TypeTable* et = nested();
+      return et != nullptr && et->st == fb::ST_ENUM && same_scalar<std::underlying_type_t<E>>(code.base_type) &&
+                     !kEnumLabel<E>.empty()
+                 ? ""
+                 : bad("not a vector of the engine's enum");
+    } else if constexpr (std::is_arithmetic_v<E>) {
+      return same_scalar<E>(code.base_type) ? "" : bad("vector of another scalar");
+    } else if constexpr (kIsWireStruct<E>) {
+      const fb::TypeTable* st = nested();
+      if (st == nullptr || st->st != fb::ST_STRUCT || st != WireStruct<E>::type::MiniReflectTypeTable())
+        return bad("not a vector of its wire struct");
+      return check_shape<E>(st, name);
+    } else {
+      const fb::TypeTable* st = nested();
+      if (st == nullptr || st->st != fb::ST_TABLE || kNestedTableName<E>.empty())
+        return bad("not a vector of a named nested table");
+      return check_shape<E>(st, kNestedTableName<E>);
+    }
+  } else if constexpr (kIsWireStruct<F>) {
+    const fb::TypeTable* st = nested();
+    if (st == nullptr || st != WireStruct<F>::type::MiniReflectTypeTable()) return bad("not its wire struct");
+    return check_shape<F>(st, name);
+  } else {
+    const fb::TypeTable* st = nested();
+    if (st == nullptr || st->st != fb::ST_TABLE || kNestedTableName<F>.empty())
+      return bad("not a named nested table");
+    return check_shape<F>(st, kNestedTableName<F>);
+  }
+}
+
+}  // namespace tessera::net::wire_table
