@@ -462,7 +462,15 @@ struct UpdateContact {
 struct SetOrderFile {
   OrderId order;
   uint64_t file_number;
+#ifdef TESSERA_LOG_EVOLUTION_TEST
+  // A field a later build appends: only tests/storage/log_evolution_test.cc
+  // is built with it, to open data directories written without it.
+  std::string file_label = "unlabelled";
+  static constexpr size_t kCodecV3Fields = 2;  // docs/format.md, rule 4
+  auto fields() const { return std::tie(order, file_number, file_label); }
+#else
   auto fields() const { return std::tie(order, file_number); }
+#endif
 };
 
 // The follow-up screen's filters. The first four are mandatory (a query
