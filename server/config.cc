@@ -185,6 +185,13 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
   return config;
 }
 
+SmtpOptions ServerConfig::smtp_options() const {
+  SmtpOptions o;
+  o.host = smtp_host;
+  o.port = smtp_port;
+  return o;
+}
+
 Status validate(const ServerConfig& config) {
   if (config.tokens.empty())
     return Status::invalid_argument("no token configured: add at least one --token secret:role (webshop, backoffice, admin)");

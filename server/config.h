@@ -25,6 +25,7 @@
 #include "engine/status.h"
 #include "net/auth.h"
 #include "net/limits.h"
+#include "server/smtp_client.h"
 #include "storage/command_log.h"
 
 namespace tessera::server {
@@ -51,6 +52,9 @@ struct ServerConfig {
   std::string mail_from = "tessera@localhost";
   net::TokenTable tokens;
   net::NetLimits limits;
+
+  // The relay settings the reminder export uses.
+  SmtpOptions smtp_options() const;
 };
 
 // Parses argv (argv[0] skipped). Returns the configuration or

@@ -50,7 +50,7 @@ class AfterRecord final : public runtime::Completion {
 void install_reminder_hooks(net::ServerHooks& hooks, const ExportConfig& config, ReminderExporter& exporter,
                             runtime::ShardSet& shards) {
   hooks.check_export = [&config](engine::Delivery delivery) {
-    if (delivery == engine::Delivery::kEmail && config.smtp_host.empty())
+    if (delivery == engine::Delivery::kEmail && config.smtp.host.empty())
       return Status::failed_precondition("email delivery needs an SMTP relay: set smtp_host in the server configuration");
     return Status::ok();
   };

@@ -29,21 +29,15 @@ void note_failure(ExportReport& report, uint32_t& reasons, const std::string& re
 }
 
 ExportReport export_email(const engine::ReminderBatch& batch, const ExportConfig& config, int64_t now_ms) {
-  const std::string destination = "smtp://" + config.smtp_host + ":" + std::to_string(config.smtp_port);
-  if (config.smtp_host.empty()) {
+  if (config.smtp.host.empty()) {
     return failure(batch, "", "email delivery needs an SMTP server: no smtp_host is configured");
   }
+  const std::string destination = smtp_url(config.smtp);
   const EmailSettings settings{config.mail_from, config.mail_from_name};
   const ReminderEmails emails = render_reminder_emails(batch, settings, now_ms);
   std::vector<OutgoingMail> mails;
   for (const auto& m : emails.messages) mails.push_back({config.mail_from, {m.to}, m.data});
-  std::vector<Status> sent(mails.size());
-  if (!mails.empty()) {
-    const SmtpOptions options{config.smtp_host, config.smtp_port, "tessera", config.timeout_ms};
-    Result<std::vector<Status>> results = send_mails(options, mails);
-    if (!results.is_ok()) return failure(batch, destination, "no email sent: " + results.status().to_string());
-    sent = std::move(*results);
-  }
+  const std::vector<Status> sent = send_mails(config.smtp, mails);
   ExportReport report{true, 0, 0, destination, ""};
   uint32_t reasons = 0, messages_sent = 0;
   for (size_t m = 0; m < emails.messages.size(); ++m) {
@@ -72,7 +66,7 @@ ExportReport export_reminders(const engine::ReminderBatch& batch, const ExportCo
   try {
     return batch.delivery == engine::Delivery::kEmail ? export_email(batch, config, now_ms)
                                                       : export_file(batch, config, now_ms);
-  } catch (const std::exception& e) {  // allocation or Asio set-up failure: a report, never an escape
+  } catch (const std::exception& e) {  // allocation failure: a report, never an escape
     return failure(batch, "", std::string("reminder export failed: ") + e.what());
   }
 }

@@ -31,11 +31,9 @@ inline constexpr uint32_t kExportReportReasonsMax = 5;       // failure reasons 
 
 struct ExportConfig {
   std::string export_dir;       // where reminder files go (created if missing)
-  std::string smtp_host;        // empty = no email delivery
-  uint16_t smtp_port = 25;
+  SmtpOptions smtp;             // the relay of reminder emails; smtp.host empty = no email delivery
   std::string mail_from;        // sender address of reminder emails
   std::string mail_from_name;   // its display name (may be empty)
-  int timeout_ms = kSmtpTimeoutMsDefault;  // per SMTP operation
 };
 
 // What an export did. ok iff every reminder of the batch was delivered
@@ -45,7 +43,7 @@ struct ExportReport {
   bool ok = false;
   uint32_t delivered = 0;    // reminders written / accepted
   uint32_t failed = 0;       // reminders not delivered
-  std::string destination;   // the file's path, or "smtp://host:port"
+  std::string destination;   // the file's path, or the relay's smtp_url()
   std::string message;       // a one-line summary, with the first failure reasons
 };
 

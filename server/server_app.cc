@@ -55,8 +55,7 @@ Status ServerApp::start() {
       return Status::ok();
     };
     export_config_.export_dir = config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
-    export_config_.smtp_host = config_.smtp_host;
-    export_config_.smtp_port = config_.smtp_port;
+    export_config_.smtp = config_.smtp_options();
     export_config_.mail_from = config_.mail_from;
     exporter_ = std::make_unique<ReminderExporter>(export_config_, clock_);
     install_reminder_hooks(hooks, export_config_, *exporter_, *engine_.shards);

@@ -1,49 +1,78 @@
-// SmtpClient over Boost.Asio: each network operation is started
-// asynchronously and the io_context runs until it completes or its
-// deadline passes, so a silent server costs at most timeout_ms per step.
+// send_mails over libcurl's SMTP: one easy handle per call, one transfer
+// per message. The relay's replies are read from libcurl's debug stream,
+// to quote the one that refused a message.
 #include "server/smtp_client.h"
 
-#include <chrono>
-#include <cstdlib>
-#include <optional>
+#include <curl/curl.h>
 
-#include "net/asio.h"
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <system_error>
+
 #include "server/mail_format.h"
 
 namespace tessera::server {
 namespace {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
+struct CurlCleanup {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct SlistCleanup {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using CurlHandle = std::unique_ptr<CURL, CurlCleanup>;
+using CurlList = std::unique_ptr<curl_slist, SlistCleanup>;
 
-struct SmtpReply {
-  int code = 0;
-  std::vector<std::string> lines;  // each line's text after the code
-  std::string text() const {
-    std::string out = std::to_string(code);
-    for (const auto& line : lines) out += " " + line;
-    return out;
-  }
+// One message on its way, and the relay's refusal of it, if any.
+struct Transfer {
+  std::string_view data;
+  size_t sent = 0;
+  std::string refusal;  // the relay's last 4xx/5xx reply line, while no success reply followed
+  int refusal_code = 0;
 };
 
-// Parses "250-text" / "250 text" / "250"; code 0 when malformed.
-int reply_line_code(std::string_view line, bool& last) {
+size_t read_message(char* buffer, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t n = std::min(size * count, transfer->data.size() - transfer->sent);
+  std::memcpy(buffer, transfer->data.data() + transfer->sent, n);
+  transfer->sent += n;
+  return n;
+}
+
+// "550 5.1.1 ..." -> 550; 0 when the line does not open with a code.
+int reply_code(std::string_view line) {
   if (line.size() < 3) return 0;
   for (size_t i = 0; i < 3; ++i) {
     if (line[i] < '0' || line[i] > '9') return 0;
   }
-  if (line.size() > 3 && line[3] != ' ' && line[3] != '-') return 0;
-  last = line.size() == 3 || line[3] == ' ';
   return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+// libcurl's debug stream. Only the relay's reply lines (CURLINFO_HEADER_IN)
+// are read: what we send, the AUTH exchange included, is never looked at.
+// A refusal is kept until a success reply follows, except the 221 that
+// answers the QUIT libcurl sends after a failed transaction.
+int on_debug(CURL*, curl_infotype type, char* text, size_t size, void* user) {
+  if (type != CURLINFO_HEADER_IN) return 0;
+  auto* transfer = static_cast<Transfer*>(user);
+  std::string_view lines(text, size);
+  while (!lines.empty()) {
+    const size_t eol = std::min(lines.find('\n'), lines.size());
+    std::string_view line = lines.substr(0, eol);
+    lines.remove_prefix(std::min(eol + 1, lines.size()));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const int code = reply_code(line);
+    if (code >= 400) {
+      transfer->refusal = std::string(line.substr(0, kSmtpReplyQuotedBytesMax));
+      transfer->refusal_code = code;
+    } else if (code != 0 && code != 221) {
+      transfer->refusal.clear();
+      transfer->refusal_code = 0;
+    }
   }
-  return out;
+  return 0;
 }
 
 Status check_envelope(const OutgoingMail& mail) {
@@ -64,260 +93,152 @@ Status check_envelope(const OutgoingMail& mail) {
   return Status::ok();
 }
 
+long use_ssl_of(SmtpTls tls) {
+  switch (tls) {
+    case SmtpTls::kNone: return CURLUSESSL_NONE;
+    case SmtpTls::kOptional: return CURLUSESSL_TRY;
+    case SmtpTls::kStartTls: return CURLUSESSL_ALL;
+    case SmtpTls::kSmtps: return CURLUSESSL_ALL;
+  }
+  return CURLUSESSL_ALL;
+}
+
+// A handle set up for the relay: URL, TLS, login, deadlines, callbacks.
+// nullptr if libcurl refuses (out of memory, or built without SMTP or TLS).
+CurlHandle open_handle(const SmtpOptions& o, Transfer* transfer, char* error_buffer) {
+  static std::once_flag global_init;
+  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  CurlHandle curl(curl_easy_init());
+  if (!curl) return nullptr;
+  CURL* c = curl.get();
+  const std::string url = smtp_url(o) + "/" + o.helo_name;  // the path is the EHLO name
+  bool ok = curl_easy_setopt(c, CURLOPT_URL, url.c_str()) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_USE_SSL, use_ssl_of(o.tls)) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.timeout_ms)) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout_ms)) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_READDATA, transfer) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_DEBUGDATA, transfer) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_VERBOSE, 1L) == CURLE_OK;  // feeds on_debug; nothing is printed
+  if (ok && !o.user.empty()) {
+    ok = curl_easy_setopt(c, CURLOPT_USERNAME, o.user.c_str()) == CURLE_OK &&
+         curl_easy_setopt(c, CURLOPT_PASSWORD, o.password.reveal().c_str()) == CURLE_OK;
+  }
+  if (ok && !o.ca_file.empty()) ok = curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str()) == CURLE_OK;
+  return ok ? std::move(curl) : nullptr;
+}
+
+// The outcome of one message, and whether the session is over (the next
+// message would only meet the same failure).
+struct Outcome {
+  Status status;
+  bool session_over = false;
+};
+
+Outcome outcome_of(CURL* curl, CURLcode rc, const Transfer& transfer, const char* error, const std::string& where) {
+  if (rc == CURLE_OK) return {};
+  std::string message = where + ": " + (error[0] != '\0' ? error : curl_easy_strerror(rc));
+  long os_error = 0;  // e.g. ECONNREFUSED, which libcurl's message leaves out
+  if (curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_error) == CURLE_OK && os_error != 0)
+    message += " (" + std::error_code(static_cast<int>(os_error), std::generic_category()).message() + ")";
+  if (!transfer.refusal.empty()) message += " (relay: " + transfer.refusal + ")";
+  Status status = transfer.refusal_code >= 500 ? Status::failed_precondition(std::move(message))
+                                               : Status::unavailable(std::move(message));
+  // MAIL, RCPT and DATA refusals are CURLE_SEND_ERROR, the end of data's
+  // CURLE_WEIRD_SERVER_REPLY; 421 is the relay closing the connection.
+  const bool message_refused = (rc == CURLE_SEND_ERROR || rc == CURLE_WEIRD_SERVER_REPLY) &&
+                               transfer.refusal_code >= 400 && transfer.refusal_code != 421;
+  return {std::move(status), !message_refused};
+}
+
+Outcome send_one(CURL* curl, Transfer& transfer, const char* error, const OutgoingMail& mail,
+                 const std::string& where) {
+  CurlList recipients;
+  for (const auto& to : mail.to) {
+    curl_slist* longer = curl_slist_append(recipients.get(), ("<" + to + ">").c_str());
+    if (longer == nullptr) return {Status::internal("out of memory for the recipients"), false};
+    static_cast<void>(recipients.release());  // `longer` heads the same list
+    recipients.reset(longer);
+  }
+  const std::string from = "<" + mail.from + ">";
+  const std::string data = smtp_crlf_lines(mail.data);
+  transfer = Transfer{data};
+  if (curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str()) != CURLE_OK ||
+      curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients.get()) != CURLE_OK ||
+      curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size())) != CURLE_OK) {
+    return {Status::internal("libcurl refused the envelope"), false};
+  }
+  const CURLcode rc = curl_easy_perform(curl);
+  static_cast<void>(curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, nullptr));  // `recipients` goes now
+  return outcome_of(curl, rc, transfer, error, where);
+}
+
 }  // namespace
 
-std::string smtp_data_payload(std::string_view data) {
+std::string_view smtp_tls_name(SmtpTls tls) {
+  switch (tls) {
+    case SmtpTls::kNone: return "none";
+    case SmtpTls::kOptional: return "optional";
+    case SmtpTls::kStartTls: return "starttls";
+    case SmtpTls::kSmtps: return "smtps";
+  }
+  return "none";
+}
+
+std::string smtp_url(const SmtpOptions& options) {
+  const bool ipv6 = options.host.find(':') != std::string::npos;
+  return std::string(options.tls == SmtpTls::kSmtps ? "smtps" : "smtp") + "://" + (ipv6 ? "[" : "") + options.host +
+         (ipv6 ? "]" : "") + ":" + std::to_string(options.port);
+}
+
+std::string smtp_crlf_lines(std::string_view data) {
   std::string out;
-  out.reserve(data.size() + data.size() / 64 + 8);
-  bool line_start = true;
+  out.reserve(data.size() + data.size() / 64 + 2);
   for (size_t i = 0; i < data.size(); ++i) {
     const char c = data[i];
     if (c == '\r' || c == '\n') {
       if (c == '\r' && i + 1 < data.size() && data[i + 1] == '\n') ++i;
       out += "\r\n";
-      line_start = true;
-      continue;
+    } else {
+      out += c;
     }
-    if (line_start && c == '.') out += '.';
-    out += c;
-    line_start = false;
   }
-  if (!line_start) out += "\r\n";
-  out += ".\r\n";
+  if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
   return out;
 }
 
-struct SmtpClient::Impl {
-  SmtpOptions options;
-  asio::io_context io;
-  tcp::socket socket{io};
-  std::string input;  // bytes received past the last reply line
-  bool connected = false;
-  uint64_t size_max = 0;
-
-  explicit Impl(SmtpOptions o) : options(std::move(o)) {}
-
-  std::string where() const { return "SMTP " + options.host + ":" + std::to_string(options.port); }
-
-  void close() {
-    error_code ignored;
-    socket.close(ignored);
-    input.clear();
-    connected = false;
-  }
-
-  // Runs the operation `start` begins until it completes or the deadline
-  // passes; past the deadline `cancel` stops it and timed_out is returned.
-  template <typename Start, typename Cancel>
-  error_code run(Start&& start, Cancel&& cancel) {
-    std::optional<error_code> result;
-    start([&result](const error_code& ec, auto&&...) { result = ec; });
-    io.restart();
-    io.run_for(std::chrono::milliseconds(options.timeout_ms));
-    if (result) return *result;
-    cancel();
-    io.restart();
-    io.run();  // the cancelled operation's handler, which writes `result`
-    return asio::error::timed_out;
-  }
-  template <typename Start>
-  error_code run(Start&& start) {
-    return run(std::forward<Start>(start), [this] { close(); });
-  }
-
-  Status broken(std::string_view step, const error_code& ec) {
-    close();
-    std::string why = ec == asio::error::timed_out ? "timed out after " + std::to_string(options.timeout_ms) + " ms"
-                      : ec == asio::error::eof     ? std::string("connection closed by the server")
-                      : ec == asio::error::not_found
-                          ? "reply line longer than " + std::to_string(kSmtpReplyLineBytesMax) + " bytes"
-                          : ec.message();
-    return Status::unavailable(where() + " " + std::string(step) + ": " + why);
-  }
-
-  Status open_socket() {
-    tcp::resolver resolver(io);
-    tcp::resolver::results_type endpoints;
-    error_code ec = run(
-        [&](auto handler) {
-          resolver.async_resolve(options.host, std::to_string(options.port),
-                                 [&endpoints, handler](const error_code& e, tcp::resolver::results_type r) mutable {
-                                   endpoints = std::move(r);
-                                   handler(e);
-                                 });
-        },
-        [&] { resolver.cancel(); });
-    if (ec) return broken("resolve", ec);
-    ec = run([&](auto handler) { asio::async_connect(socket, endpoints, handler); });
-    if (ec) return broken("connect", ec);
-    connected = true;
-    return Status::ok();
-  }
-
-  Result<std::string> read_line(std::string_view step) {
-    size_t length = 0;
-    const error_code ec = run([&](auto handler) {
-      asio::async_read_until(socket, asio::dynamic_buffer(input, kSmtpReplyLineBytesMax), '\n',
-                             [&length, handler](const error_code& e, size_t n) mutable {
-                               length = n;
-                               handler(e);
-                             });
-    });
-    if (ec) return broken(step, ec);
-    std::string line = input.substr(0, length);
-    input.erase(0, length);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    return line;
-  }
-
-  Result<SmtpReply> read_reply(std::string_view step) {
-    SmtpReply reply;
-    for (uint32_t n = 0; n < kSmtpReplyLinesMax; ++n) {
-      Result<std::string> line = read_line(step);
-      if (!line.is_ok()) return line.status();
-      bool last = false;
-      const int code = reply_line_code(*line, last);
-      if (code == 0 || (reply.code != 0 && code != reply.code)) {
-        close();
-        return Status::unavailable(where() + " " + std::string(step) + ": malformed reply: " + *line);
-      }
-      reply.code = code;
-      reply.lines.push_back(line->size() > 4 ? line->substr(4) : std::string());
-      if (last) {
-        if (code == 421) close();  // the server is closing the channel
-        return reply;
-      }
-    }
-    close();
-    return Status::unavailable(where() + " " + std::string(step) + ": reply of more than " +
-                               std::to_string(kSmtpReplyLinesMax) + " lines");
-  }
-
-  Status write(std::string_view step, std::string_view bytes) {
-    const error_code ec = run([&](auto handler) { asio::async_write(socket, asio::buffer(bytes), handler); });
-    return ec ? broken(step, ec) : Status::ok();
-  }
-
-  Result<SmtpReply> command(std::string_view step, const std::string& line) {
-    if (Status s = write(step, line + "\r\n"); !s.is_ok()) return s;
-    return read_reply(step);
-  }
-
-  Status refused(std::string_view step, const SmtpReply& reply) const {
-    std::string message = where() + " " + std::string(step) + ": " + reply.text();
-    return reply.code >= 500 ? Status::failed_precondition(std::move(message)) : Status::unavailable(std::move(message));
-  }
-
-  // Sends `line` and checks the reply is `expected` (or `also`, when set).
-  Status exchange(std::string_view step, const std::string& line, int expected, int also = 0) {
-    Result<SmtpReply> reply = command(step, line);
-    if (!reply.is_ok()) return reply.status();
-    if (reply->code != expected && reply->code != also) return refused(step, *reply);
-    return Status::ok();
-  }
-
-  Status greet();
-  void read_extensions(const SmtpReply& ehlo);
-  Status transaction(const OutgoingMail& mail);
-};
-
-void SmtpClient::Impl::read_extensions(const SmtpReply& ehlo) {
-  size_max = 0;
-  for (size_t i = 1; i < ehlo.lines.size(); ++i) {
-    const std::string keyword = upper(ehlo.lines[i]);
-    if (keyword.rfind("SIZE ", 0) == 0) size_max = std::strtoull(keyword.c_str() + 5, nullptr, 10);
-  }
-}
-
-Status SmtpClient::Impl::greet() {
-  Result<SmtpReply> greeting = read_reply("greeting");
-  if (!greeting.is_ok()) return greeting.status();
-  if (greeting->code != 220) {
-    Status s = refused("greeting", *greeting);
-    close();
-    return s;
-  }
-  Result<SmtpReply> ehlo = command("EHLO", "EHLO " + options.helo_name);
-  if (!ehlo.is_ok()) return ehlo.status();
-  if (ehlo->code == 250) {
-    read_extensions(*ehlo);
-    return Status::ok();
-  }
-  if (ehlo->code < 500) {
-    Status s = refused("EHLO", *ehlo);
-    close();
-    return s;
-  }
-  Status helo = exchange("HELO", "HELO " + options.helo_name, 250);
-  if (!helo.is_ok()) close();
-  return helo;
-}
-
-Status SmtpClient::Impl::transaction(const OutgoingMail& mail) {
-  std::string mail_from = "MAIL FROM:<" + mail.from + ">";
-  if (size_max != 0) mail_from += " SIZE=" + std::to_string(mail.data.size());
-  if (Status s = exchange("MAIL FROM", mail_from, 250); !s.is_ok()) return s;
-  for (const auto& to : mail.to) {
-    if (Status s = exchange("RCPT TO <" + to + ">", "RCPT TO:<" + to + ">", 250, 251); !s.is_ok()) return s;
-  }
-  if (Status s = exchange("DATA", "DATA", 354); !s.is_ok()) return s;
-  if (Status s = write("message data", smtp_data_payload(mail.data)); !s.is_ok()) return s;
-  Result<SmtpReply> accepted = read_reply("end of data");
-  if (!accepted.is_ok()) return accepted.status();
-  return accepted->code == 250 ? Status::ok() : refused("end of data", *accepted);
-}
-
-SmtpClient::SmtpClient(SmtpOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
-SmtpClient::~SmtpClient() { impl_->close(); }
-
-Status SmtpClient::connect() {
-  impl_->close();
-  if (Status s = impl_->open_socket(); !s.is_ok()) return s;
-  return impl_->greet();
-}
-
-bool SmtpClient::connected() const { return impl_->connected; }
-uint64_t SmtpClient::server_size_max() const { return impl_->size_max; }
-
-Status SmtpClient::send(const OutgoingMail& mail) {
-  if (Status s = check_envelope(mail); !s.is_ok()) return s;
-  if (!impl_->connected) return Status::failed_precondition(impl_->where() + ": not connected");
-  if (impl_->size_max != 0 && mail.data.size() > impl_->size_max) {
-    return Status::failed_precondition(impl_->where() + ": message of " + std::to_string(mail.data.size()) +
-                                       " bytes exceeds the server's SIZE " + std::to_string(impl_->size_max));
-  }
-  Status sent = impl_->transaction(mail);
-  // A refused transaction is reset so the next message starts clean; a
-  // server that will not reset is given up.
-  if (!sent.is_ok() && impl_->connected && !impl_->exchange("RSET", "RSET", 250).is_ok()) impl_->close();
-  return sent;
-}
-
-void SmtpClient::quit() {
-  if (!impl_->connected) return;
-  Result<SmtpReply> bye = impl_->command("QUIT", "QUIT");
-  bye.status().ignore_error();  // the messages are already accepted or refused
-  impl_->close();
-}
-
-Result<std::vector<Status>> send_mails(const SmtpOptions& options, const std::vector<OutgoingMail>& mails) {
+std::vector<Status> send_mails(const SmtpOptions& options, const std::vector<OutgoingMail>& mails) {
   std::vector<Status> results;
   results.reserve(mails.size());
-  const auto fail_the_rest = [&](const Status& why) {
-    while (results.size() < mails.size()) results.push_back(why);
-  };
-  SmtpClient client(options);
-  while (results.size() < mails.size()) {
-    if (Status s = client.connect(); !s.is_ok()) {
-      if (results.empty()) return s;
-      fail_the_rest(s);
-      break;
+  const std::string where = smtp_url(options);
+  Transfer transfer;
+  char error[CURL_ERROR_SIZE] = {};
+  CurlHandle curl;
+  for (const OutgoingMail& mail : mails) {
+    if (Status s = check_envelope(mail); !s.is_ok()) {
+      results.push_back(std::move(s));
+      continue;
     }
-    for (uint32_t n = 0; n < kSmtpMessagesPerConnectionMax && results.size() < mails.size(); ++n) {
-      results.push_back(client.send(mails[results.size()]));
-      if (!client.connected()) fail_the_rest(Status::unavailable("not sent: " + results.back().message()));
+    if (!curl) curl = open_handle(options, &transfer, error);
+    if (!curl) {
+      results.push_back(Status::internal(where + ": libcurl cannot be set up for SMTP"));
+      continue;
     }
-    client.quit();
+    error[0] = '\0';
+    Outcome outcome = send_one(curl.get(), transfer, error, mail, where);
+    results.push_back(std::move(outcome.status));
+    if (outcome.session_over) break;
+  }
+  // After a failure that was not one message's refusal, the rest are not tried.
+  const std::string why = results.empty() ? std::string() : results.back().message();
+  for (size_t i = results.size(); i < mails.size(); ++i) {
+    Status s = check_envelope(mails[i]);
+    results.push_back(s.is_ok() ? Status::unavailable("not sent: " + why) : std::move(s));
   }
   return results;
 }

@@ -23,8 +23,8 @@ constexpr auto kGenerous = std::chrono::seconds(120);
 ExportConfig config_for(const std::string& export_dir, uint16_t smtp_port = 0) {
   ExportConfig c;
   c.export_dir = export_dir;
-  c.smtp_host = smtp_port == 0 ? "" : "127.0.0.1";
-  c.smtp_port = smtp_port;
+  c.smtp.host = smtp_port == 0 ? "" : "127.0.0.1";
+  c.smtp.port = smtp_port;
   c.mail_from = "relances@theatre.example";
   c.mail_from_name = "Théâtre de la Ville";
   return c;
