@@ -36,66 +36,69 @@
 //           kFirstRefusal, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
+//   effect  what the server does once the command is durable: kNoEffect, or
+//           kExportReminders (write the reminder file / send the e-mails of
+//           the reply's batch, then answer; net/session.cc)
 #pragma once
 
 // clang-format off
-#define TESSERA_COMMANDS(X)                                                                              \
-  /* tag name                      route          role         access  merge              reply */      \
-  X(1,  DefineSeason,              kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(2,  DefineProductFamily,       kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(3,  DefineProduct,             kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(4,  DefineChannel,             kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(5,  DefineCategory,            kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(6,  DefineTariff,              kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(7,  SetTariffPrice,            kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(8,  SetChannelExpiryPolicy,    kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck)          \
-  X(9,  DefinePerformance,         kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
-  X(10, SetGeneralAdmission,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
-  X(11, DefineContingent,          kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
-  X(12, SetChannelCap,             kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
-  X(13, Hold,                      kFirstLine,    kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(14, Book,                      kFirstLine,    kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(15, ExtendHold,                kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(16, ConvertHold,               kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(17, Confirm,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(18, Release,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(19, Cancel,                    kOrder,        kWebshop,    kWrite, kSingle,           kOrder)        \
-  X(20, Archive,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
-  X(21, Reinstate,                 kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
-  X(22, SetReleaseMark,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
-  X(23, SetLock,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
-  X(24, Advance,                   kFanOut,       kInternal,   kWrite, kFirstRefusal,     kCount)        \
-  X(25, GetAvailability,           kPerformance,  kWebshop,    kQuery, kSingle,           kAvailability) \
-  X(26, GetOrder,                  kOrder,        kWebshop,    kQuery, kSingle,           kOrder)        \
-  X(27, DefineVenueLayout,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kCount)        \
-  X(28, AssignLayout,              kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
-  X(29, HoldSeats,                 kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)    \
-  X(30, BookSeats,                 kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)    \
-  X(31, BlockSeats,                kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
-  X(32, UnblockSeats,              kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
-  X(33, MoveSeatsToContingent,     kPerformance,  kAdmin,      kWrite, kSingle,           kCount)        \
-  X(34, DefineSubContingent,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck)          \
-  X(35, SetContingentReleaseBack,  kPerformance,  kAdmin,      kWrite, kSingle,           kReleaseBack)  \
-  X(36, DefineContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
-  X(37, UpdateContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
-  X(38, SetOrderFile,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder)        \
-  X(39, QueryFollowUp,             kFanOut,       kBackoffice, kQuery, kFollowUpPage,     kFollowUpPage) \
-  X(40, PreviewRelease,            kFanOut,       kBackoffice, kQuery, kReleaseSummary,   kReleaseSummary) \
-  X(41, ReleaseAll,                kFanOut,       kBackoffice, kWrite, kReleaseSummary,   kReleaseSummary) \
-  X(42, MarkOrders,                kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes) \
-  X(43, LockOrders,                kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes) \
-  X(44, ReleaseOrders,             kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes) \
-  X(45, RemindOrders,              kSelection,    kBackoffice, kWrite, kReminderOutcomes, kReminderBatch) \
-  X(46, DefineReminderFormat,      kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
-  X(47, DefineSeries,              kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
-  X(48, DefineIssue,               kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck)          \
-  X(49, Subscribe,                 kSubscription, kBackoffice, kWrite, kSingle,           kAck)          \
-  X(50, RenewSubscription,         kSubscription, kBackoffice, kWrite, kSingle,           kAck)          \
-  X(51, StartReminderRun,          kFanOut,       kBackoffice, kWrite, kRunBatch,         kReminderBatch) \
-  X(52, RecordRunExport,           kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kRunState)     \
-  X(53, ValidateReminderRun,       kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState)     \
-  X(54, CancelReminderRun,         kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState)     \
-  X(55, GetReminderRun,            kFanOut,       kBackoffice, kQuery, kRunBatchTrimmed,  kReminderBatch) \
-  X(56, HoldSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)    \
-  X(57, BookSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder)
+#define TESSERA_COMMANDS(X)                                                                                             \
+  /* tag name                       route          role         access  merge              reply           effect */    \
+  X(1,   DefineSeason,              kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(2,   DefineProductFamily,       kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(3,   DefineProduct,             kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(4,   DefineChannel,             kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(5,   DefineCategory,            kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(6,   DefineTariff,              kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(7,   SetTariffPrice,            kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(8,   SetChannelExpiryPolicy,    kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(9,   DefinePerformance,         kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(10,  SetGeneralAdmission,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(11,  DefineContingent,          kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(12,  SetChannelCap,             kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(13,  Hold,                      kFirstLine,    kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(14,  Book,                      kFirstLine,    kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(15,  ExtendHold,                kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(16,  ConvertHold,               kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(17,  Confirm,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(18,  Release,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(19,  Cancel,                    kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(20,  Archive,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(21,  Reinstate,                 kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(22,  SetReleaseMark,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(23,  SetLock,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(24,  Advance,                   kFanOut,       kInternal,   kWrite, kFirstRefusal,     kCount,         kNoEffect)    \
+  X(25,  GetAvailability,           kPerformance,  kWebshop,    kQuery, kSingle,           kAvailability,  kNoEffect)    \
+  X(26,  GetOrder,                  kOrder,        kWebshop,    kQuery, kSingle,           kOrder,         kNoEffect)    \
+  X(27,  DefineVenueLayout,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kCount,         kNoEffect)    \
+  X(28,  AssignLayout,              kPerformance,  kAdmin,      kWrite, kSingle,           kCount,         kNoEffect)    \
+  X(29,  HoldSeats,                 kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)    \
+  X(30,  BookSeats,                 kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)    \
+  X(31,  BlockSeats,                kPerformance,  kAdmin,      kWrite, kSingle,           kCount,         kNoEffect)    \
+  X(32,  UnblockSeats,              kPerformance,  kAdmin,      kWrite, kSingle,           kCount,         kNoEffect)    \
+  X(33,  MoveSeatsToContingent,     kPerformance,  kAdmin,      kWrite, kSingle,           kCount,         kNoEffect)    \
+  X(34,  DefineSubContingent,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(35,  SetContingentReleaseBack,  kPerformance,  kAdmin,      kWrite, kSingle,           kReleaseBack,   kNoEffect)    \
+  X(36,  DefineContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(37,  UpdateContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(38,  SetOrderFile,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(39,  QueryFollowUp,             kFanOut,       kBackoffice, kQuery, kFollowUpPage,     kFollowUpPage,  kNoEffect)    \
+  X(40,  PreviewRelease,            kFanOut,       kBackoffice, kQuery, kReleaseSummary,   kReleaseSummary,kNoEffect)    \
+  X(41,  ReleaseAll,                kFanOut,       kBackoffice, kWrite, kReleaseSummary,   kReleaseSummary,kNoEffect)    \
+  X(42,  MarkOrders,                kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes,  kNoEffect)    \
+  X(43,  LockOrders,                kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes,  kNoEffect)    \
+  X(44,  ReleaseOrders,             kSelection,    kBackoffice, kWrite, kOutcomes,         kBulkOutcomes,  kNoEffect)    \
+  X(45,  RemindOrders,              kSelection,    kBackoffice, kWrite, kReminderOutcomes, kReminderBatch, kExportReminders)\
+  X(46,  DefineReminderFormat,      kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(47,  DefineSeries,              kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(48,  DefineIssue,               kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(49,  Subscribe,                 kSubscription, kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(50,  RenewSubscription,         kSubscription, kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(51,  StartReminderRun,          kFanOut,       kBackoffice, kWrite, kRunBatch,         kReminderBatch, kExportReminders)\
+  X(52,  RecordRunExport,           kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kRunState,      kNoEffect)    \
+  X(53,  ValidateReminderRun,       kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState,      kNoEffect)    \
+  X(54,  CancelReminderRun,         kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState,      kNoEffect)    \
+  X(55,  GetReminderRun,            kFanOut,       kBackoffice, kQuery, kRunBatchTrimmed,  kReminderBatch, kNoEffect)    \
+  X(56,  HoldSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)    \
+  X(57,  BookSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)
 // clang-format on

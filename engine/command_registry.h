@@ -66,6 +66,9 @@ enum class ReplyKind : uint8_t {
   kReminderBatch,  // detail: ReminderBatch (value = items)
 };
 
+// Side effect the server runs after the command is durable (net/session.cc).
+enum class Effect : uint8_t { kNoEffect, kExportReminders };
+
 struct CommandInfo {
   uint16_t tag;
   std::string_view name;
@@ -74,11 +77,13 @@ struct CommandInfo {
   Access access;
   MergeKind merge;
   ReplyKind reply;
+  Effect effect;
 };
 
 // clang-format off
-#define TESSERA_COMMAND_INFO(tag, Name, route, role, access, merge, reply)                               \
-  CommandInfo{tag, #Name, RouteKind::route, Role::role, Access::access, MergeKind::merge, ReplyKind::reply},
+#define TESSERA_COMMAND_INFO(tag, Name, route, role, access, merge, reply, effect)                       \
+  CommandInfo{tag, #Name, RouteKind::route, Role::role, Access::access, MergeKind::merge, ReplyKind::reply, \
+              Effect::effect},
 inline constexpr CommandInfo kCommandInfo[] = {TESSERA_COMMANDS(TESSERA_COMMAND_INFO)};
 #undef TESSERA_COMMAND_INFO
 // clang-format on
@@ -132,6 +137,7 @@ constexpr bool registry_is_consistent() {
     if (c.route == RouteKind::kSelection && c.merge != MergeKind::kOutcomes &&
         c.merge != MergeKind::kReminderOutcomes)
       return false;
+    if (c.effect == Effect::kExportReminders && c.reply != ReplyKind::kReminderBatch) return false;
   }
   return true;
 }

@@ -33,6 +33,32 @@ struct OrderLine {
   }
 };
 
+// The order lifecycle: which state may follow which (new orders start Held,
+// Option or Reservation; closed states are final).
+constexpr bool is_legal_transition(OrderState from, OrderState to) {
+  switch (from) {
+    case OrderState::kHeld:
+      return to == OrderState::kOption || to == OrderState::kReservation || to == OrderState::kConfirmed ||
+             to == OrderState::kReleased || to == OrderState::kExpired;
+    case OrderState::kOption:
+    case OrderState::kReservation:
+      return to == OrderState::kOverdue || to == OrderState::kConfirmed || to == OrderState::kReleased ||
+             to == OrderState::kArchived;
+    case OrderState::kOverdue:
+      return to == OrderState::kOption || to == OrderState::kReservation || to == OrderState::kConfirmed ||
+             to == OrderState::kReleased || to == OrderState::kArchived;
+    case OrderState::kConfirmed: return to == OrderState::kCancelled;
+    case OrderState::kReleased:
+    case OrderState::kExpired:
+    case OrderState::kArchived:
+    case OrderState::kCancelled: return false;
+  }
+  return false;
+}
+constexpr bool is_initial_state(OrderState s) {
+  return s == OrderState::kHeld || s == OrderState::kOption || s == OrderState::kReservation;
+}
+
 struct Order {
   uint32_t generation = 0;
   OrderState state = OrderState::kReleased;

@@ -60,22 +60,22 @@ struct SeatMap {
   bool present() const { return layout != kNone; }
   auto fields() const { return std::tie(layout, seats, contingent_slots); }
 
-  // Fresh states for a performance of `layout`: seats free, in open sale,
+  // Fresh states for a performance of `venue`: seats free, in open sale,
   // except those blocked by default.
-  void assign(const VenueLayout& layout, uint32_t layout_index);
+  void assign(const VenueLayout& venue, uint32_t index);
   // Recomputes row_free, free_bits and the caches from `seats`.
-  void rebuild_derived(const VenueLayout& layout);
+  void rebuild_derived(const VenueLayout& venue);
 
   // Longest run of free open-sale seats in `row` (cached).
-  uint16_t longest_free_run(const VenueLayout& layout, uint32_t row) const {
-    if (row_run[row] == kRunUnknown) row_run[row] = count_longest_run(layout, row);
+  uint16_t longest_free_run(const VenueLayout& venue, uint32_t row) const {
+    if (row_run[row] == kRunUnknown) row_run[row] = count_longest_run(venue, row);
     return row_run[row];
   }
-  uint16_t count_longest_run(const VenueLayout& layout, uint32_t row) const;
+  uint16_t count_longest_run(const VenueLayout& venue, uint32_t row) const;
 
   // True unless `row` certainly holds no run of `quantity` free open-sale seats.
-  bool may_hold_run(const VenueLayout& layout, uint32_t row, uint32_t quantity) const {
-    return row_free[row] >= quantity && longest_free_run(layout, row) >= quantity;
+  bool may_hold_run(const VenueLayout& venue, uint32_t row, uint32_t quantity) const {
+    return row_free[row] >= quantity && longest_free_run(venue, row) >= quantity;
   }
   // The short_rows cursor that serves queries of `quantity` (>= 1) seats.
   uint32_t& short_rows_cursor(uint32_t category_slot, uint32_t quantity) const {
@@ -83,9 +83,9 @@ struct SeatMap {
   }
 
   // A state change of one seat that keeps the derived arrays exact.
-  void set(const VenueLayout& layout, uint32_t seat, uint16_t value) {
+  void set(const VenueLayout& venue, uint32_t seat, uint16_t value) {
     const uint16_t old = seats[seat];
-    const uint32_t row = layout.row_of(seat), bit = layout.seat_bit(seat);
+    const uint32_t row = venue.row_of(seat), bit = venue.seat_bit(seat);
     row_free[row] = static_cast<uint16_t>(row_free[row] - (old == kSeatFree) + (value == kSeatFree));
     row_run[row] = kRunUnknown;
     const uint64_t mask = uint64_t{1} << (bit % 64);

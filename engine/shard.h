@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/check.h"
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/contacts.h"
@@ -252,6 +253,12 @@ class Shard {
   Reply check_contingent_channels(const std::vector<ChannelId>& channels) const;
   Reply find_live(OrderId id, Order** order);
   void close(Order& order, OrderId id, OrderState closed_state);
+  // Every state change of a live order goes through here (checked in
+  // release builds too: an illegal transition is a bug).
+  static void transition(Order& order, OrderState to) {
+    TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
+    order.state = to;
+  }
   Reply order_reply(OrderId id, const Order& order) const;
   ExpiryRule expiry_rule_of(const Order& order) const;
   Reply check_deadline(int64_t deadline_ms) const;

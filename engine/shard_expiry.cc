@@ -65,7 +65,7 @@ void Shard::on_deadline(OrderId id) {
     case OrderState::kOption:
     case OrderState::kReservation:
       if (o->policy == ExpiryPolicy::kOverdueThenArchive) {
-        o->state = OrderState::kOverdue;
+        transition(*o, OrderState::kOverdue);
         o->deadline_ms += o->overdue_grace_ms;
         arm_timer(*o, id);
       } else {

@@ -224,6 +224,7 @@ Reply Shard::finish_order(Order& scratch, Reply taken, ContactId contact, Channe
   scratch_lines_ = std::move(scratch.lines);
   o.channel = channel;
   o.contact = contact;
+  TESSERA_CHECK(is_initial_state(state));
   o.state = state;
   o.created_ms = now_ms_;
   o.deadline_ms = deadline_ms;
@@ -270,7 +271,7 @@ void Shard::close(Order& order, OrderId id, OrderState closed_state) {
   if (is_booking(order.state)) follow_up_.remove(order, id, bulk_compacting_);
   return_stock(order);
   disarm_timer(order);
-  order.state = closed_state;
+  transition(order, closed_state);
   orders_.free(order_slot(id));
 }
 

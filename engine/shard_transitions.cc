@@ -116,7 +116,7 @@ Reply Shard::on(const ConvertHold& c) {
   r = check_deadline(c.deadline_ms);
   if (!r.ok()) return r;
   o->kind = c.kind;
-  o->state = c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
+  transition(*o, c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
   const ExpiryRule rule = expiry_rule_of(*o);
   o->policy = rule.policy;
   o->overdue_grace_ms = rule.overdue_grace_ms;
@@ -155,7 +155,7 @@ Reply Shard::on(const Confirm& c) {
     follow_up_.remove(*o, c.order);
   }
   disarm_timer(*o);
-  o->state = OrderState::kConfirmed;
+  transition(*o, OrderState::kConfirmed);
   o->locked = false;
   return order_reply(c.order, *o);
 }
@@ -198,7 +198,7 @@ Reply Shard::on(const Reinstate& c) {
   r = check_deadline(c.deadline_ms);
   if (!r.ok()) return r;
   follow_up_.remove(*o, c.order);
-  o->state = o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
+  transition(*o, o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
   set_deadline(*o, c.order, c.deadline_ms);
   o->due_ms = c.deadline_ms;
   follow_up_.add(*o, c.order);

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cassert>
 
+#include "base/check.h"
+#include "engine/command_registry.h"
 #include "net/codec.h"
 #include "net/limits.h"
 #include "net/messages.h"
@@ -18,11 +20,20 @@ using engine::cat;
 
 namespace {
 
-// The delivery a reminder command asks for, if it is one.
+// The delivery a command whose registry effect is kExportReminders asks for
+// (nullopt for every other command).
 std::optional<engine::Delivery> delivery_of(const engine::CommandBody& body) {
-  if (const auto* c = std::get_if<engine::RemindOrders>(&body)) return c->delivery;
-  if (const auto* c = std::get_if<engine::StartReminderRun>(&body)) return c->delivery;
-  return std::nullopt;
+  if (engine::command_info(body).effect != engine::Effect::kExportReminders) return std::nullopt;
+  return std::visit(
+      [](const auto& c) -> std::optional<engine::Delivery> {
+        if constexpr (requires { c.delivery; }) {
+          return c.delivery;
+        } else {
+          TESSERA_CHECK_MSG(false, "a kExportReminders command without a delivery");
+          return std::nullopt;
+        }
+      },
+      body);
 }
 
 // Hands the engine's reply of a reminder command to the export hook, which

@@ -68,56 +68,34 @@ const std::vector<const FieldRule*>& rules_of(const fb::TypeTable* tt, std::stri
 // True iff a rule names `field` (table-specific or general).
 bool has_rule(std::string_view table, std::string_view field);
 
-// The inline structs, and the nested tables' names (for rules and messages).
+// The inline structs, the nested tables' names (for rules and messages), and
+// how messages name an enum's values ("unknown booking kind 9").
 template <typename T>
 struct WireStruct {
   using type = void;
 };
-template <>
-struct WireStruct<engine::LineRequest> {
-  using type = wire::LineRequest;
-};
-template <>
-struct WireStruct<engine::LayoutSeat> {
-  using type = wire::LayoutSeat;
-};
-template <>
-struct WireStruct<engine::FollowUpCursor> {
-  using type = wire::FollowUpCursor;
-};
 template <typename T>
 constexpr bool kIsWireStruct = !std::is_void_v<typename WireStruct<T>::type>;
-
 template <typename T>
 constexpr std::string_view kNestedTableName = "";
-template <>
-constexpr std::string_view kNestedTableName<engine::SeatRequest> = "SeatRequest";
-template <>
-constexpr std::string_view kNestedTableName<engine::FollowUpFilter> = "FollowUpFilter";
-template <>
-constexpr std::string_view kNestedTableName<engine::LayoutSection> = "LayoutSection";
-template <>
-constexpr std::string_view kNestedTableName<engine::LayoutRow> = "LayoutRow";
-template <>
-constexpr std::string_view kNestedTableName<engine::DefineReminderFormat> = "DefineReminderFormat";
-
-// How messages name an enum's values ("unknown booking kind 9").
 template <typename E>
-constexpr std::string_view kEnumLabel = "";  // an enum without a label fails in check_wire_shape
-template <>
-constexpr std::string_view kEnumLabel<engine::ExpiryPolicy> = "expiry_policy";
-template <>
-constexpr std::string_view kEnumLabel<engine::BookingKind> = "booking kind";
-template <>
-constexpr std::string_view kEnumLabel<engine::ReleaseMark> = "release mark";
-template <>
-constexpr std::string_view kEnumLabel<engine::Delivery> = "delivery";
-template <>
-constexpr std::string_view kEnumLabel<engine::ReminderField> = "reminder field";
-template <>
-constexpr std::string_view kEnumLabel<engine::FormatType> = "format type";
-template <>
-constexpr std::string_view kEnumLabel<engine::Audience> = "audience";
+constexpr std::string_view kEnumLabel = "";  // an enum without a label fails check_shape
+
+// clang-format off
+#define TESSERA_WIRE_STRUCT(T) template <> struct WireStruct<engine::T> { using type = wire::T; };
+#define TESSERA_NESTED_TABLE(T) template <> constexpr std::string_view kNestedTableName<engine::T> = #T;
+#define TESSERA_ENUM_LABEL(E, label) template <> constexpr std::string_view kEnumLabel<engine::E> = label;
+TESSERA_WIRE_STRUCT(LineRequest) TESSERA_WIRE_STRUCT(LayoutSeat) TESSERA_WIRE_STRUCT(FollowUpCursor)
+TESSERA_NESTED_TABLE(SeatRequest) TESSERA_NESTED_TABLE(FollowUpFilter) TESSERA_NESTED_TABLE(LayoutSection)
+TESSERA_NESTED_TABLE(LayoutRow) TESSERA_NESTED_TABLE(DefineReminderFormat)
+TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
+TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
+TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
+TESSERA_ENUM_LABEL(Audience, "audience")
+#undef TESSERA_WIRE_STRUCT
+#undef TESSERA_NESTED_TABLE
+#undef TESSERA_ENUM_LABEL
+// clang-format on
 
 template <typename T>
 struct IsVector : std::false_type {};
