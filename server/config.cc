@@ -1,115 +1,120 @@
-// ServerConfig parsing: one table of keys shared by flags and the file.
+// ServerConfig parsing: one CLI11 option per key (type, bounds, help), and
+// the config file's `key = value` lines applied through those options.
 #include "server/config.h"
 
-#include <charconv>
 #include <fstream>
-#include <functional>
+#include <set>
 #include <sstream>
 
 #include "engine/limits.h"
+#include "tools/options/typed_options.h"
 
 namespace tessera::server {
 
 using engine::cat;
+namespace opt = tessera::options;
 
 namespace {
 
-Status parse_u32(std::string_view text, uint32_t min, uint32_t max, uint32_t* out) {
-  uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
-    return Status::invalid_argument(cat("'", std::string(text), "' is not a number in [", min, ", ", max, "]"));
-  *out = static_cast<uint32_t>(v);
-  return Status::ok();
+constexpr uint64_t kSnapshotEveryEntriesMin = 1'000;
+constexpr int64_t kSnapshotEverySMax = 7 * 24 * 3600;
+
+// What the options write besides ServerConfig's own fields.
+struct Sources {
+  std::string config_file;
+  std::vector<std::string> tokens;  // "secret:role", from the flags and the file
+};
+
+const opt::Choices<Durability> kDurabilities = {
+    {std::string(durability_name(Durability::kSync)), Durability::kSync},
+    {std::string(durability_name(Durability::kAsync)), Durability::kAsync},
+    {std::string(durability_name(Durability::kNone)), Durability::kNone}};
+
+// "" when `spec` is secret:role with a known role; else why not.
+std::string token_spec_error(const std::string& spec) {
+  net::TokenTable scratch;
+  const Status s = scratch.add_spec(spec);
+  return s.is_ok() ? std::string() : s.message();
 }
 
-Status parse_bool(std::string_view text, bool* out) {
-  if (text == "true" || text == "1" || text == "yes" || text.empty()) *out = true;
-  else if (text == "false" || text == "0" || text == "no") *out = false;
-  else return Status::invalid_argument(cat("'", std::string(text), "' is not true or false"));
-  return Status::ok();
+void declare_limits(CLI::App& app, net::NetLimits& l) {
+  const char* group = "Limits (net/limits.h)";
+  opt::add_number(app, "--frame-bytes-max", l.frame_bytes_max, net::kFrameBytesMin, net::kFrameBytesMax,
+                  "largest frame a client may send")->capture_default_str()->group(group);
+  opt::add_number(app, "--commands-per-request-max", l.commands_per_request_max, 1u, net::kCommandsPerRequestMax,
+                  "commands in one request")->capture_default_str()->group(group);
+  opt::add_number(app, "--connections-max", l.connections_max, 1u, net::kConnectionsMax,
+                  "open client connections")->capture_default_str()->group(group);
+  opt::add_number(app, "--requests-in-flight-max", l.requests_in_flight_max, 1u, net::kRequestsInFlightMax,
+                  "requests in flight per connection")->capture_default_str()->group(group);
+  opt::add_number(app, "--frame-read-deadline-ms", l.frame_read_deadline_ms, 1u, net::kDeadlineMsMax,
+                  "time to receive the rest of a started frame")->capture_default_str()->group(group);
+  opt::add_number(app, "--hello-deadline-ms", l.hello_deadline_ms, 1u, net::kDeadlineMsMax,
+                  "time for a new connection to say Hello")->capture_default_str()->group(group);
+  opt::add_number(app, "--drain-deadline-ms", l.drain_deadline_ms, 0u, net::kDeadlineMsMax,
+                  "time given to requests in flight at a graceful stop")->capture_default_str()->group(group);
+  opt::add_number(app, "--protocol-version-min", l.protocol_version_min, net::kProtocolVersionOldest,
+                  net::kProtocolVersion, "oldest protocol version served")->capture_default_str()->group(group);
 }
 
-using Setter = std::function<Status(ServerConfig&, std::string_view)>;
-
-Setter u32(uint32_t ServerConfig::*field, uint32_t min, uint32_t max) {
-  return [=](ServerConfig& c, std::string_view v) { return parse_u32(v, min, max, &(c.*field)); };
-}
-Setter limit(uint32_t net::NetLimits::*field, uint32_t min, uint32_t max) {
-  return [=](ServerConfig& c, std::string_view v) { return parse_u32(v, min, max, &(c.limits.*field)); };
-}
-Setter text(std::string ServerConfig::*field) {
-  return [=](ServerConfig& c, std::string_view v) {
-    c.*field = std::string(v);
-    return Status::ok();
-  };
-}
-Setter port(uint16_t ServerConfig::*field) {
-  return [=](ServerConfig& c, std::string_view v) {
-    uint32_t p = 0;
-    Status s = parse_u32(v, 0, 65535, &p);
-    c.*field = static_cast<uint16_t>(p);
-    return s;
-  };
+void declare_export(CLI::App& app, ServerConfig& c) {
+  const char* group = "Reminder export";
+  app.add_option("--export-dir", c.export_dir, "directory of reminder files (default <data-dir>/exports)")
+      ->type_name("DIR")->group(group);
+  app.add_option("--smtp-host", c.smtp_host, "SMTP relay of reminder emails (none: email delivery refused)")
+      ->type_name("HOST")->group(group);
+  opt::add_number(app, "--smtp-port", c.smtp_port, "its port")->capture_default_str()->group(group);
+  app.add_option("--mail-from", c.mail_from, "sender address of reminder emails")
+      ->type_name("ADDRESS")->capture_default_str()->group(group);
 }
 
-const std::vector<std::pair<std::string_view, Setter>>& keys() {
-  static const std::vector<std::pair<std::string_view, Setter>> kKeys = {
-      {"listen", text(&ServerConfig::listen_address)},
-      {"port", port(&ServerConfig::port)},
-      {"admin_port", port(&ServerConfig::admin_port)},
-      {"shards", u32(&ServerConfig::shards, 1, engine::kShardsMax)},
-      {"io_threads", u32(&ServerConfig::io_threads, 1, net::kIoThreadsMax)},
-      {"data_dir", text(&ServerConfig::data_dir)},
-      {"durability",
-       [](ServerConfig& c, std::string_view v) {
-         Result<Durability> d = storage::parse_durability(v);
-         if (!d.is_ok()) return d.status();
-         c.durability = d.value();
-         return Status::ok();
-       }},
-      {"snapshot_every_entries",
-       [](ServerConfig& c, std::string_view v) {
-         uint32_t n = 0;
-         Status s = parse_u32(v, 1000, UINT32_MAX, &n);
-         c.snapshot_every_entries = n;
-         return s;
-       }},
-      {"snapshot_every_s",
-       [](ServerConfig& c, std::string_view v) {
-         uint32_t n = 0;
-         Status s = parse_u32(v, 1, 7 * 24 * 3600, &n);
-         c.snapshot_every_s = n;
-         return s;
-       }},
-      {"orders_reserved_per_shard", u32(&ServerConfig::orders_reserved_per_shard, 0, engine::kLiveOrdersPerShardMax)},
-      {"token", [](ServerConfig& c, std::string_view v) { return c.tokens.add_spec(v); }},
-      {"demo", [](ServerConfig& c, std::string_view v) { return parse_bool(v, &c.demo); }},
-      {"export_dir", text(&ServerConfig::export_dir)},
-      {"smtp_host", text(&ServerConfig::smtp_host)},
-      {"smtp_port", port(&ServerConfig::smtp_port)},
-      {"mail_from", text(&ServerConfig::mail_from)},
-      {"frame_bytes_max", limit(&net::NetLimits::frame_bytes_max, net::kFrameBytesMin, net::kFrameBytesMax)},
-      {"commands_per_request_max", limit(&net::NetLimits::commands_per_request_max, 1, net::kCommandsPerRequestMax)},
-      {"connections_max", limit(&net::NetLimits::connections_max, 1, net::kConnectionsMax)},
-      {"requests_in_flight_max", limit(&net::NetLimits::requests_in_flight_max, 1, net::kRequestsInFlightMax)},
-      {"frame_read_deadline_ms", limit(&net::NetLimits::frame_read_deadline_ms, 1, net::kDeadlineMsMax)},
-      {"hello_deadline_ms", limit(&net::NetLimits::hello_deadline_ms, 1, net::kDeadlineMsMax)},
-      {"drain_deadline_ms", limit(&net::NetLimits::drain_deadline_ms, 0, net::kDeadlineMsMax)},
-      {"protocol_version_min",
-       limit(&net::NetLimits::protocol_version_min, net::kProtocolVersionOldest, net::kProtocolVersion)},
-  };
-  return kKeys;
+// Every option of tessera-server, bound to `c` and `sources`.
+void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
+  app.add_option("--config", sources.config_file, "read `key = value` lines from FILE first (see below)")
+      ->type_name("FILE");
+  app.add_option("--listen", c.listen_address, "address of the protocol and admin ports")->capture_default_str();
+  opt::add_number(app, "--port", c.port, "protocol port (0: any free port)")->capture_default_str();
+  opt::add_number(app, "--admin-port", c.admin_port, "admin HTTP port: /health, /metrics (0: any free port)")
+      ->capture_default_str();
+  opt::add_number(app, "--shards", c.shards, 1u, engine::kShardsMax, "inventory shards, one thread each")
+      ->capture_default_str();
+  opt::add_number(app, "--io-threads", c.io_threads, 1u, net::kIoThreadsMax, "network I/O threads")
+      ->capture_default_str();
+  app.add_option("--data-dir", c.data_dir, "the command log and snapshots (RocksDB)")->capture_default_str();
+  opt::add_choice(app, "--durability", c.durability, kDurabilities,
+                  "sync: fsync per group commit; async; none: nothing logged (benchmarks only)");
+  opt::add_number(app, "--snapshot-every-entries", c.snapshot_every_entries, kSnapshotEveryEntriesMin,
+                  uint64_t{UINT32_MAX}, "snapshot a shard after this many log entries...")->capture_default_str();
+  opt::add_number(app, "--snapshot-every-s", c.snapshot_every_s, int64_t{1}, kSnapshotEverySMax,
+                  "...or this many seconds, whichever comes first")->capture_default_str();
+  opt::add_number(app, "--orders-reserved-per-shard", c.orders_reserved_per_shard, 0u,
+                  engine::kLiveOrdersPerShardMax, "order slots allocated at start-up")->capture_default_str();
+  app.add_option("--token", sources.tokens, "an access token and its role: webshop, backoffice or admin (repeat)")
+      ->type_name("SECRET:ROLE")
+      ->check(token_spec_error);
+  app.add_flag("--demo", c.demo, "load the demo venue if its performances are not defined");
+  declare_export(app, c);
+  declare_limits(app, c.limits);
+  app.footer(
+      "A config file holds the same keys as `key = value` lines: the flag's name with underscores\n"
+      "(admin_port = 7451), `token` on as many lines as tokens, `demo = true|false`, '#' comments.\n"
+      "Flags given on the command line override the file's values; tokens add up.\n"
+      "Example: server/tessera.conf.example.");
 }
 
-Status apply(ServerConfig& c, std::string_view key, std::string_view value, std::string_view origin) {
-  for (const auto& [name, set] : keys()) {
-    if (name != key) continue;
-    Status s = set(c, value);
-    if (!s.is_ok()) return Status::invalid_argument(cat(origin, ": ", std::string(key), ": ", s.message()));
-    return Status::ok();
-  }
-  return Status::invalid_argument(cat(origin, ": unknown key '", std::string(key), "' (see --help)"));
+// The option a file key names: admin_port -> --admin-port; nullptr if none.
+CLI::Option* option_of_key(CLI::App& app, std::string_view key) {
+  if (key.empty() || key == "config" || key == "help" || key.find_first_of("- ") != std::string_view::npos)
+    return nullptr;
+  std::string name = cat("--", std::string(key));
+  for (char& ch : name) if (ch == '_') ch = '-';
+  return app.get_option_no_throw(name);
+}
+
+// CLI11's message without the option's name in front ("--port: Value..." -> "Value...").
+std::string reason(const CLI::Error& e, const CLI::Option& option) {
+  const std::string what = e.what(), prefix = option.get_name() + ": ";
+  return what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what;
 }
 
 std::string_view trim(std::string_view s) {
@@ -118,17 +123,14 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-Status apply_file(const std::string& path, ServerConfig& c) {
-  std::ifstream in(path);
-  if (!in) return Status::not_found(cat("cannot read config file '", path, "'"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return apply_config_text(text.str(), path, c);
-}
-
-}  // namespace
-
-Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config) {
+// Applies `key = value` lines through the options of `app`. A key the
+// command line set is skipped (flags override the file), except a repeated
+// option (token), whose values add up; a key given twice in the file takes
+// its last value, as a flag given after it would.
+Status apply_lines(CLI::App& app, std::string_view text, std::string_view origin) {
+  std::set<const CLI::Option*> from_flags;
+  for (const CLI::Option* option : app.get_options())
+    if (option->count() > 0) from_flags.insert(option);
   uint32_t number = 0;
   while (!text.empty()) {
     const size_t eol = text.find('\n');
@@ -141,47 +143,67 @@ Status apply_config_text(std::string_view text, std::string_view origin, ServerC
     const size_t eq = line.find('=');
     const std::string where = cat(origin, ":", number);
     if (eq == std::string_view::npos) return Status::invalid_argument(cat(where, ": expected key = value"));
-    Status s = apply(config, trim(line.substr(0, eq)), trim(line.substr(eq + 1)), where);
-    if (!s.is_ok()) return s;
+    const std::string key(trim(line.substr(0, eq)));
+    CLI::Option* option = option_of_key(app, key);
+    if (option == nullptr) return Status::invalid_argument(cat(where, ": unknown key '", key, "' (see --help)"));
+    const bool repeated = option->get_items_expected_max() > 1;
+    if (from_flags.count(option) != 0 && !repeated) continue;
+    if (!repeated) option->clear();
+    option->add_result(std::string(trim(line.substr(eq + 1))));
+    try {
+      option->run_callback();
+    } catch (const CLI::Error& e) {
+      return Status::invalid_argument(cat(where, ": ", key, ": ", reason(e, *option)));
+    }
   }
   return Status::ok();
 }
 
+Status read_file(const std::string& path, std::string* text) {
+  std::ifstream in(path);
+  if (!in) return Status::not_found(cat("cannot read config file '", path, "'"));
+  std::stringstream content;
+  content << in.rdbuf();
+  *text = content.str();
+  return Status::ok();
+}
+
+Status add_tokens(const std::vector<std::string>& specs, ServerConfig& config) {
+  for (const std::string& spec : specs) {
+    if (Status s = config.tokens.add_spec(spec); !s.is_ok()) return Status::invalid_argument(cat("token: ", s.message()));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config) {
+  Sources sources;
+  CLI::App app;
+  declare(app, config, sources);
+  if (Status s = apply_lines(app, text, origin); !s.is_ok()) return s;
+  return add_tokens(sources.tokens, config);
+}
+
 Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
-  // Flags as (key, value) pairs; the config file is applied first.
-  std::vector<std::pair<std::string, std::string>> flags;
-  std::string file;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") return Status::failed_precondition(usage());
-    if (!arg.starts_with("--")) return Status::invalid_argument(cat("unexpected argument '", std::string(arg), "'"));
-    arg.remove_prefix(2);
-    std::string key, value;
-    if (const size_t eq = arg.find('='); eq != std::string_view::npos) {
-      key = std::string(arg.substr(0, eq));
-      value = std::string(arg.substr(eq + 1));
-    } else {
-      key = std::string(arg);
-      if (key != "demo") {
-        if (i + 1 >= argc) return Status::invalid_argument(cat("--", key, " needs a value"));
-        value = argv[++i];
-      }
-    }
-    for (char& ch : key) if (ch == '-') ch = '_';
-    if (key == "config") file = value;
-    else flags.emplace_back(std::move(key), std::move(value));
-  }
   ServerConfig config;
-  if (!file.empty()) {
-    Status s = apply_file(file, config);
-    if (!s.is_ok()) return s;
+  Sources sources;
+  CLI::App app("tessera-server: the Tessera reservation engine server.", "tessera-server");
+  declare(app, config, sources);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return Status::failed_precondition(app.help());
+  } catch (const CLI::ParseError& e) {
+    return Status::invalid_argument(e.what());
   }
-  for (const auto& [key, value] : flags) {
-    Status s = apply(config, key, value, cat("--", key));
-    if (!s.is_ok()) return s;
+  if (!sources.config_file.empty()) {
+    std::string text;
+    if (Status s = read_file(sources.config_file, &text); !s.is_ok()) return s;
+    if (Status s = apply_lines(app, text, sources.config_file); !s.is_ok()) return s;
   }
-  Status s = validate(config);
-  if (!s.is_ok()) return s;
+  if (Status s = add_tokens(sources.tokens, config); !s.is_ok()) return s;
+  if (Status s = validate(config); !s.is_ok()) return s;
   return config;
 }
 
@@ -200,19 +222,6 @@ Status validate(const ServerConfig& config) {
   if (config.shards < 1 || config.shards > engine::kShardsMax)
     return Status::invalid_argument(cat("shards must be in [1, ", engine::kShardsMax, "]"));
   return Status::ok();
-}
-
-std::string usage() {
-  return "usage: tessera-server [--config FILE] [--listen ADDR] [--port N] [--admin-port N]\n"
-         "         [--shards N] [--io-threads N] [--data-dir DIR] [--durability sync|async|none]\n"
-         "         [--snapshot-every-entries N] [--snapshot-every-s N] [--orders-reserved-per-shard N]\n"
-         "         --token SECRET:ROLE [--token ...] [--demo]\n"
-         "         [--frame-bytes-max N] [--commands-per-request-max N] [--connections-max N]\n"
-         "         [--requests-in-flight-max N] [--frame-read-deadline-ms N] [--hello-deadline-ms N]\n"
-         "         [--drain-deadline-ms N]\n"
-         "         [--export-dir DIR] [--smtp-host HOST] [--smtp-port N] [--mail-from ADDRESS]\n"
-         "ROLE is webshop, backoffice or admin. A config file holds the same keys as\n"
-         "`key = value` lines (underscores instead of dashes, `token` repeated).\n";
 }
 
 }  // namespace tessera::server

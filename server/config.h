@@ -1,20 +1,14 @@
 // ServerConfig: everything tessera-server is told at start-up, from flags
 // and an optional config file of `key = value` lines.
 //
-// Keys (flag = --key-with-dashes VALUE or --key-with-dashes=VALUE; file key =
-// the same name with underscores):
-//   listen (127.0.0.1)  port (7450)  admin_port (7451)  shards (2)
-//   io_threads (1)  data_dir (./data)  durability (sync|async|none, sync)
-//   snapshot_every_entries (2000000)  snapshot_every_s (300)
-//   orders_reserved_per_shard (1048576)
-//   token (token:role, repeated; role = webshop|backoffice|admin)
-//   demo (flag; in a file: true|false)
-//   frame_bytes_max  commands_per_request_max  connections_max
-//   requests_in_flight_max  frame_read_deadline_ms  hello_deadline_ms
-//   drain_deadline_ms                                (net/limits.h)
-//   config (flag only: the file to read first; flags given on the command
-//   line override the file's values, tokens accumulate)
-// '#' starts a comment in the file. Port 0 = an ephemeral port.
+// Every key is declared once, as a CLI11 option (config.cc: type, bounds,
+// help); `tessera-server --help` is generated from those declarations. The
+// config file keeps its own `key = value` syntax rather than CLI11's
+// INI/TOML reader, and its lines go through the same options, so that:
+// the file key is the flag's name with underscores (admin_port for
+// --admin-port); flags given on the command line override the file's
+// values, except `token`, whose values add up; a bad line is named by
+// file and line number; '#' starts a comment. Port 0 = an ephemeral port.
 // Thread-safety: plain values.
 #pragma once
 
@@ -57,18 +51,17 @@ struct ServerConfig {
   SmtpOptions smtp_options() const;
 };
 
-// Parses argv (argv[0] skipped). Returns the configuration or
-// invalid_argument naming the bad flag, key or value. "--help" gives
-// failed_precondition with the usage text as its message.
+// Parses argv (argv[0] skipped), and the file of --config if given.
+// Returns the configuration or invalid_argument naming the bad flag, key or
+// value. "--help" gives failed_precondition with the help text (CLI11's) as
+// its message.
 Result<ServerConfig> parse_server_config(int argc, const char* const* argv);
 
 // Applies `key = value` lines to `config` (file syntax). `origin` names the
-// source in error messages.
+// source in error messages ("origin:line: key: why").
 Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config);
 
-// Checks ranges and at least one token.
+// Checks what single keys cannot: at least one token, distinct ports.
 Status validate(const ServerConfig& config);
-
-std::string usage();
 
 }  // namespace tessera::server

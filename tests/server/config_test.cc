@@ -1,4 +1,5 @@
-// ServerConfig: flags, config file, validation.
+// ServerConfig: flags, config file, validation, and the help CLI11 makes
+// of the declarations.
 #include "server/config.h"
 
 #include <gtest/gtest.h>
@@ -62,6 +63,39 @@ TEST(ServerConfig, BadValuesAreRefusedWithTheKeyName) {
   const Status s = apply_config_text("port 7450\n", "inline", c);
   ASSERT_FALSE(s.is_ok());
   EXPECT_NE(s.message().find("inline:1"), std::string::npos) << s.message();
+}
+
+TEST(ServerConfig, FileLinesGoThroughTheSameOptions) {
+  ServerConfig c;
+  ASSERT_TRUE(apply_config_text("durability = none\ndemo = false\nsnapshot_every_s = 60\nport = 010\n", "inline", c).is_ok());
+  EXPECT_EQ(c.durability, Durability::kNone);
+  EXPECT_FALSE(c.demo);
+  EXPECT_EQ(c.snapshot_every_s, 60);
+  EXPECT_EQ(c.port, 10) << "decimal, not octal";
+  const Status range = apply_config_text("# comment\n\nshards = 65\n", "f.conf", c);
+  EXPECT_EQ(range.message(), "f.conf:3: shards: Value 65 not in range 1 to 64");
+  const Status word = apply_config_text("port = 80x\n", "f.conf", c);
+  EXPECT_EQ(word.message(), "f.conf:1: port: '80x' is not a valid number");
+  const Status choice = apply_config_text("durability = maybe\n", "f.conf", c);
+  EXPECT_EQ(choice.message(), "f.conf:1: durability: 'maybe' is not one of sync, async, none");
+  const Status unknown = apply_config_text("listen = ::1\nfrobnicate = 1\n", "f.conf", c);
+  EXPECT_EQ(unknown.message(), "f.conf:2: unknown key 'frobnicate' (see --help)");
+  EXPECT_FALSE(apply_config_text("config = other.conf\n", "f.conf", c).is_ok()) << "flag only";
+  EXPECT_FALSE(apply_config_text("admin-port = 1\n", "f.conf", c).is_ok()) << "keys use underscores";
+}
+
+TEST(ServerConfig, HelpComesFromTheDeclarations) {
+  const Status help = parse({"--help"}).status();
+  ASSERT_EQ(help.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(help.message().find("Usage: tessera-server"), std::string::npos) << help.message();
+  for (const char* flag : {"--config", "--listen", "--port", "--admin-port", "--shards", "--io-threads", "--data-dir",
+                           "--durability", "--snapshot-every-entries", "--snapshot-every-s",
+                           "--orders-reserved-per-shard", "--token", "--demo", "--export-dir", "--smtp-host",
+                           "--smtp-port", "--mail-from", "--frame-bytes-max", "--commands-per-request-max",
+                           "--connections-max", "--requests-in-flight-max", "--frame-read-deadline-ms",
+                           "--hello-deadline-ms", "--drain-deadline-ms", "--protocol-version-min"})
+    EXPECT_NE(help.message().find(flag), std::string::npos) << flag << " missing from\n" << help.message();
+  EXPECT_NE(help.message().find("sync|async|none"), std::string::npos) << help.message();
 }
 
 }  // namespace
