@@ -1,4 +1,5 @@
-// tessera-load's flags: defaults, ranges, the loopback-only rule.
+// tessera-load's flags: defaults, ranges, the loopback-only rule, help and
+// errors from CLI11.
 #include "tools/load/load_options.h"
 
 #include <gtest/gtest.h>
@@ -85,6 +86,25 @@ TEST(LoadOptions, ExpiryOptionsAreBoundedByTheVenue) {
   EXPECT_FALSE(parse({"--options", "0"}).is_ok());
   EXPECT_FALSE(parse({"--options", "50001"}).is_ok());
   EXPECT_TRUE(parse({"--options", "50000"}).is_ok());
+}
+
+TEST(LoadOptions, ErrorsNameTheFlagAndTheReason) {
+  EXPECT_EQ(parse({"--connections", "300"}).status().message(), "--connections: Value 300 not in range 1 to 256");
+  EXPECT_EQ(parse({"--connections", "abc"}).status().message(), "--connections: 'abc' is not a valid number");
+  EXPECT_EQ(parse({"--mix", "chaos"}).status().message(),
+            "--mix: 'chaos' is not one of hold-release, hold-confirm, rush, onsale, expiry");
+  EXPECT_FALSE(parse({"--json=yes"}).is_ok()) << "a flag takes no value";
+}
+
+TEST(LoadOptions, HelpComesFromTheDeclarations) {
+  const Status help = parse({"--help"}).status();
+  ASSERT_EQ(help.code(), StatusCode::kFailedPrecondition);
+  for (const char* flag : {"--host", "--port", "--token", "--connections", "--pipeline", "--batch", "--duration-s",
+                           "--rate", "--mix", "--performances", "--capacity", "--quantity-max", "--options", "--seed",
+                           "--no-progress", "--json"})
+    EXPECT_NE(help.message().find(flag), std::string::npos) << flag << " missing from\n" << help.message();
+  EXPECT_NE(help.message().find("hold-release|hold-confirm|rush|onsale|expiry"), std::string::npos) << help.message();
+  EXPECT_NE(help.message().find("Usage: tessera-load"), std::string::npos) << help.message();
 }
 
 }  // namespace

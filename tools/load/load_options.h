@@ -55,9 +55,7 @@ struct LoadOptions {
 
 // Parses argv (argv[0] skipped); `env_token` (TESSERA_TOKEN, may be null)
 // is the default token. Returns invalid_argument naming the bad flag;
-// "--help" gives failed_precondition carrying the usage text.
+// "--help" gives failed_precondition carrying the help text (CLI11's).
 Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const char* env_token);
-
-std::string load_usage();
 
 }  // namespace tessera::tools
