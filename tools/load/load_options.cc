@@ -12,11 +12,16 @@ using engine::cat;
 
 std::string_view mix_name(LoadMix mix) {
   switch (mix) {
-    case LoadMix::kHoldRelease: return "hold-release";
-    case LoadMix::kHoldConfirm: return "hold-confirm";
-    case LoadMix::kRush: return "rush";
-    case LoadMix::kOnSale: return "onsale";
-    case LoadMix::kExpiry: return "expiry";
+    case LoadMix::kHoldRelease:
+      return "hold-release";
+    case LoadMix::kHoldConfirm:
+      return "hold-confirm";
+    case LoadMix::kRush:
+      return "rush";
+    case LoadMix::kOnSale:
+      return "onsale";
+    case LoadMix::kExpiry:
+      return "expiry";
   }
   return "unknown";
 }
@@ -49,13 +54,15 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
     mixes.emplace_back(std::string(mix_name(m)), m);
   opt::add_choice(app, "--mix", o.mix, mixes, "the workload (see below)");
   opt::add_number(app, "--performances", o.performances, 1u, kLoadPerformancesMax,
-                  "performances to spread holds over (hold-* mixes)")->capture_default_str();
+                  "performances to spread holds over (hold-* mixes)")
+      ->capture_default_str();
   opt::add_number(app, "--capacity", o.rush_capacity, 1u, kRushCapacityMax, "rush: units of the raced performance")
       ->capture_default_str();
   opt::add_number(app, "--quantity-max", o.rush_quantity_max, 1u, 1000u, "rush: each hold asks 1..N units")
       ->capture_default_str();
   opt::add_number(app, "--options", o.expiry_options, 1u, kExpiryOptionsMax,
-                  "expiry: 1-unit options booked (at most the venue's GA units)")->capture_default_str();
+                  "expiry: 1-unit options booked (at most the venue's GA units)")
+      ->capture_default_str();
   opt::add_number(app, "--seed", o.seed, "random seed (default: from the clock)");
   bool no_progress = false;
   opt::add_flag(app, "--no-progress", no_progress, "no progress line every second");
@@ -82,7 +89,8 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
   o.progress = !no_progress;
   if (o.host == "[::1]") o.host = "::1";
   if (!is_loopback_host(o.host))
-    return Status::invalid_argument(cat("--host ", o.host, ": tessera-load only targets loopback (127.0.0.0/8, ::1, localhost)"));
+    return Status::invalid_argument(
+        cat("--host ", o.host, ": tessera-load only targets loopback (127.0.0.0/8, ::1, localhost)"));
   if (o.token.empty()) return Status::invalid_argument("no token: pass --token or set TESSERA_TOKEN (an admin token)");
   return o;
 }

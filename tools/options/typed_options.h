@@ -12,7 +12,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <charconv>
 #include <optional>
 #include <string>
@@ -81,7 +80,8 @@ CLI::Option* add_number(CLI::App& app, std::string name, T& into, std::string de
 template <typename T>
 CLI::Option* add_number(CLI::App& app, std::string name, T& into, T min, T max, std::string description) {
   const std::string bounds = "[" + std::to_string(min) + ", " + std::to_string(max) + "]";  // shown as N:[1, 64]
-  return add_number(app, std::move(name), into, std::move(description))->check(CLI::Range(min, max).description(bounds));
+  return add_number(app, std::move(name), into, std::move(description))
+      ->check(CLI::Range(min, max).description(bounds));
 }
 
 template <typename T>
