@@ -27,8 +27,7 @@ class CliFlow : public ::testing::Test {
     std::vector<const char*> argv = {"tessera", "--port", port.c_str(), "--admin-port", admin.c_str()};
     for (const auto& a : args) argv.push_back(a.c_str());
     auto parsed = parse_cli_args(static_cast<int>(argv.size()), argv.data(), token);
-    EXPECT_TRUE(parsed.is_ok()) << parsed.status().to_string();
-    if (!parsed.is_ok()) return {kExitUsage, "", ""};
+    if (!parsed.is_ok()) return {kExitUsage, "", parsed.status().message()};  // as main() says it
     std::ostringstream out, err;
     const int code = run_cli(*parsed, out, err);
     return {code, out.str(), err.str()};
@@ -92,16 +91,17 @@ TEST_F(CliFlow, RefusalsAreExitCodeOneWithAMessage) {
 }
 
 TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
-  EXPECT_EQ(run({"option", "--order", "1"}).code, kExitUsage) << "no deadline";
+  const CliRun no_deadline = run({"option", "--order", "1"});
+  EXPECT_EQ(no_deadline.code, kExitUsage);
+  EXPECT_NE(no_deadline.err.find("[--deadline-ms,--days]"), std::string::npos) << no_deadline.err;
+  EXPECT_EQ(run({"lock"}, tessera::testing::kBackofficeToken).code, kExitUsage) << "no order";
   const CliRun bad_token = run({"order", "--order", "1"}, "not-a-token");
   EXPECT_EQ(bad_token.code, kExitServer) << bad_token.err;
-  CliArgs a;
-  a.subcommand = "order";
-  a.options["order"] = "1";
-  a.token = "x";
-  a.port = 1;  // nothing listens there
+  const char* argv[] = {"tessera", "--port", "1", "order", "--order", "1"};  // nothing listens on port 1
+  auto a = parse_cli_args(6, argv, "x");
+  ASSERT_TRUE(a.is_ok()) << a.status().to_string();
   std::ostringstream out, err;
-  EXPECT_EQ(run_cli(a, out, err), kExitServer);
+  EXPECT_EQ(run_cli(*a, out, err), kExitServer);
   EXPECT_NE(err.str().find("connect"), std::string::npos) << err.str();
 }
 

@@ -1,216 +1,48 @@
-// CLI parsing: the subcommand table, option checks, and command building.
+// The tessera CLI on CLI11: the subcommand table (path, description, and a
+// function that declares the options and returns what builds the
+// commands), the options shared by several subcommands, and parsing.
+//
+// Each subcommand binds its options to values of its own (often the fields
+// of the command it sends), so defaults differ per subcommand without
+// flags set around a loop, and a value given to one subcommand can never
+// leak into another.
 #include "tools/cli/cli_args.h"
 
 #include <algorithm>
-#include <charconv>
+#include <map>
+#include <memory>
 #include <optional>
 
 #include "engine/limits.h"
 #include "tools/cli/cli_time.h"
+#include "tools/options/typed_options.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::tools {
 
 using namespace tessera::engine;
+namespace opt = tessera::options;
 
 namespace {
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-
-struct Subcommand {
-  std::string_view name;
-  std::vector<std::string_view> required;
-  std::vector<std::string_view> optional;
-  std::vector<std::string_view> flags;
-  std::vector<std::string_view> repeated = {};  // options that may be given many times (also required/optional)
-  uint32_t positionals_max = 0;                 // positional arguments accepted (e.g. orders)
-};
-
 constexpr uint32_t kManyOrders = kBulkOrdersMax;
 
-// The follow-up screen's filters, shared by follow-up, release-preview and release-all.
-const std::vector<std::string_view> kFilterRequired = {"type", "due", "season", "family"};
-const std::vector<std::string_view> kFilterOptional = {"product", "performance", "contingent", "tariff", "category",
-                                                       "channel", "contact", "contact-type", "key"};
-const std::vector<std::string_view> kFilterRepeated = {"tariff", "category", "contact-type"};
+using Build = std::function<CliCommands(int64_t now_ms)>;
 
-std::vector<std::string_view> joined(std::vector<std::string_view> a, const std::vector<std::string_view>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+CliCommands one(RequestKey key, CommandBody body) { return std::vector<Command>{Command{key, std::move(body)}}; }
 
-const std::vector<Subcommand>& subcommands() {
-  static const std::vector<Subcommand> table = {
-      {"setup-demo", {}, {}, {}},
-      {"availability", {"performance"}, {"category", "channel", "contingent", "contact"}, {}},
-      {"hold", {"performance", "category", "quantity"}, {"ttl-ms", "channel", "contact", "key", "tariff", "contingent"}, {}},
-      {"extend", {"order", "ttl-ms"}, {"key"}, {}},
-      {"option", {"order"}, {"deadline-ms", "days", "key"}, {}},
-      {"reservation", {"order"}, {"deadline-ms", "days", "key"}, {}},
-      {"book", {"performance", "category", "quantity"},
-       {"kind", "deadline-ms", "days", "channel", "contact", "key", "tariff", "contingent"}, {}},
-      {"confirm", {"order"}, {"keep", "key"}, {}},
-      {"release", {"order"}, {"key"}, {}},
-      {"cancel", {"order"}, {"key"}, {}},
-      {"archive", {"order"}, {"key"}, {}},
-      {"reinstate", {"order"}, {"deadline-ms", "days", "key"}, {}},
-      // lock / unlock / mark: --order O (one order) or ORDER... (a selection, per-order outcomes).
-      {"lock", {}, {"order", "key"}, {}, {}, kManyOrders},
-      {"unlock", {}, {"order", "key"}, {}, {}, kManyOrders},
-      {"mark", {}, {"order", "key"}, {"keep", "release"}, {}, kManyOrders},
-      {"order", {"order"}, {}, {}},
-      {"stats", {}, {}, {}},
-      // Back office: follow-up screen.
-      {"follow-up", kFilterRequired, joined(kFilterOptional, {"after", "limit"}), {}, kFilterRepeated},
-      {"release-preview", kFilterRequired, kFilterOptional, {}, kFilterRepeated},
-      {"release-all", kFilterRequired, kFilterOptional, {}, kFilterRepeated},
-      {"release-selected", {}, {"key"}, {}, {}, kManyOrders},
-      {"remind", {"format", "delivery"}, {"key"}, {}, {}, kManyOrders},
-      {"set-file", {}, {"key"}, {}, {}, 2},
-      {"contact add", {"id", "number", "name", "type"}, {"first-name", "email", "key"}, {}, {"type"}},
-      {"contact update", {"id", "number", "name", "type"}, {"first-name", "email", "key"}, {}, {"type"}},
-      // Subscriptions and reminder runs.
-      {"series add", {"id", "name"}, {"key"}, {}},
-      {"issue add", {"series", "id", "date", "name"}, {"key"}, {}},
-      {"format add", {"id", "name", "separator", "extension", "field"}, {"key"}, {"title-in-file-name"}, {"field"}},
-      {"subscribe", {"id", "series", "subscriber", "ends"}, {"payer", "key"}, {}},
-      {"renew", {"id", "ends"}, {"key"}, {}},
-      {"run start", {"id", "series", "issue", "audience", "format", "delivery"}, {"key"}, {}, {"issue"}},
-      {"run show", {"id"}, {}, {}},
-      {"run validate", {"id"}, {"key"}, {}},
-      {"run cancel", {"id"}, {"key"}, {}},
-  };
-  return table;
-}
+// ---- Choices ------------------------------------------------------------------
 
-const Subcommand* find_subcommand(std::string_view name) {
-  for (const Subcommand& s : subcommands())
-    if (s.name == name) return &s;
-  return nullptr;
-}
-
-bool contains(const std::vector<std::string_view>& v, std::string_view x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-template <typename T>
-Status parse_number(std::string_view what, std::string_view text, T* out) {
-  T v{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-    return Status::invalid_argument(cat(what, ": '", std::string(text), "' is not a valid number"));
-  *out = v;
-  return Status::ok();
-}
-
-// Typed access to the subcommand's options.
-class Options {
- public:
-  explicit Options(const CliArgs& a) : a_(a) {}
-  template <typename T>
-  T get(std::string_view name, T fallback = T{}) {
-    const auto it = a_.options.find(name);
-    if (it == a_.options.end()) return fallback;
-    T v = fallback;
-    if (Status s = parse_number(cat("--", std::string(name)), it->second, &v); !s.is_ok() && error_.is_ok()) error_ = s;
-    return v;
-  }
-  // --deadline-ms (absolute, ms since the epoch) or --days (from now).
-  int64_t deadline(int64_t now_ms) {
-    if (a_.has("deadline-ms") && a_.has("days")) fail("give --deadline-ms or --days, not both");
-    if (a_.has("deadline-ms")) return get<int64_t>("deadline-ms");
-    if (a_.has("days")) return now_ms + get<int64_t>("days") * kDayMs;
-    fail(cat(a_.subcommand, " needs --deadline-ms MS (ms since the epoch) or --days N"));
-    return 0;
-  }
-  // Every value of a repeated numeric option.
-  template <typename T>
-  std::vector<T> list(std::string_view name) {
-    std::vector<T> out;
-    for (const std::string& text : a_.values(name)) {
-      T v{};
-      keep(parse_number(cat("--", std::string(name)), text, &v));
-      out.push_back(v);
-    }
-    return out;
-  }
-  // A date (YYYY-MM-DD: start or end of that day, UTC) or ms since the epoch.
-  int64_t date(std::string_view name, DayPart part) {
-    const auto it = a_.options.find(name);
-    if (it == a_.options.end()) return 0;
-    auto ms = parse_date_ms(cat("--", std::string(name)), it->second, part);
-    keep(ms.status());
-    return ms.is_ok() ? *ms : 0;
-  }
-  // One of the named choices of an option.
-  template <typename T>
-  T choice(std::string_view name, std::string_view text, const std::vector<std::pair<std::string_view, T>>& choices) {
-    std::string names;
-    for (const auto& [n, v] : choices) {
-      if (n == text) return v;
-      names += cat(names.empty() ? "" : ", ", n);
-    }
-    fail(cat("--", std::string(name), ": '", std::string(text), "' is not one of ", names));
-    return choices.front().second;
-  }
-  template <typename T>
-  T choice(std::string_view name, const std::vector<std::pair<std::string_view, T>>& choices) {
-    const auto it = a_.options.find(name);
-    return it == a_.options.end() ? choices.front().second : choice(name, it->second, choices);
-  }
-  void keep(const Status& s) {
-    if (!s.is_ok() && error_.is_ok()) error_ = s;
-  }
-  void fail(std::string message) {
-    if (error_.is_ok()) error_ = Status::invalid_argument(std::move(message));
-  }
-  const Status& error() const { return error_; }
-
- private:
-  const CliArgs& a_;
-  Status error_;
-};
-
-// The demo venue's full tariff of the performance's product (1000.. -> 11,
-// 2000.. -> 21, 3000.. -> 31); product 1's otherwise (tessera-load's own
-// performances are of product 1).
-TariffId default_tariff(PerformanceId performance) {
-  const ProductId product = performance / 1000;
-  return workload::demo_tariff(product >= 1 && product <= 3 ? product : 1, 1);
-}
-
-LineRequest line(Options& o) {
-  const PerformanceId p = o.get<PerformanceId>("performance");
-  return LineRequest{p, o.get<CategoryId>("category"), o.get<TariffId>("tariff", default_tariff(p)),
-                     o.get<uint32_t>("quantity"), o.get<ContingentId>("contingent", kNone)};
-}
-
-Result<std::vector<uint32_t>> parse_keep(std::string_view text) {
-  std::vector<uint32_t> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    uint32_t q = 0;
-    if (Status s = parse_number("--keep", text.substr(start, comma - start), &q); !s.is_ok()) return s;
-    out.push_back(q);
-    start = comma + 1;
-  }
-  return out;
-}
-
-// ---- Back office ----------------------------------------------------------------
-
-template <typename T>
-using Choices = std::vector<std::pair<std::string_view, T>>;
-
-const Choices<BookingKind> kKindNames = {{"option", BookingKind::kOption}, {"reservation", BookingKind::kReservation}};
-const Choices<Delivery> kDeliveryNames = {{"file", Delivery::kFile}, {"email", Delivery::kEmail}};
-const Choices<Audience> kAudienceNames = {{"direct", Audience::kDirect}, {"third-party", Audience::kThirdParty}};
-const Choices<uint8_t> kContactTypeNames = {
+const opt::Choices<BookingKind> kKinds = {{"option", BookingKind::kOption}, {"reservation", BookingKind::kReservation}};
+const opt::Choices<Delivery> kDeliveries = {{"file", Delivery::kFile}, {"email", Delivery::kEmail}};
+const opt::Choices<Audience> kAudiences = {{"direct", Audience::kDirect}, {"third-party", Audience::kThirdParty}};
+// clang-format off
+const opt::Choices<uint8_t> kContactTypes = {
     {"individual", kContactIndividual}, {"organisation", kContactOrganisation}, {"guide", kContactGuide},
     {"supplier", kContactSupplier},     {"partner", kContactPartner},           {"producer", kContactProducer},
     {"support", kContactSupport}};
-const Choices<ReminderField> kFieldNames = {
+const opt::Choices<ReminderField> kFields = {
     {"contact-number", ReminderField::kContactNumber}, {"last-name", ReminderField::kLastName},
     {"first-name", ReminderField::kFirstName},         {"email", ReminderField::kEmail},
     {"payer-number", ReminderField::kPayerNumber},     {"payer-name", ReminderField::kPayerName},
@@ -220,355 +52,628 @@ const Choices<ReminderField> kFieldNames = {
     {"file-number", ReminderField::kFileNumber},       {"deadline", ReminderField::kDeadline},
     {"amount", ReminderField::kAmount},                {"product", ReminderField::kProduct},
     {"performance-date", ReminderField::kPerformanceDate}, {"quantity", ReminderField::kQuantity}};
-static_assert(kReminderFieldCount == 18, "name the new reminder field in kFieldNames");
+// clang-format on
+static_assert(kReminderFieldCount == 18, "name the new reminder field in kFields");
 
-uint8_t contact_types(const CliArgs& a, Options& o, std::string_view name) {
-  uint8_t bits = 0;
-  for (const std::string& t : a.values(name)) bits |= o.choice(name, t, kContactTypeNames);
-  return bits;
+// ---- Option kinds beyond numbers and choices -------------------------------------
+
+// An option whose text `parse` (text -> Result<T>) turns into `into`; a
+// refusal is the usage error, without the option's name repeated.
+template <typename T, typename Parse>
+CLI::Option* add_parsed(CLI::App& s, const std::string& name, T& into, Parse parse, std::string help) {
+  const auto check = [name, parse](const std::string& text) -> std::string {
+    auto parsed = parse(text);
+    if (parsed.is_ok()) return {};
+    const std::string& why = parsed.status().message();
+    return why.rfind(name + ": ", 0) == 0 ? why.substr(name.size() + 2) : why;
+  };
+  return s
+      .add_option_function<std::string>(
+          name, [&into, parse](const std::string& text) { into = std::move(parse(text).value()); }, std::move(help))
+      ->check(check);
 }
 
-FollowUpFilter filter_of(const CliArgs& a, Options& o) {
-  FollowUpFilter f;
-  f.kind = o.choice("type", kKindNames);
-  f.due_until_ms = o.date("due", DayPart::kEnd);
-  f.season = o.get<SeasonId>("season");
-  f.family = o.get<ProductFamilyId>("family");
-  f.product = o.get<ProductId>("product", kNone);
-  f.performance = o.get<PerformanceId>("performance", kNone);
-  f.contingent = o.get<ContingentId>("contingent", kNone);
-  f.tariffs = o.list<TariffId>("tariff");
-  f.categories = o.list<CategoryId>("category");
-  f.channel = o.get<ChannelId>("channel", kNone);
-  f.contact = o.get<ContactId>("contact", kNone);
-  f.contact_types = contact_types(a, o, "contact-type");
-  return f;
+// A date: YYYY-MM-DD (the start or end of that day, UTC) or ms since the epoch.
+CLI::Option* add_date(CLI::App& s, const std::string& name, int64_t& into, DayPart part, std::string help) {
+  return add_parsed(
+             s, name, into, [name, part](const std::string& text) { return parse_date_ms(name, text, part); },
+             std::move(help))
+      ->type_name("YYYY-MM-DD|MS");
+}
+
+// Named bits, repeated: every value given is OR-ed into `into`.
+CLI::Option* add_type_bits(CLI::App& s, const std::string& name, uint8_t& into, std::string help) {
+  return s
+      .add_option_function<std::vector<std::string>>(
+          name,
+          [&into](const std::vector<std::string>& names) {
+            for (const std::string& n : names) into |= opt::choice_value(kContactTypes, n);
+          },
+          std::move(help))
+      ->check(opt::one_of(kContactTypes))
+      ->delimiter(',')
+      ->type_name(opt::choice_names(kContactTypes));
+}
+
+// --keep q1,q2,...: one quantity per line of the order, none left out.
+Result<std::vector<uint32_t>> parse_keep(std::string_view text) {
+  std::vector<uint32_t> out;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    uint32_t quantity = 0;
+    if (!opt::parse_decimal(text.substr(start, comma - start), &quantity).empty())
+      return Status::invalid_argument(cat("'", std::string(text), "' is not a list of quantities q1,q2,..."));
+    out.push_back(quantity);
+    start = comma + 1;
+  }
+  return out;
 }
 
 // --after due:order:line (printed by follow-up under a page that has more).
-Result<FollowUpCursor> cursor_of(std::string_view text) {
+Result<FollowUpCursor> parse_cursor(std::string_view text) {
   FollowUpCursor c;
   const size_t first = text.find(':'), second = text.find(':', first == std::string_view::npos ? first : first + 1);
   if (first == std::string_view::npos || second == std::string_view::npos ||
-      !parse_number("--after", text.substr(0, first), &c.due_ms).is_ok() ||
-      !parse_number("--after", text.substr(first + 1, second - first - 1), &c.order).is_ok() ||
-      !parse_number("--after", text.substr(second + 1), &c.line).is_ok())
-    return Status::invalid_argument(cat("--after: '", std::string(text), "' is not a cursor due:order:line"));
+      !opt::parse_decimal(text.substr(0, first), &c.due_ms).empty() ||
+      !opt::parse_decimal(text.substr(first + 1, second - first - 1), &c.order).empty() ||
+      !opt::parse_decimal(text.substr(second + 1), &c.line).empty())
+    return Status::invalid_argument(cat("'", std::string(text), "' is not a cursor due:order:line"));
   return c;
 }
 
-// The selection: --order O and/or ORDER... .
-Result<std::vector<OrderId>> selection_of(const CliArgs& a, Options& o) {
+// ---- Options shared by several subcommands ------------------------------------------
+
+void add_key(CLI::App& s, RequestKey& key) {
+  opt::add_number(s, "--key", key, "request key: a retry with the same key is applied once")->type_name("K");
+}
+
+void add_order(CLI::App& s, OrderId& order) { opt::add_number(s, "--order", order, "the order")->required(); }
+
+// --deadline-ms MS or --days N (from now), exactly one.
+struct Deadline {
+  std::optional<int64_t> ms, days;
+  int64_t at(int64_t now_ms) const { return ms ? *ms : now_ms + *days * kDayMs; }
+};
+void add_deadline(CLI::App& s, Deadline& d) {
+  CLI::App* group = s.add_option_group("deadline", "the deadline, one of:");
+  opt::add_number(*group, "--deadline-ms", d.ms, "ms since the epoch")->type_name("MS");
+  opt::add_number(*group, "--days", d.days, "days from now");
+  group->require_option(1);
+}
+
+// An order line: --performance --category --quantity [--tariff] [--contingent].
+void add_line(CLI::App& s, LineRequest& line) {
+  line = LineRequest{0, 0, kNone, 0, kNone};
+  opt::add_number(s, "--performance", line.performance, "the performance")->required();
+  opt::add_number(s, "--category", line.category, "the category")->required();
+  opt::add_number(s, "--quantity", line.quantity, "units")->required();
+  opt::add_number(s, "--tariff", line.tariff,
+                  "tariff (default: the demo venue's full tariff of the performance's product: "
+                  "11, 21, 31 for performances 1000.., 2000.., 3000..; 11 otherwise)");
+  opt::add_number(s, "--contingent", line.contingent, "contingent (default: open sale)");
+}
+
+// The demo venue's full tariff of the performance's product, when none is given.
+LineRequest with_tariff(LineRequest line) {
+  const ProductId product = line.performance / 1000;
+  if (line.tariff == kNone) line.tariff = workload::demo_tariff(product >= 1 && product <= 3 ? product : 1, 1);
+  return line;
+}
+
+void add_channel(CLI::App& s, ChannelId& channel, ChannelId fallback) {
+  channel = fallback;
+  opt::add_number(s, "--channel", channel, "sales channel (1 box office, 2 web, 3 partner)")->capture_default_str();
+}
+
+// The follow-up screen's filters (follow-up, release-preview, release-all).
+void add_filter(CLI::App& s, FollowUpFilter& f) {
+  const char* group = "Filters";
+  opt::add_choice(s, "--type", f.kind, kKinds, "options or reservations")->required()->default_str("")->group(group);
+  add_date(s, "--due", f.due_until_ms, DayPart::kEnd, "deadline on or before (YYYY-MM-DD: to the end of that day, UTC)")
+      ->required()
+      ->group(group);
+  opt::add_number(s, "--season", f.season, "season")->required()->group(group);
+  opt::add_number(s, "--family", f.family, "product family")->required()->group(group);
+  opt::add_number(s, "--product", f.product, "product")->group(group);
+  opt::add_number(s, "--performance", f.performance, "performance")->group(group);
+  opt::add_number(s, "--contingent", f.contingent, "contingent")->group(group);
+  opt::add_number(s, "--tariff", f.tariffs, "tariffs (repeat, or a comma list)")->group(group);
+  opt::add_number(s, "--category", f.categories, "categories (repeat, or a comma list)")->group(group);
+  opt::add_number(s, "--channel", f.channel, "sales channel")->group(group);
+  opt::add_number(s, "--contact", f.contact, "contact")->group(group);
+  add_type_bits(s, "--contact-type", f.contact_types, "the contact has one of these types (repeat)")->group(group);
+}
+
+// ORDER... arguments, and with `one_order` also --order O.
+struct Selection {
+  std::optional<OrderId> order;
   std::vector<OrderId> orders;
-  if (a.has("order")) orders.push_back(o.get<OrderId>("order"));
-  for (const std::string& text : a.positionals) {
-    OrderId id = 0;
-    if (Status s = parse_number("ORDER", text, &id); !s.is_ok()) return s;
-    orders.push_back(id);
+  bool single() const { return orders.empty() && order; }  // --order O alone
+  Result<std::vector<OrderId>> all(const std::string& subcommand) const {
+    std::vector<OrderId> out;
+    if (order) out.push_back(*order);
+    out.insert(out.end(), orders.begin(), orders.end());
+    if (out.empty()) return Status::invalid_argument(cat(subcommand, " needs the orders: ", subcommand, " ORDER..."));
+    if (out.size() > kManyOrders)
+      return Status::invalid_argument(cat(subcommand, ": at most ", kManyOrders, " orders"));
+    return out;
   }
-  if (orders.empty()) return Status::invalid_argument(cat(a.subcommand, " needs the orders: ", a.subcommand, " ORDER... (or --order O)"));
-  return orders;
+};
+void add_selection(CLI::App& s, Selection& selection, bool one_order) {
+  if (one_order) opt::add_number(s, "--order", selection.order, "one order (the same as one ORDER)");
+  opt::add_number(s, "ORDER", selection.orders, "the orders (per-order outcomes)");
 }
 
+template <typename Body>
+struct Keyed {
+  RequestKey key = 0;
+  Body body{};
+};
+// The subcommand's command, with --key.
+template <typename Body>
+std::shared_ptr<Keyed<Body>> keyed(CLI::App& s) {
+  auto v = std::make_shared<Keyed<Body>>();
+  add_key(s, v->key);
+  return v;
+}
+template <typename Body>
+Build send(std::shared_ptr<Keyed<Body>> v) {
+  return [v](int64_t) { return one(v->key, v->body); };
+}
+
+// ---- The subcommands ----------------------------------------------------------------
+
+Build availability(CLI::App& s) {
+  struct Values {
+    PerformanceId performance = 0;
+    std::optional<CategoryId> category;
+    ChannelId channel = 0;
+    ContingentId contingent = kNone;
+    ContactId contact = kNone;
+  };
+  auto v = std::make_shared<Values>();
+  opt::add_number(s, "--performance", v->performance, "the performance")->required();
+  opt::add_number(s, "--category", v->category, "one category (default: every category, one row each)");
+  add_channel(s, v->channel, workload::kWeb);
+  opt::add_number(s, "--contingent", v->contingent, "contingent (default: open sale)");
+  opt::add_number(s, "--contact", v->contact, "contact (per-contact limits)");
+  return [v](int64_t) -> CliCommands {
+    std::vector<Command> out;
+    // Every category a performance may have when none is given (the engine has no listing yet).
+    for (CategoryId c = v->category.value_or(1); c <= v->category.value_or(kAvailabilityCategoriesMax); ++c)
+      out.push_back(Command{0, GetAvailability{v->performance, c, v->contingent, v->channel, v->contact}});
+    return out;
+  };
+}
+
+Build hold(CLI::App& s) {
+  auto v = keyed<Hold>(s);
+  v->body.lines.resize(1);
+  add_line(s, v->body.lines[0]);
+  v->body.ttl_ms = kHoldTtlMsDefault;
+  opt::add_number(s, "--ttl-ms", v->body.ttl_ms, "how long the hold lasts")->type_name("MS")->capture_default_str();
+  add_channel(s, v->body.channel, workload::kWeb);
+  opt::add_number(s, "--contact", v->body.contact, "contact");
+  return [v](int64_t) {
+    Hold hold = v->body;
+    hold.lines[0] = with_tariff(hold.lines[0]);
+    return one(v->key, std::move(hold));
+  };
+}
+
+Build book(CLI::App& s) {
+  auto v = keyed<Book>(s);
+  auto deadline = std::make_shared<Deadline>();
+  v->body.lines.resize(1);
+  add_line(s, v->body.lines[0]);
+  v->body.kind = BookingKind::kOption;
+  opt::add_choice(s, "--kind", v->body.kind, kKinds, "what to book");
+  add_deadline(s, *deadline);
+  add_channel(s, v->body.channel, workload::kBoxOffice);
+  opt::add_number(s, "--contact", v->body.contact, "contact");
+  return [v, deadline](int64_t now_ms) {
+    Book booking = v->body;
+    booking.lines[0] = with_tariff(booking.lines[0]);
+    booking.deadline_ms = deadline->at(now_ms);
+    return one(v->key, std::move(booking));
+  };
+}
+
+Build extend(CLI::App& s) {
+  auto v = keyed<ExtendHold>(s);
+  add_order(s, v->body.order);
+  opt::add_number(s, "--ttl-ms", v->body.ttl_ms, "the hold's new time to live")->type_name("MS")->required();
+  return send(v);
+}
+
+// option, reservation: a hold turned into one.
+Build convert(CLI::App& s, BookingKind kind) {
+  auto v = keyed<ConvertHold>(s);
+  auto deadline = std::make_shared<Deadline>();
+  add_order(s, v->body.order);
+  add_deadline(s, *deadline);
+  return [v, deadline, kind](int64_t now_ms) {
+    return one(v->key, ConvertHold{v->body.order, kind, deadline->at(now_ms)});
+  };
+}
+
+Build confirm(CLI::App& s) {
+  auto v = keyed<Confirm>(s);
+  add_order(s, v->body.order);
+  add_parsed(s, "--keep", v->body.keep, parse_keep, "units kept per line, the rest returns (default: all)")
+      ->type_name("Q1,Q2,...");
+  return send(v);
+}
+
+Build reinstate(CLI::App& s) {
+  auto v = keyed<Reinstate>(s);
+  auto deadline = std::make_shared<Deadline>();
+  add_order(s, v->body.order);
+  add_deadline(s, *deadline);
+  return [v, deadline](int64_t now_ms) { return one(v->key, Reinstate{v->body.order, deadline->at(now_ms)}); };
+}
+
+// lock, unlock: --order O (SetLock) or ORDER... (LockOrders, per-order outcomes).
+Build lock(CLI::App& s, bool locked) {
+  auto key = std::make_shared<RequestKey>(0);
+  auto selection = std::make_shared<Selection>();
+  add_key(s, *key);
+  add_selection(s, *selection, true);
+  const std::string name = locked ? "lock" : "unlock";
+  return [key, selection, locked, name](int64_t) -> CliCommands {
+    if (selection->single()) return one(*key, SetLock{*selection->order, locked});
+    auto orders = selection->all(name);
+    if (!orders.is_ok()) return orders.status();
+    return one(*key, LockOrders{std::move(*orders), locked});
+  };
+}
+
+Build mark(CLI::App& s) {
+  struct Values {
+    RequestKey key = 0;
+    Selection selection;
+    bool keep = false, release = false;
+  };
+  auto v = std::make_shared<Values>();
+  add_key(s, v->key);
+  add_selection(s, v->selection, true);
+  CLI::App* group = s.add_option_group("mark", "the release mark, one of:");
+  opt::add_flag(*group, "--keep", v->keep, "keep: release-all skips it");
+  opt::add_flag(*group, "--release", v->release, "release: release-all may release it");
+  group->require_option(1);
+  return [v](int64_t) -> CliCommands {
+    const ReleaseMark mark = v->keep ? ReleaseMark::kKeep : ReleaseMark::kRelease;
+    if (v->selection.single()) return one(v->key, SetReleaseMark{*v->selection.order, mark});
+    auto orders = v->selection.all("mark");
+    if (!orders.is_ok()) return orders.status();
+    return one(v->key, MarkOrders{std::move(*orders), mark});
+  };
+}
+
+Build follow_up(CLI::App& s) {
+  auto v = keyed<QueryFollowUp>(s);
+  add_filter(s, v->body.filter);
+  add_parsed(s, "--after", v->body.after, parse_cursor, "page on after this row (printed under a page that has more)")
+      ->type_name("DUE:ORDER:LINE");
+  v->body.limit = kFollowUpRowsMax;
+  opt::add_number(s, "--limit", v->body.limit, 1u, kFollowUpRowsMax, "rows in the page")->capture_default_str();
+  return send(v);
+}
+
+Build remind(CLI::App& s) {
+  auto v = keyed<RemindOrders>(s);
+  auto selection = std::make_shared<Selection>();
+  opt::add_number(s, "--format", v->body.format, "the reminder format")->required();
+  opt::add_choice(s, "--delivery", v->body.delivery, kDeliveries, "a file in the export directory or emails")
+      ->required();
+  add_selection(s, *selection, false);
+  return [v, selection](int64_t) -> CliCommands {
+    auto orders = selection->all("remind");
+    if (!orders.is_ok()) return orders.status();
+    return one(v->key, RemindOrders{std::move(*orders), v->body.format, v->body.delivery});
+  };
+}
+
+Build set_file(CLI::App& s) {
+  auto v = keyed<SetOrderFile>(s);
+  opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+  opt::add_number(s, "FILE", v->body.file_number, "the file number")->required();
+  return send(v);
+}
+
+// contact add, contact update.
 template <typename Contact>
-Contact contact_of(const CliArgs& a, Options& o) {
-  auto text = [&](std::string_view name) { return a.has(name) ? a.options.find(name)->second : std::string(); };
-  return Contact{o.get<ContactId>("id"), o.get<uint64_t>("number"), text("name"), text("first-name"), text("email"),
-                 contact_types(a, o, "type")};
+Build contact(CLI::App& s) {
+  auto v = keyed<Contact>(s);
+  opt::add_number(s, "--id", v->body.contact, "contact id")->required();
+  opt::add_number(s, "--number", v->body.number, "contact number shown to users")->required();
+  s.add_option("--name", v->body.last_name, "last name (or the organisation's name)")->required();
+  s.add_option("--first-name", v->body.first_name, "first name");
+  s.add_option("--email", v->body.email, "email address");
+  add_type_bits(s, "--type", v->body.types, "contact types (repeat)")->required();
+  return send(v);
 }
 
-DefineReminderFormat format_of(const CliArgs& a, Options& o) {
-  DefineReminderFormat f{o.get<uint32_t>("id"), a.options.at("name"), FormatType::kReminder, a.options.at("separator"),
-                         a.options.at("extension"), a.has("title-in-file-name"), {}};
-  for (const std::string& field : a.values("field")) f.columns.push_back(o.choice("field", field, kFieldNames));
-  return f;
+Build format_add(CLI::App& s) {
+  auto v = keyed<DefineReminderFormat>(s);
+  v->body.type = FormatType::kReminder;
+  opt::add_number(s, "--id", v->body.format, "format id")->required();
+  s.add_option("--name", v->body.name, "format name (starts the file name)")->required();
+  s.add_option("--separator", v->body.separator, "field separator, e.g. ';'")->required();
+  s.add_option("--extension", v->body.extension, "file extension, e.g. csv")->required();
+  opt::add_flag(s, "--title-in-file-name", v->body.title_in_file_name, "the series title in the file name");
+  opt::add_choices(s, "--field", v->body.columns, kFields, "the fields, in file order (repeat)")->required();
+  return send(v);
 }
 
-Result<CommandBody> build_selection(const CliArgs& a, Options& o) {
-  const std::string& s = a.subcommand;
-  auto orders = selection_of(a, o);
-  if (!orders.is_ok()) return orders.status();
-  if (s == "mark") {
-    if (a.has("keep") == a.has("release")) return Status::invalid_argument("mark needs exactly one of --keep or --release");
-    return CommandBody{MarkOrders{std::move(*orders), a.has("keep") ? ReleaseMark::kKeep : ReleaseMark::kRelease}};
-  }
-  if (s == "lock" || s == "unlock") return CommandBody{LockOrders{std::move(*orders), s == "lock"}};
-  if (s == "release-selected") return CommandBody{ReleaseOrders{std::move(*orders)}};
-  return CommandBody{RemindOrders{std::move(*orders), o.get<uint32_t>("format"), o.choice("delivery", kDeliveryNames)}};
+Build subscribe(CLI::App& s) {
+  auto v = keyed<Subscribe>(s);
+  v->body.payer = kNone;
+  opt::add_number(s, "--id", v->body.subscription, "subscription id")->required();
+  opt::add_number(s, "--series", v->body.series, "the series")->required();
+  opt::add_number(s, "--subscriber", v->body.subscriber, "the subscriber (a contact)")->required();
+  opt::add_number(s, "--payer", v->body.payer, "a third party who pays (a contact)");
+  add_date(s, "--ends", v->body.ends_ms, DayPart::kEnd, "last day")->required();
+  return send(v);
 }
 
-// The back-office subcommands; nullopt for the others.
-std::optional<Result<CommandBody>> build_back_office(const CliArgs& a, Options& o) {
-  const std::string& s = a.subcommand;
-  const bool one_order = (s == "lock" || s == "unlock" || s == "mark") && a.positionals.empty() && a.has("order");
-  if (s == "lock" || s == "unlock" || s == "mark" || s == "release-selected" || s == "remind") {
-    if (one_order) return std::nullopt;  // SetLock / SetReleaseMark, as before selections existed
-    return build_selection(a, o);
-  }
-  if (s == "follow-up") {
-    FollowUpCursor after;
-    if (a.has("after")) {
-      auto c = cursor_of(a.options.at("after"));
-      if (!c.is_ok()) return c.status();
-      after = *c;
-    }
-    return CommandBody{QueryFollowUp{filter_of(a, o), after, o.get<uint32_t>("limit", kFollowUpRowsMax)}};
-  }
-  if (s == "release-preview") return CommandBody{PreviewRelease{filter_of(a, o)}};
-  if (s == "release-all") return CommandBody{ReleaseAll{filter_of(a, o)}};
-  if (s == "set-file") {
-    if (a.positionals.size() != 2) return Status::invalid_argument("set-file ORDER FILE");
-    OrderId order = 0;
-    uint64_t file = 0;
-    if (Status st = parse_number("ORDER", a.positionals[0], &order); !st.is_ok()) return st;
-    if (Status st = parse_number("FILE", a.positionals[1], &file); !st.is_ok()) return st;
-    return CommandBody{SetOrderFile{order, file}};
-  }
-  if (s == "contact add") return CommandBody{contact_of<DefineContact>(a, o)};
-  if (s == "contact update") return CommandBody{contact_of<UpdateContact>(a, o)};
-  if (s == "series add") return CommandBody{DefineSeries{o.get<SeriesId>("id"), a.options.at("name")}};
-  if (s == "issue add")
-    return CommandBody{DefineIssue{o.get<SeriesId>("series"), o.get<IssueId>("id"), o.date("date", DayPart::kStart),
-                                   a.options.at("name")}};
-  if (s == "format add") return CommandBody{format_of(a, o)};
-  if (s == "subscribe")
-    return CommandBody{Subscribe{o.get<SubscriptionId>("id"), o.get<SeriesId>("series"), o.get<ContactId>("subscriber"),
-                                 o.get<ContactId>("payer", kNone), o.date("ends", DayPart::kEnd)}};
-  if (s == "renew") return CommandBody{RenewSubscription{o.get<SubscriptionId>("id"), o.date("ends", DayPart::kEnd)}};
-  if (s == "run start")
-    return CommandBody{StartReminderRun{o.get<RunId>("id"), o.get<SeriesId>("series"), o.list<IssueId>("issue"),
-                                        o.choice("audience", kAudienceNames), o.get<uint32_t>("format"),
-                                        o.choice("delivery", kDeliveryNames)}};
-  if (s == "run show") return CommandBody{GetReminderRun{o.get<RunId>("id")}};
-  if (s == "run validate") return CommandBody{ValidateReminderRun{o.get<RunId>("id")}};
-  if (s == "run cancel") return CommandBody{CancelReminderRun{o.get<RunId>("id")}};
-  return std::nullopt;
+Build run_start(CLI::App& s) {
+  auto v = keyed<StartReminderRun>(s);
+  opt::add_number(s, "--id", v->body.run, "run id")->required();
+  opt::add_number(s, "--series", v->body.series, "the series")->required();
+  opt::add_number(s, "--issue", v->body.issues, "subscriptions whose last issue is one of these (repeat)")->required();
+  opt::add_choice(s, "--audience", v->body.audience, kAudiences, "direct subscribers or third-party payers")
+      ->required();
+  opt::add_number(s, "--format", v->body.format, "the reminder format")->required();
+  opt::add_choice(s, "--delivery", v->body.delivery, kDeliveries, "a file or emails")->required();
+  return send(v);
 }
 
-Result<CommandBody> build_body(const CliArgs& a, int64_t now_ms, Options& o) {
-  const std::string& s = a.subcommand;
-  if (auto back_office = build_back_office(a, o)) return std::move(*back_office);
-  if (s == "availability")
-    return CommandBody{GetAvailability{o.get<PerformanceId>("performance"), o.get<CategoryId>("category"),
-                                       o.get<ContingentId>("contingent", kNone), o.get<ChannelId>("channel", workload::kWeb),
-                                       o.get<ContactId>("contact", kNone)}};
-  if (s == "hold")
-    return CommandBody{Hold{o.get<ContactId>("contact", kNone), o.get<ChannelId>("channel", workload::kWeb), {line(o)},
-                            o.get<int64_t>("ttl-ms", kHoldTtlMsDefault)}};
-  if (s == "book") {
-    BookingKind kind = BookingKind::kOption;
-    if (a.has("kind")) {
-      const std::string& k = a.options.at("kind");
-      if (k == "reservation") kind = BookingKind::kReservation;
-      else if (k != "option") return Status::invalid_argument("--kind: option or reservation");
-    }
-    return CommandBody{Book{kind, o.get<ContactId>("contact", kNone), o.get<ChannelId>("channel", workload::kBoxOffice),
-                            {line(o)}, o.deadline(now_ms)}};
+// run show, run validate, run cancel.
+template <typename Body>
+Build run_id(CLI::App& s, bool with_key) {
+  auto v = std::make_shared<Keyed<Body>>();
+  if (with_key) add_key(s, v->key);
+  opt::add_number(s, "--id", v->body.run, "the run")->required();
+  return send(v);
+}
+
+// One order, and the key: release, cancel, archive, order.
+template <typename Body>
+Build order_command(CLI::App& s, bool with_key) {
+  auto v = std::make_shared<Keyed<Body>>();
+  if (with_key) add_key(s, v->key);
+  add_order(s, v->body.order);
+  return send(v);
+}
+
+Build sends_nothing(CLI::App&) {
+  return [](int64_t) { return CliCommands(std::vector<Command>{}); };
+}
+
+struct SubcommandSpec {
+  std::string_view path;         // "hold", "run start"
+  std::string_view group;        // its heading in `tessera --help`
+  std::string_view description;  // its line there
+  Build (*declare)(CLI::App& s);
+};
+
+constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
+                           kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
+
+const std::vector<SubcommandSpec>& subcommands() {
+  static const std::vector<SubcommandSpec> table = {
+      {"setup-demo", kOrders, "define the demo venue if absent (admin token)", sends_nothing},
+      {"availability", kOrders, "units available, per category", availability},
+      {"hold", kOrders, "hold units of a category", hold},
+      {"extend", kOrders, "extend a hold", extend},
+      {"option", kOrders, "turn a hold into an option", [](CLI::App& s) { return convert(s, BookingKind::kOption); }},
+      {"reservation", kOrders, "turn a hold into a reservation",
+       [](CLI::App& s) { return convert(s, BookingKind::kReservation); }},
+      {"book", kOrders, "book an option or reservation directly", book},
+      {"confirm", kOrders, "confirm an order (--keep: units kept per line)", confirm},
+      {"release", kOrders, "release a hold, option or reservation",
+       [](CLI::App& s) { return order_command<Release>(s, true); }},
+      {"cancel", kOrders, "cancel a confirmed order", [](CLI::App& s) { return order_command<Cancel>(s, true); }},
+      {"archive", kOrders, "archive an option or reservation (backoffice)",
+       [](CLI::App& s) { return order_command<Archive>(s, true); }},
+      {"reinstate", kOrders, "put an overdue order back (backoffice)", reinstate},
+      {"order", kOrders, "show an order", [](CLI::App& s) { return order_command<GetOrder>(s, false); }},
+      {"stats", kOrders, "key figures from http://HOST:ADMIN-PORT/metrics", sends_nothing},
+      {"follow-up", kBackOffice, "options / reservations by deadline, at most 100 rows a page", follow_up},
+      {"release-preview", kBackOffice, "what release-all would release now",
+       [](CLI::App& s) {
+         auto v = keyed<PreviewRelease>(s);
+         add_filter(s, v->body.filter);
+         return send(v);
+       }},
+      {"release-all", kBackOffice, "release every matching order marked release and not locked",
+       [](CLI::App& s) {
+         auto v = keyed<ReleaseAll>(s);
+         add_filter(s, v->body.filter);
+         return send(v);
+       }},
+      {"mark", kBackOffice, "set the release mark of orders (--keep or --release)", mark},
+      {"lock", kBackOffice, "lock orders against release", [](CLI::App& s) { return lock(s, true); }},
+      {"unlock", kBackOffice, "unlock orders", [](CLI::App& s) { return lock(s, false); }},
+      {"release-selected", kBackOffice, "release the selected orders marked release (kept, locked are skipped)",
+       [](CLI::App& s) {
+         auto key = std::make_shared<RequestKey>(0);
+         auto selection = std::make_shared<Selection>();
+         add_key(s, *key);
+         add_selection(s, *selection, false);
+         return Build([key, selection](int64_t) -> CliCommands {
+           auto orders = selection->all("release-selected");
+           if (!orders.is_ok()) return orders.status();
+           return one(*key, ReleaseOrders{std::move(*orders)});
+         });
+       }},
+      {"remind", kBackOffice, "remind the contacts of orders, by file or email", remind},
+      {"set-file", kBackOffice, "file an order under a file number", set_file},
+      {"contact add", kSubscriptions, "define a contact", contact<DefineContact>},
+      {"contact update", kSubscriptions, "replace a contact's fields", contact<UpdateContact>},
+      {"series add", kSubscriptions, "define a series",
+       [](CLI::App& s) {
+         auto v = keyed<DefineSeries>(s);
+         opt::add_number(s, "--id", v->body.series, "series id")->required();
+         s.add_option("--name", v->body.name, "its title")->required();
+         return send(v);
+       }},
+      {"issue add", kSubscriptions, "define an issue of a series",
+       [](CLI::App& s) {
+         auto v = keyed<DefineIssue>(s);
+         opt::add_number(s, "--series", v->body.series, "the series")->required();
+         opt::add_number(s, "--id", v->body.issue, "issue id")->required();
+         add_date(s, "--date", v->body.date_ms, DayPart::kStart, "its date")->required();
+         s.add_option("--name", v->body.name, "its name")->required();
+         return send(v);
+       }},
+      {"format add", kSubscriptions, "define a reminder format", format_add},
+      {"subscribe", kSubscriptions, "subscribe a contact to a series", subscribe},
+      {"renew", kSubscriptions, "extend a subscription",
+       [](CLI::App& s) {
+         auto v = keyed<RenewSubscription>(s);
+         opt::add_number(s, "--id", v->body.subscription, "the subscription")->required();
+         add_date(s, "--ends", v->body.ends_ms, DayPart::kEnd, "new last day")->required();
+         return send(v);
+       }},
+      {"run start", kSubscriptions, "select subscriptions to remind and export them", run_start},
+      {"run show", kSubscriptions, "show a run", [](CLI::App& s) { return run_id<GetReminderRun>(s, false); }},
+      {"run validate", kSubscriptions, "validate a run: raises the reminder ranks",
+       [](CLI::App& s) { return run_id<ValidateReminderRun>(s, true); }},
+      {"run cancel", kSubscriptions, "cancel a run", [](CLI::App& s) { return run_id<CancelReminderRun>(s, true); }},
+  };
+  return table;
+}
+
+// The parent of two-word subcommands ("contact" of "contact add"), made once.
+CLI::App* parent_of(CLI::App& app, std::map<std::string, CLI::App*, std::less<>>& parents, std::string_view word,
+                    std::string_view group) {
+  if (const auto it = parents.find(word); it != parents.end()) return it->second;
+  CLI::App* parent = app.add_subcommand(std::string(word), cat(word, " subcommands (tessera ", word, " --help)"));
+  parent->group(std::string(group));
+  parent->require_subcommand(1);
+  parents.emplace(std::string(word), parent);
+  return parent;
+}
+
+void declare_globals(CLI::App& app, CliArgs& a) {
+  app.add_option("--host", a.host, "server address")->capture_default_str();
+  opt::add_number(app, "--port", a.port, uint16_t{1}, uint16_t{65535}, "protocol port")->capture_default_str();
+  opt::add_number(app, "--admin-port", a.admin_port, uint16_t{1}, uint16_t{65535}, "admin HTTP port, for stats")
+      ->capture_default_str();
+  app.add_option("--token", a.token, "access token (default: $TESSERA_TOKEN)")->type_name("T");
+  opt::add_flag(app, "--json", a.json,
+                "one JSON object per reply (fields: command, code, order, state, value, message)");
+}
+
+// The overview's notes (set once the subcommands exist: they would inherit them).
+void add_overview_footer(CLI::App& app) {
+  app.footer(
+      "Options of a subcommand come after it; global options go anywhere. Repeated options take\n"
+      "one value each time or a comma list (--tariff 11,12). Order commands take --key K (a request\n"
+      "key: a retry with the same key is applied once). Dates: YYYY-MM-DD (UTC) or ms since the epoch.\n"
+      "Each subcommand has its help: tessera SUBCOMMAND --help.\n\n"
+      "Exit codes: 0 ok, 1 refused by the server (sold out, not found, forbidden...),\n"
+      "2 usage error, 3 connection or server error.");
+}
+
+// The subcommand the line named so far: its path ("run start") and its app.
+struct Parsed {
+  std::string path;
+  CLI::App* leaf;
+};
+Parsed parsed_subcommand(CLI::App& app) {
+  Parsed p{"", &app};
+  while (!p.leaf->get_subcommands().empty()) {
+    p.leaf = p.leaf->get_subcommands().front();
+    p.path += (p.path.empty() ? "" : " ") + p.leaf->get_name();
   }
-  const OrderId order = o.get<OrderId>("order");
-  if (s == "extend") return CommandBody{ExtendHold{order, o.get<int64_t>("ttl-ms")}};
-  if (s == "option") return CommandBody{ConvertHold{order, BookingKind::kOption, o.deadline(now_ms)}};
-  if (s == "reservation") return CommandBody{ConvertHold{order, BookingKind::kReservation, o.deadline(now_ms)}};
-  if (s == "confirm") {
-    std::vector<uint32_t> keep;
-    if (a.has("keep")) {
-      auto parsed = parse_keep(a.options.at("keep"));
-      if (!parsed.is_ok()) return parsed.status();
-      keep = std::move(parsed.value());
-    }
-    return CommandBody{Confirm{order, std::move(keep)}};
+  return p;
+}
+
+// CLI11's error, said the way the tool always said it where that is clearer:
+// what it could not place on the line, rather than what is then missing.
+std::string usage_error(const CLI::ParseError& e, CLI::App& app, int argc, const char* const* argv) {
+  const std::string path = parsed_subcommand(app).path;
+  const std::vector<std::string> rest = app.remaining(true);
+  const auto option =
+      std::find_if(rest.begin(), rest.end(), [](const std::string& arg) { return arg.starts_with("-"); });
+  const auto word =
+      std::find_if(rest.begin(), rest.end(), [](const std::string& arg) { return !arg.starts_with("-"); });
+  if (path.empty()) {
+    if (word != rest.end()) return cat("unknown subcommand '", *word, "'");
+    if (option != rest.end()) return cat("unknown option ", *option, " (subcommand options come after the subcommand)");
+    return e.what();
   }
-  if (s == "release") return CommandBody{Release{order}};
-  if (s == "cancel") return CommandBody{Cancel{order}};
-  if (s == "archive") return CommandBody{Archive{order}};
-  if (s == "reinstate") return CommandBody{Reinstate{order, o.deadline(now_ms)}};
-  if (s == "lock") return CommandBody{SetLock{order, true}};
-  if (s == "unlock") return CommandBody{SetLock{order, false}};
-  if (s == "mark") {
-    if (a.has("keep") == a.has("release")) return Status::invalid_argument("mark needs exactly one of --keep or --release");
-    return CommandBody{SetReleaseMark{order, a.has("keep") ? ReleaseMark::kKeep : ReleaseMark::kRelease}};
+  if (option != rest.end()) {
+    const std::string first_word = path.substr(0, path.find(' '));
+    for (int i = 1; i < argc && first_word != argv[i]; ++i)
+      if (*option == argv[i])
+        return cat(path, ": ", *option, " comes before the subcommand (its options come after it)");
+    return cat(path, ": unknown option ", *option);
   }
-  if (s == "order") return CommandBody{GetOrder{order}};
-  return Status::invalid_argument(cat("'", s, "' sends no command"));
+  if (word != rest.end()) return cat(path, ": unexpected argument '", *word, "'");
+  const std::string what = e.what();
+  if (app.get_option_no_throw(what.substr(0, what.find(':'))) != nullptr) return what;  // a global option's
+  return cat(path, ": ", what);
 }
 
 }  // namespace
 
-const std::vector<std::string>& CliArgs::values(std::string_view name) const {
-  static const std::vector<std::string> kEmpty;
-  const auto it = lists.find(name);
-  return it == lists.end() ? kEmpty : it->second;
-}
-
-std::string cli_usage() {
-  return R"(usage: tessera [global options] SUBCOMMAND [options]
-
-Global options:
-  --host H            server address (127.0.0.1)
-  --port P            protocol port (7450)
-  --admin-port P      admin HTTP port, for stats (7451)
-  --token T           access token (default: $TESSERA_TOKEN)
-  --json              one JSON object per reply (fields: command, code, order, state, value, message)
-  --help              this text
-
-Subcommands:
-  setup-demo                        define the demo venue if absent (admin token)
-  availability --performance P [--category C] [--channel CH (2 web)] [--contingent K] [--contact X]
-                                    units available, per category (all categories if --category is absent)
-  hold --performance P --category C --quantity N [--ttl-ms T (600000)] [--channel CH (2)]
-       [--contact X] [--tariff T] [--contingent K] [--key K]
-  extend --order O --ttl-ms T
-  option --order O (--deadline-ms MS | --days N)        turn a hold into an option
-  reservation --order O (--deadline-ms MS | --days N)   turn a hold into a reservation
-  book --performance P --category C --quantity N (--deadline-ms MS | --days N)
-       [--kind option|reservation] [--channel CH (1 box office)] [--contact X] [--tariff T] [--contingent K]
-  confirm --order O [--keep q1,q2,...]   confirm; --keep: units kept per line, the rest returns
-  release --order O                 release a hold, option or reservation
-  cancel --order O                  cancel a confirmed order
-  archive --order O                 archive an option/reservation (backoffice)
-  reinstate --order O (--deadline-ms MS | --days N)   put an overdue order back (backoffice)
-  lock --order O / unlock --order O (backoffice)
-  mark --order O --keep|--release   release mark for the follow-up (backoffice)
-  order --order O                   show an order
-  stats                             key figures from http://HOST:ADMIN-PORT/metrics
-
-Back office (backoffice token):
-  follow-up FILTERS [--after DUE:ORDER:LINE] [--limit N (100)]
-                                    options / reservations by deadline, at most 100 rows a page
-  release-preview FILTERS           what release-all would release now (counts, stock per performance)
-  release-all FILTERS               release every matching order marked release and not locked
-    FILTERS: --type option|reservation --due YYYY-MM-DD|MS --season N --family N [--product N]
-             [--performance N] [--contingent N] [--tariff N]... [--category N]... [--channel N]
-             [--contact N] [--contact-type individual|organisation|guide|supplier|partner|producer|support]...
-             (--due YYYY-MM-DD = up to the end of that day, UTC)
-  mark --keep|--release ORDER...    lock ORDER... / unlock ORDER...   per-order outcomes
-  release-selected ORDER...         release the selected orders marked release (kept, locked are skipped)
-  remind --format N --delivery file|email ORDER...
-  set-file ORDER FILE               file an order under a file number
-  contact add|update --id N --number N --name LAST [--first-name X] [--email X]
-                     --type individual|organisation [--type partner ...]
-  series add --id N --name X        issue add --series N --id N --date YYYY-MM-DD --name X
-  format add --id N --name X --separator ';' --extension csv [--title-in-file-name] --field F...
-             (fields: contact-number last-name first-name email payer-number payer-name series
-              subscription end-date last-issue reminder-rank order-number file-number deadline
-              amount product performance-date quantity)
-  subscribe --id N --series N --subscriber N [--payer N] --ends YYYY-MM-DD
-  renew --id N --ends YYYY-MM-DD
-  run start --id N --series N --issue N... --audience direct|third-party --format N --delivery file|email
-  run show --id N / run validate --id N / run cancel --id N
-Repeated options take one value each time or a comma list (--tariff 11,12).
-
---tariff defaults to the demo venue's full tariff of the performance's product
-(11, 21, 31 for performances 1000.., 2000.., 3000..; 11 otherwise). Every order
-command takes --key K (a request key: a retry with the same key is applied once).
-
-Exit codes: 0 ok, 1 refused by the server (sold out, not found, forbidden...),
-2 usage error, 3 connection or server error.
-)";
-}
-
 Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* env_token) {
   CliArgs a;
   if (env_token) a.token = env_token;
-  const Subcommand* sub = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (!arg.starts_with("--")) {
-      if (sub) {
-        if (a.positionals.size() >= sub->positionals_max)
-          return Status::invalid_argument(cat("unexpected argument '", std::string(arg), "'"));
-        a.positionals.emplace_back(arg);
-        continue;
-      }
-      if (arg == "help") {
-        a.help = true;
-        continue;
-      }
-      std::string name(arg);
-      sub = find_subcommand(name);
-      if (!sub && i + 1 < argc && find_subcommand(cat(name, " ", argv[i + 1]))) {
-        name = cat(name, " ", argv[++i]);  // a two-word subcommand ("run start")
-        sub = find_subcommand(name);
-      }
-      if (!sub) return Status::invalid_argument(cat("unknown subcommand '", name, "'"));
-      a.subcommand = name;
-      continue;
-    }
-    std::string_view name = arg.substr(2), value;
-    bool has_value = false;
-    if (const size_t eq = name.find('='); eq != std::string_view::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    auto take_value = [&]() -> Result<std::string> {
-      if (has_value) return std::string(value);
-      if (i + 1 >= argc) return Status::invalid_argument(cat("--", std::string(name), " needs a value"));
-      return std::string(argv[++i]);
-    };
-    if (name == "json" || name == "help") {
-      if (has_value) return Status::invalid_argument(cat("--", std::string(name), " takes no value"));
-      (name == "json" ? a.json : a.help) = true;
-    } else if (name == "host" || name == "token" || name == "port" || name == "admin-port") {
-      auto v = take_value();
-      if (!v.is_ok()) return v.status();
-      if (name == "host") a.host = *v;
-      if (name == "token") a.token = *v;
-      if (name == "port" || name == "admin-port") {
-        uint16_t port = 0;
-        if (Status s = parse_number(cat("--", std::string(name)), *v, &port); !s.is_ok() || port == 0)
-          return Status::invalid_argument(cat("--", std::string(name), ": '", *v, "' is not a port"));
-        (name == "port" ? a.port : a.admin_port) = port;
-      }
-    } else if (!sub) {
-      return Status::invalid_argument(cat("unknown option --", std::string(name), " (subcommand options come after the subcommand)"));
-    } else if (contains(sub->flags, name)) {
-      if (has_value) return Status::invalid_argument(cat("--", std::string(name), " takes no value"));
-      a.options[std::string(name)] = "";
-    } else if (contains(sub->required, name) || contains(sub->optional, name)) {
-      auto v = take_value();
-      if (!v.is_ok()) return v.status();
-      if (a.has(name) && !contains(sub->repeated, name))
-        return Status::invalid_argument(cat(sub->name, ": --", std::string(name), " given twice"));
-      a.options[std::string(name)] = *v;
-      if (contains(sub->repeated, name)) {
-        auto& list = a.lists[std::string(name)];
-        for (size_t start = 0; start <= v->size();) {  // "11,12" = two values
-          const size_t comma = std::min(v->find(',', start), v->size());
-          list.push_back(v->substr(start, comma - start));
-          start = comma + 1;
-        }
-      }
-    } else {
-      return Status::invalid_argument(cat(sub->name, ": unknown option --", std::string(name)));
-    }
+  CLI::App app("tessera: the command-line client of tessera-server.", "tessera");
+  app.fallthrough();             // global options after the subcommand, too (inherited by subcommands)
+  app.require_subcommand(0, 1);  // one subcommand per line
+  declare_globals(app, a);
+  std::map<std::string, CLI::App*, std::less<>> parents;
+  std::map<const CLI::App*, std::pair<std::string, Build>> builds;
+  for (const SubcommandSpec& spec : subcommands()) {
+    const size_t space = spec.path.find(' ');
+    const bool two_words = space != std::string_view::npos;
+    CLI::App* parent = two_words ? parent_of(app, parents, spec.path.substr(0, space), spec.group) : &app;
+    CLI::App* s = parent->add_subcommand(std::string(two_words ? spec.path.substr(space + 1) : spec.path),
+                                         std::string(spec.description));
+    s->group(std::string(spec.group));
+    s->footer(
+        "Global options (tessera --help) go anywhere on the line: --host, --port, --admin-port, --token, --json.");
+    builds[s] = {std::string(spec.path), spec.declare(*s)};
   }
-  if (a.help) return a;
-  if (!sub) return Status::invalid_argument("no subcommand (try tessera --help)");
-  for (std::string_view r : sub->required)
-    if (!a.has(r)) return Status::invalid_argument(cat(sub->name, ": missing --", std::string(r)));
+  const CLI::App* help = app.add_subcommand("help", "this text (as --help)");
+  add_overview_footer(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    a.help = true;
+    a.help_text = app.help();
+    return a;
+  } catch (const CLI::ParseError& e) {
+    return Status::invalid_argument(usage_error(e, app, argc, argv));
+  }
+  const Parsed parsed = parsed_subcommand(app);
+  if (parsed.leaf == help) {
+    a.help = true;
+    a.help_text = app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);  // not help's own
+    return a;
+  }
+  const auto it = builds.find(parsed.leaf);
+  if (it == builds.end()) return Status::invalid_argument("no subcommand");
+  a.subcommand = it->second.first;
+  a.build = it->second.second;
   return a;
 }
 
-Result<std::vector<Command>> build_commands(const CliArgs& a, int64_t now_ms) {
-  std::vector<Command> out;
-  if (a.subcommand == "setup-demo" || a.subcommand == "stats") return out;
-  Options o(a);
-  const RequestKey key = o.get<RequestKey>("key", 0);
-  if (a.subcommand == "availability" && !a.has("category")) {
-    // Every category a performance may have (the engine has no listing yet).
-    for (CategoryId c = 1; c <= kAvailabilityCategoriesMax; ++c)
-      out.push_back(Command{0, GetAvailability{o.get<PerformanceId>("performance"), c,
-                                               o.get<ContingentId>("contingent", kNone),
-                                               o.get<ChannelId>("channel", workload::kWeb),
-                                               o.get<ContactId>("contact", kNone)}});
-  } else {
-    auto body = build_body(a, now_ms, o);
-    if (!body.is_ok()) return body.status();
-    out.push_back(Command{key, std::move(body.value())});
-  }
-  if (!o.error().is_ok()) return o.error();
-  return out;
+std::vector<std::string> cli_subcommand_paths() {
+  std::vector<std::string> paths;
+  for (const SubcommandSpec& spec : subcommands()) paths.emplace_back(spec.path);
+  return paths;
+}
+
+CliCommands build_commands(const CliArgs& args, int64_t now_ms) {
+  if (!args.build) return std::vector<Command>{};
+  return args.build(now_ms);
 }
 
 }  // namespace tessera::tools

@@ -1,21 +1,22 @@
-// The tessera CLI's command line: global options, one subcommand and its
-// options, checked against a table of subcommands (cli_args.cc), and turned
-// into protocol commands.
+// The tessera CLI's command line, declared once on CLI11: the global
+// options, and per subcommand its path ("hold", "run start"), a one-line
+// description, its typed options with their help, and the commands it sends
+// (the table in cli_args.cc). Parsing, `tessera --help`, `tessera
+// SUBCOMMAND --help` and the usage errors all derive from that declaration.
 //
 // Some subcommands are two words ("contact add", "run start"); some take
 // positional arguments (orders); some options may be repeated
 // (--tariff 11 --tariff 12, or --tariff 11,12).
 //
-// Global options (anywhere): --host H (127.0.0.1) --port P (7450)
-// --admin-port P (7451, for stats) --token T (default $TESSERA_TOKEN)
-// --json --help. Subcommand options come after the subcommand.
+// Global options (anywhere on the line): --host H (127.0.0.1) --port P
+// (7450) --admin-port P (7451, for stats) --token T (default
+// $TESSERA_TOKEN) --json --help.
 // Thread-safety: plain values and pure functions.
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "engine/command.h"
@@ -34,33 +35,33 @@ enum CliExit : int {
 inline constexpr uint32_t kAvailabilityCategoriesMax = 16;  // categories probed when --category is absent
 inline constexpr int64_t kHoldTtlMsDefault = 10 * 60 * 1000;
 
+using CliCommands = Result<std::vector<engine::Command>>;
+
 struct CliArgs {
   std::string host = "127.0.0.1";
   uint16_t port = 7450;
   uint16_t admin_port = 7451;
   std::string token;
   bool json = false;
-  bool help = false;
-  std::string subcommand;
-  std::map<std::string, std::string, std::less<>> options;  // "performance" -> "1000"; flags -> ""; repeated: the last
-  std::map<std::string, std::vector<std::string>, std::less<>> lists;  // repeated options: every value, in order
-  std::vector<std::string> positionals;  // e.g. the orders of `lock ORDER...`
-
-  bool has(std::string_view name) const { return options.find(name) != options.end(); }
-  // Every value of a repeated option (empty if absent).
-  const std::vector<std::string>& values(std::string_view name) const;
+  bool help = false;       // --help, -h or `help`: print help_text, send nothing
+  std::string help_text;   // CLI11's help of the (sub)command the line names
+  std::string subcommand;  // "hold", "run start"
+  // The commands the line stands for, at now_ms (which --days counts from);
+  // none for setup-demo and stats (run_cli handles them).
+  std::function<CliCommands(int64_t now_ms)> build;
 };
 
 // Parses argv (argv[0] skipped). `env_token` (may be null) is the default
-// token. Fails with invalid_argument naming the problem (unknown
-// subcommand or option, missing value, missing required option).
+// token. Fails with invalid_argument naming the problem: unknown
+// subcommand or option, a missing or bad value, a missing required option.
 Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* env_token);
 
-// The commands a parsed command line sends (setup-demo and stats send none:
-// they are handled by run_cli). `now_ms` turns --days into a deadline.
-// Fails with invalid_argument on a bad number or a missing choice.
-Result<std::vector<engine::Command>> build_commands(const CliArgs& args, int64_t now_ms);
+// Every subcommand's path ("hold", "run start"), in the order of the help.
+std::vector<std::string> cli_subcommand_paths();
 
-std::string cli_usage();
+// The commands a parsed command line sends (`args.build`; none without it).
+// Fails with invalid_argument on what parsing could not check alone (e.g.
+// a selection without orders).
+CliCommands build_commands(const CliArgs& args, int64_t now_ms);
 
 }  // namespace tessera::tools

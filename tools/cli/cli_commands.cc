@@ -48,7 +48,7 @@ int print_availability(const CliArgs& a, const std::vector<Command>& commands, c
                        std::ostream& out, std::ostream& err) {
   std::vector<std::vector<std::string>> rows = {{"category", "available", "code", "message"}};
   std::vector<Reply> shown;
-  const bool probing = !a.has("category");
+  const bool probing = commands.size() > 1;  // no --category: every category a performance may have
   for (size_t i = 0; i < replies.size(); ++i) {
     const Reply& r = replies[i];
     if (probing && r.code == ReplyCode::kNotFound && r.message.find("categor") != std::string::npos) continue;
@@ -62,7 +62,8 @@ int print_availability(const CliArgs& a, const std::vector<Command>& commands, c
     if (probing && !r.ok()) break;  // e.g. unknown performance: said once
   }
   if (shown.empty()) {
-    err << "tessera: performance " << a.options.at("performance") << ": no category found\n";
+    err << "tessera: performance " << std::get<GetAvailability>(commands.front().body).performance
+        << ": no category found\n";
     return kExitRefused;
   }
   if (!a.json) print_table(out, rows);
@@ -163,7 +164,7 @@ std::string reply_json(std::string_view command, const Reply& r, int64_t categor
 
 int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
   if (a.help) {
-    out << cli_usage();
+    out << a.help_text;
     return kExitOk;
   }
   if (a.subcommand == "stats") return run_stats(a, out, err);
