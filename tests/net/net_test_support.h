@@ -28,6 +28,7 @@
 #include "net/frame.h"
 #include "net/messages.h"
 #include "server/server_app.h"
+#include "workload/demo_venue.h"
 
 namespace tessera::testing {
 
@@ -211,6 +212,20 @@ bool deep_equal(const T& a, const T& b) {
   } else {
     return a == b;
   }
+}
+
+// Sends one command and returns its reply (kBusy "no reply" if the call failed).
+inline engine::Reply one(net::Client& c, engine::Command command) {
+  auto r = c.call({std::move(command)});
+  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+  if (!r.is_ok() || r->size() != 1) return engine::refuse(engine::ReplyCode::kBusy, "no reply");
+  return (*r)[0];
+}
+
+// A web cart of `quantity` units of category 1 of demo performance `p`.
+inline engine::Command web_hold(engine::PerformanceId p, uint32_t quantity, engine::ContactId contact = 1) {
+  const engine::ProductId product = p / 1000;
+  return engine::Command{0, engine::Hold{contact, workload::kWeb, {workload::demo_line(p, product, 1, quantity)}, 60'000}};
 }
 
 }  // namespace tessera::testing

@@ -31,17 +31,8 @@ using testing::test_config;
 int64_t now_ms() { return runtime::SystemClock().now_ms(); }
 constexpr int64_t kDay = 24LL * 3600 * 1000;
 
-Command hold(PerformanceId p, uint32_t quantity, ContactId contact = 1) {
-  const ProductId product = p / 1000;
-  return Command{0, Hold{contact, workload::kWeb, {workload::demo_line(p, product, 1, quantity)}, 60'000}};
-}
-
-Reply one(Client& c, Command command) {
-  auto r = c.call({std::move(command)});
-  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  if (!r.is_ok() || r->size() != 1) return refuse(ReplyCode::kBusy, "no reply");
-  return (*r)[0];
-}
+using testing::one;
+Command hold(PerformanceId p, uint32_t quantity, ContactId contact = 1) { return testing::web_hold(p, quantity, contact); }
 
 // Parks a shard thread inside a completion until released (no command on
 // that shard completes meanwhile).
@@ -544,30 +535,6 @@ TEST(Server, GracefulStopFinishesRequestsInFlightThenCloses) {
   auto after = shop->call({hold(1000, 1)});
   EXPECT_FALSE(after.is_ok());
   EXPECT_EQ(after.status().code(), StatusCode::kUnavailable);
-}
-
-// Suite name kept apart from Server: it runs RocksDB, which the TSan stage leaves out.
-TEST(DurableServer, AdminSnapshotFrameWritesASnapshotThatRecoveryUses) {
-  testing_support::TempDir dir;
-  server::ServerConfig config = testing::test_config();
-  config.durability = server::Durability::kSync;
-  config.data_dir = dir.path() + "/data";
-  {
-    auto app = start_server(config);
-    auto admin = connect_client(*app, testing::kAdminToken);
-    ASSERT_TRUE(admin);
-    ASSERT_TRUE(one(*admin, hold(1000, 2)).ok());
-    EXPECT_TRUE(admin->admin(wire::AdminAction::Snapshot).is_ok());
-    EXPECT_TRUE(eventually([&] { return app->engine().log->stats().snapshots >= 2; }));
-    app->stop();
-  }
-  auto again = start_server(config);
-  for (uint32_t s = 0; s < 2; ++s) {
-    EXPECT_GT(again->engine().recovery[s].snapshot_next_seq, 1u) << "shard " << s << " recovered without its snapshot";
-  }
-  auto shop = connect_client(*again, testing::kWebshopToken);
-  ASSERT_TRUE(shop);
-  EXPECT_EQ(one(*shop, Command{0, GetAvailability{1000, 1, kNone, workload::kWeb, kNone}}).value, 450 - 2);
 }
 
 TEST(Server, AdminShutdownFrameStopsTheServer) {
