@@ -64,11 +64,4 @@ inline uint32_t longest_run(const uint64_t* r, uint32_t words) {
   return best;
 }
 
-// True iff any of the `words` words has a bit set.
-inline bool any_bit(const uint64_t* r, uint32_t words) {
-  uint64_t any = 0;
-  for (uint32_t k = 0; k < words; ++k) any |= r[k];
-  return any != 0;
-}
-
 }  // namespace tessera::engine

@@ -82,7 +82,6 @@ class ShardRunner {
   bool accepting() const { return accepting_.load(std::memory_order_acquire); }
   // Asks for a snapshot at the end of the next loop (no-op without a log).
   void request_snapshot() { snapshot_requested_.store(true, std::memory_order_release); }
-  bool has_log() const { return writer_ != nullptr; }
   // True once the command log failed: the shard acknowledges nothing more.
   bool storage_failed() const { return writer_ && writer_->failed(); }
   engine::Shard& shard() { return *shard_; }

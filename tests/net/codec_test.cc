@@ -99,7 +99,7 @@ std::vector<Command> one_of_each() {
       Command{53, ValidateReminderRun{7}},
       Command{54, CancelReminderRun{8}},
       Command{55, GetReminderRun{7}},
-      // Issue 4 additions.
+      // Seats and general admission in one order.
       Command{56, HoldSeatsWithLines{42, 2, seats, {LineRequest{1000, 5, 6, 2, 0}}, 60'000}},
       Command{57, BookSeatsWithLines{BookingKind::kReservation,
                                      42,
