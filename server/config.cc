@@ -25,10 +25,9 @@ struct Sources {
   std::vector<std::string> tokens;  // "secret:role", from the flags and the file
 };
 
-const opt::Choices<Durability> kDurabilities = {
-    {std::string(durability_name(Durability::kSync)), Durability::kSync},
-    {std::string(durability_name(Durability::kAsync)), Durability::kAsync},
-    {std::string(durability_name(Durability::kNone)), Durability::kNone}};
+const opt::Choices<Durability> kDurabilities = {{std::string(durability_name(Durability::kSync)), Durability::kSync},
+                                                {std::string(durability_name(Durability::kAsync)), Durability::kAsync},
+                                                {std::string(durability_name(Durability::kNone)), Durability::kNone}};
 
 // "" when `spec` is secret:role with a known role; else why not.
 std::string token_spec_error(const std::string& spec) {
@@ -40,32 +39,80 @@ std::string token_spec_error(const std::string& spec) {
 void declare_limits(CLI::App& app, net::NetLimits& l) {
   const char* group = "Limits (net/limits.h)";
   opt::add_number(app, "--frame-bytes-max", l.frame_bytes_max, net::kFrameBytesMin, net::kFrameBytesMax,
-                  "largest frame a client may send")->capture_default_str()->group(group);
+                  "largest frame a client may send")
+      ->capture_default_str()
+      ->group(group);
   opt::add_number(app, "--commands-per-request-max", l.commands_per_request_max, 1u, net::kCommandsPerRequestMax,
-                  "commands in one request")->capture_default_str()->group(group);
-  opt::add_number(app, "--connections-max", l.connections_max, 1u, net::kConnectionsMax,
-                  "open client connections")->capture_default_str()->group(group);
+                  "commands in one request")
+      ->capture_default_str()
+      ->group(group);
+  opt::add_number(app, "--connections-max", l.connections_max, 1u, net::kConnectionsMax, "open client connections")
+      ->capture_default_str()
+      ->group(group);
   opt::add_number(app, "--requests-in-flight-max", l.requests_in_flight_max, 1u, net::kRequestsInFlightMax,
-                  "requests in flight per connection")->capture_default_str()->group(group);
+                  "requests in flight per connection")
+      ->capture_default_str()
+      ->group(group);
   opt::add_number(app, "--frame-read-deadline-ms", l.frame_read_deadline_ms, 1u, net::kDeadlineMsMax,
-                  "time to receive the rest of a started frame")->capture_default_str()->group(group);
+                  "time to receive the rest of a started frame")
+      ->capture_default_str()
+      ->group(group);
   opt::add_number(app, "--hello-deadline-ms", l.hello_deadline_ms, 1u, net::kDeadlineMsMax,
-                  "time for a new connection to say Hello")->capture_default_str()->group(group);
+                  "time for a new connection to say Hello")
+      ->capture_default_str()
+      ->group(group);
   opt::add_number(app, "--drain-deadline-ms", l.drain_deadline_ms, 0u, net::kDeadlineMsMax,
-                  "time given to requests in flight at a graceful stop")->capture_default_str()->group(group);
+                  "time given to requests in flight at a graceful stop")
+      ->capture_default_str()
+      ->group(group);
   opt::add_number(app, "--protocol-version-min", l.protocol_version_min, net::kProtocolVersionOldest,
-                  net::kProtocolVersion, "oldest protocol version served")->capture_default_str()->group(group);
+                  net::kProtocolVersion, "oldest protocol version served")
+      ->capture_default_str()
+      ->group(group);
 }
+
+const opt::Choices<SmtpTls> kSmtpTls = {{"none", SmtpTls::kNone},
+                                        {"optional", SmtpTls::kOptional},
+                                        {"starttls", SmtpTls::kStartTls},
+                                        {"smtps", SmtpTls::kSmtps}};
 
 void declare_export(CLI::App& app, ServerConfig& c) {
   const char* group = "Reminder export";
   app.add_option("--export-dir", c.export_dir, "directory of reminder files (default <data-dir>/exports)")
-      ->type_name("DIR")->group(group);
+      ->type_name("DIR")
+      ->group(group);
   app.add_option("--smtp-host", c.smtp_host, "SMTP relay of reminder emails (none: email delivery refused)")
-      ->type_name("HOST")->group(group);
-  opt::add_number(app, "--smtp-port", c.smtp_port, "its port")->capture_default_str()->group(group);
+      ->type_name("HOST")
+      ->group(group);
+  opt::add_number(app, "--smtp-port", c.smtp_port, "its port (587 for submission with STARTTLS, 465 for smtps)")
+      ->capture_default_str()
+      ->group(group);
+  opt::add_choice(app, "--smtp-tls", c.smtp_tls, kSmtpTls,
+                  "none; optional: STARTTLS when offered; starttls: STARTTLS required; smtps: TLS from the start")
+      ->group(group);
+  app.add_option("--smtp-user", c.smtp_user, "AUTH user (needs a password, and smtp-tls starttls or smtps)")
+      ->type_name("USER")
+      ->group(group);
+  app.add_option_function<std::string>(
+         "--smtp-password", [&c](const std::string& password) { c.smtp_password = Secret(password); },
+         "AUTH password; better in the config file or smtp-password-file (a flag shows in ps)")
+      ->type_name("PASSWORD")
+      ->group(group);
+  app.add_option("--smtp-password-file", c.smtp_password_file, "read the AUTH password from FILE's first line")
+      ->type_name("FILE")
+      ->group(group);
+  app.add_option("--smtp-ca-file", c.smtp_ca_file, "trust the relay's certificate if signed by these PEM CAs")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  opt::add_number(app, "--smtp-timeout-ms", c.smtp_timeout_ms, 1, kSmtpTimeoutMsMax,
+                  "the most one email may take, connection and login included")
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--mail-from", c.mail_from, "sender address of reminder emails")
-      ->type_name("ADDRESS")->capture_default_str()->group(group);
+      ->type_name("ADDRESS")
+      ->capture_default_str()
+      ->group(group);
 }
 
 // Every option of tessera-server, bound to `c` and `sources`.
@@ -84,11 +131,14 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
   opt::add_choice(app, "--durability", c.durability, kDurabilities,
                   "sync: fsync per group commit; async; none: nothing logged (benchmarks only)");
   opt::add_number(app, "--snapshot-every-entries", c.snapshot_every_entries, kSnapshotEveryEntriesMin,
-                  uint64_t{UINT32_MAX}, "snapshot a shard after this many log entries...")->capture_default_str();
+                  uint64_t{UINT32_MAX}, "snapshot a shard after this many log entries...")
+      ->capture_default_str();
   opt::add_number(app, "--snapshot-every-s", c.snapshot_every_s, int64_t{1}, kSnapshotEverySMax,
-                  "...or this many seconds, whichever comes first")->capture_default_str();
-  opt::add_number(app, "--orders-reserved-per-shard", c.orders_reserved_per_shard, 0u,
-                  engine::kLiveOrdersPerShardMax, "order slots allocated at start-up")->capture_default_str();
+                  "...or this many seconds, whichever comes first")
+      ->capture_default_str();
+  opt::add_number(app, "--orders-reserved-per-shard", c.orders_reserved_per_shard, 0u, engine::kLiveOrdersPerShardMax,
+                  "order slots allocated at start-up")
+      ->capture_default_str();
   app.add_option("--token", sources.tokens, "an access token and its role: webshop, backoffice or admin (repeat)")
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
@@ -107,7 +157,8 @@ CLI::Option* option_of_key(CLI::App& app, std::string_view key) {
   if (key.empty() || key == "config" || key == "help" || key.find_first_of("- ") != std::string_view::npos)
     return nullptr;
   std::string name = cat("--", std::string(key));
-  for (char& ch : name) if (ch == '_') ch = '-';
+  for (char& ch : name)
+    if (ch == '_') ch = '-';
   return app.get_option_no_throw(name);
 }
 
@@ -168,9 +219,28 @@ Status read_file(const std::string& path, std::string* text) {
   return Status::ok();
 }
 
+// The password of smtp_password_file: the file's first line. The errors
+// name the file, never its content.
+Status read_smtp_password(ServerConfig& config) {
+  if (config.smtp_password_file.empty()) return Status::ok();
+  if (!config.smtp_password.empty())
+    return Status::invalid_argument("give smtp_password or smtp_password_file, not both");
+  std::ifstream in(config.smtp_password_file);
+  std::string password;
+  if (!in || !std::getline(in, password))
+    return Status::invalid_argument(cat("smtp_password_file: cannot read '", config.smtp_password_file, "'"));
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty())
+    return Status::invalid_argument(
+        cat("smtp_password_file: '", config.smtp_password_file, "' starts with an empty line"));
+  config.smtp_password = Secret(std::move(password));
+  return Status::ok();
+}
+
 Status add_tokens(const std::vector<std::string>& specs, ServerConfig& config) {
   for (const std::string& spec : specs) {
-    if (Status s = config.tokens.add_spec(spec); !s.is_ok()) return Status::invalid_argument(cat("token: ", s.message()));
+    if (Status s = config.tokens.add_spec(spec); !s.is_ok())
+      return Status::invalid_argument(cat("token: ", s.message()));
   }
   return Status::ok();
 }
@@ -203,6 +273,7 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
     if (Status s = apply_lines(app, text, sources.config_file); !s.is_ok()) return s;
   }
   if (Status s = add_tokens(sources.tokens, config); !s.is_ok()) return s;
+  if (Status s = read_smtp_password(config); !s.is_ok()) return s;
   if (Status s = validate(config); !s.is_ok()) return s;
   return config;
 }
@@ -211,16 +282,27 @@ SmtpOptions ServerConfig::smtp_options() const {
   SmtpOptions o;
   o.host = smtp_host;
   o.port = smtp_port;
+  o.tls = smtp_tls;
+  o.user = smtp_user;
+  o.password = smtp_password;
+  o.ca_file = smtp_ca_file;
+  o.timeout_ms = smtp_timeout_ms;
   return o;
 }
 
 Status validate(const ServerConfig& config) {
   if (config.tokens.empty())
-    return Status::invalid_argument("no token configured: add at least one --token secret:role (webshop, backoffice, admin)");
+    return Status::invalid_argument(
+        "no token configured: add at least one --token secret:role (webshop, backoffice, admin)");
   if (config.port != 0 && config.port == config.admin_port)
     return Status::invalid_argument("port and admin_port must differ");
   if (config.shards < 1 || config.shards > engine::kShardsMax)
     return Status::invalid_argument(cat("shards must be in [1, ", engine::kShardsMax, "]"));
+  if (config.smtp_user.empty() != config.smtp_password.empty())
+    return Status::invalid_argument("smtp_user and a password (smtp_password or smtp_password_file) go together");
+  if (!config.smtp_user.empty() && config.smtp_tls != SmtpTls::kStartTls && config.smtp_tls != SmtpTls::kSmtps)
+    return Status::invalid_argument(
+        "smtp_user: AUTH would send the password in clear: set smtp_tls = starttls or smtps");
   return Status::ok();
 }
 

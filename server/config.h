@@ -43,6 +43,12 @@ struct ServerConfig {
   std::string export_dir;   // reminder files; empty = <data_dir>/exports
   std::string smtp_host;    // SMTP relay for reminder emails; empty = email delivery refused
   uint16_t smtp_port = 25;
+  SmtpTls smtp_tls = SmtpTls::kNone;
+  std::string smtp_user;    // empty = no AUTH
+  Secret smtp_password;     // from smtp_password, or read from smtp_password_file at start-up
+  std::string smtp_password_file;
+  std::string smtp_ca_file;  // PEM CAs the relay's certificate is checked against; empty = the system's
+  int smtp_timeout_ms = kSmtpTimeoutMsDefault;
   std::string mail_from = "tessera@localhost";
   net::TokenTable tokens;
   net::NetLimits limits;
@@ -51,17 +57,19 @@ struct ServerConfig {
   SmtpOptions smtp_options() const;
 };
 
-// Parses argv (argv[0] skipped), and the file of --config if given.
-// Returns the configuration or invalid_argument naming the bad flag, key or
-// value. "--help" gives failed_precondition with the help text (CLI11's) as
-// its message.
+// Parses argv (argv[0] skipped), the file of --config if given, and the
+// file of smtp_password_file. Returns the configuration or invalid_argument
+// naming the bad flag, key or value (never the password).
+// "--help" gives failed_precondition with the help text (CLI11's) as its
+// message.
 Result<ServerConfig> parse_server_config(int argc, const char* const* argv);
 
 // Applies `key = value` lines to `config` (file syntax). `origin` names the
 // source in error messages ("origin:line: key: why").
 Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config);
 
-// Checks what single keys cannot: at least one token, distinct ports.
+// Checks what single keys cannot: at least one token, distinct ports, and
+// AUTH only with its password and over TLS (starttls or smtps).
 Status validate(const ServerConfig& config);
 
 }  // namespace tessera::server

@@ -84,6 +84,57 @@ TEST(ServerConfig, FileLinesGoThroughTheSameOptions) {
   EXPECT_FALSE(apply_config_text("admin-port = 1\n", "f.conf", c).is_ok()) << "keys use underscores";
 }
 
+TEST(ServerConfig, SmtpRelayWithTlsAndAuth_FromTheFile) {
+  const std::string dir = ::testing::TempDir();
+  const std::string password_file = dir + "tessera_config_test.password", ca_file = dir + "tessera_config_test.ca";
+  std::ofstream(password_file) << "hunter2-from-file\n";
+  std::ofstream(ca_file) << "-----BEGIN CERTIFICATE-----\n";
+  const std::string path = dir + "tessera_config_smtp.conf";
+  std::ofstream(path) << "token = a:admin\nsmtp_host = mail.example.org\nsmtp_port = 587\nsmtp_tls = starttls\n"
+                         "smtp_user = relances\nsmtp_password_file = " << password_file << "\nsmtp_ca_file = "
+                      << ca_file << "\nsmtp_timeout_ms = 5000\n";
+  auto c = parse({"--config", path.c_str()});
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  const SmtpOptions o = c->smtp_options();
+  EXPECT_EQ(o.host, "mail.example.org");
+  EXPECT_EQ(o.port, 587);
+  EXPECT_EQ(o.tls, SmtpTls::kStartTls);
+  EXPECT_EQ(o.user, "relances");
+  EXPECT_EQ(o.password.reveal(), "hunter2-from-file");
+  EXPECT_EQ(o.ca_file, ca_file);
+  EXPECT_EQ(o.timeout_ms, 5000);
+  EXPECT_EQ(smtp_url(o), "smtp://mail.example.org:587");
+  auto smtps = parse({"--config", path.c_str(), "--smtp-tls", "smtps", "--smtp-port=465"});
+  ASSERT_TRUE(smtps.is_ok()) << smtps.status().to_string();
+  EXPECT_EQ(smtp_url(smtps->smtp_options()), "smtps://mail.example.org:465") << "flags override the file";
+  std::remove(path.c_str());
+  std::remove(password_file.c_str());
+  std::remove(ca_file.c_str());
+}
+
+TEST(ServerConfig, SmtpAuthNeedsItsPasswordAndTls_AndNeverQuotesThePassword) {
+  const auto error = [](std::vector<const char*> args) {
+    args.insert(args.begin(), {"--token", "a:admin", "--smtp-host", "127.0.0.1"});
+    auto c = parse(args);
+    return c.is_ok() ? std::string("(accepted)") : c.status().message();
+  };
+  EXPECT_NE(error({"--smtp-user", "u"}).find("go together"), std::string::npos);
+  EXPECT_NE(error({"--smtp-password", "hunter2"}).find("go together"), std::string::npos);
+  const std::string clear = error({"--smtp-user", "u", "--smtp-password", "hunter2", "--smtp-tls", "optional"});
+  EXPECT_NE(clear.find("in clear"), std::string::npos) << clear;
+  EXPECT_EQ(clear.find("hunter2"), std::string::npos) << clear;
+  EXPECT_EQ(error({"--smtp-user", "u", "--smtp-password", "hunter2", "--smtp-tls", "starttls"}), "(accepted)");
+  EXPECT_EQ(error({"--smtp-tls", "maybe"}), "--smtp-tls: 'maybe' is not one of none, optional, starttls, smtps");
+  EXPECT_NE(error({"--smtp-user", "u", "--smtp-password-file", "/nonexistent/pw", "--smtp-tls", "smtps"})
+                .find("smtp_password_file: cannot read '/nonexistent/pw'"),
+            std::string::npos);
+  EXPECT_NE(error({"--smtp-ca-file", "/nonexistent/ca.pem"}).find("--smtp-ca-file"), std::string::npos);
+  EXPECT_NE(error({"--smtp-timeout-ms", "0"}).find("--smtp-timeout-ms"), std::string::npos);
+  ServerConfig c;
+  const Status bad_line = apply_config_text("smtp_password = hunter2\nsmtp_tls = sometimes\n", "f.conf", c);
+  EXPECT_EQ(bad_line.message(), "f.conf:2: smtp_tls: 'sometimes' is not one of none, optional, starttls, smtps");
+}
+
 TEST(ServerConfig, HelpComesFromTheDeclarations) {
   const Status help = parse({"--help"}).status();
   ASSERT_EQ(help.code(), StatusCode::kFailedPrecondition);
@@ -91,7 +142,8 @@ TEST(ServerConfig, HelpComesFromTheDeclarations) {
   for (const char* flag : {"--config", "--listen", "--port", "--admin-port", "--shards", "--io-threads", "--data-dir",
                            "--durability", "--snapshot-every-entries", "--snapshot-every-s",
                            "--orders-reserved-per-shard", "--token", "--demo", "--export-dir", "--smtp-host",
-                           "--smtp-port", "--mail-from", "--frame-bytes-max", "--commands-per-request-max",
+                           "--smtp-port", "--smtp-tls", "--smtp-user", "--smtp-password", "--smtp-password-file",
+                           "--smtp-ca-file", "--smtp-timeout-ms", "--mail-from", "--frame-bytes-max", "--commands-per-request-max",
                            "--connections-max", "--requests-in-flight-max", "--frame-read-deadline-ms",
                            "--hello-deadline-ms", "--drain-deadline-ms", "--protocol-version-min"})
     EXPECT_NE(help.message().find(flag), std::string::npos) << flag << " missing from\n" << help.message();

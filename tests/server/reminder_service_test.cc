@@ -1,6 +1,8 @@
 // ReminderExporter end to end: files into the export directory, emails
-// through a real SMTP server (aiosmtpd on loopback) and a refusing one, the
-// missing-SMTP configuration, the bounded queue and the draining stop.
+// through a real SMTP server (aiosmtpd on loopback: plain, or requiring
+// STARTTLS and AUTH) and a refusing one, bad credentials shown per
+// recipient, the missing-SMTP configuration, the bounded queue and the
+// draining stop.
 #include "server/reminder_service.h"
 
 #include <gtest/gtest.h>
@@ -129,6 +131,43 @@ TEST_F(ReminderExporterTest, EmailDelivery_RefusedRecipientsAndMissingAddressesA
 TEST_F(ReminderExporterTest, EmailDelivery_ConnectionRefusedFailsEveryReminder) {
   expect_nothing_delivered(
       run(config_for(dir_.path(), free_loopback_port()), order_batch(engine::Delivery::kEmail)), 3, "refused");
+}
+
+TEST_F(ReminderExporterTest, EmailDelivery_ThroughStartTlsAndAuth_DeliversEveryReminder) {
+  const SelfSignedCertificate certificate = make_self_signed_certificate(dir_.path());
+  AiosmtpdProcess server(dir_.path() + "/maildir", TlsRelaySettings{certificate, false, "relances", "s3cret"});
+  ASSERT_TRUE(server.ready());
+  ExportConfig config = config_for(dir_.path(), server.port());
+  config.smtp.tls = SmtpTls::kStartTls;
+  config.smtp.user = "relances";
+  config.smtp.password = Secret("s3cret");
+  config.smtp.ca_file = certificate.cert;
+  const ExportReport report = run(config, subscription_batch(engine::Delivery::kEmail));
+  EXPECT_TRUE(report.ok) << report.message;
+  EXPECT_EQ(report.delivered, 3u);
+  EXPECT_EQ(report.destination, "smtp://127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(read_maildir(dir_.path() + "/maildir").size(), 2u);
+}
+
+TEST_F(ReminderExporterTest, EmailDelivery_BadCredentials_FailEveryRecipientByName) {
+  const SelfSignedCertificate certificate = make_self_signed_certificate(dir_.path());
+  AiosmtpdProcess server(dir_.path() + "/maildir", TlsRelaySettings{certificate, false, "relances", "s3cret"});
+  ASSERT_TRUE(server.ready());
+  ExportConfig config = config_for(dir_.path(), server.port());
+  config.smtp.tls = SmtpTls::kStartTls;
+  config.smtp.user = "relances";
+  config.smtp.password = Secret("wrong");
+  config.smtp.ca_file = certificate.cert;
+  const ExportReport report = run(config, subscription_batch(engine::Delivery::kEmail));
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.delivered, 0u);
+  EXPECT_EQ(report.failed, 3u);
+  EXPECT_NE(report.message.find("sent 0 of 2 emails"), std::string::npos) << report.message;
+  EXPECT_NE(report.message.find("to anne.martin@example.org: FailedPrecondition: "), std::string::npos)
+      << report.message;
+  EXPECT_NE(report.message.find("535 5.7.8 Authentication credentials invalid"), std::string::npos) << report.message;
+  EXPECT_NE(report.message.find("to bib@example.org: Unavailable: not sent: "), std::string::npos) << report.message;
+  EXPECT_TRUE(read_maildir(dir_.path() + "/maildir").empty());
 }
 
 TEST_F(ReminderExporterTest, FullQueue_SubmitReturnsFalse_StopDrainsTheRest) {

@@ -4,80 +4,21 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "net/client.h"
+#include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
-
-#ifndef TESSERA_SERVER_BINARY
-#error "TESSERA_SERVER_BINARY must name the tessera-server executable"
-#endif
 
 namespace tessera::server {
 namespace {
 
 using namespace tessera::engine;
-
-// One tessera-server child process in `data_dir` (durability sync).
-class ServerProcess {
- public:
-  explicit ServerProcess(const std::string& data_dir) {
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::execl(TESSERA_SERVER_BINARY, "tessera-server", "--port", "0", "--admin-port", "0", "--shards", "2", "--demo",
-              "--data-dir", data_dir.c_str(), "--durability", "sync", "--orders-reserved-per-shard", "0", "--token",
-              "t:backoffice", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    out_ = ::fdopen(out[0], "r");
-    // "tessera-server listening on 127.0.0.1:PORT (admin http N), 2 shards"
-    char line[256] = {};
-    if (std::fgets(line, sizeof line, out_) == nullptr) return;
-    const std::string text = line;
-    const size_t colon = text.find("127.0.0.1:");
-    if (colon != std::string::npos) port_ = static_cast<uint16_t>(std::stoi(text.substr(colon + 10)));
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) stop(SIGKILL);
-    if (out_) std::fclose(out_);
-  }
-  uint16_t port() const { return port_; }
-
-  std::unique_ptr<net::Client> client() {
-    net::ClientOptions o;
-    o.port = port_;
-    o.token = "t";
-    auto c = net::Client::connect(o);
-    EXPECT_TRUE(c.is_ok()) << c.status().to_string();
-    return c.is_ok() ? std::move(c.value()) : nullptr;
-  }
-
-  // Sends `sig` and returns the wait status.
-  int stop(int sig) {
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  uint16_t port_ = 0;
-};
+using testing_support::ServerProcess;
 
 Reply one(net::Client& c, CommandBody body) {
   auto r = c.call({Command{0, std::move(body)}});

@@ -1,5 +1,7 @@
-// send_mails (libcurl's SMTP) against a real SMTP server (aiosmtpd on
-// loopback, delivering into a Maildir) and against scripted servers for the
+// send_mails (libcurl's SMTP) against real SMTP servers (aiosmtpd on
+// loopback, delivering into a Maildir: a plain one, and relays that require
+// STARTTLS or TLS from the first byte, and AUTH, with a self-signed
+// certificate made by the test) and against scripted servers for the
 // dialogue's edges: refusals quoted per message, HELO fallback, refused
 // connections, silent servers and a relay closing mid-session. Deadlines are
 // generous: nothing here waits on timing to pass, except the silent-server
@@ -7,6 +9,10 @@
 #include "server/smtp_client.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
 
 #include "tests/server/smtp_test_support.h"
 #include "tests/storage/temp_dir.h"
@@ -167,6 +173,112 @@ TEST(SendMails, MalformedEnvelopeAndOversizedMessage_AreRefusedBeforeSending) {
   ASSERT_EQ(sent.size(), 3u);
   for (const Status& s : sent) EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.to_string();
   EXPECT_TRUE(server.commands().empty()) << "nothing was sent";
+}
+
+// ---- TLS and AUTH ------------------------------------------------------------------
+
+constexpr const char* kUser = "relances";
+constexpr const char* kPassword = "s3cret-Pa55";
+
+class SendMailsTls : public ::testing::Test {
+ protected:
+  void SetUp() override { certificate_ = make_self_signed_certificate(dir_.path()); }
+  // A relay requiring STARTTLS (or smtps) and AUTH as kUser / kPassword.
+  std::unique_ptr<AiosmtpdProcess> relay(bool smtps) {
+    auto r = std::make_unique<AiosmtpdProcess>(maildir(), TlsRelaySettings{certificate_, smtps, kUser, kPassword});
+    EXPECT_TRUE(r->ready());
+    return r;
+  }
+  SmtpOptions options(uint16_t port, SmtpTls tls, const std::string& password = kPassword) {
+    SmtpOptions o = loopback(port);
+    o.tls = tls;
+    o.user = kUser;
+    o.password = Secret(password);
+    o.ca_file = certificate_.cert;
+    return o;
+  }
+  std::string maildir() const { return dir_.path() + "/maildir"; }
+  static std::vector<OutgoingMail> two_mails() {
+    return {plain_mail("anne@example.org", "first", "hello anne\n"), plain_mail("bob@example.org", "second", "hi\n")};
+  }
+
+  TempDir dir_;
+  SelfSignedCertificate certificate_;
+};
+
+TEST_F(SendMailsTls, StartTlsAndAuth_DeliverThroughARelayThatRequiresBoth) {
+  auto server = relay(false);
+  const std::vector<Status> sent = send_mails(options(server->port(), SmtpTls::kStartTls), two_mails());
+  ASSERT_EQ(sent.size(), 2u);
+  for (const Status& s : sent) EXPECT_TRUE(s.is_ok()) << s.to_string();
+  std::vector<ReceivedMail> received = read_maildir(maildir());
+  ASSERT_EQ(received.size(), 2u);
+  std::sort(received.begin(), received.end(),
+            [](const auto& a, const auto& b) { return a.header("x-rcptto") < b.header("x-rcptto"); });
+  EXPECT_EQ(received[0].header("x-rcptto"), "anne@example.org");
+  EXPECT_EQ(received[0].body, "hello anne\n");
+  EXPECT_EQ(received[1].header("x-rcptto"), "bob@example.org");
+}
+
+TEST_F(SendMailsTls, OptionalStartTls_IsUsedWhenTheRelayOffersIt) {
+  auto server = relay(false);
+  SmtpOptions o = options(server->port(), SmtpTls::kOptional);
+  const std::vector<Status> sent = send_mails(o, two_mails());
+  for (const Status& s : sent) EXPECT_TRUE(s.is_ok()) << s.to_string();
+  EXPECT_EQ(read_maildir(maildir()).size(), 2u) << "the relay takes AUTH over TLS only";
+}
+
+TEST_F(SendMailsTls, Smtps_DeliversWithTlsFromTheFirstByte) {
+  auto server = relay(true);
+  const SmtpOptions o = options(server->port(), SmtpTls::kSmtps);
+  EXPECT_EQ(smtp_url(o), "smtps://127.0.0.1:" + std::to_string(server->port()));
+  const std::vector<Status> sent = send_mails(o, two_mails());
+  for (const Status& s : sent) EXPECT_TRUE(s.is_ok()) << s.to_string();
+  EXPECT_EQ(read_maildir(maildir()).size(), 2u);
+}
+
+TEST_F(SendMailsTls, BadCredentials_FailEveryMessageWithTheRelaysReply_NeverThePassword) {
+  auto server = relay(false);
+  const std::vector<Status> sent = send_mails(options(server->port(), SmtpTls::kStartTls, "wrong-pass"), two_mails());
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].code(), StatusCode::kFailedPrecondition) << sent[0].to_string();
+  EXPECT_NE(sent[0].message().find("535 5.7.8 Authentication credentials invalid"), std::string::npos)
+      << sent[0].to_string();
+  EXPECT_EQ(sent[1].code(), StatusCode::kUnavailable);
+  EXPECT_EQ(sent[1].message(), "not sent: " + sent[0].message()) << "one login refused is enough";
+  for (const Status& s : sent) {
+    EXPECT_EQ(s.message().find("wrong-pass"), std::string::npos) << s.to_string();
+    EXPECT_EQ(s.message().find(kPassword), std::string::npos) << s.to_string();
+  }
+  EXPECT_TRUE(read_maildir(maildir()).empty());
+}
+
+TEST_F(SendMailsTls, RequiredStartTls_SendsNothingToARelayWithoutIt) {
+  AiosmtpdProcess plain(maildir());
+  ASSERT_TRUE(plain.ready());
+  SmtpOptions o = options(plain.port(), SmtpTls::kStartTls);
+  const std::vector<Status> sent = send_mails(o, two_mails());
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_FALSE(sent[0].is_ok());
+  EXPECT_NE(sent[0].message().find("STARTTLS"), std::string::npos) << sent[0].to_string();
+  EXPECT_TRUE(read_maildir(maildir()).empty());
+  o.tls = SmtpTls::kOptional;  // plain, then: no AUTH in clear either
+  o.user.clear();
+  o.password = Secret();
+  for (const Status& s : send_mails(o, two_mails())) EXPECT_TRUE(s.is_ok()) << s.to_string();
+  EXPECT_EQ(read_maildir(maildir()).size(), 2u);
+}
+
+TEST_F(SendMailsTls, UntrustedCertificate_IsRefused) {
+  auto server = relay(false);
+  SmtpOptions o = options(server->port(), SmtpTls::kStartTls);
+  std::filesystem::create_directories(dir_.path() + "/other");
+  o.ca_file = make_self_signed_certificate(dir_.path() + "/other").cert;  // not the relay's
+  const std::vector<Status> sent = send_mails(o, two_mails());
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].code(), StatusCode::kUnavailable);
+  EXPECT_NE(sent[0].message().find("certificate"), std::string::npos) << sent[0].to_string();
+  EXPECT_TRUE(read_maildir(maildir()).empty());
 }
 
 }  // namespace

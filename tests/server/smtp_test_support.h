@@ -1,9 +1,12 @@
-// Test support for the reminder export suites: a real SMTP server (Debian's
-// python3-aiosmtpd, writing a Maildir) as a child process, a scripted fake
-// SMTP server on a thread, a Maildir reader, and decoders for
-// quoted-printable bodies and RFC 2047 headers.
+// Test support for the reminder export suites: real SMTP servers (Debian's
+// python3-aiosmtpd, writing a Maildir) as child processes — a plain one, and
+// one that requires STARTTLS or TLS and AUTH (smtp_relay_tls_auth.py) with a
+// self-signed certificate made by openssl — a scripted fake SMTP server on a
+// thread, a Maildir reader, and decoders for quoted-printable bodies and
+// RFC 2047 headers.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -26,6 +29,9 @@
 #ifndef TESSERA_AIOSMTPD_PYTHON
 #error "TESSERA_AIOSMTPD_PYTHON must name a python3 with the aiosmtpd module (Debian: python3-aiosmtpd)"
 #endif
+#ifndef TESSERA_SMTP_TLS_RELAY
+#error "TESSERA_SMTP_TLS_RELAY must name tests/server/smtp_relay_tls_auth.py"
+#endif
 
 namespace tessera::testing_support {
 
@@ -47,15 +53,79 @@ inline bool port_accepts(uint16_t port) {
   return !ec;
 }
 
-// `python3 -m aiosmtpd` with the Mailbox handler, killed at destruction.
+// Runs argv (argv[0] found on PATH) to its end, quietly; true iff it exits 0.
+inline bool run_to_end(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  return pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// A self-signed certificate for 127.0.0.1 and localhost (openssl req), in `dir`.
+struct SelfSignedCertificate {
+  std::string cert;  // PEM; also the CA file that trusts it
+  std::string key;
+};
+inline SelfSignedCertificate make_self_signed_certificate(const std::string& dir) {
+  SelfSignedCertificate c{dir + "/relay-cert.pem", dir + "/relay-key.pem"};
+  const bool made = run_to_end({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                "-nodes", "-keyout", c.key, "-out", c.cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"});
+  EXPECT_TRUE(made) << "openssl req failed (is openssl installed?)";
+  return c;
+}
+
+// What the TLS relay requires.
+struct TlsRelaySettings {
+  SelfSignedCertificate certificate;
+  bool smtps = false;  // TLS from the first byte; else STARTTLS required
+  std::string user;
+  std::string password;
+};
+
+// Debian's aiosmtpd as a child process on a loopback port, delivering into
+// a Maildir; killed at destruction. The plain one is `python3 -m aiosmtpd`
+// with the Mailbox handler; the TLS one runs smtp_relay_tls_auth.py.
 class AiosmtpdProcess {
  public:
   explicit AiosmtpdProcess(const std::string& maildir) : port_(free_loopback_port()) {
-    const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    start({"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_), "-c", "aiosmtpd.handlers.Mailbox",
+           maildir});
+  }
+  AiosmtpdProcess(const std::string& maildir, const TlsRelaySettings& tls) : port_(free_loopback_port()) {
+    start({TESSERA_SMTP_TLS_RELAY, "--port", std::to_string(port_), "--maildir", maildir, "--cert",
+           tls.certificate.cert, "--key", tls.certificate.key, "--tls", tls.smtps ? "smtps" : "starttls", "--user",
+           tls.user, "--password", tls.password});
+  }
+  ~AiosmtpdProcess() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  AiosmtpdProcess(const AiosmtpdProcess&) = delete;
+  AiosmtpdProcess& operator=(const AiosmtpdProcess&) = delete;
+  bool ready() const { return ready_; }
+  uint16_t port() const { return port_; }
+
+ private:
+  void start(std::vector<std::string> python_args) {
+    python_args.insert(python_args.begin(), "python3");
+    std::vector<char*> args;
+    for (std::string& a : python_args) args.push_back(a.data());
+    args.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
-      ::execl(TESSERA_AIOSMTPD_PYTHON, "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-              "aiosmtpd.handlers.Mailbox", maildir.c_str(), static_cast<char*>(nullptr));
+      ::execv(TESSERA_AIOSMTPD_PYTHON, args.data());
       ::_exit(127);
     }
     // Generous: the interpreter's start-up is slow on a loaded machine.
@@ -73,20 +143,9 @@ class AiosmtpdProcess {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    ADD_FAILURE() << "aiosmtpd did not listen on " << listen;
+    ADD_FAILURE() << "aiosmtpd did not listen on 127.0.0.1:" << port_;
   }
-  ~AiosmtpdProcess() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  AiosmtpdProcess(const AiosmtpdProcess&) = delete;
-  AiosmtpdProcess& operator=(const AiosmtpdProcess&) = delete;
-  bool ready() const { return ready_; }
-  uint16_t port() const { return port_; }
 
- private:
   pid_t pid_ = -1;
   uint16_t port_;
   bool ready_ = false;
