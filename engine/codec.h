@@ -36,7 +36,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera::engine {
 

@@ -44,7 +44,7 @@
 #include "engine/venue_layout.h"
 #include "engine/quota.h"
 #include "engine/reply_detail.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "engine/subscriptions.h"
 #include "engine/timing_wheel.h"
 

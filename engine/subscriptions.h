@@ -24,7 +24,7 @@
 #include "engine/flat_map.h"
 #include "engine/hash.h"
 #include "engine/reply_detail.h"
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera::engine {
 

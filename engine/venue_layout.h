@@ -24,7 +24,7 @@
 
 #include "engine/command.h"
 #include "engine/ids.h"
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera::engine {
 

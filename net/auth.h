@@ -33,7 +33,7 @@
 
 #include "engine/command.h"
 #include "engine/command_registry.h"
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera::net {
 

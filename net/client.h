@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "engine/command.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/auth.h"
 #include "net/limits.h"
 #include "net/tessera_generated.h"

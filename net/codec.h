@@ -18,7 +18,7 @@
 
 #include "engine/command.h"
 #include "engine/command_registry.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/tessera_generated.h"
 
 namespace tessera::net {

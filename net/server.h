@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/auth.h"
 #include "net/limits.h"
 #include "net/metrics.h"

@@ -36,7 +36,7 @@
 
 #include "engine/codec.h"
 #include "engine/command.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/tessera_generated.h"
 
 namespace tessera::net::wire_table {

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "engine/command.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "runtime/completion.h"
 #include "runtime/log_sink.h"
 

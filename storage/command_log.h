@@ -36,7 +36,7 @@
 #include <string_view>
 
 #include "engine/shard.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "runtime/log_entry.h"
 #include "runtime/log_sink.h"
 

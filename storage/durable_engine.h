@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "runtime/clock.h"
 #include "runtime/shard_set.h"
 #include "storage/command_log.h"

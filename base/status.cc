@@ -1,5 +1,5 @@
 // Status names and formatting.
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera {
 

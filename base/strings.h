@@ -1,0 +1,28 @@
+// cat: builds a message from strings and numbers, for every layer's errors
+// and replies: cat("order ", id, " is locked"). Enums print as numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+namespace tessera {
+
+template <typename... Args>
+std::string cat(const Args&... args) {
+  std::string out;
+  auto append = [&out](const auto& a) {
+    using A = std::decay_t<decltype(a)>;
+    if constexpr (std::is_arithmetic_v<A>) {
+      out += std::to_string(a);
+    } else if constexpr (std::is_enum_v<A>) {
+      out += std::to_string(static_cast<int64_t>(a));
+    } else {
+      out += a;
+    }
+  };
+  (append(args), ...);
+  return out;
+}
+
+}  // namespace tessera

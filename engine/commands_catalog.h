@@ -1,0 +1,111 @@
+// Catalog and performance set-up commands: seasons, product families,
+// products, channels, categories, tariffs and prices, expiry policies (every
+// shard, prepared on all before any applies them); performances, general
+// admission, contingents and channel caps (the performance's shard).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/reply.h"
+
+namespace tessera::engine {
+
+// ---- Catalog (applied on every shard) -------------------------------------
+
+struct DefineSeason {
+  SeasonId season;
+  std::string name;
+  auto fields() const { return std::tie(season, name); }
+};
+struct DefineProductFamily {
+  ProductFamilyId family;
+  std::string name;
+  auto fields() const { return std::tie(family, name); }
+};
+struct DefineProduct {
+  ProductId product;
+  SeasonId season;
+  ProductFamilyId family;
+  std::string name;
+  ExpiryPolicy expiry_policy = ExpiryPolicy::kReleaseAtDeadline;
+  int64_t overdue_grace_ms = 0;            // kOverdueThenArchive only
+  int64_t hold_lifetime_max_ms = 30 * 60 * 1000;  // a cart never outlives this
+  uint32_t hold_extensions_max = 3;
+  auto fields() const {
+    return std::tie(product, season, family, name, expiry_policy, overdue_grace_ms,
+                    hold_lifetime_max_ms, hold_extensions_max);
+  }
+};
+struct DefineChannel {
+  ChannelId channel;
+  std::string name;
+  auto fields() const { return std::tie(channel, name); }
+};
+struct DefineCategory {
+  CategoryId category;
+  std::string name;
+  auto fields() const { return std::tie(category, name); }
+};
+struct DefineTariff {
+  TariffId tariff;
+  ProductId product;
+  std::string name;
+  auto fields() const { return std::tie(tariff, product, name); }
+};
+// Price of a tariff for a category; channel kNone = every channel without
+// a price of its own.
+struct SetTariffPrice {
+  TariffId tariff;
+  CategoryId category;
+  ChannelId channel;
+  uint32_t price_cents;
+  auto fields() const { return std::tie(tariff, category, channel, price_cents); }
+};
+// Overrides a product's expiry policy for orders of one channel.
+struct SetChannelExpiryPolicy {
+  ProductId product;
+  ChannelId channel;
+  ExpiryPolicy expiry_policy;
+  int64_t overdue_grace_ms;
+  auto fields() const { return std::tie(product, channel, expiry_policy, overdue_grace_ms); }
+};
+
+// ---- Performance set-up (applied on the performance's shard) --------------
+
+struct DefinePerformance {
+  PerformanceId performance;
+  ProductId product;
+  int64_t starts_at_ms;
+  uint32_t capacity;       // overall cap across categories; 0 = no cap beyond categories
+  uint32_t contact_limit;  // units per contact; 0 = no limit
+  auto fields() const { return std::tie(performance, product, starts_at_ms, capacity, contact_limit); }
+};
+// Creates or resizes the general-admission capacity of a category.
+struct SetGeneralAdmission {
+  PerformanceId performance;
+  CategoryId category;
+  uint32_t capacity;
+  auto fields() const { return std::tie(performance, category, capacity); }
+};
+// An allotment of `allotment` units of a category reserved for the listed
+// channels (empty = any channel, e.g. a partner's allotment sold by hand).
+struct DefineContingent {
+  ContingentId contingent;
+  PerformanceId performance;
+  CategoryId category;
+  uint32_t allotment;
+  std::vector<ChannelId> channels;
+  auto fields() const { return std::tie(contingent, performance, category, allotment, channels); }
+};
+// Caps the units a channel may hold or sell for a performance.
+struct SetChannelCap {
+  PerformanceId performance;
+  ChannelId channel;
+  uint32_t cap;
+  auto fields() const { return std::tie(performance, channel, cap); }
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,116 @@
+// Order commands: web carts (Hold), options and reservations (Book), and
+// every transition of an existing order, applied on the order's shard; the
+// expiry tick (Advance) and the order and availability queries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/reply.h"
+
+namespace tessera::engine {
+
+// ---- Orders ---------------------------------------------------------------
+
+struct LineRequest {
+  PerformanceId performance;
+  CategoryId category;
+  TariffId tariff;
+  uint32_t quantity;
+  ContingentId contingent = kNone;  // kNone = open sale
+  auto fields() const { return std::tie(performance, category, tariff, quantity, contingent); }
+};
+
+// A web cart: all lines or nothing, expiring after ttl_ms.
+struct Hold {
+  ContactId contact;
+  ChannelId channel;
+  std::vector<LineRequest> lines;
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(contact, channel, lines, ttl_ms); }
+};
+// An option or reservation placed directly (back office), all or nothing.
+struct Book {
+  BookingKind kind;
+  ContactId contact;
+  ChannelId channel;
+  std::vector<LineRequest> lines;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(kind, contact, channel, lines, deadline_ms); }
+};
+struct ExtendHold {
+  OrderId order;
+  int64_t ttl_ms;
+  auto fields() const { return std::tie(order, ttl_ms); }
+};
+struct ConvertHold {
+  OrderId order;
+  BookingKind kind;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(order, kind, deadline_ms); }
+};
+// Confirms an order. `keep` lists the quantity to keep per line (same length
+// as the order's lines); empty = keep everything. What is not kept returns.
+struct Confirm {
+  OrderId order;
+  std::vector<uint32_t> keep;
+  auto fields() const { return std::tie(order, keep); }
+};
+// Releases a hold, option, reservation or overdue order by hand.
+struct Release {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// Cancels a confirmed order; stock returns.
+struct Cancel {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// Archives an option/reservation (plain or overdue) by hand; stock returns.
+struct Archive {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// Puts an overdue order back to a plain option/reservation with a new deadline.
+struct Reinstate {
+  OrderId order;
+  int64_t deadline_ms;
+  auto fields() const { return std::tie(order, deadline_ms); }
+};
+struct SetReleaseMark {
+  OrderId order;
+  ReleaseMark mark;
+  auto fields() const { return std::tie(order, mark); }
+};
+// A locked order is never released automatically or by a mass action.
+struct SetLock {
+  OrderId order;
+  bool locked;
+  auto fields() const { return std::tie(order, locked); }
+};
+// Processes expiries due at the command's time, at most `budget` of them.
+struct Advance {
+  uint32_t budget;
+  auto fields() const { return std::tie(budget); }
+};
+
+
+// ---- Queries (read-only; never logged) ------------------------------------
+
+// Units one more line could hold now: minimum over every quota that applies.
+struct GetAvailability {
+  PerformanceId performance;
+  CategoryId category;
+  ContingentId contingent;
+  ChannelId channel;
+  ContactId contact;
+  auto fields() const { return std::tie(performance, category, contingent, channel, contact); }
+};
+struct GetOrder {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+
+}  // namespace tessera::engine
