@@ -260,13 +260,7 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
   Sources sources;
   CLI::App app("tessera-server: the Tessera reservation engine server.", "tessera-server");
   declare(app, config, sources);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    return Status::failed_precondition(app.help());
-  } catch (const CLI::ParseError& e) {
-    return Status::invalid_argument(e.what());
-  }
+  if (Status s = opt::parse_command_line(app, argc, argv); !s.is_ok()) return s;
   if (!sources.config_file.empty()) {
     std::string text;
     if (Status s = read_file(sources.config_file, &text); !s.is_ok()) return s;

@@ -56,6 +56,21 @@ class ReminderExporterTest : public ::testing::Test {
     EXPECT_NE(report.message.find(reason), std::string::npos) << report.message;
   }
 
+  // Starts `relay`, requiring STARTTLS and AUTH as relances / s3cret, and
+  // returns the export's configuration for it, logging in with `password`.
+  ExportConfig tls_relay_config(std::unique_ptr<AiosmtpdProcess>& relay, const std::string& password) {
+    const SelfSignedCertificate certificate = make_self_signed_certificate(dir_.path());
+    relay = std::make_unique<AiosmtpdProcess>(dir_.path() + "/maildir",
+                                              TlsRelaySettings{certificate, false, "relances", "s3cret"});
+    EXPECT_TRUE(relay->ready());
+    ExportConfig config = config_for(dir_.path(), relay->port());
+    config.smtp.tls = SmtpTls::kStartTls;
+    config.smtp.user = "relances";
+    config.smtp.password = Secret(password);
+    config.smtp.ca_file = certificate.cert;
+    return config;
+  }
+
   TempDir dir_;
   runtime::ManualClock clock_{kNow20240314Ms};
 };
@@ -134,31 +149,17 @@ TEST_F(ReminderExporterTest, EmailDelivery_ConnectionRefusedFailsEveryReminder) 
 }
 
 TEST_F(ReminderExporterTest, EmailDelivery_ThroughStartTlsAndAuth_DeliversEveryReminder) {
-  const SelfSignedCertificate certificate = make_self_signed_certificate(dir_.path());
-  AiosmtpdProcess server(dir_.path() + "/maildir", TlsRelaySettings{certificate, false, "relances", "s3cret"});
-  ASSERT_TRUE(server.ready());
-  ExportConfig config = config_for(dir_.path(), server.port());
-  config.smtp.tls = SmtpTls::kStartTls;
-  config.smtp.user = "relances";
-  config.smtp.password = Secret("s3cret");
-  config.smtp.ca_file = certificate.cert;
-  const ExportReport report = run(config, subscription_batch(engine::Delivery::kEmail));
+  std::unique_ptr<AiosmtpdProcess> relay;
+  const ExportReport report = run(tls_relay_config(relay, "s3cret"), subscription_batch(engine::Delivery::kEmail));
   EXPECT_TRUE(report.ok) << report.message;
   EXPECT_EQ(report.delivered, 3u);
-  EXPECT_EQ(report.destination, "smtp://127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(report.destination, "smtp://127.0.0.1:" + std::to_string(relay->port()));
   EXPECT_EQ(read_maildir(dir_.path() + "/maildir").size(), 2u);
 }
 
 TEST_F(ReminderExporterTest, EmailDelivery_BadCredentials_FailEveryRecipientByName) {
-  const SelfSignedCertificate certificate = make_self_signed_certificate(dir_.path());
-  AiosmtpdProcess server(dir_.path() + "/maildir", TlsRelaySettings{certificate, false, "relances", "s3cret"});
-  ASSERT_TRUE(server.ready());
-  ExportConfig config = config_for(dir_.path(), server.port());
-  config.smtp.tls = SmtpTls::kStartTls;
-  config.smtp.user = "relances";
-  config.smtp.password = Secret("wrong");
-  config.smtp.ca_file = certificate.cert;
-  const ExportReport report = run(config, subscription_batch(engine::Delivery::kEmail));
+  std::unique_ptr<AiosmtpdProcess> relay;
+  const ExportReport report = run(tls_relay_config(relay, "wrong"), subscription_batch(engine::Delivery::kEmail));
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.delivered, 0u);
   EXPECT_EQ(report.failed, 3u);

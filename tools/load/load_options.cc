@@ -79,13 +79,7 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
       "  expiry        book --options 1-unit options on the GA categories, all due at one instant;\n"
       "                times the release of all of them\n"
       "Exit codes: 0 ok, 1 rush / onsale / expiry check FAIL, 2 usage error, 3 connection/set-up error.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    return Status::failed_precondition(app.help());
-  } catch (const CLI::ParseError& e) {
-    return Status::invalid_argument(e.what());
-  }
+  if (Status s = opt::parse_command_line(app, argc, argv); !s.is_ok()) return s;
   o.progress = !no_progress;
   if (o.host == "[::1]") o.host = "::1";
   if (!is_loopback_host(o.host))

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/status.h"
+
 namespace tessera::options {
 
 // Reads `text` as a decimal T: digits only (a leading '-' for signed types),
@@ -150,6 +152,20 @@ CLI::Option* add_choices(CLI::App& app, std::string name, std::vector<T>& into, 
       ->check(check)
       ->delimiter(',')
       ->type_name(names);
+}
+
+// Parses argv (argv[0] skipped) with `app`. Returns ok, failed_precondition
+// carrying the help text for --help or -h, or invalid_argument with CLI11's
+// message ("--port: Value 0 not in range 1 to 65535").
+inline Status parse_command_line(CLI::App& app, int argc, const char* const* argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return Status::failed_precondition(app.help());
+  } catch (const CLI::ParseError& e) {
+    return Status::invalid_argument(e.what());
+  }
+  return Status::ok();
 }
 
 // A flag that takes no value (--json, not --json=yes).
