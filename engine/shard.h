@@ -252,7 +252,10 @@ class Shard {
   void on_release_back(uint32_t contingent_index);
   Reply check_contingent_channels(const std::vector<ChannelId>& channels) const;
   Reply find_live(OrderId id, Order** order);
-  void close(Order& order, OrderId id, OrderState closed_state);
+  // Closes a live order: its stock returns, its timer and follow-up rows go.
+  // compacting: performances whose follow-up buckets the caller (ReleaseAll)
+  // compacts itself, so close() leaves their rows to it.
+  void close(Order& order, OrderId id, OrderState closed_state, const std::vector<bool>* compacting = nullptr);
   // Every state change of a live order goes through here (checked in
   // release builds too: an illegal transition is a bug).
   static void transition(Order& order, OrderState to) {
@@ -311,7 +314,6 @@ class Shard {
   ContactBook contacts_;
   SubscriptionBook subscriptions_;
   FollowUpIndex follow_up_;                       // derived from the orders (rebuilt by load())
-  const std::vector<bool>* bulk_compacting_ = nullptr;  // performances whose buckets ReleaseAll compacts itself
   std::vector<OrderLine> scratch_lines_;  // reused by place_order
   std::vector<uint32_t> scratch_seats_;   // seats chosen by place_seats (no allocation per hold)
   std::vector<uint32_t> scratch_work_;    // working space of best-available and seat checks

@@ -337,15 +337,13 @@ Reply Shard::on(const ReleaseAll& c) {
   std::vector<bool> compacting(performances_.size(), false);
   for (uint32_t pi : scope.performances) compacting[pi] = true;
   StockTally tally;
-  bulk_compacting_ = &compacting;
   ReleasePlan::for_each(plan.release, [&](uint32_t slot) {
     Order& o = orders_.at(slot);
     const OrderId id = orders_.id_of(slot);
-    assert(o.live() && is_booking(o.state) && !o.locked);
+    TESSERA_CHECK(o.live() && is_booking(o.state) && !o.locked);
     add_released_stock(o, id, &tally);
-    close(o, id, OrderState::kReleased);
+    close(o, id, OrderState::kReleased, &compacting);
   });
-  bulk_compacting_ = nullptr;
   for (size_t i = 0; i < scope.performances.size(); ++i) {
     FollowUpIndex::Bucket* b = follow_up_.find(scope.performances[i], c.filter.kind);
     if (!b || b->empty()) continue;

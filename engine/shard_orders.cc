@@ -265,10 +265,10 @@ Reply Shard::find_live(OrderId id, Order** order) {
   return Reply{};
 }
 
-void Shard::close(Order& order, OrderId id, OrderState closed_state) {
-  assert(order.live());
-  assert(is_closed(closed_state));
-  if (is_booking(order.state)) follow_up_.remove(order, id, bulk_compacting_);
+void Shard::close(Order& order, OrderId id, OrderState closed_state, const std::vector<bool>* compacting) {
+  TESSERA_CHECK(order.live());
+  TESSERA_CHECK(is_closed(closed_state));
+  if (is_booking(order.state)) follow_up_.remove(order, id, compacting);
   return_stock(order);
   disarm_timer(order);
   transition(order, closed_state);
