@@ -7,8 +7,8 @@
 namespace tessera {
 
 void check_failed(const char* condition, const char* file, int line, const char* detail) {
-  std::fprintf(stderr, "%s:%d: check failed: %s%s%s%s\n", file, line, condition, detail ? " (" : "", detail ? detail : "",
-               detail ? ")" : "");
+  std::fprintf(stderr, "%s:%d: check failed: %s%s%s%s\n", file, line, condition, detail ? " (" : "",
+               detail ? detail : "", detail ? ")" : "");
   std::fflush(stderr);
   std::abort();
 }

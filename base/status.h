@@ -61,8 +61,14 @@ class [[nodiscard]] Result {
     static const Status kOk;
     return is_ok() ? kOk : std::get<Status>(v_);
   }
-  T& value() { assert(is_ok()); return std::get<T>(v_); }
-  const T& value() const { assert(is_ok()); return std::get<T>(v_); }
+  T& value() {
+    assert(is_ok());
+    return std::get<T>(v_);
+  }
+  const T& value() const {
+    assert(is_ok());
+    return std::get<T>(v_);
+  }
   T* operator->() { return &value(); }
   T& operator*() { return value(); }
 

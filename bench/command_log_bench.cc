@@ -139,8 +139,11 @@ void BM_SnapshotPause(benchmark::State& state) {
   Shard shard(0, 1, kT0, ShardConfig{orders});
   for (const Command& c : big_venue(orders)) shard.apply(c, kT0);
   for (uint32_t i = 0; i < orders; ++i)
-    shard.apply(Command{0, Book{BookingKind::kOption, i, workload::kBoxOffice,
-                                {workload::demo_line(kBig, 1, 1, 1)}, kT0 + 86'400'000LL * (1 + i % 30)}},
+    shard.apply(Command{0, Book{BookingKind::kOption,
+                                i,
+                                workload::kBoxOffice,
+                                {workload::demo_line(kBig, 1, 1, 1)},
+                                kT0 + 86'400'000LL * (1 + i % 30)}},
                 kT0);
   std::string bytes;
   for (auto _ : state) {

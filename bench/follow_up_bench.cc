@@ -52,10 +52,12 @@ std::unique_ptr<Shard> booked(uint32_t orders, uint32_t shard_id = 0, uint32_t s
     if (shard_of_performance(kFirst + i % kPerformances, shard_count) != shard_id) continue;
     const int64_t due = kT0 + kDay + int64_t{i} * (60 * kDay / orders) + static_cast<int64_t>(rng() % kDay);
     const ChannelId channel = i % 4 == 0 ? tessera::workload::kWeb : tessera::workload::kBoxOffice;
-    const Reply r = shard->apply(
-        Command{0, Book{BookingKind::kOption, 1 + static_cast<ContactId>(i % 5000), channel,
-                        {demo_line(kFirst + i % kPerformances, 3, 1, 1)}, due}},
-        kT0);
+    const Reply r = shard->apply(Command{0, Book{BookingKind::kOption,
+                                                 1 + static_cast<ContactId>(i % 5000),
+                                                 channel,
+                                                 {demo_line(kFirst + i % kPerformances, 3, 1, 1)},
+                                                 due}},
+                                 kT0);
     if (!r.ok()) return nullptr;
   }
   return shard;
@@ -167,10 +169,12 @@ void BM_BookOption(benchmark::State& state) {
       i = 0;
       state.ResumeTiming();
     }
-    benchmark::DoNotOptimize(shard->apply(
-        Command{0, Book{BookingKind::kOption, 7, tessera::workload::kBoxOffice,
-                        {demo_line(kFirst + i % kPerformances, 3, 1, 1)}, kT0 + kDay + (i * 7919) % (60 * kDay)}},
-        kT0));
+    benchmark::DoNotOptimize(shard->apply(Command{0, Book{BookingKind::kOption,
+                                                          7,
+                                                          tessera::workload::kBoxOffice,
+                                                          {demo_line(kFirst + i % kPerformances, 3, 1, 1)},
+                                                          kT0 + kDay + (i * 7919) % (60 * kDay)}},
+                                          kT0));
     ++i;
   }
   state.SetItemsProcessed(state.iterations());

@@ -53,17 +53,18 @@ std::unique_ptr<Shard> hall(uint32_t sold_percent, bool best_first) {
   std::vector<uint32_t> order(l.seat_count());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   if (best_first) {
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return l.seat_rank[a] < l.seat_rank[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return l.seat_rank[a] < l.seat_rank[b]; });
   } else {
     std::shuffle(order.begin(), order.end(), std::mt19937_64(42));
   }
   const uint32_t sold = l.seat_count() * sold_percent / 100;
   for (uint32_t i = 0; i < sold; i += 10) {
     std::vector<uint32_t> seats(order.begin() + i, order.begin() + std::min(sold, i + 10));
-    const Reply r = shard->apply(
-        Command{0, BookSeats{BookingKind::kOption, 7, kBoxOffice, SeatRequest{kPerf, kNone, kTariff, kNone, 0, seats, 0},
-                             kT0 + 86'400'000}},
-        kT0);
+    const Reply r =
+        shard->apply(Command{0, BookSeats{BookingKind::kOption, 7, kBoxOffice,
+                                          SeatRequest{kPerf, kNone, kTariff, kNone, 0, seats, 0}, kT0 + 86'400'000}},
+                     kT0);
     if (!r.ok()) std::abort();
   }
   return shard;
@@ -117,8 +118,10 @@ void BM_NamedSeatHoldRelease(benchmark::State& state) {
   const SeatMap& m = *shard->seat_map(kPerf);
   std::vector<Command> holds;
   for (uint32_t s = 0; s + 1 < m.seats.size() && holds.size() < 1024; ++s)
-    if (m.seats[s] == kSeatFree && m.seats[s + 1] == kSeatFree && shard->layout(1)->row_of(s) == shard->layout(1)->row_of(s + 1))
-      holds.push_back(Command{0, HoldSeats{8, kWeb, SeatRequest{kPerf, kNone, kTariff, kNone, 0, {s, s + 1}, 0}, 600'000}});
+    if (m.seats[s] == kSeatFree && m.seats[s + 1] == kSeatFree &&
+        shard->layout(1)->row_of(s) == shard->layout(1)->row_of(s + 1))
+      holds.push_back(
+          Command{0, HoldSeats{8, kWeb, SeatRequest{kPerf, kNone, kTariff, kNone, 0, {s, s + 1}, 0}, 600'000}});
   Command release{0, Release{0}};
   size_t i = 0;
   for (auto _ : state) {
@@ -178,8 +181,8 @@ void BM_LayoutDefine100k(benchmark::State& state) {
   const double seats = l.seat_count(), rows = l.row_count();
   // Per seat: category slot, flags, rank (primary) + row index, rank prefix (derived);
   // per row: number, first seat number, first seat, rank, first bit word.
-  const double layout_bytes = seats * (1 + 1 + 2 + 4 + 4) + rows * (4 + 4 + 4 + 2 + 4) +
-                              static_cast<double>(l.search_masks().size()) * 8;
+  const double layout_bytes =
+      seats * (1 + 1 + 2 + 4 + 4) + rows * (4 + 4 + 4 + 2 + 4) + static_cast<double>(l.search_masks().size()) * 8;
   const double map_bytes = seats * 2 + static_cast<double>(m.free_bits.size()) * 8 + rows * (2 + 2);
   state.counters["layout_bytes_per_seat"] = layout_bytes / seats;
   state.counters["performance_bytes_per_seat"] = map_bytes / seats;

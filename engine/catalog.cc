@@ -62,14 +62,13 @@ Reply Catalog::check(const DefineProduct& c) const {
   Reply r = check_named(c.product, c.name, products_.find(c.product) != nullptr, products_.size(), "product");
   if (!r.ok()) return r;
   if (!seasons_.find(c.season)) return refuse(ReplyCode::kNotFound, cat("season ", c.season, " not found"));
-  if (!families_.find(c.family))
-    return refuse(ReplyCode::kNotFound, cat("product family ", c.family, " not found"));
+  if (!families_.find(c.family)) return refuse(ReplyCode::kNotFound, cat("product family ", c.family, " not found"));
   if (!valid_grace(c.expiry_policy, c.overdue_grace_ms))
     return refuse(ReplyCode::kInvalidArgument,
                   "overdue_grace_ms must be > 0 (and at most 3 years) for overdue-then-archive, 0 otherwise");
   if (c.hold_lifetime_max_ms < kHoldTtlMsMin || c.hold_lifetime_max_ms > kHoldTtlMsMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("hold_lifetime_max_ms must be in [", kHoldTtlMsMin, ", ",
-                                                   kHoldTtlMsMax, "]"));
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("hold_lifetime_max_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
   if (c.hold_extensions_max > 1000)
     return refuse(ReplyCode::kInvalidArgument, "hold_extensions_max must be at most 1000");
   return r;

@@ -138,12 +138,8 @@ class Catalog {
   // Snapshot support.
   auto fields() const { return std::tie(seasons_, families_, products_, channels_, categories_, tariffs_); }
   [[nodiscard]] bool rebuild_indexes() {
-    return seasons_.rebuild_index() &&
-           families_.rebuild_index() &&
-           products_.rebuild_index() &&
-           channels_.rebuild_index() &&
-           categories_.rebuild_index() &&
-           tariffs_.rebuild_index();
+    return seasons_.rebuild_index() && families_.rebuild_index() && products_.rebuild_index() &&
+           channels_.rebuild_index() && categories_.rebuild_index() && tariffs_.rebuild_index();
   }
 
  private:

@@ -40,8 +40,8 @@
 
 namespace tessera::engine {
 
-inline constexpr uint32_t kCodecVersion = 4;    // written by this build
-inline constexpr uint32_t kCodecVersionV3 = 3;  // read only: log format v1, v3 snapshots
+inline constexpr uint32_t kCodecVersion = 4;           // written by this build
+inline constexpr uint32_t kCodecVersionV3 = 3;         // read only: log format v1, v3 snapshots
 inline constexpr uint32_t kCodecLengthMax = 1u << 28;  // any one string/vector
 
 template <typename T>
@@ -91,7 +91,10 @@ class Writer {
       static_assert(std::variant_size_v<T> < 0xFFFF);
       put(static_cast<uint16_t>(v.index() + 1));
       std::visit([this](const auto& alt) { put(alt); }, v);
-    } else if constexpr (requires { v.begin(); v.size(); }) {
+    } else if constexpr (requires {
+                           v.begin();
+                           v.size();
+                         }) {
       put(static_cast<uint32_t>(v.size()));
       for (const auto& e : v) put(e);
     } else {
@@ -169,7 +172,11 @@ class Reader {
         index = tag - 1u;
       }
       if (error_.is_ok()) emplace_variant(v, index, std::make_index_sequence<std::variant_size_v<T>>{});
-    } else if constexpr (requires { v.begin(); v.size(); v.resize(0); }) {
+    } else if constexpr (requires {
+                           v.begin();
+                           v.size();
+                           v.resize(0);
+                         }) {
       const uint32_t n = length();
       if (!error_.is_ok()) return;
       v.clear();
@@ -214,8 +221,8 @@ class Reader {
     return n;
   }
   void fail(const char* what) {
-    if (error_.is_ok()) error_ = Status::invalid_argument(std::string("decode: ") + what + " at byte " +
-                                                          std::to_string(pos_));
+    if (error_.is_ok())
+      error_ = Status::invalid_argument(std::string("decode: ") + what + " at byte " + std::to_string(pos_));
   }
 
   std::string_view in_;

@@ -10,31 +10,50 @@ namespace tessera::engine {
 
 std::string_view reply_code_name(ReplyCode code) {
   switch (code) {
-    case ReplyCode::kOk: return "Ok";
-    case ReplyCode::kSoldOut: return "SoldOut";
-    case ReplyCode::kNotFound: return "NotFound";
-    case ReplyCode::kInvalidState: return "InvalidState";
-    case ReplyCode::kLocked: return "Locked";
-    case ReplyCode::kLimitExceeded: return "LimitExceeded";
-    case ReplyCode::kInvalidArgument: return "InvalidArgument";
-    case ReplyCode::kDuplicate: return "Duplicate";
-    case ReplyCode::kBusy: return "Busy";
-    case ReplyCode::kUnavailable: return "Unavailable";
+    case ReplyCode::kOk:
+      return "Ok";
+    case ReplyCode::kSoldOut:
+      return "SoldOut";
+    case ReplyCode::kNotFound:
+      return "NotFound";
+    case ReplyCode::kInvalidState:
+      return "InvalidState";
+    case ReplyCode::kLocked:
+      return "Locked";
+    case ReplyCode::kLimitExceeded:
+      return "LimitExceeded";
+    case ReplyCode::kInvalidArgument:
+      return "InvalidArgument";
+    case ReplyCode::kDuplicate:
+      return "Duplicate";
+    case ReplyCode::kBusy:
+      return "Busy";
+    case ReplyCode::kUnavailable:
+      return "Unavailable";
   }
   return "Unknown";
 }
 
 std::string_view order_state_name(OrderState state) {
   switch (state) {
-    case OrderState::kHeld: return "held";
-    case OrderState::kOption: return "option";
-    case OrderState::kReservation: return "reservation";
-    case OrderState::kOverdue: return "overdue";
-    case OrderState::kConfirmed: return "confirmed";
-    case OrderState::kReleased: return "released";
-    case OrderState::kExpired: return "expired";
-    case OrderState::kArchived: return "archived";
-    case OrderState::kCancelled: return "cancelled";
+    case OrderState::kHeld:
+      return "held";
+    case OrderState::kOption:
+      return "option";
+    case OrderState::kReservation:
+      return "reservation";
+    case OrderState::kOverdue:
+      return "overdue";
+    case OrderState::kConfirmed:
+      return "confirmed";
+    case OrderState::kReleased:
+      return "released";
+    case OrderState::kExpired:
+      return "expired";
+    case OrderState::kArchived:
+      return "archived";
+    case OrderState::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

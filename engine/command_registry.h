@@ -53,17 +53,17 @@ enum class MergeKind : uint8_t {
 // What a command answers (the wire reply table of the same name; protocol v1
 // clients read the legacy `value` noted here instead).
 enum class ReplyKind : uint8_t {
-  kAck,            // nothing beyond the code and message (value 0)
-  kOrder,          // order id, state, due_ms (value = due_ms)
-  kSeatOrder,      // order id, state, due_ms, seat runs (value = first seat)
-  kAvailability,   // units one more line could take now (value = units)
-  kCount,          // seats defined / changed, expiries fired (value = count)
-  kReleaseBack,    // the contingent's release-back time (value = time)
-  kRunState,       // the reminder run's state (value = RunState)
-  kFollowUpPage,   // detail: FollowUpPage (value = total)
-  kBulkOutcomes,   // detail: BulkOutcomes (value = orders done)
-  kReleaseSummary, // detail: ReleaseSummary (value = orders released)
-  kReminderBatch,  // detail: ReminderBatch (value = items)
+  kAck,             // nothing beyond the code and message (value 0)
+  kOrder,           // order id, state, due_ms (value = due_ms)
+  kSeatOrder,       // order id, state, due_ms, seat runs (value = first seat)
+  kAvailability,    // units one more line could take now (value = units)
+  kCount,           // seats defined / changed, expiries fired (value = count)
+  kReleaseBack,     // the contingent's release-back time (value = time)
+  kRunState,        // the reminder run's state (value = RunState)
+  kFollowUpPage,    // detail: FollowUpPage (value = total)
+  kBulkOutcomes,    // detail: BulkOutcomes (value = orders done)
+  kReleaseSummary,  // detail: ReleaseSummary (value = orders released)
+  kReminderBatch,   // detail: ReminderBatch (value = items)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -109,11 +109,11 @@ struct AlternativeIndex<T, std::variant<Ts...>> {
 };
 }  // namespace detail
 
-#define TESSERA_COMMAND_SPEC(tag_value, Name, ...)                                                  \
-  template <>                                                                                      \
-  struct CommandSpec<Name> {                                                                       \
-    static constexpr size_t index = detail::AlternativeIndex<Name, CommandBody>::value;            \
-    static constexpr const CommandInfo& info = kCommandInfo[index];                                \
+#define TESSERA_COMMAND_SPEC(tag_value, Name, ...)                                                   \
+  template <>                                                                                        \
+  struct CommandSpec<Name> {                                                                         \
+    static constexpr size_t index = detail::AlternativeIndex<Name, CommandBody>::value;              \
+    static constexpr const CommandInfo& info = kCommandInfo[index];                                  \
     static_assert(info.tag == tag_value && info.tag == index + 1, "command_list.h is in tag order"); \
   };
 TESSERA_COMMANDS(TESSERA_COMMAND_SPEC)
@@ -129,13 +129,12 @@ constexpr bool registry_is_consistent() {
   for (size_t i = 0; i < kCommandCount; ++i) {
     const CommandInfo& c = kCommandInfo[i];
     if (c.tag != i + 1) return false;
-    const bool one_shard = c.route != RouteKind::kCatalog && c.route != RouteKind::kFanOut &&
-                           c.route != RouteKind::kSelection;
+    const bool one_shard =
+        c.route != RouteKind::kCatalog && c.route != RouteKind::kFanOut && c.route != RouteKind::kSelection;
     if (one_shard != (c.merge == MergeKind::kSingle)) return false;
     if ((c.route == RouteKind::kCatalog) != (c.merge == MergeKind::kAllAgree)) return false;
     if (c.route == RouteKind::kCatalog && c.access != Access::kWrite) return false;
-    if (c.route == RouteKind::kSelection && c.merge != MergeKind::kOutcomes &&
-        c.merge != MergeKind::kReminderOutcomes)
+    if (c.route == RouteKind::kSelection && c.merge != MergeKind::kOutcomes && c.merge != MergeKind::kReminderOutcomes)
       return false;
     if (c.effect == Effect::kExportReminders && c.reply != ReplyKind::kReminderBatch) return false;
   }

@@ -149,9 +149,9 @@ enum class ReminderField : uint8_t {
   kLastName,
   kFirstName,
   kEmail,
-  kPayerNumber,     // third party who pays (subscriptions)
+  kPayerNumber,  // third party who pays (subscriptions)
   kPayerName,
-  kSeries,          // title of the publication / series
+  kSeries,  // title of the publication / series
   kSubscription,
   kEndDate,
   kLastIssue,
@@ -172,9 +172,9 @@ struct DefineReminderFormat {
   uint32_t format;
   std::string name;
   FormatType type;
-  std::string separator;   // 1 to 4 characters, e.g. ";" or "\t"
-  std::string extension;   // e.g. "csv"
-  bool title_in_file_name;  // file name = name + "_" + series title
+  std::string separator;               // 1 to 4 characters, e.g. ";" or "\t"
+  std::string extension;               // e.g. "csv"
+  bool title_in_file_name;             // file name = name + "_" + series title
   std::vector<ReminderField> columns;  // the chosen fields, in file order
   auto fields() const { return std::tie(format, name, type, separator, extension, title_in_file_name, columns); }
 };

@@ -31,12 +31,12 @@ struct DefineProduct {
   ProductFamilyId family;
   std::string name;
   ExpiryPolicy expiry_policy = ExpiryPolicy::kReleaseAtDeadline;
-  int64_t overdue_grace_ms = 0;            // kOverdueThenArchive only
+  int64_t overdue_grace_ms = 0;                   // kOverdueThenArchive only
   int64_t hold_lifetime_max_ms = 30 * 60 * 1000;  // a cart never outlives this
   uint32_t hold_extensions_max = 3;
   auto fields() const {
-    return std::tie(product, season, family, name, expiry_policy, overdue_grace_ms,
-                    hold_lifetime_max_ms, hold_extensions_max);
+    return std::tie(product, season, family, name, expiry_policy, overdue_grace_ms, hold_lifetime_max_ms,
+                    hold_extensions_max);
   }
 };
 struct DefineChannel {

@@ -96,7 +96,6 @@ struct Advance {
   auto fields() const { return std::tie(budget); }
 };
 
-
 // ---- Queries (read-only; never logged) ------------------------------------
 
 // Units one more line could hold now: minimum over every quota that applies.

@@ -148,8 +148,6 @@ struct SetContingentReleaseBack {
   auto fields() const { return std::tie(performance, contingent, release_back_ms); }
 };
 
-
-
 // ---- One order mixing seats and general admission ----------------------------
 
 // A web cart holding the seats of one SeatRequest (named or best available)

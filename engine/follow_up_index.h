@@ -33,8 +33,8 @@ enum FollowUpFlag : uint8_t { kRowLocked = 1, kRowKept = 2 };
 struct FollowUpEntry {
   int64_t due_ms;
   OrderId order;
-  uint16_t line;      // first order line of the row (kOrderLinesMax fits)
-  uint8_t flags;      // FollowUpFlag bits: the order's lock and release mark
+  uint16_t line;  // first order line of the row (kOrderLinesMax fits)
+  uint8_t flags;  // FollowUpFlag bits: the order's lock and release mark
   uint8_t unused;
   uint32_t quantity;  // units in the row
   uint32_t seats;     // of which named seats
@@ -74,8 +74,8 @@ class FollowUpIndex {
     size_t i = 0;
     while (i < o.lines.size()) {
       const OrderLine& first = o.lines[i];
-      FollowUpEntry e{o.due_ms, id, static_cast<uint16_t>(i), row_flags(o), 0, 0, 0, first.category,
-                      first.tariff, first.contingent, o.channel, o.contact};
+      FollowUpEntry e{o.due_ms,       id,           static_cast<uint16_t>(i), row_flags(o), 0,        0, 0,
+                      first.category, first.tariff, first.contingent,         o.channel,    o.contact};
       size_t j = i;
       for (; j < o.lines.size(); ++j) {
         const OrderLine& l = o.lines[j];

@@ -28,7 +28,11 @@ class Hasher {
     size_t n = 0;
     for (unsigned char c : s) {
       w = (w << 8) | c;
-      if (++n == 8) { add_u64(w); w = 0; n = 0; }
+      if (++n == 8) {
+        add_u64(w);
+        w = 0;
+        n = 0;
+      }
     }
     if (n) add_u64(w);
   }
@@ -46,7 +50,10 @@ class Hasher {
     } else if constexpr (requires { v.valueless_by_exception(); }) {
       add_u64(v.index());
       std::visit([this](const auto& alt) { add(alt); }, v);
-    } else if constexpr (requires { v.begin(); v.size(); }) {
+    } else if constexpr (requires {
+                           v.begin();
+                           v.size();
+                         }) {
       add_u64(v.size());
       for (const auto& e : v) add(e);
     } else {

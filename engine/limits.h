@@ -10,59 +10,60 @@
 namespace tessera::engine {
 
 // Inventory set-up.
-inline constexpr uint32_t kShardsMax = 64;                  // order ids keep 8 bits of shard
+inline constexpr uint32_t kShardsMax = 64;  // order ids keep 8 bits of shard
 inline constexpr uint32_t kCategoriesPerPerformanceMax = 64;
 inline constexpr uint32_t kChannelCapsPerPerformanceMax = 32;
 inline constexpr uint32_t kContingentChannelsMax = 16;
 inline constexpr uint32_t kTariffPricesMax = 256;
 inline constexpr uint32_t kPolicyOverridesPerProductMax = 32;
 inline constexpr uint32_t kNameLengthMax = 200;
-inline constexpr uint32_t kEntitiesMax = 1u << 22;          // each of seasons, products, performances...
+inline constexpr uint32_t kEntitiesMax = 1u << 22;  // each of seasons, products, performances...
 
 // Seated inventory.
-inline constexpr uint32_t kLayoutSeatsMax = 200'000;        // seats in one venue layout
-inline constexpr uint32_t kLayoutSectionsMax = 1'000;       // sections in one venue layout
-inline constexpr uint32_t kRowSeatsMax = 1'000;             // seats in one row (a row is a run between aisles)
-inline constexpr uint32_t kLayoutCategoriesMax = 64;        // seat categories in one layout (== per performance)
-inline constexpr uint32_t kLayoutsMax = 4'096;              // venue layouts per shard (a copy on every shard)
-inline constexpr uint32_t kSeatsPerCommandMax = 20'000;     // seats named in one block/unblock/move command
+inline constexpr uint32_t kLayoutSeatsMax = 200'000;     // seats in one venue layout
+inline constexpr uint32_t kLayoutSectionsMax = 1'000;    // sections in one venue layout
+inline constexpr uint32_t kRowSeatsMax = 1'000;          // seats in one row (a row is a run between aisles)
+inline constexpr uint32_t kLayoutCategoriesMax = 64;     // seat categories in one layout (== per performance)
+inline constexpr uint32_t kLayoutsMax = 4'096;           // venue layouts per shard (a copy on every shard)
+inline constexpr uint32_t kSeatsPerCommandMax = 20'000;  // seats named in one block/unblock/move command
 inline constexpr uint32_t kSeatContingentsPerPerformanceMax = 4'000;  // seated contingents (fits the 14-bit slot)
-inline constexpr uint32_t kContingentDepthMax = 8;          // nesting: root contingent + 7 levels of sub-groups
-inline constexpr uint32_t kSeatsNamedInMessageMax = 20;     // taken seats listed in one refusal message
+inline constexpr uint32_t kContingentDepthMax = 8;       // nesting: root contingent + 7 levels of sub-groups
+inline constexpr uint32_t kSeatsNamedInMessageMax = 20;  // taken seats listed in one refusal message
 
 // Orders.
-inline constexpr uint32_t kOrderLinesMax = 64;              // lines in one order
-inline constexpr uint32_t kLineQuantityMax = 1000;          // units in one line
-inline constexpr uint32_t kOrderQuantityMax = 10'000;       // units in one order
+inline constexpr uint32_t kOrderLinesMax = 64;                // lines in one order
+inline constexpr uint32_t kLineQuantityMax = 1000;            // units in one line
+inline constexpr uint32_t kOrderQuantityMax = 10'000;         // units in one order
 inline constexpr uint32_t kLiveOrdersPerShardMax = 1u << 25;  // 33M live orders per shard
-inline constexpr uint32_t kIdempotencyKeysMax = 1u << 20;   // remembered request keys per shard (FIFO)
-inline constexpr uint32_t kBulkOrdersMax = 10'000;          // orders named in one bulk command
+inline constexpr uint32_t kIdempotencyKeysMax = 1u << 20;     // remembered request keys per shard (FIFO)
+inline constexpr uint32_t kBulkOrdersMax = 10'000;            // orders named in one bulk command
 
 // Back office.
-inline constexpr uint32_t kContactsMax = 1u << 24;          // contact records (a copy on every shard)
+inline constexpr uint32_t kContactsMax = 1u << 24;  // contact records (a copy on every shard)
 inline constexpr uint32_t kEmailLengthMax = 254;
-inline constexpr uint32_t kFollowUpRowsMax = 100;           // rows in one follow-up answer (the screen's cap)
-inline constexpr uint32_t kFilterListMax = 64;              // tariffs or categories in one filter
+inline constexpr uint32_t kFollowUpRowsMax = 100;  // rows in one follow-up answer (the screen's cap)
+inline constexpr uint32_t kFilterListMax = 64;     // tariffs or categories in one filter
 inline constexpr uint32_t kReminderFormatsMax = 1'024;
-inline constexpr uint32_t kReminderColumnsMax = 32;         // fields in one reminder format
+inline constexpr uint32_t kReminderColumnsMax = 32;  // fields in one reminder format
 inline constexpr uint32_t kSeriesMax = 65'536;
 inline constexpr uint32_t kIssuesPerSeriesMax = 10'000;
 inline constexpr uint32_t kSubscriptionsPerShardMax = 1u << 24;
-inline constexpr uint32_t kRunIssuesMax = 1'000;            // issues chosen for one reminder run
-inline constexpr uint32_t kRunItemsMax = 1'000'000;         // subscriptions reminded by one run
+inline constexpr uint32_t kRunIssuesMax = 1'000;     // issues chosen for one reminder run
+inline constexpr uint32_t kRunItemsMax = 1'000'000;  // subscriptions reminded by one run
 inline constexpr uint32_t kRunsMax = 100'000;
-inline constexpr uint32_t kReminderItemsInReplyMax = 1'000;  // items a run's reply lists (the export has them all)               // reminder runs remembered per shard
+inline constexpr uint32_t kReminderItemsInReplyMax =
+    1'000;  // items a run's reply lists (the export has them all)               // reminder runs remembered per shard
 inline constexpr uint32_t kRunDestinationLengthMax = 1'024;  // a run's export destination (path or URL)
 
 // Time. Engine time is milliseconds since the Unix epoch.
-inline constexpr int64_t kHoldTtlMsMin = 1'000;                     // 1 s
-inline constexpr int64_t kHoldTtlMsMax = 24LL * 3600 * 1000;        // 24 h
+inline constexpr int64_t kHoldTtlMsMin = 1'000;                               // 1 s
+inline constexpr int64_t kHoldTtlMsMax = 24LL * 3600 * 1000;                  // 24 h
 inline constexpr int64_t kDeadlineAheadMsMax = 3LL * 365 * 24 * 3600 * 1000;  // 3 years
-inline constexpr int64_t kTimeMsMax = (int64_t{1} << 48) - 1;      // timing wheel range
+inline constexpr int64_t kTimeMsMax = (int64_t{1} << 48) - 1;                 // timing wheel range
 
 // Shard loop.
-inline constexpr uint32_t kExpiriesPerSliceMax = 65'536;    // expiries per advance() slice
-inline constexpr uint32_t kInboxCapacity = 1u << 16;        // commands waiting per shard
-inline constexpr uint32_t kBatchCommandsMax = 8'192;        // commands drained per loop
+inline constexpr uint32_t kExpiriesPerSliceMax = 65'536;  // expiries per advance() slice
+inline constexpr uint32_t kInboxCapacity = 1u << 16;      // commands waiting per shard
+inline constexpr uint32_t kBatchCommandsMax = 8'192;      // commands drained per loop
 
 }  // namespace tessera::engine

@@ -23,14 +23,12 @@ struct OrderLine {
   uint32_t performance_index;
   CategoryId category;
   TariffId tariff;
-  ContingentId contingent;       // kNone = open sale
-  uint32_t contingent_index;     // valid iff contingent != kNone
+  ContingentId contingent;    // kNone = open sale
+  uint32_t contingent_index;  // valid iff contingent != kNone
   uint32_t quantity;
   uint32_t unit_price_cents;
-  uint32_t seat = kNoSeat;       // seated items come with seat maps
-  auto fields() const {
-    return std::tie(performance, category, tariff, contingent, quantity, unit_price_cents, seat);
-  }
+  uint32_t seat = kNoSeat;  // seated items come with seat maps
+  auto fields() const { return std::tie(performance, category, tariff, contingent, quantity, unit_price_cents, seat); }
 };
 
 // The order lifecycle: which state may follow which (new orders start Held,
@@ -47,11 +45,13 @@ constexpr bool is_legal_transition(OrderState from, OrderState to) {
     case OrderState::kOverdue:
       return to == OrderState::kOption || to == OrderState::kReservation || to == OrderState::kConfirmed ||
              to == OrderState::kReleased || to == OrderState::kArchived;
-    case OrderState::kConfirmed: return to == OrderState::kCancelled;
+    case OrderState::kConfirmed:
+      return to == OrderState::kCancelled;
     case OrderState::kReleased:
     case OrderState::kExpired:
     case OrderState::kArchived:
-    case OrderState::kCancelled: return false;
+    case OrderState::kCancelled:
+      return false;
   }
   return false;
 }
@@ -93,9 +93,9 @@ struct Order {
     return n;
   }
   auto fields() const {
-    return std::tie(generation, state, kind, mark, locked, policy, extensions, extensions_max, channel,
-                    contact, created_ms, deadline_ms, hold_until_max_ms, overdue_grace_ms, due_ms, file_number,
-                    reminder_rank, reminded_ms, lines);
+    return std::tie(generation, state, kind, mark, locked, policy, extensions, extensions_max, channel, contact,
+                    created_ms, deadline_ms, hold_until_max_ms, overdue_grace_ms, due_ms, file_number, reminder_rank,
+                    reminded_ms, lines);
   }
 };
 

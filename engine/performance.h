@@ -34,8 +34,8 @@ namespace tessera::engine {
 
 struct GeneralAdmission {
   CategoryId category;
-  uint32_t capacity;   // open sale + allotted
-  uint32_t allotted;   // sum of contingent allotments in this category
+  uint32_t capacity;  // open sale + allotted
+  uint32_t allotted;  // sum of contingent allotments in this category
   QuotaIndex open_quota;
   auto fields() const { return std::tie(category, capacity, allotted, open_quota); }
 };
@@ -72,8 +72,8 @@ struct Contingent {
     return false;
   }
   auto fields() const {
-    return std::tie(id, performance_index, category, quota, channels, parent, planned, slot, blocked,
-                    release_back_ms, released, timer_seq);
+    return std::tie(id, performance_index, category, quota, channels, parent, planned, slot, blocked, release_back_ms,
+                    released, timer_seq);
   }
 };
 
@@ -89,9 +89,7 @@ struct Performance {
       if (a.category == category) return &a;
     return nullptr;
   }
-  const GeneralAdmission* area(CategoryId category) const {
-    return const_cast<Performance*>(this)->area(category);
-  }
+  const GeneralAdmission* area(CategoryId category) const { return const_cast<Performance*>(this)->area(category); }
   QuotaIndex channel_quota(ChannelId channel) const {
     for (const ChannelCap& c : channel_caps)
       if (c.channel == channel) return c.quota;

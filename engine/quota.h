@@ -11,9 +11,9 @@
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
-#include <algorithm>
 #include <tuple>
 #include <vector>
 

@@ -34,16 +34,16 @@ enum class ReplyCode : uint8_t {
 std::string_view reply_code_name(ReplyCode code);
 
 enum class OrderState : uint8_t {
-  kHeld = 0,      // web cart, expires at its TTL
-  kOption,        // held without payment until a deadline
-  kReservation,   // booked, awaiting confirmation/payment by a deadline
-  kOverdue,       // option/reservation past its deadline, in its grace period ("annulable")
-  kConfirmed,     // sold (validated)
+  kHeld = 0,     // web cart, expires at its TTL
+  kOption,       // held without payment until a deadline
+  kReservation,  // booked, awaiting confirmation/payment by a deadline
+  kOverdue,      // option/reservation past its deadline, in its grace period ("annulable")
+  kConfirmed,    // sold (validated)
   // Closed states: stock has returned.
-  kReleased,      // released by hand (hold, option or reservation)
-  kExpired,       // hold TTL ran out
-  kArchived,      // option/reservation expired or archived by an operator
-  kCancelled,     // confirmed order cancelled
+  kReleased,   // released by hand (hold, option or reservation)
+  kExpired,    // hold TTL ran out
+  kArchived,   // option/reservation expired or archived by an operator
+  kCancelled,  // confirmed order cancelled
 };
 std::string_view order_state_name(OrderState state);
 inline bool is_closed(OrderState s) { return s >= OrderState::kReleased; }
@@ -88,7 +88,6 @@ struct Reply {
   auto fields() const { return std::tie(code, order, state, value, message); }
 };
 static_assert(sizeof(Reply) <= 80, "see the note on Reply's field order");
-
 
 // A refusal: `code` (not kOk) with its message; nothing changed.
 inline Reply refuse(ReplyCode code, std::string message) {

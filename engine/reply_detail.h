@@ -90,11 +90,11 @@ struct ReleasedStock {
 
 // ReleaseAll's answer and PreviewRelease's forecast.
 struct ReleaseSummary {
-  uint64_t released = 0;  // orders (would be) released
-  uint64_t kept = 0;      // matching orders skipped: marked keep
-  uint64_t locked = 0;    // matching orders skipped: locked
-  uint64_t units = 0;     // units returned (seats included)
-  uint64_t seats = 0;     // of which named seats
+  uint64_t released = 0;             // orders (would be) released
+  uint64_t kept = 0;                 // matching orders skipped: marked keep
+  uint64_t locked = 0;               // matching orders skipped: locked
+  uint64_t units = 0;                // units returned (seats included)
+  uint64_t seats = 0;                // of which named seats
   std::vector<ReleasedStock> stock;  // sorted by (performance, category)
   auto fields() const { return std::tie(released, kept, locked, units, seats, stock); }
 };
@@ -127,8 +127,8 @@ struct ReminderItem {
   std::string last_issue_name;
   auto fields() const {
     return std::tie(contact, contact_number, last_name, first_name, email, payer, payer_number, payer_name, payer_email,
-                    reminder_rank, order, file_number, due_ms, amount_cents, product_name,
-                    performance_starts_ms, quantity, subscription, series_name, ends_ms, last_issue_name);
+                    reminder_rank, order, file_number, due_ms, amount_cents, product_name, performance_starts_ms,
+                    quantity, subscription, series_name, ends_ms, last_issue_name);
   }
 };
 

@@ -125,7 +125,8 @@ Reply merge_outcomes(std::vector<Reply>& parts, const std::vector<OrderId>& orde
   int64_t value = 0;
   for (const Reply& r : parts) {
     value += r.value;
-    if (const BulkOutcomes* b = detail_of<BulkOutcomes>(r)) found.insert(found.end(), b->orders.begin(), b->orders.end());
+    if (const BulkOutcomes* b = detail_of<BulkOutcomes>(r))
+      found.insert(found.end(), b->orders.begin(), b->orders.end());
   }
   Reply out;
   out.value = value;
@@ -141,8 +142,8 @@ Reply first_refusal(std::vector<Reply>& parts) {
 
 // Fan-out filters: NotFound on some shards only means "not here".
 bool drop_partial_not_found(std::vector<Reply>& parts) {
-  const bool all_not_found = std::all_of(parts.begin(), parts.end(),
-                                         [](const Reply& r) { return r.code == ReplyCode::kNotFound; });
+  const bool all_not_found =
+      std::all_of(parts.begin(), parts.end(), [](const Reply& r) { return r.code == ReplyCode::kNotFound; });
   if (all_not_found) return false;
   std::erase_if(parts, [](const Reply& r) { return r.code == ReplyCode::kNotFound; });
   return true;
@@ -202,12 +203,18 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
   switch (merge) {
     case MergeKind::kSingle:
     case MergeKind::kAllAgree:
-    case MergeKind::kFirstRefusal: return first_refusal(parts);
-    case MergeKind::kFollowUpPage: return merge_pages(parts, std::get<QueryFollowUp>(body).limit);
-    case MergeKind::kReleaseSummary: return merge_summaries(parts);
-    case MergeKind::kOutcomes: return merge_outcomes(parts, *selection_of(body));
-    case MergeKind::kReminderOutcomes: return merge_batches(parts, selection_of(body));
-    case MergeKind::kRunBatch: return merge_batches(parts, nullptr);  // every item: the server exports them
+    case MergeKind::kFirstRefusal:
+      return first_refusal(parts);
+    case MergeKind::kFollowUpPage:
+      return merge_pages(parts, std::get<QueryFollowUp>(body).limit);
+    case MergeKind::kReleaseSummary:
+      return merge_summaries(parts);
+    case MergeKind::kOutcomes:
+      return merge_outcomes(parts, *selection_of(body));
+    case MergeKind::kReminderOutcomes:
+      return merge_batches(parts, selection_of(body));
+    case MergeKind::kRunBatch:
+      return merge_batches(parts, nullptr);  // every item: the server exports them
     case MergeKind::kRunBatchTrimmed: {
       Reply out = merge_batches(parts, nullptr);
       trim_items(out);

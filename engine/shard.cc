@@ -31,7 +31,8 @@ Reply Shard::check(const T& c) const {
   } else if constexpr (requires { contacts_.check(c); }) {
     return contacts_.check(c);
   } else {
-    static_assert(requires { subscriptions_.check(c); }, "a catalog command without its check");
+    static_assert(
+        requires { subscriptions_.check(c); }, "a catalog command without its check");
     return subscriptions_.check(c);
   }
 }
@@ -52,8 +53,8 @@ Reply Shard::prepare(const Command& command) const {
         if constexpr (CommandSpec<std::decay_t<decltype(c)>>::info.route == RouteKind::kCatalog) {
           return check(c);
         } else {
-          return refuse(ReplyCode::kInvalidArgument, cat(CommandSpec<std::decay_t<decltype(c)>>::info.name,
-                                                         " is not a catalog command"));
+          return refuse(ReplyCode::kInvalidArgument,
+                        cat(CommandSpec<std::decay_t<decltype(c)>>::info.name, " is not a catalog command"));
         }
       },
       body);
@@ -66,8 +67,8 @@ Reply Shard::apply(const Command& command, int64_t now_ms) {
 
   const Route route = command_route(body, shard_count_);
   if (route.kind == Route::kOneShard && route.shard != shard_)
-    return refuse(ReplyCode::kInvalidArgument, cat(command_name(body), " belongs to shard ", route.shard,
-                                                   ", not shard ", shard_));
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat(command_name(body), " belongs to shard ", route.shard, ", not shard ", shard_));
   uint64_t print = 0;
   if (command.key != 0) {
     print = fingerprint(body);
@@ -107,7 +108,7 @@ Reply Shard::on(const Advance& c) {
 
 Reply Shard::on(const GetAvailability& c) const {
   Reply r = catalog_.has_channel(c.channel) ? Reply{}
-                                             : refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
+                                            : refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
   if (!r.ok()) return r;
   QuotaSet set;
   uint32_t performance_index = 0;
@@ -140,12 +141,23 @@ ShardStats Shard::stats() const {
   ShardStats s;
   for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
     switch (orders_.at(slot).state) {
-      case OrderState::kHeld: ++s.held; break;
-      case OrderState::kOption: ++s.options; break;
-      case OrderState::kReservation: ++s.reservations; break;
-      case OrderState::kOverdue: ++s.overdue; break;
-      case OrderState::kConfirmed: ++s.confirmed; break;
-      default: break;
+      case OrderState::kHeld:
+        ++s.held;
+        break;
+      case OrderState::kOption:
+        ++s.options;
+        break;
+      case OrderState::kReservation:
+        ++s.reservations;
+        break;
+      case OrderState::kOverdue:
+        ++s.overdue;
+        break;
+      case OrderState::kConfirmed:
+        ++s.confirmed;
+        break;
+      default:
+        break;
     }
   }
   s.live_orders = orders_.live_count();

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/status.h"
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/contacts.h"
@@ -41,12 +42,11 @@
 #include "engine/ids.h"
 #include "engine/order.h"
 #include "engine/performance.h"
-#include "engine/venue_layout.h"
 #include "engine/quota.h"
 #include "engine/reply_detail.h"
-#include "base/status.h"
 #include "engine/subscriptions.h"
 #include "engine/timing_wheel.h"
+#include "engine/venue_layout.h"
 
 namespace tessera::engine {
 
@@ -208,8 +208,7 @@ class Shard {
   void count_contact(uint32_t performance_index, ContactId contact, int64_t delta);
 
   // Orders.
-  Reply place_order(const Lines& lines, ContactId contact, ChannelId channel, OrderState state,
-                    int64_t deadline_ms);
+  Reply place_order(const Lines& lines, ContactId contact, ChannelId channel, OrderState state, int64_t deadline_ms);
   Reply place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
                     int64_t deadline_ms);
   Reply finish_order(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
@@ -313,7 +312,7 @@ class Shard {
   IdempotencyTable idempotency_;
   ContactBook contacts_;
   SubscriptionBook subscriptions_;
-  FollowUpIndex follow_up_;                       // derived from the orders (rebuilt by load())
+  FollowUpIndex follow_up_;               // derived from the orders (rebuilt by load())
   std::vector<OrderLine> scratch_lines_;  // reused by place_order
   std::vector<uint32_t> scratch_seats_;   // seats chosen by place_seats (no allocation per hold)
   std::vector<uint32_t> scratch_work_;    // working space of best-available and seat checks

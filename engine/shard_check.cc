@@ -65,8 +65,8 @@ Status Shard::check_invariants() const {
         contact_units[(uint64_t{line.performance_index} << 32) | o.contact] += line.quantity;
     }
     if (needs_timer(o) != o.timer.valid())
-      return Status::internal(cat("order ", id, " (", order_state_name(o.state), ") timer ",
-                                  o.timer.valid() ? "armed" : "missing"));
+      return Status::internal(
+          cat("order ", id, " (", order_state_name(o.state), ") timer ", o.timer.valid() ? "armed" : "missing"));
     if (o.timer.valid()) {
       ++timed;
       // A deadline already past when the timer was armed is due at the next tick.
@@ -92,8 +92,8 @@ Status Shard::check_invariants() const {
     if (quotas_[q].used != used[q])
       return Status::internal(cat("quota ", q, " used ", quotas_[q].used, " != recount ", used[q]));
     if (quotas_[q].used > quotas_[q].capacity)
-      return Status::internal(cat("quota ", q, " oversold: used ", quotas_[q].used, " > capacity ",
-                                  quotas_[q].capacity));
+      return Status::internal(
+          cat("quota ", q, " oversold: used ", quotas_[q].used, " > capacity ", quotas_[q].capacity));
   }
   if (contact_units.size() != contact_units_.size())
     return Status::internal("per-contact counters differ from a recount");
@@ -184,7 +184,8 @@ Status Shard::check_seat_invariants() const {
         if (k >= slots) return Status::internal(cat(l.describe(s), " names an unknown contingent slot"));
         const bool taken = seat_state(v) == kSeatTaken;
         if (taken != (!in_order[pi].empty() && in_order[pi][s]))
-          return Status::internal(cat(l.describe(s), taken ? " is taken by no live order" : " is in an order but not taken"));
+          return Status::internal(
+              cat(l.describe(s), taken ? " is taken by no live order" : " is in an order but not taken"));
         if (seat_state(v) == kSeatBlocked) {
           ++blocked[k];
           continue;
@@ -196,7 +197,8 @@ Status Shard::check_seat_invariants() const {
         if (v == kSeatFree) free_bits[l.seat_bit(s) / 64] |= uint64_t{1} << (l.seat_bit(s) % 64);
       }
     }
-    if (row_free != m.row_free) return Status::internal(cat("performance ", p.definition.performance, " row counts differ"));
+    if (row_free != m.row_free)
+      return Status::internal(cat("performance ", p.definition.performance, " row counts differ"));
     if (free_bits != m.free_bits)
       return Status::internal(cat("performance ", p.definition.performance, " free seat bits differ"));
     for (uint32_t r = 0; r < l.row_count(); ++r)
@@ -211,7 +213,8 @@ Status Shard::check_seat_invariants() const {
     }
     for (size_t k = 1; k < slots; ++k) {
       const Contingent& c = contingents_.items()[m.contingent_slots[k - 1]];
-      if (c.slot != k || c.performance_index != pi || quotas_[c.quota].capacity != unblocked[k] || c.blocked != blocked[k])
+      if (c.slot != k || c.performance_index != pi || quotas_[c.quota].capacity != unblocked[k] ||
+          c.blocked != blocked[k])
         return Status::internal(cat("contingent ", c.id, " differs from a recount of its seats"));
     }
   }
@@ -231,9 +234,9 @@ Status Shard::check_follow_up_index() const {
       ++rows;
       const FollowUpIndex::Bucket* b = follow_up_.find(pi, o.kind);
       const auto at = b ? b->lower_bound(e) : FollowUpIndex::Bucket::Position{};
-      if (s.is_ok() && (!b || b->at_end(at) || FollowUpEntryLess{}(e, b->get(at)) ||
-                        b->get(at).quantity != e.quantity || b->get(at).contact != e.contact ||
-                        b->get(at).flags != e.flags))
+      if (s.is_ok() &&
+          (!b || b->at_end(at) || FollowUpEntryLess{}(e, b->get(at)) || b->get(at).quantity != e.quantity ||
+           b->get(at).contact != e.contact || b->get(at).flags != e.flags))
         s = Status::internal(cat("order ", id, " line ", e.line, " is missing from the follow-up index"));
     });
   }

@@ -33,7 +33,8 @@ Reply Shard::on(const DefineSubContingent& c) {
   if (!parent) return refuse(ReplyCode::kNotFound, cat("parent contingent ", c.parent, " not found"));
   if (parent->performance_index != pi)
     return refuse(ReplyCode::kInvalidArgument, cat("contingent ", c.parent, " is not in performance ", c.performance));
-  if (parent->closed_at(now_ms_)) return refuse(ReplyCode::kInvalidState, cat("contingent ", c.parent, " was released back"));
+  if (parent->closed_at(now_ms_))
+    return refuse(ReplyCode::kInvalidState, cat("contingent ", c.parent, " was released back"));
   const uint32_t parent_index = static_cast<uint32_t>(parent - contingents_.items().data());
   uint32_t depth = 1;
   for (uint32_t a = parent_index; a != kNoContingent; a = contingents_.items()[a].parent) ++depth;
@@ -79,8 +80,10 @@ Reply Shard::on(const SetContingentReleaseBack& c) {
   if (!k) return refuse(ReplyCode::kNotFound, cat("contingent ", c.contingent, " not found"));
   const Performance* p = performances_.find(c.performance);
   if (!p || k->performance_index != static_cast<uint32_t>(p - performances_.items().data()))
-    return refuse(ReplyCode::kInvalidArgument, cat("contingent ", c.contingent, " is not in performance ", c.performance));
-  if (k->closed_at(now_ms_)) return refuse(ReplyCode::kInvalidState, cat("contingent ", c.contingent, " was released back"));
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("contingent ", c.contingent, " is not in performance ", c.performance));
+  if (k->closed_at(now_ms_))
+    return refuse(ReplyCode::kInvalidState, cat("contingent ", c.contingent, " was released back"));
   if (c.release_back_ms != 0) {
     Reply r = check_deadline(c.release_back_ms);
     if (!r.ok()) return r;

@@ -41,12 +41,15 @@ bool contains(const std::vector<uint32_t>& ids, uint32_t id) {
 
 // Validates the filter and lists the performances it covers on this shard.
 Reply Shard::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const {
-  if (f.due_until_ms <= 0) return refuse(ReplyCode::kInvalidArgument, "the deadline filter (due_until_ms) is mandatory");
+  if (f.due_until_ms <= 0)
+    return refuse(ReplyCode::kInvalidArgument, "the deadline filter (due_until_ms) is mandatory");
   if (f.season == kNone) return refuse(ReplyCode::kInvalidArgument, "the season filter is mandatory");
   if (f.family == kNone) return refuse(ReplyCode::kInvalidArgument, "the product family filter is mandatory");
-  if (f.kind > BookingKind::kReservation) return refuse(ReplyCode::kInvalidArgument, "order type must be option or reservation");
+  if (f.kind > BookingKind::kReservation)
+    return refuse(ReplyCode::kInvalidArgument, "order type must be option or reservation");
   if (!catalog_.has_season(f.season)) return refuse(ReplyCode::kNotFound, cat("season ", f.season, " not found"));
-  if (!catalog_.has_family(f.family)) return refuse(ReplyCode::kNotFound, cat("product family ", f.family, " not found"));
+  if (!catalog_.has_family(f.family))
+    return refuse(ReplyCode::kNotFound, cat("product family ", f.family, " not found"));
   if ((f.contact_types & ~kContactTypesAll) != 0)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown contact type bits ", f.contact_types & ~kContactTypesAll));
   auto in_scope = [&](const DefineProduct& p) { return p.season == f.season && p.family == f.family; };
@@ -180,7 +183,9 @@ Reply Shard::on(const QueryFollowUp& c) const {
     const Bucket* bucket;
     Bucket::Position at;
   };
-  auto later = [](const Head& a, const Head& b) { return FollowUpEntryLess{}(b.bucket->get(b.at), a.bucket->get(a.at)); };
+  auto later = [](const Head& a, const Head& b) {
+    return FollowUpEntryLess{}(b.bucket->get(b.at), a.bucket->get(a.at));
+  };
   std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
   for (uint32_t pi : scope.performances) {
     const Bucket* b = follow_up_.find(pi, c.filter.kind);
@@ -350,8 +355,8 @@ Reply Shard::on(const ReleaseAll& c) {
     if (plan.whole_prefix[i]) {
       b->erase_before(scope.until);
     } else {
-      b->visit_and_remove_until(scope.until,
-                                [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
+      b->visit_and_remove_until(
+          scope.until, [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
     }
   }
   ReleaseSummary& summary = tally.summary;

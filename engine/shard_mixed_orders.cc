@@ -49,8 +49,8 @@ Reply Shard::take_seats_and_lines(const SeatRequest& q, const Lines& lines, Chan
   return r;
 }
 
-Reply Shard::place_seats_and_lines(const SeatRequest& request, const Lines& lines, ContactId contact,
-                                   ChannelId channel, OrderState state, int64_t deadline_ms) {
+Reply Shard::place_seats_and_lines(const SeatRequest& request, const Lines& lines, ContactId contact, ChannelId channel,
+                                   OrderState state, int64_t deadline_ms) {
   Order scratch;
   scratch.lines = std::move(scratch_lines_);
   Reply r = take_seats_and_lines(request, lines, channel, contact, &scratch);

@@ -10,8 +10,8 @@ namespace tessera::engine {
 
 // ---- Stock ----------------------------------------------------------------
 
-Reply Shard::resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set,
-                            uint32_t* performance_index, uint32_t* contingent_index) const {
+Reply Shard::resolve_quotas(const LineRequest& line, ChannelId channel, QuotaSet* set, uint32_t* performance_index,
+                            uint32_t* contingent_index) const {
   const Performance* p = performances_.find(line.performance);
   if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", line.performance, " not found on this shard"));
   const GeneralAdmission* area = p->area(line.category);
@@ -118,10 +118,9 @@ Reply Shard::consume_quotas(Order& order) {
       r = refuse(ReplyCode::kSoldOut, cat("performance ", line.performance, " category ", line.category, ": ",
                                           available, " available, ", line.quantity, " asked"));
     } else if (contact_available(line.performance_index, order.contact) < line.quantity) {
-      r = refuse(ReplyCode::kLimitExceeded,
-                 cat("contact ", order.contact, " may hold at most ",
-                     performances_.items()[line.performance_index].definition.contact_limit,
-                     " units of performance ", line.performance));
+      r = refuse(ReplyCode::kLimitExceeded, cat("contact ", order.contact, " may hold at most ",
+                                                performances_.items()[line.performance_index].definition.contact_limit,
+                                                " units of performance ", line.performance));
     }
     if (!r.ok()) {
       for (size_t j = 0; j < i; ++j) {
@@ -147,8 +146,8 @@ Reply Shard::validate_lines(const Lines& lines, ChannelId channel, ContactId con
     if (l.quantity == 0) return refuse(ReplyCode::kInvalidArgument, "a line needs a quantity of at least 1");
     total += std::min(l.quantity, kOrderQuantityMax + 1);
     if (l.quantity > kLineQuantityMax || total > kOrderQuantityMax)
-      return refuse(ReplyCode::kLimitExceeded, cat("at most ", kLineQuantityMax, " units per line and ",
-                                                   kOrderQuantityMax, " per order"));
+      return refuse(ReplyCode::kLimitExceeded,
+                    cat("at most ", kLineQuantityMax, " units per line and ", kOrderQuantityMax, " per order"));
     QuotaSet set;
     uint32_t pi = 0;
     uint32_t ci = 0;
@@ -180,8 +179,8 @@ Reply Shard::validate_lines(const Lines& lines, ChannelId channel, ContactId con
 
 Reply Shard::check_deadline(int64_t deadline_ms) const {
   if (deadline_ms <= now_ms_ || deadline_ms - now_ms_ > kDeadlineAheadMsMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("deadline ", deadline_ms, " must be after now (", now_ms_,
-                                                   ") and at most 3 years ahead"));
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("deadline ", deadline_ms, " must be after now (", now_ms_, ") and at most 3 years ahead"));
   return Reply{};
 }
 

@@ -21,15 +21,17 @@ constexpr uint8_t kAccessibleFlags = kSeatWheelchair | kSeatCompanion;
 
 const char* seat_state_name(uint16_t v) {
   switch (seat_state(v)) {
-    case kSeatFree: return "in another contingent";
-    case kSeatTaken: return "taken";
-    default: return "blocked";
+    case kSeatFree:
+      return "in another contingent";
+    case kSeatTaken:
+      return "taken";
+    default:
+      return "blocked";
   }
 }
 
 // Builds "N seats are <what>: seat 1 (...) taken, ..." from seats collected in `bad`.
-std::string seats_message(const VenueLayout& l, const SeatMap& m, const std::vector<uint32_t>& bad,
-                          const char* what) {
+std::string seats_message(const VenueLayout& l, const SeatMap& m, const std::vector<uint32_t>& bad, const char* what) {
   std::string out = cat(bad.size(), bad.size() == 1 ? " seat is " : " seats are ", what, ": ");
   for (size_t i = 0; i < bad.size() && i < kSeatsNamedInMessageMax; ++i)
     out += cat(i ? ", " : "", l.describe(bad[i]), " ", seat_state_name(m.seats[bad[i]]));
@@ -72,9 +74,8 @@ Reply Shard::on(const AssignLayout& c) {
       return refuse(ReplyCode::kInvalidState,
                     cat("performance ", c.performance, " already sells category ", category, " as general admission"));
   if (p->areas.size() + l->categories.size() > kCategoriesPerPerformanceMax)
-    return refuse(ReplyCode::kLimitExceeded,
-                  cat("performance ", c.performance, " would have more than ", kCategoriesPerPerformanceMax,
-                      " categories"));
+    return refuse(ReplyCode::kLimitExceeded, cat("performance ", c.performance, " would have more than ",
+                                                 kCategoriesPerPerformanceMax, " categories"));
   p->seat_map.assign(*l, static_cast<uint32_t>(l - layouts_.items().data()));
   std::vector<uint32_t> unblocked(l->categories.size(), 0);
   for (uint32_t i = 0; i < l->seat_count(); ++i) unblocked[l->seat_category[i]] += p->seat_map.seats[i] == kSeatFree;
@@ -113,8 +114,8 @@ Reply Shard::take_seats(const SeatRequest& q, ChannelId channel, ContactId conta
     if (k->closed_at(now_ms_))
       return refuse(ReplyCode::kInvalidState, cat("contingent ", q.contingent, " was released back"));
     if (q.category != kNone && q.category != k->category)
-      return refuse(ReplyCode::kInvalidArgument, cat("contingent ", q.contingent, " holds category ", k->category,
-                                                     ", not ", q.category));
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("contingent ", q.contingent, " holds category ", k->category, ", not ", q.category));
     slot = static_cast<uint16_t>(k->slot);
     ci = static_cast<uint32_t>(k - contingents_.items().data());
   }
@@ -149,8 +150,7 @@ Reply Shard::choose_seats(const SeatRequest& q, const Performance& p, uint16_t s
   const VenueLayout& l = layout_of(p);
   const int category_slot = l.category_slot(q.category);
   if (category_slot == VenueLayout::kNoCategorySlot)
-    return refuse(ReplyCode::kNotFound,
-                  cat("performance ", q.performance, " has no seats in category ", q.category));
+    return refuse(ReplyCode::kNotFound, cat("performance ", q.performance, " has no seats in category ", q.category));
   const SeatQuery query{static_cast<uint32_t>(category_slot),
                         slot,
                         q.quantity,
@@ -184,7 +184,8 @@ Reply Shard::check_named_seats(const SeatRequest& q, const Performance& p, uint1
     const uint32_t s = scratch_seats_[i];
     if (s >= l.seat_count())
       return refuse(ReplyCode::kInvalidArgument, cat("seat ", s, " does not exist in layout ", l.id));
-    if (i > 0 && scratch_seats_[i - 1] == s) return refuse(ReplyCode::kInvalidArgument, cat("seat ", s, " is named twice"));
+    if (i > 0 && scratch_seats_[i - 1] == s)
+      return refuse(ReplyCode::kInvalidArgument, cat("seat ", s, " is named twice"));
     if (q.category != kNone && l.category_of(s) != q.category)
       return refuse(ReplyCode::kInvalidArgument,
                     cat(l.describe(s), " is in category ", l.category_of(s), ", not ", q.category));
@@ -201,8 +202,8 @@ Reply Shard::check_named_seats(const SeatRequest& q, const Performance& p, uint1
 
 // Groups scratch_seats_ (ascending) into lines: runs of adjacent seats of
 // one category in one row.
-Reply Shard::seats_to_lines(const SeatRequest& q, const Performance& p, uint32_t pi, uint32_t ci,
-                            ChannelId channel, std::vector<OrderLine>* out) const {
+Reply Shard::seats_to_lines(const SeatRequest& q, const Performance& p, uint32_t pi, uint32_t ci, ChannelId channel,
+                            std::vector<OrderLine>* out) const {
   const Tariff* t = catalog_.tariff(q.tariff);
   if (!t) return refuse(ReplyCode::kNotFound, cat("tariff ", q.tariff, " not found"));
   if (t->product != p.definition.product)
@@ -227,7 +228,8 @@ Reply Shard::seats_to_lines(const SeatRequest& q, const Performance& p, uint32_t
     if (out->size() >= kOrderLinesMax)
       return refuse(ReplyCode::kLimitExceeded,
                     cat("these seats form more than ", kOrderLinesMax, " runs of adjacent seats: split the order"));
-    out->push_back(OrderLine{q.performance, pi, category, q.tariff, q.contingent, ci, 1, static_cast<uint32_t>(price), s});
+    out->push_back(
+        OrderLine{q.performance, pi, category, q.tariff, q.contingent, ci, 1, static_cast<uint32_t>(price), s});
   }
   return Reply{};
 }
@@ -270,7 +272,8 @@ Reply Shard::check_seat_list(const Performance& p, const std::vector<uint32_t>& 
     const uint32_t s = scratch_work_[i];
     if (s >= l.seat_count())
       return refuse(ReplyCode::kInvalidArgument, cat("seat ", s, " does not exist in layout ", l.id));
-    if (i > 0 && scratch_work_[i - 1] == s) return refuse(ReplyCode::kInvalidArgument, cat("seat ", s, " is named twice"));
+    if (i > 0 && scratch_work_[i - 1] == s)
+      return refuse(ReplyCode::kInvalidArgument, cat("seat ", s, " is named twice"));
     if (refuse_taken && seat_state(p.seat_map.seats[s]) == kSeatTaken) scratch_seats_.push_back(s);
   }
   if (!scratch_seats_.empty())
@@ -359,7 +362,8 @@ Reply Shard::on(const MoveSeatsToContingent& c) {
     if (k->performance_index != pi || !k->seated())
       return refuse(ReplyCode::kInvalidArgument,
                     cat("contingent ", c.contingent, " is not a seated contingent of performance ", c.performance));
-    if (k->closed_at(now_ms_)) return refuse(ReplyCode::kInvalidState, cat("contingent ", c.contingent, " was released back"));
+    if (k->closed_at(now_ms_))
+      return refuse(ReplyCode::kInvalidState, cat("contingent ", c.contingent, " was released back"));
     to = static_cast<uint32_t>(k - contingents_.items().data());
     to_slot = static_cast<uint16_t>(k->slot);
   }
@@ -369,9 +373,9 @@ Reply Shard::on(const MoveSeatsToContingent& c) {
   scratch_counts_.assign(p->seat_map.contingent_slots.size() + 1, 0);  // seats moving in, by source slot
   for (const uint32_t s : scratch_work_) {
     if (to != kNoContingent && l.category_of(s) != contingents_.items()[to].category)
-      return refuse(ReplyCode::kInvalidArgument, cat(l.describe(s), " is in category ", l.category_of(s),
-                                                     "; contingent ", c.contingent, " holds category ",
-                                                     contingents_.items()[to].category));
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat(l.describe(s), " is in category ", l.category_of(s), "; contingent ", c.contingent,
+                        " holds category ", contingents_.items()[to].category));
     const uint16_t from_slot = seat_slot(p->seat_map.seats[s]);
     if (from_slot != to_slot) ++scratch_counts_[from_slot];
   }
@@ -380,7 +384,8 @@ Reply Shard::on(const MoveSeatsToContingent& c) {
   for (uint32_t a = to; a != kNoContingent; a = contingents_.items()[a].parent) {
     uint64_t gain = 0;
     for (uint32_t s = 0; s < scratch_counts_.size(); ++s)
-      if (scratch_counts_[s] && (s == 0 || !is_within(p->seat_map.contingent_slots[s - 1], a))) gain += scratch_counts_[s];
+      if (scratch_counts_[s] && (s == 0 || !is_within(p->seat_map.contingent_slots[s - 1], a)))
+        gain += scratch_counts_[s];
     const Contingent& k = contingents_.items()[a];
     if (subtree_held(a) + gain > k.planned)
       return refuse(ReplyCode::kLimitExceeded, cat("contingent ", k.id, " would hold ", subtree_held(a) + gain,

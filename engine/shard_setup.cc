@@ -56,8 +56,7 @@ Reply Shard::on(const DefineContingent& c) {
   if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
   GeneralAdmission* area = p->area(c.category);
   if (!area)
-    return refuse(ReplyCode::kNotFound,
-                  cat("performance ", c.performance, " has no stock in category ", c.category));
+    return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " has no stock in category ", c.category));
   Reply r = check_contingent_channels(c.channels);
   if (!r.ok()) return r;
   const uint32_t performance_index = static_cast<uint32_t>(p - performances_.items().data());

@@ -22,10 +22,9 @@ constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
 
 // The snapshot image of one used order slot (read and written alike).
 auto slot_fields(Order& o, bool& timer, int64_t& timer_due_ms) {
-  return std::tie(o.generation, o.state, o.kind, o.mark, o.locked, o.policy, o.extensions, o.extensions_max,
-                  o.channel, o.contact, o.created_ms, o.deadline_ms, o.hold_until_max_ms, o.overdue_grace_ms,
-                  o.due_ms, o.file_number, o.reminder_rank, o.reminded_ms, o.timer_seq, o.lines, timer,
-                  timer_due_ms);
+  return std::tie(o.generation, o.state, o.kind, o.mark, o.locked, o.policy, o.extensions, o.extensions_max, o.channel,
+                  o.contact, o.created_ms, o.deadline_ms, o.hold_until_max_ms, o.overdue_grace_ms, o.due_ms,
+                  o.file_number, o.reminder_rank, o.reminded_ms, o.timer_seq, o.lines, timer, timer_due_ms);
 }
 
 template <typename Tuple>
@@ -72,8 +71,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   if (magic != kSnapshotMagic) return Status::invalid_argument("not a Tessera shard snapshot");
   if (version != kCodecVersion && version != kCodecVersionV3)
-    return Status::failed_precondition(cat("snapshot format v", version, "; this build reads v", kCodecVersionV3,
-                                           " and v", kCodecVersion));
+    return Status::failed_precondition(
+        cat("snapshot format v", version, "; this build reads v", kCodecVersionV3, " and v", kCodecVersion));
   r.set_codec_version(version);  // the header's fields are plain integers in both
   if (shard_count == 0 || shard_count > kShardsMax || shard >= shard_count || now_ms < 0 || now_ms > kTimeMsMax ||
       next_tick_ms < 0 || next_tick_ms > kTimeMsMax + 1)
@@ -86,8 +85,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   std::vector<uint32_t> free_slots;
   uint32_t used = 0;
   s = get_all(r, std::tie(sh.timer_seq_next_, sh.commands_applied_, sh.expiries_fired_, sh.catalog_, sh.layouts_,
-                          quotas, sh.performances_, sh.contingents_, sh.idempotency_, sh.contacts_,
-                          sh.subscriptions_, free_slots, used));
+                          quotas, sh.performances_, sh.contingents_, sh.idempotency_, sh.contacts_, sh.subscriptions_,
+                          free_slots, used));
   if (!s.is_ok()) return s;
   if (used > kLiveOrdersPerShardMax || free_slots.size() > used)
     return Status::invalid_argument("snapshot order table out of range");
@@ -132,8 +131,8 @@ Status Shard::load_orders(Reader& r, uint32_t used, const std::vector<uint32_t>&
     int64_t due = 0;
     Status s = get_all(r, slot_fields(o, timer, due));
     if (!s.is_ok()) return s;
-    if (o.state > OrderState::kCancelled || o.kind > BookingKind::kReservation ||
-        o.mark > ReleaseMark::kKeep || o.policy > ExpiryPolicy::kKeepUntilReleased)
+    if (o.state > OrderState::kCancelled || o.kind > BookingKind::kReservation || o.mark > ReleaseMark::kKeep ||
+        o.policy > ExpiryPolicy::kKeepUntilReleased)
       return Status::invalid_argument(cat("snapshot order slot ", slot, " has an unknown state"));
     for (OrderLine& line : o.lines) {
       s = resolve_line(line);
@@ -146,8 +145,9 @@ Status Shard::load_orders(Reader& r, uint32_t used, const std::vector<uint32_t>&
       timers.push_back(Pending{due, o.timer_seq, slot, false});
     }
   }
-  std::sort(timers.begin(), timers.end(),
-            [](const Pending& a, const Pending& b) { return a.due_ms != b.due_ms ? a.due_ms < b.due_ms : a.seq < b.seq; });
+  std::sort(timers.begin(), timers.end(), [](const Pending& a, const Pending& b) {
+    return a.due_ms != b.due_ms ? a.due_ms < b.due_ms : a.seq < b.seq;
+  });
   for (const Pending& t : timers) {
     if (t.contingent) {
       contingents_.items()[t.slot].timer = timers_.schedule(t.due_ms, kContingentTimerTag | t.slot);
@@ -174,8 +174,8 @@ Status Shard::validate_inventory() const {
   for (uint32_t i = 0; i < contingents_.size(); ++i) {
     const Contingent& k = contingents_.items()[i];
     if (bad_quota(k.quota, false) || k.performance_index >= performances_.size() ||
-        !performances_.items()[k.performance_index].area(k.category) ||
-        (k.parent != kNoContingent && k.parent >= i) || k.release_back_ms < 0 || k.release_back_ms > kTimeMsMax)
+        !performances_.items()[k.performance_index].area(k.category) || (k.parent != kNoContingent && k.parent >= i) ||
+        k.release_back_ms < 0 || k.release_back_ms > kTimeMsMax)
       return Status::invalid_argument(cat("snapshot: contingent ", k.id, " is inconsistent"));
   }
   return Status();

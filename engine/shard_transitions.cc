@@ -84,9 +84,8 @@ Reply Shard::on(const BookSeats& c) {
 Reply Shard::on(const Book& c) {
   Reply r = check_deadline(c.deadline_ms);
   if (!r.ok()) return r;
-  return place_order(c.lines, c.contact, c.channel, c.kind == BookingKind::kOption ? OrderState::kOption
-                                                                                    : OrderState::kReservation,
-                     c.deadline_ms);
+  return place_order(c.lines, c.contact, c.channel,
+                     c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
 }
 
 Reply Shard::on(const ExtendHold& c) {
@@ -98,8 +97,8 @@ Reply Shard::on(const ExtendHold& c) {
     return refuse(ReplyCode::kInvalidArgument,
                   cat("hold ttl_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
   if (o->extensions >= o->extensions_max)
-    return refuse(ReplyCode::kLimitExceeded, cat("hold ", c.order, " was extended ", o->extensions,
-                                                 " times already, the maximum"));
+    return refuse(ReplyCode::kLimitExceeded,
+                  cat("hold ", c.order, " was extended ", o->extensions, " times already, the maximum"));
   if (now_ms_ + c.ttl_ms > o->hold_until_max_ms)
     return refuse(ReplyCode::kLimitExceeded,
                   cat("hold ", c.order, " may not live past ", o->hold_until_max_ms, " (its maximum lifetime)"));
@@ -138,8 +137,8 @@ Reply Shard::on(const Confirm& c) {
     uint32_t kept = 0;
     for (size_t i = 0; i < c.keep.size(); ++i) {
       if (c.keep[i] > o->lines[i].quantity)
-        return refuse(ReplyCode::kInvalidArgument, cat("line ", i, " holds ", o->lines[i].quantity,
-                                                       " units; cannot keep ", c.keep[i]));
+        return refuse(ReplyCode::kInvalidArgument,
+                      cat("line ", i, " holds ", o->lines[i].quantity, " units; cannot keep ", c.keep[i]));
       kept += c.keep[i];
     }
     if (kept == 0) return refuse(ReplyCode::kInvalidArgument, "confirming nothing: release the order instead");

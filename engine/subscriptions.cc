@@ -371,8 +371,7 @@ void SubscriptionBook::hash_into(Hasher& h) const {
 }
 
 bool SubscriptionBook::rebuild_indexes() {
-  return series_.rebuild_index() && formats_.rebuild_index() && subscriptions_.rebuild_index() &&
-         runs_.rebuild_index();
+  return series_.rebuild_index() && formats_.rebuild_index() && subscriptions_.rebuild_index() && runs_.rebuild_index();
 }
 
 Status SubscriptionBook::check_catalog() const {

@@ -18,13 +18,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/contacts.h"
 #include "engine/flat_map.h"
 #include "engine/hash.h"
 #include "engine/reply_detail.h"
-#include "base/status.h"
 
 namespace tessera::engine {
 

@@ -43,13 +43,13 @@ Reply VenueLayout::build(const DefineVenueLayout& c, const Catalog& catalog, Ven
     if (s.rows.empty()) return refuse(ReplyCode::kInvalidArgument, cat("section ", s.name, " has no rows"));
     for (const LayoutRow& row : s.rows) {
       if (row.seats.empty() || row.seats.size() > kRowSeatsMax)
-        return refuse(ReplyCode::kInvalidArgument, cat("section ", s.name, " row ", row.row_number, " must have 1 to ",
-                                                       kRowSeatsMax, " seats"));
+        return refuse(ReplyCode::kInvalidArgument,
+                      cat("section ", s.name, " row ", row.row_number, " must have 1 to ", kRowSeatsMax, " seats"));
       seats += row.seats.size();
       for (const LayoutSeat& seat : row.seats) {
         if (seat.category_slot >= c.categories.size() || (seat.flags & ~kSeatFlagsAll) != 0)
-          return refuse(ReplyCode::kInvalidArgument, cat("section ", s.name, " row ", row.row_number,
-                                                         ": a seat has a bad category slot or flags"));
+          return refuse(ReplyCode::kInvalidArgument,
+                        cat("section ", s.name, " row ", row.row_number, ": a seat has a bad category slot or flags"));
       }
     }
     if (seats > kLayoutSeatsMax)
@@ -84,9 +84,7 @@ Reply VenueLayout::build(const DefineVenueLayout& c, const Catalog& catalog, Ven
 }
 
 Status VenueLayout::validate_and_index(const Catalog& catalog) {
-  auto bad = [this](const char* what) {
-    return Status::invalid_argument(cat("snapshot: layout ", id, " ", what));
-  };
+  auto bad = [this](const char* what) { return Status::invalid_argument(cat("snapshot: layout ", id, " ", what)); };
   if (!check_categories(categories, catalog).ok()) return bad("has bad categories");
   const size_t seats = seat_category.size();
   const size_t rows = row_number.size();

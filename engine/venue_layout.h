@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/command.h"
 #include "engine/ids.h"
-#include "base/status.h"
 
 namespace tessera::engine {
 
@@ -96,10 +96,10 @@ class VenueLayout {
   std::vector<uint32_t> section_first_row;  // row index of each section's first row
   std::vector<uint32_t> row_number;
   std::vector<uint32_t> row_first_seat_number;
-  std::vector<uint32_t> row_first;          // seat index of each row's first seat, + seat count at the end
-  std::vector<uint8_t> seat_category;       // slot into categories
-  std::vector<uint8_t> seat_flags;          // SeatFlag bits
-  std::vector<uint16_t> seat_rank;          // lower is better
+  std::vector<uint32_t> row_first;     // seat index of each row's first seat, + seat count at the end
+  std::vector<uint8_t> seat_category;  // slot into categories
+  std::vector<uint8_t> seat_flags;     // SeatFlag bits
+  std::vector<uint16_t> seat_rank;     // lower is better
 
   auto fields() const {
     return std::tie(id, name, categories, section_names, section_first_row, row_number, row_first_seat_number,

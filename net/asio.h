@@ -5,6 +5,7 @@
 // header includes it first so every user of Asio compiles.
 #pragma once
 
+// clang-format off
 #include <utility>
-
 #include <boost/asio.hpp>
+// clang-format on

@@ -10,10 +10,14 @@ using namespace tessera::engine;
 
 std::string_view role_name(Role role) {
   switch (role) {
-    case Role::kWebshop: return "webshop";
-    case Role::kBackoffice: return "backoffice";
-    case Role::kAdmin: return "admin";
-    case Role::kInternal: return "internal";
+    case Role::kWebshop:
+      return "webshop";
+    case Role::kBackoffice:
+      return "backoffice";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -44,8 +48,9 @@ Status TokenTable::add_spec(std::string_view spec) {
   if (colon == std::string_view::npos)
     return Status::invalid_argument("token must be written token:role (role = webshop, backoffice or admin)");
   const auto role = role_from_name(spec.substr(colon + 1));
-  if (!role) return Status::invalid_argument(cat("unknown role '", std::string(spec.substr(colon + 1)),
-                                                 "' (webshop, backoffice or admin)"));
+  if (!role)
+    return Status::invalid_argument(
+        cat("unknown role '", std::string(spec.substr(colon + 1)), "' (webshop, backoffice or admin)"));
   return add(std::string(spec.substr(0, colon)), *role);
 }
 

@@ -31,9 +31,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/command.h"
 #include "engine/command_registry.h"
-#include "base/status.h"
 
 namespace tessera::net {
 

@@ -5,8 +5,6 @@
 // members encode on the caller's thread and post the rest there.
 #include "net/client.h"
 
-#include "net/asio.h"
-
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -14,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "net/asio.h"
 #include "net/codec.h"
 #include "net/frame.h"
 #include "net/messages.h"
@@ -34,11 +33,16 @@ using ResponseHandler = std::function<void(const Status&, const wire::Response*)
 Status status_of_response(const wire::Response& r) {
   const std::string message = r.message() ? r.message()->str() : std::string();
   switch (r.status()) {
-    case wire::RequestStatus::Ok: return Status::ok();
-    case wire::RequestStatus::Malformed: return Status::invalid_argument(cat("server: malformed request: ", message));
-    case wire::RequestStatus::Forbidden: return Status::failed_precondition(cat("server: forbidden: ", message));
-    case wire::RequestStatus::Unavailable: return Status::unavailable(cat("server: unavailable: ", message));
-    case wire::RequestStatus::ShuttingDown: return Status::unavailable(cat("server: shutting down: ", message));
+    case wire::RequestStatus::Ok:
+      return Status::ok();
+    case wire::RequestStatus::Malformed:
+      return Status::invalid_argument(cat("server: malformed request: ", message));
+    case wire::RequestStatus::Forbidden:
+      return Status::failed_precondition(cat("server: forbidden: ", message));
+    case wire::RequestStatus::Unavailable:
+      return Status::unavailable(cat("server: unavailable: ", message));
+    case wire::RequestStatus::ShuttingDown:
+      return Status::unavailable(cat("server: shutting down: ", message));
   }
   return Status::internal(cat("server: unknown request status ", static_cast<int>(r.status())));
 }
@@ -92,8 +96,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   FrameReader reader;
 
   State state = State::kDisconnected;
-  std::deque<Outbound> queued;                             // not yet written
-  std::vector<Outbound> writing;                           // being written
+  std::deque<Outbound> queued;                              // not yet written
+  std::vector<Outbound> writing;                            // being written
   std::unordered_map<uint64_t, ResponseHandler> in_flight;  // written, awaiting a response
   bool write_pending = false;
   uint64_t connection = 0;  // generation: handlers of an old socket ignore themselves
@@ -137,7 +141,8 @@ void Client::Impl::start_connect() {
     endpoints.emplace_back(address, options.port);
   } else {
     tcp::resolver resolver(io);
-    for (const auto& e : resolver.resolve(options.host, std::to_string(options.port), ec)) endpoints.push_back(e.endpoint());
+    for (const auto& e : resolver.resolve(options.host, std::to_string(options.port), ec))
+      endpoints.push_back(e.endpoint());
     if (ec || endpoints.empty()) {
       finish_connect(Status::unavailable(cat("cannot resolve ", options.host, ": ", ec.message())));
       return;
@@ -147,8 +152,8 @@ void Client::Impl::start_connect() {
   const uint64_t gen = connection;
   timer.async_wait([self = shared_from_this(), gen](const error_code& e) {
     if (e || gen != self->connection || self->state != State::kConnecting) return;
-    self->finish_connect(Status::unavailable(cat("no connection within connect_deadline_ms (",
-                                                 self->options.connect_deadline_ms, ")")));
+    self->finish_connect(
+        Status::unavailable(cat("no connection within connect_deadline_ms (", self->options.connect_deadline_ms, ")")));
   });
   asio::async_connect(socket, endpoints, [self = shared_from_this(), gen](const error_code& e, const tcp::endpoint&) {
     if (gen != self->connection || self->state != State::kConnecting) return;
@@ -174,11 +179,10 @@ void Client::Impl::on_connected(const error_code& ec) {
       return;
     }
     const std::span<uint8_t> space = self->reader.writable();
-    self->socket.async_read_some(asio::buffer(space.data(), space.size()),
-                                 [self, gen](const error_code& e2, size_t n) {
-                                   if (gen != self->connection || self->state != State::kConnecting) return;
-                                   self->on_hello_read(e2, n);
-                                 });
+    self->socket.async_read_some(asio::buffer(space.data(), space.size()), [self, gen](const error_code& e2, size_t n) {
+      if (gen != self->connection || self->state != State::kConnecting) return;
+      self->on_hello_read(e2, n);
+    });
   });
 }
 
@@ -194,10 +198,11 @@ void Client::Impl::on_hello_read(const error_code& ec, size_t n) {
   if (next == FrameReader::Next::kNeedMore) {
     const std::span<uint8_t> space = reader.writable();
     const uint64_t gen = connection;
-    socket.async_read_some(asio::buffer(space.data(), space.size()), [self = shared_from_this(), gen](const error_code& e, size_t m) {
-      if (gen != self->connection || self->state != State::kConnecting) return;
-      self->on_hello_read(e, m);
-    });
+    socket.async_read_some(asio::buffer(space.data(), space.size()),
+                           [self = shared_from_this(), gen](const error_code& e, size_t m) {
+                             if (gen != self->connection || self->state != State::kConnecting) return;
+                             self->on_hello_read(e, m);
+                           });
     return;
   }
   const wire::ServerFrame* frame = next == FrameReader::Next::kFrame ? verify_server_frame(payload) : nullptr;
@@ -244,10 +249,11 @@ void Client::Impl::finish_connect(const Status& status) {
 void Client::Impl::read_more() {
   const std::span<uint8_t> space = reader.writable();
   const uint64_t gen = connection;
-  socket.async_read_some(asio::buffer(space.data(), space.size()), [self = shared_from_this(), gen](const error_code& e, size_t n) {
-    if (gen != self->connection || self->state != State::kReady) return;
-    self->on_read(e, n);
-  });
+  socket.async_read_some(asio::buffer(space.data(), space.size()),
+                         [self = shared_from_this(), gen](const error_code& e, size_t n) {
+                           if (gen != self->connection || self->state != State::kReady) return;
+                           self->on_read(e, n);
+                         });
 }
 
 void Client::Impl::on_read(const error_code& ec, size_t n) {
@@ -349,7 +355,8 @@ void Client::Impl::broken(const Status& why) {
   in_flight.clear();
   auto waiting = std::move(queued);
   queued.clear();
-  const Status lost = Status::unavailable(cat(why.message(), "; request may or may not have been applied (not resent)"));
+  const Status lost =
+      Status::unavailable(cat(why.message(), "; request may or may not have been applied (not resent)"));
   for (auto& [id, done] : sent) done(lost, nullptr);
   const Status unsent = Status::unavailable(cat(why.message(), "; request not sent"));
   for (Outbound& o : waiting) o.done(unsent, nullptr);
@@ -391,14 +398,14 @@ void Client::send(std::vector<engine::Command> commands, Callback done) {
   const uint64_t id = impl_->next_id.fetch_add(1);
   OutFrame frame = request_frame(id, commands);
   if (limits.frame_bytes_max > 0 && frame.body.size() > limits.frame_bytes_max) {
-    done(Status::resource_exhausted(cat("request frame of ", frame.body.size(), " bytes is over the server's frame_bytes_max (",
-                                        limits.frame_bytes_max, ")")));
+    done(Status::resource_exhausted(cat("request frame of ", frame.body.size(),
+                                        " bytes is over the server's frame_bytes_max (", limits.frame_bytes_max, ")")));
     return;
   }
   auto handler = [done = std::move(done)](const Status& s, const wire::Response* r) { done(replies_of(s, r)); };
-  asio::post(impl_->io, [impl = impl_, out = std::make_shared<Impl::Outbound>(Impl::Outbound{id, std::move(frame), std::move(handler)})] {
-    impl->enqueue(std::move(*out));
-  });
+  asio::post(impl_->io,
+             [impl = impl_, out = std::make_shared<Impl::Outbound>(Impl::Outbound{
+                                id, std::move(frame), std::move(handler)})] { impl->enqueue(std::move(*out)); });
 }
 
 std::future<Result<Client::Replies>> Client::send(std::vector<engine::Command> commands) {
@@ -421,9 +428,9 @@ void Client::admin(wire::AdminAction action, AdminCallback done) {
   auto handler = [done = std::move(done)](const Status& s, const wire::Response* r) {
     done(s.is_ok() ? status_of_response(*r) : s);
   };
-  asio::post(impl_->io, [impl = impl_, out = std::make_shared<Impl::Outbound>(Impl::Outbound{id, admin_frame(id, action), std::move(handler)})] {
-    impl->enqueue(std::move(*out));
-  });
+  asio::post(impl_->io,
+             [impl = impl_, out = std::make_shared<Impl::Outbound>(Impl::Outbound{
+                                id, admin_frame(id, action), std::move(handler)})] { impl->enqueue(std::move(*out)); });
 }
 
 Status Client::admin(wire::AdminAction action) {

@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/command.h"
 #include "base/status.h"
+#include "engine/command.h"
 #include "net/auth.h"
 #include "net/limits.h"
 #include "net/tessera_generated.h"

@@ -45,8 +45,8 @@ Result<Delivery> delivery_of(wire::Delivery d) { return enum_of<Delivery>(d, wir
 template <typename T, typename Table>
 Result<T> from_table(const Table* table, std::string_view name) {
   T out{};
-  Status s = wire_table::Decoder().table(reinterpret_cast<const fb::Table*>(table), Table::MiniReflectTypeTable(),
-                                         name, out);
+  Status s =
+      wire_table::Decoder().table(reinterpret_cast<const fb::Table*>(table), Table::MiniReflectTypeTable(), name, out);
   if (!s.is_ok()) return s;
   return out;
 }
@@ -114,8 +114,8 @@ struct DetailEncoder {
     const auto outcomes = outcomes_of(fbb, d.outcomes);
     return {wire::ResultDetail::ReminderBatch,
             wire::CreateReminderBatch(fbb, d.run, static_cast<wire::RunState>(d.state), format,
-                                      static_cast<wire::Delivery>(d.delivery), d.delivered, d.failed, destination, item_list,
-                                      outcomes)
+                                      static_cast<wire::Delivery>(d.delivery), d.delivered, d.failed, destination,
+                                      item_list, outcomes)
                 .Union()};
   }
 };
@@ -130,8 +130,10 @@ struct TextReader {
   void operator()(const fb::String* s, std::string_view field, std::string* out) {
     if (!status.is_ok()) return;
     auto text = text_of(s, kDetailTextBytesMax, field);
-    if (text.is_ok()) *out = std::move(*text);
-    else status = text.status();
+    if (text.is_ok())
+      *out = std::move(*text);
+    else
+      status = text.status();
   }
 };
 
@@ -184,7 +186,8 @@ Result<FollowUpPage> page_from(const wire::FollowUpPage& w) {
 Result<std::vector<OrderOutcome>> outcomes_from(const fb::Vector<const wire::OrderOutcome*>* v) {
   std::vector<OrderOutcome> out;
   if (v == nullptr) return out;
-  if (v->size() > kBulkOrdersMax) return malformed(cat("outcomes has ", v->size(), " entries (max ", kBulkOrdersMax, ")"));
+  if (v->size() > kBulkOrdersMax)
+    return malformed(cat("outcomes has ", v->size(), " entries (max ", kBulkOrdersMax, ")"));
   out.reserve(v->size());
   for (const wire::OrderOutcome* o : *v) {
     auto outcome = enum_of<Outcome>(o->outcome(), wire::Outcome::MAX, "outcome");
@@ -265,22 +268,27 @@ Result<ReplyDetail> detail_of(const void* table, From from) {
 Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
   using D = wire::ResultDetail;
   switch (type) {
-    case D::NONE: break;
-    case D::FollowUpPage: return detail_of<wire::FollowUpPage>(t, page_from);
+    case D::NONE:
+      break;
+    case D::FollowUpPage:
+      return detail_of<wire::FollowUpPage>(t, page_from);
     case D::BulkOutcomes:
       return detail_of<wire::BulkOutcomes>(t, [](const wire::BulkOutcomes& w) -> Result<BulkOutcomes> {
         auto orders = outcomes_from(w.orders());
         if (!orders.is_ok()) return orders.status();
         return BulkOutcomes{std::move(*orders)};
       });
-    case D::ReleaseSummary: return detail_of<wire::ReleaseSummary>(t, summary_from);
-    case D::ReminderBatch: return detail_of<wire::ReminderBatch>(t, batch_from);
+    case D::ReleaseSummary:
+      return detail_of<wire::ReleaseSummary>(t, summary_from);
+    case D::ReminderBatch:
+      return detail_of<wire::ReminderBatch>(t, batch_from);
     case D::OrderReply:
     case D::SeatOrderReply:
     case D::AvailabilityReply:
     case D::CountReply:
     case D::ReleaseBackReply:
-    case D::RunStateReply: break;  // typed scalar replies: decode_reply
+    case D::RunStateReply:
+      break;  // typed scalar replies: decode_reply
   }
   return malformed(cat("unknown result detail type ", static_cast<int>(type)));
 }
@@ -295,14 +303,13 @@ Result<CommandBody> decode_table(const void* table, std::string_view name) {
   return CommandBody{std::move(*command)};
 }
 using BodyDecoder = Result<CommandBody> (*)(const void* table);
-#define TESSERA_WIRE_DECODER(tag, Name, ...) \
-  +[](const void* t) { return decode_table<Name, wire::Name>(t, #Name); },
+#define TESSERA_WIRE_DECODER(tag, Name, ...) +[](const void* t) { return decode_table<Name, wire::Name>(t, #Name); },
 constexpr BodyDecoder kBodyDecoders[] = {TESSERA_COMMANDS(TESSERA_WIRE_DECODER)};
 #undef TESSERA_WIRE_DECODER
 
 // The wire union and the registry correspond one to one: union type == tag.
-#define TESSERA_WIRE_TAG_CHECK(tag, Name, ...)                                                       \
-  static_assert(static_cast<int>(wire::CommandBodyTraits<wire::Name>::enum_value) == (tag),         \
+#define TESSERA_WIRE_TAG_CHECK(tag, Name, ...)                                              \
+  static_assert(static_cast<int>(wire::CommandBodyTraits<wire::Name>::enum_value) == (tag), \
                 "net/tessera.fbs: the CommandBody union lists " #Name " at another place than its tag");
 TESSERA_COMMANDS(TESSERA_WIRE_TAG_CHECK)
 #undef TESSERA_WIRE_TAG_CHECK
@@ -328,7 +335,8 @@ std::string check_wire_tables() {
 }
 
 fb::Offset<wire::Command> encode_command(fb::FlatBufferBuilder& fbb, const Command& command) {
-  const fb::Offset<void> body(std::visit([&](const auto& c) { return wire_table::encode_table(fbb, c); }, command.body));
+  const fb::Offset<void> body(
+      std::visit([&](const auto& c) { return wire_table::encode_table(fbb, c); }, command.body));
   return wire::CreateCommand(fbb, command.key, static_cast<wire::CommandBody>(command_tag(command.body)), body);
 }
 
@@ -388,7 +396,8 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kFollowUpPage:
     case ReplyKind::kBulkOutcomes:
     case ReplyKind::kReleaseSummary:
-    case ReplyKind::kReminderBatch: return {};
+    case ReplyKind::kReminderBatch:
+      return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order, state, reply.due_ms).Union()};
     case ReplyKind::kSeatOrder: {
@@ -402,8 +411,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kReleaseBack:
       return {D::ReleaseBackReply, wire::CreateReleaseBackReply(fbb, reply.value).Union()};
     case ReplyKind::kRunState:
-      return {D::RunStateReply,
-              wire::CreateRunStateReply(fbb, static_cast<wire::RunState>(reply.value)).Union()};
+      return {D::RunStateReply, wire::CreateRunStateReply(fbb, static_cast<wire::RunState>(reply.value)).Union()};
   }
   return {};
 }
@@ -453,8 +461,10 @@ Result<Reply> decode_reply(const wire::Result* result) {
     case wire::ResultDetail::CountReply:
     case wire::ResultDetail::ReleaseBackReply:
     case wire::ResultDetail::RunStateReply:
-    case wire::ResultDetail::NONE: return r;
-    default: break;
+    case wire::ResultDetail::NONE:
+      return r;
+    default:
+      break;
   }
   auto detail = decode_detail(result->detail_type(), result->detail());
   if (!detail.is_ok()) return detail.status();
@@ -477,7 +487,8 @@ static_assert(static_cast<int>(wire::ReminderField::MAX) + 1 == kReminderFieldCo
 static_assert(static_cast<int>(wire::FormatType::MAX) == static_cast<int>(FormatType::kReminder));
 static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience::kThirdParty));
 // Detail union type = ReplyDetail variant index + 1; its enums mirror the engine's.
-static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) == std::variant_size_v<decltype(ReplyDetail::value)>);
+static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
+              std::variant_size_v<decltype(ReplyDetail::value)>);
 static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
               decltype(ReplyDetail::value)(ReminderBatch{}).index() + 1);
 static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kNotFound));

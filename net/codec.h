@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/command.h"
 #include "engine/command_registry.h"
-#include "base/status.h"
 #include "net/tessera_generated.h"
 
 namespace tessera::net {

@@ -33,7 +33,8 @@ std::span<uint8_t> FrameReader::writable() {
   size_t want = kReadChunkBytes;
   if (have >= kFrameHeaderBytes) {
     const uint32_t length = get_frame_length(buffer_.data() + begin_);
-    if (length <= frame_bytes_max_) want = std::max<size_t>(want, kFrameHeaderBytes + length - std::min<size_t>(have, kFrameHeaderBytes + length));
+    if (length <= frame_bytes_max_)
+      want = std::max<size_t>(want, kFrameHeaderBytes + length - std::min<size_t>(have, kFrameHeaderBytes + length));
   }
   if (buffer_.size() - end_ < want) {
     // Move the partial frame to the front, then grow if it still does not fit.

@@ -22,22 +22,22 @@ inline constexpr uint32_t kProtocolVersionOldest = 1;
 inline constexpr uint32_t kFrameHeaderBytes = 4;  // little-endian payload length
 
 // Frames and batches.
-inline constexpr uint32_t kFrameBytesDefault = 4u << 20;       // 4 MiB: ~30k small commands
-inline constexpr uint32_t kFrameBytesMax = 64u << 20;          // configurable up to 64 MiB
+inline constexpr uint32_t kFrameBytesDefault = 4u << 20;  // 4 MiB: ~30k small commands
+inline constexpr uint32_t kFrameBytesMax = 64u << 20;     // configurable up to 64 MiB
 inline constexpr uint32_t kFrameBytesMin = 1u << 10;
 inline constexpr uint32_t kCommandsPerRequestDefault = 16'384;
-inline constexpr uint32_t kCommandsPerRequestMax = 65'536;     // = one shard inbox (engine::kInboxCapacity)
+inline constexpr uint32_t kCommandsPerRequestMax = 65'536;  // = one shard inbox (engine::kInboxCapacity)
 inline constexpr uint32_t kTokenBytesMax = 256;
 inline constexpr uint32_t kClientNameBytesMax = 256;
-inline constexpr uint32_t kMessageBytesMax = 1'024;            // message strings we decode from the wire
+inline constexpr uint32_t kMessageBytesMax = 1'024;  // message strings we decode from the wire
 
 // Connections.
 inline constexpr uint32_t kConnectionsDefault = 1'024;
 inline constexpr uint32_t kConnectionsMax = 65'536;
-inline constexpr uint32_t kRequestsInFlightDefault = 128;      // per connection
+inline constexpr uint32_t kRequestsInFlightDefault = 128;  // per connection
 inline constexpr uint32_t kRequestsInFlightMax = 4'096;
 inline constexpr uint32_t kIoThreadsMax = 64;
-inline constexpr uint32_t kTokensMax = 256;                    // configured auth tokens
+inline constexpr uint32_t kTokensMax = 256;  // configured auth tokens
 
 // Deadlines.
 inline constexpr uint32_t kFrameReadDeadlineMsDefault = 10'000;  // first byte of a frame -> last byte
@@ -50,7 +50,7 @@ inline constexpr uint32_t kDeadlineMsMax = 3'600'000;
 inline constexpr uint32_t kReadChunkBytes = 64u << 10;
 
 // Client library.
-inline constexpr uint32_t kClientQueuedRequestsMax = 65'536;   // sends waiting for an in-flight slot
+inline constexpr uint32_t kClientQueuedRequestsMax = 65'536;  // sends waiting for an in-flight slot
 inline constexpr uint32_t kClientConnectDeadlineMsDefault = 5'000;
 inline constexpr uint32_t kClientCallDeadlineMsDefault = 60'000;
 

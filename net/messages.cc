@@ -77,10 +77,10 @@ OutFrame hello_reply_frame(uint32_t protocol_version, Role role, uint32_t shard_
                            std::string_view server_name) {
   fb::FlatBufferBuilder fbb(256);
   const auto name = fbb.CreateString(server_name.data(), server_name.size());
-  return server_frame(fbb, wire::ServerMessage::HelloReply,
-                      wire::CreateHelloReply(fbb, protocol_version, static_cast<wire::Role>(role), shard_count,
-                                             limits.frame_bytes_max, limits.commands_per_request_max,
-                                             limits.requests_in_flight_max, name));
+  return server_frame(
+      fbb, wire::ServerMessage::HelloReply,
+      wire::CreateHelloReply(fbb, protocol_version, static_cast<wire::Role>(role), shard_count, limits.frame_bytes_max,
+                             limits.commands_per_request_max, limits.requests_in_flight_max, name));
 }
 
 OutFrame error_frame(wire::ErrorCode code, std::string_view message) {

@@ -89,7 +89,8 @@ void NetMetrics::protocol_error(wire::ErrorCode code) {
 }
 
 uint64_t NetMetrics::commands_total(uint32_t type, engine::ReplyCode code) const {
-  return sum([&](const Stripe& s) -> const std::atomic<uint64_t>& { return s.commands[type][static_cast<uint32_t>(code)]; });
+  return sum(
+      [&](const Stripe& s) -> const std::atomic<uint64_t>& { return s.commands[type][static_cast<uint32_t>(code)]; });
 }
 
 uint64_t NetMetrics::requests_total() const {
@@ -109,22 +110,28 @@ void NetMetrics::render(std::string& out) const {
       const uint64_t n = sum([&](const Stripe& s) -> const std::atomic<uint64_t>& { return s.commands[t][c]; });
       if (n == 0) continue;
       line(out, "tessera_commands_total",
-           engine::cat("type=\"", type, "\",code=\"", result_code_name(engine::ReplyCode(static_cast<uint8_t>(c))), "\""), n);
+           engine::cat("type=\"", type, "\",code=\"", result_code_name(engine::ReplyCode(static_cast<uint8_t>(c))),
+                       "\""),
+           n);
     }
   }
-  header(out, "tessera_request_latency_us", "histogram", "Request latency from frame decoded to response queued, in microseconds.");
+  header(out, "tessera_request_latency_us", "histogram",
+         "Request latency from frame decoded to response queued, in microseconds.");
   uint64_t cumulative = 0;
   for (uint32_t b = 0; b <= kLatencyBucketsUs.size(); ++b) {
     cumulative += sum([&](const Stripe& s) -> const std::atomic<uint64_t>& { return s.latency[b]; });
     const std::string le = b < kLatencyBucketsUs.size() ? std::to_string(kLatencyBucketsUs[b]) : "+Inf";
     line(out, "tessera_request_latency_us_bucket", engine::cat("le=\"", le, "\""), cumulative);
   }
-  line(out, "tessera_request_latency_us_sum", "", sum([](const Stripe& s) -> const std::atomic<uint64_t>& { return s.latency_sum_us; }));
+  line(out, "tessera_request_latency_us_sum", "",
+       sum([](const Stripe& s) -> const std::atomic<uint64_t>& { return s.latency_sum_us; }));
   line(out, "tessera_request_latency_us_count", "", requests_total());
   header(out, "tessera_bytes_in_total", "counter", "Bytes read from client connections.");
-  line(out, "tessera_bytes_in_total", "", sum([](const Stripe& s) -> const std::atomic<uint64_t>& { return s.bytes_in; }));
+  line(out, "tessera_bytes_in_total", "",
+       sum([](const Stripe& s) -> const std::atomic<uint64_t>& { return s.bytes_in; }));
   header(out, "tessera_bytes_out_total", "counter", "Bytes written to client connections.");
-  line(out, "tessera_bytes_out_total", "", sum([](const Stripe& s) -> const std::atomic<uint64_t>& { return s.bytes_out; }));
+  line(out, "tessera_bytes_out_total", "",
+       sum([](const Stripe& s) -> const std::atomic<uint64_t>& { return s.bytes_out; }));
   header(out, "tessera_connections_open", "gauge", "Client connections open now.");
   line(out, "tessera_connections_open", "", static_cast<uint64_t>(std::max<int64_t>(0, connections_open())));
   header(out, "tessera_connections_total", "counter", "Client connections accepted.");

@@ -25,9 +25,9 @@ class NetMetrics {
   static constexpr uint32_t kCommandTypes = std::variant_size_v<engine::CommandBody>;
   static constexpr uint32_t kUndecoded = kCommandTypes;  // type slot of a command that did not decode
   // Upper bounds of the request latency histogram, in microseconds.
-  static constexpr std::array<uint64_t, 16> kLatencyBucketsUs = {
-      25, 50, 100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000,
-      5'000'000};
+  static constexpr std::array<uint64_t, 16> kLatencyBucketsUs = {25,      50,      100,       250,      500,    1'000,
+                                                                 2'500,   5'000,   10'000,    25'000,   50'000, 100'000,
+                                                                 250'000, 500'000, 1'000'000, 5'000'000};
   static constexpr uint32_t kErrorCodes = static_cast<uint32_t>(wire::ErrorCode::MAX) + 1;
 
   NetMetrics();

@@ -1,16 +1,15 @@
 // Server: acceptor, I/O threads, the registry of open sessions.
 #include "net/server.h"
 
-#include "net/asio.h"
-
 #include <chrono>
 #include <condition_variable>
 #include <future>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
+#include "net/asio.h"
 #include "net/messages.h"
 #include "net/session.h"
 
@@ -51,9 +50,8 @@ struct Server::Impl {
 };
 
 void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [this](const error_code& ec, tcp::socket socket) {
-    on_accept(ec, std::move(socket));
-  });
+  acceptor.async_accept(asio::make_strand(io),
+                        [this](const error_code& ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
 void Server::Impl::on_accept(const error_code& ec, tcp::socket socket) {
@@ -81,8 +79,8 @@ void Server::Impl::on_accept(const error_code& ec, tcp::socket socket) {
 void Server::Impl::refuse(tcp::socket& socket) {
   context.metrics.connection_refused();
   context.metrics.protocol_error(wire::ErrorCode::TooManyConnections);
-  const OutFrame f = error_frame(wire::ErrorCode::TooManyConnections,
-                                 cat("connection limit reached (connections_max ", options.limits.connections_max, ")"));
+  const OutFrame f = error_frame(wire::ErrorCode::TooManyConnections, cat("connection limit reached (connections_max ",
+                                                                          options.limits.connections_max, ")"));
   error_code ignored;
   socket.non_blocking(true, ignored);
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(f.header), asio::buffer(f.body.data(), f.body.size())};
@@ -124,7 +122,8 @@ Status Server::start() {
   if (ec) {
     error_code ignored;
     m.acceptor.close(ignored);
-    return Status::unavailable(cat("cannot listen on ", m.options.listen_address, ":", m.options.port, ": ", ec.message()));
+    return Status::unavailable(
+        cat("cannot listen on ", m.options.listen_address, ":", m.options.port, ": ", ec.message()));
   }
   m.port.store(m.acceptor.local_endpoint().port());
   m.accepting.store(true);

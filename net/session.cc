@@ -217,7 +217,9 @@ void Session::handle_hello(const wire::Hello& hello) {
   }
   role_ = role;
   deadline_.reset();
-  push_ready(hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name), false);
+  push_ready(
+      hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name),
+      false);
 }
 
 // ---- Requests -------------------------------------------------------------------
@@ -231,10 +233,10 @@ void Session::handle_request(const wire::Request& request) {
   }
   const auto* commands = request.commands();
   if (commands == nullptr || commands->size() > limits.commands_per_request_max) {
-    const std::string why = commands == nullptr ? std::string("request has no command list")
-                                                : cat("request has ", commands->size(),
-                                                      " commands (commands_per_request_max ",
-                                                      limits.commands_per_request_max, ")");
+    const std::string why = commands == nullptr
+                                ? std::string("request has no command list")
+                                : cat("request has ", commands->size(), " commands (commands_per_request_max ",
+                                      limits.commands_per_request_max, ")");
     ++in_flight_;
     push_ready(status_frame(request.request_id(), wire::RequestStatus::Malformed, why), true);
     return;
@@ -254,7 +256,8 @@ void Session::handle_request(const wire::Request& request) {
   r.release_one();  // may complete at once (posts on_request_done)
 }
 
-void Session::submit_commands(PendingRequest& r, const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands) {
+void Session::submit_commands(PendingRequest& r,
+                              const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands) {
   for (uint32_t i = 0; i < commands.size(); ++i) {
     Result<engine::Command> command = decode_command(commands.Get(i));
     if (!command.is_ok()) {
@@ -263,8 +266,8 @@ void Session::submit_commands(PendingRequest& r, const flatbuffers::Vector<flatb
     }
     r.types[i] = static_cast<uint8_t>(command->body.index());
     if (!role_allows(*role_, command->body)) {
-      r.replies[i] = engine::refuse(kForbidden, cat(engine::command_name(command->body), " is not allowed for role ",
-                                                   role_name(*role_)));
+      r.replies[i] = engine::refuse(
+          kForbidden, cat(engine::command_name(command->body), " is not allowed for role ", role_name(*role_)));
       continue;
     }
     r.slots[i].request = &r;
@@ -296,7 +299,8 @@ void Session::on_request_done(PendingRequest* request) {
     it->frame = response_frame(request->request_id, request->replies, request->types, protocol_version_);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request->started);
     ctx_.metrics.request_done(static_cast<uint64_t>(latency.count()));
-    for (size_t i = 0; i < request->replies.size(); ++i) ctx_.metrics.command(request->types[i], request->replies[i].code);
+    for (size_t i = 0; i < request->replies.size(); ++i)
+      ctx_.metrics.command(request->types[i], request->replies[i].code);
   }
   it->ready = true;
   flush();
@@ -310,7 +314,9 @@ void Session::handle_admin(const wire::Admin& admin) {
   ++in_flight_;
   const uint64_t id = admin.request_id();
   if (*role_ != Role::kAdmin) {
-    push_ready(status_frame(id, wire::RequestStatus::Forbidden, cat("admin frames need the admin role, not ", role_name(*role_))), true);
+    push_ready(status_frame(id, wire::RequestStatus::Forbidden,
+                            cat("admin frames need the admin role, not ", role_name(*role_))),
+               true);
     return;
   }
   switch (admin.action()) {
@@ -321,7 +327,8 @@ void Session::handle_admin(const wire::Admin& admin) {
       }
       const Status s = ctx_.hooks.request_snapshot();
       push_ready(status_frame(id, s.is_ok() ? wire::RequestStatus::Ok : wire::RequestStatus::Unavailable,
-                              s.is_ok() ? "snapshot requested: every shard writes one at the end of its next loop" : s.to_string()),
+                              s.is_ok() ? "snapshot requested: every shard writes one at the end of its next loop"
+                                        : s.to_string()),
                  true);
       return;
     }
@@ -334,7 +341,9 @@ void Session::handle_admin(const wire::Admin& admin) {
       ctx_.hooks.request_shutdown();
       return;
     default:
-      push_ready(status_frame(id, wire::RequestStatus::Malformed, cat("unknown admin action ", static_cast<int>(admin.action()))), true);
+      push_ready(status_frame(id, wire::RequestStatus::Malformed,
+                              cat("unknown admin action ", static_cast<int>(admin.action()))),
+                 true);
       return;
   }
 }
@@ -455,7 +464,8 @@ void Session::on_deadline(const error_code&) {
     const bool hello = !role_.has_value();
     fail(wire::ErrorCode::ReadTimeout,
          hello ? cat("no Hello within hello_deadline_ms (", ctx_.options.limits.hello_deadline_ms, ")")
-               : cat("frame not complete within frame_read_deadline_ms (", ctx_.options.limits.frame_read_deadline_ms, ")"));
+               : cat("frame not complete within frame_read_deadline_ms (", ctx_.options.limits.frame_read_deadline_ms,
+                     ")"));
     return;
   }
   arm_deadline();

@@ -17,8 +17,6 @@
 // arrive on shard threads and only touch their own request's slots.
 #pragma once
 
-#include "net/asio.h"
-
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -27,6 +25,7 @@
 #include <optional>
 #include <vector>
 
+#include "net/asio.h"
 #include "net/auth.h"
 #include "net/frame.h"
 #include "net/metrics.h"
@@ -73,7 +72,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_hello(const wire::Hello& hello);
   void handle_request(const wire::Request& request);
   void handle_admin(const wire::Admin& admin);
-  void submit_commands(PendingRequest& request, const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands);
+  void submit_commands(PendingRequest& request,
+                       const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands);
   void on_request_done(PendingRequest* request);
 
   void push_ready(OutFrame frame, bool is_request, bool close_after = false);
@@ -92,14 +92,14 @@ class Session : public std::enable_shared_from_this<Session> {
   FrameReader reader_;
   boost::asio::steady_timer timer_;
 
-  std::optional<Role> role_;  // set by a good Hello
+  std::optional<Role> role_;       // set by a good Hello
   uint32_t protocol_version_ = 0;  // the Hello's
-  bool reading_ = false;      // a read is pending
+  bool reading_ = false;           // a read is pending
   bool reading_stopped_ = false;
   bool writing_ = false;
   bool closed_ = false;
-  bool failing_ = false;      // an Error frame is queued: nothing more is read
-  uint32_t in_flight_ = 0;    // requests received whose response is not yet handed to the socket
+  bool failing_ = false;    // an Error frame is queued: nothing more is read
+  uint32_t in_flight_ = 0;  // requests received whose response is not yet handed to the socket
   std::deque<Outgoing> queue_;
   std::vector<Outgoing> write_batch_;
 

@@ -49,8 +49,7 @@ const FieldRule* find_rule(std::string_view table, std::string_view field) {
   for (const FieldRule& r : kFieldRules) {
     if (r.field == field) general = &r;
     const size_t dot = r.field.find('.');
-    if (dot != std::string_view::npos && r.field.substr(0, dot) == table && r.field.substr(dot + 1) == field)
-      return &r;
+    if (dot != std::string_view::npos && r.field.substr(0, dot) == table && r.field.substr(dot + 1) == field) return &r;
   }
   return general;
 }

@@ -34,9 +34,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/codec.h"
 #include "engine/command.h"
-#include "base/status.h"
 #include "net/tessera_generated.h"
 
 namespace tessera::net::wire_table {
@@ -95,10 +95,11 @@ TESSERA_ENUM_LABEL(Audience, "audience")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL
-// clang-format on
+    // clang-format on
 
-template <typename T>
-struct IsVector : std::false_type {};
+    template <typename T>
+    struct IsVector : std::false_type {
+};
 template <typename T>
 struct IsVector<std::vector<T>> : std::true_type {
   using element = T;
@@ -409,8 +410,7 @@ std::string check_field(const fb::TypeTable* tt, size_t i, std::string_view tabl
     return check_shape<F>(st, name);
   } else {
     const fb::TypeTable* st = nested();
-    if (st == nullptr || st->st != fb::ST_TABLE || kNestedTableName<F>.empty())
-      return bad("not a named nested table");
+    if (st == nullptr || st->st != fb::ST_TABLE || kNestedTableName<F>.empty()) return bad("not a named nested table");
     return check_shape<F>(st, kNestedTableName<F>);
   }
 }

@@ -17,7 +17,9 @@ LogWriter::LogWriter(uint32_t shard, LogSink& sink, uint32_t depth) : shard_(sha
 
 LogWriter::~LogWriter() { stop(); }
 
-void LogWriter::start() { thread_ = std::thread([this] { run(); }); }
+void LogWriter::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void LogWriter::stop() {
   if (!thread_.joinable()) return;

@@ -25,8 +25,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/command.h"
 #include "base/status.h"
+#include "engine/command.h"
 #include "runtime/completion.h"
 #include "runtime/log_sink.h"
 
@@ -34,8 +34,8 @@ namespace tessera::runtime {
 
 struct LogBatch {
   uint64_t first_seq = 0;
-  uint32_t count = 0;          // entries in `entries`
-  std::string entries;         // runtime/log_entry.h encoding
+  uint32_t count = 0;   // entries in `entries`
+  std::string entries;  // runtime/log_entry.h encoding
   std::vector<Completion*> done;
   std::vector<engine::Reply> replies;
   bool has_snapshot = false;

@@ -22,7 +22,8 @@ ShardRunner::ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& cloc
 ShardRunner::ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& clock, RunnerConfig runner)
     : shard_(std::move(shard)), clock_(clock), config_(runner), inbox_(kInboxCapacity), next_seq_(runner.next_seq) {
   assert(shard_);
-  if (config_.log) writer_ = std::make_unique<LogWriter>(shard_->shard_id(), *config_.log, config_.log_batches_in_flight);
+  if (config_.log)
+    writer_ = std::make_unique<LogWriter>(shard_->shard_id(), *config_.log, config_.log_batches_in_flight);
   local_batch_.done.reserve(kBatchCommandsMax);
   local_batch_.replies.reserve(kBatchCommandsMax);
   last_snapshot_ms_ = clock_.now_ms();
@@ -218,9 +219,12 @@ void ShardRunner::sleep_until_work() {
 }
 
 ShardRunnerStats ShardRunner::stats() const {
-  return ShardRunnerStats{batches_.load(),         commands_.load(),
-                          batch_size_max_.load(),  snapshots_.load(),
-                          snapshot_pause_us_last_.load(), snapshot_pause_us_max_.load(),
+  return ShardRunnerStats{batches_.load(),
+                          commands_.load(),
+                          batch_size_max_.load(),
+                          snapshots_.load(),
+                          snapshot_pause_us_last_.load(),
+                          snapshot_pause_us_max_.load(),
                           next_seq_seen_.load()};
 }
 

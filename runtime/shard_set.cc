@@ -121,7 +121,8 @@ bool ShardSet::submit_catalog(engine::Command&& command, Completion* done) {
         return false;
       }
       if (!runner.accepting()) {
-        engine::Reply stopping = engine::refuse(engine::ReplyCode::kBusy, "shard stopping: catalog command not applied");
+        engine::Reply stopping =
+            engine::refuse(engine::ReplyCode::kBusy, "shard stopping: catalog command not applied");
         barrier->arrive_absent(stopping);
         merge->part(s)->complete(std::move(stopping));
         break;

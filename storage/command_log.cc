@@ -108,16 +108,18 @@ Result<Durability> parse_durability(std::string_view name) {
 
 std::string_view durability_name(Durability d) {
   switch (d) {
-    case Durability::kSync: return "sync";
-    case Durability::kAsync: return "async";
-    case Durability::kNone: return "none";
+    case Durability::kSync:
+      return "sync";
+    case Durability::kAsync:
+      return "async";
+    case Durability::kNone:
+      return "none";
   }
   return "?";
 }
 
 Result<std::unique_ptr<CommandLog>> CommandLog::open(const LogOptions& options) {
-  if (options.durability == Durability::kNone)
-    return Status::invalid_argument("durability none keeps no command log");
+  if (options.durability == Durability::kNone) return Status::invalid_argument("durability none keeps no command log");
   if (options.shards == 0 || options.shards > engine::kShardsMax)
     return Status::invalid_argument("shard count out of range");
   rocksdb::Options o;
@@ -164,15 +166,15 @@ Status CommandLog::check_format() {
   Status s = to_status(db_->Get(rocksdb::ReadOptions(), kShardsKey, &shards), "reading shard count");
   if (!s.is_ok()) return s;
   if (shards != want_shards)
-    return Status::failed_precondition(cat("data directory ", options_.dir, " was written by ", shards,
-                                           " shards; start with --shards ", shards));
+    return Status::failed_precondition(
+        cat("data directory ", options_.dir, " was written by ", shards, " shards; start with --shards ", shards));
   if (format == want_format) return Status();
   // Upgrade from v1: v1 deleted the records before each snapshot, so the
   // current v3 snapshots become the bases that a full replay starts from.
   // Records stay as they are (each names its format); the new marker keeps
   // builds that read only v1 from misreading v2 records.
-  std::fprintf(stderr, "tessera: upgrading data directory %s from '%s' to '%s'\n", options_.dir.c_str(),
-               format.c_str(), want_format.c_str());
+  std::fprintf(stderr, "tessera: upgrading data directory %s from '%s' to '%s'\n", options_.dir.c_str(), format.c_str(),
+               want_format.c_str());
   rocksdb::WriteBatch b;
   for (uint32_t shard = 0; shard < options_.shards; ++shard) {
     std::string manifest;
@@ -255,8 +257,7 @@ Status CommandLog::load_snapshot(uint32_t shard, RecoveredShard* out) {
   // A snapshot format this build does not read: start from the base (an
   // upgraded directory's v3 snapshot, else the empty shard at seq 1) and
   // replay every record after it.
-  std::fprintf(stderr, "tessera: shard %u: %s; replaying the log from its base instead\n", shard,
-               s.message().c_str());
+  std::fprintf(stderr, "tessera: shard %u: %s; replaying the log from its base instead\n", shard, s.message().c_str());
   *out = RecoveredShard{};
   std::string base_raw;
   if (db_->Get(rocksdb::ReadOptions(), base_manifest_key(shard), &base_raw).IsNotFound()) return Status();
@@ -288,7 +289,7 @@ Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, Reco
     const Status& why = loaded.status();
     const std::string message = cat("shard ", shard, " snapshot at seq ", m.next_seq, ": ", why.message());
     return why.code() == StatusCode::kFailedPrecondition ? Status::failed_precondition(message)
-                                                          : Status::internal(message);
+                                                         : Status::internal(message);
   }
   out->shard = std::move(loaded.value());
   out->next_seq = m.next_seq;
@@ -306,12 +307,11 @@ Status CommandLog::replay_records(uint32_t shard, RecoveredShard* out, EntryObse
     const std::string_view key(it->key().data(), it->key().size());
     const std::string_view value(it->value().data(), it->value().size());
     const uint64_t key_seq = get_be(key, 5, 8);
-    const bool intact = value.size() >= kRecordHeaderSize && get_le<uint32_t>(value, 0) == kRecordMagic &&
-                        (get_le<uint32_t>(value, 4) == kLogFormatVersion ||
-                         get_le<uint32_t>(value, 4) == kLogFormatVersionV1) &&
-                        get_le<uint32_t>(value, 8) == shard &&
-                        get_le<uint64_t>(value, 12) == key_seq &&
-                        crc32c(value.substr(kRecordHeaderSize)) == get_le<uint32_t>(value, 24);
+    const bool intact =
+        value.size() >= kRecordHeaderSize && get_le<uint32_t>(value, 0) == kRecordMagic &&
+        (get_le<uint32_t>(value, 4) == kLogFormatVersion || get_le<uint32_t>(value, 4) == kLogFormatVersionV1) &&
+        get_le<uint32_t>(value, 8) == shard && get_le<uint64_t>(value, 12) == key_seq &&
+        crc32c(value.substr(kRecordHeaderSize)) == get_le<uint32_t>(value, 24);
     if (!intact) {
       it->Next();
       if (it->Valid()) {
@@ -348,17 +348,17 @@ Status CommandLog::replay_entries(uint32_t shard, uint64_t first_seq, uint32_t c
   for (uint32_t i = 0; i < count; ++i) {
     Status s = r.get(e);
     if (!s.is_ok())
-      return Status::internal(cat("shard ", shard, ": log entry seq ", first_seq + i, " does not decode: ",
-                                  s.message()));
+      return Status::internal(
+          cat("shard ", shard, ": log entry seq ", first_seq + i, " does not decode: ", s.message()));
     const engine::Reply reply = into.apply(e.command, e.time_ms);
     if (!runtime::same_outcome(e, reply))
       return Status::internal(cat("shard ", shard, ": replay diverged at seq ", first_seq + i, " (",
-                                  engine::command_name(e.command.body), ": recorded ",
-                                  engine::reply_code_name(e.code), ", replayed ", engine::reply_code_name(reply.code),
-                                  " ", reply.message, ")"));
+                                  engine::command_name(e.command.body), ": recorded ", engine::reply_code_name(e.code),
+                                  ", replayed ", engine::reply_code_name(reply.code), " ", reply.message, ")"));
     if (observer) observer->on_entry(first_seq + i, e);
   }
-  if (!r.done()) return Status::internal(cat("shard ", shard, ": log record at seq ", first_seq, " has trailing bytes"));
+  if (!r.done())
+    return Status::internal(cat("shard ", shard, ": log record at seq ", first_seq, " has trailing bytes"));
   return Status();
 }
 

@@ -35,8 +35,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/shard.h"
 #include "base/status.h"
+#include "engine/shard.h"
 #include "runtime/log_entry.h"
 #include "runtime/log_sink.h"
 

@@ -18,11 +18,11 @@
 namespace tessera::workload {
 
 struct DemoVenue {
-  uint32_t performances = 4;             // ids first_performance, first_performance + 1, ...
+  uint32_t performances = 4;  // ids first_performance, first_performance + 1, ...
   engine::PerformanceId first_performance = 1000;
   uint32_t capacity_per_performance = 1000;
-  uint32_t web_cap_percent = 100;        // web channel cap, % of capacity (100 = no cap)
-  uint32_t contact_limit = 0;            // 0 = none
+  uint32_t web_cap_percent = 100;  // web channel cap, % of capacity (100 = no cap)
+  uint32_t contact_limit = 0;      // 0 = none
   int64_t starts_at_ms = 1'800'000'000'000;
 };
 
@@ -55,7 +55,7 @@ struct GridLayout {
 engine::DefineVenueLayout grid_layout(const GridLayout& grid);
 
 // One GA line of `quantity` units.
-engine::LineRequest demo_line(engine::PerformanceId performance, engine::ProductId product,
-                              engine::CategoryId category, uint32_t quantity);
+engine::LineRequest demo_line(engine::PerformanceId performance, engine::ProductId product, engine::CategoryId category,
+                              uint32_t quantity);
 
 }  // namespace tessera::workload

@@ -45,7 +45,8 @@ std::vector<uint32_t> RandomWorkload::some_seats(uint32_t max) {
   std::vector<uint32_t> seats;
   const uint32_t first = pick(kRandomLayoutSeats);
   const uint32_t n = 1 + pick(max);
-  for (uint32_t i = 0; i < n; ++i) seats.push_back(pick(4) ? (first + i) % kRandomLayoutSeats : pick(kRandomLayoutSeats));
+  for (uint32_t i = 0; i < n; ++i)
+    seats.push_back(pick(4) ? (first + i) % kRandomLayoutSeats : pick(kRandomLayoutSeats));
   if (pick(30) == 0) seats.push_back(kRandomLayoutSeats + 3);  // invalid on purpose
   return seats;
 }
@@ -68,8 +69,8 @@ Command RandomWorkload::next_seated(int64_t now_ms, uint32_t kind) {
     if (kind < 3) {
       body = HoldSeats{1 + pick(200), channel, std::move(q), 1000 + pick(30) * kMinute};
     } else {
-      body = BookSeats{pick(2) ? BookingKind::kOption : BookingKind::kReservation, 1 + pick(200), channel,
-                         std::move(q), now_ms + kMinute + pick(10) * kDay};
+      body = BookSeats{pick(2) ? BookingKind::kOption : BookingKind::kReservation, 1 + pick(200), channel, std::move(q),
+                       now_ms + kMinute + pick(10) * kDay};
     }
   } else if (kind == 4) {
     if (pick(2)) {
@@ -135,18 +136,42 @@ Command RandomWorkload::next(int64_t now_ms) {
   }
   const OrderId order = some_order();
   switch (kind) {
-    case 7: c.body = ExtendHold{order, 1000 + pick(20) * kMinute}; break;
-    case 8: c.body = ConvertHold{order, pick(2) ? BookingKind::kOption : BookingKind::kReservation,
-                                 now_ms + kMinute + pick(5) * kDay}; break;
-    case 9: case 10: c.body = Confirm{order, {}}; break;
-    case 11: c.body = Confirm{order, {pick(3), pick(3), pick(3)}}; break;  // matches 3-line orders only
-    case 12: case 13: c.body = Release{order}; break;
-    case 14: c.body = Cancel{order}; break;
-    case 15: c.body = Archive{order}; break;
-    case 16: c.body = Reinstate{order, now_ms + kMinute + pick(3) * kDay}; break;
-    case 17: c.body = SetLock{order, pick(3) != 0}; break;
-    case 18: c.body = SetReleaseMark{order, pick(2) ? ReleaseMark::kKeep : ReleaseMark::kRelease}; break;
-    default: c.body = GetOrder{order}; break;
+    case 7:
+      c.body = ExtendHold{order, 1000 + pick(20) * kMinute};
+      break;
+    case 8:
+      c.body = ConvertHold{order, pick(2) ? BookingKind::kOption : BookingKind::kReservation,
+                           now_ms + kMinute + pick(5) * kDay};
+      break;
+    case 9:
+    case 10:
+      c.body = Confirm{order, {}};
+      break;
+    case 11:
+      c.body = Confirm{order, {pick(3), pick(3), pick(3)}};
+      break;  // matches 3-line orders only
+    case 12:
+    case 13:
+      c.body = Release{order};
+      break;
+    case 14:
+      c.body = Cancel{order};
+      break;
+    case 15:
+      c.body = Archive{order};
+      break;
+    case 16:
+      c.body = Reinstate{order, now_ms + kMinute + pick(3) * kDay};
+      break;
+    case 17:
+      c.body = SetLock{order, pick(3) != 0};
+      break;
+    case 18:
+      c.body = SetReleaseMark{order, pick(2) ? ReleaseMark::kKeep : ReleaseMark::kRelease};
+      break;
+    default:
+      c.body = GetOrder{order};
+      break;
   }
   return c;
 }

@@ -23,10 +23,10 @@ enum class PeerOpKind : uint8_t { kHold, kHoldSeats, kConfirm, kRelease };
 
 struct PeerOp {
   PeerOpKind kind = PeerOpKind::kHold;
-  uint32_t category = 1;       // kHold
-  uint32_t quantity = 1;       // kHold, kHoldSeats
-  int64_t hold = 0;            // kConfirm, kRelease: the hold id
-  int64_t expires_at_ms = 0;   // kHold, kHoldSeats: the TTL's end; kConfirm: now
+  uint32_t category = 1;      // kHold
+  uint32_t quantity = 1;      // kHold, kHoldSeats
+  int64_t hold = 0;           // kConfirm, kRelease: the hold id
+  int64_t expires_at_ms = 0;  // kHold, kHoldSeats: the TTL's end; kConfirm: now
 };
 
 // Stock as recounted from a peer's own tables / keys after a run.

@@ -73,8 +73,8 @@ class Worker {
       if (ops.empty()) return;  // stopped (or sold out) and every hold followed up
       const auto start = Clock::now();
       if (Status s = session.run(ops, results); !s.is_ok()) return shared_.fail(s);
-      shared_.latency.record(static_cast<uint64_t>(std::max<int64_t>(
-          1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count())));
+      shared_.latency.record(static_cast<uint64_t>(
+          std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count())));
       shared_.ops.fetch_add(ops.size(), std::memory_order_relaxed);
       for (size_t i = 0; i < ops.size(); ++i) done(ops[i], notes[i], results[i]);
     }
@@ -154,8 +154,8 @@ Result<int64_t> sweep_all(PeerSession& session, int64_t now_ms, tools::LatencyHi
     auto n = session.sweep(now_ms, kSweepLimit);
     if (!n.is_ok()) return n.status();
     if (latency)
-      latency->record(static_cast<uint64_t>(std::max<int64_t>(
-          1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count())));
+      latency->record(static_cast<uint64_t>(
+          std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count())));
     total += *n;
     if (*n == 0) return total;
   }
@@ -314,21 +314,35 @@ Result<PeerOptions> parse_peer_options(int argc, const char* const* argv) {
     if (i + 1 >= argc) return Status::invalid_argument(cat(std::string(arg), " needs a value (see --help)"));
     const std::string_view v = argv[++i];
     Status s = Status::ok();
-    if (arg == "--system") o.system = std::string(v);
-    else if (arg == "--host") o.host = std::string(v);
-    else if (arg == "--user") o.user = std::string(v);
-    else if (arg == "--port") s = parse_number<uint16_t>(arg, v, 1, 65535, &o.port);
-    else if (arg == "--connections") s = parse_number<uint32_t>(arg, v, 1, kPeerConnectionsMax, &o.connections);
-    else if (arg == "--pipeline") s = parse_number<uint32_t>(arg, v, 1, tools::kLoadPipelineMax, &o.pipeline);
-    else if (arg == "--duration-s") s = parse_number<uint32_t>(arg, v, 1, tools::kDurationSMax, &o.duration_s);
-    else if (arg == "--capacity") s = parse_number<uint32_t>(arg, v, 1, tools::kRushCapacityMax, &o.rush_capacity);
-    else if (arg == "--options") s = parse_number<uint32_t>(arg, v, 1, tools::kExpiryOptionsMax, &o.expiry_options);
-    else if (arg == "--seed") s = parse_number<uint64_t>(arg, v, 0, UINT64_MAX, &o.seed);
+    if (arg == "--system")
+      o.system = std::string(v);
+    else if (arg == "--host")
+      o.host = std::string(v);
+    else if (arg == "--user")
+      o.user = std::string(v);
+    else if (arg == "--port")
+      s = parse_number<uint16_t>(arg, v, 1, 65535, &o.port);
+    else if (arg == "--connections")
+      s = parse_number<uint32_t>(arg, v, 1, kPeerConnectionsMax, &o.connections);
+    else if (arg == "--pipeline")
+      s = parse_number<uint32_t>(arg, v, 1, tools::kLoadPipelineMax, &o.pipeline);
+    else if (arg == "--duration-s")
+      s = parse_number<uint32_t>(arg, v, 1, tools::kDurationSMax, &o.duration_s);
+    else if (arg == "--capacity")
+      s = parse_number<uint32_t>(arg, v, 1, tools::kRushCapacityMax, &o.rush_capacity);
+    else if (arg == "--options")
+      s = parse_number<uint32_t>(arg, v, 1, tools::kExpiryOptionsMax, &o.expiry_options);
+    else if (arg == "--seed")
+      s = parse_number<uint64_t>(arg, v, 0, UINT64_MAX, &o.seed);
     else if (arg == "--mix") {
-      if (v == "onsale") o.mix = LoadMix::kOnSale;
-      else if (v == "rush") o.mix = LoadMix::kRush;
-      else if (v == "expiry") o.mix = LoadMix::kExpiry;
-      else s = Status::invalid_argument(cat("--mix: '", std::string(v), "' (onsale, rush, expiry)"));
+      if (v == "onsale")
+        o.mix = LoadMix::kOnSale;
+      else if (v == "rush")
+        o.mix = LoadMix::kRush;
+      else if (v == "expiry")
+        o.mix = LoadMix::kExpiry;
+      else
+        s = Status::invalid_argument(cat("--mix: '", std::string(v), "' (onsale, rush, expiry)"));
     } else {
       s = Status::invalid_argument(cat("unknown flag '", std::string(arg), "'"));
     }
@@ -374,8 +388,8 @@ std::string format_peer_report_json(const PeerReport& r) {
                 ",\"throughput_per_s\":%.0f,\"latency_us_p50\":%" PRIu64 ",\"latency_us_p99\":%" PRIu64
                 ",\"latency_us_p999\":%" PRIu64 ",\"latency_us_max\":%" PRIu64 ",\"sold_units\":%" PRIu64
                 ",\"oversold_units\":%" PRIu64 ",\"check_pass\":%s,",
-                r.system.c_str(), std::string(tools::mix_name(r.mix)).c_str(), r.connections, r.pipeline, r.seconds, r.ops,
-                r.holds, r.holds_ok, r.sold_out, r.released, r.throughput_per_s(), r.latency.percentile_us(50),
+                r.system.c_str(), std::string(tools::mix_name(r.mix)).c_str(), r.connections, r.pipeline, r.seconds,
+                r.ops, r.holds, r.holds_ok, r.sold_out, r.released, r.throughput_per_s(), r.latency.percentile_us(50),
                 r.latency.percentile_us(99), r.latency.percentile_us(99.9), r.latency.max_us(), r.sold_units,
                 r.oversold_units, r.pass ? "true" : "false");
   return std::string(buf) + "\"check\":\"" + r.verdict + "\",\"settings\":\"" + r.settings + "\"}\n";

@@ -34,13 +34,13 @@ inline constexpr uint32_t kSweepPauseMs = 100;           // the sweeper's pause 
 inline constexpr int64_t kPeerExpiryLeadMs = 3'600'000;  // expiry: options due an hour after creation
 
 struct PeerOptions {
-  std::string system;             // redis | postgres
+  std::string system;  // redis | postgres
   std::string host = "127.0.0.1";
   uint16_t port = 0;
-  std::string user = "postgres";  // postgres role
+  std::string user = "postgres";                 // postgres role
   tools::LoadMix mix = tools::LoadMix::kOnSale;  // onsale | rush | expiry
   uint32_t connections = 8;
-  uint32_t pipeline = 64;         // ops per round trip (PostgreSQL: always 1)
+  uint32_t pipeline = 64;  // ops per round trip (PostgreSQL: always 1)
   uint32_t duration_s = 10;
   uint32_t rush_capacity = 100'000;
   uint32_t rush_quantity_max = 4;

@@ -105,10 +105,8 @@ struct Statement {
   int params;
 };
 constexpr Statement kStatements[] = {
-    {"hold", "SELECT hold_ga($1, $2, $3)", 3},
-    {"hold_seats", "SELECT hold_seats($1, $2, $3)", 3},
-    {"confirm", "SELECT confirm_hold($1, $2)", 2},
-    {"release", "SELECT release_hold($1)", 1},
+    {"hold", "SELECT hold_ga($1, $2, $3)", 3},     {"hold_seats", "SELECT hold_seats($1, $2, $3)", 3},
+    {"confirm", "SELECT confirm_hold($1, $2)", 2}, {"release", "SELECT release_hold($1)", 1},
     {"sweep", "SELECT sweep_expired($1, $2)", 2},
 };
 
@@ -129,10 +127,18 @@ class PostgresSession final : public PeerSession {
     for (const PeerOp& op : ops) {
       Result<int64_t> r = Status::internal("unknown op");
       switch (op.kind) {
-        case PeerOpKind::kHold: r = call("hold", {op.category, op.quantity, op.expires_at_ms}); break;
-        case PeerOpKind::kHoldSeats: r = call("hold_seats", {tools::kVenueSeatCategory, op.quantity, op.expires_at_ms}); break;
-        case PeerOpKind::kConfirm: r = call("confirm", {op.hold, op.expires_at_ms}); break;
-        case PeerOpKind::kRelease: r = call("release", {op.hold}); break;
+        case PeerOpKind::kHold:
+          r = call("hold", {op.category, op.quantity, op.expires_at_ms});
+          break;
+        case PeerOpKind::kHoldSeats:
+          r = call("hold_seats", {tools::kVenueSeatCategory, op.quantity, op.expires_at_ms});
+          break;
+        case PeerOpKind::kConfirm:
+          r = call("confirm", {op.hold, op.expires_at_ms});
+          break;
+        case PeerOpKind::kRelease:
+          r = call("release", {op.hold});
+          break;
       }
       if (!r.is_ok()) return r.status();
       results.push_back(*r);
@@ -180,7 +186,8 @@ class PostgresPeer final : public PeerSystem {
       stock += cat(k == 1 ? "" : ",", "(", k, ",", cap, ",", cap, ")");
     }
     if (auto r = exec(conn, stock); !r.is_ok()) return r.status();
-    if (auto r = exec(conn, cat("INSERT INTO seats SELECT s, NULL FROM generate_series(1, ", tools::kVenueSeats, ") s"));
+    if (auto r =
+            exec(conn, cat("INSERT INTO seats SELECT s, NULL FROM generate_series(1, ", tools::kVenueSeats, ") s"));
         !r.is_ok())
       return r.status();
     if (auto r = exec(conn, "VACUUM ANALYZE"); !r.is_ok()) return r.status();
@@ -205,8 +212,8 @@ class PostgresPeer final : public PeerSystem {
       const int64_t k = int_at(*sold, i, 0);
       if (k >= 1 && k <= tools::kRushCategory) out.sold_units[k] = int_at(*sold, i, 1);
     }
-    auto avail = exec(c->get(), cat("SELECT category, available FROM stock UNION ALL SELECT ", tools::kVenueSeatCategory,
-                                    ", count(*) FROM seats WHERE hold_id IS NULL"));
+    auto avail = exec(c->get(), cat("SELECT category, available FROM stock UNION ALL SELECT ",
+                                    tools::kVenueSeatCategory, ", count(*) FROM seats WHERE hold_id IS NULL"));
     if (!avail.is_ok()) return avail.status();
     for (int i = 0; i < PQntuples(avail->get()); ++i) {
       const int64_t k = int_at(*avail, i, 0);
@@ -214,8 +221,9 @@ class PostgresPeer final : public PeerSystem {
     }
     // A seat row has one hold_id, so a seat cannot be sold twice here; count
     // seated confirmed units without a seat row instead (a lost seat).
-    auto seats = exec(c->get(), "SELECT (SELECT coalesce(sum(qty), 0) FROM holds WHERE state = 'c' AND category = 6) - "
-                                "(SELECT count(*) FROM seats s JOIN holds h ON h.id = s.hold_id WHERE h.state = 'c')");
+    auto seats = exec(c->get(),
+                      "SELECT (SELECT coalesce(sum(qty), 0) FROM holds WHERE state = 'c' AND category = 6) - "
+                      "(SELECT count(*) FROM seats s JOIN holds h ON h.id = s.hold_id WHERE h.state = 'c')");
     if (!seats.is_ok()) return seats.status();
     out.seats_sold_twice = int_at(*seats, 0, 0);
     return out;
@@ -224,9 +232,10 @@ class PostgresPeer final : public PeerSystem {
   Result<std::string> settings() override {
     auto c = open();
     if (!c.is_ok()) return c.status();
-    auto r = exec(c->get(), "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN "
-                            "('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_level', "
-                            "'max_connections', 'server_version')");
+    auto r = exec(c->get(),
+                  "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN "
+                  "('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'wal_level', "
+                  "'max_connections', 'server_version')");
     if (!r.is_ok()) return r.status();
     return std::string(PQgetvalue(r->get(), 0, 0));
   }

@@ -146,7 +146,8 @@ class RedisSession final : public PeerSession {
       void* raw = nullptr;
       if (redisGetReply(c_.get(), &raw) != REDIS_OK) return Status::unavailable(cat("redis: ", c_->errstr));
       ReplyPtr r(static_cast<redisReply*>(raw));
-      if (r->type != REDIS_REPLY_INTEGER) return Status::internal(cat("redis script: ", r->str ? r->str : "not an integer"));
+      if (r->type != REDIS_REPLY_INTEGER)
+        return Status::internal(cat("redis script: ", r->str ? r->str : "not an integer"));
       results.push_back(r->integer);
     }
     return Status::ok();
@@ -211,9 +212,12 @@ class RedisPeer final : public PeerSystem {
       if (auto r = command(ctx, zadd); !r.is_ok()) return r.status();
     }
     const std::string prelude = kGiveBack;
-    const std::pair<std::string*, std::string> sources[] = {
-        {&scripts_.hold, kHold}, {&scripts_.hold_seats, kHoldSeats}, {&scripts_.confirm, kConfirm},
-        {&scripts_.release, prelude + kRelease}, {&scripts_.sweep, prelude + kSweep}, {&scripts_.recount, kRecount}};
+    const std::pair<std::string*, std::string> sources[] = {{&scripts_.hold, kHold},
+                                                            {&scripts_.hold_seats, kHoldSeats},
+                                                            {&scripts_.confirm, kConfirm},
+                                                            {&scripts_.release, prelude + kRelease},
+                                                            {&scripts_.sweep, prelude + kSweep},
+                                                            {&scripts_.recount, kRecount}};
     for (const auto& [sha, source] : sources) {
       auto r = command(ctx, {"SCRIPT", "LOAD", source});
       if (!r.is_ok()) return r.status();

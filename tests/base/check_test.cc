@@ -23,9 +23,9 @@ TEST(CheckDeathTest, FailingCheckAbortsNamingTheConditionAndDetail) {
 }
 
 TEST(OrderLifecycle, AllowsTheDocumentedTransitionsOnly) {
-  const OrderState all[] = {OrderState::kHeld,      OrderState::kOption,   OrderState::kReservation,
-                            OrderState::kOverdue,   OrderState::kConfirmed, OrderState::kReleased,
-                            OrderState::kExpired,   OrderState::kArchived, OrderState::kCancelled};
+  const OrderState all[] = {OrderState::kHeld,    OrderState::kOption,    OrderState::kReservation,
+                            OrderState::kOverdue, OrderState::kConfirmed, OrderState::kReleased,
+                            OrderState::kExpired, OrderState::kArchived,  OrderState::kCancelled};
   int legal = 0;
   for (OrderState from : all)
     for (OrderState to : all) legal += engine::is_legal_transition(from, to);

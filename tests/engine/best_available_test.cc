@@ -108,7 +108,7 @@ TEST(BestAvailable, WheelchairAndCompanionSeatsOnlyWhenAskedAndThenTogether) {
   EXPECT_EQ(hall.choose(2, 0, /*accessible=*/true), (Seats{9, 10}));
   EXPECT_EQ(hall.choose(1, 0, true), (Seats{8}));  // 9 would strand 8 against the aisle
   hall.take({10, 11});
-  EXPECT_TRUE(hall.choose(2, 0, true).empty());  // wheelchair spaces without a companion seat
+  EXPECT_TRUE(hall.choose(2, 0, true).empty());                  // wheelchair spaces without a companion seat
   EXPECT_TRUE(hall.choose(2, 0, true, /*split=*/true).empty());  // never split
 }
 
@@ -124,7 +124,7 @@ TEST(BestAvailable, OnlySeatsOfTheCategoryAndContingentSlot) {
   workload::GridLayout g;
   g.rows = 3;
   g.seats = 4;
-  Hall hall(g);  // row 1 cat slot 0, row 2 slot 1, row 3 slot 2
+  Hall hall(g);                                 // row 1 cat slot 0, row 2 slot 1, row 3 slot 2
   EXPECT_EQ(hall.choose(2, 1), (Seats{4, 5}));  // 5-6 would strand 4 and 7
   EXPECT_EQ(hall.choose(2, 2), (Seats{8, 9}));
   for (uint32_t s : {4u, 5u}) hall.map.seats[s] = 3;  // two seats in contingent slot 3

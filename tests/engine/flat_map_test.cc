@@ -35,7 +35,9 @@ TEST(FlatMap, RandomOperations_MatchStdUnorderedMap) {
           EXPECT_EQ(m.insert(key, v).second, ref.emplace(key, v).second);
           break;
         }
-        case 1: EXPECT_EQ(m.erase(key), ref.erase(key) == 1); break;
+        case 1:
+          EXPECT_EQ(m.erase(key), ref.erase(key) == 1);
+          break;
         default: {
           const uint32_t* got = m.find(key);
           auto it = ref.find(key);

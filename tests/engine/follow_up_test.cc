@@ -17,8 +17,10 @@ using workload::kWeb;
 class FollowUpTest : public ShardTest {
  protected:
   FollowUpTest() {
-    must_apply(Command{0, DefineContact{7, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual}});
-    must_apply(Command{0, DefineContact{8, 100000000008, "Théâtre du Lac", "", "", kContactOrganisation | kContactPartner}});
+    must_apply(
+        Command{0, DefineContact{7, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual}});
+    must_apply(
+        Command{0, DefineContact{8, 100000000008, "Théâtre du Lac", "", "", kContactOrganisation | kContactPartner}});
   }
 
   FollowUpFilter filter(int64_t due_until, BookingKind kind = BookingKind::kOption) {
@@ -31,8 +33,11 @@ class FollowUpTest : public ShardTest {
   }
   OrderId book_for(ContactId contact, PerformanceId p, uint32_t n, int64_t deadline, ChannelId ch = kBoxOffice,
                    uint32_t tariff = 1) {
-    const Reply r = run(Book{BookingKind::kOption, contact, ch,
-                             {LineRequest{p, 1, workload::demo_tariff(product_of(p), tariff), n, kNone}}, deadline});
+    const Reply r = run(Book{BookingKind::kOption,
+                             contact,
+                             ch,
+                             {LineRequest{p, 1, workload::demo_tariff(product_of(p), tariff), n, kNone}},
+                             deadline});
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
   }
@@ -213,27 +218,44 @@ TEST_F(FollowUpTest, ReleaseAll_ReplayedGivesTheSameState) {
     return run(std::move(body));
   };
   for (int i = 0; i < 50; ++i)
-    logged(Book{BookingKind::kOption, 7, kBoxOffice, {workload::demo_line(kPerfKeep, 3, 1, 1 + i % 3)},
+    logged(Book{BookingKind::kOption,
+                7,
+                kBoxOffice,
+                {workload::demo_line(kPerfKeep, 3, 1, 1 + i % 3)},
                 kT0 + kDay + i * kMinute});
   logged(ReleaseAll{filter(kT0 + kDay + 20 * kMinute)});
   Shard replica(0, 1, kT0);
   for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(replica.apply(c, kT0).ok());
   workload::DemoVenue venue;
   venue.performances = 2;
-  const std::pair<PerformanceId, ProductId> sets[] = {
-      {kPerfRelease, workload::kProductRelease}, {kPerfOverdue, workload::kProductOverdue}, {kPerfKeep, workload::kProductKeep}};
+  const std::pair<PerformanceId, ProductId> sets[] = {{kPerfRelease, workload::kProductRelease},
+                                                      {kPerfOverdue, workload::kProductOverdue},
+                                                      {kPerfKeep, workload::kProductKeep}};
   for (auto [first, product] : sets) {
     venue.first_performance = first;
     for (const Command& c : workload::demo_performances(venue, product)) ASSERT_TRUE(replica.apply(c, kT0).ok());
   }
-  ASSERT_TRUE(replica.apply(Command{0, DefineContact{7, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual}}, kT0).ok());
-  ASSERT_TRUE(replica.apply(Command{0, DefineContact{8, 100000000008, "Théâtre du Lac", "", "", kContactOrganisation | kContactPartner}}, kT0).ok());
+  ASSERT_TRUE(replica
+                  .apply(Command{0, DefineContact{7, 100000002951, "BOSCHE", "Lennart", "lennart@example.org",
+                                                  kContactIndividual}},
+                         kT0)
+                  .ok());
+  ASSERT_TRUE(replica
+                  .apply(Command{0, DefineContact{8, 100000000008, "Théâtre du Lac", "", "",
+                                                  kContactOrganisation | kContactPartner}},
+                         kT0)
+                  .ok());
   for (const Command& c : log) replica.apply(c, now_);
   EXPECT_EQ(replica.state_hash(), shard_.state_hash());
 }
 
 TEST_F(FollowUpTest, RemindOrders_RecordsRankAndReturnsTheDocumentData) {
-  ASSERT_TRUE(run(DefineReminderFormat{1, "Relance", FormatType::kReminder, ";", "csv", false,
+  ASSERT_TRUE(run(DefineReminderFormat{1,
+                                       "Relance",
+                                       FormatType::kReminder,
+                                       ";",
+                                       "csv",
+                                       false,
                                        {ReminderField::kContactNumber, ReminderField::kOrderNumber}})
                   .ok());
   const OrderId o = book_for(7, kPerfKeep, 2, kT0 + 3 * kDay);

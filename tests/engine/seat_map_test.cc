@@ -605,7 +605,8 @@ class SeatModelRun {
     }
     bool all_free = true;
     for (uint32_t s : seats) all_free &= free(s);
-    const Reply r = apply(HoldSeats{7, kWeb, SeatRequest{kPerf, kNone, 11, kNone, 0, seats, 0}, 1000 + pick(20) * kMinute});
+    const Reply r =
+        apply(HoldSeats{7, kWeb, SeatRequest{kPerf, kNone, 11, kNone, 0, seats, 0}, 1000 + pick(20) * kMinute});
     ASSERT_EQ(r.ok(), all_free) << r.message;
     if (r.ok()) take(r);
   }

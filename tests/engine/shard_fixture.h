@@ -21,10 +21,9 @@ class ShardTest : public testing::Test {
   explicit ShardTest(workload::DemoVenue venue = {}) : shard_(0, 1, kT0) {
     venue.performances = 2;
     for (const Command& c : workload::demo_catalog()) must_apply(c);
-    const std::pair<PerformanceId, ProductId> sets[] = {
-        {kPerfRelease, workload::kProductRelease},
-        {kPerfOverdue, workload::kProductOverdue},
-        {kPerfKeep, workload::kProductKeep}};
+    const std::pair<PerformanceId, ProductId> sets[] = {{kPerfRelease, workload::kProductRelease},
+                                                        {kPerfOverdue, workload::kProductOverdue},
+                                                        {kPerfKeep, workload::kProductKeep}};
     for (auto [first, product] : sets) {
       venue.first_performance = first;
       for (const Command& c : workload::demo_performances(venue, product)) must_apply(c);

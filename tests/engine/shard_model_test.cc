@@ -151,19 +151,49 @@ class ModelRun {
 
   void step() {
     switch (pick(17)) {
-      case 14: mark(); break;
-      case 15: release_all(); break;
-      case 16: follow_up_count(); break;
-      case 0: case 1: advance_time(); break;
-      case 2: case 3: case 4: place(/*hold=*/true); break;
-      case 5: case 6: place(/*hold=*/false); break;
-      case 7: extend(); break;
-      case 8: convert(); break;
-      case 9: confirm(); break;
-      case 10: simple(Release{}); break;
-      case 11: simple(Cancel{}); break;
-      case 12: simple(Archive{}); break;
-      default: lock_or_reinstate(); break;
+      case 14:
+        mark();
+        break;
+      case 15:
+        release_all();
+        break;
+      case 16:
+        follow_up_count();
+        break;
+      case 0:
+      case 1:
+        advance_time();
+        break;
+      case 2:
+      case 3:
+      case 4:
+        place(/*hold=*/true);
+        break;
+      case 5:
+      case 6:
+        place(/*hold=*/false);
+        break;
+      case 7:
+        extend();
+        break;
+      case 8:
+        convert();
+        break;
+      case 9:
+        confirm();
+        break;
+      case 10:
+        simple(Release{});
+        break;
+      case 11:
+        simple(Cancel{});
+        break;
+      case 12:
+        simple(Archive{});
+        break;
+      default:
+        lock_or_reinstate();
+        break;
     }
     check();
   }
@@ -304,8 +334,8 @@ class ModelRun {
     if (!o) return;
     c.order = o->engine_id;
     const Reply r = apply(c);
-    const bool booking = o->state == OrderState::kOption || o->state == OrderState::kReservation ||
-                         o->state == OrderState::kOverdue;
+    const bool booking =
+        o->state == OrderState::kOption || o->state == OrderState::kReservation || o->state == OrderState::kOverdue;
     bool allowed;
     OrderState next;
     if constexpr (std::is_same_v<C, Release>) {
@@ -331,8 +361,8 @@ class ModelRun {
   void lock_or_reinstate() {
     ModelOrder* o = random_order();
     if (!o) return;
-    const bool booking = o->state == OrderState::kOption || o->state == OrderState::kReservation ||
-                         o->state == OrderState::kOverdue;
+    const bool booking =
+        o->state == OrderState::kOption || o->state == OrderState::kReservation || o->state == OrderState::kOverdue;
     if (pick(3) == 0) {
       const int64_t deadline = now_ + kHour + pick(3) * kDay;
       const Reply r = apply(Reinstate{o->engine_id, deadline});
@@ -432,8 +462,8 @@ class ModelRun {
       for (CategoryId c = 1; c <= 3; ++c)
         for (ChannelId ch : {kWeb, kBoxOffice}) {
           const Reply r = apply(GetAvailability{p, c, kNone, ch, kNone});
-          ASSERT_EQ(r.value, model_.available(p, c, ch)) << "performance " << p << " category " << c << " channel "
-                                                         << ch;
+          ASSERT_EQ(r.value, model_.available(p, c, ch))
+              << "performance " << p << " category " << c << " channel " << ch;
         }
     for (const ModelOrder& o : model_.orders) {
       const Order* e = shard_.find_order(o.engine_id);
@@ -456,9 +486,7 @@ class ModelRun {
   Model model_;
 };
 
-TEST(ShardModel, RandomCommands_MatchTheReferenceModel) {
-  testing_support::run_seeded_steps<ModelRun>(60, 1500);
-}
+TEST(ShardModel, RandomCommands_MatchTheReferenceModel) { testing_support::run_seeded_steps<ModelRun>(60, 1500); }
 
 }  // namespace
 }  // namespace tessera::engine

@@ -40,18 +40,16 @@ TEST_F(ShardTest, Hold_SoldOutIsAnOutcomeAndTakesNothing) {
 
 TEST_F(ShardTest, Hold_IsAllOrNothingAcrossLines) {
   const uint64_t before = shard_.state_hash();
-  const Reply r = run(Hold{7, kWeb,
-                           {workload::demo_line(kPerfRelease, 1, 1, 4), workload::demo_line(kPerfRelease, 1, 3, 201)},
-                           kMinute});
+  const Reply r = run(Hold{
+      7, kWeb, {workload::demo_line(kPerfRelease, 1, 1, 4), workload::demo_line(kPerfRelease, 1, 3, 201)}, kMinute});
   EXPECT_EQ(r.code, ReplyCode::kSoldOut);
   EXPECT_EQ(available(kPerfRelease, 1), kCat1Open);
   EXPECT_EQ(shard_.state_hash(), before);
 }
 
 TEST_F(ShardTest, Hold_TwoLinesOfOneCategoryCountTogether) {
-  const Reply r = run(Hold{7, kWeb,
-                           {workload::demo_line(kPerfRelease, 1, 3, 150), workload::demo_line(kPerfRelease, 1, 3, 60)},
-                           kMinute});
+  const Reply r = run(Hold{
+      7, kWeb, {workload::demo_line(kPerfRelease, 1, 3, 150), workload::demo_line(kPerfRelease, 1, 3, 60)}, kMinute});
   EXPECT_EQ(r.code, ReplyCode::kSoldOut);
   EXPECT_EQ(available(kPerfRelease, 3), 200);
 }
@@ -140,9 +138,8 @@ TEST_F(ShardTest, ExtendHold_StopsAtMaxExtensionsAndMaxLifetime) {
 }
 
 TEST_F(ShardTest, Confirm_PartOfAHoldReleasesTheRest) {
-  const Reply r = run(Hold{7, kWeb,
-                           {workload::demo_line(kPerfRelease, 1, 1, 4), workload::demo_line(kPerfRelease, 1, 2, 3)},
-                           kMinute});
+  const Reply r = run(
+      Hold{7, kWeb, {workload::demo_line(kPerfRelease, 1, 1, 4), workload::demo_line(kPerfRelease, 1, 2, 3)}, kMinute});
   ASSERT_TRUE(r.ok());
   const Reply c = run(Confirm{r.order, {1, 0}});
   ASSERT_TRUE(c.ok()) << c.message;
@@ -225,9 +222,9 @@ TEST_F(ShardTest, Option_KeepPolicy_StaysPastDeadlineUntilReleased) {
 }
 
 TEST_F(ShardTest, ChannelPolicy_OverridesTheProductPolicy) {
-  ASSERT_TRUE(run(SetChannelExpiryPolicy{workload::kProductRelease, kBoxOffice, ExpiryPolicy::kOverdueThenArchive,
-                                         kHour})
-                  .ok());
+  ASSERT_TRUE(
+      run(SetChannelExpiryPolicy{workload::kProductRelease, kBoxOffice, ExpiryPolicy::kOverdueThenArchive, kHour})
+          .ok());
   const Reply box = book(kPerfRelease, 1, 1, now_ + kDay, BookingKind::kOption, kBoxOffice);
   const Reply web = book(kPerfRelease, 1, 1, now_ + kDay, BookingKind::kOption, kWeb);
   advance_to(kT0 + kDay);
@@ -382,9 +379,8 @@ TEST(ShardHash, SameCommandsGiveTheSameHash_DifferentOnesDoNot) {
     for (const Command& c : workload::demo_catalog()) EXPECT_TRUE(shard.apply(c, kT0).ok());
     for (const Command& c : workload::demo_performances({}, 1)) EXPECT_TRUE(shard.apply(c, kT0).ok());
     for (uint32_t i = 0; i < 50 + extra; ++i)
-      EXPECT_TRUE(shard.apply(Command{0, Hold{i, kWeb, {workload::demo_line(1000, 1, 1 + i % 3, 1)}, kMinute}},
-                              kT0 + i)
-                      .ok());
+      EXPECT_TRUE(
+          shard.apply(Command{0, Hold{i, kWeb, {workload::demo_line(1000, 1, 1 + i % 3, 1)}, kMinute}}, kT0 + i).ok());
     shard.advance(kT0 + kMinute + 10, 1000);
     return shard.state_hash();
   };

@@ -30,10 +30,13 @@ class SortedChunksRun {
   void step() {
     const uint32_t v = static_cast<uint32_t>(rng_() % 500);
     switch (rng_() % 8) {
-      case 0: case 1: case 2:
+      case 0:
+      case 1:
+      case 2:
         if (reference_.insert(v).second) chunks_.insert(v);
         break;
-      case 3: case 4:
+      case 3:
+      case 4:
         ASSERT_EQ(chunks_.erase(v), reference_.erase(v) == 1);
         break;
       case 5: {  // bulk: drop the odd values below v
@@ -52,7 +55,10 @@ class SortedChunksRun {
         for (uint32_t x : reference_) expected += x < v ? 1 : 0;
         ASSERT_EQ(chunks_.count_less(v), expected);
         size_t seen = 0;
-        chunks_.for_each_before(v, [&](uint32_t x) { ASSERT_LT(x, v); ++seen; });
+        chunks_.for_each_before(v, [&](uint32_t x) {
+          ASSERT_LT(x, v);
+          ++seen;
+        });
         ASSERT_EQ(seen, expected);
         const auto at = chunks_.upper_bound(v);
         const auto it = reference_.upper_bound(v);

@@ -30,10 +30,10 @@ TEST(Auth, RolesGrowFromWebshopToBackofficeToAdmin) {
 
 TEST(Auth, BackOfficeCommandsNeedTheBackofficeRole) {
   const std::vector<CommandBody> back_office = {
-      DefineContact{}, UpdateContact{}, SetOrderFile{}, QueryFollowUp{}, PreviewRelease{}, ReleaseAll{},
-      MarkOrders{}, LockOrders{}, ReleaseOrders{}, RemindOrders{}, DefineReminderFormat{}, DefineSeries{},
-      DefineIssue{}, Subscribe{}, RenewSubscription{}, StartReminderRun{}, ValidateReminderRun{},
-      CancelReminderRun{}, GetReminderRun{}};
+      DefineContact{},        UpdateContact{},       SetOrderFile{},      QueryFollowUp{}, PreviewRelease{},
+      ReleaseAll{},           MarkOrders{},          LockOrders{},        ReleaseOrders{}, RemindOrders{},
+      DefineReminderFormat{}, DefineSeries{},        DefineIssue{},       Subscribe{},     RenewSubscription{},
+      StartReminderRun{},     ValidateReminderRun{}, CancelReminderRun{}, GetReminderRun{}};
   for (const CommandBody& c : back_office) {
     EXPECT_FALSE(role_allows(Role::kWebshop, c)) << command_name(c);
     EXPECT_TRUE(role_allows(Role::kBackoffice, c)) << command_name(c);

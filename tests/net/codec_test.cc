@@ -21,23 +21,41 @@ namespace fb = flatbuffers;
 
 // A follow-up filter with every field set.
 FollowUpFilter full_filter() {
-  return FollowUpFilter{BookingKind::kReservation, 1'800'000'000'000, 1, 1, 2, 2000, 20001, {21, 22}, 42,
-                        kContactGuide | kContactSupport, {1, 3}, 3};
+  return FollowUpFilter{BookingKind::kReservation,
+                        1'800'000'000'000,
+                        1,
+                        1,
+                        2,
+                        2000,
+                        20001,
+                        {21, 22},
+                        42,
+                        kContactGuide | kContactSupport,
+                        {1, 3},
+                        3};
 }
 
 DefineReminderFormat reminder_format() {
-  return DefineReminderFormat{3, "Relance", FormatType::kReminder, ";", "csv", true,
+  return DefineReminderFormat{3,
+                              "Relance",
+                              FormatType::kReminder,
+                              ";",
+                              "csv",
+                              true,
                               {ReminderField::kContactNumber, ReminderField::kLastName, ReminderField::kQuantity}};
 }
 
 // One command of every kind, with non-default values in every field.
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5};
-  DefineVenueLayout layout{3, "Grande salle", {1, 2},
-                           {LayoutSection{"Orchestre", {LayoutRow{1, 101, {LayoutSeat{0, kSeatWheelchair, 1},
-                                                                           LayoutSeat{0, kSeatCompanion, 2}}},
-                                                        LayoutRow{2, 1, {LayoutSeat{1, 0, 9}}}}},
-                            LayoutSection{"Balcon", {LayoutRow{1, 1, {LayoutSeat{1, kSeatRestrictedView, 40}}}}}}};
+  DefineVenueLayout layout{
+      3,
+      "Grande salle",
+      {1, 2},
+      {LayoutSection{"Orchestre",
+                     {LayoutRow{1, 101, {LayoutSeat{0, kSeatWheelchair, 1}, LayoutSeat{0, kSeatCompanion, 2}}},
+                      LayoutRow{2, 1, {LayoutSeat{1, 0, 9}}}}},
+       LayoutSection{"Balcon", {LayoutRow{1, 1, {LayoutSeat{1, kSeatRestrictedView, 40}}}}}}};
   const SeatRequest seats{1000, 1, 6, 0, 2, {10, 11}, 0};
   const SeatRequest best{
       1000, 2, 6, 10001, 3, {}, kSeatOptionAccessible | kSeatOptionAllowSplit | kSeatOptionAllowRestrictedView};
@@ -136,12 +154,13 @@ TEST(Codec, EveryCommandKindRoundTripsUnchanged) {
   ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
   ASSERT_EQ(decoded->size(), commands.size());
   for (size_t i = 0; i < commands.size(); ++i)
-    EXPECT_TRUE(testing::deep_equal(commands[i], (*decoded)[i])) << "command " << i << " " << command_name(commands[i].body);
+    EXPECT_TRUE(testing::deep_equal(commands[i], (*decoded)[i]))
+        << "command " << i << " " << command_name(commands[i].body);
 }
 
 TEST(Codec, RepliesRoundTripWithProtocolCodes) {
-  for (ReplyCode code : {ReplyCode::kOk, ReplyCode::kSoldOut, ReplyCode::kBusy, ReplyCode::kUnavailable, kForbidden,
-                         kMalformed}) {
+  for (ReplyCode code :
+       {ReplyCode::kOk, ReplyCode::kSoldOut, ReplyCode::kBusy, ReplyCode::kUnavailable, kForbidden, kMalformed}) {
     Reply r;
     r.code = code;
     r.order = make_order_id(1, 2, 3);
@@ -236,7 +255,8 @@ FollowUpRow full_row(uint32_t line) {
   r.contact = 42, r.contact_number = 100000002951, r.contact_name = "DUPONT Anne", r.channel = 3;
   r.channel_name = "Partenaires", r.product = 2, r.product_name = "Opéra", r.performance = 2001;
   r.performance_starts_ms = 1'810'000'000'000, r.category = 2, r.category_name = "Cat 2", r.tariff = 22;
-  r.tariff_name = "Réduit", r.contingent = 20011, r.quantity = 4, r.reminder_rank = 2, r.reminded_ms = 1'799'000'000'000;
+  r.tariff_name = "Réduit", r.contingent = 20011, r.quantity = 4, r.reminder_rank = 2,
+  r.reminded_ms = 1'799'000'000'000;
   return r;
 }
 
@@ -255,13 +275,14 @@ std::vector<ReplyDetail> one_detail_of_each() {
   const OrderOutcome done{make_order_id(0, 1, 1), Outcome::kDone, OrderState::kReleased};
   const OrderOutcome kept{make_order_id(1, 1, 1), Outcome::kSkippedKept, OrderState::kOption};
   const OrderOutcome missing{make_order_id(1, 9, 9), Outcome::kNotFound, OrderState::kHeld};
-  ReminderBatch batch{7, RunState::kExported, reminder_format(), Delivery::kEmail, 10, 2, "smtp://mail:25",
-                      {full_item(), full_item()}, {done, missing}};
+  ReminderBatch batch{7, RunState::kExported, reminder_format(),          Delivery::kEmail, 10,
+                      2, "smtp://mail:25",    {full_item(), full_item()}, {done, missing}};
   return {
       ReplyDetail{FollowUpPage{{full_row(0), full_row(1)}, 250, true}},
-      ReplyDetail{BulkOutcomes{{done, kept, missing,
-                                OrderOutcome{make_order_id(0, 2, 2), Outcome::kSkippedState, OrderState::kConfirmed}}}},
-      ReplyDetail{ReleaseSummary{120, 4, 3, 480, 20, {ReleasedStock{1000, 1, 60, 240, 0}, ReleasedStock{2001, 2, 60, 240, 20}}}},
+      ReplyDetail{BulkOutcomes{
+          {done, kept, missing, OrderOutcome{make_order_id(0, 2, 2), Outcome::kSkippedState, OrderState::kConfirmed}}}},
+      ReplyDetail{ReleaseSummary{
+          120, 4, 3, 480, 20, {ReleasedStock{1000, 1, 60, 240, 0}, ReleasedStock{2001, 2, 60, 240, 20}}}},
       ReplyDetail{std::move(batch)},
   };
 }
@@ -364,7 +385,8 @@ TEST(Codec, BackOfficeCommandsRefuseUnknownEnumsAndOverLongLists) {
       {Command{0, many_columns}, "columns"},
       {Command{0, bad_column}, "reminder field"},
       {Command{0, StartReminderRun{1, 5, std::vector<IssueId>(kRunIssuesMax + 1, 1), Audience::kDirect, 3,
-                                   Delivery::kFile}}, "issues"},
+                                   Delivery::kFile}},
+       "issues"},
       {Command{0, StartReminderRun{1, 5, {1}, static_cast<Audience>(2), 3, Delivery::kFile}}, "audience"},
       {Command{0, DefineContact{1, 1, "X", "", "", 0x80}}, "contact type"},
       {Command{0, DefineContact{1, 1, std::string(kNameLengthMax + 1, 'x'), "", "", kContactIndividual}}, "last_name"},
@@ -405,17 +427,28 @@ TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
   const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto table_of = [](engine::ReplyKind kind) -> std::string {
     switch (kind) {
-      case engine::ReplyKind::kAck: return "— (NONE)";
-      case engine::ReplyKind::kOrder: return "OrderReply";
-      case engine::ReplyKind::kSeatOrder: return "SeatOrderReply";
-      case engine::ReplyKind::kAvailability: return "AvailabilityReply";
-      case engine::ReplyKind::kCount: return "CountReply";
-      case engine::ReplyKind::kReleaseBack: return "ReleaseBackReply";
-      case engine::ReplyKind::kRunState: return "RunStateReply";
-      case engine::ReplyKind::kFollowUpPage: return "FollowUpPage";
-      case engine::ReplyKind::kBulkOutcomes: return "BulkOutcomes";
-      case engine::ReplyKind::kReleaseSummary: return "ReleaseSummary";
-      case engine::ReplyKind::kReminderBatch: return "ReminderBatch";
+      case engine::ReplyKind::kAck:
+        return "— (NONE)";
+      case engine::ReplyKind::kOrder:
+        return "OrderReply";
+      case engine::ReplyKind::kSeatOrder:
+        return "SeatOrderReply";
+      case engine::ReplyKind::kAvailability:
+        return "AvailabilityReply";
+      case engine::ReplyKind::kCount:
+        return "CountReply";
+      case engine::ReplyKind::kReleaseBack:
+        return "ReleaseBackReply";
+      case engine::ReplyKind::kRunState:
+        return "RunStateReply";
+      case engine::ReplyKind::kFollowUpPage:
+        return "FollowUpPage";
+      case engine::ReplyKind::kBulkOutcomes:
+        return "BulkOutcomes";
+      case engine::ReplyKind::kReleaseSummary:
+        return "ReleaseSummary";
+      case engine::ReplyKind::kReminderBatch:
+        return "ReminderBatch";
     }
     return "?";
   };

@@ -117,7 +117,9 @@ class FollowUpServer : public ::testing::Test {
     }
     std::vector<Command> commands;
     for (const Booked& b : plan)
-      commands.push_back(Command{0, Book{b.kind, b.contact, b.channel,
+      commands.push_back(Command{0, Book{b.kind,
+                                         b.contact,
+                                         b.channel,
                                          {LineRequest{b.performance, b.category, b.tariff, b.quantity, b.contingent}},
                                          b.due_ms}});
     const std::vector<Reply> replies = call(commands);
@@ -217,9 +219,15 @@ TEST_F(FollowUpServer, EachOptionalFilterNarrowsTheRows) {
        [](const Booked& b) { return b.performance == 3001; }},
       {"contingent", [](FollowUpFilter& f) { f.contingent = workload::demo_partner_contingent(1000); },
        [](const Booked& b) { return b.contingent == workload::demo_partner_contingent(1000); }},
-      {"tariffs", [](FollowUpFilter& f) { f.tariffs = {11, 32}; },
+      {"tariffs",
+       [](FollowUpFilter& f) {
+         f.tariffs = {11, 32};
+       },
        [](const Booked& b) { return b.tariff == 11 || b.tariff == 32; }},
-      {"categories", [](FollowUpFilter& f) { f.product = 1, f.categories = {2, 3}; },
+      {"categories",
+       [](FollowUpFilter& f) {
+         f.product = 1, f.categories = {2, 3};
+       },
        [](const Booked& b) { return b.product == 1 && (b.category == 2 || b.category == 3); }},
       {"channel", [](FollowUpFilter& f) { f.channel = workload::kWeb; },
        [](const Booked& b) { return b.channel == workload::kWeb; }},
@@ -331,17 +339,16 @@ TEST_F(FollowUpServer, SelectionsAnswerPerOrderInRequestOrderAcrossShards) {
   ASSERT_TRUE(lock.ok()) << lock.message;
 
   // Interleave shards and kinds so the merge must restore the request order.
-  const std::vector<OrderId> selection = {plain[2], kept[0], unknown, locked[1], plain[0], reservation.order,
-                                          locked[0], kept[1], plain[3], plain[1]};
+  const std::vector<OrderId> selection = {plain[2],          kept[0],   unknown, locked[1], plain[0],
+                                          reservation.order, locked[0], kept[1], plain[3],  plain[1]};
   const Reply r = one(ReleaseOrders{selection});
   ASSERT_TRUE(r.ok()) << r.message;
   const BulkOutcomes* out = outcomes_of(r);
   ASSERT_TRUE(out);
   ASSERT_EQ(out->orders.size(), selection.size());
-  const std::vector<Outcome> expected = {Outcome::kDone,          Outcome::kSkippedKept,   Outcome::kNotFound,
-                                         Outcome::kSkippedLocked, Outcome::kDone,          Outcome::kSkippedState,
-                                         Outcome::kSkippedLocked, Outcome::kSkippedKept,   Outcome::kDone,
-                                         Outcome::kDone};
+  const std::vector<Outcome> expected = {
+      Outcome::kDone,         Outcome::kSkippedKept,   Outcome::kNotFound,    Outcome::kSkippedLocked, Outcome::kDone,
+      Outcome::kSkippedState, Outcome::kSkippedLocked, Outcome::kSkippedKept, Outcome::kDone,          Outcome::kDone};
   for (size_t i = 0; i < selection.size(); ++i) {
     EXPECT_EQ(out->orders[i].order, selection[i]) << i;
     EXPECT_EQ(out->orders[i].outcome, expected[i]) << i << ": " << outcome_name(out->orders[i].outcome);
@@ -377,8 +384,8 @@ TEST_F(FollowUpServer, ReleaseAllDoesWhatThePreviewSaidBeyondTheFirstPage) {
   const Reply done = one(ReleaseAll{f});
   const ReleaseSummary* summary = summary_of(done);
   ASSERT_TRUE(done.ok() && summary) << done.message;
-  EXPECT_TRUE(testing::deep_equal(*forecast, *summary)) << "released " << summary->released << " vs forecast "
-                                                        << forecast->released;
+  EXPECT_TRUE(testing::deep_equal(*forecast, *summary))
+      << "released " << summary->released << " vs forecast " << forecast->released;
   uint64_t stock_orders = 0;
   for (const ReleasedStock& s : summary->stock) stock_orders += s.orders;
   EXPECT_EQ(stock_orders, summary->released) << "one line per order";
@@ -402,10 +409,14 @@ TEST_F(FollowUpServer, WebshopTokenIsRefusedTheFollowUpCommands) {
   auto shop = connect_client(*app_, testing::kWebshopToken);
   ASSERT_TRUE(shop);
   const OrderId order = booked_.front().order;
-  const std::vector<CommandBody> refused = {
-      QueryFollowUp{all_options(), {}, 10}, PreviewRelease{all_options()}, ReleaseAll{all_options()},
-      MarkOrders{{order}, ReleaseMark::kKeep}, LockOrders{{order}, true}, ReleaseOrders{{order}},
-      SetOrderFile{order, 5}, DefineContact{9, 9, "X", "", "", kContactIndividual}};
+  const std::vector<CommandBody> refused = {QueryFollowUp{all_options(), {}, 10},
+                                            PreviewRelease{all_options()},
+                                            ReleaseAll{all_options()},
+                                            MarkOrders{{order}, ReleaseMark::kKeep},
+                                            LockOrders{{order}, true},
+                                            ReleaseOrders{{order}},
+                                            SetOrderFile{order, 5},
+                                            DefineContact{9, 9, "X", "", "", kContactIndividual}};
   for (const CommandBody& c : refused) EXPECT_EQ(one(c, shop.get()).code, kForbidden) << command_name(c);
   EXPECT_EQ(one(GetOrder{order}, shop.get()).state, OrderState::kOption) << "nothing was applied";
   EXPECT_EQ(page_of(query(all_options()))->total, kOptions);

@@ -6,12 +6,12 @@
 // holds: tests never pass or fail on timing.
 #pragma once
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -107,9 +107,7 @@ class RawConnection {
     }
     return true;
   }
-  bool send_frame(const net::OutFrame& f) {
-    return send_bytes(f.header) && send_bytes({f.body.data(), f.body.size()});
-  }
+  bool send_frame(const net::OutFrame& f) { return send_bytes(f.header) && send_bytes({f.body.data(), f.body.size()}); }
   bool hello(const char* token = kAdminToken, uint32_t protocol_version = net::kProtocolVersion) {
     if (!send_frame(net::hello_frame(protocol_version, token, "raw"))) return false;
     auto reply = read_frame();
@@ -203,11 +201,18 @@ bool deep_equal(const T& a, const T& b) {
           return std::apply([&](const auto&... y) { return (deep_equal(x, y) && ...); }, b.fields());
         },
         a.fields());
-  } else if constexpr (requires { a.index(); a.valueless_by_exception(); }) {
+  } else if constexpr (requires {
+                         a.index();
+                         a.valueless_by_exception();
+                       }) {
     if (a.index() != b.index()) return false;
-    return std::visit(
-        [&](const auto& x) { return deep_equal(x, std::get<std::decay_t<decltype(x)>>(b)); }, a);
-  } else if constexpr (requires { a.size(); a.begin(); typename T::value_type; } && !std::is_same_v<T, std::string>) {
+    return std::visit([&](const auto& x) { return deep_equal(x, std::get<std::decay_t<decltype(x)>>(b)); }, a);
+  } else if constexpr (requires {
+                         a.size();
+                         a.begin();
+                         typename T::value_type;
+                       } &&
+                       !std::is_same_v<T, std::string>) {
     return deep_equal_vector(a, b);
   } else {
     return a == b;
@@ -225,7 +230,8 @@ inline engine::Reply one(net::Client& c, engine::Command command) {
 // A web cart of `quantity` units of category 1 of demo performance `p`.
 inline engine::Command web_hold(engine::PerformanceId p, uint32_t quantity, engine::ContactId contact = 1) {
   const engine::ProductId product = p / 1000;
-  return engine::Command{0, engine::Hold{contact, workload::kWeb, {workload::demo_line(p, product, 1, quantity)}, 60'000}};
+  return engine::Command{0,
+                         engine::Hold{contact, workload::kWeb, {workload::demo_line(p, product, 1, quantity)}, 60'000}};
 }
 
 }  // namespace tessera::testing

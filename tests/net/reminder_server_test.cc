@@ -41,11 +41,17 @@ class ReminderServer : public ::testing::Test {
     office_ = connect_client(*app_, testing::kBackofficeToken);
     ASSERT_TRUE(office_);
     now_ms_ = runtime::SystemClock().now_ms();
-    for (const DefineContact& c : {DefineContact{1, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual},
-                                   DefineContact{2, 100000000002, "ACME", "", "office@acme.example", kContactOrganisation},
-                                   DefineContact{3, 100000000003, "MARTIN", "Paul", "", kContactIndividual}})
+    for (const DefineContact& c :
+         {DefineContact{1, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual},
+          DefineContact{2, 100000000002, "ACME", "", "office@acme.example", kContactOrganisation},
+          DefineContact{3, 100000000003, "MARTIN", "Paul", "", kContactIndividual}})
       ASSERT_TRUE(one(c).ok());
-    ASSERT_TRUE(one(DefineReminderFormat{1, "Relance", FormatType::kReminder, ";", "csv", false,
+    ASSERT_TRUE(one(DefineReminderFormat{1,
+                                         "Relance",
+                                         FormatType::kReminder,
+                                         ";",
+                                         "csv",
+                                         false,
                                          {ReminderField::kContactNumber, ReminderField::kLastName,
                                           ReminderField::kOrderNumber, ReminderField::kDeadline}})
                     .ok());
@@ -56,8 +62,11 @@ class ReminderServer : public ::testing::Test {
     return r.is_ok() ? (*r)[0] : refuse(ReplyCode::kBusy, "no reply");
   }
   OrderId book(ContactId contact, PerformanceId performance) {
-    const Reply r = one(Book{BookingKind::kOption, contact, workload::kBoxOffice,
-                             {workload::demo_line(performance, performance / 1000, 1, 1)}, now_ms_ + 3 * kDay});
+    const Reply r = one(Book{BookingKind::kOption,
+                             contact,
+                             workload::kBoxOffice,
+                             {workload::demo_line(performance, performance / 1000, 1, 1)},
+                             now_ms_ + 3 * kDay});
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
   }
@@ -134,8 +143,9 @@ TEST_F(ReminderServer, RemindOrders_ByEmail_SendsOneMessagePerContact) {
   std::map<std::string, std::string> body_by_recipient;
   for (const auto& m : mails) body_by_recipient[m.header("to")] = m.body;
   ASSERT_EQ(body_by_recipient.size(), 2u);
-  const auto lennart = std::find_if(body_by_recipient.begin(), body_by_recipient.end(),
-                                    [](const auto& kv) { return kv.first.find("lennart@example.org") != std::string::npos; });
+  const auto lennart = std::find_if(body_by_recipient.begin(), body_by_recipient.end(), [](const auto& kv) {
+    return kv.first.find("lennart@example.org") != std::string::npos;
+  });
   ASSERT_NE(lennart, body_by_recipient.end());
   EXPECT_NE(lennart->second.find(std::to_string(a1)), std::string::npos);
   EXPECT_NE(lennart->second.find(std::to_string(a2)), std::string::npos);

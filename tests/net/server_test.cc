@@ -32,7 +32,9 @@ int64_t now_ms() { return runtime::SystemClock().now_ms(); }
 constexpr int64_t kDay = 24LL * 3600 * 1000;
 
 using testing::one;
-Command hold(PerformanceId p, uint32_t quantity, ContactId contact = 1) { return testing::web_hold(p, quantity, contact); }
+Command hold(PerformanceId p, uint32_t quantity, ContactId contact = 1) {
+  return testing::web_hold(p, quantity, contact);
+}
 
 // Parks a shard thread inside a completion until released (no command on
 // that shard completes meanwhile).
@@ -120,7 +122,8 @@ TEST(Server, EveryCommandKindGoesThroughTheClient) {
   EXPECT_EQ(one(*shop, Command{0, GetOrder{h.order}}).state, OrderState::kArchived);
 
   // Direct booking, confirmation, cancellation, release.
-  const Reply b = one(*shop, Command{0, Book{BookingKind::kReservation, 6, 9, {LineRequest{9000, 1, 91, 3, kNone}}, t + kDay}});
+  const Reply b =
+      one(*shop, Command{0, Book{BookingKind::kReservation, 6, 9, {LineRequest{9000, 1, 91, 3, kNone}}, t + kDay}});
   ASSERT_TRUE(b.ok()) << b.message;
   EXPECT_EQ(b.state, OrderState::kReservation);
   EXPECT_TRUE(one(*shop, Command{0, Confirm{b.order, {}}}).ok());
@@ -152,7 +155,8 @@ TEST(Server, SeatedCommandsGoThroughTheClient) {
   EXPECT_EQ((*setup)[0].value, 10) << "reply value = seats in the layout";
 
   const TariffId tariff = workload::demo_tariff(1, 1);
-  const Reply best = one(*shop, Command{0, HoldSeats{1, workload::kWeb, SeatRequest{9100, 1, tariff, kNone, 2, {}, 0}, 60'000}});
+  const Reply best =
+      one(*shop, Command{0, HoldSeats{1, workload::kWeb, SeatRequest{9100, 1, tariff, kNone, 2, {}, 0}, 60'000}});
   ASSERT_TRUE(best.ok()) << best.message;
   const Reply chosen = one(*shop, Command{0, BookSeats{BookingKind::kOption, 2, workload::kWeb,
                                                        SeatRequest{9100, 1, tariff, kNone, 2, {8, 9}, 0}, t + kDay}});
@@ -161,9 +165,9 @@ TEST(Server, SeatedCommandsGoThroughTheClient) {
   EXPECT_TRUE(one(*admin, Command{0, UnblockSeats{9100, {5}}}).ok());
   EXPECT_EQ(one(*shop, Command{0, BlockSeats{9100, {6}}}).code, kForbidden);
   // Contingent commands reach the engine (its answer, not a protocol refusal).
-  for (const Command& c : {Command{0, MoveSeatsToContingent{9100, 91001, {6}}},
-                           Command{0, DefineSubContingent{91002, 9100, 91001, 1, {}}},
-                           Command{0, SetContingentReleaseBack{9100, 91001, t + kDay}}}) {
+  for (const Command& c :
+       {Command{0, MoveSeatsToContingent{9100, 91001, {6}}}, Command{0, DefineSubContingent{91002, 9100, 91001, 1, {}}},
+        Command{0, SetContingentReleaseBack{9100, 91001, t + kDay}}}) {
     const Reply r = one(*admin, c);
     EXPECT_NE(r.code, kForbidden) << command_name(c.body);
     EXPECT_NE(r.code, kMalformed) << command_name(c.body) << ": " << r.message;
@@ -239,11 +243,12 @@ TEST(Server, WebshopTokenIsRefusedSetLockAndDefinePerformance_RestOfBatchRuns) {
   auto shop = connect_client(*app, testing::kWebshopToken);
   auto admin = connect_client(*app, testing::kAdminToken);
   ASSERT_TRUE(shop && admin);
-  const Reply h = one(*shop, Command{0, Book{BookingKind::kOption, 3, workload::kWeb,
-                                             {workload::demo_line(1000, 1, 1, 2)}, now_ms() + kDay}});
+  const Reply h = one(
+      *shop,
+      Command{0, Book{BookingKind::kOption, 3, workload::kWeb, {workload::demo_line(1000, 1, 1, 2)}, now_ms() + kDay}});
   ASSERT_TRUE(h.ok()) << h.message;
-  auto r = shop->call({Command{0, SetLock{h.order, true}}, Command{0, DefinePerformance{7777, 1, now_ms() + kDay, 10, 0}},
-                       Command{0, GetOrder{h.order}}});
+  auto r = shop->call({Command{0, SetLock{h.order, true}},
+                       Command{0, DefinePerformance{7777, 1, now_ms() + kDay, 10, 0}}, Command{0, GetOrder{h.order}}});
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ((*r)[0].code, kForbidden);
   EXPECT_NE((*r)[0].message.find("SetLock"), std::string::npos) << (*r)[0].message;
@@ -363,9 +368,9 @@ const wire::Response* roundtrip(RawConnection& raw, uint64_t id, const std::vect
 }
 
 std::vector<Command> typed_reply_setup(int64_t t) {
-  return {Command{0, DefineSeason{8, "Saison 8"}},     Command{0, DefineProductFamily{8, "Famille 8"}},
-          Command{0, DefineProduct{8, 8, 8, "P 8"}},   Command{0, DefineChannel{8, "Canal 8"}},
-          Command{0, DefineCategory{8, "Cat 8"}},      Command{0, DefineTariff{81, 8, "Plein"}},
+  return {Command{0, DefineSeason{8, "Saison 8"}},        Command{0, DefineProductFamily{8, "Famille 8"}},
+          Command{0, DefineProduct{8, 8, 8, "P 8"}},      Command{0, DefineChannel{8, "Canal 8"}},
+          Command{0, DefineCategory{8, "Cat 8"}},         Command{0, DefineTariff{81, 8, "Plein"}},
           Command{0, SetTariffPrice{81, 8, kNone, 1000}}, Command{0, DefinePerformance{8000, 8, t + 30 * kDay, 0, 0}},
           Command{0, SetGeneralAdmission{8000, 8, 40}}};
 }
@@ -381,9 +386,10 @@ TEST(Server, ProtocolV2_EachCommandAnswersWithItsRegistryReplyTable) {
     EXPECT_EQ(r->code(), wire::ResultCode::Ok);
     EXPECT_EQ(r->detail_type(), wire::ResultDetail::NONE) << "set-up commands are acknowledged (Ack)";
   }
-  const wire::Response* r = roundtrip(raw, 2, {Command{0, GetAvailability{8000, 8, kNone, 8, kNone}},
-                                               Command{0, Hold{5, 8, {LineRequest{8000, 8, 81, 3, kNone}}, 60'000}},
-                                               Command{0, GetOrder{424242}}});
+  const wire::Response* r =
+      roundtrip(raw, 2,
+                {Command{0, GetAvailability{8000, 8, kNone, 8, kNone}},
+                 Command{0, Hold{5, 8, {LineRequest{8000, 8, 81, 3, kNone}}, 60'000}}, Command{0, GetOrder{424242}}});
   ASSERT_NE(r, nullptr);
   const wire::Result* avail = r->results()->Get(0);
   ASSERT_EQ(avail->detail_type(), wire::ResultDetail::AvailabilityReply);
@@ -409,8 +415,7 @@ TEST(Server, ProtocolV1Client_GetsTheLegacyScalarsOnly) {
   ASSERT_TRUE(raw.hello(testing::kAdminToken, 1));
   const int64_t t = now_ms();
   ASSERT_NE(roundtrip(raw, 1, typed_reply_setup(t)), nullptr);
-  const wire::Response* r =
-      roundtrip(raw, 2, {Command{0, Hold{5, 8, {LineRequest{8000, 8, 81, 3, kNone}}, 60'000}}});
+  const wire::Response* r = roundtrip(raw, 2, {Command{0, Hold{5, 8, {LineRequest{8000, 8, 81, 3, kNone}}, 60'000}}});
   ASSERT_NE(r, nullptr);
   const wire::Result* hold = r->results()->Get(0);
   ASSERT_EQ(hold->code(), wire::ResultCode::Ok);
@@ -459,7 +464,7 @@ TEST(Server, StalledHalfFrameIsClosedAfterTheReadDeadline) {
   const OutFrame f = request_frame(1, {Command{0, GetOrder{1}}});
   ASSERT_TRUE(slow.send_bytes(f.header));
   ASSERT_TRUE(slow.send_bytes({f.body.data(), f.body.size() / 2}));  // and stall
-  RawConnection silent(app->port());                                  // never says Hello
+  RawConnection silent(app->port());                                 // never says Hello
   expect_other_client_served(*app);
   EXPECT_EQ(slow.read_error(), wire::ErrorCode::ReadTimeout);
   EXPECT_TRUE(slow.closed_by_server());
@@ -520,9 +525,8 @@ TEST(Server, GracefulStopFinishesRequestsInFlightThenCloses) {
   gates[1].park(app->shards().runner(1));
   std::vector<std::future<Result<Client::Replies>>> futures;
   for (int i = 0; i < 20; ++i) futures.push_back(shop->send({hold(1000 + i % 4, 1), hold(2000 + i % 4, 1)}));
-  ASSERT_TRUE(eventually([&] {
-    return app->shards().runner(0).inbox_depth() + app->shards().runner(1).inbox_depth() == 40;
-  }));
+  ASSERT_TRUE(
+      eventually([&] { return app->shards().runner(0).inbox_depth() + app->shards().runner(1).inbox_depth() == 40; }));
   std::thread stopper([&] { app->stop(); });  // SIGTERM does the same via ServerApp::request_stop
   gates[0].open();
   gates[1].open();
@@ -569,7 +573,8 @@ TEST(Server, HealthAndMetricsAnswerOnTheAdminPort) {
   EXPECT_TRUE(eventually([&] { return app->render_metrics().body.find(holds) != std::string::npos; }))
       << app->render_metrics().body;
   const server::HttpAnswer metrics = app->render_metrics();
-  EXPECT_NE(metrics.body.find("tessera_commands_total{type=\"Hold\",code=\"Ok\"} 1"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("tessera_commands_total{type=\"Hold\",code=\"Ok\"} 1"), std::string::npos)
+      << metrics.body;
   EXPECT_NE(metrics.body.find("tessera_connections_open 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("tessera_request_latency_us_bucket{le=\"+Inf\"}"), std::string::npos);
   EXPECT_NE(metrics.body.find("tessera_shard_inbox_depth{shard=\"1\"}"), std::string::npos);

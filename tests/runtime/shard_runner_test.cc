@@ -80,9 +80,8 @@ TEST(ShardSet, ConcurrentBuyers_NeverOversell) {
       for (int i = 0; i < 400; ++i) {
         const PerformanceId p = 1000 + (i + t) % 2;
         const uint32_t n = 1 + (i * 7 + t) % 3;
-        const Reply r = shards.call(
-            Command{0, Hold{static_cast<ContactId>(t + 1), workload::kBoxOffice, {workload::demo_line(p, 1, 2, n)},
-                            600'000}});
+        const Reply r = shards.call(Command{
+            0, Hold{static_cast<ContactId>(t + 1), workload::kBoxOffice, {workload::demo_line(p, 1, 2, n)}, 600'000}});
         if (r.code == ReplyCode::kSoldOut) {
           sold_out.fetch_add(1);
           continue;

@@ -228,8 +228,8 @@ TEST(CommandLog, StorageFailureStopsAcknowledgingAndLosesNothingAcknowledged) {
   uint64_t acknowledged_holds = 0, refused = 0;
   for (const Command& c : setup) ASSERT_TRUE(shards.call(c).ok());
   for (int i = 0; i < 60; ++i) {
-    const Reply r = shards.call(Command{0, engine::Hold{1, workload::kBoxOffice,
-                                                        {workload::demo_line(1000, 1, 2, 1)}, 600'000}});
+    const Reply r =
+        shards.call(Command{0, engine::Hold{1, workload::kBoxOffice, {workload::demo_line(1000, 1, 2, 1)}, 600'000}});
     if (r.ok()) ++acknowledged_holds;
     if (r.code == engine::ReplyCode::kUnavailable) ++refused;
   }
