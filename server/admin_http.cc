@@ -1,15 +1,14 @@
 // AdminHttp: a small async Beast server (one request per connection).
 #include "server/admin_http.h"
 
-#include "net/asio.h"
+#include <atomic>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <optional>
 #include <thread>
 
 #include "engine/command.h"
+#include "net/asio.h"
 
 namespace tessera::server {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/auth.h"
 #include "net/limits.h"
 #include "server/smtp_client.h"
@@ -35,17 +35,17 @@ struct ServerConfig {
   uint32_t io_threads = 1;
   std::string data_dir = "./data";
   Durability durability = Durability::kSync;
-  uint64_t snapshot_every_entries = 2'000'000;  // snapshot a shard after this many log entries...
-  int64_t snapshot_every_s = 300;               // ...or this many seconds, whichever comes first
+  uint64_t snapshot_every_entries = 2'000'000;    // snapshot a shard after this many log entries...
+  int64_t snapshot_every_s = 300;                 // ...or this many seconds, whichever comes first
   uint32_t orders_reserved_per_shard = 1u << 20;  // order slots allocated at start-up
   bool demo = false;
   // Reminder export (follow-up reminders, subscription runs).
-  std::string export_dir;   // reminder files; empty = <data_dir>/exports
-  std::string smtp_host;    // SMTP relay for reminder emails; empty = email delivery refused
+  std::string export_dir;  // reminder files; empty = <data_dir>/exports
+  std::string smtp_host;   // SMTP relay for reminder emails; empty = email delivery refused
   uint16_t smtp_port = 25;
   SmtpTls smtp_tls = SmtpTls::kNone;
-  std::string smtp_user;    // empty = no AUTH
-  Secret smtp_password;     // from smtp_password, or read from smtp_password_file at start-up
+  std::string smtp_user;  // empty = no AUTH
+  Secret smtp_password;   // from smtp_password, or read from smtp_password_file at start-up
   std::string smtp_password_file;
   std::string smtp_ca_file;  // PEM CAs the relay's certificate is checked against; empty = the system's
   int smtp_timeout_ms = kSmtpTimeoutMsDefault;

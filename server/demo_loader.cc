@@ -18,8 +18,8 @@ Status apply_all(runtime::ShardSet& shards, const std::vector<Command>& commands
     const Reply r = shards.call(c);
     // A catalog already defined (e.g. restored from the log) is fine.
     if (!r.ok() && r.code != ReplyCode::kDuplicate)
-      return Status::internal(cat("demo set-up: ", command_name(c.body), " refused: ", reply_code_name(r.code), ": ",
-                                  r.message));
+      return Status::internal(
+          cat("demo set-up: ", command_name(c.body), " refused: ", reply_code_name(r.code), ": ", r.message));
   }
   return Status::ok();
 }
@@ -29,7 +29,8 @@ Status apply_all(runtime::ShardSet& shards, const std::vector<Command>& commands
 Status load_demo_venue(runtime::ShardSet& shards, bool* loaded) {
   *loaded = false;
   const workload::DemoVenue first = demo_venue_of(workload::kProductRelease);
-  const Reply probe = shards.call(Command{0, GetAvailability{first.first_performance, 1, kNone, workload::kWeb, kNone}});
+  const Reply probe =
+      shards.call(Command{0, GetAvailability{first.first_performance, 1, kNone, workload::kWeb, kNone}});
   if (probe.code != ReplyCode::kNotFound) return Status::ok();
   Status s = apply_all(shards, workload::demo_catalog());
   for (ProductId p = workload::kProductRelease; s.is_ok() && p <= workload::kProductKeep; ++p)

@@ -7,7 +7,7 @@
 // Thread-safety: call from one thread while the shards run.
 #pragma once
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "runtime/shard_set.h"
 #include "workload/demo_venue.h"
 

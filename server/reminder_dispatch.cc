@@ -51,7 +51,8 @@ void install_reminder_hooks(net::ServerHooks& hooks, const ExportConfig& config,
                             runtime::ShardSet& shards) {
   hooks.check_export = [&config](engine::Delivery delivery) {
     if (delivery == engine::Delivery::kEmail && config.smtp.host.empty())
-      return Status::failed_precondition("email delivery needs an SMTP relay: set smtp_host in the server configuration");
+      return Status::failed_precondition(
+          "email delivery needs an SMTP relay: set smtp_host in the server configuration");
     return Status::ok();
   };
   hooks.export_reminders = [&exporter, &shards](Reply&& reply, runtime::Completion* done) {

@@ -42,9 +42,8 @@ Recipient recipient_of(const ReminderItem& item) {
 }
 
 std::string undeliverable_reason(const ReminderItem& item, const Recipient& to) {
-  const std::string who = to.document == Document::kThirdParty
-                              ? "payer " + std::to_string(item.payer_number)
-                              : "contact " + std::to_string(item.contact_number);
+  const std::string who = to.document == Document::kThirdParty ? "payer " + std::to_string(item.payer_number)
+                                                               : "contact " + std::to_string(item.contact_number);
   return who + (to.email.empty() ? " has no email address" : " has an invalid email address: " + to.email);
 }
 
@@ -112,7 +111,8 @@ void append_order(std::string& body, const ReminderItem& item) {
   body += "Commande n° " + std::to_string(item.order);
   if (item.file_number != 0) body += " (dossier " + std::to_string(item.file_number) + ")";
   body += "\n  Produit : " + item.product_name + "\n";
-  if (item.performance_starts_ms != 0) body += "  Séance : " + format_date_time_utc(item.performance_starts_ms) + " UTC\n";
+  if (item.performance_starts_ms != 0)
+    body += "  Séance : " + format_date_time_utc(item.performance_starts_ms) + " UTC\n";
   body += "  Quantité : " + std::to_string(item.quantity) + "\n";
   body += "  Date limite : " + format_date_utc(item.due_ms) + "\n";
   body += "  Montant : " + format_amount(item.amount_cents) + "\n\n";
@@ -153,12 +153,14 @@ std::string subscription_body(const engine::ReminderBatch& batch, const Group& g
 
 std::string subject_of(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings) {
   switch (group.recipient.document) {
-    case Document::kOrders: return settings.order_subject;
+    case Document::kOrders:
+      return settings.order_subject;
     case Document::kSubscriber: {
       const std::string& series = batch.items[group.items[0]].series_name;
       return series.empty() ? settings.subscription_subject : settings.subscription_subject + " - " + series;
     }
-    case Document::kThirdParty: return settings.third_party_subject;
+    case Document::kThirdParty:
+      return settings.third_party_subject;
   }
   return settings.order_subject;
 }
@@ -167,16 +169,15 @@ std::string message_id(const engine::ReminderBatch& batch, const Group& group, c
                        int64_t now_ms, size_t index) {
   const ReminderItem& first = batch.items[group.items[0]];
   const uint64_t what = is_subscription_item(first) ? first.subscription : first.order;
-  return "<tessera-reminder." + std::to_string(batch.run) + "." + std::to_string(what) + "." +
-         std::to_string(now_ms) + "." + std::to_string(index) + "@" +
-         std::string(email_domain(settings.from_address)) + ">";
+  return "<tessera-reminder." + std::to_string(batch.run) + "." + std::to_string(what) + "." + std::to_string(now_ms) +
+         "." + std::to_string(index) + "@" + std::string(email_domain(settings.from_address)) + ">";
 }
 
 EmailMessage render_message(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings,
                             int64_t now_ms, size_t index) {
   EmailMessage m{group.recipient.email, subject_of(batch, group, settings), {}, group.items};
-  std::string body = group.recipient.document == Document::kOrders ? order_body(batch, group)
-                                                                    : subscription_body(batch, group);
+  std::string body =
+      group.recipient.document == Document::kOrders ? order_body(batch, group) : subscription_body(batch, group);
   body += "Détail :\n\n" + field_table(batch, group.items) + "\nCordialement,\n";
   if (!settings.from_name.empty()) body += settings.from_name + "\n";
   m.data = "From: " + format_mailbox(settings.from_name, settings.from_address) + "\r\n";

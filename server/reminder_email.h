@@ -37,9 +37,9 @@ struct EmailSettings {
 };
 
 struct EmailMessage {
-  std::string to;       // the recipient's address (envelope and To:)
-  std::string subject;  // as shown (UTF-8, before RFC 2047 encoding)
-  std::string data;     // the whole message: headers, blank line, body; CRLF line ends
+  std::string to;               // the recipient's address (envelope and To:)
+  std::string subject;          // as shown (UTF-8, before RFC 2047 encoding)
+  std::string data;             // the whole message: headers, blank line, body; CRLF line ends
   std::vector<uint32_t> items;  // indexes into batch.items of the reminders it carries
 };
 

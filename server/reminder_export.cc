@@ -19,9 +19,9 @@ namespace {
 
 // ASCII spelling of U+00C0..U+00FF ("_" where there is none).
 constexpr const char* kLatin1Ascii[64] = {
-    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",  //
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I",  "I",   //
     "D", "N", "O", "O", "O", "O", "O",  "_", "O", "U", "U", "U", "U", "Y", "Th", "ss",  //
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  //
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   //
     "d", "n", "o", "o", "o", "o", "o",  "_", "o", "u", "u", "u", "u", "y", "th", "y"};
 
 // Decodes the UTF-8 sequence at text[i]; advances i. Invalid bytes decode
@@ -49,20 +49,28 @@ uint32_t next_code_point(std::string_view text, size_t& i) {
 std::string_view ascii_spelling(uint32_t cp) {
   if (cp >= 0xC0 && cp <= 0xFF) return kLatin1Ascii[cp - 0xC0];
   switch (cp) {
-    case 0x152: return "OE";
-    case 0x153: return "oe";
-    case 0x160: return "S";
-    case 0x161: return "s";
-    case 0x178: return "Y";
-    case 0x17D: return "Z";
-    case 0x17E: return "z";
-    default: return "_";
+    case 0x152:
+      return "OE";
+    case 0x153:
+      return "oe";
+    case 0x160:
+      return "S";
+    case 0x161:
+      return "s";
+    case 0x178:
+      return "Y";
+    case 0x17D:
+      return "Z";
+    case 0x17E:
+      return "z";
+    default:
+      return "_";
   }
 }
 
 bool is_file_name_char(uint32_t cp) {
-  return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '.' ||
-         cp == '_' || cp == '-';
+  return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '.' || cp == '_' ||
+         cp == '-';
 }
 
 bool needs_quotes(std::string_view value, std::string_view separator) {

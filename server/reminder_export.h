@@ -16,15 +16,15 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
 #include "engine/reply_detail.h"
-#include "engine/status.h"
 
 namespace tessera::server {
 
-inline constexpr size_t kReminderFileStemMax = 200;         // bytes of a file name before its extension
-inline constexpr size_t kReminderExtensionMax = 16;         // bytes of a file extension
-inline constexpr size_t kReminderSeparatorMax = 4;          // bytes of a separator (engine: 1 to 4 characters)
-inline constexpr uint32_t kReminderFileVersionsMax = 1'000; // "-2" ... "-1000" before giving up
+inline constexpr size_t kReminderFileStemMax = 200;                // bytes of a file name before its extension
+inline constexpr size_t kReminderExtensionMax = 16;                // bytes of a file extension
+inline constexpr size_t kReminderSeparatorMax = 4;                 // bytes of a separator (engine: 1 to 4 characters)
+inline constexpr uint32_t kReminderFileVersionsMax = 1'000;        // "-2" ... "-1000" before giving up
 inline constexpr std::string_view kOrderReminderTitle = "Rappel";  // title of order reminders (no series)
 
 // Keeps [A-Za-z0-9._-]: spaces become '_', accented Latin letters lose their

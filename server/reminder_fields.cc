@@ -21,8 +21,11 @@ CivilTime civil_utc(int64_t ms) {
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{floor<seconds>(t - day)};
-  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-          static_cast<unsigned>(hms.hours().count()), static_cast<unsigned>(hms.minutes().count()),
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          static_cast<unsigned>(hms.hours().count()),
+          static_cast<unsigned>(hms.minutes().count()),
           static_cast<unsigned>(hms.seconds().count())};
 }
 
@@ -32,26 +35,38 @@ std::string date_text(int64_t ms) { return ms == 0 ? std::string() : format_date
 std::string order_field(const ReminderItem& item, ReminderField field) {
   if (item.order == 0) return {};
   switch (field) {
-    case ReminderField::kOrderNumber: return std::to_string(item.order);
-    case ReminderField::kFileNumber: return id_text(item.file_number);
-    case ReminderField::kDeadline: return date_text(item.due_ms);
-    case ReminderField::kAmount: return format_amount(item.amount_cents);
-    case ReminderField::kProduct: return item.product_name;
+    case ReminderField::kOrderNumber:
+      return std::to_string(item.order);
+    case ReminderField::kFileNumber:
+      return id_text(item.file_number);
+    case ReminderField::kDeadline:
+      return date_text(item.due_ms);
+    case ReminderField::kAmount:
+      return format_amount(item.amount_cents);
+    case ReminderField::kProduct:
+      return item.product_name;
     case ReminderField::kPerformanceDate:
       return item.performance_starts_ms == 0 ? std::string() : format_date_time_utc(item.performance_starts_ms);
-    case ReminderField::kQuantity: return std::to_string(item.quantity);
-    default: return {};
+    case ReminderField::kQuantity:
+      return std::to_string(item.quantity);
+    default:
+      return {};
   }
 }
 
 std::string subscription_field(const ReminderItem& item, ReminderField field) {
   if (!is_subscription_item(item)) return {};
   switch (field) {
-    case ReminderField::kSeries: return item.series_name;
-    case ReminderField::kSubscription: return std::to_string(item.subscription);
-    case ReminderField::kEndDate: return date_text(item.ends_ms);
-    case ReminderField::kLastIssue: return item.last_issue_name;
-    default: return {};
+    case ReminderField::kSeries:
+      return item.series_name;
+    case ReminderField::kSubscription:
+      return std::to_string(item.subscription);
+    case ReminderField::kEndDate:
+      return date_text(item.ends_ms);
+    case ReminderField::kLastIssue:
+      return item.last_issue_name;
+    default:
+      return {};
   }
 }
 
@@ -59,42 +74,69 @@ std::string subscription_field(const ReminderItem& item, ReminderField field) {
 
 std::string_view reminder_field_name(ReminderField field) {
   switch (field) {
-    case ReminderField::kContactNumber: return "contact_number";
-    case ReminderField::kLastName: return "last_name";
-    case ReminderField::kFirstName: return "first_name";
-    case ReminderField::kEmail: return "email";
-    case ReminderField::kPayerNumber: return "payer_number";
-    case ReminderField::kPayerName: return "payer_name";
-    case ReminderField::kSeries: return "series";
-    case ReminderField::kSubscription: return "subscription";
-    case ReminderField::kEndDate: return "end_date";
-    case ReminderField::kLastIssue: return "last_issue";
-    case ReminderField::kReminderRank: return "reminder_rank";
-    case ReminderField::kOrderNumber: return "order_number";
-    case ReminderField::kFileNumber: return "file_number";
-    case ReminderField::kDeadline: return "deadline";
-    case ReminderField::kAmount: return "amount";
-    case ReminderField::kProduct: return "product";
-    case ReminderField::kPerformanceDate: return "performance_date";
-    case ReminderField::kQuantity: return "quantity";
+    case ReminderField::kContactNumber:
+      return "contact_number";
+    case ReminderField::kLastName:
+      return "last_name";
+    case ReminderField::kFirstName:
+      return "first_name";
+    case ReminderField::kEmail:
+      return "email";
+    case ReminderField::kPayerNumber:
+      return "payer_number";
+    case ReminderField::kPayerName:
+      return "payer_name";
+    case ReminderField::kSeries:
+      return "series";
+    case ReminderField::kSubscription:
+      return "subscription";
+    case ReminderField::kEndDate:
+      return "end_date";
+    case ReminderField::kLastIssue:
+      return "last_issue";
+    case ReminderField::kReminderRank:
+      return "reminder_rank";
+    case ReminderField::kOrderNumber:
+      return "order_number";
+    case ReminderField::kFileNumber:
+      return "file_number";
+    case ReminderField::kDeadline:
+      return "deadline";
+    case ReminderField::kAmount:
+      return "amount";
+    case ReminderField::kProduct:
+      return "product";
+    case ReminderField::kPerformanceDate:
+      return "performance_date";
+    case ReminderField::kQuantity:
+      return "quantity";
   }
   return "unknown";
 }
 
 std::string reminder_field_value(const ReminderItem& item, ReminderField field) {
   switch (field) {
-    case ReminderField::kContactNumber: return id_text(item.contact_number);
-    case ReminderField::kLastName: return item.last_name;
-    case ReminderField::kFirstName: return item.first_name;
-    case ReminderField::kEmail: return item.email;
-    case ReminderField::kPayerNumber: return id_text(item.payer_number);
-    case ReminderField::kPayerName: return item.payer == engine::kNone ? std::string() : item.payer_name;
-    case ReminderField::kReminderRank: return std::to_string(item.reminder_rank);
+    case ReminderField::kContactNumber:
+      return id_text(item.contact_number);
+    case ReminderField::kLastName:
+      return item.last_name;
+    case ReminderField::kFirstName:
+      return item.first_name;
+    case ReminderField::kEmail:
+      return item.email;
+    case ReminderField::kPayerNumber:
+      return id_text(item.payer_number);
+    case ReminderField::kPayerName:
+      return item.payer == engine::kNone ? std::string() : item.payer_name;
+    case ReminderField::kReminderRank:
+      return std::to_string(item.reminder_rank);
     case ReminderField::kSeries:
     case ReminderField::kSubscription:
     case ReminderField::kEndDate:
-    case ReminderField::kLastIssue: return subscription_field(item, field);
-    default: return order_field(item, field);
+    case ReminderField::kLastIssue:
+      return subscription_field(item, field);
+    default:
+      return order_field(item, field);
   }
 }
 
@@ -123,8 +165,8 @@ std::string format_amount(int64_t cents) {
   // Magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64_t.
   const uint64_t magnitude = cents < 0 ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", cents < 0 ? "-" : "", static_cast<unsigned long long>(magnitude / 100),
-                static_cast<unsigned long long>(magnitude % 100));
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", cents < 0 ? "-" : "",
+                static_cast<unsigned long long>(magnitude / 100), static_cast<unsigned long long>(magnitude % 100));
   return buf;
 }
 

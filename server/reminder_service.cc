@@ -18,9 +18,9 @@ ExportReport failure(const engine::ReminderBatch& batch, std::string destination
 
 ExportReport export_file(const engine::ReminderBatch& batch, const ExportConfig& config, int64_t now_ms) {
   Result<std::string> path = write_reminder_file(batch, config.export_dir, now_ms);
-  if (!path.is_ok()) return failure(batch, config.export_dir, "reminder file not written: " + path.status().to_string());
-  return {true, item_count(batch), 0, *path,
-          "wrote " + std::to_string(batch.items.size()) + " reminders to " + *path};
+  if (!path.is_ok())
+    return failure(batch, config.export_dir, "reminder file not written: " + path.status().to_string());
+  return {true, item_count(batch), 0, *path, "wrote " + std::to_string(batch.items.size()) + " reminders to " + *path};
 }
 
 // Adds a failure reason to the report's message, up to the limit.
@@ -52,7 +52,8 @@ ExportReport export_email(const engine::ReminderBatch& batch, const ExportConfig
   }
   for (const auto& u : emails.undeliverable) note_failure(report, reasons, u.reason);
   report.failed += static_cast<uint32_t>(emails.undeliverable.size());
-  if (reasons > kExportReportReasonsMax) report.message += "; and " + std::to_string(reasons - kExportReportReasonsMax) + " more";
+  if (reasons > kExportReportReasonsMax)
+    report.message += "; and " + std::to_string(reasons - kExportReportReasonsMax) + " more";
   report.ok = report.failed == 0;
   report.message = "sent " + std::to_string(messages_sent) + " of " + std::to_string(emails.messages.size()) +
                    " emails (" + std::to_string(report.delivered) + " reminders delivered, " +

@@ -27,13 +27,13 @@
 namespace tessera::server {
 
 inline constexpr size_t kReminderExportQueueCapacity = 64;  // batches waiting for the worker
-inline constexpr uint32_t kExportReportReasonsMax = 5;       // failure reasons quoted in a report's message
+inline constexpr uint32_t kExportReportReasonsMax = 5;      // failure reasons quoted in a report's message
 
 struct ExportConfig {
-  std::string export_dir;       // where reminder files go (created if missing)
-  SmtpOptions smtp;             // the relay of reminder emails; smtp.host empty = no email delivery
-  std::string mail_from;        // sender address of reminder emails
-  std::string mail_from_name;   // its display name (may be empty)
+  std::string export_dir;      // where reminder files go (created if missing)
+  SmtpOptions smtp;            // the relay of reminder emails; smtp.host empty = no email delivery
+  std::string mail_from;       // sender address of reminder emails
+  std::string mail_from_name;  // its display name (may be empty)
 };
 
 // What an export did. ok iff every reminder of the batch was delivered
@@ -41,10 +41,10 @@ struct ExportConfig {
 // counts the reminders that were not and `message` says why.
 struct ExportReport {
   bool ok = false;
-  uint32_t delivered = 0;    // reminders written / accepted
-  uint32_t failed = 0;       // reminders not delivered
-  std::string destination;   // the file's path, or the relay's smtp_url()
-  std::string message;       // a one-line summary, with the first failure reasons
+  uint32_t delivered = 0;   // reminders written / accepted
+  uint32_t failed = 0;      // reminders not delivered
+  std::string destination;  // the file's path, or the relay's smtp_url()
+  std::string message;      // a one-line summary, with the first failure reasons
 };
 
 // Exports one batch now, on the calling thread (what the worker runs).
@@ -82,9 +82,9 @@ class ReminderExporter {
   const runtime::Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Job> queue_;     // guarded by mutex_; at most kReminderExportQueueCapacity
-  size_t in_progress_ = 0;    // guarded by mutex_
-  bool stopping_ = false;     // guarded by mutex_
+  std::deque<Job> queue_;   // guarded by mutex_; at most kReminderExportQueueCapacity
+  size_t in_progress_ = 0;  // guarded by mutex_
+  bool stopping_ = false;   // guarded by mutex_
   std::thread worker_;
 };
 

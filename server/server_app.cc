@@ -83,11 +83,11 @@ void ServerApp::wait() {
 void ServerApp::stop() {
   if (!running_) return;
   running_ = false;
-  if (net_) net_->drain();   // stop accepting, finish in-flight requests
-  if (exporter_) exporter_->stop();  // finish queued exports (they may still record progress in the shards)
+  if (net_) net_->drain();                     // stop accepting, finish in-flight requests
+  if (exporter_) exporter_->stop();            // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
-  if (net_) net_->stop();    // close what is left, join I/O threads
-  engine_ = storage::DurableEngine();  // flushes and closes the command log
+  if (net_) net_->stop();                      // close what is left, join I/O threads
+  engine_ = storage::DurableEngine();          // flushes and closes the command log
   if (admin_) admin_->stop();
   request_stop();
 }
@@ -112,9 +112,11 @@ Status ServerApp::open_shards() {
   if (engine_.log) {
     uint64_t replayed = 0;
     for (const storage::ShardRecovery& r : engine_.recovery) replayed += r.entries_replayed;
-    std::fprintf(stderr, "tessera-server: command log %s (durability %s): recovered %u shards, %lu entries replayed "
-                 "in %.2f s\n", config_.data_dir.c_str(), std::string(durability_name(config_.durability)).c_str(),
-                 config_.shards, static_cast<unsigned long>(replayed), engine_.recovery_seconds);
+    std::fprintf(stderr,
+                 "tessera-server: command log %s (durability %s): recovered %u shards, %lu entries replayed "
+                 "in %.2f s\n",
+                 config_.data_dir.c_str(), std::string(durability_name(config_.durability)).c_str(), config_.shards,
+                 static_cast<unsigned long>(replayed), engine_.recovery_seconds);
   }
   return Status::ok();
 }
@@ -123,7 +125,9 @@ HttpAnswer ServerApp::health() const {
   const runtime::ShardSet& shards = *engine_.shards;
   for (uint32_t s = 0; s < shards.size(); ++s) {
     runtime::ShardRunner& r = const_cast<runtime::ShardSet&>(shards).runner(s);
-    if (r.storage_failed()) return HttpAnswer{503, "text/plain; charset=utf-8", cat("shard ", s, ": command log failed; acknowledging nothing\n")};
+    if (r.storage_failed())
+      return HttpAnswer{503, "text/plain; charset=utf-8",
+                        cat("shard ", s, ": command log failed; acknowledging nothing\n")};
     if (!r.accepting()) return HttpAnswer{503, "text/plain; charset=utf-8", cat("shard ", s, " is not running\n")};
   }
   return HttpAnswer{200, "text/plain; charset=utf-8", "ok\n"};
@@ -140,10 +144,14 @@ HttpAnswer ServerApp::render_metrics() {
 
 void ServerApp::render_shard_metrics(std::string& out) const {
   runtime::ShardSet& shards = *engine_.shards;
-  out += "# HELP tessera_shard_inbox_depth Commands waiting in each shard's inbox.\n# TYPE tessera_shard_inbox_depth gauge\n";
+  out +=
+      "# HELP tessera_shard_inbox_depth Commands waiting in each shard's inbox.\n# TYPE tessera_shard_inbox_depth "
+      "gauge\n";
   for (uint32_t s = 0; s < shards.size(); ++s)
     out += cat("tessera_shard_inbox_depth{shard=\"", s, "\"} ", shards.runner(s).inbox_depth(), "\n");
-  out += "# HELP tessera_shard_commands_total Commands applied by each shard runner.\n# TYPE tessera_shard_commands_total counter\n";
+  out +=
+      "# HELP tessera_shard_commands_total Commands applied by each shard runner.\n# TYPE tessera_shard_commands_total "
+      "counter\n";
   for (uint32_t s = 0; s < shards.size(); ++s)
     out += cat("tessera_shard_commands_total{shard=\"", s, "\"} ", shards.runner(s).stats().commands, "\n");
   struct Gauge {
@@ -166,8 +174,9 @@ void ServerApp::render_shard_metrics(std::string& out) const {
     out += cat("# HELP ", g.name, " ", g.help, " (refreshed about once a second)\n# TYPE ", g.name, " gauge\n");
     for (uint32_t s = 0; s < stats.size(); ++s) out += cat(g.name, "{shard=\"", s, "\"} ", stats[s].*g.field, "\n");
   }
-  out += "# HELP tessera_expiries_fired_total Holds/options/reservations expired by the timing wheel.\n"
-         "# TYPE tessera_expiries_fired_total counter\n";
+  out +=
+      "# HELP tessera_expiries_fired_total Holds/options/reservations expired by the timing wheel.\n"
+      "# TYPE tessera_expiries_fired_total counter\n";
   for (uint32_t s = 0; s < stats.size(); ++s)
     out += cat("tessera_expiries_fired_total{shard=\"", s, "\"} ", stats[s].expiries_fired, "\n");
 }
@@ -175,28 +184,41 @@ void ServerApp::render_shard_metrics(std::string& out) const {
 void ServerApp::render_log_metrics(std::string& out) const {
   runtime::ShardSet& shards = *engine_.shards;
   const storage::LogStats log = engine_.log ? engine_.log->stats() : storage::LogStats{};
-  out += cat("# HELP tessera_log_bytes_total Bytes of log records written.\n# TYPE tessera_log_bytes_total counter\n"
-             "tessera_log_bytes_total ", log.bytes, "\n");
-  out += cat("# HELP tessera_log_batches_total Group commits (one RocksDB WriteBatch each).\n"
-             "# TYPE tessera_log_batches_total counter\ntessera_log_batches_total ", log.batches, "\n");
-  out += cat("# HELP tessera_log_snapshots_total Snapshots written.\n# TYPE tessera_log_snapshots_total counter\n"
-             "tessera_log_snapshots_total ", log.snapshots, "\n");
-  out += "# HELP tessera_log_append_seconds Time to make one group commit durable (fsync in sync mode).\n"
-         "# TYPE tessera_log_append_seconds summary\n";
+  out +=
+      cat("# HELP tessera_log_bytes_total Bytes of log records written.\n# TYPE tessera_log_bytes_total counter\n"
+          "tessera_log_bytes_total ",
+          log.bytes, "\n");
+  out +=
+      cat("# HELP tessera_log_batches_total Group commits (one RocksDB WriteBatch each).\n"
+          "# TYPE tessera_log_batches_total counter\ntessera_log_batches_total ",
+          log.batches, "\n");
+  out +=
+      cat("# HELP tessera_log_snapshots_total Snapshots written.\n# TYPE tessera_log_snapshots_total counter\n"
+          "tessera_log_snapshots_total ",
+          log.snapshots, "\n");
+  out +=
+      "# HELP tessera_log_append_seconds Time to make one group commit durable (fsync in sync mode).\n"
+      "# TYPE tessera_log_append_seconds summary\n";
   for (uint32_t s = 0; s < shards.size(); ++s) {
     const runtime::LogWriterStats w = shards.runner(s).log_stats();
     out += cat("tessera_log_append_seconds_sum{shard=\"", s, "\"} ", w.append_us_total / 1e6, "\n",
                "tessera_log_append_seconds_count{shard=\"", s, "\"} ", w.appends, "\n");
   }
-  out += "# HELP tessera_log_append_seconds_max Slowest group commit so far.\n# TYPE tessera_log_append_seconds_max gauge\n";
+  out +=
+      "# HELP tessera_log_append_seconds_max Slowest group commit so far.\n# TYPE tessera_log_append_seconds_max "
+      "gauge\n";
   for (uint32_t s = 0; s < shards.size(); ++s)
-    out += cat("tessera_log_append_seconds_max{shard=\"", s, "\"} ", shards.runner(s).log_stats().append_us_max / 1e6, "\n");
-  out += "# HELP tessera_snapshot_pause_seconds_max Longest shard-thread pause to serialise a snapshot.\n"
-         "# TYPE tessera_snapshot_pause_seconds_max gauge\n";
+    out += cat("tessera_log_append_seconds_max{shard=\"", s, "\"} ", shards.runner(s).log_stats().append_us_max / 1e6,
+               "\n");
+  out +=
+      "# HELP tessera_snapshot_pause_seconds_max Longest shard-thread pause to serialise a snapshot.\n"
+      "# TYPE tessera_snapshot_pause_seconds_max gauge\n";
   for (uint32_t s = 0; s < shards.size(); ++s)
-    out += cat("tessera_snapshot_pause_seconds_max{shard=\"", s, "\"} ", shards.runner(s).stats().snapshot_pause_us_max / 1e6, "\n");
-  out += "# HELP tessera_storage_failed 1 when a shard's command log failed (nothing more is acknowledged).\n"
-         "# TYPE tessera_storage_failed gauge\n";
+    out += cat("tessera_snapshot_pause_seconds_max{shard=\"", s, "\"} ",
+               shards.runner(s).stats().snapshot_pause_us_max / 1e6, "\n");
+  out +=
+      "# HELP tessera_storage_failed 1 when a shard's command log failed (nothing more is acknowledged).\n"
+      "# TYPE tessera_storage_failed gauge\n";
   for (uint32_t s = 0; s < shards.size(); ++s)
     out += cat("tessera_storage_failed{shard=\"", s, "\"} ", shards.runner(s).storage_failed() ? 1 : 0, "\n");
 }

@@ -22,7 +22,7 @@
 #include <mutex>
 #include <string>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/metrics.h"
 #include "net/server.h"
 #include "runtime/clock.h"

@@ -95,10 +95,14 @@ Status check_envelope(const OutgoingMail& mail) {
 
 long use_ssl_of(SmtpTls tls) {
   switch (tls) {
-    case SmtpTls::kNone: return CURLUSESSL_NONE;
-    case SmtpTls::kOptional: return CURLUSESSL_TRY;
-    case SmtpTls::kStartTls: return CURLUSESSL_ALL;
-    case SmtpTls::kSmtps: return CURLUSESSL_ALL;
+    case SmtpTls::kNone:
+      return CURLUSESSL_NONE;
+    case SmtpTls::kOptional:
+      return CURLUSESSL_TRY;
+    case SmtpTls::kStartTls:
+      return CURLUSESSL_ALL;
+    case SmtpTls::kSmtps:
+      return CURLUSESSL_ALL;
   }
   return CURLUSESSL_ALL;
 }
@@ -182,10 +186,14 @@ Outcome send_one(CURL* curl, Transfer& transfer, const char* error, const Outgoi
 
 std::string_view smtp_tls_name(SmtpTls tls) {
   switch (tls) {
-    case SmtpTls::kNone: return "none";
-    case SmtpTls::kOptional: return "optional";
-    case SmtpTls::kStartTls: return "starttls";
-    case SmtpTls::kSmtps: return "smtps";
+    case SmtpTls::kNone:
+      return "none";
+    case SmtpTls::kOptional:
+      return "optional";
+    case SmtpTls::kStartTls:
+      return "starttls";
+    case SmtpTls::kSmtps:
+      return "smtps";
   }
   return "none";
 }

@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera::server {
 
@@ -60,10 +60,10 @@ class Secret {
 };
 
 struct SmtpOptions {
-  std::string host;                        // the relay; empty = no email delivery
+  std::string host;  // the relay; empty = no email delivery
   uint16_t port = 25;
   SmtpTls tls = SmtpTls::kNone;
-  std::string user;                        // empty = no AUTH
+  std::string user;  // empty = no AUTH
   Secret password;
   std::string ca_file;                     // PEM file of the CAs to trust; empty = the system's
   std::string helo_name = "tessera";       // our name in EHLO/HELO
@@ -75,9 +75,9 @@ struct SmtpOptions {
 std::string smtp_url(const SmtpOptions& options);
 
 struct OutgoingMail {
-  std::string from;              // envelope sender (MAIL FROM)
-  std::vector<std::string> to;   // envelope recipients (RCPT TO), 1 to kSmtpRecipientsMax
-  std::string data;              // the RFC 5322 message, not dot-stuffed
+  std::string from;             // envelope sender (MAIL FROM)
+  std::vector<std::string> to;  // envelope recipients (RCPT TO), 1 to kSmtpRecipientsMax
+  std::string data;             // the RFC 5322 message, not dot-stuffed
 };
 
 // The message as sent: lines normalised to CRLF (lone CR or LF become

@@ -42,13 +42,19 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const uint32_t v = static_cast<uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
-    if (flag == "--shards") o.shards = std::max(1u, std::min(v, 64u));
-    else if (flag == "--buyers") o.buyers = std::max(1u, v);
-    else if (flag == "--carts") o.carts = v;
-    else if (flag == "--performances") o.performances = std::max(1u, v);
-    else if (flag == "--capacity") o.capacity = std::max(10u, v);
-    else std::fprintf(stderr, "unknown flag %s (flags: --shards --buyers --carts --performances --capacity)\n",
-                      flag.c_str());
+    if (flag == "--shards")
+      o.shards = std::max(1u, std::min(v, 64u));
+    else if (flag == "--buyers")
+      o.buyers = std::max(1u, v);
+    else if (flag == "--carts")
+      o.carts = v;
+    else if (flag == "--performances")
+      o.performances = std::max(1u, v);
+    else if (flag == "--capacity")
+      o.capacity = std::max(10u, v);
+    else
+      std::fprintf(stderr, "unknown flag %s (flags: --shards --buyers --carts --performances --capacity)\n",
+                   flag.c_str());
   }
   return o;
 }
@@ -62,9 +68,18 @@ void buyer(runtime::ShardSet& shards, const Options& o, uint32_t id, Tally& t) {
     const ContactId contact = 1 + static_cast<ContactId>(rng() % 50'000);
     const Reply r = shards.call(
         Command{0, Hold{contact, workload::kWeb, {workload::demo_line(p, 1, 1 + rng() % 3, n)}, o.cart_ttl_ms}});
-    if (r.code == ReplyCode::kSoldOut) { t.sold_out++; continue; }
-    if (r.code == ReplyCode::kLimitExceeded) { t.limited++; continue; }
-    if (!r.ok()) { std::fprintf(stderr, "hold refused: %s\n", r.message.c_str()); continue; }
+    if (r.code == ReplyCode::kSoldOut) {
+      t.sold_out++;
+      continue;
+    }
+    if (r.code == ReplyCode::kLimitExceeded) {
+      t.limited++;
+      continue;
+    }
+    if (!r.ok()) {
+      std::fprintf(stderr, "hold refused: %s\n", r.message.c_str());
+      continue;
+    }
     t.holds++;
     const uint32_t fate = static_cast<uint32_t>(rng() % 10);
     if (fate < 5) {
@@ -92,7 +107,10 @@ int main(int argc, char** argv) {
   venue.contact_limit = 8;
   for (const Command& c : workload::demo_performances(venue, workload::kProductRelease)) {
     const Reply r = shards.call(c);
-    if (!r.ok()) { std::fprintf(stderr, "set-up failed: %s\n", r.message.c_str()); return 1; }
+    if (!r.ok()) {
+      std::fprintf(stderr, "set-up failed: %s\n", r.message.c_str());
+      return 1;
+    }
   }
   std::printf("Tessera on-sale rush: %u performances x %u seats (web may sell 90%%), %u shards, %u buyers, %u carts\n",
               o.performances, o.capacity, o.shards, o.buyers, o.carts);
@@ -130,10 +148,10 @@ int main(int argc, char** argv) {
                 shard.state_hash());
   }
   const uint64_t open_sale = uint64_t{o.performances} * (o.capacity - (o.capacity / 2) / 10);
-  std::printf("after expiry: %lu carts expired, %lu units still on open sale, %lu confirmed, %s\n", expired, left,
-              t.confirmed_units.load(),
-              left + t.confirmed_units.load() == open_sale ? "every unit accounted for (none sold twice)"
-                                                           : "UNITS MISSING");
+  std::printf(
+      "after expiry: %lu carts expired, %lu units still on open sale, %lu confirmed, %s\n", expired, left,
+      t.confirmed_units.load(),
+      left + t.confirmed_units.load() == open_sale ? "every unit accounted for (none sold twice)" : "UNITS MISSING");
   ok &= left + t.confirmed_units.load() == open_sale;
   return ok ? 0 : 1;
 }

@@ -67,7 +67,8 @@ TEST(ServerConfig, BadValuesAreRefusedWithTheKeyName) {
 
 TEST(ServerConfig, FileLinesGoThroughTheSameOptions) {
   ServerConfig c;
-  ASSERT_TRUE(apply_config_text("durability = none\ndemo = false\nsnapshot_every_s = 60\nport = 010\n", "inline", c).is_ok());
+  ASSERT_TRUE(
+      apply_config_text("durability = none\ndemo = false\nsnapshot_every_s = 60\nport = 010\n", "inline", c).is_ok());
   EXPECT_EQ(c.durability, Durability::kNone);
   EXPECT_FALSE(c.demo);
   EXPECT_EQ(c.snapshot_every_s, 60);
@@ -91,8 +92,8 @@ TEST(ServerConfig, SmtpRelayWithTlsAndAuth_FromTheFile) {
   std::ofstream(ca_file) << "-----BEGIN CERTIFICATE-----\n";
   const std::string path = dir + "tessera_config_smtp.conf";
   std::ofstream(path) << "token = a:admin\nsmtp_host = mail.example.org\nsmtp_port = 587\nsmtp_tls = starttls\n"
-                         "smtp_user = relances\nsmtp_password_file = " << password_file << "\nsmtp_ca_file = "
-                      << ca_file << "\nsmtp_timeout_ms = 5000\n";
+                         "smtp_user = relances\nsmtp_password_file = "
+                      << password_file << "\nsmtp_ca_file = " << ca_file << "\nsmtp_timeout_ms = 5000\n";
   auto c = parse({"--config", path.c_str()});
   ASSERT_TRUE(c.is_ok()) << c.status().to_string();
   const SmtpOptions o = c->smtp_options();
@@ -139,13 +140,37 @@ TEST(ServerConfig, HelpComesFromTheDeclarations) {
   const Status help = parse({"--help"}).status();
   ASSERT_EQ(help.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(help.message().find("Usage: tessera-server"), std::string::npos) << help.message();
-  for (const char* flag : {"--config", "--listen", "--port", "--admin-port", "--shards", "--io-threads", "--data-dir",
-                           "--durability", "--snapshot-every-entries", "--snapshot-every-s",
-                           "--orders-reserved-per-shard", "--token", "--demo", "--export-dir", "--smtp-host",
-                           "--smtp-port", "--smtp-tls", "--smtp-user", "--smtp-password", "--smtp-password-file",
-                           "--smtp-ca-file", "--smtp-timeout-ms", "--mail-from", "--frame-bytes-max", "--commands-per-request-max",
-                           "--connections-max", "--requests-in-flight-max", "--frame-read-deadline-ms",
-                           "--hello-deadline-ms", "--drain-deadline-ms", "--protocol-version-min"})
+  for (const char* flag : {"--config",
+                           "--listen",
+                           "--port",
+                           "--admin-port",
+                           "--shards",
+                           "--io-threads",
+                           "--data-dir",
+                           "--durability",
+                           "--snapshot-every-entries",
+                           "--snapshot-every-s",
+                           "--orders-reserved-per-shard",
+                           "--token",
+                           "--demo",
+                           "--export-dir",
+                           "--smtp-host",
+                           "--smtp-port",
+                           "--smtp-tls",
+                           "--smtp-user",
+                           "--smtp-password",
+                           "--smtp-password-file",
+                           "--smtp-ca-file",
+                           "--smtp-timeout-ms",
+                           "--mail-from",
+                           "--frame-bytes-max",
+                           "--commands-per-request-max",
+                           "--connections-max",
+                           "--requests-in-flight-max",
+                           "--frame-read-deadline-ms",
+                           "--hello-deadline-ms",
+                           "--drain-deadline-ms",
+                           "--protocol-version-min"})
     EXPECT_NE(help.message().find(flag), std::string::npos) << flag << " missing from\n" << help.message();
   EXPECT_NE(help.message().find("sync|async|none"), std::string::npos) << help.message();
 }

@@ -144,7 +144,8 @@ const EmailSettings kSettings{"relances@theatre.example", "Théâtre de la Ville
 std::string decoded_body(const EmailMessage& m) { return decode_quoted_printable(parse_mail(m.data).body); }
 
 TEST(ReminderEmail, OrderReminders_OneMessagePerContactWithEveryOrderAndTheTotal) {
-  const ReminderEmails emails = render_reminder_emails(order_batch(engine::Delivery::kEmail), kSettings, kNow20240314Ms);
+  const ReminderEmails emails =
+      render_reminder_emails(order_batch(engine::Delivery::kEmail), kSettings, kNow20240314Ms);
   ASSERT_EQ(emails.messages.size(), 2u);
   EXPECT_TRUE(emails.undeliverable.empty());
   EXPECT_EQ(emails.messages[0].to, "lennart@example.org");
@@ -167,8 +168,9 @@ TEST(ReminderEmail, OrderReminders_OneMessagePerContactWithEveryOrderAndTheTotal
   EXPECT_NE(body.find("contact_number | last_name | first_name | order_number | deadline   | amount | product"),
             std::string::npos)
       << body;
-  EXPECT_NE(body.find("100000002951   | BOSCHE    | Lennart    | 11000314222  | 2018-03-11 | 25.00  | Entrée au Théâtre"),
-            std::string::npos)
+  EXPECT_NE(
+      body.find("100000002951   | BOSCHE    | Lennart    | 11000314222  | 2018-03-11 | 25.00  | Entrée au Théâtre"),
+      std::string::npos)
       << body;
 }
 
@@ -219,7 +221,8 @@ TEST(ReminderEmail, RecipientWithoutValidEmail_IsReportedNotDropped) {
 }
 
 TEST(ReminderEmail, Headers_Rfc5322WithCrlfAndEncodedWords) {
-  const ReminderEmails emails = render_reminder_emails(order_batch(engine::Delivery::kEmail), kSettings, kNow20240314Ms);
+  const ReminderEmails emails =
+      render_reminder_emails(order_batch(engine::Delivery::kEmail), kSettings, kNow20240314Ms);
   ASSERT_FALSE(emails.messages.empty());
   const std::string& data = emails.messages[1].data;
   const ReceivedMail mail = parse_mail(data);

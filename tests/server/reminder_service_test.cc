@@ -120,8 +120,7 @@ TEST_F(ReminderExporterTest, EmailDelivery_RealServerGetsOneMessagePerRecipient)
   EXPECT_NE(body.find("Abonnement n° 78 : Le Monde diplomatique\n  Abonné : Anne DURAND (n° 5002)\n"),
             std::string::npos)
       << body;
-  EXPECT_NE(body.find("Abonnement n° 79 : Le Monde diplomatique\n  Abonné : Anne PETIT (n° 5003)\n"),
-            std::string::npos)
+  EXPECT_NE(body.find("Abonnement n° 79 : Le Monde diplomatique\n  Abonné : Anne PETIT (n° 5003)\n"), std::string::npos)
       << body;
 }
 
@@ -144,8 +143,8 @@ TEST_F(ReminderExporterTest, EmailDelivery_RefusedRecipientsAndMissingAddressesA
 }
 
 TEST_F(ReminderExporterTest, EmailDelivery_ConnectionRefusedFailsEveryReminder) {
-  expect_nothing_delivered(
-      run(config_for(dir_.path(), free_loopback_port()), order_batch(engine::Delivery::kEmail)), 3, "refused");
+  expect_nothing_delivered(run(config_for(dir_.path(), free_loopback_port()), order_batch(engine::Delivery::kEmail)), 3,
+                           "refused");
 }
 
 TEST_F(ReminderExporterTest, EmailDelivery_ThroughStartTlsAndAuth_DeliversEveryReminder) {

@@ -9,14 +9,14 @@ namespace tessera::testing_support {
 
 using engine::ReminderField;
 
-inline constexpr int64_t kDeadline20180311Ms = 1520726400000;      // 2018-03-11 00:00 UTC
-inline constexpr int64_t kPerformance20180312Ms = 1520866800000;   // 2018-03-12 15:00 UTC
-inline constexpr int64_t kNow20240314Ms = 1710408600000;           // 2024-03-14 09:30:00 UTC (a Thursday)
-inline constexpr int64_t kEnds20240630Ms = 1719705600000;          // 2024-06-30 00:00 UTC
+inline constexpr int64_t kDeadline20180311Ms = 1520726400000;     // 2018-03-11 00:00 UTC
+inline constexpr int64_t kPerformance20180312Ms = 1520866800000;  // 2018-03-12 15:00 UTC
+inline constexpr int64_t kNow20240314Ms = 1710408600000;          // 2024-03-14 09:30:00 UTC (a Thursday)
+inline constexpr int64_t kEnds20240630Ms = 1719705600000;         // 2024-06-30 00:00 UTC
 
-inline engine::ReminderItem order_item(engine::ContactId contact, uint64_t number, std::string last,
-                                       std::string first, std::string email, engine::OrderId order,
-                                       std::string product, int64_t amount_cents) {
+inline engine::ReminderItem order_item(engine::ContactId contact, uint64_t number, std::string last, std::string first,
+                                       std::string email, engine::OrderId order, std::string product,
+                                       int64_t amount_cents) {
   engine::ReminderItem item;
   item.contact = contact;
   item.contact_number = number;
@@ -36,8 +36,7 @@ inline engine::ReminderItem order_item(engine::ContactId contact, uint64_t numbe
 
 inline engine::ReminderItem subscription_item(engine::ContactId contact, uint64_t number, std::string last,
                                               std::string email, engine::SubscriptionId subscription,
-                                              engine::ContactId payer = engine::kNone,
-                                              std::string payer_email = "") {
+                                              engine::ContactId payer = engine::kNone, std::string payer_email = "") {
   engine::ReminderItem item;
   item.contact = contact;
   item.contact_number = number;
@@ -87,15 +86,15 @@ inline engine::ReminderBatch subscription_batch(engine::Delivery delivery = engi
   engine::ReminderBatch batch;
   batch.run = 42;
   batch.delivery = delivery;
-  batch.format = {9,
-                  "Relance abonnés",
-                  engine::FormatType::kReminder,
-                  "\t",
-                  "txt",
-                  true,
-                  {ReminderField::kSubscription, ReminderField::kLastName, ReminderField::kPayerName,
-                   ReminderField::kSeries, ReminderField::kEndDate, ReminderField::kLastIssue,
-                   ReminderField::kReminderRank}};
+  batch.format = {
+      9,
+      "Relance abonnés",
+      engine::FormatType::kReminder,
+      "\t",
+      "txt",
+      true,
+      {ReminderField::kSubscription, ReminderField::kLastName, ReminderField::kPayerName, ReminderField::kSeries,
+       ReminderField::kEndDate, ReminderField::kLastIssue, ReminderField::kReminderRank}};
   batch.items = {
       subscription_item(10, 5001, "MARTIN", "anne.martin@example.org", 77),
       subscription_item(11, 5002, "DURAND", "anne.durand@example.org", 78, 3, "bib@example.org"),

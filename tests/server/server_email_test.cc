@@ -36,21 +36,34 @@ class ServerEmail : public ::testing::Test {
     ASSERT_TRUE(relay_->ready());
     write(dir_.path() + "/smtp-password", password + "\n");
     const std::string config = dir_.path() + "/tessera.conf";
-    write(config, "# the relay of reminder emails\n"
-                  "smtp_host = 127.0.0.1\n"
-                  "smtp_port = " + std::to_string(relay_->port()) + "\n"
-                  "smtp_tls = starttls\n"
-                  "smtp_user = relances\n"
-                  "smtp_password_file = " + dir_.path() + "/smtp-password\n"
-                  "smtp_ca_file = " + certificate.cert + "\n"
-                  "mail_from = billetterie@example.org\n");
+    write(config,
+          "# the relay of reminder emails\n"
+          "smtp_host = 127.0.0.1\n"
+          "smtp_port = " +
+              std::to_string(relay_->port()) +
+              "\n"
+              "smtp_tls = starttls\n"
+              "smtp_user = relances\n"
+              "smtp_password_file = " +
+              dir_.path() +
+              "/smtp-password\n"
+              "smtp_ca_file = " +
+              certificate.cert +
+              "\n"
+              "mail_from = billetterie@example.org\n");
     server_ = std::make_unique<ServerProcess>(dir_.path() + "/data", std::vector<std::string>{"--config", config});
     ASSERT_NE(server_->port(), 0) << "server did not start";
     client_ = server_->client();
     ASSERT_TRUE(client_);
-    ASSERT_TRUE(one(DefineContact{1, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual}).ok());
+    ASSERT_TRUE(
+        one(DefineContact{1, 100000002951, "BOSCHE", "Lennart", "lennart@example.org", kContactIndividual}).ok());
     ASSERT_TRUE(one(DefineContact{2, 100000000002, "ACME", "", "office@acme.example", kContactOrganisation}).ok());
-    ASSERT_TRUE(one(DefineReminderFormat{1, "Relance", FormatType::kReminder, ";", "csv", false,
+    ASSERT_TRUE(one(DefineReminderFormat{1,
+                                         "Relance",
+                                         FormatType::kReminder,
+                                         ";",
+                                         "csv",
+                                         false,
                                          {ReminderField::kContactNumber, ReminderField::kOrderNumber}})
                     .ok());
   }
@@ -62,8 +75,11 @@ class ServerEmail : public ::testing::Test {
   }
   OrderId book(ContactId contact, PerformanceId performance) {
     const int64_t now_ms = runtime::SystemClock().now_ms();
-    const Reply r = one(Book{BookingKind::kOption, contact, workload::kBoxOffice,
-                             {workload::demo_line(performance, performance / 1000, 1, 1)}, now_ms + 3 * kDay});
+    const Reply r = one(Book{BookingKind::kOption,
+                             contact,
+                             workload::kBoxOffice,
+                             {workload::demo_line(performance, performance / 1000, 1, 1)},
+                             now_ms + 3 * kDay});
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
   }

@@ -62,10 +62,10 @@ TEST(ServerMain, RestartKeepsEveryAcknowledgedCommand_AfterSigkillAndSigterm) {
         ASSERT_TRUE(one(*client, Confirm{h.order, {}}).ok());
         state = OrderState::kConfirmed;
       } else if (i % 3 == 2) {
-        const int64_t in_a_month = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count() +
-                                   30LL * 86'400'000;
+        const int64_t in_a_month =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count() +
+            30LL * 86'400'000;
         ASSERT_TRUE(one(*client, ConvertHold{h.order, BookingKind::kOption, in_a_month}).ok());
         ASSERT_TRUE(one(*client, SetLock{h.order, true}).ok());
         state = OrderState::kOption;

@@ -26,9 +26,22 @@ class ServerProcess {
  public:
   // Serves `data_dir` (durability sync) with `extra_flags` after the defaults.
   explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra_flags = {}) {
-    std::vector<std::string> argv = {"tessera-server", "--port", "0", "--admin-port", "0", "--shards", "2", "--demo",
-                                     "--data-dir", data_dir, "--durability", "sync", "--orders-reserved-per-shard",
-                                     "0", "--token", "t:backoffice"};
+    std::vector<std::string> argv = {"tessera-server",
+                                     "--port",
+                                     "0",
+                                     "--admin-port",
+                                     "0",
+                                     "--shards",
+                                     "2",
+                                     "--demo",
+                                     "--data-dir",
+                                     data_dir,
+                                     "--durability",
+                                     "sync",
+                                     "--orders-reserved-per-shard",
+                                     "0",
+                                     "--token",
+                                     "t:backoffice"};
     argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     std::vector<char*> args;
     for (std::string& a : argv) args.push_back(a.data());

@@ -32,7 +32,8 @@ SmtpOptions loopback(uint16_t port, int timeout_ms = 30'000) {
 }
 
 OutgoingMail plain_mail(std::string to, std::string subject, std::string body) {
-  return {"relances@theatre.example", {std::move(to)},
+  return {"relances@theatre.example",
+          {std::move(to)},
           "From: relances@theatre.example\r\nTo: x\r\nSubject: " + std::move(subject) + "\r\n\r\n" + std::move(body)};
 }
 
@@ -90,7 +91,8 @@ TEST(SendMails, ConnectionRefused_FailsEveryMessageNamingTheServer) {
       send_mails(loopback(port), {plain_mail("a@example.org", "s", "b"), plain_mail("b@example.org", "s", "b")});
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].code(), StatusCode::kUnavailable);
-  EXPECT_NE(sent[0].message().find("smtp://127.0.0.1:" + std::to_string(port)), std::string::npos) << sent[0].to_string();
+  EXPECT_NE(sent[0].message().find("smtp://127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << sent[0].to_string();
   EXPECT_NE(sent[0].message().find("Connection refused"), std::string::npos) << sent[0].to_string();
   EXPECT_EQ(sent[1].code(), StatusCode::kUnavailable);
   EXPECT_EQ(sent[1].message(), "not sent: " + sent[0].message()) << "not tried again";
@@ -157,8 +159,8 @@ TEST(SendMails, ServerClosingMidSession_FailsTheRest) {
     if (line.rfind("MAIL", 0) == 0) return std::string("421 4.3.2 shutting down\r\n");
     return accepting_reply(line);
   });
-  const std::vector<Status> sent =
-      send_mails(loopback(server.port()), {plain_mail("a@example.org", "s", "b"), plain_mail("b@example.org", "s", "b")});
+  const std::vector<Status> sent = send_mails(
+      loopback(server.port()), {plain_mail("a@example.org", "s", "b"), plain_mail("b@example.org", "s", "b")});
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_NE(sent[0].message().find("421 4.3.2 shutting down"), std::string::npos) << sent[0].to_string();
   EXPECT_EQ(sent[1].code(), StatusCode::kUnavailable);
@@ -168,7 +170,8 @@ TEST(SendMails, ServerClosingMidSession_FailsTheRest) {
 TEST(SendMails, MalformedEnvelopeAndOversizedMessage_AreRefusedBeforeSending) {
   FakeSmtpServer server("220 ready\r\n", accepting_reply);
   const std::vector<Status> sent =
-      send_mails(loopback(server.port()), {plain_mail("a@b\r\nRCPT TO:<x@y>", "s", "b"), {"a@example.org", {}, "x"},
+      send_mails(loopback(server.port()), {plain_mail("a@b\r\nRCPT TO:<x@y>", "s", "b"),
+                                           {"a@example.org", {}, "x"},
                                            plain_mail("a@example.org", "s", std::string(kSmtpMessageBytesMax, 'x'))});
   ASSERT_EQ(sent.size(), 3u);
   for (const Status& s : sent) EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.to_string();

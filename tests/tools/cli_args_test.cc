@@ -41,7 +41,8 @@ Command one_command(std::vector<const char*> args, int64_t now_ms = 1'000) {
 }
 
 TEST(CliArgs, GlobalsAnywhereAndTokenFromEnvironment) {
-  auto a = parse({"--host", "127.0.0.2", "order", "--order", "5", "--port=7000", "--json", "--admin-port", "7001"}, "env");
+  auto a =
+      parse({"--host", "127.0.0.2", "order", "--order", "5", "--port=7000", "--json", "--admin-port", "7001"}, "env");
   ASSERT_TRUE(a.is_ok()) << a.status().to_string();
   EXPECT_EQ(a->host, "127.0.0.2");
   EXPECT_EQ(a->port, 7000);
@@ -98,14 +99,18 @@ TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<Release>(one_command({"release", "--order", "7"}).body).order, 7u);
   EXPECT_EQ(std::get<Cancel>(one_command({"cancel", "--order", "7"}).body).order, 7u);
   EXPECT_EQ(std::get<Archive>(one_command({"archive", "--order", "7"}).body).order, 7u);
-  EXPECT_EQ(std::get<Reinstate>(one_command({"reinstate", "--order", "7", "--days", "1"}, 0).body).deadline_ms, 86'400'000);
+  EXPECT_EQ(std::get<Reinstate>(one_command({"reinstate", "--order", "7", "--days", "1"}, 0).body).deadline_ms,
+            86'400'000);
   EXPECT_TRUE(std::get<SetLock>(one_command({"lock", "--order", "7"}).body).locked);
   EXPECT_FALSE(std::get<SetLock>(one_command({"unlock", "--order", "7"}).body).locked);
   EXPECT_EQ(std::get<SetReleaseMark>(one_command({"mark", "--order", "7", "--keep"}).body).mark, ReleaseMark::kKeep);
-  EXPECT_EQ(std::get<SetReleaseMark>(one_command({"mark", "--order", "7", "--release"}).body).mark, ReleaseMark::kRelease);
-  EXPECT_EQ(std::get<GetOrder>(one_command({"order", "--order", "72057594037927937"}).body).order, 72057594037927937ull);
-  const auto book = std::get<Book>(
-      one_command({"book", "--performance", "3000", "--category", "1", "--quantity", "2", "--kind", "reservation", "--days", "1"}).body);
+  EXPECT_EQ(std::get<SetReleaseMark>(one_command({"mark", "--order", "7", "--release"}).body).mark,
+            ReleaseMark::kRelease);
+  EXPECT_EQ(std::get<GetOrder>(one_command({"order", "--order", "72057594037927937"}).body).order,
+            72057594037927937ull);
+  const auto book = std::get<Book>(one_command({"book", "--performance", "3000", "--category", "1", "--quantity", "2",
+                                                "--kind", "reservation", "--days", "1"})
+                                       .body);
   EXPECT_EQ(book.kind, BookingKind::kReservation);
   EXPECT_EQ(book.channel, 1u) << "box office by default";
   EXPECT_EQ(book.lines[0].tariff, 31u);
@@ -134,7 +139,8 @@ TEST(CliArgs, BadValuesAreUsageErrors) {
   EXPECT_TRUE(usage_error({"confirm", "--order", "7", "--keep", "1,,2"}));
   EXPECT_TRUE(usage_error({"mark", "--order", "7"}));
   EXPECT_TRUE(usage_error({"mark", "--order", "7", "--keep", "--release"}));
-  EXPECT_TRUE(usage_error({"book", "--performance", "1", "--category", "1", "--quantity", "1", "--days", "1", "--kind", "cart"}));
+  EXPECT_TRUE(usage_error(
+      {"book", "--performance", "1", "--category", "1", "--quantity", "1", "--days", "1", "--kind", "cart"}));
 }
 
 // ---- Back office ------------------------------------------------------------------
@@ -143,13 +149,42 @@ constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t k2026_12_31 = 1'798'675'200'000;  // 2026-12-31T00:00:00Z
 
 TEST(CliArgs, FollowUpTakesEveryFilterAndTheEndOfTheDueDay) {
-  const auto q = std::get<QueryFollowUp>(
-      one_command({"follow-up", "--type", "reservation", "--due", "2026-12-31", "--season", "1", "--family", "2",
-                   "--product", "3", "--performance", "3001", "--contingent", "30011", "--tariff", "31", "--tariff",
-                   "32,33", "--category", "1", "--category", "3", "--channel", "2", "--contact", "42",
-                   "--contact-type", "partner", "--contact-type", "guide", "--after", "1798675200000:72057594037927937:2",
-                   "--limit", "20"})
-          .body);
+  const auto q = std::get<QueryFollowUp>(one_command({"follow-up",
+                                                      "--type",
+                                                      "reservation",
+                                                      "--due",
+                                                      "2026-12-31",
+                                                      "--season",
+                                                      "1",
+                                                      "--family",
+                                                      "2",
+                                                      "--product",
+                                                      "3",
+                                                      "--performance",
+                                                      "3001",
+                                                      "--contingent",
+                                                      "30011",
+                                                      "--tariff",
+                                                      "31",
+                                                      "--tariff",
+                                                      "32,33",
+                                                      "--category",
+                                                      "1",
+                                                      "--category",
+                                                      "3",
+                                                      "--channel",
+                                                      "2",
+                                                      "--contact",
+                                                      "42",
+                                                      "--contact-type",
+                                                      "partner",
+                                                      "--contact-type",
+                                                      "guide",
+                                                      "--after",
+                                                      "1798675200000:72057594037927937:2",
+                                                      "--limit",
+                                                      "20"})
+                                             .body);
   const FollowUpFilter& f = q.filter;
   EXPECT_EQ(f.kind, BookingKind::kReservation);
   EXPECT_EQ(f.due_until_ms, k2026_12_31 + kDayMs - 1) << "end of that day, UTC";
@@ -178,8 +213,9 @@ TEST(CliArgs, FollowUpTakesEveryFilterAndTheEndOfTheDueDay) {
 }
 
 TEST(CliArgs, ReleasePreviewAndReleaseAllShareTheFilters) {
-  const std::vector<const char*> filters = {"--type", "option", "--due", "2026-12-31", "--season", "1", "--family",
-                                            "1", "--tariff", "11", "--contact-type", "organisation"};
+  const std::vector<const char*> filters = {"--type",   "option", "--due",          "2026-12-31",
+                                            "--season", "1",      "--family",       "1",
+                                            "--tariff", "11",     "--contact-type", "organisation"};
   auto with = [&](const char* sub) {
     std::vector<const char*> args = {sub};
     args.insert(args.end(), filters.begin(), filters.end());
@@ -190,8 +226,9 @@ TEST(CliArgs, ReleasePreviewAndReleaseAllShareTheFilters) {
   EXPECT_EQ(preview.filter.fields(), all.filter.fields());
   EXPECT_EQ(all.filter.tariffs, (std::vector<TariffId>{11}));
   EXPECT_EQ(all.filter.contact_types, kContactOrganisation);
-  EXPECT_FALSE(parse({"release-all", "--type", "option", "--due", "1", "--season", "1", "--family", "1", "--after",
-                      "1:2:3"}).is_ok())
+  EXPECT_FALSE(
+      parse({"release-all", "--type", "option", "--due", "1", "--season", "1", "--family", "1", "--after", "1:2:3"})
+          .is_ok())
       << "paging is the query's";
 }
 
@@ -217,11 +254,10 @@ TEST(CliArgs, SelectionsTakeTheirOrdersAsArguments) {
 }
 
 TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
-  const auto add = std::get<DefineContact>(one_command({"contact", "add", "--id", "4", "--number", "100000002951",
-                                                        "--name", "DUPONT", "--first-name", "Anne", "--email",
-                                                        "anne@example.org", "--type", "individual", "--type",
-                                                        "partner"})
-                                               .body);
+  const auto add = std::get<DefineContact>(
+      one_command({"contact", "add", "--id", "4", "--number", "100000002951", "--name", "DUPONT", "--first-name",
+                   "Anne", "--email", "anne@example.org", "--type", "individual", "--type", "partner"})
+          .body);
   EXPECT_EQ(add.contact, 4u);
   EXPECT_EQ(add.number, 100000002951u);
   EXPECT_EQ(add.last_name, "DUPONT");
@@ -229,7 +265,8 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
   EXPECT_EQ(add.email, "anne@example.org");
   EXPECT_EQ(add.types, kContactIndividual | kContactPartner);
   const auto update = std::get<UpdateContact>(
-      one_command({"contact", "update", "--id", "4", "--number", "1", "--name", "ACME", "--type", "organisation"}).body);
+      one_command({"contact", "update", "--id", "4", "--number", "1", "--name", "ACME", "--type", "organisation"})
+          .body);
   EXPECT_EQ(update.types, kContactOrganisation);
   EXPECT_TRUE(update.email.empty());
 
@@ -253,17 +290,17 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
                                            .body);
   EXPECT_EQ(sub.payer, 6u);
   EXPECT_EQ(sub.ends_ms, k2026_12_31 + kDayMs - 1);
-  EXPECT_EQ(std::get<Subscribe>(one_command({"subscribe", "--id", "9", "--series", "5", "--subscriber", "4", "--ends",
-                                             "2026-12-31"})
-                                    .body)
-                .payer,
-            kNone);
+  EXPECT_EQ(
+      std::get<Subscribe>(
+          one_command({"subscribe", "--id", "9", "--series", "5", "--subscriber", "4", "--ends", "2026-12-31"}).body)
+          .payer,
+      kNone);
   EXPECT_EQ(std::get<RenewSubscription>(one_command({"renew", "--id", "9", "--ends", "2026-12-31"}).body).ends_ms,
             k2026_12_31 + kDayMs - 1);
-  const auto run = std::get<StartReminderRun>(
-      one_command({"run", "start", "--id", "1", "--series", "5", "--issue", "11", "--issue", "12", "--audience",
-                   "third-party", "--format", "3", "--delivery", "file"})
-          .body);
+  const auto run =
+      std::get<StartReminderRun>(one_command({"run", "start", "--id", "1", "--series", "5", "--issue", "11", "--issue",
+                                              "12", "--audience", "third-party", "--format", "3", "--delivery", "file"})
+                                     .body);
   EXPECT_EQ(run.issues, (std::vector<IssueId>{11, 12}));
   EXPECT_EQ(run.audience, Audience::kThirdParty);
   EXPECT_EQ(run.delivery, Delivery::kFile);
@@ -275,7 +312,8 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
 TEST(CliArgs, BadBackOfficeInputIsAUsageError) {
   const char* const season[] = {"--season", "1", "--family", "1"};
   auto follow_up = [&](const char* type, const char* due) {
-    return std::vector<const char*>{"follow-up", "--type", type, "--due", due, season[0], season[1], season[2], season[3]};
+    return std::vector<const char*>{"follow-up", "--type",  type,      "--due",  due,
+                                    season[0],   season[1], season[2], season[3]};
   };
   EXPECT_TRUE(usage_error(follow_up("cart", "2026-12-31"))) << "unknown type";
   for (const char* due : {"2026-13-01", "2026-02-29", "2026-1-01", "31/12/2026", "1969-12-31", "-5"})
@@ -290,7 +328,8 @@ TEST(CliArgs, BadBackOfficeInputIsAUsageError) {
   EXPECT_TRUE(usage_error(with({"--tariff", "11,x"})));
   EXPECT_TRUE(usage_error(with({"--after", "12:34"})));
   EXPECT_TRUE(usage_error(with({"--after", "a:b:c"})));
-  EXPECT_FALSE(parse({"follow-up", "--type", "option", "--due", "2026-12-31", "--season", "1"}).is_ok()) << "no --family";
+  EXPECT_FALSE(parse({"follow-up", "--type", "option", "--due", "2026-12-31", "--season", "1"}).is_ok())
+      << "no --family";
   EXPECT_FALSE(parse(with({"--season", "2"})).is_ok()) << "--season given twice";
   EXPECT_FALSE(parse(with({"77"})).is_ok()) << "the query takes no orders";
   EXPECT_TRUE(usage_error({"lock"})) << "no order";
@@ -304,10 +343,10 @@ TEST(CliArgs, BadBackOfficeInputIsAUsageError) {
   EXPECT_FALSE(parse({"contact", "add", "--id", "1", "--number", "1", "--name", "X"}).is_ok()) << "no --type";
   EXPECT_FALSE(parse({"contact", "remove", "--id", "1"}).is_ok());
   EXPECT_FALSE(parse({"run"}).is_ok());
-  EXPECT_TRUE(usage_error({"format", "add", "--id", "1", "--name", "F", "--separator", ";", "--extension", "csv", "--field",
-                         "shoe-size"}));
+  EXPECT_TRUE(usage_error(
+      {"format", "add", "--id", "1", "--name", "F", "--separator", ";", "--extension", "csv", "--field", "shoe-size"}));
   EXPECT_TRUE(usage_error({"run", "start", "--id", "1", "--series", "5", "--issue", "1", "--audience", "everyone",
-                         "--format", "3", "--delivery", "file"}));
+                           "--format", "3", "--delivery", "file"}));
   EXPECT_TRUE(usage_error({"subscribe", "--id", "9", "--series", "5", "--subscriber", "4", "--ends", "someday"}));
 }
 

@@ -57,7 +57,8 @@ TEST_F(CliFlow, HoldConfirmAndAvailability) {
   ASSERT_EQ(hold.code, kExitOk) << hold.err;
   EXPECT_NE(hold.out.find("\"code\":\"Ok\""), std::string::npos) << hold.out;
   EXPECT_NE(hold.out.find("\"state\":\"held\""), std::string::npos) << hold.out;
-  const std::string order = std::to_string(static_cast<uint64_t>(std::stoull(hold.out.substr(hold.out.find("\"order\":") + 8))));
+  const std::string order =
+      std::to_string(static_cast<uint64_t>(std::stoull(hold.out.substr(hold.out.find("\"order\":") + 8))));
   EXPECT_EQ(available_cat1(), before - 3);
 
   const CliRun confirm = run({"confirm", "--order", order, "--keep", "2"});
@@ -144,7 +145,8 @@ TEST(CliSetupDemo, DefinesTheVenueOnAnEmptyServer) {
 
 TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
   ASSERT_EQ(run({"contact", "add", "--id", "1", "--number", "100000002951", "--name", "DUPONT", "--first-name", "Anne",
-                 "--type", "individual"}).code,
+                 "--type", "individual"})
+                .code,
             kExitOk);
   std::vector<std::string> orders;
   for (const char* performance : {"1000", "1001", "1002"}) {
@@ -153,7 +155,8 @@ TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
     ASSERT_EQ(b.code, kExitOk) << b.err;
     orders.push_back(std::to_string(json_number(b.out, "order")));
   }
-  const std::vector<std::string> filters = {"--type", "option", "--due", "2999-12-31", "--season", "1", "--family", "1"};
+  const std::vector<std::string> filters = {"--type",   "option", "--due",    "2999-12-31",
+                                            "--season", "1",      "--family", "1"};
   auto with_filters = [&](std::vector<std::string> args) {
     args.insert(args.end(), filters.begin(), filters.end());
     return args;

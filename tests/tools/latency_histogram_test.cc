@@ -42,9 +42,15 @@ TEST(LatencyHistogram, PercentilesMatchSortedReferenceWithinOnePercent) {
     for (int i = 0; i < 200'000; ++i) {
       uint64_t v = 0;
       switch (i % 3) {
-        case 0: v = static_cast<uint64_t>(std::exp(exponent(rng))); break;
-        case 1: v = static_cast<uint64_t>(cluster(rng)); break;
-        default: v = 1 + rng() % 200; break;
+        case 0:
+          v = static_cast<uint64_t>(std::exp(exponent(rng)));
+          break;
+        case 1:
+          v = static_cast<uint64_t>(cluster(rng));
+          break;
+        default:
+          v = 1 + rng() % 200;
+          break;
       }
       v = std::clamp<uint64_t>(v, 1, LatencyHistogram::kValueMaxUs);
       values.push_back(v);

@@ -26,9 +26,30 @@ TEST(LoadOptions, DefaultsAreBoundedAndClosedLoop) {
 }
 
 TEST(LoadOptions, ParsesEveryFlagInBothSpellings) {
-  auto o = parse({"--connections", "4", "--pipeline=8", "--batch", "256", "--duration-s", "3", "--rate=500000",
-                  "--mix", "rush", "--capacity", "50", "--quantity-max", "2", "--seed", "7", "--port", "9000",
-                  "--token", "x", "--no-progress", "--json", "--host", "::1"});
+  auto o = parse({"--connections",
+                  "4",
+                  "--pipeline=8",
+                  "--batch",
+                  "256",
+                  "--duration-s",
+                  "3",
+                  "--rate=500000",
+                  "--mix",
+                  "rush",
+                  "--capacity",
+                  "50",
+                  "--quantity-max",
+                  "2",
+                  "--seed",
+                  "7",
+                  "--port",
+                  "9000",
+                  "--token",
+                  "x",
+                  "--no-progress",
+                  "--json",
+                  "--host",
+                  "::1"});
   ASSERT_TRUE(o.is_ok()) << o.status().to_string();
   EXPECT_EQ(o->connections, 4u);
   EXPECT_EQ(o->pipeline, 8u);
@@ -99,9 +120,9 @@ TEST(LoadOptions, ErrorsNameTheFlagAndTheReason) {
 TEST(LoadOptions, HelpComesFromTheDeclarations) {
   const Status help = parse({"--help"}).status();
   ASSERT_EQ(help.code(), StatusCode::kFailedPrecondition);
-  for (const char* flag : {"--host", "--port", "--token", "--connections", "--pipeline", "--batch", "--duration-s",
-                           "--rate", "--mix", "--performances", "--capacity", "--quantity-max", "--options", "--seed",
-                           "--no-progress", "--json"})
+  for (const char* flag :
+       {"--host", "--port", "--token", "--connections", "--pipeline", "--batch", "--duration-s", "--rate", "--mix",
+        "--performances", "--capacity", "--quantity-max", "--options", "--seed", "--no-progress", "--json"})
     EXPECT_NE(help.message().find(flag), std::string::npos) << flag << " missing from\n" << help.message();
   EXPECT_NE(help.message().find("hold-release|hold-confirm|rush|onsale|expiry"), std::string::npos) << help.message();
   EXPECT_NE(help.message().find("Usage: tessera-load"), std::string::npos) << help.message();

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "engine/command.h"
-#include "engine/status.h"
 
 namespace tessera::tools {
 

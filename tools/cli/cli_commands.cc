@@ -68,7 +68,8 @@ int print_availability(const CliArgs& a, const std::vector<Command>& commands, c
   }
   if (!a.json) print_table(out, rows);
   const int code = exit_code_of(shown);
-  if (code != kExitOk) err << "tessera: availability refused: " << code_name(shown.back().code) << ": " << shown.back().message << '\n';
+  if (code != kExitOk)
+    err << "tessera: availability refused: " << code_name(shown.back().code) << ": " << shown.back().message << '\n';
   return code;
 }
 
@@ -90,7 +91,8 @@ int print_replies(const CliArgs& a, const std::vector<Command>& commands, const 
   const int code = exit_code_of(replies);
   for (size_t i = 0; i < replies.size(); ++i)
     if (!replies[i].ok())
-      err << "tessera: " << a.subcommand << " refused: " << code_name(replies[i].code) << ": " << replies[i].message << '\n';
+      err << "tessera: " << a.subcommand << " refused: " << code_name(replies[i].code) << ": " << replies[i].message
+          << '\n';
   return code;
 }
 
@@ -128,7 +130,8 @@ int run_setup_demo(net::Client& client, const CliArgs& a, std::ostream& out, std
     err << "tessera: setup-demo: " << s.message() << '\n';
     return s.code() == StatusCode::kUnavailable ? kExitServer : kExitRefused;
   }
-  const std::string what = loaded ? "demo venue defined (performances 1000.., 2000.., 3000..)" : "demo venue already defined";
+  const std::string what =
+      loaded ? "demo venue defined (performances 1000.., 2000.., 3000..)" : "demo venue already defined";
   if (a.json) {
     Reply r;
     r.message = what;

@@ -22,7 +22,9 @@ std::string contact_text(ContactId contact, const std::string& name, uint64_t nu
   return cat(name, " (", number, ")");
 }
 
-std::string named(uint32_t id, const std::string& name) { return name.empty() ? id_or_dash(id) : cat(name, " (", id, ")"); }
+std::string named(uint32_t id, const std::string& name) {
+  return name.empty() ? id_or_dash(id) : cat(name, " (", id, ")");
+}
 
 void print_page(const FollowUpPage& page, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"deadline", "contact", "order", "file", "channel", "product",
@@ -31,7 +33,8 @@ void print_page(const FollowUpPage& page, std::ostream& out) {
   for (const FollowUpRow& r : page.rows)
     rows.push_back({format_date_time(r.due_ms), contact_text(r.contact, r.contact_name, r.contact_number),
                     std::to_string(r.order), id_or_dash(r.file_number), named(r.channel, r.channel_name),
-                    named(r.product, r.product_name), cat(r.performance, " ", format_date_time(r.performance_starts_ms)),
+                    named(r.product, r.product_name),
+                    cat(r.performance, " ", format_date_time(r.performance_starts_ms)),
                     named(r.category, r.category_name), named(r.tariff, r.tariff_name), id_or_dash(r.contingent),
                     std::to_string(r.quantity), r.mark == ReleaseMark::kKeep ? "keep" : "release",
                     r.locked ? "locked" : "-", std::to_string(r.reminder_rank)});
@@ -46,7 +49,8 @@ void print_page(const FollowUpPage& page, std::ostream& out) {
 
 // What kDone means for the command that produced the outcomes.
 std::string done_word(const CommandBody& body) {
-  if (const auto* m = std::get_if<MarkOrders>(&body)) return m->mark == ReleaseMark::kKeep ? "marked keep" : "marked release";
+  if (const auto* m = std::get_if<MarkOrders>(&body))
+    return m->mark == ReleaseMark::kKeep ? "marked keep" : "marked release";
   if (const auto* l = std::get_if<LockOrders>(&body)) return l->locked ? "locked" : "unlocked";
   if (std::holds_alternative<RemindOrders>(body)) return "reminded";
   return "released";
@@ -57,11 +61,21 @@ void print_outcomes(const CommandBody& body, const std::vector<OrderOutcome>& ou
   for (const OrderOutcome& o : outcomes) {
     out << o.order << ' ';
     switch (o.outcome) {
-      case Outcome::kDone: out << done; break;
-      case Outcome::kSkippedKept: out << "skipped: kept"; break;
-      case Outcome::kSkippedLocked: out << "skipped: locked"; break;
-      case Outcome::kSkippedState: out << "skipped: " << order_state_name(o.state); break;
-      case Outcome::kNotFound: out << "not found"; break;
+      case Outcome::kDone:
+        out << done;
+        break;
+      case Outcome::kSkippedKept:
+        out << "skipped: kept";
+        break;
+      case Outcome::kSkippedLocked:
+        out << "skipped: locked";
+        break;
+      case Outcome::kSkippedState:
+        out << "skipped: " << order_state_name(o.state);
+        break;
+      case Outcome::kNotFound:
+        out << "not found";
+        break;
     }
     out << '\n';
   }
@@ -84,14 +98,16 @@ void print_batch(const CommandBody& body, const ReminderBatch& b, std::ostream& 
   out << b.items.size() << " reminders, format " << named(b.format.format, b.format.name) << ", delivery "
       << (b.delivery == Delivery::kEmail ? "email" : "file");
   if (b.delivered + b.failed > 0 || !b.destination.empty())
-    out << "; exported " << b.delivered << ", failed " << b.failed << (b.destination.empty() ? "" : " to ") << b.destination;
+    out << "; exported " << b.delivered << ", failed " << b.failed << (b.destination.empty() ? "" : " to ")
+        << b.destination;
   out << '\n';
   if (!b.items.empty()) {
     std::vector<std::vector<std::string>> rows = {{"contact", "payer", "rank", "order", "subscription", "due/ends"}};
     for (const ReminderItem& i : b.items) {
       const std::string name = i.first_name.empty() ? i.last_name : cat(i.last_name, " ", i.first_name);
-      rows.push_back({contact_text(i.contact, name, i.contact_number), contact_text(i.payer, i.payer_name, i.payer_number),
-                      std::to_string(i.reminder_rank), id_or_dash(i.order), id_or_dash(i.subscription),
+      rows.push_back({contact_text(i.contact, name, i.contact_number),
+                      contact_text(i.payer, i.payer_name, i.payer_number), std::to_string(i.reminder_rank),
+                      id_or_dash(i.order), id_or_dash(i.subscription),
                       format_date(i.order != 0 ? i.due_ms : i.ends_ms)});
     }
     print_table(out, rows);

@@ -64,7 +64,8 @@ Result<int64_t> parse_date_ms(std::string_view what, std::string_view text, DayP
   const bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-' && digits(text.substr(0, 4), &y) &&
                       digits(text.substr(5, 2), &m) && digits(text.substr(8, 2), &d);
   if (!shaped || y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-    return Status::invalid_argument(cat(what, ": '", std::string(text), "' is not a date (YYYY-MM-DD) or ms since the epoch"));
+    return Status::invalid_argument(
+        cat(what, ": '", std::string(text), "' is not a date (YYYY-MM-DD) or ms since the epoch"));
   const int64_t start = days_from_civil(y, m, d) * kDayMs;
   return part == DayPart::kStart ? start : start + kDayMs - 1;
 }

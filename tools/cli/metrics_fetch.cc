@@ -8,8 +8,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 #include "engine/command.h"
@@ -73,7 +73,8 @@ Result<std::string> http_get(const std::string& host, uint16_t port, std::string
   std::string response;
   char buf[16 * 1024];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{socket.fd(), POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1)
       return Status::unavailable(cat("admin port: no complete answer within ", kHttpDeadlineMs, " ms"));
@@ -94,9 +95,9 @@ Result<std::string> http_get(const std::string& host, uint16_t port, std::string
 }
 
 std::vector<std::pair<std::string, double>> summarize_metrics(std::string_view page) {
-  std::map<std::string, double> total;                  // name -> sum over labels
-  std::map<std::string, double> by_code;                // result code -> commands
-  std::vector<std::pair<double, double>> latency;       // (le, cumulative count)
+  std::map<std::string, double> total;             // name -> sum over labels
+  std::map<std::string, double> by_code;           // result code -> commands
+  std::vector<std::pair<double, double>> latency;  // (le, cumulative count)
   size_t start = 0;
   while (start < page.size()) {
     size_t end = page.find('\n', start);

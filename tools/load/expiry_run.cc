@@ -28,7 +28,9 @@ Status book_options(net::Client& client, PerformanceId performance, uint32_t cou
     std::vector<Command> books;
     for (uint32_t k = i; k < std::min(count, i + per_request); ++k) {
       const CategoryId category = 1 + k % kVenueGaCategories;
-      books.push_back(Command{0, Book{BookingKind::kOption, k + 1, workload::kWeb,
+      books.push_back(Command{0, Book{BookingKind::kOption,
+                                      k + 1,
+                                      workload::kWeb,
                                       {workload::demo_line(performance, workload::kProductRelease, category, 1)},
                                       deadline_ms}});
     }
@@ -67,9 +69,11 @@ Result<LoadReport> run_expiry(const LoadOptions& o, uint64_t seed) {
   const int64_t deadline_ms = wall_now_us() / 1000 + kExpiryLeadMsMin + o.expiry_options / 20;
   if (Status s = book_options(c, *performance, o.expiry_options, deadline_ms); !s.is_ok()) return s;
   const int64_t booked_at_us = wall_now_us();
-  if (booked_at_us / 1000 >= deadline_ms) return Status::failed_precondition("booking the options took past their deadline");
+  if (booked_at_us / 1000 >= deadline_ms)
+    return Status::failed_precondition("booking the options took past their deadline");
   if (int64_t left = ga_available(c, *performance); left != ga_units - o.expiry_options)
-    return Status::failed_precondition(cat("after booking, ", left, " GA units available, expected ", ga_units - o.expiry_options));
+    return Status::failed_precondition(
+        cat("after booking, ", left, " GA units available, expected ", ga_units - o.expiry_options));
 
   std::this_thread::sleep_for(std::chrono::microseconds(deadline_ms * 1000 - booked_at_us));
   int64_t available = -1;
@@ -90,9 +94,10 @@ Result<LoadReport> run_expiry(const LoadOptions& o, uint64_t seed) {
   report.latency.record(static_cast<uint64_t>(release_us));
   SaleCheck check;
   check.pass = available == ga_units;
-  check.verdict = check.pass ? cat("PASS: ", o.expiry_options, " options released, all ", ga_units, " GA units available")
-                             : cat("FAIL: ", available, " of ", ga_units, " GA units available ", kExpiryWaitMsMax,
-                                   " ms after the deadline");
+  check.verdict = check.pass
+                      ? cat("PASS: ", o.expiry_options, " options released, all ", ga_units, " GA units available")
+                      : cat("FAIL: ", available, " of ", ga_units, " GA units available ", kExpiryWaitMsMax,
+                            " ms after the deadline");
   report.sale = check;
   return report;
 }

@@ -11,13 +11,13 @@
 
 #include <cstdint>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "tools/load/load_options.h"
 #include "tools/load/load_run.h"
 
 namespace tessera::tools {
 
-inline constexpr int64_t kExpiryLeadMsMin = 2'000;  // deadline = booking start + this + booking time estimate
+inline constexpr int64_t kExpiryLeadMsMin = 2'000;   // deadline = booking start + this + booking time estimate
 inline constexpr int64_t kExpiryWaitMsMax = 30'000;  // polling gives up this long after the deadline
 
 Result<LoadReport> run_expiry(const LoadOptions& options, uint64_t seed);

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/status.h"
+#include "base/status.h"
 
 namespace tessera::tools {
 
@@ -24,33 +24,33 @@ enum class LoadMix : uint8_t {
 std::string_view mix_name(LoadMix mix);
 
 inline constexpr uint32_t kLoadConnectionsMax = 256;
-inline constexpr uint32_t kLoadPipelineMax = 4'096;      // = net::kRequestsInFlightMax
-inline constexpr uint32_t kLoadBatchMax = 65'536;        // = net::kCommandsPerRequestMax
+inline constexpr uint32_t kLoadPipelineMax = 4'096;  // = net::kRequestsInFlightMax
+inline constexpr uint32_t kLoadBatchMax = 65'536;    // = net::kCommandsPerRequestMax
 inline constexpr uint32_t kDurationSDefault = 10;
-inline constexpr uint32_t kDurationSMax = 600;           // hard maximum of one run
-inline constexpr uint64_t kRateMax = 100'000'000;        // commands/s (open loop)
+inline constexpr uint32_t kDurationSMax = 600;     // hard maximum of one run
+inline constexpr uint64_t kRateMax = 100'000'000;  // commands/s (open loop)
 inline constexpr uint32_t kRushCapacityMax = 1'000'000;
 inline constexpr uint32_t kLoadPerformancesMax = 64;
-inline constexpr uint32_t kExpiryOptionsMax = 50'000;     // = the comparison venue's GA units
-inline constexpr uint32_t kDrainDeadlineMs = 30'000;     // waiting for requests in flight at the end
+inline constexpr uint32_t kExpiryOptionsMax = 50'000;  // = the comparison venue's GA units
+inline constexpr uint32_t kDrainDeadlineMs = 30'000;   // waiting for requests in flight at the end
 
 struct LoadOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7450;
-  std::string token;                // admin: the run defines its own performances
+  std::string token;  // admin: the run defines its own performances
   uint32_t connections = 2;
-  uint32_t pipeline = 16;           // requests in flight per connection
-  uint32_t batch = 1024;            // commands per request
+  uint32_t pipeline = 16;  // requests in flight per connection
+  uint32_t batch = 1024;   // commands per request
   uint32_t duration_s = kDurationSDefault;
-  uint64_t rate = 0;                // total commands/s; 0 = closed loop
+  uint64_t rate = 0;  // total commands/s; 0 = closed loop
   LoadMix mix = LoadMix::kHoldRelease;
-  uint32_t performances = 8;        // hold-release / hold-confirm: spread over shards
-  uint32_t rush_capacity = 1'000;   // rush: units of the raced performance
-  uint32_t rush_quantity_max = 4;   // rush: each hold asks 1..this units
-  uint32_t expiry_options = 50'000; // expiry: 1-unit options booked, then expired at once
-  uint64_t seed = 0;                // 0 = from the clock
-  bool progress = true;             // a line every second on stderr
-  bool json = false;                // final report as one JSON object
+  uint32_t performances = 8;         // hold-release / hold-confirm: spread over shards
+  uint32_t rush_capacity = 1'000;    // rush: units of the raced performance
+  uint32_t rush_quantity_max = 4;    // rush: each hold asks 1..this units
+  uint32_t expiry_options = 50'000;  // expiry: 1-unit options booked, then expired at once
+  uint64_t seed = 0;                 // 0 = from the clock
+  bool progress = true;              // a line every second on stderr
+  bool json = false;                 // final report as one JSON object
 };
 
 // Parses argv (argv[0] skipped); `env_token` (TESSERA_TOKEN, may be null)

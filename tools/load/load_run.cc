@@ -123,7 +123,6 @@ class Driver {
     for (auto& c : connections_) c->client.reset();  // joins the I/O thread: no callback runs after this
   }
 
-
  private:
   void pump(Connection& c) {
     while (!closing_.load(kRelaxed) && send_one(c, Clock::now(), o_.pipeline, false)) {
@@ -146,9 +145,8 @@ class Driver {
       if (commands.empty()) return false;
       ++c.in_flight;
     }
-    c.client->send(std::move(commands), [this, &c, note, due](Result<net::Client::Replies> r) {
-      on_done(c, *note, due, std::move(r));
-    });
+    c.client->send(std::move(commands),
+                   [this, &c, note, due](Result<net::Client::Replies> r) { on_done(c, *note, due, std::move(r)); });
     return true;
   }
 
@@ -202,7 +200,8 @@ void print_progress(std::FILE* out, double t, uint64_t commands_delta, double dt
 
 // Waits for the run to end (duration, or every connection idle/broken),
 // printing progress once a second.
-void wait_for_end(const LoadOptions& o, Driver& driver, SharedStats& stats, Clock::time_point start, std::FILE* progress) {
+void wait_for_end(const LoadOptions& o, Driver& driver, SharedStats& stats, Clock::time_point start,
+                  std::FILE* progress) {
   const auto end = start + std::chrono::seconds(o.duration_s);
   auto last_print = start;
   uint64_t last_commands = 0;
@@ -221,7 +220,8 @@ void wait_for_end(const LoadOptions& o, Driver& driver, SharedStats& stats, Cloc
 
 // Checks the rush against the server: confirmed == capacity - available,
 // confirmed <= capacity, every confirmed order Confirmed, no id twice.
-RushResult check_rush(net::Client& client, uint32_t batch, PerformanceId performance, uint32_t capacity, RushTally& tally) {
+RushResult check_rush(net::Client& client, uint32_t batch, PerformanceId performance, uint32_t capacity,
+                      RushTally& tally) {
   RushResult r;
   r.performance = performance;
   r.capacity = capacity;
@@ -241,8 +241,7 @@ RushResult check_rush(net::Client& client, uint32_t batch, PerformanceId perform
 
   auto avail = client.call({Command{0, GetAvailability{performance, 1, kNone, workload::kWeb, kNone}}});
   if (!avail.is_ok() || !(*avail)[0].ok()) {
-    r.verdict = cat("FAIL: GetAvailability failed: ",
-                    avail.is_ok() ? (*avail)[0].message : avail.status().to_string());
+    r.verdict = cat("FAIL: GetAvailability failed: ", avail.is_ok() ? (*avail)[0].message : avail.status().to_string());
     return r;
   }
   r.available = (*avail)[0].value;

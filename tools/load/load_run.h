@@ -19,8 +19,8 @@
 #include <optional>
 #include <string>
 
+#include "base/status.h"
 #include "engine/ids.h"
-#include "engine/status.h"
 #include "net/client.h"
 #include "net/result_code.h"
 #include "tools/load/latency_histogram.h"
@@ -28,26 +28,26 @@
 
 namespace tessera::tools {
 
-inline constexpr uint32_t kOpenLoopInFlightMax = 4'096;  // per connection
-inline constexpr engine::PerformanceId kRushPerformanceMin = 9'000;   // rush ids: 9000 + random
+inline constexpr uint32_t kOpenLoopInFlightMax = 4'096;              // per connection
+inline constexpr engine::PerformanceId kRushPerformanceMin = 9'000;  // rush ids: 9000 + random
 inline constexpr uint32_t kRushPerformanceSpan = 1'000;
-inline constexpr engine::PerformanceId kLoadPerformanceMin = 100'000; // hold-* ids
+inline constexpr engine::PerformanceId kLoadPerformanceMin = 100'000;  // hold-* ids
 inline constexpr uint32_t kLoadPerformanceSpan = 900'000;
-inline constexpr uint32_t kLoadCapacity = 100'000'000;                // units per hold-* performance
+inline constexpr uint32_t kLoadCapacity = 100'000'000;  // units per hold-* performance
 
 struct RushResult {
   engine::PerformanceId performance = 0;
   uint32_t capacity = 0;
-  uint64_t confirmed_units = 0;   // the clients' tally
+  uint64_t confirmed_units = 0;  // the clients' tally
   uint64_t confirmed_orders = 0;
-  int64_t available = -1;         // the server's GetAvailability after the run
+  int64_t available = -1;             // the server's GetAvailability after the run
   uint64_t orders_not_confirmed = 0;  // confirmed orders GetOrder does not show as Confirmed
   uint64_t duplicate_orders = 0;      // one order id confirmed twice
   uint64_t in_doubt = 0;
   uint64_t unexpected = 0;
-  bool sold_out = false;          // some connection saw a 1-unit SoldOut
+  bool sold_out = false;  // some connection saw a 1-unit SoldOut
   bool pass = false;
-  std::string verdict;            // why it passed or failed
+  std::string verdict;  // why it passed or failed
 };
 
 // Sold and oversold units of a rush or an on-sale run, recounted from the
@@ -69,7 +69,7 @@ struct LoadReport {
   double seconds = 0;
   uint64_t requests = 0;
   uint64_t commands = 0;
-  uint64_t holds = 0;             // hold commands answered (Ok or refused, e.g. SoldOut)
+  uint64_t holds = 0;  // hold commands answered (Ok or refused, e.g. SoldOut)
   uint64_t failed_requests = 0;
   uint64_t skipped_requests = 0;  // open loop: due while the connection was saturated
   std::string first_failure;

@@ -13,9 +13,10 @@ using namespace tessera::engine;
 namespace {
 
 Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity, CategoryId category = 0) {
-  return Command{0, Hold{t.contact, t.channel,
-                         {LineRequest{performance, category ? category : t.category, workload::demo_tariff(t.product, 1),
-                                      quantity, kNone}},
+  return Command{0, Hold{t.contact,
+                         t.channel,
+                         {LineRequest{performance, category ? category : t.category,
+                                      workload::demo_tariff(t.product, 1), quantity, kNone}},
                          t.hold_ttl_ms}};
 }
 
@@ -167,7 +168,8 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
     if (stopped_) return;
     while (out.size() < max) {
       const OnSaleHold draw = plan_.next();
-      out.push_back(draw.seated ? seat_hold(draw) : hold_command(targets_, targets_.performances[0], draw.quantity, draw.category));
+      out.push_back(draw.seated ? seat_hold(draw)
+                                : hold_command(targets_, targets_.performances[0], draw.quantity, draw.category));
       note.onsale.push_back(draw);
     }
   }
@@ -178,9 +180,12 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
       const Reply& r = replies[i];
       const OnSaleHold& draw = note.onsale[i];
       if (i < note.follow_ups) {
-        if (r.ok() && draw.follow_up == FollowUp::kConfirm) tally_->confirmed_units[draw.category].fetch_add(draw.quantity);
-        if (r.code == ReplyCode::kInvalidState) tally_->follow_ups_refused.fetch_add(1);
-        else if (!r.ok()) tally_->unexpected.fetch_add(1);
+        if (r.ok() && draw.follow_up == FollowUp::kConfirm)
+          tally_->confirmed_units[draw.category].fetch_add(draw.quantity);
+        if (r.code == ReplyCode::kInvalidState)
+          tally_->follow_ups_refused.fetch_add(1);
+        else if (!r.ok())
+          tally_->unexpected.fetch_add(1);
       } else if (r.ok()) {
         if (draw.follow_up != FollowUp::kExpire) held_.push_back(OnSaleHeld{r.order, draw});
       } else if (r.code != ReplyCode::kSoldOut && r.code != ReplyCode::kBusy) {
@@ -191,8 +196,13 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
 
  private:
   Command seat_hold(const OnSaleHold& draw) const {
-    const SeatRequest request{targets_.performances[0], kVenueSeatCategory, workload::demo_tariff(targets_.product, 1),
-                              kNone, draw.quantity, {}, 0};
+    const SeatRequest request{targets_.performances[0],
+                              kVenueSeatCategory,
+                              workload::demo_tariff(targets_.product, 1),
+                              kNone,
+                              draw.quantity,
+                              {},
+                              0};
     return Command{0, HoldSeats{targets_.contact, targets_.channel, request, targets_.hold_ttl_ms}};
   }
 
@@ -206,11 +216,16 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
 std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* rush,
                               OnSaleTally* onsale) {
   switch (options.mix) {
-    case LoadMix::kHoldRelease: return std::make_unique<FollowUpMix>(targets, false);
-    case LoadMix::kHoldConfirm: return std::make_unique<FollowUpMix>(targets, true);
-    case LoadMix::kRush: return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, rush);
-    case LoadMix::kOnSale: return std::make_unique<OnSaleMix>(targets, seed, onsale);
-    case LoadMix::kExpiry: return nullptr;  // not a streaming mix: run_expiry (tools/load/expiry_run.h)
+    case LoadMix::kHoldRelease:
+      return std::make_unique<FollowUpMix>(targets, false);
+    case LoadMix::kHoldConfirm:
+      return std::make_unique<FollowUpMix>(targets, true);
+    case LoadMix::kRush:
+      return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, rush);
+    case LoadMix::kOnSale:
+      return std::make_unique<OnSaleMix>(targets, seed, onsale);
+    case LoadMix::kExpiry:
+      return nullptr;  // not a streaming mix: run_expiry (tools/load/expiry_run.h)
   }
   return nullptr;
 }

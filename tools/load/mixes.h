@@ -38,9 +38,9 @@ namespace tessera::tools {
 
 // What a request built by Mix::next carried, handed back with its replies.
 struct RequestNote {
-  uint32_t follow_ups = 0;            // leading commands acting on earlier orders
-  std::vector<uint32_t> quantities;   // rush: units of each command, in order
-  std::vector<OnSaleHold> onsale;     // onsale: the draw behind each command, in order
+  uint32_t follow_ups = 0;           // leading commands acting on earlier orders
+  std::vector<uint32_t> quantities;  // rush: units of each command, in order
+  std::vector<OnSaleHold> onsale;    // onsale: the draw behind each command, in order
 };
 
 class Mix {
@@ -61,10 +61,10 @@ class Mix {
 // The confirmed sales of a rush, as the clients saw them.
 struct RushTally {
   std::atomic<uint64_t> confirmed_units{0};
-  std::atomic<uint64_t> in_doubt{0};      // confirms/holds whose request failed as a whole
-  std::atomic<uint64_t> unexpected{0};    // replies a correct server never gives here
-  std::atomic<uint64_t> sold_out_seen{0}; // connections that saw a 1-unit SoldOut
-  std::mutex mutex;                       // guards the two below
+  std::atomic<uint64_t> in_doubt{0};       // confirms/holds whose request failed as a whole
+  std::atomic<uint64_t> unexpected{0};     // replies a correct server never gives here
+  std::atomic<uint64_t> sold_out_seen{0};  // connections that saw a 1-unit SoldOut
+  std::mutex mutex;                        // guards the two below
   std::vector<engine::OrderId> confirmed_orders;
   std::string first_unexpected;
 };
@@ -86,7 +86,7 @@ struct MixTargets {
 };
 
 // `rush` is used by the rush mix, `onsale` by the onsale mix (others: may be null).
-std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed,
-                              RushTally* rush, OnSaleTally* onsale = nullptr);
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* rush,
+                              OnSaleTally* onsale = nullptr);
 
 }  // namespace tessera::tools

@@ -20,18 +20,18 @@ inline constexpr uint32_t kVenueSeatCategory = 6;             // the seated area
 inline constexpr uint32_t kVenueSeats = 20'000;               // 40 rows x 500 seats
 inline constexpr uint32_t kVenueSeatRows = 40;
 inline constexpr uint32_t kVenueCategories = kVenueSeatCategory;  // categories 1..6
-inline constexpr uint32_t kRushCategory = 7;                  // the raced quota of a rush (one hot row)
-inline constexpr uint32_t kOnSaleQuantityMax = 4;             // units per hold: 1..4
-inline constexpr uint32_t kOnSaleSeatedPercent = 20;          // holds on the seated area
-inline constexpr uint32_t kOnSaleConfirmPercent = 5;          // held orders then confirmed
-inline constexpr uint32_t kOnSaleReleasePercent = 75;         // released by the buyer; the rest expire
-inline constexpr int64_t kOnSaleHoldTtlMs = 2'000;            // cart TTL of the on-sale mix
+inline constexpr uint32_t kRushCategory = 7;                      // the raced quota of a rush (one hot row)
+inline constexpr uint32_t kOnSaleQuantityMax = 4;                 // units per hold: 1..4
+inline constexpr uint32_t kOnSaleSeatedPercent = 20;              // holds on the seated area
+inline constexpr uint32_t kOnSaleConfirmPercent = 5;              // held orders then confirmed
+inline constexpr uint32_t kOnSaleReleasePercent = 75;             // released by the buyer; the rest expire
+inline constexpr int64_t kOnSaleHoldTtlMs = 2'000;                // cart TTL of the on-sale mix
 
 // Capacity of category c (1..6) of the venue.
 constexpr uint32_t venue_capacity(uint32_t category) {
-  return category == kVenueSeatCategory ? kVenueSeats
+  return category == kVenueSeatCategory                    ? kVenueSeats
          : category >= 1 && category <= kVenueGaCategories ? kVenueGaUnitsPerCategory
-                                                            : 0;
+                                                           : 0;
 }
 
 enum class FollowUp : uint8_t { kConfirm, kRelease, kExpire };

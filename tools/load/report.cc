@@ -48,8 +48,10 @@ std::string format_report(const LoadReport& r) {
              ms(r.latency.percentile_us(50)).c_str(), ms(r.latency.percentile_us(90)).c_str(),
              ms(r.latency.percentile_us(99)).c_str(), ms(r.latency.percentile_us(99.9)).c_str(),
              ms(r.latency.max_us()).c_str(), r.latency.mean_us() / 1000.0);
-  if (r.failed_requests) out += fmt("%-22s %" PRIu64 " (first: %s)\n", "failed requests", r.failed_requests, r.first_failure.c_str());
-  if (r.skipped_requests) out += fmt("%-22s %" PRIu64 " (connection saturated)\n", "skipped requests", r.skipped_requests);
+  if (r.failed_requests)
+    out += fmt("%-22s %" PRIu64 " (first: %s)\n", "failed requests", r.failed_requests, r.first_failure.c_str());
+  if (r.skipped_requests)
+    out += fmt("%-22s %" PRIu64 " (connection saturated)\n", "skipped requests", r.skipped_requests);
   out += "reply codes:\n";
   for (uint32_t k = 0; k < r.codes.size(); ++k)
     if (r.codes[k])
@@ -57,7 +59,8 @@ std::string format_report(const LoadReport& r) {
                  std::string(net::result_code_name(engine::ReplyCode(static_cast<uint8_t>(k)))).c_str(), r.codes[k]);
   if (r.rush) {
     const RushResult& x = *r.rush;
-    out += fmt("rush: performance %u capacity %u confirmed %" PRIu64 " units in %" PRIu64 " orders, available %" PRId64 "\n",
+    out += fmt("rush: performance %u capacity %u confirmed %" PRIu64 " units in %" PRIu64 " orders, available %" PRId64
+               "\n",
                x.performance, x.capacity, x.confirmed_units, x.confirmed_orders, x.available);
     out += x.verdict + "\n";
   } else if (r.sale) {
@@ -91,8 +94,8 @@ std::string format_report_json(const LoadReport& r) {
   out += "}";
   if (r.rush) {
     const RushResult& x = *r.rush;
-    out += fmt(",\"rush\":{\"performance\":%u,\"capacity\":%u,\"confirmed_units\":%" PRIu64 ",\"confirmed_orders\":%" PRIu64
-               ",\"available\":%" PRId64 ",\"sold_out\":%s,\"pass\":%s,\"verdict\":\"",
+    out += fmt(",\"rush\":{\"performance\":%u,\"capacity\":%u,\"confirmed_units\":%" PRIu64
+               ",\"confirmed_orders\":%" PRIu64 ",\"available\":%" PRId64 ",\"sold_out\":%s,\"pass\":%s,\"verdict\":\"",
                x.performance, x.capacity, x.confirmed_units, x.confirmed_orders, x.available,
                x.sold_out ? "true" : "false", x.pass ? "true" : "false");
     out += json_escape(x.verdict) + "\"}";

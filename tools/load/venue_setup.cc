@@ -25,8 +25,8 @@ Status apply_all(net::Client& client, const std::vector<Command>& commands) {
     for (size_t k = 0; k < replies->size(); ++k) {
       const Reply& r = (*replies)[k];
       if (!r.ok() && r.code != ReplyCode::kDuplicate)
-        return Status::failed_precondition(cat(command_name(commands[i + k].body), " refused: ",
-                                               reply_code_name(r.code), ": ", r.message));
+        return Status::failed_precondition(
+            cat(command_name(commands[i + k].body), " refused: ", reply_code_name(r.code), ": ", r.message));
     }
   }
   return Status::ok();
@@ -77,7 +77,8 @@ Result<std::vector<PerformanceId>> define_free_performances(net::Client& client,
       if (r.code == ReplyCode::kDuplicate) {
         taken = true;
       } else if (!r.ok()) {
-        return Status::failed_precondition(cat("DefinePerformance refused: ", reply_code_name(r.code), ": ", r.message));
+        return Status::failed_precondition(
+            cat("DefinePerformance refused: ", reply_code_name(r.code), ": ", r.message));
       }
     }
     // An id is in use (an earlier run): the new ones stay empty, try elsewhere.
@@ -87,15 +88,14 @@ Result<std::vector<PerformanceId>> define_free_performances(net::Client& client,
     for (uint32_t i = 0; i < count; ++i) ids.push_back(first + i);
     return ids;
   }
-  return Status::resource_exhausted(cat("no free performance ids in [", id_min, ", ", id_min + id_span, ") after ",
-                                        kDefineAttemptsMax, " attempts"));
+  return Status::resource_exhausted(
+      cat("no free performance ids in [", id_min, ", ", id_min + id_span, ") after ", kDefineAttemptsMax, " attempts"));
 }
 
 }  // namespace
 
-Result<std::vector<PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
-                                                            uint32_t id_min, uint32_t id_span, uint32_t count,
-                                                            uint32_t capacity) {
+Result<std::vector<PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
+                                                            uint32_t id_span, uint32_t count, uint32_t capacity) {
   if (Status s = ensure_demo_catalog(client); !s.is_ok()) return s;
   auto ids = define_free_performances(client, rng, id_min, id_span, count, capacity);
   if (!ids.is_ok()) return ids;

@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "net/client.h"
 
 namespace tessera::tools {
@@ -33,8 +33,8 @@ Status ensure_demo_catalog(net::Client& client);
 // at free ids in [id_min, id_min + id_span): a random first id is tried
 // again while it is taken. Returns the ids.
 Result<std::vector<engine::PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
-                                                                    uint32_t id_min, uint32_t id_span,
-                                                                    uint32_t count, uint32_t capacity);
+                                                                    uint32_t id_min, uint32_t id_span, uint32_t count,
+                                                                    uint32_t capacity);
 
 // The comparison venue (tools/load/onsale_plan.h) on one new performance of
 // demo product 1 at a free id in [id_min, id_min + id_span): GA categories
