@@ -28,6 +28,8 @@ using ContactId = uint32_t;
 using LayoutId = uint32_t;  // a venue layout (seat plan), shared by performances
 using OrderId = uint64_t;
 using RequestKey = uint64_t;  // client idempotency key, 0 = none
+// The one key value a client may not use (the idempotency index's empty slot).
+inline constexpr RequestKey kRequestKeyReserved = UINT64_MAX;
 
 inline constexpr uint32_t kNone = 0;
 inline constexpr uint32_t kNoSeat = 0xFFFF'FFFFu;  // seats are named by their index in the venue layout

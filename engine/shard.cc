@@ -37,9 +37,18 @@ Reply Shard::check(const T& c) const {
   }
 }
 
+namespace {
+
+Reply refuse_reserved_key() {
+  return refuse(ReplyCode::kInvalidArgument, cat("request key ", kRequestKeyReserved, " is reserved"));
+}
+
+}  // namespace
+
 Reply Shard::prepare(const Command& command) const {
   const CommandBody& body = command.body;
   assert(command_route(body, shard_count_).kind == Route::kCatalog);
+  if (command.key == kRequestKeyReserved) return refuse_reserved_key();
   if (command.key != 0) {
     if (const IdempotencyTable::Entry* seen = idempotency_.find(command.key)) {
       if (seen->fingerprint != fingerprint(body))
@@ -69,6 +78,7 @@ Reply Shard::apply(const Command& command, int64_t now_ms) {
   if (route.kind == Route::kOneShard && route.shard != shard_)
     return refuse(ReplyCode::kInvalidArgument,
                   cat(command_name(body), " belongs to shard ", route.shard, ", not shard ", shard_));
+  if (command.key == kRequestKeyReserved) return refuse_reserved_key();
   uint64_t print = 0;
   if (command.key != 0) {
     print = fingerprint(body);

@@ -428,3 +428,19 @@ TEST_F(ShardTest, Advance_ManySimultaneousExpiriesInBoundedSlices) {
 
 }  // namespace
 }  // namespace tessera::engine
+
+namespace tessera::engine {
+namespace {
+
+TEST(ShardRequestKeys, ReservedKeyIsRefusedAndChangesNothing) {
+  Shard shard(0, 1, 1'790'000'000'000);
+  const uint64_t before = shard.state_hash();
+  const Reply r = shard.apply(Command{kRequestKeyReserved, DefineSeason{1, "S"}}, 1'790'000'000'000);
+  EXPECT_EQ(r.code, ReplyCode::kInvalidArgument);
+  EXPECT_NE(r.message.find("reserved"), std::string::npos) << r.message;
+  EXPECT_EQ(shard.state_hash(), before);
+  EXPECT_TRUE(shard.apply(Command{kRequestKeyReserved - 1, DefineSeason{1, "S"}}, 1'790'000'000'000).ok());
+}
+
+}  // namespace
+}  // namespace tessera::engine
