@@ -114,8 +114,6 @@ class Driver {
     return true;
   }
 
-  net::Client& first_client() { return *connections_[0]->client; }
-
   void close_all() {
     closing_.store(true);
     for (auto& c : connections_)
