@@ -14,6 +14,7 @@
 
 #include "engine/command.h"
 #include "engine/ids.h"
+#include "engine/limits.h"
 #include "engine/timing_wheel.h"
 
 namespace tessera::engine {
@@ -203,6 +204,26 @@ inline void OrderTable::free(uint32_t slot) {
     slots_[free_tail_].next_free = slot;
     free_tail_ = slot;
   }
+}
+
+// The reply that describes an order: id, state, deadline, and due_ms (when
+// it changes by itself next; 0 when closed or confirmed).
+inline Reply order_reply(OrderId id, const Order& order) {
+  Reply r;
+  r.order = id;
+  r.state = order.state;
+  r.value = order.deadline_ms;
+  r.due_ms = is_closed(order.state) || order.state == OrderState::kConfirmed ? 0 : order.deadline_ms;
+  return r;
+}
+
+// A deadline (or a release-back date) must be after now and at most
+// kDeadlineAheadMsMax ahead.
+inline Reply check_deadline(int64_t deadline_ms, int64_t now_ms) {
+  if (deadline_ms <= now_ms || deadline_ms - now_ms > kDeadlineAheadMsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("deadline ", deadline_ms, " must be after now (", now_ms, ") and at most 3 years ahead"));
+  return Reply{};
 }
 
 }  // namespace tessera::engine

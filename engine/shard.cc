@@ -1,9 +1,10 @@
-// Shard: command dispatch, idempotency, queries and expiry processing.
-// Set-up lives in shard_setup.cc, the order lifecycle in shard_orders.cc,
-// hashing and invariant checks in shard_check.cc.
+// Shard: command dispatch to the state owners, idempotency, and expiry
+// processing. Hashing and invariant checks are in shard_check.cc,
+// snapshots in shard_snapshot.cc.
 #include "engine/shard.h"
 
 #include <cassert>
+#include <type_traits>
 
 #include "engine/command_registry.h"
 #include "engine/limits.h"
@@ -14,9 +15,15 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
     : shard_(shard),
       shard_count_(shard_count),
       now_ms_(start_ms),
-      orders_(shard, std::min(config.orders_reserved, kLiveOrdersPerShardMax)),
+      idempotency_(kIdempotencyKeysMax),
       timers_(start_ms, std::min(config.orders_reserved, kLiveOrdersPerShardMax)),
-      idempotency_(kIdempotencyKeysMax) {
+      orders_(shard, std::min(config.orders_reserved, kLiveOrdersPerShardMax), stock_, seats_, contingents_, timers_,
+              catalog_, now_ms_),
+      stock_(catalog_, orders_.table(), now_ms_),
+      seats_(stock_, catalog_, orders_.table(), now_ms_),
+      contingents_(stock_, seats_, timers_, catalog_, now_ms_),
+      desk_(orders_, stock_, catalog_, now_ms_),
+      follow_up_(orders_, stock_, catalog_, contacts_, subscriptions_, now_ms_) {
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);
   assert(start_ms >= 0 && start_ms <= kTimeMsMax);
@@ -25,9 +32,92 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
 }
 
 template <typename T>
+Reply Shard::on(const T& c) {
+  constexpr int owners = requires { catalog_.define(c); }
+  +requires {
+    stock_.on(c);
+  }
+  +requires {
+    seats_.on(c);
+  }
+  +requires {
+    contingents_.on(c);
+  }
+  +requires {
+    desk_.on(c);
+  }
+  +requires {
+    follow_up_.on(c);
+  }
+  +requires {
+    contacts_.define(c);
+  }
+  +requires {
+    contacts_.update(c);
+  }
+  +requires {
+    subscriptions_.define(c);
+  }
+  +requires {
+    subscriptions_.apply(c);
+  }
+  +requires {
+    subscriptions_.apply(c, contacts_);
+  }
+  +requires {
+    subscriptions_.apply(c, now_ms_);
+  }
+  +requires {
+    subscriptions_.apply(c, contacts_, now_ms_);
+  }
+  +requires {
+    subscriptions_.query(c, contacts_);
+  }
+  +std::is_same_v<T, Advance>;
+  static_assert(owners == 1, "every command has exactly one owner");
+  if constexpr (std::is_same_v<T, Advance>) {
+    if (c.budget == 0 || c.budget > kExpiriesPerSliceMax)
+      return refuse(ReplyCode::kInvalidArgument, cat("advance budget must be in [1, ", kExpiriesPerSliceMax, "]"));
+    Reply r;
+    r.value = advance(now_ms_, c.budget);
+    return r;
+  } else if constexpr (requires { catalog_.define(c); }) {
+    return catalog_.define(c);
+  } else if constexpr (requires { stock_.on(c); }) {
+    return stock_.on(c);
+  } else if constexpr (requires { seats_.on(c); }) {
+    return seats_.on(c);
+  } else if constexpr (requires { contingents_.on(c); }) {
+    return contingents_.on(c);
+  } else if constexpr (requires { desk_.on(c); }) {
+    return desk_.on(c);
+  } else if constexpr (requires { follow_up_.on(c); }) {
+    return follow_up_.on(c);
+  } else if constexpr (requires { contacts_.define(c); }) {
+    return contacts_.define(c);
+  } else if constexpr (requires { contacts_.update(c); }) {
+    return contacts_.update(c);
+  } else if constexpr (requires { subscriptions_.define(c); }) {
+    return subscriptions_.define(c);
+  } else if constexpr (requires { subscriptions_.apply(c); }) {
+    return subscriptions_.apply(c);
+  } else if constexpr (requires { subscriptions_.apply(c, contacts_); }) {
+    return subscriptions_.apply(c, contacts_);
+  } else if constexpr (requires { subscriptions_.apply(c, now_ms_); }) {
+    return subscriptions_.apply(c, now_ms_);
+  } else if constexpr (requires { subscriptions_.apply(c, contacts_, now_ms_); }) {
+    return subscriptions_.apply(c, contacts_, now_ms_);
+  } else {
+    return subscriptions_.query(c, contacts_);
+  }
+}
+
+template <typename T>
 Reply Shard::check(const T& c) const {
   if constexpr (requires { catalog_.check(c); }) {
     return catalog_.check(c);
+  } else if constexpr (requires { seats_.check(c); }) {
+    return seats_.check(c);
   } else if constexpr (requires { contacts_.check(c); }) {
     return contacts_.check(c);
   } else {
@@ -97,60 +187,25 @@ Reply Shard::apply(const Command& command, int64_t now_ms) {
 
 uint32_t Shard::advance(int64_t now_ms, uint32_t budget) {
   if (now_ms > now_ms_) now_ms_ = std::min(now_ms, kTimeMsMax);
-  const uint32_t fired = timers_.advance(now_ms_, budget, [this](TimerId, uint64_t payload, int64_t) {
-    if (payload & kContingentTimerTag) {
-      on_release_back(static_cast<uint32_t>(payload));
-    } else {
-      on_deadline(static_cast<OrderId>(payload));
-    }
-  });
+  const uint32_t fired =
+      timers_.wheel().advance(now_ms_, budget, [this](TimerId, uint64_t payload, int64_t) { on_timer(payload); });
   expiries_fired_ += fired;
   return fired;
 }
 
-Reply Shard::on(const Advance& c) {
-  if (c.budget == 0 || c.budget > kExpiriesPerSliceMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("advance budget must be in [1, ", kExpiriesPerSliceMax, "]"));
-  Reply r;
-  r.value = advance(now_ms_, c.budget);
-  return r;
-}
-
-Reply Shard::on(const GetAvailability& c) const {
-  Reply r = catalog_.has_channel(c.channel) ? Reply{}
-                                            : refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
-  if (!r.ok()) return r;
-  QuotaSet set;
-  uint32_t performance_index = 0;
-  uint32_t contingent_index = 0;
-  const LineRequest line{c.performance, c.category, kNone, 1, c.contingent};
-  r = resolve_quotas(line, c.channel, &set, &performance_index, &contingent_index);
-  if (!r.ok()) return r;
-  uint32_t available = quotas_.available(set);
-  if (c.contact != kNone) available = std::min(available, contact_available(performance_index, c.contact));
-  r.value = available;
-  return r;
-}
-
-Reply Shard::on(const GetOrder& c) const {
-  const Order* order = orders_.find(c.order);
-  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
-  return order_reply(c.order, *order);
-}
-
-Reply Shard::order_reply(OrderId id, const Order& order) const {
-  Reply r;
-  r.order = id;
-  r.state = order.state;
-  r.value = order.deadline_ms;
-  r.due_ms = is_closed(order.state) || order.state == OrderState::kConfirmed ? 0 : order.deadline_ms;
-  return r;
+void Shard::on_timer(uint64_t payload) {
+  if (payload & kContingentTimerTag) {
+    contingents_.on_release_back(static_cast<uint32_t>(payload));
+  } else {
+    orders_.on_deadline(static_cast<OrderId>(payload));
+  }
 }
 
 ShardStats Shard::stats() const {
   ShardStats s;
-  for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
-    switch (orders_.at(slot).state) {
+  const OrderTable& orders = orders_.table();
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    switch (orders.at(slot).state) {
       case OrderState::kHeld:
         ++s.held;
         break;
@@ -170,8 +225,8 @@ ShardStats Shard::stats() const {
         break;
     }
   }
-  s.live_orders = orders_.live_count();
-  s.timers = static_cast<uint32_t>(timers_.size());
+  s.live_orders = orders.live_count();
+  s.timers = static_cast<uint32_t>(timers_.wheel().size());
   s.commands_applied = commands_applied_;
   s.expiries_fired = expiries_fired_;
   return s;

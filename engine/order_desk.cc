@@ -1,11 +1,11 @@
-// Shard order commands: one handler per transition of the order state
-// machine (see the diagram in shard.h). Each validates before it changes
-// anything, so a refusal leaves the shard exactly as it was.
+// OrderDesk: one handler per order command (see order_desk.h and the state
+// machine in order_book.h).
+#include "engine/order_desk.h"
+
 #include <algorithm>
 #include <cassert>
 
 #include "engine/limits.h"
-#include "engine/shard.h"
 
 namespace tessera::engine {
 
@@ -27,22 +27,22 @@ Reply locked(OrderId id, const Order& o) {
 
 }  // namespace
 
-Reply Shard::on(const Hold& c) {
+Reply OrderDesk::on(const Hold& c) {
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
-  Reply r = place_order(c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
+  Reply r = book_.place_lines(c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
   if (!r.ok()) return r;
-  Order& o = *orders_.find(r.order);
+  Order& o = *book_.find(r.order);
   o.hold_until_max_ms = now_ms_ + lifetime_max;
   o.extensions_max = extensions_max;
   return r;
 }
 
 // A hold's ttl must be within the engine's range and the products' lifetime.
-Reply Shard::check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms) const {
+Reply OrderDesk::check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms) {
   if (ttl_ms < kHoldTtlMsMin || ttl_ms > kHoldTtlMsMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("hold ttl_ms must be in [", kHoldTtlMsMin, ", ", kHoldTtlMsMax, "]"));
@@ -51,46 +51,71 @@ Reply Shard::check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms) const {
   return Reply{};
 }
 
-void Shard::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const {
-  const Performance* p = performances_.find(performance);
+void OrderDesk::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const {
+  const Performance* p = stock_.performances().find(performance);
   if (!p) return;  // taking the stock names the unknown performance
   const DefineProduct& product = catalog_.product(p->definition.product)->definition;
   *lifetime_max_ms = std::min(*lifetime_max_ms, product.hold_lifetime_max_ms);
   *extensions_max = std::min(*extensions_max, product.hold_extensions_max);
 }
 
-Reply Shard::on(const HoldSeats& c) {
+Reply OrderDesk::on(const HoldSeats& c) {
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   hold_limits(c.request.performance, &lifetime_max, &extensions_max);
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
-  Reply r = place_seats(c.request, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
+  Reply r = book_.place_seats(c.request, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
   if (!r.ok()) return r;
-  Order& o = *orders_.find(r.order);
+  Order& o = *book_.find(r.order);
   o.hold_until_max_ms = now_ms_ + lifetime_max;
   o.extensions_max = extensions_max;
-  return seats_reply(o, r.order);
+  return SeatInventory::seats_reply(o, r.order);
 }
 
-Reply Shard::on(const BookSeats& c) {
-  Reply r = check_deadline(c.deadline_ms);
+Reply OrderDesk::on(const HoldSeatsWithLines& c) {
+  // The cart's lifetime and extension allowance: the strictest of its products.
+  int64_t lifetime_max = kHoldTtlMsMax;
+  uint32_t extensions_max = UINT32_MAX;
+  hold_limits(c.request.performance, &lifetime_max, &extensions_max);
+  for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
+  if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
+  Reply r = book_.place_mixed(c.request, c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
   if (!r.ok()) return r;
-  r = place_seats(c.request, c.contact, c.channel,
-                  c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
-  if (!r.ok()) return r;
-  return seats_reply(*orders_.find(r.order), r.order);
+  Order& o = *book_.find(r.order);
+  o.hold_until_max_ms = now_ms_ + lifetime_max;
+  o.extensions_max = extensions_max;
+  return SeatInventory::seats_reply(o, r.order);
 }
 
-Reply Shard::on(const Book& c) {
-  Reply r = check_deadline(c.deadline_ms);
+Reply OrderDesk::on(const Book& c) {
+  Reply r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
-  return place_order(c.lines, c.contact, c.channel,
-                     c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
+  return book_.place_lines(c.lines, c.contact, c.channel,
+                           c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation,
+                           c.deadline_ms);
 }
 
-Reply Shard::on(const ExtendHold& c) {
+Reply OrderDesk::on(const BookSeats& c) {
+  Reply r = check_deadline(c.deadline_ms, now_ms_);
+  if (!r.ok()) return r;
+  r = book_.place_seats(c.request, c.contact, c.channel,
+                        c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
+  if (!r.ok()) return r;
+  return SeatInventory::seats_reply(*book_.find(r.order), r.order);
+}
+
+Reply OrderDesk::on(const BookSeatsWithLines& c) {
+  Reply r = check_deadline(c.deadline_ms, now_ms_);
+  if (!r.ok()) return r;
+  r = book_.place_mixed(c.request, c.lines, c.contact, c.channel,
+                        c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
+  if (!r.ok()) return r;
+  return SeatInventory::seats_reply(*book_.find(r.order), r.order);
+}
+
+Reply OrderDesk::on(const ExtendHold& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kHeld) return wrong_state(c.order, *o, "only holds are extended");
   if (c.ttl_ms < kHoldTtlMsMin || c.ttl_ms > kHoldTtlMsMax)
@@ -103,31 +128,31 @@ Reply Shard::on(const ExtendHold& c) {
     return refuse(ReplyCode::kLimitExceeded,
                   cat("hold ", c.order, " may not live past ", o->hold_until_max_ms, " (its maximum lifetime)"));
   ++o->extensions;
-  set_deadline(*o, c.order, now_ms_ + c.ttl_ms);
+  book_.set_deadline(*o, c.order, now_ms_ + c.ttl_ms);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const ConvertHold& c) {
+Reply OrderDesk::on(const ConvertHold& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kHeld) return wrong_state(c.order, *o, "only holds become options or reservations");
-  r = check_deadline(c.deadline_ms);
+  r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
   o->kind = c.kind;
-  transition(*o, c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
-  const ExpiryRule rule = expiry_rule_of(*o);
+  OrderBook::transition(*o, c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
+  const ExpiryRule rule = book_.expiry_rule_of(*o);
   o->policy = rule.policy;
   o->overdue_grace_ms = rule.overdue_grace_ms;
-  set_deadline(*o, c.order, c.deadline_ms);
+  book_.set_deadline(*o, c.order, c.deadline_ms);
   o->due_ms = c.deadline_ms;
-  follow_up_.add(*o, c.order);
+  book_.follow_up().add(*o, c.order);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const Confirm& c) {
+Reply OrderDesk::on(const Confirm& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (o->state == OrderState::kConfirmed) return wrong_state(c.order, *o, "already confirmed");
   if (!c.keep.empty()) {
@@ -142,96 +167,91 @@ Reply Shard::on(const Confirm& c) {
       kept += c.keep[i];
     }
     if (kept == 0) return refuse(ReplyCode::kInvalidArgument, "confirming nothing: release the order instead");
-    if (is_booking(o->state)) follow_up_.remove(*o, c.order);  // before its rows change
+    if (is_booking(o->state)) book_.follow_up().remove(*o, c.order);  // before its rows change
     // Partial confirmation: what is not kept returns now.
     for (size_t i = 0; i < c.keep.size(); ++i) {
       OrderLine& line = o->lines[i];
-      return_line(*o, line, line.quantity - c.keep[i]);
+      book_.return_line(*o, line, line.quantity - c.keep[i]);
       line.quantity = c.keep[i];
     }
     std::erase_if(o->lines, [](const OrderLine& l) { return l.quantity == 0; });
   } else if (is_booking(o->state)) {
-    follow_up_.remove(*o, c.order);
+    book_.follow_up().remove(*o, c.order);
   }
-  disarm_timer(*o);
-  transition(*o, OrderState::kConfirmed);
+  book_.disarm_timer(*o);
+  OrderBook::transition(*o, OrderState::kConfirmed);
   o->locked = false;
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const Release& c) {
+Reply OrderDesk::on(const Release& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (o->state == OrderState::kConfirmed) return wrong_state(c.order, *o, "cancel a confirmed order instead");
   if (o->locked) return locked(c.order, *o);
-  close(*o, c.order, OrderState::kReleased);
+  book_.close(*o, c.order, OrderState::kReleased);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const Cancel& c) {
+Reply OrderDesk::on(const Cancel& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kConfirmed)
     return wrong_state(c.order, *o, "only confirmed orders are cancelled; release or archive the others");
-  close(*o, c.order, OrderState::kCancelled);
+  book_.close(*o, c.order, OrderState::kCancelled);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const Archive& c) {
+Reply OrderDesk::on(const Archive& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are archived");
   if (o->locked) return locked(c.order, *o);
-  close(*o, c.order, OrderState::kArchived);
+  book_.close(*o, c.order, OrderState::kArchived);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const Reinstate& c) {
+Reply OrderDesk::on(const Reinstate& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kOverdue) return wrong_state(c.order, *o, "only overdue orders are reinstated");
-  r = check_deadline(c.deadline_ms);
+  r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
-  follow_up_.remove(*o, c.order);
-  transition(*o, o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
-  set_deadline(*o, c.order, c.deadline_ms);
+  book_.follow_up().remove(*o, c.order);
+  OrderBook::transition(*o, o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
+  book_.set_deadline(*o, c.order, c.deadline_ms);
   o->due_ms = c.deadline_ms;
-  follow_up_.add(*o, c.order);
+  book_.follow_up().add(*o, c.order);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const SetReleaseMark& c) {
+Reply OrderDesk::on(const SetReleaseMark& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations carry a release mark");
   o->mark = c.mark;
-  follow_up_.update_flags(*o, c.order);
+  book_.follow_up().update_flags(*o, c.order);
   return order_reply(c.order, *o);
 }
 
-Reply Shard::on(const SetLock& c) {
+Reply OrderDesk::on(const SetLock& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are locked");
-  set_locked(*o, c.order, c.locked);
+  book_.set_locked(*o, c.order, c.locked);
   return order_reply(c.order, *o);
 }
 
-void Shard::set_locked(Order& o, OrderId id, bool locked) {
-  if (o.locked == locked) return;
-  o.locked = locked;
-  if (is_booking(o.state)) follow_up_.update_flags(o, id);
-  if (locked) {
-    disarm_timer(o);
-  } else {
-    arm_timer(o, id);
-  }
+Reply OrderDesk::on(const GetOrder& c) const {
+  const Order* order = book_.find(c.order);
+  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
+  return order_reply(c.order, *order);
 }
 
 }  // namespace tessera::engine

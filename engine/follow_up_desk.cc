@@ -1,21 +1,16 @@
-// Shard follow-up: the back office's query over live options and
-// reservations by deadline, the release preview and ReleaseAll.
-//
-// Everything reads the FollowUpIndex (follow_up_index.h): the performances
-// in scope are chosen from the mandatory filters (season, family, and
-// product or performance when given), then each one's bucket for the kind
-// is read in key order up to the deadline. Counting without row-level
-// filters is a sum of bucket positions, not a scan.
+// FollowUpDesk: the follow-up query, the release preview and ReleaseAll
+// (see follow_up_desk.h).
+#include "engine/follow_up_desk.h"
+
 #include <algorithm>
 #include <cassert>
 #include <queue>
 
 #include "engine/limits.h"
-#include "engine/shard.h"
 
 namespace tessera::engine {
 
-struct Shard::FollowUpScope {
+struct FollowUpDesk::FollowUpScope {
   const FollowUpFilter* filter = nullptr;
   std::vector<uint32_t> performances;  // indexes, ascending
   bool row_filters = false;            // a filter on the rows' own columns is set
@@ -40,7 +35,7 @@ bool contains(const std::vector<uint32_t>& ids, uint32_t id) {
 }  // namespace
 
 // Validates the filter and lists the performances it covers on this shard.
-Reply Shard::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const {
+Reply FollowUpDesk::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const {
   if (f.due_until_ms <= 0)
     return refuse(ReplyCode::kInvalidArgument, "the deadline filter (due_until_ms) is mandatory");
   if (f.season == kNone) return refuse(ReplyCode::kInvalidArgument, "the season filter is mandatory");
@@ -66,7 +61,7 @@ Reply Shard::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) cons
   if (f.channel != kNone && !catalog_.has_channel(f.channel))
     return refuse(ReplyCode::kNotFound, cat("channel ", f.channel, " not found"));
   if (f.contingent != kNone) {
-    const Contingent* k = contingents_.find(f.contingent);
+    const Contingent* k = stock_.contingents().find(f.contingent);
     if (!k) return refuse(ReplyCode::kNotFound, cat("contingent ", f.contingent, " not found"));
   }
   scope->filter = &f;
@@ -74,16 +69,16 @@ Reply Shard::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) cons
                        !f.categories.empty() || f.channel != kNone;
   scope->until = follow_up_key_after_day(f.due_until_ms);
   if (f.performance != kNone) {
-    const Performance* p = performances_.find(f.performance);
+    const Performance* p = stock_.performances().find(f.performance);
     if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", f.performance, " not found"));
     const DefineProduct& product = catalog_.product(p->definition.product)->definition;
     if (!in_scope(product) || (f.product != kNone && product.product != f.product))
       return refuse(ReplyCode::kInvalidArgument,
                     cat("performance ", f.performance, " is not in the season, family or product filtered on"));
-    scope->performances.push_back(static_cast<uint32_t>(p - performances_.items().data()));
+    scope->performances.push_back(static_cast<uint32_t>(p - stock_.performances().items().data()));
     return Reply{};
   }
-  const std::vector<Performance>& all = performances_.items();
+  const std::vector<Performance>& all = stock_.performances().items();
   for (uint32_t i = 0; i < all.size(); ++i) {
     const DefineProduct& product = catalog_.product(all[i].definition.product)->definition;
     if (in_scope(product) && (f.product == kNone || product.product == f.product)) scope->performances.push_back(i);
@@ -91,7 +86,7 @@ Reply Shard::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) cons
   return Reply{};
 }
 
-bool Shard::row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const {
+bool FollowUpDesk::row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const {
   if (!scope.row_filters) return true;
   const FollowUpFilter& f = *scope.filter;
   if (f.contingent != kNone && e.contingent != f.contingent) return false;
@@ -109,11 +104,11 @@ bool Shard::row_matches(const FollowUpScope& scope, const FollowUpEntry& e) cons
 // Rows in scope due by the deadline (the total), and in the same pass how
 // many of them sort before `cursor` (when given): one scan, not two, for a
 // filtered page.
-uint64_t Shard::count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const {
+uint64_t FollowUpDesk::count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const {
   uint64_t total = 0;
   uint64_t ahead = 0;
   for (uint32_t pi : scope.performances) {
-    const FollowUpIndex::Bucket* b = follow_up_.find(pi, scope.filter->kind);
+    const FollowUpIndex::Bucket* b = book_.follow_up().find(pi, scope.filter->kind);
     if (!b || b->empty()) continue;
     if (!scope.row_filters) {
       total += b->count_less(scope.until);
@@ -130,11 +125,11 @@ uint64_t Shard::count_rows(const FollowUpScope& scope, const FollowUpEntry* curs
   return total;
 }
 
-FollowUpRow Shard::follow_up_row(const FollowUpEntry& e) const {
-  const Order* o = orders_.find(e.order);
+FollowUpRow FollowUpDesk::follow_up_row(const FollowUpEntry& e) const {
+  const Order* o = book_.table().find(e.order);
   assert(o && is_booking(o->state));
   const OrderLine& line = o->lines[e.line];
-  const Performance& p = performances_.items()[line.performance_index];
+  const Performance& p = stock_.performances().items()[line.performance_index];
   const Product* product = catalog_.product(p.definition.product);
   const Tariff* tariff = catalog_.tariff(line.tariff);
   const Contact* contact = contacts_.find(o->contact);
@@ -168,7 +163,7 @@ FollowUpRow Shard::follow_up_row(const FollowUpEntry& e) const {
   return row;
 }
 
-Reply Shard::on(const QueryFollowUp& c) const {
+Reply FollowUpDesk::on(const QueryFollowUp& c) const {
   if (c.limit == 0 || c.limit > kFollowUpRowsMax)
     return refuse(ReplyCode::kInvalidArgument, cat("limit must be in [1, ", kFollowUpRowsMax, "]"));
   FollowUpScope scope;
@@ -188,7 +183,7 @@ Reply Shard::on(const QueryFollowUp& c) const {
   };
   std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
   for (uint32_t pi : scope.performances) {
-    const Bucket* b = follow_up_.find(pi, c.filter.kind);
+    const Bucket* b = book_.follow_up().find(pi, c.filter.kind);
     if (!b || b->empty()) continue;
     Head h{b, paged ? b->lower_bound(after_next) : b->begin()};
     if (!b->at_end(h.at) && FollowUpEntryLess{}(b->get(h.at), scope.until)) heads.push(h);
@@ -212,13 +207,13 @@ Reply Shard::on(const QueryFollowUp& c) const {
 
 // Adds an order's lines to the per-(performance, category) stock summary.
 // Stock (to be) released, per performance and category.
-struct Shard::StockTally {
+struct FollowUpDesk::StockTally {
   ReleaseSummary summary;
   FlatMap<uint64_t, uint32_t> entry_of;  // (performance << 32 | category) -> summary.stock index
   std::vector<OrderId> last_order;       // per entry: the last order counted in it
 };
 
-void Shard::add_released_stock(const Order& o, OrderId id, StockTally* tally) const {
+void FollowUpDesk::add_released_stock(const Order& o, OrderId id, StockTally* tally) const {
   ReleaseSummary& summary = tally->summary;
   for (const OrderLine& line : o.lines) {
     const uint64_t key = (uint64_t{line.performance} << 32) | line.category;
@@ -260,7 +255,7 @@ void finish_summary(ReleaseSummary& s) {
 // each order counts once however many rows it has, and the release then
 // walks the order table in slot order (sequential memory) instead of in
 // deadline order (a cache miss per order).
-struct Shard::ReleasePlan {
+struct FollowUpDesk::ReleasePlan {
   std::vector<uint64_t> release, kept, locked;  // bitsets over order slots
   // Per performance in scope: every row due was marked for release, so the
   // bucket's due prefix can be dropped whole instead of filtered.
@@ -287,10 +282,10 @@ struct Shard::ReleasePlan {
   }
 };
 
-void Shard::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
+void FollowUpDesk::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
   plan->whole_prefix.assign(scope.performances.size(), false);
   for (size_t i = 0; i < scope.performances.size(); ++i) {
-    const FollowUpIndex::Bucket* b = follow_up_.find(scope.performances[i], scope.filter->kind);
+    const FollowUpIndex::Bucket* b = book_.follow_up().find(scope.performances[i], scope.filter->kind);
     if (!b) continue;
     bool all_released = true;
     b->for_each_before(scope.until, [&](const FollowUpEntry& e) {
@@ -313,15 +308,16 @@ void Shard::plan_release(const FollowUpScope& scope, ReleasePlan* plan) const {
   }
 }
 
-Reply Shard::on(const PreviewRelease& c) const {
+Reply FollowUpDesk::on(const PreviewRelease& c) const {
   FollowUpScope scope;
   Reply r = follow_up_scope(c.filter, &scope);
   if (!r.ok()) return r;
-  ReleasePlan plan(orders_.slot_count());
+  ReleasePlan plan(book_.table().slot_count());
   plan_release(scope, &plan);
   StockTally tally;
-  ReleasePlan::for_each(plan.release,
-                        [&](uint32_t slot) { add_released_stock(orders_.at(slot), orders_.id_of(slot), &tally); });
+  ReleasePlan::for_each(plan.release, [&](uint32_t slot) {
+    add_released_stock(book_.table().at(slot), book_.table().id_of(slot), &tally);
+  });
   ReleaseSummary& summary = tally.summary;
   plan.count_into(summary);
   finish_summary(summary);
@@ -332,25 +328,25 @@ Reply Shard::on(const PreviewRelease& c) const {
 
 // Plan from the index, release in slot order, then drop the released rows
 // from the buckets in scope in one compaction pass each (rows of those
-// orders in other performances' buckets are erased by close()).
-Reply Shard::on(const ReleaseAll& c) {
+// orders in other performances' buckets are erased by OrderBook::close()).
+Reply FollowUpDesk::on(const ReleaseAll& c) {
   FollowUpScope scope;
   Reply r = follow_up_scope(c.filter, &scope);
   if (!r.ok()) return r;
-  ReleasePlan plan(orders_.slot_count());
+  ReleasePlan plan(book_.table().slot_count());
   plan_release(scope, &plan);
-  std::vector<bool> compacting(performances_.size(), false);
+  std::vector<bool> compacting(stock_.performances().size(), false);
   for (uint32_t pi : scope.performances) compacting[pi] = true;
   StockTally tally;
   ReleasePlan::for_each(plan.release, [&](uint32_t slot) {
-    Order& o = orders_.at(slot);
-    const OrderId id = orders_.id_of(slot);
+    Order& o = book_.table().at(slot);
+    const OrderId id = book_.table().id_of(slot);
     TESSERA_CHECK(o.live() && is_booking(o.state) && !o.locked);
     add_released_stock(o, id, &tally);
-    close(o, id, OrderState::kReleased, &compacting);
+    book_.close(o, id, OrderState::kReleased, &compacting);
   });
   for (size_t i = 0; i < scope.performances.size(); ++i) {
-    FollowUpIndex::Bucket* b = follow_up_.find(scope.performances[i], c.filter.kind);
+    FollowUpIndex::Bucket* b = book_.follow_up().find(scope.performances[i], c.filter.kind);
     if (!b || b->empty()) continue;
     if (plan.whole_prefix[i]) {
       b->erase_before(scope.until);

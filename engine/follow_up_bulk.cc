@@ -1,4 +1,4 @@
-// Shard bulk actions of the follow-up screen on selected orders: marks,
+// FollowUpDesk bulk actions of the follow-up screen on selected orders: marks,
 // locks, release of the selection, reminders, and filing an order.
 //
 // A selection is checked as a whole first (not empty, within
@@ -10,12 +10,12 @@
 #include <algorithm>
 #include <cassert>
 
+#include "engine/follow_up_desk.h"
 #include "engine/limits.h"
-#include "engine/shard.h"
 
 namespace tessera::engine {
 
-Reply Shard::check_selection(const std::vector<OrderId>& orders) const {
+Reply FollowUpDesk::check_selection(const std::vector<OrderId>& orders) {
   if (orders.empty()) return refuse(ReplyCode::kInvalidArgument, "select at least one order");
   if (orders.size() > kBulkOrdersMax)
     return refuse(ReplyCode::kLimitExceeded, cat("at most ", kBulkOrdersMax, " orders in one selection"));
@@ -30,18 +30,18 @@ Reply Shard::check_selection(const std::vector<OrderId>& orders) const {
 // selection (after applying any expiry already due); unknown and closed
 // orders get kNotFound / kSkippedState.
 template <typename F>
-Reply Shard::for_each_selected(const std::vector<OrderId>& orders, F&& apply_one) {
+Reply FollowUpDesk::for_each_selected(const std::vector<OrderId>& orders, F&& apply_one) {
   Reply r = check_selection(orders);
   if (!r.ok()) return r;
   BulkOutcomes out;
   out.orders.reserve(orders.size());
   for (OrderId id : orders) {
-    Order* o = orders_.find(id);
+    Order* o = book_.table().find(id);
     if (!o) {
       out.orders.push_back(OrderOutcome{id, Outcome::kNotFound, OrderState::kReleased});
       continue;
     }
-    if (o->live()) expire_if_due(*o, id);
+    if (o->live()) book_.expire_if_due(*o, id);
     const Outcome outcome = o->live() ? apply_one(*o, id) : Outcome::kSkippedState;
     out.orders.push_back(OrderOutcome{id, outcome, o->state});
     if (outcome == Outcome::kDone) ++r.value;
@@ -50,35 +50,35 @@ Reply Shard::for_each_selected(const std::vector<OrderId>& orders, F&& apply_one
   return r;
 }
 
-Reply Shard::on(const MarkOrders& c) {
+Reply FollowUpDesk::on(const MarkOrders& c) {
   if (c.mark > ReleaseMark::kKeep) return refuse(ReplyCode::kInvalidArgument, "mark must be release or keep");
   return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
     o.mark = c.mark;
-    follow_up_.update_flags(o, id);
+    book_.follow_up().update_flags(o, id);
     return Outcome::kDone;
   });
 }
 
-Reply Shard::on(const LockOrders& c) {
+Reply FollowUpDesk::on(const LockOrders& c) {
   return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
-    set_locked(o, id, c.locked);
+    book_.set_locked(o, id, c.locked);
     return Outcome::kDone;
   });
 }
 
-Reply Shard::on(const ReleaseOrders& c) {
+Reply FollowUpDesk::on(const ReleaseOrders& c) {
   return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
     if (o.locked) return Outcome::kSkippedLocked;
     if (o.mark == ReleaseMark::kKeep) return Outcome::kSkippedKept;
-    close(o, id, OrderState::kReleased);
+    book_.close(o, id, OrderState::kReleased);
     return Outcome::kDone;
   });
 }
 
-ReminderItem Shard::reminder_item(const Order& o, OrderId id) const {
+ReminderItem FollowUpDesk::reminder_item(const Order& o, OrderId id) const {
   ReminderItem item;
   item.contact = o.contact;
   if (const Contact* c = contacts_.find(o.contact)) {
@@ -91,7 +91,7 @@ ReminderItem Shard::reminder_item(const Order& o, OrderId id) const {
   item.order = id;
   item.file_number = o.file_number;
   item.due_ms = o.due_ms;
-  const Performance& p = performances_.items()[o.lines.front().performance_index];
+  const Performance& p = stock_.performances().items()[o.lines.front().performance_index];
   item.product_name = catalog_.product(p.definition.product)->definition.name;
   item.performance_starts_ms = p.definition.starts_at_ms;
   for (const OrderLine& line : o.lines) {
@@ -101,7 +101,7 @@ ReminderItem Shard::reminder_item(const Order& o, OrderId id) const {
   return item;
 }
 
-Reply Shard::on(const RemindOrders& c) {
+Reply FollowUpDesk::on(const RemindOrders& c) {
   const DefineReminderFormat* format = subscriptions_.format(c.format);
   if (!format) return refuse(ReplyCode::kNotFound, cat("reminder format ", c.format, " not found"));
   if (c.delivery > Delivery::kEmail) return refuse(ReplyCode::kInvalidArgument, "delivery must be file or email");
@@ -124,9 +124,9 @@ Reply Shard::on(const RemindOrders& c) {
   return r;
 }
 
-Reply Shard::on(const SetOrderFile& c) {
+Reply FollowUpDesk::on(const SetOrderFile& c) {
   Order* o = nullptr;
-  Reply r = find_live(c.order, &o);
+  Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
   o->file_number = c.file_number;
   return order_reply(c.order, *o);

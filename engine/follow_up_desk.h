@@ -1,0 +1,72 @@
+// FollowUpDesk: the back office's follow-up screen over live options and
+// reservations — the query by deadline with its filters and paging, the
+// release preview, ReleaseAll by filter, and the bulk actions on a
+// selection (marks, locks, release, reminders) plus filing an order.
+//
+// Everything reads the OrderBook's FollowUpIndex (follow_up_index.h): the
+// performances in scope come from the mandatory filters (season, family,
+// and product or performance when given), then each one's bucket for the
+// kind is read in key order up to the deadline. Counting without row-level
+// filters is a sum of bucket positions, not a scan.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/contacts.h"
+#include "engine/order_book.h"
+#include "engine/reply_detail.h"
+#include "engine/stock_ledger.h"
+#include "engine/subscriptions.h"
+
+namespace tessera::engine {
+
+class FollowUpDesk {
+ public:
+  FollowUpDesk(OrderBook& book, const StockLedger& stock, const Catalog& catalog, const ContactBook& contacts,
+               const SubscriptionBook& subscriptions, const int64_t& now_ms)
+      : book_(book),
+        stock_(stock),
+        catalog_(catalog),
+        contacts_(contacts),
+        subscriptions_(subscriptions),
+        now_ms_(now_ms) {}
+
+  // The screen (follow_up_desk.cc).
+  Reply on(const QueryFollowUp& c) const;
+  Reply on(const PreviewRelease& c) const;
+  Reply on(const ReleaseAll& c);
+  // Bulk actions on a selection (follow_up_bulk.cc).
+  Reply on(const MarkOrders& c);
+  Reply on(const LockOrders& c);
+  Reply on(const ReleaseOrders& c);
+  Reply on(const RemindOrders& c);
+  Reply on(const SetOrderFile& c);
+
+ private:
+  struct FollowUpScope;
+  Reply follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const;
+  bool row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const;
+  FollowUpRow follow_up_row(const FollowUpEntry& e) const;
+  uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const;
+  struct StockTally;
+  void add_released_stock(const Order& o, OrderId id, StockTally* tally) const;
+  struct ReleasePlan;
+  void plan_release(const FollowUpScope& scope, ReleasePlan* plan) const;
+  static Reply check_selection(const std::vector<OrderId>& orders);
+  template <typename F>
+  Reply for_each_selected(const std::vector<OrderId>& orders, F&& apply_one);
+  ReminderItem reminder_item(const Order& o, OrderId id) const;
+
+  OrderBook& book_;
+  const StockLedger& stock_;
+  const Catalog& catalog_;
+  const ContactBook& contacts_;
+  const SubscriptionBook& subscriptions_;
+  const int64_t& now_ms_;
+};
+
+}  // namespace tessera::engine

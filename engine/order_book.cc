@@ -1,0 +1,322 @@
+// OrderBook: placing orders, their transitions, deadlines and timers (see
+// order_book.h).
+#include "engine/order_book.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "engine/limits.h"
+
+namespace tessera::engine {
+
+OrderBook::OrderBook(uint32_t shard, uint32_t orders_reserved, StockLedger& stock, SeatInventory& seats,
+                     ContingentTree& contingents, ShardTimers& timers, const Catalog& catalog, const int64_t& now_ms)
+    : stock_(stock),
+      seats_(seats),
+      contingents_(contingents),
+      timers_(timers),
+      catalog_(catalog),
+      now_ms_(now_ms),
+      orders_(shard, orders_reserved) {}
+
+// ---- Placing orders ---------------------------------------------------------------
+
+Reply OrderBook::place_lines(const Lines& lines, ContactId contact, ChannelId channel, OrderState state,
+                             int64_t deadline_ms) {
+  // Stock is taken into a scratch order first, so a refusal touches no slot.
+  Order scratch;
+  scratch.lines = std::move(scratch_lines_);
+  Reply r = take_lines(lines, channel, contact, &scratch);
+  return finish(scratch, std::move(r), contact, channel, state, deadline_ms);
+}
+
+Reply OrderBook::place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
+                             int64_t deadline_ms) {
+  Order scratch;
+  scratch.lines = std::move(scratch_lines_);
+  Reply r = seats_.take(request, channel, contact, &scratch);
+  return finish(scratch, std::move(r), contact, channel, state, deadline_ms);
+}
+
+Reply OrderBook::place_mixed(const SeatRequest& request, const Lines& lines, ContactId contact, ChannelId channel,
+                             OrderState state, int64_t deadline_ms) {
+  Order scratch;
+  scratch.lines = std::move(scratch_lines_);
+  Reply r = take_mixed(request, lines, channel, contact, &scratch);
+  return finish(scratch, std::move(r), contact, channel, state, deadline_ms);
+}
+
+// Takes all lines or none. Every line is validated before any stock is
+// looked at, so a malformed order is refused as such even when sold out.
+Reply OrderBook::take_lines(const Lines& lines, ChannelId channel, ContactId contact, Order* order) {
+  if (lines.empty()) return refuse(ReplyCode::kInvalidArgument, "an order needs at least one line");
+  if (lines.size() > kOrderLinesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("an order has at most ", kOrderLinesMax, " lines"));
+  if (!catalog_.has_channel(channel)) return refuse(ReplyCode::kNotFound, cat("channel ", channel, " not found"));
+  order->channel = channel;
+  order->contact = contact;
+  order->lines.clear();
+  Reply r = stock_.validate_lines(lines, channel, contact, &order->lines);
+  if (!r.ok()) {
+    order->lines.clear();
+    return r;
+  }
+  return stock_.consume(*order);
+}
+
+Reply OrderBook::take_mixed(const SeatRequest& q, const Lines& lines, ChannelId channel, ContactId contact,
+                            Order* order) {
+  if (lines.empty())
+    return refuse(ReplyCode::kInvalidArgument, "a mixed order needs a general-admission line (else use HoldSeats)");
+  if (lines.size() >= kOrderLinesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("an order has at most ", kOrderLinesMax, " lines"));
+  Order units;
+  Reply r = stock_.validate_lines(lines, channel, contact, &units.lines);
+  if (!r.ok()) return r;
+  r = seats_.take(q, channel, contact, order);
+  if (!r.ok()) return r;
+  uint64_t quantity = 0;
+  for (const OrderLine& line : order->lines) quantity += line.quantity;
+  for (const OrderLine& line : units.lines) quantity += line.quantity;
+  if (order->lines.size() + units.lines.size() > kOrderLinesMax || quantity > kOrderQuantityMax) {
+    r = refuse(ReplyCode::kLimitExceeded, cat("an order has at most ", kOrderLinesMax, " lines (each run of adjacent",
+                                              " seats is one) and ", kOrderQuantityMax, " units"));
+  } else {
+    units.channel = channel;
+    units.contact = contact;
+    r = stock_.consume(units);
+  }
+  if (!r.ok()) {
+    return_stock(*order);  // the seats go back to exactly their previous state
+    order->lines.clear();
+    return r;
+  }
+  order->lines.insert(order->lines.end(), units.lines.begin(), units.lines.end());
+  assert(order->lines.front().seat != kNoSeat && order->lines.back().seat == kNoSeat);
+  return r;
+}
+
+// Moves the stock taken into `scratch` (unless `taken` is a refusal) into a
+// new order slot and arms its timer.
+Reply OrderBook::finish(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
+                        int64_t deadline_ms) {
+  Reply r = std::move(taken);
+  if (r.ok() && orders_.live_count() >= kLiveOrdersPerShardMax) {
+    return_stock(scratch);
+    r = refuse(ReplyCode::kLimitExceeded, "this shard holds its maximum of live orders");
+  }
+  if (!r.ok()) {
+    scratch.lines.clear();
+    scratch_lines_ = std::move(scratch.lines);
+    return r;
+  }
+  const uint32_t slot = orders_.allocate(kLiveOrdersPerShardMax);
+  assert(slot != OrderTable::kNoSlot);
+  Order& o = orders_.at(slot);
+  std::swap(o.lines, scratch.lines);
+  scratch.lines.clear();
+  scratch_lines_ = std::move(scratch.lines);
+  o.channel = channel;
+  o.contact = contact;
+  TESSERA_CHECK(is_initial_state(state));
+  o.state = state;
+  o.created_ms = now_ms_;
+  o.deadline_ms = deadline_ms;
+  if (state != OrderState::kHeld) {
+    o.kind = state == OrderState::kOption ? BookingKind::kOption : BookingKind::kReservation;
+    const ExpiryRule rule = expiry_rule_of(o);
+    o.policy = rule.policy;
+    o.overdue_grace_ms = rule.overdue_grace_ms;
+  }
+  const OrderId id = orders_.id_of(slot);
+  arm_timer(o, id);
+  if (state != OrderState::kHeld) {
+    o.due_ms = deadline_ms;
+    follow_up_.add(o, id);
+  }
+  return order_reply(id, o);
+}
+
+ExpiryRule OrderBook::expiry_rule_of(const Order& order) const {
+  assert(!order.lines.empty());
+  const Performance& p = stock_.performances().items()[order.lines.front().performance_index];
+  const Product* product = catalog_.product(p.definition.product);
+  assert(product);
+  return catalog_.expiry_rule(*product, order.channel);
+}
+
+// ---- Returning stock and closing -------------------------------------------------
+
+// Returns the last `quantity` units of a line (for a seated line, the last
+// seats of its run: a partial confirmation keeps the first ones).
+void OrderBook::return_line(const Order& order, const OrderLine& line, uint32_t quantity) {
+  assert(quantity <= line.quantity);
+  if (quantity == 0) return;
+  stock_.give_back(order, line, quantity);
+  const uint32_t first_seat = line.seat == kNoSeat ? kNoSeat : line.seat + line.quantity - quantity;
+  if (first_seat != kNoSeat) seats_.give_back(line, first_seat, quantity);
+  if (line.contingent != kNone && stock_.contingents().items()[line.contingent_index].released)
+    contingents_.flow_back(line, first_seat, quantity);
+}
+
+void OrderBook::return_stock(const Order& order) {
+  for (const OrderLine& line : order.lines) return_line(order, line, line.quantity);
+}
+
+Reply OrderBook::find_live(OrderId id, Order** order) {
+  Order* o = orders_.find(id);
+  if (!o) return refuse(ReplyCode::kNotFound, cat("order ", id, " not found"));
+  if (o->live()) expire_if_due(*o, id);
+  if (!o->live()) {
+    Reply r = refuse(ReplyCode::kInvalidState, cat("order ", id, " is ", order_state_name(o->state)));
+    r.order = id;
+    r.state = o->state;
+    return r;
+  }
+  *order = o;
+  return Reply{};
+}
+
+void OrderBook::close(Order& order, OrderId id, OrderState closed_state, const std::vector<bool>* compacting) {
+  TESSERA_CHECK(order.live());
+  TESSERA_CHECK(is_closed(closed_state));
+  if (is_booking(order.state)) follow_up_.remove(order, id, compacting);
+  return_stock(order);
+  timers_.disarm(&order.timer);
+  transition(order, closed_state);
+  orders_.free(order_slot(id));
+}
+
+// ---- Deadlines and timers -------------------------------------------------------
+
+bool OrderBook::needs_timer(const Order& o) {
+  if (!o.live() || o.locked) return false;
+  switch (o.state) {
+    case OrderState::kHeld:
+    case OrderState::kOverdue:
+      return true;
+    case OrderState::kOption:
+    case OrderState::kReservation:
+      return o.policy != ExpiryPolicy::kKeepUntilReleased;
+    default:
+      return false;
+  }
+}
+
+void OrderBook::arm_timer(Order& o, OrderId id) {
+  assert(!o.timer.valid());
+  if (!needs_timer(o)) return;
+  o.timer = timers_.arm(o.deadline_ms, id, &o.timer_seq);
+}
+
+void OrderBook::set_deadline(Order& o, OrderId id, int64_t deadline_ms) {
+  timers_.disarm(&o.timer);
+  o.deadline_ms = deadline_ms;
+  arm_timer(o, id);
+}
+
+void OrderBook::expire_if_due(Order& o, OrderId id) {
+  // A loop: an option past its deadline may also be past its grace period.
+  while (o.timer.valid() && o.deadline_ms <= now_ms_) {
+    timers_.disarm(&o.timer);
+    on_deadline(id);
+  }
+}
+
+// The timer of order `id` is gone (fired or disarmed); apply its deadline.
+void OrderBook::on_deadline(OrderId id) {
+  Order* o = orders_.find(id);
+  assert(o && o->live() && !o->locked);
+  o->timer = TimerId{};
+  switch (o->state) {
+    case OrderState::kHeld:
+      close(*o, id, OrderState::kExpired);
+      return;
+    case OrderState::kOption:
+    case OrderState::kReservation:
+      if (o->policy == ExpiryPolicy::kOverdueThenArchive) {
+        transition(*o, OrderState::kOverdue);
+        o->deadline_ms += o->overdue_grace_ms;
+        arm_timer(*o, id);
+      } else {
+        assert(o->policy == ExpiryPolicy::kReleaseAtDeadline);
+        close(*o, id, OrderState::kArchived);
+      }
+      return;
+    case OrderState::kOverdue:
+      close(*o, id, OrderState::kArchived);
+      return;
+    default:
+      assert(false && "timer on an order that cannot expire");
+  }
+}
+
+void OrderBook::set_locked(Order& o, OrderId id, bool locked) {
+  if (o.locked == locked) return;
+  o.locked = locked;
+  if (is_booking(o.state)) follow_up_.update_flags(o, id);
+  if (locked) {
+    timers_.disarm(&o.timer);
+  } else {
+    arm_timer(o, id);
+  }
+}
+
+// ---- Invariants ---------------------------------------------------------------------
+
+Status OrderBook::check_invariants(uint32_t* timed) const {
+  uint32_t live = 0;
+  const TimingWheel& wheel = timers_.wheel();
+  for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
+    const Order& o = orders_.at(slot);
+    const OrderId id = orders_.id_of(slot);
+    if (!o.live()) {
+      if (o.timer.valid()) return Status::internal(cat("closed order ", id, " still has a timer"));
+      continue;
+    }
+    ++live;
+    if (o.lines.empty()) return Status::internal(cat("live order ", id, " has no lines"));
+    for (const OrderLine& line : o.lines)
+      if (line.quantity == 0) return Status::internal(cat("order ", id, " has an empty line"));
+    if (needs_timer(o) != o.timer.valid())
+      return Status::internal(
+          cat("order ", id, " (", order_state_name(o.state), ") timer ", o.timer.valid() ? "armed" : "missing"));
+    if (o.timer.valid()) {
+      ++*timed;
+      // A deadline already past when the timer was armed is due at the next tick.
+      const int64_t due = wheel.pending(o.timer) ? wheel.due_ms(o.timer) : -1;
+      const bool due_ok = due == o.deadline_ms || (o.deadline_ms < due && due <= now_ms_ + 1);
+      if (!wheel.pending(o.timer) || wheel.payload(o.timer) != id || !due_ok)
+        return Status::internal(cat("order ", id, " timer does not match its deadline ", o.deadline_ms));
+    }
+  }
+  if (live != orders_.live_count())
+    return Status::internal(cat("live order count ", orders_.live_count(), " != recount ", live));
+  return check_follow_up_index();
+}
+
+// The follow-up index holds exactly the rows of the live options and
+// reservations (recounted), each under its order's current deadline.
+Status OrderBook::check_follow_up_index() const {
+  size_t rows = 0;
+  Status s;
+  for (uint32_t slot = 0; slot < orders_.slot_count() && s.is_ok(); ++slot) {
+    const Order& o = orders_.at(slot);
+    if (!o.live() || !is_booking(o.state)) continue;
+    const OrderId id = orders_.id_of(slot);
+    FollowUpIndex::for_each_row(o, id, [&](uint32_t pi, const FollowUpEntry& e) {
+      ++rows;
+      const FollowUpIndex::Bucket* b = follow_up_.find(pi, o.kind);
+      const auto at = b ? b->lower_bound(e) : FollowUpIndex::Bucket::Position{};
+      if (s.is_ok() &&
+          (!b || b->at_end(at) || FollowUpEntryLess{}(e, b->get(at)) || b->get(at).quantity != e.quantity ||
+           b->get(at).contact != e.contact || b->get(at).flags != e.flags))
+        s = Status::internal(cat("order ", id, " line ", e.line, " is missing from the follow-up index"));
+    });
+  }
+  if (s.is_ok() && rows != follow_up_.size())
+    s = Status::internal(cat("follow-up index holds ", follow_up_.size(), " rows, recount ", rows));
+  return s;
+}
+
+}  // namespace tessera::engine

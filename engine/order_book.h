@@ -1,0 +1,105 @@
+// OrderBook: the orders of one shard and their lifecycle — placing an order
+// on the stock it takes, every state transition, closing (the stock
+// returns), deadlines and their timers, and the follow-up index derived
+// from the live options and reservations.
+//
+// Order lifecycle (commands in commands_orders.h; handlers in OrderDesk):
+//   Hold ──ConvertHold──▶ Option | Reservation ──Confirm──▶ Confirmed ──Cancel──▶ Cancelled
+//     │  (Book places an Option/Reservation directly; Confirm also works on a Hold)
+//     ├─ TTL ─▶ Expired          Option/Reservation at deadline, by expiry policy:
+//     └─ Release ─▶ Released       release → Archived; overdue → Overdue ─grace─▶ Archived
+//                                  (Reinstate puts it back); keep → stays until Release
+// A locked order has no running timer and is never released automatically;
+// unlocking re-arms its deadline (firing at once if it has passed). Every
+// state change goes through transition(), checked in release builds too.
+//
+// Invariants (check_invariants): every live order has lines and exactly the
+// timer its state asks for, due at its deadline; closed orders have none;
+// the follow-up index holds exactly the rows of the live bookings.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/check.h"
+#include "base/status.h"
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/contingent_tree.h"
+#include "engine/follow_up_index.h"
+#include "engine/order.h"
+#include "engine/seat_inventory.h"
+#include "engine/shard_timers.h"
+#include "engine/stock_ledger.h"
+
+namespace tessera::engine {
+
+class OrderBook {
+ public:
+  using Lines = std::vector<LineRequest>;
+
+  OrderBook(uint32_t shard, uint32_t orders_reserved, StockLedger& stock, SeatInventory& seats,
+            ContingentTree& contingents, ShardTimers& timers, const Catalog& catalog, const int64_t& now_ms);
+
+  // Places a new order in an initial `state` on the stock of GA lines, of a
+  // seat request, or of both: all of it or nothing. Arms its timer and, for
+  // an option or reservation, adds its follow-up rows.
+  Reply place_lines(const Lines& lines, ContactId contact, ChannelId channel, OrderState state, int64_t deadline_ms);
+  Reply place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
+                    int64_t deadline_ms);
+  Reply place_mixed(const SeatRequest& request, const Lines& lines, ContactId contact, ChannelId channel,
+                    OrderState state, int64_t deadline_ms);
+
+  Order* find(OrderId id) { return orders_.find(id); }
+  const Order* find(OrderId id) const { return orders_.find(id); }
+  // The live order named by id, after applying any expiry already due.
+  Reply find_live(OrderId id, Order** order);
+  void expire_if_due(Order& order, OrderId id);
+  // Closes a live order: its stock returns, its timer and follow-up rows go.
+  // compacting: performances whose follow-up buckets the caller (ReleaseAll)
+  // compacts itself, so close() leaves their rows to it.
+  void close(Order& order, OrderId id, OrderState closed_state, const std::vector<bool>* compacting = nullptr);
+  static void transition(Order& order, OrderState to) {
+    TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
+    order.state = to;
+  }
+  // Returns the last `quantity` units of a line (a seated line's last seats).
+  void return_line(const Order& order, const OrderLine& line, uint32_t quantity);
+  ExpiryRule expiry_rule_of(const Order& order) const;
+  void set_deadline(Order& order, OrderId id, int64_t deadline_ms);
+  void set_locked(Order& order, OrderId id, bool locked);
+  void disarm_timer(Order& order) { timers_.disarm(&order.timer); }
+  // The timer of order `id` fired (or was found due): apply its deadline.
+  void on_deadline(OrderId id);
+
+  OrderTable& table() { return orders_; }
+  const OrderTable& table() const { return orders_; }
+  FollowUpIndex& follow_up() { return follow_up_; }
+  const FollowUpIndex& follow_up() const { return follow_up_; }
+
+  // Adds the armed order timers to *timed.
+  Status check_invariants(uint32_t* timed) const;
+
+ private:
+  Reply take_lines(const Lines& lines, ChannelId channel, ContactId contact, Order* order);
+  Reply take_mixed(const SeatRequest& request, const Lines& lines, ChannelId channel, ContactId contact, Order* order);
+  Reply finish(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
+               int64_t deadline_ms);
+  void return_stock(const Order& order);
+  static bool needs_timer(const Order& order);
+  void arm_timer(Order& order, OrderId id);
+  Status check_follow_up_index() const;
+
+  StockLedger& stock_;
+  SeatInventory& seats_;
+  ContingentTree& contingents_;
+  ShardTimers& timers_;
+  const Catalog& catalog_;
+  const int64_t& now_ms_;
+  OrderTable orders_;
+  FollowUpIndex follow_up_;               // derived from the orders (rebuilt on snapshot load)
+  std::vector<OrderLine> scratch_lines_;  // reused by place_*: no allocation per hold
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,108 @@
+// StockLedger: the stock of one shard — performances with their general
+// admission areas and channel caps, contingents, venue layouts, the quota
+// counters every unit counts against, and per-contact counters.
+//
+// It answers "which quotas does this unit count against" (resolve,
+// quotas_of) and takes or gives back the units of order lines under all of
+// them at once (consume, give_back). Seats (SeatInventory) and contingent
+// trees (ContingentTree) change the same tables through the accessors; the
+// tree walks both of them need (is_within, subtree_held, release_target,
+// transfer_units) live here, next to the data.
+//
+// Invariants (check_invariants): each quota's `used` equals a recount over
+// the live orders and never exceeds its capacity; the per-contact counters
+// equal a recount.
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/flat_map.h"
+#include "engine/order.h"
+#include "engine/performance.h"
+#include "engine/quota.h"
+#include "engine/venue_layout.h"
+
+namespace tessera::engine {
+
+class StockLedger {
+ public:
+  using Lines = std::vector<LineRequest>;
+
+  // catalog, orders and now_ms belong to the shard and outlive the ledger.
+  StockLedger(const Catalog& catalog, const OrderTable& orders, const int64_t& now_ms)
+      : catalog_(catalog), orders_(orders), now_ms_(now_ms) {}
+
+  // Set-up: each validates fully before changing anything.
+  Reply on(const DefinePerformance& c);
+  Reply on(const SetGeneralAdmission& c);
+  Reply on(const SetChannelCap& c);
+  Reply on(const GetAvailability& c) const;
+
+  // Orders: resolve the quotas of a requested line (and its performance and
+  // contingent indexes), or of a line already taken.
+  Reply resolve(const LineRequest& line, ChannelId channel, QuotaSet* set, uint32_t* performance_index,
+                uint32_t* contingent_index) const;
+  QuotaSet quotas_of(const OrderLine& line, ChannelId channel) const;
+  // Checks every line (ids, quantities, tariff, price) and appends the
+  // resolved lines to *out. Takes no stock.
+  Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, std::vector<OrderLine>* out) const;
+  // Takes every line of `order` under all its quotas and the contact limit:
+  // all lines or none (then the lines are cleared).
+  Reply consume(Order& order);
+  // Gives back `quantity` units of one line's quotas and contact counter
+  // (seats and contingent flow-back are the caller's).
+  void give_back(const Order& order, const OrderLine& line, uint32_t quantity);
+  uint32_t contact_available(uint32_t performance_index, ContactId contact) const;
+  void count_contact(uint32_t performance_index, ContactId contact, int64_t delta);
+
+  // Seated categories and contingent trees.
+  bool is_seated(const Performance& p, CategoryId category) const {
+    return p.seat_map.present() && layout_of(p).category_slot(category) != VenueLayout::kNoCategorySlot;
+  }
+  const VenueLayout& layout_of(const Performance& p) const { return layouts_.items()[p.seat_map.layout_index]; }
+  uint32_t slot_contingent(const Performance& p, uint32_t slot) const {
+    return slot == 0 ? kNoContingent : p.seat_map.contingent_slots[slot - 1];
+  }
+  uint32_t held(const Contingent& k) const { return quotas_[k.quota].capacity + k.blocked; }
+  bool is_within(uint32_t contingent_index, uint32_t ancestor_index) const;
+  uint32_t subtree_held(uint32_t contingent_index) const;
+  uint32_t release_target(uint32_t contingent_index) const;
+  // Moves n unsold units of capacity between two quotas of one category (a
+  // contingent, or the open sale when kNoContingent).
+  void transfer_units(uint32_t from, uint32_t to, uint32_t performance_index, CategoryId category, uint32_t n);
+  uint32_t index_of(const Performance& p) const { return static_cast<uint32_t>(&p - performances_.items().data()); }
+  uint32_t index_of(const Contingent& k) const { return static_cast<uint32_t>(&k - contingents_.items().data()); }
+
+  QuotaTable& quotas() { return quotas_; }
+  const QuotaTable& quotas() const { return quotas_; }
+  EntityTable<Performance>& performances() { return performances_; }
+  const EntityTable<Performance>& performances() const { return performances_; }
+  EntityTable<Contingent>& contingents() { return contingents_; }
+  const EntityTable<Contingent>& contingents() const { return contingents_; }
+  EntityTable<VenueLayout>& layouts() { return layouts_; }
+  const EntityTable<VenueLayout>& layouts() const { return layouts_; }
+
+  // Quota and per-contact counters against a recount of the live orders.
+  Status check_invariants() const;
+  // Snapshot: the quota table as read, checked for indexes in range.
+  Status restore(const std::vector<Quota>& quotas);
+  // Re-derives a snapshot line's indexes and checks it names real stock.
+  Status resolve_line(OrderLine& line) const;
+
+ private:
+  const Catalog& catalog_;
+  const OrderTable& orders_;
+  const int64_t& now_ms_;
+  QuotaTable quotas_;
+  EntityTable<Performance> performances_;
+  EntityTable<Contingent> contingents_;
+  EntityTable<VenueLayout> layouts_;
+  FlatMap<uint64_t, uint32_t> contact_units_;  // (performance index << 32 | contact) → units held
+};
+
+}  // namespace tessera::engine
