@@ -71,10 +71,10 @@ void declare_limits(CLI::App& app, net::NetLimits& l) {
       ->group(group);
 }
 
-const opt::Choices<SmtpTls> kSmtpTls = {{"none", SmtpTls::kNone},
-                                        {"optional", SmtpTls::kOptional},
-                                        {"starttls", SmtpTls::kStartTls},
-                                        {"smtps", SmtpTls::kSmtps}};
+const opt::Choices<mail::SmtpTls> kSmtpTls = {{"none", mail::SmtpTls::kNone},
+                                              {"optional", mail::SmtpTls::kOptional},
+                                              {"starttls", mail::SmtpTls::kStartTls},
+                                              {"smtps", mail::SmtpTls::kSmtps}};
 
 void declare_export(CLI::App& app, ServerConfig& c) {
   const char* group = "Reminder export";
@@ -94,7 +94,7 @@ void declare_export(CLI::App& app, ServerConfig& c) {
       ->type_name("USER")
       ->group(group);
   app.add_option_function<std::string>(
-         "--smtp-password", [&c](const std::string& password) { c.smtp_password = Secret(password); },
+         "--smtp-password", [&c](const std::string& password) { c.smtp_password = mail::Secret(password); },
          "AUTH password; better in the config file or smtp-password-file (a flag shows in ps)")
       ->type_name("PASSWORD")
       ->group(group);
@@ -105,7 +105,7 @@ void declare_export(CLI::App& app, ServerConfig& c) {
       ->type_name("FILE")
       ->check(CLI::ExistingFile)
       ->group(group);
-  opt::add_number(app, "--smtp-timeout-ms", c.smtp_timeout_ms, 1, kSmtpTimeoutMsMax,
+  opt::add_number(app, "--smtp-timeout-ms", c.smtp_timeout_ms, 1, mail::kSmtpTimeoutMsMax,
                   "the most one email may take, connection and login included")
       ->capture_default_str()
       ->group(group);
@@ -233,7 +233,7 @@ Status read_smtp_password(ServerConfig& config) {
   if (password.empty())
     return Status::invalid_argument(
         cat("smtp_password_file: '", config.smtp_password_file, "' starts with an empty line"));
-  config.smtp_password = Secret(std::move(password));
+  config.smtp_password = mail::Secret(std::move(password));
   return Status::ok();
 }
 
@@ -272,8 +272,8 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
   return config;
 }
 
-SmtpOptions ServerConfig::smtp_options() const {
-  SmtpOptions o;
+mail::SmtpOptions ServerConfig::smtp_options() const {
+  mail::SmtpOptions o;
   o.host = smtp_host;
   o.port = smtp_port;
   o.tls = smtp_tls;
@@ -294,7 +294,8 @@ Status validate(const ServerConfig& config) {
     return Status::invalid_argument(cat("shards must be in [1, ", engine::kShardsMax, "]"));
   if (config.smtp_user.empty() != config.smtp_password.empty())
     return Status::invalid_argument("smtp_user and a password (smtp_password or smtp_password_file) go together");
-  if (!config.smtp_user.empty() && config.smtp_tls != SmtpTls::kStartTls && config.smtp_tls != SmtpTls::kSmtps)
+  if (!config.smtp_user.empty() && config.smtp_tls != mail::SmtpTls::kStartTls &&
+      config.smtp_tls != mail::SmtpTls::kSmtps)
     return Status::invalid_argument(
         "smtp_user: AUTH would send the password in clear: set smtp_tls = starttls or smtps");
   return Status::ok();

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "mail/smtp_client.h"
 #include "net/auth.h"
 #include "net/limits.h"
-#include "server/smtp_client.h"
 #include "storage/command_log.h"
 
 namespace tessera::server {
@@ -43,18 +43,18 @@ struct ServerConfig {
   std::string export_dir;  // reminder files; empty = <data_dir>/exports
   std::string smtp_host;   // SMTP relay for reminder emails; empty = email delivery refused
   uint16_t smtp_port = 25;
-  SmtpTls smtp_tls = SmtpTls::kNone;
-  std::string smtp_user;  // empty = no AUTH
-  Secret smtp_password;   // from smtp_password, or read from smtp_password_file at start-up
+  mail::SmtpTls smtp_tls = mail::SmtpTls::kNone;
+  std::string smtp_user;       // empty = no AUTH
+  mail::Secret smtp_password;  // from smtp_password, or read from smtp_password_file at start-up
   std::string smtp_password_file;
   std::string smtp_ca_file;  // PEM CAs the relay's certificate is checked against; empty = the system's
-  int smtp_timeout_ms = kSmtpTimeoutMsDefault;
+  int smtp_timeout_ms = mail::kSmtpTimeoutMsDefault;
   std::string mail_from = "tessera@localhost";
   net::TokenTable tokens;
   net::NetLimits limits;
 
   // The relay settings the reminder export uses.
-  SmtpOptions smtp_options() const;
+  mail::SmtpOptions smtp_options() const;
 };
 
 // Parses argv (argv[0] skipped), the file of --config if given, and the

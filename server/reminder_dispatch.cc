@@ -15,7 +15,7 @@ using engine::ReplyCode;
 namespace {
 
 // The reply the client sees: the batch with what the export did.
-Reply annotate(Reply reply, const ExportReport& report) {
+Reply annotate(Reply reply, const reminders::ExportReport& report) {
   engine::ReminderBatch batch = std::get<engine::ReminderBatch>(reply.detail->value);
   batch.delivered = report.delivered;
   batch.failed = report.failed;
@@ -47,8 +47,8 @@ class AfterRecord final : public runtime::Completion {
 
 }  // namespace
 
-void install_reminder_hooks(net::ServerHooks& hooks, const ExportConfig& config, ReminderExporter& exporter,
-                            runtime::ShardSet& shards) {
+void install_reminder_hooks(net::ServerHooks& hooks, const reminders::ExportConfig& config,
+                            reminders::ReminderExporter& exporter, runtime::ShardSet& shards) {
   hooks.check_export = [&config](engine::Delivery delivery) {
     if (delivery == engine::Delivery::kEmail && config.smtp.host.empty())
       return Status::failed_precondition(
@@ -58,7 +58,7 @@ void install_reminder_hooks(net::ServerHooks& hooks, const ExportConfig& config,
   hooks.export_reminders = [&exporter, &shards](Reply&& reply, runtime::Completion* done) {
     auto engine_reply = std::make_shared<Reply>(std::move(reply));
     const engine::ReminderBatch& batch = std::get<engine::ReminderBatch>(engine_reply->detail->value);
-    const bool queued = exporter.submit(batch, [engine_reply, done, &shards](ExportReport report) {
+    const bool queued = exporter.submit(batch, [engine_reply, done, &shards](reminders::ExportReport report) {
       Reply out = annotate(*engine_reply, report);
       const engine::RunId run = std::get<engine::ReminderBatch>(out.detail->value).run;
       if (run == 0) {

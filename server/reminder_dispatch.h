@@ -1,5 +1,5 @@
 // Reminder dispatch: connects the protocol server's reminder hooks to the
-// ReminderExporter.
+// reminders::ReminderExporter.
 //
 // RemindOrders and StartReminderRun run in the engine first (which records
 // the reminders and returns a ReminderBatch); the batch then goes to the
@@ -12,13 +12,13 @@
 #pragma once
 
 #include "net/server.h"
+#include "reminders/reminder_service.h"
 #include "runtime/shard_set.h"
-#include "server/reminder_service.h"
 
 namespace tessera::server {
 
 // REQUIRES exporter and shards outlive the hooks (and the server using them).
-void install_reminder_hooks(net::ServerHooks& hooks, const ExportConfig& config, ReminderExporter& exporter,
-                            runtime::ShardSet& shards);
+void install_reminder_hooks(net::ServerHooks& hooks, const reminders::ExportConfig& config,
+                            reminders::ReminderExporter& exporter, runtime::ShardSet& shards);
 
 }  // namespace tessera::server

@@ -57,7 +57,7 @@ Status ServerApp::start() {
     export_config_.export_dir = config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
     export_config_.smtp = config_.smtp_options();
     export_config_.mail_from = config_.mail_from;
-    exporter_ = std::make_unique<ReminderExporter>(export_config_, clock_);
+    exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
     install_reminder_hooks(hooks, export_config_, *exporter_, *engine_.shards);
     net_ = std::make_unique<net::Server>(std::move(options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();

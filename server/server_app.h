@@ -25,11 +25,11 @@
 #include "base/status.h"
 #include "net/metrics.h"
 #include "net/server.h"
+#include "reminders/reminder_service.h"
 #include "runtime/clock.h"
 #include "runtime/shard_set.h"
 #include "server/admin_http.h"
 #include "server/config.h"
-#include "server/reminder_service.h"
 #include "storage/durable_engine.h"
 
 namespace tessera::server {
@@ -70,8 +70,8 @@ class ServerApp {
   runtime::SystemClock clock_;
   net::NetMetrics metrics_;
   storage::DurableEngine engine_;
-  std::unique_ptr<ReminderExporter> exporter_;
-  ExportConfig export_config_;
+  std::unique_ptr<reminders::ReminderExporter> exporter_;
+  reminders::ExportConfig export_config_;
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;
   bool running_ = false;

@@ -11,8 +11,8 @@
 
 #include "engine/reply_detail.h"
 #include "runtime/clock.h"
+#include "tests/mail/smtp_test_support.h"
 #include "tests/server/server_process.h"
-#include "tests/server/smtp_test_support.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
 

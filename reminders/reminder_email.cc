@@ -1,16 +1,16 @@
 // Reminder emails: grouping per recipient and the documents' text (see
 // reminder_email.h). Bodies are built with "\n" and encoded at the end.
-#include "server/reminder_email.h"
+#include "reminders/reminder_email.h"
 
 #include <algorithm>
 #include <cassert>
 #include <map>
 #include <tuple>
 
-#include "server/mail_format.h"
-#include "server/reminder_fields.h"
+#include "mail/mail_format.h"
+#include "reminders/reminder_fields.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 namespace {
 
 using engine::ReminderItem;
@@ -53,7 +53,7 @@ void group_items(const engine::ReminderBatch& batch, std::vector<Group>& groups,
   std::map<std::tuple<Document, engine::ContactId, std::string>, size_t> open;
   for (uint32_t i = 0; i < batch.items.size(); ++i) {
     Recipient to = recipient_of(batch.items[i]);
-    if (!is_valid_email_address(to.email)) {
+    if (!mail::is_valid_email_address(to.email)) {
       undeliverable.push_back({i, undeliverable_reason(batch.items[i], to)});
       continue;
     }
@@ -170,7 +170,7 @@ std::string message_id(const engine::ReminderBatch& batch, const Group& group, c
   const ReminderItem& first = batch.items[group.items[0]];
   const uint64_t what = is_subscription_item(first) ? first.subscription : first.order;
   return "<tessera-reminder." + std::to_string(batch.run) + "." + std::to_string(what) + "." + std::to_string(now_ms) +
-         "." + std::to_string(index) + "@" + std::string(email_domain(settings.from_address)) + ">";
+         "." + std::to_string(index) + "@" + std::string(mail::email_domain(settings.from_address)) + ">";
 }
 
 EmailMessage render_message(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings,
@@ -180,15 +180,15 @@ EmailMessage render_message(const engine::ReminderBatch& batch, const Group& gro
       group.recipient.document == Document::kOrders ? order_body(batch, group) : subscription_body(batch, group);
   body += "Détail :\n\n" + field_table(batch, group.items) + "\nCordialement,\n";
   if (!settings.from_name.empty()) body += settings.from_name + "\n";
-  m.data = "From: " + format_mailbox(settings.from_name, settings.from_address) + "\r\n";
-  m.data += "To: " + format_mailbox(group.recipient.name, group.recipient.email) + "\r\n";
-  m.data += "Subject: " + encode_header_text(m.subject) + "\r\n";
-  m.data += "Date: " + format_rfc5322_date(now_ms) + "\r\n";
+  m.data = "From: " + mail::format_mailbox(settings.from_name, settings.from_address) + "\r\n";
+  m.data += "To: " + mail::format_mailbox(group.recipient.name, group.recipient.email) + "\r\n";
+  m.data += "Subject: " + mail::encode_header_text(m.subject) + "\r\n";
+  m.data += "Date: " + mail::format_rfc5322_date(now_ms) + "\r\n";
   m.data += "Message-ID: " + message_id(batch, group, settings, now_ms, index) + "\r\n";
   m.data += "MIME-Version: 1.0\r\n";
   m.data += "Content-Type: text/plain; charset=UTF-8\r\n";
   m.data += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  m.data += encode_quoted_printable(body);
+  m.data += mail::encode_quoted_printable(body);
   return m;
 }
 
@@ -197,7 +197,7 @@ EmailMessage render_message(const engine::ReminderBatch& batch, const Group& gro
 ReminderEmails render_reminder_emails(const engine::ReminderBatch& batch, const EmailSettings& settings,
                                       int64_t now_ms) {
   ReminderEmails out;
-  if (!is_valid_email_address(settings.from_address)) {
+  if (!mail::is_valid_email_address(settings.from_address)) {
     for (uint32_t i = 0; i < batch.items.size(); ++i) {
       out.undeliverable.push_back({i, "invalid sender address: " + settings.from_address});
     }
@@ -211,4 +211,4 @@ ReminderEmails render_reminder_emails(const engine::ReminderBatch& batch, const 
   return out;
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

@@ -19,7 +19,7 @@
 #include "base/status.h"
 #include "engine/reply_detail.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 
 inline constexpr size_t kReminderFileStemMax = 200;                // bytes of a file name before its extension
 inline constexpr size_t kReminderExtensionMax = 16;                // bytes of a file extension
@@ -56,4 +56,4 @@ std::string render_reminder_file(const engine::ReminderBatch& batch);
 Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, const std::string& export_dir,
                                         int64_t now_ms);
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

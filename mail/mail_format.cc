@@ -1,11 +1,11 @@
 // Internet message formatting (see mail_format.h).
-#include "server/mail_format.h"
+#include "mail/mail_format.h"
 
 #include <cassert>
 #include <chrono>
 #include <cstdio>
 
-namespace tessera::server {
+namespace tessera::mail {
 namespace {
 
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -154,4 +154,4 @@ std::string format_rfc5322_date(int64_t ms) {
   return buf;
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::mail

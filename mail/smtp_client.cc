@@ -1,7 +1,7 @@
 // send_mails over libcurl's SMTP: one easy handle per call, one transfer
 // per message. The relay's replies are read from libcurl's debug stream,
 // to quote the one that refused a message.
-#include "server/smtp_client.h"
+#include "mail/smtp_client.h"
 
 #include <curl/curl.h>
 
@@ -11,9 +11,9 @@
 #include <mutex>
 #include <system_error>
 
-#include "server/mail_format.h"
+#include "mail/mail_format.h"
 
-namespace tessera::server {
+namespace tessera::mail {
 namespace {
 
 struct CurlCleanup {
@@ -251,4 +251,4 @@ std::vector<Status> send_mails(const SmtpOptions& options, const std::vector<Out
   return results;
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::mail

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace tessera::server {
+namespace tessera::mail {
 
 inline constexpr size_t kEmailAddressLengthMax = 254;  // RFC 5321 path limit
 inline constexpr size_t kQuotedPrintableLineMax = 76;  // RFC 2045, including the soft break's '='
@@ -41,4 +41,4 @@ std::string format_mailbox(std::string_view display_name, std::string_view addre
 // "Thu, 14 Mar 2024 09:30:00 +0000" (RFC 5322 date-time, UTC).
 std::string format_rfc5322_date(int64_t ms);
 
-}  // namespace tessera::server
+}  // namespace tessera::mail

@@ -1,7 +1,7 @@
 // Reminder files and emails as text: exact file contents (separators,
 // quoting, field order, header), file names, the no-overwrite atomic write,
 // and the emails' grouping per contact / per payer and their headers.
-#include "server/reminder_export.h"
+#include "reminders/reminder_export.h"
 
 #include <gtest/gtest.h>
 
@@ -10,14 +10,14 @@
 #include <set>
 #include <sstream>
 
-#include "server/mail_format.h"
-#include "server/reminder_email.h"
-#include "server/reminder_fields.h"
-#include "tests/server/reminder_test_data.h"
-#include "tests/server/smtp_test_support.h"
+#include "mail/mail_format.h"
+#include "reminders/reminder_email.h"
+#include "reminders/reminder_fields.h"
+#include "tests/mail/smtp_test_support.h"
+#include "tests/reminders/reminder_test_data.h"
 #include "tests/storage/temp_dir.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 namespace {
 
 using namespace tessera::testing_support;
@@ -252,21 +252,21 @@ TEST(ReminderEmail, Headers_Rfc5322WithCrlfAndEncodedWords) {
 }
 
 TEST(MailFormat, HeaderInjectionAndLongSubjects) {
-  EXPECT_EQ(encode_header_text("Hi\r\nBcc: x@y"), "Hi  Bcc: x@y");
+  EXPECT_EQ(mail::encode_header_text("Hi\r\nBcc: x@y"), "Hi  Bcc: x@y");
   const std::string long_subject(40, 'e');
-  const std::string encoded = encode_header_text(long_subject + "é" + long_subject);
+  const std::string encoded = mail::encode_header_text(long_subject + "é" + long_subject);
   EXPECT_NE(encoded.find("\r\n "), std::string::npos) << "folded into several encoded words";
   EXPECT_EQ(decode_header(encoded), long_subject + "é" + long_subject);
-  EXPECT_EQ(format_mailbox("O\"Brien", "a@b.c"), "\"O\\\"Brien\" <a@b.c>");
-  EXPECT_FALSE(is_valid_email_address("a@b@c"));
-  EXPECT_FALSE(is_valid_email_address("a b@c"));
-  EXPECT_FALSE(is_valid_email_address("a@b\r\nRCPT TO:<x@y>"));
-  EXPECT_TRUE(is_valid_email_address("first.last+tag@example.org"));
+  EXPECT_EQ(mail::format_mailbox("O\"Brien", "a@b.c"), "\"O\\\"Brien\" <a@b.c>");
+  EXPECT_FALSE(mail::is_valid_email_address("a@b@c"));
+  EXPECT_FALSE(mail::is_valid_email_address("a b@c"));
+  EXPECT_FALSE(mail::is_valid_email_address("a@b\r\nRCPT TO:<x@y>"));
+  EXPECT_TRUE(mail::is_valid_email_address("first.last+tag@example.org"));
 }
 
 TEST(MailFormat, QuotedPrintable_SoftBreaksTrailingSpacesAndRoundTrip) {
   const std::string text = std::string(100, 'x') + "\n" + "trailing space \n" + "é=1\n.dot\n";
-  const std::string qp = encode_quoted_printable(text);
+  const std::string qp = mail::encode_quoted_printable(text);
   EXPECT_NE(qp.find("trailing space=20\r\n"), std::string::npos) << qp;
   EXPECT_NE(qp.find("=C3=A9=3D1\r\n"), std::string::npos) << qp;
   std::string lf;
@@ -276,10 +276,10 @@ TEST(MailFormat, QuotedPrintable_SoftBreaksTrailingSpacesAndRoundTrip) {
   EXPECT_EQ(decode_quoted_printable(lf), text);
   size_t start = 0;
   for (size_t end = qp.find("\r\n"); end != std::string::npos; end = qp.find("\r\n", start)) {
-    EXPECT_LE(end - start, kQuotedPrintableLineMax);
+    EXPECT_LE(end - start, mail::kQuotedPrintableLineMax);
     start = end + 2;
   }
 }
 
 }  // namespace
-}  // namespace tessera::server
+}  // namespace tessera::reminders

@@ -21,17 +21,17 @@
 #include <thread>
 
 #include "engine/reply_detail.h"
+#include "mail/smtp_client.h"
 #include "runtime/clock.h"
-#include "server/smtp_client.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 
 inline constexpr size_t kReminderExportQueueCapacity = 64;  // batches waiting for the worker
 inline constexpr uint32_t kExportReportReasonsMax = 5;      // failure reasons quoted in a report's message
 
 struct ExportConfig {
   std::string export_dir;      // where reminder files go (created if missing)
-  SmtpOptions smtp;            // the relay of reminder emails; smtp.host empty = no email delivery
+  mail::SmtpOptions smtp;      // the relay of reminder emails; smtp.host empty = no email delivery
   std::string mail_from;       // sender address of reminder emails
   std::string mail_from_name;  // its display name (may be empty)
 };
@@ -88,4 +88,4 @@ class ReminderExporter {
   std::thread worker_;
 };
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

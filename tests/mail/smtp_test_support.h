@@ -1,9 +1,9 @@
-// Test support for the reminder export suites: real SMTP servers (Debian's
-// python3-aiosmtpd, writing a Maildir) as child processes — a plain one, and
-// one that requires STARTTLS or TLS and AUTH (smtp_relay_tls_auth.py) with a
-// self-signed certificate made by openssl — a scripted fake SMTP server on a
-// thread, a Maildir reader, and decoders for quoted-printable bodies and
-// RFC 2047 headers.
+// Test support for the e-mail suites (mailer, reminder export, server):
+// real SMTP servers (Debian's python3-aiosmtpd, writing a Maildir) as child
+// processes — a plain one, and one that requires STARTTLS or TLS and AUTH
+// (smtp_relay_tls_auth.py) with a self-signed certificate made by openssl —
+// a scripted fake SMTP server on a thread, a Maildir reader, and decoders
+// for quoted-printable bodies and RFC 2047 headers.
 #pragma once
 
 #include <fcntl.h>
@@ -30,7 +30,7 @@
 #error "TESSERA_AIOSMTPD_PYTHON must name a python3 with the aiosmtpd module (Debian: python3-aiosmtpd)"
 #endif
 #ifndef TESSERA_SMTP_TLS_RELAY
-#error "TESSERA_SMTP_TLS_RELAY must name tests/server/smtp_relay_tls_auth.py"
+#error "TESSERA_SMTP_TLS_RELAY must name tests/mail/smtp_relay_tls_auth.py"
 #endif
 
 namespace tessera::testing_support {

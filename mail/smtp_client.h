@@ -29,7 +29,7 @@
 
 #include "base/status.h"
 
-namespace tessera::server {
+namespace tessera::mail {
 
 inline constexpr size_t kSmtpMessageBytesMax = 10u << 20;  // one message's data
 inline constexpr uint32_t kSmtpRecipientsMax = 100;        // RCPT TO per message (RFC 5321's minimum)
@@ -89,4 +89,4 @@ std::string smtp_crlf_lines(std::string_view data);
 // invalid_argument and not sent; the others are as described above.
 std::vector<Status> send_mails(const SmtpOptions& options, const std::vector<OutgoingMail>& mails);
 
-}  // namespace tessera::server
+}  // namespace tessera::mail

@@ -6,7 +6,7 @@
 // connections, silent servers and a relay closing mid-session. Deadlines are
 // generous: nothing here waits on timing to pass, except the silent-server
 // test, which waits for a deadline to fire.
-#include "server/smtp_client.h"
+#include "mail/smtp_client.h"
 
 #include <gtest/gtest.h>
 
@@ -14,10 +14,10 @@
 #include <filesystem>
 #include <memory>
 
-#include "tests/server/smtp_test_support.h"
+#include "tests/mail/smtp_test_support.h"
 #include "tests/storage/temp_dir.h"
 
-namespace tessera::server {
+namespace tessera::mail {
 namespace {
 
 using namespace tessera::testing_support;
@@ -285,4 +285,4 @@ TEST_F(SendMailsTls, UntrustedCertificate_IsRefused) {
 }
 
 }  // namespace
-}  // namespace tessera::server
+}  // namespace tessera::mail

@@ -1,13 +1,13 @@
 // ReminderExporter: the export worker, and the synchronous export it runs
 // (file or email; see reminder_service.h).
-#include "server/reminder_service.h"
+#include "reminders/reminder_service.h"
 
 #include <exception>
 
-#include "server/reminder_email.h"
-#include "server/reminder_export.h"
+#include "reminders/reminder_email.h"
+#include "reminders/reminder_export.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 namespace {
 
 uint32_t item_count(const engine::ReminderBatch& batch) { return static_cast<uint32_t>(batch.items.size()); }
@@ -32,12 +32,12 @@ ExportReport export_email(const engine::ReminderBatch& batch, const ExportConfig
   if (config.smtp.host.empty()) {
     return failure(batch, "", "email delivery needs an SMTP server: no smtp_host is configured");
   }
-  const std::string destination = smtp_url(config.smtp);
+  const std::string destination = mail::smtp_url(config.smtp);
   const EmailSettings settings{config.mail_from, config.mail_from_name};
   const ReminderEmails emails = render_reminder_emails(batch, settings, now_ms);
-  std::vector<OutgoingMail> mails;
+  std::vector<mail::OutgoingMail> mails;
   for (const auto& m : emails.messages) mails.push_back({config.mail_from, {m.to}, m.data});
-  const std::vector<Status> sent = send_mails(config.smtp, mails);
+  const std::vector<Status> sent = mail::send_mails(config.smtp, mails);
   ExportReport report{true, 0, 0, destination, ""};
   uint32_t reasons = 0, messages_sent = 0;
   for (size_t m = 0; m < emails.messages.size(); ++m) {
@@ -119,4 +119,4 @@ void ReminderExporter::run() {
   }
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

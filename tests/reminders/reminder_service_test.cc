@@ -3,19 +3,19 @@
 // STARTTLS and AUTH) and a refusing one, bad credentials shown per
 // recipient, the missing-SMTP configuration, the bounded queue and the
 // draining stop.
-#include "server/reminder_service.h"
+#include "reminders/reminder_service.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <future>
 
-#include "server/reminder_export.h"
-#include "tests/server/reminder_test_data.h"
-#include "tests/server/smtp_test_support.h"
+#include "reminders/reminder_export.h"
+#include "tests/mail/smtp_test_support.h"
+#include "tests/reminders/reminder_test_data.h"
 #include "tests/storage/temp_dir.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 namespace {
 
 using namespace tessera::testing_support;
@@ -64,9 +64,9 @@ class ReminderExporterTest : public ::testing::Test {
                                               TlsRelaySettings{certificate, false, "relances", "s3cret"});
     EXPECT_TRUE(relay->ready());
     ExportConfig config = config_for(dir_.path(), relay->port());
-    config.smtp.tls = SmtpTls::kStartTls;
+    config.smtp.tls = mail::SmtpTls::kStartTls;
     config.smtp.user = "relances";
-    config.smtp.password = Secret(password);
+    config.smtp.password = mail::Secret(password);
     config.smtp.ca_file = certificate.cert;
     return config;
   }
@@ -197,4 +197,4 @@ TEST_F(ReminderExporterTest, FullQueue_SubmitReturnsFalse_StopDrainsTheRest) {
 }
 
 }  // namespace
-}  // namespace tessera::server
+}  // namespace tessera::reminders

@@ -24,7 +24,7 @@
 
 #include "engine/reply_detail.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 
 inline constexpr uint32_t kReminderItemsPerEmailMax = 1'000;  // a larger group is split into more messages
 
@@ -59,4 +59,4 @@ struct ReminderEmails {
 ReminderEmails render_reminder_emails(const engine::ReminderBatch& batch, const EmailSettings& settings,
                                       int64_t now_ms);
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

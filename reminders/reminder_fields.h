@@ -15,7 +15,7 @@
 
 #include "engine/reply_detail.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 
 // The column name of a field in file headers and email tables ("deadline").
 std::string_view reminder_field_name(engine::ReminderField field);
@@ -35,4 +35,4 @@ std::string format_amount(int64_t cents);
 // True iff the item reminds a subscription (else an order).
 inline bool is_subscription_item(const engine::ReminderItem& item) { return item.subscription != engine::kNone; }
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

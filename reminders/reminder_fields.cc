@@ -1,10 +1,10 @@
 // Reminder field names and values (see reminder_fields.h).
-#include "server/reminder_fields.h"
+#include "reminders/reminder_fields.h"
 
 #include <chrono>
 #include <cstdio>
 
-namespace tessera::server {
+namespace tessera::reminders {
 namespace {
 
 using engine::ReminderField;
@@ -170,4 +170,4 @@ std::string format_amount(int64_t cents) {
   return buf;
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders

@@ -1,5 +1,5 @@
 // Reminder files: name, content and atomic, non-overwriting write.
-#include "server/reminder_export.h"
+#include "reminders/reminder_export.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,9 +12,9 @@
 #include <filesystem>
 
 #include "engine/subscriptions.h"
-#include "server/reminder_fields.h"
+#include "reminders/reminder_fields.h"
 
-namespace tessera::server {
+namespace tessera::reminders {
 namespace {
 
 // ASCII spelling of U+00C0..U+00FF ("_" where there is none).
@@ -243,4 +243,4 @@ Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, cons
   return path;
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::reminders
