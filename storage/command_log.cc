@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/check.h"
+#include "base/strings.h"
 #include "engine/codec.h"
 #include "runtime/log_entry.h"
 #include "storage/crc32c.h"
@@ -189,6 +191,10 @@ Status CommandLog::check_format() {
 }
 
 Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) {
+  TESSERA_CHECK(shard < options_.shards && count > 0 && first_seq > 0);
+  TESSERA_CHECK_MSG(
+      next_seq_[shard] == 0 || first_seq == next_seq_[shard],
+      cat("shard ", shard, " log append at seq ", first_seq, " after seq ", next_seq_[shard] - 1).c_str());
   std::string value;
   value.reserve(kRecordHeaderSize + entries.size());
   put_le(&value, kRecordMagic);
@@ -205,6 +211,7 @@ Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, st
   wo.sync = options_.durability == Durability::kSync;
   s = to_status(db_->Write(wo, &batch), cat("shard ", shard, " writing records from seq ", first_seq));
   if (s.is_ok()) {
+    if (next_seq_[shard] != 0) next_seq_[shard] = first_seq + count;
     batches_.fetch_add(1, std::memory_order_relaxed);
     bytes_.fetch_add(value.size(), std::memory_order_relaxed);
   }
@@ -212,6 +219,9 @@ Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, st
 }
 
 Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) {
+  TESSERA_CHECK(shard < options_.shards && next_seq > 0);
+  TESSERA_CHECK_MSG(next_seq_[shard] == 0 || next_seq <= next_seq_[shard],
+                    cat("shard ", shard, " snapshot at seq ", next_seq, " is ahead of its log").c_str());
   rocksdb::WriteBatch batch;
   Manifest m{next_seq, state.size(), 0, crc32c(state)};
   for (size_t at = 0; at < state.size() || m.chunks == 0; at += kSnapshotChunkBytes) {
@@ -248,6 +258,7 @@ Result<RecoveredShard> CommandLog::recover(uint32_t shard, EntryObserver* observ
   if (!s.is_ok()) return s;
   s = out.shard->check_invariants();
   if (!s.is_ok()) return Status::internal(cat("shard ", shard, " after recovery: ", s.message()));
+  next_seq_[shard] = out.next_seq;
   return out;
 }
 

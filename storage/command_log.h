@@ -34,6 +34,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "engine/shard.h"
@@ -84,7 +85,12 @@ class CommandLog final : public runtime::LogSink {
   CommandLog(const CommandLog&) = delete;
   CommandLog& operator=(const CommandLog&) = delete;
 
+  // REQUIRES shard < options().shards, count > 0, and (once recover() ran
+  // for the shard) first_seq continuing the shard's log: a gap would make
+  // the next recovery refuse the directory, so it stops the process
+  // (TESSERA_CHECK, release builds too) before anything is acknowledged.
   Status append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) override;
+  // REQUIRES next_seq <= the shard's next sequence number (once known).
   Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) override;
 
   // Sees every entry replayed by recover(), in order (tests, tools).
@@ -102,7 +108,8 @@ class CommandLog final : public runtime::LogSink {
   LogStats stats() const;
 
  private:
-  CommandLog(LogOptions options, rocksdb::DB* db) : options_(std::move(options)), db_(db) {}
+  CommandLog(LogOptions options, rocksdb::DB* db)
+      : options_(std::move(options)), db_(db), next_seq_(options_.shards, 0) {}
   Status check_format();
   Status load_snapshot(uint32_t shard, RecoveredShard* out);
   Status load_snapshot_at(uint32_t shard, const std::string& manifest_key, RecoveredShard* out);
@@ -112,6 +119,10 @@ class CommandLog final : public runtime::LogSink {
 
   LogOptions options_;
   rocksdb::DB* db_;
+  // Per shard: the sequence number the next append must start at (0 =
+  // unknown: recover() not run). Each element is touched only by its
+  // shard's thread.
+  std::vector<uint64_t> next_seq_;
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> bytes_{0};
   std::atomic<uint64_t> snapshots_{0};

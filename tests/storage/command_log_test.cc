@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "base/check.h"
 #include "runtime/clock.h"
 #include "storage/durable_engine.h"
 #include "tests/storage/temp_dir.h"
@@ -175,6 +176,39 @@ TEST_F(DamagedLog, CorruptionBeforeTheTailStopsStartUpNamingShardAndSequence) {
   ASSERT_FALSE(r.is_ok());
   EXPECT_NE(r.status().message().find("shard 0"), std::string::npos) << r.status().message();
   EXPECT_NE(r.status().message().find("seq " + std::to_string(keys_[1])), std::string::npos) << r.status().message();
+}
+
+// An append that would leave a gap in a recovered shard's log (the next
+// start-up would refuse the directory) stops the process before the write;
+// so does a snapshot ahead of the log.
+TEST(CommandLogDeathTest, AppendLeavingAGapOrASnapshotAheadOfTheLogStopsTheProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // RocksDB runs threads
+  TempDir dir;
+  auto run = [&](bool snapshot_ahead) {
+    Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 1});
+    TESSERA_CHECK(log.is_ok());
+    Result<RecoveredShard> rec = log.value()->recover(0);
+    TESSERA_CHECK(rec.is_ok());
+    std::string entries;
+    const Command c{0, engine::DefineSeason{1, "2027"}};
+    runtime::append_entry(&entries, kT0, c, rec.value().shard->apply(c, kT0));
+    const uint64_t next = rec.value().next_seq;
+    if (snapshot_ahead) {
+      std::string state;
+      rec.value().shard->save(&state);
+      (void)log.value()->snapshot(0, next + 5, state);
+    } else {
+      (void)log.value()->append(0, next + 1, 1, entries);  // skips seq `next`
+    }
+  };
+  EXPECT_DEATH(run(false), "log append at seq 2 after seq 0");
+  EXPECT_DEATH(run(true), "snapshot at seq 6 is ahead of its log");
+  // Nothing was written: the directory still recovers, empty.
+  Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 1});
+  ASSERT_TRUE(log.is_ok());
+  Result<RecoveredShard> rec = log.value()->recover(0);
+  ASSERT_TRUE(rec.is_ok()) << rec.status().to_string();
+  EXPECT_EQ(rec.value().next_seq, 1u);
 }
 
 TEST(CommandLog, RefusesAnotherFormatOrShardCount) {
