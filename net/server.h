@@ -20,6 +20,7 @@
 #include "net/auth.h"
 #include "net/limits.h"
 #include "net/metrics.h"
+#include "runtime/completion.h"
 #include "runtime/shard_set.h"
 
 namespace tessera::net {
@@ -33,18 +34,26 @@ struct ServerOptions {
   std::string server_name = "tessera";
 };
 
-// What admin frames ask of the server's owner. Both run on an I/O thread and
-// must not block; an empty function answers Unavailable.
+// The part of a command's side effect that runs once the command is
+// durable and answered ok: it gets the engine's reply and completes `done`
+// exactly once, with that reply or one saying what the side effect did, on
+// any thread and possibly later. It runs on the thread that completes the
+// command (a shard's), so it must not block: slow work goes to a worker.
+using AfterDurable = std::function<void(engine::Reply&& reply, runtime::Completion* done)>;
+
+// What the server asks of its owner. Each runs on an I/O thread and must
+// not block.
 struct ServerHooks {
+  // Admin frames; an empty function answers Unavailable.
   std::function<void()> request_shutdown;    // begin a graceful stop (the owner does it on its thread)
   std::function<Status()> request_snapshot;  // take a snapshot of every shard
-  // Reminder export (server/): RemindOrders and StartReminderRun name a
-  // delivery. check_export refuses, before the command runs, a delivery the
-  // server cannot make (no SMTP server configured); export_reminders takes
-  // the engine's ok reply (a ReminderBatch), exports it off the I/O and
-  // shard threads and completes `done` with the reply annotated.
-  std::function<Status(engine::Delivery)> check_export;
-  std::function<void(engine::Reply&& reply, runtime::Completion* done)> export_reminders;
+  // Side effects after durability: called for every command whose registry
+  // effect (engine/command_list.h) is not kNoEffect, before it is submitted.
+  // An error refuses the command (kInvalidArgument with the error's message;
+  // nothing is applied); otherwise the session runs the returned step (when
+  // not empty) on the command's ok reply before answering. Empty function:
+  // such commands run without side effect.
+  std::function<Result<AfterDurable>(const engine::Command& command)> prepare_side_effect;
 };
 
 class Server {

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cassert>
 
-#include "base/check.h"
 #include "engine/command_registry.h"
 #include "net/codec.h"
 #include "net/limits.h"
@@ -20,31 +19,15 @@ using engine::cat;
 
 namespace {
 
-// The delivery a command whose registry effect is kExportReminders asks for
-// (nullopt for every other command).
-std::optional<engine::Delivery> delivery_of(const engine::CommandBody& body) {
-  if (engine::command_info(body).effect != engine::Effect::kExportReminders) return std::nullopt;
-  return std::visit(
-      [](const auto& c) -> std::optional<engine::Delivery> {
-        if constexpr (requires { c.delivery; }) {
-          return c.delivery;
-        } else {
-          TESSERA_CHECK_MSG(false, "a kExportReminders command without a delivery");
-          return std::nullopt;
-        }
-      },
-      body);
-}
-
-// Hands the engine's reply of a reminder command to the export hook, which
-// completes the request's slot once the reminders are exported. Deletes
-// itself.
-class ExportThen final : public runtime::Completion {
+// Runs a command's after-durable step on its ok reply (ServerHooks::
+// prepare_side_effect), which completes the request's slot; any other
+// reply goes to the slot as is. Deletes itself.
+class AfterDurableThen final : public runtime::Completion {
  public:
-  ExportThen(const ServerHooks& hooks, runtime::Completion* slot) : hooks_(hooks), slot_(slot) {}
+  AfterDurableThen(AfterDurable step, runtime::Completion* slot) : step_(std::move(step)), slot_(slot) {}
   void complete(engine::Reply&& reply) override {
-    if (reply.ok() && reply.detail) {
-      hooks_.export_reminders(std::move(reply), slot_);
+    if (reply.ok()) {
+      step_(std::move(reply), slot_);
     } else {
       slot_->complete(std::move(reply));
     }
@@ -52,7 +35,7 @@ class ExportThen final : public runtime::Completion {
   }
 
  private:
-  const ServerHooks& hooks_;
+  AfterDurable step_;
   runtime::Completion* slot_;
 };
 
@@ -273,18 +256,18 @@ void Session::submit_commands(PendingRequest& r,
     r.slots[i].request = &r;
     r.slots[i].index = i;
     runtime::Completion* done = &r.slots[i];
-    ExportThen* export_then = nullptr;
-    if (const auto delivery = delivery_of(command->body); delivery && ctx_.hooks.export_reminders) {
-      const Status can = ctx_.hooks.check_export(*delivery);
-      if (!can.is_ok()) {
-        r.replies[i] = engine::refuse(engine::ReplyCode::kInvalidArgument, can.message());
+    AfterDurableThen* after_durable = nullptr;
+    if (engine::command_info(command->body).effect != engine::Effect::kNoEffect && ctx_.hooks.prepare_side_effect) {
+      Result<AfterDurable> step = ctx_.hooks.prepare_side_effect(*command);
+      if (!step.is_ok()) {
+        r.replies[i] = engine::refuse(engine::ReplyCode::kInvalidArgument, step.status().message());
         continue;
       }
-      done = export_then = new ExportThen(ctx_.hooks, done);
+      if (*step) done = after_durable = new AfterDurableThen(std::move(*step), done);
     }
     r.pending.fetch_add(1, std::memory_order_relaxed);
     if (!ctx_.shards.submit(std::move(*command), done)) {
-      delete export_then;
+      delete after_durable;
       r.pending.fetch_sub(1, std::memory_order_relaxed);  // never reaches 0 here: we still hold our own 1
       r.replies[i] = engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
     }

@@ -3,11 +3,12 @@
 
 #include <cstdio>
 
+#include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "net/codec.h"
 #include "net/result_code.h"
+#include "reminders/reminder_dispatch.h"
 #include "server/demo_loader.h"
-#include "server/reminder_dispatch.h"
 
 namespace tessera::server {
 
@@ -58,7 +59,7 @@ Status ServerApp::start() {
     export_config_.smtp = config_.smtp_options();
     export_config_.mail_from = config_.mail_from;
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
-    install_reminder_hooks(hooks, export_config_, *exporter_, *engine_.shards);
+    hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
     net_ = std::make_unique<net::Server>(std::move(options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();
   }
@@ -67,6 +68,17 @@ Status ServerApp::start() {
     return s;
   }
   return Status::ok();
+}
+
+// The side effect of a command, chosen by its registry effect.
+Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& command) {
+  switch (engine::command_info(command.body).effect) {
+    case engine::Effect::kNoEffect:
+      break;
+    case engine::Effect::kExportReminders:
+      return reminders::prepare_reminder_export(command, export_config_, *exporter_, *engine_.shards);
+  }
+  return net::AfterDurable();
 }
 
 void ServerApp::request_stop() {

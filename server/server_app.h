@@ -63,6 +63,7 @@ class ServerApp {
 
  private:
   Status open_shards();
+  Result<net::AfterDurable> prepare_side_effect(const engine::Command& command);
   void render_shard_metrics(std::string& out) const;
   void render_log_metrics(std::string& out) const;
 

@@ -1,0 +1,41 @@
+// Reminder dispatch: the side effect of the commands whose registry effect
+// is kExportReminders (RemindOrders, StartReminderRun), in the shape of the
+// protocol server's after-durable hook (net::ServerHooks::
+// prepare_side_effect), without knowing the protocol.
+//
+// Before the command runs, its delivery is checked: e-mail without an SMTP
+// relay is refused. Once it is durable, the engine's ok reply (a
+// ReminderBatch, the reminders recorded) goes to the exporter thread, which
+// writes the file or sends the e-mails. A run's export is recorded back in
+// the engine (RecordRunExport, broadcast), so its progress is durable and
+// visible in GetReminderRun. The client's reply carries the batch with
+// delivered / failed / destination set.
+// Thread-safety: prepare_reminder_export runs on an I/O thread; the step it
+// returns runs on shard and exporter threads and only touches the exporter
+// (thread-safe submit) and the shard set (submit).
+#pragma once
+
+#include <functional>
+
+#include "base/status.h"
+#include "engine/command.h"
+#include "reminders/reminder_service.h"
+#include "runtime/completion.h"
+#include "runtime/shard_set.h"
+
+namespace tessera::reminders {
+
+// What runs once the command is durable and answered ok: completes `done`
+// exactly once with the reply annotated by the export (the same type as
+// net::AfterDurable).
+using AfterDurable = std::function<void(engine::Reply&& reply, runtime::Completion* done)>;
+
+// The export `command` asks for, by its delivery: failed_precondition when
+// this server cannot make it (e-mail without smtp_host), else the step that
+// exports the reply's batch.
+// REQUIRES: the command's registry effect is kExportReminders; config,
+// exporter and shards outlive the returned step.
+Result<AfterDurable> prepare_reminder_export(const engine::Command& command, const ExportConfig& config,
+                                             ReminderExporter& exporter, runtime::ShardSet& shards);
+
+}  // namespace tessera::reminders
