@@ -489,8 +489,9 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // Detail union type = ReplyDetail variant index + 1; its enums mirror the engine's.
 static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
               std::variant_size_v<decltype(ReplyDetail::value)>);
-static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
-              decltype(ReplyDetail::value)(ReminderBatch{}).index() + 1);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
+                                                        decltype(ReplyDetail::value)>,
+                             ReminderBatch>);
 static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kNotFound));
 static_assert(static_cast<int>(wire::RunState::MAX) == static_cast<int>(RunState::kCancelled));
 

@@ -83,8 +83,8 @@ constexpr std::string_view kEnumLabel = "";  // an enum without a label fails ch
 
 // clang-format off
 #define TESSERA_WIRE_STRUCT(T) template <> struct WireStruct<engine::T> { using type = wire::T; };
-#define TESSERA_NESTED_TABLE(T) template <> constexpr std::string_view kNestedTableName<engine::T> = #T;
-#define TESSERA_ENUM_LABEL(E, label) template <> constexpr std::string_view kEnumLabel<engine::E> = label;
+#define TESSERA_NESTED_TABLE(T) template <> inline constexpr std::string_view kNestedTableName<engine::T> = #T;
+#define TESSERA_ENUM_LABEL(E, label) template <> inline constexpr std::string_view kEnumLabel<engine::E> = label;
 TESSERA_WIRE_STRUCT(LineRequest) TESSERA_WIRE_STRUCT(LayoutSeat) TESSERA_WIRE_STRUCT(FollowUpCursor)
 TESSERA_NESTED_TABLE(SeatRequest) TESSERA_NESTED_TABLE(FollowUpFilter) TESSERA_NESTED_TABLE(LayoutSection)
 TESSERA_NESTED_TABLE(LayoutRow) TESSERA_NESTED_TABLE(DefineReminderFormat)
