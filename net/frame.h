@@ -43,7 +43,9 @@ class FrameReader {
   void commit(size_t n);
 
   // kFrame: *payload is the next whole frame's payload, valid until the next
-  // writable() call. kTooLarge: the next frame announces more than
+  // next() or writable() call (an unaligned payload is copied into one buffer
+  // that the next unaligned payload reuses): handle each frame before asking
+  // for the next. kTooLarge: the next frame announces more than
   // frame_bytes_max (*announced tells how much); the stream is unusable.
   Next next(std::span<const uint8_t>* payload, uint32_t* announced);
 

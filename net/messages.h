@@ -20,7 +20,8 @@
 
 namespace tessera::net {
 
-// Returns the frame iff `payload` passes the FlatBuffers verifier.
+// Returns the frame iff `payload` passes the FlatBuffers verifier and
+// carries its message table (a type without its table fails).
 const wire::ClientFrame* verify_client_frame(std::span<const uint8_t> payload);
 const wire::ServerFrame* verify_server_frame(std::span<const uint8_t> payload);
 

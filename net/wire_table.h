@@ -109,7 +109,7 @@ constexpr fb::voffset_t slot(size_t field) { return static_cast<fb::voffset_t>(4
 
 template <typename F, typename T, size_t... I>
 void for_each_field(T& v, F&& f, std::index_sequence<I...>) {
-  auto fields = v.fields();
+  [[maybe_unused]] auto fields = v.fields();  // unused for a table without fields
   (f(std::integral_constant<size_t, I>{}, std::get<I>(fields)), ...);
 }
 template <typename T, typename F>
@@ -305,7 +305,14 @@ void Decoder::field(const fb::Table* t, const fb::TypeTable* tt, const FieldRule
     } else if constexpr (std::is_arithmetic_v<E>) {
       const auto* v = t->GetPointer<const fb::Vector<E>*>(slot(i));
       if (!within(v, rule, name)) return;
-      f.assign(v->begin(), v->end());
+      // Copied, not loaded in place: the verifier checks the alignment of a
+      // vector's length, not of its elements, so a frame can misalign [ulong].
+      f.resize(v->size());
+      for (uint32_t k = 0; k < v->size(); ++k) {
+        E e;
+        std::memcpy(&e, v->Data() + size_t{k} * sizeof(E), sizeof(E));
+        f[k] = fb::EndianScalar(e);
+      }
     } else {
       const auto* v = t->GetPointer<const fb::Vector<fb::Offset<fb::Table>>*>(slot(i));
       if (!within(v, rule, name)) return;
