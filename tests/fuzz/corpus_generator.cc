@@ -1,0 +1,382 @@
+// Writes the seed corpus of the fuzz targets with the real encoders
+// (net/messages.h), so every seed is a frame a client could send:
+//   <dir>/client_frame/  one Request per command kind of the registry (with
+//                        the commands it needs first: an order to confirm,
+//                        a series to subscribe to...), a Hello, an Admin, and
+//                        requests of the randomised workload;
+//   <dir>/frame_reader/  byte streams of such frames behind the target's two
+//                        set-up bytes (frame size limit, chunking seed).
+// Every request is run on a FuzzShard as the fuzz target runs it, so the
+// order ids it names are the ones the target's shard assigns.
+// Usage: fuzz_corpus_generator tests/fuzz/corpus
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/command_registry.h"
+#include "net/frame.h"
+#include "net/messages.h"
+#include "tests/fuzz/fuzz_shard.h"
+#include "workload/demo_venue.h"
+#include "workload/random_workload.h"
+
+namespace {
+
+using namespace tessera;
+using namespace tessera::engine;
+using fuzz::FuzzShard;
+using fuzz::kFuzzStartMs;
+using workload::kBoxOffice;
+using workload::kPartner;
+using workload::kWeb;
+
+constexpr uint64_t kRequestId = 1;  // the target's clock starts at kFuzzStartMs + request id
+constexpr int64_t kNow = kFuzzStartMs + kRequestId;
+constexpr int64_t kDay = 24LL * 3600 * 1000;
+constexpr PerformanceId kGa = 1000, kGaOverdue = 2000, kSeated = 1500;
+
+std::string payload_of(const net::OutFrame& frame) {
+  return std::string(reinterpret_cast<const char*>(frame.body.data()), frame.body.size());
+}
+
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+LineRequest line(PerformanceId p, CategoryId c, uint32_t n, ContingentId k = kNone) {
+  LineRequest l = workload::demo_line(p, p / 1000, c, n);
+  l.contingent = k;
+  return l;
+}
+
+// A request built step by step: each command is run on the shard the target
+// will rebuild, so later commands can name the orders earlier ones created.
+class RequestBuilder {
+ public:
+  Reply add(CommandBody body, RequestKey key = 0) {
+    Command c{key, std::move(body)};
+    const Reply r = shard_.run(c);
+    commands_.push_back(std::move(c));
+    replies_.push_back(r);
+    return r;
+  }
+  const std::vector<Command>& commands() const { return commands_; }
+  const Reply& last() const { return replies_.back(); }
+
+ private:
+  FuzzShard shard_{kNow};
+  std::vector<Command> commands_;
+  std::vector<Reply> replies_;
+};
+
+OrderId hold(RequestBuilder& b) { return b.add(Hold{7, kWeb, {line(kGa, 1, 2)}, 600'000}).order; }
+OrderId option(RequestBuilder& b) {
+  return b.add(Book{BookingKind::kOption, 7, kBoxOffice, {line(kGaOverdue, 2, 3)}, kNow + 7 * kDay}).order;
+}
+FollowUpFilter options_filter() {
+  FollowUpFilter f;
+  f.kind = BookingKind::kOption;
+  f.due_until_ms = kNow + 30 * kDay;
+  f.season = 1;
+  f.family = 1;
+  return f;
+}
+void subscriptions_set_up(RequestBuilder& b) {
+  b.add(DefineContact{42, 100000002951, "DUPONT", "Anne", "anne@example.org", kContactIndividual});
+  b.add(DefineContact{43, 100000002952, "DURAND", "Paul", "paul@example.org", kContactPartner});
+  b.add(DefineReminderFormat{3,
+                             "Relance",
+                             FormatType::kReminder,
+                             ";",
+                             "csv",
+                             true,
+                             {ReminderField::kContactNumber, ReminderField::kLastName, ReminderField::kQuantity}});
+  b.add(DefineSeries{5, "Revue"});
+  b.add(DefineIssue{5, 12, kNow + 30 * kDay, "Numéro 12"});
+  b.add(Subscribe{900, 5, 42, 43, kNow + 20 * kDay});
+}
+void run_started(RequestBuilder& b) {
+  subscriptions_set_up(b);
+  b.add(StartReminderRun{7, 5, {12}, Audience::kDirect, 3, Delivery::kFile});
+}
+
+// One request per command kind; the last command of each is the kind's.
+std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
+  const SeatRequest named{kSeated, 1, workload::demo_tariff(1, 1), 0, 2, {10, 11}, 0};
+  const SeatRequest best{kSeated, 2, workload::demo_tariff(1, 1), 0, 3, {}, kSeatOptionAllowSplit};
+  return {
+      [](RequestBuilder& b) {
+        b.add(DefineSeason{2, "Saison 2"});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineProductFamily{2, "Famille 2"});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineProduct{7, 1, 1, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineChannel{4, "Kiosque"});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineCategory{5, "Strapontin"});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineTariff{19, 1, "Jeune"});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetTariffPrice{11, 1, kWeb, 1234});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetChannelExpiryPolicy{1, kWeb, ExpiryPolicy::kOverdueThenArchive, kDay});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefinePerformance{1001, 1, kNow + 60 * kDay, 500, 6});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefinePerformance{1001, 1, kNow + 60 * kDay, 500, 6});
+        b.add(SetGeneralAdmission{1001, 1, 250});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineContingent{10009, kGa, 1, 5, {kPartner}});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetChannelCap{kGa, kPartner, 10});
+      },
+      [](RequestBuilder& b) {
+        b.add(Hold{42, kPartner, {line(kGa, 1, 2), line(kGa, 1, 1, workload::demo_partner_contingent(kGa))}, 60'000});
+      },
+      [](RequestBuilder& b) {
+        b.add(Book{BookingKind::kReservation, 42, kBoxOffice, {line(kGa, 2, 3)}, kNow + 3 * kDay});
+      },
+      [](RequestBuilder& b) {
+        b.add(ExtendHold{hold(b), 300'000});
+      },
+      [](RequestBuilder& b) {
+        b.add(ConvertHold{hold(b), BookingKind::kOption, kNow + 2 * kDay});
+      },
+      [](RequestBuilder& b) {
+        b.add(Confirm{option(b), {}});
+      },
+      [](RequestBuilder& b) { b.add(Release{hold(b)}); },
+      [](RequestBuilder& b) {
+        const OrderId o = option(b);
+        b.add(Confirm{o, {}});
+        b.add(Cancel{o});
+      },
+      [](RequestBuilder& b) { b.add(Archive{option(b)}); },
+      [](RequestBuilder& b) {
+        const OrderId o = option(b);       // product 2: overdue for a day after its deadline
+        b.add(Advance{7 * 24 * 60 + 60});  // 7 days and an hour later: overdue
+        b.add(Reinstate{o, kNow + 10 * kDay});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetReleaseMark{option(b), ReleaseMark::kKeep});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetLock{option(b), true});
+      },
+      [](RequestBuilder& b) { b.add(Advance{77}); },  // refused to every connection
+      [](RequestBuilder& b) {
+        b.add(GetAvailability{kGa, 1, kNone, kWeb, 42});
+      },
+      [](RequestBuilder& b) { b.add(GetOrder{hold(b)}); },
+      [](RequestBuilder& b) {
+        b.add(DefineVenueLayout{8,
+                                "Petite salle",
+                                {1, 2},
+                                {LayoutSection{"Orchestre",
+                                               {LayoutRow{1,
+                                                          101,
+                                                          {LayoutSeat{0, kSeatWheelchair, 1},
+                                                           LayoutSeat{0, kSeatCompanion, 2}, LayoutSeat{0, 0, 3}}},
+                                                LayoutRow{2, 1, {LayoutSeat{1, 0, 9}, LayoutSeat{1, 0, 10}}}}}}});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefinePerformance{1501, 1, kNow + 60 * kDay, 0, 0});
+        b.add(AssignLayout{1501, workload::kRandomLayout});
+      },
+      [named](RequestBuilder& b) {
+        b.add(HoldSeats{42, kWeb, named, 60'000});
+      },
+      [best](RequestBuilder& b) {
+        b.add(BookSeats{BookingKind::kOption, 42, kBoxOffice, best, kNow + 2 * kDay});
+      },
+      [](RequestBuilder& b) {
+        b.add(BlockSeats{kSeated, {20, 21, 22}});
+      },
+      [](RequestBuilder& b) {
+        b.add(BlockSeats{kSeated, {20, 21, 22}});
+        b.add(UnblockSeats{kSeated, {21}});
+      },
+      [](RequestBuilder& b) {
+        b.add(MoveSeatsToContingent{kSeated, 15005, {12, 13}});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineSubContingent{15007, kSeated, 15005, 2, {kPartner}});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetContingentReleaseBack{kSeated, 15005, kNow + 10 * kDay});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineContact{42, 100000002951, "DUPONT", "Anne", "anne@example.org",
+                            kContactIndividual | kContactPartner});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineContact{42, 100000002951, "DUPONT", "Anne", "anne@example.org", kContactIndividual});
+        b.add(UpdateContact{42, 100000002952, "DURAND", "", "", kContactOrganisation});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetOrderFile{option(b), 7700});
+      },
+      [](RequestBuilder& b) {
+        option(b);
+        b.add(QueryFollowUp{options_filter(), FollowUpCursor{}, 50});
+      },
+      [](RequestBuilder& b) {
+        option(b);
+        b.add(PreviewRelease{options_filter()});
+      },
+      [](RequestBuilder& b) {
+        option(b);
+        b.add(ReleaseAll{options_filter()});
+      },
+      [](RequestBuilder& b) {
+        b.add(MarkOrders{{option(b), option(b)}, ReleaseMark::kKeep});
+      },
+      [](RequestBuilder& b) {
+        b.add(LockOrders{{option(b)}, true});
+      },
+      [](RequestBuilder& b) {
+        b.add(ReleaseOrders{{option(b), hold(b)}});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineContact{7, 100000000007, "MARTIN", "Luc", "luc@example.org", kContactIndividual});
+        b.add(DefineReminderFormat{1, "Rappel", FormatType::kReminder, ";", "csv", false, {ReminderField::kLastName}});
+        b.add(RemindOrders{{option(b)}, 1, Delivery::kFile});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineReminderFormat{3,
+                                   "Relance",
+                                   FormatType::kReminder,
+                                   ";",
+                                   "csv",
+                                   true,
+                                   {ReminderField::kContactNumber, ReminderField::kLastName}});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineSeries{5, "Revue"});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineSeries{5, "Revue"});
+        b.add(DefineIssue{5, 12, kNow + 30 * kDay, "Numéro 12"});
+      },
+      [](RequestBuilder& b) { subscriptions_set_up(b); },
+      [](RequestBuilder& b) {
+        subscriptions_set_up(b);
+        b.add(RenewSubscription{900, kNow + 400 * kDay});
+      },
+      [](RequestBuilder& b) { run_started(b); },
+      [](RequestBuilder& b) {
+        run_started(b);
+        b.add(RecordRunExport{7, 1, 0, "/var/tessera/reminders/run7.csv"});
+      },
+      [](RequestBuilder& b) {
+        run_started(b);
+        b.add(ValidateReminderRun{7});
+      },
+      [](RequestBuilder& b) {
+        run_started(b);
+        b.add(CancelReminderRun{7});
+      },
+      [](RequestBuilder& b) {
+        run_started(b);
+        b.add(GetReminderRun{7});
+      },
+      [named](RequestBuilder& b) {
+        b.add(HoldSeatsWithLines{42, kWeb, named, {line(kGa, 1, 1)}, 60'000});
+      },
+      [best](RequestBuilder& b) {
+        b.add(BookSeatsWithLines{BookingKind::kReservation, 42, kBoxOffice, best, {line(kGa, 1, 1)}, kNow + 2 * kDay});
+      },
+  };
+}
+
+// A request of `count` commands of the randomised workload.
+std::vector<Command> workload_request(uint64_t seed, uint32_t count) {
+  workload::RandomWorkload w(seed, 1);
+  FuzzShard shard(kNow);
+  std::vector<Command> out;
+  for (uint32_t i = 0; i < count; ++i) {
+    Command c = w.next(shard.now_ms());
+    const Reply r = shard.run(c);
+    w.observe(c, r);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string stream_of(uint8_t limit_choice, uint8_t chunk_seed, const std::vector<std::string>& payloads) {
+  std::string s{static_cast<char>(limit_choice), static_cast<char>(chunk_seed)};
+  for (const std::string& p : payloads) {
+    uint8_t header[net::kFrameHeaderBytes];
+    net::put_frame_length(header, static_cast<uint32_t>(p.size()));
+    s.append(reinterpret_cast<const char*>(header), sizeof header);
+    s += p;
+  }
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
+    return 2;
+  }
+  const std::filesystem::path root = argv[1];
+  const std::filesystem::path frames = root / "client_frame", streams = root / "frame_reader";
+  std::filesystem::create_directories(frames);
+  std::filesystem::create_directories(streams);
+
+  const auto kinds = one_of_each();
+  if (kinds.size() != std::variant_size_v<CommandBody>) {
+    std::fprintf(stderr, "one_of_each has %zu kinds, the registry %zu: add the new kind\n", kinds.size(),
+                 std::variant_size_v<CommandBody>);
+    return 1;
+  }
+  std::vector<std::string> payloads;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    RequestBuilder b;
+    kinds[i](b);
+    const CommandBody& body = b.commands().back().body;
+    if (body.index() != i) {
+      std::fprintf(stderr, "kind %zu ends with %s\n", i, std::string(command_name(body)).c_str());
+      return 1;
+    }
+    const std::string name = std::string(command_name(body));
+    std::printf("%-24s %zu commands, last: %s %s\n", name.c_str(), b.commands().size(),
+                std::string(reply_code_name(b.last().code)).c_str(), b.last().message.c_str());
+    payloads.push_back(payload_of(net::request_frame(kRequestId, b.commands())));
+    write_file(frames / cat("request_", i + 1, "_", name), payloads.back());
+  }
+  const std::string hello = payload_of(net::hello_frame(2, "fuzz-webshop", "fuzz corpus"));
+  write_file(frames / "hello", hello);
+  write_file(frames / "admin_snapshot", payload_of(net::admin_frame(2, wire::AdminAction::Snapshot)));
+  for (uint64_t seed = 1; seed <= 8; ++seed)
+    write_file(frames / cat("workload_", seed), payload_of(net::request_frame(kRequestId, workload_request(seed, 40))));
+
+  // Streams: a connection's first frames, under each frame size limit, cut differently.
+  for (uint8_t choice = 0; choice < 8; ++choice) {
+    std::vector<std::string> connection = {hello};
+    for (size_t k = choice; k < payloads.size(); k += 8) connection.push_back(payloads[k]);
+    write_file(streams / cat("connection_", int{choice}),
+               stream_of(choice, static_cast<uint8_t>(choice * 37), connection));
+  }
+  write_file(streams / "empty_frames", stream_of(5, 1, {"", "", hello, ""}));
+  write_file(streams / "over_limit", stream_of(4, 2, {hello, std::string(300, 'x')}));
+  return 0;
+}
