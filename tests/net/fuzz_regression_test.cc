@@ -13,6 +13,7 @@
 #include "net/frame.h"
 #include "net/messages.h"
 #include "net/result_code.h"
+#include "runtime/clock.h"
 #include "tests/net/net_test_support.h"
 #include "workload/demo_venue.h"
 
@@ -143,6 +144,56 @@ TEST(FuzzRegression, MisalignedOrderIdList_IsDecodedAndAnswered) {
   ASSERT_EQ(reply->message_type(), wire::ServerMessage::Response);
   ASSERT_NE(reply->message_as_Response()->results(), nullptr);
   EXPECT_EQ(reply->message_as_Response()->results()->size(), commands->size());
+}
+
+// client_frame_fuzz: id 4294967295 is the empty marker of the engine's id
+// indexes (FlatMap): looking it up failed an assertion (a test-build server
+// aborted on a web shop's BookSeatsWithLines naming contingent 4294967295;
+// a release build took the stock of whichever entity the empty slot held),
+// and defining it broke the index. Now a lookup finds nothing and a
+// definition is refused like id 0.
+TEST(FuzzRegression, IdOfTheIndexesEmptyMarker_IsNotFoundOrRefused) {
+  constexpr uint32_t kMarker = 0xFFFF'FFFFu;
+  auto app = start_server();
+  auto admin = connect_client(*app, testing::kAdminToken);
+  auto shop = connect_client(*app, testing::kWebshopToken);
+  ASSERT_TRUE(admin && shop);
+  const int64_t t = runtime::SystemClock().now_ms();
+  const TariffId tariff = workload::demo_tariff(1, 1);
+  std::vector<LayoutSeat> row(10, LayoutSeat{0, 0, 1});
+  for (const Command& c :
+       {Command{0, DefineVenueLayout{5, "Petite salle", {1}, {LayoutSection{"A", {LayoutRow{1, 1, row}}}}}},
+        Command{0, DefinePerformance{9100, 1, t + 30 * 86'400'000LL, 0, 0}}, Command{0, AssignLayout{9100, 5}}}) {
+    const Reply r = one(*admin, c);
+    ASSERT_TRUE(r.ok()) << command_name(c.body) << ": " << r.message;
+  }
+
+  const Reply seats =
+      one(*shop, Command{0, HoldSeats{1, workload::kWeb, SeatRequest{9100, 1, tariff, kMarker, 2, {}, 0}, 60'000}});
+  EXPECT_EQ(seats.code, ReplyCode::kNotFound) << seats.message;
+  EXPECT_EQ(seats.message, "contingent 4294967295 not found");
+  const Reply mixed = one(*shop, Command{0, BookSeatsWithLines{BookingKind::kReservation,
+                                                               1,
+                                                               workload::kWeb,
+                                                               SeatRequest{9100, 1, tariff, kMarker, 2, {}, 0},
+                                                               {workload::demo_line(9100, 1, 1, 1)},
+                                                               t + 86'400'000}});
+  EXPECT_NE(mixed.code, ReplyCode::kOk) << mixed.message;
+  const Reply line =
+      one(*shop, Command{0, Hold{1, workload::kWeb, {LineRequest{1000, 1, tariff, 1, kMarker}}, 60'000}});
+  EXPECT_EQ(line.code, ReplyCode::kNotFound) << line.message;
+  const Reply availability = one(*shop, Command{0, GetAvailability{kMarker, 1, kNone, workload::kWeb, kNone}});
+  EXPECT_NE(availability.code, ReplyCode::kOk) << availability.message;
+
+  for (const Command& c : {Command{0, DefineSeason{kMarker, "Saison"}}, Command{0, DefineChannel{kMarker, "Canal"}},
+                           Command{0, DefinePerformance{kMarker, 1, t + 86'400'000, 10, 0}},
+                           Command{0, DefineContingent{kMarker, 1000, 1, 1, {workload::kPartner}}},
+                           Command{0, DefineContact{kMarker, 1, "NOM", "", "", kContactIndividual}}}) {
+    const Reply r = one(*admin, c);
+    EXPECT_EQ(r.code, ReplyCode::kInvalidArgument) << command_name(c.body) << ": " << r.message;
+    EXPECT_NE(r.message.find("4294967295 is reserved"), std::string::npos) << r.message;
+  }
+  EXPECT_TRUE(one(*shop, Command{0, GetAvailability{1000, 1, kNone, workload::kWeb, kNone}}).ok());
 }
 
 }  // namespace
