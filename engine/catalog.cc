@@ -14,7 +14,7 @@ bool valid_name(const std::string& name) { return !name.empty() && name.size() <
 namespace {
 
 Reply check_new_id(uint32_t id, bool exists, const char* what) {
-  if (id == kNone) return refuse(ReplyCode::kInvalidArgument, cat(what, " id 0 is reserved"));
+  if (is_reserved_id(id)) return refuse(ReplyCode::kInvalidArgument, cat(what, " id ", id, " is reserved"));
   if (exists) return refuse(ReplyCode::kDuplicate, cat(what, " ", id, " is already defined"));
   return Reply{};
 }

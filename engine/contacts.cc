@@ -9,7 +9,8 @@ namespace tessera::engine {
 namespace {
 
 Reply check_record(const DefineContact& c) {
-  if (c.contact == kNone) return refuse(ReplyCode::kInvalidArgument, "contact id 0 is reserved");
+  if (is_reserved_id(c.contact))
+    return refuse(ReplyCode::kInvalidArgument, cat("contact id ", c.contact, " is reserved"));
   if (c.number == 0) return refuse(ReplyCode::kInvalidArgument, "a contact needs a number");
   if (!valid_name(c.last_name))
     return refuse(ReplyCode::kInvalidArgument, cat("contact name must have 1 to ", kNameLengthMax, " bytes"));

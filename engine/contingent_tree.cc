@@ -17,7 +17,8 @@ Reply ContingentTree::check_channels(const std::vector<ChannelId>& channels) con
 }
 
 Reply ContingentTree::on(const DefineContingent& c) {
-  if (c.contingent == kNone) return refuse(ReplyCode::kInvalidArgument, "contingent id 0 is reserved");
+  if (is_reserved_id(c.contingent))
+    return refuse(ReplyCode::kInvalidArgument, cat("contingent id ", c.contingent, " is reserved"));
   if (stock_.contingents().find(c.contingent))
     return refuse(ReplyCode::kDuplicate, cat("contingent ", c.contingent, " is already defined"));
   Performance* p = stock_.performances().find(c.performance);
@@ -58,7 +59,8 @@ Reply ContingentTree::on(const DefineContingent& c) {
 }
 
 Reply ContingentTree::on(const DefineSubContingent& c) {
-  if (c.contingent == kNone) return refuse(ReplyCode::kInvalidArgument, "contingent id 0 is reserved");
+  if (is_reserved_id(c.contingent))
+    return refuse(ReplyCode::kInvalidArgument, cat("contingent id ", c.contingent, " is reserved"));
   if (stock_.contingents().find(c.contingent))
     return refuse(ReplyCode::kDuplicate, cat("contingent ", c.contingent, " is already defined"));
   const Performance* p = stock_.performances().find(c.performance);

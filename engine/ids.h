@@ -25,13 +25,18 @@ using ChannelId = uint32_t;
 using TariffId = uint32_t;
 using ContingentId = uint32_t;
 using ContactId = uint32_t;
-using LayoutId = uint32_t;  // a venue layout (seat plan), shared by performances
+using LayoutId = uint32_t;     // a venue layout (seat plan), shared by performances
+using PrincipalId = uint32_t;  // who sent a command (0 = the server itself, or a record older than principals)
 using OrderId = uint64_t;
 using RequestKey = uint64_t;  // client idempotency key, 0 = none
 // The one key value a client may not use (the idempotency index's empty slot).
 inline constexpr RequestKey kRequestKeyReserved = UINT64_MAX;
 
 inline constexpr uint32_t kNone = 0;
+// The one other id a client may not define: the empty marker of the
+// engine's id indexes (FlatMap::kEmpty), which they cannot hold.
+inline constexpr uint32_t kIdReserved = 0xFFFF'FFFFu;
+constexpr bool is_reserved_id(uint32_t id) { return id == kNone || id == kIdReserved; }
 inline constexpr uint32_t kNoSeat = 0xFFFF'FFFFu;  // seats are named by their index in the venue layout
 
 constexpr OrderId make_order_id(uint32_t shard, uint32_t generation, uint32_t slot) {

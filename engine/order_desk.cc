@@ -133,6 +133,8 @@ Reply OrderDesk::on(const ExtendHold& c) {
 }
 
 Reply OrderDesk::on(const ConvertHold& c) {
+  if (c.kind > BookingKind::kReservation)
+    return refuse(ReplyCode::kInvalidArgument, "kind must be option or reservation");
   Order* o = nullptr;
   Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
@@ -230,6 +232,7 @@ Reply OrderDesk::on(const Reinstate& c) {
 }
 
 Reply OrderDesk::on(const SetReleaseMark& c) {
+  if (c.mark > ReleaseMark::kKeep) return refuse(ReplyCode::kInvalidArgument, "mark must be release or keep");
   Order* o = nullptr;
   Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;

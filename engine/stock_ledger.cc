@@ -12,7 +12,8 @@ namespace tessera::engine {
 // ---- Set-up -------------------------------------------------------------------
 
 Reply StockLedger::on(const DefinePerformance& c) {
-  if (c.performance == kNone) return refuse(ReplyCode::kInvalidArgument, "performance id 0 is reserved");
+  if (is_reserved_id(c.performance))
+    return refuse(ReplyCode::kInvalidArgument, cat("performance id ", c.performance, " is reserved"));
   if (performances_.find(c.performance))
     return refuse(ReplyCode::kDuplicate, cat("performance ", c.performance, " is already defined"));
   if (!catalog_.product(c.product)) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));

@@ -147,7 +147,7 @@ Reply check_open(const ReminderRun& run, const char* action) {
 }  // namespace
 
 Reply check_reminder_format(const DefineReminderFormat& c) {
-  if (c.format == kNone) return refuse(ReplyCode::kInvalidArgument, "format id 0 is reserved");
+  if (is_reserved_id(c.format)) return refuse(ReplyCode::kInvalidArgument, cat("format id ", c.format, " is reserved"));
   if (!valid_name(c.name))
     return refuse(ReplyCode::kInvalidArgument, cat("format name must have 1 to ", kNameLengthMax, " bytes"));
   if (c.type != FormatType::kReminder) return refuse(ReplyCode::kInvalidArgument, cat("unknown format type ", c.type));
@@ -161,7 +161,7 @@ Reply check_reminder_format(const DefineReminderFormat& c) {
 // ---- Catalog ------------------------------------------------------------------
 
 Reply SubscriptionBook::check(const DefineSeries& c) const {
-  if (c.series == kNone) return refuse(ReplyCode::kInvalidArgument, "series id 0 is reserved");
+  if (is_reserved_id(c.series)) return refuse(ReplyCode::kInvalidArgument, cat("series id ", c.series, " is reserved"));
   if (series_.find(c.series)) return refuse(ReplyCode::kDuplicate, cat("series ", c.series, " is already defined"));
   if (!valid_name(c.name))
     return refuse(ReplyCode::kInvalidArgument, cat("series name must have 1 to ", kNameLengthMax, " bytes"));
@@ -172,7 +172,7 @@ Reply SubscriptionBook::check(const DefineSeries& c) const {
 Reply SubscriptionBook::check(const DefineIssue& c) const {
   const Series* series = series_.find(c.series);
   if (!series) return refuse(ReplyCode::kNotFound, cat("series ", c.series, " not found"));
-  if (c.issue == kNone) return refuse(ReplyCode::kInvalidArgument, "issue id 0 is reserved");
+  if (is_reserved_id(c.issue)) return refuse(ReplyCode::kInvalidArgument, cat("issue id ", c.issue, " is reserved"));
   if (find_issue(*series, c.issue))
     return refuse(ReplyCode::kDuplicate, cat("issue ", c.issue, " of series ", c.series, " is already defined"));
   if (c.date_ms < 0 || c.date_ms > kTimeMsMax)
@@ -219,7 +219,8 @@ Reply SubscriptionBook::define(const DefineReminderFormat& c) {
 // Contacts need no record (as for orders): a reminder to a contact without
 // one shows no name. The book is taken so that rule can tighten in one place.
 Reply SubscriptionBook::apply(const Subscribe& c, const ContactBook& /*contacts*/) {
-  if (c.subscription == kNone) return refuse(ReplyCode::kInvalidArgument, "subscription id 0 is reserved");
+  if (is_reserved_id(c.subscription))
+    return refuse(ReplyCode::kInvalidArgument, cat("subscription id ", c.subscription, " is reserved"));
   if (subscriptions_.find(c.subscription))
     return refuse(ReplyCode::kDuplicate, cat("subscription ", c.subscription, " already exists"));
   if (!series_.find(c.series)) return refuse(ReplyCode::kNotFound, cat("series ", c.series, " not found"));
@@ -250,7 +251,7 @@ Reply SubscriptionBook::apply(const RenewSubscription& c) {
 // ---- Runs -----------------------------------------------------------------------
 
 Reply SubscriptionBook::check_run(const StartReminderRun& c) const {
-  if (c.run == kNone) return refuse(ReplyCode::kInvalidArgument, "run id 0 is reserved");
+  if (is_reserved_id(c.run)) return refuse(ReplyCode::kInvalidArgument, cat("run id ", c.run, " is reserved"));
   if (runs_.find(c.run)) return refuse(ReplyCode::kDuplicate, cat("run ", c.run, " already exists"));
   if (runs_.size() >= kRunsMax) return refuse(ReplyCode::kLimitExceeded, cat("at most ", kRunsMax, " reminder runs"));
   const Series* series = series_.find(c.series);

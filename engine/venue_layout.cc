@@ -29,7 +29,7 @@ Reply check_categories(const std::vector<CategoryId>& categories, const Catalog&
 }  // namespace
 
 Reply VenueLayout::build(const DefineVenueLayout& c, const Catalog& catalog, VenueLayout* out) {
-  if (c.layout == kNone) return refuse(ReplyCode::kInvalidArgument, "layout id 0 is reserved");
+  if (is_reserved_id(c.layout)) return refuse(ReplyCode::kInvalidArgument, cat("layout id ", c.layout, " is reserved"));
   if (!valid_name(c.name))
     return refuse(ReplyCode::kInvalidArgument, cat("layout name must have 1 to ", kNameLengthMax, " bytes"));
   Reply r = check_categories(c.categories, catalog);

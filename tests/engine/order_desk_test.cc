@@ -219,13 +219,10 @@ TEST_F(OrderDeskTest, GetOrder_AnswersClosedOrdersUntilTheirSlotIsReused) {
   EXPECT_EQ(desk().on(GetOrder{id}).code, ReplyCode::kNotFound);
 }
 
-// Found while writing these tests: SetReleaseMark stores any mark value.
-// MarkOrders refuses a mark other than release or keep (follow_up_bulk.cc),
-// and a snapshot holding one fails to load (shard_snapshot.cc: o.mark >
-// kKeep), but OrderDesk::on(SetReleaseMark) copies c.mark unchecked. The
-// wire decoder range-checks enums, so only in-process callers (tools,
-// tests, the log of such a caller) reach it. Enable once the desk refuses it.
-TEST_F(OrderDeskTest, DISABLED_SetReleaseMark_RefusesAnUnknownMark) {
+// An unknown release mark is refused and changes nothing (a snapshot holding
+// one would not load). The wire decoder range-checks enums; in-process
+// callers (tools, tests, replay) reach the desk directly.
+TEST_F(OrderDeskTest, SetReleaseMark_RefusesAnUnknownMark) {
   const OrderId id = book(kPerfRelease, 1, kT0 + kDay);
   const uint64_t before = o_.hash();
   const Reply r = run(SetReleaseMark{id, static_cast<ReleaseMark>(2)});
@@ -233,12 +230,9 @@ TEST_F(OrderDeskTest, DISABLED_SetReleaseMark_RefusesAnUnknownMark) {
   EXPECT_EQ(o_.hash(), before);
 }
 
-// Same gap, worse effect: OrderDesk::on(ConvertHold) stores c.kind in the
-// order before anything checks it, then FollowUpIndex::add indexes its
-// per-kind bucket pair with it (out of bounds for a kind of 2: undefined
-// behaviour, an ASan report). Book and BookSeats map any kind to option or
-// reservation, so only ConvertHold is exposed. Do not enable before the fix.
-TEST_F(OrderDeskTest, DISABLED_ConvertHold_RefusesAnUnknownBookingKind) {
+// An unknown booking kind is refused before it reaches the order (the
+// follow-up index has one bucket per kind: it would index out of bounds).
+TEST_F(OrderDeskTest, ConvertHold_RefusesAnUnknownBookingKind) {
   const OrderId id = hold(kPerfRelease, 1);
   const uint64_t before = o_.hash();
   const Reply r = run(ConvertHold{id, static_cast<BookingKind>(2), kT0 + kDay});
