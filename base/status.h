@@ -22,6 +22,7 @@ enum class StatusCode : unsigned char {
   kResourceExhausted,
   kUnavailable,
   kInternal,
+  kPermissionDenied,
 };
 
 std::string_view status_code_name(StatusCode code);
@@ -36,6 +37,7 @@ class [[nodiscard]] Status {
   static Status resource_exhausted(std::string msg) { return {StatusCode::kResourceExhausted, std::move(msg)}; }
   static Status unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status permission_denied(std::string msg) { return {StatusCode::kPermissionDenied, std::move(msg)}; }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -92,6 +92,8 @@ Route route_of(const T& c, uint32_t shard_count) {
     return Route{Route::kByOrder, 0};
   } else if constexpr (kind == RouteKind::kSubscription) {
     return one(shard_of_performance(c.subscription, shard_count));
+  } else if constexpr (kind == RouteKind::kDirectory) {
+    return one(0);
   } else {
     static_assert(kUnhandledRoute<T>, "a RouteKind without its routing");
   }

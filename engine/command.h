@@ -25,6 +25,7 @@
 #include "engine/commands_back_office.h"
 #include "engine/commands_catalog.h"
 #include "engine/commands_orders.h"
+#include "engine/commands_principals.h"
 #include "engine/commands_seats.h"
 #include "engine/commands_subscriptions.h"
 #include "engine/ids.h"
@@ -49,11 +50,14 @@ using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA
 #undef TESSERA_COMMAND_TYPE
 
 // A command with its client request key: a key already applied returns the
-// first reply and changes nothing (idempotent retries).
+// first reply and changes nothing (idempotent retries); and the principal
+// that sent it (logged with it: "who did what, when").
 struct Command {
   RequestKey key = 0;
   CommandBody body;
-  auto fields() const { return std::tie(key, body); }
+  PrincipalId principal = 0;
+  static constexpr size_t kCodecV3Fields = 2;  // principal came with codec v4 (docs/format.md, rule 4)
+  auto fields() const { return std::tie(key, body, principal); }
 };
 
 std::string_view command_name(const CommandBody& body);

@@ -29,6 +29,7 @@
 //           kOrder         the shard in the `order` id
 //           kSelection     split by the shard in each of `orders`
 //           kSubscription  the shard of `subscription`
+//           kDirectory     shard 0 (principals)
 //   role    least role that may send it: kWebshop < kBackoffice < kAdmin;
 //           kInternal = no connection (the server itself)
 //   access  kQuery (read-only, never logged) or kWrite
@@ -36,9 +37,10 @@
 //           kFirstRefusal, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
-//   effect  what the server does once the command is durable: kNoEffect, or
+//   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
-//           the reply's batch, then answer; net/session.cc)
+//           the reply's batch, then answer), or kPrincipals (update the
+//           server's principal directory)
 #pragma once
 
 // clang-format off
@@ -62,7 +64,7 @@
   X(16,  ConvertHold,               kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(17,  Confirm,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(18,  Release,                   kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(19,  Cancel,                    kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(19,  Cancel,                    kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(20,  Archive,                   kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(21,  Reinstate,                 kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(22,  SetReleaseMark,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
@@ -100,5 +102,8 @@
   X(54,  CancelReminderRun,         kFanOut,       kBackoffice, kWrite, kFirstRefusal,     kRunState,      kNoEffect)    \
   X(55,  GetReminderRun,            kFanOut,       kBackoffice, kQuery, kRunBatchTrimmed,  kReminderBatch, kNoEffect)    \
   X(56,  HoldSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)    \
-  X(57,  BookSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)
+  X(57,  BookSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)    \
+  X(58,  DefinePrincipal,           kDirectory,    kAdmin,      kWrite, kSingle,           kPrincipal,     kPrincipals)  \
+  X(59,  RevokePrincipal,           kDirectory,    kAdmin,      kWrite, kSingle,           kAck,           kPrincipals)  \
+  X(60,  ListPrincipals,            kDirectory,    kAdmin,      kQuery, kSingle,           kPrincipals,    kNoEffect)
 // clang-format on

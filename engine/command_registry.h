@@ -30,11 +30,8 @@ enum class RouteKind : uint8_t {
   kOrder,
   kSelection,
   kSubscription,
+  kDirectory,  // shard 0: principals
 };
-
-// The least role that may send a command; roles are ordered, each allowed
-// what the ones below it are. kInternal: no connection, only the server.
-enum class Role : uint8_t { kWebshop = 1, kBackoffice = 2, kAdmin = 3, kInternal = 255 };
 
 enum class Access : uint8_t { kQuery, kWrite };
 
@@ -64,10 +61,12 @@ enum class ReplyKind : uint8_t {
   kBulkOutcomes,    // detail: BulkOutcomes (value = orders done)
   kReleaseSummary,  // detail: ReleaseSummary (value = orders released)
   kReminderBatch,   // detail: ReminderBatch (value = items)
+  kPrincipal,       // the new principal's id and its token, shown once (value = id)
+  kPrincipals,      // detail: PrincipalList (value = principals)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
-enum class Effect : uint8_t { kNoEffect, kExportReminders };
+enum class Effect : uint8_t { kNoEffect, kExportReminders, kPrincipals };
 
 struct CommandInfo {
   uint16_t tag;
@@ -137,6 +136,7 @@ constexpr bool registry_is_consistent() {
     if (c.route == RouteKind::kSelection && c.merge != MergeKind::kOutcomes && c.merge != MergeKind::kReminderOutcomes)
       return false;
     if (c.effect == Effect::kExportReminders && c.reply != ReplyKind::kReminderBatch) return false;
+    if (c.effect == Effect::kPrincipals && c.route != RouteKind::kDirectory) return false;
   }
   return true;
 }

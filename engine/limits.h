@@ -66,4 +66,7 @@ inline constexpr uint32_t kExpiriesPerSliceMax = 65'536;  // expiries per advanc
 inline constexpr uint32_t kInboxCapacity = 1u << 16;      // commands waiting per shard
 inline constexpr uint32_t kBatchCommandsMax = 8'192;      // commands drained per loop
 
+inline constexpr uint32_t kPrincipalsMax = 10'000;     // principals ever added (revoked ones count)
+inline constexpr uint32_t kPrincipalChannelsMax = 64;  // sales channels of one web shop
+
 }  // namespace tessera::engine

@@ -153,8 +153,35 @@ struct ReminderBatch {
   }
 };
 
+// One principal as ListPrincipals shows it. token_hash only in the list the
+// server reads for itself at start-up (net never sends it to a client).
+struct PrincipalRecord {
+  PrincipalId principal = 0;
+  std::string name;
+  Role role = Role::kWebshop;
+  std::vector<ChannelId> channels;
+  bool revoked = false;
+  int64_t created_ms = 0;
+  int64_t revoked_ms = 0;
+  std::string token_hash;
+  auto fields() const { return std::tie(principal, name, role, channels, revoked, created_ms, revoked_ms, token_hash); }
+};
+
+struct PrincipalList {
+  std::vector<PrincipalRecord> principals;  // by id
+  auto fields() const { return std::tie(principals); }
+};
+
+// DefinePrincipal's answer as the server completes it: the token it
+// generated, shown this once (the engine and the log hold only its hash).
+struct IssuedToken {
+  PrincipalId principal = 0;
+  std::string token;
+  auto fields() const { return std::tie(principal, token); }
+};
+
 struct ReplyDetail {
-  std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch> value;
+  std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken> value;
 };
 
 }  // namespace tessera::engine

@@ -23,7 +23,8 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
       seats_(stock_, catalog_, orders_.table(), now_ms_),
       contingents_(stock_, seats_, timers_, catalog_, now_ms_),
       desk_(orders_, stock_, catalog_, now_ms_),
-      follow_up_(orders_, stock_, catalog_, contacts_, subscriptions_, now_ms_) {
+      follow_up_(orders_, stock_, catalog_, contacts_, subscriptions_, now_ms_),
+      principals_(catalog_, now_ms_) {
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);
   assert(start_ms >= 0 && start_ms <= kTimeMsMax);
@@ -33,47 +34,16 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
 
 template <typename T>
 Reply Shard::on(const T& c) {
-  constexpr int owners = requires { catalog_.define(c); }
-  +requires {
-    stock_.on(c);
-  }
-  +requires {
-    seats_.on(c);
-  }
-  +requires {
-    contingents_.on(c);
-  }
-  +requires {
-    desk_.on(c);
-  }
-  +requires {
-    follow_up_.on(c);
-  }
-  +requires {
-    contacts_.define(c);
-  }
-  +requires {
-    contacts_.update(c);
-  }
-  +requires {
-    subscriptions_.define(c);
-  }
-  +requires {
-    subscriptions_.apply(c);
-  }
-  +requires {
-    subscriptions_.apply(c, contacts_);
-  }
-  +requires {
-    subscriptions_.apply(c, now_ms_);
-  }
-  +requires {
-    subscriptions_.apply(c, contacts_, now_ms_);
-  }
-  +requires {
-    subscriptions_.query(c, contacts_);
-  }
-  +std::is_same_v<T, Advance>;
+  // clang-format off
+  constexpr int owners =
+      requires { catalog_.define(c); } + requires { stock_.on(c); } + requires { seats_.on(c); } +
+      requires { contingents_.on(c); } + requires { desk_.on(c); } + requires { follow_up_.on(c); } +
+      requires { principals_.on(c); } + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
+      requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
+      requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
+      requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
+      std::is_same_v<T, Advance>;
+  // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
   if constexpr (std::is_same_v<T, Advance>) {
     if (c.budget == 0 || c.budget > kExpiriesPerSliceMax)
@@ -93,6 +63,8 @@ Reply Shard::on(const T& c) {
     return desk_.on(c);
   } else if constexpr (requires { follow_up_.on(c); }) {
     return follow_up_.on(c);
+  } else if constexpr (requires { principals_.on(c); }) {
+    return principals_.on(c);
   } else if constexpr (requires { contacts_.define(c); }) {
     return contacts_.define(c);
   } else if constexpr (requires { contacts_.update(c); }) {

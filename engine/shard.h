@@ -17,6 +17,7 @@
 //   OrderBook       orders, their state machine, deadlines, follow-up index
 //   OrderDesk       the order commands (hold, book, confirm, release, ...)
 //   FollowUpDesk    the back office's follow-up screen and bulk actions
+//   PrincipalBook   who may connect, as what (shard 0 only)
 // Exactly one owner handles each command (checked at compile time).
 //
 // Thread-safety: none. Exactly one thread (the shard's) calls into a Shard.
@@ -38,6 +39,7 @@
 #include "engine/ids.h"
 #include "engine/order_book.h"
 #include "engine/order_desk.h"
+#include "engine/principals.h"
 #include "engine/seat_inventory.h"
 #include "engine/shard_timers.h"
 #include "engine/stock_ledger.h"
@@ -145,6 +147,7 @@ class Shard {
   ContingentTree contingents_;
   OrderDesk desk_;
   FollowUpDesk follow_up_;
+  PrincipalBook principals_;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

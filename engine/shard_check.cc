@@ -40,6 +40,7 @@ uint64_t Shard::state_hash() const {
   idempotency_.hash_into(h);
   contacts_.hash_into(h);
   subscriptions_.hash_into(h);
+  principals_.hash_into(h);
   return h.value();
 }
 
@@ -52,6 +53,7 @@ Status Shard::check_invariants() const {
   if (s.is_ok()) s = seats_.check_invariants();
   if (s.is_ok()) s = subscriptions_.check_invariants();
   if (s.is_ok()) s = stock_.check_invariants();
+  if (s.is_ok()) s = principals_.check_invariants();
   return s;
 }
 

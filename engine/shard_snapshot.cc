@@ -19,6 +19,11 @@ namespace tessera::engine {
 namespace {
 
 constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
+// Optional sections after the order slots, each a u16 tag and its body,
+// written only when not empty: a snapshot of a deployment that does not
+// use them is byte for byte what an older build wrote, and a build that
+// meets a tag it does not know refuses the snapshot (the log is replayed).
+constexpr uint16_t kSectionPrincipals = 1;
 
 // The snapshot image of one used order slot (read and written alike).
 auto slot_fields(Order& o, bool& timer, int64_t& timer_due_ms) {
@@ -62,6 +67,7 @@ void Shard::save(std::string* out) const {
     int64_t due = timer ? timers_.wheel().due_ms(o.timer) : 0;
     put_all(w, slot_fields(o, timer, due));
   }
+  if (!principals_.empty()) put_all(w, std::tie(kSectionPrincipals, principals_.all()));
 }
 
 Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
@@ -104,7 +110,16 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
-  if (!r.done()) return Status::invalid_argument("snapshot has trailing bytes");
+  while (!r.done()) {
+    uint16_t section = 0;
+    s = r.get(section);
+    if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
+      s = r.get(sh.principals_.all());
+    } else if (s.is_ok()) {
+      s = Status::invalid_argument(cat("snapshot has an unknown or repeated section ", section));
+    }
+    if (!s.is_ok()) return s;
+  }
   s = sh.check_invariants();
   if (!s.is_ok()) return Status::internal("snapshot fails its invariants: " + s.message());
   return out;

@@ -1,13 +1,16 @@
 // Authentication and roles: which commands a connection may send.
 //
-// A client proves who it is with a token in its Hello; the server's
-// configuration maps each token to one role. The least role of each command
+// A client proves who it is with the token of a principal in its Hello
+// (net/principal_directory.h); the principal has one role. TokenTable holds
+// the development tokens of the configuration, which become principals at
+// start-up. The least role of each command
 // is its row in engine/command_list.h; in short:
 //   webshop     queries and the cart/order flow (Hold, ExtendHold, Release,
-//               ConvertHold, Book, Confirm, Cancel, GetAvailability, GetOrder,
-//               and their seated forms HoldSeats, BookSeats, HoldSeatsWithLines,
-//               BookSeatsWithLines)
-//   backoffice  webshop + order follow-up (SetReleaseMark, SetLock, Archive,
+//               ConvertHold, Book, Confirm, GetAvailability, GetOrder, and
+//               their seated forms HoldSeats, BookSeats, HoldSeatsWithLines,
+//               BookSeatsWithLines), on its own sales channels
+//   backoffice  webshop + cancellation (seed 003: always an operator's act),
+//               order follow-up (SetReleaseMark, SetLock, Archive,
 //               Reinstate), contacts (DefineContact, UpdateContact), the
 //               follow-up screen (SetOrderFile, QueryFollowUp, PreviewRelease,
 //               ReleaseAll, MarkOrders, LockOrders, ReleaseOrders, RemindOrders),
@@ -17,8 +20,9 @@
 //               (DefineReminderFormat, DefineSeries, DefineIssue) are
 //               backoffice too: they are the back office's own configuration
 //               screens, touch no stock and no order, unlike the catalog.
-//   admin       everything: catalog and performance set-up, admin frames, and
-//               RecordRunExport (the server records exports itself; a client
+//   admin       everything: catalog and performance set-up, principals
+//               (DefinePrincipal, RevokePrincipal, ListPrincipals), admin
+//               frames, and RecordRunExport (the server records exports itself; a client
 //               must not forge a run's export progress)
 // Advance is refused for every role: shard runners tick by themselves.
 // Thread-safety: TokenTable is immutable once the server starts; the
@@ -58,11 +62,13 @@ class TokenTable {
   bool empty() const { return grants_.empty(); }
   size_t size() const { return grants_.size(); }
 
- private:
   struct Grant {
     std::string token;
     Role role;
   };
+  const std::vector<Grant>& grants() const { return grants_; }
+
+ private:
   std::vector<Grant> grants_;
 };
 

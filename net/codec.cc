@@ -83,6 +83,19 @@ struct DetailEncoder {
     const auto list = fbb.CreateVector(rows);
     return {wire::ResultDetail::FollowUpPage, wire::CreateFollowUpPage(fbb, list, d.total, d.more).Union()};
   }
+  Detail operator()(const PrincipalList& d) {
+    std::vector<fb::Offset<wire::PrincipalRecord>> records;
+    records.reserve(d.principals.size());
+    for (const PrincipalRecord& p : d.principals)  // never the token hash
+      records.push_back(wire::CreatePrincipalRecord(fbb, p.principal, fbb.CreateString(p.name),
+                                                    static_cast<wire::Role>(p.role), fbb.CreateVector(p.channels),
+                                                    p.revoked, p.created_ms, p.revoked_ms));
+    return {wire::ResultDetail::PrincipalList, wire::CreatePrincipalList(fbb, fbb.CreateVector(records)).Union()};
+  }
+  Detail operator()(const IssuedToken& d) {
+    return {wire::ResultDetail::PrincipalReply,
+            wire::CreatePrincipalReply(fbb, d.principal, fbb.CreateString(d.token)).Union()};
+  }
   Detail operator()(const BulkOutcomes& d) {
     return {wire::ResultDetail::BulkOutcomes, wire::CreateBulkOutcomes(fbb, outcomes_of(fbb, d.orders)).Union()};
   }
@@ -257,6 +270,29 @@ Result<ReminderBatch> batch_from(const wire::ReminderBatch& w) {
   return b;
 }
 
+Result<PrincipalList> principals_from(const wire::PrincipalList& w) {
+  PrincipalList out;
+  if (w.principals() == nullptr) return out;
+  if (w.principals()->size() > kPrincipalsMax) return malformed("too many principals");
+  for (const wire::PrincipalRecord* p : *w.principals()) {
+    if (p == nullptr || p->name() == nullptr || p->name()->size() > kNameLengthMax ||
+        (p->channels() != nullptr && p->channels()->size() > kPrincipalChannelsMax) ||
+        p->role() < wire::Role::Webshop || p->role() > wire::Role::Admin)
+      return malformed("malformed principal record");
+    PrincipalRecord r;
+    r.principal = p->principal();
+    r.name = p->name()->str();
+    r.role = static_cast<Role>(p->role());
+    if (p->channels() != nullptr)
+      for (uint32_t i = 0; i < p->channels()->size(); ++i) r.channels.push_back(p->channels()->Get(i));
+    r.revoked = p->revoked();
+    r.created_ms = p->created_ms();
+    r.revoked_ms = p->revoked_ms();
+    out.principals.push_back(std::move(r));
+  }
+  return out;
+}
+
 template <typename Table, typename From>
 Result<ReplyDetail> detail_of(const void* table, From from) {
   if (table == nullptr) return malformed("result detail is missing its table");
@@ -282,6 +318,13 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
       return detail_of<wire::ReleaseSummary>(t, summary_from);
     case D::ReminderBatch:
       return detail_of<wire::ReminderBatch>(t, batch_from);
+    case D::PrincipalList:
+      return detail_of<wire::PrincipalList>(t, principals_from);
+    case D::PrincipalReply:
+      return detail_of<wire::PrincipalReply>(t, [](const wire::PrincipalReply& w) -> Result<IssuedToken> {
+        if (w.token() == nullptr || w.token()->size() > kNameLengthMax) return malformed("principal reply token");
+        return IssuedToken{w.principal(), w.token()->str()};
+      });
     case D::OrderReply:
     case D::SeatOrderReply:
     case D::AvailabilityReply:
@@ -397,6 +440,8 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kBulkOutcomes:
     case ReplyKind::kReleaseSummary:
     case ReplyKind::kReminderBatch:
+    case ReplyKind::kPrincipal:  // the session attaches the token (IssuedToken)
+    case ReplyKind::kPrincipals:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order, state, reply.due_ms).Union()};
@@ -486,9 +531,11 @@ static_assert(static_cast<int>(wire::Delivery::MAX) == static_cast<int>(Delivery
 static_assert(static_cast<int>(wire::ReminderField::MAX) + 1 == kReminderFieldCount);
 static_assert(static_cast<int>(wire::FormatType::MAX) == static_cast<int>(FormatType::kReminder));
 static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience::kThirdParty));
-// Detail union type = ReplyDetail variant index + 1; its enums mirror the engine's.
-static_assert(static_cast<size_t>(wire::ResultDetail::ReminderBatch) ==
-              std::variant_size_v<decltype(ReplyDetail::value)>);
+// The four back-office detail tables are the first union members, in the
+// order of ReplyDetail's first alternatives (protocol v1 clients know only
+// these); the others are encoded by name (DetailEncoder). Its enums mirror
+// the engine's.
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 6);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

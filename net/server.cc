@@ -22,11 +22,16 @@ using engine::cat;
 
 struct Server::Impl {
   Impl(ServerOptions o, runtime::ShardSet& s, NetMetrics& m, ServerHooks h)
-      : options(std::move(o)),
+      : options(with_directory(std::move(o))),
         hooks(std::move(h)),
-        context{options, s, m, hooks, [this](uint64_t id) { on_session_closed(id); }},
+        context{options, s, m, hooks, *options.principals, [this](uint64_t id) { on_session_closed(id); }},
         acceptor(asio::make_strand(io)) {}
 
+  static ServerOptions with_directory(ServerOptions o) {
+    if (!o.principals) o.principals = std::make_shared<PrincipalDirectory>();
+    return o;
+  }
+  Status load_principals();
   void accept();
   void on_accept(const error_code& ec, tcp::socket socket);
   void refuse(tcp::socket& socket);
@@ -109,8 +114,41 @@ Server::Server(ServerOptions options, runtime::ShardSet& shards, NetMetrics& met
 
 Server::~Server() { stop(); }
 
+namespace {
+
+engine::Reply run_internal(runtime::ShardSet& shards, engine::CommandBody body) {
+  runtime::WaitableCompletion done;
+  if (!shards.submit(engine::Command{0, std::move(body), 0}, &done))
+    return engine::refuse(engine::ReplyCode::kBusy, "the shards do not take commands");
+  return std::move(done.wait());
+}
+
+}  // namespace
+
+// The principals shard 0 keeps, then the configured development seeds that
+// are not among them yet (each added once: the log keeps it).
+Status Server::Impl::load_principals() {
+  PrincipalDirectory& directory = *options.principals;
+  engine::Reply listed = run_internal(context.shards, engine::ListPrincipals{});
+  if (!listed.ok() || !listed.detail) return Status::unavailable(cat("reading the principals: ", listed.message));
+  for (const engine::PrincipalRecord& p : std::get<engine::PrincipalList>(listed.detail->value).principals)
+    directory.put(p);
+  for (const TokenTable::Grant& g : options.tokens.grants()) {
+    engine::DefinePrincipal seed{"", g.role, {}, PrincipalDirectory::hash_token(g.token)};
+    if (directory.has_token_hash(seed.token_hash)) continue;
+    seed.name = cat("config-", role_name(g.role), "-", seed.token_hash.substr(0, 8));
+    engine::PrincipalRecord record{0, seed.name, seed.role, {}, false, 0, 0, seed.token_hash};
+    const engine::Reply added = run_internal(context.shards, std::move(seed));
+    if (!added.ok()) return Status::invalid_argument(cat("configured token for ", record.name, ": ", added.message));
+    record.principal = static_cast<engine::PrincipalId>(added.value);
+    directory.put(record);
+  }
+  return Status::ok();
+}
+
 Status Server::start() {
   Impl& m = *impl_;
+  if (Status s = m.load_principals(); !s.is_ok()) return s;
   error_code ec;
   const auto address = asio::ip::make_address(m.options.listen_address, ec);
   if (ec) return Status::invalid_argument(cat("listen address '", m.options.listen_address, "': ", ec.message()));

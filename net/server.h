@@ -20,6 +20,7 @@
 #include "net/auth.h"
 #include "net/limits.h"
 #include "net/metrics.h"
+#include "net/principal_directory.h"
 #include "runtime/completion.h"
 #include "runtime/shard_set.h"
 
@@ -30,7 +31,12 @@ struct ServerOptions {
   uint16_t port = 7450;  // 0 = an ephemeral port (see Server::port())
   uint32_t io_threads = 1;
   NetLimits limits;
+  // Development seeds (configuration `token = secret:role`): at start()
+  // each one not yet known becomes a principal (logged, so durable).
   TokenTable tokens;
+  // Who may connect (filled at start() from shard 0). Shared with the
+  // owner, which may read it; created by the server when null.
+  std::shared_ptr<PrincipalDirectory> principals;
   std::string server_name = "tessera";
 };
 
@@ -63,8 +69,10 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds listen_address:port and starts the I/O threads. Fails (and starts
-  // nothing) if the address cannot be bound.
+  // Loads the principals from shard 0 and adds the configured seeds, then
+  // binds listen_address:port and starts the I/O threads. Fails (and starts
+  // nothing) if the principals cannot be read or the address cannot be
+  // bound. REQUIRES the shards run.
   Status start();
   // The bound port (after start()).
   uint16_t port() const;

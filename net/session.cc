@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
+#include <cstdio>
 
 #include "engine/command_registry.h"
 #include "net/codec.h"
@@ -192,13 +193,18 @@ void Session::handle_hello(const wire::Hello& hello) {
   }
   protocol_version_ = hello.protocol_version();
   const flatbuffers::String* token = hello.token();
-  const std::optional<Role> role =
-      token == nullptr ? std::nullopt : ctx_.options.tokens.find(std::string_view(token->c_str(), token->size()));
-  if (!role) {
-    fail(wire::ErrorCode::Unauthorized, "unknown token");
+  principal_ = token == nullptr || token->size() > kTokenBytesMax
+                   ? nullptr
+                   : ctx_.principals.authenticate(std::string_view(token->c_str(), token->size()));
+  if (!principal_) {
+    error_code ec;
+    const auto peer = socket_.remote_endpoint(ec);
+    std::fprintf(stderr, "tessera: refused authentication from %s (unknown or revoked token)\n",
+                 ec ? "an unknown peer" : cat(peer.address().to_string(), ":", peer.port()).c_str());
+    fail(wire::ErrorCode::Unauthorized, "unknown or revoked token");
     return;
   }
-  role_ = role;
+  role_ = principal_->role;
   deadline_.reset();
   push_ready(
       hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name),
@@ -209,6 +215,10 @@ void Session::handle_hello(const wire::Hello& hello) {
 
 void Session::handle_request(const wire::Request& request) {
   const NetLimits& limits = ctx_.options.limits;
+  if (principal_->revoked.load()) {
+    fail(wire::ErrorCode::Unauthorized, cat("principal ", principal_->id, " (", principal_->name, ") was revoked"));
+    return;
+  }
   if (in_flight_ >= limits.requests_in_flight_max) {
     fail(wire::ErrorCode::TooManyInFlight,
          cat("more than requests_in_flight_max (", limits.requests_in_flight_max, ") requests in flight"));
@@ -253,18 +263,18 @@ void Session::submit_commands(PendingRequest& r,
           kForbidden, cat(engine::command_name(command->body), " is not allowed for role ", role_name(*role_)));
       continue;
     }
+    Result<AfterDurable> step = prepare(*command);
+    if (!step.is_ok()) {
+      const bool forbidden = step.status().code() == StatusCode::kPermissionDenied;
+      r.replies[i] =
+          engine::refuse(forbidden ? kForbidden : engine::ReplyCode::kInvalidArgument, step.status().message());
+      continue;
+    }
     r.slots[i].request = &r;
     r.slots[i].index = i;
     runtime::Completion* done = &r.slots[i];
     AfterDurableThen* after_durable = nullptr;
-    if (engine::command_info(command->body).effect != engine::Effect::kNoEffect && ctx_.hooks.prepare_side_effect) {
-      Result<AfterDurable> step = ctx_.hooks.prepare_side_effect(*command);
-      if (!step.is_ok()) {
-        r.replies[i] = engine::refuse(engine::ReplyCode::kInvalidArgument, step.status().message());
-        continue;
-      }
-      if (*step) done = after_durable = new AfterDurableThen(std::move(*step), done);
-    }
+    if (*step) done = after_durable = new AfterDurableThen(std::move(*step), done);
     r.pending.fetch_add(1, std::memory_order_relaxed);
     if (!ctx_.shards.submit(std::move(*command), done)) {
       delete after_durable;
@@ -272,6 +282,57 @@ void Session::submit_commands(PendingRequest& r,
       r.replies[i] = engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
     }
   }
+}
+
+Result<AfterDurable> Session::prepare(engine::Command& command) {
+  command.principal = principal_->id;
+  const Principal& who = *principal_;
+  const Status channel_ok = std::visit(
+      [&who](const auto& c) -> Status {
+        if constexpr (requires { c.channel; }) {
+          if (!who.sells_on(c.channel))
+            return Status::permission_denied(cat("web shop '", who.name, "' does not sell on channel ", c.channel));
+        }
+        return Status::ok();
+      },
+      command.body);
+  if (!channel_ok.is_ok()) return channel_ok;
+  const engine::Effect effect = engine::command_info(command.body).effect;
+  if (effect == engine::Effect::kPrincipals) return prepare_principal_command(command);
+  if (effect != engine::Effect::kNoEffect && ctx_.hooks.prepare_side_effect)
+    return ctx_.hooks.prepare_side_effect(command);
+  return AfterDurable{};
+}
+
+// The server's part of DefinePrincipal (it generates the token, logs only
+// its hash, and answers the token once) and RevokePrincipal (the directory
+// forgets the token once the revocation is durable).
+Result<AfterDurable> Session::prepare_principal_command(engine::Command& command) {
+  PrincipalDirectory& directory = ctx_.principals;
+  if (auto* add = std::get_if<engine::DefinePrincipal>(&command.body)) {
+    if (command.key != 0)
+      return Status::invalid_argument("DefinePrincipal takes no request key: its token is shown once, to one reply");
+    std::string token = PrincipalDirectory::new_token();
+    add->token_hash = PrincipalDirectory::hash_token(token);
+    engine::PrincipalRecord record{0, add->name, add->role, add->channels, false, 0, 0, add->token_hash};
+    std::sort(record.channels.begin(), record.channels.end());
+    return AfterDurable([&directory, record = std::move(record), token = std::move(token)](
+                            engine::Reply&& reply, runtime::Completion* done) mutable {
+      record.principal = static_cast<engine::PrincipalId>(reply.value);
+      directory.put(record);
+      reply.detail = std::make_shared<const engine::ReplyDetail>(
+          engine::ReplyDetail{engine::IssuedToken{record.principal, std::move(token)}});
+      done->complete(std::move(reply));
+    });
+  }
+  if (const auto* revoke = std::get_if<engine::RevokePrincipal>(&command.body)) {
+    const engine::PrincipalId id = revoke->principal;
+    return AfterDurable([&directory, id](engine::Reply&& reply, runtime::Completion* done) {
+      directory.revoke(id);
+      done->complete(std::move(reply));
+    });
+  }
+  return AfterDurable{};
 }
 
 void Session::on_request_done(PendingRequest* request) {

@@ -40,6 +40,7 @@ struct SessionContext {
   runtime::ShardSet& shards;
   NetMetrics& metrics;
   const ServerHooks& hooks;
+  PrincipalDirectory& principals;
   std::function<void(uint64_t session_id)> on_closed;  // called once, on the strand
 };
 
@@ -75,6 +76,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void submit_commands(PendingRequest& request,
                        const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands);
   void on_request_done(PendingRequest* request);
+  // Checks and completes a command before submission: its principal, a web
+  // shop's channel, and the server's part of principal commands. Returns a
+  // refusal, or the after-durable step (possibly empty) to run.
+  Result<AfterDurable> prepare(engine::Command& command);
+  Result<AfterDurable> prepare_principal_command(engine::Command& command);
 
   void push_ready(OutFrame frame, bool is_request, bool close_after = false);
   void fail(wire::ErrorCode code, std::string message);
@@ -92,9 +98,10 @@ class Session : public std::enable_shared_from_this<Session> {
   FrameReader reader_;
   boost::asio::steady_timer timer_;
 
-  std::optional<Role> role_;       // set by a good Hello
-  uint32_t protocol_version_ = 0;  // the Hello's
-  bool reading_ = false;           // a read is pending
+  std::optional<Role> role_;                    // set by a good Hello
+  std::shared_ptr<const Principal> principal_;  // who authenticated (set with role_)
+  uint32_t protocol_version_ = 0;               // the Hello's
+  bool reading_ = false;                        // a read is pending
   bool reading_stopped_ = false;
   bool writing_ = false;
   bool closed_ = false;

@@ -19,10 +19,12 @@ constexpr FieldRule kFieldRules[] = {
   {"separator",                     false, kNameLengthMax},
   {"extension",                     false, kNameLengthMax},
   {"destination",                   false, kRunDestinationLengthMax},
+  {"token_hash",                    false, 64},
   // Lists.
   {"lines",                         true,  kOrderLinesMax},
   {"keep",                          false, kOrderLinesMax},
   {"channels",                      false, kContingentChannelsMax},
+  {"DefinePrincipal.channels",      false, kPrincipalChannelsMax},
   {"seats",                         false, kSeatsPerCommandMax},
   {"LayoutRow.seats",               true,  kRowSeatsMax},
   {"categories",                    false, kFilterListMax},

@@ -48,6 +48,7 @@ Status ServerApp::start() {
     options.io_threads = config_.io_threads;
     options.limits = config_.limits;
     options.tokens = config_.tokens;
+    options.principals = principals_;
     net::ServerHooks hooks;
     hooks.request_shutdown = [this] { request_stop(); };
     hooks.request_snapshot = [this] {
@@ -74,6 +75,7 @@ Status ServerApp::start() {
 Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& command) {
   switch (engine::command_info(command.body).effect) {
     case engine::Effect::kNoEffect:
+    case engine::Effect::kPrincipals:  // net's own (its principal directory)
       break;
     case engine::Effect::kExportReminders:
       return reminders::prepare_reminder_export(command, export_config_, *exporter_, *engine_.shards);

@@ -56,6 +56,8 @@ class ServerApp {
   const storage::DurableEngine& engine() const { return engine_; }
   net::NetMetrics& metrics() { return metrics_; }
   const ServerConfig& config() const { return config_; }
+  // Who may connect (loaded at start()).
+  const net::PrincipalDirectory& principals() const { return *principals_; }
 
   // The admin endpoint's answers (exposed for tests).
   HttpAnswer health() const;
@@ -73,6 +75,7 @@ class ServerApp {
   storage::DurableEngine engine_;
   std::unique_ptr<reminders::ReminderExporter> exporter_;
   reminders::ExportConfig export_config_;
+  std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;
   bool running_ = false;

@@ -125,6 +125,10 @@ std::vector<Command> one_of_each() {
                                      best,
                                      {LineRequest{1000, 5, 6, 1, 0}, LineRequest{1000, 5, 6, 4, 10001}},
                                      1'800'000'000'000}},
+      // Principals.
+      Command{58, DefinePrincipal{"shop-a", Role::kWebshop, {1, 3}, std::string(64, 'a')}},
+      Command{59, RevokePrincipal{4}},
+      Command{60, ListPrincipals{}},
   };
 }
 
@@ -284,6 +288,12 @@ std::vector<ReplyDetail> one_detail_of_each() {
       ReplyDetail{ReleaseSummary{
           120, 4, 3, 480, 20, {ReleasedStock{1000, 1, 60, 240, 0}, ReleasedStock{2001, 2, 60, 240, 20}}}},
       ReplyDetail{std::move(batch)},
+      // Token hashes never leave the server: the sample has none.
+      ReplyDetail{PrincipalList{
+          {PrincipalRecord{1, "shop-a", Role::kWebshop, {1, 3}, false, 1'790'000'000'000, 0, ""},
+           PrincipalRecord{
+               2, "Anne (back office)", Role::kBackoffice, {}, true, 1'790'000'000'000, 1'791'000'000'000, ""}}}},
+      ReplyDetail{IssuedToken{3, "tsk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}},
   };
 }
 
@@ -447,6 +457,10 @@ TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
         return "BulkOutcomes";
       case engine::ReplyKind::kReleaseSummary:
         return "ReleaseSummary";
+      case engine::ReplyKind::kPrincipal:
+        return "PrincipalReply";
+      case engine::ReplyKind::kPrincipals:
+        return "PrincipalList";
       case engine::ReplyKind::kReminderBatch:
         return "ReminderBatch";
     }

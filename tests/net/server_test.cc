@@ -127,7 +127,9 @@ TEST(Server, EveryCommandKindGoesThroughTheClient) {
   ASSERT_TRUE(b.ok()) << b.message;
   EXPECT_EQ(b.state, OrderState::kReservation);
   EXPECT_TRUE(one(*shop, Command{0, Confirm{b.order, {}}}).ok());
-  EXPECT_TRUE(one(*shop, Command{0, Cancel{b.order}}).ok());
+  EXPECT_EQ(one(*shop, Command{0, Cancel{b.order}}).code, kForbidden) << "cancelling is an operator's act";
+  EXPECT_EQ(one(*shop, Command{0, GetOrder{b.order}}).state, OrderState::kConfirmed);
+  EXPECT_TRUE(one(*office, Command{0, Cancel{b.order}}).ok());
   EXPECT_EQ(one(*shop, Command{0, GetOrder{b.order}}).state, OrderState::kCancelled);
   const Reply h2 = one(*shop, hold(1000, 1));
   ASSERT_TRUE(h2.ok()) << h2.message;

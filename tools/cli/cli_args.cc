@@ -36,6 +36,8 @@ CliCommands one(RequestKey key, CommandBody body) { return std::vector<Command>{
 
 const opt::Choices<BookingKind> kKinds = {{"option", BookingKind::kOption}, {"reservation", BookingKind::kReservation}};
 const opt::Choices<Delivery> kDeliveries = {{"file", Delivery::kFile}, {"email", Delivery::kEmail}};
+const opt::Choices<Role> kRoles = {
+    {"webshop", Role::kWebshop}, {"backoffice", Role::kBackoffice}, {"admin", Role::kAdmin}};
 const opt::Choices<Audience> kAudiences = {{"direct", Audience::kDirect}, {"third-party", Audience::kThirdParty}};
 // clang-format off
 const opt::Choices<uint8_t> kContactTypes = {
@@ -222,6 +224,19 @@ Build send(std::shared_ptr<Keyed<Body>> v) {
 }
 
 // ---- The subcommands ----------------------------------------------------------------
+
+// principal add: no --key (the token is shown to one reply only).
+Build principal_add(CLI::App& s) {
+  auto v = std::make_shared<DefinePrincipal>();
+  s.add_option("--name", v->name, "its name (unique among live principals)")->required();
+  opt::add_choice(s, "--role", v->role, kRoles, "what it may do")->required();
+  opt::add_number(s, "--channel", v->channels, "a web shop's sales channel (repeat; at least one)");
+  return [v](int64_t) -> CliCommands {
+    if (v->role == Role::kWebshop && v->channels.empty())
+      return Status::invalid_argument("a web shop needs at least one --channel");
+    return one(0, *v);
+  };
+}
 
 Build availability(CLI::App& s) {
   struct Values {
@@ -458,6 +473,7 @@ struct SubcommandSpec {
   Build (*declare)(CLI::App& s);
 };
 
+constexpr std::string_view kPrincipalsGroup = "Principals (admin token)";
 constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
                            kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
 
@@ -474,7 +490,8 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"confirm", kOrders, "confirm an order (--keep: units kept per line)", confirm},
       {"release", kOrders, "release a hold, option or reservation",
        [](CLI::App& s) { return order_command<Release>(s, true); }},
-      {"cancel", kOrders, "cancel a confirmed order", [](CLI::App& s) { return order_command<Cancel>(s, true); }},
+      {"cancel", kOrders, "cancel a confirmed order (backoffice)",
+       [](CLI::App& s) { return order_command<Cancel>(s, true); }},
       {"archive", kOrders, "archive an option or reservation (backoffice)",
        [](CLI::App& s) { return order_command<Archive>(s, true); }},
       {"reinstate", kOrders, "put an overdue order back (backoffice)", reinstate},
@@ -542,6 +559,15 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"run validate", kSubscriptions, "validate a run: raises the reminder ranks",
        [](CLI::App& s) { return run_id<ValidateReminderRun>(s, true); }},
       {"run cancel", kSubscriptions, "cancel a run", [](CLI::App& s) { return run_id<CancelReminderRun>(s, true); }},
+      {"principal add", kPrincipalsGroup, "add a principal and print its token (shown once)", principal_add},
+      {"principal list", kPrincipalsGroup, "list the principals (revoked ones too)",
+       [](CLI::App&) { return Build([](int64_t) { return one(0, ListPrincipals{}); }); }},
+      {"principal revoke", kPrincipalsGroup, "revoke a principal: its token stops working",
+       [](CLI::App& s) {
+         auto v = keyed<RevokePrincipal>(s);
+         opt::add_number(s, "--id", v->body.principal, "the principal")->required();
+         return send(v);
+       }},
   };
   return table;
 }

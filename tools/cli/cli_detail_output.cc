@@ -137,6 +137,21 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 
 std::string cursor_text(int64_t due_ms, OrderId order, uint32_t line) { return cat(due_ms, ":", order, ":", line); }
 
+void print_principals(const PrincipalList& list, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"id", "name", "role", "channels", "state", "created"}};
+  for (const PrincipalRecord& p : list.principals) {
+    std::string channels;
+    for (ChannelId c : p.channels) channels += cat(channels.empty() ? "" : ",", c);
+    const std::string_view role = p.role == Role::kWebshop      ? "webshop"
+                                  : p.role == Role::kBackoffice ? "backoffice"
+                                                                : "admin";
+    rows.push_back({cat(p.principal), p.name, std::string(role),
+                    channels.empty() && p.role == Role::kWebshop ? "any" : channels, p.revoked ? "revoked" : "active",
+                    format_date_time(p.created_ms)});
+  }
+  print_table(out, rows);
+}
+
 void print_detail(const Command& command, const Reply& reply, std::ostream& out) {
   assert(reply.detail);
   std::visit(
@@ -146,6 +161,9 @@ void print_detail(const Command& command, const Reply& reply, std::ostream& out)
         if constexpr (std::is_same_v<D, BulkOutcomes>) print_outcomes(command.body, d.orders, out);
         if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, out);
         if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, out);
+        if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, out);
+        if constexpr (std::is_same_v<D, IssuedToken>)
+          out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";
       },
       reply.detail->value);
 }

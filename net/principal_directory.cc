@@ -1,0 +1,84 @@
+// PrincipalDirectory: tokens, their hashes, and lookups (see the header).
+// SHA-256 and the random bytes come from OpenSSL's libcrypto, which the
+// server links for TLS anyway.
+#include "net/principal_directory.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "base/check.h"
+
+namespace tessera::net {
+
+namespace {
+
+std::string hex(const unsigned char* bytes, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Principal::sells_on(engine::ChannelId channel) const {
+  return role != engine::Role::kWebshop || channels.empty() ||
+         std::find(channels.begin(), channels.end(), channel) != channels.end();
+}
+
+std::string PrincipalDirectory::new_token() {
+  unsigned char bytes[32];
+  TESSERA_CHECK_MSG(RAND_bytes(bytes, sizeof bytes) == 1, "the system's random source failed");
+  return "tsk_" + hex(bytes, sizeof bytes);
+}
+
+std::string PrincipalDirectory::hash_token(std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  TESSERA_CHECK(EVP_Digest(token.data(), token.size(), digest, &n, EVP_sha256(), nullptr) == 1 && n == 32);
+  return hex(digest, n);
+}
+
+void PrincipalDirectory::put(const engine::PrincipalRecord& record) {
+  auto p = std::make_shared<Principal>();
+  p->id = record.principal;
+  p->name = record.name;
+  p->role = record.role;
+  p->channels = record.channels;
+  p->revoked.store(record.revoked);
+  std::unique_lock lock(mutex_);
+  if (auto old = by_id_.find(record.principal); old != by_id_.end()) old->second->revoked.store(true);
+  by_id_[record.principal] = p;
+  by_hash_[record.token_hash] = std::move(p);
+}
+
+void PrincipalDirectory::revoke(engine::PrincipalId id) {
+  std::shared_lock lock(mutex_);
+  if (auto it = by_id_.find(id); it != by_id_.end()) it->second->revoked.store(true);
+}
+
+std::shared_ptr<const Principal> PrincipalDirectory::authenticate(std::string_view token) const {
+  const std::string hash = hash_token(token);
+  std::shared_lock lock(mutex_);
+  auto it = by_hash_.find(hash);
+  if (it == by_hash_.end() || it->second->revoked.load()) return nullptr;
+  return it->second;
+}
+
+bool PrincipalDirectory::has_token_hash(const std::string& token_hash) const {
+  std::shared_lock lock(mutex_);
+  return by_hash_.count(token_hash) != 0;
+}
+
+size_t PrincipalDirectory::size() const {
+  std::shared_lock lock(mutex_);
+  return by_id_.size();
+}
+
+}  // namespace tessera::net
