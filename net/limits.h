@@ -31,9 +31,22 @@ inline constexpr uint32_t kTokenBytesMax = 256;
 inline constexpr uint32_t kClientNameBytesMax = 256;
 inline constexpr uint32_t kMessageBytesMax = 1'024;  // message strings we decode from the wire
 
-// Connections.
+// Connections. connections_max counts authenticated connections;
+// connections that have not completed Hello have their own, small cap (when
+// it is full, the oldest of them from the address with the most is closed to
+// make room: a flood of idle sockets ages out and never locks out a client
+// that says Hello at once); every remote IP address has a cap over both.
 inline constexpr uint32_t kConnectionsDefault = 1'024;
 inline constexpr uint32_t kConnectionsMax = 65'536;
+inline constexpr uint32_t kConnectionsUnauthenticatedDefault = 64;
+inline constexpr uint32_t kConnectionsPerAddressDefault = 64;
+// Connections being closed after an Error frame: the frame is flushed, the
+// write side shut down, and what the peer still sends is read and dropped
+// until it closes (so the peer reads the frame rather than a reset), for at
+// most kCloseLingerMs after the frame is written. Beyond
+// kConnectionsClosingMax such connections, a refusal closes at once.
+inline constexpr uint32_t kConnectionsClosingMax = 1'024;
+inline constexpr uint32_t kCloseLingerMs = 2'000;
 inline constexpr uint32_t kRequestsInFlightDefault = 128;  // per connection
 inline constexpr uint32_t kRequestsInFlightMax = 4'096;
 inline constexpr uint32_t kIoThreadsMax = 64;
@@ -41,7 +54,7 @@ inline constexpr uint32_t kTokensMax = 256;  // configured auth tokens
 
 // Deadlines.
 inline constexpr uint32_t kFrameReadDeadlineMsDefault = 10'000;  // first byte of a frame -> last byte
-inline constexpr uint32_t kHelloDeadlineMsDefault = 10'000;      // accept -> Hello received in full
+inline constexpr uint32_t kHelloDeadlineMsDefault = 2'000;       // accept -> Hello received in full
 inline constexpr uint32_t kDrainDeadlineMsDefault = 10'000;      // graceful stop: in-flight work finishes
 inline constexpr uint32_t kDeadlineMsMax = 3'600'000;
 
@@ -59,7 +72,9 @@ inline constexpr uint32_t kClientCallDeadlineMsDefault = 60'000;
 struct NetLimits {
   uint32_t frame_bytes_max = kFrameBytesDefault;
   uint32_t commands_per_request_max = kCommandsPerRequestDefault;
-  uint32_t connections_max = kConnectionsDefault;
+  uint32_t connections_max = kConnectionsDefault;  // authenticated
+  uint32_t connections_unauthenticated_max = kConnectionsUnauthenticatedDefault;
+  uint32_t connections_per_address_max = kConnectionsPerAddressDefault;  // per remote IP, both kinds
   uint32_t requests_in_flight_max = kRequestsInFlightDefault;
   uint32_t frame_read_deadline_ms = kFrameReadDeadlineMsDefault;
   uint32_t hello_deadline_ms = kHelloDeadlineMsDefault;

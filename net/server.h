@@ -7,6 +7,16 @@
 // closing; the owner then stops the shards (their last completions post
 // here) and calls stop(), which closes whatever is left and joins the I/O
 // threads. Responses go out in request order per connection.
+//
+// Connections: a new one is unauthenticated until its Hello succeeds, with
+// hello_deadline_ms to say it; at most connections_unauthenticated_max of
+// them (when full, the oldest from the address with the most of them is
+// closed to make room, so a flood of idle sockets ages out and a client that
+// says Hello at once gets in), at most
+// connections_max authenticated ones, and at most
+// connections_per_address_max of both from one remote IP address. A
+// connection over a limit gets the Error frame TooManyConnections, which
+// it can read: the server closes gracefully (see net/session.h).
 // Thread-safety: start/drain/stop from the owning thread only (never from
 // an I/O thread or a hook); port() and connections_open() from any thread.
 #pragma once
@@ -76,13 +86,15 @@ class Server {
   Status start();
   // The bound port (after start()).
   uint16_t port() const;
-  // Stops accepting; every session stops reading, finishes what is in flight
-  // and closes. Returns when all sessions closed or drain_deadline_ms passed.
-  // REQUIRES the shards still run.
+  // Stops accepting; every session stops reading, finishes what is in flight,
+  // says ShuttingDown and closes. Returns when every session has closed or
+  // written its last frame (it may still wait for its peer to close), or
+  // drain_deadline_ms passed. REQUIRES the shards still run.
   void drain();
   // Closes the remaining sessions and joins the I/O threads. Idempotent.
   void stop();
 
+  // Connections open and not closing (authenticated or not).
   int64_t connections_open() const;
 
  private:

@@ -2,6 +2,7 @@
 #include "net/session.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <cstdio>
@@ -89,12 +90,20 @@ void Session::start() {
   });
 }
 
+void Session::refuse(std::string message) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+    error_code ignored;
+    self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    self->fail(wire::ErrorCode::TooManyConnections, std::move(message));
+    self->read_more();
+  });
+}
+
 void Session::drain() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->closed_ || self->failing_) return;
-    self->reading_stopped_ = true;
-    self->deadline_.reset();
     self->fail(wire::ErrorCode::ShuttingDown, "server is shutting down");
+    self->read_more();
   });
 }
 
@@ -105,38 +114,54 @@ void Session::close() {
 // ---- Reading --------------------------------------------------------------------
 
 void Session::read_more() {
-  if (reading_ || reading_stopped_ || closed_) return;
+  if (reading_ || peer_closed_ || closed_) return;
   reading_ = true;
   const std::span<uint8_t> space = reader_.writable();
   socket_.async_read_some(asio::buffer(space.data(), space.size()),
                           [self = shared_from_this()](const error_code& ec, size_t n) { self->on_read(ec, n); });
 }
 
+// Input after an Error frame (or in a drain) is still read, and dropped:
+// closing a socket with unread input would reset the connection and lose
+// what the peer has not read yet.
 void Session::on_read(const error_code& ec, size_t n) {
   reading_ = false;
   if (closed_) return;
   if (ec) {
-    // EOF: the client may still read; answer what is in flight, then close.
-    reading_stopped_ = true;
-    deadline_.reset();
-    if (ec == asio::error::eof) {
-      if (!failing_) {
-        failing_ = true;
-        push_ready(OutFrame{}, false, true);  // empty marker: close once everything before it is written
-      }
-      return;
-    }
-    close_now();
+    on_read_end(ec);
     return;
   }
   ctx_.metrics.bytes_in(n);
-  reader_.commit(n);
-  if (reading_stopped_) return;  // draining: bytes after the stop are ignored
+  if (!discarding_) {
+    reader_.commit(n);
+    read_frames();
+  }
+  update_deadline();
+  read_more();
+}
+
+void Session::on_read_end(const error_code& ec) {
+  peer_closed_ = true;
+  // A reset, or the EOF that follows our last frame: nothing more to do.
+  if (ec != asio::error::eof || shut_down_) {
+    close_now();
+    return;
+  }
+  // EOF: the client may still read; answer what is in flight, then close.
+  if (!failing_) {
+    failing_ = true;
+    discarding_ = true;
+    deadline_.reset();
+    push_ready(OutFrame{}, false, true);  // empty marker: close once everything before it is written
+  }
+}
+
+void Session::read_frames() {
   for (;;) {
     std::span<const uint8_t> payload;
     uint32_t announced = 0;
     const FrameReader::Next next = reader_.next(&payload, &announced);
-    if (next == FrameReader::Next::kNeedMore) break;
+    if (next == FrameReader::Next::kNeedMore) return;
     if (next == FrameReader::Next::kTooLarge) {
       fail(wire::ErrorCode::FrameTooLarge,
            cat("frame of ", announced, " bytes is over frame_bytes_max (", ctx_.options.limits.frame_bytes_max, ")"));
@@ -144,8 +169,6 @@ void Session::on_read(const error_code& ec, size_t n) {
     }
     if (!handle_frame(payload)) return;
   }
-  update_deadline();
-  read_more();
 }
 
 bool Session::handle_frame(std::span<const uint8_t> payload) {
@@ -202,6 +225,11 @@ void Session::handle_hello(const wire::Hello& hello) {
     std::fprintf(stderr, "tessera: refused authentication from %s (unknown or revoked token)\n",
                  ec ? "an unknown peer" : cat(peer.address().to_string(), ":", peer.port()).c_str());
     fail(wire::ErrorCode::Unauthorized, "unknown or revoked token");
+    return;
+  }
+  if (!ctx_.registry.admit_authenticated(id_)) {
+    fail(wire::ErrorCode::TooManyConnections,
+         cat("connection limit reached (connections_max ", ctx_.options.limits.connections_max, ")"));
     return;
   }
   role_ = principal_->role;
@@ -403,12 +431,22 @@ void Session::push_ready(OutFrame frame, bool is_request, bool close_after) {
   flush();
 }
 
+// Queues the Error frame after the responses in flight. Does not read: a
+// caller outside the read path calls read_more() after it (a read into the
+// frame reader's buffer would invalidate the payload being handled).
 void Session::fail(wire::ErrorCode code, std::string message) {
   if (failing_ || closed_) return;
   failing_ = true;
-  reading_stopped_ = true;
-  deadline_.reset();
-  if (code != wire::ErrorCode::ShuttingDown) ctx_.metrics.protocol_error(code);  // a drain is no client error
+  discarding_ = true;
+  lingers_ = ctx_.registry.begin_closing(id_);
+  if (code == wire::ErrorCode::ShuttingDown) {
+    deadline_.reset();  // the drain deadline bounds the requests in flight; a drain is no client error
+  } else {
+    ctx_.metrics.protocol_error(code);
+    // The peer has this long to read what precedes the frame and the frame.
+    deadline_ = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
+    arm_deadline();
+  }
   push_ready(error_frame(code, message), false, true);
 }
 
@@ -454,22 +492,61 @@ void Session::on_written(const error_code& ec, size_t bytes, bool close_after) {
   writing_ = false;
   write_batch_.clear();
   ctx_.metrics.bytes_out(bytes);
-  if (ec || close_after) {
+  if (ec) {
     close_now();
     return;
   }
+  if (close_after) {
+    after_last_frame();
+    return;
+  }
   flush();
+}
+
+// The last frame is in the socket: FIN after it, then wait for the peer's
+// EOF (reading and dropping what it still sends) for at most kCloseLingerMs.
+void Session::after_last_frame() {
+  if (peer_closed_ || !lingers_) {
+    close_now();
+    return;
+  }
+  error_code ignored;
+  socket_.shutdown(Socket::shutdown_send, ignored);
+  shut_down_ = true;
+  ctx_.registry.flushed(id_);
+  deadline_ = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
+  arm_deadline();
+  read_more();
+}
+
+// Reads and drops what the peer sent and nobody read yet (without
+// waiting, at most kDiscardBytes): close() with unread input resets the
+// connection, and the peer would lose the frames still on their way to it.
+// REQUIRES no read pending (the socket's operations are cancelled).
+void Session::discard_pending_input() {
+  if (peer_closed_) return;
+  constexpr size_t kDiscardBytes = 256u << 10;
+  std::array<uint8_t, 16u << 10> scratch;
+  error_code ec;
+  socket_.non_blocking(true, ec);
+  for (size_t done = 0; !ec && done < kDiscardBytes;) {
+    const size_t n = socket_.read_some(asio::buffer(scratch), ec);
+    if (n == 0) break;
+    done += n;
+  }
 }
 
 void Session::close_now() {
   if (closed_) return;
   closed_ = true;
   error_code ignored;
+  socket_.cancel(ignored);  // the pending read (its handler sees closed_)
+  discard_pending_input();
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
   timer_.cancel();
   flush();  // drops finished entries
-  ctx_.on_closed(id_);
+  ctx_.registry.closed(id_);
 }
 
 // ---- Deadlines ------------------------------------------------------------------
@@ -505,11 +582,16 @@ void Session::on_deadline(const error_code&) {
   timer_at_.reset();
   if (closed_ || !deadline_) return;
   if (Clock::now() >= *deadline_) {
+    if (failing_) {
+      close_now();  // the peer did not read the last frame, or did not close, in kCloseLingerMs
+      return;
+    }
     const bool hello = !role_.has_value();
     fail(wire::ErrorCode::ReadTimeout,
          hello ? cat("no Hello within hello_deadline_ms (", ctx_.options.limits.hello_deadline_ms, ")")
                : cat("frame not complete within frame_read_deadline_ms (", ctx_.options.limits.frame_read_deadline_ms,
                      ")"));
+    read_more();
     return;
   }
   arm_deadline();

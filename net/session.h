@@ -12,7 +12,13 @@
 // Bad input closes only this connection, after an Error frame that follows
 // the responses already in flight: oversized frame, verifier failure,
 // unknown message, wrong version, missing Hello, unknown token, a frame (or
-// the Hello) not complete before its deadline, too many requests in flight.
+// the Hello) not complete before its deadline, too many requests in flight,
+// a connection limit. Closing never resets the connection while the peer
+// may still read: from the Error on, input is read and dropped; once the
+// frame is written the write side is shut down (FIN after the data) and the
+// session waits for the peer's EOF, at most kCloseLingerMs, before closing.
+// The server (SessionRegistry) counts each session as unauthenticated,
+// authenticated or closing.
 // Thread-safety: every member runs on the session's strand; completions
 // arrive on shard threads and only touch their own request's slots.
 #pragma once
@@ -23,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "net/asio.h"
@@ -35,13 +42,33 @@
 
 namespace tessera::net {
 
+// What a session tells the server about its standing; the server keeps the
+// connection counts and limits (net/server.cc). Called on the session's
+// strand, from any I/O thread; never calls back into a session.
+class SessionRegistry {
+ public:
+  virtual ~SessionRegistry() = default;
+  // The Hello authenticated. Returns true iff the session now counts as
+  // authenticated (under connections_max); false: refuse it.
+  virtual bool admit_authenticated(uint64_t session_id) = 0;
+  // An Error frame is queued: the session no longer counts as a live
+  // connection. Returns true iff it may linger (shut down its write side and
+  // wait for the peer's EOF) rather than close once the frame is written.
+  virtual bool begin_closing(uint64_t session_id) = 0;
+  // The last frame is written and the write side shut down (a drain need
+  // not wait for the peer).
+  virtual void flushed(uint64_t session_id) = 0;
+  // Closed; called once.
+  virtual void closed(uint64_t session_id) = 0;
+};
+
 struct SessionContext {
   const ServerOptions& options;
   runtime::ShardSet& shards;
   NetMetrics& metrics;
   const ServerHooks& hooks;
   PrincipalDirectory& principals;
-  std::function<void(uint64_t session_id)> on_closed;  // called once, on the strand
+  SessionRegistry& registry;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -53,6 +80,9 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t id() const { return id_; }
 
   void start();  // any thread: posts to the strand
+  // Any thread, instead of start() or after it: says TooManyConnections with
+  // `message`, then closes (lingering as above).
+  void refuse(std::string message);
   void drain();  // any thread: stop reading, finish in-flight, say ShuttingDown, close
   void close();  // any thread: close now
 
@@ -69,6 +99,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_more();
   void on_read(const boost::system::error_code& ec, size_t n);
+  void on_read_end(const boost::system::error_code& ec);
+  void read_frames();
   bool handle_frame(std::span<const uint8_t> payload);
   void handle_hello(const wire::Hello& hello);
   void handle_request(const wire::Request& request);
@@ -86,6 +118,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void fail(wire::ErrorCode code, std::string message);
   void flush();
   void on_written(const boost::system::error_code& ec, size_t bytes, bool close_after);
+  void after_last_frame();
+  void discard_pending_input();
   void close_now();
 
   void update_deadline();
@@ -102,15 +136,18 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const Principal> principal_;  // who authenticated (set with role_)
   uint32_t protocol_version_ = 0;               // the Hello's
   bool reading_ = false;                        // a read is pending
-  bool reading_stopped_ = false;
+  bool peer_closed_ = false;                    // EOF or a read error: nothing more to read
+  bool discarding_ = false;                     // input is read and dropped (after an Error, in a drain)
   bool writing_ = false;
   bool closed_ = false;
-  bool failing_ = false;    // an Error frame is queued: nothing more is read
+  bool failing_ = false;    // the last frame is queued: no more requests
+  bool lingers_ = false;    // after the last frame: shut down the write side and wait for the peer's EOF
+  bool shut_down_ = false;  // the write side is shut down
   uint32_t in_flight_ = 0;  // requests received whose response is not yet handed to the socket
   std::deque<Outgoing> queue_;
   std::vector<Outgoing> write_batch_;
 
-  std::optional<Clock::time_point> deadline_;  // read deadline (Hello, or the frame being read)
+  std::optional<Clock::time_point> deadline_;  // Hello, the frame being read, or the close linger
   std::optional<Clock::time_point> timer_at_;  // when the armed timer fires
   uint64_t deadline_frame_ = 0;                // reader_.frames() when deadline_ was set
 };

@@ -46,7 +46,16 @@ void declare_limits(CLI::App& app, net::NetLimits& l) {
                   "commands in one request")
       ->capture_default_str()
       ->group(group);
-  opt::add_number(app, "--connections-max", l.connections_max, 1u, net::kConnectionsMax, "open client connections")
+  opt::add_number(app, "--connections-max", l.connections_max, 1u, net::kConnectionsMax,
+                  "open client connections that completed Hello")
+      ->capture_default_str()
+      ->group(group);
+  opt::add_number(app, "--connections-unauthenticated-max", l.connections_unauthenticated_max, 1u, net::kConnectionsMax,
+                  "connections still waiting for their Hello (when full, the oldest is closed)")
+      ->capture_default_str()
+      ->group(group);
+  opt::add_number(app, "--connections-per-address-max", l.connections_per_address_max, 1u, net::kConnectionsMax,
+                  "open connections from one remote IP address, with or without Hello")
       ->capture_default_str()
       ->group(group);
   opt::add_number(app, "--requests-in-flight-max", l.requests_in_flight_max, 1u, net::kRequestsInFlightMax,
@@ -58,7 +67,7 @@ void declare_limits(CLI::App& app, net::NetLimits& l) {
       ->capture_default_str()
       ->group(group);
   opt::add_number(app, "--hello-deadline-ms", l.hello_deadline_ms, 1u, net::kDeadlineMsMax,
-                  "time for a new connection to say Hello")
+                  "time for a new connection to complete its Hello")
       ->capture_default_str()
       ->group(group);
   opt::add_number(app, "--drain-deadline-ms", l.drain_deadline_ms, 0u, net::kDeadlineMsMax,
