@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -80,11 +81,19 @@ bool eventually(F condition, std::chrono::milliseconds deadline = kGenerous) {
   return true;
 }
 
-// A blocking TCP socket that writes raw bytes and reads whole frames.
+// A blocking TCP socket that writes raw bytes and reads whole frames; from
+// `source_address` (a loopback address such as "127.0.0.2") when given.
 class RawConnection {
  public:
-  explicit RawConnection(uint16_t port) {
+  explicit RawConnection(uint16_t port, const char* source_address = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source_address != nullptr) {
+      sockaddr_in source{};
+      source.sin_family = AF_INET;
+      if (::inet_pton(AF_INET, source_address, &source.sin_addr) != 1 ||
+          ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0)
+        return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -97,6 +106,8 @@ class RawConnection {
     if (fd_ >= 0) ::close(fd_);
   }
   bool connected() const { return connected_; }
+  // True iff a read ended in a connection reset (ECONNRESET) rather than EOF.
+  bool reset() const { return reset_; }
 
   bool send_bytes(std::span<const uint8_t> bytes) {
     size_t done = 0;
@@ -143,7 +154,7 @@ class RawConnection {
     std::string out;
     char buf[4096];
     while (wait_readable(deadline)) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      const ssize_t n = receive(buf, sizeof buf);
       if (n <= 0) break;
       out.append(buf, static_cast<size_t>(n));
     }
@@ -154,12 +165,17 @@ class RawConnection {
     uint8_t byte;
     for (;;) {
       if (!wait_readable(deadline)) return false;
-      const ssize_t n = ::recv(fd_, &byte, 1, 0);
+      const ssize_t n = receive(&byte, 1);
       if (n <= 0) return true;
     }
   }
 
  private:
+  ssize_t receive(void* out, size_t n) {
+    const ssize_t r = ::recv(fd_, out, n, 0);
+    if (r < 0 && errno == ECONNRESET) reset_ = true;
+    return r;
+  }
   bool wait_readable(std::chrono::milliseconds deadline) {
     pollfd p{fd_, POLLIN, 0};
     return ::poll(&p, 1, static_cast<int>(deadline.count())) == 1;
@@ -168,7 +184,7 @@ class RawConnection {
     size_t done = 0;
     while (done < n) {
       if (!wait_readable(deadline)) return false;
-      const ssize_t r = ::recv(fd_, out + done, n - done, 0);
+      const ssize_t r = receive(out + done, n - done);
       if (r <= 0) return false;
       done += static_cast<size_t>(r);
     }
@@ -176,6 +192,7 @@ class RawConnection {
   }
   int fd_ = -1;
   bool connected_ = false;
+  bool reset_ = false;
   std::vector<uint64_t> last_;
   size_t last_size_ = 0;
 };

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <string>
 
 namespace tessera::server {
 namespace {
@@ -26,6 +28,27 @@ TEST(ServerConfig, DefaultsMatchTheDocumentedOnes) {
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->durability, Durability::kSync);
   EXPECT_FALSE(c->demo);
+}
+
+// server/tessera.conf.example parses, and its limits are the defaults.
+TEST(ServerConfig, ExampleFileStatesTheDefaultLimits) {
+  const std::string path = (std::filesystem::path(TESSERA_SOURCE_DIR) / "server" / "tessera.conf.example").string();
+  auto c = parse({"--config", path.c_str()});
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  const net::NetLimits defaults;
+  EXPECT_EQ(c->limits.connections_max, defaults.connections_max);
+  EXPECT_EQ(c->limits.connections_unauthenticated_max, defaults.connections_unauthenticated_max);
+  EXPECT_EQ(c->limits.connections_per_address_max, defaults.connections_per_address_max);
+  EXPECT_EQ(c->limits.hello_deadline_ms, defaults.hello_deadline_ms);
+  EXPECT_EQ(c->limits.frame_read_deadline_ms, defaults.frame_read_deadline_ms);
+  EXPECT_EQ(c->limits.requests_in_flight_max, defaults.requests_in_flight_max);
+  auto set = parse({"--token", "s:admin", "--connections-unauthenticated-max", "8", "--connections-per-address-max",
+                    "4", "--hello-deadline-ms", "500"});
+  ASSERT_TRUE(set.is_ok()) << set.status().to_string();
+  EXPECT_EQ(set->limits.connections_unauthenticated_max, 8u);
+  EXPECT_EQ(set->limits.connections_per_address_max, 4u);
+  EXPECT_EQ(set->limits.hello_deadline_ms, 500u);
+  EXPECT_FALSE(parse({"--token", "s:admin", "--connections-per-address-max", "0"}).is_ok());
 }
 
 TEST(ServerConfig, FlagsOverrideTheFileAndTokensAccumulate) {
@@ -166,6 +189,8 @@ TEST(ServerConfig, HelpComesFromTheDeclarations) {
                            "--frame-bytes-max",
                            "--commands-per-request-max",
                            "--connections-max",
+                           "--connections-unauthenticated-max",
+                           "--connections-per-address-max",
                            "--requests-in-flight-max",
                            "--frame-read-deadline-ms",
                            "--hello-deadline-ms",
