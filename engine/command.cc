@@ -58,49 +58,6 @@ std::string_view order_state_name(OrderState state) {
   return "unknown";
 }
 
-namespace {
-
-Route one(uint32_t shard) { return Route{Route::kOneShard, shard}; }
-
-Route route_lines(const std::vector<LineRequest>& lines, uint32_t shard_count) {
-  // An order with no lines is refused by whichever shard sees it.
-  return one(lines.empty() ? 0 : shard_of_performance(lines.front().performance, shard_count));
-}
-
-template <typename>
-constexpr bool kUnhandledRoute = false;
-
-// The route of one command, from its registry row. A row whose route needs
-// a field the struct lacks fails to compile here.
-template <typename T>
-Route route_of(const T& c, uint32_t shard_count) {
-  constexpr RouteKind kind = CommandSpec<T>::info.route;
-  if constexpr (kind == RouteKind::kCatalog) {
-    return Route{Route::kCatalog, 0};
-  } else if constexpr (kind == RouteKind::kFanOut) {
-    return Route{Route::kEveryShard, 0};
-  } else if constexpr (kind == RouteKind::kPerformance) {
-    return one(shard_of_performance(c.performance, shard_count));
-  } else if constexpr (kind == RouteKind::kSeatRequest) {
-    return one(shard_of_performance(c.request.performance, shard_count));
-  } else if constexpr (kind == RouteKind::kFirstLine) {
-    return route_lines(c.lines, shard_count);
-  } else if constexpr (kind == RouteKind::kOrder) {
-    return one(order_shard(c.order) % shard_count);
-  } else if constexpr (kind == RouteKind::kSelection) {
-    static_assert(std::is_same_v<decltype(T::orders), std::vector<OrderId>>);
-    return Route{Route::kByOrder, 0};
-  } else if constexpr (kind == RouteKind::kSubscription) {
-    return one(shard_of_performance(c.subscription, shard_count));
-  } else if constexpr (kind == RouteKind::kDirectory) {
-    return one(0);
-  } else {
-    static_assert(kUnhandledRoute<T>, "a RouteKind without its routing");
-  }
-}
-
-}  // namespace
-
 std::string_view command_name(const CommandBody& body) { return command_info(body).name; }
 
 bool is_query(const CommandBody& body) { return command_info(body).access == Access::kQuery; }

@@ -56,8 +56,17 @@ struct Command {
   RequestKey key = 0;
   CommandBody body;
   PrincipalId principal = 0;
-  static constexpr size_t kCodecV3Fields = 2;  // principal came with codec v4 (docs/format.md, rule 4)
-  auto fields() const { return std::tie(key, body, principal); }
+  // Set by the server for a web shop: order commands reach only the orders
+  // this principal created; any other order answers NotFound.
+  bool own_orders_only = false;
+  static constexpr size_t kCodecV3Fields = 2;  // principal and scope came with codec v4 (docs/format.md, rule 4)
+  auto fields() const { return std::tie(key, body, principal, own_orders_only); }
+};
+
+// Who sent a command, as the order commands need it.
+struct Caller {
+  PrincipalId principal = 0;
+  bool own_orders_only = false;
 };
 
 std::string_view command_name(const CommandBody& body);

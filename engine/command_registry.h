@@ -142,4 +142,45 @@ constexpr bool registry_is_consistent() {
 }
 static_assert(registry_is_consistent(), "engine/command_list.h: a row's properties do not fit together");
 
+// ---- Routing -------------------------------------------------------------------
+
+inline Route one_shard(uint32_t shard) { return Route{Route::kOneShard, shard}; }
+
+inline Route route_lines(const std::vector<LineRequest>& lines, uint32_t shard_count) {
+  // An order with no lines is refused by whichever shard sees it.
+  return one_shard(lines.empty() ? 0 : shard_of_performance(lines.front().performance, shard_count));
+}
+
+template <typename>
+inline constexpr bool kUnhandledRoute = false;
+
+// The route of one command, from its registry row. A row whose route needs
+// a field the struct lacks fails to compile here.
+template <typename T>
+Route route_of(const T& c, uint32_t shard_count) {
+  constexpr RouteKind kind = CommandSpec<T>::info.route;
+  if constexpr (kind == RouteKind::kCatalog) {
+    return Route{Route::kCatalog, 0};
+  } else if constexpr (kind == RouteKind::kFanOut) {
+    return Route{Route::kEveryShard, 0};
+  } else if constexpr (kind == RouteKind::kPerformance) {
+    return one_shard(shard_of_performance(c.performance, shard_count));
+  } else if constexpr (kind == RouteKind::kSeatRequest) {
+    return one_shard(shard_of_performance(c.request.performance, shard_count));
+  } else if constexpr (kind == RouteKind::kFirstLine) {
+    return route_lines(c.lines, shard_count);
+  } else if constexpr (kind == RouteKind::kOrder) {
+    return one_shard(order_shard(c.order) % shard_count);
+  } else if constexpr (kind == RouteKind::kSelection) {
+    static_assert(std::is_same_v<decltype(T::orders), std::vector<OrderId>>);
+    return Route{Route::kByOrder, 0};
+  } else if constexpr (kind == RouteKind::kSubscription) {
+    return one_shard(shard_of_performance(c.subscription, shard_count));
+  } else if constexpr (kind == RouteKind::kDirectory) {
+    return one_shard(0);
+  } else {
+    static_assert(kUnhandledRoute<T>, "a RouteKind without its routing");
+  }
+}
+
 }  // namespace tessera::engine

@@ -85,6 +85,7 @@ struct Order {
   TimerId timer;
   uint64_t timer_seq = 0;  // order in which timers were armed: same-due timers fire in this order
   uint32_t next_free = 0;
+  PrincipalId principal = 0;  // who created it (0: the server, or before principals); hashed and saved apart
   std::vector<OrderLine> lines;
 
   bool live() const { return !is_closed(state); }

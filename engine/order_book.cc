@@ -21,29 +21,26 @@ OrderBook::OrderBook(uint32_t shard, uint32_t orders_reserved, StockLedger& stoc
 
 // ---- Placing orders ---------------------------------------------------------------
 
-Reply OrderBook::place_lines(const Lines& lines, ContactId contact, ChannelId channel, OrderState state,
-                             int64_t deadline_ms) {
+Reply OrderBook::place_lines(const Lines& lines, const NewOrder& order) {
   // Stock is taken into a scratch order first, so a refusal touches no slot.
   Order scratch;
   scratch.lines = std::move(scratch_lines_);
-  Reply r = take_lines(lines, channel, contact, &scratch);
-  return finish(scratch, std::move(r), contact, channel, state, deadline_ms);
+  Reply r = take_lines(lines, order.channel, order.contact, &scratch);
+  return finish(scratch, std::move(r), order);
 }
 
-Reply OrderBook::place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
-                             int64_t deadline_ms) {
+Reply OrderBook::place_seats(const SeatRequest& request, const NewOrder& order) {
   Order scratch;
   scratch.lines = std::move(scratch_lines_);
-  Reply r = seats_.take(request, channel, contact, &scratch);
-  return finish(scratch, std::move(r), contact, channel, state, deadline_ms);
+  Reply r = seats_.take(request, order.channel, order.contact, &scratch);
+  return finish(scratch, std::move(r), order);
 }
 
-Reply OrderBook::place_mixed(const SeatRequest& request, const Lines& lines, ContactId contact, ChannelId channel,
-                             OrderState state, int64_t deadline_ms) {
+Reply OrderBook::place_mixed(const SeatRequest& request, const Lines& lines, const NewOrder& order) {
   Order scratch;
   scratch.lines = std::move(scratch_lines_);
-  Reply r = take_mixed(request, lines, channel, contact, &scratch);
-  return finish(scratch, std::move(r), contact, channel, state, deadline_ms);
+  Reply r = take_mixed(request, lines, order.channel, order.contact, &scratch);
+  return finish(scratch, std::move(r), order);
 }
 
 // Takes all lines or none. Every line is validated before any stock is
@@ -98,8 +95,9 @@ Reply OrderBook::take_mixed(const SeatRequest& q, const Lines& lines, ChannelId 
 
 // Moves the stock taken into `scratch` (unless `taken` is a refusal) into a
 // new order slot and arms its timer.
-Reply OrderBook::finish(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
-                        int64_t deadline_ms) {
+Reply OrderBook::finish(Order& scratch, Reply taken, const NewOrder& order) {
+  const OrderState state = order.state;
+  const int64_t deadline_ms = order.deadline_ms;
   Reply r = std::move(taken);
   if (r.ok() && orders_.live_count() >= kLiveOrdersPerShardMax) {
     return_stock(scratch);
@@ -116,8 +114,9 @@ Reply OrderBook::finish(Order& scratch, Reply taken, ContactId contact, ChannelI
   std::swap(o.lines, scratch.lines);
   scratch.lines.clear();
   scratch_lines_ = std::move(scratch.lines);
-  o.channel = channel;
-  o.contact = contact;
+  o.channel = order.channel;
+  o.contact = order.contact;
+  o.principal = order.creator;
   TESSERA_CHECK(is_initial_state(state));
   o.state = state;
   o.created_ms = now_ms_;

@@ -42,14 +42,21 @@ class OrderBook {
   OrderBook(uint32_t shard, uint32_t orders_reserved, StockLedger& stock, SeatInventory& seats,
             ContingentTree& contingents, ShardTimers& timers, const Catalog& catalog, const int64_t& now_ms);
 
-  // Places a new order in an initial `state` on the stock of GA lines, of a
-  // seat request, or of both: all of it or nothing. Arms its timer and, for
-  // an option or reservation, adds its follow-up rows.
-  Reply place_lines(const Lines& lines, ContactId contact, ChannelId channel, OrderState state, int64_t deadline_ms);
-  Reply place_seats(const SeatRequest& request, ContactId contact, ChannelId channel, OrderState state,
-                    int64_t deadline_ms);
-  Reply place_mixed(const SeatRequest& request, const Lines& lines, ContactId contact, ChannelId channel,
-                    OrderState state, int64_t deadline_ms);
+  // What a new order is: who asks for it (its creator), for whom and on
+  // which channel, in which initial state, until when.
+  struct NewOrder {
+    PrincipalId creator;
+    ContactId contact;
+    ChannelId channel;
+    OrderState state;
+    int64_t deadline_ms;
+  };
+  // Places a new order on the stock of GA lines, of a seat request, or of
+  // both: all of it or nothing. Arms its timer and, for an option or
+  // reservation, adds its follow-up rows.
+  Reply place_lines(const Lines& lines, const NewOrder& order);
+  Reply place_seats(const SeatRequest& request, const NewOrder& order);
+  Reply place_mixed(const SeatRequest& request, const Lines& lines, const NewOrder& order);
 
   Order* find(OrderId id) { return orders_.find(id); }
   const Order* find(OrderId id) const { return orders_.find(id); }
@@ -84,8 +91,7 @@ class OrderBook {
  private:
   Reply take_lines(const Lines& lines, ChannelId channel, ContactId contact, Order* order);
   Reply take_mixed(const SeatRequest& request, const Lines& lines, ChannelId channel, ContactId contact, Order* order);
-  Reply finish(Order& scratch, Reply taken, ContactId contact, ChannelId channel, OrderState state,
-               int64_t deadline_ms);
+  Reply finish(Order& scratch, Reply taken, const NewOrder& order);
   void return_stock(const Order& order);
   static bool needs_timer(const Order& order);
   void arm_timer(Order& order, OrderId id);

@@ -18,6 +18,10 @@ Reply wrong_state(OrderId id, const Order& o, const char* what) {
   return r;
 }
 
+OrderState booked_state(BookingKind kind) {
+  return kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
+}
+
 Reply locked(OrderId id, const Order& o) {
   Reply r = refuse(ReplyCode::kLocked, cat("order ", id, " is locked: unlock it first"));
   r.order = id;
@@ -27,13 +31,13 @@ Reply locked(OrderId id, const Order& o) {
 
 }  // namespace
 
-Reply OrderDesk::on(const Hold& c) {
+Reply OrderDesk::on(const Hold& c, const Caller& who) {
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
-  Reply r = book_.place_lines(c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
+  Reply r = book_.place_lines(c.lines, {who.principal, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms});
   if (!r.ok()) return r;
   Order& o = *book_.find(r.order);
   o.hold_until_max_ms = now_ms_ + lifetime_max;
@@ -59,12 +63,12 @@ void OrderDesk::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms,
   *extensions_max = std::min(*extensions_max, product.hold_extensions_max);
 }
 
-Reply OrderDesk::on(const HoldSeats& c) {
+Reply OrderDesk::on(const HoldSeats& c, const Caller& who) {
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   hold_limits(c.request.performance, &lifetime_max, &extensions_max);
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
-  Reply r = book_.place_seats(c.request, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
+  Reply r = book_.place_seats(c.request, {who.principal, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms});
   if (!r.ok()) return r;
   Order& o = *book_.find(r.order);
   o.hold_until_max_ms = now_ms_ + lifetime_max;
@@ -72,14 +76,15 @@ Reply OrderDesk::on(const HoldSeats& c) {
   return SeatInventory::seats_reply(o, r.order);
 }
 
-Reply OrderDesk::on(const HoldSeatsWithLines& c) {
+Reply OrderDesk::on(const HoldSeatsWithLines& c, const Caller& who) {
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
   hold_limits(c.request.performance, &lifetime_max, &extensions_max);
   for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
-  Reply r = book_.place_mixed(c.request, c.lines, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms);
+  Reply r = book_.place_mixed(c.request, c.lines,
+                              {who.principal, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms});
   if (!r.ok()) return r;
   Order& o = *book_.find(r.order);
   o.hold_until_max_ms = now_ms_ + lifetime_max;
@@ -87,35 +92,31 @@ Reply OrderDesk::on(const HoldSeatsWithLines& c) {
   return SeatInventory::seats_reply(o, r.order);
 }
 
-Reply OrderDesk::on(const Book& c) {
+Reply OrderDesk::on(const Book& c, const Caller& who) {
   Reply r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
-  return book_.place_lines(c.lines, c.contact, c.channel,
-                           c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation,
-                           c.deadline_ms);
+  return book_.place_lines(c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), c.deadline_ms});
 }
 
-Reply OrderDesk::on(const BookSeats& c) {
+Reply OrderDesk::on(const BookSeats& c, const Caller& who) {
   Reply r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
-  r = book_.place_seats(c.request, c.contact, c.channel,
-                        c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
+  r = book_.place_seats(c.request, {who.principal, c.contact, c.channel, booked_state(c.kind), c.deadline_ms});
   if (!r.ok()) return r;
   return SeatInventory::seats_reply(*book_.find(r.order), r.order);
 }
 
-Reply OrderDesk::on(const BookSeatsWithLines& c) {
+Reply OrderDesk::on(const BookSeatsWithLines& c, const Caller& who) {
   Reply r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
-  r = book_.place_mixed(c.request, c.lines, c.contact, c.channel,
-                        c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation, c.deadline_ms);
+  r = book_.place_mixed(c.request, c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), c.deadline_ms});
   if (!r.ok()) return r;
   return SeatInventory::seats_reply(*book_.find(r.order), r.order);
 }
 
-Reply OrderDesk::on(const ExtendHold& c) {
+Reply OrderDesk::on(const ExtendHold& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kHeld) return wrong_state(c.order, *o, "only holds are extended");
   if (c.ttl_ms < kHoldTtlMsMin || c.ttl_ms > kHoldTtlMsMax)
@@ -132,11 +133,11 @@ Reply OrderDesk::on(const ExtendHold& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const ConvertHold& c) {
+Reply OrderDesk::on(const ConvertHold& c, const Caller& who) {
   if (c.kind > BookingKind::kReservation)
     return refuse(ReplyCode::kInvalidArgument, "kind must be option or reservation");
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kHeld) return wrong_state(c.order, *o, "only holds become options or reservations");
   r = check_deadline(c.deadline_ms, now_ms_);
@@ -152,9 +153,9 @@ Reply OrderDesk::on(const ConvertHold& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const Confirm& c) {
+Reply OrderDesk::on(const Confirm& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state == OrderState::kConfirmed) return wrong_state(c.order, *o, "already confirmed");
   if (!c.keep.empty()) {
@@ -186,9 +187,9 @@ Reply OrderDesk::on(const Confirm& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const Release& c) {
+Reply OrderDesk::on(const Release& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state == OrderState::kConfirmed) return wrong_state(c.order, *o, "cancel a confirmed order instead");
   if (o->locked) return locked(c.order, *o);
@@ -196,9 +197,9 @@ Reply OrderDesk::on(const Release& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const Cancel& c) {
+Reply OrderDesk::on(const Cancel& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kConfirmed)
     return wrong_state(c.order, *o, "only confirmed orders are cancelled; release or archive the others");
@@ -206,9 +207,9 @@ Reply OrderDesk::on(const Cancel& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const Archive& c) {
+Reply OrderDesk::on(const Archive& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are archived");
   if (o->locked) return locked(c.order, *o);
@@ -216,9 +217,9 @@ Reply OrderDesk::on(const Archive& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const Reinstate& c) {
+Reply OrderDesk::on(const Reinstate& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kOverdue) return wrong_state(c.order, *o, "only overdue orders are reinstated");
   r = check_deadline(c.deadline_ms, now_ms_);
@@ -231,10 +232,10 @@ Reply OrderDesk::on(const Reinstate& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const SetReleaseMark& c) {
+Reply OrderDesk::on(const SetReleaseMark& c, const Caller& who) {
   if (c.mark > ReleaseMark::kKeep) return refuse(ReplyCode::kInvalidArgument, "mark must be release or keep");
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations carry a release mark");
   o->mark = c.mark;
@@ -242,19 +243,28 @@ Reply OrderDesk::on(const SetReleaseMark& c) {
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const SetLock& c) {
+Reply OrderDesk::on(const SetLock& c, const Caller& who) {
   Order* o = nullptr;
-  Reply r = book_.find_live(c.order, &o);
+  Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are locked");
   book_.set_locked(*o, c.order, c.locked);
   return order_reply(c.order, *o);
 }
 
-Reply OrderDesk::on(const GetOrder& c) const {
+Reply OrderDesk::on(const GetOrder& c, const Caller& who) const {
   const Order* order = book_.find(c.order);
-  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
+  if (!order || (who.own_orders_only && order->principal != who.principal))
+    return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
   return order_reply(c.order, *order);
+}
+
+Reply OrderDesk::find_live(OrderId id, const Caller& who, Order** order) {
+  if (who.own_orders_only) {
+    const Order* o = book_.find(id);
+    if (!o || o->principal != who.principal) return refuse(ReplyCode::kNotFound, cat("order ", id, " not found"));
+  }
+  return book_.find_live(id, order);
 }
 
 }  // namespace tessera::engine

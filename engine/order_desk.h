@@ -3,7 +3,8 @@
 // cancellation, archiving, reinstatement, release marks and locks. Each
 // validates before it changes anything, so a refusal leaves the shard as it
 // was; the state machine itself (transitions, timers, stock) is the
-// OrderBook's.
+// OrderBook's. Every handler gets its Caller: a new order records who
+// created it, and a web shop reaches only its own orders.
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -21,27 +22,30 @@ class OrderDesk {
   OrderDesk(OrderBook& book, const StockLedger& stock, const Catalog& catalog, const int64_t& now_ms)
       : book_(book), stock_(stock), catalog_(catalog), now_ms_(now_ms) {}
 
-  Reply on(const Hold& c);
-  Reply on(const HoldSeats& c);
-  Reply on(const HoldSeatsWithLines& c);
-  Reply on(const Book& c);
-  Reply on(const BookSeats& c);
-  Reply on(const BookSeatsWithLines& c);
-  Reply on(const ExtendHold& c);
-  Reply on(const ConvertHold& c);
-  Reply on(const Confirm& c);
-  Reply on(const Release& c);
-  Reply on(const Cancel& c);
-  Reply on(const Archive& c);
-  Reply on(const Reinstate& c);
-  Reply on(const SetReleaseMark& c);
-  Reply on(const SetLock& c);
-  Reply on(const GetOrder& c) const;
+  Reply on(const Hold& c, const Caller& who);
+  Reply on(const HoldSeats& c, const Caller& who);
+  Reply on(const HoldSeatsWithLines& c, const Caller& who);
+  Reply on(const Book& c, const Caller& who);
+  Reply on(const BookSeats& c, const Caller& who);
+  Reply on(const BookSeatsWithLines& c, const Caller& who);
+  Reply on(const ExtendHold& c, const Caller& who);
+  Reply on(const ConvertHold& c, const Caller& who);
+  Reply on(const Confirm& c, const Caller& who);
+  Reply on(const Release& c, const Caller& who);
+  Reply on(const Cancel& c, const Caller& who);
+  Reply on(const Archive& c, const Caller& who);
+  Reply on(const Reinstate& c, const Caller& who);
+  Reply on(const SetReleaseMark& c, const Caller& who);
+  Reply on(const SetLock& c, const Caller& who);
+  Reply on(const GetOrder& c, const Caller& who) const;
 
  private:
   // A cart's lifetime and extension allowance: the strictest of its products.
   void hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const;
   static Reply check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms);
+  // The live order `id` as `who` may see it: a web shop (own_orders_only)
+  // finds only the orders it created; any other is "not found".
+  Reply find_live(OrderId id, const Caller& who, Order** order);
 
   OrderBook& book_;
   const StockLedger& stock_;

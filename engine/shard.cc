@@ -33,11 +33,11 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
 }
 
 template <typename T>
-Reply Shard::on(const T& c) {
+Reply Shard::on(const T& c, const Caller& who) {
   // clang-format off
   constexpr int owners =
       requires { catalog_.define(c); } + requires { stock_.on(c); } + requires { seats_.on(c); } +
-      requires { contingents_.on(c); } + requires { desk_.on(c); } + requires { follow_up_.on(c); } +
+      requires { contingents_.on(c); } + requires { desk_.on(c, who); } + requires { follow_up_.on(c); } +
       requires { principals_.on(c); } + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
@@ -59,8 +59,8 @@ Reply Shard::on(const T& c) {
     return seats_.on(c);
   } else if constexpr (requires { contingents_.on(c); }) {
     return contingents_.on(c);
-  } else if constexpr (requires { desk_.on(c); }) {
-    return desk_.on(c);
+  } else if constexpr (requires { desk_.on(c, who); }) {
+    return desk_.on(c, who);
   } else if constexpr (requires { follow_up_.on(c); }) {
     return follow_up_.on(c);
   } else if constexpr (requires { principals_.on(c); }) {
@@ -133,28 +133,37 @@ Reply Shard::prepare(const Command& command) const {
 
 Reply Shard::apply(const Command& command, int64_t now_ms) {
   if (now_ms > now_ms_) now_ms_ = std::min(now_ms, kTimeMsMax);
-  const CommandBody& body = command.body;
-  if (is_query(body)) return std::visit([this](const auto& c) { return on(c); }, body);
+  // One visit: the route, the idempotency check and the owner's handler of
+  // the command's type (the hot path dispatches once).
+  return std::visit([this, &command](const auto& c) { return apply_one(c, command); }, command.body);
+}
 
-  const Route route = command_route(body, shard_count_);
-  if (route.kind == Route::kOneShard && route.shard != shard_)
-    return refuse(ReplyCode::kInvalidArgument,
-                  cat(command_name(body), " belongs to shard ", route.shard, ", not shard ", shard_));
-  if (command.key == kRequestKeyReserved) return refuse_reserved_key();
-  uint64_t print = 0;
-  if (command.key != 0) {
-    print = fingerprint(body);
-    if (const IdempotencyTable::Entry* seen = idempotency_.find(command.key)) {
-      if (seen->fingerprint != print)
-        return refuse(ReplyCode::kDuplicate,
-                      cat("request key ", command.key, " was already used for a different command"));
-      return seen->reply;
+template <typename T>
+Reply Shard::apply_one(const T& c, const Command& command) {
+  const Caller who{command.principal, command.own_orders_only};
+  if constexpr (CommandSpec<T>::info.access == Access::kQuery) {
+    return on(c, who);
+  } else {
+    const Route route = route_of(c, shard_count_);
+    if (route.kind == Route::kOneShard && route.shard != shard_)
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat(CommandSpec<T>::info.name, " belongs to shard ", route.shard, ", not shard ", shard_));
+    if (command.key == kRequestKeyReserved) return refuse_reserved_key();
+    uint64_t print = 0;
+    if (command.key != 0) {
+      print = fingerprint(command.body);
+      if (const IdempotencyTable::Entry* seen = idempotency_.find(command.key)) {
+        if (seen->fingerprint != print)
+          return refuse(ReplyCode::kDuplicate,
+                        cat("request key ", command.key, " was already used for a different command"));
+        return seen->reply;
+      }
     }
+    Reply reply = on(c, who);
+    ++commands_applied_;
+    if (command.key != 0) idempotency_.remember(command.key, print, reply);
+    return reply;
   }
-  Reply reply = std::visit([this](const auto& c) { return on(c); }, body);
-  ++commands_applied_;
-  if (command.key != 0) idempotency_.remember(command.key, print, reply);
-  return reply;
 }
 
 uint32_t Shard::advance(int64_t now_ms, uint32_t budget) {

@@ -124,7 +124,9 @@ class Shard {
  private:
   // Dispatch: the one owner that handles a command of type T.
   template <typename T>
-  Reply on(const T& c);
+  Reply apply_one(const T& c, const Command& command);
+  template <typename T>
+  Reply on(const T& c, const Caller& who);
   // Catalog checks (prepare): the owner of each catalog command's state.
   template <typename T>
   Reply check(const T& c) const;

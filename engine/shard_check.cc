@@ -28,6 +28,7 @@ uint64_t Shard::state_hash() const {
     h.add_u64(o.generation);
     if (!o.live()) continue;
     h.add(o);
+    if (o.principal != 0) h.add_u64((uint64_t{0x50524E43} << 32) | o.principal);  // absent before principals
     // Which orders wait on a timer, and in what order same-due timers fire.
     // (Not the wheel's due: a past deadline is clamped to whatever tick the
     // wheel was at, which replay need not reproduce.)

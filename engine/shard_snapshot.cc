@@ -24,6 +24,13 @@ constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
 // use them is byte for byte what an older build wrote, and a build that
 // meets a tag it does not know refuses the snapshot (the log is replayed).
 constexpr uint16_t kSectionPrincipals = 1;
+constexpr uint16_t kSectionOrderPrincipals = 2;  // the used slots whose creator is known
+
+struct OrderCreator {
+  uint32_t slot = 0;
+  PrincipalId principal = 0;
+  auto fields() const { return std::tie(slot, principal); }
+};
 
 // The snapshot image of one used order slot (read and written alike).
 auto slot_fields(Order& o, bool& timer, int64_t& timer_due_ms) {
@@ -68,6 +75,10 @@ void Shard::save(std::string* out) const {
     put_all(w, slot_fields(o, timer, due));
   }
   if (!principals_.empty()) put_all(w, std::tie(kSectionPrincipals, principals_.all()));
+  std::vector<OrderCreator> creators;
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot)
+    if (orders.at(slot).principal != 0) creators.push_back(OrderCreator{slot, orders.at(slot).principal});
+  if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
 }
 
 Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
@@ -110,11 +121,21 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
+  int creators_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
+    std::vector<OrderCreator> creators;
     if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
+    } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {
+      s = r.get(creators);
+      for (size_t i = 0; s.is_ok() && i < creators.size(); ++i) {
+        if (creators[i].slot >= sh.orders_.table().slot_count())
+          s = Status::invalid_argument("snapshot names the creator of an unused order slot");
+        else
+          sh.orders_.table().at(creators[i].slot).principal = creators[i].principal;
+      }
     } else if (s.is_ok()) {
       s = Status::invalid_argument(cat("snapshot has an unknown or repeated section ", section));
     }

@@ -314,6 +314,7 @@ void Session::submit_commands(PendingRequest& r,
 
 Result<AfterDurable> Session::prepare(engine::Command& command) {
   command.principal = principal_->id;
+  command.own_orders_only = principal_->role == Role::kWebshop;
   const Principal& who = *principal_;
   const Status channel_ok = std::visit(
       [&who](const auto& c) -> Status {

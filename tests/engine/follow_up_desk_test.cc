@@ -49,7 +49,7 @@ class FollowUpDeskTest : public testing::Test {
     return f;
   }
   OrderId book(std::vector<LineRequest> lines, int64_t deadline = kT0 + kDay, ContactId contact = 7) {
-    const Reply r = o_.orders.place_lines(lines, contact, kBoxOffice, OrderState::kOption, deadline);
+    const Reply r = o_.orders.place_lines(lines, {0, contact, kBoxOffice, OrderState::kOption, deadline});
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
   }
@@ -191,7 +191,8 @@ TEST_F(FollowUpDeskTest, Selection_IsCheckedAsAWholeBeforeAnyOrderChanges) {
 TEST_F(FollowUpDeskTest, Selection_AppliesExpiriesAlreadyDueAndReportsEveryOrder) {
   const OrderId due = book({line(kPerfRelease, 1, 3)}, kT0 + kHour);
   const OrderId keep = book({line(kPerfKeep, 1, 1)}, kT0 + kHour);
-  const Reply held = o_.orders.place_lines({line(kPerfRelease, 2, 1)}, 7, kWeb, OrderState::kHeld, kT0 + 2 * kHour);
+  const Reply held =
+      o_.orders.place_lines({line(kPerfRelease, 2, 1)}, {0, 7, kWeb, OrderState::kHeld, kT0 + 2 * kHour});
   ASSERT_TRUE(held.ok());
   const OrderId unknown = make_order_id(0, 5, 4242);
   o_.now_ms = kT0 + kHour;  // the option's timer has not fired yet

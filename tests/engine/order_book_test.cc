@@ -26,7 +26,7 @@ class OrderBookTest : public testing::Test {
   }
   OrderBook& book() { return o_.orders; }
   Reply place(PerformanceId p, uint32_t n, OrderState state, int64_t deadline, CategoryId c = 1) {
-    Reply r = book().place_lines({line(p, c, n)}, 7, kBoxOffice, state, deadline);
+    Reply r = book().place_lines({line(p, c, n)}, {0, 7, kBoxOffice, state, deadline});
     EXPECT_TRUE(r.ok()) << r.message;
     return r;
   }
@@ -42,15 +42,15 @@ class OrderBookTest : public testing::Test {
 
 TEST_F(OrderBookTest, PlaceLines_ARefusalTakesNoSlotNoStockAndNoTimer) {
   const uint64_t before = o_.hash();
-  EXPECT_EQ(book().place_lines({line(kPerfRelease, 3, 201)}, 7, kWeb, OrderState::kHeld, kT0 + kMinute).code,
+  EXPECT_EQ(book().place_lines({line(kPerfRelease, 3, 201)}, {0, 7, kWeb, OrderState::kHeld, kT0 + kMinute}).code,
             ReplyCode::kSoldOut);
-  EXPECT_EQ(
-      book()
-          .place_lines({line(kPerfRelease, 1, 2), line(kPerfRelease, 3, 201)}, 7, kWeb, OrderState::kOption, kT0 + kDay)
-          .code,
-      ReplyCode::kSoldOut);
-  EXPECT_EQ(book().place_lines({}, 7, kWeb, OrderState::kHeld, kT0 + kMinute).code, ReplyCode::kInvalidArgument);
-  EXPECT_EQ(book().place_lines({line(kPerfRelease, 1, 1)}, 7, 99, OrderState::kHeld, kT0 + kMinute).code,
+  EXPECT_EQ(book()
+                .place_lines({line(kPerfRelease, 1, 2), line(kPerfRelease, 3, 201)},
+                             {0, 7, kWeb, OrderState::kOption, kT0 + kDay})
+                .code,
+            ReplyCode::kSoldOut);
+  EXPECT_EQ(book().place_lines({}, {0, 7, kWeb, OrderState::kHeld, kT0 + kMinute}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(book().place_lines({line(kPerfRelease, 1, 1)}, {0, 7, 99, OrderState::kHeld, kT0 + kMinute}).code,
             ReplyCode::kNotFound);
   EXPECT_EQ(o_.hash(), before);
   EXPECT_EQ(book().table().slot_count(), 0u);
@@ -152,8 +152,8 @@ TEST_F(OrderBookTest, FindLive_PastDeadlineAndGraceArchivesInOneCall) {
 }
 
 TEST_F(OrderBookTest, Close_ReturnsStockDropsRowsAndTimer_TheSlotIsReusedFirstInFirstOut) {
-  const Reply a = book().place_lines({line(kPerfRelease, 1, 2), line(kPerfRelease, 2, 3)}, 7, kBoxOffice,
-                                     OrderState::kOption, kT0 + kDay);
+  const Reply a = book().place_lines({line(kPerfRelease, 1, 2), line(kPerfRelease, 2, 3)},
+                                     {0, 7, kBoxOffice, OrderState::kOption, kT0 + kDay});
   ASSERT_TRUE(a.ok());
   const OrderId b = place(kPerfRelease, 1, OrderState::kHeld, kT0 + kMinute).order;
   book().close(order(a.order), a.order, OrderState::kReleased);
@@ -177,8 +177,8 @@ TEST_F(OrderBookTest, Close_ReturnsStockDropsRowsAndTimer_TheSlotIsReusedFirstIn
 
 TEST_F(OrderBookTest, Close_AContingentLineAfterReleaseBack_FlowsOnToTheOpenSale) {
   constexpr ContingentId kPartnerContingent = 10001;
-  const Reply r = book().place_lines({line(kPerfRelease, 1, 5, kPartnerContingent)}, 7, kPartner,
-                                     OrderState::kReservation, kT0 + kDay);
+  const Reply r = book().place_lines({line(kPerfRelease, 1, 5, kPartnerContingent)},
+                                     {0, 7, kPartner, OrderState::kReservation, kT0 + kDay});
   ASSERT_TRUE(r.ok()) << r.message;
   ASSERT_TRUE(o_.contingents.on(SetContingentReleaseBack{kPerfRelease, kPartnerContingent, kT0 + kHour}).ok());
   o_.advance_to(kT0 + kHour);

@@ -25,8 +25,8 @@ class OrderDeskTest : public testing::Test {
   }
   OrderDesk& desk() { return o_.desk; }
   template <typename C>
-  Reply run(const C& c) {
-    Reply r = desk().on(c);
+  Reply run(const C& c, const Caller& who = Caller{}) {
+    Reply r = desk().on(c, who);
     const Status s = o_.check();
     EXPECT_TRUE(s.is_ok()) << s.to_string();
     return r;
@@ -99,7 +99,7 @@ TEST_F(OrderDeskTest, Refusals_LeaveEveryOwnerAsItWas) {
     const uint64_t before = o_.hash();
     const Reply r = std::visit(
         [&](const auto& body) -> Reply {
-          if constexpr (requires { desk().on(body); }) {
+          if constexpr (requires { desk().on(body, Caller{}); }) {
             return run(body);
           } else {
             ADD_FAILURE() << command_name(c.body) << " is not an order command";
@@ -211,12 +211,12 @@ TEST_F(OrderDeskTest, Reinstate_PutsAnOverdueOrderBackWithItsNewDeadline) {
 TEST_F(OrderDeskTest, GetOrder_AnswersClosedOrdersUntilTheirSlotIsReused) {
   const OrderId id = hold(kPerfRelease, 1);
   ASSERT_TRUE(run(Release{id}).ok());
-  const Reply r = desk().on(GetOrder{id});
+  const Reply r = desk().on(GetOrder{id}, Caller{});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.state, OrderState::kReleased);
   EXPECT_EQ(r.due_ms, 0);
   hold(kPerfRelease, 1);  // takes the slot
-  EXPECT_EQ(desk().on(GetOrder{id}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(desk().on(GetOrder{id}, Caller{}).code, ReplyCode::kNotFound);
 }
 
 // An unknown release mark is refused and changes nothing (a snapshot holding
@@ -238,6 +238,37 @@ TEST_F(OrderDeskTest, ConvertHold_RefusesAnUnknownBookingKind) {
   const Reply r = run(ConvertHold{id, static_cast<BookingKind>(2), kT0 + kDay});
   EXPECT_EQ(r.code, ReplyCode::kInvalidArgument);
   EXPECT_EQ(o_.hash(), before);
+}
+
+// A web shop (own_orders_only) reaches only the orders it created: any
+// other, another shop's or the back office's, is "not found" and unchanged;
+// the back office reaches every order.
+TEST_F(OrderDeskTest, AWebShopReachesOnlyTheOrdersItCreated) {
+  const Caller shop_a{11, true}, shop_b{12, true}, office{3, false};
+  const Reply h = run(Hold{7, kWeb, {line(kPerfRelease, 1, 2)}, 10 * kMinute}, shop_a);
+  ASSERT_TRUE(h.ok()) << h.message;
+  EXPECT_EQ(order(h.order).principal, 11u);
+  EXPECT_TRUE(desk().on(GetOrder{h.order}, shop_a).ok());
+  const Reply booked = run(Book{BookingKind::kOption, 7, kBoxOffice, {line(kPerfRelease, 1, 1)}, kT0 + kDay}, office);
+  ASSERT_TRUE(booked.ok()) << booked.message;
+
+  const uint64_t before = o_.hash();
+  for (const OrderId id : {h.order, booked.order}) {
+    const Caller& outsider = id == h.order ? shop_b : shop_a;
+    EXPECT_EQ(desk().on(GetOrder{id}, outsider).code, ReplyCode::kNotFound);
+    EXPECT_EQ(run(ExtendHold{id, kMinute}, outsider).code, ReplyCode::kNotFound);
+    EXPECT_EQ(run(ConvertHold{id, BookingKind::kOption, kT0 + kDay}, outsider).code, ReplyCode::kNotFound);
+    EXPECT_EQ(run(Confirm{id, {}}, outsider).code, ReplyCode::kNotFound);
+    EXPECT_EQ(run(Release{id}, outsider).code, ReplyCode::kNotFound);
+    EXPECT_EQ(run(Cancel{id}, outsider).code, ReplyCode::kNotFound);
+  }
+  EXPECT_EQ(o_.hash(), before) << "an outsider's commands change nothing";
+  // Ids next to one's own are no way in either.
+  EXPECT_EQ(desk().on(GetOrder{h.order + 1}, shop_a).code, ReplyCode::kNotFound);
+  // The owner and the back office act on it.
+  EXPECT_TRUE(run(ExtendHold{h.order, 5 * kMinute}, shop_a).ok());
+  EXPECT_TRUE(run(Confirm{h.order, {}}, office).ok());
+  EXPECT_EQ(order(h.order).state, OrderState::kConfirmed);
 }
 
 }  // namespace

@@ -418,7 +418,8 @@ TEST_F(FollowUpServer, WebshopTokenIsRefusedTheFollowUpCommands) {
                                             SetOrderFile{order, 5},
                                             DefineContact{9, 9, "X", "", "", kContactIndividual}};
   for (const CommandBody& c : refused) EXPECT_EQ(one(c, shop.get()).code, kForbidden) << command_name(c);
-  EXPECT_EQ(one(GetOrder{order}, shop.get()).state, OrderState::kOption) << "nothing was applied";
+  EXPECT_EQ(one(GetOrder{order}, shop.get()).code, ReplyCode::kNotFound) << "a web shop sees only its own orders";
+  EXPECT_EQ(one(GetOrder{order}).state, OrderState::kOption) << "nothing was applied";
   EXPECT_EQ(page_of(query(all_options()))->total, kOptions);
 }
 

@@ -40,6 +40,11 @@ std::unique_ptr<Client> connect_as(const server::ServerApp& app, const std::stri
   return c.is_ok() ? std::move(c.value()) : nullptr;
 }
 
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 uint32_t web_available(Client& c, PerformanceId p) {
   return static_cast<uint32_t>(one(c, Command{0, GetAvailability{p, 1, kNone, workload::kWeb, kNone}}).value);
 }
@@ -176,6 +181,64 @@ TEST(Principals, EveryLoggedCommandCarriesItsPrincipalAfterARestart) {
   EXPECT_NE(std::find(seen.token_hashes.begin(), seen.token_hashes.end(), PrincipalDirectory::hash_token(token)),
             seen.token_hashes.end());
   for (const std::string& h : seen.token_hashes) EXPECT_EQ(h.find("tsk_"), std::string::npos) << "never the token";
+}
+
+// Web shop B (and the configured web shop) cannot read or change web shop
+// A's orders or the back office's, by id or by the ids next to their own;
+// the back office can. Ownership survives a snapshot and a restart.
+TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
+  testing_support::TempDir dir;
+  server::ServerConfig config = testing::test_config();
+  config.durability = server::Durability::kSync;
+  config.data_dir = dir.path() + "/data";
+  std::string token_a, token_b;
+  OrderId held = 0, booked = 0;
+  const auto outsider_is_refused = [](Client& c, OrderId id) {
+    for (const Command& cmd : {Command{0, GetOrder{id}}, Command{0, ExtendHold{id, 60'000}},
+                               Command{0, Confirm{id, {}}}, Command{0, Release{id}}}) {
+      const Reply r = one(c, cmd);
+      EXPECT_EQ(r.code, ReplyCode::kNotFound) << command_name(cmd.body) << ": " << r.message;
+    }
+  };
+  {
+    auto app = start_server(config);
+    auto admin = connect_client(*app, testing::kAdminToken);
+    auto office = connect_client(*app, testing::kBackofficeToken);
+    ASSERT_TRUE(admin && office);
+    token_a = add_principal(*admin, "shop-a", Role::kWebshop, {workload::kWeb}).second;
+    token_b = add_principal(*admin, "shop-b", Role::kWebshop, {workload::kWeb}).second;
+    auto a = connect_as(*app, token_a);
+    auto b = connect_as(*app, token_b);
+    auto configured = connect_client(*app, testing::kWebshopToken);
+    ASSERT_TRUE(a && b && configured);
+    const Reply h = one(*a, testing::web_hold(1000, 2));
+    ASSERT_TRUE(h.ok()) << h.message;
+    held = h.order;
+    const Reply bo = one(*office, Command{0, Book{BookingKind::kOption,
+                                                  1,
+                                                  workload::kBoxOffice,
+                                                  {workload::demo_line(1000, 1, 1, 1)},
+                                                  now_ms() + 86'400'000}});
+    ASSERT_TRUE(bo.ok()) << bo.message;
+    booked = bo.order;
+
+    outsider_is_refused(*b, held);
+    outsider_is_refused(*configured, held);
+    outsider_is_refused(*a, booked);
+    outsider_is_refused(*a, held + 1);
+    EXPECT_EQ(one(*a, Command{0, GetOrder{held}}).state, OrderState::kHeld) << "outsiders changed nothing";
+    EXPECT_EQ(one(*office, Command{0, GetOrder{booked}}).state, OrderState::kOption);
+    EXPECT_TRUE(admin->admin(wire::AdminAction::Snapshot).is_ok());
+    EXPECT_TRUE(eventually([&] { return app->engine().log->stats().snapshots >= 2; }));
+    app->stop();
+  }
+  auto app = start_server(config);
+  auto a = connect_as(*app, token_a);
+  auto b = connect_as(*app, token_b);
+  ASSERT_TRUE(a && b);
+  outsider_is_refused(*b, held);
+  EXPECT_EQ(one(*a, Command{0, GetOrder{held}}).state, OrderState::kHeld);
+  EXPECT_TRUE(one(*a, Command{0, Confirm{held, {}}}).ok()) << "its creator still reaches it";
 }
 
 }  // namespace
