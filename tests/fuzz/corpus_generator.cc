@@ -303,7 +303,9 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(BookSeatsWithLines{BookingKind::kReservation, 42, kBoxOffice, best, {line(kGa, 1, 1)}, kNow + 2 * kDay});
       },
       // Principals (the server fills in token_hash; the fuzz shard sees what a client sends).
-      [](RequestBuilder& b) { b.add(DefinePrincipal{"shop-fuzz", Role::kWebshop, {kWeb}, std::string(64, 'a')}); },
+      [](RequestBuilder& b) {
+        b.add(DefinePrincipal{"shop-fuzz", Role::kWebshop, {kWeb}, std::string(64, 'a')});
+      },
       [](RequestBuilder& b) {
         b.add(DefinePrincipal{"office-fuzz", Role::kBackoffice, {}, std::string(64, 'b')});
         b.add(RevokePrincipal{1});
