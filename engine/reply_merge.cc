@@ -5,7 +5,6 @@
 #include <cassert>
 
 #include "engine/command_registry.h"
-#include "engine/flat_map.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
 
@@ -72,16 +71,18 @@ bool item_less(const ReminderItem& a, const ReminderItem& b) {
          std::tie(b.contact_number, b.contact, b.order, b.subscription);
 }
 
-// Outcomes back in the client's order (ids are unique in a selection).
-std::vector<OrderOutcome> outcomes_in_order(const std::vector<OrderId>& orders,
-                                            const std::vector<OrderOutcome>& found) {
-  FlatMap<uint64_t, uint32_t> at;
-  for (uint32_t i = 0; i < found.size(); ++i) at.insert(found[i].order, i);
+// Outcomes back in the client's order (ids are unique in a selection). A
+// sorted copy, not a FlatMap: a client may name any 64-bit id, including
+// the FlatMap's empty marker, and must get NotFound for it.
+std::vector<OrderOutcome> outcomes_in_order(const std::vector<OrderId>& orders, std::vector<OrderOutcome> found) {
+  const auto by_order = [](const OrderOutcome& a, const OrderOutcome& b) { return a.order < b.order; };
+  std::sort(found.begin(), found.end(), by_order);
   std::vector<OrderOutcome> out;
   out.reserve(orders.size());
   for (OrderId id : orders) {
-    const uint32_t* i = at.find(id);
-    out.push_back(i ? found[*i] : OrderOutcome{id, Outcome::kNotFound, OrderState::kReleased});
+    const OrderOutcome key{id, Outcome::kNotFound, OrderState::kReleased};
+    const auto at = std::lower_bound(found.begin(), found.end(), key, by_order);
+    out.push_back(at != found.end() && at->order == id ? *at : key);
   }
   return out;
 }
@@ -105,7 +106,7 @@ Reply merge_batches(std::vector<Reply>& parts, const std::vector<OrderId>* order
     outcomes.insert(outcomes.end(), b->outcomes.begin(), b->outcomes.end());
   }
   std::sort(batch.items.begin(), batch.items.end(), item_less);
-  if (orders) batch.outcomes = outcomes_in_order(*orders, outcomes);
+  if (orders) batch.outcomes = outcomes_in_order(*orders, std::move(outcomes));
   Reply out;
   out.value = value;
   return with_detail(std::move(out), std::move(batch));
@@ -130,7 +131,7 @@ Reply merge_outcomes(std::vector<Reply>& parts, const std::vector<OrderId>& orde
   }
   Reply out;
   out.value = value;
-  return with_detail(std::move(out), BulkOutcomes{outcomes_in_order(orders, found)});
+  return with_detail(std::move(out), BulkOutcomes{outcomes_in_order(orders, std::move(found))});
 }
 
 // The first refusal, or the first reply when every part agrees.

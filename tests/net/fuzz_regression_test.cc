@@ -196,5 +196,33 @@ TEST(FuzzRegression, IdOfTheIndexesEmptyMarker_IsNotFoundOrRefused) {
   EXPECT_TRUE(one(*shop, Command{0, GetAvailability{1000, 1, kNone, workload::kWeb, kNone}}).ok());
 }
 
+// client_frame_fuzz: a selection (MarkOrders, LockOrders, ReleaseOrders,
+// RemindOrders) naming order 18446744073709551615 — the empty marker of the
+// FlatMap that put the shards' outcomes back in the client's order — failed
+// an assertion while merging (a release build would have looped or dropped
+// an outcome). Every id is a plain key now: the marker is NotFound like any
+// unknown order, and the real order beside it is marked.
+TEST(FuzzRegression, SelectionNamingTheEmptyMarkerOrder_GetsNotFoundForIt) {
+  constexpr OrderId kMarker = ~OrderId{0};
+  auto app = start_server();
+  auto office = connect_client(*app, testing::kBackofficeToken);
+  ASSERT_TRUE(office);
+  const int64_t t = runtime::SystemClock().now_ms();
+  const Reply booked = one(*office, Command{0, Book{BookingKind::kOption, 1, workload::kBoxOffice,
+                                                    {workload::demo_line(1000, 1, 1, 1)}, t + 86'400'000}});
+  ASSERT_TRUE(booked.ok()) << booked.message;
+  const Reply marked = one(*office, Command{0, MarkOrders{{kMarker, booked.order}, ReleaseMark::kKeep}});
+  ASSERT_TRUE(marked.ok()) << marked.message;
+  EXPECT_EQ(marked.value, 1);
+  ASSERT_TRUE(marked.detail);
+  const auto& outcomes = std::get<BulkOutcomes>(marked.detail->value).orders;
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].order, kMarker);
+  EXPECT_EQ(outcomes[0].outcome, Outcome::kNotFound);
+  EXPECT_EQ(outcomes[1].order, booked.order);
+  EXPECT_EQ(outcomes[1].outcome, Outcome::kDone);
+  EXPECT_EQ(one(*office, Command{0, ReleaseOrders{{kMarker}}}).code, ReplyCode::kOk);
+}
+
 }  // namespace
 }  // namespace tessera::net
