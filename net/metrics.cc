@@ -88,6 +88,8 @@ void NetMetrics::protocol_error(wire::ErrorCode code) {
   if (i < kErrorCodes) protocol_errors_[i].fetch_add(1, kRelaxed);
 }
 
+void NetMetrics::tls_failure(TlsFailure why) { tls_failures_[static_cast<uint32_t>(why)].fetch_add(1, kRelaxed); }
+
 uint64_t NetMetrics::commands_total(uint32_t type, engine::ReplyCode code) const {
   return sum(
       [&](const Stripe& s) -> const std::atomic<uint64_t>& { return s.commands[type][static_cast<uint32_t>(code)]; });
@@ -100,6 +102,10 @@ uint64_t NetMetrics::requests_total() const {
 uint64_t NetMetrics::protocol_errors(wire::ErrorCode code) const {
   const auto i = static_cast<uint32_t>(code);
   return i < kErrorCodes ? protocol_errors_[i].load(kRelaxed) : 0;
+}
+
+uint64_t NetMetrics::tls_failures(TlsFailure why) const {
+  return tls_failures_[static_cast<uint32_t>(why)].load(kRelaxed);
 }
 
 void NetMetrics::render(std::string& out) const {
@@ -143,6 +149,12 @@ void NetMetrics::render(std::string& out) const {
     line(out, "tessera_protocol_errors_total",
          engine::cat("code=\"", wire::EnumNameErrorCode(static_cast<wire::ErrorCode>(e)), "\""),
          protocol_errors_[e].load(kRelaxed));
+  header(out, "tessera_tls_handshake_failures_total", "counter",
+         "TLS connections closed before their handshake completed, by reason.");
+  static constexpr std::array<const char*, kTlsFailures> kTlsFailureNames = {"handshake", "plain_text", "timeout"};
+  for (uint32_t r = 0; r < kTlsFailures; ++r)
+    line(out, "tessera_tls_handshake_failures_total", engine::cat("reason=\"", kTlsFailureNames[r], "\""),
+         tls_failures_[r].load(kRelaxed));
 }
 
 }  // namespace tessera::net

@@ -29,6 +29,13 @@ class NetMetrics {
                                                                  2'500,   5'000,   10'000,    25'000,   50'000, 100'000,
                                                                  250'000, 500'000, 1'000'000, 5'000'000};
   static constexpr uint32_t kErrorCodes = static_cast<uint32_t>(wire::ErrorCode::MAX) + 1;
+  // Why a TLS connection did not get past its handshake.
+  enum class TlsFailure : uint8_t {
+    kHandshake,  // the handshake failed (no common version or cipher, bad record, peer gave up)
+    kPlainText,  // the client spoke the protocol without TLS
+    kTimeout,    // not complete within hello_deadline_ms (or the close linger)
+  };
+  static constexpr uint32_t kTlsFailures = 3;
 
   NetMetrics();
   NetMetrics(const NetMetrics&) = delete;
@@ -43,11 +50,13 @@ class NetMetrics {
   void connection_closed();
   void connection_refused();
   void protocol_error(wire::ErrorCode code);
+  void tls_failure(TlsFailure why);
 
   int64_t connections_open() const { return connections_open_.load(std::memory_order_relaxed); }
   uint64_t commands_total(uint32_t type, engine::ReplyCode code) const;
   uint64_t requests_total() const;
   uint64_t protocol_errors(wire::ErrorCode code) const;
+  uint64_t tls_failures(TlsFailure why) const;
 
   // Appends every series in Prometheus text exposition format.
   void render(std::string& out) const;
@@ -67,6 +76,7 @@ class NetMetrics {
   std::atomic<int64_t> connections_open_{0};
   std::atomic<uint64_t> connections_total_{0}, connections_refused_{0};
   std::array<std::atomic<uint64_t>, kErrorCodes> protocol_errors_{};
+  std::array<std::atomic<uint64_t>, kTlsFailures> tls_failures_{};
 };
 
 }  // namespace tessera::net

@@ -17,6 +17,14 @@
 // connections_per_address_max of both from one remote IP address. A
 // connection over a limit gets the Error frame TooManyConnections, which
 // it can read: the server closes gracefully (see net/session.h).
+//
+// TLS (ServerOptions::tls set): the port speaks only TLS. The handshake
+// happens inside the Hello window: until the Hello, a TLS connection counts
+// as unauthenticated and its hello_deadline_ms covers the handshake. A
+// failed handshake, one not complete in time, or a plain-text client is
+// logged with the peer's address, counted (tessera_tls_handshake_failures_total)
+// and closed; a plain-text client first gets a plain Error frame BadFrame
+// saying the port speaks TLS.
 // Thread-safety: start/drain/stop from the owning thread only (never from
 // an I/O thread or a hook); port() and connections_open() from any thread.
 #pragma once
@@ -34,6 +42,10 @@
 #include "runtime/completion.h"
 #include "runtime/shard_set.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace tessera::net {
 
 struct ServerOptions {
@@ -48,6 +60,9 @@ struct ServerOptions {
   // owner, which may read it; created by the server when null.
   std::shared_ptr<PrincipalDirectory> principals;
   std::string server_name = "tessera";
+  // TLS on the protocol port (net/tls.h: make_tls_server_context); null =
+  // plain TCP (development).
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // The part of a command's side effect that runs once the command is

@@ -67,58 +67,136 @@ struct Session::PendingRequest {
   void release_one() {
     if (pending.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     std::shared_ptr<Session> s = session;
-    asio::post(s->socket_.get_executor(), [s, this] { s->on_request_done(this); });
+    asio::post(s->stream_.socket().get_executor(), [s, this] { s->on_request_done(this); });
   }
 };
 
+namespace {
+
+Stream stream_for(Session::Socket socket, const ServerOptions& options) {
+  if (options.tls) return Stream(std::move(socket), *options.tls);
+  return Stream(std::move(socket));
+}
+
+}  // namespace
+
 Session::Session(Socket socket, SessionContext& context, uint64_t id)
-    : socket_(std::move(socket)),
+    : stream_(stream_for(std::move(socket), context.options)),
       ctx_(context),
       id_(id),
       reader_(context.options.limits.frame_bytes_max),
-      timer_(socket_.get_executor()) {}
+      timer_(stream_.socket().get_executor()),
+      handshaking_(stream_.tls()) {}
 
 Session::~Session() { assert(queue_.empty() || closed_); }
 
 void Session::start() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
     error_code ignored;
-    self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    self->stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     self->deadline_ = Clock::now() + std::chrono::milliseconds(self->ctx_.options.limits.hello_deadline_ms);
     self->arm_deadline();
-    self->read_more();
+    self->read_first();
   });
 }
 
 void Session::refuse(std::string message) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+  asio::post(stream_.socket().get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
     error_code ignored;
-    self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    self->stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     self->fail(wire::ErrorCode::TooManyConnections, std::move(message));
-    self->read_more();
+    self->read_first();
   });
 }
 
 void Session::drain() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
     if (self->closed_ || self->failing_) return;
+    if (self->handshaking_) {
+      self->close_now();  // nothing was said yet, and nothing can be before the handshake
+      return;
+    }
     self->fail(wire::ErrorCode::ShuttingDown, "server is shutting down");
     self->read_more();
   });
 }
 
 void Session::close() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+  asio::post(stream_.socket().get_executor(), [self = shared_from_this()] { self->close_now(); });
+}
+
+// ---- TLS handshake --------------------------------------------------------------
+
+void Session::read_first() {
+  if (!handshaking_) {
+    read_more();
+    return;
+  }
+  if (tls_begun_) return;
+  tls_begun_ = true;
+  stream_.socket().async_wait(Socket::wait_read,
+                              [self = shared_from_this()](const error_code& ec) { self->on_first_bytes(ec); });
+}
+
+// Peeks at the first byte: a TLS client starts with a handshake record; a
+// plain-text client (a Hello frame's length) is told in plain text.
+void Session::on_first_bytes(const error_code& ec) {
+  if (closed_) return;
+  uint8_t first = 0;
+  error_code peek_ec = ec;
+  const size_t n = ec ? 0 : stream_.socket().receive(asio::buffer(&first, 1), Socket::message_peek, peek_ec);
+  if (peek_ec || n == 0) {  // closed or reset before a byte (a port probe): nothing to report
+    peer_closed_ = true;
+    close_now();
+    return;
+  }
+  if (first != kTlsHandshakeRecordType) {
+    const std::string peer = peer_text();
+    std::fprintf(stderr, "tessera: plain-text client %s on the TLS port: refused\n", peer.c_str());
+    ctx_.metrics.tls_failure(NetMetrics::TlsFailure::kPlainText);
+    stream_.fall_back_to_plain();
+    handshaking_ = false;
+    fail(wire::ErrorCode::BadFrame, "this port speaks TLS: connect with TLS (tessera --tls, ClientOptions::tls)");
+    flush();  // a refusal queued before (fail() keeps the first Error)
+    read_more();
+    return;
+  }
+  stream_.tls_stream().async_handshake(boost::asio::ssl::stream_base::server,
+                                       [self = shared_from_this()](const error_code& e) { self->on_handshake(e); });
+}
+
+void Session::on_handshake(const error_code& ec) {
+  if (closed_) return;
+  if (ec) {
+    tls_failed(NetMetrics::TlsFailure::kHandshake, tls_failure_text(ec, stream_.tls_stream().native_handle()));
+    return;
+  }
+  handshaking_ = false;
+  read_more();
+  flush();  // a refusal queued during the handshake
+}
+
+void Session::tls_failed(NetMetrics::TlsFailure why, const std::string& detail) {
+  const std::string peer = peer_text();
+  std::fprintf(stderr, "tessera: TLS handshake with %s failed: %s\n", peer.c_str(), detail.c_str());
+  ctx_.metrics.tls_failure(why);
+  close_now();
+}
+
+std::string Session::peer_text() {
+  error_code ec;
+  const auto peer = stream_.socket().remote_endpoint(ec);
+  return ec ? std::string("an unknown peer") : cat(peer.address().to_string(), ":", peer.port());
 }
 
 // ---- Reading --------------------------------------------------------------------
 
 void Session::read_more() {
-  if (reading_ || peer_closed_ || closed_) return;
+  if (reading_ || peer_closed_ || closed_ || handshaking_) return;
   reading_ = true;
   const std::span<uint8_t> space = reader_.writable();
-  socket_.async_read_some(asio::buffer(space.data(), space.size()),
-                          [self = shared_from_this()](const error_code& ec, size_t n) { self->on_read(ec, n); });
+  stream_.read_some(asio::buffer(space.data(), space.size()),
+                    [self = shared_from_this()](const error_code& ec, size_t n) { self->on_read(ec, n); });
 }
 
 // Input after an Error frame (or in a drain) is still read, and dropped:
@@ -220,10 +298,7 @@ void Session::handle_hello(const wire::Hello& hello) {
                    ? nullptr
                    : ctx_.principals.authenticate(std::string_view(token->c_str(), token->size()));
   if (!principal_) {
-    error_code ec;
-    const auto peer = socket_.remote_endpoint(ec);
-    std::fprintf(stderr, "tessera: refused authentication from %s (unknown or revoked token)\n",
-                 ec ? "an unknown peer" : cat(peer.address().to_string(), ":", peer.port()).c_str());
+    std::fprintf(stderr, "tessera: refused authentication from %s (unknown or revoked token)\n", peer_text().c_str());
     fail(wire::ErrorCode::Unauthorized, "unknown or revoked token");
     return;
   }
@@ -458,7 +533,7 @@ void Session::flush() {
     std::erase_if(queue_, [](const Outgoing& o) { return o.ready; });
     return;
   }
-  if (writing_) return;
+  if (writing_ || handshaking_) return;
   constexpr size_t kFramesPerWriteMax = 64;
   write_batch_.clear();
   bool close_after = false;
@@ -484,7 +559,7 @@ void Session::flush() {
     buffers.emplace_back(o.frame.body.data(), o.frame.body.size());
   }
   writing_ = true;
-  asio::async_write(socket_, buffers, [self = shared_from_this(), close_after](const error_code& ec, size_t bytes) {
+  stream_.write_all(buffers, [self = shared_from_this(), close_after](const error_code& ec, size_t bytes) {
     self->on_written(ec, bytes, close_after);
   });
 }
@@ -512,7 +587,7 @@ void Session::after_last_frame() {
     return;
   }
   error_code ignored;
-  socket_.shutdown(Socket::shutdown_send, ignored);
+  stream_.socket().shutdown(Socket::shutdown_send, ignored);  // TLS: no close_notify; the Error frame said why
   shut_down_ = true;
   ctx_.registry.flushed(id_);
   deadline_ = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
@@ -529,9 +604,10 @@ void Session::discard_pending_input() {
   constexpr size_t kDiscardBytes = 256u << 10;
   std::array<uint8_t, 16u << 10> scratch;
   error_code ec;
-  socket_.non_blocking(true, ec);
+  Socket& socket = stream_.socket();
+  socket.non_blocking(true, ec);
   for (size_t done = 0; !ec && done < kDiscardBytes;) {
-    const size_t n = socket_.read_some(asio::buffer(scratch), ec);
+    const size_t n = socket.read_some(asio::buffer(scratch), ec);
     if (n == 0) break;
     done += n;
   }
@@ -541,10 +617,11 @@ void Session::close_now() {
   if (closed_) return;
   closed_ = true;
   error_code ignored;
-  socket_.cancel(ignored);  // the pending read (its handler sees closed_)
+  Socket& socket = stream_.socket();
+  socket.cancel(ignored);  // the pending read or handshake (its handler sees closed_)
   discard_pending_input();
-  socket_.shutdown(Socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  socket.shutdown(Socket::shutdown_both, ignored);
+  socket.close(ignored);
   timer_.cancel();
   flush();  // drops finished entries
   ctx_.registry.closed(id_);
@@ -583,6 +660,12 @@ void Session::on_deadline(const error_code&) {
   timer_at_.reset();
   if (closed_ || !deadline_) return;
   if (Clock::now() >= *deadline_) {
+    if (handshaking_) {
+      tls_failed(NetMetrics::TlsFailure::kTimeout,
+                 failing_ ? cat("not complete within the close linger (", kCloseLingerMs, " ms)")
+                          : cat("not complete within hello_deadline_ms (", ctx_.options.limits.hello_deadline_ms, ")"));
+      return;
+    }
     if (failing_) {
       close_now();  // the peer did not read the last frame, or did not close, in kCloseLingerMs
       return;

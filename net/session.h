@@ -19,6 +19,14 @@
 // session waits for the peer's EOF, at most kCloseLingerMs, before closing.
 // The server (SessionRegistry) counts each session as unauthenticated,
 // authenticated or closing.
+//
+// TLS (ServerOptions::tls): the stream is TLS and nothing is read or written
+// before the handshake completes, which must happen inside the Hello
+// deadline. The first byte decides: a TLS handshake record goes to OpenSSL;
+// anything else is a plain-text client, answered in plain text with an Error
+// frame BadFrame ("this port speaks TLS") and closed. A refusal before the
+// handshake completes waits for it (its close linger bounds it) so that a
+// TLS client can read why.
 // Thread-safety: every member runs on the session's strand; completions
 // arrive on shard threads and only touch their own request's slots.
 #pragma once
@@ -37,6 +45,7 @@
 #include "net/frame.h"
 #include "net/metrics.h"
 #include "net/server.h"
+#include "net/stream.h"
 #include "net/tessera_generated.h"
 #include "runtime/shard_set.h"
 
@@ -97,6 +106,11 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   using Clock = std::chrono::steady_clock;
 
+  void read_first();  // after start() or a refusal: the TLS handshake first, if any
+  void on_first_bytes(const boost::system::error_code& ec);
+  void on_handshake(const boost::system::error_code& ec);
+  void tls_failed(NetMetrics::TlsFailure why, const std::string& detail);
+  std::string peer_text();
   void read_more();
   void on_read(const boost::system::error_code& ec, size_t n);
   void on_read_end(const boost::system::error_code& ec);
@@ -126,7 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void arm_deadline();
   void on_deadline(const boost::system::error_code& ec);
 
-  Socket socket_;
+  Stream stream_;
   SessionContext& ctx_;
   const uint64_t id_;
   FrameReader reader_;
@@ -143,6 +157,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool failing_ = false;    // the last frame is queued: no more requests
   bool lingers_ = false;    // after the last frame: shut down the write side and wait for the peer's EOF
   bool shut_down_ = false;  // the write side is shut down
+  bool handshaking_;        // TLS: the handshake is not complete; nothing is read or written
+  bool tls_begun_ = false;  // TLS: waiting for the first bytes, or in the handshake
   uint32_t in_flight_ = 0;  // requests received whose response is not yet handed to the socket
   std::deque<Outgoing> queue_;
   std::vector<Outgoing> write_batch_;
