@@ -16,6 +16,8 @@
 #include "net/codec.h"
 #include "net/frame.h"
 #include "net/messages.h"
+#include "net/stream.h"
+#include "net/tls.h"
 
 namespace tessera::net {
 
@@ -72,12 +74,15 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     ResponseHandler done;
   };
 
-  explicit Impl(ClientOptions o) : options(std::move(o)), socket(io), timer(io), reader(kFrameBytesMax) {}
+  explicit Impl(ClientOptions o)
+      : options(std::move(o)), stream(std::make_shared<Stream>(tcp::socket(io))), timer(io), reader(kFrameBytesMax) {}
 
   // ---- I/O thread -------------------------------------------------------------
   void enqueue(Outbound out);
   void start_connect();
   void on_connected(const error_code& ec);
+  void on_handshake(const error_code& ec);
+  void send_hello();
   void on_hello_read(const error_code& ec, size_t n);
   void read_more();
   void on_read(const error_code& ec, size_t n);
@@ -91,7 +96,10 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::thread thread;
-  tcp::socket socket;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain TCP
+  // The connection's stream, new for each connection (a TLS stream cannot
+  // be reused); handlers hold it, so it outlives their operations.
+  std::shared_ptr<Stream> stream;
   asio::steady_timer timer;
   FrameReader reader;
 
@@ -134,6 +142,7 @@ void Client::Impl::start_connect() {
   state = State::kConnecting;
   ++connection;
   reader = FrameReader(kFrameBytesMax);
+  stream = tls ? std::make_shared<Stream>(tcp::socket(io), *tls) : std::make_shared<Stream>(tcp::socket(io));
   error_code ec;
   const auto address = asio::ip::make_address(options.host, ec);
   std::vector<tcp::endpoint> endpoints;
@@ -155,10 +164,11 @@ void Client::Impl::start_connect() {
     self->finish_connect(
         Status::unavailable(cat("no connection within connect_deadline_ms (", self->options.connect_deadline_ms, ")")));
   });
-  asio::async_connect(socket, endpoints, [self = shared_from_this(), gen](const error_code& e, const tcp::endpoint&) {
-    if (gen != self->connection || self->state != State::kConnecting) return;
-    self->on_connected(e);
-  });
+  asio::async_connect(stream->socket(), endpoints,
+                      [self = shared_from_this(), s = stream, gen](const error_code& e, const tcp::endpoint&) {
+                        if (gen != self->connection || self->state != State::kConnecting) return;
+                        self->on_connected(e);
+                      });
 }
 
 void Client::Impl::on_connected(const error_code& ec) {
@@ -167,19 +177,50 @@ void Client::Impl::on_connected(const error_code& ec) {
     return;
   }
   error_code ignored;
-  socket.set_option(tcp::no_delay(true), ignored);
+  stream->socket().set_option(tcp::no_delay(true), ignored);
+  if (!stream->tls()) {
+    send_hello();
+    return;
+  }
+  Stream::TlsStream& t = stream->tls_stream();
+  if (!options.tls_insecure_skip_verify && !expect_tls_peer_name(t.native_handle(), options.host)) {
+    finish_connect(
+        Status::invalid_argument(cat("TLS: cannot check the server's certificate for '", options.host, "'")));
+    return;
+  }
+  const uint64_t gen = connection;
+  t.async_handshake(boost::asio::ssl::stream_base::client,
+                    [self = shared_from_this(), s = stream, gen](const error_code& e) {
+                      if (gen != self->connection || self->state != State::kConnecting) return;
+                      self->on_handshake(e);
+                    });
+}
+
+void Client::Impl::on_handshake(const error_code& ec) {
+  if (!ec) {
+    send_hello();
+    return;
+  }
+  SSL* ssl = stream->tls_stream().native_handle();
+  const std::string why =
+      cat("TLS handshake with ", options.host, ":", options.port, " failed: ", tls_failure_text(ec, ssl));
+  // An untrusted certificate will not become trusted by retrying.
+  finish_connect(SSL_get_verify_result(ssl) != X509_V_OK ? Status::failed_precondition(why) : Status::unavailable(why));
+}
+
+void Client::Impl::send_hello() {
   auto hello = std::make_shared<OutFrame>(hello_frame(kProtocolVersion, options.token, options.client_name));
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(hello->header),
                                                   asio::buffer(hello->body.data(), hello->body.size())};
   const uint64_t gen = connection;
-  asio::async_write(socket, buffers, [self = shared_from_this(), hello, gen](const error_code& e, size_t) {
+  stream->write_all(buffers, [self = shared_from_this(), s = stream, hello, gen](const error_code& e, size_t) {
     if (gen != self->connection || self->state != State::kConnecting) return;
     if (e) {
       self->finish_connect(Status::unavailable(cat("cannot send Hello: ", e.message())));
       return;
     }
     const std::span<uint8_t> space = self->reader.writable();
-    self->socket.async_read_some(asio::buffer(space.data(), space.size()), [self, gen](const error_code& e2, size_t n) {
+    s->read_some(asio::buffer(space.data(), space.size()), [self, s, gen](const error_code& e2, size_t n) {
       if (gen != self->connection || self->state != State::kConnecting) return;
       self->on_hello_read(e2, n);
     });
@@ -198,11 +239,11 @@ void Client::Impl::on_hello_read(const error_code& ec, size_t n) {
   if (next == FrameReader::Next::kNeedMore) {
     const std::span<uint8_t> space = reader.writable();
     const uint64_t gen = connection;
-    socket.async_read_some(asio::buffer(space.data(), space.size()),
-                           [self = shared_from_this(), gen](const error_code& e, size_t m) {
-                             if (gen != self->connection || self->state != State::kConnecting) return;
-                             self->on_hello_read(e, m);
-                           });
+    stream->read_some(asio::buffer(space.data(), space.size()),
+                      [self = shared_from_this(), s = stream, gen](const error_code& e, size_t m) {
+                        if (gen != self->connection || self->state != State::kConnecting) return;
+                        self->on_hello_read(e, m);
+                      });
     return;
   }
   const wire::ServerFrame* frame = next == FrameReader::Next::kFrame ? verify_server_frame(payload) : nullptr;
@@ -249,11 +290,11 @@ void Client::Impl::finish_connect(const Status& status) {
 void Client::Impl::read_more() {
   const std::span<uint8_t> space = reader.writable();
   const uint64_t gen = connection;
-  socket.async_read_some(asio::buffer(space.data(), space.size()),
-                         [self = shared_from_this(), gen](const error_code& e, size_t n) {
-                           if (gen != self->connection || self->state != State::kReady) return;
-                           self->on_read(e, n);
-                         });
+  stream->read_some(asio::buffer(space.data(), space.size()),
+                    [self = shared_from_this(), s = stream, gen](const error_code& e, size_t n) {
+                      if (gen != self->connection || self->state != State::kReady) return;
+                      self->on_read(e, n);
+                    });
 }
 
 void Client::Impl::on_read(const error_code& ec, size_t n) {
@@ -328,7 +369,7 @@ void Client::Impl::pump() {
   }
   write_pending = true;
   const uint64_t gen = connection;
-  asio::async_write(socket, buffers, [self = shared_from_this(), gen](const error_code& e, size_t) {
+  stream->write_all(buffers, [self = shared_from_this(), s = stream, gen](const error_code& e, size_t) {
     if (gen != self->connection) return;
     self->write_pending = false;
     self->writing.clear();
@@ -344,8 +385,8 @@ void Client::Impl::pump() {
 void Client::Impl::broken(const Status& why) {
   ready.store(false);
   error_code ignored;
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
-  socket.close(ignored);
+  stream->socket().shutdown(tcp::socket::shutdown_both, ignored);  // TLS: no close_notify
+  stream->socket().close(ignored);
   timer.cancel();
   write_pending = false;
   writing.clear();
@@ -376,7 +417,14 @@ Client::~Client() {
 }
 
 Result<std::unique_ptr<Client>> Client::connect(ClientOptions options) {
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (options.tls) {
+    auto context = make_tls_client_context(options.tls_ca_file, !options.tls_insecure_skip_verify);
+    if (!context.is_ok()) return context.status();
+    tls = std::move(context.value());
+  }
   std::unique_ptr<Client> client(new Client(std::move(options)));
+  client->impl_->tls = std::move(tls);
   auto done = std::make_shared<std::promise<Status>>();
   auto result = done->get_future();
   asio::post(client->impl_->io, [impl = client->impl_, done] {

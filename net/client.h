@@ -13,6 +13,11 @@
 // request keys to retry safely). The next send() reconnects, unless
 // ClientOptions::reconnect is false.
 //
+// TLS (ClientOptions::tls): every connection handshakes before its Hello,
+// checks the server's certificate against tls_ca_file (or the system's CAs)
+// and that it names `host` (DNS name or IP address), and refuses the server
+// otherwise (failed_precondition, saying which check failed).
+//
 // Thread-safety: every public member may be called from any thread, except
 // that call() and connect() must not be called from a callback (callbacks run
 // on the client's I/O thread, which call() would wait on).
@@ -41,6 +46,12 @@ struct ClientOptions {
   uint32_t connect_deadline_ms = kClientConnectDeadlineMsDefault;
   uint32_t call_deadline_ms = kClientCallDeadlineMsDefault;
   bool reconnect = true;
+  // TLS: required by a server with tls_cert_file set.
+  bool tls = false;
+  std::string tls_ca_file;  // PEM CAs the server's certificate must chain to; empty = the system's store
+  // Development only: accept any certificate, for any name (no protection
+  // against a man in the middle).
+  bool tls_insecure_skip_verify = false;
 };
 
 // What the server said in its HelloReply.
@@ -61,7 +72,9 @@ class Client {
 
   // Connects and says Hello. Fails with unavailable (cannot connect, server
   // closed), failed_precondition (version mismatch, unknown token: the
-  // server's Error message is in the Status).
+  // server's Error message is in the Status; TLS: the server's certificate
+  // is not trusted or does not name the host), invalid_argument (the CA
+  // file cannot be read).
   static Result<std::unique_ptr<Client>> connect(ClientOptions options);
   ~Client();
   Client(const Client&) = delete;
