@@ -5,6 +5,12 @@
 // a health check. Each connection carries one request (Connection: close),
 // must send it within kAdminReadDeadlineMs, and at most
 // kAdminConnectionsMax are served at once (the rest are closed at accept).
+//
+// TLS (a context given): HTTPS with the protocol port's certificate. Plain
+// HTTP is still answered to loopback peers (a local probe or Prometheus
+// scraping /health and /metrics); any other plain-text peer gets 403 and a
+// failed handshake is logged with the peer's address and counted
+// (tls_failures(), on /metrics).
 // Thread-safety: start/stop from the owner; the handler runs on the admin
 // thread.
 #pragma once
@@ -15,6 +21,10 @@
 #include <string>
 
 #include "base/status.h"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace tessera::server {
 
@@ -32,13 +42,16 @@ class AdminHttp {
  public:
   // `handler` gets the request target ("/metrics") of each GET.
   using Handler = std::function<HttpAnswer(std::string_view target)>;
-  AdminHttp(std::string address, uint16_t port, Handler handler);
+  // `tls` null: plain HTTP only.
+  AdminHttp(std::string address, uint16_t port, Handler handler, std::shared_ptr<boost::asio::ssl::context> tls = {});
   ~AdminHttp();
   AdminHttp(const AdminHttp&) = delete;
   AdminHttp& operator=(const AdminHttp&) = delete;
 
   Status start();
   uint16_t port() const;
+  // TLS handshakes that failed, and plain-text requests refused (not from loopback).
+  uint64_t tls_failures() const;
   void stop();  // idempotent
 
  private:

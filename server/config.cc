@@ -124,6 +124,18 @@ void declare_export(CLI::App& app, ServerConfig& c) {
       ->group(group);
 }
 
+void declare_tls(CLI::App& app, ServerConfig& c) {
+  const char* group = "TLS (protocol and admin ports)";
+  app.add_option("--tls-cert-file", c.tls_cert_file,
+                 "PEM certificate chain (the server's first); with --tls-key-file, both ports speak only TLS "
+                 "(admin: plain HTTP from loopback only)")
+      ->type_name("FILE")
+      ->group(group);
+  app.add_option("--tls-key-file", c.tls_key_file, "PEM private key of that certificate (unencrypted)")
+      ->type_name("FILE")
+      ->group(group);
+}
+
 // Every option of tessera-server, bound to `c` and `sources`.
 void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
   app.add_option("--config", sources.config_file, "read `key = value` lines from FILE first (see below)")
@@ -152,6 +164,7 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
   app.add_flag("--demo", c.demo, "load the demo venue if its performances are not defined");
+  declare_tls(app, c);
   declare_export(app, c);
   declare_limits(app, c.limits);
   app.footer(
@@ -303,6 +316,8 @@ Status validate(const ServerConfig& config) {
     return Status::invalid_argument(cat("shards must be in [1, ", engine::kShardsMax, "]"));
   if (config.smtp_user.empty() != config.smtp_password.empty())
     return Status::invalid_argument("smtp_user and a password (smtp_password or smtp_password_file) go together");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty())
+    return Status::invalid_argument("tls_cert_file and tls_key_file go together (both unset: plain TCP)");
   if (!config.smtp_user.empty() && config.smtp_tls != mail::SmtpTls::kStartTls &&
       config.smtp_tls != mail::SmtpTls::kSmtps)
     return Status::invalid_argument(

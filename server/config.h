@@ -50,6 +50,10 @@ struct ServerConfig {
   std::string smtp_ca_file;  // PEM CAs the relay's certificate is checked against; empty = the system's
   int smtp_timeout_ms = mail::kSmtpTimeoutMsDefault;
   std::string mail_from = "tessera@localhost";
+  // TLS on the protocol and admin ports: both set = TLS only (PEM files,
+  // read at start-up); both empty = plain TCP (development).
+  std::string tls_cert_file;  // the server's certificate chain, its own first
+  std::string tls_key_file;   // its private key (unencrypted)
   net::TokenTable tokens;
   net::NetLimits limits;
 
@@ -68,8 +72,9 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv);
 // source in error messages ("origin:line: key: why").
 Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config);
 
-// Checks what single keys cannot: at least one token, distinct ports, and
-// AUTH only with its password and over TLS (starttls or smtps).
+// Checks what single keys cannot: at least one token, distinct ports, AUTH
+// only with its password and over TLS (starttls or smtps), and TLS
+// certificate and key given together.
 Status validate(const ServerConfig& config);
 
 }  // namespace tessera::server

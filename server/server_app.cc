@@ -7,6 +7,7 @@
 #include "engine/limits.h"
 #include "net/codec.h"
 #include "net/result_code.h"
+#include "net/tls.h"
 #include "reminders/reminder_dispatch.h"
 #include "server/demo_loader.h"
 
@@ -23,7 +24,9 @@ Status ServerApp::start() {
   // every frame: refuse to start (a test catches it before release).
   if (const std::string problems = net::check_wire_tables(); !problems.empty())
     return Status::internal("wire tables do not match the engine's commands: " + problems);
-  Status s = open_shards();
+  Status s = load_tls();
+  if (!s.is_ok()) return s;
+  s = open_shards();
   if (!s.is_ok()) return s;
   running_ = true;
   if (config_.demo) {
@@ -35,11 +38,14 @@ Status ServerApp::start() {
     }
     std::fprintf(stderr, "tessera-server: demo venue %s\n", loaded ? "loaded" : "already defined");
   }
-  admin_ = std::make_unique<AdminHttp>(config_.listen_address, config_.admin_port, [this](std::string_view target) {
-    if (target == "/health") return health();
-    if (target == "/metrics") return render_metrics();
-    return HttpAnswer{404, "text/plain; charset=utf-8", "not found: try /health or /metrics\n"};
-  });
+  admin_ = std::make_unique<AdminHttp>(
+      config_.listen_address, config_.admin_port,
+      [this](std::string_view target) {
+        if (target == "/health") return health();
+        if (target == "/metrics") return render_metrics();
+        return HttpAnswer{404, "text/plain; charset=utf-8", "not found: try /health or /metrics\n"};
+      },
+      tls_);
   s = admin_->start();
   if (s.is_ok()) {
     net::ServerOptions options;
@@ -49,6 +55,7 @@ Status ServerApp::start() {
     options.limits = config_.limits;
     options.tokens = config_.tokens;
     options.principals = principals_;
+    options.tls = tls_;
     net::ServerHooks hooks;
     hooks.request_shutdown = [this] { request_stop(); };
     hooks.request_snapshot = [this] {
@@ -106,6 +113,22 @@ void ServerApp::stop() {
   request_stop();
 }
 
+// The TLS context of both ports, from tls_cert_file and tls_key_file.
+Status ServerApp::load_tls() {
+  if (config_.tls_cert_file.empty() && config_.tls_key_file.empty()) {
+    std::fprintf(stderr,
+                 "tessera-server: TLS off: the protocol and admin ports speak plain TCP (development; set "
+                 "tls_cert_file and tls_key_file)\n");
+    return Status::ok();
+  }
+  auto context = net::make_tls_server_context(config_.tls_cert_file, config_.tls_key_file);
+  if (!context.is_ok()) return context.status();
+  tls_ = std::move(context.value());
+  std::fprintf(stderr, "tessera-server: TLS on (1.2 or later) with %s: protocol port TLS only, admin HTTPS\n",
+               config_.tls_cert_file.c_str());
+  return Status::ok();
+}
+
 // Opens the shards: recovered from the command log, or empty with durability none.
 Status ServerApp::open_shards() {
   storage::EngineOptions o;
@@ -151,6 +174,11 @@ HttpAnswer ServerApp::render_metrics() {
   std::string out;
   out.reserve(16 * 1024);
   metrics_.render(out);
+  if (admin_)
+    out += cat(
+        "# HELP tessera_admin_tls_failures_total Admin HTTP connections refused: failed TLS handshake, or plain HTTP "
+        "from a remote address.\n# TYPE tessera_admin_tls_failures_total counter\ntessera_admin_tls_failures_total ",
+        admin_->tls_failures(), "\n");
   render_shard_metrics(out);
   render_log_metrics(out);
   return HttpAnswer{200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};

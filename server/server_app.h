@@ -7,6 +7,11 @@
 // stop()): stop accepting, let sessions finish what is in flight, stop the
 // shards (everything queued is applied and answered), close the rest.
 //
+// TLS: with tls_cert_file and tls_key_file, one OpenSSL context (built
+// before anything starts: a bad certificate or key refuses the start) serves
+// the protocol port and the admin HTTPS port; without them both are plain
+// and the server says so once on stderr.
+//
 // Durability: the shards are opened through storage::open_durable_engine —
 // recovered from the RocksDB command log in data_dir (latest snapshot + log
 // tail, verified) before any port listens, and logging every accepted
@@ -65,6 +70,7 @@ class ServerApp {
 
  private:
   Status open_shards();
+  Status load_tls();
   Result<net::AfterDurable> prepare_side_effect(const engine::Command& command);
   void render_shard_metrics(std::string& out) const;
   void render_log_metrics(std::string& out) const;
@@ -78,6 +84,7 @@ class ServerApp {
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain TCP
   bool running_ = false;
   std::mutex stop_mutex_;
   std::condition_variable stop_requested_cv_;
