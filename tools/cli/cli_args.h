@@ -10,7 +10,7 @@
 //
 // Global options (anywhere on the line): --host H (127.0.0.1) --port P
 // (7450) --admin-port P (7451, for stats) --token T (default
-// $TESSERA_TOKEN) --json --help.
+// $TESSERA_TOKEN) --tls --ca FILE --json --help.
 // Thread-safety: plain values and pure functions.
 #pragma once
 
@@ -42,6 +42,8 @@ struct CliArgs {
   uint16_t port = 7450;
   uint16_t admin_port = 7451;
   std::string token;
+  bool tls = false;     // TLS to the protocol port (--ca implies it)
+  std::string ca_file;  // PEM CAs the server's certificate must chain to; empty = the system's
   bool json = false;
   bool help = false;       // --help, -h or `help`: print help_text, send nothing
   std::string help_text;   // CLI11's help of the (sub)command the line names

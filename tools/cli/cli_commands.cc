@@ -185,6 +185,8 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
   options.port = a.port;
   options.token = a.token;
   options.client_name = "tessera-cli";
+  options.tls = a.tls || !a.ca_file.empty();
+  options.tls_ca_file = a.ca_file;
   options.reconnect = false;
   auto client = net::Client::connect(options);
   if (!client.is_ok()) {

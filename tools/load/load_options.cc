@@ -38,6 +38,11 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
   opt::add_number(app, "--port", o.port, uint16_t{1}, uint16_t{65535}, "protocol port")->capture_default_str();
   app.add_option("--token", o.token, "admin token (default: $TESSERA_TOKEN); the run defines its own performances")
       ->type_name("T");
+  opt::add_flag(app, "--tls", o.tls, "connect with TLS (a server with tls_cert_file set)");
+  app.add_option("--ca", o.ca_file,
+                 "trust the server's certificate if it chains to these PEM CAs (implies --tls; "
+                 "default: the system's CAs)")
+      ->type_name("FILE");
   opt::add_number(app, "--connections", o.connections, 1u, kLoadConnectionsMax, "client connections")
       ->capture_default_str();
   opt::add_number(app, "--pipeline", o.pipeline, 1u, kLoadPipelineMax, "requests in flight per connection")
@@ -81,6 +86,7 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
       "Exit codes: 0 ok, 1 rush / onsale / expiry check FAIL, 2 usage error, 3 connection/set-up error.");
   if (Status s = opt::parse_command_line(app, argc, argv); !s.is_ok()) return s;
   o.progress = !no_progress;
+  if (!o.ca_file.empty()) o.tls = true;
   if (o.host == "[::1]") o.host = "::1";
   if (!is_loopback_host(o.host))
     return Status::invalid_argument(

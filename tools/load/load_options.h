@@ -37,7 +37,9 @@ inline constexpr uint32_t kDrainDeadlineMs = 30'000;   // waiting for requests i
 struct LoadOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7450;
-  std::string token;  // admin: the run defines its own performances
+  std::string token;    // admin: the run defines its own performances
+  bool tls = false;     // TLS to a server with tls_cert_file set
+  std::string ca_file;  // PEM CAs the server's certificate must chain to; empty = the system's
   uint32_t connections = 2;
   uint32_t pipeline = 16;  // requests in flight per connection
   uint32_t batch = 1024;   // commands per request

@@ -353,6 +353,8 @@ net::ClientOptions load_client_options(const LoadOptions& o, uint32_t index) {
   co.port = o.port;
   co.token = o.token;
   co.client_name = cat("tessera-load/", index);
+  co.tls = o.tls;
+  co.tls_ca_file = o.ca_file;
   co.reconnect = false;
   return co;
 }
