@@ -35,8 +35,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tessera-server: %s\n", started.to_string().c_str());
     return 1;
   }
-  std::fprintf(stdout, "tessera-server listening on %s:%u (admin http %u), %u shards\n",
-               app.config().listen_address.c_str(), app.port(), app.admin_port(), app.config().shards);
+  const bool tls = !app.config().tls_cert_file.empty();
+  std::fprintf(stdout, "tessera-server listening on %s:%u%s (admin %s %u), %u shards\n",
+               app.config().listen_address.c_str(), app.port(), tls ? " TLS" : "", tls ? "https" : "http",
+               app.admin_port(), app.config().shards);
   std::fflush(stdout);
 
   std::atomic<bool> stopping{false};
