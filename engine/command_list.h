@@ -105,5 +105,9 @@
   X(57,  BookSeatsWithLines,        kSeatRequest,  kWebshop,    kWrite, kSingle,           kSeatOrder,     kNoEffect)    \
   X(58,  DefinePrincipal,           kDirectory,    kAdmin,      kWrite, kSingle,           kPrincipal,     kPrincipals)  \
   X(59,  RevokePrincipal,           kDirectory,    kAdmin,      kWrite, kSingle,           kAck,           kPrincipals)  \
-  X(60,  ListPrincipals,            kDirectory,    kAdmin,      kQuery, kSingle,           kPrincipals,    kNoEffect)
+  X(60,  ListPrincipals,            kDirectory,    kAdmin,      kQuery, kSingle,           kPrincipals,    kNoEffect)    \
+  X(61,  GetOrderRecord,            kOrder,        kWebshop,    kQuery, kSingle,           kOrderRecord,   kNoEffect)    \
+  X(62,  AddOrderNote,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(63,  SetOrderInfo,              kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(64,  ListOrders,                kFanOut,       kBackoffice, kQuery, kOrderPage,        kOrderPage,     kNoEffect)
 // clang-format on

@@ -45,6 +45,7 @@ enum class MergeKind : uint8_t {
   kReminderOutcomes,  // reminder items merged, outcomes in the client's order
   kRunBatch,          // a run's items merged (every item: the server exports them)
   kRunBatchTrimmed,   // a run's items merged, at most kReminderItemsInReplyMax
+  kOrderPage,         // orders merged by id and cut to the limit, totals summed
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
@@ -63,6 +64,8 @@ enum class ReplyKind : uint8_t {
   kReminderBatch,   // detail: ReminderBatch (value = items)
   kPrincipal,       // the new principal's id and its token, shown once (value = id)
   kPrincipals,      // detail: PrincipalList (value = principals)
+  kOrderRecord,     // detail: OrderRecord (value = the order's deadline, as GetOrder)
+  kOrderPage,       // detail: OrderPage (value = total)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

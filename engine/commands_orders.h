@@ -112,4 +112,40 @@ struct GetOrder {
   auto fields() const { return std::tie(order); }
 };
 
+// ---- The order page (seed 003) --------------------------------------------
+
+// Query: the whole order (OrderRecord: lines, seats, flags, notes, workflow).
+struct GetOrderRecord {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
+// An operator's note on the order (the order page's "suivi"); at most
+// kOrderNotesMax notes of kNoteLengthMax bytes. Closed orders take notes too.
+struct AddOrderNote {
+  OrderId order;
+  std::string text;
+  auto fields() const { return std::tie(order, text); }
+};
+// The client's "informations complémentaires" (replaces the previous text;
+// empty clears it). A web shop sets it on its own orders.
+struct SetOrderInfo {
+  OrderId order;
+  std::string text;
+  auto fields() const { return std::tie(order, text); }
+};
+// Bits of ListOrders::states: 1 << OrderState.
+inline constexpr uint16_t kOrderStatesAll = (1u << (static_cast<unsigned>(OrderState::kCancelled) + 1)) - 1;
+// Query: the orders of a contact and/or a performance (any line) in the
+// given states (0: every state), by order id after `after`, at most `limit`
+// (<= kOrderListRowsMax), with the total that match. Closed orders are
+// listed while their slot still holds them.
+struct ListOrders {
+  ContactId contact = kNone;
+  PerformanceId performance = kNone;
+  uint16_t states = 0;
+  OrderId after = 0;
+  uint32_t limit = 0;
+  auto fields() const { return std::tie(contact, performance, states, after, limit); }
+};
+
 }  // namespace tessera::engine

@@ -50,30 +50,31 @@ Reply FollowUpDesk::for_each_selected(const std::vector<OrderId>& orders, F&& ap
   return r;
 }
 
-Reply FollowUpDesk::on(const MarkOrders& c) {
+Reply FollowUpDesk::on(const MarkOrders& c, const Caller& who) {
   if (c.mark > ReleaseMark::kKeep) return refuse(ReplyCode::kInvalidArgument, "mark must be release or keep");
   return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
-    o.mark = c.mark;
-    book_.follow_up().update_flags(o, id);
+    if (book_.workflow_full(o)) return Outcome::kSkippedWorkflowFull;
+    book_.set_mark(o, id, c.mark, who.principal);
     return Outcome::kDone;
   });
 }
 
-Reply FollowUpDesk::on(const LockOrders& c) {
+Reply FollowUpDesk::on(const LockOrders& c, const Caller& who) {
   return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
-    book_.set_locked(o, id, c.locked);
+    if (book_.workflow_full(o)) return Outcome::kSkippedWorkflowFull;
+    book_.set_locked(o, id, c.locked, who.principal);
     return Outcome::kDone;
   });
 }
 
-Reply FollowUpDesk::on(const ReleaseOrders& c) {
+Reply FollowUpDesk::on(const ReleaseOrders& c, const Caller& who) {
   return for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
     if (o.locked) return Outcome::kSkippedLocked;
     if (o.mark == ReleaseMark::kKeep) return Outcome::kSkippedKept;
-    book_.close(o, id, OrderState::kReleased);
+    book_.close(o, id, OrderState::kReleased, who.principal);
     return Outcome::kDone;
   });
 }
@@ -101,7 +102,7 @@ ReminderItem FollowUpDesk::reminder_item(const Order& o, OrderId id) const {
   return item;
 }
 
-Reply FollowUpDesk::on(const RemindOrders& c) {
+Reply FollowUpDesk::on(const RemindOrders& c, const Caller& who) {
   const DefineReminderFormat* format = subscriptions_.format(c.format);
   if (!format) return refuse(ReplyCode::kNotFound, cat("reminder format ", c.format, " not found"));
   if (c.delivery > Delivery::kEmail) return refuse(ReplyCode::kInvalidArgument, "delivery must be file or email");
@@ -110,8 +111,16 @@ Reply FollowUpDesk::on(const RemindOrders& c) {
   batch.delivery = c.delivery;
   Reply r = for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
+    if (book_.workflow_full(o)) return Outcome::kSkippedWorkflowFull;
     ++o.reminder_rank;
     o.reminded_ms = now_ms_;
+    if (c.delivery == Delivery::kEmail) {
+      book_.record(o, WorkflowAction::kEmailSent, who.principal,
+                   cat("reminder ", o.reminder_rank, " (format ", c.format, ")"));
+    } else {
+      book_.record(o, WorkflowAction::kModified, who.principal,
+                   cat("reminder ", o.reminder_rank, " in a letter file (format ", c.format, ")"));
+    }
     batch.items.push_back(reminder_item(o, id));
     return Outcome::kDone;
   });
@@ -124,11 +133,15 @@ Reply FollowUpDesk::on(const RemindOrders& c) {
   return r;
 }
 
-Reply FollowUpDesk::on(const SetOrderFile& c) {
+Reply FollowUpDesk::on(const SetOrderFile& c, const Caller& who) {
   Order* o = nullptr;
   Reply r = book_.find_live(c.order, &o);
   if (!r.ok()) return r;
+  if (book_.workflow_full(*o))
+    return refuse(ReplyCode::kLimitExceeded, cat("order ", c.order, " has ", kOrderWorkflowMax,
+                                                 " workflow entries, the most operators' actions may add"));
   o->file_number = c.file_number;
+  book_.record(*o, WorkflowAction::kModified, who.principal, cat("file ", c.file_number));
   return order_reply(c.order, *o);
 }
 

@@ -329,7 +329,7 @@ Reply FollowUpDesk::on(const PreviewRelease& c) const {
 // Plan from the index, release in slot order, then drop the released rows
 // from the buckets in scope in one compaction pass each (rows of those
 // orders in other performances' buckets are erased by OrderBook::close()).
-Reply FollowUpDesk::on(const ReleaseAll& c) {
+Reply FollowUpDesk::on(const ReleaseAll& c, const Caller& who) {
   FollowUpScope scope;
   Reply r = follow_up_scope(c.filter, &scope);
   if (!r.ok()) return r;
@@ -343,7 +343,7 @@ Reply FollowUpDesk::on(const ReleaseAll& c) {
     const OrderId id = book_.table().id_of(slot);
     TESSERA_CHECK(o.live() && is_booking(o.state) && !o.locked);
     add_released_stock(o, id, &tally);
-    book_.close(o, id, OrderState::kReleased, &compacting);
+    book_.close(o, id, OrderState::kReleased, who.principal, &compacting);
   });
   for (size_t i = 0; i < scope.performances.size(); ++i) {
     FollowUpIndex::Bucket* b = book_.follow_up().find(scope.performances[i], c.filter.kind);

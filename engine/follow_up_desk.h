@@ -38,13 +38,14 @@ class FollowUpDesk {
   // The screen (follow_up_desk.cc).
   Reply on(const QueryFollowUp& c) const;
   Reply on(const PreviewRelease& c) const;
-  Reply on(const ReleaseAll& c);
+  // Writes take their Caller: the orders' workflows name who acted.
+  Reply on(const ReleaseAll& c, const Caller& who = {});
   // Bulk actions on a selection (follow_up_bulk.cc).
-  Reply on(const MarkOrders& c);
-  Reply on(const LockOrders& c);
-  Reply on(const ReleaseOrders& c);
-  Reply on(const RemindOrders& c);
-  Reply on(const SetOrderFile& c);
+  Reply on(const MarkOrders& c, const Caller& who = {});
+  Reply on(const LockOrders& c, const Caller& who = {});
+  Reply on(const ReleaseOrders& c, const Caller& who = {});
+  Reply on(const RemindOrders& c, const Caller& who = {});
+  Reply on(const SetOrderFile& c, const Caller& who = {});
 
  private:
   struct FollowUpScope;

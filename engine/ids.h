@@ -27,6 +27,7 @@ using ContingentId = uint32_t;
 using ContactId = uint32_t;
 using LayoutId = uint32_t;     // a venue layout (seat plan), shared by performances
 using PrincipalId = uint32_t;  // who sent a command (0 = the server itself, or a record older than principals)
+inline constexpr PrincipalId kSystem = 0;  // the engine's own acts: deadlines, expiries
 using OrderId = uint64_t;
 using RequestKey = uint64_t;  // client idempotency key, 0 = none
 // The one key value a client may not use (the idempotency index's empty slot).

@@ -41,8 +41,15 @@ inline constexpr uint32_t kBulkOrdersMax = 10'000;            // orders named in
 // Back office.
 inline constexpr uint32_t kContactsMax = 1u << 24;  // contact records (a copy on every shard)
 inline constexpr uint32_t kEmailLengthMax = 254;
-inline constexpr uint32_t kFollowUpRowsMax = 100;  // rows in one follow-up answer (the screen's cap)
-inline constexpr uint32_t kFilterListMax = 64;     // tariffs or categories in one filter
+inline constexpr uint32_t kFollowUpRowsMax = 100;    // rows in one follow-up answer (the screen's cap)
+inline constexpr uint32_t kOrderListRowsMax = 500;   // orders in one ListOrders answer
+inline constexpr uint32_t kOrderNotesMax = 256;      // operator notes on one order
+inline constexpr uint32_t kNoteLengthMax = 4000;     // bytes of a note or of the client's information
+inline constexpr uint32_t kOrderWorkflowMax = 1024;  // workflow entries after which operators' actions are refused
+// The most entries an order's workflow can reach: the last few transitions
+// (confirm, close) are never refused for room.
+inline constexpr uint32_t kOrderWorkflowEntriesMax = kOrderWorkflowMax + 8;
+inline constexpr uint32_t kFilterListMax = 64;  // tariffs or categories in one filter
 inline constexpr uint32_t kReminderFormatsMax = 1'024;
 inline constexpr uint32_t kReminderColumnsMax = 32;  // fields in one reminder format
 inline constexpr uint32_t kSeriesMax = 65'536;

@@ -15,6 +15,7 @@
 #include "engine/command.h"
 #include "engine/ids.h"
 #include "engine/limits.h"
+#include "engine/order_record.h"
 #include "engine/timing_wheel.h"
 
 namespace tessera::engine {
@@ -112,6 +113,7 @@ class OrderTable {
   OrderTable(uint32_t shard, uint32_t reserved) : shard_(shard) {
     slots_.resize(reserved);
     for (Order& o : slots_) o.lines.reserve(1);
+    cold_.reserve(reserved);  // address space only: a cold entry is touched when its slot is first used
   }
 
   // Returns the order named by id, or nullptr when the id is unknown (never
@@ -132,6 +134,10 @@ class OrderTable {
 
   Order& at(uint32_t slot) { return slots_[slot]; }
   const Order& at(uint32_t slot) const { return slots_[slot]; }
+  // The cold part of a used slot (workflow, notes): its order's until reused.
+  OrderCold& cold(uint32_t slot) { return cold_[slot]; }
+  const OrderCold& cold(uint32_t slot) const { return cold_[slot]; }
+  uint32_t slot_of(const Order& o) const { return static_cast<uint32_t>(&o - slots_.data()); }
   OrderId id_of(uint32_t slot) const { return make_order_id(shard_, slots_[slot].generation, slot); }
   // Slots ever used (live or closed); ids name only these.
   uint32_t slot_count() const { return used_; }
@@ -147,6 +153,7 @@ class OrderTable {
   // then the free list in reuse order. REQUIRES a fresh table.
   void restore(uint32_t used, const std::vector<uint32_t>& free_slots) {
     if (slots_.size() < used) slots_.resize(used);
+    cold_.resize(used);
     used_ = used;
     live_ = used - static_cast<uint32_t>(free_slots.size());
     free_head_ = free_tail_ = kNoSlot;
@@ -164,6 +171,7 @@ class OrderTable {
  private:
   uint32_t shard_;
   std::vector<Order> slots_;
+  std::vector<OrderCold> cold_;  // one per used slot
   uint32_t free_head_ = kNoSlot;
   uint32_t free_tail_ = kNoSlot;
   uint32_t live_ = 0;
@@ -189,6 +197,11 @@ inline uint32_t OrderTable::allocate(uint32_t slots_max) {
   o = Order{};
   o.generation = generation;
   o.lines = std::move(keep);
+  if (slot < cold_.size()) {
+    cold_[slot].clear();
+  } else {
+    cold_.emplace_back();
+  }
   ++live_;
   return slot;
 }

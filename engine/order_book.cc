@@ -127,6 +127,7 @@ Reply OrderBook::finish(Order& scratch, Reply taken, const NewOrder& order) {
     o.policy = rule.policy;
     o.overdue_grace_ms = rule.overdue_grace_ms;
   }
+  record(o, WorkflowAction::kCreated, order.creator);
   const OrderId id = orders_.id_of(slot);
   arm_timer(o, id);
   if (state != OrderState::kHeld) {
@@ -176,14 +177,26 @@ Reply OrderBook::find_live(OrderId id, Order** order) {
   return Reply{};
 }
 
-void OrderBook::close(Order& order, OrderId id, OrderState closed_state, const std::vector<bool>* compacting) {
+void OrderBook::close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
+                      const std::vector<bool>* compacting) {
   TESSERA_CHECK(order.live());
   TESSERA_CHECK(is_closed(closed_state));
   if (is_booking(order.state)) follow_up_.remove(order, id, compacting);
   return_stock(order);
   timers_.disarm(&order.timer);
-  transition(order, closed_state);
+  transition(order, closed_state, by);
   orders_.free(order_slot(id));
+}
+
+void OrderBook::transition(Order& order, OrderState to, PrincipalId by) {
+  TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
+  const OrderState from = order.state;
+  order.state = to;
+  cold(order).workflow.push_back(WorkflowEntry{now_ms_, by, WorkflowAction::kStateChanged, from, to, {}});
+}
+
+void OrderBook::record(const Order& order, WorkflowAction action, PrincipalId by, std::string detail) {
+  cold(order).workflow.push_back(WorkflowEntry{now_ms_, by, action, order.state, order.state, std::move(detail)});
 }
 
 // ---- Deadlines and timers -------------------------------------------------------
@@ -229,36 +242,44 @@ void OrderBook::on_deadline(OrderId id) {
   o->timer = TimerId{};
   switch (o->state) {
     case OrderState::kHeld:
-      close(*o, id, OrderState::kExpired);
+      close(*o, id, OrderState::kExpired, kSystem);
       return;
     case OrderState::kOption:
     case OrderState::kReservation:
       if (o->policy == ExpiryPolicy::kOverdueThenArchive) {
-        transition(*o, OrderState::kOverdue);
+        transition(*o, OrderState::kOverdue, kSystem);
         o->deadline_ms += o->overdue_grace_ms;
         arm_timer(*o, id);
       } else {
         assert(o->policy == ExpiryPolicy::kReleaseAtDeadline);
-        close(*o, id, OrderState::kArchived);
+        close(*o, id, OrderState::kArchived, kSystem);
       }
       return;
     case OrderState::kOverdue:
-      close(*o, id, OrderState::kArchived);
+      close(*o, id, OrderState::kArchived, kSystem);
       return;
     default:
       assert(false && "timer on an order that cannot expire");
   }
 }
 
-void OrderBook::set_locked(Order& o, OrderId id, bool locked) {
+void OrderBook::set_locked(Order& o, OrderId id, bool locked, PrincipalId by) {
   if (o.locked == locked) return;
   o.locked = locked;
+  record(o, WorkflowAction::kModified, by, locked ? "locked" : "unlocked");
   if (is_booking(o.state)) follow_up_.update_flags(o, id);
   if (locked) {
     timers_.disarm(&o.timer);
   } else {
     arm_timer(o, id);
   }
+}
+
+void OrderBook::set_mark(Order& o, OrderId id, ReleaseMark mark, PrincipalId by) {
+  if (o.mark == mark) return;
+  o.mark = mark;
+  follow_up_.update_flags(o, id);
+  record(o, WorkflowAction::kModified, by, mark == ReleaseMark::kKeep ? "marked keep" : "marked release");
 }
 
 // ---- Invariants ---------------------------------------------------------------------

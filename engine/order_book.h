@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "base/check.h"
@@ -66,16 +67,23 @@ class OrderBook {
   // Closes a live order: its stock returns, its timer and follow-up rows go.
   // compacting: performances whose follow-up buckets the caller (ReleaseAll)
   // compacts itself, so close() leaves their rows to it.
-  void close(Order& order, OrderId id, OrderState closed_state, const std::vector<bool>* compacting = nullptr);
-  static void transition(Order& order, OrderState to) {
-    TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
-    order.state = to;
-  }
+  void close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
+             const std::vector<bool>* compacting = nullptr);
+  // Every state change: checked against the lifecycle (release builds too)
+  // and written to the order's workflow as done by `by` (kSystem: a deadline).
+  void transition(Order& order, OrderState to, PrincipalId by);
+  // Appends an entry to the order's workflow, dated now (seed 003's log).
+  void record(const Order& order, WorkflowAction action, PrincipalId by, std::string detail = {});
+  // True once operators' actions may add nothing more to its workflow.
+  bool workflow_full(const Order& order) const { return cold(order).workflow.size() >= kOrderWorkflowMax; }
+  const OrderCold& cold(const Order& order) const { return orders_.cold(orders_.slot_of(order)); }
+  OrderCold& cold(const Order& order) { return orders_.cold(orders_.slot_of(order)); }
   // Returns the last `quantity` units of a line (a seated line's last seats).
   void return_line(const Order& order, const OrderLine& line, uint32_t quantity);
   ExpiryRule expiry_rule_of(const Order& order) const;
   void set_deadline(Order& order, OrderId id, int64_t deadline_ms);
-  void set_locked(Order& order, OrderId id, bool locked);
+  void set_locked(Order& order, OrderId id, bool locked, PrincipalId by);
+  void set_mark(Order& order, OrderId id, ReleaseMark mark, PrincipalId by);
   void disarm_timer(Order& order) { timers_.disarm(&order.timer); }
   // The timer of order `id` fired (or was found due): apply its deadline.
   void on_deadline(OrderId id);

@@ -128,8 +128,10 @@ Reply OrderDesk::on(const ExtendHold& c, const Caller& who) {
   if (now_ms_ + c.ttl_ms > o->hold_until_max_ms)
     return refuse(ReplyCode::kLimitExceeded,
                   cat("hold ", c.order, " may not live past ", o->hold_until_max_ms, " (its maximum lifetime)"));
+  if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
   ++o->extensions;
   book_.set_deadline(*o, c.order, now_ms_ + c.ttl_ms);
+  book_.record(*o, WorkflowAction::kModified, who.principal, cat("hold extended to ", o->deadline_ms));
   return order_reply(c.order, *o);
 }
 
@@ -143,7 +145,7 @@ Reply OrderDesk::on(const ConvertHold& c, const Caller& who) {
   r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
   o->kind = c.kind;
-  OrderBook::transition(*o, c.kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
+  book_.transition(*o, booked_state(c.kind), who.principal);
   const ExpiryRule rule = book_.expiry_rule_of(*o);
   o->policy = rule.policy;
   o->overdue_grace_ms = rule.overdue_grace_ms;
@@ -171,6 +173,8 @@ Reply OrderDesk::on(const Confirm& c, const Caller& who) {
     }
     if (kept == 0) return refuse(ReplyCode::kInvalidArgument, "confirming nothing: release the order instead");
     if (is_booking(o->state)) book_.follow_up().remove(*o, c.order);  // before its rows change
+    book_.record(*o, WorkflowAction::kModified, who.principal,
+                 cat("partly confirmed: ", kept, " of ", o->quantity(), " units kept"));
     // Partial confirmation: what is not kept returns now.
     for (size_t i = 0; i < c.keep.size(); ++i) {
       OrderLine& line = o->lines[i];
@@ -182,7 +186,7 @@ Reply OrderDesk::on(const Confirm& c, const Caller& who) {
     book_.follow_up().remove(*o, c.order);
   }
   book_.disarm_timer(*o);
-  OrderBook::transition(*o, OrderState::kConfirmed);
+  book_.transition(*o, OrderState::kConfirmed, who.principal);
   o->locked = false;
   return order_reply(c.order, *o);
 }
@@ -193,7 +197,7 @@ Reply OrderDesk::on(const Release& c, const Caller& who) {
   if (!r.ok()) return r;
   if (o->state == OrderState::kConfirmed) return wrong_state(c.order, *o, "cancel a confirmed order instead");
   if (o->locked) return locked(c.order, *o);
-  book_.close(*o, c.order, OrderState::kReleased);
+  book_.close(*o, c.order, OrderState::kReleased, who.principal);
   return order_reply(c.order, *o);
 }
 
@@ -203,7 +207,7 @@ Reply OrderDesk::on(const Cancel& c, const Caller& who) {
   if (!r.ok()) return r;
   if (o->state != OrderState::kConfirmed)
     return wrong_state(c.order, *o, "only confirmed orders are cancelled; release or archive the others");
-  book_.close(*o, c.order, OrderState::kCancelled);
+  book_.close(*o, c.order, OrderState::kCancelled, who.principal);
   return order_reply(c.order, *o);
 }
 
@@ -213,7 +217,7 @@ Reply OrderDesk::on(const Archive& c, const Caller& who) {
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are archived");
   if (o->locked) return locked(c.order, *o);
-  book_.close(*o, c.order, OrderState::kArchived);
+  book_.close(*o, c.order, OrderState::kArchived, who.principal);
   return order_reply(c.order, *o);
 }
 
@@ -224,8 +228,9 @@ Reply OrderDesk::on(const Reinstate& c, const Caller& who) {
   if (o->state != OrderState::kOverdue) return wrong_state(c.order, *o, "only overdue orders are reinstated");
   r = check_deadline(c.deadline_ms, now_ms_);
   if (!r.ok()) return r;
+  if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
   book_.follow_up().remove(*o, c.order);
-  OrderBook::transition(*o, o->kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation);
+  book_.transition(*o, booked_state(o->kind), who.principal);
   book_.set_deadline(*o, c.order, c.deadline_ms);
   o->due_ms = c.deadline_ms;
   book_.follow_up().add(*o, c.order);
@@ -238,8 +243,8 @@ Reply OrderDesk::on(const SetReleaseMark& c, const Caller& who) {
   Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations carry a release mark");
-  o->mark = c.mark;
-  book_.follow_up().update_flags(*o, c.order);
+  if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
+  book_.set_mark(*o, c.order, c.mark, who.principal);
   return order_reply(c.order, *o);
 }
 
@@ -248,15 +253,26 @@ Reply OrderDesk::on(const SetLock& c, const Caller& who) {
   Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (!is_booking(o->state)) return wrong_state(c.order, *o, "only options and reservations are locked");
-  book_.set_locked(*o, c.order, c.locked);
+  if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
+  book_.set_locked(*o, c.order, c.locked, who.principal);
   return order_reply(c.order, *o);
 }
 
 Reply OrderDesk::on(const GetOrder& c, const Caller& who) const {
-  const Order* order = book_.find(c.order);
-  if (!order || (who.own_orders_only && order->principal != who.principal))
-    return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
+  const Order* order = find_any(c.order, who);
+  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
   return order_reply(c.order, *order);
+}
+
+const Order* OrderDesk::find_any(OrderId id, const Caller& who) const {
+  const Order* order = book_.find(id);
+  return order && (!who.own_orders_only || order->principal == who.principal) ? order : nullptr;
+}
+
+Reply OrderDesk::check_workflow_room(const Order& order, OrderId id) const {
+  if (!book_.workflow_full(order)) return Reply{};
+  return refuse(ReplyCode::kLimitExceeded, cat("order ", id, " has ", kOrderWorkflowMax,
+                                               " workflow entries, the most operators' actions may add"));
 }
 
 Reply OrderDesk::find_live(OrderId id, const Caller& who, Order** order) {

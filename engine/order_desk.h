@@ -13,6 +13,7 @@
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/order_book.h"
+#include "engine/order_record.h"
 #include "engine/stock_ledger.h"
 
 namespace tessera::engine {
@@ -38,6 +39,11 @@ class OrderDesk {
   Reply on(const SetReleaseMark& c, const Caller& who);
   Reply on(const SetLock& c, const Caller& who);
   Reply on(const GetOrder& c, const Caller& who) const;
+  // The order page (order_pages.cc).
+  Reply on(const GetOrderRecord& c, const Caller& who) const;
+  Reply on(const AddOrderNote& c, const Caller& who);
+  Reply on(const SetOrderInfo& c, const Caller& who);
+  Reply on(const ListOrders& c, const Caller& who) const;
 
  private:
   // A cart's lifetime and extension allowance: the strictest of its products.
@@ -46,6 +52,13 @@ class OrderDesk {
   // The live order `id` as `who` may see it: a web shop (own_orders_only)
   // finds only the orders it created; any other is "not found".
   Reply find_live(OrderId id, const Caller& who, Order** order);
+  // The order `id` in any state (closed ones too, until their slot is
+  // reused), as `who` may see it.
+  const Order* find_any(OrderId id, const Caller& who) const;
+  // An operator's single-order action adds a workflow entry only while the
+  // order has fewer than kOrderWorkflowMax.
+  Reply check_workflow_room(const Order& order, OrderId id) const;
+  OrderRecord record_of(OrderId id, const Order& order) const;
 
   OrderBook& book_;
   const StockLedger& stock_;

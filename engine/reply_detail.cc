@@ -15,6 +15,8 @@ std::string_view outcome_name(Outcome outcome) {
       return "skipped: state";
     case Outcome::kNotFound:
       return "not found";
+    case Outcome::kSkippedWorkflowFull:
+      return "skipped: workflow full";
   }
   return "unknown";
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "engine/order_record.h"
 
 namespace tessera::engine {
 
@@ -58,11 +59,12 @@ struct FollowUpPage {
 
 // What a bulk command did to one of its orders.
 enum class Outcome : uint8_t {
-  kDone = 0,       // marked / locked / released / reminded
-  kSkippedKept,    // release: marked keep
-  kSkippedLocked,  // release: locked
-  kSkippedState,   // wrong state (already confirmed, closed...)
-  kNotFound,       // unknown order id
+  kDone = 0,             // marked / locked / released / reminded
+  kSkippedKept,          // release: marked keep
+  kSkippedLocked,        // release: locked
+  kSkippedState,         // wrong state (already confirmed, closed...)
+  kNotFound,             // unknown order id
+  kSkippedWorkflowFull,  // the order's workflow holds kOrderWorkflowMax entries (engine/limits.h)
 };
 std::string_view outcome_name(Outcome outcome);
 
@@ -181,7 +183,9 @@ struct IssuedToken {
 };
 
 struct ReplyDetail {
-  std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken> value;
+  std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
+               OrderPage>
+      value;
 };
 
 }  // namespace tessera::engine

@@ -46,6 +46,31 @@ Reply merge_pages(std::vector<Reply>& parts, uint32_t limit) {
   return with_detail(std::move(out), std::move(page));
 }
 
+// ListOrders: each shard's first `limit` orders after the cursor, merged by
+// id and cut to the limit; more follow if a cut dropped some or a shard had
+// more than it sent.
+Reply merge_order_pages(std::vector<Reply>& parts, uint32_t limit) {
+  OrderPage page;
+  bool more = false;
+  for (const Reply& r : parts) {
+    const OrderPage* p = detail_of<OrderPage>(r);
+    if (!p) continue;
+    page.total += p->total;
+    more = more || p->next_after != 0;
+    page.orders.insert(page.orders.end(), p->orders.begin(), p->orders.end());
+  }
+  std::sort(page.orders.begin(), page.orders.end(),
+            [](const OrderSummary& a, const OrderSummary& b) { return a.order < b.order; });
+  if (page.orders.size() > limit) {
+    page.orders.resize(limit);
+    more = true;
+  }
+  if (more && !page.orders.empty()) page.next_after = page.orders.back().order;
+  Reply out;
+  out.value = static_cast<int64_t>(page.total);
+  return with_detail(std::move(out), std::move(page));
+}
+
 Reply merge_summaries(std::vector<Reply>& parts) {
   ReleaseSummary sum;
   for (const Reply& r : parts) {
@@ -210,6 +235,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
       return merge_pages(parts, std::get<QueryFollowUp>(body).limit);
     case MergeKind::kReleaseSummary:
       return merge_summaries(parts);
+    case MergeKind::kOrderPage:
+      return merge_order_pages(parts, std::get<ListOrders>(body).limit);
     case MergeKind::kOutcomes:
       return merge_outcomes(parts, *selection_of(body));
     case MergeKind::kReminderOutcomes:

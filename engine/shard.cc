@@ -62,7 +62,11 @@ Reply Shard::on(const T& c, const Caller& who) {
   } else if constexpr (requires { desk_.on(c, who); }) {
     return desk_.on(c, who);
   } else if constexpr (requires { follow_up_.on(c); }) {
-    return follow_up_.on(c);
+    if constexpr (requires { follow_up_.on(c, who); }) {
+      return follow_up_.on(c, who);
+    } else {
+      return follow_up_.on(c);
+    }
   } else if constexpr (requires { principals_.on(c); }) {
     return principals_.on(c);
   } else if constexpr (requires { contacts_.define(c); }) {

@@ -94,6 +94,9 @@ class Shard {
   // Hash of the canonical state: catalog, inventory, quotas, live orders,
   // timers, idempotency keys. Equal sequences of commands → equal hashes.
   uint64_t state_hash() const;
+  // The same without the order pages (workflows, notes): the hash builds
+  // before them computed, which fixtures of older data directories record.
+  uint64_t state_hash_before_order_pages() const;
 
   // Recounts every quota from the live orders and checks every order's
   // timer against its deadline and state, and every owner's invariants.
@@ -131,7 +134,9 @@ class Shard {
   template <typename T>
   Reply check(const T& c) const;
   void on_timer(uint64_t payload);
+  void hash_core(class Hasher& h) const;
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
+  Status load_order_pages(class Reader& r);
 
   uint32_t shard_;
   uint32_t shard_count_;

@@ -15,6 +15,21 @@ namespace tessera::engine {
 
 uint64_t Shard::state_hash() const {
   Hasher h;
+  hash_core(h);
+  // The order pages: workflows, notes and client information of every used
+  // slot (closed orders' too: they are read back until the slot is reused).
+  const OrderTable& orders = orders_.table();
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) h.add(orders.cold(slot));
+  return h.value();
+}
+
+uint64_t Shard::state_hash_before_order_pages() const {
+  Hasher h;
+  hash_core(h);
+  return h.value();
+}
+
+void Shard::hash_core(Hasher& h) const {
   h.add_u64(shard_);
   h.add_u64(shard_count_);
   catalog_.hash_into(h);
@@ -42,7 +57,6 @@ uint64_t Shard::state_hash() const {
   contacts_.hash_into(h);
   subscriptions_.hash_into(h);
   principals_.hash_into(h);
-  return h.value();
 }
 
 Status Shard::check_invariants() const {

@@ -25,12 +25,21 @@ constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
 // meets a tag it does not know refuses the snapshot (the log is replayed).
 constexpr uint16_t kSectionPrincipals = 1;
 constexpr uint16_t kSectionOrderPrincipals = 2;  // the used slots whose creator is known
+constexpr uint16_t kSectionOrderPages = 3;       // the used slots' workflows, notes and client information
 
 struct OrderCreator {
   uint32_t slot = 0;
   PrincipalId principal = 0;
   auto fields() const { return std::tie(slot, principal); }
 };
+
+Status check_cold(const OrderCold& cold) {
+  for (const WorkflowEntry& e : cold.workflow)
+    if (e.action > WorkflowAction::kEmailSent || e.from > OrderState::kCancelled || e.to > OrderState::kCancelled)
+      return Status::invalid_argument("snapshot has a workflow entry out of range");
+  if (cold.notes.size() > kOrderNotesMax) return Status::invalid_argument("snapshot has too many notes on an order");
+  return Status();
+}
 
 // The snapshot image of one used order slot (read and written alike).
 auto slot_fields(Order& o, bool& timer, int64_t& timer_due_ms) {
@@ -79,6 +88,17 @@ void Shard::save(std::string* out) const {
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot)
     if (orders.at(slot).principal != 0) creators.push_back(OrderCreator{slot, orders.at(slot).principal});
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
+  uint32_t paged = 0;
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    const OrderCold& c = orders.cold(slot);
+    paged += !(c.workflow.empty() && c.notes.empty() && c.client_info.empty());
+  }
+  if (paged == 0) return;
+  put_all(w, std::tie(kSectionOrderPages, paged));
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    const OrderCold& c = orders.cold(slot);
+    if (!(c.workflow.empty() && c.notes.empty() && c.client_info.empty())) put_all(w, std::tie(slot, c));
+  }
 }
 
 Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
@@ -121,12 +141,14 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
-  int creators_loaded = 0;
+  int creators_loaded = 0, pages_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
     std::vector<OrderCreator> creators;
-    if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
+    if (s.is_ok() && section == kSectionOrderPages && pages_loaded++ == 0) {
+      s = sh.load_order_pages(r);
+    } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {
       s = r.get(creators);
@@ -144,6 +166,27 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   s = sh.check_invariants();
   if (!s.is_ok()) return Status::internal("snapshot fails its invariants: " + s.message());
   return out;
+}
+
+// Reads the order pages section: a count, then (slot, OrderCold) by slot.
+Status Shard::load_order_pages(Reader& r) {
+  OrderTable& orders = orders_.table();
+  uint32_t count = 0;
+  Status s = r.get(count);
+  if (s.is_ok() && count > orders.slot_count())
+    s = Status::invalid_argument("snapshot has more order pages than slots");
+  int64_t previous = -1;
+  for (uint32_t i = 0; s.is_ok() && i < count; ++i) {
+    uint32_t slot = 0;
+    s = r.get(slot);
+    if (!s.is_ok()) break;
+    if (slot >= orders.slot_count() || int64_t{slot} <= previous)
+      return Status::invalid_argument("snapshot order pages name an unused slot or are out of order");
+    previous = slot;
+    s = r.get(orders.cold(slot));
+    if (s.is_ok()) s = check_cold(orders.cold(slot));
+  }
+  return s;
 }
 
 // Reads `used` order slots, then rebuilds the per-contact counters and the

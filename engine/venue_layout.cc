@@ -172,12 +172,18 @@ int VenueLayout::category_slot(CategoryId category) const {
   return kNoCategorySlot;
 }
 
-std::string VenueLayout::describe(uint32_t seat) const {
-  if (seat >= seat_count()) return cat("seat ", seat, " (not in layout ", id, ")");
+VenueLayout::Place VenueLayout::place(uint32_t seat) const {
+  assert(seat < seat_count());
   const uint32_t row = row_of(seat);
   const auto sec = std::upper_bound(section_first_row.begin(), section_first_row.end(), row) - 1;
-  return cat("seat ", seat, " (", section_names[sec - section_first_row.begin()], " row ", row_number[row], " no ",
-             row_first_seat_number[row] + (seat - row_begin(row)), ")");
+  return Place{static_cast<uint32_t>(sec - section_first_row.begin()), row_number[row],
+               row_first_seat_number[row] + (seat - row_begin(row))};
+}
+
+std::string VenueLayout::describe(uint32_t seat) const {
+  if (seat >= seat_count()) return cat("seat ", seat, " (not in layout ", id, ")");
+  const Place p = place(seat);
+  return cat("seat ", seat, " (", section_names[p.section], " row ", p.row_number, " no ", p.seat_number, ")");
 }
 
 }  // namespace tessera::engine

@@ -85,6 +85,14 @@ class VenueLayout {
     assert(n >= 1 && row_of(first) == row_of(first + n - 1));
     return rank_before_[first + n - 1] + seat_rank[first + n - 1] - rank_before_[first];
   }
+  // Where a seat is, as the venue names it: its section (index into
+  // section_names), row number and seat number. REQUIRES seat < seat_count().
+  struct Place {
+    uint32_t section;
+    uint32_t row_number;
+    uint32_t seat_number;
+  };
+  Place place(uint32_t seat) const;
   // "seat 123 (Orchestre row 4 no 7)", for messages.
   std::string describe(uint32_t seat) const;
 

@@ -92,6 +92,12 @@ struct DetailEncoder {
                                                     p.revoked, p.created_ms, p.revoked_ms));
     return {wire::ResultDetail::PrincipalList, wire::CreatePrincipalList(fbb, fbb.CreateVector(records)).Union()};
   }
+  // The order page's tables follow their engine structs field for field:
+  // the generic mapping encodes them (net/wire_table.h).
+  Detail operator()(const OrderRecord& d) {
+    return {wire::ResultDetail::OrderRecord, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const OrderPage& d) { return {wire::ResultDetail::OrderPage, wire_table::encode_table(fbb, d)}; }
   Detail operator()(const IssuedToken& d) {
     return {wire::ResultDetail::PrincipalReply,
             wire::CreatePrincipalReply(fbb, d.principal, fbb.CreateString(d.token)).Union()};
@@ -325,6 +331,12 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
         if (w.token() == nullptr || w.token()->size() > kNameLengthMax) return malformed("principal reply token");
         return IssuedToken{w.principal(), w.token()->str()};
       });
+    case D::OrderRecord:
+      return detail_of<wire::OrderRecord>(
+          t, [](const wire::OrderRecord& w) { return from_table<OrderRecord>(&w, "OrderRecord"); });
+    case D::OrderPage:
+      return detail_of<wire::OrderPage>(
+          t, [](const wire::OrderPage& w) { return from_table<OrderPage>(&w, "OrderPage"); });
     case D::OrderReply:
     case D::SeatOrderReply:
     case D::AvailabilityReply:
@@ -374,6 +386,9 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<Name>(wire::Name::MiniReflectTypeTable(), #Name);
   TESSERA_COMMANDS(TESSERA_WIRE_SHAPE)
 #undef TESSERA_WIRE_SHAPE
+  // The reply details the generic mapping encodes.
+  problems += wire_table::check_shape<OrderRecord>(wire::OrderRecord::MiniReflectTypeTable(), "OrderRecord");
+  problems += wire_table::check_shape<OrderPage>(wire::OrderPage::MiniReflectTypeTable(), "OrderPage");
   return problems;
 }
 
@@ -442,6 +457,8 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kReminderBatch:
     case ReplyKind::kPrincipal:  // the session attaches the token (IssuedToken)
     case ReplyKind::kPrincipals:
+    case ReplyKind::kOrderRecord:
+    case ReplyKind::kOrderPage:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order, state, reply.due_ms).Union()};
@@ -535,11 +552,11 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 6);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 8);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);
-static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kNotFound));
+static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kSkippedWorkflowFull));
 static_assert(static_cast<int>(wire::RunState::MAX) == static_cast<int>(RunState::kCancelled));
 
 }  // namespace tessera::net

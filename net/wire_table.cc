@@ -20,6 +20,11 @@ constexpr FieldRule kFieldRules[] = {
   {"extension",                     false, kNameLengthMax},
   {"destination",                   false, kRunDestinationLengthMax},
   {"token_hash",                    false, 64},
+  {"text",                          false, kNoteLengthMax},
+  {"client_info",                   false, kNoteLengthMax},
+  {"status",                        false, kNameLengthMax},
+  {"section",                       false, kNameLengthMax},
+  {"detail",                        false, kNameLengthMax},
   // Lists.
   {"lines",                         true,  kOrderLinesMax},
   {"keep",                          false, kOrderLinesMax},
@@ -33,6 +38,8 @@ constexpr FieldRule kFieldRules[] = {
   {"rows",                          true,  kLayoutSeatsMax},
   {"tariffs",                       false, kFilterListMax},
   {"orders",                        false, kBulkOrdersMax},
+  {"notes",                         false, kOrderNotesMax},
+  {"workflow",                      false, kOrderWorkflowEntriesMax},
   {"issues",                        false, kRunIssuesMax},
   {"columns",                       false, kReminderColumnsMax},
   // Nested tables.

@@ -37,6 +37,7 @@
 #include "base/status.h"
 #include "engine/codec.h"
 #include "engine/command.h"
+#include "engine/order_record.h"
 #include "net/tessera_generated.h"
 
 namespace tessera::net::wire_table {
@@ -88,10 +89,13 @@ constexpr std::string_view kEnumLabel = "";  // an enum without a label fails ch
 TESSERA_WIRE_STRUCT(LineRequest) TESSERA_WIRE_STRUCT(LayoutSeat) TESSERA_WIRE_STRUCT(FollowUpCursor)
 TESSERA_NESTED_TABLE(SeatRequest) TESSERA_NESTED_TABLE(FollowUpFilter) TESSERA_NESTED_TABLE(LayoutSection)
 TESSERA_NESTED_TABLE(LayoutRow) TESSERA_NESTED_TABLE(DefineReminderFormat)
+TESSERA_NESTED_TABLE(OrderRecordLine) TESSERA_NESTED_TABLE(SeatPlace) TESSERA_NESTED_TABLE(OrderNote)
+TESSERA_NESTED_TABLE(WorkflowEntry) TESSERA_NESTED_TABLE(OrderSummary)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
 TESSERA_ENUM_LABEL(Audience, "audience") TESSERA_ENUM_LABEL(Role, "role")
+TESSERA_ENUM_LABEL(OrderState, "order state") TESSERA_ENUM_LABEL(WorkflowAction, "workflow action")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

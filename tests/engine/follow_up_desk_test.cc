@@ -262,7 +262,7 @@ TEST_F(FollowUpDeskTest, SetOrderFile_FilesLiveOrdersOnly) {
   const OrderId id = book({line(kPerfRelease, 1, 1)});
   ASSERT_TRUE(run(SetOrderFile{id, 2026001}).ok());
   EXPECT_EQ(order(id).file_number, 2026001u);
-  o_.orders.close(*o_.orders.find(id), id, OrderState::kReleased);
+  o_.orders.close(*o_.orders.find(id), id, OrderState::kReleased, kSystem);
   const uint64_t before = o_.hash();
   EXPECT_EQ(run(SetOrderFile{id, 2026002}).code, ReplyCode::kInvalidState);
   EXPECT_EQ(o_.hash(), before);

@@ -81,11 +81,11 @@ TEST_F(OrderBookTest, Timers_AreArmedExactlyForTheStatesThatExpire) {
   EXPECT_EQ(book().follow_up().size(), 3u);  // the bookings, not the hold
   expect_invariants();
 
-  book().set_locked(order(option), option, true);
+  book().set_locked(order(option), option, true, kSystem);
   EXPECT_FALSE(timed(option)) << "a locked order has no running timer";
   EXPECT_EQ(o_.timers.wheel().size(), 2u);
   expect_invariants();
-  book().set_locked(order(option), option, false);
+  book().set_locked(order(option), option, false, kSystem);
   ASSERT_TRUE(timed(option));
   EXPECT_EQ(o_.timers.wheel().due_ms(order(option).timer), kT0 + kDay);
   expect_invariants();
@@ -108,11 +108,11 @@ TEST_F(OrderBookTest, Timers_SameDueFireInTheOrderTheyWereArmed) {
 
 TEST_F(OrderBookTest, Lock_PastTheDeadlineThenUnlock_ExpiresAtTheNextTick) {
   const OrderId id = place(kPerfRelease, 4, OrderState::kOption, kT0 + kHour).order;
-  book().set_locked(order(id), id, true);
+  book().set_locked(order(id), id, true, kSystem);
   EXPECT_EQ(o_.advance_to(kT0 + 2 * kHour), 0u);
   EXPECT_EQ(order(id).state, OrderState::kOption);
   EXPECT_EQ(o_.available(kPerfRelease, 1), 446);
-  book().set_locked(order(id), id, false);
+  book().set_locked(order(id), id, false, kSystem);
   ASSERT_TRUE(timed(id));
   expect_invariants();
   book().expire_if_due(order(id), id);
@@ -156,7 +156,7 @@ TEST_F(OrderBookTest, Close_ReturnsStockDropsRowsAndTimer_TheSlotIsReusedFirstIn
                                      {0, 7, kBoxOffice, OrderState::kOption, kT0 + kDay});
   ASSERT_TRUE(a.ok());
   const OrderId b = place(kPerfRelease, 1, OrderState::kHeld, kT0 + kMinute).order;
-  book().close(order(a.order), a.order, OrderState::kReleased);
+  book().close(order(a.order), a.order, OrderState::kReleased, kSystem);
   EXPECT_EQ(o_.available(kPerfRelease, 1), 449);
   EXPECT_EQ(o_.available(kPerfRelease, 2), 300);
   EXPECT_EQ(book().follow_up().size(), 0u);
@@ -165,7 +165,7 @@ TEST_F(OrderBookTest, Close_ReturnsStockDropsRowsAndTimer_TheSlotIsReusedFirstIn
   ASSERT_NE(book().find(a.order), nullptr) << "a closed order stays readable until its slot is reused";
   EXPECT_EQ(book().find(a.order)->state, OrderState::kReleased);
   expect_invariants();
-  book().close(order(b), b, OrderState::kReleased);
+  book().close(order(b), b, OrderState::kReleased, kSystem);
 
   const OrderId c = place(kPerfRelease, 1, OrderState::kHeld, kT0 + kMinute).order;
   const OrderId d = place(kPerfRelease, 1, OrderState::kHeld, kT0 + kMinute).order;
@@ -183,7 +183,7 @@ TEST_F(OrderBookTest, Close_AContingentLineAfterReleaseBack_FlowsOnToTheOpenSale
   ASSERT_TRUE(o_.contingents.on(SetContingentReleaseBack{kPerfRelease, kPartnerContingent, kT0 + kHour}).ok());
   o_.advance_to(kT0 + kHour);
   EXPECT_EQ(o_.available(kPerfRelease, 1), 495);
-  book().close(order(r.order), r.order, OrderState::kReleased);
+  book().close(order(r.order), r.order, OrderState::kReleased, kSystem);
   EXPECT_EQ(o_.available(kPerfRelease, 1), 500);
   EXPECT_EQ(o_.stock.performances().find(kPerfRelease)->area(1)->allotted, 0u);
   expect_invariants();
@@ -237,17 +237,29 @@ TEST_F(OrderBookTest, CheckInvariants_CatchesFollowUpRowsThatDoNotMatchTheBookin
   EXPECT_NE(s.to_string().find("rows, recount"), std::string::npos) << s.to_string();
 }
 
-TEST(OrderBookDeathTest, Transition_AnIllegalTransitionStopsTheProcess) {
-  Order o;
-  o.state = OrderState::kConfirmed;
-  OrderBook::transition(o, OrderState::kCancelled);
-  EXPECT_EQ(o.state, OrderState::kCancelled);
-  Order confirmed;
-  confirmed.state = OrderState::kConfirmed;
-  EXPECT_DEATH(OrderBook::transition(confirmed, OrderState::kHeld), "confirmed");
-  Order released;
-  released.state = OrderState::kReleased;
-  EXPECT_DEATH(OrderBook::transition(released, OrderState::kOption), "released");
+TEST_F(OrderBookTest, Transition_IsWrittenToTheWorkflowWithWhoAndWhen) {
+  const OrderId id = place(kPerfRelease, 2, OrderState::kOption, kT0 + kDay).order;
+  book().transition(order(id), OrderState::kConfirmed, 42);
+  const std::vector<WorkflowEntry>& log = book().cold(order(id)).workflow;
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].action, WorkflowAction::kCreated);
+  EXPECT_EQ(log[0].to, OrderState::kOption);
+  EXPECT_EQ(log[1].action, WorkflowAction::kStateChanged);
+  EXPECT_EQ(log[1].from, OrderState::kOption);
+  EXPECT_EQ(log[1].to, OrderState::kConfirmed);
+  EXPECT_EQ(log[1].principal, 42u);
+  EXPECT_EQ(log[1].at_ms, kT0);
+}
+
+using OrderBookDeathTest = OrderBookTest;
+
+TEST_F(OrderBookDeathTest, Transition_AnIllegalTransitionStopsTheProcess) {
+  const OrderId id = place(kPerfRelease, 1, OrderState::kOption, kT0 + kDay).order;
+  book().transition(order(id), OrderState::kConfirmed, kSystem);
+  EXPECT_EQ(order(id).state, OrderState::kConfirmed);
+  EXPECT_DEATH(book().transition(order(id), OrderState::kHeld, kSystem), "confirmed");
+  book().close(order(id), id, OrderState::kCancelled, kSystem);
+  EXPECT_DEATH(book().transition(order(id), OrderState::kOption, kSystem), "cancelled");
 }
 
 }  // namespace

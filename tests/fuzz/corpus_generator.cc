@@ -314,6 +314,22 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(DefinePrincipal{"admin-fuzz", Role::kAdmin, {}, std::string(64, 'c')});
         b.add(ListPrincipals{});
       },
+      // The order page.
+      [named](RequestBuilder& b) {
+        const OrderId seated = b.add(BookSeats{BookingKind::kOption, 42, kBoxOffice, named, kNow + 2 * kDay}).order;
+        b.add(GetOrderRecord{seated});
+      },
+      [](RequestBuilder& b) {
+        b.add(AddOrderNote{option(b), "Rappelée le 3, attend le virement"});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetOrderInfo{hold(b), "Place à l'avant du bus, svp"});
+      },
+      [](RequestBuilder& b) {
+        option(b);
+        hold(b);
+        b.add(ListOrders{7, kGa, 0, 0, 20});
+      },
   };
 }
 

@@ -129,6 +129,11 @@ std::vector<Command> one_of_each() {
       Command{58, DefinePrincipal{"shop-a", Role::kWebshop, {1, 3}, std::string(64, 'a')}},
       Command{59, RevokePrincipal{4}},
       Command{60, ListPrincipals{}},
+      // The order page.
+      Command{61, GetOrderRecord{make_order_id(1, 2, 3)}},
+      Command{62, AddOrderNote{make_order_id(1, 2, 3), "Rappelée le 3, attend le virement"}},
+      Command{63, SetOrderInfo{make_order_id(1, 2, 3), "Mon fils part avec son copain"}},
+      Command{64, ListOrders{42, 1000, 0x1F, make_order_id(0, 1, 9), 50}},
   };
 }
 
@@ -275,6 +280,30 @@ ReminderItem full_item() {
   return i;
 }
 
+OrderRecord full_record() {
+  OrderRecord r;
+  r.order = make_order_id(1, 2, 3), r.state = OrderState::kOverdue, r.status = "option annulable";
+  r.kind = BookingKind::kReservation, r.policy = ExpiryPolicy::kOverdueThenArchive, r.contact = 42, r.channel = 3;
+  r.principal = 7, r.created_ms = 1'790'000'000'000, r.deadline_ms = 1'791'000'000'000;
+  r.hold_expires_ms = 0, r.overdue_until_ms = 1'792'000'000'000, r.hold_until_max_ms = 1'790'000'900'000;
+  r.extensions = 1, r.extensions_max = 3, r.mark = ReleaseMark::kKeep, r.locked = true, r.reminder_rank = 2;
+  r.reminded_ms = 1'791'500'000'000, r.file_number = 7700, r.quantity = 5, r.total_cents = 21'000;
+  r.lines = {
+      OrderRecordLine{
+          2001, 2, 22, 20011, 2, 4'500, 9'000, {SeatPlace{10, "Orchestre", 4, 7}, SeatPlace{11, "Orchestre", 4, 8}}},
+      OrderRecordLine{1000, 1, 11, 0, 3, 4'000, 12'000, {}}};
+  r.notes = {OrderNote{1'790'100'000'000, 7, "Rappelée le 3"}};
+  r.client_info = "Place à l'avant, svp";
+  r.workflow = {WorkflowEntry{1'790'000'000'000, 7, WorkflowAction::kCreated, OrderState::kHeld, OrderState::kHeld, ""},
+                WorkflowEntry{1'790'000'100'000, 7, WorkflowAction::kStateChanged, OrderState::kHeld,
+                              OrderState::kReservation, ""},
+                WorkflowEntry{1'791'000'000'000, 0, WorkflowAction::kStateChanged, OrderState::kReservation,
+                              OrderState::kOverdue, ""},
+                WorkflowEntry{1'791'500'000'000, 7, WorkflowAction::kEmailSent, OrderState::kOverdue,
+                              OrderState::kOverdue, "reminder 2 (format 3)"}};
+  return r;
+}
+
 std::vector<ReplyDetail> one_detail_of_each() {
   const OrderOutcome done{make_order_id(0, 1, 1), Outcome::kDone, OrderState::kReleased};
   const OrderOutcome kept{make_order_id(1, 1, 1), Outcome::kSkippedKept, OrderState::kOption};
@@ -294,6 +323,13 @@ std::vector<ReplyDetail> one_detail_of_each() {
            PrincipalRecord{
                2, "Anne (back office)", Role::kBackoffice, {}, true, 1'790'000'000'000, 1'791'000'000'000, ""}}}},
       ReplyDetail{IssuedToken{3, "tsk_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}},
+      ReplyDetail{full_record()},
+      ReplyDetail{OrderPage{{OrderSummary{make_order_id(0, 1, 1), OrderState::kOption, 42, 1, 3, 1'790'000'000'000,
+                                          1'791'000'000'000, 1000, 2, 9'000},
+                             OrderSummary{make_order_id(1, 1, 1), OrderState::kCancelled, 42, 2, 0, 1'790'000'000'000,
+                                          0, 2001, 1, 4'500}},
+                            12,
+                            make_order_id(1, 1, 1)}},
   };
 }
 
@@ -403,6 +439,8 @@ TEST(Codec, BackOfficeCommandsRefuseUnknownEnumsAndOverLongLists) {
       {Command{0, UpdateContact{1, 1, "X", "", std::string(kEmailLengthMax + 1, 'e'), kContactIndividual}}, "email"},
       {Command{0, DefineSeries{1, std::string(kNameLengthMax + 1, 's')}}, "name"},
       {Command{0, RecordRunExport{1, 0, 0, std::string(kRunDestinationLengthMax + 1, '/')}}, "destination"},
+      {Command{0, AddOrderNote{1, std::string(kNoteLengthMax + 1, 'n')}}, "text"},
+      {Command{0, SetOrderInfo{1, std::string(kNoteLengthMax + 1, 'i')}}, "text"},
   };
   std::vector<Command> commands;
   for (const auto& [c, what] : bad) commands.push_back(c);
@@ -463,6 +501,10 @@ TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
         return "PrincipalList";
       case engine::ReplyKind::kReminderBatch:
         return "ReminderBatch";
+      case engine::ReplyKind::kOrderRecord:
+        return "OrderRecord";
+      case engine::ReplyKind::kOrderPage:
+        return "OrderPage";
     }
     return "?";
   };

@@ -73,10 +73,10 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
   uint16_t port() const { return port_; }
 
-  std::unique_ptr<net::Client> client() {
+  std::unique_ptr<net::Client> client(const std::string& token = "t") {
     net::ClientOptions o;
     o.port = port_;
-    o.token = "t";
+    o.token = token;
     auto c = net::Client::connect(o);
     EXPECT_TRUE(c.is_ok()) << c.status().to_string();
     return c.is_ok() ? std::move(c.value()) : nullptr;

@@ -42,14 +42,15 @@ Command one_command(std::vector<const char*> args, int64_t now_ms = 1'000) {
 
 TEST(CliArgs, GlobalsAnywhereAndTokenFromEnvironment) {
   auto a =
-      parse({"--host", "127.0.0.2", "order", "--order", "5", "--port=7000", "--json", "--admin-port", "7001"}, "env");
+      parse({"--host", "127.0.0.2", "order", "state", "--order", "5", "--port=7000", "--json", "--admin-port", "7001"},
+            "env");
   ASSERT_TRUE(a.is_ok()) << a.status().to_string();
   EXPECT_EQ(a->host, "127.0.0.2");
   EXPECT_EQ(a->port, 7000);
   EXPECT_EQ(a->admin_port, 7001);
   EXPECT_TRUE(a->json);
   EXPECT_EQ(a->token, "env");
-  EXPECT_EQ(a->subcommand, "order");
+  EXPECT_EQ(a->subcommand, "order state");
   auto b = parse({"--token", "flag", "stats"}, "env");
   ASSERT_TRUE(b.is_ok());
   EXPECT_EQ(b->token, "flag");
@@ -59,10 +60,10 @@ TEST(CliArgs, RefusesWhatItDoesNotKnow) {
   EXPECT_FALSE(parse({}).is_ok()) << "no subcommand";
   EXPECT_FALSE(parse({"frobnicate"}).is_ok());
   EXPECT_FALSE(parse({"hold", "--performance", "1000", "--category", "1"}).is_ok()) << "missing --quantity";
-  EXPECT_FALSE(parse({"order", "--order"}).is_ok()) << "missing value";
-  EXPECT_FALSE(parse({"order", "--order", "1", "--quantity", "2"}).is_ok()) << "option of another subcommand";
-  EXPECT_FALSE(parse({"--order", "1", "order"}).is_ok()) << "subcommand option before the subcommand";
-  EXPECT_FALSE(parse({"order", "--order", "1", "extra"}).is_ok());
+  EXPECT_FALSE(parse({"order", "state", "--order"}).is_ok()) << "missing value";
+  EXPECT_FALSE(parse({"order", "state", "--order", "1", "--quantity", "2"}).is_ok()) << "option of another subcommand";
+  EXPECT_FALSE(parse({"--order", "1", "order", "state"}).is_ok()) << "subcommand option before the subcommand";
+  EXPECT_FALSE(parse({"order", "state", "--order", "1", "extra"}).is_ok());
   EXPECT_FALSE(parse({"--port", "0", "stats"}).is_ok());
   EXPECT_FALSE(parse({"--port", "70000", "stats"}).is_ok());
   EXPECT_FALSE(parse({"mark", "--order", "1", "--keep=yes"}).is_ok()) << "a flag takes no value";
@@ -106,7 +107,7 @@ TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<SetReleaseMark>(one_command({"mark", "--order", "7", "--keep"}).body).mark, ReleaseMark::kKeep);
   EXPECT_EQ(std::get<SetReleaseMark>(one_command({"mark", "--order", "7", "--release"}).body).mark,
             ReleaseMark::kRelease);
-  EXPECT_EQ(std::get<GetOrder>(one_command({"order", "--order", "72057594037927937"}).body).order,
+  EXPECT_EQ(std::get<GetOrder>(one_command({"order", "state", "--order", "72057594037927937"}).body).order,
             72057594037927937ull);
   const auto book = std::get<Book>(one_command({"book", "--performance", "3000", "--category", "1", "--quantity", "2",
                                                 "--kind", "reservation", "--days", "1"})
@@ -129,10 +130,11 @@ TEST(CliArgs, AvailabilityProbesEveryCategoryWhenNoneIsGiven) {
 }
 
 TEST(CliArgs, BadValuesAreUsageErrors) {
-  EXPECT_TRUE(usage_error({"order", "--order", "12x"}));
-  EXPECT_TRUE(usage_error({"order", "--order", "-1"}));
-  EXPECT_TRUE(usage_error({"order", "--order", "0x10"}));
-  EXPECT_EQ(std::get<GetOrder>(one_command({"order", "--order", "010"}).body).order, 10u) << "decimal, not octal";
+  EXPECT_TRUE(usage_error({"order", "state", "--order", "12x"}));
+  EXPECT_TRUE(usage_error({"order", "state", "--order", "-1"}));
+  EXPECT_TRUE(usage_error({"order", "state", "--order", "0x10"}));
+  EXPECT_EQ(std::get<GetOrder>(one_command({"order", "state", "--order", "010"}).body).order, 10u)
+      << "decimal, not octal";
   EXPECT_TRUE(usage_error({"hold", "--performance", "1000", "--category", "1", "--quantity", "-1"}));
   EXPECT_TRUE(usage_error({"option", "--order", "7"})) << "needs a deadline";
   EXPECT_TRUE(usage_error({"option", "--order", "7", "--days", "1", "--deadline-ms", "5"})) << "not both";
@@ -354,11 +356,12 @@ TEST(CliArgs, UsageErrorsSayWhatIsWrong) {
   EXPECT_EQ(parse_error({}), "no subcommand");
   EXPECT_EQ(parse_error({"frobnicate"}), "unknown subcommand 'frobnicate'");
   EXPECT_EQ(parse_error({"hold", "--performance", "1000", "--category", "1"}), "hold: --quantity is required");
-  EXPECT_EQ(parse_error({"order", "--order", "12x"}), "order: --order: '12x' is not a valid number");
-  EXPECT_EQ(parse_error({"order", "--order", "1", "--quantity", "2"}), "order: unknown option --quantity");
-  EXPECT_EQ(parse_error({"order", "--order", "1", "extra"}), "order: unexpected argument 'extra'");
-  EXPECT_EQ(parse_error({"--order", "1", "order"}),
-            "order: --order comes before the subcommand (its options come after it)");
+  EXPECT_EQ(parse_error({"order", "state", "--order", "12x"}), "order state: --order: '12x' is not a valid number");
+  EXPECT_EQ(parse_error({"order", "state", "--order", "1", "--quantity", "2"}),
+            "order state: unknown option --quantity");
+  EXPECT_EQ(parse_error({"order", "state", "--order", "1", "extra"}), "order state: unexpected argument 'extra'");
+  EXPECT_EQ(parse_error({"--order", "1", "order", "state"}),
+            "order state: --order comes before the subcommand (its options come after it)");
   EXPECT_EQ(parse_error({"--port", "0", "stats"}), "--port: Value 0 not in range 1 to 65535");
   EXPECT_EQ(parse_error({"--port", "70000", "stats"}), "--port: '70000' is out of range");
   EXPECT_EQ(parse_error({"option", "--order", "7"}),

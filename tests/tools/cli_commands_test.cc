@@ -66,9 +66,27 @@ TEST_F(CliFlow, HoldConfirmAndAvailability) {
   EXPECT_NE(confirm.out.find("Confirm"), std::string::npos) << confirm.out;
   EXPECT_EQ(available_cat1(), before - 2) << "the unit not kept returns";
 
-  const CliRun shown = run({"order", "--order", order});
+  const CliRun shown = run({"order", "state", "--order", order});
   EXPECT_EQ(shown.code, kExitOk);
   EXPECT_NE(shown.out.find("confirmed"), std::string::npos) << shown.out;
+
+  const CliRun noted = run({"order", "note", order, "Rappelée le 3"}, tessera::testing::kBackofficeToken);
+  ASSERT_EQ(noted.code, kExitOk) << noted.err;
+  const CliRun page = run({"order", "show", order}, tessera::testing::kBackofficeToken);
+  ASSERT_EQ(page.code, kExitOk) << page.err;
+  for (const char* part : {"validée (confirmed)", "lines", "workflow", "held -> confirmed",
+                           "partly confirmed: 2 of 3 units kept", "Rappelée le 3", "note added"})
+    EXPECT_NE(page.out.find(part), std::string::npos) << part << " missing from:\n" << page.out;
+  const CliRun page_json = run({"--json", "order", "show", order}, tessera::testing::kBackofficeToken);
+  ASSERT_EQ(page_json.code, kExitOk) << page_json.err;
+  for (const char* part :
+       {"\"detail\":{", "\"status\": \"valid\\u00E9e\"", "\"action\": \"StateChanged\"", "\"unit_price_cents\": "})
+    EXPECT_NE(page_json.out.find(part), std::string::npos) << part << " missing from:\n" << page_json.out;
+  const CliRun listed =
+      run({"orders", "--performance", "1000", "--state", "confirmed"}, tessera::testing::kBackofficeToken);
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  EXPECT_NE(listed.out.find(order), std::string::npos) << listed.out;
+  EXPECT_EQ(run({"orders"}, tessera::testing::kBackofficeToken).code, kExitUsage) << "no filter";
 
   const CliRun table = run({"availability", "--performance", "1000"});
   EXPECT_EQ(table.code, kExitOk) << table.err;
@@ -96,10 +114,10 @@ TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
   EXPECT_EQ(no_deadline.code, kExitUsage);
   EXPECT_NE(no_deadline.err.find("[--deadline-ms,--days]"), std::string::npos) << no_deadline.err;
   EXPECT_EQ(run({"lock"}, tessera::testing::kBackofficeToken).code, kExitUsage) << "no order";
-  const CliRun bad_token = run({"order", "--order", "1"}, "not-a-token");
+  const CliRun bad_token = run({"order", "state", "--order", "1"}, "not-a-token");
   EXPECT_EQ(bad_token.code, kExitServer) << bad_token.err;
-  const char* argv[] = {"tessera", "--port", "1", "order", "--order", "1"};  // nothing listens on port 1
-  auto a = parse_cli_args(6, argv, "x");
+  const char* argv[] = {"tessera", "--port", "1", "order", "state", "--order", "1"};  // nothing listens on port 1
+  auto a = parse_cli_args(7, argv, "x");
   ASSERT_TRUE(a.is_ok()) << a.status().to_string();
   std::ostringstream out, err;
   EXPECT_EQ(run_cli(*a, out, err), kExitServer);

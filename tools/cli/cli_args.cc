@@ -396,6 +396,44 @@ Build set_file(CLI::App& s) {
   return send(v);
 }
 
+// order note ORDER TEXT, order info ORDER TEXT.
+template <typename Body>
+Build order_text(CLI::App& s, std::string what) {
+  auto v = keyed<Body>(s);
+  opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+  s.add_option("TEXT", v->body.text, std::move(what))->required();
+  return send(v);
+}
+
+// orders: ListOrders.
+Build orders(CLI::App& s) {
+  static const opt::Choices<OrderState> kStates = {{"held", OrderState::kHeld},
+                                                   {"option", OrderState::kOption},
+                                                   {"reservation", OrderState::kReservation},
+                                                   {"overdue", OrderState::kOverdue},
+                                                   {"confirmed", OrderState::kConfirmed},
+                                                   {"released", OrderState::kReleased},
+                                                   {"expired", OrderState::kExpired},
+                                                   {"archived", OrderState::kArchived},
+                                                   {"cancelled", OrderState::kCancelled}};
+  auto v = std::make_shared<Keyed<ListOrders>>();
+  auto states = std::make_shared<std::vector<OrderState>>();
+  opt::add_number(s, "--contact", v->body.contact, "orders of this contact");
+  opt::add_number(s, "--performance", v->body.performance, "orders with a line of this performance");
+  opt::add_choices(s, "--state", *states, kStates, "only these states (repeat or comma-separate; default: all)");
+  opt::add_number(s, "--after", v->body.after, "the cursor a previous page printed");
+  v->body.limit = 100;
+  opt::add_number(s, "--limit", v->body.limit, uint32_t{1}, kOrderListRowsMax, "orders per page")
+      ->capture_default_str();
+  return [v, states](int64_t) -> CliCommands {
+    if (v->body.contact == kNone && v->body.performance == kNone)
+      return Status::invalid_argument("orders: give --contact or --performance (or both)");
+    ListOrders q = v->body;
+    for (OrderState st : *states) q.states |= static_cast<uint16_t>(1u << static_cast<unsigned>(st));
+    return one(0, q);
+  };
+}
+
 // contact add, contact update.
 template <typename Contact>
 Build contact(CLI::App& s) {
@@ -495,7 +533,19 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"archive", kOrders, "archive an option or reservation (backoffice)",
        [](CLI::App& s) { return order_command<Archive>(s, true); }},
       {"reinstate", kOrders, "put an overdue order back (backoffice)", reinstate},
-      {"order", kOrders, "show an order", [](CLI::App& s) { return order_command<GetOrder>(s, false); }},
+      {"order show", kOrders, "the order page: summary, lines and seats, flags, notes, workflow",
+       [](CLI::App& s) {
+         auto v = std::make_shared<Keyed<GetOrderRecord>>();
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
+      {"order state", kOrders, "an order's state and deadline only",
+       [](CLI::App& s) { return order_command<GetOrder>(s, false); }},
+      {"order note", kOrders, "add an operator's note to an order (backoffice)",
+       [](CLI::App& s) { return order_text<AddOrderNote>(s, "the note"); }},
+      {"order info", kOrders, "set the client's information on an order (empty: clear)",
+       [](CLI::App& s) { return order_text<SetOrderInfo>(s, "the client's information"); }},
+      {"orders", kOrders, "orders of a contact or a performance, by id, 100 a page (backoffice)", orders},
       {"stats", kOrders, "key figures from http://HOST:ADMIN-PORT/metrics", sends_nothing},
       {"follow-up", kBackOffice, "options / reservations by deadline, at most 100 rows a page", follow_up},
       {"release-preview", kBackOffice, "what release-all would release now",

@@ -2,11 +2,14 @@
 // table / JSON output of replies.
 #include "tools/cli/cli_commands.h"
 
+#include <flatbuffers/minireflect.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "net/client.h"
+#include "net/codec.h"
 #include "net/result_code.h"
 #include "tools/cli/cli_detail_output.h"
 #include "tools/cli/metrics_fetch.h"
@@ -154,6 +157,22 @@ int exit_code_of(const std::vector<Reply>& replies) {
   return code;
 }
 
+// A reply's typed detail (OrderRecord, FollowUpPage...) as JSON: the wire
+// table it is sent as, printed by FlatBuffers' mini reflection (field names
+// from the schema, enums by name).
+std::string detail_json(const Reply& r) {
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.Finish(net::encode_reply(fbb, r));
+  const auto* result = flatbuffers::GetRoot<wire::Result>(fbb.GetBufferPointer());
+  if (result->detail() == nullptr) return "null";
+  flatbuffers::ToStringVisitor visitor(" ", true, "");
+  const flatbuffers::TypeTable* union_table = wire::ResultDetailTypeTable();
+  const auto member = union_table->type_codes[static_cast<size_t>(result->detail_type())].sequence_ref;
+  flatbuffers::IterateObject(reinterpret_cast<const uint8_t*>(result->detail()), union_table->type_refs[member](),
+                             &visitor);
+  return visitor.s;
+}
+
 std::string reply_json(std::string_view command, const Reply& r, int64_t category) {
   std::string out = "{\"command\":" + json_string(command);
   if (category >= 0) out += ",\"category\":" + std::to_string(category);
@@ -161,8 +180,9 @@ std::string reply_json(std::string_view command, const Reply& r, int64_t categor
   out += ",\"order\":" + std::to_string(r.order);
   out += ",\"state\":" + json_string(order_state_name(r.state));
   out += ",\"value\":" + std::to_string(r.value);
-  out += ",\"message\":" + json_string(r.message) + "}";
-  return out;
+  out += ",\"message\":" + json_string(r.message);
+  if (r.detail) out += ",\"detail\":" + detail_json(r);
+  return out + "}";
 }
 
 int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 
 #include "engine/reply_detail.h"
 #include "tools/cli/cli_time.h"
@@ -76,6 +77,9 @@ void print_outcomes(const CommandBody& body, const std::vector<OrderOutcome>& ou
       case Outcome::kNotFound:
         out << "not found";
         break;
+      case Outcome::kSkippedWorkflowFull:
+        out << "skipped: workflow full";
+        break;
     }
     out << '\n';
   }
@@ -113,6 +117,83 @@ void print_batch(const CommandBody& body, const ReminderBatch& b, std::ostream& 
     print_table(out, rows);
   }
   print_outcomes(body, b.outcomes, out);
+}
+
+std::string money(uint64_t cents) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llu.%02llu", static_cast<unsigned long long>(cents / 100),
+                static_cast<unsigned long long>(cents % 100));
+  return buf;
+}
+
+std::string when(int64_t ms) { return ms == 0 ? "-" : format_date_time(ms); }
+
+std::string by(PrincipalId principal) { return principal == kSystem ? "system" : cat("principal ", principal); }
+
+// The order page: summary, flags, lines, notes, workflow.
+void print_order_record(const OrderRecord& r, std::ostream& out) {
+  out << "order " << r.order << "  " << r.status << " (" << order_state_name(r.state) << ")\n";
+  std::vector<std::vector<std::string>> summary = {
+      {"contact", id_or_dash(r.contact)},
+      {"channel", id_or_dash(r.channel)},
+      {"created", cat(when(r.created_ms), " by ", by(r.principal))},
+  };
+  if (r.hold_expires_ms != 0)
+    summary.push_back(
+        {"hold expires", cat(when(r.hold_expires_ms), " (extended ", r.extensions, " of ", r.extensions_max,
+                             " times; at most until ", when(r.hold_until_max_ms), ")")});
+  if (r.deadline_ms != 0)
+    summary.push_back(
+        {r.kind == BookingKind::kOption ? "option deadline" : "reservation deadline", when(r.deadline_ms)});
+  if (r.overdue_until_ms != 0) summary.push_back({"archived after", when(r.overdue_until_ms)});
+  summary.push_back({"release mark", r.mark == ReleaseMark::kKeep ? "keep" : "release"});
+  summary.push_back({"lock", r.locked ? "locked" : "-"});
+  summary.push_back({"reminders", r.reminder_rank == 0 ? "-" : cat(r.reminder_rank, ", last ", when(r.reminded_ms))});
+  summary.push_back({"file", id_or_dash(r.file_number)});
+  summary.push_back({"total", cat(money(r.total_cents), " (", r.quantity, " units)")});
+  if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
+  print_table(out, summary);
+  out << "\nlines\n";
+  std::vector<std::vector<std::string>> lines = {
+      {"performance", "category", "tariff", "contingent", "quantity", "unit price", "amount", "seats"}};
+  for (const OrderRecordLine& l : r.lines) {
+    std::string seats;
+    for (const SeatPlace& p : l.seats)
+      seats += cat(seats.empty() ? "" : ", ", p.section, " row ", p.row, " no ", p.number);
+    lines.push_back({std::to_string(l.performance), std::to_string(l.category), std::to_string(l.tariff),
+                     id_or_dash(l.contingent), std::to_string(l.quantity), money(l.unit_price_cents),
+                     money(l.amount_cents), seats.empty() ? "-" : seats});
+  }
+  print_table(out, lines);
+  if (!r.notes.empty()) {
+    out << "\nnotes\n";
+    std::vector<std::vector<std::string>> notes = {{"at", "by", "note"}};
+    for (const OrderNote& n : r.notes) notes.push_back({when(n.at_ms), by(n.principal), n.text});
+    print_table(out, notes);
+  }
+  out << "\nworkflow\n";
+  std::vector<std::vector<std::string>> workflow = {{"at", "by", "action", "detail"}};
+  for (const WorkflowEntry& e : r.workflow) {
+    std::string detail = e.detail;
+    if (e.action == WorkflowAction::kStateChanged)
+      detail = cat(order_state_name(e.from), " -> ", order_state_name(e.to));
+    else if (e.action == WorkflowAction::kCreated)
+      detail = cat("as ", order_state_name(e.to));
+    workflow.push_back({when(e.at_ms), by(e.principal), std::string(workflow_action_name(e.action)), detail});
+  }
+  print_table(out, workflow);
+}
+
+void print_order_page(const OrderPage& page, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {
+      {"order", "state", "contact", "channel", "created", "deadline", "performance", "quantity", "total"}};
+  for (const OrderSummary& o : page.orders)
+    rows.push_back({std::to_string(o.order), std::string(order_state_name(o.state)), id_or_dash(o.contact),
+                    id_or_dash(o.channel), when(o.created_ms), when(o.deadline_ms), id_or_dash(o.performance),
+                    std::to_string(o.quantity), money(o.total_cents)});
+  print_table(out, rows);
+  out << page.orders.size() << " of " << page.total << " orders\n";
+  if (page.next_after != 0) out << "More follow: page on with --after " << page.next_after << '\n';
 }
 
 }  // namespace
@@ -162,6 +243,8 @@ void print_detail(const Command& command, const Reply& reply, std::ostream& out)
         if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, out);
         if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, out);
         if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, out);
+        if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, out);
+        if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, out);
         if constexpr (std::is_same_v<D, IssuedToken>)
           out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";
       },

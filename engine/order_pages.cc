@@ -1,0 +1,161 @@
+// OrderDesk, the order page (seed 003): reading an order back whole, its
+// notes and the client's information, and the list of orders of a contact,
+// a performance or a state.
+#include <algorithm>
+
+#include "engine/limits.h"
+#include "engine/order_desk.h"
+#include "engine/reply_detail.h"
+
+namespace tessera::engine {
+
+namespace {
+
+uint64_t total_cents(const Order& o) {
+  uint64_t total = 0;
+  for (const OrderLine& l : o.lines) total += uint64_t{l.unit_price_cents} * l.quantity;
+  return total;
+}
+
+// The deadline the page shows: the option/reservation's own (kept while
+// overdue), a hold's expiry, none for a confirmed order.
+int64_t shown_deadline(const Order& o) { return o.state == OrderState::kHeld ? o.deadline_ms : o.due_ms; }
+
+Reply with_record_detail(Reply r, ReplyDetail detail) {
+  r.detail = std::make_shared<ReplyDetail>(std::move(detail));
+  return r;
+}
+
+Reply check_text(const std::string& text, std::string_view what) {
+  if (text.size() > kNoteLengthMax)
+    return refuse(ReplyCode::kLimitExceeded, cat(what, " is ", text.size(), " bytes; at most ", kNoteLengthMax));
+  return Reply{};
+}
+
+}  // namespace
+
+OrderRecord OrderDesk::record_of(OrderId id, const Order& o) const {
+  OrderRecord r;
+  r.order = id;
+  r.state = o.state;
+  r.status = std::string(seed_status_name(o.state));
+  r.kind = o.kind;
+  r.policy = o.policy;
+  r.contact = o.contact;
+  r.channel = o.channel;
+  r.principal = o.principal;
+  r.created_ms = o.created_ms;
+  r.deadline_ms = o.state == OrderState::kHeld ? 0 : o.due_ms;
+  r.hold_expires_ms = o.state == OrderState::kHeld ? o.deadline_ms : 0;
+  r.overdue_until_ms = o.state == OrderState::kOverdue ? o.deadline_ms : 0;
+  r.hold_until_max_ms = o.hold_until_max_ms;
+  r.extensions = o.extensions;
+  r.extensions_max = o.extensions_max;
+  r.mark = o.mark;
+  r.locked = o.locked;
+  r.reminder_rank = o.reminder_rank;
+  r.reminded_ms = o.reminded_ms;
+  r.file_number = o.file_number;
+  r.lines.reserve(o.lines.size());
+  for (const OrderLine& l : o.lines) {
+    OrderRecordLine line{l.performance,
+                         l.category,
+                         l.tariff,
+                         l.contingent,
+                         l.quantity,
+                         l.unit_price_cents,
+                         uint64_t{l.unit_price_cents} * l.quantity,
+                         {}};
+    if (l.seat != kNoSeat) {
+      const VenueLayout& layout = stock_.layout_of(stock_.performances().items()[l.performance_index]);
+      line.seats.reserve(l.quantity);
+      for (uint32_t seat = l.seat; seat < l.seat + l.quantity; ++seat) {
+        const VenueLayout::Place p = layout.place(seat);
+        line.seats.push_back(SeatPlace{seat, layout.section_names[p.section], p.row_number, p.seat_number});
+      }
+    }
+    r.quantity += l.quantity;
+    r.total_cents += line.amount_cents;
+    r.lines.push_back(std::move(line));
+  }
+  const OrderCold& cold = book_.cold(o);
+  r.notes = cold.notes;
+  r.client_info = cold.client_info;
+  r.workflow = cold.workflow;
+  return r;
+}
+
+Reply OrderDesk::on(const GetOrderRecord& c, const Caller& who) const {
+  const Order* order = find_any(c.order, who);
+  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
+  return with_record_detail(order_reply(c.order, *order), ReplyDetail{record_of(c.order, *order)});
+}
+
+Reply OrderDesk::on(const AddOrderNote& c, const Caller& who) {
+  Order* order = const_cast<Order*>(find_any(c.order, who));
+  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
+  if (c.text.empty()) return refuse(ReplyCode::kInvalidArgument, "a note needs a text");
+  if (Reply bad = check_text(c.text, "the note"); !bad.ok()) return bad;
+  OrderCold& cold = book_.cold(*order);
+  if (cold.notes.size() >= kOrderNotesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("order ", c.order, " has ", kOrderNotesMax, " notes, the most"));
+  if (Reply full = check_workflow_room(*order, c.order); !full.ok()) return full;
+  cold.notes.push_back(OrderNote{now_ms_, who.principal, c.text});
+  book_.record(*order, WorkflowAction::kModified, who.principal, "note added");
+  return order_reply(c.order, *order);
+}
+
+Reply OrderDesk::on(const SetOrderInfo& c, const Caller& who) {
+  Order* order = const_cast<Order*>(find_any(c.order, who));
+  if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
+  if (Reply bad = check_text(c.text, "the client's information"); !bad.ok()) return bad;
+  if (Reply full = check_workflow_room(*order, c.order); !full.ok()) return full;
+  book_.cold(*order).client_info = c.text;
+  book_.record(*order, WorkflowAction::kModified, who.principal,
+               c.text.empty() ? "client's information cleared" : "client's information set");
+  return order_reply(c.order, *order);
+}
+
+Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
+  if (c.limit == 0 || c.limit > kOrderListRowsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("limit must be in [1, ", kOrderListRowsMax, "]"));
+  if ((c.states & ~kOrderStatesAll) != 0)
+    return refuse(ReplyCode::kInvalidArgument, cat("states has unknown bits: ", c.states));
+  const uint16_t states = c.states == 0 ? kOrderStatesAll : c.states;
+  const OrderTable& table = book_.table();
+  const auto matches = [&](const Order& o) {
+    if ((states & (1u << static_cast<unsigned>(o.state))) == 0) return false;
+    if (c.contact != kNone && o.contact != c.contact) return false;
+    if (c.performance == kNone) return true;
+    return std::any_of(o.lines.begin(), o.lines.end(),
+                       [&](const OrderLine& l) { return l.performance == c.performance; });
+  };
+  // A closed order's slot keeps it until the slot is reused (after every
+  // other free slot): those are still listed.
+  std::vector<OrderId> after;
+  uint64_t total = 0;
+  for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+    const Order& o = table.at(slot);
+    if (!matches(o)) continue;
+    ++total;
+    const OrderId id = table.id_of(slot);
+    if (id > c.after) after.push_back(id);
+  }
+  OrderPage page;
+  page.total = total;
+  const size_t n = std::min<size_t>(after.size(), c.limit);
+  std::partial_sort(after.begin(), after.begin() + static_cast<ptrdiff_t>(n), after.end());
+  page.orders.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Order& o = *book_.find(after[i]);
+    page.orders.push_back(OrderSummary{after[i], o.state, o.contact, o.channel, o.principal, o.created_ms,
+                                       shown_deadline(o), o.lines.empty() ? kNone : o.lines.front().performance,
+                                       o.quantity(), total_cents(o)});
+  }
+  if (after.size() > n) page.next_after = page.orders.back().order;
+  Reply r;
+  r.value = static_cast<int64_t>(total);
+  return with_record_detail(std::move(r), ReplyDetail{std::move(page)});
+}
+
+}  // namespace tessera::engine

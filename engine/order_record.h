@@ -1,0 +1,153 @@
+// The order page (seed 003): what an order is made of beyond its hot state —
+// its workflow (every action with time and principal), operator notes and
+// the client's "informations complémentaires" — and the typed replies that
+// read an order back (OrderRecord) or list orders (OrderPage).
+//
+// The cold part (OrderCold) lives beside the order table, not in Order: the
+// hot path touches only Order, and a slot's cold vectors keep their capacity
+// when the slot is reused, so steady-state holds do not allocate for it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "engine/ids.h"
+#include "engine/reply.h"
+
+namespace tessera::engine {
+
+// What one workflow entry records, in the order of seed 003's list ("Les
+// actions suivies"). Quotes ("transformation du devis en commande") are not
+// modelled; payment, administrative file, travel documents, invoices and the
+// client's downloads come with the issues that model them (tags appended).
+enum class WorkflowAction : uint8_t {
+  kCreated = 0,   // création de commande: `to` is the initial state
+  kModified,      // modification: detail says what (deadline, lines, mark, lock, file, note, information)
+  kStateChanged,  // changement de statut: `from` → `to`
+  kEmailSent,     // référence des emails transactionnels envoyés: detail is the reference
+};
+std::string_view workflow_action_name(WorkflowAction action);
+
+struct WorkflowEntry {
+  int64_t at_ms = 0;
+  PrincipalId principal = 0;  // 0: the system (a deadline, an expiry)
+  WorkflowAction action = WorkflowAction::kCreated;
+  OrderState from = OrderState::kHeld;
+  OrderState to = OrderState::kHeld;
+  std::string detail;
+  auto fields() const { return std::tie(at_ms, principal, action, from, to, detail); }
+};
+
+// An operator's note on the order (module de suivi).
+struct OrderNote {
+  int64_t at_ms = 0;
+  PrincipalId principal = 0;
+  std::string text;
+  auto fields() const { return std::tie(at_ms, principal, text); }
+};
+
+// The cold part of one order slot.
+struct OrderCold {
+  std::vector<WorkflowEntry> workflow;
+  std::vector<OrderNote> notes;
+  std::string client_info;  // "informations complémentaires", the client's own field
+  auto fields() const { return std::tie(workflow, notes, client_info); }
+  // Empties it for the slot's next order, keeping the vectors' capacity.
+  void clear() {
+    workflow.clear();
+    notes.clear();
+    client_info.clear();
+  }
+};
+
+// The order's status as seed 003 names it, next to the engine's state.
+std::string_view seed_status_name(OrderState state);
+
+// A seat of a seated line, as the venue names it.
+struct SeatPlace {
+  uint32_t seat = 0;  // index in the venue layout
+  std::string section;
+  uint32_t row = 0;
+  uint32_t number = 0;
+  auto fields() const { return std::tie(seat, section, row, number); }
+};
+
+struct OrderRecordLine {
+  PerformanceId performance = kNone;
+  CategoryId category = kNone;
+  TariffId tariff = kNone;
+  ContingentId contingent = kNone;
+  uint32_t quantity = 0;
+  uint32_t unit_price_cents = 0;
+  uint64_t amount_cents = 0;     // quantity × unit price
+  std::vector<SeatPlace> seats;  // empty for a general-admission line
+  auto fields() const {
+    return std::tie(performance, category, tariff, contingent, quantity, unit_price_cents, amount_cents, seats);
+  }
+};
+
+// GetOrderRecord: everything the order page shows.
+struct OrderRecord {
+  OrderId order = 0;
+  OrderState state = OrderState::kHeld;
+  std::string status;  // seed_status_name(state)
+  BookingKind kind = BookingKind::kOption;
+  ExpiryPolicy policy = ExpiryPolicy::kReleaseAtDeadline;
+  ContactId contact = kNone;
+  ChannelId channel = kNone;
+  PrincipalId principal = 0;  // who created it
+  int64_t created_ms = 0;
+  int64_t deadline_ms = 0;        // the option/reservation deadline (due date while overdue), 0 otherwise
+  int64_t hold_expires_ms = 0;    // a hold's expiry, 0 otherwise
+  int64_t overdue_until_ms = 0;   // an overdue order's end of grace, 0 otherwise
+  int64_t hold_until_max_ms = 0;  // a hold's last possible extension
+  uint32_t extensions = 0;
+  uint32_t extensions_max = 0;
+  ReleaseMark mark = ReleaseMark::kRelease;
+  bool locked = false;
+  uint32_t reminder_rank = 0;
+  int64_t reminded_ms = 0;
+  uint64_t file_number = 0;
+  uint32_t quantity = 0;
+  uint64_t total_cents = 0;
+  std::vector<OrderRecordLine> lines;
+  std::vector<OrderNote> notes;
+  std::string client_info;
+  std::vector<WorkflowEntry> workflow;  // oldest first; the state history is its kCreated/kStateChanged entries
+  auto fields() const {
+    return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
+                    hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
+                    reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info,
+                    workflow);
+  }
+};
+
+// One row of ListOrders.
+struct OrderSummary {
+  OrderId order = 0;
+  OrderState state = OrderState::kHeld;
+  ContactId contact = kNone;
+  ChannelId channel = kNone;
+  PrincipalId principal = 0;
+  int64_t created_ms = 0;
+  int64_t deadline_ms = 0;            // as OrderRecord::deadline_ms, or a hold's expiry
+  PerformanceId performance = kNone;  // of the first line
+  uint32_t quantity = 0;
+  uint64_t total_cents = 0;
+  auto fields() const {
+    return std::tie(order, state, contact, channel, principal, created_ms, deadline_ms, performance, quantity,
+                    total_cents);
+  }
+};
+
+struct OrderPage {
+  std::vector<OrderSummary> orders;  // by order id
+  uint64_t total = 0;                // orders matching the filter (all pages)
+  OrderId next_after = 0;            // the cursor of the next page (0: this is the last page)
+  auto fields() const { return std::tie(orders, total, next_after); }
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,192 @@
+// The order page on one shard: the workflow names who acted and when (the
+// system for deadlines), keeps the state history across overdue and
+// reinstatement, survives a snapshot with the same state hash, refuses
+// operators' actions once full; ListOrders filters, pages and merges across
+// shards by order id.
+#include <gtest/gtest.h>
+
+#include "engine/reply_detail.h"
+#include "engine/reply_merge.h"
+#include "tests/engine/shard_fixture.h"
+
+namespace tessera::engine {
+namespace {
+
+constexpr PrincipalId kClerk = 12;
+
+class OrderPagesTest : public ShardTest {
+ protected:
+  Reply as_clerk(CommandBody body) {
+    Command c{0, std::move(body)};
+    c.principal = kClerk;
+    Reply r = shard_.apply(c, now_);
+    const Status s = shard_.check_invariants();
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
+    return r;
+  }
+  OrderRecord record(OrderId id) {
+    const Reply r = run(GetOrderRecord{id});
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.detail ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
+  }
+  OrderPage list(ListOrders q) {
+    const Reply r = run(q);
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.detail ? std::get<OrderPage>(r.detail->value) : OrderPage{};
+  }
+};
+
+TEST_F(OrderPagesTest, Workflow_NamesTheClerkAndTheSystem_ThroughOverdueAndReinstate) {
+  const Reply booked = as_clerk(Book{
+      BookingKind::kReservation, 7, workload::kBoxOffice, {workload::demo_line(kPerfOverdue, 2, 1, 2)}, kT0 + kDay});
+  ASSERT_TRUE(booked.ok()) << booked.message;
+  advance_to(kT0 + kDay);  // the deadline: overdue (the system's act)
+  ASSERT_TRUE(as_clerk(Reinstate{booked.order, kT0 + 3 * kDay}).ok());
+  now_ += kMinute;
+  ASSERT_TRUE(as_clerk(Confirm{booked.order, {}}).ok());
+
+  const OrderRecord r = record(booked.order);
+  ASSERT_EQ(r.workflow.size(), 4u);
+  const WorkflowEntry& created = r.workflow[0];
+  EXPECT_EQ(created.action, WorkflowAction::kCreated);
+  EXPECT_EQ(created.principal, kClerk);
+  EXPECT_EQ(created.at_ms, kT0);
+  EXPECT_EQ(created.to, OrderState::kReservation);
+  const WorkflowEntry& overdue = r.workflow[1];
+  EXPECT_EQ(overdue.action, WorkflowAction::kStateChanged);
+  EXPECT_EQ(overdue.principal, kSystem);
+  EXPECT_EQ(overdue.at_ms, kT0 + kDay);
+  EXPECT_EQ(overdue.from, OrderState::kReservation);
+  EXPECT_EQ(overdue.to, OrderState::kOverdue);
+  EXPECT_EQ(r.workflow[2].principal, kClerk);
+  EXPECT_EQ(r.workflow[2].to, OrderState::kReservation);
+  EXPECT_EQ(r.workflow[3].to, OrderState::kConfirmed);
+  EXPECT_EQ(r.workflow[3].at_ms, kT0 + kDay + kMinute);
+  EXPECT_EQ(r.status, "validée");
+  EXPECT_EQ(r.principal, kClerk);
+}
+
+TEST_F(OrderPagesTest, ExpiredHoldAndArchivedOption_AreTheSystemsActs) {
+  const OrderId cart = hold(kPerfRelease, 1, 1, kMinute).order;
+  const OrderId option = book(kPerfRelease, 1, 1, kT0 + kDay).order;
+  advance_to(kT0 + 2 * kDay);  // both deadlines passed while the clock stood still
+  EXPECT_EQ(record(cart).status, "expirée");
+  EXPECT_EQ(record(cart).workflow.back().principal, kSystem);
+  EXPECT_EQ(record(option).status, "archivée");
+  EXPECT_EQ(record(option).workflow.back().to, OrderState::kArchived);
+  EXPECT_EQ(record(option).workflow.back().at_ms, kT0 + 2 * kDay) << "when the engine's clock reached it";
+}
+
+TEST_F(OrderPagesTest, SnapshotKeepsNotesInformationAndWorkflow_WithTheSameHash) {
+  const OrderId option = book(kPerfOverdue, 1, 2, kT0 + kDay).order;
+  ASSERT_TRUE(as_clerk(AddOrderNote{option, "Rappelée le 3"}).ok());
+  ASSERT_TRUE(as_clerk(SetOrderInfo{option, "Place à l'avant"}).ok());
+  const OrderId released = hold(kPerfRelease, 1, 1).order;
+  ASSERT_TRUE(as_clerk(Release{released}).ok());
+  std::string bytes;
+  shard_.save(&bytes);
+  auto loaded = Shard::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), shard_.state_hash());
+  for (OrderId id : {option, released}) {
+    const Reply a = shard_.apply(Command{0, GetOrderRecord{id}}, now_);
+    const Reply b = (*loaded)->apply(Command{0, GetOrderRecord{id}}, now_);
+    ASSERT_TRUE(a.detail && b.detail);
+    const auto& ra = std::get<OrderRecord>(a.detail->value);
+    const auto& rb = std::get<OrderRecord>(b.detail->value);
+    EXPECT_EQ(rb.notes.size(), ra.notes.size());
+    EXPECT_EQ(rb.client_info, ra.client_info);
+    ASSERT_EQ(rb.workflow.size(), ra.workflow.size());
+    for (size_t i = 0; i < ra.workflow.size(); ++i) {
+      EXPECT_EQ(rb.workflow[i].at_ms, ra.workflow[i].at_ms);
+      EXPECT_EQ(rb.workflow[i].principal, ra.workflow[i].principal);
+      EXPECT_EQ(rb.workflow[i].detail, ra.workflow[i].detail);
+    }
+  }
+  EXPECT_NE(shard_.state_hash(), shard_.state_hash_before_order_pages()) << "the pages are hashed";
+  ASSERT_TRUE(as_clerk(AddOrderNote{option, "encore"}).ok());
+  EXPECT_NE((*loaded)->state_hash(), shard_.state_hash()) << "a note changes the hash";
+}
+
+TEST_F(OrderPagesTest, AFullWorkflowRefusesOperatorsActions_ButNotTheOrdersFate) {
+  const OrderId option = book(kPerfRelease, 1, 1, kT0 + 5 * kDay).order;
+  uint32_t entries = 1;  // created
+  while (entries < kOrderWorkflowMax) {
+    ASSERT_TRUE(as_clerk(SetLock{option, entries % 2 == 1}).ok());
+    ++entries;
+  }
+  const uint64_t hash = shard_.state_hash();
+  EXPECT_EQ(as_clerk(SetLock{option, false}).code, ReplyCode::kLimitExceeded);
+  EXPECT_EQ(as_clerk(AddOrderNote{option, "x"}).code, ReplyCode::kLimitExceeded);
+  EXPECT_EQ(as_clerk(SetOrderFile{option, 3}).code, ReplyCode::kLimitExceeded);
+  const Reply marked = as_clerk(MarkOrders{{option}, ReleaseMark::kKeep});
+  ASSERT_TRUE(marked.ok());
+  EXPECT_EQ(std::get<BulkOutcomes>(marked.detail->value).orders[0].outcome, Outcome::kSkippedWorkflowFull);
+  EXPECT_EQ(shard_.state_hash(), hash) << "the refusals changed nothing";
+  ASSERT_TRUE(as_clerk(SetLock{option, false}).code == ReplyCode::kLimitExceeded);
+  // The order was left locked by the last accepted toggle (odd count): unlock is refused, so
+  // the clerk confirms it instead: an order's fate is never refused for room.
+  EXPECT_TRUE(as_clerk(Confirm{option, {}}).ok());
+  EXPECT_EQ(record(option).workflow.size(), kOrderWorkflowMax + 1);
+}
+
+TEST_F(OrderPagesTest, ListOrders_FiltersByContactPerformanceAndState_PagesByCursor) {
+  std::vector<OrderId> seven;
+  for (int i = 0; i < 5; ++i) seven.push_back(hold(kPerfRelease, 1, 1).order);
+  seven.push_back(book(kPerfOverdue, 1, 1, kT0 + kDay).order);
+  const OrderId other = hold(kPerfRelease, 1, 1, 10 * kMinute, workload::kWeb, 8).order;
+  ASSERT_TRUE(run(Release{seven[0]}).ok());
+
+  EXPECT_EQ(list(ListOrders{7, kNone, 0, 0, 100}).total, 6u);
+  EXPECT_EQ(list(ListOrders{8, kNone, 0, 0, 100}).orders.at(0).order, other);
+  EXPECT_EQ(list(ListOrders{kNone, kPerfOverdue, 0, 0, 100}).total, 1u);
+  const uint16_t held = 1u << static_cast<unsigned>(OrderState::kHeld);
+  const uint16_t released = 1u << static_cast<unsigned>(OrderState::kReleased);
+  EXPECT_EQ(list(ListOrders{7, kNone, held, 0, 100}).total, 4u);
+  EXPECT_EQ(list(ListOrders{7, kNone, released, 0, 100}).orders.at(0).order, seven[0]);
+  OrderPage first = list(ListOrders{7, kNone, 0, 0, 4});
+  ASSERT_EQ(first.orders.size(), 4u);
+  ASSERT_NE(first.next_after, 0u);
+  OrderPage second = list(ListOrders{7, kNone, 0, first.next_after, 4});
+  EXPECT_EQ(second.orders.size(), 2u);
+  EXPECT_EQ(second.next_after, 0u);
+  EXPECT_EQ(second.total, 6u);
+  EXPECT_LT(first.orders.back().order, second.orders.front().order);
+  const OrderSummary& s = second.orders.back();
+  EXPECT_EQ(s.order, seven.back());
+  EXPECT_EQ(s.state, OrderState::kOption);
+  EXPECT_EQ(s.deadline_ms, kT0 + kDay);
+  EXPECT_EQ(s.performance, kPerfOverdue);
+  EXPECT_EQ(s.quantity, 1u);
+  EXPECT_EQ(s.total_cents, 6000u);
+  EXPECT_EQ(run(ListOrders{7, kNone, 0, 0, 0}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(ListOrders{7, kNone, 0x4000, 0, 10}).code, ReplyCode::kInvalidArgument);
+}
+
+TEST(OrderPageMerge, ShardsPagesMergeByIdCutToTheLimit_WithTheTotalsSummed) {
+  auto part = [](std::vector<OrderId> ids, uint64_t total, OrderId next) {
+    OrderPage p;
+    for (OrderId id : ids) p.orders.push_back(OrderSummary{id});
+    p.total = total;
+    p.next_after = next;
+    Reply r;
+    r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(p)});
+    return r;
+  };
+  const OrderId a1 = make_order_id(0, 1, 1), a2 = make_order_id(0, 1, 2), b1 = make_order_id(1, 1, 1);
+  std::vector<Reply> parts = {part({a1, a2}, 2, 0), part({b1}, 7, b1)};
+  const Reply merged = merge_replies(ListOrders{7, kNone, 0, 0, 2}, std::move(parts));
+  const OrderPage& p = std::get<OrderPage>(merged.detail->value);
+  ASSERT_EQ(p.orders.size(), 2u);
+  EXPECT_EQ(p.orders[0].order, a1);
+  EXPECT_EQ(p.orders[1].order, a2);
+  EXPECT_EQ(p.total, 9u);
+  EXPECT_EQ(p.next_after, a2) << "the cut dropped b1: more follow after a2";
+  EXPECT_EQ(merged.value, 9);
+  std::vector<Reply> last = {part({}, 2, 0), part({b1}, 7, 0)};
+  const Reply tail = merge_replies(ListOrders{7, kNone, 0, a2, 2}, std::move(last));
+  EXPECT_EQ(std::get<OrderPage>(tail.detail->value).next_after, 0u);
+}
+
+}  // namespace
+}  // namespace tessera::engine
