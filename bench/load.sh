@@ -9,6 +9,8 @@
 #   bench/load.sh                      # binaries from build/release
 #   BUILD=build/tools bench/load.sh    # another build directory
 #   DURATION=5 CONNECTIONS=2 PIPELINE=16 BATCH=1024 SHARDS=2 bench/load.sh
+#   TLS=1 bench/load.sh                # TLS on the protocol port (a throwaway
+#                                      # self-signed certificate; needs openssl)
 #
 # Everything is bounded: each run lasts DURATION seconds (tessera-load caps
 # it at 600), each server start waits at most 10 s, and every server is
@@ -22,6 +24,7 @@ CONNECTIONS=${CONNECTIONS:-2}
 PIPELINE=${PIPELINE:-16}
 BATCH=${BATCH:-1024}
 SHARDS=${SHARDS:-2}
+TLS=${TLS:-0}
 SERVER=$BUILD/server/tessera-server
 LOAD=$BUILD/tools/tessera-load
 TOKEN=bench-admin
@@ -40,12 +43,20 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
+SERVER_TLS=() LOAD_TLS=()
+if [[ $TLS == 1 ]]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/server.key" -out "$WORK/server.crt" 2>/dev/null
+  SERVER_TLS=(--tls-cert-file "$WORK/server.crt" --tls-key-file "$WORK/server.key")
+  LOAD_TLS=(--ca "$WORK/server.crt")
+fi
+
 # start_server MODE: sets PORT.
 start_server() {
   local mode=$1
   rm -rf "$WORK/data" && mkdir -p "$WORK/data"
   "$SERVER" --durability "$mode" --data-dir "$WORK/data" --shards "$SHARDS" --token "$TOKEN:admin" \
-    --port 0 --admin-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
+    --port 0 --admin-port 0 "${SERVER_TLS[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
   SERVER_PID=$!
   for _ in $(seq 100); do
     PORT=$(sed -n 's/.*listening on [^:]*:\([0-9]*\).*/\1/p' "$WORK/server.out")
@@ -64,7 +75,7 @@ field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
 # run_load ARGS...: runs tessera-load, echoes its JSON report.
 run_load() {
   "$LOAD" --port "$PORT" --token "$TOKEN" --duration-s "$DURATION" --connections "$CONNECTIONS" \
-    --pipeline "$PIPELINE" --batch "$BATCH" --no-progress --json "$@"
+    --pipeline "$PIPELINE" --batch "$BATCH" --no-progress --json "${LOAD_TLS[@]}" "$@"
 }
 
 ROWS=()
@@ -95,7 +106,7 @@ row "hold-release open loop $HALF/s, none" "$j"
 stop_server
 
 echo
-echo "connections $CONNECTIONS, pipeline $PIPELINE, batch $BATCH, shards $SHARDS, ${DURATION} s per run; latency per request in µs"
+echo "connections $CONNECTIONS, pipeline $PIPELINE, batch $BATCH, shards $SHARDS, ${DURATION} s per run, TLS $TLS; latency per request in µs"
 echo "| run                                | commands/s   | p50 µs    | p99 µs    | p99.9 µs  | max µs    |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
