@@ -109,5 +109,6 @@
   X(61,  GetOrderRecord,            kOrder,        kWebshop,    kQuery, kSingle,           kOrderRecord,   kNoEffect)    \
   X(62,  AddOrderNote,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(63,  SetOrderInfo,              kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(64,  ListOrders,                kFanOut,       kBackoffice, kQuery, kOrderPage,        kOrderPage,     kNoEffect)
+  X(64,  ListOrders,                kFanOut,       kBackoffice, kQuery, kOrderPage,        kOrderPage,     kNoEffect)    \
+  X(65,  GetStockSummary,           kPerformance,  kBackoffice, kQuery, kSingle,           kStockSummary,  kNoEffect)
 // clang-format on

@@ -66,6 +66,7 @@ enum class ReplyKind : uint8_t {
   kPrincipals,      // detail: PrincipalList (value = principals)
   kOrderRecord,     // detail: OrderRecord (value = the order's deadline, as GetOrder)
   kOrderPage,       // detail: OrderPage (value = total)
+  kStockSummary,    // detail: StockSummary (value = free units)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

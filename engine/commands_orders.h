@@ -133,6 +133,13 @@ struct SetOrderInfo {
   std::string text;
   auto fields() const { return std::tie(order, text); }
 };
+// Query: the stock of a performance by state, per category (seed 003's
+// "Stock > Gestion stock synthèse": free, held, option, overdue option "OD",
+// reservation, confirmed), from its live orders.
+struct GetStockSummary {
+  PerformanceId performance;
+  auto fields() const { return std::tie(performance); }
+};
 // Bits of ListOrders::states: 1 << OrderState.
 inline constexpr uint16_t kOrderStatesAll = (1u << (static_cast<unsigned>(OrderState::kCancelled) + 1)) - 1;
 // Query: the orders of a contact and/or a performance (any line) in the

@@ -44,6 +44,7 @@ class OrderDesk {
   Reply on(const AddOrderNote& c, const Caller& who);
   Reply on(const SetOrderInfo& c, const Caller& who);
   Reply on(const ListOrders& c, const Caller& who) const;
+  Reply on(const GetStockSummary& c, const Caller& who) const;
 
  private:
   // A cart's lifetime and extension allowance: the strictest of its products.

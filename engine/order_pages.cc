@@ -158,4 +158,73 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
   return with_record_detail(std::move(r), ReplyDetail{std::move(page)});
 }
 
+Reply OrderDesk::on(const GetStockSummary& c, const Caller&) const {
+  const Performance* p = stock_.performances().find(c.performance);
+  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
+  StockSummary summary;
+  summary.performance = c.performance;
+  for (const GeneralAdmission& a : p->areas) {
+    StockRow row;
+    row.category = a.category;
+    row.seated = stock_.is_seated(*p, a.category);
+    row.capacity = a.capacity;
+    summary.rows.push_back(row);
+  }
+  std::sort(summary.rows.begin(), summary.rows.end(),
+            [](const StockRow& a, const StockRow& b) { return a.category < b.category; });
+  const auto row_of = [&](CategoryId category) -> StockRow* {
+    for (StockRow& r : summary.rows)
+      if (r.category == category) return &r;
+    return nullptr;
+  };
+  if (p->seat_map.present()) {
+    // A seated category's capacity is its seats; blocked seats are never sold.
+    const VenueLayout& layout = stock_.layout_of(*p);
+    for (StockRow& r : summary.rows)
+      if (r.seated) r.capacity = 0;
+    for (uint32_t seat = 0; seat < layout.seat_count(); ++seat) {
+      StockRow* r = row_of(layout.category_of(seat));
+      if (!r || !r->seated) continue;
+      ++r->capacity;
+      if (seat_state(p->seat_map.seats[seat]) == kSeatBlocked) ++r->blocked;
+    }
+  }
+  const OrderTable& table = book_.table();
+  for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+    const Order& o = table.at(slot);
+    if (!o.live()) continue;
+    for (const OrderLine& l : o.lines) {
+      if (l.performance != c.performance) continue;
+      StockRow* r = row_of(l.category);
+      if (!r) continue;
+      switch (o.state) {
+        case OrderState::kHeld:
+          r->held += l.quantity;
+          break;
+        case OrderState::kOption:
+          r->option += l.quantity;
+          break;
+        case OrderState::kReservation:
+          r->reservation += l.quantity;
+          break;
+        case OrderState::kOverdue:
+          r->overdue += l.quantity;
+          break;
+        default:
+          r->confirmed += l.quantity;
+          break;
+      }
+    }
+  }
+  uint64_t free = 0;
+  for (StockRow& r : summary.rows) {
+    const uint32_t taken = r.blocked + r.held + r.option + r.overdue + r.reservation + r.confirmed;
+    r.free = r.capacity > taken ? r.capacity - taken : 0;
+    free += r.free;
+  }
+  Reply r;
+  r.value = static_cast<int64_t>(free);
+  return with_record_detail(std::move(r), ReplyDetail{std::move(summary)});
+}
+
 }  // namespace tessera::engine

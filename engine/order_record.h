@@ -150,4 +150,28 @@ struct OrderPage {
   auto fields() const { return std::tie(orders, total, next_after); }
 };
 
+// One category of GetStockSummary: units by state. capacity = free +
+// blocked + held + option + overdue + reservation + confirmed.
+struct StockRow {
+  CategoryId category = kNone;
+  bool seated = false;
+  uint32_t capacity = 0;
+  uint32_t free = 0;
+  uint32_t blocked = 0;  // seats blocked (never sold)
+  uint32_t held = 0;
+  uint32_t option = 0;
+  uint32_t overdue = 0;  // options and reservations past their deadline ("OD")
+  uint32_t reservation = 0;
+  uint32_t confirmed = 0;
+  auto fields() const {
+    return std::tie(category, seated, capacity, free, blocked, held, option, overdue, reservation, confirmed);
+  }
+};
+
+struct StockSummary {
+  PerformanceId performance = kNone;
+  std::vector<StockRow> rows;  // by category
+  auto fields() const { return std::tie(performance, rows); }
+};
+
 }  // namespace tessera::engine

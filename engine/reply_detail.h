@@ -184,7 +184,7 @@ struct IssuedToken {
 
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
-               OrderPage>
+               OrderPage, StockSummary>
       value;
 };
 

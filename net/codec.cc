@@ -98,6 +98,9 @@ struct DetailEncoder {
     return {wire::ResultDetail::OrderRecord, wire_table::encode_table(fbb, d)};
   }
   Detail operator()(const OrderPage& d) { return {wire::ResultDetail::OrderPage, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const StockSummary& d) {
+    return {wire::ResultDetail::StockSummary, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const IssuedToken& d) {
     return {wire::ResultDetail::PrincipalReply,
             wire::CreatePrincipalReply(fbb, d.principal, fbb.CreateString(d.token)).Union()};
@@ -337,6 +340,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::OrderPage:
       return detail_of<wire::OrderPage>(
           t, [](const wire::OrderPage& w) { return from_table<OrderPage>(&w, "OrderPage"); });
+    case D::StockSummary:
+      return detail_of<wire::StockSummary>(
+          t, [](const wire::StockSummary& w) { return from_table<StockSummary>(&w, "StockSummary"); });
     case D::OrderReply:
     case D::SeatOrderReply:
     case D::AvailabilityReply:
@@ -389,6 +395,7 @@ std::string check_wire_tables() {
   // The reply details the generic mapping encodes.
   problems += wire_table::check_shape<OrderRecord>(wire::OrderRecord::MiniReflectTypeTable(), "OrderRecord");
   problems += wire_table::check_shape<OrderPage>(wire::OrderPage::MiniReflectTypeTable(), "OrderPage");
+  problems += wire_table::check_shape<StockSummary>(wire::StockSummary::MiniReflectTypeTable(), "StockSummary");
   return problems;
 }
 
@@ -459,6 +466,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kPrincipals:
     case ReplyKind::kOrderRecord:
     case ReplyKind::kOrderPage:
+    case ReplyKind::kStockSummary:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order, state, reply.due_ms).Union()};
@@ -552,7 +560,7 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 8);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 9);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -39,6 +39,7 @@ constexpr FieldRule kFieldRules[] = {
   {"tariffs",                       false, kFilterListMax},
   {"orders",                        false, kBulkOrdersMax},
   {"notes",                         false, kOrderNotesMax},
+  {"StockSummary.rows",             false, kCategoriesPerPerformanceMax},
   {"workflow",                      false, kOrderWorkflowEntriesMax},
   {"issues",                        false, kRunIssuesMax},
   {"columns",                       false, kReminderColumnsMax},

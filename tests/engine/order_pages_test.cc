@@ -163,6 +163,49 @@ TEST_F(OrderPagesTest, ListOrders_FiltersByContactPerformanceAndState_PagesByCur
   EXPECT_EQ(run(ListOrders{7, kNone, 0x4000, 0, 10}).code, ReplyCode::kInvalidArgument);
 }
 
+TEST_F(OrderPagesTest, StockSummary_CountsUnitsByState_AndFreeEqualsWhatCanStillBeSold) {
+  const OrderId confirmed = hold(kPerfOverdue, 1, 3).order;
+  ASSERT_TRUE(run(Confirm{confirmed, {}}).ok());
+  ASSERT_TRUE(book(kPerfOverdue, 1, 4, kT0 + 5 * kDay).ok());
+  ASSERT_TRUE(book(kPerfOverdue, 2, 5, kT0 + kDay, BookingKind::kReservation).ok());
+  ASSERT_TRUE(book(kPerfOverdue, 1, 6, kT0 + kDay).ok());
+  ASSERT_TRUE(run(Book{BookingKind::kOption,
+                       7,
+                       workload::kPartner,
+                       {LineRequest{kPerfOverdue, 1, workload::demo_tariff(2, 1), 7,
+                                    workload::demo_partner_contingent(kPerfOverdue)}},
+                       kT0 + 5 * kDay})
+                  .ok());
+  advance_to(kT0 + kDay);  // the reservation and the 6-unit option become overdue ("OD")
+  ASSERT_TRUE(hold(kPerfOverdue, 1, 2).ok());
+
+  const Reply r = run(GetStockSummary{kPerfOverdue});
+  ASSERT_TRUE(r.ok()) << r.message;
+  const StockSummary& s = std::get<StockSummary>(r.detail->value);
+  ASSERT_EQ(s.rows.size(), 3u);
+  const StockRow& cat1 = s.rows[0];
+  EXPECT_EQ(cat1.category, 1u);
+  EXPECT_EQ(cat1.capacity, 500u);
+  EXPECT_EQ(cat1.held, 2u);
+  EXPECT_EQ(cat1.confirmed, 3u);
+  EXPECT_EQ(cat1.option, 4u + 7u);
+  EXPECT_EQ(cat1.overdue, 6u);
+  EXPECT_EQ(cat1.reservation, 0u);
+  const StockRow& cat2 = s.rows[1];
+  EXPECT_EQ(cat2.overdue, 5u);
+  EXPECT_EQ(cat2.free, 300u - 5u);
+  // Free = what the open sale and the partner contingent can still sell.
+  const int64_t open = available(kPerfOverdue, 1, workload::kBoxOffice);
+  const int64_t partner =
+      available(kPerfOverdue, 1, workload::kPartner, workload::demo_partner_contingent(kPerfOverdue));
+  EXPECT_EQ(int64_t{cat1.free}, open + partner);
+  for (const StockRow& row : s.rows)
+    EXPECT_EQ(row.capacity,
+              row.free + row.blocked + row.held + row.option + row.overdue + row.reservation + row.confirmed);
+  EXPECT_EQ(r.value, int64_t{s.rows[0].free} + s.rows[1].free + s.rows[2].free);
+  EXPECT_EQ(run(GetStockSummary{4242}).code, ReplyCode::kNotFound);
+}
+
 TEST(OrderPageMerge, ShardsPagesMergeByIdCutToTheLimit_WithTheTotalsSummed) {
   auto part = [](std::vector<OrderId> ids, uint64_t total, OrderId next) {
     OrderPage p;

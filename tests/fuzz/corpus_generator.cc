@@ -330,6 +330,11 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         hold(b);
         b.add(ListOrders{7, kGa, 0, 0, 20});
       },
+      [named](RequestBuilder& b) {
+        option(b);
+        b.add(HoldSeats{42, kWeb, named, 60'000});
+        b.add(GetStockSummary{kSeated});
+      },
   };
 }
 

@@ -134,6 +134,7 @@ std::vector<Command> one_of_each() {
       Command{62, AddOrderNote{make_order_id(1, 2, 3), "Rappelée le 3, attend le virement"}},
       Command{63, SetOrderInfo{make_order_id(1, 2, 3), "Mon fils part avec son copain"}},
       Command{64, ListOrders{42, 1000, 0x1F, make_order_id(0, 1, 9), 50}},
+      Command{65, GetStockSummary{2001}},
   };
 }
 
@@ -330,6 +331,8 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                           0, 2001, 1, 4'500}},
                             12,
                             make_order_id(1, 1, 1)}},
+      ReplyDetail{StockSummary{
+          2001, {StockRow{1, true, 300, 200, 4, 10, 20, 6, 30, 30}, StockRow{3, false, 100, 90, 0, 0, 5, 0, 0, 5}}}},
   };
 }
 
@@ -505,6 +508,8 @@ TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
         return "OrderRecord";
       case engine::ReplyKind::kOrderPage:
         return "OrderPage";
+      case engine::ReplyKind::kStockSummary:
+        return "StockSummary";
     }
     return "?";
   };

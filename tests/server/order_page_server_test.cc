@@ -235,6 +235,25 @@ TEST_F(OrderPageServer, EveryKindOfOrderReadsBackWhole_AndAfterSigkillAndRestart
   EXPECT_EQ(one(c, ListOrders{kContact, kNone, 0, 0, 501}).code, ReplyCode::kInvalidArgument);
   EXPECT_EQ(one(c, ListOrders{kContact, kNone, 0x8000, 0, 10}).code, ReplyCode::kInvalidArgument);
 
+  // The stock summary of the seated performance: seats by state, a GA category beside them.
+  ASSERT_TRUE(one(*admin_, BlockSeats{kSeated, {17, 18, 19}}).ok());
+  const Reply stock = one(c, GetStockSummary{kSeated});
+  ASSERT_TRUE(stock.ok() && stock.detail) << stock.message;
+  const StockSummary& summary = std::get<StockSummary>(stock.detail->value);
+  ASSERT_EQ(summary.rows.size(), 3u);
+  const StockRow& seats = summary.rows[0];
+  EXPECT_TRUE(seats.seated);
+  EXPECT_EQ(seats.capacity, 20u) << "rows 1 and 2 of 10 seats";
+  EXPECT_EQ(seats.blocked, 3u);
+  EXPECT_EQ(seats.reservation, 2u);
+  EXPECT_EQ(seats.confirmed, 1u);
+  EXPECT_EQ(seats.free, 14u);
+  const StockRow& ga = summary.rows[2];
+  EXPECT_FALSE(ga.seated);
+  EXPECT_EQ(ga.capacity, 50u);
+  EXPECT_EQ(ga.confirmed, 1u);
+  EXPECT_EQ(ga.free, 49u);
+
   std::vector<OrderRecord> before;
   for (OrderId id : mine) before.push_back(record(c, id));
   server_->stop(SIGKILL);  // no flush, no goodbye

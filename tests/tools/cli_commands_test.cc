@@ -87,6 +87,9 @@ TEST_F(CliFlow, HoldConfirmAndAvailability) {
   ASSERT_EQ(listed.code, kExitOk) << listed.err;
   EXPECT_NE(listed.out.find(order), std::string::npos) << listed.out;
   EXPECT_EQ(run({"orders"}, tessera::testing::kBackofficeToken).code, kExitUsage) << "no filter";
+  const CliRun stock = run({"stock", "--performance", "1000"}, tessera::testing::kBackofficeToken);
+  ASSERT_EQ(stock.code, kExitOk) << stock.err;
+  EXPECT_NE(stock.out.find("overdue (OD)"), std::string::npos) << stock.out;
 
   const CliRun table = run({"availability", "--performance", "1000"});
   EXPECT_EQ(table.code, kExitOk) << table.err;

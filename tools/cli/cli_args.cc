@@ -545,6 +545,12 @@ const std::vector<SubcommandSpec>& subcommands() {
        [](CLI::App& s) { return order_text<AddOrderNote>(s, "the note"); }},
       {"order info", kOrders, "set the client's information on an order (empty: clear)",
        [](CLI::App& s) { return order_text<SetOrderInfo>(s, "the client's information"); }},
+      {"stock", kOrders, "units of a performance by state and category: free, held, option, OD... (backoffice)",
+       [](CLI::App& s) {
+         auto v = keyed<GetStockSummary>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the performance")->required();
+         return send(v);
+       }},
       {"orders", kOrders, "orders of a contact or a performance, by id, 100 a page (backoffice)", orders},
       {"stats", kOrders, "key figures from http://HOST:ADMIN-PORT/metrics", sends_nothing},
       {"follow-up", kBackOffice, "options / reservations by deadline, at most 100 rows a page", follow_up},

@@ -184,6 +184,16 @@ void print_order_record(const OrderRecord& r, std::ostream& out) {
   print_table(out, workflow);
 }
 
+void print_stock(const StockSummary& s, std::ostream& out) {
+  out << "performance " << s.performance << '\n';
+  std::vector<std::vector<std::string>> rows = {
+      {"category", "capacity", "free", "blocked", "held", "option", "overdue (OD)", "reservation", "confirmed"}};
+  for (const StockRow& r : s.rows)
+    rows.push_back({cat(r.category, r.seated ? " (seated)" : ""), cat(r.capacity), cat(r.free), cat(r.blocked),
+                    cat(r.held), cat(r.option), cat(r.overdue), cat(r.reservation), cat(r.confirmed)});
+  print_table(out, rows);
+}
+
 void print_order_page(const OrderPage& page, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {
       {"order", "state", "contact", "channel", "created", "deadline", "performance", "quantity", "total"}};
@@ -245,6 +255,7 @@ void print_detail(const Command& command, const Reply& reply, std::ostream& out)
         if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, out);
+        if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
         if constexpr (std::is_same_v<D, IssuedToken>)
           out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";
       },
