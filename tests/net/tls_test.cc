@@ -207,7 +207,7 @@ TEST(TlsServer, HandshakingConnections_CountAsUnauthenticated) {
   o.tls_ca_file = certs.cert;
   auto shop = Client::connect(o);  // makes room: idle_1 is told to close (after kCloseLingerMs, it never answers)
   ASSERT_TRUE(shop.is_ok()) << shop.status().to_string();
-  EXPECT_EQ(app->metrics().protocol_errors(wire::ErrorCode::TooManyConnections), 1u);
+  EXPECT_TRUE(eventually([&] { return app->metrics().protocol_errors(wire::ErrorCode::TooManyConnections) == 1; }));
   EXPECT_TRUE(one(**shop, Command{0, GetAvailability{1000, 1, kNone, workload::kWeb, kNone}}).ok());
 }
 
