@@ -114,12 +114,11 @@ Reply FollowUpDesk::on(const RemindOrders& c, const Caller& who) {
     if (book_.workflow_full(o)) return Outcome::kSkippedWorkflowFull;
     ++o.reminder_rank;
     o.reminded_ms = now_ms_;
+    const uint64_t reference = uint64_t{o.reminder_rank} << 32 | c.format;
     if (c.delivery == Delivery::kEmail) {
-      book_.record(o, WorkflowAction::kEmailSent, who.principal,
-                   cat("reminder ", o.reminder_rank, " (format ", c.format, ")"));
+      book_.record(o, WorkflowAction::kEmailSent, who.principal, WorkflowDetail::kReminderEmail, reference);
     } else {
-      book_.record(o, WorkflowAction::kModified, who.principal,
-                   cat("reminder ", o.reminder_rank, " in a letter file (format ", c.format, ")"));
+      book_.record(o, WorkflowAction::kModified, who.principal, WorkflowDetail::kReminderLetter, reference);
     }
     batch.items.push_back(reminder_item(o, id));
     return Outcome::kDone;
@@ -141,7 +140,7 @@ Reply FollowUpDesk::on(const SetOrderFile& c, const Caller& who) {
     return refuse(ReplyCode::kLimitExceeded, cat("order ", c.order, " has ", kOrderWorkflowMax,
                                                  " workflow entries, the most operators' actions may add"));
   o->file_number = c.file_number;
-  book_.record(*o, WorkflowAction::kModified, who.principal, cat("file ", c.file_number));
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kFiled, c.file_number);
   return order_reply(c.order, *o);
 }
 

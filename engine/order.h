@@ -113,7 +113,11 @@ class OrderTable {
   OrderTable(uint32_t shard, uint32_t reserved) : shard_(shard) {
     slots_.resize(reserved);
     for (Order& o : slots_) o.lines.reserve(1);
-    cold_.reserve(reserved);  // address space only: a cold entry is touched when its slot is first used
+    // The cold parts of the reserved slots too, each with room for two
+    // workflow events (a hold confirmed, an option released...): the first
+    // orders of a rush neither allocate nor page-fault for their workflow.
+    cold_.resize(reserved);
+    for (OrderCold& c : cold_) c.workflow.reserve(2);
   }
 
   // Returns the order named by id, or nullptr when the id is unknown (never
@@ -153,7 +157,7 @@ class OrderTable {
   // then the free list in reuse order. REQUIRES a fresh table.
   void restore(uint32_t used, const std::vector<uint32_t>& free_slots) {
     if (slots_.size() < used) slots_.resize(used);
-    cold_.resize(used);
+    if (cold_.size() < used) cold_.resize(used);
     used_ = used;
     live_ = used - static_cast<uint32_t>(free_slots.size());
     free_head_ = free_tail_ = kNoSlot;
@@ -184,10 +188,12 @@ inline uint32_t OrderTable::allocate(uint32_t slots_max) {
     slot = free_head_;
     free_head_ = slots_[slot].next_free;
     if (free_head_ == kNoSlot) free_tail_ = kNoSlot;
+    cold_[slot].clear();  // the closed order's pages go with its id
   } else {
     if (used_ >= slots_max) return kNoSlot;
     if (used_ == slots_.size()) slots_.emplace_back();
     slot = used_++;
+    if (slot == cold_.size()) cold_.emplace_back();  // beyond the reserved ones (a fresh one is empty)
   }
   Order& o = slots_[slot];
   assert(!o.live());
@@ -197,11 +203,6 @@ inline uint32_t OrderTable::allocate(uint32_t slots_max) {
   o = Order{};
   o.generation = generation;
   o.lines = std::move(keep);
-  if (slot < cold_.size()) {
-    cold_[slot].clear();
-  } else {
-    cold_.emplace_back();
-  }
   ++live_;
   return slot;
 }

@@ -127,7 +127,9 @@ Reply OrderBook::finish(Order& scratch, Reply taken, const NewOrder& order) {
     o.policy = rule.policy;
     o.overdue_grace_ms = rule.overdue_grace_ms;
   }
-  record(o, WorkflowAction::kCreated, order.creator);
+  // The workflow's "created" entry is not stored: created_ms, principal and
+  // the initial state say it (OrderDesk::record_of), so a new order writes
+  // nothing to its cold part.
   const OrderId id = orders_.id_of(slot);
   arm_timer(o, id);
   if (state != OrderState::kHeld) {
@@ -192,11 +194,12 @@ void OrderBook::transition(Order& order, OrderState to, PrincipalId by) {
   TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
   const OrderState from = order.state;
   order.state = to;
-  cold(order).workflow.push_back(WorkflowEntry{now_ms_, by, WorkflowAction::kStateChanged, from, to, {}});
+  cold(order).workflow.push_back(
+      WorkflowEvent{now_ms_, by, WorkflowAction::kStateChanged, from, to, WorkflowDetail::kNothing, 0});
 }
 
-void OrderBook::record(const Order& order, WorkflowAction action, PrincipalId by, std::string detail) {
-  cold(order).workflow.push_back(WorkflowEntry{now_ms_, by, action, order.state, order.state, std::move(detail)});
+void OrderBook::record(const Order& order, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg) {
+  cold(order).workflow.push_back(WorkflowEvent{now_ms_, by, action, order.state, order.state, what, arg});
 }
 
 // ---- Deadlines and timers -------------------------------------------------------
@@ -266,7 +269,7 @@ void OrderBook::on_deadline(OrderId id) {
 void OrderBook::set_locked(Order& o, OrderId id, bool locked, PrincipalId by) {
   if (o.locked == locked) return;
   o.locked = locked;
-  record(o, WorkflowAction::kModified, by, locked ? "locked" : "unlocked");
+  record(o, WorkflowAction::kModified, by, locked ? WorkflowDetail::kLocked : WorkflowDetail::kUnlocked);
   if (is_booking(o.state)) follow_up_.update_flags(o, id);
   if (locked) {
     timers_.disarm(&o.timer);
@@ -279,7 +282,8 @@ void OrderBook::set_mark(Order& o, OrderId id, ReleaseMark mark, PrincipalId by)
   if (o.mark == mark) return;
   o.mark = mark;
   follow_up_.update_flags(o, id);
-  record(o, WorkflowAction::kModified, by, mark == ReleaseMark::kKeep ? "marked keep" : "marked release");
+  record(o, WorkflowAction::kModified, by,
+         mark == ReleaseMark::kKeep ? WorkflowDetail::kMarkedKeep : WorkflowDetail::kMarkedRelease);
 }
 
 // ---- Invariants ---------------------------------------------------------------------

@@ -73,7 +73,7 @@ class OrderBook {
   // and written to the order's workflow as done by `by` (kSystem: a deadline).
   void transition(Order& order, OrderState to, PrincipalId by);
   // Appends an entry to the order's workflow, dated now (seed 003's log).
-  void record(const Order& order, WorkflowAction action, PrincipalId by, std::string detail = {});
+  void record(const Order& order, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg = 0);
   // True once operators' actions may add nothing more to its workflow.
   bool workflow_full(const Order& order) const { return cold(order).workflow.size() >= kOrderWorkflowMax; }
   const OrderCold& cold(const Order& order) const { return orders_.cold(orders_.slot_of(order)); }

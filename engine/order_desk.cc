@@ -131,7 +131,8 @@ Reply OrderDesk::on(const ExtendHold& c, const Caller& who) {
   if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
   ++o->extensions;
   book_.set_deadline(*o, c.order, now_ms_ + c.ttl_ms);
-  book_.record(*o, WorkflowAction::kModified, who.principal, cat("hold extended to ", o->deadline_ms));
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kHoldExtended,
+               static_cast<uint64_t>(o->deadline_ms));
   return order_reply(c.order, *o);
 }
 
@@ -173,8 +174,8 @@ Reply OrderDesk::on(const Confirm& c, const Caller& who) {
     }
     if (kept == 0) return refuse(ReplyCode::kInvalidArgument, "confirming nothing: release the order instead");
     if (is_booking(o->state)) book_.follow_up().remove(*o, c.order);  // before its rows change
-    book_.record(*o, WorkflowAction::kModified, who.principal,
-                 cat("partly confirmed: ", kept, " of ", o->quantity(), " units kept"));
+    book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kPartlyConfirmed,
+                 uint64_t{kept} << 32 | o->quantity());
     // Partial confirmation: what is not kept returns now.
     for (size_t i = 0; i < c.keep.size(); ++i) {
       OrderLine& line = o->lines[i];

@@ -81,7 +81,20 @@ OrderRecord OrderDesk::record_of(OrderId id, const Order& o) const {
   const OrderCold& cold = book_.cold(o);
   r.notes = cold.notes;
   r.client_info = cold.client_info;
-  r.workflow = cold.workflow;
+  // The creation, from the order itself; its initial state is where the
+  // first state change started (or the state it is still in).
+  OrderState initial = o.state;
+  for (const WorkflowEvent& e : cold.workflow) {
+    if (e.action == WorkflowAction::kStateChanged) {
+      initial = e.from;
+      break;
+    }
+  }
+  r.workflow.reserve(cold.workflow.size() + 1);
+  r.workflow.push_back(WorkflowEntry{o.created_ms, o.principal, WorkflowAction::kCreated, initial, initial, {}});
+  for (const WorkflowEvent& e : cold.workflow)
+    r.workflow.push_back(
+        WorkflowEntry{e.at_ms, e.principal, e.action, e.from, e.to, workflow_detail_text(e.what, e.arg)});
   return r;
 }
 
@@ -101,7 +114,7 @@ Reply OrderDesk::on(const AddOrderNote& c, const Caller& who) {
     return refuse(ReplyCode::kLimitExceeded, cat("order ", c.order, " has ", kOrderNotesMax, " notes, the most"));
   if (Reply full = check_workflow_room(*order, c.order); !full.ok()) return full;
   cold.notes.push_back(OrderNote{now_ms_, who.principal, c.text});
-  book_.record(*order, WorkflowAction::kModified, who.principal, "note added");
+  book_.record(*order, WorkflowAction::kModified, who.principal, WorkflowDetail::kNoteAdded);
   return order_reply(c.order, *order);
 }
 
@@ -112,7 +125,7 @@ Reply OrderDesk::on(const SetOrderInfo& c, const Caller& who) {
   if (Reply full = check_workflow_room(*order, c.order); !full.ok()) return full;
   book_.cold(*order).client_info = c.text;
   book_.record(*order, WorkflowAction::kModified, who.principal,
-               c.text.empty() ? "client's information cleared" : "client's information set");
+               c.text.empty() ? WorkflowDetail::kInfoCleared : WorkflowDetail::kInfoSet);
   return order_reply(c.order, *order);
 }
 

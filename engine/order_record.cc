@@ -17,6 +17,39 @@ std::string_view workflow_action_name(WorkflowAction action) {
   return "unknown";
 }
 
+std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
+  const uint64_t hi = arg >> 32, lo = arg & 0xFFFF'FFFFu;
+  switch (what) {
+    case WorkflowDetail::kNothing:
+      return {};
+    case WorkflowDetail::kHoldExtended:
+      return cat("hold extended to ", arg);
+    case WorkflowDetail::kPartlyConfirmed:
+      return cat("partly confirmed: ", hi, " of ", lo, " units kept");
+    case WorkflowDetail::kMarkedKeep:
+      return "marked keep";
+    case WorkflowDetail::kMarkedRelease:
+      return "marked release";
+    case WorkflowDetail::kLocked:
+      return "locked";
+    case WorkflowDetail::kUnlocked:
+      return "unlocked";
+    case WorkflowDetail::kFiled:
+      return cat("file ", arg);
+    case WorkflowDetail::kNoteAdded:
+      return "note added";
+    case WorkflowDetail::kInfoSet:
+      return "client's information set";
+    case WorkflowDetail::kInfoCleared:
+      return "client's information cleared";
+    case WorkflowDetail::kReminderEmail:
+      return cat("reminder ", hi, " (format ", lo, ")");
+    case WorkflowDetail::kReminderLetter:
+      return cat("reminder ", hi, " in a letter file (format ", lo, ")");
+  }
+  return "unknown";
+}
+
 // Seed 003's words: Option, Option annulable, Validée, Archivée, Annulée;
 // the engine's other states (a web cart, a reservation, released, expired)
 // in the same language.

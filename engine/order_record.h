@@ -24,13 +24,47 @@ namespace tessera::engine {
 // modelled; payment, administrative file, travel documents, invoices and the
 // client's downloads come with the issues that model them (tags appended).
 enum class WorkflowAction : uint8_t {
-  kCreated = 0,   // création de commande: `to` is the initial state
+  kCreated = 0,   // création de commande: `to` is the initial state (not stored: the order's own fields say it)
   kModified,      // modification: detail says what (deadline, lines, mark, lock, file, note, information)
   kStateChanged,  // changement de statut: `from` → `to`
   kEmailSent,     // référence des emails transactionnels envoyés: detail is the reference
 };
 std::string_view workflow_action_name(WorkflowAction action);
 
+// What a kModified or kEmailSent event changed, with its argument(s); the
+// reply renders it as text (workflow_detail_text).
+enum class WorkflowDetail : uint8_t {
+  kNothing = 0,
+  kHoldExtended,     // arg: the new expiry (ms)
+  kPartlyConfirmed,  // arg: units kept << 32 | units held before
+  kMarkedKeep,
+  kMarkedRelease,
+  kLocked,
+  kUnlocked,
+  kFiled,  // arg: the file number
+  kNoteAdded,
+  kInfoSet,
+  kInfoCleared,
+  kReminderEmail,   // arg: reminder rank << 32 | format
+  kReminderLetter,  // arg: reminder rank << 32 | format
+};
+
+// One stored workflow event: 24 bytes, no heap (an order's cold part holds
+// a few of them in a vector its slot keeps).
+struct WorkflowEvent {
+  int64_t at_ms = 0;
+  PrincipalId principal = 0;
+  WorkflowAction action = WorkflowAction::kCreated;
+  OrderState from = OrderState::kHeld;
+  OrderState to = OrderState::kHeld;
+  WorkflowDetail what = WorkflowDetail::kNothing;
+  uint64_t arg = 0;
+  auto fields() const { return std::tie(at_ms, principal, action, from, to, what, arg); }
+};
+static_assert(sizeof(WorkflowEvent) == 24);
+std::string workflow_detail_text(WorkflowDetail what, uint64_t arg);
+
+// One workflow entry as the order page shows it (the event, its detail as text).
 struct WorkflowEntry {
   int64_t at_ms = 0;
   PrincipalId principal = 0;  // 0: the system (a deadline, an expiry)
@@ -51,7 +85,7 @@ struct OrderNote {
 
 // The cold part of one order slot.
 struct OrderCold {
-  std::vector<WorkflowEntry> workflow;
+  std::vector<WorkflowEvent> workflow;  // without the creation (the order's own fields say it)
   std::vector<OrderNote> notes;
   std::string client_info;  // "informations complémentaires", the client's own field
   auto fields() const { return std::tie(workflow, notes, client_info); }

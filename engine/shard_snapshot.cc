@@ -34,8 +34,9 @@ struct OrderCreator {
 };
 
 Status check_cold(const OrderCold& cold) {
-  for (const WorkflowEntry& e : cold.workflow)
-    if (e.action > WorkflowAction::kEmailSent || e.from > OrderState::kCancelled || e.to > OrderState::kCancelled)
+  for (const WorkflowEvent& e : cold.workflow)
+    if (e.action > WorkflowAction::kEmailSent || e.from > OrderState::kCancelled || e.to > OrderState::kCancelled ||
+        e.what > WorkflowDetail::kReminderLetter)
       return Status::invalid_argument("snapshot has a workflow entry out of range");
   if (cold.notes.size() > kOrderNotesMax) return Status::invalid_argument("snapshot has too many notes on an order");
   return Status();
