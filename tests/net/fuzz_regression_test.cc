@@ -208,8 +208,11 @@ TEST(FuzzRegression, SelectionNamingTheEmptyMarkerOrder_GetsNotFoundForIt) {
   auto office = connect_client(*app, testing::kBackofficeToken);
   ASSERT_TRUE(office);
   const int64_t t = runtime::SystemClock().now_ms();
-  const Reply booked = one(*office, Command{0, Book{BookingKind::kOption, 1, workload::kBoxOffice,
-                                                    {workload::demo_line(1000, 1, 1, 1)}, t + 86'400'000}});
+  const Reply booked = one(
+      *office,
+      Command{
+          0,
+          Book{BookingKind::kOption, 1, workload::kBoxOffice, {workload::demo_line(1000, 1, 1, 1)}, t + 86'400'000}});
   ASSERT_TRUE(booked.ok()) << booked.message;
   const Reply marked = one(*office, Command{0, MarkOrders{{kMarker, booked.order}, ReleaseMark::kKeep}});
   ASSERT_TRUE(marked.ok()) << marked.message;
