@@ -109,6 +109,49 @@ Reply Catalog::check(const SetChannelExpiryPolicy& c) const {
   return Reply{};
 }
 
+Reply Catalog::check(const SetOptionLifetime& c) const {
+  if (!products_.find(c.product)) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (c.channel != kNone && !channels_.find(c.channel))
+    return refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
+  if (c.kind > BookingKind::kReservation)
+    return refuse(ReplyCode::kInvalidArgument, "kind must be option or reservation");
+  if (c.lifetime_ms < kOptionLifetimeMsMin || c.lifetime_ms > kDeadlineAheadMsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("lifetime_ms must be in [", kOptionLifetimeMsMin, ", ", kDeadlineAheadMsMax, "]"));
+  const size_t of_product =
+      static_cast<size_t>(std::count_if(option_lifetimes_.begin(), option_lifetimes_.end(),
+                                        [&](const OptionLifetime& o) { return o.product == c.product; }));
+  const bool replaces = std::any_of(option_lifetimes_.begin(), option_lifetimes_.end(), [&](const OptionLifetime& o) {
+    return o.product == c.product && o.channel == c.channel && o.kind == c.kind;
+  });
+  if (!replaces && of_product >= 2 * (kPolicyOverridesPerProductMax + 1))
+    return refuse(ReplyCode::kLimitExceeded, cat("product ", c.product, " has too many option lifetimes"));
+  return Reply{};
+}
+
+Reply Catalog::define(const SetOptionLifetime& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  for (OptionLifetime& o : option_lifetimes_) {
+    if (o.product == c.product && o.channel == c.channel && o.kind == c.kind) {
+      o.lifetime_ms = c.lifetime_ms;
+      return r;
+    }
+  }
+  option_lifetimes_.push_back(OptionLifetime{c.product, c.channel, c.kind, c.lifetime_ms});
+  return r;
+}
+
+int64_t Catalog::option_lifetime(ProductId product, ChannelId channel, BookingKind kind) const {
+  int64_t every_channel = 0;
+  for (const OptionLifetime& o : option_lifetimes_) {
+    if (o.product != product || o.kind != kind) continue;
+    if (o.channel == channel) return o.lifetime_ms;
+    if (o.channel == kNone) every_channel = o.lifetime_ms;
+  }
+  return every_channel;
+}
+
 Reply Catalog::define(const DefineSeason& c) {
   return check_then(*this, c, [&] { seasons_.add(c.season, Named{c.season, c.name}); });
 }
@@ -179,6 +222,7 @@ void Catalog::hash_into(Hasher& h) const {
   h.add(channels_.items());
   h.add(categories_.items());
   h.add(tariffs_.items());
+  if (!option_lifetimes_.empty()) h.add(option_lifetimes_);  // absent before them
 }
 
 }  // namespace tessera::engine

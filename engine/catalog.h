@@ -52,6 +52,15 @@ struct Tariff {
   auto fields() const { return std::tie(id, product, name, prices); }
 };
 
+// SetOptionLifetime, as kept.
+struct OptionLifetime {
+  ProductId product;
+  ChannelId channel;  // kNone: every channel without its own
+  BookingKind kind;
+  int64_t lifetime_ms;
+  auto fields() const { return std::tie(product, channel, kind, lifetime_ms); }
+};
+
 // Resolved expiry rule for one order.
 struct ExpiryRule {
   ExpiryPolicy policy;
@@ -109,6 +118,7 @@ class Catalog {
   Reply check(const DefineTariff& c) const;
   Reply check(const SetTariffPrice& c) const;
   Reply check(const SetChannelExpiryPolicy& c) const;
+  Reply check(const SetOptionLifetime& c) const;
   Reply define(const DefineSeason& c);
   Reply define(const DefineProductFamily& c);
   Reply define(const DefineProduct& c);
@@ -117,6 +127,7 @@ class Catalog {
   Reply define(const DefineTariff& c);
   Reply define(const SetTariffPrice& c);
   Reply define(const SetChannelExpiryPolicy& c);
+  Reply define(const SetOptionLifetime& c);
 
   const Product* product(ProductId id) const { return products_.find(id); }
   bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
@@ -132,6 +143,13 @@ class Catalog {
   // tariff has no price for that category.
   int64_t price_cents(const Tariff& tariff, CategoryId category, ChannelId channel) const;
   ExpiryRule expiry_rule(const Product& product, ChannelId channel) const;
+  // The configured lifetime of a booking of this kind on this channel (the
+  // channel's own, else the product's), 0 when none is configured.
+  int64_t option_lifetime(ProductId product, ChannelId channel, BookingKind kind) const;
+  // Saved in a snapshot section of their own (snapshots written before them
+  // have none), so not part of fields().
+  std::vector<OptionLifetime>& option_lifetimes() { return option_lifetimes_; }
+  const std::vector<OptionLifetime>& option_lifetimes() const { return option_lifetimes_; }
 
   void hash_into(class Hasher& h) const;
 
@@ -153,6 +171,7 @@ class Catalog {
   EntityTable<Product> products_;
   EntityTable<Named> channels_;
   EntityTable<Named> categories_;
+  std::vector<OptionLifetime> option_lifetimes_;
   EntityTable<Tariff> tariffs_;
 };
 

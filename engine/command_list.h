@@ -110,5 +110,6 @@
   X(62,  AddOrderNote,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(63,  SetOrderInfo,              kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(64,  ListOrders,                kFanOut,       kBackoffice, kQuery, kOrderPage,        kOrderPage,     kNoEffect)    \
-  X(65,  GetStockSummary,           kPerformance,  kBackoffice, kQuery, kSingle,           kStockSummary,  kNoEffect)
+  X(65,  GetStockSummary,           kPerformance,  kBackoffice, kQuery, kSingle,           kStockSummary,  kNoEffect)    \
+  X(66,  SetOptionLifetime,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)
 // clang-format on

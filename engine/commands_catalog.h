@@ -30,7 +30,10 @@ struct DefineProduct {
   SeasonId season;
   ProductFamilyId family;
   std::string name;
-  ExpiryPolicy expiry_policy = ExpiryPolicy::kReleaseAtDeadline;
+  // Default: an option or reservation past its deadline stays (listed in
+  // the follow-up, seed 000) until a clerk releases it; archiving by itself
+  // is a product's explicit choice.
+  ExpiryPolicy expiry_policy = ExpiryPolicy::kKeepUntilReleased;
   int64_t overdue_grace_ms = 0;                   // kOverdueThenArchive only
   int64_t hold_lifetime_max_ms = 30 * 60 * 1000;  // a cart never outlives this
   uint32_t hold_extensions_max = 3;
@@ -71,6 +74,18 @@ struct SetChannelExpiryPolicy {
   ExpiryPolicy expiry_policy;
   int64_t overdue_grace_ms;
   auto fields() const { return std::tie(product, channel, expiry_policy, overdue_grace_ms); }
+};
+
+// The lifetime of an option (or a reservation) of a product booked without
+// an explicit deadline (deadline_ms 0): the deadline is then now +
+// lifetime_ms (seed 003: "x jours après la pose de l'option, en fonction
+// de la configuration"). channel kNone = every channel without its own.
+struct SetOptionLifetime {
+  ProductId product;
+  ChannelId channel;
+  BookingKind kind;
+  int64_t lifetime_ms;
+  auto fields() const { return std::tie(product, channel, kind, lifetime_ms); }
 };
 
 // ---- Performance set-up (applied on the performance's shard) --------------

@@ -41,11 +41,12 @@ inline constexpr uint32_t kBulkOrdersMax = 10'000;            // orders named in
 // Back office.
 inline constexpr uint32_t kContactsMax = 1u << 24;  // contact records (a copy on every shard)
 inline constexpr uint32_t kEmailLengthMax = 254;
-inline constexpr uint32_t kFollowUpRowsMax = 100;    // rows in one follow-up answer (the screen's cap)
-inline constexpr uint32_t kOrderListRowsMax = 500;   // orders in one ListOrders answer
-inline constexpr uint32_t kOrderNotesMax = 256;      // operator notes on one order
-inline constexpr uint32_t kNoteLengthMax = 4000;     // bytes of a note or of the client's information
-inline constexpr uint32_t kOrderWorkflowMax = 1024;  // workflow entries after which operators' actions are refused
+inline constexpr uint32_t kFollowUpRowsMax = 100;        // rows in one follow-up answer (the screen's cap)
+inline constexpr int64_t kOptionLifetimeMsMin = 60'000;  // SetOptionLifetime: at least a minute
+inline constexpr uint32_t kOrderListRowsMax = 500;       // orders in one ListOrders answer
+inline constexpr uint32_t kOrderNotesMax = 256;          // operator notes on one order
+inline constexpr uint32_t kNoteLengthMax = 4000;         // bytes of a note or of the client's information
+inline constexpr uint32_t kOrderWorkflowMax = 1024;      // workflow entries after which operators' actions are refused
 // The most entries an order's workflow can reach: the last few transitions
 // (confirm, close) are never refused for room.
 inline constexpr uint32_t kOrderWorkflowEntriesMax = kOrderWorkflowMax + 8;

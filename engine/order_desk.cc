@@ -92,24 +92,45 @@ Reply OrderDesk::on(const HoldSeatsWithLines& c, const Caller& who) {
   return SeatInventory::seats_reply(o, r.order);
 }
 
+Reply OrderDesk::booking_deadline(int64_t given, PerformanceId performance, ChannelId channel, BookingKind kind,
+                                  int64_t* deadline) const {
+  *deadline = given;
+  if (given == 0) {
+    const Performance* p = stock_.performances().find(performance);
+    if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", performance, " not found on this shard"));
+    const int64_t lifetime = catalog_.option_lifetime(p->definition.product, channel, kind);
+    if (lifetime == 0)
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("no deadline given, and product ", p->definition.product, " has no ",
+                        kind == BookingKind::kOption ? "option" : "reservation", " lifetime for channel ", channel,
+                        " (SetOptionLifetime)"));
+    *deadline = now_ms_ + lifetime;
+  }
+  return check_deadline(*deadline, now_ms_);
+}
+
 Reply OrderDesk::on(const Book& c, const Caller& who) {
-  Reply r = check_deadline(c.deadline_ms, now_ms_);
+  if (c.lines.empty()) return refuse(ReplyCode::kInvalidArgument, "an order needs at least one line");
+  int64_t deadline = 0;
+  Reply r = booking_deadline(c.deadline_ms, c.lines.front().performance, c.channel, c.kind, &deadline);
   if (!r.ok()) return r;
-  return book_.place_lines(c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), c.deadline_ms});
+  return book_.place_lines(c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), deadline});
 }
 
 Reply OrderDesk::on(const BookSeats& c, const Caller& who) {
-  Reply r = check_deadline(c.deadline_ms, now_ms_);
+  int64_t deadline = 0;
+  Reply r = booking_deadline(c.deadline_ms, c.request.performance, c.channel, c.kind, &deadline);
   if (!r.ok()) return r;
-  r = book_.place_seats(c.request, {who.principal, c.contact, c.channel, booked_state(c.kind), c.deadline_ms});
+  r = book_.place_seats(c.request, {who.principal, c.contact, c.channel, booked_state(c.kind), deadline});
   if (!r.ok()) return r;
   return SeatInventory::seats_reply(*book_.find(r.order), r.order);
 }
 
 Reply OrderDesk::on(const BookSeatsWithLines& c, const Caller& who) {
-  Reply r = check_deadline(c.deadline_ms, now_ms_);
+  int64_t deadline = 0;
+  Reply r = booking_deadline(c.deadline_ms, c.request.performance, c.channel, c.kind, &deadline);
   if (!r.ok()) return r;
-  r = book_.place_mixed(c.request, c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), c.deadline_ms});
+  r = book_.place_mixed(c.request, c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), deadline});
   if (!r.ok()) return r;
   return SeatInventory::seats_reply(*book_.find(r.order), r.order);
 }
@@ -143,15 +164,16 @@ Reply OrderDesk::on(const ConvertHold& c, const Caller& who) {
   Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kHeld) return wrong_state(c.order, *o, "only holds become options or reservations");
-  r = check_deadline(c.deadline_ms, now_ms_);
+  int64_t deadline = 0;
+  r = booking_deadline(c.deadline_ms, o->lines.front().performance, o->channel, c.kind, &deadline);
   if (!r.ok()) return r;
   o->kind = c.kind;
   book_.transition(*o, booked_state(c.kind), who.principal);
   const ExpiryRule rule = book_.expiry_rule_of(*o);
   o->policy = rule.policy;
   o->overdue_grace_ms = rule.overdue_grace_ms;
-  book_.set_deadline(*o, c.order, c.deadline_ms);
-  o->due_ms = c.deadline_ms;
+  book_.set_deadline(*o, c.order, deadline);
+  o->due_ms = deadline;
   book_.follow_up().add(*o, c.order);
   return order_reply(c.order, *o);
 }

@@ -50,12 +50,17 @@ class OrderDesk {
   // A cart's lifetime and extension allowance: the strictest of its products.
   void hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const;
   static Reply check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms);
+  // A booking's deadline: `given`, or (given 0) now + the lifetime
+  // configured for the product of `performance` on `channel`.
+  Reply booking_deadline(int64_t given, PerformanceId performance, ChannelId channel, BookingKind kind,
+                         int64_t* deadline) const;
   // The live order `id` as `who` may see it: a web shop (own_orders_only)
   // finds only the orders it created; any other is "not found".
   Reply find_live(OrderId id, const Caller& who, Order** order);
   // The order `id` in any state (closed ones too, until their slot is
   // reused), as `who` may see it.
   const Order* find_any(OrderId id, const Caller& who) const;
+  Order* find_any(OrderId id, const Caller& who) { return const_cast<Order*>(std::as_const(*this).find_any(id, who)); }
   // An operator's single-order action adds a workflow entry only while the
   // order has fewer than kOrderWorkflowMax.
   Reply check_workflow_room(const Order& order, OrderId id) const;

@@ -105,7 +105,7 @@ Reply OrderDesk::on(const GetOrderRecord& c, const Caller& who) const {
 }
 
 Reply OrderDesk::on(const AddOrderNote& c, const Caller& who) {
-  Order* order = const_cast<Order*>(find_any(c.order, who));
+  Order* order = find_any(c.order, who);
   if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
   if (c.text.empty()) return refuse(ReplyCode::kInvalidArgument, "a note needs a text");
   if (Reply bad = check_text(c.text, "the note"); !bad.ok()) return bad;
@@ -119,7 +119,7 @@ Reply OrderDesk::on(const AddOrderNote& c, const Caller& who) {
 }
 
 Reply OrderDesk::on(const SetOrderInfo& c, const Caller& who) {
-  Order* order = const_cast<Order*>(find_any(c.order, who));
+  Order* order = find_any(c.order, who);
   if (!order) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " not found"));
   if (Reply bad = check_text(c.text, "the client's information"); !bad.ok()) return bad;
   if (Reply full = check_workflow_room(*order, c.order); !full.ok()) return full;

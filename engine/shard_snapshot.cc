@@ -26,6 +26,7 @@ constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
 constexpr uint16_t kSectionPrincipals = 1;
 constexpr uint16_t kSectionOrderPrincipals = 2;  // the used slots whose creator is known
 constexpr uint16_t kSectionOrderPages = 3;       // the used slots' workflows, notes and client information
+constexpr uint16_t kSectionOptionLifetimes = 4;  // the catalog's SetOptionLifetime entries
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -89,6 +90,7 @@ void Shard::save(std::string* out) const {
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot)
     if (orders.at(slot).principal != 0) creators.push_back(OrderCreator{slot, orders.at(slot).principal});
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
+  if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
   uint32_t paged = 0;
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
     const OrderCold& c = orders.cold(slot);
@@ -142,13 +144,19 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
-  int creators_loaded = 0, pages_loaded = 0;
+  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
     std::vector<OrderCreator> creators;
     if (s.is_ok() && section == kSectionOrderPages && pages_loaded++ == 0) {
       s = sh.load_order_pages(r);
+    } else if (s.is_ok() && section == kSectionOptionLifetimes && lifetimes_loaded++ == 0) {
+      s = r.get(sh.catalog_.option_lifetimes());
+      for (const OptionLifetime& o : sh.catalog_.option_lifetimes())
+        if (s.is_ok() && (!sh.catalog_.product(o.product) || o.kind > BookingKind::kReservation ||
+                          o.lifetime_ms < kOptionLifetimeMsMin || o.lifetime_ms > kDeadlineAheadMsMax))
+          s = Status::invalid_argument("snapshot has an option lifetime out of range");
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {

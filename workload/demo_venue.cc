@@ -17,6 +17,7 @@ std::vector<Command> demo_catalog() {
   out.push_back(cmd(DefineSeason{1, "Saison 2026-2027"}));
   out.push_back(cmd(DefineProductFamily{1, "Théâtre"}));
   DefineProduct release{kProductRelease, 1, 1, "Le Misanthrope"};
+  release.expiry_policy = ExpiryPolicy::kReleaseAtDeadline;
   DefineProduct overdue{kProductOverdue, 1, 1, "Circuit Provence (options annulables)"};
   overdue.expiry_policy = ExpiryPolicy::kOverdueThenArchive;
   overdue.overdue_grace_ms = kOverdueGraceMs;

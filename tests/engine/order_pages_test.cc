@@ -205,6 +205,68 @@ TEST_F(OrderPagesTest, StockSummary_CountsUnitsByState_AndFreeEqualsWhatCanStill
   EXPECT_EQ(run(GetStockSummary{4242}).code, ReplyCode::kNotFound);
 }
 
+TEST_F(OrderPagesTest, OptionLifetimeFromConfiguration_GivesTheDeadlineWhenNoneIsGiven) {
+  const ProductId product = workload::kProductRelease;
+  // None configured: a booking without a deadline is refused, naming the product.
+  const Reply refused =
+      run(Book{BookingKind::kOption, 7, workload::kBoxOffice, {workload::demo_line(kPerfRelease, 1, 1, 1)}, 0});
+  EXPECT_EQ(refused.code, ReplyCode::kInvalidArgument);
+  EXPECT_NE(refused.message.find("product 1 has no option lifetime"), std::string::npos) << refused.message;
+
+  ASSERT_TRUE(run(SetOptionLifetime{product, kNone, BookingKind::kOption, 7 * kDay}).ok());
+  ASSERT_TRUE(run(SetOptionLifetime{product, workload::kWeb, BookingKind::kOption, 2 * kDay}).ok());
+  ASSERT_TRUE(run(SetOptionLifetime{product, kNone, BookingKind::kReservation, 3 * kDay}).ok());
+  const Reply office =
+      run(Book{BookingKind::kOption, 7, workload::kBoxOffice, {workload::demo_line(kPerfRelease, 1, 1, 1)}, 0});
+  ASSERT_TRUE(office.ok()) << office.message;
+  EXPECT_EQ(office.due_ms, kT0 + 7 * kDay) << "the product's lifetime";
+  const Reply web = run(Book{BookingKind::kOption, 7, workload::kWeb, {workload::demo_line(kPerfRelease, 1, 1, 1)}, 0});
+  EXPECT_EQ(web.due_ms, kT0 + 2 * kDay) << "the web channel's own";
+  const OrderId cart = hold(kPerfRelease, 1, 1).order;
+  const Reply converted = run(ConvertHold{cart, BookingKind::kReservation, 0});
+  ASSERT_TRUE(converted.ok()) << converted.message;
+  EXPECT_EQ(converted.due_ms, kT0 + 3 * kDay);
+  const Reply given = run(
+      Book{BookingKind::kOption, 7, workload::kBoxOffice, {workload::demo_line(kPerfRelease, 1, 1, 1)}, kT0 + kDay});
+  EXPECT_EQ(given.due_ms, kT0 + kDay) << "an explicit deadline wins";
+  ASSERT_TRUE(run(SetOptionLifetime{product, kNone, BookingKind::kOption, 5 * kDay}).ok());
+  EXPECT_EQ(
+      run(Book{BookingKind::kOption, 7, workload::kBoxOffice, {workload::demo_line(kPerfRelease, 1, 1, 1)}, 0}).due_ms,
+      kT0 + 5 * kDay)
+      << "set again: replaced";
+
+  const uint64_t hash = shard_.state_hash();
+  for (const SetOptionLifetime& bad : {SetOptionLifetime{99, kNone, BookingKind::kOption, kDay},
+                                       SetOptionLifetime{product, 99, BookingKind::kOption, kDay},
+                                       SetOptionLifetime{product, kNone, BookingKind::kOption, 1'000},
+                                       SetOptionLifetime{product, kNone, static_cast<BookingKind>(5), kDay}})
+    EXPECT_NE(run(bad).code, ReplyCode::kOk);
+  EXPECT_EQ(shard_.state_hash(), hash) << "refusals changed nothing";
+
+  std::string bytes;
+  shard_.save(&bytes);
+  auto loaded = Shard::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), shard_.state_hash());
+  const Reply after = (*loaded)->apply(
+      Command{0, Book{BookingKind::kOption, 7, workload::kWeb, {workload::demo_line(kPerfRelease, 1, 1, 1)}, 0}}, now_);
+  EXPECT_EQ(after.due_ms, kT0 + 2 * kDay) << "the lifetimes survive a snapshot";
+}
+
+TEST_F(OrderPagesTest, AProductWithoutAnExpiryPolicy_KeepsItsOptionsPastTheirDeadline) {
+  ASSERT_TRUE(run(DefineProduct{8, 1, 1, "Sans politique"}).ok());
+  ASSERT_TRUE(run(DefinePerformance{8000, 8, kT0 + 30 * kDay, 100, 0}).ok());
+  ASSERT_TRUE(run(SetGeneralAdmission{8000, 1, 100}).ok());
+  ASSERT_TRUE(run(DefineTariff{81, 8, "Plein"}).ok());
+  ASSERT_TRUE(run(SetTariffPrice{81, 1, kNone, 1000}).ok());
+  const Reply option =
+      run(Book{BookingKind::kOption, 7, workload::kBoxOffice, {LineRequest{8000, 1, 81, 2, kNone}}, kT0 + kDay});
+  ASSERT_TRUE(option.ok()) << option.message;
+  advance_to(kT0 + 3 * kDay);
+  EXPECT_EQ(state(option.order), OrderState::kOption) << "not archived behind the clerk's back (seed 000)";
+  EXPECT_EQ(record(option.order).policy, ExpiryPolicy::kKeepUntilReleased);
+}
+
 TEST(OrderPageMerge, ShardsPagesMergeByIdCutToTheLimit_WithTheTotalsSummed) {
   auto part = [](std::vector<OrderId> ids, uint64_t total, OrderId next) {
     OrderPage p;

@@ -335,6 +335,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(HoldSeats{42, kWeb, named, 60'000});
         b.add(GetStockSummary{kSeated});
       },
+      [](RequestBuilder& b) {
+        b.add(SetOptionLifetime{1, kNone, BookingKind::kOption, 7 * kDay});
+        b.add(Book{BookingKind::kOption, 7, kBoxOffice, {line(kGa, 1, 1)}, 0});
+      },
   };
 }
 

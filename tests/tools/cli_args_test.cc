@@ -136,7 +136,7 @@ TEST(CliArgs, BadValuesAreUsageErrors) {
   EXPECT_EQ(std::get<GetOrder>(one_command({"order", "state", "--order", "010"}).body).order, 10u)
       << "decimal, not octal";
   EXPECT_TRUE(usage_error({"hold", "--performance", "1000", "--category", "1", "--quantity", "-1"}));
-  EXPECT_TRUE(usage_error({"option", "--order", "7"})) << "needs a deadline";
+  EXPECT_TRUE(usage_error({"reinstate", "--order", "7"})) << "needs a deadline";
   EXPECT_TRUE(usage_error({"option", "--order", "7", "--days", "1", "--deadline-ms", "5"})) << "not both";
   EXPECT_TRUE(usage_error({"confirm", "--order", "7", "--keep", "1,,2"}));
   EXPECT_TRUE(usage_error({"mark", "--order", "7"}));
@@ -364,8 +364,10 @@ TEST(CliArgs, UsageErrorsSayWhatIsWrong) {
             "order state: --order comes before the subcommand (its options come after it)");
   EXPECT_EQ(parse_error({"--port", "0", "stats"}), "--port: Value 0 not in range 1 to 65535");
   EXPECT_EQ(parse_error({"--port", "70000", "stats"}), "--port: '70000' is out of range");
-  EXPECT_EQ(parse_error({"option", "--order", "7"}),
-            "option: Exactly 1 option from [--deadline-ms,--days] is required");
+  EXPECT_EQ(parse_error({"reinstate", "--order", "7"}),
+            "reinstate: Exactly 1 option from [--deadline-ms,--days] is required");
+  EXPECT_EQ(std::get<ConvertHold>(one_command({"option", "--order", "7"}).body).deadline_ms, 0)
+      << "no deadline: the product's option lifetime";
   EXPECT_EQ(parse_error({"follow-up", "--type", "cart", "--due", "2026-12-31", "--season", "1", "--family", "1"}),
             "follow-up: --type: 'cart' is not one of option, reservation");
   EXPECT_NE(parse_error({"follow-up", "--type", "option", "--due", "2026-13-01", "--season", "1", "--family", "1"})

@@ -113,7 +113,7 @@ TEST_F(CliFlow, RefusalsAreExitCodeOneWithAMessage) {
 }
 
 TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
-  const CliRun no_deadline = run({"option", "--order", "1"});
+  const CliRun no_deadline = run({"reinstate", "--order", "1"});
   EXPECT_EQ(no_deadline.code, kExitUsage);
   EXPECT_NE(no_deadline.err.find("[--deadline-ms,--days]"), std::string::npos) << no_deadline.err;
   EXPECT_EQ(run({"lock"}, tessera::testing::kBackofficeToken).code, kExitUsage) << "no order";

@@ -131,16 +131,24 @@ void add_key(CLI::App& s, RequestKey& key) {
 
 void add_order(CLI::App& s, OrderId& order) { opt::add_number(s, "--order", order, "the order")->required(); }
 
-// --deadline-ms MS or --days N (from now), exactly one.
+// --deadline-ms MS or --days N (from now): exactly one, or for a booking
+// at most one (none: 0, the product's configured lifetime, SetOptionLifetime).
 struct Deadline {
   std::optional<int64_t> ms, days;
-  int64_t at(int64_t now_ms) const { return ms ? *ms : now_ms + *days * kDayMs; }
+  int64_t at(int64_t now_ms) const { return ms ? *ms : days ? now_ms + *days * kDayMs : 0; }
 };
-void add_deadline(CLI::App& s, Deadline& d) {
-  CLI::App* group = s.add_option_group("deadline", "the deadline, one of:");
+enum class DeadlineNeeded : bool { kOptional, kRequired };
+void add_deadline(CLI::App& s, Deadline& d, DeadlineNeeded needed) {
+  const bool required = needed == DeadlineNeeded::kRequired;
+  CLI::App* group = s.add_option_group(
+      "deadline", required ? "the deadline, one of:" : "the deadline, one of (none: the product's option lifetime):");
   opt::add_number(*group, "--deadline-ms", d.ms, "ms since the epoch")->type_name("MS");
   opt::add_number(*group, "--days", d.days, "days from now");
-  group->require_option(1);
+  if (required) {
+    group->require_option(1);
+  } else {
+    group->require_option(0, 1);
+  }
 }
 
 // An order line: --performance --category --quantity [--tariff] [--contingent].
@@ -283,7 +291,7 @@ Build book(CLI::App& s) {
   add_line(s, v->body.lines[0]);
   v->body.kind = BookingKind::kOption;
   opt::add_choice(s, "--kind", v->body.kind, kKinds, "what to book");
-  add_deadline(s, *deadline);
+  add_deadline(s, *deadline, DeadlineNeeded::kOptional);
   add_channel(s, v->body.channel, workload::kBoxOffice);
   opt::add_number(s, "--contact", v->body.contact, "contact");
   return [v, deadline](int64_t now_ms) {
@@ -306,7 +314,7 @@ Build convert(CLI::App& s, BookingKind kind) {
   auto v = keyed<ConvertHold>(s);
   auto deadline = std::make_shared<Deadline>();
   add_order(s, v->body.order);
-  add_deadline(s, *deadline);
+  add_deadline(s, *deadline, DeadlineNeeded::kOptional);
   return [v, deadline, kind](int64_t now_ms) {
     return one(v->key, ConvertHold{v->body.order, kind, deadline->at(now_ms)});
   };
@@ -324,7 +332,7 @@ Build reinstate(CLI::App& s) {
   auto v = keyed<Reinstate>(s);
   auto deadline = std::make_shared<Deadline>();
   add_order(s, v->body.order);
-  add_deadline(s, *deadline);
+  add_deadline(s, *deadline, DeadlineNeeded::kRequired);
   return [v, deadline](int64_t now_ms) { return one(v->key, Reinstate{v->body.order, deadline->at(now_ms)}); };
 }
 
@@ -545,6 +553,22 @@ const std::vector<SubcommandSpec>& subcommands() {
        [](CLI::App& s) { return order_text<AddOrderNote>(s, "the note"); }},
       {"order info", kOrders, "set the client's information on an order (empty: clear)",
        [](CLI::App& s) { return order_text<SetOrderInfo>(s, "the client's information"); }},
+      {"option-lifetime", kOrders, "how long an option (or reservation) booked without a deadline lives (admin)",
+       [](CLI::App& s) {
+         auto v = keyed<SetOptionLifetime>(s);
+         auto days = std::make_shared<uint32_t>(0);
+         opt::add_number(s, "--product", v->body.product, "the product")->required();
+         v->body.channel = kNone;
+         opt::add_number(s, "--channel", v->body.channel, "only this channel (default: every channel)");
+         v->body.kind = BookingKind::kOption;
+         opt::add_choice(s, "--kind", v->body.kind, kKinds, "option or reservation");
+         opt::add_number(s, "--days", *days, uint32_t{1}, uint32_t{3 * 365}, "its lifetime in days")->required();
+         return Build([v, days](int64_t) -> CliCommands {
+           SetOptionLifetime c = v->body;
+           c.lifetime_ms = int64_t{*days} * kDayMs;
+           return one(v->key, c);
+         });
+       }},
       {"stock", kOrders, "units of a performance by state and category: free, held, option, OD... (backoffice)",
        [](CLI::App& s) {
          auto v = keyed<GetStockSummary>(s);

@@ -86,7 +86,8 @@ int print_replies(const CliArgs& a, const std::vector<Command>& commands, const 
       out << reply_json(command, r) << '\n';
       continue;
     }
-    const bool has_order = r.ok() || r.order != 0;
+    // Only a reply about an order has one (and its state): not an Ack or a count.
+    const bool has_order = r.order != 0;
     rows.push_back({command, code_name(r.code), has_order ? std::to_string(r.order) : "-",
                     has_order ? std::string(order_state_name(r.state)) : "-", std::to_string(r.value), r.message});
   }
