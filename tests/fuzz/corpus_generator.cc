@@ -337,7 +337,6 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
       },
       [](RequestBuilder& b) {
         b.add(SetOptionLifetime{1, kNone, BookingKind::kOption, 7 * kDay});
-        b.add(Book{BookingKind::kOption, 7, kBoxOffice, {line(kGa, 1, 1)}, 0});
       },
   };
 }
