@@ -28,6 +28,7 @@
 #include "engine/commands_principals.h"
 #include "engine/commands_seats.h"
 #include "engine/commands_subscriptions.h"
+#include "engine/hold_token.h"
 #include "engine/ids.h"
 #include "engine/reply.h"
 
@@ -59,6 +60,9 @@ struct Command {
   // Set by the server for a web shop: order commands reach only the orders
   // this principal created; any other order answers NotFound.
   bool own_orders_only = false;
+  // A web shop names an existing order with its hold token (checked by the
+  // server before the command reaches a shard; not logged, not in fields()).
+  HoldToken hold_token;
   static constexpr size_t kCodecV3Fields = 2;  // principal and scope came with codec v4 (docs/format.md, rule 4)
   auto fields() const { return std::tie(key, body, principal, own_orders_only); }
 };

@@ -33,6 +33,7 @@
 #include "base/status.h"
 #include "engine/command.h"
 #include "net/auth.h"
+#include "net/codec.h"
 #include "net/limits.h"
 #include "net/tessera_generated.h"
 
@@ -66,7 +67,7 @@ struct ServerInfo {
 
 class Client {
  public:
-  using Replies = std::vector<engine::Reply>;
+  using Replies = std::vector<ClientReply>;  // engine::Reply + the order's hold token
   using Callback = std::function<void(Result<Replies>)>;
   using AdminCallback = std::function<void(Status)>;
 

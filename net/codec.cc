@@ -402,14 +402,32 @@ std::string check_wire_tables() {
 fb::Offset<wire::Command> encode_command(fb::FlatBufferBuilder& fbb, const Command& command) {
   const fb::Offset<void> body(
       std::visit([&](const auto& c) { return wire_table::encode_table(fbb, c); }, command.body));
-  return wire::CreateCommand(fbb, command.key, static_cast<wire::CommandBody>(command_tag(command.body)), body);
+  const auto token = command.hold_token.empty() ? fb::Offset<fb::String>() : fbb.CreateString(command.hold_token.hex());
+  return wire::CreateCommand(fbb, command.key, static_cast<wire::CommandBody>(command_tag(command.body)), body, token);
 }
+
+namespace {
+
+// A hold token as the wire carries it: absent, or 32 hex digits.
+Result<HoldToken> decode_hold_token(const fb::String* text) {
+  if (text == nullptr) return HoldToken{};
+  auto token = HoldToken::parse(text->string_view());
+  if (!token || token->empty())
+    return malformed(cat("hold_token must be ", HoldToken::kHexDigits, " hex digits, not all zero"));
+  return *token;
+}
+
+}  // namespace
 
 Result<Command> decode_command(const wire::Command* command) {
   if (command == nullptr) return malformed("command is missing");
   auto body = decode_body(command->body_type(), command->body());
   if (!body.is_ok()) return body.status();
-  return Command{command->key(), std::move(*body)};
+  auto token = decode_hold_token(command->hold_token());
+  if (!token.is_ok()) return token.status();
+  Command out{command->key(), std::move(*body)};
+  out.hold_token = *token;
+  return out;
 }
 
 Result<std::vector<Command>> decode_request(const wire::Request& request, uint32_t commands_max) {
@@ -488,8 +506,8 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
 
 }  // namespace
 
-fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& reply,
-                                      std::optional<ReplyKind> typed_as) {
+fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& reply, std::optional<ReplyKind> typed_as,
+                                      const HoldToken& hold_token) {
   DetailEncoder::Detail detail;
   if (reply.detail) {
     detail = std::visit(DetailEncoder{fbb}, reply.detail->value);
@@ -497,18 +515,22 @@ fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& r
     detail = typed_reply(fbb, reply, *typed_as);
   }
   const auto message = reply.message.empty() ? fb::Offset<fb::String>() : fbb.CreateString(reply.message);
+  const auto token = hold_token.empty() ? fb::Offset<fb::String>() : fbb.CreateString(hold_token.hex());
   return wire::CreateResult(fbb, static_cast<wire::ResultCode>(reply.code), reply.order,
                             static_cast<wire::OrderState>(reply.state), reply.value, message, detail.first,
-                            detail.second);
+                            detail.second, token);
 }
 
-Result<Reply> decode_reply(const wire::Result* result) {
+Result<ClientReply> decode_reply(const wire::Result* result) {
   if (result == nullptr) return malformed("result is missing");
   const auto code = static_cast<uint8_t>(result->code());
   if (!is_known_result_code(code)) return malformed(cat("unknown result code ", static_cast<int>(code)));
   if (result->state() > wire::OrderState::MAX)
     return malformed(cat("unknown order state ", static_cast<int>(result->state())));
-  Reply r;
+  auto token = decode_hold_token(result->hold_token());
+  if (!token.is_ok()) return token.status();
+  ClientReply r;
+  r.hold_token = *token;
   r.code = ReplyCode{code};
   r.order = result->order();
   r.state = static_cast<OrderState>(result->state());

@@ -48,8 +48,19 @@ Result<std::vector<engine::Command>> decode_request(const wire::Request& request
 // typed_as: the command's ReplyKind for a protocol v2 connection (its typed
 // reply table is added to an accepted reply); nullopt for v1 connections and
 // undecoded commands (the legacy fields and back-office details only).
+// hold_token: the order's token (net/hold_tokens.h) for an Ok reply naming
+// an order; empty = none.
 flatbuffers::Offset<wire::Result> encode_reply(flatbuffers::FlatBufferBuilder& fbb, const engine::Reply& reply,
-                                               std::optional<engine::ReplyKind> typed_as = std::nullopt);
+                                               std::optional<engine::ReplyKind> typed_as = std::nullopt,
+                                               const engine::HoldToken& hold_token = {});
+
+// A reply as a client receives it: the engine's reply and, on an Ok reply
+// naming an order, that order's hold token (empty otherwise). Kept out of
+// engine::Reply, which the engine builds on every command and keeps at 80
+// bytes.
+struct ClientReply : engine::Reply {
+  engine::HoldToken hold_token;
+};
 
 // Returns the reply with its detail (Reply::detail: follow-up rows, bulk
 // outcomes, release summary, reminder batch), or invalid_argument for an
@@ -57,6 +68,6 @@ flatbuffers::Offset<wire::Result> encode_reply(flatbuffers::FlatBufferBuilder& f
 // engine limit (kFollowUpRowsMax rows, kBulkOrdersMax outcomes, kRunItemsMax
 // reminder items).
 // REQUIRES `result` comes from a verified buffer.
-Result<engine::Reply> decode_reply(const wire::Result* result);
+Result<ClientReply> decode_reply(const wire::Result* result);
 
 }  // namespace tessera::net

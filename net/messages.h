@@ -15,6 +15,7 @@
 #include "engine/command.h"
 #include "net/auth.h"
 #include "net/frame.h"
+#include "net/hold_tokens.h"
 #include "net/limits.h"
 #include "net/tessera_generated.h"
 
@@ -38,8 +39,9 @@ OutFrame error_frame(wire::ErrorCode code, std::string_view message);
 OutFrame status_frame(uint64_t request_id, wire::RequestStatus status, std::string_view message);
 // types[i]: the CommandBody index of command i (>= kCommandCount: it did
 // not decode); protocol_version: the connection's (v2+: typed replies).
+// Every Ok reply naming an order carries its token from `hold_tokens`.
 OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies, std::span<const uint8_t> types,
-                        uint32_t protocol_version);
+                        uint32_t protocol_version, const HoldTokens& hold_tokens);
 
 std::string_view error_code_name(wire::ErrorCode code);
 

@@ -10,22 +10,9 @@
 #include <mutex>
 
 #include "base/check.h"
+#include "base/hex.h"
 
 namespace tessera::net {
-
-namespace {
-
-std::string hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 bool Principal::sells_on(engine::ChannelId channel) const {
   return role != engine::Role::kWebshop || channels.empty() ||
@@ -35,14 +22,14 @@ bool Principal::sells_on(engine::ChannelId channel) const {
 std::string PrincipalDirectory::new_token() {
   unsigned char bytes[32];
   TESSERA_CHECK_MSG(RAND_bytes(bytes, sizeof bytes) == 1, "the system's random source failed");
-  return "tsk_" + hex(bytes, sizeof bytes);
+  return "tsk_" + to_hex(bytes);
 }
 
 std::string PrincipalDirectory::hash_token(std::string_view token) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   TESSERA_CHECK(EVP_Digest(token.data(), token.size(), digest, &n, EVP_sha256(), nullptr) == 1 && n == 32);
-  return hex(digest, n);
+  return to_hex(std::span<const uint8_t>(digest, n));
 }
 
 void PrincipalDirectory::put(const engine::PrincipalRecord& record) {

@@ -36,6 +36,7 @@
 
 #include "base/status.h"
 #include "net/auth.h"
+#include "net/hold_tokens.h"
 #include "net/limits.h"
 #include "net/metrics.h"
 #include "net/principal_directory.h"
@@ -63,6 +64,9 @@ struct ServerOptions {
   // TLS on the protocol port (net/tls.h: make_tls_server_context); null =
   // plain TCP (development).
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // The key of the orders' hold tokens; the default is a fresh one (the
+  // server application keeps it in the data directory).
+  HoldTokens hold_tokens;
 };
 
 // The part of a command's side effect that runs once the command is

@@ -366,6 +366,10 @@ void Session::submit_commands(PendingRequest& r,
           kForbidden, cat(engine::command_name(command->body), " is not allowed for role ", role_name(*role_)));
       continue;
     }
+    if (Status token = check_hold_token(*command); !token.is_ok()) {
+      r.replies[i] = engine::refuse(kForbidden, token.message());
+      continue;
+    }
     Result<AfterDurable> step = prepare(*command);
     if (!step.is_ok()) {
       const bool forbidden = step.status().code() == StatusCode::kPermissionDenied;
@@ -385,6 +389,24 @@ void Session::submit_commands(PendingRequest& r,
       r.replies[i] = engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
     }
   }
+}
+
+// A web shop names an existing order by its id and hold token: ids are
+// predictable, tokens are not. The answer is the same whether or not the
+// order exists.
+Status Session::check_hold_token(const engine::Command& command) const {
+  if (principal_->role != Role::kWebshop) return Status::ok();
+  return std::visit(
+      [&](const auto& c) -> Status {
+        if constexpr (requires { c.order; }) {
+          if (command.hold_token.empty())
+            return Status::permission_denied(cat("a web shop names order ", c.order, " with its hold_token"));
+          if (!ctx_.options.hold_tokens.matches(c.order, command.hold_token))
+            return Status::permission_denied(cat("hold_token does not match order ", c.order));
+        }
+        return Status::ok();
+      },
+      command.body);
 }
 
 Result<AfterDurable> Session::prepare(engine::Command& command) {
@@ -444,7 +466,8 @@ void Session::on_request_done(PendingRequest* request) {
   auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Outgoing& o) { return o.request.get() == request; });
   assert(it != queue_.end());
   if (!closed_) {
-    it->frame = response_frame(request->request_id, request->replies, request->types, protocol_version_);
+    it->frame = response_frame(request->request_id, request->replies, request->types, protocol_version_,
+                               ctx_.options.hold_tokens);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request->started);
     ctx_.metrics.request_done(static_cast<uint64_t>(latency.count()));
     for (size_t i = 0; i < request->replies.size(); ++i)

@@ -125,6 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Checks and completes a command before submission: its principal, a web
   // shop's channel, and the server's part of principal commands. Returns a
   // refusal, or the after-durable step (possibly empty) to run.
+  Status check_hold_token(const engine::Command& command) const;
   Result<AfterDurable> prepare(engine::Command& command);
   Result<AfterDurable> prepare_principal_command(engine::Command& command);
 

@@ -47,15 +47,9 @@ Status ServerApp::start() {
       },
       tls_);
   s = admin_->start();
+  Result<net::ServerOptions> options = s.is_ok() ? server_options() : Result<net::ServerOptions>(s);
+  s = options.status();
   if (s.is_ok()) {
-    net::ServerOptions options;
-    options.listen_address = config_.listen_address;
-    options.port = config_.port;
-    options.io_threads = config_.io_threads;
-    options.limits = config_.limits;
-    options.tokens = config_.tokens;
-    options.principals = principals_;
-    options.tls = tls_;
     net::ServerHooks hooks;
     hooks.request_shutdown = [this] { request_stop(); };
     hooks.request_snapshot = [this] {
@@ -68,7 +62,7 @@ Status ServerApp::start() {
     export_config_.mail_from = config_.mail_from;
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
     hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
-    net_ = std::make_unique<net::Server>(std::move(options), *engine_.shards, metrics_, std::move(hooks));
+    net_ = std::make_unique<net::Server>(std::move(*options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();
   }
   if (!s.is_ok()) {
@@ -127,6 +121,26 @@ Status ServerApp::load_tls() {
   std::fprintf(stderr, "tessera-server: TLS on (1.2 or later) with %s: protocol port TLS only, admin HTTPS\n",
                config_.tls_cert_file.c_str());
   return Status::ok();
+}
+
+// The protocol server's options from the configuration; the hold-token key
+// comes from the data directory when there is a command log (tokens then
+// survive a restart with the orders they name).
+Result<net::ServerOptions> ServerApp::server_options() const {
+  net::ServerOptions options;
+  options.listen_address = config_.listen_address;
+  options.port = config_.port;
+  options.io_threads = config_.io_threads;
+  options.limits = config_.limits;
+  options.tokens = config_.tokens;
+  options.principals = principals_;
+  options.tls = tls_;
+  if (engine_.log) {
+    auto hold_tokens = net::HoldTokens::open(config_.data_dir);
+    if (!hold_tokens.is_ok()) return hold_tokens.status();
+    options.hold_tokens = *hold_tokens;
+  }
+  return options;
 }
 
 // Opens the shards: recovered from the command log, or empty with durability none.

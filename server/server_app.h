@@ -69,6 +69,7 @@ class ServerApp {
   HttpAnswer render_metrics();
 
  private:
+  Result<net::ServerOptions> server_options() const;
   Status open_shards();
   Status load_tls();
   Result<net::AfterDurable> prepare_side_effect(const engine::Command& command);

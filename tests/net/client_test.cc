@@ -94,8 +94,8 @@ TEST(Client, RequestInFlightWhenTheConnectionBreaksFails_NextCallReconnects) {
     const uint64_t id = greet_and_read_request(fd);
     Reply r;
     r.value = 42;
-    write_frame(
-        fd, response_frame(id, std::vector<Reply>{r}, std::vector<uint8_t>{NetMetrics::kUndecoded}, kProtocolVersion));
+    write_frame(fd, response_frame(id, std::vector<Reply>{r}, std::vector<uint8_t>{NetMetrics::kUndecoded},
+                                   kProtocolVersion, HoldTokens{}));
     size_t size = 0;
     read_payload(fd, &size);  // until the client closes
     ::close(fd);

@@ -81,10 +81,10 @@ class FollowUpServer : public ::testing::Test {
     book_all();
   }
 
-  std::vector<Reply> call(std::vector<Command> commands, Client* client = nullptr) {
+  Client::Replies call(std::vector<Command> commands, Client* client = nullptr) {
     auto r = (client ? client : office_.get())->call(std::move(commands));
     EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? std::move(*r) : std::vector<Reply>{};
+    return r.is_ok() ? std::move(*r) : Client::Replies{};
   }
   Reply one(CommandBody body, Client* client = nullptr) {
     auto r = call({Command{0, std::move(body)}}, client);
@@ -122,7 +122,7 @@ class FollowUpServer : public ::testing::Test {
                                          b.channel,
                                          {LineRequest{b.performance, b.category, b.tariff, b.quantity, b.contingent}},
                                          b.due_ms}});
-    const std::vector<Reply> replies = call(commands);
+    const Client::Replies replies = call(commands);
     ASSERT_EQ(replies.size(), plan.size());
     for (size_t i = 0; i < plan.size(); ++i) {
       ASSERT_TRUE(replies[i].ok()) << "booking " << i << ": " << replies[i].message;
@@ -418,7 +418,7 @@ TEST_F(FollowUpServer, WebshopTokenIsRefusedTheFollowUpCommands) {
                                             SetOrderFile{order, 5},
                                             DefineContact{9, 9, "X", "", "", kContactIndividual}};
   for (const CommandBody& c : refused) EXPECT_EQ(one(c, shop.get()).code, kForbidden) << command_name(c);
-  EXPECT_EQ(one(GetOrder{order}, shop.get()).code, ReplyCode::kNotFound) << "a web shop sees only its own orders";
+  EXPECT_EQ(one(GetOrder{order}, shop.get()).code, kForbidden) << "a web shop names an order with its hold token";
   EXPECT_EQ(one(GetOrder{order}).state, OrderState::kOption) << "nothing was applied";
   EXPECT_EQ(page_of(query(all_options()))->total, kOptions);
 }

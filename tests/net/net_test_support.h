@@ -237,11 +237,18 @@ bool deep_equal(const T& a, const T& b) {
 }
 
 // Sends one command and returns its reply (kBusy "no reply" if the call failed).
-inline engine::Reply one(net::Client& c, engine::Command command) {
+inline net::ClientReply one(net::Client& c, engine::Command command) {
   auto r = c.call({std::move(command)});
   EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  if (!r.is_ok() || r->size() != 1) return engine::refuse(engine::ReplyCode::kBusy, "no reply");
+  if (!r.is_ok() || r->size() != 1) return {engine::refuse(engine::ReplyCode::kBusy, "no reply")};
   return (*r)[0];
+}
+
+// `body`, naming the order of `held` with its hold token (as a web shop must).
+inline engine::Command with_token(const net::ClientReply& held, engine::CommandBody body) {
+  engine::Command c{0, std::move(body)};
+  c.hold_token = held.hold_token;
+  return c;
 }
 
 // A web cart of `quantity` units of category 1 of demo performance `p`.

@@ -19,6 +19,7 @@ using testing::connect_client;
 using testing::eventually;
 using testing::one;
 using testing::start_server;
+using testing::with_token;
 
 // Adds a principal as the admin; returns its id and token.
 std::pair<PrincipalId, std::string> add_principal(Client& admin, std::string name, Role role,
@@ -192,12 +193,24 @@ TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
   config.durability = server::Durability::kSync;
   config.data_dir = dir.path() + "/data";
   std::string token_a, token_b;
-  OrderId held = 0, booked = 0;
-  const auto outsider_is_refused = [](Client& c, OrderId id) {
-    for (const Command& cmd : {Command{0, GetOrder{id}}, Command{0, ExtendHold{id, 60'000}},
-                               Command{0, Confirm{id, {}}}, Command{0, Release{id}}}) {
-      const Reply r = one(c, cmd);
-      EXPECT_EQ(r.code, ReplyCode::kNotFound) << command_name(cmd.body) << ": " << r.message;
+  ClientReply held, booked;
+  // An outsider naming `order` by id alone, or with a token that is not the
+  // order's, is Forbidden; with the order's real token (leaked to it) the
+  // order is still not its own: NotFound.
+  const auto outsider_is_refused = [](Client& c, const ClientReply& order, HoldToken wrong) {
+    const OrderId id = order.order;
+    for (const CommandBody& body : {CommandBody{GetOrder{id}}, CommandBody{ExtendHold{id, 60'000}},
+                                    CommandBody{Confirm{id, {}}}, CommandBody{Release{id}}}) {
+      const std::string name(command_name(body));
+      const ClientReply by_id = one(c, Command{0, body});
+      EXPECT_EQ(by_id.code, kForbidden) << name << ": " << by_id.message;
+      EXPECT_TRUE(by_id.hold_token.empty()) << name;
+      Command guessed{0, body};
+      guessed.hold_token = wrong;
+      EXPECT_EQ(one(c, guessed).code, kForbidden) << name;
+      const ClientReply leaked = one(c, with_token(order, body));
+      EXPECT_EQ(leaked.code, ReplyCode::kNotFound) << name << ": " << leaked.message;
+      EXPECT_TRUE(leaked.hold_token.empty()) << name;
     }
   };
   {
@@ -211,23 +224,31 @@ TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
     auto b = connect_as(*app, token_b);
     auto configured = connect_client(*app, testing::kWebshopToken);
     ASSERT_TRUE(a && b && configured);
-    const Reply h = one(*a, testing::web_hold(1000, 2));
-    ASSERT_TRUE(h.ok()) << h.message;
-    held = h.order;
-    const Reply bo = one(*office, Command{0, Book{BookingKind::kOption,
-                                                  1,
-                                                  workload::kBoxOffice,
-                                                  {workload::demo_line(1000, 1, 1, 1)},
-                                                  now_ms() + 86'400'000}});
-    ASSERT_TRUE(bo.ok()) << bo.message;
-    booked = bo.order;
+    held = one(*a, testing::web_hold(1000, 2));
+    ASSERT_TRUE(held.ok()) << held.message;
+    ASSERT_FALSE(held.hold_token.empty()) << "a hold answers its token";
+    const ClientReply b_own = one(*b, testing::web_hold(1000, 1));
+    ASSERT_TRUE(b_own.ok()) << b_own.message;
+    booked = one(*office, Command{0, Book{BookingKind::kOption,
+                                          1,
+                                          workload::kBoxOffice,
+                                          {workload::demo_line(1000, 1, 1, 1)},
+                                          now_ms() + 86'400'000}});
+    ASSERT_TRUE(booked.ok()) << booked.message;
+    EXPECT_NE(booked.hold_token, held.hold_token);
 
-    outsider_is_refused(*b, held);
-    outsider_is_refused(*configured, held);
-    outsider_is_refused(*a, booked);
-    outsider_is_refused(*a, held + 1);
-    EXPECT_EQ(one(*a, Command{0, GetOrder{held}}).state, OrderState::kHeld) << "outsiders changed nothing";
-    EXPECT_EQ(one(*office, Command{0, GetOrder{booked}}).state, OrderState::kOption);
+    outsider_is_refused(*b, held, b_own.hold_token);
+    outsider_is_refused(*configured, held, b_own.hold_token);
+    outsider_is_refused(*a, booked, held.hold_token);
+    ClientReply next = held;  // the id after it: predictable, its token is not
+    next.order = held.order + 1;
+    EXPECT_EQ(one(*a, Command{0, GetOrder{next.order}}).code, kForbidden);
+    EXPECT_EQ(one(*a, with_token(held, GetOrder{next.order})).code, kForbidden);
+    const ClientReply again = one(*a, with_token(held, GetOrder{held.order}));
+    EXPECT_EQ(again.state, OrderState::kHeld) << "outsiders changed nothing";
+    EXPECT_EQ(again.hold_token, held.hold_token) << "an order keeps its token";
+    EXPECT_EQ(one(*office, Command{0, GetOrder{booked.order}}).state, OrderState::kOption)
+        << "the back office needs no token";
     EXPECT_TRUE(admin->admin(wire::AdminAction::Snapshot).is_ok());
     EXPECT_TRUE(eventually([&] { return app->engine().log->stats().snapshots >= 2; }));
     app->stop();
@@ -236,9 +257,10 @@ TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
   auto a = connect_as(*app, token_a);
   auto b = connect_as(*app, token_b);
   ASSERT_TRUE(a && b);
-  outsider_is_refused(*b, held);
-  EXPECT_EQ(one(*a, Command{0, GetOrder{held}}).state, OrderState::kHeld);
-  EXPECT_TRUE(one(*a, Command{0, Confirm{held, {}}}).ok()) << "its creator still reaches it";
+  outsider_is_refused(*b, held, booked.hold_token);
+  EXPECT_EQ(one(*a, with_token(held, GetOrder{held.order})).state, OrderState::kHeld);
+  EXPECT_TRUE(one(*a, with_token(held, Confirm{held.order, {}})).ok())
+      << "its creator still reaches it: the token key is kept in the data directory";
 }
 
 }  // namespace

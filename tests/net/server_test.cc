@@ -32,6 +32,7 @@ int64_t now_ms() { return runtime::SystemClock().now_ms(); }
 constexpr int64_t kDay = 24LL * 3600 * 1000;
 
 using testing::one;
+using testing::with_token;
 Command hold(PerformanceId p, uint32_t quantity, ContactId contact = 1) {
   return testing::web_hold(p, quantity, contact);
 }
@@ -97,20 +98,20 @@ TEST(Server, EveryCommandKindGoesThroughTheClient) {
   ASSERT_TRUE(setup.is_ok()) << setup.status().to_string();
   for (size_t i = 0; i < setup->size(); ++i) EXPECT_TRUE((*setup)[i].ok()) << i << ": " << (*setup)[i].message;
 
-  const Reply avail = one(*shop, Command{0, GetAvailability{9000, 1, kNone, 9, kNone}});
+  const ClientReply avail = one(*shop, Command{0, GetAvailability{9000, 1, kNone, 9, kNone}});
   EXPECT_TRUE(avail.ok()) << avail.message;
   EXPECT_EQ(avail.value, 50) << "the channel cap is the tightest quota";
 
   // The cart flow (webshop).
-  const Reply h = one(*shop, Command{0, Hold{5, 9, {LineRequest{9000, 1, 91, 2, kNone}}, 60'000}});
+  const ClientReply h = one(*shop, Command{0, Hold{5, 9, {LineRequest{9000, 1, 91, 2, kNone}}, 60'000}});
   ASSERT_TRUE(h.ok()) << h.message;
   EXPECT_EQ(h.state, OrderState::kHeld);
   EXPECT_EQ(order_shard(h.order), shard_of_performance(9000, 2));
-  EXPECT_TRUE(one(*shop, Command{0, ExtendHold{h.order, 120'000}}).ok());
-  EXPECT_EQ(one(*shop, Command{0, GetOrder{h.order}}).state, OrderState::kHeld);
-  const Reply opt = one(*shop, Command{0, ConvertHold{h.order, BookingKind::kOption, t + kDay}});
+  EXPECT_TRUE(one(*shop, with_token(h, ExtendHold{h.order, 120'000})).ok());
+  EXPECT_EQ(one(*shop, with_token(h, GetOrder{h.order})).state, OrderState::kHeld);
+  const ClientReply opt = one(*shop, with_token(h, ConvertHold{h.order, BookingKind::kOption, t + kDay}));
   EXPECT_TRUE(opt.ok()) << opt.message;
-  EXPECT_EQ(one(*shop, Command{0, GetOrder{h.order}}).state, OrderState::kOption);
+  EXPECT_EQ(one(*shop, with_token(h, GetOrder{h.order})).state, OrderState::kOption);
 
   // Follow-up (back office).
   EXPECT_TRUE(one(*office, Command{0, SetReleaseMark{h.order, ReleaseMark::kKeep}}).ok());
@@ -119,22 +120,22 @@ TEST(Server, EveryCommandKindGoesThroughTheClient) {
   EXPECT_EQ(one(*office, Command{0, Reinstate{h.order, t + 2 * kDay}}).code, ReplyCode::kInvalidState)
       << "only an overdue order is reinstated";
   EXPECT_TRUE(one(*office, Command{0, Archive{h.order}}).ok());
-  EXPECT_EQ(one(*shop, Command{0, GetOrder{h.order}}).state, OrderState::kArchived);
+  EXPECT_EQ(one(*shop, with_token(h, GetOrder{h.order})).state, OrderState::kArchived);
 
   // Direct booking, confirmation, cancellation, release.
-  const Reply b =
+  const ClientReply b =
       one(*shop, Command{0, Book{BookingKind::kReservation, 6, 9, {LineRequest{9000, 1, 91, 3, kNone}}, t + kDay}});
   ASSERT_TRUE(b.ok()) << b.message;
   EXPECT_EQ(b.state, OrderState::kReservation);
-  EXPECT_TRUE(one(*shop, Command{0, Confirm{b.order, {}}}).ok());
-  EXPECT_EQ(one(*shop, Command{0, Cancel{b.order}}).code, kForbidden) << "cancelling is an operator's act";
-  EXPECT_EQ(one(*shop, Command{0, GetOrder{b.order}}).state, OrderState::kConfirmed);
+  EXPECT_TRUE(one(*shop, with_token(b, Confirm{b.order, {}})).ok());
+  EXPECT_EQ(one(*shop, with_token(b, Cancel{b.order})).code, kForbidden) << "cancelling is an operator's act";
+  EXPECT_EQ(one(*shop, with_token(b, GetOrder{b.order})).state, OrderState::kConfirmed);
   EXPECT_TRUE(one(*office, Command{0, Cancel{b.order}}).ok());
-  EXPECT_EQ(one(*shop, Command{0, GetOrder{b.order}}).state, OrderState::kCancelled);
-  const Reply h2 = one(*shop, hold(1000, 1));
+  EXPECT_EQ(one(*shop, with_token(b, GetOrder{b.order})).state, OrderState::kCancelled);
+  const ClientReply h2 = one(*shop, hold(1000, 1));
   ASSERT_TRUE(h2.ok()) << h2.message;
-  EXPECT_TRUE(one(*shop, Command{0, Release{h2.order}}).ok());
-  EXPECT_EQ(one(*shop, Command{0, GetOrder{h2.order}}).state, OrderState::kReleased);
+  EXPECT_TRUE(one(*shop, with_token(h2, Release{h2.order})).ok());
+  EXPECT_EQ(one(*shop, with_token(h2, GetOrder{h2.order})).state, OrderState::kReleased);
 
   // Advance is never accepted from a client, not even from admin.
   EXPECT_EQ(one(*admin, Command{0, Advance{10}}).code, kForbidden);
@@ -157,11 +158,12 @@ TEST(Server, SeatedCommandsGoThroughTheClient) {
   EXPECT_EQ((*setup)[0].value, 10) << "reply value = seats in the layout";
 
   const TariffId tariff = workload::demo_tariff(1, 1);
-  const Reply best =
+  const ClientReply best =
       one(*shop, Command{0, HoldSeats{1, workload::kWeb, SeatRequest{9100, 1, tariff, kNone, 2, {}, 0}, 60'000}});
   ASSERT_TRUE(best.ok()) << best.message;
-  const Reply chosen = one(*shop, Command{0, BookSeats{BookingKind::kOption, 2, workload::kWeb,
-                                                       SeatRequest{9100, 1, tariff, kNone, 2, {8, 9}, 0}, t + kDay}});
+  const ClientReply chosen =
+      one(*shop, Command{0, BookSeats{BookingKind::kOption, 2, workload::kWeb,
+                                      SeatRequest{9100, 1, tariff, kNone, 2, {8, 9}, 0}, t + kDay}});
   ASSERT_TRUE(chosen.ok()) << chosen.message;
   EXPECT_TRUE(one(*admin, Command{0, BlockSeats{9100, {5}}}).ok());
   EXPECT_TRUE(one(*admin, Command{0, UnblockSeats{9100, {5}}}).ok());
@@ -182,8 +184,8 @@ TEST(Server, RequestKeysMakeRetriesIdempotent) {
   ASSERT_TRUE(shop);
   Command c = hold(1001, 2);
   c.key = 0xC0FFEE;
-  const Reply first = one(*shop, c);
-  const Reply again = one(*shop, c);
+  const ClientReply first = one(*shop, c);
+  const ClientReply again = one(*shop, c);
   ASSERT_TRUE(first.ok()) << first.message;
   EXPECT_EQ(again.order, first.order);
 }
@@ -194,24 +196,26 @@ TEST(Server, PipelinedRequestsAreAnsweredAndMatchedById) {
   auto app = start_server();
   auto shop = connect_client(*app, testing::kWebshopToken);
   ASSERT_TRUE(shop);
-  std::vector<OrderId> orders;
+  std::vector<ClientReply> orders;
   for (PerformanceId p : {1000u, 1001u, 2000u, 2001u, 3000u, 3003u}) {
-    const Reply r = one(*shop, hold(p, 1));
-    ASSERT_TRUE(r.ok()) << r.message;
-    orders.push_back(r.order);
+    orders.push_back(one(*shop, hold(p, 1)));
+    ASSERT_TRUE(orders.back().ok()) << orders.back().message;
   }
   constexpr size_t kRequests = 2'000;  // far more than requests_in_flight_max: the client queues
   std::vector<std::future<Result<Client::Replies>>> futures;
   for (size_t i = 0; i < kRequests; ++i) {
     std::vector<Command> batch;
-    for (size_t k = 0; k <= i % 3; ++k) batch.push_back(Command{0, GetOrder{orders[(i + k) % orders.size()]}});
+    for (size_t k = 0; k <= i % 3; ++k) {
+      const ClientReply& held = orders[(i + k) % orders.size()];
+      batch.push_back(with_token(held, GetOrder{held.order}));
+    }
     futures.push_back(shop->send(std::move(batch)));
   }
   for (size_t i = 0; i < kRequests; ++i) {
     auto r = futures[i].get();
     ASSERT_TRUE(r.is_ok()) << i << ": " << r.status().to_string();
     ASSERT_EQ(r->size(), i % 3 + 1);
-    for (size_t k = 0; k < r->size(); ++k) EXPECT_EQ((*r)[k].order, orders[(i + k) % orders.size()]);
+    for (size_t k = 0; k < r->size(); ++k) EXPECT_EQ((*r)[k].order, orders[(i + k) % orders.size()].order);
   }
 }
 
@@ -245,12 +249,13 @@ TEST(Server, WebshopTokenIsRefusedSetLockAndDefinePerformance_RestOfBatchRuns) {
   auto shop = connect_client(*app, testing::kWebshopToken);
   auto admin = connect_client(*app, testing::kAdminToken);
   ASSERT_TRUE(shop && admin);
-  const Reply h = one(
+  const ClientReply h = one(
       *shop,
       Command{0, Book{BookingKind::kOption, 3, workload::kWeb, {workload::demo_line(1000, 1, 1, 2)}, now_ms() + kDay}});
   ASSERT_TRUE(h.ok()) << h.message;
-  auto r = shop->call({Command{0, SetLock{h.order, true}},
-                       Command{0, DefinePerformance{7777, 1, now_ms() + kDay, 10, 0}}, Command{0, GetOrder{h.order}}});
+  auto r =
+      shop->call({with_token(h, SetLock{h.order, true}), Command{0, DefinePerformance{7777, 1, now_ms() + kDay, 10, 0}},
+                  with_token(h, GetOrder{h.order})});
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ((*r)[0].code, kForbidden);
   EXPECT_NE((*r)[0].message.find("SetLock"), std::string::npos) << (*r)[0].message;

@@ -34,14 +34,17 @@ int64_t now_ms() {
       .count();
 }
 
-Reply one(net::Client& c, CommandBody body) {
-  auto r = c.call({Command{0, std::move(body)}});
+// hold_token: a web shop names its order with it.
+net::ClientReply one(net::Client& c, CommandBody body, HoldToken hold_token = {}) {
+  Command command{0, std::move(body)};
+  command.hold_token = hold_token;
+  auto r = c.call({std::move(command)});
   EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  return r.is_ok() ? (*r)[0] : Reply{};
+  return r.is_ok() ? (*r)[0] : net::ClientReply{};
 }
 
-OrderRecord record(net::Client& c, OrderId order) {
-  const Reply r = one(c, GetOrderRecord{order});
+OrderRecord record(net::Client& c, OrderId order, HoldToken hold_token = {}) {
+  const Reply r = one(c, GetOrderRecord{order}, hold_token);
   EXPECT_TRUE(r.ok()) << r.message;
   EXPECT_TRUE(r.detail && std::holds_alternative<OrderRecord>(r.detail->value)) << "no OrderRecord";
   return r.detail && std::holds_alternative<OrderRecord>(r.detail->value) ? std::get<OrderRecord>(r.detail->value)
@@ -275,21 +278,25 @@ TEST_F(OrderPageServer, AWebShopReadsAndAnnotatesOnlyItsOwnOrders_AndBadInputCha
   const std::string token = std::get<IssuedToken>(made.detail->value).token;
   auto shop = server_->client(token);
   ASSERT_TRUE(shop);
-  const Reply own = one(*shop, Hold{kContact, workload::kWeb, {workload::demo_line(1000, 1, 1, 1)}, 600'000});
+  const net::ClientReply own =
+      one(*shop, Hold{kContact, workload::kWeb, {workload::demo_line(1000, 1, 1, 1)}, 600'000});
   ASSERT_TRUE(own.ok()) << own.message;
-  const Reply office = one(*office_, Book{BookingKind::kOption,
-                                          kContact,
-                                          workload::kBoxOffice,
-                                          {workload::demo_line(1000, 1, 1, 1)},
-                                          now_ms() + 86'400'000});
+  const net::ClientReply office = one(*office_, Book{BookingKind::kOption,
+                                                     kContact,
+                                                     workload::kBoxOffice,
+                                                     {workload::demo_line(1000, 1, 1, 1)},
+                                                     now_ms() + 86'400'000});
   ASSERT_TRUE(office.ok());
 
-  EXPECT_EQ(record(*shop, own.order).principal, std::get<IssuedToken>(made.detail->value).principal);
-  ASSERT_TRUE(one(*shop, SetOrderInfo{own.order, "Place à l'avant, svp"}).ok());
+  EXPECT_EQ(record(*shop, own.order, own.hold_token).principal, std::get<IssuedToken>(made.detail->value).principal);
+  EXPECT_EQ(one(*shop, SetOrderInfo{own.order, "x"}).code, net::kForbidden) << "no hold token";
+  ASSERT_TRUE(one(*shop, SetOrderInfo{own.order, "Place à l'avant, svp"}, own.hold_token).ok());
   EXPECT_EQ(record(*office_, own.order).client_info, "Place à l'avant, svp");
-  EXPECT_EQ(one(*shop, GetOrderRecord{office.order}).code, ReplyCode::kNotFound);
-  EXPECT_EQ(one(*shop, SetOrderInfo{office.order, "x"}).code, ReplyCode::kNotFound);
-  EXPECT_EQ(one(*shop, AddOrderNote{own.order, "x"}).code, net::kForbidden) << "notes are the operators'";
+  EXPECT_EQ(one(*shop, GetOrderRecord{office.order}).code, net::kForbidden);
+  EXPECT_EQ(one(*shop, GetOrderRecord{office.order}, office.hold_token).code, ReplyCode::kNotFound);
+  EXPECT_EQ(one(*shop, SetOrderInfo{office.order, "x"}, office.hold_token).code, ReplyCode::kNotFound);
+  EXPECT_EQ(one(*shop, AddOrderNote{own.order, "x"}, own.hold_token).code, net::kForbidden)
+      << "notes are the operators'";
   EXPECT_EQ(one(*shop, ListOrders{kContact, kNone, 0, 0, 10}).code, net::kForbidden);
 
   const OrderRecord before = record(*office_, office.order);

@@ -112,6 +112,31 @@ TEST_F(CliFlow, RefusalsAreExitCodeOneWithAMessage) {
   EXPECT_EQ(unknown.code, kExitRefused);
 }
 
+// A web shop's order is named by its hold token: printed in the table and
+// in JSON, and sent back with --hold-token.
+TEST_F(CliFlow, AWebShopReleasesItsHoldWithTheHoldToken) {
+  const char* shop = tessera::testing::kWebshopToken;
+  const CliRun hold = run({"hold", "--performance", "1000", "--category", "1", "--quantity", "1"}, shop);
+  ASSERT_EQ(hold.code, kExitOk) << hold.err;
+  EXPECT_NE(hold.out.find("hold_token"), std::string::npos) << hold.out;
+  const CliRun json = run({"--json", "hold", "--performance", "1000", "--category", "1", "--quantity", "1"}, shop);
+  ASSERT_EQ(json.code, kExitOk) << json.err;
+  const size_t at = json.out.find("\"hold_token\":\"");
+  ASSERT_NE(at, std::string::npos) << json.out;
+  const std::string token = json.out.substr(at + 14, engine::HoldToken::kHexDigits);
+  const std::string order = std::to_string(std::stoull(json.out.substr(json.out.find("\"order\":") + 8)));
+
+  const CliRun bare = run({"release", "--order", order}, shop);
+  EXPECT_EQ(bare.code, kExitRefused);
+  EXPECT_NE(bare.err.find("hold_token"), std::string::npos) << bare.err;
+  std::string wrong = token;
+  wrong[0] = wrong[0] == '0' ? '1' : '0';
+  EXPECT_EQ(run({"release", "--order", order, "--hold-token", wrong}, shop).code, kExitRefused);
+  const CliRun released = run({"release", "--order", order, "--hold-token", token}, shop);
+  EXPECT_EQ(released.code, kExitOk) << released.err;
+  EXPECT_EQ(run({"release", "--order", order, "--hold-token", "xyz"}, shop).code, kExitUsage);
+}
+
 TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
   const CliRun no_deadline = run({"reinstate", "--order", "1"});
   EXPECT_EQ(no_deadline.code, kExitUsage);

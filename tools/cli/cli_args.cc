@@ -669,13 +669,22 @@ void declare_globals(CLI::App& app, CliArgs& a) {
   opt::add_number(app, "--admin-port", a.admin_port, uint16_t{1}, uint16_t{65535}, "admin HTTP port, for stats")
       ->capture_default_str();
   app.add_option("--token", a.token, "access token (default: $TESSERA_TOKEN)")->type_name("T");
+  add_parsed(
+      app, "--hold-token", a.hold_token,
+      [](const std::string& text) -> Result<HoldToken> {
+        auto token = HoldToken::parse(text);
+        if (!token || token->empty()) return Status::invalid_argument(cat("'", text, "' is not a hold token"));
+        return *token;
+      },
+      "a web shop names an order with the hold token its replies carry (column hold_token)")
+      ->type_name("HEX");
   opt::add_flag(app, "--tls", a.tls, "connect with TLS (a server with tls_cert_file set)");
   app.add_option("--ca", a.ca_file,
                  "trust the server's certificate if it chains to these PEM CAs (implies --tls; default: the "
                  "system's CAs)")
       ->type_name("FILE");
   opt::add_flag(app, "--json", a.json,
-                "one JSON object per reply (fields: command, code, order, state, value, message)");
+                "one JSON object per reply (fields: command, code, order, state, value, message, hold_token)");
 }
 
 // The overview's notes (set once the subcommands exist: they would inherit them).
@@ -749,8 +758,8 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* en
                                          std::string(spec.description));
     s->group(std::string(spec.group));
     s->footer(
-        "Global options (tessera --help) go anywhere on the line: --host, --port, --admin-port, --token, --tls, --ca, "
-        "--json.");
+        "Global options (tessera --help) go anywhere on the line: --host, --port, --admin-port, --token, "
+        "--hold-token, --tls, --ca, --json.");
     builds[s] = {std::string(spec.path), spec.declare(*s)};
   }
   const CLI::App* help = app.add_subcommand("help", "this text (as --help)");

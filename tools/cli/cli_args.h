@@ -42,8 +42,9 @@ struct CliArgs {
   uint16_t port = 7450;
   uint16_t admin_port = 7451;
   std::string token;
-  bool tls = false;     // TLS to the protocol port (--ca implies it)
-  std::string ca_file;  // PEM CAs the server's certificate must chain to; empty = the system's
+  engine::HoldToken hold_token;  // sent with every command of the line (a web shop naming its order)
+  bool tls = false;              // TLS to the protocol port (--ca implies it)
+  std::string ca_file;           // PEM CAs the server's certificate must chain to; empty = the system's
   bool json = false;
   bool help = false;       // --help, -h or `help`: print help_text, send nothing
   std::string help_text;   // CLI11's help of the (sub)command the line names

@@ -47,13 +47,13 @@ std::string code_name(ReplyCode code) { return std::string(net::result_code_name
 
 // Availability: one row per category that exists (NotFound rows are the
 // categories the performance does not have, when probing them all).
-int print_availability(const CliArgs& a, const std::vector<Command>& commands, const std::vector<Reply>& replies,
-                       std::ostream& out, std::ostream& err) {
+int print_availability(const CliArgs& a, const std::vector<Command>& commands,
+                       const std::vector<net::ClientReply>& replies, std::ostream& out, std::ostream& err) {
   std::vector<std::vector<std::string>> rows = {{"category", "available", "code", "message"}};
-  std::vector<Reply> shown;
+  std::vector<net::ClientReply> shown;
   const bool probing = commands.size() > 1;  // no --category: every category a performance may have
   for (size_t i = 0; i < replies.size(); ++i) {
-    const Reply& r = replies[i];
+    const net::ClientReply& r = replies[i];
     if (probing && r.code == ReplyCode::kNotFound && r.message.find("categor") != std::string::npos) continue;
     const CategoryId category = std::get<GetAvailability>(commands[i].body).category;
     shown.push_back(r);
@@ -76,11 +76,12 @@ int print_availability(const CliArgs& a, const std::vector<Command>& commands, c
   return code;
 }
 
-int print_replies(const CliArgs& a, const std::vector<Command>& commands, const std::vector<Reply>& replies,
+int print_replies(const CliArgs& a, const std::vector<Command>& commands, const std::vector<net::ClientReply>& replies,
                   std::ostream& out, std::ostream& err) {
-  std::vector<std::vector<std::string>> rows = {{"command", "code", "order", "state", "value", "message"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"command", "code", "order", "state", "value", "hold_token", "message"}};
   for (size_t i = 0; i < replies.size(); ++i) {
-    const Reply& r = replies[i];
+    const net::ClientReply& r = replies[i];
     const std::string command(command_name(commands[i].body));
     if (a.json) {
       out << reply_json(command, r) << '\n';
@@ -89,7 +90,8 @@ int print_replies(const CliArgs& a, const std::vector<Command>& commands, const 
     // Only a reply about an order has one (and its state): not an Ack or a count.
     const bool has_order = r.order != 0;
     rows.push_back({command, code_name(r.code), has_order ? std::to_string(r.order) : "-",
-                    has_order ? std::string(order_state_name(r.state)) : "-", std::to_string(r.value), r.message});
+                    has_order ? std::string(order_state_name(r.state)) : "-", std::to_string(r.value),
+                    r.hold_token.empty() ? "-" : r.hold_token.hex(), r.message});
   }
   if (!a.json) print_table(out, rows);
   const int code = exit_code_of(replies);
@@ -137,7 +139,7 @@ int run_setup_demo(net::Client& client, const CliArgs& a, std::ostream& out, std
   const std::string what =
       loaded ? "demo venue defined (performances 1000.., 2000.., 3000..)" : "demo venue already defined";
   if (a.json) {
-    Reply r;
+    net::ClientReply r;
     r.message = what;
     r.value = loaded ? 1 : 0;
     out << reply_json("SetupDemo", r) << '\n';
@@ -149,7 +151,7 @@ int run_setup_demo(net::Client& client, const CliArgs& a, std::ostream& out, std
 
 }  // namespace
 
-int exit_code_of(const std::vector<Reply>& replies) {
+int exit_code_of(const std::vector<net::ClientReply>& replies) {
   int code = kExitOk;
   for (const Reply& r : replies) {
     if (r.code == ReplyCode::kBusy || r.code == ReplyCode::kUnavailable) return kExitServer;
@@ -174,7 +176,7 @@ std::string detail_json(const Reply& r) {
   return visitor.s;
 }
 
-std::string reply_json(std::string_view command, const Reply& r, int64_t category) {
+std::string reply_json(std::string_view command, const net::ClientReply& r, int64_t category) {
   std::string out = "{\"command\":" + json_string(command);
   if (category >= 0) out += ",\"category\":" + std::to_string(category);
   out += ",\"code\":" + json_string(net::result_code_name(r.code));
@@ -182,6 +184,7 @@ std::string reply_json(std::string_view command, const Reply& r, int64_t categor
   out += ",\"state\":" + json_string(order_state_name(r.state));
   out += ",\"value\":" + std::to_string(r.value);
   out += ",\"message\":" + json_string(r.message);
+  if (!r.hold_token.empty()) out += ",\"hold_token\":" + json_string(r.hold_token.hex());
   if (r.detail) out += ",\"detail\":" + detail_json(r);
   return out + "}";
 }
@@ -197,6 +200,7 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     err << "tessera: " << commands.status().message() << "\n(see tessera --help)\n";
     return kExitUsage;
   }
+  for (Command& c : *commands) c.hold_token = a.hold_token;
   if (a.token.empty()) {
     err << "tessera: no token: pass --token or set TESSERA_TOKEN\n";
     return kExitUsage;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "net/codec.h"
 #include "tools/cli/cli_args.h"
 
 namespace tessera::tools {
@@ -22,10 +23,11 @@ int run_cli(const CliArgs& args, std::ostream& out, std::ostream& err);
 
 // Exit code for a set of replies: kExitOk iff every reply is Ok; Busy and
 // Unavailable are server errors; anything else is a refusal.
-int exit_code_of(const std::vector<engine::Reply>& replies);
+int exit_code_of(const std::vector<net::ClientReply>& replies);
 
 // One reply as a JSON object: {"command":..,"code":..,"order":..,"state":..,
-// "value":..,"message":..} (plus "category" for availability rows).
-std::string reply_json(std::string_view command, const engine::Reply& reply, int64_t category = -1);
+// "value":..,"message":..} (plus "category" for availability rows, and
+// "hold_token" when the reply carries one).
+std::string reply_json(std::string_view command, const net::ClientReply& reply, int64_t category = -1);
 
 }  // namespace tessera::tools

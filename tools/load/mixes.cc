@@ -20,6 +20,20 @@ Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t qu
                          t.hold_ttl_ms}};
 }
 
+// An order the run holds, with the token a web shop names it by.
+struct HeldOrder {
+  OrderId order;
+  HoldToken token;
+  explicit HeldOrder(const net::ClientReply& r) : order(r.order), token(r.hold_token) {}
+};
+
+// Confirms (or releases) a held order.
+Command follow_up(const HeldOrder& h, bool confirm) {
+  Command c{0, confirm ? CommandBody{Confirm{h.order, {}}} : CommandBody{Release{h.order}}};
+  c.hold_token = h.token;
+  return c;
+}
+
 // A mix whose held orders, once stopped, are left to expire on the server
 // (hold TTL): hold-release, hold-confirm and onsale.
 template <typename Held>
@@ -38,7 +52,7 @@ class LeaveToExpireMix : public Mix {
 };
 
 // hold-release and hold-confirm.
-class FollowUpMix final : public LeaveToExpireMix<OrderId> {
+class FollowUpMix final : public LeaveToExpireMix<HeldOrder> {
  public:
   FollowUpMix(MixTargets targets, bool confirm) : targets_(std::move(targets)), confirm_(confirm) {
     assert(!targets_.performances.empty());
@@ -46,9 +60,8 @@ class FollowUpMix final : public LeaveToExpireMix<OrderId> {
 
   void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
     while (!held_.empty() && out.size() < max) {
-      const OrderId order = held_.front();
+      out.push_back(follow_up(held_.front(), confirm_));
       held_.pop_front();
-      out.push_back(confirm_ ? Command{0, Confirm{order, {}}} : Command{0, Release{order}});
     }
     note.follow_ups = static_cast<uint32_t>(out.size());
     if (stopped_) return;
@@ -58,9 +71,9 @@ class FollowUpMix final : public LeaveToExpireMix<OrderId> {
     }
   }
 
-  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+  void done(const RequestNote& note, const std::vector<net::ClientReply>& replies) override {
     for (size_t i = note.follow_ups; i < replies.size(); ++i)
-      if (replies[i].ok()) held_.push_back(replies[i].order);
+      if (replies[i].ok()) held_.emplace_back(replies[i]);
   }
 
  private:
@@ -78,7 +91,7 @@ class RushMix final : public Mix {
 
   void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
     while (!held_.empty() && out.size() < max) {
-      out.push_back(Command{0, Confirm{held_.front().order, {}}});
+      out.push_back(follow_up(held_.front().order, true));
       note.quantities.push_back(held_.front().quantity);
       held_.pop_front();
     }
@@ -91,10 +104,10 @@ class RushMix final : public Mix {
     }
   }
 
-  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+  void done(const RequestNote& note, const std::vector<net::ClientReply>& replies) override {
     assert(replies.size() == note.quantities.size());
     for (size_t i = 0; i < replies.size(); ++i) {
-      const Reply& r = replies[i];
+      const net::ClientReply& r = replies[i];
       const uint32_t q = note.quantities[i];
       if (i < note.follow_ups) {
         if (r.ok()) {
@@ -105,7 +118,7 @@ class RushMix final : public Mix {
           unexpected("Confirm", r);
         }
       } else if (r.ok()) {
-        held_.push_back(Held{r.order, q});
+        held_.push_back(Held{HeldOrder(r), q});
       } else if (r.code == ReplyCode::kSoldOut) {
         // Stock only goes down in a rush: q units will never fit again.
         quantity_max_ = std::min(quantity_max_, q - 1);
@@ -125,7 +138,7 @@ class RushMix final : public Mix {
 
  private:
   struct Held {
-    OrderId order;
+    HeldOrder order;
     uint32_t quantity;
   };
   void unexpected(const char* what, const Reply& r) {
@@ -145,7 +158,7 @@ class RushMix final : public Mix {
 };
 
 struct OnSaleHeld {
-  OrderId order;
+  HeldOrder order;
   OnSaleHold draw;
 };
 
@@ -159,8 +172,7 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
   void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
     while (!held_.empty() && out.size() < max) {
       const OnSaleHeld& h = held_.front();
-      out.push_back(h.draw.follow_up == FollowUp::kConfirm ? Command{0, Confirm{h.order, {}}}
-                                                           : Command{0, Release{h.order}});
+      out.push_back(follow_up(h.order, h.draw.follow_up == FollowUp::kConfirm));
       note.onsale.push_back(h.draw);
       held_.pop_front();
     }
@@ -174,10 +186,10 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
     }
   }
 
-  void done(const RequestNote& note, const std::vector<Reply>& replies) override {
+  void done(const RequestNote& note, const std::vector<net::ClientReply>& replies) override {
     assert(replies.size() == note.onsale.size());
     for (size_t i = 0; i < replies.size(); ++i) {
-      const Reply& r = replies[i];
+      const net::ClientReply& r = replies[i];
       const OnSaleHold& draw = note.onsale[i];
       if (i < note.follow_ups) {
         if (r.ok() && draw.follow_up == FollowUp::kConfirm)
@@ -187,7 +199,7 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
         else if (!r.ok())
           tally_->unexpected.fetch_add(1);
       } else if (r.ok()) {
-        if (draw.follow_up != FollowUp::kExpire) held_.push_back(OnSaleHeld{r.order, draw});
+        if (draw.follow_up != FollowUp::kExpire) held_.push_back(OnSaleHeld{HeldOrder(r), draw});
       } else if (r.code != ReplyCode::kSoldOut && r.code != ReplyCode::kBusy) {
         tally_->unexpected.fetch_add(1);
       }

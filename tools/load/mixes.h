@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "net/codec.h"
 #include "tools/load/load_options.h"
 #include "tools/load/onsale_plan.h"
 
@@ -49,7 +50,7 @@ class Mix {
   // Appends at most `max` commands of the next request (none = nothing to do now).
   virtual void next(std::vector<engine::Command>& out, uint32_t max, RequestNote& note) = 0;
   // The replies (one per command, in order) of a request built by next().
-  virtual void done(const RequestNote& note, const std::vector<engine::Reply>& replies) = 0;
+  virtual void done(const RequestNote& note, const std::vector<net::ClientReply>& replies) = 0;
   // The request failed as a whole: what it carried may or may not be applied.
   virtual void failed(const RequestNote& note) = 0;
   // From now on no new orders; follow-ups still pending continue (rush only).
