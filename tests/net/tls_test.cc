@@ -16,6 +16,7 @@
 #include "net/metrics.h"
 #include "tests/net/net_test_support.h"
 #include "tests/storage/temp_dir.h"
+#include "tools/cli/metrics_fetch.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::net {
@@ -247,6 +248,21 @@ TEST_F(TlsServerTest, AdminPort_AnswersHttps_AndPlainHttpOnLoopback) {
   EXPECT_EQ(metrics.rfind("HTTP/1.1 200", 0), 0u) << metrics.substr(0, 200);
   EXPECT_NE(metrics.find("tessera_tls_handshake_failures_total"), std::string::npos);
   EXPECT_NE(admin_get(app_->admin_port(), other_.cert, true, "/health").find("handshake: "), std::string::npos);
+}
+
+// `tessera stats` reads /metrics over HTTPS (a remote admin port), checking
+// the certificate like the protocol client does.
+TEST_F(TlsServerTest, StatsFetch_ReadsMetricsOverHttps_AndChecksTheCertificate) {
+  using tools::HttpTarget;
+  auto page = tools::http_get(HttpTarget{"127.0.0.1", app_->admin_port(), true, certs_.cert}, "/metrics");
+  ASSERT_TRUE(page.is_ok()) << page.status().to_string();
+  EXPECT_NE(page->find("tessera_tls_handshake_failures_total"), std::string::npos);
+  EXPECT_FALSE(tools::summarize_metrics(*page).empty());
+  auto untrusted = tools::http_get(HttpTarget{"127.0.0.1", app_->admin_port(), true, other_.cert}, "/metrics");
+  ASSERT_FALSE(untrusted.is_ok());
+  EXPECT_EQ(untrusted.status().code(), StatusCode::kUnavailable) << untrusted.status().to_string();
+  auto plain = tools::http_get(HttpTarget{"127.0.0.1", app_->admin_port(), false, ""}, "/metrics");
+  EXPECT_TRUE(plain.is_ok()) << "loopback may read /metrics in plain HTTP: " << plain.status().to_string();
 }
 
 TEST(TlsServer, BadCertificateOrKey_RefusesToStart) {

@@ -103,7 +103,7 @@ int print_replies(const CliArgs& a, const std::vector<Command>& commands, const 
 }
 
 int run_stats(const CliArgs& a, std::ostream& out, std::ostream& err) {
-  auto page = http_get(a.host, a.admin_port, "/metrics");
+  auto page = http_get(HttpTarget{a.host, a.admin_port, a.tls, a.ca_file}, "/metrics");
   if (!page.is_ok()) {
     err << "tessera: stats: " << page.status().message() << '\n';
     return kExitServer;

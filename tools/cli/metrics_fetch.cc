@@ -1,16 +1,12 @@
-// http_get over a blocking socket with poll() deadlines; metrics parsing.
+// http_get over libcurl; metrics parsing.
 #include "tools/cli/metrics_fetch.h"
 
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <curl/curl.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "engine/command.h"
 
@@ -20,78 +16,50 @@ using engine::cat;
 
 namespace {
 
-class Socket {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
+struct CurlFree {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
 
-Result<int> dial(const std::string& host, uint16_t port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0)
-    return Status::unavailable(cat("cannot resolve ", host, ": ", gai_strerror(rc)));
-  std::string last_error = "no address";
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      ::freeaddrinfo(found);
-      return fd;
-    }
-    last_error = std::strerror(errno);
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  return Status::unavailable(cat("cannot connect to admin port ", host, ":", port, ": ", last_error));
+size_t append_body(char* data, size_t size, size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  if (body->size() + size * count > kHttpResponseBytesMax) return 0;  // libcurl then fails the transfer
+  body->append(data, size * count);
+  return size * count;
 }
 
 }  // namespace
 
-Result<std::string> http_get(const std::string& host, uint16_t port, std::string_view target) {
-  auto fd = dial(host, port);
-  if (!fd.is_ok()) return fd.status();
-  Socket socket(*fd);
-  const std::string request = cat("GET ", std::string(target), " HTTP/1.1\r\nHost: ", host, ":", port,
-                                  "\r\nConnection: close\r\nUser-Agent: tessera-cli\r\n\r\n");
-  for (size_t done = 0; done < request.size();) {
-    const ssize_t n = ::send(socket.fd(), request.data() + done, request.size() - done, MSG_NOSIGNAL);
-    if (n <= 0) return Status::unavailable(cat("admin port: send failed: ", std::strerror(errno)));
-    done += static_cast<size_t>(n);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kHttpDeadlineMs);
-  std::string response;
-  char buf[16 * 1024];
-  for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd p{socket.fd(), POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1)
-      return Status::unavailable(cat("admin port: no complete answer within ", kHttpDeadlineMs, " ms"));
-    const ssize_t n = ::recv(socket.fd(), buf, sizeof buf, 0);
-    if (n < 0) return Status::unavailable(cat("admin port: recv failed: ", std::strerror(errno)));
-    if (n == 0) break;
-    response.append(buf, static_cast<size_t>(n));
-    if (response.size() > kHttpResponseBytesMax)
-      return Status::resource_exhausted(cat("admin port: answer over ", kHttpResponseBytesMax, " bytes"));
-  }
-  const size_t head_end = response.find("\r\n\r\n");
-  if (!response.starts_with("HTTP/1.") || head_end == std::string::npos)
-    return Status::unavailable("admin port: not an HTTP answer");
-  const int status = std::atoi(response.c_str() + response.find(' ') + 1);
-  std::string body = response.substr(head_end + 4);
+// libcurl (already the mailer's SMTP client) rather than a hand-written
+// HTTP/1.1 client: it brings HTTPS, certificate checks and deadlines.
+Result<std::string> http_get(const HttpTarget& to, std::string_view target) {
+  static std::once_flag global_init;
+  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
+  if (!curl) return Status::internal("admin port: libcurl failed to start");
+  CURL* c = curl.get();
+  const bool tls = to.tls || !to.ca_file.empty();
+  const std::string url = cat(tls ? "https://" : "http://", to.host, ":", to.port, std::string(target));
+  std::string body;
+  char error[CURL_ERROR_SIZE] = "";
+  bool ok = curl_easy_setopt(c, CURLOPT_URL, url.c_str()) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(kHttpDeadlineMs)) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_USERAGENT, "tessera-cli") == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_WRITEDATA, &body) == CURLE_OK;
+  if (ok && !to.ca_file.empty()) ok = curl_easy_setopt(c, CURLOPT_CAINFO, to.ca_file.c_str()) == CURLE_OK;
+  if (!ok) return Status::internal("admin port: libcurl refused an option");
+  const CURLcode done = curl_easy_perform(c);
+  if (done == CURLE_WRITE_ERROR)
+    return Status::resource_exhausted(cat("admin port: answer over ", kHttpResponseBytesMax, " bytes"));
+  if (done != CURLE_OK)
+    return Status::unavailable(cat("admin port ", url, ": ", error[0] ? error : curl_easy_strerror(done)));
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) return Status::failed_precondition(cat("admin port answered ", status, ": ", body));
-  return body;  // Connection: close, no chunking from tessera-server
+  return body;
 }
 
 std::vector<std::pair<std::string, double>> summarize_metrics(std::string_view page) {
