@@ -192,7 +192,7 @@ std::string Session::peer_text() {
 // ---- Reading --------------------------------------------------------------------
 
 void Session::read_more() {
-  if (reading_ || peer_closed_ || closed_ || handshaking_) return;
+  if (reading_ || peer_closed_ || closed_ || handshaking_ || tls_closing_) return;
   reading_ = true;
   const std::span<uint8_t> space = reader_.writable();
   stream_.read_some(asio::buffer(space.data(), space.size()),
@@ -205,6 +205,10 @@ void Session::read_more() {
 void Session::on_read(const error_code& ec, size_t n) {
   reading_ = false;
   if (closed_) return;
+  if (tls_closing_) {  // the read after_last_frame() cancelled (or one that raced it): input is dropped
+    send_close_notify();
+    return;
+  }
   if (ec) {
     on_read_end(ec);
     return;
@@ -609,13 +613,32 @@ void Session::after_last_frame() {
     close_now();
     return;
   }
-  error_code ignored;
-  stream_.socket().shutdown(Socket::shutdown_send, ignored);  // TLS: no close_notify; the Error frame said why
   shut_down_ = true;
   ctx_.registry.flushed(id_);
   deadline_ = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
   arm_deadline();
+  if (stream_.tls()) {
+    // TLS ends with close_notify (so the peer sees a clean end, not a
+    // truncated stream). Its shutdown reads the peer's answer itself, so
+    // the discarding read stops first.
+    tls_closing_ = true;
+    if (reading_) {
+      error_code ignored;
+      stream_.socket().cancel(ignored);  // on_read() then sends close_notify
+    } else {
+      send_close_notify();
+    }
+    return;
+  }
+  error_code ignored;
+  stream_.socket().shutdown(Socket::shutdown_send, ignored);
   read_more();
+}
+
+// close_notify, then the peer's close_notify or EOF (or the linger deadline):
+// then the connection closes.
+void Session::send_close_notify() {
+  stream_.tls_stream().async_shutdown([self = shared_from_this()](const error_code&) { self->close_now(); });
 }
 
 // Reads and drops what the peer sent and nobody read yet (without

@@ -133,6 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void fail(wire::ErrorCode code, std::string message);
   void flush();
   void on_written(const boost::system::error_code& ec, size_t bytes, bool close_after);
+  void send_close_notify();
   void after_last_frame();
   void discard_pending_input();
   void close_now();
@@ -155,12 +156,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool discarding_ = false;                     // input is read and dropped (after an Error, in a drain)
   bool writing_ = false;
   bool closed_ = false;
-  bool failing_ = false;    // the last frame is queued: no more requests
-  bool lingers_ = false;    // after the last frame: shut down the write side and wait for the peer's EOF
-  bool shut_down_ = false;  // the write side is shut down
-  bool handshaking_;        // TLS: the handshake is not complete; nothing is read or written
-  bool tls_begun_ = false;  // TLS: waiting for the first bytes, or in the handshake
-  uint32_t in_flight_ = 0;  // requests received whose response is not yet handed to the socket
+  bool failing_ = false;      // the last frame is queued: no more requests
+  bool lingers_ = false;      // after the last frame: shut down the write side and wait for the peer's EOF
+  bool shut_down_ = false;    // the write side is shut down
+  bool tls_closing_ = false;  // TLS: close_notify is being sent after the last frame
+  bool handshaking_;          // TLS: the handshake is not complete; nothing is read or written
+  bool tls_begun_ = false;    // TLS: waiting for the first bytes, or in the handshake
+  uint32_t in_flight_ = 0;    // requests received whose response is not yet handed to the socket
   std::deque<Outgoing> queue_;
   std::vector<Outgoing> write_batch_;
 

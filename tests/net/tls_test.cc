@@ -142,6 +142,36 @@ TEST_F(TlsServerTest, PlainClient_IsToldTheProtocolIsTls_AndTheServerKeepsServin
             std::string::npos);
 }
 
+// An Error frame over TLS is followed by close_notify: the peer reads the
+// frame, then a clean end of stream (not a truncated one).
+TEST_F(TlsServerTest, ErrorFrame_IsFollowedByCloseNotify) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({asio::ip::make_address("127.0.0.1"), app_->port()}, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  auto context = make_tls_client_context(certs_.cert, true);
+  ASSERT_TRUE(context.is_ok()) << context.status().to_string();
+  ssl::stream<asio::ip::tcp::socket> stream(std::move(socket), **context);
+  stream.handshake(ssl::stream_base::client, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  const OutFrame hello = hello_frame(kProtocolVersion, "not-a-token", "raw");
+  asio::write(stream, std::array{asio::buffer(hello.header), asio::buffer(hello.body.data(), hello.body.size())}, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  std::string got;
+  char buf[4096];
+  for (size_t n; (n = stream.read_some(asio::buffer(buf), ec)) > 0 || !ec;) got.append(buf, n);
+  EXPECT_EQ(ec, asio::error::eof) << "not a clean TLS end: " << ec.message();
+  ASSERT_GE(got.size(), 4u);
+  const uint32_t length = get_frame_length(reinterpret_cast<const uint8_t*>(got.data()));
+  ASSERT_EQ(got.size(), 4u + length);
+  const wire::ServerFrame* frame =
+      verify_server_frame({reinterpret_cast<const uint8_t*>(got.data()) + 4, static_cast<size_t>(length)});
+  ASSERT_NE(frame, nullptr);
+  ASSERT_NE(frame->message_as_Error(), nullptr);
+  EXPECT_EQ(frame->message_as_Error()->code(), wire::ErrorCode::Unauthorized);
+}
+
 TEST_F(TlsServerTest, ClientTrustingAnotherCa_RefusesTheServer) {
   auto refused = Client::connect(tls_options(other_.cert));
   ASSERT_FALSE(refused.is_ok());
