@@ -73,6 +73,30 @@ TEST(LoadRun, HoldReleaseRunsForItsDurationWithOnlyOkReplies) {
   EXPECT_NE(format_report_json(*report).find("\"commands_per_s\""), std::string::npos);
 }
 
+// As a web shop, every Confirm names its order with the hold token the
+// hold answered: a missing or wrong token would be Forbidden.
+TEST(LoadRun, AsAWebShopEveryFollowUpCarriesItsHoldToken) {
+  auto app = testing::start_server(tessera::testing::test_config());
+  for (LoadMix mix : {LoadMix::kHoldConfirm, LoadMix::kRush}) {
+    LoadOptions o = options_for(*app, mix);
+    o.shop_token = testing::kWebshopToken;
+    o.connections = 2;
+    o.pipeline = 4;
+    o.batch = 32;
+    o.duration_s = 1;
+    o.rush_capacity = 200;
+    auto report = run_load(o, nullptr);
+    ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+    EXPECT_GT(report->commands, 0u);
+    EXPECT_EQ(report->codes[static_cast<uint8_t>(net::kForbidden)], 0u) << format_report(*report);
+    if (mix == LoadMix::kHoldConfirm) {
+      EXPECT_EQ(report->codes[0], report->commands) << format_report(*report);
+    } else {
+      EXPECT_TRUE(report->rush->pass) << report->rush->verdict;
+    }
+  }
+}
+
 TEST(LoadRun, OpenLoopHoldsItsRate) {
   auto app = testing::start_server(tessera::testing::test_config());
   LoadOptions o = options_for(*app, LoadMix::kHoldConfirm);

@@ -38,6 +38,10 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
   opt::add_number(app, "--port", o.port, uint16_t{1}, uint16_t{65535}, "protocol port")->capture_default_str();
   app.add_option("--token", o.token, "admin token (default: $TESSERA_TOKEN); the run defines its own performances")
       ->type_name("T");
+  app.add_option("--shop-token", o.shop_token,
+                 "run the traffic as this web shop (it must sell on channel 2, the web); the performances are "
+                 "still defined with --token")
+      ->type_name("T");
   opt::add_flag(app, "--tls", o.tls, "connect with TLS (a server with tls_cert_file set)");
   app.add_option("--ca", o.ca_file,
                  "trust the server's certificate if it chains to these PEM CAs (implies --tls; "

@@ -37,7 +37,10 @@ inline constexpr uint32_t kDrainDeadlineMs = 30'000;   // waiting for requests i
 struct LoadOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7450;
-  std::string token;    // admin: the run defines its own performances
+  std::string token;  // admin: the run defines its own performances
+  // A web shop's token: the traffic of the hold mixes runs as that web shop
+  // (held orders named by their hold tokens); empty = the admin token.
+  std::string shop_token;
   bool tls = false;     // TLS to a server with tls_cert_file set
   std::string ca_file;  // PEM CAs the server's certificate must chain to; empty = the system's
   uint32_t connections = 2;

@@ -52,7 +52,9 @@ class Driver {
                      OnSaleTally* onsale) {
     for (uint32_t i = 0; i < o_.connections; ++i) {
       auto c = std::make_unique<Connection>();
-      auto client = net::Client::connect(load_client_options(o_, i));
+      net::ClientOptions options = load_client_options(o_, i);
+      if (!o_.shop_token.empty()) options.token = o_.shop_token;
+      auto client = net::Client::connect(options);
       if (!client.is_ok()) return client.status();
       c->client = std::move(client.value());
       MixTargets targets;
