@@ -79,7 +79,7 @@ def book_options(office, shop):
     now = now_ms()
     # (contact, quantity, deadline): three options fall due in a few seconds,
     # two in 3 and 10 days.
-    plan = [(1, 1, now + 2_000), (2, 2, now + 2_500), (3, 1, now + 3_000), (1, 2, now + 3 * DAY_MS),
+    plan = [(1, 1, now + 3_000), (2, 2, now + 3_500), (3, 1, now + 4_000), (1, 2, now + 3 * DAY_MS),
             (2, 1, now + 10 * DAY_MS)]
     booked = []
     for contact, quantity, deadline in plan:

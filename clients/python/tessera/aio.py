@@ -48,8 +48,10 @@ def typed_results(response, commands):
     Raises RequestRefused when the request as a whole was refused."""
     if response.status != RequestStatus.Ok:
         raise RequestRefused(response.status, _text(response.message))
+    if len(response.results or []) != len(commands):
+        raise ConnectionLost(f"the server answered {len(response.results or [])} results to {len(commands)} commands")
     out = []
-    for index, (result, command) in enumerate(zip(response.results or [], commands)):
+    for index, (result, command) in enumerate(zip(response.results, commands)):
         name = _COMMAND_NAMES.get(command.bodyType, str(command.bodyType))
         if result.code == schema.ResultCode.Ok:
             out.append(results.from_result(result))
