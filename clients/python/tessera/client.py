@@ -38,7 +38,10 @@ class Client:
             raise
         self.hello = self._client.hello
 
-    connect = classmethod(lambda cls, host, port, token, **options: cls(host, port, token, **options))
+    @classmethod
+    def connect(cls, host, port, token, **options):
+        """The same as Client(host, port, token, **options)."""
+        return cls(host, port, token, **options)
 
     def _submit(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
