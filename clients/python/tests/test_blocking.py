@@ -1,0 +1,279 @@
+"""The blocking client against the real server: Hello and its limits, typed
+results, hold tokens, refusals as exceptions, pipelining, every command of
+the schema, the follow-up screen's paging, ReleaseAll, and the oversell
+check (64 concurrent holds on a quota of 1: exactly one Ok)."""
+
+import threading
+import unittest
+
+import tessera
+from server_support import (ADMIN_TOKEN, BACKOFFICE_TOKEN, DAY_MS, WEB, WEBSHOP_TOKEN, ServerProcess, define_catalog,
+                            define_performance, line, now_ms)
+
+server = None
+admin = office = shop = None
+
+
+def setUpModule():
+    global server, admin, office, shop
+    server = ServerProcess()
+    admin = tessera.Client("127.0.0.1", server.port, ADMIN_TOKEN)
+    office = tessera.Client("127.0.0.1", server.port, BACKOFFICE_TOKEN)
+    shop = tessera.Client("127.0.0.1", server.port, WEBSHOP_TOKEN)
+    define_catalog(admin)
+    define_performance(admin, 100, 500)
+
+
+def tearDownModule():
+    for client in (admin, office, shop):
+        if client is not None:
+            client.close()
+    server.stop()
+
+
+class Connection(unittest.TestCase):
+    def test_hello_reports_the_role_and_limits(self):
+        self.assertEqual(shop.hello.role, tessera.Role.Webshop)
+        self.assertEqual(admin.hello.role, tessera.Role.Admin)
+        self.assertEqual(shop.hello.protocol_version, 2)
+        self.assertEqual(shop.hello.shard_count, 2)
+        self.assertGreater(shop.hello.frame_bytes_max, 0)
+        self.assertGreater(shop.hello.commands_per_request_max, 0)
+        self.assertGreater(shop.hello.requests_in_flight_max, 0)
+
+    def test_unknown_token_raises_server_error_unauthorized(self):
+        with self.assertRaises(tessera.ServerError) as caught:
+            tessera.Client("127.0.0.1", server.port, "not-a-token")
+        self.assertEqual(caught.exception.code, tessera.ErrorCode.Unauthorized)
+        self.assertIsInstance(caught.exception, tessera.ConnectionLost)
+
+
+    def test_a_revoked_principal_gets_an_error_frame_and_the_connection_ends(self):
+        principal = admin.define_principal(name="shop-b", role=tessera.Role.Webshop, channels=[WEB])
+        self.assertTrue(principal.token.startswith("tsk_"))
+        with tessera.Client("127.0.0.1", server.port, principal.token) as shop_b:
+            self.assertEqual(shop_b.hello.role, tessera.Role.Webshop)
+            admin.revoke_principal(principal=principal.principal)
+            with self.assertRaises(tessera.ServerError) as caught:
+                shop_b.get_availability(performance=100, category=1, channel=WEB)
+            self.assertEqual(caught.exception.code, tessera.ErrorCode.Unauthorized)
+            with self.assertRaises(tessera.ConnectionLost):
+                shop_b.get_availability(performance=100, category=1, channel=WEB)
+        listed = {p.principal: p for p in admin.list_principals().principals}
+        self.assertTrue(listed[principal.principal].revoked)
+
+class Holds(unittest.TestCase):
+    def test_hold_answers_a_typed_order_with_its_hold_token(self):
+        before = shop.get_availability(performance=100, category=1, channel=WEB)
+        self.assertIsInstance(before, tessera.Availability)
+        order = shop.hold(contact=0, channel=WEB, lines=[line(100, 2)], ttl_ms=600_000)
+        self.assertIsInstance(order, tessera.OrderResult)
+        self.assertEqual(order.state, tessera.OrderState.Held)
+        self.assertGreater(order.due_ms, now_ms())
+        self.assertRegex(order.hold_token, r"^[0-9a-f]{32}$")
+        after = shop.get_availability(performance=100, category=1, channel=WEB)
+        self.assertEqual(after.available, before.available - 2)
+
+    def test_web_shop_names_an_order_with_its_hold_token(self):
+        order = shop.hold(contact=0, channel=WEB, lines=[line(100)], ttl_ms=600_000)
+        with self.assertRaises(tessera.Forbidden) as caught:
+            shop.confirm(order=order.order)  # the id alone
+        self.assertEqual(caught.exception.code, tessera.ResultCode.Forbidden)
+        self.assertIn("hold_token", caught.exception.message)
+        with self.assertRaises(tessera.Forbidden):
+            shop.get_order(order=order.order, hold_token="1" * 32)
+        with self.assertRaises(tessera.Malformed):
+            shop.get_order(order=order.order, hold_token="not-hex")
+        # The result itself carries the token; the explicit form works too.
+        self.assertEqual(shop.get_order(order=order.order, hold_token=order.hold_token).state, tessera.OrderState.Held)
+        confirmed = shop.confirm(order=order)
+        self.assertEqual(confirmed.state, tessera.OrderState.Confirmed)
+        self.assertEqual(confirmed.hold_token, order.hold_token)
+        # The back office needs no token.
+        self.assertEqual(office.get_order(order=order.order).state, tessera.OrderState.Confirmed)
+        page = shop.get_order_record(order=order)
+        self.assertEqual(page.order, order.order)
+        self.assertEqual(page.status, "validée")
+        self.assertEqual(page.hold_token, order.hold_token)
+        self.assertEqual(page.lines[0].quantity, 1)
+
+    def test_extend_convert_and_release(self):
+        order = shop.hold(contact=0, channel=WEB, lines=[line(100)], ttl_ms=60_000)
+        extended = shop.extend_hold(order=order, ttl_ms=120_000)
+        self.assertGreater(extended.due_ms, order.due_ms)
+        option = shop.convert_hold(order=order, kind=tessera.BookingKind.Option, deadline_ms=0)
+        self.assertEqual(option.state, tessera.OrderState.Option)
+        self.assertAlmostEqual(option.due_ms, now_ms() + 7 * DAY_MS, delta=60_000)  # the product's lifetime
+        self.assertEqual(shop.release(order=option).state, tessera.OrderState.Released)
+
+
+class Refusals(unittest.TestCase):
+    def test_sold_out_raises_sold_out_with_code_and_message(self):
+        with self.assertRaises(tessera.SoldOut) as caught:
+            shop.hold(contact=0, channel=WEB, lines=[line(100, 600)], ttl_ms=600_000)
+        error = caught.exception
+        self.assertIsInstance(error, tessera.BusinessRefusal)
+        self.assertIsInstance(error, tessera.CommandRefused)
+        self.assertEqual(error.code, tessera.ResultCode.SoldOut)
+        self.assertEqual(error.command, "Hold")
+        self.assertTrue(error.message)
+
+    def test_role_refusal_is_forbidden(self):
+        with self.assertRaises(tessera.Forbidden):
+            office.define_season(season=9, name="not the back office's")
+        with self.assertRaises(tessera.Forbidden):
+            shop.list_orders(limit=10)
+
+    def test_not_found_and_invalid_argument(self):
+        with self.assertRaises(tessera.NotFound):
+            office.get_order(order=12345)
+        with self.assertRaises(tessera.InvalidArgument):
+            office.book(kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(100)],
+                        deadline_ms=now_ms() - 1000)
+
+    def test_a_request_answers_each_command_refusals_included(self):
+        results = office.request([
+            tessera.command("get_availability", performance=100, category=1, channel=WEB),
+            tessera.command("hold", contact=0, channel=WEB, lines=[line(100, 600)], ttl_ms=60_000),
+            tessera.command("get_availability", performance=100, category=1, channel=WEB),
+        ])
+        self.assertIsInstance(results[0], tessera.Availability)
+        self.assertIsInstance(results[1], tessera.SoldOut)
+        self.assertEqual(results[1].index, 1)
+        self.assertEqual(results[0], results[2])
+
+    def test_unknown_field_is_a_type_error(self):
+        with self.assertRaises(TypeError):
+            shop.hold(contact=0, channel=WEB, lines=[line(100)], ttl=5)
+
+
+class Pipelining(unittest.TestCase):
+    def test_many_requests_in_flight_are_matched_by_request_id(self):
+        for performance in range(110, 115):
+            define_performance(admin, performance, performance - 100)
+        futures = [(p, shop.submit("get_availability", performance=p, category=1, channel=WEB))
+                   for _ in range(40) for p in range(110, 115)]
+        self.assertGreater(len(futures), shop.hello.requests_in_flight_max // 2)
+        for performance, future in futures:
+            self.assertEqual(future.result(timeout=30).available, performance - 100)
+
+    def test_requests_from_many_threads_share_one_connection(self):
+        define_performance(admin, 116, 1000)
+        orders = []
+        lock = threading.Lock()
+
+        def cart():
+            for _ in range(10):
+                order = shop.hold(contact=0, channel=WEB, lines=[line(116)], ttl_ms=600_000)
+                with lock:
+                    orders.append(order.order)
+
+        threads = [threading.Thread(target=cart) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(set(orders)), 80)
+        self.assertEqual(shop.get_availability(performance=116, category=1, channel=WEB).available, 920)
+
+
+class Oversell(unittest.TestCase):
+    def test_64_concurrent_holds_on_a_quota_of_1_give_exactly_one_ok(self):
+        define_performance(admin, 300, 1)
+        shops = [tessera.Client("127.0.0.1", server.port, WEBSHOP_TOKEN) for _ in range(8)]
+        try:
+            start = threading.Barrier(8)
+            outcomes = []
+            lock = threading.Lock()
+
+            def buyer(client):
+                start.wait()
+                futures = [client.submit("hold", contact=0, channel=WEB, lines=[line(300)], ttl_ms=600_000)
+                           for _ in range(8)]
+                for future in futures:
+                    try:
+                        outcome = future.result(timeout=60)
+                    except tessera.CommandRefused as refused:
+                        outcome = refused
+                    with lock:
+                        outcomes.append(outcome)
+
+            threads = [threading.Thread(target=buyer, args=(c,)) for c in shops]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            for client in shops:
+                client.close()
+        self.assertEqual(len(outcomes), 64)
+        ok = [o for o in outcomes if isinstance(o, tessera.OrderResult)]
+        self.assertEqual(len(ok), 1, outcomes)
+        self.assertTrue(all(isinstance(o, tessera.SoldOut) for o in outcomes if o not in ok))
+        self.assertEqual(shop.get_availability(performance=300, category=1, channel=WEB).available, 0)
+
+
+class EveryCommand(unittest.TestCase):
+    def test_every_command_of_the_schema_gets_an_answer(self):
+        # With default fields most are refused; the point is that each is
+        # encoded, accepted by the server's verifier and answered.
+        futures = {name: admin.submit_request([tessera.command(name)]) for name in tessera.COMMANDS}
+        for name, future in futures.items():
+            (outcome,) = future.result(timeout=30)
+            self.assertTrue(isinstance(outcome, tessera.CommandRefused) or not isinstance(outcome, Exception), name)
+        self.assertIsInstance(futures["Advance"].result()[0], tessera.Forbidden)
+        self.assertEqual(len(tessera.COMMANDS), 66)
+
+
+class FollowUp(unittest.TestCase):
+    def book_options(self, performance, count, due_ms):
+        results = office.request([
+            tessera.command("book", kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(performance)],
+                            deadline_ms=due_ms + i * 60_000) for i in range(count)])
+        for result in results:
+            self.assertIsInstance(result, tessera.OrderResult)
+        return [r.order for r in results]
+
+    def test_follow_up_pages_through_every_row(self):
+        define_performance(admin, 120, 100)
+        due_ms = now_ms() + 2 * DAY_MS
+        booked = self.book_options(120, 25, due_ms)
+        options = dict(kind=tessera.BookingKind.Option, due_until_ms=due_ms + DAY_MS, season=1, family=1,
+                       performance=120)
+        pages = list(office.follow_up_pages(options, limit=10))
+        self.assertEqual([len(p.rows) for p in pages], [10, 10, 5])
+        self.assertEqual([p.more for p in pages], [True, True, False])
+        self.assertTrue(all(p.total == 25 for p in pages))
+        rows = [row for page in pages for row in page.rows]
+        self.assertEqual([row.order for row in rows], booked)  # by deadline
+        self.assertEqual(rows[0].state, tessera.OrderState.Option)
+        self.assertEqual(rows[0].product_name, "Le Misanthrope")
+        self.assertEqual(rows[0].channel_name, "Internet")
+        # The same by hand: a cursor after the last row of the first page.
+        first = office.query_follow_up(filter=options, limit=10)
+        last = first.rows[-1]
+        second = office.query_follow_up(filter=options, after=dict(due_ms=last.due_ms, order=last.order, line=last.line),
+                                        limit=10)
+        self.assertEqual(second.rows[0].order, booked[10])
+
+    def test_release_all_releases_what_the_preview_said_but_kept_and_locked(self):
+        define_performance(admin, 121, 100)
+        due_ms = now_ms() + 3 * DAY_MS
+        booked = self.book_options(121, 6, due_ms)
+        outcomes = office.mark_orders(orders=booked[:1], mark=tessera.ReleaseMark.Keep)
+        self.assertEqual(outcomes.orders[0].outcome, tessera.Outcome.Done)
+        office.lock_orders(orders=booked[1:2], locked=True)
+        options = dict(kind=tessera.BookingKind.Option, due_until_ms=due_ms + DAY_MS, season=1, family=1,
+                       performance=121)
+        preview = office.preview_release(filter=options)
+        self.assertEqual((preview.released, preview.kept, preview.locked), (4, 1, 1))
+        summary = office.release_all(filter=options)
+        self.assertEqual((summary.released, summary.kept, summary.locked, summary.units), (4, 1, 1, 4))
+        self.assertEqual(office.get_order(order=booked[2]).state, tessera.OrderState.Released)
+        self.assertEqual(office.get_order(order=booked[0]).state, tessera.OrderState.Option)
+        self.assertEqual(shop.get_availability(performance=121, category=1, channel=WEB).available, 98)
+        self.assertEqual(office.query_follow_up(filter=options, limit=100).total, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
