@@ -269,6 +269,12 @@ void Client::Impl::on_hello_read(const error_code& ec, size_t n) {
     info.commands_per_request_max = hello->commands_per_request_max();
     info.requests_in_flight_max = std::max<uint32_t>(1, hello->requests_in_flight_max());
     info.server_name = hello->server_name() ? hello->server_name()->str() : std::string();
+    info.hold_ttl_ms_min = hello->hold_ttl_ms_min();
+    info.hold_ttl_ms_max = hello->hold_ttl_ms_max();
+    info.follow_up_rows_max = hello->follow_up_rows_max();
+    info.order_list_rows_max = hello->order_list_rows_max();
+    info.bulk_orders_max = hello->bulk_orders_max();
+    info.order_lines_max = hello->order_lines_max();
   }
   timer.cancel();
   state = State::kReady;

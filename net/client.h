@@ -63,6 +63,9 @@ struct ServerInfo {
   uint32_t commands_per_request_max = 0;
   uint32_t requests_in_flight_max = 0;
   std::string server_name;
+  // The engine's bounds (0 from a server older than them).
+  int64_t hold_ttl_ms_min = 0, hold_ttl_ms_max = 0;
+  uint32_t follow_up_rows_max = 0, order_list_rows_max = 0, bulk_orders_max = 0, order_lines_max = 0;
 };
 
 class Client {

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <optional>
 
+#include "engine/limits.h"
 #include "net/codec.h"
 
 namespace tessera::net {
@@ -83,7 +84,9 @@ OutFrame hello_reply_frame(uint32_t protocol_version, Role role, uint32_t shard_
   return server_frame(
       fbb, wire::ServerMessage::HelloReply,
       wire::CreateHelloReply(fbb, protocol_version, static_cast<wire::Role>(role), shard_count, limits.frame_bytes_max,
-                             limits.commands_per_request_max, limits.requests_in_flight_max, name));
+                             limits.commands_per_request_max, limits.requests_in_flight_max, name,
+                             engine::kHoldTtlMsMin, engine::kHoldTtlMsMax, engine::kFollowUpRowsMax,
+                             engine::kOrderListRowsMax, engine::kBulkOrdersMax, engine::kOrderLinesMax));
 }
 
 OutFrame error_frame(wire::ErrorCode code, std::string_view message) {

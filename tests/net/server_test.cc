@@ -77,6 +77,13 @@ TEST(Server, EveryCommandKindGoesThroughTheClient) {
   ASSERT_TRUE(admin && shop && office);
   EXPECT_EQ(admin->server_info().role, Role::kAdmin);
   EXPECT_EQ(admin->server_info().shard_count, 2u);
+  // The engine's bounds come with the HelloReply, so clients need not hard-code them.
+  EXPECT_EQ(shop->server_info().hold_ttl_ms_min, engine::kHoldTtlMsMin);
+  EXPECT_EQ(shop->server_info().hold_ttl_ms_max, engine::kHoldTtlMsMax);
+  EXPECT_EQ(shop->server_info().follow_up_rows_max, engine::kFollowUpRowsMax);
+  EXPECT_EQ(shop->server_info().order_list_rows_max, engine::kOrderListRowsMax);
+  EXPECT_EQ(shop->server_info().bulk_orders_max, engine::kBulkOrdersMax);
+  EXPECT_EQ(shop->server_info().order_lines_max, engine::kOrderLinesMax);
 
   // Catalog and performance set-up in one batch: broadcasts stay in order
   // with the performance commands that depend on them.

@@ -40,6 +40,8 @@ class Connection(unittest.TestCase):
         self.assertGreater(shop.hello.frame_bytes_max, 0)
         self.assertGreater(shop.hello.commands_per_request_max, 0)
         self.assertGreater(shop.hello.requests_in_flight_max, 0)
+        self.assertEqual(shop.hello.hold_ttl_ms_max, 24 * 3600 * 1000)  # the engine's bounds: no hard-coding
+        self.assertEqual(shop.hello.follow_up_rows_max, 100)
 
     def test_unknown_token_raises_server_error_unauthorized(self):
         with self.assertRaises(tessera.ServerError) as caught:
