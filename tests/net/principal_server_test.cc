@@ -225,7 +225,7 @@ TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
     outsider_is_refused(*b, held);
     outsider_is_refused(*configured, held);
     outsider_is_refused(*a, booked);
-    outsider_is_refused(*a, held + 1);
+    outsider_is_refused(*a, held.value() + 1);
     EXPECT_EQ(one(*a, Command{0, GetOrder{held}}).state, OrderState::kHeld) << "outsiders changed nothing";
     EXPECT_EQ(one(*office, Command{0, GetOrder{booked}}).state, OrderState::kOption);
     EXPECT_TRUE(admin->admin(wire::AdminAction::Snapshot).is_ok());
