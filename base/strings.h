@@ -1,5 +1,7 @@
 // cat: builds a message from strings and numbers, for every layer's errors
-// and replies: cat("order ", id, " is locked"). Enums print as numbers.
+// and replies: cat("order ", id, " is locked"). Enums print as numbers; a
+// type with a to_string found by argument-dependent lookup (an engine id)
+// prints as that.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,8 @@ std::string cat(const Args&... args) {
       out += std::to_string(a);
     } else if constexpr (std::is_enum_v<A>) {
       out += std::to_string(static_cast<int64_t>(a));
+    } else if constexpr (requires { to_string(a); }) {
+      out += to_string(a);
     } else {
       out += a;
     }

@@ -36,9 +36,9 @@ std::unique_ptr<Shard> venue(uint32_t orders, uint32_t shard_id = 0, uint32_t sh
   auto shard = std::make_unique<Shard>(shard_id, shard_count, kT0, ShardConfig{orders});
   for (const Command& c : tessera::workload::demo_catalog()) shard->apply(c, kT0);
   for (uint32_t p = 0; p < kPerformances; ++p) {
-    if (shard_of_performance(kFirst + p, shard_count) != shard_id) continue;
-    shard->apply(Command{0, DefinePerformance{kFirst + p, 3, kT0 + 90 * kDay, 0, 0}}, kT0);
-    shard->apply(Command{0, SetGeneralAdmission{kFirst + p, 1, orders}}, kT0);
+    if (shard_of_performance(kFirst.value() + p, shard_count) != shard_id) continue;
+    shard->apply(Command{0, DefinePerformance{kFirst.value() + p, 3, kT0 + 90 * kDay, 0, 0}}, kT0);
+    shard->apply(Command{0, SetGeneralAdmission{kFirst.value() + p, 1, orders}}, kT0);
   }
   return shard;
 }
@@ -49,13 +49,13 @@ std::unique_ptr<Shard> booked(uint32_t orders, uint32_t shard_id = 0, uint32_t s
   auto shard = venue(orders, shard_id, shard_count);
   std::mt19937_64 rng(42);
   for (uint32_t i = 0; i < orders; ++i) {
-    if (shard_of_performance(kFirst + i % kPerformances, shard_count) != shard_id) continue;
+    if (shard_of_performance(kFirst.value() + i % kPerformances, shard_count) != shard_id) continue;
     const int64_t due = kT0 + kDay + int64_t{i} * (60 * kDay / orders) + static_cast<int64_t>(rng() % kDay);
     const ChannelId channel = i % 4 == 0 ? tessera::workload::kWeb : tessera::workload::kBoxOffice;
     const Reply r = shard->apply(Command{0, Book{BookingKind::kOption,
-                                                 1 + static_cast<ContactId>(i % 5000),
+                                                 1 + static_cast<uint32_t>(i % 5000),
                                                  channel,
-                                                 {demo_line(kFirst + i % kPerformances, 3, 1, 1)},
+                                                 {demo_line(kFirst.value() + i % kPerformances, 3, 1, 1)},
                                                  due}},
                                  kT0);
     if (!r.ok()) return nullptr;
@@ -172,7 +172,7 @@ void BM_BookOption(benchmark::State& state) {
     benchmark::DoNotOptimize(shard->apply(Command{0, Book{BookingKind::kOption,
                                                           7,
                                                           tessera::workload::kBoxOffice,
-                                                          {demo_line(kFirst + i % kPerformances, 3, 1, 1)},
+                                                          {demo_line(kFirst.value() + i % kPerformances, 3, 1, 1)},
                                                           kT0 + kDay + (i * 7919) % (60 * kDay)}},
                                           kT0));
     ++i;

@@ -35,7 +35,7 @@ std::unique_ptr<Shard> venue(uint32_t orders) {
   auto shard = std::make_unique<Shard>(0, 1, kT0, ShardConfig{orders});
   for (const Command& c : tessera::workload::demo_catalog()) shard->apply(c, kT0);
   shard->apply(Command{0, DefinePerformance{kBig, 1, kT0 + 30 * kDay, 0, 0}}, kT0);
-  for (CategoryId c = 1; c <= 3; ++c) shard->apply(Command{0, SetGeneralAdmission{kBig, c, 10'000'000}}, kT0);
+  for (uint32_t c = 1; c <= 3; ++c) shard->apply(Command{0, SetGeneralAdmission{kBig, c, 10'000'000}}, kT0);
   tessera::workload::GridLayout grid;
   grid.layout = 5, grid.rows = 20, grid.seats = 30;
   shard->apply(Command{0, tessera::workload::grid_layout(grid)}, kT0);

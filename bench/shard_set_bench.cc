@@ -25,7 +25,7 @@ constexpr int64_t kT0 = 1'790'000'000'000;
 
 // Performance ids that land on shard s of n.
 PerformanceId performance_on(uint32_t s, uint32_t n) {
-  PerformanceId p = 1100;
+  uint32_t p = 1100;
   while (shard_of_performance(p, n) != s) ++p;
   return p;
 }

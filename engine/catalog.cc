@@ -13,13 +13,15 @@ bool valid_name(const std::string& name) { return !name.empty() && name.size() <
 
 namespace {
 
-Reply check_new_id(uint32_t id, bool exists, const char* what) {
+template <typename Id>
+Reply check_new_id(Id id, bool exists, const char* what) {
   if (is_reserved_id(id)) return refuse(ReplyCode::kInvalidArgument, cat(what, " id ", id, " is reserved"));
   if (exists) return refuse(ReplyCode::kDuplicate, cat(what, " ", id, " is already defined"));
   return Reply{};
 }
 
-Reply check_named(uint32_t id, const std::string& name, bool exists, size_t count, const char* what) {
+template <typename Id>
+Reply check_named(Id id, const std::string& name, bool exists, size_t count, const char* what) {
   Reply r = check_new_id(id, exists, what);
   if (!r.ok()) return r;
   if (!valid_name(name))
@@ -153,16 +155,16 @@ int64_t Catalog::option_lifetime(ProductId product, ChannelId channel, BookingKi
 }
 
 Reply Catalog::define(const DefineSeason& c) {
-  return check_then(*this, c, [&] { seasons_.add(c.season, Named{c.season, c.name}); });
+  return check_then(*this, c, [&] { seasons_.add(c.season, Named<SeasonId>{c.season, c.name}); });
 }
 Reply Catalog::define(const DefineProductFamily& c) {
-  return check_then(*this, c, [&] { families_.add(c.family, Named{c.family, c.name}); });
+  return check_then(*this, c, [&] { families_.add(c.family, Named<ProductFamilyId>{c.family, c.name}); });
 }
 Reply Catalog::define(const DefineChannel& c) {
-  return check_then(*this, c, [&] { channels_.add(c.channel, Named{c.channel, c.name}); });
+  return check_then(*this, c, [&] { channels_.add(c.channel, Named<ChannelId>{c.channel, c.name}); });
 }
 Reply Catalog::define(const DefineCategory& c) {
-  return check_then(*this, c, [&] { categories_.add(c.category, Named{c.category, c.name}); });
+  return check_then(*this, c, [&] { categories_.add(c.category, Named<CategoryId>{c.category, c.name}); });
 }
 Reply Catalog::define(const DefineProduct& c) {
   return check_then(*this, c, [&] { products_.add(c.product, Product{c, {}}); });

@@ -18,8 +18,9 @@
 
 namespace tessera::engine {
 
+template <typename Id>
 struct Named {
-  uint32_t id;
+  Id id;
   std::string name;
   auto fields() const { return std::tie(id, name); }
 };
@@ -68,16 +69,16 @@ struct ExpiryRule {
 };
 
 // A table of entities keyed by client id, stored densely in definition order.
-template <typename T>
+template <typename Id, typename T>
 class EntityTable {
  public:
-  T* find(uint32_t id) {
+  T* find(Id id) {
     const uint32_t* i = index_.find(id);
     return i ? &items_[*i] : nullptr;
   }
-  const T* find(uint32_t id) const { return const_cast<EntityTable*>(this)->find(id); }
+  const T* find(Id id) const { return const_cast<EntityTable*>(this)->find(id); }
   // REQUIRES id not present.
-  T& add(uint32_t id, T item) {
+  T& add(Id id, T item) {
     index_.insert(id, static_cast<uint32_t>(items_.size()));
     ids_.push_back(id);
     items_.push_back(std::move(item));
@@ -95,14 +96,14 @@ class EntityTable {
     index_.clear();
     if (ids_.size() != items_.size()) return false;
     for (uint32_t i = 0; i < ids_.size(); ++i) {
-      if (ids_[i] == FlatMap<uint32_t, uint32_t>::kEmpty || !index_.insert(ids_[i], i).second) return false;
+      if (ids_[i] == FlatMap<Id, uint32_t>::kEmpty || !index_.insert(ids_[i], i).second) return false;
     }
     return true;
   }
 
  private:
-  FlatMap<uint32_t, uint32_t> index_;
-  std::vector<uint32_t> ids_;
+  FlatMap<Id, uint32_t> index_;
+  std::vector<Id> ids_;
   std::vector<T> items_;
 };
 
@@ -161,18 +162,21 @@ class Catalog {
   }
 
  private:
-  static const std::string& name_of(const EntityTable<Named>& table, uint32_t id) {
+  template <typename Id>
+  using NamedTable = EntityTable<Id, Named<Id>>;
+  template <typename Id>
+  static const std::string& name_of(const NamedTable<Id>& table, Id id) {
     static const std::string kUnknown;
-    const Named* n = table.find(id);
+    const Named<Id>* n = table.find(id);
     return n ? n->name : kUnknown;
   }
-  EntityTable<Named> seasons_;
-  EntityTable<Named> families_;
-  EntityTable<Product> products_;
-  EntityTable<Named> channels_;
-  EntityTable<Named> categories_;
+  NamedTable<SeasonId> seasons_;
+  NamedTable<ProductFamilyId> families_;
+  EntityTable<ProductId, Product> products_;
+  NamedTable<ChannelId> channels_;
+  NamedTable<CategoryId> categories_;
   std::vector<OptionLifetime> option_lifetimes_;
-  EntityTable<Tariff> tariffs_;
+  EntityTable<TariffId, Tariff> tariffs_;
 };
 
 // Shared validation of client-supplied names.

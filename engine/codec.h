@@ -3,6 +3,7 @@
 //
 // Generic over the `fields()` convention. Codec v4, written by this build:
 //   integer, enum  fixed-width little-endian
+//   id             its integer (engine/ids.h)
 //   bool           u8 0 / 1
 //   string         u32 length + bytes
 //   vector         u32 count + elements
@@ -37,6 +38,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/ids.h"
 
 namespace tessera::engine {
 
@@ -79,6 +81,8 @@ class Writer {
       put(static_cast<std::underlying_type_t<T>>(v));
     } else if constexpr (std::is_same_v<T, bool>) {
       put(static_cast<uint8_t>(v ? 1 : 0));
+    } else if constexpr (is_strong_id_v<T>) {
+      put(v.value());
     } else if constexpr (std::is_integral_v<T>) {
       if (used_ + sizeof(T) > sizeof(buf_)) flush();
       std::memcpy(buf_ + used_, &v, sizeof(T));  // little-endian hosts only (x86-64, aarch64)
@@ -150,6 +154,8 @@ class Reader {
       get_any(b);
       if (b > 1) fail("bool out of range");
       v = b != 0;
+    } else if constexpr (is_strong_id_v<T>) {
+      get_any(v.v);
     } else if constexpr (std::is_integral_v<T>) {
       if (remaining() < sizeof(T)) return fail("truncated integer");
       std::memcpy(&v, in_.data() + pos_, sizeof(T));

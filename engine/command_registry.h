@@ -179,7 +179,7 @@ Route route_of(const T& c, uint32_t shard_count) {
     static_assert(std::is_same_v<decltype(T::orders), std::vector<OrderId>>);
     return Route{Route::kByOrder, 0};
   } else if constexpr (kind == RouteKind::kSubscription) {
-    return one_shard(shard_of_performance(c.subscription, shard_count));
+    return one_shard(shard_of_subscription(c.subscription, shard_count));
   } else if constexpr (kind == RouteKind::kDirectory) {
     return one_shard(0);
   } else {

@@ -14,11 +14,6 @@ namespace tessera::engine {
 
 // ---- Subscriptions (seed 002) ------------------------------------------------
 
-using SeriesId = uint32_t;
-using IssueId = uint32_t;
-using SubscriptionId = uint32_t;
-using RunId = uint32_t;
-
 // A publication title or a series of performances (every shard).
 struct DefineSeries {
   SeriesId series;

@@ -45,7 +45,7 @@ class ContactBook {
   [[nodiscard]] bool rebuild_index() { return contacts_.rebuild_index(); }
 
  private:
-  EntityTable<Contact> contacts_;
+  EntityTable<ContactId, Contact> contacts_;
   uint32_t contacts_max_ = kContactsMax;
 };
 

@@ -1,4 +1,5 @@
-// FlatMap: an open-addressing hash map from integer keys to small values.
+// FlatMap: an open-addressing hash map from integer keys (or ids, which are
+// integers underneath: engine/ids.h) to small values.
 //
 // Linear probing over one flat array, backward-shift deletion (no
 // tombstones), power-of-two capacity kept at most 7/8 full. Used where the
@@ -18,14 +19,28 @@
 #include <utility>
 #include <vector>
 
+#include "engine/ids.h"
+
 namespace tessera::engine {
+
+namespace detail {
+template <typename K>
+struct FlatMapKeyRep {
+  using type = K;
+};
+template <typename Tag, typename R>
+struct FlatMapKeyRep<StrongId<Tag, R>> {
+  using type = R;
+};
+}  // namespace detail
 
 template <typename K, typename V>
 class FlatMap {
-  static_assert(std::is_unsigned_v<K>, "FlatMap keys are unsigned integers");
+  using KeyRep = typename detail::FlatMapKeyRep<K>::type;
+  static_assert(std::is_unsigned_v<KeyRep>, "FlatMap keys are unsigned integers or ids");
 
  public:
-  static constexpr K kEmpty = std::numeric_limits<K>::max();
+  static constexpr K kEmpty = K(std::numeric_limits<KeyRep>::max());
 
   explicit FlatMap(size_t capacity_hint = 16) { rehash(capacity_for(capacity_hint)); }
 
@@ -102,13 +117,20 @@ class FlatMap {
     V value{};
   };
 
+  static KeyRep rep(K key) {
+    if constexpr (is_strong_id_v<K>) {
+      return key.value();
+    } else {
+      return key;
+    }
+  }
   static size_t capacity_for(size_t n) {
     size_t c = 16;
     while (c * 7 < n * 8) c *= 2;
     return c;
   }
   size_t home(K key) const {
-    uint64_t x = static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ULL;
+    uint64_t x = static_cast<uint64_t>(rep(key)) * 0x9E3779B97F4A7C15ULL;
     return static_cast<size_t>(x >> shift_);
   }
   void rehash(size_t capacity) {

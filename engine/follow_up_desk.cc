@@ -23,12 +23,13 @@ template <typename Ids, typename Known>
 Reply check_ids(const Ids& ids, const char* what, Known&& known) {
   if (ids.size() > kFilterListMax)
     return refuse(ReplyCode::kLimitExceeded, cat("at most ", kFilterListMax, " ", what, "s in a filter"));
-  for (uint32_t id : ids)
+  for (const auto id : ids)
     if (!known(id)) return refuse(ReplyCode::kNotFound, cat(what, " ", id, " not found"));
   return Reply{};
 }
 
-bool contains(const std::vector<uint32_t>& ids, uint32_t id) {
+template <typename Id>
+bool contains(const std::vector<Id>& ids, Id id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
@@ -55,8 +56,8 @@ Reply FollowUpDesk::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scop
       return refuse(ReplyCode::kInvalidArgument,
                     cat("product ", f.product, " is not in season ", f.season, " and family ", f.family));
   }
-  Reply r = check_ids(f.tariffs, "tariff", [this](uint32_t id) { return catalog_.tariff(id) != nullptr; });
-  if (r.ok()) r = check_ids(f.categories, "category", [this](uint32_t id) { return catalog_.has_category(id); });
+  Reply r = check_ids(f.tariffs, "tariff", [this](TariffId id) { return catalog_.tariff(id) != nullptr; });
+  if (r.ok()) r = check_ids(f.categories, "category", [this](CategoryId id) { return catalog_.has_category(id); });
   if (!r.ok()) return r;
   if (f.channel != kNone && !catalog_.has_channel(f.channel))
     return refuse(ReplyCode::kNotFound, cat("channel ", f.channel, " not found"));
@@ -216,7 +217,7 @@ struct FollowUpDesk::StockTally {
 void FollowUpDesk::add_released_stock(const Order& o, OrderId id, StockTally* tally) const {
   ReleaseSummary& summary = tally->summary;
   for (const OrderLine& line : o.lines) {
-    const uint64_t key = (uint64_t{line.performance} << 32) | line.category;
+    const uint64_t key = (uint64_t{line.performance.value()} << 32) | line.category.value();
     uint32_t at;
     if (const uint32_t* found = tally->entry_of.find(key)) {
       at = *found;

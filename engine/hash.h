@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "engine/ids.h"
+
 namespace tessera::engine {
 
 class Hasher {
@@ -37,7 +39,7 @@ class Hasher {
     if (n) add_u64(w);
   }
 
-  // Adds any mix of integers, enums, strings, vectors and structs that
+  // Adds any mix of integers, enums, ids, strings, vectors and structs that
   // expose `fields()` (a std::tie of their members).
   template <typename T>
   void add(const T& v) {
@@ -45,6 +47,8 @@ class Hasher {
       add_u64(static_cast<uint64_t>(v));
     } else if constexpr (std::is_integral_v<T>) {
       add_u64(static_cast<uint64_t>(v));
+    } else if constexpr (is_strong_id_v<T>) {
+      add_u64(static_cast<uint64_t>(v.value()));
     } else if constexpr (std::is_same_v<T, std::string>) {
       add_bytes(v);
     } else if constexpr (requires { v.valueless_by_exception(); }) {

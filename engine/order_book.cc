@@ -221,7 +221,7 @@ bool OrderBook::needs_timer(const Order& o) {
 void OrderBook::arm_timer(Order& o, OrderId id) {
   assert(!o.timer.valid());
   if (!needs_timer(o)) return;
-  o.timer = timers_.arm(o.deadline_ms, id, &o.timer_seq);
+  o.timer = timers_.arm(o.deadline_ms, id.value(), &o.timer_seq);
 }
 
 void OrderBook::set_deadline(Order& o, OrderId id, int64_t deadline_ms) {
@@ -310,7 +310,7 @@ Status OrderBook::check_invariants(uint32_t* timed) const {
       // A deadline already past when the timer was armed is due at the next tick.
       const int64_t due = wheel.pending(o.timer) ? wheel.due_ms(o.timer) : -1;
       const bool due_ok = due == o.deadline_ms || (o.deadline_ms < due && due <= now_ms_ + 1);
-      if (!wheel.pending(o.timer) || wheel.payload(o.timer) != id || !due_ok)
+      if (!wheel.pending(o.timer) || wheel.payload(o.timer) != id.value() || !due_ok)
         return Status::internal(cat("order ", id, " timer does not match its deadline ", o.deadline_ms));
     }
   }

@@ -50,19 +50,19 @@ Reply PrincipalBook::on(const DefinePrincipal& c) {
   p.token_hash = c.token_hash;
   principals_.push_back(std::move(p));
   Reply r;
-  r.value = principals_.back().principal;
+  r.value = principals_.back().principal.value();
   return r;
 }
 
 Reply PrincipalBook::on(const RevokePrincipal& c) {
-  if (c.principal == 0 || c.principal > principals_.size())
+  if (c.principal == kSystem || c.principal.value() > principals_.size())
     return refuse(ReplyCode::kNotFound, cat("principal ", c.principal, " not found"));
-  PrincipalRecord& p = principals_[c.principal - 1];
+  PrincipalRecord& p = principals_[c.principal.value() - 1];
   if (p.revoked) return refuse(ReplyCode::kInvalidState, cat("principal ", c.principal, " is already revoked"));
   p.revoked = true;
   p.revoked_ms = now_ms_;
   Reply r;
-  r.value = c.principal;
+  r.value = c.principal.value();
   return r;
 }
 

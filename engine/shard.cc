@@ -182,7 +182,7 @@ void Shard::on_timer(uint64_t payload) {
   if (payload & kContingentTimerTag) {
     contingents_.on_release_back(static_cast<uint32_t>(payload));
   } else {
-    orders_.on_deadline(static_cast<OrderId>(payload));
+    orders_.on_deadline(OrderId{payload});
   }
 }
 

@@ -43,7 +43,8 @@ void Shard::hash_core(Hasher& h) const {
     h.add_u64(o.generation);
     if (!o.live()) continue;
     h.add(o);
-    if (o.principal != 0) h.add_u64((uint64_t{0x50524E43} << 32) | o.principal);  // absent before principals
+    if (o.principal != kSystem)
+      h.add_u64((uint64_t{0x50524E43} << 32) | o.principal.value());  // absent before principals
     // Which orders wait on a timer, and in what order same-due timers fire.
     // (Not the wheel's due: a past deadline is clamped to whatever tick the
     // wheel was at, which replay need not reproduce.)

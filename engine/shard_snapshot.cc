@@ -212,7 +212,7 @@ Status Shard::load_orders(Reader& r, uint32_t used, const std::vector<uint32_t>&
     bool contingent;  // slot is then a contingents_ index
   };
   std::vector<Pending> timers;
-  EntityTable<Contingent>& contingents = stock_.contingents();
+  EntityTable<ContingentId, Contingent>& contingents = stock_.contingents();
   for (uint32_t i = 0; i < contingents.size(); ++i) {
     const Contingent& k = contingents.items()[i];
     if (k.release_back_ms != 0 && !k.released) timers.push_back(Pending{k.release_back_ms, k.timer_seq, i, true});
@@ -246,7 +246,7 @@ Status Shard::load_orders(Reader& r, uint32_t used, const std::vector<uint32_t>&
       continue;
     }
     Order& o = orders.at(t.slot);
-    o.timer = timers_.restore(t.due_ms, orders.id_of(t.slot));
+    o.timer = timers_.restore(t.due_ms, orders.id_of(t.slot).value());
   }
   return Status();
 }

@@ -152,13 +152,13 @@ QuotaSet StockLedger::quotas_of(const OrderLine& line, ChannelId channel) const 
 uint32_t StockLedger::contact_available(uint32_t performance_index, ContactId contact) const {
   const uint32_t limit = performances_.items()[performance_index].definition.contact_limit;
   if (limit == 0) return UINT32_MAX;
-  const uint32_t* held = contact_units_.find((uint64_t{performance_index} << 32) | contact);
+  const uint32_t* held = contact_units_.find(contact_key(performance_index, contact));
   return held ? limit - *held : limit;
 }
 
 void StockLedger::count_contact(uint32_t performance_index, ContactId contact, int64_t delta) {
   if (performances_.items()[performance_index].definition.contact_limit == 0) return;
-  const uint64_t key = (uint64_t{performance_index} << 32) | contact;
+  const uint64_t key = contact_key(performance_index, contact);
   uint32_t& held = contact_units_[key];
   assert(delta >= 0 || held >= static_cast<uint32_t>(-delta));
   held = static_cast<uint32_t>(held + delta);
@@ -292,7 +292,7 @@ Status StockLedger::check_invariants() const {
       const QuotaSet set = quotas_of(line, o.channel);
       for (uint32_t i = 0; i < set.count; ++i) used[set.ids[i]] += line.quantity;
       if (performances_.items()[line.performance_index].definition.contact_limit > 0)
-        contact_units[(uint64_t{line.performance_index} << 32) | o.contact] += line.quantity;
+        contact_units[contact_key(line.performance_index, o.contact)] += line.quantity;
     }
   }
   for (size_t q = 0; q < quotas_.size(); ++q) {

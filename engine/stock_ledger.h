@@ -80,12 +80,12 @@ class StockLedger {
 
   QuotaTable& quotas() { return quotas_; }
   const QuotaTable& quotas() const { return quotas_; }
-  EntityTable<Performance>& performances() { return performances_; }
-  const EntityTable<Performance>& performances() const { return performances_; }
-  EntityTable<Contingent>& contingents() { return contingents_; }
-  const EntityTable<Contingent>& contingents() const { return contingents_; }
-  EntityTable<VenueLayout>& layouts() { return layouts_; }
-  const EntityTable<VenueLayout>& layouts() const { return layouts_; }
+  EntityTable<PerformanceId, Performance>& performances() { return performances_; }
+  const EntityTable<PerformanceId, Performance>& performances() const { return performances_; }
+  EntityTable<ContingentId, Contingent>& contingents() { return contingents_; }
+  const EntityTable<ContingentId, Contingent>& contingents() const { return contingents_; }
+  EntityTable<LayoutId, VenueLayout>& layouts() { return layouts_; }
+  const EntityTable<LayoutId, VenueLayout>& layouts() const { return layouts_; }
 
   // Quota and per-contact counters against a recount of the live orders.
   Status check_invariants() const;
@@ -99,10 +99,13 @@ class StockLedger {
   const OrderTable& orders_;
   const int64_t& now_ms_;
   QuotaTable quotas_;
-  EntityTable<Performance> performances_;
-  EntityTable<Contingent> contingents_;
-  EntityTable<VenueLayout> layouts_;
-  FlatMap<uint64_t, uint32_t> contact_units_;  // (performance index << 32 | contact) → units held
+  EntityTable<PerformanceId, Performance> performances_;
+  EntityTable<ContingentId, Contingent> contingents_;
+  EntityTable<LayoutId, VenueLayout> layouts_;
+  static uint64_t contact_key(uint32_t performance_index, ContactId contact) {
+    return (uint64_t{performance_index} << 32) | contact.value();
+  }
+  FlatMap<uint64_t, uint32_t> contact_units_;  // contact_key → units held
 };
 
 }  // namespace tessera::engine

@@ -96,10 +96,10 @@ class SubscriptionBook {
   Status check_catalog() const;
   Status check_run_lists(const ReminderRun& run) const;
 
-  EntityTable<Series> series_;
-  EntityTable<DefineReminderFormat> formats_;
-  EntityTable<SubscriptionRecord> subscriptions_;
-  EntityTable<ReminderRun> runs_;
+  EntityTable<SeriesId, Series> series_;
+  EntityTable<uint32_t, DefineReminderFormat> formats_;
+  EntityTable<SubscriptionId, SubscriptionRecord> subscriptions_;
+  EntityTable<RunId, ReminderRun> runs_;
 };
 
 // Checks a reminder format on its own (name, separator, extension, fields).

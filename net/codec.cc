@@ -53,12 +53,20 @@ Result<T> from_table(const Table* table, std::string_view name) {
 
 // ---- Reply details ------------------------------------------------------------------
 
+// An id list as the wire's vector of integers.
+template <typename Id>
+fb::Offset<fb::Vector<typename Id::value_type>> id_vector(fb::FlatBufferBuilder& fbb, const std::vector<Id>& ids) {
+  std::vector<typename Id::value_type> raw(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) raw[i] = ids[i].value();
+  return fbb.CreateVector(raw);
+}
+
 fb::Offset<fb::Vector<const wire::OrderOutcome*>> outcomes_of(fb::FlatBufferBuilder& fbb,
                                                               const std::vector<OrderOutcome>& outcomes) {
   std::vector<wire::OrderOutcome> out;
   out.reserve(outcomes.size());
   for (const OrderOutcome& o : outcomes)
-    out.emplace_back(o.order, static_cast<wire::Outcome>(o.outcome), static_cast<wire::OrderState>(o.state));
+    out.emplace_back(o.order.value(), static_cast<wire::Outcome>(o.outcome), static_cast<wire::OrderState>(o.state));
   return fbb.CreateVectorOfStructs(out);
 }
 
@@ -70,11 +78,12 @@ struct DetailEncoder {
     const auto contact = fbb.CreateString(r.contact_name), channel = fbb.CreateString(r.channel_name),
                product = fbb.CreateString(r.product_name), category = fbb.CreateString(r.category_name),
                tariff = fbb.CreateString(r.tariff_name);
-    return wire::CreateFollowUpRow(fbb, r.due_ms, r.order, r.line, static_cast<wire::OrderState>(r.state),
-                                   static_cast<wire::ReleaseMark>(r.mark), r.locked, r.file_number, r.contact,
-                                   r.contact_number, contact, r.channel, channel, r.product, product, r.performance,
-                                   r.performance_starts_ms, r.category, category, r.tariff, tariff, r.contingent,
-                                   r.quantity, r.reminder_rank, r.reminded_ms);
+    return wire::CreateFollowUpRow(fbb, r.due_ms, r.order.value(), r.line, static_cast<wire::OrderState>(r.state),
+                                   static_cast<wire::ReleaseMark>(r.mark), r.locked, r.file_number, r.contact.value(),
+                                   r.contact_number, contact, r.channel.value(), channel, r.product.value(), product,
+                                   r.performance.value(), r.performance_starts_ms, r.category.value(), category,
+                                   r.tariff.value(), tariff, r.contingent.value(), r.quantity, r.reminder_rank,
+                                   r.reminded_ms);
   }
   Detail operator()(const FollowUpPage& d) {
     std::vector<fb::Offset<wire::FollowUpRow>> rows;
@@ -87,8 +96,8 @@ struct DetailEncoder {
     std::vector<fb::Offset<wire::PrincipalRecord>> records;
     records.reserve(d.principals.size());
     for (const PrincipalRecord& p : d.principals)  // never the token hash
-      records.push_back(wire::CreatePrincipalRecord(fbb, p.principal, fbb.CreateString(p.name),
-                                                    static_cast<wire::Role>(p.role), fbb.CreateVector(p.channels),
+      records.push_back(wire::CreatePrincipalRecord(fbb, p.principal.value(), fbb.CreateString(p.name),
+                                                    static_cast<wire::Role>(p.role), id_vector(fbb, p.channels),
                                                     p.revoked, p.created_ms, p.revoked_ms));
     return {wire::ResultDetail::PrincipalList, wire::CreatePrincipalList(fbb, fbb.CreateVector(records)).Union()};
   }
@@ -103,7 +112,7 @@ struct DetailEncoder {
   }
   Detail operator()(const IssuedToken& d) {
     return {wire::ResultDetail::PrincipalReply,
-            wire::CreatePrincipalReply(fbb, d.principal, fbb.CreateString(d.token)).Union()};
+            wire::CreatePrincipalReply(fbb, d.principal.value(), fbb.CreateString(d.token)).Union()};
   }
   Detail operator()(const BulkOutcomes& d) {
     return {wire::ResultDetail::BulkOutcomes, wire::CreateBulkOutcomes(fbb, outcomes_of(fbb, d.orders)).Union()};
@@ -111,7 +120,8 @@ struct DetailEncoder {
   Detail operator()(const ReleaseSummary& d) {
     std::vector<wire::ReleasedStock> stock;
     stock.reserve(d.stock.size());
-    for (const ReleasedStock& s : d.stock) stock.emplace_back(s.performance, s.category, s.orders, s.units, s.seats);
+    for (const ReleasedStock& s : d.stock)
+      stock.emplace_back(s.performance.value(), s.category.value(), s.orders, s.units, s.seats);
     const auto list = fbb.CreateVectorOfStructs(stock);
     return {wire::ResultDetail::ReleaseSummary,
             wire::CreateReleaseSummary(fbb, d.released, d.kept, d.locked, d.units, d.seats, list).Union()};
@@ -121,10 +131,10 @@ struct DetailEncoder {
                email = fbb.CreateString(i.email), payer_name = fbb.CreateString(i.payer_name),
                payer_email = fbb.CreateString(i.payer_email), product = fbb.CreateString(i.product_name),
                series = fbb.CreateString(i.series_name), last_issue = fbb.CreateString(i.last_issue_name);
-    return wire::CreateReminderItem(fbb, i.contact, i.contact_number, last, first, email, i.payer, i.payer_number,
-                                    payer_name, payer_email, i.reminder_rank, i.order, i.file_number, i.due_ms,
-                                    i.amount_cents, product, i.performance_starts_ms, i.quantity, i.subscription,
-                                    series, i.ends_ms, last_issue);
+    return wire::CreateReminderItem(fbb, i.contact.value(), i.contact_number, last, first, email, i.payer.value(),
+                                    i.payer_number, payer_name, payer_email, i.reminder_rank, i.order.value(),
+                                    i.file_number, i.due_ms, i.amount_cents, product, i.performance_starts_ms,
+                                    i.quantity, i.subscription.value(), series, i.ends_ms, last_issue);
   }
   Detail operator()(const ReminderBatch& d) {
     const auto format = fb::Offset<wire::DefineReminderFormat>(wire_table::encode_table(fbb, d.format));
@@ -135,7 +145,7 @@ struct DetailEncoder {
     const auto item_list = fbb.CreateVector(items);
     const auto outcomes = outcomes_of(fbb, d.outcomes);
     return {wire::ResultDetail::ReminderBatch,
-            wire::CreateReminderBatch(fbb, d.run, static_cast<wire::RunState>(d.state), format,
+            wire::CreateReminderBatch(fbb, d.run.value(), static_cast<wire::RunState>(d.state), format,
                                       static_cast<wire::Delivery>(d.delivery), d.delivered, d.failed, destination,
                                       item_list, outcomes)
                 .Union()};
@@ -487,10 +497,11 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kStockSummary:
       return {};
     case ReplyKind::kOrder:
-      return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order, state, reply.due_ms).Union()};
+      return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
     case ReplyKind::kSeatOrder: {
       const auto runs = fbb.CreateVectorOfStructs(seat_runs(reply));
-      return {D::SeatOrderReply, wire::CreateSeatOrderReply(fbb, reply.order, state, reply.due_ms, runs).Union()};
+      return {D::SeatOrderReply,
+              wire::CreateSeatOrderReply(fbb, reply.order.value(), state, reply.due_ms, runs).Union()};
     }
     case ReplyKind::kAvailability:
       return {D::AvailabilityReply, wire::CreateAvailabilityReply(fbb, static_cast<uint32_t>(reply.value)).Union()};
@@ -516,7 +527,7 @@ fb::Offset<wire::Result> encode_reply(fb::FlatBufferBuilder& fbb, const Reply& r
   }
   const auto message = reply.message.empty() ? fb::Offset<fb::String>() : fbb.CreateString(reply.message);
   const auto token = hold_token.empty() ? fb::Offset<fb::String>() : fbb.CreateString(hold_token.hex());
-  return wire::CreateResult(fbb, static_cast<wire::ResultCode>(reply.code), reply.order,
+  return wire::CreateResult(fbb, static_cast<wire::ResultCode>(reply.code), reply.order.value(),
                             static_cast<wire::OrderState>(reply.state), reply.value, message, detail.first,
                             detail.second, token);
 }

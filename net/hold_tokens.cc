@@ -67,7 +67,7 @@ Result<HoldTokens> HoldTokens::open(const std::string& dir) {
 
 engine::HoldToken HoldTokens::token_for(engine::OrderId order) const {
   uint8_t id[8];
-  for (int i = 0; i < 8; ++i) id[i] = static_cast<uint8_t>(order >> (8 * i));  // little-endian, on every host
+  for (int i = 0; i < 8; ++i) id[i] = static_cast<uint8_t>(order.value() >> (8 * i));  // little-endian, on every host
   engine::HoldToken token;
   crypto_shorthash_siphashx24(token.bytes.data(), id, sizeof id, key_.data());
   return token;

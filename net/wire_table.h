@@ -17,7 +17,8 @@
 // entries, allowed bits. Every string and vector field has a rule (the shape
 // check refuses one without). Enum values are checked against the wire
 // enum's range. Absent scalars keep the engine struct's default member
-// initialiser, which equals the schema default.
+// initialiser, which equals the schema default. An engine id
+// (engine/ids.h) travels as its integer.
 //
 // Decoding trusts nothing beyond the FlatBuffers verifier (offsets and sizes
 // inside the buffer): REQUIRES tables from a verified buffer.
@@ -109,6 +110,16 @@ struct IsVector<std::vector<T>> : std::true_type {
   using element = T;
 };
 
+// The wire scalar of an engine scalar: itself, or an id's integer.
+template <typename T>
+struct ScalarOf {
+  using type = T;
+};
+template <typename Tag, typename R>
+struct ScalarOf<engine::StrongId<Tag, R>> {
+  using type = R;
+};
+
 constexpr fb::voffset_t slot(size_t field) { return static_cast<fb::voffset_t>(4 + 2 * field); }
 
 template <typename F, typename T, size_t... I>
@@ -167,13 +178,17 @@ fb::uoffset_t encode_offset(fb::FlatBufferBuilder& fbb, const F& f) {
       return fbb.CreateVector(raw).o;
     } else if constexpr (std::is_arithmetic_v<E>) {
       return fbb.CreateVector(f).o;
+    } else if constexpr (engine::is_strong_id_v<E>) {
+      std::vector<typename E::value_type> raw(f.size());
+      for (size_t i = 0; i < f.size(); ++i) raw[i] = f[i].value();
+      return fbb.CreateVector(raw).o;
     } else {
       std::vector<fb::Offset<fb::Table>> tables;
       tables.reserve(f.size());
       for (const E& e : f) tables.emplace_back(encode_table(fbb, e));
       return fbb.CreateVector(tables).o;
     }
-  } else if constexpr (std::is_class_v<F> && !kIsWireStruct<F>) {
+  } else if constexpr (std::is_class_v<F> && !kIsWireStruct<F> && !engine::is_strong_id_v<F>) {
     return encode_table(fbb, f);
   } else {
     return 0;
@@ -194,6 +209,8 @@ fb::uoffset_t encode_table(fb::FlatBufferBuilder& fbb, const T& v) {
       fbb.AddElement(slot(i()), static_cast<uint8_t>(f));
     } else if constexpr (std::is_arithmetic_v<F>) {
       fbb.AddElement(slot(i()), f);
+    } else if constexpr (engine::is_strong_id_v<F>) {
+      fbb.AddElement(slot(i()), f.value());
     } else if constexpr (kIsWireStruct<F>) {
       const auto w = to_wire_struct(f);
       fbb.AddStruct(slot(i()), &w);
@@ -236,6 +253,7 @@ class Decoder {
     for_each_field(v, [&](auto i, const auto& f) {
       using F = std::remove_cvref_t<decltype(f)>;
       if constexpr (std::is_integral_v<F>) check_bits(*rules[i()], static_cast<uint64_t>(f));
+      if constexpr (engine::is_strong_id_v<F>) check_bits(*rules[i()], static_cast<uint64_t>(f.value()));
     });
     return v;
   }
@@ -283,6 +301,8 @@ void Decoder::field(const fb::Table* t, const fb::TypeTable* tt, const FieldRule
   } else if constexpr (std::is_arithmetic_v<F>) {
     f = t->GetField<F>(slot(i), f);
     check_bits(rule, static_cast<uint64_t>(f));
+  } else if constexpr (engine::is_strong_id_v<F>) {
+    field(t, tt, rule, i, f.v);
   } else if constexpr (std::is_same_v<F, std::string>) {
     const auto* s = t->GetPointer<const fb::String*>(slot(i));
     if (s == nullptr) {
@@ -306,15 +326,16 @@ void Decoder::field(const fb::Table* t, const fb::TypeTable* tt, const FieldRule
         if (!enum_in_range<E>(tt, i, raw)) return;
         f.push_back(static_cast<E>(raw));
       }
-    } else if constexpr (std::is_arithmetic_v<E>) {
-      const auto* v = t->GetPointer<const fb::Vector<E>*>(slot(i));
+    } else if constexpr (std::is_arithmetic_v<E> || engine::is_strong_id_v<E>) {
+      using Scalar = typename ScalarOf<E>::type;
+      const auto* v = t->GetPointer<const fb::Vector<Scalar>*>(slot(i));
       if (!within(v, rule, name)) return;
       // Copied, not loaded in place: the verifier checks the alignment of a
       // vector's length, not of its elements, so a frame can misalign [ulong].
       f.resize(v->size());
       for (uint32_t k = 0; k < v->size(); ++k) {
-        E e;
-        std::memcpy(&e, v->Data() + size_t{k} * sizeof(E), sizeof(E));
+        Scalar e;
+        std::memcpy(&e, v->Data() + size_t{k} * sizeof(Scalar), sizeof(Scalar));
         f[k] = fb::EndianScalar(e);
       }
     } else {
@@ -387,8 +408,10 @@ std::string check_field(const fb::TypeTable* tt, size_t i, std::string_view tabl
     return "";
   } else if constexpr (std::is_same_v<F, bool>) {
     return code.base_type == fb::ET_BOOL && !code.is_repeating ? "" : bad("not a bool");
-  } else if constexpr (std::is_arithmetic_v<F>) {
-    return same_scalar<F>(code.base_type) && !code.is_repeating ? "" : bad("scalar of another type or width");
+  } else if constexpr (std::is_arithmetic_v<F> || engine::is_strong_id_v<F>) {
+    return same_scalar<typename ScalarOf<F>::type>(code.base_type) && !code.is_repeating
+               ? ""
+               : bad("scalar of another type or width");
   } else if constexpr (std::is_same_v<F, std::string>) {
     if (code.base_type != fb::ET_STRING || code.is_repeating) return bad("not a string");
     return has_rule(table_name, name) ? "" : bad("a string without a rule (kFieldRules)");
@@ -402,8 +425,8 @@ std::string check_field(const fb::TypeTable* tt, size_t i, std::string_view tabl
                      !kEnumLabel<E>.empty()
                  ? ""
                  : bad("not a vector of the engine's enum");
-    } else if constexpr (std::is_arithmetic_v<E>) {
-      return same_scalar<E>(code.base_type) ? "" : bad("vector of another scalar");
+    } else if constexpr (std::is_arithmetic_v<E> || engine::is_strong_id_v<E>) {
+      return same_scalar<typename ScalarOf<E>::type>(code.base_type) ? "" : bad("vector of another scalar");
     } else if constexpr (kIsWireStruct<E>) {
       const fb::TypeTable* st = nested();
       if (st == nullptr || st->st != fb::ST_STRUCT || st != WireStruct<E>::type::MiniReflectTypeTable())

@@ -108,7 +108,7 @@ std::string field_table(const engine::ReminderBatch& batch, const std::vector<ui
 }
 
 void append_order(std::string& body, const ReminderItem& item) {
-  body += "Commande n° " + std::to_string(item.order);
+  body += "Commande n° " + to_string(item.order);
   if (item.file_number != 0) body += " (dossier " + std::to_string(item.file_number) + ")";
   body += "\n  Produit : " + item.product_name + "\n";
   if (item.performance_starts_ms != 0)
@@ -119,7 +119,7 @@ void append_order(std::string& body, const ReminderItem& item) {
 }
 
 void append_subscription(std::string& body, const ReminderItem& item, bool third_party) {
-  body += "Abonnement n° " + std::to_string(item.subscription) + " : " + item.series_name + "\n";
+  body += "Abonnement n° " + to_string(item.subscription) + " : " + item.series_name + "\n";
   if (third_party) body += "  Abonné : " + full_name(item) + " (n° " + std::to_string(item.contact_number) + ")\n";
   body += "  Fin : " + format_date_utc(item.ends_ms) + "\n";
   if (!item.last_issue_name.empty()) body += "  Dernier numéro : " + item.last_issue_name + "\n";
@@ -168,9 +168,9 @@ std::string subject_of(const engine::ReminderBatch& batch, const Group& group, c
 std::string message_id(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings,
                        int64_t now_ms, size_t index) {
   const ReminderItem& first = batch.items[group.items[0]];
-  const uint64_t what = is_subscription_item(first) ? first.subscription : first.order;
-  return "<tessera-reminder." + std::to_string(batch.run) + "." + std::to_string(what) + "." + std::to_string(now_ms) +
-         "." + std::to_string(index) + "@" + std::string(mail::email_domain(settings.from_address)) + ">";
+  const uint64_t what = is_subscription_item(first) ? first.subscription.value() : first.order.value();
+  return "<tessera-reminder." + to_string(batch.run) + "." + std::to_string(what) + "." + std::to_string(now_ms) + "." +
+         std::to_string(index) + "@" + std::string(mail::email_domain(settings.from_address)) + ">";
 }
 
 EmailMessage render_message(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings,

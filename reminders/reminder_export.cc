@@ -148,7 +148,7 @@ FileName file_name_parts(const engine::ReminderBatch& batch, int64_t now_ms) {
   std::string stem = batch.format.name;
   if (stem.empty()) stem = "reminders";
   if (batch.format.title_in_file_name) stem += "_" + reminder_title(batch);
-  if (batch.run != 0) stem += "_run" + std::to_string(batch.run);
+  if (batch.run != 0) stem += "_run" + to_string(batch.run);
   stem += "_" + format_timestamp_utc(now_ms);
   FileName name{sanitize_file_name_part(stem, kReminderFileStemMax), ""};
   if (name.stem.empty()) name.stem = "reminders";

@@ -36,7 +36,7 @@ std::string order_field(const ReminderItem& item, ReminderField field) {
   if (item.order == 0) return {};
   switch (field) {
     case ReminderField::kOrderNumber:
-      return std::to_string(item.order);
+      return to_string(item.order);
     case ReminderField::kFileNumber:
       return id_text(item.file_number);
     case ReminderField::kDeadline:
@@ -60,7 +60,7 @@ std::string subscription_field(const ReminderItem& item, ReminderField field) {
     case ReminderField::kSeries:
       return item.series_name;
     case ReminderField::kSubscription:
-      return std::to_string(item.subscription);
+      return to_string(item.subscription);
     case ReminderField::kEndDate:
       return date_text(item.ends_ms);
     case ReminderField::kLastIssue:

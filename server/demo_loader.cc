@@ -7,7 +7,7 @@ using namespace tessera::engine;
 
 workload::DemoVenue demo_venue_of(ProductId product) {
   workload::DemoVenue venue;
-  venue.first_performance = product * 1000;
+  venue.first_performance = product.value() * 1000;
   return venue;
 }
 
@@ -33,7 +33,7 @@ Status load_demo_venue(runtime::ShardSet& shards, bool* loaded) {
       shards.call(Command{0, GetAvailability{first.first_performance, 1, kNone, workload::kWeb, kNone}});
   if (probe.code != ReplyCode::kNotFound) return Status::ok();
   Status s = apply_all(shards, workload::demo_catalog());
-  for (ProductId p = workload::kProductRelease; s.is_ok() && p <= workload::kProductKeep; ++p)
+  for (uint32_t p = workload::kProductRelease.value(); s.is_ok() && p <= workload::kProductKeep.value(); ++p)
     s = apply_all(shards, workload::demo_performances(demo_venue_of(p), p));
   *loaded = s.is_ok();
   return s;

@@ -63,9 +63,9 @@ void buyer(runtime::ShardSet& shards, const Options& o, uint32_t id, Tally& t) {
   std::mt19937_64 rng(1000 + id);
   const uint32_t carts = o.carts / o.buyers;
   for (uint32_t i = 0; i < carts; ++i) {
-    const PerformanceId p = 1000 + static_cast<PerformanceId>(rng() % o.performances);
+    const PerformanceId p = 1000 + static_cast<uint32_t>(rng() % o.performances);
     const uint32_t n = 1 + static_cast<uint32_t>(rng() % 4);
-    const ContactId contact = 1 + static_cast<ContactId>(rng() % 50'000);
+    const ContactId contact = 1 + static_cast<uint32_t>(rng() % 50'000);
     const Reply r = shards.call(
         Command{0, Hold{contact, workload::kWeb, {workload::demo_line(p, 1, 1 + rng() % 3, n)}, o.cart_ttl_ms}});
     if (r.code == ReplyCode::kSoldOut) {
@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
   std::printf("waiting %.1f s for abandoned carts to expire...\n", (o.cart_ttl_ms + 500) / 1000.0);
   std::this_thread::sleep_for(std::chrono::milliseconds(o.cart_ttl_ms + 500));
   uint64_t left = 0;
-  for (PerformanceId p = 1000; p < 1000 + o.performances; ++p)
-    for (CategoryId c = 1; c <= 3; ++c)
+  for (uint32_t p = 1000; p < 1000 + o.performances; ++p)
+    for (uint32_t c = 1; c <= 3; ++c)
       left += shards.call(Command{0, GetAvailability{p, c, kNone, workload::kBoxOffice, kNone}}).value;
   shards.stop();
 

@@ -30,11 +30,11 @@ std::vector<Command> demo_catalog() {
   out.push_back(cmd(DefineChannel{kWeb, "Internet"}));
   out.push_back(cmd(DefineChannel{kPartner, "Partenaires"}));
   const char* categories[] = {"Catégorie 1", "Catégorie 2", "Catégorie 3"};
-  for (CategoryId c = 1; c <= 3; ++c) out.push_back(cmd(DefineCategory{c, categories[c - 1]}));
-  for (ProductId p = kProductRelease; p <= kProductKeep; ++p) {
+  for (uint32_t c = 1; c <= 3; ++c) out.push_back(cmd(DefineCategory{c, categories[c - 1]}));
+  for (uint32_t p = kProductRelease.value(); p <= kProductKeep.value(); ++p) {
     out.push_back(cmd(DefineTariff{demo_tariff(p, 1), p, "Plein tarif"}));
     out.push_back(cmd(DefineTariff{demo_tariff(p, 2), p, "Tarif réduit"}));
-    for (CategoryId c = 1; c <= 3; ++c) {
+    for (uint32_t c = 1; c <= 3; ++c) {
       const uint32_t full = 6000 - 1500 * (c - 1);
       out.push_back(cmd(SetTariffPrice{demo_tariff(p, 1), c, kNone, full}));
       out.push_back(cmd(SetTariffPrice{demo_tariff(p, 2), c, kNone, full * 3 / 4}));
@@ -47,7 +47,7 @@ std::vector<Command> demo_catalog() {
 std::vector<Command> demo_performances(const DemoVenue& v, ProductId product) {
   std::vector<Command> out;
   for (uint32_t i = 0; i < v.performances; ++i) {
-    const PerformanceId p = v.first_performance + i;
+    const PerformanceId p = v.first_performance.value() + i;
     const uint32_t cap = v.capacity_per_performance;
     out.push_back(cmd(DefinePerformance{p, product, v.starts_at_ms + int64_t{i} * 86'400'000, cap, v.contact_limit}));
     const uint32_t cat1 = cap / 2, cat2 = cap * 3 / 10, cat3 = cap - cat1 - cat2;

@@ -35,8 +35,8 @@ std::vector<engine::Command> demo_catalog();
 // Performance commands for performances of `product`.
 std::vector<engine::Command> demo_performances(const DemoVenue& venue, engine::ProductId product);
 // Tariff id of product p's tariff t (t in {1 full, 2 reduced}).
-constexpr engine::TariffId demo_tariff(engine::ProductId p, uint32_t t) { return p * 10 + t; }
-constexpr engine::ContingentId demo_partner_contingent(engine::PerformanceId p) { return p * 10 + 1; }
+constexpr engine::TariffId demo_tariff(engine::ProductId p, uint32_t t) { return p.value() * 10 + t; }
+constexpr engine::ContingentId demo_partner_contingent(engine::PerformanceId p) { return p.value() * 10 + 1; }
 
 // A rectangular seated hall: `sections` sections of `rows` rows of `seats`
 // seats. Rows are split into bands of the listed categories (best rows =

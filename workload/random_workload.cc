@@ -8,6 +8,8 @@ using namespace tessera::engine;
 namespace {
 constexpr int64_t kMinute = 60'000, kDay = 24 * 60 * kMinute;
 constexpr size_t kOrdersRemembered = 4096;
+// Contingent k of a seated performance (5 and its sub-contingent 6).
+ContingentId seated_contingent(PerformanceId p, uint32_t k) { return p.value() * 10 + k; }
 }  // namespace
 
 RandomWorkload::RandomWorkload(uint64_t seed, uint32_t performances_per_product)
@@ -19,7 +21,7 @@ std::vector<Command> RandomWorkload::setup(uint32_t capacity) const {
   venue.performances = performances_;
   venue.capacity_per_performance = capacity;
   venue.web_cap_percent = 80;
-  for (ProductId product = kProductRelease; product <= kProductKeep; ++product) {
+  for (uint32_t product = kProductRelease.value(); product <= kProductKeep.value(); ++product) {
     venue.first_performance = product * 1000;
     for (Command& c : demo_performances(venue, product)) out.push_back(std::move(c));
   }
@@ -29,14 +31,14 @@ std::vector<Command> RandomWorkload::setup(uint32_t capacity) const {
   grid.seats = 10;
   grid.accessible = true;
   out.push_back(Command{0, grid_layout(grid)});
-  for (ProductId product = kProductRelease; product <= kProductKeep; ++product) {
+  for (uint32_t product = kProductRelease.value(); product <= kProductKeep.value(); ++product) {
     const PerformanceId p = random_seated_performance(product);
     out.push_back(Command{0, DefinePerformance{p, product, DemoVenue{}.starts_at_ms, 0, 0}});
     out.push_back(Command{0, AssignLayout{p, kRandomLayout}});
-    out.push_back(Command{0, DefineContingent{p * 10 + 5, p, 1, 12, {kPartner}}});
-    out.push_back(Command{0, DefineSubContingent{p * 10 + 6, p, p * 10 + 5, 6, {}}});
-    out.push_back(Command{0, MoveSeatsToContingent{p, p * 10 + 5, {0, 1, 2, 3, 4, 5}}});
-    out.push_back(Command{0, MoveSeatsToContingent{p, p * 10 + 6, {6, 7, 8, 9}}});
+    out.push_back(Command{0, DefineContingent{seated_contingent(p, 5), p, 1, 12, {kPartner}}});
+    out.push_back(Command{0, DefineSubContingent{seated_contingent(p, 6), p, seated_contingent(p, 5), 6, {}}});
+    out.push_back(Command{0, MoveSeatsToContingent{p, seated_contingent(p, 5), {0, 1, 2, 3, 4, 5}}});
+    out.push_back(Command{0, MoveSeatsToContingent{p, seated_contingent(p, 6), {6, 7, 8, 9}}});
   }
   return out;
 }
@@ -63,7 +65,7 @@ Command RandomWorkload::next_seated(int64_t now_ms, uint32_t kind) {
   if (kind < 4) {
     SeatRequest q{p, 1 + pick(3), demo_tariff(product, 1 + pick(2)), kNone, 1 + pick(4), {}, 0};
     if (pick(3) == 0) q.seats = some_seats(3), q.category = kNone, q.quantity = 0;
-    if (pick(5) == 0) q.contingent = p * 10 + 5 + pick(2), q.category = q.seats.empty() ? 1 : kNone;
+    if (pick(5) == 0) q.contingent = seated_contingent(p, 5 + pick(2)), q.category = q.seats.empty() ? 1 : kNone;
     if (pick(8) == 0) q.options = static_cast<uint8_t>(1 + pick(2));
     const ChannelId channel = kChannels[pick(3)];
     if (kind < 3) {
@@ -81,9 +83,10 @@ Command RandomWorkload::next_seated(int64_t now_ms, uint32_t kind) {
   } else {
     if (pick(4)) {
       const uint32_t to = pick(3);
-      body = MoveSeatsToContingent{p, to == 0 ? kNone : p * 10 + 4 + to, some_seats(4)};
+      body = MoveSeatsToContingent{p, to == 0 ? kNone : seated_contingent(p, 4 + to), some_seats(4)};
     } else {
-      body = SetContingentReleaseBack{p, p * 10 + 5 + pick(2), pick(4) ? now_ms + (1 + pick(60)) * kMinute : 0};
+      body = SetContingentReleaseBack{p, seated_contingent(p, 5 + pick(2)),
+                                      pick(4) ? now_ms + (1 + pick(60)) * kMinute : 0};
     }
   }
   return Command{key, std::move(body)};
@@ -119,7 +122,7 @@ Command RandomWorkload::next(int64_t now_ms) {
     const uint32_t n = 1 + pick(3);
     for (uint32_t i = 0; i < n; ++i) {
       const PerformanceId p = some_performance();
-      LineRequest l = demo_line(p, p / 1000, 1 + pick(3), 1 + pick(4));
+      LineRequest l = demo_line(p, p.value() / 1000, 1 + pick(3), 1 + pick(4));
       if (pick(6) == 0) l.contingent = demo_partner_contingent(p), l.category = 1;
       if (pick(40) == 0) l.quantity = 0;  // invalid on purpose
       lines.push_back(l);

@@ -22,7 +22,7 @@
 namespace tessera::workload {
 inline constexpr engine::LayoutId kRandomLayout = 7;
 inline constexpr uint32_t kRandomLayoutSeats = 60;  // 6 rows x 10 seats
-constexpr engine::PerformanceId random_seated_performance(engine::ProductId p) { return p * 1000 + 500; }
+constexpr engine::PerformanceId random_seated_performance(engine::ProductId p) { return p.value() * 1000 + 500; }
 }  // namespace tessera::workload
 
 namespace tessera::workload {

@@ -20,7 +20,7 @@ using Seats = std::vector<uint32_t>;
 class Hall {
  public:
   explicit Hall(const DefineVenueLayout& def) {
-    for (CategoryId c = 1; c <= 3; ++c) EXPECT_TRUE(catalog_.define(DefineCategory{c, "cat"}).ok());
+    for (uint32_t c = 1; c <= 3; ++c) EXPECT_TRUE(catalog_.define(DefineCategory{c, "cat"}).ok());
     const Reply r = VenueLayout::build(def, catalog_, &layout);
     EXPECT_TRUE(r.ok()) << r.message;
     map.assign(layout, 0);

@@ -73,7 +73,7 @@ TEST_F(ContingentTreeTest, DefineSubContingent_TakesOnlyTheParentsUnsoldUnits) {
   EXPECT_EQ(available(kRoot), 25u);
   const uint64_t before = ledger_.hash();
   EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf, kRoot, 26, {}}).code, ReplyCode::kSoldOut);
-  EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf + 1, kRoot, 5, {}}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf.value() + 1, kRoot, 5, {}}).code, ReplyCode::kInvalidArgument);
   EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf, 99, 5, {}}).code, ReplyCode::kNotFound);
   EXPECT_EQ(tree().on(DefineSubContingent{kRoot, kPerf, kRoot, 5, {}}).code, ReplyCode::kDuplicate);
   EXPECT_EQ(ledger_.hash(), before);
@@ -169,7 +169,8 @@ TEST_F(ContingentTreeTest, SetReleaseBack_RearmsOneTimer_ZeroDisarms_ClosedConti
 
   const uint64_t before = ledger_.hash();
   EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf, kRoot, ledger_.now_ms}).code, ReplyCode::kInvalidArgument);
-  EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf + 1, kRoot, kT0 + 3 * kHour}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf.value() + 1, kRoot, kT0 + 3 * kHour}).code,
+            ReplyCode::kInvalidArgument);
   EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf, 99, kT0 + 3 * kHour}).code, ReplyCode::kNotFound);
   EXPECT_EQ(ledger_.hash(), before);
 

@@ -122,8 +122,8 @@ TEST_F(FollowUpDeskTest, Scope_RefusesFiltersOutsideTheMandatoryScope_InEveryCom
 
 TEST_F(FollowUpDeskTest, ReleaseAll_OfOnePerformanceReleasesWholeOrdersAndDropsAllTheirRows) {
   // An order with lines on two performances, only one of them in scope.
-  const OrderId both = book({line(kPerfRelease, 1, 2), line(kPerfRelease + 1, 2, 3)});
-  const OrderId other = book({line(kPerfRelease + 1, 1, 1)});
+  const OrderId both = book({line(kPerfRelease, 1, 2), line(kPerfRelease.value() + 1, 2, 3)});
+  const OrderId other = book({line(kPerfRelease.value() + 1, 1, 1)});
   const OrderId later = book({line(kPerfRelease, 1, 1)}, kT0 + 20 * kDay);
   EXPECT_EQ(o_.orders.follow_up().size(), 4u);
   FollowUpFilter f = filter();
@@ -137,7 +137,7 @@ TEST_F(FollowUpDeskTest, ReleaseAll_OfOnePerformanceReleasesWholeOrdersAndDropsA
   EXPECT_EQ(planned.released, 1u);
   EXPECT_EQ(planned.units, 5u);  // the whole order, its other performance included
   ASSERT_EQ(planned.stock.size(), 2u);
-  EXPECT_EQ(planned.stock[1].performance, kPerfRelease + 1);
+  EXPECT_EQ(planned.stock[1].performance, kPerfRelease.value() + 1);
 
   const Reply r = run(ReleaseAll{f});
   ASSERT_TRUE(r.ok()) << r.message;
@@ -147,7 +147,7 @@ TEST_F(FollowUpDeskTest, ReleaseAll_OfOnePerformanceReleasesWholeOrdersAndDropsA
   EXPECT_EQ(order(other).state, OrderState::kOption);
   EXPECT_EQ(order(later).state, OrderState::kOption);
   EXPECT_EQ(o_.orders.follow_up().size(), 2u);
-  EXPECT_EQ(o_.available(kPerfRelease + 1, 2), 300);
+  EXPECT_EQ(o_.available(kPerfRelease.value() + 1, 2), 300);
 }
 
 TEST_F(FollowUpDeskTest, ReleaseAll_WithARowFilterReleasesOrdersWithAMatchingRowOnly) {
@@ -174,7 +174,7 @@ TEST_F(FollowUpDeskTest, Selection_IsCheckedAsAWholeBeforeAnyOrderChanges) {
   const OrderId a = book({line(kPerfRelease, 1, 1)});
   const OrderId b = book({line(kPerfRelease, 1, 1)});
   std::vector<OrderId> too_many(kBulkOrdersMax + 1);
-  for (size_t i = 0; i < too_many.size(); ++i) too_many[i] = a + i;
+  for (size_t i = 0; i < too_many.size(); ++i) too_many[i] = a.value() + i;
   const uint64_t before = o_.hash();
   EXPECT_EQ(run(MarkOrders{{}, ReleaseMark::kKeep}).code, ReplyCode::kInvalidArgument);
   EXPECT_EQ(run(MarkOrders{{a, b, a}, ReleaseMark::kKeep}).code, ReplyCode::kInvalidArgument);

@@ -94,7 +94,8 @@ TEST_F(FollowUpTest, Query_ShowsRowsDueByTheDateSortedByDeadline) {
 
 TEST_F(FollowUpTest, Query_CapsAt100RowsAndPagesWithACursor) {
   std::set<OrderId> booked;
-  for (int i = 0; i < 250; ++i) booked.insert(book_for(7, kPerfKeep + i % 2, 1, kT0 + kDay + (i % 17) * kMinute));
+  for (int i = 0; i < 250; ++i)
+    booked.insert(book_for(7, kPerfKeep.value() + i % 2, 1, kT0 + kDay + (i % 17) * kMinute));
   FollowUpPage page = query(filter(kT0 + 2 * kDay));
   EXPECT_EQ(page.rows.size(), 100u);
   EXPECT_EQ(page.total, 250u);
@@ -116,7 +117,7 @@ TEST_F(FollowUpTest, Query_CapsAt100RowsAndPagesWithACursor) {
 
 TEST_F(FollowUpTest, Query_AppliesEveryOptionalFilter) {
   const OrderId web = book_for(7, kPerfKeep, 1, kT0 + kDay, kWeb);
-  const OrderId partner = book_for(8, kPerfKeep + 1, 2, kT0 + kDay, kBoxOffice, 2);
+  const OrderId partner = book_for(8, kPerfKeep.value() + 1, 2, kT0 + kDay, kBoxOffice, 2);
   auto only = [&](FollowUpFilter f) {
     const FollowUpPage page = query(f);
     return page.rows.size() == 1 ? page.rows[0].order : 0;
@@ -153,7 +154,7 @@ TEST_F(FollowUpTest, ReleaseOrders_ReportsPerOrderAndSkipsKeptAndLocked) {
   ASSERT_EQ(run(LockOrders{{locked}, true}).value, 1);
   ASSERT_TRUE(run(Confirm{confirmed, {}}).ok());
   const int64_t before = available(kPerfKeep, 1, kBoxOffice);
-  const Reply r = run(ReleaseOrders{{plain, kept, locked, confirmed, plain + (uint64_t{9} << 32)}});
+  const Reply r = run(ReleaseOrders{{plain, kept, locked, confirmed, plain.value() + (uint64_t{9} << 32)}});
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_EQ(r.value, 1);
   const auto& out = detail<BulkOutcomes>(r).orders;
@@ -178,11 +179,11 @@ TEST_F(FollowUpTest, BadSelections_AreRefusedAndChangeNothing) {
 
 TEST_F(FollowUpTest, ReleaseAll_ReleasesBeyondTheFirstPageButNotKeptOrLocked) {
   std::vector<OrderId> ids;
-  for (int i = 0; i < 300; ++i) ids.push_back(book_for(7, kPerfKeep + i % 2, 1, kT0 + kDay + i * kMinute));
+  for (int i = 0; i < 300; ++i) ids.push_back(book_for(7, kPerfKeep.value() + i % 2, 1, kT0 + kDay + i * kMinute));
   book_for(7, kPerfKeep, 1, kT0 + 30 * kDay);  // a later option stays
   ASSERT_EQ(run(MarkOrders{{ids[5], ids[150]}, ReleaseMark::kKeep}).value, 2);
   ASSERT_EQ(run(LockOrders{{ids[7], ids[299]}, true}).value, 2);
-  const int64_t before = available(kPerfKeep, 1, kBoxOffice) + available(kPerfKeep + 1, 1, kBoxOffice);
+  const int64_t before = available(kPerfKeep, 1, kBoxOffice) + available(kPerfKeep.value() + 1, 1, kBoxOffice);
 
   const uint64_t hash = shard_.state_hash();
   const Reply preview = run(PreviewRelease{filter(kT0 + 2 * kDay)});
@@ -203,7 +204,7 @@ TEST_F(FollowUpTest, ReleaseAll_ReleasesBeyondTheFirstPageButNotKeptOrLocked) {
   EXPECT_EQ(s.released, 296u);
   EXPECT_EQ(s.kept, 2u);
   EXPECT_EQ(s.locked, 2u);
-  EXPECT_EQ(available(kPerfKeep, 1, kBoxOffice) + available(kPerfKeep + 1, 1, kBoxOffice), before + 296);
+  EXPECT_EQ(available(kPerfKeep, 1, kBoxOffice) + available(kPerfKeep.value() + 1, 1, kBoxOffice), before + 296);
   EXPECT_EQ(state(ids[0]), OrderState::kReleased);
   EXPECT_EQ(state(ids[5]), OrderState::kOption);
   EXPECT_EQ(state(ids[299]), OrderState::kOption);

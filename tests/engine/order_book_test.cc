@@ -99,9 +99,9 @@ TEST_F(OrderBookTest, Timers_SameDueFireInTheOrderTheyWereArmed) {
   std::vector<uint64_t> fired;
   o_.timers.wheel().advance(kT0 + 2 * kMinute, 10, [&](TimerId, uint64_t payload, int64_t) {
     fired.push_back(payload);
-    book().on_deadline(payload);
+    book().on_deadline(OrderId{payload});
   });
-  EXPECT_EQ(fired, (std::vector<uint64_t>{b, a}));
+  EXPECT_EQ(fired, (std::vector<uint64_t>{b.value(), a.value()}));
   EXPECT_EQ(order(a).state, OrderState::kExpired);
   expect_invariants();
 }
@@ -213,7 +213,7 @@ TEST_F(OrderBookTest, CheckInvariants_CatchesAMissingTimer) {
 
 TEST_F(OrderBookTest, CheckInvariants_CatchesATimerOnAKeepUntilReleasedOption) {
   const OrderId id = place(kPerfKeep, 1, OrderState::kOption, kT0 + kDay).order;
-  order(id).timer = o_.timers.arm(kT0 + kDay, id, &order(id).timer_seq);
+  order(id).timer = o_.timers.arm(kT0 + kDay, id.value(), &order(id).timer_seq);
   uint32_t timed_count = 0;
   EXPECT_FALSE(book().check_invariants(&timed_count).is_ok());
 }

@@ -264,7 +264,7 @@ TEST_F(OrderDeskTest, AWebShopReachesOnlyTheOrdersItCreated) {
   }
   EXPECT_EQ(o_.hash(), before) << "an outsider's commands change nothing";
   // Ids next to one's own are no way in either.
-  EXPECT_EQ(desk().on(GetOrder{h.order + 1}, shop_a).code, ReplyCode::kNotFound);
+  EXPECT_EQ(desk().on(GetOrder{h.order.value() + 1}, shop_a).code, ReplyCode::kNotFound);
   // The owner and the back office act on it.
   EXPECT_TRUE(run(ExtendHold{h.order, 5 * kMinute}, shop_a).ok());
   EXPECT_TRUE(run(Confirm{h.order, {}}, office).ok());

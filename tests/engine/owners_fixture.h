@@ -326,7 +326,7 @@ struct Owners {
 
 // A GA line of product 1's full tariff.
 inline LineRequest line(PerformanceId p, CategoryId c, uint32_t n, ContingentId k = kNone) {
-  return LineRequest{p, c, workload::demo_tariff(p / 1000, 1), n, k};
+  return LineRequest{p, c, workload::demo_tariff(p.value() / 1000, 1), n, k};
 }
 
 }  // namespace tessera::engine::owners_test

@@ -50,13 +50,13 @@ TEST_F(SeatInventoryTest, AssignLayout_EachCategoryGetsAnOpenSaleQuotaOfItsSeats
   EXPECT_EQ(ledger_.open_quota(kPerf, 3).capacity, 60u);
   EXPECT_TRUE(ledger_.stock.is_seated(perf(), 1));
   // A performance selling a category of the layout as GA cannot take the layout.
-  ledger_.must(DefinePerformance{kPerf + 1, 1, kT0 + 30 * kDay, 0, 0});
-  ledger_.must(SetGeneralAdmission{kPerf + 1, 2, 50});
+  ledger_.must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30 * kDay, 0, 0});
+  ledger_.must(SetGeneralAdmission{kPerf.value() + 1, 2, 50});
   const uint64_t before = ledger_.hash();
-  EXPECT_EQ(seats().on(AssignLayout{kPerf + 1, kHall}).code, ReplyCode::kInvalidState);
+  EXPECT_EQ(seats().on(AssignLayout{kPerf.value() + 1, kHall}).code, ReplyCode::kInvalidState);
   EXPECT_EQ(seats().on(AssignLayout{kPerf, kHall}).code, ReplyCode::kInvalidState);
-  EXPECT_EQ(seats().on(AssignLayout{kPerf + 2, kHall}).code, ReplyCode::kNotFound);
-  EXPECT_EQ(seats().on(AssignLayout{kPerf + 1, 9}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(seats().on(AssignLayout{kPerf.value() + 2, kHall}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(seats().on(AssignLayout{kPerf.value() + 1, 9}).code, ReplyCode::kNotFound);
   EXPECT_EQ(ledger_.hash(), before);
   expect_invariants();
 }
@@ -153,7 +153,7 @@ TEST_F(SeatInventoryTest, BlockSeats_AllOrNothingAndCountsOnlySeatsThatChange) {
   EXPECT_NE(taken.message.find("taken by live orders"), std::string::npos) << taken.message;
   EXPECT_EQ(seats().on(BlockSeats{kPerf, {1, 1}}).code, ReplyCode::kInvalidArgument);
   EXPECT_EQ(seats().on(BlockSeats{kPerf, {}}).code, ReplyCode::kLimitExceeded);
-  EXPECT_EQ(seats().on(BlockSeats{kPerf + 1, {1}}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(seats().on(BlockSeats{kPerf.value() + 1, {1}}).code, ReplyCode::kNotFound);
   EXPECT_EQ(ledger_.hash(), before);
   EXPECT_EQ(seat(1), kSeatFree);
 

@@ -95,10 +95,10 @@ TEST_F(SeatTest, Layout_BlockedByDefaultSeatsAreNotForSale) {
   def.layout = 2;
   def.sections[0].rows[0].seats[0].flags = kSeatBlockedByDefault;
   must(def);
-  must(DefinePerformance{kPerf + 1, 1, kT0 + kHour, 0, 0});
-  must(AssignLayout{kPerf + 1, 2});
-  EXPECT_EQ(shard_.seat_map(kPerf + 1)->seats[0], kSeatBlocked);
-  const Reply r = shard_.apply(Command{0, GetAvailability{kPerf + 1, 1, kNone, kWeb, kNone}}, now_);
+  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + kHour, 0, 0});
+  must(AssignLayout{kPerf.value() + 1, 2});
+  EXPECT_EQ(shard_.seat_map(kPerf.value() + 1)->seats[0], kSeatBlocked);
+  const Reply r = shard_.apply(Command{0, GetAvailability{kPerf.value() + 1, 1, kNone, kWeb, kNone}}, now_);
   EXPECT_EQ(r.value, kCat1Seats - 1);
 }
 
@@ -172,10 +172,10 @@ TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlw
   for (LayoutSeat& s : def.sections[0].rows[0].seats) s.flags = kSeatRestrictedView;
   def.sections[0].rows[0].seats[0].flags = 0;  // one clear-view seat
   must(def);
-  must(DefinePerformance{kPerf + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
-  must(AssignLayout{kPerf + 1, 2});
+  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+  must(AssignLayout{kPerf.value() + 1, 2});
   auto best_of = [](uint32_t n, uint8_t options) {
-    return SeatRequest{kPerf + 1, 1, workload::demo_tariff(1, 1), kNone, n, {}, options};
+    return SeatRequest{kPerf.value() + 1, 1, workload::demo_tariff(1, 1), kNone, n, {}, options};
   };
   const Reply refused = hold(best_of(2, 0));
   EXPECT_EQ(refused.code, ReplyCode::kSoldOut);
@@ -187,7 +187,7 @@ TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlw
   const Reply allowed = hold(best_of(2, kSeatOptionAllowRestrictedView));
   ASSERT_TRUE(allowed.ok()) << allowed.message;
   EXPECT_EQ(allowed.value, 1);  // 1-2, restricted view accepted
-  const Reply named_seat = hold(SeatRequest{kPerf + 1, kNone, workload::demo_tariff(1, 1), kNone, 0, {3}, 0});
+  const Reply named_seat = hold(SeatRequest{kPerf.value() + 1, kNone, workload::demo_tariff(1, 1), kNone, 0, {3}, 0});
   EXPECT_TRUE(named_seat.ok()) << named_seat.message;                // chosen on the map: the map shows the view
   EXPECT_EQ(hold(best_of(1, 8)).code, ReplyCode::kInvalidArgument);  // unknown option bit
 }
@@ -253,23 +253,26 @@ TEST_F(MixedOrderTest, AllOrNothing_RefusalsLeaveTheStateHashUnchanged) {
 }
 
 TEST_F(MixedOrderTest, QuotasSpanSeatsAndUnits_ContactLimitAndConfirm) {
-  must(DefinePerformance{kPerf + 1, 1, kT0 + 30LL * 24 * kHour, 0, 4});  // 4 units per contact
-  must(AssignLayout{kPerf + 1, kHall});
-  must(SetGeneralAdmission{kPerf + 1, kStanding, 10});
-  const SeatRequest seats{kPerf + 1, 1, workload::demo_tariff(1, 1), kNone, 2, {}, 0};
-  const std::vector<LineRequest> three{LineRequest{kPerf + 1, kStanding, workload::demo_tariff(1, 1), 3, kNone}};
+  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 4});  // 4 units per contact
+  must(AssignLayout{kPerf.value() + 1, kHall});
+  must(SetGeneralAdmission{kPerf.value() + 1, kStanding, 10});
+  const SeatRequest seats{kPerf.value() + 1, 1, workload::demo_tariff(1, 1), kNone, 2, {}, 0};
+  const std::vector<LineRequest> three{
+      LineRequest{kPerf.value() + 1, kStanding, workload::demo_tariff(1, 1), 3, kNone}};
   EXPECT_EQ(hold_mixed(seats, three).code, ReplyCode::kLimitExceeded);  // 2 seats + 3 units > 4
-  const Reply r = run(BookSeatsWithLines{BookingKind::kOption,
-                                         7,
-                                         kBoxOffice,
-                                         seats,
-                                         {LineRequest{kPerf + 1, kStanding, workload::demo_tariff(1, 1), 2, kNone}},
-                                         now_ + kHour});
+  const Reply r =
+      run(BookSeatsWithLines{BookingKind::kOption,
+                             7,
+                             kBoxOffice,
+                             seats,
+                             {LineRequest{kPerf.value() + 1, kStanding, workload::demo_tariff(1, 1), 2, kNone}},
+                             now_ + kHour});
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_EQ(shard_.find_order(r.order)->state, OrderState::kOption);
   ASSERT_TRUE(run(Confirm{r.order, {}}).ok());
   auto units_left = [&](ContactId contact) {
-    return shard_.apply(Command{0, GetAvailability{kPerf + 1, kStanding, kNone, kBoxOffice, contact}}, now_).value;
+    return shard_.apply(Command{0, GetAvailability{kPerf.value() + 1, kStanding, kNone, kBoxOffice, contact}}, now_)
+        .value;
   };
   EXPECT_EQ(units_left(kNone), 8);
   EXPECT_EQ(units_left(7), 0);  // contact 7 has its 4: 2 seats + 2 standing
@@ -333,10 +336,10 @@ TEST_F(SeatTest, Quotas_ChannelCapAndPerformanceCapacityCountSeats) {
   EXPECT_EQ(shard_.state_hash(), before);
   EXPECT_TRUE(hold(best(2, 2), kBoxOffice).ok());
   // Capacity and per-contact limit on a second performance.
-  must(DefinePerformance{kPerf + 1, 1, kT0 + kHour, 5, 3});
-  must(AssignLayout{kPerf + 1, kHall});
+  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + kHour, 5, 3});
+  must(AssignLayout{kPerf.value() + 1, kHall});
   SeatRequest q = best(1, 3);
-  q.performance = kPerf + 1;
+  q.performance = kPerf.value() + 1;
   EXPECT_TRUE(run(HoldSeats{8, kBoxOffice, q, kMinute}).ok());
   q.quantity = 1;
   EXPECT_EQ(run(HoldSeats{8, kBoxOffice, q, kMinute}).code, ReplyCode::kLimitExceeded);  // contact 8: 3 max
@@ -668,7 +671,7 @@ class SeatModelRun {
     ASSERT_TRUE(s.is_ok()) << s.to_string();
     const SeatMap& m = *shard_.seat_map(kPerf);
     for (uint32_t i = 0; i < owner_.size(); ++i) {
-      const uint16_t want = owner_[i] ? kSeatTaken : (blocked_[i] ? kSeatBlocked : kSeatFree);
+      const uint16_t want = owner_[i] != kNone ? kSeatTaken : (blocked_[i] ? kSeatBlocked : kSeatFree);
       ASSERT_EQ(m.seats[i], want) << layout_->describe(i);
     }
   }

@@ -67,7 +67,7 @@ class ShardTest : public testing::Test {
              ChannelId ch = workload::kBoxOffice) {
     return run(Book{kind, 7, ch, {workload::demo_line(p, product_of(p), c, n)}, deadline});
   }
-  static ProductId product_of(PerformanceId p) { return p / 1000; }
+  static ProductId product_of(PerformanceId p) { return p.value() / 1000; }
 
   OrderState state(OrderId id) {
     const Reply r = shard_.apply(Command{0, GetOrder{id}}, now_);

@@ -58,8 +58,9 @@ class Model {
 
   static bool live(const ModelOrder& o) { return !is_closed(o.state); }
   static ExpiryPolicy policy_of(PerformanceId p) {
-    return p / 1000 == 2 ? ExpiryPolicy::kOverdueThenArchive
-                         : (p / 1000 == 3 ? ExpiryPolicy::kKeepUntilReleased : ExpiryPolicy::kReleaseAtDeadline);
+    return p.value() / 1000 == 2
+               ? ExpiryPolicy::kOverdueThenArchive
+               : (p.value() / 1000 == 3 ? ExpiryPolicy::kKeepUntilReleased : ExpiryPolicy::kReleaseAtDeadline);
   }
 
   // Units used under each quota, recounted from the live orders.
@@ -99,7 +100,7 @@ class Model {
   bool fits() const {
     for (PerformanceId p : performances()) {
       if (used_performance(p) > kCapacity || used_web(p) > kWebCap) return false;
-      for (CategoryId c = 1; c <= 3; ++c)
+      for (uint32_t c = 1; c <= 3; ++c)
         if (used_open(p, c) > open_capacity(c)) return false;
       if (used_contingent(workload::demo_partner_contingent(p)) > 1) return false;
     }
@@ -143,7 +144,7 @@ class ModelRun {
     venue.performances = 2;
     venue.capacity_per_performance = kCapacity;
     venue.web_cap_percent = 60;
-    for (ProductId product = 1; product <= 3; ++product) {
+    for (uint32_t product = 1; product <= 3; ++product) {
       venue.first_performance = product * 1000;
       for (const Command& c : workload::demo_performances(venue, product)) EXPECT_TRUE(shard_.apply(c, now_).ok());
     }
@@ -235,7 +236,7 @@ class ModelRun {
     for (uint32_t i = 0; i < n; ++i) {
       // Lines of one order share a performance half of the time (same quotas, summed).
       const PerformanceId p = (i > 0 && pick(2)) ? lines[0].performance : Model::performances()[pick(6)];
-      LineRequest l = workload::demo_line(p, p / 1000, 1 + pick(3), 1 + pick(4));
+      LineRequest l = workload::demo_line(p, p.value() / 1000, 1 + pick(3), 1 + pick(4));
       if (pick(5) == 0) {
         l.category = 1;
         l.contingent = workload::demo_partner_contingent(p);
@@ -459,7 +460,7 @@ class ModelRun {
     const Status s = shard_.check_invariants();
     ASSERT_TRUE(s.is_ok()) << s.to_string();
     for (PerformanceId p : Model::performances())
-      for (CategoryId c = 1; c <= 3; ++c)
+      for (uint32_t c = 1; c <= 3; ++c)
         for (ChannelId ch : {kWeb, kBoxOffice}) {
           const Reply r = apply(GetAvailability{p, c, kNone, ch, kNone});
           ASSERT_EQ(r.value, model_.available(p, c, ch))

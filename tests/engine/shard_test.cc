@@ -24,7 +24,7 @@ TEST_F(ShardTest, Hold_TakesUnitsFromTheOpenSaleAndPerformanceCapacity) {
   EXPECT_EQ(r.value, now_ + 10 * kMinute);
   EXPECT_EQ(available(kPerfRelease, 1), kCat1Open - 4);
   EXPECT_EQ(available(kPerfRelease, 2), 300);
-  EXPECT_EQ(available(kPerfRelease + 1, 1), kCat1Open);  // other performance untouched
+  EXPECT_EQ(available(kPerfRelease.value() + 1, 1), kCat1Open);  // other performance untouched
 }
 
 TEST_F(ShardTest, Hold_SoldOutIsAnOutcomeAndTakesNothing) {
@@ -366,7 +366,7 @@ TEST_F(ShardTest, OrderIds_CarryTheShardAndGoStaleWhenTheSlotIsReused) {
 TEST(ShardRouting, RefusesCommandsOfAnotherShard) {
   Shard shard(1, 2, kT0);
   for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(shard.apply(c, kT0).ok());
-  PerformanceId foreign = 1;
+  uint32_t foreign = 1;
   while (shard_of_performance(foreign, 2) == 1) ++foreign;
   const Reply r = shard.apply(Command{0, DefinePerformance{foreign, 1, kT0, 0, 0}}, kT0);
   EXPECT_EQ(r.code, ReplyCode::kInvalidArgument);

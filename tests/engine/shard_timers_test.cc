@@ -89,7 +89,7 @@ TEST(ShardTimersTest, APastDueFiresAtTheNextTick) {
 
 TEST(ShardTimersTest, ContingentTag_NeverCollidesWithAnOrderId) {
   const OrderId highest = make_order_id(kShardsMax - 1, 0xFF'FFFFu, 0xFFFF'FFFFu);
-  EXPECT_EQ(highest & kContingentTimerTag, 0u);
+  EXPECT_EQ(highest.value() & kContingentTimerTag, 0u);
   const uint64_t payload = kContingentTimerTag | 12345u;
   EXPECT_EQ(static_cast<uint32_t>(payload), 12345u);
   EXPECT_NE(payload & kContingentTimerTag, 0u);

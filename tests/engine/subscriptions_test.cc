@@ -320,7 +320,7 @@ TEST_F(SubscriptionBookTest, StartReminderRun_ItemsSortedByContactNumberThenSubs
 
 TEST_F(SubscriptionBookTest, StartReminderRun_SameCommandsGiveSameItemsAndHash) {
   auto build = [this](SubscriptionBook& b) {
-    for (SubscriptionId id = 1; id <= 40; ++id)
+    for (uint32_t id = 1; id <= 40; ++id)
       must(
           b.apply(Subscribe{id, kMagazine, 1 + id % 3, id % 4 == 0 ? 9u : 0u, kJan + (id % 5) * 20 * kDay}, contacts_));
     return b.apply(StartReminderRun{1, kMagazine, {kIssueJan, kIssueFeb}, Audience::kDirect, kFormat, Delivery::kEmail},
@@ -524,14 +524,14 @@ TEST_F(SubscriptionBookTest, GetReminderRun_ShowsCurrentContactsAndRecordedRanks
 TEST_F(SubscriptionBookTest, CatalogLimits_AreRefusedWithLimitExceeded) {
   for (uint32_t i = 1; i < kReminderFormatsMax; ++i) must(book_.define(csv_format(100 + i)));  // format 7 exists
   refused(ReplyCode::kLimitExceeded, [&] { return book_.define(csv_format(50'000)); });
-  for (SeriesId id = 3; id < kSeriesMax + 1; ++id) must(book_.define(DefineSeries{id, "s"}));
+  for (uint32_t id = 3; id < kSeriesMax + 1; ++id) must(book_.define(DefineSeries{id, "s"}));
   refused(ReplyCode::kLimitExceeded, [&] { return book_.define(DefineSeries{kSeriesMax + 1, "s"}); });
-  for (IssueId id = 1; id <= kIssuesPerSeriesMax; ++id) must(book_.define(DefineIssue{3, id, id * kDay, "n"}));
+  for (uint32_t id = 1; id <= kIssuesPerSeriesMax; ++id) must(book_.define(DefineIssue{3, id, id * kDay, "n"}));
   refused(ReplyCode::kLimitExceeded, [&] { return book_.define(DefineIssue{3, 50'000, 0, "n"}); });
 }
 
 TEST_F(SubscriptionBookTest, RunLimit_IsRefusedWithLimitExceeded) {
-  for (RunId id = 1; id <= kRunsMax; ++id)
+  for (uint32_t id = 1; id <= kRunsMax; ++id)
     ASSERT_TRUE(book_
                     .apply(StartReminderRun{id, kMagazine, {kIssueJan}, Audience::kDirect, kFormat, Delivery::kFile},
                            contacts_, kNow)

@@ -62,7 +62,8 @@ void hello(const wire::Hello& h) {
 // The response frames of both protocol versions, read back by the client's decoder.
 void check_response(uint64_t request_id, const std::vector<engine::Reply>& replies, const std::vector<uint8_t>& types) {
   for (uint32_t version = kProtocolVersionOldest; version <= kProtocolVersion; ++version) {
-    const OutFrame frame = response_frame(request_id, replies, types, version);
+    static const HoldTokens hold_tokens;
+    const OutFrame frame = response_frame(request_id, replies, types, version, hold_tokens);
     std::vector<uint64_t> storage;
     const wire::ServerFrame* server = verify_server_frame(aligned_copy(frame.body.data(), frame.body.size(), &storage));
     fuzz_check(server != nullptr && server->message_type() == wire::ServerMessage::Response,
@@ -70,9 +71,11 @@ void check_response(uint64_t request_id, const std::vector<engine::Reply>& repli
     const auto* results = server->message_as_Response()->results();
     fuzz_check(results != nullptr && results->size() == replies.size(), "one result per command");
     for (uint32_t i = 0; i < results->size(); ++i) {
-      Result<engine::Reply> decoded = decode_reply(results->Get(i));
+      Result<ClientReply> decoded = decode_reply(results->Get(i));
       fuzz_check(decoded.is_ok(), "the client decodes every result the server encodes");
       fuzz_check(decoded->code == replies[i].code, "a result keeps its code on the wire");
+      fuzz_check(decoded->hold_token.empty() || hold_tokens.matches(replies[i].order, decoded->hold_token),
+                 "a result's hold token is its order's");
     }
   }
 }

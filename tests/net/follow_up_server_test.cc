@@ -62,8 +62,8 @@ const std::vector<DefineContact>& contacts() {
 
 std::vector<PerformanceId> demo_performances() {
   std::vector<PerformanceId> out;
-  for (ProductId product = 1; product <= 3; ++product)
-    for (PerformanceId p = product * 1000; p < product * 1000 + 4; ++p) out.push_back(p);
+  for (uint32_t product = 1; product <= 3; ++product)
+    for (uint32_t p = product * 1000; p < product * 1000 + 4; ++p) out.push_back(p);
   return out;
 }
 
@@ -100,7 +100,7 @@ class FollowUpServer : public ::testing::Test {
     for (uint32_t i = 0; i < kPlainOptions + kContingentOptions + kReservations; ++i) {
       Booked b;
       b.performance = performances[i % performances.size()];
-      b.product = b.performance / 1000;
+      b.product = b.performance.value() / 1000;
       b.category = 1 + i % 3;
       b.tariff = workload::demo_tariff(b.product, 1 + (i / 3) % 2);
       b.channel = i % 2 == 0 ? workload::kBoxOffice : workload::kWeb;

@@ -203,7 +203,7 @@ TEST(FuzzRegression, IdOfTheIndexesEmptyMarker_IsNotFoundOrRefused) {
 // an outcome). Every id is a plain key now: the marker is NotFound like any
 // unknown order, and the real order beside it is marked.
 TEST(FuzzRegression, SelectionNamingTheEmptyMarkerOrder_GetsNotFoundForIt) {
-  constexpr OrderId kMarker = ~OrderId{0};
+  constexpr OrderId kMarker = ~uint64_t{0};
   auto app = start_server();
   auto office = connect_client(*app, testing::kBackofficeToken);
   ASSERT_TRUE(office);

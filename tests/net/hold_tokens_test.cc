@@ -30,7 +30,7 @@ TEST(HoldTokens, ATokenDependsOnTheOrderAndTheKey) {
     EXPECT_EQ(t, key.token_for(order)) << "the same order always has the same token";
     EXPECT_TRUE(key.matches(order, t));
     EXPECT_FALSE(other_key.matches(order, t)) << "another server's key";
-    EXPECT_FALSE(key.matches(order + 1, t)) << "the next id";
+    EXPECT_FALSE(key.matches(engine::OrderId{order.value() + 1}, t)) << "the next id";
     EXPECT_TRUE(seen.insert(t.hex()).second) << "two orders share a token";
   }
   EXPECT_FALSE(key.matches(make_order_id(0, 1, 0), HoldToken{}));

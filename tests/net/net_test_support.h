@@ -253,7 +253,7 @@ inline engine::Command with_token(const net::ClientReply& held, engine::CommandB
 
 // A web cart of `quantity` units of category 1 of demo performance `p`.
 inline engine::Command web_hold(engine::PerformanceId p, uint32_t quantity, engine::ContactId contact = 1) {
-  const engine::ProductId product = p / 1000;
+  const engine::ProductId product = p.value() / 1000;
   return engine::Command{0,
                          engine::Hold{contact, workload::kWeb, {workload::demo_line(p, product, 1, quantity)}, 60'000}};
 }

@@ -241,7 +241,7 @@ TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
     outsider_is_refused(*configured, held, b_own.hold_token);
     outsider_is_refused(*a, booked, held.hold_token);
     ClientReply next = held;  // the id after it: predictable, its token is not
-    next.order = held.order + 1;
+    next.order = held.order.value() + 1;
     EXPECT_EQ(one(*a, Command{0, GetOrder{next.order}}).code, kForbidden);
     EXPECT_EQ(one(*a, with_token(held, GetOrder{next.order})).code, kForbidden);
     const ClientReply again = one(*a, with_token(held, GetOrder{held.order}));

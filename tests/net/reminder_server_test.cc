@@ -65,7 +65,7 @@ class ReminderServer : public ::testing::Test {
     const Reply r = one(Book{BookingKind::kOption,
                              contact,
                              workload::kBoxOffice,
-                             {workload::demo_line(performance, performance / 1000, 1, 1)},
+                             {workload::demo_line(performance, performance.value() / 1000, 1, 1)},
                              now_ms_ + 3 * kDay});
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
@@ -110,8 +110,8 @@ TEST_F(ReminderServer, RemindOrders_WritesTheFileAndRaisesTheRank) {
   EXPECT_EQ(std::filesystem::path(batch.destination).parent_path(), std::filesystem::path(dir_.path() + "/exports"));
   const std::string file = read(batch.destination);
   EXPECT_EQ(file.substr(0, file.find('\n')), "contact_number;last_name;order_number;deadline");
-  EXPECT_NE(file.find("100000002951;BOSCHE;" + std::to_string(a) + ";"), std::string::npos) << file;
-  EXPECT_NE(file.find("100000000002;ACME;" + std::to_string(b) + ";"), std::string::npos) << file;
+  EXPECT_NE(file.find("100000002951;BOSCHE;" + to_string(a) + ";"), std::string::npos) << file;
+  EXPECT_NE(file.find("100000000002;ACME;" + to_string(b) + ";"), std::string::npos) << file;
   EXPECT_EQ(follow_up_rank(a), 1u);
   EXPECT_EQ(follow_up_rank(b), 1u);
 }
@@ -147,8 +147,8 @@ TEST_F(ReminderServer, RemindOrders_ByEmail_SendsOneMessagePerContact) {
     return kv.first.find("lennart@example.org") != std::string::npos;
   });
   ASSERT_NE(lennart, body_by_recipient.end());
-  EXPECT_NE(lennart->second.find(std::to_string(a1)), std::string::npos);
-  EXPECT_NE(lennart->second.find(std::to_string(a2)), std::string::npos);
+  EXPECT_NE(lennart->second.find(to_string(a1)), std::string::npos);
+  EXPECT_NE(lennart->second.find(to_string(a2)), std::string::npos);
   EXPECT_EQ(follow_up_rank(a1), 1u);
 }
 

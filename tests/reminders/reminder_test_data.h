@@ -45,7 +45,7 @@ inline engine::ReminderItem subscription_item(engine::ContactId contact, uint64_
   item.email = std::move(email);
   if (payer != engine::kNone) {
     item.payer = payer;
-    item.payer_number = 900 + payer;
+    item.payer_number = 900 + payer.value();
     item.payer_name = "Bibliothèque municipale";
     item.payer_email = std::move(payer_email);
   }

@@ -20,7 +20,8 @@ using namespace tessera::engine;
 constexpr int64_t kT0 = 1'790'000'000'000;
 
 DefineContact contact(ContactId id) {
-  return DefineContact{id, uint64_t{100000000000} + id, "DUPONT", "Anne", "anne@example.org", kContactIndividual};
+  return DefineContact{
+      id, uint64_t{100000000000} + id.value(), "DUPONT", "Anne", "anne@example.org", kContactIndividual};
 }
 
 // A ShardSet whose shard 1 keeps at most `shard1_contacts` contacts.
@@ -80,8 +81,8 @@ TEST(CatalogBroadcast, ConcurrentCatalogCommands_LeaveEveryShardWithTheSameCatal
   std::atomic<int> accepted{0}, refused{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (ContactId id = 1; id <= 100; ++id) {  // overlapping ids: duplicates are refused
-        const Reply r = set->call(Command{0, contact(id + static_cast<ContactId>(t % 2) * 50)});
+      for (uint32_t id = 1; id <= 100; ++id) {  // overlapping ids: duplicates are refused
+        const Reply r = set->call(Command{0, contact(id + static_cast<uint32_t>(t % 2) * 50)});
         (r.ok() ? accepted : refused)++;
       }
     });
@@ -91,7 +92,7 @@ TEST(CatalogBroadcast, ConcurrentCatalogCommands_LeaveEveryShardWithTheSameCatal
   EXPECT_EQ(accepted.load(), 150) << "ids 1..150 each defined once";
   EXPECT_EQ(refused.load(), 400 - 150);
   for (uint32_t s = 0; s < 2; ++s) {
-    for (ContactId id = 1; id <= 151; ++id) {
+    for (uint32_t id = 1; id <= 151; ++id) {
       const Reply r = set->runner(s).shard().apply(Command{0, UpdateContact{id, 1, "X", "", "", 1}}, kT0);
       EXPECT_EQ(r.code, id <= 150 ? ReplyCode::kOk : ReplyCode::kNotFound) << "shard " << s << " contact " << id;
     }

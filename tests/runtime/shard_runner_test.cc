@@ -34,7 +34,7 @@ TEST(ShardSet, RoutesOrdersToThePerformancesShard) {
   workload::DemoVenue venue;
   venue.performances = 8;
   load_demo(shards, venue);
-  for (PerformanceId p = 1000; p < 1008; ++p) {
+  for (uint32_t p = 1000; p < 1008; ++p) {
     const Reply r = shards.call(Command{0, Hold{1, workload::kWeb, {workload::demo_line(p, 1, 2, 3)}, 60'000}});
     ASSERT_TRUE(r.ok()) << r.message;
     EXPECT_EQ(order_shard(r.order), shard_of_performance(p, 2));
@@ -92,7 +92,7 @@ TEST(ShardSet, ConcurrentBuyers_NeverOversell) {
           continue;
         }
         ASSERT_TRUE(shards.call(Command{0, Confirm{r.order, {}}}).ok());
-        sold[p - 1000].fetch_add(n);
+        sold[p.value() - 1000].fetch_add(n);
       }
     });
   }

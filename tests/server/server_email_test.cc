@@ -78,7 +78,7 @@ class ServerEmail : public ::testing::Test {
     const Reply r = one(Book{BookingKind::kOption,
                              contact,
                              workload::kBoxOffice,
-                             {workload::demo_line(performance, performance / 1000, 1, 1)},
+                             {workload::demo_line(performance, performance.value() / 1000, 1, 1)},
                              now_ms + 3 * kDay});
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
@@ -106,7 +106,7 @@ TEST_F(ServerEmail, RemindOrders_ThroughARelayRequiringStartTlsAndAuth_Arrive) {
   EXPECT_EQ(mails[0].header("x-rcptto"), "lennart@example.org");
   EXPECT_EQ(mails[1].header("x-rcptto"), "office@acme.example");
   EXPECT_EQ(mails[0].header("x-mailfrom"), "billetterie@example.org");
-  EXPECT_NE(decode_quoted_printable(mails[0].body).find(std::to_string(a)), std::string::npos) << mails[0].body;
+  EXPECT_NE(decode_quoted_printable(mails[0].body).find(to_string(a)), std::string::npos) << mails[0].body;
 }
 
 TEST_F(ServerEmail, RemindOrders_WithAWrongPassword_FailEveryRecipientByName) {

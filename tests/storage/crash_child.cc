@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     const engine::Route route = engine::command_route(c.body, kShards);
     write_line(ack, (route.kind != engine::Route::kOneShard ? std::string("all") : std::to_string(route.shard)) + " " +
                         std::to_string(engine::fingerprint(c.body)) + " " + std::to_string(static_cast<int>(r.code)) +
-                        " " + std::to_string(r.order) + "\n");
+                        " " + to_string(r.order) + "\n");
   };
   bool fresh = true;
   for (const storage::ShardRecovery& r : engine->recovery) fresh &= r.next_seq == 1;

@@ -165,7 +165,7 @@ void add_line(CLI::App& s, LineRequest& line) {
 
 // The demo venue's full tariff of the performance's product, when none is given.
 LineRequest with_tariff(LineRequest line) {
-  const ProductId product = line.performance / 1000;
+  const uint32_t product = line.performance.value() / 1000;
   if (line.tariff == kNone) line.tariff = workload::demo_tariff(product >= 1 && product <= 3 ? product : 1, 1);
   return line;
 }
@@ -263,7 +263,8 @@ Build availability(CLI::App& s) {
   return [v](int64_t) -> CliCommands {
     std::vector<Command> out;
     // Every category a performance may have when none is given (the engine has no listing yet).
-    for (CategoryId c = v->category.value_or(1); c <= v->category.value_or(kAvailabilityCategoriesMax); ++c)
+    const CategoryId first = v->category.value_or(1), last = v->category.value_or(kAvailabilityCategoriesMax);
+    for (uint32_t c = first.value(); c <= last.value(); ++c)
       out.push_back(Command{0, GetAvailability{v->performance, c, v->contingent, v->channel, v->contact}});
     return out;
   };

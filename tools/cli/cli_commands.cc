@@ -58,9 +58,9 @@ int print_availability(const CliArgs& a, const std::vector<Command>& commands,
     const CategoryId category = std::get<GetAvailability>(commands[i].body).category;
     shown.push_back(r);
     if (a.json) {
-      out << reply_json("GetAvailability", r, category) << '\n';
+      out << reply_json("GetAvailability", r, category.value()) << '\n';
     } else {
-      rows.push_back({std::to_string(category), r.ok() ? std::to_string(r.value) : "-", code_name(r.code), r.message});
+      rows.push_back({to_string(category), r.ok() ? std::to_string(r.value) : "-", code_name(r.code), r.message});
     }
     if (probing && !r.ok()) break;  // e.g. unknown performance: said once
   }
@@ -89,7 +89,7 @@ int print_replies(const CliArgs& a, const std::vector<Command>& commands, const 
     }
     // Only a reply about an order has one (and its state): not an Ack or a count.
     const bool has_order = r.order != 0;
-    rows.push_back({command, code_name(r.code), has_order ? std::to_string(r.order) : "-",
+    rows.push_back({command, code_name(r.code), has_order ? to_string(r.order) : "-",
                     has_order ? std::string(order_state_name(r.state)) : "-", std::to_string(r.value),
                     r.hold_token.empty() ? "-" : r.hold_token.hex(), r.message});
   }
@@ -180,7 +180,7 @@ std::string reply_json(std::string_view command, const net::ClientReply& r, int6
   std::string out = "{\"command\":" + json_string(command);
   if (category >= 0) out += ",\"category\":" + std::to_string(category);
   out += ",\"code\":" + json_string(net::result_code_name(r.code));
-  out += ",\"order\":" + std::to_string(r.order);
+  out += ",\"order\":" + to_string(r.order);
   out += ",\"state\":" + json_string(order_state_name(r.state));
   out += ",\"value\":" + std::to_string(r.value);
   out += ",\"message\":" + json_string(r.message);

@@ -15,7 +15,11 @@ using namespace tessera::engine;
 
 namespace {
 
-std::string id_or_dash(uint64_t id) { return id == 0 ? "-" : std::to_string(id); }
+// An id, or a plain number (a file number), "-" when none.
+template <typename Id>
+std::string id_or_dash(Id id) {
+  return id == kNone ? "-" : cat(id);
+}
 
 std::string contact_text(ContactId contact, const std::string& name, uint64_t number) {
   if (contact == kNone) return "-";
@@ -23,7 +27,8 @@ std::string contact_text(ContactId contact, const std::string& name, uint64_t nu
   return cat(name, " (", number, ")");
 }
 
-std::string named(uint32_t id, const std::string& name) {
+template <typename Id>
+std::string named(Id id, const std::string& name) {
   return name.empty() ? id_or_dash(id) : cat(name, " (", id, ")");
 }
 
@@ -33,7 +38,7 @@ void print_page(const FollowUpPage& page, std::ostream& out) {
                                                  "lock", "rank"}};
   for (const FollowUpRow& r : page.rows)
     rows.push_back({format_date_time(r.due_ms), contact_text(r.contact, r.contact_name, r.contact_number),
-                    std::to_string(r.order), id_or_dash(r.file_number), named(r.channel, r.channel_name),
+                    to_string(r.order), id_or_dash(r.file_number), named(r.channel, r.channel_name),
                     named(r.product, r.product_name),
                     cat(r.performance, " ", format_date_time(r.performance_starts_ms)),
                     named(r.category, r.category_name), named(r.tariff, r.tariff_name), id_or_dash(r.contingent),
@@ -92,8 +97,8 @@ void print_summary(const CommandBody& body, const ReleaseSummary& s, std::ostrea
   if (s.stock.empty()) return;
   std::vector<std::vector<std::string>> rows = {{"performance", "category", "orders", "units", "seats"}};
   for (const ReleasedStock& r : s.stock)
-    rows.push_back({std::to_string(r.performance), std::to_string(r.category), std::to_string(r.orders),
-                    std::to_string(r.units), std::to_string(r.seats)});
+    rows.push_back({to_string(r.performance), to_string(r.category), std::to_string(r.orders), std::to_string(r.units),
+                    std::to_string(r.seats)});
   print_table(out, rows);
 }
 
@@ -160,9 +165,9 @@ void print_order_record(const OrderRecord& r, std::ostream& out) {
     std::string seats;
     for (const SeatPlace& p : l.seats)
       seats += cat(seats.empty() ? "" : ", ", p.section, " row ", p.row, " no ", p.number);
-    lines.push_back({std::to_string(l.performance), std::to_string(l.category), std::to_string(l.tariff),
-                     id_or_dash(l.contingent), std::to_string(l.quantity), money(l.unit_price_cents),
-                     money(l.amount_cents), seats.empty() ? "-" : seats});
+    lines.push_back({to_string(l.performance), to_string(l.category), to_string(l.tariff), id_or_dash(l.contingent),
+                     std::to_string(l.quantity), money(l.unit_price_cents), money(l.amount_cents),
+                     seats.empty() ? "-" : seats});
   }
   print_table(out, lines);
   if (!r.notes.empty()) {
@@ -198,7 +203,7 @@ void print_order_page(const OrderPage& page, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {
       {"order", "state", "contact", "channel", "created", "deadline", "performance", "quantity", "total"}};
   for (const OrderSummary& o : page.orders)
-    rows.push_back({std::to_string(o.order), std::string(order_state_name(o.state)), id_or_dash(o.contact),
+    rows.push_back({to_string(o.order), std::string(order_state_name(o.state)), id_or_dash(o.contact),
                     id_or_dash(o.channel), when(o.created_ms), when(o.deadline_ms), id_or_dash(o.performance),
                     std::to_string(o.quantity), money(o.total_cents)});
   print_table(out, rows);

@@ -45,7 +45,7 @@ Status book_options(net::Client& client, PerformanceId performance, uint32_t cou
 // GA units available on the venue's categories, or -1 on failure.
 int64_t ga_available(net::Client& client, PerformanceId performance) {
   std::vector<Command> queries;
-  for (CategoryId k = 1; k <= kVenueGaCategories; ++k)
+  for (uint32_t k = 1; k <= kVenueGaCategories; ++k)
     queries.push_back(Command{0, GetAvailability{performance, k, kNone, workload::kWeb, kNone}});
   auto replies = client.call(std::move(queries));
   if (!replies.is_ok()) return -1;

@@ -284,7 +284,7 @@ SaleCheck check_onsale(net::Client& client, PerformanceId performance, const OnS
   std::this_thread::sleep_for(std::chrono::milliseconds(kOnSaleHoldTtlMs + kExpirySettleMs));
   SaleCheck c;
   std::vector<Command> queries;
-  for (CategoryId k = 1; k <= kVenueCategories; ++k)
+  for (uint32_t k = 1; k <= kVenueCategories; ++k)
     queries.push_back(Command{0, GetAvailability{performance, k, kNone, workload::kWeb, kNone}});
   auto replies = client.call(std::move(queries));
   if (!replies.is_ok()) {
@@ -292,7 +292,7 @@ SaleCheck check_onsale(net::Client& client, PerformanceId performance, const OnS
     return c;
   }
   std::string mismatches;
-  for (CategoryId k = 1; k <= kVenueCategories; ++k) {
+  for (uint32_t k = 1; k <= kVenueCategories; ++k) {
     const Reply& r = (*replies)[k - 1];
     const uint64_t confirmed = tally.confirmed_units[k].load();
     const int64_t taken = int64_t{venue_capacity(k)} - r.value;

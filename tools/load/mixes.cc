@@ -15,7 +15,7 @@ namespace {
 Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity, CategoryId category = 0) {
   return Command{0, Hold{t.contact,
                          t.channel,
-                         {LineRequest{performance, category ? category : t.category,
+                         {LineRequest{performance, category != kNone ? category : t.category,
                                       workload::demo_tariff(t.product, 1), quantity, kNone}},
                          t.hold_ttl_ms}};
 }

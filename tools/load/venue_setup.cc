@@ -47,7 +47,7 @@ Status ensure_demo_venue(net::Client& client, bool* loaded) {
   if (!probe.is_ok()) return probe.status();
   if ((*probe)[0].code != ReplyCode::kNotFound) return Status::ok();
   std::vector<Command> commands = workload::demo_catalog();
-  for (ProductId p = workload::kProductRelease; p <= workload::kProductKeep; ++p) {
+  for (uint32_t p = workload::kProductRelease.value(); p <= workload::kProductKeep.value(); ++p) {
     workload::DemoVenue venue;
     venue.first_performance = p * 1000;  // as tessera-server --demo (server/demo_loader)
     for (Command& c : workload::demo_performances(venue, p)) commands.push_back(std::move(c));
@@ -61,12 +61,13 @@ namespace {
 
 // Defines `count` consecutive performances of demo product 1 (overall cap
 // `capacity`, 0 = none) at free ids in [id_min, id_min + id_span).
-Result<std::vector<PerformanceId>> define_free_performances(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
-                                                            uint32_t id_span, uint32_t count, uint32_t capacity) {
+Result<std::vector<PerformanceId>> define_free_performances(net::Client& client, std::mt19937_64& rng,
+                                                            PerformanceId id_min, uint32_t id_span, uint32_t count,
+                                                            uint32_t capacity) {
   if (count == 0 || id_span < count) return Status::invalid_argument("no room for the performances");
   const int64_t starts_at_ms = wall_now_ms() + 30 * kDayMs;
   for (uint32_t attempt = 0; attempt < kDefineAttemptsMax; ++attempt) {
-    const uint32_t first = id_min + static_cast<uint32_t>(rng() % (id_span - count + 1));
+    const uint32_t first = id_min.value() + static_cast<uint32_t>(rng() % (id_span - count + 1));
     std::vector<Command> defines;
     for (uint32_t i = 0; i < count; ++i)
       defines.push_back(Command{0, DefinePerformance{first + i, workload::kProductRelease, starts_at_ms, capacity, 0}});
@@ -88,14 +89,15 @@ Result<std::vector<PerformanceId>> define_free_performances(net::Client& client,
     for (uint32_t i = 0; i < count; ++i) ids.push_back(first + i);
     return ids;
   }
-  return Status::resource_exhausted(
-      cat("no free performance ids in [", id_min, ", ", id_min + id_span, ") after ", kDefineAttemptsMax, " attempts"));
+  return Status::resource_exhausted(cat("no free performance ids in [", id_min, ", ", id_min.value() + id_span,
+                                        ") after ", kDefineAttemptsMax, " attempts"));
 }
 
 }  // namespace
 
-Result<std::vector<PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
-                                                            uint32_t id_span, uint32_t count, uint32_t capacity) {
+Result<std::vector<PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
+                                                            PerformanceId id_min, uint32_t id_span, uint32_t count,
+                                                            uint32_t capacity) {
   if (Status s = ensure_demo_catalog(client); !s.is_ok()) return s;
   auto ids = define_free_performances(client, rng, id_min, id_span, count, capacity);
   if (!ids.is_ok()) return ids;
@@ -105,11 +107,11 @@ Result<std::vector<PerformanceId>> define_load_performances(net::Client& client,
   return ids;
 }
 
-Result<PerformanceId> define_venue_performance(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
+Result<PerformanceId> define_venue_performance(net::Client& client, std::mt19937_64& rng, PerformanceId id_min,
                                                uint32_t id_span) {
   std::vector<Command> catalog = workload::demo_catalog();
   const TariffId tariff = workload::demo_tariff(workload::kProductRelease, 1);
-  for (CategoryId c = 4; c <= kVenueCategories; ++c) {
+  for (uint32_t c = 4; c <= kVenueCategories; ++c) {
     catalog.push_back(Command{0, DefineCategory{c, cat("Catégorie ", c)}});
     catalog.push_back(Command{0, SetTariffPrice{tariff, c, kNone, 2000}});
   }
@@ -124,7 +126,7 @@ Result<PerformanceId> define_venue_performance(net::Client& client, std::mt19937
   if (!ids.is_ok()) return ids.status();
   const PerformanceId p = (*ids)[0];
   std::vector<Command> stock;
-  for (CategoryId c = 1; c <= kVenueGaCategories; ++c)
+  for (uint32_t c = 1; c <= kVenueGaCategories; ++c)
     stock.push_back(Command{0, SetGeneralAdmission{p, c, venue_capacity(c)}});
   stock.push_back(Command{0, AssignLayout{p, kVenueLayout}});
   if (Status s = apply_all(client, stock); !s.is_ok()) return s;

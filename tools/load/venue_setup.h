@@ -33,15 +33,15 @@ Status ensure_demo_catalog(net::Client& client);
 // at free ids in [id_min, id_min + id_span): a random first id is tried
 // again while it is taken. Returns the ids.
 Result<std::vector<engine::PerformanceId>> define_load_performances(net::Client& client, std::mt19937_64& rng,
-                                                                    uint32_t id_min, uint32_t id_span, uint32_t count,
-                                                                    uint32_t capacity);
+                                                                    engine::PerformanceId id_min, uint32_t id_span,
+                                                                    uint32_t count, uint32_t capacity);
 
 // The comparison venue (tools/load/onsale_plan.h) on one new performance of
 // demo product 1 at a free id in [id_min, id_min + id_span): GA categories
 // 1..5 of 10,000 units and a 20,000-seat layout (category 6, layout
 // kVenueLayout, defined once). Adds categories 4..6 and their prices to the
 // demo catalog. Returns the performance id.
-Result<engine::PerformanceId> define_venue_performance(net::Client& client, std::mt19937_64& rng, uint32_t id_min,
-                                                       uint32_t id_span);
+Result<engine::PerformanceId> define_venue_performance(net::Client& client, std::mt19937_64& rng,
+                                                       engine::PerformanceId id_min, uint32_t id_span);
 
 }  // namespace tessera::tools

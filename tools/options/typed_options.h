@@ -24,12 +24,24 @@
 
 namespace tessera::options {
 
-// Reads `text` as a decimal T: digits only (a leading '-' for signed types),
-// nothing before or after. Returns "" and sets *out, or why not.
+template <typename T>
+struct Unwrapped {  // a number as is
+  using type = T;
+};
+template <typename T>
+requires std::is_class_v<T>
+struct Unwrapped<T> {  // a number wrapper (an engine id): its number
+  using type = typename T::value_type;
+};
+
+// Reads `text` as a decimal T (or the number of a wrapper T): digits only (a
+// leading '-' for signed types), nothing before or after. Returns "" and sets
+// *out, or why not.
 template <typename T>
 std::string parse_decimal(std::string_view text, T* out) {
-  static_assert(std::is_integral_v<T>);
-  T value{};
+  using Number = typename Unwrapped<T>::type;
+  static_assert(std::is_integral_v<Number>);
+  Number value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec == std::errc::result_out_of_range) return "'" + std::string(text) + "' is out of range";
   if (text.empty() || ec != std::errc() || end != text.data() + text.size())
@@ -54,22 +66,23 @@ CLI::Validator decimal() {
 
 template <typename T>
 struct NumberOf {  // the number type of an option's variable
-  using type = T;
+  using type = typename Unwrapped<T>::type;
   static constexpr bool repeated = false;
 };
 template <typename T>
 struct NumberOf<std::optional<T>> {  // absent unless given
-  using type = T;
+  using type = typename Unwrapped<T>::type;
   static constexpr bool repeated = false;
 };
 template <typename T>
 struct NumberOf<std::vector<T>> {
-  using type = T;
+  using type = typename Unwrapped<T>::type;
   static constexpr bool repeated = true;
 };
 
-// A number option: `into` a number, a std::optional (absent unless given)
-// or a std::vector (repeated: given many times or as a comma list).
+// A number option: `into` a number (or an id: a wrapper of one, with its
+// value_type), a std::optional (absent unless given) or a std::vector
+// (repeated: given many times or as a comma list).
 template <typename T>
 CLI::Option* add_number(CLI::App& app, std::string name, T& into, std::string description) {
   CLI::Option* option =
