@@ -26,6 +26,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace tessera::engine {
 
@@ -47,7 +48,7 @@ struct StrongId {
   // For messages (cat, found by argument-dependent lookup) and test output.
   friend std::string to_string(StrongId id) { return std::to_string(id.v); }
   template <class Os>
-  friend auto operator<<(Os& os, StrongId id) -> decltype(os << id.v) {
+  friend auto operator<<(Os& os, StrongId id) -> decltype(os << std::declval<value_type>()) {
     return os << id.v;
   }
 };

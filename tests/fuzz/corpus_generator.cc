@@ -48,7 +48,7 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
 }
 
 LineRequest line(PerformanceId p, CategoryId c, uint32_t n, ContingentId k = kNone) {
-  LineRequest l = workload::demo_line(p, p / 1000, c, n);
+  LineRequest l = workload::demo_line(p, p.value() / 1000, c, n);
   l.contingent = k;
   return l;
 }
