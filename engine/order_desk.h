@@ -47,6 +47,7 @@ class OrderDesk {
   Reply on(const SetOrderInfo& c, const Caller& who);
   Reply on(const ListOrders& c, const Caller& who) const;
   Reply on(const GetStockSummary& c, const Caller& who) const;
+  Reply on(const PurgeOrderHistory& c, const Caller& who);
 
   // The history of closed orders (engine/order_history.h). While kept,
   // every order that closes — and every note or information set on a closed

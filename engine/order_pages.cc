@@ -28,6 +28,7 @@ Reply with_record_detail(Reply r, ReplyDetail detail) {
 }
 
 bool list_matches(const Order& o, const ListOrders& c, uint16_t states) {
+  if (!o.live() && o.lines.empty()) return false;  // purged
   if ((states & (1u << static_cast<unsigned>(o.state))) == 0) return false;
   if (c.contact != kNone && o.contact != c.contact) return false;
   if (c.performance == kNone) return true;
@@ -200,6 +201,28 @@ std::vector<OrderId> OrderDesk::closed_in_memory(const ListOrders& c) const {
     if (!o.live() && list_matches(o, c, states)) out.push_back(table.id_of(slot));
   }
   return out;
+}
+
+Reply OrderDesk::on(const PurgeOrderHistory& c, const Caller&) {
+  if ((c.order == 0) == (c.contact == kNone))
+    return refuse(ReplyCode::kInvalidArgument, "PurgeOrderHistory names an order or a contact (exactly one)");
+  OrderTable& table = book_.table();
+  if (c.order != 0) {
+    if (order_shard(c.order) != table.shard()) return Reply{};  // another shard's order
+    if (const Order* o = book_.find(c.order)) {
+      if (o->live())
+        return refuse(ReplyCode::kInvalidState,
+                      cat("order ", c.order, " is ", order_state_name(o->state), ": only closed orders are purged"));
+      table.forget(table.slot_of(*o));
+    }
+  } else {
+    for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+      const Order& o = table.at(slot);
+      if (!o.live() && o.contact == c.contact) table.forget(slot);
+    }
+  }
+  if (keep_history_) history_.push_back(HistoryWrite{true, c.order, c.contact, {}, {}});
+  return Reply{};
 }
 
 Reply OrderDesk::on(const GetStockSummary& c, const Caller&) const {

@@ -1,12 +1,14 @@
 // The history of closed orders against the real RocksDB in a temporary
 // directory: a closed order readable after its slot is reused and after a
 // restart, a contact's list including closed orders (paged, counted once),
-// a web shop's scope, and no history kept when it is switched off.
+// a web shop's scope, no history kept when it is switched off, and
+// PurgeOrderHistory (by order, by contact, in the batch of the close).
 #include <gtest/gtest.h>
 
 #include "engine/codec.h"
 #include "engine/reply_detail.h"
 #include "runtime/clock.h"
+#include "runtime/completion.h"
 #include "storage/durable_engine.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
@@ -182,6 +184,70 @@ TEST(OrderHistory, WithoutTheHistoryAReusedSlotForgetsTheClosedOrder) {
   EXPECT_TRUE(record(*e, closed)) << "still in its slot";
   hold(*e, kPaul, 1000);
   EXPECT_FALSE(record(*e, closed));
+  EXPECT_EQ(list(*e, kAnne).total, 0u);
+}
+
+TEST(OrderHistory, PurgeDeletesAnOrderOrAContactsOrders_AndStaysPurgedAfterARestart) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  OrderId one = 0, in_memory = 0, kept = 0;
+  std::vector<OrderId> annes;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    one = hold(*e, kPaul, 1000);
+    ASSERT_TRUE(e->shards->call(as(Release{one})).ok());
+    hold(*e, kPaul, 1000);  // reuses its slot: `one` is only in the history
+    kept = hold(*e, kPaul, 1001);
+    ASSERT_TRUE(e->shards->call(as(Release{kept})).ok());
+    for (PerformanceId p : {PerformanceId{1000}, PerformanceId{1001}}) {
+      const OrderId a = hold(*e, kAnne, p);
+      ASSERT_TRUE(e->shards->call(as(Release{a})).ok());
+      hold(*e, kPaul, p);  // reuses its slot
+      in_memory = hold(*e, kAnne, p);
+      ASSERT_TRUE(e->shards->call(as(Release{in_memory})).ok());
+      annes.push_back(a);
+      annes.push_back(in_memory);
+    }
+    const OrderId live = hold(*e, kAnne, 1000);
+    ASSERT_EQ(list(*e, kAnne).total, 5u);
+
+    EXPECT_EQ(e->shards->call(as(PurgeOrderHistory{live, kNone})).code, ReplyCode::kInvalidState);
+    EXPECT_EQ(e->shards->call(as(PurgeOrderHistory{one, kAnne})).code, ReplyCode::kInvalidArgument);
+    EXPECT_EQ(e->shards->call(as(PurgeOrderHistory{0, kNone})).code, ReplyCode::kInvalidArgument);
+    ASSERT_TRUE(record(*e, one));
+    ASSERT_TRUE(e->shards->call(as(PurgeOrderHistory{one, kNone})).ok());
+    EXPECT_FALSE(record(*e, one)) << "purged from the history";
+    EXPECT_EQ(list(*e, kPaul).total, 4u) << "its contact's list no longer has it";
+    ASSERT_TRUE(e->shards->call(as(PurgeOrderHistory{0, kAnne})).ok());
+    for (OrderId id : annes) EXPECT_FALSE(record(*e, id)) << id << ": purged, from the history and from memory";
+    EXPECT_EQ(list(*e, kAnne).total, 1u) << "only the live order is left";
+    EXPECT_TRUE(record(*e, live));
+    EXPECT_TRUE(record(*e, kept)) << "another contact's closed order stays";
+  }
+  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_FALSE(record(*again, one));
+  for (OrderId id : annes) EXPECT_FALSE(record(*again, id)) << id;
+  EXPECT_EQ(list(*again, kAnne).total, 1u);
+  EXPECT_TRUE(record(*again, kept));
+}
+
+TEST(OrderHistory, ACloseAndItsPurgeInOneBatchLeaveNothing) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_with_demo(dir, clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  const OrderId a = hold(*e, kAnne, 1000);
+  // Submitted together, the release and the purge are usually drained in
+  // one batch: the purge must delete the record put earlier in it.
+  runtime::WaitableCompletion released, purged;
+  ASSERT_TRUE(e->shards->runner(order_shard(a)).submit(as(Release{a}), &released));
+  ASSERT_TRUE(e->shards->runner(order_shard(a)).submit(as(PurgeOrderHistory{0, kAnne}), &purged));
+  ASSERT_TRUE(released.wait().ok());
+  ASSERT_TRUE(purged.wait().ok());
+  hold(*e, kPaul, 1000);  // reuses the slot
+  EXPECT_FALSE(record(*e, a));
   EXPECT_EQ(list(*e, kAnne).total, 0u);
 }
 
