@@ -15,10 +15,11 @@
 //   BM_ClosedOrderThroughRunner the same query submitted to a shard runner
 //                              and waited for: plus the hand-offs between
 //                              threads
-//   BM_LoggedHoldRelease/<history>  1024 holds, then their 1024 releases,
-//                              through a shard runner logging in sync mode
-//                              (group commit 1024), without (0) and with (1)
-//                              the history write (target: <= 10 % added)
+//   BM_LoggedHoldRelease/<history>/<sync>  1024 holds, then their 1024
+//                              releases, through a shard runner logging in
+//                              sync (1) or async (0) mode (group commit
+//                              1024), without (0) and with (1) the history
+//                              write (target: <= 10 % added, sync)
 //   BM_OrderBytes              no timing: bytes of the hot Order, of a
 //                              one-line order with its line, and of its cold
 //                              part (workflow vector with room for 2 events,
@@ -138,8 +139,9 @@ using tessera::runtime::ShardRunner;
 using tessera::runtime::WaitableCompletion;
 namespace storage = tessera::storage;
 
-std::unique_ptr<storage::CommandLog> open_log(const std::string& dir, bool history) {
-  auto opened = storage::CommandLog::open(storage::LogOptions{dir, storage::Durability::kSync, 1, history});
+std::unique_ptr<storage::CommandLog> open_log(const std::string& dir, bool history, bool sync = true) {
+  auto opened = storage::CommandLog::open(
+      storage::LogOptions{dir, sync ? storage::Durability::kSync : storage::Durability::kAsync, 1, history});
   return opened.is_ok() ? std::move(opened.value()) : nullptr;
 }
 
@@ -241,7 +243,7 @@ void BM_LoggedHoldRelease(benchmark::State& state) {
   constexpr uint32_t kBatch = 1024;
   const bool history = state.range(0) != 0;
   TempDir dir;
-  auto log = open_log(dir.path, history);
+  auto log = open_log(dir.path, history, state.range(1) != 0);
   if (!log) return state.SkipWithError("cannot open the log");
   tessera::runtime::SystemClock clock;
   auto runner = start_runner(log.get(), clock);
@@ -264,7 +266,11 @@ void BM_LoggedHoldRelease(benchmark::State& state) {
   const tessera::runtime::ShardRunnerStats st = runner->stats();
   state.counters["avg_group_commit"] = st.batches ? static_cast<double>(st.commands) / st.batches : 0;
 }
-BENCHMARK(BM_LoggedHoldRelease)->ArgName("history")->Arg(0)->Arg(1)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_LoggedHoldRelease)
+    ->ArgNames({"history", "sync"})
+    ->ArgsProduct({{0, 1}, {1, 0}})
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 void BM_OrderBytes(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sizeof(Order));
