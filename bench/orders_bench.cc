@@ -7,17 +7,37 @@
 //   BM_GetOrder                the state-only read, for scale
 //   BM_ListOrdersOfContact     ListOrders of one contact among 100,000 live
 //                              orders (a scan; 20 rows a page)
+//   BM_ClosedOrderFromHistory  GetOrderRecord of a closed order whose slot
+//                              was reused, answered from the history store
+//                              (the real RocksDB, 20,000 closed orders,
+//                              warm): the point read and the decode that the
+//                              log writer thread does (target <= 50 us)
+//   BM_ClosedOrderThroughRunner the same query submitted to a shard runner
+//                              and waited for: plus the hand-offs between
+//                              threads
+//   BM_LoggedHoldRelease/<history>/<sync>  1024 holds, then their 1024
+//                              releases, through a shard runner logging in
+//                              sync (1) or async (0) mode (group commit
+//                              1024), without (0) and with (1) the history
+//                              write (target: <= 10 % added, sync)
 //   BM_OrderBytes              no timing: bytes of the hot Order, of a
 //                              one-line order with its line, and of its cold
 //                              part (workflow vector with room for 2 events,
 //                              notes, client's information)
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <thread>
 
 #include "engine/order.h"
+#include "engine/order_history.h"
 #include "engine/reply_detail.h"
 #include "engine/shard.h"
+#include "runtime/clock.h"
+#include "runtime/shard_runner.h"
+#include "storage/command_log.h"
 #include "workload/demo_venue.h"
 
 namespace {
@@ -102,6 +122,155 @@ void BM_ListOrdersOfContact(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ListOrdersOfContact)->Unit(benchmark::kMicrosecond);
+
+// ---- The history of closed orders (the real RocksDB in a temporary directory)
+
+struct TempDir {
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "tessera-bench-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+using tessera::runtime::CountingCompletion;
+using tessera::runtime::ShardRunner;
+using tessera::runtime::WaitableCompletion;
+namespace storage = tessera::storage;
+
+std::unique_ptr<storage::CommandLog> open_log(const std::string& dir, bool history, bool sync = true) {
+  auto opened = storage::CommandLog::open(
+      storage::LogOptions{dir, sync ? storage::Durability::kSync : storage::Durability::kAsync, 1, history});
+  return opened.is_ok() ? std::move(opened.value()) : nullptr;
+}
+
+std::unique_ptr<ShardRunner> start_runner(storage::CommandLog* log, const tessera::runtime::Clock& clock) {
+  tessera::runtime::RunnerConfig rc;
+  rc.log = log;
+  auto runner = std::make_unique<ShardRunner>(0, 1, clock, ShardConfig{1 << 16}, rc);
+  runner->start();
+  CountingCompletion setup;
+  uint64_t n = 0;
+  std::vector<Command> commands = tessera::workload::demo_catalog();
+  commands.push_back(Command{0, DefinePerformance{kBig, 1, kT0 + 300 * kDay, 0, 0}});
+  commands.push_back(Command{0, SetGeneralAdmission{kBig, 1, 50'000'000}});
+  for (Command& c : commands) {
+    while (!runner->submit(std::move(c), &setup)) std::this_thread::yield();
+    ++n;
+  }
+  while (setup.done.load() < n) std::this_thread::yield();
+  return runner;
+}
+
+// Submits `commands` (made by make(i)) and waits for all their replies.
+template <typename Make>
+std::vector<Reply> round(ShardRunner& runner, uint32_t commands, Make make) {
+  std::vector<WaitableCompletion> done(commands);
+  for (uint32_t i = 0; i < commands; ++i) {
+    Command c = make(i);
+    while (!runner.submit(std::move(c), &done[i])) std::this_thread::yield();
+  }
+  std::vector<Reply> out;
+  out.reserve(commands);
+  for (WaitableCompletion& d : done) out.push_back(std::move(d.wait()));
+  return out;
+}
+
+Command web_hold() { return Command{0, Hold{7, kWeb, {demo_line(kBig, 1, 1, 1)}, 600'000}}; }
+
+// 20,000 orders held and released with notes, their slots reused by as many
+// holds: every closed order is only in the history.
+std::vector<OrderId> closed_orders(ShardRunner& runner) {
+  std::vector<OrderId> closed;
+  for (int r = 0; r < 20; ++r) {
+    const std::vector<Reply> held = round(runner, 1000, [](uint32_t) { return web_hold(); });
+    for (const Reply& h : held)
+      if (!h.ok()) {
+        std::fprintf(stderr, "hold refused: %s\n", h.message.c_str());
+        break;
+      }
+    round(runner, 1000, [&](uint32_t i) {
+      return Command{0, AddOrderNote{held[i].order, "Rappelée le 3, attend le virement"}};
+    });
+    round(runner, 1000, [&](uint32_t i) { return Command{0, Release{held[i].order}}; });
+    for (const Reply& h : held) closed.push_back(h.order);
+  }
+  round(runner, 20'000, [](uint32_t) { return web_hold(); });
+  return closed;
+}
+
+void BM_ClosedOrderFromHistory(benchmark::State& state) {
+  TempDir dir;
+  auto log = open_log(dir.path, true);
+  if (!log) return state.SkipWithError("cannot open the log");
+  tessera::runtime::SystemClock clock;
+  auto runner = start_runner(log.get(), clock);
+  const std::vector<OrderId> closed = closed_orders(*runner);
+  runner->stop();
+  std::string raw;
+  size_t i = 0;
+  for (auto _ : state) {
+    const OrderId id = closed[i++ % closed.size()];
+    if (!log->read_history_record(id, &raw).is_ok()) return state.SkipWithError("read failed");
+    const Reply r = history_record_reply(id, Caller{}, raw);
+    if (!r.ok()) return state.SkipWithError(("no record in the history: " + r.message).c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ClosedOrderFromHistory)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_ClosedOrderThroughRunner(benchmark::State& state) {
+  TempDir dir;
+  auto log = open_log(dir.path, true);
+  if (!log) return state.SkipWithError("cannot open the log");
+  tessera::runtime::SystemClock clock;
+  auto runner = start_runner(log.get(), clock);
+  const std::vector<OrderId> closed = closed_orders(*runner);
+  size_t i = 0;
+  for (auto _ : state) {
+    WaitableCompletion done;
+    while (!runner->submit(Command{0, GetOrderRecord{closed[i++ % closed.size()]}}, &done)) std::this_thread::yield();
+    if (!done.wait().ok()) return state.SkipWithError("no record in the history");
+  }
+  runner->stop();
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ClosedOrderThroughRunner)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_LoggedHoldRelease(benchmark::State& state) {
+  constexpr uint32_t kBatch = 1024;
+  const bool history = state.range(0) != 0;
+  TempDir dir;
+  auto log = open_log(dir.path, history, state.range(1) != 0);
+  if (!log) return state.SkipWithError("cannot open the log");
+  tessera::runtime::SystemClock clock;
+  auto runner = start_runner(log.get(), clock);
+  CountingCompletion done;
+  uint64_t sent = 0;
+  std::vector<WaitableCompletion> held(kBatch);
+  for (auto _ : state) {
+    for (WaitableCompletion& h : held) std::destroy_at(&h), std::construct_at(&h);
+    for (uint32_t i = 0; i < kBatch; ++i)
+      while (!runner->submit(web_hold(), &held[i])) std::this_thread::yield();
+    std::vector<OrderId> ids(kBatch);
+    for (uint32_t i = 0; i < kBatch; ++i) ids[i] = held[i].wait().order;
+    for (uint32_t i = 0; i < kBatch; ++i)
+      while (!runner->submit(Command{0, Release{ids[i]}}, &done)) std::this_thread::yield();
+    sent += kBatch;
+    while (done.done.load(std::memory_order_acquire) < sent) std::this_thread::yield();
+  }
+  runner->stop();
+  state.SetItemsProcessed(static_cast<int64_t>(2 * sent));
+  const tessera::runtime::ShardRunnerStats st = runner->stats();
+  state.counters["avg_group_commit"] = st.batches ? static_cast<double>(st.commands) / st.batches : 0;
+}
+BENCHMARK(BM_LoggedHoldRelease)
+    ->ArgNames({"history", "sync"})
+    ->ArgsProduct({{0, 1}, {1, 0}})
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 void BM_OrderBytes(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sizeof(Order));

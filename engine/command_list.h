@@ -111,5 +111,6 @@
   X(63,  SetOrderInfo,              kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(64,  ListOrders,                kFanOut,       kBackoffice, kQuery, kOrderPage,        kOrderPage,     kNoEffect)    \
   X(65,  GetStockSummary,           kPerformance,  kBackoffice, kQuery, kSingle,           kStockSummary,  kNoEffect)    \
-  X(66,  SetOptionLifetime,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)
+  X(66,  SetOptionLifetime,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(67,  PurgeOrderHistory,         kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kAck,           kNoEffect)
 // clang-format on

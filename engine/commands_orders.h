@@ -155,4 +155,15 @@ struct ListOrders {
   auto fields() const { return std::tie(contact, performance, states, after, limit); }
 };
 
+// Deletes closed orders from the history of closed orders (and from memory,
+// where one still is): the order `order`, or every closed order of
+// `contact` (the right to erasure) — exactly one of the two. Logged, so a
+// replay purges again. A live order is refused (InvalidState); an order or
+// contact without history is no error.
+struct PurgeOrderHistory {
+  OrderId order = 0;
+  ContactId contact = kNone;
+  auto fields() const { return std::tie(order, contact); }
+};
+
 }  // namespace tessera::engine

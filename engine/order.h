@@ -143,6 +143,18 @@ class OrderTable {
   const OrderCold& cold(uint32_t slot) const { return cold_[slot]; }
   uint32_t slot_of(const Order& o) const { return static_cast<uint32_t>(&o - slots_.data()); }
   OrderId id_of(uint32_t slot) const { return make_order_id(shard_, slots_[slot].generation, slot); }
+  uint32_t shard() const { return shard_; }
+  // Forgets the closed order in `slot` (a purge): its id no longer finds it,
+  // its lines, contact and cold part go; the slot stays free, in its place
+  // in the free list. REQUIRES a closed order.
+  void forget(uint32_t slot) {
+    Order& o = slots_[slot];
+    assert(!o.live());
+    ++o.generation;
+    o.lines.clear();
+    o.contact = kNone;
+    cold_[slot].clear();
+  }
   // Slots ever used (live or closed); ids name only these.
   uint32_t slot_count() const { return used_; }
   uint32_t live_count() const { return live_; }

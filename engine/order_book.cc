@@ -187,6 +187,7 @@ void OrderBook::close(Order& order, OrderId id, OrderState closed_state, Princip
   return_stock(order);
   timers_.disarm(&order.timer);
   transition(order, closed_state, by);
+  if (on_close_) on_close_(order, id);
   orders_.free(order_slot(id));
 }
 

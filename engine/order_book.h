@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ class OrderBook {
   // compacts itself, so close() leaves their rows to it.
   void close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
              const std::vector<bool>* compacting = nullptr);
+  // Called by close() with the closed order, before its slot is freed (the
+  // shard keeps the history of closed orders through it). Empty: none.
+  void on_close(std::function<void(const Order&, OrderId)> observer) { on_close_ = std::move(observer); }
   // Every state change: checked against the lifecycle (release builds too)
   // and written to the order's workflow as done by `by` (kSystem: a deadline).
   void transition(Order& order, OrderState to, PrincipalId by);
@@ -114,6 +118,7 @@ class OrderBook {
   OrderTable orders_;
   FollowUpIndex follow_up_;               // derived from the orders (rebuilt on snapshot load)
   std::vector<OrderLine> scratch_lines_;  // reused by place_*: no allocation per hold
+  std::function<void(const Order&, OrderId)> on_close_;
 };
 
 }  // namespace tessera::engine

@@ -289,6 +289,7 @@ Reply OrderDesk::on(const GetOrder& c, const Caller& who) const {
 
 const Order* OrderDesk::find_any(OrderId id, const Caller& who) const {
   const Order* order = book_.find(id);
+  if (order && !order->live() && order->lines.empty()) return nullptr;  // purged
   return order && (!who.own_orders_only || order->principal == who.principal) ? order : nullptr;
 }
 

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/order_book.h"
+#include "engine/order_history.h"
 #include "engine/order_record.h"
 #include "engine/stock_ledger.h"
 
@@ -45,6 +47,21 @@ class OrderDesk {
   Reply on(const SetOrderInfo& c, const Caller& who);
   Reply on(const ListOrders& c, const Caller& who) const;
   Reply on(const GetStockSummary& c, const Caller& who) const;
+  Reply on(const PurgeOrderHistory& c, const Caller& who);
+
+  // The history of closed orders (engine/order_history.h). While kept,
+  // every order that closes — and every note or information set on a closed
+  // order still in memory — adds its record to the pending writes, which
+  // take_history() moves out (the runner, after each command).
+  void keep_history(bool on);
+  bool keeps_history() const { return keep_history_; }
+  void take_history(std::vector<HistoryWrite>* out) {
+    for (HistoryWrite& w : history_) out->push_back(std::move(w));
+    history_.clear();
+  }
+  // The closed orders still in memory that ListOrders `c` matches (the
+  // history holds them too: a merge counts them once).
+  std::vector<OrderId> closed_in_memory(const ListOrders& c) const;
 
  private:
   // A cart's lifetime and extension allowance: the strictest of its products.
@@ -65,11 +82,14 @@ class OrderDesk {
   // order has fewer than kOrderWorkflowMax.
   Reply check_workflow_room(const Order& order, OrderId id) const;
   OrderRecord record_of(OrderId id, const Order& order) const;
+  void note_closed(const Order& order, OrderId id);
 
   OrderBook& book_;
   const StockLedger& stock_;
   const Catalog& catalog_;
   const int64_t& now_ms_;
+  bool keep_history_ = false;
+  std::vector<HistoryWrite> history_;  // pending, in command order
 };
 
 }  // namespace tessera::engine

@@ -2,6 +2,7 @@
 // notes and the client's information, and the list of orders of a contact,
 // a performance or a state.
 #include <algorithm>
+#include <cassert>
 
 #include "engine/limits.h"
 #include "engine/order_desk.h"
@@ -24,6 +25,15 @@ int64_t shown_deadline(const Order& o) { return o.state == OrderState::kHeld ? o
 Reply with_record_detail(Reply r, ReplyDetail detail) {
   r.detail = std::make_shared<ReplyDetail>(std::move(detail));
   return r;
+}
+
+bool list_matches(const Order& o, const ListOrders& c, uint16_t states) {
+  if (!o.live() && o.lines.empty()) return false;  // purged
+  if ((states & (1u << static_cast<unsigned>(o.state))) == 0) return false;
+  if (c.contact != kNone && o.contact != c.contact) return false;
+  if (c.performance == kNone) return true;
+  return std::any_of(o.lines.begin(), o.lines.end(),
+                     [&](const OrderLine& l) { return l.performance == c.performance; });
 }
 
 Reply check_text(const std::string& text, std::string_view what) {
@@ -115,6 +125,7 @@ Reply OrderDesk::on(const AddOrderNote& c, const Caller& who) {
   if (Reply full = check_workflow_room(*order, c.order); !full.ok()) return full;
   cold.notes.push_back(OrderNote{now_ms_, who.principal, c.text});
   book_.record(*order, WorkflowAction::kModified, who.principal, WorkflowDetail::kNoteAdded);
+  if (!order->live()) note_closed(*order, c.order);
   return order_reply(c.order, *order);
 }
 
@@ -126,6 +137,7 @@ Reply OrderDesk::on(const SetOrderInfo& c, const Caller& who) {
   book_.cold(*order).client_info = c.text;
   book_.record(*order, WorkflowAction::kModified, who.principal,
                c.text.empty() ? WorkflowDetail::kInfoCleared : WorkflowDetail::kInfoSet);
+  if (!order->live()) note_closed(*order, c.order);
   return order_reply(c.order, *order);
 }
 
@@ -136,20 +148,13 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
     return refuse(ReplyCode::kInvalidArgument, cat("states has unknown bits: ", c.states));
   const uint16_t states = c.states == 0 ? kOrderStatesAll : c.states;
   const OrderTable& table = book_.table();
-  const auto matches = [&](const Order& o) {
-    if ((states & (1u << static_cast<unsigned>(o.state))) == 0) return false;
-    if (c.contact != kNone && o.contact != c.contact) return false;
-    if (c.performance == kNone) return true;
-    return std::any_of(o.lines.begin(), o.lines.end(),
-                       [&](const OrderLine& l) { return l.performance == c.performance; });
-  };
   // A closed order's slot keeps it until the slot is reused (after every
   // other free slot): those are still listed.
   std::vector<OrderId> after;
   uint64_t total = 0;
   for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
     const Order& o = table.at(slot);
-    if (!matches(o)) continue;
+    if (!list_matches(o, c, states)) continue;
     ++total;
     const OrderId id = table.id_of(slot);
     if (id > c.after) after.push_back(id);
@@ -169,6 +174,55 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
   Reply r;
   r.value = static_cast<int64_t>(total);
   return with_record_detail(std::move(r), ReplyDetail{std::move(page)});
+}
+
+void OrderDesk::keep_history(bool on) {
+  keep_history_ = on;
+  if (on) {
+    book_.on_close([this](const Order& order, OrderId id) { note_closed(order, id); });
+  } else {
+    book_.on_close({});
+    history_.clear();
+  }
+}
+
+void OrderDesk::note_closed(const Order& order, OrderId id) {
+  assert(!order.live());
+  if (keep_history_) history_.push_back(history_write_of(record_of(id, order)));
+}
+
+std::vector<OrderId> OrderDesk::closed_in_memory(const ListOrders& c) const {
+  std::vector<OrderId> out;
+  if (c.states & ~kOrderStatesAll) return out;
+  const uint16_t states = c.states == 0 ? kOrderStatesAll : c.states;
+  const OrderTable& table = book_.table();
+  for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+    const Order& o = table.at(slot);
+    if (!o.live() && list_matches(o, c, states)) out.push_back(table.id_of(slot));
+  }
+  return out;
+}
+
+Reply OrderDesk::on(const PurgeOrderHistory& c, const Caller&) {
+  if ((c.order == 0) == (c.contact == kNone))
+    return refuse(ReplyCode::kInvalidArgument, "PurgeOrderHistory names an order or a contact (exactly one)");
+  OrderTable& table = book_.table();
+  if (c.order != 0) {
+    if (order_shard(c.order) != table.shard()) return Reply{};  // another shard's order
+    if (const Order* o = book_.find(c.order)) {
+      if (o->live())
+        return refuse(ReplyCode::kInvalidState,
+                      cat("order ", c.order, " is ", order_state_name(o->state), ": only closed orders are purged"));
+      table.forget(table.slot_of(*o));
+    }
+  } else {
+    for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+      const Order& o = table.at(slot);
+      if (!o.live() && o.contact == c.contact) table.forget(slot);
+    }
+  }
+  if (keep_history_) history_.push_back(HistoryWrite{true, c.order, c.contact, {}, {}});
+  return Reply{};
 }
 
 Reply OrderDesk::on(const GetStockSummary& c, const Caller&) const {

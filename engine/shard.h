@@ -121,6 +121,15 @@ class Shard {
     return p && p->seat_map.present() ? &p->seat_map : nullptr;
   }
   const VenueLayout* layout(LayoutId id) const { return stock_.layouts().find(id); }
+  // The history of closed orders (engine/order_history.h), off by default
+  // and during recovery (the history already holds what replay closes
+  // again): while on, take_history() moves out the records of the orders
+  // closed (or changed while closed) since the last call, in command order.
+  void keep_history(bool on) { desk_.keep_history(on); }
+  void take_history(std::vector<HistoryWrite>* out) { desk_.take_history(out); }
+  // The closed orders still in memory that `c` lists (for the merge with
+  // the history: engine/order_history.h).
+  std::vector<OrderId> closed_in_memory(const ListOrders& c) const { return desk_.closed_in_memory(c); }
   uint32_t shard_id() const { return shard_; }
   int64_t now_ms() const { return now_ms_; }
 

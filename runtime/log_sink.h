@@ -3,14 +3,24 @@
 // The runtime decides what to log and when to release replies; a sink only
 // stores. storage::CommandLog is the RocksDB implementation; tests may use
 // the real one in a temporary directory.
-// Thread-safety: append() and snapshot() are called concurrently for
-// different shards, and in order (one caller thread) for any one shard.
+// A sink may also keep the history of closed orders (engine/order_history.h):
+// append_with_history() stores a batch's history writes atomically with its
+// entries, and the read functions answer from what is stored. A sink that
+// keeps none says so (keeps_history() false) and is never given any.
+// Thread-safety: append*() and snapshot() are called concurrently for
+// different shards, and in order (one caller thread) for any one shard; the
+// history reads from any thread.
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
+#include "engine/ids.h"
+#include "engine/order_history.h"
 
 namespace tessera::runtime {
 
@@ -23,6 +33,27 @@ class LogSink {
   // Stores a snapshot of `shard` covering every entry before next_seq, and
   // drops the entries (and snapshots) it makes unnecessary.
   virtual Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) = 0;
+
+  // The history of closed orders. A sink without one refuses history writes.
+  virtual bool keeps_history() const { return false; }
+  // As append(), with `history` applied in order in the same atomic write.
+  virtual Status append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
+                                     std::span<const engine::HistoryWrite> history) {
+    if (!history.empty()) return Status::internal("this log sink keeps no order history");
+    return append(shard, first_seq, count, entries);
+  }
+  // The stored record of `order` into *record (empty: none).
+  virtual Status read_history_record(engine::OrderId order, std::string* record) {
+    (void)order;
+    record->clear();
+    return Status();
+  }
+  // The stored list rows of the closed orders of `contact` (every shard's).
+  virtual Status read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) {
+    (void)contact;
+    summaries->clear();
+    return Status();
+  }
 };
 
 }  // namespace tessera::runtime

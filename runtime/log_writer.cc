@@ -84,7 +84,8 @@ void LogWriter::write(LogBatch& b) {
   Status s;
   if (!failed() && b.count > 0) {
     const auto start = std::chrono::steady_clock::now();
-    s = sink_.append(shard_, b.first_seq, b.count, b.entries);
+    s = b.history.empty() ? sink_.append(shard_, b.first_seq, b.count, b.entries)
+                          : sink_.append_with_history(shard_, b.first_seq, b.count, b.entries, b.history);
     const uint64_t us = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
     appends_.fetch_add(1, std::memory_order_relaxed);
@@ -92,6 +93,8 @@ void LogWriter::write(LogBatch& b) {
     if (us > append_us_max_.load(std::memory_order_relaxed)) append_us_max_.store(us, std::memory_order_relaxed);
   }
   const bool durable = !failed() && s.is_ok();
+  assert(b.history.empty() || b.count > 0);
+  if (durable) answer_history_reads(b);
   if (durable && b.has_snapshot) {
     // A failed snapshot loses nothing (the log still has every entry), but
     // the runner stops so the operator sees the storage problem at once.
@@ -110,6 +113,23 @@ void LogWriter::write(LogBatch& b) {
       b.replies[i] = engine::refuse(engine::ReplyCode::kUnavailable,
                                     "storage failure: the command was not made durable; shard stopped");
     b.done[i]->complete(std::move(b.replies[i]));
+  }
+}
+
+void LogWriter::answer_history_reads(LogBatch& b) {
+  std::string raw;
+  std::vector<std::string> rows;
+  for (const HistoryRead& read : b.history_reads) {
+    assert(read.reply < b.replies.size());
+    engine::Reply& reply = b.replies[read.reply];
+    const Status s = read.order != 0 ? sink_.read_history_record(read.order, &raw)
+                                     : sink_.read_history_of_contact(read.list.contact, &rows);
+    if (!s.is_ok()) {
+      reply = engine::refuse(engine::ReplyCode::kUnavailable, "reading the order history failed: " + s.to_string());
+      continue;
+    }
+    reply = read.order != 0 ? engine::history_record_reply(read.order, read.who, raw)
+                            : engine::merge_history_page(std::move(reply), read.list, read.in_memory, rows, shard_);
   }
 }
 

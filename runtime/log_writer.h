@@ -8,6 +8,12 @@
 // their batch is durable. A bounded pool of `depth` batches is the
 // backpressure: when all are in flight, acquire() waits.
 //
+// Reads of the history of closed orders (a GetOrderRecord the shard did not
+// find in memory, a ListOrders of a contact) are answered here, once the
+// batch is durable: this thread's reads follow every history write of the
+// earlier batches, so they never miss an order closed before the query,
+// and the shard thread never waits for the disk.
+//
 // If the sink fails, the writer stops acknowledging: that batch's replies
 // and every later one become kUnavailable, and failed() turns true so the
 // runner stops applying commands. Nothing acknowledged is ever lost.
@@ -27,10 +33,20 @@
 
 #include "base/status.h"
 #include "engine/command.h"
+#include "engine/order_history.h"
 #include "runtime/completion.h"
 #include "runtime/log_sink.h"
 
 namespace tessera::runtime {
+
+// A query of the batch that the writer completes from the order history.
+struct HistoryRead {
+  uint32_t reply = 0;  // index in LogBatch::replies
+  engine::Caller who;
+  engine::OrderId order = 0;  // GetOrderRecord of this order; 0: `list`
+  engine::ListOrders list;
+  std::vector<engine::OrderId> in_memory;  // list: closed orders the memory page counted
+};
 
 struct LogBatch {
   uint64_t first_seq = 0;
@@ -41,6 +57,8 @@ struct LogBatch {
   bool has_snapshot = false;
   uint64_t snapshot_next_seq = 0;
   std::string snapshot_state;
+  std::vector<engine::HistoryWrite> history;  // in command order, written with the entries
+  std::vector<HistoryRead> history_reads;
 
   bool empty() const { return count == 0 && done.empty() && !has_snapshot; }
   void clear() {
@@ -50,6 +68,8 @@ struct LogBatch {
     replies.clear();
     has_snapshot = false;
     snapshot_state.clear();
+    history.clear();
+    history_reads.clear();
   }
 };
 
@@ -83,6 +103,7 @@ class LogWriter {
  private:
   void run();
   void write(LogBatch& b);
+  void answer_history_reads(LogBatch& b);
 
   uint32_t shard_;
   LogSink& sink_;

@@ -24,6 +24,8 @@ ShardRunner::ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& cloc
   assert(shard_);
   if (config_.log)
     writer_ = std::make_unique<LogWriter>(shard_->shard_id(), *config_.log, config_.log_batches_in_flight);
+  history_ = config_.log && config_.log->keeps_history();
+  shard_->keep_history(history_);
   local_batch_.done.reserve(kBatchCommandsMax);
   local_batch_.replies.reserve(kBatchCommandsMax);
   last_snapshot_ms_ = clock_.now_ms();
@@ -123,6 +125,7 @@ size_t ShardRunner::drain(LogBatch& batch, int64_t now_ms) {
       }
     }
     engine::Reply reply = shard_->apply(e.command, now_ms);
+    if (history_) collect_history(batch, e.command, reply);
     if (writer_ && !engine::is_query(e.command.body)) {
       append_entry(&batch.entries, shard_->now_ms(), e.command, reply);
       ++batch.count;
@@ -144,6 +147,7 @@ uint32_t ShardRunner::advance(LogBatch& batch, int64_t now_ms) {
   const engine::Command tick{0, engine::Advance{kExpiriesPerSliceMax}};
   const engine::Reply reply = shard_->apply(tick, now_ms);
   assert(reply.ok());
+  if (history_) shard_->take_history(&batch.history);
   if (writer_ && reply.value > 0) {
     append_entry(&batch.entries, shard_->now_ms(), tick, reply);
     ++batch.count;
@@ -197,6 +201,21 @@ void ShardRunner::refuse_all(LogBatch& batch) {
     if (e.barrier) e.barrier->arrive_absent(refusal);  // the other shards apply nothing either
     batch.done.push_back(e.done);
     batch.replies.push_back(std::move(refusal));
+  }
+}
+
+// The records of the orders the command closed go with the batch; a query
+// the memory cannot answer whole is completed from the history by the writer.
+void ShardRunner::collect_history(LogBatch& batch, const engine::Command& command, const engine::Reply& reply) {
+  shard_->take_history(&batch.history);
+  const auto index = static_cast<uint32_t>(batch.replies.size());  // the reply about to be added
+  const engine::Caller who{command.principal, command.own_orders_only};
+  if (const auto* get = std::get_if<engine::GetOrderRecord>(&command.body)) {
+    if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(get->order) == shard_->shard_id())
+      batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}});
+  } else if (const auto* list = std::get_if<engine::ListOrders>(&command.body)) {
+    if (reply.ok() && list->contact != engine::kNone)
+      batch.history_reads.push_back(HistoryRead{index, who, 0, *list, shard_->closed_in_memory(*list)});
   }
 }
 

@@ -7,7 +7,10 @@
 // replies on. Without a log they are delivered at once; with a log every
 // state-changing command (and every expiry slice that fired) is encoded into
 // the batch, which a LogWriter makes durable before it releases the replies
-// — while this thread already applies the next batch. Every
+// — while this thread already applies the next batch. If the log keeps the
+// history of closed orders, the records of the orders each batch closes go
+// with it, and the queries that need the history are answered by the
+// writer once the batch is durable (runtime/log_writer.h). Every
 // `snapshot_every_entries` entries (or `snapshot_every_ms`), the shard's
 // state is saved into the batch so the log can be truncated.
 // When idle the thread sleeps at most one millisecond, so every expiry fires
@@ -108,6 +111,7 @@ class ShardRunner {
   void maybe_snapshot(LogBatch& batch, int64_t now_ms);
   void finish(LogBatch& batch);
   void refuse_all(LogBatch& batch);
+  void collect_history(LogBatch& batch, const engine::Command& command, const engine::Reply& reply);
   void sleep_until_work();
   void publish_stats();
 
@@ -115,6 +119,7 @@ class ShardRunner {
   const Clock& clock_;
   RunnerConfig config_;
   std::unique_ptr<LogWriter> writer_;
+  bool history_ = false;  // the log keeps the history of closed orders
   LogBatch local_batch_;  // used when there is no log
   BoundedQueue<Envelope> inbox_;
   uint64_t next_seq_;

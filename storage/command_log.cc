@@ -5,6 +5,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -67,6 +68,18 @@ std::string manifest_key(uint32_t shard) {
 std::string base_manifest_key(uint32_t shard) {
   std::string k("B");
   put_be32(&k, shard);
+  return k;
+}
+
+std::string history_key(engine::OrderId order) {
+  std::string k("H");
+  put_be64(&k, order.value());
+  return k;
+}
+std::string contact_key(engine::ContactId contact, engine::OrderId order) {
+  std::string k("C");
+  put_be32(&k, contact.value());
+  put_be64(&k, order.value());
   return k;
 }
 
@@ -191,6 +204,12 @@ Status CommandLog::check_format() {
 }
 
 Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) {
+  return append_with_history(shard, first_seq, count, entries, {});
+}
+
+Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
+                                       std::span<const engine::HistoryWrite> history) {
+  TESSERA_CHECK(options_.keep_history || history.empty());
   TESSERA_CHECK(shard < options_.shards && count > 0 && first_seq > 0);
   TESSERA_CHECK_MSG(
       next_seq_[shard] == 0 || first_seq == next_seq_[shard],
@@ -207,6 +226,8 @@ Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, st
   rocksdb::WriteBatch batch;
   Status s = to_status(batch.Put(record_key(shard, first_seq), value), "batching record");
   if (!s.is_ok()) return s;
+  s = add_history(shard, history, &batch);
+  if (!s.is_ok()) return s;
   rocksdb::WriteOptions wo;
   wo.sync = options_.durability == Durability::kSync;
   s = to_status(db_->Write(wo, &batch), cat("shard ", shard, " writing records from seq ", first_seq));
@@ -216,6 +237,79 @@ Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, st
     bytes_.fetch_add(value.size(), std::memory_order_relaxed);
   }
   return s;
+}
+
+// In command order: a purge deletes the records stored before it, and those
+// put earlier in this same batch (which no read of the database sees yet).
+Status CommandLog::add_history(uint32_t shard, std::span<const engine::HistoryWrite> history,
+                               rocksdb::WriteBatch* batch) {
+  struct Put {
+    engine::OrderId order;
+    engine::ContactId contact;
+  };
+  std::vector<Put> put_here;
+  const auto erase = [&](engine::OrderId order, engine::ContactId contact) {
+    batch->Delete(history_key(order)).PermitUncheckedError();
+    if (contact != engine::kNone) batch->Delete(contact_key(contact, order)).PermitUncheckedError();
+    std::erase_if(put_here, [&](const Put& p) { return p.order == order; });
+  };
+  for (const engine::HistoryWrite& w : history) {
+    if (!w.purge) {
+      batch->Put(history_key(w.order), w.record).PermitUncheckedError();
+      if (w.contact != engine::kNone) batch->Put(contact_key(w.contact, w.order), w.summary).PermitUncheckedError();
+      put_here.push_back(Put{w.order, w.contact});
+    } else if (w.order != 0) {
+      engine::ContactId contact = engine::kNone;
+      auto here = std::find_if(put_here.begin(), put_here.end(), [&](const Put& p) { return p.order == w.order; });
+      if (here != put_here.end()) {
+        contact = here->contact;
+      } else {
+        std::string raw;
+        rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), history_key(w.order), &raw);
+        if (rs.IsNotFound()) continue;
+        Status s = to_status(rs, cat("shard ", shard, " reading the history of order ", w.order));
+        if (!s.is_ok()) return s;
+        engine::OrderRecord record;
+        if (engine::decode(raw, record).is_ok()) contact = record.contact;
+      }
+      erase(w.order, contact);
+    } else {
+      std::vector<std::string> rows;
+      std::vector<engine::OrderId> stored;
+      const std::string prefix = contact_key(w.contact, 0).substr(0, 5);
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        const engine::OrderId order = get_be(std::string_view(it->key().data(), it->key().size()), 5, 8);
+        if (engine::order_shard(order) == shard) stored.push_back(order);
+      }
+      Status s = to_status(it->status(), cat("shard ", shard, " reading the history of contact ", w.contact));
+      if (!s.is_ok()) return s;
+      for (engine::OrderId order : stored) erase(order, w.contact);
+      std::vector<Put> mine;
+      for (const Put& p : put_here)
+        if (p.contact == w.contact) mine.push_back(p);
+      for (const Put& p : mine) erase(p.order, p.contact);
+    }
+  }
+  return Status();
+}
+
+Status CommandLog::read_history_record(engine::OrderId order, std::string* record) {
+  record->clear();
+  if (!options_.keep_history) return Status();
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), history_key(order), record);
+  if (rs.IsNotFound()) return Status();
+  return to_status(rs, cat("reading the history of order ", order));
+}
+
+Status CommandLog::read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) {
+  summaries->clear();
+  if (!options_.keep_history) return Status();
+  const std::string prefix = contact_key(contact, 0).substr(0, 5);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    summaries->emplace_back(it->value().data(), it->value().size());
+  return to_status(it->status(), cat("reading the history of contact ", contact));
 }
 
 Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) {

@@ -25,6 +25,15 @@
 // or for another shard count is refused; a log format v1 directory is
 // upgraded in place on open (its marker rewritten, nothing else).
 //
+// The history of closed orders (engine/order_history.h) lives in the same
+// database, written in the WriteBatch of the record whose commands closed
+// the orders (a crash never separates them), deleted likewise by a logged
+// purge:
+//   key 'H' | order u64 BE                -> encode(OrderRecord)
+//   key 'C' | contact u32 BE | order u64 BE -> encode(OrderSummary) (its list row)
+// Recovery writes nothing there: what the replay closes again is stored
+// already. With keep_history off none is written or read.
+//
 // Thread-safety: append()/snapshot() may run concurrently for different
 // shards (RocksDB serialises writes); recover() before any append.
 #pragma once
@@ -43,7 +52,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace tessera::storage {
 
@@ -60,6 +70,7 @@ struct LogOptions {
   std::string dir = "./data";
   Durability durability = Durability::kSync;  // kSync or kAsync
   uint32_t shards = 1;
+  bool keep_history = true;  // the history of closed orders
 };
 
 struct RecoveredShard {
@@ -93,6 +104,13 @@ class CommandLog final : public runtime::LogSink {
   // REQUIRES next_seq <= the shard's next sequence number (once known).
   Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) override;
 
+  bool keeps_history() const override { return options_.keep_history; }
+  // REQUIRES keeps_history() or history empty; as append().
+  Status append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
+                             std::span<const engine::HistoryWrite> history) override;
+  Status read_history_record(engine::OrderId order, std::string* record) override;
+  Status read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) override;
+
   // Sees every entry replayed by recover(), in order (tests, tools).
   class EntryObserver {
    public:
@@ -111,6 +129,7 @@ class CommandLog final : public runtime::LogSink {
   CommandLog(LogOptions options, rocksdb::DB* db)
       : options_(std::move(options)), db_(db), next_seq_(options_.shards, 0) {}
   Status check_format();
+  Status add_history(uint32_t shard, std::span<const engine::HistoryWrite> history, rocksdb::WriteBatch* batch);
   Status load_snapshot(uint32_t shard, RecoveredShard* out);
   Status load_snapshot_at(uint32_t shard, const std::string& manifest_key, RecoveredShard* out);
   Status replay_records(uint32_t shard, RecoveredShard* out, EntryObserver* observer);

@@ -338,6 +338,11 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
       [](RequestBuilder& b) {
         b.add(SetOptionLifetime{1, kNone, BookingKind::kOption, 7 * kDay});
       },
+      [](RequestBuilder& b) {
+        const OrderId gone = hold(b);
+        b.add(Release{gone});
+        b.add(PurgeOrderHistory{gone, kNone});
+      },
   };
 }
 

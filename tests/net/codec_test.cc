@@ -136,6 +136,7 @@ std::vector<Command> one_of_each() {
       Command{64, ListOrders{42, 1000, 0x1F, make_order_id(0, 1, 9), 50}},
       Command{65, GetStockSummary{2001}},
       Command{66, SetOptionLifetime{7, 2, BookingKind::kReservation, 3 * 86'400'000LL}},
+      Command{67, PurgeOrderHistory{make_order_id(1, 2, 3), 0}},
   };
 }
 

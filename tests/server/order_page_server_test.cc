@@ -306,5 +306,66 @@ TEST_F(OrderPageServer, AWebShopReadsAndAnnotatesOnlyItsOwnOrders_AndBadInputCha
   EXPECT_TRUE(testing::deep_equal(record(*office_, office.order), before)) << "refusals changed the order";
 }
 
+// The history of closed orders through the real server: the release is
+// acknowledged, the server is killed at once, and after the restart the
+// released order is read from the history once its slot is reused, listed
+// with its contact's orders, and out of another web shop's reach.
+TEST_F(OrderPageServer, AClosedOrderSurvivesSigkillRightAfterItsRelease_AndOutlivesItsSlot) {
+  const Reply made_a = one(*admin_, DefinePrincipal{"shop-a", Role::kWebshop, {workload::kWeb}, ""});
+  const Reply made_b = one(*admin_, DefinePrincipal{"shop-b", Role::kWebshop, {workload::kWeb}, ""});
+  ASSERT_TRUE(made_a.ok() && made_b.ok()) << made_a.message << made_b.message;
+  const std::string token_a = std::get<IssuedToken>(made_a.detail->value).token;
+  const std::string token_b = std::get<IssuedToken>(made_b.detail->value).token;
+  auto shop = server_->client(token_a);
+  ASSERT_TRUE(shop);
+  const net::ClientReply own =
+      one(*shop, Hold{kContact, workload::kWeb, {workload::demo_line(1001, 1, 1, 2)}, 600'000});
+  ASSERT_TRUE(own.ok()) << own.message;
+  ASSERT_TRUE(one(*shop, SetOrderInfo{own.order, "Une place à l'avant"}, own.hold_token).ok());
+  const net::ClientReply gone =
+      one(*office_, Hold{kContact, workload::kWeb, {workload::demo_line(1001, 1, 1, 1)}, 600'000});
+  ASSERT_TRUE(gone.ok()) << gone.message;
+  const OrderRecord before = record(*office_, gone.order);
+  ASSERT_TRUE(one(*shop, Release{own.order}, own.hold_token).ok());
+  ASSERT_TRUE(one(*office_, Release{gone.order}).ok());
+  const OrderRecord released = record(*office_, gone.order);
+  const OrderRecord released_own = record(*office_, own.order);
+  server_->stop(SIGKILL);  // right after the acknowledgements
+
+  ServerProcess again(dir_.path() + "/data", {"--token", "a:admin"});
+  ASSERT_NE(again.port(), 0) << "server did not recover";
+  auto office = again.client("t");
+  ASSERT_TRUE(office);
+  // Two new holds on the same performance take the two freed slots.
+  std::vector<OrderId> reused;
+  for (int i = 0; i < 2; ++i) {
+    const Reply r =
+        one(*office, Hold{kContact.value() + 1, workload::kWeb, {workload::demo_line(1001, 1, 1, 1)}, 600'000});
+    ASSERT_TRUE(r.ok()) << r.message;
+    reused.push_back(r.order);
+  }
+  const auto slot_taken = [&](OrderId id) {
+    return std::any_of(reused.begin(), reused.end(), [&](OrderId r) { return order_slot(r) == order_slot(id); });
+  };
+  ASSERT_TRUE(slot_taken(gone.order) && slot_taken(own.order)) << "the freed slots were not reused";
+  EXPECT_TRUE(testing::deep_equal(record(*office, gone.order), released)) << "read from the history";
+  EXPECT_EQ(record(*office, gone.order).lines.size(), before.lines.size());
+  EXPECT_TRUE(testing::deep_equal(record(*office, own.order), released_own));
+  const OrderPage listed = page(*office, ListOrders{kContact, kNone, 0, 0, 500});
+  EXPECT_EQ(listed.total, 2u);
+  for (OrderId id : {gone.order, own.order})
+    EXPECT_TRUE(std::any_of(listed.orders.begin(), listed.orders.end(), [&](const OrderSummary& s) {
+      return s.order == id && s.state == OrderState::kReleased;
+    })) << id;
+
+  auto shop_a = again.client(token_a);
+  auto shop_b = again.client(token_b);
+  ASSERT_TRUE(shop_a && shop_b);
+  EXPECT_EQ(record(*shop_a, own.order, own.hold_token).client_info, "Une place à l'avant");
+  EXPECT_EQ(one(*shop_b, GetOrderRecord{own.order}, own.hold_token).code, ReplyCode::kNotFound)
+      << "another shop's closed order, even with its token";
+  EXPECT_EQ(WEXITSTATUS(again.stop(SIGTERM)), 0);
+}
+
 }  // namespace
 }  // namespace tessera::server

@@ -1,0 +1,255 @@
+// The history of closed orders against the real RocksDB in a temporary
+// directory: a closed order readable after its slot is reused and after a
+// restart, a contact's list including closed orders (paged, counted once),
+// a web shop's scope, no history kept when it is switched off, and
+// PurgeOrderHistory (by order, by contact, in the batch of the close).
+#include <gtest/gtest.h>
+
+#include "engine/codec.h"
+#include "engine/reply_detail.h"
+#include "runtime/clock.h"
+#include "runtime/completion.h"
+#include "storage/durable_engine.h"
+#include "tests/storage/temp_dir.h"
+#include "workload/demo_venue.h"
+
+namespace tessera::storage {
+namespace {
+
+using namespace tessera::engine;
+using testing_support::TempDir;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr ContactId kAnne = 7, kPaul = 8;
+
+EngineOptions options_for(const TempDir& dir, bool history = true) {
+  EngineOptions o;
+  o.data_dir = dir.path();
+  o.durability = Durability::kSync;
+  o.shards = 2;
+  o.snapshot_every_entries = 1'000'000'000;
+  o.snapshot_every_ms = INT64_MAX / 2;
+  o.order_history = history;
+  return o;
+}
+
+Result<DurableEngine> open_with_demo(const TempDir& dir, const runtime::Clock& clock, bool history = true) {
+  Result<DurableEngine> e = open_durable_engine(options_for(dir, history), clock);
+  if (!e.is_ok()) return e;
+  workload::DemoVenue venue;
+  for (const Command& c : workload::demo_catalog()) EXPECT_TRUE(e->shards->call(c).ok());
+  for (const Command& c : workload::demo_performances(venue, workload::kProductRelease)) {
+    const Reply r = e->shards->call(c);
+    EXPECT_TRUE(r.ok()) << r.message;
+  }
+  return e;
+}
+
+Command as(CommandBody body, PrincipalId principal = 0, bool own_orders_only = false) {
+  Command c{0, std::move(body)};
+  c.principal = principal;
+  c.own_orders_only = own_orders_only;
+  return c;
+}
+
+OrderId hold(DurableEngine& e, ContactId contact, PerformanceId performance, PrincipalId principal = 0) {
+  const Reply r = e.shards->call(as(Hold{contact, workload::kWeb, {workload::demo_line(performance, 1, 2, 2)}, 600'000},
+                                    principal, principal != 0));
+  EXPECT_TRUE(r.ok()) << r.message;
+  return r.order;
+}
+
+std::optional<OrderRecord> record(DurableEngine& e, OrderId order, PrincipalId principal = 0) {
+  const Reply r = e.shards->call(as(GetOrderRecord{order}, principal, principal != 0));
+  if (!r.ok() || !r.detail || !std::holds_alternative<OrderRecord>(r.detail->value)) return std::nullopt;
+  return std::get<OrderRecord>(r.detail->value);
+}
+
+OrderPage list(DurableEngine& e, ContactId contact, OrderId after = 0, uint32_t limit = 500, uint16_t states = 0) {
+  const Reply r = e.shards->call(as(ListOrders{contact, kNone, states, after, limit}));
+  EXPECT_TRUE(r.ok()) << r.message;
+  return r.detail ? std::get<OrderPage>(r.detail->value) : OrderPage{};
+}
+
+TEST(OrderHistory, AClosedOrderIsReadAfterItsSlotIsReused_AndAfterARestart) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  std::string before;
+  OrderId closed = 0, reused = 0;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    closed = hold(*e, kAnne, 1000);
+    ASSERT_TRUE(e->shards->call(as(SetOrderInfo{closed, "au premier rang"})).ok());
+    ASSERT_TRUE(e->shards->call(as(Release{closed})).ok());
+    ASSERT_TRUE(e->shards->call(as(AddOrderNote{closed, "rappeler"})).ok()) << "closed orders take notes";
+    before = encode(*record(*e, closed));
+    reused = hold(*e, kPaul, 1000);
+    ASSERT_EQ(order_slot(reused), order_slot(closed)) << "the next hold reuses the closed order's slot";
+    ASSERT_NE(reused, closed);
+    const std::optional<OrderRecord> r = record(*e, closed);
+    ASSERT_TRUE(r) << "read from the history";
+    EXPECT_EQ(encode(*r), before) << "the history holds the record as memory had it, note included";
+    EXPECT_EQ(r->state, OrderState::kReleased);
+    EXPECT_EQ(r->contact, kAnne);
+    ASSERT_EQ(r->notes.size(), 1u);
+    EXPECT_EQ(r->client_info, "au premier rang");
+    EXPECT_EQ(record(*e, reused)->contact, kPaul) << "the slot's new order is read from memory";
+  }
+  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  const std::optional<OrderRecord> r = record(*again, closed);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(encode(*r), before);
+  EXPECT_FALSE(record(*again, make_order_id(0, 99, 12345))) << "an id never used is not found";
+}
+
+TEST(OrderHistory, AnOrderExpiredByItsTimerIsKept) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_with_demo(dir, clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  const OrderId expired = hold(*e, kAnne, 1001);
+  clock.advance_ms(3'600'000);
+  // The expiry fires on the shard's own clock tick; wait until it has.
+  for (int i = 0; i < 2000 && record(*e, expired)->state == OrderState::kHeld; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(record(*e, expired)->state, OrderState::kExpired);
+  hold(*e, kPaul, 1001);  // reuses the slot
+  const std::optional<OrderRecord> r = record(*e, expired);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->state, OrderState::kExpired);
+  EXPECT_EQ(r->workflow.back().principal, kSystem);
+}
+
+TEST(OrderHistory, AContactsListIncludesItsClosedOrders_CountedOnce_AndPaged) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_with_demo(dir, clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  // Two shards (performances 1000 and 1001 are placed apart): on each, one
+  // live order, one closed still in memory, one closed whose slot is reused.
+  std::vector<OrderId> mine;
+  for (PerformanceId p : {PerformanceId{1000}, PerformanceId{1001}}) {
+    const OrderId gone = hold(*e, kAnne, p);
+    ASSERT_TRUE(e->shards->call(as(Release{gone})).ok());
+    hold(*e, kPaul, p);  // takes gone's slot
+    const OrderId closed = hold(*e, kAnne, p);
+    mine.push_back(hold(*e, kAnne, p));
+    ASSERT_TRUE(e->shards->call(as(Release{closed})).ok());
+    mine.push_back(gone);
+    mine.push_back(closed);
+  }
+  std::sort(mine.begin(), mine.end());
+  OrderPage all = list(*e, kAnne);
+  EXPECT_EQ(all.total, mine.size());
+  ASSERT_EQ(all.orders.size(), mine.size());
+  for (size_t i = 0; i < mine.size(); ++i) EXPECT_EQ(all.orders[i].order, mine[i]);
+  EXPECT_EQ(all.next_after, 0u);
+  std::vector<OrderId> paged;
+  for (OrderId after = 0;;) {
+    const OrderPage p = list(*e, kAnne, after, 2);
+    EXPECT_EQ(p.total, mine.size());
+    for (const OrderSummary& s : p.orders) paged.push_back(s.order);
+    if (p.next_after == 0 || paged.size() > 20) break;
+    after = p.next_after;
+  }
+  EXPECT_EQ(paged, mine);
+  const uint16_t released = 1u << static_cast<unsigned>(OrderState::kReleased);
+  EXPECT_EQ(list(*e, kAnne, 0, 500, released).total, 4u);
+  EXPECT_EQ(list(*e, kPaul).total, 2u);
+}
+
+TEST(OrderHistory, AWebShopReadsOnlyItsOwnClosedOrders) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_with_demo(dir, clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  constexpr PrincipalId kShopA = 41, kShopB = 42;
+  const OrderId own = hold(*e, kAnne, 1000, kShopA);
+  ASSERT_TRUE(e->shards->call(as(Release{own}, kShopA, true)).ok());
+  hold(*e, kPaul, 1000, kShopB);  // reuses the slot
+  EXPECT_TRUE(record(*e, own, kShopA)) << "its own closed order, from the history";
+  EXPECT_FALSE(record(*e, own, kShopB)) << "another shop's closed order is not found";
+  EXPECT_TRUE(record(*e, own)) << "the back office reads every order";
+}
+
+TEST(OrderHistory, WithoutTheHistoryAReusedSlotForgetsTheClosedOrder) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_with_demo(dir, clock, false);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  const OrderId closed = hold(*e, kAnne, 1000);
+  ASSERT_TRUE(e->shards->call(as(Release{closed})).ok());
+  EXPECT_TRUE(record(*e, closed)) << "still in its slot";
+  hold(*e, kPaul, 1000);
+  EXPECT_FALSE(record(*e, closed));
+  EXPECT_EQ(list(*e, kAnne).total, 0u);
+}
+
+TEST(OrderHistory, PurgeDeletesAnOrderOrAContactsOrders_AndStaysPurgedAfterARestart) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  OrderId one = 0, in_memory = 0, kept = 0;
+  std::vector<OrderId> annes;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    one = hold(*e, kPaul, 1000);
+    ASSERT_TRUE(e->shards->call(as(Release{one})).ok());
+    hold(*e, kPaul, 1000);  // reuses its slot: `one` is only in the history
+    kept = hold(*e, kPaul, 1001);
+    ASSERT_TRUE(e->shards->call(as(Release{kept})).ok());
+    for (PerformanceId p : {PerformanceId{1000}, PerformanceId{1001}}) {
+      const OrderId a = hold(*e, kAnne, p);
+      ASSERT_TRUE(e->shards->call(as(Release{a})).ok());
+      hold(*e, kPaul, p);  // reuses its slot
+      in_memory = hold(*e, kAnne, p);
+      ASSERT_TRUE(e->shards->call(as(Release{in_memory})).ok());
+      annes.push_back(a);
+      annes.push_back(in_memory);
+    }
+    const OrderId live = hold(*e, kAnne, 1000);
+    ASSERT_EQ(list(*e, kAnne).total, 5u);
+
+    EXPECT_EQ(e->shards->call(as(PurgeOrderHistory{live, kNone})).code, ReplyCode::kInvalidState);
+    EXPECT_EQ(e->shards->call(as(PurgeOrderHistory{one, kAnne})).code, ReplyCode::kInvalidArgument);
+    EXPECT_EQ(e->shards->call(as(PurgeOrderHistory{0, kNone})).code, ReplyCode::kInvalidArgument);
+    ASSERT_TRUE(record(*e, one));
+    ASSERT_TRUE(e->shards->call(as(PurgeOrderHistory{one, kNone})).ok());
+    EXPECT_FALSE(record(*e, one)) << "purged from the history";
+    EXPECT_EQ(list(*e, kPaul).total, 4u) << "its contact's list no longer has it";
+    ASSERT_TRUE(e->shards->call(as(PurgeOrderHistory{0, kAnne})).ok());
+    for (OrderId id : annes) EXPECT_FALSE(record(*e, id)) << id << ": purged, from the history and from memory";
+    EXPECT_EQ(list(*e, kAnne).total, 1u) << "only the live order is left";
+    EXPECT_TRUE(record(*e, live));
+    EXPECT_TRUE(record(*e, kept)) << "another contact's closed order stays";
+  }
+  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_FALSE(record(*again, one));
+  for (OrderId id : annes) EXPECT_FALSE(record(*again, id)) << id;
+  EXPECT_EQ(list(*again, kAnne).total, 1u);
+  EXPECT_TRUE(record(*again, kept));
+}
+
+TEST(OrderHistory, ACloseAndItsPurgeInOneBatchLeaveNothing) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_with_demo(dir, clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  const OrderId a = hold(*e, kAnne, 1000);
+  // Submitted together, the release and the purge are usually drained in
+  // one batch: the purge must delete the record put earlier in it.
+  runtime::WaitableCompletion released, purged;
+  ASSERT_TRUE(e->shards->runner(order_shard(a)).submit(as(Release{a}), &released));
+  ASSERT_TRUE(e->shards->runner(order_shard(a)).submit(as(PurgeOrderHistory{0, kAnne}), &purged));
+  ASSERT_TRUE(released.wait().ok());
+  ASSERT_TRUE(purged.wait().ok());
+  hold(*e, kPaul, 1000);  // reuses the slot
+  EXPECT_FALSE(record(*e, a));
+  EXPECT_EQ(list(*e, kAnne).total, 0u);
+}
+
+}  // namespace
+}  // namespace tessera::storage
