@@ -62,16 +62,26 @@ constexpr bool is_initial_state(OrderState s) {
 }
 
 struct Order {
+  static constexpr uint16_t kNoCloseEvent = 0xFFFF;
+
   uint32_t generation = 0;
   OrderState state = OrderState::kReleased;
   BookingKind kind = BookingKind::kOption;  // for options/reservations/overdue
   ReleaseMark mark = ReleaseMark::kRelease;
   bool locked = false;
   ExpiryPolicy policy = ExpiryPolicy::kReleaseAtDeadline;
+  // The closing state change of a closed order, kept here and not in the
+  // cold part's workflow: closing 1M options then writes no second cache
+  // line per order. It sits in the workflow after its first close_at_event
+  // entries (later ones are notes added after the close); kNoCloseEvent:
+  // none recorded (a free slot, or closed before workflows were kept).
+  OrderState closed_from = OrderState::kHeld;
+  uint16_t close_at_event = kNoCloseEvent;
   uint32_t extensions = 0;
   uint32_t extensions_max = 0;
   ChannelId channel = kNone;
   ContactId contact = kNone;
+  PrincipalId closed_by = 0;
   int64_t created_ms = 0;
   int64_t deadline_ms = 0;        // hold expiry, option/reservation deadline, or end of grace
   int64_t hold_until_max_ms = 0;  // holds only: no extension past this
@@ -82,14 +92,17 @@ struct Order {
   int64_t due_ms = 0;
   uint64_t file_number = 0;
   uint32_t reminder_rank = 0;
+  uint16_t workflow_size = 0;  // entries in the cold part's workflow, counted here so closing need not read it
   int64_t reminded_ms = 0;
   TimerId timer;
   uint64_t timer_seq = 0;  // order in which timers were armed: same-due timers fire in this order
+  int64_t closed_ms = 0;   // when it closed (with closed_from, closed_by)
   uint32_t next_free = 0;
   PrincipalId principal = 0;  // who created it (0: the server, or before principals); hashed and saved apart
   std::vector<OrderLine> lines;
 
   bool live() const { return !is_closed(state); }
+  bool close_recorded() const { return close_at_event != kNoCloseEvent; }
   uint32_t quantity() const {
     uint32_t n = 0;
     for (const OrderLine& l : lines) n += l.quantity;
@@ -153,6 +166,8 @@ class OrderTable {
     ++o.generation;
     o.lines.clear();
     o.contact = kNone;
+    o.close_at_event = Order::kNoCloseEvent;
+    o.workflow_size = 0;
     cold_[slot].clear();
   }
   // Slots ever used (live or closed); ids name only these.

@@ -186,7 +186,13 @@ void OrderBook::close(Order& order, OrderId id, OrderState closed_state, Princip
   if (is_booking(order.state)) follow_up_.remove(order, id, compacting);
   return_stock(order);
   timers_.disarm(&order.timer);
-  transition(order, closed_state, by);
+  // The state change, as transition() would record it but in the hot part.
+  TESSERA_CHECK_MSG(is_legal_transition(order.state, closed_state), order_state_name(order.state).data());
+  order.closed_from = order.state;
+  order.state = closed_state;
+  order.closed_ms = now_ms_;
+  order.closed_by = by;
+  order.close_at_event = order.workflow_size;
   if (on_close_) on_close_(order, id);
   orders_.free(order_slot(id));
 }
@@ -195,12 +201,18 @@ void OrderBook::transition(Order& order, OrderState to, PrincipalId by) {
   TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
   const OrderState from = order.state;
   order.state = to;
-  cold(order).workflow.push_back(
-      WorkflowEvent{now_ms_, by, WorkflowAction::kStateChanged, from, to, WorkflowDetail::kNothing, 0});
+  append(order, WorkflowEvent{now_ms_, by, WorkflowAction::kStateChanged, from, to, WorkflowDetail::kNothing, 0});
 }
 
-void OrderBook::record(const Order& order, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg) {
-  cold(order).workflow.push_back(WorkflowEvent{now_ms_, by, action, order.state, order.state, what, arg});
+void OrderBook::record(Order& order, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg) {
+  append(order, WorkflowEvent{now_ms_, by, action, order.state, order.state, what, arg});
+}
+
+void OrderBook::append(Order& order, const WorkflowEvent& event) {
+  std::vector<WorkflowEvent>& workflow = cold(order).workflow;
+  TESSERA_CHECK(workflow.size() == order.workflow_size);
+  workflow.push_back(event);
+  ++order.workflow_size;
 }
 
 // ---- Deadlines and timers -------------------------------------------------------
@@ -295,10 +307,16 @@ Status OrderBook::check_invariants(uint32_t* timed) const {
   for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
     const Order& o = orders_.at(slot);
     const OrderId id = orders_.id_of(slot);
+    if (o.workflow_size != orders_.cold(slot).workflow.size())
+      return Status::internal(cat("order ", id, " counts ", o.workflow_size, " workflow entries, stores ",
+                                  orders_.cold(slot).workflow.size()));
     if (!o.live()) {
       if (o.timer.valid()) return Status::internal(cat("closed order ", id, " still has a timer"));
+      if (o.close_recorded() && o.close_at_event > o.workflow_size)
+        return Status::internal(cat("closed order ", id, " closes after its last workflow entry"));
       continue;
     }
+    if (o.close_recorded()) return Status::internal(cat("live order ", id, " has a closing"));
     ++live;
     if (o.lines.empty()) return Status::internal(cat("live order ", id, " has no lines"));
     for (const OrderLine& line : o.lines)

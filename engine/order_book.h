@@ -77,9 +77,23 @@ class OrderBook {
   // and written to the order's workflow as done by `by` (kSystem: a deadline).
   void transition(Order& order, OrderState to, PrincipalId by);
   // Appends an entry to the order's workflow, dated now (seed 003's log).
-  void record(const Order& order, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg = 0);
+  void record(Order& order, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg = 0);
   // True once operators' actions may add nothing more to its workflow.
-  bool workflow_full(const Order& order) const { return cold(order).workflow.size() >= kOrderWorkflowMax; }
+  static bool workflow_full(const Order& order) {
+    return order.workflow_size + uint32_t{order.close_recorded()} >= kOrderWorkflowMax;
+  }
+  // The order's workflow after its creation, in order: the cold part's
+  // entries with the closing state change (kept in the hot part) in its place.
+  template <typename F>
+  void for_each_event(const Order& order, F&& f) const {
+    const std::vector<WorkflowEvent>& stored = cold(order).workflow;
+    for (size_t i = 0; i <= stored.size(); ++i) {
+      if (i == order.close_at_event)
+        f(WorkflowEvent{order.closed_ms, order.closed_by, WorkflowAction::kStateChanged, order.closed_from, order.state,
+                        WorkflowDetail::kNothing, 0});
+      if (i < stored.size()) f(stored[i]);
+    }
+  }
   const OrderCold& cold(const Order& order) const { return orders_.cold(orders_.slot_of(order)); }
   OrderCold& cold(const Order& order) { return orders_.cold(orders_.slot_of(order)); }
   // Returns the last `quantity` units of a line (a seated line's last seats).
@@ -107,6 +121,7 @@ class OrderBook {
   void return_stock(const Order& order);
   static bool needs_timer(const Order& order);
   void arm_timer(Order& order, OrderId id);
+  void append(Order& order, const WorkflowEvent& event);
   Status check_follow_up_index() const;
 
   StockLedger& stock_;

@@ -93,18 +93,17 @@ OrderRecord OrderDesk::record_of(OrderId id, const Order& o) const {
   r.client_info = cold.client_info;
   // The creation, from the order itself; its initial state is where the
   // first state change started (or the state it is still in).
-  OrderState initial = o.state;
-  for (const WorkflowEvent& e : cold.workflow) {
-    if (e.action == WorkflowAction::kStateChanged) {
-      initial = e.from;
-      break;
+  r.workflow.reserve(cold.workflow.size() + 2);
+  r.workflow.push_back(WorkflowEntry{o.created_ms, o.principal, WorkflowAction::kCreated, o.state, o.state, {}});
+  bool changed = false;
+  book_.for_each_event(o, [&](const WorkflowEvent& e) {
+    if (e.action == WorkflowAction::kStateChanged && !changed) {
+      r.workflow.front().from = r.workflow.front().to = e.from;
+      changed = true;
     }
-  }
-  r.workflow.reserve(cold.workflow.size() + 1);
-  r.workflow.push_back(WorkflowEntry{o.created_ms, o.principal, WorkflowAction::kCreated, initial, initial, {}});
-  for (const WorkflowEvent& e : cold.workflow)
     r.workflow.push_back(
         WorkflowEntry{e.at_ms, e.principal, e.action, e.from, e.to, workflow_detail_text(e.what, e.arg)});
+  });
   return r;
 }
 

@@ -163,11 +163,19 @@ Reply Shard::apply_one(const T& c, const Command& command) {
         return seen->reply;
       }
     }
-    Reply reply = on(c, who);
-    ++commands_applied_;
-    if (command.key != 0) idempotency_.remember(command.key, print, reply);
-    return reply;
+    // A prvalue: every return here builds the caller's Reply in place (a
+    // named reply returned next to the refusals above would be moved, an
+    // out-of-line call per command).
+    return apply_update(c, who, command.key, print);
   }
+}
+
+template <typename T>
+Reply Shard::apply_update(const T& c, const Caller& who, uint64_t key, uint64_t print) {
+  Reply reply = on(c, who);
+  ++commands_applied_;
+  if (key != 0) idempotency_.remember(key, print, reply);
+  return reply;
 }
 
 uint32_t Shard::advance(int64_t now_ms, uint32_t budget) {

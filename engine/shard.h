@@ -138,6 +138,8 @@ class Shard {
   template <typename T>
   Reply apply_one(const T& c, const Command& command);
   template <typename T>
+  Reply apply_update(const T& c, const Caller& who, uint64_t key, uint64_t print);
+  template <typename T>
   Reply on(const T& c, const Caller& who);
   // Catalog checks (prepare): the owner of each catalog command's state.
   template <typename T>
@@ -146,6 +148,8 @@ class Shard {
   void hash_core(class Hasher& h) const;
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
   Status load_order_pages(class Reader& r);
+  Status load_order_closings(class Reader& r);
+  void lift_closing_events();
 
   uint32_t shard_;
   uint32_t shard_count_;

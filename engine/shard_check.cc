@@ -17,9 +17,21 @@ uint64_t Shard::state_hash() const {
   Hasher h;
   hash_core(h);
   // The order pages: workflows, notes and client information of every used
-  // slot (closed orders' too: they are read back until the slot is reused).
+  // slot (closed orders' too: they are read back until the slot is reused),
+  // a closed order's workflow with its closing state change in its place.
   const OrderTable& orders = orders_.table();
-  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) h.add(orders.cold(slot));
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    const Order& o = orders.at(slot);
+    const OrderCold& cold = orders.cold(slot);
+    if (!o.close_recorded()) {
+      h.add(cold);
+      continue;
+    }
+    OrderCold shown{{}, cold.notes, cold.client_info};
+    shown.workflow.reserve(cold.workflow.size() + 1);
+    orders_.for_each_event(o, [&shown](const WorkflowEvent& e) { shown.workflow.push_back(e); });
+    h.add(shown);
+  }
   return h.value();
 }
 

@@ -27,11 +27,22 @@ constexpr uint16_t kSectionPrincipals = 1;
 constexpr uint16_t kSectionOrderPrincipals = 2;  // the used slots whose creator is known
 constexpr uint16_t kSectionOrderPages = 3;       // the used slots' workflows, notes and client information
 constexpr uint16_t kSectionOptionLifetimes = 4;  // the catalog's SetOptionLifetime entries
+constexpr uint16_t kSectionOrderClosings = 5;    // the closed slots' closing state changes
 
 struct OrderCreator {
   uint32_t slot = 0;
   PrincipalId principal = 0;
   auto fields() const { return std::tie(slot, principal); }
+};
+
+// A closed order's closing state change (Order::closed_*), in its slot.
+struct OrderClosing {
+  uint32_t slot = 0;
+  int64_t at_ms = 0;
+  PrincipalId by = 0;
+  OrderState from = OrderState::kHeld;
+  uint16_t at_event = 0;
+  auto fields() const { return std::tie(slot, at_ms, by, from, at_event); }
 };
 
 Status check_cold(const OrderCold& cold) {
@@ -91,6 +102,13 @@ void Shard::save(std::string* out) const {
     if (orders.at(slot).principal != 0) creators.push_back(OrderCreator{slot, orders.at(slot).principal});
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
   if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
+  std::vector<OrderClosing> closings;
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    const Order& o = orders.at(slot);
+    if (!o.live() && o.close_recorded())
+      closings.push_back(OrderClosing{slot, o.closed_ms, o.closed_by, o.closed_from, o.close_at_event});
+  }
+  if (!closings.empty()) put_all(w, std::tie(kSectionOrderClosings, closings));
   uint32_t paged = 0;
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
     const OrderCold& c = orders.cold(slot);
@@ -144,13 +162,15 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
-  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0;
+  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
     std::vector<OrderCreator> creators;
     if (s.is_ok() && section == kSectionOrderPages && pages_loaded++ == 0) {
       s = sh.load_order_pages(r);
+    } else if (s.is_ok() && section == kSectionOrderClosings && closings_loaded++ == 0) {
+      s = sh.load_order_closings(r);
     } else if (s.is_ok() && section == kSectionOptionLifetimes && lifetimes_loaded++ == 0) {
       s = r.get(sh.catalog_.option_lifetimes());
       for (const OptionLifetime& o : sh.catalog_.option_lifetimes())
@@ -172,6 +192,9 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
     }
     if (!s.is_ok()) return s;
   }
+  // Before this build a closed order's closing state change was the last
+  // such entry of its stored workflow: it moves to the order itself.
+  if (closings_loaded == 0) sh.lift_closing_events();
   s = sh.check_invariants();
   if (!s.is_ok()) return Status::internal("snapshot fails its invariants: " + s.message());
   return out;
@@ -194,8 +217,55 @@ Status Shard::load_order_pages(Reader& r) {
     previous = slot;
     s = r.get(orders.cold(slot));
     if (s.is_ok()) s = check_cold(orders.cold(slot));
+    if (s.is_ok()) orders.at(slot).workflow_size = static_cast<uint16_t>(orders.cold(slot).workflow.size());
   }
   return s;
+}
+
+// Reads the order closings section. (Where a closing stands among its
+// slot's workflow entries is checked with the invariants, once every
+// section is read.)
+Status Shard::load_order_closings(Reader& r) {
+  OrderTable& orders = orders_.table();
+  std::vector<OrderClosing> closings;
+  Status s = r.get(closings);
+  int64_t previous = -1;
+  for (size_t i = 0; s.is_ok() && i < closings.size(); ++i) {
+    const OrderClosing& c = closings[i];
+    if (c.slot >= orders.slot_count() || int64_t{c.slot} <= previous)
+      return Status::invalid_argument("snapshot order closings name an unused slot or are out of order");
+    previous = c.slot;
+    Order& o = orders.at(c.slot);
+    if (o.live() || is_closed(c.from) || c.at_event == Order::kNoCloseEvent || c.at_ms < 0 || c.at_ms > kTimeMsMax)
+      return Status::invalid_argument(cat("snapshot order closing of slot ", c.slot, " out of range"));
+    o.closed_ms = c.at_ms;
+    o.closed_by = c.by;
+    o.closed_from = c.from;
+    o.close_at_event = c.at_event;
+  }
+  return s;
+}
+
+void Shard::lift_closing_events() {
+  OrderTable& orders = orders_.table();
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    Order& o = orders.at(slot);
+    if (o.live()) continue;
+    std::vector<WorkflowEvent>& workflow = orders.cold(slot).workflow;
+    for (size_t i = workflow.size(); i-- > 0;) {
+      const WorkflowEvent& e = workflow[i];
+      if (e.action != WorkflowAction::kStateChanged) continue;
+      if (e.to == o.state && !is_closed(e.from)) {
+        o.closed_ms = e.at_ms;
+        o.closed_by = e.principal;
+        o.closed_from = e.from;
+        o.close_at_event = static_cast<uint16_t>(i);
+        workflow.erase(workflow.begin() + static_cast<ptrdiff_t>(i));
+        o.workflow_size = static_cast<uint16_t>(workflow.size());
+      }
+      break;
+    }
+  }
 }
 
 // Reads `used` order slots, then rebuilds the per-contact counters and the

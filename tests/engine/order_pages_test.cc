@@ -77,6 +77,36 @@ TEST_F(OrderPagesTest, ExpiredHoldAndArchivedOption_AreTheSystemsActs) {
   EXPECT_EQ(record(option).workflow.back().at_ms, kT0 + 2 * kDay) << "when the engine's clock reached it";
 }
 
+TEST_F(OrderPagesTest, TheClosingStandsBetweenTheActsBeforeAndTheNotesAfter_AcrossASnapshot) {
+  const OrderId option = book(kPerfKeep, 1, 2, kT0 + kDay).order;
+  ASSERT_TRUE(as_clerk(AddOrderNote{option, "avant"}).ok());
+  now_ += kMinute;
+  ASSERT_TRUE(as_clerk(Release{option}).ok());
+  ASSERT_TRUE(as_clerk(AddOrderNote{option, "après"}).ok());  // the same millisecond as the release
+  std::string bytes;
+  shard_.save(&bytes);
+  auto loaded = Shard::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), shard_.state_hash());
+  for (Shard* shard : {&shard_, loaded->get()}) {
+    const Reply r = shard->apply(Command{0, GetOrderRecord{option}}, now_);
+    ASSERT_TRUE(r.ok() && r.detail) << r.message;
+    const OrderRecord& record = std::get<OrderRecord>(r.detail->value);
+    ASSERT_EQ(record.workflow.size(), 4u);
+    EXPECT_EQ(record.workflow[0].action, WorkflowAction::kCreated);
+    EXPECT_EQ(record.workflow[0].to, OrderState::kOption);
+    EXPECT_EQ(record.workflow[1].detail, workflow_detail_text(WorkflowDetail::kNoteAdded, 0));
+    const WorkflowEntry& closing = record.workflow[2];
+    EXPECT_EQ(closing.action, WorkflowAction::kStateChanged);
+    EXPECT_EQ(closing.from, OrderState::kOption);
+    EXPECT_EQ(closing.to, OrderState::kReleased);
+    EXPECT_EQ(closing.principal, kClerk);
+    EXPECT_EQ(closing.at_ms, kT0 + kMinute);
+    EXPECT_EQ(record.workflow[3].detail, workflow_detail_text(WorkflowDetail::kNoteAdded, 0));
+    EXPECT_EQ(record.notes.size(), 2u);
+  }
+}
+
 TEST_F(OrderPagesTest, SnapshotKeepsNotesInformationAndWorkflow_WithTheSameHash) {
   const OrderId option = book(kPerfOverdue, 1, 2, kT0 + kDay).order;
   ASSERT_TRUE(as_clerk(AddOrderNote{option, "Rappelée le 3"}).ok());

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "engine/codec.h"
+#include "engine/reply_detail.h"
 #include "engine/shard.h"
 #include "tests/engine/seeded.h"
 #include "workload/random_workload.h"
@@ -68,6 +71,65 @@ TEST(ShardSnapshot, CorruptOrTruncatedBytesAreRefused) {
     std::string flipped = bytes;
     flipped[i] ^= 0xFF;
     (void)Shard::load(flipped).is_ok();
+  }
+}
+
+// A snapshot of the build that kept a closed order's closing in its stored
+// workflow (tests/engine/fixtures/README.md): each closing moves to its
+// order, the workflows read as before, and the state hash is unchanged.
+TEST(ShardSnapshot, ASnapshotFromBeforeClosingsMoved_ShowsEachClosingInItsPlace_WithTheSameHash) {
+  std::ifstream in(TESSERA_SOURCE_DIR "/tests/engine/fixtures/closings_codec_v4.snap", std::ios::binary);
+  ASSERT_TRUE(in) << "fixture missing";
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  Result<std::unique_ptr<Shard>> loaded = Shard::load(bytes.str());
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), 1439580898219097886u);
+  ASSERT_TRUE((*loaded)->check_invariants().is_ok());
+
+  // Saved again (now with the closings section) and loaded: the same shard.
+  std::string again;
+  (*loaded)->save(&again);
+  Result<std::unique_ptr<Shard>> reloaded = Shard::load(again);
+  ASSERT_TRUE(reloaded.is_ok()) << reloaded.status().to_string();
+  EXPECT_EQ((*reloaded)->state_hash(), 1439580898219097886u);
+
+  constexpr PrincipalId kClerk = 12;
+  const int64_t now = kT0 + 330'000;
+  for (Shard* shard : {loaded->get(), reloaded->get()}) {
+    auto workflow = [&](OrderId id) {
+      const Reply r = shard->apply(Command{0, GetOrderRecord{id}}, now);
+      EXPECT_TRUE(r.ok() && r.detail) << r.message;
+      return r.detail ? std::get<OrderRecord>(r.detail->value).workflow : std::vector<WorkflowEntry>{};
+    };
+    const std::string note = workflow_detail_text(WorkflowDetail::kNoteAdded, 0);
+    const std::vector<WorkflowEntry> released = workflow(OrderId{4294967296});
+    ASSERT_EQ(released.size(), 4u);
+    EXPECT_EQ(released[0].to, OrderState::kOption);
+    EXPECT_EQ(released[1].detail, note);
+    EXPECT_EQ(released[2].action, WorkflowAction::kStateChanged);
+    EXPECT_EQ(released[2].from, OrderState::kOption);
+    EXPECT_EQ(released[2].to, OrderState::kReleased);
+    EXPECT_EQ(released[2].principal, kClerk);
+    EXPECT_EQ(released[2].at_ms, kT0 + 30'000);
+    EXPECT_EQ(released[3].detail, note) << "the note added after the release stays after it";
+
+    const std::vector<WorkflowEntry> expired = workflow(OrderId{4294967297});
+    ASSERT_EQ(expired.size(), 2u);
+    EXPECT_EQ(expired[0].to, OrderState::kHeld);
+    EXPECT_EQ(expired[1].from, OrderState::kHeld);
+    EXPECT_EQ(expired[1].to, OrderState::kExpired);
+    EXPECT_EQ(expired[1].principal, kSystem);
+
+    const std::vector<WorkflowEntry> cancelled = workflow(OrderId{4294967298});
+    ASSERT_EQ(cancelled.size(), 3u);
+    EXPECT_EQ(cancelled[1].to, OrderState::kConfirmed);
+    EXPECT_EQ(cancelled[2].from, OrderState::kConfirmed);
+    EXPECT_EQ(cancelled[2].to, OrderState::kCancelled);
+
+    const std::vector<WorkflowEntry> live = workflow(OrderId{4294967299});
+    ASSERT_EQ(live.size(), 2u);
+    EXPECT_EQ(live[1].detail, note);
   }
 }
 
