@@ -16,8 +16,8 @@ from tessera.aio import AsyncClient, tls_context
 from tessera.client import Client
 from tessera.errors import (BusinessRefusal, Busy, CommandRefused, ConnectionLost, Duplicate, Forbidden,
                             InvalidArgument, InvalidState, LimitExceeded, Locked, Malformed, NotFound,
-                            ProtocolRefusal, RequestRefused, RetryLater, ServerError, SoldOut, TesseraError,
-                            Unavailable)
+                            ProtocolRefusal, RequestRefused, RequestTimeout, RetryLater, ServerError, SoldOut,
+                            TesseraError, Unavailable)
 from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack, RunStateResult, SeatOrderResult,
                              SeatRun)
 from tessera.schema import (COMMANDS, Audience, BookingKind, Delivery, ErrorCode, ExpiryPolicy, FormatType,

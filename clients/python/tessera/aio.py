@@ -16,7 +16,7 @@ import itertools
 import ssl
 
 from tessera import frames, results, schema
-from tessera.errors import ConnectionLost, RequestRefused, ServerError, TesseraError, refusal
+from tessera.errors import ConnectionLost, RequestRefused, RequestTimeout, ServerError, TesseraError, refusal
 from tessera.wire.RequestStatus import RequestStatus
 from tessera.wire.ServerMessage import ServerMessage
 
@@ -77,8 +77,9 @@ class AsyncClient:
     snake_case taking the table's fields: `await c.hold(contact=..., ...)`.
     """
 
-    def __init__(self, reader, writer, hello):
+    def __init__(self, reader, writer, hello, request_timeout=None):
         self.hello = hello
+        self.request_timeout = request_timeout
         self._reader = reader
         self._writer = writer
         self._pending = {}  # request id -> future of its Response
@@ -89,8 +90,12 @@ class AsyncClient:
 
     @classmethod
     async def connect(cls, host, port, token, *, tls=False, ca_file=None, server_hostname=None,
-                      client_name="tessera-python", timeout=10.0):
-        """Connects, sends Hello with `token`, and waits for the HelloReply.
+                      client_name="tessera-python", timeout=10.0, request_timeout=30.0):
+        """Connects, sends Hello with `token`, and waits for the HelloReply
+        (within `timeout` seconds).
+
+        request_timeout: seconds a request waits for its answer before
+        raising RequestTimeout (None: no limit); request() may override it.
 
         tls (or ca_file): speak TLS, checking the server's certificate
         against ca_file (or the system's store) and that it names
@@ -111,7 +116,7 @@ class AsyncClient:
         except BaseException:
             writer.close()
             raise
-        return cls(reader, writer, results.record(frame.message))
+        return cls(reader, writer, results.record(frame.message), request_timeout)
 
     async def _read_loop(self):
         try:
@@ -140,26 +145,40 @@ class AsyncClient:
         self._pending.clear()
         self._writer.close()
 
-    async def request(self, commands):
+    async def request(self, commands, timeout=...):
         """Sends one request of `commands` (built with tessera.command) and
         returns, per command, its typed result or its CommandRefused (not
-        raised). Raises RequestRefused, or ConnectionLost / ServerError."""
+        raised). Raises RequestRefused, RequestTimeout (after `timeout`
+        seconds; default: the client's request_timeout), or ConnectionLost /
+        ServerError."""
         commands = list(commands)
         if not 1 <= len(commands) <= self.hello.commands_per_request_max:
             raise ValueError(f"a request carries 1..{self.hello.commands_per_request_max} commands, not {len(commands)}")
-        async with self._slots:
-            if self._lost is not None:
-                raise self._lost
-            request_id = next(self._ids)
-            future = asyncio.get_running_loop().create_future()
-            self._pending[request_id] = future
-            try:
-                self._writer.write(frames.request(request_id, commands))
-                await self._writer.drain()
-            except OSError as error:
-                self._pending.pop(request_id, None)
-                raise ConnectionLost(f"connection lost: {error}") from error
-            response = await future
+        timeout = self.request_timeout if timeout is ... else timeout
+        # A request holds its in-flight slot until its answer comes (or the
+        # connection ends), even once its caller stopped waiting: the server
+        # counts it until then.
+        await self._slots.acquire()
+        if self._lost is not None:
+            self._slots.release()
+            raise self._lost
+        request_id = next(self._ids)
+        future = asyncio.get_running_loop().create_future()
+        future.add_done_callback(lambda _: self._slots.release())
+        self._pending[request_id] = future
+        try:
+            self._writer.write(frames.request(request_id, commands))
+            await self._writer.drain()
+        except OSError as error:
+            self._pending.pop(request_id, None)
+            future.cancel()
+            raise ConnectionLost(f"connection lost: {error}") from error
+        try:
+            response = await asyncio.wait_for(asyncio.shield(future), timeout)
+        except asyncio.TimeoutError:
+            # The answer, if it comes, completes the future unawaited.
+            future.add_done_callback(lambda f: f.cancelled() or f.exception())
+            raise RequestTimeout(request_id, timeout) from None
         return typed_results(response, commands)
 
     async def call(self, name, /, **fields):

@@ -21,7 +21,10 @@ class Client:
     """A connected, authenticated connection.
 
     Client(host, port, token, tls=False, ca_file=None, server_hostname=None,
-    client_name="tessera-python", timeout=10.0): see AsyncClient.connect.
+    client_name="tessera-python", timeout=10.0, request_timeout=30.0): see
+    AsyncClient.connect. A call waits at most request_timeout seconds for
+    its answer, then raises RequestTimeout (the command may or may not have
+    been applied: retry with the same request key).
     `hello` holds the server's HelloReply and its limits. Every command of
     the schema is a method in snake_case taking the table's fields:
     `c.hold(contact=1, channel=2, lines=[...], ttl_ms=600_000)`.
@@ -49,15 +52,16 @@ class Client:
     def _wait(self, coroutine):
         return self._submit(coroutine).result()
 
-    def submit_request(self, commands):
+    def submit_request(self, commands, timeout=...):
         """Sends one request of `commands` now; a Future of its list of
         typed results / CommandRefused (see AsyncClient.request)."""
-        return self._submit(self._client.request(list(commands)))
+        return self._submit(self._client.request(list(commands), timeout))
 
-    def request(self, commands):
+    def request(self, commands, timeout=...):
         """Sends one request of `commands` and waits for its list of typed
-        results / CommandRefused (returned, not raised)."""
-        return self.submit_request(commands).result()
+        results / CommandRefused (returned, not raised); RequestTimeout after
+        `timeout` seconds (default: the client's request_timeout)."""
+        return self.submit_request(commands, timeout).result()
 
     def submit(self, name, /, **fields):
         """Sends command `name` now; a Future of its typed result (raising

@@ -7,6 +7,7 @@ TesseraError
     RetryLater              Busy, Unavailable: not applied, retrying may succeed
     ProtocolRefusal         Forbidden (role, channel, hold token), Malformed
   RequestRefused            a whole request refused (Response.status not Ok)
+  RequestTimeout            no answer within the request timeout (also a TimeoutError)
   ConnectionLost            the connection ended
     ServerError             ... with an Error frame (code and message)
 
@@ -130,6 +131,18 @@ class RequestRefused(TesseraError):
         self.status = RequestStatus(status)
         self.message = message
         super().__init__(f"request {self.status.name}: {message}")
+
+
+class RequestTimeout(TesseraError, TimeoutError):
+    """No answer came within the request timeout. The request may or may
+    not have been applied: send it again with the same request keys
+    (`key=` on each command) to apply it at most once. The connection stays
+    usable; the late answer, if any, is dropped."""
+
+    def __init__(self, request_id, timeout):
+        self.request_id = request_id
+        self.timeout = timeout
+        super().__init__(f"no answer to request {request_id} within {timeout} s: it may or may not have been applied")
 
 
 class ConnectionLost(TesseraError):

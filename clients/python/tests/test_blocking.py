@@ -5,6 +5,7 @@ check (64 concurrent holds on a quota of 1: exactly one Ok)."""
 
 import os
 import re
+import signal
 import threading
 import unittest
 
@@ -31,6 +32,27 @@ def tearDownModule():
         if client is not None:
             client.close()
     server.stop()
+
+
+class Timeouts(unittest.TestCase):
+    def test_no_answer_in_time_raises_request_timeout_and_the_connection_goes_on(self):
+        client = tessera.Client("127.0.0.1", server.port, WEBSHOP_TOKEN, request_timeout=0.5)
+        try:
+            before = client.get_availability(performance=100, category=1, channel=WEB).available
+            os.kill(server.process.pid, signal.SIGSTOP)  # the server answers nothing
+            try:
+                with self.assertRaises(tessera.RequestTimeout) as caught:
+                    client.get_availability(performance=100, category=1, channel=WEB)
+            finally:
+                os.kill(server.process.pid, signal.SIGCONT)
+            self.assertIsInstance(caught.exception, TimeoutError)
+            self.assertEqual(caught.exception.timeout, 0.5)
+            # The late answer is dropped; the next request gets its own.
+            after = client.request([tessera.command("GetAvailability", performance=100, category=1, channel=WEB)],
+                                   timeout=10)
+            self.assertEqual(after[0].available, before)
+        finally:
+            client.close()
 
 
 class Connection(unittest.TestCase):
