@@ -473,55 +473,136 @@ TEST(Codec, FollowUpQueryNeedsItsFilterTable) {
 namespace tessera::net {
 namespace {
 
-// docs/protocol.md lists every command of the registry with its tag and reply table.
-TEST(ProtocolDoc, ListsEveryRegistryCommandWithItsTagAndReply) {
+// The Commands table of docs/protocol.md, row by row, as the registry
+// (engine/command_list.h) says it: tag, name, least role, logged, where it
+// is applied, reply table. The columns after it (the v1 `value`) are prose.
+std::string reply_table_name(engine::ReplyKind kind) {
+  switch (kind) {
+    case engine::ReplyKind::kAck:
+      return "— (NONE)";
+    case engine::ReplyKind::kOrder:
+      return "OrderReply";
+    case engine::ReplyKind::kSeatOrder:
+      return "SeatOrderReply";
+    case engine::ReplyKind::kAvailability:
+      return "AvailabilityReply";
+    case engine::ReplyKind::kCount:
+      return "CountReply";
+    case engine::ReplyKind::kReleaseBack:
+      return "ReleaseBackReply";
+    case engine::ReplyKind::kRunState:
+      return "RunStateReply";
+    case engine::ReplyKind::kFollowUpPage:
+      return "FollowUpPage";
+    case engine::ReplyKind::kBulkOutcomes:
+      return "BulkOutcomes";
+    case engine::ReplyKind::kReleaseSummary:
+      return "ReleaseSummary";
+    case engine::ReplyKind::kPrincipal:
+      return "PrincipalReply";
+    case engine::ReplyKind::kPrincipals:
+      return "PrincipalList";
+    case engine::ReplyKind::kReminderBatch:
+      return "ReminderBatch";
+    case engine::ReplyKind::kOrderRecord:
+      return "OrderRecord";
+    case engine::ReplyKind::kOrderPage:
+      return "OrderPage";
+    case engine::ReplyKind::kStockSummary:
+      return "StockSummary";
+  }
+  return "?";
+}
+
+std::string applied_on(engine::RouteKind route) {
+  switch (route) {
+    case engine::RouteKind::kCatalog:
+      return "every shard, all or none";
+    case engine::RouteKind::kFanOut:
+      return "every shard, merged";
+    case engine::RouteKind::kPerformance:
+      return "shard of `performance`";
+    case engine::RouteKind::kSeatRequest:
+      return "shard of `request.performance`";
+    case engine::RouteKind::kFirstLine:
+      return "shard of the first line's performance";
+    case engine::RouteKind::kOrder:
+      return "shard in the `order` id";
+    case engine::RouteKind::kSelection:
+      return "split by the shard of each of `orders`";
+    case engine::RouteKind::kSubscription:
+      return "shard of `subscription`";
+    case engine::RouteKind::kDirectory:
+      return "shard 0";
+  }
+  return "?";
+}
+
+std::string least_role(engine::Role role) {
+  switch (role) {
+    case engine::Role::kWebshop:
+      return "webshop";
+    case engine::Role::kBackoffice:
+      return "backoffice";
+    case engine::Role::kAdmin:
+      return "admin";
+    case engine::Role::kInternal:
+      return "none (server only)";
+  }
+  return "?";
+}
+
+// The row's cells up to the reply table; "logged" may carry a remark after
+// "yes" (DefinePrincipal: "yes (token hash only)").
+std::vector<std::string> registry_cells(const engine::CommandInfo& c) {
+  return {std::to_string(c.tag),    "`" + std::string(c.name) + "`",
+          least_role(c.least_role), c.access == engine::Access::kQuery ? "no (query)" : "yes",
+          applied_on(c.route),      reply_table_name(c.reply)};
+}
+
+std::vector<std::string> markdown_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  size_t at = line.find('|');
+  while (at != std::string::npos) {
+    const size_t next = line.find('|', at + 1);
+    if (next == std::string::npos) break;
+    std::string cell = line.substr(at + 1, next - at - 1);
+    cell.erase(0, cell.find_first_not_of(' '));
+    cell.erase(cell.find_last_not_of(' ') + 1);
+    cells.push_back(cell);
+    at = next;
+  }
+  return cells;
+}
+
+TEST(ProtocolDoc, TheCommandsTableIsTheRegistryRowByRow) {
   std::ifstream in(std::string(TESSERA_SOURCE_DIR) + "/docs/protocol.md");
   ASSERT_TRUE(in) << "docs/protocol.md";
-  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto table_of = [](engine::ReplyKind kind) -> std::string {
-    switch (kind) {
-      case engine::ReplyKind::kAck:
-        return "— (NONE)";
-      case engine::ReplyKind::kOrder:
-        return "OrderReply";
-      case engine::ReplyKind::kSeatOrder:
-        return "SeatOrderReply";
-      case engine::ReplyKind::kAvailability:
-        return "AvailabilityReply";
-      case engine::ReplyKind::kCount:
-        return "CountReply";
-      case engine::ReplyKind::kReleaseBack:
-        return "ReleaseBackReply";
-      case engine::ReplyKind::kRunState:
-        return "RunStateReply";
-      case engine::ReplyKind::kFollowUpPage:
-        return "FollowUpPage";
-      case engine::ReplyKind::kBulkOutcomes:
-        return "BulkOutcomes";
-      case engine::ReplyKind::kReleaseSummary:
-        return "ReleaseSummary";
-      case engine::ReplyKind::kPrincipal:
-        return "PrincipalReply";
-      case engine::ReplyKind::kPrincipals:
-        return "PrincipalList";
-      case engine::ReplyKind::kReminderBatch:
-        return "ReminderBatch";
-      case engine::ReplyKind::kOrderRecord:
-        return "OrderRecord";
-      case engine::ReplyKind::kOrderPage:
-        return "OrderPage";
-      case engine::ReplyKind::kStockSummary:
-        return "StockSummary";
-    }
-    return "?";
-  };
-  for (const engine::CommandInfo& c : engine::kCommandInfo) {
-    const std::string row = "| " + std::to_string(c.tag) + " | `" + std::string(c.name) + "` |";
-    const size_t at = doc.find(row);
-    ASSERT_NE(at, std::string::npos) << row;
-    const std::string line = doc.substr(at, doc.find('\n', at) - at);
-    EXPECT_NE(line.find("| " + table_of(c.reply) + " |"), std::string::npos) << line;
+  std::vector<std::vector<std::string>> rows;  // the table's rows, in order
+  for (std::string line; std::getline(in, line);) {
+    const std::vector<std::string> cells = markdown_cells(line);
+    if (cells.size() >= 6 && !cells[0].empty() && std::isdigit(static_cast<unsigned char>(cells[0][0])))
+      rows.push_back(cells);
   }
+  std::string expected;  // what the rows must begin with: printed on a mismatch, to paste
+  for (const engine::CommandInfo& c : engine::kCommandInfo) {
+    const std::vector<std::string> want = registry_cells(c);
+    for (const std::string& cell : want) expected += "| " + cell + " ";
+    expected += "| ... |\n";
+  }
+  ASSERT_EQ(rows.size(), std::size(engine::kCommandInfo)) << "one row per command, in tag order:\n" << expected;
+  std::string mismatches;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::vector<std::string> want = registry_cells(engine::kCommandInfo[i]);
+    for (size_t k = 0; k < want.size(); ++k) {
+      const std::string& got = rows[i][k];
+      const bool same = k == 3 && want[k] == "yes" ? got.rfind("yes", 0) == 0 : got == want[k];
+      if (!same)
+        mismatches += "row " + std::to_string(i + 1) + " cell " + std::to_string(k + 1) + ": \"" + got +
+                      "\", the registry says \"" + want[k] + "\"\n";
+    }
+  }
+  EXPECT_EQ(mismatches, "") << "docs/protocol.md's Commands table, as the registry has it:\n" << expected;
 }
 
 }  // namespace
