@@ -431,13 +431,13 @@ Result<HoldToken> decode_hold_token(const fb::String* text) {
 
 Result<Command> decode_command(const wire::Command* command) {
   if (command == nullptr) return malformed("command is missing");
-  auto body = decode_body(command->body_type(), command->body());
-  if (!body.is_ok()) return body.status();
   auto token = decode_hold_token(command->hold_token());
   if (!token.is_ok()) return token.status();
-  Command out{command->key(), std::move(*body)};
-  out.hold_token = *token;
-  return out;
+  auto body = decode_body(command->body_type(), command->body());
+  if (!body.is_ok()) return body.status();
+  // Built in place in the result: a named Command would be moved once more
+  // (a visit over the whole CommandBody variant per command).
+  return Command{command->key(), std::move(*body), 0, false, *token};
 }
 
 Result<std::vector<Command>> decode_request(const wire::Request& request, uint32_t commands_max) {

@@ -102,7 +102,7 @@ OutFrame status_frame(uint64_t request_id, wire::RequestStatus status, std::stri
 }
 
 OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies, std::span<const uint8_t> types,
-                        uint32_t protocol_version, const HoldTokens& hold_tokens) {
+                        uint32_t protocol_version, const HoldTokens* hold_tokens) {
   assert(types.size() == replies.size());
   fb::FlatBufferBuilder fbb(64 + replies.size() * 64);
   std::vector<fb::Offset<wire::Result>> results;
@@ -113,7 +113,7 @@ OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> repl
     if (typed && types[i] < engine::kCommandCount) kind = engine::kCommandInfo[types[i]].reply;
     const engine::Reply& reply = replies[i];
     const engine::HoldToken token =
-        reply.ok() && reply.order != 0 ? hold_tokens.token_for(reply.order) : engine::HoldToken{};
+        hold_tokens && reply.ok() && reply.order != 0 ? hold_tokens->token_for(reply.order) : engine::HoldToken{};
     results.push_back(encode_reply(fbb, reply, kind, token));
   }
   const auto list = fbb.CreateVector(results);

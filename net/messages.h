@@ -39,9 +39,12 @@ OutFrame error_frame(wire::ErrorCode code, std::string_view message);
 OutFrame status_frame(uint64_t request_id, wire::RequestStatus status, std::string_view message);
 // types[i]: the CommandBody index of command i (>= kCommandCount: it did
 // not decode); protocol_version: the connection's (v2+: typed replies).
-// Every Ok reply naming an order carries its token from `hold_tokens`.
+// hold_tokens: a web shop's connection, whose every Ok reply naming an
+// order carries the order's token; nullptr for the other roles (they reach
+// every order without one, and a token of an order they made is of no use
+// to a web shop: it reaches only its own).
 OutFrame response_frame(uint64_t request_id, std::span<const engine::Reply> replies, std::span<const uint8_t> types,
-                        uint32_t protocol_version, const HoldTokens& hold_tokens);
+                        uint32_t protocol_version, const HoldTokens* hold_tokens);
 
 std::string_view error_code_name(wire::ErrorCode code);
 

@@ -471,7 +471,7 @@ void Session::on_request_done(PendingRequest* request) {
   assert(it != queue_.end());
   if (!closed_) {
     it->frame = response_frame(request->request_id, request->replies, request->types, protocol_version_,
-                               ctx_.options.hold_tokens);
+                               role_ == Role::kWebshop ? &ctx_.options.hold_tokens : nullptr);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request->started);
     ctx_.metrics.request_done(static_cast<uint64_t>(latency.count()));
     for (size_t i = 0; i < request->replies.size(); ++i)

@@ -63,7 +63,7 @@ void hello(const wire::Hello& h) {
 void check_response(uint64_t request_id, const std::vector<engine::Reply>& replies, const std::vector<uint8_t>& types) {
   for (uint32_t version = kProtocolVersionOldest; version <= kProtocolVersion; ++version) {
     static const HoldTokens hold_tokens;
-    const OutFrame frame = response_frame(request_id, replies, types, version, hold_tokens);
+    const OutFrame frame = response_frame(request_id, replies, types, version, &hold_tokens);
     std::vector<uint64_t> storage;
     const wire::ServerFrame* server = verify_server_frame(aligned_copy(frame.body.data(), frame.body.size(), &storage));
     fuzz_check(server != nullptr && server->message_type() == wire::ServerMessage::Response,

@@ -95,7 +95,7 @@ TEST(Client, RequestInFlightWhenTheConnectionBreaksFails_NextCallReconnects) {
     Reply r;
     r.value = 42;
     write_frame(fd, response_frame(id, std::vector<Reply>{r}, std::vector<uint8_t>{NetMetrics::kUndecoded},
-                                   kProtocolVersion, HoldTokens{}));
+                                   kProtocolVersion, nullptr));
     size_t size = 0;
     read_payload(fd, &size);  // until the client closes
     ::close(fd);

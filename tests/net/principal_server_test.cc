@@ -5,6 +5,7 @@
 // server_tests: the last test reads the command log (RocksDB).
 #include <gtest/gtest.h>
 
+#include "net/hold_tokens.h"
 #include "net/principal_directory.h"
 #include "storage/command_log.h"
 #include "tests/net/net_test_support.h"
@@ -235,6 +236,11 @@ TEST(Principals, AWebShopReachesOnlyItsOwnOrdersAlsoAfterARestart) {
                                           {workload::demo_line(1000, 1, 1, 1)},
                                           now_ms() + 86'400'000}});
     ASSERT_TRUE(booked.ok()) << booked.message;
+    EXPECT_TRUE(booked.hold_token.empty()) << "the back office gets no token: it needs none";
+    // The token of the back office's order, as if leaked from the server's key.
+    auto key = HoldTokens::open(config.data_dir);
+    ASSERT_TRUE(key.is_ok()) << key.status().to_string();
+    booked.hold_token = key->token_for(booked.order);
     EXPECT_NE(booked.hold_token, held.hold_token);
 
     outsider_is_refused(*b, held, b_own.hold_token);
