@@ -153,6 +153,9 @@ class Catalog {
   const std::vector<OptionLifetime>& option_lifetimes() const { return option_lifetimes_; }
 
   void hash_into(class Hasher& h) const;
+  // ExportCatalog: the commands that recreate this catalog, in canonical
+  // order (engine/commands_catalog.h), appended to *out.
+  void export_into(std::vector<Command>* out) const;
 
   // Snapshot support.
   auto fields() const { return std::tie(seasons_, families_, products_, channels_, categories_, tariffs_); }

@@ -35,7 +35,8 @@
 //   access  kQuery (read-only, never logged) or kWrite
 //   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
 //           kFirstRefusal, kFollowUpPage, kReleaseSummary, kOutcomes,
-//           kReminderOutcomes, kRunBatch, kRunBatchTrimmed
+//           kReminderOutcomes, kRunBatch, kRunBatchTrimmed, kOrderPage,
+//           kCatalogExport
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
 //   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
@@ -112,5 +113,6 @@
   X(64,  ListOrders,                kFanOut,       kBackoffice, kQuery, kOrderPage,        kOrderPage,     kNoEffect)    \
   X(65,  GetStockSummary,           kPerformance,  kBackoffice, kQuery, kSingle,           kStockSummary,  kNoEffect)    \
   X(66,  SetOptionLifetime,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(67,  PurgeOrderHistory,         kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kAck,           kNoEffect)
+  X(67,  PurgeOrderHistory,         kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kAck,           kNoEffect)    \
+  X(68,  ExportCatalog,             kFanOut,       kBackoffice, kQuery, kCatalogExport,    kCatalogExport, kNoEffect)
 // clang-format on

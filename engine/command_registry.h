@@ -46,6 +46,7 @@ enum class MergeKind : uint8_t {
   kRunBatch,          // a run's items merged (every item: the server exports them)
   kRunBatchTrimmed,   // a run's items merged, at most kReminderItemsInReplyMax
   kOrderPage,         // orders merged by id and cut to the limit, totals summed
+  kCatalogExport,     // shard 0's catalog, then every shard's performances by id; hashed
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
@@ -67,6 +68,7 @@ enum class ReplyKind : uint8_t {
   kOrderRecord,     // detail: OrderRecord (value = the order's deadline, as GetOrder)
   kOrderPage,       // detail: OrderPage (value = total)
   kStockSummary,    // detail: StockSummary (value = free units)
+  kCatalogExport,   // detail: CatalogExport (value = commands)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

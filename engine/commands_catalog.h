@@ -123,4 +123,17 @@ struct SetChannelCap {
   auto fields() const { return std::tie(performance, channel, cap); }
 };
 
+// ---- Reading the catalog back ----------------------------------------------
+
+// The catalog as the set-up commands that would recreate it on an empty
+// server (tools/catalog writes them as a catalog file): seasons, product
+// families, channels, categories, products with their channel expiry
+// policies and option lifetimes, tariffs and prices, venue layouts, and
+// every performance with its general admission, layout, channel caps,
+// contingents (parents before sub-contingents) and release-back dates.
+// Reply detail: CatalogExport, in that canonical order, with its hash.
+struct ExportCatalog {
+  auto fields() const { return std::tie(); }
+};
+
 }  // namespace tessera::engine

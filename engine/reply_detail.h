@@ -182,9 +182,19 @@ struct IssuedToken {
   auto fields() const { return std::tie(principal, token); }
 };
 
+// ExportCatalog's answer: the set-up commands that recreate the catalog, in
+// canonical order (engine/commands_catalog.h), and a hash of them: two
+// servers with the same catalog answer the same hash, whatever the order
+// their catalogs were defined in.
+struct CatalogExport {
+  std::vector<Command> commands;
+  uint64_t catalog_hash = 0;
+  auto fields() const { return std::tie(commands, catalog_hash); }
+};
+
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
-               OrderPage, StockSummary>
+               OrderPage, StockSummary, CatalogExport>
       value;
 };
 

@@ -237,6 +237,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
       return merge_summaries(parts);
     case MergeKind::kOrderPage:
       return merge_order_pages(parts, std::get<ListOrders>(body).limit);
+    case MergeKind::kCatalogExport:
+      return merge_catalog_exports(parts);
     case MergeKind::kOutcomes:
       return merge_outcomes(parts, *selection_of(body));
     case MergeKind::kReminderOutcomes:

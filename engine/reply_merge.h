@@ -30,5 +30,8 @@ std::vector<std::pair<uint32_t, CommandBody>> split_by_order(const CommandBody& 
 // run's size); StartReminderRun keeps every item for the export.
 // REQUIRES !parts.empty().
 Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts);
+// ExportCatalog's merge (engine/catalog_export.cc): shard 0's catalog, then
+// the performances by id, hashed. REQUIRES every part ok.
+Reply merge_catalog_exports(const std::vector<Reply>& parts);
 
 }  // namespace tessera::engine

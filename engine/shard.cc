@@ -42,7 +42,7 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
-      std::is_same_v<T, Advance>;
+      std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
   if constexpr (std::is_same_v<T, Advance>) {
@@ -51,6 +51,8 @@ Reply Shard::on(const T& c, const Caller& who) {
     Reply r;
     r.value = advance(now_ms_, c.budget);
     return r;
+  } else if constexpr (std::is_same_v<T, ExportCatalog>) {
+    return export_catalog();
   } else if constexpr (requires { catalog_.define(c); }) {
     return catalog_.define(c);
   } else if constexpr (requires { stock_.on(c); }) {

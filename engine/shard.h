@@ -145,6 +145,9 @@ class Shard {
   template <typename T>
   Reply check(const T& c) const;
   void on_timer(uint64_t payload);
+  // ExportCatalog (engine/catalog_export.cc): shard 0 the catalog and the
+  // layouts, every shard its performances.
+  Reply export_catalog() const;
   void hash_core(class Hasher& h) const;
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
   Status load_order_pages(class Reader& r);

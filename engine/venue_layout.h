@@ -38,6 +38,9 @@ class VenueLayout {
   // first bad section/row/seat; `out` is then unspecified.
   static Reply build(const DefineVenueLayout& c, const Catalog& catalog, VenueLayout* out);
 
+  // The command that defines this layout (ExportCatalog).
+  DefineVenueLayout definition() const;
+
   // Checks the primary arrays (snapshot load) and rebuilds derived indexes.
   Status validate_and_index(const Catalog& catalog);
 

@@ -110,6 +110,13 @@ struct DetailEncoder {
   Detail operator()(const StockSummary& d) {
     return {wire::ResultDetail::StockSummary, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const CatalogExport& d) {
+    std::vector<fb::Offset<wire::Command>> commands;
+    commands.reserve(d.commands.size());
+    for (const Command& c : d.commands) commands.push_back(encode_command(fbb, c));
+    const auto list = fbb.CreateVector(commands);
+    return {wire::ResultDetail::CatalogExport, wire::CreateCatalogExport(fbb, list, d.catalog_hash).Union()};
+  }
   Detail operator()(const IssuedToken& d) {
     return {wire::ResultDetail::PrincipalReply,
             wire::CreatePrincipalReply(fbb, d.principal.value(), fbb.CreateString(d.token)).Union()};
@@ -353,6 +360,19 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::StockSummary:
       return detail_of<wire::StockSummary>(
           t, [](const wire::StockSummary& w) { return from_table<StockSummary>(&w, "StockSummary"); });
+    case D::CatalogExport:
+      return detail_of<wire::CatalogExport>(t, [](const wire::CatalogExport& w) -> Result<CatalogExport> {
+        CatalogExport out;
+        out.catalog_hash = w.catalog_hash();
+        if (w.commands() == nullptr) return out;
+        out.commands.reserve(w.commands()->size());
+        for (const wire::Command* c : *w.commands()) {
+          auto command = decode_command(c);
+          if (!command.is_ok()) return Status::invalid_argument(cat("catalog export: ", command.status().message()));
+          out.commands.push_back(std::move(*command));
+        }
+        return out;
+      });
     case D::OrderReply:
     case D::SeatOrderReply:
     case D::AvailabilityReply:
@@ -495,6 +515,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kOrderRecord:
     case ReplyKind::kOrderPage:
     case ReplyKind::kStockSummary:
+    case ReplyKind::kCatalogExport:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -593,7 +614,7 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 9);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 10);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

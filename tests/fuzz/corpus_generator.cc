@@ -343,6 +343,7 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(Release{gone});
         b.add(PurgeOrderHistory{gone, kNone});
       },
+      [](RequestBuilder& b) { b.add(ExportCatalog{}); },
   };
 }
 

@@ -137,6 +137,7 @@ std::vector<Command> one_of_each() {
       Command{65, GetStockSummary{2001}},
       Command{66, SetOptionLifetime{7, 2, BookingKind::kReservation, 3 * 86'400'000LL}},
       Command{67, PurgeOrderHistory{make_order_id(1, 2, 3), 0}},
+      Command{68, ExportCatalog{}},
   };
 }
 
@@ -335,6 +336,10 @@ std::vector<ReplyDetail> one_detail_of_each() {
                             make_order_id(1, 1, 1)}},
       ReplyDetail{StockSummary{
           2001, {StockRow{1, true, 300, 200, 4, 10, 20, 6, 30, 30}, StockRow{3, false, 100, 90, 0, 0, 5, 0, 0, 5}}}},
+      ReplyDetail{CatalogExport{
+          {Command{0, DefineSeason{1, "Saison 2026-2027"}}, Command{0, DefineContingent{10001, 1000, 1, 50, {3}}},
+           Command{0, SetContingentReleaseBack{1000, 10001, 1'790'000'000'000}}},
+          0x0123456789abcdefULL}},
   };
 }
 
@@ -510,6 +515,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "OrderPage";
     case engine::ReplyKind::kStockSummary:
       return "StockSummary";
+    case engine::ReplyKind::kCatalogExport:
+      return "CatalogExport";
   }
   return "?";
 }
