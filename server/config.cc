@@ -164,6 +164,9 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
   app.add_flag("--demo", c.demo, "load the demo venue if its performances are not defined");
+  app.add_option("--catalog", c.catalog,
+                 "apply this catalog file at start-up, as `tessera apply` does (docs/catalog.md)")
+      ->type_name("FILE");
   declare_tls(app, c);
   declare_export(app, c);
   declare_limits(app, c.limits);

@@ -39,6 +39,10 @@ struct ServerConfig {
   int64_t snapshot_every_s = 300;                 // ...or this many seconds, whichever comes first
   uint32_t orders_reserved_per_shard = 1u << 20;  // order slots allocated at start-up
   bool demo = false;
+  // A catalog file (docs/catalog.md) applied at every start, as `tessera
+  // apply` would: creates what is missing, changes settings that differ;
+  // the server refuses to start on a file with an error. Empty = none.
+  std::string catalog;
   // Reminder export (follow-up reminders, subscription runs).
   std::string export_dir;  // reminder files; empty = <data_dir>/exports
   std::string smtp_host;   // SMTP relay for reminder emails; empty = email delivery refused

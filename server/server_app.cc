@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "catalog/catalog_file.h"
+#include "catalog/catalog_plan.h"
 #include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "net/codec.h"
@@ -38,6 +40,13 @@ Status ServerApp::start() {
     }
     std::fprintf(stderr, "tessera-server: demo venue %s\n", loaded ? "loaded" : "already defined");
   }
+  if (!config_.catalog.empty()) {
+    s = apply_catalog_file();
+    if (!s.is_ok()) {
+      stop();
+      return s;
+    }
+  }
   admin_ = std::make_unique<AdminHttp>(
       config_.listen_address, config_.admin_port,
       [this](std::string_view target) {
@@ -69,6 +78,23 @@ Status ServerApp::start() {
     stop();
     return s;
   }
+  return Status::ok();
+}
+
+// The configured catalog file, applied through the shards as `tessera apply`
+// sends it over a connection.
+Status ServerApp::apply_catalog_file() {
+  auto file = catalog::read_catalog(config_.catalog);
+  if (!file.is_ok()) return file.status();
+  const catalog::SendBatch send = [this](std::vector<engine::Command> commands) -> Result<std::vector<engine::Reply>> {
+    std::vector<engine::Reply> replies;
+    for (engine::Command& c : commands) replies.push_back(engine_.shards->call(std::move(c)));
+    return replies;
+  };
+  auto plan = catalog::apply_catalog(*file, config_.catalog, send, clock_.now_ms(), false);
+  if (!plan.is_ok()) return Status::invalid_argument(cat("catalog: ", plan.status().message()));
+  std::fprintf(stderr, "tessera-server: catalog %s: %zu commands sent, %u unchanged\n", config_.catalog.c_str(),
+               plan->steps.size(), plan->unchanged);
   return Status::ok();
 }
 

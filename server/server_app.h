@@ -72,6 +72,7 @@ class ServerApp {
   Result<net::ServerOptions> server_options() const;
   Status open_shards();
   Status load_tls();
+  Status apply_catalog_file();
   Result<net::AfterDurable> prepare_side_effect(const engine::Command& command);
   void render_shard_metrics(std::string& out) const;
   void render_log_metrics(std::string& out) const;

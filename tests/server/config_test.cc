@@ -35,6 +35,7 @@ TEST(ServerConfig, ExampleFileStatesTheDefaultLimits) {
   const std::string path = (std::filesystem::path(TESSERA_SOURCE_DIR) / "server" / "tessera.conf.example").string();
   auto c = parse({"--config", path.c_str()});
   ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  EXPECT_EQ(c->catalog, "examples/demo-venue.toml");  // what scripts/run starts with
   const net::NetLimits defaults;
   EXPECT_EQ(c->limits.connections_max, defaults.connections_max);
   EXPECT_EQ(c->limits.connections_unauthenticated_max, defaults.connections_unauthenticated_max);

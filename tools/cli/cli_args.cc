@@ -9,6 +9,7 @@
 #include "tools/cli/cli_args.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -521,6 +522,7 @@ struct SubcommandSpec {
 };
 
 constexpr std::string_view kPrincipalsGroup = "Principals (admin token)";
+constexpr std::string_view kCatalogGroup = "Catalog (admin token; docs/catalog.md)";
 constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
                            kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
 
@@ -640,6 +642,54 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"run validate", kSubscriptions, "validate a run: raises the reminder ranks",
        [](CLI::App& s) { return run_id<ValidateReminderRun>(s, true); }},
       {"run cancel", kSubscriptions, "cancel a run", [](CLI::App& s) { return run_id<CancelReminderRun>(s, true); }},
+      {"price set", kCatalogGroup, "set the price of a tariff for a category (on one channel, or every channel)",
+       [](CLI::App& s) {
+         auto v = keyed<SetTariffPrice>(s);
+         opt::add_number(s, "--tariff", v->body.tariff, "the tariff")->required();
+         opt::add_number(s, "--category", v->body.category, "the category")->required();
+         v->body.channel = kNone;
+         opt::add_number(s, "--channel", v->body.channel, "only this channel (default: every channel)");
+         opt::add_number(s, "--cents", v->body.price_cents, "the unit price, in cents")->required();
+         return send(v);
+       }},
+      {"performance add", kCatalogGroup, "define a performance of a product (then `capacity set` its categories)",
+       [](CLI::App& s) {
+         auto v = keyed<DefinePerformance>(s);
+         auto zone = std::make_shared<std::string>("UTC");
+         auto starts = std::make_shared<std::string>();
+         opt::add_number(s, "--id", v->body.performance, "performance id")->required();
+         opt::add_number(s, "--product", v->body.product, "its product")->required();
+         s.add_option("--starts-at", *starts, "when it starts: local date and time in --time-zone")
+             ->type_name("YYYY-MM-DDTHH:MM")
+             ->required();
+         s.add_option("--time-zone", *zone, "IANA time zone of --starts-at (default UTC), e.g. Europe/Paris")
+             ->type_name("ZONE");
+         opt::add_number(s, "--capacity", v->body.capacity, "overall cap across categories (default 0: none)");
+         opt::add_number(s, "--contact-limit", v->body.contact_limit, "units per contact (default 0: none)");
+         return Build([v, zone, starts](int64_t) -> CliCommands {
+           auto at = parse_local_time_ms("--starts-at", *starts, *zone);
+           if (!at.is_ok()) return at.status();
+           DefinePerformance c = v->body;
+           c.starts_at_ms = *at;
+           return one(v->key, c);
+         });
+       }},
+      {"capacity set", kCatalogGroup, "create or resize the general admission of a category on a performance",
+       [](CLI::App& s) {
+         auto v = keyed<SetGeneralAdmission>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the performance")->required();
+         opt::add_number(s, "--category", v->body.category, "the category")->required();
+         opt::add_number(s, "--capacity", v->body.capacity, "units (open sale and contingents)")->required();
+         return send(v);
+       }},
+      {"cap set", kCatalogGroup, "cap what a channel may hold or sell of a performance",
+       [](CLI::App& s) {
+         auto v = keyed<SetChannelCap>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the performance")->required();
+         opt::add_number(s, "--channel", v->body.channel, "the channel")->required();
+         opt::add_number(s, "--cap", v->body.cap, "units")->required();
+         return send(v);
+       }},
       {"principal add", kPrincipalsGroup, "add a principal and print its token (shown once)", principal_add},
       {"principal list", kPrincipalsGroup, "list the principals (revoked ones too)",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListPrincipals{}); }); }},
@@ -665,8 +715,9 @@ CLI::App* parent_of(CLI::App& app, std::map<std::string, CLI::App*, std::less<>>
 }
 
 void declare_globals(CLI::App& app, CliArgs& a) {
-  app.add_option("--host", a.host, "server address")->capture_default_str();
-  opt::add_number(app, "--port", a.port, uint16_t{1}, uint16_t{65535}, "protocol port")->capture_default_str();
+  app.add_option("--host", a.host, "server address (default: $TESSERA_HOST, else 127.0.0.1)");
+  opt::add_number(app, "--port", a.port, uint16_t{1}, uint16_t{65535},
+                  "protocol port (default: $TESSERA_PORT, else 7450)");
   opt::add_number(app, "--admin-port", a.admin_port, uint16_t{1}, uint16_t{65535}, "admin HTTP port, for stats")
       ->capture_default_str();
   app.add_option("--token", a.token, "access token (default: $TESSERA_TOKEN)")->type_name("T");
@@ -742,9 +793,24 @@ std::string usage_error(const CLI::ParseError& e, CLI::App& app, int argc, const
 
 }  // namespace
 
+CliEnvironment CliEnvironment::from_process() {
+  return CliEnvironment{std::getenv("TESSERA_TOKEN"), std::getenv("TESSERA_HOST"), std::getenv("TESSERA_PORT")};
+}
+
 Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* env_token) {
+  return parse_cli_args(argc, argv, CliEnvironment{env_token, nullptr, nullptr});
+}
+
+Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvironment& env) {
   CliArgs a;
-  if (env_token) a.token = env_token;
+  if (env.token) a.token = env.token;
+  if (env.host && *env.host) a.host = env.host;
+  if (env.port && *env.port) {
+    uint32_t port = 0;
+    if (!opt::parse_decimal(env.port, &port).empty() || port == 0 || port > 65535)
+      return Status::invalid_argument(cat("TESSERA_PORT: '", env.port, "' is not a port (1 to 65535)"));
+    a.port = static_cast<uint16_t>(port);
+  }
   CLI::App app("tessera: the command-line client of tessera-server.", "tessera");
   app.fallthrough();             // global options after the subcommand, too (inherited by subcommands)
   app.require_subcommand(0, 1);  // one subcommand per line
@@ -763,6 +829,18 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* en
         "--hold-token, --tls, --ca, --json.");
     builds[s] = {std::string(spec.path), spec.declare(*s)};
   }
+  // The catalog file: run_cli holds the conversation (read, plan, send).
+  CLI::App* apply = app.add_subcommand("apply", "define or update the catalog from a catalog file (docs/catalog.md)");
+  apply->group(std::string(kCatalogGroup));
+  apply->add_option("FILE", a.catalog_file, "the catalog file (TOML)")->required();
+  opt::add_flag(*apply, "--dry-run", a.dry_run, "print what would be created or changed; change nothing");
+  builds[apply] = {"apply", sends_nothing(*apply)};
+  CLI::App* exporter = app.add_subcommand("export-catalog", "write the server's catalog as a catalog file");
+  exporter->group(std::string(kCatalogGroup));
+  exporter->add_option("--out", a.catalog_file, "write it to this file (default: standard output)")->type_name("FILE");
+  exporter->add_option("--time-zone", a.time_zone, "write local times in this IANA zone (default UTC)")
+      ->type_name("ZONE");
+  builds[exporter] = {"export-catalog", sends_nothing(*exporter)};
   const CLI::App* help = app.add_subcommand("help", "this text (as --help)");
   add_overview_footer(app);
   try {

@@ -50,13 +50,29 @@ struct CliArgs {
   std::string help_text;   // CLI11's help of the (sub)command the line names
   std::string subcommand;  // "hold", "run start"
   // The commands the line stands for, at now_ms (which --days counts from);
-  // none for setup-demo and stats (run_cli handles them).
+  // none for setup-demo, stats, apply and export-catalog (run_cli handles
+  // them).
   std::function<CliCommands(int64_t now_ms)> build;
+  // apply FILE [--dry-run], export-catalog [--out FILE] [--time-zone ZONE].
+  std::string catalog_file;       // apply: the file; export-catalog: --out ("" = standard output)
+  bool dry_run = false;           // apply: print the plan, change nothing
+  std::string time_zone = "UTC";  // export-catalog: local times written in this zone
 };
 
-// Parses argv (argv[0] skipped). `env_token` (may be null) is the default
-// token. Fails with invalid_argument naming the problem: unknown
-// subcommand or option, a missing or bad value, a missing required option.
+// Defaults from the environment (each may be null): TESSERA_TOKEN,
+// TESSERA_HOST, TESSERA_PORT. Options on the command line override them.
+struct CliEnvironment {
+  const char* token = nullptr;
+  const char* host = nullptr;
+  const char* port = nullptr;
+  static CliEnvironment from_process();  // std::getenv of the three
+};
+
+// Parses argv (argv[0] skipped). Fails with invalid_argument naming the
+// problem: unknown subcommand or option, a missing or bad value, a missing
+// required option, a TESSERA_PORT that is not a port.
+Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvironment& env);
+// The same with only a default token (may be null).
 Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* env_token);
 
 // Every subcommand's path ("hold", "run start"), in the order of the help.

@@ -1,5 +1,5 @@
-// run_cli: connection, the special subcommands (setup-demo, stats), and
-// table / JSON output of replies.
+// run_cli: connection, the special subcommands (setup-demo, stats, apply,
+// export-catalog), and table / JSON output of replies.
 #include "tools/cli/cli_commands.h"
 
 #include <flatbuffers/minireflect.h>
@@ -11,6 +11,7 @@
 #include "net/client.h"
 #include "net/codec.h"
 #include "net/result_code.h"
+#include "tools/cli/cli_catalog.h"
 #include "tools/cli/cli_detail_output.h"
 #include "tools/cli/metrics_fetch.h"
 #include "tools/load/venue_setup.h"
@@ -219,6 +220,8 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     return kExitServer;
   }
   if (a.subcommand == "setup-demo") return run_setup_demo(**client, a, out, err);
+  if (a.subcommand == "apply") return run_apply(**client, a, wall_now_ms(), out, err);
+  if (a.subcommand == "export-catalog") return run_export_catalog(**client, a, out, err);
   auto replies = (*client)->call(*commands);
   if (!replies.is_ok()) {
     err << "tessera: " << a.subcommand << ": " << replies.status().to_string() << '\n';

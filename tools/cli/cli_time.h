@@ -20,6 +20,13 @@ enum class DayPart : uint8_t { kStart, kEnd };
 // (bad shape, month or day out of range, year before 1970).
 Result<int64_t> parse_date_ms(std::string_view what, std::string_view text, DayPart part);
 
+// "YYYY-MM-DDTHH:MM[:SS]" (or with a space for the T), a local time in the
+// IANA zone `zone` -> ms since the epoch; a plain integer is ms since the
+// epoch as it is. Fails with invalid_argument naming `what`: bad shape, an
+// unknown zone, a local time the zone skips (spring forward) or has twice
+// (fall back).
+Result<int64_t> parse_local_time_ms(std::string_view what, std::string_view text, std::string_view zone);
+
 // "YYYY-MM-DD HH:MM" (UTC); "-" for 0.
 std::string format_date_time(int64_t ms);
 // "YYYY-MM-DD" (UTC); "-" for 0.

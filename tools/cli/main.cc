@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) {
   using namespace tessera;
-  auto args = tools::parse_cli_args(argc, argv, std::getenv("TESSERA_TOKEN"));
+  auto args = tools::parse_cli_args(argc, argv, tools::CliEnvironment::from_process());
   if (!args.is_ok()) {
     std::cerr << "tessera: " << args.status().message() << "\n(see tessera --help)\n";
     return tools::kExitUsage;

@@ -1,6 +1,6 @@
 """The blocking client against the real server: Hello and its limits, typed
 results, hold tokens, refusals as exceptions, pipelining, every command of
-the schema, the follow-up screen's paging, ReleaseAll, and the oversell
+the schema, the catalog read back, the follow-up screen's paging, ReleaseAll, and the oversell
 check (64 concurrent holds on a quota of 1: exactly one Ok)."""
 
 import os
@@ -254,6 +254,24 @@ class EveryCommand(unittest.TestCase):
             rows = re.findall(r"^\s*X\(\s*\d+,\s*(\w+),", f.read(), flags=re.M)
         self.assertGreater(len(rows), 60)
         self.assertEqual(sorted(tessera.COMMANDS), sorted(rows))
+
+
+class Catalog(unittest.TestCase):
+    def test_export_catalog_reads_back_the_set_up_commands(self):
+        exported = admin.export_catalog()
+        names = [type(c.body).__name__ for c in exported.commands]
+        self.assertEqual(names[0], "DefineSeason")
+        self.assertIn("DefinePerformance", names)
+        performance = next(c.body for c in exported.commands if type(c.body).__name__ == "DefinePerformance"
+                           and c.body.performance == 100)
+        self.assertEqual(performance.product, 1)
+        self.assertNotEqual(exported.catalog_hash, 0)
+        # The catalog, not the sales: a hold does not change it; a price does.
+        order = shop.hold(contact=0, channel=WEB, ttl_ms=60_000, lines=[line(100, 1)])
+        self.assertEqual(admin.export_catalog().catalog_hash, exported.catalog_hash)
+        shop.release(order=order)
+        with self.assertRaises(tessera.Forbidden):
+            shop.export_catalog()  # back office and admin only
 
 
 class FollowUp(unittest.TestCase):

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "catalog/catalog_values.h"
 #include "engine/commands_seats.h"
-#include "tools/catalog/catalog_values.h"
 
 namespace tessera::catalog {
 

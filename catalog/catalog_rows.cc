@@ -1,5 +1,5 @@
 // Row bands: expansion (reader) and grouping (writer).
-#include "tools/catalog/catalog_rows.h"
+#include "catalog/catalog_rows.h"
 
 #include <algorithm>
 #include <limits>

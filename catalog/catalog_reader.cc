@@ -15,11 +15,11 @@
 
 #include "base/check.h"
 #include "base/strings.h"
+#include "catalog/catalog_file.h"
+#include "catalog/catalog_order.h"
+#include "catalog/catalog_rows.h"
+#include "catalog/catalog_values.h"
 #include "engine/limits.h"
-#include "tools/catalog/catalog_file.h"
-#include "tools/catalog/catalog_order.h"
-#include "tools/catalog/catalog_rows.h"
-#include "tools/catalog/catalog_values.h"
 
 namespace tessera::catalog {
 

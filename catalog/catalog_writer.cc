@@ -12,11 +12,11 @@
 #include <unordered_set>
 
 #include "base/strings.h"
+#include "catalog/catalog_file.h"
+#include "catalog/catalog_order.h"
+#include "catalog/catalog_rows.h"
+#include "catalog/catalog_values.h"
 #include "engine/codec.h"
-#include "tools/catalog/catalog_file.h"
-#include "tools/catalog/catalog_order.h"
-#include "tools/catalog/catalog_rows.h"
-#include "tools/catalog/catalog_values.h"
 
 namespace tessera::catalog {
 

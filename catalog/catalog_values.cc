@@ -1,7 +1,7 @@
 // Text forms of catalog values. Date-times go through Howard Hinnant's
 // date/tz on the OS tz database, so the zone rules are those the system
 // keeps up to date.
-#include "tools/catalog/catalog_values.h"
+#include "catalog/catalog_values.h"
 
 #include <date/tz.h>
 

@@ -1,6 +1,6 @@
 // Catalog files: reading from disk and the canonical order. Parsing is
 // catalog_reader.cc, writing catalog_writer.cc.
-#include "tools/catalog/catalog_file.h"
+#include "catalog/catalog_file.h"
 
 #include <cerrno>
 #include <cstring>
@@ -8,7 +8,7 @@
 #include <iterator>
 
 #include "base/strings.h"
-#include "tools/catalog/catalog_order.h"
+#include "catalog/catalog_order.h"
 
 namespace tessera::catalog {
 

@@ -1,14 +1,14 @@
 // Catalog files: the examples, write -> parse round trips, canonical order,
 // and errors that name their line.
-#include "tools/catalog/catalog_file.h"
+#include "catalog/catalog_file.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
+#include "catalog/catalog_values.h"
 #include "engine/codec.h"
-#include "tools/catalog/catalog_values.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::catalog {

@@ -1,7 +1,7 @@
 // Canonical order: each command gets a key (a short vector of numbers)
 // compared lexicographically; a contingent's key ends with the ids on its
 // path from the root, which orders each tree depth first, children by id.
-#include "tools/catalog/catalog_order.h"
+#include "catalog/catalog_order.h"
 
 #include <algorithm>
 #include <numeric>
