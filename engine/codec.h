@@ -20,7 +20,9 @@
 // same Reader in its frozen v3 mode: positional structs (no count), u8
 // variant index. A struct that gains a field after v3 declares
 // `static constexpr size_t kCodecV3Fields = <its field count at v3>` so v3
-// records still decode. docs/format.md states the policy.
+// records still decode. A struct whose appended field must read otherwise
+// than its default in older records declares `void fields_absent(size_t
+// present)` (Command::rules). docs/format.md states the policy.
 //
 // Decoding validates every length, count and tag and fails with a Status
 // instead of reading past the end, so a corrupt record is reported, never
@@ -211,6 +213,10 @@ class Reader {
           ((i++ < present ? get_any(const_cast<std::remove_cvref_t<decltype(f)>&>(f)) : void()), ...);
         },
         v.fields());
+    // A field whose value for older records is not its default for new ones.
+    if constexpr (requires { v.fields_absent(present); }) {
+      if (present < field_count<T>()) v.fields_absent(present);
+    }
   }
 
   template <typename V, size_t... I>

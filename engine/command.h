@@ -50,6 +50,16 @@ struct VariantOf<CommandTypes<void, T...>> {
 using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA_COMMAND_TYPE)>>::type;
 #undef TESSERA_COMMAND_TYPE
 
+// Engine rule versions. A command carries the version of the rules it was
+// accepted under, logged with it, so a log written before a rule changed
+// replays to the outcomes it had (records without the field read as 0):
+//   0  before 2026-12-02
+//   1  no new order (hold or booking) on a performance that has started; a
+//      booking's deadline is not after its performances start (one derived
+//      from an option lifetime stops at the start; an explicit one after it
+//      is refused)
+inline constexpr uint8_t kRulesCurrent = 1;
+
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries); and the principal
 // that sent it (logged with it: "who did what, when").
@@ -63,14 +73,22 @@ struct Command {
   // A web shop names an existing order with its hold token (checked by the
   // server before the command reaches a shard; not logged, not in fields()).
   HoldToken hold_token;
+  // The rules it is applied under (kRulesCurrent above); 0 for a record
+  // logged before the field existed.
+  uint8_t rules = kRulesCurrent;
   static constexpr size_t kCodecV3Fields = 2;  // principal and scope came with codec v4 (docs/format.md, rule 4)
-  auto fields() const { return std::tie(key, body, principal, own_orders_only); }
+  auto fields() const { return std::tie(key, body, principal, own_orders_only, rules); }
+  // The log codec: a record with only the first `present` fields.
+  void fields_absent(size_t present) {
+    if (present < 5) rules = 0;
+  }
 };
 
-// Who sent a command, as the order commands need it.
+// Who sent a command, as the order commands need it, and under which rules.
 struct Caller {
   PrincipalId principal = 0;
   bool own_orders_only = false;
+  uint8_t rules = kRulesCurrent;
 };
 
 std::string_view command_name(const CommandBody& body);

@@ -165,8 +165,10 @@ FollowUpRow FollowUpDesk::follow_up_row(const FollowUpEntry& e) const {
 }
 
 Reply FollowUpDesk::on(const QueryFollowUp& c) const {
-  if (c.limit == 0 || c.limit > kFollowUpRowsMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("limit must be in [1, ", kFollowUpRowsMax, "]"));
+  const uint32_t limit = follow_up_limit(c.limit);
+  if (limit > kFollowUpRowsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("limit must be in [1, ", kFollowUpRowsMax, "], or 0 for ", kFollowUpRowsDefault));
   FollowUpScope scope;
   Reply r = follow_up_scope(c.filter, &scope);
   if (!r.ok()) return r;
@@ -190,7 +192,7 @@ Reply FollowUpDesk::on(const QueryFollowUp& c) const {
     if (!b->at_end(h.at) && FollowUpEntryLess{}(b->get(h.at), scope.until)) heads.push(h);
   }
   FollowUpPage page;
-  while (!heads.empty() && page.rows.size() < c.limit) {
+  while (!heads.empty() && page.rows.size() < limit) {
     Head h = heads.top();
     heads.pop();
     const FollowUpEntry& e = h.bucket->get(h.at);

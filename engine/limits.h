@@ -41,7 +41,10 @@ inline constexpr uint32_t kBulkOrdersMax = 10'000;            // orders named in
 // Back office.
 inline constexpr uint32_t kContactsMax = 1u << 24;  // contact records (a copy on every shard)
 inline constexpr uint32_t kEmailLengthMax = 254;
-inline constexpr uint32_t kFollowUpRowsMax = 100;        // rows in one follow-up answer (the screen's cap)
+inline constexpr uint32_t kFollowUpRowsMax = 100;  // rows in one follow-up answer (the screen's cap)
+// QueryFollowUp limit 0: the follow-up screen's page (seed 000: 100 rows).
+inline constexpr uint32_t kFollowUpRowsDefault = 100;
+inline constexpr uint32_t follow_up_limit(uint32_t limit) { return limit == 0 ? kFollowUpRowsDefault : limit; }
 inline constexpr int64_t kOptionLifetimeMsMin = 60'000;  // SetOptionLifetime: at least a minute
 inline constexpr uint32_t kOrderListRowsMax = 500;       // orders in one ListOrders answer
 inline constexpr uint32_t kOrderNotesMax = 256;          // operator notes on one order

@@ -35,7 +35,8 @@ Reply OrderDesk::on(const Hold& c, const Caller& who) {
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
-  for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
+  for (const LineRequest& l : c.lines)
+    if (Reply bad = hold_limits(l.performance, who, &lifetime_max, &extensions_max); !bad.ok()) return bad;
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
   Reply r = book_.place_lines(c.lines, {who.principal, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms});
   if (!r.ok()) return r;
@@ -55,18 +56,29 @@ Reply OrderDesk::check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms) {
   return Reply{};
 }
 
-void OrderDesk::hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const {
+Reply OrderDesk::hold_limits(PerformanceId performance, const Caller& who, int64_t* lifetime_max_ms,
+                             uint32_t* extensions_max) const {
   const Performance* p = stock_.performances().find(performance);
-  if (!p) return;  // taking the stock names the unknown performance
+  if (!p) return Reply{};  // taking the stock names the unknown performance
+  const int64_t starts = p->definition.starts_at_ms;
+  if (who.rules >= 1 && starts != 0 && starts <= now_ms_) return started_refusal(*p);
   const DefineProduct& product = catalog_.product(p->definition.product)->definition;
   *lifetime_max_ms = std::min(*lifetime_max_ms, product.hold_lifetime_max_ms);
   *extensions_max = std::min(*extensions_max, product.hold_extensions_max);
+  return Reply{};
+}
+
+Reply OrderDesk::started_refusal(const Performance& p) const {
+  const int64_t starts = p.definition.starts_at_ms;
+  if (starts == 0 || starts > now_ms_) return Reply{};
+  return refuse(ReplyCode::kInvalidState, cat("performance ", p.definition.performance, " started at ", starts,
+                                              " (now ", now_ms_, "): it takes no new orders"));
 }
 
 Reply OrderDesk::on(const HoldSeats& c, const Caller& who) {
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
-  hold_limits(c.request.performance, &lifetime_max, &extensions_max);
+  if (Reply bad = hold_limits(c.request.performance, who, &lifetime_max, &extensions_max); !bad.ok()) return bad;
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
   Reply r = book_.place_seats(c.request, {who.principal, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms});
   if (!r.ok()) return r;
@@ -80,8 +92,9 @@ Reply OrderDesk::on(const HoldSeatsWithLines& c, const Caller& who) {
   // The cart's lifetime and extension allowance: the strictest of its products.
   int64_t lifetime_max = kHoldTtlMsMax;
   uint32_t extensions_max = UINT32_MAX;
-  hold_limits(c.request.performance, &lifetime_max, &extensions_max);
-  for (const LineRequest& l : c.lines) hold_limits(l.performance, &lifetime_max, &extensions_max);
+  if (Reply bad = hold_limits(c.request.performance, who, &lifetime_max, &extensions_max); !bad.ok()) return bad;
+  for (const LineRequest& l : c.lines)
+    if (Reply bad = hold_limits(l.performance, who, &lifetime_max, &extensions_max); !bad.ok()) return bad;
   if (Reply bad = check_hold_ttl(c.ttl_ms, lifetime_max); !bad.ok()) return bad;
   Reply r = book_.place_mixed(c.request, c.lines,
                               {who.principal, c.contact, c.channel, OrderState::kHeld, now_ms_ + c.ttl_ms});
@@ -92,9 +105,31 @@ Reply OrderDesk::on(const HoldSeatsWithLines& c, const Caller& who) {
   return SeatInventory::seats_reply(o, r.order);
 }
 
+Reply OrderDesk::check_not_started(const SeatRequest* seats, const std::vector<LineRequest>* lines, const Caller& who,
+                                   int64_t* earliest_start) const {
+  *earliest_start = 0;
+  auto check = [&](PerformanceId id) -> Reply {
+    const Performance* p = stock_.performances().find(id);
+    if (!p || p->definition.starts_at_ms == 0) return Reply{};  // taking the stock names an unknown one
+    const int64_t starts = p->definition.starts_at_ms;
+    if (*earliest_start == 0 || starts < *earliest_start) *earliest_start = starts;
+    return who.rules >= 1 ? started_refusal(*p) : Reply{};
+  };
+  if (seats)
+    if (Reply r = check(seats->performance); !r.ok()) return r;
+  if (lines)
+    for (const LineRequest& l : *lines)
+      if (Reply r = check(l.performance); !r.ok()) return r;
+  return Reply{};
+}
+
 Reply OrderDesk::booking_deadline(int64_t given, PerformanceId performance, ChannelId channel, BookingKind kind,
-                                  int64_t* deadline) const {
+                                  int64_t starts_ms, const Caller& who, int64_t* deadline) const {
   *deadline = given;
+  const bool bounded = who.rules >= 1 && starts_ms != 0;
+  if (bounded && starts_ms <= now_ms_)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("the performance started at ", starts_ms, " (now ", now_ms_, "): it takes no new bookings"));
   if (given == 0) {
     const Performance* p = stock_.performances().find(performance);
     if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", performance, " not found on this shard"));
@@ -105,21 +140,29 @@ Reply OrderDesk::booking_deadline(int64_t given, PerformanceId performance, Chan
                         kind == BookingKind::kOption ? "option" : "reservation", " lifetime for channel ", channel,
                         " (SetOptionLifetime)"));
     *deadline = now_ms_ + lifetime;
+    if (bounded && *deadline > starts_ms) *deadline = starts_ms;  // it lapses when the performance starts
+  } else if (bounded && given > starts_ms) {
+    return refuse(ReplyCode::kInvalidArgument, cat("deadline ", given, " is after the performance starts (", starts_ms,
+                                                   "): an option or reservation lapses by then at the latest"));
   }
   return check_deadline(*deadline, now_ms_);
 }
 
 Reply OrderDesk::on(const Book& c, const Caller& who) {
   if (c.lines.empty()) return refuse(ReplyCode::kInvalidArgument, "an order needs at least one line");
-  int64_t deadline = 0;
-  Reply r = booking_deadline(c.deadline_ms, c.lines.front().performance, c.channel, c.kind, &deadline);
+  int64_t starts = 0, deadline = 0;
+  Reply r = check_not_started(nullptr, &c.lines, who, &starts);
+  if (!r.ok()) return r;
+  r = booking_deadline(c.deadline_ms, c.lines.front().performance, c.channel, c.kind, starts, who, &deadline);
   if (!r.ok()) return r;
   return book_.place_lines(c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), deadline});
 }
 
 Reply OrderDesk::on(const BookSeats& c, const Caller& who) {
-  int64_t deadline = 0;
-  Reply r = booking_deadline(c.deadline_ms, c.request.performance, c.channel, c.kind, &deadline);
+  int64_t starts = 0, deadline = 0;
+  Reply r = check_not_started(&c.request, nullptr, who, &starts);
+  if (!r.ok()) return r;
+  r = booking_deadline(c.deadline_ms, c.request.performance, c.channel, c.kind, starts, who, &deadline);
   if (!r.ok()) return r;
   r = book_.place_seats(c.request, {who.principal, c.contact, c.channel, booked_state(c.kind), deadline});
   if (!r.ok()) return r;
@@ -127,8 +170,10 @@ Reply OrderDesk::on(const BookSeats& c, const Caller& who) {
 }
 
 Reply OrderDesk::on(const BookSeatsWithLines& c, const Caller& who) {
-  int64_t deadline = 0;
-  Reply r = booking_deadline(c.deadline_ms, c.request.performance, c.channel, c.kind, &deadline);
+  int64_t starts = 0, deadline = 0;
+  Reply r = check_not_started(&c.request, &c.lines, who, &starts);
+  if (!r.ok()) return r;
+  r = booking_deadline(c.deadline_ms, c.request.performance, c.channel, c.kind, starts, who, &deadline);
   if (!r.ok()) return r;
   r = book_.place_mixed(c.request, c.lines, {who.principal, c.contact, c.channel, booked_state(c.kind), deadline});
   if (!r.ok()) return r;
@@ -164,8 +209,15 @@ Reply OrderDesk::on(const ConvertHold& c, const Caller& who) {
   Reply r = find_live(c.order, who, &o);
   if (!r.ok()) return r;
   if (o->state != OrderState::kHeld) return wrong_state(c.order, *o, "only holds become options or reservations");
+  // The cart's performances may have started since it was made: a booking
+  // still lapses at the earliest start (a started one refuses it).
+  int64_t starts = 0;
+  for (const OrderLine& l : o->lines) {
+    const int64_t at = stock_.performances().items()[l.performance_index].definition.starts_at_ms;
+    if (at != 0 && (starts == 0 || at < starts)) starts = at;
+  }
   int64_t deadline = 0;
-  r = booking_deadline(c.deadline_ms, o->lines.front().performance, o->channel, c.kind, &deadline);
+  r = booking_deadline(c.deadline_ms, o->lines.front().performance, o->channel, c.kind, starts, who, &deadline);
   if (!r.ok()) return r;
   o->kind = c.kind;
   book_.transition(*o, booked_state(c.kind), who.principal);

@@ -65,12 +65,23 @@ class OrderDesk {
 
  private:
   // A cart's lifetime and extension allowance: the strictest of its products.
-  void hold_limits(PerformanceId performance, int64_t* lifetime_max_ms, uint32_t* extensions_max) const;
+  // Under rules 1, also the refusal of a performance that has started.
+  Reply hold_limits(PerformanceId performance, const Caller& who, int64_t* lifetime_max_ms,
+                    uint32_t* extensions_max) const;
+  // "performance P started at T": no new order on it (rules 1).
+  Reply started_refusal(const Performance& p) const;
   static Reply check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms);
+  // The earliest start among the performances of a new order (0: none has
+  // a date), and under rules 1 the refusal of an order on a performance that
+  // has started (engine/command.h, kRulesCurrent).
+  Reply check_not_started(const SeatRequest* seats, const std::vector<LineRequest>* lines, const Caller& who,
+                          int64_t* earliest_start) const;
   // A booking's deadline: `given`, or (given 0) now + the lifetime
-  // configured for the product of `performance` on `channel`.
+  // configured for the product of `performance` on `channel`. Under rules 1
+  // it is not after `starts_ms` (0: no date): a lifetime stops there, a
+  // given deadline after it is refused.
   Reply booking_deadline(int64_t given, PerformanceId performance, ChannelId channel, BookingKind kind,
-                         int64_t* deadline) const;
+                         int64_t starts_ms, const Caller& who, int64_t* deadline) const;
   // The live order `id` as `who` may see it: a web shop (own_orders_only)
   // finds only the orders it created; any other is "not found".
   Reply find_live(OrderId id, const Caller& who, Order** order);

@@ -232,7 +232,7 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
     case MergeKind::kFirstRefusal:
       return first_refusal(parts);
     case MergeKind::kFollowUpPage:
-      return merge_pages(parts, std::get<QueryFollowUp>(body).limit);
+      return merge_pages(parts, follow_up_limit(std::get<QueryFollowUp>(body).limit));
     case MergeKind::kReleaseSummary:
       return merge_summaries(parts);
     case MergeKind::kOrderPage:

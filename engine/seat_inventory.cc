@@ -146,13 +146,19 @@ Reply SeatInventory::choose_seats(const SeatRequest& q, const Performance& p, ui
                         (q.options & kSeatOptionAccessible) != 0,
                         (q.options & kSeatOptionAllowSplit) != 0,
                         (q.options & kSeatOptionAllowRestrictedView) != 0};
-  if (!choose_best_available(l, p.seat_map, query, &scratch_seats_, &scratch_work_))
-    return refuse(ReplyCode::kSoldOut,
-                  cat("performance ", q.performance, " category ", q.category, ": no ", q.quantity,
-                      query.allow_split ? " seats" : " adjacent seats", query.accessible ? " (accessible)" : "",
-                      query.allow_restricted_view ? "" : " without restricted view", " available",
-                      q.contingent != kNone ? cat(" in contingent ", q.contingent) : std::string()));
-  return Reply{};
+  if (choose_best_available(l, p.seat_map, query, &scratch_seats_, &scratch_work_)) return Reply{};
+  // Say what is true: restricted view is the reason only if seats with it
+  // would have done.
+  SeatQuery with_restricted = query;
+  with_restricted.allow_restricted_view = true;
+  const bool restricted_would_do =
+      !query.allow_restricted_view &&
+      choose_best_available(l, p.seat_map, with_restricted, &scratch_seats_, &scratch_work_);
+  return refuse(ReplyCode::kSoldOut,
+                cat("performance ", q.performance, " category ", q.category, ": no ", q.quantity,
+                    query.allow_split ? " free seats" : " adjacent free seats", query.accessible ? " (accessible)" : "",
+                    q.contingent != kNone ? cat(" in contingent ", q.contingent) : std::string(),
+                    restricted_would_do ? " without restricted view (there are with it: allow restricted view)" : ""));
 }
 
 // Seats chosen on a map: all exist, none twice, all free in the request's

@@ -146,7 +146,7 @@ Reply Shard::apply(const Command& command, int64_t now_ms) {
 
 template <typename T>
 Reply Shard::apply_one(const T& c, const Command& command) {
-  const Caller who{command.principal, command.own_orders_only};
+  const Caller who{command.principal, command.own_orders_only, command.rules};
   if constexpr (CommandSpec<T>::info.access == Access::kQuery) {
     return on(c, who);
   } else {

@@ -87,14 +87,39 @@ Reply StockLedger::on(const SetChannelCap& c) {
 }
 
 Reply StockLedger::on(const GetAvailability& c) const {
-  Reply r = catalog_.has_channel(c.channel) ? Reply{}
-                                            : refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
-  if (!r.ok()) return r;
+  if (c.channel != kNone && !catalog_.has_channel(c.channel))
+    return refuse(ReplyCode::kNotFound, cat("channel ", c.channel, " not found"));
+  if (c.category != kNone) return availability(c, c.category);
+  // Category 0: the contingent's category, or every category together.
+  if (c.contingent != kNone) {
+    const Contingent* k = contingents_.find(c.contingent);
+    if (!k) return refuse(ReplyCode::kNotFound, cat("contingent ", c.contingent, " not found"));
+    return availability(c, k->category);
+  }
+  const Performance* p = performances_.find(c.performance);
+  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found on this shard"));
+  uint64_t sum = 0;
+  for (const GeneralAdmission& a : p->areas) {
+    const Reply r = availability(c, a.category);
+    if (r.ok()) sum += static_cast<uint64_t>(r.value);
+  }
+  // Each category's figure is already under the performance's and the
+  // channel's caps; together they are too.
+  QuotaSet shared;
+  shared.add(p->capacity_quota);
+  if (c.channel != kNone) shared.add(p->channel_quota(c.channel));
+  Reply r;
+  r.value = static_cast<int64_t>(std::min<uint64_t>(sum, quotas_.available(shared)));
+  if (c.contact != kNone) r.value = std::min<int64_t>(r.value, contact_available(index_of(*p), c.contact));
+  return r;
+}
+
+Reply StockLedger::availability(const GetAvailability& c, CategoryId category) const {
   QuotaSet set;
   uint32_t performance_index = 0;
   uint32_t contingent_index = 0;
-  const LineRequest line{c.performance, c.category, kNone, 1, c.contingent};
-  r = resolve(line, c.channel, &set, &performance_index, &contingent_index);
+  const LineRequest line{c.performance, category, kNone, 1, c.contingent};
+  Reply r = resolve(line, c.channel, &set, &performance_index, &contingent_index);
   if (!r.ok()) return r;
   uint32_t available = quotas_.available(set);
   if (c.contact != kNone) available = std::min(available, contact_available(performance_index, c.contact));
@@ -119,7 +144,7 @@ Reply StockLedger::resolve(const LineRequest& line, ChannelId channel, QuotaSet*
     if (k->performance_index != *performance_index || k->category != line.category)
       return refuse(ReplyCode::kInvalidArgument, cat("contingent ", line.contingent, " is not in performance ",
                                                      line.performance, " category ", line.category));
-    if (!k->open_to(channel))
+    if (channel != kNone && !k->open_to(channel))  // kNone: an availability query for any channel
       return refuse(ReplyCode::kInvalidArgument,
                     cat("contingent ", line.contingent, " is not open to channel ", channel));
     if (k->closed_at(now_ms_))

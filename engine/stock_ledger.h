@@ -41,6 +41,9 @@ class StockLedger {
   Reply on(const DefinePerformance& c);
   Reply on(const SetGeneralAdmission& c);
   Reply on(const SetChannelCap& c);
+  // category 0: every category of the performance together (a contingent's
+  // own, with a contingent); channel 0: any channel (no channel cap, every
+  // contingent open).
   Reply on(const GetAvailability& c) const;
 
   // Orders: resolve the quotas of a requested line (and its performance and
@@ -95,6 +98,9 @@ class StockLedger {
   Status resolve_line(OrderLine& line) const;
 
  private:
+  // GetAvailability of one category.
+  Reply availability(const GetAvailability& c, CategoryId category) const;
+
   const Catalog& catalog_;
   const OrderTable& orders_;
   const int64_t& now_ms_;

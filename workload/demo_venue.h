@@ -21,9 +21,9 @@ struct DemoVenue {
   uint32_t performances = 4;  // ids first_performance, first_performance + 1, ...
   engine::PerformanceId first_performance = 1000;
   uint32_t capacity_per_performance = 1000;
-  uint32_t web_cap_percent = 100;  // web channel cap, % of capacity (100 = no cap)
-  uint32_t contact_limit = 0;      // 0 = none
-  int64_t starts_at_ms = 1'800'000'000'000;
+  uint32_t web_cap_percent = 100;            // web channel cap, % of capacity (100 = no cap)
+  uint32_t contact_limit = 0;                // 0 = none
+  int64_t starts_at_ms = 2'000'224'800'000;  // 2033-05-20T18:00:00Z (20:00 in Paris): far ahead of every test's clock
 };
 
 inline constexpr engine::ChannelId kBoxOffice = 1, kWeb = 2, kPartner = 3;

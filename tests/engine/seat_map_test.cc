@@ -167,6 +167,25 @@ TEST_F(SeatTest, AccessibleSeats_OnlyWhenAskedFor) {
   EXPECT_TRUE(hold(named({180}, kNone, kSeatOptionAccessible)).ok());
 }
 
+TEST_F(SeatTest, BestAvailable_SaysSeatsAreTakenWhenTheyAre) {
+  DefineVenueLayout def = workload::grid_layout(workload::GridLayout{2, 1, 1, 4, {1}, false});  // seats 0-3
+  def.sections[0].rows[0].seats[3].flags = kSeatRestrictedView;
+  must(def);
+  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+  must(AssignLayout{kPerf.value() + 1, 2});
+  const TariffId tariff = workload::demo_tariff(1, 1);
+  ASSERT_TRUE(hold(SeatRequest{kPerf.value() + 1, kNone, tariff, kNone, 0, {1}, 0}).ok());  // 0 _1_ 2 3(rv)
+  // Two adjacent: only 2-3 would do, and 3 has a restricted view: said so.
+  const Reply rv = hold(SeatRequest{kPerf.value() + 1, 1, tariff, kNone, 2, {}, 0});
+  EXPECT_EQ(rv.code, ReplyCode::kSoldOut);
+  EXPECT_NE(rv.message.find("allow restricted view"), std::string::npos) << rv.message;
+  // Three adjacent: none at all, whatever the view; restricted view is not the reason.
+  const Reply taken = hold(SeatRequest{kPerf.value() + 1, 1, tariff, kNone, 3, {}, 0});
+  EXPECT_EQ(taken.code, ReplyCode::kSoldOut);
+  EXPECT_NE(taken.message.find("no 3 adjacent free seats"), std::string::npos) << taken.message;
+  EXPECT_EQ(taken.message.find("restricted"), std::string::npos) << taken.message;
+}
+
 TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlways) {
   DefineVenueLayout def = workload::grid_layout(workload::GridLayout{2, 1, 1, 4, {1}, false});  // seats 0-3
   for (LayoutSeat& s : def.sections[0].rows[0].seats) s.flags = kSeatRestrictedView;

@@ -196,8 +196,9 @@ TEST(LogFormat, CodecV4_OldBytesDecodeIntoAStructThatGainedFields_WithTheirDefau
 TEST(LogFormat, CodecV4_CommandsAreTaggedByTheirRegistryTag) {
   const Command c{7, engine::Release{123}, 5, true};
   const std::string bytes = engine::encode(c);
-  // Command = count u8 | key u64 | tag u16 | Release = count u8 | order u64 | principal u32 | own_orders_only u8.
-  ASSERT_EQ(bytes.size(), 1u + 8 + 2 + 1 + 8 + 4 + 1);
+  // Command = count u8 | key u64 | tag u16 | Release = count u8 | order u64 | principal u32 | own_orders_only u8 |
+  // rules u8.
+  ASSERT_EQ(bytes.size(), 1u + 8 + 2 + 1 + 8 + 4 + 1 + 1);
   uint16_t tag = 0;
   std::memcpy(&tag, bytes.data() + 9, sizeof tag);
   EXPECT_EQ(tag, engine::CommandSpec<engine::Release>::info.tag);
@@ -206,15 +207,24 @@ TEST(LogFormat, CodecV4_CommandsAreTaggedByTheirRegistryTag) {
   EXPECT_EQ(std::get<engine::Release>(back.body).order, 123u);
   EXPECT_EQ(back.principal, 5u);
   EXPECT_TRUE(back.own_orders_only);
+  EXPECT_EQ(back.rules, engine::kRulesCurrent);
   // A command written before it carried a principal (two fields) reads as
-  // sent by principal 0, unscoped.
-  std::string older = bytes.substr(0, bytes.size() - 5);
+  // sent by principal 0, unscoped, under rules 0; one written before the
+  // rules (four fields) keeps its principal, under rules 0.
+  std::string older = bytes.substr(0, bytes.size() - 6);
   older[0] = 2;
   Command old_back;
   ASSERT_TRUE(engine::decode(older, old_back).is_ok());
   EXPECT_EQ(old_back.principal, 0u);
   EXPECT_FALSE(old_back.own_orders_only);
+  EXPECT_EQ(old_back.rules, 0);
   EXPECT_EQ(std::get<engine::Release>(old_back.body).order, 123u);
+  std::string before_rules = bytes.substr(0, bytes.size() - 1);
+  before_rules[0] = 4;
+  Command scoped_back;
+  ASSERT_TRUE(engine::decode(before_rules, scoped_back).is_ok());
+  EXPECT_EQ(scoped_back.principal, 5u);
+  EXPECT_EQ(scoped_back.rules, 0);
 }
 
 }  // namespace
