@@ -152,6 +152,24 @@ TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
   EXPECT_NE(err.str().find("connect"), std::string::npos) << err.str();
 }
 
+TEST_F(CliFlow, OrderPurgeErasesAClosedOrder) {
+  const CliRun hold = run({"--json", "hold", "--performance", "1000", "--category", "1", "--quantity", "1"});
+  ASSERT_EQ(hold.code, kExitOk) << hold.err;
+  const std::string order = std::to_string(static_cast<uint64_t>(json_number(hold.out, "order")));
+  const CliRun live = run({"order", "purge", order});
+  EXPECT_EQ(live.code, kExitRefused) << "a live order is released or cancelled first";
+  EXPECT_NE(live.err.find("InvalidState"), std::string::npos) << live.err;
+  ASSERT_EQ(run({"release", "--order", order}).code, kExitOk);
+  ASSERT_EQ(run({"order", "show", order}, tessera::testing::kBackofficeToken).code, kExitOk);
+  EXPECT_EQ(run({"order", "purge", order}, tessera::testing::kBackofficeToken).code, kExitRefused) << "admin only";
+  const CliRun purged = run({"order", "purge", order});
+  ASSERT_EQ(purged.code, kExitOk) << purged.err;
+  EXPECT_EQ(run({"order", "show", order}, tessera::testing::kBackofficeToken).code, kExitRefused);
+  EXPECT_EQ(run({"order", "purge"}).code, kExitUsage);
+  EXPECT_EQ(run({"order", "purge", order, "--contact", "7"}).code, kExitUsage);
+  EXPECT_EQ(run({"order", "purge", "--contact", "7"}).code, kExitOk) << "a contact without history is no error";
+}
+
 TEST_F(CliFlow, SetupDemoIsIdempotent) {
   const CliRun r = run({"setup-demo"});
   EXPECT_EQ(r.code, kExitOk) << r.err;
@@ -211,6 +229,8 @@ TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
   ASSERT_EQ(page.code, kExitOk) << page.err;
   EXPECT_NE(page.out.find("deadline"), std::string::npos) << page.out;
   EXPECT_NE(page.out.find("DUPONT Anne (100000002951)"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find("state"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find(" option "), std::string::npos) << "each row says the order's state:\n" << page.out;
   const std::string notice = "Not all results are shown (3 matching): refine the filters or page on with --after ";
   const size_t at = page.out.find(notice);
   ASSERT_NE(at, std::string::npos) << page.out;

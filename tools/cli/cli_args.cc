@@ -556,6 +556,20 @@ const std::vector<SubcommandSpec>& subcommands() {
        [](CLI::App& s) { return order_text<AddOrderNote>(s, "the note"); }},
       {"order info", kOrders, "set the client's information on an order (empty: clear)",
        [](CLI::App& s) { return order_text<SetOrderInfo>(s, "the client's information"); }},
+      {"order purge", kOrders,
+       "erase a closed order, or every closed order of a contact (--contact), from the history (admin)",
+       [](CLI::App& s) {
+         auto v = keyed<PurgeOrderHistory>(s);
+         v->body.order = 0;
+         v->body.contact = kNone;
+         opt::add_number(s, "ORDER", v->body.order, "the closed order");
+         opt::add_number(s, "--contact", v->body.contact, "every closed order of this contact (the right to erasure)");
+         return Build([v](int64_t) -> CliCommands {
+           if ((v->body.order == 0) == (v->body.contact == kNone))
+             return Status::invalid_argument("order purge: name an ORDER or a --contact (one of the two)");
+           return one(v->key, v->body);
+         });
+       }},
       {"option-lifetime", kOrders, "how long an option (or reservation) booked without a deadline lives (admin)",
        [](CLI::App& s) {
          auto v = keyed<SetOptionLifetime>(s);

@@ -33,13 +33,13 @@ std::string named(Id id, const std::string& name) {
 }
 
 void print_page(const FollowUpPage& page, std::ostream& out) {
-  std::vector<std::vector<std::string>> rows = {{"deadline", "contact", "order", "file", "channel", "product",
+  std::vector<std::vector<std::string>> rows = {{"deadline", "contact", "order", "state", "file", "channel", "product",
                                                  "performance", "category", "tariff", "contingent", "quantity", "mark",
                                                  "lock", "rank"}};
   for (const FollowUpRow& r : page.rows)
     rows.push_back({format_date_time(r.due_ms), contact_text(r.contact, r.contact_name, r.contact_number),
-                    to_string(r.order), id_or_dash(r.file_number), named(r.channel, r.channel_name),
-                    named(r.product, r.product_name),
+                    to_string(r.order), std::string(seed_status_name(r.state)), id_or_dash(r.file_number),
+                    named(r.channel, r.channel_name), named(r.product, r.product_name),
                     cat(r.performance, " ", format_date_time(r.performance_starts_ms)),
                     named(r.category, r.category_name), named(r.tariff, r.tariff_name), id_or_dash(r.contingent),
                     std::to_string(r.quantity), r.mark == ReleaseMark::kKeep ? "keep" : "release",
