@@ -275,6 +275,8 @@ void Client::Impl::on_hello_read(const error_code& ec, size_t n) {
     info.order_list_rows_max = hello->order_list_rows_max();
     info.bulk_orders_max = hello->bulk_orders_max();
     info.order_lines_max = hello->order_lines_max();
+    if (hello->time_zone() && hello->time_zone()->size() > 0) info.time_zone = hello->time_zone()->str();
+    if (hello->language() && hello->language()->size() > 0) info.language = hello->language()->str();
   }
   timer.cancel();
   state = State::kReady;

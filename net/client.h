@@ -66,6 +66,10 @@ struct ServerInfo {
   // The engine's bounds (0 from a server older than them).
   int64_t hold_ttl_ms_min = 0, hold_ttl_ms_max = 0;
   uint32_t follow_up_rows_max = 0, order_list_rows_max = 0, bulk_orders_max = 0, order_lines_max = 0;
+  // The organisation's time zone and language ("UTC", "en" from a server
+  // older than them).
+  std::string time_zone = "UTC";
+  std::string language = "en";
 };
 
 class Client {

@@ -78,15 +78,17 @@ OutFrame admin_frame(uint64_t request_id, wire::AdminAction action) {
 }
 
 OutFrame hello_reply_frame(uint32_t protocol_version, Role role, uint32_t shard_count, const NetLimits& limits,
-                           std::string_view server_name) {
+                           std::string_view server_name, std::string_view time_zone, std::string_view language) {
   fb::FlatBufferBuilder fbb(256);
   const auto name = fbb.CreateString(server_name.data(), server_name.size());
+  const auto zone = fbb.CreateString(time_zone.data(), time_zone.size());
+  const auto lang = fbb.CreateString(language.data(), language.size());
   return server_frame(
       fbb, wire::ServerMessage::HelloReply,
       wire::CreateHelloReply(fbb, protocol_version, static_cast<wire::Role>(role), shard_count, limits.frame_bytes_max,
                              limits.commands_per_request_max, limits.requests_in_flight_max, name,
                              engine::kHoldTtlMsMin, engine::kHoldTtlMsMax, engine::kFollowUpRowsMax,
-                             engine::kOrderListRowsMax, engine::kBulkOrdersMax, engine::kOrderLinesMax));
+                             engine::kOrderListRowsMax, engine::kBulkOrdersMax, engine::kOrderLinesMax, zone, lang));
 }
 
 OutFrame error_frame(wire::ErrorCode code, std::string_view message) {

@@ -33,7 +33,8 @@ OutFrame admin_frame(uint64_t request_id, wire::AdminAction action);
 
 // Server -> client.
 OutFrame hello_reply_frame(uint32_t protocol_version, Role role, uint32_t shard_count, const NetLimits& limits,
-                           std::string_view server_name);
+                           std::string_view server_name, std::string_view time_zone = "UTC",
+                           std::string_view language = "en");
 OutFrame error_frame(wire::ErrorCode code, std::string_view message);
 // A request-level answer without results (status != Ok, or an admin reply).
 OutFrame status_frame(uint64_t request_id, wire::RequestStatus status, std::string_view message);

@@ -61,6 +61,9 @@ struct ServerOptions {
   // owner, which may read it; created by the server when null.
   std::shared_ptr<PrincipalDirectory> principals;
   std::string server_name = "tessera";
+  // The organisation's time zone and language, told to clients in HelloReply.
+  std::string time_zone = "UTC";
+  std::string language = "en";
   // TLS on the protocol port (net/tls.h: make_tls_server_context); null =
   // plain TCP (development).
   std::shared_ptr<boost::asio::ssl::context> tls;

@@ -313,9 +313,9 @@ void Session::handle_hello(const wire::Hello& hello) {
   }
   role_ = principal_->role;
   deadline_.reset();
-  push_ready(
-      hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits, ctx_.options.server_name),
-      false);
+  push_ready(hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits,
+                               ctx_.options.server_name, ctx_.options.time_zone, ctx_.options.language),
+             false);
 }
 
 // ---- Requests -------------------------------------------------------------------

@@ -77,13 +77,14 @@ void append_padded(std::string& out, std::string_view text, size_t width) {
 }
 
 // The chosen fields of the group's items as a text table.
-std::string field_table(const engine::ReminderBatch& batch, const std::vector<uint32_t>& items) {
+std::string field_table(const engine::ReminderBatch& batch, const std::vector<uint32_t>& items,
+                        const LocalTime& local) {
   const auto& columns = batch.format.columns;
   std::vector<std::vector<std::string>> rows(1);
   for (auto field : columns) rows[0].emplace_back(reminder_field_name(field));
   for (uint32_t i : items) {
     rows.emplace_back();
-    for (auto field : columns) rows.back().push_back(reminder_field_value(batch.items[i], field));
+    for (auto field : columns) rows.back().push_back(reminder_field_value(batch.items[i], field, local));
   }
   std::vector<size_t> widths(columns.size(), 0);
   for (const auto& row : rows) {
@@ -107,46 +108,46 @@ std::string field_table(const engine::ReminderBatch& batch, const std::vector<ui
   return out;
 }
 
-void append_order(std::string& body, const ReminderItem& item) {
+void append_order(std::string& body, const ReminderItem& item, const LocalTime& local) {
   body += "Commande n° " + to_string(item.order);
   if (item.file_number != 0) body += " (dossier " + std::to_string(item.file_number) + ")";
   body += "\n  Produit : " + item.product_name + "\n";
   if (item.performance_starts_ms != 0)
-    body += "  Séance : " + format_date_time_utc(item.performance_starts_ms) + " UTC\n";
+    body += "  Séance : " + local.date_time(item.performance_starts_ms) + (local.is_utc() ? " UTC\n" : "\n");
   body += "  Quantité : " + std::to_string(item.quantity) + "\n";
-  body += "  Date limite : " + format_date_utc(item.due_ms) + "\n";
-  body += "  Montant : " + format_amount(item.amount_cents) + "\n\n";
+  body += "  Date limite : " + local.date(item.due_ms) + "\n";
+  body += "  Montant : " + local.money(item.amount_cents) + "\n\n";
 }
 
-void append_subscription(std::string& body, const ReminderItem& item, bool third_party) {
+void append_subscription(std::string& body, const ReminderItem& item, bool third_party, const LocalTime& local) {
   body += "Abonnement n° " + to_string(item.subscription) + " : " + item.series_name + "\n";
   if (third_party) body += "  Abonné : " + full_name(item) + " (n° " + std::to_string(item.contact_number) + ")\n";
-  body += "  Fin : " + format_date_utc(item.ends_ms) + "\n";
+  body += "  Fin : " + local.date(item.ends_ms) + "\n";
   if (!item.last_issue_name.empty()) body += "  Dernier numéro : " + item.last_issue_name + "\n";
   body += "  Relance n° " + std::to_string(item.reminder_rank) + "\n\n";
 }
 
 std::string greeting(const Recipient& to) { return to.name.empty() ? "Bonjour,\n\n" : "Bonjour " + to.name + ",\n\n"; }
 
-std::string order_body(const engine::ReminderBatch& batch, const Group& group) {
+std::string order_body(const engine::ReminderBatch& batch, const Group& group, const LocalTime& local) {
   std::string body = greeting(group.recipient);
   body += "Les options et réservations suivantes arrivent à échéance :\n\n";
   int64_t total_cents = 0;
   for (uint32_t i : group.items) {
-    append_order(body, batch.items[i]);
+    append_order(body, batch.items[i], local);
     total_cents += batch.items[i].amount_cents;
   }
-  body += "Total : " + format_amount(total_cents) + "\n\n";
+  body += "Total : " + local.money(total_cents) + "\n\n";
   body += "Sans confirmation ou paiement avant la date limite, elles pourront être libérées.\n\n";
   return body;
 }
 
-std::string subscription_body(const engine::ReminderBatch& batch, const Group& group) {
+std::string subscription_body(const engine::ReminderBatch& batch, const Group& group, const LocalTime& local) {
   const bool third_party = group.recipient.document == Document::kThirdParty;
   std::string body = greeting(group.recipient);
   body += third_party ? "Les abonnements suivants, que vous réglez, arrivent à échéance :\n\n"
                       : "Votre abonnement arrive à échéance :\n\n";
-  for (uint32_t i : group.items) append_subscription(body, batch.items[i], third_party);
+  for (uint32_t i : group.items) append_subscription(body, batch.items[i], third_party, local);
   body += "Merci de le renouveler pour continuer à recevoir la publication.\n\n";
   return body;
 }
@@ -176,9 +177,10 @@ std::string message_id(const engine::ReminderBatch& batch, const Group& group, c
 EmailMessage render_message(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings,
                             int64_t now_ms, size_t index) {
   EmailMessage m{group.recipient.email, subject_of(batch, group, settings), {}, group.items};
-  std::string body =
-      group.recipient.document == Document::kOrders ? order_body(batch, group) : subscription_body(batch, group);
-  body += "Détail :\n\n" + field_table(batch, group.items) + "\nCordialement,\n";
+  const LocalTime& local = settings.local;
+  std::string body = group.recipient.document == Document::kOrders ? order_body(batch, group, local)
+                                                                   : subscription_body(batch, group, local);
+  body += "Détail :\n\n" + field_table(batch, group.items, local) + "\nCordialement,\n";
   if (!settings.from_name.empty()) body += settings.from_name + "\n";
   m.data = "From: " + mail::format_mailbox(settings.from_name, settings.from_address) + "\r\n";
   m.data += "To: " + mail::format_mailbox(group.recipient.name, group.recipient.email) + "\r\n";

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "base/local_time.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::reminders {
@@ -34,6 +35,9 @@ struct EmailSettings {
   std::string order_subject = "Rappel d'options/réservations";
   std::string subscription_subject = "Renouvellement de votre abonnement";
   std::string third_party_subject = "Renouvellement des abonnements que vous réglez";
+  // Dates and amounts in the organisation's zone and language (default: UTC,
+  // "2024-03-14", "12.50").
+  LocalTime local;
 };
 
 struct EmailMessage {

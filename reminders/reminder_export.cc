@@ -200,7 +200,7 @@ std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_m
   return name.stem + name.extension;
 }
 
-std::string render_reminder_file(const engine::ReminderBatch& batch) {
+std::string render_reminder_file(const engine::ReminderBatch& batch, const LocalTime& local) {
   const engine::DefineReminderFormat& format = batch.format;
   assert(!format.separator.empty() && format.separator.size() <= kReminderSeparatorMax);
   std::string out;
@@ -212,7 +212,7 @@ std::string render_reminder_file(const engine::ReminderBatch& batch) {
   for (const auto& item : batch.items) {
     for (size_t c = 0; c < format.columns.size(); ++c) {
       if (c > 0) out += format.separator;
-      append_field(out, reminder_field_value(item, format.columns[c]), format.separator);
+      append_field(out, reminder_field_value(item, format.columns[c], local), format.separator);
     }
     out += '\n';
   }
@@ -220,7 +220,7 @@ std::string render_reminder_file(const engine::ReminderBatch& batch) {
 }
 
 Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, const std::string& export_dir,
-                                        int64_t now_ms) {
+                                        int64_t now_ms, const LocalTime& local) {
   // The engine refused any other format when it was defined; checked again
   // because the batch crossed a thread (and tests build their own).
   if (const engine::Reply r = engine::check_reminder_format(batch.format); !r.ok())
@@ -230,7 +230,7 @@ Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, cons
   std::filesystem::create_directories(export_dir, ec);
   if (ec) return Status::internal("cannot create export directory " + export_dir + ": " + ec.message());
   const std::string temp = temp_path(export_dir);
-  if (Status s = write_synced_file(temp, render_reminder_file(batch)); !s.is_ok()) {
+  if (Status s = write_synced_file(temp, render_reminder_file(batch, local)); !s.is_ok()) {
     ::unlink(temp.c_str());
     return s;
   }

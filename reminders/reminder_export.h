@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/local_time.h"
 #include "base/status.h"
 #include "engine/reply_detail.h"
 
@@ -44,7 +45,8 @@ std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_m
 
 // The file's content (see above).
 // REQUIRES: batch.format.separator is 1 to kReminderSeparatorMax bytes.
-std::string render_reminder_file(const engine::ReminderBatch& batch);
+// Dates and amounts as `local` writes them (default: UTC, "2024-03-14", "12.50").
+std::string render_reminder_file(const engine::ReminderBatch& batch, const LocalTime& local = {});
 
 // Renders the batch and writes it into `export_dir` (created, with its
 // parents, if missing) under reminder_file_name(batch, now_ms), never
@@ -54,6 +56,6 @@ std::string render_reminder_file(const engine::ReminderBatch& batch);
 // failed fsync of the directory comes after it (the file is then complete
 // but its name may not survive a crash).
 Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, const std::string& export_dir,
-                                        int64_t now_ms);
+                                        int64_t now_ms, const LocalTime& local = {});
 
 }  // namespace tessera::reminders

@@ -30,9 +30,9 @@ CivilTime civil_utc(int64_t ms) {
 }
 
 std::string id_text(uint64_t id) { return id == 0 ? std::string() : std::to_string(id); }
-std::string date_text(int64_t ms) { return ms == 0 ? std::string() : format_date_utc(ms); }
+std::string date_text(int64_t ms, const LocalTime& local) { return ms == 0 ? std::string() : local.date(ms); }
 
-std::string order_field(const ReminderItem& item, ReminderField field) {
+std::string order_field(const ReminderItem& item, ReminderField field, const LocalTime& local) {
   if (item.order == 0) return {};
   switch (field) {
     case ReminderField::kOrderNumber:
@@ -40,13 +40,13 @@ std::string order_field(const ReminderItem& item, ReminderField field) {
     case ReminderField::kFileNumber:
       return id_text(item.file_number);
     case ReminderField::kDeadline:
-      return date_text(item.due_ms);
+      return date_text(item.due_ms, local);
     case ReminderField::kAmount:
-      return format_amount(item.amount_cents);
+      return local.amount(item.amount_cents);
     case ReminderField::kProduct:
       return item.product_name;
     case ReminderField::kPerformanceDate:
-      return item.performance_starts_ms == 0 ? std::string() : format_date_time_utc(item.performance_starts_ms);
+      return item.performance_starts_ms == 0 ? std::string() : local.date_time(item.performance_starts_ms);
     case ReminderField::kQuantity:
       return std::to_string(item.quantity);
     default:
@@ -54,7 +54,7 @@ std::string order_field(const ReminderItem& item, ReminderField field) {
   }
 }
 
-std::string subscription_field(const ReminderItem& item, ReminderField field) {
+std::string subscription_field(const ReminderItem& item, ReminderField field, const LocalTime& local) {
   if (!is_subscription_item(item)) return {};
   switch (field) {
     case ReminderField::kSeries:
@@ -62,7 +62,7 @@ std::string subscription_field(const ReminderItem& item, ReminderField field) {
     case ReminderField::kSubscription:
       return to_string(item.subscription);
     case ReminderField::kEndDate:
-      return date_text(item.ends_ms);
+      return date_text(item.ends_ms, local);
     case ReminderField::kLastIssue:
       return item.last_issue_name;
     default:
@@ -114,7 +114,7 @@ std::string_view reminder_field_name(ReminderField field) {
   return "unknown";
 }
 
-std::string reminder_field_value(const ReminderItem& item, ReminderField field) {
+std::string reminder_field_value(const ReminderItem& item, ReminderField field, const LocalTime& local) {
   switch (field) {
     case ReminderField::kContactNumber:
       return id_text(item.contact_number);
@@ -134,39 +134,16 @@ std::string reminder_field_value(const ReminderItem& item, ReminderField field) 
     case ReminderField::kSubscription:
     case ReminderField::kEndDate:
     case ReminderField::kLastIssue:
-      return subscription_field(item, field);
+      return subscription_field(item, field, local);
     default:
-      return order_field(item, field);
+      return order_field(item, field, local);
   }
-}
-
-std::string format_date_utc(int64_t ms) {
-  const CivilTime c = civil_utc(ms);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.year, c.month, c.day);
-  return buf;
-}
-
-std::string format_date_time_utc(int64_t ms) {
-  const CivilTime c = civil_utc(ms);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02u:%02u", c.year, c.month, c.day, c.hour, c.minute);
-  return buf;
 }
 
 std::string format_timestamp_utc(int64_t ms) {
   const CivilTime c = civil_utc(ms);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d%02u%02u-%02u%02u%02u", c.year, c.month, c.day, c.hour, c.minute, c.second);
-  return buf;
-}
-
-std::string format_amount(int64_t cents) {
-  // Magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64_t.
-  const uint64_t magnitude = cents < 0 ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", cents < 0 ? "-" : "",
-                static_cast<unsigned long long>(magnitude / 100), static_cast<unsigned long long>(magnitude % 100));
   return buf;
 }
 

@@ -2,8 +2,9 @@
 // engine::ReminderField for one reminder item, shared by the reminder file
 // and the table inside reminder emails.
 //
-// Dates are UTC ("YYYY-MM-DD", performance dates "YYYY-MM-DD HH:MM"),
-// amounts are "12.50", ids are decimal. A field that does not apply to an
+// Dates, performance dates and amounts as the organisation reads them
+// (base/local_time.h: its zone and language: "2024-03-14" or "14.03.2024",
+// "12.50" or "12,50"); ids are decimal. A field that does not apply to an
 // item (an order field of a subscription reminder, a payer of a direct
 // subscriber, a zero id or time) is the empty string.
 // Thread-safety: pure functions.
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/local_time.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::reminders {
@@ -21,16 +23,11 @@ namespace tessera::reminders {
 std::string_view reminder_field_name(engine::ReminderField field);
 
 // The text of `field` for `item` (unescaped; the caller quotes it).
-std::string reminder_field_value(const engine::ReminderItem& item, engine::ReminderField field);
+std::string reminder_field_value(const engine::ReminderItem& item, engine::ReminderField field,
+                                 const LocalTime& local = {});
 
-// "2024-03-14" for a time in ms since the Unix epoch (UTC).
-std::string format_date_utc(int64_t ms);
-// "2024-03-14 09:30" (UTC).
-std::string format_date_time_utc(int64_t ms);
 // "20240314-093000" (UTC), for file names.
 std::string format_timestamp_utc(int64_t ms);
-// "12.50", "-0.05": cents as a decimal amount.
-std::string format_amount(int64_t cents);
 
 // True iff the item reminds a subscription (else an order).
 inline bool is_subscription_item(const engine::ReminderItem& item) { return item.subscription != engine::kNone; }

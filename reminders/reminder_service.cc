@@ -17,7 +17,7 @@ ExportReport failure(const engine::ReminderBatch& batch, std::string destination
 }
 
 ExportReport export_file(const engine::ReminderBatch& batch, const ExportConfig& config, int64_t now_ms) {
-  Result<std::string> path = write_reminder_file(batch, config.export_dir, now_ms);
+  Result<std::string> path = write_reminder_file(batch, config.export_dir, now_ms, config.local);
   if (!path.is_ok())
     return failure(batch, config.export_dir, "reminder file not written: " + path.status().to_string());
   return {true, item_count(batch), 0, *path, "wrote " + std::to_string(batch.items.size()) + " reminders to " + *path};
@@ -33,7 +33,8 @@ ExportReport export_email(const engine::ReminderBatch& batch, const ExportConfig
     return failure(batch, "", "email delivery needs an SMTP server: no smtp_host is configured");
   }
   const std::string destination = mail::smtp_url(config.smtp);
-  const EmailSettings settings{config.mail_from, config.mail_from_name};
+  EmailSettings settings{config.mail_from, config.mail_from_name};
+  settings.local = config.local;
   const ReminderEmails emails = render_reminder_emails(batch, settings, now_ms);
   std::vector<mail::OutgoingMail> mails;
   for (const auto& m : emails.messages) mails.push_back({config.mail_from, {m.to}, m.data});

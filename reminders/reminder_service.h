@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "base/local_time.h"
 #include "engine/reply_detail.h"
 #include "mail/smtp_client.h"
 #include "runtime/clock.h"
@@ -34,6 +35,7 @@ struct ExportConfig {
   mail::SmtpOptions smtp;      // the relay of reminder emails; smtp.host empty = no email delivery
   std::string mail_from;       // sender address of reminder emails
   std::string mail_from_name;  // its display name (may be empty)
+  LocalTime local;             // dates and amounts of files and e-mails: the organisation's zone and language
 };
 
 // What an export did. ok iff every reminder of the batch was delivered

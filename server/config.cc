@@ -164,6 +164,12 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
   app.add_flag("--demo", c.demo, "load the demo venue if its performances are not defined");
+  app.add_option("--time-zone", c.time_zone,
+                 "the organisation's IANA time zone (Europe/Paris): dates in files, e-mails and clients")
+      ->capture_default_str();
+  app.add_option("--language", c.language, "the organisation's language: en or fr (12.03.2018 15:00, 25,00 €)")
+      ->check(CLI::IsMember({"en", "fr"}))
+      ->capture_default_str();
   app.add_option("--catalog", c.catalog,
                  "apply this catalog file at start-up, as `tessera apply` does (docs/catalog.md)")
       ->type_name("FILE");

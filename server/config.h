@@ -43,6 +43,11 @@ struct ServerConfig {
   // apply` would: creates what is missing, changes settings that differ;
   // the server refuses to start on a file with an error. Empty = none.
   std::string catalog;
+  // The organisation's time zone (IANA) and language (en | fr): how dates
+  // and amounts are written in reminder files and e-mails, and what
+  // HelloReply tells clients to show and read dates in.
+  std::string time_zone = "UTC";
+  std::string language = "en";
   // Reminder export (follow-up reminders, subscription runs).
   std::string export_dir;  // reminder files; empty = <data_dir>/exports
   std::string smtp_host;   // SMTP relay for reminder emails; empty = email delivery refused

@@ -26,6 +26,8 @@ Status ServerApp::start() {
   // every frame: refuse to start (a test catches it before release).
   if (const std::string problems = net::check_wire_tables(); !problems.empty())
     return Status::internal("wire tables do not match the engine's commands: " + problems);
+  auto local = LocalTime::make(config_.time_zone, config_.language);
+  if (!local.is_ok()) return local.status();
   Status s = load_tls();
   if (!s.is_ok()) return s;
   s = open_shards();
@@ -69,6 +71,7 @@ Status ServerApp::start() {
     export_config_.export_dir = config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
     export_config_.smtp = config_.smtp_options();
     export_config_.mail_from = config_.mail_from;
+    export_config_.local = *local;
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
     hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
     net_ = std::make_unique<net::Server>(std::move(*options), *engine_.shards, metrics_, std::move(hooks));
@@ -157,6 +160,8 @@ Result<net::ServerOptions> ServerApp::server_options() const {
   options.listen_address = config_.listen_address;
   options.port = config_.port;
   options.io_threads = config_.io_threads;
+  options.time_zone = config_.time_zone;
+  options.language = config_.language;
   options.limits = config_.limits;
   options.tokens = config_.tokens;
   options.principals = principals_;

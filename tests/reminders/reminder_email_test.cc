@@ -95,6 +95,24 @@ TEST(ReminderEmail, RecipientWithoutValidEmail_IsReportedNotDropped) {
   EXPECT_EQ(subs.undeliverable[0].reason, "payer 903 has no email address");
 }
 
+TEST(ReminderEmail, AFrenchOrganisationInParis_LocalTimesAndEuros) {
+  EmailSettings settings = kSettings;
+  auto paris = LocalTime::make("Europe/Paris", "fr");
+  ASSERT_TRUE(paris.is_ok());
+  settings.local = *paris;
+  const ReminderEmails emails = render_reminder_emails(order_batch(engine::Delivery::kEmail), settings, kNow20240314Ms);
+  ASSERT_EQ(emails.messages.size(), 2u);
+  const std::string body = decoded_body(emails.messages[0]);
+  // 15:00 UTC is 16:00 in Paris in March; no "UTC" any more.
+  EXPECT_NE(body.find("  Séance : 12.03.2018 16:00\n  Quantité : 1\n  Date limite : 11.03.2018\n"
+                      "  Montant : 25,00 €\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("Total : 75,00 €\n"), std::string::npos) << body;
+  EXPECT_EQ(body.find("UTC"), std::string::npos) << body;
+  EXPECT_NE(body.find("| 11.03.2018 | 25,00  |"), std::string::npos) << body;
+}
+
 TEST(ReminderEmail, Headers_Rfc5322WithCrlfAndEncodedWords) {
   const ReminderEmails emails =
       render_reminder_emails(order_batch(engine::Delivery::kEmail), kSettings, kNow20240314Ms);

@@ -1,14 +1,12 @@
 // Civil dates <-> days since the epoch (H. Hinnant's algorithms, proleptic
-// Gregorian calendar) for the UTC dates; local times in a zone through his
-// date/tz library over the system's tzdata.
+// Gregorian calendar) for the UTC dates; local times in a zone through
+// base/local_time.h.
 #include "tools/cli/cli_time.h"
-
-#include <date/tz.h>
 
 #include <charconv>
 #include <cstdio>
-#include <sstream>
 
+#include "base/local_time.h"
 #include "engine/command.h"
 
 namespace tessera::tools {
@@ -99,37 +97,9 @@ Result<int64_t> parse_local_time_ms(std::string_view what, std::string_view text
     if (ms < 0) return Status::invalid_argument(cat(what, ": '", std::string(text), "' is before 1970"));
     return ms;
   }
-  std::string normalized(text);
-  if (normalized.size() > 10 && normalized[10] == ' ') normalized[10] = 'T';
-  date::local_seconds local;
-  bool parsed = false;
-  for (const char* format : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"}) {
-    std::istringstream in(normalized);
-    in >> date::parse(format, local);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) {
-      parsed = true;
-      break;
-    }
-  }
-  if (!parsed) return Status::invalid_argument(cat(what, ": '", std::string(text), "' is not YYYY-MM-DDTHH:MM[:SS]"));
-  const date::time_zone* z = nullptr;
-  try {
-    z = date::locate_zone(zone);
-  } catch (const std::exception&) {
-    return Status::invalid_argument(cat(what, ": unknown time zone '", std::string(zone), "'"));
-  }
-  try {
-    const auto utc = z->to_sys(local);
-    ms = std::chrono::duration_cast<std::chrono::milliseconds>(utc.time_since_epoch()).count();
-  } catch (const date::nonexistent_local_time&) {
-    return Status::invalid_argument(
-        cat(what, ": ", std::string(text), " does not exist in ", std::string(zone), " (the clocks skip it)"));
-  } catch (const date::ambiguous_local_time&) {
-    return Status::invalid_argument(cat(what, ": ", std::string(text), " happens twice in ", std::string(zone),
-                                        " (the clocks go back): give it in ms, or pick another minute"));
-  }
-  if (ms < 0) return Status::invalid_argument(cat(what, ": '", std::string(text), "' is before 1970"));
-  return ms;
+  auto local = LocalTime::make(zone);
+  if (!local.is_ok()) return Status::invalid_argument(cat(what, ": ", local.status().message()));
+  return local->time_ms(what, text);
 }
 
 }  // namespace tessera::tools
