@@ -44,7 +44,15 @@ Result<LocalTime> LocalTime::make(std::string_view zone, std::string_view langua
 Result<int64_t> LocalTime::day_ms(std::string_view what, std::string_view text, DayPart part) const {
   date::local_seconds day;
   const std::string s(text);
-  if (!parse_with(s, "%Y-%m-%d", &day) && !parse_with(s, "%d.%m.%Y", &day))
+  // Exactly 10 characters: digits, and the separators where they belong.
+  auto shaped = [&s](size_t a, size_t b, char sep) {
+    if (s.size() != 10 || s[a] != sep || s[b] != sep) return false;
+    for (size_t i = 0; i < s.size(); ++i)
+      if (i != a && i != b && (s[i] < '0' || s[i] > '9')) return false;
+    return true;
+  };
+  const bool iso = shaped(4, 7, '-'), french = shaped(2, 5, '.');
+  if (!(iso && parse_with(s, "%Y-%m-%d", &day)) && !(french && parse_with(s, "%d.%m.%Y", &day)))
     return Status::invalid_argument(cat(what, ": '", s, "' is not a date (YYYY-MM-DD or DD.MM.YYYY)"));
   // The day's first instant, and the next day's: midnight may not exist at a
   // clock change, so take the earliest instant at or after it.

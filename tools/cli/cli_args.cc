@@ -76,12 +76,36 @@ CLI::Option* add_parsed(CLI::App& s, const std::string& name, T& into, Parse par
       ->check(check);
 }
 
-// A date: YYYY-MM-DD (the start or end of that day, UTC) or ms since the epoch.
+// Dates typed on the line are days of the organisation's time zone, which
+// the server names in its HelloReply: checked for their shape while parsing,
+// turned into ms once the zone is known (CliArgs::dates, resolve_dates).
+// parse_cli_args points this at the CliArgs being declared.
+// Each with the subcommand that declared it: only the one on the line keeps its own.
+thread_local std::vector<std::pair<const CLI::App*, CliArgs::DateResolver>>* t_dates = nullptr;
+
+void defer_date(const CLI::App& s, CliArgs::DateResolver resolve) {
+  if (t_dates) t_dates->emplace_back(&s, std::move(resolve));
+}
+
+// A date: YYYY-MM-DD or DD.MM.YYYY (the start or end of that day in the
+// organisation's zone) or ms since the epoch.
 CLI::Option* add_date(CLI::App& s, const std::string& name, int64_t& into, DayPart part, std::string help) {
+  auto text = std::make_shared<std::string>();
+  defer_date(s, [name, part, text, &into](const LocalTime& local) -> Status {
+    if (text->empty()) return Status::ok();
+    auto ms = parse_date_ms(name, *text, part, local);
+    if (!ms.is_ok()) return ms.status();
+    into = *ms;
+    return Status::ok();
+  });
   return add_parsed(
-             s, name, into, [name, part](const std::string& text) { return parse_date_ms(name, text, part); },
+             s, name, *text,
+             [name, part](const std::string& t) -> Result<std::string> {
+               if (auto ms = parse_date_ms(name, t, part); !ms.is_ok()) return ms.status();
+               return t;
+             },
              std::move(help))
-      ->type_name("YYYY-MM-DD|MS");
+      ->type_name("YYYY-MM-DD|DD.MM.YYYY|MS");
 }
 
 // Named bits, repeated: every value given is OR-ed into `into`.
@@ -180,7 +204,8 @@ void add_channel(CLI::App& s, ChannelId& channel, ChannelId fallback) {
 void add_filter(CLI::App& s, FollowUpFilter& f) {
   const char* group = "Filters";
   opt::add_choice(s, "--type", f.kind, kKinds, "options or reservations")->required()->default_str("")->group(group);
-  add_date(s, "--due", f.due_until_ms, DayPart::kEnd, "deadline on or before (YYYY-MM-DD: to the end of that day, UTC)")
+  add_date(s, "--due", f.due_until_ms, DayPart::kEnd,
+           "deadline on or before (a day: to its end in the organisation's time zone)")
       ->required()
       ->group(group);
   opt::add_number(s, "--season", f.season, "season")->required()->group(group);
@@ -669,24 +694,32 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"performance add", kCatalogGroup, "define a performance of a product (then `capacity set` its categories)",
        [](CLI::App& s) {
          auto v = keyed<DefinePerformance>(s);
-         auto zone = std::make_shared<std::string>("UTC");
+         auto zone = std::make_shared<std::string>();
          auto starts = std::make_shared<std::string>();
          opt::add_number(s, "--id", v->body.performance, "performance id")->required();
          opt::add_number(s, "--product", v->body.product, "its product")->required();
-         s.add_option("--starts-at", *starts, "when it starts: local date and time in --time-zone")
+         s.add_option("--starts-at", *starts, "when it starts: a local date and time")
              ->type_name("YYYY-MM-DDTHH:MM")
              ->required();
-         s.add_option("--time-zone", *zone, "IANA time zone of --starts-at (default UTC), e.g. Europe/Paris")
+         s.add_option("--time-zone", *zone,
+                      "the IANA zone of --starts-at (default: the organisation's, from the server), e.g. Europe/Paris")
              ->type_name("ZONE");
          opt::add_number(s, "--capacity", v->body.capacity, "overall cap across categories (default 0: none)");
          opt::add_number(s, "--contact-limit", v->body.contact_limit, "units per contact (default 0: none)");
-         return Build([v, zone, starts](int64_t) -> CliCommands {
-           auto at = parse_local_time_ms("--starts-at", *starts, *zone);
+         defer_date(s, [v, zone, starts](const LocalTime& organisation) -> Status {
+           if (starts->empty()) return Status::ok();
+           LocalTime local = organisation;
+           if (!zone->empty()) {
+             auto given = LocalTime::make(*zone);
+             if (!given.is_ok()) return Status::invalid_argument(cat("--time-zone: ", given.status().message()));
+             local = *given;
+           }
+           auto at = parse_time_ms("--starts-at", *starts, local);
            if (!at.is_ok()) return at.status();
-           DefinePerformance c = v->body;
-           c.starts_at_ms = *at;
-           return one(v->key, c);
+           v->body.starts_at_ms = *at;
+           return Status::ok();
          });
+         return send(v);
        }},
       {"capacity set", kCatalogGroup, "create or resize the general admission of a category on a performance",
        [](CLI::App& s) {
@@ -758,7 +791,8 @@ void add_overview_footer(CLI::App& app) {
   app.footer(
       "Options of a subcommand come after it; global options go anywhere. Repeated options take\n"
       "one value each time or a comma list (--tariff 11,12). Order commands take --key K (a request\n"
-      "key: a retry with the same key is applied once). Dates: YYYY-MM-DD (UTC) or ms since the epoch.\n"
+      "key: a retry with the same key is applied once). Dates: YYYY-MM-DD or DD.MM.YYYY, days of the\n"
+      "organisation's time zone (the server's), or ms since the epoch; tables show dates in that zone.\n"
       "Each subcommand has its help: tessera SUBCOMMAND --help.\n\n"
       "Exit codes: 0 ok, 1 refused by the server (sold out, not found, forbidden...),\n"
       "2 usage error, 3 connection or server error.");
@@ -831,6 +865,11 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
   declare_globals(app, a);
   std::map<std::string, CLI::App*, std::less<>> parents;
   std::map<const CLI::App*, std::pair<std::string, Build>> builds;
+  std::vector<std::pair<const CLI::App*, CliArgs::DateResolver>> dates;
+  t_dates = &dates;
+  struct Unset {
+    ~Unset() { t_dates = nullptr; }
+  } unset;
   for (const SubcommandSpec& spec : subcommands()) {
     const size_t space = spec.path.find(' ');
     const bool two_words = space != std::string_view::npos;
@@ -876,6 +915,8 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
   if (it == builds.end()) return Status::invalid_argument("no subcommand");
   a.subcommand = it->second.first;
   a.build = it->second.second;
+  for (auto& [app_of, resolve] : dates)
+    if (app_of == parsed.leaf) a.dates.push_back(std::move(resolve));
   return a;
 }
 
@@ -885,7 +926,14 @@ std::vector<std::string> cli_subcommand_paths() {
   return paths;
 }
 
-CliCommands build_commands(const CliArgs& args, int64_t now_ms) {
+Status resolve_dates(const CliArgs& args, const LocalTime& local) {
+  for (const CliArgs::DateResolver& resolve : args.dates)
+    if (Status s = resolve(local); !s.is_ok()) return s;
+  return Status::ok();
+}
+
+CliCommands build_commands(const CliArgs& args, int64_t now_ms, const LocalTime& local) {
+  if (Status s = resolve_dates(args, local); !s.is_ok()) return s;
   if (!args.build) return std::vector<Command>{};
   return args.build(now_ms);
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/local_time.h"
 #include "base/status.h"
 #include "engine/command.h"
 
@@ -53,6 +54,10 @@ struct CliArgs {
   // none for setup-demo, stats, apply and export-catalog (run_cli handles
   // them).
   std::function<CliCommands(int64_t now_ms)> build;
+  // Dates typed on the line (--due, --ends, --starts-at...), set once the
+  // organisation's time zone is known (resolve_dates).
+  using DateResolver = std::function<Status(const LocalTime& local)>;
+  std::vector<DateResolver> dates;
   // apply FILE [--dry-run], export-catalog [--out FILE] [--time-zone ZONE].
   std::string catalog_file;       // apply: the file; export-catalog: --out ("" = standard output)
   bool dry_run = false;           // apply: print the plan, change nothing
@@ -78,9 +83,15 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* en
 // Every subcommand's path ("hold", "run start"), in the order of the help.
 std::vector<std::string> cli_subcommand_paths();
 
+// Turns the dates typed on the line into ms in `local`'s zone (the server's,
+// from its HelloReply; UTC before connecting). Fails naming the date that
+// does not exist there.
+Status resolve_dates(const CliArgs& args, const LocalTime& local);
+
 // The commands a parsed command line sends (`args.build`; none without it).
 // Fails with invalid_argument on what parsing could not check alone (e.g.
 // a selection without orders).
-CliCommands build_commands(const CliArgs& args, int64_t now_ms);
+// Dates typed on the line are days of `local`'s zone (resolve_dates).
+CliCommands build_commands(const CliArgs& args, int64_t now_ms, const LocalTime& local = {});
 
 }  // namespace tessera::tools

@@ -196,12 +196,20 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   if (a.subcommand == "stats") return run_stats(a, out, err);
-  auto commands = build_commands(a, wall_now_ms());
+  // Built once before connecting (a usage error needs no server), with the
+  // dates in UTC; built again below in the organisation's zone.
+  const int64_t now_ms = wall_now_ms();
+  auto build = [&](const LocalTime& local) -> CliCommands {
+    auto built = build_commands(a, now_ms, local);
+    if (built.is_ok())
+      for (Command& c : *built) c.hold_token = a.hold_token;
+    return built;
+  };
+  auto commands = build(LocalTime{});
   if (!commands.is_ok()) {
     err << "tessera: " << commands.status().message() << "\n(see tessera --help)\n";
     return kExitUsage;
   }
-  for (Command& c : *commands) c.hold_token = a.hold_token;
   if (a.token.empty()) {
     err << "tessera: no token: pass --token or set TESSERA_TOKEN\n";
     return kExitUsage;
@@ -219,6 +227,17 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     err << "tessera: " << client.status().message() << '\n';
     return kExitServer;
   }
+  // The organisation's zone and language, as the server names them.
+  const net::ServerInfo info = (*client)->server_info();
+  auto organisation = LocalTime::make(info.time_zone, info.language);
+  const LocalTime local = organisation.is_ok() ? *organisation : LocalTime{};
+  if (!local.is_utc()) {
+    commands = build(local);
+    if (!commands.is_ok()) {
+      err << "tessera: " << commands.status().message() << "\n(see tessera --help)\n";
+      return kExitUsage;
+    }
+  }
   if (a.subcommand == "setup-demo") return run_setup_demo(**client, a, out, err);
   if (a.subcommand == "apply") return run_apply(**client, a, wall_now_ms(), out, err);
   if (a.subcommand == "export-catalog") return run_export_catalog(**client, a, out, err);
@@ -229,7 +248,7 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
   }
   if (a.subcommand == "availability") return print_availability(a, *commands, *replies, out, err);
   if (!a.json && replies->size() == 1 && (*replies)[0].ok() && (*replies)[0].detail) {
-    print_detail((*commands)[0], (*replies)[0], out);
+    print_detail((*commands)[0], (*replies)[0], local, out);
     return kExitOk;
   }
   return print_replies(a, *commands, *replies, out, err);

@@ -32,18 +32,18 @@ std::string named(Id id, const std::string& name) {
   return name.empty() ? id_or_dash(id) : cat(name, " (", id, ")");
 }
 
-void print_page(const FollowUpPage& page, std::ostream& out) {
+void print_page(const FollowUpPage& page, const LocalTime& local, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"deadline", "contact", "order", "state", "file", "channel", "product",
                                                  "performance", "category", "tariff", "contingent", "quantity", "mark",
                                                  "lock", "rank"}};
   for (const FollowUpRow& r : page.rows)
-    rows.push_back({format_date_time(r.due_ms), contact_text(r.contact, r.contact_name, r.contact_number),
+    rows.push_back({when(r.due_ms, local), contact_text(r.contact, r.contact_name, r.contact_number),
                     to_string(r.order), std::string(seed_status_name(r.state)), id_or_dash(r.file_number),
                     named(r.channel, r.channel_name), named(r.product, r.product_name),
-                    cat(r.performance, " ", format_date_time(r.performance_starts_ms)),
-                    named(r.category, r.category_name), named(r.tariff, r.tariff_name), id_or_dash(r.contingent),
-                    std::to_string(r.quantity), r.mark == ReleaseMark::kKeep ? "keep" : "release",
-                    r.locked ? "locked" : "-", std::to_string(r.reminder_rank)});
+                    cat(r.performance, " ", when(r.performance_starts_ms, local)), named(r.category, r.category_name),
+                    named(r.tariff, r.tariff_name), id_or_dash(r.contingent), std::to_string(r.quantity),
+                    r.mark == ReleaseMark::kKeep ? "keep" : "release", r.locked ? "locked" : "-",
+                    std::to_string(r.reminder_rank)});
   print_table(out, rows);
   out << page.rows.size() << " of " << page.total << " rows\n";
   if (page.more && !page.rows.empty()) {
@@ -102,7 +102,7 @@ void print_summary(const CommandBody& body, const ReleaseSummary& s, std::ostrea
   print_table(out, rows);
 }
 
-void print_batch(const CommandBody& body, const ReminderBatch& b, std::ostream& out) {
+void print_batch(const CommandBody& body, const ReminderBatch& b, const LocalTime& local, std::ostream& out) {
   if (b.run != 0) out << "run " << b.run << " (" << run_state_name(b.state) << "): ";
   out << b.items.size() << " reminders, format " << named(b.format.format, b.format.name) << ", delivery "
       << (b.delivery == Delivery::kEmail ? "email" : "file");
@@ -117,45 +117,37 @@ void print_batch(const CommandBody& body, const ReminderBatch& b, std::ostream& 
       rows.push_back({contact_text(i.contact, name, i.contact_number),
                       contact_text(i.payer, i.payer_name, i.payer_number), std::to_string(i.reminder_rank),
                       id_or_dash(i.order), id_or_dash(i.subscription),
-                      format_date(i.order != 0 ? i.due_ms : i.ends_ms)});
+                      day_of(i.order != 0 ? i.due_ms : i.ends_ms, local)});
     }
     print_table(out, rows);
   }
   print_outcomes(body, b.outcomes, out);
 }
 
-std::string money(uint64_t cents) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%llu.%02llu", static_cast<unsigned long long>(cents / 100),
-                static_cast<unsigned long long>(cents % 100));
-  return buf;
-}
-
-std::string when(int64_t ms) { return ms == 0 ? "-" : format_date_time(ms); }
-
 std::string by(PrincipalId principal) { return principal == kSystem ? "system" : cat("principal ", principal); }
 
 // The order page: summary, flags, lines, notes, workflow.
-void print_order_record(const OrderRecord& r, std::ostream& out) {
+void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostream& out) {
   out << "order " << r.order << "  " << r.status << " (" << order_state_name(r.state) << ")\n";
   std::vector<std::vector<std::string>> summary = {
       {"contact", id_or_dash(r.contact)},
       {"channel", id_or_dash(r.channel)},
-      {"created", cat(when(r.created_ms), " by ", by(r.principal))},
+      {"created", cat(when(r.created_ms, local), " by ", by(r.principal))},
   };
   if (r.hold_expires_ms != 0)
     summary.push_back(
-        {"hold expires", cat(when(r.hold_expires_ms), " (extended ", r.extensions, " of ", r.extensions_max,
-                             " times; at most until ", when(r.hold_until_max_ms), ")")});
+        {"hold expires", cat(when(r.hold_expires_ms, local), " (extended ", r.extensions, " of ", r.extensions_max,
+                             " times; at most until ", when(r.hold_until_max_ms, local), ")")});
   if (r.deadline_ms != 0)
     summary.push_back(
-        {r.kind == BookingKind::kOption ? "option deadline" : "reservation deadline", when(r.deadline_ms)});
-  if (r.overdue_until_ms != 0) summary.push_back({"archived after", when(r.overdue_until_ms)});
+        {r.kind == BookingKind::kOption ? "option deadline" : "reservation deadline", when(r.deadline_ms, local)});
+  if (r.overdue_until_ms != 0) summary.push_back({"archived after", when(r.overdue_until_ms, local)});
   summary.push_back({"release mark", r.mark == ReleaseMark::kKeep ? "keep" : "release"});
   summary.push_back({"lock", r.locked ? "locked" : "-"});
-  summary.push_back({"reminders", r.reminder_rank == 0 ? "-" : cat(r.reminder_rank, ", last ", when(r.reminded_ms))});
+  summary.push_back(
+      {"reminders", r.reminder_rank == 0 ? "-" : cat(r.reminder_rank, ", last ", when(r.reminded_ms, local))});
   summary.push_back({"file", id_or_dash(r.file_number)});
-  summary.push_back({"total", cat(money(r.total_cents), " (", r.quantity, " units)")});
+  summary.push_back({"total", cat(local.money(static_cast<int64_t>(r.total_cents)), " (", r.quantity, " units)")});
   if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
   print_table(out, summary);
   out << "\nlines\n";
@@ -166,14 +158,14 @@ void print_order_record(const OrderRecord& r, std::ostream& out) {
     for (const SeatPlace& p : l.seats)
       seats += cat(seats.empty() ? "" : ", ", p.section, " row ", p.row, " no ", p.number);
     lines.push_back({to_string(l.performance), to_string(l.category), to_string(l.tariff), id_or_dash(l.contingent),
-                     std::to_string(l.quantity), money(l.unit_price_cents), money(l.amount_cents),
-                     seats.empty() ? "-" : seats});
+                     std::to_string(l.quantity), local.money(l.unit_price_cents),
+                     local.money(static_cast<int64_t>(l.amount_cents)), seats.empty() ? "-" : seats});
   }
   print_table(out, lines);
   if (!r.notes.empty()) {
     out << "\nnotes\n";
     std::vector<std::vector<std::string>> notes = {{"at", "by", "note"}};
-    for (const OrderNote& n : r.notes) notes.push_back({when(n.at_ms), by(n.principal), n.text});
+    for (const OrderNote& n : r.notes) notes.push_back({when(n.at_ms, local), by(n.principal), n.text});
     print_table(out, notes);
   }
   out << "\nworkflow\n";
@@ -184,7 +176,7 @@ void print_order_record(const OrderRecord& r, std::ostream& out) {
       detail = cat(order_state_name(e.from), " -> ", order_state_name(e.to));
     else if (e.action == WorkflowAction::kCreated)
       detail = cat("as ", order_state_name(e.to));
-    workflow.push_back({when(e.at_ms), by(e.principal), std::string(workflow_action_name(e.action)), detail});
+    workflow.push_back({when(e.at_ms, local), by(e.principal), std::string(workflow_action_name(e.action)), detail});
   }
   print_table(out, workflow);
 }
@@ -199,13 +191,14 @@ void print_stock(const StockSummary& s, std::ostream& out) {
   print_table(out, rows);
 }
 
-void print_order_page(const OrderPage& page, std::ostream& out) {
+void print_order_page(const OrderPage& page, const LocalTime& local, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {
       {"order", "state", "contact", "channel", "created", "deadline", "performance", "quantity", "total"}};
   for (const OrderSummary& o : page.orders)
     rows.push_back({to_string(o.order), std::string(order_state_name(o.state)), id_or_dash(o.contact),
-                    id_or_dash(o.channel), when(o.created_ms), when(o.deadline_ms), id_or_dash(o.performance),
-                    std::to_string(o.quantity), money(o.total_cents)});
+                    id_or_dash(o.channel), when(o.created_ms, local), when(o.deadline_ms, local),
+                    id_or_dash(o.performance), std::to_string(o.quantity),
+                    local.money(static_cast<int64_t>(o.total_cents))});
   print_table(out, rows);
   out << page.orders.size() << " of " << page.total << " orders\n";
   if (page.next_after != 0) out << "More follow: page on with --after " << page.next_after << '\n';
@@ -233,7 +226,7 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 
 std::string cursor_text(int64_t due_ms, OrderId order, uint32_t line) { return cat(due_ms, ":", order, ":", line); }
 
-void print_principals(const PrincipalList& list, std::ostream& out) {
+void print_principals(const PrincipalList& list, const LocalTime& local, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"id", "name", "role", "channels", "state", "created"}};
   for (const PrincipalRecord& p : list.principals) {
     std::string channels;
@@ -243,23 +236,23 @@ void print_principals(const PrincipalList& list, std::ostream& out) {
                                                                 : "admin";
     rows.push_back({cat(p.principal), p.name, std::string(role),
                     channels.empty() && p.role == Role::kWebshop ? "any" : channels, p.revoked ? "revoked" : "active",
-                    format_date_time(p.created_ms)});
+                    when(p.created_ms, local)});
   }
   print_table(out, rows);
 }
 
-void print_detail(const Command& command, const Reply& reply, std::ostream& out) {
+void print_detail(const Command& command, const Reply& reply, const LocalTime& local, std::ostream& out) {
   assert(reply.detail);
   std::visit(
       [&](const auto& d) {
         using D = std::decay_t<decltype(d)>;
-        if constexpr (std::is_same_v<D, FollowUpPage>) print_page(d, out);
+        if constexpr (std::is_same_v<D, FollowUpPage>) print_page(d, local, out);
         if constexpr (std::is_same_v<D, BulkOutcomes>) print_outcomes(command.body, d.orders, out);
         if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, out);
-        if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, out);
-        if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, out);
-        if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, out);
-        if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, out);
+        if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, local, out);
+        if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, local, out);
+        if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
+        if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
         if constexpr (std::is_same_v<D, IssuedToken>)
           out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";

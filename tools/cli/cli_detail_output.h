@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/local_time.h"
 #include "engine/command.h"
 
 namespace tessera::tools {
@@ -17,7 +18,9 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 
 // Prints the detail of `reply` (the answer to `command`). REQUIRES
 // reply.detail != nullptr.
-void print_detail(const engine::Command& command, const engine::Reply& reply, std::ostream& out);
+// Dates in `local`'s zone and language.
+void print_detail(const engine::Command& command, const engine::Reply& reply, const LocalTime& local,
+                  std::ostream& out);
 
 // The --after value that continues after `row` ("due:order:line").
 std::string cursor_text(int64_t due_ms, engine::OrderId order, uint32_t line);

@@ -1,6 +1,7 @@
-// Calendar dates of the tessera CLI: "YYYY-MM-DD" on the command line and
-// "YYYY-MM-DD HH:MM" in tables, both UTC (the engine's time is ms since the
-// Unix epoch, UTC).
+// Dates of the tessera CLI, in the organisation's time zone and language
+// (base/local_time.h; the server names them in its HelloReply, and the CLI
+// uses UTC until it is connected): a day typed "YYYY-MM-DD" or "DD.MM.YYYY",
+// a time "YYYY-MM-DDTHH:MM[:SS]", or ms since the epoch as it is.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -8,28 +9,23 @@
 #include <string>
 #include <string_view>
 
+#include "base/local_time.h"
 #include "base/status.h"
 
 namespace tessera::tools {
 
-enum class DayPart : uint8_t { kStart, kEnd };
+using DayPart = tessera::DayPart;
 
-// "YYYY-MM-DD" -> ms since the epoch at 00:00:00.000 (kStart) or
-// 23:59:59.999 (kEnd) UTC of that day; a plain integer is taken as ms since
-// the epoch as it is. Fails with invalid_argument naming `what` otherwise
-// (bad shape, month or day out of range, year before 1970).
-Result<int64_t> parse_date_ms(std::string_view what, std::string_view text, DayPart part);
+// A day -> its first (kStart) or last (kEnd) ms in `local`'s zone; a plain
+// integer is ms since the epoch as it is. invalid_argument naming `what`
+// otherwise (bad shape, no such day, before 1970).
+Result<int64_t> parse_date_ms(std::string_view what, std::string_view text, DayPart part, const LocalTime& local = {});
+// A local time in `local`'s zone (or ms); refused when the clocks skip or
+// repeat it.
+Result<int64_t> parse_time_ms(std::string_view what, std::string_view text, const LocalTime& local = {});
 
-// "YYYY-MM-DDTHH:MM[:SS]" (or with a space for the T), a local time in the
-// IANA zone `zone` -> ms since the epoch; a plain integer is ms since the
-// epoch as it is. Fails with invalid_argument naming `what`: bad shape, an
-// unknown zone, a local time the zone skips (spring forward) or has twice
-// (fall back).
-Result<int64_t> parse_local_time_ms(std::string_view what, std::string_view text, std::string_view zone);
-
-// "YYYY-MM-DD HH:MM" (UTC); "-" for 0.
-std::string format_date_time(int64_t ms);
-// "YYYY-MM-DD" (UTC); "-" for 0.
-std::string format_date(int64_t ms);
+// "-" for 0, else local.date_time(ms) / local.date(ms).
+std::string when(int64_t ms, const LocalTime& local);
+std::string day_of(int64_t ms, const LocalTime& local);
 
 }  // namespace tessera::tools
