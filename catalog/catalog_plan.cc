@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/strings.h"
+#include "catalog/catalog_values.h"
 #include "engine/hash.h"
 #include "engine/reply_detail.h"
 #include "engine/shard.h"
@@ -18,26 +19,6 @@ namespace {
 
 std::string channel_text(ChannelId channel) {
   return channel == kNone ? std::string("every channel") : cat("channel ", channel);
-}
-
-std::string duration_text(int64_t ms) {
-  if (ms % 86'400'000 == 0) return cat(ms / 86'400'000, "d");
-  if (ms % 3'600'000 == 0) return cat(ms / 3'600'000, "h");
-  if (ms % 60'000 == 0) return cat(ms / 60'000, "m");
-  if (ms % 1'000 == 0) return cat(ms / 1'000, "s");
-  return cat(ms, "ms");
-}
-
-std::string_view policy_text(ExpiryPolicy p) {
-  switch (p) {
-    case ExpiryPolicy::kReleaseAtDeadline:
-      return "release-at-deadline";
-    case ExpiryPolicy::kOverdueThenArchive:
-      return "overdue-then-archive";
-    case ExpiryPolicy::kKeepUntilReleased:
-      return "keep-until-released";
-  }
-  return "?";
 }
 
 // What a command names, and for a setting its value (empty for a
@@ -55,12 +36,12 @@ struct Namer {
   Named operator()(const DefineProduct& c) const { return {cat("product ", c.product), {}}; }
   Named operator()(const SetChannelExpiryPolicy& c) const {
     return {cat("expiry policy of product ", c.product, " on channel ", c.channel),
-            cat(policy_text(c.expiry_policy), " grace ", duration_text(c.overdue_grace_ms))};
+            cat(expiry_word(c.expiry_policy), " grace ", format_duration_ms(c.overdue_grace_ms))};
   }
   Named operator()(const SetOptionLifetime& c) const {
     return {cat(c.kind == BookingKind::kOption ? "option" : "reservation", " lifetime of product ", c.product, " on ",
                 channel_text(c.channel)),
-            duration_text(c.lifetime_ms)};
+            format_duration_ms(c.lifetime_ms)};
   }
   Named operator()(const DefineTariff& c) const { return {cat("tariff ", c.tariff), {}}; }
   Named operator()(const SetTariffPrice& c) const {

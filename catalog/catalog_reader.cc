@@ -27,16 +27,6 @@ using namespace tessera::engine;
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ExpiryPolicy>, 3> kExpiryPolicies = {{
-    {"release-at-deadline", ExpiryPolicy::kReleaseAtDeadline},
-    {"overdue-then-archive", ExpiryPolicy::kOverdueThenArchive},
-    {"keep-until-released", ExpiryPolicy::kKeepUntilReleased},
-}};
-constexpr std::array<std::pair<std::string_view, BookingKind>, 2> kBookingKinds = {{
-    {"option", BookingKind::kOption},
-    {"reservation", BookingKind::kReservation},
-}};
-
 uint32_t line_of(const toml::node& n) { return n.source().begin.line; }
 
 std::string_view type_name(const toml::node& n) {

@@ -8,19 +8,39 @@
 // zone database of date/tz is loaded once, thread-safely, on first use).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
+#include "engine/reply.h"
 
 namespace date {
 class time_zone;
 }
 
 namespace tessera::catalog {
+
+// ---- Words: expiry policies and booking kinds.
+inline constexpr std::array<std::pair<std::string_view, engine::ExpiryPolicy>, 3> kExpiryPolicies = {{
+    {"release-at-deadline", engine::ExpiryPolicy::kReleaseAtDeadline},
+    {"overdue-then-archive", engine::ExpiryPolicy::kOverdueThenArchive},
+    {"keep-until-released", engine::ExpiryPolicy::kKeepUntilReleased},
+}};
+inline constexpr std::array<std::pair<std::string_view, engine::BookingKind>, 2> kBookingKinds = {{
+    {"option", engine::BookingKind::kOption},
+    {"reservation", engine::BookingKind::kReservation},
+}};
+// The word of a policy ("?" for a value outside the table).
+constexpr std::string_view expiry_word(engine::ExpiryPolicy policy) {
+  for (const auto& [word, p] : kExpiryPolicies)
+    if (p == policy) return word;
+  return "?";
+}
 
 // ---- Durations: "<n>d<n>h<n>m<n>s<n>ms", parts optional but in that order.
 Result<int64_t> parse_duration_ms(std::string_view text);

@@ -24,18 +24,6 @@ using namespace tessera::engine;
 
 namespace {
 
-std::string_view expiry_word(ExpiryPolicy p) {
-  switch (p) {
-    case ExpiryPolicy::kReleaseAtDeadline:
-      return "release-at-deadline";
-    case ExpiryPolicy::kOverdueThenArchive:
-      return "overdue-then-archive";
-    case ExpiryPolicy::kKeepUntilReleased:
-      return "keep-until-released";
-  }
-  return "?";
-}
-
 std::string id_list(const std::vector<ChannelId>& ids) {
   std::string out = "[";
   for (size_t i = 0; i < ids.size(); ++i) out += cat(i ? ", " : "", ids[i]);

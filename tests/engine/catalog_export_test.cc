@@ -19,6 +19,18 @@ namespace {
 
 constexpr PerformanceId kSeated = 5000;
 
+// Two sections of 6 rows of 10 seats, categories 1 and 2, with wheelchair
+// and companion seats.
+DefineVenueLayout test_grid() {
+  workload::GridLayout grid;
+  grid.sections = 2;
+  grid.rows = 6;
+  grid.seats = 10;
+  grid.accessible = true;
+  grid.categories = {1, 2};
+  return workload::grid_layout(grid);
+}
+
 // The demo venue, with more of every kind: a channel expiry policy, option
 // lifetimes, a seated layout on a performance of its own, nested contingents
 // with a release-back date and a channel cap.
@@ -28,13 +40,7 @@ std::vector<Command> rich_catalog() {
   add(SetChannelExpiryPolicy{workload::kProductRelease, workload::kWeb, ExpiryPolicy::kOverdueThenArchive, kDay});
   add(SetOptionLifetime{workload::kProductKeep, kNone, BookingKind::kOption, 7 * kDay});
   add(SetOptionLifetime{workload::kProductKeep, workload::kWeb, BookingKind::kReservation, 3 * kDay});
-  workload::GridLayout grid;
-  grid.sections = 2;
-  grid.rows = 6;
-  grid.seats = 10;
-  grid.accessible = true;
-  grid.categories = {1, 2};
-  add(workload::grid_layout(grid));
+  add(test_grid());
   workload::DemoVenue venue;
   venue.performances = 2;
   venue.web_cap_percent = 80;
@@ -130,17 +136,11 @@ TEST(CatalogExport, EveryKindComesOut) {
     }
   }
   // The layout comes back seat for seat.
-  workload::GridLayout grid;
-  grid.sections = 2;
-  grid.rows = 6;
-  grid.seats = 10;
-  grid.accessible = true;
-  grid.categories = {1, 2};
   const auto layout = std::find_if(exported.begin(), exported.end(),
                                    [](const Command& c) { return std::holds_alternative<DefineVenueLayout>(c.body); });
   Hasher a, b;
   a.add(std::get<DefineVenueLayout>(layout->body));
-  b.add(workload::grid_layout(grid));
+  b.add(test_grid());
   EXPECT_EQ(a.value(), b.value());
 }
 
