@@ -85,7 +85,8 @@ uint64_t body_hash(const Command& c) {
 
 std::string identity_of(const Command& command) { return named(command).identity; }
 
-Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<Command>& server, std::string_view source) {
+Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<Command>& server, std::string_view source,
+                          Conflicts conflicts) {
   std::map<std::string, const Command*> on_server;
   for (const Command& c : server) on_server.emplace(identity_of(c), &c);
   Plan plan;
@@ -105,12 +106,16 @@ Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<Command>& s
     }
     // A sub-contingent and a contingent share the id space: a change of
     // kind is a change of definition.
-    if (n.setting.empty() || current.body.index() != e.command.body.index())
-      return Status::invalid_argument(cat(source, ":", e.line, ": ", n.identity,
-                                          " differs from the server's, and a definition cannot change once made "
-                                          "(only settings do: prices, capacities, caps, expiry policies, option "
-                                          "lifetimes, release-back dates); give it a new id, or make the file say "
-                                          "what the server has (tessera export-catalog)"));
+    if (n.setting.empty() || current.body.index() != e.command.body.index()) {
+      std::string why = cat(source, ":", e.line, ": ", n.identity,
+                            " differs from the server's, and a definition cannot change once made "
+                            "(only settings do: prices, capacities, caps, expiry policies, option "
+                            "lifetimes, release-back dates); give it a new id, or make the file say "
+                            "what the server has (tessera export-catalog)");
+      if (conflicts == Conflicts::kRefuse) return Status::invalid_argument(std::move(why));
+      plan.conflicts.push_back(std::move(why));
+      continue;
+    }
     plan.steps.push_back(PlanStep{StepKind::kChange, e.command, e.line, n.identity, named(current).setting, n.setting});
   }
   for (const Command& c : server) {
@@ -153,7 +158,7 @@ std::string describe(const Plan& plan) {
 }
 
 Result<Plan> apply_catalog(const CatalogFile& file, std::string_view source, const SendBatch& send, int64_t now_ms,
-                           bool dry_run) {
+                           bool dry_run, Conflicts conflicts) {
   auto exported = send({Command{0, ExportCatalog{}}});
   if (!exported.is_ok()) return exported.status();
   const Reply& r = exported->front();
@@ -163,7 +168,7 @@ Result<Plan> apply_catalog(const CatalogFile& file, std::string_view source, con
   if (!r.detail || !std::holds_alternative<CatalogExport>(r.detail->value))
     return Status::failed_precondition("the server answered ExportCatalog without its catalog (an older server?)");
   const std::vector<Command>& server = std::get<CatalogExport>(r.detail->value).commands;
-  auto plan = plan_catalog(file, server, source);
+  auto plan = plan_catalog(file, server, source, conflicts);
   if (!plan.is_ok()) return plan.status();
   const Status checked = check_plan(*plan, server, source, now_ms);
   if (!checked.is_ok()) return checked;

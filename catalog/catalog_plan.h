@@ -43,14 +43,22 @@ struct PlanStep {
 };
 
 struct Plan {
-  std::vector<PlanStep> steps;    // in the file's canonical order
-  uint32_t unchanged = 0;         // commands of the file the server already has
-  std::vector<std::string> kept;  // what the server has and the file does not (never deleted)
+  std::vector<PlanStep> steps;         // in the file's canonical order
+  uint32_t unchanged = 0;              // commands of the file the server already has
+  std::vector<std::string> kept;       // what the server has and the file does not (never deleted)
+  std::vector<std::string> conflicts;  // Conflicts::kKeepServers: "SOURCE:LINE: ..." definitions left as they are
 };
+
+// A definition in the file that differs from the server's: refuse the
+// whole file (tessera apply), or keep the server's and say so (the
+// server's start-up, which must not fail on a data directory whose catalog
+// has moved on from the file).
+enum class Conflicts : uint8_t { kRefuse, kKeepServers };
 
 // The plan, or invalid_argument "SOURCE:LINE: ..." for the first definition
 // that differs from the server's.
-Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<engine::Command>& server, std::string_view source);
+Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<engine::Command>& server, std::string_view source,
+                          Conflicts conflicts = Conflicts::kRefuse);
 
 // Runs `server` then the plan's steps on an engine shard at now_ms: ok, or
 // invalid_argument "SOURCE:LINE: <what> refused: <code>: <message>" for the
@@ -83,6 +91,6 @@ inline constexpr size_t kApplyBatch = 256;
 // failed_precondition naming the line and how many steps were applied
 // before it; or the transport's error.
 Result<Plan> apply_catalog(const CatalogFile& file, std::string_view source, const SendBatch& send, int64_t now_ms,
-                           bool dry_run);
+                           bool dry_run, Conflicts conflicts = Conflicts::kRefuse);
 
 }  // namespace tessera::catalog

@@ -94,8 +94,14 @@ Status ServerApp::apply_catalog_file() {
     for (engine::Command& c : commands) replies.push_back(engine_.shards->call(std::move(c)));
     return replies;
   };
-  auto plan = catalog::apply_catalog(*file, config_.catalog, send, clock_.now_ms(), false);
+  // The data directory's catalog may have moved on from the file (a
+  // performance rescheduled, or the file edited since): its definitions
+  // stay, each said once; anything else wrong in the file stops the start.
+  auto plan =
+      catalog::apply_catalog(*file, config_.catalog, send, clock_.now_ms(), false, catalog::Conflicts::kKeepServers);
   if (!plan.is_ok()) return Status::invalid_argument(cat("catalog: ", plan.status().message()));
+  for (const std::string& conflict : plan->conflicts)
+    std::fprintf(stderr, "tessera-server: catalog: kept the server's definition: %s\n", conflict.c_str());
   std::fprintf(stderr, "tessera-server: catalog %s: %zu commands sent, %u unchanged\n", config_.catalog.c_str(),
                plan->steps.size(), plan->unchanged);
   return Status::ok();

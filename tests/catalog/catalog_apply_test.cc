@@ -228,6 +228,45 @@ TEST(CatalogApply, TheServerAppliesItsConfiguredCatalogAtStart) {
   EXPECT_NE(s.message().find("bad.toml:"), std::string::npos) << s.message();
 }
 
+// A data directory whose catalog has moved on from the file (here a
+// performance defined at another time) still starts: the server keeps its
+// own definition, says so, and applies the rest of the file.
+TEST(CatalogApply, AtStartTheServerKeepsItsOwnDefinitionsWhereTheFileDiffers) {
+  TempFiles files;
+  const std::string venue =
+      "[[season]]\nid = 1\nname = \"S\"\n[[family]]\nid = 1\nname = \"F\"\n"
+      "[[channel]]\nid = 2\nname = \"Web\"\n[[category]]\nid = 1\nname = \"C\"\n"
+      "[[product]]\nid = 1\nseason = 1\nfamily = 1\nname = \"P\"\n"
+      "[[tariff]]\nid = 1\nproduct = 1\nname = \"T\"\nprices = [ { category = 1, cents = 1000 } ]\n"
+      "[[performance]]\nid = 100\nproduct = 1\n";
+  server::ServerConfig config = tessera::testing::test_config();
+  config.demo = false;
+  config.durability = server::Durability::kSync;
+  config.data_dir = files.path("data");
+  config.catalog = files.write("first.toml", venue +
+                                                 "starts_at = 2031-06-21T21:00:00Z\n"
+                                                 "general_admission = [ { category = 1, capacity = 10 } ]\n");
+  std::string before;
+  {
+    auto app = tessera::testing::start_server(config);
+    before = export_of(*app).hash;
+  }
+  // The file now says 22:00 and 20 places: the date is a definition (kept),
+  // the capacity a setting (changed).
+  config.catalog = files.write("second.toml", venue +
+                                                  "starts_at = 2031-06-21T22:00:00Z\n"
+                                                  "general_admission = [ { category = 1, capacity = 20 } ]\n");
+  auto app = tessera::testing::start_server(config);
+  const Exported after = export_of(*app);
+  EXPECT_NE(after.text.find("2031-06-21T21:00:00"), std::string::npos) << after.text;
+  EXPECT_NE(after.text.find("capacity = 20"), std::string::npos) << after.text;
+  EXPECT_NE(after.hash, before);
+  // tessera apply stays strict: the same file is refused, naming the line.
+  const CliRun strict = run(*app, {"apply", config.catalog});
+  EXPECT_EQ(strict.code, kExitRefused);
+  EXPECT_NE(strict.err.find("performance 100 differs"), std::string::npos) << strict.err;
+}
+
 TEST(CatalogApply, OneOffChangesFromTheCommandLine) {
   auto app = tessera::testing::start_server();
   EXPECT_EQ(run(*app, {"price", "set", "--tariff", "11", "--category", "2", "--channel", "2", "--cents", "4800"}).code,

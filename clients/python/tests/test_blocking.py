@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import threading
+import time
 import unittest
 
 import tessera
@@ -34,12 +35,32 @@ def tearDownModule():
     server.stop()
 
 
+def stop_process(pid, deadline_s=5.0):
+    """SIGSTOP, then wait until every thread is stopped: the signal reaches a
+    thread running on another core a moment later, and in that moment the
+    server could still answer."""
+    os.kill(pid, signal.SIGSTOP)
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        states = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/stat") as stat:
+                    states.append(stat.read().rsplit(")", 1)[1].split()[0])
+            except FileNotFoundError:
+                continue
+        if states and all(state in ("T", "t") for state in states):
+            return
+        time.sleep(0.005)
+    raise AssertionError("the server did not stop")
+
+
 class Timeouts(unittest.TestCase):
     def test_no_answer_in_time_raises_request_timeout_and_the_connection_goes_on(self):
         client = tessera.Client("127.0.0.1", server.port, WEBSHOP_TOKEN, request_timeout=0.5)
         try:
             before = client.get_availability(performance=100, category=1, channel=WEB).available
-            os.kill(server.process.pid, signal.SIGSTOP)  # the server answers nothing
+            stop_process(server.process.pid)  # the server answers nothing
             try:
                 with self.assertRaises(tessera.RequestTimeout) as caught:
                     client.get_availability(performance=100, category=1, channel=WEB)
