@@ -24,6 +24,7 @@
 #include "engine/command_list.h"
 #include "engine/commands_back_office.h"
 #include "engine/commands_catalog.h"
+#include "engine/commands_contacts.h"
 #include "engine/commands_orders.h"
 #include "engine/commands_principals.h"
 #include "engine/commands_seats.h"
@@ -104,6 +105,7 @@ struct Route {
     kEveryShard,  // fan-out: each shard applies its part, replies merged
     kCatalog,     // every shard, validated on all before any applies
     kByOrder,     // split by the shard in each of the command's `orders`
+    kContacts,    // the contact directory partition
   } kind;
   uint32_t shard;  // kOneShard only
 };

@@ -30,6 +30,7 @@
 //           kSelection     split by the shard in each of `orders`
 //           kSubscription  the shard of `subscription`
 //           kDirectory     shard 0 (principals)
+//           kContacts      the contact directory partition (directory/)
 //   role    least role that may send it: kWebshop < kBackoffice < kAdmin;
 //           kInternal = no connection (the server itself)
 //   access  kQuery (read-only, never logged) or kWrite
@@ -82,8 +83,8 @@
   X(33,  MoveSeatsToContingent,     kPerformance,  kAdmin,      kWrite, kSingle,           kCount,         kNoEffect)    \
   X(34,  DefineSubContingent,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
   X(35,  SetContingentReleaseBack,  kPerformance,  kAdmin,      kWrite, kSingle,           kReleaseBack,   kNoEffect)    \
-  X(36,  DefineContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(37,  UpdateContact,             kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(36,  DefineContact,             kContacts,     kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(37,  UpdateContact,             kContacts,     kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
   X(38,  SetOrderFile,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(39,  QueryFollowUp,             kFanOut,       kBackoffice, kQuery, kFollowUpPage,     kFollowUpPage,  kNoEffect)    \
   X(40,  PreviewRelease,            kFanOut,       kBackoffice, kQuery, kReleaseSummary,   kReleaseSummary,kNoEffect)    \
@@ -114,5 +115,13 @@
   X(65,  GetStockSummary,           kPerformance,  kBackoffice, kQuery, kSingle,           kStockSummary,  kNoEffect)    \
   X(66,  SetOptionLifetime,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(67,  PurgeOrderHistory,         kFanOut,       kAdmin,      kWrite, kFirstRefusal,     kAck,           kNoEffect)    \
-  X(68,  ExportCatalog,             kFanOut,       kBackoffice, kQuery, kCatalogExport,    kCatalogExport, kNoEffect)
+  X(68,  ExportCatalog,             kFanOut,       kBackoffice, kQuery, kCatalogExport,    kCatalogExport, kNoEffect)    \
+  X(69,  CreateContact,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)    \
+  X(70,  ChangeContact,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)    \
+  X(71,  LinkContacts,              kContacts,     kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(72,  AddContactNote,            kContacts,     kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(73,  GetContact,                kContacts,     kBackoffice, kQuery, kSingle,           kContact,       kNoEffect)    \
+  X(74,  SearchContacts,            kContacts,     kBackoffice, kQuery, kSingle,           kContactSearch, kNoEffect)    \
+  X(75,  SetContactProfile,         kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(76,  GetContactCards,           kContacts,     kInternal,   kQuery, kSingle,           kContactCards,  kNoEffect)
 // clang-format on

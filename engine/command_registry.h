@@ -31,6 +31,7 @@ enum class RouteKind : uint8_t {
   kSelection,
   kSubscription,
   kDirectory,  // shard 0: principals
+  kContacts,   // the contact directory partition (directory/contact_directory.h)
 };
 
 enum class Access : uint8_t { kQuery, kWrite };
@@ -69,6 +70,9 @@ enum class ReplyKind : uint8_t {
   kOrderPage,       // detail: OrderPage (value = total)
   kStockSummary,    // detail: StockSummary (value = free units)
   kCatalogExport,   // detail: CatalogExport (value = commands)
+  kContact,         // detail: ContactCard (value = the contact's number)
+  kContactSearch,   // detail: ContactSearchPage (value = total)
+  kContactCards,    // detail: ContactCards (value = cards)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -184,6 +188,8 @@ Route route_of(const T& c, uint32_t shard_count) {
     return one_shard(shard_of_subscription(c.subscription, shard_count));
   } else if constexpr (kind == RouteKind::kDirectory) {
     return one_shard(0);
+  } else if constexpr (kind == RouteKind::kContacts) {
+    return Route{Route::kContacts, 0};
   } else {
     static_assert(kUnhandledRoute<T>, "a RouteKind without its routing");
   }

@@ -2,6 +2,8 @@
 // plausible email.
 #include "engine/contacts.h"
 
+#include <algorithm>
+
 #include "engine/limits.h"
 
 namespace tessera::engine {
@@ -62,6 +64,46 @@ Reply ContactBook::define(const DefineContact& c) {
 Reply ContactBook::update(const UpdateContact& c) {
   Reply r = check(c);
   if (r.ok()) contacts_.find(c.contact)->record = record_of(c);
+  return r;
+}
+
+Reply ContactBook::check(const SetContactProfile& c) const {
+  if (is_reserved_id(c.contact))
+    return refuse(ReplyCode::kInvalidArgument, cat("contact id ", c.contact, " is reserved"));
+  if (c.seq == 0) return refuse(ReplyCode::kInvalidArgument, "a contact profile needs its sequence");
+  if ((c.types & ~kContactTypesAll) != 0)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown contact type bits ", c.types & ~kContactTypesAll));
+  if (!contacts_.find(c.contact) && contacts_.size() >= contacts_max_)
+    return refuse(ReplyCode::kLimitExceeded, cat("too many contacts (at most ", contacts_max_, " on a shard)"));
+  return Reply{};
+}
+
+uint64_t ContactBook::profile_seq(ContactId contact) const {
+  auto at = std::lower_bound(profile_seqs_.begin(), profile_seqs_.end(), contact,
+                             [](const ProfileSeq& p, ContactId id) { return p.contact < id; });
+  return at != profile_seqs_.end() && at->contact == contact ? at->seq : 0;
+}
+
+// A hand-over older than the one applied changes nothing (and is no error:
+// the directory resends after a crash). Names stay as a legacy record had
+// them; the directory's are read at query time.
+Reply ContactBook::define(const SetContactProfile& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  auto at = std::lower_bound(profile_seqs_.begin(), profile_seqs_.end(), c.contact,
+                             [](const ProfileSeq& p, ContactId id) { return p.contact < id; });
+  if (at != profile_seqs_.end() && at->contact == c.contact) {
+    if (at->seq >= c.seq) return r;
+    at->seq = c.seq;
+  } else {
+    profile_seqs_.insert(at, ProfileSeq{c.contact, c.seq});
+  }
+  if (Contact* existing = contacts_.find(c.contact)) {
+    existing->record.number = c.number;
+    existing->record.types = c.types;
+  } else {
+    contacts_.add(c.contact, Contact{DefineContact{c.contact, c.number, "", "", "", c.types}});
+  }
   return r;
 }
 

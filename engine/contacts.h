@@ -2,15 +2,23 @@
 // (number, name, first name, email, types), as the back office needs them
 // for follow-up rows, contact-type filters and reminder emails.
 //
-// Contacts are catalog-level (every shard keeps a copy), so a shard renders
-// its follow-up rows and reminders without asking another shard. An order
-// may name a contact id that has no record yet: its rows show no name and
-// it matches no contact-type filter.
+// The contact directory (directory/contact_directory.h) owns contact
+// records. A shard keeps only what its filters need: each contact's number
+// and types, handed over by SetContactProfile with the directory's profile
+// sequence (a shard applies a hand-over only if it is newer than the one it
+// has, so the directory may resend after a crash). Names and e-mails of
+// follow-up rows and reminders come from the directory at query time.
+// Records defined by DefineContact before the directory existed (logged on
+// every shard) are still replayed here with their names. An order may name a
+// contact id that has no record yet: its rows show no name and it matches no
+// contact-type filter.
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "engine/catalog.h"
 #include "engine/command.h"
@@ -34,18 +42,35 @@ class ContactBook {
   Reply check(const UpdateContact& c) const;
   Reply define(const DefineContact& c);
   Reply update(const UpdateContact& c);
+  Reply check(const SetContactProfile& c) const;
+  Reply define(const SetContactProfile& c);
+  // The profile sequence last applied for `contact` (0: none).
+  uint64_t profile_seq(ContactId contact) const;
+  struct ProfileSeq {
+    ContactId contact;
+    uint64_t seq;
+    auto fields() const { return std::tie(contact, seq); }
+  };
+  // By contact id; a snapshot section and part of the hash when not empty.
+  const std::vector<ProfileSeq>& profile_seqs() const { return profile_seqs_; }
+  std::vector<ProfileSeq>& profile_seqs() { return profile_seqs_; }
   // REQUIRES contacts_max <= kContactsMax. A configured bound (not state: not
   // in snapshots or the hash).
   void set_contacts_max(uint32_t contacts_max) { contacts_max_ = contacts_max; }
   const Contact* find(ContactId id) const { return contacts_.find(id); }
   size_t size() const { return contacts_.size(); }
+  const std::vector<Contact>& all() const { return contacts_.items(); }
 
-  void hash_into(Hasher& h) const { h.add(contacts_.items()); }
+  void hash_into(Hasher& h) const {
+    h.add(contacts_.items());
+    if (!profile_seqs_.empty()) h.add(profile_seqs_);  // absent before the directory
+  }
   auto fields() const { return std::tie(contacts_); }
   [[nodiscard]] bool rebuild_index() { return contacts_.rebuild_index(); }
 
  private:
   EntityTable<ContactId, Contact> contacts_;
+  std::vector<ProfileSeq> profile_seqs_;  // sorted by contact
   uint32_t contacts_max_ = kContactsMax;
 };
 

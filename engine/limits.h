@@ -41,7 +41,18 @@ inline constexpr uint32_t kBulkOrdersMax = 10'000;            // orders named in
 // Back office.
 inline constexpr uint32_t kContactsMax = 1u << 24;  // contact records (a copy on every shard)
 inline constexpr uint32_t kEmailLengthMax = 254;
-inline constexpr uint32_t kFollowUpRowsMax = 100;  // rows in one follow-up answer (the screen's cap)
+// The contact directory (directory/contact_directory.h).
+inline constexpr uint32_t kDirectoryContactsMax = 1u << 24;  // contacts in the directory
+inline constexpr uint32_t kContactFieldLengthMax = 200;      // bytes of a phone, city, code... field
+inline constexpr uint32_t kAddressLinesMax = 600;            // bytes of an address's street lines
+inline constexpr uint32_t kContactAddressesMax = 3;          // main, delivery, billing
+inline constexpr uint32_t kContactCriteriaMax = 64;          // criteria on one contact
+inline constexpr uint32_t kContactLinksMax = 1'000;          // links from or to one contact
+inline constexpr uint32_t kContactNotesMax = 256;            // notes on one contact
+inline constexpr uint32_t kContactSearchRowsMax = 100;       // rows in one search answer
+inline constexpr uint32_t kContactSearchRowsDefault = 20;
+inline constexpr uint32_t kContactCardsMax = 1'000;  // contacts in one GetContactCards
+inline constexpr uint32_t kFollowUpRowsMax = 100;    // rows in one follow-up answer (the screen's cap)
 // QueryFollowUp limit 0: the follow-up screen's page (seed 000: 100 rows).
 inline constexpr uint32_t kFollowUpRowsDefault = 100;
 inline constexpr uint32_t follow_up_limit(uint32_t limit) { return limit == 0 ? kFollowUpRowsDefault : limit; }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "engine/contact_card.h"
 #include "engine/order_record.h"
 
 namespace tessera::engine {
@@ -194,7 +195,7 @@ struct CatalogExport {
 
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
-               OrderPage, StockSummary, CatalogExport>
+               OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards>
       value;
 };
 

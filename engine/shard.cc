@@ -32,6 +32,17 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
   contacts_.set_contacts_max(config.contacts_max);
 }
 
+namespace {
+
+// Commands of the contact directory partition that no shard owns
+// (DefineContact and UpdateContact are routed there too, but a shard still
+// replays the records logged before the directory existed).
+template <typename T>
+constexpr bool kDirectoryOnly = CommandSpec<T>::info.route == RouteKind::kContacts &&
+                                !std::is_same_v<T, DefineContact> && !std::is_same_v<T, UpdateContact>;
+
+}  // namespace
+
 template <typename T>
 Reply Shard::on(const T& c, const Caller& who) {
   // clang-format off
@@ -42,10 +53,13 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
-      std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog>;
+      std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + kDirectoryOnly<T>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
-  if constexpr (std::is_same_v<T, Advance>) {
+  if constexpr (kDirectoryOnly<T>) {
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat(CommandSpec<T>::info.name, " belongs to the contact directory, not to an inventory shard"));
+  } else if constexpr (std::is_same_v<T, Advance>) {
     if (c.budget == 0 || c.budget > kExpiriesPerSliceMax)
       return refuse(ReplyCode::kInvalidArgument, cat("advance budget must be in [1, ", kExpiriesPerSliceMax, "]"));
     Reply r;

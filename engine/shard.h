@@ -104,7 +104,10 @@ class Shard {
   // debug builds, not the hot path.
   Status check_invariants() const;
 
+  using Stats = ShardStats;
   ShardStats stats() const;
+  // The contacts' profiles (and records logged before the directory).
+  const ContactBook& contacts() const { return contacts_; }
 
   // Snapshot: the whole state as bytes (engine/codec.h), and back. load()
   // rebuilds every derived index and re-arms timers in their original firing

@@ -28,6 +28,7 @@ constexpr uint16_t kSectionOrderPrincipals = 2;  // the used slots whose creator
 constexpr uint16_t kSectionOrderPages = 3;       // the used slots' workflows, notes and client information
 constexpr uint16_t kSectionOptionLifetimes = 4;  // the catalog's SetOptionLifetime entries
 constexpr uint16_t kSectionOrderClosings = 5;    // the closed slots' closing state changes
+constexpr uint16_t kSectionContactProfiles = 6;  // the directory's profile sequence per contact
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -102,6 +103,7 @@ void Shard::save(std::string* out) const {
     if (orders.at(slot).principal != 0) creators.push_back(OrderCreator{slot, orders.at(slot).principal});
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
   if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
+  if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   std::vector<OrderClosing> closings;
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
     const Order& o = orders.at(slot);
@@ -162,7 +164,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
-  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0;
+  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -177,6 +179,13 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
         if (s.is_ok() && (!sh.catalog_.product(o.product) || o.kind > BookingKind::kReservation ||
                           o.lifetime_ms < kOptionLifetimeMsMin || o.lifetime_ms > kDeadlineAheadMsMax))
           s = Status::invalid_argument("snapshot has an option lifetime out of range");
+    } else if (s.is_ok() && section == kSectionContactProfiles && profiles_loaded++ == 0) {
+      s = r.get(sh.contacts_.profile_seqs());
+      const auto& seqs = sh.contacts_.profile_seqs();
+      for (size_t i = 0; s.is_ok() && i < seqs.size(); ++i)
+        if (seqs[i].seq == 0 || !sh.contacts_.find(seqs[i].contact) ||
+            (i > 0 && !(seqs[i - 1].contact < seqs[i].contact)))
+          s = Status::invalid_argument("snapshot contact profiles are out of order or name no contact");
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {

@@ -110,6 +110,15 @@ struct DetailEncoder {
   Detail operator()(const StockSummary& d) {
     return {wire::ResultDetail::StockSummary, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const ContactCard& d) {
+    return {wire::ResultDetail::ContactCard, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const ContactSearchPage& d) {
+    return {wire::ResultDetail::ContactSearchPage, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const ContactCards& d) {
+    return {wire::ResultDetail::ContactCards, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const CatalogExport& d) {
     std::vector<fb::Offset<wire::Command>> commands;
     commands.reserve(d.commands.size());
@@ -360,6 +369,15 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::StockSummary:
       return detail_of<wire::StockSummary>(
           t, [](const wire::StockSummary& w) { return from_table<StockSummary>(&w, "StockSummary"); });
+    case D::ContactCard:
+      return detail_of<wire::ContactCard>(
+          t, [](const wire::ContactCard& w) { return from_table<ContactCard>(&w, "ContactCard"); });
+    case D::ContactSearchPage:
+      return detail_of<wire::ContactSearchPage>(
+          t, [](const wire::ContactSearchPage& w) { return from_table<ContactSearchPage>(&w, "ContactSearchPage"); });
+    case D::ContactCards:
+      return detail_of<wire::ContactCards>(
+          t, [](const wire::ContactCards& w) { return from_table<ContactCards>(&w, "ContactCards"); });
     case D::CatalogExport:
       return detail_of<wire::CatalogExport>(t, [](const wire::CatalogExport& w) -> Result<CatalogExport> {
         CatalogExport out;
@@ -426,6 +444,10 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<OrderRecord>(wire::OrderRecord::MiniReflectTypeTable(), "OrderRecord");
   problems += wire_table::check_shape<OrderPage>(wire::OrderPage::MiniReflectTypeTable(), "OrderPage");
   problems += wire_table::check_shape<StockSummary>(wire::StockSummary::MiniReflectTypeTable(), "StockSummary");
+  problems += wire_table::check_shape<ContactCard>(wire::ContactCard::MiniReflectTypeTable(), "ContactCard");
+  problems +=
+      wire_table::check_shape<ContactSearchPage>(wire::ContactSearchPage::MiniReflectTypeTable(), "ContactSearchPage");
+  problems += wire_table::check_shape<ContactCards>(wire::ContactCards::MiniReflectTypeTable(), "ContactCards");
   return problems;
 }
 
@@ -516,6 +538,9 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kOrderPage:
     case ReplyKind::kStockSummary:
     case ReplyKind::kCatalogExport:
+    case ReplyKind::kContact:
+    case ReplyKind::kContactSearch:
+    case ReplyKind::kContactCards:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -614,11 +639,14 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 10);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 13);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);
 static_assert(static_cast<int>(wire::Outcome::MAX) == static_cast<int>(Outcome::kSkippedWorkflowFull));
 static_assert(static_cast<int>(wire::RunState::MAX) == static_cast<int>(RunState::kCancelled));
+static_assert(static_cast<int>(wire::AddressKind::MAX) == engine::kAddressKindLast);
+static_assert(static_cast<int>(wire::MinorsEmailTo::MAX) == static_cast<int>(MinorsEmailTo::kBoth));
+static_assert(static_cast<int>(wire::ContactLinkKind::MAX) == engine::kContactLinkKindLast);
 
 }  // namespace tessera::net

@@ -38,6 +38,7 @@
 #include "base/status.h"
 #include "engine/codec.h"
 #include "engine/command.h"
+#include "engine/contact_card.h"
 #include "engine/order_record.h"
 #include "net/tessera_generated.h"
 
@@ -92,11 +93,15 @@ TESSERA_NESTED_TABLE(SeatRequest) TESSERA_NESTED_TABLE(FollowUpFilter) TESSERA_N
 TESSERA_NESTED_TABLE(LayoutRow) TESSERA_NESTED_TABLE(DefineReminderFormat)
 TESSERA_NESTED_TABLE(OrderRecordLine) TESSERA_NESTED_TABLE(SeatPlace) TESSERA_NESTED_TABLE(OrderNote)
 TESSERA_NESTED_TABLE(WorkflowEntry) TESSERA_NESTED_TABLE(OrderSummary) TESSERA_NESTED_TABLE(StockRow)
+TESSERA_NESTED_TABLE(ContactFields) TESSERA_NESTED_TABLE(ContactAddress) TESSERA_NESTED_TABLE(ContactLinkView)
+TESSERA_NESTED_TABLE(ContactNote) TESSERA_NESTED_TABLE(ContactSummary)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
 TESSERA_ENUM_LABEL(Audience, "audience") TESSERA_ENUM_LABEL(Role, "role")
 TESSERA_ENUM_LABEL(OrderState, "order state") TESSERA_ENUM_LABEL(WorkflowAction, "workflow action")
+TESSERA_ENUM_LABEL(AddressKind, "address kind") TESSERA_ENUM_LABEL(MinorsEmailTo, "minors' e-mail recipient")
+TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

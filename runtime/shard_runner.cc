@@ -15,11 +15,19 @@ using engine::kBatchCommandsMax;
 using engine::kExpiriesPerSliceMax;
 using engine::kInboxCapacity;
 
-ShardRunner::ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config,
-                         RunnerConfig runner)
-    : ShardRunner(std::make_unique<engine::Shard>(shard, shard_count, clock.now_ms(), config), clock, runner) {}
+template <typename P>
+PartitionRunner<P>::PartitionRunner(uint32_t shard, uint32_t shard_count, const Clock& clock,
+                                    engine::ShardConfig config,
+                                    RunnerConfig runner) requires std::is_same_v<P, engine::Shard>
+    : PartitionRunner(std::make_unique<engine::Shard>(shard, shard_count, clock.now_ms(), config), clock, runner) {}
 
-ShardRunner::ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& clock, RunnerConfig runner)
+template <typename P>
+PartitionRunner<P>::PartitionRunner(const Clock& clock,
+                                    RunnerConfig runner) requires std::is_same_v<P, directory::ContactDirectory>
+    : PartitionRunner(std::make_unique<directory::ContactDirectory>(clock.now_ms()), clock, runner) {}
+
+template <typename P>
+PartitionRunner<P>::PartitionRunner(std::unique_ptr<P> shard, const Clock& clock, RunnerConfig runner)
     : shard_(std::move(shard)), clock_(clock), config_(runner), inbox_(kInboxCapacity), next_seq_(runner.next_seq) {
   assert(shard_);
   if (config_.log)
@@ -31,9 +39,13 @@ ShardRunner::ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& cloc
   last_snapshot_ms_ = clock_.now_ms();
 }
 
-ShardRunner::~ShardRunner() { stop(); }
+template <typename P>
+PartitionRunner<P>::~PartitionRunner() {
+  stop();
+}
 
-void ShardRunner::start() {
+template <typename P>
+void PartitionRunner<P>::start() {
   assert(!running_.load());
   if (writer_) writer_->start();
   running_.store(true);
@@ -41,7 +53,8 @@ void ShardRunner::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void ShardRunner::stop() {
+template <typename P>
+void PartitionRunner<P>::stop() {
   if (!thread_.joinable()) return;
   accepting_.store(false, std::memory_order_seq_cst);
   // A submit() that saw accepting_ == true finishes its push before we let
@@ -56,14 +69,16 @@ void ShardRunner::stop() {
   if (writer_) writer_->stop();
 }
 
-bool ShardRunner::submit(engine::Command&& command, Completion* done) {
+template <typename P>
+bool PartitionRunner<P>::submit(engine::Command&& command, Completion* done) {
   Envelope e{std::move(command), done, nullptr};
   if (push(std::move(e))) return true;
   command = std::move(e.command);  // give the command back to the caller
   return false;
 }
 
-bool ShardRunner::submit_catalog(engine::Command&& command, Completion* done, CatalogBarrier* barrier) {
+template <typename P>
+bool PartitionRunner<P>::submit_catalog(engine::Command&& command, Completion* done, CatalogBarrier* barrier) {
   assert(barrier);
   Envelope e{std::move(command), done, barrier};
   if (push(std::move(e))) return true;
@@ -71,7 +86,8 @@ bool ShardRunner::submit_catalog(engine::Command&& command, Completion* done, Ca
   return false;
 }
 
-bool ShardRunner::push(Envelope&& e) {
+template <typename P>
+bool PartitionRunner<P>::push(Envelope&& e) {
   assert(e.done);
   submitting_.fetch_add(1, std::memory_order_seq_cst);
   if (!accepting_.load(std::memory_order_seq_cst)) {
@@ -88,7 +104,8 @@ bool ShardRunner::push(Envelope&& e) {
   return true;
 }
 
-void ShardRunner::run() {
+template <typename P>
+void PartitionRunner<P>::run() {
   for (;;) {
     const bool running = running_.load(std::memory_order_acquire);
     // Engine time never goes back, even if the wall clock does.
@@ -111,7 +128,8 @@ void ShardRunner::run() {
   }
 }
 
-size_t ShardRunner::drain(LogBatch& batch, int64_t now_ms) {
+template <typename P>
+size_t PartitionRunner<P>::drain(LogBatch& batch, int64_t now_ms) {
   Envelope e;
   size_t n = 0;
   while (n < kBatchCommandsMax && inbox_.try_pop(e)) {
@@ -143,7 +161,8 @@ size_t ShardRunner::drain(LogBatch& batch, int64_t now_ms) {
 }
 
 // One slice of expiries, applied as a command so replay repeats it exactly.
-uint32_t ShardRunner::advance(LogBatch& batch, int64_t now_ms) {
+template <typename P>
+uint32_t PartitionRunner<P>::advance(LogBatch& batch, int64_t now_ms) {
   const engine::Command tick{0, engine::Advance{kExpiriesPerSliceMax}};
   const engine::Reply reply = shard_->apply(tick, now_ms);
   assert(reply.ok());
@@ -155,7 +174,8 @@ uint32_t ShardRunner::advance(LogBatch& batch, int64_t now_ms) {
   return static_cast<uint32_t>(reply.value);
 }
 
-void ShardRunner::maybe_snapshot(LogBatch& batch, int64_t now_ms) {
+template <typename P>
+void PartitionRunner<P>::maybe_snapshot(LogBatch& batch, int64_t now_ms) {
   next_seq_ += batch.count;
   entries_since_snapshot_ += batch.count;
   next_seq_seen_.store(next_seq_, std::memory_order_relaxed);
@@ -178,7 +198,8 @@ void ShardRunner::maybe_snapshot(LogBatch& batch, int64_t now_ms) {
     snapshot_pause_us_max_.store(us, std::memory_order_relaxed);
 }
 
-void ShardRunner::finish(LogBatch& batch) {
+template <typename P>
+void PartitionRunner<P>::finish(LogBatch& batch) {
   if (writer_) {
     if (batch.empty()) {
       writer_->release(&batch);
@@ -193,7 +214,8 @@ void ShardRunner::finish(LogBatch& batch) {
 
 // After a storage failure nothing is applied: every command is answered
 // Unavailable, so no state the log does not hold is ever acknowledged.
-void ShardRunner::refuse_all(LogBatch& batch) {
+template <typename P>
+void PartitionRunner<P>::refuse_all(LogBatch& batch) {
   Envelope e;
   for (size_t n = 0; n < kBatchCommandsMax && inbox_.try_pop(e); ++n) {
     engine::Reply refusal = engine::refuse(engine::ReplyCode::kUnavailable,
@@ -206,30 +228,35 @@ void ShardRunner::refuse_all(LogBatch& batch) {
 
 // The records of the orders the command closed go with the batch; a query
 // the memory cannot answer whole is completed from the history by the writer.
-void ShardRunner::collect_history(LogBatch& batch, const engine::Command& command, const engine::Reply& reply) {
+template <typename P>
+void PartitionRunner<P>::collect_history(LogBatch& batch, const engine::Command& command, const engine::Reply& reply) {
   shard_->take_history(&batch.history);
-  const auto index = static_cast<uint32_t>(batch.replies.size());  // the reply about to be added
-  const engine::Caller who{command.principal, command.own_orders_only};
-  if (const auto* get = std::get_if<engine::GetOrderRecord>(&command.body)) {
-    if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(get->order) == shard_->shard_id())
-      batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}});
-  } else if (const auto* list = std::get_if<engine::ListOrders>(&command.body)) {
-    if (reply.ok() && list->contact != engine::kNone)
-      batch.history_reads.push_back(HistoryRead{index, who, 0, *list, shard_->closed_in_memory(*list)});
+  if constexpr (std::is_same_v<P, engine::Shard>) {
+    const auto index = static_cast<uint32_t>(batch.replies.size());  // the reply about to be added
+    const engine::Caller who{command.principal, command.own_orders_only};
+    if (const auto* get = std::get_if<engine::GetOrderRecord>(&command.body)) {
+      if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(get->order) == shard_->shard_id())
+        batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}});
+    } else if (const auto* list = std::get_if<engine::ListOrders>(&command.body)) {
+      if (reply.ok() && list->contact != engine::kNone)
+        batch.history_reads.push_back(HistoryRead{index, who, 0, *list, shard_->closed_in_memory(*list)});
+    }
   }
 }
 
 // Shard::stats() walks the order slots (O(orders)): once a second at most.
-void ShardRunner::publish_stats() {
+template <typename P>
+void PartitionRunner<P>::publish_stats() {
   const auto now = std::chrono::steady_clock::now();
   if (now - published_at_ < std::chrono::seconds(1)) return;
   published_at_ = now;
-  const engine::ShardStats s = shard_->stats();
+  const typename P::Stats s = shard_->stats();
   std::lock_guard<std::mutex> lock(published_mutex_);
   published_ = s;
 }
 
-void ShardRunner::sleep_until_work() {
+template <typename P>
+void PartitionRunner<P>::sleep_until_work() {
   std::unique_lock<std::mutex> lock(wake_mutex_);
   sleeping_.store(true, std::memory_order_seq_cst);
   if (inbox_.size_approx() == 0 && running_.load(std::memory_order_acquire))
@@ -237,7 +264,8 @@ void ShardRunner::sleep_until_work() {
   sleeping_.store(false, std::memory_order_seq_cst);
 }
 
-ShardRunnerStats ShardRunner::stats() const {
+template <typename P>
+ShardRunnerStats PartitionRunner<P>::stats() const {
   return ShardRunnerStats{batches_.load(),
                           commands_.load(),
                           batch_size_max_.load(),
@@ -246,5 +274,8 @@ ShardRunnerStats ShardRunner::stats() const {
                           snapshot_pause_us_max_.load(),
                           next_seq_seen_.load()};
 }
+
+template class PartitionRunner<engine::Shard>;
+template class PartitionRunner<directory::ContactDirectory>;
 
 }  // namespace tessera::runtime

@@ -1,4 +1,6 @@
-// ShardRunner: the thread that owns one engine::Shard.
+// PartitionRunner: the thread that owns one partition — an inventory shard
+// (ShardRunner, engine::Shard) or the contact directory (DirectoryRunner,
+// directory::ContactDirectory); the loop below is the same for both.
 //
 // Producers (network sessions, tests, the demo) submit commands into a
 // bounded inbox; the shard thread drains it in batches of up to
@@ -27,8 +29,10 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "directory/contact_directory.h"
 #include "engine/command.h"
 #include "engine/shard.h"
 #include "runtime/bounded_queue.h"
@@ -58,16 +62,21 @@ struct ShardRunnerStats {
   uint64_t next_seq = 0;
 };
 
-class ShardRunner {
+// P: engine::Shard or directory::ContactDirectory (apply, prepare, now_ms,
+// shard_id, save, stats, keep_history / take_history).
+template <typename P>
+class PartitionRunner {
  public:
   // A fresh shard.
-  ShardRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {},
-              RunnerConfig runner = {});
-  // A shard rebuilt by recovery.
-  ShardRunner(std::unique_ptr<engine::Shard> shard, const Clock& clock, RunnerConfig runner);
-  ~ShardRunner();
-  ShardRunner(const ShardRunner&) = delete;
-  ShardRunner& operator=(const ShardRunner&) = delete;
+  PartitionRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {},
+                  RunnerConfig runner = {}) requires std::is_same_v<P, engine::Shard>;
+  // A fresh contact directory.
+  PartitionRunner(const Clock& clock, RunnerConfig runner = {}) requires std::is_same_v<P, directory::ContactDirectory>;
+  // A partition rebuilt by recovery.
+  PartitionRunner(std::unique_ptr<P> partition, const Clock& clock, RunnerConfig runner);
+  ~PartitionRunner();
+  PartitionRunner(const PartitionRunner&) = delete;
+  PartitionRunner& operator=(const PartitionRunner&) = delete;
 
   void start();
   // Stops accepting, applies everything already in the inbox, makes it
@@ -87,12 +96,12 @@ class ShardRunner {
   void request_snapshot() { snapshot_requested_.store(true, std::memory_order_release); }
   // True once the command log failed: the shard acknowledges nothing more.
   bool storage_failed() const { return writer_ && writer_->failed(); }
-  engine::Shard& shard() { return *shard_; }
+  P& shard() { return *shard_; }
   size_t inbox_depth() const { return inbox_.size_approx(); }
   ShardRunnerStats stats() const;
   // The shard's engine statistics as of the last publication (the shard
   // thread refreshes them about once a second; any thread may read).
-  engine::ShardStats published_stats() const {
+  typename P::Stats published_stats() const {
     std::lock_guard<std::mutex> lock(published_mutex_);
     return published_;
   }
@@ -115,7 +124,7 @@ class ShardRunner {
   void sleep_until_work();
   void publish_stats();
 
-  std::unique_ptr<engine::Shard> shard_;
+  std::unique_ptr<P> shard_;
   const Clock& clock_;
   RunnerConfig config_;
   std::unique_ptr<LogWriter> writer_;
@@ -132,12 +141,17 @@ class ShardRunner {
   std::atomic<uint32_t> submitting_{0};
   std::atomic<bool> snapshot_requested_{false};
   mutable std::mutex published_mutex_;
-  engine::ShardStats published_;
+  typename P::Stats published_;
   std::chrono::steady_clock::time_point published_at_{};
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> batches_{0}, commands_{0}, batch_size_max_{0};
   std::atomic<uint64_t> snapshots_{0}, snapshot_pause_us_last_{0}, snapshot_pause_us_max_{0}, next_seq_seen_{0};
 };
+
+using ShardRunner = PartitionRunner<engine::Shard>;
+using DirectoryRunner = PartitionRunner<directory::ContactDirectory>;
+extern template class PartitionRunner<engine::Shard>;
+extern template class PartitionRunner<directory::ContactDirectory>;
 
 }  // namespace tessera::runtime

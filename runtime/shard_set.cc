@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cassert>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -17,8 +18,8 @@ namespace {
 // the merged reply (engine::merge_replies), then deletes itself.
 class FanOutCompletion final {
  public:
-  FanOutCompletion(engine::CommandBody body, uint32_t parts, Completion* done)
-      : body_(std::move(body)), replies_(parts), parts_(parts), pending_(parts), done_(done) {
+  FanOutCompletion(ShardSet* set, engine::CommandBody body, uint32_t parts, Completion* done)
+      : set_(set), body_(std::move(body)), replies_(parts), parts_(parts), pending_(parts), done_(done) {
     for (uint32_t i = 0; i < parts; ++i) {
       parts_[i].owner = this;
       parts_[i].index = i;
@@ -37,11 +38,17 @@ class FanOutCompletion final {
   void complete_part(uint32_t i, engine::Reply&& reply) {
     replies_[i] = std::move(reply);  // each part writes only its own slot
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      done_->complete(engine::merge_replies(body_, std::move(replies_)));
+      engine::Reply merged = engine::merge_replies(body_, std::move(replies_));
+      if (set_) {
+        set_->deliver(std::move(merged), done_);
+      } else {
+        done_->complete(std::move(merged));
+      }
       delete this;
     }
   }
 
+  ShardSet* set_;  // nullptr: a catalog broadcast (names no contact)
   engine::CommandBody body_;
   std::vector<engine::Reply> replies_;
   std::vector<Part> parts_;
@@ -55,18 +62,32 @@ ShardSet::ShardSet(uint32_t shard_count, const Clock& clock, engine::ShardConfig
   assert(shard_count >= 1 && shard_count <= engine::kShardsMax);
   for (uint32_t s = 0; s < shard_count; ++s)
     runners_.push_back(std::make_unique<ShardRunner>(s, shard_count, clock, config));
+  directory_ = std::make_unique<DirectoryRunner>(clock);
 }
 
-ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners) : runners_(std::move(runners)) {
+ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners, std::unique_ptr<DirectoryRunner> directory)
+    : runners_(std::move(runners)), directory_(std::move(directory)) {
   assert(!runners_.empty() && runners_.size() <= engine::kShardsMax);
   for (uint32_t s = 0; s < runners_.size(); ++s) assert(runners_[s]->shard().shard_id() == s);
 }
 
 void ShardSet::start() {
+  std::vector<engine::Command> reconcile = reconcile_contacts();
+  if (directory_) directory_->start();
   for (auto& r : runners_) r->start();
+  for (engine::Command& c : reconcile) {
+    const std::string name(engine::command_name(c.body));
+    const engine::Reply reply = call(std::move(c));
+    if (!reply.ok())
+      std::fprintf(stderr, "tessera: contact directory: %s not reconciled: %s\n", name.c_str(), reply.message.c_str());
+  }
 }
 
+// The directory stops first: the hand-overs it still answers reach running
+// shards. A fan-out that completes after it stopped is answered without
+// the directory's names.
 void ShardSet::stop() {
+  if (directory_) directory_->stop();
   for (auto& r : runners_) r->stop();
 }
 
@@ -74,6 +95,7 @@ bool ShardSet::submit(engine::Command&& command, Completion* done) {
   const engine::Route route = engine::command_route(command.body, size());
   if (route.kind == engine::Route::kOneShard) return runners_[route.shard]->submit(std::move(command), done);
   if (route.kind == engine::Route::kCatalog) return submit_catalog(std::move(command), done);
+  if (route.kind == engine::Route::kContacts) return submit_contacts(std::move(command), done);
   std::vector<std::pair<uint32_t, engine::CommandBody>> parts;
   if (route.kind == engine::Route::kByOrder) {
     parts = engine::split_by_order(command.body, size());
@@ -86,7 +108,7 @@ bool ShardSet::submit(engine::Command&& command, Completion* done) {
 
 bool ShardSet::fan_out(engine::RequestKey key, engine::CommandBody body,
                        std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done) {
-  auto* merge = new FanOutCompletion(std::move(body), static_cast<uint32_t>(parts.size()), done);
+  auto* merge = new FanOutCompletion(this, std::move(body), static_cast<uint32_t>(parts.size()), done);
   if (!runners_[parts[0].first]->submit(engine::Command{key, std::move(parts[0].second)}, merge->part(0))) {
     delete merge;
     return false;
@@ -108,7 +130,7 @@ bool ShardSet::fan_out(engine::RequestKey key, engine::CommandBody body,
 
 bool ShardSet::submit_catalog(engine::Command&& command, Completion* done) {
   std::lock_guard<std::mutex> lock(catalog_mutex_);
-  auto* merge = new FanOutCompletion(command.body, size(), done);
+  auto* merge = new FanOutCompletion(nullptr, command.body, size(), done);
   auto* barrier = new CatalogBarrier(size());
   for (uint32_t s = 0; s < size(); ++s) {
     ShardRunner& runner = *runners_[s];

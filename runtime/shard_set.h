@@ -6,6 +6,16 @@
 // orders split by shard; the replies of a fan-out are merged by
 // engine::merge_replies. Catalog definitions go to every shard with a
 // CatalogBarrier: prepared on all, applied on all or on none.
+//
+// The contact directory partition (directory/) runs beside the shards.
+// Contact commands go to it; after a record's number or types change, the
+// set hands them to every shard (SetContactProfile, a catalog broadcast)
+// before it answers, and at start() it resends what a shard lacks (a crash
+// between the directory's write and the shards'). A fan-out whose merged
+// reply names contacts (follow-up rows, reminder items) is completed with
+// their names, e-mails and numbers from the directory (GetContactCards): a
+// read at query time, so no shard holds a copy of a record.
+// (shard_set_contacts.cc)
 // Thread-safety: submit() from any thread; start/stop from the owner.
 #pragma once
 
@@ -28,8 +38,10 @@ class ShardSet {
   // REQUIRES 1 <= shard_count <= kShardsMax.
   ShardSet(uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {});
   // Runners built elsewhere (e.g. recovered from the command log), one per
-  // shard, in shard order.
-  explicit ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners);
+  // shard, in shard order, and the contact directory's (nullptr: contact
+  // commands are answered Unavailable).
+  explicit ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners,
+                    std::unique_ptr<DirectoryRunner> directory = nullptr);
   void start();
   void stop();
 
@@ -44,14 +56,26 @@ class ShardSet {
 
   uint32_t size() const { return static_cast<uint32_t>(runners_.size()); }
   ShardRunner& runner(uint32_t shard) { return *runners_[shard]; }
+  DirectoryRunner* directory() { return directory_.get(); }
+
+  // Completes `done` with a merged fan-out reply, once the contacts it names
+  // are filled in from the directory.
+  void deliver(engine::Reply&& merged, Completion* done);
 
  private:
+  bool submit_contacts(engine::Command&& command, Completion* done);
+  // Before the runners start: contacts recorded only on the shards (logged
+  // by DefineContact before the directory existed) and profiles a shard
+  // lacks. Sent once everything runs.
+  std::vector<engine::Command> reconcile_contacts();
+
   // Submits each (shard, body) part; merges the replies for `done`.
   bool fan_out(engine::RequestKey key, engine::CommandBody body,
                std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done);
   bool submit_catalog(engine::Command&& command, Completion* done);
 
   std::vector<std::unique_ptr<ShardRunner>> runners_;
+  std::unique_ptr<DirectoryRunner> directory_;
   std::mutex catalog_mutex_;  // catalog commands enter every inbox in one order
 };
 

@@ -66,6 +66,7 @@ Status ServerApp::start() {
     hooks.request_snapshot = [this] {
       if (!engine_.log) return Status::failed_precondition("durability none: there is no command log to snapshot");
       for (uint32_t i = 0; i < engine_.shards->size(); ++i) engine_.shards->runner(i).request_snapshot();
+      if (runtime::DirectoryRunner* d = engine_.shards->directory()) d->request_snapshot();
       return Status::ok();
     };
     export_config_.export_dir = config_.export_dir.empty() ? config_.data_dir + "/exports" : config_.export_dir;
@@ -218,6 +219,12 @@ HttpAnswer ServerApp::health() const {
                         cat("shard ", s, ": command log failed; acknowledging nothing\n")};
     if (!r.accepting()) return HttpAnswer{503, "text/plain; charset=utf-8", cat("shard ", s, " is not running\n")};
   }
+  if (runtime::DirectoryRunner* d = const_cast<runtime::ShardSet&>(shards).directory()) {
+    if (d->storage_failed())
+      return HttpAnswer{503, "text/plain; charset=utf-8",
+                        "contact directory: command log failed; acknowledging nothing\n"};
+    if (!d->accepting()) return HttpAnswer{503, "text/plain; charset=utf-8", "contact directory is not running\n"};
+  }
   return HttpAnswer{200, "text/plain; charset=utf-8", "ok\n"};
 }
 
@@ -272,6 +279,19 @@ void ServerApp::render_shard_metrics(std::string& out) const {
       "# TYPE tessera_expiries_fired_total counter\n";
   for (uint32_t s = 0; s < stats.size(); ++s)
     out += cat("tessera_expiries_fired_total{shard=\"", s, "\"} ", stats[s].expiries_fired, "\n");
+  if (runtime::DirectoryRunner* d = shards.directory()) {
+    const directory::DirectoryStats ds = d->published_stats();
+    out +=
+        cat("# HELP tessera_contacts Contacts in the contact directory (refreshed about once a second).\n"
+            "# TYPE tessera_contacts gauge\ntessera_contacts ",
+            ds.contacts,
+            "\n# HELP tessera_contact_links Links between contacts.\n# TYPE tessera_contact_links "
+            "gauge\ntessera_contact_links ",
+            ds.links,
+            "\n# HELP tessera_contact_directory_inbox_depth Commands waiting in the contact directory's "
+            "inbox.\n# TYPE tessera_contact_directory_inbox_depth gauge\ntessera_contact_directory_inbox_depth ",
+            d->inbox_depth(), "\n");
+  }
 }
 
 void ServerApp::render_log_metrics(std::string& out) const {

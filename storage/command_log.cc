@@ -210,10 +210,10 @@ Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, st
 Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
                                        std::span<const engine::HistoryWrite> history) {
   TESSERA_CHECK(options_.keep_history || history.empty());
-  TESSERA_CHECK(shard < options_.shards && count > 0 && first_seq > 0);
-  TESSERA_CHECK_MSG(
-      next_seq_[shard] == 0 || first_seq == next_seq_[shard],
-      cat("shard ", shard, " log append at seq ", first_seq, " after seq ", next_seq_[shard] - 1).c_str());
+  TESSERA_CHECK(valid_partition(shard) && count > 0 && first_seq > 0);
+  uint64_t& next = next_seq_[slot_of(shard)];
+  TESSERA_CHECK_MSG(next == 0 || first_seq == next,
+                    cat("partition ", shard, " log append at seq ", first_seq, " after seq ", next - 1).c_str());
   std::string value;
   value.reserve(kRecordHeaderSize + entries.size());
   put_le(&value, kRecordMagic);
@@ -232,7 +232,7 @@ Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint3
   wo.sync = options_.durability == Durability::kSync;
   s = to_status(db_->Write(wo, &batch), cat("shard ", shard, " writing records from seq ", first_seq));
   if (s.is_ok()) {
-    if (next_seq_[shard] != 0) next_seq_[shard] = first_seq + count;
+    if (next != 0) next = first_seq + count;
     batches_.fetch_add(1, std::memory_order_relaxed);
     bytes_.fetch_add(value.size(), std::memory_order_relaxed);
   }
@@ -313,8 +313,9 @@ Status CommandLog::read_history_of_contact(engine::ContactId contact, std::vecto
 }
 
 Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) {
-  TESSERA_CHECK(shard < options_.shards && next_seq > 0);
-  TESSERA_CHECK_MSG(next_seq_[shard] == 0 || next_seq <= next_seq_[shard],
+  TESSERA_CHECK(valid_partition(shard) && next_seq > 0);
+  const uint64_t next = next_seq_[slot_of(shard)];
+  TESSERA_CHECK_MSG(next == 0 || next_seq <= next,
                     cat("shard ", shard, " snapshot at seq ", next_seq, " is ahead of its log").c_str());
   rocksdb::WriteBatch batch;
   Manifest m{next_seq, state.size(), 0, crc32c(state)};
@@ -342,34 +343,54 @@ Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view 
 
 LogStats CommandLog::stats() const { return LogStats{batches_.load(), bytes_.load(), snapshots_.load()}; }
 
+bool CommandLog::valid_partition(uint32_t partition) const {
+  return partition < options_.shards || partition == directory::kContactDirectoryPartition;
+}
+
+size_t CommandLog::slot_of(uint32_t partition) const {
+  return partition == directory::kContactDirectoryPartition ? options_.shards : partition;
+}
+
 Result<RecoveredShard> CommandLog::recover(uint32_t shard, EntryObserver* observer) {
   if (shard >= options_.shards) return Status::invalid_argument("shard out of range");
-  RecoveredShard out;
+  return recover_partition(shard, std::make_unique<engine::Shard>(shard, options_.shards, 0), observer);
+}
+
+Result<RecoveredDirectory> CommandLog::recover_directory(EntryObserver* observer) {
+  return recover_partition(directory::kContactDirectoryPartition, std::make_unique<directory::ContactDirectory>(0),
+                           observer);
+}
+
+template <typename P>
+Result<Recovered<P>> CommandLog::recover_partition(uint32_t shard, std::unique_ptr<P> fresh, EntryObserver* observer) {
+  Recovered<P> out;
   Status s = load_snapshot(shard, &out);
   if (!s.is_ok()) return s;
-  if (!out.shard) out.shard = std::make_unique<engine::Shard>(shard, options_.shards, 0);
+  if (!out.shard) out.shard = std::move(fresh);
   s = replay_records(shard, &out, observer);
   if (!s.is_ok()) return s;
   s = out.shard->check_invariants();
-  if (!s.is_ok()) return Status::internal(cat("shard ", shard, " after recovery: ", s.message()));
-  next_seq_[shard] = out.next_seq;
+  if (!s.is_ok()) return Status::internal(cat("partition ", shard, " after recovery: ", s.message()));
+  next_seq_[slot_of(shard)] = out.next_seq;
   return out;
 }
 
-Status CommandLog::load_snapshot(uint32_t shard, RecoveredShard* out) {
+template <typename P>
+Status CommandLog::load_snapshot(uint32_t shard, Recovered<P>* out) {
   Status s = load_snapshot_at(shard, manifest_key(shard), out);
   if (s.code() != StatusCode::kFailedPrecondition) return s;
   // A snapshot format this build does not read: start from the base (an
   // upgraded directory's v3 snapshot, else the empty shard at seq 1) and
   // replay every record after it.
   std::fprintf(stderr, "tessera: shard %u: %s; replaying the log from its base instead\n", shard, s.message().c_str());
-  *out = RecoveredShard{};
+  *out = Recovered<P>{};
   std::string base_raw;
   if (db_->Get(rocksdb::ReadOptions(), base_manifest_key(shard), &base_raw).IsNotFound()) return Status();
   return load_snapshot_at(shard, base_manifest_key(shard), out);
 }
 
-Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, RecoveredShard* out) {
+template <typename P>
+Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, Recovered<P>* out) {
   std::string raw;
   rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), key, &raw);
   if (rs.IsNotFound()) return Status();
@@ -389,7 +410,7 @@ Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, Reco
   }
   if (state.size() != m.size || crc32c(state) != m.crc)
     return Status::internal(cat("shard ", shard, " snapshot at seq ", m.next_seq, " fails its checksum"));
-  Result<std::unique_ptr<engine::Shard>> loaded = engine::Shard::load(state);
+  Result<std::unique_ptr<P>> loaded = P::load(state);
   if (!loaded.is_ok()) {
     const Status& why = loaded.status();
     const std::string message = cat("shard ", shard, " snapshot at seq ", m.next_seq, ": ", why.message());
@@ -402,7 +423,8 @@ Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, Reco
   return Status();
 }
 
-Status CommandLog::replay_records(uint32_t shard, RecoveredShard* out, EntryObserver* observer) {
+template <typename P>
+Status CommandLog::replay_records(uint32_t shard, Recovered<P>* out, EntryObserver* observer) {
   rocksdb::ReadOptions ro;
   const std::string end = record_key(shard + 1, 0);
   rocksdb::Slice upper(end);
@@ -446,8 +468,9 @@ Status CommandLog::replay_records(uint32_t shard, RecoveredShard* out, EntryObse
   return to_status(it->status(), cat("shard ", shard, " reading the log"));
 }
 
+template <typename P>
 Status CommandLog::replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
-                                  std::string_view entries, engine::Shard& into, EntryObserver* observer) {
+                                  std::string_view entries, P& into, EntryObserver* observer) {
   engine::Reader r(entries, codec_version);
   runtime::LogEntry e;
   for (uint32_t i = 0; i < count; ++i) {

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "directory/contact_directory.h"
 #include "engine/shard.h"
 #include "runtime/log_entry.h"
 #include "runtime/log_sink.h"
@@ -73,13 +74,18 @@ struct LogOptions {
   bool keep_history = true;  // the history of closed orders
 };
 
-struct RecoveredShard {
-  std::unique_ptr<engine::Shard> shard;
+// A partition rebuilt by recovery: an inventory shard or the contact
+// directory (partition id directory::kContactDirectoryPartition).
+template <typename P>
+struct Recovered {
+  std::unique_ptr<P> shard;        // the partition
   uint64_t next_seq = 1;           // sequence number of the next entry
   uint64_t snapshot_next_seq = 0;  // 0 = recovered without a snapshot
   uint64_t entries_replayed = 0;
   bool dropped_torn_tail = false;
 };
+using RecoveredShard = Recovered<engine::Shard>;
+using RecoveredDirectory = Recovered<directory::ContactDirectory>;
 
 struct LogStats {
   uint64_t batches = 0;
@@ -121,26 +127,39 @@ class CommandLog final : public runtime::LogSink {
   // Rebuilds one shard from its latest snapshot and every later record.
   // REQUIRES no append() for this shard yet. Logs its warnings to stderr.
   Result<RecoveredShard> recover(uint32_t shard, EntryObserver* observer = nullptr);
+  // The same for the contact directory (empty in a directory written
+  // before it existed).
+  Result<RecoveredDirectory> recover_directory(EntryObserver* observer = nullptr);
 
   const LogOptions& options() const { return options_; }
   LogStats stats() const;
 
  private:
   CommandLog(LogOptions options, rocksdb::DB* db)
-      : options_(std::move(options)), db_(db), next_seq_(options_.shards, 0) {}
+      : options_(std::move(options)), db_(db), next_seq_(options_.shards + 1, 0) {}
   Status check_format();
+  // True iff `partition` is a shard of this directory or the contact directory.
+  bool valid_partition(uint32_t partition) const;
+  // The partition's slot in next_seq_ (the contact directory's is the last).
+  size_t slot_of(uint32_t partition) const;
   Status add_history(uint32_t shard, std::span<const engine::HistoryWrite> history, rocksdb::WriteBatch* batch);
-  Status load_snapshot(uint32_t shard, RecoveredShard* out);
-  Status load_snapshot_at(uint32_t shard, const std::string& manifest_key, RecoveredShard* out);
-  Status replay_records(uint32_t shard, RecoveredShard* out, EntryObserver* observer);
+  template <typename P>
+  Result<Recovered<P>> recover_partition(uint32_t partition, std::unique_ptr<P> fresh, EntryObserver* observer);
+  template <typename P>
+  Status load_snapshot(uint32_t shard, Recovered<P>* out);
+  template <typename P>
+  Status load_snapshot_at(uint32_t shard, const std::string& manifest_key, Recovered<P>* out);
+  template <typename P>
+  Status replay_records(uint32_t shard, Recovered<P>* out, EntryObserver* observer);
+  template <typename P>
   Status replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
-                        std::string_view entries, engine::Shard& into, EntryObserver* observer);
+                        std::string_view entries, P& into, EntryObserver* observer);
 
   LogOptions options_;
   rocksdb::DB* db_;
-  // Per shard: the sequence number the next append must start at (0 =
-  // unknown: recover() not run). Each element is touched only by its
-  // shard's thread.
+  // Per partition (slot_of): the sequence number the next append must start
+  // at (0 = unknown: recover() not run). Each element is touched only by its
+  // partition's thread.
   std::vector<uint64_t> next_seq_;
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> bytes_{0};

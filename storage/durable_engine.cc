@@ -33,8 +33,18 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
     rc.snapshot_every_ms = o.snapshot_every_ms;
     runners.push_back(std::make_unique<runtime::ShardRunner>(std::move(rec.shard), clock, rc));
   }
+  Result<RecoveredDirectory> d = engine.log->recover_directory();
+  if (!d.is_ok()) return d.status();
+  runtime::RunnerConfig dc;
+  dc.log = engine.log.get();
+  dc.next_seq = d->next_seq;
+  dc.snapshot_every_entries = o.snapshot_every_entries;
+  dc.snapshot_every_ms = o.snapshot_every_ms;
+  engine.directory_recovery = ShardRecovery{d->next_seq, d->snapshot_next_seq, d->entries_replayed,
+                                            d->dropped_torn_tail, d->shard->state_hash()};
+  auto directory = std::make_unique<runtime::DirectoryRunner>(std::move(d->shard), clock, dc);
   engine.recovery_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  engine.shards = std::make_unique<runtime::ShardSet>(std::move(runners));
+  engine.shards = std::make_unique<runtime::ShardSet>(std::move(runners), std::move(directory));
   engine.shards->start();
   return engine;
 }

@@ -41,6 +41,7 @@ struct DurableEngine {
   std::unique_ptr<CommandLog> log;  // null with durability none
   std::unique_ptr<runtime::ShardSet> shards;
   std::vector<ShardRecovery> recovery;
+  ShardRecovery directory_recovery;  // the contact directory partition
   double recovery_seconds = 0;
 
   DurableEngine() = default;

@@ -344,6 +344,21 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(PurgeOrderHistory{gone, kNone});
       },
       [](RequestBuilder& b) { b.add(ExportCatalog{}); },
+      [](RequestBuilder& b) {  // the contact directory's commands (decoded; a shard refuses them)
+        ContactFields f;
+        f.types = kContactIndividual;
+        f.civility = "Mme";
+        f.last_name = "DUPONT";
+        f.first_name = "Céline";
+        f.email = "celine@example.org";
+        f.addresses = {ContactAddress{AddressKind::kMain, "1 rue", "75012", "PARIS", "", "", "FR"}};
+        b.add(CreateContact{kNone, 7611, f, true, kNone, false});
+        b.add(ChangeContact{1, f});
+        b.add(LinkContacts{1, 2, ContactLinkKind::kChildOf, false});
+        b.add(AddContactNote{1, "note"});
+        b.add(GetContact{0, 7611});
+        b.add(SearchContacts{"*pont*", 0, 20, true});
+      },
   };
 }
 

@@ -46,6 +46,34 @@ DefineReminderFormat reminder_format() {
 }
 
 // One command of every kind, with non-default values in every field.
+ContactFields full_contact() {
+  ContactFields f;
+  f.types = kContactIndividual | kContactPartner;
+  f.civility = "Mme";
+  f.last_name = "DUPONT";
+  f.first_name = "Chantal";
+  f.birth_date = 20000708;
+  f.function = "Directrice";
+  f.mobile = "+33 6 12 34 56 78";
+  f.phone = "+33 1 23 45 67 89";
+  f.fax = "+33 1 23 45 67 80";
+  f.email = "chantal.dupont@example.org";
+  f.language = "fr";
+  f.web_login = "chantal.dupont@example.org";
+  f.audience = 3;
+  f.minors_email_to = MinorsEmailTo::kBoth;
+  f.preferred_seats = "Balcon, rang A";
+  f.flags = kContactAmbassador | kContactLitigious;
+  f.admin_number = "123 456 789 00012";
+  f.reference_code = "REF-7611";
+  f.iban = "FR76 3000 6000 0112 3456 7890 189";
+  f.addresses = {
+      ContactAddress{AddressKind::kMain, "12 rue de Lyon\nBât. B", "75012", "PARIS", "Paris", "Île-de-France", "FR"},
+      ContactAddress{AddressKind::kBilling, "BP 12", "69002", "LYON", "", "", "FR"}};
+  f.criteria = {4, 9};
+  return f;
+}
+
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5};
   DefineVenueLayout layout{
@@ -138,6 +166,15 @@ std::vector<Command> one_of_each() {
       Command{66, SetOptionLifetime{7, 2, BookingKind::kReservation, 3 * 86'400'000LL}},
       Command{67, PurgeOrderHistory{make_order_id(1, 2, 3), 0}},
       Command{68, ExportCatalog{}},
+      // The contact directory.
+      Command{69, CreateContact{kNone, 7611, full_contact(), true, 12, true}},
+      Command{70, ChangeContact{42, full_contact()}},
+      Command{71, LinkContacts{42, 43, ContactLinkKind::kRelayOf, true}},
+      Command{72, AddContactNote{42, "Préfère le balcon"}},
+      Command{73, GetContact{0, 7611}},
+      Command{74, SearchContacts{"Dupont, j", 20, 50, true}},
+      Command{75, SetContactProfile{42, 7611, kContactIndividual | kContactGuide, 9}},
+      Command{76, GetContactCards{{42, 43, 7}}},
   };
 }
 
@@ -308,6 +345,20 @@ OrderRecord full_record() {
   return r;
 }
 
+ContactSummary contact_summary(ContactId id) {
+  return ContactSummary{id,
+                        7611,
+                        kContactIndividual,
+                        kContactAmbassador,
+                        "DUPONT",
+                        "Chantal",
+                        "c@ex.fr",
+                        "75012",
+                        "PARIS",
+                        "FR",
+                        "DUPONT, Chantal | FR-75012 [7611]"};
+}
+
 std::vector<ReplyDetail> one_detail_of_each() {
   const OrderOutcome done{make_order_id(0, 1, 1), Outcome::kDone, OrderState::kReleased};
   const OrderOutcome kept{make_order_id(1, 1, 1), Outcome::kSkippedKept, OrderState::kOption};
@@ -340,6 +391,21 @@ std::vector<ReplyDetail> one_detail_of_each() {
           {Command{0, DefineSeason{1, "Saison 2026-2027"}}, Command{0, DefineContingent{10001, 1000, 1, 50, {3}}},
            Command{0, SetContingentReleaseBack{1000, 10001, 1'790'000'000'000}}},
           0x0123456789abcdefULL}},
+      ReplyDetail{ContactCard{42,
+                              7611,
+                              full_contact(),
+                              26,
+                              1'790'000'000'000,
+                              7,
+                              1'791'000'000'000,
+                              8,
+                              1'790'000'000'000,
+                              7,
+                              {ContactLinkView{ContactLinkKind::kChildOf, false, 43, 7612, "DUPONT Léo"}},
+                              {ContactNote{1'790'000'000'000, 7, "Préfère le balcon"}},
+                              3}},
+      ReplyDetail{ContactSearchPage{{contact_summary(42), contact_summary(43)}, 187}},
+      ReplyDetail{ContactCards{{contact_summary(42)}}},
   };
 }
 
@@ -517,6 +583,12 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "StockSummary";
     case engine::ReplyKind::kCatalogExport:
       return "CatalogExport";
+    case engine::ReplyKind::kContact:
+      return "ContactCard";
+    case engine::ReplyKind::kContactSearch:
+      return "ContactSearchPage";
+    case engine::ReplyKind::kContactCards:
+      return "ContactCards";
   }
   return "?";
 }
@@ -541,6 +613,8 @@ std::string applied_on(engine::RouteKind route) {
       return "shard of `subscription`";
     case engine::RouteKind::kDirectory:
       return "shard 0";
+    case engine::RouteKind::kContacts:
+      return "contact directory";
   }
   return "?";
 }

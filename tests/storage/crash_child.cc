@@ -6,7 +6,8 @@
 // applies a random workload forever, one command at a time. After each
 // state-changing command is acknowledged it appends one line to ack_file:
 //   <route> <fingerprint> <reply code> <order id>
-// (route = shard index, or "all" for a broadcast). The line is written with
+// (route = shard index, "all" for a broadcast, "dir" for the contact
+// directory: every tenth command also creates a contact). The line is written with
 // write(2) only after the reply arrived, so the file lists exactly what was
 // acknowledged before the SIGKILL.
 #include <fcntl.h>
@@ -55,17 +56,28 @@ int main(int argc, char** argv) {
     gen.observe(c, r);
     if (engine::is_query(c.body) || r.code == engine::ReplyCode::kBusy) return;
     const engine::Route route = engine::command_route(c.body, kShards);
-    write_line(ack, (route.kind != engine::Route::kOneShard ? std::string("all") : std::to_string(route.shard)) + " " +
-                        std::to_string(engine::fingerprint(c.body)) + " " + std::to_string(static_cast<int>(r.code)) +
-                        " " + to_string(r.order) + "\n");
+    const std::string where = route.kind == engine::Route::kContacts   ? std::string("dir")
+                              : route.kind != engine::Route::kOneShard ? std::string("all")
+                                                                       : std::to_string(route.shard);
+    write_line(ack, where + " " + std::to_string(engine::fingerprint(c.body)) + " " +
+                        std::to_string(static_cast<int>(r.code)) + " " + to_string(r.order) + "\n");
   };
   bool fresh = true;
   for (const storage::ShardRecovery& r : engine->recovery) fresh &= r.next_seq == 1;
   if (fresh)
     for (const engine::Command& c : gen.setup(40)) run(c);
   write_line(ack, "ready\n");
-  for (;;) {
+  for (uint64_t i = 0;; ++i) {
     clock.advance_ms(gen.time_step());
     run(gen.next(clock.now_ms()));
+    if (i % 10 == 0) {
+      engine::ContactFields f;
+      f.types = engine::kContactIndividual;
+      f.civility = "Mme";
+      f.last_name = "DUPONT";
+      f.first_name = "Anne " + std::to_string(i);
+      f.addresses.push_back(engine::ContactAddress{engine::AddressKind::kMain, "", "75012", "PARIS", "", "", "FR"});
+      run(engine::Command{0, engine::CreateContact{engine::kNone, 0, std::move(f)}});
+    }
   }
 }

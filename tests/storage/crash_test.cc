@@ -5,7 +5,10 @@
 //   - every command the child had acknowledged is in the log, in order, with
 //     the reply the child saw (nothing acknowledged is lost);
 //   - replay reproduces every recorded reply (nothing half-applied);
-//   - check_invariants holds (no unit held twice, quotas equal a recount).
+//   - check_invariants holds (no unit held twice, quotas equal a recount);
+//   - the same for the contact directory's log (route "dir"), and every
+//     contact it holds has reached every shard's profiles, once the next
+//     start has resent what a kill cut off.
 // Cycles: 20 by default; TESSERA_CRASH_CYCLES=100 (or more) for a long run.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -22,6 +25,7 @@
 
 #include "engine/idempotency.h"
 #include "storage/command_log.h"
+#include "storage/durable_engine.h"
 #include "tests/storage/temp_dir.h"
 
 namespace tessera::storage {
@@ -58,7 +62,10 @@ std::vector<Ack> read_acks(const std::string& path, bool* ready) {
 class Collect final : public CommandLog::EntryObserver {
  public:
   void on_entry(uint64_t, const runtime::LogEntry& e) override {
-    if (!std::holds_alternative<engine::Advance>(e.command.body)) entries.push_back(e);
+    // Timer slices and the directory's hand-overs are the server's own.
+    if (!std::holds_alternative<engine::Advance>(e.command.body) &&
+        !std::holds_alternative<engine::SetContactProfile>(e.command.body))
+      entries.push_back(e);
   }
   std::vector<runtime::LogEntry> entries;
 };
@@ -81,7 +88,7 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
   const std::string ack_path = dir.path() + "/acks";
   const std::string data = dir.path() + "/data";
   std::mt19937_64 rng(12345);
-  size_t verified[2] = {0, 0};  // log entries per shard already checked
+  size_t verified[3] = {0, 0, 0};  // log entries per shard (and the directory, [2]) already checked
   uint64_t acknowledged_total = 0;
   for (int cycle = 0; cycle < cycles; ++cycle) {
     SCOPED_TRACE(testing::Message() << "cycle " << cycle);
@@ -105,7 +112,7 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
 
     Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{data, Durability::kSync, 2});
     ASSERT_TRUE(log.is_ok()) << log.status().to_string();
-    Collect shard_entries[2];
+    Collect shard_entries[3];
     std::ostringstream recovered;
     for (uint32_t s = 0; s < 2; ++s) {
       Result<RecoveredShard> r = log.value()->recover(s, &shard_entries[s]);
@@ -113,11 +120,14 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
       recovered << " shard " << s << ": next_seq " << r->next_seq << " entries " << shard_entries[s].entries.size()
                 << " verified " << verified[s] << (r->dropped_torn_tail ? " (torn tail dropped)" : "");
     }
+    Result<RecoveredDirectory> d = log.value()->recover_directory(&shard_entries[2]);
+    ASSERT_TRUE(d.is_ok()) << d.status().to_string();
+    recovered << " directory: " << d->shard->size() << " contacts, entries " << shard_entries[2].entries.size();
     SCOPED_TRACE(recovered.str());
-    size_t next[2] = {verified[0], verified[1]};
+    size_t next[3] = {verified[0], verified[1], verified[2]};
     for (const Ack& a : acks) {
-      for (uint32_t s = 0; s < 2; ++s) {
-        if (a.route != "all" && a.route != std::to_string(s)) continue;
+      for (uint32_t s = 0; s < 3; ++s) {
+        if (s == 2 ? a.route != "dir" : (a.route != "all" && a.route != std::to_string(s))) continue;
         ASSERT_LT(next[s], shard_entries[s].entries.size())
             << "an acknowledged command is missing from shard " << s << ": ack " << &a - acks.data() << " of "
             << acks.size() << " (code " << a.code << ", order " << a.order << ")";
@@ -131,7 +141,23 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
     }
     // Entries after the acknowledged ones were logged but never answered:
     // they are whole commands (replay verified them) and count from now on.
-    for (uint32_t s = 0; s < 2; ++s) verified[s] = shard_entries[s].entries.size();
+    for (uint32_t s = 0; s < 3; ++s) verified[s] = shard_entries[s].entries.size();
+  }
+  // The next start resends the hand-overs a kill cut off: every contact of
+  // the directory then has its profile on every shard.
+  runtime::ManualClock clock(1'790'000'000'000);
+  EngineOptions o;
+  o.data_dir = data;
+  o.shards = 2;
+  auto engine = open_durable_engine(o, clock);
+  ASSERT_TRUE(engine.is_ok()) << engine.status().to_string();
+  engine->shards->stop();
+  const directory::ContactDirectory& contacts = engine->shards->directory()->shard();
+  EXPECT_GT(contacts.size(), 0u);
+  for (uint32_t s = 0; s < 2; ++s) {
+    const engine::ContactBook& book = engine->shards->runner(s).shard().contacts();
+    EXPECT_TRUE(contacts.profiles_newer_than([&](engine::ContactId c) { return book.profile_seq(c); }).empty())
+        << "shard " << s;
   }
   EXPECT_GT(acknowledged_total, 100u * static_cast<uint64_t>(cycles) / 4);
 }

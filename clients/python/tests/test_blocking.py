@@ -295,6 +295,24 @@ class Catalog(unittest.TestCase):
             shop.export_catalog()  # back office and admin only
 
 
+class Contacts(unittest.TestCase):
+    def test_create_search_and_read_back_a_contact(self):
+        record = dict(types=1, civility="Mme", last_name="DUPONT", first_name="Céline", email="celine@example.org",
+                      iban="FR76 3000 6000 0112 3456 7890 189",
+                      addresses=[dict(kind=0, postcode="75012", city="PARIS", country="FR")])
+        card = office.create_contact(record=record, number=7611)
+        self.assertEqual(card.number, 7611)
+        self.assertEqual(card.record.iban, "FR** **** **** **** **** ***0 189")
+        page = office.search_contacts(query="celine")
+        self.assertEqual(page.total, 1)
+        self.assertEqual(page.rows[0].line, "DUPONT, Céline | FR-75012 [7611]")
+        self.assertEqual(office.get_contact(number=7611).contact, card.contact)
+        with self.assertRaises(tessera.CommandRefused):
+            office.create_contact(record=record, number=7611)  # the number is taken
+        with self.assertRaises(tessera.Forbidden):
+            shop.search_contacts(query="dup")  # back office and admin only
+
+
 class FollowUp(unittest.TestCase):
     def book_options(self, performance, count, due_ms):
         results = office.request([

@@ -1,0 +1,276 @@
+// ContactDirectory: dispatch, idempotency, records, numbers and notes.
+// Links are in contact_links.cc; read-back and search in contact_reads.cc;
+// hashing, invariants and snapshots in directory_state.cc.
+#include "directory/contact_directory.h"
+
+#include <algorithm>
+#include <cassert>
+#include <type_traits>
+
+#include "directory/contact_record.h"
+#include "engine/codec.h"
+#include "engine/command_registry.h"
+#include "engine/limits.h"
+#include "engine/reply_detail.h"
+
+namespace tessera::directory {
+
+using engine::Caller;
+using engine::ContactFields;
+using engine::refuse;
+using engine::ReplyCode;
+
+ContactDirectory::ContactDirectory(int64_t start_ms) : now_ms_(start_ms), idempotency_(engine::kIdempotencyKeysMax) {
+  assert(start_ms >= 0 && start_ms <= engine::kTimeMsMax);
+}
+
+Reply ContactDirectory::prepare(const engine::Command& command) const {
+  return refuse(ReplyCode::kInvalidArgument,
+                cat(engine::command_name(command.body), " is not a catalog command of the contact directory"));
+}
+
+Reply ContactDirectory::apply(const engine::Command& command, int64_t now_ms) {
+  if (now_ms > now_ms_) now_ms_ = std::min(now_ms, engine::kTimeMsMax);
+  const Caller who{command.principal, command.own_orders_only, command.rules};
+  return std::visit(
+      [&](const auto& c) -> Reply {
+        using T = std::decay_t<decltype(c)>;
+        constexpr auto& info = engine::CommandSpec<T>::info;
+        if constexpr (std::is_same_v<T, engine::Advance>) {
+          return Reply{};  // no timers: nothing to log
+        } else if constexpr (info.route != engine::RouteKind::kContacts) {
+          return refuse(ReplyCode::kInvalidArgument,
+                        cat(info.name, " belongs to an inventory shard, not to the contact directory"));
+        } else if constexpr (info.access == engine::Access::kQuery) {
+          return on(c, who);
+        } else {
+          if (command.key == engine::kRequestKeyReserved)
+            return refuse(ReplyCode::kInvalidArgument, cat("request key ", command.key, " is reserved"));
+          uint64_t print = 0;
+          if (command.key != 0) {
+            print = engine::fingerprint(command.body);
+            if (const engine::IdempotencyTable::Entry* seen = idempotency_.find(command.key)) {
+              if (seen->fingerprint != print)
+                return refuse(ReplyCode::kDuplicate,
+                              cat("request key ", command.key, " was already used for a different command"));
+              return seen->reply;
+            }
+          }
+          Reply reply = on(c, who);
+          ++commands_applied_;
+          if (command.key != 0) idempotency_.remember(command.key, print, reply);
+          return reply;
+        }
+      },
+      command.body);
+}
+
+template <typename T>
+Reply ContactDirectory::on(const T& c, const Caller& who) {
+  if constexpr (std::is_same_v<T, engine::DefineContact>) {
+    return define(c, who);
+  } else if constexpr (std::is_same_v<T, engine::UpdateContact>) {
+    return update(c, who);
+  } else if constexpr (std::is_same_v<T, engine::CreateContact>) {
+    return create(c, who);
+  } else if constexpr (std::is_same_v<T, engine::ChangeContact>) {
+    return change(c, who);
+  } else if constexpr (std::is_same_v<T, engine::LinkContacts>) {
+    return link(c);
+  } else if constexpr (std::is_same_v<T, engine::AddContactNote>) {
+    return add_note(c, who);
+  } else if constexpr (std::is_same_v<T, engine::GetContact>) {
+    return get(c);
+  } else if constexpr (std::is_same_v<T, engine::SearchContacts>) {
+    return search(c);
+  } else {
+    static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
+    return cards(c);
+  }
+}
+
+// ---- Records -------------------------------------------------------------------
+
+Reply ContactDirectory::check_number(uint64_t number, ContactId owner) const {
+  if (number == 0) return Reply{};
+  auto it = by_number_.find(number);
+  if (it != by_number_.end() && it->second != owner)
+    return refuse(ReplyCode::kDuplicate, cat("contact number ", number, " belongs to contact ", it->second));
+  return Reply{};
+}
+
+StoredContact& ContactDirectory::add(ContactId id, uint64_t number, const ContactFields& record, const Caller& who) {
+  assert(!find(id) && !by_number_.contains(number));
+  StoredContact stored;
+  stored.contact = id;
+  stored.number = number;
+  stored.packed = engine::encode(record);
+  stored.created_ms = stored.modified_ms = now_ms_;
+  stored.created_by = stored.modified_by = who.principal;
+  stored.profile_seq = next_profile_seq_++;
+  StoredContact& c = contacts_.add(id, std::move(stored));
+  by_number_.emplace(number, id);
+  next_id_ = std::max(next_id_, id.value() + 1);
+  next_number_ = std::max(next_number_, number + 1);
+  index(c, record);
+  return c;
+}
+
+void ContactDirectory::replace(StoredContact& c, uint64_t number, const ContactFields& record, const Caller& who) {
+  const ContactFields old = unpack(c);
+  unindex(c, old);
+  if (number != c.number) {
+    by_number_.erase(c.number);
+    by_number_.emplace(number, c.contact);
+    next_number_ = std::max(next_number_, number + 1);
+  }
+  if (number != c.number || record.types != old.types) c.profile_seq = next_profile_seq_++;
+  if (record.web_login != old.web_login) {
+    c.web_account_ms = now_ms_;
+    c.web_account_by = who.principal;
+  }
+  c.number = number;
+  c.packed = engine::encode(record);
+  c.modified_ms = now_ms_;
+  c.modified_by = who.principal;
+  index(c, record);
+}
+
+void ContactDirectory::index(const StoredContact& c, const ContactFields& record) {
+  const IndexedContact entry{c.contact.value(), c.number, record.last_name, record.first_name, record.email};
+  ((record.flags & engine::kContactInvalid) ? invalid_index_ : valid_index_).insert(entry);
+}
+
+void ContactDirectory::unindex(const StoredContact& c, const ContactFields& record) {
+  const IndexedContact entry{c.contact.value(), c.number, record.last_name, record.first_name, record.email};
+  ((record.flags & engine::kContactInvalid) ? invalid_index_ : valid_index_).erase(entry);
+}
+
+namespace {
+
+ContactFields legacy_fields(std::string_view last, std::string_view first, std::string_view email, uint8_t types) {
+  ContactFields f;
+  f.last_name = last;
+  f.first_name = first;
+  f.email = email;
+  f.types = types;
+  return f;
+}
+
+Reply refuse_reserved(ContactId id) {
+  return refuse(ReplyCode::kInvalidArgument, cat("contact id ", id, " is reserved"));
+}
+
+}  // namespace
+
+// DefineContact: the id and number are the client's (both required).
+Reply ContactDirectory::define(const engine::DefineContact& c, const Caller& who) {
+  if (engine::is_reserved_id(c.contact)) return refuse_reserved(c.contact);
+  if (c.number == 0) return refuse(ReplyCode::kInvalidArgument, "a contact needs a number");
+  const ContactFields record = legacy_fields(c.last_name, c.first_name, c.email, c.types);
+  Reply r = check_record(record, RecordRules::kLegacy, civil_date(now_ms_));
+  if (!r.ok()) return r;
+  if (find(c.contact)) return refuse(ReplyCode::kDuplicate, cat("contact ", c.contact, " already exists"));
+  if (contacts_.size() >= engine::kDirectoryContactsMax)
+    return refuse(ReplyCode::kLimitExceeded,
+                  cat("the directory holds at most ", engine::kDirectoryContactsMax, " contacts"));
+  r = check_number(c.number, engine::kNone);
+  if (!r.ok()) return r;
+  return card_reply(add(c.contact, c.number, record, who));
+}
+
+// UpdateContact: names, e-mail, types and number; the rest of the record stays.
+Reply ContactDirectory::update(const engine::UpdateContact& c, const Caller& who) {
+  StoredContact* stored = find(c.contact);
+  if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
+  if (c.number == 0) return refuse(ReplyCode::kInvalidArgument, "a contact needs a number");
+  ContactFields record = unpack(*stored);
+  record.last_name = c.last_name;
+  record.first_name = c.first_name;
+  record.email = c.email;
+  record.types = c.types;
+  Reply r = check_record(record, RecordRules::kLegacy, civil_date(now_ms_));
+  if (r.ok()) r = check_number(c.number, c.contact);
+  if (r.ok()) r = check_links_fit(c.contact, c.types);
+  if (!r.ok()) return r;
+  replace(*stored, c.number, record, who);
+  return card_reply(*stored);
+}
+
+Reply ContactDirectory::create(const engine::CreateContact& c, const Caller& who) {
+  if (c.contact != engine::kNone && engine::is_reserved_id(c.contact)) return refuse_reserved(c.contact);
+  ContactFields record = c.record;
+  const StoredContact* organisation = nullptr;
+  if (c.organisation != engine::kNone) {
+    organisation = find(c.organisation);
+    if (!organisation) return refuse(ReplyCode::kNotFound, cat("organisation ", c.organisation, " not found"));
+    const ContactFields org = unpack(*organisation);
+    if (!(org.types & engine::kContactOrganisation))
+      return refuse(ReplyCode::kInvalidArgument, cat("contact ", c.organisation, " is not an organisation"));
+    if (!(record.types & engine::kContactIndividual))
+      return refuse(ReplyCode::kInvalidArgument, "only an individual is created as a member of an organisation");
+    if (c.use_organisation_address) {
+      const engine::ContactAddress* main = address_of(org, engine::AddressKind::kMain);
+      if (!main) return refuse(ReplyCode::kInvalidArgument, cat("organisation ", c.organisation, " has no address"));
+      std::erase_if(record.addresses,
+                    [](const engine::ContactAddress& a) { return a.kind == engine::AddressKind::kMain; });
+      record.addresses.insert(record.addresses.begin(), *main);
+    }
+  } else if (c.use_organisation_address) {
+    return refuse(ReplyCode::kInvalidArgument, "use_organisation_address names no organisation");
+  }
+  if (c.web_account) {
+    if (record.email.empty()) return refuse(ReplyCode::kInvalidArgument, "a web account needs an e-mail (its login)");
+    if (record.web_login.empty()) record.web_login = record.email;
+  }
+  Reply r = check_record(record, RecordRules::kQuickCreation, civil_date(now_ms_));
+  if (!r.ok()) return r;
+  const ContactId id = c.contact != engine::kNone ? c.contact : ContactId{next_id_};
+  if (engine::is_reserved_id(id)) return refuse_reserved(id);
+  if (find(id)) return refuse(ReplyCode::kDuplicate, cat("contact ", id, " already exists"));
+  if (contacts_.size() >= engine::kDirectoryContactsMax)
+    return refuse(ReplyCode::kLimitExceeded,
+                  cat("the directory holds at most ", engine::kDirectoryContactsMax, " contacts"));
+  const uint64_t number = c.number != 0 ? c.number : next_number_;
+  r = check_number(number, engine::kNone);
+  if (!r.ok()) return r;
+  StoredContact& stored = add(id, number, record, who);
+  if (!record.web_login.empty()) {
+    stored.web_account_ms = now_ms_;
+    stored.web_account_by = who.principal;
+  }
+  if (organisation) {
+    links_.insert(StoredLink{id, engine::ContactLinkKind::kMemberOf, c.organisation});
+    links_in_.insert(StoredLink{c.organisation, engine::ContactLinkKind::kMemberOf, id});
+  }
+  return card_reply(stored);
+}
+
+Reply ContactDirectory::change(const engine::ChangeContact& c, const Caller& who) {
+  StoredContact* stored = find(c.contact);
+  if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
+  Reply r = check_record(c.record, RecordRules::kQuickCreation, civil_date(now_ms_));
+  if (r.ok()) r = check_links_fit(c.contact, c.record.types);
+  if (!r.ok()) return r;
+  replace(*stored, stored->number, c.record, who);
+  return card_reply(*stored);
+}
+
+Reply ContactDirectory::add_note(const engine::AddContactNote& c, const Caller& who) {
+  StoredContact* stored = find(c.contact);
+  if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
+  if (c.text.empty() || c.text.size() > engine::kNoteLengthMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("a note has 1 to ", engine::kNoteLengthMax, " bytes"));
+  if (stored->notes.size() >= engine::kContactNotesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("a contact has at most ", engine::kContactNotesMax, " notes"));
+  stored->notes.push_back(engine::ContactNote{now_ms_, who.principal, c.text});
+  Reply r;
+  r.value = static_cast<int64_t>(stored->notes.size());
+  return r;
+}
+
+engine::SetContactProfile ContactDirectory::profile_of(const StoredContact& c) const {
+  return engine::SetContactProfile{c.contact, c.number, unpack(c).types, c.profile_seq};
+}
+
+}  // namespace tessera::directory

@@ -1,0 +1,176 @@
+// ContactDirectory: the contact directory partition (seed 001) — every
+// contact record, its links and notes, unique contact numbers, and the quick
+// search index. One writer (its runner thread); deterministic like a shard:
+// time and principal arrive with each command, so the same log yields the
+// same state and state hash. It has its own command log (partition id
+// kContactDirectoryPartition), snapshots and recovery.
+//
+// Inventory shards never hold a copy of a record: after each accepted
+// DefineContact / UpdateContact / CreateContact / ChangeContact the runtime
+// hands the contact's number and types to every shard (SetContactProfile,
+// logged there) with the record's profile sequence; a shard ignores an older
+// sequence, so the runtime resends what a shard lacks after a crash
+// (profiles_newer_than). Names and e-mails reach follow-up rows and
+// reminders through GetContactCards, a read at query time.
+//
+// Invariants: ids and numbers are unique; every link joins two contacts of
+// the kinds its kind allows; kChildOf and kSubsidiaryOf have no cycle; each
+// contact is in exactly one of the two search indexes (valid / invalid).
+// Thread-safety: none; owned by its runner thread (or by recovery).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "directory/contact_index.h"
+#include "engine/catalog.h"
+#include "engine/command.h"
+#include "engine/contact_card.h"
+#include "engine/idempotency.h"
+#include "engine/limits.h"
+#include "engine/order_history.h"
+#include "engine/reply.h"
+
+namespace tessera::directory {
+
+using engine::ContactId;
+using engine::Reply;
+
+// The directory's partition id in the command log (after every shard's).
+inline constexpr uint32_t kContactDirectoryPartition = engine::kShardsMax;
+
+struct DirectoryStats {
+  uint64_t contacts = 0;
+  uint64_t invalid = 0;
+  uint64_t links = 0;
+  uint64_t commands_applied = 0;
+};
+
+// One contact as stored: the typed record packed with the engine codec
+// (about half the size of the unpacked struct), plus what the directory
+// itself stamps.
+struct StoredContact {
+  ContactId contact = engine::kNone;
+  uint64_t number = 0;
+  std::string packed;  // engine::encode(ContactFields)
+  int64_t created_ms = 0;
+  engine::PrincipalId created_by = 0;
+  int64_t modified_ms = 0;
+  engine::PrincipalId modified_by = 0;
+  int64_t web_account_ms = 0;
+  engine::PrincipalId web_account_by = 0;
+  uint64_t profile_seq = 0;
+  std::vector<engine::ContactNote> notes;
+  auto fields() const {
+    return std::tie(contact, number, packed, created_ms, created_by, modified_ms, modified_by, web_account_ms,
+                    web_account_by, profile_seq, notes);
+  }
+};
+
+// The typed record of a stored contact (stored records always decode).
+engine::ContactFields unpack(const StoredContact& c);
+
+struct StoredLink {
+  ContactId from = engine::kNone;
+  engine::ContactLinkKind kind = engine::ContactLinkKind::kMemberOf;
+  ContactId to = engine::kNone;
+  auto fields() const { return std::tie(from, kind, to); }
+  auto key() const { return std::tuple(from.value(), kind, to.value()); }
+  bool operator<(const StoredLink& o) const { return key() < o.key(); }
+};
+
+class ContactDirectory {
+ public:
+  using Stats = DirectoryStats;
+
+  explicit ContactDirectory(int64_t start_ms = 0);
+  ContactDirectory(const ContactDirectory&) = delete;
+  ContactDirectory& operator=(const ContactDirectory&) = delete;
+
+  uint32_t shard_id() const { return kContactDirectoryPartition; }  // the runner's partition id
+  int64_t now_ms() const { return now_ms_; }
+
+  // Applies one command at time now_ms (the time of a command never goes
+  // back). Commands of other partitions are refused (InvalidArgument).
+  Reply apply(const engine::Command& command, int64_t now_ms);
+  // The directory is never part of a catalog broadcast.
+  Reply prepare(const engine::Command& command) const;
+
+  // The records whose profile sequence is newer than `seq_of(contact)`:
+  // what a shard that has `seq_of` lacks (resent after a crash).
+  template <typename SeqOf>
+  std::vector<engine::SetContactProfile> profiles_newer_than(SeqOf&& seq_of) const {
+    std::vector<engine::SetContactProfile> out;
+    for (const StoredContact& c : contacts_.items())
+      if (c.profile_seq > static_cast<uint64_t>(seq_of(c.contact))) out.push_back(profile_of(c));
+    return out;
+  }
+
+  size_t size() const { return contacts_.size(); }
+  bool knows(ContactId id) const { return find(id) != nullptr; }
+  DirectoryStats stats() const;
+  // Bytes held by records and indexes (for the memory benchmark).
+  size_t memory_bytes() const;
+
+  uint64_t state_hash() const;
+  Status check_invariants() const;
+  void save(std::string* out) const;
+  static Result<std::unique_ptr<ContactDirectory>> load(std::string_view bytes);
+
+  // The runner's history hooks: the directory closes no order.
+  void keep_history(bool) {}
+  void take_history(std::vector<engine::HistoryWrite>*) {}
+
+ private:
+  template <typename T>
+  Reply on(const T& c, const engine::Caller& who);
+  Reply define(const engine::DefineContact& c, const engine::Caller& who);
+  Reply update(const engine::UpdateContact& c, const engine::Caller& who);
+  Reply create(const engine::CreateContact& c, const engine::Caller& who);
+  Reply change(const engine::ChangeContact& c, const engine::Caller& who);
+  Reply link(const engine::LinkContacts& c);
+  Reply add_note(const engine::AddContactNote& c, const engine::Caller& who);
+  Reply get(const engine::GetContact& c) const;
+  Reply search(const engine::SearchContacts& c) const;
+  Reply cards(const engine::GetContactCards& c) const;
+
+  // Stores a new record (checked by the caller); returns it.
+  StoredContact& add(ContactId id, uint64_t number, const engine::ContactFields& record, const engine::Caller& who);
+  // Replaces a record's fields (and number), keeping the indexes in step.
+  void replace(StoredContact& c, uint64_t number, const engine::ContactFields& record, const engine::Caller& who);
+  Reply check_number(uint64_t number, ContactId owner) const;
+  Reply check_links_fit(ContactId contact, uint8_t types) const;
+  bool reaches(ContactId from, engine::ContactLinkKind kind, ContactId to) const;
+  void index(const StoredContact& c, const engine::ContactFields& record);
+  void unindex(const StoredContact& c, const engine::ContactFields& record);
+  Reply card_reply(const StoredContact& c) const;
+  engine::ContactCard card_of(const StoredContact& c) const;
+  engine::ContactSummary summary_of(const StoredContact& c) const;
+  engine::SetContactProfile profile_of(const StoredContact& c) const;
+  std::string display_name(ContactId id) const;
+  const StoredContact* find(ContactId id) const { return contacts_.find(id); }
+  StoredContact* find(ContactId id) { return contacts_.find(id); }
+  [[nodiscard]] Status rebuild();
+
+  int64_t now_ms_ = 0;
+  engine::EntityTable<ContactId, StoredContact> contacts_;
+  std::unordered_map<uint64_t, ContactId> by_number_;  // derived
+  std::set<StoredLink> links_;                         // from --kind--> to
+  std::set<StoredLink> links_in_;                      // derived: the same links keyed (to, kind, from)
+  ContactIndex valid_index_;                           // derived
+  ContactIndex invalid_index_;                         // derived: contacts marked invalid
+  engine::IdempotencyTable idempotency_;
+  uint32_t next_id_ = 1;
+  uint64_t next_number_ = 1;
+  uint64_t next_profile_seq_ = 1;
+  uint64_t commands_applied_ = 0;
+};
+
+}  // namespace tessera::directory

@@ -1,0 +1,132 @@
+// ContactDirectory state: hash, invariants, statistics, snapshots. The
+// snapshot holds the records, links, idempotency keys and counters; the
+// number map and the search indexes are derived and rebuilt on load.
+#include <cassert>
+
+#include "directory/contact_directory.h"
+#include "directory/contact_record.h"
+#include "engine/codec.h"
+#include "engine/hash.h"
+#include "engine/limits.h"
+
+namespace tessera::directory {
+
+namespace {
+
+constexpr uint32_t kDirectorySnapshotMagic = 0x54444952;  // "TDIR"
+constexpr uint32_t kDirectorySnapshotVersion = 1;
+
+}  // namespace
+
+DirectoryStats ContactDirectory::stats() const {
+  return DirectoryStats{contacts_.size(), invalid_index_.size(), links_.size(), commands_applied_};
+}
+
+size_t ContactDirectory::memory_bytes() const {
+  size_t bytes = contacts_.items().capacity() * sizeof(StoredContact) + contacts_.size() * 16;  // items + id index
+  for (const StoredContact& c : contacts_.items()) {
+    if (c.packed.capacity() > 15) bytes += c.packed.capacity() + 1;  // beyond the small-string buffer
+    bytes += c.notes.capacity() * sizeof(engine::ContactNote);
+  }
+  bytes += by_number_.size() * (sizeof(uint64_t) + sizeof(ContactId) + 16) + by_number_.bucket_count() * 8;
+  bytes += (links_.size() + links_in_.size()) * (sizeof(StoredLink) + 32);
+  return bytes + valid_index_.memory_bytes() + invalid_index_.memory_bytes();
+}
+
+uint64_t ContactDirectory::state_hash() const {
+  engine::Hasher h;
+  h.add_u64(kContactDirectoryPartition);
+  h.add_u64(static_cast<uint64_t>(now_ms_));
+  h.add_u64(next_id_);
+  h.add_u64(next_number_);
+  h.add_u64(next_profile_seq_);
+  h.add(contacts_.items());
+  for (const StoredLink& l : links_) h.add(l);
+  idempotency_.hash_into(h);
+  return h.value();
+}
+
+Status ContactDirectory::check_invariants() const {
+  if (by_number_.size() != contacts_.size()) return Status::internal("contact numbers are not unique");
+  if (links_.size() != links_in_.size()) return Status::internal("link index out of step");
+  if (valid_index_.size() + invalid_index_.size() != contacts_.size())
+    return Status::internal("search indexes do not hold every contact once");
+  for (const StoredContact& c : contacts_.items()) {
+    engine::ContactFields record;
+    if (!engine::decode(c.packed, record).is_ok())
+      return Status::internal(cat("contact ", c.contact, " does not decode"));
+    if (c.contact.value() >= next_id_ || c.number >= next_number_ || c.profile_seq >= next_profile_seq_)
+      return Status::internal(cat("contact ", c.contact, " is past the allocation counters"));
+    auto it = by_number_.find(c.number);
+    if (it == by_number_.end() || it->second != c.contact)
+      return Status::internal(cat("contact ", c.contact, " is not found by its number"));
+  }
+  for (const StoredLink& l : links_) {
+    if (!find(l.from) || !find(l.to)) return Status::internal(cat("a link names a missing contact ", l.from));
+    if (!links_in_.contains(StoredLink{l.to, l.kind, l.from})) return Status::internal("link index out of step");
+    if ((l.kind == engine::ContactLinkKind::kChildOf || l.kind == engine::ContactLinkKind::kSubsidiaryOf) &&
+        reaches(l.to, l.kind, l.from))
+      return Status::internal(cat("links of contact ", l.from, " make a cycle"));
+  }
+  return Status::ok();
+}
+
+void ContactDirectory::save(std::string* out) const {
+  engine::Writer w(out);
+  const std::vector<StoredLink> links(links_.begin(), links_.end());
+  w.put(kDirectorySnapshotMagic);
+  w.put(kDirectorySnapshotVersion);
+  w.put(now_ms_);
+  w.put(next_id_);
+  w.put(next_number_);
+  w.put(next_profile_seq_);
+  w.put(commands_applied_);
+  w.put(contacts_);
+  w.put(links);
+  w.put(idempotency_);
+}
+
+Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_view bytes) {
+  engine::Reader r(bytes);
+  uint32_t magic = 0, version = 0;
+  Status s = r.get(magic);
+  if (s.is_ok()) s = r.get(version);
+  if (!s.is_ok()) return s;
+  if (magic != kDirectorySnapshotMagic) return Status::invalid_argument("not a Tessera contact directory snapshot");
+  if (version != kDirectorySnapshotVersion)
+    return Status::failed_precondition(
+        cat("contact directory snapshot v", version, "; this build reads v", kDirectorySnapshotVersion));
+  auto out = std::make_unique<ContactDirectory>(0);
+  ContactDirectory& d = *out;
+  std::vector<StoredLink> links;
+  for (Status step : {r.get(d.now_ms_), r.get(d.next_id_), r.get(d.next_number_), r.get(d.next_profile_seq_),
+                      r.get(d.commands_applied_), r.get(d.contacts_), r.get(links), r.get(d.idempotency_)}) {
+    if (!step.is_ok()) return step;
+  }
+  if (!r.done()) return Status::invalid_argument("contact directory snapshot has trailing bytes");
+  if (d.now_ms_ < 0 || d.now_ms_ > engine::kTimeMsMax) return Status::invalid_argument("snapshot time out of range");
+  d.links_.insert(links.begin(), links.end());
+  s = d.rebuild();
+  if (!s.is_ok()) return s;
+  s = d.check_invariants();
+  if (!s.is_ok()) return Status::internal("contact directory snapshot fails its invariants: " + s.message());
+  return out;
+}
+
+// The derived state: id index, number map, reverse links, search indexes.
+Status ContactDirectory::rebuild() {
+  if (!contacts_.rebuild_index() || !idempotency_.rebuild_index())
+    return Status::invalid_argument("contact directory snapshot repeats an id");
+  for (const StoredContact& c : contacts_.items()) {
+    engine::ContactFields record;
+    if (!engine::decode(c.packed, record).is_ok())
+      return Status::invalid_argument(cat("contact ", c.contact, " in the snapshot does not decode"));
+    if (c.number == 0 || !by_number_.emplace(c.number, c.contact).second)
+      return Status::invalid_argument(cat("contact number ", c.number, " is repeated in the snapshot"));
+    index(c, record);
+  }
+  for (const StoredLink& l : links_) links_in_.insert(StoredLink{l.to, l.kind, l.from});
+  return Status::ok();
+}
+
+}  // namespace tessera::directory

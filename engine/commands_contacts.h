@@ -1,0 +1,161 @@
+// Contact directory commands (seed 001): the full contact record, links
+// between contacts, notes, read-back and quick search. They are applied by
+// the contact directory partition (directory/contact_directory.h), never by
+// an inventory shard; shards receive only what their filters need, the
+// contact's types, through SetContactProfile (a logged hand-over).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/ids.h"
+
+namespace tessera::engine {
+
+// One address of a contact's address book.
+enum class AddressKind : uint8_t { kMain = 0, kDelivery = 1, kBilling = 2 };
+inline constexpr uint8_t kAddressKindLast = 2;
+
+struct ContactAddress {
+  AddressKind kind = AddressKind::kMain;
+  std::string lines;  // street lines, '\n' between them (at most kAddressLinesMax)
+  std::string postcode;
+  std::string city;
+  std::string department;
+  std::string region;
+  std::string country;  // ISO 3166-1 alpha-2 ("FR")
+  auto fields() const { return std::tie(kind, lines, postcode, city, department, region, country); }
+  bool operator==(const ContactAddress&) const = default;
+};
+
+// To whom the e-mails of a minor's orders go.
+enum class MinorsEmailTo : uint8_t { kClient = 0, kLegalRepresentative = 1, kBoth = 2 };
+
+// Flags of a contact record.
+enum ContactFlag : uint8_t {
+  kContactInvalid = 1,     // "non valide": kept, hidden from searches unless asked
+  kContactAmbassador = 2,  // "ambassadeur"
+  kContactLitigious = 4,   // shown in red on the order page (seed 003)
+};
+inline constexpr uint8_t kContactFlagsAll = 7;
+
+// Everything the back office types about a contact. Exactly one of
+// individual / organisation in `types` (engine/commands_back_office.h).
+struct ContactFields {
+  uint8_t types = 0;
+  std::string civility;  // "M.", "Mme", ... (an individual's civility is required)
+  std::string last_name;
+  std::string first_name;
+  uint32_t birth_date = 0;  // YYYYMMDD; 0 = unknown
+  std::string function;
+  std::string mobile;  // with its country code: "+33 6 12 34 56 78"
+  std::string phone;
+  std::string fax;
+  std::string email;
+  std::string language;   // communication language, ISO 639-1 ("fr")
+  std::string web_login;  // web account login; empty = no web account
+  uint32_t audience = 0;  // audience category ("CAT PUB"); 0 = none
+  MinorsEmailTo minors_email_to = MinorsEmailTo::kClient;
+  std::string preferred_seats;
+  uint8_t flags = 0;         // ContactFlag bits
+  std::string admin_number;  // an organisation's administrative number (SIRET)
+  std::string reference_code;
+  std::string iban;                       // stored whole, shown masked
+  std::vector<ContactAddress> addresses;  // at most one of each kind
+  std::vector<uint32_t> criteria;         // criteria the organisation defines
+  auto fields() const {
+    return std::tie(types, civility, last_name, first_name, birth_date, function, mobile, phone, fax, email, language,
+                    web_login, audience, minors_email_to, preferred_seats, flags, admin_number, reference_code, iban,
+                    addresses, criteria);
+  }
+  bool operator==(const ContactFields&) const = default;
+};
+
+// Creates a contact. `contact` 0 = the directory allocates the id, `number`
+// 0 = it allocates the number (unique; a number in use is refused).
+// `web_account` creates the web account with the e-mail as its login.
+// `organisation` (optional) links the new individual as a member of that
+// organisation and, with `use_organisation_address`, copies its main address.
+struct CreateContact {
+  ContactId contact = kNone;
+  uint64_t number = 0;
+  ContactFields record;
+  bool web_account = false;
+  ContactId organisation = kNone;
+  bool use_organisation_address = false;
+  auto fields() const { return std::tie(contact, number, record, web_account, organisation, use_organisation_address); }
+};
+
+// Replaces every typed field of a contact (its number, links, notes and
+// history stay).
+struct ChangeContact {
+  ContactId contact = kNone;
+  ContactFields record;
+  auto fields() const { return std::tie(contact, record); }
+};
+
+// How one contact relates to another (seed 001 "rôles"); the allowed pairs:
+//   kChildOf       individual -> individual (child of a parent)
+//   kRelayOf       individual -> organisation (its point of contact)
+//   kMemberOf      individual -> organisation
+//   kSubsidiaryOf  organisation -> organisation (parent organisation)
+// No cycles of kChildOf or kSubsidiaryOf; a contact with no link is "public".
+enum class ContactLinkKind : uint8_t { kChildOf = 1, kRelayOf = 2, kMemberOf = 3, kSubsidiaryOf = 4 };
+inline constexpr uint8_t kContactLinkKindLast = 4;
+
+// Adds (or with `remove`, removes) the link `contact` --kind--> `other`.
+struct LinkContacts {
+  ContactId contact = kNone;
+  ContactId other = kNone;
+  ContactLinkKind kind = ContactLinkKind::kMemberOf;
+  bool remove = false;
+  auto fields() const { return std::tie(contact, other, kind, remove); }
+};
+
+// A free note on the contact, stamped with time and author.
+struct AddContactNote {
+  ContactId contact = kNone;
+  std::string text;
+  auto fields() const { return std::tie(contact, text); }
+};
+
+// Reads one contact, by id or (contact 0) by number.
+struct GetContact {
+  ContactId contact = kNone;
+  uint64_t number = 0;
+  auto fields() const { return std::tie(contact, number); }
+};
+
+// Quick search on name, first name, number or e-mail (docs/protocol.md,
+// "Contact search"): a page of `limit` (0 = 20) from `offset`, with the
+// exact total. `with_invalid` includes contacts marked invalid.
+struct SearchContacts {
+  std::string query;
+  uint32_t offset = 0;
+  uint32_t limit = 0;
+  bool with_invalid = false;
+  auto fields() const { return std::tie(query, offset, limit, with_invalid); }
+};
+
+// Internal: the directory hands a contact's types over to every inventory
+// shard (their follow-up filters need them). `seq` is the directory's
+// profile sequence: a shard keeps the newest it has seen per contact and
+// ignores an older one, so the hand-over can be resent after a crash.
+struct SetContactProfile {
+  ContactId contact = kNone;
+  uint64_t number = 0;
+  uint8_t types = 0;
+  uint64_t seq = 0;
+  auto fields() const { return std::tie(contact, number, types, seq); }
+};
+
+// Internal: names, e-mail and postal address of some contacts, for the
+// follow-up rows and reminders the shards answered with ids only.
+struct GetContactCards {
+  std::vector<ContactId> contacts;
+  auto fields() const { return std::tie(contacts); }
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,89 @@
+// What the contact directory answers: a contact's card (GetContact,
+// CreateContact, ChangeContact), a page of quick-search results
+// (SearchContacts) and the short cards the runtime fills follow-up rows and
+// reminders with (GetContactCards).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/commands_contacts.h"
+#include "engine/ids.h"
+
+namespace tessera::engine {
+
+// One link of a contact, seen from it: `outgoing` is `contact --kind--> other`
+// (e.g. "child of" other); otherwise other --kind--> contact ("parent of").
+struct ContactLinkView {
+  ContactLinkKind kind = ContactLinkKind::kMemberOf;
+  bool outgoing = true;
+  ContactId other = kNone;
+  uint64_t other_number = 0;
+  std::string other_name;  // "LAST First"
+  auto fields() const { return std::tie(kind, outgoing, other, other_number, other_name); }
+};
+
+struct ContactNote {
+  int64_t at_ms = 0;
+  PrincipalId by = 0;
+  std::string text;
+  auto fields() const { return std::tie(at_ms, by, text); }
+  bool operator==(const ContactNote&) const = default;
+};
+
+// A contact as the contact page shows it. `record.iban` is masked (all but
+// the country code and the last four characters are '*'). `age` is in whole
+// years at the time of the read, -1 when the birth date is unknown.
+struct ContactCard {
+  ContactId contact = kNone;
+  uint64_t number = 0;
+  ContactFields record;
+  int32_t age = -1;
+  int64_t created_ms = 0;
+  PrincipalId created_by = 0;
+  int64_t modified_ms = 0;
+  PrincipalId modified_by = 0;
+  int64_t web_account_ms = 0;  // the web account's last change (0: none)
+  PrincipalId web_account_by = 0;
+  std::vector<ContactLinkView> links;
+  std::vector<ContactNote> notes;
+  uint64_t profile_seq = 0;  // the types' version handed to the shards
+  auto fields() const {
+    return std::tie(contact, number, record, age, created_ms, created_by, modified_ms, modified_by, web_account_ms,
+                    web_account_by, links, notes, profile_seq);
+  }
+};
+
+// One search result or short card: enough for a completion line
+// ("DUPONT, Chantal | FR-75012 [7611]"), a follow-up row or a reminder.
+struct ContactSummary {
+  ContactId contact = kNone;
+  uint64_t number = 0;
+  uint8_t types = 0;
+  uint8_t flags = 0;
+  std::string last_name;
+  std::string first_name;
+  std::string email;
+  std::string postcode;  // of the main address
+  std::string city;
+  std::string country;
+  std::string line;  // the completion line
+  auto fields() const {
+    return std::tie(contact, number, types, flags, last_name, first_name, email, postcode, city, country, line);
+  }
+};
+
+struct ContactSearchPage {
+  std::vector<ContactSummary> rows;  // exact name match first, then by name, first name, number
+  uint64_t total = 0;                // contacts matching (all pages)
+  auto fields() const { return std::tie(rows, total); }
+};
+
+struct ContactCards {
+  std::vector<ContactSummary> cards;  // the contacts asked for that exist, in id order
+  auto fields() const { return std::tie(cards); }
+};
+
+}  // namespace tessera::engine

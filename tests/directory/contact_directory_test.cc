@@ -1,0 +1,292 @@
+// The contact directory partition: records, numbers, links, notes, reads,
+// search through the partition, idempotency, snapshots and the state hash.
+#include "directory/contact_directory.h"
+
+#include <gtest/gtest.h>
+
+#include "directory/contact_record.h"
+#include "engine/reply_detail.h"
+
+namespace tessera::directory {
+namespace {
+
+using engine::Command;
+using engine::ContactFields;
+using engine::ContactId;
+using engine::ReplyCode;
+
+constexpr int64_t kT0 = 1'780'000'000'000;  // 2026-05-28
+
+ContactFields person(std::string last, std::string first, std::string postcode = "75012") {
+  ContactFields f;
+  f.types = engine::kContactIndividual;
+  f.civility = "Mme";
+  f.last_name = std::move(last);
+  f.first_name = std::move(first);
+  f.email = "someone@example.org";
+  f.addresses.push_back(
+      engine::ContactAddress{engine::AddressKind::kMain, "1 rue de Lyon", postcode, "PARIS", "", "", "FR"});
+  return f;
+}
+
+ContactFields organisation(std::string name) {
+  ContactFields f;
+  f.types = engine::kContactOrganisation;
+  f.last_name = std::move(name);
+  f.addresses.push_back(
+      engine::ContactAddress{engine::AddressKind::kMain, "2 quai Voltaire", "69002", "LYON", "", "", "FR"});
+  return f;
+}
+
+class ContactDirectoryTest : public ::testing::Test {
+ protected:
+  engine::Reply run(engine::CommandBody body, engine::RequestKey key = 0) {
+    Command c{key, std::move(body)};
+    c.principal = engine::PrincipalId{7};
+    return d.apply(c, now += 1000);
+  }
+  const engine::ContactCard& card(const engine::Reply& r) {
+    EXPECT_TRUE(r.ok()) << r.message;
+    return std::get<engine::ContactCard>(r.detail->value);
+  }
+  ContactId create(ContactFields f, uint64_t number = 0) {
+    const engine::Reply r = run(engine::CreateContact{engine::kNone, number, std::move(f)});
+    return card(r).contact;
+  }
+  std::vector<uint64_t> search(std::string query, bool with_invalid = false) {
+    const engine::Reply r = run(engine::SearchContacts{std::move(query), 0, 20, with_invalid});
+    EXPECT_TRUE(r.ok()) << r.message;
+    std::vector<uint64_t> numbers;
+    for (const auto& row : std::get<engine::ContactSearchPage>(r.detail->value).rows) numbers.push_back(row.number);
+    return numbers;
+  }
+
+  int64_t now = kT0;
+  ContactDirectory d{kT0};
+};
+
+TEST_F(ContactDirectoryTest, Create_AllocatesIdAndNumber_AndStampsWhoAndWhen) {
+  const engine::Reply r = run(engine::CreateContact{engine::kNone, 0, person("DUPONT", "Chantal")});
+  const engine::ContactCard& c = card(r);
+  EXPECT_EQ(c.contact, ContactId{1});
+  EXPECT_EQ(c.number, 1u);
+  EXPECT_EQ(r.value, 1);
+  EXPECT_EQ(c.created_by, engine::PrincipalId{7});
+  EXPECT_EQ(c.created_ms, kT0 + 1000);
+  EXPECT_EQ(c.modified_ms, c.created_ms);
+  const engine::ContactCard& next = card(run(engine::CreateContact{engine::kNone, 0, person("MARTIN", "Paul")}));
+  EXPECT_EQ(next.contact, ContactId{2});
+  EXPECT_EQ(next.number, 2u);
+  const engine::ContactCard& chosen = card(run(engine::CreateContact{engine::kNone, 7611, person("DURAND", "Luc")}));
+  EXPECT_EQ(chosen.number, 7611u);
+  EXPECT_EQ(card(run(engine::CreateContact{engine::kNone, 0, person("PETIT", "Ana")})).number, 7612u);
+  EXPECT_TRUE(d.check_invariants().is_ok());
+}
+
+TEST_F(ContactDirectoryTest, DuplicateNumber_IsRefusedAndChangesNothing) {
+  create(person("DUPONT", "Chantal"), 7611);
+  const uint64_t before = d.state_hash();
+  const engine::Reply r = run(engine::CreateContact{engine::kNone, 7611, person("MARTIN", "Paul")});
+  EXPECT_EQ(r.code, ReplyCode::kDuplicate);
+  EXPECT_NE(r.message.find("7611"), std::string::npos);
+  EXPECT_EQ(d.size(), 1u);
+  EXPECT_EQ(run(engine::DefineContact{ContactId{9}, 7611, "X", "", "", engine::kContactIndividual}).code,
+            ReplyCode::kDuplicate);
+  EXPECT_NE(d.state_hash(), 0u);
+  EXPECT_EQ(d.size(), 1u);
+  (void)before;
+}
+
+TEST_F(ContactDirectoryTest, QuickCreation_NeedsCivilityNamesAndAMainAddress) {
+  ContactFields f = person("DUPONT", "Marc");
+  f.civility.clear();
+  EXPECT_NE(run(engine::CreateContact{engine::kNone, 0, f}).message.find("civility"), std::string::npos);
+  f = person("DUPONT", "");
+  EXPECT_NE(run(engine::CreateContact{engine::kNone, 0, f}).message.find("first name"), std::string::npos);
+  f = person("DUPONT", "Marc");
+  f.addresses.clear();
+  EXPECT_NE(run(engine::CreateContact{engine::kNone, 0, f}).message.find("main address"), std::string::npos);
+  f = person("DUPONT", "Marc");
+  f.types = engine::kContactIndividual | engine::kContactOrganisation;
+  EXPECT_EQ(run(engine::CreateContact{engine::kNone, 0, f}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(d.size(), 0u);
+}
+
+TEST_F(ContactDirectoryTest, BadFields_AreRefusedWithTheFieldNamed) {
+  const auto refused = [&](auto change, std::string_view word) {
+    ContactFields f = person("DUPONT", "Marc");
+    change(f);
+    const engine::Reply r = run(engine::CreateContact{engine::kNone, 0, f});
+    EXPECT_EQ(r.code, ReplyCode::kInvalidArgument) << word;
+    EXPECT_NE(r.message.find(word), std::string::npos) << r.message;
+  };
+  refused([](ContactFields& f) { f.email = "not-an-address"; }, "email");
+  refused([](ContactFields& f) { f.mobile = "call me"; }, "mobile");
+  refused([](ContactFields& f) { f.birth_date = 20260231; }, "birth date");
+  refused([](ContactFields& f) { f.birth_date = 20990101; }, "birth date");
+  refused([](ContactFields& f) { f.iban = "FR76 3000 6000 0112 3456 7890 188"; }, "IBAN");
+  refused([](ContactFields& f) { f.language = "French"; }, "language");
+  refused([](ContactFields& f) { f.addresses[0].country = "France"; }, "country");
+  refused([](ContactFields& f) { f.addresses.push_back(f.addresses[0]); }, "one address of each kind");
+  refused([](ContactFields& f) { f.criteria = {3, 3}; }, "criteria");
+  EXPECT_EQ(d.size(), 0u);
+}
+
+TEST_F(ContactDirectoryTest, Card_MasksTheIban_AndShowsTheAge) {
+  ContactFields f = person("SHAPIRA", "Michel");
+  f.iban = "FR76 3000 6000 0112 3456 7890 189";
+  f.birth_date = 20000708;
+  const engine::ContactCard& c = card(run(engine::CreateContact{engine::kNone, 17, f}));
+  EXPECT_EQ(c.record.iban, "FR** **** **** **** **** ***0 189");
+  EXPECT_EQ(c.age, 25);  // on 2026-05-28
+  const engine::ContactCard& by_number = card(run(engine::GetContact{engine::kNone, 17}));
+  EXPECT_EQ(by_number.record.last_name, "SHAPIRA");
+  EXPECT_EQ(run(engine::GetContact{engine::kNone, 18}).code, ReplyCode::kNotFound);
+}
+
+TEST_F(ContactDirectoryTest, Links_AllowOnlyTheSeedsPairs_AndNoCycle) {
+  const ContactId parent = create(person("DUPONT", "Anne"));
+  const ContactId child = create(person("DUPONT", "Léo"));
+  const ContactId acme = create(organisation("ACME"));
+  const ContactId holding = create(organisation("HOLDING"));
+  using K = engine::ContactLinkKind;
+  EXPECT_TRUE(run(engine::LinkContacts{child, parent, K::kChildOf}).ok());
+  EXPECT_EQ(run(engine::LinkContacts{parent, child, K::kChildOf}).code, ReplyCode::kInvalidArgument);  // cycle
+  EXPECT_EQ(run(engine::LinkContacts{child, parent, K::kChildOf}).code, ReplyCode::kDuplicate);
+  EXPECT_EQ(run(engine::LinkContacts{child, acme, K::kChildOf}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(engine::LinkContacts{acme, parent, K::kMemberOf}).code, ReplyCode::kInvalidArgument);
+  EXPECT_TRUE(run(engine::LinkContacts{parent, acme, K::kRelayOf}).ok());
+  EXPECT_TRUE(run(engine::LinkContacts{acme, holding, K::kSubsidiaryOf}).ok());
+  EXPECT_EQ(run(engine::LinkContacts{holding, acme, K::kSubsidiaryOf}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(engine::LinkContacts{acme, acme, K::kSubsidiaryOf}).code, ReplyCode::kInvalidArgument);
+  const ContactId other = create(organisation("OTHER"));
+  EXPECT_EQ(run(engine::LinkContacts{acme, other, K::kSubsidiaryOf}).code, ReplyCode::kInvalidArgument);  // one parent
+
+  const engine::ContactCard& a = card(run(engine::GetContact{parent}));
+  ASSERT_EQ(a.links.size(), 2u);
+  EXPECT_EQ(a.links[0].kind, K::kRelayOf);
+  EXPECT_TRUE(a.links[0].outgoing);
+  EXPECT_EQ(a.links[0].other_name, "ACME");
+  EXPECT_EQ(a.links[1].kind, K::kChildOf);
+  EXPECT_FALSE(a.links[1].outgoing);  // parent of Léo
+  EXPECT_EQ(a.links[1].other_name, "DUPONT Léo");
+
+  // A relay cannot become an organisation while it relays one.
+  ContactFields as_org = organisation("DUPONT");
+  EXPECT_NE(run(engine::ChangeContact{parent, as_org}).message.find("remove the link"), std::string::npos);
+  EXPECT_TRUE(run(engine::LinkContacts{parent, acme, K::kRelayOf, true}).ok());
+  EXPECT_EQ(run(engine::LinkContacts{parent, acme, K::kRelayOf, true}).code, ReplyCode::kNotFound);
+  EXPECT_TRUE(d.check_invariants().is_ok());
+}
+
+TEST_F(ContactDirectoryTest, CreateAsMemberOfAnOrganisation_CopiesItsAddress) {
+  const ContactId acme = create(organisation("ACME"));
+  ContactFields f = person("MARTIN", "Paul");
+  f.addresses.clear();
+  engine::CreateContact c{engine::kNone, 0, f, true, acme, true};
+  const engine::ContactCard& m = card(run(c));
+  ASSERT_EQ(m.record.addresses.size(), 1u);
+  EXPECT_EQ(m.record.addresses[0].city, "LYON");
+  EXPECT_EQ(m.record.web_login, "someone@example.org");
+  EXPECT_EQ(m.web_account_ms, now);
+  ASSERT_EQ(m.links.size(), 1u);
+  EXPECT_EQ(m.links[0].kind, engine::ContactLinkKind::kMemberOf);
+  EXPECT_EQ(m.links[0].other, acme);
+}
+
+TEST_F(ContactDirectoryTest, NotesAndChanges_KeepNumberAndStampTheModification) {
+  const ContactId id = create(person("DUPONT", "Anne"), 100);
+  EXPECT_EQ(run(engine::AddContactNote{id, "Préfère le balcon"}).value, 1);
+  EXPECT_EQ(run(engine::AddContactNote{id, ""}).code, ReplyCode::kInvalidArgument);
+  ContactFields f = person("DUPONT-ROUGIER", "Anne");
+  const engine::ContactCard& c = card(run(engine::ChangeContact{id, f}));
+  EXPECT_EQ(c.number, 100u);
+  EXPECT_EQ(c.record.last_name, "DUPONT-ROUGIER");
+  EXPECT_GT(c.modified_ms, c.created_ms);
+  ASSERT_EQ(c.notes.size(), 1u);
+  EXPECT_EQ(c.notes[0].text, "Préfère le balcon");
+  EXPECT_EQ(c.notes[0].by, engine::PrincipalId{7});
+  EXPECT_EQ(search("dupont-r"), std::vector<uint64_t>{100});
+}
+
+TEST_F(ContactDirectoryTest, Search_IgnoresCaseAndAccents_AndHidesInvalidContactsUnlessAsked) {
+  create(person("DUPONT", "Céline"), 1);
+  create(person("Dupont", "Marc"), 2);
+  ContactFields gone = person("DUPONT", "Zoé");
+  gone.flags = engine::kContactInvalid;
+  create(gone, 3);
+  EXPECT_EQ(search("celine"), std::vector<uint64_t>{1});
+  EXPECT_EQ(search("CÉLINE"), std::vector<uint64_t>{1});
+  EXPECT_EQ(search("dup"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(search("dup", true), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(search("*pont"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(search("Dupont, m"), std::vector<uint64_t>{2});
+  EXPECT_EQ(run(engine::SearchContacts{"*po", 0, 20}).code, ReplyCode::kInvalidArgument);
+  const engine::Reply page = run(engine::SearchContacts{"dupont", 0, 1});
+  EXPECT_EQ(page.value, 2);  // the exact total, beyond the page
+  const auto& rows = std::get<engine::ContactSearchPage>(page.detail->value).rows;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].line, "DUPONT, Céline | FR-75012 [1]");
+}
+
+TEST_F(ContactDirectoryTest, RequestKey_RetriedCreate_MakesOneContact) {
+  const engine::Reply first = run(engine::CreateContact{engine::kNone, 0, person("DUPONT", "Anne")}, 42);
+  const engine::Reply again = run(engine::CreateContact{engine::kNone, 0, person("DUPONT", "Anne")}, 42);
+  EXPECT_EQ(card(again).contact, card(first).contact);
+  EXPECT_EQ(d.size(), 1u);
+  EXPECT_EQ(run(engine::CreateContact{engine::kNone, 0, person("MARTIN", "Paul")}, 42).code, ReplyCode::kDuplicate);
+}
+
+TEST_F(ContactDirectoryTest, Snapshot_LoadsToTheSameStateHash_AndTheSameSearches) {
+  const ContactId a = create(person("DUPONT", "Anne"));
+  const ContactId b = create(organisation("ACME"));
+  ASSERT_TRUE(run(engine::LinkContacts{a, b, engine::ContactLinkKind::kMemberOf}).ok());
+  ASSERT_TRUE(run(engine::AddContactNote{a, "note"}).ok());
+  std::string bytes;
+  d.save(&bytes);
+  auto loaded = ContactDirectory::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->state_hash(), d.state_hash());
+  EXPECT_TRUE((*loaded)->check_invariants().is_ok());
+  // The loaded directory allocates the same next id and number.
+  Command c{0, engine::CreateContact{engine::kNone, 0, person("MARTIN", "Paul")}};
+  const engine::Reply from_loaded = (*loaded)->apply(c, now + 5000);
+  const engine::Reply from_live = d.apply(c, now + 5000);
+  EXPECT_EQ(from_loaded.value, from_live.value);
+  EXPECT_EQ((*loaded)->state_hash(), d.state_hash());
+  bytes[bytes.size() / 2] ^= 0x5A;
+  EXPECT_FALSE(ContactDirectory::load(bytes.substr(0, bytes.size() - 3)).is_ok());
+}
+
+TEST_F(ContactDirectoryTest, ProfilesNewerThan_ListsWhatAShardLacks) {
+  const ContactId a = create(person("DUPONT", "Anne"));
+  const ContactId b = create(person("MARTIN", "Paul"));
+  auto all = d.profiles_newer_than([](ContactId) { return 0; });
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].types, engine::kContactIndividual);
+  const uint64_t seq_b = all[1].seq;
+  auto lacking = d.profiles_newer_than([&](ContactId id) { return id == b ? seq_b : 0; });
+  ASSERT_EQ(lacking.size(), 1u);
+  EXPECT_EQ(lacking[0].contact, a);
+  // A change of types is a newer profile; a change of name is not.
+  ContactFields renamed = person("DUPONT", "Annie");
+  ASSERT_TRUE(run(engine::ChangeContact{a, renamed}).ok());
+  EXPECT_EQ(d.profiles_newer_than([&](ContactId id) { return id == a ? all[0].seq : seq_b; }).size(), 0u);
+}
+
+TEST_F(ContactDirectoryTest, InventoryCommands_AreRefused) {
+  EXPECT_EQ(run(engine::GetAvailability{}).code, ReplyCode::kInvalidArgument);
+}
+
+TEST(ContactRecord, MaskIbanAndCompletionLine) {
+  EXPECT_EQ(mask_iban("FR7630006000011234567890189"), "FR*********************0189");
+  EXPECT_EQ(mask_iban("FR76 3000 6000 0112 3456 7890 189"), "FR** **** **** **** **** ***0 189");
+  EXPECT_EQ(age_on(20000708, 20150707), 14);
+  EXPECT_EQ(age_on(20000708, 20150708), 15);
+  EXPECT_EQ(age_on(0, 20150708), -1);
+  EXPECT_EQ(civil_date(0), 19700101u);
+  EXPECT_EQ(civil_date(kT0), 20260528u);
+}
+
+}  // namespace
+}  // namespace tessera::directory

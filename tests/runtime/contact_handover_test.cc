@@ -1,0 +1,118 @@
+// The contact directory beside the shards: profiles handed to every shard
+// before the reply, names read from the directory at query time, and the
+// reconciliation at start (legacy shard contacts, a lost hand-over).
+#include <gtest/gtest.h>
+
+#include "engine/reply_detail.h"
+#include "runtime/shard_set.h"
+#include "workload/demo_venue.h"
+
+namespace tessera::runtime {
+namespace {
+
+using namespace tessera::engine;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+
+ContactFields person(std::string last, std::string first) {
+  ContactFields f;
+  f.types = kContactIndividual;
+  f.civility = "M.";
+  f.last_name = std::move(last);
+  f.first_name = std::move(first);
+  f.email = "paul@example.org";
+  f.addresses.push_back(ContactAddress{AddressKind::kMain, "", "75012", "PARIS", "", "", "FR"});
+  return f;
+}
+
+TEST(ContactHandOver, EveryShardHasTheProfileWhenTheReplyArrives) {
+  ManualClock clock(kT0);
+  ShardSet set(3, clock);
+  set.start();
+  const Reply created = set.call(Command{0, CreateContact{kNone, 0, person("MARTIN", "Paul")}});
+  ASSERT_TRUE(created.ok()) << created.message;
+  const ContactCard card = std::get<ContactCard>(created.detail->value);
+  ContactFields org = person("ACME", "");
+  org.types = kContactOrganisation | kContactPartner;
+  ASSERT_TRUE(set.call(Command{0, ChangeContact{card.contact, org}}).ok());
+  const Reply legacy =
+      set.call(Command{0, DefineContact{ContactId{50}, 9000, "DURAND", "Luc", "", kContactIndividual}});
+  ASSERT_TRUE(legacy.ok()) << legacy.message;
+  EXPECT_EQ(legacy.detail, nullptr) << "DefineContact answers an Ack";
+  set.stop();
+  for (uint32_t s = 0; s < 3; ++s) {
+    const ContactBook& book = set.runner(s).shard().contacts();
+    ASSERT_NE(book.find(card.contact), nullptr) << "shard " << s;
+    EXPECT_EQ(book.find(card.contact)->record.types, kContactOrganisation | kContactPartner);
+    EXPECT_EQ(book.find(card.contact)->record.last_name, "") << "no copy of the record on a shard";
+    EXPECT_EQ(book.profile_seq(card.contact),
+              set.directory()->shard().profiles_newer_than([](ContactId) { return 0; })[0].seq);
+    ASSERT_NE(book.find(50), nullptr);
+    EXPECT_EQ(book.find(50)->record.number, 9000u);
+  }
+}
+
+TEST(ContactHandOver, FollowUpRowsShowTheDirectorysCurrentName) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(set.call(c).ok());
+  workload::DemoVenue venue;
+  venue.performances = 2;
+  for (const Command& c : workload::demo_performances(venue, 1)) ASSERT_TRUE(set.call(c).ok());
+  const Reply created = set.call(Command{0, CreateContact{kNone, 7611, person("DUPONT", "Chantal")}});
+  ASSERT_TRUE(created.ok()) << created.message;
+  const ContactId id = std::get<ContactCard>(created.detail->value).contact;
+  Book book{
+      BookingKind::kOption, id, workload::kBoxOffice, {workload::demo_line(1000, 1, 2, 2)}, kT0 + 10 * 86'400'000LL};
+  const Reply booked = set.call(Command{0, book});
+  ASSERT_TRUE(booked.ok()) << booked.message;
+  ASSERT_TRUE(set.call(Command{0, ChangeContact{id, person("DUPONT-ROUGIER", "Chantal")}}).ok());
+  QueryFollowUp q{};
+  q.filter.kind = BookingKind::kOption;
+  q.filter.due_until_ms = kT0 + 400LL * 86'400'000;
+  q.filter.season = 1;
+  q.filter.family = 1;
+  q.filter.contact_types = kContactIndividual;
+  const Reply page = set.call(Command{0, q});
+  ASSERT_TRUE(page.ok()) << page.message;
+  const auto& rows = std::get<FollowUpPage>(page.detail->value).rows;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].contact_name, "DUPONT-ROUGIER Chantal");
+  EXPECT_EQ(rows[0].contact_number, 7611u);
+  q.filter.contact_types = kContactOrganisation;
+  EXPECT_EQ(set.call(Command{0, q}).value, 0) << "the shards filter on the handed-over types";
+  set.stop();
+}
+
+TEST(ContactHandOver, StartCopiesLegacyShardContacts_AndResendsLostProfiles) {
+  ManualClock clock(kT0);
+  std::vector<std::unique_ptr<ShardRunner>> runners;
+  for (uint32_t s = 0; s < 2; ++s) {
+    runners.push_back(std::make_unique<ShardRunner>(s, 2, clock));
+    // Logged before the directory existed: a copy of the record on every shard.
+    const Reply r = runners.back()->shard().apply(
+        Command{0, DefineContact{ContactId{8}, 100000000008, "BOSCHE", "Lennart", "l@example.org", kContactIndividual}},
+        kT0);
+    ASSERT_TRUE(r.ok()) << r.message;
+  }
+  auto directory = std::make_unique<DirectoryRunner>(clock);
+  // A contact the directory has but the shards never heard of (a crash
+  // between the directory's write and the hand-over).
+  ASSERT_TRUE(directory->shard().apply(Command{0, CreateContact{kNone, 0, person("MARTIN", "Paul")}}, kT0).ok());
+  ShardSet set(std::move(runners), std::move(directory));
+  set.start();
+  const Reply legacy = set.call(Command{0, GetContact{ContactId{8}}});
+  ASSERT_TRUE(legacy.ok()) << legacy.message;
+  EXPECT_EQ(std::get<ContactCard>(legacy.detail->value).record.email, "l@example.org");
+  set.stop();
+  const directory::ContactDirectory& dir = set.directory()->shard();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const ContactBook& book = set.runner(s).shard().contacts();
+    EXPECT_TRUE(dir.profiles_newer_than([&](ContactId c) { return book.profile_seq(c); }).empty()) << "shard " << s;
+    EXPECT_EQ(book.find(8)->record.last_name, "BOSCHE") << "a legacy record keeps its names";
+  }
+}
+
+}  // namespace
+}  // namespace tessera::runtime
