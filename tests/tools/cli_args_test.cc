@@ -256,21 +256,32 @@ TEST(CliArgs, SelectionsTakeTheirOrdersAsArguments) {
 }
 
 TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
-  const auto add = std::get<DefineContact>(
-      one_command({"contact", "add", "--id", "4", "--number", "100000002951", "--name", "DUPONT", "--first-name",
-                   "Anne", "--email", "anne@example.org", "--type", "individual", "--type", "partner"})
+  const auto add = std::get<CreateContact>(
+      one_command({"contact",    "add",          "--civility",       "Mme",    "--name",     "DUPONT", "--first-name",
+                   "Anne",       "--email",      "anne@example.org", "--type", "individual", "--type", "partner",
+                   "--postcode", "75012",        "--city",           "PARIS",  "--country",  "FR",     "--birth-date",
+                   "08.07.2000", "--web-account"})
           .body);
-  EXPECT_EQ(add.contact, 4u);
-  EXPECT_EQ(add.number, 100000002951u);
-  EXPECT_EQ(add.last_name, "DUPONT");
-  EXPECT_EQ(add.first_name, "Anne");
-  EXPECT_EQ(add.email, "anne@example.org");
-  EXPECT_EQ(add.types, kContactIndividual | kContactPartner);
-  const auto update = std::get<UpdateContact>(
-      one_command({"contact", "update", "--id", "4", "--number", "1", "--name", "ACME", "--type", "organisation"})
-          .body);
-  EXPECT_EQ(update.types, kContactOrganisation);
-  EXPECT_TRUE(update.email.empty());
+  EXPECT_EQ(add.contact, kNone) << "allocated by the directory";
+  EXPECT_EQ(add.number, 0u);
+  EXPECT_EQ(add.record.last_name, "DUPONT");
+  EXPECT_EQ(add.record.first_name, "Anne");
+  EXPECT_EQ(add.record.email, "anne@example.org");
+  EXPECT_EQ(add.record.types, kContactIndividual | kContactPartner);
+  EXPECT_EQ(add.record.birth_date, 20000708u);
+  ASSERT_EQ(add.record.addresses.size(), 1u);
+  EXPECT_EQ(add.record.addresses[0].city, "PARIS");
+  EXPECT_TRUE(add.web_account);
+  const auto update = std::get<ChangeContact>(
+      one_command({"contact", "update", "--id", "4", "--name", "ACME", "--type", "organisation"}).body);
+  EXPECT_EQ(update.contact, 4u);
+  EXPECT_EQ(update.record.types, kContactOrganisation);
+  EXPECT_TRUE(update.record.email.empty());
+  const auto link = std::get<LinkContacts>(
+      one_command({"contact", "link", "--id", "4", "--to", "9", "--kind", "subsidiary-of"}).body);
+  EXPECT_EQ(link.kind, ContactLinkKind::kSubsidiaryOf);
+  EXPECT_EQ(std::get<SearchContacts>(one_command({"contact", "find", "Dupont, j"}).body).query, "Dupont, j");
+  EXPECT_EQ(std::get<GetContact>(one_command({"contact", "show", "--number", "7611"}).body).number, 7611u);
 
   EXPECT_EQ(std::get<DefineSeries>(one_command({"series", "add", "--id", "5", "--name", "Revue"}).body).name, "Revue");
   const auto issue = std::get<DefineIssue>(
@@ -343,6 +354,8 @@ TEST(CliArgs, BadBackOfficeInputIsAUsageError) {
   EXPECT_FALSE(parse({"set-file", "7", "8", "9"}).is_ok());
   EXPECT_TRUE(usage_error({"contact", "add", "--id", "1", "--number", "1", "--name", "X", "--type", "person"}));
   EXPECT_FALSE(parse({"contact", "add", "--id", "1", "--number", "1", "--name", "X"}).is_ok()) << "no --type";
+  EXPECT_TRUE(usage_error({"contact", "add", "--name", "X", "--type", "individual", "--birth-date", "2000-13-01"}));
+  EXPECT_TRUE(usage_error({"contact", "link", "--id", "1", "--to", "2", "--kind", "friend-of"}));
   EXPECT_FALSE(parse({"contact", "remove", "--id", "1"}).is_ok());
   EXPECT_FALSE(parse({"run"}).is_ok());
   EXPECT_TRUE(usage_error(

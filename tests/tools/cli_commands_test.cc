@@ -208,10 +208,18 @@ TEST(CliSetupDemo, DefinesTheVenueOnAnEmptyServer) {
 }
 
 TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
-  ASSERT_EQ(run({"contact", "add", "--id", "1", "--number", "100000002951", "--name", "DUPONT", "--first-name", "Anne",
-                 "--type", "individual"})
-                .code,
-            kExitOk);
+  const CliRun added =
+      run({"contact", "add",    "--id",         "1",    "--number", "100000002951", "--civility", "Mme",
+           "--name",  "DUPONT", "--first-name", "Anne", "--type",   "individual",   "--postcode", "75012",
+           "--city",  "PARIS",  "--country",    "FR"});
+  ASSERT_EQ(added.code, kExitOk) << added.err;
+  const CliRun found = run({"contact", "find", "dup"});
+  ASSERT_EQ(found.code, kExitOk) << found.err;
+  EXPECT_EQ(found.out, "DUPONT, Anne | FR-75012 [100000002951]\n");
+  const CliRun shown = run({"contact", "show", "--number", "100000002951"});
+  ASSERT_EQ(shown.code, kExitOk) << shown.err;
+  EXPECT_NE(shown.out.find("contact 1  number 100000002951  Mme DUPONT Anne"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("FR-75012 PARIS"), std::string::npos) << shown.out;
   std::vector<std::string> orders;
   for (const char* performance : {"1000", "1001", "1002"}) {
     const CliRun b = run({"--json", "book", "--performance", performance, "--category", "1", "--quantity", "1",

@@ -9,6 +9,7 @@
 #include "tools/cli/cli_args.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -469,16 +470,127 @@ Build orders(CLI::App& s) {
   };
 }
 
-// contact add, contact update.
-template <typename Contact>
-Build contact(CLI::App& s) {
-  auto v = keyed<Contact>(s);
-  opt::add_number(s, "--id", v->body.contact, "contact id")->required();
-  opt::add_number(s, "--number", v->body.number, "contact number shown to users")->required();
-  s.add_option("--name", v->body.last_name, "last name (or the organisation's name)")->required();
-  s.add_option("--first-name", v->body.first_name, "first name");
-  s.add_option("--email", v->body.email, "email address");
-  add_type_bits(s, "--type", v->body.types, "contact types (repeat)")->required();
+// ---- Contacts (the contact directory) ---------------------------------------------
+
+const opt::Choices<ContactLinkKind> kLinkKinds = {{"child-of", ContactLinkKind::kChildOf},
+                                                  {"relay-of", ContactLinkKind::kRelayOf},
+                                                  {"member-of", ContactLinkKind::kMemberOf},
+                                                  {"subsidiary-of", ContactLinkKind::kSubsidiaryOf}};
+
+// A birth date, YYYY-MM-DD or DD.MM.YYYY, as YYYYMMDD (a calendar day: no zone).
+Result<uint32_t> parse_birth_date(std::string_view text) {
+  unsigned y = 0, m = 0, d = 0;
+  char tail = 0;
+  const std::string t(text);
+  if (!(std::sscanf(t.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 ||
+        std::sscanf(t.c_str(), "%2u.%2u.%4u%c", &d, &m, &y, &tail) == 3) ||
+      m < 1 || m > 12 || d < 1 || d > 31 || y < 1000)
+    return Status::invalid_argument(cat("--birth-date: '", text, "' is not YYYY-MM-DD or DD.MM.YYYY"));
+  return y * 10000 + m * 100 + d;
+}
+
+// The typed record of `contact add` and `contact update` (update replaces
+// every field: give them all again).
+void add_record_options(CLI::App& s, ContactFields& r, std::shared_ptr<ContactAddress> main) {
+  s.add_option("--civility", r.civility, "M., Mme... (an individual's is required)");
+  s.add_option("--name", r.last_name, "last name (or the organisation's name)")->required();
+  s.add_option("--first-name", r.first_name, "first name (an individual's is required)");
+  add_type_bits(s, "--type", r.types, "individual or organisation, and other roles (repeat)")->required();
+  s.add_option("--email", r.email, "e-mail address");
+  s.add_option("--mobile", r.mobile, "mobile phone, with its country code (+33 6 ...)");
+  s.add_option("--phone", r.phone, "phone");
+  add_parsed(s, "--birth-date", r.birth_date, parse_birth_date, "birth date")->type_name("YYYY-MM-DD|DD.MM.YYYY");
+  s.add_option("--function", r.function, "function");
+  s.add_option("--language", r.language, "communication language (fr, en...)");
+  opt::add_number(s, "--audience", r.audience, "audience category (CAT PUB)");
+  s.add_option("--address", main->lines, "street lines of the main address");
+  s.add_option("--postcode", main->postcode, "postcode of the main address");
+  s.add_option("--city", main->city, "city of the main address");
+  s.add_option("--country", main->country, "country of the main address (FR, CH...)");
+  s.add_option("--iban", r.iban, "IBAN (shown masked)");
+  s.add_option("--reference-code", r.reference_code, "reference code");
+  s.add_option("--admin-number", r.admin_number, "an organisation's administrative number");
+  opt::add_number(s, "--criterion", r.criteria, "a criterion the organisation defines (repeat)");
+  add_parsed(
+      s, "--flag", r.flags,
+      [](const std::string& t) -> Result<uint8_t> {
+        if (t == "invalid") return uint8_t{kContactInvalid};
+        if (t == "ambassador") return uint8_t{kContactAmbassador};
+        if (t == "litigious") return uint8_t{kContactLitigious};
+        return Status::invalid_argument(cat("--flag: '", t, "' is not invalid, ambassador or litigious"));
+      },
+      "invalid, ambassador or litigious")
+      ->type_name("FLAG");
+}
+
+ContactFields with_address(ContactFields r, const ContactAddress& main) {
+  if (!(main.lines.empty() && main.postcode.empty() && main.city.empty() && main.country.empty()))
+    r.addresses.insert(r.addresses.begin(), main);
+  return r;
+}
+
+Build contact_add(CLI::App& s) {
+  auto v = keyed<CreateContact>(s);
+  auto main = std::make_shared<ContactAddress>();
+  opt::add_number(s, "--id", v->body.contact, "contact id (default: the next free one)");
+  opt::add_number(s, "--number", v->body.number, "contact number (default: the next free one)");
+  add_record_options(s, v->body.record, main);
+  opt::add_flag(s, "--web-account", v->body.web_account, "create a web account (its login: the e-mail)");
+  opt::add_number(s, "--organisation", v->body.organisation, "link as a member of this organisation");
+  opt::add_flag(s, "--use-organisation-address", v->body.use_organisation_address,
+                "take the organisation's main address");
+  return [v, main](int64_t) -> CliCommands {
+    CreateContact c = v->body;
+    c.record = with_address(c.record, *main);
+    return one(v->key, c);
+  };
+}
+
+Build contact_update(CLI::App& s) {
+  auto v = keyed<ChangeContact>(s);
+  auto main = std::make_shared<ContactAddress>();
+  opt::add_number(s, "--id", v->body.contact, "the contact")->required();
+  add_record_options(s, v->body.record, main);
+  return [v, main](int64_t) -> CliCommands {
+    ChangeContact c = v->body;
+    c.record = with_address(c.record, *main);
+    return one(v->key, c);
+  };
+}
+
+Build contact_show(CLI::App& s) {
+  auto v = std::make_shared<Keyed<GetContact>>();
+  opt::add_number(s, "ID", v->body.contact, "the contact id");
+  opt::add_number(s, "--number", v->body.number, "the contact number instead");
+  return [v](int64_t) -> CliCommands {
+    if ((v->body.contact == kNone) == (v->body.number == 0))
+      return Status::invalid_argument("contact show: name an ID or a --number (one of the two)");
+    return one(0, v->body);
+  };
+}
+
+Build contact_link(CLI::App& s) {
+  auto v = keyed<LinkContacts>(s);
+  opt::add_number(s, "--id", v->body.contact, "the contact")->required();
+  opt::add_number(s, "--to", v->body.other, "the contact it is linked to")->required();
+  opt::add_choice(s, "--kind", v->body.kind, kLinkKinds,
+                  "how: --id is child-of / relay-of / member-of / "
+                  "subsidiary-of --to")
+      ->required();
+  opt::add_flag(s, "--remove", v->body.remove, "remove the link instead");
+  return send(v);
+}
+
+// contact search (a page with the total) and contact find (completion lines).
+Build contact_search(CLI::App& s, bool completion) {
+  auto v = std::make_shared<Keyed<SearchContacts>>();
+  s.add_option("QUERY", v->body.query, "name, first name, number or e-mail; * patterns; 'Name, First'")->required();
+  v->body.limit = completion ? 11 : kContactSearchRowsDefault;
+  opt::add_number(s, "--limit", v->body.limit, uint32_t{1}, kContactSearchRowsMax, "rows")->capture_default_str();
+  if (!completion) {
+    opt::add_number(s, "--offset", v->body.offset, "rows to skip");
+    opt::add_flag(s, "--with-invalid", v->body.with_invalid, "include contacts marked invalid");
+  }
   return send(v);
 }
 
@@ -649,8 +761,22 @@ const std::vector<SubcommandSpec>& subcommands() {
        }},
       {"remind", kBackOffice, "remind the contacts of orders, by file or email", remind},
       {"set-file", kBackOffice, "file an order under a file number", set_file},
-      {"contact add", kSubscriptions, "define a contact", contact<DefineContact>},
-      {"contact update", kSubscriptions, "replace a contact's fields", contact<UpdateContact>},
+      {"contact add", kSubscriptions, "create a contact (id and number allocated unless given)", contact_add},
+      {"contact update", kSubscriptions, "replace a contact's fields (give them all)", contact_update},
+      {"contact show", kSubscriptions, "a contact's record, links and notes", contact_show},
+      {"contact link", kSubscriptions, "link two contacts (child-of, relay-of, member-of, subsidiary-of)",
+       contact_link},
+      {"contact note", kSubscriptions, "add a note to a contact",
+       [](CLI::App& s) {
+         auto v = keyed<AddContactNote>(s);
+         opt::add_number(s, "--id", v->body.contact, "the contact")->required();
+         s.add_option("TEXT", v->body.text, "the note")->required();
+         return send(v);
+       }},
+      {"contact search", kSubscriptions, "quick search: a page of contacts with the total",
+       [](CLI::App& s) { return contact_search(s, false); }},
+      {"contact find", kSubscriptions, "completion lines, as the cart's search shows them",
+       [](CLI::App& s) { return contact_search(s, true); }},
       {"series add", kSubscriptions, "define a series",
        [](CLI::App& s) {
          auto v = keyed<DefineSeries>(s);

@@ -247,6 +247,10 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     return kExitServer;
   }
   if (a.subcommand == "availability") return print_availability(a, *commands, *replies, out, err);
+  if (a.subcommand == "contact find" && !a.json && replies->size() == 1 && (*replies)[0].ok() && (*replies)[0].detail) {
+    print_completion_lines((*replies)[0], out);
+    return kExitOk;
+  }
   if (!a.json && replies->size() == 1 && (*replies)[0].ok() && (*replies)[0].detail) {
     print_detail((*commands)[0], (*replies)[0], local, out);
     return kExitOk;

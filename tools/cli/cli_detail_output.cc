@@ -181,6 +181,78 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   print_table(out, workflow);
 }
 
+std::string types_text(uint8_t types) {
+  static constexpr std::pair<uint8_t, std::string_view> kNames[] = {
+      {kContactIndividual, "individual"}, {kContactOrganisation, "organisation"}, {kContactGuide, "guide"},
+      {kContactSupplier, "supplier"},     {kContactPartner, "partner"},           {kContactProducer, "producer"},
+      {kContactSupport, "support"}};
+  std::string out;
+  for (const auto& [bit, name] : kNames)
+    if (types & bit) out += cat(out.empty() ? "" : ", ", name);
+  return out;
+}
+
+std::string link_text(const ContactLinkView& l) {
+  static constexpr std::string_view kOut[] = {"", "child of", "relay of", "member of", "subsidiary of"};
+  static constexpr std::string_view kIn[] = {"", "parent of", "relayed by", "has member", "parent organisation of"};
+  const auto k = static_cast<size_t>(l.kind);
+  return cat(k < std::size(kOut) ? (l.outgoing ? kOut[k] : kIn[k]) : "?", " ", l.other_name, " (", l.other_number, ")");
+}
+
+void print_contact(const ContactCard& c, const LocalTime& local, std::ostream& out) {
+  const ContactFields& r = c.record;
+  out << "contact " << c.contact << "  number " << c.number << "  " << r.civility << (r.civility.empty() ? "" : " ")
+      << r.last_name << (r.first_name.empty() ? "" : " ") << r.first_name << '\n';
+  std::vector<std::vector<std::string>> rows = {{"types", types_text(r.types)},
+                                                {"role", c.links.empty() ? "public" : link_text(c.links[0])}};
+  for (size_t i = 1; i < c.links.size(); ++i) rows.push_back({"", link_text(c.links[i])});
+  const auto add = [&rows](std::string_view label, const std::string& value) {
+    if (!value.empty()) rows.push_back({std::string(label), value});
+  };
+  if (r.birth_date != 0)
+    add("birth date",
+        cat(r.birth_date % 100 < 10 ? "0" : "", r.birth_date % 100, ".", r.birth_date / 100 % 100 < 10 ? "0" : "",
+            r.birth_date / 100 % 100, ".", r.birth_date / 10000, " (age ", c.age, ")"));
+  add("function", r.function);
+  add("e-mail", r.email);
+  add("mobile", r.mobile);
+  add("phone", r.phone);
+  add("fax", r.fax);
+  add("language", r.language);
+  add("web account", r.web_login.empty() ? "" : cat(r.web_login, " (", when(c.web_account_ms, local), ")"));
+  static constexpr std::string_view kAddressKinds[] = {"main address", "delivery address", "billing address"};
+  for (const ContactAddress& a : r.addresses)
+    add(kAddressKinds[std::min<size_t>(static_cast<size_t>(a.kind), 2)],
+        cat(a.lines, a.lines.empty() ? "" : ", ", a.country, "-", a.postcode, " ", a.city));
+  if (r.audience != 0) add("audience", cat(r.audience));
+  add("IBAN", r.iban);
+  add("reference code", r.reference_code);
+  add("administrative number", r.admin_number);
+  std::string flags;
+  if (r.flags & kContactInvalid) flags += "invalid ";
+  if (r.flags & kContactAmbassador) flags += "ambassador ";
+  if (r.flags & kContactLitigious) flags += "litigious ";
+  add("flags", flags);
+  add("created", cat(when(c.created_ms, local), " by ", c.created_by));
+  add("modified", cat(when(c.modified_ms, local), " by ", c.modified_by));
+  print_table(out, rows);
+  if (!c.notes.empty()) {
+    out << "\nnotes\n";
+    std::vector<std::vector<std::string>> notes = {{"at", "by", "note"}};
+    for (const ContactNote& n : c.notes) notes.push_back({when(n.at_ms, local), cat(n.by), n.text});
+    print_table(out, notes);
+  }
+}
+
+void print_contact_search(const ContactSearchPage& page, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"number", "name", "first name", "city", "e-mail", "types"}};
+  for (const ContactSummary& c : page.rows)
+    rows.push_back({cat(c.number), c.last_name, c.first_name, cat(c.country, "-", c.postcode, " ", c.city), c.email,
+                    types_text(c.types)});
+  print_table(out, rows);
+  out << page.rows.size() << " of " << page.total << " contacts\n";
+}
+
 void print_stock(const StockSummary& s, std::ostream& out) {
   out << "performance " << s.performance << '\n';
   std::vector<std::vector<std::string>> rows = {
@@ -241,6 +313,13 @@ void print_principals(const PrincipalList& list, const LocalTime& local, std::os
   print_table(out, rows);
 }
 
+void print_completion_lines(const Reply& reply, std::ostream& out) {
+  const auto* page = std::get_if<ContactSearchPage>(&reply.detail->value);
+  if (page == nullptr) return;
+  for (const ContactSummary& c : page->rows) out << c.line << '\n';
+  if (page->total > page->rows.size()) out << "... " << page->total << " in all\n";
+}
+
 void print_detail(const Command& command, const Reply& reply, const LocalTime& local, std::ostream& out) {
   assert(reply.detail);
   std::visit(
@@ -254,6 +333,8 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
+        if constexpr (std::is_same_v<D, ContactCard>) print_contact(d, local, out);
+        if constexpr (std::is_same_v<D, ContactSearchPage>) print_contact_search(d, out);
         if constexpr (std::is_same_v<D, IssuedToken>)
           out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";
       },

@@ -19,6 +19,9 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 // Prints the detail of `reply` (the answer to `command`). REQUIRES
 // reply.detail != nullptr.
 // Dates in `local`'s zone and language.
+// `contact find`: one completion line per contact ("DUPONT, Chantal |
+// FR-75012 [7611]"), then how many match in all when there are more.
+void print_completion_lines(const engine::Reply& reply, std::ostream& out);
 void print_detail(const engine::Command& command, const engine::Reply& reply, const LocalTime& local,
                   std::ostream& out);
 
