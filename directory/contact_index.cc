@@ -22,10 +22,10 @@
 namespace tessera::directory {
 namespace {
 
-constexpr size_t kEntryChunkMax = 256;
-// "Last, First" counts by one binary search per last name up to this many
-// names in the last-name range; beyond, it scans the smaller side.
-constexpr size_t kPerNameSearchNamesMax = 64;
+constexpr size_t kEntryChunkMax = 128;
+// "Last, First" searches per name (two binary searches, about this many
+// entry comparisons each) while that costs less than scanning contacts.
+constexpr size_t kPerNameSearchSteps = 40;
 // E-mail bytes left behind by erasures before the e-mail arena is compacted.
 constexpr size_t kEmailGarbageBytesMin = 1 << 20;
 
@@ -47,9 +47,70 @@ struct NumberEntry {
 };
 static_assert(sizeof(NumberEntry) == 12);
 
+// An e-mail's first kEmailHeadBytes bytes live in the entry (big-endian,
+// zero-padded), so most comparisons never read the arena; the arena keeps
+// the length and the bytes after the head.
+constexpr size_t kEmailHeadBytes = 16;
+struct EmailHead {
+  uint64_t high = 0;  // bytes 0-7
+  uint64_t low = 0;   // bytes 8-15
+  auto operator<=>(const EmailHead&) const = default;
+};
 struct EmailEntry {
-  uint32_t offset = 0;  // into the e-mail arena: a length byte, then the folded bytes
+  EmailHead head;
+  uint32_t offset = 0;  // into the e-mail arena: the full length (one byte), then the bytes after the head
   uint32_t key = 0;
+};
+static_assert(sizeof(EmailEntry) == 24);
+
+EmailHead email_head(std::string_view s) {
+  EmailHead h;
+  for (size_t i = 0; i < kEmailHeadBytes; ++i) {
+    uint64_t& half = i < 8 ? h.high : h.low;
+    half = half << 8 | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
+  }
+  return h;
+}
+
+// h with only its first `bytes` bytes kept.
+EmailHead head_prefix(EmailHead h, size_t bytes) {
+  auto keep = [](uint64_t half, size_t n) {
+    return n == 0 ? 0 : n >= 8 ? half : half & (~uint64_t{0} << (8 * (8 - n)));
+  };
+  return {keep(h.high, std::min<size_t>(bytes, 8)), keep(h.low, bytes > 8 ? bytes - 8 : 0)};
+}
+
+// Append-only storage for the e-mail tails, in blocks of kArenaBlockBytes so
+// that growing never copies (nor doubles) the whole arena.
+class EmailArena {
+ public:
+  static constexpr size_t kBlockBits = 20;
+  static constexpr size_t kBlockBytes = size_t{1} << kBlockBits;
+
+  // Stores a length byte and tail; returns its offset.
+  uint32_t append(uint8_t length, std::string_view tail) {
+    TESSERA_CHECK(tail.size() + 1 <= kBlockBytes);
+    if (blocks_.empty() || used_ + tail.size() + 1 > kBlockBytes) {
+      TESSERA_CHECK(blocks_.size() < (size_t{1} << (32 - kBlockBits)));
+      blocks_.push_back(std::make_unique<char[]>(kBlockBytes));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    at[0] = static_cast<char>(length);
+    std::copy(tail.begin(), tail.end(), at + 1);
+    const auto offset = static_cast<uint32_t>((blocks_.size() - 1) << kBlockBits | used_);
+    used_ += tail.size() + 1;
+    bytes_ += tail.size() + 1;
+    return offset;
+  }
+  const char* at(uint32_t offset) const { return blocks_[offset >> kBlockBits].get() + (offset & (kBlockBytes - 1)); }
+  size_t bytes() const { return bytes_; }
+  size_t memory_bytes() const { return blocks_.capacity() * sizeof(blocks_[0]) + blocks_.size() * kBlockBytes; }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;
+  size_t bytes_ = 0;
 };
 
 using NameSequence = ChunkedSequence<NameEntry, kEntryChunkMax>;
@@ -80,13 +141,20 @@ void truncate_utf8(std::string& s, size_t bytes) {
 
 // Folded, trimmed, runs of spaces as one space, at most kIndexedTextBytesMax bytes.
 std::string normalize(std::string_view text) {
-  const std::string folded = fold(text);
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  // fold() of ASCII text only lowers A-Z: done here in the same pass.
+  std::string folded;
+  if (!ascii) {
+    folded = fold(text);
+    text = folded;
+  }
   std::string out;
-  out.reserve(folded.size());
-  for (const char c : folded) {
+  out.reserve(text.size());
+  for (char c : text) {
     if (is_space(c)) {
       if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    } else {
+    } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) {  // control characters are dropped
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       out.push_back(c);
     }
   }
@@ -171,8 +239,11 @@ void emit_run(const Seq& seq, typename Seq::Pos from, uint64_t count, PageCursor
 // page is full.
 template <typename Seq, typename Keep>
 void emit_filtered(const Seq& seq, typename Seq::Pos from, typename Seq::Pos to, Keep&& keep, PageCursor& cursor) {
-  for (; !cursor.full() && !seq.same(from, to); seq.advance(from))
-    if (keep(seq.get(from))) cursor.take(seq.get(from).key);
+  if (cursor.full()) return;
+  seq.visit(from, to, [&](const auto& e) {
+    if (keep(e)) cursor.take(e.key);
+    return !cursor.full();
+  });
 }
 
 // Offers candidates in sorted order, sorting only the part the page needs.
@@ -199,17 +270,38 @@ struct ContactIndex::State {
   NameSequence by_first;
   NumberSequence by_number;
   EmailSequence by_email;
-  std::string email_arena;
+  EmailArena email_arena;
   size_t email_garbage_bytes = 0;
 
-  std::string_view email(const EmailEntry& e) const {
-    return {email_arena.data() + e.offset + 1, static_cast<unsigned char>(email_arena[e.offset])};
+  // The bytes of e's e-mail after its head. Two e-mails with equal heads
+  // (no NUL bytes: normalize drops them) are equal or both longer than the
+  // head, so comparing tails then orders them.
+  std::string_view email_tail(const EmailEntry& e) const {
+    const char* at = email_arena.at(e.offset);
+    const size_t length = static_cast<unsigned char>(at[0]);
+    return {at + 1, length > kEmailHeadBytes ? length - kEmailHeadBytes : 0};
+  }
+  // (e-mail, key) of e against (head, tail, key): negative, zero or positive.
+  int compare_email(const EmailEntry& e, const EmailHead& head, std::string_view tail, uint32_t key) const {
+    if (e.head != head) return e.head < head ? -1 : 1;
+    const int c = email_tail(e).compare(tail);
+    if (c != 0) return c;
+    return e.key < key ? -1 : (e.key > key ? 1 : 0);
+  }
+  // Negative if e's e-mail sorts before every e-mail starting with prefix,
+  // zero if it starts with prefix, positive if after.
+  int compare_email_prefix(const EmailEntry& e, std::string_view prefix) const {
+    const size_t k = std::min(prefix.size(), kEmailHeadBytes);
+    const EmailHead mine = head_prefix(e.head, k), theirs = email_head(prefix);
+    if (mine != theirs) return mine < theirs ? -1 : 1;
+    if (prefix.size() <= kEmailHeadBytes) return 0;
+    const std::string_view rest = prefix.substr(kEmailHeadBytes), tail = email_tail(e);
+    if (tail.starts_with(rest)) return 0;
+    return tail < rest ? -1 : 1;
   }
   auto email_less() const {
-    return [this](const EmailEntry& a, const EmailEntry& b) {
-      const std::string_view ea = email(a), eb = email(b);
-      return ea != eb ? ea < eb : a.key < b.key;
-    };
+    return
+        [this](const EmailEntry& a, const EmailEntry& b) { return compare_email(a, b.head, email_tail(b), b.key) < 0; };
   }
   NameOrder name_order() const { return NameOrder{names.labels()}; }
   uint64_t label(NameId id) const { return names.label(id); }
@@ -223,17 +315,18 @@ struct ContactIndex::State {
     const uint64_t* labels = names.labels();
     return seq.partition_point([&](const NameEntry& e) { return labels[e.major] <= high; });
   }
-  // The entries of by_last_ with last name `last` and a first-name label in [low, high].
-  std::pair<NameSequence::Pos, size_t> last_with_first(NameId last, uint64_t low, uint64_t high) const {
+  // The entries of seq with major name `major` and a minor label in [low, high]: a contiguous run.
+  std::pair<NameSequence::Pos, size_t> sub_run(const NameSequence& seq, NameId major, uint64_t low,
+                                               uint64_t high) const {
     const uint64_t* labels = names.labels();
-    const uint64_t major = labels[last];
-    const auto begin = by_last.partition_point([&](const NameEntry& e) {
-      return labels[e.major] < major || (labels[e.major] == major && labels[e.minor] < low);
+    const uint64_t major_label = labels[major];
+    const auto begin = seq.partition_point([&](const NameEntry& e) {
+      return labels[e.major] < major_label || (labels[e.major] == major_label && labels[e.minor] < low);
     });
-    const auto end = by_last.partition_point([&](const NameEntry& e) {
-      return labels[e.major] < major || (labels[e.major] == major && labels[e.minor] <= high);
+    const auto end = seq.partition_point([&](const NameEntry& e) {
+      return labels[e.major] < major_label || (labels[e.major] == major_label && labels[e.minor] <= high);
     });
-    return {begin, by_last.distance(begin, end)};
+    return {begin, seq.distance(begin, end)};
   }
   // Contacts whose major label is in [low, high] and minor label in [minor_low, minor_high].
   uint64_t count_both(const NameSequence& seq, uint64_t low, uint64_t high, uint64_t minor_low,
@@ -241,10 +334,11 @@ struct ContactIndex::State {
     const uint64_t* labels = names.labels();
     uint64_t n = 0;
     const auto end = major_after(seq, high);
-    for (auto p = major_from(seq, low); !seq.same(p, end); seq.advance(p)) {
-      const uint64_t l = labels[seq.get(p).minor];
+    seq.visit(major_from(seq, low), end, [&](const NameEntry& e) {
+      const uint64_t l = labels[e.minor];
       n += l >= minor_low && l <= minor_high;
-    }
+      return true;
+    });
     return n;
   }
   // Entries of seq with major label in [low, high] and minor label in
@@ -257,6 +351,8 @@ struct ContactIndex::State {
   void search_last_or_first(std::string_view prefix, PageCursor& cursor, SearchPage& page) const;
   void search_last(std::string_view prefix, PageCursor& cursor, SearchPage& page) const;
   void search_last_and_first(std::string_view last, std::string_view first, PageCursor& cursor, SearchPage& page) const;
+  void merge_first_name_runs(const NameDictionary::Range& first_range, uint64_t low, uint64_t high, PageCursor& cursor,
+                             SearchPage& page) const;
   void search_pattern(std::string_view pattern, std::string_view first, PageCursor& cursor, SearchPage& page) const;
   void compact_emails();
 };
@@ -266,14 +362,14 @@ std::vector<Candidate> ContactIndex::State::collect(const NameSequence& seq, boo
   const uint64_t* labels = names.labels();
   std::vector<Candidate> out;
   const auto end = major_after(seq, high);
-  for (auto p = major_from(seq, low); !seq.same(p, end); seq.advance(p)) {
-    const NameEntry& e = seq.get(p);
+  seq.visit(major_from(seq, low), end, [&](const NameEntry& e) {
     const uint64_t minor = labels[e.minor];
-    if (minor < minor_low || minor > minor_high) continue;
+    if (minor < minor_low || minor > minor_high) return true;
     const uint64_t major = labels[e.major];
     out.push_back(major_is_last ? Candidate{major, minor, e.number(), e.key}
                                 : Candidate{minor, major, e.number(), e.key});
-  }
+    return true;
+  });
   return out;
 }
 
@@ -286,9 +382,8 @@ void ContactIndex::State::search_number(uint64_t number, PageCursor& cursor, Sea
 }
 
 void ContactIndex::State::search_email(std::string_view prefix, PageCursor& cursor, SearchPage& page) const {
-  const auto begin = by_email.partition_point([&](const EmailEntry& e) { return email(e) < prefix; });
-  const auto end =
-      by_email.partition_point([&](const EmailEntry& e) { return email(e) < prefix || email(e).starts_with(prefix); });
+  const auto begin = by_email.partition_point([&](const EmailEntry& e) { return compare_email_prefix(e, prefix) < 0; });
+  const auto end = by_email.partition_point([&](const EmailEntry& e) { return compare_email_prefix(e, prefix) <= 0; });
   page.total = by_email.distance(begin, end);
   emit_run(by_email, begin, page.total, cursor);
 }
@@ -333,7 +428,7 @@ void ContactIndex::State::search_last_or_first(std::string_view prefix, PageCurs
   }
   const double walk_steps = static_cast<double>(cursor.skip + cursor.want) * static_cast<double>(by_last.size()) /
                             static_cast<double>(first_only);
-  const double collect_steps = 8.0 * static_cast<double>(sums.first);
+  const double collect_steps = 3.0 * static_cast<double>(sums.first);
   if (walk_steps <= collect_steps) {
     const uint64_t* labels = names.labels();
     auto first_matches = [&](const NameEntry& e) { return labels[e.minor] >= low && labels[e.minor] <= high; };
@@ -357,30 +452,78 @@ void ContactIndex::State::search_last_and_first(std::string_view last, std::stri
   if (names.empty(r) || names.empty(rf)) return;
   const uint64_t low = names.first_label(r), high = names.last_label(r);
   const uint64_t first_low = names.first_label(rf), first_high = names.last_label(rf);
-  // The exact last name has the lowest label of the range: natural order puts it first.
-  if (names.name_count(r) <= kPerNameSearchNamesMax) {
-    names.for_each(r, [&](NameId id) {
-      if (names.last_count(id) == 0) return;
-      const auto [begin, count] = last_with_first(id, first_low, first_high);
-      page.total += count;
-      emit_run(by_last, begin, count, cursor);
-    });
+  // Per name: two binary searches for each name on the side with fewer
+  // names; else a scan of the side with fewer contacts.
+  const NameDictionary::Sums last_sums = names.sums(r, 1), first_sums = names.sums(rf, 1);
+  const uint64_t last_names = last_sums.last_names, first_names = first_sums.first_names;
+  const uint64_t last_contacts = last_sums.last, first_contacts = first_sums.first;
+  if (kPerNameSearchSteps * std::min(last_names, first_names) <= std::min(last_contacts, first_contacts)) {
+    if (last_names <= first_names) {
+      // Runs of by_last in name order: already the result order (the exact
+      // last name has the lowest label of the range).
+      names.for_each(r, [&](NameId id) {
+        if (names.last_count(id) == 0) return;
+        const auto [begin, count] = sub_run(by_last, id, first_low, first_high);
+        page.total += count;
+        emit_run(by_last, begin, count, cursor);
+      });
+    } else {
+      merge_first_name_runs(rf, low, high, cursor, page);
+    }
     return;
   }
-  if (names.sums(r, 1).last <= names.sums(rf, 1).first) {
+  if (last_contacts <= first_contacts) {
     const uint64_t* labels = names.labels();
     const auto end = major_after(by_last, high);
-    for (auto p = major_from(by_last, low); !by_last.same(p, end); by_last.advance(p)) {
-      const uint64_t l = labels[by_last.get(p).minor];
-      if (l < first_low || l > first_high) continue;
-      ++page.total;
-      cursor.take(by_last.get(p).key);
-    }
+    by_last.visit(major_from(by_last, low), end, [&](const NameEntry& e) {
+      const uint64_t l = labels[e.minor];
+      if (l >= first_low && l <= first_high) {
+        ++page.total;
+        cursor.take(e.key);
+      }
+      return true;
+    });
     return;
   }
   std::vector<Candidate> found = collect(by_first, false, first_low, first_high, low, high);
   page.total = found.size();
   emit_sorted(found, cursor);
+}
+
+// "Last, First" from the first-name side: for each first name of the range,
+// the run of by_first whose last-name label is in [low, high]; the runs are
+// merged into (last, first, number, key) order for the page.
+void ContactIndex::State::merge_first_name_runs(const NameDictionary::Range& first_range, uint64_t low, uint64_t high,
+                                                PageCursor& cursor, SearchPage& page) const {
+  struct Run {
+    NameSequence::Pos pos;
+    uint64_t left = 0;
+  };
+  std::vector<Run> runs;
+  names.for_each(first_range, [&](NameId id) {
+    if (names.first_count(id) == 0) return;
+    const auto [begin, count] = sub_run(by_first, id, low, high);
+    page.total += count;
+    if (count > 0) runs.push_back({begin, count});
+  });
+  const uint64_t* labels = names.labels();
+  auto order_of = [&](const Run& run) {
+    const NameEntry& e = by_first.get(run.pos);
+    return std::tuple(labels[e.minor], labels[e.major], e.number(), e.key);
+  };
+  auto after = [&](const Run& a, const Run& b) { return order_of(a) > order_of(b); };
+  std::make_heap(runs.begin(), runs.end(), after);
+  while (!runs.empty() && !cursor.full()) {
+    std::pop_heap(runs.begin(), runs.end(), after);
+    Run& run = runs.back();
+    cursor.take(by_first.get(run.pos).key);
+    by_first.advance(run.pos);
+    if (--run.left == 0) {
+      runs.pop_back();
+    } else {
+      std::push_heap(runs.begin(), runs.end(), after);
+    }
+  }
 }
 
 void ContactIndex::State::search_pattern(std::string_view pattern, std::string_view first, PageCursor& cursor,
@@ -403,21 +546,16 @@ void ContactIndex::State::search_pattern(std::string_view pattern, std::string_v
   if (names.empty(rf)) return;
   const uint64_t first_low = names.first_label(rf), first_high = names.last_label(rf);
   for (const NameId id : matched) {
-    const auto [begin, count] = last_with_first(id, first_low, first_high);
+    const auto [begin, count] = sub_run(by_last, id, first_low, first_high);
     page.total += count;
     emit_run(by_last, begin, count, cursor);
   }
 }
 
 void ContactIndex::State::compact_emails() {
-  std::string arena;
-  arena.reserve(email_arena.size() - email_garbage_bytes);
+  EmailArena arena;
   by_email.for_each_mutable([&](EmailEntry& e) {
-    const std::string_view text = email(e);
-    const size_t offset = arena.size();
-    arena.push_back(static_cast<char>(text.size()));
-    arena.append(text);
-    e.offset = static_cast<uint32_t>(offset);
+    e.offset = arena.append(static_cast<uint8_t>(email_arena.at(e.offset)[0]), email_tail(e));
   });
   email_arena = std::move(arena);
   email_garbage_bytes = 0;
@@ -440,11 +578,9 @@ void ContactIndex::insert(const IndexedContact& c) {
   s.by_first.insert(NameEntry{first_id, last_id, number_low, number_high, c.key}, s.name_order());
   s.by_number.insert(NumberEntry{number_low, number_high, c.key}, number_less);
 
-  TESSERA_CHECK(s.email_arena.size() + email.size() + 1 <= std::numeric_limits<uint32_t>::max());
-  const auto offset = static_cast<uint32_t>(s.email_arena.size());
-  s.email_arena.push_back(static_cast<char>(email.size()));
-  s.email_arena.append(email);
-  s.by_email.insert(EmailEntry{offset, c.key}, s.email_less());
+  const std::string_view tail = email.size() > kEmailHeadBytes ? std::string_view(email).substr(kEmailHeadBytes) : "";
+  const uint32_t offset = s.email_arena.append(static_cast<uint8_t>(email.size()), tail);
+  s.by_email.insert(EmailEntry{email_head(email), offset, c.key}, s.email_less());
   TESSERA_CHECK(s.by_last.size() == s.by_email.size());
 }
 
@@ -460,14 +596,14 @@ void ContactIndex::erase(const IndexedContact& c) {
   s.names.remove_last(*last_id, shared_prefix_bytes(last, first));
   s.names.remove_first(*first_id);
 
-  const auto at = s.by_email.partition_point([&](const EmailEntry& e) {
-    const std::string_view text = s.email(e);
-    return text != email ? text < email : e.key < c.key;
-  });
-  TESSERA_CHECK(!s.by_email.at_end(at) && s.by_email.get(at).key == c.key && s.email(s.by_email.get(at)) == email);
+  const EmailHead head = email_head(email);
+  const std::string_view tail = email.size() > kEmailHeadBytes ? std::string_view(email).substr(kEmailHeadBytes) : "";
+  const auto at =
+      s.by_email.partition_point([&](const EmailEntry& e) { return s.compare_email(e, head, tail, c.key) < 0; });
+  TESSERA_CHECK(!s.by_email.at_end(at) && s.compare_email(s.by_email.get(at), head, tail, c.key) == 0);
   s.by_email.erase_at(at);
-  s.email_garbage_bytes += email.size() + 1;
-  if (s.email_garbage_bytes >= kEmailGarbageBytesMin && s.email_garbage_bytes * 2 >= s.email_arena.size())
+  s.email_garbage_bytes += tail.size() + 1;
+  if (s.email_garbage_bytes >= kEmailGarbageBytesMin && s.email_garbage_bytes * 2 >= s.email_arena.bytes())
     s.compact_emails();
 }
 
@@ -523,7 +659,7 @@ Result<SearchPage> ContactIndex::search(std::string_view query, uint32_t offset,
 size_t ContactIndex::memory_bytes() const {
   const State& s = *state_;
   return sizeof(State) + s.names.memory_bytes() + s.by_last.memory_bytes() + s.by_first.memory_bytes() +
-         s.by_number.memory_bytes() + s.by_email.memory_bytes() + s.email_arena.capacity();
+         s.by_number.memory_bytes() + s.by_email.memory_bytes() + s.email_arena.memory_bytes();
 }
 
 void ContactIndex::check_invariants() const {

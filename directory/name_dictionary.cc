@@ -63,6 +63,7 @@ NameId NameDictionary::intern(std::string_view folded) {
   if (chunks_.empty()) {
     chunks_.push_back(std::make_unique<Chunk>());
     chunks_[0]->ids.push_back(id);
+    names_[id].chunk = chunks_[0].get();
     labels_[id] = std::numeric_limits<uint64_t>::max() / 2;
     return id;
   }
@@ -75,6 +76,7 @@ NameId NameDictionary::intern(std::string_view folded) {
   const auto at = std::partition_point(ids.begin(), ids.end(), [&](NameId other) { return text(other) < folded; });
   const size_t index = static_cast<size_t>(at - ids.begin());
   ids.insert(at, id);
+  names_[id].chunk = chunks_[c].get();
   assign_label(c, index);
   if (ids.size() > kNameChunkMax) split(c);
   return id;
@@ -118,38 +120,47 @@ void NameDictionary::split(size_t c) {
   upper->ids.assign(lower.ids.begin() + static_cast<ptrdiff_t>(half), lower.ids.end());
   lower.ids.resize(half);
   for (const NameId id : upper->ids) {
-    const Name& n = names_[id];
-    upper->last_sum += n.last_count;
-    upper->first_sum += n.first_count;
-    for (size_t k = 0; k < kSharedPrefixTracked; ++k) upper->shared_sum[k] += n.shared_at_least[k];
+    Name& n = names_[id];
+    n.chunk = upper.get();
+    upper->totals.add(n, 1);
+    lower.totals.add(n, -1);
   }
-  lower.last_sum -= upper->last_sum;
-  lower.first_sum -= upper->first_sum;
-  for (size_t k = 0; k < kSharedPrefixTracked; ++k) lower.shared_sum[k] -= upper->shared_sum[k];
   chunks_.insert(chunks_.begin() + static_cast<ptrdiff_t>(c + 1), std::move(upper));
 }
 
-size_t NameDictionary::chunk_of(NameId id) const {
-  const std::string_view t = text(id);
-  const size_t c =
-      static_cast<size_t>(std::partition_point(chunks_.begin(), chunks_.end(),
-                                               [&](const auto& chunk) { return text(chunk->ids.back()) < t; }) -
-                          chunks_.begin());
-  TESSERA_CHECK(c < chunks_.size());
-  return c;
+NameDictionary::Chunk& NameDictionary::chunk_of(NameId id) const {
+  Chunk* chunk = names_[id].chunk;
+  assert(std::find(chunk->ids.begin(), chunk->ids.end(), id) != chunk->ids.end());
+  return *chunk;
+}
+
+void NameDictionary::Totals::add(const Name& n, int sign) {
+  auto apply = [sign](uint64_t& total, uint64_t part) { total += sign > 0 ? part : -part; };
+  apply(last, n.last_count);
+  apply(first, n.first_count);
+  apply(last_names, n.last_count > 0);
+  apply(first_names, n.first_count > 0);
+  for (size_t k = 0; k < kSharedPrefixTracked; ++k) apply(shared[k], n.shared_at_least[k]);
 }
 
 void NameDictionary::change_last(NameId id, size_t shared_prefix_bytes, int delta) {
   Name& n = names_[id];
-  Chunk& chunk = *chunks_[chunk_of(id)];
+  Chunk& chunk = chunk_of(id);
   TESSERA_CHECK(delta > 0 || n.last_count > 0);
+  chunk.totals.add(n, -1);
   n.last_count += static_cast<uint32_t>(delta);
-  chunk.last_sum += static_cast<uint64_t>(static_cast<int64_t>(delta));
   const size_t tracked = std::min(shared_prefix_bytes, kSharedPrefixTracked);
-  for (size_t k = 0; k < tracked; ++k) {
-    n.shared_at_least[k] += static_cast<uint32_t>(delta);
-    chunk.shared_sum[k] += static_cast<uint64_t>(static_cast<int64_t>(delta));
-  }
+  for (size_t k = 0; k < tracked; ++k) n.shared_at_least[k] += static_cast<uint32_t>(delta);
+  chunk.totals.add(n, 1);
+}
+
+void NameDictionary::change_first(NameId id, int delta) {
+  Name& n = names_[id];
+  Chunk& chunk = chunk_of(id);
+  TESSERA_CHECK(delta > 0 || n.first_count > 0);
+  chunk.totals.add(n, -1);
+  n.first_count += static_cast<uint32_t>(delta);
+  chunk.totals.add(n, 1);
 }
 
 void NameDictionary::add_last(NameId id, size_t shared_prefix_bytes) {
@@ -158,17 +169,8 @@ void NameDictionary::add_last(NameId id, size_t shared_prefix_bytes) {
 }
 
 void NameDictionary::remove_last(NameId id, size_t shared_prefix_bytes) { change_last(id, shared_prefix_bytes, -1); }
-
-void NameDictionary::add_first(NameId id) {
-  ++names_[id].first_count;
-  ++chunks_[chunk_of(id)]->first_sum;
-}
-
-void NameDictionary::remove_first(NameId id) {
-  TESSERA_CHECK(names_[id].first_count > 0);
-  --names_[id].first_count;
-  --chunks_[chunk_of(id)]->first_sum;
-}
+void NameDictionary::add_first(NameId id) { change_first(id, 1); }
+void NameDictionary::remove_first(NameId id) { change_first(id, -1); }
 
 void NameDictionary::index_trigrams(NameId id) {
   Name& n = names_[id];
@@ -212,13 +214,6 @@ uint64_t NameDictionary::last_label(const Range& r) const {
   return labels_[chunks_[r.end_chunk - 1]->ids.back()];
 }
 
-size_t NameDictionary::name_count(const Range& r) const {
-  if (r.begin_chunk == r.end_chunk) return r.end_index - r.begin_index;
-  size_t n = chunks_[r.begin_chunk]->ids.size() - r.begin_index;
-  for (size_t c = r.begin_chunk + 1; c < r.end_chunk; ++c) n += chunks_[c]->ids.size();
-  return n + r.end_index;
-}
-
 NameDictionary::Sums NameDictionary::sums(const Range& r, size_t shared_prefix_min) const {
   TESSERA_CHECK(shared_prefix_min >= 1 && shared_prefix_min <= kSharedPrefixTracked);
   const size_t k = shared_prefix_min - 1;
@@ -228,6 +223,8 @@ NameDictionary::Sums NameDictionary::sums(const Range& r, size_t shared_prefix_m
     s.last += n.last_count;
     s.first += n.first_count;
     s.shared += n.shared_at_least[k];
+    s.last_names += n.last_count > 0;
+    s.first_names += n.first_count > 0;
   };
   if (r.begin_chunk == r.end_chunk) {
     if (r.begin_chunk < chunks_.size())
@@ -237,9 +234,12 @@ NameDictionary::Sums NameDictionary::sums(const Range& r, size_t shared_prefix_m
   const std::vector<NameId>& head = chunks_[r.begin_chunk]->ids;
   for (size_t i = r.begin_index; i < head.size(); ++i) add_name(head[i]);
   for (size_t c = r.begin_chunk + 1; c < r.end_chunk; ++c) {
-    s.last += chunks_[c]->last_sum;
-    s.first += chunks_[c]->first_sum;
-    s.shared += chunks_[c]->shared_sum[k];
+    const Totals& t = chunks_[c]->totals;
+    s.last += t.last;
+    s.first += t.first;
+    s.shared += t.shared[k];
+    s.last_names += t.last_names;
+    s.first_names += t.first_names;
   }
   if (r.end_chunk < chunks_.size())
     for (size_t i = 0; i < r.end_index; ++i) add_name(chunks_[r.end_chunk]->ids[i]);
@@ -301,18 +301,15 @@ void NameDictionary::check_invariants() const {
   const Name* previous = nullptr;
   for (const auto& chunk : chunks_) {
     TESSERA_CHECK(!chunk->ids.empty());
-    Chunk recount;
+    Totals recount;
     for (const NameId id : chunk->ids) {
       const Name& n = names_[id];
       if (previous != nullptr)
         TESSERA_CHECK(previous->text < n.text && labels_[&*previous - names_.data()] < labels_[id]);
       previous = &n;
-      recount.last_sum += n.last_count;
-      recount.first_sum += n.first_count;
-      for (size_t k = 0; k < kSharedPrefixTracked; ++k) recount.shared_sum[k] += n.shared_at_least[k];
+      recount.add(n, 1);
     }
-    TESSERA_CHECK(recount.last_sum == chunk->last_sum && recount.first_sum == chunk->first_sum &&
-                  recount.shared_sum == chunk->shared_sum);
+    TESSERA_CHECK(recount == chunk->totals);
   }
 }
 

@@ -69,12 +69,13 @@ class NameDictionary {
   // Label interval [low, high] of a non-empty range.
   uint64_t first_label(const Range& r) const;
   uint64_t last_label(const Range& r) const;
-  size_t name_count(const Range& r) const;
 
   struct Sums {
-    uint64_t last = 0;    // contacts whose last name is in the range
-    uint64_t first = 0;   // contacts whose first name is in the range
-    uint64_t shared = 0;  // contacts of `last` whose first name shares >= shared_prefix_min bytes with it
+    uint64_t last = 0;         // contacts whose last name is in the range
+    uint64_t first = 0;        // contacts whose first name is in the range
+    uint64_t shared = 0;       // contacts of `last` whose first name shares >= shared_prefix_min bytes with it
+    uint64_t last_names = 0;   // names of the range in use as last names
+    uint64_t first_names = 0;  // names of the range in use as first names
   };
   // REQUIRES 1 <= shared_prefix_min <= kSharedPrefixTracked.
   Sums sums(const Range& r, size_t shared_prefix_min) const;
@@ -102,26 +103,37 @@ class NameDictionary {
   void check_invariants() const;
 
  private:
+  struct Chunk;
   struct Name {
     std::string text;
     uint32_t last_count = 0;
     uint32_t first_count = 0;
     std::array<uint32_t, kSharedPrefixTracked> shared_at_least{};  // [k-1]: shared prefix >= k bytes
     bool in_trigrams = false;
+    Chunk* chunk = nullptr;  // the chunk holding the name
+  };
+  // What a name adds to its chunk's totals.
+  struct Totals {
+    uint64_t last = 0;
+    uint64_t first = 0;
+    uint64_t last_names = 0;
+    uint64_t first_names = 0;
+    std::array<uint64_t, kSharedPrefixTracked> shared{};
+    void add(const Name& n, int sign);
+    bool operator==(const Totals&) const = default;
   };
   struct Chunk {
     std::vector<NameId> ids;
-    uint64_t last_sum = 0;
-    uint64_t first_sum = 0;
-    std::array<uint64_t, kSharedPrefixTracked> shared_sum{};
+    Totals totals;
   };
 
-  size_t chunk_of(NameId id) const;
+  Chunk& chunk_of(NameId id) const;
   void assign_label(size_t chunk, size_t index);
   void relabel_all();
   void split(size_t c);
   void index_trigrams(NameId id);
   void change_last(NameId id, size_t shared_prefix_bytes, int delta);
+  void change_first(NameId id, int delta);
 
   std::vector<Name> names_;
   std::vector<uint64_t> labels_;

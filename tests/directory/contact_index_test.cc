@@ -247,10 +247,73 @@ std::vector<uint32_t> reference_search(const std::vector<Person>& live, std::str
   return keys;
 }
 
-TEST(ContactIndexRandomTest, MatchesBruteForceReference) {
-  const uint32_t seed = std::random_device{}();
+// Inserts and erases random contacts drawn from the given names, checking
+// every query (at several offsets and limits) against reference_search.
+void run_against_reference(uint32_t seed, const std::vector<std::string>& lasts, const std::vector<std::string>& firsts,
+                           const std::vector<std::string>& queries, int rounds, int ops_per_round) {
   SCOPED_TRACE(::testing::Message() << "seed " << seed);
   std::mt19937 rng(seed);
+  ContactIndex index;
+  std::vector<Person> live;
+  uint32_t next_key = 1;
+  for (int round = 0; round < rounds; ++round) {
+    for (int op = 0; op < ops_per_round; ++op) {
+      if (!live.empty() && rng() % 3 == 0) {
+        const size_t i = rng() % live.size();
+        index.erase(live[i].view());
+        live.erase(live.begin() + static_cast<ptrdiff_t>(i));
+      } else {
+        // Long e-mails share their first 16 bytes and differ after them.
+        const std::string email = rng() % 2 ? "e" + std::to_string(rng() % 30) + "@x.fr"
+                                            : "jean.dupont.long" + std::to_string(rng() % 30) + "@example.fr";
+        Person p{next_key++, rng() % 50, lasts[rng() % lasts.size()], firsts[rng() % firsts.size()], email};
+        index.insert(p.view());
+        live.push_back(p);
+      }
+    }
+    index.check_invariants();
+    for (const std::string& query : queries) {
+      uint64_t expected_total = 0;
+      const std::vector<uint32_t> expected = reference_search(live, query, expected_total);
+      for (const uint32_t offset : {0u, 1u, 3u, 7u, 20u, 60u}) {
+        for (const uint32_t limit : {1u, 5u, 100u}) {
+          auto page = index.search(query, offset, limit);
+          ASSERT_TRUE(page.is_ok()) << query;
+          ASSERT_EQ(page->total, expected_total) << query;
+          std::vector<uint32_t> want;
+          for (size_t i = offset; i < expected.size() && want.size() < limit; ++i) want.push_back(expected[i]);
+          ASSERT_EQ(page->keys, want) << query << " offset " << offset << " limit " << limit;
+        }
+      }
+    }
+    // Numbers and e-mails: in their documented orders.
+    const uint64_t number = rng() % 50;
+    std::vector<uint32_t> want;
+    for (const Person& p : live)
+      if (p.number == number) want.push_back(p.key);
+    std::sort(want.begin(), want.end());
+    if (want.size() > kSearchLimitMax) want.resize(kSearchLimitMax);
+    ASSERT_EQ(keys_of(index, std::to_string(number)), want);
+    for (const std::string& email_prefix :
+         {"e" + std::to_string(rng() % 30) + "@", std::string("jean.dupont.long"), std::string("jean.dupont.lo"),
+          "jean.dupont.long" + std::to_string(rng() % 30) + "@", "jean.dupont.long" + std::to_string(rng() % 3)}) {
+      std::vector<std::pair<std::string, uint32_t>> emails;
+      for (const Person& p : live)
+        if (p.email.starts_with(email_prefix)) emails.emplace_back(p.email, p.key);
+      std::sort(emails.begin(), emails.end());
+      want.clear();
+      for (const auto& e : emails) want.push_back(e.second);
+      if (email_prefix.find('@') == std::string::npos) continue;  // without '@' it is a name query
+      auto page = index.search(email_prefix, 0, 100);
+      ASSERT_TRUE(page.is_ok());
+      ASSERT_EQ(page->total, want.size()) << email_prefix;
+      if (want.size() > kSearchLimitMax) want.resize(kSearchLimitMax);
+      ASSERT_EQ(page->keys, want) << email_prefix;
+    }
+  }
+}
+
+TEST(ContactIndexRandomTest, MatchesBruteForceReference) {
   const std::vector<std::string> lasts = {
       "Dupont",  "Dupond",   "DUPONT-ROUGIER", "Durand",  "Dubois",    "Martin", "Martinez", "Marie", "Le Gall",
       "Lefèvre", "Lefebvre", "Léger",          "N'Diaye", "de Gaulle", "Du",     "Jean",     "Mar",   "Ma",
@@ -263,55 +326,51 @@ TEST(ContactIndexRandomTest, MatchesBruteForceReference) {
       "paul",  "e",      "c",       "x",      "*pont", "*pont*",   "du*t",  "*art*",   "*a*ie", "mar*n",
       "*rie",  "dup, j", "mar, ma", "m, j",   "du, ",  "*pont, c", "le, l", "mar*, m", "d,d",   "marie, marie",
       "lefe, "};
+  run_against_reference(std::random_device{}(), lasts, firsts, queries, 30, 40);
+}
+
+// Many short names over a small alphabet: wide prefix ranges (more than 64
+// last names under one prefix), long shared prefixes between last and first
+// names (beyond the 8 counted per name), every search strategy.
+TEST(ContactIndexRandomTest, WideRangesMatchBruteForceReference) {
+  const uint32_t seed = std::random_device{}();
+  std::mt19937 rng(seed);
+  auto word = [&](size_t max_length) {
+    std::string w;
+    const size_t length = 1 + rng() % max_length;
+    for (size_t i = 0; i < length; ++i) w.push_back("abc"[rng() % 3]);
+    return w;
+  };
+  std::vector<std::string> lasts, firsts, queries;
+  for (int i = 0; i < 150; ++i) lasts.push_back(word(5));
+  for (int i = 0; i < 20; ++i) lasts.push_back("abcabcabca" + word(2));  // shares > 8 bytes with firsts below
+  for (int i = 0; i < 40; ++i) firsts.push_back(word(4));
+  for (int i = 0; i < 10; ++i) firsts.push_back("abcabcabca" + word(2));
+  for (int i = 0; i < 12; ++i) queries.push_back(word(3));
+  for (int i = 0; i < 6; ++i) queries.push_back(word(3) + ", " + word(2));
+  for (int i = 0; i < 4; ++i) queries.push_back("*" + word(2) + "bc*");
+  for (const char* q : {"abcabcabc", "abcabcabca", "abcabcabcab", "a, a", "ab, abcabcabca", "a*bca", "b"})
+    queries.push_back(q);
+  run_against_reference(seed, lasts, firsts, queries, 12, 300);
+}
+
+TEST(ContactIndexEraseTest, ManyErasuresCompactTheEmails) {
   ContactIndex index;
-  std::vector<Person> live;
-  uint32_t next_key = 1;
-  for (int round = 0; round < 30; ++round) {
-    for (int op = 0; op < 40; ++op) {
-      if (!live.empty() && rng() % 3 == 0) {
-        const size_t i = rng() % live.size();
-        index.erase(live[i].view());
-        live.erase(live.begin() + static_cast<ptrdiff_t>(i));
-      } else {
-        Person p{next_key++, rng() % 50, lasts[rng() % lasts.size()], firsts[rng() % firsts.size()],
-                 "e" + std::to_string(rng() % 30) + "@x.fr"};
-        index.insert(p.view());
-        live.push_back(p);
-      }
-    }
-    index.check_invariants();
-    for (const std::string& query : queries) {
-      uint64_t expected_total = 0;
-      const std::vector<uint32_t> expected = reference_search(live, query, expected_total);
-      for (const uint32_t offset : {0u, 1u, 3u, 7u, 20u}) {
-        for (const uint32_t limit : {1u, 5u, 100u}) {
-          auto page = index.search(query, offset, limit);
-          ASSERT_TRUE(page.is_ok()) << query;
-          ASSERT_EQ(page->total, expected_total) << query;
-          std::vector<uint32_t> want;
-          for (size_t i = offset; i < expected.size() && want.size() < limit; ++i) want.push_back(expected[i]);
-          ASSERT_EQ(page->keys, want) << query << " offset " << offset << " limit " << limit;
-        }
-      }
-    }
-    // Numbers and e-mails: sets, in their documented orders.
-    const uint64_t number = rng() % 50;
-    std::vector<uint32_t> want;
-    for (const Person& p : live)
-      if (p.number == number) want.push_back(p.key);
-    std::sort(want.begin(), want.end());
-    ASSERT_EQ(keys_of(index, std::to_string(number)),
-              std::vector<uint32_t>(want.begin(), want.begin() + std::min<size_t>(want.size(), 100)));
-    const std::string email_prefix = "e" + std::to_string(rng() % 30) + "@";
-    std::vector<std::pair<std::string, uint32_t>> emails;
-    for (const Person& p : live)
-      if (p.email.starts_with(email_prefix)) emails.emplace_back(p.email, p.key);
-    std::sort(emails.begin(), emails.end());
-    want.clear();
-    for (const auto& e : emails) want.push_back(e.second);
-    if (want.size() > 100) want.resize(100);
-    ASSERT_EQ(keys_of(index, email_prefix), want);
-  }
+  std::vector<Person> people;
+  for (uint32_t k = 0; k < 60'000; ++k)
+    people.push_back({k, k, "Nom" + std::to_string(k % 100), "Prénom",
+                      "quelqu.un.de.tres.long." + std::to_string(k) + "@example.fr"});
+  for (const Person& p : people) index.insert(p.view());
+  const size_t full_bytes = index.memory_bytes();
+  for (uint32_t k = 0; k < 55'000; ++k) index.erase(people[k].view());
+  index.check_invariants();
+  EXPECT_LT(index.memory_bytes(), full_bytes);
+  EXPECT_EQ(keys_of(index, "quelqu.un.de.tres.long.59999@"), std::vector<uint32_t>{59999});
+  EXPECT_EQ(total_of(index, "quelqu.un.de.tres.long.5@"), 0u);
+  EXPECT_EQ(total_of(index, "quelqu.un.de.tres.long.5"), 0u);  // no '@': a name query
+  EXPECT_EQ(total_of(index, "quelqu.un.de.tres.long.56"), 0u);
+  EXPECT_EQ(total_of(index, "quelqu.un.de.tres.long.56@"), 0u);
+  EXPECT_EQ(total_of(index, "*om4"), 50u);
 }
 
 }  // namespace
