@@ -11,8 +11,11 @@
 
 #include "engine/codec.h"
 #include "engine/command_registry.h"
+#include "engine/reply_detail.h"
+#include "runtime/clock.h"
 #include "runtime/log_entry.h"
 #include "storage/command_log.h"
+#include "storage/durable_engine.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/random_workload.h"
 
@@ -75,6 +78,38 @@ TEST(LogFormat, V1DirectoryWithSnapshotAndTail_OpensWithTheOldStateHashes) {
       EXPECT_GT(rec->entries_replayed, 30u) << "shard " << s << " replays its v1 tail";
       EXPECT_EQ(rec->shard->state_hash_before_order_pages(), expected[s].state_hash) << "shard " << s;
     }
+  }
+}
+
+// A directory written before the contact directory existed: its contacts
+// (DefineContact, a copy on every shard) are copied into the directory at
+// the first start, with their numbers; the second start copies nothing more.
+TEST(LogFormat, V1DirectoryWithContactsOnTheShards_OpensWithThemInTheContactDirectory) {
+  TempDir tmp;
+  unpack_v1_fixture(tmp);
+  EngineOptions o;
+  o.data_dir = tmp.path() + "/log_v1_codec_v3";
+  o.shards = 2;
+  runtime::ManualClock clock(1'790'000'000'000);
+  uint64_t hash = 0;
+  for (int open = 0; open < 2; ++open) {
+    auto engine = open_durable_engine(o, clock);
+    ASSERT_TRUE(engine.is_ok()) << engine.status().to_string();
+    const engine::Reply r = engine->shards->call(Command{0, engine::GetContact{engine::kNone, 100000000101}});
+    ASSERT_TRUE(r.ok()) << r.message;
+    const auto& card = std::get<engine::ContactCard>(r.detail->value);
+    EXPECT_EQ(card.record.last_name, "Martin");
+    EXPECT_EQ(card.record.email, "c.martin@example.org");  // as a later UpdateContact left it
+    const engine::Reply found = engine->shards->call(Command{0, engine::SearchContacts{"theatre", 0, 20}});
+    ASSERT_TRUE(found.ok()) << found.message;
+    EXPECT_EQ(found.value, 1) << "Théâtre du Nord";
+    engine->shards->stop();
+    const uint64_t now = engine->shards->directory()->shard().state_hash();
+    if (open == 1) {
+      EXPECT_EQ(now, hash) << "nothing copied twice";
+    }
+    hash = now;
+    EXPECT_GE(engine->shards->directory()->shard().size(), 4u);
   }
 }
 
