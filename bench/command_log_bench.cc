@@ -18,6 +18,7 @@
 #include "runtime/log_entry.h"
 #include "runtime/shard_runner.h"
 #include "storage/command_log.h"
+#include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
 
 namespace {
@@ -28,14 +29,7 @@ using namespace tessera::engine;
 constexpr int64_t kT0 = 1'790'000'000'000;
 constexpr PerformanceId kBig = 1500;
 
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tessera-bench-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
+using tessera::testing_support::TempDir;  // tests/storage/temp_dir.h
 
 std::vector<Command> big_venue(uint32_t capacity) {
   std::vector<Command> out = workload::demo_catalog();
@@ -53,7 +47,7 @@ void BM_LoggedHolds(benchmark::State& state) {
   std::unique_ptr<storage::CommandLog> log;
   if (mode < 2) {
     auto opened = storage::CommandLog::open(
-        storage::LogOptions{dir.path, mode == 0 ? storage::Durability::kSync : storage::Durability::kAsync, 1});
+        storage::LogOptions{dir.path(), mode == 0 ? storage::Durability::kSync : storage::Durability::kAsync, 1});
     if (!opened.is_ok()) return state.SkipWithError(opened.status().to_string().c_str());
     log = std::move(opened.value());
   }
@@ -123,9 +117,9 @@ void write_log(const std::string& dir, uint64_t records) {
 void BM_Recovery10M(benchmark::State& state) {
   const uint64_t records = static_cast<uint64_t>(state.range(0));
   TempDir dir;
-  write_log(dir.path, records);
+  write_log(dir.path(), records);
   for (auto _ : state) {
-    auto log = storage::CommandLog::open(storage::LogOptions{dir.path, storage::Durability::kAsync, 1});
+    auto log = storage::CommandLog::open(storage::LogOptions{dir.path(), storage::Durability::kAsync, 1});
     auto r = log.value()->recover(0);
     if (!r.is_ok()) return state.SkipWithError(r.status().to_string().c_str());
     state.counters["entries_replayed"] = static_cast<double>(r->entries_replayed);

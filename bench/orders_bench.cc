@@ -38,6 +38,7 @@
 #include "runtime/clock.h"
 #include "runtime/shard_runner.h"
 #include "storage/command_log.h"
+#include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
 
 namespace {
@@ -125,14 +126,7 @@ BENCHMARK(BM_ListOrdersOfContact)->Unit(benchmark::kMicrosecond);
 
 // ---- The history of closed orders (the real RocksDB in a temporary directory)
 
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tessera-bench-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
+using tessera::testing_support::TempDir;  // tests/storage/temp_dir.h
 
 using tessera::runtime::CountingCompletion;
 using tessera::runtime::ShardRunner;
@@ -202,7 +196,7 @@ std::vector<OrderId> closed_orders(ShardRunner& runner) {
 
 void BM_ClosedOrderFromHistory(benchmark::State& state) {
   TempDir dir;
-  auto log = open_log(dir.path, true);
+  auto log = open_log(dir.path(), true);
   if (!log) return state.SkipWithError("cannot open the log");
   tessera::runtime::SystemClock clock;
   auto runner = start_runner(log.get(), clock);
@@ -223,7 +217,7 @@ BENCHMARK(BM_ClosedOrderFromHistory)->Unit(benchmark::kMicrosecond)->UseRealTime
 
 void BM_ClosedOrderThroughRunner(benchmark::State& state) {
   TempDir dir;
-  auto log = open_log(dir.path, true);
+  auto log = open_log(dir.path(), true);
   if (!log) return state.SkipWithError("cannot open the log");
   tessera::runtime::SystemClock clock;
   auto runner = start_runner(log.get(), clock);
@@ -243,7 +237,7 @@ void BM_LoggedHoldRelease(benchmark::State& state) {
   constexpr uint32_t kBatch = 1024;
   const bool history = state.range(0) != 0;
   TempDir dir;
-  auto log = open_log(dir.path, history, state.range(1) != 0);
+  auto log = open_log(dir.path(), history, state.range(1) != 0);
   if (!log) return state.SkipWithError("cannot open the log");
   tessera::runtime::SystemClock clock;
   auto runner = start_runner(log.get(), clock);

@@ -28,10 +28,11 @@ bool plausible_email(std::string_view e) {
 
 bool phone_number(std::string_view p) {
   size_t digits = 0;
-  for (char c : p) {
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
     if (std::isdigit(static_cast<unsigned char>(c))) {
       ++digits;
-    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')' && !(c == '+' && &c == p.data())) {
+    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')' && !(c == '+' && i == 0)) {
       return false;
     }
   }

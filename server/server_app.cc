@@ -202,10 +202,11 @@ Status ServerApp::open_shards() {
     uint64_t replayed = 0;
     for (const storage::ShardRecovery& r : engine_.recovery) replayed += r.entries_replayed;
     std::fprintf(stderr,
-                 "tessera-server: command log %s (durability %s): recovered %u shards, %lu entries replayed "
-                 "in %.2f s\n",
+                 "tessera-server: command log %s (durability %s): recovered %u shards and the contact directory, "
+                 "%lu entries replayed (%lu of the directory) in %.2f s\n",
                  config_.data_dir.c_str(), std::string(durability_name(config_.durability)).c_str(), config_.shards,
-                 static_cast<unsigned long>(replayed), engine_.recovery_seconds);
+                 static_cast<unsigned long>(replayed + engine_.directory_recovery.entries_replayed),
+                 static_cast<unsigned long>(engine_.directory_recovery.entries_replayed), engine_.recovery_seconds);
   }
   return Status::ok();
 }

@@ -122,6 +122,7 @@ TEST_F(ContactDirectoryTest, BadFields_AreRefusedWithTheFieldNamed) {
   };
   refused([](ContactFields& f) { f.email = "not-an-address"; }, "email");
   refused([](ContactFields& f) { f.mobile = "call me"; }, "mobile");
+  refused([](ContactFields& f) { f.phone = "01 23 + 45"; }, "phone");
   refused([](ContactFields& f) { f.birth_date = 20260231; }, "birth date");
   refused([](ContactFields& f) { f.birth_date = 20990101; }, "birth date");
   refused([](ContactFields& f) { f.iban = "FR76 3000 6000 0112 3456 7890 188"; }, "IBAN");
@@ -134,6 +135,7 @@ TEST_F(ContactDirectoryTest, BadFields_AreRefusedWithTheFieldNamed) {
 
 TEST_F(ContactDirectoryTest, Card_MasksTheIban_AndShowsTheAge) {
   ContactFields f = person("SHAPIRA", "Michel");
+  f.mobile = "+33 (0)6 12.34.56-78";
   f.iban = "FR76 3000 6000 0112 3456 7890 189";
   f.birth_date = 20000708;
   const engine::ContactCard& c = card(run(engine::CreateContact{engine::kNone, 17, f}));

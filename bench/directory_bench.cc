@@ -1,0 +1,149 @@
+// The contact directory partition (seed 001), in process.
+//
+//   BM_ContactDirectoryBuild1M  1,000,000 French-style contacts created
+//       through ContactDirectory::apply (records + number map + search
+//       indexes; no log): create time per contact, and `bytes_per_contact`,
+//       the directory's own count of what records and indexes hold (target
+//       < 400 B), with `rss_bytes_per_contact` from the process's RSS growth.
+//   BM_ContactCreateLogged1M  the same 1,000,000 CreateContact through a
+//       directory runner logging to RocksDB with durability sync (fsync per
+//       group commit), pipelined: seconds for the million (the import target
+//       is 10 s).
+//   BM_ContactSearchThroughPartition  quick searches applied by the
+//       partition over the 1M directory (index + the page's completion
+//       lines): mean and `p99_us`.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "directory/contact_directory.h"
+#include "runtime/clock.h"
+#include "runtime/completion.h"
+#include "runtime/shard_runner.h"
+#include "storage/command_log.h"
+#include "tests/storage/temp_dir.h"
+#include "workload/french_contacts.h"
+
+namespace {
+
+using namespace tessera;
+using namespace tessera::engine;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr size_t kContacts = 1'000'000;
+
+using tessera::testing_support::TempDir;  // tests/storage/temp_dir.h
+
+// The record of the memory target: number, civility, names, e-mail, one
+// address, one phone.
+CreateContact create_of(const workload::FrenchContact& c) {
+  static const char* kCities[] = {"PARIS", "LYON", "MARSEILLE", "LILLE", "NANTES", "TOULOUSE", "BORDEAUX"};
+  ContactFields f;
+  f.types = kContactIndividual;
+  f.civility = c.key % 2 ? "Mme" : "M.";
+  f.last_name = c.last_name;
+  f.first_name = c.first_name;
+  f.email = c.email;
+  f.mobile = "+33 6 " + std::to_string(10'000'000 + c.key % 90'000'000);
+  f.addresses.push_back(ContactAddress{AddressKind::kMain, "", std::to_string(75'001 + c.key % 20'000),
+                                       kCities[c.key % 7], "", "", "FR"});
+  return CreateContact{kNone, c.number, std::move(f)};
+}
+
+size_t rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096;
+}
+
+std::unique_ptr<directory::ContactDirectory> build(size_t n, double* seconds, std::string* refusal) {
+  auto d = std::make_unique<directory::ContactDirectory>(kT0);
+  const std::vector<workload::FrenchContact> contacts = workload::FrenchContacts::generate(n, 7);
+  const auto start = std::chrono::steady_clock::now();
+  for (const workload::FrenchContact& c : contacts) {
+    const Reply r = d->apply(Command{0, create_of(c)}, kT0);
+    if (!r.ok()) {
+      *refusal = cat("contact ", c.key, " (", c.last_name, ", ", c.first_name, ", ", c.email, ") refused: ", r.message);
+      return nullptr;
+    }
+  }
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return d;
+}
+
+void BM_ContactDirectoryBuild1M(benchmark::State& state) {
+  for (auto _ : state) {
+    const size_t before = rss_bytes();
+    double seconds = 0;
+    std::string refusal;
+    auto d = build(kContacts, &seconds, &refusal);
+    if (!d) return state.SkipWithError(refusal.c_str());
+    const size_t after = rss_bytes();
+    state.SetIterationTime(seconds);
+    state.counters["create_us"] = seconds * 1e6 / kContacts;
+    state.counters["bytes_per_contact"] = static_cast<double>(d->memory_bytes()) / kContacts;
+    state.counters["rss_bytes_per_contact"] = static_cast<double>(after - std::min(after, before)) / kContacts;
+  }
+}
+BENCHMARK(BM_ContactDirectoryBuild1M)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1);
+
+void BM_ContactCreateLogged1M(benchmark::State& state) {
+  const std::vector<workload::FrenchContact> contacts = workload::FrenchContacts::generate(kContacts, 7);
+  for (auto _ : state) {
+    TempDir dir;
+    auto log = storage::CommandLog::open(storage::LogOptions{dir.path(), storage::Durability::kSync, 1});
+    if (!log.is_ok()) return state.SkipWithError(log.status().to_string().c_str());
+    if (!(*log)->recover_directory().is_ok()) return state.SkipWithError("recover");
+    runtime::SystemClock clock;
+    runtime::RunnerConfig rc;
+    rc.log = log->get();
+    runtime::DirectoryRunner runner(clock, rc);
+    runner.start();
+    runtime::CountingCompletion done;
+    const auto start = std::chrono::steady_clock::now();
+    size_t sent = 0;
+    for (const workload::FrenchContact& c : contacts) {
+      Command command{0, create_of(c)};
+      while (!runner.submit(std::move(command), &done)) std::this_thread::yield();
+      ++sent;
+    }
+    while (done.done.load() < sent) std::this_thread::yield();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    runner.stop();
+    if (runner.shard().size() != kContacts) return state.SkipWithError("a create was refused");
+    state.SetIterationTime(seconds);
+    state.counters["seconds_for_1M"] = seconds;
+    state.counters["creates_per_s"] = kContacts / seconds;
+  }
+}
+BENCHMARK(BM_ContactCreateLogged1M)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1);
+
+void BM_ContactSearchThroughPartition(benchmark::State& state) {
+  double seconds = 0;
+  std::string refusal;
+  static std::unique_ptr<directory::ContactDirectory> d = build(kContacts, &seconds, &refusal);
+  if (!d) return state.SkipWithError(refusal.c_str());
+  workload::FrenchContacts queries(11);
+  std::vector<double> us;
+  us.reserve(1 << 20);
+  for (auto _ : state) {
+    Command c{0, SearchContacts{queries.next_query(), 0, 20}};
+    const auto start = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(d->apply(c, kT0));
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(us.begin(), us.end());
+  double sum = 0;
+  for (double u : us) sum += u;
+  state.counters["mean_us"] = us.empty() ? 0 : sum / static_cast<double>(us.size());
+  state.counters["p99_us"] = us.empty() ? 0 : us[us.size() * 99 / 100];
+}
+BENCHMARK(BM_ContactSearchThroughPartition)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
