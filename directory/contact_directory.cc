@@ -24,6 +24,30 @@ ContactDirectory::ContactDirectory(int64_t start_ms) : now_ms_(start_ms), idempo
   assert(start_ms >= 0 && start_ms <= engine::kTimeMsMax);
 }
 
+template <typename T>
+Reply ContactDirectory::on(const T& c, const Caller& who) {
+  if constexpr (std::is_same_v<T, engine::DefineContact>) {
+    return define(c, who);
+  } else if constexpr (std::is_same_v<T, engine::UpdateContact>) {
+    return update(c, who);
+  } else if constexpr (std::is_same_v<T, engine::CreateContact>) {
+    return create(c, who);
+  } else if constexpr (std::is_same_v<T, engine::ChangeContact>) {
+    return change(c, who);
+  } else if constexpr (std::is_same_v<T, engine::LinkContacts>) {
+    return link(c);
+  } else if constexpr (std::is_same_v<T, engine::AddContactNote>) {
+    return add_note(c, who);
+  } else if constexpr (std::is_same_v<T, engine::GetContact>) {
+    return get(c);
+  } else if constexpr (std::is_same_v<T, engine::SearchContacts>) {
+    return search(c);
+  } else {
+    static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
+    return cards(c);
+  }
+}
+
 Reply ContactDirectory::prepare(const engine::Command& command) const {
   return refuse(ReplyCode::kInvalidArgument,
                 cat(engine::command_name(command.body), " is not a catalog command of the contact directory"));
@@ -63,30 +87,6 @@ Reply ContactDirectory::apply(const engine::Command& command, int64_t now_ms) {
         }
       },
       command.body);
-}
-
-template <typename T>
-Reply ContactDirectory::on(const T& c, const Caller& who) {
-  if constexpr (std::is_same_v<T, engine::DefineContact>) {
-    return define(c, who);
-  } else if constexpr (std::is_same_v<T, engine::UpdateContact>) {
-    return update(c, who);
-  } else if constexpr (std::is_same_v<T, engine::CreateContact>) {
-    return create(c, who);
-  } else if constexpr (std::is_same_v<T, engine::ChangeContact>) {
-    return change(c, who);
-  } else if constexpr (std::is_same_v<T, engine::LinkContacts>) {
-    return link(c);
-  } else if constexpr (std::is_same_v<T, engine::AddContactNote>) {
-    return add_note(c, who);
-  } else if constexpr (std::is_same_v<T, engine::GetContact>) {
-    return get(c);
-  } else if constexpr (std::is_same_v<T, engine::SearchContacts>) {
-    return search(c);
-  } else {
-    static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
-    return cards(c);
-  }
 }
 
 // ---- Records -------------------------------------------------------------------

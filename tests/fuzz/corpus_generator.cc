@@ -105,6 +105,17 @@ void run_started(RequestBuilder& b) {
 }
 
 // One request per command kind; the last command of each is the kind's.
+ContactFields fuzz_contact() {
+  ContactFields f;
+  f.types = kContactIndividual;
+  f.civility = "Mme";
+  f.last_name = "DUPONT";
+  f.first_name = "Céline";
+  f.email = "celine@example.org";
+  f.addresses = {ContactAddress{AddressKind::kMain, "1 rue", "75012", "PARIS", "", "", "FR"}};
+  return f;
+}
+
 std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
   const SeatRequest named{kSeated, 1, workload::demo_tariff(1, 1), 0, 2, {10, 11}, 0};
   const SeatRequest best{kSeated, 2, workload::demo_tariff(1, 1), 0, 3, {}, kSeatOptionAllowSplit};
@@ -344,20 +355,38 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(PurgeOrderHistory{gone, kNone});
       },
       [](RequestBuilder& b) { b.add(ExportCatalog{}); },
-      [](RequestBuilder& b) {  // the contact directory's commands (decoded; a shard refuses them)
-        ContactFields f;
-        f.types = kContactIndividual;
-        f.civility = "Mme";
-        f.last_name = "DUPONT";
-        f.first_name = "Céline";
-        f.email = "celine@example.org";
-        f.addresses = {ContactAddress{AddressKind::kMain, "1 rue", "75012", "PARIS", "", "", "FR"}};
-        b.add(CreateContact{kNone, 7611, f, true, kNone, false});
-        b.add(ChangeContact{1, f});
-        b.add(LinkContacts{1, 2, ContactLinkKind::kChildOf, false});
-        b.add(AddContactNote{1, "note"});
-        b.add(GetContact{0, 7611});
+      // The contact directory's commands, one seed each.
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 7611, fuzz_contact(), true, kNone, false});
+      },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        ContactFields changed = fuzz_contact();
+        changed.last_name = "DUPONT-ROUGIER";
+        b.add(ChangeContact{1, changed});
+      },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(LinkContacts{2, 1, ContactLinkKind::kChildOf, false});
+      },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(AddContactNote{1, "Préfère le balcon"});
+      },
+      [](RequestBuilder& b) {
+        b.add(GetContact{kNone, 7611});
+      },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
         b.add(SearchContacts{"*pont*", 0, 20, true});
+        b.add(SearchContacts{"Dupont, c", 0, 5, false});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetContactProfile{1, 7611, kContactIndividual, 1});
+      },
+      [](RequestBuilder& b) {
+        b.add(GetContactCards{{1, 2}});
       },
   };
 }

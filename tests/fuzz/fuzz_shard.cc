@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/limits.h"
+#include "engine/reply_detail.h"
 #include "engine/reply_merge.h"
 #include "net/result_code.h"
 #include "workload/random_workload.h"
@@ -15,7 +16,8 @@ namespace tessera::fuzz {
 
 using namespace tessera::engine;
 
-FuzzShard::FuzzShard(int64_t start_ms) : shard_(0, 1, kFuzzStartMs), now_ms_(std::max(start_ms, kFuzzStartMs)) {
+FuzzShard::FuzzShard(int64_t start_ms)
+    : shard_(0, 1, kFuzzStartMs), directory_(kFuzzStartMs), now_ms_(std::max(start_ms, kFuzzStartMs)) {
   const workload::RandomWorkload workload(1, 1);
   for (const Command& c : workload.setup(kFuzzCapacity)) {
     const Reply r = command_route(c.body, 1).kind == Route::kCatalog ? shard_.prepare(c) : Reply{};
@@ -35,7 +37,8 @@ Reply FuzzShard::run(const Command& command) {
   }
   while (shard_.advance(now_ms_, kExpiriesPerSliceMax) == kExpiriesPerSliceMax) {
   }
-  const Status invariants = shard_.check_invariants();
+  Status invariants = shard_.check_invariants();
+  if (invariants.is_ok()) invariants = directory_.check_invariants();
   if (!invariants.is_ok()) {
     std::fprintf(stderr, "after %.*s: %s\n", static_cast<int>(command_name(command.body).size()),
                  command_name(command.body).data(), invariants.to_string().c_str());
@@ -74,6 +77,17 @@ Reply FuzzShard::apply(const Command& command) {
     case Route::kOneShard:
       reply = shard_.apply(command, now_ms);
       break;
+    case Route::kContacts: {
+      reply = directory_.apply(command, now_ms);
+      // The runtime's hand-over of the record's number and types.
+      const auto* card = reply.ok() && reply.detail ? std::get_if<ContactCard>(&reply.detail->value) : nullptr;
+      if (card != nullptr && !is_query(command.body)) {
+        const Command profile{0, SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq}};
+        fuzz_check(shard_.prepare(profile).ok() && shard_.apply(profile, now_ms).ok(),
+                   "every shard takes the directory's profile hand-over");
+      }
+      break;
+    }
   }
   return reply;
 }

@@ -1,10 +1,13 @@
 // FuzzShard: the engine behind the client-frame fuzz target and its corpus
-// generator. One shard (of one) with the randomised workload's venue set up
+// generator. One shard (of one) and the contact directory partition (the
+// contact commands go there, as the runtime routes them; a profile
+// hand-over follows each accepted record change), with the randomised
+// workload's venue set up
 // (workload/random_workload.h: three products, GA and seated performances,
 // nested contingents), running each decoded command as a shard runner does
 // once the session has decoded it and the connection's role allowed it.
 //
-// Every run ends with check_invariants(); a violation, or a catalog command
+// Every run ends with check_invariants() (the shard's and the directory's); a violation, or a catalog command
 // whose apply() disagrees with its prepare(), aborts the process: that is a
 // finding for libFuzzer, not an outcome.
 // Thread-safety: none (one fuzzing thread).
@@ -12,6 +15,7 @@
 
 #include <cstdint>
 
+#include "directory/contact_directory.h"
 #include "engine/command.h"
 #include "engine/shard.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -44,6 +48,7 @@ class FuzzShard {
   engine::Reply apply(const engine::Command& command);
 
   engine::Shard shard_;
+  directory::ContactDirectory directory_;
   int64_t now_ms_;
 };
 
