@@ -45,7 +45,8 @@ class ContactDirectoryTest : public ::testing::Test {
     c.principal = engine::PrincipalId{7};
     return d.apply(c, now += 1000);
   }
-  const engine::ContactCard& card(const engine::Reply& r) {
+  // A copy: the reply (and the detail it shares) is often a temporary.
+  engine::ContactCard card(const engine::Reply& r) {
     EXPECT_TRUE(r.ok()) << r.message;
     return std::get<engine::ContactCard>(r.detail->value);
   }
@@ -67,17 +68,17 @@ class ContactDirectoryTest : public ::testing::Test {
 
 TEST_F(ContactDirectoryTest, Create_AllocatesIdAndNumber_AndStampsWhoAndWhen) {
   const engine::Reply r = run(engine::CreateContact{engine::kNone, 0, person("DUPONT", "Chantal")});
-  const engine::ContactCard& c = card(r);
+  const engine::ContactCard c = card(r);
   EXPECT_EQ(c.contact, ContactId{1});
   EXPECT_EQ(c.number, 1u);
   EXPECT_EQ(r.value, 1);
   EXPECT_EQ(c.created_by, engine::PrincipalId{7});
   EXPECT_EQ(c.created_ms, kT0 + 1000);
   EXPECT_EQ(c.modified_ms, c.created_ms);
-  const engine::ContactCard& next = card(run(engine::CreateContact{engine::kNone, 0, person("MARTIN", "Paul")}));
+  const engine::ContactCard next = card(run(engine::CreateContact{engine::kNone, 0, person("MARTIN", "Paul")}));
   EXPECT_EQ(next.contact, ContactId{2});
   EXPECT_EQ(next.number, 2u);
-  const engine::ContactCard& chosen = card(run(engine::CreateContact{engine::kNone, 7611, person("DURAND", "Luc")}));
+  const engine::ContactCard chosen = card(run(engine::CreateContact{engine::kNone, 7611, person("DURAND", "Luc")}));
   EXPECT_EQ(chosen.number, 7611u);
   EXPECT_EQ(card(run(engine::CreateContact{engine::kNone, 0, person("PETIT", "Ana")})).number, 7612u);
   EXPECT_TRUE(d.check_invariants().is_ok());
@@ -138,10 +139,10 @@ TEST_F(ContactDirectoryTest, Card_MasksTheIban_AndShowsTheAge) {
   f.mobile = "+33 (0)6 12.34.56-78";
   f.iban = "FR76 3000 6000 0112 3456 7890 189";
   f.birth_date = 20000708;
-  const engine::ContactCard& c = card(run(engine::CreateContact{engine::kNone, 17, f}));
+  const engine::ContactCard c = card(run(engine::CreateContact{engine::kNone, 17, f}));
   EXPECT_EQ(c.record.iban, "FR** **** **** **** **** ***0 189");
   EXPECT_EQ(c.age, 25);  // on 2026-05-28
-  const engine::ContactCard& by_number = card(run(engine::GetContact{engine::kNone, 17}));
+  const engine::ContactCard by_number = card(run(engine::GetContact{engine::kNone, 17}));
   EXPECT_EQ(by_number.record.last_name, "SHAPIRA");
   EXPECT_EQ(run(engine::GetContact{engine::kNone, 18}).code, ReplyCode::kNotFound);
 }
@@ -164,7 +165,7 @@ TEST_F(ContactDirectoryTest, Links_AllowOnlyTheSeedsPairs_AndNoCycle) {
   const ContactId other = create(organisation("OTHER"));
   EXPECT_EQ(run(engine::LinkContacts{acme, other, K::kSubsidiaryOf}).code, ReplyCode::kInvalidArgument);  // one parent
 
-  const engine::ContactCard& a = card(run(engine::GetContact{parent}));
+  const engine::ContactCard a = card(run(engine::GetContact{parent}));
   ASSERT_EQ(a.links.size(), 2u);
   EXPECT_EQ(a.links[0].kind, K::kRelayOf);
   EXPECT_TRUE(a.links[0].outgoing);
@@ -186,7 +187,7 @@ TEST_F(ContactDirectoryTest, CreateAsMemberOfAnOrganisation_CopiesItsAddress) {
   ContactFields f = person("MARTIN", "Paul");
   f.addresses.clear();
   engine::CreateContact c{engine::kNone, 0, f, true, acme, true};
-  const engine::ContactCard& m = card(run(c));
+  const engine::ContactCard m = card(run(c));
   ASSERT_EQ(m.record.addresses.size(), 1u);
   EXPECT_EQ(m.record.addresses[0].city, "LYON");
   EXPECT_EQ(m.record.web_login, "someone@example.org");
@@ -201,7 +202,7 @@ TEST_F(ContactDirectoryTest, NotesAndChanges_KeepNumberAndStampTheModification) 
   EXPECT_EQ(run(engine::AddContactNote{id, "Préfère le balcon"}).value, 1);
   EXPECT_EQ(run(engine::AddContactNote{id, ""}).code, ReplyCode::kInvalidArgument);
   ContactFields f = person("DUPONT-ROUGIER", "Anne");
-  const engine::ContactCard& c = card(run(engine::ChangeContact{id, f}));
+  const engine::ContactCard c = card(run(engine::ChangeContact{id, f}));
   EXPECT_EQ(c.number, 100u);
   EXPECT_EQ(c.record.last_name, "DUPONT-ROUGIER");
   EXPECT_GT(c.modified_ms, c.created_ms);
