@@ -42,6 +42,8 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
     return get(c);
   } else if constexpr (std::is_same_v<T, engine::SearchContacts>) {
     return search(c);
+  } else if constexpr (std::is_same_v<T, engine::ImportContacts>) {
+    return import(c, who);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);
@@ -267,6 +269,20 @@ Reply ContactDirectory::add_note(const engine::AddContactNote& c, const Caller& 
   Reply r;
   r.value = static_cast<int64_t>(stored->notes.size());
   return r;
+}
+
+std::optional<engine::CommandBody> profile_hand_over(const Reply& reply) {
+  if (!reply.ok() || !reply.detail) return std::nullopt;
+  if (const auto* card = std::get_if<engine::ContactCard>(&reply.detail->value))
+    return engine::SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq};
+  const auto* report = std::get_if<engine::ContactImportReport>(&reply.detail->value);
+  if (report == nullptr) return std::nullopt;
+  engine::SetContactProfiles profiles;
+  for (const engine::ContactImportResult& row : report->rows)
+    if (row.profile_seq != 0)
+      profiles.profiles.push_back(engine::SetContactProfile{row.contact, row.number, row.types, row.profile_seq});
+  if (profiles.profiles.empty()) return std::nullopt;
+  return profiles;
 }
 
 engine::SetContactProfile ContactDirectory::profile_of(const StoredContact& c) const {

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -140,6 +141,12 @@ class ContactDirectory {
   Reply get(const engine::GetContact& c) const;
   Reply search(const engine::SearchContacts& c) const;
   Reply cards(const engine::GetContactCards& c) const;
+  Reply import(const engine::ImportContacts& c, const engine::Caller& who);  // contact_import.cc
+  engine::ContactImportResult import_row(const engine::ContactImportRow& row, uint32_t columns,
+                                         const engine::Caller& who);
+  // Results scanned when matching a row without a number (per index).
+  static constexpr uint32_t kMatchScanMax = 1'000;
+  StoredContact* match(const engine::ContactFields& row, uint32_t columns, std::string* ambiguity);
 
   // Stores a new record (checked by the caller); returns it.
   StoredContact& add(ContactId id, uint64_t number, const engine::ContactFields& record, const engine::Caller& who);
@@ -172,5 +179,11 @@ class ContactDirectory {
   uint64_t next_profile_seq_ = 1;
   uint64_t commands_applied_ = 0;
 };
+
+// The hand-over to the shards an accepted reply of the directory calls for:
+// SetContactProfile for a card (DefineContact ... ChangeContact),
+// SetContactProfiles for the contacts an import created or whose types it
+// changed; nullopt when there is none.
+std::optional<engine::CommandBody> profile_hand_over(const engine::Reply& reply);
 
 }  // namespace tessera::directory

@@ -123,5 +123,7 @@
   X(73,  GetContact,                kContacts,     kBackoffice, kQuery, kSingle,           kContact,       kNoEffect)    \
   X(74,  SearchContacts,            kContacts,     kBackoffice, kQuery, kSingle,           kContactSearch, kNoEffect)    \
   X(75,  SetContactProfile,         kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(76,  GetContactCards,           kContacts,     kInternal,   kQuery, kSingle,           kContactCards,  kNoEffect)
+  X(76,  GetContactCards,           kContacts,     kInternal,   kQuery, kSingle,           kContactCards,  kNoEffect)    \
+  X(77,  ImportContacts,            kContacts,     kBackoffice, kWrite, kSingle,           kContactImport, kNoEffect)    \
+  X(78,  SetContactProfiles,        kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)
 // clang-format on

@@ -73,6 +73,7 @@ enum class ReplyKind : uint8_t {
   kContact,         // detail: ContactCard (value = the contact's number)
   kContactSearch,   // detail: ContactSearchPage (value = total)
   kContactCards,    // detail: ContactCards (value = cards)
+  kContactImport,   // detail: ContactImportReport (value = rows refused)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

@@ -151,6 +151,65 @@ struct SetContactProfile {
   auto fields() const { return std::tie(contact, number, types, seq); }
 };
 
+// The fields an import file maps (ImportContacts::columns): which fields
+// of an existing contact a row replaces. The address columns are those of
+// the main address.
+enum ContactColumn : uint32_t {
+  kColumnTypes = 1u << 0,
+  kColumnCivility = 1u << 1,
+  kColumnLastName = 1u << 2,
+  kColumnFirstName = 1u << 3,
+  kColumnBirthDate = 1u << 4,
+  kColumnFunction = 1u << 5,
+  kColumnMobile = 1u << 6,
+  kColumnPhone = 1u << 7,
+  kColumnFax = 1u << 8,
+  kColumnEmail = 1u << 9,
+  kColumnLanguage = 1u << 10,
+  kColumnAudience = 1u << 11,
+  kColumnAdminNumber = 1u << 12,
+  kColumnReferenceCode = 1u << 13,
+  kColumnIban = 1u << 14,
+  kColumnAddressLines = 1u << 15,
+  kColumnPostcode = 1u << 16,
+  kColumnCity = 1u << 17,
+  kColumnDepartment = 1u << 18,
+  kColumnRegion = 1u << 19,
+  kColumnCountry = 1u << 20,
+};
+inline constexpr uint32_t kContactColumnsAll = (1u << 21) - 1;
+inline constexpr uint32_t kContactAddressColumns =
+    kColumnAddressLines | kColumnPostcode | kColumnCity | kColumnDepartment | kColumnRegion | kColumnCountry;
+
+// One row of an import file. `record` holds the mapped columns (the address
+// ones in a single main address); the others are empty.
+struct ContactImportRow {
+  uint32_t file_row = 0;  // the row's number in its file (the header is row 1), echoed in its outcome
+  uint64_t number = 0;    // 0: none in the file
+  ContactFields record;
+  auto fields() const { return std::tie(file_row, number, record); }
+};
+
+// Imports rows of an external file (docs/protocol.md, "Contact import"),
+// each on its own: a row whose number is a contact's updates the mapped
+// columns of that contact (an empty cell leaves its field as it is); a row
+// with an unknown number creates a contact
+// with it; a row without a number is the contact of equal name, first name
+// and e-mail (or birth date, or postcode, when the file has no e-mail) if
+// exactly one exists, else a new contact. A re-run of the same file changes
+// nothing (every row "unchanged"). At most kContactImportRowsMax rows.
+struct ImportContacts {
+  uint32_t columns = 0;  // ContactColumn bits: what the file maps
+  std::vector<ContactImportRow> rows;
+  auto fields() const { return std::tie(columns, rows); }
+};
+
+// Internal: SetContactProfile for many contacts at once (after an import).
+struct SetContactProfiles {
+  std::vector<SetContactProfile> profiles;
+  auto fields() const { return std::tie(profiles); }
+};
+
 // Internal: names, e-mail and postal address of some contacts, for the
 // follow-up rows and reminders the shards answered with ids only.
 struct GetContactCards {

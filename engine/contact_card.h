@@ -81,6 +81,29 @@ struct ContactSearchPage {
   auto fields() const { return std::tie(rows, total); }
 };
 
+// What became of one row of an import.
+enum class ImportOutcome : uint8_t { kCreated = 0, kUpdated = 1, kUnchanged = 2, kRefused = 3 };
+
+struct ContactImportResult {
+  uint32_t file_row = 0;  // the row's number in its file
+  ImportOutcome outcome = ImportOutcome::kRefused;
+  ContactId contact = kNone;  // created / updated / unchanged: the contact
+  uint64_t number = 0;
+  std::string reason;        // refused: why (the error of the matching command)
+  uint8_t types = 0;         // the contact's types and profile sequence when
+  uint64_t profile_seq = 0;  // the row changed them (else 0): the hand-over
+  auto fields() const { return std::tie(file_row, outcome, contact, number, reason, types, profile_seq); }
+};
+
+struct ContactImportReport {
+  std::vector<ContactImportResult> rows;  // in the order of the command's rows
+  uint32_t created = 0;
+  uint32_t updated = 0;
+  uint32_t unchanged = 0;
+  uint32_t refused = 0;
+  auto fields() const { return std::tie(rows, created, updated, unchanged, refused); }
+};
+
 struct ContactCards {
   std::vector<ContactSummary> cards;  // the contacts asked for that exist, in id order
   auto fields() const { return std::tie(cards); }

@@ -107,4 +107,26 @@ Reply ContactBook::define(const SetContactProfile& c) {
   return r;
 }
 
+Reply ContactBook::check(const SetContactProfiles& c) const {
+  if (c.profiles.empty() || c.profiles.size() > kContactImportRowsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("SetContactProfiles carries 1 to ", kContactImportRowsMax, " profiles"));
+  size_t added = 0;
+  for (const SetContactProfile& p : c.profiles) {
+    Reply r = check(p);
+    if (!r.ok()) return r;
+    added += contacts_.find(p.contact) == nullptr;
+  }
+  if (contacts_.size() + added > contacts_max_)
+    return refuse(ReplyCode::kLimitExceeded, cat("too many contacts (at most ", contacts_max_, " on a shard)"));
+  return Reply{};
+}
+
+Reply ContactBook::define(const SetContactProfiles& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  for (const SetContactProfile& p : c.profiles) (void)define(p);  // each checked above
+  return r;
+}
+
 }  // namespace tessera::engine

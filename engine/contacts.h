@@ -44,6 +44,9 @@ class ContactBook {
   Reply update(const UpdateContact& c);
   Reply check(const SetContactProfile& c) const;
   Reply define(const SetContactProfile& c);
+  // Each profile as SetContactProfile, all or none refused.
+  Reply check(const SetContactProfiles& c) const;
+  Reply define(const SetContactProfiles& c);
   // The profile sequence last applied for `contact` (0: none).
   uint64_t profile_seq(ContactId contact) const;
   struct ProfileSeq {

@@ -195,7 +195,8 @@ struct CatalogExport {
 
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
-               OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards>
+               OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
+               ContactImportReport>
       value;
 };
 

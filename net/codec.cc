@@ -119,6 +119,9 @@ struct DetailEncoder {
   Detail operator()(const ContactCards& d) {
     return {wire::ResultDetail::ContactCards, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const ContactImportReport& d) {
+    return {wire::ResultDetail::ContactImportReport, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const CatalogExport& d) {
     std::vector<fb::Offset<wire::Command>> commands;
     commands.reserve(d.commands.size());
@@ -378,6 +381,10 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::ContactCards:
       return detail_of<wire::ContactCards>(
           t, [](const wire::ContactCards& w) { return from_table<ContactCards>(&w, "ContactCards"); });
+    case D::ContactImportReport:
+      return detail_of<wire::ContactImportReport>(t, [](const wire::ContactImportReport& w) {
+        return from_table<ContactImportReport>(&w, "ContactImportReport");
+      });
     case D::CatalogExport:
       return detail_of<wire::CatalogExport>(t, [](const wire::CatalogExport& w) -> Result<CatalogExport> {
         CatalogExport out;
@@ -448,6 +455,8 @@ std::string check_wire_tables() {
   problems +=
       wire_table::check_shape<ContactSearchPage>(wire::ContactSearchPage::MiniReflectTypeTable(), "ContactSearchPage");
   problems += wire_table::check_shape<ContactCards>(wire::ContactCards::MiniReflectTypeTable(), "ContactCards");
+  problems += wire_table::check_shape<ContactImportReport>(wire::ContactImportReport::MiniReflectTypeTable(),
+                                                           "ContactImportReport");
   return problems;
 }
 
@@ -541,6 +550,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kContact:
     case ReplyKind::kContactSearch:
     case ReplyKind::kContactCards:
+    case ReplyKind::kContactImport:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -639,7 +649,7 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 13);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 14);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);
@@ -648,5 +658,6 @@ static_assert(static_cast<int>(wire::RunState::MAX) == static_cast<int>(RunState
 static_assert(static_cast<int>(wire::AddressKind::MAX) == engine::kAddressKindLast);
 static_assert(static_cast<int>(wire::MinorsEmailTo::MAX) == static_cast<int>(MinorsEmailTo::kBoth));
 static_assert(static_cast<int>(wire::ContactLinkKind::MAX) == engine::kContactLinkKindLast);
+static_assert(static_cast<int>(wire::ImportOutcome::MAX) == static_cast<int>(engine::ImportOutcome::kRefused));
 
 }  // namespace tessera::net

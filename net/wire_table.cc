@@ -44,6 +44,7 @@ constexpr FieldRule kFieldRules[] = {
   {"country",                       false, kContactFieldLengthMax},
   {"query",                         true,  kNameLengthMax},
   {"other_name",                    false, 2 * kNameLengthMax + 1},
+  {"reason",                        false, kNoteLengthMax},
   {"line",                          false, 3 * kNameLengthMax},
   // Lists.
   {"lines",                         true,  kOrderLinesMax},
@@ -70,6 +71,9 @@ constexpr FieldRule kFieldRules[] = {
   {"ContactSearchPage.rows",        false, kContactSearchRowsMax},
   {"cards",                         false, kContactCardsMax},
   {"GetContactCards.contacts",      false, kContactCardsMax},
+  {"ImportContacts.rows",           true,  kContactImportRowsMax},
+  {"ContactImportReport.rows",      false, kContactImportRowsMax},
+  {"SetContactProfiles.profiles",   true,  kContactImportRowsMax},
   // Nested tables.
   {"request",                       true},
   {"filter",                        true},
@@ -80,6 +84,7 @@ constexpr FieldRule kFieldRules[] = {
   {"flags",                         false, 0, kSeatFlagsAll,    "seat flags"},
   {"ContactFields.flags",           false, 0, kContactFlagsAll, "contact flags"},
   {"ContactSummary.flags",          false, 0, kContactFlagsAll, "contact flags"},
+  {"ImportContacts.columns",        false, 0, kContactColumnsAll, "import column bits"},
   {"options",                       false, 0, kSeatOptionsAll,  "seat options"},
 };
 // clang-format on

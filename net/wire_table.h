@@ -52,7 +52,7 @@ struct FieldRule {
   std::string_view field;  // "name", or "Table.name" to override for one table
   bool required = false;   // strings, vectors, nested tables: absent is refused
   uint32_t max = 0;        // strings: bytes; vectors: entries (0: no rule of that kind)
-  uint8_t mask = 0;        // bit-set scalars: the allowed bits (0: not a bit set)
+  uint32_t mask = 0;       // bit-set scalars: the allowed bits (0: not a bit set)
   std::string_view label;  // how messages name a bit set ("seat flags")
 };
 
@@ -94,14 +94,15 @@ TESSERA_NESTED_TABLE(LayoutRow) TESSERA_NESTED_TABLE(DefineReminderFormat)
 TESSERA_NESTED_TABLE(OrderRecordLine) TESSERA_NESTED_TABLE(SeatPlace) TESSERA_NESTED_TABLE(OrderNote)
 TESSERA_NESTED_TABLE(WorkflowEntry) TESSERA_NESTED_TABLE(OrderSummary) TESSERA_NESTED_TABLE(StockRow)
 TESSERA_NESTED_TABLE(ContactFields) TESSERA_NESTED_TABLE(ContactAddress) TESSERA_NESTED_TABLE(ContactLinkView)
-TESSERA_NESTED_TABLE(ContactNote) TESSERA_NESTED_TABLE(ContactSummary)
+TESSERA_NESTED_TABLE(ContactNote) TESSERA_NESTED_TABLE(ContactSummary) TESSERA_NESTED_TABLE(ContactImportRow)
+TESSERA_NESTED_TABLE(ContactImportResult) TESSERA_NESTED_TABLE(SetContactProfile)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
 TESSERA_ENUM_LABEL(Audience, "audience") TESSERA_ENUM_LABEL(Role, "role")
 TESSERA_ENUM_LABEL(OrderState, "order state") TESSERA_ENUM_LABEL(WorkflowAction, "workflow action")
 TESSERA_ENUM_LABEL(AddressKind, "address kind") TESSERA_ENUM_LABEL(MinorsEmailTo, "minors' e-mail recipient")
-TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind")
+TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind") TESSERA_ENUM_LABEL(ImportOutcome, "import outcome")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

@@ -16,10 +16,11 @@ namespace {
 // Commands whose accepted reply changes a contact's profile (number, types).
 bool hands_over(const engine::CommandBody& body) {
   return std::holds_alternative<engine::DefineContact>(body) || std::holds_alternative<engine::UpdateContact>(body) ||
-         std::holds_alternative<engine::CreateContact>(body) || std::holds_alternative<engine::ChangeContact>(body);
+         std::holds_alternative<engine::CreateContact>(body) || std::holds_alternative<engine::ChangeContact>(body) ||
+         std::holds_alternative<engine::ImportContacts>(body);
 }
 
-// After the directory's reply (durable): SetContactProfile to every shard,
+// After the directory's reply (durable): SetContactProfile(s) to every shard,
 // then the caller's reply. A hand-over that cannot be sent (stopping) is
 // resent by the next start; the directory's write stands, so the caller
 // still gets its reply.
@@ -28,10 +29,9 @@ class HandOverCompletion final : public Completion {
   HandOverCompletion(ShardSet& set, Completion* done, bool ack_only) : set_(set), done_(done), ack_only_(ack_only) {}
 
   void complete(engine::Reply&& reply) override {
-    const auto* card = reply.ok() && reply.detail ? std::get_if<engine::ContactCard>(&reply.detail->value) : nullptr;
-    if (card == nullptr) return finish(std::move(reply));
-    engine::Command profile{
-        0, engine::SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq}};
+    std::optional<engine::CommandBody> body = directory::profile_hand_over(reply);
+    if (!body) return finish(std::move(reply));
+    const engine::Command profile{0, std::move(*body)};
     if (ack_only_) reply.detail.reset();  // DefineContact / UpdateContact answer an Ack
     reply_ = std::move(reply);
     broadcast_.owner = this;
@@ -213,10 +213,16 @@ std::vector<engine::Command> ShardSet::reconcile_contacts() {
   lacking.erase(
       std::unique(lacking.begin(), lacking.end(), [](const auto& a, const auto& b) { return a.seq == b.seq; }),
       lacking.end());
-  for (engine::SetContactProfile& p : lacking) out.push_back(engine::Command{0, std::move(p)});
+  for (size_t at = 0; at < lacking.size(); at += engine::kContactImportRowsMax) {
+    const size_t end = std::min<size_t>(lacking.size(), at + engine::kContactImportRowsMax);
+    out.push_back(engine::Command{
+        0, engine::SetContactProfiles{{std::make_move_iterator(lacking.begin() + static_cast<ptrdiff_t>(at)),
+                                       std::make_move_iterator(lacking.begin() + static_cast<ptrdiff_t>(end))}}});
+  }
   if (!out.empty())
-    std::fprintf(stderr, "tessera: contact directory: %zu contacts or profiles to reconcile with the shards\n",
-                 out.size());
+    std::fprintf(stderr, "tessera: contact directory: %zu contacts and %zu profiles to reconcile with the shards\n",
+                 out.size() - (lacking.size() + engine::kContactImportRowsMax - 1) / engine::kContactImportRowsMax,
+                 lacking.size());
   return out;
 }
 

@@ -388,6 +388,17 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
       [](RequestBuilder& b) {
         b.add(GetContactCards{{1, 2}});
       },
+      [](RequestBuilder& b) {
+        ContactImportRow created{2, 7611, fuzz_contact()};
+        ContactImportRow unnumbered{3, 0, fuzz_contact()};
+        unnumbered.record.email = "autre@example.org";
+        b.add(ImportContacts{kColumnCivility | kColumnLastName | kColumnFirstName | kColumnEmail | kColumnPostcode |
+                                 kColumnCity | kColumnCountry | kColumnTypes,
+                             {created, unnumbered}});
+      },
+      [](RequestBuilder& b) {
+        b.add(SetContactProfiles{{SetContactProfile{1, 7611, kContactIndividual, 1}}});
+      },
   };
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -79,10 +80,10 @@ Reply FuzzShard::apply(const Command& command) {
       break;
     case Route::kContacts: {
       reply = directory_.apply(command, now_ms);
-      // The runtime's hand-over of the record's number and types.
-      const auto* card = reply.ok() && reply.detail ? std::get_if<ContactCard>(&reply.detail->value) : nullptr;
-      if (card != nullptr && !is_query(command.body)) {
-        const Command profile{0, SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq}};
+      // The runtime's hand-over of the records' numbers and types.
+      std::optional<CommandBody> hand_over = directory::profile_hand_over(reply);
+      if (hand_over && !is_query(command.body)) {
+        const Command profile{0, std::move(*hand_over)};
         fuzz_check(shard_.prepare(profile).ok() && shard_.apply(profile, now_ms).ok(),
                    "every shard takes the directory's profile hand-over");
       }

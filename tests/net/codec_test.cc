@@ -175,6 +175,10 @@ std::vector<Command> one_of_each() {
       Command{74, SearchContacts{"Dupont, j", 20, 50, true}},
       Command{75, SetContactProfile{42, 7611, kContactIndividual | kContactGuide, 9}},
       Command{76, GetContactCards{{42, 43, 7}}},
+      Command{77, ImportContacts{kColumnLastName | kColumnEmail | kColumnCity,
+                                 {ContactImportRow{2, 7611, full_contact()}, ContactImportRow{3, 0, ContactFields{}}}}},
+      Command{78, SetContactProfiles{{SetContactProfile{42, 7611, kContactIndividual, 9},
+                                      SetContactProfile{43, 7612, kContactOrganisation, 10}}}},
   };
 }
 
@@ -406,6 +410,14 @@ std::vector<ReplyDetail> one_detail_of_each() {
                               3}},
       ReplyDetail{ContactSearchPage{{contact_summary(42), contact_summary(43)}, 187}},
       ReplyDetail{ContactCards{{contact_summary(42)}}},
+      ReplyDetail{ContactImportReport{
+          {ContactImportResult{2, ImportOutcome::kCreated, 42, 7611, "", kContactIndividual, 9},
+           ContactImportResult{3, ImportOutcome::kRefused, 0, 0, "an individual needs a first name", 0, 0},
+           ContactImportResult{4, ImportOutcome::kUnchanged, 43, 7612, "", 0, 0}},
+          1,
+          0,
+          1,
+          1}},
   };
 }
 
@@ -589,6 +601,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "ContactSearchPage";
     case engine::ReplyKind::kContactCards:
       return "ContactCards";
+    case engine::ReplyKind::kContactImport:
+      return "ContactImportReport";
   }
   return "?";
 }

@@ -52,6 +52,34 @@ TEST(ContactHandOver, EveryShardHasTheProfileWhenTheReplyArrives) {
   }
 }
 
+TEST(ContactHandOver, AnImportHandsTheNewAndRetypedContactsToEveryShardInOneCommand) {
+  ManualClock clock(kT0);
+  ShardSet set(3, clock);
+  set.start();
+  const uint32_t columns = kColumnCivility | kColumnLastName | kColumnFirstName | kColumnPostcode | kColumnCity |
+                           kColumnCountry | kColumnTypes;
+  ContactFields guide = person("MARTIN", "Paul");
+  guide.types = kContactIndividual | kContactGuide;
+  const Reply imported = set.call(Command{
+      0, ImportContacts{columns, {ContactImportRow{2, 7611, guide}, ContactImportRow{3, 0, person("DURAND", "")}}}});
+  ASSERT_TRUE(imported.ok()) << imported.message;
+  const auto& report = std::get<ContactImportReport>(imported.detail->value);
+  ASSERT_EQ(report.created, 1u);
+  ASSERT_EQ(report.refused, 1u);
+  const ContactId id = report.rows[0].contact;
+  const Reply again = set.call(Command{0, ImportContacts{columns, {ContactImportRow{2, 7611, guide}}}});
+  ASSERT_TRUE(again.ok()) << again.message;
+  EXPECT_EQ(std::get<ContactImportReport>(again.detail->value).unchanged, 1u) << "nothing to hand over";
+  set.stop();
+  for (uint32_t s = 0; s < 3; ++s) {
+    const ContactBook& book = set.runner(s).shard().contacts();
+    ASSERT_NE(book.find(id), nullptr) << "shard " << s;
+    EXPECT_EQ(book.find(id)->record.types, kContactIndividual | kContactGuide);
+    EXPECT_EQ(book.find(id)->record.number, 7611u);
+    EXPECT_EQ(book.profile_seq(id), report.rows[0].profile_seq);
+  }
+}
+
 TEST(ContactHandOver, FollowUpRowsShowTheDirectorysCurrentName) {
   ManualClock clock(kT0);
   ShardSet set(2, clock);

@@ -7,7 +7,8 @@
 // state-changing command is acknowledged it appends one line to ack_file:
 //   <route> <fingerprint> <reply code> <order id>
 // (route = shard index, "all" for a broadcast, "dir" for the contact
-// directory: every tenth command also creates a contact). The line is written with
+// directory: every tenth command also creates a contact, every fiftieth
+// imports three). The line is written with
 // write(2) only after the reply arrived, so the file lists exactly what was
 // acknowledged before the SIGKILL.
 #include <fcntl.h>
@@ -77,7 +78,20 @@ int main(int argc, char** argv) {
       f.last_name = "DUPONT";
       f.first_name = "Anne " + std::to_string(i);
       f.addresses.push_back(engine::ContactAddress{engine::AddressKind::kMain, "", "75012", "PARIS", "", "", "FR"});
-      run(engine::Command{0, engine::CreateContact{engine::kNone, 0, std::move(f)}});
+      run(engine::Command{0, engine::CreateContact{engine::kNone, 0, f}});
+      if (i % 50 == 0) {  // an import: two new contacts with numbers, one matched or created by name
+        f.first_name = "Import " + std::to_string(i);
+        std::vector<engine::ContactImportRow> rows;
+        for (uint64_t k = 0; k < 3; ++k) {
+          rows.push_back(engine::ContactImportRow{static_cast<uint32_t>(k + 2), k < 2 ? 1'000'000 + i * 2 + k : 0, f});
+          rows.back().record.email = "import" + std::to_string(i) + "-" + std::to_string(k) + "@example.org";
+        }
+        run(engine::Command{
+            0, engine::ImportContacts{engine::kColumnCivility | engine::kColumnLastName | engine::kColumnFirstName |
+                                          engine::kColumnEmail | engine::kColumnPostcode | engine::kColumnCity |
+                                          engine::kColumnCountry,
+                                      std::move(rows)}});
+      }
     }
   }
 }

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "tests/net/net_test_support.h"
+#include "tests/storage/temp_dir.h"
 #include "tools/cli/cli_args.h"
 
 namespace tessera::tools {
@@ -261,6 +263,48 @@ TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
   const CliRun refused = run(with_filters({"release-all"}), tessera::testing::kWebshopToken);
   EXPECT_EQ(refused.code, kExitRefused);
   EXPECT_NE(refused.err.find("Forbidden"), std::string::npos) << refused.err;
+}
+
+}  // namespace
+}  // namespace tessera::tools
+
+namespace tessera::tools {
+namespace {
+
+TEST_F(CliFlow, ContactImportReportsEachRow_AndARerunChangesNothing) {
+  const testing_support::TempDir dir;
+  const std::string path = dir.path() + "/contacts.csv";
+  {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << "Numéro;Civilité;Nom;Prénom;E-mail;Code postal;Ville;Pays;Remarque\n"
+            "7611;Mme;DUPONT;Chantal;chantal@example.org;75012;PARIS;FR;VIP\n"
+            ";M.;MARTIN;Paul;paul@example.org;69002;LYON;FR;\n"
+            ";M.;DURAND;;luc@example.org;69002;LYON;FR;\n"
+            "12a;M.;PETIT;Ana;;13001;MARSEILLE;FR;\n";
+  }
+  const CliRun unknown = run({"contact", "import", path}, tessera::testing::kBackofficeToken);
+  EXPECT_EQ(unknown.code, kExitUsage);
+  EXPECT_NE(unknown.err.find("column 9 ('Remarque') is not a contact field"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.out.find("0 created"), std::string::npos) << "nothing sent: " << unknown.out;
+
+  const CliRun first = run({"contact", "import", path, "--map", "Remarque=-"}, tessera::testing::kBackofficeToken);
+  EXPECT_EQ(first.code, kExitRefused) << "two rows refused: " << first.err;
+  EXPECT_NE(first.out.find("row 2: created contact 1 number 7611"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("row 3: created contact 2 number 7612"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("row 4: refused: an individual needs a first name"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("row 5: refused: number '12a' is not a contact number"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("2 created, 0 updated, 0 unchanged, 2 refused"), std::string::npos) << first.out;
+
+  const CliRun again =
+      run({"contact", "import", path, "--map", "Remarque=-", "--refused-only"}, tessera::testing::kBackofficeToken);
+  EXPECT_NE(again.out.find("0 created, 0 updated, 2 unchanged, 2 refused"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("unchanged contact"), std::string::npos) << "--refused-only: " << again.out;
+
+  const CliRun shown = run({"contact", "show", "--number", "7612"}, tessera::testing::kBackofficeToken);
+  EXPECT_NE(shown.out.find("MARTIN Paul"), std::string::npos) << shown.out;
+  const CliRun webshop = run({"contact", "import", path, "--map", "Remarque=-"}, tessera::testing::kWebshopToken);
+  EXPECT_EQ(webshop.code, kExitRefused) << "a web shop may not import: " << webshop.out;
+  EXPECT_NE(webshop.err.find("Forbidden"), std::string::npos) << webshop.err;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include "directory/contact_csv.h"
 #include "engine/limits.h"
 #include "tools/cli/cli_time.h"
 #include "tools/options/typed_options.h"
@@ -1020,6 +1021,21 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
   exporter->add_option("--time-zone", a.time_zone, "write local times in this IANA zone (default UTC)")
       ->type_name("ZONE");
   builds[exporter] = {"export-catalog", sends_nothing(*exporter)};
+  // An import file: run_cli holds the conversation (read a chunk, send a batch).
+  CLI::App* importer =
+      parent_of(app, parents, "contact", kSubscriptions)
+          ->add_subcommand("import", "import contacts from a CSV file (docs/protocol.md, Contact import)");
+  importer->add_option("FILE", a.import_file, "the CSV file (UTF-8; header row names the columns)")->required();
+  importer
+      ->add_option("--map", a.import_mapping,
+                   cat("HEADER=FIELD: the column HEADER holds FIELD, or HEADER=- skips it (repeat); fields: ",
+                       directory::ContactCsvReader::field_names()))
+      ->type_name("HEADER=FIELD")
+      ->check([](const std::string& m) { return m.find('=') == std::string::npos ? "expected HEADER=FIELD" : ""; });
+  importer->add_option("--delimiter", a.import_delimiter, "',' ';' or tab (default: from the header row)")
+      ->check(CLI::IsMember({",", ";", "tab"}));
+  opt::add_flag(*importer, "--refused-only", a.refused_only, "print only the refused rows and the summary");
+  builds[importer] = {"contact import", sends_nothing(*importer)};
   const CLI::App* help = app.add_subcommand("help", "this text (as --help)");
   add_overview_footer(app);
   try {

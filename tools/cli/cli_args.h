@@ -62,6 +62,11 @@ struct CliArgs {
   std::string catalog_file;       // apply: the file; export-catalog: --out ("" = standard output)
   bool dry_run = false;           // apply: print the plan, change nothing
   std::string time_zone = "UTC";  // export-catalog: local times written in this zone
+  // contact import FILE [--map HEADER=FIELD]... [--delimiter C] [--refused-only].
+  std::string import_file;
+  std::vector<std::string> import_mapping;  // "HEADER=FIELD" or "HEADER=-"
+  std::string import_delimiter;             // "" = from the header row; ",", ";" or "tab"
+  bool refused_only = false;                // print only the refused rows (and the summary)
 };
 
 // Defaults from the environment (each may be null): TESSERA_TOKEN,

@@ -12,6 +12,7 @@
 #include "net/codec.h"
 #include "net/result_code.h"
 #include "tools/cli/cli_catalog.h"
+#include "tools/cli/cli_contact_import.h"
 #include "tools/cli/cli_detail_output.h"
 #include "tools/cli/metrics_fetch.h"
 #include "tools/load/venue_setup.h"
@@ -241,6 +242,7 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
   if (a.subcommand == "setup-demo") return run_setup_demo(**client, a, out, err);
   if (a.subcommand == "apply") return run_apply(**client, a, wall_now_ms(), out, err);
   if (a.subcommand == "export-catalog") return run_export_catalog(**client, a, out, err);
+  if (a.subcommand == "contact import") return run_contact_import(**client, a, out, err);
   auto replies = (*client)->call(*commands);
   if (!replies.is_ok()) {
     err << "tessera: " << a.subcommand << ": " << replies.status().to_string() << '\n';

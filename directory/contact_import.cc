@@ -1,0 +1,212 @@
+// ContactDirectory: ImportContacts — the rows of an external file, each
+// created, updated by number, matched, or refused with its reason.
+#include <algorithm>
+#include <type_traits>
+
+#include "directory/contact_directory.h"
+#include "directory/contact_record.h"
+#include "directory/text_fold.h"
+#include "engine/limits.h"
+#include "engine/reply_detail.h"
+
+namespace tessera::directory {
+
+using engine::ContactFields;
+using engine::ImportOutcome;
+using engine::refuse;
+using engine::ReplyCode;
+
+namespace {
+
+// `base` with the mapped columns of `row` that the row fills: an empty
+// cell leaves its field as it is (a file never clears a field). The address
+// columns go to the main address, added when missing.
+ContactFields overlay(ContactFields base, const ContactFields& row, uint32_t columns) {
+  auto take = [columns](uint32_t column, auto& to, const auto& from) {
+    using V = std::decay_t<decltype(from)>;
+    if ((columns & column) && from != V{}) to = from;
+  };
+  take(engine::kColumnTypes, base.types, row.types);
+  take(engine::kColumnCivility, base.civility, row.civility);
+  take(engine::kColumnLastName, base.last_name, row.last_name);
+  take(engine::kColumnFirstName, base.first_name, row.first_name);
+  take(engine::kColumnBirthDate, base.birth_date, row.birth_date);
+  take(engine::kColumnFunction, base.function, row.function);
+  take(engine::kColumnMobile, base.mobile, row.mobile);
+  take(engine::kColumnPhone, base.phone, row.phone);
+  take(engine::kColumnFax, base.fax, row.fax);
+  take(engine::kColumnEmail, base.email, row.email);
+  take(engine::kColumnLanguage, base.language, row.language);
+  take(engine::kColumnAudience, base.audience, row.audience);
+  take(engine::kColumnAdminNumber, base.admin_number, row.admin_number);
+  take(engine::kColumnReferenceCode, base.reference_code, row.reference_code);
+  take(engine::kColumnIban, base.iban, row.iban);
+  if (!(columns & engine::kContactAddressColumns) || row.addresses.empty() ||
+      row.addresses.front() == engine::ContactAddress{})
+    return base;
+  const engine::ContactAddress& from = row.addresses.front();
+  auto main = std::find_if(base.addresses.begin(), base.addresses.end(),
+                           [](const engine::ContactAddress& a) { return a.kind == engine::AddressKind::kMain; });
+  if (main == base.addresses.end()) main = base.addresses.insert(base.addresses.begin(), engine::ContactAddress{});
+  take(engine::kColumnAddressLines, main->lines, from.lines);
+  take(engine::kColumnPostcode, main->postcode, from.postcode);
+  take(engine::kColumnCity, main->city, from.city);
+  take(engine::kColumnDepartment, main->department, from.department);
+  take(engine::kColumnRegion, main->region, from.region);
+  take(engine::kColumnCountry, main->country, from.country);
+  return base;
+}
+
+std::string_view main_postcode(const ContactFields& f) {
+  const engine::ContactAddress* main = address_of(f, engine::AddressKind::kMain);
+  return main ? std::string_view(main->postcode) : std::string_view();
+}
+
+}  // namespace
+
+Reply ContactDirectory::import(const engine::ImportContacts& c, const engine::Caller& who) {
+  if (c.rows.empty() || c.rows.size() > engine::kContactImportRowsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("an import carries 1 to ", engine::kContactImportRowsMax, " rows (send a long file in parts)"));
+  if (c.columns == 0 || (c.columns & ~engine::kContactColumnsAll) != 0)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("unknown import column bits ", c.columns & ~engine::kContactColumnsAll,
+                      c.columns == 0 ? " (no column mapped)" : ""));
+  auto detail = std::make_shared<engine::ReplyDetail>();
+  auto& report = detail->value.emplace<engine::ContactImportReport>();
+  report.rows.reserve(c.rows.size());
+  for (const engine::ContactImportRow& row : c.rows) {
+    engine::ContactImportResult result = import_row(row, c.columns, who);
+    result.file_row = row.file_row;
+    switch (result.outcome) {
+      case ImportOutcome::kCreated:
+        ++report.created;
+        break;
+      case ImportOutcome::kUpdated:
+        ++report.updated;
+        break;
+      case ImportOutcome::kUnchanged:
+        ++report.unchanged;
+        break;
+      case ImportOutcome::kRefused:
+        ++report.refused;
+        break;
+    }
+    report.rows.push_back(std::move(result));
+  }
+  Reply reply;
+  reply.value = report.refused;
+  reply.detail = std::move(detail);
+  return reply;
+}
+
+engine::ContactImportResult ContactDirectory::import_row(const engine::ContactImportRow& row, uint32_t columns,
+                                                         const engine::Caller& who) {
+  engine::ContactImportResult result;
+  auto refused = [&result](std::string reason) {
+    result.outcome = ImportOutcome::kRefused;
+    result.reason = std::move(reason);
+    return result;
+  };
+  const ContactFields& typed = row.record;
+  if (typed.addresses.size() > 1 || (!typed.addresses.empty() && typed.addresses[0].kind != engine::AddressKind::kMain))
+    return refused("an imported row has one address, the main one");
+  StoredContact* existing = nullptr;
+  if (row.number != 0) {
+    auto it = by_number_.find(row.number);
+    if (it != by_number_.end()) existing = find(it->second);
+  } else {
+    std::string ambiguity;
+    existing = match(typed, columns, &ambiguity);
+    if (!ambiguity.empty()) return refused(std::move(ambiguity));
+  }
+  if (existing == nullptr) {
+    ContactFields record = overlay(ContactFields{}, typed, columns);
+    if (!(columns & engine::kColumnTypes)) record.types = engine::kContactIndividual;
+    const Reply r = create(engine::CreateContact{engine::kNone, row.number, std::move(record)}, who);
+    if (!r.ok()) return refused(r.message);
+    const auto& card = std::get<engine::ContactCard>(r.detail->value);
+    result.outcome = ImportOutcome::kCreated;
+    result.contact = card.contact;
+    result.number = card.number;
+    result.types = card.record.types;
+    result.profile_seq = card.profile_seq;
+    return result;
+  }
+  const ContactFields before = unpack(*existing);
+  const ContactFields after = overlay(before, typed, columns);
+  result.contact = existing->contact;
+  result.number = existing->number;
+  if (after == before) {
+    result.outcome = ImportOutcome::kUnchanged;
+    return result;
+  }
+  // A record the quick-creation screen never checked (DefineContact) is held
+  // to the rules it was created under.
+  const uint32_t today = civil_date(now_ms_);
+  const RecordRules rules = check_record(before, RecordRules::kQuickCreation, today).ok() ? RecordRules::kQuickCreation
+                                                                                          : RecordRules::kLegacy;
+  Reply r = check_record(after, rules, today);
+  if (r.ok()) r = check_links_fit(existing->contact, after.types);
+  if (!r.ok()) return refused(r.message);
+  const uint64_t seq_before = existing->profile_seq;
+  replace(*existing, existing->number, after, who);
+  result.outcome = ImportOutcome::kUpdated;
+  if (existing->profile_seq != seq_before) {
+    result.types = after.types;
+    result.profile_seq = existing->profile_seq;
+  }
+  return result;
+}
+
+// The one contact a row without a number stands for: equal folded last and
+// first names, and equal e-mail (else birth date, else main postcode: the
+// first the file maps and the row fills). Several such contacts: `ambiguity`
+// says which. Names with ',' or '*' (the search syntax) never match.
+StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t columns, std::string* ambiguity) {
+  if (row.last_name.empty() || row.last_name.find_first_of(",*") != std::string::npos ||
+      row.first_name.find_first_of(",*") != std::string::npos)
+    return nullptr;
+  const std::string last = fold(row.last_name), first = fold(row.first_name);
+  const std::string query = cat(row.last_name, ", ", row.first_name);
+  if (query.size() > kQueryBytesMax) return nullptr;
+  auto same_person = [&](const ContactFields& f) {
+    if ((columns & engine::kColumnEmail) && !row.email.empty()) return fold(f.email) == fold(row.email);
+    if ((columns & engine::kColumnBirthDate) && row.birth_date != 0) return f.birth_date == row.birth_date;
+    const std::string_view postcode = main_postcode(row);
+    if ((columns & engine::kColumnPostcode) && !postcode.empty()) return main_postcode(f) == postcode;
+    return true;
+  };
+  std::vector<StoredContact*> found;
+  for (const ContactIndex* index : {&valid_index_, &invalid_index_}) {
+    // Exact last names come first, by first name: stop past them.
+    for (uint32_t offset = 0; offset < kMatchScanMax; offset += kSearchLimitMax) {
+      auto page = index->search(query, offset, kSearchLimitMax);
+      if (!page.is_ok() || page->keys.empty()) break;
+      bool past = false;
+      for (uint32_t key : page->keys) {
+        StoredContact* c = find(ContactId{key});
+        const ContactFields f = unpack(*c);
+        const std::string f_last = fold(f.last_name);
+        if (f_last != last) {
+          past = true;
+          break;
+        }
+        const std::string f_first = fold(f.first_name);
+        if (f_first > first && !f_first.starts_with(first)) {
+          past = true;
+          break;
+        }
+        if (f_first == first && same_person(f)) found.push_back(c);
+      }
+      if (past || page->keys.size() < kSearchLimitMax) break;
+    }
+  }
+  if (found.size() <= 1) return found.empty() ? nullptr : found.front();
+  std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return a->number < b->number; });
+  *ambiguity = cat("matches ", found.size(), " contacts (numbers ", found[0]->number, ", ", found[1]->number,
+                   found.size() > 2 ? ", ..." : "", "): give the number in the file");
+  return nullptr;
+}
+
+}  // namespace tessera::directory
