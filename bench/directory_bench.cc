@@ -99,30 +99,62 @@ void BM_ContactDirectoryBuild1M(benchmark::State& state) {
 }
 BENCHMARK(BM_ContactDirectoryBuild1M)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1);
 
+// A directory runner logging to a new RocksDB log in `path` (durability
+// sync), fed pipelined.
+class LoggedDirectory {
+ public:
+  explicit LoggedDirectory(const std::string& path) {
+    auto opened = storage::CommandLog::open(storage::LogOptions{path, storage::Durability::kSync, 1});
+    if (!opened.is_ok()) {
+      error = opened.status().to_string();
+      return;
+    }
+    log_ = std::move(*opened);
+    if (!log_->recover_directory().is_ok()) {
+      error = "the new log did not recover";
+      return;
+    }
+    runtime::RunnerConfig rc;
+    rc.log = log_.get();
+    runner_ = std::make_unique<runtime::DirectoryRunner>(clock_, rc);
+    runner_->start();
+  }
+  ~LoggedDirectory() { stop(); }
+
+  void submit(Command command) {
+    while (!runner_->submit(std::move(command), &done_)) std::this_thread::yield();
+    ++sent_;
+  }
+  void wait() const {
+    while (done_.done.load() < sent_) std::this_thread::yield();
+  }
+  void stop() {
+    if (runner_) runner_->stop();
+  }
+  const directory::ContactDirectory& directory() const { return runner_->shard(); }
+
+  std::string error;  // not empty: the log could not be opened
+
+ private:
+  runtime::SystemClock clock_;
+  std::unique_ptr<storage::CommandLog> log_;
+  runtime::CountingCompletion done_;
+  size_t sent_ = 0;
+  std::unique_ptr<runtime::DirectoryRunner> runner_;
+};
+
 void BM_ContactCreateLogged1M(benchmark::State& state) {
   const std::vector<workload::FrenchContact> contacts = workload::FrenchContacts::generate(kContacts, 7);
   for (auto _ : state) {
     TempDir dir;
-    auto log = storage::CommandLog::open(storage::LogOptions{dir.path(), storage::Durability::kSync, 1});
-    if (!log.is_ok()) return state.SkipWithError(log.status().to_string().c_str());
-    if (!(*log)->recover_directory().is_ok()) return state.SkipWithError("recover");
-    runtime::SystemClock clock;
-    runtime::RunnerConfig rc;
-    rc.log = log->get();
-    runtime::DirectoryRunner runner(clock, rc);
-    runner.start();
-    runtime::CountingCompletion done;
+    LoggedDirectory logged(dir.path());
+    if (!logged.error.empty()) return state.SkipWithError(logged.error.c_str());
     const auto start = std::chrono::steady_clock::now();
-    size_t sent = 0;
-    for (const workload::FrenchContact& c : contacts) {
-      Command command{0, create_of(c)};
-      while (!runner.submit(std::move(command), &done)) std::this_thread::yield();
-      ++sent;
-    }
-    while (done.done.load() < sent) std::this_thread::yield();
+    for (const workload::FrenchContact& c : contacts) logged.submit(Command{0, create_of(c)});
+    logged.wait();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    runner.stop();
-    if (runner.shard().size() != kContacts) return state.SkipWithError("a create was refused");
+    logged.stop();
+    if (logged.directory().size() != kContacts) return state.SkipWithError("a create was refused");
     state.SetIterationTime(seconds);
     state.counters["seconds_for_1M"] = seconds;
     state.counters["creates_per_s"] = kContacts / seconds;
@@ -148,24 +180,15 @@ void BM_ContactImport(benchmark::State& state) {
     TempDir dir;
     const std::string csv = dir.path() + "/contacts.csv";
     write_import_file(csv, contacts);
-    auto log = storage::CommandLog::open(storage::LogOptions{dir.path() + "/data", storage::Durability::kSync, 1});
-    if (!log.is_ok()) return state.SkipWithError(log.status().to_string().c_str());
-    if (!(*log)->recover_directory().is_ok()) return state.SkipWithError("recover");
-    runtime::SystemClock clock;
-    runtime::RunnerConfig rc;
-    rc.log = log->get();
-    runtime::DirectoryRunner runner(clock, rc);
-    runner.start();
-    runtime::CountingCompletion done;
+    LoggedDirectory logged(dir.path() + "/data");
+    if (!logged.error.empty()) return state.SkipWithError(logged.error.c_str());
     const auto start = std::chrono::steady_clock::now();
     directory::ContactCsvReader reader({});
     std::vector<ContactImportRow> batch;
-    size_t sent = 0, unreadable = 0;
+    size_t unreadable = 0;
     auto send = [&] {
-      Command command{0, ImportContacts{reader.columns(), std::move(batch)}};
+      logged.submit(Command{0, ImportContacts{reader.columns(), std::move(batch)}});
       batch.clear();
-      while (!runner.submit(std::move(command), &done)) std::this_thread::yield();
-      ++sent;
     };
     const directory::ContactCsvReader::Sink sink = [&](directory::ContactCsvRow&& row) {
       if (!row.error.empty()) {
@@ -176,20 +199,14 @@ void BM_ContactImport(benchmark::State& state) {
       if (batch.size() == kContactImportRowsMax) send();
     };
     std::ifstream file(csv, std::ios::binary);
-    std::string chunk(1 << 16, '\0');
-    Status read = Status::ok();
-    while (read.is_ok() && file) {
-      file.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-      read = reader.feed(std::string_view(chunk.data(), static_cast<size_t>(file.gcount())), sink);
-    }
-    if (read.is_ok()) read = reader.finish(sink);
+    const Status read = reader.read_all(file, sink);
     if (!batch.empty()) send();
-    while (done.done.load() < sent) std::this_thread::yield();
+    logged.wait();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    runner.stop();
+    logged.stop();
     if (!read.is_ok()) return state.SkipWithError(read.to_string().c_str());
-    if (unreadable != 0 || runner.shard().size() != kContacts)
-      return state.SkipWithError(cat(unreadable, " rows unreadable, ", runner.shard().size(), " contacts").c_str());
+    if (unreadable != 0 || logged.directory().size() != kContacts)
+      return state.SkipWithError(cat(unreadable, " rows unreadable, ", logged.directory().size(), " contacts").c_str());
     state.SetIterationTime(seconds);
     state.counters["seconds_for_1M"] = seconds;
     state.counters["rows_per_s"] = kContacts / seconds;

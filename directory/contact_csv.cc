@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "base/strings.h"
+#include "directory/contact_record.h"
 #include "directory/text_fold.h"
 #include "engine/commands_back_office.h"
 
@@ -161,7 +162,10 @@ struct ContactCsvReader::State {
   static void on_row_end(int, void* self) {
     auto* s = static_cast<State*>(self);
     ++s->rows_seen;
-    if (s->error.is_ok()) s->rows_seen == 1 ? s->header() : s->row();
+    // A row of empty cells (a spreadsheet's ";;;;" lines) counts but is skipped.
+    const bool blank = std::all_of(s->cells.begin(), s->cells.end(), [](const std::string& c) { return c.empty(); });
+    if (s->error.is_ok() && s->rows_seen == 1) s->header();
+    if (s->error.is_ok() && s->rows_seen > 1 && !blank) s->row();
     s->cells.clear();
   }
 
@@ -175,10 +179,10 @@ struct ContactCsvReader::State {
     std::vector<bool> taken(kFieldNames.size(), false);
     for (size_t i = 0; i < cells.size(); ++i) {
       const std::string& name = cells[i];
-      int field = field_of(name);
+      int field = name.empty() ? kSkip : field_of(name);  // a column without a header (a trailing ';') is skipped
       for (const auto& [from, to] : options.mapping)
-        if (reduce(from) == reduce(name)) field = to == "-" ? kSkip : field_of(to);
-      if (field == -2 || name.empty()) {
+        if (!name.empty() && reduce(from) == reduce(name)) field = to == "-" ? kSkip : field_of(to);
+      if (field == -2) {
         error = Status::invalid_argument(cat("column ", i + 1, " (", quoted(name),
                                              ") is not a contact field: map it (--map '", name,
                                              "=FIELD') or skip it (--map '", name, "=-'); fields: ", field_names()));
@@ -208,11 +212,11 @@ struct ContactCsvReader::State {
 
   // The row's cells into `row`; the reason when a cell cannot be read.
   std::string fill(engine::ContactImportRow& row) const {
-    if (cells.size() > field_of_column.size())
-      return cat("the row has ", cells.size(), " cells, the header ", field_of_column.size());
+    for (size_t i = field_of_column.size(); i < cells.size(); ++i)
+      if (!cells[i].empty()) return cat("the row has ", cells.size(), " cells, the header ", field_of_column.size());
     engine::ContactFields& f = row.record;
     engine::ContactAddress address;
-    for (size_t i = 0; i < cells.size(); ++i) {
+    for (size_t i = 0; i < std::min(cells.size(), field_of_column.size()); ++i) {
       if (field_of_column[i] == kSkip || cells[i].empty()) continue;
       const std::string& v = cells[i];
       const FieldName& field = kFieldNames[static_cast<size_t>(field_of_column[i])];
@@ -220,8 +224,8 @@ struct ContactCsvReader::State {
       uint64_t n = 0;
       switch (field.column) {
         case kNumberField:
-          if (!whole_number(v, &row.number) || row.number == 0)
-            return cat("number ", quoted(v), " is not a contact number");
+          if (!whole_number(v, &row.number) || row.number == 0 || row.number > kContactNumberMax)
+            return cat("number ", quoted(v), " is not a contact number (1 to 15 digits)");
           break;
         case engine::kColumnTypes:
           if (!contact_types(v, &f.types))
@@ -324,7 +328,8 @@ struct ContactCsvReader::State {
     const size_t eol = pending.find('\n');
     if (eol == std::string::npos && !at_end) return error;
     if (pending.starts_with("\xEF\xBB\xBF")) pending.erase(0, 3);  // a spreadsheet's UTF-8 mark
-    const char delimiter = options.delimiter != 0 ? options.delimiter : delimiter_of(pending.substr(0, eol));
+    const char delimiter =
+        options.delimiter != 0 ? options.delimiter : delimiter_of(pending.substr(0, pending.find('\n')));
     csv_set_delim(&parser, static_cast<unsigned char>(delimiter));
     started = true;
     std::string bytes = std::move(pending);
@@ -358,6 +363,16 @@ Status ContactCsvReader::finish(const Sink& sink) {
     s.error = Status::invalid_argument(cat("the file ends inside a quoted cell (row ", s.rows_seen + 1, ")"));
   if (s.error.is_ok() && s.rows_seen == 0) s.error = Status::invalid_argument("the file is empty (no header row)");
   return s.error;
+}
+
+Status ContactCsvReader::read_all(std::istream& in, const Sink& sink, const std::function<bool()>& keep_going) {
+  std::string chunk(1 << 16, '\0');
+  while (in) {
+    if (keep_going && !keep_going()) return Status::ok();
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (Status s = feed(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())), sink); !s.is_ok()) return s;
+  }
+  return finish(sink);
 }
 
 uint32_t ContactCsvReader::columns() const { return state_->columns; }

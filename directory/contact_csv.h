@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,9 @@ class ContactCsvReader {
   Status feed(std::string_view bytes, const Sink& sink);
   // The end of the file: its last row, if not ended by a newline.
   Status finish(const Sink& sink);
+  // Feeds all of `in` a chunk at a time, then finishes; stops early (without
+  // finishing) once `keep_going` returns false.
+  Status read_all(std::istream& in, const Sink& sink, const std::function<bool()>& keep_going = nullptr);
 
   // ContactColumn bits the header maps (valid once a row has come out).
   uint32_t columns() const;

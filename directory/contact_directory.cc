@@ -234,6 +234,8 @@ Reply ContactDirectory::create(const engine::CreateContact& c, const Caller& who
     return refuse(ReplyCode::kLimitExceeded,
                   cat("the directory holds at most ", engine::kDirectoryContactsMax, " contacts"));
   const uint64_t number = c.number != 0 ? c.number : next_number_;
+  if (number > kContactNumberMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("contact number ", number, " has more than 15 digits"));
   r = check_number(number, engine::kNone);
   if (!r.ok()) return r;
   StoredContact& stored = add(id, number, record, who);

@@ -57,6 +57,8 @@ ContactFields overlay(ContactFields base, const ContactFields& row, uint32_t col
   return base;
 }
 
+std::string quoted(std::string_view s) { return cat("'", s.substr(0, 64), s.size() > 64 ? "...'" : "'"); }
+
 std::string_view main_postcode(const ContactFields& f) {
   const engine::ContactAddress* main = address_of(f, engine::AddressKind::kMain);
   return main ? std::string_view(main->postcode) : std::string_view();
@@ -72,12 +74,23 @@ Reply ContactDirectory::import(const engine::ImportContacts& c, const engine::Ca
     return refuse(ReplyCode::kInvalidArgument,
                   cat("unknown import column bits ", c.columns & ~engine::kContactColumnsAll,
                       c.columns == 0 ? " (no column mapped)" : ""));
+  // Rows with a number first, then those without: a row without a number
+  // never takes a number a row of the same command gives (that row would
+  // update it instead), and may match the contact such a row created. The
+  // report keeps the command's order.
   auto detail = std::make_shared<engine::ReplyDetail>();
   auto& report = detail->value.emplace<engine::ContactImportReport>();
-  report.rows.reserve(c.rows.size());
-  for (const engine::ContactImportRow& row : c.rows) {
-    engine::ContactImportResult result = import_row(row, c.columns, who);
-    result.file_row = row.file_row;
+  report.rows.resize(c.rows.size());
+  for (const bool numbered : {true, false}) {
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      const engine::ContactImportRow& row = c.rows[i];
+      if ((row.number != 0) != numbered) continue;
+      engine::ContactImportResult& result = report.rows[i];
+      result = import_row(row, c.columns, who);
+      result.file_row = row.file_row;
+    }
+  }
+  for (const engine::ContactImportResult& result : report.rows) {
     switch (result.outcome) {
       case ImportOutcome::kCreated:
         ++report.created;
@@ -92,7 +105,6 @@ Reply ContactDirectory::import(const engine::ImportContacts& c, const engine::Ca
         ++report.refused;
         break;
     }
-    report.rows.push_back(std::move(result));
   }
   Reply reply;
   reply.value = report.refused;
@@ -116,13 +128,13 @@ engine::ContactImportResult ContactDirectory::import_row(const engine::ContactIm
     auto it = by_number_.find(row.number);
     if (it != by_number_.end()) existing = find(it->second);
   } else {
-    std::string ambiguity;
-    existing = match(typed, columns, &ambiguity);
-    if (!ambiguity.empty()) return refused(std::move(ambiguity));
+    std::string refusal;
+    existing = match(typed, columns, &refusal);
+    if (!refusal.empty()) return refused(std::move(refusal));
   }
   if (existing == nullptr) {
     ContactFields record = overlay(ContactFields{}, typed, columns);
-    if (!(columns & engine::kColumnTypes)) record.types = engine::kContactIndividual;
+    if (record.types == 0) record.types = engine::kContactIndividual;  // no types column, or an empty cell
     const Reply r = create(engine::CreateContact{engine::kNone, row.number, std::move(record)}, who);
     if (!r.ok()) return refused(r.message);
     const auto& card = std::get<engine::ContactCard>(r.detail->value);
@@ -159,19 +171,37 @@ engine::ContactImportResult ContactDirectory::import_row(const engine::ContactIm
   return result;
 }
 
-// The one contact a row without a number stands for: equal folded last and
-// first names, and equal e-mail (else birth date, else main postcode: the
-// first the file maps and the row fills). Several such contacts: `ambiguity`
-// says which. Names with ',' or '*' (the search syntax) never match.
-StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t columns, std::string* ambiguity) {
-  if (row.last_name.empty() || row.last_name.find_first_of(",*") != std::string::npos ||
-      row.first_name.find_first_of(",*") != std::string::npos)
-    return nullptr;
-  const std::string last = fold(row.last_name), first = fold(row.first_name);
-  const std::string query = cat(row.last_name, ", ", row.first_name);
+// The one contact a row without a number stands for, compared as the search
+// index compares (folded, spaces trimmed and collapsed): equal last and
+// first names, and equal e-mail when the file maps e-mails and the row has
+// one (found through the e-mail: few contacts share one), else equal birth
+// date, else equal main postcode (the first the file maps and the row
+// fills), else the names alone. Sets `refusal` when the row cannot be
+// matched safely: several such contacts, more than kMatchScanMax of that
+// name, or a name the search syntax cannot look up (',' '*' '@').
+StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t columns, std::string* refusal) {
+  const std::string last = index_key(row.last_name), first = index_key(row.first_name);
+  if (last.empty()) return nullptr;  // create() refuses it, naming the field
+  const bool by_email = (columns & engine::kColumnEmail) && !row.email.empty();
+  const std::string email = by_email ? index_key(row.email) : std::string();
+  std::string query;
+  if (by_email) {
+    if (email.find('@') == std::string::npos) return nullptr;  // create() refuses the address
+    query = row.email;
+  } else {
+    if (row.last_name.find_first_of(",*@") != std::string::npos ||
+        row.first_name.find_first_of(",*@") != std::string::npos) {
+      *refusal =
+          "a row without a number or an e-mail is matched by its name, which cannot hold ',' '*' or '@': "
+          "give the number in the file";
+      return nullptr;
+    }
+    query = cat(row.last_name, ", ", row.first_name);
+  }
   if (query.size() > kQueryBytesMax) return nullptr;
   auto same_person = [&](const ContactFields& f) {
-    if ((columns & engine::kColumnEmail) && !row.email.empty()) return fold(f.email) == fold(row.email);
+    if (index_key(f.last_name) != last || index_key(f.first_name) != first) return false;
+    if (by_email) return true;  // the e-mail was compared first
     if ((columns & engine::kColumnBirthDate) && row.birth_date != 0) return f.birth_date == row.birth_date;
     const std::string_view postcode = main_postcode(row);
     if ((columns & engine::kColumnPostcode) && !postcode.empty()) return main_postcode(f) == postcode;
@@ -179,33 +209,32 @@ StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t column
   };
   std::vector<StoredContact*> found;
   for (const ContactIndex* index : {&valid_index_, &invalid_index_}) {
-    // Exact last names come first, by first name: stop past them.
-    for (uint32_t offset = 0; offset < kMatchScanMax; offset += kSearchLimitMax) {
+    for (uint32_t offset = 0;; offset += kSearchLimitMax) {
       auto page = index->search(query, offset, kSearchLimitMax);
-      if (!page.is_ok() || page->keys.empty()) break;
+      if (!page.is_ok()) return nullptr;  // create() refuses what the index cannot take
+      if (page->total > kMatchScanMax) {
+        *refusal =
+            cat("more than ", kMatchScanMax, " contacts answer to ", quoted(query), ": give the number in the file");
+        return nullptr;
+      }
       bool past = false;
       for (uint32_t key : page->keys) {
         StoredContact* c = find(ContactId{key});
         const ContactFields f = unpack(*c);
-        const std::string f_last = fold(f.last_name);
-        if (f_last != last) {
+        // E-mail results come by e-mail: the equal ones first.
+        if (by_email && index_key(f.email) != email) {
           past = true;
           break;
         }
-        const std::string f_first = fold(f.first_name);
-        if (f_first > first && !f_first.starts_with(first)) {
-          past = true;
-          break;
-        }
-        if (f_first == first && same_person(f)) found.push_back(c);
+        if (same_person(f)) found.push_back(c);
       }
       if (past || page->keys.size() < kSearchLimitMax) break;
     }
   }
   if (found.size() <= 1) return found.empty() ? nullptr : found.front();
   std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return a->number < b->number; });
-  *ambiguity = cat("matches ", found.size(), " contacts (numbers ", found[0]->number, ", ", found[1]->number,
-                   found.size() > 2 ? ", ..." : "", "): give the number in the file");
+  *refusal = cat("matches ", found.size(), " contacts (numbers ", found[0]->number, ", ", found[1]->number,
+                 found.size() > 2 ? ", ..." : "", "): give the number in the file");
   return nullptr;
 }
 

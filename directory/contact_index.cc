@@ -680,4 +680,6 @@ void ContactIndex::check_invariants() const {
   }
 }
 
+std::string index_key(std::string_view text) { return normalize(text); }
+
 }  // namespace tessera::directory

@@ -13,6 +13,10 @@
 
 namespace tessera::directory {
 
+// The largest contact number CreateContact and ImportContacts take (15
+// digits: a number never wraps; DefineContact keeps its old range).
+inline constexpr uint64_t kContactNumberMax = 999'999'999'999'999;
+
 // How strictly a record is checked.
 enum class RecordRules : uint8_t {
   kQuickCreation,  // the quick-creation screen's mandatory fields: an

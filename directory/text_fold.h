@@ -19,4 +19,9 @@ namespace tessera::directory {
 // digits and spaces are kept as they are.
 std::string fold(std::string_view utf8);
 
+// A text as the search index compares it: folded, trimmed, runs of spaces
+// as one, control characters dropped, at most kIndexedTextBytesMax bytes
+// (contact_index.h). Defined with the index.
+std::string index_key(std::string_view text);
+
 }  // namespace tessera::directory

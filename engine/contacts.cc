@@ -111,13 +111,15 @@ Reply ContactBook::check(const SetContactProfiles& c) const {
   if (c.profiles.empty() || c.profiles.size() > kContactImportRowsMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("SetContactProfiles carries 1 to ", kContactImportRowsMax, " profiles"));
-  size_t added = 0;
+  std::vector<ContactId> added;  // distinct contacts this shard does not know yet
   for (const SetContactProfile& p : c.profiles) {
     Reply r = check(p);
     if (!r.ok()) return r;
-    added += contacts_.find(p.contact) == nullptr;
+    if (contacts_.find(p.contact) == nullptr) added.push_back(p.contact);
   }
-  if (contacts_.size() + added > contacts_max_)
+  std::sort(added.begin(), added.end());
+  added.erase(std::unique(added.begin(), added.end()), added.end());
+  if (contacts_.size() + added.size() > contacts_max_)
     return refuse(ReplyCode::kLimitExceeded, cat("too many contacts (at most ", contacts_max_, " on a shard)"));
   return Reply{};
 }

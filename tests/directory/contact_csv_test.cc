@@ -95,7 +95,7 @@ TEST(ContactCsv, CellsThatCannotBeReadRefuseTheirRowOnly) {
       "17,\xC3\x28,,,\n");
   ASSERT_TRUE(r.status.is_ok()) << r.status.to_string();
   ASSERT_EQ(r.rows.size(), 6u);
-  EXPECT_EQ(r.rows[0].error, "number '12a' is not a contact number");
+  EXPECT_EQ(r.rows[0].error, "number '12a' is not a contact number (1 to 15 digits)");
   EXPECT_EQ(r.rows[1].error, "birth date '31/02/19x0' is not a date (YYYY-MM-DD or DD.MM.YYYY)");
   EXPECT_NE(r.rows[2].error.find("types 'robot' is not individual or organisation"), std::string::npos);
   EXPECT_EQ(r.rows[3].error, "");
@@ -115,6 +115,35 @@ TEST(ContactCsv, TheDelimiterComesFromTheHeaderUnlessGiven) {
   const Read forced = read("name;first_name\n\"DUPONT, Jr\";Paul\n", semicolon);
   ASSERT_TRUE(forced.status.is_ok());
   EXPECT_EQ(forced.rows[0].row.record.last_name, "DUPONT, Jr");
+}
+
+TEST(ContactCsv, TrailingDelimitersAndRowsOfEmptyCellsAreWhatSpreadsheetsWrite) {
+  const Read r = read("name;first_name;\nDUPONT;Chantal;\n;;\nMARTIN;Paul;;\n;;;\n");
+  ASSERT_TRUE(r.status.is_ok()) << r.status.to_string();
+  ASSERT_EQ(r.rows.size(), 2u) << "the ';;' rows are skipped";
+  EXPECT_EQ(r.rows[0].error, "");
+  EXPECT_EQ(r.rows[1].error, "") << "an extra empty cell is no error";
+  EXPECT_EQ(r.rows[1].row.file_row, 4u) << "a skipped row still counts";
+  EXPECT_EQ(r.rows[1].row.record.last_name, "MARTIN");
+  EXPECT_EQ(read("name,first_name\nA,B,x\n").rows[0].error, "the row has 3 cells, the header 2");
+}
+
+TEST(ContactCsv, NumbersHaveAtMost15Digits) {
+  const Read r = read("number,name\n999999999999999,A\n1000000000000000,B\n18446744073709551616,C\n");
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].row.number, 999'999'999'999'999u);
+  EXPECT_EQ(r.rows[1].error, "number '1000000000000000' is not a contact number (1 to 15 digits)");
+  EXPECT_EQ(r.rows[2].error, "number '18446744073709551616' is not a contact number (1 to 15 digits)");
+}
+
+TEST(ContactCsv, AByteOrderMarkDoesNotHideTheDelimiter) {
+  // The mark is 3 bytes: the header row is read without them, not 3 bytes
+  // into the next row (whose commas would then outvote the ';').
+  const Read r = read("\xEF\xBB\xBFname;first_name\n,,,A;B\n");
+  ASSERT_TRUE(r.status.is_ok()) << r.status.to_string();
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].row.record.last_name, ",,,A");
+  EXPECT_EQ(r.rows[0].row.record.first_name, "B");
 }
 
 TEST(ContactCsv, AnUnclosedQuoteFailsTheFileNamingTheRow) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "directory/contact_directory.h"
+#include "directory/contact_record.h"
 #include "engine/commands_back_office.h"
 #include "engine/reply_detail.h"
 
@@ -143,6 +144,45 @@ TEST_F(ContactImportTest, WithoutANumber_TheSamePersonIsMatchedAccentsAndCaseIgn
       << by_name.rows[0].reason;
   const ContactImportReport longer = import({row(5, 0, "LEFEVRE", "Céline-Marie", "celine@example.org")});
   EXPECT_EQ(longer.rows[0].outcome, ImportOutcome::kCreated) << "a longer first name is someone else";
+}
+
+TEST_F(ContactImportTest, ARowWithoutANumberNeverTakesOneALaterRowGives) {
+  ASSERT_EQ(import({row(2, 7611, "DUPONT", "Chantal", "chantal@example.org")}).created, 1u);
+  const std::vector<ContactImportRow> file = {row(3, 0, "MARTIN", "Anne", "anne@example.org"),
+                                              row(4, 7612, "DURAND", "Luc", "luc@example.org")};
+  const ContactImportReport first = import(file);
+  EXPECT_EQ(first.created, 2u);
+  EXPECT_EQ(first.rows[0].number, 7613u) << "7612 is the next row's";
+  EXPECT_EQ(first.rows[1].number, 7612u);
+  EXPECT_EQ(card(7613).record.last_name, "MARTIN");
+  EXPECT_EQ(card(7612).record.last_name, "DURAND");
+  EXPECT_EQ(import(file).unchanged, 2u);
+}
+
+TEST_F(ContactImportTest, NamesTheSearchCannotTake_AreMatchedByEMail_OrRefusedWithoutOne) {
+  ContactImportRow firm = row(2, 0, "MARTIN, FILS ET CIE", "", "contact@martin.example");
+  firm.record.types = kContactOrganisation;
+  firm.record.civility.clear();
+  const uint32_t columns = kPersonColumns | kColumnTypes;
+  ASSERT_EQ(import({firm}, columns).created, 1u);
+  EXPECT_EQ(import({firm}, columns).unchanged, 1u) << "found again through its e-mail";
+  ContactImportRow no_email = firm;
+  no_email.record.email.clear();
+  const ContactImportReport refused = import({no_email}, columns & ~kColumnEmail);
+  EXPECT_EQ(refused.rows[0].outcome, ImportOutcome::kRefused);
+  EXPECT_NE(refused.rows[0].reason.find("cannot hold ',' '*' or '@'"), std::string::npos) << refused.rows[0].reason;
+  EXPECT_EQ(d.size(), 1u);
+}
+
+TEST_F(ContactImportTest, AnEmptyTypesCellCreatesAnIndividual_AndNumbersHaveAtMost15Digits) {
+  const ContactImportReport typed =
+      import({row(2, 0, "DUPONT", "Chantal", "c@example.org")}, kPersonColumns | kColumnTypes);
+  EXPECT_EQ(typed.rows[0].outcome, ImportOutcome::kCreated);
+  EXPECT_EQ(typed.rows[0].types, kContactIndividual);
+  const ContactImportReport big = import({row(3, kContactNumberMax + 1, "MARTIN", "Paul", "p@example.org")});
+  EXPECT_EQ(big.rows[0].outcome, ImportOutcome::kRefused);
+  EXPECT_NE(big.rows[0].reason.find("more than 15 digits"), std::string::npos) << big.rows[0].reason;
+  EXPECT_EQ(import({row(4, kContactNumberMax, "MARTIN", "Paul", "p@example.org")}).created, 1u);
 }
 
 TEST_F(ContactImportTest, ABadCommandIsRefusedWhole) {

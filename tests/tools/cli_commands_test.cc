@@ -293,10 +293,12 @@ TEST_F(CliFlow, ContactImportReportsEachRow_AndARerunChangesNothing) {
   EXPECT_NE(first.out.find("row 3: created contact 2 number 7612"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("row 4: refused: an individual needs a first name"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("row 5: refused: number '12a' is not a contact number"), std::string::npos) << first.out;
+  EXPECT_LT(first.out.find("row 4:"), first.out.find("row 5:")) << "rows in file order: " << first.out;
   EXPECT_NE(first.out.find("2 created, 0 updated, 0 unchanged, 2 refused"), std::string::npos) << first.out;
 
   const CliRun again =
       run({"contact", "import", path, "--map", "Remarque=-", "--refused-only"}, tessera::testing::kBackofficeToken);
+  EXPECT_EQ(again.code, kExitRefused) << "the same two rows are refused again";
   EXPECT_NE(again.out.find("0 created, 0 updated, 2 unchanged, 2 refused"), std::string::npos) << again.out;
   EXPECT_EQ(again.out.find("unchanged contact"), std::string::npos) << "--refused-only: " << again.out;
 

@@ -1,12 +1,15 @@
 // contact import over a client connection.
 #include "tools/cli/cli_contact_import.h"
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include "directory/contact_csv.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
 #include "net/result_code.h"
+#include "tools/cli/cli_commands.h"
 
 namespace tessera::tools {
 
@@ -39,7 +42,8 @@ class Importer {
       ContactImportResult refused;
       refused.file_row = row.row.file_row;
       refused.reason = std::move(row.error);
-      report(refused);
+      if (batch_.empty()) return report(refused);
+      held_.push_back(std::move(refused));  // printed after the rows before it
       return;
     }
     batch_bytes_ += bytes_of(row.row.record);
@@ -54,12 +58,19 @@ class Importer {
     batch_.clear();
     batch_bytes_ = 0;
     auto replies = client_.call({Command{0, std::move(command)}});
-    if (!replies.is_ok()) return failure_ = replies.status();
+    if (!replies.is_ok()) return fail(kExitServer, replies.status());
     const net::ClientReply& r = replies->front();
-    if (!r.ok()) return failure_ = Status::failed_precondition(cat(net::result_code_name(r.code), ": ", r.message));
+    if (!r.ok())
+      return fail(exit_code_of(*replies),
+                  Status::failed_precondition(cat(net::result_code_name(r.code), ": ", r.message)));
     if (!r.detail || !std::holds_alternative<ContactImportReport>(r.detail->value))
-      return failure_ = Status::unavailable("the server answered without an import report (an older server?)");
-    for (const ContactImportResult& row : std::get<ContactImportReport>(r.detail->value).rows) report(row);
+      return fail(kExitServer, Status::unavailable("the server answered without an import report (an older server?)"));
+    std::vector<ContactImportResult> rows;
+    const auto& answered = std::get<ContactImportReport>(r.detail->value).rows;
+    std::merge(answered.begin(), answered.end(), held_.begin(), held_.end(), std::back_inserter(rows),
+               [](const auto& a, const auto& b) { return a.file_row < b.file_row; });
+    held_.clear();
+    for (const ContactImportResult& row : rows) report(row);
     return failure_;
   }
 
@@ -68,6 +79,8 @@ class Importer {
          << " refused\n";
   }
   bool any_refused() const { return counts_[3] != 0; }
+  bool ok() const { return failure_.is_ok(); }
+  int exit_code() const { return exit_; }
 
   uint32_t columns = 0;
 
@@ -99,8 +112,17 @@ class Importer {
     return n;
   }
 
+  Status fail(int exit, Status s) {
+    exit_ = exit;
+    for (const ContactImportResult& row : held_) report(row);
+    held_.clear();
+    return failure_ = std::move(s);
+  }
+
   std::vector<ContactImportRow> batch_;
   size_t batch_bytes_ = 0;
+  std::vector<ContactImportResult> held_;  // rows the reader refused, after rows not yet answered
+  int exit_ = kExitOk;
   Status failure_ = Status::ok();
   uint64_t counts_[4] = {0, 0, 0, 0};
 };
@@ -125,18 +147,12 @@ int run_contact_import(net::Client& client, const CliArgs& a, std::ostream& out,
     importer.columns = reader.columns();
     importer.take(std::move(row));
   };
-  std::string chunk(1 << 16, '\0');
-  Status read = Status::ok();
-  while (read.is_ok() && file) {
-    file.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    read = reader.feed(std::string_view(chunk.data(), static_cast<size_t>(file.gcount())), sink);
-  }
-  if (read.is_ok()) read = reader.finish(sink);
+  const Status read = reader.read_all(file, sink, [&importer] { return importer.ok(); });
   const Status sent = importer.send();
   importer.summary();
   if (!sent.is_ok()) {
     err << "tessera: contact import: " << sent.message() << " (rows before it are in; run the file again)\n";
-    return sent.code() == StatusCode::kFailedPrecondition ? kExitRefused : kExitServer;
+    return importer.exit_code();
   }
   if (!read.is_ok()) {
     err << "tessera: contact import: " << a.import_file << ": " << read.message() << '\n';
