@@ -64,7 +64,8 @@ class Collect final : public CommandLog::EntryObserver {
   void on_entry(uint64_t, const runtime::LogEntry& e) override {
     // Timer slices and the directory's hand-overs are the server's own.
     if (!std::holds_alternative<engine::Advance>(e.command.body) &&
-        !std::holds_alternative<engine::SetContactProfile>(e.command.body))
+        !std::holds_alternative<engine::SetContactProfile>(e.command.body) &&
+        !std::holds_alternative<engine::SetContactProfiles>(e.command.body))
       entries.push_back(e);
   }
   std::vector<runtime::LogEntry> entries;
