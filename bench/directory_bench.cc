@@ -121,12 +121,15 @@ class LoggedDirectory {
   }
   ~LoggedDirectory() { stop(); }
 
+  // A full inbox or an unfinished run is waited out asleep: spinning on
+  // sched_yield took a core from the runner and its log writer (perf: 12%
+  // of the run in sched_yield on 2 cores).
   void submit(Command command) {
-    while (!runner_->submit(std::move(command), &done_)) std::this_thread::yield();
+    while (!runner_->submit(std::move(command), &done_)) std::this_thread::sleep_for(std::chrono::microseconds(50));
     ++sent_;
   }
   void wait() const {
-    while (done_.done.load() < sent_) std::this_thread::yield();
+    while (done_.done.load() < sent_) std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   void stop() {
     if (runner_) runner_->stop();
