@@ -37,6 +37,15 @@ inline constexpr const char* kAdminToken = "admin-secret";
 inline constexpr const char* kBackofficeToken = "backoffice-secret";
 inline constexpr const char* kWebshopToken = "webshop-secret";
 inline constexpr std::chrono::seconds kGenerous{30};
+// How many times slower than a plain build the code under test runs here:
+// ThreadSanitizer instruments every memory access (5 to 15 times slower).
+// The few bounds that say "served at once" (a liveness bound, not a speed
+// figure) scale by it.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr int kBuildSlowdown = 10;
+#else
+inline constexpr int kBuildSlowdown = 1;
+#endif
 
 inline server::ServerConfig test_config() {
   server::ServerConfig c;
@@ -59,12 +68,14 @@ inline std::unique_ptr<server::ServerApp> start_server(server::ServerConfig conf
   return app;
 }
 
-inline std::unique_ptr<net::Client> connect_client(const server::ServerApp& app, const char* token,
-                                                   bool reconnect = true) {
+inline std::unique_ptr<net::Client> connect_client(
+    const server::ServerApp& app, const char* token, bool reconnect = true,
+    uint32_t connect_deadline_ms = net::kClientConnectDeadlineMsDefault) {
   net::ClientOptions o;
   o.port = app.port();
   o.token = token;
   o.reconnect = reconnect;
+  o.connect_deadline_ms = connect_deadline_ms;
   auto c = net::Client::connect(o);
   EXPECT_TRUE(c.is_ok()) << c.status().to_string();
   return c.is_ok() ? std::move(c.value()) : nullptr;
