@@ -95,14 +95,14 @@ Reply ContactDirectory::apply(const engine::Command& command, int64_t now_ms) {
 
 Reply ContactDirectory::check_number(uint64_t number, ContactId owner) const {
   if (number == 0) return Reply{};
-  auto it = by_number_.find(number);
-  if (it != by_number_.end() && it->second != owner)
-    return refuse(ReplyCode::kDuplicate, cat("contact number ", number, " belongs to contact ", it->second));
+  const StoredContact* holder = find_number(number);
+  if (holder != nullptr && holder->contact != owner)
+    return refuse(ReplyCode::kDuplicate, cat("contact number ", number, " belongs to contact ", holder->contact));
   return Reply{};
 }
 
 StoredContact& ContactDirectory::add(ContactId id, uint64_t number, const ContactFields& record, const Caller& who) {
-  assert(!find(id) && !by_number_.contains(number));
+  assert(!find(id) && !find_number(number));
   StoredContact stored;
   stored.contact = id;
   stored.number = number;
@@ -111,7 +111,6 @@ StoredContact& ContactDirectory::add(ContactId id, uint64_t number, const Contac
   stored.created_by = stored.modified_by = who.principal;
   stored.profile_seq = next_profile_seq_++;
   StoredContact& c = contacts_.add(id, std::move(stored));
-  by_number_.emplace(number, id);
   next_id_ = std::max(next_id_, id.value() + 1);
   next_number_ = std::max(next_number_, number + 1);
   index(c, record);
@@ -121,11 +120,7 @@ StoredContact& ContactDirectory::add(ContactId id, uint64_t number, const Contac
 void ContactDirectory::replace(StoredContact& c, uint64_t number, const ContactFields& record, const Caller& who) {
   const ContactFields old = unpack(c);
   unindex(c, old);
-  if (number != c.number) {
-    by_number_.erase(c.number);
-    by_number_.emplace(number, c.contact);
-    next_number_ = std::max(next_number_, number + 1);
-  }
+  if (number != c.number) next_number_ = std::max(next_number_, number + 1);
   if (number != c.number || record.types != old.types) c.profile_seq = next_profile_seq_++;
   if (record.web_login != old.web_login) {
     c.web_account_ms = now_ms_;
@@ -136,6 +131,12 @@ void ContactDirectory::replace(StoredContact& c, uint64_t number, const ContactF
   c.modified_ms = now_ms_;
   c.modified_by = who.principal;
   index(c, record);
+}
+
+const StoredContact* ContactDirectory::find_number(uint64_t number) const {
+  std::optional<uint32_t> key = valid_index_.find_number(number);
+  if (!key) key = invalid_index_.find_number(number);
+  return key ? find(ContactId{*key}) : nullptr;
 }
 
 void ContactDirectory::index(const StoredContact& c, const ContactFields& record) {
@@ -200,8 +201,14 @@ Reply ContactDirectory::update(const engine::UpdateContact& c, const Caller& who
 }
 
 Reply ContactDirectory::create(const engine::CreateContact& c, const Caller& who) {
+  StoredContact* created = nullptr;
+  const Reply r = insert(c, who, &created);
+  return r.ok() ? card_reply(*created) : r;
+}
+
+Reply ContactDirectory::insert(engine::CreateContact c, const Caller& who, StoredContact** created) {
   if (c.contact != engine::kNone && engine::is_reserved_id(c.contact)) return refuse_reserved(c.contact);
-  ContactFields record = c.record;
+  ContactFields& record = c.record;
   const StoredContact* organisation = nullptr;
   if (c.organisation != engine::kNone) {
     organisation = find(c.organisation);
@@ -247,7 +254,8 @@ Reply ContactDirectory::create(const engine::CreateContact& c, const Caller& who
     links_.insert(StoredLink{id, engine::ContactLinkKind::kMemberOf, c.organisation});
     links_in_.insert(StoredLink{c.organisation, engine::ContactLinkKind::kMemberOf, id});
   }
-  return card_reply(stored);
+  *created = &stored;
+  return Reply{};
 }
 
 Reply ContactDirectory::change(const engine::ChangeContact& c, const Caller& who) {

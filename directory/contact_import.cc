@@ -59,8 +59,9 @@ ContactFields overlay(ContactFields base, const ContactFields& row, uint32_t col
 
 std::string quoted(std::string_view s) { return cat("'", s.substr(0, 64), s.size() > 64 ? "...'" : "'"); }
 
-std::string_view main_postcode(const ContactFields& f) {
-  const engine::ContactAddress* main = address_of(f, engine::AddressKind::kMain);
+template <typename Record>
+std::string_view main_postcode(const Record& f) {
+  const auto* main = address_of(f, engine::AddressKind::kMain);
   return main ? std::string_view(main->postcode) : std::string_view();
 }
 
@@ -125,8 +126,7 @@ engine::ContactImportResult ContactDirectory::import_row(const engine::ContactIm
     return refused("an imported row has one address, the main one");
   StoredContact* existing = nullptr;
   if (row.number != 0) {
-    auto it = by_number_.find(row.number);
-    if (it != by_number_.end()) existing = find(it->second);
+    existing = find_number(row.number);
   } else {
     std::string refusal;
     existing = match(typed, columns, &refusal);
@@ -135,14 +135,15 @@ engine::ContactImportResult ContactDirectory::import_row(const engine::ContactIm
   if (existing == nullptr) {
     ContactFields record = overlay(ContactFields{}, typed, columns);
     if (record.types == 0) record.types = engine::kContactIndividual;  // no types column, or an empty cell
-    const Reply r = create(engine::CreateContact{engine::kNone, row.number, std::move(record)}, who);
-    if (!r.ok()) return refused(r.message);
-    const auto& card = std::get<engine::ContactCard>(r.detail->value);
+    const uint8_t types = record.types;
+    StoredContact* created = nullptr;
+    Reply r = insert(engine::CreateContact{engine::kNone, row.number, std::move(record)}, who, &created);
+    if (!r.ok()) return refused(std::move(r.message));
     result.outcome = ImportOutcome::kCreated;
-    result.contact = card.contact;
-    result.number = card.number;
-    result.types = card.record.types;
-    result.profile_seq = card.profile_seq;
+    result.contact = created->contact;
+    result.number = created->number;
+    result.types = types;
+    result.profile_seq = created->profile_seq;
     return result;
   }
   const ContactFields before = unpack(*existing);
@@ -199,7 +200,7 @@ StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t column
     query = cat(row.last_name, ", ", row.first_name);
   }
   if (query.size() > kQueryBytesMax) return nullptr;
-  auto same_person = [&](const ContactFields& f) {
+  auto same_person = [&](const ContactFieldsView& f) {
     if (index_key(f.last_name) != last || index_key(f.first_name) != first) return false;
     if (by_email) return true;  // the e-mail was compared first
     if ((columns & engine::kColumnBirthDate) && row.birth_date != 0) return f.birth_date == row.birth_date;
@@ -220,7 +221,7 @@ StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t column
       bool past = false;
       for (uint32_t key : page->keys) {
         StoredContact* c = find(ContactId{key});
-        const ContactFields f = unpack(*c);
+        const ContactFieldsView f = view(*c);
         // E-mail results come by e-mail: the equal ones first.
         if (by_email && index_key(f.email) != email) {
           past = true;

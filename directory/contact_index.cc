@@ -607,6 +607,13 @@ void ContactIndex::erase(const IndexedContact& c) {
     s.compact_emails();
 }
 
+std::optional<uint32_t> ContactIndex::find_number(uint64_t number) const {
+  const NumberSequence& seq = state_->by_number;
+  const auto p = seq.partition_point([&](const NumberEntry& e) { return e.number() < number; });
+  if (seq.at_end(p) || seq.get(p).number() != number) return std::nullopt;
+  return seq.get(p).key;
+}
+
 Result<SearchPage> ContactIndex::search(std::string_view query, uint32_t offset, uint32_t limit) const {
   if (query.size() > kQueryBytesMax)
     return Status::invalid_argument(cat("the search text is longer than ", kQueryBytesMax, " bytes"));

@@ -42,6 +42,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,10 @@ class ContactIndex {
   // page for most queries; a deep offset may walk the entries it skips.
   // Returns InvalidArgument (with a message for the user) for a bad query.
   Result<SearchPage> search(std::string_view query, uint32_t offset, uint32_t limit) const;
+
+  // The key of a contact with this number (the lowest key if several).
+  // Cost: a binary search.
+  std::optional<uint32_t> find_number(uint64_t number) const;
 
   size_t size() const;
   // Bytes owned by the index (for the partition's memory counter).

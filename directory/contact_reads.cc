@@ -22,10 +22,17 @@ ContactFields unpack(const StoredContact& c) {
   return record;
 }
 
+ContactFieldsView view(const StoredContact& c) {
+  ContactFieldsView record;
+  [[maybe_unused]] const Status decoded = engine::decode(c.packed, record);
+  assert(decoded.is_ok());
+  return record;
+}
+
 std::string ContactDirectory::display_name(ContactId id) const {
   const StoredContact* c = find(id);
   if (!c) return {};
-  const ContactFields record = unpack(*c);
+  const ContactFieldsView record = view(*c);
   return directory::display_name(record.last_name, record.first_name);
 }
 
@@ -42,7 +49,7 @@ engine::ContactCard ContactDirectory::card_of(const StoredContact& c) const {
   card.modified_by = c.modified_by;
   card.web_account_ms = c.web_account_ms;
   card.web_account_by = c.web_account_by;
-  card.notes = c.notes;
+  card.notes.assign(c.notes.begin(), c.notes.end());
   card.profile_seq = c.profile_seq;
   const auto view = [this](engine::ContactLinkKind kind, bool outgoing, ContactId other) {
     const StoredContact* o = find(other);
@@ -65,7 +72,7 @@ Reply ContactDirectory::card_reply(const StoredContact& c) const {
 }
 
 engine::ContactSummary ContactDirectory::summary_of(const StoredContact& c) const {
-  const ContactFields record = unpack(c);
+  const ContactFieldsView record = view(c);
   engine::ContactSummary s;
   s.contact = c.contact;
   s.number = c.number;
@@ -74,12 +81,12 @@ engine::ContactSummary ContactDirectory::summary_of(const StoredContact& c) cons
   s.last_name = record.last_name;
   s.first_name = record.first_name;
   s.email = record.email;
-  if (const engine::ContactAddress* main = address_of(record, engine::AddressKind::kMain)) {
+  if (const ContactAddressView* main = address_of(record, engine::AddressKind::kMain)) {
     s.postcode = main->postcode;
     s.city = main->city;
     s.country = main->country;
   }
-  s.line = completion_line(record, c.number);
+  s.line = completion_line(record.last_name, record.first_name, s.country, s.postcode, c.number);
   return s;
 }
 
@@ -92,10 +99,9 @@ Reply ContactDirectory::get(const engine::GetContact& c) const {
       return refuse(ReplyCode::kInvalidArgument,
                     cat("contact ", c.contact, " has number ", stored->number, ", not ", c.number));
   } else {
-    auto it = by_number_.find(c.number);
     if (c.number == 0) return refuse(ReplyCode::kInvalidArgument, "GetContact names a contact id or a number");
-    if (it == by_number_.end()) return refuse(ReplyCode::kNotFound, cat("no contact has number ", c.number));
-    stored = find(it->second);
+    stored = find_number(c.number);
+    if (!stored) return refuse(ReplyCode::kNotFound, cat("no contact has number ", c.number));
   }
   return card_reply(*stored);
 }

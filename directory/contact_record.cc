@@ -195,18 +195,10 @@ uint32_t civil_date(int64_t ms) {
   return y * 10000 + m * 100 + d;
 }
 
-const engine::ContactAddress* address_of(const ContactFields& record, engine::AddressKind kind) {
-  for (const engine::ContactAddress& a : record.addresses)
-    if (a.kind == kind) return &a;
-  return nullptr;
-}
-
-std::string completion_line(const ContactFields& record, uint64_t number) {
-  const engine::ContactAddress* main = address_of(record, engine::AddressKind::kMain);
-  std::string line = record.last_name;
-  if (!record.first_name.empty()) line += cat(", ", record.first_name);
-  line += cat(" | ", main ? main->country : "", "-", main ? main->postcode : "", " [", number, "]");
-  return line;
+std::string completion_line(std::string_view last_name, std::string_view first_name, std::string_view country,
+                            std::string_view postcode, uint64_t number) {
+  return first_name.empty() ? cat(last_name, " | ", country, "-", postcode, " [", number, "]")
+                            : cat(last_name, ", ", first_name, " | ", country, "-", postcode, " [", number, "]");
 }
 
 std::string display_name(std::string_view last_name, std::string_view first_name) {

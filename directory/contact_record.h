@@ -6,12 +6,48 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
+#include "engine/codec.h"
 #include "engine/commands_back_office.h"
 #include "engine/commands_contacts.h"
 #include "engine/reply.h"
 
 namespace tessera::directory {
+
+// A record as stored (engine::encode(ContactFields)) read in place: the same
+// fields, the strings as views into the packed bytes, valid while those
+// bytes are. Reading one allocates only its address vector, where decoding
+// a ContactFields copies every string: the search page and the cards of a
+// follow-up page read 20 to 1,000 records for a few fields each.
+struct ContactAddressView {
+  engine::AddressKind kind = engine::AddressKind::kMain;
+  std::string_view lines, postcode, city, department, region, country;
+  auto fields() const { return std::tie(kind, lines, postcode, city, department, region, country); }
+};
+struct ContactFieldsView {
+  uint8_t types = 0;
+  std::string_view civility, last_name, first_name;
+  uint32_t birth_date = 0;
+  std::string_view function, mobile, phone, fax, email, language, web_login;
+  uint32_t audience = 0;
+  engine::MinorsEmailTo minors_email_to = engine::MinorsEmailTo::kClient;
+  std::string_view preferred_seats;
+  uint8_t flags = 0;
+  std::string_view admin_number, reference_code, iban;
+  std::vector<ContactAddressView> addresses;
+  std::vector<uint32_t> criteria;
+  auto fields() const {
+    return std::tie(types, civility, last_name, first_name, birth_date, function, mobile, phone, fax, email, language,
+                    web_login, audience, minors_email_to, preferred_seats, flags, admin_number, reference_code, iban,
+                    addresses, criteria);
+  }
+};
+static_assert(engine::field_count<ContactFieldsView>() == engine::field_count<engine::ContactFields>(),
+              "ContactFieldsView mirrors engine::ContactFields field by field");
+static_assert(engine::field_count<ContactAddressView>() == engine::field_count<engine::ContactAddress>(),
+              "ContactAddressView mirrors engine::ContactAddress field by field");
 
 // The largest contact number CreateContact and ImportContacts take (15
 // digits: a number never wraps; DefineContact keeps its old range).
@@ -36,10 +72,16 @@ std::string mask_iban(std::string_view iban);
 int32_t age_on(uint32_t birth_date, uint32_t today);
 // The civil date (YYYYMMDD, UTC) of a time.
 uint32_t civil_date(int64_t ms);
-// The record's address of `kind`, or nullptr.
-const engine::ContactAddress* address_of(const engine::ContactFields& record, engine::AddressKind kind);
+// The record's address of `kind`, or nullptr (a ContactFields or a view).
+template <typename Record>
+const auto* address_of(const Record& record, engine::AddressKind kind) {
+  for (const auto& a : record.addresses)
+    if (a.kind == kind) return &a;
+  return static_cast<decltype(&record.addresses.front())>(nullptr);
+}
 // The cart search's completion line: "DUPONT, Chantal | FR-75012 [7611]".
-std::string completion_line(const engine::ContactFields& record, uint64_t number);
+std::string completion_line(std::string_view last_name, std::string_view first_name, std::string_view country,
+                            std::string_view postcode, uint64_t number);
 // "LAST First" (or "LAST" without a first name).
 std::string display_name(std::string_view last_name, std::string_view first_name);
 

@@ -1,6 +1,7 @@
 // ContactDirectory state: hash, invariants, statistics, snapshots. The
 // snapshot holds the records, links, idempotency keys and counters; the
-// number map and the search indexes are derived and rebuilt on load.
+// search indexes (which also find a contact by its number) are derived and
+// rebuilt on load.
 #include <cassert>
 
 #include "directory/contact_directory.h"
@@ -25,10 +26,8 @@ DirectoryStats ContactDirectory::stats() const {
 size_t ContactDirectory::memory_bytes() const {
   size_t bytes = contacts_.items().capacity() * sizeof(StoredContact) + contacts_.size() * 16;  // items + id index
   for (const StoredContact& c : contacts_.items()) {
-    if (c.packed.capacity() > 15) bytes += c.packed.capacity() + 1;  // beyond the small-string buffer
-    bytes += c.notes.capacity() * sizeof(engine::ContactNote);
+    bytes += c.packed.heap_bytes() + c.notes.heap_bytes();
   }
-  bytes += by_number_.size() * (sizeof(uint64_t) + sizeof(ContactId) + 16) + by_number_.bucket_count() * 8;
   bytes += (links_.size() + links_in_.size()) * (sizeof(StoredLink) + 32);
   return bytes + valid_index_.memory_bytes() + invalid_index_.memory_bytes();
 }
@@ -46,7 +45,6 @@ uint64_t ContactDirectory::state_hash() const {
 }
 
 Status ContactDirectory::check_invariants() const {
-  if (by_number_.size() != contacts_.size()) return Status::internal("contact numbers are not unique");
   if (links_.size() != links_in_.size()) return Status::internal("link index out of step");
   if (valid_index_.size() + invalid_index_.size() != contacts_.size())
     return Status::internal("search indexes do not hold every contact once");
@@ -56,9 +54,8 @@ Status ContactDirectory::check_invariants() const {
       return Status::internal(cat("contact ", c.contact, " does not decode"));
     if (c.contact.value() >= next_id_ || c.number >= next_number_ || c.profile_seq >= next_profile_seq_)
       return Status::internal(cat("contact ", c.contact, " is past the allocation counters"));
-    auto it = by_number_.find(c.number);
-    if (it == by_number_.end() || it->second != c.contact)
-      return Status::internal(cat("contact ", c.contact, " is not found by its number"));
+    if (find_number(c.number) != &c)
+      return Status::internal(cat("contact ", c.contact, " is not found by its number (numbers must be unique)"));
   }
   for (const StoredLink& l : links_) {
     if (!find(l.from) || !find(l.to)) return Status::internal(cat("a link names a missing contact ", l.from));
@@ -112,7 +109,7 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
   return out;
 }
 
-// The derived state: id index, number map, reverse links, search indexes.
+// The derived state: id index, reverse links, search indexes (numbers too).
 Status ContactDirectory::rebuild() {
   if (!contacts_.rebuild_index() || !idempotency_.rebuild_index())
     return Status::invalid_argument("contact directory snapshot repeats an id");
@@ -120,7 +117,7 @@ Status ContactDirectory::rebuild() {
     engine::ContactFields record;
     if (!engine::decode(c.packed, record).is_ok())
       return Status::invalid_argument(cat("contact ", c.contact, " in the snapshot does not decode"));
-    if (c.number == 0 || !by_number_.emplace(c.number, c.contact).second)
+    if (c.number == 0 || find_number(c.number) != nullptr)
       return Status::invalid_argument(cat("contact number ", c.number, " is repeated in the snapshot"));
     index(c, record);
   }

@@ -48,6 +48,14 @@ inline constexpr uint32_t kCodecVersion = 4;           // written by this build
 inline constexpr uint32_t kCodecVersionV3 = 3;         // read only: log format v1, v3 snapshots
 inline constexpr uint32_t kCodecLengthMax = 1u << 28;  // any one string/vector
 
+// Bytes the codec writes as a std::string (u32 length, then the bytes):
+// std::string, and compact holders that read as a view and assign from
+// bytes (directory/compact_holders.h).
+template <typename T>
+concept ByteString = std::is_convertible_v<const T&, std::string_view> && requires(T& t, const char* p, size_t n) {
+  t.assign(p, n);
+};
+
 template <typename T>
 constexpr size_t field_count() {
   return std::tuple_size_v<decltype(std::declval<const T&>().fields())>;
@@ -89,10 +97,11 @@ class Writer {
       if (used_ + sizeof(T) > sizeof(buf_)) flush();
       std::memcpy(buf_ + used_, &v, sizeof(T));  // little-endian hosts only (x86-64, aarch64)
       used_ += sizeof(T);
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      put(static_cast<uint32_t>(v.size()));
+    } else if constexpr (ByteString<T>) {
+      const std::string_view bytes = v;
+      put(static_cast<uint32_t>(bytes.size()));
       flush();
-      out_->append(v);
+      out_->append(bytes);
     } else if constexpr (requires { v.valueless_by_exception(); }) {
       static_assert(std::variant_size_v<T> < 0xFFFF);
       put(static_cast<uint16_t>(v.index() + 1));
@@ -162,10 +171,16 @@ class Reader {
       if (remaining() < sizeof(T)) return fail("truncated integer");
       std::memcpy(&v, in_.data() + pos_, sizeof(T));
       pos_ += sizeof(T);
-    } else if constexpr (std::is_same_v<T, std::string>) {
+    } else if constexpr (ByteString<T>) {
       const uint32_t n = length();
       if (!error_.is_ok()) return;
       v.assign(in_.data() + pos_, n);
+      pos_ += n;
+    } else if constexpr (std::is_same_v<T, std::string_view>) {
+      // A string read in place: a view into the input (valid while it is).
+      const uint32_t n = length();
+      if (!error_.is_ok()) return;
+      v = in_.substr(pos_, n);
       pos_ += n;
     } else if constexpr (requires { v.valueless_by_exception(); }) {
       uint32_t index = 0;

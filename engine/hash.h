@@ -49,8 +49,8 @@ class Hasher {
       add_u64(static_cast<uint64_t>(v));
     } else if constexpr (is_strong_id_v<T>) {
       add_u64(static_cast<uint64_t>(v.value()));
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      add_bytes(v);
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view> && !std::is_pointer_v<T>) {
+      add_bytes(v);  // std::string and the compact byte holders alike
     } else if constexpr (requires { v.valueless_by_exception(); }) {
       add_u64(v.index());
       std::visit([this](const auto& alt) { add(alt); }, v);

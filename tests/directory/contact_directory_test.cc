@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "directory/contact_record.h"
+#include "engine/codec.h"
+#include "engine/hash.h"
 #include "engine/reply_detail.h"
+#include "tests/directory/full_contact.h"
 
 namespace tessera::directory {
 namespace {
@@ -279,6 +282,125 @@ TEST_F(ContactDirectoryTest, ProfilesNewerThan_ListsWhatAShardLacks) {
 
 TEST_F(ContactDirectoryTest, InventoryCommands_AreRefused) {
   EXPECT_EQ(run(engine::GetAvailability{}).code, ReplyCode::kInvalidArgument);
+}
+
+TEST_F(ContactDirectoryTest, Numbers_FollowANumberChange_AndInvalidContactsKeepTheirs) {
+  const ContactId a = create(person("DUPONT", "Jean"), 5);
+  ContactFields invalid = person("MARTIN", "Anne");
+  invalid.flags = engine::kContactInvalid;
+  const ContactId b = create(invalid, 6);
+  EXPECT_EQ(card(run(engine::GetContact{engine::kNone, 6})).contact, b) << "found in the invalid contacts' index";
+  EXPECT_EQ(run(engine::CreateContact{engine::kNone, 6, person("X", "Y")}).code, ReplyCode::kDuplicate);
+
+  ASSERT_TRUE(run(engine::UpdateContact{a, 9, "DUPONT", "Jean", "", engine::kContactIndividual}).ok());
+  EXPECT_EQ(card(run(engine::GetContact{engine::kNone, 9})).contact, a);
+  EXPECT_EQ(run(engine::GetContact{engine::kNone, 5}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(engine::UpdateContact{b, 9, "MARTIN", "Anne", "", engine::kContactIndividual}).code,
+            ReplyCode::kDuplicate);
+  EXPECT_NE(create(person("DURAND", "Paul"), 5), engine::kNone) << "the old number is free again";
+  EXPECT_TRUE(d.check_invariants().is_ok());
+}
+
+// Every field of a and b equal, through fields() (a string equals a view).
+template <typename A, typename B>
+bool same_fields(const A& a, const B& b) {
+  if constexpr (requires { a.fields(); }) {
+    return std::apply(
+        [&](const auto&... x) {
+          return std::apply([&](const auto&... y) { return (same_fields(x, y) && ...); }, b.fields());
+        },
+        a.fields());
+  } else if constexpr (requires {
+                         a.begin();
+                         a.size();
+                       } &&
+                       !std::is_convertible_v<A, std::string_view>) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!same_fields(a[i], b[i])) return false;
+    return true;
+  } else {
+    return a == b;
+  }
+}
+
+TEST(ContactRecord, ViewReadsEveryFieldOfThePackedRecord) {
+  ContactFields f = testing::full_contact();
+  StoredContact stored;
+  stored.packed = engine::encode(f);
+  const ContactFieldsView v = view(stored);
+  EXPECT_TRUE(same_fields(f, v));
+  EXPECT_EQ(address_of(v, engine::AddressKind::kBilling)->city, "LYON");
+  EXPECT_EQ(address_of(v, engine::AddressKind::kDelivery), nullptr);
+  f.first_name = "Céline";
+  EXPECT_FALSE(same_fields(f, v)) << "the comparison sees a changed field";
+}
+
+// StoredContact as snapshots before the compact slot wrote it.
+struct SlotBeforeCompaction {
+  ContactId contact = engine::kNone;
+  uint64_t number = 0;
+  std::string packed;
+  int64_t created_ms = 0;
+  engine::PrincipalId created_by = 0;
+  int64_t modified_ms = 0;
+  engine::PrincipalId modified_by = 0;
+  int64_t web_account_ms = 0;
+  engine::PrincipalId web_account_by = 0;
+  uint64_t profile_seq = 0;
+  std::vector<engine::ContactNote> notes;
+  auto fields() const {
+    return std::tie(contact, number, packed, created_ms, created_by, modified_ms, modified_by, web_account_ms,
+                    web_account_by, profile_seq, notes);
+  }
+};
+
+TEST(StoredContactSlot, CodecBytesAndHash_AreThoseOfTheFormerSlot_SoOldSnapshotsLoad) {
+  for (const bool with_notes : {false, true}) {
+    SlotBeforeCompaction before{ContactId{41},
+                                7611,
+                                engine::encode(person("DUPONT", "Chantal")),
+                                1'780'000'000'000,
+                                engine::PrincipalId{3},
+                                1'780'000'500'000,
+                                engine::PrincipalId{4},
+                                1'780'000'600'000,
+                                engine::PrincipalId{5},
+                                9,
+                                {}};
+    if (with_notes)
+      before.notes = {{1'780'000'700'000, engine::PrincipalId{6}, "Préfère le balcon"},
+                      {1, engine::PrincipalId{7}, "x"}};
+    StoredContact now;
+    now.contact = before.contact;
+    now.number = before.number;
+    now.packed = before.packed;
+    now.created_ms = before.created_ms;
+    now.created_by = before.created_by;
+    now.modified_ms = before.modified_ms;
+    now.modified_by = before.modified_by;
+    now.web_account_ms = before.web_account_ms;
+    now.web_account_by = before.web_account_by;
+    now.profile_seq = before.profile_seq;
+    for (const engine::ContactNote& n : before.notes) now.notes.push_back(n);
+
+    const std::string bytes = engine::encode(before);
+    EXPECT_EQ(engine::encode(now), bytes);
+    StoredContact read;
+    ASSERT_TRUE(engine::decode(bytes, read).is_ok());
+    EXPECT_EQ(engine::encode(read), bytes);
+    EXPECT_EQ(read.notes.size(), before.notes.size());
+    EXPECT_EQ(unpack(read), person("DUPONT", "Chantal"));
+    engine::Hasher a, b;
+    a.add(before);
+    b.add(now);
+    EXPECT_EQ(a.value(), b.value());
+  }
+}
+
+TEST(ContactRecord, CompletionLine_WithAndWithoutFirstName) {
+  EXPECT_EQ(completion_line("DUPONT", "Chantal", "FR", "75012", 7611), "DUPONT, Chantal | FR-75012 [7611]");
+  EXPECT_EQ(completion_line("TESSERA SA", "", "FR", "69002", 12), "TESSERA SA | FR-69002 [12]");
 }
 
 TEST(ContactRecord, MaskIbanAndCompletionLine) {

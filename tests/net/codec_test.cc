@@ -11,6 +11,7 @@
 #include "engine/reply_detail.h"
 #include "net/messages.h"
 #include "net/result_code.h"
+#include "tests/directory/full_contact.h"
 #include "tests/net/net_test_support.h"
 
 namespace tessera::net {
@@ -18,6 +19,7 @@ namespace {
 
 using namespace tessera::engine;
 namespace fb = flatbuffers;
+using testing::full_contact;
 
 // A follow-up filter with every field set.
 FollowUpFilter full_filter() {
@@ -46,34 +48,6 @@ DefineReminderFormat reminder_format() {
 }
 
 // One command of every kind, with non-default values in every field.
-ContactFields full_contact() {
-  ContactFields f;
-  f.types = kContactIndividual | kContactPartner;
-  f.civility = "Mme";
-  f.last_name = "DUPONT";
-  f.first_name = "Chantal";
-  f.birth_date = 20000708;
-  f.function = "Directrice";
-  f.mobile = "+33 6 12 34 56 78";
-  f.phone = "+33 1 23 45 67 89";
-  f.fax = "+33 1 23 45 67 80";
-  f.email = "chantal.dupont@example.org";
-  f.language = "fr";
-  f.web_login = "chantal.dupont@example.org";
-  f.audience = 3;
-  f.minors_email_to = MinorsEmailTo::kBoth;
-  f.preferred_seats = "Balcon, rang A";
-  f.flags = kContactAmbassador | kContactLitigious;
-  f.admin_number = "123 456 789 00012";
-  f.reference_code = "REF-7611";
-  f.iban = "FR76 3000 6000 0112 3456 7890 189";
-  f.addresses = {
-      ContactAddress{AddressKind::kMain, "12 rue de Lyon\nBât. B", "75012", "PARIS", "Paris", "Île-de-France", "FR"},
-      ContactAddress{AddressKind::kBilling, "BP 12", "69002", "LYON", "", "", "FR"}};
-  f.criteria = {4, 9};
-  return f;
-}
-
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5};
   DefineVenueLayout layout{
