@@ -13,13 +13,6 @@ namespace tessera::runtime {
 
 namespace {
 
-// Commands whose accepted reply changes a contact's profile (number, types).
-bool hands_over(const engine::CommandBody& body) {
-  return std::holds_alternative<engine::DefineContact>(body) || std::holds_alternative<engine::UpdateContact>(body) ||
-         std::holds_alternative<engine::CreateContact>(body) || std::holds_alternative<engine::ChangeContact>(body) ||
-         std::holds_alternative<engine::ImportContacts>(body);
-}
-
 // After the directory's reply (durable): SetContactProfile(s) to every shard,
 // then the caller's reply. A hand-over that cannot be sent (stopping) is
 // resent by the next start; the directory's write stands, so the caller
@@ -176,7 +169,9 @@ bool ShardSet::submit_contacts(engine::Command&& command, Completion* done) {
     done->complete(engine::refuse(engine::ReplyCode::kUnavailable, "this server runs no contact directory"));
     return true;
   }
-  if (!hands_over(command.body) || engine::is_query(command.body)) return directory_->submit(std::move(command), done);
+  // Every write may change a profile (directory::profile_hand_over reads
+  // the reply: a card or an import report); queries never do.
+  if (engine::is_query(command.body)) return directory_->submit(std::move(command), done);
   const bool ack_only = engine::command_info(command.body).reply == engine::ReplyKind::kAck;
   auto* hand_over = new HandOverCompletion(*this, done, ack_only);
   if (directory_->submit(std::move(command), hand_over)) return true;
