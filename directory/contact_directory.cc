@@ -44,6 +44,8 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
     return search(c);
   } else if constexpr (std::is_same_v<T, engine::ImportContacts>) {
     return import(c, who);
+  } else if constexpr (std::is_same_v<T, engine::DeleteContact>) {
+    return remove(c, who);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);
@@ -101,8 +103,16 @@ Reply ContactDirectory::check_number(uint64_t number, ContactId owner) const {
   return Reply{};
 }
 
+Reply ContactDirectory::check_id_free(ContactId id) const {
+  const StoredContact* c = contacts_.find(id);
+  if (c == nullptr) return Reply{};
+  return refuse(ReplyCode::kDuplicate,
+                c->deleted() ? cat("contact id ", id, " belonged to a deleted contact: it is not given again")
+                             : cat("contact ", id, " already exists"));
+}
+
 StoredContact& ContactDirectory::add(ContactId id, uint64_t number, const ContactFields& record, const Caller& who) {
-  assert(!find(id) && !find_number(number));
+  assert(!contacts_.find(id) && !find_number(number));
   StoredContact stored;
   stored.contact = id;
   stored.number = number;
@@ -173,8 +183,8 @@ Reply ContactDirectory::define(const engine::DefineContact& c, const Caller& who
   const ContactFields record = legacy_fields(c.last_name, c.first_name, c.email, c.types);
   Reply r = check_record(record, RecordRules::kLegacy, civil_date(now_ms_));
   if (!r.ok()) return r;
-  if (find(c.contact)) return refuse(ReplyCode::kDuplicate, cat("contact ", c.contact, " already exists"));
-  if (contacts_.size() >= engine::kDirectoryContactsMax)
+  if (Reply taken = check_id_free(c.contact); !taken.ok()) return taken;
+  if (size() >= engine::kDirectoryContactsMax)
     return refuse(ReplyCode::kLimitExceeded,
                   cat("the directory holds at most ", engine::kDirectoryContactsMax, " contacts"));
   r = check_number(c.number, engine::kNone);
@@ -236,8 +246,8 @@ Reply ContactDirectory::insert(engine::CreateContact c, const Caller& who, Store
   if (!r.ok()) return r;
   const ContactId id = c.contact != engine::kNone ? c.contact : ContactId{next_id_};
   if (engine::is_reserved_id(id)) return refuse_reserved(id);
-  if (find(id)) return refuse(ReplyCode::kDuplicate, cat("contact ", id, " already exists"));
-  if (contacts_.size() >= engine::kDirectoryContactsMax)
+  if (Reply taken = check_id_free(id); !taken.ok()) return taken;
+  if (size() >= engine::kDirectoryContactsMax)
     return refuse(ReplyCode::kLimitExceeded,
                   cat("the directory holds at most ", engine::kDirectoryContactsMax, " contacts"));
   const uint64_t number = c.number != 0 ? c.number : next_number_;
@@ -281,10 +291,45 @@ Reply ContactDirectory::add_note(const engine::AddContactNote& c, const Caller& 
   return r;
 }
 
+// The card as it was, marked deleted; the slot keeps the id, the times and
+// a new profile sequence (the shards' hand-over).
+Reply ContactDirectory::remove(const engine::DeleteContact& c, const Caller& who) {
+  const StoredContact* raw = contacts_.find(c.contact);
+  if (raw != nullptr && raw->deleted()) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " was deleted"));
+  StoredContact* stored = find(c.contact);
+  if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
+  const ContactFields record = unpack(*stored);
+  engine::ContactCard card = card_of(*stored);
+  unindex(*stored, record);
+  for (auto it = links_.lower_bound(StoredLink{c.contact, engine::ContactLinkKind{0}, ContactId{0}});
+       it != links_.end() && it->from == c.contact;) {
+    links_in_.erase(StoredLink{it->to, it->kind, it->from});
+    it = links_.erase(it);
+  }
+  for (auto it = links_in_.lower_bound(StoredLink{c.contact, engine::ContactLinkKind{0}, ContactId{0}});
+       it != links_in_.end() && it->from == c.contact;) {
+    links_.erase(StoredLink{it->to, it->kind, it->from});
+    it = links_in_.erase(it);
+  }
+  stored->number = 0;
+  stored->packed = PackedBytes{};
+  stored->notes = RareVector<engine::ContactNote>{};
+  stored->modified_ms = now_ms_;
+  stored->modified_by = who.principal;
+  stored->profile_seq = next_profile_seq_++;
+  ++deleted_;
+  card.profile_seq = stored->profile_seq;
+  card.deleted = true;
+  Reply r;
+  r.value = static_cast<int64_t>(card.number);
+  r.detail = std::make_shared<engine::ReplyDetail>(engine::ReplyDetail{std::move(card)});
+  return r;
+}
+
 std::optional<engine::CommandBody> profile_hand_over(const Reply& reply) {
   if (!reply.ok() || !reply.detail) return std::nullopt;
   if (const auto* card = std::get_if<engine::ContactCard>(&reply.detail->value))
-    return engine::SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq};
+    return engine::SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq, card->deleted};
   const auto* report = std::get_if<engine::ContactImportReport>(&reply.detail->value);
   if (report == nullptr) return std::nullopt;
   engine::SetContactProfiles profiles;
@@ -296,6 +341,7 @@ std::optional<engine::CommandBody> profile_hand_over(const Reply& reply) {
 }
 
 engine::SetContactProfile ContactDirectory::profile_of(const StoredContact& c) const {
+  if (c.deleted()) return engine::SetContactProfile{c.contact, 0, 0, c.profile_seq, true};
   return engine::SetContactProfile{c.contact, c.number, unpack(c).types, c.profile_seq};
 }
 

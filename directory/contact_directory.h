@@ -13,6 +13,11 @@
 // (profiles_newer_than). Names and e-mails reach follow-up rows and
 // reminders through GetContactCards, a read at query time.
 //
+// DeleteContact empties a record's slot (StoredContact::deleted) and hands
+// `deleted` to the shards; the runtime (runtime/shard_set_contacts.cc)
+// first freezes the contact on every shard and deletes only when no live
+// order or running subscription names it.
+//
 // Invariants: ids and numbers are unique; every link joins two contacts of
 // the kinds its kind allows; kChildOf and kSubsidiaryOf have no cycle; each
 // contact is in exactly one of the two search indexes (valid / invalid).
@@ -75,6 +80,10 @@ struct StoredContact {
   uint64_t profile_seq = 0;
   PackedBytes packed;  // engine::encode(ContactFields)
   RareVector<engine::ContactNote> notes;
+  // A deleted contact keeps its slot, number 0 and nothing else but its
+  // id, times and profile sequence: the id is never given again, and the
+  // shards learn of the deletion through the profile (resent after a crash).
+  bool deleted() const { return number == 0; }
   auto fields() const {
     return std::tie(contact, number, packed, created_ms, created_by, modified_ms, modified_by, web_account_ms,
                     web_account_by, profile_seq, notes);
@@ -123,7 +132,8 @@ class ContactDirectory {
     return out;
   }
 
-  size_t size() const { return contacts_.size(); }
+  // Contacts held (deleted ones not counted).
+  size_t size() const { return contacts_.size() - deleted_; }
   bool knows(ContactId id) const { return find(id) != nullptr; }
   DirectoryStats stats() const;
   // Bytes held by records and indexes (for the memory benchmark).
@@ -151,6 +161,7 @@ class ContactDirectory {
   Reply change(const engine::ChangeContact& c, const engine::Caller& who);
   Reply link(const engine::LinkContacts& c);
   Reply add_note(const engine::AddContactNote& c, const engine::Caller& who);
+  Reply remove(const engine::DeleteContact& c, const engine::Caller& who);
   Reply get(const engine::GetContact& c) const;
   Reply search(const engine::SearchContacts& c) const;
   Reply cards(const engine::GetContactCards& c) const;
@@ -175,8 +186,14 @@ class ContactDirectory {
   engine::ContactSummary summary_of(const StoredContact& c) const;
   engine::SetContactProfile profile_of(const StoredContact& c) const;
   std::string display_name(ContactId id) const;
-  const StoredContact* find(ContactId id) const { return contacts_.find(id); }
-  StoredContact* find(ContactId id) { return contacts_.find(id); }
+  // The contact `id` (nullptr when unknown or deleted).
+  const StoredContact* find(ContactId id) const {
+    const StoredContact* c = contacts_.find(id);
+    return c != nullptr && !c->deleted() ? c : nullptr;
+  }
+  StoredContact* find(ContactId id) { return const_cast<StoredContact*>(std::as_const(*this).find(id)); }
+  // Refuses an id a contact has or had (Duplicate).
+  Reply check_id_free(ContactId id) const;
   // The contact with this number, through the search indexes' number
   // sequences (no map of its own: 50 bytes a contact less).
   const StoredContact* find_number(uint64_t number) const;
@@ -196,6 +213,7 @@ class ContactDirectory {
   uint64_t next_number_ = 1;
   uint64_t next_profile_seq_ = 1;
   uint64_t commands_applied_ = 0;
+  size_t deleted_ = 0;  // derived: deleted slots in contacts_
 };
 
 // The hand-over to the shards an accepted reply of the directory calls for:

@@ -20,7 +20,7 @@ constexpr uint32_t kDirectorySnapshotVersion = 1;
 }  // namespace
 
 DirectoryStats ContactDirectory::stats() const {
-  return DirectoryStats{contacts_.size(), invalid_index_.size(), links_.size(), commands_applied_};
+  return DirectoryStats{size(), invalid_index_.size(), links_.size(), commands_applied_};
 }
 
 size_t ContactDirectory::memory_bytes() const {
@@ -46,9 +46,17 @@ uint64_t ContactDirectory::state_hash() const {
 
 Status ContactDirectory::check_invariants() const {
   if (links_.size() != links_in_.size()) return Status::internal("link index out of step");
-  if (valid_index_.size() + invalid_index_.size() != contacts_.size())
+  if (valid_index_.size() + invalid_index_.size() != size())
     return Status::internal("search indexes do not hold every contact once");
+  size_t deleted = 0;
   for (const StoredContact& c : contacts_.items()) {
+    if (c.deleted()) {
+      ++deleted;
+      if (c.packed.size() != 0 || !c.notes.empty() || c.contact.value() >= next_id_ ||
+          c.profile_seq >= next_profile_seq_)
+        return Status::internal(cat("deleted contact ", c.contact, " keeps a record or is past the counters"));
+      continue;
+    }
     engine::ContactFields record;
     if (!engine::decode(c.packed, record).is_ok())
       return Status::internal(cat("contact ", c.contact, " does not decode"));
@@ -57,6 +65,7 @@ Status ContactDirectory::check_invariants() const {
     if (find_number(c.number) != &c)
       return Status::internal(cat("contact ", c.contact, " is not found by its number (numbers must be unique)"));
   }
+  if (deleted != deleted_) return Status::internal("deleted contacts miscounted");
   for (const StoredLink& l : links_) {
     if (!find(l.from) || !find(l.to)) return Status::internal(cat("a link names a missing contact ", l.from));
     if (!links_in_.contains(StoredLink{l.to, l.kind, l.from})) return Status::internal("link index out of step");
@@ -113,7 +122,12 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
 Status ContactDirectory::rebuild() {
   if (!contacts_.rebuild_index() || !idempotency_.rebuild_index())
     return Status::invalid_argument("contact directory snapshot repeats an id");
+  deleted_ = 0;
   for (const StoredContact& c : contacts_.items()) {
+    if (c.deleted()) {
+      ++deleted_;
+      continue;
+    }
     engine::ContactFields record;
     if (!engine::decode(c.packed, record).is_ok())
       return Status::invalid_argument(cat("contact ", c.contact, " in the snapshot does not decode"));

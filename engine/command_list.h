@@ -35,7 +35,7 @@
 //           kInternal = no connection (the server itself)
 //   access  kQuery (read-only, never logged) or kWrite
 //   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
-//           kFirstRefusal, kFollowUpPage, kReleaseSummary, kOutcomes,
+//           kFirstRefusal, kCountSum, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed, kOrderPage,
 //           kCatalogExport
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
@@ -125,5 +125,7 @@
   X(75,  SetContactProfile,         kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(76,  GetContactCards,           kContacts,     kInternal,   kQuery, kSingle,           kContactCards,  kNoEffect)    \
   X(77,  ImportContacts,            kContacts,     kBackoffice, kWrite, kSingle,           kContactImport, kNoEffect)    \
-  X(78,  SetContactProfiles,        kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)
+  X(78,  SetContactProfiles,        kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(79,  DeleteContact,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)    \
+  X(80,  FreezeContact,             kFanOut,       kInternal,   kWrite, kCountSum,         kCount,         kNoEffect)
 // clang-format on

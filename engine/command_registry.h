@@ -40,6 +40,7 @@ enum class MergeKind : uint8_t {
   kSingle,            // one shard: its reply as is
   kAllAgree,          // catalog: every shard answered the same (prepared first)
   kFirstRefusal,      // fan-out: the first refusal, else the first reply
+  kCountSum,          // fan-out: the first refusal, else the first reply with the values summed
   kFollowUpPage,      // rows merged by key and cut to the limit, totals summed
   kReleaseSummary,    // counts summed, stock lines merged
   kOutcomes,          // per-order outcomes in the client's order

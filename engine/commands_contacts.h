@@ -143,12 +143,15 @@ struct SearchContacts {
 // shard (their follow-up filters need them). `seq` is the directory's
 // profile sequence: a shard keeps the newest it has seen per contact and
 // ignores an older one, so the hand-over can be resent after a crash.
+// `deleted`: the contact was deleted (DeleteContact); the shard takes no
+// more orders or subscriptions for it, for good.
 struct SetContactProfile {
   ContactId contact = kNone;
   uint64_t number = 0;
   uint8_t types = 0;
   uint64_t seq = 0;
-  auto fields() const { return std::tie(contact, number, types, seq); }
+  bool deleted = false;  // appended (codec v4): older records read false
+  auto fields() const { return std::tie(contact, number, types, seq, deleted); }
 };
 
 // The fields an import file maps (ImportContacts::columns): which fields
@@ -215,6 +218,33 @@ struct SetContactProfiles {
 struct GetContactCards {
   std::vector<ContactId> contacts;
   auto fields() const { return std::tie(contacts); }
+};
+
+// Deletes a contact: its record, links and notes leave the directory; its
+// id and number are never given to another contact by the server (a number
+// given explicitly may be reused). Refused (InvalidState) while the contact
+// has live orders (held, option, reservation, overdue, confirmed) or
+// subscriptions running on any shard: the server freezes the contact on
+// every shard (FreezeContact), counts, and deletes only at zero, so no order
+// slips in between. Closed orders stay in the history under the contact's
+// id (PurgeOrderHistory erases them). Reply: the card as it was, with
+// `deleted` set.
+struct DeleteContact {
+  ContactId contact = kNone;
+  auto fields() const { return std::tie(contact); }
+};
+
+// Internal, logged on every shard: freezes a contact (new orders and
+// subscriptions for it refused) and answers its live orders and running
+// subscriptions on the shard (Reply::value, summed over the shards), or
+// thaws one freeze, or (kThawAll, at start) every freeze of it. Freezes
+// nest: two deletions at once each hold one.
+enum class FreezeAction : uint8_t { kFreeze = 0, kThaw = 1, kThawAll = 2 };
+inline constexpr uint8_t kFreezeActionLast = 2;
+struct FreezeContact {
+  ContactId contact = kNone;
+  FreezeAction action = FreezeAction::kFreeze;
+  auto fields() const { return std::tie(contact, action); }
 };
 
 }  // namespace tessera::engine

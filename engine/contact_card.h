@@ -50,9 +50,10 @@ struct ContactCard {
   std::vector<ContactLinkView> links;
   std::vector<ContactNote> notes;
   uint64_t profile_seq = 0;  // the types' version handed to the shards
+  bool deleted = false;      // DeleteContact's answer: the card as it was
   auto fields() const {
     return std::tie(contact, number, record, age, created_ms, created_by, modified_ms, modified_by, web_account_ms,
-                    web_account_by, links, notes, profile_seq);
+                    web_account_by, links, notes, profile_seq, deleted);
   }
 };
 

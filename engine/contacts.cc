@@ -73,7 +73,7 @@ Reply ContactBook::check(const SetContactProfile& c) const {
   if (c.seq == 0) return refuse(ReplyCode::kInvalidArgument, "a contact profile needs its sequence");
   if ((c.types & ~kContactTypesAll) != 0)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown contact type bits ", c.types & ~kContactTypesAll));
-  if (!contacts_.find(c.contact) && contacts_.size() >= contacts_max_)
+  if (!c.deleted && !contacts_.find(c.contact) && contacts_.size() >= contacts_max_)
     return refuse(ReplyCode::kLimitExceeded, cat("too many contacts (at most ", contacts_max_, " on a shard)"));
   return Reply{};
 }
@@ -98,6 +98,10 @@ Reply ContactBook::define(const SetContactProfile& c) {
   } else {
     profile_seqs_.insert(at, ProfileSeq{c.contact, c.seq});
   }
+  if (c.deleted) {  // the record stays as it was (the directory resends a deletion without one)
+    *closed_entry(c.contact, true) = ClosedContact{c.contact, 0, true};
+    return r;
+  }
   if (Contact* existing = contacts_.find(c.contact)) {
     existing->record.number = c.number;
     existing->record.types = c.types;
@@ -105,6 +109,39 @@ Reply ContactBook::define(const SetContactProfile& c) {
     contacts_.add(c.contact, Contact{DefineContact{c.contact, c.number, "", "", "", c.types}});
   }
   return r;
+}
+
+ContactBook::ClosedContact* ContactBook::closed_entry(ContactId contact, bool add) {
+  auto at = std::lower_bound(closed_.begin(), closed_.end(), contact,
+                             [](const ClosedContact& e, ContactId id) { return e.contact < id; });
+  if (at != closed_.end() && at->contact == contact) return &*at;
+  return add ? &*closed_.insert(at, ClosedContact{contact}) : nullptr;
+}
+
+Reply ContactBook::check_closed(ContactId contact) const {
+  const ClosedContact* e = const_cast<ContactBook*>(this)->closed_entry(contact, false);
+  if (e == nullptr) return Reply{};
+  return refuse(e->deleted ? ReplyCode::kNotFound : ReplyCode::kInvalidState,
+                e->deleted ? cat("contact ", contact, " was deleted")
+                           : cat("contact ", contact, " is being deleted: it takes no new order or subscription"));
+}
+
+// A deleted contact stays closed whatever the freezes (a thaw after the
+// deletion changes nothing).
+Reply ContactBook::freeze(const FreezeContact& c) {
+  if (is_reserved_id(c.contact))
+    return refuse(ReplyCode::kInvalidArgument, cat("contact id ", c.contact, " is reserved"));
+  if (static_cast<uint8_t>(c.action) > kFreezeActionLast)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown freeze action ", static_cast<int>(c.action)));
+  ClosedContact* e = closed_entry(c.contact, c.action == FreezeAction::kFreeze);
+  if (e == nullptr || e->deleted) return Reply{};
+  if (c.action == FreezeAction::kFreeze) {
+    ++e->freezes;
+    return Reply{};
+  }
+  e->freezes = c.action == FreezeAction::kThaw && e->freezes > 0 ? e->freezes - 1 : 0;
+  if (e->freezes == 0) closed_.erase(closed_.begin() + (e - closed_.data()));
+  return Reply{};
 }
 
 Reply ContactBook::check(const SetContactProfiles& c) const {
@@ -115,7 +152,7 @@ Reply ContactBook::check(const SetContactProfiles& c) const {
   for (const SetContactProfile& p : c.profiles) {
     Reply r = check(p);
     if (!r.ok()) return r;
-    if (contacts_.find(p.contact) == nullptr) added.push_back(p.contact);
+    if (!p.deleted && contacts_.find(p.contact) == nullptr) added.push_back(p.contact);
   }
   std::sort(added.begin(), added.end());
   added.erase(std::unique(added.begin(), added.end()), added.end());

@@ -12,6 +12,10 @@
 // every shard) are still replayed here with their names. An order may name a
 // contact id that has no record yet: its rows show no name and it matches no
 // contact-type filter.
+//
+// A contact being deleted is frozen (FreezeContact, logged: freezes nest)
+// and a deleted one closed for good (SetContactProfile::deleted): either
+// way check_open refuses the orders and subscriptions that would name it.
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -57,6 +61,24 @@ class ContactBook {
   // By contact id; a snapshot section and part of the hash when not empty.
   const std::vector<ProfileSeq>& profile_seqs() const { return profile_seqs_; }
   std::vector<ProfileSeq>& profile_seqs() { return profile_seqs_; }
+  // A contact being deleted (frozen) or deleted: `freezes` pending
+  // deletions, or `deleted`. Entries with neither are removed.
+  struct ClosedContact {
+    ContactId contact;
+    uint32_t freezes = 0;
+    bool deleted = false;
+    auto fields() const { return std::tie(contact, freezes, deleted); }
+  };
+  // OK, or the refusal of an order or subscription naming `contact` (kNone
+  // is open). Cost: nothing while no contact is closed, else a binary search.
+  Reply check_open(ContactId contact) const {
+    return closed_.empty() || contact == kNone ? Reply{} : check_closed(contact);
+  }
+  // FreezeContact's change (its count is the shard's: Shard::on).
+  Reply freeze(const FreezeContact& c);
+  // By contact id; a snapshot section and part of the hash when not empty.
+  const std::vector<ClosedContact>& closed() const { return closed_; }
+  std::vector<ClosedContact>& closed() { return closed_; }
   // REQUIRES contacts_max <= kContactsMax. A configured bound (not state: not
   // in snapshots or the hash).
   void set_contacts_max(uint32_t contacts_max) { contacts_max_ = contacts_max; }
@@ -67,13 +89,18 @@ class ContactBook {
   void hash_into(Hasher& h) const {
     h.add(contacts_.items());
     if (!profile_seqs_.empty()) h.add(profile_seqs_);  // absent before the directory
+    if (!closed_.empty()) h.add(closed_);              // absent before DeleteContact
   }
   auto fields() const { return std::tie(contacts_); }
   [[nodiscard]] bool rebuild_index() { return contacts_.rebuild_index(); }
 
  private:
   EntityTable<ContactId, Contact> contacts_;
+  Reply check_closed(ContactId contact) const;
+  ClosedContact* closed_entry(ContactId contact, bool add);
+
   std::vector<ProfileSeq> profile_seqs_;  // sorted by contact
+  std::vector<ClosedContact> closed_;     // sorted by contact
   uint32_t contacts_max_ = kContactsMax;
 };
 

@@ -231,6 +231,12 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
     case MergeKind::kAllAgree:
     case MergeKind::kFirstRefusal:
       return first_refusal(parts);
+    case MergeKind::kCountSum: {
+      int64_t sum = 0;
+      for (const Reply& r : parts) sum += r.value;
+      parts.front().value = sum;
+      return std::move(parts.front());
+    }
     case MergeKind::kFollowUpPage:
       return merge_pages(parts, follow_up_limit(std::get<QueryFollowUp>(body).limit));
     case MergeKind::kReleaseSummary:

@@ -41,6 +41,13 @@ template <typename T>
 constexpr bool kDirectoryOnly = CommandSpec<T>::info.route == RouteKind::kContacts &&
                                 !std::is_same_v<T, DefineContact> && !std::is_same_v<T, UpdateContact>;
 
+// Commands that place an order for `contact`: refused for a contact being
+// deleted or deleted (ContactBook::check_open; Subscribe checks its own).
+template <typename T>
+constexpr bool kPlacesOrder =
+    std::is_same_v<T, Hold> || std::is_same_v<T, Book> || std::is_same_v<T, HoldSeats> ||
+    std::is_same_v<T, BookSeats> || std::is_same_v<T, HoldSeatsWithLines> || std::is_same_v<T, BookSeatsWithLines>;
+
 }  // namespace
 
 template <typename T>
@@ -53,9 +60,13 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
-      std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + kDirectoryOnly<T>;
+      std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + std::is_same_v<T, FreezeContact> +
+      kDirectoryOnly<T>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
+  if constexpr (kPlacesOrder<T>) {
+    if (Reply closed = contacts_.check_open(c.contact); !closed.ok()) return closed;
+  }
   if constexpr (kDirectoryOnly<T>) {
     return refuse(ReplyCode::kInvalidArgument,
                   cat(CommandSpec<T>::info.name, " belongs to the contact directory, not to an inventory shard"));
@@ -67,6 +78,8 @@ Reply Shard::on(const T& c, const Caller& who) {
     return r;
   } else if constexpr (std::is_same_v<T, ExportCatalog>) {
     return export_catalog();
+  } else if constexpr (std::is_same_v<T, FreezeContact>) {
+    return freeze_contact(c);
   } else if constexpr (requires { catalog_.define(c); }) {
     return catalog_.define(c);
   } else if constexpr (requires { stock_.on(c); }) {
@@ -102,6 +115,17 @@ Reply Shard::on(const T& c, const Caller& who) {
   } else {
     return subscriptions_.query(c, contacts_);
   }
+}
+
+Reply Shard::freeze_contact(const FreezeContact& c) {
+  Reply r = contacts_.freeze(c);
+  if (!r.ok() || c.action != FreezeAction::kFreeze) return r;
+  const OrderTable& orders = orders_.table();
+  int64_t live = subscriptions_.running_of(c.contact, now_ms_);
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot)
+    live += orders.at(slot).live() && orders.at(slot).contact == c.contact;
+  r.value = live;
+  return r;
 }
 
 template <typename T>

@@ -151,6 +151,9 @@ class Shard {
   // ExportCatalog (engine/catalog_export.cc): shard 0 the catalog and the
   // layouts, every shard its performances.
   Reply export_catalog() const;
+  // FreezeContact: the freeze, answered with the contact's live orders and
+  // running subscriptions on this shard (a scan of the order slots).
+  Reply freeze_contact(const FreezeContact& c);
   void hash_core(class Hasher& h) const;
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
   Status load_order_pages(class Reader& r);

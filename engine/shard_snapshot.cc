@@ -29,6 +29,7 @@ constexpr uint16_t kSectionOrderPages = 3;       // the used slots' workflows, n
 constexpr uint16_t kSectionOptionLifetimes = 4;  // the catalog's SetOptionLifetime entries
 constexpr uint16_t kSectionOrderClosings = 5;    // the closed slots' closing state changes
 constexpr uint16_t kSectionContactProfiles = 6;  // the directory's profile sequence per contact
+constexpr uint16_t kSectionClosedContacts = 7;   // contacts being deleted or deleted
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -104,6 +105,7 @@ void Shard::save(std::string* out) const {
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
   if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
+  if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   std::vector<OrderClosing> closings;
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
     const Order& o = orders.at(slot);
@@ -164,7 +166,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
 
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
-  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0;
+  int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
+      closed_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -186,6 +189,13 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
         if (seqs[i].seq == 0 || !sh.contacts_.find(seqs[i].contact) ||
             (i > 0 && !(seqs[i - 1].contact < seqs[i].contact)))
           s = Status::invalid_argument("snapshot contact profiles are out of order or name no contact");
+    } else if (s.is_ok() && section == kSectionClosedContacts && closed_loaded++ == 0) {
+      s = r.get(sh.contacts_.closed());
+      const auto& closed = sh.contacts_.closed();
+      for (size_t i = 0; s.is_ok() && i < closed.size(); ++i)
+        if (is_reserved_id(closed[i].contact) || (closed[i].freezes == 0) == !closed[i].deleted ||
+            (i > 0 && !(closed[i - 1].contact < closed[i].contact)))
+          s = Status::invalid_argument("snapshot closed contacts are out of order or neither frozen nor deleted");
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {

@@ -218,7 +218,7 @@ Reply SubscriptionBook::define(const DefineReminderFormat& c) {
 
 // Contacts need no record (as for orders): a reminder to a contact without
 // one shows no name. The book is taken so that rule can tighten in one place.
-Reply SubscriptionBook::apply(const Subscribe& c, const ContactBook& /*contacts*/) {
+Reply SubscriptionBook::apply(const Subscribe& c, const ContactBook& contacts) {
   if (is_reserved_id(c.subscription))
     return refuse(ReplyCode::kInvalidArgument, cat("subscription id ", c.subscription, " is reserved"));
   if (subscriptions_.find(c.subscription))
@@ -227,12 +227,21 @@ Reply SubscriptionBook::apply(const Subscribe& c, const ContactBook& /*contacts*
   if (c.subscriber == kNone) return refuse(ReplyCode::kInvalidArgument, "a subscription needs a subscriber");
   if (c.payer == c.subscriber)
     return refuse(ReplyCode::kInvalidArgument, "the payer is a third party: leave it 0 when the subscriber pays");
+  for (ContactId named : {c.subscriber, c.payer})
+    if (Reply closed = contacts.check_open(named); !closed.ok()) return closed;
   if (c.ends_ms <= 0 || c.ends_ms > kTimeMsMax)
     return refuse(ReplyCode::kInvalidArgument, cat("subscription end must be in (0, ", kTimeMsMax, "]"));
   if (subscriptions_.size() >= kSubscriptionsPerShardMax)
     return refuse(ReplyCode::kLimitExceeded, cat("at most ", kSubscriptionsPerShardMax, " subscriptions per shard"));
   subscriptions_.add(c.subscription, SubscriptionRecord{c, 0, 0});
   return Reply{};
+}
+
+uint32_t SubscriptionBook::running_of(ContactId contact, int64_t now_ms) const {
+  uint32_t n = 0;
+  for (const SubscriptionRecord& s : subscriptions_.items())
+    n += s.definition.ends_ms > now_ms && (s.definition.subscriber == contact || s.definition.payer == contact);
+  return n;
 }
 
 Reply SubscriptionBook::apply(const RenewSubscription& c) {

@@ -83,6 +83,9 @@ class SubscriptionBook {
   Reply query(const GetReminderRun& c, const ContactBook& contacts) const;
 
   const SubscriptionRecord* subscription(SubscriptionId id) const { return subscriptions_.find(id); }
+  // Subscriptions not yet ended at now_ms whose subscriber or payer is
+  // `contact` (a linear scan: for DeleteContact).
+  uint32_t running_of(ContactId contact, int64_t now_ms) const;
 
   void hash_into(Hasher& h) const;
   auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_); }

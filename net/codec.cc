@@ -659,5 +659,6 @@ static_assert(static_cast<int>(wire::AddressKind::MAX) == engine::kAddressKindLa
 static_assert(static_cast<int>(wire::MinorsEmailTo::MAX) == static_cast<int>(MinorsEmailTo::kBoth));
 static_assert(static_cast<int>(wire::ContactLinkKind::MAX) == engine::kContactLinkKindLast);
 static_assert(static_cast<int>(wire::ImportOutcome::MAX) == static_cast<int>(engine::ImportOutcome::kRefused));
+static_assert(static_cast<int>(wire::FreezeAction::MAX) == engine::kFreezeActionLast);
 
 }  // namespace tessera::net

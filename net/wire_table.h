@@ -103,6 +103,7 @@ TESSERA_ENUM_LABEL(Audience, "audience") TESSERA_ENUM_LABEL(Role, "role")
 TESSERA_ENUM_LABEL(OrderState, "order state") TESSERA_ENUM_LABEL(WorkflowAction, "workflow action")
 TESSERA_ENUM_LABEL(AddressKind, "address kind") TESSERA_ENUM_LABEL(MinorsEmailTo, "minors' e-mail recipient")
 TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind") TESSERA_ENUM_LABEL(ImportOutcome, "import outcome")
+TESSERA_ENUM_LABEL(FreezeAction, "freeze action")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

@@ -1,6 +1,6 @@
 // ShardSet and the contact directory: routing to it, the hand-over of each
-// contact's profile to the shards, names filled in at query time, and the
-// reconciliation at start.
+// contact's profile to the shards, the deletion of a contact (freeze, count,
+// delete), names filled in at query time, and the reconciliation at start.
 #include <cassert>
 #include <thread>
 
@@ -12,6 +12,27 @@
 namespace tessera::runtime {
 
 namespace {
+
+// Submits an internal command to the shards, retrying while an inbox is
+// full; false when the server is stopping (nothing sent).
+bool submit_internal(ShardSet& set, const engine::Command& command, Completion* done) {
+  for (;;) {
+    engine::Command copy = command;
+    if (set.submit(std::move(copy), done)) return true;
+    if (!set.runner(0).accepting()) return false;
+    std::this_thread::yield();  // rare: the first shard's inbox is full
+  }
+}
+
+// The same to the contact directory.
+bool submit_directory(DirectoryRunner& directory, const engine::Command& command, Completion* done) {
+  for (;;) {
+    engine::Command copy = command;
+    if (directory.submit(std::move(copy), done)) return true;
+    if (!directory.accepting()) return false;
+    std::this_thread::yield();
+  }
+}
 
 // After the directory's reply (durable): SetContactProfile(s) to every shard,
 // then the caller's reply. A hand-over that cannot be sent (stopping) is
@@ -28,12 +49,7 @@ class HandOverCompletion final : public Completion {
     if (ack_only_) reply.detail.reset();  // DefineContact / UpdateContact answer an Ack
     reply_ = std::move(reply);
     broadcast_.owner = this;
-    for (;;) {
-      engine::Command copy = profile;
-      if (set_.submit(std::move(copy), &broadcast_)) return;
-      if (!set_.runner(0).accepting()) return finish(std::move(reply_));
-      std::this_thread::yield();  // rare: the first shard's inbox is full
-    }
+    if (!submit_internal(set_, profile, &broadcast_)) finish(std::move(reply_));
   }
 
  private:
@@ -56,6 +72,81 @@ class HandOverCompletion final : public Completion {
   bool ack_only_;
   engine::Reply reply_;
   Broadcast broadcast_;
+};
+
+// DeleteContact: a logged freeze of the contact on every shard (from then
+// on no shard takes an order or subscription for it) answering its live
+// orders and running subscriptions; at zero the directory deletes (and
+// hands `deleted` over, which closes the contact on the shards for good),
+// else the freeze is thawed and the deletion refused. The directory is
+// asked only once the shards are frozen, so no order slips in between.
+// A kill -9 midway leaves a freeze the next start thaws (reconcile_contacts)
+// or a deletion whose hand-over it resends.
+class DeleteCompletion final : public Completion {
+ public:
+  DeleteCompletion(ShardSet& set, DirectoryRunner& directory, engine::Command&& command, Completion* done)
+      : set_(set), directory_(directory), command_(std::move(command)), done_(done) {}
+
+  // False (nothing sent, this deleted) when the first shard's inbox is full.
+  bool start() {
+    engine::Command freeze{0, engine::FreezeContact{contact(), engine::FreezeAction::kFreeze}};
+    freeze.principal = command_.principal;
+    if (set_.submit(std::move(freeze), this)) return true;
+    delete this;
+    return false;
+  }
+
+  void complete(engine::Reply&& reply) override {
+    switch (stage_) {
+      case Stage::kFreezing:
+        if (!reply.ok()) return finish(std::move(reply));  // refused alike by every shard: nothing frozen
+        if (reply.value > 0) {
+          return thaw(engine::refuse(engine::ReplyCode::kInvalidState,
+                                     cat("contact ", contact(), " has live orders or running subscriptions (",
+                                         reply.value, "): release, cancel or close them before deleting it")));
+        }
+        stage_ = Stage::kDeleting;
+        return delete_in_directory();
+      case Stage::kDeleting:
+        // Deleted: the hand-over closed the contact on the shards for good
+        // (a thaw would change nothing). Refused: the freeze goes.
+        return reply.ok() ? finish(std::move(reply)) : thaw(std::move(reply));
+      case Stage::kThawing:
+        return finish(std::move(outcome_));
+    }
+  }
+
+ private:
+  enum class Stage : uint8_t { kFreezing, kDeleting, kThawing };
+
+  engine::ContactId contact() const { return std::get<engine::DeleteContact>(command_.body).contact; }
+
+  void delete_in_directory() {
+    auto* hand_over = new HandOverCompletion(set_, this, false);
+    if (submit_directory(directory_, command_, hand_over)) return;
+    delete hand_over;
+    thaw(engine::refuse(engine::ReplyCode::kUnavailable, "the server is stopping"));
+  }
+
+  void thaw(engine::Reply&& outcome) {
+    stage_ = Stage::kThawing;
+    outcome_ = std::move(outcome);
+    engine::Command thaw{0, engine::FreezeContact{contact(), engine::FreezeAction::kThaw}};
+    thaw.principal = command_.principal;
+    if (!submit_internal(set_, thaw, this)) finish(std::move(outcome_));  // the next start thaws it
+  }
+
+  void finish(engine::Reply&& reply) {
+    done_->complete(std::move(reply));
+    delete this;
+  }
+
+  ShardSet& set_;
+  DirectoryRunner& directory_;
+  engine::Command command_;
+  Completion* done_;
+  Stage stage_ = Stage::kFreezing;
+  engine::Reply outcome_;
 };
 
 // The contacts a reply names (follow-up rows, reminder items and payers).
@@ -126,12 +217,7 @@ class CardsCompletion final : public Completion {
     const size_t n = std::min<size_t>(engine::kContactCardsMax, ids_.size() - at_);
     engine::GetContactCards ask{std::vector<engine::ContactId>(ids_.begin() + at_, ids_.begin() + at_ + n)};
     at_ += n;
-    for (;;) {
-      engine::Command command{0, ask};
-      if (directory_.submit(std::move(command), this)) return;
-      if (!directory_.accepting()) return finish();
-      std::this_thread::yield();
-    }
+    if (!submit_directory(directory_, engine::Command{0, std::move(ask)}, this)) finish();
   }
 
   void complete(engine::Reply&& answer) override {
@@ -172,6 +258,8 @@ bool ShardSet::submit_contacts(engine::Command&& command, Completion* done) {
   // Every write may change a profile (directory::profile_hand_over reads
   // the reply: a card or an import report); queries never do.
   if (engine::is_query(command.body)) return directory_->submit(std::move(command), done);
+  if (std::holds_alternative<engine::DeleteContact>(command.body))
+    return (new DeleteCompletion(*this, *directory_, std::move(command), done))->start();
   const bool ack_only = engine::command_info(command.body).reply == engine::ReplyKind::kAck;
   auto* hand_over = new HandOverCompletion(*this, done, ack_only);
   if (directory_->submit(std::move(command), hand_over)) return true;
@@ -214,10 +302,23 @@ std::vector<engine::Command> ShardSet::reconcile_contacts() {
         0, engine::SetContactProfiles{{std::make_move_iterator(lacking.begin() + static_cast<ptrdiff_t>(at)),
                                        std::make_move_iterator(lacking.begin() + static_cast<ptrdiff_t>(end))}}});
   }
+  const size_t records =
+      out.size() - (lacking.size() + engine::kContactImportRowsMax - 1) / engine::kContactImportRowsMax;
+  // Freezes of deletions a stop cut short (after the profiles: a contact the
+  // directory deleted is closed by its profile, and a thaw leaves it so).
+  std::vector<engine::ContactId> frozen;
+  for (auto& runner : runners_)
+    for (const engine::ContactBook::ClosedContact& c : runner->shard().contacts().closed())
+      if (c.freezes > 0) frozen.push_back(c.contact);
+  std::sort(frozen.begin(), frozen.end());
+  frozen.erase(std::unique(frozen.begin(), frozen.end()), frozen.end());
+  for (engine::ContactId id : frozen)
+    out.push_back(engine::Command{0, engine::FreezeContact{id, engine::FreezeAction::kThawAll}});
   if (!out.empty())
-    std::fprintf(stderr, "tessera: contact directory: %zu contacts and %zu profiles to reconcile with the shards\n",
-                 out.size() - (lacking.size() + engine::kContactImportRowsMax - 1) / engine::kContactImportRowsMax,
-                 lacking.size());
+    std::fprintf(stderr,
+                 "tessera: contact directory: %zu contacts, %zu profiles and %zu interrupted deletions to reconcile "
+                 "with the shards\n",
+                 records, lacking.size(), frozen.size());
   return out;
 }
 

@@ -280,6 +280,62 @@ TEST_F(ContactDirectoryTest, ProfilesNewerThan_ListsWhatAShardLacks) {
   EXPECT_EQ(d.profiles_newer_than([&](ContactId id) { return id == a ? all[0].seq : seq_b; }).size(), 0u);
 }
 
+TEST_F(ContactDirectoryTest, Delete_RemovesRecordLinksAndSearchEntries_AndNeverGivesTheIdAgain) {
+  const ContactId a = create(person("DUPONT", "Anne"), 7611);
+  const ContactId org = create(organisation("ACME"));
+  const ContactId child = create(person("DUPONT", "Lucas"));
+  ASSERT_TRUE(run(engine::LinkContacts{a, org, engine::ContactLinkKind::kMemberOf}).ok());
+  ASSERT_TRUE(run(engine::LinkContacts{child, a, engine::ContactLinkKind::kChildOf}).ok());
+  const uint64_t before = d.profiles_newer_than([](ContactId) { return 0; }).back().seq;
+
+  const engine::Reply r = run(engine::DeleteContact{a});
+  const engine::ContactCard gone = card(r);
+  EXPECT_TRUE(gone.deleted);
+  EXPECT_EQ(gone.number, 7611u);
+  EXPECT_EQ(gone.record.last_name, "DUPONT");
+  EXPECT_GT(gone.profile_seq, before);
+  EXPECT_EQ(d.size(), 2u);
+  EXPECT_EQ(d.stats().links, 0u) << "both of its links went with it";
+  EXPECT_TRUE(d.check_invariants().is_ok()) << d.check_invariants().message();
+
+  // Reads, changes and a second deletion find nothing; search no longer lists it.
+  EXPECT_EQ(run(engine::GetContact{a, 0}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(engine::GetContact{engine::kNone, 7611}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(engine::ChangeContact{a, person("DUPONT", "Annie")}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(engine::LinkContacts{child, a, engine::ContactLinkKind::kChildOf}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(engine::AddContactNote{a, "x"}).code, ReplyCode::kNotFound);
+  const engine::Reply again = run(engine::DeleteContact{a});
+  EXPECT_EQ(again.code, ReplyCode::kNotFound);
+  EXPECT_NE(again.message.find("was deleted"), std::string::npos) << again.message;
+  EXPECT_EQ(search("dupont"), std::vector<uint64_t>{card(run(engine::GetContact{child, 0})).number});
+  EXPECT_TRUE(card(run(engine::GetContact{child, 0})).links.empty());
+
+  // The id is never given again; an explicit number may be.
+  engine::CreateContact same_id{a, 0, person("MARTIN", "Paul")};
+  EXPECT_EQ(run(same_id).code, ReplyCode::kDuplicate);
+  EXPECT_NE(create(person("MARTIN", "Paul"), 7611), a);
+  EXPECT_EQ(run(engine::DeleteContact{ContactId{999}}).code, ReplyCode::kNotFound);
+
+  // The shards learn of it through the profile, resent after a crash.
+  const auto profiles = d.profiles_newer_than([&](ContactId id) { return id == a ? before : UINT64_MAX >> 1; });
+  ASSERT_EQ(profiles.size(), 1u);
+  EXPECT_EQ(profiles[0].contact, a);
+  EXPECT_TRUE(profiles[0].deleted);
+  EXPECT_EQ(profiles[0].seq, gone.profile_seq);
+  const auto hand_over = profile_hand_over(r);
+  ASSERT_TRUE(hand_over.has_value());
+  EXPECT_TRUE(std::get<engine::SetContactProfile>(*hand_over).deleted);
+
+  // A snapshot keeps the deletion.
+  std::string bytes;
+  d.save(&bytes);
+  auto loaded = ContactDirectory::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->state_hash(), d.state_hash());
+  EXPECT_EQ((*loaded)->size(), d.size());
+  EXPECT_EQ((*loaded)->apply(Command{0, engine::GetContact{a, 0}}, now).code, ReplyCode::kNotFound);
+}
+
 TEST_F(ContactDirectoryTest, InventoryCommands_AreRefused) {
   EXPECT_EQ(run(engine::GetAvailability{}).code, ReplyCode::kInvalidArgument);
 }

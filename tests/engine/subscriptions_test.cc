@@ -216,6 +216,16 @@ TEST_F(SubscriptionBookTest, Subscribe_RefusesBadInput) {
   refused(ReplyCode::kInvalidArgument, sub({2, kMagazine, 1, 0, -5}));
   // A contact without a record may subscribe (its reminders show no name).
   subscribe(2, 555, kFeb, 556);
+  // Not one being deleted, nor a deleted one, as subscriber or payer.
+  must(contacts_.freeze(FreezeContact{2, FreezeAction::kFreeze}));
+  must(contacts_.define(SetContactProfile{3, 0, 0, 1, true}));
+  EXPECT_NE(refused(ReplyCode::kInvalidState, sub({3, kMagazine, 2, 0, kFeb})).find("being deleted"),
+            std::string::npos);
+  refused(ReplyCode::kInvalidState, sub({3, kMagazine, 1, 2, kFeb}));
+  EXPECT_NE(refused(ReplyCode::kNotFound, sub({3, kMagazine, 3, 0, kFeb})).find("was deleted"), std::string::npos);
+  EXPECT_EQ(book_.running_of(555, kFeb - 1), 1u);
+  EXPECT_EQ(book_.running_of(556, kFeb - 1), 1u) << "a payer counts";
+  EXPECT_EQ(book_.running_of(555, kFeb), 0u) << "an ended subscription does not";
 }
 
 TEST_F(SubscriptionBookTest, RenewSubscription_MovesEndAndResetsRank) {

@@ -399,6 +399,15 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
       [](RequestBuilder& b) {
         b.add(SetContactProfiles{{SetContactProfile{1, 7611, kContactIndividual, 1}}});
       },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(DeleteContact{1});
+        b.add(DeleteContact{1});
+      },
+      [](RequestBuilder& b) {
+        b.add(FreezeContact{1, FreezeAction::kFreeze});
+        b.add(FreezeContact{1, FreezeAction::kThaw});
+      },
   };
 }
 

@@ -152,7 +152,9 @@ std::vector<Command> one_of_each() {
       Command{77, ImportContacts{kColumnLastName | kColumnEmail | kColumnCity,
                                  {ContactImportRow{2, 7611, full_contact()}, ContactImportRow{3, 0, ContactFields{}}}}},
       Command{78, SetContactProfiles{{SetContactProfile{42, 7611, kContactIndividual, 9},
-                                      SetContactProfile{43, 7612, kContactOrganisation, 10}}}},
+                                      SetContactProfile{43, 0, 0, 10, true}}}},
+      Command{79, DeleteContact{42}},
+      Command{80, FreezeContact{42, FreezeAction::kThawAll}},
   };
 }
 

@@ -1,6 +1,7 @@
 // The contact directory beside the shards: profiles handed to every shard
 // before the reply, names read from the directory at query time, and the
-// reconciliation at start (legacy shard contacts, a lost hand-over).
+// reconciliation at start (legacy shard contacts, a lost hand-over), and
+// the deletion of a contact (freeze, count, delete or thaw).
 #include <gtest/gtest.h>
 
 #include "engine/reply_detail.h"
@@ -139,6 +140,115 @@ TEST(ContactHandOver, StartCopiesLegacyShardContacts_AndResendsLostProfiles) {
     const ContactBook& book = set.runner(s).shard().contacts();
     EXPECT_TRUE(dir.profiles_newer_than([&](ContactId c) { return book.profile_seq(c); }).empty()) << "shard " << s;
     EXPECT_EQ(book.find(8)->record.last_name, "BOSCHE") << "a legacy record keeps its names";
+  }
+}
+
+// A set with the demo catalog and two performances (1000 and 1001).
+void define_demo(ShardSet& set) {
+  for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(set.call(c).ok());
+  workload::DemoVenue venue;
+  venue.performances = 2;
+  for (const Command& c : workload::demo_performances(venue, 1)) ASSERT_TRUE(set.call(c).ok());
+}
+
+Book option_for(ContactId contact, PerformanceId performance) {
+  return Book{BookingKind::kOption,
+              contact,
+              workload::kBoxOffice,
+              {workload::demo_line(performance, 1, 2, 1)},
+              kT0 + 10 * 86'400'000LL};
+}
+
+TEST(ContactDeletion, RefusedWhileAnOrderLives_ThenDeleted_AndNoShardTakesAnOrderForItAgain) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  define_demo(set);
+  const Reply created = set.call(Command{0, CreateContact{kNone, 7611, person("DUPONT", "Chantal")}});
+  ASSERT_TRUE(created.ok()) << created.message;
+  const ContactId id = std::get<ContactCard>(created.detail->value).contact;
+  // One live order on each shard's performance (1000 and 1001 live on different shards).
+  const Reply first = set.call(Command{0, option_for(id, 1000)});
+  const Reply second = set.call(Command{0, option_for(id, 1001)});
+  ASSERT_TRUE(first.ok() && second.ok()) << first.message << second.message;
+
+  const Reply refused = set.call(Command{0, DeleteContact{id}});
+  EXPECT_EQ(refused.code, ReplyCode::kInvalidState);
+  EXPECT_NE(refused.message.find("live orders or running subscriptions (2)"), std::string::npos) << refused.message;
+  EXPECT_TRUE(set.call(Command{0, GetContact{id}}).ok()) << "the refusal changes nothing";
+  const Reply third = set.call(Command{0, option_for(id, 1000)});
+  ASSERT_TRUE(third.ok()) << "the freeze is thawed: " << third.message;
+
+  for (OrderId order : {first.order, second.order, third.order}) ASSERT_TRUE(set.call(Command{0, Release{order}}).ok());
+  const Reply deleted = set.call(Command{0, DeleteContact{id}});
+  ASSERT_TRUE(deleted.ok()) << deleted.message;
+  EXPECT_TRUE(std::get<ContactCard>(deleted.detail->value).deleted);
+  EXPECT_EQ(set.call(Command{0, GetContact{id}}).code, ReplyCode::kNotFound);
+  for (PerformanceId p : {PerformanceId{1000}, PerformanceId{1001}}) {
+    const Reply late = set.call(Command{0, option_for(id, p)});
+    EXPECT_EQ(late.code, ReplyCode::kNotFound) << "performance " << p;
+    EXPECT_NE(late.message.find("was deleted"), std::string::npos) << late.message;
+  }
+  EXPECT_TRUE(set.call(Command{0, option_for(kNone, 1000)}).ok()) << "orders without a contact still go";
+  set.stop();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const auto& closed = set.runner(s).shard().contacts().closed();
+    ASSERT_EQ(closed.size(), 1u) << "shard " << s;
+    EXPECT_TRUE(closed[0].deleted);
+    EXPECT_EQ(closed[0].freezes, 0u);
+    EXPECT_TRUE(set.runner(s).shard().check_invariants().is_ok());
+  }
+}
+
+TEST(ContactDeletion, AFrozenContactTakesNoOrder_AndFreezesNest) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  define_demo(set);
+  const ContactId id{77};
+  const Reply booked = set.call(Command{0, option_for(id, 1000)});
+  ASSERT_TRUE(booked.ok()) << booked.message;
+  const Reply frozen = set.call(Command{0, FreezeContact{id, FreezeAction::kFreeze}});
+  ASSERT_TRUE(frozen.ok()) << frozen.message;
+  EXPECT_EQ(frozen.value, 1) << "its live orders, summed over the shards";
+  ASSERT_TRUE(set.call(Command{0, FreezeContact{id, FreezeAction::kFreeze}}).ok());
+  EXPECT_EQ(set.call(Command{0, option_for(id, 1001)}).code, ReplyCode::kInvalidState);
+  ASSERT_TRUE(set.call(Command{0, FreezeContact{id, FreezeAction::kThaw}}).ok());
+  EXPECT_EQ(set.call(Command{0, option_for(id, 1001)}).code, ReplyCode::kInvalidState) << "one freeze is left";
+  ASSERT_TRUE(set.call(Command{0, FreezeContact{id, FreezeAction::kThaw}}).ok());
+  EXPECT_TRUE(set.call(Command{0, option_for(id, 1001)}).ok());
+  EXPECT_EQ(set.call(Command{0, FreezeContact{id, FreezeAction{9}}}).code, ReplyCode::kInvalidArgument);
+  set.stop();
+}
+
+TEST(ContactDeletion, StartThawsADeletionCutShort_AndHandsOverALoggedOne) {
+  ManualClock clock(kT0);
+  std::vector<std::unique_ptr<ShardRunner>> runners;
+  auto directory = std::make_unique<DirectoryRunner>(clock);
+  const Reply kept = directory->shard().apply(Command{0, CreateContact{kNone, 0, person("MARTIN", "Paul")}}, kT0);
+  const Reply gone = directory->shard().apply(Command{0, CreateContact{kNone, 0, person("DURAND", "Luc")}}, kT0);
+  ASSERT_TRUE(kept.ok() && gone.ok());
+  const ContactId kept_id = std::get<ContactCard>(kept.detail->value).contact;
+  const ContactId gone_id = std::get<ContactCard>(gone.detail->value).contact;
+  // A kill -9 after the freezes: one deletion the directory never logged,
+  // one it logged without handing it over.
+  ASSERT_TRUE(directory->shard().apply(Command{0, DeleteContact{gone_id}}, kT0).ok());
+  for (uint32_t s = 0; s < 2; ++s) {
+    runners.push_back(std::make_unique<ShardRunner>(s, 2, clock));
+    for (ContactId id : {kept_id, gone_id})
+      ASSERT_TRUE(runners.back()->shard().apply(Command{0, FreezeContact{id, FreezeAction::kFreeze}}, kT0).ok());
+  }
+  ShardSet set(std::move(runners), std::move(directory));
+  set.start();
+  define_demo(set);
+  EXPECT_TRUE(set.call(Command{0, option_for(kept_id, 1000)}).ok()) << "thawed at start";
+  EXPECT_EQ(set.call(Command{0, option_for(gone_id, 1000)}).code, ReplyCode::kNotFound) << "deleted at start";
+  set.stop();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const auto& closed = set.runner(s).shard().contacts().closed();
+    ASSERT_EQ(closed.size(), 1u) << "shard " << s;
+    EXPECT_EQ(closed[0].contact, gone_id);
+    EXPECT_TRUE(closed[0].deleted);
   }
 }
 

@@ -62,8 +62,10 @@ std::vector<Ack> read_acks(const std::string& path, bool* ready) {
 class Collect final : public CommandLog::EntryObserver {
  public:
   void on_entry(uint64_t, const runtime::LogEntry& e) override {
-    // Timer slices and the directory's hand-overs are the server's own.
+    // Timer slices, the directory's hand-overs and DeleteContact's freezes
+    // are the server's own.
     if (!std::holds_alternative<engine::Advance>(e.command.body) &&
+        !std::holds_alternative<engine::FreezeContact>(e.command.body) &&
         !std::holds_alternative<engine::SetContactProfile>(e.command.body) &&
         !std::holds_alternative<engine::SetContactProfiles>(e.command.body))
       entries.push_back(e);

@@ -1,6 +1,7 @@
 // The contact directory partition on the real command log: reopening (with
 // and without a snapshot) recovers the same state hash, the same searches
-// and the same next number, and the shards' profiles.
+// and the same next number, and the shards' profiles; a deletion survives,
+// and a freeze a crash left behind is thawed.
 #include <gtest/gtest.h>
 
 #include "engine/reply_detail.h"
@@ -110,6 +111,40 @@ TEST(DirectoryLog, SnapshotPlusTail_RecoversTheSameDirectory) {
   EXPECT_EQ(engine->directory_recovery.state_hash, hash);
   EXPECT_EQ(numbers_found(*engine, "dup").size(), 5u);
   engine->shards->stop();
+}
+
+TEST(DirectoryLog, ADeletionSurvivesAReopen_AndAFreezeLeftByACrashIsThawed) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  uint64_t hash = 0;
+  std::vector<uint64_t> shard_hashes;
+  {
+    auto engine = open_durable_engine(options_for(dir), clock);
+    ASSERT_TRUE(engine.is_ok()) << engine.status().message();
+    fill(*engine, 0, 5);
+    const Reply deleted = engine->shards->call(Command{0, DeleteContact{ContactId{3}}});
+    ASSERT_TRUE(deleted.ok()) << deleted.message;
+    // What a kill -9 between DeleteContact's freeze and the directory's
+    // write leaves: a logged freeze on every shard, the contact still there.
+    const Reply frozen = engine->shards->call(Command{0, FreezeContact{ContactId{4}, FreezeAction::kFreeze}});
+    ASSERT_TRUE(frozen.ok()) << frozen.message;
+    hash = directory_hash(*engine);
+    for (uint32_t s = 0; s < 2; ++s) shard_hashes.push_back(engine->shards->runner(s).shard().state_hash());
+  }
+  auto engine = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(engine.is_ok()) << engine.status().message();
+  EXPECT_EQ(engine->directory_recovery.state_hash, hash);
+  for (uint32_t s = 0; s < 2; ++s) EXPECT_EQ(engine->recovery[s].state_hash, shard_hashes[s]) << "shard " << s;
+  EXPECT_EQ(engine->shards->call(Command{0, GetContact{ContactId{3}}}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(numbers_found(*engine, "martin").size(), 0u) << "contact 3 (MARTIN) is gone";
+  EXPECT_EQ(engine->shards->call(Command{0, DeleteContact{ContactId{3}}}).code, ReplyCode::kNotFound);
+  engine->shards->stop();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const auto& closed = engine->shards->runner(s).shard().contacts().closed();
+    ASSERT_EQ(closed.size(), 1u) << "shard " << s << ": contact 4 thawed at start, 3 closed for good";
+    EXPECT_EQ(closed[0].contact, ContactId{3});
+    EXPECT_TRUE(closed[0].deleted);
+  }
 }
 
 }  // namespace

@@ -282,6 +282,7 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
   EXPECT_EQ(link.kind, ContactLinkKind::kSubsidiaryOf);
   EXPECT_EQ(std::get<SearchContacts>(one_command({"contact", "find", "Dupont, j"}).body).query, "Dupont, j");
   EXPECT_EQ(std::get<GetContact>(one_command({"contact", "show", "--number", "7611"}).body).number, 7611u);
+  EXPECT_EQ(std::get<DeleteContact>(one_command({"contact", "delete", "42"}).body).contact, 42u);
 
   EXPECT_EQ(std::get<DefineSeries>(one_command({"series", "add", "--id", "5", "--name", "Revue"}).body).name, "Revue");
   const auto issue = std::get<DefineIssue>(

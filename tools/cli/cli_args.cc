@@ -774,6 +774,12 @@ const std::vector<SubcommandSpec>& subcommands() {
          s.add_option("TEXT", v->body.text, "the note")->required();
          return send(v);
        }},
+      {"contact delete", kSubscriptions, "delete a contact (refused while it has live orders or subscriptions)",
+       [](CLI::App& s) {
+         auto v = keyed<DeleteContact>(s);
+         opt::add_number(s, "ID", v->body.contact, "the contact id")->required();
+         return send(v);
+       }},
       {"contact search", kSubscriptions, "quick search: a page of contacts with the total",
        [](CLI::App& s) { return contact_search(s, false); }},
       {"contact find", kSubscriptions, "completion lines, as the cart's search shows them",

@@ -312,6 +312,27 @@ class Contacts(unittest.TestCase):
         with self.assertRaises(tessera.Forbidden):
             shop.search_contacts(query="dup")  # back office and admin only
 
+    def test_delete_is_refused_while_an_order_lives_then_no_order_names_the_contact(self):
+        record = dict(types=1, civility="M.", last_name="EFFACÉ", first_name="Paul",
+                      addresses=[dict(kind=0, postcode="69002", city="LYON", country="FR")])
+        card = office.create_contact(record=record)
+        order = office.book(kind=tessera.BookingKind.Option, contact=card.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        with self.assertRaisesRegex(tessera.InvalidState, r"live orders or running subscriptions \(1\)"):
+            office.delete_contact(contact=card.contact)
+        self.assertEqual(office.get_contact(contact=card.contact).number, card.number)
+        with self.assertRaises(tessera.Forbidden):
+            shop.delete_contact(contact=card.contact)  # back office and admin only
+        office.release(order=order.order)
+        gone = office.delete_contact(contact=card.contact)
+        self.assertTrue(gone.deleted)
+        self.assertEqual(gone.record.last_name, "EFFACÉ")
+        with self.assertRaises(tessera.NotFound):
+            office.get_contact(contact=card.contact)
+        with self.assertRaisesRegex(tessera.NotFound, "was deleted"):
+            shop.hold(contact=card.contact, channel=WEB, lines=[line(100)], ttl_ms=60_000)
+        self.assertEqual(office.search_contacts(query="efface").total, 0)
+
 
 class FollowUp(unittest.TestCase):
     def book_options(self, performance, count, due_ms):
