@@ -46,6 +46,8 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
     return import(c, who);
   } else if constexpr (std::is_same_v<T, engine::DeleteContact>) {
     return remove(c, who);
+  } else if constexpr (std::is_same_v<T, engine::MergeContacts>) {
+    return merge(c, who);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);
@@ -291,33 +293,52 @@ Reply ContactDirectory::add_note(const engine::AddContactNote& c, const Caller& 
   return r;
 }
 
-// The card as it was, marked deleted; the slot keeps the id, the times and
-// a new profile sequence (the shards' hand-over).
-Reply ContactDirectory::remove(const engine::DeleteContact& c, const Caller& who) {
-  const StoredContact* raw = contacts_.find(c.contact);
-  if (raw != nullptr && raw->deleted()) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " was deleted"));
-  StoredContact* stored = find(c.contact);
-  if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
-  const ContactFields record = unpack(*stored);
-  engine::ContactCard card = card_of(*stored);
-  unindex(*stored, record);
-  for (auto it = links_.lower_bound(StoredLink{c.contact, engine::ContactLinkKind{0}, ContactId{0}});
-       it != links_.end() && it->from == c.contact;) {
+Reply ContactDirectory::missing(ContactId id) const {
+  const StoredContact* raw = contacts_.find(id);
+  if (raw == nullptr || !raw->deleted()) return refuse(ReplyCode::kNotFound, cat("contact ", id, " not found"));
+  auto merged = std::lower_bound(merges_.begin(), merges_.end(), id,
+                                 [](const MergedContact& m, ContactId x) { return m.duplicate < x; });
+  if (merged != merges_.end() && merged->duplicate == id)
+    return refuse(ReplyCode::kNotFound, cat("contact ", id, " was merged into contact ", merged->survivor));
+  return refuse(ReplyCode::kNotFound, cat("contact ", id, " was deleted"));
+}
+
+std::vector<StoredLink> ContactDirectory::unlink_all(ContactId id) {
+  std::vector<StoredLink> gone;
+  for (auto it = links_.lower_bound(StoredLink{id, engine::ContactLinkKind{0}, ContactId{0}});
+       it != links_.end() && it->from == id;) {
+    gone.push_back(*it);
     links_in_.erase(StoredLink{it->to, it->kind, it->from});
     it = links_.erase(it);
   }
-  for (auto it = links_in_.lower_bound(StoredLink{c.contact, engine::ContactLinkKind{0}, ContactId{0}});
-       it != links_in_.end() && it->from == c.contact;) {
+  for (auto it = links_in_.lower_bound(StoredLink{id, engine::ContactLinkKind{0}, ContactId{0}});
+       it != links_in_.end() && it->from == id;) {
+    gone.push_back(StoredLink{it->to, it->kind, it->from});
     links_.erase(StoredLink{it->to, it->kind, it->from});
     it = links_in_.erase(it);
   }
-  stored->number = 0;
-  stored->packed = PackedBytes{};
-  stored->notes = RareVector<engine::ContactNote>{};
-  stored->modified_ms = now_ms_;
-  stored->modified_by = who.principal;
-  stored->profile_seq = next_profile_seq_++;
+  return gone;
+}
+
+void ContactDirectory::retire(StoredContact& c, const Caller& who) {
+  unindex(c, unpack(c));
+  c.number = 0;
+  c.packed = PackedBytes{};
+  c.notes = RareVector<engine::ContactNote>{};
+  c.modified_ms = now_ms_;
+  c.modified_by = who.principal;
+  c.profile_seq = next_profile_seq_++;
   ++deleted_;
+}
+
+// The card as it was, marked deleted; the slot keeps the id, the times and
+// a new profile sequence (the shards' hand-over).
+Reply ContactDirectory::remove(const engine::DeleteContact& c, const Caller& who) {
+  StoredContact* stored = find(c.contact);
+  if (!stored) return missing(c.contact);
+  engine::ContactCard card = card_of(*stored);
+  unlink_all(c.contact);
+  retire(*stored, who);
   card.profile_seq = stored->profile_seq;
   card.deleted = true;
   Reply r;
@@ -328,8 +349,11 @@ Reply ContactDirectory::remove(const engine::DeleteContact& c, const Caller& who
 
 std::optional<engine::CommandBody> profile_hand_over(const Reply& reply) {
   if (!reply.ok() || !reply.detail) return std::nullopt;
-  if (const auto* card = std::get_if<engine::ContactCard>(&reply.detail->value))
+  if (const auto* card = std::get_if<engine::ContactCard>(&reply.detail->value)) {
+    if (card->merged_from != engine::kNone)  // the survivor's profile is unchanged: the duplicate's goes over
+      return engine::SetContactProfile{card->merged_from, 0, 0, card->merged_seq, true, card->contact};
     return engine::SetContactProfile{card->contact, card->number, card->record.types, card->profile_seq, card->deleted};
+  }
   const auto* report = std::get_if<engine::ContactImportReport>(&reply.detail->value);
   if (report == nullptr) return std::nullopt;
   engine::SetContactProfiles profiles;
@@ -341,7 +365,12 @@ std::optional<engine::CommandBody> profile_hand_over(const Reply& reply) {
 }
 
 engine::SetContactProfile ContactDirectory::profile_of(const StoredContact& c) const {
-  if (c.deleted()) return engine::SetContactProfile{c.contact, 0, 0, c.profile_seq, true};
+  if (c.deleted()) {
+    auto merged = std::lower_bound(merges_.begin(), merges_.end(), c.contact,
+                                   [](const MergedContact& m, ContactId x) { return m.duplicate < x; });
+    const ContactId into = merged != merges_.end() && merged->duplicate == c.contact ? merged->survivor : engine::kNone;
+    return engine::SetContactProfile{c.contact, 0, 0, c.profile_seq, true, into};
+  }
   return engine::SetContactProfile{c.contact, c.number, unpack(c).types, c.profile_seq};
 }
 

@@ -14,7 +14,9 @@
 // reminders through GetContactCards, a read at query time.
 //
 // DeleteContact empties a record's slot (StoredContact::deleted) and hands
-// `deleted` to the shards; the runtime (runtime/shard_set_contacts.cc)
+// `deleted` to the shards; MergeContacts does the same to the duplicate,
+// moves its links and notes to the survivor, and hands `merged_into` over
+// (each shard then moves the duplicate's orders, in one logged command); the runtime (runtime/shard_set_contacts.cc)
 // first freezes the contact on every shard and deletes only when no live
 // order or running subscription names it.
 //
@@ -96,6 +98,14 @@ engine::ContactFields unpack(const StoredContact& c);
 // The same, read in place (views into c.packed: valid until it changes).
 ContactFieldsView view(const StoredContact& c);
 
+// A contact merged into another (MergeContacts): the duplicate's slot is
+// deleted; this says where its orders went.
+struct MergedContact {
+  ContactId duplicate = engine::kNone;
+  ContactId survivor = engine::kNone;
+  auto fields() const { return std::tie(duplicate, survivor); }
+};
+
 struct StoredLink {
   ContactId from = engine::kNone;
   engine::ContactLinkKind kind = engine::ContactLinkKind::kMemberOf;
@@ -162,6 +172,14 @@ class ContactDirectory {
   Reply link(const engine::LinkContacts& c);
   Reply add_note(const engine::AddContactNote& c, const engine::Caller& who);
   Reply remove(const engine::DeleteContact& c, const engine::Caller& who);
+  Reply merge(const engine::MergeContacts& c, const engine::Caller& who);  // contact_links.cc
+  // NotFound for `id`: "was deleted", "was merged into S" or "not found".
+  Reply missing(ContactId id) const;
+  // Empties the slot of a contact that goes (deleted or merged): its
+  // indexes, record and notes; a new profile sequence for the hand-over.
+  void retire(StoredContact& c, const engine::Caller& who);
+  // Removes every link of `id` (both directions) and returns them.
+  std::vector<StoredLink> unlink_all(ContactId id);
   Reply get(const engine::GetContact& c) const;
   Reply search(const engine::SearchContacts& c) const;
   Reply cards(const engine::GetContactCards& c) const;
@@ -204,10 +222,11 @@ class ContactDirectory {
 
   int64_t now_ms_ = 0;
   engine::EntityTable<ContactId, StoredContact> contacts_;
-  std::set<StoredLink> links_;     // from --kind--> to
-  std::set<StoredLink> links_in_;  // derived: the same links keyed (to, kind, from)
-  ContactIndex valid_index_;       // derived
-  ContactIndex invalid_index_;     // derived: contacts marked invalid
+  std::vector<MergedContact> merges_;  // by duplicate
+  std::set<StoredLink> links_;         // from --kind--> to
+  std::set<StoredLink> links_in_;      // derived: the same links keyed (to, kind, from)
+  ContactIndex valid_index_;           // derived
+  ContactIndex invalid_index_;         // derived: contacts marked invalid
   engine::IdempotencyTable idempotency_;
   uint32_t next_id_ = 1;
   uint64_t next_number_ = 1;

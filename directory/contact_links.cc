@@ -6,6 +6,7 @@
 #include "directory/contact_directory.h"
 #include "engine/codec.h"
 #include "engine/limits.h"
+#include "engine/reply_detail.h"
 
 namespace tessera::directory {
 
@@ -119,6 +120,57 @@ Reply ContactDirectory::link(const engine::LinkContacts& c) {
   links_.insert(link);
   links_in_.insert(StoredLink{c.other, c.kind, c.contact});
   return Reply{};
+}
+
+// MergeContacts: the duplicate's links (each as the survivor's, when it
+// fits: link() checks kinds, cycles, the one parent organisation and the
+// count) and notes (its oldest dropped past kContactNotesMax) go to the
+// survivor with a note of the merge; the duplicate's slot is retired and
+// remembered as merged, so the shards move its orders to the survivor.
+Reply ContactDirectory::merge(const engine::MergeContacts& c, const engine::Caller& who) {
+  if (c.survivor == c.duplicate) return refuse(ReplyCode::kInvalidArgument, "a contact is not merged into itself");
+  StoredContact* survivor = find(c.survivor);
+  if (!survivor) return missing(c.survivor);
+  StoredContact* duplicate = find(c.duplicate);
+  if (!duplicate) return missing(c.duplicate);
+  constexpr uint8_t kKinds = engine::kContactIndividual | engine::kContactOrganisation;
+  if ((types_of(*survivor) & kKinds) != (types_of(*duplicate) & kKinds))
+    return refuse(ReplyCode::kInvalidArgument, cat("contacts ", c.survivor, " and ", c.duplicate,
+                                                   " are not of the same kind (individual / organisation)"));
+  const uint64_t duplicate_number = duplicate->number;
+  const std::vector<engine::ContactNote> notes(duplicate->notes.begin(), duplicate->notes.end());
+  const std::vector<StoredLink> links = unlink_all(c.duplicate);
+  retire(*duplicate, who);
+  const uint64_t merged_seq = duplicate->profile_seq;
+  merges_.insert(std::lower_bound(merges_.begin(), merges_.end(), c.duplicate,
+                                  [](const MergedContact& m, ContactId x) { return m.duplicate < x; }),
+                 MergedContact{c.duplicate, c.survivor});
+  size_t dropped = 0;
+  for (const StoredLink& l : links) {
+    const engine::LinkContacts again = l.from == c.duplicate ? engine::LinkContacts{c.survivor, l.to, l.kind, false}
+                                                             : engine::LinkContacts{l.from, c.survivor, l.kind, false};
+    const Reply r = link(again);
+    dropped += !r.ok() && r.code != ReplyCode::kDuplicate;
+  }
+  const size_t kept = survivor->notes.size();
+  const size_t room = kept < engine::kContactNotesMax ? engine::kContactNotesMax - kept - 1 : 0;
+  const size_t skipped = notes.size() > room ? notes.size() - room : 0;
+  for (size_t i = skipped; i < notes.size(); ++i) survivor->notes.push_back(notes[i]);
+  if (survivor->notes.size() < engine::kContactNotesMax)
+    survivor->notes.push_back(engine::ContactNote{
+        now_ms_, who.principal,
+        cat("merged contact ", c.duplicate, " (number ", duplicate_number, ") into this one", skipped ? "; " : "",
+            skipped ? cat(skipped, " of its oldest notes did not fit") : "", dropped ? "; " : "",
+            dropped ? cat(dropped, " of its links did not fit this contact") : "")});
+  survivor->modified_ms = now_ms_;
+  survivor->modified_by = who.principal;
+  engine::ContactCard card = card_of(*survivor);
+  card.merged_from = c.duplicate;
+  card.merged_seq = merged_seq;
+  Reply r;
+  r.value = static_cast<int64_t>(survivor->number);
+  r.detail = std::make_shared<engine::ReplyDetail>(engine::ReplyDetail{std::move(card)});
+  return r;
 }
 
 // A change of kind (individual <-> organisation) must keep every link valid.

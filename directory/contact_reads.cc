@@ -94,7 +94,7 @@ Reply ContactDirectory::get(const engine::GetContact& c) const {
   const StoredContact* stored = nullptr;
   if (c.contact != engine::kNone) {
     stored = find(c.contact);
-    if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
+    if (!stored) return missing(c.contact);
     if (c.number != 0 && c.number != stored->number)
       return refuse(ReplyCode::kInvalidArgument,
                     cat("contact ", c.contact, " has number ", stored->number, ", not ", c.number));

@@ -1,5 +1,6 @@
 // ContactDirectory state: hash, invariants, statistics, snapshots. The
-// snapshot holds the records, links, idempotency keys and counters; the
+// snapshot holds the records, links, idempotency keys, counters and (v2)
+// the merges; the
 // search indexes (which also find a contact by its number) are derived and
 // rebuilt on load.
 #include <cassert>
@@ -15,7 +16,7 @@ namespace tessera::directory {
 namespace {
 
 constexpr uint32_t kDirectorySnapshotMagic = 0x54444952;  // "TDIR"
-constexpr uint32_t kDirectorySnapshotVersion = 1;
+constexpr uint32_t kDirectorySnapshotVersion = 2;         // v2 adds the merges (read: v1 and v2)
 
 }  // namespace
 
@@ -41,6 +42,7 @@ uint64_t ContactDirectory::state_hash() const {
   h.add(contacts_.items());
   for (const StoredLink& l : links_) h.add(l);
   idempotency_.hash_into(h);
+  if (!merges_.empty()) h.add(merges_);  // absent before MergeContacts
   return h.value();
 }
 
@@ -66,6 +68,12 @@ Status ContactDirectory::check_invariants() const {
       return Status::internal(cat("contact ", c.contact, " is not found by its number (numbers must be unique)"));
   }
   if (deleted != deleted_) return Status::internal("deleted contacts miscounted");
+  for (size_t i = 0; i < merges_.size(); ++i) {
+    const StoredContact* gone = contacts_.find(merges_[i].duplicate);
+    if (gone == nullptr || !gone->deleted() || contacts_.find(merges_[i].survivor) == nullptr ||
+        (i > 0 && !(merges_[i - 1].duplicate < merges_[i].duplicate)))
+      return Status::internal(cat("merge of contact ", merges_[i].duplicate, " is out of step"));
+  }
   for (const StoredLink& l : links_) {
     if (!find(l.from) || !find(l.to)) return Status::internal(cat("a link names a missing contact ", l.from));
     if (!links_in_.contains(StoredLink{l.to, l.kind, l.from})) return Status::internal("link index out of step");
@@ -89,6 +97,7 @@ void ContactDirectory::save(std::string* out) const {
   w.put(contacts_);
   w.put(links);
   w.put(idempotency_);
+  w.put(merges_);
 }
 
 Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_view bytes) {
@@ -98,15 +107,19 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
   if (s.is_ok()) s = r.get(version);
   if (!s.is_ok()) return s;
   if (magic != kDirectorySnapshotMagic) return Status::invalid_argument("not a Tessera contact directory snapshot");
-  if (version != kDirectorySnapshotVersion)
+  if (version != 1 && version != kDirectorySnapshotVersion)
     return Status::failed_precondition(
-        cat("contact directory snapshot v", version, "; this build reads v", kDirectorySnapshotVersion));
+        cat("contact directory snapshot v", version, "; this build reads v1 to v", kDirectorySnapshotVersion));
   auto out = std::make_unique<ContactDirectory>(0);
   ContactDirectory& d = *out;
   std::vector<StoredLink> links;
   for (Status step : {r.get(d.now_ms_), r.get(d.next_id_), r.get(d.next_number_), r.get(d.next_profile_seq_),
                       r.get(d.commands_applied_), r.get(d.contacts_), r.get(links), r.get(d.idempotency_)}) {
     if (!step.is_ok()) return step;
+  }
+  if (version >= 2) {
+    s = r.get(d.merges_);
+    if (!s.is_ok()) return s;
   }
   if (!r.done()) return Status::invalid_argument("contact directory snapshot has trailing bytes");
   if (d.now_ms_ < 0 || d.now_ms_ > engine::kTimeMsMax) return Status::invalid_argument("snapshot time out of range");

@@ -127,5 +127,6 @@
   X(77,  ImportContacts,            kContacts,     kBackoffice, kWrite, kSingle,           kContactImport, kNoEffect)    \
   X(78,  SetContactProfiles,        kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(79,  DeleteContact,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)    \
-  X(80,  FreezeContact,             kFanOut,       kInternal,   kWrite, kCountSum,         kCount,         kNoEffect)
+  X(80,  FreezeContact,             kFanOut,       kInternal,   kWrite, kCountSum,         kCount,         kNoEffect)    \
+  X(81,  MergeContacts,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)
 // clang-format on

@@ -143,15 +143,19 @@ struct SearchContacts {
 // shard (their follow-up filters need them). `seq` is the directory's
 // profile sequence: a shard keeps the newest it has seen per contact and
 // ignores an older one, so the hand-over can be resent after a crash.
-// `deleted`: the contact was deleted (DeleteContact); the shard takes no
-// more orders or subscriptions for it, for good.
+// `deleted`: the contact was deleted (DeleteContact) or merged into
+// `merged_into` (MergeContacts); the shard takes no more orders or
+// subscriptions for it, for good, and a merge gives its orders,
+// subscriptions and closed-order history to `merged_into` in the same
+// logged command.
 struct SetContactProfile {
   ContactId contact = kNone;
   uint64_t number = 0;
   uint8_t types = 0;
   uint64_t seq = 0;
-  bool deleted = false;  // appended (codec v4): older records read false
-  auto fields() const { return std::tie(contact, number, types, seq, deleted); }
+  bool deleted = false;           // appended (codec v4): older records read false
+  ContactId merged_into = kNone;  // appended likewise
+  auto fields() const { return std::tie(contact, number, types, seq, deleted, merged_into); }
 };
 
 // The fields an import file maps (ImportContacts::columns): which fields
@@ -232,6 +236,21 @@ struct GetContactCards {
 struct DeleteContact {
   ContactId contact = kNone;
   auto fields() const { return std::tie(contact); }
+};
+
+// Merges two records of the same person or organisation: `duplicate`
+// goes, and its orders (live and closed), subscriptions, links and notes
+// follow `survivor`, whose own fields stay as they are. Both must exist and
+// be of the same kind (individual / organisation). The directory logs the
+// merge, then hands it to every shard (SetContactProfile with
+// merged_into), each of which moves what names the duplicate in one logged
+// command; a kill -9 midway is finished by the next start. Links that would
+// not fit the survivor (a link to itself, a second parent organisation, a
+// cycle) are dropped. Reply: the survivor's card, with merged_from set.
+struct MergeContacts {
+  ContactId survivor = kNone;
+  ContactId duplicate = kNone;
+  auto fields() const { return std::tie(survivor, duplicate); }
 };
 
 // Internal, logged on every shard: freezes a contact (new orders and

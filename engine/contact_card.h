@@ -51,9 +51,13 @@ struct ContactCard {
   std::vector<ContactNote> notes;
   uint64_t profile_seq = 0;  // the types' version handed to the shards
   bool deleted = false;      // DeleteContact's answer: the card as it was
+  // MergeContacts' answer: the contact merged into this one, and the
+  // profile sequence of its hand-over to the shards.
+  ContactId merged_from = kNone;
+  uint64_t merged_seq = 0;
   auto fields() const {
     return std::tie(contact, number, record, age, created_ms, created_by, modified_ms, modified_by, web_account_ms,
-                    web_account_by, links, notes, profile_seq, deleted);
+                    web_account_by, links, notes, profile_seq, deleted, merged_from, merged_seq);
   }
 };
 

@@ -71,6 +71,9 @@ Reply ContactBook::check(const SetContactProfile& c) const {
   if (is_reserved_id(c.contact))
     return refuse(ReplyCode::kInvalidArgument, cat("contact id ", c.contact, " is reserved"));
   if (c.seq == 0) return refuse(ReplyCode::kInvalidArgument, "a contact profile needs its sequence");
+  if (c.merged_into != kNone && (!c.deleted || c.merged_into == c.contact || is_reserved_id(c.merged_into)))
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("contact ", c.contact, " cannot be merged into ", c.merged_into, " (merged means deleted)"));
   if ((c.types & ~kContactTypesAll) != 0)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown contact type bits ", c.types & ~kContactTypesAll));
   if (!c.deleted && !contacts_.find(c.contact) && contacts_.size() >= contacts_max_)
@@ -87,7 +90,7 @@ uint64_t ContactBook::profile_seq(ContactId contact) const {
 // A hand-over older than the one applied changes nothing (and is no error:
 // the directory resends after a crash). Names stay as a legacy record had
 // them; the directory's are read at query time.
-Reply ContactBook::define(const SetContactProfile& c) {
+Reply ContactBook::set_profile(const SetContactProfile& c) {
   Reply r = check(c);
   if (!r.ok()) return r;
   auto at = std::lower_bound(profile_seqs_.begin(), profile_seqs_.end(), c.contact,
@@ -99,7 +102,7 @@ Reply ContactBook::define(const SetContactProfile& c) {
     profile_seqs_.insert(at, ProfileSeq{c.contact, c.seq});
   }
   if (c.deleted) {  // the record stays as it was (the directory resends a deletion without one)
-    *closed_entry(c.contact, true) = ClosedContact{c.contact, 0, true};
+    *closed_entry(c.contact, true) = ClosedContact{c.contact, 0, true, c.merged_into};
     return r;
   }
   if (Contact* existing = contacts_.find(c.contact)) {
@@ -121,9 +124,12 @@ ContactBook::ClosedContact* ContactBook::closed_entry(ContactId contact, bool ad
 Reply ContactBook::check_closed(ContactId contact) const {
   const ClosedContact* e = const_cast<ContactBook*>(this)->closed_entry(contact, false);
   if (e == nullptr) return Reply{};
-  return refuse(e->deleted ? ReplyCode::kNotFound : ReplyCode::kInvalidState,
-                e->deleted ? cat("contact ", contact, " was deleted")
-                           : cat("contact ", contact, " is being deleted: it takes no new order or subscription"));
+  if (!e->deleted)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("contact ", contact, " is being deleted: it takes no new order or subscription"));
+  if (e->merged_into != kNone)
+    return refuse(ReplyCode::kNotFound, cat("contact ", contact, " was merged into contact ", e->merged_into));
+  return refuse(ReplyCode::kNotFound, cat("contact ", contact, " was deleted"));
 }
 
 // A deleted contact stays closed whatever the freezes (a thaw after the
@@ -159,13 +165,6 @@ Reply ContactBook::check(const SetContactProfiles& c) const {
   if (contacts_.size() + added.size() > contacts_max_)
     return refuse(ReplyCode::kLimitExceeded, cat("too many contacts (at most ", contacts_max_, " on a shard)"));
   return Reply{};
-}
-
-Reply ContactBook::define(const SetContactProfiles& c) {
-  Reply r = check(c);
-  if (!r.ok()) return r;
-  for (const SetContactProfile& p : c.profiles) (void)define(p);  // each checked above
-  return r;
 }
 
 }  // namespace tessera::engine

@@ -14,8 +14,10 @@
 // contact-type filter.
 //
 // A contact being deleted is frozen (FreezeContact, logged: freezes nest)
-// and a deleted one closed for good (SetContactProfile::deleted): either
-// way check_open refuses the orders and subscriptions that would name it.
+// and a deleted or merged one closed for good (SetContactProfile::deleted):
+// either way check_open refuses the orders and subscriptions that would
+// name it. What a merge moves (orders, subscriptions, history) the Shard
+// moves (Shard::set_profile).
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -47,10 +49,11 @@ class ContactBook {
   Reply define(const DefineContact& c);
   Reply update(const UpdateContact& c);
   Reply check(const SetContactProfile& c) const;
-  Reply define(const SetContactProfile& c);
+  // The profile (older than the one applied: no change, no error). The
+  // Shard applies SetContactProfile(s) through it (Shard::set_profile).
+  Reply set_profile(const SetContactProfile& c);
   // Each profile as SetContactProfile, all or none refused.
   Reply check(const SetContactProfiles& c) const;
-  Reply define(const SetContactProfiles& c);
   // The profile sequence last applied for `contact` (0: none).
   uint64_t profile_seq(ContactId contact) const;
   struct ProfileSeq {
@@ -62,12 +65,14 @@ class ContactBook {
   const std::vector<ProfileSeq>& profile_seqs() const { return profile_seqs_; }
   std::vector<ProfileSeq>& profile_seqs() { return profile_seqs_; }
   // A contact being deleted (frozen) or deleted: `freezes` pending
-  // deletions, or `deleted`. Entries with neither are removed.
+  // deletions, or `deleted` (merged into `merged_into` when not kNone).
+  // Entries with neither are removed.
   struct ClosedContact {
     ContactId contact;
     uint32_t freezes = 0;
     bool deleted = false;
-    auto fields() const { return std::tie(contact, freezes, deleted); }
+    ContactId merged_into = kNone;
+    auto fields() const { return std::tie(contact, freezes, deleted, merged_into); }
   };
   // OK, or the refusal of an order or subscription naming `contact` (kNone
   // is open). Cost: nothing while no contact is closed, else a binary search.

@@ -179,6 +179,27 @@ Reply OrderBook::find_live(OrderId id, Order** order) {
   return Reply{};
 }
 
+uint32_t OrderBook::reassign_contact(ContactId from, ContactId to) {
+  uint32_t moved = 0;
+  for (uint32_t slot = 0; slot < orders_.slot_count(); ++slot) {
+    Order& o = orders_.at(slot);
+    if (o.contact != from) continue;
+    ++moved;
+    if (!o.live()) {
+      o.contact = to;
+      continue;
+    }
+    const OrderId id = orders_.id_of(slot);
+    const bool booked = is_booking(o.state);  // options and reservations have follow-up rows
+    if (booked) follow_up_.remove(o, id);
+    for (const OrderLine& line : o.lines) stock_.count_contact(line.performance_index, from, -int64_t{line.quantity});
+    o.contact = to;
+    for (const OrderLine& line : o.lines) stock_.count_contact(line.performance_index, to, line.quantity);
+    if (booked) follow_up_.add(o, id);
+  }
+  return moved;
+}
+
 void OrderBook::close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
                       const std::vector<bool>* compacting) {
   TESSERA_CHECK(order.live());

@@ -106,6 +106,11 @@ class OrderBook {
   // The timer of order `id` fired (or was found due): apply its deadline.
   void on_deadline(OrderId id);
 
+  // MergeContacts: every order of `from` (live, and closed ones still in
+  // memory) becomes `to`'s, its per-contact units and follow-up rows with it.
+  // Returns how many moved. Cost: a scan of the order slots.
+  uint32_t reassign_contact(ContactId from, ContactId to);
+
   OrderTable& table() { return orders_; }
   const OrderTable& table() const { return orders_; }
   FollowUpIndex& follow_up() { return follow_up_; }

@@ -59,6 +59,11 @@ class OrderDesk {
     for (HistoryWrite& w : history_) out->push_back(std::move(w));
     history_.clear();
   }
+  // MergeContacts on this shard: the history gives every closed order of
+  // `from` to `to` (the orders in memory move with OrderBook::reassign_contact).
+  void reassign_history(ContactId from, ContactId to) {
+    if (keep_history_) history_.push_back(HistoryWrite{false, 0, from, {}, {}, to});
+  }
   // The closed orders still in memory that ListOrders `c` matches (the
   // history holds them too: a merge counts them once).
   std::vector<OrderId> closed_in_memory(const ListOrders& c) const;

@@ -27,14 +27,18 @@
 namespace tessera::engine {
 
 // One change to the history, in command order: a closed order's record
-// (purge == false), or a purge of `order` (nonzero) or of every closed order
-// of `contact` (order == 0) on the shard that logs it.
+// (purge == false, order nonzero), a purge of `order` (nonzero) or of every
+// closed order of `contact` (order == 0) on the shard that logs it, or
+// (purge == false, order == 0) the move of every closed order of `contact`
+// on that shard to `reassign_to` (MergeContacts: records and list rows are
+// rewritten with the survivor).
 struct HistoryWrite {
   bool purge = false;
   OrderId order = 0;
   ContactId contact = kNone;
-  std::string record;   // encode(OrderRecord), when !purge
-  std::string summary;  // encode(OrderSummary), when !purge
+  std::string record;   // encode(OrderRecord), when a record
+  std::string summary;  // encode(OrderSummary), when a record
+  ContactId reassign_to = kNone;
 };
 
 // The list row of a record (ListOrders shows the same for a closed order in

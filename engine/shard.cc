@@ -61,7 +61,7 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
       std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + std::is_same_v<T, FreezeContact> +
-      kDirectoryOnly<T>;
+      std::is_same_v<T, SetContactProfile> + std::is_same_v<T, SetContactProfiles> + kDirectoryOnly<T>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
   if constexpr (kPlacesOrder<T>) {
@@ -80,6 +80,13 @@ Reply Shard::on(const T& c, const Caller& who) {
     return export_catalog();
   } else if constexpr (std::is_same_v<T, FreezeContact>) {
     return freeze_contact(c);
+  } else if constexpr (std::is_same_v<T, SetContactProfile>) {
+    return set_profile(c);
+  } else if constexpr (std::is_same_v<T, SetContactProfiles>) {
+    Reply r = contacts_.check(c);
+    if (r.ok())
+      for (const SetContactProfile& p : c.profiles) (void)set_profile(p);  // each checked above
+    return r;
   } else if constexpr (requires { catalog_.define(c); }) {
     return catalog_.define(c);
   } else if constexpr (requires { stock_.on(c); }) {
@@ -125,6 +132,19 @@ Reply Shard::freeze_contact(const FreezeContact& c) {
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot)
     live += orders.at(slot).live() && orders.at(slot).contact == c.contact;
   r.value = live;
+  return r;
+}
+
+// A merge this shard had not applied moves what names the duplicate to the
+// survivor, in this one command: orders (with their per-contact units and
+// follow-up rows), subscriptions and the closed-order history.
+Reply Shard::set_profile(const SetContactProfile& p) {
+  const uint64_t before = contacts_.profile_seq(p.contact);
+  Reply r = contacts_.set_profile(p);
+  if (!r.ok() || p.merged_into == kNone || before >= p.seq) return r;
+  orders_.reassign_contact(p.contact, p.merged_into);
+  subscriptions_.reassign_contact(p.contact, p.merged_into);
+  desk_.reassign_history(p.contact, p.merged_into);
   return r;
 }
 

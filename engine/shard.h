@@ -154,6 +154,7 @@ class Shard {
   // FreezeContact: the freeze, answered with the contact's live orders and
   // running subscriptions on this shard (a scan of the order slots).
   Reply freeze_contact(const FreezeContact& c);
+  Reply set_profile(const SetContactProfile& p);
   void hash_core(class Hasher& h) const;
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);
   Status load_order_pages(class Reader& r);

@@ -244,6 +244,15 @@ uint32_t SubscriptionBook::running_of(ContactId contact, int64_t now_ms) const {
   return n;
 }
 
+void SubscriptionBook::reassign_contact(ContactId from, ContactId to) {
+  for (SubscriptionRecord& s : subscriptions_.items()) {
+    Subscribe& d = s.definition;
+    if (d.subscriber == from) d.subscriber = to;
+    if (d.payer == from) d.payer = to;
+    if (d.payer == d.subscriber) d.payer = kNone;
+  }
+}
+
 Reply SubscriptionBook::apply(const RenewSubscription& c) {
   SubscriptionRecord* s = subscriptions_.find(c.subscription);
   if (!s) return refuse(ReplyCode::kNotFound, cat("subscription ", c.subscription, " not found"));

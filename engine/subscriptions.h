@@ -86,6 +86,9 @@ class SubscriptionBook {
   // Subscriptions not yet ended at now_ms whose subscriber or payer is
   // `contact` (a linear scan: for DeleteContact).
   uint32_t running_of(ContactId contact, int64_t now_ms) const;
+  // MergeContacts: `from` as subscriber or payer becomes `to` (a payer that
+  // becomes the subscriber is no third party any more: payer kNone).
+  void reassign_contact(ContactId from, ContactId to);
 
   void hash_into(Hasher& h) const;
   auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_); }

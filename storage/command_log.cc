@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 
 #include "base/check.h"
 #include "base/strings.h"
@@ -239,25 +240,94 @@ Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint3
   return s;
 }
 
+namespace {
+
+// A stored record or list row with its contact replaced (MergeContacts).
+template <typename T>
+Status with_contact(std::string_view bytes, engine::ContactId contact, std::string* out, std::string_view what) {
+  T value;
+  Status s = engine::decode(bytes, value);
+  if (!s.is_ok()) return Status::internal(cat("the history's ", what, " does not decode: ", s.message()));
+  value.contact = contact;
+  *out = engine::encode(value);
+  return Status::ok();
+}
+
+}  // namespace
+
+// The closed orders of `contact` that `shard` stored, with their list rows.
+Status CommandLog::stored_history_of(uint32_t shard, engine::ContactId contact,
+                                     std::vector<std::pair<engine::OrderId, std::string>>* out) {
+  const std::string prefix = contact_key(contact, 0).substr(0, 5);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const engine::OrderId order = get_be(std::string_view(it->key().data(), it->key().size()), 5, 8);
+    if (engine::order_shard(order) == shard) out->emplace_back(order, it->value().ToString());
+  }
+  return to_status(it->status(), cat("shard ", shard, " reading the history of contact ", contact));
+}
+
 // In command order: a purge deletes the records stored before it, and those
-// put earlier in this same batch (which no read of the database sees yet).
+// put earlier in this same batch (which no read of the database sees yet);
+// a reassignment rewrites both likewise.
 Status CommandLog::add_history(uint32_t shard, std::span<const engine::HistoryWrite> history,
                                rocksdb::WriteBatch* batch) {
   struct Put {
     engine::OrderId order;
     engine::ContactId contact;
+    std::string_view record;  // the bytes put (a HistoryWrite's, or in `rewritten`)
+    std::string_view summary;
   };
   std::vector<Put> put_here;
+  std::vector<engine::OrderId> erased_here;  // deleted in this batch (the database still has them)
+  std::deque<std::string> rewritten;
   const auto erase = [&](engine::OrderId order, engine::ContactId contact) {
+    erased_here.push_back(order);
     batch->Delete(history_key(order)).PermitUncheckedError();
     if (contact != engine::kNone) batch->Delete(contact_key(contact, order)).PermitUncheckedError();
     std::erase_if(put_here, [&](const Put& p) { return p.order == order; });
   };
+  // Puts `order`'s record and list row again under `to` (its row under
+  // `from` goes).
+  const auto move = [&](engine::OrderId order, engine::ContactId from, engine::ContactId to, std::string_view record,
+                        std::string_view summary) -> Status {
+    std::string& r = rewritten.emplace_back();
+    std::string& row = rewritten.emplace_back();
+    Status s = with_contact<engine::OrderRecord>(record, to, &r, cat("record of order ", order));
+    if (s.is_ok()) s = with_contact<engine::OrderSummary>(summary, to, &row, cat("list row of order ", order));
+    if (!s.is_ok()) return s;
+    batch->Put(history_key(order), r).PermitUncheckedError();
+    batch->Delete(contact_key(from, order)).PermitUncheckedError();
+    batch->Put(contact_key(to, order), row).PermitUncheckedError();
+    std::erase_if(put_here, [&](const Put& p) { return p.order == order; });
+    put_here.push_back(Put{order, to, r, row});
+    return Status::ok();
+  };
   for (const engine::HistoryWrite& w : history) {
-    if (!w.purge) {
+    if (!w.purge && w.order != 0) {
       batch->Put(history_key(w.order), w.record).PermitUncheckedError();
       if (w.contact != engine::kNone) batch->Put(contact_key(w.contact, w.order), w.summary).PermitUncheckedError();
-      put_here.push_back(Put{w.order, w.contact});
+      std::erase(erased_here, w.order);
+      put_here.push_back(Put{w.order, w.contact, w.record, w.summary});
+    } else if (!w.purge) {  // every closed order of w.contact to w.reassign_to
+      std::vector<std::pair<engine::OrderId, std::string>> stored;
+      Status s = stored_history_of(shard, w.contact, &stored);
+      std::vector<Put> mine;
+      for (const Put& p : put_here)
+        if (p.contact == w.contact) mine.push_back(p);
+      for (size_t i = 0; s.is_ok() && i < stored.size(); ++i) {
+        const engine::OrderId order = stored[i].first;
+        if (std::any_of(put_here.begin(), put_here.end(), [&](const Put& p) { return p.order == order; }) ||
+            std::find(erased_here.begin(), erased_here.end(), order) != erased_here.end())
+          continue;
+        std::string record;
+        s = to_status(db_->Get(rocksdb::ReadOptions(), history_key(order), &record),
+                      cat("shard ", shard, " reading the history of order ", order));
+        if (s.is_ok()) s = move(order, w.contact, w.reassign_to, record, stored[i].second);
+      }
+      for (size_t i = 0; s.is_ok() && i < mine.size(); ++i)
+        s = move(mine[i].order, w.contact, w.reassign_to, mine[i].record, mine[i].summary);
+      if (!s.is_ok()) return s;
     } else if (w.order != 0) {
       engine::ContactId contact = engine::kNone;
       auto here = std::find_if(put_here.begin(), put_here.end(), [&](const Put& p) { return p.order == w.order; });
@@ -274,17 +344,10 @@ Status CommandLog::add_history(uint32_t shard, std::span<const engine::HistoryWr
       }
       erase(w.order, contact);
     } else {
-      std::vector<std::string> rows;
-      std::vector<engine::OrderId> stored;
-      const std::string prefix = contact_key(w.contact, 0).substr(0, 5);
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-        const engine::OrderId order = get_be(std::string_view(it->key().data(), it->key().size()), 5, 8);
-        if (engine::order_shard(order) == shard) stored.push_back(order);
-      }
-      Status s = to_status(it->status(), cat("shard ", shard, " reading the history of contact ", w.contact));
+      std::vector<std::pair<engine::OrderId, std::string>> stored;
+      Status s = stored_history_of(shard, w.contact, &stored);
       if (!s.is_ok()) return s;
-      for (engine::OrderId order : stored) erase(order, w.contact);
+      for (const auto& [order, row] : stored) erase(order, w.contact);
       std::vector<Put> mine;
       for (const Put& p : put_here)
         if (p.contact == w.contact) mine.push_back(p);

@@ -32,7 +32,9 @@
 //   key 'H' | order u64 BE                -> encode(OrderRecord)
 //   key 'C' | contact u32 BE | order u64 BE -> encode(OrderSummary) (its list row)
 // Recovery writes nothing there: what the replay closes again is stored
-// already. With keep_history off none is written or read.
+// already. With keep_history off none is written or read. A merge of two
+// contacts (HistoryWrite::reassign_to) rewrites the records and list rows of
+// the duplicate's closed orders under the survivor, in the same batch.
 //
 // Thread-safety: append()/snapshot() may run concurrently for different
 // shards (RocksDB serialises writes); recover() before any append.
@@ -143,6 +145,8 @@ class CommandLog final : public runtime::LogSink {
   // The partition's slot in next_seq_ (the contact directory's is the last).
   size_t slot_of(uint32_t partition) const;
   Status add_history(uint32_t shard, std::span<const engine::HistoryWrite> history, rocksdb::WriteBatch* batch);
+  Status stored_history_of(uint32_t shard, engine::ContactId contact,
+                           std::vector<std::pair<engine::OrderId, std::string>>* out);
   template <typename P>
   Result<Recovered<P>> recover_partition(uint32_t partition, std::unique_ptr<P> fresh, EntryObserver* observer);
   template <typename P>

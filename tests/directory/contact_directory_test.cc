@@ -336,6 +336,61 @@ TEST_F(ContactDirectoryTest, Delete_RemovesRecordLinksAndSearchEntries_AndNeverG
   EXPECT_EQ((*loaded)->apply(Command{0, engine::GetContact{a, 0}}, now).code, ReplyCode::kNotFound);
 }
 
+TEST_F(ContactDirectoryTest, Merge_MovesLinksAndNotesToTheSurvivor_AndRetiresTheDuplicate) {
+  const ContactId anne = create(person("DUPONT", "Anne"), 7611);
+  const ContactId twin = create(person("DUPONT", "Anne"), 7612);
+  const ContactId org = create(organisation("ACME"));
+  const ContactId child = create(person("DUPONT", "Lucas"));
+  ASSERT_TRUE(run(engine::LinkContacts{twin, org, engine::ContactLinkKind::kMemberOf}).ok());
+  ASSERT_TRUE(run(engine::LinkContacts{child, twin, engine::ContactLinkKind::kChildOf}).ok());
+  ASSERT_TRUE(run(engine::LinkContacts{twin, anne, engine::ContactLinkKind::kChildOf}).ok());  // cannot follow
+  ASSERT_TRUE(run(engine::AddContactNote{twin, "préfère le balcon"}).ok());
+
+  EXPECT_EQ(run(engine::MergeContacts{anne, anne}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(engine::MergeContacts{anne, org}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(engine::MergeContacts{anne, ContactId{99}}).code, ReplyCode::kNotFound);
+  const engine::Reply r = run(engine::MergeContacts{anne, twin});
+  const engine::ContactCard survivor = card(r);
+  EXPECT_EQ(survivor.contact, anne);
+  EXPECT_EQ(survivor.merged_from, twin);
+  EXPECT_EQ(r.value, 7611);
+  ASSERT_EQ(survivor.links.size(), 2u) << "member of ACME and parent of Lucas; the link to itself is dropped";
+  ASSERT_EQ(survivor.notes.size(), 2u);
+  EXPECT_EQ(survivor.notes[0].text, "préfère le balcon");
+  EXPECT_NE(survivor.notes[1].text.find("merged contact " + std::to_string(twin.value()) + " (number 7612)"),
+            std::string::npos)
+      << survivor.notes[1].text;
+  EXPECT_NE(survivor.notes[1].text.find("1 of its links did not fit"), std::string::npos) << survivor.notes[1].text;
+  EXPECT_EQ(d.size(), 3u);
+  EXPECT_TRUE(d.check_invariants().is_ok()) << d.check_invariants().message();
+
+  const engine::Reply gone = run(engine::GetContact{twin, 0});
+  EXPECT_EQ(gone.code, ReplyCode::kNotFound);
+  EXPECT_NE(gone.message.find("was merged into contact " + std::to_string(anne.value())), std::string::npos);
+  EXPECT_EQ(run(engine::GetContact{engine::kNone, 7612}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(search("dupont, anne"), std::vector<uint64_t>{7611});
+
+  // The shards' hand-over, from the reply and (after a crash) from the state.
+  const auto hand_over = profile_hand_over(r);
+  ASSERT_TRUE(hand_over.has_value());
+  const auto& profile = std::get<engine::SetContactProfile>(*hand_over);
+  EXPECT_EQ(profile.contact, twin);
+  EXPECT_TRUE(profile.deleted);
+  EXPECT_EQ(profile.merged_into, anne);
+  const auto resent = d.profiles_newer_than([&](ContactId id) { return id == twin ? 0 : UINT64_MAX >> 1; });
+  ASSERT_EQ(resent.size(), 1u);
+  EXPECT_EQ(resent[0].merged_into, anne);
+  EXPECT_EQ(resent[0].seq, profile.seq);
+
+  std::string bytes;
+  d.save(&bytes);
+  auto loaded = ContactDirectory::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->state_hash(), d.state_hash());
+  EXPECT_NE((*loaded)->apply(Command{0, engine::GetContact{twin, 0}}, now).message.find("merged into"),
+            std::string::npos);
+}
+
 TEST_F(ContactDirectoryTest, InventoryCommands_AreRefused) {
   EXPECT_EQ(run(engine::GetAvailability{}).code, ReplyCode::kInvalidArgument);
 }

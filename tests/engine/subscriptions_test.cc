@@ -218,7 +218,7 @@ TEST_F(SubscriptionBookTest, Subscribe_RefusesBadInput) {
   subscribe(2, 555, kFeb, 556);
   // Not one being deleted, nor a deleted one, as subscriber or payer.
   must(contacts_.freeze(FreezeContact{2, FreezeAction::kFreeze}));
-  must(contacts_.define(SetContactProfile{3, 0, 0, 1, true}));
+  must(contacts_.set_profile(SetContactProfile{3, 0, 0, 1, true}));
   EXPECT_NE(refused(ReplyCode::kInvalidState, sub({3, kMagazine, 2, 0, kFeb})).find("being deleted"),
             std::string::npos);
   refused(ReplyCode::kInvalidState, sub({3, kMagazine, 1, 2, kFeb}));

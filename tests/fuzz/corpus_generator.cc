@@ -408,6 +408,11 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(FreezeContact{1, FreezeAction::kFreeze});
         b.add(FreezeContact{1, FreezeAction::kThaw});
       },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(MergeContacts{1, 2});
+      },
   };
 }
 

@@ -152,9 +152,10 @@ std::vector<Command> one_of_each() {
       Command{77, ImportContacts{kColumnLastName | kColumnEmail | kColumnCity,
                                  {ContactImportRow{2, 7611, full_contact()}, ContactImportRow{3, 0, ContactFields{}}}}},
       Command{78, SetContactProfiles{{SetContactProfile{42, 7611, kContactIndividual, 9},
-                                      SetContactProfile{43, 0, 0, 10, true}}}},
+                                      SetContactProfile{43, 0, 0, 10, true, 42}}}},
       Command{79, DeleteContact{42}},
       Command{80, FreezeContact{42, FreezeAction::kThawAll}},
+      Command{81, MergeContacts{42, 43}},
   };
 }
 
@@ -383,7 +384,10 @@ std::vector<ReplyDetail> one_detail_of_each() {
                               7,
                               {ContactLinkView{ContactLinkKind::kChildOf, false, 43, 7612, "DUPONT Léo"}},
                               {ContactNote{1'790'000'000'000, 7, "Préfère le balcon"}},
-                              3}},
+                              3,
+                              true,
+                              44,
+                              12}},
       ReplyDetail{ContactSearchPage{{contact_summary(42), contact_summary(43)}, 187}},
       ReplyDetail{ContactCards{{contact_summary(42)}}},
       ReplyDetail{ContactImportReport{

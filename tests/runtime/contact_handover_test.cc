@@ -1,7 +1,8 @@
 // The contact directory beside the shards: profiles handed to every shard
 // before the reply, names read from the directory at query time, and the
 // reconciliation at start (legacy shard contacts, a lost hand-over), and
-// the deletion of a contact (freeze, count, delete or thaw).
+// the deletion of a contact (freeze, count, delete or thaw), and the merge
+// of two (orders, per-contact units and follow-up rows follow the survivor).
 #include <gtest/gtest.h>
 
 #include "engine/reply_detail.h"
@@ -249,6 +250,60 @@ TEST(ContactDeletion, StartThawsADeletionCutShort_AndHandsOverALoggedOne) {
     ASSERT_EQ(closed.size(), 1u) << "shard " << s;
     EXPECT_EQ(closed[0].contact, gone_id);
     EXPECT_TRUE(closed[0].deleted);
+  }
+}
+
+TEST(ContactMerge, OrdersFollowTheSurvivor_WithTheirPerContactUnitsAndFollowUpRows) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(set.call(c).ok());
+  workload::DemoVenue venue;
+  venue.performances = 2;
+  venue.contact_limit = 6;
+  for (const Command& c : workload::demo_performances(venue, 1)) ASSERT_TRUE(set.call(c).ok());
+  const Reply a = set.call(Command{0, CreateContact{kNone, 7611, person("DUPONT", "Chantal")}});
+  const Reply b = set.call(Command{0, CreateContact{kNone, 7612, person("DUPOND", "Chantal")}});
+  ASSERT_TRUE(a.ok() && b.ok()) << a.message << b.message;
+  const ContactId survivor = std::get<ContactCard>(a.detail->value).contact;
+  const ContactId duplicate = std::get<ContactCard>(b.detail->value).contact;
+  ASSERT_TRUE(set.call(Command{0, option_for(survivor, 1000)}).ok());
+  ASSERT_TRUE(set.call(Command{0, option_for(duplicate, 1000)}).ok());
+  ASSERT_TRUE(set.call(Command{0, option_for(duplicate, 1001)}).ok());
+  const auto available = [&](ContactId c) {
+    return set.call(Command{0, GetAvailability{1000, 2, kNone, workload::kBoxOffice, c}}).value;
+  };
+  ASSERT_EQ(available(survivor), 5);
+
+  EXPECT_EQ(set.call(Command{0, MergeContacts{survivor, survivor}}).code, ReplyCode::kInvalidArgument);
+  ContactFields org = person("ACME", "");
+  org.types = kContactOrganisation;
+  const Reply acme = set.call(Command{0, CreateContact{kNone, 0, org}});
+  ASSERT_TRUE(acme.ok()) << acme.message;
+  EXPECT_EQ(set.call(Command{0, MergeContacts{survivor, std::get<ContactCard>(acme.detail->value).contact}}).code,
+            ReplyCode::kInvalidArgument)
+      << "an individual and an organisation are not duplicates";
+  const Reply merged = set.call(Command{0, MergeContacts{survivor, duplicate}});
+  ASSERT_TRUE(merged.ok()) << merged.message;
+  EXPECT_EQ(available(survivor), 4) << "the duplicate's unit counts against the survivor's limit";
+  EXPECT_EQ(set.call(Command{0, MergeContacts{survivor, duplicate}}).code, ReplyCode::kNotFound);
+
+  QueryFollowUp q{};
+  q.filter.kind = BookingKind::kOption;
+  q.filter.due_until_ms = kT0 + 400LL * 86'400'000;
+  q.filter.season = 1;
+  q.filter.family = 1;
+  q.filter.contact = survivor;
+  const Reply page = set.call(Command{0, q});
+  ASSERT_TRUE(page.ok()) << page.message;
+  EXPECT_EQ(page.value, 3) << "the follow-up screen finds the duplicate's options under the survivor";
+  for (const FollowUpRow& row : std::get<FollowUpPage>(page.detail->value).rows) EXPECT_EQ(row.contact_number, 7611u);
+  q.filter.contact = duplicate;
+  EXPECT_EQ(set.call(Command{0, q}).value, 0);
+  set.stop();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const Status ok = set.runner(s).shard().check_invariants();
+    EXPECT_TRUE(ok.is_ok()) << "shard " << s << ": " << ok.to_string();
   }
 }
 

@@ -2,7 +2,8 @@
 // directory: a closed order readable after its slot is reused and after a
 // restart, a contact's list including closed orders (paged, counted once),
 // a web shop's scope, no history kept when it is switched off, and
-// PurgeOrderHistory (by order, by contact, in the batch of the close).
+// PurgeOrderHistory (by order, by contact, in the batch of the close), and
+// MergeContacts moving a contact's live, closed and stored orders.
 #include <gtest/gtest.h>
 
 #include "engine/codec.h"
@@ -249,6 +250,92 @@ TEST(OrderHistory, ACloseAndItsPurgeInOneBatchLeaveNothing) {
   hold(*e, kPaul, 1000);  // reuses the slot
   EXPECT_FALSE(record(*e, a));
   EXPECT_EQ(list(*e, kAnne).total, 0u);
+}
+
+ContactFields someone(std::string last) {
+  ContactFields f;
+  f.types = kContactIndividual;
+  f.civility = "Mme";
+  f.last_name = std::move(last);
+  f.first_name = "Anne";
+  f.addresses.push_back(ContactAddress{AddressKind::kMain, "", "75012", "PARIS", "", "", "FR"});
+  return f;
+}
+
+// What names the duplicate on each shard: a closed order only the history
+// holds (its slot reused), a closed order in memory, a live one.
+std::vector<OrderId> orders_everywhere(DurableEngine& e, ContactId contact, ContactId other) {
+  std::vector<OrderId> out;
+  for (PerformanceId p : {PerformanceId{1000}, PerformanceId{1001}}) {
+    const OrderId stored = hold(e, contact, p);
+    EXPECT_TRUE(e.shards->call(as(Release{stored})).ok());
+    hold(e, other, p);  // takes stored's slot
+    const OrderId closed = hold(e, contact, p);
+    const OrderId live = hold(e, contact, p);
+    EXPECT_TRUE(e.shards->call(as(Release{closed})).ok());
+    out.insert(out.end(), {stored, closed, live});
+  }
+  return out;
+}
+
+TEST(OrderHistory, AMergeMovesLiveClosedAndStoredOrdersToTheSurvivor_AndSurvivesARestart) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  std::vector<OrderId> pauls;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    ASSERT_TRUE(e->shards->call(as(CreateContact{kAnne, 0, someone("DUPONT")})).ok());
+    ASSERT_TRUE(e->shards->call(as(CreateContact{kPaul, 0, someone("DUPOND")})).ok());
+    pauls = orders_everywhere(*e, kPaul, kAnne);
+    ASSERT_EQ(list(*e, kAnne).total, 2u);
+    ASSERT_EQ(list(*e, kPaul).total, 6u);
+
+    const Reply merged = e->shards->call(as(MergeContacts{kAnne, kPaul}));
+    ASSERT_TRUE(merged.ok()) << merged.message;
+    EXPECT_EQ(std::get<ContactCard>(merged.detail->value).merged_from, kPaul);
+    EXPECT_EQ(list(*e, kPaul).total, 0u);
+    EXPECT_EQ(list(*e, kAnne).total, 8u) << "live, closed and stored orders follow the survivor";
+    for (OrderId id : pauls) EXPECT_EQ(record(*e, id)->contact, kAnne) << "order " << id;
+    const Reply late = e->shards->call(as(Hold{kPaul, workload::kWeb, {workload::demo_line(1000, 1, 2, 1)}, 600'000}));
+    EXPECT_EQ(late.code, ReplyCode::kNotFound);
+    EXPECT_NE(late.message.find("was merged into contact 7"), std::string::npos) << late.message;
+    const Reply card = e->shards->call(as(GetContact{kPaul}));
+    EXPECT_NE(card.message.find("was merged into contact 7"), std::string::npos) << card.message;
+  }
+  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_EQ(list(*again, kAnne).total, 8u);
+  EXPECT_EQ(list(*again, kPaul).total, 0u);
+  for (OrderId id : pauls) EXPECT_EQ(record(*again, id)->contact, kAnne) << "order " << id;
+}
+
+TEST(OrderHistory, AMergeTheDirectoryLoggedBeforeACrash_IsFinishedOnTheShardsAtStart) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  std::vector<OrderId> pauls;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    ASSERT_TRUE(e->shards->call(as(CreateContact{kAnne, 0, someone("DUPONT")})).ok());
+    ASSERT_TRUE(e->shards->call(as(CreateContact{kPaul, 0, someone("DUPOND")})).ok());
+    pauls = orders_everywhere(*e, kPaul, kAnne);
+    // The directory's write alone, as a kill -9 before the hand-over leaves it.
+    runtime::WaitableCompletion done;
+    ASSERT_TRUE(e->shards->directory()->submit(as(MergeContacts{kAnne, kPaul}), &done));
+    ASSERT_TRUE(done.wait().ok()) << done.wait().message;
+    EXPECT_EQ(list(*e, kPaul).total, 6u) << "the shards have not heard of it";
+  }
+  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_EQ(list(*again, kPaul).total, 0u);
+  EXPECT_EQ(list(*again, kAnne).total, 8u);
+  for (OrderId id : pauls) EXPECT_EQ(record(*again, id)->contact, kAnne) << "order " << id;
+  again->shards->stop();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const Status ok = again->shards->runner(s).shard().check_invariants();
+    EXPECT_TRUE(ok.is_ok()) << ok.to_string();
+  }
 }
 
 }  // namespace

@@ -283,6 +283,9 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
   EXPECT_EQ(std::get<SearchContacts>(one_command({"contact", "find", "Dupont, j"}).body).query, "Dupont, j");
   EXPECT_EQ(std::get<GetContact>(one_command({"contact", "show", "--number", "7611"}).body).number, 7611u);
   EXPECT_EQ(std::get<DeleteContact>(one_command({"contact", "delete", "42"}).body).contact, 42u);
+  const auto merge = std::get<MergeContacts>(one_command({"contact", "merge", "43", "--into", "42"}).body);
+  EXPECT_EQ(merge.survivor, 42u);
+  EXPECT_EQ(merge.duplicate, 43u);
 
   EXPECT_EQ(std::get<DefineSeries>(one_command({"series", "add", "--id", "5", "--name", "Revue"}).body).name, "Revue");
   const auto issue = std::get<DefineIssue>(

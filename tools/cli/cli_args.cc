@@ -780,6 +780,13 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "ID", v->body.contact, "the contact id")->required();
          return send(v);
        }},
+      {"contact merge", kSubscriptions, "merge a duplicate into a contact: its orders, links and notes follow",
+       [](CLI::App& s) {
+         auto v = keyed<MergeContacts>(s);
+         opt::add_number(s, "--into", v->body.survivor, "the contact that stays")->required();
+         opt::add_number(s, "DUPLICATE", v->body.duplicate, "the contact that goes")->required();
+         return send(v);
+       }},
       {"contact search", kSubscriptions, "quick search: a page of contacts with the total",
        [](CLI::App& s) { return contact_search(s, false); }},
       {"contact find", kSubscriptions, "completion lines, as the cart's search shows them",

@@ -203,6 +203,7 @@ void print_contact(const ContactCard& c, const LocalTime& local, std::ostream& o
   const ContactFields& r = c.record;
   out << (c.deleted ? "deleted contact " : "contact ") << c.contact << "  number " << c.number << "  " << r.civility
       << (r.civility.empty() ? "" : " ") << r.last_name << (r.first_name.empty() ? "" : " ") << r.first_name << '\n';
+  if (c.merged_from != kNone) out << "merged contact " << c.merged_from << " into it\n";
   std::vector<std::vector<std::string>> rows = {{"types", types_text(r.types)},
                                                 {"role", c.links.empty() ? "public" : link_text(c.links[0])}};
   for (size_t i = 1; i < c.links.size(); ++i) rows.push_back({"", link_text(c.links[i])});

@@ -1,7 +1,8 @@
 """The blocking client against the real server: Hello and its limits, typed
 results, hold tokens, refusals as exceptions, pipelining, every command of
-the schema, the catalog read back, the follow-up screen's paging, ReleaseAll, and the oversell
-check (64 concurrent holds on a quota of 1: exactly one Ok)."""
+the schema, contacts (create, search, delete, merge), the catalog read back,
+the follow-up screen's paging, ReleaseAll, and the oversell check (64
+concurrent holds on a quota of 1: exactly one Ok)."""
 
 import os
 import re
@@ -332,6 +333,23 @@ class Contacts(unittest.TestCase):
         with self.assertRaisesRegex(tessera.NotFound, "was deleted"):
             shop.hold(contact=card.contact, channel=WEB, lines=[line(100)], ttl_ms=60_000)
         self.assertEqual(office.search_contacts(query="efface").total, 0)
+
+    def test_merge_moves_the_duplicates_orders_to_the_survivor(self):
+        record = dict(types=1, civility="Mme", last_name="DOUBLON", first_name="Anne",
+                      addresses=[dict(kind=0, postcode="69002", city="LYON", country="FR")])
+        survivor = office.create_contact(record=record)
+        duplicate = office.create_contact(record=record)
+        order = office.book(kind=tessera.BookingKind.Option, contact=duplicate.contact, channel=WEB,
+                            lines=[line(100)], deadline_ms=now_ms() + DAY_MS)
+        card = office.merge_contacts(survivor=survivor.contact, duplicate=duplicate.contact)
+        self.assertEqual(card.merged_from, duplicate.contact)
+        self.assertIn("merged contact", card.notes[-1].text)
+        self.assertEqual([o.order for o in office.list_orders(contact=survivor.contact, limit=10).orders],
+                         [order.order])
+        self.assertEqual(office.list_orders(contact=duplicate.contact, limit=10).total, 0)
+        with self.assertRaisesRegex(tessera.NotFound, "was merged into contact"):
+            office.get_contact(contact=duplicate.contact)
+        office.release(order=order.order)
 
 
 class FollowUp(unittest.TestCase):
