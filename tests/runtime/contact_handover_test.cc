@@ -27,6 +27,16 @@ ContactFields person(std::string last, std::string first) {
   return f;
 }
 
+// The follow-up screen's options of the demo season (filters added by the caller).
+QueryFollowUp options_in_season_1() {
+  QueryFollowUp q{};
+  q.filter.kind = BookingKind::kOption;
+  q.filter.due_until_ms = kT0 + 400LL * 86'400'000;
+  q.filter.season = 1;
+  q.filter.family = 1;
+  return q;
+}
+
 TEST(ContactHandOver, EveryShardHasTheProfileWhenTheReplyArrives) {
   ManualClock clock(kT0);
   ShardSet set(3, clock);
@@ -98,11 +108,7 @@ TEST(ContactHandOver, FollowUpRowsShowTheDirectorysCurrentName) {
   const Reply booked = set.call(Command{0, book});
   ASSERT_TRUE(booked.ok()) << booked.message;
   ASSERT_TRUE(set.call(Command{0, ChangeContact{id, person("DUPONT-ROUGIER", "Chantal")}}).ok());
-  QueryFollowUp q{};
-  q.filter.kind = BookingKind::kOption;
-  q.filter.due_until_ms = kT0 + 400LL * 86'400'000;
-  q.filter.season = 1;
-  q.filter.family = 1;
+  QueryFollowUp q = options_in_season_1();
   q.filter.contact_types = kContactIndividual;
   const Reply page = set.call(Command{0, q});
   ASSERT_TRUE(page.ok()) << page.message;
@@ -288,11 +294,7 @@ TEST(ContactMerge, OrdersFollowTheSurvivor_WithTheirPerContactUnitsAndFollowUpRo
   EXPECT_EQ(available(survivor), 4) << "the duplicate's unit counts against the survivor's limit";
   EXPECT_EQ(set.call(Command{0, MergeContacts{survivor, duplicate}}).code, ReplyCode::kNotFound);
 
-  QueryFollowUp q{};
-  q.filter.kind = BookingKind::kOption;
-  q.filter.due_until_ms = kT0 + 400LL * 86'400'000;
-  q.filter.season = 1;
-  q.filter.family = 1;
+  QueryFollowUp q = options_in_season_1();
   q.filter.contact = survivor;
   const Reply page = set.call(Command{0, q});
   ASSERT_TRUE(page.ok()) << page.message;

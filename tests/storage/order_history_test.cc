@@ -278,6 +278,13 @@ std::vector<OrderId> orders_everywhere(DurableEngine& e, ContactId contact, Cont
   return out;
 }
 
+// Anne and Paul in the directory, Paul's orders everywhere (returned).
+std::vector<OrderId> anne_and_pauls_orders(DurableEngine& e) {
+  EXPECT_TRUE(e.shards->call(as(CreateContact{kAnne, 0, someone("DUPONT")})).ok());
+  EXPECT_TRUE(e.shards->call(as(CreateContact{kPaul, 0, someone("DUPOND")})).ok());
+  return orders_everywhere(e, kPaul, kAnne);
+}
+
 TEST(OrderHistory, AMergeMovesLiveClosedAndStoredOrdersToTheSurvivor_AndSurvivesARestart) {
   TempDir dir;
   runtime::ManualClock clock(kT0);
@@ -285,9 +292,7 @@ TEST(OrderHistory, AMergeMovesLiveClosedAndStoredOrdersToTheSurvivor_AndSurvives
   {
     Result<DurableEngine> e = open_with_demo(dir, clock);
     ASSERT_TRUE(e.is_ok()) << e.status().to_string();
-    ASSERT_TRUE(e->shards->call(as(CreateContact{kAnne, 0, someone("DUPONT")})).ok());
-    ASSERT_TRUE(e->shards->call(as(CreateContact{kPaul, 0, someone("DUPOND")})).ok());
-    pauls = orders_everywhere(*e, kPaul, kAnne);
+    pauls = anne_and_pauls_orders(*e);
     ASSERT_EQ(list(*e, kAnne).total, 2u);
     ASSERT_EQ(list(*e, kPaul).total, 6u);
 
@@ -317,9 +322,7 @@ TEST(OrderHistory, AMergeTheDirectoryLoggedBeforeACrash_IsFinishedOnTheShardsAtS
   {
     Result<DurableEngine> e = open_with_demo(dir, clock);
     ASSERT_TRUE(e.is_ok()) << e.status().to_string();
-    ASSERT_TRUE(e->shards->call(as(CreateContact{kAnne, 0, someone("DUPONT")})).ok());
-    ASSERT_TRUE(e->shards->call(as(CreateContact{kPaul, 0, someone("DUPOND")})).ok());
-    pauls = orders_everywhere(*e, kPaul, kAnne);
+    pauls = anne_and_pauls_orders(*e);
     // The directory's write alone, as a kill -9 before the hand-over leaves it.
     runtime::WaitableCompletion done;
     ASSERT_TRUE(e->shards->directory()->submit(as(MergeContacts{kAnne, kPaul}), &done));

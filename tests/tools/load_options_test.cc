@@ -103,6 +103,18 @@ TEST(LoadOptions, ParsesTheComparisonMixes) {
   EXPECT_EQ(mix_name(LoadMix::kExpiry), "expiry");
 }
 
+TEST(LoadOptions, SearchTakesAContactCount_AndNoShopToken) {
+  auto search = parse({"--mix", "search", "--contacts", "250000"});
+  ASSERT_TRUE(search.is_ok()) << search.status().to_string();
+  EXPECT_EQ(search->mix, LoadMix::kSearch);
+  EXPECT_EQ(search->contacts, 250'000u);
+  EXPECT_EQ(mix_name(LoadMix::kSearch), "search");
+  EXPECT_EQ(parse({"--mix", "search"})->contacts, kLoadContactsDefault);
+  EXPECT_TRUE(parse({"--mix", "search", "--contacts", "0"}).is_ok()) << "0: search what the server has";
+  EXPECT_FALSE(parse({"--contacts", "20000000"}).is_ok());
+  EXPECT_FALSE(parse({"--mix", "search", "--shop-token", "x"}).is_ok()) << "a web shop cannot search contacts";
+}
+
 TEST(LoadOptions, ExpiryOptionsAreBoundedByTheVenue) {
   EXPECT_FALSE(parse({"--options", "0"}).is_ok());
   EXPECT_FALSE(parse({"--options", "50001"}).is_ok());
@@ -113,7 +125,7 @@ TEST(LoadOptions, ErrorsNameTheFlagAndTheReason) {
   EXPECT_EQ(parse({"--connections", "300"}).status().message(), "--connections: Value 300 not in range 1 to 256");
   EXPECT_EQ(parse({"--connections", "abc"}).status().message(), "--connections: 'abc' is not a valid number");
   EXPECT_EQ(parse({"--mix", "chaos"}).status().message(),
-            "--mix: 'chaos' is not one of hold-release, hold-confirm, rush, onsale, expiry");
+            "--mix: 'chaos' is not one of hold-release, hold-confirm, rush, onsale, expiry, search");
   EXPECT_FALSE(parse({"--json=yes"}).is_ok()) << "a flag takes no value";
 }
 

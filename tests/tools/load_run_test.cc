@@ -1,6 +1,8 @@
 // tessera-load end to end against an in-process server on loopback: the
 // rush scenario with several pipelined connections sells out without
-// oversell (PASS), and the hold-release mix runs with only Ok replies.
+// oversell (PASS), the hold-release mix runs with only Ok replies, and the
+// search mix imports its contacts (once: a second run finds them) and
+// searches them.
 #include "tools/load/load_run.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +111,40 @@ TEST(LoadRun, OpenLoopHoldsItsRate) {
   EXPECT_GE(report->commands, 1'000u);
   EXPECT_LE(report->commands, 2'600u);
   EXPECT_EQ(report->codes[0], report->commands) << format_report(*report);
+}
+
+TEST(LoadRun, SearchImportsItsContactsOnce_AndEverySearchIsAnswered) {
+  auto app = testing::start_server(tessera::testing::test_config());
+  LoadOptions o = options_for(*app, LoadMix::kSearch);
+  o.token = testing::kBackofficeToken;
+  o.contacts = 2'500;
+  o.connections = 2;
+  o.pipeline = 2;
+  o.batch = 16;
+  o.duration_s = 1;
+  for (int run = 0; run < 2; ++run) {
+    auto report = run_load(o, nullptr);
+    ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+    EXPECT_GT(report->commands, 0u);
+    EXPECT_EQ(report->codes[0], report->commands) << format_report(*report);
+    ASSERT_TRUE(report->sale.has_value());
+    EXPECT_TRUE(report->sale->pass) << report->sale->verdict;
+  }
+  auto client = testing::connect_client(*app, testing::kBackofficeToken);
+  ASSERT_NE(client, nullptr);
+  EXPECT_TRUE(testing::one(*client, engine::Command{0, engine::GetContact{engine::kNone, 100'000 + 2'499}}).ok())
+      << "the last generated contact is there";
+  EXPECT_EQ(testing::one(*client, engine::Command{0, engine::GetContact{engine::kNone, 100'000 + 2'500}}).code,
+            engine::ReplyCode::kNotFound)
+      << "no more than asked, even after two runs";
+}
+
+TEST(LoadRun, SearchSetUpFailsForAWebShop) {
+  auto app = testing::start_server(tessera::testing::test_config());
+  LoadOptions shop = options_for(*app, LoadMix::kSearch);
+  shop.token = testing::kWebshopToken;
+  shop.contacts = 10;
+  EXPECT_FALSE(run_load(shop, nullptr).is_ok()) << "a web shop may not import contacts";
 }
 
 TEST(LoadRun, SetUpFailsWithoutTheAdminRole) {

@@ -22,8 +22,24 @@ std::string_view mix_name(LoadMix mix) {
       return "onsale";
     case LoadMix::kExpiry:
       return "expiry";
+    case LoadMix::kSearch:
+      return "search";
   }
   return "unknown";
+}
+
+bool mix_counts_holds(LoadMix mix) {
+  switch (mix) {
+    case LoadMix::kHoldRelease:
+    case LoadMix::kHoldConfirm:
+    case LoadMix::kRush:
+    case LoadMix::kOnSale:
+      return true;
+    case LoadMix::kExpiry:
+    case LoadMix::kSearch:
+      return false;
+  }
+  return false;
 }
 
 Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const char* env_token) {
@@ -36,7 +52,9 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
       "tessera-load");
   app.add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost only")->capture_default_str();
   opt::add_number(app, "--port", o.port, uint16_t{1}, uint16_t{65535}, "protocol port")->capture_default_str();
-  app.add_option("--token", o.token, "admin token (default: $TESSERA_TOKEN); the run defines its own performances")
+  app.add_option("--token", o.token,
+                 "admin token (default: $TESSERA_TOKEN); the run defines its own performances (search: a "
+                 "backoffice token will do)")
       ->type_name("T");
   app.add_option("--shop-token", o.shop_token,
                  "run the traffic as this web shop (it must sell on channel 2, the web); the performances are "
@@ -59,7 +77,8 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
                   "0 = closed loop, as fast as replies come back")
       ->capture_default_str();
   opt::Choices<LoadMix> mixes;
-  for (LoadMix m : {LoadMix::kHoldRelease, LoadMix::kHoldConfirm, LoadMix::kRush, LoadMix::kOnSale, LoadMix::kExpiry})
+  for (LoadMix m : {LoadMix::kHoldRelease, LoadMix::kHoldConfirm, LoadMix::kRush, LoadMix::kOnSale, LoadMix::kExpiry,
+                    LoadMix::kSearch})
     mixes.emplace_back(std::string(mix_name(m)), m);
   opt::add_choice(app, "--mix", o.mix, mixes, "the workload (see below)");
   opt::add_number(app, "--performances", o.performances, 1u, kLoadPerformancesMax,
@@ -71,6 +90,10 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
       ->capture_default_str();
   opt::add_number(app, "--options", o.expiry_options, 1u, kExpiryOptionsMax,
                   "expiry: 1-unit options booked (at most the venue's GA units)")
+      ->capture_default_str();
+  opt::add_number(app, "--contacts", o.contacts, 0u, kLoadContactsMax,
+                  "search: contacts imported before the run, the same ones every run (importing them again "
+                  "changes nothing); 0 = search the contacts the server has")
       ->capture_default_str();
   opt::add_number(app, "--seed", o.seed, "random seed (default: from the clock)");
   bool no_progress = false;
@@ -87,7 +110,10 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
       "                stock against the confirmed tally after the TTL\n"
       "  expiry        book --options 1-unit options on the GA categories, all due at one instant;\n"
       "                times the release of all of them\n"
-      "Exit codes: 0 ok, 1 rush / onsale / expiry check FAIL, 2 usage error, 3 connection/set-up error.");
+      "  search        quick searches of the contact directory (SearchContacts, a page of 10 rows) as\n"
+      "                the back office types them, over --contacts French contacts imported first;\n"
+      "                every search must answer Ok. Latency is per request: --batch 1 times one search\n"
+      "Exit codes: 0 ok, 1 check FAIL (rush, onsale, expiry, search), 2 usage error, 3 connection/set-up error.");
   if (Status s = opt::parse_command_line(app, argc, argv); !s.is_ok()) return s;
   o.progress = !no_progress;
   if (!o.ca_file.empty()) o.tls = true;
@@ -96,6 +122,9 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
     return Status::invalid_argument(
         cat("--host ", o.host, ": tessera-load only targets loopback (127.0.0.0/8, ::1, localhost)"));
   if (o.token.empty()) return Status::invalid_argument("no token: pass --token or set TESSERA_TOKEN (an admin token)");
+  if (o.mix == LoadMix::kSearch && !o.shop_token.empty())
+    return Status::invalid_argument(
+        "--shop-token: a web shop cannot search contacts; the search mix runs with --token (backoffice or admin)");
   return o;
 }
 

@@ -1,5 +1,5 @@
-// run_load: connections and their mixes, the closed-loop pump, the open-loop
-// pacer, progress lines, drain, and the rush check.
+// run_load: set-up, connections and their mixes, the closed-loop pump, the
+// open-loop pacer, progress lines, drain, and the checks at the end.
 #include "tools/load/load_run.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "net/client.h"
+#include "tools/load/contact_setup.h"
 #include "tools/load/expiry_run.h"
 #include "tools/load/mixes.h"
 #include "tools/load/venue_setup.h"
@@ -48,8 +49,7 @@ class Driver {
   Driver(const LoadOptions& o, SharedStats& stats) : o_(o), stats_(stats) {}
   ~Driver() { close_all(); }
 
-  Status connect_all(const std::vector<PerformanceId>& performances, uint64_t seed, RushTally* rush,
-                     OnSaleTally* onsale) {
+  Status connect_all(const std::vector<PerformanceId>& performances, uint64_t seed, const MixTallies& tallies) {
     for (uint32_t i = 0; i < o_.connections; ++i) {
       auto c = std::make_unique<Connection>();
       net::ClientOptions options = load_client_options(o_, i);
@@ -62,7 +62,7 @@ class Driver {
       targets.channel = workload::kWeb;
       targets.contact = i + 1;
       if (o_.mix == LoadMix::kOnSale) targets.hold_ttl_ms = kOnSaleHoldTtlMs;
-      c->mix = make_mix(o_, targets, seed + i + 1, rush, onsale);
+      c->mix = make_mix(o_, targets, seed + i + 1, tallies);
       connections_.push_back(std::move(c));
     }
     batch_ = std::min(o_.batch, std::max<uint32_t>(1, connections_[0]->client->server_info().commands_per_request_max));
@@ -172,7 +172,8 @@ class Driver {
       if (codes[k]) stats_.codes[k].fetch_add(codes[k], kRelaxed);
     stats_.refused.fetch_add(r->size() - codes[0], kRelaxed);
     stats_.commands.fetch_add(r->size(), kRelaxed);
-    stats_.holds.fetch_add(r->size() - note.follow_ups, kRelaxed);  // mixes put follow-ups first, then holds
+    if (mix_counts_holds(o_.mix))
+      stats_.holds.fetch_add(r->size() - note.follow_ups, kRelaxed);  // follow-ups come first, then holds
     stats_.requests.fetch_add(1, kRelaxed);
     {
       std::lock_guard<std::mutex> lock(c.mutex);
@@ -266,9 +267,8 @@ RushResult check_rush(net::Client& client, uint32_t batch, PerformanceId perform
     r.verdict = cat("FAIL: ", r.duplicate_orders, " order ids confirmed twice, ", r.orders_not_confirmed,
                     " confirmed orders not Confirmed on the server");
   } else if (r.in_doubt || r.unexpected) {
-    std::lock_guard<std::mutex> lock(tally.mutex);
     r.verdict = cat("FAIL: ", r.in_doubt, " commands in doubt (failed requests), ", r.unexpected,
-                    " unexpected replies (first: ", tally.first_unexpected, ")");
+                    " unexpected replies (first: ", tally.first_unexpected(), ")");
   } else {
     r.pass = true;
     r.verdict = cat("PASS: ", r.confirmed_units, " units confirmed in ", r.confirmed_orders, " orders = capacity ",
@@ -315,6 +315,17 @@ SaleCheck check_onsale(net::Client& client, PerformanceId performance, const OnS
   return c;
 }
 
+// The search mix's verdict: every search was answered, and answered Ok.
+SaleCheck check_search(const ReplyTally& tally) {
+  SaleCheck c;
+  const uint64_t lost = tally.in_doubt.load(), refused = tally.unexpected.load();
+  c.pass = lost == 0 && refused == 0;
+  c.verdict = c.pass ? std::string("PASS: every search answered Ok")
+                     : cat("FAIL: ", refused, " searches refused (first: ", tally.first_unexpected(), "), ", lost,
+                           " lost with their requests");
+  return c;
+}
+
 SaleCheck sale_check_of(const RushResult& r) {
   SaleCheck c;
   c.sold_units = r.confirmed_units;
@@ -342,6 +353,34 @@ Result<std::vector<PerformanceId>> define_run_performances(const LoadOptions& o,
   return defined;
 }
 
+// Imports the search mix's contacts (none with --contacts 0) and says so
+// on `progress`.
+Status import_run_contacts(const LoadOptions& o, std::FILE* progress) {
+  if (o.contacts == 0) {
+    if (progress) std::fprintf(progress, "contacts: none imported (--contacts 0); searching those the server has\n");
+    return Status::ok();
+  }
+  auto client = net::Client::connect(load_client_options(o, 0));
+  if (!client.is_ok()) return client.status();
+  const auto start = Clock::now();
+  auto counts = import_load_contacts(**client, o.contacts);
+  if (!counts.is_ok()) return Status::failed_precondition(cat("set-up: ", counts.status().message()));
+  if (progress)
+    std::fprintf(progress, "contacts: %u imported in %.2f s (%llu created, %llu updated, %llu unchanged)\n", o.contacts,
+                 std::chrono::duration<double>(Clock::now() - start).count(),
+                 static_cast<unsigned long long>(counts->created), static_cast<unsigned long long>(counts->updated),
+                 static_cast<unsigned long long>(counts->unchanged));
+  return Status::ok();
+}
+
+// What the mix works on, set up before the timed phase: the performances
+// it names (none for the search mix, which works on contacts).
+Result<std::vector<PerformanceId>> set_up_run(const LoadOptions& o, std::mt19937_64& rng, std::FILE* progress) {
+  if (o.mix != LoadMix::kSearch) return define_run_performances(o, rng);
+  if (Status s = import_run_contacts(o, progress); !s.is_ok()) return s;
+  return std::vector<PerformanceId>{};
+}
+
 uint64_t seed_of(const LoadOptions& o) {
   if (o.seed) return o.seed;
   return static_cast<uint64_t>(Clock::now().time_since_epoch().count()) | 1;
@@ -365,15 +404,16 @@ Result<LoadReport> run_load(const LoadOptions& o, std::FILE* progress) {
   const uint64_t seed = seed_of(o);
   std::mt19937_64 rng(seed);
   if (o.mix == LoadMix::kExpiry) return run_expiry(o, seed);
-  auto defined = define_run_performances(o, rng);
+  auto defined = set_up_run(o, rng, progress);
   if (!defined.is_ok()) return defined.status();
   const std::vector<PerformanceId> performances = std::move(defined.value());
 
   SharedStats stats;
   RushTally tally;
   OnSaleTally onsale;
+  ReplyTally search;
   Driver driver(o, stats);
-  if (Status s = driver.connect_all(performances, seed, &tally, &onsale); !s.is_ok()) return s;
+  if (Status s = driver.connect_all(performances, seed, MixTallies{&tally, &onsale, &search}); !s.is_ok()) return s;
   const auto start = Clock::now();
   std::thread pacer;
   if (o.rate > 0) {
@@ -421,6 +461,8 @@ Result<LoadReport> run_load(const LoadOptions& o, std::FILE* progress) {
     auto checker = net::Client::connect(load_client_options(o, o.connections));
     if (!checker.is_ok()) return checker.status();
     report.sale = check_onsale(**checker, performances[0], onsale);
+  } else if (o.mix == LoadMix::kSearch) {
+    report.sale = check_search(search);
   }
   driver.close_all();
   return report;

@@ -1,5 +1,6 @@
-// run_load: the tessera-load driver — connections, pipelining, closed or
-// open loop, progress lines, and the rush check at the end.
+// run_load: the tessera-load driver — set-up (performances, or the search
+// mix's contacts), connections, pipelining, closed or open loop, progress
+// lines, and the rush / onsale / search checks at the end.
 //
 // Closed loop (rate 0): each connection keeps `pipeline` requests of
 // `batch` commands in flight; each reply's callback sends the next request.
@@ -69,14 +70,14 @@ struct LoadReport {
   double seconds = 0;
   uint64_t requests = 0;
   uint64_t commands = 0;
-  uint64_t holds = 0;  // hold commands answered (Ok or refused, e.g. SoldOut)
+  uint64_t holds = 0;  // hold commands answered (Ok or refused, e.g. SoldOut); 0 unless mix_counts_holds
   uint64_t failed_requests = 0;
   uint64_t skipped_requests = 0;  // open loop: due while the connection was saturated
   std::string first_failure;
   std::array<uint64_t, net::kResultCodeSlots> codes{};
   LatencyHistogram latency;
   std::optional<RushResult> rush;
-  std::optional<SaleCheck> sale;  // rush, onsale and expiry
+  std::optional<SaleCheck> sale;  // rush, onsale and expiry; search: its verdict only (no units)
 
   double commands_per_s() const { return seconds > 0 ? static_cast<double>(commands) / seconds : 0; }
   double holds_per_s() const { return seconds > 0 ? static_cast<double>(holds) / seconds : 0; }
@@ -86,9 +87,10 @@ struct LoadReport {
 // Client options of tessera-load's connection number `index`.
 net::ClientOptions load_client_options(const LoadOptions& options, uint32_t index);
 
-// Runs one load (set-up, load, drain, rush check). `progress` receives a
-// line a second (nullptr = none). Fails (unavailable / failed_precondition)
-// when it cannot connect or set up; a FAILed rush is a report, not an error.
+// Runs one load (set-up, load, drain, check). `progress` receives the
+// set-up's line and a line a second (nullptr = none). Fails (unavailable /
+// failed_precondition) when it cannot connect or set up; a FAILed check is
+// a report, not an error.
 Result<LoadReport> run_load(const LoadOptions& options, std::FILE* progress);
 
 // Human-readable report (several lines) and a single-line JSON object.

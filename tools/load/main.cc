@@ -1,5 +1,5 @@
 // tessera-load: the end-to-end load generator (see tools/load/load_run.h).
-// Exit codes: 0 ok, 1 rush / onsale / expiry check FAIL, 2 usage error, 3 connection/set-up error.
+// Exit codes: 0 ok, 1 check FAIL (rush, onsale, expiry, search), 2 usage error, 3 connection/set-up error.
 #include <cstdio>
 #include <cstdlib>
 

@@ -4,13 +4,28 @@
 #include <algorithm>
 #include <cassert>
 
+#include "net/result_code.h"
 #include "workload/demo_venue.h"
+#include "workload/french_contacts.h"
 
 namespace tessera::tools {
 
 using namespace tessera::engine;
 
+void ReplyTally::count_unexpected(const char* what, const Reply& r) {
+  if (unexpected.fetch_add(1) != 0) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  first_unexpected_ = cat(what, ": ", net::result_code_name(r.code), ": ", r.message);
+}
+
+std::string ReplyTally::first_unexpected() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return first_unexpected_;
+}
+
 namespace {
+
+constexpr uint32_t kSearchPageRows = 10;  // rows of a quick-search completion list
 
 Command hold_command(const MixTargets& t, PerformanceId performance, uint32_t quantity, CategoryId category = 0) {
   return Command{0, Hold{t.contact,
@@ -115,7 +130,7 @@ class RushMix final : public Mix {
           std::lock_guard<std::mutex> lock(tally_->mutex);
           tally_->confirmed_orders.push_back(r.order);
         } else {
-          unexpected("Confirm", r);
+          tally_->count_unexpected("Confirm", r);
         }
       } else if (r.ok()) {
         held_.push_back(Held{HeldOrder(r), q});
@@ -127,7 +142,7 @@ class RushMix final : public Mix {
           tally_->sold_out_seen.fetch_add(1);
         }
       } else if (r.code != ReplyCode::kBusy) {
-        unexpected("Hold", r);
+        tally_->count_unexpected("Hold", r);
       }
     }
   }
@@ -141,12 +156,6 @@ class RushMix final : public Mix {
     HeldOrder order;
     uint32_t quantity;
   };
-  void unexpected(const char* what, const Reply& r) {
-    if (tally_->unexpected.fetch_add(1) == 0) {
-      std::lock_guard<std::mutex> lock(tally_->mutex);
-      tally_->first_unexpected = cat(what, ": ", reply_code_name(r.code), ": ", r.message);
-    }
-  }
 
   MixTargets targets_;
   uint32_t quantity_max_;
@@ -223,21 +232,50 @@ class OnSaleMix final : public LeaveToExpireMix<OnSaleHeld> {
   OnSaleTally* tally_;
 };
 
+// search: an open-ended stream of queries; nothing to follow up.
+class SearchMix final : public Mix {
+ public:
+  SearchMix(uint64_t seed, ReplyTally* tally) : queries_(seed), tally_(tally) { assert(tally_); }
+
+  void next(std::vector<Command>& out, uint32_t max, RequestNote& note) override {
+    if (stopped_) return;
+    while (out.size() < max)
+      out.push_back(Command{0, SearchContacts{queries_.next_query(), 0, kSearchPageRows, false}});
+    note.searches = static_cast<uint32_t>(out.size());
+  }
+
+  void done(const RequestNote&, const std::vector<net::ClientReply>& replies) override {
+    for (const net::ClientReply& r : replies)
+      if (!r.ok()) tally_->count_unexpected("SearchContacts", r);
+  }
+
+  void failed(const RequestNote& note) override { tally_->in_doubt.fetch_add(note.searches); }
+  void stop_new() override { stopped_ = true; }
+  bool idle() const override { return stopped_; }
+
+ private:
+  workload::FrenchContacts queries_;
+  ReplyTally* tally_;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
-std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* rush,
-                              OnSaleTally* onsale) {
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed,
+                              const MixTallies& tallies) {
   switch (options.mix) {
     case LoadMix::kHoldRelease:
       return std::make_unique<FollowUpMix>(targets, false);
     case LoadMix::kHoldConfirm:
       return std::make_unique<FollowUpMix>(targets, true);
     case LoadMix::kRush:
-      return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, rush);
+      return std::make_unique<RushMix>(targets, options.rush_quantity_max, seed, tallies.rush);
     case LoadMix::kOnSale:
-      return std::make_unique<OnSaleMix>(targets, seed, onsale);
+      return std::make_unique<OnSaleMix>(targets, seed, tallies.onsale);
     case LoadMix::kExpiry:
       return nullptr;  // not a streaming mix: run_expiry (tools/load/expiry_run.h)
+    case LoadMix::kSearch:
+      return std::make_unique<SearchMix>(seed, tallies.search);
   }
   return nullptr;
 }

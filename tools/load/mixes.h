@@ -16,8 +16,12 @@
 //       nothing (left to expire at the TTL). Confirmed units are tallied per
 //       category in an OnSaleTally, checked against the server at the end.
 //
+//   search  quick searches (SearchContacts, one page of a completion list)
+//       drawn by FrenchContacts::next_query over the contacts imported at
+//       set-up (tools/load/contact_setup.h); any refusal is unexpected.
+//
 // Thread-safety: a Mix is not thread-safe; the driver calls it under its
-// connection's mutex. RushTally is shared and thread-safe.
+// connection's mutex. The tallies are shared and thread-safe.
 #pragma once
 
 #include <array>
@@ -42,6 +46,7 @@ struct RequestNote {
   uint32_t follow_ups = 0;           // leading commands acting on earlier orders
   std::vector<uint32_t> quantities;  // rush: units of each command, in order
   std::vector<OnSaleHold> onsale;    // onsale: the draw behind each command, in order
+  uint32_t searches = 0;             // search: commands carried
 };
 
 class Mix {
@@ -59,15 +64,29 @@ class Mix {
   virtual bool idle() const = 0;
 };
 
+// What went wrong in a run's requests, as the clients saw it; the first
+// unexpected reply is kept for the verdict.
+class ReplyTally {
+ public:
+  std::atomic<uint64_t> in_doubt{0};    // commands whose request failed as a whole
+  std::atomic<uint64_t> unexpected{0};  // replies a correct server never gives here
+
+  // Counts `r`, the reply to a `what` command, as unexpected.
+  void count_unexpected(const char* what, const engine::Reply& r);
+  // "What: Code: message" of the first unexpected reply ("" = none).
+  std::string first_unexpected() const;
+
+ private:
+  mutable std::mutex mutex_;  // guards first_unexpected_
+  std::string first_unexpected_;
+};
+
 // The confirmed sales of a rush, as the clients saw them.
-struct RushTally {
+struct RushTally : ReplyTally {
   std::atomic<uint64_t> confirmed_units{0};
-  std::atomic<uint64_t> in_doubt{0};       // confirms/holds whose request failed as a whole
-  std::atomic<uint64_t> unexpected{0};     // replies a correct server never gives here
   std::atomic<uint64_t> sold_out_seen{0};  // connections that saw a 1-unit SoldOut
-  std::mutex mutex;                        // guards the two below
+  std::mutex mutex;                        // guards confirmed_orders
   std::vector<engine::OrderId> confirmed_orders;
-  std::string first_unexpected;
 };
 
 // The confirmed sales of an on-sale run per category, as the clients saw them.
@@ -86,8 +105,15 @@ struct MixTargets {
   int64_t hold_ttl_ms = 60'000;
 };
 
-// `rush` is used by the rush mix, `onsale` by the onsale mix (others: may be null).
-std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed, RushTally* rush,
-                              OnSaleTally* onsale = nullptr);
+// The tallies shared by a run's connections: each mix uses its own, the
+// others may be null.
+struct MixTallies {
+  RushTally* rush = nullptr;
+  OnSaleTally* onsale = nullptr;
+  ReplyTally* search = nullptr;
+};
+
+std::unique_ptr<Mix> make_mix(const LoadOptions& options, const MixTargets& targets, uint64_t seed,
+                              const MixTallies& tallies);
 
 }  // namespace tessera::tools

@@ -64,7 +64,8 @@ std::string format_report(const LoadReport& r) {
                x.performance, x.capacity, x.confirmed_units, x.confirmed_orders, x.available);
     out += x.verdict + "\n";
   } else if (r.sale) {
-    out += fmt("sold %" PRIu64 " units, oversold %" PRIu64 "\n", r.sale->sold_units, r.sale->oversold_units);
+    if (r.mix != LoadMix::kSearch)
+      out += fmt("sold %" PRIu64 " units, oversold %" PRIu64 "\n", r.sale->sold_units, r.sale->oversold_units);
     out += r.sale->verdict + "\n";
   }
   return out;
@@ -77,7 +78,7 @@ std::string format_report_json(const LoadReport& r) {
   out += fmt(",\"seconds\":%.3f,\"requests\":%" PRIu64 ",\"commands\":%" PRIu64 ",\"commands_per_s\":%.0f", r.seconds,
              r.requests, r.commands, r.commands_per_s());
   out += fmt(",\"holds\":%" PRIu64 ",\"holds_per_s\":%.0f,\"throughput_per_s\":%.0f", r.holds, r.holds_per_s(),
-             r.mix == LoadMix::kExpiry ? r.commands_per_s() : r.holds_per_s());
+             mix_counts_holds(r.mix) ? r.holds_per_s() : r.commands_per_s());
   out += fmt(",\"latency_us_p50\":%" PRIu64 ",\"latency_us_p90\":%" PRIu64 ",\"latency_us_p99\":%" PRIu64
              ",\"latency_us_p999\":%" PRIu64 ",\"latency_us_max\":%" PRIu64,
              r.latency.percentile_us(50), r.latency.percentile_us(90), r.latency.percentile_us(99),
