@@ -293,13 +293,22 @@ Reply ContactDirectory::add_note(const engine::AddContactNote& c, const Caller& 
   return r;
 }
 
+namespace {
+
+bool merged_before(const MergedContact& m, ContactId id) { return m.duplicate < id; }
+
+}  // namespace
+
+ContactId ContactDirectory::merged_into(ContactId id) const {
+  auto at = std::lower_bound(merges_.begin(), merges_.end(), id, merged_before);
+  return at != merges_.end() && at->duplicate == id ? at->survivor : engine::kNone;
+}
+
 Reply ContactDirectory::missing(ContactId id) const {
   const StoredContact* raw = contacts_.find(id);
   if (raw == nullptr || !raw->deleted()) return refuse(ReplyCode::kNotFound, cat("contact ", id, " not found"));
-  auto merged = std::lower_bound(merges_.begin(), merges_.end(), id,
-                                 [](const MergedContact& m, ContactId x) { return m.duplicate < x; });
-  if (merged != merges_.end() && merged->duplicate == id)
-    return refuse(ReplyCode::kNotFound, cat("contact ", id, " was merged into contact ", merged->survivor));
+  if (const ContactId survivor = merged_into(id); survivor != engine::kNone)
+    return refuse(ReplyCode::kNotFound, cat("contact ", id, " was merged into contact ", survivor));
   return refuse(ReplyCode::kNotFound, cat("contact ", id, " was deleted"));
 }
 
@@ -366,10 +375,7 @@ std::optional<engine::CommandBody> profile_hand_over(const Reply& reply) {
 
 engine::SetContactProfile ContactDirectory::profile_of(const StoredContact& c) const {
   if (c.deleted()) {
-    auto merged = std::lower_bound(merges_.begin(), merges_.end(), c.contact,
-                                   [](const MergedContact& m, ContactId x) { return m.duplicate < x; });
-    const ContactId into = merged != merges_.end() && merged->duplicate == c.contact ? merged->survivor : engine::kNone;
-    return engine::SetContactProfile{c.contact, 0, 0, c.profile_seq, true, into};
+    return engine::SetContactProfile{c.contact, 0, 0, c.profile_seq, true, merged_into(c.contact)};
   }
   return engine::SetContactProfile{c.contact, c.number, unpack(c).types, c.profile_seq};
 }

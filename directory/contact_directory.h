@@ -173,6 +173,8 @@ class ContactDirectory {
   Reply add_note(const engine::AddContactNote& c, const engine::Caller& who);
   Reply remove(const engine::DeleteContact& c, const engine::Caller& who);
   Reply merge(const engine::MergeContacts& c, const engine::Caller& who);  // contact_links.cc
+  // The survivor `id` was merged into (kNone: not merged).
+  ContactId merged_into(ContactId id) const;
   // NotFound for `id`: "was deleted", "was merged into S" or "not found".
   Reply missing(ContactId id) const;
   // Empties the slot of a contact that goes (deleted or merged): its

@@ -142,9 +142,10 @@ Reply ContactDirectory::merge(const engine::MergeContacts& c, const engine::Call
   const std::vector<StoredLink> links = unlink_all(c.duplicate);
   retire(*duplicate, who);
   const uint64_t merged_seq = duplicate->profile_seq;
-  merges_.insert(std::lower_bound(merges_.begin(), merges_.end(), c.duplicate,
-                                  [](const MergedContact& m, ContactId x) { return m.duplicate < x; }),
-                 MergedContact{c.duplicate, c.survivor});
+  merges_.insert(
+      std::upper_bound(merges_.begin(), merges_.end(), MergedContact{c.duplicate, c.survivor},
+                       [](const MergedContact& a, const MergedContact& b) { return a.duplicate < b.duplicate; }),
+      MergedContact{c.duplicate, c.survivor});
   size_t dropped = 0;
   for (const StoredLink& l : links) {
     const engine::LinkContacts again = l.from == c.duplicate ? engine::LinkContacts{c.survivor, l.to, l.kind, false}
