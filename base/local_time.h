@@ -50,13 +50,14 @@ class LocalTime {
   std::string amount(int64_t cents) const;  // "12.50" | "12,50"
   std::string money(int64_t cents) const;   // "12.50" | "12,50 €"
 
- private:
+  // The calendar date and time of `ms` in the zone.
   struct Civil {
     int year;
     unsigned month, day, hour, minute;
   };
   Civil civil(int64_t ms) const;
 
+ private:
   const date::time_zone* zone_ = nullptr;  // nullptr: UTC
   std::string zone_name_ = "UTC";
   Language language_ = Language::kEnglish;

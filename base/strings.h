@@ -1,11 +1,12 @@
 // cat: builds a message from strings and numbers, for every layer's errors
 // and replies: cat("order ", id, " is locked"). Enums print as numbers; a
 // type with a to_string found by argument-dependent lookup (an engine id)
-// prints as that.
+// prints as that. quoted: text a user typed, for such a message.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace tessera {
@@ -28,5 +29,8 @@ std::string cat(const Args&... args) {
   (append(args), ...);
   return out;
 }
+
+// 'text' in quotes, cut after 64 bytes ('text...').
+inline std::string quoted(std::string_view s) { return cat("'", s.substr(0, 64), s.size() > 64 ? "...'" : "'"); }
 
 }  // namespace tessera

@@ -17,6 +17,11 @@
 //   BM_ContactSearchThroughPartition  quick searches applied by the
 //       partition over the 1M directory (index + the page's completion
 //       lines): mean and `p99_us`.
+//   BM_ContactFind/<form>  advanced searches (FindContacts, a page of 20
+//       with the exact total) over the same directory, one in ten contacts
+//       a client: /0 a name prefix and a city (the name narrows the scan),
+//       /1 a city alone, /2 clients only with a postcode prefix (both read
+//       every contact): mean and `p99_us`.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -217,19 +222,37 @@ void BM_ContactImport(benchmark::State& state) {
 }
 BENCHMARK(BM_ContactImport)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1);
 
-void BM_ContactSearchThroughPartition(benchmark::State& state) {
-  double seconds = 0;
-  std::string refusal;
-  static std::unique_ptr<directory::ContactDirectory> d = build(kContacts, &seconds, &refusal);
-  if (!d) return state.SkipWithError(refusal.c_str());
-  workload::FrenchContacts queries(11);
+// The 1M directory the search benchmarks share (built once), one contact in
+// ten marked a client; nullptr with `refusal` set if it could not be built.
+directory::ContactDirectory* shared_directory(std::string* refusal) {
+  static std::string why;
+  static std::unique_ptr<directory::ContactDirectory> d = [] {
+    double seconds = 0;
+    auto built = build(kContacts, &seconds, &why);
+    if (!built) return built;
+    NoteContactClients marks;
+    for (uint32_t id = 1; id <= kContacts; id += 10)
+      marks.marks.push_back(ClientMark{0, marks.marks.size() + 1, ContactId{id}, kT0});
+    const Reply r = built->apply(Command{0, std::move(marks)}, kT0);
+    if (!r.ok()) why = r.message;
+    return r.ok() ? std::move(built) : nullptr;
+  }();
+  *refusal = why;
+  return d.get();
+}
+
+// Runs `query_of(i)` on the directory per iteration; mean and p99 counters.
+template <typename QueryOf>
+void time_queries(benchmark::State& state, directory::ContactDirectory& d, QueryOf&& query_of) {
   std::vector<double> us;
   us.reserve(1 << 20);
   for (auto _ : state) {
-    Command c{0, SearchContacts{queries.next_query(), 0, 20}};
+    Command c{0, query_of(us.size())};
     const auto start = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(d->apply(c, kT0));
+    const Reply r = d.apply(c, kT0);
     us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    if (!r.ok()) return state.SkipWithError(r.message.c_str());
+    benchmark::DoNotOptimize(r);
   }
   std::sort(us.begin(), us.end());
   double sum = 0;
@@ -237,6 +260,37 @@ void BM_ContactSearchThroughPartition(benchmark::State& state) {
   state.counters["mean_us"] = us.empty() ? 0 : sum / static_cast<double>(us.size());
   state.counters["p99_us"] = us.empty() ? 0 : us[us.size() * 99 / 100];
 }
+
+void BM_ContactSearchThroughPartition(benchmark::State& state) {
+  std::string refusal;
+  directory::ContactDirectory* d = shared_directory(&refusal);
+  if (!d) return state.SkipWithError(refusal.c_str());
+  workload::FrenchContacts queries(11);
+  time_queries(state, *d, [&](size_t) { return SearchContacts{queries.next_query(), 0, 20}; });
+}
 BENCHMARK(BM_ContactSearchThroughPartition)->Unit(benchmark::kMicrosecond);
+
+void BM_ContactFind(benchmark::State& state) {
+  std::string refusal;
+  directory::ContactDirectory* d = shared_directory(&refusal);
+  if (!d) return state.SkipWithError(refusal.c_str());
+  static const char* kCities[] = {"par", "lyo", "mar", "lil", "nan", "tou", "bor"};
+  workload::FrenchContacts queries(13);
+  const int64_t form = state.range(0);
+  time_queries(state, *d, [&](size_t i) {
+    FindContacts q;
+    if (form == 0) {
+      q.name = queries.next_query();
+      q.city = kCities[i % 7];
+    } else if (form == 1) {
+      q.city = kCities[i % 7];
+    } else {
+      q.with_prospects = false;
+      q.postcode = std::to_string(75 + i % 20);
+    }
+    return q;
+  });
+}
+BENCHMARK(BM_ContactFind)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -137,8 +137,6 @@ bool contact_types(std::string_view s, uint8_t* out) {
   return true;
 }
 
-std::string quoted(std::string_view s) { return cat("'", s.substr(0, 64), s.size() > 64 ? "...'" : "'"); }
-
 }  // namespace
 
 struct ContactCsvReader::State {

@@ -48,6 +48,14 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
     return remove(c, who);
   } else if constexpr (std::is_same_v<T, engine::MergeContacts>) {
     return merge(c, who);
+  } else if constexpr (std::is_same_v<T, engine::DefineContactListEntry>) {
+    return define_list_entry(c);
+  } else if constexpr (std::is_same_v<T, engine::GetContactLists>) {
+    return lists(c);
+  } else if constexpr (std::is_same_v<T, engine::FindContacts>) {
+    return find_contacts(c);
+  } else if constexpr (std::is_same_v<T, engine::NoteContactClients>) {
+    return note_clients(c);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);
@@ -245,6 +253,7 @@ Reply ContactDirectory::insert(engine::CreateContact c, const Caller& who, Store
     if (record.web_login.empty()) record.web_login = record.email;
   }
   Reply r = check_record(record, RecordRules::kQuickCreation, civil_date(now_ms_));
+  if (r.ok()) r = check_lists(record, nullptr);
   if (!r.ok()) return r;
   const ContactId id = c.contact != engine::kNone ? c.contact : ContactId{next_id_};
   if (engine::is_reserved_id(id)) return refuse_reserved(id);
@@ -275,6 +284,10 @@ Reply ContactDirectory::change(const engine::ChangeContact& c, const Caller& who
   if (!stored) return refuse(ReplyCode::kNotFound, cat("contact ", c.contact, " not found"));
   Reply r = check_record(c.record, RecordRules::kQuickCreation, civil_date(now_ms_));
   if (r.ok()) r = check_links_fit(c.contact, c.record.types);
+  if (r.ok()) {
+    const ContactFields before = unpack(*stored);
+    r = check_lists(c.record, &before);
+  }
   if (!r.ok()) return r;
   replace(*stored, stored->number, c.record, who);
   return card_reply(*stored);
@@ -331,6 +344,8 @@ std::vector<StoredLink> ContactDirectory::unlink_all(ContactId id) {
 
 void ContactDirectory::retire(StoredContact& c, const Caller& who) {
   unindex(c, unpack(c));
+  if (const auto slot = static_cast<size_t>(&c - contacts_.items().data()); slot < client_since_.size())
+    client_since_[slot] = 0;
   c.number = 0;
   c.packed = PackedBytes{};
   c.notes = RareVector<engine::ContactNote>{};

@@ -20,6 +20,14 @@
 // first freezes the contact on every shard and deletes only when no live
 // order or running subscription names it.
 //
+// Lists the organisation defines (criteria, audience categories) live here
+// too (DefineContactListEntry), and so does whether a contact is a client:
+// each shard marks a contact at its first confirmed order there (logged on
+// the shard), and the runtime's client pump reads the marks
+// (GetClientMarks) and logs them here (NoteContactClients), with the last
+// mark taken per shard, so a mark read twice changes nothing and the next
+// start reads what a crash cut off.
+//
 // Invariants: ids and numbers are unique; every link joins two contacts of
 // the kinds its kind allows; kChildOf and kSubsidiaryOf have no cycle; each
 // contact is in exactly one of the two search indexes (valid / invalid).
@@ -98,6 +106,13 @@ engine::ContactFields unpack(const StoredContact& c);
 // The same, read in place (views into c.packed: valid until it changes).
 ContactFieldsView view(const StoredContact& c);
 
+// A client and the time of its first confirmed order (a snapshot row).
+struct ClientSince {
+  ContactId contact = engine::kNone;
+  int64_t since_ms = 0;
+  auto fields() const { return std::tie(contact, since_ms); }
+};
+
 // A contact merged into another (MergeContacts): the duplicate's slot is
 // deleted; this says where its orders went.
 struct MergedContact {
@@ -142,6 +157,11 @@ class ContactDirectory {
     return out;
   }
 
+  // The last client mark taken from each shard (the pump asks for later ones).
+  const std::vector<uint64_t>& client_marks_taken() const { return client_marks_taken_; }
+  // When `id` became a client (0: a prospect, or unknown).
+  int64_t client_since(ContactId id) const;
+
   // Contacts held (deleted ones not counted).
   size_t size() const { return contacts_.size() - deleted_; }
   bool knows(ContactId id) const { return find(id) != nullptr; }
@@ -173,6 +193,22 @@ class ContactDirectory {
   Reply add_note(const engine::AddContactNote& c, const engine::Caller& who);
   Reply remove(const engine::DeleteContact& c, const engine::Caller& who);
   Reply merge(const engine::MergeContacts& c, const engine::Caller& who);  // contact_links.cc
+  // contact_lists.cc: the organisation's lists and the client marks.
+  Reply define_list_entry(const engine::DefineContactListEntry& c);
+  Reply lists(const engine::GetContactLists& c) const;
+  // The refusal of a record naming a criterion or audience category its
+  // lists do not offer (`before`: the record it replaces, whose ids it
+  // keeps even if retired or given before the list existed), else Ok.
+  Reply check_lists(const engine::ContactFields& record, const engine::ContactFields* before) const;
+  const engine::ContactListEntry* list_entry(engine::ContactListKind list, uint32_t id) const;
+  bool list_defined(engine::ContactListKind list) const;
+  Reply note_clients(const engine::NoteContactClients& c);
+  // Moves the duplicate's client time to the survivor (the earlier one stays).
+  void merge_client(const StoredContact& duplicate, const StoredContact& survivor);
+  int64_t& client_slot(const StoredContact& c);
+  std::vector<ClientSince> clients() const;                  // in slot order (snapshots, the hash)
+  Reply find_contacts(const engine::FindContacts& c) const;  // contact_find.cc
+  engine::ContactFindRow find_row(const StoredContact& c) const;
   // The survivor `id` was merged into (kNone: not merged).
   ContactId merged_into(ContactId id) const;
   // NotFound for `id`: "was deleted", "was merged into S" or "not found".
@@ -234,7 +270,10 @@ class ContactDirectory {
   uint64_t next_number_ = 1;
   uint64_t next_profile_seq_ = 1;
   uint64_t commands_applied_ = 0;
-  size_t deleted_ = 0;  // derived: deleted slots in contacts_
+  size_t deleted_ = 0;                           // derived: deleted slots in contacts_
+  std::vector<engine::ContactListEntry> lists_;  // by (list, id)
+  std::vector<int64_t> client_since_;            // by slot of contacts_ (0: prospect); may be shorter
+  std::vector<uint64_t> client_marks_taken_;     // by shard
 };
 
 // The hand-over to the shards an accepted reply of the directory calls for:

@@ -57,8 +57,6 @@ ContactFields overlay(ContactFields base, const ContactFields& row, uint32_t col
   return base;
 }
 
-std::string quoted(std::string_view s) { return cat("'", s.substr(0, 64), s.size() > 64 ? "...'" : "'"); }
-
 template <typename Record>
 std::string_view main_postcode(const Record& f) {
   const auto* main = address_of(f, engine::AddressKind::kMain);
@@ -161,6 +159,7 @@ engine::ContactImportResult ContactDirectory::import_row(const engine::ContactIm
                                                                                           : RecordRules::kLegacy;
   Reply r = check_record(after, rules, today);
   if (r.ok()) r = check_links_fit(existing->contact, after.types);
+  if (r.ok()) r = check_lists(after, &before);
   if (!r.ok()) return refused(r.message);
   const uint64_t seq_before = existing->profile_seq;
   replace(*existing, existing->number, after, who);

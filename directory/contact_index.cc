@@ -615,13 +615,31 @@ std::optional<uint32_t> ContactIndex::find_number(uint64_t number) const {
 }
 
 Result<SearchPage> ContactIndex::search(std::string_view query, uint32_t offset, uint32_t limit) const {
+  SearchPage page;
+  page.keys.reserve(std::min(limit, kSearchLimitMax));
+  const Status s = run(query, offset, std::min(limit, kSearchLimitMax), page);
+  if (!s.is_ok()) return s;
+  return page;
+}
+
+Result<std::vector<uint32_t>> ContactIndex::search_all(std::string_view query) const {
+  SearchPage page;
+  const Status s = run(query, 0, std::numeric_limits<uint32_t>::max(), page);
+  if (!s.is_ok()) return s;
+  return std::move(page.keys);
+}
+
+void ContactIndex::for_each_key(bool (*visit)(void*, uint32_t), void* context) const {
+  state_->by_last.visit(state_->by_last.begin(), state_->by_last.end(),
+                        [&](const NameEntry& e) { return visit(context, e.key); });
+}
+
+Status ContactIndex::run(std::string_view query, uint64_t skip, uint32_t want, SearchPage& page) const {
   if (query.size() > kQueryBytesMax)
     return Status::invalid_argument(cat("the search text is longer than ", kQueryBytesMax, " bytes"));
   const std::string text = normalize(query);
   if (text.empty()) return Status::invalid_argument("type a name, a contact number or an e-mail address to search");
-  SearchPage page;
-  PageCursor cursor{offset, std::min(limit, kSearchLimitMax), &page.keys};
-  page.keys.reserve(cursor.want);
+  PageCursor cursor{skip, want, &page.keys};
   const State& s = *state_;
 
   if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -633,11 +651,11 @@ Result<SearchPage> ContactIndex::search(std::string_view query, uint32_t offset,
       number = number * 10 + digit;
     }
     s.search_number(number, cursor, page);
-    return page;
+    return Status::ok();
   }
   if (text.find('@') != std::string::npos) {
     s.search_email(text, cursor, page);
-    return page;
+    return Status::ok();
   }
   const size_t comma = text.find(',');
   const std::string_view last = trim(std::string_view(text).substr(0, comma));
@@ -651,7 +669,7 @@ Result<SearchPage> ContactIndex::search(std::string_view query, uint32_t offset,
       return Status::invalid_argument(
           cat("a search with '*' needs at least ", kPatternLiteralCharsMin, " letters besides the '*'"));
     s.search_pattern(collapse_stars(last), first, cursor, page);
-    return page;
+    return Status::ok();
   }
   if (!first.empty()) {
     s.search_last_and_first(last, first, cursor, page);
@@ -660,7 +678,7 @@ Result<SearchPage> ContactIndex::search(std::string_view query, uint32_t offset,
   } else {
     s.search_last_or_first(last, cursor, page);
   }
-  return page;
+  return Status::ok();
 }
 
 size_t ContactIndex::memory_bytes() const {

@@ -45,6 +45,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "base/status.h"
@@ -87,6 +88,16 @@ class ContactIndex {
   // Returns InvalidArgument (with a message for the user) for a bad query.
   Result<SearchPage> search(std::string_view query, uint32_t offset, uint32_t limit) const;
 
+  // Every key search(query, ...) finds, in its order (the advanced search
+  // filters them further). Cost: as search() with a page of every result.
+  Result<std::vector<uint32_t>> search_all(std::string_view query) const;
+  // Calls visit(key) for every contact in name order (folded last name,
+  // first name, number, key) while it returns true.
+  template <typename Visit>
+  void for_each_in_name_order(Visit&& visit) const {
+    for_each_key([](void* v, uint32_t key) { return (*static_cast<std::remove_reference_t<Visit>*>(v))(key); }, &visit);
+  }
+
   // The key of a contact with this number (the lowest key if several).
   // Cost: a binary search.
   std::optional<uint32_t> find_number(uint64_t number) const;
@@ -99,6 +110,10 @@ class ContactIndex {
 
  private:
   struct State;
+  // The search behind search() and search_all(): the results [skip,
+  // skip + want) into page.keys, and the total.
+  Status run(std::string_view query, uint64_t skip, uint32_t want, SearchPage& page) const;
+  void for_each_key(bool (*visit)(void*, uint32_t), void* context) const;
   std::unique_ptr<State> state_;
 };
 

@@ -140,6 +140,7 @@ Reply ContactDirectory::merge(const engine::MergeContacts& c, const engine::Call
   const uint64_t duplicate_number = duplicate->number;
   const std::vector<engine::ContactNote> notes(duplicate->notes.begin(), duplicate->notes.end());
   const std::vector<StoredLink> links = unlink_all(c.duplicate);
+  merge_client(*duplicate, *survivor);  // a client stays one, since the earlier of the two
   retire(*duplicate, who);
   const uint64_t merged_seq = duplicate->profile_seq;
   merges_.insert(

@@ -51,6 +51,14 @@ engine::ContactCard ContactDirectory::card_of(const StoredContact& c) const {
   card.web_account_by = c.web_account_by;
   card.notes.assign(c.notes.begin(), c.notes.end());
   card.profile_seq = c.profile_seq;
+  if (const engine::ContactListEntry* e = list_entry(engine::ContactListKind::kAudience, card.record.audience))
+    card.audience_name = e->name;
+  const engine::ContactListKind criteria = criteria_list(card.record.types);
+  for (uint32_t id : card.record.criteria) {
+    const engine::ContactListEntry* e = list_entry(criteria, id);
+    card.criteria_names.push_back(e ? e->name : std::string());
+  }
+  card.client_since_ms = client_since(c.contact);
   const auto view = [this](engine::ContactLinkKind kind, bool outgoing, ContactId other) {
     const StoredContact* o = find(other);
     return engine::ContactLinkView{kind, outgoing, other, o ? o->number : 0, display_name(other)};

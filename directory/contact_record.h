@@ -82,6 +82,11 @@ const auto* address_of(const Record& record, engine::AddressKind kind) {
 // The cart search's completion line: "DUPONT, Chantal | FR-75012 [7611]".
 std::string completion_line(std::string_view last_name, std::string_view first_name, std::string_view country,
                             std::string_view postcode, uint64_t number);
+// The list a contact of these types takes its criteria from.
+inline engine::ContactListKind criteria_list(uint8_t types) {
+  return (types & engine::kContactOrganisation) ? engine::ContactListKind::kOrganisationCriterion
+                                                : engine::ContactListKind::kIndividualCriterion;
+}
 // "LAST First" (or "LAST" without a first name).
 std::string display_name(std::string_view last_name, std::string_view first_name);
 

@@ -1,6 +1,6 @@
 // ContactDirectory state: hash, invariants, statistics, snapshots. The
 // snapshot holds the records, links, idempotency keys, counters and (v2)
-// the merges; the
+// the merges, (v3) the organisation's lists and the clients; the
 // search indexes (which also find a contact by its number) are derived and
 // rebuilt on load.
 #include <cassert>
@@ -16,7 +16,7 @@ namespace tessera::directory {
 namespace {
 
 constexpr uint32_t kDirectorySnapshotMagic = 0x54444952;  // "TDIR"
-constexpr uint32_t kDirectorySnapshotVersion = 2;         // v2 adds the merges (read: v1 and v2)
+constexpr uint32_t kDirectorySnapshotVersion = 3;  // v2 adds the merges, v3 the lists and clients (read: v1 to v3)
 
 }  // namespace
 
@@ -30,6 +30,7 @@ size_t ContactDirectory::memory_bytes() const {
     bytes += c.packed.heap_bytes() + c.notes.heap_bytes();
   }
   bytes += (links_.size() + links_in_.size()) * (sizeof(StoredLink) + 32);
+  bytes += client_since_.capacity() * sizeof(int64_t) + lists_.capacity() * sizeof(engine::ContactListEntry);
   return bytes + valid_index_.memory_bytes() + invalid_index_.memory_bytes();
 }
 
@@ -43,6 +44,11 @@ uint64_t ContactDirectory::state_hash() const {
   for (const StoredLink& l : links_) h.add(l);
   idempotency_.hash_into(h);
   if (!merges_.empty()) h.add(merges_);  // absent before MergeContacts
+  if (!lists_.empty()) h.add(lists_);    // absent before DefineContactListEntry
+  if (!client_marks_taken_.empty()) {    // absent before NoteContactClients
+    h.add(client_marks_taken_);
+    h.add(clients());
+  }
   return h.value();
 }
 
@@ -74,6 +80,14 @@ Status ContactDirectory::check_invariants() const {
         (i > 0 && !(merges_[i - 1].duplicate < merges_[i].duplicate)))
       return Status::internal(cat("merge of contact ", merges_[i].duplicate, " is out of step"));
   }
+  for (size_t i = 0; i < lists_.size(); ++i)
+    if (lists_[i].id == 0 || lists_[i].name.empty() ||
+        (i > 0 && !(std::pair(lists_[i - 1].list, lists_[i - 1].id) < std::pair(lists_[i].list, lists_[i].id))))
+      return Status::internal("the organisation's contact lists are out of order");
+  if (client_since_.size() > contacts_.size()) return Status::internal("client times past the contacts");
+  for (size_t slot = 0; slot < client_since_.size(); ++slot)
+    if (client_since_[slot] < 0 || (client_since_[slot] != 0 && contacts_.items()[slot].deleted()))
+      return Status::internal(cat("contact ", contacts_.items()[slot].contact, " has a client time out of step"));
   for (const StoredLink& l : links_) {
     if (!find(l.from) || !find(l.to)) return Status::internal(cat("a link names a missing contact ", l.from));
     if (!links_in_.contains(StoredLink{l.to, l.kind, l.from})) return Status::internal("link index out of step");
@@ -98,6 +112,16 @@ void ContactDirectory::save(std::string* out) const {
   w.put(links);
   w.put(idempotency_);
   w.put(merges_);
+  w.put(lists_);
+  w.put(clients());
+  w.put(client_marks_taken_);
+}
+
+std::vector<ClientSince> ContactDirectory::clients() const {
+  std::vector<ClientSince> out;
+  for (size_t slot = 0; slot < client_since_.size(); ++slot)
+    if (client_since_[slot] != 0) out.push_back(ClientSince{contacts_.items()[slot].contact, client_since_[slot]});
+  return out;
 }
 
 Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_view bytes) {
@@ -107,7 +131,7 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
   if (s.is_ok()) s = r.get(version);
   if (!s.is_ok()) return s;
   if (magic != kDirectorySnapshotMagic) return Status::invalid_argument("not a Tessera contact directory snapshot");
-  if (version != 1 && version != kDirectorySnapshotVersion)
+  if (version < 1 || version > kDirectorySnapshotVersion)
     return Status::failed_precondition(
         cat("contact directory snapshot v", version, "; this build reads v1 to v", kDirectorySnapshotVersion));
   auto out = std::make_unique<ContactDirectory>(0);
@@ -121,11 +145,24 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
     s = r.get(d.merges_);
     if (!s.is_ok()) return s;
   }
+  std::vector<ClientSince> clients;
+  if (version >= 3) {
+    for (Status step : {r.get(d.lists_), r.get(clients), r.get(d.client_marks_taken_)})
+      if (!step.is_ok()) return step;
+    if (d.client_marks_taken_.size() > engine::kShardsMax)
+      return Status::invalid_argument("contact directory snapshot has client marks of too many shards");
+  }
   if (!r.done()) return Status::invalid_argument("contact directory snapshot has trailing bytes");
   if (d.now_ms_ < 0 || d.now_ms_ > engine::kTimeMsMax) return Status::invalid_argument("snapshot time out of range");
   d.links_.insert(links.begin(), links.end());
   s = d.rebuild();
   if (!s.is_ok()) return s;
+  for (const ClientSince& c : clients) {
+    const StoredContact* contact = d.find(c.contact);
+    if (contact == nullptr || c.since_ms <= 0)
+      return Status::invalid_argument(cat("contact directory snapshot: client ", c.contact, " is out of step"));
+    d.client_slot(*contact) = c.since_ms;
+  }
   s = d.check_invariants();
   if (!s.is_ok()) return Status::internal("contact directory snapshot fails its invariants: " + s.message());
   return out;

@@ -37,7 +37,7 @@
 //   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
 //           kFirstRefusal, kCountSum, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed, kOrderPage,
-//           kCatalogExport
+//           kCatalogExport, kClientMarks
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
 //   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
@@ -128,5 +128,10 @@
   X(78,  SetContactProfiles,        kCatalog,      kInternal,   kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(79,  DeleteContact,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)    \
   X(80,  FreezeContact,             kFanOut,       kInternal,   kWrite, kCountSum,         kCount,         kNoEffect)    \
-  X(81,  MergeContacts,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)
+  X(81,  MergeContacts,             kContacts,     kBackoffice, kWrite, kSingle,           kContact,       kNoEffect)    \
+  X(82,  DefineContactListEntry,    kContacts,     kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(83,  GetContactLists,           kContacts,     kBackoffice, kQuery, kSingle,           kContactLists,  kNoEffect)    \
+  X(84,  FindContacts,              kContacts,     kBackoffice, kQuery, kSingle,           kContactFind,   kNoEffect)    \
+  X(85,  GetClientMarks,            kFanOut,       kInternal,   kQuery, kClientMarks,      kClientMarks,   kNoEffect)    \
+  X(86,  NoteContactClients,        kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)
 // clang-format on

@@ -49,6 +49,7 @@ enum class MergeKind : uint8_t {
   kRunBatchTrimmed,   // a run's items merged, at most kReminderItemsInReplyMax
   kOrderPage,         // orders merged by id and cut to the limit, totals summed
   kCatalogExport,     // shard 0's catalog, then every shard's performances by id; hashed
+  kClientMarks,       // every shard's client marks together, by (shard, seq)
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
@@ -75,6 +76,9 @@ enum class ReplyKind : uint8_t {
   kContactSearch,   // detail: ContactSearchPage (value = total)
   kContactCards,    // detail: ContactCards (value = cards)
   kContactImport,   // detail: ContactImportReport (value = rows refused)
+  kContactLists,    // detail: ContactLists (value = entries)
+  kContactFind,     // detail: ContactFindPage (value = total)
+  kClientMarks,     // detail: ClientMarks (value = marks)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

@@ -266,4 +266,96 @@ struct FreezeContact {
   auto fields() const { return std::tie(contact, action); }
 };
 
+// The lists the organisation defines for its contacts (seed 001): the
+// criteria an individual may carry, those an organisation may carry, and
+// the audience categories (the follow-up screen's "CAT PUB").
+enum class ContactListKind : uint8_t { kIndividualCriterion = 0, kOrganisationCriterion = 1, kAudience = 2 };
+inline constexpr uint8_t kContactListKindLast = 2;
+
+// Defines one entry of such a list, renames it (same id), or with `retired`
+// withdraws it: a retired entry stays on the contacts that carry it and
+// keeps its name, but is no longer given to a contact. Once a list has an
+// entry, CreateContact, ChangeContact and ImportContacts accept only its
+// entries (criteria of the contact's kind; audience 0 = none); a list with
+// no entry yet accepts any id, as before lists existed. Names are unique
+// within a list (case and accents ignored).
+struct DefineContactListEntry {
+  ContactListKind list = ContactListKind::kAudience;
+  uint32_t id = 0;  // 1 or more
+  std::string name;
+  bool retired = false;
+  auto fields() const { return std::tie(list, id, name, retired); }
+};
+
+// Reads the three lists (ContactLists), retired entries included when asked.
+struct GetContactLists {
+  bool with_retired = false;
+  auto fields() const { return std::tie(with_retired); }
+};
+
+// Whether an advanced search wants contacts with an IBAN, without, or both.
+enum class IbanFilter : uint8_t { kAny = 0, kWith = 1, kWithout = 2 };
+inline constexpr uint8_t kIbanFilterLast = 2;
+
+// The advanced search (seed 001's "Recherche avancée"): every criterion
+// given must hold (docs/protocol.md, "Advanced contact search"). Text is
+// compared folded (case and accents ignored); empty text, 0 and kNone
+// leave a criterion out. Results ordered by last name, first name, number;
+// a page of `limit` (0 = 20) from `offset` with the exact total.
+struct FindContacts {
+  uint8_t types = 0;  // "nature": contacts with every one of these type bits
+  std::string name;   // the quick search's name forms: prefix, '*' pattern, "Last, First"
+  uint64_t number = 0;
+  std::string relay;     // prefix of the name at the other end of a relay link
+  std::string phone;     // digits a mobile, phone or fax number ends with (4 or more)
+  std::string email;     // prefix of the e-mail address
+  std::string country;   // of the main address (ISO code)
+  std::string postcode;  // prefix, main address
+  std::string city;      // prefix, main address
+  bool with_invalid = false;
+  bool with_prospects = true;  // false: clients only (a confirmed order)
+  bool with_relays = true;     // false: no individual that relays an organisation
+  std::string admin_number;    // equal, spaces ignored
+  uint32_t criterion = 0;      // carries this criterion
+  IbanFilter iban = IbanFilter::kAny;
+  std::string reference_code;                              // equal, case ignored
+  ContactLinkKind link_kind = ContactLinkKind::kMemberOf;  // with linked_to: "connexion de type ... avec le contact"
+  ContactId linked_to = kNone;                             // a link of link_kind with it, either way
+  bool ambassadors_only = false;
+  uint32_t offset = 0;
+  uint32_t limit = 0;
+  auto fields() const {
+    return std::tie(types, name, number, relay, phone, email, country, postcode, city, with_invalid, with_prospects,
+                    with_relays, admin_number, criterion, iban, reference_code, link_kind, linked_to, ambassadors_only,
+                    offset, limit);
+  }
+};
+
+// A contact became a client on a shard: its first confirmed order there,
+// at `since_ms`. `seq` numbers the shard's marks from 1.
+struct ClientMark {
+  uint32_t shard = 0;
+  uint64_t seq = 0;
+  ContactId contact = kNone;
+  int64_t since_ms = 0;
+  auto fields() const { return std::tie(shard, seq, contact, since_ms); }
+  bool operator==(const ClientMark&) const = default;
+};
+
+// Internal query, every shard: its client marks after `after[shard]`
+// (a missing entry is 0), at most kClientMarksPerReplyMax of them.
+struct GetClientMarks {
+  std::vector<uint64_t> after;
+  auto fields() const { return std::tie(after); }
+};
+
+// Internal, logged by the directory: contacts that became clients (the
+// marks GetClientMarks read, in seq order per shard). The directory keeps
+// the earliest time per contact and, per shard, the last seq it took, so a
+// mark sent twice changes nothing.
+struct NoteContactClients {
+  std::vector<ClientMark> marks;
+  auto fields() const { return std::tie(marks); }
+};
+
 }  // namespace tessera::engine

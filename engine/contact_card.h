@@ -55,9 +55,17 @@ struct ContactCard {
   // profile sequence of its hand-over to the shards.
   ContactId merged_from = kNone;
   uint64_t merged_seq = 0;
+  // The names of record.audience and of each of record.criteria (same
+  // order; "" for an id no list defines).
+  std::string audience_name;
+  std::vector<std::string> criteria_names;
+  // Client since its first confirmed order (0: a prospect); the
+  // seniority indicator counts from it.
+  int64_t client_since_ms = 0;
   auto fields() const {
     return std::tie(contact, number, record, age, created_ms, created_by, modified_ms, modified_by, web_account_ms,
-                    web_account_by, links, notes, profile_seq, deleted, merged_from, merged_seq);
+                    web_account_by, links, notes, profile_seq, deleted, merged_from, merged_seq, audience_name,
+                    criteria_names, client_since_ms);
   }
 };
 
@@ -112,6 +120,58 @@ struct ContactImportReport {
 struct ContactCards {
   std::vector<ContactSummary> cards;  // the contacts asked for that exist, in id order
   auto fields() const { return std::tie(cards); }
+};
+
+// One entry of a list the organisation defines (DefineContactListEntry).
+struct ContactListEntry {
+  ContactListKind list = ContactListKind::kAudience;
+  uint32_t id = 0;
+  std::string name;
+  bool retired = false;
+  auto fields() const { return std::tie(list, id, name, retired); }
+  bool operator==(const ContactListEntry&) const = default;
+};
+
+struct ContactLists {
+  std::vector<ContactListEntry> entries;  // by list, then id
+  auto fields() const { return std::tie(entries); }
+};
+
+// One row of an advanced search (the seed's columns NR, RÔLE, NOM, CONTACT
+// RELAIS, VILLE, ADRESSE). `role` is public (role_kind 0) or the contact's
+// first link from it (child of, relay of, member of, subsidiary of
+// `role_of`); `relay` is the contact at the other end of its first relay
+// link (an organisation's relay, or the organisation an individual relays).
+struct ContactFindRow {
+  ContactId contact = kNone;
+  uint64_t number = 0;
+  uint8_t types = 0;
+  uint8_t flags = 0;
+  uint8_t role_kind = 0;  // 0: public, else a ContactLinkKind
+  ContactId role_of = kNone;
+  std::string role_of_name;
+  std::string name;  // "LAST First"
+  ContactId relay = kNone;
+  std::string relay_name;
+  std::string city;
+  std::string address;  // the main address's lines, ", " between them
+  int64_t client_since_ms = 0;
+  auto fields() const {
+    return std::tie(contact, number, types, flags, role_kind, role_of, role_of_name, name, relay, relay_name, city,
+                    address, client_since_ms);
+  }
+};
+
+struct ContactFindPage {
+  std::vector<ContactFindRow> rows;
+  uint64_t total = 0;
+  auto fields() const { return std::tie(rows, total); }
+};
+
+// GetClientMarks' answer, every shard's marks together (by shard, seq).
+struct ClientMarks {
+  std::vector<ClientMark> marks;
+  auto fields() const { return std::tie(marks); }
 };
 
 }  // namespace tessera::engine

@@ -167,4 +167,23 @@ Reply ContactBook::check(const SetContactProfiles& c) const {
   return Reply{};
 }
 
+void ContactBook::mark_client(ContactId contact, int64_t now_ms) {
+  if (contact == kNone || !clients_.emplace(contact.value(), now_ms).second) return;
+  client_marks_.push_back(ClientSince{contact, now_ms});
+}
+
+std::vector<ClientMark> ContactBook::client_marks_after(uint32_t shard, uint64_t after, uint32_t max) const {
+  std::vector<ClientMark> out;
+  for (uint64_t i = after; i < client_marks_.size() && out.size() < max; ++i)
+    out.push_back(ClientMark{shard, i + 1, client_marks_[i].contact, client_marks_[i].since_ms});
+  return out;
+}
+
+bool ContactBook::rebuild_clients() {
+  clients_.clear();
+  for (const ClientSince& c : client_marks_)
+    if (c.contact == kNone || !clients_.emplace(c.contact.value(), c.since_ms).second) return false;
+  return true;
+}
+
 }  // namespace tessera::engine

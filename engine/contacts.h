@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/catalog.h"
@@ -84,6 +85,31 @@ class ContactBook {
   // By contact id; a snapshot section and part of the hash when not empty.
   const std::vector<ClosedContact>& closed() const { return closed_; }
   std::vector<ClosedContact>& closed() { return closed_; }
+  // Contacts that became clients on this shard (their first confirmed
+  // order here), in mark order: a mark's seq is its position + 1. The
+  // runtime forwards them to the contact directory (GetClientMarks).
+  struct ClientSince {
+    ContactId contact;
+    int64_t since_ms = 0;
+    auto fields() const { return std::tie(contact, since_ms); }
+  };
+  // Marks `contact` a client at `now_ms` unless it is one already (kNone:
+  // an order without a contact, nothing to mark).
+  void mark_client(ContactId contact, int64_t now_ms);
+  // When `contact` became a client here (0: not marked).
+  int64_t client_since(ContactId contact) const {
+    auto it = clients_.find(contact.value());
+    return it == clients_.end() ? 0 : it->second;
+  }
+  // At most `max` marks after seq `after`, as ClientMark of shard `shard`.
+  std::vector<ClientMark> client_marks_after(uint32_t shard, uint64_t after, uint32_t max) const;
+  // A snapshot section and part of the hash when not empty.
+  const std::vector<ClientSince>& client_marks() const { return client_marks_; }
+  // Snapshot load: the marks, then rebuild_clients() (false: a contact
+  // marked twice).
+  std::vector<ClientSince>& client_marks() { return client_marks_; }
+  [[nodiscard]] bool rebuild_clients();
+
   // REQUIRES contacts_max <= kContactsMax. A configured bound (not state: not
   // in snapshots or the hash).
   void set_contacts_max(uint32_t contacts_max) { contacts_max_ = contacts_max; }
@@ -104,8 +130,10 @@ class ContactBook {
   Reply check_closed(ContactId contact) const;
   ClosedContact* closed_entry(ContactId contact, bool add);
 
-  std::vector<ProfileSeq> profile_seqs_;  // sorted by contact
-  std::vector<ClosedContact> closed_;     // sorted by contact
+  std::vector<ProfileSeq> profile_seqs_;           // sorted by contact
+  std::vector<ClosedContact> closed_;              // sorted by contact
+  std::vector<ClientSince> client_marks_;          // in mark order
+  std::unordered_map<uint32_t, int64_t> clients_;  // derived: contact -> since_ms, from client_marks_
   uint32_t contacts_max_ = kContactsMax;
 };
 

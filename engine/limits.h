@@ -51,10 +51,12 @@ inline constexpr uint32_t kContactLinksMax = 1'000;          // links from or to
 inline constexpr uint32_t kContactNotesMax = 256;            // notes on one contact
 inline constexpr uint32_t kContactSearchRowsMax = 100;       // rows in one search answer
 inline constexpr uint32_t kContactSearchRowsDefault = 20;
-inline constexpr uint32_t kContactCardsMax = 1'000;       // contacts in one GetContactCards
-inline constexpr uint32_t kContactImportRowsMax = 1'000;  // rows in one ImportContacts (and profiles in one
-                                                          // SetContactProfiles)
-inline constexpr uint32_t kFollowUpRowsMax = 100;         // rows in one follow-up answer (the screen's cap)
+inline constexpr uint32_t kContactCardsMax = 1'000;         // contacts in one GetContactCards
+inline constexpr uint32_t kContactImportRowsMax = 1'000;    // rows in one ImportContacts (and profiles in one
+                                                            // SetContactProfiles)
+inline constexpr uint32_t kContactListEntriesMax = 1'000;   // entries in one list the organisation defines
+inline constexpr uint32_t kClientMarksPerReplyMax = 4'096;  // client marks one shard answers at once
+inline constexpr uint32_t kFollowUpRowsMax = 100;           // rows in one follow-up answer (the screen's cap)
 // QueryFollowUp limit 0: the follow-up screen's page (seed 000: 100 rows).
 inline constexpr uint32_t kFollowUpRowsDefault = 100;
 inline constexpr uint32_t follow_up_limit(uint32_t limit) { return limit == 0 ? kFollowUpRowsDefault : limit; }

@@ -217,6 +217,19 @@ const std::vector<OrderId>* selection_of(const CommandBody& body) {
       body);
 }
 
+Reply merge_client_marks(std::vector<Reply>& parts) {
+  ClientMarks all;
+  for (const Reply& r : parts)
+    if (const ClientMarks* m = detail_of<ClientMarks>(r))
+      all.marks.insert(all.marks.end(), m->marks.begin(), m->marks.end());
+  std::sort(all.marks.begin(), all.marks.end(), [](const ClientMark& a, const ClientMark& b) {
+    return std::tie(a.shard, a.seq) < std::tie(b.shard, b.seq);
+  });
+  Reply out = std::move(parts.front());
+  out.value = static_cast<int64_t>(all.marks.size());
+  return with_detail(std::move(out), std::move(all));
+}
+
 }  // namespace
 
 Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
@@ -245,6 +258,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
       return merge_order_pages(parts, std::get<ListOrders>(body).limit);
     case MergeKind::kCatalogExport:
       return merge_catalog_exports(parts);
+    case MergeKind::kClientMarks:
+      return merge_client_marks(parts);
     case MergeKind::kOutcomes:
       return merge_outcomes(parts, *selection_of(body));
     case MergeKind::kReminderOutcomes:

@@ -3,11 +3,13 @@
 // snapshots in shard_snapshot.cc.
 #include "engine/shard.h"
 
+#include <algorithm>
 #include <cassert>
 #include <type_traits>
 
 #include "engine/command_registry.h"
 #include "engine/limits.h"
+#include "engine/reply_detail.h"
 
 namespace tessera::engine {
 
@@ -61,6 +63,7 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
       std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + std::is_same_v<T, FreezeContact> +
+      std::is_same_v<T, GetClientMarks> +
       std::is_same_v<T, SetContactProfile> + std::is_same_v<T, SetContactProfiles> + kDirectoryOnly<T>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
@@ -80,6 +83,14 @@ Reply Shard::on(const T& c, const Caller& who) {
     return export_catalog();
   } else if constexpr (std::is_same_v<T, FreezeContact>) {
     return freeze_contact(c);
+  } else if constexpr (std::is_same_v<T, GetClientMarks>) {
+    return client_marks(c);
+  } else if constexpr (std::is_same_v<T, Confirm>) {
+    // The contact's first confirmed order here makes it a client.
+    Reply r = desk_.on(c, who);
+    if (r.ok())
+      if (const Order* o = orders_.find(c.order)) contacts_.mark_client(o->contact, now_ms_);
+    return r;
   } else if constexpr (std::is_same_v<T, SetContactProfile>) {
     return set_profile(c);
   } else if constexpr (std::is_same_v<T, SetContactProfiles>) {
@@ -135,6 +146,34 @@ Reply Shard::freeze_contact(const FreezeContact& c) {
   return r;
 }
 
+Reply Shard::client_marks(const GetClientMarks& c) const {
+  if (c.after.size() > kShardsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("GetClientMarks names at most ", kShardsMax, " shards"));
+  ClientMarks out;
+  out.marks =
+      contacts_.client_marks_after(shard_, shard_ < c.after.size() ? c.after[shard_] : 0, kClientMarksPerReplyMax);
+  Reply r;
+  r.value = static_cast<int64_t>(out.marks.size());
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(out)});
+  return r;
+}
+
+void Shard::mark_confirmed_clients() {
+  const OrderTable& orders = orders_.table();
+  std::vector<std::pair<int64_t, ContactId>> confirmed;  // (confirmed at, contact)
+  for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
+    const Order& o = orders.at(slot);
+    if (!o.live() || o.state != OrderState::kConfirmed || o.contact == kNone || contacts_.client_since(o.contact) != 0)
+      continue;
+    int64_t at = o.created_ms;
+    for (const WorkflowEvent& e : orders.cold(slot).workflow)
+      if (e.action == WorkflowAction::kStateChanged && e.to == OrderState::kConfirmed) at = e.at_ms;
+    confirmed.emplace_back(at, o.contact);
+  }
+  std::sort(confirmed.begin(), confirmed.end());  // each contact's earliest first
+  for (const auto& [at, contact] : confirmed) contacts_.mark_client(contact, at);
+}
+
 // A merge this shard had not applied moves what names the duplicate to the
 // survivor, in this one command: orders (with their per-contact units and
 // follow-up rows), subscriptions and the closed-order history.
@@ -143,6 +182,8 @@ Reply Shard::set_profile(const SetContactProfile& p) {
   Reply r = contacts_.set_profile(p);
   if (!r.ok() || p.merged_into == kNone || before >= p.seq) return r;
   orders_.reassign_contact(p.contact, p.merged_into);
+  // Its confirmed orders now name the survivor: a client since the duplicate was.
+  if (const int64_t since = contacts_.client_since(p.contact); since != 0) contacts_.mark_client(p.merged_into, since);
   subscriptions_.reassign_contact(p.contact, p.merged_into);
   desk_.reassign_history(p.contact, p.merged_into);
   return r;

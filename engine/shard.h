@@ -94,8 +94,9 @@ class Shard {
   // Hash of the canonical state: catalog, inventory, quotas, live orders,
   // timers, idempotency keys. Equal sequences of commands → equal hashes.
   uint64_t state_hash() const;
-  // The same without the order pages (workflows, notes): the hash builds
-  // before them computed, which fixtures of older data directories record.
+  // The same without the order pages (workflows, notes) and the client
+  // marks: the hash builds before them computed, which fixtures of older
+  // data directories record.
   uint64_t state_hash_before_order_pages() const;
 
   // Recounts every quota from the live orders and checks every order's
@@ -154,6 +155,11 @@ class Shard {
   // FreezeContact: the freeze, answered with the contact's live orders and
   // running subscriptions on this shard (a scan of the order slots).
   Reply freeze_contact(const FreezeContact& c);
+  Reply client_marks(const GetClientMarks& c) const;
+  // Marks the contact of every confirmed order that is not a client yet,
+  // at its confirmation (a snapshot written before client marks): a no-op
+  // on any state this build wrote.
+  void mark_confirmed_clients();
   Reply set_profile(const SetContactProfile& p);
   void hash_core(class Hasher& h) const;
   Status load_orders(class Reader& r, uint32_t used, const std::vector<uint32_t>& free_slots);

@@ -32,6 +32,10 @@ uint64_t Shard::state_hash() const {
     orders_.for_each_event(o, [&shown](const WorkflowEvent& e) { shown.workflow.push_back(e); });
     h.add(shown);
   }
+  // The client marks (absent before them): like the order pages, state an
+  // older build did not have, so not in the hash an old data directory is
+  // checked against (state_hash_before_order_pages).
+  if (!contacts_.client_marks().empty()) h.add(contacts_.client_marks());
   return h.value();
 }
 
@@ -82,6 +86,14 @@ Status Shard::check_invariants() const {
   if (s.is_ok()) s = subscriptions_.check_invariants();
   if (s.is_ok()) s = stock_.check_invariants();
   if (s.is_ok()) s = principals_.check_invariants();
+  // Every confirmed order's contact is a client here (marked at Confirm,
+  // moved by a merge, or at the load of a snapshot from before the marks).
+  const OrderTable& orders = orders_.table();
+  for (uint32_t slot = 0; s.is_ok() && slot < orders.slot_count(); ++slot) {
+    const Order& o = orders.at(slot);
+    if (o.live() && o.state == OrderState::kConfirmed && o.contact != kNone && contacts_.client_since(o.contact) == 0)
+      s = Status::internal(cat("order ", orders.id_of(slot), " is confirmed but contact ", o.contact, " is no client"));
+  }
   return s;
 }
 

@@ -30,6 +30,7 @@ constexpr uint16_t kSectionOptionLifetimes = 4;  // the catalog's SetOptionLifet
 constexpr uint16_t kSectionOrderClosings = 5;    // the closed slots' closing state changes
 constexpr uint16_t kSectionContactProfiles = 6;  // the directory's profile sequence per contact
 constexpr uint16_t kSectionClosedContacts = 7;   // contacts being deleted or deleted
+constexpr uint16_t kSectionClientMarks = 8;      // contacts' first confirmed orders here, in mark order
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -106,6 +107,7 @@ void Shard::save(std::string* out) const {
   if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
+  if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
   std::vector<OrderClosing> closings;
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
     const Order& o = orders.at(slot);
@@ -167,7 +169,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
-      closed_loaded = 0;
+      closed_loaded = 0, clients_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -196,6 +198,13 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
         if (is_reserved_id(closed[i].contact) || (closed[i].freezes == 0) == !closed[i].deleted ||
             (i > 0 && !(closed[i - 1].contact < closed[i].contact)))
           s = Status::invalid_argument("snapshot closed contacts are out of order or neither frozen nor deleted");
+    } else if (s.is_ok() && section == kSectionClientMarks && clients_loaded++ == 0) {
+      s = r.get(sh.contacts_.client_marks());
+      for (const ContactBook::ClientSince& c : sh.contacts_.client_marks())
+        if (s.is_ok() && (c.since_ms < 0 || c.since_ms > kTimeMsMax))
+          s = Status::invalid_argument("snapshot has a client mark out of range");
+      if (s.is_ok() && !sh.contacts_.rebuild_clients())
+        s = Status::invalid_argument("snapshot marks a contact a client twice");
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {
@@ -211,6 +220,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
     }
     if (!s.is_ok()) return s;
   }
+  sh.mark_confirmed_clients();
   // Before this build a closed order's closing state change was the last
   // such entry of its stored workflow: it moves to the order itself.
   if (closings_loaded == 0) sh.lift_closing_events();

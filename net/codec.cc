@@ -122,6 +122,15 @@ struct DetailEncoder {
   Detail operator()(const ContactImportReport& d) {
     return {wire::ResultDetail::ContactImportReport, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const ContactLists& d) {
+    return {wire::ResultDetail::ContactLists, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const ContactFindPage& d) {
+    return {wire::ResultDetail::ContactFindPage, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const ClientMarks& d) {
+    return {wire::ResultDetail::ClientMarks, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const CatalogExport& d) {
     std::vector<fb::Offset<wire::Command>> commands;
     commands.reserve(d.commands.size());
@@ -385,6 +394,15 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
       return detail_of<wire::ContactImportReport>(t, [](const wire::ContactImportReport& w) {
         return from_table<ContactImportReport>(&w, "ContactImportReport");
       });
+    case D::ContactLists:
+      return detail_of<wire::ContactLists>(
+          t, [](const wire::ContactLists& w) { return from_table<ContactLists>(&w, "ContactLists"); });
+    case D::ContactFindPage:
+      return detail_of<wire::ContactFindPage>(
+          t, [](const wire::ContactFindPage& w) { return from_table<ContactFindPage>(&w, "ContactFindPage"); });
+    case D::ClientMarks:
+      return detail_of<wire::ClientMarks>(
+          t, [](const wire::ClientMarks& w) { return from_table<ClientMarks>(&w, "ClientMarks"); });
     case D::CatalogExport:
       return detail_of<wire::CatalogExport>(t, [](const wire::CatalogExport& w) -> Result<CatalogExport> {
         CatalogExport out;
@@ -457,6 +475,10 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<ContactCards>(wire::ContactCards::MiniReflectTypeTable(), "ContactCards");
   problems += wire_table::check_shape<ContactImportReport>(wire::ContactImportReport::MiniReflectTypeTable(),
                                                            "ContactImportReport");
+  problems += wire_table::check_shape<ContactLists>(wire::ContactLists::MiniReflectTypeTable(), "ContactLists");
+  problems +=
+      wire_table::check_shape<ContactFindPage>(wire::ContactFindPage::MiniReflectTypeTable(), "ContactFindPage");
+  problems += wire_table::check_shape<ClientMarks>(wire::ClientMarks::MiniReflectTypeTable(), "ClientMarks");
   return problems;
 }
 
@@ -551,6 +573,9 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kContactSearch:
     case ReplyKind::kContactCards:
     case ReplyKind::kContactImport:
+    case ReplyKind::kContactLists:
+    case ReplyKind::kContactFind:
+    case ReplyKind::kClientMarks:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -649,7 +674,7 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 14);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 17);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);
@@ -660,5 +685,7 @@ static_assert(static_cast<int>(wire::MinorsEmailTo::MAX) == static_cast<int>(Min
 static_assert(static_cast<int>(wire::ContactLinkKind::MAX) == engine::kContactLinkKindLast);
 static_assert(static_cast<int>(wire::ImportOutcome::MAX) == static_cast<int>(engine::ImportOutcome::kRefused));
 static_assert(static_cast<int>(wire::FreezeAction::MAX) == engine::kFreezeActionLast);
+static_assert(static_cast<int>(wire::ContactListKind::MAX) == engine::kContactListKindLast);
+static_assert(static_cast<int>(wire::IbanFilter::MAX) == engine::kIbanFilterLast);
 
 }  // namespace tessera::net

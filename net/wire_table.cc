@@ -46,6 +46,13 @@ constexpr FieldRule kFieldRules[] = {
   {"other_name",                    false, 2 * kNameLengthMax + 1},
   {"reason",                        false, kNoteLengthMax},
   {"line",                          false, 3 * kNameLengthMax},
+  {"FindContacts.name",             false, kNameLengthMax},
+  {"FindContacts.relay",            false, kNameLengthMax},
+  {"audience_name",                 false, kNameLengthMax},
+  {"role_of_name",                  false, 2 * kNameLengthMax + 1},
+  {"relay_name",                    false, 2 * kNameLengthMax + 1},
+  {"ContactFindRow.name",           false, 2 * kNameLengthMax + 1},
+  {"ContactFindRow.address",        false, 2 * kAddressLinesMax},
   // Lists.
   {"lines",                         true,  kOrderLinesMax},
   {"keep",                          false, kOrderLinesMax},
@@ -74,6 +81,11 @@ constexpr FieldRule kFieldRules[] = {
   {"ImportContacts.rows",           true,  kContactImportRowsMax},
   {"ContactImportReport.rows",      false, kContactImportRowsMax},
   {"SetContactProfiles.profiles",   true,  kContactImportRowsMax},
+  {"criteria_names",                false, kContactCriteriaMax, 0, "", kNameLengthMax},
+  {"ContactLists.entries",          false, 3 * kContactListEntriesMax},
+  {"ContactFindPage.rows",          false, kContactSearchRowsMax},
+  {"GetClientMarks.after",          false, kShardsMax},
+  {"marks",                         false, kClientMarksPerReplyMax * kShardsMax},
   // Nested tables.
   {"request",                       true},
   {"filter",                        true},
@@ -84,6 +96,7 @@ constexpr FieldRule kFieldRules[] = {
   {"flags",                         false, 0, kSeatFlagsAll,    "seat flags"},
   {"ContactFields.flags",           false, 0, kContactFlagsAll, "contact flags"},
   {"ContactSummary.flags",          false, 0, kContactFlagsAll, "contact flags"},
+  {"ContactFindRow.flags",          false, 0, kContactFlagsAll, "contact flags"},
   {"ImportContacts.columns",        false, 0, kContactColumnsAll, "import column bits"},
   {"options",                       false, 0, kSeatOptionsAll,  "seat options"},
 };

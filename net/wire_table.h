@@ -14,11 +14,12 @@
 //
 // What a field must satisfy beyond its type is declared once, by wire field
 // name, in kFieldRules (wire_table.cc): required or not, the most bytes or
-// entries, allowed bits. Every string and vector field has a rule (the shape
-// check refuses one without). Enum values are checked against the wire
-// enum's range. Absent scalars keep the engine struct's default member
-// initialiser, which equals the schema default. An engine id
-// (engine/ids.h) travels as its integer.
+// entries (for a vector of strings, also the most bytes of each), allowed
+// bits. Every string and vector field has a rule (the shape check refuses
+// one without). Enum values are checked against the wire enum's values.
+// Absent scalars keep the engine struct's default member initialiser,
+// which equals the schema default. An engine id (engine/ids.h) travels as
+// its integer.
 //
 // Decoding trusts nothing beyond the FlatBuffers verifier (offsets and sizes
 // inside the buffer): REQUIRES tables from a verified buffer.
@@ -54,6 +55,7 @@ struct FieldRule {
   uint32_t max = 0;        // strings: bytes; vectors: entries (0: no rule of that kind)
   uint32_t mask = 0;       // bit-set scalars: the allowed bits (0: not a bit set)
   std::string_view label;  // how messages name a bit set ("seat flags")
+  uint32_t item_max = 0;   // vectors of strings: bytes of each string
 };
 
 // The rule of `field` in table `table` (a default-constructed rule if none).
@@ -96,6 +98,7 @@ TESSERA_NESTED_TABLE(WorkflowEntry) TESSERA_NESTED_TABLE(OrderSummary) TESSERA_N
 TESSERA_NESTED_TABLE(ContactFields) TESSERA_NESTED_TABLE(ContactAddress) TESSERA_NESTED_TABLE(ContactLinkView)
 TESSERA_NESTED_TABLE(ContactNote) TESSERA_NESTED_TABLE(ContactSummary) TESSERA_NESTED_TABLE(ContactImportRow)
 TESSERA_NESTED_TABLE(ContactImportResult) TESSERA_NESTED_TABLE(SetContactProfile)
+TESSERA_NESTED_TABLE(ContactListEntry) TESSERA_NESTED_TABLE(ContactFindRow) TESSERA_NESTED_TABLE(ClientMark)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
@@ -103,7 +106,8 @@ TESSERA_ENUM_LABEL(Audience, "audience") TESSERA_ENUM_LABEL(Role, "role")
 TESSERA_ENUM_LABEL(OrderState, "order state") TESSERA_ENUM_LABEL(WorkflowAction, "workflow action")
 TESSERA_ENUM_LABEL(AddressKind, "address kind") TESSERA_ENUM_LABEL(MinorsEmailTo, "minors' e-mail recipient")
 TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind") TESSERA_ENUM_LABEL(ImportOutcome, "import outcome")
-TESSERA_ENUM_LABEL(FreezeAction, "freeze action")
+TESSERA_ENUM_LABEL(FreezeAction, "freeze action") TESSERA_ENUM_LABEL(ContactListKind, "contact list")
+TESSERA_ENUM_LABEL(IbanFilter, "IBAN filter")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL
@@ -174,7 +178,9 @@ fb::uoffset_t encode_offset(fb::FlatBufferBuilder& fbb, const F& f) {
     return fbb.CreateString(f).o;
   } else if constexpr (IsVector<F>::value) {
     using E = typename IsVector<F>::element;
-    if constexpr (kIsWireStruct<E>) {
+    if constexpr (std::is_same_v<E, std::string>) {
+      return fbb.CreateVectorOfStrings(f).o;
+    } else if constexpr (kIsWireStruct<E>) {
       std::vector<typename WireStruct<E>::type> out;
       out.reserve(f.size());
       for (const E& e : f) out.push_back(to_wire_struct(e));
@@ -291,7 +297,12 @@ class Decoder {
 template <typename E>
 bool Decoder::enum_in_range(const fb::TypeTable* tt, size_t i, uint64_t raw) {
   const fb::TypeTable* et = tt->type_refs[tt->type_codes[i].sequence_ref]();
-  if (raw < et->num_elems) return true;
+  // values is null when the enum counts from 0 without gaps; else its
+  // values (ContactLinkKind starts at 1).
+  if (et->values == nullptr && raw < et->num_elems) return true;
+  if (et->values != nullptr)
+    for (size_t k = 0; k < et->num_elems; ++k)
+      if (static_cast<uint64_t>(et->values[k]) == raw) return true;
   fail(engine::cat("unknown ", kEnumLabel<E>, " ", raw));
   return false;
 }
@@ -321,7 +332,18 @@ void Decoder::field(const fb::Table* t, const fb::TypeTable* tt, const FieldRule
     }
   } else if constexpr (IsVector<F>::value) {
     using E = typename IsVector<F>::element;
-    if constexpr (kIsWireStruct<E>) {
+    if constexpr (std::is_same_v<E, std::string>) {
+      const auto* v = t->GetPointer<const fb::Vector<fb::Offset<fb::String>>*>(slot(i));
+      if (!within(v, rule, name)) return;
+      f.reserve(v->size());
+      for (const fb::String* s : *v) {
+        if (s->size() > rule.item_max) {
+          fail(engine::cat(name, " has an entry longer than ", rule.item_max, " bytes"));
+          return;
+        }
+        f.emplace_back(s->data(), s->size());
+      }
+    } else if constexpr (kIsWireStruct<E>) {
       const auto* v = t->GetPointer<const fb::Vector<const typename WireStruct<E>::type*>*>(slot(i));
       if (!within(v, rule, name)) return;
       f.reserve(v->size());
@@ -426,7 +448,10 @@ std::string check_field(const fb::TypeTable* tt, size_t i, std::string_view tabl
     using E = typename IsVector<F>::element;
     if (!code.is_repeating) return bad("not a vector");
     if (!has_rule(table_name, name)) return bad("a vector without a rule (kFieldRules)");
-    if constexpr (std::is_enum_v<E>) {
+    if constexpr (std::is_same_v<E, std::string>) {
+      if (code.base_type != fb::ET_STRING) return bad("not a vector of strings");
+      return rule_for(table_name, name).item_max > 0 ? "" : bad("a vector of strings without item_max (kFieldRules)");
+    } else if constexpr (std::is_enum_v<E>) {
       const fb::TypeTable* et = nested();
       return et != nullptr && et->st == fb::ST_ENUM && same_scalar<std::underlying_type_t<E>>(code.base_type) &&
                      !kEnumLabel<E>.empty()

@@ -73,6 +73,7 @@ ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners, std::uniqu
 
 void ShardSet::start() {
   std::vector<engine::Command> reconcile = reconcile_contacts();
+  if (directory_) marks_taken_ = directory_->shard().client_marks_taken();  // before its runner starts
   if (directory_) directory_->start();
   for (auto& r : runners_) r->start();
   for (engine::Command& c : reconcile) {
@@ -81,12 +82,24 @@ void ShardSet::start() {
     if (!reply.ok())
       std::fprintf(stderr, "tessera: contact directory: %s not reconciled: %s\n", name.c_str(), reply.message.c_str());
   }
+  if (directory_) {
+    pump_stopping_ = false;
+    pump_ = std::thread([this] { run_client_pump(); });
+  }
 }
 
 // The directory stops first: the hand-overs it still answers reach running
 // shards. A fan-out that completes after it stopped is answered without
 // the directory's names.
 void ShardSet::stop() {
+  if (pump_.joinable()) {
+    {
+      std::lock_guard lock(pump_mutex_);
+      pump_stopping_ = true;
+    }
+    pump_wake_.notify_all();
+    pump_.join();
+  }
   if (directory_) directory_->stop();
   for (auto& r : runners_) r->stop();
 }

@@ -16,12 +16,20 @@
 // their names, e-mails and numbers from the directory (GetContactCards): a
 // read at query time, so no shard holds a copy of a record.
 // (shard_set_contacts.cc)
+//
+// Client marks: a shard marks a contact at its first confirmed order there;
+// the client pump (a thread of the set, while it runs) reads the marks the
+// directory has not taken (GetClientMarks, a fan-out query answered once
+// durable) and logs them in the directory (NoteContactClients) every
+// kClientPumpIntervalMs, so a contact shows as a client within about that.
 // Thread-safety: submit() from any thread; start/stop from the owner.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -32,6 +40,8 @@
 #include "runtime/shard_runner.h"
 
 namespace tessera::runtime {
+
+inline constexpr int64_t kClientPumpIntervalMs = 250;
 
 class ShardSet {
  public:
@@ -58,6 +68,10 @@ class ShardSet {
   ShardRunner& runner(uint32_t shard) { return *runners_[shard]; }
   DirectoryRunner* directory() { return directory_.get(); }
 
+  // Forwards the client marks the directory lacks, now (the pump does it
+  // every kClientPumpIntervalMs): the marks taken, or the refusal.
+  engine::Reply pump_client_marks();
+
   // Completes `done` with a merged fan-out reply, once the contacts it names
   // are filled in from the directory.
   void deliver(engine::Reply&& merged, Completion* done);
@@ -77,6 +91,13 @@ class ShardSet {
   std::vector<std::unique_ptr<ShardRunner>> runners_;
   std::unique_ptr<DirectoryRunner> directory_;
   std::mutex catalog_mutex_;  // catalog commands enter every inbox in one order
+
+  void run_client_pump();
+  std::mutex pump_mutex_;              // one pump at a time; guards what follows
+  std::vector<uint64_t> marks_taken_;  // by shard: the directory's last mark taken
+  std::condition_variable pump_wake_;
+  bool pump_stopping_ = false;
+  std::thread pump_;
 };
 
 }  // namespace tessera::runtime

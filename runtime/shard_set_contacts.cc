@@ -322,4 +322,43 @@ std::vector<engine::Command> ShardSet::reconcile_contacts() {
   return out;
 }
 
+engine::Reply ShardSet::pump_client_marks() {
+  if (!directory_) return engine::refuse(engine::ReplyCode::kUnavailable, "this server runs no contact directory");
+  std::lock_guard lock(pump_mutex_);
+  int64_t taken = 0;
+  for (;;) {
+    engine::Reply read = call(engine::Command{0, engine::GetClientMarks{marks_taken_}});
+    if (!read.ok()) return read;
+    const auto* marks = read.detail ? std::get_if<engine::ClientMarks>(&read.detail->value) : nullptr;
+    if (marks == nullptr || marks->marks.empty()) break;
+    engine::Reply noted = call(engine::Command{0, engine::NoteContactClients{marks->marks}});
+    if (!noted.ok()) return noted;
+    taken += noted.value;
+    bool more = false;
+    std::vector<uint32_t> per_shard(size(), 0);
+    for (const engine::ClientMark& m : marks->marks) {
+      if (m.shard >= marks_taken_.size()) marks_taken_.resize(m.shard + 1, 0);
+      marks_taken_[m.shard] = std::max(marks_taken_[m.shard], m.seq);
+      if (m.shard < per_shard.size()) more = more || ++per_shard[m.shard] == engine::kClientMarksPerReplyMax;
+    }
+    if (!more) break;  // every shard answered all it had
+  }
+  engine::Reply r;
+  r.value = taken;
+  return r;
+}
+
+void ShardSet::run_client_pump() {
+  std::unique_lock lock(pump_mutex_);
+  while (!pump_stopping_) {
+    pump_wake_.wait_for(lock, std::chrono::milliseconds(kClientPumpIntervalMs), [this] { return pump_stopping_; });
+    if (pump_stopping_) break;
+    lock.unlock();
+    const engine::Reply r = pump_client_marks();
+    if (!r.ok() && r.code != engine::ReplyCode::kUnavailable && r.code != engine::ReplyCode::kBusy)
+      std::fprintf(stderr, "tessera: client marks not forwarded (retried): %s\n", r.message.c_str());
+    lock.lock();
+  }
+}
+
 }  // namespace tessera::runtime

@@ -11,6 +11,7 @@
 #include "engine/reply_detail.h"
 #include "engine/shard.h"
 #include "tests/engine/seeded.h"
+#include "workload/demo_venue.h"
 #include "workload/random_workload.h"
 
 namespace tessera::engine {
@@ -131,6 +132,59 @@ TEST(ShardSnapshot, ASnapshotFromBeforeClosingsMoved_ShowsEachClosingInItsPlace_
     ASSERT_EQ(live.size(), 2u);
     EXPECT_EQ(live[1].detail, note);
   }
+}
+
+// Client marks: the first confirmed order of a contact marks it a client
+// (once), the marks are in the snapshot, and a snapshot written before them
+// marks the contacts of its confirmed orders when it loads.
+TEST(ShardSnapshot, ClientMarks_AreSaved_AndASnapshotFromBeforeThemMarksItsConfirmedOrders) {
+  Shard shard(0, 1, kT0);
+  for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(shard.apply(c, kT0).ok());
+  workload::DemoVenue venue;
+  venue.performances = 1;
+  for (const Command& c : workload::demo_performances(venue, workload::kProductRelease))
+    ASSERT_TRUE(shard.apply(c, kT0).ok());
+  auto option = [&](ContactId contact, int64_t at) {
+    const Reply r = shard.apply(
+        Command{0, Book{BookingKind::kOption, contact, workload::kBoxOffice, {workload::demo_line(1000, 1, 1, 1)},
+                        kT0 + 86'400'000}},
+        at);
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.order;
+  };
+  const OrderId first = option(ContactId{7}, kT0 + 1'000);
+  const OrderId second = option(ContactId{7}, kT0 + 2'000);
+  option(ContactId{8}, kT0 + 3'000);  // never confirmed: no client
+  ASSERT_TRUE(shard.apply(Command{0, Confirm{first, {}}}, kT0 + 4'000).ok());
+  ASSERT_TRUE(shard.apply(Command{0, Confirm{second, {}}}, kT0 + 5'000).ok());
+  ASSERT_EQ(shard.contacts().client_marks().size(), 1u) << "once per contact";
+  EXPECT_EQ(shard.contacts().client_since(ContactId{7}), kT0 + 4'000);
+  EXPECT_EQ(shard.contacts().client_since(ContactId{8}), 0);
+  const Reply read = shard.apply(Command{0, GetClientMarks{{0}}}, kT0 + 6'000);
+  ASSERT_TRUE(read.ok() && read.detail);
+  EXPECT_EQ(std::get<ClientMarks>(read.detail->value).marks,
+            std::vector<ClientMark>{(ClientMark{0, 1, ContactId{7}, kT0 + 4'000})});
+  EXPECT_TRUE(std::get<ClientMarks>(shard.apply(Command{0, GetClientMarks{{1}}}, kT0).detail->value).marks.empty())
+      << "nothing after mark 1";
+
+  std::string bytes;
+  shard.save(&bytes);
+  auto loaded = Shard::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), shard.state_hash());
+
+  // The same bytes without the marks section: what the build before wrote.
+  std::string section;
+  Writer w(&section);
+  w.put(uint16_t{8});
+  w.put(shard.contacts().client_marks());
+  const size_t at = bytes.find(section);
+  ASSERT_NE(at, std::string::npos);
+  bytes.erase(at, section.size());
+  auto old = Shard::load(bytes);
+  ASSERT_TRUE(old.is_ok()) << old.status().to_string();
+  EXPECT_EQ((*old)->contacts().client_since(ContactId{7}), kT0 + 4'000) << "the first confirmation's time";
+  EXPECT_EQ((*old)->state_hash(), shard.state_hash());
 }
 
 }  // namespace

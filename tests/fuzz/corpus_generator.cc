@@ -413,6 +413,34 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
         b.add(MergeContacts{1, 2});
       },
+      [](RequestBuilder& b) {
+        b.add(DefineContactListEntry{ContactListKind::kAudience, 3, "Jeune public", false});
+      },
+      [](RequestBuilder& b) {
+        b.add(DefineContactListEntry{ContactListKind::kIndividualCriterion, 4, "Abonné", false});
+        b.add(DefineContactListEntry{ContactListKind::kIndividualCriterion, 5, "Ancien abonné", true});
+        b.add(GetContactLists{true});
+      },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        FindContacts by_place;
+        by_place.name = "*pont";
+        by_place.postcode = "750";
+        by_place.with_prospects = false;
+        b.add(by_place);
+        FindContacts by_link;
+        by_link.types = kContactIndividual;
+        by_link.email = "celine@";
+        by_link.link_kind = ContactLinkKind::kChildOf;
+        by_link.linked_to = 1;
+        by_link.limit = 5;
+        b.add(by_link);
+      },
+      [](RequestBuilder& b) { b.add(GetClientMarks{{0}}); },
+      [](RequestBuilder& b) {
+        b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
+        b.add(NoteContactClients{{ClientMark{0, 1, 1, kNow}}});
+      },
   };
 }
 

@@ -47,6 +47,32 @@ DefineReminderFormat reminder_format() {
                               {ReminderField::kContactNumber, ReminderField::kLastName, ReminderField::kQuantity}};
 }
 
+// An advanced search with every criterion set (and the two "with" flags
+// off: their default is on).
+FindContacts full_find() {
+  return FindContacts{kContactIndividual | kContactPartner,
+                      "Dup*nt, c",
+                      7611,
+                      "ACME",
+                      "5678",
+                      "chantal@",
+                      "FR",
+                      "750",
+                      "PAR",
+                      true,
+                      false,
+                      false,
+                      "123 456",
+                      9,
+                      IbanFilter::kWithout,
+                      "ref-7611",
+                      ContactLinkKind::kSubsidiaryOf,
+                      43,
+                      true,
+                      20,
+                      50};
+}
+
 // One command of every kind, with non-default values in every field.
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5};
@@ -156,6 +182,12 @@ std::vector<Command> one_of_each() {
       Command{79, DeleteContact{42}},
       Command{80, FreezeContact{42, FreezeAction::kThawAll}},
       Command{81, MergeContacts{42, 43}},
+      Command{82, DefineContactListEntry{ContactListKind::kIndividualCriterion, 9, "Adhérent", true}},
+      Command{83, GetContactLists{true}},
+      Command{84, full_find()},
+      Command{85, GetClientMarks{{0, 17, 3}}},
+      Command{86,
+              NoteContactClients{{ClientMark{0, 1, 42, 1'790'000'000'000}, ClientMark{1, 17, 43, 1'791'000'000'000}}}},
   };
 }
 
@@ -387,7 +419,10 @@ std::vector<ReplyDetail> one_detail_of_each() {
                               3,
                               true,
                               44,
-                              12}},
+                              12,
+                              "Jeune public",
+                              {"Abonné", ""},
+                              1'789'000'000'000}},
       ReplyDetail{ContactSearchPage{{contact_summary(42), contact_summary(43)}, 187}},
       ReplyDetail{ContactCards{{contact_summary(42)}}},
       ReplyDetail{ContactImportReport{
@@ -398,6 +433,17 @@ std::vector<ReplyDetail> one_detail_of_each() {
           0,
           1,
           1}},
+      ReplyDetail{ContactLists{{ContactListEntry{ContactListKind::kIndividualCriterion, 4, "Abonné", false},
+                                ContactListEntry{ContactListKind::kOrganisationCriterion, 2, "Mécène", true},
+                                ContactListEntry{ContactListKind::kAudience, 3, "Jeune public", false}}}},
+      ReplyDetail{
+          ContactFindPage{{ContactFindRow{42, 7611, kContactIndividual, kContactAmbassador,
+                                          static_cast<uint8_t>(ContactLinkKind::kRelayOf), 50, "ACME", "DUPONT Chantal",
+                                          50, "ACME", "PARIS", "12 rue de Lyon, Bât. B", 1'789'000'000'000},
+                           ContactFindRow{50, 7700, kContactOrganisation, 0, 0, kNone, "", "ACME", 42, "DUPONT Chantal",
+                                          "LYON", "BP 12", 0}},
+                          187}},
+      ReplyDetail{ClientMarks{{ClientMark{0, 1, 42, 1'790'000'000'000}, ClientMark{1, 1, 43, 1'791'000'000'000}}}},
   };
 }
 
@@ -474,6 +520,53 @@ TEST(Codec, OverLongDetailListsAreRefused) {
     ASSERT_FALSE(back.is_ok()) << "detail kind " << d.value.index();
     EXPECT_NE(back.status().message().find("max"), std::string::npos) << back.status().message();
   }
+}
+
+TEST(Codec, OverLongContactDetailsAreRefused) {
+  ContactCard names;
+  names.criteria_names = {"Abonné", std::string(kNameLengthMax + 1, 'c')};
+  ContactCard many_names;
+  many_names.criteria_names.assign(kContactCriteriaMax + 1, "Abonné");
+  ContactFindPage page;
+  page.rows.assign(kContactSearchRowsMax + 1, ContactFindRow{42, 7611, kContactIndividual});
+  const std::vector<std::pair<ReplyDetail, std::string>> bad = {
+      {ReplyDetail{std::move(names)}, "criteria_names has an entry longer than"},
+      {ReplyDetail{std::move(many_names)}, "criteria_names has"},
+      {ReplyDetail{std::move(page)}, "rows has"},
+      {ReplyDetail{ContactFindPage{{ContactFindRow{42, 7611, kContactIndividual, 0x40}}, 1}}, "contact flags"},
+  };
+  for (const auto& [d, what] : bad) {
+    auto back = round_trip(with_detail(d));
+    ASSERT_FALSE(back.is_ok()) << what;
+    EXPECT_NE(back.status().message().find(what), std::string::npos) << back.status().message();
+  }
+}
+
+// ContactLinkKind counts from 1: its wire values, not its count, bound it.
+TEST(Codec, EnumValuesWithAGapAreCheckedOneByOne) {
+  const EncodedRequest e = encode({Command{0, LinkContacts{42, 43, ContactLinkKind::kSubsidiaryOf, false}},
+                                   Command{0, LinkContacts{42, 43, static_cast<ContactLinkKind>(0), false}},
+                                   Command{0, LinkContacts{42, 43, static_cast<ContactLinkKind>(5), false}}});
+  ASSERT_NE(e.request, nullptr);
+  auto last = decode_command(e.request->commands()->Get(0));
+  ASSERT_TRUE(last.is_ok()) << last.status().to_string();
+  EXPECT_EQ(std::get<LinkContacts>(last->body).kind, ContactLinkKind::kSubsidiaryOf);
+  for (uint32_t i = 1; i < 3; ++i) {
+    auto c = decode_command(e.request->commands()->Get(i));
+    ASSERT_FALSE(c.is_ok()) << "case " << i;
+    EXPECT_NE(c.status().message().find("contact link kind"), std::string::npos) << c.status().message();
+  }
+}
+
+// A client that leaves the flags out (FlatBuffers omits a field equal to
+// the schema default) gets the engine's defaults: prospects and relays in.
+TEST(Codec, FindContactsWithoutItsFlagsKeepsProspectsAndRelays) {
+  fb::FlatBufferBuilder fbb;
+  const auto find = wire::CreateFindContacts(fbb);
+  fbb.Finish(wire::CreateCommand(fbb, 1, wire::CommandBody::FindContacts, find.Union()));
+  auto c = decode_command(fb::GetRoot<wire::Command>(fbb.GetBufferPointer()));
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  EXPECT_TRUE(testing::deep_equal(std::get<FindContacts>(c->body), FindContacts{}));
 }
 
 TEST(Codec, BackOfficeCommandsRefuseUnknownEnumsAndOverLongLists) {
@@ -583,6 +676,12 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "ContactCards";
     case engine::ReplyKind::kContactImport:
       return "ContactImportReport";
+    case engine::ReplyKind::kContactLists:
+      return "ContactLists";
+    case engine::ReplyKind::kContactFind:
+      return "ContactFindPage";
+    case engine::ReplyKind::kClientMarks:
+      return "ClientMarks";
   }
   return "?";
 }

@@ -7,25 +7,13 @@
 
 #include "engine/reply_detail.h"
 #include "runtime/shard_set.h"
+#include "tests/runtime/contact_fixture.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::runtime {
 namespace {
 
 using namespace tessera::engine;
-
-constexpr int64_t kT0 = 1'790'000'000'000;
-
-ContactFields person(std::string last, std::string first) {
-  ContactFields f;
-  f.types = kContactIndividual;
-  f.civility = "M.";
-  f.last_name = std::move(last);
-  f.first_name = std::move(first);
-  f.email = "paul@example.org";
-  f.addresses.push_back(ContactAddress{AddressKind::kMain, "", "75012", "PARIS", "", "", "FR"});
-  return f;
-}
 
 // The follow-up screen's options of the demo season (filters added by the caller).
 QueryFollowUp options_in_season_1() {
@@ -148,22 +136,6 @@ TEST(ContactHandOver, StartCopiesLegacyShardContacts_AndResendsLostProfiles) {
     EXPECT_TRUE(dir.profiles_newer_than([&](ContactId c) { return book.profile_seq(c); }).empty()) << "shard " << s;
     EXPECT_EQ(book.find(8)->record.last_name, "BOSCHE") << "a legacy record keeps its names";
   }
-}
-
-// A set with the demo catalog and two performances (1000 and 1001).
-void define_demo(ShardSet& set) {
-  for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(set.call(c).ok());
-  workload::DemoVenue venue;
-  venue.performances = 2;
-  for (const Command& c : workload::demo_performances(venue, 1)) ASSERT_TRUE(set.call(c).ok());
-}
-
-Book option_for(ContactId contact, PerformanceId performance) {
-  return Book{BookingKind::kOption,
-              contact,
-              workload::kBoxOffice,
-              {workload::demo_line(performance, 1, 2, 1)},
-              kT0 + 10 * 86'400'000LL};
 }
 
 TEST(ContactDeletion, RefusedWhileAnOrderLives_ThenDeleted_AndNoShardTakesAnOrderForItAgain) {

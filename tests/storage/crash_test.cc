@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/command_registry.h"
 #include "engine/idempotency.h"
 #include "storage/command_log.h"
 #include "storage/durable_engine.h"
@@ -62,13 +63,9 @@ std::vector<Ack> read_acks(const std::string& path, bool* ready) {
 class Collect final : public CommandLog::EntryObserver {
  public:
   void on_entry(uint64_t, const runtime::LogEntry& e) override {
-    // Timer slices, the directory's hand-overs and DeleteContact's freezes
-    // are the server's own.
-    if (!std::holds_alternative<engine::Advance>(e.command.body) &&
-        !std::holds_alternative<engine::FreezeContact>(e.command.body) &&
-        !std::holds_alternative<engine::SetContactProfile>(e.command.body) &&
-        !std::holds_alternative<engine::SetContactProfiles>(e.command.body))
-      entries.push_back(e);
+    // The server's own commands (timer slices, the directory's hand-overs,
+    // DeleteContact's freezes, the client marks) are no client's.
+    if (engine::command_info(e.command.body).least_role != engine::Role::kInternal) entries.push_back(e);
   }
   std::vector<runtime::LogEntry> entries;
 };

@@ -326,6 +326,160 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
   EXPECT_EQ(std::get<CancelReminderRun>(one_command({"run", "cancel", "--id", "1"}).body).run, 1u);
 }
 
+TEST(CliArgs, ContactListsAreDefinedAndRead) {
+  const Command c = one_command(
+      {"contact", "list-entry", "--list", "organisation-criterion", "--id", "4", "--name", "Scolaire", "--key", "8"});
+  const auto entry = std::get<DefineContactListEntry>(c.body);
+  EXPECT_EQ(c.key, 8u);
+  EXPECT_EQ(entry.list, ContactListKind::kOrganisationCriterion);
+  EXPECT_EQ(entry.id, 4u);
+  EXPECT_EQ(entry.name, "Scolaire");
+  EXPECT_FALSE(entry.retired);
+  const auto retired = std::get<DefineContactListEntry>(
+      one_command({"contact", "list-entry", "--list", "audience", "--id", "2", "--name", "Jeune", "--retired"}).body);
+  EXPECT_EQ(retired.list, ContactListKind::kAudience);
+  EXPECT_TRUE(retired.retired);
+  EXPECT_EQ(std::get<DefineContactListEntry>(one_command({"contact", "list-entry", "--list", "individual-criterion",
+                                                          "--id", "1", "--name", "Abonné"})
+                                                 .body)
+                .list,
+            ContactListKind::kIndividualCriterion);
+  EXPECT_FALSE(std::get<GetContactLists>(one_command({"contact", "lists"}).body).with_retired);
+  EXPECT_TRUE(std::get<GetContactLists>(one_command({"contact", "lists", "--with-retired"}).body).with_retired);
+
+  EXPECT_EQ(parse_error({"contact", "list-entry", "--list", "colour", "--id", "1", "--name", "X"}),
+            "contact list-entry: --list: 'colour' is not one of individual-criterion, organisation-criterion, "
+            "audience");
+  EXPECT_FALSE(parse({"contact", "list-entry", "--id", "1", "--name", "X"}).is_ok()) << "no --list";
+  EXPECT_FALSE(parse({"contact", "list-entry", "--list", "audience", "--id", "1"}).is_ok()) << "no --name";
+  auto zero = parse({"contact", "list-entry", "--list", "audience", "--id", "0", "--name", "X"});
+  ASSERT_TRUE(zero.is_ok());
+  EXPECT_EQ(build_commands(*zero, 0).status().message(), "contact list-entry: --id is 1 or more");
+  EXPECT_FALSE(parse({"contact", "lists", "--retired"}).is_ok());
+}
+
+TEST(CliArgs, ContactSearchIsQuickWithAQueryAlone) {
+  const auto quick = std::get<SearchContacts>(
+      one_command({"contact", "search", "dup*", "--offset", "20", "--limit", "5", "--with-invalid"}).body);
+  EXPECT_EQ(quick.query, "dup*");
+  EXPECT_EQ(quick.offset, 20u);
+  EXPECT_EQ(quick.limit, 5u);
+  EXPECT_TRUE(quick.with_invalid);
+  EXPECT_EQ(std::get<SearchContacts>(one_command({"contact", "search", "dup"}).body).limit, kContactSearchRowsDefault);
+  const auto find = std::get<SearchContacts>(one_command({"contact", "find", "Dupont, j"}).body);
+  EXPECT_EQ(find.limit, 11u) << "contact find: the completion lines, as before";
+  EXPECT_FALSE(parse({"contact", "find", "dup", "--city", "PARIS"}).is_ok()) << "no advanced search there";
+  EXPECT_FALSE(parse({"contact", "find"}).is_ok()) << "its QUERY is required";
+}
+
+TEST(CliArgs, ContactSearchWithAnAdvancedOptionSendsFindContacts) {
+  const auto named = std::get<FindContacts>(one_command({"contact", "search", "Dupont, j", "--city", "PAR", "--offset",
+                                                         "20", "--limit", "5", "--with-invalid"})
+                                                .body);
+  EXPECT_EQ(named.name, "Dupont, j") << "QUERY is the name";
+  EXPECT_EQ(named.city, "PAR");
+  EXPECT_EQ(named.offset, 20u);
+  EXPECT_EQ(named.limit, 5u);
+  EXPECT_TRUE(named.with_invalid);
+  EXPECT_TRUE(named.with_prospects);
+  EXPECT_TRUE(named.with_relays);
+  EXPECT_EQ(named.types, 0);
+  EXPECT_EQ(named.iban, IbanFilter::kAny);
+  EXPECT_EQ(named.linked_to, kNone);
+
+  const auto all = std::get<FindContacts>(one_command({"contact",
+                                                       "search",
+                                                       "--type",
+                                                       "organisation",
+                                                       "--type",
+                                                       "partner,guide",
+                                                       "--number",
+                                                       "7611",
+                                                       "--relay",
+                                                       "mart",
+                                                       "--phone",
+                                                       "5678",
+                                                       "--email",
+                                                       "anne@",
+                                                       "--country",
+                                                       "FR",
+                                                       "--postcode",
+                                                       "750",
+                                                       "--city",
+                                                       "PARIS",
+                                                       "--clients-only",
+                                                       "--without-relays",
+                                                       "--admin-number",
+                                                       "123 456 789",
+                                                       "--criterion",
+                                                       "4",
+                                                       "--iban",
+                                                       "without",
+                                                       "--reference-code",
+                                                       "ACME-1",
+                                                       "--linked-to",
+                                                       "42",
+                                                       "--link-kind",
+                                                       "subsidiary-of",
+                                                       "--ambassadors-only"})
+                                              .body);
+  EXPECT_EQ(all.name, "");
+  EXPECT_EQ(all.types, kContactOrganisation | kContactPartner | kContactGuide);
+  EXPECT_EQ(all.number, 7611u);
+  EXPECT_EQ(all.relay, "mart");
+  EXPECT_EQ(all.phone, "5678");
+  EXPECT_EQ(all.email, "anne@");
+  EXPECT_EQ(all.country, "FR");
+  EXPECT_EQ(all.postcode, "750");
+  EXPECT_EQ(all.city, "PARIS");
+  EXPECT_FALSE(all.with_prospects) << "--clients-only";
+  EXPECT_FALSE(all.with_relays) << "--without-relays";
+  EXPECT_FALSE(all.with_invalid);
+  EXPECT_EQ(all.admin_number, "123 456 789");
+  EXPECT_EQ(all.criterion, 4u);
+  EXPECT_EQ(all.iban, IbanFilter::kWithout);
+  EXPECT_EQ(all.reference_code, "ACME-1");
+  EXPECT_EQ(all.linked_to, 42u);
+  EXPECT_EQ(all.link_kind, ContactLinkKind::kSubsidiaryOf);
+  EXPECT_TRUE(all.ambassadors_only);
+  EXPECT_EQ(all.offset, 0u);
+  EXPECT_EQ(all.limit, kContactSearchRowsDefault);
+
+  // Any one of them alone is an advanced search.
+  EXPECT_FALSE(std::get<FindContacts>(one_command({"contact", "search", "--clients-only"}).body).with_prospects);
+  EXPECT_EQ(std::get<FindContacts>(one_command({"contact", "search", "--iban", "with"}).body).iban, IbanFilter::kWith);
+  EXPECT_TRUE(std::get<FindContacts>(one_command({"contact", "search", "--ambassadors-only"}).body).ambassadors_only);
+  EXPECT_EQ(
+      std::get<FindContacts>(one_command({"contact", "search", "--linked-to", "9", "--link-kind", "member-of"}).body)
+          .link_kind,
+      ContactLinkKind::kMemberOf);
+}
+
+TEST(CliArgs, ContactSearchRefusesWhatItCannotSend) {
+  for (const std::vector<const char*>& line : std::vector<std::vector<const char*>>{
+           {"contact", "search"}, {"contact", "search", "--offset", "20"}, {"contact", "search", "--with-invalid"}}) {
+    auto a = parse(line);
+    ASSERT_TRUE(a.is_ok()) << a.status().to_string();
+    EXPECT_EQ(build_commands(*a, 0).status().message(),
+              "contact search: give a QUERY or an advanced option (--type, --city...; see contact search --help)")
+        << "paging and --with-invalid are no search";
+  }
+  EXPECT_EQ(parse_error({"contact", "search", "--linked-to", "9"}), "contact search: --linked-to requires --link-kind");
+  EXPECT_EQ(parse_error({"contact", "search", "dup", "--link-kind", "relay-of"}),
+            "contact search: --link-kind requires --linked-to");
+  EXPECT_EQ(parse_error({"contact", "search", "--iban", "maybe"}),
+            "contact search: --iban: 'maybe' is not one of with, without");
+  EXPECT_TRUE(usage_error({"contact", "search", "--type", "person"}));
+  EXPECT_TRUE(usage_error({"contact", "search", "--link-kind", "friend-of", "--linked-to", "9"}));
+  EXPECT_TRUE(usage_error({"contact", "search", "--number", "12a"}));
+  EXPECT_TRUE(usage_error({"contact", "search", "--criterion", "-1"}));
+  EXPECT_TRUE(usage_error({"contact", "search", "--city"})) << "no value";
+  EXPECT_TRUE(usage_error({"contact", "search", "dup", "--limit", "0"}));
+  const std::string help = parse({"contact", "search", "--help"})->help_text;
+  for (const char* option : {"--clients-only", "--link-kind", "child-of|relay-of", "with|without", "Advanced search"})
+    EXPECT_NE(help.find(option), std::string::npos) << option << " missing from\n" << help;
+}
+
 TEST(CliArgs, BadBackOfficeInputIsAUsageError) {
   const char* const season[] = {"--season", "1", "--family", "1"};
   auto follow_up = [&](const char* type, const char* due) {

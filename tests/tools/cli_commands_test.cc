@@ -1,16 +1,20 @@
 // The tessera CLI's subcommands against an in-process server: the
 // hold → availability → confirm flow, JSON output, refusals and exit codes,
-// setup-demo, and stats from the admin port.
+// setup-demo, and stats from the admin port; and the tables of the contact
+// directory's replies, printed from replies made here.
 #include "tools/cli/cli_commands.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
+#include "engine/reply_detail.h"
 #include "tests/net/net_test_support.h"
 #include "tests/storage/temp_dir.h"
 #include "tools/cli/cli_args.h"
+#include "tools/cli/cli_detail_output.h"
 
 namespace tessera::tools {
 namespace {
@@ -307,6 +311,167 @@ TEST_F(CliFlow, ContactImportReportsEachRow_AndARerunChangesNothing) {
   const CliRun webshop = run({"contact", "import", path, "--map", "Remarque=-"}, tessera::testing::kWebshopToken);
   EXPECT_EQ(webshop.code, kExitRefused) << "a web shop may not import: " << webshop.out;
   EXPECT_NE(webshop.err.find("Forbidden"), std::string::npos) << webshop.err;
+}
+
+}  // namespace
+}  // namespace tessera::tools
+
+namespace tessera::tools {
+namespace {
+
+using namespace tessera::engine;
+
+TEST_F(CliFlow, ContactListsAreDefinedByAnAdminAndShownOnTheCard) {
+  const char* backoffice = tessera::testing::kBackofficeToken;
+  for (const auto& [list, id, name] :
+       {std::tuple{"audience", "3", "Scolaire"}, std::tuple{"individual-criterion", "1", "Abonné"},
+        std::tuple{"individual-criterion", "2", "Ancien"}}) {
+    const CliRun defined = run({"contact", "list-entry", "--list", list, "--id", id, "--name", name});
+    ASSERT_EQ(defined.code, kExitOk) << defined.err;
+  }
+  const CliRun forbidden = run({"contact", "list-entry", "--list", "audience", "--id", "4", "--name", "X"}, backoffice);
+  EXPECT_EQ(forbidden.code, kExitRefused) << "admin only";
+  EXPECT_NE(forbidden.err.find("Forbidden"), std::string::npos) << forbidden.err;
+  ASSERT_EQ(
+      run({"contact", "list-entry", "--list", "individual-criterion", "--id", "2", "--name", "Ancien", "--retired"})
+          .code,
+      kExitOk);
+  const CliRun lists = run({"contact", "lists"}, backoffice);
+  ASSERT_EQ(lists.code, kExitOk) << lists.err;
+  EXPECT_EQ(lists.out,
+            "individual criteria\nid  name\n1   Abonné\n\norganisation criteria\n(none)\n\naudience "
+            "categories\nid  name\n3   Scolaire\n");
+  const CliRun all = run({"contact", "lists", "--with-retired"}, backoffice);
+  EXPECT_NE(all.out.find("2   Ancien (retired)"), std::string::npos) << all.out;
+
+  const CliRun added =
+      run({"contact",   "add",    "--id",         "1",     "--number",   "7611",       "--civility",  "Mme",
+           "--name",    "DUPONT", "--first-name", "Anne",  "--type",     "individual", "--city",      "PARIS",
+           "--country", "FR",     "--postcode",   "75012", "--audience", "3",          "--criterion", "1"});
+  ASSERT_EQ(added.code, kExitOk) << added.err;
+  const CliRun shown = run({"contact", "show", "1"}, backoffice);
+  ASSERT_EQ(shown.code, kExitOk) << shown.err;
+  for (const char* part : {"Prospect\n", "Scolaire (3)", "Abonné (1)"})
+    EXPECT_NE(shown.out.find(part), std::string::npos) << part << " missing from:\n" << shown.out;
+}
+
+TEST_F(CliFlow, ContactSearchWithAnAdvancedOptionPrintsTheSeedsColumns) {
+  const char* backoffice = tessera::testing::kBackofficeToken;
+  for (const char* name : {"DUPONT", "DURAND"}) {
+    const CliRun added = run({"contact", "add", "--name", name, "--civility", "M.", "--first-name", "Luc", "--type",
+                              "individual", "--city", "PARIS", "--postcode", "75012", "--country", "FR"});
+    ASSERT_EQ(added.code, kExitOk) << added.err;
+  }
+  const CliRun page = run({"contact", "search", "--city", "par", "--limit", "1"}, backoffice);
+  ASSERT_EQ(page.code, kExitOk) << page.err;
+  for (const char* part : {"number", "role", "relay", "address", "client since", "Public", "DUPONT Luc", "PARIS",
+                           "prospect", "1 of 2 contacts", "page on with --offset 1"})
+    EXPECT_NE(page.out.find(part), std::string::npos) << part << " missing from:\n" << page.out;
+  const CliRun named = run({"contact", "search", "dur", "--country", "FR"}, backoffice);
+  ASSERT_EQ(named.code, kExitOk) << named.err;
+  EXPECT_NE(named.out.find("DURAND Luc"), std::string::npos) << named.out;
+  EXPECT_NE(named.out.find("1 of 1 contacts"), std::string::npos) << named.out;
+  const CliRun clients = run({"contact", "search", "--clients-only"}, backoffice);
+  ASSERT_EQ(clients.code, kExitOk) << clients.err;
+  EXPECT_NE(clients.out.find("0 of 0 contacts"), std::string::npos) << "no confirmed order yet:\n" << clients.out;
+  const CliRun json = run({"--json", "contact", "search", "--city", "par"}, backoffice);
+  ASSERT_EQ(json.code, kExitOk) << json.err;
+  EXPECT_NE(json.out.find("\"command\":\"FindContacts\""), std::string::npos) << json.out;
+  EXPECT_EQ(run({"contact", "search"}, backoffice).code, kExitUsage) << "neither QUERY nor an advanced option";
+}
+
+// The printers alone, on replies made here (dates in UTC, English).
+std::string printed(const Command& command, ReplyDetail detail, int64_t now_ms = 0) {
+  Reply reply;
+  reply.detail = std::make_shared<const ReplyDetail>(std::move(detail));
+  std::ostringstream out;
+  print_detail(command, reply, LocalTime{}, now_ms, out);
+  return out.str();
+}
+
+constexpr int64_t k2021_03_14_10h = 1615716000000;  // 2021-03-14 10:00 UTC
+
+TEST(CliDetailOutput, AnAdvancedSearchPageShowsRolesRelaysAndClients) {
+  ContactFindPage page;
+  page.total = 45;
+  page.rows.push_back(ContactFindRow{.contact = 1,
+                                     .number = 7611,
+                                     .name = "DUPONT Chantal",
+                                     .city = "PARIS",
+                                     .address = "12 rue de Lyon",
+                                     .client_since_ms = k2021_03_14_10h});
+  page.rows.push_back(ContactFindRow{.contact = 2,
+                                     .number = 7612,
+                                     .role_kind = static_cast<uint8_t>(ContactLinkKind::kRelayOf),
+                                     .role_of = 5,
+                                     .role_of_name = "ACME",
+                                     .name = "MARTIN Paul",
+                                     .relay = 5,
+                                     .relay_name = "ACME"});
+  page.rows.push_back(ContactFindRow{.contact = 3,
+                                     .number = 7613,
+                                     .role_kind = static_cast<uint8_t>(ContactLinkKind::kSubsidiaryOf),
+                                     .role_of = 5,
+                                     .name = "ACME SUD"});
+  FindContacts query;
+  query.offset = 20;
+  EXPECT_EQ(printed(Command{0, query}, ReplyDetail{page}),
+            "number  role                     name            relay  city   address         client since\n"
+            "7611    Public                   DUPONT Chantal  -      PARIS  12 rue de Lyon  2021-03-14\n"
+            "7612    Relay of ACME            MARTIN Paul     ACME   -      -               prospect\n"
+            "7613    Subsidiary of contact 5  ACME SUD        -      -      -               prospect\n"
+            "3 of 45 contacts\n"
+            "More follow: page on with --offset 23\n");
+  page.total = 23;
+  EXPECT_EQ(printed(Command{0, query}, ReplyDetail{page}).find("More follow"), std::string::npos) << "the last page";
+}
+
+TEST(CliDetailOutput, ContactListsAreGroupedByList) {
+  ContactLists lists;
+  lists.entries = {{ContactListKind::kIndividualCriterion, 1, "Abonné", false},
+                   {ContactListKind::kIndividualCriterion, 2, "Ancien", true},
+                   {ContactListKind::kAudience, 3, "Scolaire", false}};
+  EXPECT_EQ(printed(Command{0, GetContactLists{true}}, ReplyDetail{lists}),
+            "individual criteria\n"
+            "id  name\n"
+            "1   Abonné\n"
+            "2   Ancien (retired)\n"
+            "\n"
+            "organisation criteria\n"
+            "(none)\n"
+            "\n"
+            "audience categories\n"
+            "id  name\n"
+            "3   Scolaire\n");
+}
+
+TEST(CliDetailOutput, TheCardNamesItsListEntriesAndSaysSinceWhenItIsAClient) {
+  ContactCard card;
+  card.contact = 1;
+  card.number = 7611;
+  card.record.last_name = "DUPONT";
+  card.record.audience = 3;
+  card.record.criteria = {1, 9};
+  card.audience_name = "Scolaire";
+  card.criteria_names = {"Abonné", ""};
+  const Command show{0, GetContact{1, 0}};
+  const std::string prospect = printed(show, ReplyDetail{card});
+  EXPECT_NE(prospect.find("contact 1  number 7611  DUPONT\nProspect\n"), std::string::npos) << prospect;
+  EXPECT_NE(prospect.find("audience  Scolaire (3)"), std::string::npos) << prospect;
+  EXPECT_NE(prospect.find("criteria  Abonné (1), 9"), std::string::npos) << "an id no list names: " << prospect;
+
+  card.client_since_ms = k2021_03_14_10h;
+  constexpr int64_t kHour = 3600 * 1000;
+  constexpr int64_t k2024_03_14 = 1710374400000;  // midnight UTC
+  EXPECT_NE(printed(show, ReplyDetail{card}, k2024_03_14 - kHour).find("Client since 2021-03-14 (2 years)\n"),
+            std::string::npos)
+      << "the day before its third anniversary";
+  EXPECT_NE(printed(show, ReplyDetail{card}, k2024_03_14 + kHour).find("Client since 2021-03-14 (3 years)\n"),
+            std::string::npos)
+      << "on the anniversary day, before the hour it became one";
+  EXPECT_NE(printed(show, ReplyDetail{card}, k2021_03_14_10h + 40 * 24 * kHour).find("(0 years)"), std::string::npos);
+  const int64_t a_year_on = k2021_03_14_10h + 366 * 24 * kHour;
+  EXPECT_NE(printed(show, ReplyDetail{card}, a_year_on).find("(1 year)"), std::string::npos);
 }
 
 }  // namespace

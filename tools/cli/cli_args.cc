@@ -477,6 +477,10 @@ const opt::Choices<ContactLinkKind> kLinkKinds = {{"child-of", ContactLinkKind::
                                                   {"relay-of", ContactLinkKind::kRelayOf},
                                                   {"member-of", ContactLinkKind::kMemberOf},
                                                   {"subsidiary-of", ContactLinkKind::kSubsidiaryOf}};
+const opt::Choices<ContactListKind> kListKinds = {{"individual-criterion", ContactListKind::kIndividualCriterion},
+                                                  {"organisation-criterion", ContactListKind::kOrganisationCriterion},
+                                                  {"audience", ContactListKind::kAudience}};
+const opt::Choices<IbanFilter> kIbanFilters = {{"with", IbanFilter::kWith}, {"without", IbanFilter::kWithout}};
 
 // A birth date, YYYY-MM-DD or DD.MM.YYYY, as YYYYMMDD (a calendar day: no zone).
 Result<uint32_t> parse_birth_date(std::string_view text) {
@@ -582,17 +586,109 @@ Build contact_link(CLI::App& s) {
   return send(v);
 }
 
-// contact search (a page with the total) and contact find (completion lines).
-Build contact_search(CLI::App& s, bool completion) {
+// contact find: the cart's completion lines (the quick search, 11 rows).
+Build contact_find(CLI::App& s) {
   auto v = std::make_shared<Keyed<SearchContacts>>();
   s.add_option("QUERY", v->body.query, "name, first name, number or e-mail; * patterns; 'Name, First'")->required();
-  v->body.limit = completion ? 11 : kContactSearchRowsDefault;
+  v->body.limit = 11;
   opt::add_number(s, "--limit", v->body.limit, uint32_t{1}, kContactSearchRowsMax, "rows")->capture_default_str();
-  if (!completion) {
-    opt::add_number(s, "--offset", v->body.offset, "rows to skip");
-    opt::add_flag(s, "--with-invalid", v->body.with_invalid, "include contacts marked invalid");
-  }
   return send(v);
+}
+
+// The advanced search's criteria: FindContacts but its name, paging and
+// with_invalid (contact search shares those with the quick search).
+struct FindOptions {
+  FindContacts find;
+  bool clients_only = false;    // with_prospects = false
+  bool without_relays = false;  // with_relays = false
+};
+// Declares them (in a group of the help) and returns them, so that
+// contact search knows whether any was given.
+std::vector<CLI::Option*> add_find_options(CLI::App& s, FindOptions& f) {
+  FindContacts& q = f.find;
+  const auto text = [&s](const std::string& name, std::string& into, std::string help) {
+    return s.add_option(name, into, std::move(help))->type_name("TEXT");
+  };
+  std::vector<CLI::Option*> all = {
+      add_type_bits(s, "--type", q.types, "contacts with every one of these types (repeat)"),
+      opt::add_number(s, "--number", q.number, "the contact number"),
+      text("--relay", q.relay, "prefix of the name at the other end of a relay link"),
+      text("--phone", q.phone, "the last digits (4 or more) of a mobile, phone or fax number")->type_name("DIGITS"),
+      text("--email", q.email, "prefix of the e-mail address"),
+      text("--country", q.country, "country of the main address (FR, CH...)")->type_name("CODE"),
+      text("--postcode", q.postcode, "prefix of the main address's postcode"),
+      text("--city", q.city, "prefix of the main address's city"),
+      opt::add_flag(s, "--clients-only", f.clients_only, "only clients (a confirmed order), no prospects"),
+      opt::add_flag(s, "--without-relays", f.without_relays, "leave out individuals who relay an organisation"),
+      text("--admin-number", q.admin_number, "an organisation's administrative number (spaces ignored)"),
+      opt::add_number(s, "--criterion", q.criterion, "carries this criterion (contact lists)"),
+      opt::add_choice(s, "--iban", q.iban, kIbanFilters, "with or without an IBAN"),
+      text("--reference-code", q.reference_code, "the reference code (case ignored)"),
+      opt::add_flag(s, "--ambassadors-only", q.ambassadors_only, "only ambassadors"),
+  };
+  CLI::Option* const linked_to =
+      opt::add_number(s, "--linked-to", q.linked_to, "has a link of --link-kind with this contact, either way");
+  CLI::Option* const link_kind =
+      opt::add_choice(s, "--link-kind", q.link_kind, kLinkKinds, "the link --linked-to asks for")->default_str("");
+  linked_to->needs(link_kind);
+  link_kind->needs(linked_to);
+  all.insert(all.end(), {linked_to, link_kind});
+  for (CLI::Option* o : all) o->group("Advanced search (any of them; every one given must hold)");
+  return all;
+}
+
+// contact search: the quick search on QUERY (SearchContacts) or, with any
+// advanced option, the advanced search (FindContacts; QUERY is then the
+// name, in the quick search's forms).
+Build contact_search(CLI::App& s) {
+  struct Values {
+    SearchContacts quick;
+    FindOptions advanced;
+    bool advanced_given = false;
+  };
+  auto v = std::make_shared<Values>();
+  s.add_option("QUERY", v->quick.query,
+               "name, first name, number or e-mail; * patterns; 'Name, First' (with an advanced option: the name)");
+  v->quick.limit = kContactSearchRowsDefault;
+  opt::add_number(s, "--limit", v->quick.limit, uint32_t{1}, kContactSearchRowsMax, "rows")->capture_default_str();
+  opt::add_number(s, "--offset", v->quick.offset, "rows to skip");
+  opt::add_flag(s, "--with-invalid", v->quick.with_invalid, "include contacts marked invalid");
+  const std::vector<CLI::Option*> advanced = add_find_options(s, v->advanced);
+  // Whether one was given is known only while the line is parsed (the
+  // options die with the parser).
+  s.callback([v, advanced] {
+    v->advanced_given =
+        std::any_of(advanced.begin(), advanced.end(), [](const CLI::Option* o) { return o->count() > 0; });
+  });
+  return [v](int64_t) -> CliCommands {
+    if (!v->advanced_given) {
+      if (v->quick.query.empty())
+        return Status::invalid_argument(
+            "contact search: give a QUERY or an advanced option (--type, --city...; see contact search --help)");
+      return one(0, v->quick);
+    }
+    FindContacts f = v->advanced.find;
+    f.name = v->quick.query;
+    f.offset = v->quick.offset;
+    f.limit = v->quick.limit;
+    f.with_invalid = v->quick.with_invalid;
+    f.with_prospects = !v->advanced.clients_only;
+    f.with_relays = !v->advanced.without_relays;
+    return one(0, f);
+  };
+}
+
+Build contact_list_entry(CLI::App& s) {
+  auto v = keyed<DefineContactListEntry>(s);
+  opt::add_choice(s, "--list", v->body.list, kListKinds, "the list")->required()->default_str("");
+  opt::add_number(s, "--id", v->body.id, "the entry's id, 1 or more (an id in the list: renamed)")->required();
+  s.add_option("--name", v->body.name, "its name (unique in the list; case and accents ignored)")->required();
+  opt::add_flag(s, "--retired", v->body.retired,
+                "withdraw it: contacts keep it, no contact is given it any more (without: defined or back in use)");
+  return [v](int64_t) -> CliCommands {
+    if (v->body.id == 0) return Status::invalid_argument("contact list-entry: --id is 1 or more");
+    return one(v->key, v->body);
+  };
 }
 
 Build format_add(CLI::App& s) {
@@ -787,10 +883,18 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "DUPLICATE", v->body.duplicate, "the contact that goes")->required();
          return send(v);
        }},
-      {"contact search", kSubscriptions, "quick search: a page of contacts with the total",
-       [](CLI::App& s) { return contact_search(s, false); }},
-      {"contact find", kSubscriptions, "completion lines, as the cart's search shows them",
-       [](CLI::App& s) { return contact_search(s, true); }},
+      {"contact search", kSubscriptions,
+       "a page of contacts with the total: quick search on QUERY, or advanced search (--city, --type...)",
+       contact_search},
+      {"contact find", kSubscriptions, "completion lines, as the cart's search shows them", contact_find},
+      {"contact lists", kSubscriptions, "the criteria and audience categories the organisation defines",
+       [](CLI::App& s) {
+         auto v = std::make_shared<Keyed<GetContactLists>>();
+         opt::add_flag(s, "--with-retired", v->body.with_retired, "retired entries too");
+         return send(v);
+       }},
+      {"contact list-entry", kSubscriptions, "define, rename or retire a criterion or audience category (admin token)",
+       contact_list_entry},
       {"series add", kSubscriptions, "define a series",
        [](CLI::App& s) {
          auto v = keyed<DefineSeries>(s);

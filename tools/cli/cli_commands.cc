@@ -254,7 +254,7 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   if (!a.json && replies->size() == 1 && (*replies)[0].ok() && (*replies)[0].detail) {
-    print_detail((*commands)[0], (*replies)[0], local, out);
+    print_detail((*commands)[0], (*replies)[0], local, now_ms, out);
     return kExitOk;
   }
   return print_replies(a, *commands, *replies, out, err);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
+#include <tuple>
 
 #include "engine/reply_detail.h"
 #include "tools/cli/cli_time.h"
@@ -181,6 +182,19 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   print_table(out, workflow);
 }
 
+// "Abonné (4)"; the id alone when no list defines it.
+std::string list_entry_text(uint32_t id, const std::string& name) {
+  return name.empty() ? cat(id) : cat(name, " (", id, ")");
+}
+
+// Whole years from `since_ms` to `now_ms` on the calendar of `local`'s zone
+// (a year is complete on its anniversary day); 0 when now is before.
+int32_t whole_years(int64_t since_ms, int64_t now_ms, const LocalTime& local) {
+  const LocalTime::Civil since = local.civil(since_ms), now = local.civil(now_ms);
+  const bool before_anniversary = std::tie(now.month, now.day) < std::tie(since.month, since.day);
+  return std::max(0, now.year - since.year - (before_anniversary ? 1 : 0));
+}
+
 std::string types_text(uint8_t types) {
   static constexpr std::pair<uint8_t, std::string_view> kNames[] = {
       {kContactIndividual, "individual"}, {kContactOrganisation, "organisation"}, {kContactGuide, "guide"},
@@ -199,11 +213,19 @@ std::string link_text(const ContactLinkView& l) {
   return cat(k < std::size(kOut) ? (l.outgoing ? kOut[k] : kIn[k]) : "?", " ", l.other_name, " (", l.other_number, ")");
 }
 
-void print_contact(const ContactCard& c, const LocalTime& local, std::ostream& out) {
+// "Client since 2021-03-14 (3 years)", or "Prospect" before a first confirmed order.
+std::string client_text(int64_t since_ms, const LocalTime& local, int64_t now_ms) {
+  if (since_ms == 0) return "Prospect";
+  const int32_t years = whole_years(since_ms, now_ms, local);
+  return cat("Client since ", day_of(since_ms, local), " (", years, years == 1 ? " year)" : " years)");
+}
+
+void print_contact(const ContactCard& c, const LocalTime& local, int64_t now_ms, std::ostream& out) {
   const ContactFields& r = c.record;
   out << (c.deleted ? "deleted contact " : "contact ") << c.contact << "  number " << c.number << "  " << r.civility
       << (r.civility.empty() ? "" : " ") << r.last_name << (r.first_name.empty() ? "" : " ") << r.first_name << '\n';
   if (c.merged_from != kNone) out << "merged contact " << c.merged_from << " into it\n";
+  out << client_text(c.client_since_ms, local, now_ms) << '\n';
   std::vector<std::vector<std::string>> rows = {{"types", types_text(r.types)},
                                                 {"role", c.links.empty() ? "public" : link_text(c.links[0])}};
   for (size_t i = 1; i < c.links.size(); ++i) rows.push_back({"", link_text(c.links[i])});
@@ -225,7 +247,12 @@ void print_contact(const ContactCard& c, const LocalTime& local, std::ostream& o
   for (const ContactAddress& a : r.addresses)
     add(kAddressKinds[std::min<size_t>(static_cast<size_t>(a.kind), 2)],
         cat(a.lines, a.lines.empty() ? "" : ", ", a.country, "-", a.postcode, " ", a.city));
-  if (r.audience != 0) add("audience", cat(r.audience));
+  if (r.audience != 0) add("audience", list_entry_text(r.audience, c.audience_name));
+  std::string criteria;
+  for (size_t i = 0; i < r.criteria.size(); ++i)
+    criteria += cat(criteria.empty() ? "" : ", ",
+                    list_entry_text(r.criteria[i], i < c.criteria_names.size() ? c.criteria_names[i] : ""));
+  add("criteria", criteria);
   add("IBAN", r.iban);
   add("reference code", r.reference_code);
   add("administrative number", r.admin_number);
@@ -252,6 +279,49 @@ void print_contact_search(const ContactSearchPage& page, std::ostream& out) {
                     types_text(c.types)});
   print_table(out, rows);
   out << page.rows.size() << " of " << page.total << " contacts\n";
+}
+
+// The seed's advanced-search role: public, or the contact's first link from it.
+std::string role_text(const ContactFindRow& r) {
+  static constexpr std::string_view kRoles[] = {"Public", "Child of", "Relay of", "Member of", "Subsidiary of"};
+  if (r.role_kind == 0) return std::string(kRoles[0]);
+  const std::string_view role = r.role_kind < std::size(kRoles) ? kRoles[r.role_kind] : "Linked to";
+  return cat(role, " ", r.role_of_name.empty() ? cat("contact ", r.role_of) : r.role_of_name);
+}
+
+std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+
+// The advanced search's page: the seed's columns, and whether each is a
+// client (since when) or a prospect.
+void print_contact_find(const CommandBody& body, const ContactFindPage& page, const LocalTime& local,
+                        std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"number", "role", "name", "relay", "city", "address", "client since"}};
+  for (const ContactFindRow& r : page.rows)
+    rows.push_back({cat(r.number), role_text(r), r.name, r.relay == kNone ? "-" : or_dash(r.relay_name),
+                    or_dash(r.city), or_dash(r.address),
+                    r.client_since_ms == 0 ? "prospect" : day_of(r.client_since_ms, local)});
+  print_table(out, rows);
+  out << page.rows.size() << " of " << page.total << " contacts\n";
+  const auto* find = std::get_if<FindContacts>(&body);
+  const uint64_t next = (find ? find->offset : 0) + page.rows.size();
+  if (!page.rows.empty() && next < page.total) out << "More follow: page on with --offset " << next << '\n';
+}
+
+// The three lists, each under its title, retired entries marked.
+void print_contact_lists(const ContactLists& lists, std::ostream& out) {
+  static constexpr std::string_view kTitles[] = {"individual criteria", "organisation criteria", "audience categories"};
+  static_assert(std::size(kTitles) == kContactListKindLast + 1, "name the new list");
+  for (uint8_t kind = 0; kind <= kContactListKindLast; ++kind) {
+    out << (kind == 0 ? "" : "\n") << kTitles[kind] << '\n';
+    std::vector<std::vector<std::string>> rows = {{"id", "name"}};
+    for (const ContactListEntry& e : lists.entries)
+      if (static_cast<uint8_t>(e.list) == kind) rows.push_back({cat(e.id), cat(e.name, e.retired ? " (retired)" : "")});
+    if (rows.size() == 1) {
+      out << "(none)\n";
+    } else {
+      print_table(out, rows);
+    }
+  }
 }
 
 void print_stock(const StockSummary& s, std::ostream& out) {
@@ -321,7 +391,8 @@ void print_completion_lines(const Reply& reply, std::ostream& out) {
   if (page->total > page->rows.size()) out << "... " << page->total << " in all\n";
 }
 
-void print_detail(const Command& command, const Reply& reply, const LocalTime& local, std::ostream& out) {
+void print_detail(const Command& command, const Reply& reply, const LocalTime& local, int64_t now_ms,
+                  std::ostream& out) {
   assert(reply.detail);
   std::visit(
       [&](const auto& d) {
@@ -334,8 +405,10 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
-        if constexpr (std::is_same_v<D, ContactCard>) print_contact(d, local, out);
+        if constexpr (std::is_same_v<D, ContactCard>) print_contact(d, local, now_ms, out);
         if constexpr (std::is_same_v<D, ContactSearchPage>) print_contact_search(d, out);
+        if constexpr (std::is_same_v<D, ContactFindPage>) print_contact_find(command.body, d, local, out);
+        if constexpr (std::is_same_v<D, ContactLists>) print_contact_lists(d, out);
         if constexpr (std::is_same_v<D, IssuedToken>)
           out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";
       },

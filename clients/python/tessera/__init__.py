@@ -20,8 +20,8 @@ from tessera.errors import (BusinessRefusal, Busy, CommandRefused, ConnectionLos
                             TesseraError, Unavailable)
 from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack, RunStateResult, SeatOrderResult,
                              SeatRun)
-from tessera.schema import (COMMANDS, Audience, BookingKind, Delivery, ErrorCode, ExpiryPolicy, FormatType,
-                            OrderState, Outcome, ReleaseMark, ReminderField, RequestStatus, ResultCode, Role,
-                            RunState, WorkflowAction, command)
+from tessera.schema import (COMMANDS, Audience, BookingKind, ContactListKind, Delivery, ErrorCode, ExpiryPolicy,
+                            FormatType, IbanFilter, OrderState, Outcome, ReleaseMark, ReminderField, RequestStatus,
+                            ResultCode, Role, RunState, WorkflowAction, command)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

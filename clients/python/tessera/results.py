@@ -118,8 +118,8 @@ def record(t_obj, top_level=False, hold_token=None):
             value = record(value)
         elif kind == "objects":
             value = [record(item) for item in value or []]
-        elif kind == "scalars":
-            value = list(value) if value is not None else []
+        elif kind == "scalars":  # numbers, or strings (which arrive as bytes)
+            value = [_text(v) for v in value] if value is not None else []
         elif kind == "str":
             value = _text(value) or ""
         enum_type = _ENUM_OVERRIDES.get((table, field), _ENUM_FIELDS.get(field))

@@ -46,6 +46,8 @@ RunState = _enum("RunState")
 WorkflowAction = _enum("WorkflowAction")
 RequestStatus = _enum("RequestStatus")
 ErrorCode = _enum("ErrorCode")
+ContactListKind = _enum("ContactListKind")
+IbanFilter = _enum("IbanFilter")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

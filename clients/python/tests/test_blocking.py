@@ -351,6 +351,35 @@ class Contacts(unittest.TestCase):
             office.get_contact(contact=duplicate.contact)
         office.release(order=order.order)
 
+    def test_lists_advanced_search_and_a_client_after_its_first_confirmed_order(self):
+        admin.define_contact_list_entry(list=tessera.ContactListKind.Audience, id=1, name="Contact occasionnel")
+        with self.assertRaises(tessera.Forbidden):
+            office.define_contact_list_entry(list=tessera.ContactListKind.Audience, id=2, name="Abonné")  # admin only
+        lists = office.get_contact_lists()
+        self.assertEqual([(e.id, e.name) for e in lists.entries], [(1, "Contact occasionnel")])
+        record = dict(types=1, civility="Mme", last_name="AVANCÉE", first_name="Rose", audience=1,
+                      mobile="+33 6 99 88 77 66", addresses=[dict(kind=0, postcode="13001", city="MARSEILLE",
+                                                                  country="FR")])
+        card = office.create_contact(record=record)
+        self.assertEqual(card.audience_name, "Contact occasionnel")
+        self.assertEqual(card.client_since_ms, 0)  # a prospect
+        with self.assertRaises(tessera.NotFound):
+            office.create_contact(record=dict(record, audience=9))  # no such audience category
+        page = office.find_contacts(city="marseil", phone="06 99 88 77 66")
+        self.assertEqual(page.total, 1)
+        self.assertEqual((page.rows[0].number, page.rows[0].name, page.rows[0].city),
+                         (card.number, "AVANCÉE Rose", "MARSEILLE"))
+        self.assertEqual(office.find_contacts(city="marseil", with_prospects=False).total, 0)
+        order = office.book(kind=tessera.BookingKind.Option, contact=card.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.confirm(order=order.order)
+        deadline = time.monotonic() + 10
+        while office.get_contact(contact=card.contact).client_since_ms == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertGreater(office.get_contact(contact=card.contact).client_since_ms, 0)
+        self.assertEqual(office.find_contacts(city="marseil", with_prospects=False).total, 1)
+        office.cancel(order=order.order)
+
 
 class FollowUp(unittest.TestCase):
     def book_options(self, performance, count, due_ms):
