@@ -145,10 +145,12 @@ TEST(ShardSnapshot, ClientMarks_AreSaved_AndASnapshotFromBeforeThemMarksItsConfi
   for (const Command& c : workload::demo_performances(venue, workload::kProductRelease))
     ASSERT_TRUE(shard.apply(c, kT0).ok());
   auto option = [&](ContactId contact, int64_t at) {
-    const Reply r = shard.apply(
-        Command{0, Book{BookingKind::kOption, contact, workload::kBoxOffice, {workload::demo_line(1000, 1, 1, 1)},
-                        kT0 + 86'400'000}},
-        at);
+    const Reply r = shard.apply(Command{0, Book{BookingKind::kOption,
+                                                contact,
+                                                workload::kBoxOffice,
+                                                {workload::demo_line(1000, 1, 1, 1)},
+                                                kT0 + 86'400'000}},
+                                at);
     EXPECT_TRUE(r.ok()) << r.message;
     return r.order;
   };
