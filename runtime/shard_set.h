@@ -52,6 +52,10 @@ class ShardSet {
   // commands are answered Unavailable).
   explicit ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners,
                     std::unique_ptr<DirectoryRunner> directory = nullptr);
+  // Stops what still runs (the client pump's thread first).
+  ~ShardSet() { stop(); }
+  ShardSet(const ShardSet&) = delete;
+  ShardSet& operator=(const ShardSet&) = delete;
   void start();
   void stop();
 
