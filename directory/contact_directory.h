@@ -209,6 +209,16 @@ class ContactDirectory {
   std::vector<ClientSince> clients() const;                  // in slot order (snapshots, the hash)
   Reply find_contacts(const engine::FindContacts& c) const;  // contact_find.cc
   engine::ContactFindRow find_row(const StoredContact& c) const;
+  // Calls f(other) for each contact at the other end of a relay link of
+  // `id`, either way, until f returns true; returns whether one did.
+  template <typename F>
+  bool any_relay_partner(ContactId id, F&& f) const {
+    for (const auto* links : {&links_, &links_in_})
+      for (auto it = links->lower_bound(StoredLink{id, engine::ContactLinkKind::kRelayOf, ContactId{0}});
+           it != links->end() && it->from == id && it->kind == engine::ContactLinkKind::kRelayOf; ++it)
+        if (f(it->to)) return true;
+    return false;
+  }
   // The survivor `id` was merged into (kNone: not merged).
   ContactId merged_into(ContactId id) const;
   // NotFound for `id`: "was deleted", "was merged into S" or "not found".

@@ -129,11 +129,7 @@ Reply ContactDirectory::find_contacts(const engine::FindContacts& c) const {
       return starts_with(index_key(f.last_name), criteria.relay) ||
              starts_with(index_key(cat(f.last_name, " ", f.first_name)), criteria.relay);
     };
-    for (const auto* links : {&links_, &links_in_})
-      for (auto it = links->lower_bound(StoredLink{id, ContactLinkKind::kRelayOf, ContactId{0}});
-           it != links->end() && it->from == id && it->kind == ContactLinkKind::kRelayOf; ++it)
-        if (named(it->to)) return true;
-    return false;
+    return any_relay_partner(id, named);
   };
   auto keep = [&](const StoredContact& s) {
     if (c.number != 0 && s.number != c.number) return false;
@@ -206,14 +202,11 @@ engine::ContactFindRow ContactDirectory::find_row(const StoredContact& c) const 
     row.role_of = first->to;
     row.role_of_name = display_name(first->to);
   }
-  for (const auto* links : {&links_, &links_in_}) {
-    auto it = links->lower_bound(StoredLink{c.contact, ContactLinkKind::kRelayOf, ContactId{0}});
-    if (row.relay == engine::kNone && it != links->end() && it->from == c.contact &&
-        it->kind == ContactLinkKind::kRelayOf) {
-      row.relay = it->to;
-      row.relay_name = display_name(it->to);
-    }
-  }
+  any_relay_partner(c.contact, [&](ContactId other) {  // the first one
+    row.relay = other;
+    row.relay_name = display_name(other);
+    return true;
+  });
   if (const ContactAddressView* main = address_of(f, engine::AddressKind::kMain)) {
     row.city = main->city;
     for (char ch : main->lines) row.address += ch == '\n' ? std::string(", ") : std::string(1, ch);
