@@ -80,6 +80,15 @@ class ShardSet {
   // are filled in from the directory.
   void deliver(engine::Reply&& merged, Completion* done);
 
+  // Contacts a DeleteContact or MergeContacts is working on (from its first
+  // step to its reply): another of the two naming one is refused (Busy),
+  // so a merge cannot move orders onto a contact whose deletion counted its
+  // orders before them, nor a deletion count a contact whose merge is half
+  // handed over. In memory only: a start finishes or undoes both first
+  // (reconcile_contacts). claim_contacts takes all or none.
+  bool claim_contacts(const std::vector<engine::ContactId>& ids);
+  void release_contacts(const std::vector<engine::ContactId>& ids);
+
  private:
   bool submit_contacts(engine::Command&& command, Completion* done);
   // Before the runners start: contacts recorded only on the shards (logged
@@ -95,6 +104,9 @@ class ShardSet {
   std::vector<std::unique_ptr<ShardRunner>> runners_;
   std::unique_ptr<DirectoryRunner> directory_;
   std::mutex catalog_mutex_;  // catalog commands enter every inbox in one order
+
+  std::mutex contacts_busy_mutex_;  // guards contacts_busy_ (claim_contacts)
+  std::vector<engine::ContactId> contacts_busy_;
 
   void run_client_pump();
   std::mutex pump_mutex_;              // one pump at a time; guards what follows

@@ -1,6 +1,7 @@
 // ShardSet and the contact directory: routing to it, the hand-over of each
 // contact's profile to the shards, the deletion of a contact (freeze, count,
 // delete), names filled in at query time, and the reconciliation at start.
+#include <algorithm>
 #include <cassert>
 #include <thread>
 
@@ -137,6 +138,7 @@ class DeleteCompletion final : public Completion {
   }
 
   void finish(engine::Reply&& reply) {
+    set_.release_contacts({contact()});
     done_->complete(std::move(reply));
     delete this;
   }
@@ -148,6 +150,36 @@ class DeleteCompletion final : public Completion {
   Stage stage_ = Stage::kFreezing;
   engine::Reply outcome_;
 };
+
+// Gives the contacts a merge claimed back when its reply (after the
+// hand-over) is ready.
+class ClaimedCompletion final : public Completion {
+ public:
+  ClaimedCompletion(ShardSet& set, std::vector<engine::ContactId> ids, Completion* done)
+      : set_(set), ids_(std::move(ids)), done_(done) {}
+  void complete(engine::Reply&& reply) override {
+    set_.release_contacts(ids_);
+    done_->complete(std::move(reply));
+    delete this;
+  }
+  // Nothing was sent: the claim goes, the caller answers.
+  void abandon() {
+    set_.release_contacts(ids_);
+    delete this;
+  }
+
+ private:
+  ShardSet& set_;
+  std::vector<engine::ContactId> ids_;
+  Completion* done_;
+};
+
+engine::Reply contact_busy(const std::vector<engine::ContactId>& ids) {
+  std::string names;
+  for (engine::ContactId id : ids) names += cat(names.empty() ? "" : " or ", id);
+  return engine::refuse(engine::ReplyCode::kBusy,
+                        cat("contact ", names, " is being deleted or merged: retry once that is answered"));
+}
 
 // The contacts a reply names (follow-up rows, reminder items and payers).
 std::vector<engine::ContactId> contacts_named(const engine::ReplyDetail& detail) {
@@ -258,13 +290,46 @@ bool ShardSet::submit_contacts(engine::Command&& command, Completion* done) {
   // Every write may change a profile (directory::profile_hand_over reads
   // the reply: a card or an import report); queries never do.
   if (engine::is_query(command.body)) return directory_->submit(std::move(command), done);
-  if (std::holds_alternative<engine::DeleteContact>(command.body))
-    return (new DeleteCompletion(*this, *directory_, std::move(command), done))->start();
+  if (const auto* d = std::get_if<engine::DeleteContact>(&command.body)) {
+    if (!claim_contacts({d->contact})) {
+      done->complete(contact_busy({d->contact}));
+      return true;
+    }
+    if ((new DeleteCompletion(*this, *directory_, std::move(command), done))->start()) return true;
+    release_contacts({d->contact});  // the first shard's inbox is full: nothing sent
+    return false;
+  }
+  ClaimedCompletion* claimed = nullptr;
+  if (const auto* m = std::get_if<engine::MergeContacts>(&command.body)) {
+    const std::vector<engine::ContactId> ids = {m->survivor, m->duplicate};
+    if (!claim_contacts(ids)) {
+      done->complete(contact_busy(ids));
+      return true;
+    }
+    done = claimed = new ClaimedCompletion(*this, ids, done);
+  }
   const bool ack_only = engine::command_info(command.body).reply == engine::ReplyKind::kAck;
   auto* hand_over = new HandOverCompletion(*this, done, ack_only);
   if (directory_->submit(std::move(command), hand_over)) return true;
   delete hand_over;
+  if (claimed) claimed->abandon();
   return false;
+}
+
+bool ShardSet::claim_contacts(const std::vector<engine::ContactId>& ids) {
+  std::lock_guard lock(contacts_busy_mutex_);
+  for (engine::ContactId id : ids)
+    if (std::find(contacts_busy_.begin(), contacts_busy_.end(), id) != contacts_busy_.end()) return false;
+  contacts_busy_.insert(contacts_busy_.end(), ids.begin(), ids.end());
+  return true;
+}
+
+void ShardSet::release_contacts(const std::vector<engine::ContactId>& ids) {
+  std::lock_guard lock(contacts_busy_mutex_);
+  for (engine::ContactId id : ids) {
+    auto at = std::find(contacts_busy_.begin(), contacts_busy_.end(), id);
+    if (at != contacts_busy_.end()) contacts_busy_.erase(at);
+  }
 }
 
 void ShardSet::deliver(engine::Reply&& merged, Completion* done) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "engine/command.h"
+#include "engine/reply_detail.h"
 #include "runtime/shard_set.h"
 #include "workload/demo_venue.h"
 
@@ -36,6 +37,14 @@ inline void define_demo(ShardSet& set) {
   workload::DemoVenue venue;
   venue.performances = 2;
   for (const Command& c : workload::demo_performances(venue, 1)) ASSERT_TRUE(set.call(c).ok());
+}
+
+// Creates a contact in the set's directory; its id (kNone after a failed
+// expectation).
+inline ContactId create_contact(ShardSet& set, ContactFields fields, uint64_t number = 0) {
+  const Reply r = set.call(Command{0, CreateContact{kNone, number, std::move(fields)}});
+  EXPECT_TRUE(r.ok()) << r.message;
+  return r.ok() && r.detail ? std::get<ContactCard>(r.detail->value).contact : kNone;
 }
 
 inline Book option_for(ContactId contact, PerformanceId performance) {

@@ -5,6 +5,8 @@
 // of two (orders, per-contact units and follow-up rows follow the survivor).
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "engine/reply_detail.h"
 #include "runtime/shard_set.h"
 #include "tests/runtime/contact_fixture.h"
@@ -279,6 +281,57 @@ TEST(ContactMerge, OrdersFollowTheSurvivor_WithTheirPerContactUnitsAndFollowUpRo
     const Status ok = set.runner(s).shard().check_invariants();
     EXPECT_TRUE(ok.is_ok()) << "shard " << s << ": " << ok.to_string();
   }
+}
+
+TEST(ContactMerge, AMergeOrADeletionNamingAContactTheOtherIsWorkingOnIsRefusedBusy_AndChangesNothing) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  define_demo(set);
+  const ContactId kept = create_contact(set, person("DUPONT", "Chantal"));
+  const ContactId duplicate = create_contact(set, person("DUPOND", "Chantal"));
+  ASSERT_TRUE(set.call(Command{0, option_for(duplicate, 1000)}).ok());
+
+  ASSERT_TRUE(set.claim_contacts({kept}));  // as a deletion of `kept` between its freeze and its delete
+  const Reply merge = set.call(Command{0, MergeContacts{kept, duplicate}});
+  EXPECT_EQ(merge.code, ReplyCode::kBusy) << merge.message;
+  EXPECT_NE(merge.message.find("is being deleted or merged"), std::string::npos) << merge.message;
+  EXPECT_EQ(set.call(Command{0, DeleteContact{kept}}).code, ReplyCode::kBusy);
+  EXPECT_TRUE(set.call(Command{0, GetContact{duplicate}}).ok()) << "the duplicate is still there";
+  EXPECT_EQ(set.call(Command{0, ListOrders{duplicate, kNone, 0, 0, 10}}).value, 1) << "its order is still its own";
+  EXPECT_FALSE(set.claim_contacts({duplicate, kept})) << "all or none";
+  EXPECT_TRUE(set.call(Command{0, ListOrders{kept, kNone, 0, 0, 10}}).ok());
+  set.release_contacts({kept});
+
+  ASSERT_TRUE(set.call(Command{0, MergeContacts{kept, duplicate}}).ok()) << "once the other is answered";
+  EXPECT_EQ(set.call(Command{0, ListOrders{kept, kNone, 0, 0, 10}}).value, 1);
+  EXPECT_TRUE(set.claim_contacts({kept, duplicate})) << "the merge gave its claim back";
+  set.release_contacts({kept, duplicate});
+  set.stop();
+}
+
+// A deletion of one contact and a merge of a duplicate into it, at once,
+// many times: never a deleted contact with a live order.
+TEST(ContactMerge, ADeletionAndAMergeIntoTheSameContactAtOnceNeverLeaveADeletedContactWithOrders) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  define_demo(set);
+  for (int round = 0; round < 40; ++round) {
+    const ContactId target = create_contact(set, person("DUPONT", "Chantal"));
+    const ContactId duplicate = create_contact(set, person("DUPOND", "Chantal"));
+    ASSERT_TRUE(set.call(Command{0, option_for(duplicate, round % 2 == 0 ? 1000 : 1001)}).ok());
+    Reply deleted, merged;
+    std::thread deleting([&] { deleted = set.call(Command{0, DeleteContact{target}}); });
+    merged = set.call(Command{0, MergeContacts{target, duplicate}});
+    deleting.join();
+    EXPECT_FALSE(deleted.ok() && merged.ok()) << "round " << round << ": both went through";
+    const bool target_gone = set.call(Command{0, GetContact{target}}).code == ReplyCode::kNotFound;
+    const int64_t target_orders = set.call(Command{0, ListOrders{target, kNone, 0x1F, 0, 10}}).value;
+    EXPECT_FALSE(target_gone && target_orders > 0) << "round " << round << ": a deleted contact holds live orders";
+    EXPECT_EQ(target_gone, deleted.ok()) << deleted.message;
+  }
+  set.stop();
 }
 
 }  // namespace
