@@ -133,5 +133,6 @@
   X(83,  GetContactLists,           kContacts,     kBackoffice, kQuery, kSingle,           kContactLists,  kNoEffect)    \
   X(84,  FindContacts,              kContacts,     kBackoffice, kQuery, kSingle,           kContactFind,   kNoEffect)    \
   X(85,  GetClientMarks,            kFanOut,       kInternal,   kQuery, kClientMarks,      kClientMarks,   kNoEffect)    \
-  X(86,  NoteContactClients,        kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)
+  X(86,  NoteContactClients,        kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(87,  GetContactActivity,        kFanOut,       kBackoffice, kQuery, kContactActivity,  kContactActivity,kNoEffect)
 // clang-format on

@@ -331,6 +331,28 @@ struct FindContacts {
   }
 };
 
+// Which history of a contact GetContactActivity pages (seed 001's
+// "historiques"; the purchase history is ListOrders of the contact, the
+// financial one comes with payments).
+enum class ContactHistory : uint8_t { kCultural = 0, kMailings = 1 };
+inline constexpr uint8_t kContactHistoryLast = 1;
+
+// Query, every shard: the contact's indicators computed from its ticketing
+// activity, and one page of one of its histories, newest first
+// (docs/protocol.md, "Contact activity"). The cursor is the (at_ms, order,
+// item) of the last row of the previous page (ContactActivity::next_*);
+// before_ms 0 starts from the newest. A page of `limit` (0 = 20, at most
+// kContactSearchRowsMax) with the exact total.
+struct GetContactActivity {
+  ContactId contact = kNone;
+  ContactHistory history = ContactHistory::kCultural;
+  int64_t before_ms = 0;
+  OrderId before_order = 0;
+  uint64_t before_item = 0;
+  uint32_t limit = 0;
+  auto fields() const { return std::tie(contact, history, before_ms, before_order, before_item, limit); }
+};
+
 // A contact became a client on a shard: its first confirmed order there,
 // at `since_ms`. `seq` numbers the shard's marks from 1.
 struct ClientMark {

@@ -174,4 +174,74 @@ struct ClientMarks {
   auto fields() const { return std::tie(marks); }
 };
 
+// One row of a contact's history (GetContactActivity), keyed newest first
+// by (at_ms, order, item).
+//   Cultural: a performance of a confirmed order: at_ms its start, item the
+//   performance, quantity and amount the order's units for it; attended
+//   when it has started.
+//   Mailings: a reminder sent about an order (item: the workflow entry's
+//   index in the order's page) or a subscription (order 0, item: the
+//   subscription), at_ms when it was sent (a run's reminders: when the run
+//   started), by e-mail or in a letter file.
+struct ActivityRow {
+  int64_t at_ms = 0;
+  OrderId order = 0;
+  uint64_t item = 0;
+  PerformanceId performance = kNone;
+  uint32_t quantity = 0;
+  uint64_t amount_cents = 0;
+  bool attended = false;
+  SubscriptionId subscription = 0;
+  RunId run = 0;
+  uint32_t rank = 0;   // the reminder's rank
+  bool email = false;  // mailing by e-mail (else a letter file)
+  std::string detail;  // mailing: what was sent, as the order page's workflow says it
+  auto fields() const {
+    return std::tie(at_ms, order, item, performance, quantity, amount_cents, attended, subscription, run, rank, email,
+                    detail);
+  }
+};
+
+// Confirmed orders of a contact through one sales channel.
+struct ChannelUse {
+  ChannelId channel = kNone;
+  uint32_t orders = 0;
+  auto fields() const { return std::tie(channel, orders); }
+};
+
+// GetContactActivity's answer. The indicators (seed 001's "Valeur des
+// indicateurs") count the contact's confirmed orders:
+//   attendance: performances attended (started) and to attend;
+//   PMG ("panier moyen global"): spent / confirmed orders, in cents rounded
+//   half up; channels: orders per channel, most used first ("filière"; the
+//   kActivityChannelsMax most used);
+//   subscriber: subscriptions running now, and the latest end among them.
+// Seniority is the card's client_since_ms; membership the card's "member
+// of" links.
+struct ContactActivity {
+  ContactId contact = kNone;
+  uint32_t orders_confirmed = 0;
+  uint64_t spent_cents = 0;
+  uint64_t average_basket_cents = 0;
+  uint32_t performances_attended = 0;
+  uint32_t performances_to_attend = 0;
+  int64_t last_attended_ms = 0;     // start of the latest performance attended (0: none)
+  int64_t next_performance_ms = 0;  // start of the next one to attend (0: none)
+  std::vector<ChannelUse> channels;
+  uint32_t subscriptions_running = 0;
+  int64_t subscribed_until_ms = 0;
+  ContactHistory history = ContactHistory::kCultural;
+  std::vector<ActivityRow> rows;
+  uint64_t total = 0;  // rows of that history (every page)
+  // The cursor of the next page (next_before_ms 0: this is the last page).
+  int64_t next_before_ms = 0;
+  OrderId next_before_order = 0;
+  uint64_t next_before_item = 0;
+  auto fields() const {
+    return std::tie(contact, orders_confirmed, spent_cents, average_basket_cents, performances_attended,
+                    performances_to_attend, last_attended_ms, next_performance_ms, channels, subscriptions_running,
+                    subscribed_until_ms, history, rows, total, next_before_ms, next_before_order, next_before_item);
+  }
+};
+
 }  // namespace tessera::engine

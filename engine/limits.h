@@ -56,6 +56,7 @@ inline constexpr uint32_t kContactImportRowsMax = 1'000;    // rows in one Impor
                                                             // SetContactProfiles)
 inline constexpr uint32_t kContactListEntriesMax = 1'000;   // entries in one list the organisation defines
 inline constexpr uint32_t kClientMarksPerReplyMax = 4'096;  // client marks one shard answers at once
+inline constexpr uint32_t kActivityChannelsMax = 64;        // channels in one ContactActivity (the most used)
 inline constexpr uint32_t kFollowUpRowsMax = 100;           // rows in one follow-up answer (the screen's cap)
 // QueryFollowUp limit 0: the follow-up screen's page (seed 000: 100 rows).
 inline constexpr uint32_t kFollowUpRowsDefault = 100;

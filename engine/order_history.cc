@@ -80,4 +80,15 @@ Reply merge_history_page(Reply memory, const ListOrders& c, const std::vector<Or
   return out;
 }
 
+std::vector<OrderId> stored_orders(const std::vector<std::string>& stored, uint32_t shard,
+                                   const std::vector<OrderId>& skip) {
+  std::vector<OrderId> out;
+  for (const std::string& raw : stored) {
+    OrderSummary s;
+    if (!decode(raw, s).is_ok() || order_shard(s.order) != shard) continue;
+    if (std::find(skip.begin(), skip.end(), s.order) == skip.end()) out.push_back(s.order);
+  }
+  return out;
+}
+
 }  // namespace tessera::engine

@@ -60,4 +60,9 @@ Reply history_record_reply(OrderId id, const Caller& who, std::string_view raw);
 Reply merge_history_page(Reply memory, const ListOrders& c, const std::vector<OrderId>& in_memory,
                          const std::vector<std::string>& stored, uint32_t shard);
 
+// The orders of encoded OrderSummary rows (`stored`) that belong to
+// `shard` and are not in `skip` (those memory already answered for).
+std::vector<OrderId> stored_orders(const std::vector<std::string>& stored, uint32_t shard,
+                                   const std::vector<OrderId>& skip);
+
 }  // namespace tessera::engine

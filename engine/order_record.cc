@@ -1,6 +1,8 @@
 // Names of the order page's enums.
 #include "engine/order_record.h"
 
+#include <charconv>
+
 namespace tessera::engine {
 
 std::string_view workflow_action_name(WorkflowAction action) {
@@ -48,6 +50,26 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("reminder ", hi, " in a letter file (format ", lo, ")");
   }
   return "unknown";
+}
+
+std::optional<ReminderSent> reminder_of(const WorkflowEvent& e) {
+  if (e.what != WorkflowDetail::kReminderEmail && e.what != WorkflowDetail::kReminderLetter) return std::nullopt;
+  return ReminderSent{static_cast<uint32_t>(e.arg >> 32), e.what == WorkflowDetail::kReminderEmail};
+}
+
+std::optional<ReminderSent> reminder_of(const WorkflowEntry& e) {
+  // workflow_detail_text: "reminder N (format F)" with kEmailSent, "reminder
+  // N in a letter file (format F)" with kModified.
+  constexpr std::string_view kPrefix = "reminder ";
+  const std::string_view text = e.detail;
+  const bool email = e.action == WorkflowAction::kEmailSent;
+  if (!text.starts_with(kPrefix)) return std::nullopt;
+  if (!email && (e.action != WorkflowAction::kModified || text.find(" in a letter file ") == std::string_view::npos))
+    return std::nullopt;
+  ReminderSent sent{0, email};
+  const char* begin = text.data() + kPrefix.size();
+  if (std::from_chars(begin, text.data() + text.size(), sent.rank).ec != std::errc{}) return std::nullopt;
+  return sent;
 }
 
 // Seed 003's words: Option, Option annulable, Validée, Archivée, Annulée;

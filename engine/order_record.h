@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -74,6 +75,17 @@ struct WorkflowEntry {
   std::string detail;
   auto fields() const { return std::tie(at_ms, principal, action, from, to, detail); }
 };
+
+// A reminder an order's workflow records (RemindOrders): its rank, and
+// whether it went by e-mail or in a letter file.
+struct ReminderSent {
+  uint32_t rank = 0;
+  bool email = false;
+};
+std::optional<ReminderSent> reminder_of(const WorkflowEvent& e);
+// The same read back from an entry of a stored record, whose detail is the
+// text workflow_detail_text wrote.
+std::optional<ReminderSent> reminder_of(const WorkflowEntry& e);
 
 // An operator's note on the order (module de suivi).
 struct OrderNote {

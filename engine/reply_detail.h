@@ -196,7 +196,7 @@ struct CatalogExport {
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
-               ContactImportReport, ContactLists, ContactFindPage, ClientMarks>
+               ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity>
       value;
 };
 

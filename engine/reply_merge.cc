@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "engine/command_registry.h"
+#include "engine/contact_activity.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
 
@@ -260,6 +261,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
       return merge_catalog_exports(parts);
     case MergeKind::kClientMarks:
       return merge_client_marks(parts);
+    case MergeKind::kContactActivity:
+      return merge_contact_activity(parts, std::get<GetContactActivity>(body));
     case MergeKind::kOutcomes:
       return merge_outcomes(parts, *selection_of(body));
     case MergeKind::kReminderOutcomes:

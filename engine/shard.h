@@ -134,6 +134,8 @@ class Shard {
   // The closed orders still in memory that `c` lists (for the merge with
   // the history: engine/order_history.h).
   std::vector<OrderId> closed_in_memory(const ListOrders& c) const { return desk_.closed_in_memory(c); }
+  // Every order of `contact` in memory, live or closed (not purged).
+  std::vector<OrderId> orders_of_contact(ContactId contact) const;
   uint32_t shard_id() const { return shard_; }
   int64_t now_ms() const { return now_ms_; }
 
@@ -156,6 +158,9 @@ class Shard {
   // running subscriptions on this shard (a scan of the order slots).
   Reply freeze_contact(const FreezeContact& c);
   Reply client_marks(const GetClientMarks& c) const;
+  // GetContactActivity (engine/contact_activity.cc): a scan of the order
+  // slots and the subscriptions.
+  Reply contact_activity(const GetContactActivity& c) const;
   // Marks the contact of every confirmed order that is not a client yet,
   // at its confirmation (a snapshot written before client marks): a no-op
   // on any state this build wrote.

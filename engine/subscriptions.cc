@@ -244,6 +244,33 @@ uint32_t SubscriptionBook::running_of(ContactId contact, int64_t now_ms) const {
   return n;
 }
 
+void SubscriptionBook::activity_of(ContactId contact, int64_t now_ms, ContactActivity& out,
+                                   std::vector<ActivityRow>* mailings) const {
+  for (const SubscriptionRecord& s : subscriptions_.items()) {
+    if (s.definition.subscriber != contact || s.definition.ends_ms <= now_ms) continue;
+    ++out.subscriptions_running;
+    out.subscribed_until_ms = std::max(out.subscribed_until_ms, s.definition.ends_ms);
+  }
+  if (!mailings) return;
+  for (const ReminderRun& run : runs_.items()) {
+    if (run.destination.empty()) continue;  // never exported: nothing was sent
+    for (size_t i = 0; i < run.subscriptions.size(); ++i) {
+      const Subscribe& d = subscriptions_.items()[run.subscriptions[i]].definition;
+      if ((d.payer != kNone ? d.payer : d.subscriber) != contact) continue;
+      ActivityRow row;
+      row.at_ms = run.started_ms;
+      row.item = uint64_t{run.definition.run.value()} << 32 | d.subscription.value();
+      row.subscription = d.subscription;
+      row.run = run.definition.run;
+      row.rank = run.ranks[i];
+      row.email = run.definition.delivery == Delivery::kEmail;
+      row.detail = cat("subscription reminder ", row.rank, row.email ? "" : " in a letter file", " (run ", row.run,
+                       ", format ", run.definition.format, ")");
+      mailings->push_back(std::move(row));
+    }
+  }
+}
+
 void SubscriptionBook::reassign_contact(ContactId from, ContactId to) {
   for (SubscriptionRecord& s : subscriptions_.items()) {
     Subscribe& d = s.definition;

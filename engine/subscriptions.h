@@ -86,6 +86,11 @@ class SubscriptionBook {
   // Subscriptions not yet ended at now_ms whose subscriber or payer is
   // `contact` (a linear scan: for DeleteContact).
   uint32_t running_of(ContactId contact, int64_t now_ms) const;
+  // GetContactActivity: the subscriptions of which `contact` is the
+  // subscriber running at now_ms (count, latest end) into `out`, and into
+  // `mailings` (when given) a row for each reminder an exported run sent it
+  // (to the payer of a third-party subscription, else to the subscriber).
+  void activity_of(ContactId contact, int64_t now_ms, ContactActivity& out, std::vector<ActivityRow>* mailings) const;
   // MergeContacts: `from` as subscriber or payer becomes `to` (a payer that
   // becomes the subscriber is no third party any more: payer kNone).
   void reassign_contact(ContactId from, ContactId to);

@@ -131,6 +131,9 @@ struct DetailEncoder {
   Detail operator()(const ClientMarks& d) {
     return {wire::ResultDetail::ClientMarks, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const ContactActivity& d) {
+    return {wire::ResultDetail::ContactActivity, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const CatalogExport& d) {
     std::vector<fb::Offset<wire::Command>> commands;
     commands.reserve(d.commands.size());
@@ -403,6 +406,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::ClientMarks:
       return detail_of<wire::ClientMarks>(
           t, [](const wire::ClientMarks& w) { return from_table<ClientMarks>(&w, "ClientMarks"); });
+    case D::ContactActivity:
+      return detail_of<wire::ContactActivity>(
+          t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
     case D::CatalogExport:
       return detail_of<wire::CatalogExport>(t, [](const wire::CatalogExport& w) -> Result<CatalogExport> {
         CatalogExport out;
@@ -479,6 +485,8 @@ std::string check_wire_tables() {
   problems +=
       wire_table::check_shape<ContactFindPage>(wire::ContactFindPage::MiniReflectTypeTable(), "ContactFindPage");
   problems += wire_table::check_shape<ClientMarks>(wire::ClientMarks::MiniReflectTypeTable(), "ClientMarks");
+  problems +=
+      wire_table::check_shape<ContactActivity>(wire::ContactActivity::MiniReflectTypeTable(), "ContactActivity");
   return problems;
 }
 
@@ -576,6 +584,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kContactLists:
     case ReplyKind::kContactFind:
     case ReplyKind::kClientMarks:
+    case ReplyKind::kContactActivity:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -674,7 +683,7 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 17);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 18);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);
@@ -687,5 +696,6 @@ static_assert(static_cast<int>(wire::ImportOutcome::MAX) == static_cast<int>(eng
 static_assert(static_cast<int>(wire::FreezeAction::MAX) == engine::kFreezeActionLast);
 static_assert(static_cast<int>(wire::ContactListKind::MAX) == engine::kContactListKindLast);
 static_assert(static_cast<int>(wire::IbanFilter::MAX) == engine::kIbanFilterLast);
+static_assert(static_cast<int>(wire::ContactHistory::MAX) == engine::kContactHistoryLast);
 
 }  // namespace tessera::net

@@ -86,6 +86,8 @@ constexpr FieldRule kFieldRules[] = {
   {"ContactFindPage.rows",          false, kContactSearchRowsMax},
   {"GetClientMarks.after",          false, kShardsMax},
   {"marks",                         false, kClientMarksPerReplyMax * kShardsMax},
+  {"ContactActivity.rows",          false, kContactSearchRowsMax},
+  {"ContactActivity.channels",      false, kActivityChannelsMax},
   // Nested tables.
   {"request",                       true},
   {"filter",                        true},

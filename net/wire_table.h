@@ -99,6 +99,7 @@ TESSERA_NESTED_TABLE(ContactFields) TESSERA_NESTED_TABLE(ContactAddress) TESSERA
 TESSERA_NESTED_TABLE(ContactNote) TESSERA_NESTED_TABLE(ContactSummary) TESSERA_NESTED_TABLE(ContactImportRow)
 TESSERA_NESTED_TABLE(ContactImportResult) TESSERA_NESTED_TABLE(SetContactProfile)
 TESSERA_NESTED_TABLE(ContactListEntry) TESSERA_NESTED_TABLE(ContactFindRow) TESSERA_NESTED_TABLE(ClientMark)
+TESSERA_NESTED_TABLE(ActivityRow) TESSERA_NESTED_TABLE(ChannelUse)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
@@ -107,7 +108,7 @@ TESSERA_ENUM_LABEL(OrderState, "order state") TESSERA_ENUM_LABEL(WorkflowAction,
 TESSERA_ENUM_LABEL(AddressKind, "address kind") TESSERA_ENUM_LABEL(MinorsEmailTo, "minors' e-mail recipient")
 TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind") TESSERA_ENUM_LABEL(ImportOutcome, "import outcome")
 TESSERA_ENUM_LABEL(FreezeAction, "freeze action") TESSERA_ENUM_LABEL(ContactListKind, "contact list")
-TESSERA_ENUM_LABEL(IbanFilter, "IBAN filter")
+TESSERA_ENUM_LABEL(IbanFilter, "IBAN filter") TESSERA_ENUM_LABEL(ContactHistory, "contact history")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "engine/contact_activity.h"
+
 namespace tessera::runtime {
 
 LogWriter::LogWriter(uint32_t shard, LogSink& sink, uint32_t depth) : shard_(shard), sink_(sink) {
@@ -122,6 +124,10 @@ void LogWriter::answer_history_reads(LogBatch& b) {
   for (const HistoryRead& read : b.history_reads) {
     assert(read.reply < b.replies.size());
     engine::Reply& reply = b.replies[read.reply];
+    if (read.activity) {
+      reply = complete_mailings(std::move(reply), read);
+      continue;
+    }
     const Status s = read.order != 0 ? sink_.read_history_record(read.order, &raw)
                                      : sink_.read_history_of_contact(read.list.contact, &rows);
     if (!s.is_ok()) {
@@ -131,6 +137,20 @@ void LogWriter::answer_history_reads(LogBatch& b) {
     reply = read.order != 0 ? engine::history_record_reply(read.order, read.who, raw)
                             : engine::merge_history_page(std::move(reply), read.list, read.in_memory, rows, shard_);
   }
+}
+
+// The reminders recorded on the contact's closed orders that left memory.
+engine::Reply LogWriter::complete_mailings(engine::Reply reply, const HistoryRead& read) {
+  std::vector<std::string> summaries;
+  Status s = sink_.read_history_of_contact(read.activity->contact, &summaries);
+  std::vector<std::string> records;
+  for (engine::OrderId order : engine::stored_orders(summaries, shard_, read.in_memory)) {
+    if (!s.is_ok()) break;
+    s = sink_.read_history_record(order, &records.emplace_back());
+  }
+  if (!s.is_ok())
+    return engine::refuse(engine::ReplyCode::kUnavailable, "reading the order history failed: " + s.to_string());
+  return engine::complete_mailings_from_history(std::move(reply), *read.activity, records);
 }
 
 }  // namespace tessera::runtime

@@ -27,6 +27,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,9 +44,10 @@ namespace tessera::runtime {
 struct HistoryRead {
   uint32_t reply = 0;  // index in LogBatch::replies
   engine::Caller who;
-  engine::OrderId order = 0;  // GetOrderRecord of this order; 0: `list`
+  engine::OrderId order = 0;  // GetOrderRecord of this order; 0: `list`, or `activity` when set
   engine::ListOrders list;
-  std::vector<engine::OrderId> in_memory;  // list: closed orders the memory page counted
+  std::optional<engine::GetContactActivity> activity;  // a mailing page (engine/contact_activity.h)
+  std::vector<engine::OrderId> in_memory;              // orders the memory answered for
 };
 
 struct LogBatch {
@@ -104,6 +106,7 @@ class LogWriter {
   void run();
   void write(LogBatch& b);
   void answer_history_reads(LogBatch& b);
+  engine::Reply complete_mailings(engine::Reply reply, const HistoryRead& read);
 
   uint32_t shard_;
   LogSink& sink_;

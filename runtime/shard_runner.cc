@@ -236,10 +236,14 @@ void PartitionRunner<P>::collect_history(LogBatch& batch, const engine::Command&
     const engine::Caller who{command.principal, command.own_orders_only};
     if (const auto* get = std::get_if<engine::GetOrderRecord>(&command.body)) {
       if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(get->order) == shard_->shard_id())
-        batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}});
+        batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}, {}});
     } else if (const auto* list = std::get_if<engine::ListOrders>(&command.body)) {
       if (reply.ok() && list->contact != engine::kNone)
-        batch.history_reads.push_back(HistoryRead{index, who, 0, *list, shard_->closed_in_memory(*list)});
+        batch.history_reads.push_back(HistoryRead{index, who, 0, *list, {}, shard_->closed_in_memory(*list)});
+    } else if (const auto* activity = std::get_if<engine::GetContactActivity>(&command.body)) {
+      if (reply.ok() && activity->history == engine::ContactHistory::kMailings)
+        batch.history_reads.push_back(
+            HistoryRead{index, who, 0, {}, *activity, shard_->orders_of_contact(activity->contact)});
     }
   }
 }

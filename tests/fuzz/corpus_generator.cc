@@ -441,6 +441,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(CreateContact{kNone, 0, fuzz_contact(), false, kNone, false});
         b.add(NoteContactClients{{ClientMark{0, 1, 1, kNow}}});
       },
+      [](RequestBuilder& b) {
+        b.add(GetContactActivity{1, ContactHistory::kCultural, 0, 0, 0, 0});
+        b.add(GetContactActivity{1, ContactHistory::kMailings, kNow, 5, 2, 10});
+      },
   };
 }
 

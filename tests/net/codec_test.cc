@@ -188,6 +188,7 @@ std::vector<Command> one_of_each() {
       Command{85, GetClientMarks{{0, 17, 3}}},
       Command{86,
               NoteContactClients{{ClientMark{0, 1, 42, 1'790'000'000'000}, ClientMark{1, 17, 43, 1'791'000'000'000}}}},
+      Command{87, GetContactActivity{42, ContactHistory::kMailings, 1'790'000'000'000, 9, 3, 50}},
   };
 }
 
@@ -444,6 +445,26 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                           "LYON", "BP 12", 0}},
                           187}},
       ReplyDetail{ClientMarks{{ClientMark{0, 1, 42, 1'790'000'000'000}, ClientMark{1, 1, 43, 1'791'000'000'000}}}},
+      ReplyDetail{ContactActivity{42,
+                                  3,
+                                  12'050,
+                                  4'017,
+                                  2,
+                                  1,
+                                  1'789'000'000'000,
+                                  1'792'000'000'000,
+                                  {ChannelUse{2, 2}, ChannelUse{1, 1}},
+                                  1,
+                                  1'795'000'000'000,
+                                  ContactHistory::kMailings,
+                                  {ActivityRow{1'790'000'000'000, 9, 3, kNone, 0, 0, false, 0, 0, 2, false,
+                                               "reminder 2 in a letter file (format 3)"},
+                                   ActivityRow{1'789'000'000'000, 0, (uint64_t{4} << 32) | 17, kNone, 0, 0, false, 17,
+                                               4, 1, true, "subscription reminder 1 (run 4, format 3)"}},
+                                  5,
+                                  1'789'000'000'000,
+                                  0,
+                                  (uint64_t{4} << 32) | 17}},
   };
 }
 
@@ -682,6 +703,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "ContactFindPage";
     case engine::ReplyKind::kClientMarks:
       return "ClientMarks";
+    case engine::ReplyKind::kContactActivity:
+      return "ContactActivity";
   }
   return "?";
 }

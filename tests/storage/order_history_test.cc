@@ -161,6 +161,48 @@ TEST(OrderHistory, AContactsListIncludesItsClosedOrders_CountedOnce_AndPaged) {
   EXPECT_EQ(list(*e, kPaul).total, 2u);
 }
 
+ContactActivity mailings(DurableEngine& e, ContactId contact) {
+  const Reply r = e.shards->call(as(GetContactActivity{contact, ContactHistory::kMailings, 0, 0, 0, 0}));
+  EXPECT_TRUE(r.ok()) << r.message;
+  return r.detail ? std::get<ContactActivity>(r.detail->value) : ContactActivity{};
+}
+
+TEST(OrderHistory, AContactsMailingsKeepTheRemindersOfOrdersThatLeftMemory_CountedOnce) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  OrderId reminded = 0;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    const Reply format = e->shards->call(as(
+        DefineReminderFormat{3, "Relance", FormatType::kReminder, ";", "csv", true, {ReminderField::kContactNumber}}));
+    ASSERT_TRUE(format.ok()) << format.message;
+    const Reply booked = e->shards->call(as(Book{
+        BookingKind::kOption, kAnne, workload::kBoxOffice, {workload::demo_line(1000, 1, 2, 1)}, kT0 + 86'400'000}));
+    ASSERT_TRUE(booked.ok()) << booked.message;
+    reminded = booked.order;
+    ASSERT_TRUE(e->shards->call(as(RemindOrders{{reminded}, 3, Delivery::kEmail})).ok());
+    ASSERT_TRUE(e->shards->call(as(Release{reminded})).ok());
+    EXPECT_EQ(mailings(*e, kAnne).total, 1u) << "closed, still in memory: counted once";
+    const OrderId reused = hold(*e, kPaul, 1000);
+    ASSERT_EQ(order_slot(reused), order_slot(reminded)) << "the order has left memory";
+    const ContactActivity a = mailings(*e, kAnne);
+    ASSERT_EQ(a.total, 1u) << "read from the history";
+    ASSERT_EQ(a.rows.size(), 1u);
+    EXPECT_EQ(a.rows[0].order, reminded);
+    EXPECT_TRUE(a.rows[0].email);
+    EXPECT_EQ(a.rows[0].rank, 1u);
+    EXPECT_EQ(a.rows[0].at_ms, kT0);
+    EXPECT_EQ(a.rows[0].detail, "reminder 1 (format 3)");
+    EXPECT_EQ(mailings(*e, kPaul).total, 0u);
+  }
+  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  const ContactActivity a = mailings(*again, kAnne);
+  ASSERT_EQ(a.total, 1u) << "after a restart too";
+  EXPECT_EQ(a.rows[0].order, reminded);
+}
+
 TEST(OrderHistory, AWebShopReadsOnlyItsOwnClosedOrders) {
   TempDir dir;
   runtime::ManualClock clock(kT0);

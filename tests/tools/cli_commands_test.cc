@@ -476,3 +476,44 @@ TEST(CliDetailOutput, TheCardNamesItsListEntriesAndSaysSinceWhenItIsAClient) {
 
 }  // namespace
 }  // namespace tessera::tools
+
+namespace tessera::tools {
+namespace {
+
+TEST_F(CliFlow, ContactActivityShowsTheIndicatorsAndPagesTheCulturalHistory) {
+  const char* backoffice = tessera::testing::kBackofficeToken;
+  std::vector<std::string> orders;
+  for (const char* performance : {"1000", "1001", "1002"}) {
+    const CliRun b = run({"--json", "book", "--performance", performance, "--category", "1", "--quantity", "2",
+                          "--days", "2", "--contact", "7"});
+    ASSERT_EQ(b.code, kExitOk) << b.err;
+    orders.push_back(std::to_string(json_number(b.out, "order")));
+  }
+  for (size_t i = 0; i < 2; ++i) ASSERT_EQ(run({"confirm", "--order", orders[i]}).code, kExitOk);
+
+  const CliRun shown = run({"contact", "activity", "7", "--limit", "1"}, backoffice);
+  ASSERT_EQ(shown.code, kExitOk) << shown.err;
+  for (const char* part : {"contact 7: 2 confirmed orders", "0 attended, 2 to attend", "subscriber: no",
+                           "cultural history", "1 of 2 rows", "More follow: page on with --before "})
+    EXPECT_NE(shown.out.find(part), std::string::npos) << part << " missing from:\n" << shown.out;
+  EXPECT_NE(shown.out.find(orders[1]), std::string::npos) << "the later performance first:\n" << shown.out;
+  const std::string notice = "--before ";
+  const size_t at = shown.out.find(notice) + notice.size();
+  const std::string cursor = shown.out.substr(at, shown.out.find('\n', at) - at);
+
+  const CliRun next = run({"contact", "activity", "7", "--limit", "1", "--before", cursor}, backoffice);
+  ASSERT_EQ(next.code, kExitOk) << next.err;
+  EXPECT_NE(next.out.find(orders[0]), std::string::npos) << next.out;
+  EXPECT_NE(next.out.find("1 of 2 rows"), std::string::npos) << next.out;
+  EXPECT_EQ(next.out.find("More follow"), std::string::npos) << "the last page:\n" << next.out;
+
+  const CliRun mailings = run({"contact", "activity", "7", "--history", "mailings"}, backoffice);
+  ASSERT_EQ(mailings.code, kExitOk) << mailings.err;
+  EXPECT_NE(mailings.out.find("0 of 0 rows"), std::string::npos) << "no reminder sent:\n" << mailings.out;
+  EXPECT_EQ(run({"contact", "activity", "7", "--before", "12:ab:3"}, backoffice).code, kExitUsage);
+  const CliRun webshop = run({"contact", "activity", "7"}, tessera::testing::kWebshopToken);
+  EXPECT_EQ(webshop.code, kExitRefused) << "a web shop reads no contact's activity";
+}
+
+}  // namespace
+}  // namespace tessera::tools

@@ -138,15 +138,29 @@ Result<std::vector<uint32_t>> parse_keep(std::string_view text) {
   return out;
 }
 
+// A page cursor the CLI printed (cursor_text): three numbers, A:B:C.
+template <typename A, typename B, typename C>
+bool parse_cursor_parts(std::string_view text, A* a, B* b, C* c) {
+  const size_t first = text.find(':'), second = text.find(':', first == std::string_view::npos ? first : first + 1);
+  return first != std::string_view::npos && second != std::string_view::npos &&
+         opt::parse_decimal(text.substr(0, first), a).empty() &&
+         opt::parse_decimal(text.substr(first + 1, second - first - 1), b).empty() &&
+         opt::parse_decimal(text.substr(second + 1), c).empty();
+}
+
 // --after due:order:line (printed by follow-up under a page that has more).
 Result<FollowUpCursor> parse_cursor(std::string_view text) {
   FollowUpCursor c;
-  const size_t first = text.find(':'), second = text.find(':', first == std::string_view::npos ? first : first + 1);
-  if (first == std::string_view::npos || second == std::string_view::npos ||
-      !opt::parse_decimal(text.substr(0, first), &c.due_ms).empty() ||
-      !opt::parse_decimal(text.substr(first + 1, second - first - 1), &c.order).empty() ||
-      !opt::parse_decimal(text.substr(second + 1), &c.line).empty())
+  if (!parse_cursor_parts(text, &c.due_ms, &c.order, &c.line))
     return Status::invalid_argument(cat("'", std::string(text), "' is not a cursor due:order:line"));
+  return c;
+}
+
+// --before at:order:item (printed by contact activity under a page that has more).
+Result<GetContactActivity> parse_activity_cursor(std::string_view text) {
+  GetContactActivity c;
+  if (!parse_cursor_parts(text, &c.before_ms, &c.before_order, &c.before_item) || c.before_ms <= 0)
+    return Status::invalid_argument(cat("'", std::string(text), "' is not a cursor at:order:item"));
   return c;
 }
 
@@ -586,6 +600,29 @@ Build contact_link(CLI::App& s) {
   return send(v);
 }
 
+// contact activity: GetContactActivity (indicators and one history page).
+Build contact_activity(CLI::App& s) {
+  static const opt::Choices<ContactHistory> kHistories = {{"cultural", ContactHistory::kCultural},
+                                                          {"mailings", ContactHistory::kMailings}};
+  auto v = std::make_shared<Keyed<GetContactActivity>>();
+  auto cursor = std::make_shared<GetContactActivity>();
+  opt::add_number(s, "ID", v->body.contact, "the contact id")->required();
+  opt::add_choice(s, "--history", v->body.history, kHistories,
+                  "the history to page: cultural (performances, the default) or mailings (reminders sent)");
+  add_parsed(s, "--before", *cursor, parse_activity_cursor,
+             "page on after this row (printed under a page that has more)")
+      ->type_name("AT:ORDER:ITEM");
+  v->body.limit = kContactSearchRowsDefault;
+  opt::add_number(s, "--limit", v->body.limit, 1u, kContactSearchRowsMax, "rows in the page")->capture_default_str();
+  return [v, cursor](int64_t) -> CliCommands {
+    GetContactActivity q = v->body;
+    q.before_ms = cursor->before_ms;
+    q.before_order = cursor->before_order;
+    q.before_item = cursor->before_item;
+    return one(0, q);
+  };
+}
+
 // contact find: the cart's completion lines (the quick search, 11 rows).
 Build contact_find(CLI::App& s) {
   auto v = std::make_shared<Keyed<SearchContacts>>();
@@ -887,6 +924,9 @@ const std::vector<SubcommandSpec>& subcommands() {
        "a page of contacts with the total: quick search on QUERY, or advanced search (--city, --type...)",
        contact_search},
       {"contact find", kSubscriptions, "completion lines, as the cart's search shows them", contact_find},
+      {"contact activity", kSubscriptions,
+       "a contact's indicators (attendance, PMG, channels, subscriber) and its cultural or mailing history",
+       contact_activity},
       {"contact lists", kSubscriptions, "the criteria and audience categories the organisation defines",
        [](CLI::App& s) {
          auto v = std::make_shared<Keyed<GetContactLists>>();

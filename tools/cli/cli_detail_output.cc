@@ -324,6 +324,49 @@ void print_contact_lists(const ContactLists& lists, std::ostream& out) {
   }
 }
 
+// The indicators, then the page of the history asked for.
+void print_contact_activity(const ContactActivity& a, const LocalTime& local, std::ostream& out) {
+  const auto plural = [](uint64_t n, std::string_view one) { return cat(n, " ", one, n == 1 ? "" : "s"); };
+  out << "contact " << a.contact << ": " << plural(a.orders_confirmed, "confirmed order") << ", spent "
+      << local.money(static_cast<int64_t>(a.spent_cents)) << ", average basket (PMG) "
+      << local.money(static_cast<int64_t>(a.average_basket_cents)) << '\n';
+  out << "attendance: " << a.performances_attended << " attended";
+  if (a.last_attended_ms != 0) out << " (last " << when(a.last_attended_ms, local) << ")";
+  out << ", " << a.performances_to_attend << " to attend";
+  if (a.next_performance_ms != 0) out << " (next " << when(a.next_performance_ms, local) << ")";
+  out << '\n';
+  std::string channels;
+  for (const ChannelUse& u : a.channels)
+    channels += cat(channels.empty() ? "" : ", ", "channel ", u.channel, " (", plural(u.orders, "order"), ")");
+  out << "channels: " << (channels.empty() ? "-" : channels) << '\n';
+  out << "subscriber: ";
+  if (a.subscriptions_running == 0) {
+    out << "no\n";
+  } else {
+    out << plural(a.subscriptions_running, "running subscription") << " until " << day_of(a.subscribed_until_ms, local)
+        << '\n';
+  }
+  std::vector<std::vector<std::string>> rows;
+  if (a.history == ContactHistory::kCultural) {
+    out << "\ncultural history\n";
+    rows.push_back({"performance", "starts", "order", "quantity", "amount", "attended"});
+    for (const ActivityRow& r : a.rows)
+      rows.push_back({cat(r.performance), when(r.at_ms, local), to_string(r.order), cat(r.quantity),
+                      local.money(static_cast<int64_t>(r.amount_cents)), r.attended ? "yes" : "to come"});
+  } else {
+    out << "\nmailings\n";
+    rows.push_back({"sent", "order", "subscription", "rank", "by", "what"});
+    for (const ActivityRow& r : a.rows)
+      rows.push_back({when(r.at_ms, local), id_or_dash(r.order), id_or_dash(r.subscription), cat(r.rank),
+                      r.email ? "e-mail" : "letter file", r.detail});
+  }
+  print_table(out, rows);
+  out << a.rows.size() << " of " << a.total << " rows\n";
+  if (a.next_before_ms != 0)
+    out << "More follow: page on with --before " << a.next_before_ms << ':' << a.next_before_order << ':'
+        << a.next_before_item << '\n';
+}
+
 void print_stock(const StockSummary& s, std::ostream& out) {
   out << "performance " << s.performance << '\n';
   std::vector<std::vector<std::string>> rows = {
@@ -409,6 +452,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, ContactSearchPage>) print_contact_search(d, out);
         if constexpr (std::is_same_v<D, ContactFindPage>) print_contact_find(command.body, d, local, out);
         if constexpr (std::is_same_v<D, ContactLists>) print_contact_lists(d, out);
+        if constexpr (std::is_same_v<D, ContactActivity>) print_contact_activity(d, local, out);
         if constexpr (std::is_same_v<D, IssuedToken>)
           out << "principal " << d.principal << "\ntoken " << d.token << "\n(shown this once: keep it safe)\n";
       },

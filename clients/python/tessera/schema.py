@@ -48,6 +48,7 @@ RequestStatus = _enum("RequestStatus")
 ErrorCode = _enum("ErrorCode")
 ContactListKind = _enum("ContactListKind")
 IbanFilter = _enum("IbanFilter")
+ContactHistory = _enum("ContactHistory")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

@@ -1,0 +1,224 @@
+// GetContactActivity: a contact's indicators and histories from the orders
+// and subscriptions of the inventory shards (engine/contact_activity.h).
+#include "engine/contact_activity.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "engine/codec.h"
+#include "engine/limits.h"
+#include "engine/order_record.h"
+#include "engine/reply_detail.h"
+#include "engine/shard.h"
+
+namespace tessera::engine {
+
+namespace {
+
+auto row_key(const ActivityRow& r) { return std::tie(r.at_ms, r.order, r.item); }
+bool newer(const ActivityRow& a, const ActivityRow& b) { return row_key(a) > row_key(b); }
+
+const ContactActivity* activity_of(const Reply& r) {
+  return r.detail ? std::get_if<ContactActivity>(&r.detail->value) : nullptr;
+}
+
+Reply activity_reply(ContactActivity a) {
+  Reply r;
+  r.value = static_cast<int64_t>(a.total);
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(a)});
+  return r;
+}
+
+// A mailing row of a reminder the workflow entry `index` of `order` records.
+ActivityRow mailing_row(OrderId order, uint64_t index, int64_t at_ms, ReminderSent sent, std::string detail) {
+  ActivityRow row;
+  row.at_ms = at_ms;
+  row.order = order;
+  row.item = index;
+  row.rank = sent.rank;
+  row.email = sent.email;
+  row.detail = std::move(detail);
+  return row;
+}
+
+}  // namespace
+
+uint32_t activity_limit(uint32_t limit) { return limit == 0 ? kContactSearchRowsDefault : limit; }
+
+bool activity_after_cursor(const ActivityRow& row, const GetContactActivity& c) {
+  return c.before_ms == 0 || row_key(row) < std::tie(c.before_ms, c.before_order, c.before_item);
+}
+
+void page_activity(ContactActivity& out, std::vector<ActivityRow> rows, const GetContactActivity& c, bool more) {
+  const uint32_t limit = activity_limit(c.limit);
+  std::erase_if(rows, [&](const ActivityRow& r) { return !activity_after_cursor(r, c); });
+  std::sort(rows.begin(), rows.end(), newer);
+  if (rows.size() > limit) {
+    rows.resize(limit);
+    more = true;
+  }
+  out.rows = std::move(rows);
+  out.next_before_ms = 0;
+  out.next_before_order = 0;
+  out.next_before_item = 0;
+  if (more && !out.rows.empty()) {
+    out.next_before_ms = out.rows.back().at_ms;
+    out.next_before_order = out.rows.back().order;
+    out.next_before_item = out.rows.back().item;
+  }
+  // PMG: to the cent, half up.
+  out.average_basket_cents = out.orders_confirmed == 0
+                                 ? 0
+                                 : (2 * out.spent_cents + out.orders_confirmed) / (2 * uint64_t{out.orders_confirmed});
+}
+
+Reply Shard::contact_activity(const GetContactActivity& c) const {
+  if (c.contact == kNone) return refuse(ReplyCode::kInvalidArgument, "GetContactActivity needs a contact");
+  if (c.history > static_cast<ContactHistory>(kContactHistoryLast))
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown history ", static_cast<unsigned>(c.history)));
+  if (c.limit > kContactSearchRowsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("limit must be at most ", kContactSearchRowsMax));
+  ContactActivity out;
+  out.contact = c.contact;
+  out.history = c.history;
+  std::vector<ActivityRow> rows;
+  std::vector<PerformanceId> attended, to_attend;
+  const OrderTable& table = orders_.table();
+  for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+    const Order& o = table.at(slot);
+    if (o.contact != c.contact || (!o.live() && o.lines.empty())) continue;  // another's, or purged
+    const OrderId id = table.id_of(slot);
+    if (c.history == ContactHistory::kMailings) {
+      uint64_t index = 0;  // the order page's workflow: its creation first
+      orders_.for_each_event(o, [&](const WorkflowEvent& e) {
+        ++index;
+        if (const auto sent = reminder_of(e))
+          rows.push_back(mailing_row(id, index, e.at_ms, *sent, workflow_detail_text(e.what, e.arg)));
+      });
+    }
+    if (o.state != OrderState::kConfirmed) continue;
+    ++out.orders_confirmed;
+    const auto channel = std::find_if(out.channels.begin(), out.channels.end(),
+                                      [&](const ChannelUse& u) { return u.channel == o.channel; });
+    if (channel == out.channels.end()) {
+      out.channels.push_back(ChannelUse{o.channel, 1});
+    } else {
+      ++channel->orders;
+    }
+    const size_t first_row = rows.size();
+    for (const OrderLine& l : o.lines) {
+      const uint64_t amount = uint64_t{l.unit_price_cents} * l.quantity;
+      out.spent_cents += amount;
+      const int64_t starts = stock_.performances().items()[l.performance_index].definition.starts_at_ms;
+      const bool past = starts <= now_ms_;
+      (past ? attended : to_attend).push_back(l.performance);
+      if (past) {
+        out.last_attended_ms = std::max(out.last_attended_ms, starts);
+      } else if (out.next_performance_ms == 0 || starts < out.next_performance_ms) {
+        out.next_performance_ms = starts;
+      }
+      if (c.history != ContactHistory::kCultural) continue;
+      // One row per performance of the order, its lines together.
+      auto row = std::find_if(rows.begin() + static_cast<ptrdiff_t>(first_row), rows.end(),
+                              [&](const ActivityRow& r) { return r.performance == l.performance; });
+      if (row == rows.end()) {
+        ActivityRow fresh;
+        fresh.at_ms = starts;
+        fresh.order = id;
+        fresh.item = l.performance.value();
+        fresh.performance = l.performance;
+        fresh.attended = past;
+        rows.push_back(fresh);
+        row = rows.end() - 1;
+      }
+      row->quantity += l.quantity;
+      row->amount_cents += amount;
+    }
+  }
+  for (auto* list : {&attended, &to_attend}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  out.performances_attended = static_cast<uint32_t>(attended.size());
+  out.performances_to_attend = static_cast<uint32_t>(to_attend.size());
+  subscriptions_.activity_of(c.contact, now_ms_, out, c.history == ContactHistory::kMailings ? &rows : nullptr);
+  out.total = rows.size();
+  std::sort(out.channels.begin(), out.channels.end(), [](const ChannelUse& a, const ChannelUse& b) {
+    return std::tie(b.orders, a.channel) < std::tie(a.orders, b.channel);
+  });
+  page_activity(out, std::move(rows), c, false);
+  return activity_reply(std::move(out));
+}
+
+std::vector<OrderId> Shard::orders_of_contact(ContactId contact) const {
+  std::vector<OrderId> out;
+  const OrderTable& table = orders_.table();
+  for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+    const Order& o = table.at(slot);
+    if (o.contact == contact && (o.live() || !o.lines.empty())) out.push_back(table.id_of(slot));
+  }
+  return out;
+}
+
+Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity& c) {
+  ContactActivity all;
+  std::vector<ActivityRow> rows;
+  bool more = false;
+  for (const Reply& r : parts) {
+    const ContactActivity* a = activity_of(r);
+    if (!a) continue;
+    all.contact = a->contact;
+    all.history = a->history;
+    all.orders_confirmed += a->orders_confirmed;
+    all.spent_cents += a->spent_cents;
+    all.performances_attended += a->performances_attended;  // a performance lives on one shard
+    all.performances_to_attend += a->performances_to_attend;
+    all.last_attended_ms = std::max(all.last_attended_ms, a->last_attended_ms);
+    if (a->next_performance_ms != 0 &&
+        (all.next_performance_ms == 0 || a->next_performance_ms < all.next_performance_ms))
+      all.next_performance_ms = a->next_performance_ms;
+    for (const ChannelUse& u : a->channels) {
+      const auto at = std::find_if(all.channels.begin(), all.channels.end(),
+                                   [&](const ChannelUse& v) { return v.channel == u.channel; });
+      if (at == all.channels.end()) {
+        all.channels.push_back(u);
+      } else {
+        at->orders += u.orders;
+      }
+    }
+    all.subscriptions_running += a->subscriptions_running;
+    all.subscribed_until_ms = std::max(all.subscribed_until_ms, a->subscribed_until_ms);
+    all.total += a->total;
+    more = more || a->next_before_ms != 0;
+    rows.insert(rows.end(), a->rows.begin(), a->rows.end());
+  }
+  std::sort(all.channels.begin(), all.channels.end(), [](const ChannelUse& a, const ChannelUse& b) {
+    return std::tie(b.orders, a.channel) < std::tie(a.orders, b.channel);
+  });
+  if (all.channels.size() > kActivityChannelsMax) all.channels.resize(kActivityChannelsMax);
+  page_activity(all, std::move(rows), c, more);
+  return activity_reply(std::move(all));
+}
+
+Reply complete_mailings_from_history(Reply memory, const GetContactActivity& c,
+                                     const std::vector<std::string>& stored) {
+  const ContactActivity* mem = activity_of(memory);
+  if (!memory.ok() || !mem || c.history != ContactHistory::kMailings || stored.empty()) return memory;
+  ContactActivity out = *mem;
+  std::vector<ActivityRow> rows = out.rows;
+  for (const std::string& raw : stored) {
+    OrderRecord record;
+    if (!decode(raw, record).is_ok() || record.contact != c.contact) continue;
+    for (size_t i = 0; i < record.workflow.size(); ++i) {
+      const WorkflowEntry& e = record.workflow[i];
+      const auto sent = reminder_of(e);
+      if (!sent) continue;
+      ++out.total;
+      rows.push_back(mailing_row(record.order, i, e.at_ms, *sent, e.detail));
+    }
+  }
+  page_activity(out, std::move(rows), c, mem->next_before_ms != 0);
+  return activity_reply(std::move(out));
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,43 @@
+// A contact's activity seen from the inventory shards (seed 001's
+// indicators and its cultural and mailing histories): GetContactActivity's
+// per-shard answer, the merge of the shards' answers, and the completion of
+// a shard's mailing history from the history of closed orders.
+//
+// Shard::contact_activity (engine/contact_activity.cc) scans the shard's
+// order slots (confirmed orders never leave memory today, so the cultural
+// history and the indicators are whole there) and its subscription runs;
+// the reminders sent about orders that have since closed and left memory
+// are in their stored records, which the log writer reads and hands to
+// complete_mailings_from_history. No I/O happens here.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/contact_card.h"
+#include "engine/reply.h"
+
+namespace tessera::engine {
+
+// GetContactActivity's page size: limit 0 = kContactSearchRowsDefault.
+uint32_t activity_limit(uint32_t limit);
+// Whether a row comes after the request's cursor (rows go newest first).
+bool activity_after_cursor(const ActivityRow& row, const GetContactActivity& c);
+
+// Keeps the first activity_limit(c.limit) of `rows` (any order) after the
+// cursor in `out` with their total, and the cursor of the next page when
+// more follow (`more`: a source already cut some). Recomputes the
+// average basket from the sums.
+void page_activity(ContactActivity& out, std::vector<ActivityRow> rows, const GetContactActivity& c, bool more);
+
+// The shards' answers as one: indicators summed (channels by use), rows
+// merged newest first and cut to the page.
+Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity& c);
+
+// A shard's answer to a mailing page completed with the reminders recorded
+// in `stored` (encoded OrderRecords of the contact's closed orders that are
+// no longer in memory, as the history keeps them).
+Reply complete_mailings_from_history(Reply memory, const GetContactActivity& c, const std::vector<std::string>& stored);
+
+}  // namespace tessera::engine
