@@ -12,8 +12,6 @@ namespace tessera::engine {
 
 namespace {
 
-constexpr uint8_t kAccessibleFlags = kSeatWheelchair | kSeatCompanion;
-
 struct Candidate {
   uint32_t start = kNoSeat;
   bool orphan = true;
@@ -39,7 +37,7 @@ class Search {
   // Seat by seat, for the split fallback; the same rules as the search masks.
   bool eligible(uint32_t i) const {
     const uint8_t flags = l_.seat_flags[i];
-    const bool special = (flags & kAccessibleFlags) != 0;
+    const bool special = (flags & kSeatAccessibleFlags) != 0;
     const bool hidden = (flags & kSeatRestrictedView) != 0 && !q_.allow_restricted_view;
     return (m_.seats[i] == want_) & (l_.seat_category[i] == q_.category_slot) & (special == q_.accessible) & !hidden;
   }

@@ -29,6 +29,8 @@ enum SeatFlag : uint8_t {
   kSeatBlockedByDefault = 8,  // starts blocked on each performance (held back by the organiser)
 };
 inline constexpr uint8_t kSeatFlagsAll = 15;
+// The seats only accessible requests get (wheelchair spaces and their companion seats).
+inline constexpr uint8_t kSeatAccessibleFlags = kSeatWheelchair | kSeatCompanion;
 
 struct LayoutSeat {
   uint8_t category_slot;  // index into DefineVenueLayout::categories

@@ -12,8 +12,6 @@ namespace tessera::engine {
 
 namespace {
 
-constexpr uint8_t kAccessibleFlags = kSeatWheelchair | kSeatCompanion;
-
 const char* seat_state_name(uint16_t v) {
   switch (seat_state(v)) {
     case kSeatFree:
@@ -184,7 +182,7 @@ Reply SeatInventory::check_named_seats(const SeatRequest& q, const Performance& 
     if (q.category != kNone && l.category_of(s) != q.category)
       return refuse(ReplyCode::kInvalidArgument,
                     cat(l.describe(s), " is in category ", l.category_of(s), ", not ", q.category));
-    if (((l.seat_flags[s] & kAccessibleFlags) != 0) != accessible)
+    if (((l.seat_flags[s] & kSeatAccessibleFlags) != 0) != accessible)
       return refuse(ReplyCode::kInvalidArgument,
                     cat(l.describe(s), accessible ? " is not an accessible seat"
                                                   : " is a wheelchair or companion seat: ask for accessible seats"));

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/net/net_test_support.h"
+#include "tests/tools/cli_run.h"
 #include "tools/cli/cli_args.h"
 #include "tools/cli/cli_commands.h"
 
@@ -20,11 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kDemoFile = std::string(TESSERA_SOURCE_DIR) + "/examples/demo-venue.toml";
-
-struct CliRun {
-  int code;
-  std::string out, err;
-};
 
 CliRun run(const server::ServerApp& app, std::vector<std::string> args,
            const char* token = tessera::testing::kAdminToken) {

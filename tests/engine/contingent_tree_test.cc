@@ -15,8 +15,8 @@ namespace {
 
 using namespace owners_test;
 
-constexpr PerformanceId kPerf = 1000;  // GA 500/300/200
-constexpr ContingentId kRoot = 10001;  // demo partner contingent: 50 units of category 1, channel 3
+constexpr PerformanceId kTreePerf = 1000;  // GA 500/300/200
+constexpr ContingentId kRoot = 10001;      // demo partner contingent: 50 units of category 1, channel 3
 // (the demo's second performance has contingent 10011)
 
 class ContingentTreeTest : public testing::Test {
@@ -25,13 +25,13 @@ class ContingentTreeTest : public testing::Test {
     define_demo_catalog(ledger_.catalog);
     workload::DemoVenue venue;
     venue.performances = 2;
-    venue.first_performance = kPerf;
+    venue.first_performance = kTreePerf;
     for (const Command& c : workload::demo_performances(venue, workload::kProductRelease)) ledger_.must(c.body);
   }
   ContingentTree& tree() { return ledger_.contingents; }
   uint32_t available(ContingentId k) const { return ledger_.quota_of(k).available(); }
   Reply sell(ContingentId k, uint32_t n, ChannelId channel = kPartner) {
-    return ledger_.place({line(kPerf, 1, n, k)}, 7, channel);
+    return ledger_.place({line(kTreePerf, 1, n, k)}, 7, channel);
   }
   void expect_invariants() {
     const Status s = ledger_.check();
@@ -42,12 +42,12 @@ class ContingentTreeTest : public testing::Test {
 };
 
 TEST_F(ContingentTreeTest, DefineContingent_CarvesItsAllotmentFromTheOpenSale) {
-  ASSERT_TRUE(tree().on(DefineContingent{10002, kPerf, 2, 30, {}}).ok());
-  EXPECT_EQ(ledger_.open_quota(kPerf, 2).capacity, 270u);
-  EXPECT_EQ(ledger_.area(kPerf, 2).allotted, 30u);
+  ASSERT_TRUE(tree().on(DefineContingent{10002, kTreePerf, 2, 30, {}}).ok());
+  EXPECT_EQ(ledger_.open_quota(kTreePerf, 2).capacity, 270u);
+  EXPECT_EQ(ledger_.area(kTreePerf, 2).allotted, 30u);
   EXPECT_EQ(ledger_.quota_of(10002).capacity, 30u);
   EXPECT_EQ(ledger_.contingent(10002).planned, 30u);
-  EXPECT_EQ(ledger_.area(kPerf, 2).capacity, 300u);  // the category itself does not change
+  EXPECT_EQ(ledger_.area(kTreePerf, 2).capacity, 300u);  // the category itself does not change
   expect_invariants();
 }
 
@@ -55,9 +55,9 @@ TEST_F(ContingentTreeTest, DefineContingent_RefusalsCarveNothing) {
   const uint64_t before = ledger_.hash();
   const std::vector<ChannelId> too_many(kContingentChannelsMax + 1, kWeb);
   const DefineContingent cases[] = {
-      {kNone, kPerf, 2, 10, {}},   {kRoot, kPerf, 2, 10, {}},       {10002, 4242, 2, 10, {}},
-      {10002, kPerf, 9, 10, {}},   {10002, kPerf, 2, 0, {}},        {10002, kPerf, 2, 301, {}},
-      {10002, kPerf, 2, 10, {99}}, {10002, kPerf, 2, 10, too_many},
+      {kNone, kTreePerf, 2, 10, {}},   {kRoot, kTreePerf, 2, 10, {}},       {10002, 4242, 2, 10, {}},
+      {10002, kTreePerf, 9, 10, {}},   {10002, kTreePerf, 2, 0, {}},        {10002, kTreePerf, 2, 301, {}},
+      {10002, kTreePerf, 2, 10, {99}}, {10002, kTreePerf, 2, 10, too_many},
   };
   for (const DefineContingent& c : cases) {
     const Reply r = tree().on(c);
@@ -72,18 +72,19 @@ TEST_F(ContingentTreeTest, DefineSubContingent_TakesOnlyTheParentsUnsoldUnits) {
   ASSERT_TRUE(sell(kRoot, 25).ok());
   EXPECT_EQ(available(kRoot), 25u);
   const uint64_t before = ledger_.hash();
-  EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf, kRoot, 26, {}}).code, ReplyCode::kSoldOut);
-  EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf.value() + 1, kRoot, 5, {}}).code, ReplyCode::kInvalidArgument);
-  EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf, 99, 5, {}}).code, ReplyCode::kNotFound);
-  EXPECT_EQ(tree().on(DefineSubContingent{kRoot, kPerf, kRoot, 5, {}}).code, ReplyCode::kDuplicate);
+  EXPECT_EQ(tree().on(DefineSubContingent{50001, kTreePerf, kRoot, 26, {}}).code, ReplyCode::kSoldOut);
+  EXPECT_EQ(tree().on(DefineSubContingent{50001, kTreePerf.value() + 1, kRoot, 5, {}}).code,
+            ReplyCode::kInvalidArgument);
+  EXPECT_EQ(tree().on(DefineSubContingent{50001, kTreePerf, 99, 5, {}}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(tree().on(DefineSubContingent{kRoot, kTreePerf, kRoot, 5, {}}).code, ReplyCode::kDuplicate);
   EXPECT_EQ(ledger_.hash(), before);
 
-  ASSERT_TRUE(tree().on(DefineSubContingent{50001, kPerf, kRoot, 25, {}}).ok());
+  ASSERT_TRUE(tree().on(DefineSubContingent{50001, kTreePerf, kRoot, 25, {}}).ok());
   EXPECT_EQ(available(kRoot), 0u);
   EXPECT_EQ(ledger_.quota_of(kRoot).capacity, 25u);  // its sold units stay with it
   EXPECT_EQ(ledger_.quota_of(50001).capacity, 25u);
   EXPECT_EQ(ledger_.contingent(50001).parent, ledger_.stock.index_of(ledger_.contingent(kRoot)));
-  EXPECT_EQ(ledger_.area(kPerf, 1).allotted, 50u);  // moved within the tree, not out of the open sale
+  EXPECT_EQ(ledger_.area(kTreePerf, 1).allotted, 50u);  // moved within the tree, not out of the open sale
   expect_invariants();
 }
 
@@ -91,10 +92,10 @@ TEST_F(ContingentTreeTest, DefineSubContingent_NestsAtMostTheDepthLimit) {
   ContingentId parent = kRoot;
   for (uint32_t depth = 2; depth <= kContingentDepthMax; ++depth) {
     const ContingentId id = 20000 + depth;
-    ASSERT_TRUE(tree().on(DefineSubContingent{id, kPerf, parent, 1, {}}).ok()) << "depth " << depth;
+    ASSERT_TRUE(tree().on(DefineSubContingent{id, kTreePerf, parent, 1, {}}).ok()) << "depth " << depth;
     parent = id;
   }
-  const Reply r = tree().on(DefineSubContingent{29999, kPerf, parent, 1, {}});
+  const Reply r = tree().on(DefineSubContingent{29999, kTreePerf, parent, 1, {}});
   EXPECT_EQ(r.code, ReplyCode::kLimitExceeded) << r.message;
   expect_invariants();
 }
@@ -103,14 +104,14 @@ TEST_F(ContingentTreeTest, DefineSubContingent_NestsAtMostTheDepthLimit) {
 // leaf's unsold units go past it to the root.
 TEST_F(ContingentTreeTest, ReleaseBack_MovesUnsoldStockToTheNearestOpenAncestorAtItsDate) {
   constexpr ContingentId kMiddle = 50001, kLeaf = 50002;
-  ASSERT_TRUE(tree().on(DefineSubContingent{kMiddle, kPerf, kRoot, 30, {}}).ok());
-  ASSERT_TRUE(tree().on(DefineSubContingent{kLeaf, kPerf, kMiddle, 10, {}}).ok());
+  ASSERT_TRUE(tree().on(DefineSubContingent{kMiddle, kTreePerf, kRoot, 30, {}}).ok());
+  ASSERT_TRUE(tree().on(DefineSubContingent{kLeaf, kTreePerf, kMiddle, 10, {}}).ok());
   const Reply leaf_order = sell(kLeaf, 4, kWeb);
   ASSERT_TRUE(leaf_order.ok()) << leaf_order.message;
   const Reply middle_order = sell(kMiddle, 3, kWeb);
   ASSERT_TRUE(middle_order.ok()) << middle_order.message;
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kMiddle, kT0 + kHour}).ok());
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kLeaf, kT0 + 2 * kHour}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kMiddle, kT0 + kHour}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kLeaf, kT0 + 2 * kHour}).ok());
   EXPECT_EQ(ledger_.timers.wheel().size(), 2u);
   expect_invariants();
 
@@ -139,28 +140,28 @@ TEST_F(ContingentTreeTest, ReleaseBack_MovesUnsoldStockToTheNearestOpenAncestorA
   EXPECT_EQ(ledger_.quota_of(kRoot).capacity, 47u);
   ledger_.close(middle_order.order);
   EXPECT_EQ(ledger_.quota_of(kRoot).capacity, 50u);
-  EXPECT_EQ(ledger_.area(kPerf, 1).allotted, 50u);
+  EXPECT_EQ(ledger_.area(kTreePerf, 1).allotted, 50u);
   expect_invariants();
 }
 
 TEST_F(ContingentTreeTest, ReleaseBack_OfARootContingentGoesToTheOpenSale) {
   const Reply order = sell(kRoot, 1);
   ASSERT_TRUE(order.ok());
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + kMinute}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + kMinute}).ok());
   ledger_.advance_to(kT0 + kMinute);
-  EXPECT_EQ(ledger_.open_quota(kPerf, 1).capacity, 499u);
-  EXPECT_EQ(ledger_.area(kPerf, 1).allotted, 1u);
+  EXPECT_EQ(ledger_.open_quota(kTreePerf, 1).capacity, 499u);
+  EXPECT_EQ(ledger_.area(kTreePerf, 1).allotted, 1u);
   expect_invariants();
   ledger_.close(order.order);
-  EXPECT_EQ(ledger_.open_quota(kPerf, 1).capacity, 500u);
-  EXPECT_EQ(ledger_.area(kPerf, 1).allotted, 0u);
+  EXPECT_EQ(ledger_.open_quota(kTreePerf, 1).capacity, 500u);
+  EXPECT_EQ(ledger_.area(kTreePerf, 1).allotted, 0u);
   EXPECT_EQ(ledger_.quota_of(kRoot).capacity, 0u);
   expect_invariants();
 }
 
 TEST_F(ContingentTreeTest, SetReleaseBack_RearmsOneTimer_ZeroDisarms_ClosedContingentsRefuse) {
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + kHour}).ok());
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + 2 * kHour}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + kHour}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + 2 * kHour}).ok());
   EXPECT_EQ(ledger_.timers.wheel().size(), 1u);
   EXPECT_EQ(ledger_.timers.wheel().due_ms(ledger_.contingent(kRoot).timer), kT0 + 2 * kHour);
   expect_invariants();
@@ -168,28 +169,28 @@ TEST_F(ContingentTreeTest, SetReleaseBack_RearmsOneTimer_ZeroDisarms_ClosedConti
   EXPECT_FALSE(ledger_.contingent(kRoot).released) << "the first date was replaced";
 
   const uint64_t before = ledger_.hash();
-  EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf, kRoot, ledger_.now_ms}).code, ReplyCode::kInvalidArgument);
-  EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf.value() + 1, kRoot, kT0 + 3 * kHour}).code,
+  EXPECT_EQ(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, ledger_.now_ms}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(tree().on(SetContingentReleaseBack{kTreePerf.value() + 1, kRoot, kT0 + 3 * kHour}).code,
             ReplyCode::kInvalidArgument);
-  EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf, 99, kT0 + 3 * kHour}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(tree().on(SetContingentReleaseBack{kTreePerf, 99, kT0 + 3 * kHour}).code, ReplyCode::kNotFound);
   EXPECT_EQ(ledger_.hash(), before);
 
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, 0}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, 0}).ok());
   EXPECT_EQ(ledger_.timers.wheel().size(), 0u);
   ledger_.advance_to(kT0 + 3 * kHour);
   EXPECT_FALSE(ledger_.contingent(kRoot).released);
   expect_invariants();
 
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + 4 * kHour}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + 4 * kHour}).ok());
   ledger_.advance_to(kT0 + 4 * kHour);
   EXPECT_TRUE(ledger_.contingent(kRoot).released);
-  EXPECT_EQ(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + 5 * kHour}).code, ReplyCode::kInvalidState);
-  EXPECT_EQ(tree().on(DefineSubContingent{50001, kPerf, kRoot, 1, {}}).code, ReplyCode::kInvalidState);
+  EXPECT_EQ(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + 5 * kHour}).code, ReplyCode::kInvalidState);
+  EXPECT_EQ(tree().on(DefineSubContingent{50001, kTreePerf, kRoot, 1, {}}).code, ReplyCode::kInvalidState);
   expect_invariants();
 }
 
 TEST_F(ContingentTreeTest, CheckInvariants_CatchesASubtreeOverItsPlannedQuota) {
-  ASSERT_TRUE(tree().on(DefineSubContingent{50001, kPerf, kRoot, 20, {}}).ok());
+  ASSERT_TRUE(tree().on(DefineSubContingent{50001, kTreePerf, kRoot, 20, {}}).ok());
   expect_invariants();
   Contingent& root = *ledger_.stock.contingents().find(kRoot);
   root.planned = 49;  // the root and its sub-contingent hold 50
@@ -207,7 +208,7 @@ TEST_F(ContingentTreeTest, CheckInvariants_CatchesASubtreeOverItsPlannedQuota) {
 }
 
 TEST_F(ContingentTreeTest, CheckInvariants_CatchesAReleasedContingentStillHoldingUnsoldStock) {
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + kMinute}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + kMinute}).ok());
   ledger_.advance_to(kT0 + kMinute);
   expect_invariants();
   ++ledger_.stock.quotas()[ledger_.contingent(kRoot).quota].capacity;
@@ -218,7 +219,7 @@ TEST_F(ContingentTreeTest, CheckInvariants_CatchesAReleasedContingentStillHoldin
 }
 
 TEST_F(ContingentTreeTest, CheckInvariants_CatchesATimerThatDoesNotMatchItsDate) {
-  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kPerf, kRoot, kT0 + kHour}).ok());
+  ASSERT_TRUE(tree().on(SetContingentReleaseBack{kTreePerf, kRoot, kT0 + kHour}).ok());
   Contingent& root = *ledger_.stock.contingents().find(kRoot);
   root.release_back_ms = kT0 + 2 * kHour;  // the date moved without re-arming
   uint32_t timed = 0;

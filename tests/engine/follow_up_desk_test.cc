@@ -16,8 +16,6 @@ namespace {
 
 using namespace owners_test;
 
-constexpr PerformanceId kPerfRelease = 1000, kPerfKeep = 3000;
-
 class FollowUpDeskTest : public testing::Test {
  protected:
   FollowUpDeskTest() {

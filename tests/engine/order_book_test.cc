@@ -14,8 +14,6 @@ namespace {
 
 using namespace owners_test;
 
-constexpr PerformanceId kPerfRelease = 1000, kPerfOverdue = 2000, kPerfKeep = 3000;
-
 class OrderBookTest : public testing::Test {
  protected:
   OrderBookTest() {

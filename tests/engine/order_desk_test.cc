@@ -13,8 +13,6 @@ namespace {
 
 using namespace owners_test;
 
-constexpr PerformanceId kPerfRelease = 1000, kPerfOverdue = 2000, kPerfKeep = 3000;
-
 class OrderDeskTest : public testing::Test {
  protected:
   OrderDeskTest() {

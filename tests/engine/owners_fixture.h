@@ -27,14 +27,10 @@
 #include "engine/shard_timers.h"
 #include "engine/stock_ledger.h"
 #include "engine/subscriptions.h"
+#include "tests/engine/engine_clock.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::engine::owners_test {
-
-inline constexpr int64_t kT0 = 1'790'000'000'000;  // engine time at start
-inline constexpr int64_t kMinute = 60'000;
-inline constexpr int64_t kHour = 60 * kMinute;
-inline constexpr int64_t kDay = 24 * kHour;
 
 using workload::kBoxOffice;
 using workload::kPartner;

@@ -12,6 +12,7 @@
 
 #include "engine/codec.h"
 #include "engine/shard.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/engine/seeded.h"
 #include "workload/demo_venue.h"
 
@@ -22,10 +23,8 @@ using workload::kBoxOffice;
 using workload::kPartner;
 using workload::kWeb;
 
-constexpr int64_t kT0 = 1'790'000'000'000;
-constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute;
-constexpr PerformanceId kPerf = 1500;  // product 1
-constexpr LayoutId kHall = 1;
+constexpr PerformanceId kSeatMapPerf = 1500;  // product 1
+constexpr LayoutId kSeatMapHall = 1;
 // Grid 10 rows x 20 seats: rows 1-4 category 1 (seats 0-79), rows 5-7 category 2
 // (80-139), rows 8-10 category 3 (140-199); seats 180, 181 wheelchair, 182, 183 companion.
 constexpr uint32_t kCat1Seats = 80;
@@ -37,8 +36,8 @@ class SeatTest : public testing::Test {
     workload::GridLayout g;
     g.accessible = true;
     must(workload::grid_layout(g));
-    must(DefinePerformance{kPerf, 1, kT0 + 30LL * 24 * kHour, 0, 0});
-    must(AssignLayout{kPerf, kHall});
+    must(DefinePerformance{kSeatMapPerf, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+    must(AssignLayout{kSeatMapPerf, kSeatMapHall});
   }
 
   void must(CommandBody body) {
@@ -53,20 +52,20 @@ class SeatTest : public testing::Test {
     return r;
   }
   static SeatRequest named(std::vector<uint32_t> seats, ContingentId k = kNone, uint8_t options = 0) {
-    return SeatRequest{kPerf, kNone, workload::demo_tariff(1, 1), k, 0, std::move(seats), options};
+    return SeatRequest{kSeatMapPerf, kNone, workload::demo_tariff(1, 1), k, 0, std::move(seats), options};
   }
   static SeatRequest best(CategoryId category, uint32_t n, uint8_t options = 0, ContingentId k = kNone) {
-    return SeatRequest{kPerf, category, workload::demo_tariff(1, 1), k, n, {}, options};
+    return SeatRequest{kSeatMapPerf, category, workload::demo_tariff(1, 1), k, n, {}, options};
   }
   Reply hold(SeatRequest q, ChannelId channel = kWeb, int64_t ttl = 10 * kMinute) {
     return run(HoldSeats{7, channel, std::move(q), ttl});
   }
   int64_t available(CategoryId c, ContingentId k = kNone, ChannelId ch = kWeb) {
-    const Reply r = shard_.apply(Command{0, GetAvailability{kPerf, c, k, ch, kNone}}, now_);
+    const Reply r = shard_.apply(Command{0, GetAvailability{kSeatMapPerf, c, k, ch, kNone}}, now_);
     EXPECT_TRUE(r.ok()) << r.message;
     return r.value;
   }
-  uint16_t seat(uint32_t s) const { return shard_.seat_map(kPerf)->seats[s]; }
+  uint16_t seat(uint32_t s) const { return shard_.seat_map(kSeatMapPerf)->seats[s]; }
   void advance_to(int64_t t) {
     now_ = t;
     while (shard_.advance(now_, 1000) == 1000) {
@@ -82,10 +81,10 @@ TEST_F(SeatTest, AssignLayout_EachCategoryIsStockOfItsSeats) {
   EXPECT_EQ(available(1), kCat1Seats);
   EXPECT_EQ(available(2), 60);
   EXPECT_EQ(available(3), 60);
-  EXPECT_EQ(run(AssignLayout{kPerf, kHall}).code, ReplyCode::kInvalidState);
+  EXPECT_EQ(run(AssignLayout{kSeatMapPerf, kSeatMapHall}).code, ReplyCode::kInvalidState);
   EXPECT_EQ(run(workload::grid_layout({})).code, ReplyCode::kDuplicate);
-  EXPECT_EQ(run(SetGeneralAdmission{kPerf, 1, 10}).code, ReplyCode::kInvalidArgument);
-  const Reply ga = run(Hold{7, kWeb, {workload::demo_line(kPerf, 1, 1, 1)}, kMinute});
+  EXPECT_EQ(run(SetGeneralAdmission{kSeatMapPerf, 1, 10}).code, ReplyCode::kInvalidArgument);
+  const Reply ga = run(Hold{7, kWeb, {workload::demo_line(kSeatMapPerf, 1, 1, 1)}, kMinute});
   EXPECT_EQ(ga.code, ReplyCode::kInvalidArgument);
   EXPECT_NE(ga.message.find("seated"), std::string::npos) << ga.message;
 }
@@ -95,10 +94,10 @@ TEST_F(SeatTest, Layout_BlockedByDefaultSeatsAreNotForSale) {
   def.layout = 2;
   def.sections[0].rows[0].seats[0].flags = kSeatBlockedByDefault;
   must(def);
-  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + kHour, 0, 0});
-  must(AssignLayout{kPerf.value() + 1, 2});
-  EXPECT_EQ(shard_.seat_map(kPerf.value() + 1)->seats[0], kSeatBlocked);
-  const Reply r = shard_.apply(Command{0, GetAvailability{kPerf.value() + 1, 1, kNone, kWeb, kNone}}, now_);
+  must(DefinePerformance{kSeatMapPerf.value() + 1, 1, kT0 + kHour, 0, 0});
+  must(AssignLayout{kSeatMapPerf.value() + 1, 2});
+  EXPECT_EQ(shard_.seat_map(kSeatMapPerf.value() + 1)->seats[0], kSeatBlocked);
+  const Reply r = shard_.apply(Command{0, GetAvailability{kSeatMapPerf.value() + 1, 1, kNone, kWeb, kNone}}, now_);
   EXPECT_EQ(r.value, kCat1Seats - 1);
 }
 
@@ -171,16 +170,16 @@ TEST_F(SeatTest, BestAvailable_SaysSeatsAreTakenWhenTheyAre) {
   DefineVenueLayout def = workload::grid_layout(workload::GridLayout{2, 1, 1, 4, {1}, false});  // seats 0-3
   def.sections[0].rows[0].seats[3].flags = kSeatRestrictedView;
   must(def);
-  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
-  must(AssignLayout{kPerf.value() + 1, 2});
+  must(DefinePerformance{kSeatMapPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+  must(AssignLayout{kSeatMapPerf.value() + 1, 2});
   const TariffId tariff = workload::demo_tariff(1, 1);
-  ASSERT_TRUE(hold(SeatRequest{kPerf.value() + 1, kNone, tariff, kNone, 0, {1}, 0}).ok());  // 0 _1_ 2 3(rv)
+  ASSERT_TRUE(hold(SeatRequest{kSeatMapPerf.value() + 1, kNone, tariff, kNone, 0, {1}, 0}).ok());  // 0 _1_ 2 3(rv)
   // Two adjacent: only 2-3 would do, and 3 has a restricted view: said so.
-  const Reply rv = hold(SeatRequest{kPerf.value() + 1, 1, tariff, kNone, 2, {}, 0});
+  const Reply rv = hold(SeatRequest{kSeatMapPerf.value() + 1, 1, tariff, kNone, 2, {}, 0});
   EXPECT_EQ(rv.code, ReplyCode::kSoldOut);
   EXPECT_NE(rv.message.find("allow restricted view"), std::string::npos) << rv.message;
   // Three adjacent: none at all, whatever the view; restricted view is not the reason.
-  const Reply taken = hold(SeatRequest{kPerf.value() + 1, 1, tariff, kNone, 3, {}, 0});
+  const Reply taken = hold(SeatRequest{kSeatMapPerf.value() + 1, 1, tariff, kNone, 3, {}, 0});
   EXPECT_EQ(taken.code, ReplyCode::kSoldOut);
   EXPECT_NE(taken.message.find("no 3 adjacent free seats"), std::string::npos) << taken.message;
   EXPECT_EQ(taken.message.find("restricted"), std::string::npos) << taken.message;
@@ -191,10 +190,10 @@ TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlw
   for (LayoutSeat& s : def.sections[0].rows[0].seats) s.flags = kSeatRestrictedView;
   def.sections[0].rows[0].seats[0].flags = 0;  // one clear-view seat
   must(def);
-  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
-  must(AssignLayout{kPerf.value() + 1, 2});
+  must(DefinePerformance{kSeatMapPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 0});
+  must(AssignLayout{kSeatMapPerf.value() + 1, 2});
   auto best_of = [](uint32_t n, uint8_t options) {
-    return SeatRequest{kPerf.value() + 1, 1, workload::demo_tariff(1, 1), kNone, n, {}, options};
+    return SeatRequest{kSeatMapPerf.value() + 1, 1, workload::demo_tariff(1, 1), kNone, n, {}, options};
   };
   const Reply refused = hold(best_of(2, 0));
   EXPECT_EQ(refused.code, ReplyCode::kSoldOut);
@@ -206,7 +205,8 @@ TEST_F(SeatTest, RestrictedViewSeats_BestAvailableOnlyWithTheOptionNamedSeatsAlw
   const Reply allowed = hold(best_of(2, kSeatOptionAllowRestrictedView));
   ASSERT_TRUE(allowed.ok()) << allowed.message;
   EXPECT_EQ(allowed.value, 1);  // 1-2, restricted view accepted
-  const Reply named_seat = hold(SeatRequest{kPerf.value() + 1, kNone, workload::demo_tariff(1, 1), kNone, 0, {3}, 0});
+  const Reply named_seat =
+      hold(SeatRequest{kSeatMapPerf.value() + 1, kNone, workload::demo_tariff(1, 1), kNone, 0, {3}, 0});
   EXPECT_TRUE(named_seat.ok()) << named_seat.message;                // chosen on the map: the map shows the view
   EXPECT_EQ(hold(best_of(1, 8)).code, ReplyCode::kInvalidArgument);  // unknown option bit
 }
@@ -219,10 +219,10 @@ class MixedOrderTest : public SeatTest {
   MixedOrderTest() {
     must(DefineCategory{kStanding, "Standing"});
     must(SetTariffPrice{workload::demo_tariff(1, 1), kStanding, kNone, 2000});
-    must(SetGeneralAdmission{kPerf, kStanding, 10});
+    must(SetGeneralAdmission{kSeatMapPerf, kStanding, 10});
   }
   static std::vector<LineRequest> standing(uint32_t n) {
-    return {LineRequest{kPerf, kStanding, workload::demo_tariff(1, 1), n, kNone}};
+    return {LineRequest{kSeatMapPerf, kStanding, workload::demo_tariff(1, 1), n, kNone}};
   }
   Reply hold_mixed(SeatRequest q, std::vector<LineRequest> lines, ContactId contact = 7) {
     return run(HoldSeatsWithLines{contact, kWeb, std::move(q), std::move(lines), 10 * kMinute});
@@ -265,32 +265,33 @@ TEST_F(MixedOrderTest, AllOrNothing_RefusalsLeaveTheStateHashUnchanged) {
   EXPECT_EQ(shard_.state_hash(), before);
   EXPECT_EQ(hold_mixed(named({5}), standing(1)).code, ReplyCode::kSoldOut);  // seat taken, units free
   EXPECT_EQ(hold_mixed(named({0}), {}).code, ReplyCode::kInvalidArgument);   // no GA line: use HoldSeats
-  EXPECT_EQ(hold_mixed(named({0}), {LineRequest{kPerf, 1, workload::demo_tariff(1, 1), 1, kNone}}).code,
+  EXPECT_EQ(hold_mixed(named({0}), {LineRequest{kSeatMapPerf, 1, workload::demo_tariff(1, 1), 1, kNone}}).code,
             ReplyCode::kInvalidArgument);  // a seated category is not a GA line
   EXPECT_EQ(shard_.state_hash(), before);
   EXPECT_EQ(available(kStanding), 2);
 }
 
 TEST_F(MixedOrderTest, QuotasSpanSeatsAndUnits_ContactLimitAndConfirm) {
-  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 4});  // 4 units per contact
-  must(AssignLayout{kPerf.value() + 1, kHall});
-  must(SetGeneralAdmission{kPerf.value() + 1, kStanding, 10});
-  const SeatRequest seats{kPerf.value() + 1, 1, workload::demo_tariff(1, 1), kNone, 2, {}, 0};
+  must(DefinePerformance{kSeatMapPerf.value() + 1, 1, kT0 + 30LL * 24 * kHour, 0, 4});  // 4 units per contact
+  must(AssignLayout{kSeatMapPerf.value() + 1, kSeatMapHall});
+  must(SetGeneralAdmission{kSeatMapPerf.value() + 1, kStanding, 10});
+  const SeatRequest seats{kSeatMapPerf.value() + 1, 1, workload::demo_tariff(1, 1), kNone, 2, {}, 0};
   const std::vector<LineRequest> three{
-      LineRequest{kPerf.value() + 1, kStanding, workload::demo_tariff(1, 1), 3, kNone}};
+      LineRequest{kSeatMapPerf.value() + 1, kStanding, workload::demo_tariff(1, 1), 3, kNone}};
   EXPECT_EQ(hold_mixed(seats, three).code, ReplyCode::kLimitExceeded);  // 2 seats + 3 units > 4
   const Reply r =
       run(BookSeatsWithLines{BookingKind::kOption,
                              7,
                              kBoxOffice,
                              seats,
-                             {LineRequest{kPerf.value() + 1, kStanding, workload::demo_tariff(1, 1), 2, kNone}},
+                             {LineRequest{kSeatMapPerf.value() + 1, kStanding, workload::demo_tariff(1, 1), 2, kNone}},
                              now_ + kHour});
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_EQ(shard_.find_order(r.order)->state, OrderState::kOption);
   ASSERT_TRUE(run(Confirm{r.order, {}}).ok());
   auto units_left = [&](ContactId contact) {
-    return shard_.apply(Command{0, GetAvailability{kPerf.value() + 1, kStanding, kNone, kBoxOffice, contact}}, now_)
+    return shard_
+        .apply(Command{0, GetAvailability{kSeatMapPerf.value() + 1, kStanding, kNone, kBoxOffice, contact}}, now_)
         .value;
   };
   EXPECT_EQ(units_left(kNone), 8);
@@ -300,7 +301,7 @@ TEST_F(MixedOrderTest, QuotasSpanSeatsAndUnits_ContactLimitAndConfirm) {
 TEST_F(SeatTest, SplitAcrossRows_OnlyWithTheFlag) {
   std::vector<uint32_t> every_other;
   for (uint32_t s = 0; s < kCat1Seats; s += 2) every_other.push_back(s);
-  ASSERT_TRUE(run(BlockSeats{kPerf, every_other}).ok());
+  ASSERT_TRUE(run(BlockSeats{kSeatMapPerf, every_other}).ok());
   EXPECT_EQ(hold(best(1, 2)).code, ReplyCode::kSoldOut);
   const Reply r = hold(best(1, 3, kSeatOptionAllowSplit));
   ASSERT_TRUE(r.ok()) << r.message;
@@ -309,8 +310,8 @@ TEST_F(SeatTest, SplitAcrossRows_OnlyWithTheFlag) {
 }
 
 TEST_F(SeatTest, SeatsReturnToTheirExactStateOnReleaseExpiryCancelAndArchive) {
-  must(DefineContingent{15001, kPerf, 1, 10, {kPartner}});
-  must(MoveSeatsToContingent{kPerf, 15001, {0, 1, 2, 3}});
+  must(DefineContingent{15001, kSeatMapPerf, 1, 10, {kPartner}});
+  must(MoveSeatsToContingent{kSeatMapPerf, 15001, {0, 1, 2, 3}});
   EXPECT_EQ(available(1, 15001, kPartner), 4);
   // Release.
   Reply r = hold(named({0, 1}, 15001), kPartner);
@@ -347,7 +348,7 @@ TEST_F(SeatTest, Confirm_PartialKeepsTheFirstSeatsOfARun) {
 }
 
 TEST_F(SeatTest, Quotas_ChannelCapAndPerformanceCapacityCountSeats) {
-  must(SetChannelCap{kPerf, kWeb, 3});
+  must(SetChannelCap{kSeatMapPerf, kWeb, 3});
   ASSERT_TRUE(hold(best(1, 2)).ok());
   const uint64_t before = shard_.state_hash();
   EXPECT_EQ(hold(best(2, 2)).code, ReplyCode::kSoldOut);
@@ -355,10 +356,10 @@ TEST_F(SeatTest, Quotas_ChannelCapAndPerformanceCapacityCountSeats) {
   EXPECT_EQ(shard_.state_hash(), before);
   EXPECT_TRUE(hold(best(2, 2), kBoxOffice).ok());
   // Capacity and per-contact limit on a second performance.
-  must(DefinePerformance{kPerf.value() + 1, 1, kT0 + kHour, 5, 3});
-  must(AssignLayout{kPerf.value() + 1, kHall});
+  must(DefinePerformance{kSeatMapPerf.value() + 1, 1, kT0 + kHour, 5, 3});
+  must(AssignLayout{kSeatMapPerf.value() + 1, kSeatMapHall});
   SeatRequest q = best(1, 3);
-  q.performance = kPerf.value() + 1;
+  q.performance = kSeatMapPerf.value() + 1;
   EXPECT_TRUE(run(HoldSeats{8, kBoxOffice, q, kMinute}).ok());
   q.quantity = 1;
   EXPECT_EQ(run(HoldSeats{8, kBoxOffice, q, kMinute}).code, ReplyCode::kLimitExceeded);  // contact 8: 3 max
@@ -373,67 +374,67 @@ TEST_F(SeatTest, BlockSeats_BulkRefusedNamingTakenSeatsThenBlocksAndUnblocks) {
   std::vector<uint32_t> all;
   for (uint32_t s = 0; s < 200; ++s) all.push_back(s);
   const uint64_t before = shard_.state_hash();
-  const Reply refused = run(BlockSeats{kPerf, all});
+  const Reply refused = run(BlockSeats{kSeatMapPerf, all});
   EXPECT_EQ(refused.code, ReplyCode::kInvalidState);
   EXPECT_NE(refused.message.find("2 seats are taken"), std::string::npos) << refused.message;
   EXPECT_NE(refused.message.find("seat 5 (Section 1 row 1 no 6)"), std::string::npos) << refused.message;
   EXPECT_EQ(shard_.state_hash(), before);
   ASSERT_TRUE(run(Release{h.order}).ok());
-  const Reply blocked = run(BlockSeats{kPerf, all});
+  const Reply blocked = run(BlockSeats{kSeatMapPerf, all});
   ASSERT_TRUE(blocked.ok()) << blocked.message;
   EXPECT_EQ(blocked.value, 200);
   EXPECT_EQ(available(1), 0);
   EXPECT_EQ(hold(best(1, 1)).code, ReplyCode::kSoldOut);
-  EXPECT_EQ(run(BlockSeats{kPerf, {3}}).value, 0);  // already blocked: nothing to do
-  const Reply unblocked = run(UnblockSeats{kPerf, {9, 10}});
+  EXPECT_EQ(run(BlockSeats{kSeatMapPerf, {3}}).value, 0);  // already blocked: nothing to do
+  const Reply unblocked = run(UnblockSeats{kSeatMapPerf, {9, 10}});
   EXPECT_EQ(unblocked.value, 2);
   EXPECT_EQ(hold(best(1, 2)).value, 9);
-  EXPECT_EQ(run(BlockSeats{kPerf, {}}).code, ReplyCode::kLimitExceeded);
+  EXPECT_EQ(run(BlockSeats{kSeatMapPerf, {}}).code, ReplyCode::kLimitExceeded);
 }
 
 TEST_F(SeatTest, MoveSeats_ToAndFromContingentsWithClearErrors) {
-  must(DefineContingent{15001, kPerf, 1, 5, {}});
+  must(DefineContingent{15001, kSeatMapPerf, 1, 5, {}});
   const Reply h = hold(named({7}));
   const uint64_t before = shard_.state_hash();
-  EXPECT_EQ(run(MoveSeatsToContingent{kPerf, 15001, {6, 7}}).code, ReplyCode::kInvalidState);
-  EXPECT_EQ(run(MoveSeatsToContingent{kPerf, 15001, {100}}).code, ReplyCode::kInvalidArgument);  // category 2
-  EXPECT_EQ(run(MoveSeatsToContingent{kPerf, 15001, {0, 1, 2, 3, 4, 5}}).code, ReplyCode::kLimitExceeded);
-  EXPECT_EQ(run(MoveSeatsToContingent{kPerf, 999, {0}}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(MoveSeatsToContingent{kSeatMapPerf, 15001, {6, 7}}).code, ReplyCode::kInvalidState);
+  EXPECT_EQ(run(MoveSeatsToContingent{kSeatMapPerf, 15001, {100}}).code, ReplyCode::kInvalidArgument);  // category 2
+  EXPECT_EQ(run(MoveSeatsToContingent{kSeatMapPerf, 15001, {0, 1, 2, 3, 4, 5}}).code, ReplyCode::kLimitExceeded);
+  EXPECT_EQ(run(MoveSeatsToContingent{kSeatMapPerf, 999, {0}}).code, ReplyCode::kNotFound);
   EXPECT_EQ(shard_.state_hash(), before);
-  ASSERT_TRUE(run(BlockSeats{kPerf, {4}}).ok());
-  const Reply moved = run(MoveSeatsToContingent{kPerf, 15001, {0, 1, 2, 3, 4}});
+  ASSERT_TRUE(run(BlockSeats{kSeatMapPerf, {4}}).ok());
+  const Reply moved = run(MoveSeatsToContingent{kSeatMapPerf, 15001, {0, 1, 2, 3, 4}});
   ASSERT_TRUE(moved.ok()) << moved.message;
   EXPECT_EQ(seat(4), kSeatBlocked | 1);  // blocked seats move, still blocked
   EXPECT_EQ(available(1, 15001), 4);
   EXPECT_EQ(available(1), kCat1Seats - 5 - 1);
-  ASSERT_TRUE(run(MoveSeatsToContingent{kPerf, kNone, {0, 1}}).ok());
+  ASSERT_TRUE(run(MoveSeatsToContingent{kSeatMapPerf, kNone, {0, 1}}).ok());
   EXPECT_EQ(available(1, 15001), 2);
   (void)h;
 }
 
 TEST_F(SeatTest, NestedContingents_PlannedQuotasAreHardLimits) {
-  must(DefineContingent{100, kPerf, 1, 10, {}});
-  must(DefineSubContingent{101, kPerf, 100, 6, {}});
-  EXPECT_EQ(run(DefineSubContingent{102, kPerf, 100, 11, {}}).code, ReplyCode::kInvalidArgument);
-  EXPECT_EQ(run(MoveSeatsToContingent{kPerf, 101, {0, 1, 2, 3, 4, 5, 6}}).code, ReplyCode::kLimitExceeded);
-  ASSERT_TRUE(run(MoveSeatsToContingent{kPerf, 101, {0, 1, 2, 3, 4, 5}}).ok());
-  EXPECT_EQ(run(MoveSeatsToContingent{kPerf, 100, {20, 21, 22, 23, 24}}).code, ReplyCode::kLimitExceeded);
-  ASSERT_TRUE(run(MoveSeatsToContingent{kPerf, 100, {20, 21, 22, 23}}).ok());
+  must(DefineContingent{100, kSeatMapPerf, 1, 10, {}});
+  must(DefineSubContingent{101, kSeatMapPerf, 100, 6, {}});
+  EXPECT_EQ(run(DefineSubContingent{102, kSeatMapPerf, 100, 11, {}}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(MoveSeatsToContingent{kSeatMapPerf, 101, {0, 1, 2, 3, 4, 5, 6}}).code, ReplyCode::kLimitExceeded);
+  ASSERT_TRUE(run(MoveSeatsToContingent{kSeatMapPerf, 101, {0, 1, 2, 3, 4, 5}}).ok());
+  EXPECT_EQ(run(MoveSeatsToContingent{kSeatMapPerf, 100, {20, 21, 22, 23, 24}}).code, ReplyCode::kLimitExceeded);
+  ASSERT_TRUE(run(MoveSeatsToContingent{kSeatMapPerf, 100, {20, 21, 22, 23}}).ok());
   // Parent -> child keeps the parent's total: fine until the child's own limit.
-  ASSERT_TRUE(run(MoveSeatsToContingent{kPerf, 100, {5}}).ok());
-  ASSERT_TRUE(run(MoveSeatsToContingent{kPerf, 101, {20}}).ok());
+  ASSERT_TRUE(run(MoveSeatsToContingent{kSeatMapPerf, 100, {5}}).ok());
+  ASSERT_TRUE(run(MoveSeatsToContingent{kSeatMapPerf, 101, {20}}).ok());
   EXPECT_EQ(available(1, 101), 6);
   EXPECT_EQ(available(1, 100), 4);
 }
 
 TEST_F(SeatTest, ReleaseBack_UnsoldSeatsReturnToTheParentThenToOpenSale) {
-  must(DefineContingent{100, kPerf, 1, 10, {}});
-  must(DefineSubContingent{101, kPerf, 100, 4, {kPartner}});
-  must(MoveSeatsToContingent{kPerf, 101, {0, 1, 2, 3}});
-  must(MoveSeatsToContingent{kPerf, 100, {20, 21}});
-  must(SetContingentReleaseBack{kPerf, 101, now_ + kHour});
-  must(SetContingentReleaseBack{kPerf, 100, now_ + 2 * kHour});
-  EXPECT_EQ(run(SetContingentReleaseBack{kPerf, 101, now_ - 1}).code, ReplyCode::kInvalidArgument);
+  must(DefineContingent{100, kSeatMapPerf, 1, 10, {}});
+  must(DefineSubContingent{101, kSeatMapPerf, 100, 4, {kPartner}});
+  must(MoveSeatsToContingent{kSeatMapPerf, 101, {0, 1, 2, 3}});
+  must(MoveSeatsToContingent{kSeatMapPerf, 100, {20, 21}});
+  must(SetContingentReleaseBack{kSeatMapPerf, 101, now_ + kHour});
+  must(SetContingentReleaseBack{kSeatMapPerf, 100, now_ + 2 * kHour});
+  EXPECT_EQ(run(SetContingentReleaseBack{kSeatMapPerf, 101, now_ - 1}).code, ReplyCode::kInvalidArgument);
   const Reply sold = run(BookSeats{BookingKind::kOption, 7, kPartner, named({0}, 101), now_ + 3 * kHour});
   ASSERT_TRUE(sold.ok()) << sold.message;
   advance_to(now_ + kHour - 1);
@@ -484,8 +485,8 @@ TEST(SeatContingentGa, NestedGaContingentsCarveAndReleaseBackUnits) {
 }
 
 TEST_F(SeatTest, RefusedCommandsLeaveTheStateHashUnchanged) {
-  must(DefineContingent{100, kPerf, 1, 3, {}});
-  must(MoveSeatsToContingent{kPerf, 100, {0}});
+  must(DefineContingent{100, kSeatMapPerf, 1, 3, {}});
+  must(MoveSeatsToContingent{kSeatMapPerf, 100, {0}});
   hold(named({50}));
   const uint64_t before = shard_.state_hash();
   const CommandBody bad[] = {
@@ -496,13 +497,13 @@ TEST_F(SeatTest, RefusedCommandsLeaveTheStateHashUnchanged) {
       HoldSeats{7, kWeb, best(1, 1001), kMinute},
       HoldSeats{7, kWeb, best(9, 1), kMinute},
       BookSeats{BookingKind::kOption, 7, kWeb, named({51}), now_ - 1},
-      BlockSeats{kPerf, {49, 50}},
-      UnblockSeats{kPerf, {50, 50}},
-      MoveSeatsToContingent{kPerf, 100, {1, 2, 3}},
-      DefineSubContingent{101, kPerf, 100, 4, {}},
-      DefineSubContingent{101, kPerf, 999, 1, {}},
-      SetContingentReleaseBack{kPerf, 999, now_ + kHour},
-      AssignLayout{kPerf, 99},
+      BlockSeats{kSeatMapPerf, {49, 50}},
+      UnblockSeats{kSeatMapPerf, {50, 50}},
+      MoveSeatsToContingent{kSeatMapPerf, 100, {1, 2, 3}},
+      DefineSubContingent{101, kSeatMapPerf, 100, 4, {}},
+      DefineSubContingent{101, kSeatMapPerf, 999, 1, {}},
+      SetContingentReleaseBack{kSeatMapPerf, 999, now_ + kHour},
+      AssignLayout{kSeatMapPerf, 99},
   };
   for (const CommandBody& body : bad) {
     const Reply r = run(body);
@@ -513,11 +514,11 @@ TEST_F(SeatTest, RefusedCommandsLeaveTheStateHashUnchanged) {
 }
 
 TEST_F(SeatTest, Snapshot_SeatMapsLayoutsAndContingentTimersSurviveALoad) {
-  must(DefineContingent{100, kPerf, 1, 10, {}});
-  must(DefineSubContingent{101, kPerf, 100, 4, {}});
-  must(MoveSeatsToContingent{kPerf, 101, {0, 1, 2}});
-  must(SetContingentReleaseBack{kPerf, 101, now_ + kHour});
-  must(BlockSeats{kPerf, {70, 71}});
+  must(DefineContingent{100, kSeatMapPerf, 1, 10, {}});
+  must(DefineSubContingent{101, kSeatMapPerf, 100, 4, {}});
+  must(MoveSeatsToContingent{kSeatMapPerf, 101, {0, 1, 2}});
+  must(SetContingentReleaseBack{kSeatMapPerf, 101, now_ + kHour});
+  must(BlockSeats{kSeatMapPerf, {70, 71}});
   ASSERT_TRUE(hold(best(1, 2)).ok());
   ASSERT_TRUE(run(BookSeats{BookingKind::kReservation, 7, kWeb, named({1}, 101), now_ + 2 * kHour}).ok());
   std::string bytes;
@@ -531,7 +532,7 @@ TEST_F(SeatTest, Snapshot_SeatMapsLayoutsAndContingentTimersSurviveALoad) {
   copy.advance(now_ + kHour, 100);
   shard_.advance(now_ + kHour, 100);
   EXPECT_EQ(copy.state_hash(), shard_.state_hash());
-  EXPECT_EQ(copy.seat_map(kPerf)->seats[0], 1);  // released back to contingent 100 (slot 1)
+  EXPECT_EQ(copy.seat_map(kSeatMapPerf)->seats[0], 1);  // released back to contingent 100 (slot 1)
   EXPECT_TRUE(copy.check_invariants().is_ok());
 }
 
@@ -549,9 +550,9 @@ class SeatModelRun {
     g.rows = 6;
     g.seats = 10;
     apply(workload::grid_layout(g));
-    apply(DefinePerformance{kPerf, 1, kT0 + 400LL * 24 * kHour, 0, 0});
-    apply(AssignLayout{kPerf, kHall});
-    layout_ = shard_.layout(kHall);
+    apply(DefinePerformance{kSeatMapPerf, 1, kT0 + 400LL * 24 * kHour, 0, 0});
+    apply(AssignLayout{kSeatMapPerf, kSeatMapHall});
+    layout_ = shard_.layout(kSeatMapHall);
     owner_.assign(layout_->seat_count(), 0);
     blocked_.assign(layout_->seat_count(), false);
   }
@@ -605,7 +606,8 @@ class SeatModelRun {
   void best_hold() {
     const CategoryId c = 1 + pick(3);
     const uint32_t n = 1 + pick(4);
-    const Reply r = apply(HoldSeats{7, kWeb, SeatRequest{kPerf, c, 11, kNone, n, {}, 0}, 1000 + pick(20) * kMinute});
+    const Reply r =
+        apply(HoldSeats{7, kWeb, SeatRequest{kSeatMapPerf, c, 11, kNone, n, {}, 0}, 1000 + pick(20) * kMinute});
     if (!r.ok()) {
       ASSERT_EQ(r.code, ReplyCode::kSoldOut) << r.message;
       ASSERT_FALSE(model_has_block(c, n)) << "refused " << n << " seats of category " << c << " that fit";
@@ -628,7 +630,7 @@ class SeatModelRun {
     bool all_free = true;
     for (uint32_t s : seats) all_free &= free(s);
     const Reply r =
-        apply(HoldSeats{7, kWeb, SeatRequest{kPerf, kNone, 11, kNone, 0, seats, 0}, 1000 + pick(20) * kMinute});
+        apply(HoldSeats{7, kWeb, SeatRequest{kSeatMapPerf, kNone, 11, kNone, 0, seats, 0}, 1000 + pick(20) * kMinute});
     ASSERT_EQ(r.ok(), all_free) << r.message;
     if (r.ok()) take(r);
   }
@@ -666,7 +668,7 @@ class SeatModelRun {
     bool any_taken = false;
     for (uint32_t s : seats) any_taken |= owner_[s] != 0;
     const bool block = pick(2);
-    const Reply r = block ? apply(BlockSeats{kPerf, seats}) : apply(UnblockSeats{kPerf, seats});
+    const Reply r = block ? apply(BlockSeats{kSeatMapPerf, seats}) : apply(UnblockSeats{kSeatMapPerf, seats});
     ASSERT_EQ(r.ok(), !any_taken) << r.message;
     if (r.ok())
       for (uint32_t s : seats) blocked_[s] = block;
@@ -688,7 +690,7 @@ class SeatModelRun {
   void check() {
     const Status s = shard_.check_invariants();
     ASSERT_TRUE(s.is_ok()) << s.to_string();
-    const SeatMap& m = *shard_.seat_map(kPerf);
+    const SeatMap& m = *shard_.seat_map(kSeatMapPerf);
     for (uint32_t i = 0; i < owner_.size(); ++i) {
       const uint16_t want = owner_[i] != kNone ? kSeatTaken : (blocked_[i] ? kSeatBlocked : kSeatFree);
       ASSERT_EQ(m.seats[i], want) << layout_->describe(i);

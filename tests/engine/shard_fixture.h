@@ -5,16 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "engine/shard.h"
+#include "tests/engine/engine_clock.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::engine {
-
-inline constexpr int64_t kT0 = 1'790'000'000'000;  // engine time at start
-inline constexpr int64_t kMinute = 60'000;
-inline constexpr int64_t kHour = 60 * kMinute;
-inline constexpr int64_t kDay = 24 * kHour;
-// Performances: 1000.. product 1 (release), 2000.. product 2 (overdue), 3000.. product 3 (keep).
-inline constexpr PerformanceId kPerfRelease = 1000, kPerfOverdue = 2000, kPerfKeep = 3000;
 
 class ShardTest : public testing::Test {
  protected:

@@ -15,6 +15,7 @@
 
 #include "engine/reply_detail.h"
 #include "engine/shard.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/engine/seeded.h"
 #include "workload/demo_venue.h"
 
@@ -25,8 +26,6 @@ using workload::kBoxOffice;
 using workload::kPartner;
 using workload::kWeb;
 
-constexpr int64_t kT0 = 1'790'000'000'000;
-constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
 constexpr uint32_t kCapacity = 20;  // cat1 10 (1 in the partner contingent), cat2 6, cat3 4
 constexpr uint32_t kWebCap = 12;
 

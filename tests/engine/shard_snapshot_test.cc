@@ -10,14 +10,13 @@
 #include "engine/codec.h"
 #include "engine/reply_detail.h"
 #include "engine/shard.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/engine/seeded.h"
 #include "workload/demo_venue.h"
 #include "workload/random_workload.h"
 
 namespace tessera::engine {
 namespace {
-
-constexpr int64_t kT0 = 1'790'000'000'000;
 
 TEST(ShardSnapshot, LoadedShardBehavesExactlyLikeTheOriginal) {
   testing_support::for_each_seed(25, [](uint64_t seed) {

@@ -8,10 +8,10 @@
 
 #include <vector>
 
+#include "tests/engine/engine_clock.h"
+
 namespace tessera::engine {
 namespace {
-
-constexpr int64_t kT0 = 1'790'000'000'000;
 
 std::vector<uint64_t> fire(ShardTimers& timers, int64_t now_ms) {
   std::vector<uint64_t> fired;

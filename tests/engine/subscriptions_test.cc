@@ -11,11 +11,11 @@
 #include <set>
 
 #include "engine/limits.h"
+#include "tests/engine/engine_clock.h"
 
 namespace tessera::engine {
 namespace {
 
-constexpr int64_t kDay = 24LL * 3600 * 1000;
 constexpr int64_t kJan = 1'767'225'600'000;  // 2026-01-01
 constexpr int64_t kFeb = kJan + 31 * kDay;
 constexpr int64_t kMar = kFeb + 28 * kDay;
@@ -587,7 +587,7 @@ struct ModelItem {
   uint32_t rank;
   int64_t ends_ms;
 };
-struct ModelRun {
+struct ReminderRunModel {
   std::vector<ModelItem> items;
   RunState state = RunState::kSelected;
 };
@@ -679,7 +679,7 @@ class RandomRuns {
         book_.apply(StartReminderRun{run, kMagazine, issues, audience, kFormat, Delivery::kEmail}, contacts_, kNow);
     EXPECT_EQ(r.ok(), !runs_.count(run) && !issues.empty()) << r.message;
     if (!r.ok()) return r;
-    ModelRun& m = runs_[run];
+    ReminderRunModel& m = runs_[run];
     for (const auto& [id, s] : subs_) {
       const IssueId last = last_issue(s.ends_ms);
       if ((s.payer != kNone) != (audience == Audience::kThirdParty)) continue;
@@ -704,7 +704,7 @@ class RandomRuns {
     Reply r = book_.apply(ValidateReminderRun{run}, kNow + kDay);
     EXPECT_EQ(r.ok(), open(run)) << r.message;
     if (!r.ok()) return r;
-    ModelRun& m = runs_[run];
+    ReminderRunModel& m = runs_[run];
     for (const ModelItem& item : m.items) {
       ModelSub& s = subs_[item.subscription];
       if (s.ends_ms != item.ends_ms) continue;
@@ -733,7 +733,7 @@ class RandomRuns {
   const ContactBook& contacts_;
   std::mt19937_64 rng_;
   std::map<SubscriptionId, ModelSub> subs_;
-  std::map<RunId, ModelRun> runs_;
+  std::map<RunId, ReminderRunModel> runs_;
   uint32_t raised_ = 0;
 };
 

@@ -17,6 +17,7 @@
 #include "engine/reply_detail.h"
 #include "net/result_code.h"
 #include "runtime/clock.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/net/net_test_support.h"
 #include "workload/demo_venue.h"
 
@@ -27,8 +28,6 @@ using namespace tessera::engine;
 using testing::connect_client;
 using testing::start_server;
 
-constexpr int64_t kMinute = 60'000;
-constexpr int64_t kDay = 24 * 60 * kMinute;
 constexpr uint32_t kPlainOptions = 164;
 constexpr uint32_t kContingentOptions = 6;
 constexpr uint32_t kReservations = 10;

@@ -247,6 +247,12 @@ bool deep_equal(const T& a, const T& b) {
   }
 }
 
+// The wall clock in milliseconds since the epoch (the server's engine time).
+inline int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // Sends one command and returns its reply (kBusy "no reply" if the call failed).
 inline net::ClientReply one(net::Client& c, engine::Command command) {
   auto r = c.call({std::move(command)});
@@ -260,6 +266,17 @@ inline engine::Command with_token(const net::ClientReply& held, engine::CommandB
   engine::Command c{0, std::move(body)};
   c.hold_token = held.hold_token;
   return c;
+}
+
+// Another client still gets served and sees seats of demo performance 1000
+// (the check after a bad input or a misbehaving connection).
+inline void expect_other_client_served(server::ServerApp& app) {
+  auto c = connect_client(app, kWebshopToken);
+  ASSERT_TRUE(c);
+  const net::ClientReply r =
+      one(*c, engine::Command{0, engine::GetAvailability{1000, 1, engine::kNone, workload::kWeb, engine::kNone}});
+  EXPECT_TRUE(r.ok()) << r.message;
+  EXPECT_GT(r.value, 0);
 }
 
 // A web cart of `quantity` units of category 1 of demo performance `p`.

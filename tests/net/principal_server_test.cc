@@ -42,10 +42,7 @@ std::unique_ptr<Client> connect_as(const server::ServerApp& app, const std::stri
   return c.is_ok() ? std::move(c.value()) : nullptr;
 }
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using testing::now_ms;
 
 uint32_t web_available(Client& c, PerformanceId p) {
   return static_cast<uint32_t>(one(c, Command{0, GetAvailability{p, 1, kNone, workload::kWeb, kNone}}).value);

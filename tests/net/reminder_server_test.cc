@@ -11,6 +11,7 @@
 
 #include "engine/reply_detail.h"
 #include "runtime/clock.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/mail/smtp_test_support.h"
 #include "tests/net/net_test_support.h"
 #include "tests/storage/temp_dir.h"
@@ -22,8 +23,6 @@ namespace {
 using namespace tessera::engine;
 using testing::connect_client;
 using testing::start_server;
-
-constexpr int64_t kDay = 24LL * 3600 * 1000;
 
 class ReminderServer : public ::testing::Test {
  protected:

@@ -33,13 +33,7 @@ using Clock = std::chrono::steady_clock;
 
 Command availability(PerformanceId p) { return Command{0, GetAvailability{p, 1, kNone, workload::kWeb, kNone}}; }
 
-// Another client still gets served.
-void expect_other_client_served(server::ServerApp& app) {
-  auto c = connect_client(app, testing::kWebshopToken);
-  ASSERT_TRUE(c);
-  const Reply r = one(*c, availability(1000));
-  EXPECT_TRUE(r.ok()) << r.message;
-}
+using testing::expect_other_client_served;
 
 // Raises this process's soft open-file limit to at least `wanted` (within
 // the hard limit). Returns whether the limit is now at least `wanted`.

@@ -58,14 +58,7 @@ class ShardGate final : public runtime::Completion {
   std::atomic<bool> entered_{false}, open_{false};
 };
 
-// Another client still gets served (the check after every bad input).
-void expect_other_client_served(server::ServerApp& app) {
-  auto c = connect_client(app, testing::kWebshopToken);
-  ASSERT_TRUE(c);
-  const Reply r = one(*c, Command{0, GetAvailability{1000, 1, kNone, workload::kWeb, kNone}});
-  EXPECT_TRUE(r.ok()) << r.message;
-  EXPECT_GT(r.value, 0);
-}
+using testing::expect_other_client_served;
 
 // ---- Commands ----------------------------------------------------------------
 

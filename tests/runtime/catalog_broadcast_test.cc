@@ -11,13 +11,12 @@
 
 #include "engine/command_registry.h"
 #include "runtime/shard_set.h"
+#include "tests/engine/engine_clock.h"
 
 namespace tessera::runtime {
 namespace {
 
 using namespace tessera::engine;
-
-constexpr int64_t kT0 = 1'790'000'000'000;
 
 // A contact's profile handed to the shards (a catalog broadcast whose
 // shard-side limit, contacts_max, can refuse it on one shard).

@@ -12,13 +12,12 @@
 #include "engine/command.h"
 #include "engine/reply_detail.h"
 #include "runtime/shard_set.h"
+#include "tests/engine/engine_clock.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::runtime {
 
 using namespace tessera::engine;
-
-constexpr int64_t kT0 = 1'790'000'000'000;
 
 inline ContactFields person(std::string last, std::string first) {
   ContactFields f;

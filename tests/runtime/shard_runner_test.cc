@@ -10,14 +10,13 @@
 
 #include "engine/limits.h"
 #include "runtime/shard_set.h"
+#include "tests/engine/engine_clock.h"
 #include "workload/demo_venue.h"
 
 namespace tessera::runtime {
 namespace {
 
 using namespace tessera::engine;
-
-constexpr int64_t kT0 = 1'790'000'000'000;
 
 void load_demo(ShardSet& shards, const workload::DemoVenue& venue) {
   for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(shards.call(c).ok());

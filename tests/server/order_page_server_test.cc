@@ -30,10 +30,7 @@ using testing_support::ServerProcess;
 constexpr PerformanceId kSeated = 1500;
 constexpr ContactId kContact = 77;
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using testing::now_ms;
 
 // hold_token: a web shop names its order with it.
 net::ClientReply one(net::Client& c, CommandBody body, HoldToken hold_token = {}) {

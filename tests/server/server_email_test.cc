@@ -11,6 +11,7 @@
 
 #include "engine/reply_detail.h"
 #include "runtime/clock.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/mail/smtp_test_support.h"
 #include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
@@ -22,7 +23,6 @@ namespace {
 using namespace tessera::engine;
 using namespace tessera::testing_support;
 
-constexpr int64_t kDay = 24LL * 3600 * 1000;
 constexpr const char* kRelayPassword = "s3cret-Pa55";
 
 class ServerEmail : public ::testing::Test {

@@ -20,7 +20,7 @@ namespace {
 using namespace tessera::engine;
 using testing_support::ServerProcess;
 
-Reply one(net::Client& c, CommandBody body) {
+Reply call_one(net::Client& c, CommandBody body) {
   auto r = c.call({Command{0, std::move(body)}});
   EXPECT_TRUE(r.is_ok()) << r.status().to_string();
   return r.is_ok() ? (*r)[0] : Reply{};
@@ -36,7 +36,7 @@ TEST(ServerMain, SigtermStopsGracefullyWithExitCodeZero) {
   ASSERT_NE(server.port(), 0) << "server did not start";
   auto client = server.client();
   ASSERT_TRUE(client);
-  EXPECT_TRUE(one(*client, cart(1, 1, 2)).ok());
+  EXPECT_TRUE(call_one(*client, cart(1, 1, 2)).ok());
   const int status = server.stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status)) << "status " << status;
   EXPECT_EQ(WEXITSTATUS(status), 0);
@@ -55,24 +55,24 @@ TEST(ServerMain, RestartKeepsEveryAcknowledgedCommand_AfterSigkillAndSigterm) {
     auto client = server.client();
     ASSERT_TRUE(client);
     for (uint32_t i = 0; i < 30; ++i) {
-      const Reply h = one(*client, cart(i + 1, 2, 1 + i % 3));
+      const Reply h = call_one(*client, cart(i + 1, 2, 1 + i % 3));
       ASSERT_TRUE(h.ok()) << h.message;
       OrderState state = OrderState::kHeld;
       if (i % 3 == 1) {
-        ASSERT_TRUE(one(*client, Confirm{h.order, {}}).ok());
+        ASSERT_TRUE(call_one(*client, Confirm{h.order, {}}).ok());
         state = OrderState::kConfirmed;
       } else if (i % 3 == 2) {
         const int64_t in_a_month =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count() +
             30LL * 86'400'000;
-        ASSERT_TRUE(one(*client, ConvertHold{h.order, BookingKind::kOption, in_a_month}).ok());
-        ASSERT_TRUE(one(*client, SetLock{h.order, true}).ok());
+        ASSERT_TRUE(call_one(*client, ConvertHold{h.order, BookingKind::kOption, in_a_month}).ok());
+        ASSERT_TRUE(call_one(*client, SetLock{h.order, true}).ok());
         state = OrderState::kOption;
       }
       expected.emplace_back(h.order, state);
     }
-    available = one(*client, GetAvailability{1000, 2, kNone, workload::kWeb, kNone}).value;
+    available = call_one(*client, GetAvailability{1000, 2, kNone, workload::kWeb, kNone}).value;
     server.stop(SIGKILL);  // no flush, no goodbye
   }
   for (int restart = 0; restart < 2; ++restart) {
@@ -81,8 +81,8 @@ TEST(ServerMain, RestartKeepsEveryAcknowledgedCommand_AfterSigkillAndSigterm) {
     ASSERT_NE(server.port(), 0) << "server did not recover";
     auto client = server.client();
     ASSERT_TRUE(client);
-    for (const auto& [order, state] : expected) EXPECT_EQ(one(*client, GetOrder{order}).state, state) << order;
-    EXPECT_EQ(one(*client, GetAvailability{1000, 2, kNone, workload::kWeb, kNone}).value, available);
+    for (const auto& [order, state] : expected) EXPECT_EQ(call_one(*client, GetOrder{order}).state, state) << order;
+    EXPECT_EQ(call_one(*client, GetAvailability{1000, 2, kNone, workload::kWeb, kNone}).value, available);
     EXPECT_EQ(WEXITSTATUS(server.stop(SIGTERM)), 0);
   }
 }

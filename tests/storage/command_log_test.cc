@@ -10,6 +10,7 @@
 #include "base/check.h"
 #include "runtime/clock.h"
 #include "storage/durable_engine.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/random_workload.h"
 
@@ -20,7 +21,7 @@ using engine::Command;
 using engine::Reply;
 using testing_support::TempDir;
 
-constexpr int64_t kT0 = 1'790'000'000'000;
+using engine::kT0;
 
 EngineOptions options_for(const TempDir& dir, uint64_t snapshot_every = 1'000'000'000) {
   EngineOptions o;

@@ -7,6 +7,7 @@
 #include "engine/reply_detail.h"
 #include "runtime/clock.h"
 #include "storage/durable_engine.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/storage/temp_dir.h"
 
 namespace tessera::storage {
@@ -15,9 +16,7 @@ namespace {
 using namespace tessera::engine;
 using testing_support::TempDir;
 
-constexpr int64_t kT0 = 1'790'000'000'000;
-
-EngineOptions options_for(const TempDir& dir) {
+EngineOptions directory_options(const TempDir& dir) {
   EngineOptions o;
   o.data_dir = dir.path();
   o.durability = Durability::kSync;
@@ -67,14 +66,14 @@ TEST(DirectoryLog, ReopenRecoversTheSameDirectory) {
   runtime::ManualClock clock(kT0);
   uint64_t hash = 0;
   {
-    auto engine = open_durable_engine(options_for(dir), clock);
+    auto engine = open_durable_engine(directory_options(dir), clock);
     ASSERT_TRUE(engine.is_ok()) << engine.status().message();
     fill(*engine, 0, 40);
     ASSERT_TRUE(engine->shards->call(Command{0, AddContactNote{ContactId{3}, "appelle le soir"}}).ok());
     EXPECT_EQ(numbers_found(*engine, "lefevre").size(), 8u);
     hash = directory_hash(*engine);
   }
-  auto engine = open_durable_engine(options_for(dir), clock);
+  auto engine = open_durable_engine(directory_options(dir), clock);
   ASSERT_TRUE(engine.is_ok()) << engine.status().message();
   EXPECT_EQ(engine->directory_recovery.state_hash, hash);
   EXPECT_EQ(engine->directory_recovery.entries_replayed, 42u);
@@ -96,7 +95,7 @@ TEST(DirectoryLog, SnapshotPlusTail_RecoversTheSameDirectory) {
   runtime::ManualClock clock(kT0);
   uint64_t hash = 0;
   {
-    auto engine = open_durable_engine(options_for(dir), clock);
+    auto engine = open_durable_engine(directory_options(dir), clock);
     ASSERT_TRUE(engine.is_ok()) << engine.status().message();
     fill(*engine, 0, 20);
     engine->shards->directory()->request_snapshot();
@@ -104,7 +103,7 @@ TEST(DirectoryLog, SnapshotPlusTail_RecoversTheSameDirectory) {
     hash = directory_hash(*engine);
     EXPECT_GE(engine->shards->directory()->stats().snapshots, 1u);
   }
-  auto engine = open_durable_engine(options_for(dir), clock);
+  auto engine = open_durable_engine(directory_options(dir), clock);
   ASSERT_TRUE(engine.is_ok()) << engine.status().message();
   EXPECT_GT(engine->directory_recovery.snapshot_next_seq, 0u);
   EXPECT_LT(engine->directory_recovery.entries_replayed, 26u);
@@ -119,7 +118,7 @@ TEST(DirectoryLog, ADeletionSurvivesAReopen_AndAFreezeLeftByACrashIsThawed) {
   uint64_t hash = 0;
   std::vector<uint64_t> shard_hashes;
   {
-    auto engine = open_durable_engine(options_for(dir), clock);
+    auto engine = open_durable_engine(directory_options(dir), clock);
     ASSERT_TRUE(engine.is_ok()) << engine.status().message();
     fill(*engine, 0, 5);
     const Reply deleted = engine->shards->call(Command{0, DeleteContact{ContactId{3}}});
@@ -131,7 +130,7 @@ TEST(DirectoryLog, ADeletionSurvivesAReopen_AndAFreezeLeftByACrashIsThawed) {
     hash = directory_hash(*engine);
     for (uint32_t s = 0; s < 2; ++s) shard_hashes.push_back(engine->shards->runner(s).shard().state_hash());
   }
-  auto engine = open_durable_engine(options_for(dir), clock);
+  auto engine = open_durable_engine(directory_options(dir), clock);
   ASSERT_TRUE(engine.is_ok()) << engine.status().message();
   EXPECT_EQ(engine->directory_recovery.state_hash, hash);
   for (uint32_t s = 0; s < 2; ++s) EXPECT_EQ(engine->recovery[s].state_hash, shard_hashes[s]) << "shard " << s;

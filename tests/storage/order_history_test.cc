@@ -11,6 +11,7 @@
 #include "runtime/clock.h"
 #include "runtime/completion.h"
 #include "storage/durable_engine.h"
+#include "tests/engine/engine_clock.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
 
@@ -20,10 +21,10 @@ namespace {
 using namespace tessera::engine;
 using testing_support::TempDir;
 
-constexpr int64_t kT0 = 1'790'000'000'000;
+using engine::kT0;
 constexpr ContactId kAnne = 7, kPaul = 8;
 
-EngineOptions options_for(const TempDir& dir, bool history = true) {
+EngineOptions history_options(const TempDir& dir, bool history = true) {
   EngineOptions o;
   o.data_dir = dir.path();
   o.durability = Durability::kSync;
@@ -35,7 +36,7 @@ EngineOptions options_for(const TempDir& dir, bool history = true) {
 }
 
 Result<DurableEngine> open_with_demo(const TempDir& dir, const runtime::Clock& clock, bool history = true) {
-  Result<DurableEngine> e = open_durable_engine(options_for(dir, history), clock);
+  Result<DurableEngine> e = open_durable_engine(history_options(dir, history), clock);
   if (!e.is_ok()) return e;
   workload::DemoVenue venue;
   for (const Command& c : workload::demo_catalog()) EXPECT_TRUE(e->shards->call(c).ok());
@@ -97,7 +98,7 @@ TEST(OrderHistory, AClosedOrderIsReadAfterItsSlotIsReused_AndAfterARestart) {
     EXPECT_EQ(r->client_info, "au premier rang");
     EXPECT_EQ(record(*e, reused)->contact, kPaul) << "the slot's new order is read from memory";
   }
-  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  Result<DurableEngine> again = open_durable_engine(history_options(dir), clock);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
   const std::optional<OrderRecord> r = record(*again, closed);
   ASSERT_TRUE(r);
@@ -268,7 +269,7 @@ TEST(OrderHistory, PurgeDeletesAnOrderOrAContactsOrders_AndStaysPurgedAfterARest
     EXPECT_TRUE(record(*e, live));
     EXPECT_TRUE(record(*e, kept)) << "another contact's closed order stays";
   }
-  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  Result<DurableEngine> again = open_durable_engine(history_options(dir), clock);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
   EXPECT_FALSE(record(*again, one));
   for (OrderId id : annes) EXPECT_FALSE(record(*again, id)) << id;
@@ -350,7 +351,7 @@ TEST(OrderHistory, AMergeMovesLiveClosedAndStoredOrdersToTheSurvivor_AndSurvives
     const Reply card = e->shards->call(as(GetContact{kPaul}));
     EXPECT_NE(card.message.find("was merged into contact 7"), std::string::npos) << card.message;
   }
-  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  Result<DurableEngine> again = open_durable_engine(history_options(dir), clock);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
   EXPECT_EQ(list(*again, kAnne).total, 8u);
   EXPECT_EQ(list(*again, kPaul).total, 0u);
@@ -371,7 +372,7 @@ TEST(OrderHistory, AMergeTheDirectoryLoggedBeforeACrash_IsFinishedOnTheShardsAtS
     ASSERT_TRUE(done.wait().ok()) << done.wait().message;
     EXPECT_EQ(list(*e, kPaul).total, 6u) << "the shards have not heard of it";
   }
-  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  Result<DurableEngine> again = open_durable_engine(history_options(dir), clock);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
   EXPECT_EQ(list(*again, kPaul).total, 0u);
   EXPECT_EQ(list(*again, kAnne).total, 8u);

@@ -13,16 +13,12 @@
 #include "engine/reply_detail.h"
 #include "tests/net/net_test_support.h"
 #include "tests/storage/temp_dir.h"
+#include "tests/tools/cli_run.h"
 #include "tools/cli/cli_args.h"
 #include "tools/cli/cli_detail_output.h"
 
 namespace tessera::tools {
 namespace {
-
-struct CliRun {
-  int code;
-  std::string out, err;
-};
 
 class CliFlow : public ::testing::Test {
  protected:

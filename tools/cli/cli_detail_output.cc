@@ -283,9 +283,9 @@ void print_contact_search(const ContactSearchPage& page, std::ostream& out) {
 
 // The seed's advanced-search role: public, or the contact's first link from it.
 std::string role_text(const ContactFindRow& r) {
-  static constexpr std::string_view kRoles[] = {"Public", "Child of", "Relay of", "Member of", "Subsidiary of"};
-  if (r.role_kind == 0) return std::string(kRoles[0]);
-  const std::string_view role = r.role_kind < std::size(kRoles) ? kRoles[r.role_kind] : "Linked to";
+  static constexpr std::string_view kRoleLabels[] = {"Public", "Child of", "Relay of", "Member of", "Subsidiary of"};
+  if (r.role_kind == 0) return std::string(kRoleLabels[0]);
+  const std::string_view role = r.role_kind < std::size(kRoleLabels) ? kRoleLabels[r.role_kind] : "Linked to";
   return cat(role, " ", r.role_of_name.empty() ? cat("contact ", r.role_of) : r.role_of_name);
 }
 

@@ -9,16 +9,16 @@
 namespace tessera::tools {
 
 namespace {
-constexpr auto kRelaxed = std::memory_order_relaxed;
+constexpr auto kHistogramOrder = std::memory_order_relaxed;
 
 void store_max(std::atomic<uint64_t>& a, uint64_t v) {
-  uint64_t cur = a.load(kRelaxed);
-  while (v > cur && !a.compare_exchange_weak(cur, v, kRelaxed)) {
+  uint64_t cur = a.load(kHistogramOrder);
+  while (v > cur && !a.compare_exchange_weak(cur, v, kHistogramOrder)) {
   }
 }
 void store_min(std::atomic<uint64_t>& a, uint64_t v) {
-  uint64_t cur = a.load(kRelaxed);
-  while (v < cur && !a.compare_exchange_weak(cur, v, kRelaxed)) {
+  uint64_t cur = a.load(kHistogramOrder);
+  while (v < cur && !a.compare_exchange_weak(cur, v, kHistogramOrder)) {
   }
 }
 }  // namespace
@@ -58,52 +58,52 @@ uint64_t LatencyHistogram::bucket_highest_us(uint32_t bucket) {
 
 void LatencyHistogram::record(uint64_t value_us) {
   const uint64_t v = std::clamp(value_us, kValueMinUs, kValueMaxUs);
-  counts_[bucket_of(v)].fetch_add(1, kRelaxed);
-  count_.fetch_add(1, kRelaxed);
-  sum_us_.fetch_add(v, kRelaxed);
+  counts_[bucket_of(v)].fetch_add(1, kHistogramOrder);
+  count_.fetch_add(1, kHistogramOrder);
+  sum_us_.fetch_add(v, kHistogramOrder);
   store_max(max_us_, v);
   store_min(min_us_, v);
 }
 
 void LatencyHistogram::merge_from(const LatencyHistogram& other) {
   for (uint32_t b = 0; b < kBuckets; ++b) {
-    const uint64_t n = other.counts_[b].load(kRelaxed);
-    if (n) counts_[b].fetch_add(n, kRelaxed);
+    const uint64_t n = other.counts_[b].load(kHistogramOrder);
+    if (n) counts_[b].fetch_add(n, kHistogramOrder);
   }
-  count_.fetch_add(other.count_.load(kRelaxed), kRelaxed);
-  sum_us_.fetch_add(other.sum_us_.load(kRelaxed), kRelaxed);
-  store_max(max_us_, other.max_us_.load(kRelaxed));
-  store_min(min_us_, other.min_us_.load(kRelaxed));
+  count_.fetch_add(other.count_.load(kHistogramOrder), kHistogramOrder);
+  sum_us_.fetch_add(other.sum_us_.load(kHistogramOrder), kHistogramOrder);
+  store_max(max_us_, other.max_us_.load(kHistogramOrder));
+  store_min(min_us_, other.min_us_.load(kHistogramOrder));
 }
 
 void LatencyHistogram::reset() {
-  for (auto& c : counts_) c.store(0, kRelaxed);
-  count_.store(0, kRelaxed);
-  sum_us_.store(0, kRelaxed);
-  max_us_.store(0, kRelaxed);
-  min_us_.store(UINT64_MAX, kRelaxed);
+  for (auto& c : counts_) c.store(0, kHistogramOrder);
+  count_.store(0, kHistogramOrder);
+  sum_us_.store(0, kHistogramOrder);
+  max_us_.store(0, kHistogramOrder);
+  min_us_.store(UINT64_MAX, kHistogramOrder);
 }
 
 uint64_t LatencyHistogram::min_us() const {
-  const uint64_t m = min_us_.load(kRelaxed);
+  const uint64_t m = min_us_.load(kHistogramOrder);
   return m == UINT64_MAX ? 0 : m;
 }
 
 double LatencyHistogram::mean_us() const {
   const uint64_t n = count();
-  return n ? static_cast<double>(sum_us_.load(kRelaxed)) / static_cast<double>(n) : 0.0;
+  return n ? static_cast<double>(sum_us_.load(kHistogramOrder)) / static_cast<double>(n) : 0.0;
 }
 
 uint64_t LatencyHistogram::percentile_us(double percentile) const {
   // Sum the buckets rather than trust count_: recorders update them apart.
   uint64_t total = 0;
-  for (const auto& c : counts_) total += c.load(kRelaxed);
+  for (const auto& c : counts_) total += c.load(kHistogramOrder);
   if (total == 0) return 0;
   const double p = std::clamp(percentile, 0.0, 100.0);
   const uint64_t rank = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(total))));
   uint64_t seen = 0;
   for (uint32_t b = 0; b < kBuckets; ++b) {
-    seen += counts_[b].load(kRelaxed);
+    seen += counts_[b].load(kHistogramOrder);
     if (seen >= rank) return std::min(bucket_highest_us(b), std::max<uint64_t>(max_us(), bucket_lowest_us(b)));
   }
   return max_us();
