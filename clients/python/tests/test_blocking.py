@@ -378,7 +378,12 @@ class Contacts(unittest.TestCase):
             time.sleep(0.05)
         self.assertGreater(office.get_contact(contact=card.contact).client_since_ms, 0)
         self.assertEqual(office.find_contacts(city="marseil", with_prospects=False).total, 1)
+        activity = office.get_contact_activity(contact=card.contact, history=tessera.ContactHistory.Cultural)
+        self.assertEqual((activity.orders_confirmed, activity.performances_to_attend, activity.total), (1, 1, 1))
+        self.assertEqual(activity.average_basket_cents, activity.spent_cents)
+        self.assertEqual((activity.rows[0].order, activity.rows[0].performance), (order.order, 100))
         office.cancel(order=order.order)
+        self.assertEqual(office.get_contact_activity(contact=card.contact).orders_confirmed, 0)  # cancelled: no purchase
 
 
 class FollowUp(unittest.TestCase):
