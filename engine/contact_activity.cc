@@ -22,6 +22,13 @@ const ContactActivity* activity_of(const Reply& r) {
   return r.detail ? std::get_if<ContactActivity>(&r.detail->value) : nullptr;
 }
 
+// Most used first, then by id.
+void sort_by_use(std::vector<ChannelUse>& channels) {
+  std::sort(channels.begin(), channels.end(), [](const ChannelUse& a, const ChannelUse& b) {
+    return std::tie(b.orders, a.channel) < std::tie(a.orders, b.channel);
+  });
+}
+
 Reply activity_reply(ContactActivity a) {
   Reply r;
   r.value = static_cast<int64_t>(a.total);
@@ -143,9 +150,7 @@ Reply Shard::contact_activity(const GetContactActivity& c) const {
   out.performances_to_attend = static_cast<uint32_t>(to_attend.size());
   subscriptions_.activity_of(c.contact, now_ms_, out, c.history == ContactHistory::kMailings ? &rows : nullptr);
   out.total = rows.size();
-  std::sort(out.channels.begin(), out.channels.end(), [](const ChannelUse& a, const ChannelUse& b) {
-    return std::tie(b.orders, a.channel) < std::tie(a.orders, b.channel);
-  });
+  sort_by_use(out.channels);
   page_activity(out, std::move(rows), c, false);
   return activity_reply(std::move(out));
 }
@@ -192,9 +197,7 @@ Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity
     more = more || a->next_before_ms != 0;
     rows.insert(rows.end(), a->rows.begin(), a->rows.end());
   }
-  std::sort(all.channels.begin(), all.channels.end(), [](const ChannelUse& a, const ChannelUse& b) {
-    return std::tie(b.orders, a.channel) < std::tie(a.orders, b.channel);
-  });
+  sort_by_use(all.channels);
   if (all.channels.size() > kActivityChannelsMax) all.channels.resize(kActivityChannelsMax);
   page_activity(all, std::move(rows), c, more);
   return activity_reply(std::move(all));
