@@ -49,6 +49,7 @@ class PackedBytes {
     return length;
   }
   const char* data() const { return block_ ? block_.get() + sizeof(uint32_t) : ""; }
+  void prefetch() const { __builtin_prefetch(block_.get()); }     // the length and the first bytes
   operator std::string_view() const { return {data(), size()}; }  // NOLINT: reads as a string
   bool operator==(const PackedBytes& o) const { return std::string_view(*this) == std::string_view(o); }
   // Bytes allocated on the heap (the allocator's rounding aside).

@@ -250,6 +250,11 @@ class ContactDirectory {
   Reply card_reply(const StoredContact& c) const;
   engine::ContactCard card_of(const StoredContact& c) const;
   engine::ContactSummary summary_of(const StoredContact& c) const;
+  // The summaries of a page of contacts (ids from the index: all present).
+  // Each row costs three dependent cache misses (the id's hash slot, the
+  // contact's slot, its packed record); the page loads them a stage at a
+  // time over every row, so a stage's misses overlap.
+  std::vector<engine::ContactSummary> summaries_of(const std::vector<uint32_t>& keys) const;
   engine::SetContactProfile profile_of(const StoredContact& c) const;
   std::string display_name(ContactId id) const;
   // The contact `id` (nullptr when unknown or deleted).

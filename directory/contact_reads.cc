@@ -98,6 +98,27 @@ engine::ContactSummary ContactDirectory::summary_of(const StoredContact& c) cons
   return s;
 }
 
+std::vector<engine::ContactSummary> ContactDirectory::summaries_of(const std::vector<uint32_t>& keys) const {
+  for (uint32_t key : keys) contacts_.prefetch(ContactId{key});
+  std::vector<const StoredContact*> slots;
+  slots.reserve(keys.size());
+  for (uint32_t key : keys) {
+    const StoredContact* stored = contacts_.find(ContactId{key});  // reads the hash slot, not the contact's
+    assert(stored);
+    __builtin_prefetch(stored);
+    __builtin_prefetch(&stored->packed);  // 72 bytes may straddle two lines
+    slots.push_back(stored);
+  }
+  for (const StoredContact* stored : slots) stored->packed.prefetch();
+  std::vector<engine::ContactSummary> rows;
+  rows.reserve(slots.size());
+  for (const StoredContact* stored : slots) {
+    assert(!stored->deleted());
+    rows.push_back(summary_of(*stored));
+  }
+  return rows;
+}
+
 Reply ContactDirectory::get(const engine::GetContact& c) const {
   const StoredContact* stored = nullptr;
   if (c.contact != engine::kNone) {
@@ -134,12 +155,7 @@ Reply ContactDirectory::search(const engine::SearchContacts& c) const {
     page.total += invalid->total;
     if (room > 0) keys.insert(keys.end(), invalid->keys.begin(), invalid->keys.end());
   }
-  page.rows.reserve(keys.size());
-  for (uint32_t key : keys) {
-    const StoredContact* stored = find(ContactId{key});
-    assert(stored);
-    page.rows.push_back(summary_of(*stored));
-  }
+  page.rows = summaries_of(keys);
   Reply r;
   r.value = static_cast<int64_t>(page.total);
   r.detail = std::make_shared<const engine::ReplyDetail>(engine::ReplyDetail{std::move(page)});

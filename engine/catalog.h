@@ -77,6 +77,7 @@ class EntityTable {
     return i ? &items_[*i] : nullptr;
   }
   const T* find(Id id) const { return const_cast<EntityTable*>(this)->find(id); }
+  void prefetch(Id id) const { index_.prefetch(id); }  // see FlatMap::prefetch
   // REQUIRES id not present.
   T& add(Id id, T item) {
     index_.insert(id, static_cast<uint32_t>(items_.size()));
