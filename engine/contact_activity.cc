@@ -165,7 +165,16 @@ std::vector<OrderId> Shard::orders_of_contact(ContactId contact) const {
   return out;
 }
 
-Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity& c) {
+std::string pmg_tier_of(uint64_t average_basket_cents, uint32_t orders_confirmed, const std::vector<PmgTier>& tiers) {
+  const PmgTier* best = nullptr;
+  if (orders_confirmed == 0) return {};
+  for (const PmgTier& t : tiers)
+    if (t.from_cents <= average_basket_cents && (!best || t.from_cents > best->from_cents)) best = &t;
+  return best ? best->name : std::string();
+}
+
+Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity& c,
+                             const std::vector<PmgTier>& tiers) {
   ContactActivity all;
   std::vector<ActivityRow> rows;
   bool more = false;
@@ -200,6 +209,7 @@ Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity
   sort_by_use(all.channels);
   if (all.channels.size() > kActivityChannelsMax) all.channels.resize(kActivityChannelsMax);
   page_activity(all, std::move(rows), c, more);
+  all.pmg_tier = pmg_tier_of(all.average_basket_cents, all.orders_confirmed, tiers);
   return activity_reply(std::move(all));
 }
 

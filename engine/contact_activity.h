@@ -31,9 +31,13 @@ bool activity_after_cursor(const ActivityRow& row, const GetContactActivity& c);
 // average basket from the sums.
 void page_activity(ContactActivity& out, std::vector<ActivityRow> rows, const GetContactActivity& c, bool more);
 
-// The shards' answers as one: indicators summed (channels by use), rows
-// merged newest first and cut to the page.
-Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity& c);
+// The shards' answers as one: indicators summed (channels by use), the
+// PMG's tier among `tiers`, rows merged newest first and cut to the page.
+Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity& c, const std::vector<PmgTier>& tiers);
+
+// The highest of `tiers` (any order) whose from_cents the average basket
+// reaches; "" when none does or the contact has no confirmed order.
+std::string pmg_tier_of(uint64_t average_basket_cents, uint32_t orders_confirmed, const std::vector<PmgTier>& tiers);
 
 // A shard's answer to a mailing page completed with the reminders recorded
 // in `stored` (encoded OrderRecords of the contact's closed orders that are

@@ -209,11 +209,23 @@ struct ChannelUse {
   auto fields() const { return std::tie(channel, orders); }
 };
 
+// A level of the PMG indicator, as the organisation defines them (server
+// configuration `pmg_tier = NAME:AMOUNT`, e.g. ARGENT:50.00): a contact
+// whose average basket reaches from_cents has the tier; of several, the
+// highest it reaches.
+struct PmgTier {
+  std::string name;
+  uint64_t from_cents = 0;
+  bool operator==(const PmgTier&) const = default;
+};
+
 // GetContactActivity's answer. The indicators (seed 001's "Valeur des
 // indicateurs") count the contact's confirmed orders:
 //   attendance: performances attended (started) and to attend;
 //   PMG ("panier moyen global"): spent / confirmed orders, in cents rounded
-//   half up; channels: orders per channel, most used first ("filière"; the
+//   half up, and its tier (pmg_tier: the highest PmgTier reached, "" when
+//   none is configured or reached, or without a confirmed order);
+//   channels: orders per channel, most used first ("filière"; the
 //   kActivityChannelsMax most used);
 //   subscriber: subscriptions running now, and the latest end among them.
 // Seniority is the card's client_since_ms; membership the card's "member
@@ -237,10 +249,12 @@ struct ContactActivity {
   int64_t next_before_ms = 0;
   OrderId next_before_order = 0;
   uint64_t next_before_item = 0;
+  std::string pmg_tier;  // set by the merge (it alone sees the whole average)
   auto fields() const {
     return std::tie(contact, orders_confirmed, spent_cents, average_basket_cents, performances_attended,
                     performances_to_attend, last_attended_ms, next_performance_ms, channels, subscriptions_running,
-                    subscribed_until_ms, history, rows, total, next_before_ms, next_before_order, next_before_item);
+                    subscribed_until_ms, history, rows, total, next_before_ms, next_before_order, next_before_item,
+                    pmg_tier);
   }
 };
 

@@ -233,7 +233,7 @@ Reply merge_client_marks(std::vector<Reply>& parts) {
 
 }  // namespace
 
-Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
+Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const MergeSettings& settings) {
   assert(!parts.empty());
   const MergeKind merge = command_info(body).merge;
   const bool fan_out_filter = merge == MergeKind::kFollowUpPage || merge == MergeKind::kReleaseSummary;
@@ -262,7 +262,7 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts) {
     case MergeKind::kClientMarks:
       return merge_client_marks(parts);
     case MergeKind::kContactActivity:
-      return merge_contact_activity(parts, std::get<GetContactActivity>(body));
+      return merge_contact_activity(parts, std::get<GetContactActivity>(body), settings.pmg_tiers);
     case MergeKind::kOutcomes:
       return merge_outcomes(parts, *selection_of(body));
     case MergeKind::kReminderOutcomes:

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "engine/contact_card.h"
 
 namespace tessera::engine {
 
@@ -25,11 +26,17 @@ namespace tessera::engine {
 // exist go to shard id % shard_count, which reports them unknown.
 std::vector<std::pair<uint32_t, CommandBody>> split_by_order(const CommandBody& body, uint32_t shard_count);
 
+// What the organisation configures that a merge needs: the PMG's tiers
+// (GetContactActivity), which only the whole of a contact's orders decides.
+struct MergeSettings {
+  std::vector<PmgTier> pmg_tiers;
+};
+
 // Merges the replies of the parts of `body` (one per shard it went to).
 // GetReminderRun lists at most kReminderItemsInReplyMax items (value = the
 // run's size); StartReminderRun keeps every item for the export.
 // REQUIRES !parts.empty().
-Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts);
+Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const MergeSettings& settings = {});
 // ExportCatalog's merge (engine/catalog_export.cc): shard 0's catalog, then
 // the performances by id, hashed. REQUIRES every part ok.
 Reply merge_catalog_exports(const std::vector<Reply>& parts);

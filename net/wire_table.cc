@@ -88,6 +88,7 @@ constexpr FieldRule kFieldRules[] = {
   {"marks",                         false, kClientMarksPerReplyMax * kShardsMax},
   {"ContactActivity.rows",          false, kContactSearchRowsMax},
   {"ContactActivity.channels",      false, kActivityChannelsMax},
+  {"pmg_tier",                      false, kNameLengthMax},
   // Nested tables.
   {"request",                       true},
   {"filter",                        true},

@@ -38,7 +38,9 @@ class FanOutCompletion final {
   void complete_part(uint32_t i, engine::Reply&& reply) {
     replies_[i] = std::move(reply);  // each part writes only its own slot
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      engine::Reply merged = engine::merge_replies(body_, std::move(replies_));
+      static const engine::MergeSettings kNoSettings;  // a catalog broadcast's merge needs none
+      engine::Reply merged =
+          engine::merge_replies(body_, std::move(replies_), set_ ? set_->merge_settings() : kNoSettings);
       if (set_) {
         set_->deliver(std::move(merged), done_);
       } else {
@@ -103,6 +105,8 @@ void ShardSet::stop() {
   if (directory_) directory_->stop();
   for (auto& r : runners_) r->stop();
 }
+
+void ShardSet::set_merge_settings(engine::MergeSettings settings) { merge_settings_ = std::move(settings); }
 
 bool ShardSet::submit(engine::Command&& command, Completion* done) {
   const engine::Route route = engine::command_route(command.body, size());

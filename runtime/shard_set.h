@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "engine/command.h"
+#include "engine/reply_merge.h"
 #include "runtime/catalog_broadcast.h"
 #include "runtime/clock.h"
 #include "runtime/completion.h"
@@ -56,6 +57,10 @@ class ShardSet {
   ~ShardSet() { stop(); }
   ShardSet(const ShardSet&) = delete;
   ShardSet& operator=(const ShardSet&) = delete;
+  // What the organisation configures that merging fan-out replies needs
+  // (engine/reply_merge.h). REQUIRES before start().
+  void set_merge_settings(engine::MergeSettings settings);
+  const engine::MergeSettings& merge_settings() const { return merge_settings_; }
   void start();
   void stop();
 
@@ -103,7 +108,8 @@ class ShardSet {
 
   std::vector<std::unique_ptr<ShardRunner>> runners_;
   std::unique_ptr<DirectoryRunner> directory_;
-  std::mutex catalog_mutex_;  // catalog commands enter every inbox in one order
+  engine::MergeSettings merge_settings_;  // read by the runners' threads once started
+  std::mutex catalog_mutex_;              // catalog commands enter every inbox in one order
 
   std::mutex contacts_busy_mutex_;  // guards contacts_busy_ (claim_contacts)
   std::vector<engine::ContactId> contacts_busy_;

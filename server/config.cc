@@ -22,8 +22,35 @@ constexpr int64_t kSnapshotEverySMax = 7 * 24 * 3600;
 // What the options write besides ServerConfig's own fields.
 struct Sources {
   std::string config_file;
-  std::vector<std::string> tokens;  // "secret:role", from the flags and the file
+  std::vector<std::string> tokens;     // "secret:role", from the flags and the file
+  std::vector<std::string> pmg_tiers;  // "NAME:CENTS", likewise
 };
+
+constexpr size_t kPmgTiersMax = 16;
+constexpr size_t kPmgTierNameMax = 32;
+
+// The tier of "NAME:CENTS" (ARGENT:5000: an average basket of 50.00 or
+// more), or why the spec is not one.
+Result<engine::PmgTier> parse_pmg_tier(std::string_view spec) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string_view::npos)
+    return Status::invalid_argument(cat("'", std::string(spec), "' is not NAME:CENTS (e.g. ARGENT:5000)"));
+  engine::PmgTier tier;
+  tier.name = std::string(spec.substr(0, colon));
+  const std::string_view cents = spec.substr(colon + 1);
+  if (tier.name.empty() || tier.name.size() > kPmgTierNameMax)
+    return Status::invalid_argument(cat("a PMG tier's name has 1 to ", kPmgTierNameMax, " bytes"));
+  if (cents.empty() || cents.size() > 12 || cents.find_first_not_of("0123456789") != std::string_view::npos)
+    return Status::invalid_argument(
+        cat("'", std::string(cents), "' is not an amount in cents (digits only, at most 12: 5000 is 50.00)"));
+  for (char ch : cents) tier.from_cents = tier.from_cents * 10 + static_cast<uint64_t>(ch - '0');
+  return tier;
+}
+
+std::string pmg_tier_spec_error(const std::string& spec) {
+  const Result<engine::PmgTier> tier = parse_pmg_tier(spec);
+  return tier.is_ok() ? std::string() : tier.status().message();
+}
 
 const opt::Choices<Durability> kDurabilities = {{std::string(durability_name(Durability::kSync)), Durability::kSync},
                                                 {std::string(durability_name(Durability::kAsync)), Durability::kAsync},
@@ -163,6 +190,11 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
   app.add_option("--token", sources.tokens, "an access token and its role: webshop, backoffice or admin (repeat)")
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
+  app.add_option("--pmg-tier", sources.pmg_tiers,
+                 "a tier of the PMG indicator (average basket): a name and the amount in cents from which a "
+                 "contact reaches it, e.g. ARGENT:5000 (repeat; none: no tier shown)")
+      ->type_name("NAME:CENTS")
+      ->check(pmg_tier_spec_error);
   app.add_flag("--demo", c.demo, "load the demo venue if its performances are not defined");
   app.add_option("--time-zone", c.time_zone,
                  "the organisation's IANA time zone (Europe/Paris): dates in files, e-mails and clients")
@@ -178,8 +210,9 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
   declare_limits(app, c.limits);
   app.footer(
       "A config file holds the same keys as `key = value` lines: the flag's name with underscores\n"
-      "(admin_port = 7451), `token` on as many lines as tokens, `demo = true|false`, '#' comments.\n"
-      "Flags given on the command line override the file's values; tokens add up.\n"
+      "(admin_port = 7451), `token` and `pmg_tier` on as many lines as they have values,\n"
+      "`demo = true|false`, '#' comments. Flags given on the command line override the file's values;\n"
+      "tokens and PMG tiers add up.\n"
       "Example: server/tessera.conf.example.");
 }
 
@@ -276,6 +309,25 @@ Status add_tokens(const std::vector<std::string>& specs, ServerConfig& config) {
   return Status::ok();
 }
 
+// The tiers of the specs, in addition to those already configured; a name
+// or an amount given twice is refused.
+Status add_pmg_tiers(const std::vector<std::string>& specs, ServerConfig& config) {
+  for (const std::string& spec : specs) {
+    Result<engine::PmgTier> tier = parse_pmg_tier(spec);
+    if (!tier.is_ok()) return Status::invalid_argument(cat("pmg_tier: ", tier.status().message()));
+    for (const engine::PmgTier& t : config.pmg_tiers) {
+      if (t.name == tier->name) return Status::invalid_argument(cat("pmg_tier: ", t.name, " is given twice"));
+      if (t.from_cents == tier->from_cents)
+        return Status::invalid_argument(
+            cat("pmg_tier: ", t.name, " and ", tier->name, " both start at ", t.from_cents, " cents"));
+    }
+    if (config.pmg_tiers.size() == kPmgTiersMax)
+      return Status::invalid_argument(cat("pmg_tier: at most ", kPmgTiersMax, " tiers"));
+    config.pmg_tiers.push_back(std::move(tier.value()));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status apply_config_text(std::string_view text, std::string_view origin, ServerConfig& config) {
@@ -283,6 +335,7 @@ Status apply_config_text(std::string_view text, std::string_view origin, ServerC
   CLI::App app;
   declare(app, config, sources);
   if (Status s = apply_lines(app, text, origin); !s.is_ok()) return s;
+  if (Status s = add_pmg_tiers(sources.pmg_tiers, config); !s.is_ok()) return s;
   return add_tokens(sources.tokens, config);
 }
 
@@ -298,6 +351,7 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
     if (Status s = apply_lines(app, text, sources.config_file); !s.is_ok()) return s;
   }
   if (Status s = add_tokens(sources.tokens, config); !s.is_ok()) return s;
+  if (Status s = add_pmg_tiers(sources.pmg_tiers, config); !s.is_ok()) return s;
   if (Status s = read_smtp_password(config); !s.is_ok()) return s;
   if (Status s = validate(config); !s.is_ok()) return s;
   return config;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/contact_card.h"
 #include "mail/smtp_client.h"
 #include "net/auth.h"
 #include "net/limits.h"
@@ -48,6 +49,8 @@ struct ServerConfig {
   // HelloReply tells clients to show and read dates in.
   std::string time_zone = "UTC";
   std::string language = "en";
+  // The PMG indicator's tiers (GetContactActivity's pmg_tier): none = no tier.
+  std::vector<engine::PmgTier> pmg_tiers;
   // Reminder export (follow-up reminders, subscription runs).
   std::string export_dir;  // reminder files; empty = <data_dir>/exports
   std::string smtp_host;   // SMTP relay for reminder emails; empty = email delivery refused

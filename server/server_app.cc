@@ -190,6 +190,7 @@ Status ServerApp::open_shards() {
   o.orders_reserved_per_shard = config_.orders_reserved_per_shard;
   o.snapshot_every_entries = config_.snapshot_every_entries;
   o.snapshot_every_ms = config_.snapshot_every_s * 1000;
+  o.merge.pmg_tiers = config_.pmg_tiers;
   if (config_.durability == Durability::kNone)
     std::fprintf(stderr,
                  "tessera-server: WARNING: durability none: NOTHING IS LOGGED. Every acknowledged command is lost "

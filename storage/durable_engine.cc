@@ -11,6 +11,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
   if (o.durability == Durability::kNone) {
     engine.shards = std::make_unique<runtime::ShardSet>(o.shards, clock, shard_config);
     engine.recovery.resize(o.shards);
+    engine.shards->set_merge_settings(o.merge);
     engine.shards->start();
     return engine;
   }
@@ -45,6 +46,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
   auto directory = std::make_unique<runtime::DirectoryRunner>(std::move(d->shard), clock, dc);
   engine.recovery_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   engine.shards = std::make_unique<runtime::ShardSet>(std::move(runners), std::move(directory));
+  engine.shards->set_merge_settings(o.merge);
   engine.shards->start();
   return engine;
 }

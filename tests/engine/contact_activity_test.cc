@@ -273,6 +273,33 @@ TEST(ContactActivityMerge, TheAverageBasketIsRoundedHalfUpToTheCent) {
   }
 }
 
+TEST(ContactActivityMerge, ThePmgTierIsTheHighestTheWholeAverageReaches_SetByTheMerge) {
+  const std::vector<PmgTier> tiers{{"OR", 15000}, {"BRONZE", 0}, {"ARGENT", 5000}};  // any order
+  // Each shard alone averages under 50.00; together 3 orders of 150.00 in all.
+  ContactActivity one, two;
+  one.contact = two.contact = kAnne;
+  one.orders_confirmed = 2;
+  one.spent_cents = 9000;  // 45.00 each
+  two.orders_confirmed = 1;
+  two.spent_cents = 6000;
+  std::vector<Reply> parts{part(one), part(two)};
+  const GetContactActivity q{kAnne, ContactHistory::kCultural, 0, 0, 0, 0};
+  const Reply merged = merge_replies(q, std::move(parts), MergeSettings{tiers});
+  ASSERT_TRUE(merged.ok());
+  const ContactActivity& a = std::get<ContactActivity>(merged.detail->value);
+  EXPECT_EQ(a.average_basket_cents, 5000u);
+  EXPECT_EQ(a.pmg_tier, "ARGENT") << "50.00 reaches ARGENT exactly";
+
+  std::vector<Reply> again{part(one), part(two)};
+  EXPECT_EQ(std::get<ContactActivity>(merge_replies(q, std::move(again)).detail->value).pmg_tier, "")
+      << "no tier configured: none shown";
+
+  EXPECT_EQ(pmg_tier_of(4999, 1, tiers), "BRONZE");
+  EXPECT_EQ(pmg_tier_of(15000, 4, tiers), "OR");
+  EXPECT_EQ(pmg_tier_of(0, 0, tiers), "") << "no confirmed order: no basket, no tier (not even from 0)";
+  EXPECT_EQ(pmg_tier_of(4999, 1, {{"ARGENT", 5000}}), "") << "under the lowest tier";
+}
+
 TEST(ContactActivityMerge, StoredRecordsCompleteTheMailingPage_OnlyWithTheirReminders) {
   OrderRecord stored;
   stored.order = 5;

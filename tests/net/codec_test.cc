@@ -464,7 +464,8 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                   5,
                                   1'789'000'000'000,
                                   0,
-                                  (uint64_t{4} << 32) | 17}},
+                                  (uint64_t{4} << 32) | 17,
+                                  "ARGENT"}},
   };
 }
 

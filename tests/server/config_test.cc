@@ -109,6 +109,36 @@ TEST(ServerConfig, FileLinesGoThroughTheSameOptions) {
   EXPECT_FALSE(apply_config_text("admin-port = 1\n", "f.conf", c).is_ok()) << "keys use underscores";
 }
 
+TEST(ServerConfig, PmgTiersAddUpFromFileAndFlags_AndBadOnesAreRefused) {
+  const std::string path = ::testing::TempDir() + "tessera_pmg_test.conf";
+  {
+    std::ofstream f(path);
+    f << "pmg_tier = BRONZE:0\npmg_tier = OR:15000\n";
+  }
+  auto c = parse({"--config", path.c_str(), "--token", "s:admin", "--pmg-tier", "ARGENT:5000"});
+  std::remove(path.c_str());
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  ASSERT_EQ(c->pmg_tiers.size(), 3u);
+  EXPECT_EQ(c->pmg_tiers[0], (engine::PmgTier{"ARGENT", 5000})) << "the flags' first, then the file's";
+  EXPECT_EQ(c->pmg_tiers[2], (engine::PmgTier{"OR", 15000}));
+  EXPECT_TRUE(parse({"--token", "s:admin"})->pmg_tiers.empty()) << "no tier unless configured";
+
+  const auto refused = [](std::vector<const char*> args, std::string_view why) {
+    args.insert(args.begin(), {"--token", "s:admin"});
+    auto r = parse(args);
+    ASSERT_FALSE(r.is_ok()) << why;
+    EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().message();
+  };
+  refused({"--pmg-tier", "ARGENT"}, "is not NAME:CENTS");
+  refused({"--pmg-tier", "ARGENT:50.00"}, "is not an amount in cents");
+  refused({"--pmg-tier", ":5000"}, "name has 1 to 32 bytes");
+  refused({"--pmg-tier", "OR:100", "--pmg-tier", "OR:200"}, "OR is given twice");
+  refused({"--pmg-tier", "A:100", "--pmg-tier", "B:100"}, "A and B both start at 100 cents");
+  ServerConfig in_file;
+  const Status line = apply_config_text("pmg_tier = ARGENT:-1\n", "f.conf", in_file);
+  EXPECT_NE(line.message().find("f.conf:1: pmg_tier:"), std::string::npos) << line.message();
+}
+
 TEST(ServerConfig, SmtpRelayWithTlsAndAuth_FromTheFile) {
   const std::string dir = ::testing::TempDir();
   const std::string password_file = dir + "tessera_config_test.password", ca_file = dir + "tessera_config_test.ca";

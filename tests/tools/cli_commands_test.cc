@@ -22,7 +22,11 @@ namespace {
 
 class CliFlow : public ::testing::Test {
  protected:
-  void SetUp() override { app_ = tessera::testing::start_server(tessera::testing::test_config()); }
+  void SetUp() override {
+    server::ServerConfig config = tessera::testing::test_config();
+    config.pmg_tiers = {{"BRONZE", 0}, {"ARGENT", 1}};  // a basket over 0.00 is ARGENT
+    app_ = tessera::testing::start_server(std::move(config));
+  }
 
   CliRun run(std::vector<std::string> args, const char* token = tessera::testing::kAdminToken) {
     const std::string port = std::to_string(app_->port()), admin = std::to_string(app_->admin_port());
@@ -489,8 +493,8 @@ TEST_F(CliFlow, ContactActivityShowsTheIndicatorsAndPagesTheCulturalHistory) {
 
   const CliRun shown = run({"contact", "activity", "7", "--limit", "1"}, backoffice);
   ASSERT_EQ(shown.code, kExitOk) << shown.err;
-  for (const char* part : {"contact 7: 2 confirmed orders", "0 attended, 2 to attend", "subscriber: no",
-                           "cultural history", "1 of 2 rows", "More follow: page on with --before "})
+  for (const char* part : {"contact 7: 2 confirmed orders", ", tier ARGENT\n", "0 attended, 2 to attend",
+                           "subscriber: no", "cultural history", "1 of 2 rows", "More follow: page on with --before "})
     EXPECT_NE(shown.out.find(part), std::string::npos) << part << " missing from:\n" << shown.out;
   EXPECT_NE(shown.out.find(orders[1]), std::string::npos) << "the later performance first:\n" << shown.out;
   const std::string notice = "--before ";

@@ -329,7 +329,9 @@ void print_contact_activity(const ContactActivity& a, const LocalTime& local, st
   const auto plural = [](uint64_t n, std::string_view one) { return cat(n, " ", one, n == 1 ? "" : "s"); };
   out << "contact " << a.contact << ": " << plural(a.orders_confirmed, "confirmed order") << ", spent "
       << local.money(static_cast<int64_t>(a.spent_cents)) << ", average basket (PMG) "
-      << local.money(static_cast<int64_t>(a.average_basket_cents)) << '\n';
+      << local.money(static_cast<int64_t>(a.average_basket_cents));
+  if (!a.pmg_tier.empty()) out << ", tier " << a.pmg_tier;
+  out << '\n';
   out << "attendance: " << a.performances_attended << " attended";
   if (a.last_attended_ms != 0) out << " (last " << when(a.last_attended_ms, local) << ")";
   out << ", " << a.performances_to_attend << " to attend";

@@ -21,7 +21,7 @@ admin = office = shop = None
 
 def setUpModule():
     global server, admin, office, shop
-    server = ServerProcess()
+    server = ServerProcess(extra_flags=("--pmg-tier", "BRONZE:0", "--pmg-tier", "ARGENT:1"))
     admin = tessera.Client("127.0.0.1", server.port, ADMIN_TOKEN)
     office = tessera.Client("127.0.0.1", server.port, BACKOFFICE_TOKEN)
     shop = tessera.Client("127.0.0.1", server.port, WEBSHOP_TOKEN)
@@ -381,6 +381,7 @@ class Contacts(unittest.TestCase):
         activity = office.get_contact_activity(contact=card.contact, history=tessera.ContactHistory.Cultural)
         self.assertEqual((activity.orders_confirmed, activity.performances_to_attend, activity.total), (1, 1, 1))
         self.assertEqual(activity.average_basket_cents, activity.spent_cents)
+        self.assertEqual(activity.pmg_tier, "ARGENT")  # the server's --pmg-tier: a basket over 0.00
         self.assertEqual((activity.rows[0].order, activity.rows[0].performance), (order.order, 100))
         office.cancel(order=order.order)
         self.assertEqual(office.get_contact_activity(contact=card.contact).orders_confirmed, 0)  # cancelled: no purchase
