@@ -166,8 +166,8 @@ std::vector<OrderId> Shard::orders_of_contact(ContactId contact) const {
 }
 
 std::string pmg_tier_of(uint64_t average_basket_cents, uint32_t orders_confirmed, const std::vector<PmgTier>& tiers) {
-  const PmgTier* best = nullptr;
   if (orders_confirmed == 0) return {};
+  const PmgTier* best = nullptr;
   for (const PmgTier& t : tiers)
     if (t.from_cents <= average_basket_cents && (!best || t.from_cents > best->from_cents)) best = &t;
   return best ? best->name : std::string();
