@@ -162,11 +162,14 @@ const StoredContact* ContactDirectory::find_number(uint64_t number) const {
 void ContactDirectory::index(const StoredContact& c, const ContactFields& record) {
   const IndexedContact entry{c.contact.value(), c.number, record.last_name, record.first_name, record.email};
   ((record.flags & engine::kContactInvalid) ? invalid_index_ : valid_index_).insert(entry);
+  if (const engine::ContactAddress* main = address_of(record, engine::AddressKind::kMain))
+    addresses_.set(c.contact.value(), main->city, main->postcode);
 }
 
 void ContactDirectory::unindex(const StoredContact& c, const ContactFields& record) {
   const IndexedContact entry{c.contact.value(), c.number, record.last_name, record.first_name, record.email};
   ((record.flags & engine::kContactInvalid) ? invalid_index_ : valid_index_).erase(entry);
+  addresses_.clear(c.contact.value());
 }
 
 namespace {

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "directory/address_index.h"
 #include "directory/compact_holders.h"
 #include "directory/contact_index.h"
 #include "directory/contact_record.h"
@@ -280,6 +281,7 @@ class ContactDirectory {
   std::set<StoredLink> links_in_;      // derived: the same links keyed (to, kind, from)
   ContactIndex valid_index_;           // derived
   ContactIndex invalid_index_;         // derived: contacts marked invalid
+  AddressIndex addresses_;             // derived: main addresses (both indexes' contacts)
   engine::IdempotencyTable idempotency_;
   uint32_t next_id_ = 1;
   uint64_t next_number_ = 1;

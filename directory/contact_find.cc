@@ -7,8 +7,10 @@
 // in memory order and the index's name order picks those that passed. The
 // page is cut from the results and the total counts them all.
 //
-// Cost: a name or a number keeps the scan to their matches; other criteria
-// alone read every record (bench/directory_bench.cc, BM_ContactFind).
+// Cost: a name or a number keeps the scan to their matches; else a city or
+// a postcode keeps it to those the address index gives (AddressIndex: no
+// record read for them); other criteria alone read every record
+// (bench/directory_bench.cc, BM_ContactFind).
 #include <algorithm>
 #include <cassert>
 
@@ -56,13 +58,23 @@ struct Criteria {
         phone(digits_of(q.phone)),
         email(index_key(q.email)),
         country(index_key(q.country)),
-        postcode(index_key(without_spaces(q.postcode))),
-        city(index_key(q.city)),
+        postcode(postcode_key(q.postcode)),
+        city(city_key(q.city)),
         admin_number(without_spaces(q.admin_number)),
         reference_code(index_key(q.reference_code)) {
     // A national number typed with its trunk prefix ("06 12 ...") still
     // ends the international one ("+33 6 12 ...").
     phone.erase(0, std::min(phone.find_first_not_of('0'), phone.size()));
+  }
+
+  // Whether a record must be read: some criterion of the record's own
+  // fields other than the main address's city and postcode, which
+  // AddressIndex answers (`by_address`).
+  bool needs_record(bool by_address) const {
+    return query.types != 0 || query.ambassadors_only || query.criterion != 0 ||
+           query.iban != engine::IbanFilter::kAny || !admin_number.empty() || !reference_code.empty() ||
+           !email.empty() || !phone.empty() || !country.empty() ||
+           (!by_address && (!postcode.empty() || !city.empty()));
   }
 
   // The record's own fields (links and client status are checked apart).
@@ -87,8 +99,8 @@ struct Criteria {
       const ContactAddressView* main = address_of(f, engine::AddressKind::kMain);
       if (main == nullptr) return false;
       if (!country.empty() && index_key(main->country) != country) return false;
-      if (!postcode.empty() && !starts_with(index_key(without_spaces(main->postcode)), postcode)) return false;
-      if (!city.empty() && !starts_with(index_key(main->city), city)) return false;
+      if (!postcode.empty() && !starts_with(postcode_key(main->postcode), postcode)) return false;
+      if (!city.empty() && !starts_with(city_key(main->city), city)) return false;
     }
     return true;
   }
@@ -131,14 +143,20 @@ Reply ContactDirectory::find_contacts(const engine::FindContacts& c) const {
     };
     return any_relay_partner(id, named);
   };
+  // A city or a postcode: the address index answers them without the
+  // record, and gives the candidates when there is no name nor number.
+  const bool by_address = !criteria.city.empty() || !criteria.postcode.empty();
+  const AddressIndex::Match where = addresses_.match(criteria.city, criteria.postcode);
+  const bool needs_record = criteria.needs_record(by_address);
   auto keep = [&](const StoredContact& s) {
     if (c.number != 0 && s.number != c.number) return false;
+    if (by_address && !addresses_.matches(where, s.contact.value())) return false;
     if (!c.with_prospects && client_since(s.contact) == 0) return false;
     if (!c.with_relays && relays(s.contact)) return false;
     if (c.linked_to != engine::kNone && !links_.contains(StoredLink{s.contact, c.link_kind, c.linked_to}) &&
         !links_.contains(StoredLink{c.linked_to, c.link_kind, s.contact}))
       return false;
-    if (!criteria.record_matches(view(s))) return false;
+    if (needs_record && !criteria.record_matches(view(s))) return false;
     return criteria.relay.empty() || relay_matches(s.contact);
   };
 
@@ -157,12 +175,20 @@ Reply ContactDirectory::find_contacts(const engine::FindContacts& c) const {
     assert(s);
     if (keep(*s)) take(key);
   };
-  // Without a name or a number every contact is a candidate: the records
-  // are checked in memory order (a walk in name order would miss the cache
-  // on every one), then the index's name order picks the ones that passed.
+  // Without a name or a number the candidates are those the address index
+  // gives, else every contact; they are checked in key or memory order (a
+  // walk in name order would miss the cache on every one), then the
+  // index's name order picks the ones that passed.
   std::vector<bool> passed;
   auto scan_all = [&] {
     passed.assign(next_id_, false);
+    if (by_address) {
+      addresses_.for_each_match(where, [&](uint32_t key) {
+        const StoredContact* s = find(ContactId{key});
+        if (s != nullptr && key < passed.size() && keep(*s)) passed[key] = true;
+      });
+      return;
+    }
     for (const StoredContact& s : contacts_.items())
       if (!s.deleted() && keep(s)) passed[s.contact.value()] = true;
   };

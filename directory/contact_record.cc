@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "base/strings.h"
+#include "directory/text_fold.h"
 #include "engine/limits.h"
 
 namespace tessera::directory {
@@ -193,6 +194,15 @@ uint32_t civil_date(int64_t ms) {
   const uint32_t m = mp < 10 ? mp + 3 : mp - 9;
   const auto y = static_cast<uint32_t>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2));
   return y * 10000 + m * 100 + d;
+}
+
+std::string city_key(std::string_view city) { return index_key(city); }
+
+std::string postcode_key(std::string_view postcode) {
+  std::string compact;
+  for (char c : postcode)
+    if (c != ' ' && c != '\t') compact.push_back(c);
+  return index_key(compact);
 }
 
 std::string completion_line(std::string_view last_name, std::string_view first_name, std::string_view country,

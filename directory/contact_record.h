@@ -79,6 +79,10 @@ const auto* address_of(const Record& record, engine::AddressKind kind) {
     if (a.kind == kind) return &a;
   return static_cast<decltype(&record.addresses.front())>(nullptr);
 }
+// A main address's city and postcode as the advanced search compares them:
+// folded (index_key), the postcode without its spaces ("75 012" = "75012").
+std::string city_key(std::string_view city);
+std::string postcode_key(std::string_view postcode);
 // The cart search's completion line: "DUPONT, Chantal | FR-75012 [7611]".
 std::string completion_line(std::string_view last_name, std::string_view first_name, std::string_view country,
                             std::string_view postcode, uint64_t number);

@@ -31,7 +31,7 @@ size_t ContactDirectory::memory_bytes() const {
   }
   bytes += (links_.size() + links_in_.size()) * (sizeof(StoredLink) + 32);
   bytes += client_since_.capacity() * sizeof(int64_t) + lists_.capacity() * sizeof(engine::ContactListEntry);
-  return bytes + valid_index_.memory_bytes() + invalid_index_.memory_bytes();
+  return bytes + valid_index_.memory_bytes() + invalid_index_.memory_bytes() + addresses_.memory_bytes();
 }
 
 uint64_t ContactDirectory::state_hash() const {

@@ -3,7 +3,12 @@
 // seed's screen) and client vs prospect (NoteContactClients).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <set>
+
 #include "directory/contact_directory.h"
+#include "directory/contact_record.h"
 #include "engine/reply_detail.h"
 #include "tests/directory/directory_fixture.h"
 
@@ -324,6 +329,107 @@ TEST_F(AdvancedSearchTest, ClientMarks_FollowAMerge_AndLeaveWithADeletion) {
   FindContacts clients = query();
   clients.with_prospects = false;
   EXPECT_EQ(numbers(clients), std::vector<uint64_t>{7611});
+}
+
+// The city and postcode criteria come from the address index (no record
+// read): they must find exactly what reading every record would, through
+// creations, changes of address, deletions, invalid contacts, contacts
+// without an address, and a snapshot reload.
+TEST_F(ContactFindTest, AddressCriteria_FindWhatEveryRecordSays_ThroughChangesDeletionsAndReload) {
+  const std::vector<std::string> cities = {"PARIS",   "Paris",         "PARIS 12E",   "Pantin", "LYON",
+                                           "Lyon 2e", "Saint-Étienne", "SAINT-DENIS", "Évry"};
+  const std::vector<std::string> postcodes = {"75012", "75 012", "75001", "93500", "69002", "42000", "93200", "91000"};
+  std::mt19937 rng(11);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  struct Live {
+    ContactId id;
+    ContactFields record;
+  };
+  std::map<uint64_t, Live> live;  // by number
+  auto located = [&](std::string last, bool invalid) {
+    ContactFields f = person(std::move(last), "Anne", pick(postcodes));
+    f.addresses[0].city = pick(cities);
+    if (invalid) f.flags = engine::kContactInvalid;
+    return f;
+  };
+  for (uint64_t number = 1; number <= 240; ++number) {
+    ContactFields f = located(number % 2 ? "DUPONT" : "MARTIN", rng() % 6 == 0);
+    live[number] = Live{create(f, number), f};
+  }
+  for (uint32_t i = 0; i < 20; ++i) {  // no address at all (DefineContact)
+    const uint64_t number = 1000 + i;
+    ASSERT_TRUE(
+        run(engine::DefineContact{ContactId{5000 + i}, number, "DUPONT", "Paul", "", engine::kContactIndividual}).ok());
+    live[number] = Live{ContactId{5000 + i}, engine::ContactFields{}};
+  }
+  for (uint64_t number = 1; number <= 240; number += 3) {  // moves, some into or out of the invalid index
+    ContactFields f = located(live[number].record.last_name, rng() % 6 == 0);
+    ASSERT_TRUE(run(engine::ChangeContact{live[number].id, f}).ok());
+    live[number].record = f;
+  }
+  for (uint64_t number = 2; number <= 240; number += 7) {
+    ASSERT_TRUE(run(engine::DeleteContact{live[number].id}).ok());
+    live.erase(number);
+  }
+
+  // Every row of every page of the query, as numbers (sorted), and the total.
+  auto all_of = [](ContactDirectory& dir, FindContacts q) {
+    std::set<uint64_t> out;
+    uint64_t total = 0;
+    q.limit = 100;
+    for (q.offset = 0;; q.offset += 100) {
+      const engine::Reply r = dir.apply(Command{0, q}, kT0 + 1'000'000);
+      EXPECT_TRUE(r.ok()) << r.message;
+      if (!r.ok()) break;
+      const auto& page = std::get<engine::ContactFindPage>(r.detail->value);
+      total = page.total;
+      for (const auto& row : page.rows) out.insert(row.number);
+      if (page.rows.size() < 100) break;
+    }
+    EXPECT_EQ(out.size(), total) << "the total counts the rows of every page";
+    return out;
+  };
+  auto expected = [&](const FindContacts& q) {
+    std::set<uint64_t> out;
+    for (const auto& [number, c] : live) {
+      const engine::ContactAddress* main = address_of(c.record, engine::AddressKind::kMain);
+      const bool valid = !(c.record.flags & engine::kContactInvalid);
+      if (!valid && !q.with_invalid) continue;
+      if (!q.name.empty() && c.record.last_name != q.name) continue;  // "DUPONT" as a name prefix: DUPONT only here
+      if (main == nullptr) continue;                                  // every query below names a city or a postcode
+      if (!city_key(main->city).starts_with(city_key(q.city))) continue;
+      if (!postcode_key(main->postcode).starts_with(postcode_key(q.postcode))) continue;
+      out.insert(number);
+    }
+    return out;
+  };
+  std::string bytes;
+  d.save(&bytes);
+  auto loaded = ContactDirectory::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  size_t queries = 0, found = 0;
+  using Texts = std::vector<std::string>;
+  for (const std::string& city : Texts{"", "p", "PAR", "paris", "paris 1", "saint", "st", "ev", "LYON 2"}) {
+    for (const std::string& postcode : Texts{"", "75", "75 0", "750", "93", "9"}) {
+      if (city.empty() && postcode.empty()) continue;
+      for (const std::string& name : Texts{"", "DUPONT"}) {
+        for (const bool with_invalid : {false, true}) {
+          FindContacts q;
+          q.city = city;
+          q.postcode = postcode;
+          q.name = name;
+          q.with_invalid = with_invalid;
+          const std::set<uint64_t> want = expected(q);
+          EXPECT_EQ(all_of(d, q), want) << "city '" << city << "' postcode '" << postcode << "' name '" << name
+                                        << "' with_invalid " << with_invalid;
+          EXPECT_EQ(all_of(**loaded, q), want) << "after a reload, city '" << city << "' postcode '" << postcode << "'";
+          ++queries;
+          found += want.size();
+        }
+      }
+    }
+  }
+  EXPECT_GT(found, queries) << "the queries find contacts (not only empty pages)";
 }
 
 TEST_F(AdvancedSearchTest, Snapshot_KeepsListsAndClients_WithTheSameHash) {
