@@ -3,8 +3,10 @@
 // Slots are reused first-in first-out, so a closed order stays readable
 // (state "expired", "released"...) for as long as possible before its slot
 // is taken; the generation in the order id then makes the old id unknown.
-// Each slot keeps its lines vector's capacity across reuse, so steady-state
-// order creation does not allocate.
+// A slot holds one line inline and keeps a longer order's heap block across
+// reuse (engine/order_lines.h), so steady-state order creation does not
+// allocate. The hot part of an order (Order) is at most 160 bytes; its
+// workflow, notes and client information are in the cold part (OrderCold).
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -15,23 +17,11 @@
 #include "engine/command.h"
 #include "engine/ids.h"
 #include "engine/limits.h"
+#include "engine/order_lines.h"
 #include "engine/order_record.h"
 #include "engine/timing_wheel.h"
 
 namespace tessera::engine {
-
-struct OrderLine {
-  PerformanceId performance;
-  uint32_t performance_index;
-  CategoryId category;
-  TariffId tariff;
-  ContingentId contingent;    // kNone = open sale
-  uint32_t contingent_index;  // valid iff contingent != kNone
-  uint32_t quantity;
-  uint32_t unit_price_cents;
-  uint32_t seat = kNoSeat;  // seated items come with seat maps
-  auto fields() const { return std::tie(performance, category, tariff, contingent, quantity, unit_price_cents, seat); }
-};
 
 // The order lifecycle: which state may follow which (new orders start Held,
 // Option or Reservation; closed states are final).
@@ -95,7 +85,7 @@ struct Order {
   uint16_t workflow_size = 0;  // entries in the cold part's workflow, counted here so closing need not read it
   int64_t reminded_ms = 0;
   TimerId timer;
-  // One word, two lives (the hot part stays at 144 bytes): while the order
+  // One word, two lives (the hot part stays at 160 bytes): while the order
   // is live, the order in which timers were armed (same-due timers fire in
   // this order); once closed (no timer), when it closed.
   union {
@@ -104,7 +94,7 @@ struct Order {
   };
   uint32_t next_free = 0;
   PrincipalId principal = 0;  // who created it (0: the server, or before principals); hashed and saved apart
-  std::vector<OrderLine> lines;
+  OrderLines lines;           // the first one inline: a one-line order is 160 bytes, no heap block
 
   bool live() const { return !is_closed(state); }
   bool close_recorded() const { return close_at_event != kNoCloseEvent; }
@@ -120,17 +110,20 @@ struct Order {
   }
 };
 
+// The hot part of an order, its one line included (issue 16's budget; TigerBeetle
+// keeps a transfer in 128). Cold parts live in OrderTable::cold().
+static_assert(sizeof(Order) <= 160, "keep the hot part of a one-line order within 160 bytes");
+
 class OrderTable {
  public:
   static constexpr uint32_t kNoSlot = 0xFFFF'FFFFu;
 
-  // Reserves (and touches) slots for `reserved` orders, each with room for
-  // one line, so filling them later neither reallocates nor page-faults.
+  // Reserves (and touches) slots for `reserved` orders, so filling them
+  // later neither reallocates nor page-faults.
   // Reservation is invisible to behaviour: reserved slots are handed out
   // exactly as appended ones would be, so ids and hashes do not depend on it.
   OrderTable(uint32_t shard, uint32_t reserved) : shard_(shard) {
     slots_.resize(reserved);
-    for (Order& o : slots_) o.lines.reserve(1);
     // The cold parts of the reserved slots too, each with room for two
     // workflow events (a hold confirmed, an option released...): the first
     // orders of a rush neither allocate nor page-fault for their workflow.
@@ -229,7 +222,7 @@ inline uint32_t OrderTable::allocate(uint32_t slots_max) {
   }
   Order& o = slots_[slot];
   assert(!o.live());
-  std::vector<OrderLine> keep = std::move(o.lines);
+  OrderLines keep = std::move(o.lines);
   keep.clear();
   const uint32_t generation = o.generation + 1;
   o = Order{};

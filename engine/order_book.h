@@ -137,7 +137,7 @@ class OrderBook {
   const int64_t& now_ms_;
   OrderTable orders_;
   FollowUpIndex follow_up_;               // derived from the orders (rebuilt on snapshot load)
-  std::vector<OrderLine> scratch_lines_;  // reused by place_*: no allocation per hold
+  OrderLines scratch_lines_;  // reused by place_*: no allocation per hold
   std::function<void(const Order&, OrderId)> on_close_;
 };
 

@@ -256,7 +256,7 @@ Reply OrderDesk::on(const Confirm& c, const Caller& who) {
       book_.return_line(*o, line, line.quantity - c.keep[i]);
       line.quantity = c.keep[i];
     }
-    std::erase_if(o->lines, [](const OrderLine& l) { return l.quantity == 0; });
+    erase_if(o->lines, [](const OrderLine& l) { return l.quantity == 0; });
   } else if (is_booking(o->state)) {
     book_.follow_up().remove(*o, c.order);
   }

@@ -196,7 +196,7 @@ Reply SeatInventory::check_named_seats(const SeatRequest& q, const Performance& 
 // Groups scratch_seats_ (ascending) into lines: runs of adjacent seats of
 // one category in one row.
 Reply SeatInventory::seats_to_lines(const SeatRequest& q, const Performance& p, uint32_t pi, uint32_t ci,
-                                    ChannelId channel, std::vector<OrderLine>* out) const {
+                                    ChannelId channel, OrderLines* out) const {
   const Tariff* t = catalog_.tariff(q.tariff);
   if (!t) return refuse(ReplyCode::kNotFound, cat("tariff ", q.tariff, " not found"));
   if (t->product != p.definition.product)

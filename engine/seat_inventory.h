@@ -56,7 +56,7 @@ class SeatInventory {
   Reply choose_seats(const SeatRequest& request, const Performance& p, uint16_t slot);
   Reply check_named_seats(const SeatRequest& request, const Performance& p, uint16_t slot);
   Reply seats_to_lines(const SeatRequest& request, const Performance& p, uint32_t performance_index,
-                       uint32_t contingent_index, ChannelId channel, std::vector<OrderLine>* out) const;
+                       uint32_t contingent_index, ChannelId channel, OrderLines* out) const;
   Reply check_seat_list(const Performance& p, const std::vector<uint32_t>& seats, bool refuse_taken);
   void change_capacity(Performance& p, CategoryId category, uint32_t slot, int64_t delta);
   Reply find_seated(PerformanceId performance, Performance** out);

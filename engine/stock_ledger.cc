@@ -224,7 +224,7 @@ Reply StockLedger::consume(Order& order) {
 // Checks quantities, ids, contingent and tariff of every line and appends
 // the resolved lines to `out`. Takes no stock.
 Reply StockLedger::validate_lines(const Lines& lines, ChannelId channel, ContactId contact,
-                                  std::vector<OrderLine>* out) const {
+                                  OrderLines* out) const {
   uint32_t total = 0;
   for (const LineRequest& l : lines) {
     if (l.quantity == 0) return refuse(ReplyCode::kInvalidArgument, "a line needs a quantity of at least 1");

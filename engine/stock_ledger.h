@@ -53,7 +53,7 @@ class StockLedger {
   QuotaSet quotas_of(const OrderLine& line, ChannelId channel) const;
   // Checks every line (ids, quantities, tariff, price) and appends the
   // resolved lines to *out. Takes no stock.
-  Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, std::vector<OrderLine>* out) const;
+  Reply validate_lines(const Lines& lines, ChannelId channel, ContactId contact, OrderLines* out) const;
   // Takes every line of `order` under all its quotas and the contact limit:
   // all lines or none (then the lines are cleared).
   Reply consume(Order& order);

@@ -111,7 +111,7 @@ TEST_F(StockLedgerTest, GiveBack_ReturnsUnitsToEveryQuotaAndTheContactCounter) {
 
 TEST_F(StockLedgerTest, ValidateLines_ResolvesIndexesAndChannelPricesAndTakesNothing) {
   define_ga_performance(stock(), 1001);
-  std::vector<OrderLine> out;
+  OrderLines out;
   const uint64_t before = ledger_.hash();
   ASSERT_TRUE(stock().validate_lines({line(1001, 1, 2), line(kLedgerPerf, 2, 1)}, kWeb, 7, &out).ok());
   ASSERT_EQ(out.size(), 2u);
@@ -129,7 +129,7 @@ TEST_F(StockLedgerTest, ValidateLines_ResolvesIndexesAndChannelPricesAndTakesNot
 
 TEST_F(StockLedgerTest, ValidateLines_ContactLimitedPerformanceNeedsAContact) {
   define_ga_performance(stock(), 1001, 0, 4);
-  std::vector<OrderLine> out;
+  OrderLines out;
   const Reply r = stock().validate_lines({line(kLedgerPerf, 1, 1), line(1001, 1, 1)}, kWeb, kNone, &out);
   EXPECT_EQ(r.code, ReplyCode::kInvalidArgument);
   EXPECT_NE(r.message.find("needs a contact"), std::string::npos) << r.message;
@@ -138,7 +138,7 @@ TEST_F(StockLedgerTest, ValidateLines_ContactLimitedPerformanceNeedsAContact) {
 
 TEST_F(StockLedgerTest, ValidateLines_CapsTheOrderQuantityAcrossLines) {
   std::vector<LineRequest> lines(11, line(kLedgerPerf, 1, kLineQuantityMax));  // 11,000 units > 10,000
-  std::vector<OrderLine> out;
+  OrderLines out;
   EXPECT_EQ(stock().validate_lines(lines, kWeb, 7, &out).code, ReplyCode::kLimitExceeded);
   lines.resize(10);
   out.clear();
