@@ -134,5 +134,6 @@
   X(84,  FindContacts,              kContacts,     kBackoffice, kQuery, kSingle,           kContactFind,   kNoEffect)    \
   X(85,  GetClientMarks,            kFanOut,       kInternal,   kQuery, kClientMarks,      kClientMarks,   kNoEffect)    \
   X(86,  NoteContactClients,        kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)    \
-  X(87,  GetContactActivity,        kFanOut,       kBackoffice, kQuery, kContactActivity,  kContactActivity,kNoEffect)
+  X(87,  GetContactActivity,        kFanOut,       kBackoffice, kQuery, kContactActivity,  kContactActivity,kNoEffect)    \
+  X(88,  SetOrderRetention,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)
 // clang-format on

@@ -88,6 +88,15 @@ struct SetOptionLifetime {
   auto fields() const { return std::tie(product, channel, kind, lifetime_ms); }
 };
 
+// How long after a performance's start its confirmed orders stay in memory
+// (engine/order_retention.h): then they move to the history of closed
+// orders, still readable by id and by contact. 0 (the default) keeps them
+// in memory for ever. An operational setting, not part of ExportCatalog.
+struct SetOrderRetention {
+  int64_t retain_ms;
+  auto fields() const { return std::tie(retain_ms); }
+};
+
 // ---- Performance set-up (applied on the performance's shard) --------------
 
 struct DefinePerformance {

@@ -69,7 +69,9 @@ inline constexpr uint32_t kOrderWorkflowMax = 1024;      // workflow entries aft
 // The most entries an order's workflow can reach: the last few transitions
 // (confirm, close) are never refused for room.
 inline constexpr uint32_t kOrderWorkflowEntriesMax = kOrderWorkflowMax + 8;
-inline constexpr uint32_t kFilterListMax = 64;  // tariffs or categories in one filter
+inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;               // SetOrderRetention: an hour
+inline constexpr int64_t kOrderRetentionMsMax = 3'660LL * 86'400'000LL;  // ... to ten years
+inline constexpr uint32_t kFilterListMax = 64;                           // tariffs or categories in one filter
 inline constexpr uint32_t kReminderFormatsMax = 1'024;
 inline constexpr uint32_t kReminderColumnsMax = 32;  // fields in one reminder format
 inline constexpr uint32_t kSeriesMax = 65'536;

@@ -168,6 +168,14 @@ class OrderTable {
     o.workflow_size = 0;
     cold_[slot].clear();
   }
+  // Retires the confirmed order in `slot` (engine/order_retention.h): as
+  // forget() does for a closed order, and the slot joins the free list.
+  void retire(uint32_t slot) {
+    assert(slots_[slot].state == OrderState::kConfirmed && !slots_[slot].timer.valid());
+    slots_[slot].state = OrderState::kReleased;  // what a free slot holds
+    forget(slot);
+    free(slot);
+  }
   // Slots ever used (live or closed); ids name only these.
   uint32_t slot_count() const { return used_; }
   uint32_t live_count() const { return live_; }

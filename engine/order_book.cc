@@ -218,6 +218,14 @@ void OrderBook::close(Order& order, OrderId id, OrderState closed_state, Princip
   orders_.free(order_slot(id));
 }
 
+void OrderBook::retire(uint32_t slot) {
+  Order& order = orders_.at(slot);
+  TESSERA_CHECK(order.state == OrderState::kConfirmed);
+  for (const OrderLine& line : order.lines) stock_.retire_line(order, line);
+  if (on_close_) on_close_(order, orders_.id_of(slot));
+  orders_.retire(slot);
+}
+
 void OrderBook::transition(Order& order, OrderState to, PrincipalId by) {
   TESSERA_CHECK_MSG(is_legal_transition(order.state, to), order_state_name(order.state).data());
   const OrderState from = order.state;

@@ -70,8 +70,14 @@ class OrderBook {
   // compacts itself, so close() leaves their rows to it.
   void close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
              const std::vector<bool>* compacting = nullptr);
-  // Called by close() with the closed order, before its slot is freed (the
-  // shard keeps the history of closed orders through it). Empty: none.
+  // Retires a confirmed order whose performances are all archived
+  // (engine/order_retention.h): its units stay counted as retired units,
+  // on_close's observer sees it (the history keeps it, "confirmed"), and its
+  // slot is freed. REQUIRES a confirmed order in `slot`.
+  void retire(uint32_t slot);
+  // Called by close() with the closed order, and by retire() with the
+  // retired one, before its slot is freed (the shard keeps the history of
+  // closed orders through it). Empty: none.
   void on_close(std::function<void(const Order&, OrderId)> observer) { on_close_ = std::move(observer); }
   // Every state change: checked against the lifecycle (release builds too)
   // and written to the order's workflow as done by `by` (kSystem: a deadline).
@@ -136,7 +142,7 @@ class OrderBook {
   const Catalog& catalog_;
   const int64_t& now_ms_;
   OrderTable orders_;
-  FollowUpIndex follow_up_;               // derived from the orders (rebuilt on snapshot load)
+  FollowUpIndex follow_up_;   // derived from the orders (rebuilt on snapshot load)
   OrderLines scratch_lines_;  // reused by place_*: no allocation per hold
   std::function<void(const Order&, OrderId)> on_close_;
 };

@@ -186,7 +186,7 @@ void OrderDesk::keep_history(bool on) {
 }
 
 void OrderDesk::note_closed(const Order& order, OrderId id) {
-  assert(!order.live());
+  assert(!order.live() || order.state == OrderState::kConfirmed);  // closed, or retired
   if (keep_history_) history_.push_back(history_write_of(record_of(id, order)));
 }
 
@@ -282,6 +282,9 @@ Reply OrderDesk::on(const GetStockSummary& c, const Caller&) const {
       }
     }
   }
+  // An archived performance's confirmed orders that left memory.
+  const uint32_t pi = stock_.index_of(*p);
+  for (StockRow& r : summary.rows) r.confirmed += stock_.retired_confirmed(pi, r.category);
   uint64_t free = 0;
   for (StockRow& r : summary.rows) {
     const uint32_t taken = r.blocked + r.held + r.option + r.overdue + r.reservation + r.confirmed;

@@ -26,7 +26,8 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
       contingents_(stock_, seats_, timers_, catalog_, now_ms_),
       desk_(orders_, stock_, catalog_, now_ms_),
       follow_up_(orders_, stock_, catalog_, contacts_, subscriptions_, now_ms_),
-      principals_(catalog_, now_ms_) {
+      principals_(catalog_, now_ms_),
+      retention_(orders_, stock_, now_ms_) {
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);
   assert(start_ms >= 0 && start_ms <= kTimeMsMax);
@@ -58,7 +59,7 @@ Reply Shard::on(const T& c, const Caller& who) {
   constexpr int owners =
       requires { catalog_.define(c); } + requires { stock_.on(c); } + requires { seats_.on(c); } +
       requires { contingents_.on(c); } + requires { desk_.on(c, who); } + requires { follow_up_.on(c); } +
-      requires { principals_.on(c); } + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
+      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
@@ -100,6 +101,12 @@ Reply Shard::on(const T& c, const Caller& who) {
     if (r.ok())
       for (const SetContactProfile& p : c.profiles) (void)set_profile(p);  // each checked above
     return r;
+  } else if constexpr (std::is_same_v<T, DefinePerformance>) {
+    Reply r = stock_.on(c);
+    if (r.ok()) retention_.performances_changed();
+    return r;
+  } else if constexpr (requires { retention_.on(c); }) {
+    return retention_.on(c);
   } else if constexpr (requires { catalog_.define(c); }) {
     return catalog_.define(c);
   } else if constexpr (requires { stock_.on(c); }) {
@@ -197,6 +204,8 @@ Reply Shard::check(const T& c) const {
     return catalog_.check(c);
   } else if constexpr (requires { seats_.check(c); }) {
     return seats_.check(c);
+  } else if constexpr (requires { retention_.check(c); }) {
+    return retention_.check(c);
   } else if constexpr (requires { contacts_.check(c); }) {
     return contacts_.check(c);
   } else {
@@ -286,7 +295,8 @@ uint32_t Shard::advance(int64_t now_ms, uint32_t budget) {
   const uint32_t fired =
       timers_.wheel().advance(now_ms_, budget, [this](TimerId, uint64_t payload, int64_t) { on_timer(payload); });
   expiries_fired_ += fired;
-  return fired;
+  // Then confirmed orders of past performances leave memory (retention).
+  return fired < budget ? fired + retention_.advance(budget - fired) : fired;
 }
 
 void Shard::on_timer(uint64_t payload) {

@@ -39,6 +39,7 @@
 #include "engine/ids.h"
 #include "engine/order_book.h"
 #include "engine/order_desk.h"
+#include "engine/order_retention.h"
 #include "engine/principals.h"
 #include "engine/seat_inventory.h"
 #include "engine/shard_timers.h"
@@ -189,6 +190,7 @@ class Shard {
   OrderDesk desk_;
   FollowUpDesk follow_up_;
   PrincipalBook principals_;
+  OrderRetention retention_;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

@@ -36,6 +36,12 @@ uint64_t Shard::state_hash() const {
   // older build did not have, so not in the hash an old data directory is
   // checked against (state_hash_before_order_pages).
   if (!contacts_.client_marks().empty()) h.add(contacts_.client_marks());
+  // The order retention (absent until set), likewise.
+  if (!retention_.state().unused()) {
+    h.add(retention_.state());
+    h.add(stock_.retired_by_quota());
+    h.add(stock_.retired_by_category());
+  }
   return h.value();
 }
 

@@ -31,6 +31,7 @@ constexpr uint16_t kSectionOrderClosings = 5;    // the closed slots' closing st
 constexpr uint16_t kSectionContactProfiles = 6;  // the directory's profile sequence per contact
 constexpr uint16_t kSectionClosedContacts = 7;   // contacts being deleted or deleted
 constexpr uint16_t kSectionClientMarks = 8;      // contacts' first confirmed orders here, in mark order
+constexpr uint16_t kSectionRetention = 9;        // the order retention, archived performances, retired units
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -108,6 +109,9 @@ void Shard::save(std::string* out) const {
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
+  if (!retention_.state().unused())
+    put_all(w, std::make_tuple(kSectionRetention, retention_.state(), stock_.retired_by_quota(),
+                               stock_.retired_by_category()));
   std::vector<OrderClosing> closings;
   for (uint32_t slot = 0; slot < orders.slot_count(); ++slot) {
     const Order& o = orders.at(slot);
@@ -169,7 +173,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
-      closed_loaded = 0, clients_loaded = 0;
+      closed_loaded = 0, clients_loaded = 0, retention_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -205,6 +209,12 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
           s = Status::invalid_argument("snapshot has a client mark out of range");
       if (s.is_ok() && !sh.contacts_.rebuild_clients())
         s = Status::invalid_argument("snapshot marks a contact a client twice");
+    } else if (s.is_ok() && section == kSectionRetention && retention_loaded++ == 0) {
+      RetentionState state;
+      std::vector<StockLedger::RetiredUnits> by_quota, by_category;
+      s = get_all(r, std::tie(state, by_quota, by_category));
+      if (s.is_ok()) s = sh.retention_.restore(std::move(state));
+      if (s.is_ok()) s = sh.stock_.restore_retired(by_quota, by_category);
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {

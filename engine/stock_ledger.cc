@@ -223,8 +223,7 @@ Reply StockLedger::consume(Order& order) {
 
 // Checks quantities, ids, contingent and tariff of every line and appends
 // the resolved lines to `out`. Takes no stock.
-Reply StockLedger::validate_lines(const Lines& lines, ChannelId channel, ContactId contact,
-                                  OrderLines* out) const {
+Reply StockLedger::validate_lines(const Lines& lines, ChannelId channel, ContactId contact, OrderLines* out) const {
   uint32_t total = 0;
   for (const LineRequest& l : lines) {
     if (l.quantity == 0) return refuse(ReplyCode::kInvalidArgument, "a line needs a quantity of at least 1");
@@ -320,6 +319,7 @@ Status StockLedger::check_invariants() const {
         contact_units[contact_key(line.performance_index, o.contact)] += line.quantity;
     }
   }
+  for (size_t q = 0; q < retired_.size(); ++q) used[q] += retired_[q];
   for (size_t q = 0; q < quotas_.size(); ++q) {
     if (quotas_[q].used != used[q])
       return Status::internal(cat("quota ", q, " used ", quotas_[q].used, " != recount ", used[q]));
@@ -335,6 +335,53 @@ Status StockLedger::check_invariants() const {
     if (s.is_ok() && (!held || *held != n)) s = Status::internal(cat("per-contact counter ", key, " != recount ", n));
   });
   return s;
+}
+
+// ---- Archived performances ------------------------------------------------------
+
+void StockLedger::archive(uint32_t performance_index) {
+  assert(performance_index < performances_.size());
+  if (archived_.size() <= performance_index) archived_.resize(performance_index + 1, false);
+  archived_[performance_index] = true;
+}
+
+void StockLedger::retire_line(const Order& order, const OrderLine& line) {
+  assert(archived(line.performance_index));
+  if (retired_.size() < quotas_.size()) retired_.resize(quotas_.size(), 0);
+  const QuotaSet set = quotas_of(line, order.channel);
+  for (uint32_t i = 0; i < set.count; ++i) retired_[set.ids[i]] += line.quantity;
+  count_contact(line.performance_index, order.contact, -static_cast<int64_t>(line.quantity));
+  retired_confirmed_[category_key(line.performance_index, line.category)] += line.quantity;
+}
+
+std::vector<StockLedger::RetiredUnits> StockLedger::retired_by_quota() const {
+  std::vector<RetiredUnits> out;
+  for (size_t q = 0; q < retired_.size(); ++q)
+    if (retired_[q] != 0) out.push_back(RetiredUnits{q, retired_[q]});
+  return out;
+}
+
+std::vector<StockLedger::RetiredUnits> StockLedger::retired_by_category() const {
+  std::vector<RetiredUnits> out;
+  retired_confirmed_.for_each([&out](uint64_t key, uint32_t n) { out.push_back(RetiredUnits{key, n}); });
+  std::sort(out.begin(), out.end(), [](const RetiredUnits& a, const RetiredUnits& b) { return a.key < b.key; });
+  return out;
+}
+
+Status StockLedger::restore_retired(const std::vector<RetiredUnits>& by_quota,
+                                    const std::vector<RetiredUnits>& by_category) {
+  for (const RetiredUnits& r : by_quota) {
+    if (r.key >= quotas_.size() || r.units == 0 || r.units > quotas_[r.key].used)
+      return Status::invalid_argument("snapshot has retired units out of range");
+    if (retired_.size() < quotas_.size()) retired_.resize(quotas_.size(), 0);
+    retired_[r.key] = r.units;
+  }
+  for (const RetiredUnits& r : by_category) {
+    if ((r.key >> 32) >= performances_.size() || r.units == 0 || retired_confirmed_.find(r.key))
+      return Status::invalid_argument("snapshot has retired confirmed units out of range");
+    retired_confirmed_[r.key] = r.units;
+  }
+  return Status();
 }
 
 // Takes the snapshot's quota table and checks that every quota and

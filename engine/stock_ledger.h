@@ -90,7 +90,30 @@ class StockLedger {
   EntityTable<LayoutId, VenueLayout>& layouts() { return layouts_; }
   const EntityTable<LayoutId, VenueLayout>& layouts() const { return layouts_; }
 
-  // Quota and per-contact counters against a recount of the live orders.
+  // Archived performances (engine/order_retention.h) and the units of
+  // their confirmed orders that left memory: still counted under their
+  // quotas (and in the stock summary as confirmed), no longer per contact.
+  void archive(uint32_t performance_index);
+  bool archived(uint32_t performance_index) const {
+    return performance_index < archived_.size() && archived_[performance_index];
+  }
+  void retire_line(const Order& order, const OrderLine& line);
+  uint32_t retired_confirmed(uint32_t performance_index, CategoryId category) const {
+    const uint32_t* n = retired_confirmed_.find(category_key(performance_index, category));
+    return n ? *n : 0;
+  }
+  // Snapshot: the retired units as (key, units) rows, and back.
+  struct RetiredUnits {
+    uint64_t key = 0;  // a quota index, or category_key(performance index, category)
+    uint32_t units = 0;
+    auto fields() const { return std::tie(key, units); }
+  };
+  std::vector<RetiredUnits> retired_by_quota() const;
+  std::vector<RetiredUnits> retired_by_category() const;
+  Status restore_retired(const std::vector<RetiredUnits>& by_quota, const std::vector<RetiredUnits>& by_category);
+
+  // Quota and per-contact counters against a recount of the live orders
+  // (and the retired units).
   Status check_invariants() const;
   // Snapshot: the quota table as read, checked for indexes in range.
   Status restore(const std::vector<Quota>& quotas);
@@ -112,6 +135,12 @@ class StockLedger {
     return (uint64_t{performance_index} << 32) | contact.value();
   }
   FlatMap<uint64_t, uint32_t> contact_units_;  // contact_key → units held
+  static uint64_t category_key(uint32_t performance_index, CategoryId category) {
+    return (uint64_t{performance_index} << 32) | category.value();
+  }
+  std::vector<bool> archived_;                     // by performance index
+  std::vector<uint32_t> retired_;                  // by quota index (grown on first use)
+  FlatMap<uint64_t, uint32_t> retired_confirmed_;  // category_key → units
 };
 
 }  // namespace tessera::engine

@@ -195,6 +195,9 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
                  "contact reaches it, e.g. ARGENT:5000 (repeat; none: no tier shown)")
       ->type_name("NAME:CENTS")
       ->check(pmg_tier_spec_error);
+  opt::add_number(app, "--order-retention-days", c.order_retention_days, int64_t{0}, int64_t{3'660},
+                  "days after its performance's start a confirmed order stays in memory, then moves to the "
+                  "history (0: in memory for ever; unset: as last set)");
   app.add_flag("--demo", c.demo, "load the demo venue if its performances are not defined");
   app.add_option("--time-zone", c.time_zone,
                  "the organisation's IANA time zone (Europe/Paris): dates in files, e-mails and clients")

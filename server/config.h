@@ -49,6 +49,10 @@ struct ServerConfig {
   // HelloReply tells clients to show and read dates in.
   std::string time_zone = "UTC";
   std::string language = "en";
+  // Days after a performance's start its confirmed orders stay in memory
+  // before they move to the history (SetOrderRetention, sent at every start
+  // when set; 0: in memory for ever). -1: not set (left as the log has it).
+  int64_t order_retention_days = -1;
   // The PMG indicator's tiers (GetContactActivity's pmg_tier): none = no tier.
   std::vector<engine::PmgTier> pmg_tiers;
   // Reminder export (follow-up reminders, subscription runs).

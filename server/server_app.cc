@@ -49,6 +49,14 @@ Status ServerApp::start() {
       return s;
     }
   }
+  if (config_.order_retention_days >= 0) {
+    const engine::Reply r =
+        engine_.shards->call(engine::Command{0, engine::SetOrderRetention{config_.order_retention_days * 86'400'000}});
+    if (!r.ok()) {
+      stop();
+      return Status::invalid_argument(cat("order_retention_days: ", r.message));
+    }
+  }
   admin_ = std::make_unique<AdminHttp>(
       config_.listen_address, config_.admin_port,
       [this](std::string_view target) {

@@ -445,6 +445,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(GetContactActivity{1, ContactHistory::kCultural, 0, 0, 0, 0});
         b.add(GetContactActivity{1, ContactHistory::kMailings, kNow, 5, 2, 10});
       },
+      [](RequestBuilder& b) {
+        b.add(SetOrderRetention{86'400'000});
+        b.add(SetOrderRetention{0});
+      },
   };
 }
 

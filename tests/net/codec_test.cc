@@ -189,6 +189,7 @@ std::vector<Command> one_of_each() {
       Command{86,
               NoteContactClients{{ClientMark{0, 1, 42, 1'790'000'000'000}, ClientMark{1, 17, 43, 1'791'000'000'000}}}},
       Command{87, GetContactActivity{42, ContactHistory::kMailings, 1'790'000'000'000, 9, 3, 50}},
+      Command{88, SetOrderRetention{30 * 86'400'000LL}},
   };
 }
 

@@ -28,6 +28,7 @@ TEST(ServerConfig, DefaultsMatchTheDocumentedOnes) {
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->durability, Durability::kSync);
   EXPECT_FALSE(c->demo);
+  EXPECT_EQ(c->order_retention_days, -1) << "unset: the retention stays as the log has it";
 }
 
 // server/tessera.conf.example parses, and its limits are the defaults.
@@ -36,6 +37,7 @@ TEST(ServerConfig, ExampleFileStatesTheDefaultLimits) {
   auto c = parse({"--config", path.c_str()});
   ASSERT_TRUE(c.is_ok()) << c.status().to_string();
   EXPECT_EQ(c->catalog, "examples/demo-venue.toml");  // what scripts/run starts with
+  EXPECT_EQ(c->order_retention_days, 30);
   const net::NetLimits defaults;
   EXPECT_EQ(c->limits.connections_max, defaults.connections_max);
   EXPECT_EQ(c->limits.connections_unauthenticated_max, defaults.connections_unauthenticated_max);
@@ -82,6 +84,13 @@ TEST(ServerConfig, BadValuesAreRefusedWithTheKeyName) {
   EXPECT_FALSE(parse({"--token", "s:admin", "--durability", "maybe"}).is_ok());
   EXPECT_FALSE(parse({"--token", "s:admin", "--frobnicate", "1"}).is_ok());
   EXPECT_FALSE(parse({"--token", "s:root"}).is_ok());
+  auto retention = parse({"--token", "s:admin", "--order-retention-days", "4000"});
+  ASSERT_FALSE(retention.is_ok());
+  EXPECT_NE(retention.status().message().find("order-retention-days"), std::string::npos)
+      << retention.status().message();
+  auto days = parse({"--token", "s:admin", "--order-retention-days", "0"});
+  ASSERT_TRUE(days.is_ok()) << days.status().to_string();
+  EXPECT_EQ(days->order_retention_days, 0);
   EXPECT_FALSE(parse({"--token", "s:admin", "--port"}).is_ok());
   ServerConfig c;
   const Status s = apply_config_text("port 7450\n", "inline", c);

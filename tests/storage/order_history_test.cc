@@ -3,7 +3,8 @@
 // restart, a contact's list including closed orders (paged, counted once),
 // a web shop's scope, no history kept when it is switched off, and
 // PurgeOrderHistory (by order, by contact, in the batch of the close), and
-// MergeContacts moving a contact's live, closed and stored orders.
+// MergeContacts moving a contact's live, closed and stored orders; and
+// confirmed orders of past performances leaving memory (the retention).
 #include <gtest/gtest.h>
 
 #include "engine/codec.h"
@@ -377,6 +378,71 @@ TEST(OrderHistory, AMergeTheDirectoryLoggedBeforeACrash_IsFinishedOnTheShardsAtS
   EXPECT_EQ(list(*again, kPaul).total, 0u);
   EXPECT_EQ(list(*again, kAnne).total, 8u);
   for (OrderId id : pauls) EXPECT_EQ(record(*again, id)->contact, kAnne) << "order " << id;
+  again->shards->stop();
+  for (uint32_t s = 0; s < 2; ++s) {
+    const Status ok = again->shards->runner(s).shard().check_invariants();
+    EXPECT_TRUE(ok.is_ok()) << ok.to_string();
+  }
+}
+
+// Issue 16's retention: once a performance's start + the retention has
+// passed, its confirmed orders leave memory for the history, readable by id
+// and by contact, before and after a restart; its stock does not move.
+TEST(OrderHistory, ConfirmedOrdersOfAPastPerformanceLeaveMemory_ReadFromTheHistory_AfterARestartToo) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  const workload::DemoVenue venue;
+  const PerformanceId past = 1000;  // starts at venue.starts_at_ms; 1001 a day later
+  OrderId sold = 0, later = 0;
+  std::string before;
+  StockSummary stock_before;
+  const auto stock = [](DurableEngine& e, PerformanceId p) {
+    const Reply r = e.shards->call(as(GetStockSummary{p}));
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.detail ? std::get<StockSummary>(r.detail->value) : StockSummary{};
+  };
+  const auto wait_until = [](auto done) {
+    for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return done();
+  };
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    EXPECT_EQ(e->shards->call(as(SetOrderRetention{1'000})).code, ReplyCode::kInvalidArgument)
+        << "a second is no retention";
+    ASSERT_TRUE(e->shards->call(as(SetOrderRetention{86'400'000})).ok());
+    sold = hold(*e, kAnne, past);
+    ASSERT_TRUE(e->shards->call(as(Confirm{sold, {}})).ok());
+    later = hold(*e, kAnne, 1001);
+    ASSERT_TRUE(e->shards->call(as(Confirm{later, {}})).ok());
+    before = encode(*record(*e, sold));
+    stock_before = stock(*e, past);
+    // A day and a minute after the first performance's start: it is past
+    // the retention, the second one (a day later) is not.
+    clock.set_ms(venue.starts_at_ms + 86'400'000 + 60'000);
+    ASSERT_TRUE(wait_until([&] { return e->shards->call(as(GetOrder{sold})).code == ReplyCode::kNotFound; }))
+        << "the order left memory";
+    const std::optional<OrderRecord> r = record(*e, sold);
+    ASSERT_TRUE(r) << "read from the history";
+    EXPECT_EQ(encode(*r), before) << "the record as memory had it";
+    EXPECT_EQ(r->state, OrderState::kConfirmed);
+    EXPECT_EQ(e->shards->call(as(GetOrder{later})).state, OrderState::kConfirmed) << "its performance is not past";
+    EXPECT_EQ(e->shards->call(as(Cancel{sold})).code, ReplyCode::kNotFound) << "no change to a retired order";
+    EXPECT_EQ(encode(stock(*e, past)), encode(stock_before)) << "the archived performance's stock does not move";
+    const OrderPage page = list(*e, kAnne);
+    EXPECT_EQ(page.total, 2u);
+  }
+  Result<DurableEngine> again = open_durable_engine(history_options(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  const std::optional<OrderRecord> r = record(*again, sold);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(encode(*r), before);
+  EXPECT_EQ(again->shards->call(as(GetOrder{sold})).code, ReplyCode::kNotFound);
+  EXPECT_EQ(encode(stock(*again, past)), encode(stock_before));
+  EXPECT_EQ(list(*again, kAnne).total, 2u);
+  clock.set_ms(venue.starts_at_ms + 2 * 86'400'000 + 60'000);
+  ASSERT_TRUE(wait_until([&] { return again->shards->call(as(GetOrder{later})).code == ReplyCode::kNotFound; }));
+  EXPECT_EQ(record(*again, later)->state, OrderState::kConfirmed);
   again->shards->stop();
   for (uint32_t s = 0; s < 2; ++s) {
     const Status ok = again->shards->runner(s).shard().check_invariants();

@@ -176,6 +176,16 @@ TEST_F(CliFlow, OrderPurgeErasesAClosedOrder) {
   EXPECT_EQ(run({"order", "purge", "--contact", "7"}).code, kExitOk) << "a contact without history is no error";
 }
 
+TEST_F(CliFlow, OrderRetentionIsAnAdminsSetting_InDays) {
+  EXPECT_EQ(run({"order", "retention", "--days", "30"}, tessera::testing::kBackofficeToken).code, kExitRefused)
+      << "admin only";
+  const CliRun set = run({"order", "retention", "--days", "30"});
+  EXPECT_EQ(set.code, kExitOk) << set.err;
+  EXPECT_EQ(run({"order", "retention", "--days", "0"}).code, kExitOk) << "0: confirmed orders stay in memory";
+  EXPECT_EQ(run({"order", "retention"}).code, kExitUsage) << "--days is required";
+  EXPECT_EQ(run({"order", "retention", "--days", "4000"}).code, kExitUsage) << "ten years at most";
+}
+
 TEST_F(CliFlow, SetupDemoIsIdempotent) {
   const CliRun r = run({"setup-demo"});
   EXPECT_EQ(r.code, kExitOk) << r.err;

@@ -857,6 +857,19 @@ const std::vector<SubcommandSpec>& subcommands() {
            return one(v->key, c);
          });
        }},
+      {"order retention", kOrders, "days after its performance's start a confirmed order stays in memory (admin)",
+       [](CLI::App& s) {
+         auto v = keyed<SetOrderRetention>(s);
+         auto days = std::make_shared<uint32_t>(0);
+         opt::add_number(s, "--days", *days, uint32_t{0}, uint32_t{3'660},
+                         "then it moves to the history, still readable; 0: keep confirmed orders in memory")
+             ->required();
+         return Build([v, days](int64_t) -> CliCommands {
+           SetOrderRetention c = v->body;
+           c.retain_ms = int64_t{*days} * kDayMs;
+           return one(v->key, c);
+         });
+       }},
       {"stock", kOrders, "units of a performance by state and category: free, held, option, OD... (backoffice)",
        [](CLI::App& s) {
          auto v = keyed<GetStockSummary>(s);
