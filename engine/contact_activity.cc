@@ -213,25 +213,97 @@ Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity
   return activity_reply(std::move(all));
 }
 
-Reply complete_mailings_from_history(Reply memory, const GetContactActivity& c,
-                                     const std::vector<std::string>& stored) {
+Reply complete_activity_from_history(Reply memory, const GetContactActivity& c, const std::vector<std::string>& stored,
+                                     const ActivityContext& context) {
   const ContactActivity* mem = activity_of(memory);
-  if (!memory.ok() || !mem || c.history != ContactHistory::kMailings || stored.empty()) return memory;
+  if (!memory.ok() || !mem || stored.empty()) return memory;
   ContactActivity out = *mem;
   std::vector<ActivityRow> rows = out.rows;
+  std::vector<PerformanceId> attended;  // archived performances the stored orders add
+  const auto start_of = [&](PerformanceId p) -> const ActivityContext::Start* {
+    const auto it =
+        std::lower_bound(context.archived.begin(), context.archived.end(), p,
+                         [](const ActivityContext::Start& s, PerformanceId q) { return s.performance < q; });
+    return it != context.archived.end() && it->performance == p ? &*it : nullptr;
+  };
   for (const std::string& raw : stored) {
     OrderRecord record;
     if (!decode(raw, record).is_ok() || record.contact != c.contact) continue;
-    for (size_t i = 0; i < record.workflow.size(); ++i) {
-      const WorkflowEntry& e = record.workflow[i];
-      const auto sent = reminder_of(e);
-      if (!sent) continue;
-      ++out.total;
-      rows.push_back(mailing_row(record.order, i, e.at_ms, *sent, e.detail));
+    if (c.history == ContactHistory::kMailings) {
+      for (size_t i = 0; i < record.workflow.size(); ++i) {
+        const WorkflowEntry& e = record.workflow[i];
+        const auto sent = reminder_of(e);
+        if (!sent) continue;
+        ++out.total;
+        rows.push_back(mailing_row(record.order, i, e.at_ms, *sent, e.detail));
+      }
+    }
+    if (record.state != OrderState::kConfirmed) continue;
+    // A confirmed order in the history was retired: all its performances
+    // are archived, so past (attended), as memory counted it.
+    ++out.orders_confirmed;
+    const auto channel = std::find_if(out.channels.begin(), out.channels.end(),
+                                      [&](const ChannelUse& u) { return u.channel == record.channel; });
+    if (channel == out.channels.end()) {
+      out.channels.push_back(ChannelUse{record.channel, 1});
+    } else {
+      ++channel->orders;
+    }
+    const size_t first_row = rows.size();
+    for (const OrderRecordLine& l : record.lines) {
+      out.spent_cents += l.amount_cents;
+      const ActivityContext::Start* start = start_of(l.performance);
+      const int64_t starts = start ? start->starts_at_ms : 0;
+      attended.push_back(l.performance);
+      out.last_attended_ms = std::max(out.last_attended_ms, starts);
+      if (c.history != ContactHistory::kCultural) continue;
+      auto row = std::find_if(rows.begin() + static_cast<ptrdiff_t>(first_row), rows.end(),
+                              [&](const ActivityRow& r) { return r.performance == l.performance; });
+      if (row == rows.end()) {
+        ActivityRow fresh;
+        fresh.at_ms = starts;
+        fresh.order = record.order;
+        fresh.item = l.performance.value();
+        fresh.performance = l.performance;
+        fresh.attended = true;
+        rows.push_back(fresh);
+        ++out.total;
+        row = rows.end() - 1;
+      }
+      row->quantity += l.quantity;
+      row->amount_cents += l.amount_cents;
     }
   }
+  std::sort(attended.begin(), attended.end());
+  attended.erase(std::unique(attended.begin(), attended.end()), attended.end());
+  for (PerformanceId p : attended)
+    if (std::find(context.attended_in_memory.begin(), context.attended_in_memory.end(), p) ==
+        context.attended_in_memory.end())
+      ++out.performances_attended;
+  sort_by_use(out.channels);
   page_activity(out, std::move(rows), c, mem->next_before_ms != 0);
   return activity_reply(std::move(out));
+}
+
+ActivityContext Shard::activity_context(ContactId contact) const {
+  ActivityContext out;
+  const OrderTable& table = orders_.table();
+  for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
+    const Order& o = table.at(slot);
+    if (o.contact != contact || (!o.live() && o.lines.empty())) continue;
+    out.in_memory.push_back(table.id_of(slot));
+    if (o.state != OrderState::kConfirmed) continue;
+    for (const OrderLine& l : o.lines)
+      if (stock_.archived(l.performance_index)) out.attended_in_memory.push_back(l.performance);
+  }
+  const auto& performances = stock_.performances().items();
+  for (uint32_t pi : retention_.state().archived)
+    out.archived.push_back(
+        ActivityContext::Start{performances[pi].definition.performance, performances[pi].definition.starts_at_ms});
+  std::sort(
+      out.archived.begin(), out.archived.end(),
+      [](const ActivityContext::Start& a, const ActivityContext::Start& b) { return a.performance < b.performance; });
+  return out;
 }
 
 }  // namespace tessera::engine

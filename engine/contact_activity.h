@@ -4,11 +4,13 @@
 // a shard's mailing history from the history of closed orders.
 //
 // Shard::contact_activity (engine/contact_activity.cc) scans the shard's
-// order slots (confirmed orders never leave memory today, so the cultural
-// history and the indicators are whole there) and its subscription runs;
-// the reminders sent about orders that have since closed and left memory
-// are in their stored records, which the log writer reads and hands to
-// complete_mailings_from_history. No I/O happens here.
+// order slots and its subscription runs. What left memory is in the stored
+// records of the history, which the log writer reads and hands to
+// complete_activity_from_history: the reminders sent about orders that have
+// since closed, and the confirmed orders of archived performances retired
+// by the order retention (engine/order_retention.h), which count in the
+// indicators and the cultural history as they did in memory. No I/O
+// happens here.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -39,9 +41,26 @@ Reply merge_contact_activity(std::vector<Reply>& parts, const GetContactActivity
 // reaches; "" when none does or the contact has no confirmed order.
 std::string pmg_tier_of(uint64_t average_basket_cents, uint32_t orders_confirmed, const std::vector<PmgTier>& tiers);
 
-// A shard's answer to a mailing page completed with the reminders recorded
-// in `stored` (encoded OrderRecords of the contact's closed orders that are
-// no longer in memory, as the history keeps them).
-Reply complete_mailings_from_history(Reply memory, const GetContactActivity& c, const std::vector<std::string>& stored);
+// What a shard hands the log writer with GetContactActivity's memory
+// answer: the contact's orders in memory (the history's copies of them are
+// skipped), the start of each archived performance (retired orders are on
+// those only), and the archived performances that memory already counted
+// as attended for the contact (so none is counted twice).
+struct ActivityContext {
+  struct Start {
+    PerformanceId performance;
+    int64_t starts_at_ms = 0;
+  };
+  std::vector<OrderId> in_memory;
+  std::vector<Start> archived;  // by performance id
+  std::vector<PerformanceId> attended_in_memory;
+};
+
+// A shard's answer completed from `stored` (encoded OrderRecords of the
+// contact's orders no longer in memory, as the history keeps them): the
+// reminders they record (mailings), and their confirmed orders (retired
+// by the retention) in the indicators and the cultural history.
+Reply complete_activity_from_history(Reply memory, const GetContactActivity& c, const std::vector<std::string>& stored,
+                                     const ActivityContext& context);
 
 }  // namespace tessera::engine

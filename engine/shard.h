@@ -32,6 +32,7 @@
 #include "base/status.h"
 #include "engine/catalog.h"
 #include "engine/command.h"
+#include "engine/contact_activity.h"
 #include "engine/contacts.h"
 #include "engine/contingent_tree.h"
 #include "engine/follow_up_desk.h"
@@ -137,6 +138,11 @@ class Shard {
   std::vector<OrderId> closed_in_memory(const ListOrders& c) const { return desk_.closed_in_memory(c); }
   // Every order of `contact` in memory, live or closed (not purged).
   std::vector<OrderId> orders_of_contact(ContactId contact) const;
+  // What the writer needs to complete the contact's GetContactActivity from
+  // the history (engine/contact_activity.h). A scan of the order slots.
+  ActivityContext activity_context(ContactId contact) const;
+  // True once the order retention archived a performance here.
+  bool archived_any() const { return !retention_.state().archived.empty(); }
   uint32_t shard_id() const { return shard_; }
   int64_t now_ms() const { return now_ms_; }
 

@@ -125,7 +125,7 @@ void LogWriter::answer_history_reads(LogBatch& b) {
     assert(read.reply < b.replies.size());
     engine::Reply& reply = b.replies[read.reply];
     if (read.activity) {
-      reply = complete_mailings(std::move(reply), read);
+      reply = complete_activity(std::move(reply), read);
       continue;
     }
     const Status s = read.order != 0 ? sink_.read_history_record(read.order, &raw)
@@ -139,8 +139,9 @@ void LogWriter::answer_history_reads(LogBatch& b) {
   }
 }
 
-// The reminders recorded on the contact's closed orders that left memory.
-engine::Reply LogWriter::complete_mailings(engine::Reply reply, const HistoryRead& read) {
+// The contact's orders that left memory: the reminders they record, and
+// the confirmed ones the retention retired.
+engine::Reply LogWriter::complete_activity(engine::Reply reply, const HistoryRead& read) {
   std::vector<std::string> summaries;
   Status s = sink_.read_history_of_contact(read.activity->contact, &summaries);
   std::vector<std::string> records;
@@ -150,7 +151,7 @@ engine::Reply LogWriter::complete_mailings(engine::Reply reply, const HistoryRea
   }
   if (!s.is_ok())
     return engine::refuse(engine::ReplyCode::kUnavailable, "reading the order history failed: " + s.to_string());
-  return engine::complete_mailings_from_history(std::move(reply), *read.activity, records);
+  return engine::complete_activity_from_history(std::move(reply), *read.activity, records, read.activity_context);
 }
 
 }  // namespace tessera::runtime

@@ -34,6 +34,7 @@
 
 #include "base/status.h"
 #include "engine/command.h"
+#include "engine/contact_activity.h"
 #include "engine/order_history.h"
 #include "runtime/completion.h"
 #include "runtime/log_sink.h"
@@ -46,8 +47,9 @@ struct HistoryRead {
   engine::Caller who;
   engine::OrderId order = 0;  // GetOrderRecord of this order; 0: `list`, or `activity` when set
   engine::ListOrders list;
-  std::optional<engine::GetContactActivity> activity;  // a mailing page (engine/contact_activity.h)
+  std::optional<engine::GetContactActivity> activity;  // engine/contact_activity.h
   std::vector<engine::OrderId> in_memory;              // orders the memory answered for
+  engine::ActivityContext activity_context;            // with `activity` (its in_memory is `in_memory`)
 };
 
 struct LogBatch {
@@ -106,7 +108,7 @@ class LogWriter {
   void run();
   void write(LogBatch& b);
   void answer_history_reads(LogBatch& b);
-  engine::Reply complete_mailings(engine::Reply reply, const HistoryRead& read);
+  engine::Reply complete_activity(engine::Reply reply, const HistoryRead& read);
 
   uint32_t shard_;
   LogSink& sink_;

@@ -241,9 +241,13 @@ void PartitionRunner<P>::collect_history(LogBatch& batch, const engine::Command&
       if (reply.ok() && list->contact != engine::kNone)
         batch.history_reads.push_back(HistoryRead{index, who, 0, *list, {}, shard_->closed_in_memory(*list)});
     } else if (const auto* activity = std::get_if<engine::GetContactActivity>(&command.body)) {
-      if (reply.ok() && activity->history == engine::ContactHistory::kMailings)
+      // Mailings of closed orders, and confirmed orders the retention retired.
+      if (reply.ok() && (activity->history == engine::ContactHistory::kMailings || shard_->archived_any())) {
+        engine::ActivityContext context = shard_->activity_context(activity->contact);
+        std::vector<engine::OrderId> in_memory = std::move(context.in_memory);
         batch.history_reads.push_back(
-            HistoryRead{index, who, 0, {}, *activity, shard_->orders_of_contact(activity->contact)});
+            HistoryRead{index, who, 0, {}, *activity, std::move(in_memory), std::move(context)});
+      }
     }
   }
 }

@@ -320,7 +320,7 @@ TEST(ContactActivityMerge, StoredRecordsCompleteTheMailingPage_OnlyWithTheirRemi
   memory.rows = {row(250, 9, 1)};
   memory.total = 1;
   const GetContactActivity q{kAnne, ContactHistory::kMailings, 0, 0, 0, 0};
-  const Reply r = complete_mailings_from_history(part(memory), q, {encode(stored), encode(other), "junk"});
+  const Reply r = complete_activity_from_history(part(memory), q, {encode(stored), encode(other), "junk"}, {});
   ASSERT_TRUE(r.ok());
   const ContactActivity& a = std::get<ContactActivity>(r.detail->value);
   EXPECT_EQ(a.total, 3u);

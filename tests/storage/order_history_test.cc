@@ -450,5 +450,41 @@ TEST(OrderHistory, ConfirmedOrdersOfAPastPerformanceLeaveMemory_ReadFromTheHisto
   }
 }
 
+// A contact's activity (indicators, cultural history) reads the same once
+// its confirmed orders have left memory for the history.
+TEST(OrderHistory, AContactsActivityReadsTheSameOnceItsConfirmedOrdersLeaveMemory) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  const workload::DemoVenue venue;
+  Result<DurableEngine> e = open_with_demo(dir, clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  ASSERT_TRUE(e->shards->call(as(SetOrderRetention{2 * 86'400'000})).ok());
+  std::vector<OrderId> anne;
+  for (PerformanceId p : {PerformanceId{1000}, PerformanceId{1000}, PerformanceId{1001}}) {  // two shards
+    anne.push_back(hold(*e, kAnne, p));
+    ASSERT_TRUE(e->shards->call(as(Confirm{anne.back(), {}})).ok());
+  }
+  const OrderId released = hold(*e, kAnne, 1001);
+  ASSERT_TRUE(e->shards->call(as(Release{released})).ok());
+  const auto activity = [&](ContactHistory h) {
+    const Reply r = e->shards->call(as(GetContactActivity{kAnne, h, 0, 0, 0, 0}));
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.detail ? std::get<ContactActivity>(r.detail->value) : ContactActivity{};
+  };
+  clock.set_ms(venue.starts_at_ms + 86'400'000 + 60'000);  // both performances played, neither archived yet
+  const ContactActivity cultural = activity(ContactHistory::kCultural);
+  const ContactActivity mailings = activity(ContactHistory::kMailings);
+  EXPECT_EQ(cultural.orders_confirmed, 3u);
+  EXPECT_EQ(cultural.performances_attended, 2u);
+  EXPECT_EQ(cultural.rows.size(), 3u) << "one row per performance of each order";
+  clock.set_ms(venue.starts_at_ms + 3 * 86'400'000 + 60'000);  // both archived
+  for (OrderId id : anne)
+    for (int i = 0; i < 5000 && e->shards->call(as(GetOrder{id})).code != ReplyCode::kNotFound; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (OrderId id : anne) ASSERT_EQ(e->shards->call(as(GetOrder{id})).code, ReplyCode::kNotFound) << id;
+  EXPECT_EQ(encode(activity(ContactHistory::kCultural)), encode(cultural)) << "indicators and rows from the history";
+  EXPECT_EQ(encode(activity(ContactHistory::kMailings)), encode(mailings));
+}
+
 }  // namespace
 }  // namespace tessera::storage
