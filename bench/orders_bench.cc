@@ -20,12 +20,18 @@
 //                              sync (1) or async (0) mode (group commit
 //                              1024), without (0) and with (1) the history
 //                              write (target: <= 10 % added, sync)
+//   BM_RetentionSweep          1,000,000 confirmed one-line orders of one
+//                              performance leave memory once it is past the
+//                              order retention: time per order retired (with
+//                              its history record built), and the longest
+//                              Advance slice (the shard's longest pause)
 //   BM_OrderBytes              no timing: bytes of the hot Order, of a
 //                              one-line order with its line, and of its cold
 //                              part (workflow vector with room for 2 events,
 //                              notes, client's information)
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -265,6 +271,43 @@ BENCHMARK(BM_LoggedHoldRelease)
     ->ArgsProduct({{0, 1}, {1, 0}})
     ->UseRealTime()
     ->MinTime(2.0);
+
+void BM_RetentionSweep(benchmark::State& state) {
+  constexpr uint32_t kOrders = 1'000'000;
+  double longest_slice_us = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto shard = venue(kOrders);
+    shard->apply(Command{0, DefinePerformance{1700, 1, kT0 + kDay, 0, 0}}, kT0);
+    shard->apply(Command{0, SetGeneralAdmission{1700, 1, kOrders}}, kT0);
+    for (uint32_t i = 0; i < kOrders; ++i) {
+      const Reply held =
+          shard->apply(Command{0, Hold{7 + i % 1000, kWeb, {demo_line(1700, 1, 1, 1)}, 10 * 60'000}}, kT0);
+      if (!held.ok() || !shard->apply(Command{0, Confirm{held.order, {}}}, kT0).ok())
+        return state.SkipWithError("could not confirm");
+    }
+    shard->apply(Command{0, SetOrderRetention{kDay}}, kT0);
+    shard->keep_history(true);  // as a logging runner does: each retired order's record is built
+    std::vector<HistoryWrite> history;
+    state.ResumeTiming();
+    for (;;) {
+      const auto start = std::chrono::steady_clock::now();
+      const uint32_t work = shard->advance(kT0 + 2 * kDay, kExpiriesPerSliceMax);
+      shard->take_history(&history);
+      const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+      longest_slice_us = std::max(longest_slice_us, us);
+      history.clear();
+      if (work == 0) break;
+    }
+    state.PauseTiming();
+    if (shard->stats().live_orders != 0) state.SkipWithError("orders left in memory");
+    shard.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kOrders);
+  state.counters["longest_slice_us"] = longest_slice_us;
+}
+BENCHMARK(BM_RetentionSweep)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_OrderBytes(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sizeof(Order));
