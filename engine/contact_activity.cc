@@ -48,6 +48,40 @@ ActivityRow mailing_row(OrderId order, uint64_t index, int64_t at_ms, ReminderSe
   return row;
 }
 
+// One more confirmed order through `channel`.
+void count_channel(std::vector<ChannelUse>& channels, ChannelId channel) {
+  const auto use =
+      std::find_if(channels.begin(), channels.end(), [&](const ChannelUse& u) { return u.channel == channel; });
+  if (use == channels.end()) {
+    channels.push_back(ChannelUse{channel, 1});
+  } else {
+    ++use->orders;
+  }
+}
+
+// Adds a line of `order` to its performance's cultural row, among the
+// order's rows (rows[first_row..]): one row per performance of an order,
+// its lines together. Returns true when the row is new.
+bool add_cultural_line(std::vector<ActivityRow>& rows, size_t first_row, OrderId order, PerformanceId performance,
+                       int64_t starts_ms, bool attended, uint32_t quantity, uint64_t amount_cents) {
+  auto row = std::find_if(rows.begin() + static_cast<ptrdiff_t>(first_row), rows.end(),
+                          [&](const ActivityRow& r) { return r.performance == performance; });
+  const bool fresh = row == rows.end();
+  if (fresh) {
+    ActivityRow r;
+    r.at_ms = starts_ms;
+    r.order = order;
+    r.item = performance.value();
+    r.performance = performance;
+    r.attended = attended;
+    rows.push_back(r);
+    row = rows.end() - 1;
+  }
+  row->quantity += quantity;
+  row->amount_cents += amount_cents;
+  return fresh;
+}
+
 }  // namespace
 
 uint32_t activity_limit(uint32_t limit) { return limit == 0 ? kContactSearchRowsDefault : limit; }
@@ -105,13 +139,7 @@ Reply Shard::contact_activity(const GetContactActivity& c) const {
     }
     if (o.state != OrderState::kConfirmed) continue;
     ++out.orders_confirmed;
-    const auto channel = std::find_if(out.channels.begin(), out.channels.end(),
-                                      [&](const ChannelUse& u) { return u.channel == o.channel; });
-    if (channel == out.channels.end()) {
-      out.channels.push_back(ChannelUse{o.channel, 1});
-    } else {
-      ++channel->orders;
-    }
+    count_channel(out.channels, o.channel);
     const size_t first_row = rows.size();
     for (const OrderLine& l : o.lines) {
       const uint64_t amount = uint64_t{l.unit_price_cents} * l.quantity;
@@ -124,22 +152,8 @@ Reply Shard::contact_activity(const GetContactActivity& c) const {
       } else if (out.next_performance_ms == 0 || starts < out.next_performance_ms) {
         out.next_performance_ms = starts;
       }
-      if (c.history != ContactHistory::kCultural) continue;
-      // One row per performance of the order, its lines together.
-      auto row = std::find_if(rows.begin() + static_cast<ptrdiff_t>(first_row), rows.end(),
-                              [&](const ActivityRow& r) { return r.performance == l.performance; });
-      if (row == rows.end()) {
-        ActivityRow fresh;
-        fresh.at_ms = starts;
-        fresh.order = id;
-        fresh.item = l.performance.value();
-        fresh.performance = l.performance;
-        fresh.attended = past;
-        rows.push_back(fresh);
-        row = rows.end() - 1;
-      }
-      row->quantity += l.quantity;
-      row->amount_cents += amount;
+      if (c.history == ContactHistory::kCultural)
+        add_cultural_line(rows, first_row, id, l.performance, starts, past, l.quantity, amount);
     }
   }
   for (auto* list : {&attended, &to_attend}) {
@@ -242,13 +256,7 @@ Reply complete_activity_from_history(Reply memory, const GetContactActivity& c, 
     // A confirmed order in the history was retired: all its performances
     // are archived, so past (attended), as memory counted it.
     ++out.orders_confirmed;
-    const auto channel = std::find_if(out.channels.begin(), out.channels.end(),
-                                      [&](const ChannelUse& u) { return u.channel == record.channel; });
-    if (channel == out.channels.end()) {
-      out.channels.push_back(ChannelUse{record.channel, 1});
-    } else {
-      ++channel->orders;
-    }
+    count_channel(out.channels, record.channel);
     const size_t first_row = rows.size();
     for (const OrderRecordLine& l : record.lines) {
       out.spent_cents += l.amount_cents;
@@ -256,22 +264,9 @@ Reply complete_activity_from_history(Reply memory, const GetContactActivity& c, 
       const int64_t starts = start ? start->starts_at_ms : 0;
       attended.push_back(l.performance);
       out.last_attended_ms = std::max(out.last_attended_ms, starts);
-      if (c.history != ContactHistory::kCultural) continue;
-      auto row = std::find_if(rows.begin() + static_cast<ptrdiff_t>(first_row), rows.end(),
-                              [&](const ActivityRow& r) { return r.performance == l.performance; });
-      if (row == rows.end()) {
-        ActivityRow fresh;
-        fresh.at_ms = starts;
-        fresh.order = record.order;
-        fresh.item = l.performance.value();
-        fresh.performance = l.performance;
-        fresh.attended = true;
-        rows.push_back(fresh);
+      if (c.history == ContactHistory::kCultural &&
+          add_cultural_line(rows, first_row, record.order, l.performance, starts, true, l.quantity, l.amount_cents))
         ++out.total;
-        row = rows.end() - 1;
-      }
-      row->quantity += l.quantity;
-      row->amount_cents += l.amount_cents;
     }
   }
   std::sort(attended.begin(), attended.end());
