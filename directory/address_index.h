@@ -1,7 +1,8 @@
 // AddressIndex: the city and the postcode of each contact's main address,
 // for the advanced search (FindContacts), which otherwise reads every
 // record to check them. Each distinct text is kept once, in a dictionary;
-// each contact holds two dictionary ids in arrays indexed by its key (8
+// each contact holds two dictionary ids in arrays indexed by its key, its
+// slot in the directory (dense; never the id, which a client may choose) (8
 // bytes a contact). A query first marks the dictionary's texts that start
 // with its prefix (tens of thousands of cities at most), then reads the
 // arrays: a scan of a million contacts is two sequential passes over 4 MB,

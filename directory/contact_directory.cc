@@ -163,13 +163,13 @@ void ContactDirectory::index(const StoredContact& c, const ContactFields& record
   const IndexedContact entry{c.contact.value(), c.number, record.last_name, record.first_name, record.email};
   ((record.flags & engine::kContactInvalid) ? invalid_index_ : valid_index_).insert(entry);
   if (const engine::ContactAddress* main = address_of(record, engine::AddressKind::kMain))
-    addresses_.set(c.contact.value(), main->city, main->postcode);
+    addresses_.set(slot_of(c), main->city, main->postcode);
 }
 
 void ContactDirectory::unindex(const StoredContact& c, const ContactFields& record) {
   const IndexedContact entry{c.contact.value(), c.number, record.last_name, record.first_name, record.email};
   ((record.flags & engine::kContactInvalid) ? invalid_index_ : valid_index_).erase(entry);
-  addresses_.clear(c.contact.value());
+  addresses_.clear(slot_of(c));
 }
 
 namespace {

@@ -207,6 +207,9 @@ class ContactDirectory {
   // Moves the duplicate's client time to the survivor (the earlier one stays).
   void merge_client(const StoredContact& duplicate, const StoredContact& survivor);
   int64_t& client_slot(const StoredContact& c);
+  // A stored contact's slot in contacts_ (dense, unlike ids a client may
+  // choose): the key of the address index.
+  uint32_t slot_of(const StoredContact& c) const { return static_cast<uint32_t>(&c - contacts_.items().data()); }
   std::vector<ClientSince> clients() const;                  // in slot order (snapshots, the hash)
   Reply find_contacts(const engine::FindContacts& c) const;  // contact_find.cc
   engine::ContactFindRow find_row(const StoredContact& c) const;

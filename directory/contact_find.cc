@@ -150,7 +150,7 @@ Reply ContactDirectory::find_contacts(const engine::FindContacts& c) const {
   const bool needs_record = criteria.needs_record(by_address);
   auto keep = [&](const StoredContact& s) {
     if (c.number != 0 && s.number != c.number) return false;
-    if (by_address && !addresses_.matches(where, s.contact.value())) return false;
+    if (by_address && !addresses_.matches(where, slot_of(s))) return false;
     if (!c.with_prospects && client_since(s.contact) == 0) return false;
     if (!c.with_relays && relays(s.contact)) return false;
     if (c.linked_to != engine::kNone && !links_.contains(StoredLink{s.contact, c.link_kind, c.linked_to}) &&
@@ -183,9 +183,9 @@ Reply ContactDirectory::find_contacts(const engine::FindContacts& c) const {
   auto scan_all = [&] {
     passed.assign(next_id_, false);
     if (by_address) {
-      addresses_.for_each_match(where, [&](uint32_t key) {
-        const StoredContact* s = find(ContactId{key});
-        if (s != nullptr && key < passed.size() && keep(*s)) passed[key] = true;
+      addresses_.for_each_match(where, [&](uint32_t slot) {
+        const StoredContact& s = contacts_.items()[slot];
+        if (!s.deleted() && keep(s)) passed[s.contact.value()] = true;
       });
       return;
     }

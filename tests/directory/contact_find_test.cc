@@ -432,6 +432,24 @@ TEST_F(ContactFindTest, AddressCriteria_FindWhatEveryRecordSays_ThroughChangesDe
   EXPECT_GT(found, queries) << "the queries find contacts (not only empty pages)";
 }
 
+// A client may choose a contact's id (an import keeping its old ids): the
+// address index is keyed by the contact's slot, so an id near 2^30 costs 8
+// bytes like any other (keyed by id it took 8 GB: found by the fuzzer).
+TEST_F(ContactFindTest, AddressCriteria_AContactWithAHugeChosenId_IsIndexedAtItsSlot) {
+  const ContactId huge{(1u << 30) + 3};
+  ContactFields f = person("MARTIN", "Anne", "42000");
+  f.addresses[0].city = "Saint-Étienne";
+  const engine::Reply r = run(engine::CreateContact{huge, 77, f});
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_LT(d.memory_bytes(), size_t{64} << 20) << "no array sized by the id";
+  FindContacts q = query();
+  q.city = "saint-etienne";
+  q.with_prospects = true;
+  const engine::ContactFindPage page = find(q);
+  ASSERT_EQ(page.total, 1u);
+  EXPECT_EQ(page.rows[0].number, 77u);
+}
+
 TEST_F(AdvancedSearchTest, Snapshot_KeepsListsAndClients_WithTheSameHash) {
   ASSERT_TRUE(run(DefineContactListEntry{ContactListKind::kAudience, 1, "Contact occasionnel"}).ok());
   ASSERT_TRUE(mark(2, 7, celine_, kT0 + 9'000).ok());
