@@ -4,8 +4,10 @@
 // stores. storage::CommandLog is the RocksDB implementation; tests may use
 // the real one in a temporary directory.
 // A sink may also keep the history of closed orders (engine/order_history.h):
-// append_with_history() stores a batch's history writes atomically with its
-// entries, and the read functions answer from what is stored. A sink that
+// append_with_history() takes a batch's history writes over with its entries
+// (the sink may store them later, as long as it can rebuild them from the
+// entries after a crash), and the read functions answer from every write
+// taken over. A sink that
 // keeps none says so (keeps_history() false) and is never given any.
 // Thread-safety: append*() and snapshot() are called concurrently for
 // different shards, and in order (one caller thread) for any one shard; the
@@ -13,7 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,10 +37,10 @@ class LogSink {
 
   // The history of closed orders. A sink without one refuses history writes.
   virtual bool keeps_history() const { return false; }
-  // As append(), with `history` applied in order in the same atomic write.
+  // As append(), then takes *history over (in order, leaving it empty).
   virtual Status append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
-                                     std::span<const engine::HistoryWrite> history) {
-    if (!history.empty()) return Status::internal("this log sink keeps no order history");
+                                     std::vector<engine::HistoryWrite>* history) {
+    if (!history->empty()) return Status::internal("this log sink keeps no order history");
     return append(shard, first_seq, count, entries);
   }
   // The stored record of `order` into *record (empty: none).

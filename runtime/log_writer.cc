@@ -83,11 +83,12 @@ void LogWriter::run() {
 }
 
 void LogWriter::write(LogBatch& b) {
+  assert(b.history.empty() || b.count > 0);
   Status s;
   if (!failed() && b.count > 0) {
     const auto start = std::chrono::steady_clock::now();
     s = b.history.empty() ? sink_.append(shard_, b.first_seq, b.count, b.entries)
-                          : sink_.append_with_history(shard_, b.first_seq, b.count, b.entries, b.history);
+                          : sink_.append_with_history(shard_, b.first_seq, b.count, b.entries, &b.history);
     const uint64_t us = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
     appends_.fetch_add(1, std::memory_order_relaxed);
@@ -95,7 +96,6 @@ void LogWriter::write(LogBatch& b) {
     if (us > append_us_max_.load(std::memory_order_relaxed)) append_us_max_.store(us, std::memory_order_relaxed);
   }
   const bool durable = !failed() && s.is_ok();
-  assert(b.history.empty() || b.count > 0);
   if (durable) answer_history_reads(b);
   if (durable && b.has_snapshot) {
     // A failed snapshot loses nothing (the log still has every entry), but

@@ -15,6 +15,8 @@
 #include "engine/codec.h"
 #include "runtime/log_entry.h"
 #include "storage/crc32c.h"
+#include "storage/history_store.h"
+#include "storage/keys.h"
 
 namespace tessera::storage {
 
@@ -33,18 +35,6 @@ Status to_status(const rocksdb::Status& s, const std::string& what) {
   if (s.IsNotFound()) return Status::not_found(what + ": " + s.ToString());
   if (s.IsNoSpace() || s.IsIOError()) return Status::unavailable(what + ": " + s.ToString());
   return Status::internal(what + ": " + s.ToString());
-}
-
-void put_be32(std::string* out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-void put_be64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-uint64_t get_be(std::string_view s, size_t at, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
 }
 
 std::string record_key(uint32_t shard, uint64_t seq) {
@@ -69,18 +59,6 @@ std::string manifest_key(uint32_t shard) {
 std::string base_manifest_key(uint32_t shard) {
   std::string k("B");
   put_be32(&k, shard);
-  return k;
-}
-
-std::string history_key(engine::OrderId order) {
-  std::string k("H");
-  put_be64(&k, order.value());
-  return k;
-}
-std::string contact_key(engine::ContactId contact, engine::OrderId order) {
-  std::string k("C");
-  put_be32(&k, contact.value());
-  put_be64(&k, order.value());
   return k;
 }
 
@@ -140,21 +118,38 @@ Result<std::unique_ptr<CommandLog>> CommandLog::open(const LogOptions& options) 
     return Status::invalid_argument("shard count out of range");
   rocksdb::Options o;
   o.create_if_missing = true;
+  o.create_missing_column_families = true;
   o.IncreaseParallelism(2);
   o.compression = rocksdb::kNoCompression;
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   o.write_buffer_size = 64 << 20;
+  // The history: files ingested whole (storage/history_store.h), read by
+  // order and by contact prefix.
+  const rocksdb::ColumnFamilyOptions history_cf(o);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> families{
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(o)}, {HistoryStore::kColumnFamily, history_cf}};
   rocksdb::DB* db = nullptr;
-  Status s = to_status(rocksdb::DB::Open(o, options.dir, &db), "opening data directory " + options.dir);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  Status s = to_status(rocksdb::DB::Open(rocksdb::DBOptions(o), options.dir, families, &handles, &db),
+                       "opening data directory " + options.dir);
   if (!s.is_ok()) return s;
-  std::unique_ptr<CommandLog> log(new CommandLog(options, db));
+  std::unique_ptr<CommandLog> log(new CommandLog(options, db, handles));
   s = log->check_format();
+  if (s.is_ok() && options.keep_history) s = log->move_history_to_its_family();
   if (!s.is_ok()) return s;
+  if (options.keep_history)
+    log->history_ = std::make_unique<HistoryStore>(db, handles[1], rocksdb::Options(rocksdb::DBOptions(o), history_cf),
+                                                   options.dir, options.history_file_age_ms);
   return log;
 }
 
+CommandLog::CommandLog(LogOptions options, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> families)
+    : options_(std::move(options)), db_(db), families_(std::move(families)), next_seq_(options_.shards + 1, 0) {}
+
 CommandLog::~CommandLog() {
+  history_.reset();  // stores what it still holds in memory
   if (db_) {
+    for (rocksdb::ColumnFamilyHandle* h : families_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     db_->SyncWAL().PermitUncheckedError();
     db_->Close().PermitUncheckedError();
     delete db_;
@@ -205,12 +200,13 @@ Status CommandLog::check_format() {
 }
 
 Status CommandLog::append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) {
-  return append_with_history(shard, first_seq, count, entries, {});
+  return append_with_history(shard, first_seq, count, entries, nullptr);
 }
 
 Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
-                                       std::span<const engine::HistoryWrite> history) {
-  TESSERA_CHECK(options_.keep_history || history.empty());
+                                       std::vector<engine::HistoryWrite>* history) {
+  const bool handing_over = history != nullptr && !history->empty();
+  TESSERA_CHECK(history_ || !handing_over);
   TESSERA_CHECK(valid_partition(shard) && count > 0 && first_seq > 0);
   uint64_t& next = next_seq_[slot_of(shard)];
   TESSERA_CHECK_MSG(next == 0 || first_seq == next,
@@ -224,155 +220,77 @@ Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint3
   put_le(&value, count);
   put_le(&value, crc32c(entries));
   value.append(entries);
-  rocksdb::WriteBatch batch;
-  Status s = to_status(batch.Put(record_key(shard, first_seq), value), "batching record");
-  if (!s.is_ok()) return s;
-  s = add_history(shard, history, &batch);
-  if (!s.is_ok()) return s;
   rocksdb::WriteOptions wo;
   wo.sync = options_.durability == Durability::kSync;
-  s = to_status(db_->Write(wo, &batch), cat("shard ", shard, " writing records from seq ", first_seq));
+  Status s = to_status(db_->Put(wo, record_key(shard, first_seq), value),
+                       cat("shard ", shard, " writing records from seq ", first_seq));
   if (s.is_ok()) {
     if (next != 0) next = first_seq + count;
     batches_.fetch_add(1, std::memory_order_relaxed);
     bytes_.fetch_add(value.size(), std::memory_order_relaxed);
+    if (handing_over) history_->hand_over(shard, first_seq + count, history);
   }
   return s;
 }
 
-namespace {
-
-// A stored record or list row with its contact replaced (MergeContacts).
-template <typename T>
-Status with_contact(std::string_view bytes, engine::ContactId contact, std::string* out, std::string_view what) {
-  T value;
-  Status s = engine::decode(bytes, value);
-  if (!s.is_ok()) return Status::internal(cat("the history's ", what, " does not decode: ", s.message()));
-  value.contact = contact;
-  *out = engine::encode(value);
-  return Status::ok();
-}
-
-}  // namespace
-
-// The closed orders of `contact` that `shard` stored, with their list rows.
-Status CommandLog::stored_history_of(uint32_t shard, engine::ContactId contact,
-                                     std::vector<std::pair<engine::OrderId, std::string>>* out) {
-  const std::string prefix = contact_key(contact, 0).substr(0, 5);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const engine::OrderId order = get_be(std::string_view(it->key().data(), it->key().size()), 5, 8);
-    if (engine::order_shard(order) == shard) out->emplace_back(order, it->value().ToString());
-  }
-  return to_status(it->status(), cat("shard ", shard, " reading the history of contact ", contact));
-}
-
-// In command order: a purge deletes the records stored before it, and those
-// put earlier in this same batch (which no read of the database sees yet);
-// a reassignment rewrites both likewise.
-Status CommandLog::add_history(uint32_t shard, std::span<const engine::HistoryWrite> history,
-                               rocksdb::WriteBatch* batch) {
-  struct Put {
-    engine::OrderId order;
-    engine::ContactId contact;
-    std::string_view record;  // the bytes put (a HistoryWrite's, or in `rewritten`)
-    std::string_view summary;
-  };
-  std::vector<Put> put_here;
-  std::vector<engine::OrderId> erased_here;  // deleted in this batch (the database still has them)
-  std::deque<std::string> rewritten;
-  const auto erase = [&](engine::OrderId order, engine::ContactId contact) {
-    erased_here.push_back(order);
-    batch->Delete(history_key(order)).PermitUncheckedError();
-    if (contact != engine::kNone) batch->Delete(contact_key(contact, order)).PermitUncheckedError();
-    std::erase_if(put_here, [&](const Put& p) { return p.order == order; });
-  };
-  // Puts `order`'s record and list row again under `to` (its row under
-  // `from` goes).
-  const auto move = [&](engine::OrderId order, engine::ContactId from, engine::ContactId to, std::string_view record,
-                        std::string_view summary) -> Status {
-    std::string& r = rewritten.emplace_back();
-    std::string& row = rewritten.emplace_back();
-    Status s = with_contact<engine::OrderRecord>(record, to, &r, cat("record of order ", order));
-    if (s.is_ok()) s = with_contact<engine::OrderSummary>(summary, to, &row, cat("list row of order ", order));
-    if (!s.is_ok()) return s;
-    batch->Put(history_key(order), r).PermitUncheckedError();
-    batch->Delete(contact_key(from, order)).PermitUncheckedError();
-    batch->Put(contact_key(to, order), row).PermitUncheckedError();
-    std::erase_if(put_here, [&](const Put& p) { return p.order == order; });
-    put_here.push_back(Put{order, to, r, row});
-    return Status::ok();
-  };
-  for (const engine::HistoryWrite& w : history) {
-    if (!w.purge && w.order != 0) {
-      batch->Put(history_key(w.order), w.record).PermitUncheckedError();
-      if (w.contact != engine::kNone) batch->Put(contact_key(w.contact, w.order), w.summary).PermitUncheckedError();
-      std::erase(erased_here, w.order);
-      put_here.push_back(Put{w.order, w.contact, w.record, w.summary});
-    } else if (!w.purge) {  // every closed order of w.contact to w.reassign_to
-      std::vector<std::pair<engine::OrderId, std::string>> stored;
-      Status s = stored_history_of(shard, w.contact, &stored);
-      std::vector<Put> mine;
-      for (const Put& p : put_here)
-        if (p.contact == w.contact) mine.push_back(p);
-      for (size_t i = 0; s.is_ok() && i < stored.size(); ++i) {
-        const engine::OrderId order = stored[i].first;
-        if (std::any_of(put_here.begin(), put_here.end(), [&](const Put& p) { return p.order == order; }) ||
-            std::find(erased_here.begin(), erased_here.end(), order) != erased_here.end())
-          continue;
-        std::string record;
-        s = to_status(db_->Get(rocksdb::ReadOptions(), history_key(order), &record),
-                      cat("shard ", shard, " reading the history of order ", order));
-        if (s.is_ok()) s = move(order, w.contact, w.reassign_to, record, stored[i].second);
-      }
-      for (size_t i = 0; s.is_ok() && i < mine.size(); ++i)
-        s = move(mine[i].order, w.contact, w.reassign_to, mine[i].record, mine[i].summary);
-      if (!s.is_ok()) return s;
-    } else if (w.order != 0) {
-      engine::ContactId contact = engine::kNone;
-      auto here = std::find_if(put_here.begin(), put_here.end(), [&](const Put& p) { return p.order == w.order; });
-      if (here != put_here.end()) {
-        contact = here->contact;
-      } else {
-        std::string raw;
-        rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), history_key(w.order), &raw);
-        if (rs.IsNotFound()) continue;
-        Status s = to_status(rs, cat("shard ", shard, " reading the history of order ", w.order));
-        if (!s.is_ok()) return s;
-        engine::OrderRecord record;
-        if (engine::decode(raw, record).is_ok()) contact = record.contact;
-      }
-      erase(w.order, contact);
-    } else {
-      std::vector<std::pair<engine::OrderId, std::string>> stored;
-      Status s = stored_history_of(shard, w.contact, &stored);
-      if (!s.is_ok()) return s;
-      for (const auto& [order, row] : stored) erase(order, w.contact);
-      std::vector<Put> mine;
-      for (const Put& p : put_here)
-        if (p.contact == w.contact) mine.push_back(p);
-      for (const Put& p : mine) erase(p.order, p.contact);
-    }
-  }
-  return Status();
-}
-
 Status CommandLog::read_history_record(engine::OrderId order, std::string* record) {
   record->clear();
-  if (!options_.keep_history) return Status();
-  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), history_key(order), record);
-  if (rs.IsNotFound()) return Status();
-  return to_status(rs, cat("reading the history of order ", order));
+  return history_ ? history_->read_record(order, record) : Status();
 }
 
 Status CommandLog::read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) {
   summaries->clear();
-  if (!options_.keep_history) return Status();
-  const std::string prefix = contact_key(contact, 0).substr(0, 5);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
-    summaries->emplace_back(it->value().data(), it->value().size());
-  return to_status(it->status(), cat("reading the history of contact ", contact));
+  return history_ ? history_->read_contact(contact, summaries) : Status();
+}
+
+// A directory written before the history had its column family keeps its
+// 'H' and 'C' keys in the default one, written with the records that closed
+// the orders: they move over once, with every shard's watermark at the end
+// of its log (everything logged is stored).
+Status CommandLog::move_history_to_its_family() {
+  rocksdb::ColumnFamilyHandle* history = families_[1];
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  uint64_t moved = 0;
+  for (const char prefix : {'C', 'H'}) {
+    const std::string from(1, prefix), to(1, static_cast<char>(prefix + 1));
+    rocksdb::Slice upper(to);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    rocksdb::WriteBatch batch;
+    for (it->Seek(from); it->Valid(); it->Next()) {
+      batch.Put(history, it->key(), it->value()).PermitUncheckedError();
+      batch.Delete(it->key()).PermitUncheckedError();
+      if (++moved % 4096 == 0) {
+        Status s = to_status(db_->Write(wo, &batch), "moving the order history to its column family");
+        if (!s.is_ok()) return s;
+        batch.Clear();
+      }
+    }
+    Status s = to_status(it->status(), "reading the order history to move");
+    if (s.is_ok()) s = to_status(db_->Write(wo, &batch), "moving the order history to its column family");
+    if (!s.is_ok()) return s;
+  }
+  if (moved == 0) return Status();
+  rocksdb::WriteBatch marks;
+  for (uint32_t shard = 0; shard < options_.shards; ++shard) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    it->SeekForPrev(record_key(shard, UINT64_MAX));
+    if (!it->Valid() || !it->key().starts_with(record_key(shard, 0).substr(0, 5)) ||
+        it->value().size() < kRecordHeaderSize)
+      continue;
+    const std::string_view value(it->value().data(), it->value().size());
+    std::string mark;
+    put_be64(&mark, get_le<uint64_t>(value, 12) + get_le<uint32_t>(value, 20));
+    marks.Put(history, watermark_key(shard), mark).PermitUncheckedError();
+  }
+  Status s = to_status(db_->Write(wo, &marks), "writing the order history's watermarks");
+  if (s.is_ok()) s = to_status(db_->Flush(rocksdb::FlushOptions(), history), "flushing the moved order history");
+  if (s.is_ok())
+    std::fprintf(stderr, "tessera: moved %lu order history keys to their column family\n",
+                 static_cast<unsigned long>(moved));
+  return s;
 }
 
 Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) {
@@ -380,6 +298,11 @@ Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view 
   const uint64_t next = next_seq_[slot_of(shard)];
   TESSERA_CHECK_MSG(next == 0 || next_seq <= next,
                     cat("shard ", shard, " snapshot at seq ", next_seq, " is ahead of its log").c_str());
+  // Recovery replays from this snapshot: the history must hold every record before it.
+  if (history_ && shard < options_.shards) {
+    Status s = history_->flush(shard, next_seq);
+    if (!s.is_ok()) return s;
+  }
   rocksdb::WriteBatch batch;
   Manifest m{next_seq, state.size(), 0, crc32c(state)};
   for (size_t at = 0; at < state.size() || m.chunks == 0; at += kSnapshotChunkBytes) {
@@ -403,6 +326,10 @@ Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view 
   if (s.is_ok()) snapshots_.fetch_add(1, std::memory_order_relaxed);
   return s;
 }
+
+uint64_t CommandLog::history_files() const { return history_ ? history_->files_written() : 0; }
+
+Status CommandLog::store_history() { return history_ ? history_->store_all() : Status(); }
 
 LogStats CommandLog::stats() const { return LogStats{batches_.load(), bytes_.load(), snapshots_.load()}; }
 
@@ -430,7 +357,18 @@ Result<Recovered<P>> CommandLog::recover_partition(uint32_t shard, std::unique_p
   Status s = load_snapshot(shard, &out);
   if (!s.is_ok()) return s;
   if (!out.shard) out.shard = std::move(fresh);
-  s = replay_records(shard, &out, observer);
+  // The history of the records after its watermark is rebuilt by the replay.
+  uint64_t history_from = UINT64_MAX;
+  if constexpr (std::is_same_v<P, engine::Shard>) {
+    if (history_) {
+      Result<uint64_t> mark = history_->watermark(shard);
+      if (!mark.is_ok()) return mark.status();
+      history_from = mark.value();
+      out.shard->keep_history(true);
+    }
+  }
+  s = replay_records(shard, history_from, &out, observer);
+  if constexpr (std::is_same_v<P, engine::Shard>) out.shard->keep_history(false);
   if (!s.is_ok()) return s;
   s = out.shard->check_invariants();
   if (!s.is_ok()) return Status::internal(cat("partition ", shard, " after recovery: ", s.message()));
@@ -487,7 +425,8 @@ Status CommandLog::load_snapshot_at(uint32_t shard, const std::string& key, Reco
 }
 
 template <typename P>
-Status CommandLog::replay_records(uint32_t shard, Recovered<P>* out, EntryObserver* observer) {
+Status CommandLog::replay_records(uint32_t shard, uint64_t history_from, Recovered<P>* out, EntryObserver* observer) {
+  std::vector<engine::HistoryWrite> history;
   rocksdb::ReadOptions ro;
   const std::string end = record_key(shard + 1, 0);
   rocksdb::Slice upper(end);
@@ -525,6 +464,13 @@ Status CommandLog::replay_records(uint32_t shard, Recovered<P>* out, EntryObserv
         get_le<uint32_t>(value, 4) == kLogFormatVersionV1 ? engine::kCodecVersionV3 : engine::kCodecVersion;
     Status s = replay_entries(shard, key_seq, count, codec, value.substr(kRecordHeaderSize), *out->shard, observer);
     if (!s.is_ok()) return s;
+    if constexpr (std::is_same_v<P, engine::Shard>) {
+      if (history_from != UINT64_MAX) {
+        out->shard->take_history(&history);
+        if (key_seq >= history_from && !history.empty()) history_->hand_over(shard, key_seq + count, &history);
+        history.clear();
+      }
+    }
     out->next_seq += count;
     out->entries_replayed += count;
   }

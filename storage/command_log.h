@@ -26,15 +26,12 @@
 // upgraded in place on open (its marker rewritten, nothing else).
 //
 // The history of closed orders (engine/order_history.h) lives in the same
-// database, written in the WriteBatch of the record whose commands closed
-// the orders (a crash never separates them), deleted likewise by a logged
-// purge:
-//   key 'H' | order u64 BE                -> encode(OrderRecord)
-//   key 'C' | contact u32 BE | order u64 BE -> encode(OrderSummary) (its list row)
-// Recovery writes nothing there: what the replay closes again is stored
-// already. With keep_history off none is written or read. A merge of two
-// contacts (HistoryWrite::reassign_to) rewrites the records and list rows of
-// the duplicate's closed orders under the survivor, in the same batch.
+// database, in its own column family, written behind the log by a
+// HistoryStore (storage/history_store.h): an append hands its batch's
+// history writes over, a snapshot first stores all of them, and recovery
+// rebuilds those after the history's watermark by the replay. With
+// keep_history off none is written or read. A directory written before the
+// column family existed has its history moved there on open.
 //
 // Thread-safety: append()/snapshot() may run concurrently for different
 // shards (RocksDB serialises writes); recover() before any append.
@@ -54,11 +51,15 @@
 #include "runtime/log_sink.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
-class WriteBatch;
 }  // namespace rocksdb
 
 namespace tessera::storage {
+
+class HistoryStore;
+// The longest a closed order's record waits in memory for its history file.
+inline constexpr int64_t kHistoryFileAgeMaxMs = 5'000;
 
 enum class Durability : uint8_t { kSync, kAsync, kNone };
 Result<Durability> parse_durability(std::string_view name);
@@ -74,6 +75,9 @@ struct LogOptions {
   Durability durability = Durability::kSync;  // kSync or kAsync
   uint32_t shards = 1;
   bool keep_history = true;  // the history of closed orders
+  // The longest a closed order's record waits in memory for its file
+  // (storage/history_store.h); tests lengthen it to crash in between.
+  int64_t history_file_age_ms = kHistoryFileAgeMaxMs;
 };
 
 // A partition rebuilt by recovery: an inventory shard or the contact
@@ -113,9 +117,14 @@ class CommandLog final : public runtime::LogSink {
   Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) override;
 
   bool keeps_history() const override { return options_.keep_history; }
-  // REQUIRES keeps_history() or history empty; as append().
+  // Files the history store has written, and storing now what it still
+  // holds in memory (tests, benchmarks; a clean stop does it too).
+  uint64_t history_files() const;
+  Status store_history();
+  // REQUIRES keeps_history() or history empty; as append(), then hands
+  // *history over to the history store (leaving it empty).
   Status append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
-                             std::span<const engine::HistoryWrite> history) override;
+                             std::vector<engine::HistoryWrite>* history) override;
   Status read_history_record(engine::OrderId order, std::string* record) override;
   Status read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) override;
 
@@ -137,16 +146,13 @@ class CommandLog final : public runtime::LogSink {
   LogStats stats() const;
 
  private:
-  CommandLog(LogOptions options, rocksdb::DB* db)
-      : options_(std::move(options)), db_(db), next_seq_(options_.shards + 1, 0) {}
+  CommandLog(LogOptions options, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> families);
   Status check_format();
+  Status move_history_to_its_family();
   // True iff `partition` is a shard of this directory or the contact directory.
   bool valid_partition(uint32_t partition) const;
   // The partition's slot in next_seq_ (the contact directory's is the last).
   size_t slot_of(uint32_t partition) const;
-  Status add_history(uint32_t shard, std::span<const engine::HistoryWrite> history, rocksdb::WriteBatch* batch);
-  Status stored_history_of(uint32_t shard, engine::ContactId contact,
-                           std::vector<std::pair<engine::OrderId, std::string>>* out);
   template <typename P>
   Result<Recovered<P>> recover_partition(uint32_t partition, std::unique_ptr<P> fresh, EntryObserver* observer);
   template <typename P>
@@ -154,13 +160,16 @@ class CommandLog final : public runtime::LogSink {
   template <typename P>
   Status load_snapshot_at(uint32_t shard, const std::string& manifest_key, Recovered<P>* out);
   template <typename P>
-  Status replay_records(uint32_t shard, Recovered<P>* out, EntryObserver* observer);
+  // Hands the history of the records from seq history_from on over.
+  Status replay_records(uint32_t shard, uint64_t history_from, Recovered<P>* out, EntryObserver* observer);
   template <typename P>
   Status replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
                         std::string_view entries, P& into, EntryObserver* observer);
 
   LogOptions options_;
   rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;  // default, history
+  std::unique_ptr<HistoryStore> history_;               // with keep_history
   // Per partition (slot_of): the sequence number the next append must start
   // at (0 = unknown: recover() not run). Each element is touched only by its
   // partition's thread.

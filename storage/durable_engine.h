@@ -26,8 +26,9 @@ struct EngineOptions {
   uint32_t orders_reserved_per_shard = 0;
   uint64_t snapshot_every_entries = 2'000'000;
   int64_t snapshot_every_ms = 5 * 60'000;
-  bool order_history = true;    // keep the history of closed orders (not with durability none)
-  engine::MergeSettings merge;  // the organisation's settings fan-out merges need (PMG tiers)
+  bool order_history = true;                           // keep the history of closed orders (not with durability none)
+  int64_t history_file_age_ms = kHistoryFileAgeMaxMs;  // tests lengthen it
+  engine::MergeSettings merge;                         // the organisation's settings fan-out merges need (PMG tiers)
 };
 
 struct ShardRecovery {

@@ -4,8 +4,19 @@
 // a web shop's scope, no history kept when it is switched off, and
 // PurgeOrderHistory (by order, by contact, in the batch of the close), and
 // MergeContacts moving a contact's live, closed and stored orders; and
-// confirmed orders of past performances leaving memory (the retention).
+// confirmed orders of past performances leaving memory (the retention);
+// the history written behind the log: records only in memory when the
+// process is killed rebuilt from the log, a snapshot storing them first, and
+// a directory from before the history's column family moved over.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "engine/codec.h"
 #include "engine/reply_detail.h"
@@ -33,6 +44,7 @@ EngineOptions history_options(const TempDir& dir, bool history = true) {
   o.snapshot_every_entries = 1'000'000'000;
   o.snapshot_every_ms = INT64_MAX / 2;
   o.order_history = history;
+  o.history_file_age_ms = 0;  // a history file per batch: reads go through RocksDB, not only memory
   return o;
 }
 
@@ -198,7 +210,7 @@ TEST(OrderHistory, AContactsMailingsKeepTheRemindersOfOrdersThatLeftMemory_Count
     EXPECT_EQ(a.rows[0].detail, "reminder 1 (format 3)");
     EXPECT_EQ(mailings(*e, kPaul).total, 0u);
   }
-  Result<DurableEngine> again = open_durable_engine(options_for(dir), clock);
+  Result<DurableEngine> again = open_durable_engine(history_options(dir), clock);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
   const ContactActivity a = mailings(*again, kAnne);
   ASSERT_EQ(a.total, 1u) << "after a restart too";
@@ -484,6 +496,153 @@ TEST(OrderHistory, AContactsActivityReadsTheSameOnceItsConfirmedOrdersLeaveMemor
   for (OrderId id : anne) ASSERT_EQ(e->shards->call(as(GetOrder{id})).code, ReplyCode::kNotFound) << id;
   EXPECT_EQ(encode(activity(ContactHistory::kCultural)), encode(cultural)) << "indicators and rows from the history";
   EXPECT_EQ(encode(activity(ContactHistory::kMailings)), encode(mailings));
+}
+
+// ---- The history written behind the log (storage/history_store.h)
+
+struct ChildReport {
+  std::vector<OrderId> released;
+  OrderId purged = 0;
+  uint64_t files = UINT64_MAX;
+  bool ready = false;
+};
+
+// Runs tessera_history_crash_child on `dir` until it says "ready", then
+// kills it with SIGKILL.
+ChildReport run_and_kill_child(const TempDir& dir, uint64_t snapshot_every_entries) {
+  const std::string out = dir.path() + "/child.out";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string every = std::to_string(snapshot_every_entries);
+    const std::string data = dir.path() + "/data";
+    ::execl(TESSERA_HISTORY_CRASH_CHILD, TESSERA_HISTORY_CRASH_CHILD, data.c_str(), every.c_str(), out.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ChildReport report;
+  for (int i = 0; i < 60'000 && !report.ready; ++i) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      ADD_FAILURE() << "the child exited before it was ready: " << status;
+      return report;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::ifstream in(out);
+    std::string word;
+    report = ChildReport{};
+    uint64_t n = 0;
+    while (in >> word) {
+      if (word == "ready") {
+        report.ready = true;
+      } else if (in >> n) {
+        if (word == "order") report.released.push_back(OrderId{n});
+        if (word == "purged") report.purged = OrderId{n};
+        if (word == "files") report.files = n;
+      }
+    }
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_TRUE(report.ready) << "the child never got ready";
+  return report;
+}
+
+// What the history store itself holds (not the order's slot in memory).
+void expect_stored(CommandLog& log, const ChildReport& child) {
+  ASSERT_EQ(child.released.size(), 24u);
+  for (OrderId id : child.released) {
+    std::string raw;
+    ASSERT_TRUE(log.read_history_record(id, &raw).is_ok());
+    if (id == child.purged) {
+      EXPECT_TRUE(raw.empty()) << id << ": purged before the kill, and stays purged";
+      continue;
+    }
+    OrderRecord r;
+    ASSERT_TRUE(decode(raw, r).is_ok()) << id << ": no record in the history after the kill";
+    EXPECT_EQ(r.state, OrderState::kReleased) << id;
+    EXPECT_EQ(r.contact, kAnne) << id;
+  }
+  std::vector<std::string> rows;
+  ASSERT_TRUE(log.read_history_of_contact(kAnne, &rows).is_ok());
+  EXPECT_EQ(rows.size(), 23u) << "the contact's rows: every released order but the purged one";
+}
+
+EngineOptions after_child(const TempDir& dir) {
+  EngineOptions o = history_options(dir);
+  o.data_dir = dir.path() + "/data";
+  return o;
+}
+
+TEST(OrderHistory, RecordsOnlyInMemoryWhenTheProcessIsKilled_AreRebuiltFromTheLogAtStart) {
+  TempDir dir;
+  const ChildReport child = run_and_kill_child(dir, 1'000'000'000);
+  ASSERT_EQ(child.files, 0u) << "the kill must come before any history file, or this test proves nothing";
+  runtime::ManualClock clock(kT0);
+  {
+    Result<DurableEngine> e = open_durable_engine(after_child(dir), clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    expect_stored(*e->log, child);
+  }
+  // ...and stored for good: the next start finds them in RocksDB.
+  Result<DurableEngine> again = open_durable_engine(after_child(dir), clock);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  expect_stored(*again->log, child);
+}
+
+TEST(OrderHistory, ASnapshotStoresTheHistoryBeforeIt_SoAStartFromTheSnapshotLosesNone) {
+  TempDir dir;
+  const ChildReport child = run_and_kill_child(dir, 10);  // several snapshots among the closes
+  ASSERT_GE(child.files, 1u) << "each snapshot writes the history before it";
+  runtime::ManualClock clock(kT0);
+  Result<DurableEngine> e = open_durable_engine(after_child(dir), clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  ASSERT_GT(e->recovery[0].snapshot_next_seq + e->recovery[1].snapshot_next_seq, 0u) << "started from snapshots";
+  expect_stored(*e->log, child);
+}
+
+// A directory written before the history had its own column family kept
+// its 'H' and 'C' keys in the default one: rebuilt here from a current
+// directory, they move over on open, and the log is not replayed for them.
+TEST(OrderHistory, AHistoryInTheDefaultColumnFamily_MovesToItsOwnOnOpen) {
+  TempDir dir;
+  runtime::ManualClock clock(kT0);
+  OrderId closed = 0;
+  std::string before;
+  {
+    Result<DurableEngine> e = open_with_demo(dir, clock);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    closed = hold(*e, kAnne, 1000);
+    ASSERT_TRUE(e->shards->call(as(Release{closed})).ok());
+    hold(*e, kPaul, 1000);  // reuses its slot
+    before = encode(*record(*e, closed));
+  }
+  {  // the old layout: history keys in the default family, no watermark
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    const std::vector<rocksdb::ColumnFamilyDescriptor> families{{rocksdb::kDefaultColumnFamilyName, {}},
+                                                                {"history", {}}};
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.path(), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[1]));
+    size_t moved = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().starts_with("W")) continue;
+      ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), it->key(), it->value()).ok());
+      ++moved;
+    }
+    EXPECT_EQ(moved, 2u) << "the closed order's record and its contact row";
+    it.reset();
+    ASSERT_TRUE(raw->DropColumnFamily(handles[1]).ok());
+    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    ASSERT_TRUE(raw->Close().ok());
+    delete raw;
+  }
+  Result<DurableEngine> e = open_durable_engine(history_options(dir), clock);
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  const std::optional<OrderRecord> r = record(*e, closed);
+  ASSERT_TRUE(r) << "read from the moved history";
+  EXPECT_EQ(encode(*r), before);
+  EXPECT_EQ(list(*e, kAnne).total, 1u);
+  EXPECT_EQ(e->log->history_files(), 0u) << "nothing rebuilt: the watermark is the end of the log";
 }
 
 }  // namespace
