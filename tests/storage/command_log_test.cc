@@ -11,6 +11,7 @@
 #include "runtime/clock.h"
 #include "storage/durable_engine.h"
 #include "tests/engine/engine_clock.h"
+#include "tests/storage/raw_db.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/random_workload.h"
 
@@ -135,8 +136,8 @@ class DamagedLog : public testing::Test {
   }
   // Flips one byte in the value of record number `index`.
   void corrupt(size_t index) {
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir_.path(), &db).ok());
+    testing_support::RawDb db(dir_.path());
+    ASSERT_TRUE(db.ok());
     std::string key("L");
     for (int i = 3; i >= 0; --i) key.push_back(0);
     for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>(keys_[index] >> (8 * i)));
@@ -144,7 +145,6 @@ class DamagedLog : public testing::Test {
     ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
     value[value.size() - 3] ^= 0x40;
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
-    delete db;
   }
   Result<RecoveredShard> recover() {
     Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir_.path(), Durability::kSync, 1});
@@ -219,10 +219,9 @@ TEST(CommandLog, RefusesAnotherFormatOrShardCount) {
   ASSERT_FALSE(wrong_shards.is_ok());
   EXPECT_NE(wrong_shards.status().message().find("--shards 2"), std::string::npos);
   {
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir.path(), &db).ok());
+    testing_support::RawDb db(dir.path());
+    ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "F/format", "tessera-log v0 codec v0").ok());
-    delete db;
   }
   Result<std::unique_ptr<CommandLog>> old = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 2});
   ASSERT_FALSE(old.is_ok());

@@ -24,6 +24,7 @@
 #include "runtime/completion.h"
 #include "storage/durable_engine.h"
 #include "tests/engine/engine_clock.h"
+#include "tests/storage/raw_db.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
 
@@ -617,12 +618,9 @@ TEST(OrderHistory, AHistoryInTheDefaultColumnFamily_MovesToItsOwnOnOpen) {
     before = encode(*record(*e, closed));
   }
   {  // the old layout: history keys in the default family, no watermark
-    rocksdb::DB* raw = nullptr;
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    const std::vector<rocksdb::ColumnFamilyDescriptor> families{{rocksdb::kDefaultColumnFamilyName, {}},
-                                                                {"history", {}}};
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.path(), families, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[1]));
+    testing_support::RawDb raw(dir.path());
+    ASSERT_TRUE(raw.ok());
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), raw.history()));
     size_t moved = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if (it->key().starts_with("W")) continue;
@@ -631,10 +629,7 @@ TEST(OrderHistory, AHistoryInTheDefaultColumnFamily_MovesToItsOwnOnOpen) {
     }
     EXPECT_EQ(moved, 2u) << "the closed order's record and its contact row";
     it.reset();
-    ASSERT_TRUE(raw->DropColumnFamily(handles[1]).ok());
-    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-    ASSERT_TRUE(raw->Close().ok());
-    delete raw;
+    ASSERT_TRUE(raw.drop_history());
   }
   Result<DurableEngine> e = open_durable_engine(history_options(dir), clock);
   ASSERT_TRUE(e.is_ok()) << e.status().to_string();
