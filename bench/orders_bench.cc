@@ -19,7 +19,8 @@
 //                              releases, through a shard runner logging in
 //                              sync (1) or async (0) mode (group commit
 //                              1024), without (0) and with (1) the history
-//                              write (target: <= 10 % added, sync)
+//                              (handed to storage/history_store.h, written
+//                              behind the log; target: <= 10 % added, sync)
 //   BM_RetentionSweep          1,000,000 confirmed one-line orders of one
 //                              performance leave memory once it is past the
 //                              order retention: time per order retired (with
