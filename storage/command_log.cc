@@ -138,8 +138,9 @@ Result<std::unique_ptr<CommandLog>> CommandLog::open(const LogOptions& options) 
   if (s.is_ok() && options.keep_history) s = log->move_history_to_its_family();
   if (!s.is_ok()) return s;
   if (options.keep_history)
-    log->history_ = std::make_unique<HistoryStore>(db, handles[1], rocksdb::Options(rocksdb::DBOptions(o), history_cf),
-                                                   options.dir, options.history_file_age_ms);
+    log->history_ =
+        std::make_unique<HistoryStore>(db, handles[1], rocksdb::Options(rocksdb::DBOptions(o), history_cf), options.dir,
+                                       options.history_file_age_ms, options.durability != Durability::kSync);
   return log;
 }
 
@@ -251,14 +252,30 @@ Status CommandLog::move_history_to_its_family() {
   rocksdb::ColumnFamilyHandle* history = families_[1];
   rocksdb::WriteOptions wo;
   wo.sync = true;
+  // The watermarks go in the batch of the last keys moved: a crash half-way
+  // leaves keys to move, and the next open finishes with the watermarks.
+  std::vector<std::pair<uint32_t, std::string>> marks;
+  for (uint32_t shard = 0; shard < options_.shards; ++shard) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    it->SeekForPrev(record_key(shard, UINT64_MAX));
+    if (!it->Valid() || !it->key().starts_with(record_key(shard, 0).substr(0, 5)) ||
+        it->value().size() < kRecordHeaderSize)
+      continue;
+    const std::string_view value(it->value().data(), it->value().size());
+    const uint64_t first_seq = get_le<uint64_t>(value, 12);
+    const bool intact = crc32c(value.substr(kRecordHeaderSize)) == get_le<uint32_t>(value, 24);
+    std::string mark;  // a torn last record is dropped by recovery: the log ends before it
+    put_be64(&mark, intact ? first_seq + get_le<uint32_t>(value, 20) : first_seq);
+    marks.emplace_back(shard, std::move(mark));
+  }
   uint64_t moved = 0;
+  rocksdb::WriteBatch batch;
   for (const char prefix : {'C', 'H'}) {
     const std::string from(1, prefix), to(1, static_cast<char>(prefix + 1));
     rocksdb::Slice upper(to);
     rocksdb::ReadOptions ro;
     ro.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-    rocksdb::WriteBatch batch;
     for (it->Seek(from); it->Valid(); it->Next()) {
       batch.Put(history, it->key(), it->value()).PermitUncheckedError();
       batch.Delete(it->key()).PermitUncheckedError();
@@ -269,23 +286,11 @@ Status CommandLog::move_history_to_its_family() {
       }
     }
     Status s = to_status(it->status(), "reading the order history to move");
-    if (s.is_ok()) s = to_status(db_->Write(wo, &batch), "moving the order history to its column family");
     if (!s.is_ok()) return s;
   }
   if (moved == 0) return Status();
-  rocksdb::WriteBatch marks;
-  for (uint32_t shard = 0; shard < options_.shards; ++shard) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-    it->SeekForPrev(record_key(shard, UINT64_MAX));
-    if (!it->Valid() || !it->key().starts_with(record_key(shard, 0).substr(0, 5)) ||
-        it->value().size() < kRecordHeaderSize)
-      continue;
-    const std::string_view value(it->value().data(), it->value().size());
-    std::string mark;
-    put_be64(&mark, get_le<uint64_t>(value, 12) + get_le<uint32_t>(value, 20));
-    marks.Put(history, watermark_key(shard), mark).PermitUncheckedError();
-  }
-  Status s = to_status(db_->Write(wo, &marks), "writing the order history's watermarks");
+  for (const auto& [shard, mark] : marks) batch.Put(history, watermark_key(shard), mark).PermitUncheckedError();
+  Status s = to_status(db_->Write(wo, &batch), "moving the order history to its column family");
   if (s.is_ok()) s = to_status(db_->Flush(rocksdb::FlushOptions(), history), "flushing the moved order history");
   if (s.is_ok())
     std::fprintf(stderr, "tessera: moved %lu order history keys to their column family\n",
@@ -370,6 +375,9 @@ Result<Recovered<P>> CommandLog::recover_partition(uint32_t shard, std::unique_p
   s = replay_records(shard, history_from, &out, observer);
   if constexpr (std::is_same_v<P, engine::Shard>) out.shard->keep_history(false);
   if (!s.is_ok()) return s;
+  // A log shorter than the watermark (an unsynced tail lost, a torn record
+  // dropped): the records appended again at those seqs are not stored yet.
+  if (history_from != UINT64_MAX && history_from > out.next_seq) history_->lower_watermark(shard, out.next_seq);
   s = out.shard->check_invariants();
   if (!s.is_ok()) return Status::internal(cat("partition ", shard, " after recovery: ", s.message()));
   next_seq_[slot_of(shard)] = out.next_seq;

@@ -53,12 +53,13 @@ engine::OrderId order_of_contact_key(std::string_view key) { return get_be(key, 
 }  // namespace
 
 HistoryStore::HistoryStore(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, rocksdb::Options options,
-                           std::string scratch_dir, int64_t file_age_max_ms)
+                           std::string scratch_dir, int64_t file_age_max_ms, bool sync_log_first)
     : db_(db),
       cf_(cf),
       options_(std::move(options)),
       scratch_path_(scratch_dir + "/history-file.tmp"),
-      file_age_max_ms_(file_age_max_ms) {
+      file_age_max_ms_(file_age_max_ms),
+      sync_log_first_(sync_log_first) {
   std::error_code ignored;
   std::filesystem::remove(scratch_path_, ignored);  // left by a crash while a file was built
   thread_ = std::thread([this] { run(); });
@@ -91,7 +92,12 @@ void HistoryStore::hand_over(uint32_t shard, uint64_t next_seq, std::vector<engi
 Status HistoryStore::flush(uint32_t shard, uint64_t next_seq) {
   std::vector<engine::HistoryWrite> none;
   hand_over(shard, next_seq, &none);
-  return store_once(/*until_empty=*/true);
+  return store_once(2);
+}
+
+void HistoryStore::lower_watermark(uint32_t shard, uint64_t next_seq) {
+  std::vector<engine::HistoryWrite> none;
+  hand_over(shard, next_seq, &none);
 }
 
 Result<uint64_t> HistoryStore::watermark(uint32_t shard) {
@@ -153,9 +159,9 @@ void HistoryStore::run() {
             (!active_.empty() && steady_ms() - active_since_ms_ >= file_age_max_ms_);
     }
     if (stopping) break;
-    if (due && !store_once(false).is_ok()) std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (due && !store_once(1).is_ok()) std::this_thread::sleep_for(std::chrono::seconds(1));
   }
-  const Status s = store_once(true);
+  const Status s = store_once(2);
   if (!s.is_ok())
     std::fprintf(stderr,
                  "tessera: the order history kept in memory at stop was not stored (%s); the next start "
@@ -261,9 +267,12 @@ std::map<engine::OrderId, std::string> HistoryStore::view_rows(engine::ContactId
   return rows;
 }
 
-Status HistoryStore::store_once(bool until_empty) {
+// Two files at most store everything handed over before the call (a failed
+// frozen_ first, then active_): a flush never chases the writes other shards
+// keep handing over meanwhile.
+Status HistoryStore::store_once(int files_max) {
   std::lock_guard<std::mutex> file_lock(file_mutex_);
-  for (;;) {
+  for (int file = 0; file < files_max; ++file) {
     {
       std::lock_guard<std::mutex> lock(layers_mutex_);
       if (frozen_.empty()) {
@@ -272,7 +281,9 @@ Status HistoryStore::store_once(bool until_empty) {
         std::swap(frozen_, active_);
       }
     }
-    // frozen_ changes only here, under file_mutex_: reading it unlocked is safe.
+    // frozen_ changes only here, under file_mutex_. Readers (under
+    // layers_mutex_) may index it meanwhile, writing only its index fields,
+    // which write_file never reads.
     const Status s = write_file(frozen_);
     if (!s.is_ok()) {
       std::lock_guard<std::mutex> lock(layers_mutex_);
@@ -285,8 +296,8 @@ Status HistoryStore::store_once(bool until_empty) {
       ++files_;
     }
     spare_.clear();  // outside the lock
-    if (!until_empty) return Status();
   }
+  return Status();
 }
 
 Status HistoryStore::write_file(const Layer& layer) {
@@ -305,6 +316,9 @@ Status HistoryStore::write_file(const Layer& layer) {
     rs = writer.Put(watermark_key(shard), mark);
   }
   if (rs.ok()) rs = writer.Finish();
+  // With async durability the log records these writes came from may not be
+  // on disk yet: the file's watermark must never be ahead of the log.
+  if (rs.ok() && sync_log_first_) rs = db_->SyncWAL();
   if (rs.ok()) {
     rocksdb::IngestExternalFileOptions io;
     io.move_files = true;

@@ -61,9 +61,10 @@ class HistoryStore {
   static constexpr size_t kWakeBytes = 4u << 20;
 
   // `scratch_dir` (the data directory) holds each file while it is built.
-  // `options` are the column family's.
+  // `options` are the column family's. sync_log_first: the log's appends
+  // are not synced (async durability), so each file syncs the WAL first.
   HistoryStore(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, rocksdb::Options options, std::string scratch_dir,
-               int64_t file_age_max_ms);
+               int64_t file_age_max_ms, bool sync_log_first);
   // Stores what is still in memory, then stops the background thread.
   ~HistoryStore();
   HistoryStore(const HistoryStore&) = delete;
@@ -77,7 +78,10 @@ class HistoryStore {
   // next_seq; returns once it is in RocksDB (before a snapshot at next_seq).
   Status flush(uint32_t shard, uint64_t next_seq);
   // Stores everything handed over (a clean stop does it too).
-  Status store_all() { return store_once(true); }
+  Status store_all() { return store_once(2); }
+  // Recovery found the log of `shard` ending at next_seq, before its
+  // watermark (records lost with an unsynced tail): the watermark goes back.
+  void lower_watermark(uint32_t shard, uint64_t next_seq);
   // The stored watermark of `shard` (0: nothing stored).
   Result<uint64_t> watermark(uint32_t shard);
 
@@ -108,9 +112,9 @@ class HistoryStore {
   // A read of the column family failed: the first such failure is kept.
   void note(const rocksdb::Status& s);
   // Moves active_ to frozen_ (unless a failed file is still there) and
-  // stores frozen_ as one ingested file; with until_empty, again until
-  // nothing handed over is left in memory. Serialised by file_mutex_.
-  Status store_once(bool until_empty);
+  // stores frozen_ as one ingested file, at most files_max times (2: all
+  // handed over before the call). Serialised by file_mutex_.
+  Status store_once(int files_max);
   Status write_file(const Layer& layer);
 
   rocksdb::DB* db_;
@@ -118,6 +122,7 @@ class HistoryStore {
   rocksdb::Options options_;
   std::string scratch_path_;
   int64_t file_age_max_ms_;
+  bool sync_log_first_;
 
   mutable std::mutex handed_mutex_;
   std::condition_variable handed_cv_;  // the thread: work or stop
