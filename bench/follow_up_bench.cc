@@ -2,8 +2,13 @@
 //
 //   BM_FollowUpFirstPage        first 100 rows + total count, mandatory
 //                               filters only (half the options due)
-//   BM_FollowUpFirstPageFiltered  the same with a channel filter (the count
-//                               then scans the due rows of the index)
+//   BM_FollowUpFirstPageFiltered/<set>  the same with row filters, one row
+//                               each (issue 21, target <= 1 ms): 0 channel,
+//                               1 contact, 2 three tariffs, 3 contingents with
+//                               their sub-contingents, 4 all of them at once
+//   BM_FollowUpFilteredAfterReleaseAll/<0 channel, 1 contact>  the first
+//                               filtered query after a ReleaseAll, which
+//                               rebuilds the runs the release left stale
 //   BM_FollowUpNextPage         a page after a cursor deep in the results
 //   BM_ReleaseAll1M             ReleaseAll over 1M matching options
 //                               (ms_per_1M counter; target <= 50 ms)
@@ -14,8 +19,10 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <random>
+#include <string>
 #include <thread>
 
 #include "engine/reply_detail.h"
@@ -43,22 +50,55 @@ std::unique_ptr<Shard> venue(uint32_t orders, uint32_t shard_id = 0, uint32_t sh
   return shard;
 }
 
+// The filtered benchmark's columns: product 3's tariffs 31-36 (31 and 32
+// come with the demo venue) and, per performance, a contingent with one
+// sub-contingent.
+constexpr uint32_t kTariffs = 6;
+TariffId bench_tariff(uint32_t i) { return tessera::workload::demo_tariff(3, 1 + i % kTariffs); }
+ContingentId bench_contingent(PerformanceId p) { return p.value() * 10 + 5; }
+ContingentId bench_sub_contingent(PerformanceId p) { return p.value() * 10 + 6; }
+
 // `orders` options of 1 unit, deadlines spread over 60 days in booking
 // order with jitter (as options are taken over a season), two channels.
-std::unique_ptr<Shard> booked(uint32_t orders, uint32_t shard_id = 0, uint32_t shard_count = 1) {
+// `varied`: six tariffs, and one option in ten in a contingent, one in ten
+// in its sub-contingent.
+std::unique_ptr<Shard> booked(uint32_t orders, uint32_t shard_id = 0, uint32_t shard_count = 1, bool varied = false) {
   auto shard = venue(orders, shard_id, shard_count);
+  if (varied) {
+    for (uint32_t t = 3; t <= kTariffs; ++t) {
+      shard->apply(Command{0, DefineTariff{bench_tariff(t - 1), 3, "Tarif " + std::to_string(t)}}, kT0);
+      shard->apply(Command{0, SetTariffPrice{bench_tariff(t - 1), 1, kNone, 1000 * t}}, kT0);
+    }
+    for (uint32_t p = 0; p < kPerformances; ++p) {
+      const PerformanceId perf = kFirst.value() + p;
+      if (shard_of_performance(perf.value(), shard_count) != shard_id) continue;
+      shard->apply(Command{0, DefineContingent{bench_contingent(perf), perf, 1, orders / kPerformances / 4, {}}}, kT0);
+      shard->apply(
+          Command{0,
+                  DefineSubContingent{
+                      bench_sub_contingent(perf), perf, bench_contingent(perf), orders / kPerformances / 8, {}}},
+          kT0);
+    }
+  }
   std::mt19937_64 rng(42);
   for (uint32_t i = 0; i < orders; ++i) {
-    if (shard_of_performance(kFirst.value() + i % kPerformances, shard_count) != shard_id) continue;
+    const PerformanceId perf = kFirst.value() + i % kPerformances;
+    if (shard_of_performance(perf.value(), shard_count) != shard_id) continue;
     const int64_t due = kT0 + kDay + int64_t{i} * (60 * kDay / orders) + static_cast<int64_t>(rng() % kDay);
     const ChannelId channel = i % 4 == 0 ? tessera::workload::kWeb : tessera::workload::kBoxOffice;
-    const Reply r = shard->apply(Command{0, Book{BookingKind::kOption,
-                                                 1 + static_cast<uint32_t>(i % 5000),
-                                                 channel,
-                                                 {demo_line(kFirst.value() + i % kPerformances, 3, 1, 1)},
-                                                 due}},
-                                 kT0);
-    if (!r.ok()) return nullptr;
+    LineRequest line = demo_line(perf, 3, 1, 1);
+    if (varied) {
+      line.tariff = bench_tariff(i / kPerformances);
+      const uint32_t tenth = (i / kPerformances) % 10;
+      if (tenth == 0) line.contingent = bench_contingent(perf);
+      if (tenth == 1) line.contingent = bench_sub_contingent(perf);
+    }
+    const Reply r = shard->apply(
+        Command{0, Book{BookingKind::kOption, 1 + static_cast<uint32_t>(i % 5000), channel, {line}, due}}, kT0);
+    if (!r.ok()) {
+      std::fprintf(stderr, "option %u refused: %s\n", i, r.message.c_str());
+      return nullptr;
+    }
   }
   return shard;
 }
@@ -73,7 +113,7 @@ FollowUpFilter due_within(int64_t days) {
 }
 
 Shard& million() {
-  static std::unique_ptr<Shard> shard = booked(1'000'000);
+  static std::unique_ptr<Shard> shard = booked(1'000'000, 0, 1, true);
   return *shard;
 }
 
@@ -97,10 +137,49 @@ BENCHMARK(BM_FollowUpFirstPage)->Unit(benchmark::kMicrosecond);
 
 void BM_FollowUpFirstPageFiltered(benchmark::State& state) {
   FollowUpFilter f = due_within(31);
-  f.channel = tessera::workload::kWeb;
+  const int set = static_cast<int>(state.range(0));
+  if (set == 0 || set == 4) f.channels = {tessera::workload::kWeb};
+  if (set == 1 || set == 4) f.contacts = {ContactId{1}};
+  if (set == 2 || set == 4) f.tariffs = {bench_tariff(0), bench_tariff(1), bench_tariff(2)};
+  if (set == 3 || set == 4)
+    for (uint32_t p = 0; p < kPerformances; ++p) f.contingents.push_back(bench_contingent(kFirst.value() + p));
+  static const char* const kSets[] = {"channel", "contact", "3 tariffs", "contingents with subs", "all at once"};
+  state.SetLabel(kSets[set]);
   run_query(state, QueryFollowUp{f, {}, 100});
 }
-BENCHMARK(BM_FollowUpFirstPageFiltered)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FollowUpFirstPageFiltered)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+
+// The first filtered query after a ReleaseAll of the options due within 5
+// days (about 80,000 of the 1M): it rebuilds the runs that ReleaseAll left
+// stale, by channel (/0) or by contact (/1, many orders went: the lists are
+// rebuilt too).
+void BM_FollowUpFilteredAfterReleaseAll(benchmark::State& state) {
+  double ms_total = 0;
+  uint64_t released = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<Shard> shard = booked(1'000'000, 0, 1, true);
+    if (!shard) return state.SkipWithError("booking failed");
+    FollowUpFilter some = due_within(5);
+    if (state.range(0) == 1) some.contacts = {ContactId{1}, ContactId{2}};
+    released = static_cast<uint64_t>(shard->apply(Command{0, ReleaseAll{some}}, kT0).value);
+    FollowUpFilter f = due_within(31);
+    if (state.range(0) == 0) f.channels = {tessera::workload::kWeb};
+    if (state.range(0) == 1) f.contacts = {ContactId{1}};
+    state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
+    const Reply r = shard->apply(Command{0, QueryFollowUp{f, {}, 100}}, kT0);
+    ms_total += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!r.ok()) return state.SkipWithError(r.message.c_str());
+    state.PauseTiming();
+    shard.reset();
+    state.ResumeTiming();
+  }
+  state.SetLabel(state.range(0) == 0 ? "channel" : "contact");
+  state.counters["first_query_ms"] = ms_total / static_cast<double>(state.iterations());
+  state.counters["released"] = static_cast<double>(released);
+}
+BENCHMARK(BM_FollowUpFilteredAfterReleaseAll)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 void BM_FollowUpNextPage(benchmark::State& state) {
   Shard& shard = million();

@@ -70,6 +70,10 @@ struct SetOrderFile {
 
 // The follow-up screen's filters. The first four are mandatory (a query
 // without a season, a family or a deadline is refused); 0 / empty = any.
+// Performance, contingent, channel and contact take several values: the
+// single field and its list are one set (a row matches any value of it),
+// so a client written before the lists still filters on one. A contingent
+// matches its sub-contingents' rows too.
 struct FollowUpFilter {
   BookingKind kind = BookingKind::kOption;
   int64_t due_until_ms = 0;  // deadline on or before (end of the chosen day)
@@ -83,9 +87,14 @@ struct FollowUpFilter {
   uint8_t contact_types = 0;  // ContactType bits: the contact has at least one of them
   std::vector<CategoryId> categories;
   ChannelId channel = kNone;
+  std::vector<PerformanceId> performances;  // appended (docs/format.md, rule 4): empty = as before
+  std::vector<ContingentId> contingents;
+  std::vector<ChannelId> channels;
+  std::vector<ContactId> contacts;
+  static constexpr size_t kCodecV3Fields = 12;
   auto fields() const {
     return std::tie(kind, due_until_ms, season, family, product, performance, contingent, tariffs, contact,
-                    contact_types, categories, channel);
+                    contact_types, categories, channel, performances, contingents, channels, contacts);
   }
 };
 // Rows are ordered by (deadline, order, line); a page starts after `after`
@@ -105,9 +114,12 @@ struct QueryFollowUp {
   auto fields() const { return std::tie(filter, after, limit); }
 };
 // Query: what ReleaseAll with this filter would do now, changing nothing.
+// skipped_after pages the skipped orders it names (0: from the first).
 struct PreviewRelease {
   FollowUpFilter filter;
-  auto fields() const { return std::tie(filter); }
+  OrderId skipped_after = 0;  // appended (docs/format.md, rule 4)
+  static constexpr size_t kCodecV3Fields = 1;
+  auto fields() const { return std::tie(filter, skipped_after); }
 };
 // Releases every order matching the filter that is marked release and not
 // locked, beyond the first page too; one logged command per shard.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <queue>
 
 #include "engine/limits.h"
@@ -13,8 +14,22 @@ namespace tessera::engine {
 struct FollowUpDesk::FollowUpScope {
   const FollowUpFilter* filter = nullptr;
   std::vector<uint32_t> performances;  // indexes, ascending
+  std::vector<bool> in_scope;          // by performance index
   bool row_filters = false;            // a filter on the rows' own columns is set
   FollowUpEntry until{};               // sorts after every row due by the deadline
+  // The row filters as sorted sets of id values (empty = any): a single
+  // field and its list together, a contingent with its sub-contingents.
+  std::vector<uint32_t> channels, tariffs, contingents, contacts, categories;
+};
+
+// Where the rows a filter may match come from: every row due (kScan), the
+// runs of one indexed column's values, or the contacts' lists.
+struct FollowUpDesk::Driver {
+  enum Source : uint8_t { kScan, kColumn, kContacts } source = kScan;
+  FollowUpColumn column = FollowUpColumn::kChannel;
+  const std::vector<uint32_t>* values = nullptr;
+  uint64_t due = 0;    // candidate rows due by the deadline
+  bool exact = false;  // its column is the only row filter: every candidate matches
 };
 
 namespace {
@@ -28,9 +43,20 @@ Reply check_ids(const Ids& ids, const char* what, Known&& known) {
   return Reply{};
 }
 
+// The values of `one` (unless none) and `list`, sorted, without repeats.
 template <typename Id>
-bool contains(const std::vector<Id>& ids, Id id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
+std::vector<uint32_t> id_set(Id one, const std::vector<Id>& list) {
+  std::vector<uint32_t> out;
+  out.reserve(list.size() + 1);
+  if (one != kNone) out.push_back(one.value());
+  for (const Id id : list) out.push_back(id.value());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool in_set(const std::vector<uint32_t>& set, uint32_t value) {
+  return set.empty() || std::binary_search(set.begin(), set.end(), value);
 }
 
 }  // namespace
@@ -58,53 +84,85 @@ Reply FollowUpDesk::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scop
   }
   Reply r = check_ids(f.tariffs, "tariff", [this](TariffId id) { return catalog_.tariff(id) != nullptr; });
   if (r.ok()) r = check_ids(f.categories, "category", [this](CategoryId id) { return catalog_.has_category(id); });
+  if (r.ok())
+    r = check_ids(f.channels, "channel", [this](ChannelId id) { return id != kNone && catalog_.has_channel(id); });
+  if (r.ok())
+    r = check_ids(f.contingents, "contingent",
+                  [this](ContingentId id) { return stock_.contingents().find(id) != nullptr; });
+  if (r.ok())
+    r = check_ids(f.performances, "performance",
+                  [this](PerformanceId id) { return stock_.performances().find(id) != nullptr; });
+  if (r.ok() && f.contacts.size() > kFilterListMax)
+    r = refuse(ReplyCode::kLimitExceeded, cat("at most ", kFilterListMax, " contacts in a filter"));
   if (!r.ok()) return r;
   if (f.channel != kNone && !catalog_.has_channel(f.channel))
     return refuse(ReplyCode::kNotFound, cat("channel ", f.channel, " not found"));
-  if (f.contingent != kNone) {
-    const Contingent* k = stock_.contingents().find(f.contingent);
-    if (!k) return refuse(ReplyCode::kNotFound, cat("contingent ", f.contingent, " not found"));
-  }
+  if (f.contingent != kNone && !stock_.contingents().find(f.contingent))
+    return refuse(ReplyCode::kNotFound, cat("contingent ", f.contingent, " not found"));
+  if (f.performance != kNone && !stock_.performances().find(f.performance))
+    return refuse(ReplyCode::kNotFound, cat("performance ", f.performance, " not found"));
+
   scope->filter = &f;
-  scope->row_filters = f.contingent != kNone || !f.tariffs.empty() || f.contact != kNone || f.contact_types != 0 ||
-                       !f.categories.empty() || f.channel != kNone;
+  scope->channels = id_set(f.channel, f.channels);
+  scope->tariffs = id_set(TariffId{kNone}, f.tariffs);
+  scope->categories = id_set(CategoryId{kNone}, f.categories);
+  scope->contacts = id_set(f.contact, f.contacts);
+  scope->contingents = id_set(f.contingent, f.contingents);
+  if (!scope->contingents.empty()) {  // with their sub-contingents (a parent's index is below its children's)
+    const std::vector<Contingent>& all = stock_.contingents().items();
+    std::vector<bool> chosen(all.size(), false);
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      chosen[i] = std::binary_search(scope->contingents.begin(), scope->contingents.end(), all[i].id.value()) ||
+                  (all[i].parent != kNoContingent && chosen[all[i].parent]);
+      if (chosen[i]) scope->contingents.push_back(all[i].id.value());
+    }
+    std::sort(scope->contingents.begin(), scope->contingents.end());
+    scope->contingents.erase(std::unique(scope->contingents.begin(), scope->contingents.end()),
+                             scope->contingents.end());
+  }
+  scope->row_filters = !scope->contingents.empty() || !scope->tariffs.empty() || !scope->contacts.empty() ||
+                       f.contact_types != 0 || !scope->categories.empty() || !scope->channels.empty();
   scope->until = follow_up_key_after_day(f.due_until_ms);
-  if (f.performance != kNone) {
-    const Performance* p = stock_.performances().find(f.performance);
-    if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", f.performance, " not found"));
-    const DefineProduct& product = catalog_.product(p->definition.product)->definition;
-    if (!in_scope(product) || (f.product != kNone && product.product != f.product))
-      return refuse(ReplyCode::kInvalidArgument,
-                    cat("performance ", f.performance, " is not in the season, family or product filtered on"));
-    scope->performances.push_back(static_cast<uint32_t>(p - stock_.performances().items().data()));
-    return Reply{};
-  }
+
+  const std::vector<uint32_t> performances = id_set(f.performance, f.performances);
   const std::vector<Performance>& all = stock_.performances().items();
-  for (uint32_t i = 0; i < all.size(); ++i) {
-    const DefineProduct& product = catalog_.product(all[i].definition.product)->definition;
-    if (in_scope(product) && (f.product == kNone || product.product == f.product)) scope->performances.push_back(i);
+  scope->in_scope.assign(all.size(), false);
+  if (!performances.empty()) {
+    for (const uint32_t id : performances) {
+      const Performance* p = stock_.performances().find(PerformanceId{id});
+      const DefineProduct& product = catalog_.product(p->definition.product)->definition;
+      if (!in_scope(product) || (f.product != kNone && product.product != f.product))
+        return refuse(ReplyCode::kInvalidArgument,
+                      cat("performance ", id, " is not in the season, family or product filtered on"));
+      scope->performances.push_back(static_cast<uint32_t>(p - all.data()));
+    }
+    std::sort(scope->performances.begin(), scope->performances.end());
+  } else {
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      const DefineProduct& product = catalog_.product(all[i].definition.product)->definition;
+      if (in_scope(product) && (f.product == kNone || product.product == f.product)) scope->performances.push_back(i);
+    }
   }
+  for (const uint32_t pi : scope->performances) scope->in_scope[pi] = true;
   return Reply{};
 }
 
 bool FollowUpDesk::row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const {
   if (!scope.row_filters) return true;
-  const FollowUpFilter& f = *scope.filter;
-  if (f.contingent != kNone && e.contingent != f.contingent) return false;
-  if (f.channel != kNone && e.channel != f.channel) return false;
-  if (f.contact != kNone && e.contact != f.contact) return false;
-  if (!f.tariffs.empty() && !contains(f.tariffs, e.tariff)) return false;
-  if (!f.categories.empty() && !contains(f.categories, e.category)) return false;
-  if (f.contact_types != 0) {
+  if (!in_set(scope.contingents, e.contingent.value()) || !in_set(scope.channels, e.channel.value()) ||
+      !in_set(scope.contacts, e.contact.value()) || !in_set(scope.tariffs, e.tariff.value()) ||
+      !in_set(scope.categories, e.category.value()))
+    return false;
+  if (scope.filter->contact_types != 0) {
     const Contact* c = contacts_.find(e.contact);
-    if (!c || (c->record.types & f.contact_types) == 0) return false;
+    if (!c || (c->record.types & scope.filter->contact_types) == 0) return false;
   }
   return true;
 }
 
 // Rows in scope due by the deadline (the total), and in the same pass how
 // many of them sort before `cursor` (when given): one scan, not two, for a
-// filtered page.
+// filtered page the indexed columns cannot answer.
 uint64_t FollowUpDesk::count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const {
   uint64_t total = 0;
   uint64_t ahead = 0;
@@ -124,6 +182,129 @@ uint64_t FollowUpDesk::count_rows(const FollowUpScope& scope, const FollowUpEntr
   }
   if (before) *before = std::min(ahead, total);
   return total;
+}
+
+// Candidate rows of a driver that sort before `limit` (its runs' or lists'
+// positions summed: no row is read).
+uint64_t FollowUpDesk::count_candidates(const FollowUpScope& scope, const Driver& d, const FollowUpKey& limit) const {
+  const FollowUpIndex& index = book_.follow_up();
+  uint64_t n = 0;
+  if (d.source == Driver::kContacts) {
+    for (const uint32_t contact : *d.values) {
+      const FollowUpIndex::ContactRun* rows = index.contact_rows(scope.filter->kind, ContactId{contact});
+      if (!rows) continue;
+      rows->for_each_before(FollowUpContactRow{limit, 0},
+                            [&](const FollowUpContactRow& r) { n += scope.in_scope[r.performance_index] ? 1 : 0; });
+    }
+    return n;
+  }
+  for (const uint32_t pi : scope.performances) {
+    const FollowUpIndex::ValueRuns* runs = index.runs(pi, scope.filter->kind, d.column);
+    if (!runs) continue;
+    for (const uint32_t value : *d.values)
+      if (const FollowUpIndex::KeyRun* run = FollowUpIndex::run(*runs, value)) n += run->count_less(limit);
+  }
+  return n;
+}
+
+// The most selective indexed column set in the filter (fewest candidate
+// rows due), or kScan when none of channel, tariff, contingent or contact
+// is filtered on.
+FollowUpDesk::Driver FollowUpDesk::choose_driver(const FollowUpScope& scope) const {
+  Driver best;
+  if (!scope.row_filters) return best;
+  const FollowUpIndex& index = book_.follow_up();
+  if (!scope.contacts.empty()) index.refresh_contacts(scope.filter->kind);
+  if (!scope.channels.empty() || !scope.tariffs.empty() || !scope.contingents.empty())
+    for (const uint32_t pi : scope.performances) index.refresh_runs(pi, scope.filter->kind);
+  const FollowUpKey until = key_of(scope.until);
+  const struct {
+    Driver::Source source;
+    FollowUpColumn column;
+    const std::vector<uint32_t>* values;
+  } options[] = {{Driver::kContacts, FollowUpColumn::kChannel, &scope.contacts},
+                 {Driver::kColumn, FollowUpColumn::kContingent, &scope.contingents},
+                 {Driver::kColumn, FollowUpColumn::kTariff, &scope.tariffs},
+                 {Driver::kColumn, FollowUpColumn::kChannel, &scope.channels}};
+  for (const auto& o : options) {
+    if (o.values->empty()) continue;
+    Driver d{o.source, o.column, o.values, 0, false};
+    d.due = count_candidates(scope, d, until);
+    if (best.source == Driver::kScan || d.due < best.due) best = d;
+  }
+  if (best.source != Driver::kScan) {
+    const size_t sets = !scope.contacts.empty() + !scope.contingents.empty() + !scope.tariffs.empty() +
+                        !scope.channels.empty() + !scope.categories.empty();
+    best.exact = sets == 1 && scope.filter->contact_types == 0;
+  }
+  return best;
+}
+
+// Calls f(row) for the driver's candidate rows from `from` (inclusive)
+// until the deadline, in key order, until f returns false.
+template <typename F>
+void FollowUpDesk::for_each_candidate(const FollowUpScope& scope, const Driver& d, const FollowUpKey& from,
+                                      F&& f) const {
+  const FollowUpIndex& index = book_.follow_up();
+  const BookingKind kind = scope.filter->kind;
+  const FollowUpKey until = key_of(scope.until);
+  const auto row_of = [&](uint32_t pi, const FollowUpKey& k) -> const FollowUpEntry& {
+    const FollowUpIndex::Bucket* b = index.find(pi, kind);
+    const auto at = b->lower_bound(entry_key(k));
+    assert(!b->at_end(at) && b->get(at).order == k.order && b->get(at).line == k.line);
+    return b->get(at);
+  };
+  if (d.source == Driver::kContacts) {  // the contacts' lists merged in key order
+    using ContactRun = FollowUpIndex::ContactRun;
+    struct Head {
+      const ContactRun* run;
+      ContactRun::Position at;
+    };
+    auto later = [](const Head& a, const Head& b) {
+      return FollowUpKeyLess{}(b.run->get(b.at).key, a.run->get(a.at).key);
+    };
+    std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+    for (const uint32_t contact : *d.values) {
+      const ContactRun* run = index.contact_rows(kind, ContactId{contact});
+      if (!run) continue;
+      Head h{run, run->lower_bound(FollowUpContactRow{from, 0})};
+      if (!run->at_end(h.at) && FollowUpKeyLess{}(run->get(h.at).key, until)) heads.push(h);
+    }
+    while (!heads.empty()) {
+      Head h = heads.top();
+      heads.pop();
+      const FollowUpContactRow& r = h.run->get(h.at);
+      if (scope.in_scope[r.performance_index] && !f(row_of(r.performance_index, r.key))) return;
+      h.run->advance(h.at);
+      if (!h.run->at_end(h.at) && FollowUpKeyLess{}(h.run->get(h.at).key, until)) heads.push(h);
+    }
+    return;
+  }
+  using KeyRun = FollowUpIndex::KeyRun;
+  struct Head {
+    const KeyRun* run;
+    KeyRun::Position at;
+    uint32_t pi;
+  };
+  auto later = [](const Head& a, const Head& b) { return FollowUpKeyLess{}(b.run->get(b.at), a.run->get(a.at)); };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+  for (const uint32_t pi : scope.performances) {
+    const FollowUpIndex::ValueRuns* runs = index.runs(pi, kind, d.column);
+    if (!runs) continue;
+    for (const uint32_t value : *d.values) {
+      const KeyRun* run = FollowUpIndex::run(*runs, value);
+      if (!run) continue;
+      Head h{run, run->lower_bound(from), pi};
+      if (!run->at_end(h.at) && FollowUpKeyLess{}(run->get(h.at), until)) heads.push(h);
+    }
+  }
+  while (!heads.empty()) {
+    Head h = heads.top();
+    heads.pop();
+    if (!f(row_of(h.pi, h.run->get(h.at)))) return;
+    h.run->advance(h.at);
+    if (!h.run->at_end(h.at) && FollowUpKeyLess{}(h.run->get(h.at), until)) heads.push(h);
+  }
 }
 
 FollowUpRow FollowUpDesk::follow_up_row(const FollowUpEntry& e) const {
@@ -174,6 +355,36 @@ Reply FollowUpDesk::on(const QueryFollowUp& c) const {
   if (!r.ok()) return r;
   const bool paged = c.after.order != 0;
   const FollowUpEntry after_next = follow_up_key(c.after.due_ms, c.after.order, c.after.line + 1);
+  FollowUpPage page;
+  const Driver driver = choose_driver(scope);
+  if (driver.source != Driver::kScan) {
+    const FollowUpKey from = paged ? key_of(after_next) : FollowUpKey{std::numeric_limits<int64_t>::min(), 0, 0};
+    uint64_t before = 0;
+    if (driver.exact) {  // counted from the runs; read only the page's rows
+      page.total = driver.due;
+      before = paged ? count_candidates(scope, driver, from) : 0;
+      for_each_candidate(scope, driver, from, [&](const FollowUpEntry& e) {
+        page.rows.push_back(follow_up_row(e));
+        return page.rows.size() < limit;
+      });
+    } else {  // read the driver's candidates, test the other filters
+      for_each_candidate(scope, driver, FollowUpKey{std::numeric_limits<int64_t>::min(), 0, 0},
+                         [&](const FollowUpEntry& e) {
+                           if (!row_matches(scope, e)) return true;
+                           ++page.total;
+                           if (paged && FollowUpEntryLess{}(e, after_next)) {
+                             ++before;
+                           } else if (page.rows.size() < limit) {
+                             page.rows.push_back(follow_up_row(e));
+                           }
+                           return true;
+                         });
+    }
+    page.more = page.total - std::min(before, page.total) > page.rows.size();
+    r.value = static_cast<int64_t>(page.total);
+    r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(page)});
+    return r;
+  }
 
   // Merge the buckets' runs in key order.
   using Bucket = FollowUpIndex::Bucket;
@@ -191,7 +402,6 @@ Reply FollowUpDesk::on(const QueryFollowUp& c) const {
     Head h{b, paged ? b->lower_bound(after_next) : b->begin()};
     if (!b->at_end(h.at) && FollowUpEntryLess{}(b->get(h.at), scope.until)) heads.push(h);
   }
-  FollowUpPage page;
   while (!heads.empty() && page.rows.size() < limit) {
     Head h = heads.top();
     heads.pop();
@@ -311,6 +521,42 @@ void FollowUpDesk::plan_release(const FollowUpScope& scope, ReleasePlan* plan) c
   }
 }
 
+// The skipped orders (locked or kept) after `after` by order id, one page,
+// named as the screen shows them.
+void FollowUpDesk::name_skipped(const ReleasePlan& plan, OrderId after, ReleaseSummary* summary) const {
+  struct Skip {
+    OrderId order;
+    uint32_t slot;
+    SkipReason reason;
+  };
+  std::vector<Skip> skips;
+  const OrderTable& table = book_.table();
+  const auto collect = [&](const std::vector<uint64_t>& bits, SkipReason reason) {
+    ReleasePlan::for_each(bits, [&](uint32_t slot) {
+      if (const OrderId id = table.id_of(slot); id > after) skips.push_back(Skip{id, slot, reason});
+    });
+  };
+  collect(plan.locked, SkipReason::kLocked);
+  collect(plan.kept, SkipReason::kKept);
+  const auto by_order = [](const Skip& a, const Skip& b) { return a.order < b.order; };
+  const bool more = skips.size() > kSkippedOrdersPage;
+  if (more) {
+    std::nth_element(skips.begin(), skips.begin() + kSkippedOrdersPage, skips.end(), by_order);
+    skips.resize(kSkippedOrdersPage);
+  }
+  std::sort(skips.begin(), skips.end(), by_order);
+  for (const Skip& skip : skips) {
+    const Order& o = table.at(skip.slot);
+    SkippedOrder row{skip.order, skip.reason, o.contact, 0, {}, o.due_ms};
+    if (const Contact* contact = contacts_.find(o.contact)) {
+      row.contact_number = contact->record.number;
+      row.contact_name = contact->display_name();
+    }
+    summary->skipped.push_back(std::move(row));
+  }
+  summary->skipped_next = more ? skips.back().order : OrderId{0};
+}
+
 Reply FollowUpDesk::on(const PreviewRelease& c) const {
   FollowUpScope scope;
   Reply r = follow_up_scope(c.filter, &scope);
@@ -324,6 +570,7 @@ Reply FollowUpDesk::on(const PreviewRelease& c) const {
   ReleaseSummary& summary = tally.summary;
   plan.count_into(summary);
   finish_summary(summary);
+  name_skipped(plan, c.skipped_after, &summary);
   r.value = static_cast<int64_t>(summary.released);
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(summary)});
   return r;
@@ -338,29 +585,28 @@ Reply FollowUpDesk::on(const ReleaseAll& c, const Caller& who) {
   if (!r.ok()) return r;
   ReleasePlan plan(book_.table().slot_count());
   plan_release(scope, &plan);
-  std::vector<bool> compacting(stock_.performances().size(), false);
-  for (uint32_t pi : scope.performances) compacting[pi] = true;
+  FollowUpIndex& index = book_.follow_up();
+  FollowUpBulk bulk;
+  bulk.performances = scope.in_scope;
+  // The contacts' rows: rebuilt at the next read that needs them when many
+  // orders go, else each order's own removed (a search in its contact's list).
+  bulk.contacts = ReleasePlan::count(plan.release) * 8 > index.contact_row_count(c.filter.kind);
   StockTally tally;
   ReleasePlan::for_each(plan.release, [&](uint32_t slot) {
     Order& o = book_.table().at(slot);
     const OrderId id = book_.table().id_of(slot);
     TESSERA_CHECK(o.live() && is_booking(o.state) && !o.locked);
     add_released_stock(o, id, &tally);
-    book_.close(o, id, OrderState::kReleased, who.principal, &compacting);
+    book_.close(o, id, OrderState::kReleased, who.principal, &bulk);
   });
-  for (size_t i = 0; i < scope.performances.size(); ++i) {
-    FollowUpIndex::Bucket* b = book_.follow_up().find(scope.performances[i], c.filter.kind);
-    if (!b || b->empty()) continue;
-    if (plan.whole_prefix[i]) {
-      b->erase_before(scope.until);
-    } else {
-      b->visit_and_remove_until(
-          scope.until, [&](const FollowUpEntry& e) { return ReleasePlan::test(plan.release, order_slot(e.order)); });
-    }
-  }
+  const auto released = [&](OrderId order) { return ReleasePlan::test(plan.release, order_slot(order)); };
+  for (size_t i = 0; i < scope.performances.size(); ++i)
+    index.compact(scope.performances[i], c.filter.kind, scope.until, plan.whole_prefix[i], released);
+  if (bulk.contacts) index.contacts_went_stale(c.filter.kind);
   ReleaseSummary& summary = tally.summary;
   plan.count_into(summary);
   finish_summary(summary);
+  name_skipped(plan, OrderId{0}, &summary);
   r.value = static_cast<int64_t>(summary.released);
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(summary)});
   return r;

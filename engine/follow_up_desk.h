@@ -7,7 +7,10 @@
 // performances in scope come from the mandatory filters (season, family,
 // and product or performance when given), then each one's bucket for the
 // kind is read in key order up to the deadline. Counting without row-level
-// filters is a sum of bucket positions, not a scan.
+// filters is a sum of bucket positions, not a scan; with filters on
+// channel, tariff, contingent or contact it reads the index's runs of the
+// most selective of them (a sum of positions again when it is the only
+// one), and scans only for categories or contact types alone.
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
@@ -53,10 +56,16 @@ class FollowUpDesk {
   bool row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const;
   FollowUpRow follow_up_row(const FollowUpEntry& e) const;
   uint64_t count_rows(const FollowUpScope& scope, const FollowUpEntry* cursor, uint64_t* before) const;
+  struct Driver;
+  Driver choose_driver(const FollowUpScope& scope) const;
+  uint64_t count_candidates(const FollowUpScope& scope, const Driver& d, const FollowUpKey& limit) const;
+  template <typename F>
+  void for_each_candidate(const FollowUpScope& scope, const Driver& d, const FollowUpKey& from, F&& f) const;
   struct StockTally;
   void add_released_stock(const Order& o, OrderId id, StockTally* tally) const;
   struct ReleasePlan;
   void plan_release(const FollowUpScope& scope, ReleasePlan* plan) const;
+  void name_skipped(const ReleasePlan& plan, OrderId after, ReleaseSummary* summary) const;
   static Reply check_selection(const std::vector<OrderId>& orders);
   template <typename F>
   Reply for_each_selected(const std::vector<OrderId>& orders, F&& apply_one);

@@ -60,6 +60,7 @@ inline constexpr uint32_t kActivityChannelsMax = 64;        // channels in one C
 inline constexpr uint32_t kFollowUpRowsMax = 100;           // rows in one follow-up answer (the screen's cap)
 // QueryFollowUp limit 0: the follow-up screen's page (seed 000: 100 rows).
 inline constexpr uint32_t kFollowUpRowsDefault = 100;
+inline constexpr uint32_t kSkippedOrdersPage = 100;  // skipped orders a release summary names per page
 inline constexpr uint32_t follow_up_limit(uint32_t limit) { return limit == 0 ? kFollowUpRowsDefault : limit; }
 inline constexpr int64_t kOptionLifetimeMsMin = 60'000;  // SetOptionLifetime: at least a minute
 inline constexpr uint32_t kOrderListRowsMax = 500;       // orders in one ListOrders answer
@@ -71,7 +72,7 @@ inline constexpr uint32_t kOrderWorkflowMax = 1024;      // workflow entries aft
 inline constexpr uint32_t kOrderWorkflowEntriesMax = kOrderWorkflowMax + 8;
 inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;               // SetOrderRetention: an hour
 inline constexpr int64_t kOrderRetentionMsMax = 3'660LL * 86'400'000LL;  // ... to ten years
-inline constexpr uint32_t kFilterListMax = 64;                           // tariffs or categories in one filter
+inline constexpr uint32_t kFilterListMax = 64;                           // values of one follow-up filter list
 inline constexpr uint32_t kReminderFormatsMax = 1'024;
 inline constexpr uint32_t kReminderColumnsMax = 32;  // fields in one reminder format
 inline constexpr uint32_t kSeriesMax = 65'536;

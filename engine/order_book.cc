@@ -200,11 +200,10 @@ uint32_t OrderBook::reassign_contact(ContactId from, ContactId to) {
   return moved;
 }
 
-void OrderBook::close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
-                      const std::vector<bool>* compacting) {
+void OrderBook::close(Order& order, OrderId id, OrderState closed_state, PrincipalId by, const FollowUpBulk* bulk) {
   TESSERA_CHECK(order.live());
   TESSERA_CHECK(is_closed(closed_state));
-  if (is_booking(order.state)) follow_up_.remove(order, id, compacting);
+  if (is_booking(order.state)) follow_up_.remove(order, id, bulk);
   return_stock(order);
   timers_.disarm(&order.timer);
   // The state change, as transition() would record it but in the hot part.
@@ -388,6 +387,8 @@ Status OrderBook::check_follow_up_index() const {
   }
   if (s.is_ok() && rows != follow_up_.size())
     s = Status::internal(cat("follow-up index holds ", follow_up_.size(), " rows, recount ", rows));
+  if (s.is_ok() && !follow_up_.runs_match_rows())
+    s = Status::internal("the follow-up index's runs by channel, tariff, contingent or contact differ from its rows");
   return s;
 }
 

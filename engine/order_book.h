@@ -66,10 +66,9 @@ class OrderBook {
   Reply find_live(OrderId id, Order** order);
   void expire_if_due(Order& order, OrderId id);
   // Closes a live order: its stock returns, its timer and follow-up rows go.
-  // compacting: performances whose follow-up buckets the caller (ReleaseAll)
-  // compacts itself, so close() leaves their rows to it.
-  void close(Order& order, OrderId id, OrderState closed_state, PrincipalId by,
-             const std::vector<bool>* compacting = nullptr);
+  // bulk: what of the follow-up index the caller (ReleaseAll) compacts
+  // itself, so close() leaves those rows to it.
+  void close(Order& order, OrderId id, OrderState closed_state, PrincipalId by, const FollowUpBulk* bulk = nullptr);
   // Retires a confirmed order whose performances are all archived
   // (engine/order_retention.h): its units stay counted as retired units,
   // on_close's observer sees it (the history keeps it, "confirmed"), and its

@@ -91,6 +91,19 @@ struct ReleasedStock {
   auto fields() const { return std::tie(performance, category, orders, units, seats); }
 };
 
+// Why a release by filter left a matching order alone.
+enum class SkipReason : uint8_t { kLocked = 0, kKept };
+// A matching order a release by filter skipped (or would skip).
+struct SkippedOrder {
+  OrderId order = 0;
+  SkipReason reason = SkipReason::kLocked;
+  ContactId contact = kNone;
+  uint64_t contact_number = 0;
+  std::string contact_name;
+  int64_t due_ms = 0;
+  auto fields() const { return std::tie(order, reason, contact, contact_number, contact_name, due_ms); }
+};
+
 // ReleaseAll's answer and PreviewRelease's forecast.
 struct ReleaseSummary {
   uint64_t released = 0;             // orders (would be) released
@@ -99,7 +112,12 @@ struct ReleaseSummary {
   uint64_t units = 0;                // units returned (seats included)
   uint64_t seats = 0;                // of which named seats
   std::vector<ReleasedStock> stock;  // sorted by (performance, category)
-  auto fields() const { return std::tie(released, kept, locked, units, seats, stock); }
+  // The skipped orders by order id after PreviewRelease's skipped_after
+  // (from the first for ReleaseAll), at most kSkippedOrdersPage of them;
+  // skipped_next: the cursor of the next page (0: this is the last).
+  std::vector<SkippedOrder> skipped;
+  OrderId skipped_next = 0;
+  auto fields() const { return std::tie(released, kept, locked, units, seats, stock, skipped, skipped_next); }
 };
 
 // One reminder to send: an order (RemindOrders) or a subscription

@@ -74,6 +74,7 @@ Reply merge_order_pages(std::vector<Reply>& parts, uint32_t limit) {
 
 Reply merge_summaries(std::vector<Reply>& parts) {
   ReleaseSummary sum;
+  bool more_skipped = false;
   for (const Reply& r : parts) {
     const ReleaseSummary* s = detail_of<ReleaseSummary>(r);
     if (!s) continue;
@@ -83,10 +84,21 @@ Reply merge_summaries(std::vector<Reply>& parts) {
     sum.units += s->units;
     sum.seats += s->seats;
     sum.stock.insert(sum.stock.end(), s->stock.begin(), s->stock.end());
+    sum.skipped.insert(sum.skipped.end(), s->skipped.begin(), s->skipped.end());
+    more_skipped = more_skipped || s->skipped_next != 0;
   }
   std::sort(sum.stock.begin(), sum.stock.end(), [](const ReleasedStock& a, const ReleasedStock& b) {
     return std::tie(a.performance, a.category) < std::tie(b.performance, b.category);
   });
+  // Each shard named its first page after the cursor: the union's first
+  // page is the next page of all of them.
+  std::sort(sum.skipped.begin(), sum.skipped.end(),
+            [](const SkippedOrder& a, const SkippedOrder& b) { return a.order < b.order; });
+  if (sum.skipped.size() > kSkippedOrdersPage) {
+    sum.skipped.resize(kSkippedOrdersPage);
+    more_skipped = true;
+  }
+  sum.skipped_next = more_skipped && !sum.skipped.empty() ? sum.skipped.back().order : OrderId{0};
   Reply out;
   out.value = static_cast<int64_t>(sum.released);
   return with_detail(std::move(out), std::move(sum));

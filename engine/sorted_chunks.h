@@ -48,6 +48,15 @@ class SortedChunks {
     if (chunk.size() > kChunkMax) split(c);
   }
 
+  // Appends v, greater than every element (a rebuild from sorted input):
+  // full chunks, no search.
+  void push_back_sorted(const T& v) {
+    assert(chunks_.empty() || Less{}(chunks_.back().back(), v));
+    if (chunks_.empty() || chunks_.back().size() >= kChunkMax) chunks_.emplace_back().reserve(kChunkMax);
+    chunks_.back().push_back(v);
+    ++size_;
+  }
+
   // Removes the element equal to v. Returns false if there is none.
   bool erase(const T& v) {
     const size_t c = chunk_for(v);

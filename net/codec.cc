@@ -154,8 +154,17 @@ struct DetailEncoder {
     for (const ReleasedStock& s : d.stock)
       stock.emplace_back(s.performance.value(), s.category.value(), s.orders, s.units, s.seats);
     const auto list = fbb.CreateVectorOfStructs(stock);
+    std::vector<fb::Offset<wire::SkippedOrder>> skipped;
+    skipped.reserve(d.skipped.size());
+    for (const SkippedOrder& o : d.skipped)
+      skipped.push_back(wire::CreateSkippedOrder(fbb, o.order.value(), static_cast<wire::SkipReason>(o.reason),
+                                                 o.contact.value(), o.contact_number, fbb.CreateString(o.contact_name),
+                                                 o.due_ms));
+    const auto skipped_list = fbb.CreateVector(skipped);
     return {wire::ResultDetail::ReleaseSummary,
-            wire::CreateReleaseSummary(fbb, d.released, d.kept, d.locked, d.units, d.seats, list).Union()};
+            wire::CreateReleaseSummary(fbb, d.released, d.kept, d.locked, d.units, d.seats, list, skipped_list,
+                                       d.skipped_next.value())
+                .Union()};
   }
   fb::Offset<wire::ReminderItem> item(const ReminderItem& i) {
     const auto last = fbb.CreateString(i.last_name), first = fbb.CreateString(i.first_name),
@@ -263,7 +272,20 @@ Result<std::vector<OrderOutcome>> outcomes_from(const fb::Vector<const wire::Ord
 }
 
 Result<ReleaseSummary> summary_from(const wire::ReleaseSummary& w) {
-  ReleaseSummary s{w.released(), w.kept(), w.locked(), w.units(), w.seats(), {}};
+  ReleaseSummary s{w.released(), w.kept(), w.locked(), w.units(), w.seats(), {}, {}, w.skipped_next()};
+  if (w.skipped() != nullptr) {
+    if (w.skipped()->size() > kSkippedOrdersPage)
+      return malformed(cat("skipped names ", w.skipped()->size(), " orders (max ", kSkippedOrdersPage, ")"));
+    for (const wire::SkippedOrder* o : *w.skipped()) {
+      auto reason = enum_of<SkipReason>(o->reason(), wire::SkipReason::MAX, "skip reason");
+      if (!reason.is_ok()) return reason.status();
+      SkippedOrder row{o->order(), *reason, o->contact(), o->contact_number(), {}, o->due_ms()};
+      TextReader text;
+      text(o->contact_name(), "contact_name", &row.contact_name);
+      if (!text.status.is_ok()) return text.status;
+      s.skipped.push_back(std::move(row));
+    }
+  }
   if (w.stock() == nullptr) return s;
   // One line per performance and category: bounded like a filter's categories per performance.
   constexpr uint64_t kStockLinesMax = uint64_t{kBulkOrdersMax} * kCategoriesPerPerformanceMax;

@@ -163,7 +163,7 @@ TEST(CliArgs, FollowUpTakesEveryFilterAndTheEndOfTheDueDay) {
                                                       "--product",
                                                       "3",
                                                       "--performance",
-                                                      "3001",
+                                                      "3001,3002",
                                                       "--contingent",
                                                       "30011",
                                                       "--tariff",
@@ -176,6 +176,8 @@ TEST(CliArgs, FollowUpTakesEveryFilterAndTheEndOfTheDueDay) {
                                                       "3",
                                                       "--channel",
                                                       "2",
+                                                      "--channel",
+                                                      "3",
                                                       "--contact",
                                                       "42",
                                                       "--contact-type",
@@ -193,12 +195,12 @@ TEST(CliArgs, FollowUpTakesEveryFilterAndTheEndOfTheDueDay) {
   EXPECT_EQ(f.season, 1u);
   EXPECT_EQ(f.family, 2u);
   EXPECT_EQ(f.product, 3u);
-  EXPECT_EQ(f.performance, 3001u);
-  EXPECT_EQ(f.contingent, 30011u);
+  EXPECT_EQ(f.performances, (std::vector<PerformanceId>{3001, 3002}));
+  EXPECT_EQ(f.contingents, (std::vector<ContingentId>{30011}));
   EXPECT_EQ(f.tariffs, (std::vector<TariffId>{31, 32, 33}));
   EXPECT_EQ(f.categories, (std::vector<CategoryId>{1, 3}));
-  EXPECT_EQ(f.channel, 2u);
-  EXPECT_EQ(f.contact, 42u);
+  EXPECT_EQ(f.channels, (std::vector<ChannelId>{2, 3}));
+  EXPECT_EQ(f.contacts, (std::vector<ContactId>{42}));
   EXPECT_EQ(f.contact_types, kContactPartner | kContactGuide);
   EXPECT_EQ(q.after.due_ms, k2026_12_31);
   EXPECT_EQ(q.after.order, 72057594037927937ull);
@@ -225,6 +227,12 @@ TEST(CliArgs, ReleasePreviewAndReleaseAllShareTheFilters) {
   };
   const auto preview = std::get<PreviewRelease>(with("release-preview").body);
   const auto all = std::get<ReleaseAll>(with("release-all").body);
+  EXPECT_EQ(preview.skipped_after, 0u);
+  EXPECT_EQ(std::get<PreviewRelease>(one_command({"release-preview", "--type", "option", "--due", "1", "--season", "1",
+                                                  "--family", "1", "--skipped-after", "77"})
+                                         .body)
+                .skipped_after,
+            77u);
   EXPECT_EQ(preview.filter.fields(), all.filter.fields());
   EXPECT_EQ(all.filter.tariffs, (std::vector<TariffId>{11}));
   EXPECT_EQ(all.filter.contact_types, kContactOrganisation);

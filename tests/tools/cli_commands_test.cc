@@ -269,6 +269,15 @@ TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
   const CliRun preview = run(with_filters({"release-preview"}), tessera::testing::kBackofficeToken);
   EXPECT_NE(preview.out.find("would release 1 orders (1 units, 0 seats); skipped: 1 kept, 1 locked"), std::string::npos)
       << preview.out;
+  EXPECT_NE(preview.out.find("would skip:"), std::string::npos) << preview.out;
+  const auto line_of = [&](const std::string& order) {
+    const size_t line_at = preview.out.find("\n" + order + " ");
+    return line_at == std::string::npos
+               ? std::string()
+               : preview.out.substr(line_at + 1, preview.out.find('\n', line_at + 1) - line_at - 1);
+  };
+  EXPECT_NE(line_of(orders[0]).find("marked keep"), std::string::npos) << "each skipped order named:\n" << preview.out;
+  EXPECT_NE(line_of(orders[1]).find("locked"), std::string::npos) << preview.out;
   const CliRun selected =
       run({"release-selected", orders[0], orders[1], orders[2], "99"}, tessera::testing::kBackofficeToken);
   ASSERT_EQ(selected.code, kExitOk) << selected.err;

@@ -227,12 +227,14 @@ void add_filter(CLI::App& s, FollowUpFilter& f) {
   opt::add_number(s, "--season", f.season, "season")->required()->group(group);
   opt::add_number(s, "--family", f.family, "product family")->required()->group(group);
   opt::add_number(s, "--product", f.product, "product")->group(group);
-  opt::add_number(s, "--performance", f.performance, "performance")->group(group);
-  opt::add_number(s, "--contingent", f.contingent, "contingent")->group(group);
+  opt::add_number(s, "--performance", f.performances, "performances (repeat, or a comma list)")->group(group);
+  opt::add_number(s, "--contingent", f.contingents,
+                  "contingents, each with its sub-contingents (repeat, or a comma list)")
+      ->group(group);
   opt::add_number(s, "--tariff", f.tariffs, "tariffs (repeat, or a comma list)")->group(group);
   opt::add_number(s, "--category", f.categories, "categories (repeat, or a comma list)")->group(group);
-  opt::add_number(s, "--channel", f.channel, "sales channel")->group(group);
-  opt::add_number(s, "--contact", f.contact, "contact")->group(group);
+  opt::add_number(s, "--channel", f.channels, "sales channels (repeat, or a comma list)")->group(group);
+  opt::add_number(s, "--contact", f.contacts, "contacts (repeat, or a comma list)")->group(group);
   add_type_bits(s, "--contact-type", f.contact_types, "the contact has one of these types (repeat)")->group(group);
 }
 
@@ -883,6 +885,8 @@ const std::vector<SubcommandSpec>& subcommands() {
        [](CLI::App& s) {
          auto v = keyed<PreviewRelease>(s);
          add_filter(s, v->body.filter);
+         opt::add_number(s, "--skipped-after", v->body.skipped_after,
+                         "name the skipped orders after this order id (the next page of them)");
          return send(v);
        }},
       {"release-all", kBackOffice, "release every matching order marked release and not locked",

@@ -91,16 +91,26 @@ void print_outcomes(const CommandBody& body, const std::vector<OrderOutcome>& ou
   }
 }
 
-void print_summary(const CommandBody& body, const ReleaseSummary& s, std::ostream& out) {
+void print_summary(const CommandBody& body, const ReleaseSummary& s, const LocalTime& local, std::ostream& out) {
   const bool preview = std::holds_alternative<PreviewRelease>(body);
   out << (preview ? "would release " : "released ") << s.released << " orders (" << s.units << " units, " << s.seats
       << " seats); skipped: " << s.kept << " kept, " << s.locked << " locked\n";
-  if (s.stock.empty()) return;
-  std::vector<std::vector<std::string>> rows = {{"performance", "category", "orders", "units", "seats"}};
-  for (const ReleasedStock& r : s.stock)
-    rows.push_back({to_string(r.performance), to_string(r.category), std::to_string(r.orders), std::to_string(r.units),
-                    std::to_string(r.seats)});
+  if (!s.stock.empty()) {
+    std::vector<std::vector<std::string>> rows = {{"performance", "category", "orders", "units", "seats"}};
+    for (const ReleasedStock& r : s.stock)
+      rows.push_back({to_string(r.performance), to_string(r.category), std::to_string(r.orders),
+                      std::to_string(r.units), std::to_string(r.seats)});
+    print_table(out, rows);
+  }
+  if (s.skipped.empty()) return;
+  out << (preview ? "would skip:\n" : "skipped:\n");
+  std::vector<std::vector<std::string>> rows = {{"order", "reason", "contact", "deadline"}};
+  for (const SkippedOrder& o : s.skipped)
+    rows.push_back({to_string(o.order), o.reason == SkipReason::kLocked ? "locked" : "marked keep",
+                    contact_text(o.contact, o.contact_name, o.contact_number), when(o.due_ms, local)});
   print_table(out, rows);
+  if (s.skipped_next != 0)
+    out << "More skipped orders: release-preview with the same filters and --skipped-after " << s.skipped_next << '\n';
 }
 
 void print_batch(const CommandBody& body, const ReminderBatch& b, const LocalTime& local, std::ostream& out) {
@@ -444,7 +454,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         using D = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<D, FollowUpPage>) print_page(d, local, out);
         if constexpr (std::is_same_v<D, BulkOutcomes>) print_outcomes(command.body, d.orders, out);
-        if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, out);
+        if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, local, out);
         if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, local, out);
         if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, local, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);

@@ -22,6 +22,6 @@ from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack,
                              SeatRun)
 from tessera.schema import (COMMANDS, Audience, BookingKind, ContactHistory, ContactListKind, Delivery, ErrorCode, ExpiryPolicy,
                             FormatType, IbanFilter, OrderState, Outcome, ReleaseMark, ReminderField, RequestStatus,
-                            ResultCode, Role, RunState, WorkflowAction, command)
+                            ResultCode, Role, RunState, SkipReason, WorkflowAction, command)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -49,6 +49,7 @@ ErrorCode = _enum("ErrorCode")
 ContactListKind = _enum("ContactListKind")
 IbanFilter = _enum("IbanFilter")
 ContactHistory = _enum("ContactHistory")
+SkipReason = _enum("SkipReason")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

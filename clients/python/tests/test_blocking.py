@@ -429,8 +429,12 @@ class FollowUp(unittest.TestCase):
                        performance=121)
         preview = office.preview_release(filter=options)
         self.assertEqual((preview.released, preview.kept, preview.locked), (4, 1, 1))
+        self.assertEqual(sorted((o.order, o.reason) for o in preview.skipped),
+                         sorted([(booked[0], tessera.SkipReason.Kept), (booked[1], tessera.SkipReason.Locked)]))
         summary = office.release_all(filter=options)
         self.assertEqual((summary.released, summary.kept, summary.locked, summary.units), (4, 1, 1, 4))
+        self.assertEqual(sorted(o.order for o in summary.skipped), sorted(booked[:2]))
+        self.assertEqual(summary.skipped_next, 0)
         self.assertEqual(office.get_order(order=booked[2]).state, tessera.OrderState.Released)
         self.assertEqual(office.get_order(order=booked[0]).state, tessera.OrderState.Option)
         self.assertEqual(shop.get_availability(performance=121, category=1, channel=WEB).available, 98)
