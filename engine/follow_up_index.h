@@ -121,9 +121,10 @@ inline uint32_t column_value(const FollowUpEntry& e, FollowUpColumn c) {
   return 0;
 }
 
-// What a bulk pass (ReleaseAll) drops itself once it has released: the rows
-// of these performances' buckets and runs (compact()) and, when `contacts`,
-// the contacts' rows there too (compact_contacts()); remove() leaves those.
+// What a bulk pass (ReleaseAll) handles itself once it has released: the
+// rows of these performances' buckets (compact(), which marks their runs
+// stale) and, when `contacts`, the contacts' rows there too (left for
+// refresh_contacts() after contacts_went_stale()); remove() leaves those.
 struct FollowUpBulk {
   std::vector<bool> performances;  // by performance index
   bool contacts = false;
