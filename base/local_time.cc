@@ -103,8 +103,19 @@ LocalTime::Civil LocalTime::civil(int64_t ms) const {
   const auto day = date::floor<date::days>(local);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<Ms> hms{local - day};
-  return Civil{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-               static_cast<unsigned>(hms.hours().count()), static_cast<unsigned>(hms.minutes().count())};
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               static_cast<unsigned>(hms.hours().count()),
+               static_cast<unsigned>(hms.minutes().count()),
+               static_cast<unsigned>(hms.seconds().count())};
+}
+
+std::string LocalTime::file_stamp(int64_t ms) const {
+  const Civil c = civil(ms);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u-%02u%02u%02u", c.year, c.month, c.day, c.hour, c.minute, c.second);
+  return buf;
 }
 
 std::string LocalTime::date(int64_t ms) const {

@@ -49,11 +49,16 @@ class LocalTime {
   std::string date_time(int64_t ms) const;  // "2024-03-14 09:30" | "14.03.2024 09:30"
   std::string amount(int64_t cents) const;  // "12.50" | "12,50"
   std::string money(int64_t cents) const;   // "12.50" | "12,50 €"
+  // "20240314-093000": the local time to the second, for file names (an
+  // hour the zone repeats when clocks go back gives the same stamp twice;
+  // writers of files never replace one).
+  std::string file_stamp(int64_t ms) const;
 
   // The calendar date and time of `ms` in the zone.
   struct Civil {
     int year;
     unsigned month, day, hour, minute;
+    unsigned second = 0;
   };
   Civil civil(int64_t ms) const;
 

@@ -19,6 +19,7 @@ using Key = std::vector<uint64_t>;
 enum Group : uint64_t {
   kSeasons = 1,
   kFamilies,
+  kProductTypes,
   kChannels,
   kCategories,
   kProducts,
@@ -92,6 +93,7 @@ Key key_of(const Owners& o, const CommandBody& body) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, DefineSeason>) return {kSeasons, c.season.value()};
         if constexpr (std::is_same_v<T, DefineProductFamily>) return {kFamilies, c.family.value()};
+        if constexpr (std::is_same_v<T, DefineProductType>) return {kProductTypes, c.type.value()};
         if constexpr (std::is_same_v<T, DefineChannel>) return {kChannels, c.channel.value()};
         if constexpr (std::is_same_v<T, DefineCategory>) return {kCategories, c.category.value()};
         if constexpr (std::is_same_v<T, DefineProduct>) return {kProducts, 0, c.product.value(), kDefinition};

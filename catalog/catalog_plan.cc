@@ -31,6 +31,7 @@ struct Named {
 struct Namer {
   Named operator()(const DefineSeason& c) const { return {cat("season ", c.season), {}}; }
   Named operator()(const DefineProductFamily& c) const { return {cat("product family ", c.family), {}}; }
+  Named operator()(const DefineProductType& c) const { return {cat("product type ", c.type), {}}; }
   Named operator()(const DefineChannel& c) const { return {cat("channel ", c.channel), {}}; }
   Named operator()(const DefineCategory& c) const { return {cat("category ", c.category), {}}; }
   Named operator()(const DefineProduct& c) const { return {cat("product ", c.product), {}}; }
@@ -81,6 +82,19 @@ uint64_t body_hash(const Command& c) {
   return h.value();
 }
 
+// The file names a contingent the server has unnamed or named otherwise,
+// with the rest of its definition the same: a rename (the engine takes the
+// definition again with the new name as one).
+template <typename Define>
+bool renames_only(const Command& current, const Command& wanted) {
+  const auto* a = std::get_if<Define>(&current.body);
+  const auto* b = std::get_if<Define>(&wanted.body);
+  if (a == nullptr || b == nullptr || a->name == b->name) return false;
+  Define same = *b;
+  same.name = a->name;
+  return body_hash(Command{0, same}) == body_hash(current);
+}
+
 }  // namespace
 
 std::string identity_of(const Command& command) { return named(command).identity; }
@@ -104,13 +118,26 @@ Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<Command>& s
       ++plan.unchanged;
       continue;
     }
+    if (renames_only<DefineContingent>(current, e.command) || renames_only<DefineSubContingent>(current, e.command)) {
+      const auto name_of = [](const Command& c) {
+        return std::visit(
+            [](const auto& d) -> std::string {
+              if constexpr (requires { d.name; }) return d.name.empty() ? "unnamed" : cat("name \"", d.name, "\"");
+              return {};
+            },
+            c.body);
+      };
+      plan.steps.push_back(
+          PlanStep{StepKind::kChange, e.command, e.line, n.identity, name_of(current), name_of(e.command)});
+      continue;
+    }
     // A sub-contingent and a contingent share the id space: a change of
     // kind is a change of definition.
     if (n.setting.empty() || current.body.index() != e.command.body.index()) {
       std::string why = cat(source, ":", e.line, ": ", n.identity,
                             " differs from the server's, and a definition cannot change once made "
                             "(only settings do: prices, capacities, caps, expiry policies, option "
-                            "lifetimes, release-back dates); give it a new id, or make the file say "
+                            "lifetimes, release-back dates, contingent names); give it a new id, or make the file say "
                             "what the server has (tessera export-catalog)");
       if (conflicts == Conflicts::kRefuse) return Status::invalid_argument(std::move(why));
       plan.conflicts.push_back(std::move(why));

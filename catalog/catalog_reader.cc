@@ -57,6 +57,7 @@ std::string_view type_name(const toml::node& n) {
 enum IdKind {
   kSeasonIds,
   kFamilyIds,
+  kProductTypeIds,
   kChannelIds,
   kCategoryIds,
   kProductIds,
@@ -66,8 +67,9 @@ enum IdKind {
   kContingentIds,
   kIdKinds
 };
-constexpr std::array<std::string_view, kIdKinds> kIdKindNames = {
-    "season", "family", "channel", "category", "product", "tariff", "layout", "performance", "contingent"};
+constexpr std::array<std::string_view, kIdKinds> kIdKindNames = {"season",      "family",    "product type", "channel",
+                                                                 "category",    "product",   "tariff",       "layout",
+                                                                 "performance", "contingent"};
 
 class Reader;
 
@@ -90,6 +92,8 @@ class Fields {
   uint32_t count(std::string_view key, std::optional<uint32_t> fallback);  // 0 .. 2^32 - 1
   std::string name(std::string_view key);                                  // required, not empty
   std::string text(std::string_view key);                                  // required string
+  std::string optional_name(std::string_view key);                         // "" when absent, else as name()
+  bool flag(std::string_view key, bool fallback);                          // a boolean
   int64_t duration_ms(std::string_view key, std::optional<int64_t> fallback);
   std::optional<int64_t> time_ms(std::string_view key, bool required);
   template <class E, size_t N>
@@ -121,6 +125,7 @@ struct PendingContingent {
   std::vector<ChannelId> channels;
   std::optional<int64_t> release_back_ms;
   uint32_t release_back_line;
+  std::string name;  // "" = unnamed
 };
 
 class Reader {
@@ -245,6 +250,18 @@ std::string Fields::name(std::string_view key) {
     if (s.size() > kNameLengthMax) fail_at(key, cat(what_, ": ", key, " is longer than ", kNameLengthMax, " bytes"));
   }
   return s;
+}
+
+std::string Fields::optional_name(std::string_view key) { return has(key) ? name(key) : std::string(); }
+
+bool Fields::flag(std::string_view key, bool fallback) {
+  const toml::node* n = need(key, false);
+  if (!n) return fallback;
+  if (!n->is_boolean()) {
+    wrong_type(key, *n, "true or false");
+    return fallback;
+  }
+  return n->as_boolean()->get();
 }
 
 int64_t Fields::duration_ms(std::string_view key, std::optional<int64_t> fallback) {
@@ -383,6 +400,8 @@ void Reader::read_named(const toml::table& t, std::string_view key, IdKind kind)
       return emit(f.line(), DefineSeason{id, std::move(name)});
     case kFamilyIds:
       return emit(f.line(), DefineProductFamily{id, std::move(name)});
+    case kProductTypeIds:
+      return emit(f.line(), DefineProductType{id, std::move(name)});
     case kChannelIds:
       return emit(f.line(), DefineChannel{id, std::move(name)});
     case kCategoryIds:
@@ -410,9 +429,11 @@ void Reader::read_expiry(Fields& f, ExpiryPolicy* policy, int64_t* grace_ms, boo
 
 void Reader::read_product(const toml::table& t) {
   Fields f(this, t, "[[product]]",
-           {"id", "season", "family", "name", "expiry", "overdue_grace", "hold_lifetime_max", "hold_extensions_max",
-            "channel_expiry", "option_lifetime"});
+           {"id", "season", "family", "name", "type", "deadline_after_start", "expiry", "overdue_grace",
+            "hold_lifetime_max", "hold_extensions_max", "channel_expiry", "option_lifetime"});
   DefineProduct p{f.id("id"), f.id("season"), f.id("family"), f.name("name")};
+  p.type = f.optional_id("type");
+  p.deadline_after_start = f.flag("deadline_after_start", false);
   read_expiry(f, &p.expiry_policy, &p.overdue_grace_ms, false);
   p.hold_lifetime_max_ms = f.duration_ms("hold_lifetime_max", DefineProduct{}.hold_lifetime_max_ms);
   p.hold_extensions_max = f.count("hold_extensions_max", DefineProduct{}.hold_extensions_max);
@@ -586,7 +607,7 @@ void Reader::read_contingents(Fields& perf, PerformanceId performance) {
   std::vector<PendingContingent> pending;
   for (const toml::table* e : perf.tables("contingent", false)) {
     Fields g(this, *e, cat("performance ", performance, " contingent"),
-             {"id", "category", "parent", "allotment", "channels", "release_back"});
+             {"id", "name", "category", "parent", "allotment", "channels", "release_back"});
     PendingContingent c{g.id("id"),
                         g.line(),
                         g.optional_id("category"),
@@ -594,7 +615,8 @@ void Reader::read_contingents(Fields& perf, PerformanceId performance) {
                         g.count("allotment", std::nullopt),
                         {},
                         g.time_ms("release_back", false),
-                        g.line_of_key("release_back")};
+                        g.line_of_key("release_back"),
+                        g.optional_name("name")};
     for (uint32_t ch : g.ids("channels", false)) c.channels.push_back(ch);
     if (!claim(kContingentIds, c.id, c.line)) return;
     pending.push_back(std::move(c));
@@ -609,7 +631,7 @@ void Reader::emit_contingents(PerformanceId performance, const std::vector<Pendi
     if (failed()) return;
     if (c.parent == kNone) {
       if (c.category == kNone) return fail(c.line, cat("contingent ", c.id, ": missing required key 'category'"));
-      emit(c.line, DefineContingent{c.id, performance, c.category, c.allotment, c.channels});
+      emit(c.line, DefineContingent{c.id, performance, c.category, c.allotment, c.channels, c.name});
     } else {
       // Its root gives its category; the parents must stay on this performance and not loop.
       const PendingContingent* root = &c;
@@ -624,7 +646,7 @@ void Reader::emit_contingents(PerformanceId performance, const std::vector<Pendi
       if (c.category != kNone && c.category != root->category)
         return fail(c.line, cat("contingent ", c.id, ": category ", c.category, " differs from its parent's (",
                                 root->category, "); a sub-contingent takes its parent's category, omit it"));
-      emit(c.line, DefineSubContingent{c.id, performance, c.parent, c.allotment, c.channels});
+      emit(c.line, DefineSubContingent{c.id, performance, c.parent, c.allotment, c.channels, c.name});
     }
     if (c.release_back_ms) emit(c.release_back_line, SetContingentReleaseBack{performance, c.id, *c.release_back_ms});
   }
@@ -639,6 +661,7 @@ void Reader::read_kind(std::string_view key, const toml::node& node) {
     const toml::table& t = *e.as_table();
     if (key == "season") read_named(t, key, kSeasonIds);
     if (key == "family") read_named(t, key, kFamilyIds);
+    if (key == "product_type") read_named(t, key, kProductTypeIds);
     if (key == "channel") read_named(t, key, kChannelIds);
     if (key == "category") read_named(t, key, kCategoryIds);
     if (key == "product") read_product(t);
@@ -662,15 +685,15 @@ Result<CatalogFile> Reader::run(std::string_view text) {
   for (const auto& [key, node] : root) items.emplace_back(&key, &node);
   std::sort(items.begin(), items.end(),
             [](const auto& a, const auto& b) { return a.first->source().begin.line < b.first->source().begin.line; });
-  static constexpr std::array<std::string_view, 8> kKinds = {"season",  "family", "channel", "category",
-                                                             "product", "tariff", "layout",  "performance"};
+  static constexpr std::array<std::string_view, 9> kKinds = {
+      "season", "family", "product_type", "channel", "category", "product", "tariff", "layout", "performance"};
   for (const auto& [key, node] : items) {
     if (key->str() == "time_zone") continue;
     if (std::find(kKinds.begin(), kKinds.end(), key->str()) == kKinds.end()) {
       fail(key->source().begin.line,
            cat("unknown key '", key->str(),
-               "' (a catalog holds time_zone and [[season]], [[family]], [[channel]], [[category]], [[product]], "
-               "[[tariff]], [[layout]], [[performance]] tables)"));
+               "' (a catalog holds time_zone and [[season]], [[family]], [[product_type]], [[channel]], [[category]], "
+               "[[product]], [[tariff]], [[layout]], [[performance]] tables)"));
       break;
     }
     read_kind(key->str(), *node);

@@ -145,6 +145,8 @@ void Writer::write_product(size_t begin, size_t end) {
   out_ += cat("[[product]]\nid = ", d.product, "\nseason = ", d.season, "\nfamily = ", d.family,
               "\nname = ", quote_string(d.name), "\n");
   const DefineProduct defaults{};
+  if (d.type != kNone) out_ += cat("type = ", d.type, "\n");
+  if (d.deadline_after_start) out_ += "deadline_after_start = true\n";
   check_expiry(cat("product ", d.product), d.expiry_policy, d.overdue_grace_ms);
   if (d.expiry_policy != defaults.expiry_policy)
     out_ += expiry_fields(d.expiry_policy, d.overdue_grace_ms, "\n") + "\n";
@@ -303,14 +305,18 @@ void Writer::write_contingents(const DefinePerformance& d, size_t begin, size_t 
     out_ += "\n  [[performance.contingent]]\n";
     if (auto* c = std::get_if<DefineContingent>(&commands_[i].body)) {
       if (!define_once("contingent", c->contingent.value())) return;
-      out_ += cat("  id = ", c->contingent, "\n  category = ", c->category, "\n  allotment = ", c->allotment, "\n");
+      out_ += cat("  id = ", c->contingent, "\n");
+      if (!c->name.empty()) out_ += cat("  name = ", quote_string(c->name), "\n");
+      out_ += cat("  category = ", c->category, "\n  allotment = ", c->allotment, "\n");
       if (!c->channels.empty()) out_ += cat("  channels = ", id_list(c->channels), "\n");
     } else if (auto* s = std::get_if<DefineSubContingent>(&commands_[i].body)) {
       if (!define_once("contingent", s->contingent.value())) return;
       if (index_of(s->parent) == SIZE_MAX)
         fail(cat("sub-contingent ", s->contingent, ": its parent ", s->parent, " is not defined on performance ",
                  d.performance, " among the commands"));
-      out_ += cat("  id = ", s->contingent, "\n  parent = ", s->parent, "\n  allotment = ", s->allotment, "\n");
+      out_ += cat("  id = ", s->contingent, "\n");
+      if (!s->name.empty()) out_ += cat("  name = ", quote_string(s->name), "\n");
+      out_ += cat("  parent = ", s->parent, "\n  allotment = ", s->allotment, "\n");
       if (!s->channels.empty()) out_ += cat("  channels = ", id_list(s->channels), "\n");
     }
     if (has_release_back[i - begin]) out_ += cat("  release_back = ", date_time(release_back[i - begin]), "\n");
@@ -329,6 +335,8 @@ Result<std::string> Writer::run() {
             write_named("season", "season", c.season.value(), c.name);
           else if constexpr (std::is_same_v<T, DefineProductFamily>)
             write_named("family", "family", c.family.value(), c.name);
+          else if constexpr (std::is_same_v<T, DefineProductType>)
+            write_named("product_type", "product type", c.type.value(), c.name);
           else if constexpr (std::is_same_v<T, DefineChannel>)
             write_named("channel", "channel", c.channel.value(), c.name);
           else if constexpr (std::is_same_v<T, DefineCategory>)

@@ -95,6 +95,10 @@ engine::ContactSummary ContactDirectory::summary_of(const StoredContact& c) cons
     s.country = main->country;
   }
   s.line = completion_line(record.last_name, record.first_name, s.country, s.postcode, c.number);
+  s.audience = record.audience;
+  if (record.audience != 0)
+    if (const engine::ContactListEntry* e = list_entry(engine::ContactListKind::kAudience, record.audience))
+      s.audience_name = e->name;
   return s;
 }
 

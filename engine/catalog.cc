@@ -53,6 +53,9 @@ Reply Catalog::check(const DefineSeason& c) const {
 Reply Catalog::check(const DefineProductFamily& c) const {
   return check_named(c.family, c.name, families_.find(c.family) != nullptr, families_.size(), "product family");
 }
+Reply Catalog::check(const DefineProductType& c) const {
+  return check_named(c.type, c.name, product_types_.find(c.type) != nullptr, product_types_.size(), "product type");
+}
 Reply Catalog::check(const DefineChannel& c) const {
   return check_named(c.channel, c.name, channels_.find(c.channel) != nullptr, channels_.size(), "channel");
 }
@@ -65,6 +68,8 @@ Reply Catalog::check(const DefineProduct& c) const {
   if (!r.ok()) return r;
   if (!seasons_.find(c.season)) return refuse(ReplyCode::kNotFound, cat("season ", c.season, " not found"));
   if (!families_.find(c.family)) return refuse(ReplyCode::kNotFound, cat("product family ", c.family, " not found"));
+  if (c.type != kNone && !product_types_.find(c.type))
+    return refuse(ReplyCode::kNotFound, cat("product type ", c.type, " not found"));
   if (!valid_grace(c.expiry_policy, c.overdue_grace_ms))
     return refuse(ReplyCode::kInvalidArgument,
                   "overdue_grace_ms must be > 0 (and at most 3 years) for overdue-then-archive, 0 otherwise");
@@ -160,6 +165,16 @@ Reply Catalog::define(const DefineSeason& c) {
 Reply Catalog::define(const DefineProductFamily& c) {
   return check_then(*this, c, [&] { families_.add(c.family, Named<ProductFamilyId>{c.family, c.name}); });
 }
+Reply Catalog::define(const DefineProductType& c) {
+  return check_then(*this, c, [&] { product_types_.add(c.type, Named<ProductTypeId>{c.type, c.name}); });
+}
+
+bool Catalog::rebuild_product_types() {
+  if (!product_types_.rebuild_index()) return false;
+  for (const Product& p : products_.items())
+    if (p.definition.type != kNone && !product_types_.find(p.definition.type)) return false;
+  return true;
+}
 Reply Catalog::define(const DefineChannel& c) {
   return check_then(*this, c, [&] { channels_.add(c.channel, Named<ChannelId>{c.channel, c.name}); });
 }
@@ -224,7 +239,8 @@ void Catalog::hash_into(Hasher& h) const {
   h.add(channels_.items());
   h.add(categories_.items());
   h.add(tariffs_.items());
-  if (!option_lifetimes_.empty()) h.add(option_lifetimes_);  // absent before them
+  if (!option_lifetimes_.empty()) h.add(option_lifetimes_);       // absent before them
+  if (product_types_.size() != 0) h.add(product_types_.items());  // likewise
 }
 
 }  // namespace tessera::engine

@@ -114,6 +114,7 @@ class Catalog {
   // check(c): the reply define(c) would give, changing nothing.
   Reply check(const DefineSeason& c) const;
   Reply check(const DefineProductFamily& c) const;
+  Reply check(const DefineProductType& c) const;
   Reply check(const DefineProduct& c) const;
   Reply check(const DefineChannel& c) const;
   Reply check(const DefineCategory& c) const;
@@ -123,6 +124,7 @@ class Catalog {
   Reply check(const SetOptionLifetime& c) const;
   Reply define(const DefineSeason& c);
   Reply define(const DefineProductFamily& c);
+  Reply define(const DefineProductType& c);
   Reply define(const DefineProduct& c);
   Reply define(const DefineChannel& c);
   Reply define(const DefineCategory& c);
@@ -135,6 +137,7 @@ class Catalog {
   bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
   bool has_season(SeasonId id) const { return seasons_.find(id) != nullptr; }
   bool has_family(ProductFamilyId id) const { return families_.find(id) != nullptr; }
+  bool has_product_type(ProductTypeId id) const { return product_types_.find(id) != nullptr; }
   // Names for display ("" when unknown).
   const std::string& channel_name(ChannelId id) const { return name_of(channels_, id); }
   const std::string& category_name(CategoryId id) const { return name_of(categories_, id); }
@@ -152,6 +155,12 @@ class Catalog {
   // have none), so not part of fields().
   std::vector<OptionLifetime>& option_lifetimes() { return option_lifetimes_; }
   const std::vector<OptionLifetime>& option_lifetimes() const { return option_lifetimes_; }
+  // Likewise (DefineProductType came later); after loading them,
+  // rebuild_product_types() (false: a repeated id, or a product whose type
+  // is not among them).
+  EntityTable<ProductTypeId, Named<ProductTypeId>>& product_types() { return product_types_; }
+  const EntityTable<ProductTypeId, Named<ProductTypeId>>& product_types() const { return product_types_; }
+  [[nodiscard]] bool rebuild_product_types();
 
   void hash_into(class Hasher& h) const;
   // ExportCatalog: the commands that recreate this catalog, in canonical
@@ -176,6 +185,7 @@ class Catalog {
   }
   NamedTable<SeasonId> seasons_;
   NamedTable<ProductFamilyId> families_;
+  NamedTable<ProductTypeId> product_types_;  // not in fields(): a snapshot section of its own
   EntityTable<ProductId, Product> products_;
   NamedTable<ChannelId> channels_;
   NamedTable<CategoryId> categories_;

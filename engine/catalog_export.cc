@@ -43,6 +43,7 @@ void export_named(const EntityTable<Id, Named<Id>>& table, std::vector<Command>*
 void Catalog::export_into(std::vector<Command>* out) const {
   export_named<DefineSeason>(seasons_, out);
   export_named<DefineProductFamily>(families_, out);
+  export_named<DefineProductType>(product_types_, out);
   export_named<DefineChannel>(channels_, out);
   export_named<DefineCategory>(categories_, out);
   for (const Product* p : by_id(products_, [](const Product& x) { return x.definition.product; })) {
@@ -128,9 +129,9 @@ Reply Shard::export_catalog() const {
       stack.pop_back();
       const Contingent& k = contingents[i];
       if (k.parent == kNoContingent)
-        out.push_back(cmd(DefineContingent{k.id, id, k.category, k.planned, k.channels}));
+        out.push_back(cmd(DefineContingent{k.id, id, k.category, k.planned, k.channels, k.name}));
       else
-        out.push_back(cmd(DefineSubContingent{k.id, id, contingents[k.parent].id, k.planned, k.channels}));
+        out.push_back(cmd(DefineSubContingent{k.id, id, contingents[k.parent].id, k.planned, k.channels, k.name}));
       if (k.release_back_ms != 0) released_back.push_back(&k);
       std::vector<uint32_t> sub = children[i];
       std::sort(sub.begin(), sub.end(), [&](uint32_t a, uint32_t b) { return id_less(b, a); });

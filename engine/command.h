@@ -58,8 +58,11 @@ using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA
 //   1  no new order (hold or booking) on a performance that has started; a
 //      booking's deadline is not after its performances start (one derived
 //      from an option lifetime stops at the start; an explicit one after it
-//      is refused)
-inline constexpr uint8_t kRulesCurrent = 1;
+//      is refused), unless the product allows it (DefineProduct::
+//      deadline_after_start)
+//   2  the definition of an existing contingent given again with another
+//      name renames it (ContingentTree::rename)
+inline constexpr uint8_t kRulesCurrent = 2;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries); and the principal

@@ -135,5 +135,6 @@
   X(85,  GetClientMarks,            kFanOut,       kInternal,   kQuery, kClientMarks,      kClientMarks,   kNoEffect)    \
   X(86,  NoteContactClients,        kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)    \
   X(87,  GetContactActivity,        kFanOut,       kBackoffice, kQuery, kContactActivity,  kContactActivity,kNoEffect)    \
-  X(88,  SetOrderRetention,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)
+  X(88,  SetOrderRetention,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(89,  DefineProductType,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)
 // clang-format on

@@ -91,10 +91,13 @@ struct FollowUpFilter {
   std::vector<ContingentId> contingents;
   std::vector<ChannelId> channels;
   std::vector<ContactId> contacts;
+  // Products of these types ("Type de produit"); kNone in the list = the
+  // products without a type ("Sans type"). Empty = any.
+  std::vector<ProductTypeId> product_types;
   static constexpr size_t kCodecV3Fields = 12;
   auto fields() const {
     return std::tie(kind, due_until_ms, season, family, product, performance, contingent, tariffs, contact,
-                    contact_types, categories, channel, performances, contingents, channels, contacts);
+                    contact_types, categories, channel, performances, contingents, channels, contacts, product_types);
   }
 };
 // Rows are ordered by (deadline, order, line); a page starts after `after`

@@ -25,6 +25,13 @@ struct DefineProductFamily {
   std::string name;
   auto fields() const { return std::tie(family, name); }
 };
+// A product type (seed 000's "Type de produit" filter); a product has one
+// or none ("Sans type").
+struct DefineProductType {
+  ProductTypeId type;
+  std::string name;
+  auto fields() const { return std::tie(type, name); }
+};
 struct DefineProduct {
   ProductId product;
   SeasonId season;
@@ -37,9 +44,18 @@ struct DefineProduct {
   int64_t overdue_grace_ms = 0;                   // kOverdueThenArchive only
   int64_t hold_lifetime_max_ms = 30 * 60 * 1000;  // a cart never outlives this
   uint32_t hold_extensions_max = 3;
+  // Appended (docs/format.md, rule 4); the defaults are the behaviour before.
+  ProductTypeId type = kNone;  // kNone = "Sans type"
+  // The exception to the deadline rule (engine/command.h, rules 1): an
+  // option or reservation of this product may be due after its performance
+  // starts (e.g. groups that settle after the event), and a deadline
+  // derived from an option lifetime is not cut at the start.
+  bool deadline_after_start = false;
+  static constexpr size_t kCodecV3Fields = 8;
+  static constexpr size_t kHashedAlways = 8;  // engine/hash.h: the others count when set
   auto fields() const {
     return std::tie(product, season, family, name, expiry_policy, overdue_grace_ms, hold_lifetime_max_ms,
-                    hold_extensions_max);
+                    hold_extensions_max, type, deadline_after_start);
   }
 };
 struct DefineChannel {
@@ -122,7 +138,12 @@ struct DefineContingent {
   CategoryId category;
   uint32_t allotment;
   std::vector<ChannelId> channels;
-  auto fields() const { return std::tie(contingent, performance, category, allotment, channels); }
+  // Appended (docs/format.md, rule 4): shown on the follow-up screen; empty
+  // = unnamed (the id is shown). Under rules 2 the same definition with
+  // another name renames the contingent.
+  std::string name;
+  static constexpr size_t kCodecV3Fields = 5;
+  auto fields() const { return std::tie(contingent, performance, category, allotment, channels, name); }
 };
 // Caps the units a channel may hold or sell for a performance.
 struct SetChannelCap {

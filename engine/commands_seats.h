@@ -138,7 +138,9 @@ struct DefineSubContingent {
   ContingentId parent;
   uint32_t allotment;
   std::vector<ChannelId> channels;  // empty = any channel
-  auto fields() const { return std::tie(contingent, performance, parent, allotment, channels); }
+  std::string name;                 // appended, as DefineContingent::name
+  static constexpr size_t kCodecV3Fields = 5;
+  auto fields() const { return std::tie(contingent, performance, parent, allotment, channels, name); }
 };
 // At release_back_ms the contingent's unsold stock returns to its parent
 // (or to the open sale) automatically, and stock its orders return later

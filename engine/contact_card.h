@@ -82,9 +82,13 @@ struct ContactSummary {
   std::string postcode;  // of the main address
   std::string city;
   std::string country;
-  std::string line;  // the completion line
+  std::string line;           // the completion line
+  uint32_t audience = 0;      // appended: audience category ("CAT PUB"); 0 = none
+  std::string audience_name;  // its name in the organisation's list
+  static constexpr size_t kCodecV3Fields = 11;
   auto fields() const {
-    return std::tie(contact, number, types, flags, last_name, first_name, email, postcode, city, country, line);
+    return std::tie(contact, number, types, flags, last_name, first_name, email, postcode, city, country, line,
+                    audience, audience_name);
   }
 };
 

@@ -16,9 +16,52 @@ Reply ContingentTree::check_channels(const std::vector<ChannelId>& channels) con
   return Reply{};
 }
 
+namespace {
+
+// A contingent's name is optional (empty: unnamed).
+Reply check_contingent_name(const std::string& name) {
+  if (!name.empty() && !valid_name(name))
+    return refuse(ReplyCode::kInvalidArgument, cat("contingent name must have at most ", kNameLengthMax, " bytes"));
+  return Reply{};
+}
+
+}  // namespace
+
+Contingent* ContingentTree::same_but_name(ContingentId id, PerformanceId performance, uint32_t parent,
+                                          CategoryId category, uint32_t allotment,
+                                          const std::vector<ChannelId>& channels) {
+  Contingent* k = stock_.contingents().find(id);
+  const Performance* p = stock_.performances().find(performance);
+  if (k == nullptr || p == nullptr) return nullptr;
+  const bool same = k->performance_index == static_cast<uint32_t>(p - stock_.performances().items().data()) &&
+                    k->parent == parent && (category == kNone || k->category == category) && k->planned == allotment &&
+                    k->channels == channels;
+  return same ? k : nullptr;
+}
+
+std::optional<Reply> ContingentTree::rename(const DefineContingent& c) {
+  Contingent* k = same_but_name(c.contingent, c.performance, kNoContingent, c.category, c.allotment, c.channels);
+  if (k == nullptr || k->name == c.name) return std::nullopt;
+  Reply r = check_contingent_name(c.name);
+  if (r.ok()) k->name = c.name;
+  return r;
+}
+
+std::optional<Reply> ContingentTree::rename(const DefineSubContingent& c) {
+  const Contingent* parent = stock_.contingents().find(c.parent);
+  if (parent == nullptr) return std::nullopt;
+  const uint32_t parent_index = static_cast<uint32_t>(parent - stock_.contingents().items().data());
+  Contingent* k = same_but_name(c.contingent, c.performance, parent_index, kNone, c.allotment, c.channels);
+  if (k == nullptr || k->name == c.name) return std::nullopt;
+  Reply r = check_contingent_name(c.name);
+  if (r.ok()) k->name = c.name;
+  return r;
+}
+
 Reply ContingentTree::on(const DefineContingent& c) {
   if (is_reserved_id(c.contingent))
     return refuse(ReplyCode::kInvalidArgument, cat("contingent id ", c.contingent, " is reserved"));
+  if (Reply named = check_contingent_name(c.name); !named.ok()) return named;
   if (stock_.contingents().find(c.contingent))
     return refuse(ReplyCode::kDuplicate, cat("contingent ", c.contingent, " is already defined"));
   Performance* p = stock_.performances().find(c.performance);
@@ -42,6 +85,7 @@ Reply ContingentTree::on(const DefineContingent& c) {
                  c.channels};
     k.planned = c.allotment;
     k.slot = static_cast<uint32_t>(p->seat_map.contingent_slots.size());
+    k.name = c.name;
     stock_.contingents().add(c.contingent, std::move(k));
     return r;
   }
@@ -54,6 +98,7 @@ Reply ContingentTree::on(const DefineContingent& c) {
   Contingent k{c.contingent, performance_index, c.category, stock_.quotas().add(QuotaKind::kContingent, c.allotment),
                c.channels};
   k.planned = c.allotment;
+  k.name = c.name;
   stock_.contingents().add(c.contingent, std::move(k));
   return r;
 }
@@ -61,6 +106,7 @@ Reply ContingentTree::on(const DefineContingent& c) {
 Reply ContingentTree::on(const DefineSubContingent& c) {
   if (is_reserved_id(c.contingent))
     return refuse(ReplyCode::kInvalidArgument, cat("contingent id ", c.contingent, " is reserved"));
+  if (Reply named = check_contingent_name(c.name); !named.ok()) return named;
   if (stock_.contingents().find(c.contingent))
     return refuse(ReplyCode::kDuplicate, cat("contingent ", c.contingent, " is already defined"));
   const Performance* p = stock_.performances().find(c.performance);
@@ -100,6 +146,7 @@ Reply ContingentTree::on(const DefineSubContingent& c) {
   Contingent k{c.contingent, pi, category, stock_.quotas().add(QuotaKind::kContingent, 0), c.channels};
   k.parent = parent_index;
   k.planned = c.allotment;
+  k.name = c.name;
   if (seated) {
     Performance& mp = stock_.performances().items()[pi];
     mp.seat_map.contingent_slots.push_back(index);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "base/status.h"
@@ -35,6 +36,12 @@ class ContingentTree {
   Reply on(const DefineContingent& c);
   Reply on(const DefineSubContingent& c);
   Reply on(const SetContingentReleaseBack& c);
+  // Rules 2 (engine/command.h): the definition of an existing contingent
+  // given again with another name renames it (a catalog file applied again
+  // names the contingents an older one left unnamed). nullopt: not that
+  // case (on() answers, e.g. Duplicate).
+  std::optional<Reply> rename(const DefineContingent& c);
+  std::optional<Reply> rename(const DefineSubContingent& c);
 
   // Stock an order just returned to a released contingent moves on.
   void flow_back(const OrderLine& line, uint32_t first_seat, uint32_t count);
@@ -46,6 +53,9 @@ class ContingentTree {
 
  private:
   Reply check_channels(const std::vector<ChannelId>& channels) const;
+  // The contingent `id` if it is exactly this definition but for its name.
+  Contingent* same_but_name(ContingentId id, PerformanceId performance, uint32_t parent, CategoryId category,
+                            uint32_t allotment, const std::vector<ChannelId>& channels);
   void arm_release_back(Contingent& k, uint32_t index);
 
   StockLedger& stock_;

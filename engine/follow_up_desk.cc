@@ -74,13 +74,25 @@ Reply FollowUpDesk::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scop
     return refuse(ReplyCode::kNotFound, cat("product family ", f.family, " not found"));
   if ((f.contact_types & ~kContactTypesAll) != 0)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown contact type bits ", f.contact_types & ~kContactTypesAll));
-  auto in_scope = [&](const DefineProduct& p) { return p.season == f.season && p.family == f.family; };
+  if (Reply bad = check_ids(f.product_types, "product type",
+                            [this](ProductTypeId id) { return id == kNone || catalog_.has_product_type(id); });
+      !bad.ok())
+    return bad;
+  const std::vector<uint32_t> types = id_set(ProductTypeId{kNone}, f.product_types);
+  const bool untyped = std::find(f.product_types.begin(), f.product_types.end(), ProductTypeId{kNone}) !=
+                       f.product_types.end();  // "Sans type"
+  auto in_scope = [&](const DefineProduct& p) {
+    if (p.season != f.season || p.family != f.family) return false;
+    if (f.product_types.empty()) return true;
+    return p.type == kNone ? untyped : std::binary_search(types.begin(), types.end(), p.type.value());
+  };
   if (f.product != kNone) {
     const Product* p = catalog_.product(f.product);
     if (!p) return refuse(ReplyCode::kNotFound, cat("product ", f.product, " not found"));
     if (!in_scope(p->definition))
       return refuse(ReplyCode::kInvalidArgument,
-                    cat("product ", f.product, " is not in season ", f.season, " and family ", f.family));
+                    cat("product ", f.product, " is not in season ", f.season, ", family ", f.family,
+                        f.product_types.empty() ? "" : " and the product types filtered on"));
   }
   Reply r = check_ids(f.tariffs, "tariff", [this](TariffId id) { return catalog_.tariff(id) != nullptr; });
   if (r.ok()) r = check_ids(f.categories, "category", [this](CategoryId id) { return catalog_.has_category(id); });
@@ -133,7 +145,7 @@ Reply FollowUpDesk::follow_up_scope(const FollowUpFilter& f, FollowUpScope* scop
       const DefineProduct& product = catalog_.product(p->definition.product)->definition;
       if (!in_scope(product) || (f.product != kNone && product.product != f.product))
         return refuse(ReplyCode::kInvalidArgument,
-                      cat("performance ", id, " is not in the season, family or product filtered on"));
+                      cat("performance ", id, " is not in the season, family, product or product types filtered on"));
       scope->performances.push_back(static_cast<uint32_t>(p - all.data()));
     }
     std::sort(scope->performances.begin(), scope->performances.end());
@@ -339,6 +351,8 @@ FollowUpRow FollowUpDesk::follow_up_row(const FollowUpEntry& e) const {
   row.tariff = line.tariff;
   row.tariff_name = tariff ? tariff->name : std::string();
   row.contingent = line.contingent;
+  if (line.contingent != kNone)
+    if (const Contingent* k = stock_.contingents().find(line.contingent)) row.contingent_name = k->name;
   row.quantity = e.quantity;
   row.reminder_rank = o->reminder_rank;
   row.reminded_ms = o->reminded_ms;

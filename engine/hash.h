@@ -11,6 +11,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -40,7 +41,11 @@ class Hasher {
   }
 
   // Adds any mix of integers, enums, ids, strings, vectors and structs that
-  // expose `fields()` (a std::tie of their members).
+  // expose `fields()` (a std::tie of their members). A state struct that
+  // gained fields after hashes were recorded (fixtures of old data
+  // directories) declares `static constexpr size_t kHashedAlways = N`: its
+  // first N fields always count, a later one only when it differs from its
+  // default, so the state an old directory replays to keeps its hash.
   template <typename T>
   void add(const T& v) {
     if constexpr (std::is_enum_v<T>) {
@@ -60,6 +65,8 @@ class Hasher {
                          }) {
       add_u64(v.size());
       for (const auto& e : v) add(e);
+    } else if constexpr (requires { T::kHashedAlways; }) {
+      add_appended(v);
     } else {
       std::apply([this](const auto&... f) { (add(f), ...); }, v.fields());
     }
@@ -68,6 +75,25 @@ class Hasher {
   uint64_t value() const { return mix(h_ ^ count_); }
 
  private:
+  template <typename T>
+  void add_appended(const T& v) {
+    static const T kDefault{};
+    const auto now = v.fields();
+    const auto was = kDefault.fields();
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      auto one = [&]<size_t K>(std::integral_constant<size_t, K>) {
+        if (K < T::kHashedAlways) {
+          add(std::get<K>(now));
+        } else if (!(std::get<K>(now) == std::get<K>(was))) {
+          add_u64(K);
+          add(std::get<K>(now));
+        }
+      };
+      (one(std::integral_constant<size_t, I>{}), ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<decltype(now)>>{});
+  }
+
   static uint64_t mix(uint64_t x) {
     x ^= x >> 30;
     x *= 0xBF58476D1CE4E5B9ULL;

@@ -60,6 +60,7 @@ inline constexpr bool is_strong_id_v<StrongId<Tag, R>> = true;
 
 using SeasonId = StrongId<struct SeasonTag, uint32_t>;
 using ProductFamilyId = StrongId<struct ProductFamilyTag, uint32_t>;
+using ProductTypeId = StrongId<struct ProductTypeTag, uint32_t>;  // seed 000 "Type de produit"
 using ProductId = StrongId<struct ProductTag, uint32_t>;
 using PerformanceId = StrongId<struct PerformanceTag, uint32_t>;
 using CategoryId = StrongId<struct CategoryTag, uint32_t>;

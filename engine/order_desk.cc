@@ -112,7 +112,9 @@ Reply OrderDesk::check_not_started(const SeatRequest* seats, const std::vector<L
     const Performance* p = stock_.performances().find(id);
     if (!p || p->definition.starts_at_ms == 0) return Reply{};  // taking the stock names an unknown one
     const int64_t starts = p->definition.starts_at_ms;
-    if (*earliest_start == 0 || starts < *earliest_start) *earliest_start = starts;
+    // A product that lets its bookings run past the start bounds no deadline.
+    const bool past_start = catalog_.product(p->definition.product)->definition.deadline_after_start;
+    if (!past_start && (*earliest_start == 0 || starts < *earliest_start)) *earliest_start = starts;
     return who.rules >= 1 ? started_refusal(*p) : Reply{};
   };
   if (seats)
@@ -143,7 +145,8 @@ Reply OrderDesk::booking_deadline(int64_t given, PerformanceId performance, Chan
     if (bounded && *deadline > starts_ms) *deadline = starts_ms;  // it lapses when the performance starts
   } else if (bounded && given > starts_ms) {
     return refuse(ReplyCode::kInvalidArgument, cat("deadline ", given, " is after the performance starts (", starts_ms,
-                                                   "): an option or reservation lapses by then at the latest"));
+                                                   "): an option or reservation lapses by then at the latest "
+                                                   "(unless its product sets deadline_after_start)"));
   }
   return check_deadline(*deadline, now_ms_);
 }

@@ -76,8 +76,9 @@ class OrderDesk {
   // "performance P started at T": no new order on it (rules 1).
   Reply started_refusal(const Performance& p) const;
   static Reply check_hold_ttl(int64_t ttl_ms, int64_t lifetime_max_ms);
-  // The earliest start among the performances of a new order (0: none has
-  // a date), and under rules 1 the refusal of an order on a performance that
+  // The earliest start among the performances of a new order that bound
+  // its deadline (0: none has a date, or every product sets
+  // deadline_after_start), and under rules 1 the refusal of an order on a performance that
   // has started (engine/command.h, kRulesCurrent).
   Reply check_not_started(const SeatRequest* seats, const std::vector<LineRequest>* lines, const Caller& who,
                           int64_t* earliest_start) const;

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/command.h"
@@ -62,6 +63,9 @@ struct Contingent {
   bool released = false;            // its unsold stock went back to its parent / the open sale
   uint64_t timer_seq = 0;           // order in which release-back timers were armed
   TimerId timer;                    // derived: pending release-back timer
+  std::string name;                 // appended: the follow-up screen's column; empty = unnamed
+  static constexpr size_t kCodecV3Fields = 12;
+  static constexpr size_t kHashedAlways = 12;  // engine/hash.h
 
   bool seated() const { return slot != 0; }
   bool closed_at(int64_t now_ms) const { return released || (release_back_ms != 0 && release_back_ms <= now_ms); }
@@ -73,7 +77,7 @@ struct Contingent {
   }
   auto fields() const {
     return std::tie(id, performance_index, category, quota, channels, parent, planned, slot, blocked, release_back_ms,
-                    released, timer_seq);
+                    released, timer_seq, name);
   }
 };
 

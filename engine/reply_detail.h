@@ -44,10 +44,15 @@ struct FollowUpRow {
   uint32_t quantity = 0;
   uint32_t reminder_rank = 0;
   int64_t reminded_ms = 0;
+  std::string contingent_name;  // appended: empty = none, or an unnamed contingent
+  uint32_t audience = 0;        // the contact's audience category ("CAT PUB"), from the directory; 0 = none
+  std::string audience_name;
+  static constexpr size_t kCodecV3Fields = 24;
   auto fields() const {
     return std::tie(due_ms, order, line, state, mark, locked, file_number, contact, contact_number, contact_name,
                     channel, channel_name, product, product_name, performance, performance_starts_ms, category,
-                    category_name, tariff, tariff_name, contingent, quantity, reminder_rank, reminded_ms);
+                    category_name, tariff, tariff_name, contingent, quantity, reminder_rank, reminded_ms,
+                    contingent_name, audience, audience_name);
   }
 };
 

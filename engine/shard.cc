@@ -70,6 +70,9 @@ Reply Shard::on(const T& c, const Caller& who) {
   static_assert(owners == 1, "every command has exactly one owner");
   if constexpr (kPlacesOrder<T>) {
     if (Reply closed = contacts_.check_open(c.contact); !closed.ok()) return closed;
+  } else if constexpr (std::is_same_v<T, DefineContingent> || std::is_same_v<T, DefineSubContingent>) {
+    if (who.rules >= 2)
+      if (std::optional<Reply> renamed = contingents_.rename(c)) return *renamed;
   }
   if constexpr (kDirectoryOnly<T>) {
     return refuse(ReplyCode::kInvalidArgument,

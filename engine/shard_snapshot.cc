@@ -32,6 +32,7 @@ constexpr uint16_t kSectionContactProfiles = 6;  // the directory's profile sequ
 constexpr uint16_t kSectionClosedContacts = 7;   // contacts being deleted or deleted
 constexpr uint16_t kSectionClientMarks = 8;      // contacts' first confirmed orders here, in mark order
 constexpr uint16_t kSectionRetention = 9;        // the order retention, archived performances, retired units
+constexpr uint16_t kSectionProductTypes = 10;    // the catalog's DefineProductType entries
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -106,6 +107,7 @@ void Shard::save(std::string* out) const {
     if (orders.at(slot).principal != 0) creators.push_back(OrderCreator{slot, orders.at(slot).principal});
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
   if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
+  if (catalog_.product_types().size() != 0) put_all(w, std::tie(kSectionProductTypes, catalog_.product_types()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -173,7 +175,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
-      closed_loaded = 0, clients_loaded = 0, retention_loaded = 0;
+      closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -215,6 +217,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       s = get_all(r, std::tie(state, by_quota, by_category));
       if (s.is_ok()) s = sh.retention_.restore(std::move(state));
       if (s.is_ok()) s = sh.stock_.restore_retired(by_quota, by_category);
+    } else if (s.is_ok() && section == kSectionProductTypes && types_loaded++ == 0) {
+      s = r.get(sh.catalog_.product_types());
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {
@@ -230,6 +234,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
     }
     if (!s.is_ok()) return s;
   }
+  if (!sh.catalog_.rebuild_product_types())
+    return Status::invalid_argument("snapshot has a repeated product type, or a product of an unknown type");
   sh.mark_confirmed_clients();
   // Before this build a closed order's closing state change was the last
   // such entry of its stored workflow: it moves to the order itself.

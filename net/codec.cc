@@ -77,13 +77,14 @@ struct DetailEncoder {
   fb::Offset<wire::FollowUpRow> row(const FollowUpRow& r) {
     const auto contact = fbb.CreateString(r.contact_name), channel = fbb.CreateString(r.channel_name),
                product = fbb.CreateString(r.product_name), category = fbb.CreateString(r.category_name),
-               tariff = fbb.CreateString(r.tariff_name);
+               tariff = fbb.CreateString(r.tariff_name), contingent = fbb.CreateString(r.contingent_name),
+               audience = fbb.CreateString(r.audience_name);
     return wire::CreateFollowUpRow(fbb, r.due_ms, r.order.value(), r.line, static_cast<wire::OrderState>(r.state),
                                    static_cast<wire::ReleaseMark>(r.mark), r.locked, r.file_number, r.contact.value(),
                                    r.contact_number, contact, r.channel.value(), channel, r.product.value(), product,
                                    r.performance.value(), r.performance_starts_ms, r.category.value(), category,
                                    r.tariff.value(), tariff, r.contingent.value(), r.quantity, r.reminder_rank,
-                                   r.reminded_ms);
+                                   r.reminded_ms, contingent, r.audience, audience);
   }
   Detail operator()(const FollowUpPage& d) {
     std::vector<fb::Offset<wire::FollowUpRow>> rows;
@@ -222,13 +223,15 @@ Result<FollowUpRow> row_from(const wire::FollowUpRow& w) {
   r.contact_number = w.contact_number(), r.channel = w.channel(), r.product = w.product();
   r.performance = w.performance(), r.performance_starts_ms = w.performance_starts_ms(), r.category = w.category();
   r.tariff = w.tariff(), r.contingent = w.contingent(), r.quantity = w.quantity();
-  r.reminder_rank = w.reminder_rank(), r.reminded_ms = w.reminded_ms();
+  r.reminder_rank = w.reminder_rank(), r.reminded_ms = w.reminded_ms(), r.audience = w.audience();
   TextReader text;
   text(w.contact_name(), "contact_name", &r.contact_name);
   text(w.channel_name(), "channel_name", &r.channel_name);
   text(w.product_name(), "product_name", &r.product_name);
   text(w.category_name(), "category_name", &r.category_name);
   text(w.tariff_name(), "tariff_name", &r.tariff_name);
+  text(w.contingent_name(), "contingent_name", &r.contingent_name);
+  text(w.audience_name(), "audience_name", &r.audience_name);
   if (!text.status.is_ok()) return text.status;
   return r;
 }

@@ -47,6 +47,8 @@ constexpr FieldRule kFieldRules[] = {
   {"reason",                        false, kNoteLengthMax},
   {"line",                          false, 3 * kNameLengthMax},
   {"FindContacts.name",             false, kNameLengthMax},
+  {"DefineContingent.name",         false, kNameLengthMax},  // optional: empty = unnamed
+  {"DefineSubContingent.name",      false, kNameLengthMax},
   {"FindContacts.relay",            false, kNameLengthMax},
   {"audience_name",                 false, kNameLengthMax},
   {"role_of_name",                  false, 2 * kNameLengthMax + 1},
@@ -69,6 +71,7 @@ constexpr FieldRule kFieldRules[] = {
   {"FollowUpFilter.contingents",    false, kFilterListMax},
   {"FollowUpFilter.channels",       false, kFilterListMax},
   {"FollowUpFilter.contacts",       false, kFilterListMax},
+  {"FollowUpFilter.product_types",  false, kFilterListMax},
   {"orders",                        false, kBulkOrdersMax},
   {"notes",                         false, kOrderNotesMax},
   {"StockSummary.rows",             false, kCategoriesPerPerformanceMax},

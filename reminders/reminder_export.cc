@@ -144,12 +144,12 @@ struct FileName {
   std::string extension;  // with its dot, or empty
 };
 
-FileName file_name_parts(const engine::ReminderBatch& batch, int64_t now_ms) {
+FileName file_name_parts(const engine::ReminderBatch& batch, int64_t now_ms, const LocalTime& local) {
   std::string stem = batch.format.name;
   if (stem.empty()) stem = "reminders";
   if (batch.format.title_in_file_name) stem += "_" + reminder_title(batch);
   if (batch.run != 0) stem += "_run" + to_string(batch.run);
-  stem += "_" + format_timestamp_utc(now_ms);
+  stem += "_" + local.file_stamp(now_ms);
   FileName name{sanitize_file_name_part(stem, kReminderFileStemMax), ""};
   if (name.stem.empty()) name.stem = "reminders";
   const std::string extension = sanitize_file_name_part(batch.format.extension, kReminderExtensionMax);
@@ -195,8 +195,8 @@ std::string reminder_title(const engine::ReminderBatch& batch) {
   return std::string(kOrderReminderTitle);
 }
 
-std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_ms) {
-  const FileName name = file_name_parts(batch, now_ms);
+std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_ms, const LocalTime& local) {
+  const FileName name = file_name_parts(batch, now_ms, local);
   return name.stem + name.extension;
 }
 
@@ -234,7 +234,7 @@ Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, cons
     ::unlink(temp.c_str());
     return s;
   }
-  Result<std::string> path = publish(temp, export_dir, file_name_parts(batch, now_ms));
+  Result<std::string> path = publish(temp, export_dir, file_name_parts(batch, now_ms, local));
   if (!path.is_ok()) {
     ::unlink(temp.c_str());
     return path;

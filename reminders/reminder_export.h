@@ -39,9 +39,9 @@ std::string reminder_title(const engine::ReminderBatch& batch);
 
 // "<name>[_<title>][_run<id>]_<YYYYMMDD-HHMMSS>.<extension>", each part
 // sanitized (title iff format.title_in_file_name; run iff batch.run != 0;
-// the time is now_ms in UTC). An empty name gives "reminders"; an empty
-// extension gives no dot.
-std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_ms);
+// the time is now_ms in `local`'s zone, the organisation's). An empty name
+// gives "reminders"; an empty extension gives no dot.
+std::string reminder_file_name(const engine::ReminderBatch& batch, int64_t now_ms, const LocalTime& local = {});
 
 // The file's content (see above).
 // REQUIRES: batch.format.separator is 1 to kReminderSeparatorMax bytes.

@@ -1,7 +1,6 @@
 // Reminder field names and values (see reminder_fields.h).
 #include "reminders/reminder_fields.h"
 
-#include <chrono>
 #include <cstdio>
 
 namespace tessera::reminders {
@@ -9,25 +8,6 @@ namespace {
 
 using engine::ReminderField;
 using engine::ReminderItem;
-
-struct CivilTime {
-  int year;
-  unsigned month, day, hour, minute, second;
-};
-
-CivilTime civil_utc(int64_t ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds{ms}};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{floor<seconds>(t - day)};
-  return {static_cast<int>(ymd.year()),
-          static_cast<unsigned>(ymd.month()),
-          static_cast<unsigned>(ymd.day()),
-          static_cast<unsigned>(hms.hours().count()),
-          static_cast<unsigned>(hms.minutes().count()),
-          static_cast<unsigned>(hms.seconds().count())};
-}
 
 std::string id_text(uint64_t id) { return id == 0 ? std::string() : std::to_string(id); }
 std::string date_text(int64_t ms, const LocalTime& local) { return ms == 0 ? std::string() : local.date(ms); }
@@ -138,13 +118,6 @@ std::string reminder_field_value(const ReminderItem& item, ReminderField field, 
     default:
       return order_field(item, field, local);
   }
-}
-
-std::string format_timestamp_utc(int64_t ms) {
-  const CivilTime c = civil_utc(ms);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u-%02u%02u%02u", c.year, c.month, c.day, c.hour, c.minute, c.second);
-  return buf;
 }
 
 }  // namespace tessera::reminders

@@ -26,9 +26,6 @@ std::string_view reminder_field_name(engine::ReminderField field);
 std::string reminder_field_value(const engine::ReminderItem& item, engine::ReminderField field,
                                  const LocalTime& local = {});
 
-// "20240314-093000" (UTC), for file names.
-std::string format_timestamp_utc(int64_t ms);
-
 // True iff the item reminds a subscription (else an order).
 inline bool is_subscription_item(const engine::ReminderItem& item) { return item.subscription != engine::kNone; }
 

@@ -215,6 +215,8 @@ void fill(engine::ReplyDetail& detail, const std::vector<engine::ContactSummary>
       if (const engine::ContactSummary* c = card_of(cards, row.contact)) {
         row.contact_name = name_of(*c);
         row.contact_number = c->number;
+        row.audience = c->audience;
+        row.audience_name = c->audience_name;
       }
     }
   } else if (auto* batch = std::get_if<engine::ReminderBatch>(&detail.value)) {

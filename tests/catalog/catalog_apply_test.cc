@@ -204,6 +204,33 @@ TEST(CatalogApply, ADefinitionThatDiffersFromTheServersIsRefused) {
   EXPECT_EQ(export_of(*app).hash, before.hash) << "channel 4 must not have been created";
 }
 
+TEST(CatalogApply, NamingTheContingentsOfAnExport_RenamesThem) {
+  auto app = tessera::testing::start_server();
+  const Exported before = export_of(*app);
+  ASSERT_EQ(before.text.find("name = \"Loge presse\""), std::string::npos);
+  std::string text = before.text;
+  const std::string table = "[[performance.contingent]]\n";
+  size_t named = 0;
+  for (size_t at = text.find(table); at != std::string::npos; at = text.find(table, at + 1)) {
+    const size_t id_line_end = text.find('\n', at + table.size());
+    text.insert(id_line_end + 1, "  name = \"Loge presse\"\n");
+    ++named;
+  }
+  ASSERT_GT(named, 0u);
+  TempFiles files;
+  const std::string path = files.write("named.toml", text);
+  const CliRun dry = run(*app, {"apply", "--dry-run", path});
+  EXPECT_EQ(dry.code, kExitOk) << dry.err;
+  EXPECT_NE(dry.out.find("unnamed -> name \"Loge presse\""), std::string::npos) << dry.out;
+  EXPECT_EQ(export_of(*app).hash, before.hash) << "a dry run changes nothing";
+  const CliRun applied = run(*app, {"apply", path});
+  ASSERT_EQ(applied.code, kExitOk) << applied.err;
+  const Exported after = export_of(*app);
+  EXPECT_NE(after.hash, before.hash);
+  EXPECT_EQ(after.commands, before.commands) << "renamed, not added";
+  EXPECT_NE(after.text.find("name = \"Loge presse\""), std::string::npos) << after.text;
+}
+
 TEST(CatalogApply, TheServerAppliesItsConfiguredCatalogAtStart) {
   server::ServerConfig config = tessera::testing::test_config();
   config.demo = false;

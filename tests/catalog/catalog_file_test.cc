@@ -205,6 +205,30 @@ TEST(CatalogRoundTrip, NestedContingentsAndReleaseBack) {
   EXPECT_EQ(order, (std::vector<uint32_t>{55, 60, 61, 70, 62}));
 }
 
+TEST(CatalogRoundTrip, ProductTypesDeadlineExceptionAndContingentNames) {
+  DefineProduct typed{7, 1, 1, "Contes du mercredi"};
+  typed.type = 2;
+  typed.deadline_after_start = true;
+  std::vector<Command> c = {
+      cmd(DefineSeason{1, "S"}),
+      cmd(DefineProductFamily{1, "F"}),
+      cmd(DefineProductType{2, "Jeune public"}),
+      cmd(typed),
+      cmd(DefinePerformance{5000, 7, utc_ms(2027, 1, 15, 19, 0), 0, 0}),
+      cmd(SetGeneralAdmission{5000, 1, 500}),
+      cmd(DefineContingent{60, 5000, 1, 100, {3}, "Comité d'entreprise"}),
+      cmd(DefineSubContingent{61, 5000, 60, 30, {}, "Classe \"A\""}),
+      cmd(DefineSubContingent{62, 5000, 60, 20, {}}),
+  };
+  const std::string text = expect_round_trip(c, "Europe/Paris");
+  EXPECT_NE(text.find("[[product_type]]\nid = 2\nname = \"Jeune public\""), std::string::npos) << text;
+  EXPECT_NE(text.find("type = 2\ndeadline_after_start = true\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("name = \"Comité d'entreprise\""), std::string::npos) << text;
+  EXPECT_NE(error_of("[[product]]\nid = 1\nseason = 1\nfamily = 1\nname = \"P\"\ndeadline_after_start = 1\n")
+                .find("deadline_after_start"),
+            std::string::npos);
+}
+
 TEST(CatalogRoundTrip, DurationsOfEveryUnit) {
   std::vector<Command> c = {cmd(DefineSeason{1, "S"}), cmd(DefineProductFamily{1, "F"})};
   const int64_t durations[] = {0,          1,      999,         1'000,      60'000,     3'600'000,

@@ -106,6 +106,39 @@ TEST_F(BookingRules, ABookingDeadlineIsNotAfterItsPerformanceStarts) {
   EXPECT_NE(converted.message.find("started"), std::string::npos) << converted.message;
 }
 
+TEST_F(BookingRules, AProductMayLetItsDeadlinesRunPastTheStart) {
+  // A product for groups that settle after the event, and one performance of it.
+  DefineProduct groups{9, 1, 1, "Sorties scolaires"};
+  groups.deadline_after_start = true;
+  ASSERT_TRUE(run(groups).ok());
+  ASSERT_TRUE(run(DefineTariff{901, 9, "Groupe"}).ok());
+  ASSERT_TRUE(run(SetTariffPrice{901, 1, kNone, 900}).ok());
+  const PerformanceId perf = 9001;
+  const int64_t start = now_ + 3 * kDay;
+  ASSERT_TRUE(run(DefinePerformance{perf, 9, start, 0, 0}).ok());
+  ASSERT_TRUE(run(SetGeneralAdmission{perf, 1, 50}).ok());
+  const LineRequest line{perf, 1, 901, 2, kNone};
+
+  const Reply after = run(Book{BookingKind::kOption, 7, kBoxOffice, {line}, start + 10 * kDay});
+  ASSERT_TRUE(after.ok()) << after.message;
+  EXPECT_EQ(after.due_ms, start + 10 * kDay);
+  ASSERT_TRUE(run(SetOptionLifetime{9, kNone, BookingKind::kOption, 30 * kDay}).ok());
+  const Reply lifetime = run(Book{BookingKind::kOption, 7, kBoxOffice, {line}, 0});
+  ASSERT_TRUE(lifetime.ok()) << lifetime.message;
+  EXPECT_EQ(lifetime.due_ms, now_ + 30 * kDay) << "not cut at the start";
+
+  // With a line of a product that keeps the rule, that line's start bounds it.
+  const int64_t keep_start = starts(kPerfKeep);
+  now_ = keep_start - kDay;
+  ASSERT_GT(keep_start, start);
+  const LineRequest keep_line = workload::demo_line(kPerfKeep, workload::kProductKeep, 1, 1);
+  EXPECT_EQ(run(Book{BookingKind::kOption, 7, kBoxOffice, {keep_line}, keep_start + kDay}).code,
+            ReplyCode::kInvalidArgument);
+  // The exception never lets an order in once its performance has started.
+  now_ = start + kMinute;
+  EXPECT_EQ(run(Book{BookingKind::kOption, 7, kBoxOffice, {line}, start + 10 * kDay}).code, ReplyCode::kInvalidState);
+}
+
 TEST_F(BookingRules, AvailabilityWithChannelOrCategoryZero) {
   // Demo performance 1000: categories 1/2/3 = 500/300/200, a partner
   // contingent of 50 (category 1, channel 3) taken from category 1's open sale.

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "engine/limits.h"
 #include "engine/reply_detail.h"
 #include "engine/reply_merge.h"
 #include "tests/engine/shard_fixture.h"
@@ -124,6 +125,88 @@ TEST_F(FollowUpFiltersTest, AContingent_IncludesItsSubContingentsRows) {
   EXPECT_EQ(released.value, 3);
   EXPECT_EQ(state(in_sub_sub), OrderState::kReleased);
   EXPECT_TRUE(orders(f).empty());
+}
+
+TEST_F(FollowUpFiltersTest, ProductTypes_KeepTheirProducts_AndZeroIsSansType) {
+  // Product 9 of type 1 ("Jeune public"), one performance; the demo products have no type.
+  ASSERT_TRUE(run(DefineProductType{1, "Jeune public"}).ok());
+  DefineProduct typed{9, 1, 1, "Contes du mercredi"};
+  typed.type = 1;
+  ASSERT_TRUE(run(typed).ok());
+  ASSERT_TRUE(run(DefineTariff{901, 9, "Enfant"}).ok());
+  ASSERT_TRUE(run(SetTariffPrice{901, 1, kNone, 800}).ok());
+  ASSERT_TRUE(run(DefinePerformance{9001, 9, kT0 + 40 * kDay, 0, 0}).ok());
+  ASSERT_TRUE(run(SetGeneralAdmission{9001, 1, 20}).ok());
+  const Reply r = run(Book{BookingKind::kOption, 7, kBoxOffice, {LineRequest{9001, 1, 901, 1, kNone}}, kT0 + kDay});
+  ASSERT_TRUE(r.ok()) << r.message;
+  const OrderId untyped = option(8, kPerfKeep, kBoxOffice, kT0 + kDay);
+
+  FollowUpFilter f = filter();
+  f.product_types = {1};
+  EXPECT_EQ(orders(f), (std::set<OrderId>{r.order}));
+  f.product_types = {ProductTypeId{kNone}};
+  EXPECT_EQ(orders(f), (std::set<OrderId>{untyped}));
+  f.product_types = {ProductTypeId{kNone}, 1};
+  EXPECT_EQ(orders(f), (std::set<OrderId>{r.order, untyped}));
+
+  f.product_types = {2};
+  const Reply unknown = run(QueryFollowUp{f, {}, 10});
+  EXPECT_EQ(unknown.code, ReplyCode::kNotFound);
+  EXPECT_NE(unknown.message.find("product type 2"), std::string::npos) << unknown.message;
+  // A product of an unknown type, or a type defined twice, is refused.
+  DefineProduct bad{10, 1, 1, "Sans catalogue"};
+  bad.type = 2;
+  EXPECT_EQ(run(bad).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(DefineProductType{1, "Encore"}).code, ReplyCode::kDuplicate);
+  // A filter on the product's own type and another product is InvalidArgument.
+  f = filter();
+  f.product = workload::kProductKeep;
+  f.product_types = {1};
+  EXPECT_EQ(run(QueryFollowUp{f, {}, 10}).code, ReplyCode::kInvalidArgument);
+}
+
+TEST_F(FollowUpFiltersTest, RowsNameTheirContingent_AndTheDefinitionAgainRenamesIt) {
+  const ContingentId top = workload::demo_partner_contingent(kPerfKeep);
+  ASSERT_TRUE(run(DefineSubContingent{90003, kPerfKeep, top, 1, {}, "Comité d'entreprise"}).ok());
+  option(7, kPerfKeep, kPartner, kT0 + kDay, 90003);
+  option(8, kPerfKeep, kPartner, kT0 + 2 * kDay, kSub);
+  const auto names = [&] {
+    const Reply page = run(QueryFollowUp{filter(), {}, 10});
+    std::vector<std::string> out;
+    for (const FollowUpRow& row : std::get<FollowUpPage>(page.detail->value).rows) out.push_back(row.contingent_name);
+    return out;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"Comité d'entreprise", ""}));
+
+  // kSub, defined unnamed: the same definition with a name renames it.
+  DefineSubContingent again{kSub, kPerfKeep, top, 4, {}, "Partenaire presse"};
+  const uint64_t before = shard_.state_hash();
+  ASSERT_TRUE(run(again).ok());
+  EXPECT_NE(shard_.state_hash(), before);
+  EXPECT_EQ(names(), (std::vector<std::string>{"Comité d'entreprise", "Partenaire presse"}));
+  // Any other difference is still a duplicate; so is a rename logged under rules 1.
+  DefineSubContingent bigger = again;
+  bigger.allotment = 5;
+  bigger.name = "Autre";
+  EXPECT_EQ(run(bigger).code, ReplyCode::kDuplicate);
+  Command old_rules{0, DefineSubContingent{kSub, kPerfKeep, top, 4, {}, "Ancien"}};
+  old_rules.rules = 1;
+  EXPECT_EQ(shard_.apply(old_rules, now_).code, ReplyCode::kDuplicate);
+  EXPECT_EQ(run(DefineSubContingent{90004, kPerfKeep, top, 1, {}, std::string(kNameLengthMax + 1, 'x')}).code,
+            ReplyCode::kInvalidArgument);
+
+  // The export gives the names back, and a snapshot keeps them.
+  std::string image;
+  shard_.save(&image);
+  Result<std::unique_ptr<Shard>> loaded = Shard::load(image);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), shard_.state_hash());
+  const Reply exported = (*loaded)->apply(Command{0, ExportCatalog{}}, now_);
+  ASSERT_TRUE(exported.ok()) << exported.message;
+  std::string exported_name = "(absent)";
+  for (const Command& c : std::get<CatalogExport>(exported.detail->value).commands)
+    if (const auto* d = std::get_if<DefineSubContingent>(&c.body); d && d->contingent == kSub) exported_name = d->name;
+  EXPECT_EQ(exported_name, "Partenaire presse");
 }
 
 TEST_F(FollowUpFiltersTest, BadValues_AreRefusedByName) {

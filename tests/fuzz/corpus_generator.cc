@@ -449,6 +449,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(SetOrderRetention{86'400'000});
         b.add(SetOrderRetention{0});
       },
+      [](RequestBuilder& b) {
+        b.add(DefineProductType{3, "Jeune public"});
+        b.add(DefineProductType{0, "réservé"});
+      },
   };
 }
 

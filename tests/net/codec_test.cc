@@ -34,7 +34,12 @@ FollowUpFilter full_filter() {
                         42,
                         kContactGuide | kContactSupport,
                         {1, 3},
-                        3};
+                        3,
+                        {2001},
+                        {20002},
+                        {4},
+                        {43},
+                        {0, 4}};
 }
 
 DefineReminderFormat reminder_format() {
@@ -75,7 +80,7 @@ FindContacts full_find() {
 
 // One command of every kind, with non-default values in every field.
 std::vector<Command> one_of_each() {
-  DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5};
+  DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5, 4, true};
   DefineVenueLayout layout{
       3,
       "Grande salle",
@@ -98,7 +103,7 @@ std::vector<Command> one_of_each() {
       Command{8, SetChannelExpiryPolicy{7, 4, ExpiryPolicy::kKeepUntilReleased, 99}},
       Command{9, DefinePerformance{1000, 7, 1'800'000'000'000, 500, 6}},
       Command{10, SetGeneralAdmission{1000, 5, 250}},
-      Command{11, DefineContingent{10001, 1000, 5, 20, {3, 4}}},
+      Command{11, DefineContingent{10001, 1000, 5, 20, {3, 4}, "Groupes scolaires"}},
       Command{12, SetChannelCap{1000, 4, 100}},
       Command{13, Hold{42, 4, {LineRequest{1000, 5, 6, 2, 0}, LineRequest{1001, 1, 6, 1, 10011}}, 60'000}},
       Command{14, Book{BookingKind::kReservation, 42, 1, {LineRequest{1000, 5, 6, 3, 0}}, 1'800'000'000'000}},
@@ -121,7 +126,7 @@ std::vector<Command> one_of_each() {
       Command{31, BlockSeats{1000, {1, 2, 3}}},
       Command{32, UnblockSeats{1000, {3}}},
       Command{33, MoveSeatsToContingent{1000, 10001, {7, 8}}},
-      Command{34, DefineSubContingent{100011, 1000, 10001, 4, {3}}},
+      Command{34, DefineSubContingent{100011, 1000, 10001, 4, {3}, "Classe A"}},
       Command{35, SetContingentReleaseBack{1000, 10001, 1'799'000'000'000}},
       // Back office.
       Command{36, DefineContact{42, 100000002951, "DUPONT", "Anne", "anne@example.org",
@@ -190,6 +195,7 @@ std::vector<Command> one_of_each() {
               NoteContactClients{{ClientMark{0, 1, 42, 1'790'000'000'000}, ClientMark{1, 17, 43, 1'791'000'000'000}}}},
       Command{87, GetContactActivity{42, ContactHistory::kMailings, 1'790'000'000'000, 9, 3, 50}},
       Command{88, SetOrderRetention{30 * 86'400'000LL}},
+      Command{89, DefineProductType{4, "Spectacle jeune public"}},
   };
 }
 
@@ -321,7 +327,8 @@ FollowUpRow full_row(uint32_t line) {
   r.channel_name = "Partenaires", r.product = 2, r.product_name = "Opéra", r.performance = 2001;
   r.performance_starts_ms = 1'810'000'000'000, r.category = 2, r.category_name = "Cat 2", r.tariff = 22;
   r.tariff_name = "Réduit", r.contingent = 20011, r.quantity = 4, r.reminder_rank = 2,
-  r.reminded_ms = 1'799'000'000'000;
+  r.reminded_ms = 1'799'000'000'000, r.contingent_name = "Groupes", r.audience = 3;
+  r.audience_name = "Contact occasionnel";
   return r;
 }
 
@@ -371,7 +378,9 @@ ContactSummary contact_summary(ContactId id) {
                         "75012",
                         "PARIS",
                         "FR",
-                        "DUPONT, Chantal | FR-75012 [7611]"};
+                        "DUPONT, Chantal | FR-75012 [7611]",
+                        3,
+                        "Contact occasionnel"};
 }
 
 std::vector<ReplyDetail> one_detail_of_each() {

@@ -65,6 +65,17 @@ TEST(ReminderFileName, WithoutTitle_NameAndUtcTime) {
   EXPECT_EQ(reminder_file_name(order_batch(), kNow20240314Ms), "Relance_20240314-093000.csv");
 }
 
+TEST(ReminderFileName, TheTimeIsTheOrganisationsLocalTime_WinterAndSummer) {
+  Result<LocalTime> paris = LocalTime::make("Europe/Paris", "fr");
+  ASSERT_TRUE(paris.is_ok());
+  EXPECT_EQ(reminder_file_name(order_batch(), kNow20240314Ms, *paris), "Relance_20240314-103000.csv") << "UTC+1";
+  const int64_t july = kNow20240314Ms + 120LL * 86'400'000;  // 2024-07-12 09:30 UTC
+  EXPECT_EQ(reminder_file_name(order_batch(), july, *paris), "Relance_20240712-113000.csv") << "UTC+2";
+  // 23:30 UTC on 31 December is already the next year in Paris.
+  const int64_t new_year = 1'704'065'400'000;  // 2023-12-31T23:30:00Z
+  EXPECT_EQ(reminder_file_name(order_batch(), new_year, *paris), "Relance_20240101-003000.csv");
+}
+
 TEST(ReminderFileName, WithTitle_SeriesNameSanitizedAndRunId) {
   EXPECT_EQ(reminder_file_name(subscription_batch(), kNow20240314Ms),
             "Relance_abonnes_Le_Monde_diplomatique_run42_20240314-093000.txt");

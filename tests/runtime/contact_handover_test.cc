@@ -111,6 +111,37 @@ TEST(ContactHandOver, FollowUpRowsShowTheDirectorysCurrentName) {
   set.stop();
 }
 
+// The seed's "CAT PUB" column: the audience category the directory has for
+// the contact, by name.
+TEST(ContactHandOver, FollowUpRowsShowTheAudienceCategory) {
+  ManualClock clock(kT0);
+  ShardSet set(2, clock);
+  set.start();
+  define_demo(set);
+  ASSERT_TRUE(set.call(Command{0, DefineContactListEntry{ContactListKind::kAudience, 3, "Contact occasionnel"}}).ok());
+  ContactFields occasional = person("DUPONT", "Chantal");
+  occasional.audience = 3;
+  const ContactId id = create_contact(set, occasional);
+  const ContactId plain = create_contact(set, person("MARTIN", "Paul"));
+  ASSERT_TRUE(set.call(Command{0, option_for(id, 1000)}).ok());
+  ASSERT_TRUE(set.call(Command{0, option_for(plain, 1001)}).ok());
+
+  const Reply page = set.call(Command{0, options_in_season_1()});
+  ASSERT_TRUE(page.ok()) << page.message;
+  const auto& rows = std::get<FollowUpPage>(page.detail->value).rows;
+  ASSERT_EQ(rows.size(), 2u);
+  for (const FollowUpRow& row : rows) {
+    if (row.contact == id) {
+      EXPECT_EQ(row.audience, 3u);
+      EXPECT_EQ(row.audience_name, "Contact occasionnel");
+    } else {
+      EXPECT_EQ(row.audience, 0u);
+      EXPECT_EQ(row.audience_name, "");
+    }
+  }
+  set.stop();
+}
+
 TEST(ContactHandOver, StartCopiesLegacyShardContacts_AndResendsLostProfiles) {
   ManualClock clock(kT0);
   std::vector<std::unique_ptr<ShardRunner>> runners;

@@ -236,6 +236,9 @@ void add_filter(CLI::App& s, FollowUpFilter& f) {
   opt::add_number(s, "--channel", f.channels, "sales channels (repeat, or a comma list)")->group(group);
   opt::add_number(s, "--contact", f.contacts, "contacts (repeat, or a comma list)")->group(group);
   add_type_bits(s, "--contact-type", f.contact_types, "the contact has one of these types (repeat)")->group(group);
+  opt::add_number(s, "--product-type", f.product_types,
+                  "product types (repeat, or a comma list; 0 = products without a type)")
+      ->group(group);
 }
 
 // ORDER... arguments, and with `one_order` also --order O.

@@ -34,15 +34,19 @@ std::string named(Id id, const std::string& name) {
 }
 
 void print_page(const FollowUpPage& page, const LocalTime& local, std::ostream& out) {
+  // The seed's columns; "audience" is its "CAT PUB".
   std::vector<std::vector<std::string>> rows = {{"deadline", "contact", "order", "state", "file", "channel", "product",
-                                                 "performance", "category", "tariff", "contingent", "quantity", "mark",
-                                                 "lock", "rank"}};
+                                                 "performance", "category", "audience", "tariff", "contingent",
+                                                 "quantity", "mark", "lock", "rank"}};
   for (const FollowUpRow& r : page.rows)
     rows.push_back({when(r.due_ms, local), contact_text(r.contact, r.contact_name, r.contact_number),
                     to_string(r.order), std::string(seed_status_name(r.state)), id_or_dash(r.file_number),
                     named(r.channel, r.channel_name), named(r.product, r.product_name),
                     cat(r.performance, " ", when(r.performance_starts_ms, local)), named(r.category, r.category_name),
-                    named(r.tariff, r.tariff_name), id_or_dash(r.contingent), std::to_string(r.quantity),
+                    r.audience == 0           ? std::string("-")
+                    : r.audience_name.empty() ? cat(r.audience)
+                                              : cat(r.audience_name, " (", r.audience, ")"),
+                    named(r.tariff, r.tariff_name), named(r.contingent, r.contingent_name), std::to_string(r.quantity),
                     r.mark == ReleaseMark::kKeep ? "keep" : "release", r.locked ? "locked" : "-",
                     std::to_string(r.reminder_rank)});
   print_table(out, rows);
