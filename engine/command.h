@@ -62,7 +62,9 @@ using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA
 //      deadline_after_start)
 //   2  the definition of an existing contingent given again with another
 //      name renames it (ContingentTree::rename)
-inline constexpr uint8_t kRulesCurrent = 2;
+//   3  a server's shard refuses an order or subscription naming a contact
+//      it has never been handed (ContactBook::check_known)
+inline constexpr uint8_t kRulesCurrent = 3;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries); and the principal

@@ -132,6 +132,11 @@ Reply ContactBook::check_closed(ContactId contact) const {
   return refuse(ReplyCode::kNotFound, cat("contact ", contact, " was deleted"));
 }
 
+Reply ContactBook::unknown_contact(ContactId contact) {
+  return refuse(ReplyCode::kNotFound,
+                cat("contact ", contact, " does not exist: create it in the contact directory (CreateContact) first"));
+}
+
 // A deleted contact stays closed whatever the freezes (a thaw after the
 // deletion changes nothing).
 Reply ContactBook::freeze(const FreezeContact& c) {

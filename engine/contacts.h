@@ -80,6 +80,25 @@ class ContactBook {
   Reply check_open(ContactId contact) const {
     return closed_.empty() || contact == kNone ? Reply{} : check_closed(contact);
   }
+  // Rules 3 (engine/command.h) on a shard that requires known contacts:
+  // the refusal of an order or subscription naming a contact this shard
+  // has no profile or record of (kNone is fine). The directory hands a new
+  // contact over to every shard before CreateContact answers, so a contact
+  // a client was told exists is known here.
+  Reply check_known(ContactId contact, uint8_t rules) const {
+    if (contact == kNone || rules < 3 || !require_known_ || contacts_.find(contact) != nullptr) return Reply{};
+    return unknown_contact(contact);
+  }
+  // check_open, then check_known.
+  Reply check_named(ContactId contact, uint8_t rules) const {
+    Reply r = check_open(contact);
+    return r.ok() ? check_known(contact, rules) : r;
+  }
+  // Set by every shard that runs in a server (runtime::ShardRunner) and by
+  // log recovery, never changed after: replay must meet the rule the live
+  // run met. Engine tests that book for ad-hoc ids leave it off. Not state
+  // (not in snapshots or the hash).
+  void require_known(bool on) { require_known_ = on; }
   // FreezeContact's change (its count is the shard's: Shard::on).
   Reply freeze(const FreezeContact& c);
   // By contact id; a snapshot section and part of the hash when not empty.
@@ -128,6 +147,7 @@ class ContactBook {
  private:
   EntityTable<ContactId, Contact> contacts_;
   Reply check_closed(ContactId contact) const;
+  static Reply unknown_contact(ContactId contact);
   ClosedContact* closed_entry(ContactId contact, bool add);
 
   std::vector<ProfileSeq> profile_seqs_;           // sorted by contact
@@ -135,6 +155,7 @@ class ContactBook {
   std::vector<ClientSince> client_marks_;          // in mark order
   std::unordered_map<uint32_t, int64_t> clients_;  // derived: contact -> since_ms, from client_marks_
   uint32_t contacts_max_ = kContactsMax;
+  bool require_known_ = false;
 };
 
 }  // namespace tessera::engine

@@ -69,7 +69,10 @@ Reply Shard::on(const T& c, const Caller& who) {
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
   if constexpr (kPlacesOrder<T>) {
-    if (Reply closed = contacts_.check_open(c.contact); !closed.ok()) return closed;
+    if (Reply closed = contacts_.check_named(c.contact, who.rules); !closed.ok()) return closed;
+  } else if constexpr (std::is_same_v<T, Subscribe>) {
+    for (ContactId named : {c.subscriber, c.payer})
+      if (Reply unknown = contacts_.check_known(named, who.rules); !unknown.ok()) return unknown;
   } else if constexpr (std::is_same_v<T, DefineContingent> || std::is_same_v<T, DefineSubContingent>) {
     if (who.rules >= 2)
       if (std::optional<Reply> renamed = contingents_.rename(c)) return *renamed;

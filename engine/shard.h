@@ -111,6 +111,9 @@ class Shard {
   ShardStats stats() const;
   // The contacts' profiles (and records logged before the directory).
   const ContactBook& contacts() const { return contacts_; }
+  // Orders and subscriptions must name a contact the directory handed over
+  // (ContactBook::require_known).
+  void require_known_contacts(bool on) { contacts_.require_known(on); }
 
   // Snapshot: the whole state as bytes (engine/codec.h), and back. load()
   // rebuilds every derived index and re-arms timers in their original firing

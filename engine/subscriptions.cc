@@ -216,8 +216,9 @@ Reply SubscriptionBook::define(const DefineReminderFormat& c) {
 
 // ---- Subscriptions --------------------------------------------------------------
 
-// Contacts need no record (as for orders): a reminder to a contact without
-// one shows no name. The book is taken so that rule can tighten in one place.
+// Under rules 3 a server's shard refuses a contact it does not know
+// (Shard::on, ContactBook::check_known) before this runs; an older record
+// may name one without a record: its reminder shows no name.
 Reply SubscriptionBook::apply(const Subscribe& c, const ContactBook& contacts) {
   if (is_reserved_id(c.subscription))
     return refuse(ReplyCode::kInvalidArgument, cat("subscription id ", c.subscription, " is reserved"));

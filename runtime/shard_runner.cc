@@ -34,6 +34,9 @@ PartitionRunner<P>::PartitionRunner(std::unique_ptr<P> shard, const Clock& clock
     writer_ = std::make_unique<LogWriter>(shard_->shard_id(), *config_.log, config_.log_batches_in_flight);
   history_ = config_.log && config_.log->keeps_history();
   shard_->keep_history(history_);
+  // A server's shards take orders only for contacts the directory created
+  // (rules 3); log recovery sets the same before it replays.
+  if constexpr (std::is_same_v<P, engine::Shard>) shard_->require_known_contacts(true);
   local_batch_.done.reserve(kBatchCommandsMax);
   local_batch_.replies.reserve(kBatchCommandsMax);
   last_snapshot_ms_ = clock_.now_ms();

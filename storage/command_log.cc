@@ -362,6 +362,7 @@ Result<Recovered<P>> CommandLog::recover_partition(uint32_t shard, std::unique_p
   Status s = load_snapshot(shard, &out);
   if (!s.is_ok()) return s;
   if (!out.shard) out.shard = std::move(fresh);
+  if constexpr (std::is_same_v<P, engine::Shard>) out.shard->require_known_contacts(true);  // as its runner will
   // The history of the records after its watermark is rebuilt by the replay.
   uint64_t history_from = UINT64_MAX;
   if constexpr (std::is_same_v<P, engine::Shard>) {

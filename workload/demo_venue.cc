@@ -86,4 +86,21 @@ LineRequest demo_line(PerformanceId performance, ProductId product, CategoryId c
   return LineRequest{performance, category, demo_tariff(product, 1), quantity, kNone};
 }
 
+Command demo_contact(ContactId id) {
+  ContactFields f;
+  f.types = kContactIndividual;
+  f.civility = "M.";
+  f.last_name = "CLIENT";
+  f.first_name = std::to_string(id.value());
+  f.addresses.push_back(ContactAddress{AddressKind::kMain, "1 rue de la Paix", "75002", "PARIS", "", "", "FR"});
+  return cmd(CreateContact{id, uint64_t{100'000'000'000} + id.value(), std::move(f)});
+}
+
+Command demo_contact_profiles(uint32_t count) {
+  SetContactProfiles profiles;
+  for (uint32_t id = 1; id <= count; ++id)
+    profiles.profiles.push_back(SetContactProfile{id, uint64_t{100'000'000'000} + id, kContactIndividual, 1});
+  return cmd(std::move(profiles));
+}
+
 }  // namespace tessera::workload

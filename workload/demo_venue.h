@@ -58,4 +58,14 @@ engine::DefineVenueLayout grid_layout(const GridLayout& grid);
 engine::LineRequest demo_line(engine::PerformanceId performance, engine::ProductId product, engine::CategoryId category,
                               uint32_t quantity);
 
+// CreateContact of an individual with this id ("CLIENT <id>", number
+// 100000000000 + id): a server takes orders only for contacts its
+// directory created, so set-ups that book for given ids create them first.
+engine::Command demo_contact(engine::ContactId id);
+
+// The profiles of contacts 1..count as the contact directory hands them to
+// every shard (SetContactProfiles, internal): what a shard runner without
+// a directory (benchmarks, runtime tests) needs to take their orders.
+engine::Command demo_contact_profiles(uint32_t count);
+
 }  // namespace tessera::workload

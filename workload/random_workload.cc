@@ -40,6 +40,10 @@ std::vector<Command> RandomWorkload::setup(uint32_t capacity) const {
     out.push_back(Command{0, MoveSeatsToContingent{p, seated_contingent(p, 5), {0, 1, 2, 3, 4, 5}}});
     out.push_back(Command{0, MoveSeatsToContingent{p, seated_contingent(p, 6), {6, 7, 8, 9}}});
   }
+  // The contacts its orders name (1..kRandomContacts), as the contact
+  // directory hands them to every shard: a server's shard takes orders
+  // only for known contacts.
+  out.push_back(demo_contact_profiles(kRandomContacts));
   return out;
 }
 
@@ -128,7 +132,7 @@ Command RandomWorkload::next(int64_t now_ms) {
       lines.push_back(l);
     }
     const ChannelId channel = kChannels[pick(3)];
-    const ContactId contact = 1 + pick(200);
+    const ContactId contact = 1 + pick(kRandomContacts);
     if (kind < 5) {
       c.body = Hold{contact, channel, std::move(lines), 1000 + pick(30) * kMinute};
     } else {

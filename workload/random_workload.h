@@ -22,6 +22,7 @@
 namespace tessera::workload {
 inline constexpr engine::LayoutId kRandomLayout = 7;
 inline constexpr uint32_t kRandomLayoutSeats = 60;  // 6 rows x 10 seats
+inline constexpr uint32_t kRandomContacts = 200;    // orders name contacts 1..200 (set up as known)
 constexpr engine::PerformanceId random_seated_performance(engine::ProductId p) { return p.value() * 1000 + 500; }
 }  // namespace tessera::workload
 

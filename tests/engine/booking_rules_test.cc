@@ -139,6 +139,49 @@ TEST_F(BookingRules, AProductMayLetItsDeadlinesRunPastTheStart) {
   EXPECT_EQ(run(Book{BookingKind::kOption, 7, kBoxOffice, {line}, start + 10 * kDay}).code, ReplyCode::kInvalidState);
 }
 
+// A server's shards (require_known_contacts) refuse orders and
+// subscriptions for a contact the directory never handed over (rules 3).
+class KnownContacts : public BookingRules {
+ protected:
+  KnownContacts() { shard_.require_known_contacts(true); }
+  Reply book_for(ContactId contact, uint8_t rules = kRulesCurrent) {
+    return apply_with_rules(Book{BookingKind::kOption,
+                                 contact,
+                                 kBoxOffice,
+                                 {workload::demo_line(kPerfKeep, workload::kProductKeep, 1, 1)},
+                                 now_ + kDay},
+                            rules);
+  }
+};
+
+TEST_F(KnownContacts, AnOrderForAContactNobodyCreated_IsRefused_AndChangesNothing) {
+  const uint64_t before = shard_.state_hash();
+  const Reply unknown = book_for(4242);
+  EXPECT_EQ(unknown.code, ReplyCode::kNotFound);
+  EXPECT_NE(unknown.message.find("contact 4242 does not exist"), std::string::npos) << unknown.message;
+  EXPECT_EQ(run(Hold{4242, kWeb, {workload::demo_line(kPerfKeep, workload::kProductKeep, 1, 1)}, kMinute}).code,
+            ReplyCode::kNotFound);
+  EXPECT_EQ(shard_.state_hash(), before);
+
+  // Handed over by the directory: accepted.
+  ASSERT_TRUE(run(SetContactProfile{4242, 100004242, kContactIndividual, 1}).ok());
+  EXPECT_TRUE(book_for(4242).ok());
+  // No contact at all is still an anonymous order.
+  EXPECT_TRUE(book_for(kNone).ok());
+  // A record logged under rules 2 replays as it was.
+  EXPECT_TRUE(book_for(4343, 2).ok());
+}
+
+TEST_F(KnownContacts, ASubscriptionNamesAKnownSubscriberAndPayer) {
+  ASSERT_TRUE(run(DefineSeries{1, "Revue"}).ok());
+  ASSERT_TRUE(run(SetContactProfile{11, 100000011, kContactIndividual, 1}).ok());
+  EXPECT_EQ(run(Subscribe{501, 1, 12, kNone, now_ + 300 * kDay}).code, ReplyCode::kNotFound);
+  const Reply payer = run(Subscribe{502, 1, 11, 12, now_ + 300 * kDay});
+  EXPECT_EQ(payer.code, ReplyCode::kNotFound);
+  EXPECT_NE(payer.message.find("contact 12"), std::string::npos) << payer.message;
+  EXPECT_TRUE(run(Subscribe{503, 1, 11, kNone, now_ + 300 * kDay}).ok());
+}
+
 TEST_F(BookingRules, AvailabilityWithChannelOrCategoryZero) {
   // Demo performance 1000: categories 1/2/3 = 500/300/200, a partner
   // contingent of 50 (category 1, channel 3) taken from category 1's open sale.

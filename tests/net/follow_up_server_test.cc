@@ -69,7 +69,7 @@ std::vector<PerformanceId> demo_performances() {
 class FollowUpServer : public ::testing::Test {
  protected:
   void SetUp() override {
-    app_ = start_server();
+    app_ = start_server(testing::test_config(), 0);  // its own contacts below
     office_ = connect_client(*app_, testing::kBackofficeToken);
     ASSERT_TRUE(office_);
     now_ms_ = runtime::SystemClock().now_ms();

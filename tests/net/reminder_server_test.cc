@@ -36,7 +36,7 @@ class ReminderServer : public ::testing::Test {
       config.smtp_port = smtp_->port();
       config.mail_from = "billetterie@example.org";
     }
-    app_ = start_server(std::move(config));
+    app_ = start_server(std::move(config), 0);  // its own contacts below
     office_ = connect_client(*app_, testing::kBackofficeToken);
     ASSERT_TRUE(office_);
     now_ms_ = runtime::SystemClock().now_ms();

@@ -220,7 +220,7 @@ TEST(Server, PipelinedRequestsAreAnsweredAndMatchedById) {
 }
 
 TEST(Server, BatchSpanningBothShardsComesBackInCommandOrder) {
-  auto app = start_server();
+  auto app = start_server(testing::test_config(), 50);  // a contact per round
   auto shop = connect_client(*app, testing::kWebshopToken);
   ASSERT_TRUE(shop);
   std::vector<Command> batch;

@@ -102,6 +102,13 @@ TEST(ClientMarks, AMarkAStopCutOff_IsCarriedAtTheNextStart) {
     runners.push_back(std::make_unique<ShardRunner>(std::move(*loaded), clock, RunnerConfig{}));
   }
   const uint32_t at = shard_of_performance(1000, 2);
+  // The profile the directory hands every shard, so the shard knows her.
+  ASSERT_TRUE(runners[at]
+                  ->shard()
+                  .apply(Command{0, SetContactProfile{chantal, std::get<ContactCard>(created.detail->value).number,
+                                                      kContactIndividual, 1}},
+                         kT0 + 500)
+                  .ok());
   const Reply option = runners[at]->shard().apply(Command{0, option_for(chantal, 1000)}, kT0 + 1'000);
   ASSERT_TRUE(option.ok()) << option.message;
   ASSERT_TRUE(runners[at]->shard().apply(Command{0, Confirm{option.order, {}}}, kT0 + 2'000).ok());

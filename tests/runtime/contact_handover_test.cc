@@ -124,7 +124,10 @@ TEST(ContactHandOver, FollowUpRowsShowTheAudienceCategory) {
   const ContactId id = create_contact(set, occasional);
   const ContactId plain = create_contact(set, person("MARTIN", "Paul"));
   ASSERT_TRUE(set.call(Command{0, option_for(id, 1000)}).ok());
-  ASSERT_TRUE(set.call(Command{0, option_for(plain, 1001)}).ok());
+  ASSERT_TRUE(set.call(Command{0, option_for(plain, 1001)}).ok()) << "the other shard knows it too";
+  const Reply unknown = set.call(Command{0, option_for(ContactId{plain.value() + 1000}, 1000)});
+  EXPECT_EQ(unknown.code, ReplyCode::kNotFound) << "a server's shard takes orders only for created contacts";
+  EXPECT_NE(unknown.message.find("does not exist"), std::string::npos) << unknown.message;
 
   const Reply page = set.call(Command{0, options_in_season_1()});
   ASSERT_TRUE(page.ok()) << page.message;
@@ -217,7 +220,7 @@ TEST(ContactDeletion, AFrozenContactTakesNoOrder_AndFreezesNest) {
   ShardSet set(2, clock);
   set.start();
   define_demo(set);
-  const ContactId id{77};
+  const ContactId id = create_contact(set, person("MARTIN", "Paul"));
   const Reply booked = set.call(Command{0, option_for(id, 1000)});
   ASSERT_TRUE(booked.ok()) << booked.message;
   const Reply frozen = set.call(Command{0, FreezeContact{id, FreezeAction::kFreeze}});

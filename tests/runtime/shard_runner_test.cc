@@ -24,6 +24,7 @@ void load_demo(ShardSet& shards, const workload::DemoVenue& venue) {
     const Reply r = shards.call(c);
     ASSERT_TRUE(r.ok()) << r.message;
   }
+  for (uint32_t id = 1; id <= 8; ++id) ASSERT_TRUE(shards.call(workload::demo_contact(ContactId{id})).ok());
 }
 
 TEST(ShardSet, RoutesOrdersToThePerformancesShard) {

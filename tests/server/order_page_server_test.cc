@@ -342,8 +342,7 @@ TEST_F(OrderPageServer, AClosedOrderSurvivesSigkillRightAfterItsRelease_AndOutli
   // Two new holds on the same performance take the two freed slots.
   std::vector<OrderId> reused;
   for (int i = 0; i < 2; ++i) {
-    const Reply r =
-        one(*office, Hold{kContact.value() + 1, workload::kWeb, {workload::demo_line(1001, 1, 1, 1)}, 600'000});
+    const Reply r = one(*office, Hold{ContactId{7}, workload::kWeb, {workload::demo_line(1001, 1, 1, 1)}, 600'000});
     ASSERT_TRUE(r.ok()) << r.message;
     reused.push_back(r.order);
   }

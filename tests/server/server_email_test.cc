@@ -51,7 +51,8 @@ class ServerEmail : public ::testing::Test {
               certificate.cert +
               "\n"
               "mail_from = billetterie@example.org\n");
-    server_ = std::make_unique<ServerProcess>(dir_.path() + "/data", std::vector<std::string>{"--config", config});
+    server_ = std::make_unique<ServerProcess>(dir_.path() + "/data", std::vector<std::string>{"--config", config},
+                                              0);  // its own contacts below
     ASSERT_NE(server_->port(), 0) << "server did not start";
     client_ = server_->client();
     ASSERT_TRUE(client_);

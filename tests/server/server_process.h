@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "net/client.h"
+#include "workload/demo_venue.h"
 
 #ifndef TESSERA_SERVER_BINARY
 #error "TESSERA_SERVER_BINARY must name the tessera-server executable"
@@ -25,8 +26,10 @@ namespace tessera::testing_support {
 
 class ServerProcess {
  public:
-  // Serves `data_dir` (durability sync) with `extra_flags` after the defaults.
-  explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra_flags = {}) {
+  // Serves `data_dir` (durability sync) with `extra_flags` after the
+  // defaults, and creates contacts 1..contacts.
+  explicit ServerProcess(const std::string& data_dir, std::vector<std::string> extra_flags = {},
+                         uint32_t contacts = kContacts) {
     std::vector<std::string> argv = {"tessera-server",
                                      "--port",
                                      "0",
@@ -66,6 +69,7 @@ class ServerProcess {
     const std::string text = line;
     const size_t colon = text.find("127.0.0.1:");
     if (colon != std::string::npos) port_ = static_cast<uint16_t>(std::stoi(text.substr(colon + 10)));
+    if (port_ != 0) create_contacts(contacts);
   }
   ~ServerProcess() {
     if (pid_ > 0) stop(SIGKILL);
@@ -82,6 +86,21 @@ class ServerProcess {
     auto c = net::Client::connect(o);
     EXPECT_TRUE(c.is_ok()) << c.status().to_string();
     return c.is_ok() ? std::move(c.value()) : nullptr;
+  }
+
+  // The clients the tests book for, 1..kContacts (a server takes orders
+  // only for contacts its directory created; a restart already has them).
+  static constexpr uint32_t kContacts = 32;
+  void create_contacts(uint32_t count) {
+    if (count == 0) return;
+    auto c = client();
+    if (!c) return;
+    std::vector<engine::Command> create;
+    for (uint32_t id = 1; id <= count; ++id) create.push_back(workload::demo_contact(id));
+    auto replies = c->call(create);
+    ASSERT_TRUE(replies.is_ok()) << replies.status().to_string();
+    for (const net::ClientReply& r : *replies)
+      EXPECT_TRUE(r.ok() || r.code == engine::ReplyCode::kDuplicate) << r.message;
   }
 
   // Sends `sig` and returns the wait status.

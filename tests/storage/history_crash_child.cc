@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   workload::DemoVenue venue;
   for (const engine::Command& c : workload::demo_catalog()) call(c.body);
   for (const engine::Command& c : workload::demo_performances(venue, workload::kProductRelease)) call(c.body);
+  call(workload::demo_contact(7).body);
   std::ofstream out(argv[3]);
   engine::OrderId first = 0;
   for (int i = 0; i < 24; ++i) {

@@ -58,6 +58,10 @@ Result<DurableEngine> open_with_demo(const TempDir& dir, const runtime::Clock& c
     const Reply r = e->shards->call(c);
     EXPECT_TRUE(r.ok()) << r.message;
   }
+  for (ContactId id : {kAnne, kPaul}) {
+    const Reply r = e->shards->call(workload::demo_contact(id));
+    EXPECT_TRUE(r.ok()) << r.message;
+  }
   return e;
 }
 
@@ -309,16 +313,6 @@ TEST(OrderHistory, ACloseAndItsPurgeInOneBatchLeaveNothing) {
   EXPECT_EQ(list(*e, kAnne).total, 0u);
 }
 
-ContactFields someone(std::string last) {
-  ContactFields f;
-  f.types = kContactIndividual;
-  f.civility = "Mme";
-  f.last_name = std::move(last);
-  f.first_name = "Anne";
-  f.addresses.push_back(ContactAddress{AddressKind::kMain, "", "75012", "PARIS", "", "", "FR"});
-  return f;
-}
-
 // What names the duplicate on each shard: a closed order only the history
 // holds (its slot reused), a closed order in memory, a live one.
 std::vector<OrderId> orders_everywhere(DurableEngine& e, ContactId contact, ContactId other) {
@@ -335,12 +329,9 @@ std::vector<OrderId> orders_everywhere(DurableEngine& e, ContactId contact, Cont
   return out;
 }
 
-// Anne and Paul in the directory, Paul's orders everywhere (returned).
-std::vector<OrderId> anne_and_pauls_orders(DurableEngine& e) {
-  EXPECT_TRUE(e.shards->call(as(CreateContact{kAnne, 0, someone("DUPONT")})).ok());
-  EXPECT_TRUE(e.shards->call(as(CreateContact{kPaul, 0, someone("DUPOND")})).ok());
-  return orders_everywhere(e, kPaul, kAnne);
-}
+// Paul's orders everywhere (returned); Anne and Paul are in the directory
+// since open_with_demo.
+std::vector<OrderId> anne_and_pauls_orders(DurableEngine& e) { return orders_everywhere(e, kPaul, kAnne); }
 
 TEST(OrderHistory, AMergeMovesLiveClosedAndStoredOrdersToTheSurvivor_AndSurvivesARestart) {
   TempDir dir;

@@ -24,8 +24,8 @@ class CliFlow : public ::testing::Test {
  protected:
   void SetUp() override {
     server::ServerConfig config = tessera::testing::test_config();
-    config.pmg_tiers = {{"BRONZE", 0}, {"ARGENT", 1}};  // a basket over 0.00 is ARGENT
-    app_ = tessera::testing::start_server(std::move(config));
+    config.pmg_tiers = {{"BRONZE", 0}, {"ARGENT", 1}};            // a basket over 0.00 is ARGENT
+    app_ = tessera::testing::start_server(std::move(config), 0);  // tests create the contacts they book for
   }
 
   CliRun run(std::vector<std::string> args, const char* token = tessera::testing::kAdminToken) {
@@ -501,6 +501,7 @@ namespace {
 
 TEST_F(CliFlow, ContactActivityShowsTheIndicatorsAndPagesTheCulturalHistory) {
   const char* backoffice = tessera::testing::kBackofficeToken;
+  tessera::testing::create_test_contacts(*app_, 7);
   std::vector<std::string> orders;
   for (const char* performance : {"1000", "1001", "1002"}) {
     const CliRun b = run({"--json", "book", "--performance", performance, "--category", "1", "--quantity", "2",

@@ -43,7 +43,8 @@ Command import_command(workload::FrenchContacts& contacts, uint32_t rows) {
 }
 
 // Waits for the oldest import in flight and adds its report to `counts`.
-Status take_reply(std::deque<std::future<Result<net::Client::Replies>>>& in_flight, ContactImportCounts& counts) {
+Status take_reply(std::deque<std::future<Result<net::Client::Replies>>>& in_flight, ContactImportCounts& counts,
+                  std::vector<ContactId>* ids) {
   Result<net::Client::Replies> replies = in_flight.front().get();
   in_flight.pop_front();
   if (!replies.is_ok()) return replies.status();
@@ -57,6 +58,8 @@ Status take_reply(std::deque<std::future<Result<net::Client::Replies>>>& in_flig
   for (const ContactImportResult& row : report.rows)
     if (row.outcome == ImportOutcome::kRefused)
       return Status::failed_precondition(cat("ImportContacts row ", row.file_row, " refused: ", row.reason));
+  if (ids)
+    for (const ContactImportResult& row : report.rows) ids->push_back(row.contact);
   counts.created += report.created;
   counts.updated += report.updated;
   counts.unchanged += report.unchanged;
@@ -65,17 +68,17 @@ Status take_reply(std::deque<std::future<Result<net::Client::Replies>>>& in_flig
 
 }  // namespace
 
-Result<ContactImportCounts> import_load_contacts(net::Client& client, uint32_t count) {
+Result<ContactImportCounts> import_load_contacts(net::Client& client, uint32_t count, std::vector<ContactId>* ids) {
   workload::FrenchContacts contacts(kLoadContactsSeed);
   std::deque<std::future<Result<net::Client::Replies>>> in_flight;
   ContactImportCounts counts;
   for (uint32_t first = 0; first < count; first += kContactImportRowsMax) {
     if (in_flight.size() == kContactImportRequestsInFlight)
-      if (Status s = take_reply(in_flight, counts); !s.is_ok()) return s;
+      if (Status s = take_reply(in_flight, counts, ids); !s.is_ok()) return s;
     in_flight.push_back(client.send({import_command(contacts, std::min(count - first, kContactImportRowsMax))}));
   }
   while (!in_flight.empty())
-    if (Status s = take_reply(in_flight, counts); !s.is_ok()) return s;
+    if (Status s = take_reply(in_flight, counts, ids); !s.is_ok()) return s;
   return counts;
 }
 

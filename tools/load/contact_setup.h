@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "base/status.h"
+#include "engine/ids.h"
 #include "net/client.h"
 
 namespace tessera::tools {
@@ -26,7 +28,10 @@ struct ContactImportCounts {
 // (numbers 100000..) as individuals living at 75012 PARIS, FR, in
 // ImportContacts of at most engine::kContactImportRowsMax rows, pipelined.
 // Fails (failed_precondition) on the first command or row refused, naming
-// it; unavailable when the connection breaks.
-Result<ContactImportCounts> import_load_contacts(net::Client& client, uint32_t count);
+// it; unavailable when the connection breaks. With `ids`, appends each
+// row's contact id in row order (the order mixes book for them: a server
+// takes orders only for contacts its directory created).
+Result<ContactImportCounts> import_load_contacts(net::Client& client, uint32_t count,
+                                                 std::vector<engine::ContactId>* ids = nullptr);
 
 }  // namespace tessera::tools

@@ -53,8 +53,8 @@ Result<LoadOptions> parse_load_options(int argc, const char* const* argv, const 
   app.add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost only")->capture_default_str();
   opt::add_number(app, "--port", o.port, uint16_t{1}, uint16_t{65535}, "protocol port")->capture_default_str();
   app.add_option("--token", o.token,
-                 "admin token (default: $TESSERA_TOKEN); the run defines its own performances (search: a "
-                 "backoffice token will do)")
+                 "admin token (default: $TESSERA_TOKEN); the run defines its own performances and imports one "
+                 "contact per connection to book for, the same ones every run (search: a backoffice token will do)")
       ->type_name("T");
   app.add_option("--shop-token", o.shop_token,
                  "run the traffic as this web shop (it must sell on channel 2, the web); the performances are "

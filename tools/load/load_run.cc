@@ -49,7 +49,9 @@ class Driver {
   Driver(const LoadOptions& o, SharedStats& stats) : o_(o), stats_(stats) {}
   ~Driver() { close_all(); }
 
-  Status connect_all(const std::vector<PerformanceId>& performances, uint64_t seed, const MixTallies& tallies) {
+  // Connection i books for contacts[i] (kNone past the list's end).
+  Status connect_all(const std::vector<PerformanceId>& performances, const std::vector<ContactId>& contacts,
+                     uint64_t seed, const MixTallies& tallies) {
     for (uint32_t i = 0; i < o_.connections; ++i) {
       auto c = std::make_unique<Connection>();
       net::ClientOptions options = load_client_options(o_, i);
@@ -60,7 +62,7 @@ class Driver {
       MixTargets targets;
       targets.performances = performances;
       targets.channel = workload::kWeb;
-      targets.contact = i + 1;
+      targets.contact = i < contacts.size() ? contacts[i] : ContactId{kNone};
       if (o_.mix == LoadMix::kOnSale) targets.hold_ttl_ms = kOnSaleHoldTtlMs;
       c->mix = make_mix(o_, targets, seed + i + 1, tallies);
       connections_.push_back(std::move(c));
@@ -374,11 +376,28 @@ Status import_run_contacts(const LoadOptions& o, std::FILE* progress) {
 }
 
 // What the mix works on, set up before the timed phase: the performances
-// it names (none for the search mix, which works on contacts).
-Result<std::vector<PerformanceId>> set_up_run(const LoadOptions& o, std::mt19937_64& rng, std::FILE* progress) {
-  if (o.mix != LoadMix::kSearch) return define_run_performances(o, rng);
-  if (Status s = import_run_contacts(o, progress); !s.is_ok()) return s;
-  return std::vector<PerformanceId>{};
+// it names and a contact per connection to book for (none for the search
+// mix, which works on the contacts it imports).
+struct RunSetUp {
+  std::vector<PerformanceId> performances;
+  std::vector<ContactId> contacts;
+};
+Result<RunSetUp> set_up_run(const LoadOptions& o, std::mt19937_64& rng, std::FILE* progress) {
+  RunSetUp out;
+  if (o.mix == LoadMix::kSearch) {
+    if (Status s = import_run_contacts(o, progress); !s.is_ok()) return s;
+    return out;
+  }
+  auto defined = define_run_performances(o, rng);
+  if (!defined.is_ok()) return defined.status();
+  out.performances = std::move(defined.value());
+  // The same rows every run (fixed seed and numbers): importing them again
+  // changes nothing and gives the same ids.
+  auto client = net::Client::connect(load_client_options(o, 0));
+  if (!client.is_ok()) return client.status();
+  auto imported = import_load_contacts(**client, o.connections, &out.contacts);
+  if (!imported.is_ok()) return Status::failed_precondition(cat("set-up: contacts: ", imported.status().message()));
+  return out;
 }
 
 uint64_t seed_of(const LoadOptions& o) {
@@ -404,16 +423,18 @@ Result<LoadReport> run_load(const LoadOptions& o, std::FILE* progress) {
   const uint64_t seed = seed_of(o);
   std::mt19937_64 rng(seed);
   if (o.mix == LoadMix::kExpiry) return run_expiry(o, seed);
-  auto defined = set_up_run(o, rng, progress);
-  if (!defined.is_ok()) return defined.status();
-  const std::vector<PerformanceId> performances = std::move(defined.value());
+  auto set_up = set_up_run(o, rng, progress);
+  if (!set_up.is_ok()) return set_up.status();
+  const std::vector<PerformanceId> performances = std::move(set_up->performances);
 
   SharedStats stats;
   RushTally tally;
   OnSaleTally onsale;
   ReplyTally search;
   Driver driver(o, stats);
-  if (Status s = driver.connect_all(performances, seed, MixTallies{&tally, &onsale, &search}); !s.is_ok()) return s;
+  if (Status s = driver.connect_all(performances, set_up->contacts, seed, MixTallies{&tally, &onsale, &search});
+      !s.is_ok())
+    return s;
   const auto start = Clock::now();
   std::thread pacer;
   if (o.rate > 0) {
