@@ -175,8 +175,9 @@ std::unique_ptr<ShardRunner> start_runner(storage::CommandLog* log, const tesser
   CountingCompletion setup;
   uint64_t n = 0;
   std::vector<Command> commands = tessera::workload::demo_catalog();
-  commands.push_back(Command{0, DefinePerformance{kBig, 1, kT0 + 300 * kDay, 0, 0}});
+  commands.push_back(Command{0, DefinePerformance{kBig, 1, clock.now_ms() + 300 * kDay, 0, 0}});  // not started
   commands.push_back(Command{0, SetGeneralAdmission{kBig, 1, 50'000'000}});
+  commands.push_back(tessera::workload::demo_contact_profiles(8));  // web_hold's contact 7
   for (Command& c : commands) {
     while (!runner->submit(std::move(c), &setup)) std::this_thread::yield();
     ++n;

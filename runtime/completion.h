@@ -42,8 +42,12 @@ class WaitableCompletion final : public Completion {
 // Counts completions (pipelined producers wait on `done`, benchmarks read it).
 class CountingCompletion final : public Completion {
  public:
-  void complete(engine::Reply&&) override { done.fetch_add(1, std::memory_order_release); }
+  void complete(engine::Reply&& r) override {
+    if (!r.ok()) refused.fetch_add(1, std::memory_order_relaxed);
+    done.fetch_add(1, std::memory_order_release);
+  }
   std::atomic<uint64_t> done{0};
+  std::atomic<uint64_t> refused{0};  // replies that were not Ok (a benchmark that counts must check it)
 };
 
 }  // namespace tessera::runtime
