@@ -136,5 +136,7 @@
   X(86,  NoteContactClients,        kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)    \
   X(87,  GetContactActivity,        kFanOut,       kBackoffice, kQuery, kContactActivity,  kContactActivity,kNoEffect)    \
   X(88,  SetOrderRetention,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(89,  DefineProductType,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)
+  X(89,  DefineProductType,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(90,  DeleteReminderFormat,      kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(91,  ListReminderFormats,       kDirectory,    kBackoffice, kQuery, kSingle,           kReminderFormats,kNoEffect)
 // clang-format on

@@ -81,6 +81,7 @@ enum class ReplyKind : uint8_t {
   kContactFind,      // detail: ContactFindPage (value = total)
   kClientMarks,      // detail: ClientMarks (value = marks)
   kContactActivity,  // detail: ContactActivity (value = the history's total)
+  kReminderFormats,  // detail: ReminderFormats (value = formats)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

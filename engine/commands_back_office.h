@@ -182,7 +182,9 @@ enum class ReminderField : uint8_t {
 inline constexpr uint8_t kReminderFieldCount = 18;
 enum class FormatType : uint8_t { kReminder = 0 };
 
-// A reminder file format (configuration, every shard).
+// A reminder file format (configuration, every shard). With `replace` it
+// changes the existing format of that id instead (refused while an
+// unfinished reminder run uses it).
 struct DefineReminderFormat {
   uint32_t format;
   std::string name;
@@ -191,7 +193,26 @@ struct DefineReminderFormat {
   std::string extension;               // e.g. "csv"
   bool title_in_file_name;             // file name = name + "_" + series title
   std::vector<ReminderField> columns;  // the chosen fields, in file order
-  auto fields() const { return std::tie(format, name, type, separator, extension, title_in_file_name, columns); }
+  bool replace = false;
+  auto fields() const {
+    return std::tie(format, name, type, separator, extension, title_in_file_name, columns, replace);
+  }
+  static constexpr size_t kCodecV3Fields = 7;
+  static constexpr size_t kHashedAlways = 7;  // engine/hash.h: `replace` counts when set
+};
+
+// Deletes a reminder format: no new run or order reminder may use it, and
+// it is no longer listed; the runs made with it keep it for their exports.
+// Refused while an unfinished run (selected or exported, not validated or
+// cancelled) uses it. Its id is not reused.
+struct DeleteReminderFormat {
+  uint32_t format;
+  auto fields() const { return std::tie(format); }
+};
+
+// The reminder formats that can be used, by id (ReminderFormats).
+struct ListReminderFormats {
+  auto fields() const { return std::tie(); }
 };
 
 }  // namespace tessera::engine

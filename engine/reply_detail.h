@@ -216,10 +216,16 @@ struct CatalogExport {
   auto fields() const { return std::tie(commands, catalog_hash); }
 };
 
+// ListReminderFormats: the formats that can be used, by id.
+struct ReminderFormats {
+  std::vector<DefineReminderFormat> formats;  // `replace` false
+  auto fields() const { return std::tie(formats); }
+};
+
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
-               ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity>
+               ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats>
       value;
 };
 

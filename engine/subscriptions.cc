@@ -187,10 +187,31 @@ Reply SubscriptionBook::check(const DefineIssue& c) const {
 Reply SubscriptionBook::check(const DefineReminderFormat& c) const {
   Reply r = check_reminder_format(c);
   if (!r.ok()) return r;
-  if (formats_.find(c.format)) return refuse(ReplyCode::kDuplicate, cat("format ", c.format, " is already defined"));
+  if (deleted_format(c.format))
+    return refuse(c.replace ? ReplyCode::kNotFound : ReplyCode::kDuplicate,
+                  cat("format ", c.format, " was deleted; its id is not reused"));
+  if (c.replace) {
+    if (!formats_.find(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
+    return check_format_unused(c.format, "change");
+  }
+  if (formats_.find(c.format))
+    return refuse(ReplyCode::kDuplicate, cat("format ", c.format, " is already defined (replace = true changes it)"));
   if (formats_.size() >= kReminderFormatsMax)
     return refuse(ReplyCode::kLimitExceeded, cat("at most ", kReminderFormatsMax, " reminder formats"));
   return r;
+}
+
+Reply SubscriptionBook::check(const DeleteReminderFormat& c) const {
+  if (!format(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
+  return check_format_unused(c.format, "delete");
+}
+
+Reply SubscriptionBook::check_format_unused(uint32_t format, const char* action) const {
+  for (const ReminderRun& run : runs_.items())
+    if (run.definition.format == format && (run.state == RunState::kSelected || run.state == RunState::kExported))
+      return refuse(ReplyCode::kInvalidState, cat("cannot ", action, " format ", format, ": run ", run.definition.run,
+                                                  " uses it (validate or cancel the run first)"));
+  return Reply{};
 }
 
 Reply SubscriptionBook::define(const DefineSeries& c) {
@@ -210,7 +231,33 @@ Reply SubscriptionBook::define(const DefineIssue& c) {
 
 Reply SubscriptionBook::define(const DefineReminderFormat& c) {
   Reply r = check(c);
-  if (r.ok()) formats_.add(c.format, c);
+  if (!r.ok()) return r;
+  DefineReminderFormat kept = c;
+  kept.replace = false;  // what is kept is the format, not the request
+  if (DefineReminderFormat* existing = formats_.find(c.format)) {
+    *existing = std::move(kept);
+  } else {
+    formats_.add(c.format, std::move(kept));
+  }
+  return r;
+}
+
+Reply SubscriptionBook::define(const DeleteReminderFormat& c) {
+  Reply r = check(c);
+  if (r.ok())
+    deleted_formats_.insert(std::upper_bound(deleted_formats_.begin(), deleted_formats_.end(), c.format), c.format);
+  return r;
+}
+
+Reply SubscriptionBook::query(const ListReminderFormats&, const ContactBook&) const {
+  ReminderFormats out;
+  for (const DefineReminderFormat& f : formats_.items())
+    if (!deleted_format(f.format)) out.formats.push_back(f);
+  std::sort(out.formats.begin(), out.formats.end(),
+            [](const DefineReminderFormat& a, const DefineReminderFormat& b) { return a.format < b.format; });
+  Reply r;
+  r.value = static_cast<int64_t>(out.formats.size());
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(out)});
   return r;
 }
 
@@ -318,7 +365,7 @@ Reply SubscriptionBook::check_run(const StartReminderRun& c) const {
   std::sort(named.begin(), named.end());
   const auto twice = std::adjacent_find(named.begin(), named.end());
   if (twice != named.end()) return refuse(ReplyCode::kInvalidArgument, cat("issue ", *twice, " is named twice"));
-  if (!formats_.find(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
+  if (!format(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
   if (c.audience != Audience::kDirect && c.audience != Audience::kThirdParty)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown audience ", c.audience));
   if (c.delivery != Delivery::kFile && c.delivery != Delivery::kEmail)
@@ -404,7 +451,7 @@ Reply SubscriptionBook::query(const GetReminderRun& c, const ContactBook& contac
   if (!run) return refuse(ReplyCode::kNotFound, cat("run ", c.run, " not found"));
   const Series* series = series_.find(run->definition.series);
   const DefineReminderFormat* format = formats_.find(run->definition.format);
-  assert(series && format);  // catalog entries are never removed
+  assert(series && format);  // catalog entries are never removed (a deleted format is kept for its runs)
   return batch_reply(*run, *format, run_items(*run, *series, subscriptions_.items(), contacts));
 }
 
@@ -415,6 +462,7 @@ void SubscriptionBook::hash_into(Hasher& h) const {
   h.add(formats_.items());
   h.add(subscriptions_.items());
   h.add(runs_.items());
+  if (!deleted_formats_.empty()) h.add(deleted_formats_);  // hashed once there are some (older hashes stand)
 }
 
 bool SubscriptionBook::rebuild_indexes() {
@@ -432,7 +480,13 @@ Status SubscriptionBook::check_catalog() const {
         return Status::internal(cat("issue ", s.issues[k].issue, " of series ", s.definition.series, " is misfiled"));
   }
   for (const DefineReminderFormat& f : formats_.items())
-    if (formats_.find(f.format) != &f) return Status::internal(cat("format ", f.format, " is not indexed"));
+    if (formats_.find(f.format) != &f || f.replace)
+      return Status::internal(cat("format ", f.format, " is not indexed or kept as a request"));
+  if (!std::is_sorted(deleted_formats_.begin(), deleted_formats_.end()) ||
+      std::adjacent_find(deleted_formats_.begin(), deleted_formats_.end()) != deleted_formats_.end())
+    return Status::internal("deleted formats are not sorted and distinct");
+  for (uint32_t id : deleted_formats_)
+    if (!formats_.find(id)) return Status::internal(cat("deleted format ", id, " lost its definition"));
   for (const SubscriptionRecord& s : subscriptions_.items()) {
     const Subscribe& d = s.definition;
     if (subscriptions_.find(d.subscription) != &s)

@@ -15,6 +15,7 @@
 // Thread-safety: none; owned by one shard thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -65,10 +66,15 @@ class SubscriptionBook {
   Reply check(const DefineSeries& c) const;
   Reply check(const DefineIssue& c) const;
   Reply check(const DefineReminderFormat& c) const;
+  Reply check(const DeleteReminderFormat& c) const;
   Reply define(const DefineSeries& c);
   Reply define(const DefineIssue& c);
-  Reply define(const DefineReminderFormat& c);
-  const DefineReminderFormat* format(uint32_t id) const { return formats_.find(id); }
+  Reply define(const DefineReminderFormat& c);  // `replace`: changes it
+  Reply define(const DeleteReminderFormat& c);
+  // A format new runs and order reminders may use (nullptr: unknown or
+  // deleted).
+  const DefineReminderFormat* format(uint32_t id) const { return deleted_format(id) ? nullptr : formats_.find(id); }
+  Reply query(const ListReminderFormats& c, const ContactBook& contacts) const;
 
   // Subscriptions placed on this shard.
   Reply apply(const Subscribe& c, const ContactBook& contacts);
@@ -96,7 +102,8 @@ class SubscriptionBook {
   void reassign_contact(ContactId from, ContactId to);
 
   void hash_into(Hasher& h) const;
-  auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_); }
+  auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_, deleted_formats_); }
+  static constexpr size_t kCodecV3Fields = 4;  // deleted_formats_ came later
   [[nodiscard]] bool rebuild_indexes();
   // Every run's subscriptions exist and belong to its series; ranks are
   // consistent with the validated runs that name them.
@@ -104,6 +111,11 @@ class SubscriptionBook {
 
  private:
   Reply check_run(const StartReminderRun& c) const;
+  bool deleted_format(uint32_t id) const {
+    return std::binary_search(deleted_formats_.begin(), deleted_formats_.end(), id);
+  }
+  // The refusal of changing or deleting a format an unfinished run uses.
+  Reply check_format_unused(uint32_t format, const char* action) const;
   Status check_catalog() const;
   Status check_run_lists(const ReminderRun& run) const;
 
@@ -111,6 +123,9 @@ class SubscriptionBook {
   EntityTable<uint32_t, DefineReminderFormat> formats_;
   EntityTable<SubscriptionId, SubscriptionRecord> subscriptions_;
   EntityTable<RunId, ReminderRun> runs_;
+  // Deleted formats, sorted: their definitions stay in formats_ for the
+  // runs made with them (GetReminderRun), unusable and unlisted.
+  std::vector<uint32_t> deleted_formats_;
 };
 
 // Checks a reminder format on its own (name, separator, extension, fields).

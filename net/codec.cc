@@ -132,6 +132,9 @@ struct DetailEncoder {
   Detail operator()(const ClientMarks& d) {
     return {wire::ResultDetail::ClientMarks, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const ReminderFormats& d) {
+    return {wire::ResultDetail::ReminderFormats, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const ContactActivity& d) {
     return {wire::ResultDetail::ContactActivity, wire_table::encode_table(fbb, d)};
   }
@@ -431,6 +434,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::ClientMarks:
       return detail_of<wire::ClientMarks>(
           t, [](const wire::ClientMarks& w) { return from_table<ClientMarks>(&w, "ClientMarks"); });
+    case D::ReminderFormats:
+      return detail_of<wire::ReminderFormats>(
+          t, [](const wire::ReminderFormats& w) { return from_table<ReminderFormats>(&w, "ReminderFormats"); });
     case D::ContactActivity:
       return detail_of<wire::ContactActivity>(
           t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
@@ -610,6 +616,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kContactFind:
     case ReplyKind::kClientMarks:
     case ReplyKind::kContactActivity:
+    case ReplyKind::kReminderFormats:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -708,7 +715,7 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 18);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 19);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -95,6 +95,7 @@ constexpr FieldRule kFieldRules[] = {
   {"marks",                         false, kClientMarksPerReplyMax * kShardsMax},
   {"ContactActivity.rows",          false, kContactSearchRowsMax},
   {"ContactActivity.channels",      false, kActivityChannelsMax},
+  {"ReminderFormats.formats",       false, kReminderFormatsMax},
   {"pmg_tier",                      false, kNameLengthMax},
   // Nested tables.
   {"request",                       true},

@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "engine/codec.h"
 #include "engine/limits.h"
 #include "tests/engine/engine_clock.h"
 
@@ -177,6 +178,99 @@ TEST_F(SubscriptionBookTest, DefineReminderFormat_AcceptsTabSeparatorAndEveryFie
 }
 
 // ---- Series and issues --------------------------------------------------------------
+
+std::vector<uint32_t> listed(const SubscriptionBook& book) {
+  const Reply r = book.query(ListReminderFormats{}, ContactBook{});
+  EXPECT_TRUE(r.ok());
+  std::vector<uint32_t> ids;
+  for (const DefineReminderFormat& f : std::get<ReminderFormats>(r.detail->value).formats) {
+    EXPECT_FALSE(f.replace);
+    ids.push_back(f.format);
+  }
+  EXPECT_EQ(r.value, static_cast<int64_t>(ids.size()));
+  return ids;
+}
+
+TEST_F(SubscriptionBookTest, Formats_AreListedById_ChangedWithReplace_AndDeleted) {
+  must(book_.define(csv_format(3)));
+  EXPECT_EQ(listed(book_), (std::vector<uint32_t>{3, kFormat})) << "by id, not by definition order";
+  // Defined again without replace: a duplicate that says how to change it.
+  EXPECT_NE(refused(ReplyCode::kDuplicate, [&] { return book_.define(csv_format(3)); }).find("replace"),
+            std::string::npos);
+  DefineReminderFormat changed = csv_format(3);
+  changed.name = "Relance abonnés";
+  changed.separator = "\t";
+  changed.columns = {ReminderField::kLastName, ReminderField::kEndDate};
+  changed.replace = true;
+  must(book_.define(changed));
+  check();
+  ASSERT_NE(book_.format(3), nullptr);
+  EXPECT_EQ(book_.format(3)->name, "Relance abonnés");
+  EXPECT_EQ(book_.format(3)->columns.size(), 2u);
+  EXPECT_FALSE(book_.format(3)->replace) << "the format is kept, not the request";
+  DefineReminderFormat unknown = csv_format(44);
+  unknown.replace = true;
+  refused(ReplyCode::kNotFound, [&] { return book_.define(unknown); });
+  changed.columns = {};
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.define(changed); });
+
+  must(book_.define(DeleteReminderFormat{3}));
+  check();
+  EXPECT_EQ(listed(book_), std::vector<uint32_t>{kFormat});
+  EXPECT_EQ(book_.format(3), nullptr) << "unusable once deleted";
+  refused(ReplyCode::kNotFound, [&] { return book_.define(DeleteReminderFormat{3}); });
+  refused(ReplyCode::kNotFound, [&] { return book_.define(DeleteReminderFormat{44}); });
+  refused(ReplyCode::kDuplicate, [&] { return book_.define(csv_format(3)); });
+  changed = csv_format(3);
+  changed.replace = true;
+  refused(ReplyCode::kNotFound, [&] { return book_.define(changed); });
+  refused(ReplyCode::kNotFound, [&] {
+    return book_.apply(StartReminderRun{50, kMagazine, {kIssueMar}, Audience::kDirect, 3, Delivery::kFile}, contacts_,
+                       kNow);
+  });
+}
+
+TEST_F(SubscriptionBookTest, AFormatAnUnfinishedRunUses_CannotChangeOrGo_ButAFinishedRunKeepsIt) {
+  subscribe(1, 1, kMar + kDay);
+  ASSERT_TRUE(start(20, {kIssueMar}).ok());
+  DefineReminderFormat changed = csv_format();
+  changed.name = "Autre";
+  changed.replace = true;
+  EXPECT_NE(refused(ReplyCode::kInvalidState, [&] { return book_.define(changed); }).find("run 20 uses it"),
+            std::string::npos);
+  refused(ReplyCode::kInvalidState, [&] { return book_.define(DeleteReminderFormat{kFormat}); });
+  must(book_.apply(RecordRunExport{20, 1, 0, "relance.csv"}));
+  refused(ReplyCode::kInvalidState, [&] { return book_.define(DeleteReminderFormat{kFormat}); });  // exported only
+  ASSERT_TRUE(validate(20).ok());
+  must(book_.define(changed));
+  must(book_.define(DeleteReminderFormat{kFormat}));
+  check();
+  // The validated run still shows its batch, with the format's last definition.
+  const Reply shown = book_.query(GetReminderRun{20}, contacts_);
+  ASSERT_TRUE(shown.ok()) << shown.message;
+  EXPECT_EQ(batch(shown).format.name, "Autre");
+  EXPECT_EQ(batch(shown).items.size(), 1u);
+  // A cancelled run does not hold a format either.
+  must(book_.define(csv_format(8)));
+  ASSERT_TRUE(
+      book_.apply(StartReminderRun{21, kMagazine, {kIssueMar}, Audience::kDirect, 8, Delivery::kFile}, contacts_, kNow)
+          .ok());
+  refused(ReplyCode::kInvalidState, [&] { return book_.define(DeleteReminderFormat{8}); });
+  ASSERT_TRUE(cancel(21).ok());
+  must(book_.define(DeleteReminderFormat{8}));
+  EXPECT_TRUE(listed(book_).empty());
+
+  // A snapshot keeps the deletions (and the hash says so).
+  SubscriptionBook loaded;
+  ASSERT_TRUE(decode(encode(book_), loaded).is_ok());
+  ASSERT_TRUE(loaded.rebuild_indexes());
+  Hasher h;
+  loaded.hash_into(h);
+  EXPECT_EQ(h.value(), hash());
+  EXPECT_TRUE(listed(loaded).empty());
+  EXPECT_EQ(loaded.format(8), nullptr);
+  EXPECT_TRUE(loaded.check_invariants().is_ok());
+}
 
 TEST_F(SubscriptionBookTest, DefineSeries_RefusesZeroDuplicateAndBadName) {
   refused(ReplyCode::kInvalidArgument, [&] { return book_.define(DefineSeries{0, "x"}); });

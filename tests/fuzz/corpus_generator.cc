@@ -453,6 +453,11 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(DefineProductType{3, "Jeune public"});
         b.add(DefineProductType{0, "réservé"});
       },
+      [](RequestBuilder& b) {
+        b.add(ListReminderFormats{});
+        b.add(DeleteReminderFormat{1});
+        b.add(DeleteReminderFormat{0});
+      },
   };
 }
 

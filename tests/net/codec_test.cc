@@ -140,7 +140,12 @@ std::vector<Command> one_of_each() {
       Command{43, LockOrders{{make_order_id(1, 1, 9)}, true}},
       Command{44, ReleaseOrders{{make_order_id(0, 2, 1), make_order_id(1, 2, 1)}}},
       Command{45, RemindOrders{{make_order_id(0, 4, 1)}, 3, Delivery::kEmail}},
-      Command{46, reminder_format()},
+      Command{46,
+              [] {
+                auto changed = reminder_format();
+                changed.replace = true;  // a change: the field must survive the wire
+                return changed;
+              }()},
       Command{47, DefineSeries{5, "Revue"}},
       Command{48, DefineIssue{5, 12, 1'790'000'000'000, "Numéro 12"}},
       Command{49, Subscribe{900, 5, 42, 43, 1'800'000'000'000}},
@@ -196,6 +201,8 @@ std::vector<Command> one_of_each() {
       Command{87, GetContactActivity{42, ContactHistory::kMailings, 1'790'000'000'000, 9, 3, 50}},
       Command{88, SetOrderRetention{30 * 86'400'000LL}},
       Command{89, DefineProductType{4, "Spectacle jeune public"}},
+      Command{90, DeleteReminderFormat{3}},
+      Command{91, ListReminderFormats{}},
   };
 }
 
@@ -476,6 +483,7 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                   0,
                                   (uint64_t{4} << 32) | 17,
                                   "ARGENT"}},
+      ReplyDetail{ReminderFormats{{reminder_format(), reminder_format()}}},
   };
 }
 
@@ -716,6 +724,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "ClientMarks";
     case engine::ReplyKind::kContactActivity:
       return "ContactActivity";
+    case engine::ReplyKind::kReminderFormats:
+      return "ReminderFormats";
   }
   return "?";
 }

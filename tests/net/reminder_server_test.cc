@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "engine/reply_detail.h"
+#include "net/result_code.h"
 #include "runtime/clock.h"
 #include "tests/engine/engine_clock.h"
 #include "tests/mail/smtp_test_support.h"
@@ -193,6 +194,64 @@ TEST_F(ReminderServer, SubscriptionRun_ExportsByEmailAndRaisesRanksOnlyWhenValid
   ASSERT_TRUE(r.ok()) << r.message;
   ASSERT_EQ(std::get<ReminderBatch>(r.detail->value).items.size(), 1u);
   EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).items[0].payer_name, "ACME");
+}
+
+std::vector<std::string> format_names(const Reply& listed) {
+  std::vector<std::string> names;
+  if (listed.ok() && listed.detail)
+    for (const DefineReminderFormat& f : std::get<ReminderFormats>(listed.detail->value).formats)
+      names.push_back(std::to_string(f.format) + " " + f.name);
+  return names;
+}
+
+// Over the wire, on both shards: a format is listed, changed, and deleted
+// only once no unfinished run names it; a web shop may do none of it.
+TEST_F(ReminderServer, FormatsAreListedChangedAndDeleted_NotWhileARunUsesThem) {
+  start(false);
+  ASSERT_TRUE(one(DefineSeries{5, "La Revue"}).ok());
+  ASSERT_TRUE(one(DefineIssue{5, 11, now_ms_ + 10 * kDay, "Numéro 11"}).ok());
+  ASSERT_TRUE(one(Subscribe{100, 5, 1, kNone, now_ms_ + 15 * kDay}).ok());
+  EXPECT_EQ(format_names(one(ListReminderFormats{})), std::vector<std::string>{"1 Relance"});
+
+  ASSERT_TRUE(one(StartReminderRun{1, 5, {11}, Audience::kDirect, 1, Delivery::kFile}).ok());
+  DefineReminderFormat changed{1,
+                               "Relance abonnés",
+                               FormatType::kReminder,
+                               "\t",
+                               "txt",
+                               false,
+                               {ReminderField::kLastName, ReminderField::kEndDate},
+                               true};
+  Reply r = one(changed);
+  EXPECT_EQ(r.code, ReplyCode::kInvalidState) << r.message;
+  EXPECT_NE(r.message.find("run 1 uses it"), std::string::npos) << r.message;
+  EXPECT_EQ(one(DeleteReminderFormat{1}).code, ReplyCode::kInvalidState);
+  EXPECT_EQ(format_names(one(ListReminderFormats{})), std::vector<std::string>{"1 Relance"}) << "nothing changed";
+
+  ASSERT_TRUE(one(ValidateReminderRun{1}).ok());
+  r = one(changed);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(format_names(one(ListReminderFormats{})), std::vector<std::string>{"1 Relance abonnés"});
+  r = one(StartReminderRun{2, 5, {11}, Audience::kDirect, 1, Delivery::kFile});
+  ASSERT_TRUE(r.ok()) << r.message;
+  const ReminderBatch& second = std::get<ReminderBatch>(r.detail->value);
+  EXPECT_EQ(std::filesystem::path(second.destination).extension(), ".txt") << "the changed format writes the file";
+  EXPECT_EQ(read(second.destination).substr(0, 18), "last_name\tend_date");
+  ASSERT_TRUE(one(CancelReminderRun{2}).ok());
+
+  auto shop = connect_client(*app_, testing::kWebshopToken);
+  ASSERT_TRUE(shop);
+  auto refused = shop->call({Command{0, DeleteReminderFormat{1}}, Command{0, ListReminderFormats{}}});
+  ASSERT_TRUE(refused.is_ok());
+  for (const ClientReply& each : *refused) EXPECT_EQ(each.code, kForbidden) << each.message;
+
+  ASSERT_TRUE(one(DeleteReminderFormat{1}).ok());
+  EXPECT_TRUE(format_names(one(ListReminderFormats{})).empty());
+  EXPECT_EQ(one(StartReminderRun{3, 5, {11}, Audience::kDirect, 1, Delivery::kFile}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(one(RemindOrders{{book(1, 3000)}, 1, Delivery::kFile}).code, ReplyCode::kNotFound);
+  r = one(GetReminderRun{1});
+  ASSERT_TRUE(r.ok()) << "a run keeps its deleted format: " << r.message;
+  EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).format.name, "Relance abonnés");
 }
 
 TEST_F(ReminderServer, FormatWithNoFields_IsRefused) {

@@ -310,6 +310,16 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
   EXPECT_TRUE(format.title_in_file_name);
   EXPECT_EQ(format.columns, (std::vector<ReminderField>{ReminderField::kContactNumber, ReminderField::kLastName,
                                                         ReminderField::kPerformanceDate}));
+  EXPECT_FALSE(format.replace);
+  const auto changed =
+      std::get<DefineReminderFormat>(one_command({"format", "change", "--id", "3", "--name", "R2", "--separator", "\t",
+                                                  "--extension", "txt", "--field", "email"})
+                                         .body);
+  EXPECT_TRUE(changed.replace) << "format change replaces the definition";
+  EXPECT_EQ(changed.format, 3u);
+  EXPECT_EQ(changed.columns, std::vector<ReminderField>{ReminderField::kEmail});
+  EXPECT_EQ(std::get<DeleteReminderFormat>(one_command({"format", "delete", "--id", "3"}).body).format, 3u);
+  EXPECT_TRUE(std::holds_alternative<ListReminderFormats>(one_command({"format", "list"}).body));
   const auto sub = std::get<Subscribe>(one_command({"subscribe", "--id", "9", "--series", "5", "--subscriber", "4",
                                                     "--payer", "6", "--ends", "2026-12-31"})
                                            .body);

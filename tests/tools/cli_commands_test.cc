@@ -193,6 +193,37 @@ TEST_F(CliFlow, SetupDemoIsIdempotent) {
   EXPECT_EQ(run({"setup-demo"}, tessera::testing::kWebshopToken).code, kExitOk) << "nothing to define: no admin needed";
 }
 
+TEST_F(CliFlow, ReminderFormatsAreAddedListedChangedAndDeleted) {
+  const char* office = tessera::testing::kBackofficeToken;
+  ASSERT_EQ(run({"format", "add", "--id", "4", "--name", "Relance", "--separator", ";", "--extension", "csv", "--field",
+                 "last-name,deadline"},
+                office)
+                .code,
+            kExitOk);
+  CliRun listed = run({"format", "list"}, office);
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  for (const char* part : {"id", "separator", "fields", "Relance", "csv", "last-name,deadline"})
+    EXPECT_NE(listed.out.find(part), std::string::npos) << part << " missing from:\n" << listed.out;
+  const CliRun again =
+      run({"format", "add", "--id", "4", "--name", "X", "--separator", ";", "--extension", "csv", "--field", "email"},
+          office);
+  EXPECT_EQ(again.code, kExitRefused);
+  EXPECT_NE(again.err.find("replace"), std::string::npos) << again.err;
+  ASSERT_EQ(run({"format", "change", "--id", "4", "--name", "Rappel", "--separator", "\t", "--extension", "txt",
+                 "--field", "email"},
+                office)
+                .code,
+            kExitOk);
+  listed = run({"format", "list"}, office);
+  EXPECT_NE(listed.out.find("Rappel"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("tab"), std::string::npos) << "a tab separator is named: " << listed.out;
+  EXPECT_EQ(listed.out.find("Relance"), std::string::npos) << listed.out;
+  ASSERT_EQ(run({"format", "delete", "--id", "4"}, office).code, kExitOk);
+  EXPECT_EQ(run({"format", "delete", "--id", "4"}, office).code, kExitRefused) << "already deleted";
+  listed = run({"format", "list"}, office);
+  EXPECT_EQ(listed.out.find("Rappel"), std::string::npos) << listed.out;
+}
+
 TEST_F(CliFlow, StatsReadsTheMetricsPage) {
   ASSERT_EQ(run({"hold", "--performance", "1000", "--category", "1", "--quantity", "1"}).code, kExitOk);
   const CliRun r = run({"stats"});

@@ -58,6 +58,16 @@ const opt::Choices<ReminderField> kFields = {
     {"amount", ReminderField::kAmount},                {"product", ReminderField::kProduct},
     {"performance-date", ReminderField::kPerformanceDate}, {"quantity", ReminderField::kQuantity}};
 // clang-format on
+
+}  // namespace
+
+std::string_view reminder_field_option(ReminderField field) {
+  for (const auto& [name, value] : kFields)
+    if (value == field) return name;
+  return "?";
+}
+
+namespace {
 static_assert(kReminderFieldCount == 18, "name the new reminder field in kFields");
 
 // ---- Option kinds beyond numbers and choices -------------------------------------
@@ -733,9 +743,12 @@ Build contact_list_entry(CLI::App& s) {
   };
 }
 
-Build format_add(CLI::App& s) {
+// format add, and format change (`replace`: the same options, all of them
+// again: the definition is replaced whole).
+Build format_define(CLI::App& s, bool replace) {
   auto v = keyed<DefineReminderFormat>(s);
   v->body.type = FormatType::kReminder;
+  v->body.replace = replace;
   opt::add_number(s, "--id", v->body.format, "format id")->required();
   s.add_option("--name", v->body.name, "format name (starts the file name)")->required();
   s.add_option("--separator", v->body.separator, "field separator, e.g. ';'")->required();
@@ -971,7 +984,19 @@ const std::vector<SubcommandSpec>& subcommands() {
          s.add_option("--name", v->body.name, "its name")->required();
          return send(v);
        }},
-      {"format add", kSubscriptions, "define a reminder format", format_add},
+      {"format add", kSubscriptions, "define a reminder format", [](CLI::App& s) { return format_define(s, false); }},
+      {"format change", kSubscriptions,
+       "replace a reminder format's definition (every option again; refused while an unfinished run uses it)",
+       [](CLI::App& s) { return format_define(s, true); }},
+      {"format delete", kSubscriptions,
+       "delete a reminder format (refused while an unfinished run uses it; its runs keep it)",
+       [](CLI::App& s) {
+         auto v = keyed<DeleteReminderFormat>(s);
+         opt::add_number(s, "--id", v->body.format, "the format")->required();
+         return send(v);
+       }},
+      {"format list", kSubscriptions, "list the reminder formats",
+       [](CLI::App&) { return Build([](int64_t) { return one(0, ListReminderFormats{}); }); }},
       {"subscribe", kSubscriptions, "subscribe a contact to a series", subscribe},
       {"renew", kSubscriptions, "extend a subscription",
        [](CLI::App& s) {

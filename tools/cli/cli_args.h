@@ -88,6 +88,9 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const char* en
 // Every subcommand's path ("hold", "run start"), in the order of the help.
 std::vector<std::string> cli_subcommand_paths();
 
+// The name `--field` takes for a reminder field ("last-name").
+std::string_view reminder_field_option(engine::ReminderField field);
+
 // Turns the dates typed on the line into ms in `local`'s zone (the server's,
 // from its HelloReply; UTC before connecting). Fails naming the date that
 // does not exist there.

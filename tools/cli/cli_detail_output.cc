@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "engine/reply_detail.h"
+#include "tools/cli/cli_args.h"
 #include "tools/cli/cli_time.h"
 
 namespace tessera::tools {
@@ -443,6 +444,17 @@ void print_principals(const PrincipalList& list, const LocalTime& local, std::os
   print_table(out, rows);
 }
 
+void print_formats(const ReminderFormats& list, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"id", "name", "separator", "extension", "title", "fields"}};
+  for (const DefineReminderFormat& f : list.formats) {
+    std::string fields;
+    for (ReminderField c : f.columns) fields += cat(fields.empty() ? "" : ",", reminder_field_option(c));
+    rows.push_back({cat(f.format), f.name, f.separator == "\t" ? "tab" : f.separator, f.extension,
+                    f.title_in_file_name ? "in file name" : "-", fields});
+  }
+  print_table(out, rows);
+}
+
 void print_completion_lines(const Reply& reply, std::ostream& out) {
   const auto* page = std::get_if<ContactSearchPage>(&reply.detail->value);
   if (page == nullptr) return;
@@ -461,6 +473,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, ReleaseSummary>) print_summary(command.body, d, local, out);
         if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, local, out);
         if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, local, out);
+        if constexpr (std::is_same_v<D, ReminderFormats>) print_formats(d, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
