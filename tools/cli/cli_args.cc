@@ -316,7 +316,7 @@ Build availability(CLI::App& s) {
   opt::add_number(s, "--category", v->category, "one category (default: every category, one row each)");
   add_channel(s, v->channel, workload::kWeb);
   opt::add_number(s, "--contingent", v->contingent, "contingent (default: open sale)");
-  opt::add_number(s, "--contact", v->contact, "contact (per-contact limits)");
+  opt::add_number(s, "--contact", v->contact, "contact (per-contact limits; one `contact add` created, 0 = anonymous)");
   return [v](int64_t) -> CliCommands {
     std::vector<Command> out;
     // Every category a performance may have when none is given (the engine has no listing yet).
@@ -334,7 +334,7 @@ Build hold(CLI::App& s) {
   v->body.ttl_ms = kHoldTtlMsDefault;
   opt::add_number(s, "--ttl-ms", v->body.ttl_ms, "how long the hold lasts")->type_name("MS")->capture_default_str();
   add_channel(s, v->body.channel, workload::kWeb);
-  opt::add_number(s, "--contact", v->body.contact, "contact");
+  opt::add_number(s, "--contact", v->body.contact, "contact (one `contact add` created, 0 = anonymous)");
   return [v](int64_t) {
     Hold hold = v->body;
     hold.lines[0] = with_tariff(hold.lines[0]);
@@ -351,7 +351,7 @@ Build book(CLI::App& s) {
   opt::add_choice(s, "--kind", v->body.kind, kKinds, "what to book");
   add_deadline(s, *deadline, DeadlineNeeded::kOptional);
   add_channel(s, v->body.channel, workload::kBoxOffice);
-  opt::add_number(s, "--contact", v->body.contact, "contact");
+  opt::add_number(s, "--contact", v->body.contact, "contact (one `contact add` created, 0 = anonymous)");
   return [v, deadline](int64_t now_ms) {
     Book booking = v->body;
     booking.lines[0] = with_tariff(booking.lines[0]);
