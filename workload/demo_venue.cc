@@ -86,6 +86,13 @@ LineRequest demo_line(PerformanceId performance, ProductId product, CategoryId c
   return LineRequest{performance, category, demo_tariff(product, 1), quantity, kNone};
 }
 
+namespace {
+
+// The contact number a demo contact carries (12 digits, clear of imports).
+uint64_t demo_contact_number(uint32_t id) { return uint64_t{100'000'000'000} + id; }
+
+}  // namespace
+
 Command demo_contact(ContactId id) {
   ContactFields f;
   f.types = kContactIndividual;
@@ -93,13 +100,13 @@ Command demo_contact(ContactId id) {
   f.last_name = "CLIENT";
   f.first_name = std::to_string(id.value());
   f.addresses.push_back(ContactAddress{AddressKind::kMain, "1 rue de la Paix", "75002", "PARIS", "", "", "FR"});
-  return cmd(CreateContact{id, uint64_t{100'000'000'000} + id.value(), std::move(f)});
+  return cmd(CreateContact{id, demo_contact_number(id.value()), std::move(f)});
 }
 
 Command demo_contact_profiles(uint32_t count) {
   SetContactProfiles profiles;
   for (uint32_t id = 1; id <= count; ++id)
-    profiles.profiles.push_back(SetContactProfile{id, uint64_t{100'000'000'000} + id, kContactIndividual, 1});
+    profiles.profiles.push_back(SetContactProfile{id, demo_contact_number(id), kContactIndividual, 1});
   return cmd(std::move(profiles));
 }
 
