@@ -235,7 +235,7 @@ engine::ContactFindRow ContactDirectory::find_row(const StoredContact& c) const 
   });
   if (const ContactAddressView* main = address_of(f, engine::AddressKind::kMain)) {
     row.city = main->city;
-    for (char ch : main->lines) row.address += ch == '\n' ? std::string(", ") : std::string(1, ch);
+    row.address = one_line_address(main->lines);
   }
   row.client_since_ms = client_since(c.contact);
   return row;

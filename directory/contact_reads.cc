@@ -93,8 +93,10 @@ engine::ContactSummary ContactDirectory::summary_of(const StoredContact& c) cons
     s.postcode = main->postcode;
     s.city = main->city;
     s.country = main->country;
+    s.street = one_line_address(main->lines);
   }
   s.line = completion_line(record.last_name, record.first_name, s.country, s.postcode, c.number);
+  s.language = record.language;
   s.audience = record.audience;
   if (record.audience != 0)
     if (const engine::ContactListEntry* e = list_entry(engine::ContactListKind::kAudience, record.audience))

@@ -211,6 +211,13 @@ std::string completion_line(std::string_view last_name, std::string_view first_n
                             : cat(last_name, ", ", first_name, " | ", country, "-", postcode, " [", number, "]");
 }
 
+std::string one_line_address(std::string_view lines) {
+  std::string out;
+  out.reserve(lines.size() + 8);
+  for (char ch : lines) out += ch == '\n' ? std::string_view(", ") : std::string_view(&ch, 1);
+  return out;
+}
+
 std::string display_name(std::string_view last_name, std::string_view first_name) {
   return first_name.empty() ? std::string(last_name) : cat(last_name, " ", first_name);
 }

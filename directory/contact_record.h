@@ -93,5 +93,7 @@ inline engine::ContactListKind criteria_list(uint8_t types) {
 }
 // "LAST First" (or "LAST" without a first name).
 std::string display_name(std::string_view last_name, std::string_view first_name);
+// Street lines on one line: "\n" between them becomes ", ".
+std::string one_line_address(std::string_view lines);
 
 }  // namespace tessera::directory

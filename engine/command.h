@@ -64,7 +64,14 @@ using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA
 //      name renames it (ContingentTree::rename)
 //   3  a server's shard refuses an order or subscription naming a contact
 //      it has never been handed (ContactBook::check_known)
-inline constexpr uint8_t kRulesCurrent = 3;
+//   4  RecordRunExport is recorded on a validated run too (a run exported
+//      again after its validation); before, only on a selected or exported
+//      one
+//   5  RemindOrders selects only: the reminder (rank, time, workflow entry)
+//      is recorded by RecordOrderReminders once the export delivered it;
+//      before, RemindOrders recorded it before the export. RemindOrders
+//      with format 0 uses the default document (before: not found)
+inline constexpr uint8_t kRulesCurrent = 5;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries); and the principal

@@ -37,12 +37,13 @@
 //   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
 //           kFirstRefusal, kCountSum, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed, kOrderPage,
-//           kCatalogExport, kClientMarks
+//           kCatalogExport, kClientMarks, kRunList
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
 //   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
-//           the reply's batch, then answer), or kPrincipals (update the
-//           server's principal directory)
+//           the reply's batch, then answer), kReadRunFile (read a chunk of
+//           the run's file, off the shard threads), or kPrincipals (update
+//           the server's principal directory)
 #pragma once
 
 // clang-format off
@@ -138,5 +139,11 @@
   X(88,  SetOrderRetention,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(89,  DefineProductType,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(90,  DeleteReminderFormat,      kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(91,  ListReminderFormats,       kDirectory,    kBackoffice, kQuery, kSingle,           kReminderFormats,kNoEffect)
+  X(91,  ListReminderFormats,       kDirectory,    kBackoffice, kQuery, kSingle,           kReminderFormats,kNoEffect)  \
+  X(92,  ExportReminderRun,         kFanOut,       kBackoffice, kWrite, kRunBatch,         kReminderBatch, kExportReminders)\
+  X(93,  ListReminderRuns,          kFanOut,       kBackoffice, kQuery, kRunList,          kReminderRuns,  kNoEffect)    \
+  X(94,  ReadRunFile,               kDirectory,    kBackoffice, kQuery, kSingle,           kRunFile,       kReadRunFile) \
+  X(95,  RecordOrderReminders,      kSelection,    kInternal,   kWrite, kOutcomes,         kBulkOutcomes,  kNoEffect)    \
+  X(96,  DefineDocumentTemplate,    kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(97,  ListDocumentTemplates,     kDirectory,    kBackoffice, kQuery, kSingle,           kDocumentTemplates,kNoEffect)
 // clang-format on

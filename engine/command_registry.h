@@ -51,41 +51,45 @@ enum class MergeKind : uint8_t {
   kCatalogExport,     // shard 0's catalog, then every shard's performances by id; hashed
   kClientMarks,       // every shard's client marks together, by (shard, seq)
   kContactActivity,   // indicators summed, history rows merged newest first and cut to the page
+  kRunList,           // runs merged by id (selections summed), newest first, cut to the page
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
 // clients read the legacy `value` noted here instead).
 enum class ReplyKind : uint8_t {
-  kAck,              // nothing beyond the code and message (value 0)
-  kOrder,            // order id, state, due_ms (value = due_ms)
-  kSeatOrder,        // order id, state, due_ms, seat runs (value = first seat)
-  kAvailability,     // units one more line could take now (value = units)
-  kCount,            // seats defined / changed, expiries fired (value = count)
-  kReleaseBack,      // the contingent's release-back time (value = time)
-  kRunState,         // the reminder run's state (value = RunState)
-  kFollowUpPage,     // detail: FollowUpPage (value = total)
-  kBulkOutcomes,     // detail: BulkOutcomes (value = orders done)
-  kReleaseSummary,   // detail: ReleaseSummary (value = orders released)
-  kReminderBatch,    // detail: ReminderBatch (value = items)
-  kPrincipal,        // the new principal's id and its token, shown once (value = id)
-  kPrincipals,       // detail: PrincipalList (value = principals)
-  kOrderRecord,      // detail: OrderRecord (value = the order's deadline, as GetOrder)
-  kOrderPage,        // detail: OrderPage (value = total)
-  kStockSummary,     // detail: StockSummary (value = free units)
-  kCatalogExport,    // detail: CatalogExport (value = commands)
-  kContact,          // detail: ContactCard (value = the contact's number)
-  kContactSearch,    // detail: ContactSearchPage (value = total)
-  kContactCards,     // detail: ContactCards (value = cards)
-  kContactImport,    // detail: ContactImportReport (value = rows refused)
-  kContactLists,     // detail: ContactLists (value = entries)
-  kContactFind,      // detail: ContactFindPage (value = total)
-  kClientMarks,      // detail: ClientMarks (value = marks)
-  kContactActivity,  // detail: ContactActivity (value = the history's total)
-  kReminderFormats,  // detail: ReminderFormats (value = formats)
+  kAck,                // nothing beyond the code and message (value 0)
+  kOrder,              // order id, state, due_ms (value = due_ms)
+  kSeatOrder,          // order id, state, due_ms, seat runs (value = first seat)
+  kAvailability,       // units one more line could take now (value = units)
+  kCount,              // seats defined / changed, expiries fired (value = count)
+  kReleaseBack,        // the contingent's release-back time (value = time)
+  kRunState,           // the reminder run's state (value = RunState)
+  kFollowUpPage,       // detail: FollowUpPage (value = total)
+  kBulkOutcomes,       // detail: BulkOutcomes (value = orders done)
+  kReleaseSummary,     // detail: ReleaseSummary (value = orders released)
+  kReminderBatch,      // detail: ReminderBatch (value = items)
+  kPrincipal,          // the new principal's id and its token, shown once (value = id)
+  kPrincipals,         // detail: PrincipalList (value = principals)
+  kOrderRecord,        // detail: OrderRecord (value = the order's deadline, as GetOrder)
+  kOrderPage,          // detail: OrderPage (value = total)
+  kStockSummary,       // detail: StockSummary (value = free units)
+  kCatalogExport,      // detail: CatalogExport (value = commands)
+  kContact,            // detail: ContactCard (value = the contact's number)
+  kContactSearch,      // detail: ContactSearchPage (value = total)
+  kContactCards,       // detail: ContactCards (value = cards)
+  kContactImport,      // detail: ContactImportReport (value = rows refused)
+  kContactLists,       // detail: ContactLists (value = entries)
+  kContactFind,        // detail: ContactFindPage (value = total)
+  kClientMarks,        // detail: ClientMarks (value = marks)
+  kContactActivity,    // detail: ContactActivity (value = the history's total)
+  kReminderFormats,    // detail: ReminderFormats (value = formats)
+  kReminderRuns,       // detail: ReminderRuns (value = total)
+  kRunFile,            // detail: RunFile (value = bytes in this chunk)
+  kDocumentTemplates,  // detail: DocumentTemplates (value = templates)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
-enum class Effect : uint8_t { kNoEffect, kExportReminders, kPrincipals };
+enum class Effect : uint8_t { kNoEffect, kExportReminders, kPrincipals, kReadRunFile };
 
 struct CommandInfo {
   uint16_t tag;

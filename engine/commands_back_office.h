@@ -146,12 +146,28 @@ struct ReleaseOrders {
   auto fields() const { return std::tie(orders); }
 };
 
-enum class Delivery : uint8_t { kFile = 0, kEmail };
+// kReview: a reminder run that only selects; ExportReminderRun exports it
+// later (RemindOrders takes kFile or kEmail only).
+enum class Delivery : uint8_t { kFile = 0, kEmail, kReview };
 
-// Records a reminder (time, rank + 1) on each selected option/reservation
-// and returns what the reminder documents need; the server exports them
-// with `format` through `delivery`.
+// Selects the options/reservations to remind and returns what the reminder
+// documents need (each item carries the order's rank + 1); the server
+// exports them with `format` through `delivery`, then records the
+// reminders it delivered (RecordOrderReminders). Under rules 4 and older
+// the reminder (time, rank + 1, workflow entry) was recorded here, before
+// the export.
 struct RemindOrders {
+  std::vector<OrderId> orders;
+  uint32_t format;
+  Delivery delivery;
+  auto fields() const { return std::tie(orders, format, delivery); }
+};
+
+// Internal: the order reminders an export delivered (a written file, or an
+// e-mail the relay accepted): each order's rank rises by one, its reminder
+// time is now and its workflow notes the e-mail or the letter. Split by the
+// shard of each order; an order closed since is skipped.
+struct RecordOrderReminders {
   std::vector<OrderId> orders;
   uint32_t format;
   Delivery delivery;
@@ -178,8 +194,12 @@ enum class ReminderField : uint8_t {
   kProduct,
   kPerformanceDate,
   kQuantity,
+  kStreet,  // the recipient's postal address: the payer of a third-party subscription, else the contact
+  kPostcode,
+  kCity,
+  kCountry,
 };
-inline constexpr uint8_t kReminderFieldCount = 18;
+inline constexpr uint8_t kReminderFieldCount = 22;
 enum class FormatType : uint8_t { kReminder = 0 };
 
 // A reminder file format (configuration, every shard). With `replace` it
@@ -212,6 +232,35 @@ struct DeleteReminderFormat {
 
 // The reminder formats that can be used, by id (ReminderFormats).
 struct ListReminderFormats {
+  auto fields() const { return std::tie(); }
+};
+
+// The documents the server e-mails, each with its built-in French text
+// until the back office defines a template for it.
+enum class DocumentKind : uint8_t {
+  kOrderReminder = 0,     // "Rappel d'options/réservations" (RemindOrders)
+  kSubscriptionReminder,  // a subscriber's renewal reminder (reminder runs, direct)
+  kThirdPartyReminder,    // a third party's reminder of the subscriptions it pays
+};
+inline constexpr uint8_t kDocumentKindLast = 2;
+
+// A document template (configuration, every shard): the subject and body
+// of one kind of document in one language (ISO 639-1, "fr"), with fields in
+// braces ({name}, {items}, ... docs/protocol.md, "Document templates";
+// "{{" and "}}" are literal braces). Defining one that exists replaces it;
+// `remove` deletes it (the built-in text is used again).
+struct DefineDocumentTemplate {
+  DocumentKind document = DocumentKind::kOrderReminder;
+  std::string language;
+  std::string subject;
+  std::string body;
+  bool remove = false;
+  auto fields() const { return std::tie(document, language, subject, body, remove); }
+  bool operator==(const DefineDocumentTemplate&) const = default;
+};
+
+// The templates defined, by document then language (DocumentTemplates).
+struct ListDocumentTemplates {
   auto fields() const { return std::tie(); }
 };
 

@@ -85,10 +85,12 @@ struct ContactSummary {
   std::string line;           // the completion line
   uint32_t audience = 0;      // appended: audience category ("CAT PUB"); 0 = none
   std::string audience_name;  // its name in the organisation's list
+  std::string street;         // appended: the main address's lines, ", " between them
+  std::string language;       // appended: communication language (ISO 639-1)
   static constexpr size_t kCodecV3Fields = 11;
   auto fields() const {
     return std::tie(contact, number, types, flags, last_name, first_name, email, postcode, city, country, line,
-                    audience, audience_name);
+                    audience, audience_name, street, language);
   }
 };
 

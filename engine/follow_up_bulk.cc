@@ -103,24 +103,25 @@ ReminderItem FollowUpDesk::reminder_item(const Order& o, OrderId id) const {
 }
 
 Reply FollowUpDesk::on(const RemindOrders& c, const Caller& who) {
-  const DefineReminderFormat* format = subscriptions_.format(c.format);
+  // Format 0: the default document (rules 5; before, not found).
+  const DefineReminderFormat* format =
+      c.format == 0 && who.rules >= 5 ? &default_order_reminder_format() : subscriptions_.format(c.format);
   if (!format) return refuse(ReplyCode::kNotFound, cat("reminder format ", c.format, " not found"));
   if (c.delivery > Delivery::kEmail) return refuse(ReplyCode::kInvalidArgument, "delivery must be file or email");
   ReminderBatch batch;
   batch.format = *format;
   batch.delivery = c.delivery;
+  batch.templates = subscriptions_.templates_of(DocumentKind::kOrderReminder);
   Reply r = for_each_selected(c.orders, [&](Order& o, OrderId id) {
     if (!is_booking(o.state)) return Outcome::kSkippedState;
     if (book_.workflow_full(o)) return Outcome::kSkippedWorkflowFull;
-    ++o.reminder_rank;
-    o.reminded_ms = now_ms_;
-    const uint64_t reference = uint64_t{o.reminder_rank} << 32 | c.format;
-    if (c.delivery == Delivery::kEmail) {
-      book_.record(o, WorkflowAction::kEmailSent, who.principal, WorkflowDetail::kReminderEmail, reference);
+    if (who.rules < 5) {
+      note_reminder(o, c.format, c.delivery, who);  // recorded before the export, as then
+      batch.items.push_back(reminder_item(o, id));
     } else {
-      book_.record(o, WorkflowAction::kModified, who.principal, WorkflowDetail::kReminderLetter, reference);
+      batch.items.push_back(reminder_item(o, id));
+      ++batch.items.back().reminder_rank;  // the rank this reminder carries, once delivered
     }
-    batch.items.push_back(reminder_item(o, id));
     return Outcome::kDone;
   });
   if (!r.ok()) return r;
@@ -130,6 +131,28 @@ Reply FollowUpDesk::on(const RemindOrders& c, const Caller& who) {
   });
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(batch)});
   return r;
+}
+
+void FollowUpDesk::note_reminder(Order& o, uint32_t format, Delivery delivery, const Caller& who) {
+  ++o.reminder_rank;
+  o.reminded_ms = now_ms_;
+  if (book_.workflow_full(o)) return;  // the rank counts it; the workflow has no room left
+  const uint64_t reference = uint64_t{o.reminder_rank} << 32 | format;
+  if (delivery == Delivery::kEmail) {
+    book_.record(o, WorkflowAction::kEmailSent, who.principal, WorkflowDetail::kReminderEmail, reference);
+  } else {
+    book_.record(o, WorkflowAction::kModified, who.principal, WorkflowDetail::kReminderLetter, reference);
+  }
+}
+
+Reply FollowUpDesk::on(const RecordOrderReminders& c, const Caller& who) {
+  if (c.delivery != Delivery::kFile && c.delivery != Delivery::kEmail)
+    return refuse(ReplyCode::kInvalidArgument, "delivery must be file or email");
+  return for_each_selected(c.orders, [&](Order& o, OrderId) {
+    if (!is_booking(o.state)) return Outcome::kSkippedState;  // closed since the export: nothing to note
+    note_reminder(o, c.format, c.delivery, who);
+    return Outcome::kDone;
+  });
 }
 
 Reply FollowUpDesk::on(const SetOrderFile& c, const Caller& who) {

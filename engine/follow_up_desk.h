@@ -48,9 +48,13 @@ class FollowUpDesk {
   Reply on(const LockOrders& c, const Caller& who = {});
   Reply on(const ReleaseOrders& c, const Caller& who = {});
   Reply on(const RemindOrders& c, const Caller& who = {});
+  Reply on(const RecordOrderReminders& c, const Caller& who = {});
   Reply on(const SetOrderFile& c, const Caller& who = {});
 
  private:
+  // A reminder of `o` delivered: rank + 1, time, workflow entry (when the
+  // workflow has room).
+  void note_reminder(Order& o, uint32_t format, Delivery delivery, const Caller& who);
   struct FollowUpScope;
   Reply follow_up_scope(const FollowUpFilter& f, FollowUpScope* scope) const;
   bool row_matches(const FollowUpScope& scope, const FollowUpEntry& e) const;

@@ -82,7 +82,7 @@ class Hasher {
     const auto was = kDefault.fields();
     [&]<size_t... I>(std::index_sequence<I...>) {
       auto one = [&]<size_t K>(std::integral_constant<size_t, K>) {
-        if (K < T::kHashedAlways) {
+        if constexpr (K < T::kHashedAlways) {
           add(std::get<K>(now));
         } else if (!(std::get<K>(now) == std::get<K>(was))) {
           add_u64(K);

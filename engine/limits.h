@@ -78,11 +78,15 @@ inline constexpr uint32_t kReminderColumnsMax = 32;  // fields in one reminder f
 inline constexpr uint32_t kSeriesMax = 65'536;
 inline constexpr uint32_t kIssuesPerSeriesMax = 10'000;
 inline constexpr uint32_t kSubscriptionsPerShardMax = 1u << 24;
-inline constexpr uint32_t kRunIssuesMax = 1'000;     // issues chosen for one reminder run
-inline constexpr uint32_t kRunItemsMax = 1'000'000;  // subscriptions reminded by one run
-inline constexpr uint32_t kRunsMax = 100'000;
-inline constexpr uint32_t kReminderItemsInReplyMax =
-    1'000;  // items a run's reply lists (the export has them all)               // reminder runs remembered per shard
+inline constexpr uint32_t kRunIssuesMax = 1'000;             // issues chosen for one reminder run
+inline constexpr uint32_t kRunItemsMax = 1'000'000;          // subscriptions reminded by one run
+inline constexpr uint32_t kRunsMax = 100'000;                // reminder runs remembered per shard
+inline constexpr uint32_t kReminderItemsInReplyMax = 1'000;  // items a run's reply lists (the export has them all)
+inline constexpr uint32_t kRunsInReplyMax = 100;             // runs one ListReminderRuns page lists
+inline constexpr uint32_t kRunFileChunkBytes = 1u << 20;     // bytes of a run's file one ReadRunFile reply carries
+inline constexpr uint32_t kTemplateSubjectBytesMax = 200;    // a document template's subject
+inline constexpr uint32_t kTemplateBodyBytesMax = 16'384;    // a document template's body
+inline constexpr uint32_t kDocumentTemplatesMax = 256;       // templates defined (kinds × languages)
 inline constexpr uint32_t kRunDestinationLengthMax = 1'024;  // a run's export destination (path or URL)
 
 // Time. Engine time is milliseconds since the Unix epoch.

@@ -151,10 +151,18 @@ struct ReminderItem {
   std::string series_name;
   int64_t ends_ms = 0;
   std::string last_issue_name;
+  std::string language;  // the recipient's communication language ("fr"; "" = the organisation's)
+  // The recipient's postal address (the payer of a third-party
+  // subscription, else the contact), filled from the contact directory.
+  std::string street;  // the main address's lines, ", " between them
+  std::string postcode;
+  std::string city;
+  std::string country;
   auto fields() const {
     return std::tie(contact, contact_number, last_name, first_name, email, payer, payer_number, payer_name, payer_email,
                     reminder_rank, order, file_number, due_ms, amount_cents, product_name, performance_starts_ms,
-                    quantity, subscription, series_name, ends_ms, last_issue_name);
+                    quantity, subscription, series_name, ends_ms, last_issue_name, language, street, postcode, city,
+                    country);
   }
 };
 
@@ -164,19 +172,85 @@ std::string_view run_state_name(RunState state);
 // Reminders to export with a format: RemindOrders, StartReminderRun and
 // GetReminderRun answer with this (items sorted by contact number, then
 // order / subscription).
+// How many reminders of a batch carry one rank (the review of a run).
+struct RankCount {
+  uint32_t rank = 0;
+  uint32_t count = 0;
+  auto fields() const { return std::tie(rank, count); }
+  bool operator==(const RankCount&) const = default;
+};
+
 struct ReminderBatch {
   RunId run = 0;  // 0 for order reminders
   RunState state = RunState::kSelected;
   DefineReminderFormat format;
-  Delivery delivery = Delivery::kFile;
+  Delivery delivery = Delivery::kFile;  // a run's: its last export's (kReview until exported)
   uint32_t delivered = 0;
   uint32_t failed = 0;
   std::string destination;
   std::vector<ReminderItem> items;
   std::vector<OrderOutcome> outcomes;  // RemindOrders: per order named
+  // Appended. Every item's rank counted (by rank), also when `items` is
+  // cut to kReminderItemsInReplyMax; a run's validation option.
+  std::vector<RankCount> rank_counts;
+  bool validation = true;
+  // The document templates of the batch's kinds (the server's mailer reads
+  // them; never sent to a client).
+  std::vector<DefineDocumentTemplate> templates;
   auto fields() const {
-    return std::tie(run, state, format, delivery, delivered, failed, destination, items, outcomes);
+    return std::tie(run, state, format, delivery, delivered, failed, destination, items, outcomes, rank_counts,
+                    validation, templates);
   }
+};
+
+// One reminder run as ListReminderRuns shows it: what it selected and how
+// far its export went. An export is under way (or was cut short by a
+// restart: export the run again) while export_requested_ms > exported_ms.
+struct ReminderRunSummary {
+  RunId run = 0;
+  SeriesId series = kNone;
+  std::string series_name;
+  RunState state = RunState::kSelected;
+  uint32_t format = 0;
+  Delivery delivery = Delivery::kReview;
+  Audience audience = Audience::kDirect;
+  bool validation = true;
+  int64_t from_ms = 0;
+  int64_t to_ms = 0;
+  uint32_t issues = 0;  // issues named
+  int64_t started_ms = 0;
+  int64_t export_requested_ms = 0;  // 0: never asked to export
+  int64_t exported_ms = 0;          // 0: no export recorded
+  uint32_t selected = 0;            // reminders in the run, every shard
+  uint32_t delivered = 0;           // by its last export
+  uint32_t failed = 0;
+  std::string destination;
+  auto fields() const {
+    return std::tie(run, series, series_name, state, format, delivery, audience, validation, from_ms, to_ms, issues,
+                    started_ms, export_requested_ms, exported_ms, selected, delivered, failed, destination);
+  }
+};
+
+// ReadRunFile: a chunk of the file a run's export wrote. The engine answers
+// with `name` = the recorded path and no content; the server reads the
+// file (reminders::prepare_run_file_read) and answers with its file name.
+// `content` ends on a UTF-8 character boundary; next_offset 0: the end.
+struct RunFile {
+  RunId run = 0;
+  std::string name;
+  uint64_t offset = 0;
+  uint64_t total_bytes = 0;
+  uint64_t next_offset = 0;
+  std::string content;
+  auto fields() const { return std::tie(run, name, offset, total_bytes, next_offset, content); }
+};
+
+// ListReminderRuns: a page of runs, newest first; `total` runs match.
+struct ReminderRuns {
+  std::vector<ReminderRunSummary> runs;
+  uint32_t total = 0;
+  RunId next_before = 0;  // the cursor of the next page (0: none)
+  auto fields() const { return std::tie(runs, total, next_before); }
 };
 
 // One principal as ListPrincipals shows it. token_hash only in the list the
@@ -216,6 +290,12 @@ struct CatalogExport {
   auto fields() const { return std::tie(commands, catalog_hash); }
 };
 
+// ListDocumentTemplates: the templates defined, by document then language.
+struct DocumentTemplates {
+  std::vector<DefineDocumentTemplate> templates;  // `remove` false
+  auto fields() const { return std::tie(templates); }
+};
+
 // ListReminderFormats: the formats that can be used, by id.
 struct ReminderFormats {
   std::vector<DefineReminderFormat> formats;  // `replace` false
@@ -225,7 +305,8 @@ struct ReminderFormats {
 struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
-               ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats>
+               ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats,
+               ReminderRuns, RunFile, DocumentTemplates>
       value;
 };
 

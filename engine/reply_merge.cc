@@ -144,6 +144,14 @@ Reply merge_batches(std::vector<Reply>& parts, const std::vector<OrderId>* order
     outcomes.insert(outcomes.end(), b->outcomes.begin(), b->outcomes.end());
   }
   std::sort(batch.items.begin(), batch.items.end(), item_less);
+  batch.rank_counts.clear();
+  for (const ReminderItem& item : batch.items) {  // before any cut: the review counts them all
+    auto at = std::lower_bound(batch.rank_counts.begin(), batch.rank_counts.end(), item.reminder_rank,
+                               [](const RankCount& c, uint32_t rank) { return c.rank < rank; });
+    if (at == batch.rank_counts.end() || at->rank != item.reminder_rank)
+      at = batch.rank_counts.insert(at, RankCount{item.reminder_rank, 0});
+    ++at->count;
+  }
   if (orders) batch.outcomes = outcomes_in_order(*orders, std::move(outcomes));
   Reply out;
   out.value = value;
@@ -157,6 +165,33 @@ void trim_items(Reply& r) {
   ReminderBatch trimmed = b;
   trimmed.items.resize(kReminderItemsInReplyMax);
   r.detail = std::make_shared<ReplyDetail>(ReplyDetail{std::move(trimmed)});
+}
+
+// Every shard holds every run: the same page of runs, each with its own
+// part of the selection.
+Reply merge_run_lists(std::vector<Reply>& parts) {
+  ReminderRuns all;
+  for (const Reply& r : parts) {
+    const ReminderRuns* page = detail_of<ReminderRuns>(r);
+    if (!page) continue;
+    all.total = std::max(all.total, page->total);
+    for (const ReminderRunSummary& run : page->runs) {
+      auto same =
+          std::find_if(all.runs.begin(), all.runs.end(), [&](const ReminderRunSummary& s) { return s.run == run.run; });
+      if (same == all.runs.end()) {
+        all.runs.push_back(run);
+      } else {
+        same->selected += run.selected;
+      }
+    }
+  }
+  std::sort(all.runs.begin(), all.runs.end(),
+            [](const ReminderRunSummary& a, const ReminderRunSummary& b) { return a.run > b.run; });
+  if (all.runs.size() > kRunsInReplyMax) all.runs.resize(kRunsInReplyMax);
+  if (all.runs.size() < all.total) all.next_before = all.runs.empty() ? RunId{0} : all.runs.back().run;
+  Reply out;
+  out.value = all.total;
+  return with_detail(std::move(out), std::move(all));
 }
 
 Reply merge_outcomes(std::vector<Reply>& parts, const std::vector<OrderId>& orders) {
@@ -281,6 +316,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const M
       return merge_batches(parts, selection_of(body));
     case MergeKind::kRunBatch:
       return merge_batches(parts, nullptr);  // every item: the server exports them
+    case MergeKind::kRunList:
+      return merge_run_lists(parts);
     case MergeKind::kRunBatchTrimmed: {
       Reply out = merge_batches(parts, nullptr);
       trim_items(out);

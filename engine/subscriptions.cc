@@ -119,6 +119,7 @@ Reply batch_reply(const ReminderRun& run, const DefineReminderFormat& format, st
   batch.state = run.state;
   batch.format = format;
   batch.delivery = run.definition.delivery;
+  batch.validation = run.definition.validation;
   batch.delivered = run.delivered;
   batch.failed = run.failed;
   batch.destination = run.destination;
@@ -135,6 +136,9 @@ Reply state_reply(RunState state) {
   return r;
 }
 
+// The refusal of a run that is not on this shard (every shard holds every run).
+Reply run_not_found(RunId run) { return refuse(ReplyCode::kNotFound, cat("run ", run, " not found")); }
+
 // Refusal for a run command that needs the run open (selected or exported).
 Reply check_open(const ReminderRun& run, const char* action) {
   if (run.state == RunState::kValidated)
@@ -146,8 +150,27 @@ Reply check_open(const ReminderRun& run, const char* action) {
 
 }  // namespace
 
+const DefineReminderFormat& default_order_reminder_format() {
+  using F = ReminderField;
+  static const DefineReminderFormat kDefault{
+      0,
+      "Rappel d'options/réservations",
+      FormatType::kReminder,
+      ";",
+      "csv",
+      false,
+      {F::kContactNumber, F::kLastName, F::kFirstName, F::kEmail, F::kOrderNumber, F::kFileNumber, F::kProduct,
+       F::kPerformanceDate, F::kQuantity, F::kAmount, F::kDeadline, F::kReminderRank, F::kStreet, F::kPostcode,
+       F::kCity, F::kCountry}};
+  return kDefault;
+}
+
 Reply check_reminder_format(const DefineReminderFormat& c) {
   if (is_reserved_id(c.format)) return refuse(ReplyCode::kInvalidArgument, cat("format id ", c.format, " is reserved"));
+  return check_reminder_format_layout(c);
+}
+
+Reply check_reminder_format_layout(const DefineReminderFormat& c) {
   if (!valid_name(c.name))
     return refuse(ReplyCode::kInvalidArgument, cat("format name must have 1 to ", kNameLengthMax, " bytes"));
   if (c.type != FormatType::kReminder) return refuse(ReplyCode::kInvalidArgument, cat("unknown format type ", c.type));
@@ -249,6 +272,101 @@ Reply SubscriptionBook::define(const DeleteReminderFormat& c) {
   return r;
 }
 
+Reply check_template_text(std::string_view text, const char* part) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if ((ch == '{' || ch == '}') && i + 1 < text.size() && text[i + 1] == ch) {
+      ++i;  // "{{" or "}}": a literal brace
+      continue;
+    }
+    if (ch == '}') return refuse(ReplyCode::kInvalidArgument, cat("a lone '}' in the ", part, ": write '}}'"));
+    if (ch != '{') continue;
+    const size_t end = text.find('}', i);
+    if (end == std::string_view::npos)
+      return refuse(ReplyCode::kInvalidArgument, cat("an unclosed '{' in the ", part, ": write '{{' for a brace"));
+    const std::string_view name = text.substr(i + 1, end - i - 1);
+    if (std::find(std::begin(kTemplateFields), std::end(kTemplateFields), name) == std::end(kTemplateFields)) {
+      std::string known;
+      for (std::string_view f : kTemplateFields) known += cat(known.empty() ? "" : ", ", "{", f, "}");
+      return refuse(ReplyCode::kInvalidArgument, cat("unknown field {", name, "} in the ", part, ": use ", known));
+    }
+    i = end;
+  }
+  return Reply{};
+}
+
+Reply SubscriptionBook::check(const DefineDocumentTemplate& c) const {
+  if (static_cast<uint8_t>(c.document) > kDocumentKindLast)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown document ", c.document));
+  const bool iso639 = c.language.size() == 2 &&
+                      std::all_of(c.language.begin(), c.language.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+  if (!iso639) return refuse(ReplyCode::kInvalidArgument, "language must be two lowercase letters (ISO 639-1: \"fr\")");
+  const auto at = std::find_if(templates_.begin(), templates_.end(), [&](const DefineDocumentTemplate& t) {
+    return t.document == c.document && t.language == c.language;
+  });
+  if (c.remove) {
+    if (at == templates_.end())
+      return refuse(ReplyCode::kNotFound, cat("no template of document ", c.document, " in language ", c.language));
+    return Reply{};
+  }
+  if (c.subject.empty() || c.subject.size() > kTemplateSubjectBytesMax ||
+      c.subject.find_first_of("\r\n") != std::string::npos)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("the subject must have 1 to ", kTemplateSubjectBytesMax, " bytes on one line"));
+  if (c.body.empty() || c.body.size() > kTemplateBodyBytesMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("the body must have 1 to ", kTemplateBodyBytesMax, " bytes"));
+  if (Reply r = check_template_text(c.subject, "subject"); !r.ok()) return r;
+  if (c.subject.find("{items}") != std::string::npos || c.subject.find("{table}") != std::string::npos)
+    return refuse(ReplyCode::kInvalidArgument, "{items} and {table} are for the body: the subject is one line");
+  if (Reply r = check_template_text(c.body, "body"); !r.ok()) return r;
+  if (at == templates_.end() && templates_.size() >= kDocumentTemplatesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kDocumentTemplatesMax, " document templates"));
+  return Reply{};
+}
+
+Reply SubscriptionBook::define(const DefineDocumentTemplate& c) {
+  Reply r = check(c);
+  if (!r.ok()) return r;
+  auto less = [](const DefineDocumentTemplate& a, const DefineDocumentTemplate& b) {
+    return std::tie(a.document, a.language) < std::tie(b.document, b.language);
+  };
+  auto at = std::lower_bound(templates_.begin(), templates_.end(), c, less);
+  const bool exists = at != templates_.end() && at->document == c.document && at->language == c.language;
+  if (c.remove) {
+    templates_.erase(at);
+  } else if (exists) {
+    *at = c;
+  } else {
+    templates_.insert(at, c);
+  }
+  return r;
+}
+
+Reply SubscriptionBook::query(const ListDocumentTemplates&, const ContactBook&) const {
+  DocumentTemplates out{templates_};
+  Reply r;
+  r.value = static_cast<int64_t>(out.templates.size());
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(out)});
+  return r;
+}
+
+Reply SubscriptionBook::with_templates(Reply r, Audience audience) const {
+  if (!r.ok() || !r.detail) return r;
+  ReminderBatch batch = std::get<ReminderBatch>(r.detail->value);
+  batch.templates = templates_of(audience == Audience::kThirdParty ? DocumentKind::kThirdPartyReminder
+                                                                   : DocumentKind::kSubscriptionReminder);
+  if (batch.templates.empty()) return r;
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(batch)});
+  return r;
+}
+
+std::vector<DefineDocumentTemplate> SubscriptionBook::templates_of(DocumentKind document) const {
+  std::vector<DefineDocumentTemplate> out;
+  for (const DefineDocumentTemplate& t : templates_)
+    if (t.document == document) out.push_back(t);
+  return out;
+}
+
 Reply SubscriptionBook::query(const ListReminderFormats&, const ContactBook&) const {
   ReminderFormats out;
   for (const DefineReminderFormat& f : formats_.items())
@@ -302,7 +420,8 @@ void SubscriptionBook::activity_of(ContactId contact, int64_t now_ms, ContactAct
   if (!mailings) return;
   for (const ReminderRun& run : runs_.items()) {
     if (run.destination.empty()) continue;  // never exported: nothing was sent
-    for (size_t i = 0; i < run.subscriptions.size(); ++i) {
+    for (uint32_t i = 0; i < run.subscriptions.size(); ++i) {
+      if (std::binary_search(run.undelivered.begin(), run.undelivered.end(), i)) continue;  // never reached
       const Subscribe& d = subscriptions_.items()[run.subscriptions[i]].definition;
       if ((d.payer != kNone ? d.payer : d.subscriber) != contact) continue;
       ActivityRow row;
@@ -349,14 +468,32 @@ Reply SubscriptionBook::check_run(const StartReminderRun& c) const {
   if (runs_.size() >= kRunsMax) return refuse(ReplyCode::kLimitExceeded, cat("at most ", kRunsMax, " reminder runs"));
   const Series* series = series_.find(c.series);
   if (!series) return refuse(ReplyCode::kNotFound, cat("series ", c.series, " not found"));
-  if (c.issues.empty()) return refuse(ReplyCode::kInvalidArgument, "choose at least one issue to remind");
+  if (Reply r = check_issues(c, *series); !r.ok()) return r;
+  if (!format(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
+  if (c.audience != Audience::kDirect && c.audience != Audience::kThirdParty)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown audience ", c.audience));
+  if (c.delivery != Delivery::kFile && c.delivery != Delivery::kEmail && c.delivery != Delivery::kReview)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown delivery ", c.delivery, ": file, email or review"));
+  return Reply{};
+}
+
+// The issues a run names and its date range: at least one of the two.
+Reply SubscriptionBook::check_issues(const StartReminderRun& c, const Series& series) const {
+  const bool ranged = c.from_ms != 0 || c.to_ms != 0;
+  if (c.issues.empty() && !ranged)
+    return refuse(ReplyCode::kInvalidArgument, "choose at least one issue or a date range to remind");
+  if (ranged && (c.from_ms < 0 || c.to_ms <= 0 || c.to_ms > kTimeMsMax))
+    return refuse(ReplyCode::kInvalidArgument, cat("a date range ends after its start, within (0, ", kTimeMsMax, "]"));
+  if (ranged && c.from_ms > c.to_ms)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("the date range ends (", c.to_ms, ") before it starts (", c.from_ms, ")"));
   if (c.issues.size() > kRunIssuesMax)
     return refuse(ReplyCode::kLimitExceeded, cat("a run names at most ", kRunIssuesMax, " issues"));
   // Sorted copies: up to kRunIssuesMax names checked against up to
   // kIssuesPerSeriesMax issues without a quadratic scan.
   std::vector<IssueId> known;
-  known.reserve(series->issues.size());
-  for (const DefineIssue& i : series->issues) known.push_back(i.issue);
+  known.reserve(series.issues.size());
+  for (const DefineIssue& i : series.issues) known.push_back(i.issue);
   std::sort(known.begin(), known.end());
   for (IssueId id : c.issues)
     if (!std::binary_search(known.begin(), known.end(), id))
@@ -365,11 +502,6 @@ Reply SubscriptionBook::check_run(const StartReminderRun& c) const {
   std::sort(named.begin(), named.end());
   const auto twice = std::adjacent_find(named.begin(), named.end());
   if (twice != named.end()) return refuse(ReplyCode::kInvalidArgument, cat("issue ", *twice, " is named twice"));
-  if (!format(c.format)) return refuse(ReplyCode::kNotFound, cat("format ", c.format, " not found"));
-  if (c.audience != Audience::kDirect && c.audience != Audience::kThirdParty)
-    return refuse(ReplyCode::kInvalidArgument, cat("unknown audience ", c.audience));
-  if (c.delivery != Delivery::kFile && c.delivery != Delivery::kEmail)
-    return refuse(ReplyCode::kInvalidArgument, cat("unknown delivery ", c.delivery));
   return Reply{};
 }
 
@@ -381,14 +513,20 @@ Reply SubscriptionBook::apply(const StartReminderRun& c, const ContactBook& cont
   std::vector<IssueId> chosen = c.issues;
   std::sort(chosen.begin(), chosen.end());
 
-  ReminderRun run{c, RunState::kSelected, now_ms, 0, 0, {}, {}, {}, {}};
+  const bool ranged = c.to_ms != 0;
+  ReminderRun run;
+  run.definition = c;
+  run.started_ms = now_ms;
+  run.export_requested_ms = c.delivery == Delivery::kReview ? 0 : now_ms;
   const std::vector<SubscriptionRecord>& subscriptions = subscriptions_.items();
   for (uint32_t i = 0; i < subscriptions.size(); ++i) {
     const SubscriptionRecord& s = subscriptions[i];
     if (s.definition.series != c.series) continue;
     if ((s.definition.payer != kNone) != (c.audience == Audience::kThirdParty)) continue;
     const DefineIssue* last = last_issue(series, s.definition.ends_ms);
-    if (!last || !std::binary_search(chosen.begin(), chosen.end(), last->issue)) continue;
+    if (!last) continue;
+    const bool in_range = ranged && last->date_ms >= c.from_ms && last->date_ms <= c.to_ms;
+    if (!in_range && !std::binary_search(chosen.begin(), chosen.end(), last->issue)) continue;
     if (run.subscriptions.size() >= kRunItemsMax)
       return refuse(ReplyCode::kLimitExceeded, cat("a run reminds at most ", kRunItemsMax, " subscriptions per shard"));
     assert(s.reminder_rank < std::numeric_limits<uint32_t>::max());
@@ -397,49 +535,90 @@ Reply SubscriptionBook::apply(const StartReminderRun& c, const ContactBook& cont
     run.ends_ms.push_back(s.definition.ends_ms);
   }
   const ReminderRun& added = runs_.add(c.run, std::move(run));
-  return batch_reply(added, *formats_.find(c.format), run_items(added, series, subscriptions, contacts));
+  return with_templates(batch_reply(added, *formats_.find(c.format), run_items(added, series, subscriptions, contacts)),
+                        c.audience);
 }
 
-Reply SubscriptionBook::apply(const RecordRunExport& c) {
+Reply SubscriptionBook::apply(const ExportReminderRun& c, const ContactBook& contacts, int64_t now_ms) {
   ReminderRun* run = runs_.find(c.run);
-  if (!run) return refuse(ReplyCode::kNotFound, cat("run ", c.run, " not found"));
-  Reply r = check_open(*run, "record an export");
-  if (!r.ok()) return r;
+  if (!run) return run_not_found(c.run);
+  if (run->state == RunState::kCancelled)
+    return refuse(ReplyCode::kInvalidState, cat("run ", c.run, " is cancelled: cannot export it"));
+  if (c.delivery != Delivery::kFile && c.delivery != Delivery::kEmail)
+    return refuse(ReplyCode::kInvalidArgument, "export a run by file or email");
+  const Series* series = series_.find(run->definition.series);
+  const DefineReminderFormat* format = formats_.find(run->definition.format);
+  assert(series && format);               // catalog entries are never removed (a deleted format is kept for its runs)
+  run->definition.delivery = c.delivery;  // the run's delivery is its last export's
+  run->export_requested_ms = now_ms;
+  return with_templates(batch_reply(*run, *format, run_items(*run, *series, subscriptions_.items(), contacts)),
+                        run->definition.audience);
+}
+
+Reply SubscriptionBook::apply(const RecordRunExport& c, int64_t now_ms) {
+  ReminderRun* run = runs_.find(c.run);
+  if (!run) return run_not_found(c.run);
+  if (run->state == RunState::kCancelled)
+    return refuse(ReplyCode::kInvalidState, cat("run ", c.run, " is cancelled: cannot record an export"));
   if (c.destination.empty() || c.destination.size() > kRunDestinationLengthMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("export destination must have 1 to ", kRunDestinationLengthMax, " bytes"));
   run->delivered = c.delivered;
   run->failed = c.failed;
   run->destination = c.destination;
-  run->state = RunState::kExported;
+  run->exported_ms = now_ms;
+  run->undelivered.clear();
+  std::vector<SubscriptionId> failed = c.failed_subscriptions;
+  std::sort(failed.begin(), failed.end());
+  for (uint32_t k = 0; k < run->subscriptions.size(); ++k) {
+    const SubscriptionId id = subscriptions_.items()[run->subscriptions[k]].definition.subscription;
+    // Nothing delivered: the file was not written or no e-mail left.
+    if (c.delivered == 0 || std::binary_search(failed.begin(), failed.end(), id)) run->undelivered.push_back(k);
+  }
+  if (run->state == RunState::kSelected) run->state = RunState::kExported;
+  if (!run->definition.validation && run->state == RunState::kExported && c.delivered > 0) raise_ranks(*run, now_ms);
   return state_reply(run->state);
 }
 
-Reply SubscriptionBook::apply(const ValidateReminderRun& c, int64_t now_ms) {
+void SubscriptionBook::raise_ranks(ReminderRun& run, int64_t now_ms) {
   assert(now_ms >= 0);
-  ReminderRun* run = runs_.find(c.run);
-  if (!run) return refuse(ReplyCode::kNotFound, cat("run ", c.run, " not found"));
-  Reply r = check_open(*run, "validate it");
-  if (!r.ok()) return r;
   std::vector<SubscriptionRecord>& subscriptions = subscriptions_.items();
-  for (size_t k = 0; k < run->subscriptions.size(); ++k) {
-    SubscriptionRecord& s = subscriptions[run->subscriptions[k]];
-    if (s.definition.ends_ms != run->ends_ms[k]) {
-      // Renewed since the run (renewals only move the end later): the
-      // renewal reset its rank and the reminder is moot.
-      assert(s.definition.ends_ms > run->ends_ms[k]);
+  auto undelivered = run.undelivered.begin();
+  for (uint32_t k = 0; k < run.subscriptions.size(); ++k) {
+    if (undelivered != run.undelivered.end() && *undelivered == k) {
+      ++undelivered;  // not reminded: its rank stays
       continue;
     }
-    s.reminder_rank = std::max(s.reminder_rank, run->ranks[k]);
+    SubscriptionRecord& s = subscriptions[run.subscriptions[k]];
+    if (s.definition.ends_ms != run.ends_ms[k]) {
+      // Renewed since the run (renewals only move the end later): the
+      // renewal reset its rank and the reminder is moot.
+      assert(s.definition.ends_ms > run.ends_ms[k]);
+      continue;
+    }
+    s.reminder_rank = std::max(s.reminder_rank, run.ranks[k]);
     s.reminded_ms = now_ms;
   }
-  run->state = RunState::kValidated;
+  run.state = RunState::kValidated;
+}
+
+Reply SubscriptionBook::check_run_open(RunId id, const char* action) const {
+  const ReminderRun* run = runs_.find(id);
+  return run ? check_open(*run, action) : run_not_found(id);
+}
+
+Reply SubscriptionBook::apply(const ValidateReminderRun& c, int64_t now_ms) {
+  ReminderRun* run = runs_.find(c.run);
+  if (!run) return run_not_found(c.run);
+  Reply r = check_open(*run, "validate it");
+  if (!r.ok()) return r;
+  raise_ranks(*run, now_ms);
   return state_reply(run->state);
 }
 
 Reply SubscriptionBook::apply(const CancelReminderRun& c) {
   ReminderRun* run = runs_.find(c.run);
-  if (!run) return refuse(ReplyCode::kNotFound, cat("run ", c.run, " not found"));
+  if (!run) return run_not_found(c.run);
   Reply r = check_open(*run, "cancel it");
   if (!r.ok()) return r;
   run->state = RunState::kCancelled;
@@ -448,11 +627,76 @@ Reply SubscriptionBook::apply(const CancelReminderRun& c) {
 
 Reply SubscriptionBook::query(const GetReminderRun& c, const ContactBook& contacts) const {
   const ReminderRun* run = runs_.find(c.run);
-  if (!run) return refuse(ReplyCode::kNotFound, cat("run ", c.run, " not found"));
+  if (!run) return run_not_found(c.run);
   const Series* series = series_.find(run->definition.series);
   const DefineReminderFormat* format = formats_.find(run->definition.format);
   assert(series && format);  // catalog entries are never removed (a deleted format is kept for its runs)
   return batch_reply(*run, *format, run_items(*run, *series, subscriptions_.items(), contacts));
+}
+
+Reply SubscriptionBook::query(const ReadRunFile& c, const ContactBook&) const {
+  const ReminderRun* run = runs_.find(c.run);
+  if (!run) return run_not_found(c.run);
+  if (run->exported_ms == 0 && run->destination.empty())
+    return refuse(ReplyCode::kInvalidState,
+                  cat("run ", c.run, " has no file yet: export it by file (ExportReminderRun) first"));
+  if (run->definition.delivery != Delivery::kFile)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("run ", c.run, " was last exported by e-mail: export it by file to get a file"));
+  if (run->delivered == 0)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("run ", c.run, "'s file was not written (", run->destination, "): export it again"));
+  RunFile file;
+  file.run = c.run;
+  file.name = run->destination;
+  file.offset = c.offset;
+  Reply r;
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(file)});
+  return r;
+}
+
+Reply SubscriptionBook::query(const ListReminderRuns& c, const ContactBook&) const {
+  if (c.series != kNone && !series_.find(c.series))
+    return refuse(ReplyCode::kNotFound, cat("series ", c.series, " not found"));
+  std::vector<const ReminderRun*> matching;
+  for (const ReminderRun& run : runs_.items())
+    if ((c.series == kNone || run.definition.series == c.series) &&
+        (c.before == kNone || run.definition.run < c.before))
+      matching.push_back(&run);
+  const size_t shown = std::min<size_t>(matching.size(), kRunsInReplyMax);
+  std::partial_sort(matching.begin(), matching.begin() + static_cast<ptrdiff_t>(shown), matching.end(),
+                    [](const ReminderRun* a, const ReminderRun* b) { return a->definition.run > b->definition.run; });
+  ReminderRuns out;
+  out.total = static_cast<uint32_t>(matching.size());
+  for (size_t i = 0; i < shown; ++i) {
+    const ReminderRun& run = *matching[i];
+    const StartReminderRun& d = run.definition;
+    ReminderRunSummary s;
+    s.run = d.run;
+    s.series = d.series;
+    s.series_name = series_.find(d.series)->definition.name;
+    s.state = run.state;
+    s.format = d.format;
+    s.delivery = d.delivery;
+    s.audience = d.audience;
+    s.validation = d.validation;
+    s.from_ms = d.from_ms;
+    s.to_ms = d.to_ms;
+    s.issues = static_cast<uint32_t>(d.issues.size());
+    s.started_ms = run.started_ms;
+    s.export_requested_ms = run.export_requested_ms;
+    s.exported_ms = run.exported_ms;
+    s.selected = static_cast<uint32_t>(run.subscriptions.size());
+    s.delivered = run.delivered;
+    s.failed = run.failed;
+    s.destination = run.destination;
+    out.runs.push_back(std::move(s));
+  }
+  if (shown < matching.size()) out.next_before = out.runs.back().run;
+  Reply r;
+  r.value = out.total;
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(out)});
+  return r;
 }
 
 // ---- State ----------------------------------------------------------------------
@@ -463,6 +707,7 @@ void SubscriptionBook::hash_into(Hasher& h) const {
   h.add(subscriptions_.items());
   h.add(runs_.items());
   if (!deleted_formats_.empty()) h.add(deleted_formats_);  // hashed once there are some (older hashes stand)
+  if (!templates_.empty()) h.add(templates_);
 }
 
 bool SubscriptionBook::rebuild_indexes() {
@@ -487,6 +732,12 @@ Status SubscriptionBook::check_catalog() const {
     return Status::internal("deleted formats are not sorted and distinct");
   for (uint32_t id : deleted_formats_)
     if (!formats_.find(id)) return Status::internal(cat("deleted format ", id, " lost its definition"));
+  for (size_t i = 0; i < templates_.size(); ++i) {
+    const DefineDocumentTemplate& t = templates_[i];
+    if (t.remove ||
+        (i > 0 && std::tie(templates_[i - 1].document, templates_[i - 1].language) >= std::tie(t.document, t.language)))
+      return Status::internal("document templates are not sorted, distinct and kept as definitions");
+  }
   for (const SubscriptionRecord& s : subscriptions_.items()) {
     const Subscribe& d = s.definition;
     if (subscriptions_.find(d.subscription) != &s)
@@ -516,6 +767,9 @@ Status SubscriptionBook::check_run_lists(const ReminderRun& run) const {
     if (run.ends_ms[k] > s.definition.ends_ms)
       return Status::internal(cat("run ", id, " saw subscription ", s.definition.subscription, " end later than now"));
   }
+  for (size_t j = 0; j < run.undelivered.size(); ++j)
+    if (run.undelivered[j] >= run.subscriptions.size() || (j > 0 && run.undelivered[j] <= run.undelivered[j - 1]))
+      return Status::internal(cat("run ", id, " lists its undelivered reminders out of order or range"));
   return Status::ok();
 }
 

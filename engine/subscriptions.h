@@ -54,9 +54,18 @@ struct ReminderRun {
   // Each one's end at selection: a renewal moves it, so validation can tell
   // a subscription renewed since the run (whose rank it leaves alone).
   std::vector<int64_t> ends_ms;
+  // Appended. Positions (into `subscriptions`, ascending) the last export
+  // did not reach: validation leaves their ranks alone. The times an export
+  // was last asked for and last recorded (0: never).
+  std::vector<uint32_t> undelivered;
+  int64_t export_requested_ms = 0;
+  int64_t exported_ms = 0;
   auto fields() const {
-    return std::tie(definition, state, started_ms, delivered, failed, destination, subscriptions, ranks, ends_ms);
+    return std::tie(definition, state, started_ms, delivered, failed, destination, subscriptions, ranks, ends_ms,
+                    undelivered, export_requested_ms, exported_ms);
   }
+  static constexpr size_t kCodecV3Fields = 9;
+  static constexpr size_t kHashedAlways = 9;  // engine/hash.h
 };
 
 class SubscriptionBook {
@@ -67,6 +76,11 @@ class SubscriptionBook {
   Reply check(const DefineIssue& c) const;
   Reply check(const DefineReminderFormat& c) const;
   Reply check(const DeleteReminderFormat& c) const;
+  Reply check(const DefineDocumentTemplate& c) const;
+  Reply define(const DefineDocumentTemplate& c);  // defines, replaces or (remove) deletes
+  Reply query(const ListDocumentTemplates& c, const ContactBook& contacts) const;
+  // The templates of `document`, every language.
+  std::vector<DefineDocumentTemplate> templates_of(DocumentKind document) const;
   Reply define(const DefineSeries& c);
   Reply define(const DefineIssue& c);
   Reply define(const DefineReminderFormat& c);  // `replace`: changes it
@@ -83,10 +97,18 @@ class SubscriptionBook {
   // Runs (every shard). StartReminderRun answers a ReminderBatch detail with
   // this shard's items; the others answer the run's state in `value`.
   Reply apply(const StartReminderRun& c, const ContactBook& contacts, int64_t now_ms);
-  Reply apply(const RecordRunExport& c);
+  Reply apply(const ExportReminderRun& c, const ContactBook& contacts, int64_t now_ms);
+  Reply apply(const RecordRunExport& c, int64_t now_ms);
   Reply apply(const ValidateReminderRun& c, int64_t now_ms);
   Reply apply(const CancelReminderRun& c);
   Reply query(const GetReminderRun& c, const ContactBook& contacts) const;
+  // The recorded path of the run's file (RunFile.name), to be read by the
+  // server; refused when the run wrote none.
+  Reply query(const ReadRunFile& c, const ContactBook& contacts) const;
+  // NotFound, or InvalidState unless the run is selected or exported.
+  Reply check_run_open(RunId run, const char* action) const;
+  // This shard's part of the page: `selected` counts its subscriptions.
+  Reply query(const ListReminderRuns& c, const ContactBook& contacts) const;
 
   const SubscriptionRecord* subscription(SubscriptionId id) const { return subscriptions_.find(id); }
   // Subscriptions not yet ended at now_ms whose subscriber or payer is
@@ -102,7 +124,7 @@ class SubscriptionBook {
   void reassign_contact(ContactId from, ContactId to);
 
   void hash_into(Hasher& h) const;
-  auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_, deleted_formats_); }
+  auto fields() const { return std::tie(series_, formats_, subscriptions_, runs_, deleted_formats_, templates_); }
   static constexpr size_t kCodecV3Fields = 4;  // deleted_formats_ came later
   [[nodiscard]] bool rebuild_indexes();
   // Every run's subscriptions exist and belong to its series; ranks are
@@ -111,6 +133,12 @@ class SubscriptionBook {
 
  private:
   Reply check_run(const StartReminderRun& c) const;
+  Reply check_issues(const StartReminderRun& c, const Series& series) const;
+  // A run's batch with the templates of its audience's document.
+  Reply with_templates(Reply r, Audience audience) const;
+  // Raises the ranks of the run's reminders that reached their recipient
+  // (not renewed since) and marks the run validated.
+  void raise_ranks(ReminderRun& run, int64_t now_ms);
   bool deleted_format(uint32_t id) const {
     return std::binary_search(deleted_formats_.begin(), deleted_formats_.end(), id);
   }
@@ -126,9 +154,26 @@ class SubscriptionBook {
   // Deleted formats, sorted: their definitions stay in formats_ for the
   // runs made with them (GetReminderRun), unusable and unlisted.
   std::vector<uint32_t> deleted_formats_;
+  // Document templates, sorted by (document, language), `remove` false.
+  std::vector<DefineDocumentTemplate> templates_;
 };
 
-// Checks a reminder format on its own (name, separator, extension, fields).
+// The format of order reminders sent without one (RemindOrders format 0):
+// the default document "Rappel d'options/réservations", every order field
+// and the postal address, ";"-separated.
+const DefineReminderFormat& default_order_reminder_format();
+
+// The fields a document template may name in braces, and whether `text`
+// names only those (with "{{" / "}}" for literal braces): the refusal
+// names the first unknown one.
+inline constexpr std::string_view kTemplateFields[] = {"name",  "first_name", "last_name", "contact_number", "items",
+                                                       "table", "total",      "count",     "series"};
+Reply check_template_text(std::string_view text, const char* part);
+
+// Checks a reminder format on its own (id, name, separator, extension,
+// fields).
 Reply check_reminder_format(const DefineReminderFormat& c);
+// The same but the id (the default document's is 0): what a file needs.
+Reply check_reminder_format_layout(const DefineReminderFormat& c);
 
 }  // namespace tessera::engine

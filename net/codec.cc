@@ -132,6 +132,13 @@ struct DetailEncoder {
   Detail operator()(const ClientMarks& d) {
     return {wire::ResultDetail::ClientMarks, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const RunFile& d) { return {wire::ResultDetail::RunFile, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const DocumentTemplates& d) {
+    return {wire::ResultDetail::DocumentTemplates, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const ReminderRuns& d) {
+    return {wire::ResultDetail::ReminderRuns, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const ReminderFormats& d) {
     return {wire::ResultDetail::ReminderFormats, wire_table::encode_table(fbb, d)};
   }
@@ -174,11 +181,15 @@ struct DetailEncoder {
     const auto last = fbb.CreateString(i.last_name), first = fbb.CreateString(i.first_name),
                email = fbb.CreateString(i.email), payer_name = fbb.CreateString(i.payer_name),
                payer_email = fbb.CreateString(i.payer_email), product = fbb.CreateString(i.product_name),
-               series = fbb.CreateString(i.series_name), last_issue = fbb.CreateString(i.last_issue_name);
+               series = fbb.CreateString(i.series_name), last_issue = fbb.CreateString(i.last_issue_name),
+               street = fbb.CreateString(i.street), postcode = fbb.CreateString(i.postcode),
+               city = fbb.CreateString(i.city), country = fbb.CreateString(i.country),
+               language = fbb.CreateString(i.language);
     return wire::CreateReminderItem(fbb, i.contact.value(), i.contact_number, last, first, email, i.payer.value(),
                                     i.payer_number, payer_name, payer_email, i.reminder_rank, i.order.value(),
                                     i.file_number, i.due_ms, i.amount_cents, product, i.performance_starts_ms,
-                                    i.quantity, i.subscription.value(), series, i.ends_ms, last_issue);
+                                    i.quantity, i.subscription.value(), series, i.ends_ms, last_issue, street, postcode,
+                                    city, country, language);
   }
   Detail operator()(const ReminderBatch& d) {
     const auto format = fb::Offset<wire::DefineReminderFormat>(wire_table::encode_table(fbb, d.format));
@@ -188,10 +199,14 @@ struct DetailEncoder {
     for (const ReminderItem& i : d.items) items.push_back(item(i));
     const auto item_list = fbb.CreateVector(items);
     const auto outcomes = outcomes_of(fbb, d.outcomes);
+    std::vector<wire::RankCount> ranks;
+    ranks.reserve(d.rank_counts.size());
+    for (const RankCount& r : d.rank_counts) ranks.emplace_back(r.rank, r.count);
+    const auto rank_list = fbb.CreateVectorOfStructs(ranks);
     return {wire::ResultDetail::ReminderBatch,
             wire::CreateReminderBatch(fbb, d.run.value(), static_cast<wire::RunState>(d.state), format,
                                       static_cast<wire::Delivery>(d.delivery), d.delivered, d.failed, destination,
-                                      item_list, outcomes)
+                                      item_list, outcomes, rank_list, d.validation)
                 .Union()};
   }
 };
@@ -319,6 +334,11 @@ Result<ReminderItem> item_from(const wire::ReminderItem& w) {
   text(w.product_name(), "product_name", &i.product_name);
   text(w.series_name(), "series_name", &i.series_name);
   text(w.last_issue_name(), "last_issue_name", &i.last_issue_name);
+  text(w.street(), "street", &i.street);
+  text(w.postcode(), "postcode", &i.postcode);
+  text(w.city(), "city", &i.city);
+  text(w.country(), "country", &i.country);
+  text(w.language(), "language", &i.language);
   if (!text.status.is_ok()) return text.status;
   return i;
 }
@@ -345,6 +365,11 @@ Result<ReminderBatch> batch_from(const wire::ReminderBatch& w) {
   auto outcomes = outcomes_from(w.outcomes());
   if (!outcomes.is_ok()) return outcomes.status();
   b.outcomes = std::move(*outcomes);
+  if (const auto* ranks = w.rank_counts()) {
+    if (ranks->size() > kRunItemsMax) return malformed(cat("rank_counts has ", ranks->size(), " entries"));
+    for (const wire::RankCount* r : *ranks) b.rank_counts.push_back(RankCount{r->rank(), r->count()});
+  }
+  b.validation = w.validation();
   return b;
 }
 
@@ -437,6 +462,14 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::ReminderFormats:
       return detail_of<wire::ReminderFormats>(
           t, [](const wire::ReminderFormats& w) { return from_table<ReminderFormats>(&w, "ReminderFormats"); });
+    case D::ReminderRuns:
+      return detail_of<wire::ReminderRuns>(
+          t, [](const wire::ReminderRuns& w) { return from_table<ReminderRuns>(&w, "ReminderRuns"); });
+    case D::RunFile:
+      return detail_of<wire::RunFile>(t, [](const wire::RunFile& w) { return from_table<RunFile>(&w, "RunFile"); });
+    case D::DocumentTemplates:
+      return detail_of<wire::DocumentTemplates>(
+          t, [](const wire::DocumentTemplates& w) { return from_table<DocumentTemplates>(&w, "DocumentTemplates"); });
     case D::ContactActivity:
       return detail_of<wire::ContactActivity>(
           t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
@@ -518,6 +551,12 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<ClientMarks>(wire::ClientMarks::MiniReflectTypeTable(), "ClientMarks");
   problems +=
       wire_table::check_shape<ContactActivity>(wire::ContactActivity::MiniReflectTypeTable(), "ContactActivity");
+  problems +=
+      wire_table::check_shape<ReminderFormats>(wire::ReminderFormats::MiniReflectTypeTable(), "ReminderFormats");
+  problems += wire_table::check_shape<ReminderRuns>(wire::ReminderRuns::MiniReflectTypeTable(), "ReminderRuns");
+  problems += wire_table::check_shape<RunFile>(wire::RunFile::MiniReflectTypeTable(), "RunFile");
+  problems +=
+      wire_table::check_shape<DocumentTemplates>(wire::DocumentTemplates::MiniReflectTypeTable(), "DocumentTemplates");
   return problems;
 }
 
@@ -617,6 +656,9 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kClientMarks:
     case ReplyKind::kContactActivity:
     case ReplyKind::kReminderFormats:
+    case ReplyKind::kReminderRuns:
+    case ReplyKind::kRunFile:
+    case ReplyKind::kDocumentTemplates:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -707,15 +749,16 @@ static_assert(static_cast<int>(wire::ResultCode::Forbidden) == static_cast<int>(
 static_assert(static_cast<int>(wire::ResultCode::Malformed) == static_cast<int>(kMalformed));
 static_assert(static_cast<int>(wire::ResultCode::Unavailable) == static_cast<int>(ReplyCode::kUnavailable));
 static_assert(static_cast<int>(ReplyCode::kUnavailable) < static_cast<int>(kForbidden));
-static_assert(static_cast<int>(wire::Delivery::MAX) == static_cast<int>(Delivery::kEmail));
+static_assert(static_cast<int>(wire::Delivery::MAX) == static_cast<int>(Delivery::kReview));
 static_assert(static_cast<int>(wire::ReminderField::MAX) + 1 == kReminderFieldCount);
 static_assert(static_cast<int>(wire::FormatType::MAX) == static_cast<int>(FormatType::kReminder));
 static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience::kThirdParty));
+static_assert(static_cast<int>(wire::DocumentKind::MAX) == kDocumentKindLast);
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 19);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 22);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

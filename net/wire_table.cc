@@ -55,6 +55,12 @@ constexpr FieldRule kFieldRules[] = {
   {"relay_name",                    false, 2 * kNameLengthMax + 1},
   {"ContactFindRow.name",           false, 2 * kNameLengthMax + 1},
   {"ContactFindRow.address",        false, 2 * kAddressLinesMax},
+  {"street",                        false, 2 * kAddressLinesMax},
+  {"series_name",                   false, kNameLengthMax},
+  {"RunFile.name",                  false, kRunDestinationLengthMax},
+  {"content",                       false, kRunFileChunkBytes},
+  {"DefineDocumentTemplate.subject", false, kTemplateSubjectBytesMax},
+  {"DefineDocumentTemplate.body",   false, kTemplateBodyBytesMax},
   // Lists.
   {"lines",                         true,  kOrderLinesMax},
   {"keep",                          false, kOrderLinesMax},
@@ -96,6 +102,9 @@ constexpr FieldRule kFieldRules[] = {
   {"ContactActivity.rows",          false, kContactSearchRowsMax},
   {"ContactActivity.channels",      false, kActivityChannelsMax},
   {"ReminderFormats.formats",       false, kReminderFormatsMax},
+  {"ReminderRuns.runs",             false, kRunsInReplyMax},
+  {"DocumentTemplates.templates",   false, kDocumentTemplatesMax},
+  {"failed_subscriptions",          false, kRunItemsMax},
   {"pmg_tier",                      false, kNameLengthMax},
   // Nested tables.
   {"request",                       true},

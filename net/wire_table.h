@@ -41,6 +41,7 @@
 #include "engine/command.h"
 #include "engine/contact_card.h"
 #include "engine/order_record.h"
+#include "engine/reply_detail.h"
 #include "net/tessera_generated.h"
 
 namespace tessera::net::wire_table {
@@ -99,7 +100,8 @@ TESSERA_NESTED_TABLE(ContactFields) TESSERA_NESTED_TABLE(ContactAddress) TESSERA
 TESSERA_NESTED_TABLE(ContactNote) TESSERA_NESTED_TABLE(ContactSummary) TESSERA_NESTED_TABLE(ContactImportRow)
 TESSERA_NESTED_TABLE(ContactImportResult) TESSERA_NESTED_TABLE(SetContactProfile)
 TESSERA_NESTED_TABLE(ContactListEntry) TESSERA_NESTED_TABLE(ContactFindRow) TESSERA_NESTED_TABLE(ClientMark)
-TESSERA_NESTED_TABLE(ActivityRow) TESSERA_NESTED_TABLE(ChannelUse)
+TESSERA_NESTED_TABLE(ActivityRow) TESSERA_NESTED_TABLE(ChannelUse) TESSERA_NESTED_TABLE(ReminderRunSummary)
+TESSERA_NESTED_TABLE(DefineDocumentTemplate)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
@@ -109,6 +111,7 @@ TESSERA_ENUM_LABEL(AddressKind, "address kind") TESSERA_ENUM_LABEL(MinorsEmailTo
 TESSERA_ENUM_LABEL(ContactLinkKind, "contact link kind") TESSERA_ENUM_LABEL(ImportOutcome, "import outcome")
 TESSERA_ENUM_LABEL(FreezeAction, "freeze action") TESSERA_ENUM_LABEL(ContactListKind, "contact list")
 TESSERA_ENUM_LABEL(IbanFilter, "IBAN filter") TESSERA_ENUM_LABEL(ContactHistory, "contact history")
+TESSERA_ENUM_LABEL(RunState, "run state") TESSERA_ENUM_LABEL(DocumentKind, "document")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

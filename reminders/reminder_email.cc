@@ -22,6 +22,7 @@ struct Recipient {
   engine::ContactId contact;
   std::string name;
   std::string email;
+  std::string language;  // "" = the organisation's
 };
 
 struct Group {
@@ -36,9 +37,10 @@ std::string full_name(const ReminderItem& item) {
 }
 
 Recipient recipient_of(const ReminderItem& item) {
-  if (!is_subscription_item(item)) return {Document::kOrders, item.contact, full_name(item), item.email};
-  if (item.payer == engine::kNone) return {Document::kSubscriber, item.contact, full_name(item), item.email};
-  return {Document::kThirdParty, item.payer, item.payer_name, item.payer_email};
+  if (!is_subscription_item(item)) return {Document::kOrders, item.contact, full_name(item), item.email, item.language};
+  if (item.payer == engine::kNone)
+    return {Document::kSubscriber, item.contact, full_name(item), item.email, item.language};
+  return {Document::kThirdParty, item.payer, item.payer_name, item.payer_email, item.language};
 }
 
 std::string undeliverable_reason(const ReminderItem& item, const Recipient& to) {
@@ -174,14 +176,86 @@ std::string message_id(const engine::ReminderBatch& batch, const Group& group, c
          std::to_string(index) + "@" + std::string(mail::email_domain(settings.from_address)) + ">";
 }
 
+// The back office's template of the group's document, in the recipient's
+// language, else in the organisation's; nullptr: the built-in text.
+const engine::DefineDocumentTemplate* template_for(const engine::ReminderBatch& batch, const Group& group,
+                                                   const EmailSettings& settings) {
+  const engine::DocumentKind kind = group.recipient.document == Document::kOrders ? engine::DocumentKind::kOrderReminder
+                                    : group.recipient.document == Document::kSubscriber
+                                        ? engine::DocumentKind::kSubscriptionReminder
+                                        : engine::DocumentKind::kThirdPartyReminder;
+  for (const std::string_view language : {std::string_view(group.recipient.language), settings.local.language_code()})
+    for (const engine::DefineDocumentTemplate& t : batch.templates)
+      if (t.document == kind && !language.empty() && t.language == language) return &t;
+  return nullptr;
+}
+
+// The value of a template field for the group (engine::kTemplateFields).
+std::string field_value(std::string_view field, const engine::ReminderBatch& batch, const Group& group,
+                        const LocalTime& local) {
+  const ReminderItem& first = batch.items[group.items[0]];
+  const bool payer = group.recipient.document == Document::kThirdParty;
+  if (field == "name") return group.recipient.name;
+  if (field == "first_name") return payer ? std::string() : first.first_name;
+  if (field == "last_name") return payer ? first.payer_name : first.last_name;
+  if (field == "contact_number") return std::to_string(payer ? first.payer_number : first.contact_number);
+  if (field == "table") return field_table(batch, group.items, local);
+  if (field == "count") return std::to_string(group.items.size());
+  if (field == "series") return first.series_name;
+  if (field == "total") {
+    int64_t cents = 0;
+    for (uint32_t i : group.items) cents += batch.items[i].amount_cents;
+    return local.money(cents);
+  }
+  std::string items;  // "items": each reminder as the built-in text lists it
+  for (uint32_t i : group.items) {
+    if (group.recipient.document == Document::kOrders) {
+      append_order(items, batch.items[i], local);
+    } else {
+      append_subscription(items, batch.items[i], payer, local);
+    }
+  }
+  return items;
+}
+
+// `text` with each {field} replaced and "{{" / "}}" made single (the
+// engine checked the fields when the template was defined).
+std::string fill_template(std::string_view text, const engine::ReminderBatch& batch, const Group& group,
+                          const LocalTime& local) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if ((ch == '{' || ch == '}') && i + 1 < text.size() && text[i + 1] == ch) {
+      out += ch;
+      ++i;
+    } else if (const size_t end = ch == '{' ? text.find('}', i) : std::string_view::npos;
+               end != std::string_view::npos) {
+      out += field_value(text.substr(i + 1, end - i - 1), batch, group, local);
+      i = end;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 EmailMessage render_message(const engine::ReminderBatch& batch, const Group& group, const EmailSettings& settings,
                             int64_t now_ms, size_t index) {
   EmailMessage m{group.recipient.email, subject_of(batch, group, settings), {}, group.items};
   const LocalTime& local = settings.local;
-  std::string body = group.recipient.document == Document::kOrders ? order_body(batch, group, local)
-                                                                   : subscription_body(batch, group, local);
-  body += "Détail :\n\n" + field_table(batch, group.items, local) + "\nCordialement,\n";
-  if (!settings.from_name.empty()) body += settings.from_name + "\n";
+  std::string body;
+  if (const engine::DefineDocumentTemplate* t = template_for(batch, group, settings)) {
+    m.subject = fill_template(t->subject, batch, group, local);
+    std::replace_if(
+        m.subject.begin(), m.subject.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    body = fill_template(t->body, batch, group, local);
+    if (body.back() != '\n') body += '\n';
+  } else {
+    body = group.recipient.document == Document::kOrders ? order_body(batch, group, local)
+                                                         : subscription_body(batch, group, local);
+    body += "Détail :\n\n" + field_table(batch, group.items, local) + "\nCordialement,\n";
+    if (!settings.from_name.empty()) body += settings.from_name + "\n";
+  }
   m.data = "From: " + mail::format_mailbox(settings.from_name, settings.from_address) + "\r\n";
   m.data += "To: " + mail::format_mailbox(group.recipient.name, group.recipient.email) + "\r\n";
   m.data += "Subject: " + mail::encode_header_text(m.subject) + "\r\n";

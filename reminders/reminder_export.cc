@@ -223,7 +223,7 @@ Result<std::string> write_reminder_file(const engine::ReminderBatch& batch, cons
                                         int64_t now_ms, const LocalTime& local) {
   // The engine refused any other format when it was defined; checked again
   // because the batch crossed a thread (and tests build their own).
-  if (const engine::Reply r = engine::check_reminder_format(batch.format); !r.ok())
+  if (const engine::Reply r = engine::check_reminder_format_layout(batch.format); !r.ok())
     return Status::invalid_argument(engine::cat("reminder format ", batch.format.format, ": ", r.message));
   if (export_dir.empty()) return Status::invalid_argument("no export directory configured");
   std::error_code ec;

@@ -90,6 +90,14 @@ std::string_view reminder_field_name(ReminderField field) {
       return "performance_date";
     case ReminderField::kQuantity:
       return "quantity";
+    case ReminderField::kStreet:
+      return "street";
+    case ReminderField::kPostcode:
+      return "postcode";
+    case ReminderField::kCity:
+      return "city";
+    case ReminderField::kCountry:
+      return "country";
   }
   return "unknown";
 }
@@ -110,6 +118,14 @@ std::string reminder_field_value(const ReminderItem& item, ReminderField field, 
       return item.payer == engine::kNone ? std::string() : item.payer_name;
     case ReminderField::kReminderRank:
       return std::to_string(item.reminder_rank);
+    case ReminderField::kStreet:
+      return item.street;
+    case ReminderField::kPostcode:
+      return item.postcode;
+    case ReminderField::kCity:
+      return item.city;
+    case ReminderField::kCountry:
+      return item.country;
     case ReminderField::kSeries:
     case ReminderField::kSubscription:
     case ReminderField::kEndDate:

@@ -47,6 +47,9 @@ struct ExportReport {
   uint32_t failed = 0;      // reminders not delivered
   std::string destination;  // the file's path, or the relay's smtp_url()
   std::string message;      // a one-line summary, with the first failure reasons
+  // Indexes into batch.items of the reminders not delivered, ascending;
+  // empty when none was delivered (delivered == 0) or all were.
+  std::vector<uint32_t> failed_items;
 };
 
 // Exports one batch now, on the calling thread (what the worker runs).
@@ -66,6 +69,9 @@ class ReminderExporter {
   // thread. Returns false (and drops nothing else) iff the queue is full or
   // the exporter is stopped.
   [[nodiscard]] bool submit(engine::ReminderBatch batch, Done done);
+  // Queues other file work of the export directory (reading a run's file)
+  // behind the exports, on the same thread and queue.
+  [[nodiscard]] bool submit_task(std::function<void()> task);
 
   // Exports what is queued, then joins the worker. Idempotent.
   void stop();
@@ -77,7 +83,9 @@ class ReminderExporter {
   struct Job {
     engine::ReminderBatch batch;
     Done done;
+    std::function<void()> task;  // set: run it instead of an export
   };
+  [[nodiscard]] bool enqueue(Job job);
   void run();
 
   const ExportConfig config_;

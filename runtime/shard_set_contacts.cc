@@ -232,6 +232,15 @@ void fill(engine::ReplyDetail& detail, const std::vector<engine::ContactSummary>
         item.payer_name = name_of(*c);
         item.payer_email = c->email;
       }
+      // The letter goes to whoever pays: the payer of a third-party
+      // subscription, else the contact.
+      if (const engine::ContactSummary* to = card_of(cards, item.payer != engine::kNone ? item.payer : item.contact)) {
+        item.language = to->language;
+        item.street = to->street;
+        item.postcode = to->postcode;
+        item.city = to->city;
+        item.country = to->country;
+      }
     }
   }
 }

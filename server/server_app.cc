@@ -124,6 +124,8 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
       break;
     case engine::Effect::kExportReminders:
       return reminders::prepare_reminder_export(command, export_config_, *exporter_, *engine_.shards);
+    case engine::Effect::kReadRunFile:
+      return reminders::prepare_run_file_read(export_config_, *exporter_);
   }
   return net::AfterDurable();
 }

@@ -119,9 +119,13 @@ TEST_F(ContactActivityTest, TheMailingHistoryListsEveryReminderSent_NewestFirst_
       run(Book{BookingKind::kOption, kAnne, workload::kWeb, {demo_line(1000, 1, 1, 1)}, kStart - kDay}).order;
   const OrderId b =
       run(Book{BookingKind::kOption, kAnne, workload::kWeb, {demo_line(1000, 1, 1, 1)}, kStart - kDay}).order;
+  // Selected, then recorded as delivered (what the server does once the
+  // e-mails are accepted and the file written).
   ASSERT_TRUE(run(RemindOrders{{a, b}, 1, Delivery::kEmail}).ok());
+  ASSERT_TRUE(run(RecordOrderReminders{{a, b}, 1, Delivery::kEmail}).ok());
   now_ += kMinute;
   ASSERT_TRUE(run(RemindOrders{{a}, 1, Delivery::kFile}).ok());
+  ASSERT_TRUE(run(RecordOrderReminders{{a}, 1, Delivery::kFile}).ok());
   now_ += kMinute;
   ASSERT_TRUE(run(AddOrderNote{a, "rappelée"}).ok()) << "a note is no mailing";
   ASSERT_TRUE(run(Release{b}).ok()) << "a closed order's reminders stay in the history";

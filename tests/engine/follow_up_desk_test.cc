@@ -249,11 +249,41 @@ TEST_F(FollowUpDeskTest, RemindOrders_RanksEachOrderAndSortsTheItemsByContactNum
   EXPECT_EQ(batch.items[1].order, for_8);
   ASSERT_EQ(batch.outcomes.size(), 2u);
   EXPECT_EQ(batch.outcomes[0].order, for_8);  // outcomes in the order named
+  EXPECT_EQ(batch.items[0].reminder_rank, 1u) << "the rank the reminder carries";
+  EXPECT_EQ(order(for_7).reminder_rank, 0u) << "selected, not delivered yet";
+  const size_t workflow = order(for_7).workflow_size;
+  // The server records what the export delivered.
+  o_.now_ms = kT0 + 2 * kMinute;
+  const Reply recorded = run(RecordOrderReminders{{for_8, for_7}, 1, Delivery::kFile});
+  ASSERT_TRUE(recorded.ok()) << recorded.message;
+  EXPECT_EQ(recorded.value, 2);
   EXPECT_EQ(order(for_7).reminder_rank, 1u);
-  EXPECT_EQ(order(for_7).reminded_ms, kT0 + kMinute);
-  ASSERT_TRUE(run(RemindOrders{{for_7}, 1, Delivery::kEmail}).ok());
+  EXPECT_EQ(order(for_7).reminded_ms, kT0 + 2 * kMinute);
+  EXPECT_EQ(order(for_7).workflow_size, workflow + 1) << "the letter is in the workflow";
+  // Reminded again by e-mail; only for_7's was delivered.
+  ASSERT_EQ(std::get<ReminderBatch>(run(RemindOrders{{for_7, for_8}, 1, Delivery::kEmail}).detail->value)
+                .items[0]
+                .reminder_rank,
+            2u);
+  ASSERT_TRUE(run(RecordOrderReminders{{for_7}, 1, Delivery::kEmail}).ok());
   EXPECT_EQ(order(for_7).reminder_rank, 2u);
   EXPECT_EQ(order(for_8).reminder_rank, 1u);
+  // An order closed since its export is skipped; a bad delivery is refused.
+  o_.orders.close(*o_.orders.find(for_8), for_8, OrderState::kReleased, kSystem);
+  const Reply closed = run(RecordOrderReminders{{for_8}, 1, Delivery::kEmail});
+  ASSERT_TRUE(closed.ok()) << closed.message;
+  EXPECT_EQ(outcomes(closed).orders[0].outcome, Outcome::kSkippedState);
+  EXPECT_EQ(run(RecordOrderReminders{{for_7}, 1, Delivery::kReview}).code, ReplyCode::kInvalidArgument);
+}
+
+TEST_F(FollowUpDeskTest, RemindOrders_UnderRules4_RecordedTheReminderAtOnce) {
+  const OrderId id = book({line(kPerfRelease, 1, 1)}, kT0 + kDay, 7);
+  Caller old;
+  old.rules = 4;  // a record logged before rules 5 replays as it ran then
+  const Reply r = desk().on(RemindOrders{{id}, 1, Delivery::kFile}, old);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(std::get<ReminderBatch>(r.detail->value).items[0].reminder_rank, 1u);
+  EXPECT_EQ(order(id).reminder_rank, 1u);
 }
 
 TEST_F(FollowUpDeskTest, SetOrderFile_FilesLiveOrdersOnly) {

@@ -263,6 +263,7 @@ TEST_F(FollowUpTest, RemindOrders_RecordsRankAndReturnsTheDocumentData) {
   ASSERT_TRUE(run(SetOrderFile{o, 10000000399}).ok());
   Reply r = run(RemindOrders{{o}, 1, Delivery::kEmail});
   ASSERT_TRUE(r.ok()) << r.message;
+  ASSERT_TRUE(run(RecordOrderReminders{{o}, 1, Delivery::kEmail}).ok());  // delivered
   const ReminderBatch& batch = detail<ReminderBatch>(r);
   ASSERT_EQ(batch.items.size(), 1u);
   EXPECT_EQ(batch.items[0].email, "lennart@example.org");
@@ -273,6 +274,8 @@ TEST_F(FollowUpTest, RemindOrders_RecordsRankAndReturnsTheDocumentData) {
   EXPECT_EQ(batch.format.name, "Relance");
   r = run(RemindOrders{{o}, 1, Delivery::kEmail});
   EXPECT_EQ(detail<ReminderBatch>(r).items[0].reminder_rank, 2u);
+  EXPECT_EQ(query(filter(kT0 + 5 * kDay)).rows[0].reminder_rank, 1u) << "selected, not delivered yet";
+  ASSERT_TRUE(run(RecordOrderReminders{{o}, 1, Delivery::kEmail}).ok());
   const FollowUpPage page = query(filter(kT0 + 5 * kDay));
   ASSERT_EQ(page.rows.size(), 1u);
   EXPECT_EQ(page.rows[0].reminder_rank, 2u);

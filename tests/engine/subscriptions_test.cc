@@ -239,7 +239,7 @@ TEST_F(SubscriptionBookTest, AFormatAnUnfinishedRunUses_CannotChangeOrGo_ButAFin
   EXPECT_NE(refused(ReplyCode::kInvalidState, [&] { return book_.define(changed); }).find("run 20 uses it"),
             std::string::npos);
   refused(ReplyCode::kInvalidState, [&] { return book_.define(DeleteReminderFormat{kFormat}); });
-  must(book_.apply(RecordRunExport{20, 1, 0, "relance.csv"}));
+  must(book_.apply(RecordRunExport{20, 1, 0, "relance.csv"}, kNow));
   refused(ReplyCode::kInvalidState, [&] { return book_.define(DeleteReminderFormat{kFormat}); });  // exported only
   ASSERT_TRUE(validate(20).ok());
   must(book_.define(changed));
@@ -270,6 +270,56 @@ TEST_F(SubscriptionBookTest, AFormatAnUnfinishedRunUses_CannotChangeOrGo_ButAFin
   EXPECT_TRUE(listed(loaded).empty());
   EXPECT_EQ(loaded.format(8), nullptr);
   EXPECT_TRUE(loaded.check_invariants().is_ok());
+}
+
+// ---- Document templates ----------------------------------------------------------
+
+TEST_F(SubscriptionBookTest, DocumentTemplates_AreDefinedReplacedListedAndRemoved) {
+  const DefineDocumentTemplate fr{DocumentKind::kOrderReminder, "fr", "Rappel {count}", "Bonjour {name},\n{items}"};
+  const DefineDocumentTemplate en{DocumentKind::kOrderReminder, "en", "Reminder", "Dear {name},\n{table}"};
+  const DefineDocumentTemplate third{DocumentKind::kThirdPartyReminder, "fr", "Vos abonnés", "{items}"};
+  const uint64_t empty = hash();
+  must(book_.define(fr));
+  must(book_.define(third));
+  must(book_.define(en));
+  check();
+  EXPECT_NE(hash(), empty);
+  Reply listed = book_.query(ListDocumentTemplates{}, contacts_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(std::get<DocumentTemplates>(listed.detail->value).templates,
+            (std::vector<DefineDocumentTemplate>{en, fr, third}))
+      << "by document, then language";
+  EXPECT_EQ(book_.templates_of(DocumentKind::kOrderReminder), (std::vector<DefineDocumentTemplate>{en, fr}));
+  EXPECT_TRUE(book_.templates_of(DocumentKind::kSubscriptionReminder).empty());
+  DefineDocumentTemplate changed = fr;
+  changed.subject = "Dernier rappel";
+  must(book_.define(changed));  // defining it again replaces it
+  EXPECT_EQ(book_.templates_of(DocumentKind::kOrderReminder)[1].subject, "Dernier rappel");
+  DefineDocumentTemplate remove{DocumentKind::kOrderReminder, "fr", "", "", true};
+  must(book_.define(remove));
+  check();
+  EXPECT_EQ(book_.templates_of(DocumentKind::kOrderReminder), (std::vector<DefineDocumentTemplate>{en}));
+  refused(ReplyCode::kNotFound, [&] { return book_.define(remove); });
+}
+
+TEST_F(SubscriptionBookTest, DocumentTemplates_RefuseUnknownFieldsAndBadText) {
+  auto bad = [&](ReplyCode code, DefineDocumentTemplate t) { return refused(code, [&] { return book_.define(t); }); };
+  const auto kind = DocumentKind::kOrderReminder;
+  EXPECT_NE(bad(ReplyCode::kInvalidArgument, {kind, "fr", "Rappel", "Bonjour {nom}"}).find("unknown field {nom}"),
+            std::string::npos);
+  EXPECT_NE(bad(ReplyCode::kInvalidArgument, {kind, "fr", "Rappel", "Bonjour {name"}).find("unclosed"),
+            std::string::npos);
+  EXPECT_NE(bad(ReplyCode::kInvalidArgument, {kind, "fr", "Rappel", "a } b"}).find("'}}'"), std::string::npos);
+  EXPECT_NE(bad(ReplyCode::kInvalidArgument, {kind, "fr", "Rappel {items}", "x"}).find("one line"), std::string::npos);
+  bad(ReplyCode::kInvalidArgument, {kind, "fr", "deux\nlignes", "x"});
+  bad(ReplyCode::kInvalidArgument, {kind, "fr", "", "x"});
+  bad(ReplyCode::kInvalidArgument, {kind, "fr", "Rappel", ""});
+  bad(ReplyCode::kInvalidArgument, {kind, "fr", std::string(kTemplateSubjectBytesMax + 1, 'a'), "x"});
+  bad(ReplyCode::kInvalidArgument, {kind, "fr", "Rappel", std::string(kTemplateBodyBytesMax + 1, 'a')});
+  EXPECT_NE(bad(ReplyCode::kInvalidArgument, {kind, "FR", "Rappel", "x"}).find("ISO 639-1"), std::string::npos);
+  bad(ReplyCode::kInvalidArgument, {kind, "fra", "Rappel", "x"});
+  bad(ReplyCode::kInvalidArgument, {static_cast<DocumentKind>(kDocumentKindLast + 1), "fr", "Rappel", "x"});
+  must(book_.define(DefineDocumentTemplate{kind, "fr", "{{Rappel}}", "Bonjour {name}, {{ {count} }}"}));
 }
 
 TEST_F(SubscriptionBookTest, DefineSeries_RefusesZeroDuplicateAndBadName) {
@@ -463,7 +513,7 @@ TEST_F(SubscriptionBookTest, StartReminderRun_RefusesBadInput) {
           run({2, kMagazine, std::vector<IssueId>(kRunIssuesMax + 1, kIssueFeb), d, kFormat, f}));
   refused(ReplyCode::kNotFound, run({2, kMagazine, {kIssueFeb}, d, 99, f}));
   refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {kIssueFeb}, static_cast<Audience>(2), kFormat, f}));
-  refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {kIssueFeb}, d, kFormat, static_cast<Delivery>(2)}));
+  refused(ReplyCode::kInvalidArgument, run({2, kMagazine, {kIssueFeb}, d, kFormat, static_cast<Delivery>(3)}));
 }
 
 TEST_F(SubscriptionBookTest, StartReminderRun_WithNothingToRemind_RecordsAnEmptyRun) {
@@ -549,23 +599,212 @@ TEST_F(SubscriptionBookTest, CancelledRun_ChangesNoRank) {
   const std::string v = refused(ReplyCode::kInvalidState, [&] { return book_.apply(ValidateReminderRun{1}, kNow); });
   EXPECT_NE(v.find("cancelled"), std::string::npos) << v;
   refused(ReplyCode::kInvalidState, [&] { return book_.apply(CancelReminderRun{1}); });
-  refused(ReplyCode::kInvalidState, [&] { return book_.apply(RecordRunExport{1, 1, 0, "/tmp/r.csv"}); });
+  refused(ReplyCode::kInvalidState, [&] { return book_.apply(RecordRunExport{1, 1, 0, "/tmp/r.csv"}, kNow); });
+  refused(ReplyCode::kInvalidState, [&] {
+    return book_.apply(ExportReminderRun{1, Delivery::kFile}, contacts_, kNow);
+  });
   EXPECT_EQ(rank(1), 0u);
 }
 
-TEST_F(SubscriptionBookTest, ValidatedRun_CannotBeCancelledOrExported) {
+TEST_F(SubscriptionBookTest, ValidatedRun_CannotBeCancelled_ButCanBeExportedAgain) {
   subscribe(1, 1, kFeb);
   ASSERT_TRUE(start(1, {kIssueFeb}).ok());
   ASSERT_TRUE(validate(1).ok());
   refused(ReplyCode::kInvalidState, [&] { return book_.apply(CancelReminderRun{1}); });
-  refused(ReplyCode::kInvalidState, [&] { return book_.apply(RecordRunExport{1, 1, 0, "/tmp/r.csv"}); });
+  EXPECT_NE(book_.check_run_open(RunId{1}, "record an export").message.find("already validated"), std::string::npos)
+      << "rules 3 and older refuse it (Shard::on)";
+  const Reply again = book_.apply(ExportReminderRun{1, Delivery::kEmail}, contacts_, kNow + 2 * kDay);
+  ASSERT_TRUE(again.ok()) << again.message;
+  EXPECT_EQ(batch(again).state, RunState::kValidated);
+  EXPECT_EQ(batch(again).delivery, Delivery::kEmail);
+  EXPECT_EQ(selected(again), std::vector<SubscriptionId>{1});
+  const Reply recorded = book_.apply(RecordRunExport{1, 1, 0, "smtp://mail:25"}, kNow + 2 * kDay);
+  ASSERT_TRUE(recorded.ok()) << recorded.message;
+  EXPECT_EQ(recorded.value, static_cast<int64_t>(RunState::kValidated)) << "a re-export does not reopen the run";
+  check();
+  EXPECT_EQ(rank(1), 1u) << "exporting again raises nothing";
+}
+
+// ---- Runs: date ranges, review, export, validation option -----------------------------
+
+TEST_F(SubscriptionBookTest, DateRange_SelectsLastIssuesDatedWithinIt_AloneOrWithIssues) {
+  subscribe(1, 1, kJan + kDay);  // last issue January
+  subscribe(2, 2, kFeb);         // February
+  subscribe(3, 3, kMar + kDay);  // March
+  subscribe(4, 1, kApr);         // April
+  auto run = [&](RunId id, std::vector<IssueId> issues, int64_t from, int64_t to) {
+    Reply r = book_.apply(
+        StartReminderRun{id, kMagazine, std::move(issues), Audience::kDirect, kFormat, Delivery::kReview, from, to},
+        contacts_, kNow);
+    check();
+    return r;
+  };
+  // February and March issues are dated within [kFeb, kMar]: the bounds count.
+  Reply r = run(1, {}, kFeb, kMar);
+  ASSERT_TRUE(r.ok()) << r.message;
+  std::vector<SubscriptionId> ids = selected(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<SubscriptionId>{2, 3}));
+  // A range and an issue: either one selects.
+  r = run(2, {kIssueApr}, kJan, kJan + kDay);
+  ASSERT_TRUE(r.ok()) << r.message;
+  ids = selected(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<SubscriptionId>{1, 4}));
+  // A range between two issues selects nothing (the run is still made).
+  r = run(3, {}, kFeb + kDay, kMar - kDay);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.value, 0);
+}
+
+TEST_F(SubscriptionBookTest, DateRange_ThatMakesNoSense_IsRefused) {
+  subscribe(1, 1, kFeb);
+  auto with_range = [&](std::vector<IssueId> issues, int64_t from, int64_t to) {
+    return [&, issues, from, to] {
+      return book_.apply(StartReminderRun{9, kMagazine, issues, Audience::kDirect, kFormat, Delivery::kFile, from, to},
+                         contacts_, kNow);
+    };
+  };
+  EXPECT_NE(refused(ReplyCode::kInvalidArgument, with_range({}, kMar, kFeb)).find("before it starts"),
+            std::string::npos);
+  EXPECT_NE(refused(ReplyCode::kInvalidArgument, with_range({}, 0, 0)).find("issue or a date range"),
+            std::string::npos);
+  refused(ReplyCode::kInvalidArgument, with_range({}, kFeb, 0));   // a start without an end
+  refused(ReplyCode::kInvalidArgument, with_range({}, -1, kFeb));  // before the epoch
+  refused(ReplyCode::kInvalidArgument, with_range({}, kFeb, kTimeMsMax + 1));
+  refused(ReplyCode::kNotFound, with_range({kOtherIssue}, kJan, kFeb));  // an issue of another series
+  refused(ReplyCode::kInvalidArgument, [&] {
+    return book_.apply(StartReminderRun{9, kMagazine, {kIssueFeb}, Audience::kDirect, kFormat, Delivery{7}}, contacts_,
+                       kNow);
+  });
+}
+
+TEST_F(SubscriptionBookTest, ReviewRun_CountsRanks_ThenExportsWhenAsked) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kFeb);
+  subscribe(3, 3, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  must(book_.apply(RecordRunExport{1, 3, 0, "/tmp/first.csv"}, kNow));
+  ASSERT_TRUE(validate(1).ok());  // ranks 1, 1, 1
+  subscribe(4, 1, kFeb);          // rank 0
+  const Reply review = book_.apply(
+      StartReminderRun{2, kMagazine, {kIssueFeb}, Audience::kDirect, kFormat, Delivery::kReview}, contacts_, kNow);
+  check();
+  ASSERT_TRUE(review.ok()) << review.message;
+  EXPECT_EQ(review.value, 4);
+  EXPECT_EQ(batch(review).delivery, Delivery::kReview);
+  EXPECT_EQ(batch(review).state, RunState::kSelected);
+  std::map<uint32_t, int> ranks;
+  for (const ReminderItem& i : batch(review).items) ++ranks[i.reminder_rank];
+  EXPECT_EQ(ranks, (std::map<uint32_t, int>{{1, 1}, {2, 3}}));
+  refused(ReplyCode::kInvalidArgument, [&] {
+    return book_.apply(ExportReminderRun{2, Delivery::kReview}, contacts_, kNow);
+  });
+  refused(ReplyCode::kNotFound, [&] { return book_.apply(ExportReminderRun{3, Delivery::kFile}, contacts_, kNow); });
+  const Reply exported = book_.apply(ExportReminderRun{2, Delivery::kFile}, contacts_, kNow + 1000);
+  check();
+  ASSERT_TRUE(exported.ok()) << exported.message;
+  EXPECT_EQ(exported.value, 4);
+  EXPECT_EQ(batch(exported).delivery, Delivery::kFile);
+  EXPECT_EQ(rank(1), 1u) << "an export raises no rank";
+  const Reply listed = book_.query(ListReminderRuns{kNone, kNone}, contacts_);
+  ASSERT_TRUE(listed.ok()) << listed.message;
+  const ReminderRuns& runs = std::get<ReminderRuns>(listed.detail->value);
+  ASSERT_EQ(runs.runs.size(), 2u);
+  EXPECT_EQ(runs.runs[0].run, 2u) << "newest first";
+  EXPECT_EQ(runs.runs[0].export_requested_ms, kNow + 1000);
+  EXPECT_EQ(runs.runs[0].exported_ms, 0) << "asked, not recorded yet: under way";
+  EXPECT_EQ(runs.runs[0].selected, 4u);
+  EXPECT_EQ(runs.runs[1].state, RunState::kValidated);
+  EXPECT_EQ(runs.runs[1].exported_ms, kNow);
+  EXPECT_EQ(runs.runs[1].destination, "/tmp/first.csv");
+}
+
+TEST_F(SubscriptionBookTest, WithoutValidation_ExportRaisesTheRanksOfThoseDeliveredOnly) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kFeb);
+  subscribe(3, 3, kFeb);
+  const Reply r = book_.apply(
+      StartReminderRun{
+          1, kMagazine, {kIssueFeb}, Audience::kDirect, kFormat, Delivery::kEmail, 0, 0, /*validation=*/false},
+      contacts_, kNow);
+  check();
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_FALSE(batch(r).validation);
+  // Nothing delivered (the relay was down): no rank moves, the run waits.
+  Reply e = book_.apply(RecordRunExport{1, 0, 3, "smtp://mail:25"}, kNow);
+  check();
+  ASSERT_TRUE(e.ok()) << e.message;
+  EXPECT_EQ(e.value, static_cast<int64_t>(RunState::kExported));
+  EXPECT_EQ(rank(1) + rank(2) + rank(3), 0u);
+  // Exported again: contact 3's e-mail failed; the others are reminded.
+  e = book_.apply(RecordRunExport{1, 2, 1, "smtp://mail:25", {3}}, kNow + kDay);
+  check();
+  ASSERT_TRUE(e.ok()) << e.message;
+  EXPECT_EQ(e.value, static_cast<int64_t>(RunState::kValidated));
   EXPECT_EQ(rank(1), 1u);
+  EXPECT_EQ(rank(2), 1u);
+  EXPECT_EQ(rank(3), 0u) << "never reminded: its rank stays";
+  EXPECT_EQ(book_.subscription(1)->reminded_ms, kNow + kDay);
+  // Its activity shows no mailing for the one that failed.
+  ContactActivity activity;
+  std::vector<ActivityRow> mailings;
+  book_.activity_of(3, kNow, activity, &mailings);
+  EXPECT_TRUE(mailings.empty());
+  book_.activity_of(1, kNow, activity, &mailings);
+  EXPECT_EQ(mailings.size(), 1u);
+}
+
+TEST_F(SubscriptionBookTest, WithValidation_TheFailedOnesKeepTheirRank) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  must(book_.apply(RecordRunExport{1, 1, 1, "smtp://mail:25", {2}}, kNow));
+  check();
+  EXPECT_EQ(rank(1), 0u) << "the run waits for its validation";
+  ASSERT_TRUE(validate(1).ok());
+  EXPECT_EQ(rank(1), 1u);
+  EXPECT_EQ(rank(2), 0u);
+}
+
+TEST_F(SubscriptionBookTest, ListReminderRuns_PagesNewestFirst_ByCursorAndSeries) {
+  subscribe(1, 1, kFeb);
+  subscribe(2, 2, kFeb, kNone, kOtherSeries);
+  const uint32_t runs = kRunsInReplyMax + 5;
+  for (uint32_t id = 1; id <= runs; ++id) {
+    const SeriesId series = id % 2 ? kMagazine : kOtherSeries;
+    const IssueId issue = id % 2 ? kIssueFeb : kOtherIssue;
+    must(book_.apply(StartReminderRun{id, series, {issue}, Audience::kDirect, kFormat, Delivery::kReview}, contacts_,
+                     kNow));
+  }
+  Reply r = book_.query(ListReminderRuns{kNone, kNone}, contacts_);
+  ASSERT_TRUE(r.ok()) << r.message;
+  const ReminderRuns first = std::get<ReminderRuns>(r.detail->value);
+  EXPECT_EQ(first.total, runs);
+  ASSERT_EQ(first.runs.size(), kRunsInReplyMax);
+  EXPECT_EQ(first.runs.front().run, runs);
+  EXPECT_EQ(first.next_before, first.runs.back().run);
+  r = book_.query(ListReminderRuns{kNone, first.next_before}, contacts_);
+  const ReminderRuns second = std::get<ReminderRuns>(r.detail->value);
+  ASSERT_EQ(second.runs.size(), 5u);
+  EXPECT_EQ(second.runs.back().run, 1u);
+  EXPECT_EQ(second.next_before, 0u) << "the last page";
+  r = book_.query(ListReminderRuns{kOtherSeries, kNone}, contacts_);
+  const ReminderRuns other = std::get<ReminderRuns>(r.detail->value);
+  EXPECT_EQ(other.total, runs / 2);
+  for (const ReminderRunSummary& s : other.runs) {
+    EXPECT_EQ(s.series, kOtherSeries);
+    EXPECT_EQ(s.series_name, "Autre titre");
+    EXPECT_EQ(s.selected, 1u);
+    EXPECT_EQ(s.delivery, Delivery::kReview);
+  }
+  refused(ReplyCode::kNotFound, [&] { return book_.query(ListReminderRuns{SeriesId{77}, kNone}, contacts_); });
 }
 
 TEST_F(SubscriptionBookTest, UnknownRun_IsRefusedByEveryRunCommand) {
   refused(ReplyCode::kNotFound, [&] { return book_.apply(ValidateReminderRun{5}, kNow); });
   refused(ReplyCode::kNotFound, [&] { return book_.apply(CancelReminderRun{5}); });
-  refused(ReplyCode::kNotFound, [&] { return book_.apply(RecordRunExport{5, 1, 0, "x"}); });
+  refused(ReplyCode::kNotFound, [&] { return book_.apply(RecordRunExport{5, 1, 0, "x"}, kNow); });
   refused(ReplyCode::kNotFound, [&] { return book_.query(GetReminderRun{5}, contacts_); });
 }
 
@@ -575,17 +814,17 @@ TEST_F(SubscriptionBookTest, RecordRunExport_ShowsProgressInGetReminderRun) {
   subscribe(1, 1, kFeb);
   subscribe(2, 2, kFeb);
   ASSERT_EQ(start(1, {kIssueFeb}).value, 2);
-  refused(ReplyCode::kInvalidArgument, [&] { return book_.apply(RecordRunExport{1, 2, 0, ""}); });
+  refused(ReplyCode::kInvalidArgument, [&] { return book_.apply(RecordRunExport{1, 2, 0, ""}, kNow); });
   refused(ReplyCode::kInvalidArgument, [&] {
-    return book_.apply(RecordRunExport{1, 2, 0, std::string(kRunDestinationLengthMax + 1, 'x')});
+    return book_.apply(RecordRunExport{1, 2, 0, std::string(kRunDestinationLengthMax + 1, 'x')}, kNow);
   });
-  const Reply e = book_.apply(RecordRunExport{1, 1, 1, "smtp://mail:25"});
+  const Reply e = book_.apply(RecordRunExport{1, 1, 1, "smtp://mail:25"}, kNow);
   check();
   ASSERT_TRUE(e.ok()) << e.message;
   EXPECT_EQ(e.value, static_cast<int64_t>(RunState::kExported));
   EXPECT_EQ(rank(1), 0u);  // exporting is not validating
   // A later report of the same run replaces the counts.
-  must(book_.apply(RecordRunExport{1, 2, 0, "smtp://mail:25"}));
+  must(book_.apply(RecordRunExport{1, 2, 0, "smtp://mail:25"}, kNow));
   check();
   const Reply g = book_.query(GetReminderRun{1}, contacts_);
   ASSERT_TRUE(g.ok()) << g.message;
@@ -684,6 +923,8 @@ struct ModelItem {
 struct ReminderRunModel {
   std::vector<ModelItem> items;
   RunState state = RunState::kSelected;
+  bool validation = true;
+  std::set<SubscriptionId> undelivered;  // by the last recorded export
 };
 
 class RandomRuns {
@@ -730,12 +971,13 @@ class RandomRuns {
   }
 
  private:
-  static IssueId last_issue(int64_t ends_ms) {
+  // The last issue (0: none) and its date.
+  static std::pair<IssueId, int64_t> last_issue(int64_t ends_ms) {
     const std::pair<IssueId, int64_t> issues[] = {
         {kIssueJan, kJan}, {kIssueFeb, kFeb}, {kIssueMar, kMar}, {kIssueApr, kApr}};
-    IssueId last = 0;
+    std::pair<IssueId, int64_t> last{0, 0};
     for (auto [id, date] : issues)
-      if (date <= ends_ms) last = id;
+      if (date <= ends_ms) last = {id, date};
     return last;
   }
   uint64_t hash() const {
@@ -769,15 +1011,23 @@ class RandomRuns {
     for (IssueId i : {kIssueJan, kIssueFeb, kIssueMar, kIssueApr})
       if (pick(2)) issues.push_back(i);
     const Audience audience = pick(2) ? Audience::kThirdParty : Audience::kDirect;
-    Reply r =
-        book_.apply(StartReminderRun{run, kMagazine, issues, audience, kFormat, Delivery::kEmail}, contacts_, kNow);
-    EXPECT_EQ(r.ok(), !runs_.count(run) && !issues.empty()) << r.message;
+    const bool ranged = pick(3) == 0;
+    const int64_t from = ranged ? kJan - 10 * kDay + static_cast<int64_t>(pick(120)) * kDay : 0;
+    const int64_t to = ranged ? from + static_cast<int64_t>(pick(60)) * kDay : 0;
+    const bool validation = pick(2) == 0;
+    const Delivery delivery = pick(3) == 0 ? Delivery::kReview : Delivery::kEmail;
+    Reply r = book_.apply(StartReminderRun{run, kMagazine, issues, audience, kFormat, delivery, from, to, validation},
+                          contacts_, kNow);
+    EXPECT_EQ(r.ok(), !runs_.count(run) && (!issues.empty() || ranged)) << r.message;
     if (!r.ok()) return r;
     ReminderRunModel& m = runs_[run];
+    m.validation = validation;
     for (const auto& [id, s] : subs_) {
-      const IssueId last = last_issue(s.ends_ms);
+      const auto [last, date] = last_issue(s.ends_ms);
       if ((s.payer != kNone) != (audience == Audience::kThirdParty)) continue;
-      if (last == 0 || std::find(issues.begin(), issues.end(), last) == issues.end()) continue;
+      if (last == 0) continue;
+      const bool in_range = ranged && date >= from && date <= to;
+      if (!in_range && std::find(issues.begin(), issues.end(), last) == issues.end()) continue;
       m.items.push_back(ModelItem{id, s.rank + 1, s.ends_ms});
     }
     EXPECT_EQ(r.value, static_cast<int64_t>(m.items.size()));
@@ -797,16 +1047,19 @@ class RandomRuns {
     const RunId run = 1 + pick(40);
     Reply r = book_.apply(ValidateReminderRun{run}, kNow + kDay);
     EXPECT_EQ(r.ok(), open(run)) << r.message;
-    if (!r.ok()) return r;
-    ReminderRunModel& m = runs_[run];
+    if (r.ok()) raise(runs_[run]);
+    return r;
+  }
+  // Validation: the ranks of the reminders delivered, not renewed since.
+  void raise(ReminderRunModel& m) {
     for (const ModelItem& item : m.items) {
+      if (m.undelivered.count(item.subscription)) continue;
       ModelSub& s = subs_[item.subscription];
       if (s.ends_ms != item.ends_ms) continue;
       raised_ += item.rank > s.rank;
       s.rank = std::max(s.rank, item.rank);
     }
     m.state = RunState::kValidated;
-    return r;
   }
   Reply cancel() {
     const RunId run = 1 + pick(40);
@@ -817,9 +1070,25 @@ class RandomRuns {
   }
   Reply record_export() {
     const RunId run = 1 + pick(40);
-    Reply r = book_.apply(RecordRunExport{run, pick(10), pick(3), "/var/tessera/relance.csv"});
-    EXPECT_EQ(r.ok(), open(run)) << r.message;
-    if (r.ok()) runs_[run].state = RunState::kExported;
+    auto it = runs_.find(run);
+    std::vector<SubscriptionId> failed;
+    if (it != runs_.end())
+      for (const ModelItem& item : it->second.items)
+        if (pick(4) == 0) failed.push_back(item.subscription);
+    const uint32_t delivered = pick(10);
+    Reply r = book_.apply(
+        RecordRunExport{run, delivered, static_cast<uint32_t>(failed.size()), "/var/tessera/relance.csv", failed},
+        kNow + kDay);
+    // Any run but a cancelled one (rules 4: a validated one too).
+    EXPECT_EQ(r.ok(), it != runs_.end() && it->second.state != RunState::kCancelled) << r.message;
+    if (!r.ok()) return r;
+    ReminderRunModel& m = it->second;
+    m.undelivered = {failed.begin(), failed.end()};
+    if (delivered == 0)
+      for (const ModelItem& item : m.items) m.undelivered.insert(item.subscription);
+    if (m.state == RunState::kSelected) m.state = RunState::kExported;
+    if (!m.validation && m.state == RunState::kExported && delivered > 0) raise(m);
+    EXPECT_EQ(r.value, static_cast<int64_t>(m.state));
     return r;
   }
 

@@ -268,6 +268,7 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(DefineContact{7, 100000000007, "MARTIN", "Luc", "luc@example.org", kContactIndividual});
         b.add(DefineReminderFormat{1, "Rappel", FormatType::kReminder, ";", "csv", false, {ReminderField::kLastName}});
         b.add(RemindOrders{{option(b)}, 1, Delivery::kFile});
+        b.add(RecordOrderReminders{{option(b)}, 1, Delivery::kFile});
       },
       [](RequestBuilder& b) {
         b.add(DefineReminderFormat{3,
@@ -457,6 +458,19 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(ListReminderFormats{});
         b.add(DeleteReminderFormat{1});
         b.add(DeleteReminderFormat{0});
+      },
+      [](RequestBuilder& b) {
+        b.add(StartReminderRun{8, 5, {}, Audience::kDirect, 3, Delivery::kReview, kNow - 86'400'000, kNow, false});
+        b.add(ExportReminderRun{8, Delivery::kFile});
+        b.add(ExportReminderRun{8, Delivery::kReview});
+        b.add(ListReminderRuns{0, 0});
+        b.add(ListReminderRuns{5, 8});
+        b.add(ReadRunFile{8, 0});
+        b.add(ReadRunFile{8, ~uint64_t{0}});
+        b.add(DefineDocumentTemplate{DocumentKind::kOrderReminder, "fr", "Rappel {count}", "Bonjour {name},\n{items}"});
+        b.add(DefineDocumentTemplate{DocumentKind::kOrderReminder, "fr", "x", "{unknown}"});
+        b.add(DefineDocumentTemplate{DocumentKind::kSubscriptionReminder, "fr", "", "", true});
+        b.add(ListDocumentTemplates{});
       },
   };
 }

@@ -150,8 +150,16 @@ std::vector<Command> one_of_each() {
       Command{48, DefineIssue{5, 12, 1'790'000'000'000, "Numéro 12"}},
       Command{49, Subscribe{900, 5, 42, 43, 1'800'000'000'000}},
       Command{50, RenewSubscription{900, 1'830'000'000'000}},
-      Command{51, StartReminderRun{7, 5, {11, 12}, Audience::kThirdParty, 3, Delivery::kFile}},
-      Command{52, RecordRunExport{7, 10, 2, "/var/tessera/reminders/run7.csv"}},
+      Command{51, StartReminderRun{7,
+                                   5,
+                                   {11, 12},
+                                   Audience::kThirdParty,
+                                   3,
+                                   Delivery::kReview,
+                                   1'790'000'000'000,
+                                   1'792'000'000'000,
+                                   false}},
+      Command{52, RecordRunExport{7, 10, 2, "/var/tessera/reminders/run7.csv", {901, 903}}},
       Command{53, ValidateReminderRun{7}},
       Command{54, CancelReminderRun{8}},
       Command{55, GetReminderRun{7}},
@@ -203,6 +211,13 @@ std::vector<Command> one_of_each() {
       Command{89, DefineProductType{4, "Spectacle jeune public"}},
       Command{90, DeleteReminderFormat{3}},
       Command{91, ListReminderFormats{}},
+      Command{92, ExportReminderRun{7, Delivery::kEmail}},
+      Command{93, ListReminderRuns{5, 40}},
+      Command{94, ReadRunFile{7, 1u << 20}},
+      Command{95, RecordOrderReminders{{make_order_id(0, 4, 1), make_order_id(1, 2, 3)}, 3, Delivery::kFile}},
+      Command{96, DefineDocumentTemplate{DocumentKind::kThirdPartyReminder, "fr", "Relance {series}",
+                                         "Bonjour {name},\n{items}{{fin}}", true}},
+      Command{97, ListDocumentTemplates{}},
   };
 }
 
@@ -347,6 +362,8 @@ ReminderItem full_item() {
   i.due_ms = 1'800'000'000'000, i.amount_cents = 12'345, i.product_name = "Opéra";
   i.performance_starts_ms = 1'810'000'000'000, i.quantity = 2, i.subscription = 900, i.series_name = "Revue";
   i.ends_ms = 1'801'000'000'000, i.last_issue_name = "Numéro 12";
+  i.street = "3 rue des Lilas, Bâtiment B", i.postcode = "75012", i.city = "Paris", i.country = "FR";
+  i.language = "fr";
   return i;
 }
 
@@ -387,15 +404,19 @@ ContactSummary contact_summary(ContactId id) {
                         "FR",
                         "DUPONT, Chantal | FR-75012 [7611]",
                         3,
-                        "Contact occasionnel"};
+                        "Contact occasionnel",
+                        "12 rue de Lyon, Escalier C",
+                        "fr"};
 }
 
 std::vector<ReplyDetail> one_detail_of_each() {
   const OrderOutcome done{make_order_id(0, 1, 1), Outcome::kDone, OrderState::kReleased};
   const OrderOutcome kept{make_order_id(1, 1, 1), Outcome::kSkippedKept, OrderState::kOption};
   const OrderOutcome missing{make_order_id(1, 9, 9), Outcome::kNotFound, OrderState::kHeld};
-  ReminderBatch batch{7, RunState::kExported, reminder_format(),          Delivery::kEmail, 10,
-                      2, "smtp://mail:25",    {full_item(), full_item()}, {done, missing}};
+  ReminderBatch batch{
+      7,    RunState::kExported, reminder_format(),          Delivery::kEmail, 10,
+      2,    "smtp://mail:25",    {full_item(), full_item()}, {done, missing},  {RankCount{1, 1}, RankCount{2, 1}},
+      false};
   return {
       ReplyDetail{FollowUpPage{{full_row(0), full_row(1)}, 250, true}},
       ReplyDetail{BulkOutcomes{
@@ -484,6 +505,18 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                   (uint64_t{4} << 32) | 17,
                                   "ARGENT"}},
       ReplyDetail{ReminderFormats{{reminder_format(), reminder_format()}}},
+      ReplyDetail{ReminderRuns{
+          {ReminderRunSummary{9, 5, "Revue", RunState::kExported, 3, Delivery::kEmail, Audience::kThirdParty, false,
+                              1'790'000'000'000, 1'792'000'000'000, 2, 1'789'000'000'000, 1'789'000'100'000,
+                              1'789'000'200'000, 40, 38, 2, "smtp://mail:25"},
+           ReminderRunSummary{8, 5, "Revue", RunState::kSelected, 3, Delivery::kReview, Audience::kDirect, true, 0, 0,
+                              1, 1'788'000'000'000, 0, 0, 12, 0, 0, ""}},
+          30,
+          8}},
+      ReplyDetail{RunFile{9, "Relance_run9_20261204-101500.csv", 0, 120, 0, "last_name;city\nGIRAUD;Lyon\n"}},
+      ReplyDetail{DocumentTemplates{
+          {DefineDocumentTemplate{DocumentKind::kOrderReminder, "en", "Reminder", "Dear {name},\n{table}", false},
+           DefineDocumentTemplate{DocumentKind::kOrderReminder, "fr", "Rappel", "Bonjour {name},\n{items}", false}}}},
   };
 }
 
@@ -726,6 +759,12 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "ContactActivity";
     case engine::ReplyKind::kReminderFormats:
       return "ReminderFormats";
+    case engine::ReplyKind::kReminderRuns:
+      return "ReminderRuns";
+    case engine::ReplyKind::kRunFile:
+      return "RunFile";
+    case engine::ReplyKind::kDocumentTemplates:
+      return "DocumentTemplates";
   }
   return "?";
 }

@@ -113,6 +113,56 @@ TEST(ReminderEmail, AFrenchOrganisationInParis_LocalTimesAndEuros) {
   EXPECT_NE(body.find("| 11.03.2018 | 25,00  |"), std::string::npos) << body;
 }
 
+// The back office's templates: per document and language, the recipient's
+// language first, then the organisation's, then the built-in text.
+TEST(ReminderEmail, Templates_FillTheirFieldsInTheRecipientsLanguage) {
+  EmailSettings settings = kSettings;
+  auto paris = LocalTime::make("Europe/Paris", "fr");
+  ASSERT_TRUE(paris.is_ok());
+  settings.local = *paris;
+  engine::ReminderBatch batch = order_batch(engine::Delivery::kEmail);
+  batch.items[2].language = "en";  // Céline reads English
+  batch.templates = {
+      {engine::DocumentKind::kOrderReminder, "fr", "Rappel : {count} option(s), {total}",
+       "Bonjour {first_name} {last_name} (n° {contact_number}),\n\n{items}Total dû : {total} {{ferme}}\n"},
+      {engine::DocumentKind::kOrderReminder, "en", "Reminder for {name}", "Dear {name},\n\n{table}"},
+      {engine::DocumentKind::kSubscriptionReminder, "fr", "jamais", "pas pour les commandes"},
+  };
+  const ReminderEmails emails = render_reminder_emails(batch, settings, kNow20240314Ms);
+  ASSERT_EQ(emails.messages.size(), 2u);
+  EXPECT_EQ(emails.messages[0].subject, "Rappel : 2 option(s), 75,00 €");
+  const std::string fr = decoded_body(emails.messages[0]);
+  EXPECT_EQ(fr.find("Bonjour Lennart BOSCHE (n° 100000002951),\n\nCommande n° 11000314222"), 0u) << fr;
+  EXPECT_NE(fr.find("  Séance : 12.03.2018 16:00\n"), std::string::npos) << fr;
+  EXPECT_NE(fr.find("Total dû : 75,00 € {ferme}\n"), std::string::npos) << fr;
+  EXPECT_EQ(fr.find("Cordialement"), std::string::npos) << "the template is the whole text";
+  EXPECT_EQ(emails.messages[1].subject, "Reminder for Céline DUPONT");
+  const std::string en = decoded_body(emails.messages[1]);
+  EXPECT_EQ(en.find("Dear Céline DUPONT,\n\ncontact_number | last_name"), 0u) << en;
+  EXPECT_NE(en.find("| 11.03.2018 | 12,50  |"), std::string::npos) << en;
+
+  // No template in the recipient's language nor the organisation's: the built-in text.
+  batch.templates.erase(batch.templates.begin());
+  const ReminderEmails fallback = render_reminder_emails(batch, settings, kNow20240314Ms);
+  EXPECT_EQ(fallback.messages[0].subject, "Rappel d'options/réservations");
+  EXPECT_NE(decoded_body(fallback.messages[0]).find("Les options et réservations suivantes"), std::string::npos);
+  EXPECT_EQ(fallback.messages[1].subject, "Reminder for Céline DUPONT");
+}
+
+TEST(ReminderEmail, Templates_ForThirdParties_NameThePayer_AndKeepTheSubjectOnOneLine) {
+  engine::ReminderBatch batch = subscription_batch(engine::Delivery::kEmail);
+  batch.templates = {{engine::DocumentKind::kThirdPartyReminder, "en", "{series}: {count} subscriptions",
+                      "Hello {name} ({contact_number}),\n{items}"}};
+  const ReminderEmails emails = render_reminder_emails(batch, kSettings, kNow20240314Ms);  // English, UTC
+  ASSERT_EQ(emails.messages.size(), 2u);
+  EXPECT_EQ(emails.messages[0].subject, "Renouvellement de votre abonnement - Le Monde diplomatique")
+      << "no template for direct subscribers";
+  EXPECT_EQ(emails.messages[1].subject, "Le Monde diplomatique: 2 subscriptions");
+  const std::string payer = decoded_body(emails.messages[1]);
+  EXPECT_EQ(payer.find("Hello Bibliothèque municipale (903),\nAbonnement n° 78"), 0u) << payer;
+  EXPECT_NE(payer.find("  Abonné : Anne PETIT (n° 5003)\n"), std::string::npos) << payer;
+}
+
 TEST(ReminderEmail, Headers_Rfc5322WithCrlfAndEncodedWords) {
   const ReminderEmails emails =
       render_reminder_emails(order_batch(engine::Delivery::kEmail), kSettings, kNow20240314Ms);

@@ -201,6 +201,8 @@ TEST(OrderHistory, AContactsMailingsKeepTheRemindersOfOrdersThatLeftMemory_Count
     ASSERT_TRUE(booked.ok()) << booked.message;
     reminded = booked.order;
     ASSERT_TRUE(e->shards->call(as(RemindOrders{{reminded}, 3, Delivery::kEmail})).ok());
+    // What the server records once the e-mail is accepted.
+    ASSERT_TRUE(e->shards->call(as(RecordOrderReminders{{reminded}, 3, Delivery::kEmail})).ok());
     ASSERT_TRUE(e->shards->call(as(Release{reminded})).ok());
     EXPECT_EQ(mailings(*e, kAnne).total, 1u) << "closed, still in memory: counted once";
     const OrderId reused = hold(*e, kPaul, 1000);

@@ -339,6 +339,27 @@ TEST(CliArgs, ContactsFormatsSubscriptionsAndRuns) {
   EXPECT_EQ(run.issues, (std::vector<IssueId>{11, 12}));
   EXPECT_EQ(run.audience, Audience::kThirdParty);
   EXPECT_EQ(run.delivery, Delivery::kFile);
+  EXPECT_TRUE(run.validation);
+  EXPECT_EQ(run.to_ms, 0) << "no date range";
+  const auto review = std::get<StartReminderRun>(
+      one_command({"run", "start", "--id", "2", "--series", "5", "--from", "2026-12-01", "--to", "2026-12-31",
+                   "--audience", "direct", "--format", "3", "--delivery", "review", "--no-validation"})
+          .body);
+  EXPECT_TRUE(review.issues.empty());
+  EXPECT_EQ(review.from_ms, k2026_12_31 - 30 * kDayMs) << "the first day's start";
+  EXPECT_EQ(review.to_ms, k2026_12_31 + kDayMs - 1) << "the last day's end";
+  EXPECT_EQ(review.delivery, Delivery::kReview);
+  EXPECT_FALSE(review.validation);
+  const auto again =
+      std::get<ExportReminderRun>(one_command({"run", "export", "--id", "2", "--delivery", "email"}).body);
+  EXPECT_EQ(again.run, 2u);
+  EXPECT_EQ(again.delivery, Delivery::kEmail);
+  EXPECT_NE(parse_error({"run", "export", "--id", "2", "--delivery", "review"}), "(parsed)")
+      << "a run is exported by file or email";
+  const auto runs = std::get<ListReminderRuns>(one_command({"run", "list", "--series", "5", "--before", "40"}).body);
+  EXPECT_EQ(runs.series, 5u);
+  EXPECT_EQ(runs.before, 40u);
+  EXPECT_EQ(std::get<ListReminderRuns>(one_command({"run", "list"}).body).before, 0u);
   EXPECT_EQ(std::get<GetReminderRun>(one_command({"run", "show", "--id", "1"}).body).run, 1u);
   EXPECT_EQ(std::get<ValidateReminderRun>(one_command({"run", "validate", "--id", "1"}).body).run, 1u);
   EXPECT_EQ(std::get<CancelReminderRun>(one_command({"run", "cancel", "--id", "1"}).body).run, 1u);

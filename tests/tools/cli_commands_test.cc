@@ -224,6 +224,62 @@ TEST_F(CliFlow, ReminderFormatsAreAddedListedChangedAndDeleted) {
   EXPECT_EQ(listed.out.find("Rappel"), std::string::npos) << listed.out;
 }
 
+TEST_F(CliFlow, ARunSelectedForReviewShowsItsRanks_AndTheListItsProgress) {
+  const char* office = tessera::testing::kBackofficeToken;
+  for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
+           {"contact", "add",    "--id",         "1",    "--number", "100000002951", "--civility", "Mme",
+            "--name",  "DUPONT", "--first-name", "Anne", "--type",   "individual",   "--postcode", "75012",
+            "--city",  "PARIS",  "--country",    "FR"},
+           {"series", "add", "--id", "5", "--name", "La Revue"},
+           {"issue", "add", "--series", "5", "--id", "11", "--date", "2030-03-01", "--name", "Numéro 11"},
+           {"subscribe", "--id", "100", "--series", "5", "--subscriber", "1", "--ends", "2030-03-15"},
+           {"format", "add", "--id", "2", "--name", "Courrier", "--separator", ";", "--extension", "csv", "--field",
+            "last-name,postcode,city"}}) {
+    const CliRun r = run(step);
+    ASSERT_EQ(r.code, kExitOk) << step[0] << ": " << r.err;
+  }
+  const CliRun review = run({"run", "start", "--id", "7", "--series", "5", "--from", "2030-02-01", "--to", "2030-03-31",
+                             "--audience", "direct", "--format", "2", "--delivery", "review", "--no-validation"},
+                            office);
+  ASSERT_EQ(review.code, kExitOk) << review.err;
+  for (const char* part : {"run 7 (selected): 1 reminders", "delivery review", "ranks rise on export",
+                           "by rank: 1 at rank 1;", "DUPONT Anne"})
+    EXPECT_NE(review.out.find(part), std::string::npos) << part << " missing from:\n" << review.out;
+  const CliRun listed = run({"run", "list"}, office);
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  for (const char* part : {"run", "progress", "La Revue (5)", "selected", "review", "to review", "1 of 1 runs"})
+    EXPECT_NE(listed.out.find(part), std::string::npos) << part << " missing from:\n" << listed.out;
+  EXPECT_EQ(run({"run", "start", "--id", "8", "--series", "5", "--from", "2030-03-31", "--to", "2030-02-01",
+                 "--audience", "direct", "--format", "2", "--delivery", "review"},
+                office)
+                .code,
+            kExitRefused)
+      << "a range that ends before it starts";
+}
+
+TEST_F(CliFlow, DocumentTemplatesAreSetFromAFileListedAndRemoved) {
+  const char* office = tessera::testing::kBackofficeToken;
+  tessera::testing_support::TempDir dir;
+  const std::string body = dir.path() + "/rappel.txt";
+  std::ofstream(body) << "Bonjour {name},\n\n{items}Total : {total}\n";
+  const CliRun set = run({"template", "set", "--document", "order-reminder", "--language", "fr", "--subject",
+                          "Rappel : {count} option(s)", "--body-file", body},
+                         office);
+  ASSERT_EQ(set.code, kExitOk) << set.err;
+  CliRun listed = run({"template", "list"}, office);
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  EXPECT_EQ(listed.out,
+            "order-reminder (fr)\nsubject: Rappel : {count} option(s)\nBonjour {name},\n\n{items}Total : {total}\n\n");
+  const CliRun wrong = run(
+      {"template", "set", "--document", "order-reminder", "--language", "fr", "--subject", "x", "--body", "{prenom}"},
+      office);
+  EXPECT_EQ(wrong.code, kExitRefused);
+  EXPECT_NE(wrong.err.find("unknown field {prenom}"), std::string::npos) << wrong.err;
+  ASSERT_EQ(run({"template", "remove", "--document", "order-reminder", "--language", "fr"}, office).code, kExitOk);
+  listed = run({"template", "list"}, office);
+  EXPECT_NE(listed.out.find("built-in text"), std::string::npos) << listed.out;
+}
+
 TEST_F(CliFlow, StatsReadsTheMetricsPage) {
   ASSERT_EQ(run({"hold", "--performance", "1000", "--category", "1", "--quantity", "1"}).code, kExitOk);
   const CliRun r = run({"stats"});

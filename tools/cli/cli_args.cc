@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,9 +41,14 @@ CliCommands one(RequestKey key, CommandBody body) { return std::vector<Command>{
 
 const opt::Choices<BookingKind> kKinds = {{"option", BookingKind::kOption}, {"reservation", BookingKind::kReservation}};
 const opt::Choices<Delivery> kDeliveries = {{"file", Delivery::kFile}, {"email", Delivery::kEmail}};
+const opt::Choices<Delivery> kRunDeliveries = {
+    {"file", Delivery::kFile}, {"email", Delivery::kEmail}, {"review", Delivery::kReview}};
 const opt::Choices<Role> kRoles = {
     {"webshop", Role::kWebshop}, {"backoffice", Role::kBackoffice}, {"admin", Role::kAdmin}};
 const opt::Choices<Audience> kAudiences = {{"direct", Audience::kDirect}, {"third-party", Audience::kThirdParty}};
+const opt::Choices<DocumentKind> kDocuments = {{"order-reminder", DocumentKind::kOrderReminder},
+                                               {"subscription-reminder", DocumentKind::kSubscriptionReminder},
+                                               {"third-party-reminder", DocumentKind::kThirdPartyReminder}};
 // clang-format off
 const opt::Choices<uint8_t> kContactTypes = {
     {"individual", kContactIndividual}, {"organisation", kContactOrganisation}, {"guide", kContactGuide},
@@ -56,7 +63,9 @@ const opt::Choices<ReminderField> kFields = {
     {"reminder-rank", ReminderField::kReminderRank},   {"order-number", ReminderField::kOrderNumber},
     {"file-number", ReminderField::kFileNumber},       {"deadline", ReminderField::kDeadline},
     {"amount", ReminderField::kAmount},                {"product", ReminderField::kProduct},
-    {"performance-date", ReminderField::kPerformanceDate}, {"quantity", ReminderField::kQuantity}};
+    {"performance-date", ReminderField::kPerformanceDate}, {"quantity", ReminderField::kQuantity},
+    {"street", ReminderField::kStreet},                {"postcode", ReminderField::kPostcode},
+    {"city", ReminderField::kCity},                    {"country", ReminderField::kCountry}};
 // clang-format on
 
 }  // namespace
@@ -68,7 +77,7 @@ std::string_view reminder_field_option(ReminderField field) {
 }
 
 namespace {
-static_assert(kReminderFieldCount == 18, "name the new reminder field in kFields");
+static_assert(kReminderFieldCount == 22, "name the new reminder field in kFields");
 
 // ---- Option kinds beyond numbers and choices -------------------------------------
 
@@ -773,11 +782,51 @@ Build run_start(CLI::App& s) {
   auto v = keyed<StartReminderRun>(s);
   opt::add_number(s, "--id", v->body.run, "run id")->required();
   opt::add_number(s, "--series", v->body.series, "the series")->required();
-  opt::add_number(s, "--issue", v->body.issues, "subscriptions whose last issue is one of these (repeat)")->required();
+  opt::add_number(s, "--issue", v->body.issues, "subscriptions whose last issue is one of these (repeat)");
+  add_date(s, "--from", v->body.from_ms, DayPart::kStart, "or whose last issue is dated from this day");
+  add_date(s, "--to", v->body.to_ms, DayPart::kEnd, "... to this day (with --from)");
   opt::add_choice(s, "--audience", v->body.audience, kAudiences, "direct subscribers or third-party payers")
       ->required();
   opt::add_number(s, "--format", v->body.format, "the reminder format")->required();
+  opt::add_choice(s, "--delivery", v->body.delivery, kRunDeliveries,
+                  "a file, emails, or review (select only: `run export` later)")
+      ->required();
+  s.add_flag_callback(
+      "--no-validation", [v] { v->body.validation = false; },
+      "ranks rise when the export is recorded (default: at `run validate`)");
+  return send(v);
+}
+
+Build template_set(CLI::App& s) {
+  auto v = keyed<DefineDocumentTemplate>(s);
+  opt::add_choice(s, "--document", v->body.document, kDocuments, "the document")->required();
+  s.add_option("--language", v->body.language, "its language (ISO 639-1: fr, en...)")->required();
+  s.add_option("--subject", v->body.subject, "the subject line; {name}, {count}, {total}, {series}...")->required();
+  auto* body = s.add_option("--body", v->body.body, "the text; {name}, {items}, {table}, {total}...");
+  auto* file = s.add_option_function<std::string>(
+      "--body-file",
+      [v](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw CLI::ValidationError("--body-file", "cannot read " + path);
+        v->body.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      },
+      "read the text from this file (UTF-8)");
+  body->excludes(file);
+  file->type_name("FILE");
+  return send(v);
+}
+
+Build run_export(CLI::App& s) {
+  auto v = keyed<ExportReminderRun>(s);
+  opt::add_number(s, "--id", v->body.run, "the run")->required();
   opt::add_choice(s, "--delivery", v->body.delivery, kDeliveries, "a file or emails")->required();
+  return send(v);
+}
+
+Build run_list(CLI::App& s) {
+  auto v = std::make_shared<Keyed<ListReminderRuns>>();
+  opt::add_number(s, "--series", v->body.series, "only this series");
+  opt::add_number(s, "--before", v->body.before, "runs before this one (the next page)");
   return send(v);
 }
 
@@ -1005,7 +1054,22 @@ const std::vector<SubcommandSpec>& subcommands() {
          add_date(s, "--ends", v->body.ends_ms, DayPart::kEnd, "new last day")->required();
          return send(v);
        }},
-      {"run start", kSubscriptions, "select subscriptions to remind and export them", run_start},
+      {"run start", kSubscriptions, "select subscriptions to remind (by issue or date range) and export them",
+       run_start},
+      {"template set", kSubscriptions, "define or replace the e-mail template of a document in a language",
+       template_set},
+      {"template remove", kSubscriptions, "remove a template (the built-in text is used again)",
+       [](CLI::App& s) {
+         auto v = keyed<DefineDocumentTemplate>(s);
+         v->body.remove = true;
+         opt::add_choice(s, "--document", v->body.document, kDocuments, "the document")->required();
+         s.add_option("--language", v->body.language, "its language")->required();
+         return send(v);
+       }},
+      {"template list", kSubscriptions, "list the document templates",
+       [](CLI::App&) { return Build([](int64_t) { return one(0, ListDocumentTemplates{}); }); }},
+      {"run export", kSubscriptions, "export a reviewed run, or export a run again", run_export},
+      {"run list", kSubscriptions, "list the runs, newest first, with their progress", run_list},
       {"run show", kSubscriptions, "show a run", [](CLI::App& s) { return run_id<GetReminderRun>(s, false); }},
       {"run validate", kSubscriptions, "validate a run: raises the reminder ranks",
        [](CLI::App& s) { return run_id<ValidateReminderRun>(s, true); }},
@@ -1238,6 +1302,13 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
       ->check(CLI::IsMember({",", ";", "tab"}));
   opt::add_flag(*importer, "--refused-only", a.refused_only, "print only the refused rows and the summary");
   builds[importer] = {"contact import", sends_nothing(*importer)};
+  // A run's file: run_cli holds the conversation (read a chunk, write it).
+  CLI::App* download = parent_of(app, parents, "run", kSubscriptions)
+                           ->add_subcommand("download", "download the file a reminder run's export wrote");
+  download->add_option("--id", a.download_run, "the run")->required();
+  download->add_option("--out", a.download_file, "write it to this file (default: its own name, here)")
+      ->type_name("FILE");
+  builds[download] = {"run download", sends_nothing(*download)};
   const CLI::App* help = app.add_subcommand("help", "this text (as --help)");
   add_overview_footer(app);
   try {

@@ -51,8 +51,8 @@ struct CliArgs {
   std::string help_text;   // CLI11's help of the (sub)command the line names
   std::string subcommand;  // "hold", "run start"
   // The commands the line stands for, at now_ms (which --days counts from);
-  // none for setup-demo, stats, apply and export-catalog (run_cli handles
-  // them).
+  // none for setup-demo, stats, apply, export-catalog, contact import and
+  // run download (run_cli handles them).
   std::function<CliCommands(int64_t now_ms)> build;
   // Dates typed on the line (--due, --ends, --starts-at...), set once the
   // organisation's time zone is known (resolve_dates).
@@ -67,6 +67,9 @@ struct CliArgs {
   std::vector<std::string> import_mapping;  // "HEADER=FIELD" or "HEADER=-"
   std::string import_delimiter;             // "" = from the header row; ",", ";" or "tab"
   bool refused_only = false;                // print only the refused rows (and the summary)
+  // run download --id N [--out FILE].
+  uint32_t download_run = 0;
+  std::string download_file;  // "" = the file's own name, in the current directory
 };
 
 // Defaults from the environment (each may be null): TESSERA_TOKEN,

@@ -118,14 +118,28 @@ void print_summary(const CommandBody& body, const ReleaseSummary& s, const Local
     out << "More skipped orders: release-preview with the same filters and --skipped-after " << s.skipped_next << '\n';
 }
 
+std::string_view delivery_name(Delivery d) {
+  return d == Delivery::kEmail ? "email" : d == Delivery::kReview ? "review" : "file";
+}
+
 void print_batch(const CommandBody& body, const ReminderBatch& b, const LocalTime& local, std::ostream& out) {
+  uint64_t total = 0;  // every item, also past those listed
+  for (const RankCount& r : b.rank_counts) total += r.count;
+  if (b.rank_counts.empty()) total = b.items.size();
   if (b.run != 0) out << "run " << b.run << " (" << run_state_name(b.state) << "): ";
-  out << b.items.size() << " reminders, format " << named(b.format.format, b.format.name) << ", delivery "
-      << (b.delivery == Delivery::kEmail ? "email" : "file");
+  out << total << " reminders, format " << named(b.format.format, b.format.name) << ", delivery "
+      << delivery_name(b.delivery);
   if (b.delivered + b.failed > 0 || !b.destination.empty())
     out << "; exported " << b.delivered << ", failed " << b.failed << (b.destination.empty() ? "" : " to ")
         << b.destination;
+  if (b.run != 0 && !b.validation) out << "; ranks rise on export (no validation)";
   out << '\n';
+  if (!b.rank_counts.empty()) {
+    out << "by rank:";
+    for (const RankCount& r : b.rank_counts) out << ' ' << r.count << " at rank " << r.rank << ';';
+    out << '\n';
+  }
+  if (b.items.size() < total) out << "(the first " << b.items.size() << " are listed)\n";
   if (!b.items.empty()) {
     std::vector<std::vector<std::string>> rows = {{"contact", "payer", "rank", "order", "subscription", "due/ends"}};
     for (const ReminderItem& i : b.items) {
@@ -455,6 +469,41 @@ void print_formats(const ReminderFormats& list, std::ostream& out) {
   print_table(out, rows);
 }
 
+// The runs with their progress: "exporting" while an export asked for is not
+// recorded yet (or was cut short by a restart: export the run again).
+void print_runs(const ReminderRuns& list, const LocalTime& local, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {
+      {"run", "series", "state", "delivery", "reminders", "delivered", "failed", "started", "progress"}};
+  for (const ReminderRunSummary& r : list.runs) {
+    const bool exporting = r.export_requested_ms > r.exported_ms;
+    const std::string progress = exporting ? "exporting"
+                                 : r.exported_ms != 0
+                                     ? cat("exported ", when(r.exported_ms, local), " to ", r.destination)
+                                 : r.delivery == Delivery::kReview ? "to review"
+                                                                   : "-";
+    rows.push_back({cat(r.run), named(r.series, r.series_name), std::string(run_state_name(r.state)),
+                    std::string(delivery_name(r.delivery)), cat(r.selected), cat(r.delivered), cat(r.failed),
+                    when(r.started_ms, local), progress});
+  }
+  print_table(out, rows);
+  out << list.runs.size() << " of " << list.total << " runs";
+  if (list.next_before != 0) out << "; next page: run list --before " << list.next_before;
+  out << '\n';
+}
+
+void print_templates(const DocumentTemplates& list, std::ostream& out) {
+  if (list.templates.empty()) {
+    out << "no templates: every document uses its built-in text\n";
+    return;
+  }
+  static constexpr std::string_view kNames[] = {"order-reminder", "subscription-reminder", "third-party-reminder"};
+  for (const DefineDocumentTemplate& t : list.templates) {
+    const auto kind = static_cast<size_t>(t.document);
+    out << (kind < std::size(kNames) ? kNames[kind] : "?") << " (" << t.language << ")\nsubject: " << t.subject << "\n"
+        << t.body << (t.body.empty() || t.body.back() == '\n' ? "" : "\n") << '\n';
+  }
+}
+
 void print_completion_lines(const Reply& reply, std::ostream& out) {
   const auto* page = std::get_if<ContactSearchPage>(&reply.detail->value);
   if (page == nullptr) return;
@@ -474,6 +523,8 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, ReminderBatch>) print_batch(command.body, d, local, out);
         if constexpr (std::is_same_v<D, PrincipalList>) print_principals(d, local, out);
         if constexpr (std::is_same_v<D, ReminderFormats>) print_formats(d, out);
+        if constexpr (std::is_same_v<D, ReminderRuns>) print_runs(d, local, out);
+        if constexpr (std::is_same_v<D, DocumentTemplates>) print_templates(d, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);

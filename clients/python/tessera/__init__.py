@@ -20,7 +20,8 @@ from tessera.errors import (BusinessRefusal, Busy, CommandRefused, ConnectionLos
                             TesseraError, Unavailable)
 from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack, RunStateResult, SeatOrderResult,
                              SeatRun)
-from tessera.schema import (COMMANDS, Audience, BookingKind, ContactHistory, ContactListKind, Delivery, ErrorCode, ExpiryPolicy,
+from tessera.schema import (COMMANDS, Audience, BookingKind, ContactHistory, ContactListKind, Delivery, DocumentKind,
+                            ErrorCode, ExpiryPolicy,
                             FormatType, IbanFilter, OrderState, Outcome, ReleaseMark, ReminderField, RequestStatus,
                             ResultCode, Role, RunState, SkipReason, WorkflowAction, command)
 

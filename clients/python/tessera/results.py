@@ -81,8 +81,10 @@ _ENUM_FIELDS = {
     "mark": schema.ReleaseMark, "outcome": schema.Outcome, "role": schema.Role,
     "action": schema.WorkflowAction, "kind": schema.BookingKind, "policy": schema.ExpiryPolicy,
     "delivery": schema.Delivery, "type": schema.FormatType, "columns": schema.ReminderField,
+    "document": schema.DocumentKind,
 }
-_ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState}
+_ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSummary", "state"): schema.RunState,
+                   ("ReminderRunSummary", "audience"): schema.Audience}
 
 
 def _text(value):

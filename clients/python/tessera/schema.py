@@ -50,6 +50,7 @@ ContactListKind = _enum("ContactListKind")
 IbanFilter = _enum("IbanFilter")
 ContactHistory = _enum("ContactHistory")
 SkipReason = _enum("SkipReason")
+DocumentKind = _enum("DocumentKind")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

@@ -278,6 +278,42 @@ class EveryCommand(unittest.TestCase):
         self.assertEqual(sorted(tessera.COMMANDS), sorted(rows))
 
 
+class Reminders(unittest.TestCase):
+    def test_a_document_template_is_defined_listed_and_refused_with_an_unknown_field(self):
+        office.define_document_template(document=tessera.DocumentKind.OrderReminder, language="fr",
+                                        subject="Rappel : {count} option(s)", body="Bonjour {name},\n{items}")
+        listed = office.list_document_templates()
+        self.assertEqual([(t.document, t.language, t.subject) for t in listed.templates],
+                         [(tessera.DocumentKind.OrderReminder, "fr", "Rappel : {count} option(s)")])
+        with self.assertRaises(tessera.CommandRefused) as refused:
+            office.define_document_template(document=tessera.DocumentKind.OrderReminder, language="fr",
+                                            subject="x", body="{nom}")
+        self.assertIn("unknown field {nom}", str(refused.exception))
+
+    def test_a_run_selected_by_dates_for_review_counts_its_ranks_and_is_listed(self):
+        start = now_ms()
+        office.define_series(series=77, name="La Revue")
+        office.define_issue(series=77, issue=1, date_ms=start + 10 * DAY_MS, name="n°1")
+        card = office.create_contact(record=dict(types=1, civility="M.", last_name="REVUE", first_name="Paul",
+                                                 addresses=[dict(kind=0, postcode="69003", city="LYON",
+                                                                 country="FR")]),
+                                     number=7777)
+        office.subscribe(subscription=700, series=77, subscriber=card.contact, ends_ms=start + 12 * DAY_MS)
+        office.define_reminder_format(format=70, name="Relance", type=tessera.FormatType.Reminder, separator=";",
+                                      extension="csv", columns=[tessera.ReminderField.LastName,
+                                                                tessera.ReminderField.City])
+        batch = office.start_reminder_run(run=70, series=77, audience=tessera.Audience.Direct, format=70,
+                                          delivery=tessera.Delivery.Review, from_ms=start, to_ms=start + 20 * DAY_MS)
+        self.assertEqual([(r.rank, r.count) for r in batch.rank_counts], [(1, 1)])
+        self.assertEqual(batch.delivery, tessera.Delivery.Review)
+        runs = office.list_reminder_runs(series=77)
+        self.assertEqual(runs.total, 1)
+        self.assertEqual((runs.runs[0].run, runs.runs[0].selected, runs.runs[0].state),
+                         (70, 1, tessera.RunState.Selected))
+        with self.assertRaises(tessera.CommandRefused):
+            office.read_run_file(run=70)  # reviewed, never exported: no file
+
+
 class Catalog(unittest.TestCase):
     def test_export_catalog_reads_back_the_set_up_commands(self):
         exported = admin.export_catalog()

@@ -1,0 +1,60 @@
+// tessera run download (see cli_run_download.h).
+#include "tools/cli/cli_run_download.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/reply_detail.h"
+#include "net/result_code.h"
+
+namespace tessera::tools {
+
+using engine::cat;
+
+int run_download(net::Client& client, const CliArgs& a, std::ostream& out, std::ostream& err) {
+  uint64_t offset = 0;
+  std::string target, temp;
+  std::ofstream file;
+  for (;;) {
+    auto replies = client.call({engine::Command{0, engine::ReadRunFile{engine::RunId{a.download_run}, offset}}});
+    if (!replies.is_ok()) {
+      err << "tessera: run download: " << replies.status().to_string() << '\n';
+      if (!temp.empty()) std::remove(temp.c_str());
+      return kExitServer;
+    }
+    const net::ClientReply& r = replies->front();
+    const auto* chunk = r.ok() && r.detail ? std::get_if<engine::RunFile>(&r.detail->value) : nullptr;
+    if (chunk == nullptr) {
+      err << "tessera: run download refused: " << net::result_code_name(r.code) << ": " << r.message << '\n';
+      if (!temp.empty()) std::remove(temp.c_str());
+      return r.ok() ? kExitServer : kExitRefused;
+    }
+    if (target.empty()) {
+      target = a.download_file.empty() ? chunk->name : a.download_file;
+      temp = target + ".part";
+      file.open(temp, std::ios::binary | std::ios::trunc);
+    }
+    file.write(chunk->content.data(), static_cast<std::streamsize>(chunk->content.size()));
+    if (!file) {
+      err << "tessera: run download: cannot write " << temp << '\n';
+      std::remove(temp.c_str());
+      return kExitUsage;
+    }
+    if (chunk->next_offset == 0) {
+      file.close();
+      std::error_code ec;
+      std::filesystem::rename(temp, target, ec);
+      if (!file || ec) {
+        err << "tessera: run download: cannot write " << target << (ec ? ": " + ec.message() : "") << '\n';
+        std::remove(temp.c_str());
+        return kExitUsage;
+      }
+      out << "wrote " << target << ": " << chunk->total_bytes << " bytes (run " << a.download_run << ")\n";
+      return kExitOk;
+    }
+    offset = chunk->next_offset;
+  }
+}
+
+}  // namespace tessera::tools

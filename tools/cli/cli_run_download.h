@@ -1,0 +1,19 @@
+// `tessera run download --id N [--out FILE]`: the file a reminder run's
+// last export wrote, read from the server a chunk at a time (ReadRunFile)
+// and written to FILE (default: the file's own name in the current
+// directory), whole or not at all (a temporary file renamed at the end).
+// Exit: 0 when written, 1 when the server refuses (no such run, no file),
+// 2 when FILE cannot be written, 3 when the server cannot be reached.
+// Thread-safety: blocks its caller on the client.
+#pragma once
+
+#include <ostream>
+
+#include "net/client.h"
+#include "tools/cli/cli_args.h"
+
+namespace tessera::tools {
+
+int run_download(net::Client& client, const CliArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace tessera::tools
