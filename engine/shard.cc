@@ -74,8 +74,10 @@ Reply Shard::on(const T& c, const Caller& who) {
     for (ContactId named : {c.subscriber, c.payer})
       if (Reply unknown = contacts_.check_known(named, who.rules); !unknown.ok()) return unknown;
   } else if constexpr (std::is_same_v<T, RecordRunExport>) {
-    if (who.rules < 4)
+    if (who.rules < 4) {  // as then: open runs only, and no reminder counted as undelivered
       if (Reply closed = subscriptions_.check_run_open(c.run, "record an export"); !closed.ok()) return closed;
+      return subscriptions_.apply(c, now_ms_, /*track_undelivered=*/false);
+    }
   } else if constexpr (std::is_same_v<T, DefineContingent> || std::is_same_v<T, DefineSubContingent>) {
     if (who.rules >= 2)
       if (std::optional<Reply> renamed = contingents_.rename(c)) return *renamed;

@@ -555,7 +555,7 @@ Reply SubscriptionBook::apply(const ExportReminderRun& c, const ContactBook& con
                         run->definition.audience);
 }
 
-Reply SubscriptionBook::apply(const RecordRunExport& c, int64_t now_ms) {
+Reply SubscriptionBook::apply(const RecordRunExport& c, int64_t now_ms, bool track_undelivered) {
   ReminderRun* run = runs_.find(c.run);
   if (!run) return run_not_found(c.run);
   if (run->state == RunState::kCancelled)
@@ -573,7 +573,8 @@ Reply SubscriptionBook::apply(const RecordRunExport& c, int64_t now_ms) {
   for (uint32_t k = 0; k < run->subscriptions.size(); ++k) {
     const SubscriptionId id = subscriptions_.items()[run->subscriptions[k]].definition.subscription;
     // Nothing delivered: the file was not written or no e-mail left.
-    if (c.delivered == 0 || std::binary_search(failed.begin(), failed.end(), id)) run->undelivered.push_back(k);
+    if (track_undelivered && (c.delivered == 0 || std::binary_search(failed.begin(), failed.end(), id)))
+      run->undelivered.push_back(k);
   }
   if (run->state == RunState::kSelected) run->state = RunState::kExported;
   if (!run->definition.validation && run->state == RunState::kExported && c.delivered > 0) raise_ranks(*run, now_ms);

@@ -98,7 +98,9 @@ class SubscriptionBook {
   // this shard's items; the others answer the run's state in `value`.
   Reply apply(const StartReminderRun& c, const ContactBook& contacts, int64_t now_ms);
   Reply apply(const ExportReminderRun& c, const ContactBook& contacts, int64_t now_ms);
-  Reply apply(const RecordRunExport& c, int64_t now_ms);
+  // track_undelivered false (records of rules 3 and older): validation
+  // raises every rank, as it did then.
+  Reply apply(const RecordRunExport& c, int64_t now_ms, bool track_undelivered = true);
   Reply apply(const ValidateReminderRun& c, int64_t now_ms);
   Reply apply(const CancelReminderRun& c);
   Reply query(const GetReminderRun& c, const ContactBook& contacts) const;

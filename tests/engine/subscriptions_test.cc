@@ -767,6 +767,15 @@ TEST_F(SubscriptionBookTest, WithValidation_TheFailedOnesKeepTheirRank) {
   EXPECT_EQ(rank(2), 0u);
 }
 
+TEST_F(SubscriptionBookTest, AnExportRecordedUnderRules3_CountsNoReminderAsUndelivered) {
+  subscribe(1, 1, kFeb);
+  ASSERT_TRUE(start(1, {kIssueFeb}).ok());
+  // Logged before rules 4: nothing delivered, yet validation raised the rank then.
+  must(book_.apply(RecordRunExport{1, 0, 1, "smtp://mail:25"}, kNow, /*track_undelivered=*/false));
+  ASSERT_TRUE(validate(1).ok());
+  EXPECT_EQ(rank(1), 1u);
+}
+
 TEST_F(SubscriptionBookTest, ListReminderRuns_PagesNewestFirst_ByCursorAndSeries) {
   subscribe(1, 1, kFeb);
   subscribe(2, 2, kFeb, kNone, kOtherSeries);

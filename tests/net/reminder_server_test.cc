@@ -312,9 +312,9 @@ TEST_F(ReminderServer, SubscriptionRun_ReviewedThenExported_RanksRiseOnlyForThos
   // 2. Export by post: one line per reminder, with the recipient's postal address.
   Reply exported = one(ExportReminderRun{1, Delivery::kFile});
   ASSERT_TRUE(exported.ok()) << exported.message;
-  const ReminderBatch& file = std::get<ReminderBatch>(exported.detail->value);
-  EXPECT_EQ(file.delivered, 3u);
-  const std::string text = read(file.destination);
+  EXPECT_EQ(std::get<ReminderBatch>(exported.detail->value).delivered, 3u);
+  const std::string first_file = std::get<ReminderBatch>(exported.detail->value).destination;  // `exported` is reused
+  const std::string text = read(first_file);
   EXPECT_NE(text.find("contact_number;last_name;street;postcode;city;country\n"), std::string::npos) << text;
   EXPECT_NE(text.find("100000000004;GIRAUD;12 rue des Lilas, Bâtiment B;69003;Lyon;FR\n"), std::string::npos) << text;
   Reply shown = one(GetReminderRun{1});
@@ -348,7 +348,7 @@ TEST_F(ReminderServer, SubscriptionRun_ReviewedThenExported_RanksRiseOnlyForThos
   EXPECT_EQ(runs.runs[1].series_name, "La Revue");
   const Reply again = one(ExportReminderRun{1, Delivery::kFile});
   ASSERT_TRUE(again.ok()) << again.message;
-  EXPECT_NE(std::get<ReminderBatch>(again.detail->value).destination, file.destination) << "never overwritten";
+  EXPECT_NE(std::get<ReminderBatch>(again.detail->value).destination, first_file) << "never overwritten";
   ASSERT_TRUE(one(CancelReminderRun{3}).ok());
   EXPECT_EQ(one(ExportReminderRun{3, Delivery::kFile}).code, ReplyCode::kInvalidState);
   EXPECT_EQ(one(ExportReminderRun{9, Delivery::kFile}).code, ReplyCode::kNotFound);
