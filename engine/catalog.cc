@@ -232,6 +232,62 @@ ExpiryRule Catalog::expiry_rule(const Product& product, ChannelId channel) const
   return ExpiryRule{product.definition.expiry_policy, product.definition.overdue_grace_ms};
 }
 
+// ---- Money: third-party payers and validation rules --------------------------
+
+Reply Catalog::check(const DefinePayer& c) const {
+  if (is_reserved_id(c.payer)) return refuse(ReplyCode::kInvalidArgument, cat("payer id ", c.payer, " is reserved"));
+  if (!valid_name(c.name))
+    return refuse(ReplyCode::kInvalidArgument, cat("payer name must have 1 to ", kNameLengthMax, " bytes"));
+  if (!payers_.find(c.payer) && payers_.size() >= kPayersMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kPayersMax, " third-party payers"));
+  return Reply{};
+}
+
+Reply Catalog::define(const DefinePayer& c) {
+  return check_then(*this, c, [&] {
+    if (Named<PayerId>* known = payers_.find(c.payer))
+      known->name = c.name;  // a rename
+    else
+      payers_.add(c.payer, Named<PayerId>{c.payer, c.name});
+  });
+}
+
+Reply Catalog::check(const SetValidationRule& c) const {
+  if (c.product != kNone && !products_.find(c.product))
+    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (c.on_payment > ValidateOnPayment::kNever)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown on_payment ", static_cast<unsigned>(c.on_payment)));
+  const bool deposit = c.on_payment == ValidateOnPayment::kDeposit;
+  if (deposit ? (c.deposit_percent < 1 || c.deposit_percent > 100) : c.deposit_percent != 0)
+    return refuse(ReplyCode::kInvalidArgument, "deposit_percent must be in [1, 100] with a deposit rule, 0 otherwise");
+  const bool replaces = std::any_of(validation_rules_.begin(), validation_rules_.end(),
+                                    [&](const ValidationRule& r) { return r.product == c.product; });
+  if (!replaces && validation_rules_.size() >= kEntitiesMax)
+    return refuse(ReplyCode::kLimitExceeded, "too many validation rules");
+  return Reply{};
+}
+
+Reply Catalog::define(const SetValidationRule& c) {
+  return check_then(*this, c, [&] {
+    const ValidationRule rule{c.product, c.on_payment, c.deposit_percent, c.on_contract};
+    for (ValidationRule& r : validation_rules_)
+      if (r.product == c.product) {
+        r = rule;
+        return;
+      }
+    validation_rules_.push_back(rule);
+  });
+}
+
+ValidationRule Catalog::validation_rule(ProductId product) const {
+  ValidationRule fallback;  // any payment, a signed contract
+  for (const ValidationRule& r : validation_rules_) {
+    if (r.product == product) return r;
+    if (r.product == kNone) fallback = r;
+  }
+  return fallback;
+}
+
 void Catalog::hash_into(Hasher& h) const {
   h.add(seasons_.items());
   h.add(families_.items());
@@ -241,6 +297,8 @@ void Catalog::hash_into(Hasher& h) const {
   h.add(tariffs_.items());
   if (!option_lifetimes_.empty()) h.add(option_lifetimes_);       // absent before them
   if (product_types_.size() != 0) h.add(product_types_.items());  // likewise
+  if (payers_.size() != 0) h.add(payers_.items());                // likewise
+  if (!validation_rules_.empty()) h.add(validation_rules_);       // likewise
 }
 
 }  // namespace tessera::engine

@@ -62,6 +62,15 @@ struct OptionLifetime {
   auto fields() const { return std::tie(product, channel, kind, lifetime_ms); }
 };
 
+// SetValidationRule, as kept.
+struct ValidationRule {
+  ProductId product = kNone;  // kNone: the default
+  ValidateOnPayment on_payment = ValidateOnPayment::kAnyPayment;
+  uint32_t deposit_percent = 0;
+  bool on_contract = true;
+  auto fields() const { return std::tie(product, on_payment, deposit_percent, on_contract); }
+};
+
 // Resolved expiry rule for one order.
 struct ExpiryRule {
   ExpiryPolicy policy;
@@ -132,6 +141,11 @@ class Catalog {
   Reply define(const SetTariffPrice& c);
   Reply define(const SetChannelExpiryPolicy& c);
   Reply define(const SetOptionLifetime& c);
+  // Money (engine/commands_money.h).
+  Reply check(const DefinePayer& c) const;
+  Reply check(const SetValidationRule& c) const;
+  Reply define(const DefinePayer& c);
+  Reply define(const SetValidationRule& c);
 
   const Product* product(ProductId id) const { return products_.find(id); }
   bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
@@ -162,6 +176,18 @@ class Catalog {
   const EntityTable<ProductTypeId, Named<ProductTypeId>>& product_types() const { return product_types_; }
   [[nodiscard]] bool rebuild_product_types();
 
+  bool has_payer(PayerId id) const { return payers_.find(id) != nullptr; }
+  // The rule validating orders of `product`: its own, else the default,
+  // else the built-in one (any payment, a signed contract).
+  ValidationRule validation_rule(ProductId product) const;
+  // Saved in a snapshot section of their own, like the option lifetimes;
+  // after loading the payers, rebuild_payers() (false: a repeated id).
+  EntityTable<PayerId, Named<PayerId>>& payers() { return payers_; }
+  const EntityTable<PayerId, Named<PayerId>>& payers() const { return payers_; }
+  std::vector<ValidationRule>& validation_rules() { return validation_rules_; }
+  const std::vector<ValidationRule>& validation_rules() const { return validation_rules_; }
+  [[nodiscard]] bool rebuild_payers() { return payers_.rebuild_index(); }
+
   void hash_into(class Hasher& h) const;
   // ExportCatalog: the commands that recreate this catalog, in canonical
   // order (engine/commands_catalog.h), appended to *out.
@@ -190,6 +216,8 @@ class Catalog {
   NamedTable<ChannelId> channels_;
   NamedTable<CategoryId> categories_;
   std::vector<OptionLifetime> option_lifetimes_;
+  EntityTable<PayerId, Named<PayerId>> payers_;
+  std::vector<ValidationRule> validation_rules_;
   EntityTable<TariffId, Tariff> tariffs_;
 };
 

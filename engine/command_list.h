@@ -145,5 +145,13 @@
   X(94,  ReadRunFile,               kDirectory,    kBackoffice, kQuery, kSingle,           kRunFile,       kReadRunFile) \
   X(95,  RecordOrderReminders,      kSelection,    kInternal,   kWrite, kOutcomes,         kBulkOutcomes,  kNoEffect)    \
   X(96,  DefineDocumentTemplate,    kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(97,  ListDocumentTemplates,     kDirectory,    kBackoffice, kQuery, kSingle,           kDocumentTemplates,kNoEffect)
+  X(97,  ListDocumentTemplates,     kDirectory,    kBackoffice, kQuery, kSingle,           kDocumentTemplates,kNoEffect) \
+  X(98,  DefinePayer,               kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(99,  SetValidationRule,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(100, ListPayers,                kDirectory,    kBackoffice, kQuery, kSingle,           kPayers,        kNoEffect)    \
+  X(101, AddPayment,                kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(102, CollectPayment,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(103, SetCashDiscount,           kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(104, SignContract,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(105, ChangePayment,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
 // clang-format on

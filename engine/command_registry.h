@@ -86,6 +86,7 @@ enum class ReplyKind : uint8_t {
   kReminderRuns,       // detail: ReminderRuns (value = total)
   kRunFile,            // detail: RunFile (value = bytes in this chunk)
   kDocumentTemplates,  // detail: DocumentTemplates (value = templates)
+  kPayers,             // detail: Payers (value = payers)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

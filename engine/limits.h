@@ -70,7 +70,13 @@ inline constexpr uint32_t kOrderWorkflowMax = 1024;      // workflow entries aft
 // The most entries an order's workflow can reach: the last few transitions
 // (confirm, close) are never refused for room.
 inline constexpr uint32_t kOrderWorkflowEntriesMax = kOrderWorkflowMax + 8;
-inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;               // SetOrderRetention: an hour
+// Money (engine/order_money.h).
+inline constexpr uint32_t kPayersMax = 1'000;       // third-party payers defined (all in one ListPayers answer)
+inline constexpr uint32_t kOrderPaymentsMax = 256;  // payments and refunds on one order
+inline constexpr int64_t kPaymentCentsMax = 10'000'000'000;  // one payment: 100 million in cents
+inline constexpr uint32_t kMoneyTextMax = 200;               // bytes of a payment's label, bank or reason
+inline constexpr int64_t kMoneyDateAheadMsMax = 86'400'000;  // a date received/collected/signed: at most a day ahead
+inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;   // SetOrderRetention: an hour
 inline constexpr int64_t kOrderRetentionMsMax = 3'660LL * 86'400'000LL;  // ... to ten years
 inline constexpr uint32_t kFilterListMax = 64;                           // values of one follow-up filter list
 inline constexpr uint32_t kReminderFormatsMax = 1'024;

@@ -11,13 +11,6 @@ namespace tessera::engine {
 
 namespace {
 
-Reply wrong_state(OrderId id, const Order& o, const char* what) {
-  Reply r = refuse(ReplyCode::kInvalidState, cat("order ", id, " is ", order_state_name(o.state), ": ", what));
-  r.order = id;
-  r.state = o.state;
-  return r;
-}
-
 OrderState booked_state(BookingKind kind) {
   return kind == BookingKind::kOption ? OrderState::kOption : OrderState::kReservation;
 }
@@ -30,6 +23,13 @@ Reply locked(OrderId id, const Order& o) {
 }
 
 }  // namespace
+
+Reply wrong_state(OrderId id, const Order& o, const char* what) {
+  Reply r = refuse(ReplyCode::kInvalidState, cat("order ", id, " is ", order_state_name(o.state), ": ", what));
+  r.order = id;
+  r.state = o.state;
+  return r;
+}
 
 Reply OrderDesk::on(const Hold& c, const Caller& who) {
   // The cart's lifetime and extension allowance: the strictest of its products.

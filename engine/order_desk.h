@@ -15,6 +15,7 @@
 #include "engine/command.h"
 #include "engine/order_book.h"
 #include "engine/order_history.h"
+#include "engine/order_money.h"
 #include "engine/order_record.h"
 #include "engine/stock_ledger.h"
 
@@ -48,6 +49,15 @@ class OrderDesk {
   Reply on(const ListOrders& c, const Caller& who) const;
   Reply on(const GetStockSummary& c, const Caller& who) const;
   Reply on(const PurgeOrderHistory& c, const Caller& who);
+  // Money (order_money.cc).
+  Reply on(const AddPayment& c, const Caller& who);
+  Reply on(const ChangePayment& c, const Caller& who);
+  Reply on(const CollectPayment& c, const Caller& who);
+  Reply on(const SetCashDiscount& c, const Caller& who);
+  Reply on(const SignContract& c, const Caller& who);
+  // The money of the orders that have some (snapshots and the state hash).
+  MoneyTable& money() { return money_; }
+  const MoneyTable& money() const { return money_; }
 
   // The history of closed orders (engine/order_history.h). While kept,
   // every order that closes — and every note or information set on a closed
@@ -99,6 +109,23 @@ class OrderDesk {
   // order has fewer than kOrderWorkflowMax.
   Reply check_workflow_room(const Order& order, OrderId id) const;
   OrderRecord record_of(OrderId id, const Order& order) const;
+  // Money (order_money.cc): the order's money (nullptr: none yet), its
+  // sums, the rule that validates it, and the order a money command may
+  // change (closed_too: a closed order still in memory, for refunds and
+  // collections).
+  const OrderMoney* money_of(const Order& order) const;
+  OrderMoney& open_money(const Order& order);
+  MoneySums sums_of(const Order& order) const;
+  ValidationRule validation_rule_of(const Order& order) const;
+  Reply money_order(OrderId id, const Caller& who, bool closed_too, Order** out);
+  // AddPayment's and ChangePayment's checks of the payment's own fields.
+  template <typename C>
+  Reply check_payment(const C& c) const;
+  // After a money command changed `o` (sums were `before`): the workflow's
+  // payment status, the validation a payment or a signed contract brings
+  // under the order's rule, and a closed order's history record again.
+  void after_money_change(Order& o, OrderId id, const MoneySums& before, PrincipalId by, bool payment, bool contract);
+  void fill_money(const Order& order, OrderRecord* r) const;
   void note_closed(const Order& order, OrderId id);
 
   OrderBook& book_;
@@ -107,6 +134,10 @@ class OrderDesk {
   const int64_t& now_ms_;
   bool keep_history_ = false;
   std::vector<HistoryWrite> history_;  // pending, in command order
+  MoneyTable money_;
 };
+
+// "order 7 is released: <what>", refused with the order's state.
+Reply wrong_state(OrderId id, const Order& o, const char* what);
 
 }  // namespace tessera::engine

@@ -104,6 +104,7 @@ OrderRecord OrderDesk::record_of(OrderId id, const Order& o) const {
     r.workflow.push_back(
         WorkflowEntry{e.at_ms, e.principal, e.action, e.from, e.to, workflow_detail_text(e.what, e.arg)});
   });
+  fill_money(o, &r);
   return r;
 }
 

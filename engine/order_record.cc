@@ -15,6 +15,8 @@ std::string_view workflow_action_name(WorkflowAction action) {
       return "state changed";
     case WorkflowAction::kEmailSent:
       return "e-mail sent";
+    case WorkflowAction::kPaymentStatus:
+      return "payment status";
   }
   return "unknown";
 }
@@ -48,6 +50,22 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("reminder ", hi, " (format ", lo, ")");
     case WorkflowDetail::kReminderLetter:
       return cat("reminder ", hi, " in a letter file (format ", lo, ")");
+    case WorkflowDetail::kPaymentAdded:
+      return cat("payment ", hi, " (", payment_mode_name(static_cast<PaymentMode>(lo)), ")");
+    case WorkflowDetail::kRefundAdded:
+      return cat("refund ", hi, " (", payment_mode_name(static_cast<PaymentMode>(lo)), ")");
+    case WorkflowDetail::kPaymentCollected:
+      return cat("payment ", arg, " collected");
+    case WorkflowDetail::kCashDiscount:
+      return cat("cash discount ", arg, " cents");
+    case WorkflowDetail::kContractSigned:
+      return "contract signed";
+    case WorkflowDetail::kFullyPaid:
+      return "fully paid";
+    case WorkflowDetail::kNotFullyPaid:
+      return "no longer fully paid";
+    case WorkflowDetail::kPaymentChanged:
+      return cat("payment ", arg, " changed");
   }
   return "unknown";
 }
@@ -70,6 +88,22 @@ std::optional<ReminderSent> reminder_of(const WorkflowEntry& e) {
   const char* begin = text.data() + kPrefix.size();
   if (std::from_chars(begin, text.data() + text.size(), sent.rank).ec != std::errc{}) return std::nullopt;
   return sent;
+}
+
+std::string_view payment_mode_name(PaymentMode mode) {
+  switch (mode) {
+    case PaymentMode::kTransfer:
+      return "transfer";
+    case PaymentMode::kCheque:
+      return "cheque";
+    case PaymentMode::kCash:
+      return "cash";
+    case PaymentMode::kCard:
+      return "card";
+    case PaymentMode::kThirdParty:
+      return "third-party payer";
+  }
+  return "unknown";
 }
 
 // Seed 003's words: Option, Option annulable, Validée, Archivée, Annulée;

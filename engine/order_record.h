@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/commands_money.h"
 #include "engine/ids.h"
 #include "engine/reply.h"
 
@@ -25,11 +26,13 @@ namespace tessera::engine {
 // modelled; payment, administrative file, travel documents, invoices and the
 // client's downloads come with the issues that model them (tags appended).
 enum class WorkflowAction : uint8_t {
-  kCreated = 0,   // création de commande: `to` is the initial state (not stored: the order's own fields say it)
-  kModified,      // modification: detail says what (deadline, lines, mark, lock, file, note, information)
-  kStateChanged,  // changement de statut: `from` → `to`
-  kEmailSent,     // référence des emails transactionnels envoyés: detail is the reference
+  kCreated = 0,    // création de commande: `to` is the initial state (not stored: the order's own fields say it)
+  kModified,       // modification: detail says what (deadline, lines, mark, lock, file, note, information)
+  kStateChanged,   // changement de statut: `from` → `to`
+  kEmailSent,      // référence des emails transactionnels envoyés: detail is the reference
+  kPaymentStatus,  // passage du statut du règlement en « soldé » (or back, after a refund or a discount)
 };
+inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kPaymentStatus;  // snapshots check against it
 std::string_view workflow_action_name(WorkflowAction action);
 
 // What a kModified or kEmailSent event changed, with its argument(s); the
@@ -46,9 +49,18 @@ enum class WorkflowDetail : uint8_t {
   kNoteAdded,
   kInfoSet,
   kInfoCleared,
-  kReminderEmail,   // arg: reminder rank << 32 | format
-  kReminderLetter,  // arg: reminder rank << 32 | format
+  kReminderEmail,     // arg: reminder rank << 32 | format
+  kReminderLetter,    // arg: reminder rank << 32 | format
+  kPaymentAdded,      // arg: payment number << 32 | mode
+  kRefundAdded,       // arg: payment number << 32 | mode
+  kPaymentCollected,  // arg: payment number
+  kCashDiscount,      // arg: the discount in cents
+  kContractSigned,
+  kFullyPaid,       // kPaymentStatus: the balance reached 0
+  kNotFullyPaid,    // kPaymentStatus: something is owed again
+  kPaymentChanged,  // arg: payment number
 };
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kPaymentChanged;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -93,6 +105,37 @@ struct OrderNote {
   PrincipalId principal = 0;
   std::string text;
   auto fields() const { return std::tie(at_ms, principal, text); }
+};
+
+std::string_view payment_mode_name(PaymentMode mode);
+
+// One payment (or refund) of an order, as recorded (AddPayment) and shown.
+struct Payment {
+  uint32_t number = 0;  // 1, 2, ... in the order recorded
+  PaymentMode mode = PaymentMode::kTransfer;
+  int64_t amount_cents = 0;  // < 0: a refund
+  int64_t received_ms = 0;
+  ContactId contact = kNone;  // who paid
+  PayerId payer = kNone;      // a deferred payment's third-party payer
+  std::string label;
+  std::string bank;
+  std::string reason;
+  int64_t collected_ms = 0;  // a deferred payment's collection (0: awaiting)
+  int64_t recorded_ms = 0;
+  PrincipalId principal = 0;  // who recorded it
+  auto fields() const {
+    return std::tie(number, mode, amount_cents, received_ms, contact, payer, label, bank, reason, collected_ms,
+                    recorded_ms, principal);
+  }
+};
+
+// The money of one order: what was paid and the adjustments to its price.
+// Kept only for an order that has some (engine/order_money.h).
+struct OrderMoney {
+  int64_t cash_discount_cents = 0;
+  int64_t contract_signed_ms = 0;
+  std::vector<Payment> payments;
+  auto fields() const { return std::tie(cash_discount_cents, contract_signed_ms, payments); }
 };
 
 // The cold part of one order slot.
@@ -163,11 +206,29 @@ struct OrderRecord {
   std::vector<OrderNote> notes;
   std::string client_info;
   std::vector<WorkflowEntry> workflow;  // oldest first; the state history is its kCreated/kStateChanged entries
+  // The summary and the payments tab (engine/order_money.h states the sums).
+  int64_t cash_discount_cents = 0;
+  int64_t to_pay_cents = 0;  // total_cents − the cash discount (0 once closed)
+  int64_t paid_cents = 0;    // immediate payments, refunds deducted
+  int64_t deferred_cents = 0;
+  int64_t awaiting_collection_cents = 0;
+  int64_t balance_cents = 0;  // to_pay − paid − deferred; < 0: owed to the client
+  bool fully_paid = false;    // balance <= 0
+  int64_t contract_signed_ms = 0;
+  std::vector<Payment> payments;
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
-                    reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info,
-                    workflow);
+                    reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info, workflow,
+                    cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
+                    balance_cents, fully_paid, contract_signed_ms, payments);
+  }
+  // A record stored before money existed: nothing paid; the total owed
+  // unless the order is closed (engine/order_money.h).
+  void fields_absent(size_t present) {
+    if (present > 26) return;
+    to_pay_cents = balance_cents = is_closed(state) ? 0 : static_cast<int64_t>(total_cents);
+    fully_paid = balance_cents <= 0;
   }
 };
 

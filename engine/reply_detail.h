@@ -296,6 +296,12 @@ struct DocumentTemplates {
   auto fields() const { return std::tie(templates); }
 };
 
+// ListPayers: the third-party payers, by id.
+struct Payers {
+  std::vector<DefinePayer> payers;
+  auto fields() const { return std::tie(payers); }
+};
+
 // ListReminderFormats: the formats that can be used, by id.
 struct ReminderFormats {
   std::vector<DefineReminderFormat> formats;  // `replace` false
@@ -306,7 +312,7 @@ struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
                ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats,
-               ReminderRuns, RunFile, DocumentTemplates>
+               ReminderRuns, RunFile, DocumentTemplates, Payers>
       value;
 };
 

@@ -64,7 +64,7 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
       std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + std::is_same_v<T, FreezeContact> +
-      std::is_same_v<T, GetClientMarks> + std::is_same_v<T, GetContactActivity> +
+      std::is_same_v<T, GetClientMarks> + std::is_same_v<T, GetContactActivity> + std::is_same_v<T, ListPayers> +
       std::is_same_v<T, SetContactProfile> + std::is_same_v<T, SetContactProfiles> + kDirectoryOnly<T>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
@@ -99,10 +99,21 @@ Reply Shard::on(const T& c, const Caller& who) {
     return client_marks(c);
   } else if constexpr (std::is_same_v<T, GetContactActivity>) {
     return contact_activity(c);
-  } else if constexpr (std::is_same_v<T, Confirm>) {
-    // The contact's first confirmed order here makes it a client.
+  } else if constexpr (std::is_same_v<T, ListPayers>) {
+    Payers out;
+    for (const Named<PayerId>& p : catalog_.payers().items()) out.payers.push_back(DefinePayer{p.id, p.name});
+    std::sort(out.payers.begin(), out.payers.end(),
+              [](const DefinePayer& a, const DefinePayer& b) { return a.payer < b.payer; });
+    Reply r;
+    r.value = static_cast<int64_t>(out.payers.size());
+    r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(out)});
+    return r;
+  } else if constexpr (std::is_same_v<T, Confirm> || std::is_same_v<T, AddPayment> ||
+                       std::is_same_v<T, ChangePayment> || std::is_same_v<T, SignContract>) {
+    // The contact's first confirmed order here makes it a client (a payment
+    // or a signed contract may validate an option).
     Reply r = desk_.on(c, who);
-    if (r.ok())
+    if (r.ok() && r.state == OrderState::kConfirmed)
       if (const Order* o = orders_.find(c.order)) contacts_.mark_client(o->contact, now_ms_);
     return r;
   } else if constexpr (std::is_same_v<T, SetContactProfile>) {

@@ -42,6 +42,8 @@ uint64_t Shard::state_hash() const {
     h.add(stock_.retired_by_quota());
     h.add(stock_.retired_by_category());
   }
+  // The money of orders (absent until some), likewise.
+  desk_.money().hash_into(h, orders);
   return h.value();
 }
 

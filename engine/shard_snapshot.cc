@@ -33,6 +33,8 @@ constexpr uint16_t kSectionClosedContacts = 7;   // contacts being deleted or de
 constexpr uint16_t kSectionClientMarks = 8;      // contacts' first confirmed orders here, in mark order
 constexpr uint16_t kSectionRetention = 9;        // the order retention, archived performances, retired units
 constexpr uint16_t kSectionProductTypes = 10;    // the catalog's DefineProductType entries
+constexpr uint16_t kSectionMoneyConfig = 11;     // the catalog's payers and validation rules
+constexpr uint16_t kSectionOrderMoney = 12;      // the money of the orders that have some, by slot
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -52,8 +54,8 @@ struct OrderClosing {
 
 Status check_cold(const OrderCold& cold) {
   for (const WorkflowEvent& e : cold.workflow)
-    if (e.action > WorkflowAction::kEmailSent || e.from > OrderState::kCancelled || e.to > OrderState::kCancelled ||
-        e.what > WorkflowDetail::kReminderLetter)
+    if (e.action > kWorkflowActionLast || e.from > OrderState::kCancelled || e.to > OrderState::kCancelled ||
+        e.what > kWorkflowDetailLast)
       return Status::invalid_argument("snapshot has a workflow entry out of range");
   if (cold.notes.size() > kOrderNotesMax) return Status::invalid_argument("snapshot has too many notes on an order");
   return Status();
@@ -108,6 +110,10 @@ void Shard::save(std::string* out) const {
   if (!creators.empty()) put_all(w, std::tie(kSectionOrderPrincipals, creators));
   if (!catalog_.option_lifetimes().empty()) put_all(w, std::tie(kSectionOptionLifetimes, catalog_.option_lifetimes()));
   if (catalog_.product_types().size() != 0) put_all(w, std::tie(kSectionProductTypes, catalog_.product_types()));
+  if (catalog_.payers().size() != 0 || !catalog_.validation_rules().empty())
+    put_all(w, std::tie(kSectionMoneyConfig, catalog_.payers(), catalog_.validation_rules()));
+  if (const std::vector<MoneyTable::Entry> money = desk_.money().current(orders); !money.empty())
+    put_all(w, std::tie(kSectionOrderMoney, money));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -175,7 +181,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   s = sh.load_orders(r, used, free_slots);
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
-      closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0;
+      closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
+      money_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -219,6 +226,17 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       if (s.is_ok()) s = sh.stock_.restore_retired(by_quota, by_category);
     } else if (s.is_ok() && section == kSectionProductTypes && types_loaded++ == 0) {
       s = r.get(sh.catalog_.product_types());
+    } else if (s.is_ok() && section == kSectionMoneyConfig && money_config_loaded++ == 0) {
+      s = get_all(r, std::tie(sh.catalog_.payers(), sh.catalog_.validation_rules()));
+      if (s.is_ok() && !sh.catalog_.rebuild_payers()) s = Status::invalid_argument("snapshot repeats a payer");
+      for (const ValidationRule& v : sh.catalog_.validation_rules())
+        if (s.is_ok() &&
+            !sh.catalog_.check(SetValidationRule{v.product, v.on_payment, v.deposit_percent, v.on_contract}).ok())
+          s = Status::invalid_argument("snapshot has a validation rule out of range");
+    } else if (s.is_ok() && section == kSectionOrderMoney && money_loaded++ == 0) {
+      std::vector<MoneyTable::Entry> money;
+      s = r.get(money);
+      if (s.is_ok()) s = sh.desk_.money().restore(std::move(money), sh.orders_.table());
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {

@@ -136,6 +136,7 @@ struct DetailEncoder {
   Detail operator()(const DocumentTemplates& d) {
     return {wire::ResultDetail::DocumentTemplates, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const Payers& d) { return {wire::ResultDetail::Payers, wire_table::encode_table(fbb, d)}; }
   Detail operator()(const ReminderRuns& d) {
     return {wire::ResultDetail::ReminderRuns, wire_table::encode_table(fbb, d)};
   }
@@ -470,6 +471,8 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::DocumentTemplates:
       return detail_of<wire::DocumentTemplates>(
           t, [](const wire::DocumentTemplates& w) { return from_table<DocumentTemplates>(&w, "DocumentTemplates"); });
+    case D::Payers:
+      return detail_of<wire::Payers>(t, [](const wire::Payers& w) { return from_table<Payers>(&w, "Payers"); });
     case D::ContactActivity:
       return detail_of<wire::ContactActivity>(
           t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
@@ -557,6 +560,7 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<RunFile>(wire::RunFile::MiniReflectTypeTable(), "RunFile");
   problems +=
       wire_table::check_shape<DocumentTemplates>(wire::DocumentTemplates::MiniReflectTypeTable(), "DocumentTemplates");
+  problems += wire_table::check_shape<Payers>(wire::Payers::MiniReflectTypeTable(), "Payers");
   return problems;
 }
 
@@ -659,6 +663,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kReminderRuns:
     case ReplyKind::kRunFile:
     case ReplyKind::kDocumentTemplates:
+    case ReplyKind::kPayers:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -754,11 +759,14 @@ static_assert(static_cast<int>(wire::ReminderField::MAX) + 1 == kReminderFieldCo
 static_assert(static_cast<int>(wire::FormatType::MAX) == static_cast<int>(FormatType::kReminder));
 static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience::kThirdParty));
 static_assert(static_cast<int>(wire::DocumentKind::MAX) == kDocumentKindLast);
+static_assert(static_cast<int>(wire::PaymentMode::MAX) == static_cast<int>(PaymentMode::kThirdParty));
+static_assert(static_cast<int>(wire::ValidateOnPayment::MAX) == static_cast<int>(ValidateOnPayment::kNever));
+static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kWorkflowActionLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 22);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 23);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -22,6 +22,8 @@ constexpr FieldRule kFieldRules[] = {
   {"token_hash",                    false, 64},
   {"text",                          false, kNoteLengthMax},
   {"client_info",                   false, kNoteLengthMax},
+  {"label",                         false, kMoneyTextMax},
+  {"bank",                          false, kMoneyTextMax},
   {"status",                        false, kNameLengthMax},
   {"section",                       false, kNameLengthMax},
   {"detail",                        false, kNameLengthMax},
@@ -104,6 +106,8 @@ constexpr FieldRule kFieldRules[] = {
   {"ReminderFormats.formats",       false, kReminderFormatsMax},
   {"ReminderRuns.runs",             false, kRunsInReplyMax},
   {"DocumentTemplates.templates",   false, kDocumentTemplatesMax},
+  {"payments",                      false, kOrderPaymentsMax},
+  {"Payers.payers",                 false, kPayersMax},
   {"failed_subscriptions",          false, kRunItemsMax},
   {"pmg_tier",                      false, kNameLengthMax},
   // Nested tables.

@@ -16,19 +16,7 @@ constexpr PrincipalId kClerk = 12;
 
 class OrderPagesTest : public ShardTest {
  protected:
-  Reply as_clerk(CommandBody body) {
-    Command c{0, std::move(body)};
-    c.principal = kClerk;
-    Reply r = shard_.apply(c, now_);
-    const Status s = shard_.check_invariants();
-    EXPECT_TRUE(s.is_ok()) << s.to_string();
-    return r;
-  }
-  OrderRecord record(OrderId id) {
-    const Reply r = run(GetOrderRecord{id});
-    EXPECT_TRUE(r.ok()) << r.message;
-    return r.detail ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
-  }
+  Reply as_clerk(CommandBody body) { return run_as(kClerk, std::move(body)); }
   OrderPage list(ListOrders q) {
     const Reply r = run(q);
     EXPECT_TRUE(r.ok()) << r.message;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/reply_detail.h"
 #include "engine/shard.h"
 #include "tests/engine/engine_clock.h"
 #include "workload/demo_venue.h"
@@ -35,6 +36,22 @@ class ShardTest : public testing::Test {
     const Status s = shard_.check_invariants();
     EXPECT_TRUE(s.is_ok()) << s.to_string();
     return r;
+  }
+
+  // As run(), sent by `principal`.
+  Reply run_as(PrincipalId principal, CommandBody body) {
+    Command c{0, std::move(body)};
+    c.principal = principal;
+    Reply r = shard_.apply(c, now_);
+    const Status s = shard_.check_invariants();
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
+    return r;
+  }
+  // The order page of `id` (GetOrderRecord).
+  OrderRecord record(OrderId id) {
+    const Reply r = run(GetOrderRecord{id});
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.detail ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
   }
 
   // Moves time forward and processes every due expiry.

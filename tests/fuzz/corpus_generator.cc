@@ -472,6 +472,24 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(DefineDocumentTemplate{DocumentKind::kSubscriptionReminder, "fr", "", "", true});
         b.add(ListDocumentTemplates{});
       },
+      [](RequestBuilder& b) {
+        b.add(DefinePayer{3, "CAF du Rhône"});
+        b.add(DefinePayer{0, ""});
+        b.add(SetValidationRule{kNone, ValidateOnPayment::kDeposit, 30, true});
+        b.add(SetValidationRule{kNone, ValidateOnPayment::kDeposit, 0, true});
+        b.add(ListPayers{});
+        const OrderId order = make_order_id(0, 1, 0);
+        b.add(AddPayment{order, PaymentMode::kThirdParty, 4200, 0, kNone, 3, "CAF", "", ""});
+        b.add(AddPayment{order, PaymentMode::kCard, -100, kNow, kNone, kNone, "", "", "trop perçu"});
+        b.add(AddPayment{order, static_cast<PaymentMode>(7), INT64_MIN, -1, kNone, kNone, "", "", ""});
+        b.add(CollectPayment{order, 1, 0});
+        b.add(CollectPayment{order, 0, -5});
+        b.add(SetCashDiscount{order, 1500});
+        b.add(SetCashDiscount{order, -1});
+        b.add(SignContract{order, 0});
+        b.add(ChangePayment{order, 1, PaymentMode::kCheque, 4300, kNow, kNone, kNone, "M. X", "BNP", ""});
+        b.add(ChangePayment{order, 9, PaymentMode::kCard, -1, 0, kNone, kNone, "", "", ""});
+      },
   };
 }
 

@@ -218,6 +218,16 @@ std::vector<Command> one_of_each() {
       Command{96, DefineDocumentTemplate{DocumentKind::kThirdPartyReminder, "fr", "Relance {series}",
                                          "Bonjour {name},\n{items}{{fin}}", true}},
       Command{97, ListDocumentTemplates{}},
+      Command{98, DefinePayer{3, "CAF du Rhône"}},
+      Command{99, SetValidationRule{2, ValidateOnPayment::kDeposit, 30, false}},
+      Command{100, ListPayers{}},
+      Command{101, AddPayment{make_order_id(1, 2, 3), PaymentMode::kThirdParty, 4200, 1'790'000'000'000, 42, 3,
+                              "M. DUPONT", "Banque Populaire", ""}},
+      Command{102, CollectPayment{make_order_id(1, 2, 3), 1, 1'790'100'000'000}},
+      Command{103, SetCashDiscount{make_order_id(1, 2, 3), 1500}},
+      Command{104, SignContract{make_order_id(1, 2, 3), 1'790'000'000'000}},
+      Command{105, ChangePayment{make_order_id(1, 2, 3), 2, PaymentMode::kCard, -500, 0, kNone, kNone, "", "",
+                                 "geste commercial"}},
   };
 }
 
@@ -387,7 +397,18 @@ OrderRecord full_record() {
                 WorkflowEntry{1'791'000'000'000, 0, WorkflowAction::kStateChanged, OrderState::kReservation,
                               OrderState::kOverdue, ""},
                 WorkflowEntry{1'791'500'000'000, 7, WorkflowAction::kEmailSent, OrderState::kOverdue,
-                              OrderState::kOverdue, "reminder 2 (format 3)"}};
+                              OrderState::kOverdue, "reminder 2 (format 3)"},
+                WorkflowEntry{1'791'600'000'000, 7, WorkflowAction::kPaymentStatus, OrderState::kOverdue,
+                              OrderState::kOverdue, "fully paid"}};
+  r.cash_discount_cents = 1'000, r.to_pay_cents = 20'000, r.paid_cents = 15'000, r.deferred_cents = 5'000;
+  r.awaiting_collection_cents = 5'000, r.balance_cents = 0, r.fully_paid = true;
+  r.contract_signed_ms = 1'791'000'000'000;
+  r.payments = {
+      Payment{1, PaymentMode::kThirdParty, 5'000, 1'790'200'000'000, 42, 3, "CAF", "", "", 0, 1'790'200'000'000, 7},
+      Payment{2, PaymentMode::kCheque, 16'000, 1'790'300'000'000, 43, kNone, "M. DUPONT", "BNP", "", 0,
+              1'790'300'000'000, 7},
+      Payment{3, PaymentMode::kCard, -1'000, 1'790'400'000'000, 42, kNone, "", "", "trop perçu", 0, 1'790'400'000'000,
+              7}};
   return r;
 }
 
@@ -517,6 +538,7 @@ std::vector<ReplyDetail> one_detail_of_each() {
       ReplyDetail{DocumentTemplates{
           {DefineDocumentTemplate{DocumentKind::kOrderReminder, "en", "Reminder", "Dear {name},\n{table}", false},
            DefineDocumentTemplate{DocumentKind::kOrderReminder, "fr", "Rappel", "Bonjour {name},\n{items}", false}}}},
+      ReplyDetail{Payers{{DefinePayer{3, "CAF du Rhône"}, DefinePayer{8, "Comité d'entreprise"}}}},
   };
 }
 
@@ -765,6 +787,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "RunFile";
     case engine::ReplyKind::kDocumentTemplates:
       return "DocumentTemplates";
+    case engine::ReplyKind::kPayers:
+      return "Payers";
   }
   return "?";
 }

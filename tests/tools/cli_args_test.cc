@@ -86,6 +86,49 @@ TEST(CliArgs, BuildsAHoldWithDefaults) {
   EXPECT_EQ(h.lines[0].contingent, kNone);
 }
 
+TEST(CliArgs, PaymentsTakeAmountsAsTyped_ToTheCent) {
+  const auto paid = std::get<AddPayment>(
+      one_command({"payment", "add", "7", "--amount", "42.5", "--mode", "cheque", "--bank", "BNP", "--label", "M. X"})
+          .body);
+  EXPECT_EQ(paid.order, 7u);
+  EXPECT_EQ(paid.amount_cents, 4250);
+  EXPECT_EQ(paid.mode, PaymentMode::kCheque);
+  EXPECT_EQ(paid.bank, "BNP");
+  EXPECT_EQ(paid.payer, kNone);
+  EXPECT_EQ(paid.contact, kNone);
+  EXPECT_EQ(std::get<AddPayment>(one_command({"payment", "add", "7", "--amount", "42,05", "--mode", "card"}).body)
+                .amount_cents,
+            4205);
+  const auto refund = std::get<AddPayment>(
+      one_command({"payment", "refund", "7", "--amount", "10", "--mode", "card", "--reason", "geste"}).body);
+  EXPECT_EQ(refund.amount_cents, -1000);
+  EXPECT_EQ(refund.reason, "geste");
+  const auto coverage = std::get<AddPayment>(
+      one_command({"payment", "add", "7", "--amount", "100.00", "--mode", "third-party", "--payer", "3"}).body);
+  EXPECT_EQ(coverage.payer, 3u);
+  const auto changed = std::get<ChangePayment>(
+      one_command({"payment", "change", "7", "2", "--amount", "5.00", "--mode", "cash", "--refund", "--reason", "x"})
+          .body);
+  EXPECT_EQ(changed.payment, 2u);
+  EXPECT_EQ(changed.amount_cents, -500);
+  EXPECT_EQ(std::get<CollectPayment>(one_command({"payment", "collect", "7", "1"}).body).payment, 1u);
+  EXPECT_EQ(std::get<SetCashDiscount>(one_command({"order", "discount", "7", "--amount", "0.05"}).body).amount_cents,
+            5);
+  EXPECT_EQ(std::get<SignContract>(one_command({"order", "contract", "7"}).body).signed_ms, 0);
+  EXPECT_EQ(std::get<DefinePayer>(one_command({"payer", "add", "--id", "3", "--name", "CAF"}).body).name, "CAF");
+  const auto rule = std::get<SetValidationRule>(
+      one_command({"validation", "set", "--on-payment", "deposit", "--deposit-percent", "30", "--no-contract"}).body);
+  EXPECT_EQ(rule.on_payment, ValidateOnPayment::kDeposit);
+  EXPECT_EQ(rule.deposit_percent, 30u);
+  EXPECT_FALSE(rule.on_contract);
+  EXPECT_EQ(rule.product, kNone);
+  for (const char* bad : {"42.505", "4x", "", ".5", "1e3", "--", "42."})
+    EXPECT_TRUE(usage_error({"payment", "add", "7", "--amount", bad, "--mode", "card"})) << bad;
+  EXPECT_TRUE(usage_error({"payment", "add", "7", "--amount", "0", "--mode", "card"})) << "nothing paid";
+  EXPECT_TRUE(usage_error({"payment", "refund", "7", "--amount", "1", "--mode", "card"})) << "no reason";
+  EXPECT_TRUE(usage_error({"payment", "add", "7", "--amount", "1", "--mode", "bitcoin"}));
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

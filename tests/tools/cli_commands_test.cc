@@ -158,6 +158,36 @@ TEST_F(CliFlow, UsageAndConnectionErrorsHaveTheirOwnCodes) {
   EXPECT_NE(err.str().find("connect"), std::string::npos) << err.str();
 }
 
+TEST_F(CliFlow, APaymentValidatesTheOptionAndTheOrderPageShowsTheBalance) {
+  const CliRun hold = run({"--json", "hold", "--performance", "1000", "--category", "1", "--quantity", "2"});
+  ASSERT_EQ(hold.code, kExitOk) << hold.err;
+  const std::string order = std::to_string(static_cast<uint64_t>(json_number(hold.out, "order")));
+  ASSERT_EQ(run({"option", "--order", order, "--days", "2"}).code, kExitOk);
+  const std::string office = tessera::testing::kBackofficeToken;
+  ASSERT_EQ(run({"payer", "add", "--id", "3", "--name", "CAF du Rhône"}, office.c_str()).code, kExitOk);
+  const CliRun payers = run({"payer", "list"}, office.c_str());
+  EXPECT_NE(payers.out.find("CAF du Rhône"), std::string::npos) << payers.out;
+  const CliRun paid =
+      run({"payment", "add", order, "--amount", "20.00", "--mode", "cheque", "--bank", "BNP"}, office.c_str());
+  ASSERT_EQ(paid.code, kExitOk) << paid.err;
+  EXPECT_NE(paid.out.find("confirmed"), std::string::npos) << "the first payment validates:\n" << paid.out;
+  const CliRun covered =
+      run({"payment", "add", order, "--amount", "5", "--mode", "third-party", "--payer", "3"}, office.c_str());
+  ASSERT_EQ(covered.code, kExitOk) << covered.err;
+  const CliRun page = run({"payment", "list", order}, office.c_str());
+  ASSERT_EQ(page.code, kExitOk) << page.err;
+  for (const char* part :
+       {"to pay", "20.00 immediate, 5.00 by third-party payers (5.00 awaiting collection)", "payments", "cheque", "BNP",
+        "third-party payer", "awaiting", "payment 1 (cheque)", "option -> confirmed"})
+    EXPECT_NE(page.out.find(part), std::string::npos) << part << " missing from:\n" << page.out;
+  const CliRun refused =
+      run({"payment", "refund", order, "--amount", "30", "--mode", "cash", "--reason", "x"}, office.c_str());
+  EXPECT_EQ(refused.code, kExitRefused);
+  EXPECT_NE(refused.err.find("exceeds the 2000 cents paid"), std::string::npos) << refused.err;
+  EXPECT_EQ(run({"validation", "set", "--on-payment", "never"}, office.c_str()).code, kExitRefused) << "admin only";
+  EXPECT_EQ(run({"validation", "set", "--on-payment", "deposit", "--deposit-percent", "30"}).code, kExitOk);
+}
+
 TEST_F(CliFlow, OrderPurgeErasesAClosedOrder) {
   const CliRun hold = run({"--json", "hold", "--performance", "1000", "--category", "1", "--quantity", "1"});
   ASSERT_EQ(hold.code, kExitOk) << hold.err;

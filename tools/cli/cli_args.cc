@@ -143,6 +143,34 @@ CLI::Option* add_type_bits(CLI::App& s, const std::string& name, uint8_t& into, 
       ->type_name(opt::choice_names(kContactTypes));
 }
 
+// An amount as a person types it: 42, 42.5, 42.50, 42,50 or -12.30 (a
+// refund), to the cent; more than two decimals is refused, never rounded.
+Result<int64_t> parse_amount_cents(const std::string& name, std::string_view text) {
+  const std::string_view typed = text;
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  const size_t dot = std::min(text.find('.'), text.find(','));
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  int64_t units = 0, cents = 0;
+  const bool ok = !whole.empty() && whole.size() <= 12 && opt::parse_decimal(whole, &units).empty() &&
+                  (dot == std::string_view::npos ||
+                   (!fraction.empty() && fraction.size() <= 2 && opt::parse_decimal(fraction, &cents).empty())) &&
+                  whole.front() != '+' && (fraction.empty() || fraction.front() != '+');
+  if (!ok)
+    return Status::invalid_argument(
+        cat(name, ": '", std::string(typed), "' is not an amount (like 42, 42.50 or -12.30)"));
+  if (fraction.size() == 1) cents *= 10;
+  const int64_t total = units * 100 + cents;
+  return negative ? -total : total;
+}
+
+CLI::Option* add_amount(CLI::App& s, const std::string& name, int64_t& into, std::string help) {
+  return add_parsed(
+             s, name, into, [name](const std::string& t) { return parse_amount_cents(name, t); }, std::move(help))
+      ->type_name("AMOUNT");
+}
+
 // --keep q1,q2,...: one quantity per line of the order, none left out.
 Result<std::vector<uint32_t>> parse_keep(std::string_view text) {
   std::vector<uint32_t> out;
@@ -478,6 +506,44 @@ Build order_text(CLI::App& s, std::string what) {
   opt::add_number(s, "ORDER", v->body.order, "the order")->required();
   s.add_option("TEXT", v->body.text, std::move(what))->required();
   return send(v);
+}
+
+// payment add|refund ORDER --amount A --mode M (AddPayment); payment change
+// ORDER PAYMENT --amount A --mode M [--refund] (ChangePayment).
+template <typename Body>
+Build payment(CLI::App& s, bool refund) {
+  static const opt::Choices<PaymentMode> kModes = {{"transfer", PaymentMode::kTransfer},
+                                                   {"cheque", PaymentMode::kCheque},
+                                                   {"cash", PaymentMode::kCash},
+                                                   {"card", PaymentMode::kCard},
+                                                   {"third-party", PaymentMode::kThirdParty}};
+  constexpr bool kChange = std::is_same_v<Body, ChangePayment>;
+  auto v = keyed<Body>(s);
+  auto is_refund = std::make_shared<bool>(refund);
+  v->body.contact = kNone;
+  v->body.payer = kNone;
+  opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+  if constexpr (kChange) {
+    opt::add_number(s, "PAYMENT", v->body.payment, "the payment's number on the order")->required();
+    opt::add_flag(s, "--refund", *is_refund, "the payment is a refund");
+  }
+  add_amount(s, "--amount", v->body.amount_cents, refund ? "the amount refunded, e.g. 20.00" : "the amount, e.g. 42.00")
+      ->required();
+  opt::add_choice(s, "--mode", v->body.mode, kModes, "how it was paid")->required();
+  add_date(s, "--received", v->body.received_ms, DayPart::kStart,
+           kChange ? "when it was received (default: unchanged)" : "when it was received (default: now)");
+  opt::add_number(s, "--contact", v->body.contact, "who paid (default: the order's contact)");
+  s.add_option("--label", v->body.label, "the payer's name as written");
+  s.add_option("--bank", v->body.bank, "the bank it is cashed at");
+  opt::add_number(s, "--payer", v->body.payer, "the third-party payer (with --mode third-party)");
+  s.add_option("--reason", v->body.reason, "why it is refunded")->required(refund);
+  return Build([v, is_refund](int64_t) -> CliCommands {
+    if (v->body.amount_cents <= 0)
+      return Status::invalid_argument("--amount: give a positive amount (a refund is --refund or `payment refund`)");
+    Body body = v->body;
+    if (*is_refund) body.amount_cents = -body.amount_cents;
+    return one(v->key, body);
+  });
 }
 
 // orders: ListOrders.
@@ -1047,6 +1113,68 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"format list", kSubscriptions, "list the reminder formats",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListReminderFormats{}); }); }},
       {"subscribe", kSubscriptions, "subscribe a contact to a series", subscribe},
+      {"payment add", kBackOffice, "record a payment on an order (it may validate an option)",
+       [](CLI::App& s) { return payment<AddPayment>(s, false); }},
+      {"payment refund", kBackOffice, "record a refund (an immediate mode, with --reason)",
+       [](CLI::App& s) { return payment<AddPayment>(s, true); }},
+      {"payment change", kBackOffice, "correct a payment: every field is given again",
+       [](CLI::App& s) { return payment<ChangePayment>(s, false); }},
+      {"payment collect", kBackOffice, "a third-party payer's payment was collected",
+       [](CLI::App& s) {
+         auto v = keyed<CollectPayment>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "PAYMENT", v->body.payment, "the payment's number on the order")->required();
+         add_date(s, "--on", v->body.collected_ms, DayPart::kStart, "when (default: now)");
+         return send(v);
+       }},
+      {"payment list", kBackOffice, "an order's summary, balance and payments (the order page)",
+       [](CLI::App& s) {
+         auto v = std::make_shared<Keyed<GetOrderRecord>>();
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
+      {"order discount", kBackOffice, "set an order's cash discount (0 removes it)",
+       [](CLI::App& s) {
+         auto v = keyed<SetCashDiscount>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         add_amount(s, "--amount", v->body.amount_cents, "the discount, e.g. 15.00")->required();
+         return send(v);
+       }},
+      {"order contract", kBackOffice, "the order's travel contract came back signed (it may validate an option)",
+       [](CLI::App& s) {
+         auto v = keyed<SignContract>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         add_date(s, "--on", v->body.signed_ms, DayPart::kStart, "when (default: now)");
+         return send(v);
+       }},
+      {"payer add", kBackOffice, "define (or rename) a third-party payer",
+       [](CLI::App& s) {
+         auto v = keyed<DefinePayer>(s);
+         opt::add_number(s, "--id", v->body.payer, "payer id")->required();
+         s.add_option("--name", v->body.name, "its name")->required();
+         return send(v);
+       }},
+      {"payer list", kBackOffice, "list the third-party payers",
+       [](CLI::App&) { return Build([](int64_t) { return one(0, ListPayers{}); }); }},
+      {"validation set", kCatalogGroup,
+       "what validates an option: payments (any, a deposit or never) and/or a contract",
+       [](CLI::App& s) {
+         static const opt::Choices<ValidateOnPayment> kOnPayment = {{"any", ValidateOnPayment::kAnyPayment},
+                                                                    {"deposit", ValidateOnPayment::kDeposit},
+                                                                    {"never", ValidateOnPayment::kNever}};
+         auto v = keyed<SetValidationRule>(s);
+         v->body.product = kNone;
+         v->body.on_contract = true;
+         auto no_contract = std::make_shared<bool>(false);
+         opt::add_number(s, "--product", v->body.product, "only this product (default: every product without its own)");
+         opt::add_choice(s, "--on-payment", v->body.on_payment, kOnPayment, "which payments validate")->required();
+         opt::add_number(s, "--deposit-percent", v->body.deposit_percent, "with --on-payment deposit: the share paid");
+         opt::add_flag(s, "--no-contract", *no_contract, "a signed contract does not validate");
+         return Build([v, no_contract](int64_t) {
+           v->body.on_contract = !*no_contract;
+           return one(v->key, v->body);
+         });
+       }},
       {"renew", kSubscriptions, "extend a subscription",
        [](CLI::App& s) {
          auto v = keyed<RenewSubscription>(s);

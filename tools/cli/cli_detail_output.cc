@@ -178,6 +178,15 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
       {"reminders", r.reminder_rank == 0 ? "-" : cat(r.reminder_rank, ", last ", when(r.reminded_ms, local))});
   summary.push_back({"file", id_or_dash(r.file_number)});
   summary.push_back({"total", cat(local.money(static_cast<int64_t>(r.total_cents)), " (", r.quantity, " units)")});
+  if (r.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-r.cash_discount_cents)});
+  summary.push_back({"to pay", local.money(r.to_pay_cents)});
+  summary.push_back(
+      {"paid", cat(local.money(r.paid_cents), " immediate, ", local.money(r.deferred_cents), " by third-party payers (",
+                   local.money(r.awaiting_collection_cents), " awaiting collection)")});
+  summary.push_back({"balance", r.balance_cents < 0 ? cat(local.money(-r.balance_cents), " owed to the client")
+                                                    : local.money(r.balance_cents)});
+  summary.push_back({"payment", r.fully_paid ? "fully paid" : "not fully paid"});
+  summary.push_back({"contract", r.contract_signed_ms == 0 ? "-" : cat("signed ", when(r.contract_signed_ms, local))});
   if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
   print_table(out, summary);
   out << "\nlines\n";
@@ -192,6 +201,20 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                      local.money(static_cast<int64_t>(l.amount_cents)), seats.empty() ? "-" : seats});
   }
   print_table(out, lines);
+  if (!r.payments.empty()) {
+    out << "\npayments\n";
+    std::vector<std::vector<std::string>> payments = {
+        {"no", "received", "mode", "amount", "paid by", "payer", "label", "bank", "collected", "reason"}};
+    for (const Payment& p : r.payments)
+      payments.push_back({std::to_string(p.number), when(p.received_ms, local), std::string(payment_mode_name(p.mode)),
+                          local.money(p.amount_cents), id_or_dash(p.contact), id_or_dash(p.payer),
+                          p.label.empty() ? "-" : p.label, p.bank.empty() ? "-" : p.bank,
+                          !is_deferred(p.mode)  ? "-"
+                          : p.collected_ms == 0 ? "awaiting"
+                                                : when(p.collected_ms, local),
+                          p.reason.empty() ? "-" : p.reason});
+    print_table(out, payments);
+  }
   if (!r.notes.empty()) {
     out << "\nnotes\n";
     std::vector<std::vector<std::string>> notes = {{"at", "by", "note"}};
@@ -504,6 +527,16 @@ void print_templates(const DocumentTemplates& list, std::ostream& out) {
   }
 }
 
+void print_payers(const Payers& list, std::ostream& out) {
+  if (list.payers.empty()) {
+    out << "no third-party payers: add one with `payer add`\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows = {{"payer", "name"}};
+  for (const DefinePayer& p : list.payers) rows.push_back({to_string(p.payer), p.name});
+  print_table(out, rows);
+}
+
 void print_completion_lines(const Reply& reply, std::ostream& out) {
   const auto* page = std::get_if<ContactSearchPage>(&reply.detail->value);
   if (page == nullptr) return;
@@ -525,6 +558,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, ReminderFormats>) print_formats(d, out);
         if constexpr (std::is_same_v<D, ReminderRuns>) print_runs(d, local, out);
         if constexpr (std::is_same_v<D, DocumentTemplates>) print_templates(d, out);
+        if constexpr (std::is_same_v<D, Payers>) print_payers(d, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);

@@ -22,7 +22,8 @@ from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack,
                              SeatRun)
 from tessera.schema import (COMMANDS, Audience, BookingKind, ContactHistory, ContactListKind, Delivery, DocumentKind,
                             ErrorCode, ExpiryPolicy,
-                            FormatType, IbanFilter, OrderState, Outcome, ReleaseMark, ReminderField, RequestStatus,
-                            ResultCode, Role, RunState, SkipReason, WorkflowAction, command)
+                            FormatType, IbanFilter, OrderState, Outcome, PaymentMode, ReleaseMark, ReminderField,
+                            RequestStatus, ResultCode, Role, RunState, SkipReason, ValidateOnPayment, WorkflowAction,
+                            command)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

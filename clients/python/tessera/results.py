@@ -81,7 +81,7 @@ _ENUM_FIELDS = {
     "mark": schema.ReleaseMark, "outcome": schema.Outcome, "role": schema.Role,
     "action": schema.WorkflowAction, "kind": schema.BookingKind, "policy": schema.ExpiryPolicy,
     "delivery": schema.Delivery, "type": schema.FormatType, "columns": schema.ReminderField,
-    "document": schema.DocumentKind,
+    "document": schema.DocumentKind, "mode": schema.PaymentMode, "on_payment": schema.ValidateOnPayment,
 }
 _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSummary", "state"): schema.RunState,
                    ("ReminderRunSummary", "audience"): schema.Audience}

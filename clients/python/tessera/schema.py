@@ -51,6 +51,8 @@ IbanFilter = _enum("IbanFilter")
 ContactHistory = _enum("ContactHistory")
 SkipReason = _enum("SkipReason")
 DocumentKind = _enum("DocumentKind")
+PaymentMode = _enum("PaymentMode")
+ValidateOnPayment = _enum("ValidateOnPayment")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

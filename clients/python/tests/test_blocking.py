@@ -314,6 +314,33 @@ class Reminders(unittest.TestCase):
             office.read_run_file(run=70)  # reviewed, never exported: no file
 
 
+class Money(unittest.TestCase):
+    def test_a_payment_validates_an_option_and_the_balance_adds_up_to_the_cent(self):
+        card = office.create_contact(record=dict(types=1, civility="Mme", last_name="PAYE", first_name="Lise",
+                                                 addresses=[dict(kind=0, postcode="69001", city="LYON",
+                                                                 country="FR")]))
+        office.define_payer(payer=41, name="CAF du Rhône")
+        self.assertIn((41, "CAF du Rhône"), [(p.payer, p.name) for p in office.list_payers().payers])
+        order = office.book(kind=tessera.BookingKind.Option, contact=card.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        total = office.get_order_record(order=order.order).total_cents
+        half = total // 2
+        paid = office.add_payment(order=order.order, mode=tessera.PaymentMode.Cheque, amount_cents=half,
+                                  bank="Banque Populaire")
+        self.assertEqual(paid.state, tessera.OrderState.Confirmed)
+        office.add_payment(order=order.order, mode=tessera.PaymentMode.ThirdParty, amount_cents=total - half,
+                           payer=41)
+        page = office.get_order_record(order=order.order)
+        self.assertEqual((page.paid_cents, page.deferred_cents, page.balance_cents, page.fully_paid),
+                         (half, total - half, 0, True))
+        self.assertEqual([p.mode for p in page.payments],
+                         [tessera.PaymentMode.Cheque, tessera.PaymentMode.ThirdParty])
+        with self.assertRaisesRegex(tessera.InvalidArgument, "a refund needs a reason"):
+            office.add_payment(order=order.order, mode=tessera.PaymentMode.Cash, amount_cents=-1)
+        with self.assertRaises(tessera.Forbidden):
+            shop.add_payment(order=order.order, mode=tessera.PaymentMode.Card, amount_cents=100)
+
+
 class Catalog(unittest.TestCase):
     def test_export_catalog_reads_back_the_set_up_commands(self):
         exported = admin.export_catalog()

@@ -1,0 +1,109 @@
+// Money on orders (seed 003), in process on one shard (issue 18's targets):
+//
+//   BM_AddPayment           a payment recorded on one of 20,000 live options
+//                           (payments never validate here: the order page's
+//                           balance, workflow entry and sums only);
+//                           target >= 1 M/s per shard
+//   BM_PaymentValidates     the first payment of an option, which validates
+//                           it under the built-in rule (state change, timer
+//                           and follow-up row removed)
+//   BM_GetOrderRecordPaid   the order page of an order with 8 payments, for
+//                           scale against BM_GetOrderRecord (orders_bench)
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <vector>
+
+#include "engine/reply_detail.h"
+#include "engine/shard.h"
+#include "workload/demo_venue.h"
+
+namespace {
+
+using namespace tessera::engine;
+using tessera::workload::demo_line;
+using tessera::workload::kBoxOffice;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr int64_t kDay = 86'400'000;
+constexpr PerformanceId kBig = 1500;
+constexpr uint32_t kOrders = 20'000;
+// Payments per order before the shard is rebuilt (the limit is 256).
+constexpr uint32_t kRounds = 200;
+
+struct Venue {
+  std::unique_ptr<Shard> shard;
+  std::vector<OrderId> options;
+};
+
+Venue venue(ValidateOnPayment rule) {
+  Venue v;
+  v.shard = std::make_unique<Shard>(0, 1, kT0, ShardConfig{kOrders});
+  for (const Command& c : tessera::workload::demo_catalog()) v.shard->apply(c, kT0);
+  v.shard->apply(Command{0, DefinePerformance{kBig, 1, kT0 + 30 * kDay, 0, 0}}, kT0);
+  v.shard->apply(Command{0, SetGeneralAdmission{kBig, 1, 10'000'000}}, kT0);
+  v.shard->apply(Command{0, SetValidationRule{kNone, rule, 0, true}}, kT0);
+  v.options.reserve(kOrders);
+  for (uint32_t i = 0; i < kOrders; ++i) {
+    const Reply r = v.shard->apply(
+        Command{0, Book{BookingKind::kOption, 7, kBoxOffice, {demo_line(kBig, 1, 1, 2)}, kT0 + 10 * kDay}}, kT0);
+    v.options.push_back(r.order);
+  }
+  return v;
+}
+
+Command payment(OrderId order, int64_t cents) {
+  return Command{0, AddPayment{order, PaymentMode::kCard, cents, 0, kNone, kNone, {}, {}, {}}};
+}
+
+void BM_AddPayment(benchmark::State& state) {
+  Venue v = venue(ValidateOnPayment::kNever);
+  uint64_t i = 0, refused = 0;
+  for (auto _ : state) {
+    if (i == uint64_t{kOrders} * kRounds) {
+      state.PauseTiming();
+      v = venue(ValidateOnPayment::kNever);
+      i = 0;
+      state.ResumeTiming();
+    }
+    const Reply r = v.shard->apply(payment(v.options[i % kOrders], 1), kT0);
+    refused += !r.ok();
+    ++i;
+  }
+  if (refused != 0) state.SkipWithError("a payment was refused");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AddPayment);
+
+void BM_PaymentValidates(benchmark::State& state) {
+  Venue v = venue(ValidateOnPayment::kAnyPayment);
+  uint64_t i = 0, missed = 0;
+  for (auto _ : state) {
+    if (i == kOrders) {
+      state.PauseTiming();
+      v = venue(ValidateOnPayment::kAnyPayment);
+      i = 0;
+      state.ResumeTiming();
+    }
+    const Reply r = v.shard->apply(payment(v.options[i], 2000), kT0);
+    missed += r.state != OrderState::kConfirmed;
+    ++i;
+  }
+  if (missed != 0) state.SkipWithError("a payment did not validate");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PaymentValidates);
+
+void BM_GetOrderRecordPaid(benchmark::State& state) {
+  Venue v = venue(ValidateOnPayment::kNever);
+  const OrderId id = v.options.front();
+  for (int i = 0; i < 8; ++i) v.shard->apply(payment(id, 1000), kT0);
+  const Command get{0, GetOrderRecord{id}};
+  for (auto _ : state) benchmark::DoNotOptimize(v.shard->apply(get, kT0));
+  const Reply r = v.shard->apply(get, kT0);
+  if (!r.ok() || std::get<OrderRecord>(r.detail->value).payments.size() != 8) state.SkipWithError("no payments");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GetOrderRecordPaid);
+
+}  // namespace

@@ -1,0 +1,314 @@
+// The money of orders: the sums (order_money.h) and OrderDesk's handlers of
+// payments, refunds, collections, the cash discount and the signed contract,
+// with the validation they may bring (seed 003: "Observez le changement de
+// statut de la commande qui perçoit un règlement").
+#include "engine/order_money.h"
+
+#include <algorithm>
+
+#include "engine/hash.h"
+#include "engine/limits.h"
+#include "engine/order_desk.h"
+
+namespace tessera::engine {
+
+int64_t package_cents(const Order& order) {
+  int64_t total = 0;
+  for (const OrderLine& l : order.lines) total += int64_t{l.unit_price_cents} * l.quantity;
+  return total;
+}
+
+MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
+  MoneySums s;
+  s.package_cents = package;
+  if (money) {
+    s.cash_discount_cents = money->cash_discount_cents;
+    for (const Payment& p : money->payments) {
+      if (is_deferred(p.mode)) {
+        s.deferred_cents += p.amount_cents;
+        if (p.collected_ms == 0) s.awaiting_collection_cents += p.amount_cents;
+      } else {
+        s.paid_cents += p.amount_cents;
+      }
+    }
+  }
+  s.to_pay_cents = closed ? 0 : std::max<int64_t>(0, package - s.cash_discount_cents);
+  s.balance_cents = s.to_pay_cents - s.paid_cents - s.deferred_cents;
+  return s;
+}
+
+int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent) {
+  return (to_pay_cents * percent + 50) /
+         100;  // to_pay is at most kLinesMax × 2^32 × 2^32 cents: no overflow in practice
+}
+
+OrderMoney& MoneyTable::open(uint32_t slot, OrderId order) {
+  Entry& e = by_slot_[slot];
+  if (e.order != order) {
+    e.order = order;
+    e.slot = slot;
+    e.money = OrderMoney{};
+  }
+  return e.money;
+}
+
+std::vector<MoneyTable::Entry> MoneyTable::current(const OrderTable& orders) const {
+  std::vector<Entry> out;
+  for (const auto& [slot, e] : by_slot_)
+    if (slot < orders.slot_count() && orders.find(e.order) != nullptr) out.push_back(e);
+  return out;
+}
+
+Status MoneyTable::restore(std::vector<Entry> entries, const OrderTable& orders) {
+  by_slot_.clear();
+  int64_t previous = -1;
+  for (Entry& e : entries) {
+    if (e.slot >= orders.slot_count() || int64_t{e.slot} <= previous || orders.id_of(e.slot) != e.order)
+      return Status::invalid_argument("snapshot order money names another order or is out of order");
+    previous = e.slot;
+    const OrderMoney& m = e.money;
+    if (m.payments.size() > kOrderPaymentsMax || m.cash_discount_cents < 0 || m.cash_discount_cents > kPaymentCentsMax)
+      return Status::invalid_argument("snapshot order money out of range");
+    for (size_t i = 0; i < m.payments.size(); ++i) {
+      const Payment& p = m.payments[i];
+      if (p.number != i + 1 || p.mode > PaymentMode::kThirdParty || p.amount_cents == 0 ||
+          p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
+        return Status::invalid_argument("snapshot has a payment out of range");
+    }
+    by_slot_.emplace(e.slot, std::move(e));
+  }
+  return Status::ok();
+}
+
+void MoneyTable::hash_into(Hasher& h, const OrderTable& orders) const {
+  const std::vector<Entry> entries = current(orders);
+  if (!entries.empty()) h.add(entries);  // absent before money existed
+}
+
+// ---- OrderDesk's money commands ------------------------------------------------
+
+namespace {
+
+Reply check_money_date(int64_t at_ms, int64_t now_ms, const char* what) {
+  if (at_ms < 0 || at_ms > now_ms + kMoneyDateAheadMsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat(what, " ", at_ms, " is more than a day ahead of now (", now_ms, ")"));
+  return Reply{};
+}
+
+Reply check_money_text(const std::string& text, const char* what) {
+  if (text.size() > kMoneyTextMax)
+    return refuse(ReplyCode::kLimitExceeded, cat(what, " is ", text.size(), " bytes; at most ", kMoneyTextMax));
+  return Reply{};
+}
+
+}  // namespace
+
+const OrderMoney* OrderDesk::money_of(const Order& order) const {
+  const uint32_t slot = book_.table().slot_of(order);
+  return money_.find(slot, book_.table().id_of(slot));
+}
+
+OrderMoney& OrderDesk::open_money(const Order& order) {
+  const uint32_t slot = book_.table().slot_of(order);
+  return money_.open(slot, book_.table().id_of(slot));
+}
+
+MoneySums OrderDesk::sums_of(const Order& order) const {
+  return money_sums(package_cents(order), money_of(order), !order.live());
+}
+
+Reply OrderDesk::money_order(OrderId id, const Caller& who, bool closed_too, Order** out) {
+  Order* o = find_any(id, who);
+  if (!o) return refuse(ReplyCode::kNotFound, cat("order ", id, " not found"));
+  if (o->state == OrderState::kHeld)
+    return wrong_state(id, *o, "a cart takes no payment: book it as an option or confirm it first");
+  if (!closed_too && !o->live()) return wrong_state(id, *o, "a closed order takes refunds only");
+  if (Reply full = check_workflow_room(*o, id); !full.ok()) return full;
+  *out = o;
+  return Reply{};
+}
+
+ValidationRule OrderDesk::validation_rule_of(const Order& order) const {
+  ProductId product = kNone;
+  if (!order.lines.empty())
+    product = stock_.performances().items()[order.lines.front().performance_index].definition.product;
+  return catalog_.validation_rule(product);
+}
+
+void OrderDesk::after_money_change(Order& o, OrderId id, const MoneySums& before, PrincipalId by, bool payment,
+                                   bool contract) {
+  const MoneySums after = sums_of(o);
+  if (before.fully_paid() != after.fully_paid())
+    book_.record(o, WorkflowAction::kPaymentStatus, by,
+                 after.fully_paid() ? WorkflowDetail::kFullyPaid : WorkflowDetail::kNotFullyPaid);
+  if (is_booking(o.state)) {
+    const ValidationRule rule = validation_rule_of(o);
+    bool validates = contract && rule.on_contract;
+    if (payment && rule.on_payment == ValidateOnPayment::kAnyPayment) validates = true;
+    if (payment && rule.on_payment == ValidateOnPayment::kDeposit &&
+        after.paid_cents + after.deferred_cents >= deposit_cents(after.to_pay_cents, rule.deposit_percent))
+      validates = true;
+    if (validates) {
+      book_.follow_up().remove(o, id);
+      book_.disarm_timer(o);
+      book_.transition(o, OrderState::kConfirmed, by);
+      o.locked = false;
+    }
+  }
+  if (!o.live()) note_closed(o, id);
+}
+
+template <typename C>
+Reply OrderDesk::check_payment(const C& c) const {
+  if (c.mode > PaymentMode::kThirdParty)
+    return refuse(ReplyCode::kInvalidArgument, cat("unknown payment mode ", static_cast<unsigned>(c.mode)));
+  if (c.amount_cents == 0 || c.amount_cents > kPaymentCentsMax || c.amount_cents < -kPaymentCentsMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("amount_cents must be nonzero and at most ", kPaymentCentsMax, " either way"));
+  const bool refund = c.amount_cents < 0;
+  if (is_deferred(c.mode)) {
+    if (refund)
+      return refuse(ReplyCode::kInvalidArgument,
+                    "a third-party payer's coverage is not refunded: record the refund in an immediate mode");
+    if (!catalog_.has_payer(c.payer)) return refuse(ReplyCode::kNotFound, cat("payer ", c.payer, " not found"));
+  } else if (c.payer != kNone) {
+    return refuse(ReplyCode::kInvalidArgument, "only a third-party payment names a payer");
+  }
+  if (refund && c.reason.empty()) return refuse(ReplyCode::kInvalidArgument, "a refund needs a reason");
+  for (auto [text, what] : {std::pair{&c.label, "the label"}, {&c.bank, "the bank"}, {&c.reason, "the reason"}})
+    if (Reply bad = check_money_text(*text, what); !bad.ok()) return bad;
+  return check_money_date(c.received_ms, now_ms_, "received_ms");
+}
+
+Reply OrderDesk::on(const AddPayment& c, const Caller& who) {
+  if (Reply bad = check_payment(c); !bad.ok()) return bad;
+  const bool refund = c.amount_cents < 0;
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, refund, &o); !bad.ok()) return bad;
+  const OrderMoney* money = money_of(*o);
+  const size_t count = money ? money->payments.size() : 0;
+  if (count >= kOrderPaymentsMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("order ", c.order, " has ", kOrderPaymentsMax, " payments, the most"));
+  const MoneySums before = sums_of(*o);
+  if (refund && before.paid_cents + c.amount_cents < 0)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("a refund of ", -c.amount_cents, " cents exceeds the ", before.paid_cents, " cents paid"));
+  const uint32_t number = static_cast<uint32_t>(count + 1);
+  open_money(*o).payments.push_back(Payment{
+      number, c.mode, c.amount_cents, c.received_ms == 0 ? now_ms_ : c.received_ms,
+      c.contact == kNone ? o->contact : c.contact, c.payer, c.label, c.bank, c.reason, 0, now_ms_, who.principal});
+  book_.record(*o, WorkflowAction::kModified, who.principal,
+               refund ? WorkflowDetail::kRefundAdded : WorkflowDetail::kPaymentAdded,
+               uint64_t{number} << 32 | static_cast<uint8_t>(c.mode));
+  after_money_change(*o, c.order, before, who.principal, !refund, false);
+  return order_reply(c.order, *o);
+}
+
+Reply OrderDesk::on(const ChangePayment& c, const Caller& who) {
+  if (Reply bad = check_payment(c); !bad.ok()) return bad;
+  const bool refund = c.amount_cents < 0;
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, refund, &o); !bad.ok()) return bad;
+  const OrderMoney* money = money_of(*o);
+  if (!money || c.payment == 0 || c.payment > money->payments.size())
+    return refuse(ReplyCode::kNotFound, cat("order ", c.order, " has no payment ", c.payment));
+  const Payment& old = money->payments[c.payment - 1];
+  if ((old.amount_cents < 0) != refund)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("payment ", c.payment, " is a ", refund ? "payment" : "refund", ": it stays one (record a ",
+                      refund ? "refund" : "payment", " instead)"));
+  const MoneySums before = sums_of(*o);
+  const int64_t paid_after =
+      before.paid_cents - (is_deferred(old.mode) ? 0 : old.amount_cents) + (is_deferred(c.mode) ? 0 : c.amount_cents);
+  if (paid_after < 0)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("after the change the refunds would exceed the payments by ", -paid_after, " cents"));
+  Payment& p = open_money(*o).payments[c.payment - 1];
+  const int64_t collected = is_deferred(c.mode) && is_deferred(p.mode) ? p.collected_ms : 0;
+  p = Payment{p.number,
+              c.mode,
+              c.amount_cents,
+              c.received_ms == 0 ? p.received_ms : c.received_ms,
+              c.contact == kNone ? o->contact : c.contact,
+              c.payer,
+              c.label,
+              c.bank,
+              c.reason,
+              collected,
+              p.recorded_ms,
+              p.principal};
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kPaymentChanged, c.payment);
+  after_money_change(*o, c.order, before, who.principal, !refund, false);
+  return order_reply(c.order, *o);
+}
+
+Reply OrderDesk::on(const CollectPayment& c, const Caller& who) {
+  if (Reply bad = check_money_date(c.collected_ms, now_ms_, "collected_ms"); !bad.ok()) return bad;
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, true, &o); !bad.ok()) return bad;
+  const OrderMoney* money = money_of(*o);
+  if (!money || c.payment == 0 || c.payment > money->payments.size())
+    return refuse(ReplyCode::kNotFound, cat("order ", c.order, " has no payment ", c.payment));
+  const Payment& p = money->payments[c.payment - 1];
+  if (!is_deferred(p.mode))
+    return refuse(ReplyCode::kInvalidArgument, cat("payment ", c.payment, " is immediate: nothing to collect"));
+  if (p.collected_ms != 0)
+    return refuse(ReplyCode::kDuplicate, cat("payment ", c.payment, " was collected at ", p.collected_ms));
+  const int64_t at = c.collected_ms == 0 ? now_ms_ : c.collected_ms;
+  if (at < p.received_ms)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("collected_ms ", at, " is before the payment was received (", p.received_ms, ")"));
+  const MoneySums before = sums_of(*o);
+  open_money(*o).payments[c.payment - 1].collected_ms = at;
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kPaymentCollected, c.payment);
+  after_money_change(*o, c.order, before, who.principal, false, false);
+  return order_reply(c.order, *o);
+}
+
+Reply OrderDesk::on(const SetCashDiscount& c, const Caller& who) {
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, false, &o); !bad.ok()) return bad;
+  const MoneySums before = sums_of(*o);
+  if (c.amount_cents < 0 || c.amount_cents > before.package_cents)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("a cash discount must be in [0, ", before.package_cents, "] cents (the order's package)"));
+  if (c.amount_cents == before.cash_discount_cents) return order_reply(c.order, *o);  // nothing changes
+  open_money(*o).cash_discount_cents = c.amount_cents;
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kCashDiscount,
+               static_cast<uint64_t>(c.amount_cents));
+  after_money_change(*o, c.order, before, who.principal, false, false);
+  return order_reply(c.order, *o);
+}
+
+Reply OrderDesk::on(const SignContract& c, const Caller& who) {
+  if (Reply bad = check_money_date(c.signed_ms, now_ms_, "signed_ms"); !bad.ok()) return bad;
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, false, &o); !bad.ok()) return bad;
+  if (const OrderMoney* money = money_of(*o); money && money->contract_signed_ms != 0)
+    return refuse(ReplyCode::kDuplicate,
+                  cat("order ", c.order, "'s contract was signed at ", money->contract_signed_ms));
+  const MoneySums before = sums_of(*o);
+  open_money(*o).contract_signed_ms = c.signed_ms == 0 ? now_ms_ : c.signed_ms;
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kContractSigned);
+  after_money_change(*o, c.order, before, who.principal, false, true);
+  return order_reply(c.order, *o);
+}
+
+void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
+  const OrderMoney* money = money_of(order);
+  const MoneySums s = sums_of(order);
+  r->cash_discount_cents = s.cash_discount_cents;
+  r->to_pay_cents = s.to_pay_cents;
+  r->paid_cents = s.paid_cents;
+  r->deferred_cents = s.deferred_cents;
+  r->awaiting_collection_cents = s.awaiting_collection_cents;
+  r->balance_cents = s.balance_cents;
+  r->fully_paid = s.fully_paid();
+  if (money) {
+    r->contract_signed_ms = money->contract_signed_ms;
+    r->payments = money->payments;
+  }
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,88 @@
+// The money of orders (seed 003: the order summary and "Onglet Règlement"):
+// the sums the order page shows, and the table keeping the money of the
+// orders that have some, beside the order table (most orders have none, so
+// neither the hot Order nor its cold part grows).
+//
+// Every amount is integer cents of the organisation's one currency. The
+// sums add and subtract only; the one division is the deposit:
+//   package  = Σ quantity × unit price of the order's lines
+//   to_pay   = package − cash discount (a discount is at most the package;
+//              if lines leave later, to_pay stops at 0); 0 once the order
+//              is closed (released, expired, archived, cancelled: nothing
+//              was sold, so what was paid is owed back)
+//   paid     = Σ immediate payments (transfer, cheque, cash, card), refunds
+//              (negative) deducted
+//   deferred = Σ third-party payers' coverage: counted as paid at once
+//   awaiting = Σ deferred payments not collected yet ("encaissement en attente")
+//   balance  = to_pay − paid − deferred; below 0 the organisation owes the
+//              client the difference
+//   fully paid ("soldé") = balance <= 0
+//   deposit  = to_pay × percent / 100 rounded half up to the cent
+//              (deposit_cents): 33 % of 100.01 is 33.00, of 100.02 is 33.01
+// Thread-safety: none; owned by one shard thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/ids.h"
+#include "engine/order.h"
+#include "engine/order_record.h"
+
+namespace tessera::engine {
+
+class Hasher;
+
+struct MoneySums {
+  int64_t package_cents = 0;
+  int64_t cash_discount_cents = 0;
+  int64_t to_pay_cents = 0;
+  int64_t paid_cents = 0;
+  int64_t deferred_cents = 0;
+  int64_t awaiting_collection_cents = 0;
+  int64_t balance_cents = 0;
+  bool fully_paid() const { return balance_cents <= 0; }
+};
+
+// The sums of an order whose lines add up to package_cents (money nullptr:
+// no payment and no discount yet); `closed`: nothing is to pay.
+MoneySums money_sums(int64_t package_cents, const OrderMoney* money, bool closed);
+// to_pay × percent / 100, rounded half up to the cent (percent in [0, 100]).
+int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent);
+// Σ quantity × unit price of the order's lines.
+int64_t package_cents(const Order& order);
+
+class MoneyTable {
+ public:
+  struct Entry {
+    uint32_t slot = 0;
+    OrderId order = 0;
+    OrderMoney money;
+    auto fields() const { return std::tie(slot, order, money); }
+  };
+
+  // The money of `order` in `slot` (nullptr: none). An entry left by an
+  // earlier order of the slot is not its money.
+  const OrderMoney* find(uint32_t slot, OrderId order) const {
+    auto it = by_slot_.find(slot);
+    return it != by_slot_.end() && it->second.order == order ? &it->second.money : nullptr;
+  }
+  // The money of `order`, created empty (or taken over from an earlier
+  // order of the slot) if it has none.
+  OrderMoney& open(uint32_t slot, OrderId order);
+
+  // The entries of the orders the table still holds, by slot (snapshots,
+  // the state hash): an earlier order's leftover is not state.
+  std::vector<Entry> current(const OrderTable& orders) const;
+  // Loads a snapshot's entries: by slot, each naming the slot's order.
+  Status restore(std::vector<Entry> entries, const OrderTable& orders);
+  void hash_into(Hasher& h, const OrderTable& orders) const;
+
+ private:
+  std::map<uint32_t, Entry> by_slot_;
+};
+
+}  // namespace tessera::engine
