@@ -118,9 +118,10 @@ class OrderDesk {
   MoneySums sums_of(const Order& order) const;
   ValidationRule validation_rule_of(const Order& order) const;
   Reply money_order(OrderId id, const Caller& who, bool closed_too, Order** out);
-  // AddPayment's and ChangePayment's checks of the payment's own fields.
+  // AddPayment's and ChangePayment's checks of the payment's own fields,
+  // then the order it may change (money_order).
   template <typename C>
-  Reply check_payment(const C& c) const;
+  Reply payment_order(const C& c, const Caller& who, Order** out);
   // After a money command changed `o` (sums were `before`): the workflow's
   // payment status, the validation a payment or a signed contract brings
   // under the order's rule, and a closed order's history record again.

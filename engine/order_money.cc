@@ -160,7 +160,7 @@ void OrderDesk::after_money_change(Order& o, OrderId id, const MoneySums& before
 }
 
 template <typename C>
-Reply OrderDesk::check_payment(const C& c) const {
+Reply OrderDesk::payment_order(const C& c, const Caller& who, Order** out) {
   if (c.mode > PaymentMode::kThirdParty)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown payment mode ", static_cast<unsigned>(c.mode)));
   if (c.amount_cents == 0 || c.amount_cents > kPaymentCentsMax || c.amount_cents < -kPaymentCentsMax)
@@ -178,14 +178,14 @@ Reply OrderDesk::check_payment(const C& c) const {
   if (refund && c.reason.empty()) return refuse(ReplyCode::kInvalidArgument, "a refund needs a reason");
   for (auto [text, what] : {std::pair{&c.label, "the label"}, {&c.bank, "the bank"}, {&c.reason, "the reason"}})
     if (Reply bad = check_money_text(*text, what); !bad.ok()) return bad;
-  return check_money_date(c.received_ms, now_ms_, "received_ms");
+  if (Reply bad = check_money_date(c.received_ms, now_ms_, "received_ms"); !bad.ok()) return bad;
+  return money_order(c.order, who, refund, out);
 }
 
 Reply OrderDesk::on(const AddPayment& c, const Caller& who) {
-  if (Reply bad = check_payment(c); !bad.ok()) return bad;
-  const bool refund = c.amount_cents < 0;
   Order* o = nullptr;
-  if (Reply bad = money_order(c.order, who, refund, &o); !bad.ok()) return bad;
+  if (Reply bad = payment_order(c, who, &o); !bad.ok()) return bad;
+  const bool refund = c.amount_cents < 0;
   const OrderMoney* money = money_of(*o);
   const size_t count = money ? money->payments.size() : 0;
   if (count >= kOrderPaymentsMax)
@@ -206,10 +206,9 @@ Reply OrderDesk::on(const AddPayment& c, const Caller& who) {
 }
 
 Reply OrderDesk::on(const ChangePayment& c, const Caller& who) {
-  if (Reply bad = check_payment(c); !bad.ok()) return bad;
-  const bool refund = c.amount_cents < 0;
   Order* o = nullptr;
-  if (Reply bad = money_order(c.order, who, refund, &o); !bad.ok()) return bad;
+  if (Reply bad = payment_order(c, who, &o); !bad.ok()) return bad;
+  const bool refund = c.amount_cents < 0;
   const OrderMoney* money = money_of(*o);
   if (!money || c.payment == 0 || c.payment > money->payments.size())
     return refuse(ReplyCode::kNotFound, cat("order ", c.order, " has no payment ", c.payment));

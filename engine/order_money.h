@@ -74,6 +74,12 @@ class MoneyTable {
   // order of the slot) if it has none.
   OrderMoney& open(uint32_t slot, OrderId order);
 
+  // MergeContacts: the payments `from` made name `to`.
+  void reassign_contact(ContactId from, ContactId to) {
+    for (auto& [slot, e] : by_slot_)
+      for (Payment& p : e.money.payments)
+        if (p.contact == from) p.contact = to;
+  }
   // The entries of the orders the table still holds, by slot (snapshots,
   // the state hash): an earlier order's leftover is not state.
   std::vector<Entry> current(const OrderTable& orders) const;

@@ -217,6 +217,7 @@ Reply Shard::set_profile(const SetContactProfile& p) {
   if (const int64_t since = contacts_.client_since(p.contact); since != 0) contacts_.mark_client(p.merged_into, since);
   subscriptions_.reassign_contact(p.contact, p.merged_into);
   desk_.reassign_history(p.contact, p.merged_into);
+  desk_.money().reassign_contact(p.contact, p.merged_into);
   return r;
 }
 

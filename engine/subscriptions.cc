@@ -113,8 +113,12 @@ std::vector<ReminderItem> run_items(const ReminderRun& run, const Series& series
   return items;
 }
 
-Reply batch_reply(const ReminderRun& run, const DefineReminderFormat& format, std::vector<ReminderItem> items) {
+// `templates`: what the server's exporter fills the e-mails from (never on
+// the wire), handed in here so the batch is built once.
+Reply batch_reply(const ReminderRun& run, const DefineReminderFormat& format, std::vector<ReminderItem> items,
+                  std::vector<DefineDocumentTemplate> templates = {}) {
   ReminderBatch batch;
+  batch.templates = std::move(templates);
   batch.run = run.definition.run;
   batch.state = run.state;
   batch.format = format;
@@ -350,16 +354,6 @@ Reply SubscriptionBook::query(const ListDocumentTemplates&, const ContactBook&) 
   return r;
 }
 
-Reply SubscriptionBook::with_templates(Reply r, Audience audience) const {
-  if (!r.ok() || !r.detail) return r;
-  ReminderBatch batch = std::get<ReminderBatch>(r.detail->value);
-  batch.templates = templates_of(audience == Audience::kThirdParty ? DocumentKind::kThirdPartyReminder
-                                                                   : DocumentKind::kSubscriptionReminder);
-  if (batch.templates.empty()) return r;
-  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(batch)});
-  return r;
-}
-
 std::vector<DefineDocumentTemplate> SubscriptionBook::templates_of(DocumentKind document) const {
   std::vector<DefineDocumentTemplate> out;
   for (const DefineDocumentTemplate& t : templates_)
@@ -535,8 +529,8 @@ Reply SubscriptionBook::apply(const StartReminderRun& c, const ContactBook& cont
     run.ends_ms.push_back(s.definition.ends_ms);
   }
   const ReminderRun& added = runs_.add(c.run, std::move(run));
-  return with_templates(batch_reply(added, *formats_.find(c.format), run_items(added, series, subscriptions, contacts)),
-                        c.audience);
+  return batch_reply(added, *formats_.find(c.format), run_items(added, series, subscriptions, contacts),
+                     run_templates(c.audience));
 }
 
 Reply SubscriptionBook::apply(const ExportReminderRun& c, const ContactBook& contacts, int64_t now_ms) {
@@ -551,8 +545,8 @@ Reply SubscriptionBook::apply(const ExportReminderRun& c, const ContactBook& con
   assert(series && format);               // catalog entries are never removed (a deleted format is kept for its runs)
   run->definition.delivery = c.delivery;  // the run's delivery is its last export's
   run->export_requested_ms = now_ms;
-  return with_templates(batch_reply(*run, *format, run_items(*run, *series, subscriptions_.items(), contacts)),
-                        run->definition.audience);
+  return batch_reply(*run, *format, run_items(*run, *series, subscriptions_.items(), contacts),
+                     run_templates(run->definition.audience));
 }
 
 Reply SubscriptionBook::apply(const RecordRunExport& c, int64_t now_ms, bool track_undelivered) {

@@ -136,8 +136,11 @@ class SubscriptionBook {
  private:
   Reply check_run(const StartReminderRun& c) const;
   Reply check_issues(const StartReminderRun& c, const Series& series) const;
-  // A run's batch with the templates of its audience's document.
-  Reply with_templates(Reply r, Audience audience) const;
+  // The templates of the document a run of this audience sends.
+  std::vector<DefineDocumentTemplate> run_templates(Audience audience) const {
+    return templates_of(audience == Audience::kThirdParty ? DocumentKind::kThirdPartyReminder
+                                                          : DocumentKind::kSubscriptionReminder);
+  }
   // Raises the ranks of the run's reminders that reached their recipient
   // (not renewed since) and marks the run validated.
   void raise_ranks(ReminderRun& run, int64_t now_ms);

@@ -301,6 +301,20 @@ TEST_F(OrderMoneyTest, MoneyAndItsConfigurationSurviveASnapshot_WithTheSameHash)
   EXPECT_EQ(std::get<Payers>(payers.detail->value).payers[0].name, "CAF");
 }
 
+TEST_F(OrderMoneyTest, AMergedContactsPaymentsNameTheSurvivor) {
+  const OrderId id = option();  // contact 7's
+  AddPayment by_8 = pay(id, PaymentMode::kCheque, 1000);
+  by_8.contact = 8;
+  ASSERT_TRUE(as_clerk(by_8).ok());
+  ASSERT_TRUE(as_clerk(pay(id, PaymentMode::kCash, 500)).ok());
+  ASSERT_TRUE(as_clerk(SetContactProfile{8, 100000000008, kContactIndividual, 1, false, kNone}).ok());
+  ASSERT_TRUE(as_clerk(SetContactProfile{9, 100000000009, kContactIndividual, 1, false, kNone}).ok());
+  ASSERT_TRUE(as_clerk(SetContactProfile{8, 100000000008, kContactIndividual, 2, true, 9}).ok());  // 8 merged into 9
+  const OrderRecord rec = record(id);
+  EXPECT_EQ(rec.payments[0].contact, ContactId{9});
+  EXPECT_EQ(rec.payments[1].contact, ContactId{7}) << "the order's contact, not merged";
+}
+
 TEST_F(OrderMoneyTest, AnOrderWithoutMoneyIsUnchangedInTheStateHash) {
   // Orders that never see money add nothing to the hash: old data
   // directories replay to the hash they were written with.

@@ -140,10 +140,14 @@ TEST(ServerConnections, OldestConnectionWithoutHelloMakesRoom_AuthenticatedOnesD
   cfg.limits.connections_unauthenticated_max = 2;
   cfg.limits.hello_deadline_ms = 60'000;  // only the cap closes anything here
   auto app = start_server(std::move(cfg));
-  // Authenticated connections leave the unauthenticated count.
-  RawConnection a(app->port()), b(app->port()), c(app->port());
+  // Authenticated connections leave the unauthenticated count. Each says
+  // Hello before the next connects: three connected at once are three
+  // without Hello, and the third would (rightly) close the first.
+  RawConnection a(app->port());
   ASSERT_TRUE(a.hello(testing::kWebshopToken));
+  RawConnection b(app->port());
   ASSERT_TRUE(b.hello(testing::kWebshopToken));
+  RawConnection c(app->port());
   ASSERT_TRUE(c.hello(testing::kWebshopToken));
   RawConnection oldest(app->port());
   ASSERT_TRUE(eventually([&] { return app->metrics().connections_open() == 4; }));
