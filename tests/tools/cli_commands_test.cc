@@ -562,6 +562,15 @@ TEST(CliDetailOutput, AnAdvancedSearchPageShowsRolesRelaysAndClients) {
   EXPECT_EQ(printed(Command{0, query}, ReplyDetail{page}).find("More follow"), std::string::npos) << "the last page";
 }
 
+TEST(CliDetailOutput, TablesAlignByCharactersNotBytes) {
+  std::ostringstream out;
+  print_table(out, {{"amount", "payer"}, {"60,00 €", "CAF du Rhône"}, {"120,00 €", "x"}});
+  EXPECT_EQ(out.str(),
+            "amount    payer\n"
+            "60,00 €   CAF du Rhône\n"
+            "120,00 €  x\n");
+}
+
 TEST(CliDetailOutput, ContactListsAreGroupedByList) {
   ContactLists lists;
   lists.entries = {{ContactListKind::kIndividualCriterion, 1, "Abonné", false},
