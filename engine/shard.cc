@@ -73,6 +73,8 @@ Reply Shard::on(const T& c, const Caller& who) {
   } else if constexpr (std::is_same_v<T, Subscribe>) {
     for (ContactId named : {c.subscriber, c.payer})
       if (Reply unknown = contacts_.check_known(named, who.rules); !unknown.ok()) return unknown;
+  } else if constexpr (std::is_same_v<T, AddPayment> || std::is_same_v<T, ChangePayment>) {
+    if (Reply unknown = contacts_.check_known(c.contact, who.rules); !unknown.ok()) return unknown;  // who paid
   } else if constexpr (std::is_same_v<T, RecordRunExport>) {
     if (who.rules < 4) {  // as then: open runs only, and no reminder counted as undelivered
       if (Reply closed = subscriptions_.check_run_open(c.run, "record an export"); !closed.ok()) return closed;

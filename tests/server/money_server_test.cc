@@ -120,6 +120,11 @@ TEST_F(MoneyServer, PaymentsValidateAndAddUpToTheCent_AndSurviveSigkill) {
   AddPayment no_payer = pay(first, PaymentMode::kThirdParty, 100);
   no_payer.payer = 99;
   EXPECT_EQ(one(c, no_payer).code, ReplyCode::kNotFound);
+  AddPayment unknown_contact = pay(first, PaymentMode::kCash, 100);
+  unknown_contact.contact = 999'999;
+  const Reply unknown = one(c, unknown_contact);
+  EXPECT_EQ(unknown.code, ReplyCode::kNotFound) << unknown.message;
+  EXPECT_NE(unknown.message.find("999999"), std::string::npos) << unknown.message;
 
   std::vector<OrderRecord> before;
   for (OrderId id : {first, second, third}) before.push_back(record(c, id));
