@@ -10,7 +10,9 @@
 #include "engine/reply_detail.h"
 #include "tests/engine/shard_fixture.h"
 
-namespace tessera::engine {
+// A namespace of its own: unity builds compile this file with the other
+// order tests, whose anonymous namespaces hold the same helper names.
+namespace tessera::engine::money_test {
 namespace {
 
 constexpr PrincipalId kClerk = 12;
@@ -326,4 +328,4 @@ TEST_F(OrderMoneyTest, AnOrderWithoutMoneyIsUnchangedInTheStateHash) {
 }
 
 }  // namespace
-}  // namespace tessera::engine
+}  // namespace tessera::engine::money_test

@@ -17,7 +17,9 @@
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
 
-namespace tessera::server {
+// A namespace of its own: unity builds compile this file with the order
+// page's server test, whose anonymous namespace holds the same helper names.
+namespace tessera::server::money_test {
 namespace {
 
 using namespace tessera::engine;
@@ -168,4 +170,4 @@ TEST_F(MoneyServer, AWebShopRecordsNoPayment) {
 }
 
 }  // namespace
-}  // namespace tessera::server
+}  // namespace tessera::server::money_test
