@@ -37,10 +37,9 @@ MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
   return s;
 }
 
-int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent) {
-  return (to_pay_cents * percent + 50) /
-         100;  // to_pay is at most kLinesMax × 2^32 × 2^32 cents: no overflow in practice
-}
+// to_pay × percent stays far below 2^63: an order's package is at most
+// kOrderQuantityMax (10,000) units of at most 2^32 cents.
+int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent) { return (to_pay_cents * percent + 50) / 100; }
 
 OrderMoney& MoneyTable::open(uint32_t slot, OrderId order) {
   Entry& e = by_slot_[slot];

@@ -12,12 +12,6 @@ namespace tessera::engine {
 
 namespace {
 
-uint64_t total_cents(const Order& o) {
-  uint64_t total = 0;
-  for (const OrderLine& l : o.lines) total += uint64_t{l.unit_price_cents} * l.quantity;
-  return total;
-}
-
 // The deadline the page shows: the option/reservation's own (kept while
 // overdue), a hold's expiry, none for a confirmed order.
 int64_t shown_deadline(const Order& o) { return o.state == OrderState::kHeld ? o.deadline_ms : o.due_ms; }
@@ -168,7 +162,7 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
     const Order& o = *book_.find(after[i]);
     page.orders.push_back(OrderSummary{after[i], o.state, o.contact, o.channel, o.principal, o.created_ms,
                                        shown_deadline(o), o.lines.empty() ? kNone : o.lines.front().performance,
-                                       o.quantity(), total_cents(o)});
+                                       o.quantity(), static_cast<uint64_t>(package_cents(o))});
   }
   if (after.size() > n) page.next_after = page.orders.back().order;
   Reply r;
