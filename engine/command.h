@@ -25,6 +25,7 @@
 #include "engine/commands_back_office.h"
 #include "engine/commands_catalog.h"
 #include "engine/commands_contacts.h"
+#include "engine/commands_invoices.h"
 #include "engine/commands_money.h"
 #include "engine/commands_orders.h"
 #include "engine/commands_principals.h"

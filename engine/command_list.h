@@ -42,8 +42,11 @@
 //   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
 //           the reply's batch, then answer), kReadRunFile (read a chunk of
-//           the run's file, off the shard threads), or kPrincipals (update
-//           the server's principal directory)
+//           the run's file, off the shard threads), kPrincipals (update
+//           the server's principal directory), kNumberInvoice (have the
+//           order's pending invoice or credit note numbered by the register,
+//           noted on the order and rendered as PDF, then answer) or
+//           kRenderInvoice (render the document as PDF off the shard threads)
 #pragma once
 
 // clang-format off
@@ -153,5 +156,11 @@
   X(102, CollectPayment,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(103, SetCashDiscount,           kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(104, SignContract,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(105, ChangePayment,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
+  X(105, ChangePayment,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(106, IssueInvoice,              kOrder,        kBackoffice, kWrite, kSingle,           kInvoices,      kNumberInvoice)\
+  X(107, CancelInvoice,             kOrder,        kBackoffice, kWrite, kSingle,           kInvoices,      kNumberInvoice)\
+  X(108, RecordInvoice,             kDirectory,    kInternal,   kWrite, kSingle,           kInvoices,      kNoEffect)    \
+  X(109, NoteInvoice,               kOrder,        kInternal,   kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(110, ListInvoices,              kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kNoEffect)    \
+  X(111, RenderInvoice,             kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kRenderInvoice)
 // clang-format on

@@ -87,10 +87,11 @@ enum class ReplyKind : uint8_t {
   kRunFile,            // detail: RunFile (value = bytes in this chunk)
   kDocumentTemplates,  // detail: DocumentTemplates (value = templates)
   kPayers,             // detail: Payers (value = payers)
+  kInvoices,           // detail: Invoices (value = the first document's number, or the total listed)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
-enum class Effect : uint8_t { kNoEffect, kExportReminders, kPrincipals, kReadRunFile };
+enum class Effect : uint8_t { kNoEffect, kExportReminders, kPrincipals, kReadRunFile, kNumberInvoice, kRenderInvoice };
 
 struct CommandInfo {
   uint16_t tag;
@@ -161,6 +162,8 @@ constexpr bool registry_is_consistent() {
       return false;
     if (c.effect == Effect::kExportReminders && c.reply != ReplyKind::kReminderBatch) return false;
     if (c.effect == Effect::kPrincipals && c.route != RouteKind::kDirectory) return false;
+    if ((c.effect == Effect::kNumberInvoice || c.effect == Effect::kRenderInvoice) && c.reply != ReplyKind::kInvoices)
+      return false;
   }
   return true;
 }

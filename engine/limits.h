@@ -76,7 +76,16 @@ inline constexpr uint32_t kOrderPaymentsMax = 256;  // payments and refunds on o
 inline constexpr int64_t kPaymentCentsMax = 10'000'000'000;  // one payment: 100 million in cents
 inline constexpr uint32_t kMoneyTextMax = 200;               // bytes of a payment's label, bank or reason
 inline constexpr int64_t kMoneyDateAheadMsMax = 86'400'000;  // a date received/collected/signed: at most a day ahead
-inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;   // SetOrderRetention: an hour
+// Invoices (engine/commands_invoices.h).
+inline constexpr uint32_t kInvoicesPageMax = 500;    // documents in one ListInvoices answer
+inline constexpr uint32_t kInvoiceLinesMax = 1'000;  // lines of one document (an order has at most that many)
+inline constexpr uint32_t kInvoiceTextMax = 2'000;   // bytes of a document's billed-to block, a line's label, a reason
+inline constexpr uint32_t kInvoiceYearMin = 1970;    // a numbering year
+inline constexpr uint32_t kInvoiceYearMax = 9999;
+inline constexpr uint32_t kInvoiceNumberMax = 999'999;      // per kind and year (the PDF prints 6 digits)
+inline constexpr uint32_t kOrderDocumentsMax = 64;          // invoices and credit notes of one order
+inline constexpr uint32_t kInvoicePdfBytesMax = 2u << 20;   // a rendered document in a RenderInvoice answer
+inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;  // SetOrderRetention: an hour
 inline constexpr int64_t kOrderRetentionMsMax = 3'660LL * 86'400'000LL;  // ... to ten years
 inline constexpr uint32_t kFilterListMax = 64;                           // values of one follow-up filter list
 inline constexpr uint32_t kReminderFormatsMax = 1'024;

@@ -285,6 +285,7 @@ Reply OrderDesk::on(const Cancel& c, const Caller& who) {
   if (!r.ok()) return r;
   if (o->state != OrderState::kConfirmed)
     return wrong_state(c.order, *o, "only confirmed orders are cancelled; release or archive the others");
+  if (Reply invoiced = invoiced_refusal(*o, c.order, "it is cancelled"); !invoiced.ok()) return invoiced;
   book_.close(*o, c.order, OrderState::kCancelled, who.principal);
   return order_reply(c.order, *o);
 }

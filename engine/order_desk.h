@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/catalog.h"
@@ -55,6 +56,12 @@ class OrderDesk {
   Reply on(const CollectPayment& c, const Caller& who);
   Reply on(const SetCashDiscount& c, const Caller& who);
   Reply on(const SignContract& c, const Caller& who);
+  // Invoicing (order_invoices.cc).
+  Reply on(const IssueInvoice& c, const Caller& who);
+  Reply on(const CancelInvoice& c, const Caller& who);
+  Reply on(const NoteInvoice& c, const Caller& who);
+  // The documents frozen and not yet numbered (a start completes them).
+  std::vector<InvoiceDocument> pending_documents() const;
   // The money of the orders that have some (snapshots and the state hash).
   MoneyTable& money() { return money_; }
   const MoneyTable& money() const { return money_; }
@@ -127,6 +134,12 @@ class OrderDesk {
   // under the order's rule, and a closed order's history record again.
   void after_money_change(Order& o, OrderId id, const MoneySums& before, PrincipalId by, bool payment, bool contract);
   void fill_money(const Order& order, OrderRecord* r) const;
+  // Invoicing (order_invoices.cc): the refusal of `change` to an invoiced
+  // order (or one whose document is being numbered); the lines a document
+  // shows, and one line's label.
+  Reply invoiced_refusal(const Order& order, OrderId id, const char* change) const;
+  std::vector<InvoiceLine> invoice_lines(const Order& order) const;
+  std::string line_label(const OrderLine& line) const;
   void note_closed(const Order& order, OrderId id);
 
   OrderBook& book_;

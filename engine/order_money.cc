@@ -74,6 +74,9 @@ Status MoneyTable::restore(std::vector<Entry> entries, const OrderTable& orders)
           p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
         return Status::invalid_argument("snapshot has a payment out of range");
     }
+    if (m.pending.size() > 1 || m.invoices.size() > kOrderDocumentsMax ||
+        m.documents < m.invoices.size() + m.pending.size())
+      return Status::invalid_argument("snapshot order money has documents out of range");
     by_slot_.emplace(e.slot, std::move(e));
   }
   return Status::ok();
@@ -267,6 +270,7 @@ Reply OrderDesk::on(const CollectPayment& c, const Caller& who) {
 Reply OrderDesk::on(const SetCashDiscount& c, const Caller& who) {
   Order* o = nullptr;
   if (Reply bad = money_order(c.order, who, false, &o); !bad.ok()) return bad;
+  if (Reply invoiced = invoiced_refusal(*o, c.order, "its cash discount changes"); !invoiced.ok()) return invoiced;
   const MoneySums before = sums_of(*o);
   if (c.amount_cents < 0 || c.amount_cents > before.package_cents)
     return refuse(ReplyCode::kInvalidArgument,
@@ -306,6 +310,9 @@ void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
   if (money) {
     r->contract_signed_ms = money->contract_signed_ms;
     r->payments = money->payments;
+    r->invoiced = money->invoice() != nullptr;
+    r->invoice_pending = !money->pending.empty();
+    r->invoices = money->invoices;
   }
 }
 

@@ -17,6 +17,8 @@ std::string_view workflow_action_name(WorkflowAction action) {
       return "e-mail sent";
     case WorkflowAction::kPaymentStatus:
       return "payment status";
+    case WorkflowAction::kInvoicing:
+      return "invoicing";
   }
   return "unknown";
 }
@@ -66,6 +68,10 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return "no longer fully paid";
     case WorkflowDetail::kPaymentChanged:
       return cat("payment ", arg, " changed");
+    case WorkflowDetail::kInvoiceIssued:
+      return cat("invoice ", hi, "-", lo, " issued");
+    case WorkflowDetail::kCreditNoteIssued:
+      return cat("credit note ", hi, "-", lo, " issued (de-invoiced)");
   }
   return "unknown";
 }

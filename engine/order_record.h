@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/commands_invoices.h"
 #include "engine/commands_money.h"
 #include "engine/ids.h"
 #include "engine/reply.h"
@@ -31,8 +32,9 @@ enum class WorkflowAction : uint8_t {
   kStateChanged,   // changement de statut: `from` → `to`
   kEmailSent,      // référence des emails transactionnels envoyés: detail is the reference
   kPaymentStatus,  // passage du statut du règlement en « soldé » (or back, after a refund or a discount)
+  kInvoicing,      // émission d'une facture, or of a credit note (défacturation): detail says which
 };
-inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kPaymentStatus;  // snapshots check against it
+inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kInvoicing;  // snapshots check against it
 std::string_view workflow_action_name(WorkflowAction action);
 
 // What a kModified or kEmailSent event changed, with its argument(s); the
@@ -56,11 +58,13 @@ enum class WorkflowDetail : uint8_t {
   kPaymentCollected,  // arg: payment number
   kCashDiscount,      // arg: the discount in cents
   kContractSigned,
-  kFullyPaid,       // kPaymentStatus: the balance reached 0
-  kNotFullyPaid,    // kPaymentStatus: something is owed again
-  kPaymentChanged,  // arg: payment number
+  kFullyPaid,         // kPaymentStatus: the balance reached 0
+  kNotFullyPaid,      // kPaymentStatus: something is owed again
+  kPaymentChanged,    // arg: payment number
+  kInvoiceIssued,     // kInvoicing: arg: year << 32 | number
+  kCreditNoteIssued,  // kInvoicing: arg: year << 32 | number
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kPaymentChanged;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kCreditNoteIssued;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -131,11 +135,36 @@ struct Payment {
 
 // The money of one order: what was paid and the adjustments to its price.
 // Kept only for an order that has some (engine/order_money.h).
+// An invoice or credit note of an order, as the order keeps it (the
+// register on shard 0 keeps the whole document: engine/commands_invoices.h).
+struct InvoiceRef {
+  InvoiceKind kind = InvoiceKind::kInvoice;
+  uint32_t year = 0;
+  uint32_t number = 0;
+  uint32_t attempt = 0;
+  int64_t issued_ms = 0;
+  int64_t total_cents = 0;
+  auto fields() const { return std::tie(kind, year, number, attempt, issued_ms, total_cents); }
+  bool operator==(const InvoiceRef&) const = default;
+};
+
 struct OrderMoney {
   int64_t cash_discount_cents = 0;
   int64_t contract_signed_ms = 0;
   std::vector<Payment> payments;
-  auto fields() const { return std::tie(cash_discount_cents, contract_signed_ms, payments); }
+  // Appended (docs/format.md, rule 4): invoicing.
+  uint32_t documents = 0;                     // invoices and credit notes begun (the last attempt's number)
+  std::vector<InvoiceDocument> pending;       // the document being numbered (at most one)
+  std::vector<InvoiceRef> invoices;           // the numbered ones, oldest first
+  static constexpr size_t kHashedAlways = 3;  // a state without invoicing hashes as before it existed
+  auto fields() const {
+    return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices);
+  }
+  // Invoiced: the last numbered document is an invoice (a credit note
+  // cancels the one before it).
+  const InvoiceRef* invoice() const {
+    return !invoices.empty() && invoices.back().kind == InvoiceKind::kInvoice ? &invoices.back() : nullptr;
+  }
 };
 
 // The cold part of one order slot.
@@ -216,12 +245,16 @@ struct OrderRecord {
   bool fully_paid = false;    // balance <= 0
   int64_t contract_signed_ms = 0;
   std::vector<Payment> payments;
+  // Invoicing ("Facturée": the last document is an invoice).
+  bool invoiced = false;
+  bool invoice_pending = false;      // a document is being numbered
+  std::vector<InvoiceRef> invoices;  // invoices and credit notes, oldest first
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
                     reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info, workflow,
                     cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
-                    balance_cents, fully_paid, contract_signed_ms, payments);
+                    balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h).

@@ -18,6 +18,7 @@
 //   OrderDesk       the order commands (hold, book, confirm, release, ...)
 //   FollowUpDesk    the back office's follow-up screen and bulk actions
 //   PrincipalBook   who may connect, as what (shard 0 only)
+//   InvoiceRegister invoice and credit-note numbers and documents (shard 0 only)
 // Exactly one owner handles each command (checked at compile time).
 //
 // Thread-safety: none. Exactly one thread (the shard's) calls into a Shard.
@@ -38,6 +39,7 @@
 #include "engine/follow_up_desk.h"
 #include "engine/idempotency.h"
 #include "engine/ids.h"
+#include "engine/invoice_register.h"
 #include "engine/order_book.h"
 #include "engine/order_desk.h"
 #include "engine/order_retention.h"
@@ -144,6 +146,9 @@ class Shard {
   // What the writer needs to complete the contact's GetContactActivity from
   // the history (engine/contact_activity.h). A scan of the order slots.
   ActivityContext activity_context(ContactId contact) const;
+  // Invoices and credit notes frozen on this shard's orders and not yet
+  // numbered (a start has the register number them: engine/commands_invoices.h).
+  std::vector<InvoiceDocument> pending_documents() const { return desk_.pending_documents(); }
   // True once the order retention archived a performance here.
   bool archived_any() const { return !retention_.state().archived.empty(); }
   uint32_t shard_id() const { return shard_; }
@@ -200,6 +205,7 @@ class Shard {
   FollowUpDesk follow_up_;
   PrincipalBook principals_;
   OrderRetention retention_;
+  InvoiceRegister invoices_;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

@@ -44,6 +44,8 @@ uint64_t Shard::state_hash() const {
   }
   // The money of orders (absent until some), likewise.
   desk_.money().hash_into(h, orders);
+  // The invoice register (shard 0; absent until an invoice), likewise.
+  invoices_.hash_into(h);
   return h.value();
 }
 

@@ -35,6 +35,7 @@ constexpr uint16_t kSectionRetention = 9;        // the order retention, archive
 constexpr uint16_t kSectionProductTypes = 10;    // the catalog's DefineProductType entries
 constexpr uint16_t kSectionMoneyConfig = 11;     // the catalog's payers and validation rules
 constexpr uint16_t kSectionOrderMoney = 12;      // the money of the orders that have some, by slot
+constexpr uint16_t kSectionInvoices = 13;        // the invoice register (shard 0), in the order numbered
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -114,6 +115,7 @@ void Shard::save(std::string* out) const {
     put_all(w, std::tie(kSectionMoneyConfig, catalog_.payers(), catalog_.validation_rules()));
   if (const std::vector<MoneyTable::Entry> money = desk_.money().current(orders); !money.empty())
     put_all(w, std::tie(kSectionOrderMoney, money));
+  if (!invoices_.empty()) put_all(w, std::tie(kSectionInvoices, invoices_.documents()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -182,7 +184,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
-      money_loaded = 0;
+      money_loaded = 0, invoices_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -237,6 +239,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       std::vector<MoneyTable::Entry> money;
       s = r.get(money);
       if (s.is_ok()) s = sh.desk_.money().restore(std::move(money), sh.orders_.table());
+    } else if (s.is_ok() && section == kSectionInvoices && invoices_loaded++ == 0) {
+      std::vector<InvoiceDocument> documents;
+      s = r.get(documents);
+      if (s.is_ok()) s = sh.invoices_.restore(std::move(documents));
     } else if (s.is_ok() && section == kSectionPrincipals && sh.principals_.empty()) {
       s = r.get(sh.principals_.all());
     } else if (s.is_ok() && section == kSectionOrderPrincipals && creators_loaded++ == 0) {

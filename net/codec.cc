@@ -137,6 +137,7 @@ struct DetailEncoder {
     return {wire::ResultDetail::DocumentTemplates, wire_table::encode_table(fbb, d)};
   }
   Detail operator()(const Payers& d) { return {wire::ResultDetail::Payers, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const Invoices& d) { return {wire::ResultDetail::Invoices, wire_table::encode_table(fbb, d)}; }
   Detail operator()(const ReminderRuns& d) {
     return {wire::ResultDetail::ReminderRuns, wire_table::encode_table(fbb, d)};
   }
@@ -473,6 +474,8 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
           t, [](const wire::DocumentTemplates& w) { return from_table<DocumentTemplates>(&w, "DocumentTemplates"); });
     case D::Payers:
       return detail_of<wire::Payers>(t, [](const wire::Payers& w) { return from_table<Payers>(&w, "Payers"); });
+    case D::Invoices:
+      return detail_of<wire::Invoices>(t, [](const wire::Invoices& w) { return from_table<Invoices>(&w, "Invoices"); });
     case D::ContactActivity:
       return detail_of<wire::ContactActivity>(
           t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
@@ -561,6 +564,7 @@ std::string check_wire_tables() {
   problems +=
       wire_table::check_shape<DocumentTemplates>(wire::DocumentTemplates::MiniReflectTypeTable(), "DocumentTemplates");
   problems += wire_table::check_shape<Payers>(wire::Payers::MiniReflectTypeTable(), "Payers");
+  problems += wire_table::check_shape<Invoices>(wire::Invoices::MiniReflectTypeTable(), "Invoices");
   return problems;
 }
 
@@ -664,6 +668,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kRunFile:
     case ReplyKind::kDocumentTemplates:
     case ReplyKind::kPayers:
+    case ReplyKind::kInvoices:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -761,12 +766,13 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 static_assert(static_cast<int>(wire::DocumentKind::MAX) == kDocumentKindLast);
 static_assert(static_cast<int>(wire::PaymentMode::MAX) == static_cast<int>(PaymentMode::kThirdParty));
 static_assert(static_cast<int>(wire::ValidateOnPayment::MAX) == static_cast<int>(ValidateOnPayment::kNever));
+static_assert(static_cast<int>(wire::InvoiceKind::MAX) == static_cast<int>(InvoiceKind::kCreditNote));
 static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kWorkflowActionLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 23);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 24);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

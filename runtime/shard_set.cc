@@ -75,6 +75,7 @@ ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners, std::uniqu
 
 void ShardSet::start() {
   std::vector<engine::Command> reconcile = reconcile_contacts();
+  std::vector<engine::InvoiceDocument> pending = pending_documents();
   if (directory_) marks_taken_ = directory_->shard().client_marks_taken();  // before its runner starts
   if (directory_) directory_->start();
   for (auto& r : runners_) r->start();
@@ -84,6 +85,7 @@ void ShardSet::start() {
     if (!reply.ok())
       std::fprintf(stderr, "tessera: contact directory: %s not reconciled: %s\n", name.c_str(), reply.message.c_str());
   }
+  complete_pending_documents(std::move(pending));
   if (directory_) {
     pump_stopping_ = false;
     pump_ = std::thread([this] { run_client_pump(); });

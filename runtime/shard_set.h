@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/local_time.h"
 #include "engine/command.h"
 #include "engine/reply_merge.h"
 #include "runtime/catalog_broadcast.h"
@@ -61,6 +62,10 @@ class ShardSet {
   // (engine/reply_merge.h). REQUIRES before start().
   void set_merge_settings(engine::MergeSettings settings);
   const engine::MergeSettings& merge_settings() const { return merge_settings_; }
+  // The organisation's time zone: the year an invoice is numbered in.
+  // REQUIRES before start().
+  void set_local_time(LocalTime local) { local_ = std::move(local); }
+  const LocalTime& local_time() const { return local_; }
   void start();
   void stop();
 
@@ -81,6 +86,14 @@ class ShardSet {
   // every kClientPumpIntervalMs): the marks taken, or the refusal.
   engine::Reply pump_client_marks();
 
+  // Steps 2 and 3 of numbering a document the order's shard froze
+  // (engine/commands_invoices.h): the client's name and address from the
+  // directory, the number from the register (RecordInvoice, shard 0), the
+  // mark on the order (NoteInvoice). `done` gets the register's reply, the
+  // numbered document (its message says so if the mark could not be sent:
+  // a retry or the next start sends it). (shard_set_invoices.cc)
+  void number_document(engine::InvoiceDocument document, Completion* done);
+
   // Completes `done` with a merged fan-out reply, once the contacts it names
   // are filled in from the directory.
   void deliver(engine::Reply&& merged, Completion* done);
@@ -100,6 +113,10 @@ class ShardSet {
   // by DefineContact before the directory existed) and profiles a shard
   // lacks. Sent once everything runs.
   std::vector<engine::Command> reconcile_contacts();
+  // Before the runners start: the documents frozen and not numbered (a
+  // crash between the steps); numbered once everything runs.
+  std::vector<engine::InvoiceDocument> pending_documents();
+  void complete_pending_documents(std::vector<engine::InvoiceDocument> pending);
 
   // Submits each (shard, body) part; merges the replies for `done`.
   bool fan_out(engine::RequestKey key, engine::CommandBody body,
@@ -109,7 +126,8 @@ class ShardSet {
   std::vector<std::unique_ptr<ShardRunner>> runners_;
   std::unique_ptr<DirectoryRunner> directory_;
   engine::MergeSettings merge_settings_;  // read by the runners' threads once started
-  std::mutex catalog_mutex_;              // catalog commands enter every inbox in one order
+  LocalTime local_;
+  std::mutex catalog_mutex_;  // catalog commands enter every inbox in one order
 
   std::mutex contacts_busy_mutex_;  // guards contacts_busy_ (claim_contacts)
   std::vector<engine::ContactId> contacts_busy_;

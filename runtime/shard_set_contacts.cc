@@ -8,32 +8,12 @@
 #include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
+#include "runtime/internal_submit.h"
 #include "runtime/shard_set.h"
 
 namespace tessera::runtime {
 
 namespace {
-
-// Submits an internal command to the shards, retrying while an inbox is
-// full; false when the server is stopping (nothing sent).
-bool submit_internal(ShardSet& set, const engine::Command& command, Completion* done) {
-  for (;;) {
-    engine::Command copy = command;
-    if (set.submit(std::move(copy), done)) return true;
-    if (!set.runner(0).accepting()) return false;
-    std::this_thread::yield();  // rare: the first shard's inbox is full
-  }
-}
-
-// The same to the contact directory.
-bool submit_directory(DirectoryRunner& directory, const engine::Command& command, Completion* done) {
-  for (;;) {
-    engine::Command copy = command;
-    if (directory.submit(std::move(copy), done)) return true;
-    if (!directory.accepting()) return false;
-    std::this_thread::yield();
-  }
-}
 
 // After the directory's reply (durable): SetContactProfile(s) to every shard,
 // then the caller's reply. A hand-over that cannot be sent (stopping) is

@@ -208,6 +208,14 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
   app.add_option("--catalog", c.catalog,
                  "apply this catalog file at start-up, as `tessera apply` does (docs/catalog.md)")
       ->type_name("FILE");
+  app.add_option("--organisation-name", c.organisation_name, "the organisation's name, at the top of invoices")
+      ->capture_default_str()
+      ->group("Documents (invoices and credit notes as PDF)");
+  app.add_option("--organisation-address", c.organisation_address,
+                 "its postal address on invoices, lines separated by ' | '")
+      ->group("Documents (invoices and credit notes as PDF)");
+  app.add_option("--organisation-legal", c.organisation_legal, "its legal line on invoices (registration, VAT number)")
+      ->group("Documents (invoices and credit notes as PDF)");
   declare_tls(app, c);
   declare_export(app, c);
   declare_limits(app, c.limits);

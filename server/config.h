@@ -66,6 +66,10 @@ struct ServerConfig {
   std::string smtp_ca_file;  // PEM CAs the relay's certificate is checked against; empty = the system's
   int smtp_timeout_ms = mail::kSmtpTimeoutMsDefault;
   std::string mail_from = "tessera@localhost";
+  // What invoices and credit notes print of the organisation (documents/).
+  std::string organisation_name = "Tessera";
+  std::string organisation_address;  // lines separated by " | "
+  std::string organisation_legal;
   // TLS on the protocol and admin ports: both set = TLS only (PEM files,
   // read at start-up); both empty = plain TCP (development).
   std::string tls_cert_file;  // the server's certificate chain, its own first

@@ -17,6 +17,26 @@ namespace tessera::server {
 
 using engine::cat;
 
+namespace {
+
+// "2 place du Châtelet | 75004 Paris" -> its lines, '\n' between them.
+std::string address_lines(std::string_view configured) {
+  std::string out;
+  size_t at = 0;
+  while (at <= configured.size()) {
+    size_t bar = configured.find('|', at);
+    if (bar == std::string_view::npos) bar = configured.size();
+    std::string_view line = configured.substr(at, bar - at);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    if (!line.empty()) out += cat(out.empty() ? "" : "\n", line);
+    at = bar + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 ServerApp::ServerApp(ServerConfig config) : config_(std::move(config)) {}
 
 ServerApp::~ServerApp() { stop(); }
@@ -81,6 +101,11 @@ Status ServerApp::start() {
     export_config_.smtp = config_.smtp_options();
     export_config_.mail_from = config_.mail_from;
     export_config_.local = *local;
+    invoice_config_ =
+        InvoiceConfig{export_config_.export_dir + "/invoices",
+                      documents::Organisation{config_.organisation_name, address_lines(config_.organisation_address),
+                                              config_.organisation_legal},
+                      *local};
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
     hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
     net_ = std::make_unique<net::Server>(std::move(*options), *engine_.shards, metrics_, std::move(hooks));
@@ -126,6 +151,9 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
       return reminders::prepare_reminder_export(command, export_config_, *exporter_, *engine_.shards);
     case engine::Effect::kReadRunFile:
       return reminders::prepare_run_file_read(export_config_, *exporter_);
+    case engine::Effect::kNumberInvoice:
+    case engine::Effect::kRenderInvoice:
+      return prepare_invoice_effect(command, invoice_config_, *exporter_, *engine_.shards);
   }
   return net::AfterDurable();
 }
@@ -201,6 +229,8 @@ Status ServerApp::open_shards() {
   o.snapshot_every_entries = config_.snapshot_every_entries;
   o.snapshot_every_ms = config_.snapshot_every_s * 1000;
   o.merge.pmg_tiers = config_.pmg_tiers;
+  auto local = LocalTime::make(config_.time_zone, config_.language);
+  if (local.is_ok()) o.local = *local;  // start() checked it
   if (config_.durability == Durability::kNone)
     std::fprintf(stderr,
                  "tessera-server: WARNING: durability none: NOTHING IS LOGGED. Every acknowledged command is lost "

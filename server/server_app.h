@@ -35,6 +35,7 @@
 #include "runtime/shard_set.h"
 #include "server/admin_http.h"
 #include "server/config.h"
+#include "server/invoice_effects.h"
 #include "storage/durable_engine.h"
 
 namespace tessera::server {
@@ -83,6 +84,7 @@ class ServerApp {
   storage::DurableEngine engine_;
   std::unique_ptr<reminders::ReminderExporter> exporter_;
   reminders::ExportConfig export_config_;
+  InvoiceConfig invoice_config_;  // where invoices' PDFs go and what they print of the organisation
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;

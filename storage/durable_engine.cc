@@ -12,6 +12,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
     engine.shards = std::make_unique<runtime::ShardSet>(o.shards, clock, shard_config);
     engine.recovery.resize(o.shards);
     engine.shards->set_merge_settings(o.merge);
+    engine.shards->set_local_time(o.local);
     engine.shards->start();
     return engine;
   }
@@ -47,6 +48,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
   engine.recovery_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   engine.shards = std::make_unique<runtime::ShardSet>(std::move(runners), std::move(directory));
   engine.shards->set_merge_settings(o.merge);
+  engine.shards->set_local_time(o.local);
   engine.shards->start();
   return engine;
 }

@@ -29,6 +29,7 @@ struct EngineOptions {
   bool order_history = true;                           // keep the history of closed orders (not with durability none)
   int64_t history_file_age_ms = kHistoryFileAgeMaxMs;  // tests lengthen it
   engine::MergeSettings merge;                         // the organisation's settings fan-out merges need (PMG tiers)
+  LocalTime local;                                     // the organisation's zone: the year invoices are numbered in
 };
 
 struct ShardRecovery {

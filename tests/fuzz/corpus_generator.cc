@@ -490,6 +490,25 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(ChangePayment{order, 1, PaymentMode::kCheque, 4300, kNow, kNone, kNone, "M. X", "BNP", ""});
         b.add(ChangePayment{order, 9, PaymentMode::kCard, -1, 0, kNone, kNone, "", "", ""});
       },
+      [](RequestBuilder& b) {
+        const OrderId order = make_order_id(0, 1, 0);
+        b.add(IssueInvoice{order});
+        b.add(CancelInvoice{order, "séjour modifié"});
+        b.add(CancelInvoice{order, ""});
+        InvoiceDocument d;
+        d.order = order;
+        d.attempt = 1;
+        d.year = 2026;
+        d.lines = {InvoiceLine{"Séjour", 2, 6000, 12000, kNow}};
+        d.package_cents = d.total_cents = 12000;
+        b.add(RecordInvoice{d});
+        d.year = 0;
+        b.add(RecordInvoice{d});
+        b.add(NoteInvoice{order, 1, InvoiceKind::kInvoice, 2026, 1});
+        b.add(ListInvoices{InvoiceKind::kInvoice, 2026, OrderId{0}, 0, 10});
+        b.add(ListInvoices{static_cast<InvoiceKind>(5), 0, OrderId{0}, 0, 1'000'000});
+        b.add(RenderInvoice{InvoiceKind::kInvoice, 2026, 1});
+      },
   };
 }
 

@@ -78,6 +78,29 @@ FindContacts full_find() {
                       50};
 }
 
+// A credit note with every field set.
+InvoiceDocument invoice_document() {
+  return InvoiceDocument{
+      InvoiceKind::kCreditNote,
+      2026,
+      17,
+      make_order_id(1, 2, 3),
+      2,
+      1'790'000'000'000,
+      12,
+      ContactId{42},
+      1042,
+      "Jeanne DUPONT\n12 rue des Lilas\n69001 Lyon",
+      {InvoiceLine{"Séjour Nîmes - Adulte", 2, 6000, 12000, 1'791'000'000'000}, InvoiceLine{"Option", 1, 500, 500, 0}},
+      12500,
+      1500,
+      11000,
+      4000,
+      2026,
+      16,
+      "séjour modifié"};
+}
+
 // One command of every kind, with non-default values in every field.
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5, 4, true};
@@ -228,6 +251,12 @@ std::vector<Command> one_of_each() {
       Command{104, SignContract{make_order_id(1, 2, 3), 1'790'000'000'000}},
       Command{105, ChangePayment{make_order_id(1, 2, 3), 2, PaymentMode::kCard, -500, 0, kNone, kNone, "", "",
                                  "geste commercial"}},
+      Command{106, IssueInvoice{make_order_id(1, 2, 3)}},
+      Command{107, CancelInvoice{make_order_id(1, 2, 3), "séjour modifié"}},
+      Command{108, RecordInvoice{invoice_document()}},
+      Command{109, NoteInvoice{make_order_id(1, 2, 3), 2, InvoiceKind::kCreditNote, 2026, 17}},
+      Command{110, ListInvoices{InvoiceKind::kInvoice, 2026, make_order_id(1, 2, 3), 16, 50}},
+      Command{111, RenderInvoice{InvoiceKind::kCreditNote, 2026, 3}},
   };
 }
 
@@ -539,6 +568,10 @@ std::vector<ReplyDetail> one_detail_of_each() {
           {DefineDocumentTemplate{DocumentKind::kOrderReminder, "en", "Reminder", "Dear {name},\n{table}", false},
            DefineDocumentTemplate{DocumentKind::kOrderReminder, "fr", "Rappel", "Bonjour {name},\n{items}", false}}}},
       ReplyDetail{Payers{{DefinePayer{3, "CAF du Rhône"}, DefinePayer{8, "Comité d'entreprise"}}}},
+      ReplyDetail{Invoices{{invoice_document(), invoice_document()},
+                           9,
+                           "/srv/exports/invoices/invoice-2026-000017.pdf",
+                           std::string("%PDF-1.3\n\0\xff binary", 19)}},
   };
 }
 
@@ -789,6 +822,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "DocumentTemplates";
     case engine::ReplyKind::kPayers:
       return "Payers";
+    case engine::ReplyKind::kInvoices:
+      return "Invoices";
   }
   return "?";
 }

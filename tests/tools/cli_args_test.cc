@@ -129,6 +129,30 @@ TEST(CliArgs, PaymentsTakeAmountsAsTyped_ToTheCent) {
   EXPECT_TRUE(usage_error({"payment", "add", "7", "--amount", "1", "--mode", "bitcoin"}));
 }
 
+TEST(CliArgs, InvoiceCommandsNameTheDocumentByKindYearAndNumber) {
+  EXPECT_EQ(std::get<IssueInvoice>(one_command({"invoice", "issue", "7"}).body).order, 7u);
+  const auto credit = std::get<CancelInvoice>(one_command({"invoice", "cancel", "7", "--reason", "date"}).body);
+  EXPECT_EQ(credit.order, 7u);
+  EXPECT_EQ(credit.reason, "date");
+  const auto list = std::get<ListInvoices>(
+      one_command({"invoice", "list", "--kind", "credit-note", "--year", "2026", "--after", "4"}).body);
+  EXPECT_EQ(list.kind, InvoiceKind::kCreditNote);
+  EXPECT_EQ(list.year, 2026u);
+  EXPECT_EQ(list.after, 4u);
+  EXPECT_EQ(list.order, OrderId{0});
+  const auto show = std::get<ListInvoices>(one_command({"invoice", "show", "--year", "2026", "17"}).body);
+  EXPECT_EQ(show.kind, InvoiceKind::kInvoice);
+  EXPECT_EQ(show.after, 16u) << "the one after 16 is 17: numbers have no gap";
+  EXPECT_EQ(show.limit, 1u);
+  const auto pdf =
+      std::get<RenderInvoice>(one_command({"invoice", "pdf", "--year", "2026", "3", "--out", "f.pdf"}).body);
+  EXPECT_EQ(pdf.number, 3u);
+  EXPECT_EQ(pdf.year, 2026u);
+  EXPECT_TRUE(usage_error({"invoice", "cancel", "7"})) << "no reason";
+  EXPECT_TRUE(usage_error({"invoice", "show", "17"})) << "no year";
+  EXPECT_TRUE(usage_error({"invoice", "list", "--kind", "receipt"}));
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

@@ -927,6 +927,8 @@ struct SubcommandSpec {
 
 constexpr std::string_view kPrincipalsGroup = "Principals (admin token)";
 constexpr std::string_view kCatalogGroup = "Catalog (admin token; docs/catalog.md)";
+const opt::Choices<InvoiceKind> kInvoiceKinds = {{"invoice", InvoiceKind::kInvoice},
+                                                 {"credit-note", InvoiceKind::kCreditNote}};
 constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
                            kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
 
@@ -1153,6 +1155,42 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "--id", v->body.payer, "payer id")->required();
          s.add_option("--name", v->body.name, "its name")->required();
          return send(v);
+       }},
+      {"invoice issue", kBackOffice, "invoice a validated order: a numbered invoice and its PDF",
+       [](CLI::App& s) {
+         auto v = keyed<IssueInvoice>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
+      {"invoice cancel", kBackOffice, "de-invoice an order: a credit note cancelling its invoice, and its PDF",
+       [](CLI::App& s) {
+         auto v = keyed<CancelInvoice>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         s.add_option("--reason", v->body.reason, "why (printed on the credit note)")->required();
+         return send(v);
+       }},
+      {"invoice list", kBackOffice, "the invoice register (or credit notes), oldest number first",
+       [](CLI::App& s) {
+         auto v = std::make_shared<ListInvoices>();
+         opt::add_choice(s, "--kind", v->kind, kInvoiceKinds, "invoice (default) or credit-note");
+         opt::add_number(s, "--year", v->year, "of this year only (then --after applies)");
+         opt::add_number(s, "--order", v->order, "of this order only");
+         opt::add_number(s, "--after", v->after, "numbers after this one (with --year)");
+         opt::add_number(s, "--limit", v->limit, "at most this many (default and most: 500)");
+         return Build([v](int64_t) { return one(0, *v); });
+       }},
+      {"invoice show", kBackOffice, "one invoice or credit note: its lines and totals",
+       [](CLI::App& s) {
+         auto v = std::make_shared<ListInvoices>();
+         opt::add_choice(s, "--kind", v->kind, kInvoiceKinds, "invoice (default) or credit-note");
+         opt::add_number(s, "--year", v->year, "its year")->required();
+         auto number = std::make_shared<uint32_t>(0);
+         opt::add_number(s, "NUMBER", *number, "its number")->required();
+         return Build([v, number](int64_t) {
+           v->after = *number - 1;  // numbers have no gap: the one after N - 1 is N, if it exists
+           v->limit = 1;
+           return one(0, *v);
+         });
        }},
       {"payer list", kBackOffice, "list the third-party payers",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListPayers{}); }); }},
@@ -1430,6 +1468,16 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
       ->check(CLI::IsMember({",", ";", "tab"}));
   opt::add_flag(*importer, "--refused-only", a.refused_only, "print only the refused rows and the summary");
   builds[importer] = {"contact import", sends_nothing(*importer)};
+  // An invoice's PDF: rendered again by the server, written here.
+  CLI::App* pdf =
+      parent_of(app, parents, "invoice", kBackOffice)
+          ->add_subcommand("pdf", "render an invoice or credit note again as PDF (the same bytes) and save it");
+  auto render = std::make_shared<RenderInvoice>();
+  opt::add_choice(*pdf, "--kind", render->kind, kInvoiceKinds, "invoice (default) or credit-note");
+  opt::add_number(*pdf, "--year", render->year, "its year")->required();
+  opt::add_number(*pdf, "NUMBER", render->number, "its number")->required();
+  pdf->add_option("--out", a.download_file, "write it to this file (default: its own name, here)")->type_name("FILE");
+  builds[pdf] = {"invoice pdf", Build([render](int64_t) { return one(0, *render); })};
   // A run's file: run_cli holds the conversation (read a chunk, write it).
   CLI::App* download = parent_of(app, parents, "run", kSubscriptions)
                            ->add_subcommand("download", "download the file a reminder run's export wrote");

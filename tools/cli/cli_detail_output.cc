@@ -187,6 +187,10 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                                                     : local.money(r.balance_cents)});
   summary.push_back({"payment", r.fully_paid ? "fully paid" : "not fully paid"});
   summary.push_back({"contract", r.contract_signed_ms == 0 ? "-" : cat("signed ", when(r.contract_signed_ms, local))});
+  summary.push_back({"invoiced", r.invoice_pending ? "being numbered"
+                                 : !r.invoiced
+                                     ? "no"
+                                     : cat("yes: invoice ", r.invoices.back().year, "-", r.invoices.back().number)});
   if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
   print_table(out, summary);
   out << "\nlines\n";
@@ -548,6 +552,50 @@ void print_payers(const Payers& list, std::ostream& out) {
   print_table(out, rows);
 }
 
+void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& out) {
+  const auto name = [](InvoiceKind kind, uint32_t year, uint32_t number) {
+    return cat(kind == InvoiceKind::kInvoice ? "invoice " : "credit note ", year, "-", number);
+  };
+  if (list.documents.size() == 1) {  // one document: all of it
+    const InvoiceDocument& d = list.documents.front();
+    std::vector<std::vector<std::string>> summary = {
+        {"document", d.number == 0 ? "(being numbered)" : name(d.kind, d.year, d.number)},
+        {"order", to_string(d.order)},
+        {"issued", when(d.issued_ms, local)},
+        {"by principal", to_string(d.principal)},
+        {"client", d.contact == kNone ? "-" : cat(d.contact, " (no ", d.contact_number, ")")}};
+    if (!d.billed_to.empty()) summary.push_back({"billed to", d.billed_to});
+    summary.push_back({"package", local.money(d.package_cents)});
+    if (d.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-d.cash_discount_cents)});
+    summary.push_back({"total", local.money(d.total_cents)});
+    summary.push_back({"paid when issued", local.money(d.paid_cents)});
+    if (d.kind == InvoiceKind::kCreditNote) {
+      summary.push_back({"cancels", name(InvoiceKind::kInvoice, d.cancels_year, d.cancels_number)});
+      summary.push_back({"reason", d.reason});
+    }
+    if (!list.file.empty()) summary.push_back({"PDF", list.file});
+    print_table(out, summary);
+    std::vector<std::vector<std::string>> lines = {{"line", "date", "quantity", "unit price", "amount"}};
+    for (const InvoiceLine& l : d.lines)
+      lines.push_back({l.label, l.starts_ms == 0 ? "-" : when(l.starts_ms, local), std::to_string(l.quantity),
+                       local.money(l.unit_cents), local.money(l.amount_cents)});
+    out << '\n';
+    print_table(out, lines);
+    return;
+  }
+  if (list.documents.empty()) {
+    out << "no documents\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows = {{"document", "issued", "order", "client", "total", "cancels"}};
+  for (const InvoiceDocument& d : list.documents)
+    rows.push_back({name(d.kind, d.year, d.number), when(d.issued_ms, local), to_string(d.order),
+                    d.contact == kNone ? "-" : std::to_string(d.contact_number), local.money(d.total_cents),
+                    d.kind == InvoiceKind::kCreditNote ? cat(d.cancels_year, "-", d.cancels_number) : "-"});
+  print_table(out, rows);
+  if (list.total > list.documents.size()) out << list.documents.size() << " of " << list.total << '\n';
+}
+
 void print_completion_lines(const Reply& reply, std::ostream& out) {
   const auto* page = std::get_if<ContactSearchPage>(&reply.detail->value);
   if (page == nullptr) return;
@@ -570,6 +618,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, ReminderRuns>) print_runs(d, local, out);
         if constexpr (std::is_same_v<D, DocumentTemplates>) print_templates(d, out);
         if constexpr (std::is_same_v<D, Payers>) print_payers(d, out);
+        if constexpr (std::is_same_v<D, Invoices>) print_invoices(d, local, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);

@@ -57,4 +57,27 @@ int run_download(net::Client& client, const CliArgs& a, std::ostream& out, std::
   }
 }
 
+int save_invoice_pdf(const net::ClientReply& reply, const CliArgs& a, std::ostream& out, std::ostream& err) {
+  const auto* invoices = reply.detail ? std::get_if<engine::Invoices>(&reply.detail->value) : nullptr;
+  if (invoices == nullptr || invoices->pdf.empty()) {
+    err << "tessera: invoice pdf: the server sent no PDF: " << reply.message << '\n';
+    return kExitServer;
+  }
+  const std::string target =
+      a.download_file.empty() ? std::filesystem::path(invoices->file).filename().string() : a.download_file;
+  const std::string temp = target + ".part";
+  std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+  file.write(invoices->pdf.data(), static_cast<std::streamsize>(invoices->pdf.size()));
+  file.close();
+  std::error_code ec;
+  if (file) std::filesystem::rename(temp, target, ec);
+  if (!file || ec) {
+    err << "tessera: invoice pdf: cannot write " << target << (ec ? ": " + ec.message() : "") << '\n';
+    std::remove(temp.c_str());
+    return kExitUsage;
+  }
+  out << "wrote " << target << ": " << invoices->pdf.size() << " bytes\n";
+  return kExitOk;
+}
+
 }  // namespace tessera::tools

@@ -16,4 +16,9 @@ namespace tessera::tools {
 
 int run_download(net::Client& client, const CliArgs& args, std::ostream& out, std::ostream& err);
 
+// `tessera invoice pdf ... [--out FILE]`: writes the PDF of RenderInvoice's
+// reply to FILE (default: the server's file name, here), whole or not at
+// all. Exit 0 when written, 2 when FILE cannot be written.
+int save_invoice_pdf(const net::ClientReply& reply, const CliArgs& args, std::ostream& out, std::ostream& err);
+
 }  // namespace tessera::tools

@@ -21,7 +21,7 @@ from tessera.errors import (BusinessRefusal, Busy, CommandRefused, ConnectionLos
 from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack, RunStateResult, SeatOrderResult,
                              SeatRun)
 from tessera.schema import (COMMANDS, Audience, BookingKind, ContactHistory, ContactListKind, Delivery, DocumentKind,
-                            ErrorCode, ExpiryPolicy,
+                            ErrorCode, ExpiryPolicy, InvoiceKind,
                             FormatType, IbanFilter, OrderState, Outcome, PaymentMode, ReleaseMark, ReminderField,
                             RequestStatus, ResultCode, Role, RunState, SkipReason, ValidateOnPayment, WorkflowAction,
                             command)

@@ -84,7 +84,10 @@ _ENUM_FIELDS = {
     "document": schema.DocumentKind, "mode": schema.PaymentMode, "on_payment": schema.ValidateOnPayment,
 }
 _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSummary", "state"): schema.RunState,
-                   ("ReminderRunSummary", "audience"): schema.Audience}
+                   ("ReminderRunSummary", "audience"): schema.Audience,
+                   ("InvoiceDocument", "kind"): schema.InvoiceKind, ("InvoiceRef", "kind"): schema.InvoiceKind}
+# Strings that carry bytes, not text: kept as bytes.
+_BYTES_FIELDS = {("Invoices", "pdf")}
 
 
 def _text(value):
@@ -122,6 +125,8 @@ def record(t_obj, top_level=False, hold_token=None):
             value = [record(item) for item in value or []]
         elif kind == "scalars":  # numbers, or strings (which arrive as bytes)
             value = [_text(v) for v in value] if value is not None else []
+        elif kind == "str" and (table, field) in _BYTES_FIELDS:
+            value = value or b""
         elif kind == "str":
             value = _text(value) or ""
         enum_type = _ENUM_OVERRIDES.get((table, field), _ENUM_FIELDS.get(field))

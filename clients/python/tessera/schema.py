@@ -53,6 +53,7 @@ SkipReason = _enum("SkipReason")
 DocumentKind = _enum("DocumentKind")
 PaymentMode = _enum("PaymentMode")
 ValidateOnPayment = _enum("ValidateOnPayment")
+InvoiceKind = _enum("InvoiceKind")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

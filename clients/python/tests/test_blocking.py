@@ -341,6 +341,33 @@ class Money(unittest.TestCase):
             shop.add_payment(order=order.order, mode=tessera.PaymentMode.Card, amount_cents=100)
 
 
+class Invoices(unittest.TestCase):
+    def test_an_invoice_is_numbered_and_its_pdf_comes_back_as_bytes(self):
+        card = office.create_contact(record=dict(types=1, civility="M.", last_name="FACTURE", first_name="Jean",
+                                                 addresses=[dict(kind=0, postcode="30000", city="NIMES",
+                                                                 country="FR")]))
+        order = office.book(kind=tessera.BookingKind.Option, contact=card.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.confirm(order=order.order)
+        issued = office.issue_invoice(order=order.order)
+        invoice = issued.documents[0]
+        self.assertEqual(invoice.kind, tessera.InvoiceKind.Invoice)
+        self.assertGreaterEqual(invoice.number, 1)
+        self.assertIn("FACTURE", invoice.billed_to)
+        self.assertTrue(issued.file.endswith(".pdf"))
+        again = office.render_invoice(kind=tessera.InvoiceKind.Invoice, year=invoice.year, number=invoice.number)
+        self.assertIsInstance(again.pdf, bytes)
+        self.assertTrue(again.pdf.startswith(b"%PDF-"))
+        self.assertEqual(office.render_invoice(kind=tessera.InvoiceKind.Invoice, year=invoice.year,
+                                               number=invoice.number).pdf, again.pdf)
+        with self.assertRaises(tessera.Duplicate):
+            office.issue_invoice(order=order.order)  # already invoiced
+        credit = office.cancel_invoice(order=order.order, reason="erreur de date").documents[0]
+        self.assertEqual(credit.kind, tessera.InvoiceKind.CreditNote)
+        self.assertEqual((credit.cancels_year, credit.cancels_number), (invoice.year, invoice.number))
+        self.assertFalse(office.get_order_record(order=order.order).invoiced)
+
+
 class Catalog(unittest.TestCase):
     def test_export_catalog_reads_back_the_set_up_commands(self):
         exported = admin.export_catalog()

@@ -1,0 +1,140 @@
+// Invoice numbering across a stop between its steps, on the real RocksDB
+// log (engine/commands_invoices.h): a document frozen on the order's shard
+// but not numbered is numbered by the next start; a document numbered by
+// the register but not noted on its order is noted under the same number
+// (no repeat) and the register goes on without a gap.
+#include <gtest/gtest.h>
+
+#include "engine/reply_detail.h"
+#include "runtime/clock.h"
+#include "storage/durable_engine.h"
+#include "tests/engine/engine_clock.h"
+#include "tests/storage/temp_dir.h"
+#include "workload/demo_venue.h"
+
+namespace tessera::storage::invoice_recovery_test {
+namespace {
+
+using namespace tessera::engine;
+using testing_support::TempDir;
+
+EngineOptions options_for(const TempDir& dir) {
+  EngineOptions o;
+  o.data_dir = dir.path();
+  o.durability = Durability::kSync;
+  o.shards = 2;
+  return o;
+}
+
+const InvoiceDocument& document(const Reply& r) {
+  static const InvoiceDocument kNone{};
+  const auto* list = r.ok() && r.detail ? std::get_if<Invoices>(&r.detail->value) : nullptr;
+  return list && !list->documents.empty() ? list->documents.front() : kNone;
+}
+
+class InvoiceRecovery : public ::testing::Test {
+ protected:
+  DurableEngine open() {
+    Result<DurableEngine> e = open_durable_engine(options_for(dir_), clock_);
+    EXPECT_TRUE(e.is_ok()) << e.status().to_string();
+    return std::move(e.value());
+  }
+  void set_up(DurableEngine& e) {
+    for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(e.shards->call(c).ok());
+    workload::DemoVenue venue;
+    venue.first_performance = 1000;
+    venue.performances = 2;
+    for (const Command& c : workload::demo_performances(venue, workload::kProductRelease))
+      ASSERT_TRUE(e.shards->call(c).ok());
+    ASSERT_TRUE(e.shards->call(workload::demo_contact(7)).ok());
+  }
+  OrderId confirmed(DurableEngine& e, PerformanceId performance) {
+    const Reply r = e.shards->call(Command{0, Book{BookingKind::kOption,
+                                                   7,
+                                                   workload::kBoxOffice,
+                                                   {workload::demo_line(performance, workload::kProductRelease, 1, 2)},
+                                                   clock_.now_ms() + 5 * kDay}});
+    EXPECT_TRUE(r.ok()) << r.message;
+    EXPECT_TRUE(e.shards->call(Command{0, Confirm{r.order, {}}}).ok());
+    return r.order;
+  }
+  OrderRecord record(DurableEngine& e, OrderId id) {
+    const Reply r = e.shards->call(Command{0, GetOrderRecord{id}});
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.ok() ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
+  }
+  std::vector<InvoiceDocument> register_of(DurableEngine& e) {
+    const Reply r = e.shards->call(Command{0, ListInvoices{InvoiceKind::kInvoice, 0, OrderId{0}, 0, 0}});
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.ok() ? std::get<Invoices>(r.detail->value).documents : std::vector<InvoiceDocument>{};
+  }
+  // The whole chain, as the server runs it after IssueInvoice.
+  InvoiceDocument issue(DurableEngine& e, OrderId id) {
+    const Reply frozen = e.shards->call(Command{0, IssueInvoice{id}});
+    EXPECT_TRUE(frozen.ok()) << frozen.message;
+    runtime::WaitableCompletion done;
+    e.shards->number_document(document(frozen), &done);
+    const Reply& numbered = done.wait();
+    EXPECT_TRUE(numbered.ok()) << numbered.message;
+    return document(numbered);
+  }
+
+  TempDir dir_;
+  runtime::ManualClock clock_{kT0};
+};
+
+TEST_F(InvoiceRecovery, ADocumentFrozenButNotNumberedIsNumberedByTheNextStart) {
+  OrderId first, second;
+  {
+    DurableEngine e = open();
+    set_up(e);
+    first = confirmed(e, 1000);
+    second = confirmed(e, 1001);
+    EXPECT_EQ(issue(e, first).number, 1u);
+    // Step 1 only: the stop comes before the server numbers it.
+    ASSERT_TRUE(e.shards->call(Command{0, IssueInvoice{second}}).ok());
+    EXPECT_TRUE(record(e, second).invoice_pending);
+  }
+  DurableEngine e = open();
+  const OrderRecord r = record(e, second);
+  EXPECT_FALSE(r.invoice_pending);
+  ASSERT_TRUE(r.invoiced) << "the start numbered and noted the frozen document";
+  EXPECT_EQ(r.invoices.back().number, 2u);
+  const std::vector<InvoiceDocument> docs = register_of(e);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[1].order, second);
+  EXPECT_EQ(docs[1].billed_to.substr(0, docs[1].billed_to.find('\n')).empty(), false)
+      << "billed to the directory's contact";
+}
+
+TEST_F(InvoiceRecovery, ADocumentNumberedButNotNotedKeepsItsNumber_AndTheNextOneFollowsWithoutAGap) {
+  OrderId first, second;
+  {
+    DurableEngine e = open();
+    set_up(e);
+    first = confirmed(e, 1000);
+    second = confirmed(e, 1001);
+    // Steps 1 and 2: the register numbered it, the order never heard.
+    const Reply frozen = e.shards->call(Command{0, IssueInvoice{first}});
+    ASSERT_TRUE(frozen.ok()) << frozen.message;
+    InvoiceDocument d = document(frozen);
+    d.year = 2026;
+    const Reply numbered = e.shards->call(Command{0, RecordInvoice{d}});
+    ASSERT_TRUE(numbered.ok()) << numbered.message;
+    EXPECT_EQ(document(numbered).number, 1u);
+  }
+  DurableEngine e = open();
+  const OrderRecord r = record(e, first);
+  ASSERT_TRUE(r.invoiced);
+  EXPECT_EQ(r.invoices.back().number, 1u) << "the number the register gave before the stop";
+  EXPECT_EQ(r.invoices.back().year, 2026u);
+  EXPECT_EQ(register_of(e).size(), 1u) << "numbered once, not again";
+  EXPECT_EQ(issue(e, second).number, 2u);
+  const std::vector<InvoiceDocument> docs = register_of(e);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].number, 1u);
+  EXPECT_EQ(docs[1].number, 2u);
+}
+
+}  // namespace
+}  // namespace tessera::storage::invoice_recovery_test
