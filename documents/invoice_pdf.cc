@@ -144,7 +144,7 @@ constexpr Labels kFrench{
     .unit_price = "Prix unitaire",
     .amount = "Montant",
     .package = "Total brut",
-    .cash_discount = "Escompte",
+    .cash_discount = "Remise",  // seed 003's "remise en numéraire"
     .total = "Total",
     .paid = "Déjà payé",
     .cancels = "Annule la facture",

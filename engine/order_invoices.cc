@@ -141,11 +141,20 @@ Reply OrderDesk::on(const CancelInvoice& c, const Caller& who) {
   d.issued_ms = now_ms_;
   d.principal = who.principal;
   d.contact = o->contact;
-  d.lines.push_back(InvoiceLine{cat("Cancels ", document_name(cancelled.kind, cancelled.year, cancelled.number)), 1,
-                                cancelled.total_cents, cancelled.total_cents, 0});
-  d.package_cents = cancelled.total_cents;
-  d.total_cents = cancelled.total_cents;
+  // The invoice's lines and sums again: an invoiced order's lines and
+  // discount cannot change (the lock), so they are the invoice's. Should
+  // they differ, one line stands for the whole invoice.
   const MoneySums sums = sums_of(*o);
+  if (o->live() && sums.to_pay_cents == cancelled.total_cents) {
+    d.lines = invoice_lines(*o);
+    d.package_cents = sums.package_cents;
+    d.cash_discount_cents = sums.cash_discount_cents;
+  } else {
+    d.lines.push_back(InvoiceLine{cat("Cancels ", document_name(cancelled.kind, cancelled.year, cancelled.number)), 1,
+                                  cancelled.total_cents, cancelled.total_cents, 0});
+    d.package_cents = cancelled.total_cents;
+  }
+  d.total_cents = cancelled.total_cents;
   d.paid_cents = sums.paid_cents + sums.deferred_cents;
   d.cancels_year = cancelled.year;
   d.cancels_number = cancelled.number;

@@ -129,6 +129,9 @@ TEST_F(OrderInvoicesTest, AnInvoicedOrderIsLockedUntilACreditNoteCancelsIt_ThenI
   EXPECT_EQ(note.cancels_year, 2026u);
   EXPECT_EQ(note.cancels_number, 1u);
   EXPECT_EQ(note.total_cents, 18000);
+  EXPECT_EQ(note.package_cents, 18000);
+  ASSERT_EQ(note.lines.size(), 1u) << "the invoice's lines again";
+  EXPECT_EQ(note.lines[0].quantity, 3u);
   EXPECT_EQ(note.paid_cents, 5000);
   EXPECT_EQ(note.reason, "séjour modifié");
   expect_refused(SetCashDiscount{id, 100}, ReplyCode::kBusy, "being numbered");

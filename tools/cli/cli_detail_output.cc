@@ -564,7 +564,12 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
         {"issued", when(d.issued_ms, local)},
         {"by principal", to_string(d.principal)},
         {"client", d.contact == kNone ? "-" : cat(d.contact, " (no ", d.contact_number, ")")}};
-    if (!d.billed_to.empty()) summary.push_back({"billed to", d.billed_to});
+    if (!d.billed_to.empty()) {
+      std::string one_line = d.billed_to;  // a table row is one line
+      for (size_t at = one_line.find('\n'); at != std::string::npos; at = one_line.find('\n', at))
+        one_line.replace(at, 1, ", ");
+      summary.push_back({"billed to", one_line});
+    }
     summary.push_back({"package", local.money(d.package_cents)});
     if (d.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-d.cash_discount_cents)});
     summary.push_back({"total", local.money(d.total_cents)});
