@@ -139,6 +139,10 @@ class OrderDesk {
   // shows, and one line's label.
   Reply invoiced_refusal(const Order& order, OrderId id, const char* change) const;
   std::vector<InvoiceLine> invoice_lines(const Order& order) const;
+  // A new document of the order (its next attempt, counted in `money`):
+  // its lines and sums as they are now.
+  InvoiceDocument freeze_document(const Order& order, OrderId id, InvoiceKind kind, PrincipalId by,
+                                  OrderMoney& money) const;
   std::string line_label(const OrderLine& line) const;
   void note_closed(const Order& order, OrderId id);
 

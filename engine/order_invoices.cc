@@ -24,16 +24,41 @@ std::string document_name(InvoiceKind kind, uint32_t year, uint32_t number) {
   return cat(kind == InvoiceKind::kInvoice ? "invoice " : "credit note ", year, "-", number);
 }
 
+Reply being_numbered(const InvoiceDocument& pending, OrderId id) {
+  return refuse(ReplyCode::kBusy,
+                cat("order ", id, "'s ", pending.kind == InvoiceKind::kInvoice ? "invoice" : "credit note",
+                    " is being numbered: retry in a moment"));
+}
+
+Reply documents_left(const OrderMoney& money, OrderId id) {
+  if (money.documents < kOrderDocumentsMax) return Reply{};
+  return refuse(ReplyCode::kLimitExceeded, cat("order ", id, " has had ", kOrderDocumentsMax, " documents, the most"));
+}
+
 }  // namespace
+
+InvoiceDocument OrderDesk::freeze_document(const Order& o, OrderId id, InvoiceKind kind, PrincipalId by,
+                                           OrderMoney& money) const {
+  const MoneySums sums = sums_of(o);
+  InvoiceDocument d;
+  d.kind = kind;
+  d.order = id;
+  d.attempt = ++money.documents;
+  d.issued_ms = now_ms_;
+  d.principal = by;
+  d.contact = o.contact;
+  d.lines = invoice_lines(o);
+  d.package_cents = sums.package_cents;
+  d.cash_discount_cents = sums.cash_discount_cents;
+  d.total_cents = sums.to_pay_cents;
+  d.paid_cents = sums.paid_cents + sums.deferred_cents;
+  return d;
+}
 
 Reply OrderDesk::invoiced_refusal(const Order& order, OrderId id, const char* change) const {
   const OrderMoney* money = money_of(order);
   if (!money) return Reply{};
-  if (!money->pending.empty())
-    return refuse(
-        ReplyCode::kBusy,
-        cat("order ", id, "'s ", money->pending.front().kind == InvoiceKind::kInvoice ? "invoice" : "credit note",
-            " is being numbered: retry in a moment"));
+  if (!money->pending.empty()) return being_numbered(money->pending.front(), id);
   if (const InvoiceRef* inv = money->invoice())
     return refuse(ReplyCode::kInvalidState,
                   cat("order ", id, " is invoiced (", document_name(inv->kind, inv->year, inv->number), "): ", change,
@@ -80,33 +105,19 @@ Reply OrderDesk::on(const IssueInvoice& c, const Caller& who) {
     if (!money->pending.empty()) {
       if (money->pending.front().kind == InvoiceKind::kInvoice)
         return pending_reply(money->pending.front());  // a retry
-      return refuse(ReplyCode::kBusy, cat("order ", c.order, "'s credit note is being numbered: retry in a moment"));
+      return being_numbered(money->pending.front(), c.order);
     }
     if (const InvoiceRef* inv = money->invoice())
       return refuse(ReplyCode::kDuplicate,
                     cat("order ", c.order, " is invoiced (", document_name(inv->kind, inv->year, inv->number),
                         "): de-invoice it to invoice it again"));
-    if (money->documents >= kOrderDocumentsMax)
-      return refuse(ReplyCode::kLimitExceeded,
-                    cat("order ", c.order, " has had ", kOrderDocumentsMax, " documents, the most"));
+    if (Reply full = documents_left(*money, c.order); !full.ok()) return full;
   }
   if (!o->live() || o->state != OrderState::kConfirmed)
     return wrong_state(c.order, *o, "only a validated (confirmed) order is invoiced");
   if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
-  const MoneySums sums = sums_of(*o);
   OrderMoney& money = open_money(*o);
-  InvoiceDocument d;
-  d.kind = InvoiceKind::kInvoice;
-  d.order = c.order;
-  d.attempt = ++money.documents;
-  d.issued_ms = now_ms_;
-  d.principal = who.principal;
-  d.contact = o->contact;
-  d.lines = invoice_lines(*o);
-  d.package_cents = sums.package_cents;
-  d.cash_discount_cents = sums.cash_discount_cents;
-  d.total_cents = sums.to_pay_cents;
-  d.paid_cents = sums.paid_cents + sums.deferred_cents;
+  InvoiceDocument d = freeze_document(*o, c.order, InvoiceKind::kInvoice, who.principal, money);
   money.pending.push_back(d);
   return pending_reply(d);
 }
@@ -122,40 +133,25 @@ Reply OrderDesk::on(const CancelInvoice& c, const Caller& who) {
   if (current && !current->pending.empty()) {
     const InvoiceDocument& p = current->pending.front();
     if (p.kind == InvoiceKind::kCreditNote && p.reason == c.reason) return pending_reply(p);  // a retry
-    return refuse(ReplyCode::kBusy,
-                  cat("order ", c.order, "'s ", p.kind == InvoiceKind::kInvoice ? "invoice" : "credit note",
-                      " is being numbered: retry in a moment"));
+    return being_numbered(p, c.order);
   }
   const InvoiceRef* inv = current ? current->invoice() : nullptr;
   if (!inv) return refuse(ReplyCode::kInvalidState, cat("order ", c.order, " is not invoiced: nothing to cancel"));
-  if (current->documents >= kOrderDocumentsMax)
-    return refuse(ReplyCode::kLimitExceeded,
-                  cat("order ", c.order, " has had ", kOrderDocumentsMax, " documents, the most"));
+  if (Reply full = documents_left(*current, c.order); !full.ok()) return full;
   if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
   const InvoiceRef cancelled = *inv;
   OrderMoney& money = open_money(*o);
-  InvoiceDocument d;
-  d.kind = InvoiceKind::kCreditNote;
-  d.order = c.order;
-  d.attempt = ++money.documents;
-  d.issued_ms = now_ms_;
-  d.principal = who.principal;
-  d.contact = o->contact;
+  InvoiceDocument d = freeze_document(*o, c.order, InvoiceKind::kCreditNote, who.principal, money);
   // The invoice's lines and sums again: an invoiced order's lines and
   // discount cannot change (the lock), so they are the invoice's. Should
   // they differ, one line stands for the whole invoice.
-  const MoneySums sums = sums_of(*o);
-  if (o->live() && sums.to_pay_cents == cancelled.total_cents) {
-    d.lines = invoice_lines(*o);
-    d.package_cents = sums.package_cents;
-    d.cash_discount_cents = sums.cash_discount_cents;
-  } else {
-    d.lines.push_back(InvoiceLine{cat("Cancels ", document_name(cancelled.kind, cancelled.year, cancelled.number)), 1,
-                                  cancelled.total_cents, cancelled.total_cents, 0});
+  if (!o->live() || d.total_cents != cancelled.total_cents) {
+    d.lines = {InvoiceLine{cat("Cancels ", document_name(cancelled.kind, cancelled.year, cancelled.number)), 1,
+                           cancelled.total_cents, cancelled.total_cents, 0}};
     d.package_cents = cancelled.total_cents;
+    d.cash_discount_cents = 0;
+    d.total_cents = cancelled.total_cents;
   }
-  d.total_cents = cancelled.total_cents;
-  d.paid_cents = sums.paid_cents + sums.deferred_cents;
   d.cancels_year = cancelled.year;
   d.cancels_number = cancelled.number;
   d.reason = c.reason;

@@ -33,13 +33,7 @@ class OrderMoneyTest : public ShardTest {
   }
   // A refusal with `code` that leaves the shard's state hash as it was.
   void expect_refused(CommandBody body, ReplyCode code, std::string_view says = {}) {
-    const uint64_t before = shard_.state_hash();
-    const Reply r = as_clerk(std::move(body));
-    EXPECT_EQ(r.code, code) << r.message;
-    if (!says.empty()) {
-      EXPECT_NE(r.message.find(says), std::string::npos) << r.message;
-    }
-    EXPECT_EQ(shard_.state_hash(), before) << "a refusal changed the shard: " << r.message;
+    expect_refused_as(kClerk, std::move(body), code, says);
   }
 };
 

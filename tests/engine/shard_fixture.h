@@ -47,6 +47,17 @@ class ShardTest : public testing::Test {
     EXPECT_TRUE(s.is_ok()) << s.to_string();
     return r;
   }
+  // As run_as(), expecting a refusal with `code` (its message containing
+  // `says`) that leaves the shard's state hash as it was.
+  void expect_refused_as(PrincipalId principal, CommandBody body, ReplyCode code, std::string_view says = {}) {
+    const uint64_t before = shard_.state_hash();
+    const Reply r = run_as(principal, std::move(body));
+    EXPECT_EQ(r.code, code) << r.message;
+    if (!says.empty()) {
+      EXPECT_NE(r.message.find(says), std::string::npos) << r.message;
+    }
+    EXPECT_EQ(shard_.state_hash(), before) << "a refusal changed the shard: " << r.message;
+  }
   // The order page of `id` (GetOrderRecord).
   OrderRecord record(OrderId id) {
     const Reply r = run(GetOrderRecord{id});
