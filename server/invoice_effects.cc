@@ -1,6 +1,7 @@
 // Invoice effects: numbering chain → PDF on the worker → client.
 #include "server/invoice_effects.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -100,6 +101,39 @@ Result<std::string> write_invoice_pdf(const engine::InvoiceDocument& document, c
   if (ec) return Status::unavailable(cat("cannot rename ", part.string(), ": ", ec.message()));
   *pdf = std::move(*rendered);
   return path.string();
+}
+
+bool render_missing_pdfs(const InvoiceConfig& config, reminders::ReminderExporter& exporter, runtime::ShardSet& shards,
+                         std::vector<uint32_t> years) {
+  return exporter.submit_task([&config, &shards, years = std::move(years)] {
+    uint32_t rendered = 0, failed = 0;
+    for (const engine::InvoiceKind kind : {engine::InvoiceKind::kInvoice, engine::InvoiceKind::kCreditNote}) {
+      for (const uint32_t year : years) {
+        uint32_t after = 0;
+        for (;;) {
+          const Reply page =
+              shards.call(engine::Command{0, engine::ListInvoices{kind, year, engine::OrderId{0}, after, 0}});
+          const auto* list = page.ok() && page.detail ? std::get_if<engine::Invoices>(&page.detail->value) : nullptr;
+          if (list == nullptr || list->documents.empty()) break;
+          for (const engine::InvoiceDocument& d : list->documents) {
+            std::error_code ec;
+            if (std::filesystem::exists(std::filesystem::path(config.dir) / documents::invoice_file_name(d), ec))
+              continue;
+            std::string pdf;
+            if (write_invoice_pdf(d, config, &pdf).is_ok()) {
+              ++rendered;
+            } else {
+              ++failed;
+            }
+          }
+          after = list->documents.back().number;
+        }
+      }
+    }
+    if (rendered + failed != 0)
+      std::fprintf(stderr, "tessera-server: %u invoice PDFs missing from %s rendered again (%u could not be written)\n",
+                   rendered, config.dir.c_str(), failed);
+  });
 }
 
 reminders::AfterDurable prepare_invoice_effect(const engine::Command& command, const InvoiceConfig& config,

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/local_time.h"
 #include "base/status.h"
@@ -37,6 +38,14 @@ struct InvoiceConfig {
 // kRenderInvoice; config, exporter and shards outlive the returned step.
 reminders::AfterDurable prepare_invoice_effect(const engine::Command& command, const InvoiceConfig& config,
                                                reminders::ReminderExporter& exporter, runtime::ShardSet& shards);
+
+// At start, on the worker (the start does not wait): every document of
+// `years` in the register whose PDF is not in config.dir is rendered and
+// written — a stop between numbering and rendering leaves none missing
+// (the documents a start numbers come to it this way too). Returns false
+// when the worker's queue is full (nothing scheduled).
+bool render_missing_pdfs(const InvoiceConfig& config, reminders::ReminderExporter& exporter, runtime::ShardSet& shards,
+                         std::vector<uint32_t> years);
 
 // Renders `document` and writes it into config.dir (replacing a file of the
 // same name: the bytes are the same). Returns the file's path.

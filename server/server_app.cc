@@ -107,6 +107,11 @@ Status ServerApp::start() {
                                               config_.organisation_legal},
                       *local};
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
+    // A stop between an invoice's number and its PDF: written again now.
+    const int this_year = local->civil(clock_.now_ms()).year;
+    if (!render_missing_pdfs(invoice_config_, *exporter_, *engine_.shards,
+                             {static_cast<uint32_t>(this_year - 1), static_cast<uint32_t>(this_year)}))
+      std::fprintf(stderr, "tessera-server: invoice PDFs not checked: the document worker's queue is full\n");
     hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
     net_ = std::make_unique<net::Server>(std::move(*options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();

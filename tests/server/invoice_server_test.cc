@@ -236,6 +236,16 @@ TEST_F(InvoiceServer, NumbersStayGapFreeUnderConcurrentClientsAndAcrossSigkill) 
     EXPECT_EQ(document_of(r).number, register_of(*office_).size());
   }
   EXPECT_EQ(register_of(*office_).size(), orders.size());
+  // Every document has its PDF: those the kill caught between number and
+  // rendering were written again at the start (on the worker: waited for).
+  for (const InvoiceDocument& d : register_of(*office_)) {
+    char name[64];
+    std::snprintf(name, sizeof name, "invoice-%u-%06u.pdf", d.year, d.number);
+    const std::string path = dir_.path() + "/exports/invoices/" + name;
+    for (int tries = 0; tries < 100 && !std::filesystem::exists(path); ++tries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(std::filesystem::exists(path)) << path;
+  }
 }
 
 }  // namespace
