@@ -223,7 +223,7 @@ TEST_F(InvoiceServer, NumbersStayGapFreeUnderConcurrentClientsAndAcrossSigkill) 
     const Reply page = one(*office_, GetOrderRecord{documents[i].order});
     ASSERT_TRUE(page.ok()) << page.message;
     const OrderRecord& r = std::get<OrderRecord>(page.detail->value);
-    EXPECT_TRUE(r.invoiced) << "order " << r.order << " numbered but not noted after the restart";
+    EXPECT_TRUE(r.invoiced) << "order " << r.order.value() << " numbered but not noted after the restart";
     ASSERT_FALSE(r.invoices.empty());
     EXPECT_EQ(r.invoices.back().number, documents[i].number);
   }
