@@ -118,7 +118,11 @@ void ShardSet::complete_pending_documents(std::vector<engine::InvoiceDocument> p
     WaitableCompletion done;
     number_document(std::move(d), &done);
     const engine::Reply& r = done.wait();
-    if (!r.ok() || r.message.find("not marked") != std::string::npos)
+    // Completed means the order no longer holds it frozen (asked, not read
+    // from the reply's words).
+    const engine::Reply page = call(engine::Command{0, engine::GetOrderRecord{order}});
+    const auto* record = page.ok() && page.detail ? std::get_if<engine::OrderRecord>(&page.detail->value) : nullptr;
+    if (!r.ok() || record == nullptr || record->invoice_pending)
       std::fprintf(stderr, "tessera: order %llu's document not completed: %s\n",
                    static_cast<unsigned long long>(order.value()), r.message.c_str());
   }
