@@ -16,6 +16,7 @@
 #include <hpdf.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -104,7 +105,7 @@ std::string win_ansi(std::string_view utf8) {
 // ---- Labels ------------------------------------------------------------------
 
 struct Labels {  // UTF-8
-  std::string_view invoice, credit_note, number;
+  std::string_view invoice, credit_note, cancellation_invoice, commission_invoice, number;
   std::string_view date, order, client, billed_to;
   std::string_view description, quantity, unit_price, amount;
   std::string_view package, cash_discount, total, paid;
@@ -113,6 +114,8 @@ struct Labels {  // UTF-8
 constexpr Labels kEnglish{
     .invoice = "INVOICE",
     .credit_note = "CREDIT NOTE",
+    .cancellation_invoice = "CANCELLATION INVOICE",
+    .commission_invoice = "COMMISSION INVOICE",
     .number = "No",
     .date = "Date:",
     .order = "Order:",
@@ -134,6 +137,8 @@ constexpr Labels kEnglish{
 constexpr Labels kFrench{
     .invoice = "FACTURE",
     .credit_note = "AVOIR",
+    .cancellation_invoice = "FACTURE D'ANNULATION",
+    .commission_invoice = "FACTURE DE COMMISSION",
     .number = "N°",
     .date = "Date :",
     .order = "Commande :",
@@ -300,7 +305,10 @@ bool InvoiceWriter::write() {
 }
 
 std::string InvoiceWriter::heading() const {
-  const std::string_view title = doc_.kind == engine::InvoiceKind::kCreditNote ? labels_.credit_note : labels_.invoice;
+  const std::string_view title = doc_.kind == engine::InvoiceKind::kCreditNote            ? labels_.credit_note
+                                 : doc_.kind == engine::InvoiceKind::kCancellationInvoice ? labels_.cancellation_invoice
+                                 : doc_.kind == engine::InvoiceKind::kCommissionInvoice   ? labels_.commission_invoice
+                                                                                          : labels_.invoice;
   return win_ansi(std::string(title) + " " + std::string(labels_.number) + " " +
                   document_number(doc_.year, doc_.number));
 }
@@ -357,10 +365,12 @@ void InvoiceWriter::title_and_details() {
 }
 
 void InvoiceWriter::cancellation_block() {
-  if (doc_.kind != engine::InvoiceKind::kCreditNote) return;
-  const std::string cancels = std::string(labels_.cancels) + " " + std::string(labels_.number) + " " +
-                              document_number(doc_.cancels_year, doc_.cancels_number);
-  lines_at(kMargin, kBodyBold, {win_ansi(cancels)});
+  if (doc_.kind == engine::InvoiceKind::kInvoice) return;
+  if (doc_.kind == engine::InvoiceKind::kCreditNote) {
+    const std::string cancels = std::string(labels_.cancels) + " " + std::string(labels_.number) + " " +
+                                document_number(doc_.cancels_year, doc_.cancels_number);
+    lines_at(kMargin, kBodyBold, {win_ansi(cancels)});
+  }
   const std::string reason = std::string(labels_.reason) + " " + doc_.reason;
   lines_at(kMargin, kBody, block(kBody, kRight - kMargin, reason, kInvoicePdfBlockLinesMax));
   y_ -= 18;
@@ -533,11 +543,13 @@ HPDF_Date creation_date(int64_t issued_ms, const LocalTime& local) {
 
 void set_properties(HPDF_Doc pdf, const engine::InvoiceDocument& doc, const LocalTime& local) {
   // Plain ASCII: libharu writes information strings without an encoder.
-  const bool credit_note = doc.kind == engine::InvoiceKind::kCreditNote;
   const bool french = local.language() == Language::kFrench;
-  const std::string title =
-      std::string(credit_note ? (french ? "Avoir" : "Credit note") : (french ? "Facture" : "Invoice")) + " " +
-      document_number(doc.year, doc.number);
+  static constexpr std::array<std::array<const char*, 2>, 4> kTitles{{{"Invoice", "Facture"},
+                                                                      {"Credit note", "Avoir"},
+                                                                      {"Cancellation invoice", "Facture d'annulation"},
+                                                                      {"Commission invoice", "Facture de commission"}}};
+  const size_t kind = std::min<size_t>(static_cast<size_t>(doc.kind), kTitles.size() - 1);
+  const std::string title = std::string(kTitles[kind][french ? 1 : 0]) + " " + document_number(doc.year, doc.number);
   HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, title.c_str());
   HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "Tessera");
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, creation_date(doc.issued_ms, local));
@@ -581,8 +593,7 @@ Result<std::string> render_invoice_pdf(const engine::InvoiceDocument& doc, const
 }
 
 std::string invoice_file_name(const engine::InvoiceDocument& doc) {
-  const char* kind = doc.kind == engine::InvoiceKind::kCreditNote ? "credit-note" : "invoice";
-  return std::string(kind) + "-" + document_number(doc.year, doc.number) + ".pdf";
+  return std::string(engine::invoice_kind_slug(doc.kind)) + "-" + document_number(doc.year, doc.number) + ".pdf";
 }
 
 }  // namespace tessera::documents

@@ -288,6 +288,55 @@ ValidationRule Catalog::validation_rule(ProductId product) const {
   return fallback;
 }
 
+Reply Catalog::check(const SetCancellationTerms& c) const {
+  if (c.product != kNone && !products_.find(c.product))
+    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (c.scale.size() > kCancellationStepsMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("a cancellation scale has at most ", kCancellationStepsMax, " steps"));
+  for (size_t i = 0; i < c.scale.size(); ++i) {
+    const CancellationStep& step = c.scale[i];
+    if (step.percent > 100 || step.days_before > kCancellationDaysMax)
+      return refuse(ReplyCode::kInvalidArgument, cat("cancellation step ", i + 1, ": percent must be in [0, 100] and ",
+                                                     "days_before at most ", kCancellationDaysMax));
+    if (i > 0 && step.days_before >= c.scale[i - 1].days_before)
+      return refuse(ReplyCode::kInvalidArgument, "a cancellation scale lists its steps by days_before, most first");
+  }
+  if (!c.scale.empty() && c.scale.back().days_before != 0)
+    return refuse(ReplyCode::kInvalidArgument,
+                  "a cancellation scale ends with a step of 0 days (what a cancellation on the last day costs)");
+  if (c.commission_percent > 100) return refuse(ReplyCode::kInvalidArgument, "commission_percent must be in [0, 100]");
+  if ((c.commission_percent == 0) != c.organiser.empty())
+    return refuse(ReplyCode::kInvalidArgument,
+                  "a commission names the organiser it bills (and an organiser comes with a commission)");
+  if (c.organiser.size() > kInvoiceTextMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("the organiser block has at most ", kInvoiceTextMax, " bytes"));
+  const bool replaces = std::any_of(cancellation_terms_.begin(), cancellation_terms_.end(),
+                                    [&](const SetCancellationTerms& t) { return t.product == c.product; });
+  if (!replaces && cancellation_terms_.size() >= kEntitiesMax)
+    return refuse(ReplyCode::kLimitExceeded, "too many cancellation terms");
+  return Reply{};
+}
+
+Reply Catalog::define(const SetCancellationTerms& c) {
+  return check_then(*this, c, [&] {
+    for (SetCancellationTerms& t : cancellation_terms_)
+      if (t.product == c.product) {
+        t = c;
+        return;
+      }
+    cancellation_terms_.push_back(c);
+  });
+}
+
+SetCancellationTerms Catalog::cancellation_terms(ProductId product) const {
+  SetCancellationTerms fallback{kNone, {}, 0, {}};
+  for (const SetCancellationTerms& t : cancellation_terms_) {
+    if (t.product == product) return t;
+    if (t.product == kNone) fallback = t;
+  }
+  return fallback;
+}
+
 void Catalog::hash_into(Hasher& h) const {
   h.add(seasons_.items());
   h.add(families_.items());
@@ -299,6 +348,7 @@ void Catalog::hash_into(Hasher& h) const {
   if (product_types_.size() != 0) h.add(product_types_.items());  // likewise
   if (payers_.size() != 0) h.add(payers_.items());                // likewise
   if (!validation_rules_.empty()) h.add(validation_rules_);       // likewise
+  if (!cancellation_terms_.empty()) h.add(cancellation_terms_);   // likewise
 }
 
 }  // namespace tessera::engine

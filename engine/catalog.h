@@ -146,6 +146,8 @@ class Catalog {
   Reply check(const SetValidationRule& c) const;
   Reply define(const DefinePayer& c);
   Reply define(const SetValidationRule& c);
+  Reply check(const SetCancellationTerms& c) const;
+  Reply define(const SetCancellationTerms& c);
 
   const Product* product(ProductId id) const { return products_.find(id); }
   bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
@@ -187,6 +189,12 @@ class Catalog {
   std::vector<ValidationRule>& validation_rules() { return validation_rules_; }
   const std::vector<ValidationRule>& validation_rules() const { return validation_rules_; }
   [[nodiscard]] bool rebuild_payers() { return payers_.rebuild_index(); }
+  // The cancellation terms of `product`'s orders: its own, else the
+  // default, else none (no fees, no commission).
+  SetCancellationTerms cancellation_terms(ProductId product) const;
+  // Saved in a snapshot section of their own.
+  std::vector<SetCancellationTerms>& cancellation_terms() { return cancellation_terms_; }
+  const std::vector<SetCancellationTerms>& cancellation_terms() const { return cancellation_terms_; }
 
   void hash_into(class Hasher& h) const;
   // ExportCatalog: the commands that recreate this catalog, in canonical
@@ -218,6 +226,7 @@ class Catalog {
   std::vector<OptionLifetime> option_lifetimes_;
   EntityTable<PayerId, Named<PayerId>> payers_;
   std::vector<ValidationRule> validation_rules_;
+  std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
   EntityTable<TariffId, Tariff> tariffs_;
 };
 

@@ -44,8 +44,8 @@
 //           the reply's batch, then answer), kReadRunFile (read a chunk of
 //           the run's file, off the shard threads), kPrincipals (update
 //           the server's principal directory), kNumberInvoice (have the
-//           order's pending invoice or credit note numbered by the register,
-//           noted on the order and rendered as PDF, then answer) or
+//           order's pending documents numbered by the register, one after
+//           the other, noted on the order and rendered as PDF, then answer) or
 //           kRenderInvoice (render the document as PDF off the shard threads)
 #pragma once
 
@@ -162,5 +162,7 @@
   X(108, RecordInvoice,             kDirectory,    kInternal,   kWrite, kSingle,           kInvoices,      kNoEffect)    \
   X(109, NoteInvoice,               kOrder,        kInternal,   kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(110, ListInvoices,              kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kNoEffect)    \
-  X(111, RenderInvoice,             kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kRenderInvoice)
+  X(111, RenderInvoice,             kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kRenderInvoice)\
+  X(112, SetCancellationTerms,      kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(113, CancelValidated,           kOrder,        kBackoffice, kWrite, kSingle,           kInvoices,      kNumberInvoice)
 // clang-format on

@@ -27,7 +27,15 @@
 
 namespace tessera::engine {
 
-enum class InvoiceKind : uint8_t { kInvoice = 0, kCreditNote };
+// An order's invoice and its credit note; a cancellation's fee (or record)
+// and the commission billed to the organiser (CancelValidated). Each kind
+// is numbered on its own, per year.
+enum class InvoiceKind : uint8_t { kInvoice = 0, kCreditNote, kCancellationInvoice, kCommissionInvoice };
+inline constexpr InvoiceKind kInvoiceKindLast = InvoiceKind::kCommissionInvoice;
+// "invoice", "credit note", "cancellation invoice", "commission invoice".
+const char* invoice_kind_name(InvoiceKind kind);
+// The kind in a file name: "invoice", "credit-note", ...
+const char* invoice_kind_slug(InvoiceKind kind);
 
 // One line of a document as issued: what was sold, frozen.
 struct InvoiceLine {
@@ -58,7 +66,8 @@ struct InvoiceDocument {
   int64_t cash_discount_cents = 0;  // off the package
   int64_t total_cents = 0;          // package − discount: what is billed (a credit note: what it cancels)
   int64_t paid_cents = 0;           // paid and covered when issued (informative)
-  // A credit note: the invoice it cancels, and why.
+  // A credit note: the invoice it cancels, and why; a cancellation or
+  // commission invoice: the reason of the cancellation.
   uint32_t cancels_year = 0;
   uint32_t cancels_number = 0;
   std::string reason;
@@ -128,10 +137,11 @@ struct RenderInvoice {
 // What ListInvoices, RenderInvoice, IssueInvoice and CancelInvoice answer.
 struct Invoices {
   std::vector<InvoiceDocument> documents;
-  uint32_t total = 0;  // documents matching (every page)
-  std::string file;    // the PDF's path in the export directory (issue, cancel, render)
-  std::string pdf;     // the PDF's bytes (RenderInvoice)
-  auto fields() const { return std::tie(documents, total, file, pdf); }
+  uint32_t total = 0;              // documents matching (every page)
+  std::string file;                // the first document's PDF path in the export directory (issue, cancel, render)
+  std::string pdf;                 // the PDF's bytes (RenderInvoice)
+  std::vector<std::string> files;  // every document's PDF path, in document order (issue, cancel, render)
+  auto fields() const { return std::tie(documents, total, file, pdf, files); }
   bool operator==(const Invoices&) const = default;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "engine/ids.h"
 
@@ -47,12 +48,37 @@ struct SetValidationRule {
   bool on_contract;          // a signed travel contract validates
   auto fields() const { return std::tie(product, on_payment, deposit_percent, on_contract); }
 };
+// One step of a cancellation scale: a client cancelling `days_before` whole
+// days (24 h periods) or more before the order's first performance starts
+// pays `percent` of the order's total to pay, unless a step with more days
+// applies.
+struct CancellationStep {
+  uint32_t days_before;
+  uint32_t percent;  // 0..100
+  auto fields() const { return std::tie(days_before, percent); }
+  bool operator==(const CancellationStep&) const = default;
+};
+// The cancellation terms of a product's orders (product kNone: the default
+// of every product without its own; the product of the order's first line
+// decides). Without any, a client's cancellation costs nothing and an
+// organiser's bills no commission.
+struct SetCancellationTerms {
+  ProductId product;
+  std::vector<CancellationStep> scale;  // days_before strictly decreasing, the last 0; empty: no fees
+  uint32_t commission_percent;          // an organiser's cancellation: billed to `organiser` (0..100)
+  std::string organiser;                // the commission invoice's billed-to block (name, then address lines)
+  auto fields() const { return std::tie(product, scale, commission_percent, organiser); }
+};
 // Query: the payer list (Payers).
 struct ListPayers {
   auto fields() const { return std::tie(); }
 };
 
 // ---- On an order (its shard) -----------------------------------------------
+
+// Who cancels a validated order (seed 003: "annulation client" or
+// "annulation organisateur").
+enum class CancelledBy : uint8_t { kNobody = 0, kClient, kOrganiser };
 
 // Records a payment (amount > 0) or a refund (amount < 0, immediate modes
 // only, with a reason, at most what the immediate payments add up to).
@@ -110,6 +136,26 @@ struct SignContract {
   OrderId order;
   int64_t signed_ms;
   auto fields() const { return std::tie(order, signed_ms); }
+};
+
+// Cancels a validated (confirmed) order, as seed 003's operators do (never
+// a web shop): its stock returns and, in one logged command, it freezes the
+// documents the server then numbers and renders (reply: Invoices):
+//   - the order's invoice, if it has one, is cancelled by a credit note;
+//   - by the client: the fee of the product's scale for the whole days left
+//     before the first performance starts (percent of the total to pay,
+//     rounded half up to the cent) is billed on a cancellation invoice (none
+//     when the fee is 0) and is what the order owes from then on;
+//   - by the organiser: nothing is owed; a cancellation invoice of 0 records
+//     the cancellation, and a commission invoice bills the terms' organiser
+//     commission_percent of the total to pay (none when that is 0).
+// The balance then says what is owed to whom: below 0, the refund owed to
+// the client (AddPayment with a negative amount records it).
+struct CancelValidated {
+  OrderId order;
+  CancelledBy by;
+  std::string reason;  // required: it is on every document
+  auto fields() const { return std::tie(order, by, reason); }
 };
 
 }  // namespace tessera::engine

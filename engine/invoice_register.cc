@@ -18,7 +18,7 @@ Reply invoices_reply(Invoices out, int64_t value) {
   return r;
 }
 
-bool known_kind(InvoiceKind kind) { return kind <= InvoiceKind::kCreditNote; }
+bool known_kind(InvoiceKind kind) { return kind <= kInvoiceKindLast; }
 
 }  // namespace
 
@@ -43,10 +43,12 @@ Reply InvoiceRegister::check(const InvoiceDocument& d) {
   }
   if (long_text)
     return refuse(ReplyCode::kLimitExceeded, cat("a document's texts have at most ", kInvoiceTextMax, " bytes"));
-  if (d.kind == InvoiceKind::kInvoice &&
+  if (d.kind != InvoiceKind::kCreditNote &&
       (package != d.package_cents || d.cash_discount_cents < 0 || d.cash_discount_cents > d.package_cents ||
        d.total_cents != d.package_cents - d.cash_discount_cents))
     return refuse(ReplyCode::kInvalidArgument, "an invoice's total is its lines less its cash discount");
+  if (d.kind == InvoiceKind::kCommissionInvoice && (d.total_cents <= 0 || d.billed_to.empty()))
+    return refuse(ReplyCode::kInvalidArgument, "a commission invoice bills an amount to the organiser");
   if (d.kind == InvoiceKind::kCreditNote && (d.cancels_number == 0 || d.cancels_year == 0 || d.total_cents < 0))
     return refuse(ReplyCode::kInvalidArgument, "a credit note names the invoice it cancels");
   return Reply{};
@@ -105,8 +107,7 @@ Reply InvoiceRegister::on(const ListInvoices& c) const {
 Reply InvoiceRegister::on(const RenderInvoice& c) const {
   auto it = by_number_.find({c.kind, c.year, c.number});
   if (it == by_number_.end())
-    return refuse(ReplyCode::kNotFound, cat(c.kind == InvoiceKind::kInvoice ? "invoice " : "credit note ", c.year, "-",
-                                            c.number, " not found"));
+    return refuse(ReplyCode::kNotFound, cat(invoice_kind_name(c.kind), " ", c.year, "-", c.number, " not found"));
   return invoices_reply(Invoices{{documents_[it->second]}, 1, {}, {}}, c.number);
 }
 

@@ -60,6 +60,8 @@ class OrderDesk {
   Reply on(const IssueInvoice& c, const Caller& who);
   Reply on(const CancelInvoice& c, const Caller& who);
   Reply on(const NoteInvoice& c, const Caller& who);
+  // Cancelling a validated order (order_cancellation.cc).
+  Reply on(const CancelValidated& c, const Caller& who);
   // The documents frozen and not yet numbered (a start completes them).
   std::vector<InvoiceDocument> pending_documents() const;
   // The money of the orders that have some (snapshots and the state hash).
@@ -143,6 +145,9 @@ class OrderDesk {
   // its lines and sums as they are now.
   InvoiceDocument freeze_document(const Order& order, OrderId id, InvoiceKind kind, PrincipalId by,
                                   OrderMoney& money) const;
+  // The credit note cancelling `invoice`, the order's invoice.
+  InvoiceDocument freeze_credit_note(const Order& order, OrderId id, const InvoiceRef& invoice,
+                                     const std::string& reason, PrincipalId by, OrderMoney& money) const;
   std::string line_label(const OrderLine& line) const;
   void note_closed(const Order& order, OrderId id);
 

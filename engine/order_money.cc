@@ -32,14 +32,26 @@ MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
       }
     }
   }
-  s.to_pay_cents = closed ? 0 : std::max<int64_t>(0, package - s.cash_discount_cents);
+  // Closed, only a client's cancellation fee is owed.
+  s.to_pay_cents =
+      closed ? (money ? money->cancellation_fee_cents : 0) : std::max<int64_t>(0, package - s.cash_discount_cents);
   s.balance_cents = s.to_pay_cents - s.paid_cents - s.deferred_cents;
   return s;
 }
 
 // to_pay × percent stays far below 2^63: an order's package is at most
 // kOrderQuantityMax (10,000) units of at most 2^32 cents.
-int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent) { return (to_pay_cents * percent + 50) / 100; }
+int64_t percent_of_cents(int64_t cents, uint32_t percent) { return (cents * percent + 50) / 100; }
+
+int64_t whole_days_before(int64_t starts_ms, int64_t now_ms) {
+  return starts_ms <= now_ms ? 0 : (starts_ms - now_ms) / 86'400'000;
+}
+
+uint32_t cancellation_percent(const std::vector<CancellationStep>& scale, int64_t days_left) {
+  for (const CancellationStep& step : scale)
+    if (int64_t{step.days_before} <= days_left) return step.percent;
+  return scale.empty() ? 0 : scale.back().percent;
+}
 
 OrderMoney& MoneyTable::open(uint32_t slot, OrderId order) {
   Entry& e = by_slot_[slot];
@@ -74,7 +86,10 @@ Status MoneyTable::restore(std::vector<Entry> entries, const OrderTable& orders)
           p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
         return Status::invalid_argument("snapshot has a payment out of range");
     }
-    if (m.pending.size() > 1 || m.invoices.size() > kOrderDocumentsMax ||
+    if (m.cancelled_by > CancelledBy::kOrganiser || m.cancellation_fee_cents < 0 ||
+        m.cancellation_fee_cents > kPaymentCentsMax)
+      return Status::invalid_argument("snapshot order money has a cancellation out of range");
+    if (m.pending.size() > kOrderPendingDocumentsMax || m.invoices.size() > kOrderDocumentsMax ||
         m.documents < m.invoices.size() + m.pending.size())
       return Status::invalid_argument("snapshot order money has documents out of range");
     by_slot_.emplace(e.slot, std::move(e));
@@ -313,6 +328,8 @@ void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
     r->invoiced = money->invoice() != nullptr;
     r->invoice_pending = !money->pending.empty();
     r->invoices = money->invoices;
+    r->cancelled_by = money->cancelled_by;
+    r->cancellation_fee_cents = money->cancellation_fee_cents;
   }
 }
 

@@ -7,9 +7,10 @@
 // sums add and subtract only; the one division is the deposit:
 //   package  = Σ quantity × unit price of the order's lines
 //   to_pay   = package − cash discount (a discount is at most the package;
-//              if lines leave later, to_pay stops at 0); 0 once the order
-//              is closed (released, expired, archived, cancelled: nothing
-//              was sold, so what was paid is owed back)
+//              if lines leave later, to_pay stops at 0); once the order is
+//              closed (released, expired, archived, cancelled: nothing was
+//              sold, so what was paid is owed back), 0 or the fee of a
+//              client's cancellation (CancelValidated)
 //   paid     = Σ immediate payments (transfer, cheque, cash, card), refunds
 //              (negative) deducted
 //   deferred = Σ third-party payers' coverage: counted as paid at once
@@ -50,8 +51,15 @@ struct MoneySums {
 // The sums of an order whose lines add up to package_cents (money nullptr:
 // no payment and no discount yet); `closed`: nothing is to pay.
 MoneySums money_sums(int64_t package_cents, const OrderMoney* money, bool closed);
-// to_pay × percent / 100, rounded half up to the cent (percent in [0, 100]).
-int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent);
+// cents × percent / 100, rounded half up to the cent (cents >= 0, percent
+// in [0, 100]): the deposit threshold, a cancellation fee, a commission.
+int64_t percent_of_cents(int64_t cents, uint32_t percent);
+inline int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent) { return percent_of_cents(to_pay_cents, percent); }
+// Whole 24-hour days from now_ms until starts_ms (0 once it has started).
+int64_t whole_days_before(int64_t starts_ms, int64_t now_ms);
+// The percent of the first step of `scale` (most days first) whose
+// days_before is at most days_left (0 for an empty scale).
+uint32_t cancellation_percent(const std::vector<CancellationStep>& scale, int64_t days_left);
 // Σ quantity × unit price of the order's lines.
 int64_t package_cents(const Order& order);
 

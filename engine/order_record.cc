@@ -72,6 +72,14 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("invoice ", hi, "-", lo, " issued");
     case WorkflowDetail::kCreditNoteIssued:
       return cat("credit note ", hi, "-", lo, " issued (de-invoiced)");
+    case WorkflowDetail::kCancelledByClient:
+      return cat("cancelled by the client: fee ", arg, " cents");
+    case WorkflowDetail::kCancelledByOrganiser:
+      return cat("cancelled by the organiser: commission ", arg, " cents");
+    case WorkflowDetail::kCancellationInvoiceIssued:
+      return cat("cancellation invoice ", hi, "-", lo, " issued");
+    case WorkflowDetail::kCommissionInvoiceIssued:
+      return cat("commission invoice ", hi, "-", lo, " issued");
   }
   return "unknown";
 }

@@ -58,13 +58,18 @@ enum class WorkflowDetail : uint8_t {
   kPaymentCollected,  // arg: payment number
   kCashDiscount,      // arg: the discount in cents
   kContractSigned,
-  kFullyPaid,         // kPaymentStatus: the balance reached 0
-  kNotFullyPaid,      // kPaymentStatus: something is owed again
-  kPaymentChanged,    // arg: payment number
-  kInvoiceIssued,     // kInvoicing: arg: year << 32 | number
-  kCreditNoteIssued,  // kInvoicing: arg: year << 32 | number
+  kFullyPaid,                  // kPaymentStatus: the balance reached 0
+  kNotFullyPaid,               // kPaymentStatus: something is owed again
+  kPaymentChanged,             // arg: payment number
+  kInvoiceIssued,              // kInvoicing: arg: year << 32 | number
+  kCreditNoteIssued,           // kInvoicing: arg: year << 32 | number
+  kCancelledByClient,          // kModified (CancelValidated): arg: the fee in cents
+  kCancelledByOrganiser,       // kModified (CancelValidated): arg: the commission in cents
+  kCancellationInvoiceIssued,  // kInvoicing: arg: year << 32 | number
+  kCommissionInvoiceIssued,    // kInvoicing: arg: year << 32 | number
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kCreditNoteIssued;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast =
+    WorkflowDetail::kCommissionInvoiceIssued;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -153,17 +158,26 @@ struct OrderMoney {
   int64_t contract_signed_ms = 0;
   std::vector<Payment> payments;
   // Appended (docs/format.md, rule 4): invoicing.
-  uint32_t documents = 0;                     // invoices and credit notes begun (the last attempt's number)
-  std::vector<InvoiceDocument> pending;       // the document being numbered (at most one)
-  std::vector<InvoiceRef> invoices;           // the numbered ones, oldest first
+  uint32_t documents = 0;                // invoices and credit notes begun (the last attempt's number)
+  std::vector<InvoiceDocument> pending;  // the documents being numbered (kOrderPendingDocumentsMax)
+  std::vector<InvoiceRef> invoices;      // the numbered ones, oldest first
+  // Appended: CancelValidated.
+  CancelledBy cancelled_by = CancelledBy::kNobody;
+  int64_t cancellation_fee_cents = 0;         // what a client's cancellation costs: the order's to pay once closed
   static constexpr size_t kHashedAlways = 3;  // a state without invoicing hashes as before it existed
   auto fields() const {
-    return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices);
+    return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices, cancelled_by,
+                    cancellation_fee_cents);
   }
-  // Invoiced: the last numbered document is an invoice (a credit note
-  // cancels the one before it).
+  // Invoiced: the last numbered invoice or credit note is an invoice (a
+  // credit note cancels the one before it; cancellation and commission
+  // invoices bill the cancellation, not the order).
   const InvoiceRef* invoice() const {
-    return !invoices.empty() && invoices.back().kind == InvoiceKind::kInvoice ? &invoices.back() : nullptr;
+    for (auto it = invoices.rbegin(); it != invoices.rend(); ++it) {
+      if (it->kind == InvoiceKind::kInvoice) return &*it;
+      if (it->kind == InvoiceKind::kCreditNote) return nullptr;
+    }
+    return nullptr;
   }
 };
 
@@ -249,12 +263,16 @@ struct OrderRecord {
   bool invoiced = false;
   bool invoice_pending = false;      // a document is being numbered
   std::vector<InvoiceRef> invoices;  // invoices and credit notes, oldest first
+  // Appended: a validated order's cancellation (CancelValidated).
+  CancelledBy cancelled_by = CancelledBy::kNobody;
+  int64_t cancellation_fee_cents = 0;
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
                     reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info, workflow,
                     cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
-                    balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices);
+                    balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices,
+                    cancelled_by, cancellation_fee_cents);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h).

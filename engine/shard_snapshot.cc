@@ -24,18 +24,19 @@ constexpr uint32_t kSnapshotMagic = 0x54534E50;  // "TSNP"
 // use them is byte for byte what an older build wrote, and a build that
 // meets a tag it does not know refuses the snapshot (the log is replayed).
 constexpr uint16_t kSectionPrincipals = 1;
-constexpr uint16_t kSectionOrderPrincipals = 2;  // the used slots whose creator is known
-constexpr uint16_t kSectionOrderPages = 3;       // the used slots' workflows, notes and client information
-constexpr uint16_t kSectionOptionLifetimes = 4;  // the catalog's SetOptionLifetime entries
-constexpr uint16_t kSectionOrderClosings = 5;    // the closed slots' closing state changes
-constexpr uint16_t kSectionContactProfiles = 6;  // the directory's profile sequence per contact
-constexpr uint16_t kSectionClosedContacts = 7;   // contacts being deleted or deleted
-constexpr uint16_t kSectionClientMarks = 8;      // contacts' first confirmed orders here, in mark order
-constexpr uint16_t kSectionRetention = 9;        // the order retention, archived performances, retired units
-constexpr uint16_t kSectionProductTypes = 10;    // the catalog's DefineProductType entries
-constexpr uint16_t kSectionMoneyConfig = 11;     // the catalog's payers and validation rules
-constexpr uint16_t kSectionOrderMoney = 12;      // the money of the orders that have some, by slot
-constexpr uint16_t kSectionInvoices = 13;        // the invoice register (shard 0), in the order numbered
+constexpr uint16_t kSectionOrderPrincipals = 2;     // the used slots whose creator is known
+constexpr uint16_t kSectionOrderPages = 3;          // the used slots' workflows, notes and client information
+constexpr uint16_t kSectionOptionLifetimes = 4;     // the catalog's SetOptionLifetime entries
+constexpr uint16_t kSectionOrderClosings = 5;       // the closed slots' closing state changes
+constexpr uint16_t kSectionContactProfiles = 6;     // the directory's profile sequence per contact
+constexpr uint16_t kSectionClosedContacts = 7;      // contacts being deleted or deleted
+constexpr uint16_t kSectionClientMarks = 8;         // contacts' first confirmed orders here, in mark order
+constexpr uint16_t kSectionRetention = 9;           // the order retention, archived performances, retired units
+constexpr uint16_t kSectionProductTypes = 10;       // the catalog's DefineProductType entries
+constexpr uint16_t kSectionMoneyConfig = 11;        // the catalog's payers and validation rules
+constexpr uint16_t kSectionOrderMoney = 12;         // the money of the orders that have some, by slot
+constexpr uint16_t kSectionInvoices = 13;           // the invoice register (shard 0), in the order numbered
+constexpr uint16_t kSectionCancellationTerms = 14;  // the catalog's SetCancellationTerms, in definition order
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -116,6 +117,8 @@ void Shard::save(std::string* out) const {
   if (const std::vector<MoneyTable::Entry> money = desk_.money().current(orders); !money.empty())
     put_all(w, std::tie(kSectionOrderMoney, money));
   if (!invoices_.empty()) put_all(w, std::tie(kSectionInvoices, invoices_.documents()));
+  if (!catalog_.cancellation_terms().empty())
+    put_all(w, std::tie(kSectionCancellationTerms, catalog_.cancellation_terms()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -184,7 +187,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
-      money_loaded = 0, invoices_loaded = 0;
+      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -239,6 +242,14 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       std::vector<MoneyTable::Entry> money;
       s = r.get(money);
       if (s.is_ok()) s = sh.desk_.money().restore(std::move(money), sh.orders_.table());
+    } else if (s.is_ok() && section == kSectionCancellationTerms && terms_loaded++ == 0) {
+      std::vector<SetCancellationTerms> terms;
+      s = r.get(terms);
+      for (const SetCancellationTerms& t : terms)
+        if (s.is_ok() && !sh.catalog_.define(t).ok())
+          s = Status::invalid_argument("snapshot has cancellation terms out of range");
+      if (s.is_ok() && sh.catalog_.cancellation_terms().size() != terms.size())
+        s = Status::invalid_argument("snapshot repeats a product's cancellation terms");
     } else if (s.is_ok() && section == kSectionInvoices && invoices_loaded++ == 0) {
       std::vector<InvoiceDocument> documents;
       s = r.get(documents);

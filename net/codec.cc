@@ -766,7 +766,8 @@ static_assert(static_cast<int>(wire::Audience::MAX) == static_cast<int>(Audience
 static_assert(static_cast<int>(wire::DocumentKind::MAX) == kDocumentKindLast);
 static_assert(static_cast<int>(wire::PaymentMode::MAX) == static_cast<int>(PaymentMode::kThirdParty));
 static_assert(static_cast<int>(wire::ValidateOnPayment::MAX) == static_cast<int>(ValidateOnPayment::kNever));
-static_assert(static_cast<int>(wire::InvoiceKind::MAX) == static_cast<int>(InvoiceKind::kCreditNote));
+static_assert(static_cast<int>(wire::InvoiceKind::MAX) == static_cast<int>(kInvoiceKindLast));
+static_assert(static_cast<int>(wire::CancelledBy::MAX) == static_cast<int>(CancelledBy::kOrganiser));
 static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kWorkflowActionLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only

@@ -1,6 +1,7 @@
 // ShardSet and the invoice register: steps 2 and 3 of numbering a document
 // (engine/commands_invoices.h) once the order's shard froze it, and the
 // completion at start of the documents a stop or a crash left pending.
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/reply_detail.h"
@@ -115,14 +116,18 @@ std::vector<engine::InvoiceDocument> ShardSet::pending_documents() {
 void ShardSet::complete_pending_documents(std::vector<engine::InvoiceDocument> pending) {
   for (engine::InvoiceDocument& d : pending) {
     const engine::OrderId order = d.order;
+    const uint32_t attempt = d.attempt;
     WaitableCompletion done;
     number_document(std::move(d), &done);
     const engine::Reply& r = done.wait();
-    // Completed means the order no longer holds it frozen (asked, not read
-    // from the reply's words).
+    // Completed means the order lists it numbered (asked, not read from the
+    // reply's words; another document of the order may still be pending).
     const engine::Reply page = call(engine::Command{0, engine::GetOrderRecord{order}});
     const auto* record = page.ok() && page.detail ? std::get_if<engine::OrderRecord>(&page.detail->value) : nullptr;
-    if (!r.ok() || record == nullptr || record->invoice_pending)
+    const bool noted =
+        record != nullptr && std::any_of(record->invoices.begin(), record->invoices.end(),
+                                         [&](const engine::InvoiceRef& i) { return i.attempt == attempt; });
+    if (!r.ok() || !noted)
       std::fprintf(stderr, "tessera: order %llu's document not completed: %s\n",
                    static_cast<unsigned long long>(order.value()), r.message.c_str());
   }

@@ -19,8 +19,9 @@ using engine::ReplyCode;
 
 namespace {
 
-// Renders the document of an ok Invoices reply on the worker, then
-// completes `done` with the file's path (and the bytes when `with_pdf`).
+// Renders the documents of an ok Invoices reply on the worker, then
+// completes `done` with their files' paths (and the first one's bytes when
+// `with_pdf`: RenderInvoice renders one).
 void render_then_complete(Reply&& reply, runtime::Completion* done, const InvoiceConfig& config,
                           reminders::ReminderExporter& exporter, bool with_pdf) {
   const auto* listed = reply.ok() && reply.detail ? std::get_if<engine::Invoices>(&reply.detail->value) : nullptr;
@@ -32,21 +33,30 @@ void render_then_complete(Reply&& reply, runtime::Completion* done, const Invoic
   const bool queued = exporter.submit_task([shared, done, &config, with_pdf] {
     Reply out = std::move(*shared);
     engine::Invoices invoices = std::get<engine::Invoices>(out.detail->value);
-    const engine::InvoiceDocument& d = invoices.documents.front();
-    const char* what = d.kind == engine::InvoiceKind::kInvoice ? "invoice" : "credit note";
-    std::string pdf;
-    Result<std::string> path = write_invoice_pdf(d, config, &pdf);
-    if (path.is_ok()) {
-      invoices.file = *path;
-      if (with_pdf) invoices.pdf = std::move(pdf);
-      out.message = cat(what, " ", d.year, "-", d.number, " of order ", d.order, ": ", *path);
-    } else if (with_pdf) {
-      done->complete(engine::refuse(ReplyCode::kUnavailable, cat("cannot render the PDF: ", path.status().message())));
-      return;
-    } else {
-      out.message = cat(what, " ", d.year, "-", d.number, " issued; its PDF was not written (", path.status().message(),
-                        "): RenderInvoice writes it again");
+    std::string message;
+    for (const engine::InvoiceDocument& d : invoices.documents) {
+      const std::string name = cat(engine::invoice_kind_name(d.kind), " ", d.year, "-", d.number);
+      std::string pdf;
+      Result<std::string> path = write_invoice_pdf(d, config, &pdf);
+      if (!path.is_ok() && with_pdf) {
+        done->complete(
+            engine::refuse(ReplyCode::kUnavailable, cat("cannot render the PDF: ", path.status().message())));
+        return;
+      }
+      if (path.is_ok()) {
+        if (invoices.files.empty()) {
+          invoices.file = *path;
+          if (with_pdf) invoices.pdf = std::move(pdf);
+        }
+        invoices.files.push_back(*path);
+        message += cat(message.empty() ? "" : "; ", name, " of order ", d.order, ": ", *path);
+      } else {
+        invoices.files.emplace_back();
+        message += cat(message.empty() ? "" : "; ", name, " issued; its PDF was not written (", path.status().message(),
+                       "): RenderInvoice writes it again");
+      }
     }
+    out.message = invoices.documents.size() == 1 ? message : cat(out.message, ": ", message);
     out.detail = std::make_shared<engine::ReplyDetail>(engine::ReplyDetail{std::move(invoices)});
     done->complete(std::move(out));
   });
@@ -61,20 +71,52 @@ void render_then_complete(Reply&& reply, runtime::Completion* done, const Invoic
   }
 }
 
-// Completes the client's request with the numbered document, once rendered.
-class AfterNumbering final : public runtime::Completion {
+// Has the frozen documents numbered one after the other (each by the
+// register, then noted on the order), then completes the client's request
+// with them, rendered. A refusal stops the chain: what is left stays
+// pending, numbered by a retry of the command or at the next start.
+class NumberEach final : public runtime::Completion {
  public:
-  AfterNumbering(runtime::Completion* done, const InvoiceConfig& config, reminders::ReminderExporter& exporter)
-      : done_(done), config_(config), exporter_(exporter) {}
+  NumberEach(Reply&& frozen, runtime::Completion* done, const InvoiceConfig& config,
+             reminders::ReminderExporter& exporter, runtime::ShardSet& shards)
+      : frozen_(std::move(frozen)),
+        documents_(std::get<engine::Invoices>(frozen_.detail->value).documents),
+        done_(done),
+        config_(config),
+        exporter_(exporter),
+        shards_(shards) {}
+
+  void start() { shards_.number_document(documents_[0], this); }
+
   void complete(Reply&& numbered) override {
-    render_then_complete(std::move(numbered), done_, config_, exporter_, false);
+    const auto* one =
+        numbered.ok() && numbered.detail ? std::get_if<engine::Invoices>(&numbered.detail->value) : nullptr;
+    if (one == nullptr || one->documents.empty()) {
+      if (next_ != 0)
+        numbered.message +=
+            cat(" (", next_, " of the ", documents_.size(), " documents were numbered; a retry numbers the others)");
+      done_->complete(std::move(numbered));
+      delete this;
+      return;
+    }
+    documents_[next_] = one->documents.front();
+    if (++next_ < documents_.size()) return shards_.number_document(documents_[next_], this);
+    Reply out = std::move(frozen_);
+    out.value = documents_.front().number;
+    out.detail = std::make_shared<engine::ReplyDetail>(
+        engine::ReplyDetail{engine::Invoices{documents_, static_cast<uint32_t>(documents_.size()), {}, {}, {}}});
+    render_then_complete(std::move(out), done_, config_, exporter_, false);
     delete this;
   }
 
  private:
+  Reply frozen_;
+  std::vector<engine::InvoiceDocument> documents_;
+  size_t next_ = 0;
   runtime::Completion* done_;
   const InvoiceConfig& config_;
   reminders::ReminderExporter& exporter_;
+  runtime::ShardSet& shards_;
 };
 
 }  // namespace
@@ -107,7 +149,8 @@ bool render_missing_pdfs(const InvoiceConfig& config, reminders::ReminderExporte
                          std::vector<uint32_t> years) {
   return exporter.submit_task([&config, &shards, years = std::move(years)] {
     uint32_t rendered = 0, failed = 0;
-    for (const engine::InvoiceKind kind : {engine::InvoiceKind::kInvoice, engine::InvoiceKind::kCreditNote}) {
+    for (uint8_t k = 0; k <= static_cast<uint8_t>(engine::kInvoiceKindLast); ++k) {
+      const auto kind = static_cast<engine::InvoiceKind>(k);
       for (const uint32_t year : years) {
         uint32_t after = 0;
         for (;;) {
@@ -151,7 +194,7 @@ reminders::AfterDurable prepare_invoice_effect(const engine::Command& command, c
       done->complete(std::move(frozen));
       return;
     }
-    shards.number_document(invoices->documents.front(), new AfterNumbering(done, config, exporter));
+    (new NumberEach(std::move(frozen), done, config, exporter, shards))->start();
   };
 }
 

@@ -509,6 +509,16 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(ListInvoices{static_cast<InvoiceKind>(5), 0, OrderId{0}, 0, 1'000'000});
         b.add(RenderInvoice{InvoiceKind::kInvoice, 2026, 1});
       },
+      [](RequestBuilder& b) {
+        const OrderId order = make_order_id(0, 1, 0);
+        b.add(SetCancellationTerms{kNone, {{30, 10}, {15, 25}, {0, 100}}, 8, "Voyages Lumière\n13002 Marseille"});
+        b.add(SetCancellationTerms{kNone, {{0, 100}, {30, 10}}, 0, ""});
+        b.add(SetCancellationTerms{kNone, {{30, 101}, {0, 100}}, 101, ""});
+        b.add(CancelValidated{order, CancelledBy::kClient, "malade"});
+        b.add(CancelValidated{order, CancelledBy::kOrganiser, "départ annulé"});
+        b.add(CancelValidated{order, static_cast<CancelledBy>(7), ""});
+        b.add(ListInvoices{InvoiceKind::kCommissionInvoice, 0, OrderId{0}, 0, 10});
+      },
   };
 }
 

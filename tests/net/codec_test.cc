@@ -257,6 +257,10 @@ std::vector<Command> one_of_each() {
       Command{109, NoteInvoice{make_order_id(1, 2, 3), 2, InvoiceKind::kCreditNote, 2026, 17}},
       Command{110, ListInvoices{InvoiceKind::kInvoice, 2026, make_order_id(1, 2, 3), 16, 50}},
       Command{111, RenderInvoice{InvoiceKind::kCreditNote, 2026, 3}},
+      Command{112,
+              SetCancellationTerms{
+                  4, {{30, 10}, {15, 25}, {0, 100}}, 8, "Voyages Lumière\n12 rue du Port\n13002 Marseille"}},
+      Command{113, CancelValidated{make_order_id(1, 2, 3), CancelledBy::kOrganiser, "départ annulé"}},
   };
 }
 
@@ -571,7 +575,8 @@ std::vector<ReplyDetail> one_detail_of_each() {
       ReplyDetail{Invoices{{invoice_document(), invoice_document()},
                            9,
                            "/srv/exports/invoices/invoice-2026-000017.pdf",
-                           std::string("%PDF-1.3\n\0\xff binary", 19)}},
+                           std::string("%PDF-1.3\n\0\xff binary", 19),
+                           {"/srv/exports/invoices/invoice-2026-000017.pdf", ""}}},
   };
 }
 

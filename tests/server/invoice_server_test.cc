@@ -4,7 +4,9 @@
 // written once the invoice is durable, whose text (pdftotext) carries the
 // number, the lines, the totals, the client and the organisation; a
 // credit note; "Re-générer" giving the same bytes; the lock on an invoiced
-// order; a web shop refused.
+// order; a web shop refused; a validated order cancelled by the client and
+// by the organiser, with its credit note, cancellation and commission
+// invoices.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -171,6 +173,86 @@ TEST_F(InvoiceServer, AnInvoiceIsNumberedRenderedAsPdfAndRegeneratedByteForByte)
   ASSERT_TRUE(shop);
   EXPECT_EQ(one(*shop, IssueInvoice{id}).code, net::kForbidden);
   EXPECT_EQ(one(c, RenderInvoice{InvoiceKind::kInvoice, inv.year, 99}).code, ReplyCode::kNotFound);
+}
+
+std::vector<std::string> files_of(const net::ClientReply& r) {
+  const auto* list = r.ok() && r.detail ? std::get_if<Invoices>(&r.detail->value) : nullptr;
+  return list ? list->files : std::vector<std::string>{};
+}
+
+TEST_F(InvoiceServer, ACancellationIssuesItsCreditNoteAndInvoicesAsPdfs_AndTheBalanceSaysWhatIsOwed) {
+  start();
+  auto admin = server_->client("a");
+  ASSERT_TRUE(admin);
+  net::Client& c = *office_;
+  // Every product's terms. The demo performances start years ahead: the 30-day step, 10 %.
+  ASSERT_TRUE(
+      one(*admin,
+          SetCancellationTerms{kNone, {{30, 10}, {0, 100}}, 8, "Voyages Lumière\n12 quai du Port\n13002 Marseille"})
+          .ok());
+  auto shop = server_->client("w");
+  ASSERT_TRUE(shop);
+  EXPECT_EQ(one(*shop, SetCancellationTerms{kNone, {}, 0, {}}).code, net::kForbidden);
+
+  // By the client: an invoiced order, 50.00 paid.
+  const OrderId id = confirmed(c, 1000, 2);
+  ASSERT_TRUE(one(c, AddPayment{id, PaymentMode::kCheque, 5000, 0, kNone, kNone, {}, {}, {}}).ok());
+  const InvoiceDocument invoice = document_of(one(c, IssueInvoice{id}));
+  ASSERT_EQ(invoice.number, 1u);
+  EXPECT_EQ(one(*shop, CancelValidated{id, CancelledBy::kClient, "x"}).code, net::kForbidden);
+  const net::ClientReply cancelled = one(c, CancelValidated{id, CancelledBy::kClient, "raisons de santé"});
+  ASSERT_TRUE(cancelled.ok()) << cancelled.message;
+  const auto& docs = std::get<Invoices>(cancelled.detail->value).documents;
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].kind, InvoiceKind::kCreditNote);
+  EXPECT_EQ(docs[0].number, 1u);
+  EXPECT_EQ(docs[1].kind, InvoiceKind::kCancellationInvoice);
+  EXPECT_EQ(docs[1].number, 1u);
+  EXPECT_EQ(docs[1].total_cents, 1200);
+  EXPECT_EQ(docs[1].billed_to, invoice.billed_to) << "the client, from the directory";
+  const std::vector<std::string> files = files_of(cancelled);
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(std::filesystem::path(files[1]).filename().string(),
+            "cancellation-invoice-" + std::to_string(docs[1].year) + "-000001.pdf");
+  const std::string fee_text = pdf_text(files[1]);
+  for (const std::string expected : {"CANCELLATION INVOICE", "raisons de sant", "12.00", "Vackelys Voyages"})
+    EXPECT_NE(fee_text.find(expected), std::string::npos) << "lacks \"" << expected << "\":\n" << fee_text;
+  EXPECT_NE(pdf_text(files[0]).find("CREDIT NOTE"), std::string::npos);
+  Reply page = one(c, GetOrderRecord{id});
+  ASSERT_TRUE(page.ok()) << page.message;
+  OrderRecord rec = std::get<OrderRecord>(page.detail->value);
+  EXPECT_EQ(rec.state, OrderState::kCancelled);
+  EXPECT_EQ(rec.to_pay_cents, 1200);
+  EXPECT_EQ(rec.balance_cents, -3800) << "38.00 owed to the client";
+  EXPECT_FALSE(rec.invoiced);
+  EXPECT_EQ(rec.invoices.size(), 3u);
+  // Again: already done.
+  EXPECT_EQ(one(c, CancelValidated{id, CancelledBy::kClient, "raisons de santé"}).code, ReplyCode::kDuplicate);
+  // The refund it owes, on the closed order.
+  ASSERT_TRUE(one(c, AddPayment{id, PaymentMode::kTransfer, -3800, 0, kNone, kNone, {}, {}, "annulation"}).ok());
+  page = one(c, GetOrderRecord{id});
+  EXPECT_EQ(std::get<OrderRecord>(page.detail->value).balance_cents, 0);
+
+  // By the organiser: nothing owed; the commission billed to the organiser.
+  const OrderId other = confirmed(c, 2000, 1);
+  const net::ClientReply by_organiser = one(c, CancelValidated{other, CancelledBy::kOrganiser, "départ annulé"});
+  ASSERT_TRUE(by_organiser.ok()) << by_organiser.message;
+  const auto& two = std::get<Invoices>(by_organiser.detail->value).documents;
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].kind, InvoiceKind::kCancellationInvoice);
+  EXPECT_EQ(two[0].number, 2u) << "the sequence goes on across shards";
+  EXPECT_EQ(two[1].kind, InvoiceKind::kCommissionInvoice);
+  EXPECT_EQ(two[1].total_cents, 480);
+  const std::string commission = pdf_text(files_of(by_organiser).at(1));
+  for (const std::string expected : {"COMMISSION INVOICE", "Voyages Lumi", "13002 Marseille", "4.80"})
+    EXPECT_NE(commission.find(expected), std::string::npos) << "lacks \"" << expected << "\":\n" << commission;
+  const Reply listed = one(c, ListInvoices{InvoiceKind::kCancellationInvoice, 0, OrderId{0}, 0, 0});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(std::get<Invoices>(listed.detail->value).total, 2u);
+  // Re-rendered from the register: the same bytes.
+  const net::ClientReply again = one(c, RenderInvoice{InvoiceKind::kCommissionInvoice, two[1].year, 1});
+  ASSERT_TRUE(again.ok()) << again.message;
+  EXPECT_EQ(std::get<Invoices>(again.detail->value).pdf, read_file(files_of(by_organiser).at(1)));
 }
 
 TEST_F(InvoiceServer, NumbersStayGapFreeUnderConcurrentClientsAndAcrossSigkill) {

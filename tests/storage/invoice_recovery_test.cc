@@ -2,7 +2,8 @@
 // log (engine/commands_invoices.h): a document frozen on the order's shard
 // but not numbered is numbered by the next start; a document numbered by
 // the register but not noted on its order is noted under the same number
-// (no repeat) and the register goes on without a gap.
+// (no repeat) and the register goes on without a gap; a cancellation's
+// documents left half numbered are completed.
 #include <gtest/gtest.h>
 
 #include "engine/reply_detail.h"
@@ -134,6 +135,41 @@ TEST_F(InvoiceRecovery, ADocumentNumberedButNotNotedKeepsItsNumber_AndTheNextOne
   ASSERT_EQ(docs.size(), 2u);
   EXPECT_EQ(docs[0].number, 1u);
   EXPECT_EQ(docs[1].number, 2u);
+}
+
+TEST_F(InvoiceRecovery, ACancellationStoppedAfterItsFirstDocumentIsCompletedByTheNextStart) {
+  OrderId id;
+  {
+    DurableEngine e = open();
+    set_up(e);
+    ASSERT_TRUE(e.shards->call(Command{0, SetCancellationTerms{kNone, {{0, 20}}, 0, {}}}).ok());
+    id = confirmed(e, 1001);
+    EXPECT_EQ(issue(e, id).number, 1u);
+    // Cancelled: a credit note and a cancellation invoice frozen; the stop
+    // comes after the credit note is numbered and noted, before the other.
+    const Reply frozen = e.shards->call(Command{0, CancelValidated{id, CancelledBy::kClient, "malade"}});
+    ASSERT_TRUE(frozen.ok()) << frozen.message;
+    const std::vector<InvoiceDocument> docs = std::get<Invoices>(frozen.detail->value).documents;
+    ASSERT_EQ(docs.size(), 2u);
+    runtime::WaitableCompletion done;
+    e.shards->number_document(docs[0], &done);
+    ASSERT_TRUE(done.wait().ok());
+    const OrderRecord r = record(e, id);
+    EXPECT_TRUE(r.invoice_pending) << "the cancellation invoice is still frozen";
+  }
+  DurableEngine e = open();
+  const OrderRecord r = record(e, id);
+  EXPECT_FALSE(r.invoice_pending);
+  ASSERT_EQ(r.invoices.size(), 3u);
+  EXPECT_EQ(r.invoices[1].kind, InvoiceKind::kCreditNote);
+  EXPECT_EQ(r.invoices[2].kind, InvoiceKind::kCancellationInvoice);
+  EXPECT_EQ(r.invoices[2].number, 1u);
+  EXPECT_EQ(r.invoices[2].total_cents, 2400) << "20 % of 120.00";
+  EXPECT_EQ(r.state, OrderState::kCancelled);
+  EXPECT_EQ(r.balance_cents, 2400);
+  const Reply listed = e.shards->call(Command{0, ListInvoices{InvoiceKind::kCreditNote, 0, OrderId{0}, 0, 0}});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(std::get<Invoices>(listed.detail->value).documents.size(), 1u) << "the credit note, numbered once";
 }
 
 }  // namespace

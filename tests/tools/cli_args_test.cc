@@ -153,6 +153,30 @@ TEST(CliArgs, InvoiceCommandsNameTheDocumentByKindYearAndNumber) {
   EXPECT_TRUE(usage_error({"invoice", "list", "--kind", "receipt"}));
 }
 
+TEST(CliArgs, OrderCancelNamesWhoCancels_AndTermsParseTheScale) {
+  const auto cancel = std::get<CancelValidated>(
+      one_command({"order", "cancel", "7", "--by", "organiser", "--reason", "départ annulé"}).body);
+  EXPECT_EQ(cancel.order, 7u);
+  EXPECT_EQ(cancel.by, CancelledBy::kOrganiser);
+  EXPECT_EQ(cancel.reason, "départ annulé");
+  EXPECT_TRUE(usage_error({"order", "cancel", "7", "--reason", "x"})) << "by whom";
+  EXPECT_TRUE(usage_error({"order", "cancel", "7", "--by", "client"})) << "no reason";
+  EXPECT_TRUE(usage_error({"order", "cancel", "7", "--by", "nobody", "--reason", "x"}));
+  EXPECT_TRUE(std::holds_alternative<Cancel>(one_command({"cancel", "--order", "7"}).body));
+
+  const auto terms = std::get<SetCancellationTerms>(
+      one_command({"cancellation", "terms", "--product", "2", "--scale", "30:10,15:25,0:100", "--commission-percent",
+                   "8", "--organiser", "Voyages Lumière | 13002 Marseille"})
+          .body);
+  EXPECT_EQ(terms.product, ProductId{2});
+  EXPECT_EQ(terms.scale, (std::vector<CancellationStep>{{30, 10}, {15, 25}, {0, 100}}));
+  EXPECT_EQ(terms.commission_percent, 8u);
+  EXPECT_EQ(terms.organiser, "Voyages Lumière\n13002 Marseille");
+  EXPECT_TRUE(std::get<SetCancellationTerms>(one_command({"cancellation", "terms"}).body).scale.empty());
+  for (const char* bad : {"30", "30:", ":10", "30:10;0:100", "a:b", "30:10,"})
+    EXPECT_TRUE(usage_error({"cancellation", "terms", "--scale", bad})) << bad;
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

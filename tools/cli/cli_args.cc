@@ -9,6 +9,7 @@
 #include "tools/cli/cli_args.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -928,7 +929,10 @@ struct SubcommandSpec {
 constexpr std::string_view kPrincipalsGroup = "Principals (admin token)";
 constexpr std::string_view kCatalogGroup = "Catalog (admin token; docs/catalog.md)";
 const opt::Choices<InvoiceKind> kInvoiceKinds = {{"invoice", InvoiceKind::kInvoice},
-                                                 {"credit-note", InvoiceKind::kCreditNote}};
+                                                 {"credit-note", InvoiceKind::kCreditNote},
+                                                 {"cancellation", InvoiceKind::kCancellationInvoice},
+                                                 {"commission", InvoiceKind::kCommissionInvoice}};
+constexpr const char* kInvoiceKindHelp = "invoice (default), credit-note, cancellation or commission";
 constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
                            kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
 
@@ -945,8 +949,20 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"confirm", kOrders, "confirm an order (--keep: units kept per line)", confirm},
       {"release", kOrders, "release a hold, option or reservation",
        [](CLI::App& s) { return order_command<Release>(s, true); }},
-      {"cancel", kOrders, "cancel a confirmed order (backoffice)",
+      {"cancel", kOrders, "cancel a confirmed order without fees or documents (backoffice; see `order cancel`)",
        [](CLI::App& s) { return order_command<Cancel>(s, true); }},
+      {"order cancel", kOrders,
+       "cancel a validated order by the client (fees by the product's scale) or the organiser (commission), "
+       "with its credit note and cancellation invoices (backoffice)",
+       [](CLI::App& s) {
+         static const opt::Choices<CancelledBy> kBy = {{"client", CancelledBy::kClient},
+                                                       {"organiser", CancelledBy::kOrganiser}};
+         auto v = keyed<CancelValidated>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_choice(s, "--by", v->body.by, kBy, "client or organiser")->required();
+         s.add_option("--reason", v->body.reason, "why (printed on its documents)")->required();
+         return send(v);
+       }},
       {"archive", kOrders, "archive an option or reservation (backoffice)",
        [](CLI::App& s) { return order_command<Archive>(s, true); }},
       {"reinstate", kOrders, "put an overdue order back (backoffice)", reinstate},
@@ -1172,7 +1188,7 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"invoice list", kBackOffice, "the invoice register (or credit notes), oldest number first",
        [](CLI::App& s) {
          auto v = std::make_shared<ListInvoices>();
-         opt::add_choice(s, "--kind", v->kind, kInvoiceKinds, "invoice (default) or credit-note");
+         opt::add_choice(s, "--kind", v->kind, kInvoiceKinds, kInvoiceKindHelp);
          opt::add_number(s, "--year", v->year, "of this year only (then --after applies)");
          opt::add_number(s, "--order", v->order, "of this order only");
          opt::add_number(s, "--after", v->after, "numbers after this one (with --year)");
@@ -1182,7 +1198,7 @@ const std::vector<SubcommandSpec>& subcommands() {
       {"invoice show", kBackOffice, "one invoice or credit note: its lines and totals",
        [](CLI::App& s) {
          auto v = std::make_shared<ListInvoices>();
-         opt::add_choice(s, "--kind", v->kind, kInvoiceKinds, "invoice (default) or credit-note");
+         opt::add_choice(s, "--kind", v->kind, kInvoiceKinds, kInvoiceKindHelp);
          opt::add_number(s, "--year", v->year, "its year")->required();
          auto number = std::make_shared<uint32_t>(0);
          opt::add_number(s, "NUMBER", *number, "its number")->required();
@@ -1194,6 +1210,41 @@ const std::vector<SubcommandSpec>& subcommands() {
        }},
       {"payer list", kBackOffice, "list the third-party payers",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListPayers{}); }); }},
+      {"cancellation terms", kCatalogGroup,
+       "a product's cancellation fees by days before the start, and the organiser's commission",
+       [](CLI::App& s) {
+         auto v = keyed<SetCancellationTerms>(s);
+         auto scale = std::make_shared<std::string>();
+         v->body.product = kNone;
+         opt::add_number(s, "--product", v->body.product, "only this product (default: every product without its own)");
+         s.add_option("--scale", *scale,
+                      "DAYS:PERCENT steps, most days first, the last 0 days: 30:10,15:25,0:100 (default: no fees)");
+         opt::add_number(s, "--commission-percent", v->body.commission_percent,
+                         "an organiser's cancellation: the commission billed to --organiser");
+         s.add_option("--organiser", v->body.organiser,
+                      "the organiser billed the commission: name, then address lines after \" | \"");
+         return Build([v, scale](int64_t) -> CliCommands {
+           SetCancellationTerms body = v->body;
+           for (size_t pos = 0; !scale->empty();) {
+             const size_t comma = scale->find(',', pos);
+             const std::string step = scale->substr(pos, comma == std::string::npos ? comma : comma - pos);
+             const size_t colon = step.find(':');
+             uint32_t days = 0, percent = 0;
+             const auto parsed = [](std::string_view text, uint32_t& out) {
+               const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+               return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
+             };
+             if (colon == std::string::npos || !parsed(std::string_view(step).substr(0, colon), days) ||
+                 !parsed(std::string_view(step).substr(colon + 1), percent))
+               return Status::invalid_argument(cat("--scale: \"", step, "\" is not DAYS:PERCENT"));
+             body.scale.push_back(CancellationStep{days, percent});
+             if (comma == std::string::npos) break;
+             pos = comma + 1;
+           }
+           for (size_t at; (at = body.organiser.find(" | ")) != std::string::npos;) body.organiser.replace(at, 3, "\n");
+           return one(v->key, body);
+         });
+       }},
       {"validation set", kCatalogGroup,
        "what validates an option: payments (any, a deposit or never) and/or a contract",
        [](CLI::App& s) {
@@ -1473,7 +1524,7 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
       parent_of(app, parents, "invoice", kBackOffice)
           ->add_subcommand("pdf", "render an invoice or credit note again as PDF (the same bytes) and save it");
   auto render = std::make_shared<RenderInvoice>();
-  opt::add_choice(*pdf, "--kind", render->kind, kInvoiceKinds, "invoice (default) or credit-note");
+  opt::add_choice(*pdf, "--kind", render->kind, kInvoiceKinds, kInvoiceKindHelp);
   opt::add_number(*pdf, "--year", render->year, "its year")->required();
   opt::add_number(*pdf, "NUMBER", render->number, "its number")->required();
   pdf->add_option("--out", a.download_file, "write it to this file (default: its own name, here)")->type_name("FILE");

@@ -187,10 +187,22 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                                                     : local.money(r.balance_cents)});
   summary.push_back({"payment", r.fully_paid ? "fully paid" : "not fully paid"});
   summary.push_back({"contract", r.contract_signed_ms == 0 ? "-" : cat("signed ", when(r.contract_signed_ms, local))});
+  const auto invoice = std::find_if(r.invoices.rbegin(), r.invoices.rend(),
+                                    [](const InvoiceRef& i) { return i.kind == InvoiceKind::kInvoice; });
   summary.push_back({"invoiced", r.invoice_pending ? "being numbered"
-                                 : !r.invoiced
+                                 : !r.invoiced || invoice == r.invoices.rend()
                                      ? "no"
-                                     : cat("yes: invoice ", r.invoices.back().year, "-", r.invoices.back().number)});
+                                     : cat("yes: invoice ", invoice->year, "-", invoice->number)});
+  if (r.cancelled_by != CancelledBy::kNobody)
+    summary.push_back({"cancelled by", r.cancelled_by == CancelledBy::kClient
+                                           ? cat("the client: fee ", local.money(r.cancellation_fee_cents))
+                                           : "the organiser"});
+  if (!r.invoices.empty()) {
+    std::string documents;
+    for (const InvoiceRef& i : r.invoices)
+      documents += cat(documents.empty() ? "" : ", ", invoice_kind_name(i.kind), " ", i.year, "-", i.number);
+    summary.push_back({"documents", documents});
+  }
   if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
   print_table(out, summary);
   out << "\nlines\n";
@@ -554,7 +566,7 @@ void print_payers(const Payers& list, std::ostream& out) {
 
 void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& out) {
   const auto name = [](InvoiceKind kind, uint32_t year, uint32_t number) {
-    return cat(kind == InvoiceKind::kInvoice ? "invoice " : "credit note ", year, "-", number);
+    return cat(invoice_kind_name(kind), " ", year, "-", number);
   };
   if (list.documents.size() == 1) {  // one document: all of it
     const InvoiceDocument& d = list.documents.front();
@@ -574,10 +586,9 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
     if (d.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-d.cash_discount_cents)});
     summary.push_back({"total", local.money(d.total_cents)});
     summary.push_back({"paid when issued", local.money(d.paid_cents)});
-    if (d.kind == InvoiceKind::kCreditNote) {
+    if (d.kind == InvoiceKind::kCreditNote)
       summary.push_back({"cancels", name(InvoiceKind::kInvoice, d.cancels_year, d.cancels_number)});
-      summary.push_back({"reason", d.reason});
-    }
+    if (!d.reason.empty()) summary.push_back({"reason", d.reason});
     if (!list.file.empty()) summary.push_back({"PDF", list.file});
     print_table(out, summary);
     std::vector<std::vector<std::string>> lines = {{"line", "date", "quantity", "unit price", "amount"}};
@@ -592,11 +603,15 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
     out << "no documents\n";
     return;
   }
-  std::vector<std::vector<std::string>> rows = {{"document", "issued", "order", "client", "total", "cancels"}};
-  for (const InvoiceDocument& d : list.documents)
-    rows.push_back({name(d.kind, d.year, d.number), when(d.issued_ms, local), to_string(d.order),
-                    d.contact == kNone ? "-" : std::to_string(d.contact_number), local.money(d.total_cents),
-                    d.kind == InvoiceKind::kCreditNote ? cat(d.cancels_year, "-", d.cancels_number) : "-"});
+  std::vector<std::vector<std::string>> rows = {{"document", "issued", "order", "client", "total", "cancels", "PDF"}};
+  for (size_t i = 0; i < list.documents.size(); ++i) {
+    const InvoiceDocument& d = list.documents[i];
+    rows.push_back({d.number == 0 ? "(being numbered)" : name(d.kind, d.year, d.number), when(d.issued_ms, local),
+                    to_string(d.order), d.contact == kNone ? "-" : std::to_string(d.contact_number),
+                    local.money(d.total_cents),
+                    d.kind == InvoiceKind::kCreditNote ? cat(d.cancels_year, "-", d.cancels_number) : "-",
+                    i < list.files.size() && !list.files[i].empty() ? list.files[i] : "-"});
+  }
   print_table(out, rows);
   if (list.total > list.documents.size()) out << list.documents.size() << " of " << list.total << '\n';
 }

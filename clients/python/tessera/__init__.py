@@ -20,8 +20,8 @@ from tessera.errors import (BusinessRefusal, Busy, CommandRefused, ConnectionLos
                             TesseraError, Unavailable)
 from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack, RunStateResult, SeatOrderResult,
                              SeatRun)
-from tessera.schema import (COMMANDS, Audience, BookingKind, ContactHistory, ContactListKind, Delivery, DocumentKind,
-                            ErrorCode, ExpiryPolicy, InvoiceKind,
+from tessera.schema import (COMMANDS, Audience, BookingKind, CancelledBy, ContactHistory, ContactListKind, Delivery,
+                            DocumentKind, ErrorCode, ExpiryPolicy, InvoiceKind,
                             FormatType, IbanFilter, OrderState, Outcome, PaymentMode, ReleaseMark, ReminderField,
                             RequestStatus, ResultCode, Role, RunState, SkipReason, ValidateOnPayment, WorkflowAction,
                             command)

@@ -82,6 +82,7 @@ _ENUM_FIELDS = {
     "action": schema.WorkflowAction, "kind": schema.BookingKind, "policy": schema.ExpiryPolicy,
     "delivery": schema.Delivery, "type": schema.FormatType, "columns": schema.ReminderField,
     "document": schema.DocumentKind, "mode": schema.PaymentMode, "on_payment": schema.ValidateOnPayment,
+    "cancelled_by": schema.CancelledBy,
 }
 _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSummary", "state"): schema.RunState,
                    ("ReminderRunSummary", "audience"): schema.Audience,

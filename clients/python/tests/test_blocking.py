@@ -367,6 +367,27 @@ class Invoices(unittest.TestCase):
         self.assertEqual((credit.cancels_year, credit.cancels_number), (invoice.year, invoice.number))
         self.assertFalse(office.get_order_record(order=order.order).invoiced)
 
+    def test_a_validated_order_cancelled_by_the_client_pays_the_scales_fee(self):
+        admin.set_cancellation_terms(product=0, scale=[dict(days_before=0, percent=50)])
+        card = office.create_contact(record=dict(types=1, civility="Mme", last_name="ANNULE", first_name="Anne",
+                                                 addresses=[dict(kind=0, postcode="30000", city="NIMES",
+                                                                 country="FR")]))
+        order = office.book(kind=tessera.BookingKind.Option, contact=card.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.confirm(order=order.order)
+        to_pay = office.get_order_record(order=order.order).to_pay_cents
+        with self.assertRaisesRegex(tessera.InvalidArgument, "reason"):
+            office.cancel_validated(order=order.order, by=tessera.CancelledBy.Client, reason="")
+        cancelled = office.cancel_validated(order=order.order, by=tessera.CancelledBy.Client, reason="malade")
+        self.assertEqual([d.kind for d in cancelled.documents], [tessera.InvoiceKind.CancellationInvoice])
+        self.assertEqual(cancelled.documents[0].total_cents, (to_pay * 50 + 50) // 100)
+        self.assertEqual(len(cancelled.files), 1)
+        page = office.get_order_record(order=order.order)
+        self.assertEqual((page.state, page.cancelled_by), (tessera.OrderState.Cancelled, tessera.CancelledBy.Client))
+        self.assertEqual(page.balance_cents, cancelled.documents[0].total_cents)
+        with self.assertRaises(tessera.Duplicate):
+            office.cancel_validated(order=order.order, by=tessera.CancelledBy.Client, reason="malade")
+
 
 class Catalog(unittest.TestCase):
     def test_export_catalog_reads_back_the_set_up_commands(self):
