@@ -6,6 +6,7 @@
 
 #include "engine/hash.h"
 #include "engine/limits.h"
+#include "engine/order_money.h"
 
 namespace tessera::engine {
 
@@ -337,6 +338,51 @@ SetCancellationTerms Catalog::cancellation_terms(ProductId product) const {
   return fallback;
 }
 
+Reply Catalog::check(const SetReturnCityRule& c) const {
+  if (c.product != kNone && !products_.find(c.product))
+    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (c.rule_hundredths > kReturnCityRuleMax)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("rule_hundredths must be at most ", kReturnCityRuleMax, " (", kReturnCityRuleMax / 100, " %)"));
+  const bool replaces = std::any_of(return_city_rules_.begin(), return_city_rules_.end(),
+                                    [&](const SetReturnCityRule& r) { return r.product == c.product; });
+  if (!replaces && return_city_rules_.size() >= kEntitiesMax)
+    return refuse(ReplyCode::kLimitExceeded, "too many return-city rules");
+  return Reply{};
+}
+
+Reply Catalog::define(const SetReturnCityRule& c) {
+  return check_then(*this, c, [&] {
+    for (SetReturnCityRule& r : return_city_rules_)
+      if (r.product == c.product) {
+        r = c;
+        return;
+      }
+    return_city_rules_.push_back(c);
+  });
+}
+
+Reply Catalog::quote(const QuoteReturnCity& c) const {
+  if (c.product != kNone && !products_.find(c.product))
+    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  for (const int64_t cents : {c.round_trip_a_cents, c.round_trip_b_cents})
+    if (cents < 0 || cents > kPaymentCentsMax)
+      return refuse(ReplyCode::kInvalidArgument, cat("a round trip's price is in [0, ", kPaymentCentsMax, "] cents"));
+  uint32_t rule = 0;
+  for (const SetReturnCityRule& r : return_city_rules_) {
+    if (r.product == c.product) {
+      rule = r.rule_hundredths;
+      break;
+    }
+    if (r.product == kNone) rule = r.rule_hundredths;
+  }
+  Reply r;
+  r.value = return_city_cents(c.round_trip_a_cents, c.round_trip_b_cents, rule);
+  r.message = cat("(", c.round_trip_a_cents, " + ", c.round_trip_b_cents, ") / 2 x (1 + ", rule / 100, ".",
+                  rule % 100 < 10 ? "0" : "", rule % 100, " %) = ", r.value, " cents, half up");
+  return r;
+}
+
 void Catalog::hash_into(Hasher& h) const {
   h.add(seasons_.items());
   h.add(families_.items());
@@ -349,6 +395,7 @@ void Catalog::hash_into(Hasher& h) const {
   if (payers_.size() != 0) h.add(payers_.items());                // likewise
   if (!validation_rules_.empty()) h.add(validation_rules_);       // likewise
   if (!cancellation_terms_.empty()) h.add(cancellation_terms_);   // likewise
+  if (!return_city_rules_.empty()) h.add(return_city_rules_);     // likewise
 }
 
 }  // namespace tessera::engine

@@ -148,6 +148,10 @@ class Catalog {
   Reply define(const SetValidationRule& c);
   Reply check(const SetCancellationTerms& c) const;
   Reply define(const SetCancellationTerms& c);
+  Reply check(const SetReturnCityRule& c) const;
+  Reply define(const SetReturnCityRule& c);
+  // QuoteReturnCity: the product's rule applied to the two round trips.
+  Reply quote(const QuoteReturnCity& c) const;
 
   const Product* product(ProductId id) const { return products_.find(id); }
   bool has_channel(ChannelId id) const { return channels_.find(id) != nullptr; }
@@ -195,6 +199,8 @@ class Catalog {
   // Saved in a snapshot section of their own.
   std::vector<SetCancellationTerms>& cancellation_terms() { return cancellation_terms_; }
   const std::vector<SetCancellationTerms>& cancellation_terms() const { return cancellation_terms_; }
+  std::vector<SetReturnCityRule>& return_city_rules() { return return_city_rules_; }
+  const std::vector<SetReturnCityRule>& return_city_rules() const { return return_city_rules_; }
 
   void hash_into(class Hasher& h) const;
   // ExportCatalog: the commands that recreate this catalog, in canonical
@@ -227,6 +233,7 @@ class Catalog {
   EntityTable<PayerId, Named<PayerId>> payers_;
   std::vector<ValidationRule> validation_rules_;
   std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
+  std::vector<SetReturnCityRule> return_city_rules_;      // likewise
   EntityTable<TariffId, Tariff> tariffs_;
 };
 

@@ -164,5 +164,7 @@
   X(110, ListInvoices,              kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kNoEffect)    \
   X(111, RenderInvoice,             kDirectory,    kBackoffice, kQuery, kSingle,           kInvoices,      kRenderInvoice)\
   X(112, SetCancellationTerms,      kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(113, CancelValidated,           kOrder,        kBackoffice, kWrite, kSingle,           kInvoices,      kNumberInvoice)
+  X(113, CancelValidated,           kOrder,        kBackoffice, kWrite, kSingle,           kInvoices,      kNumberInvoice)\
+  X(114, SetReturnCityRule,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(115, QuoteReturnCity,           kDirectory,    kWebshop,    kQuery, kSingle,           kCount,         kNoEffect)
 // clang-format on

@@ -69,6 +69,25 @@ struct SetCancellationTerms {
   std::string organiser;                // the commission invoice's billed-to block (name, then address lines)
   auto fields() const { return std::tie(product, scale, commission_percent, organiser); }
 };
+// The return-city rule of a product's orders (product kNone: the default of
+// every product without its own; seed 003): a trip returning to another
+// city than it left from costs (round trip A + round trip B) / 2 × (1 +
+// rule), the rule in hundredths of a percent (2000: 20 %). Without one, the
+// rule is 0 (the average of the two round trips).
+struct SetReturnCityRule {
+  ProductId product;
+  uint32_t rule_hundredths;  // 0..100'000 (1000 %)
+  auto fields() const { return std::tie(product, rule_hundredths); }
+  bool operator==(const SetReturnCityRule&) const = default;
+};
+// Query: the price of a return to another city for a product's order, from
+// the two cities' round-trip prices (reply: value = the price in cents).
+struct QuoteReturnCity {
+  ProductId product;
+  int64_t round_trip_a_cents;  // from the departure city and back
+  int64_t round_trip_b_cents;  // from the return city and back
+  auto fields() const { return std::tie(product, round_trip_a_cents, round_trip_b_cents); }
+};
 // Query: the payer list (Payers).
 struct ListPayers {
   auto fields() const { return std::tie(); }

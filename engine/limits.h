@@ -87,6 +87,7 @@ inline constexpr uint32_t kOrderDocumentsMax = 64;          // invoices and cred
 inline constexpr uint32_t kOrderPendingDocumentsMax = 3;    // frozen by one command (CancelValidated: 3)
 inline constexpr uint32_t kCancellationStepsMax = 32;       // steps of one cancellation scale
 inline constexpr uint32_t kCancellationDaysMax = 3'660;     // a step's days before the start
+inline constexpr uint32_t kReturnCityRuleMax = 100'000;     // hundredths of a percent: 1000 %
 inline constexpr uint32_t kInvoicePdfBytesMax = 2u << 20;   // a rendered document in a RenderInvoice answer
 inline constexpr int64_t kOrderRetentionMsMin = 3'600'000;  // SetOrderRetention: an hour
 inline constexpr int64_t kOrderRetentionMsMax = 3'660LL * 86'400'000LL;  // ... to ten years

@@ -43,6 +43,13 @@ MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
 // kOrderQuantityMax (10,000) units of at most 2^32 cents.
 int64_t percent_of_cents(int64_t cents, uint32_t percent) { return (cents * percent + 50) / 100; }
 
+// (a + b) × (10,000 + rule) stays below 2^63: a and b are at most
+// kPaymentCentsMax (10^10) and the rule at most 10^5.
+int64_t return_city_cents(int64_t a, int64_t b, uint32_t rule_hundredths) {
+  constexpr int64_t kDenominator = 2 * 10'000;
+  return ((a + b) * (10'000 + int64_t{rule_hundredths}) + kDenominator / 2) / kDenominator;
+}
+
 int64_t whole_days_before(int64_t starts_ms, int64_t now_ms) {
   return starts_ms <= now_ms ? 0 : (starts_ms - now_ms) / 86'400'000;
 }

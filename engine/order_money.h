@@ -55,6 +55,10 @@ MoneySums money_sums(int64_t package_cents, const OrderMoney* money, bool closed
 // in [0, 100]): the deposit threshold, a cancellation fee, a commission.
 int64_t percent_of_cents(int64_t cents, uint32_t percent);
 inline int64_t deposit_cents(int64_t to_pay_cents, uint32_t percent) { return percent_of_cents(to_pay_cents, percent); }
+// The return-city rule: (a + b) / 2 × (1 + rule_hundredths / 10,000),
+// rounded half up to the cent (a, b >= 0): 50.00 and 20.00 at 20 % (2000)
+// is 42.00; 0.01 and 0.02 at 0 is 0.015, so 0.02.
+int64_t return_city_cents(int64_t round_trip_a_cents, int64_t round_trip_b_cents, uint32_t rule_hundredths);
 // Whole 24-hour days from now_ms until starts_ms (0 once it has started).
 int64_t whole_days_before(int64_t starts_ms, int64_t now_ms);
 // The percent of the first step of `scale` (most days first) whose

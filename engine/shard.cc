@@ -64,7 +64,7 @@ Reply Shard::on(const T& c, const Caller& who) {
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
       std::is_same_v<T, Advance> + std::is_same_v<T, ExportCatalog> + std::is_same_v<T, FreezeContact> +
-      std::is_same_v<T, GetClientMarks> + std::is_same_v<T, GetContactActivity> + std::is_same_v<T, ListPayers> +
+      std::is_same_v<T, GetClientMarks> + std::is_same_v<T, GetContactActivity> + std::is_same_v<T, ListPayers> + std::is_same_v<T, QuoteReturnCity> +
       std::is_same_v<T, SetContactProfile> + std::is_same_v<T, SetContactProfiles> + kDirectoryOnly<T>;
   // clang-format on
   static_assert(owners == 1, "every command has exactly one owner");
@@ -101,6 +101,8 @@ Reply Shard::on(const T& c, const Caller& who) {
     return client_marks(c);
   } else if constexpr (std::is_same_v<T, GetContactActivity>) {
     return contact_activity(c);
+  } else if constexpr (std::is_same_v<T, QuoteReturnCity>) {
+    return catalog_.quote(c);
   } else if constexpr (std::is_same_v<T, ListPayers>) {
     Payers out;
     for (const Named<PayerId>& p : catalog_.payers().items()) out.payers.push_back(DefinePayer{p.id, p.name});

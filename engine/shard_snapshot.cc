@@ -37,6 +37,7 @@ constexpr uint16_t kSectionMoneyConfig = 11;        // the catalog's payers and 
 constexpr uint16_t kSectionOrderMoney = 12;         // the money of the orders that have some, by slot
 constexpr uint16_t kSectionInvoices = 13;           // the invoice register (shard 0), in the order numbered
 constexpr uint16_t kSectionCancellationTerms = 14;  // the catalog's SetCancellationTerms, in definition order
+constexpr uint16_t kSectionReturnCityRules = 15;    // the catalog's SetReturnCityRule, in definition order
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -119,6 +120,8 @@ void Shard::save(std::string* out) const {
   if (!invoices_.empty()) put_all(w, std::tie(kSectionInvoices, invoices_.documents()));
   if (!catalog_.cancellation_terms().empty())
     put_all(w, std::tie(kSectionCancellationTerms, catalog_.cancellation_terms()));
+  if (!catalog_.return_city_rules().empty())
+    put_all(w, std::tie(kSectionReturnCityRules, catalog_.return_city_rules()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -187,7 +190,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
-      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0;
+      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -250,6 +253,14 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
           s = Status::invalid_argument("snapshot has cancellation terms out of range");
       if (s.is_ok() && sh.catalog_.cancellation_terms().size() != terms.size())
         s = Status::invalid_argument("snapshot repeats a product's cancellation terms");
+    } else if (s.is_ok() && section == kSectionReturnCityRules && rules_loaded++ == 0) {
+      std::vector<SetReturnCityRule> rules;
+      s = r.get(rules);
+      for (const SetReturnCityRule& rule : rules)
+        if (s.is_ok() && !sh.catalog_.define(rule).ok())
+          s = Status::invalid_argument("snapshot has a return-city rule out of range");
+      if (s.is_ok() && sh.catalog_.return_city_rules().size() != rules.size())
+        s = Status::invalid_argument("snapshot repeats a product's return-city rule");
     } else if (s.is_ok() && section == kSectionInvoices && invoices_loaded++ == 0) {
       std::vector<InvoiceDocument> documents;
       s = r.get(documents);

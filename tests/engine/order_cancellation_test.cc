@@ -33,12 +33,7 @@ class OrderCancellationTest : public ShardTest {
 
   Reply as_clerk(CommandBody body) { return run_as(kClerk, std::move(body)); }
   // A confirmed order of `units` of category 1 (60.00 each).
-  OrderId confirmed(uint32_t units = 2) {
-    const Reply r = book(kPerfRelease, 1, units, kT0 + 10 * kDay);
-    EXPECT_TRUE(r.ok()) << r.message;
-    EXPECT_TRUE(as_clerk(Confirm{r.order, {}}).ok());
-    return r.order;
-  }
+  OrderId confirmed(uint32_t units = 2) { return confirmed_by(kClerk, units); }
   static std::vector<InvoiceDocument> documents(const Reply& r) {
     const auto* list = r.detail ? std::get_if<Invoices>(&r.detail->value) : nullptr;
     return list ? list->documents : std::vector<InvoiceDocument>{};

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/limits.h"
 #include "engine/reply_detail.h"
 #include "tests/engine/shard_fixture.h"
 
@@ -240,6 +241,38 @@ TEST_F(OrderMoneyTest, BadPaymentsAreRefusedWithAReason_AndChangeNothing) {
   expect_refused(DefinePayer{kNone, "x"}, ReplyCode::kInvalidArgument);
   expect_refused(DefinePayer{4, ""}, ReplyCode::kInvalidArgument);
   EXPECT_EQ(record(id).payments.size(), 1u);
+}
+
+TEST(ReturnCity, TheSeedsExampleIs42Euros_RoundedHalfUpToTheCent) {
+  EXPECT_EQ(return_city_cents(5000, 2000, 2000), 4200) << "(50 + 20) / 2 x 1.20";
+  EXPECT_EQ(return_city_cents(5000, 2000, 0), 3500);
+  EXPECT_EQ(return_city_cents(1, 2, 0), 2) << "0.015 rounds half up";
+  EXPECT_EQ(return_city_cents(1, 1, 0), 1);
+  EXPECT_EQ(return_city_cents(3333, 3334, 150), 3384) << "33.335 x 1.015 = 33.835025";
+  EXPECT_EQ(return_city_cents(kPaymentCentsMax, kPaymentCentsMax, kReturnCityRuleMax), 11 * kPaymentCentsMax)
+      << "the largest prices and rule do not overflow";
+}
+
+TEST_F(OrderMoneyTest, AQuoteAppliesTheProductsReturnCityRule_ElseTheDefault) {
+  const Reply none = run(QuoteReturnCity{kNone, 5000, 2000});
+  ASSERT_TRUE(none.ok()) << none.message;
+  EXPECT_EQ(none.value, 3500) << "no rule: the average";
+  ASSERT_TRUE(run(SetReturnCityRule{kNone, 2000}).ok());
+  ASSERT_TRUE(run(SetReturnCityRule{workload::kProductKeep, 100}).ok());
+  EXPECT_EQ(run(QuoteReturnCity{workload::kProductRelease, 5000, 2000}).value, 4200) << "the default: 20 %";
+  EXPECT_EQ(run(QuoteReturnCity{workload::kProductKeep, 5000, 2000}).value, 3535) << "its own: 1 %";
+  expect_refused(SetReturnCityRule{kNone, kReturnCityRuleMax + 1}, ReplyCode::kInvalidArgument);
+  expect_refused(SetReturnCityRule{ProductId{99}, 10}, ReplyCode::kNotFound);
+  EXPECT_EQ(run(QuoteReturnCity{ProductId{99}, 1, 1}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(run(QuoteReturnCity{kNone, -1, 1}).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(run(QuoteReturnCity{kNone, 1, kPaymentCentsMax + 1}).code, ReplyCode::kInvalidArgument);
+
+  std::string bytes;
+  shard_.save(&bytes);
+  Result<std::unique_ptr<Shard>> loaded = Shard::load(bytes);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->state_hash(), shard_.state_hash());
+  EXPECT_EQ((*loaded)->apply(Command{0, QuoteReturnCity{workload::kProductKeep, 5000, 2000}}, now_).value, 3535);
 }
 
 TEST_F(OrderMoneyTest, AClosedOrderTakesRefundsOnly_AndItsHistoryRecordIsWrittenAgain) {

@@ -91,6 +91,15 @@ class ShardTest : public testing::Test {
   }
   static ProductId product_of(PerformanceId p) { return p.value() / 1000; }
 
+  // An option of `units` of category 1 of kPerfRelease (60.00 each),
+  // confirmed by `principal`.
+  OrderId confirmed_by(PrincipalId principal, uint32_t units) {
+    const Reply r = book(kPerfRelease, 1, units, now_ + 10 * kDay);
+    EXPECT_TRUE(r.ok()) << r.message;
+    EXPECT_TRUE(run_as(principal, Confirm{r.order, {}}).ok());
+    return r.order;
+  }
+
   OrderState state(OrderId id) {
     const Reply r = shard_.apply(Command{0, GetOrder{id}}, now_);
     EXPECT_TRUE(r.code == ReplyCode::kOk || r.code == ReplyCode::kNotFound) << r.message;

@@ -518,6 +518,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(CancelValidated{order, CancelledBy::kOrganiser, "départ annulé"});
         b.add(CancelValidated{order, static_cast<CancelledBy>(7), ""});
         b.add(ListInvoices{InvoiceKind::kCommissionInvoice, 0, OrderId{0}, 0, 10});
+        b.add(SetReturnCityRule{kNone, 2000});
+        b.add(SetReturnCityRule{kNone, 4'000'000});
+        b.add(QuoteReturnCity{kNone, 5000, 2000});
+        b.add(QuoteReturnCity{kNone, -1, INT64_MAX});
       },
   };
 }

@@ -261,6 +261,8 @@ std::vector<Command> one_of_each() {
               SetCancellationTerms{
                   4, {{30, 10}, {15, 25}, {0, 100}}, 8, "Voyages Lumière\n12 rue du Port\n13002 Marseille"}},
       Command{113, CancelValidated{make_order_id(1, 2, 3), CancelledBy::kOrganiser, "départ annulé"}},
+      Command{114, SetReturnCityRule{4, 2000}},
+      Command{115, QuoteReturnCity{4, 5000, 2000}},
   };
 }
 

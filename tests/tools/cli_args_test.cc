@@ -177,6 +177,20 @@ TEST(CliArgs, OrderCancelNamesWhoCancels_AndTermsParseTheScale) {
     EXPECT_TRUE(usage_error({"cancellation", "terms", "--scale", bad})) << bad;
 }
 
+TEST(CliArgs, TheReturnCityRuleIsInPercent_AndAQuoteTakesTwoRoundTrips) {
+  const auto rule = std::get<SetReturnCityRule>(one_command({"return-city", "rule", "--percent", "20"}).body);
+  EXPECT_EQ(rule.rule_hundredths, 2000u);
+  EXPECT_EQ(rule.product, kNone);
+  EXPECT_EQ(std::get<SetReturnCityRule>(one_command({"return-city", "rule", "--percent", "1.5"}).body).rule_hundredths,
+            150u);
+  EXPECT_TRUE(usage_error({"return-city", "rule", "--percent", "1000.01"}));
+  const auto quote = std::get<QuoteReturnCity>(
+      one_command({"return-city", "quote", "--round-trip-a", "50.00", "--round-trip-b", "20"}).body);
+  EXPECT_EQ(quote.round_trip_a_cents, 5000);
+  EXPECT_EQ(quote.round_trip_b_cents, 2000);
+  EXPECT_TRUE(usage_error({"return-city", "quote", "--round-trip-a", "50.00"}));
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

@@ -1245,6 +1245,31 @@ const std::vector<SubcommandSpec>& subcommands() {
            return one(v->key, body);
          });
        }},
+      {"return-city rule", kCatalogGroup, "the return-city rule: (round trip A + round trip B) / 2 x (1 + rule %)",
+       [](CLI::App& s) {
+         auto v = keyed<SetReturnCityRule>(s);
+         auto rule = std::make_shared<int64_t>(0);
+         v->body.product = kNone;
+         opt::add_number(s, "--product", v->body.product, "only this product (default: every product without its own)");
+         add_amount(s, "--percent", *rule, "the rule in percent, e.g. 20 or 1.5")->required();
+         return Build([v, rule](int64_t) -> CliCommands {
+           if (*rule < 0 || *rule > kReturnCityRuleMax)
+             return Status::invalid_argument(cat("--percent: at most ", kReturnCityRuleMax / 100));
+           SetReturnCityRule body = v->body;
+           body.rule_hundredths = static_cast<uint32_t>(*rule);  // hundredths of a percent, as cents of a unit
+           return one(v->key, body);
+         });
+       }},
+      {"return-city quote", kOrders, "the price of a return to another city from the two cities' round trips",
+       [](CLI::App& s) {
+         auto v = std::make_shared<QuoteReturnCity>();
+         v->product = kNone;
+         opt::add_number(s, "--product", v->product, "the product (default: the default rule)");
+         add_amount(s, "--round-trip-a", v->round_trip_a_cents, "the departure city's round trip, e.g. 50.00")
+             ->required();
+         add_amount(s, "--round-trip-b", v->round_trip_b_cents, "the return city's round trip, e.g. 20.00")->required();
+         return Build([v](int64_t) { return one(0, *v); });
+       }},
       {"validation set", kCatalogGroup,
        "what validates an option: payments (any, a deposit or never) and/or a contract",
        [](CLI::App& s) {

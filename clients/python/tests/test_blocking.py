@@ -367,6 +367,13 @@ class Invoices(unittest.TestCase):
         self.assertEqual((credit.cancels_year, credit.cancels_number), (invoice.year, invoice.number))
         self.assertFalse(office.get_order_record(order=order.order).invoiced)
 
+    def test_the_return_city_rule_prices_the_seeds_example_at_42_euros(self):
+        admin.set_return_city_rule(product=0, rule_hundredths=2000)
+        quote = shop.quote_return_city(product=0, round_trip_a_cents=5000, round_trip_b_cents=2000)
+        self.assertEqual(quote.count, 4200)
+        with self.assertRaises(tessera.Forbidden):
+            shop.set_return_city_rule(product=0, rule_hundredths=0)
+
     def test_a_validated_order_cancelled_by_the_client_pays_the_scales_fee(self):
         admin.set_cancellation_terms(product=0, scale=[dict(days_before=0, percent=50)])
         card = office.create_contact(record=dict(types=1, civility="Mme", last_name="ANNULE", first_name="Anne",
