@@ -108,7 +108,7 @@ struct Labels {  // UTF-8
   std::string_view invoice, credit_note, cancellation_invoice, commission_invoice, number;
   std::string_view date, order, client, billed_to;
   std::string_view description, quantity, unit_price, amount;
-  std::string_view package, cash_discount, total, paid;
+  std::string_view package, cash_discount, reduction, total, paid;
   std::string_view cancels, reason, continued, page;
 };
 constexpr Labels kEnglish{
@@ -127,6 +127,7 @@ constexpr Labels kEnglish{
     .amount = "Amount",
     .package = "Package total",
     .cash_discount = "Cash discount",
+    .reduction = "Promo code",
     .total = "Total",
     .paid = "Paid",
     .cancels = "Cancels invoice",
@@ -150,6 +151,7 @@ constexpr Labels kFrench{
     .amount = "Montant",
     .package = "Total brut",
     .cash_discount = "Remise",  // seed 003's "remise en numéraire"
+    .reduction = "Code promo",  // seed 003's "réduction ... codes promo"
     .total = "Total",
     .paid = "Déjà payé",
     .cancels = "Annule la facture",
@@ -404,14 +406,17 @@ void InvoiceWriter::table_row(const engine::InvoiceLine& line) {
 
 void InvoiceWriter::totals() {
   struct Row {
-    std::string_view label;
+    std::string label;
     int64_t cents;
     Style style;
   };
-  std::vector<Row> rows{{labels_.package, doc_.package_cents, kBody}};
-  if (doc_.cash_discount_cents != 0) rows.push_back({labels_.cash_discount, -doc_.cash_discount_cents, kBody});
-  rows.push_back({labels_.total, doc_.total_cents, kBodyBold});
-  if (doc_.paid_cents != 0) rows.push_back({labels_.paid, doc_.paid_cents, kBody});
+  std::vector<Row> rows{{std::string(labels_.package), doc_.package_cents, kBody}};
+  if (doc_.cash_discount_cents != 0)
+    rows.push_back({std::string(labels_.cash_discount), -doc_.cash_discount_cents, kBody});
+  if (doc_.reduction_cents != 0)
+    rows.push_back({std::string(labels_.reduction) + " " + doc_.promo_code, -doc_.reduction_cents, kBody});
+  rows.push_back({std::string(labels_.total), doc_.total_cents, kBodyBold});
+  if (doc_.paid_cents != 0) rows.push_back({std::string(labels_.paid), doc_.paid_cents, kBody});
   ensure_room(static_cast<float>(rows.size()) * kBody.leading() + 12, false);
   rule(y_);
   y_ -= 6;

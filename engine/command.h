@@ -29,6 +29,7 @@
 #include "engine/commands_money.h"
 #include "engine/commands_orders.h"
 #include "engine/commands_principals.h"
+#include "engine/commands_promo.h"
 #include "engine/commands_seats.h"
 #include "engine/commands_subscriptions.h"
 #include "engine/hold_token.h"

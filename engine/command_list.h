@@ -37,7 +37,7 @@
 //   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
 //           kFirstRefusal, kCountSum, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed, kOrderPage,
-//           kCatalogExport, kClientMarks, kRunList
+//           kCatalogExport, kClientMarks, kRunList, kPromoReturns
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
 //   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
@@ -166,5 +166,13 @@
   X(112, SetCancellationTerms,      kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(113, CancelValidated,           kOrder,        kBackoffice, kWrite, kSingle,           kInvoices,      kNumberInvoice)\
   X(114, SetReturnCityRule,         kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(115, QuoteReturnCity,           kDirectory,    kWebshop,    kQuery, kSingle,           kCount,         kNoEffect)
+  X(115, QuoteReturnCity,           kDirectory,    kWebshop,    kQuery, kSingle,           kCount,         kNoEffect)    \
+  X(116, DefinePromoCode,           kDirectory,    kBackoffice, kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(117, ListPromoCodes,            kDirectory,    kBackoffice, kQuery, kSingle,           kPromoCodes,    kNoEffect)    \
+  X(118, ApplyPromoCode,            kOrder,        kWebshop,    kWrite, kSingle,           kPromo,         kClaimPromo)  \
+  X(119, RemovePromoCode,           kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(120, ClaimPromoUse,             kDirectory,    kInternal,   kWrite, kSingle,           kPromo,         kNoEffect)    \
+  X(121, NotePromoClaim,            kOrder,        kInternal,   kWrite, kSingle,           kPromo,         kNoEffect)    \
+  X(122, GetPromoReturns,           kFanOut,       kInternal,   kQuery, kPromoReturns,     kPromoReturns,  kNoEffect)    \
+  X(123, ReturnPromoUses,           kDirectory,    kInternal,   kWrite, kSingle,           kCount,         kNoEffect)
 // clang-format on

@@ -52,6 +52,7 @@ enum class MergeKind : uint8_t {
   kClientMarks,       // every shard's client marks together, by (shard, seq)
   kContactActivity,   // indicators summed, history rows merged newest first and cut to the page
   kRunList,           // runs merged by id (selections summed), newest first, cut to the page
+  kPromoReturns,      // every shard's promo returns together, by (shard, seq)
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
@@ -88,10 +89,21 @@ enum class ReplyKind : uint8_t {
   kDocumentTemplates,  // detail: DocumentTemplates (value = templates)
   kPayers,             // detail: Payers (value = payers)
   kInvoices,           // detail: Invoices (value = the first document's number, or the total listed)
+  kPromo,              // detail: Promo (value = the reduction in cents)
+  kPromoCodes,         // detail: PromoCodes (value = codes listed)
+  kPromoReturns,       // detail: PromoReturns (value = returns)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
-enum class Effect : uint8_t { kNoEffect, kExportReminders, kPrincipals, kReadRunFile, kNumberInvoice, kRenderInvoice };
+enum class Effect : uint8_t {
+  kNoEffect,
+  kExportReminders,
+  kPrincipals,
+  kReadRunFile,
+  kNumberInvoice,
+  kRenderInvoice,
+  kClaimPromo,
+};
 
 struct CommandInfo {
   uint16_t tag;
@@ -164,6 +176,7 @@ constexpr bool registry_is_consistent() {
     if (c.effect == Effect::kPrincipals && c.route != RouteKind::kDirectory) return false;
     if ((c.effect == Effect::kNumberInvoice || c.effect == Effect::kRenderInvoice) && c.reply != ReplyKind::kInvoices)
       return false;
+    if (c.effect == Effect::kClaimPromo && (c.reply != ReplyKind::kPromo || c.route != RouteKind::kOrder)) return false;
   }
   return true;
 }

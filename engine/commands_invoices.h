@@ -64,16 +64,22 @@ struct InvoiceDocument {
   std::vector<InvoiceLine> lines;
   int64_t package_cents = 0;        // Σ line amounts
   int64_t cash_discount_cents = 0;  // off the package
-  int64_t total_cents = 0;          // package − discount: what is billed (a credit note: what it cancels)
-  int64_t paid_cents = 0;           // paid and covered when issued (informative)
+  int64_t total_cents = 0;  // package − discount − reduction: what is billed (a credit note: what it cancels)
+  int64_t paid_cents = 0;   // paid and covered when issued (informative)
   // A credit note: the invoice it cancels, and why; a cancellation or
   // commission invoice: the reason of the cancellation.
   uint32_t cancels_year = 0;
   uint32_t cancels_number = 0;
   std::string reason;
+  // Appended: the promo code's reduction (total = package − cash discount −
+  // reduction) and its code.
+  int64_t reduction_cents = 0;
+  std::string promo_code;
+  static constexpr size_t kHashedAlways = 18;  // a register without reductions hashes as before them
   auto fields() const {
     return std::tie(kind, year, number, order, attempt, issued_ms, principal, contact, contact_number, billed_to, lines,
-                    package_cents, cash_discount_cents, total_cents, paid_cents, cancels_year, cancels_number, reason);
+                    package_cents, cash_discount_cents, total_cents, paid_cents, cancels_year, cancels_number, reason,
+                    reduction_cents, promo_code);
   }
   bool operator==(const InvoiceDocument&) const = default;
 };

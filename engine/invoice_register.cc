@@ -45,8 +45,10 @@ Reply InvoiceRegister::check(const InvoiceDocument& d) {
     return refuse(ReplyCode::kLimitExceeded, cat("a document's texts have at most ", kInvoiceTextMax, " bytes"));
   if (d.kind != InvoiceKind::kCreditNote &&
       (package != d.package_cents || d.cash_discount_cents < 0 || d.cash_discount_cents > d.package_cents ||
-       d.total_cents != d.package_cents - d.cash_discount_cents))
-    return refuse(ReplyCode::kInvalidArgument, "an invoice's total is its lines less its cash discount");
+       d.reduction_cents < 0 || d.reduction_cents > d.package_cents - d.cash_discount_cents ||
+       d.total_cents != d.package_cents - d.cash_discount_cents - d.reduction_cents))
+    return refuse(ReplyCode::kInvalidArgument,
+                  "an invoice's total is its lines less its cash discount and its reduction");
   if (d.kind == InvoiceKind::kCommissionInvoice && (d.total_cents <= 0 || d.billed_to.empty()))
     return refuse(ReplyCode::kInvalidArgument, "a commission invoice bills an amount to the organiser");
   if (d.kind == InvoiceKind::kCreditNote && (d.cancels_number == 0 || d.cancels_year == 0 || d.total_cents < 0))

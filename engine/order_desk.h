@@ -25,7 +25,9 @@ namespace tessera::engine {
 class OrderDesk {
  public:
   OrderDesk(OrderBook& book, const StockLedger& stock, const Catalog& catalog, const int64_t& now_ms)
-      : book_(book), stock_(stock), catalog_(catalog), now_ms_(now_ms) {}
+      : book_(book), stock_(stock), catalog_(catalog), now_ms_(now_ms) {
+    book_.on_close([this](const Order& order, OrderId id) { on_closed(order, id); });
+  }
 
   Reply on(const Hold& c, const Caller& who);
   Reply on(const HoldSeats& c, const Caller& who);
@@ -62,6 +64,16 @@ class OrderDesk {
   Reply on(const NoteInvoice& c, const Caller& who);
   // Cancelling a validated order (order_cancellation.cc).
   Reply on(const CancelValidated& c, const Caller& who);
+  // Promo codes (order_promo.cc).
+  Reply on(const ApplyPromoCode& c, const Caller& who);
+  Reply on(const RemovePromoCode& c, const Caller& who);
+  Reply on(const NotePromoClaim& c, const Caller& who);
+  Reply on(const GetPromoReturns& c, const Caller& who) const;
+  // The claims not answered yet (a start completes them), and the outbox.
+  const std::vector<PromoClaim>& pending_promo_claims() const { return promo_.pending; }
+  const PromoOutbox& promo_outbox() const { return promo_; }
+  Status restore_promo(PromoOutbox outbox);
+  void hash_promo(Hasher& h) const;
   // The documents frozen and not yet numbered (a start completes them).
   std::vector<InvoiceDocument> pending_documents() const;
   // The money of the orders that have some (snapshots and the state hash).
@@ -150,6 +162,18 @@ class OrderDesk {
                                      const std::string& reason, PrincipalId by, OrderMoney& money) const;
   std::string line_label(const OrderLine& line) const;
   void note_closed(const Order& order, OrderId id);
+  // OrderBook's close observer: the history, and the promo use given back.
+  void on_closed(const Order& order, OrderId id) {
+    promo_closed(order, id);
+    if (keep_history_) note_closed(order, id);
+  }
+  // Promo codes (order_promo.cc): the reply showing the claim and the
+  // order's sums (o nullptr: the order is gone), the order's pending claim,
+  // a use given back, and a closed order's code.
+  Reply promo_reply(const PromoClaim& claim, PromoState state, const Order* o) const;
+  const PromoClaim* pending_claim(OrderId id) const;
+  void give_back(OrderId order, uint32_t attempt, const std::string& code);
+  void promo_closed(const Order& order, OrderId id);
 
   OrderBook& book_;
   const StockLedger& stock_;
@@ -158,6 +182,7 @@ class OrderDesk {
   bool keep_history_ = false;
   std::vector<HistoryWrite> history_;  // pending, in command order
   MoneyTable money_;
+  PromoOutbox promo_;
 };
 
 // "order 7 is released: <what>", refused with the order's state.

@@ -83,6 +83,8 @@ InvoiceDocument OrderDesk::freeze_document(const Order& o, OrderId id, InvoiceKi
   d.lines = invoice_lines(o);
   d.package_cents = sums.package_cents;
   d.cash_discount_cents = sums.cash_discount_cents;
+  d.reduction_cents = sums.reduction_cents;
+  d.promo_code = money.promo_code;
   d.total_cents = sums.to_pay_cents;
   d.paid_cents = sums.paid_cents + sums.deferred_cents;
   return d;
@@ -192,6 +194,8 @@ InvoiceDocument OrderDesk::freeze_credit_note(const Order& o, OrderId id, const 
                            cancelled.total_cents, cancelled.total_cents, 0}};
     d.package_cents = cancelled.total_cents;
     d.cash_discount_cents = 0;
+    d.reduction_cents = 0;
+    d.promo_code.clear();
     d.total_cents = cancelled.total_cents;
   }
   d.cancels_year = cancelled.year;
@@ -295,6 +299,8 @@ Reply OrderDesk::on(const CancelValidated& c, const Caller& who) {
     d.lines = {InvoiceLine{std::move(label), 1, cents, cents, starts_ms}};
     d.package_cents = d.total_cents = cents;
     d.cash_discount_cents = 0;
+    d.reduction_cents = 0;
+    d.promo_code.clear();
     d.reason = c.reason;
     return d;
   };

@@ -32,9 +32,13 @@ MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
       }
     }
   }
+  const int64_t after_discount = std::max<int64_t>(0, package - s.cash_discount_cents);
+  if (money && !money->promo_code.empty())
+    s.reduction_cents =
+        std::min(after_discount, money->promo_percent != 0 ? percent_of_cents(package, money->promo_percent)
+                                                           : money->promo_amount_cents);
   // Closed, only a client's cancellation fee is owed.
-  s.to_pay_cents =
-      closed ? (money ? money->cancellation_fee_cents : 0) : std::max<int64_t>(0, package - s.cash_discount_cents);
+  s.to_pay_cents = closed ? (money ? money->cancellation_fee_cents : 0) : after_discount - s.reduction_cents;
   s.balance_cents = s.to_pay_cents - s.paid_cents - s.deferred_cents;
   return s;
 }
@@ -93,6 +97,9 @@ Status MoneyTable::restore(std::vector<Entry> entries, const OrderTable& orders)
           p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
         return Status::invalid_argument("snapshot has a payment out of range");
     }
+    if (m.promo_claims > kOrderPromoClaimsMax || m.promo_percent > 100 || m.promo_amount_cents < 0 ||
+        m.promo_amount_cents > kPaymentCentsMax || m.promo_code.size() > kPromoCodeBytesMax)
+      return Status::invalid_argument("snapshot order money has a promo code out of range");
     if (m.cancelled_by > CancelledBy::kOrganiser || m.cancellation_fee_cents < 0 ||
         m.cancellation_fee_cents > kPaymentCentsMax)
       return Status::invalid_argument("snapshot order money has a cancellation out of range");
@@ -337,7 +344,10 @@ void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
     r->invoices = money->invoices;
     r->cancelled_by = money->cancelled_by;
     r->cancellation_fee_cents = money->cancellation_fee_cents;
+    r->promo_code = money->promo_code;
   }
+  r->reduction_cents = s.reduction_cents;
+  r->promo_pending = pending_claim(r->order) != nullptr;
 }
 
 }  // namespace tessera::engine

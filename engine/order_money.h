@@ -6,8 +6,11 @@
 // Every amount is integer cents of the organisation's one currency. The
 // sums add and subtract only; the one division is the deposit:
 //   package  = Σ quantity × unit price of the order's lines
-//   to_pay   = package − cash discount (a discount is at most the package;
-//              if lines leave later, to_pay stops at 0); once the order is
+//   reduction= the promo code's (engine/commands_promo.h): its amount, or
+//              percent × package / 100 half up to the cent; at most what
+//              package − cash discount leaves
+//   to_pay   = package − cash discount − reduction (a discount is at most
+//              the package; if lines leave later, to_pay stops at 0); once the order is
 //              closed (released, expired, archived, cancelled: nothing was
 //              sold, so what was paid is owed back), 0 or the fee of a
 //              client's cancellation (CancelValidated)
@@ -29,6 +32,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/commands_promo.h"
 #include "engine/ids.h"
 #include "engine/order.h"
 #include "engine/order_record.h"
@@ -40,6 +44,7 @@ class Hasher;
 struct MoneySums {
   int64_t package_cents = 0;
   int64_t cash_discount_cents = 0;
+  int64_t reduction_cents = 0;
   int64_t to_pay_cents = 0;
   int64_t paid_cents = 0;
   int64_t deferred_cents = 0;
@@ -67,6 +72,16 @@ uint32_t cancellation_percent(const std::vector<CancellationStep>& scale, int64_
 // Σ quantity × unit price of the order's lines.
 int64_t package_cents(const Order& order);
 
+// A shard's promo claims the register has not answered (at most one per
+// order) and its outbox of uses given back (seq = position + 1):
+// engine/commands_promo.h.
+struct PromoOutbox {
+  std::vector<PromoClaim> pending;
+  std::vector<PromoReturn> returns;
+  bool empty() const { return pending.empty() && returns.empty(); }
+  auto fields() const { return std::tie(pending, returns); }
+};
+
 class MoneyTable {
  public:
   struct Entry {
@@ -79,6 +94,10 @@ class MoneyTable {
   // The money of `order` in `slot` (nullptr: none). An entry left by an
   // earlier order of the slot is not its money.
   const OrderMoney* find(uint32_t slot, OrderId order) const {
+    auto it = by_slot_.find(slot);
+    return it != by_slot_.end() && it->second.order == order ? &it->second.money : nullptr;
+  }
+  OrderMoney* find_mutable(uint32_t slot, OrderId order) {
     auto it = by_slot_.find(slot);
     return it != by_slot_.end() && it->second.order == order ? &it->second.money : nullptr;
   }

@@ -172,12 +172,7 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
 
 void OrderDesk::keep_history(bool on) {
   keep_history_ = on;
-  if (on) {
-    book_.on_close([this](const Order& order, OrderId id) { note_closed(order, id); });
-  } else {
-    book_.on_close({});
-    history_.clear();
-  }
+  if (!on) history_.clear();
 }
 
 void OrderDesk::note_closed(const Order& order, OrderId id) {

@@ -80,6 +80,10 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("cancellation invoice ", hi, "-", lo, " issued");
     case WorkflowDetail::kCommissionInvoiceIssued:
       return cat("commission invoice ", hi, "-", lo, " issued");
+    case WorkflowDetail::kPromoApplied:
+      return cat("promo code applied: ", arg, " cents off");
+    case WorkflowDetail::kPromoRemoved:
+      return "promo code removed";
   }
   return "unknown";
 }

@@ -67,9 +67,10 @@ enum class WorkflowDetail : uint8_t {
   kCancelledByOrganiser,       // kModified (CancelValidated): arg: the commission in cents
   kCancellationInvoiceIssued,  // kInvoicing: arg: year << 32 | number
   kCommissionInvoiceIssued,    // kInvoicing: arg: year << 32 | number
+  kPromoApplied,               // kModified (NotePromoClaim): arg: the reduction in cents then
+  kPromoRemoved,               // kModified (RemovePromoCode): arg: the claim's attempt
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast =
-    WorkflowDetail::kCommissionInvoiceIssued;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kPromoRemoved;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -163,11 +164,16 @@ struct OrderMoney {
   std::vector<InvoiceRef> invoices;      // the numbered ones, oldest first
   // Appended: CancelValidated.
   CancelledBy cancelled_by = CancelledBy::kNobody;
-  int64_t cancellation_fee_cents = 0;         // what a client's cancellation costs: the order's to pay once closed
+  int64_t cancellation_fee_cents = 0;  // what a client's cancellation costs: the order's to pay once closed
+  // Appended: the promo code (engine/commands_promo.h).
+  std::string promo_code;                     // the code applied ("": none)
+  int64_t promo_amount_cents = 0;             // its terms: an amount off, or
+  uint32_t promo_percent = 0;                 // a percent of the package
+  uint32_t promo_claims = 0;                  // claims begun (the last attempt's number)
   static constexpr size_t kHashedAlways = 3;  // a state without invoicing hashes as before it existed
   auto fields() const {
     return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices, cancelled_by,
-                    cancellation_fee_cents);
+                    cancellation_fee_cents, promo_code, promo_amount_cents, promo_percent, promo_claims);
   }
   // Invoiced: the last numbered invoice or credit note is an invoice (a
   // credit note cancels the one before it; cancellation and commission
@@ -251,7 +257,7 @@ struct OrderRecord {
   std::vector<WorkflowEntry> workflow;  // oldest first; the state history is its kCreated/kStateChanged entries
   // The summary and the payments tab (engine/order_money.h states the sums).
   int64_t cash_discount_cents = 0;
-  int64_t to_pay_cents = 0;  // total_cents − the cash discount (0 once closed)
+  int64_t to_pay_cents = 0;  // total_cents − the cash discount − the reduction (0 once closed)
   int64_t paid_cents = 0;    // immediate payments, refunds deducted
   int64_t deferred_cents = 0;
   int64_t awaiting_collection_cents = 0;
@@ -266,13 +272,18 @@ struct OrderRecord {
   // Appended: a validated order's cancellation (CancelValidated).
   CancelledBy cancelled_by = CancelledBy::kNobody;
   int64_t cancellation_fee_cents = 0;
+  // Appended: the promo code (engine/commands_promo.h) and what it takes
+  // off (to_pay is total − cash discount − reduction).
+  std::string promo_code;
+  int64_t reduction_cents = 0;
+  bool promo_pending = false;  // a code is being claimed
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
                     reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info, workflow,
                     cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
                     balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices,
-                    cancelled_by, cancellation_fee_cents);
+                    cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h).

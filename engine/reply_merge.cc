@@ -278,6 +278,19 @@ Reply merge_client_marks(std::vector<Reply>& parts) {
   return with_detail(std::move(out), std::move(all));
 }
 
+Reply merge_promo_returns(std::vector<Reply>& parts) {
+  PromoReturns all;
+  for (const Reply& r : parts)
+    if (const PromoReturns* m = detail_of<PromoReturns>(r))
+      all.returns.insert(all.returns.end(), m->returns.begin(), m->returns.end());
+  std::sort(all.returns.begin(), all.returns.end(), [](const PromoReturn& a, const PromoReturn& b) {
+    return std::tie(a.shard, a.seq) < std::tie(b.shard, b.seq);
+  });
+  Reply out = std::move(parts.front());
+  out.value = static_cast<int64_t>(all.returns.size());
+  return with_detail(std::move(out), std::move(all));
+}
+
 }  // namespace
 
 Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const MergeSettings& settings) {
@@ -308,6 +321,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const M
       return merge_catalog_exports(parts);
     case MergeKind::kClientMarks:
       return merge_client_marks(parts);
+    case MergeKind::kPromoReturns:
+      return merge_promo_returns(parts);
     case MergeKind::kContactActivity:
       return merge_contact_activity(parts, std::get<GetContactActivity>(body), settings.pmg_tiers);
     case MergeKind::kOutcomes:

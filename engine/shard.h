@@ -44,6 +44,7 @@
 #include "engine/order_desk.h"
 #include "engine/order_retention.h"
 #include "engine/principals.h"
+#include "engine/promo_register.h"
 #include "engine/seat_inventory.h"
 #include "engine/shard_timers.h"
 #include "engine/stock_ledger.h"
@@ -149,6 +150,11 @@ class Shard {
   // Invoices and credit notes frozen on this shard's orders and not yet
   // numbered (a start has the register number them: engine/commands_invoices.h).
   std::vector<InvoiceDocument> pending_documents() const { return desk_.pending_documents(); }
+  // Promo claims the register has not answered (a start completes them:
+  // engine/commands_promo.h), and (shard 0) the last return the register
+  // took from each shard.
+  std::vector<PromoClaim> pending_promo_claims() const { return desk_.pending_promo_claims(); }
+  std::vector<uint64_t> promo_returns_taken() const { return promos_.returns_taken(); }
   // True once the order retention archived a performance here.
   bool archived_any() const { return !retention_.state().archived.empty(); }
   uint32_t shard_id() const { return shard_; }
@@ -206,6 +212,7 @@ class Shard {
   PrincipalBook principals_;
   OrderRetention retention_;
   InvoiceRegister invoices_;
+  PromoRegister promos_;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

@@ -46,6 +46,8 @@ uint64_t Shard::state_hash() const {
   desk_.money().hash_into(h, orders);
   // The invoice register (shard 0; absent until an invoice), likewise.
   invoices_.hash_into(h);
+  promos_.hash_into(h);
+  desk_.hash_promo(h);
   return h.value();
 }
 

@@ -38,6 +38,8 @@ constexpr uint16_t kSectionOrderMoney = 12;         // the money of the orders t
 constexpr uint16_t kSectionInvoices = 13;           // the invoice register (shard 0), in the order numbered
 constexpr uint16_t kSectionCancellationTerms = 14;  // the catalog's SetCancellationTerms, in definition order
 constexpr uint16_t kSectionReturnCityRules = 15;    // the catalog's SetReturnCityRule, in definition order
+constexpr uint16_t kSectionPromoRegister = 16;      // the promo register (shard 0): codes, live uses, returns taken
+constexpr uint16_t kSectionPromoOutbox = 17;        // the shard's pending promo claims and uses given back
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -122,6 +124,8 @@ void Shard::save(std::string* out) const {
     put_all(w, std::tie(kSectionCancellationTerms, catalog_.cancellation_terms()));
   if (!catalog_.return_city_rules().empty())
     put_all(w, std::tie(kSectionReturnCityRules, catalog_.return_city_rules()));
+  if (!promos_.empty()) put_all(w, std::make_tuple(kSectionPromoRegister, promos_.state()));
+  if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -190,7 +194,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
-      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0;
+      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, promo_register_loaded = 0,
+      promo_outbox_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -261,6 +266,14 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
           s = Status::invalid_argument("snapshot has a return-city rule out of range");
       if (s.is_ok() && sh.catalog_.return_city_rules().size() != rules.size())
         s = Status::invalid_argument("snapshot repeats a product's return-city rule");
+    } else if (s.is_ok() && section == kSectionPromoRegister && promo_register_loaded++ == 0) {
+      PromoRegister::State state;
+      s = r.get(state);
+      if (s.is_ok()) s = sh.promos_.restore(std::move(state));
+    } else if (s.is_ok() && section == kSectionPromoOutbox && promo_outbox_loaded++ == 0) {
+      PromoOutbox outbox;
+      s = r.get(outbox);
+      if (s.is_ok()) s = sh.desk_.restore_promo(std::move(outbox));
     } else if (s.is_ok() && section == kSectionInvoices && invoices_loaded++ == 0) {
       std::vector<InvoiceDocument> documents;
       s = r.get(documents);

@@ -138,6 +138,11 @@ struct DetailEncoder {
   }
   Detail operator()(const Payers& d) { return {wire::ResultDetail::Payers, wire_table::encode_table(fbb, d)}; }
   Detail operator()(const Invoices& d) { return {wire::ResultDetail::Invoices, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const Promo& d) { return {wire::ResultDetail::Promo, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const PromoCodes& d) { return {wire::ResultDetail::PromoCodes, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const PromoReturns& d) {
+    return {wire::ResultDetail::PromoReturns, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const ReminderRuns& d) {
     return {wire::ResultDetail::ReminderRuns, wire_table::encode_table(fbb, d)};
   }
@@ -476,6 +481,14 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
       return detail_of<wire::Payers>(t, [](const wire::Payers& w) { return from_table<Payers>(&w, "Payers"); });
     case D::Invoices:
       return detail_of<wire::Invoices>(t, [](const wire::Invoices& w) { return from_table<Invoices>(&w, "Invoices"); });
+    case D::Promo:
+      return detail_of<wire::Promo>(t, [](const wire::Promo& w) { return from_table<Promo>(&w, "Promo"); });
+    case D::PromoCodes:
+      return detail_of<wire::PromoCodes>(
+          t, [](const wire::PromoCodes& w) { return from_table<PromoCodes>(&w, "PromoCodes"); });
+    case D::PromoReturns:
+      return detail_of<wire::PromoReturns>(
+          t, [](const wire::PromoReturns& w) { return from_table<PromoReturns>(&w, "PromoReturns"); });
     case D::ContactActivity:
       return detail_of<wire::ContactActivity>(
           t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
@@ -565,6 +578,9 @@ std::string check_wire_tables() {
       wire_table::check_shape<DocumentTemplates>(wire::DocumentTemplates::MiniReflectTypeTable(), "DocumentTemplates");
   problems += wire_table::check_shape<Payers>(wire::Payers::MiniReflectTypeTable(), "Payers");
   problems += wire_table::check_shape<Invoices>(wire::Invoices::MiniReflectTypeTable(), "Invoices");
+  problems += wire_table::check_shape<Promo>(wire::Promo::MiniReflectTypeTable(), "Promo");
+  problems += wire_table::check_shape<PromoCodes>(wire::PromoCodes::MiniReflectTypeTable(), "PromoCodes");
+  problems += wire_table::check_shape<PromoReturns>(wire::PromoReturns::MiniReflectTypeTable(), "PromoReturns");
   return problems;
 }
 
@@ -669,6 +685,9 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kDocumentTemplates:
     case ReplyKind::kPayers:
     case ReplyKind::kInvoices:
+    case ReplyKind::kPromo:
+    case ReplyKind::kPromoCodes:
+    case ReplyKind::kPromoReturns:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -768,12 +787,13 @@ static_assert(static_cast<int>(wire::PaymentMode::MAX) == static_cast<int>(Payme
 static_assert(static_cast<int>(wire::ValidateOnPayment::MAX) == static_cast<int>(ValidateOnPayment::kNever));
 static_assert(static_cast<int>(wire::InvoiceKind::MAX) == static_cast<int>(kInvoiceKindLast));
 static_assert(static_cast<int>(wire::CancelledBy::MAX) == static_cast<int>(CancelledBy::kOrganiser));
+static_assert(static_cast<int>(wire::PromoState::MAX) == static_cast<int>(PromoState::kRefused));
 static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kWorkflowActionLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 24);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 27);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

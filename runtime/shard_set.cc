@@ -76,6 +76,8 @@ ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners, std::uniqu
 void ShardSet::start() {
   std::vector<engine::Command> reconcile = reconcile_contacts();
   std::vector<engine::InvoiceDocument> pending = pending_documents();
+  std::vector<engine::PromoClaim> claims = pending_promo_claims();
+  promo_taken_ = runners_[0]->shard().promo_returns_taken();                // before the runners start
   if (directory_) marks_taken_ = directory_->shard().client_marks_taken();  // before its runner starts
   if (directory_) directory_->start();
   for (auto& r : runners_) r->start();
@@ -86,10 +88,9 @@ void ShardSet::start() {
       std::fprintf(stderr, "tessera: contact directory: %s not reconciled: %s\n", name.c_str(), reply.message.c_str());
   }
   complete_pending_documents(std::move(pending));
-  if (directory_) {
-    pump_stopping_ = false;
-    pump_ = std::thread([this] { run_client_pump(); });
-  }
+  complete_pending_promo_claims(std::move(claims));
+  pump_stopping_ = false;
+  pump_ = std::thread([this] { run_client_pump(); });
 }
 
 // The directory stops first: the hand-overs it still answers reach running

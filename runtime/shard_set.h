@@ -17,6 +17,10 @@
 // read at query time, so no shard holds a copy of a record.
 // (shard_set_contacts.cc)
 //
+// Promo returns: a shard keeps the promo uses its orders give back in an
+// outbox; the same pump reads the returns the register on shard 0 has not
+// taken (GetPromoReturns) and logs them there (ReturnPromoUses).
+//
 // Client marks: a shard marks a contact at its first confirmed order there;
 // the client pump (a thread of the set, while it runs) reads the marks the
 // directory has not taken (GetClientMarks, a fan-out query answered once
@@ -94,6 +98,19 @@ class ShardSet {
   // a retry or the next start sends it). (shard_set_invoices.cc)
   void number_document(engine::InvoiceDocument document, Completion* done);
 
+  // Steps 2 and 3 of applying a promo code (engine/commands_promo.h): the
+  // register counts the claim's use (ClaimPromoUse, shard 0), the order
+  // notes the answer (NotePromoClaim); `done` gets the register's refusal
+  // or the order's reply. claim_promo_of takes ApplyPromoCode's reply: a
+  // pending claim goes on, any other reply is `done`'s as it is.
+  // (shard_set_promo.cc)
+  void claim_promo(engine::PromoClaim claim, Completion* done);
+  void claim_promo_of(engine::Reply&& taken, Completion* done);
+  // Forwards the promo uses orders gave back that the register has not
+  // taken, now (the pump does it every kClientPumpIntervalMs): the uses
+  // given back, or the refusal.
+  engine::Reply pump_promo_returns();
+
   // Completes `done` with a merged fan-out reply, once the contacts it names
   // are filled in from the directory.
   void deliver(engine::Reply&& merged, Completion* done);
@@ -117,6 +134,9 @@ class ShardSet {
   // crash between the steps); numbered once everything runs.
   std::vector<engine::InvoiceDocument> pending_documents();
   void complete_pending_documents(std::vector<engine::InvoiceDocument> pending);
+  // Likewise the promo claims taken and not answered.
+  std::vector<engine::PromoClaim> pending_promo_claims();
+  void complete_pending_promo_claims(std::vector<engine::PromoClaim> pending);
 
   // Submits each (shard, body) part; merges the replies for `done`.
   bool fan_out(engine::RequestKey key, engine::CommandBody body,
@@ -135,6 +155,7 @@ class ShardSet {
   void run_client_pump();
   std::mutex pump_mutex_;              // one pump at a time; guards what follows
   std::vector<uint64_t> marks_taken_;  // by shard: the directory's last mark taken
+  std::vector<uint64_t> promo_taken_;  // by shard: the promo register's last return taken
   std::condition_variable pump_wake_;
   bool pump_stopping_ = false;
   std::thread pump_;

@@ -9,6 +9,7 @@
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
 #include "runtime/internal_submit.h"
+#include "runtime/outbox_pump.h"
 #include "runtime/shard_set.h"
 
 namespace tessera::runtime {
@@ -381,27 +382,8 @@ std::vector<engine::Command> ShardSet::reconcile_contacts() {
 engine::Reply ShardSet::pump_client_marks() {
   if (!directory_) return engine::refuse(engine::ReplyCode::kUnavailable, "this server runs no contact directory");
   std::lock_guard lock(pump_mutex_);
-  int64_t taken = 0;
-  for (;;) {
-    engine::Reply read = call(engine::Command{0, engine::GetClientMarks{marks_taken_}});
-    if (!read.ok()) return read;
-    const auto* marks = read.detail ? std::get_if<engine::ClientMarks>(&read.detail->value) : nullptr;
-    if (marks == nullptr || marks->marks.empty()) break;
-    engine::Reply noted = call(engine::Command{0, engine::NoteContactClients{marks->marks}});
-    if (!noted.ok()) return noted;
-    taken += noted.value;
-    bool more = false;
-    std::vector<uint32_t> per_shard(size(), 0);
-    for (const engine::ClientMark& m : marks->marks) {
-      if (m.shard >= marks_taken_.size()) marks_taken_.resize(m.shard + 1, 0);
-      marks_taken_[m.shard] = std::max(marks_taken_[m.shard], m.seq);
-      if (m.shard < per_shard.size()) more = more || ++per_shard[m.shard] == engine::kClientMarksPerReplyMax;
-    }
-    if (!more) break;  // every shard answered all it had
-  }
-  engine::Reply r;
-  r.value = taken;
-  return r;
+  return pump_outbox<engine::GetClientMarks, engine::ClientMarks, engine::NoteContactClients,
+                     &engine::ClientMarks::marks, engine::kClientMarksPerReplyMax>(*this, marks_taken_);
 }
 
 void ShardSet::run_client_pump() {
@@ -410,9 +392,14 @@ void ShardSet::run_client_pump() {
     pump_wake_.wait_for(lock, std::chrono::milliseconds(kClientPumpIntervalMs), [this] { return pump_stopping_; });
     if (pump_stopping_) break;
     lock.unlock();
-    const engine::Reply r = pump_client_marks();
-    if (!r.ok() && r.code != engine::ReplyCode::kUnavailable && r.code != engine::ReplyCode::kBusy)
-      std::fprintf(stderr, "tessera: client marks not forwarded (retried): %s\n", r.message.c_str());
+    auto transient = [](const engine::Reply& r) {
+      return r.ok() || r.code == engine::ReplyCode::kUnavailable || r.code == engine::ReplyCode::kBusy;
+    };
+    if (directory_)
+      if (const engine::Reply r = pump_client_marks(); !transient(r))
+        std::fprintf(stderr, "tessera: client marks not forwarded (retried): %s\n", r.message.c_str());
+    if (const engine::Reply r = pump_promo_returns(); !transient(r))
+      std::fprintf(stderr, "tessera: promo returns not forwarded (retried): %s\n", r.message.c_str());
     lock.lock();
   }
 }

@@ -159,6 +159,12 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
     case engine::Effect::kNumberInvoice:
     case engine::Effect::kRenderInvoice:
       return prepare_invoice_effect(command, invoice_config_, *exporter_, *engine_.shards);
+    case engine::Effect::kClaimPromo: {
+      runtime::ShardSet& shards = *engine_.shards;
+      return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {
+        shards.claim_promo_of(std::move(taken), done);
+      });
+    }
   }
   return net::AfterDurable();
 }

@@ -523,6 +523,24 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(QuoteReturnCity{kNone, 5000, 2000});
         b.add(QuoteReturnCity{kNone, -1, INT64_MAX});
       },
+      [](RequestBuilder& b) {
+        const OrderId order = make_order_id(0, 1, 0);
+        b.add(DefinePromoCode{"ete-2027", 0, 15, 0, 0, 2, kNone, 0});
+        b.add(DefinePromoCode{"BAD CODE", 100, 15, -1, 0, 0, kNone, -1});
+        b.add(ListPromoCodes{"", 0});
+        b.add(ListPromoCodes{std::string(200, 'z'), 1'000'000});
+        b.add(ApplyPromoCode{order, "ETE-2027"});
+        b.add(ApplyPromoCode{order, ""});
+        b.add(RemovePromoCode{order});
+        b.add(ClaimPromoUse{PromoClaim{order, 1, "ETE-2027", kNone, 12'000, kNow, 0}});
+        b.add(ClaimPromoUse{PromoClaim{order, 0, "x y", kNone, -5, -1, 0}});
+        b.add(NotePromoClaim{order, 1, true, 0, 15});
+        b.add(NotePromoClaim{order, 1, true, 100, 500});
+        b.add(GetPromoReturns{{0, 0}});
+        b.add(GetPromoReturns{std::vector<uint64_t>(100, 1)});
+        b.add(ReturnPromoUses{{PromoReturn{0, 1, order, 1, "ETE-2027"}}});
+        b.add(ReturnPromoUses{{PromoReturn{1'000, 0, order, 1, ""}}});
+      },
   };
 }
 

@@ -98,7 +98,9 @@ InvoiceDocument invoice_document() {
       4000,
       2026,
       16,
-      "séjour modifié"};
+      "séjour modifié",
+      1000,
+      "ETE-2027"};
 }
 
 // One command of every kind, with non-default values in every field.
@@ -263,6 +265,14 @@ std::vector<Command> one_of_each() {
       Command{113, CancelValidated{make_order_id(1, 2, 3), CancelledBy::kOrganiser, "départ annulé"}},
       Command{114, SetReturnCityRule{4, 2000}},
       Command{115, QuoteReturnCity{4, 5000, 2000}},
+      Command{116, DefinePromoCode{"ETE-2027", 0, 15, 1'000, 2'000, 100, 4, 5'000}},
+      Command{117, ListPromoCodes{"ETE", 20}},
+      Command{118, ApplyPromoCode{make_order_id(1, 2, 3), "ete-2027"}},
+      Command{119, RemovePromoCode{make_order_id(1, 2, 3)}},
+      Command{120, ClaimPromoUse{PromoClaim{make_order_id(1, 2, 3), 2, "ETE-2027", 4, 12'000, 1'500, 14}}},
+      Command{121, NotePromoClaim{make_order_id(1, 2, 3), 2, true, 0, 15}},
+      Command{122, GetPromoReturns{{0, 4, 9}}},
+      Command{123, ReturnPromoUses{{PromoReturn{1, 5, make_order_id(1, 2, 3), 2, "ETE-2027"}}}},
   };
 }
 
@@ -579,6 +589,13 @@ std::vector<ReplyDetail> one_detail_of_each() {
                            "/srv/exports/invoices/invoice-2026-000017.pdf",
                            std::string("%PDF-1.3\n\0\xff binary", 19),
                            {"/srv/exports/invoices/invoice-2026-000017.pdf", ""}}},
+      ReplyDetail{Promo{PromoClaim{make_order_id(1, 2, 3), 2, "ETE-2027", 4, 12'000, 1'790'000'000'000, 14},
+                        PromoState::kApplied, 0, 15, 1'800, 10'200}},
+      ReplyDetail{PromoCodes{{PromoCodeUses{DefinePromoCode{"ETE-2027", 0, 15, 1'000, 2'000, 100, 4, 5'000}, 12},
+                              PromoCodeUses{DefinePromoCode{"MOINS20", 2'000, 0, 0, 0, 0, kNone, 0}, 0}},
+                             7}},
+      ReplyDetail{PromoReturns{{PromoReturn{0, 1, make_order_id(0, 1, 0), 1, "MOINS20"},
+                                PromoReturn{1, 4, make_order_id(1, 2, 3), 2, "ETE-2027"}}}},
   };
 }
 
@@ -831,6 +848,12 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "Payers";
     case engine::ReplyKind::kInvoices:
       return "Invoices";
+    case engine::ReplyKind::kPromo:
+      return "Promo";
+    case engine::ReplyKind::kPromoCodes:
+      return "PromoCodes";
+    case engine::ReplyKind::kPromoReturns:
+      return "PromoReturns";
   }
   return "?";
 }

@@ -25,6 +25,7 @@
 #include "net/client.h"
 #include "net/result_code.h"
 #include "tests/net/net_test_support.h"
+#include "tests/server/pdf_text.h"
 #include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
@@ -36,6 +37,7 @@ namespace {
 
 using namespace tessera::engine;
 using testing::now_ms;
+using testing_support::pdf_text;
 using testing_support::ServerProcess;
 
 constexpr int64_t kDayMs = 86'400'000;
@@ -58,18 +60,6 @@ std::string read_file(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// The text of a PDF, as pdftotext (poppler-utils) reads it.
-std::string pdf_text(const std::string& path) {
-  std::string out;
-  FILE* p = ::popen(("pdftotext -layout '" + path + "' - 2>&1").c_str(), "r");
-  if (p == nullptr) return out;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
-  ::pclose(p);
-  return out;
 }
 
 class InvoiceServer : public ::testing::Test {

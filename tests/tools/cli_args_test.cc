@@ -191,6 +191,29 @@ TEST(CliArgs, TheReturnCityRuleIsInPercent_AndAQuoteTakesTwoRoundTrips) {
   EXPECT_TRUE(usage_error({"return-city", "quote", "--round-trip-a", "50.00"}));
 }
 
+TEST(CliArgs, PromoAddTakesAnAmountOrAPercent_AndApplyNamesTheOrderAndTheCode) {
+  const auto percent = std::get<DefinePromoCode>(
+      one_command({"promo", "add", "ete-2027", "--percent", "15", "--max-uses", "100", "--min-package", "50"}).body);
+  EXPECT_EQ(percent.code, "ete-2027");
+  EXPECT_EQ(percent.percent, 15u);
+  EXPECT_EQ(percent.amount_cents, 0);
+  EXPECT_EQ(percent.max_uses, 100u);
+  EXPECT_EQ(percent.min_package_cents, 5000);
+  EXPECT_EQ(percent.product, kNone);
+  const auto amount =
+      std::get<DefinePromoCode>(one_command({"promo", "add", "TEN", "--amount", "10.50", "--product", "3"}).body);
+  EXPECT_EQ(amount.amount_cents, 1050);
+  EXPECT_EQ(amount.percent, 0u);
+  EXPECT_EQ(amount.product, ProductId{3});
+  EXPECT_TRUE(usage_error({"promo", "add"})) << "no code";
+  const auto apply = std::get<ApplyPromoCode>(one_command({"promo", "apply", "7", "TEN"}).body);
+  EXPECT_EQ(apply.order, 7u);
+  EXPECT_EQ(apply.code, "TEN");
+  EXPECT_EQ(std::get<RemovePromoCode>(one_command({"promo", "remove", "7"}).body).order, 7u);
+  EXPECT_TRUE(usage_error({"promo", "apply", "7"})) << "no code";
+  EXPECT_EQ(std::get<ListPromoCodes>(one_command({"promo", "list", "--after", "TEN"}).body).after, "TEN");
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

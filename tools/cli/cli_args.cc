@@ -1208,6 +1208,47 @@ const std::vector<SubcommandSpec>& subcommands() {
            return one(0, *v);
          });
        }},
+      {"promo add", kBackOffice,
+       "define (or redefine) a promo code: an amount or a percent off, its validity and limit",
+       [](CLI::App& s) {
+         auto v = keyed<DefinePromoCode>(s);
+         auto percent = std::make_shared<uint32_t>(0);
+         v->body.product = kNone;
+         s.add_option("CODE", v->body.code, "the code: letters, digits, '-' or '_' (taken in capitals)")->required();
+         add_amount(s, "--amount", v->body.amount_cents, "an amount off the package, e.g. 10.00");
+         opt::add_number(s, "--percent", *percent, "or a percent of the package (1..100), rounded half up to the cent");
+         add_date(s, "--from", v->body.valid_from_ms, DayPart::kStart, "valid from this day (default: at once)");
+         add_date(s, "--until", v->body.valid_until_ms, DayPart::kEnd, "valid through this day (default: no end)");
+         opt::add_number(s, "--max-uses", v->body.max_uses,
+                         "orders that may hold it at once or bought with it (default: no limit)");
+         opt::add_number(s, "--product", v->body.product, "only orders of this product (default: every product)");
+         add_amount(s, "--min-package", v->body.min_package_cents, "only orders of at least this much, e.g. 100.00");
+         return Build([v, percent](int64_t) {
+           DefinePromoCode body = v->body;
+           body.percent = *percent;
+           return one(v->key, body);
+         });
+       }},
+      {"promo list", kBackOffice, "the promo codes with their uses, by code",
+       [](CLI::App& s) {
+         auto v = std::make_shared<ListPromoCodes>();
+         s.add_option("--after", v->after, "codes after this one (the next page)");
+         opt::add_number(s, "--limit", v->limit, "at most this many (default and most: 500)");
+         return Build([v](int64_t) { return one(0, *v); });
+       }},
+      {"promo apply", kOrders, "apply a promo code to an order (one per order; not once validated or invoiced)",
+       [](CLI::App& s) {
+         auto v = keyed<ApplyPromoCode>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         s.add_option("CODE", v->body.code, "the promo code")->required();
+         return send(v);
+       }},
+      {"promo remove", kOrders, "remove an order's promo code (its use is given back)",
+       [](CLI::App& s) {
+         auto v = keyed<RemovePromoCode>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
       {"payer list", kBackOffice, "list the third-party payers",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListPayers{}); }); }},
       {"cancellation terms", kCatalogGroup,

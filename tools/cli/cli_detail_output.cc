@@ -179,6 +179,9 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   summary.push_back({"file", id_or_dash(r.file_number)});
   summary.push_back({"total", cat(local.money(static_cast<int64_t>(r.total_cents)), " (", r.quantity, " units)")});
   if (r.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-r.cash_discount_cents)});
+  if (!r.promo_code.empty() || r.promo_pending)
+    summary.push_back(
+        {"promo code", r.promo_pending ? "being claimed" : cat(r.promo_code, ": ", local.money(-r.reduction_cents))});
   summary.push_back({"to pay", local.money(r.to_pay_cents)});
   summary.push_back(
       {"paid", cat(local.money(r.paid_cents), " immediate, ", local.money(r.deferred_cents), " by third-party payers (",
@@ -564,6 +567,37 @@ void print_payers(const Payers& list, std::ostream& out) {
   print_table(out, rows);
 }
 
+void print_promo(const Promo& p, const LocalTime& local, std::ostream& out) {
+  const std::string terms = p.percent != 0 ? cat(p.percent, " %") : local.money(p.amount_cents);
+  out << "order " << p.claim.order << ": promo code " << p.claim.code
+      << (p.state == PromoState::kApplied   ? " applied ("
+          : p.state == PromoState::kPending ? " being claimed ("
+                                            : " not applied (")
+      << terms << " off): reduction " << local.money(p.reduction_cents) << ", to pay " << local.money(p.to_pay_cents)
+      << "\n";
+}
+
+void print_promo_codes(const PromoCodes& list, const LocalTime& local, std::ostream& out) {
+  if (list.codes.empty()) {
+    out << "no promo codes: add one with `promo add`\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"code", "off", "from", "until", "product", "min. package", "uses", "limit"}};
+  for (const PromoCodeUses& c : list.codes) {
+    const DefinePromoCode& d = c.definition;
+    rows.push_back({d.code, d.percent != 0 ? cat(d.percent, " %") : local.money(d.amount_cents),
+                    d.valid_from_ms == 0 ? "-" : when(d.valid_from_ms, local),
+                    d.valid_until_ms == 0 ? "-" : when(d.valid_until_ms, local), id_or_dash(d.product),
+                    d.min_package_cents == 0 ? "-" : local.money(d.min_package_cents), std::to_string(c.uses),
+                    d.max_uses == 0 ? "-" : std::to_string(d.max_uses)});
+  }
+  print_table(out, rows);
+  if (list.codes.size() < list.total)
+    out << list.codes.size() << " of " << list.total << " codes; next page: --after "
+        << list.codes.back().definition.code << "\n";
+}
+
 void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& out) {
   const auto name = [](InvoiceKind kind, uint32_t year, uint32_t number) {
     return cat(invoice_kind_name(kind), " ", year, "-", number);
@@ -584,6 +618,7 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
     }
     summary.push_back({"package", local.money(d.package_cents)});
     if (d.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-d.cash_discount_cents)});
+    if (d.reduction_cents != 0) summary.push_back({cat("promo code ", d.promo_code), local.money(-d.reduction_cents)});
     summary.push_back({"total", local.money(d.total_cents)});
     summary.push_back({"paid when issued", local.money(d.paid_cents)});
     if (d.kind == InvoiceKind::kCreditNote)
@@ -639,6 +674,8 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, DocumentTemplates>) print_templates(d, out);
         if constexpr (std::is_same_v<D, Payers>) print_payers(d, out);
         if constexpr (std::is_same_v<D, Invoices>) print_invoices(d, local, out);
+        if constexpr (std::is_same_v<D, Promo>) print_promo(d, local, out);
+        if constexpr (std::is_same_v<D, PromoCodes>) print_promo_codes(d, local, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);

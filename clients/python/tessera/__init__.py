@@ -22,7 +22,8 @@ from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack,
                              SeatRun)
 from tessera.schema import (COMMANDS, Audience, BookingKind, CancelledBy, ContactHistory, ContactListKind, Delivery,
                             DocumentKind, ErrorCode, ExpiryPolicy, InvoiceKind,
-                            FormatType, IbanFilter, OrderState, Outcome, PaymentMode, ReleaseMark, ReminderField,
+                            FormatType, IbanFilter, OrderState, Outcome, PaymentMode, PromoState, ReleaseMark,
+                            ReminderField,
                             RequestStatus, ResultCode, Role, RunState, SkipReason, ValidateOnPayment, WorkflowAction,
                             command)
 

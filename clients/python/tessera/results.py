@@ -86,7 +86,8 @@ _ENUM_FIELDS = {
 }
 _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSummary", "state"): schema.RunState,
                    ("ReminderRunSummary", "audience"): schema.Audience,
-                   ("InvoiceDocument", "kind"): schema.InvoiceKind, ("InvoiceRef", "kind"): schema.InvoiceKind}
+                   ("InvoiceDocument", "kind"): schema.InvoiceKind, ("InvoiceRef", "kind"): schema.InvoiceKind,
+                   ("Promo", "state"): schema.PromoState}
 # Strings that carry bytes, not text: kept as bytes.
 _BYTES_FIELDS = {("Invoices", "pdf")}
 

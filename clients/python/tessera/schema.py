@@ -55,6 +55,7 @@ PaymentMode = _enum("PaymentMode")
 ValidateOnPayment = _enum("ValidateOnPayment")
 InvoiceKind = _enum("InvoiceKind")
 CancelledBy = _enum("CancelledBy")
+PromoState = _enum("PromoState")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

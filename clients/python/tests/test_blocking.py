@@ -374,6 +374,24 @@ class Invoices(unittest.TestCase):
         with self.assertRaises(tessera.Forbidden):
             shop.set_return_city_rule(product=0, rule_hundredths=0)
 
+    def test_a_promo_code_takes_its_percent_off_half_up_and_is_used_once_per_order(self):
+        office.define_promo_code(code="py-15", amount_cents=0, percent=15, valid_from_ms=0, valid_until_ms=0,
+                                 max_uses=1, product=0, min_package_cents=0)
+        first = office.book(kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        package = office.get_order_record(order=first.order).to_pay_cents
+        applied = office.apply_promo_code(order=first.order, code="PY-15")
+        self.assertEqual(applied.state, tessera.PromoState.Applied)
+        self.assertEqual(applied.reduction_cents, (package * 15 + 50) // 100)
+        self.assertEqual(applied.to_pay_cents, package - applied.reduction_cents)
+        second = office.book(kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(100)],
+                             deadline_ms=now_ms() + DAY_MS)
+        with self.assertRaisesRegex(tessera.SoldOut, "limit is 1"):
+            office.apply_promo_code(order=second.order, code="PY-15")
+        listed = office.list_promo_codes(after="", limit=0)
+        self.assertEqual([(c.definition.code, c.uses) for c in listed.codes if c.definition.code == "PY-15"],
+                         [("PY-15", 1)])
+
     def test_a_validated_order_cancelled_by_the_client_pays_the_scales_fee(self):
         admin.set_cancellation_terms(product=0, scale=[dict(days_before=0, percent=50)])
         card = office.create_contact(record=dict(types=1, civility="Mme", last_name="ANNULE", first_name="Anne",
