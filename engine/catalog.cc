@@ -44,6 +44,41 @@ Reply check_then(const Catalog& catalog, const Def& c, Change change) {
   return r;
 }
 
+// Rules kept per product (kNone: the default of every product without its
+// own): validation rules, cancellation terms, return-city rules.
+
+// The refusal of a rule for an unknown product, or of one rule too many.
+template <typename Rule>
+Reply check_product_rule(const EntityTable<ProductId, Product>& products, const std::vector<Rule>& rules,
+                         ProductId product, const char* what) {
+  if (product != kNone && !products.find(product))
+    return refuse(ReplyCode::kNotFound, cat("product ", product, " not found"));
+  const bool replaces = std::any_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.product == product; });
+  if (!replaces && rules.size() >= kEntitiesMax) return refuse(ReplyCode::kLimitExceeded, cat("too many ", what));
+  return Reply{};
+}
+
+// Sets the product's rule: replaces the one it has, or adds it.
+template <typename Rule>
+void put_product_rule(std::vector<Rule>& rules, Rule rule) {
+  for (Rule& r : rules)
+    if (r.product == rule.product) {
+      r = std::move(rule);
+      return;
+    }
+  rules.push_back(std::move(rule));
+}
+
+// The product's own rule, else the default's, else `fallback`.
+template <typename Rule>
+Rule product_rule(const std::vector<Rule>& rules, ProductId product, Rule fallback) {
+  for (const Rule& r : rules) {
+    if (r.product == product) return r;
+    if (r.product == kNone) fallback = r;
+  }
+  return fallback;
+}
+
 }  // namespace
 
 // Each definition is a check (const: a catalog broadcast is prepared on every
@@ -254,44 +289,29 @@ Reply Catalog::define(const DefinePayer& c) {
 }
 
 Reply Catalog::check(const SetValidationRule& c) const {
-  if (c.product != kNone && !products_.find(c.product))
-    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (Reply bad = check_product_rule(products_, validation_rules_, c.product, "validation rules"); !bad.ok())
+    return bad;
   if (c.on_payment > ValidateOnPayment::kNever)
     return refuse(ReplyCode::kInvalidArgument, cat("unknown on_payment ", static_cast<unsigned>(c.on_payment)));
   const bool deposit = c.on_payment == ValidateOnPayment::kDeposit;
   if (deposit ? (c.deposit_percent < 1 || c.deposit_percent > 100) : c.deposit_percent != 0)
     return refuse(ReplyCode::kInvalidArgument, "deposit_percent must be in [1, 100] with a deposit rule, 0 otherwise");
-  const bool replaces = std::any_of(validation_rules_.begin(), validation_rules_.end(),
-                                    [&](const ValidationRule& r) { return r.product == c.product; });
-  if (!replaces && validation_rules_.size() >= kEntitiesMax)
-    return refuse(ReplyCode::kLimitExceeded, "too many validation rules");
   return Reply{};
 }
 
 Reply Catalog::define(const SetValidationRule& c) {
   return check_then(*this, c, [&] {
-    const ValidationRule rule{c.product, c.on_payment, c.deposit_percent, c.on_contract};
-    for (ValidationRule& r : validation_rules_)
-      if (r.product == c.product) {
-        r = rule;
-        return;
-      }
-    validation_rules_.push_back(rule);
+    put_product_rule(validation_rules_, ValidationRule{c.product, c.on_payment, c.deposit_percent, c.on_contract});
   });
 }
 
 ValidationRule Catalog::validation_rule(ProductId product) const {
-  ValidationRule fallback;  // any payment, a signed contract
-  for (const ValidationRule& r : validation_rules_) {
-    if (r.product == product) return r;
-    if (r.product == kNone) fallback = r;
-  }
-  return fallback;
+  return product_rule(validation_rules_, product, ValidationRule{});  // any payment, a signed contract
 }
 
 Reply Catalog::check(const SetCancellationTerms& c) const {
-  if (c.product != kNone && !products_.find(c.product))
-    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (Reply bad = check_product_rule(products_, cancellation_terms_, c.product, "cancellation terms"); !bad.ok())
+    return bad;
   if (c.scale.size() > kCancellationStepsMax)
     return refuse(ReplyCode::kLimitExceeded, cat("a cancellation scale has at most ", kCancellationStepsMax, " steps"));
   for (size_t i = 0; i < c.scale.size(); ++i) {
@@ -311,55 +331,28 @@ Reply Catalog::check(const SetCancellationTerms& c) const {
                   "a commission names the organiser it bills (and an organiser comes with a commission)");
   if (c.organiser.size() > kInvoiceTextMax)
     return refuse(ReplyCode::kLimitExceeded, cat("the organiser block has at most ", kInvoiceTextMax, " bytes"));
-  const bool replaces = std::any_of(cancellation_terms_.begin(), cancellation_terms_.end(),
-                                    [&](const SetCancellationTerms& t) { return t.product == c.product; });
-  if (!replaces && cancellation_terms_.size() >= kEntitiesMax)
-    return refuse(ReplyCode::kLimitExceeded, "too many cancellation terms");
   return Reply{};
 }
 
 Reply Catalog::define(const SetCancellationTerms& c) {
-  return check_then(*this, c, [&] {
-    for (SetCancellationTerms& t : cancellation_terms_)
-      if (t.product == c.product) {
-        t = c;
-        return;
-      }
-    cancellation_terms_.push_back(c);
-  });
+  return check_then(*this, c, [&] { put_product_rule(cancellation_terms_, c); });
 }
 
 SetCancellationTerms Catalog::cancellation_terms(ProductId product) const {
-  SetCancellationTerms fallback{kNone, {}, 0, {}};
-  for (const SetCancellationTerms& t : cancellation_terms_) {
-    if (t.product == product) return t;
-    if (t.product == kNone) fallback = t;
-  }
-  return fallback;
+  return product_rule(cancellation_terms_, product, SetCancellationTerms{kNone, {}, 0, {}});
 }
 
 Reply Catalog::check(const SetReturnCityRule& c) const {
-  if (c.product != kNone && !products_.find(c.product))
-    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (Reply bad = check_product_rule(products_, return_city_rules_, c.product, "return-city rules"); !bad.ok())
+    return bad;
   if (c.rule_hundredths > kReturnCityRuleMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("rule_hundredths must be at most ", kReturnCityRuleMax, " (", kReturnCityRuleMax / 100, " %)"));
-  const bool replaces = std::any_of(return_city_rules_.begin(), return_city_rules_.end(),
-                                    [&](const SetReturnCityRule& r) { return r.product == c.product; });
-  if (!replaces && return_city_rules_.size() >= kEntitiesMax)
-    return refuse(ReplyCode::kLimitExceeded, "too many return-city rules");
   return Reply{};
 }
 
 Reply Catalog::define(const SetReturnCityRule& c) {
-  return check_then(*this, c, [&] {
-    for (SetReturnCityRule& r : return_city_rules_)
-      if (r.product == c.product) {
-        r = c;
-        return;
-      }
-    return_city_rules_.push_back(c);
-  });
+  return check_then(*this, c, [&] { put_product_rule(return_city_rules_, c); });
 }
 
 Reply Catalog::quote(const QuoteReturnCity& c) const {
@@ -368,14 +361,7 @@ Reply Catalog::quote(const QuoteReturnCity& c) const {
   for (const int64_t cents : {c.round_trip_a_cents, c.round_trip_b_cents})
     if (cents < 0 || cents > kPaymentCentsMax)
       return refuse(ReplyCode::kInvalidArgument, cat("a round trip's price is in [0, ", kPaymentCentsMax, "] cents"));
-  uint32_t rule = 0;
-  for (const SetReturnCityRule& r : return_city_rules_) {
-    if (r.product == c.product) {
-      rule = r.rule_hundredths;
-      break;
-    }
-    if (r.product == kNone) rule = r.rule_hundredths;
-  }
+  const uint32_t rule = product_rule(return_city_rules_, c.product, SetReturnCityRule{kNone, 0}).rule_hundredths;
   Reply r;
   r.value = return_city_cents(c.round_trip_a_cents, c.round_trip_b_cents, rule);
   r.message = cat("(", c.round_trip_a_cents, " + ", c.round_trip_b_cents, ") / 2 x (1 + ", rule / 100, ".",

@@ -7,25 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "engine/reply_detail.h"
-#include "runtime/clock.h"
-#include "storage/durable_engine.h"
-#include "tests/engine/engine_clock.h"
-#include "tests/storage/temp_dir.h"
-#include "workload/demo_venue.h"
+#include "tests/storage/money_engine_fixture.h"
 
 namespace tessera::storage::invoice_recovery_test {
 namespace {
 
 using namespace tessera::engine;
-using testing_support::TempDir;
-
-EngineOptions options_for(const TempDir& dir) {
-  EngineOptions o;
-  o.data_dir = dir.path();
-  o.durability = Durability::kSync;
-  o.shards = 2;
-  return o;
-}
 
 const InvoiceDocument& document(const Reply& r) {
   static const InvoiceDocument kNone{};
@@ -33,22 +20,8 @@ const InvoiceDocument& document(const Reply& r) {
   return list && !list->documents.empty() ? list->documents.front() : kNone;
 }
 
-class InvoiceRecovery : public ::testing::Test {
+class InvoiceRecovery : public MoneyEngineTest {
  protected:
-  DurableEngine open() {
-    Result<DurableEngine> e = open_durable_engine(options_for(dir_), clock_);
-    EXPECT_TRUE(e.is_ok()) << e.status().to_string();
-    return std::move(e.value());
-  }
-  void set_up(DurableEngine& e) {
-    for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(e.shards->call(c).ok());
-    workload::DemoVenue venue;
-    venue.first_performance = 1000;
-    venue.performances = 2;
-    for (const Command& c : workload::demo_performances(venue, workload::kProductRelease))
-      ASSERT_TRUE(e.shards->call(c).ok());
-    ASSERT_TRUE(e.shards->call(workload::demo_contact(7)).ok());
-  }
   OrderId confirmed(DurableEngine& e, PerformanceId performance) {
     const Reply r = e.shards->call(Command{0, Book{BookingKind::kOption,
                                                    7,
@@ -58,11 +31,6 @@ class InvoiceRecovery : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.message;
     EXPECT_TRUE(e.shards->call(Command{0, Confirm{r.order, {}}}).ok());
     return r.order;
-  }
-  OrderRecord record(DurableEngine& e, OrderId id) {
-    const Reply r = e.shards->call(Command{0, GetOrderRecord{id}});
-    EXPECT_TRUE(r.ok()) << r.message;
-    return r.ok() ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
   }
   std::vector<InvoiceDocument> register_of(DurableEngine& e) {
     const Reply r = e.shards->call(Command{0, ListInvoices{InvoiceKind::kInvoice, 0, OrderId{0}, 0, 0}});
@@ -79,16 +47,13 @@ class InvoiceRecovery : public ::testing::Test {
     EXPECT_TRUE(numbered.ok()) << numbered.message;
     return document(numbered);
   }
-
-  TempDir dir_;
-  runtime::ManualClock clock_{kT0};
 };
 
 TEST_F(InvoiceRecovery, ADocumentFrozenButNotNumberedIsNumberedByTheNextStart) {
   OrderId first, second;
   {
     DurableEngine e = open();
-    set_up(e);
+    load_demo(e);
     first = confirmed(e, 1000);
     second = confirmed(e, 1001);
     EXPECT_EQ(issue(e, first).number, 1u);
@@ -112,7 +77,7 @@ TEST_F(InvoiceRecovery, ADocumentNumberedButNotNotedKeepsItsNumber_AndTheNextOne
   OrderId first, second;
   {
     DurableEngine e = open();
-    set_up(e);
+    load_demo(e);
     first = confirmed(e, 1000);
     second = confirmed(e, 1001);
     // Steps 1 and 2: the register numbered it, the order never heard.
@@ -141,7 +106,7 @@ TEST_F(InvoiceRecovery, ACancellationStoppedAfterItsFirstDocumentIsCompletedByTh
   OrderId id;
   {
     DurableEngine e = open();
-    set_up(e);
+    load_demo(e);
     ASSERT_TRUE(e.shards->call(Command{0, SetCancellationTerms{kNone, {{0, 20}}, 0, {}}}).ok());
     id = confirmed(e, 1001);
     EXPECT_EQ(issue(e, id).number, 1u);

@@ -10,43 +10,19 @@
 #include <thread>
 
 #include "engine/reply_detail.h"
-#include "runtime/clock.h"
-#include "storage/durable_engine.h"
-#include "tests/engine/engine_clock.h"
-#include "tests/storage/temp_dir.h"
-#include "workload/demo_venue.h"
+#include "tests/storage/money_engine_fixture.h"
 
 namespace tessera::storage::promo_recovery_test {
 namespace {
 
 using namespace tessera::engine;
-using testing_support::TempDir;
-
-EngineOptions options_for(const TempDir& dir) {
-  EngineOptions o;
-  o.data_dir = dir.path();
-  o.durability = Durability::kSync;
-  o.shards = 2;
-  return o;
-}
 
 const Promo* promo_of(const Reply& r) { return r.detail ? std::get_if<Promo>(&r.detail->value) : nullptr; }
 
-class PromoRecovery : public ::testing::Test {
+class PromoRecovery : public MoneyEngineTest {
  protected:
-  DurableEngine open() {
-    Result<DurableEngine> e = open_durable_engine(options_for(dir_), clock_);
-    EXPECT_TRUE(e.is_ok()) << e.status().to_string();
-    return std::move(e.value());
-  }
   void set_up(DurableEngine& e, uint32_t max_uses) {
-    for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(e.shards->call(c).ok());
-    workload::DemoVenue venue;
-    venue.first_performance = 1000;
-    venue.performances = 2;  // 1000 and 1001: one on each shard
-    for (const Command& c : workload::demo_performances(venue, workload::kProductRelease))
-      ASSERT_TRUE(e.shards->call(c).ok());
-    ASSERT_TRUE(e.shards->call(workload::demo_contact(7)).ok());
+    load_demo(e);
     const Reply r = e.shards->call(Command{0, DefinePromoCode{"RUSH", 1000, 0, 0, 0, max_uses, kNone, 0}});
     ASSERT_TRUE(r.ok()) << r.message;
   }
@@ -71,14 +47,6 @@ class PromoRecovery : public ::testing::Test {
     const auto& codes = std::get<PromoCodes>(r.detail->value).codes;
     return codes.empty() ? 0 : codes[0].uses;
   }
-  static OrderRecord record(DurableEngine& e, OrderId id) {
-    const Reply r = e.shards->call(Command{0, GetOrderRecord{id}});
-    EXPECT_TRUE(r.ok()) << r.message;
-    return r.ok() ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
-  }
-
-  TempDir dir_;
-  runtime::ManualClock clock_{kT0};
 };
 
 TEST_F(PromoRecovery, ManyOrdersOnBothShardsClaimingAtOnceNeverPassTheLimit) {
