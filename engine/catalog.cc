@@ -355,6 +355,28 @@ Reply Catalog::define(const SetReturnCityRule& c) {
   return check_then(*this, c, [&] { put_product_rule(return_city_rules_, c); });
 }
 
+Reply Catalog::check(const DefineAnnexFee& c) const {
+  if (is_reserved_id(c.fee)) return refuse(ReplyCode::kInvalidArgument, cat("annex fee id ", c.fee, " is reserved"));
+  if (c.product != kNone && !products_.find(c.product))
+    return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (!valid_name(c.name))
+    return refuse(ReplyCode::kInvalidArgument, cat("an annex fee's name has 1 to ", kNameLengthMax, " bytes"));
+  if (c.price_cents < 0 || c.price_cents > kPaymentCentsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("an annex fee's price is in [0, ", kPaymentCentsMax, "] cents"));
+  if (!annex_fees_.find(c.fee) && annex_fees_.size() >= kAnnexFeesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kAnnexFeesMax, " annex fees"));
+  return Reply{};
+}
+
+Reply Catalog::define(const DefineAnnexFee& c) {
+  return check_then(*this, c, [&] {
+    if (DefineAnnexFee* known = annex_fees_.find(c.fee))
+      *known = c;  // later orders get the new terms; orders that have it keep theirs
+    else
+      annex_fees_.add(c.fee, c);
+  });
+}
+
 Reply Catalog::quote(const QuoteReturnCity& c) const {
   if (c.product != kNone && !products_.find(c.product))
     return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
@@ -382,6 +404,7 @@ void Catalog::hash_into(Hasher& h) const {
   if (!validation_rules_.empty()) h.add(validation_rules_);       // likewise
   if (!cancellation_terms_.empty()) h.add(cancellation_terms_);   // likewise
   if (!return_city_rules_.empty()) h.add(return_city_rules_);     // likewise
+  if (annex_fees_.size() != 0) h.add(annex_fees_.items());        // likewise
 }
 
 }  // namespace tessera::engine

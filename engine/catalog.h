@@ -150,6 +150,8 @@ class Catalog {
   Reply define(const SetCancellationTerms& c);
   Reply check(const SetReturnCityRule& c) const;
   Reply define(const SetReturnCityRule& c);
+  Reply check(const DefineAnnexFee& c) const;
+  Reply define(const DefineAnnexFee& c);
   // QuoteReturnCity: the product's rule applied to the two round trips.
   Reply quote(const QuoteReturnCity& c) const;
 
@@ -183,6 +185,12 @@ class Catalog {
   [[nodiscard]] bool rebuild_product_types();
 
   bool has_payer(PayerId id) const { return payers_.find(id) != nullptr; }
+  // An annex fee by id (nullptr: unknown), and all of them in definition
+  // order (snapshot section of their own; after loading, rebuild_annex_fees()).
+  const DefineAnnexFee* annex_fee(AnnexFeeId id) const { return annex_fees_.find(id); }
+  EntityTable<AnnexFeeId, DefineAnnexFee>& annex_fees() { return annex_fees_; }
+  const EntityTable<AnnexFeeId, DefineAnnexFee>& annex_fees() const { return annex_fees_; }
+  [[nodiscard]] bool rebuild_annex_fees() { return annex_fees_.rebuild_index(); }
   // The rule validating orders of `product`: its own, else the default,
   // else the built-in one (any payment, a signed contract).
   ValidationRule validation_rule(ProductId product) const;
@@ -231,6 +239,7 @@ class Catalog {
   NamedTable<CategoryId> categories_;
   std::vector<OptionLifetime> option_lifetimes_;
   EntityTable<PayerId, Named<PayerId>> payers_;
+  EntityTable<AnnexFeeId, DefineAnnexFee> annex_fees_;
   std::vector<ValidationRule> validation_rules_;
   std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
   std::vector<SetReturnCityRule> return_city_rules_;      // likewise

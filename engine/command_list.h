@@ -174,5 +174,8 @@
   X(120, ClaimPromoUse,             kDirectory,    kInternal,   kWrite, kSingle,           kPromo,         kNoEffect)    \
   X(121, NotePromoClaim,            kOrder,        kInternal,   kWrite, kSingle,           kPromo,         kNoEffect)    \
   X(122, GetPromoReturns,           kFanOut,       kInternal,   kQuery, kPromoReturns,     kPromoReturns,  kNoEffect)    \
-  X(123, ReturnPromoUses,           kDirectory,    kInternal,   kWrite, kSingle,           kCount,         kNoEffect)
+  X(123, ReturnPromoUses,           kDirectory,    kInternal,   kWrite, kSingle,           kCount,         kNoEffect)    \
+  X(124, DefineAnnexFee,            kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(125, SetOrderFee,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(126, RemoveOrderFee,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
 // clang-format on

@@ -88,6 +88,21 @@ struct QuoteReturnCity {
   int64_t round_trip_b_cents;  // from the return city and back
   auto fields() const { return std::tie(product, round_trip_a_cents, round_trip_b_cents); }
 };
+// An annex fee of a product's orders (seed 003, "les autres frais (frais
+// annexes)"): a mandatory one is on every order of the product placed after
+// it is defined (product kNone: of every product); an optional one is added
+// by hand (SetOrderFee). Defining it again changes what later orders get;
+// orders that have it keep their price.
+struct DefineAnnexFee {
+  AnnexFeeId fee;
+  ProductId product;    // kNone: every product
+  std::string name;     // as the order summary and the invoice print it
+  int64_t price_cents;  // 0..kPaymentCentsMax
+  bool per_unit;        // × the order's units, else once per order
+  bool mandatory;
+  auto fields() const { return std::tie(fee, product, name, price_cents, per_unit, mandatory); }
+  bool operator==(const DefineAnnexFee&) const = default;
+};
 // Query: the payer list (Payers).
 struct ListPayers {
   auto fields() const { return std::tie(); }
@@ -149,6 +164,22 @@ struct SetCashDiscount {
   OrderId order;
   int64_t amount_cents;
   auto fields() const { return std::tie(order, amount_cents); }
+};
+// Adds an annex fee of the order's product to the order, or sets the price
+// of one it has ("leurs tarifs sont ouverts en modification"); price_cents
+// < 0: the catalog's price. A mandatory fee's price can change, it cannot
+// be removed. Refused once the order is invoiced (until de-invoiced).
+struct SetOrderFee {
+  OrderId order;
+  AnnexFeeId fee;
+  int64_t price_cents;
+  auto fields() const { return std::tie(order, fee, price_cents); }
+};
+// Removes an optional annex fee from the order.
+struct RemoveOrderFee {
+  OrderId order;
+  AnnexFeeId fee;
+  auto fields() const { return std::tie(order, fee); }
 };
 // The travel contract came back signed (signed_ms 0: now).
 struct SignContract {

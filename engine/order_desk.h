@@ -58,6 +58,11 @@ class OrderDesk {
   Reply on(const CollectPayment& c, const Caller& who);
   Reply on(const SetCashDiscount& c, const Caller& who);
   Reply on(const SignContract& c, const Caller& who);
+  Reply on(const SetOrderFee& c, const Caller& who);
+  Reply on(const RemoveOrderFee& c, const Caller& who);
+  // A new order takes the mandatory annex fees of its product (the shard
+  // calls it after placing an order).
+  void add_mandatory_fees(OrderId id);
   // Invoicing (order_invoices.cc).
   Reply on(const IssueInvoice& c, const Caller& who);
   Reply on(const CancelInvoice& c, const Caller& who);

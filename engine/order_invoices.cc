@@ -81,7 +81,7 @@ InvoiceDocument OrderDesk::freeze_document(const Order& o, OrderId id, InvoiceKi
   d.principal = by;
   d.contact = o.contact;
   d.lines = invoice_lines(o);
-  d.package_cents = sums.package_cents;
+  d.package_cents = sums.package_cents + sums.fees_cents;  // the fees are lines of their own
   d.cash_discount_cents = sums.cash_discount_cents;
   d.reduction_cents = sums.reduction_cents;
   d.promo_code = money.promo_code;
@@ -119,6 +119,14 @@ std::vector<InvoiceLine> OrderDesk::invoice_lines(const Order& o) const {
     out.push_back(InvoiceLine{std::move(label), l.quantity, int64_t{l.unit_price_cents},
                               int64_t{l.unit_price_cents} * l.quantity, p.definition.starts_at_ms});
   }
+  // The annex fees, each a line of its own (no date).
+  if (const OrderMoney* money = money_of(o))
+    for (const OrderFee& f : money->fees) {
+      const DefineAnnexFee* d = catalog_.annex_fee(f.fee);
+      const uint32_t quantity = f.per_unit ? o.quantity() : 1;
+      out.push_back(
+          InvoiceLine{d ? d->name : cat("annex fee ", f.fee), quantity, f.unit_cents, fee_cents(f, o.quantity()), 0});
+    }
   return out;
 }
 
@@ -330,7 +338,7 @@ Reply OrderDesk::on(const CancelValidated& c, const Caller& who) {
       *o, WorkflowAction::kModified, who.principal,
       c.by == CancelledBy::kClient ? WorkflowDetail::kCancelledByClient : WorkflowDetail::kCancelledByOrganiser,
       static_cast<uint64_t>(c.by == CancelledBy::kClient ? fee : commission));
-  const MoneySums after = money_sums(before.package_cents, &money, true);
+  const MoneySums after = money_sums(before.package_cents, o->quantity(), &money, true);
   if (before.fully_paid() != after.fully_paid())
     book_.record(*o, WorkflowAction::kPaymentStatus, who.principal,
                  after.fully_paid() ? WorkflowDetail::kFullyPaid : WorkflowDetail::kNotFullyPaid);

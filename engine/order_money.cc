@@ -18,10 +18,13 @@ int64_t package_cents(const Order& order) {
   return total;
 }
 
-MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
+int64_t fee_cents(const OrderFee& fee, uint32_t units) { return fee.unit_cents * (fee.per_unit ? units : 1); }
+
+MoneySums money_sums(int64_t package, uint32_t units, const OrderMoney* money, bool closed) {
   MoneySums s;
   s.package_cents = package;
   if (money) {
+    for (const OrderFee& f : money->fees) s.fees_cents += fee_cents(f, units);
     s.cash_discount_cents = money->cash_discount_cents;
     for (const Payment& p : money->payments) {
       if (is_deferred(p.mode)) {
@@ -32,7 +35,7 @@ MoneySums money_sums(int64_t package, const OrderMoney* money, bool closed) {
       }
     }
   }
-  const int64_t after_discount = std::max<int64_t>(0, package - s.cash_discount_cents);
+  const int64_t after_discount = std::max<int64_t>(0, package + s.fees_cents - s.cash_discount_cents);
   if (money && !money->promo_code.empty())
     s.reduction_cents =
         std::min(after_discount, money->promo_percent != 0 ? percent_of_cents(package, money->promo_percent)
@@ -97,6 +100,10 @@ Status MoneyTable::restore(std::vector<Entry> entries, const OrderTable& orders)
           p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
         return Status::invalid_argument("snapshot has a payment out of range");
     }
+    if (m.fees.size() > kOrderFeesMax) return Status::invalid_argument("snapshot order money has too many annex fees");
+    for (const OrderFee& f : m.fees)
+      if (f.unit_cents < 0 || f.unit_cents > kPaymentCentsMax)
+        return Status::invalid_argument("snapshot order money has an annex fee out of range");
     if (m.promo_claims > kOrderPromoClaimsMax || m.promo_percent > 100 || m.promo_amount_cents < 0 ||
         m.promo_amount_cents > kPaymentCentsMax || m.promo_code.size() > kPromoCodeBytesMax)
       return Status::invalid_argument("snapshot order money has a promo code out of range");
@@ -146,7 +153,7 @@ OrderMoney& OrderDesk::open_money(const Order& order) {
 }
 
 MoneySums OrderDesk::sums_of(const Order& order) const {
-  return money_sums(package_cents(order), money_of(order), !order.live());
+  return money_sums(package_cents(order), order.quantity(), money_of(order), !order.live());
 }
 
 Reply OrderDesk::money_order(OrderId id, const Caller& who, bool closed_too, Order** out) {
@@ -301,9 +308,10 @@ Reply OrderDesk::on(const SetCashDiscount& c, const Caller& who) {
   if (Reply bad = money_order(c.order, who, false, &o); !bad.ok()) return bad;
   if (Reply invoiced = invoiced_refusal(*o, c.order, "its cash discount changes"); !invoiced.ok()) return invoiced;
   const MoneySums before = sums_of(*o);
-  if (c.amount_cents < 0 || c.amount_cents > before.package_cents)
+  const int64_t most = before.package_cents + before.fees_cents;
+  if (c.amount_cents < 0 || c.amount_cents > most)
     return refuse(ReplyCode::kInvalidArgument,
-                  cat("a cash discount must be in [0, ", before.package_cents, "] cents (the order's package)"));
+                  cat("a cash discount must be in [0, ", most, "] cents (the order's package and fees)"));
   if (c.amount_cents == before.cash_discount_cents) return order_reply(c.order, *o);  // nothing changes
   open_money(*o).cash_discount_cents = c.amount_cents;
   book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kCashDiscount,
@@ -323,6 +331,81 @@ Reply OrderDesk::on(const SignContract& c, const Caller& who) {
   open_money(*o).contract_signed_ms = c.signed_ms == 0 ? now_ms_ : c.signed_ms;
   book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kContractSigned);
   after_money_change(*o, c.order, before, who.principal, false, true);
+  return order_reply(c.order, *o);
+}
+
+// ---- Annex fees ---------------------------------------------------------------
+
+namespace {
+
+// Where `fee` stands among the order's fees (-1: not there).
+int fee_index(const OrderMoney* money, AnnexFeeId fee) {
+  if (money == nullptr) return -1;
+  for (size_t i = 0; i < money->fees.size(); ++i)
+    if (money->fees[i].fee == fee) return static_cast<int>(i);
+  return -1;
+}
+
+// The product of the order's first line (kNone: no line).
+ProductId product_of(const Order& o, const StockLedger& stock) {
+  return o.lines.empty() ? kNone : stock.performances().items()[o.lines.front().performance_index].definition.product;
+}
+
+}  // namespace
+
+void OrderDesk::add_mandatory_fees(OrderId id) {
+  Order* o = book_.find(id);
+  if (o == nullptr || catalog_.annex_fees().size() == 0) return;
+  const ProductId product = product_of(*o, stock_);
+  for (const DefineAnnexFee& d : catalog_.annex_fees().items())
+    if (d.mandatory && (d.product == kNone || d.product == product))
+      open_money(*o).fees.push_back(OrderFee{d.fee, d.price_cents, d.per_unit, true});
+}
+
+Reply OrderDesk::on(const SetOrderFee& c, const Caller& who) {
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, false, &o); !bad.ok()) return bad;
+  if (Reply invoiced = invoiced_refusal(*o, c.order, "its fees change"); !invoiced.ok()) return invoiced;
+  const DefineAnnexFee* d = catalog_.annex_fee(c.fee);
+  if (d == nullptr) return refuse(ReplyCode::kNotFound, cat("annex fee ", c.fee, " not found"));
+  if (d->product != kNone && d->product != product_of(*o, stock_))
+    return refuse(ReplyCode::kInvalidArgument, cat("annex fee ", c.fee, " is for product ", d->product, "'s orders"));
+  if (c.price_cents > kPaymentCentsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("a fee's price is at most ", kPaymentCentsMax, " cents"));
+  const int64_t price = c.price_cents < 0 ? d->price_cents : c.price_cents;
+  const OrderMoney* money = money_of(*o);
+  const int at = fee_index(money, c.fee);
+  if (at >= 0 && money->fees[at].unit_cents == price) return order_reply(c.order, *o);  // nothing changes
+  if (at < 0 && money && money->fees.size() >= kOrderFeesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("an order has at most ", kOrderFeesMax, " annex fees"));
+  if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
+  const MoneySums before = sums_of(*o);
+  OrderMoney& m = open_money(*o);
+  if (at < 0) {
+    m.fees.push_back(OrderFee{c.fee, price, d->per_unit, false});
+  } else {
+    m.fees[at].unit_cents = price;
+  }
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kFeeSet,
+               (uint64_t{c.fee.value()} << 32) | static_cast<uint64_t>(std::min<int64_t>(price, UINT32_MAX)));
+  after_money_change(*o, c.order, before, who.principal, false, false);
+  return order_reply(c.order, *o);
+}
+
+Reply OrderDesk::on(const RemoveOrderFee& c, const Caller& who) {
+  Order* o = nullptr;
+  if (Reply bad = money_order(c.order, who, false, &o); !bad.ok()) return bad;
+  const int at = fee_index(money_of(*o), c.fee);
+  if (at < 0) return refuse(ReplyCode::kNotFound, cat("order ", c.order, " has no annex fee ", c.fee));
+  if (money_of(*o)->fees[at].mandatory)
+    return refuse(ReplyCode::kInvalidState, cat("annex fee ", c.fee, " is mandatory: its price may change, it stays"));
+  if (Reply invoiced = invoiced_refusal(*o, c.order, "its fees change"); !invoiced.ok()) return invoiced;
+  if (Reply full = check_workflow_room(*o, c.order); !full.ok()) return full;
+  const MoneySums before = sums_of(*o);
+  OrderMoney& m = open_money(*o);
+  m.fees.erase(m.fees.begin() + at);
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kFeeRemoved, c.fee.value());
+  after_money_change(*o, c.order, before, who.principal, false, false);
   return order_reply(c.order, *o);
 }
 
@@ -347,6 +430,14 @@ void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
     r->promo_code = money->promo_code;
   }
   r->reduction_cents = s.reduction_cents;
+  r->fees_cents = s.fees_cents;
+  if (money)
+    for (const OrderFee& f : money->fees) {
+      const DefineAnnexFee* d = catalog_.annex_fee(f.fee);
+      const uint32_t quantity = f.per_unit ? order.quantity() : 1;
+      r->fees.push_back(OrderFeeLine{f.fee, d ? d->name : cat("fee ", f.fee), quantity, f.unit_cents,
+                                     fee_cents(f, order.quantity()), f.mandatory});
+    }
   r->promo_pending = pending_claim(r->order) != nullptr;
 }
 

@@ -7,10 +7,11 @@
 // sums add and subtract only; the one division is the deposit:
 //   package  = Σ quantity × unit price of the order's lines
 //   reduction= the promo code's (engine/commands_promo.h): its amount, or
-//              percent × package / 100 half up to the cent; at most what
-//              package − cash discount leaves
-//   to_pay   = package − cash discount − reduction (a discount is at most
-//              the package; if lines leave later, to_pay stops at 0); once the order is
+//              percent × package / 100 half up to the cent (the fees take
+//              no promo); at most what package + fees − cash discount leaves
+//   fees     = Σ the order's annex fees (× its units for a per-unit fee)
+//   to_pay   = package + fees − cash discount − reduction (a discount is at
+//              most package + fees; if lines leave later, to_pay stops at 0); once the order is
 //              closed (released, expired, archived, cancelled: nothing was
 //              sold, so what was paid is owed back), 0 or the fee of a
 //              client's cancellation (CancelValidated)
@@ -43,6 +44,7 @@ class Hasher;
 
 struct MoneySums {
   int64_t package_cents = 0;
+  int64_t fees_cents = 0;  // the annex fees
   int64_t cash_discount_cents = 0;
   int64_t reduction_cents = 0;
   int64_t to_pay_cents = 0;
@@ -53,9 +55,13 @@ struct MoneySums {
   bool fully_paid() const { return balance_cents <= 0; }
 };
 
-// The sums of an order whose lines add up to package_cents (money nullptr:
-// no payment and no discount yet); `closed`: nothing is to pay.
-MoneySums money_sums(int64_t package_cents, const OrderMoney* money, bool closed);
+// The sums of an order of `units` whose lines add up to package_cents
+// (money nullptr: no payment, fee or discount yet); `closed`: nothing is to
+// pay.
+MoneySums money_sums(int64_t package_cents, uint32_t units, const OrderMoney* money, bool closed);
+// What an annex fee of the order costs: its price, × the order's units
+// when it is per unit.
+int64_t fee_cents(const OrderFee& fee, uint32_t units);
 // cents × percent / 100, rounded half up to the cent (cents >= 0, percent
 // in [0, 100]): the deposit threshold, a cancellation fee, a commission.
 int64_t percent_of_cents(int64_t cents, uint32_t percent);

@@ -84,6 +84,10 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("promo code applied: ", arg, " cents off");
     case WorkflowDetail::kPromoRemoved:
       return "promo code removed";
+    case WorkflowDetail::kFeeSet:
+      return cat("annex fee ", hi, " at ", lo, " cents");
+    case WorkflowDetail::kFeeRemoved:
+      return cat("annex fee ", arg, " removed");
   }
   return "unknown";
 }

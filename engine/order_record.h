@@ -69,8 +69,10 @@ enum class WorkflowDetail : uint8_t {
   kCommissionInvoiceIssued,    // kInvoicing: arg: year << 32 | number
   kPromoApplied,               // kModified (NotePromoClaim): arg: the reduction in cents then
   kPromoRemoved,               // kModified (RemovePromoCode): arg: the claim's attempt
+  kFeeSet,                     // kModified (SetOrderFee): arg: fee << 32 | its price in cents (at most 2^32 - 1)
+  kFeeRemoved,                 // kModified (RemoveOrderFee): arg: the fee
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kPromoRemoved;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kFeeRemoved;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -154,6 +156,17 @@ struct InvoiceRef {
   bool operator==(const InvoiceRef&) const = default;
 };
 
+// An annex fee on an order, as the order keeps it (its price may differ
+// from the catalog's).
+struct OrderFee {
+  AnnexFeeId fee = kNone;
+  int64_t unit_cents = 0;
+  bool per_unit = false;  // × the order's units
+  bool mandatory = false;
+  auto fields() const { return std::tie(fee, unit_cents, per_unit, mandatory); }
+  bool operator==(const OrderFee&) const = default;
+};
+
 struct OrderMoney {
   int64_t cash_discount_cents = 0;
   int64_t contract_signed_ms = 0;
@@ -166,14 +179,16 @@ struct OrderMoney {
   CancelledBy cancelled_by = CancelledBy::kNobody;
   int64_t cancellation_fee_cents = 0;  // what a client's cancellation costs: the order's to pay once closed
   // Appended: the promo code (engine/commands_promo.h).
-  std::string promo_code;                     // the code applied ("": none)
-  int64_t promo_amount_cents = 0;             // its terms: an amount off, or
-  uint32_t promo_percent = 0;                 // a percent of the package
-  uint32_t promo_claims = 0;                  // claims begun (the last attempt's number)
+  std::string promo_code;          // the code applied ("": none)
+  int64_t promo_amount_cents = 0;  // its terms: an amount off, or
+  uint32_t promo_percent = 0;      // a percent of the package
+  uint32_t promo_claims = 0;       // claims begun (the last attempt's number)
+  // Appended: the annex fees, in the order added.
+  std::vector<OrderFee> fees;
   static constexpr size_t kHashedAlways = 3;  // a state without invoicing hashes as before it existed
   auto fields() const {
     return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices, cancelled_by,
-                    cancellation_fee_cents, promo_code, promo_amount_cents, promo_percent, promo_claims);
+                    cancellation_fee_cents, promo_code, promo_amount_cents, promo_percent, promo_claims, fees);
   }
   // Invoiced: the last numbered invoice or credit note is an invoice (a
   // credit note cancels the one before it; cancellation and commission
@@ -228,6 +243,17 @@ struct OrderRecordLine {
 };
 
 // GetOrderRecord: everything the order page shows.
+// An annex fee as the order page shows it.
+struct OrderFeeLine {
+  AnnexFeeId fee = kNone;
+  std::string name;  // the catalog's
+  uint32_t quantity = 0;
+  int64_t unit_cents = 0;
+  int64_t amount_cents = 0;
+  bool mandatory = false;
+  auto fields() const { return std::tie(fee, name, quantity, unit_cents, amount_cents, mandatory); }
+};
+
 struct OrderRecord {
   OrderId order = 0;
   OrderState state = OrderState::kHeld;
@@ -277,13 +303,16 @@ struct OrderRecord {
   std::string promo_code;
   int64_t reduction_cents = 0;
   bool promo_pending = false;  // a code is being claimed
+  // Appended: the annex fees (to_pay counts them: total + fees − discount − reduction).
+  std::vector<OrderFeeLine> fees;
+  int64_t fees_cents = 0;
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
                     reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info, workflow,
                     cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
                     balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices,
-                    cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending);
+                    cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending, fees, fees_cents);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h).

@@ -142,7 +142,10 @@ Reply Shard::on(const T& c, const Caller& who) {
   } else if constexpr (requires { contingents_.on(c); }) {
     return contingents_.on(c);
   } else if constexpr (requires { desk_.on(c, who); }) {
-    return desk_.on(c, who);
+    Reply r = desk_.on(c, who);
+    if constexpr (kPlacesOrder<T>)
+      if (r.ok()) desk_.add_mandatory_fees(r.order);  // the annex fees every order of its product takes
+    return r;
   } else if constexpr (requires { follow_up_.on(c); }) {
     if constexpr (requires { follow_up_.on(c, who); }) {
       return follow_up_.on(c, who);

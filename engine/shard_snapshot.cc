@@ -40,6 +40,7 @@ constexpr uint16_t kSectionCancellationTerms = 14;  // the catalog's SetCancella
 constexpr uint16_t kSectionReturnCityRules = 15;    // the catalog's SetReturnCityRule, in definition order
 constexpr uint16_t kSectionPromoRegister = 16;      // the promo register (shard 0): codes, live uses, returns taken
 constexpr uint16_t kSectionPromoOutbox = 17;        // the shard's pending promo claims and uses given back
+constexpr uint16_t kSectionAnnexFees = 18;          // the catalog's DefineAnnexFee entries, in definition order
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -126,6 +127,7 @@ void Shard::save(std::string* out) const {
     put_all(w, std::tie(kSectionReturnCityRules, catalog_.return_city_rules()));
   if (!promos_.empty()) put_all(w, std::make_tuple(kSectionPromoRegister, promos_.state()));
   if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
+  if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -195,7 +197,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, promo_register_loaded = 0,
-      promo_outbox_loaded = 0;
+      promo_outbox_loaded = 0, annex_fees_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -266,6 +268,13 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
           s = Status::invalid_argument("snapshot has a return-city rule out of range");
       if (s.is_ok() && sh.catalog_.return_city_rules().size() != rules.size())
         s = Status::invalid_argument("snapshot repeats a product's return-city rule");
+    } else if (s.is_ok() && section == kSectionAnnexFees && annex_fees_loaded++ == 0) {
+      s = r.get(sh.catalog_.annex_fees());
+      if (s.is_ok() && !sh.catalog_.rebuild_annex_fees()) s = Status::invalid_argument("snapshot repeats an annex fee");
+      for (const DefineAnnexFee& f : sh.catalog_.annex_fees().items())
+        if (s.is_ok() && (f.price_cents < 0 || f.price_cents > kPaymentCentsMax ||
+                          (f.product != kNone && !sh.catalog_.product(f.product))))
+          s = Status::invalid_argument("snapshot has an annex fee out of range");
     } else if (s.is_ok() && section == kSectionPromoRegister && promo_register_loaded++ == 0) {
       PromoRegister::State state;
       s = r.get(state);

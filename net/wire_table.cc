@@ -130,6 +130,7 @@ constexpr FieldRule kFieldRules[] = {
   {"PromoCodes.codes",              false, kPromoCodesPageMax},
   {"GetPromoReturns.after",         false, kShardsMax},
   {"returns",                       false, kPromoReturnsPerReplyMax * kShardsMax},
+  {"fees",                          false, kOrderFeesMax},
   {"failed_subscriptions",          false, kRunItemsMax},
   {"pmg_tier",                      false, kNameLengthMax},
   // Nested tables.

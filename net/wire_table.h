@@ -105,6 +105,7 @@ TESSERA_NESTED_TABLE(DefineDocumentTemplate) TESSERA_NESTED_TABLE(Payment) TESSE
 TESSERA_NESTED_TABLE(InvoiceLine) TESSERA_NESTED_TABLE(InvoiceDocument) TESSERA_NESTED_TABLE(InvoiceRef)
 TESSERA_NESTED_TABLE(CancellationStep) TESSERA_NESTED_TABLE(PromoClaim) TESSERA_NESTED_TABLE(PromoReturn)
 TESSERA_NESTED_TABLE(PromoCodeUses) TESSERA_NESTED_TABLE(DefinePromoCode)
+TESSERA_NESTED_TABLE(OrderFeeLine)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")

@@ -541,6 +541,15 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(ReturnPromoUses{{PromoReturn{0, 1, order, 1, "ETE-2027"}}});
         b.add(ReturnPromoUses{{PromoReturn{1'000, 0, order, 1, ""}}});
       },
+      [](RequestBuilder& b) {
+        const OrderId order = make_order_id(0, 1, 0);
+        b.add(DefineAnnexFee{1, kNone, "Frais de dossier", 990, false, true});
+        b.add(DefineAnnexFee{2, kNone, "", -5, true, false});
+        b.add(SetOrderFee{order, 1, -1});
+        b.add(SetOrderFee{order, 9, INT64_MAX});
+        b.add(RemoveOrderFee{order, 1});
+        b.add(RemoveOrderFee{order, 0});
+      },
   };
 }
 

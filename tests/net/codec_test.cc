@@ -273,6 +273,9 @@ std::vector<Command> one_of_each() {
       Command{121, NotePromoClaim{make_order_id(1, 2, 3), 2, true, 0, 15}},
       Command{122, GetPromoReturns{{0, 4, 9}}},
       Command{123, ReturnPromoUses{{PromoReturn{1, 5, make_order_id(1, 2, 3), 2, "ETE-2027"}}}},
+      Command{124, DefineAnnexFee{3, 4, "Taxe de séjour", 235, true, true}},
+      Command{125, SetOrderFee{make_order_id(1, 2, 3), 3, 999}},
+      Command{126, RemoveOrderFee{make_order_id(1, 2, 3), 3}},
   };
 }
 

@@ -214,6 +214,26 @@ TEST(CliArgs, PromoAddTakesAnAmountOrAPercent_AndApplyNamesTheOrderAndTheCode) {
   EXPECT_EQ(std::get<ListPromoCodes>(one_command({"promo", "list", "--after", "TEN"}).body).after, "TEN");
 }
 
+TEST(CliArgs, FeeAddDefinesAnAnnexFee_AndOrderFeeSetsItOnAnOrder) {
+  const auto fee =
+      std::get<DefineAnnexFee>(one_command({"fee", "add", "--id", "2", "--name", "Taxe de séjour", "--price", "2.35",
+                                            "--per-unit", "--mandatory", "--product", "4"})
+                                   .body);
+  EXPECT_EQ(fee.fee, AnnexFeeId{2});
+  EXPECT_EQ(fee.price_cents, 235);
+  EXPECT_TRUE(fee.per_unit);
+  EXPECT_TRUE(fee.mandatory);
+  EXPECT_EQ(fee.product, ProductId{4});
+  EXPECT_EQ(
+      std::get<DefineAnnexFee>(one_command({"fee", "add", "--id", "3", "--name", "X", "--price", "1"}).body).product,
+      kNone);
+  const auto set = std::get<SetOrderFee>(one_command({"order", "fee", "7", "2"}).body);
+  EXPECT_EQ(set.price_cents, -1) << "the catalog's price";
+  EXPECT_EQ(std::get<SetOrderFee>(one_command({"order", "fee", "7", "2", "--price", "0"}).body).price_cents, 0);
+  EXPECT_EQ(std::get<RemoveOrderFee>(one_command({"order", "fee-remove", "7", "2"}).body).fee, AnnexFeeId{2});
+  EXPECT_TRUE(usage_error({"fee", "add", "--id", "2", "--name", "X"})) << "no price";
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

@@ -1208,6 +1208,34 @@ const std::vector<SubcommandSpec>& subcommands() {
            return one(0, *v);
          });
        }},
+      {"fee add", kBackOffice, "define (or change) an annex fee: mandatory ones go on every new order of the product",
+       [](CLI::App& s) {
+         auto v = keyed<DefineAnnexFee>(s);
+         v->body.product = kNone;
+         opt::add_number(s, "--id", v->body.fee, "fee id")->required();
+         s.add_option("--name", v->body.name, "as the order page and the invoice print it")->required();
+         add_amount(s, "--price", v->body.price_cents, "its price, e.g. 15.00")->required();
+         opt::add_number(s, "--product", v->body.product, "only this product's orders (default: every product)");
+         opt::add_flag(s, "--per-unit", v->body.per_unit, "the price x the order's units (default: once per order)");
+         opt::add_flag(s, "--mandatory", v->body.mandatory, "on every order of the product placed from now on");
+         return send(v);
+       }},
+      {"order fee", kBackOffice, "add an annex fee to an order, or set its price on the order",
+       [](CLI::App& s) {
+         auto v = keyed<SetOrderFee>(s);
+         v->body.price_cents = -1;
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "FEE", v->body.fee, "the fee")->required();
+         add_amount(s, "--price", v->body.price_cents, "its price on this order (default: the catalog's)");
+         return send(v);
+       }},
+      {"order fee-remove", kBackOffice, "remove an optional annex fee from an order",
+       [](CLI::App& s) {
+         auto v = keyed<RemoveOrderFee>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "FEE", v->body.fee, "the fee")->required();
+         return send(v);
+       }},
       {"promo add", kBackOffice,
        "define (or redefine) a promo code: an amount or a percent off, its validity and limit",
        [](CLI::App& s) {

@@ -179,6 +179,11 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   summary.push_back({"file", id_or_dash(r.file_number)});
   summary.push_back({"total", cat(local.money(static_cast<int64_t>(r.total_cents)), " (", r.quantity, " units)")});
   if (r.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-r.cash_discount_cents)});
+  for (const OrderFeeLine& f : r.fees)
+    summary.push_back({cat("fee ", f.name, f.mandatory ? " (mandatory)" : ""),
+                       f.quantity == 1
+                           ? local.money(f.amount_cents)
+                           : cat(f.quantity, " x ", local.money(f.unit_cents), " = ", local.money(f.amount_cents))});
   if (!r.promo_code.empty() || r.promo_pending)
     summary.push_back(
         {"promo code", r.promo_pending ? "being claimed" : cat(r.promo_code, ": ", local.money(-r.reduction_cents))});
