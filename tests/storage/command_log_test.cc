@@ -184,7 +184,14 @@ TEST_F(DamagedLog, CorruptionBeforeTheTailStopsStartUpNamingShardAndSequence) {
 // so does a snapshot ahead of the log.
 TEST(CommandLogDeathTest, AppendLeavingAGapOrASnapshotAheadOfTheLogStopsTheProcess) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");  // RocksDB runs threads
-  TempDir dir;
+  // The "threadsafe" style runs this whole body again in a re-executed
+  // child, which would make a directory of its own and, dying, leave it
+  // behind (RocksDB preallocates 76 MB of log in each): the child takes its
+  // parent's, named in the environment it inherits.
+  constexpr const char* kParentDir = "TESSERA_DEATH_TEST_DIR";
+  const char* parent = std::getenv(kParentDir);
+  TempDir dir = ::testing::internal::InDeathTestChild() && parent != nullptr ? TempDir::borrowed(parent) : TempDir();
+  ::setenv(kParentDir, dir.path().c_str(), 1);
   auto run = [&](bool snapshot_ahead) {
     Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 1});
     TESSERA_CHECK(log.is_ok());

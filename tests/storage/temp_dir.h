@@ -1,42 +1,35 @@
 // A temporary directory removed at the end of the test.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 namespace tessera::testing_support {
 
 class TempDir {
  public:
   TempDir() {
-    // A death test in the "threadsafe" style runs the whole test body again in
-    // a re-executed child, which would make a directory of its own and, dying,
-    // never remove it (RocksDB preallocates 76 MB of log in each): the child
-    // takes its parent's directory instead and leaves the removal to it.
-    if (const char* parent = std::getenv(kParentEnv); parent != nullptr && ::testing::internal::InDeathTestChild()) {
-      path_ = parent;
-      owned_ = false;
-      return;
-    }
     std::string pattern = (std::filesystem::temp_directory_path() / "tessera-test-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data());
-    ::setenv(kParentEnv, path_.c_str(), 1);
   }
+  // Takes `path` (made by another TempDir) without removing it at the end:
+  // a death test's child, which dies before its destructors run.
+  static TempDir borrowed(std::string path) { return TempDir(std::move(path)); }
   ~TempDir() {
     if (!owned_) return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
+  TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)), owned_(other.owned_) { other.owned_ = false; }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
 
  private:
-  static constexpr const char* kParentEnv = "TESSERA_TEST_PARENT_DIR";
+  explicit TempDir(std::string path) : path_(std::move(path)), owned_(false) {}
+
   std::string path_;
   bool owned_ = true;
 };
