@@ -30,6 +30,7 @@
 //           kSelection     split by the shard in each of `orders`
 //           kSubscription  the shard of `subscription`
 //           kDirectory     shard 0 (principals)
+//           kShard         the shard `shard` names (the server's own steps)
 //           kContacts      the contact directory partition (directory/)
 //   role    least role that may send it: kWebshop < kBackoffice < kAdmin;
 //           kInternal = no connection (the server itself)
@@ -47,6 +48,9 @@
 //           order's pending documents numbered by the register, one after
 //           the other, noted on the order and rendered as PDF, then answer) or
 //           kRenderInvoice (render the document as PDF off the shard threads)
+//           or kSettleBatch (have the batch's payments frozen on their
+//           shards and the batch settled, an export written as CSV, then
+//           answer: engine/commands_batches.h)
 #pragma once
 
 // clang-format off
@@ -177,5 +181,9 @@
   X(123, ReturnPromoUses,           kDirectory,    kInternal,   kWrite, kSingle,           kCount,         kNoEffect)    \
   X(124, DefineAnnexFee,            kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(125, SetOrderFee,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(126, RemoveOrderFee,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
+  X(126, RemoveOrderFee,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(127, MakePaymentBatch,        kDirectory,    kBackoffice, kWrite, kSingle,           kPaymentBatch,  kSettleBatch) \
+  X(128, FreezePayments,            kShard,        kInternal,   kWrite, kSingle,           kFrozenPayments,kNoEffect)    \
+  X(129, SettlePaymentBatch,        kDirectory,    kInternal,   kWrite, kSingle,           kPaymentBatch,  kNoEffect)    \
+  X(130, ListPaymentBatches,        kDirectory,    kBackoffice, kQuery, kSingle,           kPaymentBatches,kNoEffect)
 // clang-format on

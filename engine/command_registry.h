@@ -32,6 +32,7 @@ enum class RouteKind : uint8_t {
   kSubscription,
   kDirectory,  // shard 0: principals
   kContacts,   // the contact directory partition (directory/contact_directory.h)
+  kShard,      // the shard its `shard` names (the server's own steps)
 };
 
 enum class Access : uint8_t { kQuery, kWrite };
@@ -92,6 +93,9 @@ enum class ReplyKind : uint8_t {
   kPromo,              // detail: Promo (value = the reduction in cents)
   kPromoCodes,         // detail: PromoCodes (value = codes listed)
   kPromoReturns,       // detail: PromoReturns (value = returns)
+  kPaymentBatch,       // detail: PaymentBatch (value = its number)
+  kFrozenPayments,     // detail: FrozenPayments (value = payments frozen)
+  kPaymentBatches,     // detail: PaymentBatches (value = batches of the kind)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -103,6 +107,7 @@ enum class Effect : uint8_t {
   kNumberInvoice,
   kRenderInvoice,
   kClaimPromo,
+  kSettleBatch,
 };
 
 struct CommandInfo {
@@ -177,6 +182,8 @@ constexpr bool registry_is_consistent() {
     if ((c.effect == Effect::kNumberInvoice || c.effect == Effect::kRenderInvoice) && c.reply != ReplyKind::kInvoices)
       return false;
     if (c.effect == Effect::kClaimPromo && (c.reply != ReplyKind::kPromo || c.route != RouteKind::kOrder)) return false;
+    if (c.effect == Effect::kSettleBatch && (c.reply != ReplyKind::kPaymentBatch || c.route != RouteKind::kDirectory))
+      return false;
   }
   return true;
 }
@@ -220,6 +227,8 @@ Route route_of(const T& c, uint32_t shard_count) {
     return one_shard(0);
   } else if constexpr (kind == RouteKind::kContacts) {
     return Route{Route::kContacts, 0};
+  } else if constexpr (kind == RouteKind::kShard) {
+    return one_shard(c.shard % shard_count);
   } else {
     static_assert(kUnhandledRoute<T>, "a RouteKind without its routing");
   }

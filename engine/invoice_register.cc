@@ -28,7 +28,8 @@ Reply InvoiceRegister::check(const InvoiceDocument& d) {
   if (d.year < kInvoiceYearMin || d.year > kInvoiceYearMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("numbering year ", d.year, " is outside [", kInvoiceYearMin, ", ", kInvoiceYearMax, "]"));
-  if (d.number != 0) return refuse(ReplyCode::kInvalidArgument, "a document to record has no number yet");
+  if (d.number != 0 || d.exported != 0)
+    return refuse(ReplyCode::kInvalidArgument, "a document to record has no number yet and no export");
   if (d.order.value() == 0 || d.attempt == 0 || d.attempt > kOrderDocumentsMax)
     return refuse(ReplyCode::kInvalidArgument, "a document names its order and its attempt (1 or more)");
   if (d.lines.size() > kInvoiceLinesMax)
@@ -113,6 +114,18 @@ Reply InvoiceRegister::on(const RenderInvoice& c) const {
   return invoices_reply(Invoices{{documents_[it->second]}, 1, {}, {}}, c.number);
 }
 
+std::vector<ExportedDocument> InvoiceRegister::take_for_export(uint32_t batch, int64_t until_ms, uint32_t most) {
+  std::vector<ExportedDocument> out;
+  for (const auto& [key, at] : by_number_) {
+    InvoiceDocument& d = documents_[at];
+    if (d.exported != 0 || d.issued_ms > until_ms) continue;
+    if (out.size() == most) break;
+    d.exported = batch;
+    out.push_back(ExportedDocument{d.kind, d.year, d.number, d.order, d.issued_ms, d.contact, d.total_cents});
+  }
+  return out;
+}
+
 Status InvoiceRegister::restore(std::vector<InvoiceDocument> documents) {
   documents_.clear();
   last_.clear();
@@ -121,6 +134,7 @@ Status InvoiceRegister::restore(std::vector<InvoiceDocument> documents) {
   for (InvoiceDocument& d : documents) {
     InvoiceDocument unnumbered = d;
     unnumbered.number = 0;
+    unnumbered.exported = 0;
     const uint32_t expected = (last_.contains({d.kind, d.year}) ? last_.at({d.kind, d.year}) : 0) + 1;
     if (!check(unnumbered).ok() || d.number != expected || by_attempt_.contains({d.order.value(), d.attempt}))
       return Status::invalid_argument("snapshot's invoice register has a gap, a repeat or a document out of range");

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/commands_batches.h"
 #include "engine/commands_invoices.h"
 #include "engine/reply.h"
 
@@ -28,6 +29,11 @@ class InvoiceRegister {
   Reply on(const RecordInvoice& c);
   Reply on(const ListInvoices& c) const;
   Reply on(const RenderInvoice& c) const;
+
+  // An accounting export (engine/commands_batches.h): the documents issued
+  // up to until_ms that no export took, at most `most`, by kind, year and
+  // number, now taken by export `batch`.
+  std::vector<ExportedDocument> take_for_export(uint32_t batch, int64_t until_ms, uint32_t most);
 
   bool empty() const { return documents_.empty(); }
   // Snapshot support: every document in the order numbered.

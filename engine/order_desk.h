@@ -74,6 +74,8 @@ class OrderDesk {
   Reply on(const RemovePromoCode& c, const Caller& who);
   Reply on(const NotePromoClaim& c, const Caller& who);
   Reply on(const GetPromoReturns& c, const Caller& who) const;
+  // Payment batches (order_batches.cc, engine/commands_batches.h step 2).
+  Reply on(const FreezePayments& c, const Caller& who);
   // The claims not answered yet (a start completes them), and the outbox.
   const std::vector<PromoClaim>& pending_promo_claims() const { return promo_.pending; }
   const PromoOutbox& promo_outbox() const { return promo_; }
@@ -179,6 +181,9 @@ class OrderDesk {
   const PromoClaim* pending_claim(OrderId id) const;
   void give_back(OrderId order, uint32_t attempt, const std::string& code);
   void promo_closed(const Order& order, OrderId id);
+  // Freezes `p` of `o` into batch `batch` of `kind` (true), or finds it in
+  // another batch of that kind (false); the same batch again is true.
+  bool freeze_payment(Order& o, Payment& p, BatchKind kind, uint32_t batch, PrincipalId by);
 
   OrderBook& book_;
   const StockLedger& stock_;
@@ -189,6 +194,9 @@ class OrderDesk {
   MoneyTable money_;
   PromoOutbox promo_;
 };
+
+// "it is in cheque deposit 3" when a batch froze the payment, else "".
+std::string frozen_reason(const Payment& p);
 
 // "order 7 is released: <what>", refused with the order's state.
 Reply wrong_state(OrderId id, const Order& o, const char* what);

@@ -251,6 +251,11 @@ Reply OrderDesk::on(const ChangePayment& c, const Caller& who) {
   if (!money || c.payment == 0 || c.payment > money->payments.size())
     return refuse(ReplyCode::kNotFound, cat("order ", c.order, " has no payment ", c.payment));
   const Payment& old = money->payments[c.payment - 1];
+  if (std::string frozen = frozen_reason(old); !frozen.empty())
+    return refuse(
+        ReplyCode::kInvalidState,
+        cat("payment ", c.payment, " of order ", c.order, " cannot change: ", frozen,
+            " (a payment in a deposit, a payout or an accounting export is frozen; record a refund instead)"));
   if ((old.amount_cents < 0) != refund)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("payment ", c.payment, " is a ", refund ? "payment" : "refund", ": it stays one (record a ",

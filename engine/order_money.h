@@ -111,6 +111,13 @@ class MoneyTable {
   // order of the slot) if it has none.
   OrderMoney& open(uint32_t slot, OrderId order);
 
+  // f(order, money) for each order the table still holds, by slot.
+  template <typename F>
+  void for_each_current(const OrderTable& orders, F&& f) {
+    for (auto& [slot, e] : by_slot_)
+      if (slot < orders.slot_count() && orders.find(e.order) != nullptr) f(e.order, e.money);
+  }
+
   // MergeContacts: the payments `from` made name `to`.
   void reassign_contact(ContactId from, ContactId to) {
     for (auto& [slot, e] : by_slot_)

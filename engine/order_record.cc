@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "engine/commands_batches.h"
+
 namespace tessera::engine {
 
 std::string_view workflow_action_name(WorkflowAction action) {
@@ -88,6 +90,9 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("annex fee ", hi, " at ", lo, " cents");
     case WorkflowDetail::kFeeRemoved:
       return cat("annex fee ", arg, " removed");
+    case WorkflowDetail::kPaymentFrozen:
+      return cat("payment ", (lo >> 8) & 0xFF'FFFFu, " in ", batch_kind_name(static_cast<BatchKind>(lo & 0xFFu)), " ",
+                 hi);
   }
   return "unknown";
 }

@@ -71,8 +71,9 @@ enum class WorkflowDetail : uint8_t {
   kPromoRemoved,               // kModified (RemovePromoCode): arg: the claim's attempt
   kFeeSet,                     // kModified (SetOrderFee): arg: fee << 32 | its price in cents (at most 2^32 - 1)
   kFeeRemoved,                 // kModified (RemoveOrderFee): arg: the fee
+  kPaymentFrozen,              // kModified (FreezePayments): arg: batch << 32 | payment number << 8 | BatchKind
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kFeeRemoved;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kPaymentFrozen;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -135,10 +136,16 @@ struct Payment {
   int64_t collected_ms = 0;  // a deferred payment's collection (0: awaiting)
   int64_t recorded_ms = 0;
   PrincipalId principal = 0;  // who recorded it
+  // Appended: the batches that froze it (0: none; engine/commands_batches.h).
+  uint32_t deposit = 0;                        // the cheque deposit
+  uint32_t payout = 0;                         // the payout
+  uint32_t exported = 0;                       // the accounting export
+  static constexpr size_t kHashedAlways = 12;  // a payment in no batch hashes as before batches existed
   auto fields() const {
     return std::tie(number, mode, amount_cents, received_ms, contact, payer, label, bank, reason, collected_ms,
-                    recorded_ms, principal);
+                    recorded_ms, principal, deposit, payout, exported);
   }
+  bool frozen() const { return deposit != 0 || payout != 0 || exported != 0; }
 };
 
 // The money of one order: what was paid and the adjustments to its price.

@@ -312,7 +312,8 @@ struct ReplyDetail {
   std::variant<FollowUpPage, BulkOutcomes, ReleaseSummary, ReminderBatch, PrincipalList, IssuedToken, OrderRecord,
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
                ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats,
-               ReminderRuns, RunFile, DocumentTemplates, Payers, Invoices, Promo, PromoCodes, PromoReturns>
+               ReminderRuns, RunFile, DocumentTemplates, Payers, Invoices, Promo, PromoCodes, PromoReturns,
+               PaymentBatch, FrozenPayments, PaymentBatches>
       value;
 };
 

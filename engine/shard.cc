@@ -59,7 +59,7 @@ Reply Shard::on(const T& c, const Caller& who) {
   constexpr int owners =
       requires { catalog_.define(c); } + requires { stock_.on(c); } + requires { seats_.on(c); } +
       requires { contingents_.on(c); } + requires { desk_.on(c, who); } + requires { follow_up_.on(c); } +
-      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { invoices_.on(c); } + requires { promos_.on(c); } + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
+      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { invoices_.on(c); } + requires { promos_.on(c); } + requires { batches_.on(c); } + std::is_same_v<T, MakePaymentBatch> + std::is_same_v<T, SettlePaymentBatch> + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
@@ -158,6 +158,12 @@ Reply Shard::on(const T& c, const Caller& who) {
     return invoices_.on(c);
   } else if constexpr (requires { promos_.on(c); }) {
     return promos_.on(c);
+  } else if constexpr (requires { batches_.on(c); }) {
+    return batches_.on(c);
+  } else if constexpr (std::is_same_v<T, MakePaymentBatch>) {
+    return batches_.on(c, who, now_ms_);
+  } else if constexpr (std::is_same_v<T, SettlePaymentBatch>) {
+    return batches_.on(c, invoices_);
   } else if constexpr (requires { contacts_.define(c); }) {
     return contacts_.define(c);
   } else if constexpr (requires { contacts_.update(c); }) {

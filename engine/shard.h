@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/batch_register.h"
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/contact_activity.h"
@@ -155,6 +156,9 @@ class Shard {
   // took from each shard.
   std::vector<PromoClaim> pending_promo_claims() const { return desk_.pending_promo_claims(); }
   std::vector<uint64_t> promo_returns_taken() const { return promos_.returns_taken(); }
+  // The payment batches a stop or a crash left open (shard 0; before the
+  // runners start): runtime/shard_set_batches.cc completes them.
+  std::vector<PaymentBatch> open_batches() const { return batches_.open_batches(); }
   // True once the order retention archived a performance here.
   bool archived_any() const { return !retention_.state().archived.empty(); }
   uint32_t shard_id() const { return shard_; }
@@ -213,6 +217,7 @@ class Shard {
   OrderRetention retention_;
   InvoiceRegister invoices_;
   PromoRegister promos_;
+  BatchRegister batches_;
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

@@ -47,6 +47,7 @@ uint64_t Shard::state_hash() const {
   // The invoice register (shard 0; absent until an invoice), likewise.
   invoices_.hash_into(h);
   promos_.hash_into(h);
+  batches_.hash_into(h);
   desk_.hash_promo(h);
   return h.value();
 }

@@ -41,6 +41,7 @@ constexpr uint16_t kSectionReturnCityRules = 15;    // the catalog's SetReturnCi
 constexpr uint16_t kSectionPromoRegister = 16;      // the promo register (shard 0): codes, live uses, returns taken
 constexpr uint16_t kSectionPromoOutbox = 17;        // the shard's pending promo claims and uses given back
 constexpr uint16_t kSectionAnnexFees = 18;          // the catalog's DefineAnnexFee entries, in definition order
+constexpr uint16_t kSectionBatches = 19;            // the batch register (shard 0): every batch, by kind and number
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -128,6 +129,7 @@ void Shard::save(std::string* out) const {
   if (!promos_.empty()) put_all(w, std::make_tuple(kSectionPromoRegister, promos_.state()));
   if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
   if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
+  if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
   if (!contacts_.client_marks().empty()) put_all(w, std::tie(kSectionClientMarks, contacts_.client_marks()));
@@ -197,7 +199,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, promo_register_loaded = 0,
-      promo_outbox_loaded = 0, annex_fees_loaded = 0;
+      promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -283,6 +285,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       PromoOutbox outbox;
       s = r.get(outbox);
       if (s.is_ok()) s = sh.desk_.restore_promo(std::move(outbox));
+    } else if (s.is_ok() && section == kSectionBatches && batches_loaded++ == 0) {
+      std::vector<PaymentBatch> batches;
+      s = r.get(batches);
+      if (s.is_ok()) s = sh.batches_.restore(std::move(batches));
     } else if (s.is_ok() && section == kSectionInvoices && invoices_loaded++ == 0) {
       std::vector<InvoiceDocument> documents;
       s = r.get(documents);

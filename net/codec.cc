@@ -143,6 +143,15 @@ struct DetailEncoder {
   Detail operator()(const PromoReturns& d) {
     return {wire::ResultDetail::PromoReturns, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const PaymentBatch& d) {
+    return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const FrozenPayments& d) {
+    return {wire::ResultDetail::FrozenPayments, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const PaymentBatches& d) {
+    return {wire::ResultDetail::PaymentBatches, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const ReminderRuns& d) {
     return {wire::ResultDetail::ReminderRuns, wire_table::encode_table(fbb, d)};
   }
@@ -489,6 +498,15 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::PromoReturns:
       return detail_of<wire::PromoReturns>(
           t, [](const wire::PromoReturns& w) { return from_table<PromoReturns>(&w, "PromoReturns"); });
+    case D::PaymentBatch:
+      return detail_of<wire::PaymentBatch>(
+          t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
+    case D::FrozenPayments:
+      return detail_of<wire::FrozenPayments>(
+          t, [](const wire::FrozenPayments& w) { return from_table<FrozenPayments>(&w, "FrozenPayments"); });
+    case D::PaymentBatches:
+      return detail_of<wire::PaymentBatches>(
+          t, [](const wire::PaymentBatches& w) { return from_table<PaymentBatches>(&w, "PaymentBatches"); });
     case D::ContactActivity:
       return detail_of<wire::ContactActivity>(
           t, [](const wire::ContactActivity& w) { return from_table<ContactActivity>(&w, "ContactActivity"); });
@@ -581,6 +599,9 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<Promo>(wire::Promo::MiniReflectTypeTable(), "Promo");
   problems += wire_table::check_shape<PromoCodes>(wire::PromoCodes::MiniReflectTypeTable(), "PromoCodes");
   problems += wire_table::check_shape<PromoReturns>(wire::PromoReturns::MiniReflectTypeTable(), "PromoReturns");
+  problems += wire_table::check_shape<PaymentBatch>(wire::PaymentBatch::MiniReflectTypeTable(), "PaymentBatch");
+  problems += wire_table::check_shape<FrozenPayments>(wire::FrozenPayments::MiniReflectTypeTable(), "FrozenPayments");
+  problems += wire_table::check_shape<PaymentBatches>(wire::PaymentBatches::MiniReflectTypeTable(), "PaymentBatches");
   return problems;
 }
 
@@ -688,6 +709,9 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kPromo:
     case ReplyKind::kPromoCodes:
     case ReplyKind::kPromoReturns:
+    case ReplyKind::kPaymentBatch:
+    case ReplyKind::kFrozenPayments:
+    case ReplyKind::kPaymentBatches:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -788,12 +812,13 @@ static_assert(static_cast<int>(wire::ValidateOnPayment::MAX) == static_cast<int>
 static_assert(static_cast<int>(wire::InvoiceKind::MAX) == static_cast<int>(kInvoiceKindLast));
 static_assert(static_cast<int>(wire::CancelledBy::MAX) == static_cast<int>(CancelledBy::kOrganiser));
 static_assert(static_cast<int>(wire::PromoState::MAX) == static_cast<int>(PromoState::kRefused));
+static_assert(static_cast<int>(wire::BatchKind::MAX) == static_cast<int>(kBatchKindLast));
 static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kWorkflowActionLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 27);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 30);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -105,7 +105,8 @@ TESSERA_NESTED_TABLE(DefineDocumentTemplate) TESSERA_NESTED_TABLE(Payment) TESSE
 TESSERA_NESTED_TABLE(InvoiceLine) TESSERA_NESTED_TABLE(InvoiceDocument) TESSERA_NESTED_TABLE(InvoiceRef)
 TESSERA_NESTED_TABLE(CancellationStep) TESSERA_NESTED_TABLE(PromoClaim) TESSERA_NESTED_TABLE(PromoReturn)
 TESSERA_NESTED_TABLE(PromoCodeUses) TESSERA_NESTED_TABLE(DefinePromoCode)
-TESSERA_NESTED_TABLE(OrderFeeLine)
+TESSERA_NESTED_TABLE(OrderFeeLine) TESSERA_NESTED_TABLE(BatchItem) TESSERA_NESTED_TABLE(FrozenPayment)
+TESSERA_NESTED_TABLE(RefusedPayment) TESSERA_NESTED_TABLE(ExportedDocument) TESSERA_NESTED_TABLE(PaymentBatch)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
@@ -118,7 +119,7 @@ TESSERA_ENUM_LABEL(IbanFilter, "IBAN filter") TESSERA_ENUM_LABEL(ContactHistory,
 TESSERA_ENUM_LABEL(RunState, "run state") TESSERA_ENUM_LABEL(DocumentKind, "document")
 TESSERA_ENUM_LABEL(PaymentMode, "payment mode") TESSERA_ENUM_LABEL(ValidateOnPayment, "validation on payment")
 TESSERA_ENUM_LABEL(InvoiceKind, "document kind") TESSERA_ENUM_LABEL(CancelledBy, "cancelled by")
-TESSERA_ENUM_LABEL(PromoState, "promo state")
+TESSERA_ENUM_LABEL(PromoState, "promo state") TESSERA_ENUM_LABEL(BatchKind, "batch kind")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

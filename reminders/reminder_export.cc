@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/csv.h"
 #include "engine/subscriptions.h"
 #include "reminders/reminder_fields.h"
 
@@ -71,23 +72,6 @@ std::string_view ascii_spelling(uint32_t cp) {
 bool is_file_name_char(uint32_t cp) {
   return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '.' || cp == '_' ||
          cp == '-';
-}
-
-bool needs_quotes(std::string_view value, std::string_view separator) {
-  return value.find(separator) != std::string_view::npos || value.find_first_of("\"\r\n") != std::string_view::npos;
-}
-
-void append_field(std::string& out, std::string_view value, std::string_view separator) {
-  if (!needs_quotes(value, separator)) {
-    out += value;
-    return;
-  }
-  out += '"';
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
 }
 
 Status io_error(std::string_view what, const std::string& path, int err) {
@@ -206,13 +190,13 @@ std::string render_reminder_file(const engine::ReminderBatch& batch, const Local
   std::string out;
   for (size_t c = 0; c < format.columns.size(); ++c) {
     if (c > 0) out += format.separator;
-    append_field(out, reminder_field_name(format.columns[c]), format.separator);
+    append_csv_field(out, reminder_field_name(format.columns[c]), format.separator);
   }
   out += '\n';
   for (const auto& item : batch.items) {
     for (size_t c = 0; c < format.columns.size(); ++c) {
       if (c > 0) out += format.separator;
-      append_field(out, reminder_field_value(item, format.columns[c], local), format.separator);
+      append_csv_field(out, reminder_field_value(item, format.columns[c], local), format.separator);
     }
     out += '\n';
   }

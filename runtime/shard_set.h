@@ -111,6 +111,16 @@ class ShardSet {
   // given back, or the refusal.
   engine::Reply pump_promo_returns();
 
+  // Steps 2 and 3 of a payment batch (engine/commands_batches.h): the
+  // shards freeze its payments (FreezePayments, each shard at once), the
+  // register settles it (SettlePaymentBatch, shard 0); `done` gets the
+  // settled batch, or kUnavailable when stopping (the batch stays open and
+  // the next start settles it). settle_batch_of takes MakePaymentBatch's
+  // reply: an open batch goes on, any other reply is `done`'s as it is.
+  // (shard_set_batches.cc)
+  void settle_batch(engine::PaymentBatch batch, Completion* done);
+  void settle_batch_of(engine::Reply&& created, Completion* done);
+
   // Completes `done` with a merged fan-out reply, once the contacts it names
   // are filled in from the directory.
   void deliver(engine::Reply&& merged, Completion* done);
@@ -137,6 +147,9 @@ class ShardSet {
   // Likewise the promo claims taken and not answered.
   std::vector<engine::PromoClaim> pending_promo_claims();
   void complete_pending_promo_claims(std::vector<engine::PromoClaim> pending);
+  // Likewise the payment batches opened and not settled.
+  std::vector<engine::PaymentBatch> open_batches();
+  void complete_open_batches(std::vector<engine::PaymentBatch> open);
 
   // Submits each (shard, body) part; merges the replies for `done`.
   bool fan_out(engine::RequestKey key, engine::CommandBody body,

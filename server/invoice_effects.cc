@@ -3,13 +3,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "base/check.h"
 #include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
+#include "server/export_file.h"
 
 namespace tessera::server {
 
@@ -123,26 +123,13 @@ class NumberEach final : public runtime::Completion {
 
 Result<std::string> write_invoice_pdf(const engine::InvoiceDocument& document, const InvoiceConfig& config,
                                       std::string* pdf) {
-  namespace fs = std::filesystem;
   Result<std::string> rendered = documents::render_invoice_pdf(document, config.organisation, config.local);
   if (!rendered.is_ok()) return rendered.status();
   if (rendered->size() > engine::kInvoicePdfBytesMax)
     return Status::internal(cat("the PDF has ", rendered->size(), " bytes; at most ", engine::kInvoicePdfBytesMax));
-  std::error_code ec;
-  fs::create_directories(config.dir, ec);
-  if (ec) return Status::unavailable(cat("cannot create ", config.dir, ": ", ec.message()));
-  const fs::path path = fs::path(config.dir) / documents::invoice_file_name(document);
-  const fs::path part = fs::path(path).concat(".part");
-  {
-    std::ofstream out(part, std::ios::binary | std::ios::trunc);
-    out.write(rendered->data(), static_cast<std::streamsize>(rendered->size()));
-    out.close();
-    if (!out) return Status::unavailable(cat("cannot write ", part.string()));
-  }
-  fs::rename(part, path, ec);  // whole or not at all
-  if (ec) return Status::unavailable(cat("cannot rename ", part.string(), ": ", ec.message()));
-  *pdf = std::move(*rendered);
-  return path.string();
+  Result<std::string> path = write_export_file(config.dir, documents::invoice_file_name(document), *rendered);
+  if (path.is_ok()) *pdf = std::move(*rendered);
+  return path;
 }
 
 bool render_missing_pdfs(const InvoiceConfig& config, reminders::ReminderExporter& exporter, runtime::ShardSet& shards,

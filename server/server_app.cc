@@ -106,12 +106,15 @@ Status ServerApp::start() {
                       documents::Organisation{config_.organisation_name, address_lines(config_.organisation_address),
                                               config_.organisation_legal},
                       *local};
+    batch_config_ = BatchConfig{export_config_.export_dir + "/accounting", *local};
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
     // A stop between an invoice's number and its PDF: written again now.
     const int this_year = local->civil(clock_.now_ms()).year;
     if (!render_missing_pdfs(invoice_config_, *exporter_, *engine_.shards,
                              {static_cast<uint32_t>(this_year - 1), static_cast<uint32_t>(this_year)}))
       std::fprintf(stderr, "tessera-server: invoice PDFs not checked: the document worker's queue is full\n");
+    if (!write_missing_exports(batch_config_, *exporter_, *engine_.shards))
+      std::fprintf(stderr, "tessera-server: accounting exports not checked: the document worker's queue is full\n");
     hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
     net_ = std::make_unique<net::Server>(std::move(*options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();
@@ -159,6 +162,8 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
     case engine::Effect::kNumberInvoice:
     case engine::Effect::kRenderInvoice:
       return prepare_invoice_effect(command, invoice_config_, *exporter_, *engine_.shards);
+    case engine::Effect::kSettleBatch:
+      return prepare_batch_effect(batch_config_, *exporter_, *engine_.shards);
     case engine::Effect::kClaimPromo: {
       runtime::ShardSet& shards = *engine_.shards;
       return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {

@@ -34,6 +34,7 @@
 #include "runtime/clock.h"
 #include "runtime/shard_set.h"
 #include "server/admin_http.h"
+#include "server/batch_effects.h"
 #include "server/config.h"
 #include "server/invoice_effects.h"
 #include "storage/durable_engine.h"
@@ -84,6 +85,7 @@ class ServerApp {
   storage::DurableEngine engine_;
   std::unique_ptr<reminders::ReminderExporter> exporter_;
   reminders::ExportConfig export_config_;
+  BatchConfig batch_config_;      // where accounting exports' CSV files go
   InvoiceConfig invoice_config_;  // where invoices' PDFs go and what they print of the organisation
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
   std::unique_ptr<net::Server> net_;

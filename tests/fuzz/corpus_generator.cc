@@ -550,6 +550,18 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(RemoveOrderFee{order, 1});
         b.add(RemoveOrderFee{order, 0});
       },
+      [](RequestBuilder& b) {
+        const OrderId order = make_order_id(0, 1, 0);
+        b.add(MakePaymentBatch{BatchKind::kChequeDeposit, 0, "BNP", "", {BatchItem{order, 1}, BatchItem{order, 2}}});
+        b.add(MakePaymentBatch{BatchKind::kChequeDeposit, 0, "BNP", "", {BatchItem{order, 1}, BatchItem{order, 1}}});
+        b.add(MakePaymentBatch{BatchKind::kAccountingExport, kNow, "", "décembre", {}});
+        b.add(MakePaymentBatch{static_cast<BatchKind>(9), -1, std::string(300, 'x'), "", {}});
+        b.add(FreezePayments{0, BatchKind::kPayout, 1, 0, {BatchItem{order, 1}}});
+        b.add(FreezePayments{7, BatchKind::kAccountingExport, 0, INT64_MAX, {}});
+        b.add(SettlePaymentBatch{BatchKind::kPayout, 1, {}, {RefusedPayment{order, 1, "not a cheque"}}});
+        b.add(ListPaymentBatches{BatchKind::kChequeDeposit, 0, 0});
+        b.add(ListPaymentBatches{BatchKind::kPayout, 1'000, 1'000});
+      },
   };
 }
 

@@ -104,6 +104,20 @@ InvoiceDocument invoice_document() {
 }
 
 // One command of every kind, with non-default values in every field.
+FrozenPayment frozen_payment() {
+  return FrozenPayment{make_order_id(1, 2, 3),
+                       1,
+                       PaymentMode::kCheque,
+                       12'050,
+                       1'789'000'000'000,
+                       1'789'000'100'000,
+                       0,
+                       7,
+                       kNone,
+                       "M. et Mme Durand",
+                       "La Banque Postale"};
+}
+
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5, 4, true};
   DefineVenueLayout layout{
@@ -276,6 +290,17 @@ std::vector<Command> one_of_each() {
       Command{124, DefineAnnexFee{3, 4, "Taxe de séjour", 235, true, true}},
       Command{125, SetOrderFee{make_order_id(1, 2, 3), 3, 999}},
       Command{126, RemoveOrderFee{make_order_id(1, 2, 3), 3}},
+      Command{127, MakePaymentBatch{BatchKind::kChequeDeposit,
+                                    1'790'000'000'000,
+                                    "Crédit Agricole",
+                                    "bordereau 17",
+                                    {BatchItem{make_order_id(1, 2, 3), 1}, BatchItem{make_order_id(0, 4, 1), 2}}}},
+      Command{128, FreezePayments{1, BatchKind::kPayout, 4, 0, {BatchItem{make_order_id(1, 2, 3), 3}}}},
+      Command{129, SettlePaymentBatch{BatchKind::kAccountingExport,
+                                      2,
+                                      {frozen_payment()},
+                                      {RefusedPayment{make_order_id(1, 2, 3), 2, "not a cheque"}}}},
+      Command{130, ListPaymentBatches{BatchKind::kPayout, 3, 20}},
   };
 }
 
@@ -454,7 +479,7 @@ OrderRecord full_record() {
   r.payments = {
       Payment{1, PaymentMode::kThirdParty, 5'000, 1'790'200'000'000, 42, 3, "CAF", "", "", 0, 1'790'200'000'000, 7},
       Payment{2, PaymentMode::kCheque, 16'000, 1'790'300'000'000, 43, kNone, "M. DUPONT", "BNP", "", 0,
-              1'790'300'000'000, 7},
+              1'790'300'000'000, 7, 3, 2, 1},
       Payment{3, PaymentMode::kCard, -1'000, 1'790'400'000'000, 42, kNone, "", "", "trop perçu", 0, 1'790'400'000'000,
               7}};
   return r;
@@ -476,6 +501,24 @@ ContactSummary contact_summary(ContactId id) {
                         "Contact occasionnel",
                         "12 rue de Lyon, Escalier C",
                         "fr"};
+}
+
+PaymentBatch payment_batch() {
+  return PaymentBatch{
+      BatchKind::kAccountingExport,
+      3,
+      true,
+      1'790'000'000'000,
+      4,
+      1'789'900'000'000,
+      "",
+      "décembre",
+      {},
+      {frozen_payment()},
+      {RefusedPayment{make_order_id(1, 2, 3), 2, "order not found (or no longer in memory)"}},
+      {ExportedDocument{InvoiceKind::kCreditNote, 2026, 4, make_order_id(1, 2, 3), 1'789'000'000'000, 7, 12'050}},
+      12'050,
+      "/srv/exports/accounting/accounting-export-000003.csv"};
 }
 
 std::vector<ReplyDetail> one_detail_of_each() {
@@ -599,6 +642,9 @@ std::vector<ReplyDetail> one_detail_of_each() {
                              7}},
       ReplyDetail{PromoReturns{{PromoReturn{0, 1, make_order_id(0, 1, 0), 1, "MOINS20"},
                                 PromoReturn{1, 4, make_order_id(1, 2, 3), 2, "ETE-2027"}}}},
+      ReplyDetail{payment_batch()},
+      ReplyDetail{FrozenPayments{{frozen_payment()}, {RefusedPayment{make_order_id(0, 4, 1), 3, "a refund"}}}},
+      ReplyDetail{PaymentBatches{{payment_batch(), PaymentBatch{}}, 12}},
   };
 }
 
@@ -857,6 +903,12 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "PromoCodes";
     case engine::ReplyKind::kPromoReturns:
       return "PromoReturns";
+    case engine::ReplyKind::kPaymentBatch:
+      return "PaymentBatch";
+    case engine::ReplyKind::kFrozenPayments:
+      return "FrozenPayments";
+    case engine::ReplyKind::kPaymentBatches:
+      return "PaymentBatches";
   }
   return "?";
 }
@@ -883,6 +935,8 @@ std::string applied_on(engine::RouteKind route) {
       return "shard 0";
     case engine::RouteKind::kContacts:
       return "contact directory";
+    case engine::RouteKind::kShard:
+      return "the shard `shard` names";
   }
   return "?";
 }

@@ -54,7 +54,7 @@ class PromoServer : public ::testing::Test {
     office_ = server_->client("t");
     ASSERT_TRUE(office_);
   }
-  // An option of `units` × 60.00 on `performance` (1000: shard 0's, 2000: shard 1's).
+  // An option of `units` × 60.00 on `performance` (1001: shard 0's, 2000: shard 1's).
   OrderId option(net::Client& c, PerformanceId performance, uint32_t units = 2) {
     const Reply r = one(c, Book{BookingKind::kOption,
                                 7,
@@ -95,7 +95,7 @@ TEST_F(PromoServer, ClientsApplyingOneCodeAtOnceUseItUpToItsLimit_AndAReleasedOr
   constexpr uint32_t kLimit = 12, kOrders = 40, kClients = 4;
   ASSERT_TRUE(one(*office_, DefinePromoCode{"rush-2027", 0, 10, 0, 0, kLimit, kNone, 0}).ok());
   std::vector<OrderId> orders;
-  for (uint32_t i = 0; i < kOrders; ++i) orders.push_back(option(*office_, i % 2 == 0 ? 1000 : 2000));
+  for (uint32_t i = 0; i < kOrders; ++i) orders.push_back(option(*office_, i % 2 == 0 ? 1001 : 2000));
 
   std::vector<Reply> replies(kOrders);
   std::atomic<uint32_t> next{0};

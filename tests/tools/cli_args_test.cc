@@ -234,6 +234,30 @@ TEST(CliArgs, FeeAddDefinesAnAnnexFee_AndOrderFeeSetsItOnAnOrder) {
   EXPECT_TRUE(usage_error({"fee", "add", "--id", "2", "--name", "X"})) << "no price";
 }
 
+TEST(CliArgs, PaymentDepositAndPayoutNamePaymentsAsOrderColonNumber_AndAccountingExportTakesADate) {
+  const auto deposit = std::get<MakePaymentBatch>(
+      one_command({"payment", "deposit", "--bank", "BNP", "--label", "slip 17", "7:1", "72057594037927937:2"}).body);
+  EXPECT_EQ(deposit.kind, BatchKind::kChequeDeposit);
+  EXPECT_EQ(deposit.counterpart, "BNP");
+  EXPECT_EQ(deposit.label, "slip 17");
+  ASSERT_EQ(deposit.items.size(), 2u);
+  EXPECT_EQ(deposit.items[0], (BatchItem{OrderId{7}, 1}));
+  EXPECT_EQ(deposit.items[1], (BatchItem{OrderId{72057594037927937ULL}, 2}));
+  EXPECT_EQ(deposit.at_ms, 0) << "now";
+  const auto payout = std::get<MakePaymentBatch>(one_command({"payment", "payout", "--to", "Mairie", "7:3"}).body);
+  EXPECT_EQ(payout.kind, BatchKind::kPayout);
+  EXPECT_EQ(payout.counterpart, "Mairie");
+  EXPECT_TRUE(usage_error({"payment", "deposit", "--bank", "BNP"})) << "no payment";
+  EXPECT_TRUE(usage_error({"payment", "deposit", "7:1"})) << "no bank";
+  EXPECT_TRUE(usage_error({"payment", "deposit", "--bank", "BNP", "7"})) << "not ORDER:PAYMENT";
+  EXPECT_TRUE(usage_error({"payment", "deposit", "--bank", "BNP", "7:0"})) << "payments are numbered from 1";
+  const auto x = std::get<MakePaymentBatch>(one_command({"accounting", "export"}).body);
+  EXPECT_EQ(x.kind, BatchKind::kAccountingExport);
+  EXPECT_TRUE(x.items.empty());
+  EXPECT_EQ(std::get<ListPaymentBatches>(one_command({"batch", "list", "--kind", "payout"}).body).kind,
+            BatchKind::kPayout);
+}
+
 TEST(CliArgs, BuildsEveryOrderCommand) {
   EXPECT_EQ(std::get<ExtendHold>(one_command({"extend", "--order", "7", "--ttl-ms", "5000"}).body).ttl_ms, 5000);
   const auto opt = std::get<ConvertHold>(one_command({"option", "--order", "7", "--days", "2"}, 1'000).body);

@@ -933,6 +933,43 @@ const opt::Choices<InvoiceKind> kInvoiceKinds = {{"invoice", InvoiceKind::kInvoi
                                                  {"cancellation", InvoiceKind::kCancellationInvoice},
                                                  {"commission", InvoiceKind::kCommissionInvoice}};
 constexpr const char* kInvoiceKindHelp = "invoice (default), credit-note, cancellation or commission";
+const opt::Choices<BatchKind> kBatchKinds = {
+    {"deposit", BatchKind::kChequeDeposit}, {"payout", BatchKind::kPayout}, {"export", BatchKind::kAccountingExport}};
+
+// ORDER:PAYMENT (an order's payment, by its number).
+Result<BatchItem> parse_batch_item(std::string_view text) {
+  const size_t colon = text.find(':');
+  uint64_t order = 0;
+  uint32_t payment = 0;
+  if (colon == std::string_view::npos || !opt::parse_decimal(text.substr(0, colon), &order).empty() ||
+      !opt::parse_decimal(text.substr(colon + 1), &payment).empty() || order == 0 || payment == 0)
+    return Status::invalid_argument(cat("'", std::string(text), "' is not ORDER:PAYMENT (e.g. 72057594037927937:2)"));
+  return BatchItem{OrderId{order}, payment};
+}
+
+// payment deposit / payment payout: the counterpart, the date, the payments.
+Build payment_batch(CLI::App& s, BatchKind kind) {
+  auto v = keyed<MakePaymentBatch>(s);
+  v->body.kind = kind;
+  auto items = std::make_shared<std::vector<std::string>>();
+  const bool deposit = kind == BatchKind::kChequeDeposit;
+  s.add_option(deposit ? "--bank" : "--to", v->body.counterpart,
+               deposit ? "the bank the cheques are deposited at" : "who the payments are paid over to")
+      ->required();
+  add_date(s, "--on", v->body.at_ms, DayPart::kStart,
+           deposit ? "deposited on (default: now)" : "paid on (default: now)");
+  s.add_option("--label", v->body.label, "free text (a slip's reference)");
+  s.add_option("PAYMENTS", *items, "ORDER:PAYMENT, one or more")->required();
+  return Build([v, items](int64_t) -> CliCommands {
+    MakePaymentBatch body = v->body;
+    for (const std::string& text : *items) {
+      Result<BatchItem> item = parse_batch_item(text);
+      if (!item.is_ok()) return item.status();
+      body.items.push_back(*item);
+    }
+    return one(v->key, std::move(body));
+  });
+}
 constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
                            kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
 
@@ -1144,6 +1181,28 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "PAYMENT", v->body.payment, "the payment's number on the order")->required();
          add_date(s, "--on", v->body.collected_ms, DayPart::kStart, "when (default: now)");
          return send(v);
+       }},
+      {"payment deposit", kBackOffice, "deposit cheques at a bank together: they are frozen (numbered deposit)",
+       [](CLI::App& s) { return payment_batch(s, BatchKind::kChequeDeposit); }},
+      {"payment payout", kBackOffice, "pay payments over to a beneficiary: they are frozen (numbered payout)",
+       [](CLI::App& s) { return payment_batch(s, BatchKind::kPayout); }},
+      {"accounting export", kBackOffice,
+       "export the payments and invoices no export took yet to CSV on the server: they are frozen",
+       [](CLI::App& s) {
+         auto v = keyed<MakePaymentBatch>(s);
+         v->body.kind = BatchKind::kAccountingExport;
+         add_date(s, "--until", v->body.at_ms, DayPart::kEnd,
+                  "what was recorded or issued through this day (default: now)");
+         s.add_option("--label", v->body.label, "free text");
+         return send(v);
+       }},
+      {"batch list", kBackOffice, "the cheque deposits, payouts or accounting exports, oldest first",
+       [](CLI::App& s) {
+         auto v = std::make_shared<ListPaymentBatches>();
+         opt::add_choice(s, "--kind", v->kind, kBatchKinds, "deposit (default), payout or export");
+         opt::add_number(s, "--after", v->after, "numbers after this one (the next page)");
+         opt::add_number(s, "--limit", v->limit, "at most this many (default and most: 50)");
+         return Build([v](int64_t) { return one(0, *v); });
        }},
       {"payment list", kBackOffice, "an order's summary, balance and payments (the order page)",
        [](CLI::App& s) {

@@ -29,6 +29,14 @@ std::string contact_text(ContactId contact, const std::string& name, uint64_t nu
   return cat(name, " (", number, ")");
 }
 
+// "deposit 3, export 1": the batches that froze a payment, "-" if none.
+std::string frozen_in(const Payment& p) {
+  std::string out;
+  for (auto [number, what] : {std::pair{p.deposit, "deposit"}, {p.payout, "payout"}, {p.exported, "export"}})
+    if (number != 0) out += cat(out.empty() ? "" : ", ", what, " ", number);
+  return out.empty() ? "-" : out;
+}
+
 template <typename Id>
 std::string named(Id id, const std::string& name) {
   return name.empty() ? id_or_dash(id) : cat(name, " (", id, ")");
@@ -228,7 +236,7 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   if (!r.payments.empty()) {
     out << "\npayments\n";
     std::vector<std::vector<std::string>> payments = {
-        {"no", "received", "mode", "amount", "paid by", "payer", "label", "bank", "collected", "reason"}};
+        {"no", "received", "mode", "amount", "paid by", "payer", "label", "bank", "collected", "reason", "frozen in"}};
     for (const Payment& p : r.payments)
       payments.push_back({std::to_string(p.number), when(p.received_ms, local), std::string(payment_mode_name(p.mode)),
                           local.money(p.amount_cents), id_or_dash(p.contact), id_or_dash(p.payer),
@@ -236,7 +244,7 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                           !is_deferred(p.mode)  ? "-"
                           : p.collected_ms == 0 ? "awaiting"
                                                 : when(p.collected_ms, local),
-                          p.reason.empty() ? "-" : p.reason});
+                          p.reason.empty() ? "-" : p.reason, frozen_in(p)});
     print_table(out, payments);
   }
   if (!r.notes.empty()) {
@@ -562,6 +570,61 @@ void print_templates(const DocumentTemplates& list, std::ostream& out) {
   }
 }
 
+void print_payment_batch(const PaymentBatch& b, const LocalTime& local, std::ostream& out) {
+  out << batch_kind_name(b.kind) << ' ' << b.number << (b.settled ? "" : " (being settled)") << ": " << b.frozen.size()
+      << " payments, " << local.money(b.total_cents);
+  if (b.kind == BatchKind::kAccountingExport) out << ", " << b.documents.size() << " documents";
+  out << '\n';
+  std::vector<std::vector<std::string>> summary = {
+      {b.kind == BatchKind::kAccountingExport ? "up to" : "on", when(b.at_ms, local)},
+      {"made", cat(when(b.created_ms, local), " by principal ", b.principal)}};
+  if (!b.counterpart.empty())
+    summary.push_back({b.kind == BatchKind::kChequeDeposit ? "bank" : "beneficiary", b.counterpart});
+  if (!b.label.empty()) summary.push_back({"label", b.label});
+  if (!b.file.empty()) summary.push_back({"CSV", b.file});
+  print_table(out, summary);
+  if (!b.frozen.empty()) {
+    std::vector<std::vector<std::string>> rows = {
+        {"order", "payment", "received", "mode", "amount", "paid by", "label", "bank"}};
+    for (const FrozenPayment& p : b.frozen)
+      rows.push_back({to_string(p.order), std::to_string(p.payment), when(p.received_ms, local),
+                      std::string(payment_mode_name(p.mode)), local.money(p.amount_cents), id_or_dash(p.contact),
+                      p.label.empty() ? "-" : p.label, p.bank.empty() ? "-" : p.bank});
+    out << '\n';
+    print_table(out, rows);
+  }
+  if (!b.documents.empty()) {
+    std::vector<std::vector<std::string>> rows = {{"document", "issued", "order", "total"}};
+    for (const ExportedDocument& d : b.documents)
+      rows.push_back({cat(invoice_kind_name(d.kind), " ", d.year, "-", d.number), when(d.issued_ms, local),
+                      to_string(d.order), local.money(d.total_cents)});
+    out << '\n';
+    print_table(out, rows);
+  }
+  if (!b.refused.empty()) {
+    out << "\nrefused\n";
+    std::vector<std::vector<std::string>> rows = {{"order", "payment", "why"}};
+    for (const RefusedPayment& r : b.refused) rows.push_back({to_string(r.order), std::to_string(r.payment), r.reason});
+    print_table(out, rows);
+  }
+}
+
+void print_batches(const PaymentBatches& list, const LocalTime& local, std::ostream& out) {
+  if (list.batches.empty()) {
+    out << "none\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"number", "on", "counterpart", "label", "payments", "total", "refused", "state"}};
+  for (const PaymentBatch& b : list.batches)
+    rows.push_back({std::to_string(b.number), when(b.at_ms, local), b.counterpart.empty() ? "-" : b.counterpart,
+                    b.label.empty() ? "-" : b.label, std::to_string(b.frozen.size()), local.money(b.total_cents),
+                    std::to_string(b.refused.size()), b.settled ? "settled" : "being settled"});
+  print_table(out, rows);
+  if (list.batches.size() < list.total)
+    out << list.batches.size() << " of " << list.total << "; next page: --after " << list.batches.back().number << "\n";
+}
+
 void print_payers(const Payers& list, std::ostream& out) {
   if (list.payers.empty()) {
     out << "no third-party payers: add one with `payer add`\n";
@@ -681,6 +744,8 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, Invoices>) print_invoices(d, local, out);
         if constexpr (std::is_same_v<D, Promo>) print_promo(d, local, out);
         if constexpr (std::is_same_v<D, PromoCodes>) print_promo_codes(d, local, out);
+        if constexpr (std::is_same_v<D, PaymentBatch>) print_payment_batch(d, local, out);
+        if constexpr (std::is_same_v<D, PaymentBatches>) print_batches(d, local, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);

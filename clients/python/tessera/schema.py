@@ -56,6 +56,7 @@ ValidateOnPayment = _enum("ValidateOnPayment")
 InvoiceKind = _enum("InvoiceKind")
 CancelledBy = _enum("CancelledBy")
 PromoState = _enum("PromoState")
+BatchKind = _enum("BatchKind")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),

@@ -392,6 +392,28 @@ class Invoices(unittest.TestCase):
         self.assertEqual([(c.definition.code, c.uses) for c in listed.codes if c.definition.code == "PY-15"],
                          [("PY-15", 1)])
 
+    def test_a_cheque_deposit_freezes_its_cheques_and_names_what_it_refused(self):
+        order = office.book(kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.add_payment(order=order.order, mode=tessera.PaymentMode.Cheque, amount_cents=2500, label="DUPONT")
+        office.add_payment(order=order.order, mode=tessera.PaymentMode.Card, amount_cents=100)
+        deposit = office.make_payment_batch(kind=tessera.BatchKind.ChequeDeposit, counterpart="BNP",
+                                            items=[dict(order=order.order, payment=1),
+                                                   dict(order=order.order, payment=2)])
+        self.assertEqual(deposit.kind, tessera.BatchKind.ChequeDeposit)
+        self.assertTrue(deposit.settled)
+        self.assertEqual([(p.payment, p.amount_cents) for p in deposit.frozen], [(1, 2500)])
+        self.assertEqual([(r.payment, r.reason) for r in deposit.refused], [(2, "not a cheque")])
+        self.assertEqual(deposit.total_cents, 2500)
+        with self.assertRaisesRegex(tessera.InvalidState, "cheque deposit"):
+            office.change_payment(order=order.order, payment=1, mode=tessera.PaymentMode.Cheque, amount_cents=2000)
+        self.assertEqual(office.get_order_record(order=order.order).payments[0].deposit, deposit.number)
+        listed = office.list_payment_batches(kind=tessera.BatchKind.ChequeDeposit, after=deposit.number - 1, limit=1)
+        self.assertEqual([b.number for b in listed.batches], [deposit.number])
+        with self.assertRaises(tessera.Forbidden):
+            shop.make_payment_batch(kind=tessera.BatchKind.Payout, counterpart="X",
+                                    items=[dict(order=order.order, payment=2)])
+
     def test_a_validated_order_cancelled_by_the_client_pays_the_scales_fee(self):
         admin.set_cancellation_terms(product=0, scale=[dict(days_before=0, percent=50)])
         card = office.create_contact(record=dict(types=1, civility="Mme", last_name="ANNULE", first_name="Anne",
