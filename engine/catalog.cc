@@ -355,6 +355,23 @@ Reply Catalog::define(const SetReturnCityRule& c) {
   return check_then(*this, c, [&] { put_product_rule(return_city_rules_, c); });
 }
 
+Reply Catalog::check(const SetAutoInvoicing& c) const {
+  return check_product_rule(products_, auto_invoicing_rules_, c.product, "automatic invoicing rules");
+}
+
+Reply Catalog::define(const SetAutoInvoicing& c) {
+  return check_then(*this, c, [&] { put_product_rule(auto_invoicing_rules_, c); });
+}
+
+bool Catalog::auto_invoices(ProductId product) const {
+  return product_rule(auto_invoicing_rules_, product, SetAutoInvoicing{kNone, false}).enabled;
+}
+
+bool Catalog::auto_invoicing_on() const {
+  return std::any_of(auto_invoicing_rules_.begin(), auto_invoicing_rules_.end(),
+                     [](const SetAutoInvoicing& r) { return r.enabled; });
+}
+
 Reply Catalog::check(const DefineAnnexFee& c) const {
   if (is_reserved_id(c.fee)) return refuse(ReplyCode::kInvalidArgument, cat("annex fee id ", c.fee, " is reserved"));
   if (c.product != kNone && !products_.find(c.product))
@@ -398,13 +415,14 @@ void Catalog::hash_into(Hasher& h) const {
   h.add(channels_.items());
   h.add(categories_.items());
   h.add(tariffs_.items());
-  if (!option_lifetimes_.empty()) h.add(option_lifetimes_);       // absent before them
-  if (product_types_.size() != 0) h.add(product_types_.items());  // likewise
-  if (payers_.size() != 0) h.add(payers_.items());                // likewise
-  if (!validation_rules_.empty()) h.add(validation_rules_);       // likewise
-  if (!cancellation_terms_.empty()) h.add(cancellation_terms_);   // likewise
-  if (!return_city_rules_.empty()) h.add(return_city_rules_);     // likewise
-  if (annex_fees_.size() != 0) h.add(annex_fees_.items());        // likewise
+  if (!option_lifetimes_.empty()) h.add(option_lifetimes_);          // absent before them
+  if (product_types_.size() != 0) h.add(product_types_.items());     // likewise
+  if (payers_.size() != 0) h.add(payers_.items());                   // likewise
+  if (!validation_rules_.empty()) h.add(validation_rules_);          // likewise
+  if (!cancellation_terms_.empty()) h.add(cancellation_terms_);      // likewise
+  if (!return_city_rules_.empty()) h.add(return_city_rules_);        // likewise
+  if (!auto_invoicing_rules_.empty()) h.add(auto_invoicing_rules_);  // likewise
+  if (annex_fees_.size() != 0) h.add(annex_fees_.items());           // likewise
 }
 
 }  // namespace tessera::engine

@@ -150,6 +150,8 @@ class Catalog {
   Reply define(const SetCancellationTerms& c);
   Reply check(const SetReturnCityRule& c) const;
   Reply define(const SetReturnCityRule& c);
+  Reply check(const SetAutoInvoicing& c) const;
+  Reply define(const SetAutoInvoicing& c);
   Reply check(const DefineAnnexFee& c) const;
   Reply define(const DefineAnnexFee& c);
   // QuoteReturnCity: the product's rule applied to the two round trips.
@@ -210,6 +212,13 @@ class Catalog {
   std::vector<SetReturnCityRule>& return_city_rules() { return return_city_rules_; }
   const std::vector<SetReturnCityRule>& return_city_rules() const { return return_city_rules_; }
 
+  // Whether the product's orders are invoiced on their departure (its rule,
+  // else the default, else no); whether any rule enables it.
+  bool auto_invoices(ProductId product) const;
+  bool auto_invoicing_on() const;
+  std::vector<SetAutoInvoicing>& auto_invoicing_rules() { return auto_invoicing_rules_; }
+  const std::vector<SetAutoInvoicing>& auto_invoicing_rules() const { return auto_invoicing_rules_; }
+
   void hash_into(class Hasher& h) const;
   // ExportCatalog: the commands that recreate this catalog, in canonical
   // order (engine/commands_catalog.h), appended to *out.
@@ -243,6 +252,7 @@ class Catalog {
   std::vector<ValidationRule> validation_rules_;
   std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
   std::vector<SetReturnCityRule> return_city_rules_;      // likewise
+  std::vector<SetAutoInvoicing> auto_invoicing_rules_;    // likewise
   EntityTable<TariffId, Tariff> tariffs_;
 };
 

@@ -185,5 +185,7 @@
   X(127, MakePaymentBatch,        kDirectory,    kBackoffice, kWrite, kSingle,           kPaymentBatch,  kSettleBatch) \
   X(128, FreezePayments,            kShard,        kInternal,   kWrite, kSingle,           kFrozenPayments,kNoEffect)    \
   X(129, SettlePaymentBatch,        kDirectory,    kInternal,   kWrite, kSingle,           kPaymentBatch,  kNoEffect)    \
-  X(130, ListPaymentBatches,        kDirectory,    kBackoffice, kQuery, kSingle,           kPaymentBatches,kNoEffect)
+  X(130, ListPaymentBatches,        kDirectory,    kBackoffice, kQuery, kSingle,           kPaymentBatches,kNoEffect)    \
+  X(131, SetAutoInvoicing,          kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(132, GetAutoInvoices,           kShard,        kInternal,   kQuery, kSingle,           kInvoices,      kNoEffect)
 // clang-format on

@@ -143,6 +143,29 @@ struct RenderInvoice {
   auto fields() const { return std::tie(kind, year, number); }
 };
 
+// ---- Automatic invoicing (engine/auto_invoicing.h) ---------------------------
+
+// Whether the validated orders of a product are invoiced automatically on
+// their departure when nobody invoiced them by hand (seed 003: "le
+// processus de facturation automatique s'enclenche en date de départ").
+// Product kNone: the default of every product without its own; the product
+// of the order's first line decides. Without any, nothing is invoiced
+// automatically (as before it existed). Enabling it invoices at once the
+// departed orders that qualify.
+struct SetAutoInvoicing {
+  ProductId product;
+  bool enabled;
+  auto fields() const { return std::tie(product, enabled); }
+  bool operator==(const SetAutoInvoicing&) const = default;
+};
+// Internal query (the server's pump), on shard `shard`: the invoices it
+// froze by itself (kSystem) and not numbered yet, oldest first, at most
+// kAutoInvoicesPageMax (reply: Invoices; total: how many wait).
+struct GetAutoInvoices {
+  uint32_t shard;
+  auto fields() const { return std::tie(shard); }
+};
+
 // What ListInvoices, RenderInvoice, IssueInvoice and CancelInvoice answer.
 struct Invoices {
   std::vector<InvoiceDocument> documents;

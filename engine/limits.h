@@ -77,10 +77,11 @@ inline constexpr int64_t kPaymentCentsMax = 10'000'000'000;  // one payment: 100
 inline constexpr uint32_t kMoneyTextMax = 200;               // bytes of a payment's label, bank or reason
 inline constexpr int64_t kMoneyDateAheadMsMax = 86'400'000;  // a date received/collected/signed: at most a day ahead
 // Invoices (engine/commands_invoices.h).
-inline constexpr uint32_t kInvoicesPageMax = 500;    // documents in one ListInvoices answer
-inline constexpr uint32_t kInvoiceLinesMax = 1'000;  // lines of one document (an order has at most that many)
-inline constexpr uint32_t kInvoiceTextMax = 2'000;   // bytes of a document's billed-to block, a line's label, a reason
-inline constexpr uint32_t kInvoiceYearMin = 1970;    // a numbering year
+inline constexpr uint32_t kInvoicesPageMax = 500;      // documents in one ListInvoices answer
+inline constexpr uint32_t kAutoInvoicesPageMax = 256;  // invoices in one GetAutoInvoices answer
+inline constexpr uint32_t kInvoiceLinesMax = 1'000;    // lines of one document (an order has at most that many)
+inline constexpr uint32_t kInvoiceTextMax = 2'000;  // bytes of a document's billed-to block, a line's label, a reason
+inline constexpr uint32_t kInvoiceYearMin = 1970;   // a numbering year
 inline constexpr uint32_t kInvoiceYearMax = 9999;
 inline constexpr uint32_t kInvoiceNumberMax = 999'999;     // per kind and year (the PDF prints 6 digits)
 inline constexpr uint32_t kOrderDocumentsMax = 64;         // invoices and credit notes of one order

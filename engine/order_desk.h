@@ -81,6 +81,12 @@ class OrderDesk {
   const PromoOutbox& promo_outbox() const { return promo_; }
   Status restore_promo(PromoOutbox outbox);
   void hash_promo(Hasher& h) const;
+  // Automatic invoicing (engine/auto_invoicing.h): freezes the invoice of
+  // the validated order `o` as issued by kSystem, if it was never invoiced,
+  // has nothing pending and may take a document (true); the invoice frozen
+  // that way and not numbered yet (nullptr: none).
+  bool freeze_departure_invoice(Order& o, OrderId id);
+  const InvoiceDocument* departure_invoice(OrderId id) const;
   // The documents frozen and not yet numbered (a start completes them).
   std::vector<InvoiceDocument> pending_documents() const;
   // The money of the orders that have some (snapshots and the state hash).

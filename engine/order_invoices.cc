@@ -165,6 +165,28 @@ Reply OrderDesk::on(const IssueInvoice& c, const Caller& who) {
   return pending_reply(d);
 }
 
+bool OrderDesk::freeze_departure_invoice(Order& o, OrderId id) {
+  if (const OrderMoney* money = money_of(o)) {
+    if (!money->pending.empty() || !documents_left(*money, id).ok()) return false;
+    if (std::any_of(money->invoices.begin(), money->invoices.end(),
+                    [](const InvoiceRef& r) { return r.kind == InvoiceKind::kInvoice; }))
+      return false;  // invoiced once: by hand, or already on its departure
+  }
+  if (!check_workflow_room(o, id).ok()) return false;
+  OrderMoney& money = open_money(o);
+  money.pending.push_back(freeze_document(o, id, InvoiceKind::kInvoice, kSystem, money));
+  return true;
+}
+
+const InvoiceDocument* OrderDesk::departure_invoice(OrderId id) const {
+  const Order* o = book_.find(id);
+  const OrderMoney* money = o ? money_of(*o) : nullptr;
+  if (money == nullptr) return nullptr;
+  for (const InvoiceDocument& d : money->pending)
+    if (d.kind == InvoiceKind::kInvoice && d.principal == kSystem) return &d;
+  return nullptr;
+}
+
 Reply OrderDesk::on(const CancelInvoice& c, const Caller& who) {
   if (c.reason.empty())
     return refuse(ReplyCode::kInvalidArgument, "de-invoicing needs a reason (it is on the credit note)");

@@ -27,7 +27,8 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
       desk_(orders_, stock_, catalog_, now_ms_),
       follow_up_(orders_, stock_, catalog_, contacts_, subscriptions_, now_ms_),
       principals_(catalog_, now_ms_),
-      retention_(orders_, stock_, now_ms_) {
+      retention_(orders_, stock_, now_ms_),
+      auto_invoicing_(orders_, desk_, stock_, catalog_, now_ms_) {
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);
   assert(start_ms >= 0 && start_ms <= kTimeMsMax);
@@ -59,7 +60,7 @@ Reply Shard::on(const T& c, const Caller& who) {
   constexpr int owners =
       requires { catalog_.define(c); } + requires { stock_.on(c); } + requires { seats_.on(c); } +
       requires { contingents_.on(c); } + requires { desk_.on(c, who); } + requires { follow_up_.on(c); } +
-      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { invoices_.on(c); } + requires { promos_.on(c); } + requires { batches_.on(c); } + std::is_same_v<T, MakePaymentBatch> + std::is_same_v<T, SettlePaymentBatch> + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
+      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { auto_invoicing_.on(c); } + requires { invoices_.on(c); } + requires { promos_.on(c); } + requires { batches_.on(c); } + std::is_same_v<T, MakePaymentBatch> + std::is_same_v<T, SettlePaymentBatch> + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
@@ -117,8 +118,10 @@ Reply Shard::on(const T& c, const Caller& who) {
     // The contact's first confirmed order here makes it a client (a payment
     // or a signed contract may validate an option).
     Reply r = desk_.on(c, who);
-    if (r.ok() && r.state == OrderState::kConfirmed)
+    if (r.ok() && r.state == OrderState::kConfirmed) {
       if (const Order* o = orders_.find(c.order)) contacts_.mark_client(o->contact, now_ms_);
+      auto_invoicing_.validated(c.order);  // validated after its departure: invoiced now
+    }
     return r;
   } else if constexpr (std::is_same_v<T, SetContactProfile>) {
     return set_profile(c);
@@ -129,8 +132,21 @@ Reply Shard::on(const T& c, const Caller& who) {
     return r;
   } else if constexpr (std::is_same_v<T, DefinePerformance>) {
     Reply r = stock_.on(c);
-    if (r.ok()) retention_.performances_changed();
+    if (r.ok()) {
+      retention_.performances_changed();
+      auto_invoicing_.performances_changed();
+    }
     return r;
+  } else if constexpr (std::is_same_v<T, SetAutoInvoicing>) {
+    Reply r = catalog_.define(c);
+    if (r.ok()) auto_invoicing_.rules_changed();
+    return r;
+  } else if constexpr (std::is_same_v<T, NoteInvoice>) {
+    Reply r = desk_.on(c, who);
+    if (r.ok()) auto_invoicing_.noted();
+    return r;
+  } else if constexpr (requires { auto_invoicing_.on(c); }) {
+    return auto_invoicing_.on(c);
   } else if constexpr (requires { retention_.on(c); }) {
     return retention_.on(c);
   } else if constexpr (requires { catalog_.define(c); }) {
@@ -335,8 +351,12 @@ uint32_t Shard::advance(int64_t now_ms, uint32_t budget) {
   const uint32_t fired =
       timers_.wheel().advance(now_ms_, budget, [this](TimerId, uint64_t payload, int64_t) { on_timer(payload); });
   expiries_fired_ += fired;
-  // Then confirmed orders of past performances leave memory (retention).
-  return fired < budget ? fired + retention_.advance(budget - fired) : fired;
+  // Then validated orders that departed are invoiced, before confirmed
+  // orders of past performances leave memory (retention).
+  uint32_t work = fired;
+  if (work < budget) work += auto_invoicing_.advance(budget - work);
+  if (work < budget) work += retention_.advance(budget - work);
+  return work;
 }
 
 void Shard::on_timer(uint64_t payload) {

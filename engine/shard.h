@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/auto_invoicing.h"
 #include "engine/batch_register.h"
 #include "engine/catalog.h"
 #include "engine/command.h"
@@ -215,6 +216,7 @@ class Shard {
   FollowUpDesk follow_up_;
   PrincipalBook principals_;
   OrderRetention retention_;
+  AutoInvoicing auto_invoicing_;
   InvoiceRegister invoices_;
   PromoRegister promos_;
   BatchRegister batches_;

@@ -42,6 +42,9 @@ uint64_t Shard::state_hash() const {
     h.add(stock_.retired_by_quota());
     h.add(stock_.retired_by_category());
   }
+  // The automatic invoicing (absent until used), likewise; its rules are
+  // the catalog's.
+  if (!auto_invoicing_.state().unused()) h.add(auto_invoicing_.state());
   // The money of orders (absent until some), likewise.
   desk_.money().hash_into(h, orders);
   // The invoice register (shard 0; absent until an invoice), likewise.

@@ -42,6 +42,7 @@ constexpr uint16_t kSectionPromoRegister = 16;      // the promo register (shard
 constexpr uint16_t kSectionPromoOutbox = 17;        // the shard's pending promo claims and uses given back
 constexpr uint16_t kSectionAnnexFees = 18;          // the catalog's DefineAnnexFee entries, in definition order
 constexpr uint16_t kSectionBatches = 19;            // the batch register (shard 0): every batch, by kind and number
+constexpr uint16_t kSectionAutoInvoicing = 20;  // the catalog's SetAutoInvoicing rules and the sweep (after the money)
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -122,6 +123,8 @@ void Shard::save(std::string* out) const {
   if (const std::vector<MoneyTable::Entry> money = desk_.money().current(orders); !money.empty())
     put_all(w, std::tie(kSectionOrderMoney, money));
   if (!invoices_.empty()) put_all(w, std::tie(kSectionInvoices, invoices_.documents()));
+  if (!catalog_.auto_invoicing_rules().empty() || !auto_invoicing_.state().unused())
+    put_all(w, std::tie(kSectionAutoInvoicing, catalog_.auto_invoicing_rules(), auto_invoicing_.state()));
   if (!catalog_.cancellation_terms().empty())
     put_all(w, std::tie(kSectionCancellationTerms, catalog_.cancellation_terms()));
   if (!catalog_.return_city_rules().empty())
@@ -199,7 +202,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, promo_register_loaded = 0,
-      promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0;
+      promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -285,6 +288,16 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       PromoOutbox outbox;
       s = r.get(outbox);
       if (s.is_ok()) s = sh.desk_.restore_promo(std::move(outbox));
+    } else if (s.is_ok() && section == kSectionAutoInvoicing && auto_loaded++ == 0) {
+      std::vector<SetAutoInvoicing> rules;
+      AutoInvoicingState state;
+      s = get_all(r, std::tie(rules, state));
+      for (const SetAutoInvoicing& rule : rules)
+        if (s.is_ok() && !sh.catalog_.define(rule).ok())
+          s = Status::invalid_argument("snapshot has an automatic invoicing rule of an unknown product");
+      if (s.is_ok() && sh.catalog_.auto_invoicing_rules().size() != rules.size())
+        s = Status::invalid_argument("snapshot repeats a product's automatic invoicing rule");
+      if (s.is_ok()) s = sh.auto_invoicing_.restore(state);
     } else if (s.is_ok() && section == kSectionBatches && batches_loaded++ == 0) {
       std::vector<PaymentBatch> batches;
       s = r.get(batches);

@@ -31,8 +31,10 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -97,6 +99,16 @@ class ShardSet {
   // numbered document (its message says so if the mark could not be sent:
   // a retry or the next start sends it). (shard_set_invoices.cc)
   void number_document(engine::InvoiceDocument document, Completion* done);
+
+  // Numbers the invoices the shards froze on departures
+  // (engine/auto_invoicing.h), now (the pump does it every
+  // kClientPumpIntervalMs), and hands each numbered one to the hook: the
+  // invoices numbered, or the first refusal. A document the register
+  // refuses is reported once and left pending (the next start retries it).
+  engine::Reply pump_auto_invoices();
+  // What the pump calls, on its thread, with each invoice it numbered (the
+  // server renders its PDF). Any thread, any time.
+  void on_auto_invoice(std::function<void(const engine::InvoiceDocument&)> hook);
 
   // Steps 2 and 3 of applying a promo code (engine/commands_promo.h): the
   // register counts the claim's use (ClaimPromoUse, shard 0), the order
@@ -169,6 +181,8 @@ class ShardSet {
   std::mutex pump_mutex_;              // one pump at a time; guards what follows
   std::vector<uint64_t> marks_taken_;  // by shard: the directory's last mark taken
   std::vector<uint64_t> promo_taken_;  // by shard: the promo register's last return taken
+  std::function<void(const engine::InvoiceDocument&)> auto_invoice_hook_;
+  std::set<std::pair<uint64_t, uint32_t>> auto_refused_;  // (order, attempt) the register refused: not retried
   std::condition_variable pump_wake_;
   bool pump_stopping_ = false;
   std::thread pump_;

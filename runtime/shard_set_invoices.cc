@@ -3,6 +3,7 @@
 // completion at start of the documents a stop or a crash left pending.
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 
 #include "engine/reply_detail.h"
 #include "runtime/internal_submit.h"
@@ -131,6 +132,52 @@ void ShardSet::complete_pending_documents(std::vector<engine::InvoiceDocument> p
       std::fprintf(stderr, "tessera: order %llu's document not completed: %s\n",
                    static_cast<unsigned long long>(order.value()), r.message.c_str());
   }
+}
+
+void ShardSet::on_auto_invoice(std::function<void(const engine::InvoiceDocument&)> hook) {
+  std::lock_guard lock(pump_mutex_);
+  auto_invoice_hook_ = std::move(hook);
+}
+
+engine::Reply ShardSet::pump_auto_invoices() {
+  std::lock_guard lock(pump_mutex_);
+  int64_t numbered = 0;
+  for (uint32_t shard = 0; shard < size(); ++shard) {
+    std::set<std::pair<uint64_t, uint32_t>> seen;  // once per round: one the order did not mark waits for the next
+    for (;;) {
+      const engine::Reply page = call(engine::Command{0, engine::GetAutoInvoices{shard}});
+      if (!page.ok()) return page;
+      const auto* waiting = page.detail ? std::get_if<engine::Invoices>(&page.detail->value) : nullptr;
+      if (waiting == nullptr) break;
+      // A page at a time, numbered side by side (the register numbers them
+      // in the order they reach it: no gap whatever the order).
+      std::vector<const engine::InvoiceDocument*> todo;
+      for (const engine::InvoiceDocument& d : waiting->documents)
+        if (!auto_refused_.contains({d.order.value(), d.attempt}) && seen.insert({d.order.value(), d.attempt}).second)
+          todo.push_back(&d);
+      if (todo.empty()) break;
+      std::deque<WaitableCompletion> done(todo.size());
+      for (size_t i = 0; i < todo.size(); ++i) number_document(*todo[i], &done[i]);
+      for (size_t i = 0; i < todo.size(); ++i) {
+        const engine::Reply& r = done[i].wait();
+        const auto* one = r.ok() && r.detail ? std::get_if<engine::Invoices>(&r.detail->value) : nullptr;
+        if (one != nullptr && !one->documents.empty()) {
+          ++numbered;
+          if (auto_invoice_hook_) auto_invoice_hook_(one->documents.front());
+        } else if (r.code != engine::ReplyCode::kBusy && r.code != engine::ReplyCode::kUnavailable) {
+          auto_refused_.insert({todo[i]->order.value(), todo[i]->attempt});
+          std::fprintf(stderr, "tessera: order %llu's invoice on departure not numbered: %s\n",
+                       static_cast<unsigned long long>(todo[i]->order.value()), r.message.c_str());
+        } else {
+          engine::Reply busy = r;
+          return busy;  // stopping or full: the next round goes on
+        }
+      }
+    }
+  }
+  engine::Reply r;
+  r.value = numbered;
+  return r;
 }
 
 }  // namespace tessera::runtime

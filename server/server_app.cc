@@ -113,6 +113,17 @@ Status ServerApp::start() {
     if (!render_missing_pdfs(invoice_config_, *exporter_, *engine_.shards,
                              {static_cast<uint32_t>(this_year - 1), static_cast<uint32_t>(this_year)}))
       std::fprintf(stderr, "tessera-server: invoice PDFs not checked: the document worker's queue is full\n");
+    // An invoice on departure the pump numbered: its PDF, on the worker.
+    engine_.shards->on_auto_invoice([this](const engine::InvoiceDocument& d) {
+      if (!exporter_->submit_task([this, d] {
+            std::string pdf;
+            if (const Result<std::string> path = write_invoice_pdf(d, invoice_config_, &pdf); !path.is_ok())
+              std::fprintf(stderr, "tessera-server: invoice %u-%u not written (RenderInvoice writes it): %s\n", d.year,
+                           d.number, path.status().message().c_str());
+          }))
+        std::fprintf(stderr, "tessera-server: invoice %u-%u not rendered: the document worker's queue is full\n",
+                     d.year, d.number);
+    });
     if (!write_missing_exports(batch_config_, *exporter_, *engine_.shards))
       std::fprintf(stderr, "tessera-server: accounting exports not checked: the document worker's queue is full\n");
     hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
@@ -188,7 +199,8 @@ void ServerApp::wait() {
 void ServerApp::stop() {
   if (!running_) return;
   running_ = false;
-  if (net_) net_->drain();                     // stop accepting, finish in-flight requests
+  if (net_) net_->drain();                                  // stop accepting, finish in-flight requests
+  if (engine_.shards) engine_.shards->on_auto_invoice({});  // the worker stops next
   if (exporter_) exporter_->stop();            // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
   if (net_) net_->stop();                      // close what is left, join I/O threads

@@ -150,11 +150,9 @@ TEST_F(OrderRetentionTest, ASweepCutByASnapshot_FinishesTheSameAfterLoading) {
   ASSERT_TRUE(run(SetOrderRetention{kDay}).ok());
   now_ = kSoonStart + kDay;
   ASSERT_GT(shard_.advance(now_, 1'000), 0u);  // archives, then one slice of the sweep
-  std::string image;
-  shard_.save(&image);
-  Result<std::unique_ptr<Shard>> loaded = Shard::load(image);
-  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
-  Shard& copy = **loaded;
+  const std::unique_ptr<Shard> loaded = reloaded(shard_);
+  ASSERT_TRUE(loaded);
+  Shard& copy = *loaded;
   EXPECT_EQ(copy.state_hash(), shard_.state_hash());
   for (Shard* s : {&shard_, &copy}) {
     uint32_t steps = 0;
@@ -164,11 +162,9 @@ TEST_F(OrderRetentionTest, ASweepCutByASnapshot_FinishesTheSameAfterLoading) {
     EXPECT_EQ(s->stats().live_orders, 0u) << "every confirmed order left memory";
   }
   EXPECT_EQ(copy.state_hash(), shard_.state_hash()) << "the loaded shard swept exactly as the original";
-  std::string again;
-  copy.save(&again);
-  Result<std::unique_ptr<Shard>> reloaded = Shard::load(again);
-  ASSERT_TRUE(reloaded.is_ok()) << reloaded.status().to_string();
-  EXPECT_EQ((*reloaded)->state_hash(), copy.state_hash()) << "archived stock and retired units survive a snapshot";
+  const std::unique_ptr<Shard> again = reloaded(copy);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->state_hash(), copy.state_hash()) << "archived stock and retired units survive a snapshot";
 }
 
 TEST_F(OrderRetentionTest, SeatedOrdersLeaveMemory_TheirSeatsStayTaken) {

@@ -106,6 +106,16 @@ class ShardTest : public testing::Test {
     return r.state;
   }
 
+  // `s` saved as a snapshot and loaded again (nullptr, with a failure, if
+  // the image does not load).
+  static std::unique_ptr<Shard> reloaded(const Shard& s) {
+    std::string image;
+    s.save(&image);
+    Result<std::unique_ptr<Shard>> loaded = Shard::load(image);
+    EXPECT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+    return loaded.is_ok() ? std::move(*loaded) : nullptr;
+  }
+
   Shard shard_;
   int64_t now_ = kT0;
 };

@@ -561,6 +561,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(SettlePaymentBatch{BatchKind::kPayout, 1, {}, {RefusedPayment{order, 1, "not a cheque"}}});
         b.add(ListPaymentBatches{BatchKind::kChequeDeposit, 0, 0});
         b.add(ListPaymentBatches{BatchKind::kPayout, 1'000, 1'000});
+        b.add(SetAutoInvoicing{kNone, true});
+        b.add(SetAutoInvoicing{ProductId{99}, false});
+        b.add(GetAutoInvoices{0});
+        b.add(GetAutoInvoices{300});
       },
   };
 }

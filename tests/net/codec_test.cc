@@ -301,6 +301,8 @@ std::vector<Command> one_of_each() {
                                       {frozen_payment()},
                                       {RefusedPayment{make_order_id(1, 2, 3), 2, "not a cheque"}}}},
       Command{130, ListPaymentBatches{BatchKind::kPayout, 3, 20}},
+      Command{131, SetAutoInvoicing{4, true}},
+      Command{132, GetAutoInvoices{1}},
   };
 }
 

@@ -320,5 +320,83 @@ TEST_F(InvoiceServer, NumbersStayGapFreeUnderConcurrentClientsAndAcrossSigkill) 
   }
 }
 
+// Automatic invoicing (engine/auto_invoicing.h): an order validated and not
+// invoiced is invoiced by the system when its performance starts, numbered
+// and rendered without anyone asking; a performance that starts while the
+// server is down invoices its orders at the next start; numbers stay 1, 2.
+TEST_F(InvoiceServer, ValidatedOrdersAreInvoicedOnDeparture_AlsoWhenItCameWhileTheServerWasDown) {
+  start();
+  auto admin = server_->client("a");
+  ASSERT_TRUE(admin);
+  const int64_t t0 = now_ms();
+  constexpr PerformanceId kFirst = 1900, kSecond = 1901;
+  for (auto [p, start] : {std::pair{kFirst, t0 + 3'000}, std::pair{kSecond, t0 + 7'000}}) {
+    ASSERT_TRUE(one(*admin, DefinePerformance{p, ProductId{1}, start, 0, 0}).ok());
+    ASSERT_TRUE(one(*admin, SetGeneralAdmission{p, 1, 50}).ok());
+  }
+  EXPECT_EQ(one(*office_, SetAutoInvoicing{kNone, true}).code, net::kForbidden) << "an admin's setting";
+  ASSERT_TRUE(one(*admin, SetAutoInvoicing{kNone, true}).ok());
+  auto confirmed_on = [&](PerformanceId p, int64_t start, uint32_t units) {
+    const Reply r = one(*office_, Book{BookingKind::kOption,
+                                       7,
+                                       workload::kBoxOffice,
+                                       {workload::demo_line(p, ProductId{1}, 1, units)},
+                                       start});  // an option lapses at the start at the latest
+    EXPECT_TRUE(r.ok()) << r.message;
+    EXPECT_TRUE(one(*office_, Confirm{r.order, {}}).ok());
+    return r.order;
+  };
+  const OrderId first = confirmed_on(kFirst, t0 + 3'000, 2);
+  const OrderId second = confirmed_on(kSecond, t0 + 7'000, 1);
+
+  auto invoiced = [&](OrderId id) {
+    for (int tries = 0; tries < 200; ++tries) {
+      const Reply r = one(*office_, GetOrderRecord{id});
+      if (r.ok() && std::get<OrderRecord>(r.detail->value).invoiced) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  auto pdf_of = [&](const InvoiceDocument& d) {
+    char name[64];
+    std::snprintf(name, sizeof name, "invoice-%u-%06u.pdf", d.year, d.number);
+    const std::string path = dir_.path() + "/exports/invoices/" + name;
+    for (int tries = 0; tries < 100 && !std::filesystem::exists(path); ++tries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return path;
+  };
+  ASSERT_TRUE(invoiced(first)) << "invoiced on its departure";
+  EXPECT_GE(now_ms(), t0 + 3'000) << "not before";
+  {
+    const Reply r = one(*office_, GetOrderRecord{second});
+    EXPECT_FALSE(std::get<OrderRecord>(r.detail->value).invoiced) << "the second has not departed";
+  }
+  std::vector<InvoiceDocument> documents = register_of(*office_);
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0].order, first);
+  EXPECT_EQ(documents[0].number, 1u);
+  EXPECT_EQ(documents[0].principal, kSystem);
+  EXPECT_EQ(documents[0].total_cents, 12000);
+  const std::string text = pdf_text(pdf_of(documents[0]));
+  EXPECT_NE(text.find(std::to_string(documents[0].year) + "-000001"), std::string::npos) << text;
+  EXPECT_NE(text.find("Vackelys Voyages"), std::string::npos) << text;
+
+  // Down while the second departs: invoiced at the next start, as number 2.
+  server_->stop(SIGKILL);
+  while (now_ms() < t0 + 7'500) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  start();
+  ASSERT_TRUE(invoiced(second)) << "invoiced at the start after its departure";
+  documents = register_of(*office_);
+  ASSERT_EQ(documents.size(), 2u) << "each order once, across the kill";
+  EXPECT_EQ(documents[1].order, second);
+  EXPECT_EQ(documents[1].number, 2u);
+  EXPECT_TRUE(std::filesystem::exists(pdf_of(documents[1])));
+  const Reply page = one(*office_, GetOrderRecord{second});
+  const OrderRecord& rec = std::get<OrderRecord>(page.detail->value);
+  ASSERT_FALSE(rec.workflow.empty());
+  EXPECT_EQ(rec.workflow.back().action, WorkflowAction::kInvoicing);
+  EXPECT_EQ(rec.workflow.back().principal, kSystem);
+}
+
 }  // namespace
 }  // namespace tessera::server::invoice_test

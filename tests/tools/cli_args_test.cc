@@ -131,6 +131,9 @@ TEST(CliArgs, PaymentsTakeAmountsAsTyped_ToTheCent) {
 
 TEST(CliArgs, InvoiceCommandsNameTheDocumentByKindYearAndNumber) {
   EXPECT_EQ(std::get<IssueInvoice>(one_command({"invoice", "issue", "7"}).body).order, 7u);
+  EXPECT_EQ(std::get<SetAutoInvoicing>(one_command({"invoice", "auto", "on"}).body), (SetAutoInvoicing{kNone, true}));
+  EXPECT_EQ(std::get<SetAutoInvoicing>(one_command({"invoice", "auto", "off", "--product", "4"}).body),
+            (SetAutoInvoicing{ProductId{4}, false}));
   const auto credit = std::get<CancelInvoice>(one_command({"invoice", "cancel", "7", "--reason", "date"}).body);
   EXPECT_EQ(credit.order, 7u);
   EXPECT_EQ(credit.reason, "date");

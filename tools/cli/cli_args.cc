@@ -928,6 +928,7 @@ struct SubcommandSpec {
 
 constexpr std::string_view kPrincipalsGroup = "Principals (admin token)";
 constexpr std::string_view kCatalogGroup = "Catalog (admin token; docs/catalog.md)";
+const opt::Choices<bool> kSwitches = {{"on", true}, {"off", false}};
 const opt::Choices<InvoiceKind> kInvoiceKinds = {{"invoice", InvoiceKind::kInvoice},
                                                  {"credit-note", InvoiceKind::kCreditNote},
                                                  {"cancellation", InvoiceKind::kCancellationInvoice},
@@ -1242,6 +1243,14 @@ const std::vector<SubcommandSpec>& subcommands() {
          auto v = keyed<CancelInvoice>(s);
          opt::add_number(s, "ORDER", v->body.order, "the order")->required();
          s.add_option("--reason", v->body.reason, "why (printed on the credit note)")->required();
+         return send(v);
+       }},
+      {"invoice auto", kCatalogGroup, "invoice validated orders on their departure when nobody invoiced them (on|off)",
+       [](CLI::App& s) {
+         auto v = keyed<SetAutoInvoicing>(s);
+         v->body.product = kNone;
+         opt::add_number(s, "--product", v->body.product, "only this product (default: every product without its own)");
+         opt::add_choice(s, "SWITCH", v->body.enabled, kSwitches, "on or off")->required();
          return send(v);
        }},
       {"invoice list", kBackOffice, "the invoice register (or credit notes), oldest number first",
