@@ -676,7 +676,7 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
         {"document", d.number == 0 ? "(being numbered)" : name(d.kind, d.year, d.number)},
         {"order", to_string(d.order)},
         {"issued", when(d.issued_ms, local)},
-        {"by principal", to_string(d.principal)},
+        {"issued by", by(d.principal)},
         {"client", d.contact == kNone ? "-" : cat(d.contact, " (no ", d.contact_number, ")")}};
     if (!d.billed_to.empty()) {
       std::string one_line = d.billed_to;  // a table row is one line
