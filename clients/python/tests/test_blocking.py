@@ -374,6 +374,16 @@ class Invoices(unittest.TestCase):
         with self.assertRaises(tessera.Forbidden):
             shop.set_return_city_rule(product=0, rule_hundredths=0)
 
+    def test_automatic_invoicing_is_an_admins_setting_per_product(self):
+        admin.set_auto_invoicing(product=0, enabled=True)
+        try:
+            with self.assertRaises(tessera.Forbidden):
+                office.set_auto_invoicing(product=0, enabled=False)
+            with self.assertRaises(tessera.NotFound):
+                admin.set_auto_invoicing(product=99, enabled=True)
+        finally:
+            admin.set_auto_invoicing(product=0, enabled=False)
+
     def test_a_promo_code_takes_its_percent_off_half_up_and_is_used_once_per_order(self):
         office.define_promo_code(code="py-15", amount_cents=0, percent=15, valid_from_ms=0, valid_until_ms=0,
                                  max_uses=1, product=0, min_package_cents=0)
