@@ -31,9 +31,12 @@ void AutoInvoicing::start_sweep() {
 int64_t AutoInvoicing::next_due() {
   if (next_due_known_) return next_due_;
   next_due_ = std::numeric_limits<int64_t>::max();
+  // A running sweep covers the departures up to its own time already: only
+  // a later one restarts it (else each slice would start it again at slot 0).
+  const int64_t covered = state_.sweeping ? state_.sweep_until_ms : state_.swept_until_ms;
   for (const Performance& p : stock_.performances().items()) {
     const int64_t start = p.definition.starts_at_ms;
-    if (start != 0 && start > state_.swept_until_ms) next_due_ = std::min(next_due_, start);
+    if (start != 0 && start > covered) next_due_ = std::min(next_due_, start);
   }
   next_due_known_ = true;
   return next_due_;

@@ -202,6 +202,18 @@ TEST_F(AutoInvoicingTest, ASweepCutByASnapshotFinishesTheSame_TheRulesSurviveIt)
   EXPECT_EQ(copy.apply(Command{0, GetAutoInvoices{0}}, now_).value, 2'501);
 }
 
+TEST_F(AutoInvoicingTest, ASweepOverMoreSlotsThanASliceReachesTheLastOrder_ThenStops) {
+  ASSERT_TRUE(run(SetGeneralAdmission{kSoon, 1, 20'000}).ok());
+  ASSERT_TRUE(run(SetAutoInvoicing{kNone, true}).ok());
+  const uint32_t orders = kAutoInvoiceSlotsPerSlice + 1'000;
+  for (uint32_t i = 0; i < orders; ++i) order({kSoon}, true, ContactId{100 + i});
+  now_ = kSoonStart;
+  uint32_t slices = 0;
+  while (shard_.advance(now_, 1'000) > 0) ASSERT_LT(++slices, 1'000u) << "the sweep never ends";
+  EXPECT_EQ(run(GetAutoInvoices{0}).value, orders) << "the orders past the first slice too";
+  EXPECT_EQ(shard_.advance(now_ + kMinute, 1'000), 0u) << "swept: nothing more to do, nothing logged";
+}
+
 TEST_F(AutoInvoicingTest, ARuleForAnUnknownProductIsRefused_AndChangesNothing) {
   expect_refused_as(0, SetAutoInvoicing{ProductId{99}, true}, ReplyCode::kNotFound, "product 99");
 }
