@@ -56,6 +56,17 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
     return find_contacts(c);
   } else if constexpr (std::is_same_v<T, engine::NoteContactClients>) {
     return note_clients(c);
+  } else if constexpr (std::is_same_v<T, engine::CreditCashback>) {
+    if (!find(c.contact)) return missing(c.contact);
+    return cashback_.credit(c, who.principal, now_ms_);
+  } else if constexpr (std::is_same_v<T, engine::GetCashback>) {
+    if (!find(c.contact)) return missing(c.contact);
+    return cashback_.account(c.contact);
+  } else if constexpr (std::is_same_v<T, engine::ClaimCashback>) {
+    return cashback_.claim(c, current(c.claim.contact), now_ms_);
+  } else if constexpr (std::is_same_v<T, engine::ReturnCashback>) {
+    return cashback_.give_back(
+        c, [this](ContactId id) { return current(id); }, now_ms_);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);
@@ -320,6 +331,14 @@ ContactId ContactDirectory::merged_into(ContactId id) const {
   return at != merges_.end() && at->duplicate == id ? at->survivor : engine::kNone;
 }
 
+ContactId ContactDirectory::current(ContactId id) const {
+  for (size_t hops = 0; hops <= merges_.size() && id != engine::kNone; ++hops) {
+    if (find(id) != nullptr) return id;
+    id = merged_into(id);
+  }
+  return engine::kNone;
+}
+
 Reply ContactDirectory::missing(ContactId id) const {
   const StoredContact* raw = contacts_.find(id);
   if (raw == nullptr || !raw->deleted()) return refuse(ReplyCode::kNotFound, cat("contact ", id, " not found"));
@@ -363,6 +382,10 @@ void ContactDirectory::retire(StoredContact& c, const Caller& who) {
 Reply ContactDirectory::remove(const engine::DeleteContact& c, const Caller& who) {
   StoredContact* stored = find(c.contact);
   if (!stored) return missing(c.contact);
+  if (const int64_t cashback = cashback_.balance(c.contact); cashback != 0)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("contact ", c.contact, " has ", cashback,
+                      " cents of cashback: take it back first (CreditCashback, a negative amount)"));
   engine::ContactCard card = card_of(*stored);
   unlink_all(c.contact);
   retire(*stored, who);

@@ -20,6 +20,12 @@
 // first freezes the contact on every shard and deletes only when no live
 // order or running subscription names it.
 //
+// Every contact's cashback lives here too (directory/cashback_ledger.h):
+// credits, the claims orders take (ClaimCashback) and their returns
+// (ReturnCashback, pumped from the shards like the client marks); a merge
+// moves the duplicate's cashback to the survivor, and a contact with
+// cashback left is not deleted.
+//
 // Lists the organisation defines (criteria, audience categories) live here
 // too (DefineContactListEntry), and so does whether a contact is a client:
 // each shard marks a contact at its first confirmed order there (logged on
@@ -46,6 +52,7 @@
 
 #include "base/status.h"
 #include "directory/address_index.h"
+#include "directory/cashback_ledger.h"
 #include "directory/compact_holders.h"
 #include "directory/contact_index.h"
 #include "directory/contact_record.h"
@@ -160,6 +167,8 @@ class ContactDirectory {
 
   // The last client mark taken from each shard (the pump asks for later ones).
   const std::vector<uint64_t>& client_marks_taken() const { return client_marks_taken_; }
+  // Likewise, the last cashback return taken from each shard.
+  const std::vector<uint64_t>& cashback_returns_taken() const { return cashback_.returns_taken(); }
   // When `id` became a client (0: a prospect, or unknown).
   int64_t client_since(ContactId id) const;
 
@@ -225,6 +234,9 @@ class ContactDirectory {
   }
   // The survivor `id` was merged into (kNone: not merged).
   ContactId merged_into(ContactId id) const;
+  // `id` if it exists, else the contact it was merged into, through every
+  // later merge (kNone: deleted or unknown).
+  ContactId current(ContactId id) const;
   // NotFound for `id`: "was deleted", "was merged into S" or "not found".
   Reply missing(ContactId id) const;
   // Empties the slot of a contact that goes (deleted or merged): its
@@ -294,6 +306,7 @@ class ContactDirectory {
   std::vector<engine::ContactListEntry> lists_;  // by (list, id)
   std::vector<int64_t> client_since_;            // by slot of contacts_ (0: prospect); may be shorter
   std::vector<uint64_t> client_marks_taken_;     // by shard
+  CashbackLedger cashback_;                      // directory/cashback_ledger.h
 };
 
 // The hand-over to the shards an accepted reply of the directory calls for:

@@ -141,6 +141,7 @@ Reply ContactDirectory::merge(const engine::MergeContacts& c, const engine::Call
   const std::vector<engine::ContactNote> notes(duplicate->notes.begin(), duplicate->notes.end());
   const std::vector<StoredLink> links = unlink_all(c.duplicate);
   merge_client(*duplicate, *survivor);  // a client stays one, since the earlier of the two
+  cashback_.merge(c.duplicate, c.survivor, now_ms_);
   retire(*duplicate, who);
   const uint64_t merged_seq = duplicate->profile_seq;
   merges_.insert(

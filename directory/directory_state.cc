@@ -1,6 +1,7 @@
 // ContactDirectory state: hash, invariants, statistics, snapshots. The
 // snapshot holds the records, links, idempotency keys, counters and (v2)
-// the merges, (v3) the organisation's lists and the clients; the
+// the merges, (v3) the organisation's lists and the clients, (v4) the
+// cashback; the
 // search indexes (which also find a contact by its number) are derived and
 // rebuilt on load.
 #include <cassert>
@@ -16,7 +17,8 @@ namespace tessera::directory {
 namespace {
 
 constexpr uint32_t kDirectorySnapshotMagic = 0x54444952;  // "TDIR"
-constexpr uint32_t kDirectorySnapshotVersion = 3;  // v2 adds the merges, v3 the lists and clients (read: v1 to v3)
+constexpr uint32_t kDirectorySnapshotVersion =
+    4;  // v2 adds the merges, v3 the lists and clients, v4 the cashback (read: v1 to v4)
 
 }  // namespace
 
@@ -49,6 +51,7 @@ uint64_t ContactDirectory::state_hash() const {
     h.add(client_marks_taken_);
     h.add(clients());
   }
+  cashback_.hash_into(h);  // absent before cashback
   return h.value();
 }
 
@@ -85,6 +88,7 @@ Status ContactDirectory::check_invariants() const {
         (i > 0 && !(std::pair(lists_[i - 1].list, lists_[i - 1].id) < std::pair(lists_[i].list, lists_[i].id))))
       return Status::internal("the organisation's contact lists are out of order");
   if (client_since_.size() > contacts_.size()) return Status::internal("client times past the contacts");
+  if (Status s = cashback_.check_invariants([this](ContactId id) { return current(id); }); !s.is_ok()) return s;
   for (size_t slot = 0; slot < client_since_.size(); ++slot)
     if (client_since_[slot] < 0 || (client_since_[slot] != 0 && contacts_.items()[slot].deleted()))
       return Status::internal(cat("contact ", contacts_.items()[slot].contact, " has a client time out of step"));
@@ -102,7 +106,8 @@ void ContactDirectory::save(std::string* out) const {
   engine::Writer w(out);
   const std::vector<StoredLink> links(links_.begin(), links_.end());
   w.put(kDirectorySnapshotMagic);
-  w.put(kDirectorySnapshotVersion);
+  // Without cashback, v3 as before (an older build still reads it).
+  w.put(cashback_.empty() ? uint32_t{3} : kDirectorySnapshotVersion);
   w.put(now_ms_);
   w.put(next_id_);
   w.put(next_number_);
@@ -115,6 +120,7 @@ void ContactDirectory::save(std::string* out) const {
   w.put(lists_);
   w.put(clients());
   w.put(client_marks_taken_);
+  if (!cashback_.empty()) w.put(cashback_.state());
 }
 
 std::vector<ClientSince> ContactDirectory::clients() const {
@@ -152,6 +158,11 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
     if (d.client_marks_taken_.size() > engine::kShardsMax)
       return Status::invalid_argument("contact directory snapshot has client marks of too many shards");
   }
+  CashbackLedger::State cashback;
+  if (version >= 4) {
+    s = r.get(cashback);
+    if (!s.is_ok()) return s;
+  }
   if (!r.done()) return Status::invalid_argument("contact directory snapshot has trailing bytes");
   if (d.now_ms_ < 0 || d.now_ms_ > engine::kTimeMsMax) return Status::invalid_argument("snapshot time out of range");
   d.links_.insert(links.begin(), links.end());
@@ -163,6 +174,8 @@ Result<std::unique_ptr<ContactDirectory>> ContactDirectory::load(std::string_vie
       return Status::invalid_argument(cat("contact directory snapshot: client ", c.contact, " is out of step"));
     d.client_slot(*contact) = c.since_ms;
   }
+  s = d.cashback_.restore(std::move(cashback), [&d](ContactId id) { return d.current(id); });
+  if (!s.is_ok()) return s;
   s = d.check_invariants();
   if (!s.is_ok()) return Status::internal("contact directory snapshot fails its invariants: " + s.message());
   return out;

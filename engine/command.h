@@ -24,6 +24,7 @@
 #include "engine/command_list.h"
 #include "engine/commands_back_office.h"
 #include "engine/commands_batches.h"
+#include "engine/commands_cashback.h"
 #include "engine/commands_catalog.h"
 #include "engine/commands_contacts.h"
 #include "engine/commands_invoices.h"

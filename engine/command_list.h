@@ -47,7 +47,10 @@
 //           the server's principal directory), kNumberInvoice (have the
 //           order's pending documents numbered by the register, one after
 //           the other, noted on the order and rendered as PDF, then answer) or
-//           kRenderInvoice (render the document as PDF off the shard threads)
+//           kRenderInvoice (render the document as PDF off the shard threads),
+//           kClaimPromo / kClaimCashback (have the claim the order took
+//           paid by its owner and noted on the order, then answer:
+//           engine/commands_promo.h, engine/commands_cashback.h)
 //           or kSettleBatch (have the batch's payments frozen on their
 //           shards and the batch settled, an export written as CSV, then
 //           answer: engine/commands_batches.h)
@@ -187,5 +190,13 @@
   X(129, SettlePaymentBatch,        kDirectory,    kInternal,   kWrite, kSingle,           kPaymentBatch,  kNoEffect)    \
   X(130, ListPaymentBatches,        kDirectory,    kBackoffice, kQuery, kSingle,           kPaymentBatches,kNoEffect)    \
   X(131, SetAutoInvoicing,          kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(132, GetAutoInvoices,           kShard,        kInternal,   kQuery, kSingle,           kInvoices,      kNoEffect)
+  X(132, GetAutoInvoices,           kShard,        kInternal,   kQuery, kSingle,           kInvoices,      kNoEffect)    \
+  X(133, CreditCashback,            kContacts,     kBackoffice, kWrite, kSingle,           kCashbackAccount, kNoEffect)  \
+  X(134, GetCashback,               kContacts,     kBackoffice, kQuery, kSingle,           kCashbackAccount, kNoEffect)  \
+  X(135, ApplyCashback,             kOrder,        kWebshop,    kWrite, kSingle,           kCashbackUse,   kClaimCashback) \
+  X(136, RemoveCashback,            kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(137, ClaimCashback,             kContacts,     kInternal,   kWrite, kSingle,           kCashbackUse,   kNoEffect)    \
+  X(138, NoteCashbackClaim,         kOrder,        kInternal,   kWrite, kSingle,           kCashbackUse,   kNoEffect)    \
+  X(139, GetCashbackReturns,        kFanOut,       kInternal,   kQuery, kCashbackReturns,  kCashbackReturns, kNoEffect)  \
+  X(140, ReturnCashback,            kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)
 // clang-format on

@@ -54,6 +54,7 @@ enum class MergeKind : uint8_t {
   kContactActivity,   // indicators summed, history rows merged newest first and cut to the page
   kRunList,           // runs merged by id (selections summed), newest first, cut to the page
   kPromoReturns,      // every shard's promo returns together, by (shard, seq)
+  kCashbackReturns,   // every shard's cashback returns together, by (shard, seq)
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
@@ -96,6 +97,9 @@ enum class ReplyKind : uint8_t {
   kPaymentBatch,       // detail: PaymentBatch (value = its number)
   kFrozenPayments,     // detail: FrozenPayments (value = payments frozen)
   kPaymentBatches,     // detail: PaymentBatches (value = batches of the kind)
+  kCashbackAccount,    // detail: CashbackAccount (value = the balance in cents)
+  kCashbackUse,        // detail: CashbackUse (value = the order's reduction in cents)
+  kCashbackReturns,    // detail: CashbackReturns (value = returns)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -108,6 +112,7 @@ enum class Effect : uint8_t {
   kRenderInvoice,
   kClaimPromo,
   kSettleBatch,
+  kClaimCashback,
 };
 
 struct CommandInfo {
@@ -182,6 +187,8 @@ constexpr bool registry_is_consistent() {
     if ((c.effect == Effect::kNumberInvoice || c.effect == Effect::kRenderInvoice) && c.reply != ReplyKind::kInvoices)
       return false;
     if (c.effect == Effect::kClaimPromo && (c.reply != ReplyKind::kPromo || c.route != RouteKind::kOrder)) return false;
+    if (c.effect == Effect::kClaimCashback && (c.reply != ReplyKind::kCashbackUse || c.route != RouteKind::kOrder))
+      return false;
     if (c.effect == Effect::kSettleBatch && (c.reply != ReplyKind::kPaymentBatch || c.route != RouteKind::kDirectory))
       return false;
   }

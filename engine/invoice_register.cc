@@ -46,7 +46,8 @@ Reply InvoiceRegister::check(const InvoiceDocument& d) {
     return refuse(ReplyCode::kLimitExceeded, cat("a document's texts have at most ", kInvoiceTextMax, " bytes"));
   if (d.kind != InvoiceKind::kCreditNote &&
       (package != d.package_cents || d.cash_discount_cents < 0 || d.cash_discount_cents > d.package_cents ||
-       d.reduction_cents < 0 || d.reduction_cents > d.package_cents - d.cash_discount_cents ||
+       d.reduction_cents < 0 || d.reduction_cents > d.package_cents - d.cash_discount_cents || d.cashback_cents < 0 ||
+       d.cashback_cents > d.reduction_cents ||
        d.total_cents != d.package_cents - d.cash_discount_cents - d.reduction_cents))
     return refuse(ReplyCode::kInvalidArgument,
                   "an invoice's total is its lines less its cash discount and its reduction");

@@ -99,6 +99,11 @@ inline constexpr uint32_t kPromoReturnsPerReplyMax = 4'096;  // returns one shar
 inline constexpr uint32_t kOrderPromoClaimsMax = 64;         // promo claims one order may begin
 inline constexpr uint32_t kOrderFeesMax = 32;                // annex fees on one order
 inline constexpr uint32_t kAnnexFeesMax = 1'000;             // annex fees defined
+// Cashback (engine/commands_cashback.h).
+inline constexpr uint32_t kCashbackLabelBytesMax = kMoneyTextMax;  // a credit's label
+inline constexpr uint32_t kCashbackMovementsKept = 100;            // movements a contact's cashback shows (the latest)
+inline constexpr uint32_t kCashbackReturnsPerReplyMax = 4'096;     // returns one shard answers at once
+inline constexpr uint32_t kOrderCashbackClaimsMax = 64;            // cashback claims one order may begin
 // Payment batches (engine/commands_batches.h).
 inline constexpr uint32_t kBatchItemsMax = 1'000;                        // payments a deposit or payout names
 inline constexpr uint32_t kBatchesMax = 1'000'000;                       // batches of one kind

@@ -74,6 +74,11 @@ class OrderDesk {
   Reply on(const RemovePromoCode& c, const Caller& who);
   Reply on(const NotePromoClaim& c, const Caller& who);
   Reply on(const GetPromoReturns& c, const Caller& who) const;
+  // Cashback (order_cashback.cc, engine/commands_cashback.h).
+  Reply on(const ApplyCashback& c, const Caller& who);
+  Reply on(const RemoveCashback& c, const Caller& who);
+  Reply on(const NoteCashbackClaim& c, const Caller& who);
+  Reply on(const GetCashbackReturns& c, const Caller& who) const;
   // Payment batches (order_batches.cc, engine/commands_batches.h step 2).
   Reply on(const FreezePayments& c, const Caller& who);
   // The claims not answered yet (a start completes them), and the outbox.
@@ -81,6 +86,10 @@ class OrderDesk {
   const PromoOutbox& promo_outbox() const { return promo_; }
   Status restore_promo(PromoOutbox outbox);
   void hash_promo(Hasher& h) const;
+  const std::vector<CashbackClaim>& pending_cashback_claims() const { return cashback_.pending; }
+  const CashbackOutbox& cashback_outbox() const { return cashback_; }
+  Status restore_cashback(CashbackOutbox outbox);
+  void hash_cashback(Hasher& h) const;
   // Automatic invoicing (engine/auto_invoicing.h): freezes the invoice of
   // the validated order `o` as issued by kSystem, if it was never invoiced,
   // has nothing pending and may take a document (true); the invoice frozen
@@ -175,9 +184,11 @@ class OrderDesk {
                                      const std::string& reason, PrincipalId by, OrderMoney& money) const;
   std::string line_label(const OrderLine& line) const;
   void note_closed(const Order& order, OrderId id);
-  // OrderBook's close observer: the history, and the promo use given back.
+  // OrderBook's close observer: the history, and the promo use and the
+  // cashback given back.
   void on_closed(const Order& order, OrderId id) {
     promo_closed(order, id);
+    cashback_closed(order, id);
     if (keep_history_) note_closed(order, id);
   }
   // Promo codes (order_promo.cc): the reply showing the claim and the
@@ -187,6 +198,11 @@ class OrderDesk {
   const PromoClaim* pending_claim(OrderId id) const;
   void give_back(OrderId order, uint32_t attempt, const std::string& code);
   void promo_closed(const Order& order, OrderId id);
+  // Cashback (order_cashback.cc): likewise.
+  Reply cashback_reply(const CashbackClaim& claim, PromoState state, const Order* o) const;
+  const CashbackClaim* pending_cashback(OrderId id) const;
+  void give_back_cashback(OrderId order, uint32_t attempt, int64_t cents);
+  void cashback_closed(const Order& order, OrderId id);
   // Freezes `p` of `o` into batch `batch` of `kind` (true), or finds it in
   // another batch of that kind (false); the same batch again is true.
   bool freeze_payment(Order& o, Payment& p, BatchKind kind, uint32_t batch, PrincipalId by);
@@ -199,6 +215,7 @@ class OrderDesk {
   std::vector<HistoryWrite> history_;  // pending, in command order
   MoneyTable money_;
   PromoOutbox promo_;
+  CashbackOutbox cashback_;
 };
 
 // "it is in cheque deposit 3" when a batch froze the payment, else "".
@@ -206,5 +223,9 @@ std::string frozen_reason(const Payment& p);
 
 // "order 7 is released: <what>", refused with the order's state.
 Reply wrong_state(OrderId id, const Order& o, const char* what);
+// A cart, option or reservation (plain or overdue) takes or drops a
+// reduction (promo code, cashback); a validated order keeps its reductions
+// (seed 003): "<what>: a validated order keeps its reductions".
+Reply reductions_fixed_refusal(OrderId id, const Order& o, const char* what);
 
 }  // namespace tessera::engine

@@ -85,6 +85,7 @@ InvoiceDocument OrderDesk::freeze_document(const Order& o, OrderId id, InvoiceKi
   d.cash_discount_cents = sums.cash_discount_cents;
   d.reduction_cents = sums.reduction_cents;
   d.promo_code = money.promo_code;
+  d.cashback_cents = std::min(money.cashback_cents, sums.reduction_cents);  // as taken, within the reduction
   d.total_cents = sums.to_pay_cents;
   d.paid_cents = sums.paid_cents + sums.deferred_cents;
   return d;

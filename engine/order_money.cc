@@ -40,6 +40,7 @@ MoneySums money_sums(int64_t package, uint32_t units, const OrderMoney* money, b
     s.reduction_cents =
         std::min(after_discount, money->promo_percent != 0 ? percent_of_cents(package, money->promo_percent)
                                                            : money->promo_amount_cents);
+  if (money) s.reduction_cents = std::min(after_discount, s.reduction_cents + money->cashback_cents);
   // Closed, only a client's cancellation fee is owed.
   s.to_pay_cents = closed ? (money ? money->cancellation_fee_cents : 0) : after_discount - s.reduction_cents;
   s.balance_cents = s.to_pay_cents - s.paid_cents - s.deferred_cents;
@@ -444,6 +445,8 @@ void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
                                      fee_cents(f, order.quantity()), f.mandatory});
     }
   r->promo_pending = pending_claim(r->order) != nullptr;
+  if (money) r->cashback_cents = money->cashback_cents;
+  r->cashback_pending = pending_cashback(r->order) != nullptr;
 }
 
 }  // namespace tessera::engine

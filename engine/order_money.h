@@ -8,7 +8,8 @@
 //   package  = Σ quantity × unit price of the order's lines
 //   reduction= the promo code's (engine/commands_promo.h): its amount, or
 //              percent × package / 100 half up to the cent (the fees take
-//              no promo); at most what package + fees − cash discount leaves
+//              no promo), plus the cashback taken (engine/commands_cashback.h);
+//              at most what package + fees − cash discount leaves
 //   fees     = Σ the order's annex fees (× its units for a per-unit fee)
 //   to_pay   = package + fees − cash discount − reduction (a discount is at
 //              most package + fees; if lines leave later, to_pay stops at 0); once the order is
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/commands_cashback.h"
 #include "engine/commands_promo.h"
 #include "engine/ids.h"
 #include "engine/order.h"
@@ -84,6 +86,16 @@ int64_t package_cents(const Order& order);
 struct PromoOutbox {
   std::vector<PromoClaim> pending;
   std::vector<PromoReturn> returns;
+  bool empty() const { return pending.empty() && returns.empty(); }
+  auto fields() const { return std::tie(pending, returns); }
+};
+
+// A shard's cashback claims the directory has not answered (at most one per
+// order) and its outbox of claims given back (seq = position + 1):
+// engine/commands_cashback.h.
+struct CashbackOutbox {
+  std::vector<CashbackClaim> pending;
+  std::vector<CashbackReturn> returns;
   bool empty() const { return pending.empty() && returns.empty(); }
   auto fields() const { return std::tie(pending, returns); }
 };

@@ -6,23 +6,17 @@
 #include "engine/hash.h"
 #include "engine/limits.h"
 #include "engine/order_desk.h"
+#include "engine/outbox_page.h"
 #include "engine/promo_register.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::engine {
 
-namespace {
-
-// A cart, option or reservation (plain or overdue) takes or drops a code; a
-// validated order keeps its reductions (seed 003).
-Reply check_promo_state(OrderId id, const Order& o, const char* what) {
+Reply reductions_fixed_refusal(OrderId id, const Order& o, const char* what) {
   if (o.state == OrderState::kConfirmed)
-    return wrong_state(id, o,
-                       cat(what, ": a validated order keeps its reductions (a new order takes another code)").c_str());
+    return wrong_state(id, o, cat(what, ": a validated order keeps its reductions (a new order takes others)").c_str());
   return Reply{};
 }
-
-}  // namespace
 
 Reply OrderDesk::promo_reply(const PromoClaim& claim, PromoState state, const Order* o) const {
   Promo p;
@@ -60,7 +54,7 @@ Reply OrderDesk::on(const ApplyPromoCode& c, const Caller& who) {
                   cat("a promo code is 1 to ", kPromoCodeBytesMax, " letters, digits, '-' or '_'"));
   Order* o = nullptr;
   if (Reply bad = find_live(c.order, who, &o); !bad.ok()) return bad;
-  if (Reply bad = check_promo_state(c.order, *o, "a promo code is applied"); !bad.ok()) return bad;
+  if (Reply bad = reductions_fixed_refusal(c.order, *o, "a promo code is applied"); !bad.ok()) return bad;
   if (const PromoClaim* p = pending_claim(c.order)) {
     if (p->code == code) return promo_reply(*p, PromoState::kPending, o);  // a retry completes it
     return refuse(ReplyCode::kBusy, cat("order ", c.order, "'s promo code ", p->code, " is being claimed: retry"));
@@ -130,7 +124,7 @@ Reply OrderDesk::on(const NotePromoClaim& c, const Caller&) {
 Reply OrderDesk::on(const RemovePromoCode& c, const Caller& who) {
   Order* o = nullptr;
   if (Reply bad = find_live(c.order, who, &o); !bad.ok()) return bad;
-  if (Reply bad = check_promo_state(c.order, *o, "a promo code is removed"); !bad.ok()) return bad;
+  if (Reply bad = reductions_fixed_refusal(c.order, *o, "a promo code is removed"); !bad.ok()) return bad;
   if (const PromoClaim* p = pending_claim(c.order))
     return refuse(ReplyCode::kBusy, cat("order ", c.order, "'s promo code ", p->code, " is being claimed: retry"));
   const OrderMoney* money = money_of(*o);
@@ -150,17 +144,8 @@ Reply OrderDesk::on(const RemovePromoCode& c, const Caller& who) {
 }
 
 Reply OrderDesk::on(const GetPromoReturns& c, const Caller&) const {
-  if (c.after.size() > kShardsMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("GetPromoReturns names at most ", kShardsMax, " shards"));
-  const uint32_t shard = book_.table().shard();
-  const uint64_t after = shard < c.after.size() ? c.after[shard] : 0;
-  PromoReturns out;
-  for (uint64_t i = after; i < promo_.returns.size() && out.returns.size() < kPromoReturnsPerReplyMax; ++i)
-    out.returns.push_back(promo_.returns[i]);
-  Reply r;
-  r.value = static_cast<int64_t>(out.returns.size());
-  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(out)});
-  return r;
+  return outbox_page<PromoReturns, kPromoReturnsPerReplyMax>("GetPromoReturns", c.after, book_.table().shard(),
+                                                             promo_.returns);
 }
 
 // A closed order gives its code's use back (a retired one was sold: it

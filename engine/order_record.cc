@@ -93,6 +93,10 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
     case WorkflowDetail::kPaymentFrozen:
       return cat("payment ", (lo >> 8) & 0xFF'FFFFu, " in ", batch_kind_name(static_cast<BatchKind>(lo & 0xFFu)), " ",
                  hi);
+    case WorkflowDetail::kCashbackApplied:
+      return cat("cashback applied: ", arg, " cents off");
+    case WorkflowDetail::kCashbackRemoved:
+      return cat("cashback removed: ", arg, " cents given back");
   }
   return "unknown";
 }

@@ -72,8 +72,10 @@ enum class WorkflowDetail : uint8_t {
   kFeeSet,                     // kModified (SetOrderFee): arg: fee << 32 | its price in cents (at most 2^32 - 1)
   kFeeRemoved,                 // kModified (RemoveOrderFee): arg: the fee
   kPaymentFrozen,              // kModified (FreezePayments): arg: batch << 32 | payment number << 8 | BatchKind
+  kCashbackApplied,            // kModified (NoteCashbackClaim): arg: the cashback in cents
+  kCashbackRemoved,            // kModified (RemoveCashback): arg: the cashback in cents given back
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kPaymentFrozen;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kCashbackRemoved;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -192,10 +194,14 @@ struct OrderMoney {
   uint32_t promo_claims = 0;       // claims begun (the last attempt's number)
   // Appended: the annex fees, in the order added.
   std::vector<OrderFee> fees;
+  // Appended: the cashback (engine/commands_cashback.h).
+  int64_t cashback_cents = 0;                 // taken from the client's cashback (0: none)
+  uint32_t cashback_claims = 0;               // claims begun (the last attempt's number)
   static constexpr size_t kHashedAlways = 3;  // a state without invoicing hashes as before it existed
   auto fields() const {
     return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices, cancelled_by,
-                    cancellation_fee_cents, promo_code, promo_amount_cents, promo_percent, promo_claims, fees);
+                    cancellation_fee_cents, promo_code, promo_amount_cents, promo_percent, promo_claims, fees,
+                    cashback_cents, cashback_claims);
   }
   // Invoiced: the last numbered invoice or credit note is an invoice (a
   // credit note cancels the one before it; cancellation and commission
@@ -313,13 +319,17 @@ struct OrderRecord {
   // Appended: the annex fees (to_pay counts them: total + fees − discount − reduction).
   std::vector<OrderFeeLine> fees;
   int64_t fees_cents = 0;
+  // Appended: the cashback taken (engine/commands_cashback.h; part of reduction_cents).
+  int64_t cashback_cents = 0;
+  bool cashback_pending = false;  // a cashback claim is being paid
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
                     reminder_rank, reminded_ms, file_number, quantity, total_cents, lines, notes, client_info, workflow,
                     cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
                     balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices,
-                    cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending, fees, fees_cents);
+                    cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending, fees, fees_cents,
+                    cashback_cents, cashback_pending);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h).

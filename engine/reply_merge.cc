@@ -265,29 +265,17 @@ const std::vector<OrderId>* selection_of(const CommandBody& body) {
       body);
 }
 
-Reply merge_client_marks(std::vector<Reply>& parts) {
-  ClientMarks all;
+// An outbox pump's read: every shard's items together, by (shard, seq).
+template <typename Detail, auto kItems>
+Reply merge_outbox(std::vector<Reply>& parts) {
+  Detail all;
   for (const Reply& r : parts)
-    if (const ClientMarks* m = detail_of<ClientMarks>(r))
-      all.marks.insert(all.marks.end(), m->marks.begin(), m->marks.end());
-  std::sort(all.marks.begin(), all.marks.end(), [](const ClientMark& a, const ClientMark& b) {
-    return std::tie(a.shard, a.seq) < std::tie(b.shard, b.seq);
-  });
+    if (const Detail* m = detail_of<Detail>(r))
+      (all.*kItems).insert((all.*kItems).end(), (m->*kItems).begin(), (m->*kItems).end());
+  std::sort((all.*kItems).begin(), (all.*kItems).end(),
+            [](const auto& a, const auto& b) { return std::tie(a.shard, a.seq) < std::tie(b.shard, b.seq); });
   Reply out = std::move(parts.front());
-  out.value = static_cast<int64_t>(all.marks.size());
-  return with_detail(std::move(out), std::move(all));
-}
-
-Reply merge_promo_returns(std::vector<Reply>& parts) {
-  PromoReturns all;
-  for (const Reply& r : parts)
-    if (const PromoReturns* m = detail_of<PromoReturns>(r))
-      all.returns.insert(all.returns.end(), m->returns.begin(), m->returns.end());
-  std::sort(all.returns.begin(), all.returns.end(), [](const PromoReturn& a, const PromoReturn& b) {
-    return std::tie(a.shard, a.seq) < std::tie(b.shard, b.seq);
-  });
-  Reply out = std::move(parts.front());
-  out.value = static_cast<int64_t>(all.returns.size());
+  out.value = static_cast<int64_t>((all.*kItems).size());
   return with_detail(std::move(out), std::move(all));
 }
 
@@ -320,9 +308,11 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const M
     case MergeKind::kCatalogExport:
       return merge_catalog_exports(parts);
     case MergeKind::kClientMarks:
-      return merge_client_marks(parts);
+      return merge_outbox<ClientMarks, &ClientMarks::marks>(parts);
     case MergeKind::kPromoReturns:
-      return merge_promo_returns(parts);
+      return merge_outbox<PromoReturns, &PromoReturns::returns>(parts);
+    case MergeKind::kCashbackReturns:
+      return merge_outbox<CashbackReturns, &CashbackReturns::returns>(parts);
     case MergeKind::kContactActivity:
       return merge_contact_activity(parts, std::get<GetContactActivity>(body), settings.pmg_tiers);
     case MergeKind::kOutcomes:

@@ -156,6 +156,8 @@ class Shard {
   // engine/commands_promo.h), and (shard 0) the last return the register
   // took from each shard.
   std::vector<PromoClaim> pending_promo_claims() const { return desk_.pending_promo_claims(); }
+  // The cashback claims the directory has not answered (engine/commands_cashback.h).
+  std::vector<CashbackClaim> pending_cashback_claims() const { return desk_.pending_cashback_claims(); }
   std::vector<uint64_t> promo_returns_taken() const { return promos_.returns_taken(); }
   // The payment batches a stop or a crash left open (shard 0; before the
   // runners start): runtime/shard_set_batches.cc completes them.

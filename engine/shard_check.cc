@@ -52,6 +52,7 @@ uint64_t Shard::state_hash() const {
   promos_.hash_into(h);
   batches_.hash_into(h);
   desk_.hash_promo(h);
+  desk_.hash_cashback(h);
   return h.value();
 }
 

@@ -42,7 +42,8 @@ constexpr uint16_t kSectionPromoRegister = 16;      // the promo register (shard
 constexpr uint16_t kSectionPromoOutbox = 17;        // the shard's pending promo claims and uses given back
 constexpr uint16_t kSectionAnnexFees = 18;          // the catalog's DefineAnnexFee entries, in definition order
 constexpr uint16_t kSectionBatches = 19;            // the batch register (shard 0): every batch, by kind and number
-constexpr uint16_t kSectionAutoInvoicing = 20;  // the catalog's SetAutoInvoicing rules and the sweep (after the money)
+constexpr uint16_t kSectionAutoInvoicing = 20;   // the catalog's SetAutoInvoicing rules and the sweep (after the money)
+constexpr uint16_t kSectionCashbackOutbox = 21;  // the shard's pending cashback claims and claims given back
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -131,6 +132,7 @@ void Shard::save(std::string* out) const {
     put_all(w, std::tie(kSectionReturnCityRules, catalog_.return_city_rules()));
   if (!promos_.empty()) put_all(w, std::make_tuple(kSectionPromoRegister, promos_.state()));
   if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
+  if (!desk_.cashback_outbox().empty()) put_all(w, std::tie(kSectionCashbackOutbox, desk_.cashback_outbox()));
   if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
   if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
@@ -202,7 +204,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, promo_register_loaded = 0,
-      promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0;
+      promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0, cashback_outbox_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -288,6 +290,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       PromoOutbox outbox;
       s = r.get(outbox);
       if (s.is_ok()) s = sh.desk_.restore_promo(std::move(outbox));
+    } else if (s.is_ok() && section == kSectionCashbackOutbox && cashback_outbox_loaded++ == 0) {
+      CashbackOutbox outbox;
+      s = r.get(outbox);
+      if (s.is_ok()) s = sh.desk_.restore_cashback(std::move(outbox));
     } else if (s.is_ok() && section == kSectionAutoInvoicing && auto_loaded++ == 0) {
       std::vector<SetAutoInvoicing> rules;
       AutoInvoicingState state;

@@ -143,6 +143,15 @@ struct DetailEncoder {
   Detail operator()(const PromoReturns& d) {
     return {wire::ResultDetail::PromoReturns, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const CashbackAccount& d) {
+    return {wire::ResultDetail::CashbackAccount, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const CashbackUse& d) {
+    return {wire::ResultDetail::CashbackUse, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const CashbackReturns& d) {
+    return {wire::ResultDetail::CashbackReturns, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -498,6 +507,15 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::PromoReturns:
       return detail_of<wire::PromoReturns>(
           t, [](const wire::PromoReturns& w) { return from_table<PromoReturns>(&w, "PromoReturns"); });
+    case D::CashbackAccount:
+      return detail_of<wire::CashbackAccount>(
+          t, [](const wire::CashbackAccount& w) { return from_table<CashbackAccount>(&w, "CashbackAccount"); });
+    case D::CashbackUse:
+      return detail_of<wire::CashbackUse>(
+          t, [](const wire::CashbackUse& w) { return from_table<CashbackUse>(&w, "CashbackUse"); });
+    case D::CashbackReturns:
+      return detail_of<wire::CashbackReturns>(
+          t, [](const wire::CashbackReturns& w) { return from_table<CashbackReturns>(&w, "CashbackReturns"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -602,6 +620,11 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<PaymentBatch>(wire::PaymentBatch::MiniReflectTypeTable(), "PaymentBatch");
   problems += wire_table::check_shape<FrozenPayments>(wire::FrozenPayments::MiniReflectTypeTable(), "FrozenPayments");
   problems += wire_table::check_shape<PaymentBatches>(wire::PaymentBatches::MiniReflectTypeTable(), "PaymentBatches");
+  problems +=
+      wire_table::check_shape<CashbackAccount>(wire::CashbackAccount::MiniReflectTypeTable(), "CashbackAccount");
+  problems += wire_table::check_shape<CashbackUse>(wire::CashbackUse::MiniReflectTypeTable(), "CashbackUse");
+  problems +=
+      wire_table::check_shape<CashbackReturns>(wire::CashbackReturns::MiniReflectTypeTable(), "CashbackReturns");
   return problems;
 }
 
@@ -712,6 +735,9 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kPaymentBatch:
     case ReplyKind::kFrozenPayments:
     case ReplyKind::kPaymentBatches:
+    case ReplyKind::kCashbackAccount:
+    case ReplyKind::kCashbackUse:
+    case ReplyKind::kCashbackReturns:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -818,7 +844,7 @@ static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kW
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 30);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 33);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

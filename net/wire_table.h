@@ -107,6 +107,7 @@ TESSERA_NESTED_TABLE(CancellationStep) TESSERA_NESTED_TABLE(PromoClaim) TESSERA_
 TESSERA_NESTED_TABLE(PromoCodeUses) TESSERA_NESTED_TABLE(DefinePromoCode)
 TESSERA_NESTED_TABLE(OrderFeeLine) TESSERA_NESTED_TABLE(BatchItem) TESSERA_NESTED_TABLE(FrozenPayment)
 TESSERA_NESTED_TABLE(RefusedPayment) TESSERA_NESTED_TABLE(ExportedDocument) TESSERA_NESTED_TABLE(PaymentBatch)
+TESSERA_NESTED_TABLE(CashbackClaim) TESSERA_NESTED_TABLE(CashbackReturn) TESSERA_NESTED_TABLE(CashbackMovement)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")

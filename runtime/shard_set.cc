@@ -76,10 +76,11 @@ ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners, std::uniqu
 void ShardSet::start() {
   std::vector<engine::Command> reconcile = reconcile_contacts();
   std::vector<engine::InvoiceDocument> pending = pending_documents();
-  std::vector<engine::PromoClaim> claims = pending_promo_claims();
+  PendingClaims claims = pending_claims();
   std::vector<engine::PaymentBatch> batches = open_batches();
   promo_taken_ = runners_[0]->shard().promo_returns_taken();                // before the runners start
   if (directory_) marks_taken_ = directory_->shard().client_marks_taken();  // before its runner starts
+  if (directory_) cashback_taken_ = directory_->shard().cashback_returns_taken();
   if (directory_) directory_->start();
   for (auto& r : runners_) r->start();
   for (engine::Command& c : reconcile) {
@@ -89,7 +90,7 @@ void ShardSet::start() {
       std::fprintf(stderr, "tessera: contact directory: %s not reconciled: %s\n", name.c_str(), reply.message.c_str());
   }
   complete_pending_documents(std::move(pending));
-  complete_pending_promo_claims(std::move(claims));
+  complete_pending_claims(std::move(claims));
   complete_open_batches(std::move(batches));  // after the documents: an export takes them
   pump_stopping_ = false;
   pump_ = std::thread([this] { run_client_pump(); });

@@ -122,6 +122,14 @@ class ShardSet {
   // taken, now (the pump does it every kClientPumpIntervalMs): the uses
   // given back, or the refusal.
   engine::Reply pump_promo_returns();
+  // The same two steps for cashback (engine/commands_cashback.h): the
+  // contact directory pays the claim (ClaimCashback), the order notes it
+  // (NoteCashbackClaim). claim_cashback_of takes ApplyCashback's reply.
+  void claim_cashback_of(engine::Reply&& taken, Completion* done);
+  // Forwards the cashback orders gave back that the directory has not
+  // taken, now (the pump does it every kClientPumpIntervalMs): the cents
+  // given back, or the refusal.
+  engine::Reply pump_cashback_returns();
 
   // Steps 2 and 3 of a payment batch (engine/commands_batches.h): the
   // shards freeze its payments (FreezePayments, each shard at once), the
@@ -156,9 +164,13 @@ class ShardSet {
   // crash between the steps); numbered once everything runs.
   std::vector<engine::InvoiceDocument> pending_documents();
   void complete_pending_documents(std::vector<engine::InvoiceDocument> pending);
-  // Likewise the promo claims taken and not answered.
-  std::vector<engine::PromoClaim> pending_promo_claims();
-  void complete_pending_promo_claims(std::vector<engine::PromoClaim> pending);
+  // Likewise the promo and cashback claims taken and not answered.
+  struct PendingClaims {
+    std::vector<engine::PromoClaim> promo;
+    std::vector<engine::CashbackClaim> cashback;
+  };
+  PendingClaims pending_claims();
+  void complete_pending_claims(PendingClaims pending);
   // Likewise the payment batches opened and not settled.
   std::vector<engine::PaymentBatch> open_batches();
   void complete_open_batches(std::vector<engine::PaymentBatch> open);
@@ -178,9 +190,10 @@ class ShardSet {
   std::vector<engine::ContactId> contacts_busy_;
 
   void run_client_pump();
-  std::mutex pump_mutex_;              // one pump at a time; guards what follows
-  std::vector<uint64_t> marks_taken_;  // by shard: the directory's last mark taken
-  std::vector<uint64_t> promo_taken_;  // by shard: the promo register's last return taken
+  std::mutex pump_mutex_;                 // one pump at a time; guards what follows
+  std::vector<uint64_t> marks_taken_;     // by shard: the directory's last mark taken
+  std::vector<uint64_t> promo_taken_;     // by shard: the promo register's last return taken
+  std::vector<uint64_t> cashback_taken_;  // by shard: the directory's last cashback return taken
   std::function<void(const engine::InvoiceDocument&)> auto_invoice_hook_;
   std::set<std::pair<uint64_t, uint32_t>> auto_refused_;  // (order, attempt) the register refused: not retried
   std::condition_variable pump_wake_;

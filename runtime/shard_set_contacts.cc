@@ -400,6 +400,9 @@ void ShardSet::run_client_pump() {
         std::fprintf(stderr, "tessera: client marks not forwarded (retried): %s\n", r.message.c_str());
     if (const engine::Reply r = pump_promo_returns(); !transient(r))
       std::fprintf(stderr, "tessera: promo returns not forwarded (retried): %s\n", r.message.c_str());
+    if (directory_)
+      if (const engine::Reply r = pump_cashback_returns(); !transient(r))
+        std::fprintf(stderr, "tessera: cashback returns not forwarded (retried): %s\n", r.message.c_str());
     if (const engine::Reply r = pump_auto_invoices(); !transient(r))
       std::fprintf(stderr, "tessera: invoices on departure not numbered (retried): %s\n", r.message.c_str());
     lock.lock();

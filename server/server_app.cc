@@ -181,6 +181,12 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
         shards.claim_promo_of(std::move(taken), done);
       });
     }
+    case engine::Effect::kClaimCashback: {
+      runtime::ShardSet& shards = *engine_.shards;
+      return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {
+        shards.claim_cashback_of(std::move(taken), done);
+      });
+    }
   }
   return net::AfterDurable();
 }

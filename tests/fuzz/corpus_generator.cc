@@ -565,6 +565,18 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(SetAutoInvoicing{ProductId{99}, false});
         b.add(GetAutoInvoices{0});
         b.add(GetAutoInvoices{300});
+        b.add(CreditCashback{ContactId{7}, 2'000, "fidélité"});
+        b.add(CreditCashback{ContactId{7}, -INT64_MAX, std::string(300, 'x')});
+        b.add(GetCashback{ContactId{7}});
+        b.add(ApplyCashback{order, 500});
+        b.add(ApplyCashback{order, 0});
+        b.add(RemoveCashback{order});
+        b.add(ClaimCashback{CashbackClaim{order, 1, ContactId{7}, 500, kNow, 0}});
+        b.add(NoteCashbackClaim{order, 1, true});
+        b.add(GetCashbackReturns{{0, 0}});
+        b.add(GetCashbackReturns{std::vector<uint64_t>(100, 1)});
+        b.add(ReturnCashback{{CashbackReturn{0, 1, order, 1, 500}}});
+        b.add(ReturnCashback{{CashbackReturn{1'000, 0, order, 1, -1}}});
       },
   };
 }

@@ -303,6 +303,14 @@ std::vector<Command> one_of_each() {
       Command{130, ListPaymentBatches{BatchKind::kPayout, 3, 20}},
       Command{131, SetAutoInvoicing{4, true}},
       Command{132, GetAutoInvoices{1}},
+      Command{133, CreditCashback{7, -1'250, "fidélité 2026"}},
+      Command{134, GetCashback{7}},
+      Command{135, ApplyCashback{make_order_id(1, 2, 3), 2'550}},
+      Command{136, RemoveCashback{make_order_id(1, 2, 3)}},
+      Command{137, ClaimCashback{CashbackClaim{make_order_id(1, 2, 3), 2, 7, 2'550, 1'790'000'000'000, 14}}},
+      Command{138, NoteCashbackClaim{make_order_id(1, 2, 3), 2, true}},
+      Command{139, GetCashbackReturns{{0, 4, 9}}},
+      Command{140, ReturnCashback{{CashbackReturn{1, 5, make_order_id(1, 2, 3), 2, 2'550}}}},
   };
 }
 
@@ -647,6 +655,16 @@ std::vector<ReplyDetail> one_detail_of_each() {
       ReplyDetail{payment_batch()},
       ReplyDetail{FrozenPayments{{frozen_payment()}, {RefusedPayment{make_order_id(0, 4, 1), 3, "a refund"}}}},
       ReplyDetail{PaymentBatches{{payment_batch(), PaymentBatch{}}, 12}},
+      ReplyDetail{CashbackAccount{7,
+                                  1'800,
+                                  3'000,
+                                  1'200,
+                                  {CashbackMovement{1'790'000'000'000, 3'000, 0, 14, "bienvenue"},
+                                   CashbackMovement{1'790'000'100'000, -1'200, make_order_id(1, 2, 3), 0, ""}}}},
+      ReplyDetail{CashbackUse{CashbackClaim{make_order_id(1, 2, 3), 2, 7, 1'200, 1'790'000'100'000, 14},
+                              PromoState::kApplied, 1'800, 3'000, 9'000}},
+      ReplyDetail{CashbackReturns{{CashbackReturn{0, 1, make_order_id(0, 1, 0), 1, 500},
+                                   CashbackReturn{1, 4, make_order_id(1, 2, 3), 2, 1'200}}}},
   };
 }
 
@@ -911,6 +929,12 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "FrozenPayments";
     case engine::ReplyKind::kPaymentBatches:
       return "PaymentBatches";
+    case engine::ReplyKind::kCashbackAccount:
+      return "CashbackAccount";
+    case engine::ReplyKind::kCashbackUse:
+      return "CashbackUse";
+    case engine::ReplyKind::kCashbackReturns:
+      return "CashbackReturns";
   }
   return "?";
 }

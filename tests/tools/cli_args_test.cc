@@ -217,6 +217,23 @@ TEST(CliArgs, PromoAddTakesAnAmountOrAPercent_AndApplyNamesTheOrderAndTheCode) {
   EXPECT_EQ(std::get<ListPromoCodes>(one_command({"promo", "list", "--after", "TEN"}).body).after, "TEN");
 }
 
+TEST(CliArgs, CashbackCreditsAContactAndAnOrderTakesSome) {
+  const auto credit =
+      std::get<CreditCashback>(one_command({"cashback", "credit", "7", "20.50", "--label", "fidélité"}).body);
+  EXPECT_EQ(credit.contact, ContactId{7});
+  EXPECT_EQ(credit.amount_cents, 2050);
+  EXPECT_EQ(credit.label, "fidélité");
+  EXPECT_EQ(std::get<CreditCashback>(one_command({"cashback", "credit", "7", "-5"}).body).amount_cents, -500)
+      << "a negative amount takes credit back";
+  EXPECT_TRUE(usage_error({"cashback", "credit", "7"})) << "no amount";
+  EXPECT_TRUE(usage_error({"cashback", "credit", "7", "5.505"})) << "cents at most";
+  EXPECT_EQ(std::get<GetCashback>(one_command({"cashback", "show", "7"}).body).contact, ContactId{7});
+  const auto apply = std::get<ApplyCashback>(one_command({"cashback", "apply", "9", "15"}).body);
+  EXPECT_EQ(apply.order, 9u);
+  EXPECT_EQ(apply.amount_cents, 1500);
+  EXPECT_EQ(std::get<RemoveCashback>(one_command({"cashback", "remove", "9"}).body).order, 9u);
+}
+
 TEST(CliArgs, FeeAddDefinesAnAnnexFee_AndOrderFeeSetsItOnAnOrder) {
   const auto fee =
       std::get<DefineAnnexFee>(one_command({"fee", "add", "--id", "2", "--name", "Taxe de séjour", "--price", "2.35",

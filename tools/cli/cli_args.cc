@@ -1345,6 +1345,35 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "ORDER", v->body.order, "the order")->required();
          return send(v);
        }},
+      {"cashback credit", kBackOffice,
+       "credit a contact's cashback (a negative amount takes credit back, at most the balance)",
+       [](CLI::App& s) {
+         auto v = keyed<CreditCashback>(s);
+         opt::add_number(s, "CONTACT", v->body.contact, "the contact")->required();
+         add_amount(s, "AMOUNT", v->body.amount_cents, "the amount, e.g. 20.00 (or -5.00)")->required();
+         s.add_option("--label", v->body.label, "why (kept with the movement), e.g. \"fidélité 2026\"");
+         return send(v);
+       }},
+      {"cashback show", kBackOffice, "a contact's cashback: balance, credited, spent and latest movements",
+       [](CLI::App& s) {
+         auto v = std::make_shared<GetCashback>();
+         opt::add_number(s, "CONTACT", v->contact, "the contact")->required();
+         return Build([v](int64_t) { return one(0, *v); });
+       }},
+      {"cashback apply", kOrders,
+       "take some of the client's cashback off an order (once per order; not once validated or invoiced)",
+       [](CLI::App& s) {
+         auto v = keyed<ApplyCashback>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         add_amount(s, "AMOUNT", v->body.amount_cents, "the amount, e.g. 15.00")->required();
+         return send(v);
+       }},
+      {"cashback remove", kOrders, "remove an order's cashback (it goes back to the contact)",
+       [](CLI::App& s) {
+         auto v = keyed<RemoveCashback>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
       {"payer list", kBackOffice, "list the third-party payers",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListPayers{}); }); }},
       {"cancellation terms", kCatalogGroup,

@@ -193,8 +193,11 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                            ? local.money(f.amount_cents)
                            : cat(f.quantity, " x ", local.money(f.unit_cents), " = ", local.money(f.amount_cents))});
   if (!r.promo_code.empty() || r.promo_pending)
-    summary.push_back(
-        {"promo code", r.promo_pending ? "being claimed" : cat(r.promo_code, ": ", local.money(-r.reduction_cents))});
+    summary.push_back({"promo code", r.promo_pending ? "being claimed"
+                                                     : cat(r.promo_code, ": ",
+                                                           local.money(-(r.reduction_cents - r.cashback_cents)))});
+  if (r.cashback_cents != 0 || r.cashback_pending)
+    summary.push_back({"cashback", r.cashback_pending ? "being claimed" : local.money(-r.cashback_cents)});
   summary.push_back({"to pay", local.money(r.to_pay_cents)});
   summary.push_back(
       {"paid", cat(local.money(r.paid_cents), " immediate, ", local.money(r.deferred_cents), " by third-party payers (",
@@ -645,6 +648,27 @@ void print_promo(const Promo& p, const LocalTime& local, std::ostream& out) {
       << "\n";
 }
 
+void print_cashback_use(const CashbackUse& u, const LocalTime& local, std::ostream& out) {
+  out << "order " << u.claim.order << ": cashback " << local.money(u.claim.amount_cents)
+      << (u.state == PromoState::kApplied   ? " applied"
+          : u.state == PromoState::kPending ? " being claimed"
+                                            : " not applied")
+      << ": reduction " << local.money(u.reduction_cents) << ", to pay " << local.money(u.to_pay_cents) << "\n";
+}
+
+void print_cashback(const CashbackAccount& a, const LocalTime& local, std::ostream& out) {
+  print_table(out, {{"contact", to_string(a.contact)},
+                    {"balance", local.money(a.balance_cents)},
+                    {"credited", local.money(a.credited_cents)},
+                    {"held by orders", local.money(a.spent_cents)}});
+  if (a.movements.empty()) return;
+  std::vector<std::vector<std::string>> rows = {{"when", "amount", "order", "by", "label"}};
+  for (const CashbackMovement& m : a.movements)
+    rows.push_back({when(m.at_ms, local), local.money(m.amount_cents), id_or_dash(m.order.value()), by(m.principal),
+                    m.label.empty() ? "-" : m.label});
+  print_table(out, rows);
+}
+
 void print_promo_codes(const PromoCodes& list, const LocalTime& local, std::ostream& out) {
   if (list.codes.empty()) {
     out << "no promo codes: add one with `promo add`\n";
@@ -686,7 +710,9 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
     }
     summary.push_back({"package", local.money(d.package_cents)});
     if (d.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-d.cash_discount_cents)});
-    if (d.reduction_cents != 0) summary.push_back({cat("promo code ", d.promo_code), local.money(-d.reduction_cents)});
+    if (d.reduction_cents != d.cashback_cents)
+      summary.push_back({cat("promo code ", d.promo_code), local.money(-(d.reduction_cents - d.cashback_cents))});
+    if (d.cashback_cents != 0) summary.push_back({"cashback", local.money(-d.cashback_cents)});
     summary.push_back({"total", local.money(d.total_cents)});
     summary.push_back({"paid when issued", local.money(d.paid_cents)});
     if (d.kind == InvoiceKind::kCreditNote)
@@ -744,6 +770,8 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, Invoices>) print_invoices(d, local, out);
         if constexpr (std::is_same_v<D, Promo>) print_promo(d, local, out);
         if constexpr (std::is_same_v<D, PromoCodes>) print_promo_codes(d, local, out);
+        if constexpr (std::is_same_v<D, CashbackUse>) print_cashback_use(d, local, out);
+        if constexpr (std::is_same_v<D, CashbackAccount>) print_cashback(d, local, out);
         if constexpr (std::is_same_v<D, PaymentBatch>) print_payment_batch(d, local, out);
         if constexpr (std::is_same_v<D, PaymentBatches>) print_batches(d, local, out);
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);

@@ -87,7 +87,8 @@ _ENUM_FIELDS = {
 _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSummary", "state"): schema.RunState,
                    ("ReminderRunSummary", "audience"): schema.Audience,
                    ("InvoiceDocument", "kind"): schema.InvoiceKind, ("InvoiceRef", "kind"): schema.InvoiceKind,
-                   ("Promo", "state"): schema.PromoState, ("PaymentBatch", "kind"): schema.BatchKind,
+                   ("Promo", "state"): schema.PromoState, ("CashbackUse", "state"): schema.PromoState,
+                   ("PaymentBatch", "kind"): schema.BatchKind,
                    ("ExportedDocument", "kind"): schema.InvoiceKind}
 # Strings that carry bytes, not text: kept as bytes.
 _BYTES_FIELDS = {("Invoices", "pdf")}

@@ -402,6 +402,28 @@ class Invoices(unittest.TestCase):
         self.assertEqual([(c.definition.code, c.uses) for c in listed.codes if c.definition.code == "PY-15"],
                          [("PY-15", 1)])
 
+    def test_cashback_is_spent_by_an_order_and_given_back_when_it_is_released(self):
+        card = office.create_contact(record=dict(types=1, civility="Mme", last_name="CASHBACK", first_name="Lou",
+                                                 addresses=[dict(kind=0, postcode="69001", city="LYON",
+                                                                 country="FR")]))
+        credited = office.credit_cashback(contact=card.contact, amount_cents=3000, label="bienvenue")
+        self.assertEqual(credited.balance_cents, 3000)
+        order = office.book(kind=tessera.BookingKind.Option, contact=card.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        package = office.get_order_record(order=order.order).to_pay_cents
+        used = office.apply_cashback(order=order.order, amount_cents=min(2500, package))
+        self.assertEqual(used.state, tessera.PromoState.Applied)
+        self.assertEqual(used.balance_cents, 3000 - min(2500, package))
+        self.assertEqual(used.to_pay_cents, package - min(2500, package))
+        self.assertEqual(office.get_order_record(order=order.order).cashback_cents, min(2500, package))
+        with self.assertRaises(tessera.Forbidden):
+            shop.credit_cashback(contact=card.contact, amount_cents=100, label="")
+        office.release(order=order.order)
+        deadline = time.monotonic() + 10
+        while office.get_cashback(contact=card.contact).balance_cents != 3000 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the server's pump gives it back within about 250 ms
+        self.assertEqual(office.get_cashback(contact=card.contact).balance_cents, 3000)
+
     def test_a_cheque_deposit_freezes_its_cheques_and_names_what_it_refused(self):
         order = office.book(kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(100)],
                             deadline_ms=now_ms() + DAY_MS)
