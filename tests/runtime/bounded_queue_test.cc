@@ -27,6 +27,38 @@ TEST(BoundedQueue, RefusesPushWhenFullAndKeepsTheValue) {
   EXPECT_FALSE(q.try_pop(out));
 }
 
+TEST(BoundedQueue, FullAfterManyLaps_StillRefusesAtCapacityAndKeepsOrder) {
+  BoundedQueue<std::vector<int>> q(4);
+  std::vector<int> out;
+  for (int lap = 0; lap < 10; ++lap) {
+    for (int i = 0; i < 4; ++i) {
+      std::vector<int> v{lap, i};
+      ASSERT_TRUE(q.try_push(v)) << "lap " << lap;
+    }
+    std::vector<int> extra{99};
+    EXPECT_FALSE(q.try_push(extra)) << "lap " << lap;
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(q.try_pop(out));
+      EXPECT_EQ(out, (std::vector<int>{lap, i}));
+    }
+    EXPECT_FALSE(q.try_pop(out));
+  }
+}
+
+// Values still queued when the queue goes are destroyed with it
+// (LeakSanitizer in the ASan stage reports the vectors otherwise).
+TEST(BoundedQueue, ValuesLeftInTheQueueAreDestroyedWithIt) {
+  BoundedQueue<std::vector<int>> q(8);
+  for (int i = 0; i < 5; ++i) {
+    std::vector<int> v(100, i);
+    ASSERT_TRUE(q.try_push(v));
+  }
+  std::vector<int> out;
+  ASSERT_TRUE(q.try_pop(out));
+  EXPECT_EQ(out, std::vector<int>(100, 0));
+  EXPECT_EQ(q.size_approx(), 4u);
+}
+
 TEST(BoundedQueue, ConcurrentProducers_EveryItemArrivesOnceInProducerOrder) {
   constexpr int kProducers = 4, kPerProducer = 100'000;
   BoundedQueue<uint64_t> q(1024);
