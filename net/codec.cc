@@ -559,7 +559,7 @@ Result<CommandBody> decode_table(const void* table, std::string_view name) {
   if (table == nullptr) return malformed(cat("command body ", name, " is missing its table"));
   auto command = from_table<T>(static_cast<const Table*>(table), name);
   if (!command.is_ok()) return command.status();
-  return CommandBody{std::move(*command)};
+  return CommandBody{std::in_place_type<T>, std::move(*command)};
 }
 using BodyDecoder = Result<CommandBody> (*)(const void* table);
 #define TESSERA_WIRE_DECODER(tag, Name, ...) +[](const void* t) { return decode_table<Name, wire::Name>(t, #Name); },
