@@ -1,6 +1,8 @@
 // CashbackLedger: credits, claims, returns, merges, snapshots.
 #include "directory/cashback_ledger.h"
 
+#include <algorithm>
+
 #include "engine/hash.h"
 #include "engine/limits.h"
 #include "engine/reply_detail.h"
@@ -114,6 +116,10 @@ Reply CashbackLedger::give_back(const engine::ReturnCashback& c, const Resolve& 
     if (r.shard >= taken_.size()) taken_.resize(r.shard + 1, 0);
     if (r.seq <= taken_[r.shard]) continue;  // taken already
     taken_[r.shard] = r.seq;
+    if (r.sponsor != engine::kNone) {
+      reward_sponsor(r, resolve(r.sponsor), now_ms);
+      continue;
+    }
     auto held = held_.find({r.order.value(), r.attempt});
     if (held == held_.end()) continue;  // the claim was refused: nothing was taken
     const ContactId to = resolve(held->second.contact);
@@ -128,6 +134,21 @@ Reply CashbackLedger::give_back(const engine::ReturnCashback& c, const Resolve& 
   Reply out;
   out.value = given_back;
   return out;
+}
+
+// A sponsor's reward credited, or taken back (never below the balance: what
+// they spent of it stays spent). A sponsor deleted since gets nothing.
+void CashbackLedger::reward_sponsor(const engine::CashbackReturn& r, ContactId sponsor, int64_t now_ms) {
+  if (sponsor == engine::kNone || r.amount_cents == 0 || r.amount_cents < -engine::kPaymentCentsMax ||
+      r.amount_cents > engine::kPaymentCentsMax)
+    return;
+  CashbackWallet& w = wallet(sponsor);
+  const int64_t cents = r.amount_cents > 0 ? r.amount_cents : -std::min(-r.amount_cents, w.balance_cents);
+  if (cents == 0) return;
+  w.balance_cents += cents;
+  w.credited_cents += cents;
+  record(w, engine::CashbackMovement{now_ms, cents, r.order, 0,
+                                     cents > 0 ? "sponsorship reward" : "sponsorship reward taken back"});
 }
 
 void CashbackLedger::merge(ContactId duplicate, ContactId survivor, int64_t now_ms) {

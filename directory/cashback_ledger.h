@@ -13,6 +13,9 @@
 // ledger is handed contacts that exist). A merge moves the duplicate's
 // wallet into the survivor's.
 //
+// A return naming a sponsor (engine/commands_sponsorship.h) credits the
+// sponsor's reward, or takes it back down to a balance of 0 at most.
+//
 // Invariants: every balance >= 0; a contact's spent_cents is the sum of
 // the claims it holds (resolved through merges).
 // Thread-safety: none; owned by the directory's runner thread.
@@ -92,6 +95,7 @@ class CashbackLedger {
  private:
   CashbackWallet& wallet(engine::ContactId contact);
   static void record(CashbackWallet& w, engine::CashbackMovement m);
+  void reward_sponsor(const engine::CashbackReturn& r, engine::ContactId sponsor, int64_t now_ms);
 
   std::map<uint32_t, CashbackWallet> wallets_;                  // by contact id
   std::map<std::pair<uint64_t, uint32_t>, CashbackHeld> held_;  // by (order, attempt)

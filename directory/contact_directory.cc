@@ -67,6 +67,8 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
   } else if constexpr (std::is_same_v<T, engine::ReturnCashback>) {
     return cashback_.give_back(
         c, [this](ContactId id) { return current(id); }, now_ms_);
+  } else if constexpr (std::is_same_v<T, engine::CheckSponsor>) {
+    return check_sponsor(c.claim);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);
@@ -337,6 +339,31 @@ ContactId ContactDirectory::current(ContactId id) const {
     id = merged_into(id);
   }
   return engine::kNone;
+}
+
+// Step 2 of naming a sponsor (engine/commands_sponsorship.h): both through
+// merges, the sponsor a client, the order's client someone else and not one
+// yet.
+Reply ContactDirectory::check_sponsor(const engine::SponsorClaim& claim) const {
+  if (claim.order.value() == 0 || claim.attempt == 0 || claim.sponsor == engine::kNone || claim.client == engine::kNone)
+    return refuse(ReplyCode::kInvalidArgument, "a sponsor claim names its order, attempt, sponsor and client");
+  const ContactId sponsor = current(claim.sponsor);
+  const ContactId client = current(claim.client);
+  if (sponsor == engine::kNone) return missing(claim.sponsor);
+  if (client == engine::kNone) return missing(claim.client);
+  if (sponsor == client)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("contact ", sponsor, " is the order's client: a client does not sponsor themselves"));
+  if (client_since(sponsor) == 0)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("contact ", sponsor, " is not a client (no confirmed order yet): only a client sponsors"));
+  if (client_since(client) != 0)
+    return refuse(ReplyCode::kInvalidState,
+                  cat("contact ", client, " is a client already: a sponsorship brings a new client"));
+  Reply r;
+  r.detail = std::make_shared<const engine::ReplyDetail>(
+      engine::ReplyDetail{engine::SponsorUse{claim, engine::PromoState::kApplied, 0, 0}});
+  return r;
 }
 
 Reply ContactDirectory::missing(ContactId id) const {

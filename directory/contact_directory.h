@@ -239,6 +239,9 @@ class ContactDirectory {
   ContactId current(ContactId id) const;
   // NotFound for `id`: "was deleted", "was merged into S" or "not found".
   Reply missing(ContactId id) const;
+  // CheckSponsor (engine/commands_sponsorship.h): the claim granted (a
+  // SponsorUse detail) or refused.
+  Reply check_sponsor(const engine::SponsorClaim& claim) const;
   // Empties the slot of a contact that goes (deleted or merged): its
   // indexes, record and notes; a new profile sequence for the hand-over.
   void retire(StoredContact& c, const engine::Caller& who);

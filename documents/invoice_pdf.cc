@@ -108,7 +108,7 @@ struct Labels {  // UTF-8
   std::string_view invoice, credit_note, cancellation_invoice, commission_invoice, number;
   std::string_view date, order, client, billed_to;
   std::string_view description, quantity, unit_price, amount;
-  std::string_view package, cash_discount, reduction, cashback, total, paid;
+  std::string_view package, cash_discount, reduction, cashback, sponsorship, total, paid;
   std::string_view cancels, reason, continued, page;
 };
 constexpr Labels kEnglish{
@@ -129,6 +129,7 @@ constexpr Labels kEnglish{
     .cash_discount = "Cash discount",
     .reduction = "Promo code",
     .cashback = "Cashback",
+    .sponsorship = "Sponsorship",
     .total = "Total",
     .paid = "Paid",
     .cancels = "Cancels invoice",
@@ -151,9 +152,10 @@ constexpr Labels kFrench{
     .unit_price = "Prix unitaire",
     .amount = "Montant",
     .package = "Total brut",
-    .cash_discount = "Remise",  // seed 003's "remise en numéraire"
-    .reduction = "Code promo",  // seed 003's "réduction ... codes promo"
-    .cashback = "Cashback",     // seed 003's "réductions liées au cashback"
+    .cash_discount = "Remise",    // seed 003's "remise en numéraire"
+    .reduction = "Code promo",    // seed 003's "réduction ... codes promo"
+    .cashback = "Cashback",       // seed 003's "réductions liées au cashback"
+    .sponsorship = "Parrainage",  // seed 003's "réductions liées ... au parrainage"
     .total = "Total",
     .paid = "Déjà payé",
     .cancels = "Annule la facture",
@@ -415,11 +417,13 @@ void InvoiceWriter::totals() {
   std::vector<Row> rows{{std::string(labels_.package), doc_.package_cents, kBody}};
   if (doc_.cash_discount_cents != 0)
     rows.push_back({std::string(labels_.cash_discount), -doc_.cash_discount_cents, kBody});
-  // The promo code's share, then the cashback's (a document from before
-  // cashback has none: its rows, and so its bytes, stay as they were).
-  if (const int64_t promo = doc_.reduction_cents - doc_.cashback_cents; promo != 0)
+  // The promo code's share, then the cashback's and the sponsorship's (a
+  // document from before them has none: its rows, and so its bytes, stay
+  // as they were).
+  if (const int64_t promo = doc_.reduction_cents - doc_.cashback_cents - doc_.sponsorship_cents; promo != 0)
     rows.push_back({std::string(labels_.reduction) + " " + doc_.promo_code, -promo, kBody});
   if (doc_.cashback_cents != 0) rows.push_back({std::string(labels_.cashback), -doc_.cashback_cents, kBody});
+  if (doc_.sponsorship_cents != 0) rows.push_back({std::string(labels_.sponsorship), -doc_.sponsorship_cents, kBody});
   rows.push_back({std::string(labels_.total), doc_.total_cents, kBodyBold});
   if (doc_.paid_cents != 0) rows.push_back({std::string(labels_.paid), doc_.paid_cents, kBody});
   ensure_room(static_cast<float>(rows.size()) * kBody.leading() + 12, false);

@@ -394,6 +394,24 @@ Reply Catalog::define(const DefineAnnexFee& c) {
   });
 }
 
+Reply Catalog::check(const SetSponsorshipRule& c) const {
+  if (Reply bad = check_product_rule(products_, sponsorship_rules_, c.product, "sponsorship rules"); !bad.ok())
+    return bad;
+  for (const int64_t cents : {c.reduction_cents, c.reward_cents})
+    if (cents < 0 || cents > kPaymentCentsMax)
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("a sponsorship's reduction and reward are in [0, ", kPaymentCentsMax, "] cents"));
+  return Reply{};
+}
+
+Reply Catalog::define(const SetSponsorshipRule& c) {
+  return check_then(*this, c, [&] { put_product_rule(sponsorship_rules_, c); });
+}
+
+SetSponsorshipRule Catalog::sponsorship_rule(ProductId product) const {
+  return product_rule(sponsorship_rules_, product, SetSponsorshipRule{kNone, 0, 0});
+}
+
 Reply Catalog::quote(const QuoteReturnCity& c) const {
   if (c.product != kNone && !products_.find(c.product))
     return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
@@ -421,6 +439,7 @@ void Catalog::hash_into(Hasher& h) const {
   if (!validation_rules_.empty()) h.add(validation_rules_);          // likewise
   if (!cancellation_terms_.empty()) h.add(cancellation_terms_);      // likewise
   if (!return_city_rules_.empty()) h.add(return_city_rules_);        // likewise
+  if (!sponsorship_rules_.empty()) h.add(sponsorship_rules_);        // likewise
   if (!auto_invoicing_rules_.empty()) h.add(auto_invoicing_rules_);  // likewise
   if (annex_fees_.size() != 0) h.add(annex_fees_.items());           // likewise
 }

@@ -154,6 +154,8 @@ class Catalog {
   Reply define(const SetAutoInvoicing& c);
   Reply check(const DefineAnnexFee& c) const;
   Reply define(const DefineAnnexFee& c);
+  Reply check(const SetSponsorshipRule& c) const;
+  Reply define(const SetSponsorshipRule& c);
   // QuoteReturnCity: the product's rule applied to the two round trips.
   Reply quote(const QuoteReturnCity& c) const;
 
@@ -211,6 +213,11 @@ class Catalog {
   const std::vector<SetCancellationTerms>& cancellation_terms() const { return cancellation_terms_; }
   std::vector<SetReturnCityRule>& return_city_rules() { return return_city_rules_; }
   const std::vector<SetReturnCityRule>& return_city_rules() const { return return_city_rules_; }
+  // The sponsorship terms of `product`'s orders: its own, else the default,
+  // else none (both amounts 0: no sponsor).
+  SetSponsorshipRule sponsorship_rule(ProductId product) const;
+  std::vector<SetSponsorshipRule>& sponsorship_rules() { return sponsorship_rules_; }
+  const std::vector<SetSponsorshipRule>& sponsorship_rules() const { return sponsorship_rules_; }
 
   // Whether the product's orders are invoiced on their departure (its rule,
   // else the default, else no); whether any rule enables it.
@@ -253,6 +260,7 @@ class Catalog {
   std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
   std::vector<SetReturnCityRule> return_city_rules_;      // likewise
   std::vector<SetAutoInvoicing> auto_invoicing_rules_;    // likewise
+  std::vector<SetSponsorshipRule> sponsorship_rules_;     // likewise
   EntityTable<TariffId, Tariff> tariffs_;
 };
 

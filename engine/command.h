@@ -33,6 +33,7 @@
 #include "engine/commands_principals.h"
 #include "engine/commands_promo.h"
 #include "engine/commands_seats.h"
+#include "engine/commands_sponsorship.h"
 #include "engine/commands_subscriptions.h"
 #include "engine/hold_token.h"
 #include "engine/ids.h"

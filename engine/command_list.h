@@ -48,9 +48,10 @@
 //           order's pending documents numbered by the register, one after
 //           the other, noted on the order and rendered as PDF, then answer) or
 //           kRenderInvoice (render the document as PDF off the shard threads),
-//           kClaimPromo / kClaimCashback (have the claim the order took
-//           paid by its owner and noted on the order, then answer:
-//           engine/commands_promo.h, engine/commands_cashback.h)
+//           kClaimPromo / kClaimCashback / kClaimSponsor (have the claim
+//           the order took paid or checked by its owner and noted on the
+//           order, then answer: engine/commands_promo.h,
+//           engine/commands_cashback.h, engine/commands_sponsorship.h)
 //           or kSettleBatch (have the batch's payments frozen on their
 //           shards and the batch settled, an export written as CSV, then
 //           answer: engine/commands_batches.h)
@@ -198,5 +199,10 @@
   X(137, ClaimCashback,             kContacts,     kInternal,   kWrite, kSingle,           kCashbackUse,   kNoEffect)    \
   X(138, NoteCashbackClaim,         kOrder,        kInternal,   kWrite, kSingle,           kCashbackUse,   kNoEffect)    \
   X(139, GetCashbackReturns,        kFanOut,       kInternal,   kQuery, kCashbackReturns,  kCashbackReturns, kNoEffect)  \
-  X(140, ReturnCashback,            kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)
+  X(140, ReturnCashback,            kContacts,     kInternal,   kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(141, SetSponsorshipRule,        kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(142, SetSponsor,                kOrder,        kBackoffice, kWrite, kSingle,           kSponsorUse,    kClaimSponsor) \
+  X(143, RemoveSponsor,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(144, CheckSponsor,              kContacts,     kInternal,   kQuery, kSingle,           kSponsorUse,    kNoEffect)    \
+  X(145, NoteSponsor,               kOrder,        kInternal,   kWrite, kSingle,           kSponsorUse,    kNoEffect)
 // clang-format on

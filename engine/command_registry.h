@@ -100,6 +100,7 @@ enum class ReplyKind : uint8_t {
   kCashbackAccount,    // detail: CashbackAccount (value = the balance in cents)
   kCashbackUse,        // detail: CashbackUse (value = the order's reduction in cents)
   kCashbackReturns,    // detail: CashbackReturns (value = returns)
+  kSponsorUse,         // detail: SponsorUse (value = the order's reduction in cents)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -113,6 +114,7 @@ enum class Effect : uint8_t {
   kClaimPromo,
   kSettleBatch,
   kClaimCashback,
+  kClaimSponsor,
 };
 
 struct CommandInfo {
@@ -188,6 +190,8 @@ constexpr bool registry_is_consistent() {
       return false;
     if (c.effect == Effect::kClaimPromo && (c.reply != ReplyKind::kPromo || c.route != RouteKind::kOrder)) return false;
     if (c.effect == Effect::kClaimCashback && (c.reply != ReplyKind::kCashbackUse || c.route != RouteKind::kOrder))
+      return false;
+    if (c.effect == Effect::kClaimSponsor && (c.reply != ReplyKind::kSponsorUse || c.route != RouteKind::kOrder))
       return false;
     if (c.effect == Effect::kSettleBatch && (c.reply != ReplyKind::kPaymentBatch || c.route != RouteKind::kDirectory))
       return false;

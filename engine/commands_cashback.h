@@ -37,6 +37,7 @@
 // and the cashback stays spent, as taken.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -83,14 +84,19 @@ struct ClaimCashback {
   auto fields() const { return std::tie(claim); }
 };
 
-// A claim an order's shard gives back (its outbox), numbered per shard.
+// A claim an order's shard gives back (its outbox), numbered per shard; or
+// (sponsor set, attempt 0) a sponsor's reward for the order's validation,
+// or its taking back (amount < 0): engine/commands_sponsorship.h.
 struct CashbackReturn {
   uint32_t shard = 0;
   uint64_t seq = 0;  // 1, 2, ... per shard
   OrderId order = 0;
   uint32_t attempt = 0;
   int64_t amount_cents = 0;  // as claimed (the directory gives back what it took)
-  auto fields() const { return std::tie(shard, seq, order, attempt, amount_cents); }
+  // Appended (docs/format.md, rule 1): sponsorship.
+  ContactId sponsor = kNone;
+  static constexpr size_t kHashedAlways = 5;  // engine/hash.h
+  auto fields() const { return std::tie(shard, seq, order, attempt, amount_cents, sponsor); }
   bool operator==(const CashbackReturn&) const = default;
 };
 

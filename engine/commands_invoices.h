@@ -79,13 +79,17 @@ struct InvoiceDocument {
   // none yet; engine/commands_batches.h).
   uint32_t exported = 0;
   // Appended: the part of reduction_cents that is the client's cashback
-  // (engine/commands_cashback.h); the rest is the promo code's.
+  // (engine/commands_cashback.h); the rest, less the sponsorship's, is the
+  // promo code's.
   int64_t cashback_cents = 0;
+  // Appended: the part of reduction_cents that is the sponsorship's
+  // (engine/commands_sponsorship.h).
+  int64_t sponsorship_cents = 0;
   static constexpr size_t kHashedAlways = 18;  // a register without reductions hashes as before them
   auto fields() const {
     return std::tie(kind, year, number, order, attempt, issued_ms, principal, contact, contact_number, billed_to, lines,
                     package_cents, cash_discount_cents, total_cents, paid_cents, cancels_year, cancels_number, reason,
-                    reduction_cents, promo_code, exported, cashback_cents);
+                    reduction_cents, promo_code, exported, cashback_cents, sponsorship_cents);
   }
   bool operator==(const InvoiceDocument&) const = default;
 };

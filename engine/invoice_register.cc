@@ -47,7 +47,7 @@ Reply InvoiceRegister::check(const InvoiceDocument& d) {
   if (d.kind != InvoiceKind::kCreditNote &&
       (package != d.package_cents || d.cash_discount_cents < 0 || d.cash_discount_cents > d.package_cents ||
        d.reduction_cents < 0 || d.reduction_cents > d.package_cents - d.cash_discount_cents || d.cashback_cents < 0 ||
-       d.cashback_cents > d.reduction_cents ||
+       d.sponsorship_cents < 0 || d.cashback_cents + d.sponsorship_cents > d.reduction_cents ||
        d.total_cents != d.package_cents - d.cash_discount_cents - d.reduction_cents))
     return refuse(ReplyCode::kInvalidArgument,
                   "an invoice's total is its lines less its cash discount and its reduction");

@@ -104,6 +104,7 @@ inline constexpr uint32_t kCashbackLabelBytesMax = kMoneyTextMax;  // a credit's
 inline constexpr uint32_t kCashbackMovementsKept = 100;            // movements a contact's cashback shows (the latest)
 inline constexpr uint32_t kCashbackReturnsPerReplyMax = 4'096;     // returns one shard answers at once
 inline constexpr uint32_t kOrderCashbackClaimsMax = 64;            // cashback claims one order may begin
+inline constexpr uint32_t kOrderSponsorClaimsMax = 64;             // sponsor claims one order may begin
 // Payment batches (engine/commands_batches.h).
 inline constexpr uint32_t kBatchItemsMax = 1'000;                        // payments a deposit or payout names
 inline constexpr uint32_t kBatchesMax = 1'000'000;                       // batches of one kind

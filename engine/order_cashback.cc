@@ -7,6 +7,7 @@
 #include "engine/limits.h"
 #include "engine/order_desk.h"
 #include "engine/outbox_page.h"
+#include "engine/reduction_claims.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::engine {
@@ -15,22 +16,10 @@ Reply OrderDesk::cashback_reply(const CashbackClaim& claim, PromoState state, co
   CashbackUse u;
   u.claim = claim;
   u.state = state;
-  if (o != nullptr) {
-    const MoneySums s = sums_of(*o);
-    u.reduction_cents = s.reduction_cents;
-    u.to_pay_cents = s.to_pay_cents;
-  }
-  Reply r = o != nullptr ? order_reply(claim.order, *o) : Reply{};
-  r.value = u.reduction_cents;
-  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(u)});
-  return r;
+  return claim_reply(std::move(u), o, o != nullptr ? sums_of(*o) : MoneySums{});
 }
 
-const CashbackClaim* OrderDesk::pending_cashback(OrderId id) const {
-  auto it = std::find_if(cashback_.pending.begin(), cashback_.pending.end(),
-                         [&](const CashbackClaim& c) { return c.order == id; });
-  return it == cashback_.pending.end() ? nullptr : &*it;
-}
+const CashbackClaim* OrderDesk::pending_cashback(OrderId id) const { return pending_claim_of(cashback_.pending, id); }
 
 void OrderDesk::give_back_cashback(OrderId order, uint32_t attempt, int64_t cents) {
   cashback_.returns.push_back(
@@ -151,8 +140,9 @@ Status OrderDesk::restore_cashback(CashbackOutbox outbox) {
   const uint32_t shard = book_.table().shard();
   for (size_t i = 0; i < outbox.returns.size(); ++i) {
     const CashbackReturn& r = outbox.returns[i];
-    if (r.shard != shard || r.seq != i + 1 || r.attempt == 0 || r.amount_cents <= 0 ||
-        r.amount_cents > kPaymentCentsMax)
+    const bool reward = r.sponsor != kNone;  // a sponsor's reward, or its taking back
+    if (r.shard != shard || r.seq != i + 1 || (r.attempt == 0) != reward || r.amount_cents > kPaymentCentsMax ||
+        (reward ? r.amount_cents == 0 || r.amount_cents < -kPaymentCentsMax : r.amount_cents <= 0))
       return Status::invalid_argument("snapshot's cashback returns are out of order or out of range");
   }
   for (const CashbackClaim& p : outbox.pending)
@@ -161,6 +151,13 @@ Status OrderDesk::restore_cashback(CashbackOutbox outbox) {
         std::count_if(outbox.pending.begin(), outbox.pending.end(),
                       [&](const CashbackClaim& q) { return q.order == p.order; }) != 1)
       return Status::invalid_argument("snapshot's pending cashback claims are out of range or repeated");
+  for (const SponsorClaim& p : outbox.sponsor_pending)
+    if (order_shard(p.order) != shard || p.attempt == 0 || p.attempt > kOrderSponsorClaimsMax || p.sponsor == kNone ||
+        p.client == kNone || p.sponsor == p.client || p.reduction_cents < 0 || p.reduction_cents > kPaymentCentsMax ||
+        p.reward_cents < 0 || p.reward_cents > kPaymentCentsMax ||
+        std::count_if(outbox.sponsor_pending.begin(), outbox.sponsor_pending.end(),
+                      [&](const SponsorClaim& q) { return q.order == p.order; }) != 1)
+      return Status::invalid_argument("snapshot's pending sponsor claims are out of range or repeated");
   cashback_ = std::move(outbox);
   return Status::ok();
 }

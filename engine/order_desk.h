@@ -79,6 +79,13 @@ class OrderDesk {
   Reply on(const RemoveCashback& c, const Caller& who);
   Reply on(const NoteCashbackClaim& c, const Caller& who);
   Reply on(const GetCashbackReturns& c, const Caller& who) const;
+  // Sponsorship (order_sponsorship.cc, engine/commands_sponsorship.h).
+  Reply on(const SetSponsor& c, const Caller& who);
+  Reply on(const RemoveSponsor& c, const Caller& who);
+  Reply on(const NoteSponsor& c, const Caller& who);
+  // The order just validated (its state became confirmed): its sponsor's
+  // reward goes to the outbox, once (the Shard calls it).
+  void sponsor_validated(OrderId id);
   // Payment batches (order_batches.cc, engine/commands_batches.h step 2).
   Reply on(const FreezePayments& c, const Caller& who);
   // The claims not answered yet (a start completes them), and the outbox.
@@ -87,6 +94,7 @@ class OrderDesk {
   Status restore_promo(PromoOutbox outbox);
   void hash_promo(Hasher& h) const;
   const std::vector<CashbackClaim>& pending_cashback_claims() const { return cashback_.pending; }
+  const std::vector<SponsorClaim>& pending_sponsor_claims() const { return cashback_.sponsor_pending; }
   const CashbackOutbox& cashback_outbox() const { return cashback_; }
   Status restore_cashback(CashbackOutbox outbox);
   void hash_cashback(Hasher& h) const;
@@ -185,10 +193,11 @@ class OrderDesk {
   std::string line_label(const OrderLine& line) const;
   void note_closed(const Order& order, OrderId id);
   // OrderBook's close observer: the history, and the promo use and the
-  // cashback given back.
+  // cashback given back, the sponsor's reward taken back.
   void on_closed(const Order& order, OrderId id) {
     promo_closed(order, id);
     cashback_closed(order, id);
+    sponsor_closed(order, id);
     if (keep_history_) note_closed(order, id);
   }
   // Promo codes (order_promo.cc): the reply showing the claim and the
@@ -203,6 +212,15 @@ class OrderDesk {
   const CashbackClaim* pending_cashback(OrderId id) const;
   void give_back_cashback(OrderId order, uint32_t attempt, int64_t cents);
   void cashback_closed(const Order& order, OrderId id);
+  // Sponsorship (order_sponsorship.cc): likewise; the reward (or, < 0, its
+  // taking back) put in the outbox.
+  Reply sponsor_reply(const SponsorClaim& claim, PromoState state, const Order* o) const;
+  const SponsorClaim* pending_sponsor(OrderId id) const;
+  void reward_sponsor(OrderId id, OrderMoney& m, int64_t cents);
+  void sponsor_closed(const Order& order, OrderId id);
+  // The product of the order's first line (kNone: no line): the one whose
+  // rules (validation, cancellation, annex fees, sponsorship) apply.
+  ProductId product_of(const Order& order) const;
   // Freezes `p` of `o` into batch `batch` of `kind` (true), or finds it in
   // another batch of that kind (false); the same batch again is true.
   bool freeze_payment(Order& o, Payment& p, BatchKind kind, uint32_t batch, PrincipalId by);
@@ -224,7 +242,7 @@ std::string frozen_reason(const Payment& p);
 // "order 7 is released: <what>", refused with the order's state.
 Reply wrong_state(OrderId id, const Order& o, const char* what);
 // A cart, option or reservation (plain or overdue) takes or drops a
-// reduction (promo code, cashback); a validated order keeps its reductions
+// reduction (promo code, cashback, sponsorship); a validated order keeps its reductions
 // (seed 003): "<what>: a validated order keeps its reductions".
 Reply reductions_fixed_refusal(OrderId id, const Order& o, const char* what);
 

@@ -85,7 +85,8 @@ InvoiceDocument OrderDesk::freeze_document(const Order& o, OrderId id, InvoiceKi
   d.cash_discount_cents = sums.cash_discount_cents;
   d.reduction_cents = sums.reduction_cents;
   d.promo_code = money.promo_code;
-  d.cashback_cents = std::min(money.cashback_cents, sums.reduction_cents);  // as taken, within the reduction
+  d.cashback_cents = sums.cashback_cents;  // the shares, within the reduction (engine/order_money.h)
+  d.sponsorship_cents = sums.sponsorship_cents;
   d.total_cents = sums.to_pay_cents;
   d.paid_cents = sums.paid_cents + sums.deferred_cents;
   return d;
@@ -225,7 +226,7 @@ InvoiceDocument OrderDesk::freeze_credit_note(const Order& o, OrderId id, const 
                            cancelled.total_cents, cancelled.total_cents, 0}};
     d.package_cents = cancelled.total_cents;
     d.cash_discount_cents = 0;
-    d.reduction_cents = 0;
+    d.reduction_cents = d.cashback_cents = d.sponsorship_cents = 0;
     d.promo_code.clear();
     d.total_cents = cancelled.total_cents;
   }
@@ -303,9 +304,7 @@ Reply OrderDesk::on(const CancelValidated& c, const Caller& who) {
     const int64_t at = performances[l.performance_index].definition.starts_at_ms;
     if (at != 0 && (starts_ms == 0 || at < starts_ms)) starts_ms = at;
   }
-  const ProductId product =
-      o->lines.empty() ? kNone : performances[o->lines.front().performance_index].definition.product;
-  const SetCancellationTerms terms = catalog_.cancellation_terms(product);
+  const SetCancellationTerms terms = catalog_.cancellation_terms(product_of(*o));
   const MoneySums before = sums_of(*o);
   const int64_t days = whole_days_before(starts_ms, now_ms_);
   const uint32_t percent = c.by == CancelledBy::kClient ? cancellation_percent(terms.scale, days) : 0;
@@ -330,7 +329,7 @@ Reply OrderDesk::on(const CancelValidated& c, const Caller& who) {
     d.lines = {InvoiceLine{std::move(label), 1, cents, cents, starts_ms}};
     d.package_cents = d.total_cents = cents;
     d.cash_discount_cents = 0;
-    d.reduction_cents = 0;
+    d.reduction_cents = d.cashback_cents = d.sponsorship_cents = 0;  // the fee takes no reduction
     d.promo_code.clear();
     d.reason = c.reason;
     return d;

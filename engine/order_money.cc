@@ -36,11 +36,21 @@ MoneySums money_sums(int64_t package, uint32_t units, const OrderMoney* money, b
     }
   }
   const int64_t after_discount = std::max<int64_t>(0, package + s.fees_cents - s.cash_discount_cents);
-  if (money && !money->promo_code.empty())
-    s.reduction_cents =
-        std::min(after_discount, money->promo_percent != 0 ? percent_of_cents(package, money->promo_percent)
-                                                           : money->promo_amount_cents);
-  if (money) s.reduction_cents = std::min(after_discount, s.reduction_cents + money->cashback_cents);
+  if (money) {
+    // The promo code's share first, then the cashback's, then the
+    // sponsorship's, each within what the ones before left.
+    int64_t left = after_discount;
+    const int64_t promo =
+        money->promo_code.empty()
+            ? 0
+            : std::min(left, money->promo_percent != 0 ? percent_of_cents(package, money->promo_percent)
+                                                       : money->promo_amount_cents);
+    left -= promo;
+    s.cashback_cents = std::min(left, money->cashback_cents);
+    left -= s.cashback_cents;
+    s.sponsorship_cents = money->sponsor != kNone ? std::min(left, money->sponsor_reduction_cents) : 0;
+    s.reduction_cents = promo + s.cashback_cents + s.sponsorship_cents;
+  }
   // Closed, only a client's cancellation fee is owed.
   s.to_pay_cents = closed ? (money ? money->cancellation_fee_cents : 0) : after_discount - s.reduction_cents;
   s.balance_cents = s.to_pay_cents - s.paid_cents - s.deferred_cents;
@@ -168,11 +178,13 @@ Reply OrderDesk::money_order(OrderId id, const Caller& who, bool closed_too, Ord
   return Reply{};
 }
 
+ProductId OrderDesk::product_of(const Order& order) const {
+  return order.lines.empty() ? kNone
+                             : stock_.performances().items()[order.lines.front().performance_index].definition.product;
+}
+
 ValidationRule OrderDesk::validation_rule_of(const Order& order) const {
-  ProductId product = kNone;
-  if (!order.lines.empty())
-    product = stock_.performances().items()[order.lines.front().performance_index].definition.product;
-  return catalog_.validation_rule(product);
+  return catalog_.validation_rule(product_of(order));
 }
 
 void OrderDesk::after_money_change(Order& o, OrderId id, const MoneySums& before, PrincipalId by, bool payment,
@@ -352,17 +364,12 @@ int fee_index(const OrderMoney* money, AnnexFeeId fee) {
   return -1;
 }
 
-// The product of the order's first line (kNone: no line).
-ProductId product_of(const Order& o, const StockLedger& stock) {
-  return o.lines.empty() ? kNone : stock.performances().items()[o.lines.front().performance_index].definition.product;
-}
-
 }  // namespace
 
 void OrderDesk::add_mandatory_fees(OrderId id) {
   Order* o = book_.find(id);
   if (o == nullptr || catalog_.annex_fees().size() == 0) return;
-  const ProductId product = product_of(*o, stock_);
+  const ProductId product = product_of(*o);
   for (const DefineAnnexFee& d : catalog_.annex_fees().items())
     if (d.mandatory && (d.product == kNone || d.product == product))
       open_money(*o).fees.push_back(OrderFee{d.fee, d.price_cents, d.per_unit, true});
@@ -374,7 +381,7 @@ Reply OrderDesk::on(const SetOrderFee& c, const Caller& who) {
   if (Reply invoiced = invoiced_refusal(*o, c.order, "its fees change"); !invoiced.ok()) return invoiced;
   const DefineAnnexFee* d = catalog_.annex_fee(c.fee);
   if (d == nullptr) return refuse(ReplyCode::kNotFound, cat("annex fee ", c.fee, " not found"));
-  if (d->product != kNone && d->product != product_of(*o, stock_))
+  if (d->product != kNone && d->product != product_of(*o))
     return refuse(ReplyCode::kInvalidArgument, cat("annex fee ", c.fee, " is for product ", d->product, "'s orders"));
   if (c.price_cents > kPaymentCentsMax)
     return refuse(ReplyCode::kInvalidArgument, cat("a fee's price is at most ", kPaymentCentsMax, " cents"));
@@ -447,6 +454,13 @@ void OrderDesk::fill_money(const Order& order, OrderRecord* r) const {
   r->promo_pending = pending_claim(r->order) != nullptr;
   if (money) r->cashback_cents = money->cashback_cents;
   r->cashback_pending = pending_cashback(r->order) != nullptr;
+  if (money) {
+    r->sponsor = money->sponsor;
+    r->sponsorship_cents = s.sponsorship_cents;
+    r->sponsor_reward_cents = money->sponsor != kNone ? money->sponsor_reward_cents : 0;
+    r->sponsor_rewarded = money->sponsor_rewarded;
+  }
+  r->sponsor_pending = pending_sponsor(r->order) != nullptr;
 }
 
 }  // namespace tessera::engine

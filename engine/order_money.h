@@ -8,8 +8,10 @@
 //   package  = Σ quantity × unit price of the order's lines
 //   reduction= the promo code's (engine/commands_promo.h): its amount, or
 //              percent × package / 100 half up to the cent (the fees take
-//              no promo), plus the cashback taken (engine/commands_cashback.h);
-//              at most what package + fees − cash discount leaves
+//              no promo), plus the cashback taken (engine/commands_cashback.h),
+//              plus the sponsorship's (engine/commands_sponsorship.h), each
+//              within what package + fees − cash discount leaves after the
+//              ones before
 //   fees     = Σ the order's annex fees (× its units for a per-unit fee)
 //   to_pay   = package + fees − cash discount − reduction (a discount is at
 //              most package + fees; if lines leave later, to_pay stops at 0); once the order is
@@ -36,6 +38,7 @@
 #include "base/status.h"
 #include "engine/commands_cashback.h"
 #include "engine/commands_promo.h"
+#include "engine/commands_sponsorship.h"
 #include "engine/ids.h"
 #include "engine/order.h"
 #include "engine/order_record.h"
@@ -49,6 +52,8 @@ struct MoneySums {
   int64_t fees_cents = 0;  // the annex fees
   int64_t cash_discount_cents = 0;
   int64_t reduction_cents = 0;
+  int64_t cashback_cents = 0;     // the cashback's share of the reduction
+  int64_t sponsorship_cents = 0;  // the sponsorship's share (the rest is the promo code's)
   int64_t to_pay_cents = 0;
   int64_t paid_cents = 0;
   int64_t deferred_cents = 0;
@@ -93,11 +98,15 @@ struct PromoOutbox {
 // A shard's cashback claims the directory has not answered (at most one per
 // order) and its outbox of claims given back (seq = position + 1):
 // engine/commands_cashback.h.
+// The same outbox carries sponsors' rewards (engine/commands_sponsorship.h),
+// and the shard's sponsor claims the directory has not answered.
 struct CashbackOutbox {
   std::vector<CashbackClaim> pending;
   std::vector<CashbackReturn> returns;
-  bool empty() const { return pending.empty() && returns.empty(); }
-  auto fields() const { return std::tie(pending, returns); }
+  std::vector<SponsorClaim> sponsor_pending;  // appended: at most one per order
+  bool empty() const { return pending.empty() && returns.empty() && sponsor_pending.empty(); }
+  static constexpr size_t kHashedAlways = 2;  // engine/hash.h
+  auto fields() const { return std::tie(pending, returns, sponsor_pending); }
 };
 
 class MoneyTable {
@@ -130,11 +139,14 @@ class MoneyTable {
       if (slot < orders.slot_count() && orders.find(e.order) != nullptr) f(e.order, e.money);
   }
 
-  // MergeContacts: the payments `from` made name `to`.
+  // MergeContacts: the payments `from` made, and the orders `from`
+  // sponsored, name `to`.
   void reassign_contact(ContactId from, ContactId to) {
-    for (auto& [slot, e] : by_slot_)
+    for (auto& [slot, e] : by_slot_) {
       for (Payment& p : e.money.payments)
         if (p.contact == from) p.contact = to;
+      if (e.money.sponsor == from) e.money.sponsor = to;
+    }
   }
   // The entries of the orders the table still holds, by slot (snapshots,
   // the state hash): an earlier order's leftover is not state.

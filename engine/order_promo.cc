@@ -8,6 +8,7 @@
 #include "engine/order_desk.h"
 #include "engine/outbox_page.h"
 #include "engine/promo_register.h"
+#include "engine/reduction_claims.h"
 #include "engine/reply_detail.h"
 
 namespace tessera::engine {
@@ -22,26 +23,14 @@ Reply OrderDesk::promo_reply(const PromoClaim& claim, PromoState state, const Or
   Promo p;
   p.claim = claim;
   p.state = state;
-  if (o != nullptr) {
-    const MoneySums s = sums_of(*o);
-    p.reduction_cents = s.reduction_cents;
-    p.to_pay_cents = s.to_pay_cents;
-    if (const OrderMoney* m = money_of(*o)) {
-      p.amount_cents = m->promo_amount_cents;
-      p.percent = m->promo_percent;
-    }
+  if (const OrderMoney* m = o != nullptr ? money_of(*o) : nullptr) {
+    p.amount_cents = m->promo_amount_cents;
+    p.percent = m->promo_percent;
   }
-  Reply r = o != nullptr ? order_reply(claim.order, *o) : Reply{};
-  r.value = p.reduction_cents;
-  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{std::move(p)});
-  return r;
+  return claim_reply(std::move(p), o, o != nullptr ? sums_of(*o) : MoneySums{});
 }
 
-const PromoClaim* OrderDesk::pending_claim(OrderId id) const {
-  auto it =
-      std::find_if(promo_.pending.begin(), promo_.pending.end(), [&](const PromoClaim& c) { return c.order == id; });
-  return it == promo_.pending.end() ? nullptr : &*it;
-}
+const PromoClaim* OrderDesk::pending_claim(OrderId id) const { return pending_claim_of(promo_.pending, id); }
 
 void OrderDesk::give_back(OrderId order, uint32_t attempt, const std::string& code) {
   promo_.returns.push_back(PromoReturn{book_.table().shard(), promo_.returns.size() + 1, order, attempt, code});

@@ -97,6 +97,12 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("cashback applied: ", arg, " cents off");
     case WorkflowDetail::kCashbackRemoved:
       return cat("cashback removed: ", arg, " cents given back");
+    case WorkflowDetail::kSponsorSet:
+      return cat("sponsored by contact ", arg);
+    case WorkflowDetail::kSponsorRemoved:
+      return cat("sponsor ", arg, " removed");
+    case WorkflowDetail::kSponsorRewarded:
+      return cat("sponsor rewarded: ", arg, " cents of cashback");
   }
   return "unknown";
 }

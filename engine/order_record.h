@@ -74,8 +74,11 @@ enum class WorkflowDetail : uint8_t {
   kPaymentFrozen,              // kModified (FreezePayments): arg: batch << 32 | payment number << 8 | BatchKind
   kCashbackApplied,            // kModified (NoteCashbackClaim): arg: the cashback in cents
   kCashbackRemoved,            // kModified (RemoveCashback): arg: the cashback in cents given back
+  kSponsorSet,                 // kModified (NoteSponsor): arg: the sponsor's contact id
+  kSponsorRemoved,             // kModified (RemoveSponsor): arg: the sponsor's contact id
+  kSponsorRewarded,            // kModified (the order validated): arg: the sponsor's reward in cents
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kCashbackRemoved;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kSponsorRewarded;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -195,13 +198,20 @@ struct OrderMoney {
   // Appended: the annex fees, in the order added.
   std::vector<OrderFee> fees;
   // Appended: the cashback (engine/commands_cashback.h).
-  int64_t cashback_cents = 0;                 // taken from the client's cashback (0: none)
-  uint32_t cashback_claims = 0;               // claims begun (the last attempt's number)
+  int64_t cashback_cents = 0;    // taken from the client's cashback (0: none)
+  uint32_t cashback_claims = 0;  // claims begun (the last attempt's number)
+  // Appended: sponsorship (engine/commands_sponsorship.h).
+  ContactId sponsor = kNone;            // who brought the client (kNone: none)
+  int64_t sponsor_reduction_cents = 0;  // the terms when the sponsor was named
+  int64_t sponsor_reward_cents = 0;
+  uint32_t sponsor_claims = 0;                // claims begun (the last attempt's number)
+  bool sponsor_rewarded = false;              // the reward is in the outbox (validated, not taken back since)
   static constexpr size_t kHashedAlways = 3;  // a state without invoicing hashes as before it existed
   auto fields() const {
     return std::tie(cash_discount_cents, contract_signed_ms, payments, documents, pending, invoices, cancelled_by,
                     cancellation_fee_cents, promo_code, promo_amount_cents, promo_percent, promo_claims, fees,
-                    cashback_cents, cashback_claims);
+                    cashback_cents, cashback_claims, sponsor, sponsor_reduction_cents, sponsor_reward_cents,
+                    sponsor_claims, sponsor_rewarded);
   }
   // Invoiced: the last numbered invoice or credit note is an invoice (a
   // credit note cancels the one before it; cancellation and commission
@@ -322,6 +332,14 @@ struct OrderRecord {
   // Appended: the cashback taken (engine/commands_cashback.h; part of reduction_cents).
   int64_t cashback_cents = 0;
   bool cashback_pending = false;  // a cashback claim is being paid
+  // Appended: the sponsor (engine/commands_sponsorship.h), the sponsorship's
+  // part of reduction_cents, the sponsor's reward and whether it was given
+  // (the order validated, not cancelled since).
+  ContactId sponsor = kNone;
+  int64_t sponsorship_cents = 0;
+  int64_t sponsor_reward_cents = 0;
+  bool sponsor_rewarded = false;
+  bool sponsor_pending = false;  // a sponsor claim is being checked
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
@@ -329,7 +347,8 @@ struct OrderRecord {
                     cash_discount_cents, to_pay_cents, paid_cents, deferred_cents, awaiting_collection_cents,
                     balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices,
                     cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending, fees, fees_cents,
-                    cashback_cents, cashback_pending);
+                    cashback_cents, cashback_pending, sponsor, sponsorship_cents, sponsor_reward_cents,
+                    sponsor_rewarded, sponsor_pending);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h).

@@ -313,7 +313,7 @@ struct ReplyDetail {
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
                ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats,
                ReminderRuns, RunFile, DocumentTemplates, Payers, Invoices, Promo, PromoCodes, PromoReturns,
-               PaymentBatch, FrozenPayments, PaymentBatches, CashbackAccount, CashbackUse, CashbackReturns>
+               PaymentBatch, FrozenPayments, PaymentBatches, CashbackAccount, CashbackUse, CashbackReturns, SponsorUse>
       value;
 };
 

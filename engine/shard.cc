@@ -120,6 +120,7 @@ Reply Shard::on(const T& c, const Caller& who) {
     Reply r = desk_.on(c, who);
     if (r.ok() && r.state == OrderState::kConfirmed) {
       if (const Order* o = orders_.find(c.order)) contacts_.mark_client(o->contact, now_ms_);
+      desk_.sponsor_validated(c.order);    // the sponsor's reward, once
       auto_invoicing_.validated(c.order);  // validated after its departure: invoiced now
     }
     return r;

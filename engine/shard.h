@@ -158,6 +158,7 @@ class Shard {
   std::vector<PromoClaim> pending_promo_claims() const { return desk_.pending_promo_claims(); }
   // The cashback claims the directory has not answered (engine/commands_cashback.h).
   std::vector<CashbackClaim> pending_cashback_claims() const { return desk_.pending_cashback_claims(); }
+  std::vector<SponsorClaim> pending_sponsor_claims() const { return desk_.pending_sponsor_claims(); }
   std::vector<uint64_t> promo_returns_taken() const { return promos_.returns_taken(); }
   // The payment batches a stop or a crash left open (shard 0; before the
   // runners start): runtime/shard_set_batches.cc completes them.

@@ -44,6 +44,7 @@ constexpr uint16_t kSectionAnnexFees = 18;          // the catalog's DefineAnnex
 constexpr uint16_t kSectionBatches = 19;            // the batch register (shard 0): every batch, by kind and number
 constexpr uint16_t kSectionAutoInvoicing = 20;   // the catalog's SetAutoInvoicing rules and the sweep (after the money)
 constexpr uint16_t kSectionCashbackOutbox = 21;  // the shard's pending cashback claims and claims given back
+constexpr uint16_t kSectionSponsorshipRules = 22;  // the catalog's SetSponsorshipRule, in definition order
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -130,6 +131,8 @@ void Shard::save(std::string* out) const {
     put_all(w, std::tie(kSectionCancellationTerms, catalog_.cancellation_terms()));
   if (!catalog_.return_city_rules().empty())
     put_all(w, std::tie(kSectionReturnCityRules, catalog_.return_city_rules()));
+  if (!catalog_.sponsorship_rules().empty())
+    put_all(w, std::tie(kSectionSponsorshipRules, catalog_.sponsorship_rules()));
   if (!promos_.empty()) put_all(w, std::make_tuple(kSectionPromoRegister, promos_.state()));
   if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
   if (!desk_.cashback_outbox().empty()) put_all(w, std::tie(kSectionCashbackOutbox, desk_.cashback_outbox()));
@@ -203,8 +206,9 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
   if (!s.is_ok()) return s;
   int creators_loaded = 0, pages_loaded = 0, lifetimes_loaded = 0, closings_loaded = 0, profiles_loaded = 0,
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
-      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, promo_register_loaded = 0,
-      promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0, cashback_outbox_loaded = 0;
+      money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, sponsorship_loaded = 0,
+      promo_register_loaded = 0, promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0,
+      cashback_outbox_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -275,6 +279,14 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
           s = Status::invalid_argument("snapshot has a return-city rule out of range");
       if (s.is_ok() && sh.catalog_.return_city_rules().size() != rules.size())
         s = Status::invalid_argument("snapshot repeats a product's return-city rule");
+    } else if (s.is_ok() && section == kSectionSponsorshipRules && sponsorship_loaded++ == 0) {
+      std::vector<SetSponsorshipRule> rules;
+      s = r.get(rules);
+      for (const SetSponsorshipRule& rule : rules)
+        if (s.is_ok() && !sh.catalog_.define(rule).ok())
+          s = Status::invalid_argument("snapshot has a sponsorship rule out of range");
+      if (s.is_ok() && sh.catalog_.sponsorship_rules().size() != rules.size())
+        s = Status::invalid_argument("snapshot repeats a product's sponsorship rule");
     } else if (s.is_ok() && section == kSectionAnnexFees && annex_fees_loaded++ == 0) {
       s = r.get(sh.catalog_.annex_fees());
       if (s.is_ok() && !sh.catalog_.rebuild_annex_fees()) s = Status::invalid_argument("snapshot repeats an annex fee");

@@ -152,6 +152,7 @@ struct DetailEncoder {
   Detail operator()(const CashbackReturns& d) {
     return {wire::ResultDetail::CashbackReturns, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const SponsorUse& d) { return {wire::ResultDetail::SponsorUse, wire_table::encode_table(fbb, d)}; }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -516,6 +517,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::CashbackReturns:
       return detail_of<wire::CashbackReturns>(
           t, [](const wire::CashbackReturns& w) { return from_table<CashbackReturns>(&w, "CashbackReturns"); });
+    case D::SponsorUse:
+      return detail_of<wire::SponsorUse>(
+          t, [](const wire::SponsorUse& w) { return from_table<SponsorUse>(&w, "SponsorUse"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -625,6 +629,7 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<CashbackUse>(wire::CashbackUse::MiniReflectTypeTable(), "CashbackUse");
   problems +=
       wire_table::check_shape<CashbackReturns>(wire::CashbackReturns::MiniReflectTypeTable(), "CashbackReturns");
+  problems += wire_table::check_shape<SponsorUse>(wire::SponsorUse::MiniReflectTypeTable(), "SponsorUse");
   return problems;
 }
 
@@ -738,6 +743,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kCashbackAccount:
     case ReplyKind::kCashbackUse:
     case ReplyKind::kCashbackReturns:
+    case ReplyKind::kSponsorUse:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -844,7 +850,7 @@ static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kW
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 33);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 34);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

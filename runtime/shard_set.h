@@ -126,6 +126,10 @@ class ShardSet {
   // contact directory pays the claim (ClaimCashback), the order notes it
   // (NoteCashbackClaim). claim_cashback_of takes ApplyCashback's reply.
   void claim_cashback_of(engine::Reply&& taken, Completion* done);
+  // Likewise naming a sponsor (engine/commands_sponsorship.h): the
+  // directory checks the claim (CheckSponsor), the order notes it
+  // (NoteSponsor). claim_sponsor_of takes SetSponsor's reply.
+  void claim_sponsor_of(engine::Reply&& taken, Completion* done);
   // Forwards the cashback orders gave back that the directory has not
   // taken, now (the pump does it every kClientPumpIntervalMs): the cents
   // given back, or the refusal.
@@ -164,10 +168,11 @@ class ShardSet {
   // crash between the steps); numbered once everything runs.
   std::vector<engine::InvoiceDocument> pending_documents();
   void complete_pending_documents(std::vector<engine::InvoiceDocument> pending);
-  // Likewise the promo and cashback claims taken and not answered.
+  // Likewise the promo, cashback and sponsor claims taken and not answered.
   struct PendingClaims {
     std::vector<engine::PromoClaim> promo;
     std::vector<engine::CashbackClaim> cashback;
+    std::vector<engine::SponsorClaim> sponsor;
   };
   PendingClaims pending_claims();
   void complete_pending_claims(PendingClaims pending);

@@ -1,6 +1,7 @@
 // ShardSet and the owners of reductions: steps 2 and 3 of applying a promo
-// code (engine/commands_promo.h: the promo register, shard 0) or cashback
-// (engine/commands_cashback.h: the contact directory) once the order's
+// code (engine/commands_promo.h: the promo register, shard 0), cashback
+// (engine/commands_cashback.h: the contact directory) or a sponsor
+// (engine/commands_sponsorship.h: the directory checks) once the order's
 // shard took its claim, the completion at start of the claims a stop or a
 // crash left pending, and the pumps of what orders give back.
 #include <algorithm>
@@ -45,6 +46,17 @@ struct CashbackSteps {
     noted.detail = std::make_shared<const engine::ReplyDetail>(engine::ReplyDetail{std::move(out)});
     return std::move(noted);
   }
+};
+
+struct SponsorSteps {
+  using Claim = engine::SponsorClaim;
+  using Detail = engine::SponsorUse;
+  static constexpr const char* kWhat = "sponsor claim";
+  static engine::CommandBody take(const Claim& c) { return engine::CheckSponsor{c}; }
+  static engine::CommandBody note(const Claim& c, const Detail* granted) {
+    return engine::NoteSponsor{c.order, c.attempt, granted != nullptr};
+  }
+  static engine::Reply answer(engine::Reply&& noted, const Detail&) { return std::move(noted); }
 };
 
 template <typename Steps>
@@ -150,22 +162,29 @@ void ShardSet::claim_cashback_of(engine::Reply&& taken, Completion* done) {
   continue_claim<CashbackSteps>(*this, std::move(taken), done);
 }
 
+void ShardSet::claim_sponsor_of(engine::Reply&& taken, Completion* done) {
+  continue_claim<SponsorSteps>(*this, std::move(taken), done);
+}
+
 // Runs before any runner starts (their state is read directly).
 ShardSet::PendingClaims ShardSet::pending_claims() {
   PendingClaims out;
   for (auto& runner : runners_) {
     for (engine::PromoClaim& c : runner->shard().pending_promo_claims()) out.promo.push_back(std::move(c));
     for (engine::CashbackClaim& c : runner->shard().pending_cashback_claims()) out.cashback.push_back(std::move(c));
+    for (engine::SponsorClaim& c : runner->shard().pending_sponsor_claims()) out.sponsor.push_back(std::move(c));
   }
-  if (!out.promo.empty() || !out.cashback.empty())
-    std::fprintf(stderr, "tessera: %zu promo and %zu cashback claims taken before the stop: completing them\n",
-                 out.promo.size(), out.cashback.size());
+  if (!out.promo.empty() || !out.cashback.empty() || !out.sponsor.empty())
+    std::fprintf(stderr,
+                 "tessera: %zu promo, %zu cashback and %zu sponsor claims taken before the stop: completing them\n",
+                 out.promo.size(), out.cashback.size(), out.sponsor.size());
   return out;
 }
 
 void ShardSet::complete_pending_claims(PendingClaims pending) {
   complete_claims<PromoSteps>(*this, std::move(pending.promo));
   complete_claims<CashbackSteps>(*this, std::move(pending.cashback));
+  complete_claims<SponsorSteps>(*this, std::move(pending.sponsor));
 }
 
 engine::Reply ShardSet::pump_promo_returns() {

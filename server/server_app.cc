@@ -187,6 +187,12 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
         shards.claim_cashback_of(std::move(taken), done);
       });
     }
+    case engine::Effect::kClaimSponsor: {
+      runtime::ShardSet& shards = *engine_.shards;
+      return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {
+        shards.claim_sponsor_of(std::move(taken), done);
+      });
+    }
   }
   return net::AfterDurable();
 }

@@ -133,6 +133,69 @@ TEST_F(CashbackLedgerTest, AMergeMovesTheCashback_AndAClaimOfTheDuplicateReturns
   expect_sound();
 }
 
+// Sponsorship (engine/commands_sponsorship.h): the directory checks who may
+// sponsor whom, and the shards' outboxes carry the sponsor's reward.
+TEST_F(CashbackLedgerTest, OnlyAClientSponsors_AndOnlyANewClientIsSponsored_ThroughMerges) {
+  const ContactId sponsor = create(person("Martin", "Anne"));
+  const ContactId newcomer = create(person("Durand", "Paul"));
+  const ContactId dup = create(person("Martin", "Anne", "69002"));
+  const auto check = [&](ContactId who, ContactId client) {
+    return run(engine::CheckSponsor{engine::SponsorClaim{OrderId{101}, 1, who, client, 1500, 2000, now, 3}});
+  };
+  const auto mark_client = [&](ContactId c, uint64_t seq) {
+    ASSERT_TRUE(run(engine::NoteContactClients{{engine::ClientMark{0, seq, c, now}}}).ok());
+  };
+  Reply r = check(sponsor, newcomer);
+  EXPECT_EQ(r.code, ReplyCode::kInvalidState) << r.message;
+  EXPECT_NE(r.message.find("is not a client"), std::string::npos) << r.message;
+  mark_client(sponsor, 1);
+  r = check(sponsor, newcomer);
+  ASSERT_TRUE(r.ok()) << r.message;
+  const auto& granted = std::get<engine::SponsorUse>(r.detail->value);
+  EXPECT_EQ(granted.state, engine::PromoState::kApplied);
+  EXPECT_EQ(granted.claim.reward_cents, 2000);
+  EXPECT_EQ(check(sponsor, sponsor).code, ReplyCode::kInvalidArgument);
+  EXPECT_EQ(check(ContactId{999}, newcomer).code, ReplyCode::kNotFound);
+  EXPECT_EQ(check(sponsor, ContactId{999}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(check(engine::kNone, newcomer).code, ReplyCode::kInvalidArgument);
+  mark_client(newcomer, 2);
+  r = check(sponsor, newcomer);
+  EXPECT_EQ(r.code, ReplyCode::kInvalidState);
+  EXPECT_NE(r.message.find("is a client already"), std::string::npos) << r.message;
+  // A duplicate merged into the sponsor sponsors as the survivor; and is the survivor.
+  const ContactId other = create(person("Petit", "Lea"));
+  ASSERT_TRUE(run(engine::MergeContacts{sponsor, dup}).ok());
+  EXPECT_TRUE(check(dup, other).ok());
+  EXPECT_EQ(check(dup, sponsor).code, ReplyCode::kInvalidArgument) << "the same contact after the merge";
+}
+
+TEST_F(CashbackLedgerTest, ASponsorsRewardIsCreditedOnce_ATakeBackStopsAtTheBalance) {
+  const ContactId sponsor = create(person("Martin", "Anne"));
+  const CashbackReturn reward{0, 1, OrderId{101}, 0, 2000, sponsor};
+  ASSERT_TRUE(run(engine::ReturnCashback{{reward}}).ok());
+  EXPECT_TRUE(run(engine::ReturnCashback{{reward}}).ok());
+  CashbackAccount a = account(sponsor);
+  EXPECT_EQ(a.balance_cents, 2000) << "taken once per (shard, seq)";
+  EXPECT_EQ(a.credited_cents, 2000);
+  EXPECT_EQ(a.movements.back().label, "sponsorship reward");
+  EXPECT_EQ(a.movements.back().order, OrderId{101});
+  // The sponsor spends some; the order is cancelled: the rest is taken back.
+  ASSERT_TRUE(claim(OrderId{205}, 1, sponsor, 1500).ok());
+  ASSERT_TRUE(run(engine::ReturnCashback{{{0, 2, OrderId{101}, 0, -2000, sponsor}}}).ok());
+  a = account(sponsor);
+  EXPECT_EQ(a.balance_cents, 0) << "what was spent stays spent";
+  EXPECT_EQ(a.spent_cents, 1500);
+  EXPECT_EQ(a.movements.back().amount_cents, -500);
+  EXPECT_EQ(a.movements.back().label, "sponsorship reward taken back");
+  expect_sound();
+  // A merged sponsor's reward goes to the survivor.
+  const ContactId keep = create(person("Martin", "Anne", "69002"));
+  ASSERT_TRUE(run(engine::MergeContacts{keep, sponsor}).ok());
+  ASSERT_TRUE(run(engine::ReturnCashback{{{1, 1, OrderId{102}, 0, 300, sponsor}}}).ok());
+  EXPECT_EQ(account(keep).balance_cents, 300);
+  expect_sound();
+}
+
 TEST_F(CashbackLedgerTest, AContactWithCashbackLeftIsNotDeleted) {
   const ContactId c = create(person("Martin", "Anne"));
   ASSERT_TRUE(run(engine::CreditCashback{c, 1000, ""}).ok());

@@ -577,6 +577,14 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(GetCashbackReturns{std::vector<uint64_t>(100, 1)});
         b.add(ReturnCashback{{CashbackReturn{0, 1, order, 1, 500}}});
         b.add(ReturnCashback{{CashbackReturn{1'000, 0, order, 1, -1}}});
+        b.add(ReturnCashback{{CashbackReturn{0, 2, order, 0, -INT64_MAX, ContactId{8}}}});
+        b.add(SetSponsorshipRule{kNone, 1'500, 2'000});
+        b.add(SetSponsorshipRule{ProductId{99}, -1, INT64_MAX});
+        b.add(SetSponsor{order, ContactId{8}});
+        b.add(SetSponsor{order, kNone});
+        b.add(RemoveSponsor{order});
+        b.add(CheckSponsor{SponsorClaim{order, 1, ContactId{8}, ContactId{7}, 1'500, 2'000, kNow, 0}});
+        b.add(NoteSponsor{order, 1, true});
       },
   };
 }

@@ -310,7 +310,13 @@ std::vector<Command> one_of_each() {
       Command{137, ClaimCashback{CashbackClaim{make_order_id(1, 2, 3), 2, 7, 2'550, 1'790'000'000'000, 14}}},
       Command{138, NoteCashbackClaim{make_order_id(1, 2, 3), 2, true}},
       Command{139, GetCashbackReturns{{0, 4, 9}}},
-      Command{140, ReturnCashback{{CashbackReturn{1, 5, make_order_id(1, 2, 3), 2, 2'550}}}},
+      Command{140, ReturnCashback{{CashbackReturn{1, 5, make_order_id(1, 2, 3), 2, 2'550},
+                                   CashbackReturn{1, 6, make_order_id(1, 2, 4), 0, -2'000, 8}}}},
+      Command{141, SetSponsorshipRule{4, 1'500, 2'000}},
+      Command{142, SetSponsor{make_order_id(1, 2, 3), 8}},
+      Command{143, RemoveSponsor{make_order_id(1, 2, 3)}},
+      Command{144, CheckSponsor{SponsorClaim{make_order_id(1, 2, 3), 3, 8, 7, 1'500, 2'000, 1'790'000'000'000, 14}}},
+      Command{145, NoteSponsor{make_order_id(1, 2, 3), 3, false}},
   };
 }
 
@@ -665,6 +671,8 @@ std::vector<ReplyDetail> one_detail_of_each() {
                               PromoState::kApplied, 1'800, 3'000, 9'000}},
       ReplyDetail{CashbackReturns{{CashbackReturn{0, 1, make_order_id(0, 1, 0), 1, 500},
                                    CashbackReturn{1, 4, make_order_id(1, 2, 3), 2, 1'200}}}},
+      ReplyDetail{SponsorUse{SponsorClaim{make_order_id(1, 2, 3), 3, 8, 7, 1'500, 2'000, 1'790'000'000'000, 14},
+                             PromoState::kPending, 1'500, 10'500}},
   };
 }
 
@@ -935,6 +943,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "CashbackUse";
     case engine::ReplyKind::kCashbackReturns:
       return "CashbackReturns";
+    case engine::ReplyKind::kSponsorUse:
+      return "SponsorUse";
   }
   return "?";
 }

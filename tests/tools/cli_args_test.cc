@@ -234,6 +234,24 @@ TEST(CliArgs, CashbackCreditsAContactAndAnOrderTakesSome) {
   EXPECT_EQ(std::get<RemoveCashback>(one_command({"cashback", "remove", "9"}).body).order, 9u);
 }
 
+TEST(CliArgs, SponsorshipRuleSetsTheTerms_AndSponsorSetNamesAnOrdersSponsor) {
+  const auto rule =
+      std::get<SetSponsorshipRule>(one_command({"sponsorship", "rule", "--reduction", "15", "--reward", "20.50"}).body);
+  EXPECT_EQ(rule.product, kNone) << "every product without its own";
+  EXPECT_EQ(rule.reduction_cents, 1500);
+  EXPECT_EQ(rule.reward_cents, 2050);
+  EXPECT_EQ(std::get<SetSponsorshipRule>(
+                one_command({"sponsorship", "rule", "--product", "3", "--reduction", "0", "--reward", "5"}).body)
+                .product,
+            ProductId{3});
+  EXPECT_TRUE(usage_error({"sponsorship", "rule", "--reduction", "15"})) << "no reward";
+  const auto set = std::get<SetSponsor>(one_command({"sponsor", "set", "9", "8"}).body);
+  EXPECT_EQ(set.order, 9u);
+  EXPECT_EQ(set.sponsor, ContactId{8});
+  EXPECT_TRUE(usage_error({"sponsor", "set", "9"})) << "no sponsor";
+  EXPECT_EQ(std::get<RemoveSponsor>(one_command({"sponsor", "remove", "9"}).body).order, 9u);
+}
+
 TEST(CliArgs, FeeAddDefinesAnAnnexFee_AndOrderFeeSetsItOnAnOrder) {
   const auto fee =
       std::get<DefineAnnexFee>(one_command({"fee", "add", "--id", "2", "--name", "Taxe de séjour", "--price", "2.35",

@@ -1374,6 +1374,30 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "ORDER", v->body.order, "the order")->required();
          return send(v);
        }},
+      {"sponsorship rule", kCatalogGroup,
+       "the sponsorship terms: the reduction a sponsored order takes, the sponsor's cashback once it is validated",
+       [](CLI::App& s) {
+         auto v = keyed<SetSponsorshipRule>(s);
+         v->body.product = kNone;
+         opt::add_number(s, "--product", v->body.product, "only this product (default: every product without its own)");
+         add_amount(s, "--reduction", v->body.reduction_cents, "off the sponsored order, e.g. 15.00")->required();
+         add_amount(s, "--reward", v->body.reward_cents, "the sponsor's cashback, e.g. 20.00")->required();
+         return send(v);
+       }},
+      {"sponsor set", kBackOffice,
+       "name the client who brought an order's client (a client themselves; the order's client is a new one)",
+       [](CLI::App& s) {
+         auto v = keyed<SetSponsor>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "SPONSOR", v->body.sponsor, "the sponsor's contact id")->required();
+         return send(v);
+       }},
+      {"sponsor remove", kBackOffice, "remove an order's sponsor and its reduction (not once validated or invoiced)",
+       [](CLI::App& s) {
+         auto v = keyed<RemoveSponsor>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
       {"payer list", kBackOffice, "list the third-party payers",
        [](CLI::App&) { return Build([](int64_t) { return one(0, ListPayers{}); }); }},
       {"cancellation terms", kCatalogGroup,

@@ -193,11 +193,19 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                            ? local.money(f.amount_cents)
                            : cat(f.quantity, " x ", local.money(f.unit_cents), " = ", local.money(f.amount_cents))});
   if (!r.promo_code.empty() || r.promo_pending)
-    summary.push_back({"promo code", r.promo_pending ? "being claimed"
-                                                     : cat(r.promo_code, ": ",
-                                                           local.money(-(r.reduction_cents - r.cashback_cents)))});
+    summary.push_back(
+        {"promo code",
+         r.promo_pending
+             ? "being claimed"
+             : cat(r.promo_code, ": ", local.money(-(r.reduction_cents - r.cashback_cents - r.sponsorship_cents)))});
   if (r.cashback_cents != 0 || r.cashback_pending)
     summary.push_back({"cashback", r.cashback_pending ? "being claimed" : local.money(-r.cashback_cents)});
+  if (r.sponsor != kNone || r.sponsor_pending)
+    summary.push_back({"sponsorship", r.sponsor_pending
+                                          ? "sponsor being checked"
+                                          : cat("sponsor ", r.sponsor, ": ", local.money(-r.sponsorship_cents),
+                                                "; reward ", local.money(r.sponsor_reward_cents),
+                                                r.sponsor_rewarded ? " given" : " on validation")});
   summary.push_back({"to pay", local.money(r.to_pay_cents)});
   summary.push_back(
       {"paid", cat(local.money(r.paid_cents), " immediate, ", local.money(r.deferred_cents), " by third-party payers (",
@@ -656,6 +664,15 @@ void print_cashback_use(const CashbackUse& u, const LocalTime& local, std::ostre
       << ": reduction " << local.money(u.reduction_cents) << ", to pay " << local.money(u.to_pay_cents) << "\n";
 }
 
+void print_sponsor_use(const SponsorUse& u, const LocalTime& local, std::ostream& out) {
+  out << "order " << u.claim.order << ": sponsor " << u.claim.sponsor
+      << (u.state == PromoState::kApplied   ? " named"
+          : u.state == PromoState::kPending ? " being checked"
+                                            : " not named")
+      << " (" << local.money(u.claim.reduction_cents) << " off, reward " << local.money(u.claim.reward_cents)
+      << "): reduction " << local.money(u.reduction_cents) << ", to pay " << local.money(u.to_pay_cents) << "\n";
+}
+
 void print_cashback(const CashbackAccount& a, const LocalTime& local, std::ostream& out) {
   print_table(out, {{"contact", to_string(a.contact)},
                     {"balance", local.money(a.balance_cents)},
@@ -710,9 +727,10 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
     }
     summary.push_back({"package", local.money(d.package_cents)});
     if (d.cash_discount_cents != 0) summary.push_back({"cash discount", local.money(-d.cash_discount_cents)});
-    if (d.reduction_cents != d.cashback_cents)
-      summary.push_back({cat("promo code ", d.promo_code), local.money(-(d.reduction_cents - d.cashback_cents))});
+    if (const int64_t promo = d.reduction_cents - d.cashback_cents - d.sponsorship_cents; promo != 0)
+      summary.push_back({cat("promo code ", d.promo_code), local.money(-promo)});
     if (d.cashback_cents != 0) summary.push_back({"cashback", local.money(-d.cashback_cents)});
+    if (d.sponsorship_cents != 0) summary.push_back({"sponsorship", local.money(-d.sponsorship_cents)});
     summary.push_back({"total", local.money(d.total_cents)});
     summary.push_back({"paid when issued", local.money(d.paid_cents)});
     if (d.kind == InvoiceKind::kCreditNote)
@@ -771,6 +789,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, Promo>) print_promo(d, local, out);
         if constexpr (std::is_same_v<D, PromoCodes>) print_promo_codes(d, local, out);
         if constexpr (std::is_same_v<D, CashbackUse>) print_cashback_use(d, local, out);
+        if constexpr (std::is_same_v<D, SponsorUse>) print_sponsor_use(d, local, out);
         if constexpr (std::is_same_v<D, CashbackAccount>) print_cashback(d, local, out);
         if constexpr (std::is_same_v<D, PaymentBatch>) print_payment_batch(d, local, out);
         if constexpr (std::is_same_v<D, PaymentBatches>) print_batches(d, local, out);

@@ -88,6 +88,7 @@ _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSum
                    ("ReminderRunSummary", "audience"): schema.Audience,
                    ("InvoiceDocument", "kind"): schema.InvoiceKind, ("InvoiceRef", "kind"): schema.InvoiceKind,
                    ("Promo", "state"): schema.PromoState, ("CashbackUse", "state"): schema.PromoState,
+                   ("SponsorUse", "state"): schema.PromoState,
                    ("PaymentBatch", "kind"): schema.BatchKind,
                    ("ExportedDocument", "kind"): schema.InvoiceKind}
 # Strings that carry bytes, not text: kept as bytes.

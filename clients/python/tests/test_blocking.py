@@ -424,6 +424,57 @@ class Invoices(unittest.TestCase):
             time.sleep(0.05)  # the server's pump gives it back within about 250 ms
         self.assertEqual(office.get_cashback(contact=card.contact).balance_cents, 3000)
 
+    def test_a_sponsor_brings_a_new_client_a_reduction_and_gets_cashback_once_the_order_is_validated(self):
+        admin.set_sponsorship_rule(product=0, reduction_cents=1500, reward_cents=2000)
+
+        def person(name):
+            return office.create_contact(record=dict(types=1, civility="Mme", last_name=name, first_name="Eve",
+                                                     addresses=[dict(kind=0, postcode="69001", city="LYON",
+                                                                     country="FR")]))
+
+        sponsor, newcomer = person("PARRAINE"), person("FILLEULE")
+        first = office.book(kind=tessera.BookingKind.Option, contact=sponsor.contact, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        order = office.book(kind=tessera.BookingKind.Option, contact=newcomer.contact, channel=WEB,
+                            lines=[line(100), line(100)], deadline_ms=now_ms() + DAY_MS)
+        package = office.get_order_record(order=order.order).to_pay_cents
+        with self.assertRaisesRegex(tessera.InvalidState, "not a client"):
+            office.set_sponsor(order=order.order, sponsor=sponsor.contact)
+        with self.assertRaisesRegex(tessera.InvalidArgument, "themselves"):
+            office.set_sponsor(order=order.order, sponsor=newcomer.contact)
+        with self.assertRaises(tessera.Forbidden):
+            shop.set_sponsor(order=order.order, sponsor=sponsor.contact)
+        office.confirm(order=first.order)  # the sponsor becomes a client
+        deadline = time.monotonic() + 10
+        while True:  # the server's pump tells the directory within about 250 ms
+            try:
+                named = office.set_sponsor(order=order.order, sponsor=sponsor.contact)
+                break
+            except tessera.InvalidState:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.assertEqual(named.state, tessera.PromoState.Applied)
+        self.assertEqual(named.to_pay_cents, package - 1500)
+        page = office.get_order_record(order=order.order)
+        self.assertEqual((page.sponsor, page.sponsorship_cents, page.reduction_cents, page.to_pay_cents),
+                         (sponsor.contact, 1500, 1500, package - 1500))
+        self.assertEqual(office.get_cashback(contact=sponsor.contact).balance_cents, 0)
+
+        def sponsor_balance_becomes(cents):
+            until = time.monotonic() + 10
+            while office.get_cashback(contact=sponsor.contact).balance_cents != cents and time.monotonic() < until:
+                time.sleep(0.05)  # the pump carries the reward within about 250 ms
+            self.assertEqual(office.get_cashback(contact=sponsor.contact).balance_cents, cents)
+
+        office.confirm(order=order.order)
+        sponsor_balance_becomes(2000)
+        self.assertTrue(office.get_order_record(order=order.order).sponsor_rewarded)
+        with self.assertRaisesRegex(tessera.InvalidState, "keeps its reductions"):
+            office.remove_sponsor(order=order.order)
+        office.cancel_validated(order=order.order, by=tessera.CancelledBy.Organiser, reason="annulé")
+        sponsor_balance_becomes(0)
+
     def test_a_cheque_deposit_freezes_its_cheques_and_names_what_it_refused(self):
         order = office.book(kind=tessera.BookingKind.Option, contact=0, channel=WEB, lines=[line(100)],
                             deadline_ms=now_ms() + DAY_MS)
