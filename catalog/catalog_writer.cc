@@ -102,16 +102,19 @@ bool owned_by(const CommandBody& body, const Owner& owner) {
   return std::visit(
       [&owner](const auto& c) {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<Owner, DefineProduct> &&
-                      (std::is_same_v<T, SetChannelExpiryPolicy> || std::is_same_v<T, SetOptionLifetime>))
-          return c.product == owner.product;
-        if constexpr (std::is_same_v<Owner, DefineTariff> && std::is_same_v<T, SetTariffPrice>)
-          return c.tariff == owner.tariff;
-        if constexpr (std::is_same_v<Owner, DefinePerformance> &&
-                      (std::is_same_v<T, SetGeneralAdmission> || std::is_same_v<T, AssignLayout> ||
-                       std::is_same_v<T, SetChannelCap> || std::is_same_v<T, DefineContingent> ||
-                       std::is_same_v<T, DefineSubContingent> || std::is_same_v<T, SetContingentReleaseBack>))
-          return c.performance == owner.performance;
+        // Nested: the owner's branch is discarded as a whole for other owners
+        // (clang checks `owner.tariff` of a combined condition eagerly).
+        if constexpr (std::is_same_v<Owner, DefineProduct>) {
+          if constexpr (std::is_same_v<T, SetChannelExpiryPolicy> || std::is_same_v<T, SetOptionLifetime>)
+            return c.product == owner.product;
+        } else if constexpr (std::is_same_v<Owner, DefineTariff>) {
+          if constexpr (std::is_same_v<T, SetTariffPrice>) return c.tariff == owner.tariff;
+        } else if constexpr (std::is_same_v<Owner, DefinePerformance>) {
+          if constexpr (std::is_same_v<T, SetGeneralAdmission> || std::is_same_v<T, AssignLayout> ||
+                        std::is_same_v<T, SetChannelCap> || std::is_same_v<T, DefineContingent> ||
+                        std::is_same_v<T, DefineSubContingent> || std::is_same_v<T, SetContingentReleaseBack>)
+            return c.performance == owner.performance;
+        }
         return false;
       },
       body);

@@ -47,10 +47,11 @@ struct StrongId {
   friend constexpr auto operator<=>(StrongId, StrongId) = default;
   // For messages (cat, found by argument-dependent lookup) and test output.
   friend std::string to_string(StrongId id) { return std::to_string(id.v); }
+  // Streams only: gtest's Message has its own << that forwards to one (clang
+  // finds the two ambiguous otherwise).
   template <class Os>
-  friend auto operator<<(Os& os, StrongId id) -> decltype(os << std::declval<value_type>()) {
-    return os << id.v;
-  }
+  requires requires(Os& o) { o.rdbuf(); }
+  friend auto operator<<(Os& os, StrongId id) -> decltype(os << std::declval<value_type>()) { return os << id.v; }
 };
 
 template <class T>

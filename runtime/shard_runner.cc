@@ -16,17 +16,6 @@ using engine::kExpiriesPerSliceMax;
 using engine::kInboxCapacity;
 
 template <typename P>
-PartitionRunner<P>::PartitionRunner(uint32_t shard, uint32_t shard_count, const Clock& clock,
-                                    engine::ShardConfig config,
-                                    RunnerConfig runner) requires std::is_same_v<P, engine::Shard>
-    : PartitionRunner(std::make_unique<engine::Shard>(shard, shard_count, clock.now_ms(), config), clock, runner) {}
-
-template <typename P>
-PartitionRunner<P>::PartitionRunner(const Clock& clock,
-                                    RunnerConfig runner) requires std::is_same_v<P, directory::ContactDirectory>
-    : PartitionRunner(std::make_unique<directory::ContactDirectory>(clock.now_ms()), clock, runner) {}
-
-template <typename P>
 PartitionRunner<P>::PartitionRunner(std::unique_ptr<P> shard, const Clock& clock, RunnerConfig runner)
     : shard_(std::move(shard)), clock_(clock), config_(runner), inbox_(kInboxCapacity), next_seq_(runner.next_seq) {
   assert(shard_);

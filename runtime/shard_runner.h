@@ -67,11 +67,18 @@ struct ShardRunnerStats {
 template <typename P>
 class PartitionRunner {
  public:
-  // A fresh shard.
-  PartitionRunner(uint32_t shard, uint32_t shard_count, const Clock& clock, engine::ShardConfig config = {},
-                  RunnerConfig runner = {}) requires std::is_same_v<P, engine::Shard>;
+  // A fresh shard. (The two fresh-partition constructors are templates so
+  // that the explicit instantiations in shard_runner.cc leave out the one
+  // that does not apply: clang 14 instantiates a constrained member anyway.)
+  template <class Q = P>
+  requires std::is_same_v<Q, engine::Shard> PartitionRunner(uint32_t shard, uint32_t shard_count, const Clock& clock,
+                                                            engine::ShardConfig config = {}, RunnerConfig runner = {})
+      : PartitionRunner(std::make_unique<engine::Shard>(shard, shard_count, clock.now_ms(), config), clock, runner) {}
   // A fresh contact directory.
-  PartitionRunner(const Clock& clock, RunnerConfig runner = {}) requires std::is_same_v<P, directory::ContactDirectory>;
+  template <class Q = P>
+  requires std::is_same_v<Q, directory::ContactDirectory>
+  explicit PartitionRunner(const Clock& clock, RunnerConfig runner = {})
+      : PartitionRunner(std::make_unique<directory::ContactDirectory>(clock.now_ms()), clock, runner) {}
   // A partition rebuilt by recovery.
   PartitionRunner(std::unique_ptr<P> partition, const Clock& clock, RunnerConfig runner);
   ~PartitionRunner();

@@ -77,7 +77,8 @@ TEST(Principals, AnAddedWebShopAuthenticatesWithItsTokenAndSellsOnItsChannelOnly
   const Reply list = one(*admin, Command{0, ListPrincipals{}});
   ASSERT_TRUE(list.ok() && list.detail);
   const auto& all = std::get<PrincipalList>(list.detail->value).principals;
-  const auto it = std::find_if(all.begin(), all.end(), [&](const PrincipalRecord& p) { return p.principal == id; });
+  const auto it =
+      std::find_if(all.begin(), all.end(), [added = id](const PrincipalRecord& p) { return p.principal == added; });
   ASSERT_NE(it, all.end());
   EXPECT_EQ(it->name, "shop-a");
   EXPECT_EQ(it->role, Role::kWebshop);
