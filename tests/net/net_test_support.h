@@ -41,7 +41,15 @@ inline constexpr std::chrono::seconds kGenerous{30};
 // ThreadSanitizer instruments every memory access (5 to 15 times slower).
 // The few bounds that say "served at once" (a liveness bound, not a speed
 // figure) scale by it.
+// (g++ says so with __SANITIZE_THREAD__, clang with __has_feature.)
 #if defined(__SANITIZE_THREAD__)
+#define TESSERA_TEST_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TESSERA_TEST_UNDER_TSAN 1
+#endif
+#endif
+#ifdef TESSERA_TEST_UNDER_TSAN
 inline constexpr int kBuildSlowdown = 10;
 #else
 inline constexpr int kBuildSlowdown = 1;
