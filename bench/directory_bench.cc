@@ -31,6 +31,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/french_contact_record.h"
 #include "directory/contact_csv.h"
 #include "directory/contact_directory.h"
 #include "runtime/clock.h"
@@ -50,21 +51,7 @@ constexpr size_t kContacts = 1'000'000;
 
 using tessera::testing_support::TempDir;  // tests/storage/temp_dir.h
 
-// The record of the memory target: number, civility, names, e-mail, one
-// address, one phone.
-CreateContact create_of(const workload::FrenchContact& c) {
-  static const char* kCities[] = {"PARIS", "LYON", "MARSEILLE", "LILLE", "NANTES", "TOULOUSE", "BORDEAUX"};
-  ContactFields f;
-  f.types = kContactIndividual;
-  f.civility = c.key % 2 ? "Mme" : "M.";
-  f.last_name = c.last_name;
-  f.first_name = c.first_name;
-  f.email = c.email;
-  f.mobile = "+33 6 " + std::to_string(10'000'000 + c.key % 90'000'000);
-  f.addresses.push_back(ContactAddress{AddressKind::kMain, "", std::to_string(75'001 + c.key % 20'000),
-                                       kCities[c.key % 7], "", "", "FR"});
-  return CreateContact{kNone, c.number, std::move(f)};
-}
+using tessera::bench::create_of;  // bench/french_contact_record.h
 
 size_t rss_bytes() {
   std::ifstream statm("/proc/self/statm");

@@ -69,6 +69,8 @@ Reply ContactDirectory::on(const T& c, const Caller& who) {
         c, [this](ContactId id) { return current(id); }, now_ms_);
   } else if constexpr (std::is_same_v<T, engine::CheckSponsor>) {
     return check_sponsor(c.claim);
+  } else if constexpr (std::is_same_v<T, engine::MatchPreRegistrants>) {
+    return match_requesters(c);
   } else {
     static_assert(std::is_same_v<T, engine::GetContactCards>, "a directory command without its handler");
     return cards(c);

@@ -242,6 +242,8 @@ class ContactDirectory {
   // CheckSponsor (engine/commands_sponsorship.h): the claim granted (a
   // SponsorUse detail) or refused.
   Reply check_sponsor(const engine::SponsorClaim& claim) const;
+  // MatchPreRegistrants: who each requester is (contact_import.cc).
+  Reply match_requesters(const engine::MatchPreRegistrants& c) const;
   // Empties the slot of a contact that goes (deleted or merged): its
   // indexes, record and notes; a new profile sequence for the hand-over.
   void retire(StoredContact& c, const engine::Caller& who);

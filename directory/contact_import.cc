@@ -238,4 +238,104 @@ StoredContact* ContactDirectory::match(const ContactFields& row, uint32_t column
   return nullptr;
 }
 
+// MatchPreRegistrants (engine/commands_preregistrations.h): the rules in
+// order of certainty, the first that names exactly one contact wins. Each
+// rule reads the indexes (an e-mail or "Last, First" search), as an
+// import row's match does; a rule that names several contacts is
+// ambiguous and matches nobody (the operator picks by hand).
+Reply ContactDirectory::match_requesters(const engine::MatchPreRegistrants& c) const {
+  if (c.requests.size() > engine::kPreRegBatchMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("at most ", engine::kPreRegBatchMax, " requesters at once"));
+  engine::PreRegMatches out;
+  out.ids.reserve(c.requests.size());
+  out.matches.reserve(c.requests.size());
+  // The contacts the query finds that `keep` takes (both indexes, the
+  // first kMatchScanMax results of each, a page at a time).
+  auto lookup = [this](const std::string& query, auto&& keep) {
+    std::vector<const StoredContact*> found;
+    if (query.empty() || query.size() > kQueryBytesMax) return found;
+    for (const ContactIndex* index : {&valid_index_, &invalid_index_}) {
+      for (uint32_t offset = 0; offset < kMatchScanMax; offset += kSearchLimitMax) {
+        auto page = index->search(query, offset, kSearchLimitMax);
+        if (!page.is_ok()) break;
+        for (uint32_t key : page->keys) {
+          const StoredContact* sc = find(ContactId{key});
+          if (sc != nullptr && keep(view(*sc))) found.push_back(sc);
+        }
+        if (page->keys.size() < kSearchLimitMax) break;
+      }
+    }
+    return found;
+  };
+  for (const engine::PreRegRequester& r : c.requests) {
+    const engine::Requester& q = r.requester;
+    engine::PreRegMatch m;
+    auto take = [&](const std::vector<const StoredContact*>& found, engine::MatchBasis basis) {
+      if (found.empty()) return false;
+      m.candidates = static_cast<uint32_t>(found.size());
+      if (found.size() > 1) return true;  // ambiguous: nobody, and no weaker rule either
+      const ContactFieldsView f = view(*found.front());
+      m.contact = found.front()->contact;
+      m.number = found.front()->number;
+      m.name = f.first_name.empty() ? std::string(f.last_name) : cat(f.last_name, " ", f.first_name);
+      m.basis = basis;
+      m.confidence = engine::match_confidence(basis);
+      return true;
+    };
+    const std::string last = index_key(q.last_name), first = index_key(q.first_name);
+    auto same_name = [&](const ContactFieldsView& f) {
+      return index_key(f.last_name) == last && index_key(f.first_name) == first;
+    };
+    bool decided = false;
+    if (r.contact != engine::kNone) {  // the operator's pick: its card
+      const StoredContact* sc = find(current(r.contact));
+      if (sc != nullptr) decided = take({sc}, engine::MatchBasis::kOperator);
+      out.ids.push_back(r.id);
+      out.matches.push_back(std::move(m));
+      continue;
+    }
+    if (q.authenticated && q.contact_number != 0)
+      if (const StoredContact* sc = find_number(q.contact_number); sc != nullptr && !sc->deleted())
+        decided = take({sc}, engine::MatchBasis::kNumber);
+    if (!decided && !q.email.empty() && q.email.find('@') != std::string::npos) {
+      const std::string email = index_key(q.email);
+      const auto with_email = lookup(q.email, [&](const ContactFieldsView& f) { return index_key(f.email) == email; });
+      std::vector<const StoredContact*> named;
+      for (const StoredContact* sc : with_email)
+        if (same_name(view(*sc))) named.push_back(sc);
+      decided = take(named, engine::MatchBasis::kEmailAndName);
+      if (!decided && with_email.size() == 1) decided = take(with_email, engine::MatchBasis::kEmail);
+    }
+    const bool name_searchable = !last.empty() && q.last_name.find_first_of(",*@") == std::string::npos &&
+                                 q.first_name.find_first_of(",*@") == std::string::npos;
+    if (!decided && name_searchable && (q.birth_date != 0 || !q.postcode.empty())) {
+      const auto named = lookup(cat(q.last_name, ", ", q.first_name), same_name);
+      if (q.birth_date != 0) {
+        std::vector<const StoredContact*> born;
+        for (const StoredContact* sc : named)
+          if (view(*sc).birth_date == q.birth_date) born.push_back(sc);
+        decided = take(born, engine::MatchBasis::kNameBirthDate);
+      }
+      if (!decided && !q.postcode.empty()) {
+        std::string postcode = q.postcode;
+        std::erase(postcode, ' ');
+        std::vector<const StoredContact*> near;
+        for (const StoredContact* sc : named) {
+          std::string theirs(main_postcode(view(*sc)));
+          std::erase(theirs, ' ');
+          if (theirs == postcode) near.push_back(sc);
+        }
+        decided = take(near, engine::MatchBasis::kNamePostcode);
+      }
+    }
+    if (m.candidates > 1) m = engine::PreRegMatch{{}, 0, {}, engine::MatchBasis::kUnmatched, 0, m.candidates};
+    out.ids.push_back(r.id);
+    out.matches.push_back(std::move(m));
+  }
+  Reply reply;
+  reply.value = static_cast<int64_t>(out.ids.size());
+  reply.detail = std::make_shared<const engine::ReplyDetail>(engine::ReplyDetail{std::move(out)});
+  return reply;
+}
+
 }  // namespace tessera::directory

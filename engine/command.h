@@ -30,6 +30,7 @@
 #include "engine/commands_invoices.h"
 #include "engine/commands_money.h"
 #include "engine/commands_orders.h"
+#include "engine/commands_preregistrations.h"
 #include "engine/commands_principals.h"
 #include "engine/commands_promo.h"
 #include "engine/commands_seats.h"

@@ -38,7 +38,8 @@
 //   merge   kSingle (one shard), kAllAgree (catalog: the common reply),
 //           kFirstRefusal, kCountSum, kFollowUpPage, kReleaseSummary, kOutcomes,
 //           kReminderOutcomes, kRunBatch, kRunBatchTrimmed, kOrderPage,
-//           kCatalogExport, kClientMarks, kRunList, kPromoReturns
+//           kCatalogExport, kClientMarks, kRunList, kPromoReturns,
+//           kPreRegPage, kPreRegResults, kLeadPage
 //   reply   the typed reply (engine/command_registry.h, ReplyKind)
 //   effect  what the server does once the command is durable: kNoEffect,
 //           kExportReminders (write the reminder file / send the e-mails of
@@ -54,7 +55,12 @@
 //           engine/commands_cashback.h, engine/commands_sponsorship.h)
 //           or kSettleBatch (have the batch's payments frozen on their
 //           shards and the batch settled, an export written as CSV, then
-//           answer: engine/commands_batches.h)
+//           answer: engine/commands_batches.h); kPlacePreRegistration
+//           (place the request's parts on the other shards it spans, then
+//           answer), kMatchPreRegistrations (fill each pending row's match
+//           from the directory) and kIntegratePreRegistrations (match, then
+//           ApplyPreRegistrations on every shard, then the report and the
+//           e-mails): engine/commands_preregistrations.h
 #pragma once
 
 // clang-format off
@@ -204,5 +210,15 @@
   X(142, SetSponsor,                kOrder,        kBackoffice, kWrite, kSingle,           kSponsorUse,    kClaimSponsor) \
   X(143, RemoveSponsor,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(144, CheckSponsor,              kContacts,     kInternal,   kQuery, kSingle,           kSponsorUse,    kNoEffect)    \
-  X(145, NoteSponsor,               kOrder,        kInternal,   kWrite, kSingle,           kSponsorUse,    kNoEffect)
+  X(145, NoteSponsor,               kOrder,        kInternal,   kWrite, kSingle,           kSponsorUse,    kNoEffect)    \
+  X(146, SubmitPreRegistration,     kFirstLine,    kWebshop,    kWrite, kSingle,           kPreRegistrations, kPlacePreRegistration) \
+  X(147, PlacePreRegistration,      kShard,        kInternal,   kWrite, kSingle,           kPreRegistrations, kNoEffect) \
+  X(148, ListPreRegistrations,      kFanOut,       kBackoffice, kQuery, kPreRegPage,       kPreRegistrations, kMatchPreRegistrations) \
+  X(149, SetPreRegistrationMatch,   kFanOut,       kBackoffice, kWrite, kPreRegResults,    kPreRegResults, kNoEffect)    \
+  X(150, DeletePreRegistrations,    kFanOut,       kBackoffice, kWrite, kPreRegResults,    kPreRegResults, kNoEffect)    \
+  X(151, IntegratePreRegistrations, kFanOut,       kBackoffice, kQuery, kPreRegPage,       kPreRegResults, kIntegratePreRegistrations) \
+  X(152, ApplyPreRegistrations,     kFanOut,       kInternal,   kWrite, kPreRegResults,    kPreRegResults, kNoEffect)    \
+  X(153, MatchPreRegistrants,       kContacts,     kInternal,   kQuery, kSingle,           kPreRegMatches, kNoEffect)    \
+  X(154, ListLeads,                 kFanOut,       kBackoffice, kQuery, kLeadPage,         kLeads,         kNoEffect)    \
+  X(155, SetLeadStatus,             kFanOut,       kBackoffice, kWrite, kPreRegResults,    kPreRegResults, kNoEffect)
 // clang-format on

@@ -55,6 +55,9 @@ enum class MergeKind : uint8_t {
   kRunList,           // runs merged by id (selections summed), newest first, cut to the page
   kPromoReturns,      // every shard's promo returns together, by (shard, seq)
   kCashbackReturns,   // every shard's cashback returns together, by (shard, seq)
+  kPreRegPage,        // pre-registration parts merged by id (one row per request), cut to the limit
+  kPreRegResults,     // per request, the home shard's result (another shard's where it has none)
+  kLeadPage,          // lead parts merged by id, cut to the limit
 };
 
 // What a command answers (the wire reply table of the same name; protocol v1
@@ -101,6 +104,10 @@ enum class ReplyKind : uint8_t {
   kCashbackUse,        // detail: CashbackUse (value = the order's reduction in cents)
   kCashbackReturns,    // detail: CashbackReturns (value = returns)
   kSponsorUse,         // detail: SponsorUse (value = the order's reduction in cents)
+  kPreRegistrations,   // detail: PreRegPage (value = the total, or the new pre-registration's id)
+  kPreRegResults,      // detail: PreRegResults (value = requests answered)
+  kPreRegMatches,      // detail: PreRegMatches (value = requests matched)
+  kLeads,              // detail: LeadPage (value = total)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -115,6 +122,9 @@ enum class Effect : uint8_t {
   kSettleBatch,
   kClaimCashback,
   kClaimSponsor,
+  kPlacePreRegistration,
+  kMatchPreRegistrations,
+  kIntegratePreRegistrations,
 };
 
 struct CommandInfo {
@@ -192,6 +202,12 @@ constexpr bool registry_is_consistent() {
     if (c.effect == Effect::kClaimCashback && (c.reply != ReplyKind::kCashbackUse || c.route != RouteKind::kOrder))
       return false;
     if (c.effect == Effect::kClaimSponsor && (c.reply != ReplyKind::kSponsorUse || c.route != RouteKind::kOrder))
+      return false;
+    if ((c.effect == Effect::kPlacePreRegistration || c.effect == Effect::kMatchPreRegistrations) &&
+        c.reply != ReplyKind::kPreRegistrations)
+      return false;
+    if (c.effect == Effect::kIntegratePreRegistrations &&
+        (c.reply != ReplyKind::kPreRegResults || c.merge != MergeKind::kPreRegPage))
       return false;
     if (c.effect == Effect::kSettleBatch && (c.reply != ReplyKind::kPaymentBatch || c.route != RouteKind::kDirectory))
       return false;

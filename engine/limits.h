@@ -142,6 +142,13 @@ inline constexpr uint32_t kExpiriesPerSliceMax = 65'536;  // expiries per advanc
 inline constexpr uint32_t kInboxCapacity = 1u << 16;      // commands waiting per shard
 inline constexpr uint32_t kBatchCommandsMax = 8'192;      // commands drained per loop
 
+// Pre-registrations and leads (engine/commands_preregistrations.h).
+inline constexpr uint32_t kPreRegReferenceMax = 64;          // bytes of a shop's cart reference
+inline constexpr uint32_t kPreRegRowsMax = 500;              // rows in one list answer
+inline constexpr uint32_t kPreRegBatchMax = 10'000;          // requests one match, delete or integration names
+inline constexpr uint32_t kPreRegistrationsMax = 4'000'000;  // parts a shard keeps (pending, integrated, deleted)
+inline constexpr uint32_t kLeadsMax = 4'000'000;             // lead parts a shard keeps
+
 inline constexpr uint32_t kPrincipalsMax = 10'000;     // principals ever added (revoked ones count)
 inline constexpr uint32_t kPrincipalChannelsMax = 64;  // sales channels of one web shop
 

@@ -30,7 +30,9 @@ constexpr bool is_legal_transition(OrderState from, OrderState to) {
     case OrderState::kHeld:
       return to == OrderState::kOption || to == OrderState::kReservation || to == OrderState::kConfirmed ||
              to == OrderState::kReleased || to == OrderState::kExpired;
-    case OrderState::kOption:
+    case OrderState::kOption:  // an option becomes a reservation (a pre-registration booked as one)
+      return to == OrderState::kReservation || to == OrderState::kOverdue || to == OrderState::kConfirmed ||
+             to == OrderState::kReleased || to == OrderState::kArchived;
     case OrderState::kReservation:
       return to == OrderState::kOverdue || to == OrderState::kConfirmed || to == OrderState::kReleased ||
              to == OrderState::kArchived;

@@ -200,6 +200,39 @@ uint32_t OrderBook::reassign_contact(ContactId from, ContactId to) {
   return moved;
 }
 
+Reply OrderBook::give_to_contact(Order& order, OrderId id, ContactId to, PrincipalId by) {
+  TESSERA_CHECK(order.live());
+  if (order.contact == to) return order_reply(id, order);
+  // The units of each performance the order holds, against `to`'s limit there.
+  for (const OrderLine& line : order.lines) {
+    uint32_t units = 0;
+    for (const OrderLine& other : order.lines)
+      if (other.performance_index == line.performance_index) units += other.quantity;
+    const uint32_t room = stock_.contact_available(line.performance_index, to);
+    if (units > room)
+      return refuse(ReplyCode::kLimitExceeded, cat("contact ", to, " may hold ", room, " more units of performance ",
+                                                   line.performance, "; the request holds ", units));
+  }
+  const bool booked = is_booking(order.state);
+  if (booked) follow_up_.remove(order, id);
+  for (const OrderLine& line : order.lines) {
+    stock_.count_contact(line.performance_index, order.contact, -int64_t{line.quantity});
+    stock_.count_contact(line.performance_index, to, line.quantity);
+  }
+  order.contact = to;
+  if (booked) follow_up_.add(order, id);
+  record(order, WorkflowAction::kModified, by, WorkflowDetail::kPreRegistrationIntegrated, to.value());
+  return order_reply(id, order);
+}
+
+void OrderBook::option_to_reservation(Order& order, OrderId id, PrincipalId by) {
+  TESSERA_CHECK(order.state == OrderState::kOption);
+  follow_up_.remove(order, id);
+  transition(order, OrderState::kReservation, by);
+  order.kind = BookingKind::kReservation;
+  follow_up_.add(order, id);
+}
+
 void OrderBook::close(Order& order, OrderId id, OrderState closed_state, PrincipalId by, const FollowUpBulk* bulk) {
   TESSERA_CHECK(order.live());
   TESSERA_CHECK(is_closed(closed_state));

@@ -115,6 +115,13 @@ class OrderBook {
   // memory) becomes `to`'s, its per-contact units and follow-up rows with it.
   // Returns how many moved. Cost: a scan of the order slots.
   uint32_t reassign_contact(ContactId from, ContactId to);
+  // Gives the live order `id` to `to` (a pre-registration integrated for a
+  // contact: engine/commands_preregistrations.h): its per-contact units and
+  // follow-up rows move with it, and its workflow says so. Refused, changing
+  // nothing, when `to`'s limit on one of its performances cannot take it.
+  Reply give_to_contact(Order& order, OrderId id, ContactId to, PrincipalId by);
+  // An option (plain) becomes a reservation with the same deadline.
+  void option_to_reservation(Order& order, OrderId id, PrincipalId by);
 
   OrderTable& table() { return orders_; }
   const OrderTable& table() const { return orders_; }

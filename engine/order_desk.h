@@ -86,6 +86,12 @@ class OrderDesk {
   // The order just validated (its state became confirmed): its sponsor's
   // reward goes to the outbox, once (the Shard calls it).
   void sponsor_validated(OrderId id);
+  // Pre-registrations (engine/pre_registrations.cc): the live option or
+  // reservation `id` becomes `contact`'s at `level` — an option stays one
+  // (an overdue one gets the configured lifetime again), an option becomes
+  // a reservation, or it is confirmed. Refused, changing nothing, when the
+  // contact's limit cannot take it or an overdue one's performance started.
+  Reply book_for(OrderId id, ContactId contact, IntegrationLevel level, const Caller& who);
   // Payment batches (order_batches.cc, engine/commands_batches.h step 2).
   Reply on(const FreezePayments& c, const Caller& who);
   // The claims not answered yet (a start completes them), and the outbox.

@@ -103,6 +103,9 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
       return cat("sponsor ", arg, " removed");
     case WorkflowDetail::kSponsorRewarded:
       return cat("sponsor rewarded: ", arg, " cents of cashback");
+    case WorkflowDetail::kPreRegistrationIntegrated:
+      return arg == 0 ? std::string("pre-registration integrated (unknown requester)")
+                      : cat("pre-registration integrated for contact ", arg);
   }
   return "unknown";
 }

@@ -77,8 +77,10 @@ enum class WorkflowDetail : uint8_t {
   kSponsorSet,                 // kModified (NoteSponsor): arg: the sponsor's contact id
   kSponsorRemoved,             // kModified (RemoveSponsor): arg: the sponsor's contact id
   kSponsorRewarded,            // kModified (the order validated): arg: the sponsor's reward in cents
+  kPreRegistrationIntegrated,  // kModified (ApplyPreRegistrations): arg: the contact id it went to
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kSponsorRewarded;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast =
+    WorkflowDetail::kPreRegistrationIntegrated;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).

@@ -313,7 +313,8 @@ struct ReplyDetail {
                OrderPage, StockSummary, CatalogExport, ContactCard, ContactSearchPage, ContactCards,
                ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats,
                ReminderRuns, RunFile, DocumentTemplates, Payers, Invoices, Promo, PromoCodes, PromoReturns,
-               PaymentBatch, FrozenPayments, PaymentBatches, CashbackAccount, CashbackUse, CashbackReturns, SponsorUse>
+               PaymentBatch, FrozenPayments, PaymentBatches, CashbackAccount, CashbackUse, CashbackReturns, SponsorUse,
+               PreRegPage, PreRegResults, PreRegMatches, LeadPage>
       value;
 };
 

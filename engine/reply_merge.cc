@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
+#include <map>
+#include <type_traits>
 
 #include "engine/command_registry.h"
 #include "engine/contact_activity.h"
@@ -70,6 +73,92 @@ Reply merge_order_pages(std::vector<Reply>& parts, uint32_t limit) {
   Reply out;
   out.value = static_cast<int64_t>(page.total);
   return with_detail(std::move(out), std::move(page));
+}
+
+// Pages of records split over shards (pre-registrations, leads): each
+// shard's parts after the cursor, merged by id with `combine(merged, part)`,
+// cut to the limit (0: no cut); totals summed (each shard counts the
+// records whose home it is). parts[s] is shard s's reply.
+template <typename Page, typename Combine>
+Reply merge_parts_by_id(std::vector<Reply>& parts, uint32_t limit, Combine combine) {
+  Page page;
+  bool more = false;
+  std::map<uint64_t, std::remove_reference_t<decltype(page.rows.front())>> rows;
+  for (const Reply& r : parts) {
+    const Page* p = detail_of<Page>(r);
+    if (!p) continue;
+    page.total += p->total;
+    more = more || p->next_after != 0;
+    for (const auto& row : p->rows)
+      if (auto [it, fresh] = rows.try_emplace(row.id, row); !fresh) combine(it->second, row);
+  }
+  for (auto& [id, row] : rows) page.rows.push_back(std::move(row));
+  if (limit != 0 && page.rows.size() > limit) {
+    page.rows.resize(limit);
+    more = true;
+  }
+  if (more && !page.rows.empty()) page.next_after = page.rows.back().id;
+  Reply out;
+  out.value = static_cast<int64_t>(page.total);
+  return with_detail(std::move(out), std::move(page));
+}
+
+template <typename T>
+void append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+// A request spanning shards shows as one row: its lines and options
+// together, the home part's identity; pending while any part is (a stop
+// between two shards' integrations: the next integration completes it);
+// missing the shards no part has come from.
+void combine_pre_registration(PreRegRow& merged, const PreRegRow& row) {
+  const bool home =
+      std::find(row.missing_shards.begin(), row.missing_shards.end(), prereg_shard(row.id)) == row.missing_shards.end();
+  std::vector<uint32_t> missing;  // in every part's list
+  std::set_intersection(merged.missing_shards.begin(), merged.missing_shards.end(), row.missing_shards.begin(),
+                        row.missing_shards.end(), std::back_inserter(missing));
+  const bool pending = merged.status == PreRegStatus::kPending || row.status == PreRegStatus::kPending;
+  PreRegRow out = home ? row : merged;
+  const PreRegRow& other = home ? merged : row;
+  append(out.lines, other.lines);
+  append(out.orders, other.orders);
+  if (pending) out.status = PreRegStatus::kPending;
+  out.missing_shards = std::move(missing);
+  merged = std::move(out);
+}
+
+void combine_lead(LeadRow& merged, const LeadRow& row) {
+  append(merged.lines, row.lines);
+  append(merged.kept_options, row.kept_options);
+}
+
+// Pre-registration results: per request, the home shard's (parts[s] is
+// shard s's), or, where it has none, the first other shard's that has one;
+// a part refused while another was integrated says so.
+Reply merge_prereg_results(std::vector<Reply>& parts) {
+  PreRegResults out;
+  const PreRegResults* first = detail_of<PreRegResults>(parts.front());
+  if (!first) return std::move(parts.front());
+  for (size_t i = 0; i < first->results.size(); ++i) {
+    const uint64_t id = first->results[i].id;
+    const uint32_t home = prereg_shard(id) < parts.size() ? prereg_shard(id) : 0;
+    const PreRegResults* h = detail_of<PreRegResults>(parts[home]);
+    PreRegResult best = h && i < h->results.size() ? h->results[i] : first->results[i];
+    for (const Reply& r : parts) {
+      const PreRegResults* p = detail_of<PreRegResults>(r);
+      if (!p || i >= p->results.size()) continue;
+      const PreRegResult& other = p->results[i];
+      if (best.outcome == PreRegOutcome::kNotFound && other.outcome != PreRegOutcome::kNotFound) best = other;
+      if (other.outcome == PreRegOutcome::kRefused && best.outcome != PreRegOutcome::kRefused &&
+          best.outcome != PreRegOutcome::kNotFound)
+        best.reason = cat("another part was refused: ", other.reason);
+    }
+    out.results.push_back(std::move(best));
+  }
+  Reply r;
+  r.value = static_cast<int64_t>(out.results.size());
+  return with_detail(std::move(r), std::move(out));
 }
 
 Reply merge_summaries(std::vector<Reply>& parts) {
@@ -323,6 +412,16 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const M
       return merge_batches(parts, nullptr);  // every item: the server exports them
     case MergeKind::kRunList:
       return merge_run_lists(parts);
+    case MergeKind::kPreRegPage: {
+      // A list: its page. An integration: at most what one may name (each
+      // shard sent its first pending parts by id, so these are the first).
+      const auto* list = std::get_if<ListPreRegistrations>(&body);
+      return merge_parts_by_id<PreRegPage>(parts, list ? list->limit : kPreRegBatchMax, combine_pre_registration);
+    }
+    case MergeKind::kPreRegResults:
+      return merge_prereg_results(parts);
+    case MergeKind::kLeadPage:
+      return merge_parts_by_id<LeadPage>(parts, std::get<ListLeads>(body).limit, combine_lead);
     case MergeKind::kRunBatchTrimmed: {
       Reply out = merge_batches(parts, nullptr);
       trim_items(out);

@@ -28,7 +28,15 @@ Shard::Shard(uint32_t shard, uint32_t shard_count, int64_t start_ms, ShardConfig
       follow_up_(orders_, stock_, catalog_, contacts_, subscriptions_, now_ms_),
       principals_(catalog_, now_ms_),
       retention_(orders_, stock_, now_ms_),
-      auto_invoicing_(orders_, desk_, stock_, catalog_, now_ms_) {
+      auto_invoicing_(orders_, desk_, stock_, catalog_, now_ms_),
+      preregs_(shard, shard_count, orders_, desk_, now_ms_) {
+  // What placing or confirming an order brings, as for the order commands.
+  preregs_.on_placed([this](OrderId id) { desk_.add_mandatory_fees(id); });
+  preregs_.on_confirmed([this](OrderId id) {
+    if (const Order* o = orders_.find(id)) contacts_.mark_client(o->contact, now_ms_);
+    desk_.sponsor_validated(id);
+    auto_invoicing_.validated(id);
+  });
   assert(shard_count >= 1 && shard_count <= kShardsMax);
   assert(shard < shard_count);
   assert(start_ms >= 0 && start_ms <= kTimeMsMax);
@@ -60,7 +68,7 @@ Reply Shard::on(const T& c, const Caller& who) {
   constexpr int owners =
       requires { catalog_.define(c); } + requires { stock_.on(c); } + requires { seats_.on(c); } +
       requires { contingents_.on(c); } + requires { desk_.on(c, who); } + requires { follow_up_.on(c); } +
-      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { auto_invoicing_.on(c); } + requires { invoices_.on(c); } + requires { promos_.on(c); } + requires { batches_.on(c); } + std::is_same_v<T, MakePaymentBatch> + std::is_same_v<T, SettlePaymentBatch> + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
+      requires { principals_.on(c); } + requires { retention_.on(c); } + requires { auto_invoicing_.on(c); } + requires { invoices_.on(c); } + requires { preregs_.on(c, who); } + requires { promos_.on(c); } + requires { batches_.on(c); } + std::is_same_v<T, MakePaymentBatch> + std::is_same_v<T, SettlePaymentBatch> + requires { contacts_.define(c); } + requires { contacts_.update(c); } +
       requires { subscriptions_.define(c); } + requires { subscriptions_.apply(c); } +
       requires { subscriptions_.apply(c, contacts_); } + requires { subscriptions_.apply(c, now_ms_); } +
       requires { subscriptions_.apply(c, contacts_, now_ms_); } + requires { subscriptions_.query(c, contacts_); } +
@@ -171,6 +179,11 @@ Reply Shard::on(const T& c, const Caller& who) {
     }
   } else if constexpr (requires { principals_.on(c); }) {
     return principals_.on(c);
+  } else if constexpr (requires { preregs_.on(c, who); }) {
+    if constexpr (std::is_same_v<T, SetPreRegistrationMatch>) {
+      if (Reply unknown = contacts_.check_known(c.contact, who.rules); !unknown.ok()) return unknown;
+    }
+    return preregs_.on(c, who);
   } else if constexpr (requires { invoices_.on(c); }) {
     return invoices_.on(c);
   } else if constexpr (requires { promos_.on(c); }) {

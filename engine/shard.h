@@ -19,6 +19,7 @@
 //   FollowUpDesk    the back office's follow-up screen and bulk actions
 //   PrincipalBook   who may connect, as what (shard 0 only)
 //   InvoiceRegister invoice and credit-note numbers and documents (shard 0 only)
+//   PreRegistrationBook  pre-registrations and leads (their parts on this shard)
 // Exactly one owner handles each command (checked at compile time).
 //
 // Thread-safety: none. Exactly one thread (the shard's) calls into a Shard.
@@ -45,6 +46,7 @@
 #include "engine/order_book.h"
 #include "engine/order_desk.h"
 #include "engine/order_retention.h"
+#include "engine/pre_registrations.h"
 #include "engine/principals.h"
 #include "engine/promo_register.h"
 #include "engine/seat_inventory.h"
@@ -163,6 +165,8 @@ class Shard {
   // The payment batches a stop or a crash left open (shard 0; before the
   // runners start): runtime/shard_set_batches.cc completes them.
   std::vector<PaymentBatch> open_batches() const { return batches_.open_batches(); }
+  // Pending pre-registrations whose home is this shard.
+  uint64_t pending_pre_registrations() const { return preregs_.pending(); }
   // True once the order retention archived a performance here.
   bool archived_any() const { return !retention_.state().archived.empty(); }
   uint32_t shard_id() const { return shard_; }
@@ -223,6 +227,7 @@ class Shard {
   InvoiceRegister invoices_;
   PromoRegister promos_;
   BatchRegister batches_;
+  PreRegistrationBook preregs_;  // after the desk it books through
   uint64_t commands_applied_ = 0;
   uint64_t expiries_fired_ = 0;
 };

@@ -53,6 +53,7 @@ uint64_t Shard::state_hash() const {
   batches_.hash_into(h);
   desk_.hash_promo(h);
   desk_.hash_cashback(h);
+  preregs_.hash_into(h);  // absent until the first pre-registration
   return h.value();
 }
 
@@ -103,6 +104,7 @@ Status Shard::check_invariants() const {
   if (s.is_ok()) s = subscriptions_.check_invariants();
   if (s.is_ok()) s = stock_.check_invariants();
   if (s.is_ok()) s = principals_.check_invariants();
+  if (s.is_ok()) s = preregs_.check_invariants();
   // Every confirmed order's contact is a client here (marked at Confirm,
   // moved by a merge, or at the load of a snapshot from before the marks).
   const OrderTable& orders = orders_.table();

@@ -45,6 +45,7 @@ constexpr uint16_t kSectionBatches = 19;            // the batch register (shard
 constexpr uint16_t kSectionAutoInvoicing = 20;   // the catalog's SetAutoInvoicing rules and the sweep (after the money)
 constexpr uint16_t kSectionCashbackOutbox = 21;  // the shard's pending cashback claims and claims given back
 constexpr uint16_t kSectionSponsorshipRules = 22;  // the catalog's SetSponsorshipRule, in definition order
+constexpr uint16_t kSectionPreRegistrations = 23;  // the pre-registration parts and lead parts, by id
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -136,6 +137,7 @@ void Shard::save(std::string* out) const {
   if (!promos_.empty()) put_all(w, std::make_tuple(kSectionPromoRegister, promos_.state()));
   if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
   if (!desk_.cashback_outbox().empty()) put_all(w, std::tie(kSectionCashbackOutbox, desk_.cashback_outbox()));
+  if (!preregs_.empty()) put_all(w, std::make_tuple(kSectionPreRegistrations, preregs_.state()));
   if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
   if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
@@ -208,7 +210,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, sponsorship_loaded = 0,
       promo_register_loaded = 0, promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0,
-      cashback_outbox_loaded = 0;
+      cashback_outbox_loaded = 0, preregs_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -306,6 +308,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       CashbackOutbox outbox;
       s = r.get(outbox);
       if (s.is_ok()) s = sh.desk_.restore_cashback(std::move(outbox));
+    } else if (s.is_ok() && section == kSectionPreRegistrations && preregs_loaded++ == 0) {
+      PreRegistrationBook::State state;
+      s = r.get(state);
+      if (s.is_ok()) s = sh.preregs_.restore(std::move(state));
     } else if (s.is_ok() && section == kSectionAutoInvoicing && auto_loaded++ == 0) {
       std::vector<SetAutoInvoicing> rules;
       AutoInvoicingState state;

@@ -154,4 +154,17 @@ std::string format_rfc5322_date(int64_t ms) {
   return buf;
 }
 
+std::string compose_text_mail(const TextMailHeaders& h, std::string_view body) {
+  std::string data = "From: " + format_mailbox(h.from_name, h.from_address) + "\r\n";
+  data += "To: " + format_mailbox(h.to_name, h.to_address) + "\r\n";
+  data += "Subject: " + encode_header_text(h.subject) + "\r\n";
+  data += "Date: " + format_rfc5322_date(h.date_ms) + "\r\n";
+  data += "Message-ID: " + h.message_id + "\r\n";
+  data += "MIME-Version: 1.0\r\n";
+  data += "Content-Type: text/plain; charset=UTF-8\r\n";
+  data += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  data += encode_quoted_printable(body);
+  return data;
+}
+
 }  // namespace tessera::mail

@@ -41,4 +41,20 @@ std::string format_mailbox(std::string_view display_name, std::string_view addre
 // "Thu, 14 Mar 2024 09:30:00 +0000" (RFC 5322 date-time, UTC).
 std::string format_rfc5322_date(int64_t ms);
 
+// What a text/plain UTF-8 message says of itself.
+struct TextMailHeaders {
+  std::string from_name;     // may be empty or non-ASCII
+  std::string from_address;  // REQUIRES: is_valid_email_address
+  std::string to_name;
+  std::string to_address;  // REQUIRES: is_valid_email_address
+  std::string subject;     // UTF-8 (CR and LF become spaces)
+  int64_t date_ms = 0;
+  std::string message_id;  // "<...@domain>"
+};
+
+// The whole message: From, To, Subject, Date, Message-ID, MIME-Version,
+// Content-Type text/plain; charset=UTF-8, quoted-printable; a blank line;
+// `body` (lines ending "\n" or "\r\n") encoded. CRLF line ends throughout.
+std::string compose_text_mail(const TextMailHeaders& headers, std::string_view body);
+
 }  // namespace tessera::mail

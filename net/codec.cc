@@ -153,6 +153,14 @@ struct DetailEncoder {
     return {wire::ResultDetail::CashbackReturns, wire_table::encode_table(fbb, d)};
   }
   Detail operator()(const SponsorUse& d) { return {wire::ResultDetail::SponsorUse, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const PreRegPage& d) { return {wire::ResultDetail::PreRegPage, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const PreRegResults& d) {
+    return {wire::ResultDetail::PreRegResults, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const PreRegMatches& d) {
+    return {wire::ResultDetail::PreRegMatches, wire_table::encode_table(fbb, d)};
+  }
+  Detail operator()(const LeadPage& d) { return {wire::ResultDetail::LeadPage, wire_table::encode_table(fbb, d)}; }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -520,6 +528,17 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::SponsorUse:
       return detail_of<wire::SponsorUse>(
           t, [](const wire::SponsorUse& w) { return from_table<SponsorUse>(&w, "SponsorUse"); });
+    case D::PreRegPage:
+      return detail_of<wire::PreRegPage>(
+          t, [](const wire::PreRegPage& w) { return from_table<PreRegPage>(&w, "PreRegPage"); });
+    case D::PreRegResults:
+      return detail_of<wire::PreRegResults>(
+          t, [](const wire::PreRegResults& w) { return from_table<PreRegResults>(&w, "PreRegResults"); });
+    case D::PreRegMatches:
+      return detail_of<wire::PreRegMatches>(
+          t, [](const wire::PreRegMatches& w) { return from_table<PreRegMatches>(&w, "PreRegMatches"); });
+    case D::LeadPage:
+      return detail_of<wire::LeadPage>(t, [](const wire::LeadPage& w) { return from_table<LeadPage>(&w, "LeadPage"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -630,6 +649,10 @@ std::string check_wire_tables() {
   problems +=
       wire_table::check_shape<CashbackReturns>(wire::CashbackReturns::MiniReflectTypeTable(), "CashbackReturns");
   problems += wire_table::check_shape<SponsorUse>(wire::SponsorUse::MiniReflectTypeTable(), "SponsorUse");
+  problems += wire_table::check_shape<PreRegPage>(wire::PreRegPage::MiniReflectTypeTable(), "PreRegPage");
+  problems += wire_table::check_shape<PreRegResults>(wire::PreRegResults::MiniReflectTypeTable(), "PreRegResults");
+  problems += wire_table::check_shape<PreRegMatches>(wire::PreRegMatches::MiniReflectTypeTable(), "PreRegMatches");
+  problems += wire_table::check_shape<LeadPage>(wire::LeadPage::MiniReflectTypeTable(), "LeadPage");
   return problems;
 }
 
@@ -744,6 +767,10 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kCashbackUse:
     case ReplyKind::kCashbackReturns:
     case ReplyKind::kSponsorUse:
+    case ReplyKind::kPreRegistrations:
+    case ReplyKind::kPreRegResults:
+    case ReplyKind::kPreRegMatches:
+    case ReplyKind::kLeads:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -846,11 +873,19 @@ static_assert(static_cast<int>(wire::CancelledBy::MAX) == static_cast<int>(Cance
 static_assert(static_cast<int>(wire::PromoState::MAX) == static_cast<int>(PromoState::kRefused));
 static_assert(static_cast<int>(wire::BatchKind::MAX) == static_cast<int>(kBatchKindLast));
 static_assert(static_cast<int>(wire::WorkflowAction::MAX) == static_cast<int>(kWorkflowActionLast));
+static_assert(static_cast<int>(wire::PreRegStatus::MAX) == kPreRegStatusLast);
+static_assert(static_cast<int>(wire::MatchMode::MAX) == kMatchModeLast);
+static_assert(static_cast<int>(wire::MatchBasis::MAX) == kMatchBasisLast);
+static_assert(static_cast<int>(wire::PreRegOutcome::MAX) == kPreRegOutcomeLast);
+static_assert(static_cast<int>(wire::IntegrationMethod::MAX) ==
+              static_cast<int>(IntegrationMethod::kAuthenticatedBooked));
+static_assert(static_cast<int>(wire::IntegrationLevel::MAX) == kIntegrationLevelLast);
+static_assert(static_cast<int>(wire::LeadStatus::MAX) == kLeadStatusLast);
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 34);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 38);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -108,7 +108,10 @@ TESSERA_NESTED_TABLE(PromoCodeUses) TESSERA_NESTED_TABLE(DefinePromoCode)
 TESSERA_NESTED_TABLE(OrderFeeLine) TESSERA_NESTED_TABLE(BatchItem) TESSERA_NESTED_TABLE(FrozenPayment)
 TESSERA_NESTED_TABLE(RefusedPayment) TESSERA_NESTED_TABLE(ExportedDocument) TESSERA_NESTED_TABLE(PaymentBatch)
 TESSERA_NESTED_TABLE(CashbackClaim) TESSERA_NESTED_TABLE(CashbackReturn) TESSERA_NESTED_TABLE(CashbackMovement)
-TESSERA_NESTED_TABLE(SponsorClaim)
+TESSERA_NESTED_TABLE(SponsorClaim) TESSERA_NESTED_TABLE(Requester) TESSERA_NESTED_TABLE(SubmitPreRegistration)
+TESSERA_NESTED_TABLE(PreRegMatch) TESSERA_NESTED_TABLE(PreRegRow) TESSERA_NESTED_TABLE(PreRegResult)
+TESSERA_NESTED_TABLE(IntegrationOptions) TESSERA_NESTED_TABLE(IntegrationDecision) TESSERA_NESTED_TABLE(PreRegRequester)
+TESSERA_NESTED_TABLE(LeadRow)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
@@ -122,6 +125,10 @@ TESSERA_ENUM_LABEL(RunState, "run state") TESSERA_ENUM_LABEL(DocumentKind, "docu
 TESSERA_ENUM_LABEL(PaymentMode, "payment mode") TESSERA_ENUM_LABEL(ValidateOnPayment, "validation on payment")
 TESSERA_ENUM_LABEL(InvoiceKind, "document kind") TESSERA_ENUM_LABEL(CancelledBy, "cancelled by")
 TESSERA_ENUM_LABEL(PromoState, "promo state") TESSERA_ENUM_LABEL(BatchKind, "batch kind")
+TESSERA_ENUM_LABEL(PreRegStatus, "pre-registration status") TESSERA_ENUM_LABEL(MatchMode, "match mode")
+TESSERA_ENUM_LABEL(MatchBasis, "match basis") TESSERA_ENUM_LABEL(PreRegOutcome, "pre-registration outcome")
+TESSERA_ENUM_LABEL(IntegrationMethod, "integration method") TESSERA_ENUM_LABEL(IntegrationLevel, "confirmation level")
+TESSERA_ENUM_LABEL(LeadStatus, "lead status")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

@@ -256,15 +256,10 @@ EmailMessage render_message(const engine::ReminderBatch& batch, const Group& gro
     body += "Détail :\n\n" + field_table(batch, group.items, local) + "\nCordialement,\n";
     if (!settings.from_name.empty()) body += settings.from_name + "\n";
   }
-  m.data = "From: " + mail::format_mailbox(settings.from_name, settings.from_address) + "\r\n";
-  m.data += "To: " + mail::format_mailbox(group.recipient.name, group.recipient.email) + "\r\n";
-  m.data += "Subject: " + mail::encode_header_text(m.subject) + "\r\n";
-  m.data += "Date: " + mail::format_rfc5322_date(now_ms) + "\r\n";
-  m.data += "Message-ID: " + message_id(batch, group, settings, now_ms, index) + "\r\n";
-  m.data += "MIME-Version: 1.0\r\n";
-  m.data += "Content-Type: text/plain; charset=UTF-8\r\n";
-  m.data += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  m.data += mail::encode_quoted_printable(body);
+  m.data =
+      mail::compose_text_mail({settings.from_name, settings.from_address, group.recipient.name, group.recipient.email,
+                               m.subject, now_ms, message_id(batch, group, settings, now_ms, index)},
+                              body);
   return m;
 }
 

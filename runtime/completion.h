@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <utility>
 
 #include "engine/command.h"
 
@@ -48,6 +50,20 @@ class CountingCompletion final : public Completion {
   }
   std::atomic<uint64_t> done{0};
   std::atomic<uint64_t> refused{0};  // replies that were not Ok (a benchmark that counts must check it)
+};
+
+// Runs `then` with the reply, once, on the completing thread, and deletes
+// itself: a step of a chain of the server's own commands.
+class ThenCompletion final : public Completion {
+ public:
+  explicit ThenCompletion(std::function<void(engine::Reply&&)> then) : then_(std::move(then)) {}
+  void complete(engine::Reply&& reply) override {
+    then_(std::move(reply));
+    delete this;
+  }
+
+ private:
+  std::function<void(engine::Reply&&)> then_;
 };
 
 }  // namespace tessera::runtime

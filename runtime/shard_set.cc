@@ -126,20 +126,27 @@ bool ShardSet::submit(engine::Command&& command, Completion* done) {
     parts.reserve(size());
     for (uint32_t s = 0; s < size(); ++s) parts.emplace_back(s, command.body);
   }
-  return fan_out(command.key, std::move(command.body), std::move(parts), done);
+  return fan_out(command, std::move(parts), done);
 }
 
-bool ShardSet::fan_out(engine::RequestKey key, engine::CommandBody body,
-                       std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done) {
-  auto* merge = new FanOutCompletion(this, std::move(body), static_cast<uint32_t>(parts.size()), done);
-  if (!runners_[parts[0].first]->submit(engine::Command{key, std::move(parts[0].second)}, merge->part(0))) {
+// Each part is `command` with its own body: the same key, principal, scope
+// and rules (the workflow of what a fan-out changes names who sent it).
+bool ShardSet::fan_out(engine::Command& command, std::vector<std::pair<uint32_t, engine::CommandBody>> parts,
+                       Completion* done) {
+  auto part_of = [&command](engine::CommandBody body) {
+    engine::Command c{command.key, std::move(body), command.principal, command.own_orders_only};
+    c.rules = command.rules;
+    return c;
+  };
+  auto* merge = new FanOutCompletion(this, std::move(command.body), static_cast<uint32_t>(parts.size()), done);
+  if (!runners_[parts[0].first]->submit(part_of(std::move(parts[0].second)), merge->part(0))) {
     delete merge;
     return false;
   }
   for (uint32_t i = 1; i < parts.size(); ++i) {
     ShardRunner& runner = *runners_[parts[i].first];
     for (;;) {
-      engine::Command copy{key, parts[i].second};
+      engine::Command copy = part_of(parts[i].second);
       if (runner.submit(std::move(copy), merge->part(i))) break;
       if (!runner.accepting()) {
         merge->part(i)->complete(engine::refuse(engine::ReplyCode::kBusy, "shard stopping"));

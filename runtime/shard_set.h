@@ -145,6 +145,20 @@ class ShardSet {
   void settle_batch(engine::PaymentBatch batch, Completion* done);
   void settle_batch_of(engine::Reply&& created, Completion* done);
 
+  // Pre-registrations (engine/commands_preregistrations.h; shard_set_preregs.cc).
+  // Step 2 of a submission: `home` is the home shard's reply to `submitted`;
+  // the other shards it names place their parts, and `done` gets the whole
+  // request — or, a part refused, that refusal once the parts placed are
+  // withdrawn (their stock returns).
+  void place_pre_registration(engine::Command submitted, engine::Reply&& home, Completion* done);
+  // Fills each pending row of a merged PreRegPage with the directory's match
+  // (or the card of the operator's pick), then completes `done`.
+  void match_pre_registrations(engine::Reply&& listed, Completion* done);
+  // An integration's second step: `listed` is the merged reply of `asked`
+  // (IntegratePreRegistrations); matched, it becomes ApplyPreRegistrations
+  // on every shard, whose merged results `done` gets.
+  void integrate_pre_registrations(engine::Command asked, engine::Reply&& listed, Completion* done);
+
   // Completes `done` with a merged fan-out reply, once the contacts it names
   // are filled in from the directory.
   void deliver(engine::Reply&& merged, Completion* done);
@@ -181,8 +195,7 @@ class ShardSet {
   void complete_open_batches(std::vector<engine::PaymentBatch> open);
 
   // Submits each (shard, body) part; merges the replies for `done`.
-  bool fan_out(engine::RequestKey key, engine::CommandBody body,
-               std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done);
+  bool fan_out(engine::Command& command, std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done);
   bool submit_catalog(engine::Command&& command, Completion* done);
 
   std::vector<std::unique_ptr<ShardRunner>> runners_;

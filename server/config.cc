@@ -149,6 +149,14 @@ void declare_export(CLI::App& app, ServerConfig& c) {
       ->type_name("ADDRESS")
       ->capture_default_str()
       ->group(group);
+  app.add_option("--prereg-notify-email", c.prereg_notify_email,
+                 "the back office's address, told by e-mail of new pre-registrations (none: no notice)")
+      ->type_name("ADDRESS")
+      ->group(group);
+  opt::add_number(app, "--prereg-notify-interval-ms", c.prereg_notify_interval_ms, int64_t{100}, int64_t{86'400'000},
+                  "how often new pre-registrations are told, at most (one e-mail each time)")
+      ->capture_default_str()
+      ->group(group);
 }
 
 void declare_tls(CLI::App& app, ServerConfig& c) {

@@ -66,6 +66,9 @@ struct ServerConfig {
   std::string smtp_ca_file;  // PEM CAs the relay's certificate is checked against; empty = the system's
   int smtp_timeout_ms = mail::kSmtpTimeoutMsDefault;
   std::string mail_from = "tessera@localhost";
+  // The e-mail notice of new pre-registrations (server/prereg_notice.h).
+  std::string prereg_notify_email;  // empty = none
+  int64_t prereg_notify_interval_ms = 60'000;
   // What invoices and credit notes print of the organisation (documents/).
   std::string organisation_name = "Tessera";
   std::string organisation_address;  // lines separated by " | "

@@ -108,6 +108,15 @@ Status ServerApp::start() {
                       *local};
     batch_config_ = BatchConfig{export_config_.export_dir + "/accounting", *local};
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
+    notifier_ = std::make_unique<PreRegNotifier>(
+        PreRegNoticeSettings{config_.prereg_notify_email, config_.prereg_notify_interval_ms, config_.mail_from,
+                             config_.organisation_name, export_config_.smtp, *local},
+        *exporter_, clock_);
+    if (notifier_->enabled()) {  // what a stop left untold: the pending ones, counted
+      notifier_->tell_backlog(static_cast<uint64_t>(
+          std::max<int64_t>(0, engine_.shards->call(engine::Command{0, engine::ListPreRegistrations{}}).value)));
+      notifier_->start();
+    }
     // A stop between an invoice's number and its PDF: written again now.
     const int this_year = local->civil(clock_.now_ms()).year;
     if (!render_missing_pdfs(invoice_config_, *exporter_, *engine_.shards,
@@ -187,6 +196,33 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
         shards.claim_cashback_of(std::move(taken), done);
       });
     }
+    case engine::Effect::kPlacePreRegistration: {
+      runtime::ShardSet& shards = *engine_.shards;
+      PreRegNotifier* notifier = notifier_.get();
+      return net::AfterDurable([&shards, command, notifier](engine::Reply&& home, runtime::Completion* done) {
+        // Once placed whole, the back office's notice counts it.
+        auto* tell = new runtime::ThenCompletion([notifier, done](engine::Reply&& placed) {
+          if (placed.ok() && placed.detail)
+            if (const auto* page = std::get_if<engine::PreRegPage>(&placed.detail->value);
+                page != nullptr && page->rows.size() == 1)
+              notifier->add(page->rows[0]);
+          done->complete(std::move(placed));
+        });
+        shards.place_pre_registration(command, std::move(home), tell);
+      });
+    }
+    case engine::Effect::kMatchPreRegistrations: {
+      runtime::ShardSet& shards = *engine_.shards;
+      return net::AfterDurable([&shards](engine::Reply&& listed, runtime::Completion* done) {
+        shards.match_pre_registrations(std::move(listed), done);
+      });
+    }
+    case engine::Effect::kIntegratePreRegistrations: {
+      runtime::ShardSet& shards = *engine_.shards;
+      return net::AfterDurable([&shards, command](engine::Reply&& listed, runtime::Completion* done) {
+        shards.integrate_pre_registrations(command, std::move(listed), done);
+      });
+    }
     case engine::Effect::kClaimSponsor: {
       runtime::ShardSet& shards = *engine_.shards;
       return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {
@@ -213,6 +249,7 @@ void ServerApp::stop() {
   running_ = false;
   if (net_) net_->drain();                                  // stop accepting, finish in-flight requests
   if (engine_.shards) engine_.shards->on_auto_invoice({});  // the worker stops next
+  if (notifier_) notifier_->stop();                         // hands its last notice to the worker
   if (exporter_) exporter_->stop();            // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
   if (net_) net_->stop();                      // close what is left, join I/O threads
@@ -321,6 +358,15 @@ HttpAnswer ServerApp::render_metrics() {
         admin_->tls_failures(), "\n");
   render_shard_metrics(out);
   render_log_metrics(out);
+  // The back office's notice (seed 004): pre-registrations waiting for the
+  // import wizard, counted at each scrape (a fan-out query, each request
+  // once).
+  const engine::Reply pending = engine_.shards->call(engine::Command{0, engine::ListPreRegistrations{}});
+  if (pending.ok())
+    out +=
+        cat("# HELP tessera_pre_registrations_pending Pre-registrations waiting for the import wizard.\n"
+            "# TYPE tessera_pre_registrations_pending gauge\ntessera_pre_registrations_pending ",
+            pending.value, "\n");
   return HttpAnswer{200, "text/plain; version=0.0.4; charset=utf-8", std::move(out)};
 }
 

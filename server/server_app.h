@@ -37,6 +37,7 @@
 #include "server/batch_effects.h"
 #include "server/config.h"
 #include "server/invoice_effects.h"
+#include "server/prereg_notice.h"
 #include "storage/durable_engine.h"
 
 namespace tessera::server {
@@ -84,6 +85,7 @@ class ServerApp {
   net::NetMetrics metrics_;
   storage::DurableEngine engine_;
   std::unique_ptr<reminders::ReminderExporter> exporter_;
+  std::unique_ptr<PreRegNotifier> notifier_;  // after the exporter it sends through
   reminders::ExportConfig export_config_;
   BatchConfig batch_config_;      // where accounting exports' CSV files go
   InvoiceConfig invoice_config_;  // where invoices' PDFs go and what they print of the organisation

@@ -29,7 +29,9 @@ TEST(OrderLifecycle, AllowsTheDocumentedTransitionsOnly) {
   int legal = 0;
   for (OrderState from : all)
     for (OrderState to : all) legal += engine::is_legal_transition(from, to);
-  EXPECT_EQ(legal, 5 + 4 + 4 + 5 + 1) << "held 5, option 4, reservation 4, overdue 5, confirmed 1";
+  EXPECT_EQ(legal, 5 + 5 + 4 + 5 + 1) << "held 5, option 5, reservation 4, overdue 5, confirmed 1";
+  EXPECT_TRUE(engine::is_legal_transition(OrderState::kOption, OrderState::kReservation)) << "pre-registration";
+  EXPECT_FALSE(engine::is_legal_transition(OrderState::kReservation, OrderState::kOption));
   EXPECT_TRUE(engine::is_legal_transition(OrderState::kHeld, OrderState::kConfirmed));
   EXPECT_TRUE(engine::is_legal_transition(OrderState::kOverdue, OrderState::kOption)) << "reinstated";
   EXPECT_FALSE(engine::is_legal_transition(OrderState::kConfirmed, OrderState::kReleased)) << "cancel instead";

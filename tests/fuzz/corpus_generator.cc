@@ -585,6 +585,37 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(RemoveSponsor{order});
         b.add(CheckSponsor{SponsorClaim{order, 1, ContactId{8}, ContactId{7}, 1'500, 2'000, kNow, 0}});
         b.add(NoteSponsor{order, 1, true});
+        {
+          SubmitPreRegistration c{ChannelId{2}, "CART-1", Requester{}, {}, "près de l'allée"};
+          c.requester.last_name = "MARTIN";
+          c.requester.email = "anne@example.org";
+          c.requester.birth_date = 19800214;
+          c.lines = {LineRequest{1000, 1, 1, 2, kNone}, LineRequest{1001, 1, 1, 1, kNone}};
+          b.add(c);
+          b.add(PlacePreRegistration{1, make_prereg_id(0, 1), c});
+          c.reference = std::string(100, 'r');  // too long
+          c.requester.birth_date = 19801345;
+          c.requester.authenticated = true;
+          b.add(c);
+        }
+        b.add(ListPreRegistrations{0, kNone, 0, 100});
+        b.add(ListPreRegistrations{0xFF, ChannelId{2}, UINT64_MAX, 1'000});
+        b.add(SetPreRegistrationMatch{{make_prereg_id(0, 1)}, MatchMode::kContact, ContactId{7}});
+        b.add(SetPreRegistrationMatch{{}, MatchMode{9}, kNone});
+        b.add(DeletePreRegistrations{{make_prereg_id(0, 1), make_prereg_id(1, 1), 0}});
+        b.add(IntegratePreRegistrations{
+            {},
+            IntegrationOptions{IntegrationMethod::kIdentifiedBooked, IntegrationLevel::kConfirmed, kNone, "", true}});
+        b.add(IntegratePreRegistrations{
+            {make_prereg_id(0, 1)},
+            IntegrationOptions{IntegrationMethod{0}, IntegrationLevel{7}, ContactId{3}, std::string(300, 's'), false}});
+        b.add(ApplyPreRegistrations{
+            7,
+            IntegrationOptions{IntegrationMethod::kAllFiled, IntegrationLevel::kOption, ContactId{9}, "Nord", false},
+            {IntegrationDecision{make_prereg_id(0, 1), ContactId{7}, MatchBasis::kNumber}}});
+        b.add(MatchPreRegistrants{{PreRegRequester{make_prereg_id(0, 1), Requester{}, kNone}}});
+        b.add(ListLeads{ContactId{9}, "Nord", 0b111, 0, 100});
+        b.add(SetLeadStatus{make_prereg_id(0, 1), LeadStatus::kLost});
       },
   };
 }

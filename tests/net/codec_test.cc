@@ -118,6 +118,20 @@ FrozenPayment frozen_payment() {
                        "La Banque Postale"};
 }
 
+Requester requester() {
+  return Requester{
+      "MARTIN", "Anne", "anne@example.org", "+33 6 12 34 56 78", 19800214, "3 rue Neuve", "69001", "LYON", "FR",
+      true,     5001};
+}
+SubmitPreRegistration pre_registration() {
+  return SubmitPreRegistration{
+      2, "CART-2026-0042", requester(), {LineRequest{1000, 1, 3, 2, kNone}}, "près de l'allée"};
+}
+IntegrationOptions integration_options() {
+  return IntegrationOptions{IntegrationMethod::kIdentifiedBooked, IntegrationLevel::kReservation, 9, "Rhône-Alpes",
+                            true};
+}
+
 std::vector<Command> one_of_each() {
   DefineProduct product{7, 2, 3, "Produit", ExpiryPolicy::kOverdueThenArchive, 86'400'000, 600'000, 5, 4, true};
   DefineVenueLayout layout{
@@ -317,6 +331,20 @@ std::vector<Command> one_of_each() {
       Command{143, RemoveSponsor{make_order_id(1, 2, 3)}},
       Command{144, CheckSponsor{SponsorClaim{make_order_id(1, 2, 3), 3, 8, 7, 1'500, 2'000, 1'790'000'000'000, 14}}},
       Command{145, NoteSponsor{make_order_id(1, 2, 3), 3, false}},
+      Command{146, pre_registration()},
+      Command{147, PlacePreRegistration{1, make_prereg_id(0, 4), pre_registration()}},
+      Command{148, ListPreRegistrations{0b0011, 2, make_prereg_id(0, 3), 50}},
+      Command{149, SetPreRegistrationMatch{{make_prereg_id(0, 4), make_prereg_id(1, 1)}, MatchMode::kContact, 7}},
+      Command{150, DeletePreRegistrations{{make_prereg_id(1, 9)}}},
+      Command{151, IntegratePreRegistrations{{make_prereg_id(0, 4)}, integration_options()}},
+      Command{152, ApplyPreRegistrations{77,
+                                         integration_options(),
+                                         {IntegrationDecision{make_prereg_id(0, 4), 7, MatchBasis::kEmailAndName},
+                                          IntegrationDecision{make_prereg_id(1, 2), kNone, MatchBasis::kUnmatched}}}},
+      Command{153, MatchPreRegistrants{{PreRegRequester{make_prereg_id(0, 4), requester(), kNone},
+                                        PreRegRequester{make_prereg_id(0, 5), Requester{}, 9}}}},
+      Command{154, ListLeads{9, "Rhône-Alpes", 0b011, make_prereg_id(0, 2), 20}},
+      Command{155, SetLeadStatus{make_prereg_id(0, 4), LeadStatus::kWon}},
   };
 }
 
@@ -673,6 +701,44 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                    CashbackReturn{1, 4, make_order_id(1, 2, 3), 2, 1'200}}}},
       ReplyDetail{SponsorUse{SponsorClaim{make_order_id(1, 2, 3), 3, 8, 7, 1'500, 2'000, 1'790'000'000'000, 14},
                              PromoState::kPending, 1'500, 10'500}},
+      ReplyDetail{PreRegPage{{PreRegRow{make_prereg_id(0, 4),
+                                        2,
+                                        "CART-2026-0042",
+                                        21,
+                                        1'790'000'000'000,
+                                        requester(),
+                                        "près de l'allée",
+                                        {LineRequest{1000, 1, 3, 2, kNone}, LineRequest{1001, 1, 3, 2, kNone}},
+                                        {make_order_id(0, 1, 4), make_order_id(1, 1, 7)},
+                                        PreRegStatus::kPending,
+                                        MatchMode::kAutomatic,
+                                        PreRegMatch{20, 5001, "MARTIN Anne", MatchBasis::kNumber, 100, 1},
+                                        {1},
+                                        0,
+                                        0,
+                                        0,
+                                        0}},
+                             7,
+                             make_prereg_id(0, 4)}},
+      ReplyDetail{PreRegResults{
+          {PreRegResult{make_prereg_id(0, 4), PreRegOutcome::kBooked, make_order_id(0, 1, 4), 0,
+                        OrderState::kReservation, 20, ""},
+           PreRegResult{make_prereg_id(0, 5), PreRegOutcome::kRefused, 0, 0, OrderState::kOption, kNone, "sold out"}}}},
+      ReplyDetail{
+          PreRegMatches{{make_prereg_id(0, 4)}, {PreRegMatch{20, 5001, "MARTIN Anne", MatchBasis::kEmail, 60, 1}}}},
+      ReplyDetail{LeadPage{{LeadRow{make_prereg_id(0, 5),
+                                    kNone,
+                                    requester(),
+                                    "rappeler",
+                                    {LineRequest{1000, 1, 3, 2, kNone}},
+                                    {make_order_id(0, 1, 5)},
+                                    9,
+                                    "Rhône-Alpes",
+                                    LeadStatus::kLost,
+                                    1'790'000'000'000,
+                                    14}},
+                           1,
+                           0}},
   };
 }
 
@@ -945,6 +1011,14 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "CashbackReturns";
     case engine::ReplyKind::kSponsorUse:
       return "SponsorUse";
+    case engine::ReplyKind::kPreRegistrations:
+      return "PreRegPage";
+    case engine::ReplyKind::kPreRegResults:
+      return "PreRegResults";
+    case engine::ReplyKind::kPreRegMatches:
+      return "PreRegMatches";
+    case engine::ReplyKind::kLeads:
+      return "LeadPage";
   }
   return "?";
 }

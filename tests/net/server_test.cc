@@ -598,6 +598,7 @@ TEST(Server, HealthAndMetricsAnswerOnTheAdminPort) {
   EXPECT_NE(metrics.body.find("tessera_connections_open 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("tessera_request_latency_us_bucket{le=\"+Inf\"}"), std::string::npos);
   EXPECT_NE(metrics.body.find("tessera_shard_inbox_depth{shard=\"1\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("tessera_pre_registrations_pending 0\n"), std::string::npos) << metrics.body;
   // The same over HTTP on the admin port.
   const std::string h = http_get(app->admin_port(), "/health");
   EXPECT_EQ(h.rfind("HTTP/1.1 200", 0), 0u) << h;

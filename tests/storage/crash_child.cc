@@ -1,6 +1,6 @@
 // tessera_crash_child: the process the crash test kills.
 //
-//   tessera_crash_child <data_dir> <seed> <ack_file>
+//   tessera_crash_child <data_dir> <seed> <ack_file> [prereg]
 //
 // Opens the data directory in `sync` mode (recovering what is there), then
 // applies a random workload forever, one command at a time. After each
@@ -20,7 +20,11 @@
 
 #include "engine/command_registry.h"
 #include "engine/idempotency.h"
+#include "engine/reply_detail.h"
+#include "runtime/completion.h"
 #include "storage/durable_engine.h"
+#include "tests/engine/pre_registration_people.h"
+#include "workload/demo_venue.h"
 #include "workload/random_workload.h"
 
 using namespace tessera;
@@ -33,9 +37,64 @@ void write_line(int fd, const std::string& line) {
 
 }  // namespace
 
+// The "prereg" mode: a web shop's pre-registrations on both shards, each
+// integrated (method 2, for the contact the directory matches) as soon as
+// it is placed. Lines: "submitted <id>" once a request is acknowledged,
+// "integrated <id> <order>" once its integration is.
+int pre_registrations(storage::DurableEngine& e, uint64_t seed, int ack) {
+  using namespace engine;
+  auto must = [&](Command c) {
+    const Reply r = e.shards->call(std::move(c));
+    if (!r.ok()) std::fprintf(stderr, "crash child: %s\n", r.message.c_str());
+    return r.ok();
+  };
+  bool fresh = true;
+  for (const storage::ShardRecovery& r : e.recovery) fresh &= r.next_seq == 1;
+  if (fresh) {
+    for (const Command& c : workload::demo_catalog())
+      if (!must(c)) return 1;
+    workload::DemoVenue venue;
+    venue.performances = 2;  // 1000 on shard 0, 1001 on shard 1
+    venue.capacity_per_performance = 1'000'000;
+    for (const Command& c : workload::demo_performances(venue, workload::kProductRelease))
+      if (!must(c)) return 1;
+    for (BookingKind kind : {BookingKind::kOption, BookingKind::kReservation})
+      if (!must(Command{0, SetOptionLifetime{workload::kProductRelease, workload::kWeb, kind, 86'400'000}})) return 1;
+    if (!must(Command{0, CreateContact{ContactId{20}, 5001, testing_prereg::anne_martin()}})) return 1;
+  }
+  write_line(ack, "ready\n");
+  for (uint64_t i = 0;; ++i) {
+    SubmitPreRegistration s;
+    s.channel = workload::kWeb;
+    s.reference = "CRASH-" + std::to_string(seed) + "-" + std::to_string(i);
+    s.requester.last_name = "MARTIN";
+    s.requester.first_name = "Anne";
+    s.requester.email = "anne@example.org";
+    s.lines = {workload::demo_line(1000, workload::kProductRelease, 1, 1),
+               workload::demo_line(1001, workload::kProductRelease, 1, 1)};
+    const Command submit{0, std::move(s), PrincipalId{3}};
+    runtime::WaitableCompletion placed;
+    e.shards->place_pre_registration(submit, e.shards->call(submit), &placed);
+    const Reply& p = placed.wait();
+    if (!p.ok()) continue;
+    const uint64_t id = std::get<PreRegPage>(p.detail->value).rows.at(0).id;
+    write_line(ack, "submitted " + std::to_string(id) + "\n");
+    IntegrationOptions o;
+    o.method = IntegrationMethod::kIdentifiedBooked;
+    const Command integrate{seed * 1'000'000 + i + 1, IntegratePreRegistrations{{id}, o}, PrincipalId{4}};
+    runtime::WaitableCompletion done;
+    e.shards->integrate_pre_registrations(integrate, e.shards->call(integrate), &done);
+    const Reply& r = done.wait();
+    if (r.ok() && !std::get<PreRegResults>(r.detail->value).results.empty() &&
+        std::get<PreRegResults>(r.detail->value).results[0].outcome == PreRegOutcome::kBooked)
+      write_line(ack, "integrated " + std::to_string(id) + " " +
+                          std::to_string(std::get<PreRegResults>(r.detail->value).results[0].order.value()) + "\n");
+  }
+}
+
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s <data_dir> <seed> <ack_file>\n", argv[0]);
+  if (argc != 4 && !(argc == 5 && std::string(argv[4]) == "prereg")) {
+    std::fprintf(stderr, "usage: %s <data_dir> <seed> <ack_file> [prereg]\n", argv[0]);
     return 2;
   }
   constexpr uint32_t kShards = 2;
@@ -52,6 +111,7 @@ int main(int argc, char** argv) {
   }
   const int ack = ::open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
   if (ack < 0) return 1;
+  if (argc == 5) return pre_registrations(*engine, std::strtoull(argv[2], nullptr, 10), ack);
   workload::RandomWorkload gen(std::strtoull(argv[2], nullptr, 10), 2);
   auto run = [&](const engine::Command& c) {
     const engine::Reply r = engine->shards->call(c);

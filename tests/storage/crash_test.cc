@@ -19,12 +19,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "engine/command_registry.h"
 #include "engine/idempotency.h"
+#include "engine/reply_detail.h"
 #include "storage/command_log.h"
 #include "storage/durable_engine.h"
 #include "tests/storage/temp_dir.h"
@@ -70,15 +73,36 @@ class Collect final : public CommandLog::EntryObserver {
   std::vector<runtime::LogEntry> entries;
 };
 
-pid_t spawn_child(const std::string& dir, uint64_t seed, const std::string& ack) {
+pid_t spawn_child(const std::string& dir, uint64_t seed, const std::string& ack, const char* mode = nullptr) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const std::string seed_text = std::to_string(seed);
-    ::execl(TESSERA_CRASH_CHILD, TESSERA_CRASH_CHILD, dir.c_str(), seed_text.c_str(), ack.c_str(),
+    ::execl(TESSERA_CRASH_CHILD, TESSERA_CRASH_CHILD, dir.c_str(), seed_text.c_str(), ack.c_str(), mode,
             static_cast<char*>(nullptr));
     ::_exit(127);
   }
   return pid;
+}
+
+// The child's data directory, started as a server would (the next start
+// completes what a kill cut off).
+Result<DurableEngine> open_two_shards(const std::string& data, runtime::ManualClock& clock) {
+  EngineOptions o;
+  o.data_dir = data;
+  o.shards = 2;
+  return open_durable_engine(o, clock);
+}
+
+// Waits for the child's "ready" line (false: it exited first).
+bool wait_ready(pid_t pid, const std::string& ack_path) {
+  bool ready = false;
+  for (int i = 0; i < 60'000 && !ready; ++i) {  // generous: sanitizer builds start slowly
+    read_acks(ack_path, &ready);
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) != 0) return false;
+  }
+  return ready;
 }
 
 TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
@@ -95,14 +119,8 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
     std::remove(ack_path.c_str());  // never read a previous cycle's acknowledgements
     const pid_t pid = spawn_child(data, 1000 + cycle, ack_path);
     ASSERT_GT(pid, 0);
-    bool ready = false;
-    for (int i = 0; i < 60'000 && !ready; ++i) {  // generous: sanitizer builds start slowly
-      read_acks(ack_path, &ready);
-      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      int status = 0;
-      ASSERT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "the child exited early (status " << status << ")";
-    }
-    ASSERT_TRUE(ready);
+    bool ready = wait_ready(pid, ack_path);
+    ASSERT_TRUE(ready) << "the child exited early";
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 200));
     ::kill(pid, SIGKILL);
     int status = 0;
@@ -146,10 +164,7 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
   // The next start resends the hand-overs a kill cut off: every contact of
   // the directory then has its profile on every shard.
   runtime::ManualClock clock(1'790'000'000'000);
-  EngineOptions o;
-  o.data_dir = data;
-  o.shards = 2;
-  auto engine = open_durable_engine(o, clock);
+  auto engine = open_two_shards(data, clock);
   ASSERT_TRUE(engine.is_ok()) << engine.status().to_string();
   engine->shards->stop();
   const directory::ContactDirectory& contacts = engine->shards->directory()->shard();
@@ -160,6 +175,98 @@ TEST(CrashTest, KilledAtRandomMoments_EveryAcknowledgedCommandSurvives) {
         << "shard " << s;
   }
   EXPECT_GT(acknowledged_total, 100u * static_cast<uint64_t>(cycles) / 4);
+}
+
+// Pre-registrations killed mid-way (the child's "prereg" mode: each
+// request on both shards, integrated by method 2 as soon as it is placed).
+// After every kill and start: every request the child saw acknowledged is
+// there, placed on both shards; every integration it saw acknowledged is
+// booked on both; and each request is in exactly one place — pending, or
+// booked for contact 20 on every shard it spans, never filed — once the
+// ones a kill caught between the two shards' integrations are integrated
+// again.
+TEST(CrashTest, KilledDuringPreRegistrations_EachRequestEndsInExactlyOnePlace) {
+  testing_support::TempDir dir;
+  const std::string ack_path = dir.path() + "/acks";
+  const std::string data = dir.path() + "/data";
+  std::mt19937_64 rng(777);
+  std::set<uint64_t> submitted, integrated;
+  for (int cycle = 0; cycle < 6; ++cycle) {
+    SCOPED_TRACE(testing::Message() << "cycle " << cycle);
+    std::remove(ack_path.c_str());
+    const pid_t pid = spawn_child(data, 2000 + cycle, ack_path, "prereg");
+    ASSERT_GT(pid, 0);
+    ASSERT_TRUE(wait_ready(pid, ack_path)) << "the child exited early";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 300));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::ifstream in(ack_path);
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream fields(line);
+      std::string what;
+      uint64_t id = 0;
+      if (!(fields >> what >> id)) continue;  // "ready", or a line the kill cut
+      (what == "integrated" ? integrated : submitted).insert(id);
+    }
+
+    runtime::ManualClock clock(1'790'000'000'000);
+    auto engine = open_two_shards(data, clock);
+    ASSERT_TRUE(engine.is_ok()) << engine.status().to_string();
+    runtime::ShardSet& shards = *engine->shards;
+    auto all_rows = [&shards] {
+      std::map<uint64_t, engine::PreRegRow> rows;
+      for (uint64_t after = 0;;) {
+        const engine::Reply r = shards.call(engine::Command{0, engine::ListPreRegistrations{0b1111, 0, after, 500}});
+        EXPECT_TRUE(r.ok()) << r.message;
+        if (!r.ok()) break;
+        const auto& page = std::get<engine::PreRegPage>(r.detail->value);
+        for (const engine::PreRegRow& row : page.rows) rows[row.id] = row;
+        if (page.next_after == 0) break;
+        after = page.next_after;
+      }
+      return rows;
+    };
+    std::map<uint64_t, engine::PreRegRow> rows = all_rows();
+    std::vector<uint64_t> half_done;
+    for (uint64_t id : submitted) {
+      ASSERT_EQ(rows.count(id), 1u) << "acknowledged request " << id << " is missing";
+      EXPECT_TRUE(rows[id].missing_shards.empty()) << id;
+    }
+    for (uint64_t id : integrated) EXPECT_EQ(rows[id].status, engine::PreRegStatus::kBooked) << id;
+    for (const auto& [id, row] : rows) {
+      EXPECT_TRUE(row.status == engine::PreRegStatus::kPending || row.status == engine::PreRegStatus::kBooked)
+          << id << " is " << static_cast<int>(row.status);
+      if (row.status == engine::PreRegStatus::kPending && row.missing_shards.empty()) half_done.push_back(id);
+    }
+    // What a kill left pending (whole, or one shard's part integrated) is integrated now.
+    if (!half_done.empty()) {
+      engine::IntegrationOptions method;
+      method.method = engine::IntegrationMethod::kIdentifiedBooked;
+      const engine::Command ask{0, engine::IntegratePreRegistrations{half_done, method}, 4};
+      runtime::WaitableCompletion done;
+      shards.integrate_pre_registrations(ask, shards.call(ask), &done);
+      const engine::Reply& r = done.wait();
+      ASSERT_TRUE(r.ok()) << r.message;
+      for (const engine::PreRegResult& x : std::get<engine::PreRegResults>(r.detail->value).results)
+        EXPECT_TRUE(x.outcome == engine::PreRegOutcome::kBooked || x.outcome == engine::PreRegOutcome::kWrongStatus)
+            << x.id << ": " << x.reason;
+      rows = all_rows();
+    }
+    for (const auto& [id, row] : rows) {
+      if (!row.missing_shards.empty()) continue;  // a submission the kill cut: never acknowledged
+      EXPECT_EQ(row.status, engine::PreRegStatus::kBooked) << id;
+      EXPECT_EQ(row.orders.size(), 2u) << id;
+      for (engine::OrderId order : row.orders) {
+        const engine::Reply r = shards.call(engine::Command{0, engine::GetOrderRecord{order}});
+        ASSERT_TRUE(r.ok()) << r.message;
+        EXPECT_EQ(std::get<engine::OrderRecord>(r.detail->value).contact, engine::ContactId{20}) << id;
+      }
+    }
+    const engine::Reply leads = shards.call(engine::Command{0, engine::ListLeads{0, "", 0, 0, 10}});
+    EXPECT_EQ(leads.value, 0) << "nothing was filed";
+  }
+  EXPECT_GT(submitted.size(), 6u);
 }
 
 }  // namespace

@@ -971,6 +971,148 @@ Build payment_batch(CLI::App& s, BatchKind kind) {
     return one(v->key, std::move(body));
   });
 }
+// ---- Pre-registrations and leads (engine/commands_preregistrations.h) ---------------
+
+// --line PERFORMANCE:CATEGORY:QUANTITY[:TARIFF] (tariff: the demo's full tariff).
+Result<LineRequest> parse_prereg_line(std::string_view text) {
+  LineRequest line{0, 0, kNone, 0, kNone};
+  std::vector<std::string_view> parts;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t colon = std::min(text.find(':', start), text.size());
+    parts.push_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+  const bool ok = (parts.size() == 3 || parts.size() == 4) && opt::parse_decimal(parts[0], &line.performance).empty() &&
+                  opt::parse_decimal(parts[1], &line.category).empty() &&
+                  opt::parse_decimal(parts[2], &line.quantity).empty() &&
+                  (parts.size() == 3 || opt::parse_decimal(parts[3], &line.tariff).empty());
+  if (!ok) return Status::invalid_argument(cat("--line: '", text, "' is not PERFORMANCE:CATEGORY:QUANTITY[:TARIFF]"));
+  return with_tariff(line);
+}
+
+const opt::Choices<PreRegStatus> kPreRegStatuses = {{"pending", PreRegStatus::kPending},
+                                                    {"booked", PreRegStatus::kBooked},
+                                                    {"filed", PreRegStatus::kFiled},
+                                                    {"deleted", PreRegStatus::kDeleted}};
+const opt::Choices<LeadStatus> kLeadStatuses = {
+    {"open", LeadStatus::kOpen}, {"won", LeadStatus::kWon}, {"lost", LeadStatus::kLost}};
+
+template <typename E>
+uint8_t status_bits(const std::vector<E>& statuses) {
+  uint8_t bits = 0;
+  for (E st : statuses) bits |= static_cast<uint8_t>(1u << static_cast<unsigned>(st));
+  return bits;
+}
+
+// prereg submit: what a web shop sends when a cart is validated.
+Build prereg_submit(CLI::App& s) {
+  auto v = keyed<SubmitPreRegistration>(s);
+  auto lines = std::make_shared<std::vector<std::string>>();
+  Requester& r = v->body.requester;
+  s.add_option("--reference", v->body.reference, "the shop's cart reference (a retry with it changes nothing)")
+      ->required();
+  s.add_option("--name", r.last_name, "the requester's last name")->required();
+  s.add_option("--first-name", r.first_name, "first name");
+  s.add_option("--email", r.email, "e-mail");
+  s.add_option("--phone", r.phone, "phone");
+  add_parsed(s, "--birth-date", r.birth_date, parse_birth_date, "birth date")->type_name("YYYY-MM-DD|DD.MM.YYYY");
+  s.add_option("--street", r.street, "street");
+  s.add_option("--postcode", r.postcode, "postcode");
+  s.add_option("--city", r.city, "city");
+  s.add_option("--country", r.country, "country (ISO code)");
+  opt::add_number(s, "--client-number", r.contact_number,
+                  "the requester signed in on the shop as this client number (authenticated)");
+  s.add_option("--line", *lines, "PERFORMANCE:CATEGORY:QUANTITY[:TARIFF], one per session asked")->required();
+  s.add_option("--text", v->body.text, "the requester's free text");
+  add_channel(s, v->body.channel, workload::kWeb);
+  return Build([v, lines](int64_t) -> CliCommands {
+    SubmitPreRegistration body = v->body;
+    body.requester.authenticated = body.requester.contact_number != 0;
+    for (const std::string& text : *lines) {
+      Result<LineRequest> line = parse_prereg_line(text);
+      if (!line.is_ok()) return line.status();
+      body.lines.push_back(*line);
+    }
+    return one(v->key, std::move(body));
+  });
+}
+
+Build prereg_list(CLI::App& s) {
+  auto v = std::make_shared<ListPreRegistrations>();
+  auto statuses = std::make_shared<std::vector<PreRegStatus>>();
+  opt::add_choices(s, "--status", *statuses, kPreRegStatuses,
+                   "only these (repeat or comma-separate; default: pending)");
+  opt::add_number(s, "--channel", v->channel, "of this sales channel only");
+  opt::add_number(s, "--after", v->after, "the cursor a previous page printed");
+  v->limit = 100;
+  opt::add_number(s, "--limit", v->limit, uint32_t{0}, kPreRegRowsMax, "rows per page (0: the count only)")
+      ->capture_default_str();
+  return Build([v, statuses](int64_t) -> CliCommands {
+    ListPreRegistrations q = *v;
+    q.statuses = status_bits(*statuses);
+    return one(0, q);
+  });
+}
+
+// prereg match|unmatch|automatic ID...: the operator's decision.
+Build prereg_match(CLI::App& s, MatchMode mode) {
+  auto v = keyed<SetPreRegistrationMatch>(s);
+  v->body.mode = mode;
+  if (mode == MatchMode::kContact) opt::add_number(s, "--contact", v->body.contact, "the contact it is")->required();
+  s.add_option("ID", v->body.ids, "the pre-registrations")->required();
+  return send(v);
+}
+
+Build prereg_delete(CLI::App& s) {
+  auto v = keyed<DeletePreRegistrations>(s);
+  s.add_option("ID", v->body.ids, "the pre-registrations (their options are released)")->required();
+  return send(v);
+}
+
+Build prereg_integrate(CLI::App& s) {
+  static const opt::Choices<IntegrationMethod> kMethods = {{"1", IntegrationMethod::kAllFiled},
+                                                           {"2", IntegrationMethod::kIdentifiedBooked},
+                                                           {"3", IntegrationMethod::kAuthenticatedBooked}};
+  static const opt::Choices<IntegrationLevel> kLevels = {{"option", IntegrationLevel::kOption},
+                                                         {"reservation", IntegrationLevel::kReservation},
+                                                         {"confirmed", IntegrationLevel::kConfirmed}};
+  auto v = keyed<IntegratePreRegistrations>(s);
+  IntegrationOptions& o = v->body.options;
+  opt::add_choice(s, "--method", o.method, kMethods,
+                  "1: every request becomes a lead; 2: identified clients are booked, the others filed; 3: "
+                  "authenticated clients are booked, the others filed")
+      ->required();
+  opt::add_choice(s, "--level", o.level, kLevels, "methods 2 and 3: what a booking becomes")->capture_default_str();
+  opt::add_number(s, "--sales-rep", o.sales_rep, "method 1: the leads' sales representative (a contact)");
+  s.add_option("--sector", o.sector, "method 1: the leads' sector");
+  opt::add_flag(s, "--keep-option", o.keep_option, "a filed request keeps its stock as an option");
+  s.add_option("ID", v->body.ids, "the pre-registrations (default: every pending one)");
+  return send(v);
+}
+
+Build lead_list(CLI::App& s) {
+  auto v = std::make_shared<ListLeads>();
+  auto statuses = std::make_shared<std::vector<LeadStatus>>();
+  opt::add_number(s, "--sales-rep", v->sales_rep, "of this sales representative only");
+  s.add_option("--sector", v->sector, "of this sector only");
+  opt::add_choices(s, "--status", *statuses, kLeadStatuses, "only these (default: all)");
+  opt::add_number(s, "--after", v->after, "the cursor a previous page printed");
+  v->limit = 100;
+  opt::add_number(s, "--limit", v->limit, uint32_t{1}, kPreRegRowsMax, "rows per page")->capture_default_str();
+  return Build([v, statuses](int64_t) -> CliCommands {
+    ListLeads q = *v;
+    q.statuses = status_bits(*statuses);
+    return one(0, q);
+  });
+}
+
+Build lead_status(CLI::App& s) {
+  auto v = keyed<SetLeadStatus>(s);
+  s.add_option("ID", v->body.id, "the lead")->required();
+  opt::add_choice(s, "--status", v->body.status, kLeadStatuses, "open, won or lost")->required();
+  return send(v);
+}
+
 constexpr std::string_view kOrders = "Orders", kBackOffice = "Back office (backoffice token)",
                            kSubscriptions = "Contacts, subscriptions and reminder runs (backoffice token)";
 
@@ -1099,6 +1241,21 @@ const std::vector<SubcommandSpec>& subcommands() {
        }},
       {"remind", kBackOffice, "remind the contacts of orders, by file or email", remind},
       {"set-file", kBackOffice, "file an order under a file number", set_file},
+      {"prereg submit", kOrders, "submit a validated cart as a pre-registration (web shop; held as options)",
+       prereg_submit},
+      {"prereg list", kBackOffice, "pending pre-registrations with their match, 100 a page (the import wizard)",
+       prereg_list},
+      {"prereg match", kBackOffice, "say by hand which contact requested them",
+       [](CLI::App& s) { return prereg_match(s, MatchMode::kContact); }},
+      {"prereg unmatch", kBackOffice, "remove a wrong match: nobody requested them (they are filed)",
+       [](CLI::App& s) { return prereg_match(s, MatchMode::kNoContact); }},
+      {"prereg automatic", kBackOffice, "back to the directory's match",
+       [](CLI::App& s) { return prereg_match(s, MatchMode::kAutomatic); }},
+      {"prereg delete", kBackOffice, "delete pre-registrations (their stock returns)", prereg_delete},
+      {"prereg integrate", kBackOffice, "integrate pre-registrations as bookings or leads (--method 1|2|3)",
+       prereg_integrate},
+      {"lead list", kBackOffice, "sales follow-up files, by sales representative and sector", lead_list},
+      {"lead status", kBackOffice, "close a lead as won or lost, or open it again", lead_status},
       {"contact add", kSubscriptions, "create a contact (id and number allocated unless given)", contact_add},
       {"contact update", kSubscriptions, "replace a contact's fields (give them all)", contact_update},
       {"contact show", kSubscriptions, "a contact's record, links and notes", contact_show},

@@ -763,6 +763,95 @@ void print_invoices(const Invoices& list, const LocalTime& local, std::ostream& 
   if (list.total > list.documents.size()) out << list.documents.size() << " of " << list.total << '\n';
 }
 
+namespace {
+
+const char* prereg_status_text(PreRegStatus st) {
+  switch (st) {
+    case PreRegStatus::kPending:
+      return "pending";
+    case PreRegStatus::kBooked:
+      return "booked";
+    case PreRegStatus::kFiled:
+      return "filed";
+    case PreRegStatus::kDeleted:
+      return "deleted";
+  }
+  return "?";
+}
+
+std::string match_text(const PreRegRow& r) {
+  if (r.status == PreRegStatus::kPending && r.match_mode == MatchMode::kNoContact) return "nobody (by hand)";
+  const PreRegMatch& m = r.match;
+  if (m.contact == kNone) return m.candidates > 1 ? cat("ambiguous: ", m.candidates, " contacts") : "-";
+  static constexpr const char* kBasis[] = {
+      "-", "by hand", "client number", "e-mail and name", "name and birth date", "e-mail only", "name and postcode"};
+  return cat(contact_text(m.contact, m.name, m.number), ", ", kBasis[static_cast<size_t>(m.basis)], " ", m.confidence,
+             "%");
+}
+
+std::string lines_text(const std::vector<LineRequest>& lines) {
+  std::string out;
+  for (const LineRequest& l : lines)
+    out += cat(out.empty() ? "" : ", ", l.quantity, " x perf ", l.performance, " cat ", l.category);
+  return out;
+}
+
+std::string requester_text(const Requester& q) {
+  std::string out = q.first_name.empty() ? q.last_name : cat(q.last_name, " ", q.first_name);
+  if (!q.email.empty()) out += cat(" <", q.email, ">");
+  if (q.authenticated) out += cat(" [client ", q.contact_number, "]");
+  return out;
+}
+
+}  // namespace
+
+void print_prereg_page(const PreRegPage& page, const LocalTime& local, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {
+      {"id", "status", "submitted", "reference", "requester", "asks for", "held by", "match"}};
+  for (const PreRegRow& r : page.rows) {
+    std::string held;
+    for (OrderId o : r.orders) held += cat(held.empty() ? "" : " ", o);
+    if (!r.missing_shards.empty()) held += " (parts missing)";
+    std::string status = prereg_status_text(r.status);
+    if (r.status == PreRegStatus::kBooked) status += cat(" ", r.booked);
+    if (r.status == PreRegStatus::kFiled) status += cat(" lead ", r.lead);
+    rows.push_back({cat(r.id), status, when(r.submitted_ms, local), r.reference, requester_text(r.requester),
+                    lines_text(r.lines), held.empty() ? "-" : held, match_text(r)});
+  }
+  if (!page.rows.empty()) print_table(out, rows);
+  out << page.rows.size() << " of " << page.total << " pre-registrations\n";
+  if (page.next_after != 0) out << "More follow: page on with --after " << page.next_after << '\n';
+}
+
+void print_prereg_results(const PreRegResults& results, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"id", "outcome", "order", "lead", "contact", "detail"}};
+  static constexpr const char* kOutcomes[] = {"done", "booked", "filed", "refused", "not found", "wrong status"};
+  for (const PreRegResult& r : results.results)
+    rows.push_back({cat(r.id), kOutcomes[static_cast<size_t>(r.outcome)],
+                    r.order == OrderId{0}
+                        ? "-"
+                        : cat(r.order, r.outcome == PreRegOutcome::kBooked ? cat(" (", order_state_name(r.state), ")")
+                                                                           : std::string()),
+                    id_or_dash(r.lead), id_or_dash(r.contact), r.reason.empty() ? "-" : r.reason});
+  print_table(out, rows);
+}
+
+void print_lead_page(const LeadPage& page, const LocalTime& local, std::ostream& out) {
+  static constexpr const char* kStatus[] = {"open", "won", "lost"};
+  std::vector<std::vector<std::string>> rows = {
+      {"lead", "status", "created", "contact", "requester", "sessions", "sales rep", "sector", "options kept"}};
+  for (const LeadRow& r : page.rows) {
+    std::string kept;
+    for (OrderId o : r.kept_options) kept += cat(kept.empty() ? "" : " ", o);
+    rows.push_back({cat(r.id), kStatus[static_cast<size_t>(r.status)], when(r.created_ms, local), id_or_dash(r.contact),
+                    requester_text(r.requester), lines_text(r.lines), id_or_dash(r.sales_rep),
+                    r.sector.empty() ? "-" : r.sector, kept.empty() ? "-" : kept});
+  }
+  if (!page.rows.empty()) print_table(out, rows);
+  out << page.rows.size() << " of " << page.total << " leads\n";
+  if (page.next_after != 0) out << "More follow: page on with --after " << page.next_after << '\n';
+}
+
 void print_completion_lines(const Reply& reply, std::ostream& out) {
   const auto* page = std::get_if<ContactSearchPage>(&reply.detail->value);
   if (page == nullptr) return;
@@ -790,6 +879,9 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, PromoCodes>) print_promo_codes(d, local, out);
         if constexpr (std::is_same_v<D, CashbackUse>) print_cashback_use(d, local, out);
         if constexpr (std::is_same_v<D, SponsorUse>) print_sponsor_use(d, local, out);
+        if constexpr (std::is_same_v<D, PreRegPage>) print_prereg_page(d, local, out);
+        if constexpr (std::is_same_v<D, PreRegResults>) print_prereg_results(d, out);
+        if constexpr (std::is_same_v<D, LeadPage>) print_lead_page(d, local, out);
         if constexpr (std::is_same_v<D, CashbackAccount>) print_cashback(d, local, out);
         if constexpr (std::is_same_v<D, PaymentBatch>) print_payment_batch(d, local, out);
         if constexpr (std::is_same_v<D, PaymentBatches>) print_batches(d, local, out);

@@ -90,7 +90,10 @@ _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSum
                    ("Promo", "state"): schema.PromoState, ("CashbackUse", "state"): schema.PromoState,
                    ("SponsorUse", "state"): schema.PromoState,
                    ("PaymentBatch", "kind"): schema.BatchKind,
-                   ("ExportedDocument", "kind"): schema.InvoiceKind}
+                   ("ExportedDocument", "kind"): schema.InvoiceKind,
+                   ("PreRegRow", "status"): schema.PreRegStatus, ("PreRegRow", "match_mode"): schema.MatchMode,
+                   ("PreRegMatch", "basis"): schema.MatchBasis, ("PreRegResult", "outcome"): schema.PreRegOutcome,
+                   ("LeadRow", "status"): schema.LeadStatus}
 # Strings that carry bytes, not text: kept as bytes.
 _BYTES_FIELDS = {("Invoices", "pdf")}
 

@@ -57,6 +57,13 @@ InvoiceKind = _enum("InvoiceKind")
 CancelledBy = _enum("CancelledBy")
 PromoState = _enum("PromoState")
 BatchKind = _enum("BatchKind")
+PreRegStatus = _enum("PreRegStatus")
+MatchMode = _enum("MatchMode")
+MatchBasis = _enum("MatchBasis")
+PreRegOutcome = _enum("PreRegOutcome")
+IntegrationMethod = _enum("IntegrationMethod")
+IntegrationLevel = _enum("IntegrationLevel")
+LeadStatus = _enum("LeadStatus")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),
