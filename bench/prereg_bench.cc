@@ -108,7 +108,6 @@ void BM_IntegratePreRegistrations(benchmark::State& state) {
     Result<storage::DurableEngine> opened = storage::open_durable_engine(o, clock);
     if (!opened.is_ok()) return state.SkipWithError(opened.status().to_string().c_str());
     storage::DurableEngine& e = *opened;
-    e.shards->start();
     std::string refusal;
     std::vector<Command> setup = workload::demo_catalog();
     workload::DemoVenue venue;
