@@ -43,6 +43,21 @@ PreRegResult not_found(uint64_t id) {
       id, PreRegOutcome::kNotFound, {}, 0, OrderState::kOption, {}, cat("pre-registration ", id, " not found")};
 }
 
+// The options an integration may take (checked by its query step and
+// again by each shard's ApplyPreRegistrations).
+Reply check_options(const IntegrationOptions& o) {
+  if (o.method < IntegrationMethod::kAllFiled || o.method > IntegrationMethod::kAuthenticatedBooked)
+    return refuse(ReplyCode::kInvalidArgument, "the integration method is 1, 2 or 3");
+  if (static_cast<uint8_t>(o.level) > kIntegrationLevelLast)
+    return refuse(ReplyCode::kInvalidArgument, "the confirmation level is option, reservation or confirmed");
+  if (o.method != IntegrationMethod::kAllFiled && (o.sales_rep != ContactId{kNone} || !o.sector.empty()))
+    return refuse(ReplyCode::kInvalidArgument,
+                  "a sales representative and a sector are options of the first method only");
+  if (o.sector.size() > kNameLengthMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("a sector takes at most ", kNameLengthMax, " bytes"));
+  return Reply{};
+}
+
 }  // namespace
 
 std::string PreRegistrationBook::reference_key(ChannelId channel, const std::string& reference) {
@@ -260,16 +275,7 @@ Reply PreRegistrationBook::on(const IntegratePreRegistrations& c, const Caller&)
   if (c.ids.size() > kPreRegBatchMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("an integration names at most ", kPreRegBatchMax, " pre-registrations"));
-  const IntegrationOptions& o = c.options;
-  if (o.method < IntegrationMethod::kAllFiled || o.method > IntegrationMethod::kAuthenticatedBooked)
-    return refuse(ReplyCode::kInvalidArgument, "the integration method is 1, 2 or 3");
-  if (static_cast<uint8_t>(o.level) > kIntegrationLevelLast)
-    return refuse(ReplyCode::kInvalidArgument, "the confirmation level is option, reservation or confirmed");
-  if (o.method != IntegrationMethod::kAllFiled && (o.sales_rep != ContactId{kNone} || !o.sector.empty()))
-    return refuse(ReplyCode::kInvalidArgument,
-                  "a sales representative and a sector are options of the first method only");
-  if (o.sector.size() > kNameLengthMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("a sector takes at most ", kNameLengthMax, " bytes"));
+  if (Reply bad = check_options(c.options); !bad.ok()) return bad;
   PreRegPage page;
   if (c.ids.empty()) {
     for (const auto& [id, p] : parts_)
@@ -386,9 +392,7 @@ PreRegResult PreRegistrationBook::integrate(PreRegPart& p, const IntegrationDeci
 }
 
 Reply PreRegistrationBook::on(const ApplyPreRegistrations& c, const Caller& who) {
-  // The options were checked by the query step (IntegratePreRegistrations).
-  IntegratePreRegistrations check{{}, c.options};
-  if (Reply bad = on(check, who); !bad.ok()) return bad;
+  if (Reply bad = check_options(c.options); !bad.ok()) return bad;
   if (c.decisions.size() > kPreRegBatchMax)
     return refuse(ReplyCode::kInvalidArgument,
                   cat("an integration names at most ", kPreRegBatchMax, " pre-registrations"));
