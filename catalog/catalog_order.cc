@@ -76,7 +76,7 @@ Key owned(Group group, const std::unordered_set<uint32_t>& owners, uint32_t owne
 }
 
 Key contingent_key(const Owners& o, PerformanceId performance, ContingentId contingent) {
-  Key key = owned(kPerformances, o.performances, performance.value(), kFirstSetting + 3);
+  Key key = owned(kPerformances, o.performances, performance.value(), kFirstSetting + 4);
   Key path;
   const bool rooted = contingent_path(o, contingent.value(), &path);
   key.push_back(rooted ? 0 : 1);
@@ -128,10 +128,12 @@ Key key_of(const Owners& o, const CommandBody& body) {
           k.push_back(c.channel.value());
           return k;
         }
+        if constexpr (std::is_same_v<T, SetPerformanceStaff>)
+          return owned(kPerformances, o.performances, c.performance.value(), kFirstSetting + 3);
         if constexpr (std::is_same_v<T, DefineContingent> || std::is_same_v<T, DefineSubContingent>)
           return contingent_key(o, c.performance, c.contingent);
         if constexpr (std::is_same_v<T, SetContingentReleaseBack>) {
-          Key k = owned(kPerformances, o.performances, c.performance.value(), kFirstSetting + 4);
+          Key k = owned(kPerformances, o.performances, c.performance.value(), kFirstSetting + 5);
           k.push_back(c.contingent.value());
           return k;
         }

@@ -59,6 +59,10 @@ struct Namer {
   Named operator()(const SetChannelCap& c) const {
     return {cat("cap of channel ", c.channel, " on performance ", c.performance), cat(c.cap, " units")};
   }
+  Named operator()(const SetPerformanceStaff& c) const {
+    return {cat("staff of performance ", c.performance),
+            cat("responsible ", c.responsible, ", assistant ", c.assistant)};
+  }
   Named operator()(const DefineContingent& c) const { return {cat("contingent ", c.contingent), {}}; }
   Named operator()(const DefineSubContingent& c) const { return {cat("contingent ", c.contingent), {}}; }
   Named operator()(const SetContingentReleaseBack& c) const {
@@ -134,11 +138,12 @@ Result<Plan> plan_catalog(const CatalogFile& file, const std::vector<Command>& s
     // A sub-contingent and a contingent share the id space: a change of
     // kind is a change of definition.
     if (n.setting.empty() || current.body.index() != e.command.body.index()) {
-      std::string why = cat(source, ":", e.line, ": ", n.identity,
-                            " differs from the server's, and a definition cannot change once made "
-                            "(only settings do: prices, capacities, caps, expiry policies, option "
-                            "lifetimes, release-back dates, contingent names); give it a new id, or make the file say "
-                            "what the server has (tessera export-catalog)");
+      std::string why = cat(
+          source, ":", e.line, ": ", n.identity,
+          " differs from the server's, and a definition cannot change once made "
+          "(only settings do: prices, capacities, caps, expiry policies, option "
+          "lifetimes, release-back dates, contingent names, performance staff); give it a new id, or make the file say "
+          "what the server has (tessera export-catalog)");
       if (conflicts == Conflicts::kRefuse) return Status::invalid_argument(std::move(why));
       plan.conflicts.push_back(std::move(why));
       continue;

@@ -577,10 +577,11 @@ std::optional<RowBand> Reader::read_band(const toml::table& t, const std::vector
 void Reader::read_performance(const toml::table& t) {
   Fields f(this, t, "[[performance]]",
            {"id", "product", "starts_at", "capacity", "contact_limit", "layout", "general_admission", "channel_caps",
-            "contingent"});
+            "contingent", "responsible", "assistant"});
   DefinePerformance d{f.id("id"), f.id("product"), f.time_ms("starts_at", true).value_or(0), f.count("capacity", 0u),
                       f.count("contact_limit", 0u)};
   const uint32_t layout = f.optional_id("layout");
+  const SetPerformanceStaff staff{d.performance, f.optional_id("responsible"), f.optional_id("assistant")};
   const std::vector<const toml::table*> areas = f.tables("general_admission", false);
   const std::vector<const toml::table*> caps = f.tables("channel_caps", false);
   if (!claim(kPerformanceIds, d.performance.value(), f.line())) return;
@@ -600,6 +601,8 @@ void Reader::read_performance(const toml::table& t) {
     SetChannelCap c{performance, g.id("channel"), g.count("cap", std::nullopt)};
     if (claim_once(&seen, c.channel.value(), g.line(), cat("the cap of channel ", c.channel))) emit(g.line(), c);
   }
+  if (staff.responsible != ContactId{kNone} || staff.assistant != ContactId{kNone})
+    emit(f.line_of_key(staff.responsible != ContactId{kNone} ? "responsible" : "assistant"), staff);
   read_contingents(f, performance);
 }
 

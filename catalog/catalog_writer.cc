@@ -111,8 +111,9 @@ bool owned_by(const CommandBody& body, const Owner& owner) {
           if constexpr (std::is_same_v<T, SetTariffPrice>) return c.tariff == owner.tariff;
         } else if constexpr (std::is_same_v<Owner, DefinePerformance>) {
           if constexpr (std::is_same_v<T, SetGeneralAdmission> || std::is_same_v<T, AssignLayout> ||
-                        std::is_same_v<T, SetChannelCap> || std::is_same_v<T, DefineContingent> ||
-                        std::is_same_v<T, DefineSubContingent> || std::is_same_v<T, SetContingentReleaseBack>)
+                        std::is_same_v<T, SetChannelCap> || std::is_same_v<T, SetPerformanceStaff> ||
+                        std::is_same_v<T, DefineContingent> || std::is_same_v<T, DefineSubContingent> ||
+                        std::is_same_v<T, SetContingentReleaseBack>)
             return c.performance == owner.performance;
         }
         return false;
@@ -247,7 +248,7 @@ void Writer::write_performance(size_t begin, size_t end) {
   if (d.contact_limit != 0) out_ += cat("contact_limit = ", d.contact_limit, "\n");
   std::vector<std::string> areas, caps;
   std::set<uint32_t> area_categories, cap_channels;
-  bool has_layout = false;
+  bool has_layout = false, has_staff = false;
   size_t contingents = end;
   for (size_t i = begin + 1; i < end && contingents == end; ++i) {
     const CommandBody& body = commands_[i].body;
@@ -259,6 +260,11 @@ void Writer::write_performance(size_t begin, size_t end) {
       if (has_layout) fail(cat("performance ", d.performance, " is assigned two layouts"));
       has_layout = true;
       out_ += cat("layout = ", l->layout, "\n");
+    } else if (auto* staff = std::get_if<SetPerformanceStaff>(&body)) {
+      if (has_staff) fail(cat("performance ", d.performance, " is given its staff twice"));
+      has_staff = true;
+      if (staff->responsible != ContactId{kNone}) out_ += cat("responsible = ", staff->responsible, "\n");
+      if (staff->assistant != ContactId{kNone}) out_ += cat("assistant = ", staff->assistant, "\n");
     } else if (auto* c = std::get_if<SetChannelCap>(&body)) {
       if (!cap_channels.insert(c->channel.value()).second)
         fail(cat("performance ", d.performance, ": the cap of channel ", c->channel, " is set twice"));

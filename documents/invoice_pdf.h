@@ -10,12 +10,13 @@
 // process's locale or time zone, and the content streams are not
 // compressed (the bytes do not depend on zlib's version either).
 //
-// Text is Helvetica (a standard font, not embedded) in WinAnsiEncoding:
-// UTF-8 fields are converted to Windows-1252, a character it lacks printed
-// as '?'. Every field is bounded on the page: a table label wraps onto at
-// most kInvoicePdfLabelLinesMax lines, a block (address, billed-to, reason)
-// onto at most kInvoicePdfBlockLinesMax, and what does not fit ends in "…";
-// the table continues on further pages as needed.
+// Drawn with documents/pdf_writer.h: Helvetica (a standard font, not
+// embedded) in WinAnsiEncoding, UTF-8 fields converted to Windows-1252, a
+// character it lacks printed as '?'. Every field is bounded on the page: a
+// table label wraps onto at most kInvoicePdfLabelLinesMax lines, a block
+// (address, billed-to, reason) onto at most kInvoicePdfBlockLinesMax, and
+// what does not fit ends in "…"; the table continues on further pages as
+// needed.
 // Thread-safety: pure functions; each call has its own libharu document.
 #pragma once
 
@@ -24,19 +25,13 @@
 
 #include "base/local_time.h"
 #include "base/status.h"
+#include "documents/organisation.h"
 #include "engine/commands_invoices.h"
 
 namespace tessera::documents {
 
 inline constexpr size_t kInvoicePdfLabelLinesMax = 4;   // printed lines of one table label
 inline constexpr size_t kInvoicePdfBlockLinesMax = 10;  // printed lines of an address, billed-to block or reason
-
-// Who issues the documents, as printed at the top of every first page.
-struct Organisation {
-  std::string name;
-  std::string address;  // lines, '\n' between them
-  std::string legal;    // the registration / VAT line
-};
 
 // The PDF of an invoice or credit note, from its logged content only: the
 // same (doc, org, local) gives the same bytes, in any process, at any time.

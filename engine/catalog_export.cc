@@ -120,6 +120,7 @@ Reply Shard::export_catalog() const {
     std::sort(caps.begin(), caps.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
     for (const ChannelCap& c : caps)
       out.push_back(cmd(SetChannelCap{id, c.channel, stock_.quotas()[c.quota].capacity}));
+    if (const SetPerformanceStaff* staff = stock_.staff_of(id)) out.push_back(cmd(*staff));
     // Contingents, parents first: each root, then its subtree depth first.
     std::vector<uint32_t> stack = roots[stock_.index_of(*p)];
     std::sort(stack.begin(), stack.end(), [&](uint32_t a, uint32_t b) { return id_less(b, a); });

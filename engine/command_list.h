@@ -220,5 +220,7 @@
   X(152, ApplyPreRegistrations,     kFanOut,       kInternal,   kWrite, kPreRegResults,    kPreRegResults, kNoEffect)    \
   X(153, MatchPreRegistrants,       kContacts,     kInternal,   kQuery, kSingle,           kPreRegMatches, kNoEffect)    \
   X(154, ListLeads,                 kFanOut,       kBackoffice, kQuery, kLeadPage,         kLeads,         kNoEffect)    \
-  X(155, SetLeadStatus,             kFanOut,       kBackoffice, kWrite, kPreRegResults,    kPreRegResults, kNoEffect)
+  X(155, SetLeadStatus,             kFanOut,       kBackoffice, kWrite, kPreRegResults,    kPreRegResults, kNoEffect)    \
+  X(156, SetPerformanceStaff,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(157, GetPerformance,            kPerformance,  kBackoffice, kQuery, kSingle,           kPerformanceCard, kNoEffect)
 // clang-format on

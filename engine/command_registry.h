@@ -108,6 +108,7 @@ enum class ReplyKind : uint8_t {
   kPreRegResults,      // detail: PreRegResults (value = requests answered)
   kPreRegMatches,      // detail: PreRegMatches (value = requests matched)
   kLeads,              // detail: LeadPage (value = total)
+  kPerformanceCard,    // detail: PerformanceCard (value = the start time)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

@@ -153,6 +153,37 @@ struct SetChannelCap {
   auto fields() const { return std::tie(performance, channel, cap); }
 };
 
+// Who answers for a performance (seed 004: a session's "responsable" and
+// "assistant"): contacts of the directory, told by e-mail of the bookings an
+// integration of pre-registrations makes on it (server/prereg_report.h).
+// kNone clears a role; setting them again replaces both.
+struct SetPerformanceStaff {
+  PerformanceId performance{};
+  ContactId responsible{};
+  ContactId assistant{};
+  auto fields() const { return std::tie(performance, responsible, assistant); }
+  bool operator==(const SetPerformanceStaff&) const = default;
+};
+
+// A performance as defined, with its staff (reply: PerformanceCard).
+struct GetPerformance {
+  PerformanceId performance{};
+  auto fields() const { return std::tie(performance); }
+};
+
+struct PerformanceCard {
+  PerformanceId performance{};
+  ProductId product{};
+  int64_t starts_at_ms = 0;
+  uint32_t capacity = 0;
+  uint32_t contact_limit = 0;
+  ContactId responsible{};
+  ContactId assistant{};
+  auto fields() const {
+    return std::tie(performance, product, starts_at_ms, capacity, contact_limit, responsible, assistant);
+  }
+};
+
 // ---- Reading the catalog back ----------------------------------------------
 
 // The catalog as the set-up commands that would recreate it on an empty
@@ -160,7 +191,7 @@ struct SetChannelCap {
 // families, channels, categories, products with their channel expiry
 // policies and option lifetimes, tariffs and prices, venue layouts, and
 // every performance with its general admission, layout, channel caps,
-// contingents (parents before sub-contingents) and release-back dates.
+// staff, contingents (parents before sub-contingents) and release-back dates.
 // Reply detail: CatalogExport, in that canonical order, with its hash.
 struct ExportCatalog {
   auto fields() const { return std::tie(); }

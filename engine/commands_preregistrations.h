@@ -222,7 +222,13 @@ struct PreRegResult {
 
 struct PreRegResults {
   std::vector<PreRegResult> results;  // in the order the command named them
-  auto fields() const { return std::tie(results); }
+  // An integration's report and information e-mails (the server's, once the
+  // integration is durable: server/prereg_report.h); empty otherwise.
+  std::string report;                   // the PDF's path ("": not asked, or not written)
+  std::string report_error;             // why it was not written
+  std::vector<std::string> mailed;      // addresses an information e-mail went to
+  std::vector<std::string> not_mailed;  // "who: why" for each that did not
+  auto fields() const { return std::tie(results, report, report_error, mailed, not_mailed); }
 };
 
 // Sets the operator's match of pre-registrations `ids`: the contact picked
@@ -259,7 +265,9 @@ struct IntegrationOptions {
   ContactId sales_rep{};     // method 1: the leads' sales representative ("commercial en charge"); kNone: none
   std::string sector;        // method 1: the leads' sector ("rattach secteur"), at most kNameLengthMax bytes
   bool keep_option = false;  // a filed request keeps its stock as an option (default: it returns)
-  auto fields() const { return std::tie(method, level, sales_rep, sector, keep_option); }
+  bool report = true;        // the server writes the integration report as PDF
+  bool mail = true;          // the server e-mails the sessions' staff and the files' sales representative
+  auto fields() const { return std::tie(method, level, sales_rep, sector, keep_option, report, mail); }
 };
 
 // Integrates pending pre-registrations `ids` (empty: every pending one, at

@@ -146,6 +146,7 @@ inline constexpr uint32_t kBatchCommandsMax = 8'192;      // commands drained pe
 inline constexpr uint32_t kPreRegReferenceMax = 64;          // bytes of a shop's cart reference
 inline constexpr uint32_t kPreRegRowsMax = 500;              // rows in one list answer
 inline constexpr uint32_t kPreRegBatchMax = 10'000;          // requests one match, delete or integration names
+inline constexpr uint32_t kIntegrationMailsMax = 1'000;      // information e-mails one integration sends
 inline constexpr uint32_t kPreRegistrationsMax = 4'000'000;  // parts a shard keeps (pending, integrated, deleted)
 inline constexpr uint32_t kLeadsMax = 4'000'000;             // lead parts a shard keeps
 

@@ -53,7 +53,8 @@ uint64_t Shard::state_hash() const {
   batches_.hash_into(h);
   desk_.hash_promo(h);
   desk_.hash_cashback(h);
-  preregs_.hash_into(h);  // absent until the first pre-registration
+  preregs_.hash_into(h);                               // absent until the first pre-registration
+  if (!stock_.staff().empty()) h.add(stock_.staff());  // absent until a performance has staff
   return h.value();
 }
 

@@ -46,6 +46,7 @@ constexpr uint16_t kSectionAutoInvoicing = 20;   // the catalog's SetAutoInvoici
 constexpr uint16_t kSectionCashbackOutbox = 21;  // the shard's pending cashback claims and claims given back
 constexpr uint16_t kSectionSponsorshipRules = 22;  // the catalog's SetSponsorshipRule, in definition order
 constexpr uint16_t kSectionPreRegistrations = 23;  // the pre-registration parts and lead parts, by id
+constexpr uint16_t kSectionPerformanceStaff = 24;  // the performances' responsible and assistant, by id
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -138,6 +139,7 @@ void Shard::save(std::string* out) const {
   if (!desk_.promo_outbox().empty()) put_all(w, std::tie(kSectionPromoOutbox, desk_.promo_outbox()));
   if (!desk_.cashback_outbox().empty()) put_all(w, std::tie(kSectionCashbackOutbox, desk_.cashback_outbox()));
   if (!preregs_.empty()) put_all(w, std::make_tuple(kSectionPreRegistrations, preregs_.state()));
+  if (!stock_.staff().empty()) put_all(w, std::tie(kSectionPerformanceStaff, stock_.staff()));
   if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
   if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
@@ -210,7 +212,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, sponsorship_loaded = 0,
       promo_register_loaded = 0, promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0,
-      cashback_outbox_loaded = 0, preregs_loaded = 0;
+      cashback_outbox_loaded = 0, preregs_loaded = 0, staff_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -312,6 +314,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       PreRegistrationBook::State state;
       s = r.get(state);
       if (s.is_ok()) s = sh.preregs_.restore(std::move(state));
+    } else if (s.is_ok() && section == kSectionPerformanceStaff && staff_loaded++ == 0) {
+      std::vector<SetPerformanceStaff> staff;
+      s = r.get(staff);
+      if (s.is_ok()) s = sh.stock_.restore_staff(std::move(staff));
     } else if (s.is_ok() && section == kSectionAutoInvoicing && auto_loaded++ == 0) {
       std::vector<SetAutoInvoicing> rules;
       AutoInvoicingState state;

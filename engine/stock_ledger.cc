@@ -6,6 +6,7 @@
 #include <cassert>
 
 #include "engine/limits.h"
+#include "engine/reply_detail.h"
 
 namespace tessera::engine {
 
@@ -25,6 +26,57 @@ Reply StockLedger::on(const DefinePerformance& c) {
   if (c.capacity > 0) p.capacity_quota = quotas_.add(QuotaKind::kPerformance, c.capacity);
   performances_.add(c.performance, std::move(p));
   return Reply{};
+}
+
+Reply StockLedger::on(const SetPerformanceStaff& c) {
+  if (!performances_.find(c.performance))
+    return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
+  for (ContactId id : {c.responsible, c.assistant})
+    if (id.value() == kIdReserved) return refuse(ReplyCode::kInvalidArgument, cat("contact id ", id, " is reserved"));
+  const auto at = std::lower_bound(staff_.begin(), staff_.end(), c.performance,
+                                   [](const SetPerformanceStaff& s, PerformanceId p) { return s.performance < p; });
+  const bool none = c.responsible == ContactId{kNone} && c.assistant == ContactId{kNone};
+  if (at != staff_.end() && at->performance == c.performance) {
+    if (none)
+      staff_.erase(at);
+    else
+      *at = c;
+  } else if (!none) {
+    staff_.insert(at, c);
+  }
+  return Reply{};
+}
+
+Reply StockLedger::on(const GetPerformance& c) const {
+  const Performance* p = performances_.find(c.performance);
+  if (!p) return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
+  const DefinePerformance& d = p->definition;
+  PerformanceCard card{d.performance, d.product, d.starts_at_ms, d.capacity, d.contact_limit};
+  if (const SetPerformanceStaff* s = staff_of(c.performance)) {
+    card.responsible = s->responsible;
+    card.assistant = s->assistant;
+  }
+  Reply r;
+  r.value = d.starts_at_ms;
+  r.detail = std::make_shared<const ReplyDetail>(ReplyDetail{card});
+  return r;
+}
+
+const SetPerformanceStaff* StockLedger::staff_of(PerformanceId performance) const {
+  const auto at = std::lower_bound(staff_.begin(), staff_.end(), performance,
+                                   [](const SetPerformanceStaff& s, PerformanceId p) { return s.performance < p; });
+  return at != staff_.end() && at->performance == performance ? &*at : nullptr;
+}
+
+Status StockLedger::restore_staff(std::vector<SetPerformanceStaff> staff) {
+  for (size_t i = 0; i < staff.size(); ++i) {
+    const SetPerformanceStaff& s = staff[i];
+    if (!performances_.find(s.performance) || (i > 0 && !(staff[i - 1].performance < s.performance)) ||
+        (s.responsible == ContactId{kNone} && s.assistant == ContactId{kNone}))
+      return Status::invalid_argument("snapshot has a performance staff entry out of place");
+  }
+  staff_ = std::move(staff);
+  return Status();
 }
 
 Reply StockLedger::on(const SetGeneralAdmission& c) {

@@ -41,6 +41,8 @@ class StockLedger {
   Reply on(const DefinePerformance& c);
   Reply on(const SetGeneralAdmission& c);
   Reply on(const SetChannelCap& c);
+  Reply on(const SetPerformanceStaff& c);
+  Reply on(const GetPerformance& c) const;
   // category 0: every category of the performance together (a contingent's
   // own, with a contingent); channel 0: any channel (no channel cap, every
   // contingent open).
@@ -117,6 +119,14 @@ class StockLedger {
   Status check_invariants() const;
   // Snapshot: the quota table as read, checked for indexes in range.
   Status restore(const std::vector<Quota>& quotas);
+
+  // The performances' staff (SetPerformanceStaff), by performance id; a
+  // performance without one has no entry. restore_staff (snapshot load)
+  // REQUIRES the performances restored; refuses an unknown performance, an
+  // empty entry or ids out of order.
+  const std::vector<SetPerformanceStaff>& staff() const { return staff_; }
+  const SetPerformanceStaff* staff_of(PerformanceId performance) const;
+  Status restore_staff(std::vector<SetPerformanceStaff> staff);
   // Re-derives a snapshot line's indexes and checks it names real stock.
   Status resolve_line(OrderLine& line) const;
 
@@ -141,6 +151,7 @@ class StockLedger {
   std::vector<bool> archived_;                     // by performance index
   std::vector<uint32_t> retired_;                  // by quota index (grown on first use)
   FlatMap<uint64_t, uint32_t> retired_confirmed_;  // category_key → units
+  std::vector<SetPerformanceStaff> staff_;         // by performance id; never both roles kNone
 };
 
 }  // namespace tessera::engine

@@ -161,6 +161,9 @@ struct DetailEncoder {
     return {wire::ResultDetail::PreRegMatches, wire_table::encode_table(fbb, d)};
   }
   Detail operator()(const LeadPage& d) { return {wire::ResultDetail::LeadPage, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const PerformanceCard& d) {
+    return {wire::ResultDetail::PerformanceCard, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -539,6 +542,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
           t, [](const wire::PreRegMatches& w) { return from_table<PreRegMatches>(&w, "PreRegMatches"); });
     case D::LeadPage:
       return detail_of<wire::LeadPage>(t, [](const wire::LeadPage& w) { return from_table<LeadPage>(&w, "LeadPage"); });
+    case D::PerformanceCard:
+      return detail_of<wire::PerformanceCard>(
+          t, [](const wire::PerformanceCard& w) { return from_table<PerformanceCard>(&w, "PerformanceCard"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -653,6 +659,8 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<PreRegResults>(wire::PreRegResults::MiniReflectTypeTable(), "PreRegResults");
   problems += wire_table::check_shape<PreRegMatches>(wire::PreRegMatches::MiniReflectTypeTable(), "PreRegMatches");
   problems += wire_table::check_shape<LeadPage>(wire::LeadPage::MiniReflectTypeTable(), "LeadPage");
+  problems +=
+      wire_table::check_shape<PerformanceCard>(wire::PerformanceCard::MiniReflectTypeTable(), "PerformanceCard");
   return problems;
 }
 
@@ -771,6 +779,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kPreRegResults:
     case ReplyKind::kPreRegMatches:
     case ReplyKind::kLeads:
+    case ReplyKind::kPerformanceCard:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -885,7 +894,7 @@ static_assert(static_cast<int>(wire::LeadStatus::MAX) == kLeadStatusLast);
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 38);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 39);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

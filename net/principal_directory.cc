@@ -68,4 +68,10 @@ size_t PrincipalDirectory::size() const {
   return by_id_.size();
 }
 
+std::string PrincipalDirectory::name_of(engine::PrincipalId id) const {
+  std::shared_lock lock(mutex_);
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() ? std::string() : it->second->name;
+}
+
 }  // namespace tessera::net

@@ -50,6 +50,8 @@ class PrincipalDirectory {
   std::shared_ptr<const Principal> authenticate(std::string_view token) const;
   bool has_token_hash(const std::string& token_hash) const;
   size_t size() const;
+  // The principal's name (revoked ones too), "" when unknown.
+  std::string name_of(engine::PrincipalId id) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -156,6 +156,10 @@ constexpr FieldRule kFieldRules[] = {
   {"decisions",                     false, kPreRegBatchMax},
   {"requests",                      false, kPreRegBatchMax},
   {"matches",                       false, kPreRegBatchMax},
+  {"PreRegResults.report",          false, kRunDestinationLengthMax},
+  {"report_error",                  false, kNoteLengthMax},
+  {"mailed",                        false, kIntegrationMailsMax, 0, "", kEmailLengthMax},
+  {"not_mailed",                    false, kIntegrationMailsMax, 0, "", kNoteLengthMax},
   // Nested tables.
   {"request",                       true},
   {"filter",                        true},

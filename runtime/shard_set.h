@@ -156,8 +156,12 @@ class ShardSet {
   void match_pre_registrations(engine::Reply&& listed, Completion* done);
   // An integration's second step: `listed` is the merged reply of `asked`
   // (IntegratePreRegistrations); matched, it becomes ApplyPreRegistrations
-  // on every shard, whose merged results `done` gets.
-  void integrate_pre_registrations(engine::Command asked, engine::Reply&& listed, Completion* done);
+  // on every shard, whose merged results `done` gets — through `then` when
+  // given, with the requests as matched (on the thread completing the last
+  // shard: `then` must not block it).
+  using Integrated = std::function<void(engine::PreRegPage matched, engine::Reply&& results, Completion* done)>;
+  void integrate_pre_registrations(engine::Command asked, engine::Reply&& listed, Completion* done,
+                                   Integrated then = {});
 
   // Completes `done` with a merged fan-out reply, once the contacts it names
   // are filled in from the directory.

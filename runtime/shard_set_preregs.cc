@@ -117,9 +117,10 @@ void ShardSet::match_pre_registrations(engine::Reply&& listed, Completion* done)
   if (!submit_directory(*directory_, engine::Command{0, std::move(ask)}, then)) then->complete(engine::Reply{});
 }
 
-void ShardSet::integrate_pre_registrations(engine::Command asked, engine::Reply&& listed, Completion* done) {
+void ShardSet::integrate_pre_registrations(engine::Command asked, engine::Reply&& listed, Completion* done,
+                                           Integrated then) {
   // First who each request is (the listed rows, matched), then the shards.
-  auto* apply = new ThenCompletion([this, asked, done](engine::Reply&& matched) {
+  auto* apply = new ThenCompletion([this, asked, done, then = std::move(then)](engine::Reply&& matched) {
     const auto& c = std::get<engine::IntegratePreRegistrations>(asked.body);
     const auto* page = detail_of<engine::PreRegPage>(matched);
     if (page == nullptr) {
@@ -152,8 +153,13 @@ void ShardSet::integrate_pre_registrations(engine::Command asked, engine::Reply&
       return;
     }
     engine::Command command{0, std::move(step), asked.principal};
-    if (!submit_internal(*this, command, done))
-      done->complete(engine::refuse(engine::ReplyCode::kUnavailable, "stopping: nothing integrated"));
+    Completion* applied = done;
+    if (then)
+      applied = new ThenCompletion([then, rows = *page, done](engine::Reply&& results) mutable {
+        then(std::move(rows), std::move(results), done);
+      });
+    if (!submit_internal(*this, command, applied))
+      applied->complete(engine::refuse(engine::ReplyCode::kUnavailable, "stopping: nothing integrated"));
   });
   match_pre_registrations(std::move(listed), apply);
 }

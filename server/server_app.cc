@@ -107,6 +107,13 @@ Status ServerApp::start() {
                                               config_.organisation_legal},
                       *local};
     batch_config_ = BatchConfig{export_config_.export_dir + "/accounting", *local};
+    report_config_ =
+        IntegrationReportConfig{export_config_.export_dir + "/pre-registrations",
+                                invoice_config_.organisation,
+                                *local,
+                                config_.mail_from,
+                                export_config_.smtp,
+                                [directory = principals_](engine::PrincipalId id) { return directory->name_of(id); }};
     exporter_ = std::make_unique<reminders::ReminderExporter>(export_config_, clock_);
     notifier_ = std::make_unique<PreRegNotifier>(
         PreRegNoticeSettings{config_.prereg_notify_email, config_.prereg_notify_interval_ms, config_.mail_from,
@@ -219,9 +226,11 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
     }
     case engine::Effect::kIntegratePreRegistrations: {
       runtime::ShardSet& shards = *engine_.shards;
-      return net::AfterDurable([&shards, command](engine::Reply&& listed, runtime::Completion* done) {
-        shards.integrate_pre_registrations(command, std::move(listed), done);
-      });
+      runtime::ShardSet::Integrated then = report_integration(command, report_config_, *exporter_, shards, clock_);
+      return net::AfterDurable(
+          [&shards, command, then = std::move(then)](engine::Reply&& listed, runtime::Completion* done) {
+            shards.integrate_pre_registrations(command, std::move(listed), done, then);
+          });
     }
     case engine::Effect::kClaimSponsor: {
       runtime::ShardSet& shards = *engine_.shards;

@@ -38,6 +38,7 @@
 #include "server/config.h"
 #include "server/invoice_effects.h"
 #include "server/prereg_notice.h"
+#include "server/prereg_report.h"
 #include "storage/durable_engine.h"
 
 namespace tessera::server {
@@ -87,8 +88,9 @@ class ServerApp {
   std::unique_ptr<reminders::ReminderExporter> exporter_;
   std::unique_ptr<PreRegNotifier> notifier_;  // after the exporter it sends through
   reminders::ExportConfig export_config_;
-  BatchConfig batch_config_;      // where accounting exports' CSV files go
-  InvoiceConfig invoice_config_;  // where invoices' PDFs go and what they print of the organisation
+  BatchConfig batch_config_;               // where accounting exports' CSV files go
+  InvoiceConfig invoice_config_;           // where invoices' PDFs go and what they print of the organisation
+  IntegrationReportConfig report_config_;  // where integration reports go, who e-mails their notices
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;

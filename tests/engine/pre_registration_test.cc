@@ -295,5 +295,68 @@ TEST_F(PreRegistrationTest, ASnapshotKeepsRequestsAndLeads_TheLoadedShardAnswers
   EXPECT_TRUE(loaded->check_invariants().is_ok());
 }
 
+// A performance's responsible and assistant (the people an integration
+// tells of its bookings): set, read back, replaced, cleared; exported with
+// the catalog; kept by a snapshot; bad ones refused without a change.
+class PerformanceStaffTest : public ShardTest {
+ protected:
+  PerformanceCard card(PerformanceId p) {
+    const Reply r = run(GetPerformance{p});
+    EXPECT_TRUE(r.ok()) << r.message;
+    return r.ok() && r.detail ? std::get<PerformanceCard>(r.detail->value) : PerformanceCard{};
+  }
+  std::vector<SetPerformanceStaff> exported() {
+    const Reply r = run(ExportCatalog{});
+    EXPECT_TRUE(r.ok()) << r.message;
+    std::vector<SetPerformanceStaff> out;
+    for (const Command& c : std::get<CatalogExport>(r.detail->value).commands)
+      if (const auto* s = std::get_if<SetPerformanceStaff>(&c.body)) out.push_back(*s);
+    return out;
+  }
+};
+
+TEST_F(PerformanceStaffTest, SetReadBackReplacedAndCleared_ExportedAndKeptByASnapshot) {
+  const PerformanceCard none = card(kPerfRelease);
+  EXPECT_EQ(none.performance, kPerfRelease);
+  EXPECT_EQ(none.product, ProductId{workload::kProductRelease});
+  EXPECT_EQ(none.responsible, ContactId{kNone});
+  EXPECT_EQ(none.assistant, ContactId{kNone});
+  EXPECT_TRUE(exported().empty());
+
+  ASSERT_TRUE(run(SetPerformanceStaff{kPerfRelease, ContactId{21}, ContactId{22}}).ok());
+  ASSERT_TRUE(run(SetPerformanceStaff{kPerfKeep, ContactId{23}, kNone}).ok());
+  EXPECT_EQ(card(kPerfRelease).responsible, ContactId{21});
+  EXPECT_EQ(card(kPerfRelease).assistant, ContactId{22});
+  EXPECT_EQ(card(kPerfKeep).responsible, ContactId{23});
+  EXPECT_EQ(card(kPerfOverdue).responsible, ContactId{kNone}) << "another performance has none";
+  EXPECT_EQ(exported(), (std::vector<SetPerformanceStaff>{{kPerfRelease, ContactId{21}, ContactId{22}},
+                                                          {kPerfKeep, ContactId{23}, kNone}}));
+
+  std::unique_ptr<Shard> loaded = reloaded(shard_);
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(loaded->state_hash(), shard_.state_hash());
+  const Reply there = loaded->apply(Command{0, GetPerformance{kPerfRelease}}, now_);
+  ASSERT_TRUE(there.ok()) << there.message;
+  EXPECT_EQ(std::get<PerformanceCard>(there.detail->value).assistant, ContactId{22});
+
+  ASSERT_TRUE(run(SetPerformanceStaff{kPerfRelease, kNone, ContactId{24}}).ok());
+  EXPECT_EQ(card(kPerfRelease).responsible, ContactId{kNone});
+  EXPECT_EQ(card(kPerfRelease).assistant, ContactId{24});
+  ASSERT_TRUE(run(SetPerformanceStaff{kPerfRelease, kNone, kNone}).ok());
+  ASSERT_TRUE(run(SetPerformanceStaff{kPerfKeep, kNone, kNone}).ok());
+  EXPECT_TRUE(exported().empty());
+  EXPECT_EQ(card(kPerfRelease).assistant, ContactId{kNone});
+}
+
+TEST_F(PerformanceStaffTest, AnUnknownPerformanceOrAReservedContactIsRefusedAndChangesNothing) {
+  ASSERT_TRUE(run(SetPerformanceStaff{kPerfRelease, ContactId{21}, kNone}).ok());
+  expect_refused_as(kClerk, SetPerformanceStaff{PerformanceId{4242}, ContactId{21}, kNone}, ReplyCode::kNotFound,
+                    "performance 4242");
+  expect_refused_as(kClerk, SetPerformanceStaff{kPerfRelease, ContactId{kIdReserved}, kNone},
+                    ReplyCode::kInvalidArgument, "reserved");
+  EXPECT_EQ(run(GetPerformance{PerformanceId{4242}}).code, ReplyCode::kNotFound);
+  EXPECT_EQ(card(kPerfRelease).responsible, ContactId{21});
+}
+
 }  // namespace
 }  // namespace tessera::engine::pre_registration_test

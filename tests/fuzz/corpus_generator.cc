@@ -603,9 +603,10 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(SetPreRegistrationMatch{{make_prereg_id(0, 1)}, MatchMode::kContact, ContactId{7}});
         b.add(SetPreRegistrationMatch{{}, MatchMode{9}, kNone});
         b.add(DeletePreRegistrations{{make_prereg_id(0, 1), make_prereg_id(1, 1), 0}});
-        b.add(IntegratePreRegistrations{
-            {},
-            IntegrationOptions{IntegrationMethod::kIdentifiedBooked, IntegrationLevel::kConfirmed, kNone, "", true}});
+        b.add(
+            IntegratePreRegistrations{{},
+                                      IntegrationOptions{IntegrationMethod::kIdentifiedBooked,
+                                                         IntegrationLevel::kConfirmed, kNone, "", true, false, false}});
         b.add(IntegratePreRegistrations{
             {make_prereg_id(0, 1)},
             IntegrationOptions{IntegrationMethod{0}, IntegrationLevel{7}, ContactId{3}, std::string(300, 's'), false}});
@@ -616,6 +617,9 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(MatchPreRegistrants{{PreRegRequester{make_prereg_id(0, 1), Requester{}, kNone}}});
         b.add(ListLeads{ContactId{9}, "Nord", 0b111, 0, 100});
         b.add(SetLeadStatus{make_prereg_id(0, 1), LeadStatus::kLost});
+        b.add(SetPerformanceStaff{PerformanceId{1}, ContactId{8}, kNone});
+        b.add(SetPerformanceStaff{PerformanceId{99}, kNone, kNone});
+        b.add(GetPerformance{PerformanceId{1}});
       },
   };
 }

@@ -128,8 +128,8 @@ SubmitPreRegistration pre_registration() {
       2, "CART-2026-0042", requester(), {LineRequest{1000, 1, 3, 2, kNone}}, "près de l'allée"};
 }
 IntegrationOptions integration_options() {
-  return IntegrationOptions{IntegrationMethod::kIdentifiedBooked, IntegrationLevel::kReservation, 9, "Rhône-Alpes",
-                            true};
+  return IntegrationOptions{
+      IntegrationMethod::kIdentifiedBooked, IntegrationLevel::kReservation, 9, "Rhône-Alpes", true, false, true};
 }
 
 std::vector<Command> one_of_each() {
@@ -345,6 +345,8 @@ std::vector<Command> one_of_each() {
                                         PreRegRequester{make_prereg_id(0, 5), Requester{}, 9}}}},
       Command{154, ListLeads{9, "Rhône-Alpes", 0b011, make_prereg_id(0, 2), 20}},
       Command{155, SetLeadStatus{make_prereg_id(0, 4), LeadStatus::kWon}},
+      Command{156, SetPerformanceStaff{1000, 21, 22}},
+      Command{157, GetPerformance{1000}},
   };
 }
 
@@ -723,7 +725,11 @@ std::vector<ReplyDetail> one_detail_of_each() {
       ReplyDetail{PreRegResults{
           {PreRegResult{make_prereg_id(0, 4), PreRegOutcome::kBooked, make_order_id(0, 1, 4), 0,
                         OrderState::kReservation, 20, ""},
-           PreRegResult{make_prereg_id(0, 5), PreRegOutcome::kRefused, 0, 0, OrderState::kOption, kNone, "sold out"}}}},
+           PreRegResult{make_prereg_id(0, 5), PreRegOutcome::kRefused, 0, 0, OrderState::kOption, kNone, "sold out"}},
+          "/var/lib/tessera/exports/pre-registrations/integration-31.pdf",
+          "",
+          {"anne@example.org", "paul@example.net"},
+          {"contact 23 (assistant of performance 1000): no e-mail address"}}},
       ReplyDetail{
           PreRegMatches{{make_prereg_id(0, 4)}, {PreRegMatch{20, 5001, "MARTIN Anne", MatchBasis::kEmail, 60, 1}}}},
       ReplyDetail{LeadPage{{LeadRow{make_prereg_id(0, 5),
@@ -739,6 +745,7 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                     14}},
                            1,
                            0}},
+      ReplyDetail{PerformanceCard{1000, 3, 1'790'000'000'000, 500, 4, 21, 22}},
   };
 }
 
@@ -1019,6 +1026,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "PreRegMatches";
     case engine::ReplyKind::kLeads:
       return "LeadPage";
+    case engine::ReplyKind::kPerformanceCard:
+      return "PerformanceCard";
   }
   return "?";
 }

@@ -1086,8 +1086,16 @@ Build prereg_integrate(CLI::App& s) {
   opt::add_number(s, "--sales-rep", o.sales_rep, "method 1: the leads' sales representative (a contact)");
   s.add_option("--sector", o.sector, "method 1: the leads' sector");
   opt::add_flag(s, "--keep-option", o.keep_option, "a filed request keeps its stock as an option");
+  auto no_report = std::make_shared<bool>(false), no_mail = std::make_shared<bool>(false);
+  opt::add_flag(s, "--no-report", *no_report, "write no integration report (PDF)");
+  opt::add_flag(s, "--no-mail", *no_mail, "e-mail neither the sessions' staff nor the sales representative");
   s.add_option("ID", v->body.ids, "the pre-registrations (default: every pending one)");
-  return send(v);
+  return Build([v, no_report, no_mail](int64_t) -> CliCommands {
+    IntegratePreRegistrations c = v->body;
+    c.options.report = !*no_report;
+    c.options.mail = !*no_mail;
+    return one(v->key, c);
+  });
 }
 
 Build lead_list(CLI::App& s) {
@@ -1701,6 +1709,21 @@ const std::vector<SubcommandSpec>& subcommands() {
            v->body.starts_at_ms = *at;
            return Status::ok();
          });
+         return send(v);
+       }},
+      {"performance staff", kCatalogGroup,
+       "set a performance's responsible and assistant (contacts told of the bookings pre-registrations make)",
+       [](CLI::App& s) {
+         auto v = keyed<SetPerformanceStaff>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the performance")->required();
+         opt::add_number(s, "--responsible", v->body.responsible, "its responsible, a contact (default 0: none)");
+         opt::add_number(s, "--assistant", v->body.assistant, "its assistant, a contact (default 0: none)");
+         return send(v);
+       }},
+      {"performance show", kCatalogGroup, "a performance as defined, with its responsible and assistant",
+       [](CLI::App& s) {
+         auto v = keyed<GetPerformance>(s);
+         opt::add_number(s, "ID", v->body.performance, "the performance")->required();
          return send(v);
        }},
       {"capacity set", kCatalogGroup, "create or resize the general admission of a category on a performance",

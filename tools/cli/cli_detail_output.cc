@@ -834,6 +834,17 @@ void print_prereg_results(const PreRegResults& results, std::ostream& out) {
                                                                            : std::string()),
                     id_or_dash(r.lead), id_or_dash(r.contact), r.reason.empty() ? "-" : r.reason});
   print_table(out, rows);
+  if (!results.report.empty()) out << "Report: " << results.report << '\n';
+  if (!results.report_error.empty()) out << "Report not written: " << results.report_error << '\n';
+  for (const std::string& to : results.mailed) out << "Informed by e-mail: " << to << '\n';
+  for (const std::string& why : results.not_mailed) out << "Not informed: " << why << '\n';
+}
+
+void print_performance(const PerformanceCard& p, const LocalTime& local, std::ostream& out) {
+  print_table(
+      out, {{"performance", "product", "starts", "capacity", "contact limit", "responsible", "assistant"},
+            {cat(p.performance), cat(p.product), when(p.starts_at_ms, local), p.capacity == 0 ? "-" : cat(p.capacity),
+             p.contact_limit == 0 ? "-" : cat(p.contact_limit), id_or_dash(p.responsible), id_or_dash(p.assistant)}});
 }
 
 void print_lead_page(const LeadPage& page, const LocalTime& local, std::ostream& out) {
@@ -888,6 +899,7 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, OrderRecord>) print_order_record(d, local, out);
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
+        if constexpr (std::is_same_v<D, PerformanceCard>) print_performance(d, local, out);
         if constexpr (std::is_same_v<D, ContactCard>) print_contact(d, local, now_ms, out);
         if constexpr (std::is_same_v<D, ContactSearchPage>) print_contact_search(d, out);
         if constexpr (std::is_same_v<D, ContactFindPage>) print_contact_find(command.body, d, local, out);

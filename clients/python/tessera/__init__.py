@@ -22,7 +22,9 @@ from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack,
                              SeatRun)
 from tessera.schema import (COMMANDS, Audience, BatchKind, BookingKind, CancelledBy, ContactHistory, ContactListKind, Delivery,
                             DocumentKind, ErrorCode, ExpiryPolicy, InvoiceKind,
-                            FormatType, IbanFilter, OrderState, Outcome, PaymentMode, PromoState, ReleaseMark,
+                            FormatType, IbanFilter, IntegrationLevel, IntegrationMethod, LeadStatus, MatchBasis,
+                            MatchMode, OrderState, Outcome, PaymentMode, PreRegOutcome, PreRegStatus, PromoState,
+                            ReleaseMark,
                             ReminderField,
                             RequestStatus, ResultCode, Role, RunState, SkipReason, ValidateOnPayment, WorkflowAction,
                             command)

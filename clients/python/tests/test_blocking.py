@@ -1,7 +1,8 @@
 """The blocking client against the real server: Hello and its limits, typed
 results, hold tokens, refusals as exceptions, pipelining, every command of
 the schema, contacts (create, search, delete, merge), the catalog read back,
-the follow-up screen's paging, ReleaseAll, and the oversell check (64
+the follow-up screen's paging, ReleaseAll, a pre-registration held, matched,
+integrated and reported, and the oversell check (64
 concurrent holds on a quota of 1: exactly one Ok)."""
 
 import os
@@ -626,6 +627,61 @@ class Contacts(unittest.TestCase):
         self.assertEqual((activity.rows[0].order, activity.rows[0].performance), (order.order, 100))
         office.cancel(order=order.order)
         self.assertEqual(office.get_contact_activity(contact=card.contact).orders_confirmed, 0)  # cancelled: no purchase
+
+
+class PreRegistrations(unittest.TestCase):
+    def test_a_web_request_is_held_at_once_matched_integrated_reported_and_its_staff_told(self):
+        define_performance(admin, 140, 50)
+
+        def person(last, first, email):
+            return office.create_contact(record=dict(types=1, civility="Mme", last_name=last, first_name=first,
+                                                     email=email, addresses=[dict(kind=0, postcode="69001",
+                                                                                  city="LYON", country="FR")]))
+
+        responsible, ada = person("RESPONSABLE", "Rémi", "remi@example.org"), person("PYTHON", "Ada", "ada@example.org")
+        with self.assertRaises(tessera.Forbidden):
+            office.set_performance_staff(performance=140, responsible=responsible.contact, assistant=0)
+        admin.set_performance_staff(performance=140, responsible=responsible.contact, assistant=0)
+        card = office.get_performance(performance=140)
+        self.assertEqual((card.performance, card.product, card.responsible, card.assistant),
+                         (140, 1, responsible.contact, 0))
+        with self.assertRaises(tessera.NotFound):
+            office.get_performance(performance=149)
+
+        before = shop.get_availability(performance=140, category=1, channel=WEB).available
+        placed = shop.submit_pre_registration(channel=WEB, reference="PY-1", lines=[line(140, 2)], text="merci",
+                                              requester=dict(last_name="Python", first_name="Ada",
+                                                             email="ada@example.org"))
+        request_id = placed.rows[0].id
+        self.assertEqual(shop.get_availability(performance=140, category=1, channel=WEB).available, before - 2,
+                         "held at once")
+        listed = office.list_pre_registrations(statuses=0, channel=0, after=0, limit=100)
+        row = next(r for r in listed.rows if r.id == request_id)
+        self.assertEqual((row.status, row.match.contact, row.match.basis),
+                         (tessera.PreRegStatus.Pending, ada.contact, tessera.MatchBasis.EmailAndName))
+        options = dict(method=tessera.IntegrationMethod.IdentifiedBooked, level=tessera.IntegrationLevel.Reservation)
+        with self.assertRaises(tessera.Forbidden):
+            shop.integrate_pre_registrations(ids=[request_id], options=options)
+
+        done = office.integrate_pre_registrations(ids=[request_id], options=options)
+        self.assertEqual(len(done.results), 1)
+        booked = done.results[0]
+        self.assertEqual((booked.outcome, booked.state, booked.contact),
+                         (tessera.PreRegOutcome.Booked, tessera.OrderState.Reservation, ada.contact))
+        self.assertTrue(done.report.endswith(".pdf"), done.report_error)
+        with open(done.report, "rb") as pdf:
+            self.assertEqual(pdf.read(5), b"%PDF-")
+        self.assertEqual(done.mailed, [])  # this server has no SMTP relay: it says so
+        self.assertEqual(len(done.not_mailed), 1)
+        self.assertIn("remi@example.org", done.not_mailed[0])
+        self.assertIn("no e-mail relay configured", done.not_mailed[0])
+        record = office.get_order_record(order=booked.order)
+        self.assertEqual((record.state, record.contact), (tessera.OrderState.Reservation, ada.contact))
+        self.assertEqual(shop.get_availability(performance=140, category=1, channel=WEB).available, before - 2)
+
+        again = office.integrate_pre_registrations(ids=[request_id], options=dict(options, report=False, mail=False))
+        self.assertEqual(again.results[0].outcome, tessera.PreRegOutcome.WrongStatus)
+        self.assertEqual((again.report, again.mailed, again.not_mailed), ("", [], []))
 
 
 class FollowUp(unittest.TestCase):
