@@ -277,6 +277,7 @@ Reply PreRegistrationBook::on(const IntegratePreRegistrations& c, const Caller&)
                   cat("an integration names at most ", kPreRegBatchMax, " pre-registrations"));
   if (Reply bad = check_options(c.options); !bad.ok()) return bad;
   PreRegPage page;
+  page.rows.reserve(c.ids.empty() ? std::min<size_t>(parts_.size(), kPreRegBatchMax) : c.ids.size());
   if (c.ids.empty()) {
     for (const auto& [id, p] : parts_)
       if (p.status == PreRegStatus::kPending && page.rows.size() < kPreRegBatchMax) page.rows.push_back(row_of(p));

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cassert>
 #include <iterator>
-#include <map>
 #include <type_traits>
 
 #include "engine/command_registry.h"
@@ -79,23 +78,33 @@ Reply merge_order_pages(std::vector<Reply>& parts, uint32_t limit) {
 // shard's parts after the cursor, merged by id with `combine(merged, part)`,
 // cut to the limit (0: no cut); totals summed (each shard counts the
 // records whose home it is). parts[s] is shard s's reply.
+// Each row is copied once, and none past the limit: an integration's
+// listing merges up to 10,000 rows from every shard (profiled: copying
+// them into a map, then out of it, was most of its time).
 template <typename Page, typename Combine>
 Reply merge_parts_by_id(std::vector<Reply>& parts, uint32_t limit, Combine combine) {
+  using Row = std::remove_reference_t<decltype(std::declval<Page&>().rows.front())>;
   Page page;
   bool more = false;
-  std::map<uint64_t, std::remove_reference_t<decltype(page.rows.front())>> rows;
+  std::vector<const Row*> rows;
   for (const Reply& r : parts) {
     const Page* p = detail_of<Page>(r);
     if (!p) continue;
     page.total += p->total;
     more = more || p->next_after != 0;
-    for (const auto& row : p->rows)
-      if (auto [it, fresh] = rows.try_emplace(row.id, row); !fresh) combine(it->second, row);
+    for (const Row& row : p->rows) rows.push_back(&row);
   }
-  for (auto& [id, row] : rows) page.rows.push_back(std::move(row));
-  if (limit != 0 && page.rows.size() > limit) {
-    page.rows.resize(limit);
-    more = true;
+  // By id; a record's parts in shard order (the order they combine in).
+  std::stable_sort(rows.begin(), rows.end(), [](const Row* a, const Row* b) { return a->id < b->id; });
+  page.rows.reserve(limit != 0 ? std::min<size_t>(limit, rows.size()) : rows.size());
+  for (size_t i = 0; i < rows.size();) {
+    if (limit != 0 && page.rows.size() == limit) {
+      more = true;
+      break;
+    }
+    Row merged = *rows[i];
+    for (++i; i < rows.size() && rows[i]->id == merged.id; ++i) combine(merged, *rows[i]);
+    page.rows.push_back(std::move(merged));
   }
   if (more && !page.rows.empty()) page.next_after = page.rows.back().id;
   Reply out;
