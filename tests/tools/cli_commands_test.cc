@@ -411,6 +411,35 @@ TEST_F(CliFlow, FollowUpPagesAndSelectionsPrintTables) {
 namespace tessera::tools {
 namespace {
 
+TEST_F(CliFlow, PreRegistrationWizard_ANewContactFromTheRequestIsItsMatch_ThenItIsBookedAndReported) {
+  const char* office = tessera::testing::kBackofficeToken;
+  ASSERT_EQ(run({"option-lifetime", "--product", "1", "--days", "3"}).code, kExitOk);
+  const CliRun submitted =
+      run({"prereg", "submit", "--reference", "CART-7", "--name", "Neuve", "--first-name", "Zoé", "--email",
+           "zoe@example.net", "--line", "1000:1:2", "--postcode", "69001", "--city", "LYON", "--country", "FR"},
+          tessera::testing::kWebshopToken);
+  ASSERT_EQ(submitted.code, kExitOk) << submitted.err << submitted.out;
+  const CliRun listed = run({"--json", "prereg", "list"}, office);
+  ASSERT_EQ(listed.code, kExitOk) << listed.err;
+  const std::string id = std::to_string(json_number(listed.out, "id"));
+  EXPECT_EQ(run({"prereg", "new-contact", id}, office).code, kExitUsage) << "the request has no civility";
+  EXPECT_EQ(run({"prereg", "new-contact", "12345", "--civility", "Mme"}, office).code, kExitRefused);
+
+  const CliRun made = run({"prereg", "new-contact", id, "--civility", "Mme"}, office);
+  ASSERT_EQ(made.code, kExitOk) << made.err;
+  EXPECT_NE(made.out.find("created from pre-registration " + id + " and matched to it"), std::string::npos) << made.out;
+  const CliRun card = run({"contact", "show", "1"}, office);
+  EXPECT_NE(card.out.find("Mme Neuve Zoé"), std::string::npos) << card.out;
+  EXPECT_NE(card.out.find("zoe@example.net"), std::string::npos) << card.out;
+  EXPECT_NE(run({"prereg", "list"}, office).out.find("Neuve Zoé (1), by hand 100%"), std::string::npos);
+
+  const CliRun done = run({"prereg", "integrate", "--method", "2", "--level", "reservation", "--key", "5"}, office);
+  ASSERT_EQ(done.code, kExitOk) << done.err;
+  EXPECT_NE(done.out.find("booked"), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("Report: "), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("pre-registrations/integration-5.pdf"), std::string::npos) << done.out;
+}
+
 TEST_F(CliFlow, ContactImportReportsEachRow_AndARerunChangesNothing) {
   const testing_support::TempDir dir;
   const std::string path = dir.path() + "/contacts.csv";

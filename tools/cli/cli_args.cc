@@ -1931,6 +1931,15 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
   download->add_option("--out", a.download_file, "write it to this file (default: its own name, here)")
       ->type_name("FILE");
   builds[download] = {"run download", sends_nothing(*download)};
+  // A contact made from a pending request as typed, then picked as its
+  // match: run_cli reads the request, creates the contact, sets the match.
+  CLI::App* made =
+      parent_of(app, parents, "prereg", kBackOffice)
+          ->add_subcommand("new-contact", "create a contact from a pending pre-registration's requester and match it");
+  made->add_option("ID", a.prereg_id, "the pre-registration")->required();
+  made->add_option("--civility", a.prereg_civility, "the new contact's civility (M., Mme...: the request has none)")
+      ->required();
+  builds[made] = {"prereg new-contact", sends_nothing(*made)};
   const CLI::App* help = app.add_subcommand("help", "this text (as --help)");
   add_overview_footer(app);
   try {

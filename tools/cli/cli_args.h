@@ -51,8 +51,8 @@ struct CliArgs {
   std::string help_text;   // CLI11's help of the (sub)command the line names
   std::string subcommand;  // "hold", "run start"
   // The commands the line stands for, at now_ms (which --days counts from);
-  // none for setup-demo, stats, apply, export-catalog, contact import and
-  // run download (run_cli handles them).
+  // none for setup-demo, stats, apply, export-catalog, contact import, run
+  // download and prereg new-contact (run_cli handles them).
   std::function<CliCommands(int64_t now_ms)> build;
   // Dates typed on the line (--due, --ends, --starts-at...), set once the
   // organisation's time zone is known (resolve_dates).
@@ -70,6 +70,9 @@ struct CliArgs {
   // run download --id N [--out FILE].
   uint32_t download_run = 0;
   std::string download_file;  // "" = the file's own name, in the current directory
+  // prereg new-contact ID --civility C.
+  uint64_t prereg_id = 0;
+  std::string prereg_civility;  // the request does not say it; an individual needs one
 };
 
 // Defaults from the environment (each may be null): TESSERA_TOKEN,

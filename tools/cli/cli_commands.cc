@@ -14,6 +14,7 @@
 #include "tools/cli/cli_catalog.h"
 #include "tools/cli/cli_contact_import.h"
 #include "tools/cli/cli_detail_output.h"
+#include "tools/cli/cli_prereg.h"
 #include "tools/cli/cli_run_download.h"
 #include "tools/cli/metrics_fetch.h"
 #include "tools/load/venue_setup.h"
@@ -245,6 +246,7 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
   if (a.subcommand == "export-catalog") return run_export_catalog(**client, a, out, err);
   if (a.subcommand == "contact import") return run_contact_import(**client, a, out, err);
   if (a.subcommand == "run download") return run_download(**client, a, out, err);
+  if (a.subcommand == "prereg new-contact") return run_prereg_new_contact(**client, a, out, err);
   auto replies = (*client)->call(*commands);
   if (!replies.is_ok()) {
     err << "tessera: " << a.subcommand << ": " << replies.status().to_string() << '\n';
