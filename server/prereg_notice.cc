@@ -9,6 +9,18 @@
 
 namespace tessera::server {
 
+std::string requester_text(const engine::Requester& q) {
+  return cat(q.last_name, q.first_name.empty() ? "" : " ", q.first_name,
+             q.email.empty() ? "" : cat(" <", q.email, ">"));
+}
+
+std::string sessions_text(const std::vector<engine::LineRequest>& lines, bool fr) {
+  std::string out;
+  for (const engine::LineRequest& l : lines)
+    out += cat(out.empty() ? "" : ", ", l.quantity, " x ", fr ? "séance " : "performance ", l.performance);
+  return out;
+}
+
 std::string render_prereg_notice(const std::vector<engine::PreRegRow>& rows, uint64_t count,
                                  const PreRegNoticeSettings& settings, int64_t now_ms) {
   const bool fr = settings.local.language() == Language::kFrench;
@@ -19,13 +31,9 @@ std::string render_prereg_notice(const std::vector<engine::PreRegRow>& rows, uin
                               " nouvelle(s) depuis la dernière notification.\n\n")
                         : cat("Pre-registrations are waiting: ", count, " new since the last notice.\n\n");
   for (const engine::PreRegRow& r : rows) {
-    std::string sessions;
-    for (const engine::LineRequest& l : r.lines)
-      sessions += cat(sessions.empty() ? "" : ", ", l.quantity, " x ", fr ? "séance " : "performance ", l.performance);
-    const engine::Requester& q = r.requester;
-    body += cat("- ", r.id, "  ", settings.local.date_time(r.submitted_ms), "  ", q.last_name,
-                q.first_name.empty() ? "" : " ", q.first_name, q.email.empty() ? "" : cat(" <", q.email, ">"),
-                q.authenticated ? (fr ? " (authentifié)" : " (signed in)") : "", "  ", sessions, "\n");
+    body += cat("- ", r.id, "  ", settings.local.date_time(r.submitted_ms), "  ", requester_text(r.requester),
+                r.requester.authenticated ? (fr ? " (authentifié)" : " (signed in)") : "", "  ",
+                sessions_text(r.lines, fr), "\n");
   }
   if (count > rows.size())
     body += fr ? cat("... et ", count - rows.size(), " autre(s).\n") : cat("... and ", count - rows.size(), " more.\n");

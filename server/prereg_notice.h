@@ -41,6 +41,13 @@ struct PreRegNoticeSettings {
   LocalTime local;
 };
 
+// How the back office's e-mails (this notice, and the information e-mails
+// of an integration: prereg_report.h) write a requester ("MARTIN Anne
+// <anne@example.org>") and a request's sessions ("2 x performance 1000, 1 x
+// performance 1001"; "séance" in French).
+std::string requester_text(const engine::Requester& q);
+std::string sessions_text(const std::vector<engine::LineRequest>& lines, bool fr);
+
 // The notice of `rows` (at most kPreRegNoticeRowsMax listed) out of `count`
 // new ones: French when local.language() is French, English otherwise.
 std::string render_prereg_notice(const std::vector<engine::PreRegRow>& rows, uint64_t count,

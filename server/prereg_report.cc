@@ -15,6 +15,7 @@
 #include "engine/reply_detail.h"
 #include "mail/mail_format.h"
 #include "server/export_file.h"
+#include "server/prereg_notice.h"
 
 namespace tessera::server {
 
@@ -54,24 +55,12 @@ std::set<PerformanceId> booked_performances(const std::vector<PreRegResult>& res
   return out;
 }
 
-std::string requester_text(const engine::Requester& q) {
-  return cat(q.last_name, q.first_name.empty() ? "" : " ", q.first_name,
-             q.email.empty() ? "" : cat(" <", q.email, ">"));
-}
-
 // When `cards` holds performance p: its start, in the organisation's zone.
 std::string performance_text(PerformanceId p, const std::vector<PerformanceCard>& cards, const LocalTime& local,
                              bool fr) {
   for (const PerformanceCard& c : cards)
     if (c.performance == p) return cat(fr ? "séance " : "performance ", p, " (", local.date_time(c.starts_at_ms), ")");
   return cat(fr ? "séance " : "performance ", p);
-}
-
-std::string lines_text(const PreRegRow& row, bool fr) {
-  std::string out;
-  for (const engine::LineRequest& l : row.lines)
-    out += cat(out.empty() ? "" : ", ", l.quantity, " x ", fr ? "séance " : "performance ", l.performance);
-  return out;
 }
 
 // Sends each notice's e-mail; fills r.mailed and r.not_mailed.
@@ -231,7 +220,7 @@ std::string render_integration_mail(const IntegrationNotice& notice, const engin
       const PreRegRow* row = row_of(rows, r.id);
       ++files;
       leads += cat("- ", fr ? "dossier " : "lead ", r.lead, "  ", row ? requester_text(row->requester) : cat(r.id),
-                   row ? cat("  ", lines_text(*row, fr)) : std::string(), "\n");
+                   row ? cat("  ", sessions_text(row->lines, fr)) : std::string(), "\n");
     }
   if (!leads.empty())
     leads =
