@@ -394,6 +394,35 @@ Reply Catalog::define(const DefineAnnexFee& c) {
   });
 }
 
+Reply Catalog::check(const DefineDocumentType& c) const {
+  if (is_reserved_id(c.type))
+    return refuse(ReplyCode::kInvalidArgument, cat("document type id ", c.type, " is reserved"));
+  if (!valid_name(c.name))
+    return refuse(ReplyCode::kInvalidArgument, cat("a document type's name has 1 to ", kNameLengthMax, " bytes"));
+  if (c.required_for.size() > kFilterListMax)
+    return refuse(ReplyCode::kLimitExceeded,
+                  cat("a document type is required for at most ", kFilterListMax, " products"));
+  for (size_t i = 0; i < c.required_for.size(); ++i) {
+    if (!products_.find(c.required_for[i]))
+      return refuse(ReplyCode::kNotFound, cat("product ", c.required_for[i], " not found"));
+    for (size_t j = 0; j < i; ++j)
+      if (c.required_for[j] == c.required_for[i])
+        return refuse(ReplyCode::kInvalidArgument, cat("product ", c.required_for[i], " is named twice"));
+  }
+  if (!document_types_.find(c.type) && document_types_.size() >= kDocumentTypesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kDocumentTypesMax, " document types"));
+  return Reply{};
+}
+
+Reply Catalog::define(const DefineDocumentType& c) {
+  return check_then(*this, c, [&] {
+    if (DefineDocumentType* known = document_types_.find(c.type))
+      *known = c;  // orders keep their documents; what their files need follows the new list
+    else
+      document_types_.add(c.type, c);
+  });
+}
+
 Reply Catalog::check(const SetSponsorshipRule& c) const {
   if (Reply bad = check_product_rule(products_, sponsorship_rules_, c.product, "sponsorship rules"); !bad.ok())
     return bad;
@@ -442,6 +471,7 @@ void Catalog::hash_into(Hasher& h) const {
   if (!sponsorship_rules_.empty()) h.add(sponsorship_rules_);        // likewise
   if (!auto_invoicing_rules_.empty()) h.add(auto_invoicing_rules_);  // likewise
   if (annex_fees_.size() != 0) h.add(annex_fees_.items());           // likewise
+  if (document_types_.size() != 0) h.add(document_types_.items());   // likewise
 }
 
 }  // namespace tessera::engine

@@ -156,6 +156,8 @@ class Catalog {
   Reply define(const DefineAnnexFee& c);
   Reply check(const SetSponsorshipRule& c) const;
   Reply define(const SetSponsorshipRule& c);
+  Reply check(const DefineDocumentType& c) const;
+  Reply define(const DefineDocumentType& c);
   // QuoteReturnCity: the product's rule applied to the two round trips.
   Reply quote(const QuoteReturnCity& c) const;
 
@@ -195,6 +197,12 @@ class Catalog {
   EntityTable<AnnexFeeId, DefineAnnexFee>& annex_fees() { return annex_fees_; }
   const EntityTable<AnnexFeeId, DefineAnnexFee>& annex_fees() const { return annex_fees_; }
   [[nodiscard]] bool rebuild_annex_fees() { return annex_fees_.rebuild_index(); }
+  // A document type by id (nullptr: unknown), and all of them in definition
+  // order (snapshot section of their own; after loading, rebuild_document_types()).
+  const DefineDocumentType* document_type(DocumentTypeId id) const { return document_types_.find(id); }
+  EntityTable<DocumentTypeId, DefineDocumentType>& document_types() { return document_types_; }
+  const EntityTable<DocumentTypeId, DefineDocumentType>& document_types() const { return document_types_; }
+  [[nodiscard]] bool rebuild_document_types() { return document_types_.rebuild_index(); }
   // The rule validating orders of `product`: its own, else the default,
   // else the built-in one (any payment, a signed contract).
   ValidationRule validation_rule(ProductId product) const;
@@ -256,6 +264,7 @@ class Catalog {
   std::vector<OptionLifetime> option_lifetimes_;
   EntityTable<PayerId, Named<PayerId>> payers_;
   EntityTable<AnnexFeeId, DefineAnnexFee> annex_fees_;
+  EntityTable<DocumentTypeId, DefineDocumentType> document_types_;
   std::vector<ValidationRule> validation_rules_;
   std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
   std::vector<SetReturnCityRule> return_city_rules_;      // likewise

@@ -27,6 +27,7 @@
 #include "engine/commands_cashback.h"
 #include "engine/commands_catalog.h"
 #include "engine/commands_contacts.h"
+#include "engine/commands_dossier.h"
 #include "engine/commands_invoices.h"
 #include "engine/commands_money.h"
 #include "engine/commands_orders.h"

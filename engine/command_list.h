@@ -60,7 +60,12 @@
 //           answer), kMatchPreRegistrations (fill each pending row's match
 //           from the directory) and kIntegratePreRegistrations (match, then
 //           ApplyPreRegistrations on every shard, then the report and the
-//           e-mails): engine/commands_preregistrations.h
+//           e-mails): engine/commands_preregistrations.h; kStoreDocument
+//           (before the command is logged, the server stores the
+//           document's content by its digest, server/document_store.h;
+//           once durable, the file is the order's) and kReadDocument (the
+//           document's content read back, off the shard threads):
+//           engine/commands_dossier.h
 #pragma once
 
 // clang-format off
@@ -222,5 +227,13 @@
   X(154, ListLeads,                 kFanOut,       kBackoffice, kQuery, kLeadPage,         kLeads,         kNoEffect)    \
   X(155, SetLeadStatus,             kFanOut,       kBackoffice, kWrite, kPreRegResults,    kPreRegResults, kNoEffect)    \
   X(156, SetPerformanceStaff,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
-  X(157, GetPerformance,            kPerformance,  kBackoffice, kQuery, kSingle,           kPerformanceCard, kNoEffect)
+  X(157, GetPerformance,            kPerformance,  kBackoffice, kQuery, kSingle,           kPerformanceCard, kNoEffect)    \
+  X(158, DefineDocumentType,        kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(159, AddParticipant,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(160, RemoveParticipant,         kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(161, SetLegalRepresentative,    kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(162, AttachDocument,            kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kStoreDocument) \
+  X(163, CheckDocument,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(164, GetDocument,               kOrder,        kWebshop,    kQuery, kSingle,           kDocumentFile,  kReadDocument) \
+  X(165, SetAttendance,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
 // clang-format on

@@ -109,6 +109,7 @@ enum class ReplyKind : uint8_t {
   kPreRegMatches,      // detail: PreRegMatches (value = requests matched)
   kLeads,              // detail: LeadPage (value = total)
   kPerformanceCard,    // detail: PerformanceCard (value = the start time)
+  kDocumentFile,       // detail: DocumentFile (value = the document's size)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).
@@ -126,6 +127,8 @@ enum class Effect : uint8_t {
   kPlacePreRegistration,
   kMatchPreRegistrations,
   kIntegratePreRegistrations,
+  kStoreDocument,
+  kReadDocument,
 };
 
 struct CommandInfo {

@@ -145,14 +145,17 @@ inline constexpr uint16_t kOrderStatesAll = (1u << (static_cast<unsigned>(OrderS
 // Query: the orders of a contact and/or a performance (any line) in the
 // given states (0: every state), by order id after `after`, at most `limit`
 // (<= kOrderListRowsMax), with the total that match. Closed orders are
-// listed while their slot still holds them.
+// listed while their slot still holds them. document_alerts: only the
+// orders with a document a web shop attached that no operator has checked
+// or refused yet (engine/commands_dossier.h; closed orders never).
 struct ListOrders {
   ContactId contact = kNone;
   PerformanceId performance = kNone;
   uint16_t states = 0;
   OrderId after = 0;
   uint32_t limit = 0;
-  auto fields() const { return std::tie(contact, performance, states, after, limit); }
+  bool document_alerts = false;  // appended
+  auto fields() const { return std::tie(contact, performance, states, after, limit, document_alerts); }
 };
 
 // Deletes closed orders from the history of closed orders (and from memory,

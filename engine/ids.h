@@ -76,9 +76,10 @@ inline constexpr PrincipalId kSystem = 0;               // the engine's own acts
 using SeriesId = StrongId<struct SeriesTag, uint32_t>;  // a publication title or a series of performances
 using IssueId = StrongId<struct IssueTag, uint32_t>;    // one issue of a series
 using SubscriptionId = StrongId<struct SubscriptionTag, uint32_t>;
-using RunId = StrongId<struct RunTag, uint32_t>;            // a reminder run
-using PayerId = StrongId<struct PayerTag, uint32_t>;        // a third-party payer (seed 003)
-using AnnexFeeId = StrongId<struct AnnexFeeTag, uint32_t>;  // an annex fee ("frais annexes", seed 003)
+using RunId = StrongId<struct RunTag, uint32_t>;                    // a reminder run
+using PayerId = StrongId<struct PayerTag, uint32_t>;                // a third-party payer (seed 003)
+using AnnexFeeId = StrongId<struct AnnexFeeTag, uint32_t>;          // an annex fee ("frais annexes", seed 003)
+using DocumentTypeId = StrongId<struct DocumentTypeTag, uint32_t>;  // a document of the administrative file (seed 003)
 using OrderId = StrongId<struct OrderTag, uint64_t>;
 
 static_assert(sizeof(PerformanceId) == sizeof(uint32_t) && alignof(PerformanceId) == alignof(uint32_t));

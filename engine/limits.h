@@ -99,6 +99,12 @@ inline constexpr uint32_t kPromoReturnsPerReplyMax = 4'096;  // returns one shar
 inline constexpr uint32_t kOrderPromoClaimsMax = 64;         // promo claims one order may begin
 inline constexpr uint32_t kOrderFeesMax = 32;                // annex fees on one order
 inline constexpr uint32_t kAnnexFeesMax = 1'000;             // annex fees defined
+// The administrative file (engine/commands_dossier.h).
+inline constexpr uint32_t kDocumentTypesMax = 1'000;     // document types defined
+inline constexpr uint32_t kOrderDocumentFilesMax = 256;  // documents attached to one order
+inline constexpr uint32_t kDocumentBytesMax = 64u
+                                              << 20;  // one document (the server's limit is lower: 10 MiB by default)
+inline constexpr uint32_t kAbsenceReasonBytesMax = 200;  // a participant's absence reason
 // Cashback (engine/commands_cashback.h).
 inline constexpr uint32_t kCashbackLabelBytesMax = kMoneyTextMax;  // a credit's label
 inline constexpr uint32_t kCashbackMovementsKept = 100;            // movements a contact's cashback shows (the latest)

@@ -161,6 +161,31 @@ void OrderBook::return_line(const Order& order, const OrderLine& line, uint32_t 
     contingents_.flow_back(line, first_seat, quantity);
 }
 
+Reply OrderBook::add_unit(Order& order, OrderId id, uint32_t line) {
+  TESSERA_CHECK(order.live() && line < order.lines.size());
+  if (order.lines[line].seat != kNoSeat)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("line ", line, " of order ", id, " is seated: a participant takes one of its seats"));
+  if (order.lines[line].quantity >= kLineQuantityMax || order.quantity() >= kOrderQuantityMax)
+    return refuse(ReplyCode::kLimitExceeded,
+                  cat("at most ", kLineQuantityMax, " units per line and ", kOrderQuantityMax, " per order"));
+  if (Reply r = stock_.take_more(order, order.lines[line], 1); !r.ok()) return r;
+  const bool booked = is_booking(order.state);
+  if (booked) follow_up_.remove(order, id);  // before its rows change
+  ++order.lines[line].quantity;
+  if (booked) follow_up_.add(order, id);
+  return Reply{};
+}
+
+void OrderBook::remove_unit(Order& order, OrderId id, uint32_t line) {
+  TESSERA_CHECK(order.live() && line < order.lines.size() && order.quantity() > 1);
+  const bool booked = is_booking(order.state);
+  if (booked) follow_up_.remove(order, id);
+  return_line(order, order.lines[line], 1);
+  if (--order.lines[line].quantity == 0) erase_if(order.lines, [](const OrderLine& l) { return l.quantity == 0; });
+  if (booked) follow_up_.add(order, id);
+}
+
 void OrderBook::return_stock(const Order& order) {
   for (const OrderLine& line : order.lines) return_line(order, line, line.quantity);
 }

@@ -103,6 +103,13 @@ class OrderBook {
   OrderCold& cold(const Order& order) { return orders_.cold(orders_.slot_of(order)); }
   // Returns the last `quantity` units of a line (a seated line's last seats).
   void return_line(const Order& order, const OrderLine& line, uint32_t quantity);
+  // A participant's unit (engine/commands_dossier.h), on a live order: one
+  // more unit of general-admission line `line` taken from stock (refused,
+  // changing nothing, when its quotas or the contact's limit cannot give
+  // it), or one given back — a line left without units goes (REQUIRES
+  // another line then).
+  Reply add_unit(Order& order, OrderId id, uint32_t line);
+  void remove_unit(Order& order, OrderId id, uint32_t line);
   ExpiryRule expiry_rule_of(const Order& order) const;
   void set_deadline(Order& order, OrderId id, int64_t deadline_ms);
   void set_locked(Order& order, OrderId id, bool locked, PrincipalId by);

@@ -250,6 +250,12 @@ Reply OrderDesk::on(const Confirm& c, const Caller& who) {
       kept += c.keep[i];
     }
     if (kept == 0) return refuse(ReplyCode::kInvalidArgument, "confirming nothing: release the order instead");
+    if (const OrderDossier* d = dossier_of(*o))
+      for (size_t i = 0; i < c.keep.size(); ++i)
+        if (d->participants_on(static_cast<uint32_t>(i)) > c.keep[i])
+          return refuse(ReplyCode::kInvalidArgument,
+                        cat("line ", i, " has ", d->participants_on(static_cast<uint32_t>(i)),
+                            " participants; cannot keep ", c.keep[i], " units: remove participants first"));
     if (is_booking(o->state)) book_.follow_up().remove(*o, c.order);  // before its rows change
     book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kPartlyConfirmed,
                  uint64_t{kept} << 32 | o->quantity());
@@ -259,6 +265,9 @@ Reply OrderDesk::on(const Confirm& c, const Caller& who) {
       book_.return_line(*o, line, line.quantity - c.keep[i]);
       line.quantity = c.keep[i];
     }
+    if (dossier_of(*o) != nullptr)  // participants follow their lines as the emptied ones go
+      for (Participant& p : open_dossier(*o).participants)
+        p.line -= static_cast<uint32_t>(std::count(c.keep.begin(), c.keep.begin() + p.line, 0u));
     erase_if(o->lines, [](const OrderLine& l) { return l.quantity == 0; });
   } else if (is_booking(o->state)) {
     book_.follow_up().remove(*o, c.order);

@@ -15,6 +15,7 @@
 #include "engine/catalog.h"
 #include "engine/command.h"
 #include "engine/order_book.h"
+#include "engine/order_dossier.h"
 #include "engine/order_history.h"
 #include "engine/order_money.h"
 #include "engine/order_record.h"
@@ -60,6 +61,19 @@ class OrderDesk {
   Reply on(const SignContract& c, const Caller& who);
   Reply on(const SetOrderFee& c, const Caller& who);
   Reply on(const RemoveOrderFee& c, const Caller& who);
+  // Participants, administrative file, attendance (order_dossier.cc,
+  // engine/commands_dossier.h).
+  Reply on(const AddParticipant& c, const Caller& who);
+  Reply on(const RemoveParticipant& c, const Caller& who);
+  Reply on(const SetLegalRepresentative& c, const Caller& who);
+  Reply on(const AttachDocument& c, const Caller& who);
+  Reply on(const CheckDocument& c, const Caller& who);
+  Reply on(const GetDocument& c, const Caller& who) const;
+  Reply on(const SetAttendance& c, const Caller& who);
+  // The participants and documents of the orders that have some
+  // (snapshots and the state hash).
+  DossierTable& dossiers() { return dossiers_; }
+  const DossierTable& dossiers() const { return dossiers_; }
   // A new order takes the mandatory annex fees of its product (the shard
   // calls it after placing an order).
   void add_mandatory_fees(OrderId id);
@@ -184,6 +198,18 @@ class OrderDesk {
   // under the order's rule, and a closed order's history record again.
   void after_money_change(Order& o, OrderId id, const MoneySums& before, PrincipalId by, bool payment, bool contract);
   void fill_money(const Order& order, OrderRecord* r) const;
+  // The dossier (order_dossier.cc): the order's (nullptr: none yet); the
+  // order a dossier command may change (live; price_change: refused once
+  // invoiced, naming the change); whether the file is complete (the
+  // documents still needed into *missing); the workflow's file status after
+  // a change; the order page's part; a document waiting for an operator.
+  const OrderDossier* dossier_of(const Order& order) const;
+  OrderDossier& open_dossier(const Order& order);
+  Reply dossier_order(OrderId id, const Caller& who, const char* price_change, Order** out);
+  bool file_complete(const Order& order, const OrderDossier* d, std::vector<MissingDocument>* missing) const;
+  void after_dossier_change(Order& o, PrincipalId by);
+  void fill_dossier(const Order& order, OrderRecord* r) const;
+  bool document_alert(const Order& order) const;
   // Invoicing (order_invoices.cc): the refusal of `change` to an invoiced
   // order (or one whose document is being numbered); the lines a document
   // shows, and one line's label.
@@ -238,6 +264,7 @@ class OrderDesk {
   bool keep_history_ = false;
   std::vector<HistoryWrite> history_;  // pending, in command order
   MoneyTable money_;
+  DossierTable dossiers_;
   PromoOutbox promo_;
   CashbackOutbox cashback_;
 };

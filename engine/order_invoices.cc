@@ -376,7 +376,7 @@ Reply OrderDesk::on(const CancelValidated& c, const Caller& who) {
 std::vector<InvoiceDocument> OrderDesk::pending_documents() const {
   std::vector<InvoiceDocument> out;
   for (const MoneyTable::Entry& e : money_.current(book_.table()))
-    for (const InvoiceDocument& d : e.money.pending) out.push_back(d);
+    for (const InvoiceDocument& d : e.value.pending) out.push_back(d);
   return out;
 }
 

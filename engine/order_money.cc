@@ -78,60 +78,37 @@ uint32_t cancellation_percent(const std::vector<CancellationStep>& scale, int64_
   return scale.empty() ? 0 : scale.back().percent;
 }
 
-OrderMoney& MoneyTable::open(uint32_t slot, OrderId order) {
-  Entry& e = by_slot_[slot];
-  if (e.order != order) {
-    e.order = order;
-    e.slot = slot;
-    e.money = OrderMoney{};
+Status check_restored(const OrderMoney& m) {
+  if (m.payments.size() > kOrderPaymentsMax || m.cash_discount_cents < 0 || m.cash_discount_cents > kPaymentCentsMax)
+    return Status::invalid_argument("snapshot order money out of range");
+  for (size_t i = 0; i < m.payments.size(); ++i) {
+    const Payment& p = m.payments[i];
+    if (p.number != i + 1 || p.mode > PaymentMode::kThirdParty || p.amount_cents == 0 ||
+        p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
+      return Status::invalid_argument("snapshot has a payment out of range");
   }
-  return e.money;
-}
-
-std::vector<MoneyTable::Entry> MoneyTable::current(const OrderTable& orders) const {
-  std::vector<Entry> out;
-  for (const auto& [slot, e] : by_slot_)
-    if (slot < orders.slot_count() && orders.find(e.order) != nullptr) out.push_back(e);
-  return out;
-}
-
-Status MoneyTable::restore(std::vector<Entry> entries, const OrderTable& orders) {
-  by_slot_.clear();
-  int64_t previous = -1;
-  for (Entry& e : entries) {
-    if (e.slot >= orders.slot_count() || int64_t{e.slot} <= previous || orders.id_of(e.slot) != e.order)
-      return Status::invalid_argument("snapshot order money names another order or is out of order");
-    previous = e.slot;
-    const OrderMoney& m = e.money;
-    if (m.payments.size() > kOrderPaymentsMax || m.cash_discount_cents < 0 || m.cash_discount_cents > kPaymentCentsMax)
-      return Status::invalid_argument("snapshot order money out of range");
-    for (size_t i = 0; i < m.payments.size(); ++i) {
-      const Payment& p = m.payments[i];
-      if (p.number != i + 1 || p.mode > PaymentMode::kThirdParty || p.amount_cents == 0 ||
-          p.amount_cents > kPaymentCentsMax || p.amount_cents < -kPaymentCentsMax)
-        return Status::invalid_argument("snapshot has a payment out of range");
-    }
-    if (m.fees.size() > kOrderFeesMax) return Status::invalid_argument("snapshot order money has too many annex fees");
-    for (const OrderFee& f : m.fees)
-      if (f.unit_cents < 0 || f.unit_cents > kPaymentCentsMax)
-        return Status::invalid_argument("snapshot order money has an annex fee out of range");
-    if (m.promo_claims > kOrderPromoClaimsMax || m.promo_percent > 100 || m.promo_amount_cents < 0 ||
-        m.promo_amount_cents > kPaymentCentsMax || m.promo_code.size() > kPromoCodeBytesMax)
-      return Status::invalid_argument("snapshot order money has a promo code out of range");
-    if (m.cancelled_by > CancelledBy::kOrganiser || m.cancellation_fee_cents < 0 ||
-        m.cancellation_fee_cents > kPaymentCentsMax)
-      return Status::invalid_argument("snapshot order money has a cancellation out of range");
-    if (m.pending.size() > kOrderPendingDocumentsMax || m.invoices.size() > kOrderDocumentsMax ||
-        m.documents < m.invoices.size() + m.pending.size())
-      return Status::invalid_argument("snapshot order money has documents out of range");
-    by_slot_.emplace(e.slot, std::move(e));
-  }
+  if (m.fees.size() > kOrderFeesMax) return Status::invalid_argument("snapshot order money has too many annex fees");
+  for (const OrderFee& f : m.fees)
+    if (f.unit_cents < 0 || f.unit_cents > kPaymentCentsMax)
+      return Status::invalid_argument("snapshot order money has an annex fee out of range");
+  if (m.promo_claims > kOrderPromoClaimsMax || m.promo_percent > 100 || m.promo_amount_cents < 0 ||
+      m.promo_amount_cents > kPaymentCentsMax || m.promo_code.size() > kPromoCodeBytesMax)
+    return Status::invalid_argument("snapshot order money has a promo code out of range");
+  if (m.cancelled_by > CancelledBy::kOrganiser || m.cancellation_fee_cents < 0 ||
+      m.cancellation_fee_cents > kPaymentCentsMax)
+    return Status::invalid_argument("snapshot order money has a cancellation out of range");
+  if (m.pending.size() > kOrderPendingDocumentsMax || m.invoices.size() > kOrderDocumentsMax ||
+      m.documents < m.invoices.size() + m.pending.size())
+    return Status::invalid_argument("snapshot order money has documents out of range");
   return Status::ok();
 }
 
-void MoneyTable::hash_into(Hasher& h, const OrderTable& orders) const {
-  const std::vector<Entry> entries = current(orders);
-  if (!entries.empty()) h.add(entries);  // absent before money existed
+void reassign_contact(MoneyTable& money, ContactId from, ContactId to) {
+  money.for_each_entry([&](OrderId, OrderMoney& m) {
+    for (Payment& p : m.payments)
+      if (p.contact == from) p.contact = to;
+    if (m.sponsor == from) m.sponsor = to;
+  });
 }
 
 // ---- OrderDesk's money commands ------------------------------------------------

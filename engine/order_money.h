@@ -31,7 +31,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <tuple>
 #include <vector>
 
@@ -42,6 +41,7 @@
 #include "engine/ids.h"
 #include "engine/order.h"
 #include "engine/order_record.h"
+#include "engine/slot_table.h"
 
 namespace tessera::engine {
 
@@ -109,54 +109,12 @@ struct CashbackOutbox {
   auto fields() const { return std::tie(pending, returns, sponsor_pending); }
 };
 
-class MoneyTable {
- public:
-  struct Entry {
-    uint32_t slot = 0;
-    OrderId order = 0;
-    OrderMoney money;
-    auto fields() const { return std::tie(slot, order, money); }
-  };
-
-  // The money of `order` in `slot` (nullptr: none). An entry left by an
-  // earlier order of the slot is not its money.
-  const OrderMoney* find(uint32_t slot, OrderId order) const {
-    auto it = by_slot_.find(slot);
-    return it != by_slot_.end() && it->second.order == order ? &it->second.money : nullptr;
-  }
-  OrderMoney* find_mutable(uint32_t slot, OrderId order) {
-    auto it = by_slot_.find(slot);
-    return it != by_slot_.end() && it->second.order == order ? &it->second.money : nullptr;
-  }
-  // The money of `order`, created empty (or taken over from an earlier
-  // order of the slot) if it has none.
-  OrderMoney& open(uint32_t slot, OrderId order);
-
-  // f(order, money) for each order the table still holds, by slot.
-  template <typename F>
-  void for_each_current(const OrderTable& orders, F&& f) {
-    for (auto& [slot, e] : by_slot_)
-      if (slot < orders.slot_count() && orders.find(e.order) != nullptr) f(e.order, e.money);
-  }
-
-  // MergeContacts: the payments `from` made, and the orders `from`
-  // sponsored, name `to`.
-  void reassign_contact(ContactId from, ContactId to) {
-    for (auto& [slot, e] : by_slot_) {
-      for (Payment& p : e.money.payments)
-        if (p.contact == from) p.contact = to;
-      if (e.money.sponsor == from) e.money.sponsor = to;
-    }
-  }
-  // The entries of the orders the table still holds, by slot (snapshots,
-  // the state hash): an earlier order's leftover is not state.
-  std::vector<Entry> current(const OrderTable& orders) const;
-  // Loads a snapshot's entries: by slot, each naming the slot's order.
-  Status restore(std::vector<Entry> entries, const OrderTable& orders);
-  void hash_into(Hasher& h, const OrderTable& orders) const;
-
- private:
-  std::map<uint32_t, Entry> by_slot_;
-};
+// The money of the orders that have some, by slot (engine/slot_table.h).
+using MoneyTable = SlotTable<OrderMoney>;
+// A snapshot's money of one order within range (MoneyTable::restore).
+Status check_restored(const OrderMoney& m);
+// MergeContacts: the payments `from` made, and the orders `from`
+// sponsored, name `to`.
+void reassign_contact(MoneyTable& money, ContactId from, ContactId to);
 
 }  // namespace tessera::engine

@@ -99,6 +99,7 @@ OrderRecord OrderDesk::record_of(OrderId id, const Order& o) const {
         WorkflowEntry{e.at_ms, e.principal, e.action, e.from, e.to, workflow_detail_text(e.what, e.arg)});
   });
   fill_money(o, &r);
+  fill_dossier(o, &r);
   return r;
 }
 
@@ -149,6 +150,7 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
   for (uint32_t slot = 0; slot < table.slot_count(); ++slot) {
     const Order& o = table.at(slot);
     if (!list_matches(o, c, states)) continue;
+    if (c.document_alerts && !document_alert(o)) continue;
     ++total;
     const OrderId id = table.id_of(slot);
     if (id > c.after) after.push_back(id);

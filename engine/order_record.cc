@@ -21,6 +21,8 @@ std::string_view workflow_action_name(WorkflowAction action) {
       return "payment status";
     case WorkflowAction::kInvoicing:
       return "invoicing";
+    case WorkflowAction::kFileStatus:
+      return "file status";
   }
   return "unknown";
 }
@@ -106,6 +108,28 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
     case WorkflowDetail::kPreRegistrationIntegrated:
       return arg == 0 ? std::string("pre-registration integrated (unknown requester)")
                       : cat("pre-registration integrated for contact ", arg);
+    case WorkflowDetail::kParticipantAdded:
+      return cat("participant ", lo, " added (line ", hi, ")");
+    case WorkflowDetail::kParticipantRemoved:
+      return cat("participant ", lo, " removed (line ", hi, ")");
+    case WorkflowDetail::kLegalRepresentativeSet:
+      return lo == 0 ? cat("legal representative of participant ", hi, ": the client")
+                     : cat("legal representative of participant ", hi, ": contact ", lo);
+    case WorkflowDetail::kDocumentAttached:
+      return lo == 0 ? cat("document ", hi, " attached") : cat("document ", hi, " attached (type ", lo, ")");
+    case WorkflowDetail::kDocumentChecked:
+      return cat("document ", arg, " checked");
+    case WorkflowDetail::kDocumentRefused:
+      return cat("document ", arg, " not checked");
+    case WorkflowDetail::kFileComplete:
+      return "administrative file complete";
+    case WorkflowDetail::kFileIncomplete:
+      return "administrative file incomplete";
+    case WorkflowDetail::kAttendanceSet:
+      return cat("participant ", hi, ": ",
+                 lo == static_cast<uint64_t>(Attendance::kPresent)  ? "present"
+                 : lo == static_cast<uint64_t>(Attendance::kAbsent) ? "absent"
+                                                                    : "attendance by default");
   }
   return "unknown";
 }

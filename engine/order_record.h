@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/commands_dossier.h"
 #include "engine/commands_invoices.h"
 #include "engine/commands_money.h"
 #include "engine/ids.h"
@@ -33,8 +34,9 @@ enum class WorkflowAction : uint8_t {
   kEmailSent,      // référence des emails transactionnels envoyés: detail is the reference
   kPaymentStatus,  // passage du statut du règlement en « soldé » (or back, after a refund or a discount)
   kInvoicing,      // émission d'une facture, or of a credit note (défacturation): detail says which
+  kFileStatus,     // modification du statut du dossier administratif: complete, or not any more
 };
-inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kInvoicing;  // snapshots check against it
+inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kFileStatus;  // snapshots check against it
 std::string_view workflow_action_name(WorkflowAction action);
 
 // What a kModified or kEmailSent event changed, with its argument(s); the
@@ -78,9 +80,17 @@ enum class WorkflowDetail : uint8_t {
   kSponsorRemoved,             // kModified (RemoveSponsor): arg: the sponsor's contact id
   kSponsorRewarded,            // kModified (the order validated): arg: the sponsor's reward in cents
   kPreRegistrationIntegrated,  // kModified (ApplyPreRegistrations): arg: the contact id it went to
+  kParticipantAdded,           // kModified (AddParticipant): arg: line << 32 | the participant's contact id
+  kParticipantRemoved,         // kModified (RemoveParticipant): arg: line << 32 | the participant's contact id
+  kLegalRepresentativeSet,     // kModified: arg: participant << 32 | representative (0: the client)
+  kDocumentAttached,           // kModified (AttachDocument): arg: document number << 32 | type
+  kDocumentChecked,            // kModified (CheckDocument): arg: document number
+  kDocumentRefused,            // kModified (CheckDocument, unchecked): arg: document number
+  kFileComplete,               // kFileStatus: every required document is there and checked
+  kFileIncomplete,             // kFileStatus: one is missing or unchecked again
+  kAttendanceSet,              // kModified (SetAttendance): arg: participant << 32 | Attendance
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast =
-    WorkflowDetail::kPreRegistrationIntegrated;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kAttendanceSet;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -342,6 +352,15 @@ struct OrderRecord {
   int64_t sponsor_reward_cents = 0;
   bool sponsor_rewarded = false;
   bool sponsor_pending = false;  // a sponsor claim is being checked
+  // Appended: the participants and the administrative file
+  // (engine/commands_dossier.h). file_complete: every participant has a
+  // checked document of every type the product requires; document_alert:
+  // a document a web shop attached waits for an operator.
+  std::vector<ParticipantLine> participants;
+  std::vector<OrderDocument> documents;
+  std::vector<MissingDocument> missing_documents;
+  bool file_complete = false;
+  bool document_alert = false;
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
@@ -350,11 +369,14 @@ struct OrderRecord {
                     balance_cents, fully_paid, contract_signed_ms, payments, invoiced, invoice_pending, invoices,
                     cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending, fees, fees_cents,
                     cashback_cents, cashback_pending, sponsor, sponsorship_cents, sponsor_reward_cents,
-                    sponsor_rewarded, sponsor_pending);
+                    sponsor_rewarded, sponsor_pending, participants, documents, missing_documents, file_complete,
+                    document_alert);
   }
   // A record stored before money existed: nothing paid; the total owed
-  // unless the order is closed (engine/order_money.h).
+  // unless the order is closed (engine/order_money.h). One stored before
+  // the administrative file: nothing was required, so its file is complete.
   void fields_absent(size_t present) {
+    if (present <= 55) file_complete = true;
     if (present > 26) return;
     to_pay_cents = balance_cents = is_closed(state) ? 0 : static_cast<int64_t>(total_cents);
     fully_paid = balance_cents <= 0;

@@ -84,6 +84,11 @@ Reply Shard::on(const T& c, const Caller& who) {
       if (Reply unknown = contacts_.check_known(named, who.rules); !unknown.ok()) return unknown;
   } else if constexpr (std::is_same_v<T, AddPayment> || std::is_same_v<T, ChangePayment>) {
     if (Reply unknown = contacts_.check_known(c.contact, who.rules); !unknown.ok()) return unknown;  // who paid
+  } else if constexpr (std::is_same_v<T, AddParticipant>) {
+    for (ContactId named : {c.contact, c.legal_representative})
+      if (Reply closed = contacts_.check_named(named, who.rules); !closed.ok()) return closed;
+  } else if constexpr (std::is_same_v<T, SetLegalRepresentative>) {
+    if (Reply closed = contacts_.check_named(c.legal_representative, who.rules); !closed.ok()) return closed;
   } else if constexpr (std::is_same_v<T, RecordRunExport>) {
     if (who.rules < 4) {  // as then: open runs only, and no reminder counted as undelivered
       if (Reply closed = subscriptions_.check_run_open(c.run, "record an export"); !closed.ok()) return closed;
@@ -264,7 +269,8 @@ Reply Shard::set_profile(const SetContactProfile& p) {
   if (const int64_t since = contacts_.client_since(p.contact); since != 0) contacts_.mark_client(p.merged_into, since);
   subscriptions_.reassign_contact(p.contact, p.merged_into);
   desk_.reassign_history(p.contact, p.merged_into);
-  desk_.money().reassign_contact(p.contact, p.merged_into);
+  reassign_contact(desk_.money(), p.contact, p.merged_into);
+  reassign_contact(desk_.dossiers(), p.contact, p.merged_into);
   return r;
 }
 

@@ -47,6 +47,7 @@ uint64_t Shard::state_hash() const {
   if (!auto_invoicing_.state().unused()) h.add(auto_invoicing_.state());
   // The money of orders (absent until some), likewise.
   desk_.money().hash_into(h, orders);
+  desk_.dossiers().hash_into(h, orders);  // the participants and documents (absent until some)
   // The invoice register (shard 0; absent until an invoice), likewise.
   invoices_.hash_into(h);
   promos_.hash_into(h);
@@ -114,6 +115,20 @@ Status Shard::check_invariants() const {
     if (o.live() && o.state == OrderState::kConfirmed && o.contact != kNone && contacts_.client_since(o.contact) == 0)
       s = Status::internal(cat("order ", orders.id_of(slot), " is confirmed but contact ", o.contact, " is no client"));
   }
+  // Each live order's participants hold units of its lines: no line has
+  // more participants than units, no participant is named twice.
+  desk_.dossiers().for_each_current(orders, [&](OrderId id, const OrderDossier& d) {
+    const Order& o = *orders.find(id);
+    if (!s.is_ok() || !o.live()) return;
+    for (size_t i = 0; i < d.participants.size() && s.is_ok(); ++i) {
+      const Participant& p = d.participants[i];
+      if (p.line >= o.lines.size() || d.participants_on(p.line) > o.lines[p.line].quantity)
+        s = Status::internal(cat("order ", id, ": participant ", p.contact, " holds no unit of line ", p.line));
+      for (size_t j = 0; j < i && s.is_ok(); ++j)
+        if (d.participants[j].contact == p.contact)
+          s = Status::internal(cat("order ", id, ": participant ", p.contact, " named twice"));
+    }
+  });
   return s;
 }
 

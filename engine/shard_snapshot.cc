@@ -47,6 +47,8 @@ constexpr uint16_t kSectionCashbackOutbox = 21;  // the shard's pending cashback
 constexpr uint16_t kSectionSponsorshipRules = 22;  // the catalog's SetSponsorshipRule, in definition order
 constexpr uint16_t kSectionPreRegistrations = 23;  // the pre-registration parts and lead parts, by id
 constexpr uint16_t kSectionPerformanceStaff = 24;  // the performances' responsible and assistant, by id
+constexpr uint16_t kSectionOrderDossiers = 25;     // the participants and documents of the orders that have some
+constexpr uint16_t kSectionDocumentTypes = 26;     // the catalog's DefineDocumentType entries, in definition order
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -141,6 +143,9 @@ void Shard::save(std::string* out) const {
   if (!preregs_.empty()) put_all(w, std::make_tuple(kSectionPreRegistrations, preregs_.state()));
   if (!stock_.staff().empty()) put_all(w, std::tie(kSectionPerformanceStaff, stock_.staff()));
   if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
+  if (catalog_.document_types().size() != 0) put_all(w, std::tie(kSectionDocumentTypes, catalog_.document_types()));
+  if (const std::vector<DossierTable::Entry> dossiers = desk_.dossiers().current(orders); !dossiers.empty())
+    put_all(w, std::tie(kSectionOrderDossiers, dossiers));
   if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
   if (!contacts_.profile_seqs().empty()) put_all(w, std::tie(kSectionContactProfiles, contacts_.profile_seqs()));
   if (!contacts_.closed().empty()) put_all(w, std::tie(kSectionClosedContacts, contacts_.closed()));
@@ -212,7 +217,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, sponsorship_loaded = 0,
       promo_register_loaded = 0, promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0,
-      cashback_outbox_loaded = 0, preregs_loaded = 0, staff_loaded = 0;
+      cashback_outbox_loaded = 0, preregs_loaded = 0, staff_loaded = 0, dossiers_loaded = 0, document_types_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -266,7 +271,9 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
     } else if (s.is_ok() && section == kSectionOrderMoney && money_loaded++ == 0) {
       std::vector<MoneyTable::Entry> money;
       s = r.get(money);
-      if (s.is_ok()) s = sh.desk_.money().restore(std::move(money), sh.orders_.table());
+      if (s.is_ok())
+        s = sh.desk_.money().restore(
+            std::move(money), sh.orders_.table(), [](const OrderMoney& m) { return check_restored(m); }, "order money");
     } else if (s.is_ok() && section == kSectionCancellationTerms && terms_loaded++ == 0) {
       std::vector<SetCancellationTerms> terms;
       s = r.get(terms);
@@ -298,6 +305,22 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
         if (s.is_ok() && (f.price_cents < 0 || f.price_cents > kPaymentCentsMax ||
                           (f.product != kNone && !sh.catalog_.product(f.product))))
           s = Status::invalid_argument("snapshot has an annex fee out of range");
+    } else if (s.is_ok() && section == kSectionDocumentTypes && document_types_loaded++ == 0) {
+      s = r.get(sh.catalog_.document_types());
+      if (s.is_ok() && !sh.catalog_.rebuild_document_types())
+        s = Status::invalid_argument("snapshot repeats a document type");
+      for (const DefineDocumentType& t : sh.catalog_.document_types().items())
+        if (s.is_ok() && (t.name.empty() || t.name.size() > kNameLengthMax || t.required_for.size() > kFilterListMax ||
+                          std::any_of(t.required_for.begin(), t.required_for.end(),
+                                      [&](ProductId p) { return !sh.catalog_.product(p); })))
+          s = Status::invalid_argument("snapshot has a document type out of range");
+    } else if (s.is_ok() && section == kSectionOrderDossiers && dossiers_loaded++ == 0) {
+      std::vector<DossierTable::Entry> dossiers;
+      s = r.get(dossiers);
+      if (s.is_ok())
+        s = sh.desk_.dossiers().restore(
+            std::move(dossiers), sh.orders_.table(), [](const OrderDossier& d) { return check_restored(d); },
+            "order dossier");
     } else if (s.is_ok() && section == kSectionPromoRegister && promo_register_loaded++ == 0) {
       PromoRegister::State state;
       s = r.get(state);

@@ -310,6 +310,21 @@ Reply StockLedger::validate_lines(const Lines& lines, ChannelId channel, Contact
   return Reply{};
 }
 
+Reply StockLedger::take_more(const Order& order, const OrderLine& line, uint32_t quantity) {
+  const QuotaSet set = quotas_of(line, order.channel);
+  const uint32_t available = quotas_.available(set);
+  if (available < quantity)
+    return refuse(ReplyCode::kSoldOut, cat("performance ", line.performance, " category ", line.category, ": ",
+                                           available, " available, ", quantity, " asked"));
+  if (contact_available(line.performance_index, order.contact) < quantity)
+    return refuse(ReplyCode::kLimitExceeded, cat("contact ", order.contact, " may hold at most ",
+                                                 performances_.items()[line.performance_index].definition.contact_limit,
+                                                 " units of performance ", line.performance));
+  quotas_.consume(set, quantity);
+  count_contact(line.performance_index, order.contact, quantity);
+  return Reply{};
+}
+
 void StockLedger::give_back(const Order& order, const OrderLine& line, uint32_t quantity) {
   quotas_.give_back(quotas_of(line, order.channel), quantity);
   count_contact(line.performance_index, order.contact, -static_cast<int64_t>(quantity));

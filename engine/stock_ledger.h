@@ -62,6 +62,10 @@ class StockLedger {
   // Gives back `quantity` units of one line's quotas and contact counter
   // (seats and contingent flow-back are the caller's).
   void give_back(const Order& order, const OrderLine& line, uint32_t quantity);
+  // Takes `quantity` more units of one line of `order` under the line's
+  // quotas and the contact limit (the caller grows the line), or refuses
+  // (kSoldOut, kLimitExceeded) taking nothing.
+  Reply take_more(const Order& order, const OrderLine& line, uint32_t quantity);
   uint32_t contact_available(uint32_t performance_index, ContactId contact) const;
   void count_contact(uint32_t performance_index, ContactId contact, int64_t delta);
 

@@ -164,6 +164,9 @@ struct DetailEncoder {
   Detail operator()(const PerformanceCard& d) {
     return {wire::ResultDetail::PerformanceCard, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const DocumentFile& d) {
+    return {wire::ResultDetail::DocumentFile, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -545,6 +548,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::PerformanceCard:
       return detail_of<wire::PerformanceCard>(
           t, [](const wire::PerformanceCard& w) { return from_table<PerformanceCard>(&w, "PerformanceCard"); });
+    case D::DocumentFile:
+      return detail_of<wire::DocumentFile>(
+          t, [](const wire::DocumentFile& w) { return from_table<DocumentFile>(&w, "DocumentFile"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -661,6 +667,7 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<LeadPage>(wire::LeadPage::MiniReflectTypeTable(), "LeadPage");
   problems +=
       wire_table::check_shape<PerformanceCard>(wire::PerformanceCard::MiniReflectTypeTable(), "PerformanceCard");
+  problems += wire_table::check_shape<DocumentFile>(wire::DocumentFile::MiniReflectTypeTable(), "DocumentFile");
   return problems;
 }
 
@@ -780,6 +787,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kPreRegMatches:
     case ReplyKind::kLeads:
     case ReplyKind::kPerformanceCard:
+    case ReplyKind::kDocumentFile:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -890,11 +898,12 @@ static_assert(static_cast<int>(wire::IntegrationMethod::MAX) ==
               static_cast<int>(IntegrationMethod::kAuthenticatedBooked));
 static_assert(static_cast<int>(wire::IntegrationLevel::MAX) == kIntegrationLevelLast);
 static_assert(static_cast<int>(wire::LeadStatus::MAX) == kLeadStatusLast);
+static_assert(static_cast<int>(wire::Attendance::MAX) == static_cast<int>(kAttendanceLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 39);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 40);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -22,8 +22,10 @@ inline constexpr uint32_t kProtocolVersionOldest = 1;
 inline constexpr uint32_t kFrameHeaderBytes = 4;  // little-endian payload length
 
 // Frames and batches.
-inline constexpr uint32_t kFrameBytesDefault = 4u << 20;  // 4 MiB: ~30k small commands
-inline constexpr uint32_t kFrameBytesMax = 64u << 20;     // configurable up to 64 MiB
+// 16 MiB: ~120k small commands, or a 10 MiB document (document_bytes_max's
+// default) with room to spare; buffers grow only as far as a frame needs.
+inline constexpr uint32_t kFrameBytesDefault = 16u << 20;
+inline constexpr uint32_t kFrameBytesMax = 64u << 20;  // configurable up to 64 MiB
 inline constexpr uint32_t kFrameBytesMin = 1u << 10;
 inline constexpr uint32_t kCommandsPerRequestDefault = 16'384;
 inline constexpr uint32_t kCommandsPerRequestMax = 65'536;  // = one shard inbox (engine::kInboxCapacity)

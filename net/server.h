@@ -90,8 +90,10 @@ struct ServerHooks {
   // An error refuses the command (kInvalidArgument with the error's message;
   // nothing is applied); otherwise the session runs the returned step (when
   // not empty) on the command's ok reply before answering. Empty function:
-  // such commands run without side effect.
-  std::function<Result<AfterDurable>(const engine::Command& command)> prepare_side_effect;
+  // such commands run without side effect. The hook may complete the
+  // command before it is submitted (AttachDocument: its content stored, the
+  // digest in its place).
+  std::function<Result<AfterDurable>(engine::Command& command)> prepare_side_effect;
 };
 
 class Server {

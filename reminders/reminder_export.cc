@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "base/csv.h"
+#include "base/durable_file.h"
 #include "engine/subscriptions.h"
 #include "reminders/reminder_fields.h"
 
@@ -74,31 +75,6 @@ bool is_file_name_char(uint32_t cp) {
          cp == '-';
 }
 
-Status io_error(std::string_view what, const std::string& path, int err) {
-  return Status::internal(std::string(what) + " " + path + ": " + std::strerror(err));
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// Writes `content` to a new file `path` (O_EXCL) and fsyncs it.
-Status write_synced_file(const std::string& path, std::string_view content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return io_error("cannot create", path, errno);
-  const bool written = write_all(fd, content) && ::fsync(fd) == 0;
-  const int err = errno;
-  if (::close(fd) != 0 && written) return io_error("cannot close", path, errno);
-  if (!written) return io_error("cannot write", path, err);
-  return Status::ok();
-}
-
 // Renames `from` to `to` iff `to` does not exist (false + EEXIST if it
 // does). Filesystems without RENAME_NOREPLACE fall back to link + unlink.
 bool rename_no_replace(const std::string& from, const std::string& to) {
@@ -107,15 +83,6 @@ bool rename_no_replace(const std::string& from, const std::string& to) {
   if (::link(from.c_str(), to.c_str()) != 0) return false;
   ::unlink(from.c_str());
   return true;
-}
-
-Status sync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("cannot open directory", dir, errno);
-  const bool synced = ::fsync(fd) == 0;
-  const int err = errno;
-  ::close(fd);
-  return synced ? Status::ok() : io_error("cannot fsync directory", dir, err);
 }
 
 std::string temp_path(const std::string& dir) {

@@ -230,7 +230,7 @@ void PartitionRunner<P>::collect_history(LogBatch& batch, const engine::Command&
       if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(get->order) == shard_->shard_id())
         batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}, {}});
     } else if (const auto* list = std::get_if<engine::ListOrders>(&command.body)) {
-      if (reply.ok() && list->contact != engine::kNone)
+      if (reply.ok() && list->contact != engine::kNone && !list->document_alerts)
         batch.history_reads.push_back(HistoryRead{index, who, 0, *list, {}, shard_->closed_in_memory(*list)});
     } else if (const auto* activity = std::get_if<engine::GetContactActivity>(&command.body)) {
       // Mailings of closed orders, and confirmed orders the retention retired.

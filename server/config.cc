@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/durable_file.h"
 #include "engine/limits.h"
 #include "tools/options/typed_options.h"
 
@@ -203,6 +204,9 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
                  "contact reaches it, e.g. ARGENT:5000 (repeat; none: no tier shown)")
       ->type_name("NAME:CENTS")
       ->check(pmg_tier_spec_error);
+  opt::add_number(app, "--document-bytes-max", c.document_bytes_max, uint64_t{1}, uint64_t{engine::kDocumentBytesMax},
+                  "largest document an order may be given, stored under <data_dir>/documents (default: 10 MiB, "
+                  "or frame_bytes_max less 4 KiB if smaller)");
   opt::add_number(app, "--order-retention-days", c.order_retention_days, int64_t{0}, int64_t{3'660},
                   "days after its performance's start a confirmed order stays in memory, then moves to the "
                   "history (0: in memory for ever; unset: as last set)");
@@ -293,15 +297,6 @@ Status apply_lines(CLI::App& app, std::string_view text, std::string_view origin
   return Status::ok();
 }
 
-Status read_file(const std::string& path, std::string* text) {
-  std::ifstream in(path);
-  if (!in) return Status::not_found(cat("cannot read config file '", path, "'"));
-  std::stringstream content;
-  content << in.rdbuf();
-  *text = content.str();
-  return Status::ok();
-}
-
 // The password of smtp_password_file: the file's first line. The errors
 // name the file, never its content.
 Status read_smtp_password(ServerConfig& config) {
@@ -365,9 +360,9 @@ Result<ServerConfig> parse_server_config(int argc, const char* const* argv) {
   declare(app, config, sources);
   if (Status s = opt::parse_command_line(app, argc, argv); !s.is_ok()) return s;
   if (!sources.config_file.empty()) {
-    std::string text;
-    if (Status s = read_file(sources.config_file, &text); !s.is_ok()) return s;
-    if (Status s = apply_lines(app, text, sources.config_file); !s.is_ok()) return s;
+    Result<std::string> text = read_whole_file(sources.config_file);
+    if (!text.is_ok()) return Status::not_found(cat("cannot read config file '", sources.config_file, "'"));
+    if (Status s = apply_lines(app, *text, sources.config_file); !s.is_ok()) return s;
   }
   if (Status s = add_tokens(sources.tokens, config); !s.is_ok()) return s;
   if (Status s = add_pmg_tiers(sources.pmg_tiers, config); !s.is_ok()) return s;
@@ -398,6 +393,11 @@ Status validate(const ServerConfig& config) {
     return Status::invalid_argument(cat("shards must be in [1, ", engine::kShardsMax, "]"));
   if (config.smtp_user.empty() != config.smtp_password.empty())
     return Status::invalid_argument("smtp_user and a password (smtp_password or smtp_password_file) go together");
+  if (config.document_bytes_max != 0 &&
+      config.document_bytes_max + kDocumentFrameOverhead > config.limits.frame_bytes_max)
+    return Status::invalid_argument(cat("document_bytes_max (", config.document_bytes_max, ") must leave ",
+                                        kDocumentFrameOverhead, " bytes of frame_bytes_max (",
+                                        config.limits.frame_bytes_max, ") for the rest of the request"));
   if (config.tls_cert_file.empty() != config.tls_key_file.empty())
     return Status::invalid_argument("tls_cert_file and tls_key_file go together (both unset: plain TCP)");
   if (!config.smtp_user.empty() && config.smtp_tls != mail::SmtpTls::kStartTls &&

@@ -12,6 +12,7 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ namespace tessera::server {
 
 using storage::Durability;
 using storage::durability_name;
+
+// What a request carrying a document needs beyond its bytes.
+inline constexpr uint64_t kDocumentFrameOverhead = 4u << 10;
+inline constexpr uint64_t kDocumentBytesDefault = 10u << 20;
 
 struct ServerConfig {
   std::string listen_address = "127.0.0.1";
@@ -53,6 +58,15 @@ struct ServerConfig {
   // before they move to the history (SetOrderRetention, sent at every start
   // when set; 0: in memory for ever). -1: not set (left as the log has it).
   int64_t order_retention_days = -1;
+  // The largest document an order may be given (AttachDocument, stored
+  // under <data_dir>/documents); at most frame_bytes_max less 4 KiB. 0:
+  // 10 MiB, or what frame_bytes_max leaves if less (document_bytes()).
+  uint64_t document_bytes_max = 0;
+  uint64_t document_bytes() const {
+    const uint64_t room =
+        limits.frame_bytes_max > kDocumentFrameOverhead ? limits.frame_bytes_max - kDocumentFrameOverhead : 0;
+    return document_bytes_max != 0 ? document_bytes_max : std::min(kDocumentBytesDefault, room);
+  }
   // The PMG indicator's tiers (GetContactActivity's pmg_tier): none = no tier.
   std::vector<engine::PmgTier> pmg_tiers;
   // Reminder export (follow-up reminders, subscription runs).

@@ -1,6 +1,7 @@
 // ServerApp: start-up order, metrics page, graceful stop.
 #include "server/server_app.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "catalog/catalog_file.h"
@@ -12,6 +13,7 @@
 #include "net/tls.h"
 #include "reminders/reminder_dispatch.h"
 #include "server/demo_loader.h"
+#include "server/document_effects.h"
 
 namespace tessera::server {
 
@@ -76,6 +78,19 @@ Status ServerApp::start() {
       stop();
       return Status::invalid_argument(cat("order_retention_days: ", r.message));
     }
+  }
+  documents_ = std::make_unique<DocumentStore>(config_.data_dir + "/documents", config_.document_bytes());
+  if (Result<uint32_t> removed = documents_->recover([this](engine::OrderId order, const std::string& sha256) {
+        const engine::Reply r = engine_.shards->call(engine::Command{0, engine::GetOrderRecord{order}});
+        const auto* record = r.ok() && r.detail ? std::get_if<engine::OrderRecord>(&r.detail->value) : nullptr;
+        return record != nullptr && std::any_of(record->documents.begin(), record->documents.end(),
+                                                [&](const engine::OrderDocument& d) { return d.sha256 == sha256; });
+      });
+      !removed.is_ok()) {
+    stop();
+    return removed.status();
+  } else if (*removed > 0) {
+    std::fprintf(stderr, "tessera-server: %u document files no acknowledged command names were removed\n", *removed);
   }
   admin_ = std::make_unique<AdminHttp>(
       config_.listen_address, config_.admin_port,
@@ -142,7 +157,7 @@ Status ServerApp::start() {
     });
     if (!write_missing_exports(batch_config_, *exporter_, *engine_.shards))
       std::fprintf(stderr, "tessera-server: accounting exports not checked: the document worker's queue is full\n");
-    hooks.prepare_side_effect = [this](const engine::Command& command) { return prepare_side_effect(command); };
+    hooks.prepare_side_effect = [this](engine::Command& command) { return prepare_side_effect(command); };
     net_ = std::make_unique<net::Server>(std::move(*options), *engine_.shards, metrics_, std::move(hooks));
     s = net_->start();
   }
@@ -177,7 +192,7 @@ Status ServerApp::apply_catalog_file() {
 }
 
 // The side effect of a command, chosen by its registry effect.
-Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& command) {
+Result<net::AfterDurable> ServerApp::prepare_side_effect(engine::Command& command) {
   switch (engine::command_info(command.body).effect) {
     case engine::Effect::kNoEffect:
     case engine::Effect::kPrincipals:  // net's own (its principal directory)
@@ -232,6 +247,10 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(const engine::Command& 
             shards.integrate_pre_registrations(command, std::move(listed), done, then);
           });
     }
+    case engine::Effect::kStoreDocument:
+      return prepare_document_store(command, *documents_, *exporter_);
+    case engine::Effect::kReadDocument:
+      return prepare_document_read(*documents_, *exporter_);
     case engine::Effect::kClaimSponsor: {
       runtime::ShardSet& shards = *engine_.shards;
       return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {

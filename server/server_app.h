@@ -36,6 +36,7 @@
 #include "server/admin_http.h"
 #include "server/batch_effects.h"
 #include "server/config.h"
+#include "server/document_store.h"
 #include "server/invoice_effects.h"
 #include "server/prereg_notice.h"
 #include "server/prereg_report.h"
@@ -77,7 +78,7 @@ class ServerApp {
   Status open_shards();
   Status load_tls();
   Status apply_catalog_file();
-  Result<net::AfterDurable> prepare_side_effect(const engine::Command& command);
+  Result<net::AfterDurable> prepare_side_effect(engine::Command& command);
   void render_shard_metrics(std::string& out) const;
   void render_log_metrics(std::string& out) const;
 
@@ -88,9 +89,10 @@ class ServerApp {
   std::unique_ptr<reminders::ReminderExporter> exporter_;
   std::unique_ptr<PreRegNotifier> notifier_;  // after the exporter it sends through
   reminders::ExportConfig export_config_;
-  BatchConfig batch_config_;               // where accounting exports' CSV files go
-  InvoiceConfig invoice_config_;           // where invoices' PDFs go and what they print of the organisation
-  IntegrationReportConfig report_config_;  // where integration reports go, who e-mails their notices
+  BatchConfig batch_config_;                  // where accounting exports' CSV files go
+  InvoiceConfig invoice_config_;              // where invoices' PDFs go and what they print of the organisation
+  IntegrationReportConfig report_config_;     // where integration reports go, who e-mails their notices
+  std::unique_ptr<DocumentStore> documents_;  // the orders' documents, under <data_dir>/documents
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;

@@ -623,6 +623,17 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(SetPerformanceStaff{PerformanceId{99}, kNone, kNone});
         b.add(GetPerformance{kGa});
       },
+      [](RequestBuilder& b) {
+        b.add(DefineDocumentType{DocumentTypeId{1}, "Fiche sanitaire", {ProductId{1}}});
+        b.add(DefineDocumentType{DocumentTypeId{2}, "", {ProductId{99}}});
+        b.add(AddParticipant{make_order_id(0, 1, 1), ContactId{8}, kNone, 0});
+        b.add(SetLegalRepresentative{make_order_id(0, 1, 1), ContactId{8}, ContactId{9}});
+        b.add(AttachDocument{make_order_id(0, 1, 1), ContactId{8}, DocumentTypeId{1}, "fiche.pdf", {}, 0, "%PDF-1.4"});
+        b.add(CheckDocument{make_order_id(0, 1, 1), 1, true});
+        b.add(GetDocument{make_order_id(0, 1, 1), 1});
+        b.add(SetAttendance{make_order_id(0, 1, 1), ContactId{8}, Attendance::kAbsent, "malade"});
+        b.add(RemoveParticipant{make_order_id(0, 1, 1), ContactId{8}});
+      },
   };
 }
 

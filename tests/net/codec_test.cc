@@ -347,6 +347,14 @@ std::vector<Command> one_of_each() {
       Command{155, SetLeadStatus{make_prereg_id(0, 4), LeadStatus::kWon}},
       Command{156, SetPerformanceStaff{1000, 21, 22}},
       Command{157, GetPerformance{1000}},
+      Command{158, DefineDocumentType{2, "Fiche sanitaire", {4, 5}}},
+      Command{159, AddParticipant{make_order_id(1, 2, 3), 21, 30, 1}},
+      Command{160, RemoveParticipant{make_order_id(1, 2, 3), 21}},
+      Command{161, SetLegalRepresentative{make_order_id(1, 2, 3), 21, 0}},
+      Command{162, AttachDocument{make_order_id(1, 2, 3), 21, 2, "fiche.pdf", std::string(64, 'c'), 4096, {}}},
+      Command{163, CheckDocument{make_order_id(1, 2, 3), 2, true}},
+      Command{164, GetDocument{make_order_id(1, 2, 3), 2}},
+      Command{165, SetAttendance{make_order_id(1, 2, 3), 21, Attendance::kAbsent, "malade"}},
   };
 }
 
@@ -746,6 +754,10 @@ std::vector<ReplyDetail> one_detail_of_each() {
                            1,
                            0}},
       ReplyDetail{PerformanceCard{1000, 3, 1'790'000'000'000, 500, 4, 21, 22}},
+      ReplyDetail{DocumentFile{make_order_id(1, 2, 3),
+                               OrderDocument{2, 21, 1, "fiche.pdf", std::string(64, 'c'), 5, 1'790'000'000'000, 14,
+                                             true, true, true, 1'790'000'100'000, 15},
+                               std::string("%PDF\0\xff", 6)}},
   };
 }
 
@@ -1028,6 +1040,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "LeadPage";
     case engine::ReplyKind::kPerformanceCard:
       return "PerformanceCard";
+    case engine::ReplyKind::kDocumentFile:
+      return "DocumentFile";
   }
   return "?";
 }

@@ -286,6 +286,13 @@ inline net::ClientReply one(net::Client& c, engine::Command command) {
   return (*r)[0];
 }
 
+// The order page of `order` (an empty record, with a failure, if refused).
+inline engine::OrderRecord order_record(net::Client& c, engine::OrderId order) {
+  const engine::Reply r = one(c, engine::Command{0, engine::GetOrderRecord{order}});
+  EXPECT_TRUE(r.ok()) << r.message;
+  return r.ok() && r.detail ? std::get<engine::OrderRecord>(r.detail->value) : engine::OrderRecord{};
+}
+
 // `body`, naming the order of `held` with its hold token (as a web shop must).
 inline engine::Command with_token(const net::ClientReply& held, engine::CommandBody body) {
   engine::Command c{0, std::move(body)};

@@ -45,6 +45,8 @@ TEST(ServerConfig, ExampleFileStatesTheDefaultLimits) {
   EXPECT_EQ(c->limits.hello_deadline_ms, defaults.hello_deadline_ms);
   EXPECT_EQ(c->limits.frame_read_deadline_ms, defaults.frame_read_deadline_ms);
   EXPECT_EQ(c->limits.requests_in_flight_max, defaults.requests_in_flight_max);
+  EXPECT_EQ(c->limits.frame_bytes_max, defaults.frame_bytes_max);
+  EXPECT_EQ(c->document_bytes(), kDocumentBytesDefault);
   auto set = parse({"--token", "s:admin", "--connections-unauthenticated-max", "8", "--connections-per-address-max",
                     "4", "--hello-deadline-ms", "500"});
   ASSERT_TRUE(set.is_ok()) << set.status().to_string();
@@ -72,6 +74,21 @@ TEST(ServerConfig, FlagsOverrideTheFileAndTokensAccumulate) {
   EXPECT_EQ(c->tokens.find("a"), net::Role::kWebshop);
   EXPECT_EQ(c->tokens.find("b"), net::Role::kAdmin);
   std::remove(path.c_str());
+}
+
+// A document and its request fit in a frame: unset, the limit follows a
+// smaller frame; set larger than the frame leaves room for, refused.
+TEST(ServerConfig, TheDocumentLimitFitsTheFrameLimit) {
+  auto unset = parse({"--token", "s:admin", "--frame-bytes-max", "65536"});
+  ASSERT_TRUE(unset.is_ok()) << unset.status().to_string();
+  EXPECT_EQ(unset->document_bytes(), 65536u - kDocumentFrameOverhead);
+  EXPECT_EQ(parse({"--token", "s:admin"})->document_bytes(), kDocumentBytesDefault);
+  auto too_big = parse({"--token", "s:admin", "--frame-bytes-max", "65536", "--document-bytes-max", "65536"});
+  ASSERT_FALSE(too_big.is_ok());
+  EXPECT_NE(too_big.status().message().find("document_bytes_max"), std::string::npos);
+  auto set = parse({"--token", "s:admin", "--document-bytes-max", "1000"});
+  ASSERT_TRUE(set.is_ok());
+  EXPECT_EQ(set->document_bytes(), 1000u);
 }
 
 TEST(ServerConfig, BadValuesAreRefusedWithTheKeyName) {

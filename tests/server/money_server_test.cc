@@ -32,11 +32,7 @@ constexpr int64_t kDayMs = 86'400'000;
 
 net::ClientReply one(net::Client& c, CommandBody body) { return testing::one(c, Command{0, std::move(body)}); }
 
-OrderRecord record(net::Client& c, OrderId order) {
-  const Reply r = one(c, GetOrderRecord{order});
-  EXPECT_TRUE(r.ok()) << r.message;
-  return r.ok() && r.detail ? std::get<OrderRecord>(r.detail->value) : OrderRecord{};
-}
+OrderRecord record(net::Client& c, OrderId order) { return testing::order_record(c, order); }
 
 AddPayment pay(OrderId order, PaymentMode mode, int64_t cents) {
   return AddPayment{order, mode, cents, 0, kNone, kNone, {}, {}, {}};

@@ -12,12 +12,14 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
 
+#include "base/durable_file.h"
 #include "directory/contact_csv.h"
 #include "engine/limits.h"
 #include "tools/cli/cli_time.h"
@@ -564,12 +566,14 @@ Build orders(CLI::App& s) {
   opt::add_number(s, "--performance", v->body.performance, "orders with a line of this performance");
   opt::add_choices(s, "--state", *states, kStates, "only these states (repeat or comma-separate; default: all)");
   opt::add_number(s, "--after", v->body.after, "the cursor a previous page printed");
+  opt::add_flag(s, "--document-alerts", v->body.document_alerts,
+                "only orders with a document the client attached that no operator checked yet");
   v->body.limit = 100;
   opt::add_number(s, "--limit", v->body.limit, uint32_t{1}, kOrderListRowsMax, "orders per page")
       ->capture_default_str();
   return [v, states](int64_t) -> CliCommands {
-    if (v->body.contact == kNone && v->body.performance == kNone)
-      return Status::invalid_argument("orders: give --contact or --performance (or both)");
+    if (v->body.contact == kNone && v->body.performance == kNone && !v->body.document_alerts)
+      return Status::invalid_argument("orders: give --contact, --performance or --document-alerts");
     ListOrders q = v->body;
     for (OrderState st : *states) q.states |= static_cast<uint16_t>(1u << static_cast<unsigned>(st));
     return one(0, q);
@@ -1462,6 +1466,86 @@ const std::vector<SubcommandSpec>& subcommands() {
          add_amount(s, "--price", v->body.price_cents, "its price on this order (default: the catalog's)");
          return send(v);
        }},
+      {"document-type", kCatalogGroup,
+       "define (or change) a document type of the administrative file, required for some products (admin)",
+       [](CLI::App& s) {
+         auto v = keyed<DefineDocumentType>(s);
+         opt::add_number(s, "--id", v->body.type, "the type's id")->required();
+         s.add_option("--name", v->body.name, "e.g. \"Fiche sanitaire\"")->required();
+         s.add_option("--required-for", v->body.required_for,
+                      "a product whose participants must hand it in (repeat; default: none)");
+         return send(v);
+       }},
+      {"order participant", kBackOffice,
+       "add a participant (a contact) to an order: one more unit of the line when all are taken",
+       [](CLI::App& s) {
+         auto v = keyed<AddParticipant>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "CONTACT", v->body.contact, "the participant")->required();
+         opt::add_number(s, "--representative", v->body.legal_representative,
+                         "the participant's legal representative (default: the order's client)");
+         opt::add_number(s, "--line", v->body.line, "the order line whose unit it holds (default 0)");
+         return send(v);
+       }},
+      {"order participant-remove", kBackOffice, "remove a participant from an order; its unit goes back to stock",
+       [](CLI::App& s) {
+         auto v = keyed<RemoveParticipant>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "CONTACT", v->body.contact, "the participant")->required();
+         return send(v);
+       }},
+      {"order representative", kBackOffice, "name a participant's legal representative (0: the order's client)",
+       [](CLI::App& s) {
+         auto v = keyed<SetLegalRepresentative>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "PARTICIPANT", v->body.participant, "the participant")->required();
+         opt::add_number(s, "REPRESENTATIVE", v->body.legal_representative, "a contact, or 0")->required();
+         return send(v);
+       }},
+      {"order attach", kOrders,
+       "attach a document (a file, at most the server's document_bytes_max) to an order or a participant",
+       [](CLI::App& s) {
+         auto v = keyed<AttachDocument>(s);
+         auto file = std::make_shared<std::string>();
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         s.add_option("FILE", *file, "the file to send")->required();
+         opt::add_number(s, "--participant", v->body.participant, "whose document (default: the order's own)");
+         opt::add_number(s, "--type", v->body.type, "its document type (a participant's document needs one)");
+         s.add_option("--name", v->body.name, "its name on the order (default: the file's name)");
+         return Build([v, file](int64_t) -> CliCommands {
+           AttachDocument c = v->body;
+           Result<std::string> bytes = read_whole_file(*file);
+           if (!bytes.is_ok()) return bytes.status();
+           c.content = std::move(*bytes);
+           if (c.name.empty()) c.name = std::filesystem::path(*file).filename().string();
+           return one(v->key, std::move(c));
+         });
+       }},
+      {"order check", kBackOffice, "check a document of an order (--refuse: not valid; clears the alert either way)",
+       [](CLI::App& s) {
+         auto v = keyed<CheckDocument>(s);
+         auto refuse = std::make_shared<bool>(false);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "DOCUMENT", v->body.document, "its number on the order (order show lists them)")
+             ->required();
+         opt::add_flag(s, "--refuse", *refuse, "the document is not valid (the participant's file stays incomplete)");
+         return Build([v, refuse](int64_t) -> CliCommands {
+           CheckDocument c = v->body;
+           c.checked = !*refuse;
+           return one(v->key, c);
+         });
+       }},
+      {"order attendance", kBackOffice, "set a participant's attendance: present, absent (--reason) or default",
+       [](CLI::App& s) {
+         static const opt::Choices<Attendance> kAttendances = {
+             {"present", Attendance::kPresent}, {"absent", Attendance::kAbsent}, {"default", Attendance::kUnset}};
+         auto v = keyed<SetAttendance>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "PARTICIPANT", v->body.participant, "the participant")->required();
+         opt::add_choice(s, "ATTENDANCE", v->body.attendance, kAttendances, "present, absent or default")->required();
+         s.add_option("--reason", v->body.reason, "why absent");
+         return send(v);
+       }},
       {"order fee-remove", kBackOffice, "remove an optional annex fee from an order",
        [](CLI::App& s) {
          auto v = keyed<RemoveOrderFee>(s);
@@ -1924,6 +2008,14 @@ Result<CliArgs> parse_cli_args(int argc, const char* const* argv, const CliEnvir
   opt::add_number(*pdf, "NUMBER", render->number, "its number")->required();
   pdf->add_option("--out", a.download_file, "write it to this file (default: its own name, here)")->type_name("FILE");
   builds[pdf] = {"invoice pdf", Build([render](int64_t) { return one(0, *render); })};
+  // A document of an order: its bytes from the server, written here.
+  CLI::App* fetch =
+      parent_of(app, parents, "order", kOrders)->add_subcommand("document", "save a document attached to an order");
+  auto get = std::make_shared<GetDocument>();
+  opt::add_number(*fetch, "ORDER", get->order, "the order")->required();
+  opt::add_number(*fetch, "DOCUMENT", get->document, "its number on the order")->required();
+  fetch->add_option("--out", a.download_file, "write it to this file (default: its own name, here)")->type_name("FILE");
+  builds[fetch] = {"order document", Build([get](int64_t) { return one(0, *get); })};
   // A run's file: run_cli holds the conversation (read a chunk, write it).
   CLI::App* download = parent_of(app, parents, "run", kSubscriptions)
                            ->add_subcommand("download", "download the file a reminder run's export wrote");

@@ -259,6 +259,8 @@ int run_cli(const CliArgs& a, std::ostream& out, std::ostream& err) {
   }
   if (a.subcommand == "invoice pdf" && replies->size() == 1 && (*replies)[0].ok())
     return save_invoice_pdf((*replies)[0], a, out, err);
+  if (a.subcommand == "order document" && replies->size() == 1 && (*replies)[0].ok())
+    return save_document((*replies)[0], a, out, err);
   if (!a.json && replies->size() == 1 && (*replies)[0].ok() && (*replies)[0].detail) {
     print_detail((*commands)[0], (*replies)[0], local, now_ms, out);
     return kExitOk;

@@ -99,7 +99,7 @@ class Importer {
   net::Client& client_;
   const CliArgs& a_;
   std::ostream& out_;
-  // A batch stays well inside the server's default frame (4 MiB) whatever
+  // A batch stays well inside the server's default frame (16 MiB) whatever
   // its rows hold.
   static constexpr size_t kBatchBytesMax = 1 << 20;
   static size_t bytes_of(const ContactFields& f) {

@@ -164,6 +164,10 @@ void print_batch(const CommandBody& body, const ReminderBatch& b, const LocalTim
 
 std::string by(PrincipalId principal) { return principal == kSystem ? "system" : cat("principal ", principal); }
 
+std::string_view attendance_name(Attendance a) {
+  return a == Attendance::kPresent ? "present" : a == Attendance::kAbsent ? "absent" : "not known";
+}
+
 // The order page: summary, flags, lines, notes, workflow.
 void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostream& out) {
   out << "order " << r.order << "  " << r.status << " (" << order_state_name(r.state) << ")\n";
@@ -230,6 +234,9 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
       documents += cat(documents.empty() ? "" : ", ", invoice_kind_name(i.kind), " ", i.year, "-", i.number);
     summary.push_back({"documents", documents});
   }
+  summary.push_back({"administrative file",
+                     r.file_complete ? "complete" : cat("incomplete: ", r.missing_documents.size(), " missing")});
+  if (r.document_alert) summary.push_back({"document alert", "a document the client attached waits for a check"});
   if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
   print_table(out, summary);
   out << "\nlines\n";
@@ -257,6 +264,35 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                                                 : when(p.collected_ms, local),
                           p.reason.empty() ? "-" : p.reason, frozen_in(p)});
     print_table(out, payments);
+  }
+  if (!r.participants.empty()) {
+    out << "\nparticipants\n";
+    std::vector<std::vector<std::string>> rows = {{"participant", "legal representative", "line", "attendance"}};
+    for (const ParticipantLine& p : r.participants)
+      rows.push_back({to_string(p.contact), to_string(p.legal_representative), std::to_string(p.line),
+                      cat(attendance_name(p.attendance), p.attendance_set ? "" : " (default)",
+                          p.absence_reason.empty() ? "" : cat(": ", p.absence_reason))});
+    print_table(out, rows);
+  }
+  if (!r.documents.empty()) {
+    out << "\ndocuments\n";
+    std::vector<std::vector<std::string>> rows = {{"no", "participant", "type", "name", "bytes", "attached", "check"}};
+    for (const OrderDocument& d : r.documents)
+      rows.push_back({std::to_string(d.number), id_or_dash(d.participant), id_or_dash(d.type), d.name,
+                      std::to_string(d.size),
+                      cat(when(d.attached_ms, local), d.by_client ? " by the client" : cat(" by ", by(d.attached_by))),
+                      !d.reviewed ? (d.by_client ? "to check (alert)" : "to check")
+                      : d.checked ? cat("checked ", when(d.checked_ms, local), " by ", by(d.checked_by))
+                                  : cat("refused ", when(d.checked_ms, local), " by ", by(d.checked_by))});
+    print_table(out, rows);
+  }
+  if (!r.missing_documents.empty()) {
+    out << "\nmissing for a complete file\n";
+    std::vector<std::vector<std::string>> rows = {{"participant", "document", "state"}};
+    for (const MissingDocument& m : r.missing_documents)
+      rows.push_back({m.participant == kNone ? "(not named yet)" : to_string(m.participant), m.name,
+                      m.attached ? "attached, not checked" : "not attached"});
+    print_table(out, rows);
   }
   if (!r.notes.empty()) {
     out << "\nnotes\n";

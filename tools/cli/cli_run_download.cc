@@ -57,27 +57,50 @@ int run_download(net::Client& client, const CliArgs& a, std::ostream& out, std::
   }
 }
 
+namespace {
+
+// Writes `bytes` to args.download_file (default: `default_name`, here),
+// whole or not at all.
+int save_bytes(std::string_view what, std::string_view bytes, const std::string& default_name, const CliArgs& a,
+               std::ostream& out, std::ostream& err) {
+  const std::string target = a.download_file.empty() ? default_name : a.download_file;
+  const std::string temp = target + ".part";
+  std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  file.close();
+  std::error_code ec;
+  if (file) std::filesystem::rename(temp, target, ec);
+  if (!file || ec) {
+    err << "tessera: " << what << ": cannot write " << target << (ec ? ": " + ec.message() : "") << '\n';
+    std::remove(temp.c_str());
+    return kExitUsage;
+  }
+  out << "wrote " << target << ": " << bytes.size() << " bytes\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int save_invoice_pdf(const net::ClientReply& reply, const CliArgs& a, std::ostream& out, std::ostream& err) {
   const auto* invoices = reply.detail ? std::get_if<engine::Invoices>(&reply.detail->value) : nullptr;
   if (invoices == nullptr || invoices->pdf.empty()) {
     err << "tessera: invoice pdf: the server sent no PDF: " << reply.message << '\n';
     return kExitServer;
   }
-  const std::string target =
-      a.download_file.empty() ? std::filesystem::path(invoices->file).filename().string() : a.download_file;
-  const std::string temp = target + ".part";
-  std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-  file.write(invoices->pdf.data(), static_cast<std::streamsize>(invoices->pdf.size()));
-  file.close();
-  std::error_code ec;
-  if (file) std::filesystem::rename(temp, target, ec);
-  if (!file || ec) {
-    err << "tessera: invoice pdf: cannot write " << target << (ec ? ": " + ec.message() : "") << '\n';
-    std::remove(temp.c_str());
-    return kExitUsage;
+  return save_bytes("invoice pdf", invoices->pdf, std::filesystem::path(invoices->file).filename().string(), a, out,
+                    err);
+}
+
+int save_document(const net::ClientReply& reply, const CliArgs& a, std::ostream& out, std::ostream& err) {
+  const auto* file = reply.detail ? std::get_if<engine::DocumentFile>(&reply.detail->value) : nullptr;
+  if (file == nullptr) {
+    err << "tessera: order document: the server sent no document: " << reply.message << '\n';
+    return kExitServer;
   }
-  out << "wrote " << target << ": " << invoices->pdf.size() << " bytes\n";
-  return kExitOk;
+  // Its name as attached, without directories (a name is the client's text).
+  std::string name = std::filesystem::path(file->document.name).filename().string();
+  if (name.empty() || name == "." || name == "..") name = file->document.sha256;
+  return save_bytes("order document", file->content, name, a, out, err);
 }
 
 }  // namespace tessera::tools

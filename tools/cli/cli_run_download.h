@@ -20,5 +20,8 @@ int run_download(net::Client& client, const CliArgs& args, std::ostream& out, st
 // reply to FILE (default: the server's file name, here), whole or not at
 // all. Exit 0 when written, 2 when FILE cannot be written.
 int save_invoice_pdf(const net::ClientReply& reply, const CliArgs& args, std::ostream& out, std::ostream& err);
+// `tessera order document ORDER N [--out FILE]`: likewise, GetDocument's
+// bytes (default: the document's name as attached, here).
+int save_document(const net::ClientReply& reply, const CliArgs& args, std::ostream& out, std::ostream& err);
 
 }  // namespace tessera::tools

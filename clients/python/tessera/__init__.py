@@ -20,7 +20,7 @@ from tessera.errors import (BusinessRefusal, Busy, CommandRefused, ConnectionLos
                             TesseraError, Unavailable)
 from tessera.results import (Ack, Availability, Count, OrderResult, ReleaseBack, RunStateResult, SeatOrderResult,
                              SeatRun)
-from tessera.schema import (COMMANDS, Audience, BatchKind, BookingKind, CancelledBy, ContactHistory, ContactListKind, Delivery,
+from tessera.schema import (COMMANDS, Attendance, Audience, BatchKind, BookingKind, CancelledBy, ContactHistory, ContactListKind, Delivery,
                             DocumentKind, ErrorCode, ExpiryPolicy, InvoiceKind,
                             FormatType, IbanFilter, IntegrationLevel, IntegrationMethod, LeadStatus, MatchBasis,
                             MatchMode, OrderState, Outcome, PaymentMode, PreRegOutcome, PreRegStatus, PromoState,

@@ -93,9 +93,12 @@ _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSum
                    ("ExportedDocument", "kind"): schema.InvoiceKind,
                    ("PreRegRow", "status"): schema.PreRegStatus, ("PreRegRow", "match_mode"): schema.MatchMode,
                    ("PreRegMatch", "basis"): schema.MatchBasis, ("PreRegResult", "outcome"): schema.PreRegOutcome,
-                   ("LeadRow", "status"): schema.LeadStatus}
+                   ("LeadRow", "status"): schema.LeadStatus,
+                   ("ParticipantLine", "attendance"): schema.Attendance,
+                   # document type ids, not reminder formats' types
+                   ("OrderDocument", "type"): None, ("MissingDocument", "type"): None}
 # Strings that carry bytes, not text: kept as bytes.
-_BYTES_FIELDS = {("Invoices", "pdf")}
+_BYTES_FIELDS = {("Invoices", "pdf"), ("DocumentFile", "content")}
 
 
 def _text(value):

@@ -64,6 +64,7 @@ PreRegOutcome = _enum("PreRegOutcome")
 IntegrationMethod = _enum("IntegrationMethod")
 IntegrationLevel = _enum("IntegrationLevel")
 LeadStatus = _enum("LeadStatus")
+Attendance = _enum("Attendance")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),
@@ -148,8 +149,8 @@ def build(cls, value):
             field_value = [build(nested, item) for item in field_value]
         elif kind == "scalars":
             field_value = [int(item) for item in field_value]
-        elif kind == "str":
-            field_value = str(field_value)
+        elif kind == "str" and not isinstance(field_value, (bytes, bytearray)):
+            field_value = str(field_value)  # bytes go as they are (a document's content)
         elif kind == "scalar":
             field_value = field_value if isinstance(field_value, bool) else int(field_value)
         setattr(obj, attr, field_value)

@@ -5,6 +5,7 @@ the follow-up screen's paging, ReleaseAll, a pre-registration held, matched,
 integrated and reported, and the oversell check (64
 concurrent holds on a quota of 1: exactly one Ok)."""
 
+import hashlib
 import os
 import re
 import signal
@@ -340,6 +341,37 @@ class Money(unittest.TestCase):
             office.add_payment(order=order.order, mode=tessera.PaymentMode.Cash, amount_cents=-1)
         with self.assertRaises(tessera.Forbidden):
             shop.add_payment(order=order.order, mode=tessera.PaymentMode.Card, amount_cents=100)
+
+
+class Participants(unittest.TestCase):
+    def test_a_participants_document_goes_up_as_bytes_and_completes_the_file_once_checked(self):
+        def person(last):
+            return office.create_contact(record=dict(types=1, civility="Mme", last_name=last, first_name="Zoé",
+                                                     addresses=[dict(kind=0, postcode="38000", city="GRENOBLE",
+                                                                     country="FR")])).contact
+        client, child = person("PARENT"), person("ENFANT")
+        admin.define_document_type(type=51, name="Fiche sanitaire", required_for=[1])
+        order = office.book(kind=tessera.BookingKind.Option, contact=client, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.add_participant(order=order.order, contact=child)
+        page = office.get_order_record(order=order.order)
+        self.assertEqual([(p.contact, p.legal_representative) for p in page.participants], [(child, client)])
+        self.assertFalse(page.file_complete)
+        self.assertEqual([(m.participant, m.type, m.attached) for m in page.missing_documents], [(child, 51, False)])
+        content = bytes(range(256)) * 40
+        attached = office.attach_document(order=order.order, participant=child, type=51, name="fiche.pdf",
+                                          content=content)
+        self.assertEqual(attached.order, order.order)
+        got = office.get_document(order=order.order, document=1)
+        self.assertEqual(got.content, content)
+        self.assertEqual(got.document.size, len(content))
+        self.assertEqual(got.document.sha256, hashlib.sha256(content).hexdigest())
+        office.check_document(order=order.order, document=1, checked=True)
+        self.assertTrue(office.get_order_record(order=order.order).file_complete)
+        with self.assertRaises(tessera.NotFound):
+            office.get_document(order=order.order, document=2)
+        with self.assertRaises(tessera.Forbidden):
+            shop.check_document(order=order.order, document=1, checked=False)
 
 
 class Invoices(unittest.TestCase):
