@@ -235,5 +235,6 @@
   X(162, AttachDocument,            kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kStoreDocument) \
   X(163, CheckDocument,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(164, GetDocument,               kOrder,        kWebshop,    kQuery, kSingle,           kDocumentFile,  kReadDocument) \
-  X(165, SetAttendance,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
+  X(165, SetAttendance,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(166, SetLinePrice,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
 // clang-format on

@@ -108,6 +108,15 @@ struct CheckDocument {
   bool checked;
   auto fields() const { return std::tie(order, document, checked); }
 };
+// Sets the unit price of line `line` of the order ("les tarifs sont
+// ouverts en modification"), 0..kLinePriceCentsMax cents; the total
+// follows. Refused once the order is invoiced (until de-invoiced).
+struct SetLinePrice {
+  OrderId order;
+  uint32_t line;
+  int64_t unit_price_cents;
+  auto fields() const { return std::tie(order, line, unit_price_cents); }
+};
 // Query: document `document` of the order (reply DocumentFile, with the
 // content the server reads from its store).
 struct GetDocument {
@@ -158,7 +167,12 @@ struct OrderDocument {
 };
 
 // A participant on the order page: attendance as it counts (the default
-// applied), and whether an operator set it.
+// applied), and whether an operator set it; its share of what the order
+// costs ("quote part": the order's to_pay split over its units in
+// proportion to their line's unit price, to the cent by largest
+// remainder, so the units' shares add up to to_pay exactly), what the
+// payments allocated to it add up to (refunds deducted, third-party
+// coverage counted), and the balance its legal representative owes.
 struct ParticipantLine {
   ContactId contact;
   ContactId legal_representative;  // the order's client when none was named
@@ -166,8 +180,12 @@ struct ParticipantLine {
   Attendance attendance = Attendance::kUnset;
   bool attendance_set = false;
   std::string absence_reason;
+  int64_t share_cents = 0;
+  int64_t paid_cents = 0;
+  int64_t balance_cents = 0;  // share − paid
   auto fields() const {
-    return std::tie(contact, legal_representative, line, attendance, attendance_set, absence_reason);
+    return std::tie(contact, legal_representative, line, attendance, attendance_set, absence_reason, share_cents,
+                    paid_cents, balance_cents);
   }
 };
 

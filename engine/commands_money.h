@@ -119,18 +119,26 @@ enum class CancelledBy : uint8_t { kNobody = 0, kClient, kOrganiser };
 // Payments are numbered 1, 2, ... per order in the order they are recorded.
 // A positive payment needs a live order past the cart (option, reservation,
 // overdue or confirmed); a refund may also follow a closed order still in
-// memory. received_ms: when it was received (0: now).
+// memory. received_ms: when it was received (0: now). participant: the
+// participant it is allocated to (seed 003: "l'affectation d'un règlement à
+// un participant": their legal representative paid it, and it counts
+// against that participant's share; engine/commands_dossier.h); kNone: the
+// order as a whole. With a participant and no contact, the payer is the
+// participant's legal representative.
 struct AddPayment {
   OrderId order;
   PaymentMode mode;
   int64_t amount_cents;
   int64_t received_ms;
-  ContactId contact;   // who paid (kNone: the order's contact)
-  PayerId payer;       // the third-party payer (deferred mode only), else kNone
-  std::string label;   // the payer's name as written on the payment
-  std::string bank;    // the bank it is cashed at
-  std::string reason;  // a refund's reason
-  auto fields() const { return std::tie(order, mode, amount_cents, received_ms, contact, payer, label, bank, reason); }
+  ContactId contact;              // who paid (kNone: the order's contact)
+  PayerId payer;                  // the third-party payer (deferred mode only), else kNone
+  std::string label;              // the payer's name as written on the payment
+  std::string bank;               // the bank it is cashed at
+  std::string reason;             // a refund's reason
+  ContactId participant = kNone;  // appended
+  auto fields() const {
+    return std::tie(order, mode, amount_cents, received_ms, contact, payer, label, bank, reason, participant);
+  }
 };
 // Corrects payment `payment` of the order: every field but its number is
 // replaced, under AddPayment's checks; a payment stays a payment and a
@@ -147,8 +155,9 @@ struct ChangePayment {
   std::string label;
   std::string bank;
   std::string reason;
+  ContactId participant = kNone;  // appended
   auto fields() const {
-    return std::tie(order, payment, mode, amount_cents, received_ms, contact, payer, label, bank, reason);
+    return std::tie(order, payment, mode, amount_cents, received_ms, contact, payer, label, bank, reason, participant);
   }
 };
 // A deferred payment's money arrived (collected_ms 0: now).

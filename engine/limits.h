@@ -104,7 +104,9 @@ inline constexpr uint32_t kDocumentTypesMax = 1'000;     // document types defin
 inline constexpr uint32_t kOrderDocumentFilesMax = 256;  // documents attached to one order
 inline constexpr uint32_t kDocumentBytesMax = 64u
                                               << 20;  // one document (the server's limit is lower: 10 MiB by default)
-inline constexpr uint32_t kAbsenceReasonBytesMax = 200;  // a participant's absence reason
+inline constexpr uint32_t kAbsenceReasonBytesMax = 200;
+inline constexpr int64_t kLinePriceCentsMax =
+    100'000'000;  // SetLinePrice: a unit at most 1 million  // a participant's absence reason
 // Cashback (engine/commands_cashback.h).
 inline constexpr uint32_t kCashbackLabelBytesMax = kMoneyTextMax;  // a credit's label
 inline constexpr uint32_t kCashbackMovementsKept = 100;            // movements a contact's cashback shows (the latest)

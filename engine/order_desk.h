@@ -70,6 +70,7 @@ class OrderDesk {
   Reply on(const CheckDocument& c, const Caller& who);
   Reply on(const GetDocument& c, const Caller& who) const;
   Reply on(const SetAttendance& c, const Caller& who);
+  Reply on(const SetLinePrice& c, const Caller& who);
   // The participants and documents of the orders that have some
   // (snapshots and the state hash).
   DossierTable& dossiers() { return dossiers_; }
@@ -193,6 +194,10 @@ class OrderDesk {
   // then the order it may change (money_order).
   template <typename C>
   Reply payment_order(const C& c, const Caller& who, Order** out);
+  // Who paid: the contact named, else the participant's legal
+  // representative, else the order's client.
+  template <typename C>
+  ContactId payer_of(const Order& o, const C& c) const;
   // After a money command changed `o` (sums were `before`): the workflow's
   // payment status, the validation a payment or a signed contract brings
   // under the order's rule, and a closed order's history record again.

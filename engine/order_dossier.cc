@@ -142,6 +142,12 @@ Reply OrderDesk::on(const RemoveParticipant& c, const Caller& who) {
   if (o->quantity() == 1)
     return refuse(ReplyCode::kInvalidState, cat("participant ", c.contact, " holds the last unit of order ", c.order,
                                                 ": release or cancel the order instead"));
+  if (const OrderMoney* money = money_of(*o))
+    for (const Payment& pay : money->payments)
+      if (pay.participant == c.contact)
+        return refuse(ReplyCode::kInvalidState,
+                      cat("payment ", pay.number, " is allocated to participant ", c.contact,
+                          ": allocate it to the order or another participant first (ChangePayment)"));
   const uint32_t line = p->line;
   const bool line_goes = o->lines[line].quantity == 1;
   const MoneySums before = sums_of(*o);
@@ -256,6 +262,63 @@ Reply OrderDesk::on(const SetAttendance& c, const Caller& who) {
   return order_reply(c.order, *o);
 }
 
+namespace {
+
+// Each unit's share of `to_pay`, line by line: in proportion to its line's
+// unit price (equal shares when every price is 0), to the cent, the cents
+// left by rounding down going to the largest remainders (the first units
+// on a tie): the shares add up to to_pay exactly.
+std::vector<std::vector<int64_t>> unit_shares(const Order& order, int64_t to_pay) {
+  std::vector<std::vector<int64_t>> shares(order.lines.size());
+  __int128 weight = 0;
+  uint32_t units = 0;
+  for (const OrderLine& l : order.lines) {
+    weight += __int128{l.unit_price_cents} * l.quantity;
+    units += l.quantity;
+  }
+  if (units == 0) return shares;
+  struct Rest {
+    __int128 remainder;
+    size_t line, unit;
+  };
+  std::vector<Rest> rests;
+  int64_t given = 0;
+  for (size_t i = 0; i < order.lines.size(); ++i) {
+    const OrderLine& l = order.lines[i];
+    const __int128 w = weight == 0 ? 1 : __int128{l.unit_price_cents};
+    const __int128 total = weight == 0 ? units : weight;
+    for (uint32_t u = 0; u < l.quantity; ++u) {
+      const __int128 exact = __int128{to_pay} * w;
+      shares[i].push_back(static_cast<int64_t>(exact / total));
+      given += shares[i].back();
+      rests.push_back(Rest{exact % total, i, u});
+    }
+  }
+  std::stable_sort(rests.begin(), rests.end(), [](const Rest& a, const Rest& b) { return a.remainder > b.remainder; });
+  for (size_t k = 0; given < to_pay && k < rests.size(); ++k, ++given) ++shares[rests[k].line][rests[k].unit];
+  return shares;
+}
+
+}  // namespace
+
+Reply OrderDesk::on(const SetLinePrice& c, const Caller& who) {
+  Order* o = nullptr;
+  if (Reply bad = dossier_order(c.order, who, "its prices change", &o); !bad.ok()) return bad;
+  if (c.line >= o->lines.size())
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("order ", c.order, " has ", o->lines.size(), " lines; no line ", c.line));
+  if (c.unit_price_cents < 0 || c.unit_price_cents > kLinePriceCentsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("a unit price is in [0, ", kLinePriceCentsMax, "] cents"));
+  const auto price = static_cast<uint32_t>(c.unit_price_cents);
+  if (o->lines[c.line].unit_price_cents == price) return order_reply(c.order, *o);  // nothing changes
+  const MoneySums before = sums_of(*o);
+  o->lines[c.line].unit_price_cents = price;
+  book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kLinePriceSet,
+               uint64_t{c.line} << 32 | price);
+  after_money_change(*o, c.order, before, who.principal, false, false);
+  return order_reply(c.order, *o);
+}
+
 void OrderDesk::fill_dossier(const Order& order, OrderRecord* r) const {
   const OrderDossier* d = dossier_of(order);
   r->file_complete = file_complete(order, d, &r->missing_documents);
@@ -263,11 +326,19 @@ void OrderDesk::fill_dossier(const Order& order, OrderRecord* r) const {
   // Seed 003, "Gestion des présents": present by default once validated,
   // fully paid and with a complete file.
   const bool present = order.state == OrderState::kConfirmed && r->fully_paid && r->file_complete;
-  for (const Participant& p : d->participants)
+  const std::vector<std::vector<int64_t>> shares = unit_shares(order, std::max<int64_t>(r->to_pay_cents, 0));
+  std::vector<uint32_t> taken(order.lines.size(), 0);  // units of each line given to a participant so far
+  for (const Participant& p : d->participants) {
+    const int64_t share =
+        p.line < shares.size() && taken[p.line] < shares[p.line].size() ? shares[p.line][taken[p.line]++] : 0;
+    int64_t paid = 0;
+    for (const Payment& pay : r->payments)
+      if (pay.participant == p.contact) paid += pay.amount_cents;
     r->participants.push_back(ParticipantLine{
         p.contact, p.legal_representative == kNone ? order.contact : p.legal_representative, p.line,
         p.attendance != Attendance::kUnset ? p.attendance : (present ? Attendance::kPresent : Attendance::kUnset),
-        p.attendance != Attendance::kUnset, p.absence_reason});
+        p.attendance != Attendance::kUnset, p.absence_reason, share, paid, share - paid});
+  }
   r->documents = d->documents;
   r->document_alert = d->alert();
 }

@@ -105,8 +105,10 @@ Status check_restored(const OrderMoney& m) {
 
 void reassign_contact(MoneyTable& money, ContactId from, ContactId to) {
   money.for_each_entry([&](OrderId, OrderMoney& m) {
-    for (Payment& p : m.payments)
+    for (Payment& p : m.payments) {
       if (p.contact == from) p.contact = to;
+      if (p.participant == from) p.participant = to;
+    }
     if (m.sponsor == from) m.sponsor = to;
   });
 }
@@ -207,7 +209,21 @@ Reply OrderDesk::payment_order(const C& c, const Caller& who, Order** out) {
   for (auto [text, what] : {std::pair{&c.label, "the label"}, {&c.bank, "the bank"}, {&c.reason, "the reason"}})
     if (Reply bad = check_money_text(*text, what); !bad.ok()) return bad;
   if (Reply bad = check_money_date(c.received_ms, now_ms_, "received_ms"); !bad.ok()) return bad;
-  return money_order(c.order, who, refund, out);
+  Reply r = money_order(c.order, who, refund, out);
+  if (!r.ok() || c.participant == kNone) return r;
+  const OrderDossier* d = dossier_of(**out);
+  if (!d || !d->participant(c.participant))
+    return refuse(ReplyCode::kNotFound, cat("order ", c.order, " has no participant ", c.participant));
+  return r;
+}
+
+template <typename C>
+ContactId OrderDesk::payer_of(const Order& o, const C& c) const {
+  if (c.contact != kNone) return c.contact;
+  if (c.participant != kNone)
+    if (const Participant* p = dossier_of(o)->participant(c.participant); p->legal_representative != kNone)
+      return p->legal_representative;
+  return o.contact;
 }
 
 Reply OrderDesk::on(const AddPayment& c, const Caller& who) {
@@ -223,9 +239,9 @@ Reply OrderDesk::on(const AddPayment& c, const Caller& who) {
     return refuse(ReplyCode::kInvalidArgument,
                   cat("a refund of ", -c.amount_cents, " cents exceeds the ", before.paid_cents, " cents paid"));
   const uint32_t number = static_cast<uint32_t>(count + 1);
-  open_money(*o).payments.push_back(Payment{
-      number, c.mode, c.amount_cents, c.received_ms == 0 ? now_ms_ : c.received_ms,
-      c.contact == kNone ? o->contact : c.contact, c.payer, c.label, c.bank, c.reason, 0, now_ms_, who.principal});
+  open_money(*o).payments.push_back(
+      Payment{number, c.mode, c.amount_cents, c.received_ms == 0 ? now_ms_ : c.received_ms, payer_of(*o, c), c.payer,
+              c.label, c.bank, c.reason, 0, now_ms_, who.principal, 0, 0, 0, c.participant});
   book_.record(*o, WorkflowAction::kModified, who.principal,
                refund ? WorkflowDetail::kRefundAdded : WorkflowDetail::kPaymentAdded,
                uint64_t{number} << 32 | static_cast<uint8_t>(c.mode));
@@ -262,14 +278,18 @@ Reply OrderDesk::on(const ChangePayment& c, const Caller& who) {
               c.mode,
               c.amount_cents,
               c.received_ms == 0 ? p.received_ms : c.received_ms,
-              c.contact == kNone ? o->contact : c.contact,
+              payer_of(*o, c),
               c.payer,
               c.label,
               c.bank,
               c.reason,
               collected,
               p.recorded_ms,
-              p.principal};
+              p.principal,
+              0,
+              0,
+              0,
+              c.participant};
   book_.record(*o, WorkflowAction::kModified, who.principal, WorkflowDetail::kPaymentChanged, c.payment);
   after_money_change(*o, c.order, before, who.principal, !refund, false);
   return order_reply(c.order, *o);

@@ -130,6 +130,8 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
                  lo == static_cast<uint64_t>(Attendance::kPresent)  ? "present"
                  : lo == static_cast<uint64_t>(Attendance::kAbsent) ? "absent"
                                                                     : "attendance by default");
+    case WorkflowDetail::kLinePriceSet:
+      return cat("line ", hi, " unit price ", lo, " cents");
   }
   return "unknown";
 }

@@ -89,8 +89,9 @@ enum class WorkflowDetail : uint8_t {
   kFileComplete,               // kFileStatus: every required document is there and checked
   kFileIncomplete,             // kFileStatus: one is missing or unchecked again
   kAttendanceSet,              // kModified (SetAttendance): arg: participant << 32 | Attendance
+  kLinePriceSet,               // kModified (SetLinePrice): arg: line << 32 | the unit price in cents
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kAttendanceSet;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kLinePriceSet;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -154,13 +155,15 @@ struct Payment {
   int64_t recorded_ms = 0;
   PrincipalId principal = 0;  // who recorded it
   // Appended: the batches that froze it (0: none; engine/commands_batches.h).
-  uint32_t deposit = 0;                        // the cheque deposit
-  uint32_t payout = 0;                         // the payout
-  uint32_t exported = 0;                       // the accounting export
+  uint32_t deposit = 0;   // the cheque deposit
+  uint32_t payout = 0;    // the payout
+  uint32_t exported = 0;  // the accounting export
+  // Appended: the participant it is allocated to (kNone: the order).
+  ContactId participant = kNone;
   static constexpr size_t kHashedAlways = 12;  // a payment in no batch hashes as before batches existed
   auto fields() const {
     return std::tie(number, mode, amount_cents, received_ms, contact, payer, label, bank, reason, collected_ms,
-                    recorded_ms, principal, deposit, payout, exported);
+                    recorded_ms, principal, deposit, payout, exported, participant);
   }
   bool frozen() const { return deposit != 0 || payout != 0 || exported != 0; }
 };

@@ -94,6 +94,7 @@ TEST_F(OrderDossierTest, AnInvoicedOrdersParticipantsStay_UntilItIsDeInvoiced) {
   ASSERT_TRUE(run(Confirm{id, {}}).ok());
   invoice_step(IssueInvoice{id});
   expect_refused_as(kClerk, AddParticipant{id, kBen, kNone, 0}, ReplyCode::kInvalidState, "invoiced");
+  expect_refused_as(kClerk, SetLinePrice{id, 0, 5'000}, ReplyCode::kInvalidState, "invoiced");
   expect_refused_as(kClerk, RemoveParticipant{id, kAda}, ReplyCode::kInvalidState, "invoiced");
   EXPECT_TRUE(run_as(kClerk, SetLegalRepresentative{id, kAda, kParent}).ok()) << "not a price change";
   invoice_step(CancelInvoice{id, "un participant de plus"});
@@ -275,6 +276,47 @@ TEST_F(OrderDossierTest, APartialConfirmationKeepsParticipantsOnTheirLines_AndAS
   ASSERT_EQ(confirmed.participants.size(), 1u);
   EXPECT_EQ(confirmed.participants[0].line, 0u);
   EXPECT_EQ(confirmed.lines.at(0).category, CategoryId{2});
+}
+
+TEST_F(OrderDossierTest, PaymentsAllocatedToParticipantsCountAgainstTheirShare_ToTheCent) {
+  const OrderId id = option(3);  // 3 x 60.00
+  for (ContactId who : {kAda, kBen}) ASSERT_TRUE(run_as(kClerk, AddParticipant{id, who, kParent, 0}).ok());
+  ASSERT_TRUE(run_as(kClerk, AddParticipant{id, kCleo, kNone, 0}).ok());
+  // 3 x 33.34 less a cash discount of 0.01: 100.01 over three units of
+  // the same price, 33.34, 33.34, 33.33.
+  ASSERT_TRUE(run_as(kClerk, SetLinePrice{id, 0, 3'334}).ok());
+  ASSERT_TRUE(run_as(kClerk, SetCashDiscount{id, 1}).ok());
+  OrderRecord r = record(id);
+  ASSERT_EQ(r.to_pay_cents, 10'001);
+  ASSERT_EQ(r.participants.size(), 3u);
+  EXPECT_EQ(r.participants[0].share_cents + r.participants[1].share_cents + r.participants[2].share_cents, 10'001)
+      << "the shares add up to what the order costs";
+  EXPECT_EQ(r.participants[0].share_cents, 3'334);
+  EXPECT_EQ(r.participants[2].share_cents, 3'333);
+  EXPECT_TRUE(workflow_says(id, WorkflowAction::kModified, "line 0 unit price 3334 cents"));
+
+  expect_refused_as(kClerk, AddPayment{id, PaymentMode::kCheque, 1'000, 0, kNone, kNone, "", "", "", kDan},
+                    ReplyCode::kNotFound, "no participant");
+  ASSERT_TRUE(run_as(kClerk, AddPayment{id, PaymentMode::kCheque, 2'000, 0, kNone, kNone, "", "", "", kAda}).ok());
+  ASSERT_TRUE(run_as(kClerk, AddPayment{id, PaymentMode::kCash, 500, 0, kNone, kNone, "", "", "", kCleo}).ok());
+  ASSERT_TRUE(
+      run_as(kClerk, AddPayment{id, PaymentMode::kCash, -100, 0, kNone, kNone, "", "", "trop perçu", kAda}).ok());
+  r = record(id);
+  EXPECT_EQ(r.payments[0].contact, kParent) << "paid by the participant's legal representative";
+  EXPECT_EQ(r.payments[1].contact, ContactId{7}) << "no representative named: the client";
+  EXPECT_EQ(r.participants[0].paid_cents, 1'900);
+  EXPECT_EQ(r.participants[0].balance_cents, 3'334 - 1'900);
+  EXPECT_EQ(r.participants[2].paid_cents, 500);
+  EXPECT_EQ(r.balance_cents, 10'001 - 2'400) << "the order's balance counts them all";
+
+  expect_refused_as(kClerk, RemoveParticipant{id, kAda}, ReplyCode::kInvalidState, "allocated");
+  ASSERT_TRUE(
+      run_as(kClerk, ChangePayment{id, 1, PaymentMode::kCheque, 2'000, 0, kNone, kNone, "", "", "", kBen}).ok());
+  EXPECT_EQ(record(id).participants[1].paid_cents, 2'000);
+  expect_refused_as(kClerk, RemoveParticipant{id, kAda}, ReplyCode::kInvalidState, "allocated");  // the refund
+  expect_refused_as(kClerk, SetLinePrice{id, 5, 100}, ReplyCode::kInvalidArgument, "no line 5");
+  expect_refused_as(kClerk, SetLinePrice{id, 0, -1}, ReplyCode::kInvalidArgument);
+  expect_refused_as(kClerk, SetLinePrice{id, 0, kLinePriceCentsMax + 1}, ReplyCode::kInvalidArgument);
 }
 
 TEST_F(OrderDossierTest, DocumentTypesAreChecked) {

@@ -633,6 +633,7 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(GetDocument{make_order_id(0, 1, 1), 1});
         b.add(SetAttendance{make_order_id(0, 1, 1), ContactId{8}, Attendance::kAbsent, "malade"});
         b.add(RemoveParticipant{make_order_id(0, 1, 1), ContactId{8}});
+        b.add(SetLinePrice{make_order_id(0, 1, 1), 0, 4'500});
       },
   };
 }

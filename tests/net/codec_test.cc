@@ -355,6 +355,7 @@ std::vector<Command> one_of_each() {
       Command{163, CheckDocument{make_order_id(1, 2, 3), 2, true}},
       Command{164, GetDocument{make_order_id(1, 2, 3), 2}},
       Command{165, SetAttendance{make_order_id(1, 2, 3), 21, Attendance::kAbsent, "malade"}},
+      Command{166, SetLinePrice{make_order_id(1, 2, 3), 1, 45'000}},
   };
 }
 

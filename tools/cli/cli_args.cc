@@ -535,7 +535,9 @@ Build payment(CLI::App& s, bool refund) {
   opt::add_choice(s, "--mode", v->body.mode, kModes, "how it was paid")->required();
   add_date(s, "--received", v->body.received_ms, DayPart::kStart,
            kChange ? "when it was received (default: unchanged)" : "when it was received (default: now)");
-  opt::add_number(s, "--contact", v->body.contact, "who paid (default: the order's contact)");
+  opt::add_number(s, "--contact", v->body.contact,
+                  "who paid (default: the participant's legal representative, else the order's contact)");
+  opt::add_number(s, "--participant", v->body.participant, "the participant it is allocated to (default: the order)");
   s.add_option("--label", v->body.label, "the payer's name as written");
   s.add_option("--bank", v->body.bank, "the bank it is cashed at");
   opt::add_number(s, "--payer", v->body.payer, "the third-party payer (with --mode third-party)");
@@ -1520,6 +1522,14 @@ const std::vector<SubcommandSpec>& subcommands() {
            if (c.name.empty()) c.name = std::filesystem::path(*file).filename().string();
            return one(v->key, std::move(c));
          });
+       }},
+      {"order price", kBackOffice, "set a line's unit price on an order (refused once invoiced)",
+       [](CLI::App& s) {
+         auto v = keyed<SetLinePrice>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "LINE", v->body.line, "the line (0 is the first; order show lists them)")->required();
+         add_amount(s, "--price", v->body.unit_price_cents, "its unit price, e.g. 450.00")->required();
+         return send(v);
        }},
       {"order check", kBackOffice, "check a document of an order (--refuse: not valid; clears the alert either way)",
        [](CLI::App& s) {

@@ -253,11 +253,12 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   print_table(out, lines);
   if (!r.payments.empty()) {
     out << "\npayments\n";
-    std::vector<std::vector<std::string>> payments = {
-        {"no", "received", "mode", "amount", "paid by", "payer", "label", "bank", "collected", "reason", "frozen in"}};
+    std::vector<std::vector<std::string>> payments = {{"no", "received", "mode", "amount", "paid by", "for", "payer",
+                                                       "label", "bank", "collected", "reason", "frozen in"}};
     for (const Payment& p : r.payments)
       payments.push_back({std::to_string(p.number), when(p.received_ms, local), std::string(payment_mode_name(p.mode)),
-                          local.money(p.amount_cents), id_or_dash(p.contact), id_or_dash(p.payer),
+                          local.money(p.amount_cents), id_or_dash(p.contact),
+                          p.participant == kNone ? "order" : cat("participant ", p.participant), id_or_dash(p.payer),
                           p.label.empty() ? "-" : p.label, p.bank.empty() ? "-" : p.bank,
                           !is_deferred(p.mode)  ? "-"
                           : p.collected_ms == 0 ? "awaiting"
@@ -267,9 +268,11 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   }
   if (!r.participants.empty()) {
     out << "\nparticipants\n";
-    std::vector<std::vector<std::string>> rows = {{"participant", "legal representative", "line", "attendance"}};
+    std::vector<std::vector<std::string>> rows = {
+        {"participant", "legal representative", "line", "share", "paid", "balance", "attendance"}};
     for (const ParticipantLine& p : r.participants)
       rows.push_back({to_string(p.contact), to_string(p.legal_representative), std::to_string(p.line),
+                      local.money(p.share_cents), local.money(p.paid_cents), local.money(p.balance_cents),
                       cat(attendance_name(p.attendance), p.attendance_set ? "" : " (default)",
                           p.absence_reason.empty() ? "" : cat(": ", p.absence_reason))});
     print_table(out, rows);
