@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/civil_date.h"
 #include "base/strings.h"
 #include "directory/text_fold.h"
 #include "engine/limits.h"
@@ -44,14 +45,6 @@ bool letters(std::string_view s, size_t n, bool upper) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [upper](char c) {
            return upper ? (c >= 'A' && c <= 'Z') : (c >= 'a' && c <= 'z');
          });
-}
-
-bool valid_civil_date(uint32_t d) {
-  const uint32_t y = d / 10000, m = d / 100 % 100, day = d % 100;
-  if (y < 1850 || m < 1 || m > 12 || day < 1) return false;
-  static constexpr uint8_t kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return day <= (m == 2 ? (leap ? 29u : 28u) : kDays[m - 1]);
 }
 
 // ISO 13616: letters and digits, country code, check digits, mod 97 == 1.

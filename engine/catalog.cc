@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/civil_date.h"
 #include "engine/hash.h"
 #include "engine/limits.h"
 #include "engine/order_money.h"
@@ -423,6 +424,61 @@ Reply Catalog::define(const DefineDocumentType& c) {
   });
 }
 
+Reply Catalog::check(const DefineDeparture& c) const {
+  if (is_reserved_id(c.performance))
+    return refuse(ReplyCode::kInvalidArgument, cat("performance id ", c.performance, " is reserved"));
+  if (!products_.find(c.product)) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (!valid_name(c.city))
+    return refuse(ReplyCode::kInvalidArgument, cat("a departure's city has 1 to ", kNameLengthMax, " bytes"));
+  if (!valid_civil_date(c.date))
+    return refuse(ReplyCode::kInvalidArgument, cat("a departure's date is a real YYYYMMDD day; not ", c.date));
+  if (c.round_trip_cents < 0 || c.round_trip_cents > kPaymentCentsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("a round trip's price is in [0, ", kPaymentCentsMax, "] cents"));
+  if (const DefineDeparture* known = departures_.find(c.performance); known && known->product != c.product)
+    return refuse(ReplyCode::kInvalidArgument, cat("performance ", c.performance, " is a departure of product ",
+                                                   known->product, "; a departure keeps its product"));
+  if (!departures_.find(c.performance) && departures_.size() >= kDeparturesMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kDeparturesMax, " departures"));
+  return Reply{};
+}
+
+Reply Catalog::define(const DefineDeparture& c) {
+  return check_then(*this, c, [&] {
+    if (DefineDeparture* known = departures_.find(c.performance))
+      *known = c;  // orders keep the round-trip prices they took
+    else
+      departures_.add(c.performance, c);
+  });
+}
+
+Reply Catalog::check(const DefineAddOn& c) const {
+  if (is_reserved_id(c.addon)) return refuse(ReplyCode::kInvalidArgument, cat("add-on id ", c.addon, " is reserved"));
+  if (!products_.find(c.product)) return refuse(ReplyCode::kNotFound, cat("product ", c.product, " not found"));
+  if (!valid_name(c.name))
+    return refuse(ReplyCode::kInvalidArgument, cat("an add-on's name has 1 to ", kNameLengthMax, " bytes"));
+  if (c.price_cents < 0 || c.price_cents > kPaymentCentsMax)
+    return refuse(ReplyCode::kInvalidArgument, cat("an add-on's price is in [0, ", kPaymentCentsMax, "] cents"));
+  if (const DefineAddOn* known = add_ons_.find(c.addon); known && known->product != c.product)
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("add-on ", c.addon, " is product ", known->product, "'s; an add-on keeps its product"));
+  if (!add_ons_.find(c.addon) && add_ons_.size() >= kAddOnsMax)
+    return refuse(ReplyCode::kLimitExceeded, cat("at most ", kAddOnsMax, " add-ons"));
+  return Reply{};
+}
+
+Reply Catalog::define(const DefineAddOn& c) {
+  return check_then(*this, c, [&] {
+    if (DefineAddOn* known = add_ons_.find(c.addon))
+      *known = c;  // selected add-ons keep their prices
+    else
+      add_ons_.add(c.addon, c);
+  });
+}
+
+uint32_t Catalog::return_city_rule(ProductId product) const {
+  return product_rule(return_city_rules_, product, SetReturnCityRule{kNone, 0}).rule_hundredths;
+}
+
 Reply Catalog::check(const SetSponsorshipRule& c) const {
   if (Reply bad = check_product_rule(products_, sponsorship_rules_, c.product, "sponsorship rules"); !bad.ok())
     return bad;
@@ -447,7 +503,7 @@ Reply Catalog::quote(const QuoteReturnCity& c) const {
   for (const int64_t cents : {c.round_trip_a_cents, c.round_trip_b_cents})
     if (cents < 0 || cents > kPaymentCentsMax)
       return refuse(ReplyCode::kInvalidArgument, cat("a round trip's price is in [0, ", kPaymentCentsMax, "] cents"));
-  const uint32_t rule = product_rule(return_city_rules_, c.product, SetReturnCityRule{kNone, 0}).rule_hundredths;
+  const uint32_t rule = return_city_rule(c.product);
   Reply r;
   r.value = return_city_cents(c.round_trip_a_cents, c.round_trip_b_cents, rule);
   r.message = cat("(", c.round_trip_a_cents, " + ", c.round_trip_b_cents, ") / 2 x (1 + ", rule / 100, ".",
@@ -472,6 +528,8 @@ void Catalog::hash_into(Hasher& h) const {
   if (!auto_invoicing_rules_.empty()) h.add(auto_invoicing_rules_);  // likewise
   if (annex_fees_.size() != 0) h.add(annex_fees_.items());           // likewise
   if (document_types_.size() != 0) h.add(document_types_.items());   // likewise
+  if (departures_.size() != 0) h.add(departures_.items());           // likewise
+  if (add_ons_.size() != 0) h.add(add_ons_.items());                 // likewise
 }
 
 }  // namespace tessera::engine

@@ -158,6 +158,10 @@ class Catalog {
   Reply define(const SetSponsorshipRule& c);
   Reply check(const DefineDocumentType& c) const;
   Reply define(const DefineDocumentType& c);
+  Reply check(const DefineDeparture& c) const;
+  Reply define(const DefineDeparture& c);
+  Reply check(const DefineAddOn& c) const;
+  Reply define(const DefineAddOn& c);
   // QuoteReturnCity: the product's rule applied to the two round trips.
   Reply quote(const QuoteReturnCity& c) const;
 
@@ -203,6 +207,18 @@ class Catalog {
   EntityTable<DocumentTypeId, DefineDocumentType>& document_types() { return document_types_; }
   const EntityTable<DocumentTypeId, DefineDocumentType>& document_types() const { return document_types_; }
   [[nodiscard]] bool rebuild_document_types() { return document_types_.rebuild_index(); }
+  // Departures (by performance) and add-ons (by id), likewise
+  // (engine/commands_dossier.h).
+  const DefineDeparture* departure(PerformanceId id) const { return departures_.find(id); }
+  EntityTable<PerformanceId, DefineDeparture>& departures() { return departures_; }
+  const EntityTable<PerformanceId, DefineDeparture>& departures() const { return departures_; }
+  [[nodiscard]] bool rebuild_departures() { return departures_.rebuild_index(); }
+  const DefineAddOn* add_on(AddOnId id) const { return add_ons_.find(id); }
+  EntityTable<AddOnId, DefineAddOn>& add_ons() { return add_ons_; }
+  const EntityTable<AddOnId, DefineAddOn>& add_ons() const { return add_ons_; }
+  [[nodiscard]] bool rebuild_add_ons() { return add_ons_.rebuild_index(); }
+  // The return-city rule of a product's orders (its own, else the default).
+  uint32_t return_city_rule(ProductId product) const;
   // The rule validating orders of `product`: its own, else the default,
   // else the built-in one (any payment, a signed contract).
   ValidationRule validation_rule(ProductId product) const;
@@ -265,6 +281,8 @@ class Catalog {
   EntityTable<PayerId, Named<PayerId>> payers_;
   EntityTable<AnnexFeeId, DefineAnnexFee> annex_fees_;
   EntityTable<DocumentTypeId, DefineDocumentType> document_types_;
+  EntityTable<PerformanceId, DefineDeparture> departures_;
+  EntityTable<AddOnId, DefineAddOn> add_ons_;
   std::vector<ValidationRule> validation_rules_;
   std::vector<SetCancellationTerms> cancellation_terms_;  // by product, in definition order
   std::vector<SetReturnCityRule> return_city_rules_;      // likewise

@@ -236,5 +236,13 @@
   X(163, CheckDocument,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(164, GetDocument,               kOrder,        kWebshop,    kQuery, kSingle,           kDocumentFile,  kReadDocument) \
   X(165, SetAttendance,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(166, SetLinePrice,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
+  X(166, SetLinePrice,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(167, DefineDeparture,           kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(168, DefineAddOn,               kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
+  X(169, SetAddOnQuota,             kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
+  X(170, GetAddOnStock,             kPerformance,  kBackoffice, kQuery, kSingle,           kAddOnStock,    kNoEffect)    \
+  X(171, AddAddOn,                  kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(172, RemoveAddOn,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(173, ChangeDeparture,           kOrder,        kBackoffice, kWrite, kSingle,           kDepartureChange, kNoEffect)  \
+  X(174, SetReturnCity,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
 // clang-format on

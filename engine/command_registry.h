@@ -110,6 +110,8 @@ enum class ReplyKind : uint8_t {
   kLeads,              // detail: LeadPage (value = total)
   kPerformanceCard,    // detail: PerformanceCard (value = the start time)
   kDocumentFile,       // detail: DocumentFile (value = the document's size)
+  kAddOnStock,         // detail: AddOnStock (value = add-ons offered)
+  kDepartureChange,    // detail: DepartureChange (value = add-ons dropped)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

@@ -134,7 +134,115 @@ struct SetAttendance {
   auto fields() const { return std::tie(order, participant, attendance, reason); }
 };
 
+// ---- Departures, add-ons and the return city --------------------------------
+//
+// A trip departure is a performance of the stay's product; DefineDeparture
+// (catalog: every shard knows every departure) names its city, its date
+// and the price of a round trip from that city, so any shard can tell
+// which departures of a stay serve which cities on which date.
+//
+// Add-ons (the seed's trip "options") are defined per product with a
+// catalog price (DefineAddOn) and have a quota on each departure that
+// offers them (SetAddOnQuota, the departure's shard). A participant
+// selects its own add-ons (AddAddOn, taking one from the quota: refused,
+// changing nothing, when it is full, so a full add-on cannot be selected
+// again) and gives them back (RemoveAddOn); a participant removed, or the
+// order closed, gives its add-ons back. An add-on's price counts in the
+// order's package.
+//
+// ChangeDeparture moves the order to another departure of the same
+// product on the order's shard, atomically: every unit is taken on the new
+// departure before any is given back on the old one, or the change is
+// refused and nothing moves. Add-ons follow when the new departure has
+// room for them; the others are dropped and the reply lists them. A
+// departure on another shard is refused (kInvalidState, naming both
+// shards). The return city goes back to the departure's own.
+//
+// SetReturnCity: the order goes out from its departure's city and returns
+// to the city of another departure of the same product on the same date;
+// each unit's round trip then costs return_city_cents(A, B, rule) instead
+// of A (engine/order_money.h), the difference (possibly negative) added to
+// the package per unit. kNone: back to the same-city round trip.
+// The four order commands change the price, so each is refused once the
+// order is invoiced.
+
+// A departure of a product: its city, its date (YYYYMMDD, the organiser's
+// calendar day) and the round trip's price from that city. Defining it
+// again replaces the three; orders keep the prices they took.
+struct DefineDeparture {
+  PerformanceId performance;
+  ProductId product;
+  std::string city;  // 1..kNameLengthMax bytes
+  uint32_t date;     // YYYYMMDD
+  int64_t round_trip_cents;
+  auto fields() const { return std::tie(performance, product, city, date, round_trip_cents); }
+  bool operator==(const DefineDeparture&) const = default;
+};
+// An add-on of a product's departures, with its catalog price. Defining it
+// again replaces its name and price (selected add-ons keep theirs).
+struct DefineAddOn {
+  AddOnId addon;
+  ProductId product;
+  std::string name;  // 1..kNameLengthMax bytes
+  int64_t price_cents;
+  auto fields() const { return std::tie(addon, product, name, price_cents); }
+  bool operator==(const DefineAddOn&) const = default;
+};
+// The quota of an add-on on one departure (a performance of the add-on's
+// product): how many participants may select it there. Not below what is
+// selected.
+struct SetAddOnQuota {
+  PerformanceId performance;
+  AddOnId addon;
+  uint32_t capacity;
+  auto fields() const { return std::tie(performance, addon, capacity); }
+};
+// Query: the add-ons a departure offers, with what is selected (reply
+// AddOnStock).
+struct GetAddOnStock {
+  PerformanceId performance;
+  auto fields() const { return std::tie(performance); }
+};
+// Selects add-on `addon` for participant `participant`, at price_cents (< 0:
+// the catalog's), taking one from its quota on the participant's departure.
+// Selected already: sets its price (the quota is not taken again).
+struct AddAddOn {
+  OrderId order;
+  ContactId participant;
+  AddOnId addon;
+  int64_t price_cents;
+  auto fields() const { return std::tie(order, participant, addon, price_cents); }
+};
+// Gives a participant's add-on back to its quota.
+struct RemoveAddOn {
+  OrderId order;
+  ContactId participant;
+  AddOnId addon;
+  auto fields() const { return std::tie(order, participant, addon); }
+};
+// Moves the order to departure `performance` (reply DepartureChange).
+struct ChangeDeparture {
+  OrderId order;
+  PerformanceId performance;
+  auto fields() const { return std::tie(order, performance); }
+};
+// The order returns to the city of departure `departure` (same product,
+// same date; kNone: to its own city).
+struct SetReturnCity {
+  OrderId order;
+  PerformanceId departure;
+  auto fields() const { return std::tie(order, departure); }
+};
+
 // ---- What an order keeps (engine/order_dossier.h) and shows ----------------
+
+// An add-on a participant selected, at the price it took.
+struct SelectedAddOn {
+  AddOnId addon = kNone;
+  int64_t price_cents = 0;
+  auto fields() const { return std::tie(addon, price_cents); }
+  bool operator==(const SelectedAddOn&) const = default;
+};
 
 struct Participant {
   ContactId contact;
@@ -142,7 +250,9 @@ struct Participant {
   uint32_t line = 0;               // the order line whose unit it holds
   Attendance attendance = Attendance::kUnset;
   std::string absence_reason;
-  auto fields() const { return std::tie(contact, legal_representative, line, attendance, absence_reason); }
+  std::vector<SelectedAddOn> add_ons;         // appended: in the order selected
+  static constexpr size_t kHashedAlways = 5;  // engine/hash.h
+  auto fields() const { return std::tie(contact, legal_representative, line, attendance, absence_reason, add_ons); }
 };
 
 struct OrderDocument {
@@ -166,6 +276,15 @@ struct OrderDocument {
   bool alert() const { return by_client && !reviewed; }
 };
 
+// An add-on on the order page, or one a departure change dropped.
+struct AddOnLine {
+  AddOnId addon = kNone;
+  std::string name;  // the catalog's
+  int64_t price_cents = 0;
+  ContactId participant = kNone;  // whose (DepartureChange's list)
+  auto fields() const { return std::tie(addon, name, price_cents, participant); }
+};
+
 // A participant on the order page: attendance as it counts (the default
 // applied), and whether an operator set it; its share of what the order
 // costs ("quote part": the order's to_pay split over its units in
@@ -182,10 +301,11 @@ struct ParticipantLine {
   std::string absence_reason;
   int64_t share_cents = 0;
   int64_t paid_cents = 0;
-  int64_t balance_cents = 0;  // share − paid
+  int64_t balance_cents = 0;       // share − paid
+  std::vector<AddOnLine> add_ons;  // appended: its add-ons (their prices are in its share)
   auto fields() const {
     return std::tie(contact, legal_representative, line, attendance, attendance_set, absence_reason, share_cents,
-                    paid_cents, balance_cents);
+                    paid_cents, balance_cents, add_ons);
   }
 };
 
@@ -197,6 +317,31 @@ struct MissingDocument {
   std::string name;  // the type's
   bool attached = false;
   auto fields() const { return std::tie(participant, type, name, attached); }
+};
+
+// ChangeDeparture's reply: the move, and the add-ons left behind.
+struct DepartureChange {
+  OrderId order = 0;
+  PerformanceId from = kNone;
+  PerformanceId to = kNone;
+  std::vector<AddOnLine> dropped;
+  auto fields() const { return std::tie(order, from, to, dropped); }
+};
+
+// GetAddOnStock's reply: each add-on of the departure's product with a
+// quota there, by id.
+struct AddOnStockRow {
+  AddOnId addon = kNone;
+  std::string name;
+  int64_t price_cents = 0;  // the catalog's
+  uint32_t capacity = 0;
+  uint32_t selected = 0;
+  auto fields() const { return std::tie(addon, name, price_cents, capacity, selected); }
+};
+struct AddOnStock {
+  PerformanceId performance = kNone;
+  std::vector<AddOnStockRow> rows;
+  auto fields() const { return std::tie(performance, rows); }
 };
 
 // GetDocument's reply.

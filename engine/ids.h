@@ -80,6 +80,7 @@ using RunId = StrongId<struct RunTag, uint32_t>;                    // a reminde
 using PayerId = StrongId<struct PayerTag, uint32_t>;                // a third-party payer (seed 003)
 using AnnexFeeId = StrongId<struct AnnexFeeTag, uint32_t>;          // an annex fee ("frais annexes", seed 003)
 using DocumentTypeId = StrongId<struct DocumentTypeTag, uint32_t>;  // a document of the administrative file (seed 003)
+using AddOnId = StrongId<struct AddOnTag, uint32_t>;  // a trip "option" of a product's departures (seed 003)
 using OrderId = StrongId<struct OrderTag, uint64_t>;
 
 static_assert(sizeof(PerformanceId) == sizeof(uint32_t) && alignof(PerformanceId) == alignof(uint32_t));

@@ -105,6 +105,12 @@ inline constexpr uint32_t kOrderDocumentFilesMax = 256;  // documents attached t
 inline constexpr uint32_t kDocumentBytesMax = 64u
                                               << 20;  // one document (the server's limit is lower: 10 MiB by default)
 inline constexpr uint32_t kAbsenceReasonBytesMax = 200;
+// Departures and add-ons (engine/commands_dossier.h).
+inline constexpr uint32_t kDeparturesMax = 100'000;             // departures defined
+inline constexpr uint32_t kAddOnsMax = 10'000;                  // add-ons defined
+inline constexpr uint32_t kParticipantAddOnsMax = 32;           // add-ons one participant selects
+inline constexpr uint32_t kAddOnQuotasPerShardMax = 1'000'000;  // add-on quotas on one shard
+inline constexpr uint32_t kAddOnCapacityMax = 1'000'000;        // one add-on's quota on one departure
 inline constexpr int64_t kLinePriceCentsMax =
     100'000'000;  // SetLinePrice: a unit at most 1 million  // a participant's absence reason
 // Cashback (engine/commands_cashback.h).

@@ -186,6 +186,33 @@ void OrderBook::remove_unit(Order& order, OrderId id, uint32_t line) {
   if (booked) follow_up_.add(order, id);
 }
 
+Reply OrderBook::move_lines(Order& order, OrderId id, PerformanceId to) {
+  TESSERA_CHECK(order.live());
+  Lines wanted;
+  for (size_t i = 0; i < order.lines.size(); ++i) {
+    const OrderLine& l = order.lines[i];
+    if (l.seat != kNoSeat)
+      return refuse(ReplyCode::kInvalidArgument,
+                    cat("line ", i, " of order ", id, " is seated: a seat does not move to another departure"));
+    if (l.contingent != kNone)
+      return refuse(ReplyCode::kInvalidArgument, cat("line ", i, " of order ", id, " is in contingent ", l.contingent,
+                                                     ", which is its departure's own: release it first"));
+    wanted.push_back(LineRequest{to, l.category, l.tariff, l.quantity, kNone});
+  }
+  Order moved;
+  moved.channel = order.channel;
+  moved.contact = order.contact;
+  if (Reply r = stock_.validate_lines(wanted, order.channel, order.contact, &moved.lines); !r.ok()) return r;
+  for (size_t i = 0; i < order.lines.size(); ++i) moved.lines[i].unit_price_cents = order.lines[i].unit_price_cents;
+  if (Reply r = stock_.consume(moved); !r.ok()) return r;  // all of it, or nothing taken
+  const bool booked = is_booking(order.state);
+  if (booked) follow_up_.remove(order, id);
+  return_stock(order);
+  std::swap(order.lines, moved.lines);
+  if (booked) follow_up_.add(order, id);
+  return Reply{};
+}
+
 void OrderBook::return_stock(const Order& order) {
   for (const OrderLine& line : order.lines) return_line(order, line, line.quantity);
 }

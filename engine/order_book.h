@@ -110,6 +110,12 @@ class OrderBook {
   // another line then).
   Reply add_unit(Order& order, OrderId id, uint32_t line);
   void remove_unit(Order& order, OrderId id, uint32_t line);
+  // A departure change (engine/commands_dossier.h): every general-admission,
+  // open-sale line of the live order moves to performance `to` of this
+  // shard at its price — each unit taken there before any is given back,
+  // or refused (kSoldOut, kLimitExceeded, a line that cannot move) with
+  // nothing changed.
+  Reply move_lines(Order& order, OrderId id, PerformanceId to);
   ExpiryRule expiry_rule_of(const Order& order) const;
   void set_deadline(Order& order, OrderId id, int64_t deadline_ms);
   void set_locked(Order& order, OrderId id, bool locked, PrincipalId by);

@@ -71,6 +71,16 @@ class OrderDesk {
   Reply on(const GetDocument& c, const Caller& who) const;
   Reply on(const SetAttendance& c, const Caller& who);
   Reply on(const SetLinePrice& c, const Caller& who);
+  // Departures, add-ons and the return city (order_trip.cc).
+  Reply on(const SetAddOnQuota& c, const Caller& who);
+  Reply on(const GetAddOnStock& c, const Caller& who) const;
+  Reply on(const AddAddOn& c, const Caller& who);
+  Reply on(const RemoveAddOn& c, const Caller& who);
+  Reply on(const ChangeDeparture& c, const Caller& who);
+  Reply on(const SetReturnCity& c, const Caller& who);
+  // The add-on quotas of the shard's departures (snapshots, the state hash).
+  AddOnQuotas& add_on_quotas() { return add_on_quotas_; }
+  const AddOnQuotas& add_on_quotas() const { return add_on_quotas_; }
   // The participants and documents of the orders that have some
   // (snapshots and the state hash).
   DossierTable& dossiers() { return dossiers_; }
@@ -215,6 +225,15 @@ class OrderDesk {
   void after_dossier_change(Order& o, PrincipalId by);
   void fill_dossier(const Order& order, OrderRecord* r) const;
   bool document_alert(const Order& order) const;
+  // The trip (order_trip.cc): the one performance of every line (kNone:
+  // none, or several); what the add-ons and the return city add to the
+  // package; the package with them (what MoneySums and promo codes count);
+  // a closed order's add-ons given back; the order page's part.
+  PerformanceId departure_of(const Order& order) const;
+  int64_t trip_cents(const Order& order) const;
+  int64_t package_of(const Order& order) const;
+  void add_ons_closed(const Order& order);
+  void fill_trip(const Order& order, const OrderDossier* d, OrderRecord* r) const;
   // Invoicing (order_invoices.cc): the refusal of `change` to an invoiced
   // order (or one whose document is being numbered); the lines a document
   // shows, and one line's label.
@@ -235,6 +254,7 @@ class OrderDesk {
     promo_closed(order, id);
     cashback_closed(order, id);
     sponsor_closed(order, id);
+    add_ons_closed(order);
     if (keep_history_) note_closed(order, id);
   }
   // Promo codes (order_promo.cc): the reply showing the claim and the
@@ -270,6 +290,7 @@ class OrderDesk {
   std::vector<HistoryWrite> history_;  // pending, in command order
   MoneyTable money_;
   DossierTable dossiers_;
+  AddOnQuotas add_on_quotas_;
   PromoOutbox promo_;
   CashbackOutbox cashback_;
 };

@@ -20,7 +20,7 @@ Status check_restored(const OrderDossier& d) {
     return Status::invalid_argument("snapshot order dossier out of range");
   for (const Participant& p : d.participants)
     if (p.contact == kNone || p.line >= kOrderLinesMax || p.attendance > kAttendanceLast ||
-        p.absence_reason.size() > kAbsenceReasonBytesMax)
+        p.absence_reason.size() > kAbsenceReasonBytesMax || p.add_ons.size() > kParticipantAddOnsMax)
       return Status::invalid_argument("snapshot has a participant out of range");
   for (size_t i = 0; i < d.documents.size(); ++i) {
     const OrderDocument& doc = d.documents[i];
@@ -42,13 +42,9 @@ void reassign_contact(DossierTable& dossiers, ContactId from, ContactId to) {
   });
 }
 
-namespace {
-
 Reply no_participant(OrderId id, ContactId contact) {
   return refuse(ReplyCode::kNotFound, cat("order ", id, " has no participant ", contact));
 }
-
-}  // namespace
 
 const OrderDossier* OrderDesk::dossier_of(const Order& order) const {
   const uint32_t slot = book_.table().slot_of(order);
@@ -151,6 +147,7 @@ Reply OrderDesk::on(const RemoveParticipant& c, const Caller& who) {
   const uint32_t line = p->line;
   const bool line_goes = o->lines[line].quantity == 1;
   const MoneySums before = sums_of(*o);
+  for (const SelectedAddOn& a : p->add_ons) add_on_quotas_.give_back(o->lines[line].performance, a.addon);
   book_.remove_unit(*o, c.order, line);
   OrderDossier& dd = open_dossier(*o);
   std::erase_if(dd.participants, [&](const Participant& q) { return q.contact == c.contact; });
@@ -264,18 +261,37 @@ Reply OrderDesk::on(const SetAttendance& c, const Caller& who) {
 
 namespace {
 
-// Each unit's share of `to_pay`, line by line: in proportion to its line's
-// unit price (equal shares when every price is 0), to the cent, the cents
-// left by rounding down going to the largest remainders (the first units
-// on a tie): the shares add up to to_pay exactly.
-std::vector<std::vector<int64_t>> unit_shares(const Order& order, int64_t to_pay) {
-  std::vector<std::vector<int64_t>> shares(order.lines.size());
+// What each unit of each line weighs in the order's price: its line's unit
+// price, the return supplement, and the add-ons of the participant holding
+// it (participants take their line's units in the order added).
+std::vector<std::vector<int64_t>> unit_weights(const Order& order, const OrderDossier* d) {
+  std::vector<std::vector<int64_t>> weights(order.lines.size());
+  for (size_t i = 0; i < order.lines.size(); ++i)
+    weights[i].assign(order.lines[i].quantity, std::max<int64_t>(0, int64_t{order.lines[i].unit_price_cents} +
+                                                                        (d ? d->return_supplement_cents : 0)));
+  if (!d) return weights;
+  std::vector<uint32_t> taken(order.lines.size(), 0);
+  for (const Participant& p : d->participants) {
+    if (p.line >= weights.size() || taken[p.line] >= weights[p.line].size()) continue;
+    for (const SelectedAddOn& a : p.add_ons) weights[p.line][taken[p.line]] += a.price_cents;
+    ++taken[p.line];
+  }
+  return weights;
+}
+
+// Each unit's share of `to_pay`, line by line: in proportion to its weight
+// (unit_weights; equal shares when every weight is 0), to the cent, the
+// cents left by rounding down going to the largest remainders (the first
+// units on a tie): the shares add up to to_pay exactly.
+std::vector<std::vector<int64_t>> unit_shares(const std::vector<std::vector<int64_t>>& weights, int64_t to_pay) {
+  std::vector<std::vector<int64_t>> shares(weights.size());
   __int128 weight = 0;
   uint32_t units = 0;
-  for (const OrderLine& l : order.lines) {
-    weight += __int128{l.unit_price_cents} * l.quantity;
-    units += l.quantity;
-  }
+  for (const std::vector<int64_t>& line : weights)
+    for (const int64_t w : line) {
+      weight += w;
+      ++units;
+    }
   if (units == 0) return shares;
   struct Rest {
     __int128 remainder;
@@ -283,11 +299,10 @@ std::vector<std::vector<int64_t>> unit_shares(const Order& order, int64_t to_pay
   };
   std::vector<Rest> rests;
   int64_t given = 0;
-  for (size_t i = 0; i < order.lines.size(); ++i) {
-    const OrderLine& l = order.lines[i];
-    const __int128 w = weight == 0 ? 1 : __int128{l.unit_price_cents};
-    const __int128 total = weight == 0 ? units : weight;
-    for (uint32_t u = 0; u < l.quantity; ++u) {
+  for (size_t i = 0; i < weights.size(); ++i) {
+    for (uint32_t u = 0; u < weights[i].size(); ++u) {
+      const __int128 w = weight == 0 ? 1 : __int128{weights[i][u]};
+      const __int128 total = weight == 0 ? units : weight;
       const __int128 exact = __int128{to_pay} * w;
       shares[i].push_back(static_cast<int64_t>(exact / total));
       given += shares[i].back();
@@ -322,11 +337,12 @@ Reply OrderDesk::on(const SetLinePrice& c, const Caller& who) {
 void OrderDesk::fill_dossier(const Order& order, OrderRecord* r) const {
   const OrderDossier* d = dossier_of(order);
   r->file_complete = file_complete(order, d, &r->missing_documents);
-  if (!d) return;
+  if (!d) return fill_trip(order, d, r);
   // Seed 003, "Gestion des présents": present by default once validated,
   // fully paid and with a complete file.
   const bool present = order.state == OrderState::kConfirmed && r->fully_paid && r->file_complete;
-  const std::vector<std::vector<int64_t>> shares = unit_shares(order, std::max<int64_t>(r->to_pay_cents, 0));
+  const std::vector<std::vector<int64_t>> shares =
+      unit_shares(unit_weights(order, d), std::max<int64_t>(r->to_pay_cents, 0));
   std::vector<uint32_t> taken(order.lines.size(), 0);  // units of each line given to a participant so far
   for (const Participant& p : d->participants) {
     const int64_t share =
@@ -341,6 +357,7 @@ void OrderDesk::fill_dossier(const Order& order, OrderRecord* r) const {
   }
   r->documents = d->documents;
   r->document_alert = d->alert();
+  fill_trip(order, d, r);
 }
 
 bool OrderDesk::document_alert(const Order& order) const {

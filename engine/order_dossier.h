@@ -6,11 +6,13 @@
 
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
 #include "engine/commands_dossier.h"
 #include "engine/ids.h"
+#include "engine/reply.h"
 #include "engine/slot_table.h"
 
 namespace tessera::engine {
@@ -21,7 +23,14 @@ struct OrderDossier {
   // The file's status as the workflow last recorded it (kFileStatus
   // entries are written when it changes).
   bool file_complete = false;
-  auto fields() const { return std::tie(participants, documents, file_complete); }
+  // Appended: the departure whose city the order returns to (kNone: its
+  // own) and what that changes per unit, fixed when chosen.
+  PerformanceId return_departure = kNone;
+  int64_t return_supplement_cents = 0;
+  static constexpr size_t kHashedAlways = 3;  // engine/hash.h
+  auto fields() const {
+    return std::tie(participants, documents, file_complete, return_departure, return_supplement_cents);
+  }
 
   const Participant* participant(ContactId contact) const {
     for (const Participant& p : participants)
@@ -45,10 +54,43 @@ struct OrderDossier {
 
 using DossierTable = SlotTable<OrderDossier>;
 
+// An add-on's quota on one departure of the shard: its capacity and how
+// many participants of live orders selected it there.
+struct AddOnQuota {
+  PerformanceId performance = kNone;
+  AddOnId addon = kNone;
+  uint32_t capacity = 0;
+  uint32_t selected = 0;
+  auto fields() const { return std::tie(performance, addon, capacity, selected); }
+  bool operator==(const AddOnQuota&) const = default;
+};
+
+// The add-on quotas of a shard, sorted by (performance, add-on).
+class AddOnQuotas {
+ public:
+  const AddOnQuota* find(PerformanceId performance, AddOnId addon) const;
+  AddOnQuota* find(PerformanceId performance, AddOnId addon) {
+    return const_cast<AddOnQuota*>(std::as_const(*this).find(performance, addon));
+  }
+  // The quota, created empty if there is none.
+  AddOnQuota& open(PerformanceId performance, AddOnId addon);
+  // One more selection if it has room (false: none there, or full).
+  bool take(PerformanceId performance, AddOnId addon);
+  void give_back(PerformanceId performance, AddOnId addon);
+  const std::vector<AddOnQuota>& rows() const { return rows_; }
+  // A snapshot's rows: sorted, unique, each within its capacity.
+  Status restore(std::vector<AddOnQuota> rows);
+
+ private:
+  std::vector<AddOnQuota> rows_;
+};
+
 // A snapshot's dossier of one order within range (DossierTable::restore).
 Status check_restored(const OrderDossier& d);
 // MergeContacts: participants and representatives named `from` name `to`.
 void reassign_contact(DossierTable& dossiers, ContactId from, ContactId to);
+// The refusal of a command naming a participant the order does not have.
+Reply no_participant(OrderId id, ContactId contact);
 // True iff `s` is a SHA-256 digest as documents are named: 64 lowercase hex digits.
 bool is_sha256_hex(std::string_view s);
 

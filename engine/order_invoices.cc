@@ -129,6 +129,31 @@ std::vector<InvoiceLine> OrderDesk::invoice_lines(const Order& o) const {
       out.push_back(
           InvoiceLine{d ? d->name : cat("annex fee ", f.fee), quantity, f.unit_cents, fee_cents(f, o.quantity()), 0});
     }
+  // The trip: the return to another city (per unit), then the add-ons (one
+  // line per add-on and price).
+  if (const OrderDossier* d = dossier_of(o)) {
+    if (d->return_supplement_cents != 0) {
+      const DefineDeparture* back = catalog_.departure(d->return_departure);
+      out.push_back(InvoiceLine{cat("Return to ", back ? back->city : cat("departure ", d->return_departure)),
+                                o.quantity(), d->return_supplement_cents, d->return_supplement_cents * o.quantity(),
+                                0});
+    }
+    const size_t fixed = out.size();
+    for (const Participant& p : d->participants)
+      for (const SelectedAddOn& a : p.add_ons) {
+        const DefineAddOn* known = catalog_.add_on(a.addon);
+        std::string label = known ? known->name : cat("add-on ", a.addon);
+        auto same = std::find_if(out.begin() + static_cast<ptrdiff_t>(fixed), out.end(), [&](const InvoiceLine& x) {
+          return x.unit_cents == a.price_cents && x.label == label;
+        });
+        if (same != out.end()) {
+          ++same->quantity;
+          same->amount_cents += a.price_cents;
+        } else {
+          out.push_back(InvoiceLine{std::move(label), 1, a.price_cents, a.price_cents, 0});
+        }
+      }
+  }
   return out;
 }
 

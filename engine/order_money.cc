@@ -143,7 +143,7 @@ OrderMoney& OrderDesk::open_money(const Order& order) {
 }
 
 MoneySums OrderDesk::sums_of(const Order& order) const {
-  return money_sums(package_cents(order), order.quantity(), money_of(order), !order.live());
+  return money_sums(package_of(order), order.quantity(), money_of(order), !order.live());
 }
 
 Reply OrderDesk::money_order(OrderId id, const Caller& who, bool closed_too, Order** out) {

@@ -164,7 +164,7 @@ Reply OrderDesk::on(const ListOrders& c, const Caller&) const {
     const Order& o = *book_.find(after[i]);
     page.orders.push_back(OrderSummary{after[i], o.state, o.contact, o.channel, o.principal, o.created_ms,
                                        shown_deadline(o), o.lines.empty() ? kNone : o.lines.front().performance,
-                                       o.quantity(), static_cast<uint64_t>(package_cents(o))});
+                                       o.quantity(), static_cast<uint64_t>(package_of(o))});
   }
   if (after.size() > n) page.next_after = page.orders.back().order;
   Reply r;

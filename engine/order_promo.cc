@@ -51,9 +51,8 @@ Reply OrderDesk::on(const ApplyPromoCode& c, const Caller& who) {
   const OrderMoney* money = money_of(*o);
   if (money && !money->promo_code.empty()) {
     if (money->promo_code == code)
-      return promo_reply(
-          PromoClaim{c.order, money->promo_claims, code, kNone, package_cents(*o), now_ms_, who.principal},
-          PromoState::kApplied, o);
+      return promo_reply(PromoClaim{c.order, money->promo_claims, code, kNone, package_of(*o), now_ms_, who.principal},
+                         PromoState::kApplied, o);
     return refuse(ReplyCode::kDuplicate, cat("order ", c.order, " has promo code ", money->promo_code,
                                              ": one code per order (RemovePromoCode first)"));
   }
@@ -66,7 +65,7 @@ Reply OrderDesk::on(const ApplyPromoCode& c, const Caller& who) {
   const ProductId product =
       o->lines.empty() ? kNone : performances[o->lines.front().performance_index].definition.product;
   OrderMoney& m = open_money(*o);
-  PromoClaim claim{c.order, ++m.promo_claims, code, product, package_cents(*o), now_ms_, who.principal};
+  PromoClaim claim{c.order, ++m.promo_claims, code, product, package_of(*o), now_ms_, who.principal};
   promo_.pending.push_back(claim);
   return promo_reply(claim, PromoState::kPending, o);
 }

@@ -132,6 +132,19 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
                                                                     : "attendance by default");
     case WorkflowDetail::kLinePriceSet:
       return cat("line ", hi, " unit price ", lo, " cents");
+    case WorkflowDetail::kAddOnAdded:
+      return cat("participant ", hi, ": add-on ", lo, " added");
+    case WorkflowDetail::kAddOnRemoved:
+      return cat("participant ", hi, ": add-on ", lo, " removed");
+    case WorkflowDetail::kAddOnPriceSet:
+      return cat("participant ", hi, ": add-on ", lo, " price changed");
+    case WorkflowDetail::kDepartureChanged:
+      return cat("departure changed from performance ", hi, " to ", lo);
+    case WorkflowDetail::kAddOnsDropped:
+      return cat(arg, " add-on", arg == 1 ? "" : "s", " dropped (no room on the new departure)");
+    case WorkflowDetail::kReturnCitySet:
+      return arg == 0 ? std::string("return to the departure's own city")
+                      : cat("return to the city of departure ", arg);
   }
   return "unknown";
 }

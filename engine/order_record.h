@@ -90,8 +90,14 @@ enum class WorkflowDetail : uint8_t {
   kFileIncomplete,             // kFileStatus: one is missing or unchecked again
   kAttendanceSet,              // kModified (SetAttendance): arg: participant << 32 | Attendance
   kLinePriceSet,               // kModified (SetLinePrice): arg: line << 32 | the unit price in cents
+  kAddOnAdded,                 // kModified (AddAddOn): arg: participant << 32 | add-on
+  kAddOnRemoved,               // kModified (RemoveAddOn): arg: participant << 32 | add-on
+  kAddOnPriceSet,              // kModified (AddAddOn, selected already): arg: participant << 32 | add-on
+  kDepartureChanged,           // kModified (ChangeDeparture): arg: from << 32 | to (performance ids)
+  kAddOnsDropped,              // kModified (ChangeDeparture): arg: the add-ons the new departure had no room for
+  kReturnCitySet,              // kModified (SetReturnCity): arg: the departure returned to (0: the order's own city)
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kLinePriceSet;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kReturnCitySet;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -364,6 +370,19 @@ struct OrderRecord {
   std::vector<MissingDocument> missing_documents;
   bool file_complete = false;
   bool document_alert = false;
+  // Appended: the trip (engine/commands_dossier.h, "Departures, add-ons and
+  // the return city"): the departure's city (empty: not a defined
+  // departure), the departure whose city it returns to (kNone: its own) and
+  // that city, what the return changes per unit (in the package), the
+  // add-ons' sum (in the package); and the client as the contact directory
+  // knows them (the server fills these two; a shard alone leaves them empty).
+  std::string departure_city;
+  PerformanceId return_departure = kNone;
+  std::string return_city;
+  int64_t return_supplement_cents = 0;
+  int64_t add_ons_cents = 0;
+  std::string client_name;
+  bool client_litigious = false;
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
@@ -373,7 +392,8 @@ struct OrderRecord {
                     cancelled_by, cancellation_fee_cents, promo_code, reduction_cents, promo_pending, fees, fees_cents,
                     cashback_cents, cashback_pending, sponsor, sponsorship_cents, sponsor_reward_cents,
                     sponsor_rewarded, sponsor_pending, participants, documents, missing_documents, file_complete,
-                    document_alert);
+                    document_alert, departure_city, return_departure, return_city, return_supplement_cents,
+                    add_ons_cents, client_name, client_litigious);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h). One stored before

@@ -314,7 +314,8 @@ struct ReplyDetail {
                ContactImportReport, ContactLists, ContactFindPage, ClientMarks, ContactActivity, ReminderFormats,
                ReminderRuns, RunFile, DocumentTemplates, Payers, Invoices, Promo, PromoCodes, PromoReturns,
                PaymentBatch, FrozenPayments, PaymentBatches, CashbackAccount, CashbackUse, CashbackReturns, SponsorUse,
-               PreRegPage, PreRegResults, PreRegMatches, LeadPage, PerformanceCard, DocumentFile>
+               PreRegPage, PreRegResults, PreRegMatches, LeadPage, PerformanceCard, DocumentFile, AddOnStock,
+               DepartureChange>
       value;
 };
 

@@ -6,6 +6,8 @@
 // call it after every step of the randomised runs; snapshot loading calls
 // it on what it read.
 #include <algorithm>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "engine/hash.h"
@@ -48,6 +50,7 @@ uint64_t Shard::state_hash() const {
   // The money of orders (absent until some), likewise.
   desk_.money().hash_into(h, orders);
   desk_.dossiers().hash_into(h, orders);  // the participants and documents (absent until some)
+  if (!desk_.add_on_quotas().rows().empty()) h.add(desk_.add_on_quotas().rows());  // likewise
   // The invoice register (shard 0; absent until an invoice), likewise.
   invoices_.hash_into(h);
   promos_.hash_into(h);
@@ -129,6 +132,27 @@ Status Shard::check_invariants() const {
           s = Status::internal(cat("order ", id, ": participant ", p.contact, " named twice"));
     }
   });
+  // Each add-on quota counts exactly the selections of the live orders'
+  // participants on its departure, and never more than its capacity.
+  std::map<std::pair<PerformanceId, AddOnId>, uint32_t> selected;
+  desk_.dossiers().for_each_current(orders, [&](OrderId id, const OrderDossier& d) {
+    const Order& o = *orders.find(id);
+    if (!o.live()) return;
+    for (const Participant& p : d.participants)
+      if (p.line < o.lines.size())
+        for (const SelectedAddOn& a : p.add_ons) ++selected[{o.lines[p.line].performance, a.addon}];
+  });
+  for (const AddOnQuota& q : desk_.add_on_quotas().rows()) {
+    const auto it = selected.find({q.performance, q.addon});
+    const uint32_t counted = it == selected.end() ? 0 : it->second;
+    if (s.is_ok() && (q.selected != counted || q.selected > q.capacity))
+      s = Status::internal(cat("add-on ", q.addon, " on performance ", q.performance, ": ", q.selected, " selected of ",
+                               q.capacity, ", a recount finds ", counted));
+    if (it != selected.end()) selected.erase(it);
+  }
+  if (s.is_ok() && !selected.empty())
+    s = Status::internal(cat("add-on ", selected.begin()->first.second, " is selected on performance ",
+                             selected.begin()->first.first, ", which has no quota for it"));
   return s;
 }
 

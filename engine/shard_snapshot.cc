@@ -49,6 +49,9 @@ constexpr uint16_t kSectionPreRegistrations = 23;  // the pre-registration parts
 constexpr uint16_t kSectionPerformanceStaff = 24;  // the performances' responsible and assistant, by id
 constexpr uint16_t kSectionOrderDossiers = 25;     // the participants and documents of the orders that have some
 constexpr uint16_t kSectionDocumentTypes = 26;     // the catalog's DefineDocumentType entries, in definition order
+constexpr uint16_t kSectionDepartures = 27;        // the catalog's DefineDeparture entries, in definition order
+constexpr uint16_t kSectionAddOns = 28;            // the catalog's DefineAddOn entries, in definition order
+constexpr uint16_t kSectionAddOnQuotas = 29;       // the add-on quotas of the shard's departures, sorted
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -144,6 +147,9 @@ void Shard::save(std::string* out) const {
   if (!stock_.staff().empty()) put_all(w, std::tie(kSectionPerformanceStaff, stock_.staff()));
   if (catalog_.annex_fees().size() != 0) put_all(w, std::tie(kSectionAnnexFees, catalog_.annex_fees()));
   if (catalog_.document_types().size() != 0) put_all(w, std::tie(kSectionDocumentTypes, catalog_.document_types()));
+  if (catalog_.departures().size() != 0) put_all(w, std::tie(kSectionDepartures, catalog_.departures()));
+  if (catalog_.add_ons().size() != 0) put_all(w, std::tie(kSectionAddOns, catalog_.add_ons()));
+  if (!desk_.add_on_quotas().rows().empty()) put_all(w, std::tie(kSectionAddOnQuotas, desk_.add_on_quotas().rows()));
   if (const std::vector<DossierTable::Entry> dossiers = desk_.dossiers().current(orders); !dossiers.empty())
     put_all(w, std::tie(kSectionOrderDossiers, dossiers));
   if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
@@ -217,7 +223,8 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       closed_loaded = 0, clients_loaded = 0, retention_loaded = 0, types_loaded = 0, money_config_loaded = 0,
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, sponsorship_loaded = 0,
       promo_register_loaded = 0, promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0,
-      cashback_outbox_loaded = 0, preregs_loaded = 0, staff_loaded = 0, dossiers_loaded = 0, document_types_loaded = 0;
+      cashback_outbox_loaded = 0, preregs_loaded = 0, staff_loaded = 0, dossiers_loaded = 0, document_types_loaded = 0,
+      departures_loaded = 0, add_ons_loaded = 0, add_on_quotas_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -314,6 +321,22 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
                           std::any_of(t.required_for.begin(), t.required_for.end(),
                                       [&](ProductId p) { return !sh.catalog_.product(p); })))
           s = Status::invalid_argument("snapshot has a document type out of range");
+    } else if (s.is_ok() && section == kSectionDepartures && departures_loaded++ == 0) {
+      s = r.get(sh.catalog_.departures());
+      if (s.is_ok() && !sh.catalog_.rebuild_departures()) s = Status::invalid_argument("snapshot repeats a departure");
+      for (const DefineDeparture& d : sh.catalog_.departures().items())
+        if (s.is_ok() && !sh.catalog_.check(d).ok())
+          s = Status::invalid_argument("snapshot has a departure out of range");
+    } else if (s.is_ok() && section == kSectionAddOns && add_ons_loaded++ == 0) {
+      s = r.get(sh.catalog_.add_ons());
+      if (s.is_ok() && !sh.catalog_.rebuild_add_ons()) s = Status::invalid_argument("snapshot repeats an add-on");
+      for (const DefineAddOn& a : sh.catalog_.add_ons().items())
+        if (s.is_ok() && !sh.catalog_.check(a).ok())
+          s = Status::invalid_argument("snapshot has an add-on out of range");
+    } else if (s.is_ok() && section == kSectionAddOnQuotas && add_on_quotas_loaded++ == 0) {
+      std::vector<AddOnQuota> rows;
+      s = r.get(rows);
+      if (s.is_ok()) s = sh.desk_.add_on_quotas().restore(std::move(rows));
     } else if (s.is_ok() && section == kSectionOrderDossiers && dossiers_loaded++ == 0) {
       std::vector<DossierTable::Entry> dossiers;
       s = r.get(dossiers);

@@ -167,6 +167,10 @@ struct DetailEncoder {
   Detail operator()(const DocumentFile& d) {
     return {wire::ResultDetail::DocumentFile, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const AddOnStock& d) { return {wire::ResultDetail::AddOnStock, wire_table::encode_table(fbb, d)}; }
+  Detail operator()(const DepartureChange& d) {
+    return {wire::ResultDetail::DepartureChange, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -551,6 +555,12 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::DocumentFile:
       return detail_of<wire::DocumentFile>(
           t, [](const wire::DocumentFile& w) { return from_table<DocumentFile>(&w, "DocumentFile"); });
+    case D::AddOnStock:
+      return detail_of<wire::AddOnStock>(
+          t, [](const wire::AddOnStock& w) { return from_table<AddOnStock>(&w, "AddOnStock"); });
+    case D::DepartureChange:
+      return detail_of<wire::DepartureChange>(
+          t, [](const wire::DepartureChange& w) { return from_table<DepartureChange>(&w, "DepartureChange"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -668,6 +678,9 @@ std::string check_wire_tables() {
   problems +=
       wire_table::check_shape<PerformanceCard>(wire::PerformanceCard::MiniReflectTypeTable(), "PerformanceCard");
   problems += wire_table::check_shape<DocumentFile>(wire::DocumentFile::MiniReflectTypeTable(), "DocumentFile");
+  problems += wire_table::check_shape<AddOnStock>(wire::AddOnStock::MiniReflectTypeTable(), "AddOnStock");
+  problems +=
+      wire_table::check_shape<DepartureChange>(wire::DepartureChange::MiniReflectTypeTable(), "DepartureChange");
   return problems;
 }
 
@@ -788,6 +801,8 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kLeads:
     case ReplyKind::kPerformanceCard:
     case ReplyKind::kDocumentFile:
+    case ReplyKind::kAddOnStock:
+    case ReplyKind::kDepartureChange:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -903,7 +918,7 @@ static_assert(static_cast<int>(wire::Attendance::MAX) == static_cast<int>(kAtten
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 40);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 42);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

@@ -70,6 +70,13 @@ constexpr FieldRule kFieldRules[] = {
   {"participants",                  false, kOrderQuantityMax},
   {"OrderRecord.documents",         false, kOrderDocumentFilesMax},
   {"missing_documents",             false, kOrderQuantityMax},
+  {"DefineDeparture.city",          true,  kNameLengthMax},
+  {"departure_city",                false, kNameLengthMax},
+  {"return_city",                   false, kNameLengthMax},
+  {"OrderRecord.client_name",       false, 2 * kNameLengthMax + 1},
+  {"add_ons",                       false, kParticipantAddOnsMax},
+  {"dropped",                       false, kOrderQuantityMax * kParticipantAddOnsMax},
+  {"AddOnStock.rows",               false, kAddOnsMax},
   {"DefineDocumentTemplate.subject", false, kTemplateSubjectBytesMax},
   {"DefineDocumentTemplate.body",   false, kTemplateBodyBytesMax},
   // Lists.

@@ -172,6 +172,8 @@ std::vector<engine::ContactId> contacts_named(const engine::ReplyDetail& detail)
       ids.push_back(item.contact);
       ids.push_back(item.payer);
     }
+  } else if (const auto* record = std::get_if<engine::OrderRecord>(&detail.value)) {
+    ids.push_back(record->contact);
   }
   std::erase_if(ids, [](engine::ContactId id) { return engine::is_reserved_id(id); });
   std::sort(ids.begin(), ids.end());
@@ -222,6 +224,11 @@ void fill(engine::ReplyDetail& detail, const std::vector<engine::ContactSummary>
         item.city = to->city;
         item.country = to->country;
       }
+    }
+  } else if (auto* record = std::get_if<engine::OrderRecord>(&detail.value)) {
+    if (const engine::ContactSummary* c = card_of(cards, record->contact)) {
+      record->client_name = name_of(*c);
+      record->client_litigious = (c->flags & engine::kContactLitigious) != 0;
     }
   }
 }

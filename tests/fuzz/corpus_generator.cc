@@ -635,6 +635,23 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(RemoveParticipant{make_order_id(0, 1, 1), ContactId{8}});
         b.add(SetLinePrice{make_order_id(0, 1, 1), 0, 4'500});
       },
+      [](RequestBuilder& b) {
+        b.add(DefineDeparture{kGa, ProductId{1}, "Lyon", 20'270'705, 5'000});
+        b.add(DefineDeparture{PerformanceId{1001}, ProductId{1}, "Grenoble", 20'270'705, 2'000});
+        b.add(DefineDeparture{PerformanceId{99}, ProductId{99}, "", 20'271'332, -1});
+        b.add(DefineAddOn{AddOnId{1}, ProductId{1}, "Canoë", 3'500});
+        b.add(DefineAddOn{AddOnId{2}, ProductId{99}, "", -5});
+        b.add(SetAddOnQuota{kGa, AddOnId{1}, 1});
+        b.add(GetAddOnStock{kGa});
+        const OrderId order = hold(b);
+        b.add(AddParticipant{order, ContactId{8}, kNone, 0});
+        b.add(AddAddOn{order, ContactId{8}, AddOnId{1}, -1});
+        b.add(AddAddOn{order, ContactId{8}, AddOnId{1}, 3'000});
+        b.add(SetReturnCity{order, PerformanceId{1001}});
+        b.add(ChangeDeparture{order, PerformanceId{1001}});
+        b.add(RemoveAddOn{order, ContactId{8}, AddOnId{1}});
+        b.add(SetReturnCity{order, kNone});
+      },
   };
 }
 

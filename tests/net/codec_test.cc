@@ -356,6 +356,14 @@ std::vector<Command> one_of_each() {
       Command{164, GetDocument{make_order_id(1, 2, 3), 2}},
       Command{165, SetAttendance{make_order_id(1, 2, 3), 21, Attendance::kAbsent, "malade"}},
       Command{166, SetLinePrice{make_order_id(1, 2, 3), 1, 45'000}},
+      Command{167, DefineDeparture{1000, 4, "Lyon", 20'270'705, 5'000}},
+      Command{168, DefineAddOn{3, 4, "Canoë", 3'500}},
+      Command{169, SetAddOnQuota{1000, 3, 12}},
+      Command{170, GetAddOnStock{1000}},
+      Command{171, AddAddOn{make_order_id(1, 2, 3), 21, 3, -1}},
+      Command{172, RemoveAddOn{make_order_id(1, 2, 3), 21, 3}},
+      Command{173, ChangeDeparture{make_order_id(1, 2, 3), 1001}},
+      Command{174, SetReturnCity{make_order_id(1, 2, 3), 1002}},
   };
 }
 
@@ -537,6 +545,13 @@ OrderRecord full_record() {
               1'790'300'000'000, 7, 3, 2, 1},
       Payment{3, PaymentMode::kCard, -1'000, 1'790'400'000'000, 42, kNone, "", "", "trop perçu", 0, 1'790'400'000'000,
               7}};
+  ParticipantLine with_add_ons{21, 42, 1, Attendance::kPresent, true, "", 10'500, 5'000, 5'500, {}};
+  with_add_ons.add_ons = {AddOnLine{3, "Canoë", 3'500, 21}, AddOnLine{4, "Vélo", 0, 21}};
+  r.participants = {with_add_ons,
+                    ParticipantLine{22, 42, 1, Attendance::kAbsent, true, "malade", 10'500, 0, 10'500, {}}};
+  r.departure_city = "Lyon", r.return_departure = 1002, r.return_city = "Grenoble";
+  r.return_supplement_cents = -750, r.add_ons_cents = 3'500, r.client_name = "DUPONT Chantal";
+  r.client_litigious = true;
   return r;
 }
 
@@ -759,6 +774,11 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                OrderDocument{2, 21, 1, "fiche.pdf", std::string(64, 'c'), 5, 1'790'000'000'000, 14,
                                              true, true, true, 1'790'000'100'000, 15},
                                std::string("%PDF\0\xff", 6)}},
+      ReplyDetail{AddOnStock{1000, {AddOnStockRow{3, "Canoë", 3'500, 12, 12}, AddOnStockRow{4, "Vélo", 1'000, 5, 0}}}},
+      ReplyDetail{DepartureChange{make_order_id(1, 2, 3),
+                                  1000,
+                                  1001,
+                                  {AddOnLine{3, "Canoë", 3'000, 21}, AddOnLine{3, "Canoë", 3'500, 22}}}},
   };
 }
 
@@ -1043,6 +1063,10 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "PerformanceCard";
     case engine::ReplyKind::kDocumentFile:
       return "DocumentFile";
+    case engine::ReplyKind::kAddOnStock:
+      return "AddOnStock";
+    case engine::ReplyKind::kDepartureChange:
+      return "DepartureChange";
   }
   return "?";
 }

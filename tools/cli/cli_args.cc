@@ -1531,6 +1531,96 @@ const std::vector<SubcommandSpec>& subcommands() {
          add_amount(s, "--price", v->body.unit_price_cents, "its unit price, e.g. 450.00")->required();
          return send(v);
        }},
+      {"departure", kCatalogGroup,
+       "define (or change) a stay's departure: a performance of the product, its city, day and round trip's price",
+       [](CLI::App& s) {
+         auto v = keyed<DefineDeparture>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the departure (a performance of the product)")
+             ->required();
+         opt::add_number(s, "--product", v->body.product, "the stay's product")->required();
+         s.add_option("--city", v->body.city, "the city it leaves from, e.g. Lyon")->required();
+         opt::add_number(s, "--date", v->body.date, uint32_t{18'500'101}, uint32_t{99'991'231},
+                         "its day, YYYYMMDD (e.g. 20270705)")
+             ->required();
+         add_amount(s, "--round-trip", v->body.round_trip_cents, "the round trip's price from that city, e.g. 50.00")
+             ->required();
+         return send(v);
+       }},
+      {"add-on", kCatalogGroup, "define (or change) an add-on (a trip option) of a product's departures, with its price",
+       [](CLI::App& s) {
+         auto v = keyed<DefineAddOn>(s);
+         opt::add_number(s, "--id", v->body.addon, "the add-on's id")->required();
+         opt::add_number(s, "--product", v->body.product, "the product whose departures offer it")->required();
+         s.add_option("--name", v->body.name, "e.g. \"Canoë\"")->required();
+         add_amount(s, "--price", v->body.price_cents, "its catalog price, e.g. 35.00")->required();
+         return send(v);
+       }},
+      {"add-on-quota", kCatalogGroup, "how many participants may select an add-on on one departure",
+       [](CLI::App& s) {
+         auto v = keyed<SetAddOnQuota>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the departure")->required();
+         opt::add_number(s, "--add-on", v->body.addon, "the add-on (of the departure's product)")->required();
+         opt::add_number(s, "--capacity", v->body.capacity, "its quota there (not below what is selected)")
+             ->required();
+         return send(v);
+       }},
+      {"add-ons", kBackOffice, "the add-ons a departure offers: price, capacity, selected, free",
+       [](CLI::App& s) {
+         auto v = keyed<GetAddOnStock>(s);
+         opt::add_number(s, "--performance", v->body.performance, "the departure")->required();
+         return send(v);
+       }},
+      {"order add-on", kBackOffice,
+       "select an add-on for a participant (one from its quota on the order's departure), or set its price",
+       [](CLI::App& s) {
+         auto v = keyed<AddAddOn>(s);
+         v->body.price_cents = -1;  // the catalog's
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "PARTICIPANT", v->body.participant, "the participant")->required();
+         opt::add_number(s, "ADDON", v->body.addon, "the add-on")->required();
+         CLI::Option* price =
+             add_amount(s, "--price", v->body.price_cents, "its price on this order (default: the catalog's)");
+         return Build([v, price](int64_t) -> CliCommands {
+           if (price->count() > 0 && v->body.price_cents < 0)
+             return Status::invalid_argument("order add-on: --price: not below 0 (leave it out for the catalog's)");
+           return one(v->key, v->body);
+         });
+       }},
+      {"order add-on-remove", kBackOffice, "remove a participant's add-on; it goes back to its quota",
+       [](CLI::App& s) {
+         auto v = keyed<RemoveAddOn>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "PARTICIPANT", v->body.participant, "the participant")->required();
+         opt::add_number(s, "ADDON", v->body.addon, "the add-on")->required();
+         return send(v);
+       }},
+      {"order departure", kBackOffice,
+       "move an order to another departure of its product (same shard; all units or none; add-ons follow if room)",
+       [](CLI::App& s) {
+         auto v = keyed<ChangeDeparture>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_number(s, "PERFORMANCE", v->body.performance, "the new departure")->required();
+         return send(v);
+       }},
+      {"order return", kBackOffice,
+       "return to the city of another departure of the same product and day (--same-city or 0: its own city)",
+       [](CLI::App& s) {
+         auto v = keyed<SetReturnCity>(s);
+         auto same_city = std::make_shared<bool>(false);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         CLI::Option* departure =
+             opt::add_number(s, "DEPARTURE", v->body.departure, "the departure whose city it returns to (0: its own)");
+         opt::add_flag(s, "--same-city", *same_city, "return to the departure's own city");
+         return Build([v, same_city, departure](int64_t) -> CliCommands {
+           if (*same_city && v->body.departure != kNone)
+             return Status::invalid_argument("order return: give a DEPARTURE or --same-city, not both");
+           if (!*same_city && departure->count() == 0)
+             return Status::invalid_argument("order return: give a DEPARTURE (0: the same city) or --same-city");
+           SetReturnCity c = v->body;
+           if (*same_city) c.departure = kNone;
+           return one(v->key, c);
+         });
+       }},
       {"order check", kBackOffice, "check a document of an order (--refuse: not valid; clears the alert either way)",
        [](CLI::App& s) {
          auto v = keyed<CheckDocument>(s);

@@ -168,11 +168,22 @@ std::string_view attendance_name(Attendance a) {
   return a == Attendance::kPresent ? "present" : a == Attendance::kAbsent ? "absent" : "not known";
 }
 
+// An amount with its sign: "+12.50", "-7.50".
+std::string signed_money(int64_t cents, const LocalTime& local) {
+  return cents > 0 ? cat("+", local.money(cents)) : local.money(cents);
+}
+
+bool has_add_ons(const OrderRecord& r) {
+  return std::any_of(r.participants.begin(), r.participants.end(),
+                     [](const ParticipantLine& p) { return !p.add_ons.empty(); });
+}
+
 // The order page: summary, flags, lines, notes, workflow.
 void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostream& out) {
   out << "order " << r.order << "  " << r.status << " (" << order_state_name(r.state) << ")\n";
+  if (r.client_litigious) out << "*** CLIENT LITIGIOUS ***\n";
   std::vector<std::vector<std::string>> summary = {
-      {"contact", id_or_dash(r.contact)},
+      {"contact", r.client_name.empty() ? id_or_dash(r.contact) : cat(r.client_name, " (", r.contact, ")")},
       {"channel", id_or_dash(r.channel)},
       {"created", cat(when(r.created_ms, local), " by ", by(r.principal))},
   };
@@ -234,6 +245,12 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
       documents += cat(documents.empty() ? "" : ", ", invoice_kind_name(i.kind), " ", i.year, "-", i.number);
     summary.push_back({"documents", documents});
   }
+  if (!r.departure_city.empty()) summary.push_back({"departure city", r.departure_city});
+  if (r.return_departure != kNone)
+    summary.push_back(
+        {"return city", cat(r.return_city.empty() ? "?" : r.return_city, " (departure ", r.return_departure,
+                            "): ", signed_money(r.return_supplement_cents, local), " per unit")});
+  if (r.add_ons_cents != 0 || has_add_ons(r)) summary.push_back({"add-ons", local.money(r.add_ons_cents)});
   summary.push_back({"administrative file",
                      r.file_complete ? "complete" : cat("incomplete: ", r.missing_documents.size(), " missing")});
   if (r.document_alert) summary.push_back({"document alert", "a document the client attached waits for a check"});
@@ -269,12 +286,17 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   if (!r.participants.empty()) {
     out << "\nparticipants\n";
     std::vector<std::vector<std::string>> rows = {
-        {"participant", "legal representative", "line", "share", "paid", "balance", "attendance"}};
-    for (const ParticipantLine& p : r.participants)
+        {"participant", "legal representative", "line", "share", "paid", "balance", "attendance", "add-ons"}};
+    for (const ParticipantLine& p : r.participants) {
+      std::string add_ons;
+      for (const AddOnLine& a : p.add_ons)
+        add_ons += cat(add_ons.empty() ? "" : ", ", a.name, " ", local.money(a.price_cents));
       rows.push_back({to_string(p.contact), to_string(p.legal_representative), std::to_string(p.line),
                       local.money(p.share_cents), local.money(p.paid_cents), local.money(p.balance_cents),
                       cat(attendance_name(p.attendance), p.attendance_set ? "" : " (default)",
-                          p.absence_reason.empty() ? "" : cat(": ", p.absence_reason))});
+                          p.absence_reason.empty() ? "" : cat(": ", p.absence_reason)),
+                      add_ons.empty() ? "-" : add_ons});
+    }
     print_table(out, rows);
   }
   if (!r.documents.empty()) {
@@ -886,6 +908,29 @@ void print_performance(const PerformanceCard& p, const LocalTime& local, std::os
              p.contact_limit == 0 ? "-" : cat(p.contact_limit), id_or_dash(p.responsible), id_or_dash(p.assistant)}});
 }
 
+void print_add_on_stock(const AddOnStock& s, const LocalTime& local, std::ostream& out) {
+  out << "departure " << s.performance << '\n';
+  std::vector<std::vector<std::string>> rows = {{"add-on", "name", "price", "capacity", "selected", "free"}};
+  for (const AddOnStockRow& r : s.rows)
+    rows.push_back({cat(r.addon), r.name, local.money(r.price_cents), cat(r.capacity), cat(r.selected),
+                    cat(r.capacity > r.selected ? r.capacity - r.selected : 0)});
+  if (!s.rows.empty()) print_table(out, rows);
+  out << s.rows.size() << " add-ons\n";
+}
+
+void print_departure_change(const DepartureChange& c, const LocalTime& local, std::ostream& out) {
+  out << "order " << c.order << " moved from departure " << c.from << " to departure " << c.to << '\n';
+  if (c.dropped.empty()) {
+    out << "every add-on followed\n";
+    return;
+  }
+  out << "add-ons dropped (no room on the new departure):\n";
+  std::vector<std::vector<std::string>> rows = {{"participant", "add-on", "name", "price"}};
+  for (const AddOnLine& a : c.dropped)
+    rows.push_back({to_string(a.participant), cat(a.addon), a.name, local.money(a.price_cents)});
+  print_table(out, rows);
+}
+
 void print_lead_page(const LeadPage& page, const LocalTime& local, std::ostream& out) {
   static constexpr const char* kStatus[] = {"open", "won", "lost"};
   std::vector<std::vector<std::string>> rows = {
@@ -939,6 +984,8 @@ void print_detail(const Command& command, const Reply& reply, const LocalTime& l
         if constexpr (std::is_same_v<D, OrderPage>) print_order_page(d, local, out);
         if constexpr (std::is_same_v<D, StockSummary>) print_stock(d, out);
         if constexpr (std::is_same_v<D, PerformanceCard>) print_performance(d, local, out);
+        if constexpr (std::is_same_v<D, AddOnStock>) print_add_on_stock(d, local, out);
+        if constexpr (std::is_same_v<D, DepartureChange>) print_departure_change(d, local, out);
         if constexpr (std::is_same_v<D, ContactCard>) print_contact(d, local, now_ms, out);
         if constexpr (std::is_same_v<D, ContactSearchPage>) print_contact_search(d, out);
         if constexpr (std::is_same_v<D, ContactFindPage>) print_contact_find(command.body, d, local, out);

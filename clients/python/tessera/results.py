@@ -96,7 +96,9 @@ _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSum
                    ("LeadRow", "status"): schema.LeadStatus,
                    ("ParticipantLine", "attendance"): schema.Attendance,
                    # document type ids, not reminder formats' types
-                   ("OrderDocument", "type"): None, ("MissingDocument", "type"): None}
+                   ("OrderDocument", "type"): None, ("MissingDocument", "type"): None,
+                   # departures (performance ids), not order states
+                   ("DepartureChange", "from_"): None, ("DepartureChange", "to"): None}
 # Strings that carry bytes, not text: kept as bytes.
 _BYTES_FIELDS = {("Invoices", "pdf"), ("DocumentFile", "content")}
 

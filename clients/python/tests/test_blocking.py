@@ -374,6 +374,54 @@ class Participants(unittest.TestCase):
             shop.check_document(order=order.order, document=1, checked=False)
 
 
+def same_shard_as(performance, candidates, shards=2):
+    """The first candidate the server places on `performance`'s shard
+    (engine/ids.h: spread_over_shards)."""
+    def shard(p):
+        x = p
+        x ^= x >> 33
+        x = (x * 0xff51afd7ed558ccd) & 0xFFFFFFFFFFFFFFFF
+        x ^= x >> 33
+        return x % shards
+    return next(p for p in candidates if shard(p) == shard(performance))
+
+
+class Trips(unittest.TestCase):
+    def test_a_departure_change_moves_the_order_and_lists_the_add_ons_left_behind(self):
+        lyon = 740
+        toulouse = same_shard_as(lyon, range(741, 760))
+        for performance in (lyon, toulouse):
+            define_performance(admin, performance, 10)
+        admin.define_departure(performance=lyon, product=1, city="Lyon", date=20330520, round_trip_cents=5000)
+        admin.define_departure(performance=toulouse, product=1, city="Toulouse", date=20330520,
+                               round_trip_cents=2000)
+        admin.define_add_on(addon=7, product=1, name="Canoë", price_cents=3500)
+        admin.set_add_on_quota(performance=lyon, addon=7, capacity=2)
+        admin.set_add_on_quota(performance=toulouse, addon=7, capacity=0)
+        client = office.create_contact(record=dict(types=1, civility="Mme", last_name="VOYAGE", first_name="Léa",
+                                                   addresses=[dict(kind=0, postcode="69000", city="LYON",
+                                                                   country="FR")])).contact
+        order = office.book(kind=tessera.BookingKind.Option, contact=client, channel=WEB, lines=[line(lyon)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.add_participant(order=order.order, contact=client)
+        office.add_add_on(order=order.order, participant=client, addon=7, price_cents=-1)
+        stock = office.get_add_on_stock(performance=lyon)
+        self.assertEqual([(r.addon, r.name, r.capacity, r.selected) for r in stock.rows], [(7, "Canoë", 2, 1)])
+        self.assertEqual(office.get_order_record(order=order.order).add_ons_cents, 3500)
+
+        moved = office.change_departure(order=order.order, performance=toulouse)
+        self.assertEqual((moved.from_, moved.to), (lyon, toulouse))
+        self.assertEqual([(d.participant, d.addon, d.price_cents) for d in moved.dropped], [(client, 7, 3500)])
+        office.set_return_city(order=order.order, departure=lyon)
+        page = office.get_order_record(order=order.order)
+        self.assertEqual((page.departure_city, page.return_city), ("Toulouse", "Lyon"))
+        self.assertEqual(page.return_supplement_cents, 1500)  # (20 + 50) / 2 = 35.00, rule 0
+        self.assertEqual(page.total_cents, 5000 + 1500)
+        self.assertEqual(page.lines[0].performance, toulouse)
+        with self.assertRaises(tessera.SoldOut):
+            office.add_add_on(order=order.order, participant=client, addon=7, price_cents=-1)
+
+
 class Invoices(unittest.TestCase):
     def test_an_invoice_is_numbered_and_its_pdf_comes_back_as_bytes(self):
         card = office.create_contact(record=dict(types=1, civility="M.", last_name="FACTURE", first_name="Jean",
