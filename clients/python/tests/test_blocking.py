@@ -412,11 +412,12 @@ class Trips(unittest.TestCase):
         moved = office.change_departure(order=order.order, performance=toulouse)
         self.assertEqual((moved.from_, moved.to), (lyon, toulouse))
         self.assertEqual([(d.participant, d.addon, d.price_cents) for d in moved.dropped], [(client, 7, 3500)])
+        admin.set_return_city_rule(product=1, rule_hundredths=2000)
         office.set_return_city(order=order.order, departure=lyon)
         page = office.get_order_record(order=order.order)
         self.assertEqual((page.departure_city, page.return_city), ("Toulouse", "Lyon"))
-        self.assertEqual(page.return_supplement_cents, 1500)  # (20 + 50) / 2 = 35.00, rule 0
-        self.assertEqual(page.total_cents, 5000 + 1500)
+        self.assertEqual(page.return_supplement_cents, 2200)  # (20 + 50) / 2 x 1.2 = 42.00, 22.00 over 20.00
+        self.assertEqual(page.total_cents, 5000 + 2200)
         self.assertEqual(page.lines[0].performance, toulouse)
         with self.assertRaises(tessera.SoldOut):
             office.add_add_on(order=order.order, participant=client, addon=7, price_cents=-1)
