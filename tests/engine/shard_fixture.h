@@ -100,6 +100,20 @@ class ShardTest : public testing::Test {
     return r.order;
   }
 
+  // One invoicing step as the server runs it: `step` (IssueInvoice or
+  // CancelInvoice) by `principal` freezes the document, the register numbers
+  // it (in 2026), the order notes the number.
+  void invoice_step(PrincipalId principal, CommandBody step) {
+    const Reply frozen = run_as(principal, std::move(step));
+    ASSERT_TRUE(frozen.ok()) << frozen.message;
+    InvoiceDocument d = std::get<Invoices>(frozen.detail->value).documents.front();
+    d.year = 2026;
+    const Reply r = run(RecordInvoice{d});
+    ASSERT_TRUE(r.ok()) << r.message;
+    const InvoiceDocument& n = std::get<Invoices>(r.detail->value).documents.front();
+    ASSERT_TRUE(run(NoteInvoice{n.order, n.attempt, n.kind, n.year, n.number}).ok());
+  }
+
   OrderState state(OrderId id) {
     const Reply r = shard_.apply(Command{0, GetOrder{id}}, now_);
     EXPECT_TRUE(r.code == ReplyCode::kOk || r.code == ReplyCode::kNotFound) << r.message;
