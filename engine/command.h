@@ -37,6 +37,7 @@
 #include "engine/commands_seats.h"
 #include "engine/commands_sponsorship.h"
 #include "engine/commands_subscriptions.h"
+#include "engine/commands_travel_book.h"
 #include "engine/hold_token.h"
 #include "engine/ids.h"
 #include "engine/reply.h"

@@ -244,5 +244,11 @@
   X(171, AddAddOn,                  kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(172, RemoveAddOn,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(173, ChangeDeparture,           kOrder,        kBackoffice, kWrite, kSingle,           kDepartureChange, kNoEffect)  \
-  X(174, SetReturnCity,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)
+  X(174, SetReturnCity,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(175, AttachDepartureBook,       kPerformance,  kBackoffice, kWrite, kSingle,           kCount,         kStoreDocument) \
+  X(176, AttachTravelBook,          kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kStoreDocument) \
+  X(177, SetTravelBookMode,         kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(178, SendTravelBookMail,        kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(179, GetTravelBookMails,        kFanOut,       kInternal,   kQuery, kTravelBookMails,  kTravelBookMails, kNoEffect)  \
+  X(180, NoteTravelBookMail,        kOrder,        kInternal,   kWrite, kSingle,           kOrder,         kNoEffect)
 // clang-format on

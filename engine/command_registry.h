@@ -54,6 +54,7 @@ enum class MergeKind : uint8_t {
   kContactActivity,   // indicators summed, history rows merged newest first and cut to the page
   kRunList,           // runs merged by id (selections summed), newest first, cut to the page
   kPromoReturns,      // every shard's promo returns together, by (shard, seq)
+  kTravelBookMails,   // every shard's travel-book mails together, by (shard, seq)
   kCashbackReturns,   // every shard's cashback returns together, by (shard, seq)
   kPreRegPage,        // pre-registration parts merged by id (one row per request), cut to the limit
   kPreRegResults,     // per request, the home shard's result (another shard's where it has none)
@@ -112,6 +113,7 @@ enum class ReplyKind : uint8_t {
   kDocumentFile,       // detail: DocumentFile (value = the document's size)
   kAddOnStock,         // detail: AddOnStock (value = add-ons offered)
   kDepartureChange,    // detail: DepartureChange (value = add-ons dropped)
+  kTravelBookMails,    // detail: TravelBookMails (value = mails)
 };
 
 // Side effect the server runs after the command is durable (net/session.cc).

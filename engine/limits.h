@@ -111,6 +111,11 @@ inline constexpr uint32_t kAddOnsMax = 10'000;                  // add-ons defin
 inline constexpr uint32_t kParticipantAddOnsMax = 32;           // add-ons one participant selects
 inline constexpr uint32_t kAddOnQuotasPerShardMax = 1'000'000;  // add-on quotas on one shard
 inline constexpr uint32_t kAddOnCapacityMax = 1'000'000;        // one add-on's quota on one departure
+// The travel book (engine/commands_travel_book.h).
+inline constexpr uint32_t kDepartureBooksMax = 64;            // convocations of one departure
+inline constexpr uint32_t kOrderTravelBooksMax = 64;          // individual convocations of one order
+inline constexpr uint32_t kTravelBookMailsPerReplyMax = 256;  // mails one shard answers at once
+inline constexpr uint32_t kTravelBookOutboxMax = 100'000;     // mails waiting on one shard
 inline constexpr int64_t kLinePriceCentsMax =
     100'000'000;  // SetLinePrice: a unit at most 1 million  // a participant's absence reason
 // Cashback (engine/commands_cashback.h).

@@ -78,6 +78,17 @@ class OrderDesk {
   Reply on(const RemoveAddOn& c, const Caller& who);
   Reply on(const ChangeDeparture& c, const Caller& who);
   Reply on(const SetReturnCity& c, const Caller& who);
+  // The travel book (order_travel_book.cc, engine/commands_travel_book.h).
+  Reply on(const AttachDepartureBook& c, const Caller& who);
+  Reply on(const AttachTravelBook& c, const Caller& who);
+  Reply on(const SetTravelBookMode& c, const Caller& who);
+  Reply on(const SendTravelBookMail& c, const Caller& who);
+  Reply on(const GetTravelBookMails& c, const Caller& who) const;
+  Reply on(const NoteTravelBookMail& c, const Caller& who);
+  // The departures' convocations and the mails not noted (snapshots, the
+  // state hash); restore checks a snapshot's.
+  const TravelBookState& travel_books() const { return travel_books_; }
+  Status restore_travel_books(TravelBookState state);
   // The add-on quotas of the shard's departures (snapshots, the state hash).
   AddOnQuotas& add_on_quotas() { return add_on_quotas_; }
   const AddOnQuotas& add_on_quotas() const { return add_on_quotas_; }
@@ -234,6 +245,14 @@ class OrderDesk {
   int64_t package_of(const Order& order) const;
   void add_ons_closed(const Order& order);
   void fill_trip(const Order& order, const OrderDossier* d, OrderRecord* r) const;
+  // The travel book (order_travel_book.cc): the convocations the order
+  // shows (its departure's, then its own), a mail put in the outbox, a
+  // workflow entry unless the workflow is full (a departure's convocation
+  // tells every registration), the order page's part.
+  std::vector<TravelBookLine> travel_books_of(const Order& order, const OrderDossier* d) const;
+  void queue_travel_book_mail(Order& o, const std::string& book);
+  void record_if_room(Order& o, WorkflowAction action, PrincipalId by, WorkflowDetail what, uint64_t arg);
+  void fill_travel_book(const Order& order, const OrderDossier* d, OrderRecord* r) const;
   // Invoicing (order_invoices.cc): the refusal of `change` to an invoiced
   // order (or one whose document is being numbered); the lines a document
   // shows, and one line's label.
@@ -291,6 +310,7 @@ class OrderDesk {
   MoneyTable money_;
   DossierTable dossiers_;
   AddOnQuotas add_on_quotas_;
+  TravelBookState travel_books_;
   PromoOutbox promo_;
   CashbackOutbox cashback_;
 };

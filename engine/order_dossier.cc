@@ -24,10 +24,14 @@ Status check_restored(const OrderDossier& d) {
       return Status::invalid_argument("snapshot has a participant out of range");
   for (size_t i = 0; i < d.documents.size(); ++i) {
     const OrderDocument& doc = d.documents[i];
-    if (doc.number != i + 1 || !is_sha256_hex(doc.sha256) || doc.size == 0 || doc.size > kDocumentBytesMax ||
-        doc.name.empty() || doc.name.size() > kNameLengthMax)
+    if (doc.number != i + 1 || !check_stored_document(doc.name, doc.sha256, doc.size, {}).ok())
       return Status::invalid_argument("snapshot has a document out of range");
   }
+  if (d.travel_book_mode > kTravelBookModeLast || d.own_books.size() > kOrderTravelBooksMax)
+    return Status::invalid_argument("snapshot has a travel book out of range");
+  for (const TravelBookLine& b : d.own_books)
+    if (b.group || !check_stored_document(b.name, b.sha256, b.size, {}).ok())
+      return Status::invalid_argument("snapshot has a convocation out of range");
   return Status::ok();
 }
 
@@ -177,15 +181,7 @@ Reply OrderDesk::on(const SetLegalRepresentative& c, const Caller& who) {
 Reply OrderDesk::on(const AttachDocument& c, const Caller& who) {
   Order* o = nullptr;
   if (Reply bad = dossier_order(c.order, who, nullptr, &o); !bad.ok()) return bad;
-  if (!c.content.empty())
-    return refuse(ReplyCode::kInvalidArgument,
-                  "a document reaches the order by its digest: the server stores its content first");
-  if (!is_sha256_hex(c.sha256))
-    return refuse(ReplyCode::kInvalidArgument, "a document's sha256 is 64 lowercase hexadecimal digits");
-  if (c.size == 0 || c.size > kDocumentBytesMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("a document has 1 to ", kDocumentBytesMax, " bytes"));
-  if (c.name.empty() || c.name.size() > kNameLengthMax)
-    return refuse(ReplyCode::kInvalidArgument, cat("a document's name has 1 to ", kNameLengthMax, " bytes"));
+  if (Reply bad = check_stored_document(c.name, c.sha256, c.size, c.content); !bad.ok()) return bad;
   const OrderDossier* d = dossier_of(*o);
   if (c.participant != kNone && (!d || !d->participant(c.participant))) return no_participant(c.order, c.participant);
   if (c.participant != kNone && c.type == kNone)
@@ -337,7 +333,10 @@ Reply OrderDesk::on(const SetLinePrice& c, const Caller& who) {
 void OrderDesk::fill_dossier(const Order& order, OrderRecord* r) const {
   const OrderDossier* d = dossier_of(order);
   r->file_complete = file_complete(order, d, &r->missing_documents);
-  if (!d) return fill_trip(order, d, r);
+  if (!d) {
+    fill_trip(order, d, r);
+    return fill_travel_book(order, d, r);
+  }
   // Seed 003, "Gestion des présents": present by default once validated,
   // fully paid and with a complete file.
   const bool present = order.state == OrderState::kConfirmed && r->fully_paid && r->file_complete;
@@ -358,6 +357,7 @@ void OrderDesk::fill_dossier(const Order& order, OrderRecord* r) const {
   r->documents = d->documents;
   r->document_alert = d->alert();
   fill_trip(order, d, r);
+  fill_travel_book(order, d, r);
 }
 
 bool OrderDesk::document_alert(const Order& order) const {

@@ -11,6 +11,7 @@
 
 #include "base/status.h"
 #include "engine/commands_dossier.h"
+#include "engine/commands_travel_book.h"
 #include "engine/ids.h"
 #include "engine/reply.h"
 #include "engine/slot_table.h"
@@ -27,9 +28,15 @@ struct OrderDossier {
   // own) and what that changes per unit, fixed when chosen.
   PerformanceId return_departure = kNone;
   int64_t return_supplement_cents = 0;
+  // Appended: the travel book (engine/commands_travel_book.h): the mode
+  // and the order's own convocations (individual mode), in the order
+  // attached.
+  TravelBookMode travel_book_mode = TravelBookMode::kGroup;
+  std::vector<TravelBookLine> own_books;
   static constexpr size_t kHashedAlways = 3;  // engine/hash.h
   auto fields() const {
-    return std::tie(participants, documents, file_complete, return_departure, return_supplement_cents);
+    return std::tie(participants, documents, file_complete, return_departure, return_supplement_cents, travel_book_mode,
+                    own_books);
   }
 
   const Participant* participant(ContactId contact) const {
@@ -53,6 +60,17 @@ struct OrderDossier {
 };
 
 using DossierTable = SlotTable<OrderDossier>;
+
+// The travel books of a shard: its departures' convocations (by
+// performance, in the order attached) and the outbox of travel-book
+// e-mails not noted yet (by seq).
+struct TravelBookState {
+  std::vector<DepartureBook> departure_books;
+  std::vector<TravelBookMail> outbox;
+  uint64_t last_seq = 0;
+  bool empty() const { return departure_books.empty() && outbox.empty() && last_seq == 0; }
+  auto fields() const { return std::tie(departure_books, outbox, last_seq); }
+};
 
 // An add-on's quota on one departure of the shard: its capacity and how
 // many participants of live orders selected it there.
@@ -89,6 +107,11 @@ class AddOnQuotas {
 Status check_restored(const OrderDossier& d);
 // MergeContacts: participants and representatives named `from` name `to`.
 void reassign_contact(DossierTable& dossiers, ContactId from, ContactId to);
+// The checks of a document stored by digest (AttachDocument,
+// AttachTravelBook, AttachDepartureBook): its name, digest and size, and no
+// content left in the command.
+Reply check_stored_document(const std::string& name, const std::string& sha256, uint64_t size,
+                            const std::string& content);
 // The refusal of a command naming a participant the order does not have.
 Reply no_participant(OrderId id, ContactId contact);
 // True iff `s` is a SHA-256 digest as documents are named: 64 lowercase hex digits.

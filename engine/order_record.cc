@@ -23,6 +23,8 @@ std::string_view workflow_action_name(WorkflowAction action) {
       return "invoicing";
     case WorkflowAction::kFileStatus:
       return "file status";
+    case WorkflowAction::kTravelBook:
+      return "travel book";
   }
   return "unknown";
 }
@@ -145,6 +147,17 @@ std::string workflow_detail_text(WorkflowDetail what, uint64_t arg) {
     case WorkflowDetail::kReturnCitySet:
       return arg == 0 ? std::string("return to the departure's own city")
                       : cat("return to the city of departure ", arg);
+    case WorkflowDetail::kTravelBookAttached:
+      return arg == 1 ? std::string("the departure's convocation attached") : std::string("a convocation attached");
+    case WorkflowDetail::kTravelBookModeSet:
+      return arg == static_cast<uint64_t>(TravelBookMode::kIndividual) ? std::string("travel book: individual mode")
+                                                                       : std::string("travel book: group mode");
+    case WorkflowDetail::kTravelBookMailQueued:
+      return cat("travel-book e-mail ", arg, " to send again");
+    case WorkflowDetail::kTravelBookMailSent:
+      return cat("travel-book e-mail ", arg, " sent");
+    case WorkflowDetail::kTravelBookMailFailed:
+      return cat("travel-book e-mail ", arg, " not sent");
   }
   return "unknown";
 }

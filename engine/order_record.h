@@ -18,6 +18,7 @@
 #include "engine/commands_dossier.h"
 #include "engine/commands_invoices.h"
 #include "engine/commands_money.h"
+#include "engine/commands_travel_book.h"
 #include "engine/ids.h"
 #include "engine/reply.h"
 
@@ -35,8 +36,9 @@ enum class WorkflowAction : uint8_t {
   kPaymentStatus,  // passage du statut du règlement en « soldé » (or back, after a refund or a discount)
   kInvoicing,      // émission d'une facture, or of a credit note (défacturation): detail says which
   kFileStatus,     // modification du statut du dossier administratif: complete, or not any more
+  kTravelBook,     // modification du statut du carnet de voyage: a convocation, the mode, a mail queued
 };
-inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kFileStatus;  // snapshots check against it
+inline constexpr WorkflowAction kWorkflowActionLast = WorkflowAction::kTravelBook;  // snapshots check against it
 std::string_view workflow_action_name(WorkflowAction action);
 
 // What a kModified or kEmailSent event changed, with its argument(s); the
@@ -96,8 +98,14 @@ enum class WorkflowDetail : uint8_t {
   kDepartureChanged,           // kModified (ChangeDeparture): arg: from << 32 | to (performance ids)
   kAddOnsDropped,              // kModified (ChangeDeparture): arg: the add-ons the new departure had no room for
   kReturnCitySet,              // kModified (SetReturnCity): arg: the departure returned to (0: the order's own city)
+  kTravelBookAttached,         // kTravelBook: arg: 1 the departure's convocation, 0 the order's own
+  kTravelBookModeSet,          // kTravelBook: arg: TravelBookMode
+  kTravelBookMailQueued,       // kTravelBook: arg: the mail's number (SendTravelBookMail, by hand)
+  kTravelBookMailSent,         // kEmailSent: arg: the mail's number
+  kTravelBookMailFailed,       // kEmailSent: arg: the mail's number (the relay refused it)
 };
-inline constexpr WorkflowDetail kWorkflowDetailLast = WorkflowDetail::kReturnCitySet;  // snapshots check against it
+inline constexpr WorkflowDetail kWorkflowDetailLast =
+    WorkflowDetail::kTravelBookMailFailed;  // snapshots check against it
 
 // One stored workflow event: 24 bytes, no heap (an order's cold part holds
 // a few of them in a vector its slot keeps).
@@ -383,6 +391,15 @@ struct OrderRecord {
   int64_t add_ons_cents = 0;
   std::string client_name;
   bool client_litigious = false;
+  // Appended: the travel book (engine/commands_travel_book.h): the mode,
+  // the convocations shown (the departure's, then the order's own; withdrawn
+  // ones listed too), whether one is shown (travel_book_attached) and
+  // whether the client can open it (travel_book_released: attached, fully
+  // paid and the file complete — the order page's green "travel book").
+  TravelBookMode travel_book_mode = TravelBookMode::kGroup;
+  std::vector<TravelBookLine> travel_books;
+  bool travel_book_attached = false;
+  bool travel_book_released = false;
   auto fields() const {
     return std::tie(order, state, status, kind, policy, contact, channel, principal, created_ms, deadline_ms,
                     hold_expires_ms, overdue_until_ms, hold_until_max_ms, extensions, extensions_max, mark, locked,
@@ -393,7 +410,8 @@ struct OrderRecord {
                     cashback_cents, cashback_pending, sponsor, sponsorship_cents, sponsor_reward_cents,
                     sponsor_rewarded, sponsor_pending, participants, documents, missing_documents, file_complete,
                     document_alert, departure_city, return_departure, return_city, return_supplement_cents,
-                    add_ons_cents, client_name, client_litigious);
+                    add_ons_cents, client_name, client_litigious, travel_book_mode, travel_books, travel_book_attached,
+                    travel_book_released);
   }
   // A record stored before money existed: nothing paid; the total owed
   // unless the order is closed (engine/order_money.h). One stored before

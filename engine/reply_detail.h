@@ -315,7 +315,7 @@ struct ReplyDetail {
                ReminderRuns, RunFile, DocumentTemplates, Payers, Invoices, Promo, PromoCodes, PromoReturns,
                PaymentBatch, FrozenPayments, PaymentBatches, CashbackAccount, CashbackUse, CashbackReturns, SponsorUse,
                PreRegPage, PreRegResults, PreRegMatches, LeadPage, PerformanceCard, DocumentFile, AddOnStock,
-               DepartureChange>
+               DepartureChange, TravelBookMails>
       value;
 };
 

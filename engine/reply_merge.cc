@@ -411,6 +411,8 @@ Reply merge_replies(const CommandBody& body, std::vector<Reply>&& parts, const M
       return merge_outbox<PromoReturns, &PromoReturns::returns>(parts);
     case MergeKind::kCashbackReturns:
       return merge_outbox<CashbackReturns, &CashbackReturns::returns>(parts);
+    case MergeKind::kTravelBookMails:
+      return merge_outbox<TravelBookMails, &TravelBookMails::mails>(parts);
     case MergeKind::kContactActivity:
       return merge_contact_activity(parts, std::get<GetContactActivity>(body), settings.pmg_tiers);
     case MergeKind::kOutcomes:

@@ -51,6 +51,7 @@ uint64_t Shard::state_hash() const {
   desk_.money().hash_into(h, orders);
   desk_.dossiers().hash_into(h, orders);  // the participants and documents (absent until some)
   if (!desk_.add_on_quotas().rows().empty()) h.add(desk_.add_on_quotas().rows());  // likewise
+  if (!desk_.travel_books().empty()) h.add(desk_.travel_books());                  // likewise
   // The invoice register (shard 0; absent until an invoice), likewise.
   invoices_.hash_into(h);
   promos_.hash_into(h);

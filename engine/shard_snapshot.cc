@@ -52,6 +52,7 @@ constexpr uint16_t kSectionDocumentTypes = 26;     // the catalog's DefineDocume
 constexpr uint16_t kSectionDepartures = 27;        // the catalog's DefineDeparture entries, in definition order
 constexpr uint16_t kSectionAddOns = 28;            // the catalog's DefineAddOn entries, in definition order
 constexpr uint16_t kSectionAddOnQuotas = 29;       // the add-on quotas of the shard's departures, sorted
+constexpr uint16_t kSectionTravelBooks = 30;       // the departures' convocations and the travel-book mail outbox
 
 struct OrderCreator {
   uint32_t slot = 0;
@@ -150,6 +151,7 @@ void Shard::save(std::string* out) const {
   if (catalog_.departures().size() != 0) put_all(w, std::tie(kSectionDepartures, catalog_.departures()));
   if (catalog_.add_ons().size() != 0) put_all(w, std::tie(kSectionAddOns, catalog_.add_ons()));
   if (!desk_.add_on_quotas().rows().empty()) put_all(w, std::tie(kSectionAddOnQuotas, desk_.add_on_quotas().rows()));
+  if (!desk_.travel_books().empty()) put_all(w, std::tie(kSectionTravelBooks, desk_.travel_books()));
   if (const std::vector<DossierTable::Entry> dossiers = desk_.dossiers().current(orders); !dossiers.empty())
     put_all(w, std::tie(kSectionOrderDossiers, dossiers));
   if (!batches_.empty()) put_all(w, std::make_tuple(kSectionBatches, batches_.batches()));
@@ -224,7 +226,7 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       money_loaded = 0, invoices_loaded = 0, terms_loaded = 0, rules_loaded = 0, sponsorship_loaded = 0,
       promo_register_loaded = 0, promo_outbox_loaded = 0, annex_fees_loaded = 0, batches_loaded = 0, auto_loaded = 0,
       cashback_outbox_loaded = 0, preregs_loaded = 0, staff_loaded = 0, dossiers_loaded = 0, document_types_loaded = 0,
-      departures_loaded = 0, add_ons_loaded = 0, add_on_quotas_loaded = 0;
+      departures_loaded = 0, add_ons_loaded = 0, add_on_quotas_loaded = 0, travel_books_loaded = 0;
   while (!r.done()) {
     uint16_t section = 0;
     s = r.get(section);
@@ -337,6 +339,10 @@ Result<std::unique_ptr<Shard>> Shard::load(std::string_view bytes) {
       std::vector<AddOnQuota> rows;
       s = r.get(rows);
       if (s.is_ok()) s = sh.desk_.add_on_quotas().restore(std::move(rows));
+    } else if (s.is_ok() && section == kSectionTravelBooks && travel_books_loaded++ == 0) {
+      TravelBookState state;
+      s = r.get(state);
+      if (s.is_ok()) s = sh.desk_.restore_travel_books(std::move(state));
     } else if (s.is_ok() && section == kSectionOrderDossiers && dossiers_loaded++ == 0) {
       std::vector<DossierTable::Entry> dossiers;
       s = r.get(dossiers);

@@ -171,6 +171,9 @@ struct DetailEncoder {
   Detail operator()(const DepartureChange& d) {
     return {wire::ResultDetail::DepartureChange, wire_table::encode_table(fbb, d)};
   }
+  Detail operator()(const TravelBookMails& d) {
+    return {wire::ResultDetail::TravelBookMails, wire_table::encode_table(fbb, d)};
+  }
   Detail operator()(const PaymentBatch& d) {
     return {wire::ResultDetail::PaymentBatch, wire_table::encode_table(fbb, d)};
   }
@@ -561,6 +564,9 @@ Result<ReplyDetail> decode_detail(wire::ResultDetail type, const void* t) {
     case D::DepartureChange:
       return detail_of<wire::DepartureChange>(
           t, [](const wire::DepartureChange& w) { return from_table<DepartureChange>(&w, "DepartureChange"); });
+    case D::TravelBookMails:
+      return detail_of<wire::TravelBookMails>(
+          t, [](const wire::TravelBookMails& w) { return from_table<TravelBookMails>(&w, "TravelBookMails"); });
     case D::PaymentBatch:
       return detail_of<wire::PaymentBatch>(
           t, [](const wire::PaymentBatch& w) { return from_table<PaymentBatch>(&w, "PaymentBatch"); });
@@ -681,6 +687,8 @@ std::string check_wire_tables() {
   problems += wire_table::check_shape<AddOnStock>(wire::AddOnStock::MiniReflectTypeTable(), "AddOnStock");
   problems +=
       wire_table::check_shape<DepartureChange>(wire::DepartureChange::MiniReflectTypeTable(), "DepartureChange");
+  problems +=
+      wire_table::check_shape<TravelBookMails>(wire::TravelBookMails::MiniReflectTypeTable(), "TravelBookMails");
   return problems;
 }
 
@@ -803,6 +811,7 @@ DetailEncoder::Detail typed_reply(fb::FlatBufferBuilder& fbb, const Reply& reply
     case ReplyKind::kDocumentFile:
     case ReplyKind::kAddOnStock:
     case ReplyKind::kDepartureChange:
+    case ReplyKind::kTravelBookMails:
       return {};
     case ReplyKind::kOrder:
       return {D::OrderReply, wire::CreateOrderReply(fbb, reply.order.value(), state, reply.due_ms).Union()};
@@ -914,11 +923,12 @@ static_assert(static_cast<int>(wire::IntegrationMethod::MAX) ==
 static_assert(static_cast<int>(wire::IntegrationLevel::MAX) == kIntegrationLevelLast);
 static_assert(static_cast<int>(wire::LeadStatus::MAX) == kLeadStatusLast);
 static_assert(static_cast<int>(wire::Attendance::MAX) == static_cast<int>(kAttendanceLast));
+static_assert(static_cast<int>(wire::TravelBookMode::MAX) == static_cast<int>(kTravelBookModeLast));
 // The four back-office detail tables are the first union members, in the
 // order of ReplyDetail's first alternatives (protocol v1 clients know only
 // these); the others are encoded by name (DetailEncoder). Its enums mirror
 // the engine's.
-static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 42);
+static_assert(std::variant_size_v<decltype(ReplyDetail::value)> == 43);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(wire::ResultDetail::ReminderBatch) - 1,
                                                         decltype(ReplyDetail::value)>,
                              ReminderBatch>);

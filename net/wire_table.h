@@ -113,6 +113,7 @@ TESSERA_NESTED_TABLE(PreRegMatch) TESSERA_NESTED_TABLE(PreRegRow) TESSERA_NESTED
 TESSERA_NESTED_TABLE(IntegrationOptions) TESSERA_NESTED_TABLE(IntegrationDecision) TESSERA_NESTED_TABLE(PreRegRequester)
 TESSERA_NESTED_TABLE(LeadRow) TESSERA_NESTED_TABLE(OrderDocument) TESSERA_NESTED_TABLE(ParticipantLine)
 TESSERA_NESTED_TABLE(MissingDocument) TESSERA_NESTED_TABLE(AddOnLine) TESSERA_NESTED_TABLE(AddOnStockRow)
+TESSERA_NESTED_TABLE(TravelBookMail) TESSERA_NESTED_TABLE(TravelBookLine)
 TESSERA_ENUM_LABEL(ExpiryPolicy, "expiry_policy") TESSERA_ENUM_LABEL(BookingKind, "booking kind")
 TESSERA_ENUM_LABEL(ReleaseMark, "release mark") TESSERA_ENUM_LABEL(Delivery, "delivery")
 TESSERA_ENUM_LABEL(ReminderField, "reminder field") TESSERA_ENUM_LABEL(FormatType, "format type")
@@ -129,7 +130,7 @@ TESSERA_ENUM_LABEL(PromoState, "promo state") TESSERA_ENUM_LABEL(BatchKind, "bat
 TESSERA_ENUM_LABEL(PreRegStatus, "pre-registration status") TESSERA_ENUM_LABEL(MatchMode, "match mode")
 TESSERA_ENUM_LABEL(MatchBasis, "match basis") TESSERA_ENUM_LABEL(PreRegOutcome, "pre-registration outcome")
 TESSERA_ENUM_LABEL(IntegrationMethod, "integration method") TESSERA_ENUM_LABEL(IntegrationLevel, "confirmation level")
-TESSERA_ENUM_LABEL(LeadStatus, "lead status")
+TESSERA_ENUM_LABEL(LeadStatus, "lead status") TESSERA_ENUM_LABEL(TravelBookMode, "travel book mode")
 #undef TESSERA_WIRE_STRUCT
 #undef TESSERA_NESTED_TABLE
 #undef TESSERA_ENUM_LABEL

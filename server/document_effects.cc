@@ -3,6 +3,7 @@
 #include "server/document_effects.h"
 
 #include <memory>
+#include <type_traits>
 #include <variant>
 
 #include "base/check.h"
@@ -37,18 +38,43 @@ class Settle {
 
 }  // namespace
 
+engine::OrderId departure_mark(engine::PerformanceId performance) {
+  return engine::make_order_id(kDepartureMarkShard, 0, performance.value());
+}
+
 Result<net::AfterDurable> prepare_document_store(engine::Command& command, DocumentStore& store,
                                                  reminders::ReminderExporter& exporter) {
-  auto* attach = std::get_if<engine::AttachDocument>(&command.body);
-  TESSERA_CHECK(attach != nullptr);
-  if (attach->content.empty())
-    return Status::invalid_argument("AttachDocument carries the document's bytes in `content`");
-  Result<std::string> sha = store.store(attach->content, attach->order);
+  // The three commands that attach a stored document: the content, the
+  // fields the digest and size go to, and whose it is.
+  std::string* content = nullptr;
+  std::string* sha256 = nullptr;
+  uint64_t* size = nullptr;
+  engine::OrderId owner = 0;
+  std::visit(
+      [&](auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, engine::AttachDocument> || std::is_same_v<T, engine::AttachTravelBook> ||
+                      std::is_same_v<T, engine::AttachDepartureBook>) {
+          content = &c.content;
+          sha256 = &c.sha256;
+          size = &c.size;
+          if constexpr (std::is_same_v<T, engine::AttachDepartureBook>)
+            owner = departure_mark(c.performance);
+          else
+            owner = c.order;
+        }
+      },
+      command.body);
+  TESSERA_CHECK(content != nullptr);
+  if (content->empty())
+    return Status::invalid_argument(
+        engine::cat(engine::command_name(command.body), " carries the document's bytes in `content`"));
+  Result<std::string> sha = store.store(*content, owner);
   if (!sha.is_ok()) return sha.status();
-  attach->sha256 = *sha;
-  attach->size = attach->content.size();
-  std::string().swap(attach->content);  // logged by digest, never by content
-  auto settle = std::make_shared<Settle>(store, *sha, attach->order);
+  *sha256 = *sha;
+  *size = content->size();
+  std::string().swap(*content);  // logged by digest, never by content
+  auto settle = std::make_shared<Settle>(store, *sha, owner);
   return net::AfterDurable([settle, &exporter](engine::Reply&& reply, runtime::Completion* done) {
     done->complete(std::move(reply));
     if (!exporter.submit_task([settle] { settle->acknowledged(); })) settle->acknowledged();

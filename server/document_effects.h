@@ -12,7 +12,16 @@
 
 namespace tessera::server {
 
-// Before AttachDocument is submitted: its content stored (synced) and
+// A departure's convocation (AttachDepartureBook) belongs to no order: its
+// store mark names the departure as an order id of shard
+// kDepartureMarkShard (above every real shard). recover() keeps such a file
+// (a crash may leave one no departure names: it stays, never a document
+// lost).
+inline constexpr uint32_t kDepartureMarkShard = 0xFF;
+engine::OrderId departure_mark(engine::PerformanceId performance);
+
+// Before AttachDocument, AttachTravelBook or AttachDepartureBook is
+// submitted: its content stored (synced) and
 // replaced by its digest and size. Once the command is acknowledged the
 // step answers and settles the store's mark on the export worker (file
 // system work stays off the thread that completes it); a refusal or an

@@ -81,10 +81,13 @@ Status ServerApp::start() {
   }
   documents_ = std::make_unique<DocumentStore>(config_.data_dir + "/documents", config_.document_bytes());
   if (Result<uint32_t> removed = documents_->recover([this](engine::OrderId order, const std::string& sha256) {
+        if (engine::order_shard(order) == kDepartureMarkShard) return true;  // a departure's: kept
         const engine::Reply r = engine_.shards->call(engine::Command{0, engine::GetOrderRecord{order}});
         const auto* record = r.ok() && r.detail ? std::get_if<engine::OrderRecord>(&r.detail->value) : nullptr;
-        return record != nullptr && std::any_of(record->documents.begin(), record->documents.end(),
-                                                [&](const engine::OrderDocument& d) { return d.sha256 == sha256; });
+        return record != nullptr && (std::any_of(record->documents.begin(), record->documents.end(),
+                                                 [&](const engine::OrderDocument& d) { return d.sha256 == sha256; }) ||
+                                     std::any_of(record->travel_books.begin(), record->travel_books.end(),
+                                                 [&](const engine::TravelBookLine& b) { return b.sha256 == sha256; }));
       });
       !removed.is_ok()) {
     stop();
@@ -134,6 +137,11 @@ Status ServerApp::start() {
         PreRegNoticeSettings{config_.prereg_notify_email, config_.prereg_notify_interval_ms, config_.mail_from,
                              config_.organisation_name, export_config_.smtp, *local},
         *exporter_, clock_);
+    // The travel-book e-mails: those a stop left unsent go at the first round.
+    travel_mailer_ = std::make_unique<TravelBookMailer>(
+        TravelBookMailSettings{config_.mail_from, config_.organisation_name, export_config_.smtp, *local},
+        *engine_.shards, clock_);
+    travel_mailer_->start();
     if (notifier_->enabled()) {  // what a stop left untold: the pending ones, counted
       notifier_->tell_backlog(static_cast<uint64_t>(
           std::max<int64_t>(0, engine_.shards->call(engine::Command{0, engine::ListPreRegistrations{}}).value)));
@@ -278,6 +286,7 @@ void ServerApp::stop() {
   if (net_) net_->drain();                                  // stop accepting, finish in-flight requests
   if (engine_.shards) engine_.shards->on_auto_invoice({});  // the worker stops next
   if (notifier_) notifier_->stop();                         // hands its last notice to the worker
+  if (travel_mailer_) travel_mailer_->stop();               // the mail being sent is noted (or sent again at start)
   if (exporter_) exporter_->stop();            // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
   if (net_) net_->stop();                      // close what is left, join I/O threads

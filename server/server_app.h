@@ -40,6 +40,7 @@
 #include "server/invoice_effects.h"
 #include "server/prereg_notice.h"
 #include "server/prereg_report.h"
+#include "server/travel_book_mail.h"
 #include "storage/durable_engine.h"
 
 namespace tessera::server {
@@ -87,7 +88,8 @@ class ServerApp {
   net::NetMetrics metrics_;
   storage::DurableEngine engine_;
   std::unique_ptr<reminders::ReminderExporter> exporter_;
-  std::unique_ptr<PreRegNotifier> notifier_;  // after the exporter it sends through
+  std::unique_ptr<PreRegNotifier> notifier_;         // after the exporter it sends through
+  std::unique_ptr<TravelBookMailer> travel_mailer_;  // the shards' travel-book e-mails
   reminders::ExportConfig export_config_;
   BatchConfig batch_config_;                  // where accounting exports' CSV files go
   InvoiceConfig invoice_config_;              // where invoices' PDFs go and what they print of the organisation

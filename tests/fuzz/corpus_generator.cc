@@ -652,6 +652,23 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(RemoveAddOn{order, ContactId{8}, AddOnId{1}});
         b.add(SetReturnCity{order, kNone});
       },
+      [](RequestBuilder& b) {
+        const OrderId order = option(b);
+        // As a client sends them (the bytes in content), then as the server logs them (the digest).
+        b.add(AttachDepartureBook{kGaOverdue, "convocation.pdf", {}, 0, "%PDF-1.4 convocation"});
+        b.add(AttachDepartureBook{kGaOverdue, "convocation.pdf", std::string(64, 'a'), 20, {}});
+        b.add(AttachDepartureBook{PerformanceId{99}, "", {}, 0, {}});
+        b.add(AttachTravelBook{order, "convocation-dupont.pdf", {}, 0, std::string("%PDF\0\xff", 6)});
+        b.add(SetTravelBookMode{order, TravelBookMode::kIndividual});
+        b.add(AttachTravelBook{order, "convocation-dupont.pdf", std::string(64, 'b'), 6, {}});
+        b.add(SendTravelBookMail{order});
+        b.add(GetTravelBookMails{{0, 0}});
+        b.add(GetTravelBookMails{{5}});
+        b.add(NoteTravelBookMail{order, 1, true, "Anne MARTIN <anne@example.org>", ""});
+        b.add(NoteTravelBookMail{order, 2, false, "", "no recipient has an e-mail address"});
+        b.add(SetTravelBookMode{order, TravelBookMode::kGroup});
+        b.add(SendTravelBookMail{make_order_id(0, 1, 1)});
+      },
   };
 }
 

@@ -364,6 +364,13 @@ std::vector<Command> one_of_each() {
       Command{172, RemoveAddOn{make_order_id(1, 2, 3), 21, 3}},
       Command{173, ChangeDeparture{make_order_id(1, 2, 3), 1001}},
       Command{174, SetReturnCity{make_order_id(1, 2, 3), 1002}},
+      Command{175, AttachDepartureBook{1000, "convocation.pdf", {}, 0, std::string("%PDF\0\xff", 6)}},
+      Command{176, AttachTravelBook{make_order_id(1, 2, 3), "convocation-dupont.pdf", std::string(64, 'c'), 4096, {}}},
+      Command{177, SetTravelBookMode{make_order_id(1, 2, 3), TravelBookMode::kIndividual}},
+      Command{178, SendTravelBookMail{make_order_id(1, 2, 3)}},
+      Command{179, GetTravelBookMails{{0, 7, 3}}},
+      Command{180, NoteTravelBookMail{make_order_id(1, 2, 3), 7, true,
+                                      "Anne MARTIN <anne@example.org>, Paul MARTIN <paul@example.org>", ""}},
   };
 }
 
@@ -552,6 +559,13 @@ OrderRecord full_record() {
   r.departure_city = "Lyon", r.return_departure = 1002, r.return_city = "Grenoble";
   r.return_supplement_cents = -750, r.add_ons_cents = 3'500, r.client_name = "DUPONT Chantal";
   r.client_litigious = true;
+  r.travel_book_mode = TravelBookMode::kIndividual;
+  r.travel_books = {
+      TravelBookLine{"convocation.pdf", std::string(64, 'a'), 4096, true, false, 1'790'500'000'000},
+      TravelBookLine{"convocation-dupont.pdf", std::string(64, 'b'), 2048, false, true, 1'790'600'000'000}};
+  r.travel_book_attached = true, r.travel_book_released = true;
+  r.workflow.push_back(WorkflowEntry{1'790'500'000'000, 7, WorkflowAction::kTravelBook, OrderState::kOverdue,
+                                     OrderState::kOverdue, "the departure's convocation attached"});
   return r;
 }
 
@@ -779,6 +793,19 @@ std::vector<ReplyDetail> one_detail_of_each() {
                                   1000,
                                   1001,
                                   {AddOnLine{3, "Canoë", 3'000, 21}, AddOnLine{3, "Canoë", 3'500, 22}}}},
+      ReplyDetail{TravelBookMails{
+          {TravelBookMail{
+               0, 1, make_order_id(0, 2, 3), 42, {43, 44}, "convocation.pdf", true, {}, 0, 1'790'700'000'000},
+           TravelBookMail{1,
+                          7,
+                          make_order_id(1, 2, 3),
+                          45,
+                          {},
+                          "convocation-dupont.pdf",
+                          false,
+                          {"Fiche sanitaire", "Carte d'identité"},
+                          12'500,
+                          1'790'800'000'000}}}},
   };
 }
 
@@ -1067,6 +1094,8 @@ std::string reply_table_name(engine::ReplyKind kind) {
       return "AddOnStock";
     case engine::ReplyKind::kDepartureChange:
       return "DepartureChange";
+    case engine::ReplyKind::kTravelBookMails:
+      return "TravelBookMails";
   }
   return "?";
 }

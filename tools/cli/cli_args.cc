@@ -1523,6 +1523,56 @@ const std::vector<SubcommandSpec>& subcommands() {
            return one(v->key, std::move(c));
          });
        }},
+      {"departure-book", kBackOffice,
+       "attach a departure's convocation (a file): every registration of the departure has it, and is e-mailed",
+       [](CLI::App& s) {
+         auto v = keyed<AttachDepartureBook>(s);
+         auto file = std::make_shared<std::string>();
+         opt::add_number(s, "--performance", v->body.performance, "the departure (a performance)")->required();
+         s.add_option("FILE", *file, "the convocation to send")->required();
+         s.add_option("--name", v->body.name, "its name (default: the file's name)");
+         return Build([v, file](int64_t) -> CliCommands {
+           AttachDepartureBook c = v->body;
+           Result<std::string> bytes = read_whole_file(*file);
+           if (!bytes.is_ok()) return bytes.status();
+           c.content = std::move(*bytes);
+           if (c.name.empty()) c.name = std::filesystem::path(*file).filename().string();
+           return one(v->key, std::move(c));
+         });
+       }},
+      {"order travel-book", kBackOffice,
+       "attach an order's own convocation (a file; the order in individual mode), e-mailed to the client",
+       [](CLI::App& s) {
+         auto v = keyed<AttachTravelBook>(s);
+         auto file = std::make_shared<std::string>();
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         s.add_option("FILE", *file, "the convocation to send")->required();
+         s.add_option("--name", v->body.name, "its name (default: the file's name)");
+         return Build([v, file](int64_t) -> CliCommands {
+           AttachTravelBook c = v->body;
+           Result<std::string> bytes = read_whole_file(*file);
+           if (!bytes.is_ok()) return bytes.status();
+           c.content = std::move(*bytes);
+           if (c.name.empty()) c.name = std::filesystem::path(*file).filename().string();
+           return one(v->key, std::move(c));
+         });
+       }},
+      {"order travel-book-mode", kBackOffice,
+       "group (the departure's convocations; withdraws the order's own) or individual (its own may be added)",
+       [](CLI::App& s) {
+         static const opt::Choices<TravelBookMode> kModes = {{"group", TravelBookMode::kGroup},
+                                                             {"individual", TravelBookMode::kIndividual}};
+         auto v = keyed<SetTravelBookMode>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         opt::add_choice(s, "MODE", v->body.mode, kModes, "group or individual")->required();
+         return send(v);
+       }},
+      {"order send-travel-book", kBackOffice, "e-mail the order's travel book (its last convocation) again",
+       [](CLI::App& s) {
+         auto v = keyed<SendTravelBookMail>(s);
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
       {"order price", kBackOffice, "set a line's unit price on an order (refused once invoiced)",
        [](CLI::App& s) {
          auto v = keyed<SetLinePrice>(s);

@@ -178,6 +178,17 @@ bool has_add_ons(const OrderRecord& r) {
                      [](const ParticipantLine& p) { return !p.add_ons.empty(); });
 }
 
+// The order page's travel book: its mode, then the flags "travel book
+// attached" (a convocation is shown) and "travel book released" (the client
+// can open it: fully paid and the file complete).
+std::string travel_book_text(const OrderRecord& r) {
+  const std::string mode = r.travel_book_mode == TravelBookMode::kIndividual ? "individual mode" : "group mode";
+  if (!r.travel_book_attached) return cat(mode, ", no convocation");
+  return r.travel_book_released
+             ? cat(mode, ", travel book attached, travel book released")
+             : cat(mode, ", travel book attached, not released (until fully paid with a complete file)");
+}
+
 // The order page: summary, flags, lines, notes, workflow.
 void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostream& out) {
   out << "order " << r.order << "  " << r.status << " (" << order_state_name(r.state) << ")\n";
@@ -254,6 +265,7 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
   summary.push_back({"administrative file",
                      r.file_complete ? "complete" : cat("incomplete: ", r.missing_documents.size(), " missing")});
   if (r.document_alert) summary.push_back({"document alert", "a document the client attached waits for a check"});
+  summary.push_back({"travel book", travel_book_text(r)});
   if (!r.client_info.empty()) summary.push_back({"client's information", r.client_info});
   print_table(out, summary);
   out << "\nlines\n";
@@ -309,6 +321,14 @@ void print_order_record(const OrderRecord& r, const LocalTime& local, std::ostre
                       !d.reviewed ? (d.by_client ? "to check (alert)" : "to check")
                       : d.checked ? cat("checked ", when(d.checked_ms, local), " by ", by(d.checked_by))
                                   : cat("refused ", when(d.checked_ms, local), " by ", by(d.checked_by))});
+    print_table(out, rows);
+  }
+  if (!r.travel_books.empty()) {
+    out << "\nconvocations\n";
+    std::vector<std::vector<std::string>> rows = {{"name", "of", "bytes", "attached", "state"}};
+    for (const TravelBookLine& b : r.travel_books)
+      rows.push_back({b.name, b.group ? "group (the departure's)" : "own (this order's)", std::to_string(b.size),
+                      when(b.attached_ms, local), b.withdrawn ? "withdrawn" : "shown"});
     print_table(out, rows);
   }
   if (!r.missing_documents.empty()) {

@@ -26,7 +26,8 @@ from tessera.schema import (COMMANDS, Attendance, Audience, BatchKind, BookingKi
                             MatchMode, OrderState, Outcome, PaymentMode, PreRegOutcome, PreRegStatus, PromoState,
                             ReleaseMark,
                             ReminderField,
-                            RequestStatus, ResultCode, Role, RunState, SkipReason, ValidateOnPayment, WorkflowAction,
+                            RequestStatus, ResultCode, Role, RunState, SkipReason, TravelBookMode, ValidateOnPayment,
+                            WorkflowAction,
                             command)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -98,7 +98,8 @@ _ENUM_OVERRIDES = {("ReminderBatch", "state"): schema.RunState, ("ReminderRunSum
                    # document type ids, not reminder formats' types
                    ("OrderDocument", "type"): None, ("MissingDocument", "type"): None,
                    # departures (performance ids), not order states
-                   ("DepartureChange", "from_"): None, ("DepartureChange", "to"): None}
+                   ("DepartureChange", "from_"): None, ("DepartureChange", "to"): None,
+                   ("OrderRecord", "travel_book_mode"): schema.TravelBookMode}
 # Strings that carry bytes, not text: kept as bytes.
 _BYTES_FIELDS = {("Invoices", "pdf"), ("DocumentFile", "content")}
 

@@ -65,6 +65,7 @@ IntegrationMethod = _enum("IntegrationMethod")
 IntegrationLevel = _enum("IntegrationLevel")
 LeadStatus = _enum("LeadStatus")
 Attendance = _enum("Attendance")
+TravelBookMode = _enum("TravelBookMode")
 
 # Command name (as in the schema) -> union tag, in tag order.
 COMMANDS = dict(sorted(((k, v) for k, v in vars(CommandBody).items() if not k.startswith("_") and k != "NONE"),
