@@ -442,6 +442,24 @@ Reply Catalog::check(const DefineDeparture& c) const {
   return Reply{};
 }
 
+Reply Catalog::check_departure_shard(const DefineDeparture& c, uint32_t shard_count) const {
+  const uint32_t shard = shard_of_performance(c.performance, shard_count);
+  for (const DefineDeparture& other : departures_.items()) {
+    if (other.product != c.product || other.performance == c.performance) continue;
+    const uint32_t theirs = shard_of_performance(other.performance, shard_count);
+    if (theirs == shard) return Reply{};  // they all share one: the first says where
+    uint32_t fits = c.performance.value() + 1;
+    while (is_reserved_id(fits) || shard_of_performance(PerformanceId{fits}, shard_count) != theirs) ++fits;
+    return refuse(ReplyCode::kInvalidArgument,
+                  cat("performance ", c.performance, " lies on shard ", shard, " and product ", c.product,
+                      "'s departures on shard ", theirs, " (departure ", other.performance,
+                      "): a product's departures share one shard, so an order changes departure atomically; "
+                      "performance ",
+                      fits, ", for one, lies on shard ", theirs));
+  }
+  return Reply{};
+}
+
 Reply Catalog::define(const DefineDeparture& c) {
   return check_then(*this, c, [&] {
     if (DefineDeparture* known = departures_.find(c.performance))

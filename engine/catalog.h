@@ -213,6 +213,12 @@ class Catalog {
   EntityTable<PerformanceId, DefineDeparture>& departures() { return departures_; }
   const EntityTable<PerformanceId, DefineDeparture>& departures() const { return departures_; }
   [[nodiscard]] bool rebuild_departures() { return departures_.rebuild_index(); }
+  // A product's departures share one shard (rules 6), so a departure change
+  // moves the order's stock within one shard thread, atomically. Refuses
+  // (InvalidArgument) a departure of `c.product` whose performance lies on
+  // another of `shard_count` shards than the product's other departures,
+  // naming the next performance id placed on theirs.
+  Reply check_departure_shard(const DefineDeparture& c, uint32_t shard_count) const;
   const DefineAddOn* add_on(AddOnId id) const { return add_ons_.find(id); }
   EntityTable<AddOnId, DefineAddOn>& add_ons() { return add_ons_; }
   const EntityTable<AddOnId, DefineAddOn>& add_ons() const { return add_ons_; }

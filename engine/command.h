@@ -80,7 +80,11 @@ using CommandBody = detail::VariantOf<CommandTypes<void TESSERA_COMMANDS(TESSERA
 //      is recorded by RecordOrderReminders once the export delivered it;
 //      before, RemindOrders recorded it before the export. RemindOrders
 //      with format 0 uses the default document (before: not found)
-inline constexpr uint8_t kRulesCurrent = 5;
+//   6  DefineDeparture refuses a performance on another shard than its
+//      product's other departures (Catalog::check_departure_shard), so
+//      every departure change stays on one shard; before, departures of a
+//      product could lie on several shards
+inline constexpr uint8_t kRulesCurrent = 6;
 
 // A command with its client request key: a key already applied returns the
 // first reply and changes nothing (idempotent retries); and the principal

@@ -155,8 +155,9 @@ struct SetAttendance {
 // departure before any is given back on the old one, or the change is
 // refused and nothing moves. Add-ons follow when the new departure has
 // room for them; the others are dropped and the reply lists them. A
-// departure on another shard is refused (kInvalidState, naming both
-// shards). The return city goes back to the departure's own.
+// product's departures share one shard (DefineDeparture refuses another
+// one: Catalog::check_departure_shard), so the move never leaves the shard
+// thread. The return city goes back to the departure's own.
 //
 // SetReturnCity: the order goes out from its departure's city and returns
 // to the city of another departure of the same product on the same date;

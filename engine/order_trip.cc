@@ -196,11 +196,13 @@ Reply OrderDesk::on(const ChangeDeparture& c, const Caller& who) {
     return refuse(ReplyCode::kInvalidArgument, cat("order ", c.order, " already leaves on departure ", from));
   const Performance* target = stock_.performances().find(c.performance);
   if (!target) {
-    if (catalog_.departure(c.performance))
+    if (catalog_.departure(c.performance))  // a product's departures share a shard since rules 6
       return refuse(ReplyCode::kInvalidState,
-                    cat("departure ", c.performance, " is on another shard than order ", c.order,
-                        ": a departure change moves an order between departures of one shard"));
-    return refuse(ReplyCode::kNotFound, cat("performance ", c.performance, " not found"));
+                    cat("departure ", c.performance, "'s performance is not on order ", c.order,
+                        "'s shard: it is not defined yet, or lies on another shard (defined before a "
+                        "product's departures shared one shard); release the order and book it there"));
+    return refuse(ReplyCode::kNotFound,
+                  cat("performance ", c.performance, " not found on order ", c.order, "'s shard"));
   }
   const ProductId product = product_of(*o);
   if (target->definition.product != product)

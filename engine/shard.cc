@@ -97,6 +97,9 @@ Reply Shard::on(const T& c, const Caller& who) {
   } else if constexpr (std::is_same_v<T, DefineContingent> || std::is_same_v<T, DefineSubContingent>) {
     if (who.rules >= 2)
       if (std::optional<Reply> renamed = contingents_.rename(c)) return *renamed;
+  } else if constexpr (std::is_same_v<T, DefineDeparture>) {
+    if (who.rules >= 6)
+      if (Reply apart = catalog_.check_departure_shard(c, shard_count_); !apart.ok()) return apart;
   }
   if constexpr (kDirectoryOnly<T>) {
     return refuse(ReplyCode::kInvalidArgument,

@@ -21,7 +21,7 @@ namespace {
 constexpr PrincipalId kClerk = 14;
 constexpr ContactId kAda{21}, kBen{22}, kCleo{23};
 constexpr PerformanceId kLyon = kPerfRelease, kToulouse{1001};
-constexpr PerformanceId kAvignon{1500}, kMarseilleLater{1600};  // departures of other shards
+constexpr PerformanceId kAvignon{1500}, kMarseilleLater{1600};  // departures without a performance here
 constexpr AddOnId kCanoe{1}, kHorse{2};
 constexpr uint32_t kDay20330520 = 20330520;
 
@@ -158,7 +158,7 @@ TEST_F(OrderTripTest, ADepartureChangeThatCannotTakeEveryUnitChangesNothing) {
   EXPECT_EQ(record(id).lines[0].performance, kLyon);
 
   expect_refused_as(kClerk, ChangeDeparture{id, kLyon}, ReplyCode::kInvalidArgument, "already");
-  expect_refused_as(kClerk, ChangeDeparture{id, kAvignon}, ReplyCode::kInvalidState, "another shard");
+  expect_refused_as(kClerk, ChangeDeparture{id, kAvignon}, ReplyCode::kInvalidState, "not on order");
   expect_refused_as(kClerk, ChangeDeparture{id, kPerfOverdue}, ReplyCode::kInvalidArgument, "stay never changes");
   expect_refused_as(kClerk, ChangeDeparture{id, PerformanceId{4242}}, ReplyCode::kNotFound);
 }
@@ -258,6 +258,40 @@ TEST_F(OrderTripTest, CatalogRefusesDeparturesAndAddOnsThatMakeNoSense) {
   EXPECT_EQ(run(SetAddOnQuota{kPerfOverdue, kCanoe, 3}).code, ReplyCode::kInvalidArgument) << "another product's";
   EXPECT_EQ(run(SetAddOnQuota{PerformanceId{4242}, kCanoe, 3}).code, ReplyCode::kNotFound);
   EXPECT_EQ(run(SetAddOnQuota{kLyon, AddOnId{9}, 3}).code, ReplyCode::kNotFound);
+}
+
+// On two shards (1000 and 1002 lie on shard 1, 1001 on shard 0: engine/ids.h)
+// a product's departures share the shard of its first one, so a departure
+// change never has to move stock between shard threads.
+TEST(DeparturePlacement, AProductsDeparturesShareOneShard_AnotherProductsMayLieElsewhere) {
+  ASSERT_EQ(shard_of_performance(PerformanceId{1000}, 2), 1u);
+  ASSERT_EQ(shard_of_performance(PerformanceId{1001}, 2), 0u);
+  ASSERT_EQ(shard_of_performance(PerformanceId{1002}, 2), 1u);
+  Shard two(0, 2, kT0);
+  for (const Command& c : workload::demo_catalog()) ASSERT_TRUE(two.apply(c, kT0).ok()) << command_name(c.body);
+  const ProductId stay = workload::kProductRelease;
+  ASSERT_TRUE(two.apply(Command{0, DefineDeparture{PerformanceId{1000}, stay, "Lyon", kDay20330520, 5'000}}, kT0).ok());
+
+  const uint64_t before = two.state_hash();
+  const Reply apart =
+      two.apply(Command{0, DefineDeparture{PerformanceId{1001}, stay, "Toulouse", kDay20330520, 2'000}}, kT0);
+  EXPECT_EQ(apart.code, ReplyCode::kInvalidArgument) << apart.message;
+  EXPECT_NE(apart.message.find("performance 1002, for one, lies on shard 1"), std::string::npos) << apart.message;
+  EXPECT_EQ(two.state_hash(), before) << "a refused departure is not defined";
+
+  EXPECT_TRUE(
+      two.apply(Command{0, DefineDeparture{PerformanceId{1002}, stay, "Toulouse", kDay20330520, 2'000}}, kT0).ok());
+  EXPECT_TRUE(two.apply(Command{0, DefineDeparture{PerformanceId{1000}, stay, "Lyon", kDay20330520, 4'500}}, kT0).ok())
+      << "defined again on its own shard";
+  EXPECT_TRUE(two.apply(Command{0, DefineDeparture{PerformanceId{1001}, workload::kProductOverdue, "Nîmes",
+                                                   kDay20330520, 1'000}},
+                        kT0)
+                  .ok())
+      << "another product's departures start on a shard of their own";
+
+  Command logged_before{0, DefineDeparture{PerformanceId{1003}, stay, "Avignon", kDay20330520, 3'000}};
+  logged_before.rules = 5;  // a record logged under rules 5 replays as it was accepted then
+  EXPECT_TRUE(two.apply(logged_before, kT0).ok());
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Trip changes through the real server process on its RocksDB data
 // directory (engine/commands_dossier.h): a departure change between two
 // departures of one shard with an add-on left behind, the return city
-// priced by the rule, a departure on the other shard refused, all of it
+// priced by the rule, a departure on the other shard refused (a product's
+// departures share one shard), all of it
 // identical after SIGKILL and restart; and the order page flags a client
 // the contact directory marks litigious.
 #include <gtest/gtest.h>
@@ -27,6 +28,7 @@ namespace {
 using namespace tessera::engine;
 using testing::now_ms;
 using testing_support::ServerProcess;
+using testing_support::TempDir;
 
 constexpr ContactId kClient = 7, kOther = 8, kAda = 21, kBen = 22;
 constexpr AddOnId kCanoe = 1;
@@ -93,7 +95,11 @@ TEST_F(TripServer, ADepartureChangeAndTheReturnCitySurviveSigkill) {
   const ProductId stay = workload::kProductRelease;
   must(*admin_, DefineDeparture{lyon, stay, "Lyon", 20330520, 5'000});
   must(*admin_, DefineDeparture{toulouse, stay, "Toulouse", 20330520, 2'000});
-  must(*admin_, DefineDeparture{avignon, stay, "Avignon", 20330520, 3'000});
+  // A product's departures share one shard: the other shard's performance is
+  // refused, and the message names one that fits.
+  const net::ClientReply apart = one(*admin_, DefineDeparture{avignon, stay, "Avignon", 20330520, 3'000});
+  EXPECT_EQ(apart.code, ReplyCode::kInvalidArgument) << apart.message;
+  EXPECT_NE(apart.message.find("share one shard"), std::string::npos) << apart.message;
   must(*admin_, SetReturnCityRule{stay, 2000});
   must(*admin_, DefineAddOn{kCanoe, stay, "Canoë", 3'500});
   must(*admin_, SetAddOnQuota{lyon, kCanoe, 2});
@@ -105,7 +111,7 @@ TEST_F(TripServer, ADepartureChangeAndTheReturnCitySurviveSigkill) {
   must(*office_, AddAddOn{id, kAda, kCanoe, -1});
   must(*office_, AddAddOn{id, kBen, kCanoe, -1});
   const net::ClientReply elsewhere = one(*office_, ChangeDeparture{id, avignon});
-  EXPECT_EQ(elsewhere.code, ReplyCode::kInvalidState) << elsewhere.message;
+  EXPECT_EQ(elsewhere.code, ReplyCode::kNotFound) << "not on the order's shard: " << elsewhere.message;
 
   const net::ClientReply moved = one(*office_, ChangeDeparture{id, toulouse});
   ASSERT_TRUE(moved.ok()) << moved.message;
@@ -113,15 +119,15 @@ TEST_F(TripServer, ADepartureChangeAndTheReturnCitySurviveSigkill) {
   ASSERT_EQ(change.dropped.size(), 1u) << "Toulouse has one canoe";
   EXPECT_EQ(change.dropped[0].participant, kBen);
   EXPECT_EQ(change.dropped[0].name, "Canoë");
-  // Toulouse 20.00, back to Avignon 30.00 (a departure of the other shard,
-  // the same day): (20 + 30) / 2 x 1.2 = 30.00, 10.00 more per unit.
-  must(*office_, SetReturnCity{id, avignon});
+  // Toulouse 20.00, back to Lyon 50.00 (the same day): (20 + 50) / 2 x 1.2
+  // = 42.00, 22.00 more per unit.
+  must(*office_, SetReturnCity{id, lyon});
   const OrderRecord before = testing::order_record(*office_, id);
   EXPECT_EQ(before.lines.at(0).performance, toulouse);
   EXPECT_EQ(before.departure_city, "Toulouse");
-  EXPECT_EQ(before.return_city, "Avignon");
-  EXPECT_EQ(before.return_supplement_cents, 1'000);
-  EXPECT_EQ(before.total_cents, 2 * (6'000u + 1'000u) + 3'500u);
+  EXPECT_EQ(before.return_city, "Lyon");
+  EXPECT_EQ(before.return_supplement_cents, 2'200);
+  EXPECT_EQ(before.total_cents, 2 * (6'000u + 2'200u) + 3'500u);
 
   restart();
   const OrderRecord after = testing::order_record(*office_, id);
