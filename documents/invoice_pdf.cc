@@ -93,12 +93,6 @@ std::string document_number(uint32_t year, uint32_t number) {
 static_assert(kInvoicePdfBlockLinesMax == kPdfBlockLinesMax, "the organisation's address is a block too");
 
 constexpr float kBilledToX = kPdfPageWidth / 2 + 20;
-// The table: the label column, then three right-aligned columns.
-constexpr float kAmountRight = kPdfRight;
-constexpr float kUnitPriceRight = kPdfRight - 90;
-constexpr float kQuantityRight = kPdfRight - 180;
-constexpr float kLabelWidth = kQuantityRight - 50 - kPdfMargin;
-constexpr float kTotalsLabelX = kPdfRight - 250;
 
 // ---- The writer --------------------------------------------------------------
 
@@ -200,39 +194,27 @@ void InvoiceWriter::cancellation_block() {
 }
 
 void InvoiceWriter::table_header() {
-  pdf_.down(kPdfCellBold.leading());
-  const float y = pdf_.cursor();
-  pdf_.text(kPdfMargin, y, kPdfCellBold, win_ansi(labels_.description));
-  pdf_.text_right(kQuantityRight, y, kPdfCellBold, win_ansi(labels_.quantity));
-  pdf_.text_right(kUnitPriceRight, y, kPdfCellBold, win_ansi(labels_.unit_price));
-  pdf_.text_right(kAmountRight, y, kPdfCellBold, win_ansi(labels_.amount));
-  pdf_.down(5);
-  pdf_.rule(pdf_.cursor());
-  pdf_.down(2);
+  pdf_.table_header(kPdfLabelMoneyColumns,
+                    {win_ansi(labels_.description), win_ansi(labels_.quantity), win_ansi(labels_.unit_price),
+                     win_ansi(labels_.amount)},
+                    kPdfCellBold);
 }
 
 void InvoiceWriter::table_row(const engine::InvoiceLine& line) {
-  std::vector<std::string> label;
+  std::vector<PdfCell> cells{{},
+                             {std::to_string(line.quantity)},
+                             {win_ansi(local_.money(line.unit_cents))},
+                             {win_ansi(local_.money(line.amount_cents))}};
   // The performance's date and time after its label, in the organisation's zone.
   const std::string text = line.starts_ms > 0 ? line.label + " - " + local_.date_time(line.starts_ms) : line.label;
-  pdf_.wrap_into(label, kPdfCell, kLabelWidth, win_ansi(text), kInvoicePdfLabelLinesMax);
-  if (label.empty()) label.emplace_back();
-  ensure_room(static_cast<float>(label.size()) * kPdfCell.leading() + 2, true);
-  const float first_baseline = pdf_.cursor() - kPdfCell.leading();
-  pdf_.text_right(kQuantityRight, first_baseline, kPdfCell, std::to_string(line.quantity));
-  pdf_.text_right(kUnitPriceRight, first_baseline, kPdfCell, win_ansi(local_.money(line.unit_cents)));
-  pdf_.text_right(kAmountRight, first_baseline, kPdfCell, win_ansi(local_.money(line.amount_cents)));
-  pdf_.lines_at(kPdfMargin, kPdfCell, label);
-  pdf_.down(2);
+  pdf_.wrap_into(cells[0], kPdfCell, kPdfLabelWidth, win_ansi(text), kInvoicePdfLabelLinesMax);
+  if (cells[0].empty()) cells[0].emplace_back();  // drawn empty, as it always was (the same bytes)
+  ensure_room(pdf_row_height(cells, kPdfCell), true);
+  pdf_.table_row(kPdfLabelMoneyColumns, cells, kPdfCell);
 }
 
 void InvoiceWriter::totals() {
-  struct Row {
-    std::string label;
-    int64_t cents;
-    PdfStyle style;
-  };
-  std::vector<Row> rows{{std::string(labels_.package), doc_.package_cents, kPdfBody}};
+  std::vector<PdfSumRow> rows{{std::string(labels_.package), doc_.package_cents, kPdfBody}};
   if (doc_.cash_discount_cents != 0)
     rows.push_back({std::string(labels_.cash_discount), -doc_.cash_discount_cents, kPdfBody});
   // The promo code's share, then the cashback's and the sponsorship's (a
@@ -245,14 +227,8 @@ void InvoiceWriter::totals() {
     rows.push_back({std::string(labels_.sponsorship), -doc_.sponsorship_cents, kPdfBody});
   rows.push_back({std::string(labels_.total), doc_.total_cents, kPdfBodyBold});
   if (doc_.paid_cents != 0) rows.push_back({std::string(labels_.paid), doc_.paid_cents, kPdfBody});
-  ensure_room(static_cast<float>(rows.size()) * kPdfBody.leading() + 12, false);
-  pdf_.rule(pdf_.cursor());
-  pdf_.down(6);
-  for (const Row& row : rows) {
-    pdf_.down(row.style.leading());
-    pdf_.text(kTotalsLabelX, pdf_.cursor(), row.style, win_ansi(row.label));
-    pdf_.text_right(kAmountRight, pdf_.cursor(), row.style, win_ansi(local_.money(row.cents)));
-  }
+  ensure_room(pdf_sums_height(rows.size()), false);
+  pdf_.sums(kPdfSumsLabelX, rows, local_);
 }
 
 // The information dictionary's title (plain ASCII: libharu writes

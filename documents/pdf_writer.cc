@@ -275,6 +275,58 @@ void PdfDocument::organisation_block(const Organisation& org) {
   rule(y_);
 }
 
+float pdf_row_height(const std::vector<PdfCell>& cells, PdfStyle style) {
+  size_t lines = 1;
+  for (const PdfCell& cell : cells) lines = std::max(lines, cell.size());
+  return static_cast<float>(lines) * style.leading() + kPdfRowGap;
+}
+
+void PdfDocument::table_header(std::span<const PdfColumn> columns, const std::vector<std::string>& win_ansi_titles,
+                               PdfStyle style) {
+  TESSERA_CHECK(win_ansi_titles.size() == columns.size());
+  y_ -= style.leading();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].right_aligned) {
+      text_right(columns[i].x, y_, style, win_ansi_titles[i]);
+    } else {
+      text(columns[i].x, y_, style, win_ansi_titles[i]);
+    }
+  }
+  y_ -= 5;
+  rule(y_);
+  y_ -= 2;
+}
+
+void PdfDocument::table_row(std::span<const PdfColumn> columns, const std::vector<PdfCell>& cells, PdfStyle style) {
+  TESSERA_CHECK(cells.size() == columns.size());
+  const float top = y_;
+  float bottom = top - style.leading();
+  // The right-aligned cells first, then the others: the order in which an
+  // invoice has always been drawn, so its bytes stay the same.
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!columns[i].right_aligned) continue;
+    TESSERA_CHECK(cells[i].size() <= 1);
+    if (!cells[i].empty()) text_right(columns[i].x, bottom, style, cells[i].front());
+  }
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].right_aligned) continue;
+    y_ = top;
+    lines_at(columns[i].x, style, cells[i]);
+    bottom = std::min(bottom, y_);
+  }
+  y_ = bottom - kPdfRowGap;
+}
+
+void PdfDocument::sums(float label_x, const std::vector<PdfSumRow>& rows, const LocalTime& local) {
+  rule(y_);
+  y_ -= 6;
+  for (const PdfSumRow& row : rows) {
+    y_ -= row.style.leading();
+    text(label_x, y_, row.style, win_ansi(row.label));
+    text_right(kPdfAmountRight, y_, row.style, win_ansi(local.money(row.cents)));
+  }
+}
+
 bool PdfDocument::wrap_into(std::vector<std::string>& lines, PdfStyle style, float width, std::string_view rest,
                             size_t lines_max) const {
   auto trim_front = [](std::string_view& s) {

@@ -1,8 +1,9 @@
 // PdfDocument: one A4 portrait PDF written top-down with a cursor, over
 // libharu, for every document Tessera renders (invoices, integration
-// reports). It owns the libharu document, its two fonts, its pages and the
-// cursor, and draws text, rules, wrapped blocks, continuation pages and the
-// "Page i / n" footers; what a document says and where is its own file's.
+// reports, orders). It owns the libharu document, its two fonts, its pages
+// and the cursor, and draws text, rules, wrapped blocks, table rows, sums,
+// continuation pages and the "Page i / n" footers; what a document says and
+// where is its own file's.
 //
 // Deterministic: the PDF is a function of what is drawn only. The creation
 // date is a time the caller gives (in the organisation's zone), the trailer
@@ -23,9 +24,11 @@
 // are independent.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +76,43 @@ inline constexpr PdfStyle kPdfBodyBold{true, 10};
 inline constexpr PdfStyle kPdfCell{false, 9};
 inline constexpr PdfStyle kPdfCellBold{true, 9};
 inline constexpr PdfStyle kPdfFooter{false, 8};
+
+// ---- Tables and sums -----------------------------------------------------------
+
+// The money columns a table of lines ends with, right-aligned on these
+// edges (quantity, unit price, amount), the label column before them, and
+// the sums' labels under them.
+inline constexpr float kPdfAmountRight = kPdfRight;
+inline constexpr float kPdfUnitPriceRight = kPdfRight - 90;
+inline constexpr float kPdfQuantityRight = kPdfRight - 180;
+inline constexpr float kPdfLabelWidth = kPdfQuantityRight - 50 - kPdfMargin;
+inline constexpr float kPdfSumsLabelX = kPdfRight - 250;
+inline constexpr float kPdfRowGap = 2;  // below each table row
+
+// A table's column: its cells drawn from `x` on, or right-aligned on `x`.
+struct PdfColumn {
+  float x;
+  bool right_aligned;
+};
+// A label (wrapped within kPdfLabelWidth), then the money columns: an
+// invoice's lines, an order's annex fees.
+inline constexpr std::array<PdfColumn, 4> kPdfLabelMoneyColumns{
+    {{kPdfMargin, false}, {kPdfQuantityRight, true}, {kPdfUnitPriceRight, true}, {kPdfAmountRight, true}}};
+// A table cell: WinAnsi lines already wrapped to its column; a
+// right-aligned cell has at most one.
+using PdfCell = std::vector<std::string>;
+// How far down a row of `cells` in `style` takes the cursor: its tallest
+// cell (at least one line) and the gap below it.
+float pdf_row_height(const std::vector<PdfCell>& cells, PdfStyle style);
+
+// One line of a document's sums: a UTF-8 label and its amount.
+struct PdfSumRow {
+  std::string label;
+  int64_t cents;
+  PdfStyle style;  // kPdfBody or kPdfBodyBold (the same leading)
+};
+// How far down PdfDocument::sums() takes the cursor for `count` rows.
+inline float pdf_sums_height(size_t count) { return static_cast<float>(count) * kPdfBody.leading() + 12; }
 
 // ---- The document ----------------------------------------------------------------
 
@@ -128,6 +168,17 @@ class PdfDocument {
   void lines_at(float x, PdfStyle style, const std::vector<std::string>& lines);
   // The organisation's name, address and legal line, then a rule.
   void organisation_block(const Organisation& org);
+  // A table's header down from the cursor: each title (WinAnsi) in `style`
+  // on its column, then a rule. REQUIRES: one title per column.
+  void table_header(std::span<const PdfColumn> columns, const std::vector<std::string>& win_ansi_titles,
+                    PdfStyle style);
+  // A table row down from the cursor (pdf_row_height() tall): the
+  // right-aligned cells on its first baseline, then the others down from
+  // its top. REQUIRES: one cell per column.
+  void table_row(std::span<const PdfColumn> columns, const std::vector<PdfCell>& cells, PdfStyle style);
+  // A rule at the cursor, then each row (pdf_sums_height() in all): its
+  // label from `label_x`, its amount (local.money) on kPdfAmountRight.
+  void sums(float label_x, const std::vector<PdfSumRow>& rows, const LocalTime& local);
 
   // ---- Wrapping ----
   // Appends `win_ansi_text` to `lines` broken at spaces (inside a word wider

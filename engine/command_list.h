@@ -65,7 +65,11 @@
 //           document's content by its digest, server/document_store.h;
 //           once durable, the file is the order's) and kReadDocument (the
 //           document's content read back, off the shard threads):
-//           engine/commands_dossier.h
+//           engine/commands_dossier.h; kOrderPdf (a saved modification of
+//           the order's content: the order's PDF as it stands then, written
+//           under the export directory off the shard threads, the reply not
+//           waiting for it; RenderOrderPdf: that PDF written again, then
+//           answer): server/order_pdf_effects.h
 #pragma once
 
 // clang-format off
@@ -195,8 +199,8 @@
   X(122, GetPromoReturns,           kFanOut,       kInternal,   kQuery, kPromoReturns,     kPromoReturns,  kNoEffect)    \
   X(123, ReturnPromoUses,           kDirectory,    kInternal,   kWrite, kSingle,           kCount,         kNoEffect)    \
   X(124, DefineAnnexFee,            kCatalog,      kBackoffice, kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(125, SetOrderFee,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(126, RemoveOrderFee,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(125, SetOrderFee,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
+  X(126, RemoveOrderFee,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
   X(127, MakePaymentBatch,        kDirectory,    kBackoffice, kWrite, kSingle,           kPaymentBatch,  kSettleBatch) \
   X(128, FreezePayments,            kShard,        kInternal,   kWrite, kSingle,           kFrozenPayments,kNoEffect)    \
   X(129, SettlePaymentBatch,        kDirectory,    kInternal,   kWrite, kSingle,           kPaymentBatch,  kNoEffect)    \
@@ -229,26 +233,27 @@
   X(156, SetPerformanceStaff,       kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
   X(157, GetPerformance,            kPerformance,  kBackoffice, kQuery, kSingle,           kPerformanceCard, kNoEffect)    \
   X(158, DefineDocumentType,        kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
-  X(159, AddParticipant,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(160, RemoveParticipant,         kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(161, SetLegalRepresentative,    kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(159, AddParticipant,            kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
+  X(160, RemoveParticipant,         kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
+  X(161, SetLegalRepresentative,    kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
   X(162, AttachDocument,            kOrder,        kWebshop,    kWrite, kSingle,           kOrder,         kStoreDocument) \
   X(163, CheckDocument,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(164, GetDocument,               kOrder,        kWebshop,    kQuery, kSingle,           kDocumentFile,  kReadDocument) \
   X(165, SetAttendance,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(166, SetLinePrice,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(166, SetLinePrice,              kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
   X(167, DefineDeparture,           kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(168, DefineAddOn,               kCatalog,      kAdmin,      kWrite, kAllAgree,         kAck,           kNoEffect)    \
   X(169, SetAddOnQuota,             kPerformance,  kAdmin,      kWrite, kSingle,           kAck,           kNoEffect)    \
   X(170, GetAddOnStock,             kPerformance,  kBackoffice, kQuery, kSingle,           kAddOnStock,    kNoEffect)    \
-  X(171, AddAddOn,                  kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(172, RemoveAddOn,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
-  X(173, ChangeDeparture,           kOrder,        kBackoffice, kWrite, kSingle,           kDepartureChange, kNoEffect)  \
-  X(174, SetReturnCity,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(171, AddAddOn,                  kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
+  X(172, RemoveAddOn,               kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
+  X(173, ChangeDeparture,           kOrder,        kBackoffice, kWrite, kSingle,           kDepartureChange, kOrderPdf)   \
+  X(174, SetReturnCity,             kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kOrderPdf)     \
   X(175, AttachDepartureBook,       kPerformance,  kBackoffice, kWrite, kSingle,           kCount,         kStoreDocument) \
   X(176, AttachTravelBook,          kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kStoreDocument) \
   X(177, SetTravelBookMode,         kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(178, SendTravelBookMail,        kOrder,        kBackoffice, kWrite, kSingle,           kOrder,         kNoEffect)    \
   X(179, GetTravelBookMails,        kFanOut,       kInternal,   kQuery, kTravelBookMails,  kTravelBookMails, kNoEffect)  \
-  X(180, NoteTravelBookMail,        kOrder,        kInternal,   kWrite, kSingle,           kOrder,         kNoEffect)
+  X(180, NoteTravelBookMail,        kOrder,        kInternal,   kWrite, kSingle,           kOrder,         kNoEffect)    \
+  X(181, RenderOrderPdf,            kOrder,        kBackoffice, kQuery, kSingle,           kOrderRecord,   kOrderPdf)
 // clang-format on

@@ -133,6 +133,7 @@ enum class Effect : uint8_t {
   kIntegratePreRegistrations,
   kStoreDocument,
   kReadDocument,
+  kOrderPdf,
 };
 
 struct CommandInfo {
@@ -207,6 +208,7 @@ constexpr bool registry_is_consistent() {
     if ((c.effect == Effect::kNumberInvoice || c.effect == Effect::kRenderInvoice) && c.reply != ReplyKind::kInvoices)
       return false;
     if (c.effect == Effect::kClaimPromo && (c.reply != ReplyKind::kPromo || c.route != RouteKind::kOrder)) return false;
+    if (c.effect == Effect::kOrderPdf && c.route != RouteKind::kOrder) return false;  // the PDF names the order
     if (c.effect == Effect::kClaimCashback && (c.reply != ReplyKind::kCashbackUse || c.route != RouteKind::kOrder))
       return false;
     if (c.effect == Effect::kClaimSponsor && (c.reply != ReplyKind::kSponsorUse || c.route != RouteKind::kOrder))

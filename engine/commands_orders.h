@@ -119,6 +119,14 @@ struct GetOrderRecord {
   OrderId order;
   auto fields() const { return std::tie(order); }
 };
+// Query with a server effect (the order page's "Re-générer"): the order's
+// PDF as it stands, written again under the export directory (the server
+// writes one by itself after each saved modification: registry effect
+// kOrderPdf). Answers the OrderRecord it shows; the message names the file.
+struct RenderOrderPdf {
+  OrderId order;
+  auto fields() const { return std::tie(order); }
+};
 // An operator's note on the order (the order page's "suivi"); at most
 // kOrderNotesMax notes of kNoteLengthMax bytes. Closed orders take notes too.
 struct AddOrderNote {

@@ -48,6 +48,7 @@ class OrderDesk {
   Reply on(const GetOrder& c, const Caller& who) const;
   // The order page (order_pages.cc).
   Reply on(const GetOrderRecord& c, const Caller& who) const;
+  Reply on(const RenderOrderPdf& c, const Caller& who) const { return on(GetOrderRecord{c.order}, who); }
   Reply on(const AddOrderNote& c, const Caller& who);
   Reply on(const SetOrderInfo& c, const Caller& who);
   Reply on(const ListOrders& c, const Caller& who) const;

@@ -226,9 +226,12 @@ void PartitionRunner<P>::collect_history(LogBatch& batch, const engine::Command&
   if constexpr (std::is_same_v<P, engine::Shard>) {
     const auto index = static_cast<uint32_t>(batch.replies.size());  // the reply about to be added
     const engine::Caller who{command.principal, command.own_orders_only};
-    if (const auto* get = std::get_if<engine::GetOrderRecord>(&command.body)) {
-      if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(get->order) == shard_->shard_id())
-        batch.history_reads.push_back(HistoryRead{index, who, get->order, {}, {}, {}});
+    const auto* get = std::get_if<engine::GetOrderRecord>(&command.body);
+    const auto* render = std::get_if<engine::RenderOrderPdf>(&command.body);  // the same page, drawn as PDF
+    if (get || render) {
+      const engine::OrderId order = get ? get->order : render->order;
+      if (reply.code == engine::ReplyCode::kNotFound && engine::order_shard(order) == shard_->shard_id())
+        batch.history_reads.push_back(HistoryRead{index, who, order, {}, {}, {}});
     } else if (const auto* list = std::get_if<engine::ListOrders>(&command.body)) {
       if (reply.ok() && list->contact != engine::kNone && !list->document_alerts)
         batch.history_reads.push_back(HistoryRead{index, who, 0, *list, {}, shard_->closed_in_memory(*list)});

@@ -119,7 +119,9 @@ bool ShardSet::submit(engine::Command&& command, Completion* done) {
   if (route.kind == engine::Route::kOneShard) {
     // The back office's order page names its client as the directory knows
     // them (name, the litigious flag); a web shop's reads stay the shard's.
-    if (directory_ && !command.own_orders_only && std::holds_alternative<engine::GetOrderRecord>(command.body))
+    if (directory_ && !command.own_orders_only &&
+        (std::holds_alternative<engine::GetOrderRecord>(command.body) ||
+         std::holds_alternative<engine::RenderOrderPdf>(command.body)))
       done = new ThenCompletion([this, done](engine::Reply&& r) { deliver(std::move(r), done); });
     return runners_[route.shard]->submit(std::move(command), done);
   }

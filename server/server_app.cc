@@ -124,6 +124,7 @@ Status ServerApp::start() {
                       documents::Organisation{config_.organisation_name, address_lines(config_.organisation_address),
                                               config_.organisation_legal},
                       *local};
+    order_pdf_config_ = OrderPdfConfig{export_config_.export_dir + "/orders", invoice_config_.organisation, *local};
     batch_config_ = BatchConfig{export_config_.export_dir + "/accounting", *local};
     report_config_ =
         IntegrationReportConfig{export_config_.export_dir + "/pre-registrations",
@@ -259,6 +260,8 @@ Result<net::AfterDurable> ServerApp::prepare_side_effect(engine::Command& comman
       return prepare_document_store(command, *documents_, *exporter_);
     case engine::Effect::kReadDocument:
       return prepare_document_read(*documents_, *exporter_);
+    case engine::Effect::kOrderPdf:
+      return prepare_order_pdf_effect(command, order_pdf_config_, *exporter_, *engine_.shards);
     case engine::Effect::kClaimSponsor: {
       runtime::ShardSet& shards = *engine_.shards;
       return net::AfterDurable([&shards](engine::Reply&& taken, runtime::Completion* done) {

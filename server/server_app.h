@@ -38,6 +38,7 @@
 #include "server/config.h"
 #include "server/document_store.h"
 #include "server/invoice_effects.h"
+#include "server/order_pdf_effects.h"
 #include "server/prereg_notice.h"
 #include "server/prereg_report.h"
 #include "server/travel_book_mail.h"
@@ -93,6 +94,7 @@ class ServerApp {
   reminders::ExportConfig export_config_;
   BatchConfig batch_config_;                  // where accounting exports' CSV files go
   InvoiceConfig invoice_config_;              // where invoices' PDFs go and what they print of the organisation
+  OrderPdfConfig order_pdf_config_;           // where order PDFs go (the organisation's as for invoices)
   IntegrationReportConfig report_config_;     // where integration reports go, who e-mails their notices
   std::unique_ptr<DocumentStore> documents_;  // the orders' documents, under <data_dir>/documents
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();

@@ -649,6 +649,7 @@ std::vector<std::function<void(RequestBuilder&)>> one_of_each() {
         b.add(AddAddOn{order, ContactId{8}, AddOnId{1}, 3'000});
         b.add(SetReturnCity{order, PerformanceId{1001}});
         b.add(ChangeDeparture{order, PerformanceId{1001}});
+        b.add(RenderOrderPdf{order});
         b.add(RemoveAddOn{order, ContactId{8}, AddOnId{1}});
         b.add(SetReturnCity{order, kNone});
       },

@@ -371,6 +371,7 @@ std::vector<Command> one_of_each() {
       Command{179, GetTravelBookMails{{0, 7, 3}}},
       Command{180, NoteTravelBookMail{make_order_id(1, 2, 3), 7, true,
                                       "Anne MARTIN <anne@example.org>, Paul MARTIN <paul@example.org>", ""}},
+      Command{181, RenderOrderPdf{make_order_id(1, 2, 3)}},
   };
 }
 

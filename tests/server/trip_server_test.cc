@@ -8,14 +8,21 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/contact_card.h"
 #include "engine/reply_detail.h"
 #include "net/client.h"
 #include "tests/net/net_test_support.h"
+#include "documents/order_pdf.h"
+#include "tests/server/pdf_text.h"
 #include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
@@ -29,6 +36,7 @@ using namespace tessera::engine;
 using testing::now_ms;
 using testing_support::ServerProcess;
 using testing_support::TempDir;
+using testing_support::pdf_text;
 
 constexpr ContactId kClient = 7, kOther = 8, kAda = 21, kBen = 22;
 constexpr AddOnId kCanoe = 1;
@@ -152,6 +160,69 @@ TEST_F(TripServer, TheOrderPageFlagsALitigiousClient) {
   const OrderRecord plain = testing::order_record(*office_, option(kOther, 1));
   EXPECT_FALSE(plain.client_litigious);
   EXPECT_FALSE(plain.client_name.empty());
+}
+
+// The file the server writes for the order as `page` shows it, once it is
+// there (the reply does not wait for it): its bytes, or empty after 20 s.
+std::string order_pdf(const std::string& orders_dir, const OrderRecord& page) {
+  const std::string path = orders_dir + "/" + documents::order_pdf_file_name(page);
+  for (int i = 0; i < 400 && !std::filesystem::exists(path); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+size_t files_of(const std::string& orders_dir, OrderId id) {
+  const std::string prefix = "order-" + std::to_string(id.value()) + "-";
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(orders_dir, ec))
+    n += f.path().filename().string().rfind(prefix, 0) == 0 ? 1 : 0;
+  return n;
+}
+
+TEST_F(TripServer, EachSavedModificationWritesTheOrdersPdf_RenderOrderPdfWritesItAgain) {
+  const PerformanceId lyon = 1000, toulouse = *same_shard_;
+  const ProductId stay = workload::kProductRelease;
+  must(*admin_, DefineDeparture{lyon, stay, "Lyon", 20330520, 5'000});
+  must(*admin_, DefineDeparture{toulouse, stay, "Toulouse", 20330520, 2'000});
+  const std::string orders = dir_.path() + "/data/exports/orders";
+  const OrderId id = option(kClient, 2);
+
+  must(*office_, AddParticipant{id, kAda, kNone, 0});
+  const OrderRecord first = testing::order_record(*office_, id);
+  const std::string first_pdf = order_pdf(orders, first);
+  ASSERT_EQ(first_pdf.rfind("%PDF-", 0), 0u) << "no " << documents::order_pdf_file_name(first) << " in " << orders;
+
+  const net::ClientReply moved = one(*office_, ChangeDeparture{id, toulouse});
+  ASSERT_TRUE(moved.ok()) << moved.message;
+  const OrderRecord second = testing::order_record(*office_, id);
+  ASSERT_GT(second.workflow.size(), first.workflow.size());
+  ASSERT_EQ(order_pdf(orders, second).rfind("%PDF-", 0), 0u) << "a new PDF for the departure change";
+  // A refused modification writes none.
+  EXPECT_EQ(one(*office_, ChangeDeparture{id, toulouse}).code, ReplyCode::kInvalidArgument);
+  const net::ClientReply again = one(*office_, RenderOrderPdf{id});  // a query: the workflow does not grow
+  ASSERT_TRUE(again.ok()) << again.message;
+  EXPECT_EQ(files_of(orders, id), 2u) << "one per saved modification: the option's creation wrote none";
+
+  const std::string first_path = orders + "/" + documents::order_pdf_file_name(first);
+  const std::string second_path = orders + "/" + documents::order_pdf_file_name(second);
+  const std::string first_text = pdf_text(first_path), second_text = pdf_text(second_path);
+  EXPECT_NE(first_text.find("Lyon"), std::string::npos) << first_text;
+  EXPECT_EQ(first_text.find("Toulouse"), std::string::npos) << "the first revision left from Lyon";
+  EXPECT_NE(second_text.find("Toulouse"), std::string::npos) << second_text;
+  EXPECT_NE(second_text.find(std::to_string(id.value())), std::string::npos) << second_text;
+
+  // "Re-générer": a lost file written again, the same bytes, its path answered.
+  const std::string second_pdf = order_pdf(orders, second);
+  std::filesystem::remove(second_path);
+  const net::ClientReply rendered = one(*office_, RenderOrderPdf{id});
+  ASSERT_TRUE(rendered.ok()) << rendered.message;
+  EXPECT_EQ(rendered.message, second_path);
+  EXPECT_EQ(order_pdf(orders, second), second_pdf);
+  EXPECT_EQ(one(*office_, RenderOrderPdf{make_order_id(0, 9, 999)}).code, ReplyCode::kNotFound);
 }
 
 }  // namespace

@@ -1166,6 +1166,13 @@ const std::vector<SubcommandSpec>& subcommands() {
          opt::add_number(s, "ORDER", v->body.order, "the order")->required();
          return send(v);
        }},
+      {"order pdf", kOrders,
+       "write the order's PDF again (the server's export directory, orders/) and print its path (backoffice)",
+       [](CLI::App& s) {
+         auto v = std::make_shared<Keyed<RenderOrderPdf>>();
+         opt::add_number(s, "ORDER", v->body.order, "the order")->required();
+         return send(v);
+       }},
       {"order state", kOrders, "an order's state and deadline only",
        [](CLI::App& s) { return order_command<GetOrder>(s, false); }},
       {"order note", kOrders, "add an operator's note to an order (backoffice)",

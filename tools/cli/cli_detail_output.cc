@@ -977,6 +977,10 @@ void print_completion_lines(const Reply& reply, std::ostream& out) {
 void print_detail(const Command& command, const Reply& reply, const LocalTime& local, int64_t now_ms,
                   std::ostream& out) {
   assert(reply.detail);
+  if (std::holds_alternative<RenderOrderPdf>(command.body)) {  // the file written, not the page it shows
+    out << reply.message << '\n';
+    return;
+  }
   std::visit(
       [&](const auto& d) {
         using D = std::decay_t<decltype(d)>;

@@ -21,8 +21,9 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 // FR-75012 [7611]"), then how many match in all when there are more.
 void print_completion_lines(const engine::Reply& reply, std::ostream& out);
 
-// Prints the detail of `reply` (the answer to `command`). REQUIRES
-// reply.detail != nullptr.
+// Prints the detail of `reply` (the answer to `command`); for RenderOrderPdf
+// the file's path (the reply's message), not the order page it carries.
+// REQUIRES reply.detail != nullptr.
 // Dates in `local`'s zone and language; `now_ms` is the time of the read
 // (a client's seniority on its contact card counts to it).
 void print_detail(const engine::Command& command, const engine::Reply& reply, const LocalTime& local, int64_t now_ms,

@@ -11,7 +11,8 @@ An Ok Result becomes:
 and for the larger tables (FollowUpPage, BulkOutcomes, ReleaseSummary,
 ReminderBatch, PrincipalReply, PrincipalList, OrderRecord, OrderPage,
 StockSummary) a dataclass of the same name with the schema's snake_case
-fields, nested rows as dataclasses too, strings as str, enums as IntEnums.
+fields, nested rows as dataclasses too, strings as str, enums as IntEnums,
+and the result's `message` (RenderOrderPdf: the path of the PDF written).
 A result naming an order carries its `hold_token`, so it can be passed back
 as the `order` of a later command.
 """
@@ -122,11 +123,14 @@ def record_type(t_class, top_level):
     fields = [(schema.snake(attr), object, None) for attr in schema.fields_of(t_class)]
     if top_level and "hold_token" not in [f[0] for f in fields]:
         fields.append(("hold_token", Optional[str], None))
+    if top_level and "message" not in [f[0] for f in fields]:
+        fields.append(("message", str, ""))
     return dataclasses.make_dataclass(name, fields, namespace={"__module__": __name__})
 
 
-def record(t_obj, top_level=False, hold_token=None):
-    """A dataclass instance from an unpacked object-API table or struct."""
+def record(t_obj, top_level=False, hold_token=None, message=""):
+    """A dataclass instance from an unpacked object-API table or struct;
+    top_level: a result's detail, with the result's hold_token and message."""
     t_class = type(t_obj)
     table = t_class.__name__[:-1]
     values = {}
@@ -151,6 +155,7 @@ def record(t_obj, top_level=False, hold_token=None):
         values[field] = value
     if top_level:
         values["hold_token"] = hold_token
+        values["message"] = message
     return record_type(t_class, top_level)(**values)
 
 
@@ -174,4 +179,4 @@ def from_result(result_t):
         return ReleaseBack(detail.releaseBackMs)
     if kind == ResultDetail.RunStateReply:
         return RunStateResult(_enum_value(schema.RunState, detail.state))
-    return record(detail, top_level=True, hold_token=token)
+    return record(detail, top_level=True, hold_token=token, message=_text(result_t.message) or "")

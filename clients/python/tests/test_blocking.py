@@ -422,6 +422,23 @@ class Trips(unittest.TestCase):
         with self.assertRaises(tessera.SoldOut):
             office.add_add_on(order=order.order, participant=client, addon=7, price_cents=-1)
 
+    def test_render_order_pdf_writes_the_orders_pdf_at_its_revision_and_answers_its_path(self):
+        client = office.create_contact(record=dict(types=1, civility="M.", last_name="REVISION", first_name="Paul",
+                                                   addresses=[dict(kind=0, postcode="69000", city="LYON",
+                                                                   country="FR")])).contact
+        order = office.book(kind=tessera.BookingKind.Option, contact=client, channel=WEB, lines=[line(100)],
+                            deadline_ms=now_ms() + DAY_MS)
+        office.add_participant(order=order.order, contact=client)  # saved: the server writes its PDF by itself
+        page = office.render_order_pdf(order=order.order)
+        self.assertEqual([p.contact for p in page.participants], [client])  # the order page the PDF shows
+        self.assertTrue(page.message.endswith(".pdf"))
+        self.assertEqual(os.path.basename(page.message), f"order-{order.order}-{len(page.workflow):04d}.pdf")
+        self.assertEqual(os.path.dirname(page.message), os.path.join(server.dir, "data", "exports", "orders"))
+        with open(page.message, "rb") as pdf:
+            self.assertTrue(pdf.read().startswith(b"%PDF-"))
+        with self.assertRaises(tessera.Forbidden):
+            shop.render_order_pdf(order=order.order)
+
 
 class Invoices(unittest.TestCase):
     def test_an_invoice_is_numbered_and_its_pdf_comes_back_as_bytes(self):
