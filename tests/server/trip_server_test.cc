@@ -17,11 +17,11 @@
 #include <thread>
 #include <vector>
 
+#include "documents/order_pdf.h"
 #include "engine/contact_card.h"
 #include "engine/reply_detail.h"
 #include "net/client.h"
 #include "tests/net/net_test_support.h"
-#include "documents/order_pdf.h"
 #include "tests/server/pdf_text.h"
 #include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
@@ -34,9 +34,9 @@ namespace {
 
 using namespace tessera::engine;
 using testing::now_ms;
+using testing_support::pdf_text;
 using testing_support::ServerProcess;
 using testing_support::TempDir;
-using testing_support::pdf_text;
 
 constexpr ContactId kClient = 7, kOther = 8, kAda = 21, kBen = 22;
 constexpr AddOnId kCanoe = 1;
