@@ -2,9 +2,9 @@
 // directory (engine/commands_dossier.h): a departure change between two
 // departures of one shard with an add-on left behind, the return city
 // priced by the rule, a departure on the other shard refused (a product's
-// departures share one shard), all of it
-// identical after SIGKILL and restart; and the order page flags a client
-// the contact directory marks litigious.
+// departures share one shard), all of it identical after SIGKILL and
+// restart; the order page flags a client the contact directory marks
+// litigious; and each saved modification has its order PDF.
 #include <gtest/gtest.h>
 #include <signal.h>
 
