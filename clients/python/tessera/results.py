@@ -155,7 +155,7 @@ def record(t_obj, top_level=False, hold_token=None, message=""):
         values[field] = value
     if top_level:
         values["hold_token"] = hold_token
-        values["message"] = message
+        values.setdefault("message", message)  # a table's own `message` field would win
     return record_type(t_class, top_level)(**values)
 
 
