@@ -90,7 +90,8 @@ reminders::AfterDurable prepare_order_pdf_effect(const engine::Command& command,
     });
     if (!shards.submit(engine::Command{0, engine::GetOrderRecord{order}}, draw)) {
       std::fprintf(stderr,
-                   "tessera-server: order %" PRIu64 "'s PDF not rendered: its shard is busy (RenderOrderPdf writes it)\n",
+                   "tessera-server: order %" PRIu64
+                   "'s PDF not rendered: its shard is busy (RenderOrderPdf writes it)\n",
                    order.value());
       delete draw;
     }
