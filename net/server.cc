@@ -1,4 +1,4 @@
-// Server: acceptor, I/O threads, the registry of open sessions and their
+// Server: acceptor, I/O loops, the registry of open sessions and their
 // counts (unauthenticated, authenticated, closing; per remote address).
 #include "net/server.h"
 
@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "net/asio.h"
+#include "net/io_loop.h"
 #include "net/messages.h"
 #include "net/session.h"
 
@@ -36,8 +37,22 @@ struct Server::Impl final : SessionRegistry {
       : options(with_directory(std::move(o))),
         hooks(std::move(h)),
         context{options, s, m, hooks, *options.principals, *this},
-        acceptor(asio::make_strand(io)),
+        loops(make_loops(options.io_threads, s.size())),
+        acceptor(asio::make_strand(loops[0]->io())),
         accept_retry(acceptor.get_executor()) {}
+
+  // io_threads 0: one loop per shard, each driven by its shard's thread;
+  // otherwise one loop that the server's io_threads threads run.
+  static std::vector<std::unique_ptr<IoLoop>> make_loops(uint32_t io_threads, uint32_t shards) {
+    std::vector<std::unique_ptr<IoLoop>> out;
+    if (io_threads > 0) {
+      out.push_back(std::make_unique<IoLoop>(static_cast<int>(io_threads)));
+    } else {
+      for (uint32_t i = 0; i < shards; ++i) out.push_back(std::make_unique<IoLoop>(1));
+    }
+    return out;
+  }
+  bool on_shards() const { return options.io_threads == 0; }
 
   static ServerOptions with_directory(ServerOptions o) {
     if (!o.principals) o.principals = std::make_shared<PrincipalDirectory>();
@@ -73,11 +88,12 @@ struct Server::Impl final : SessionRegistry {
   ServerOptions options;
   ServerHooks hooks;
   SessionContext context;
-  asio::io_context io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::unique_ptr<IoLoop>> loops;
+  uint32_t next_loop = 0;  // the loop of the next connection (round robin; on the acceptor's strand)
   tcp::acceptor acceptor;
-  asio::steady_timer accept_retry;  // on the acceptor's strand
-  std::vector<std::thread> threads;
+  asio::steady_timer accept_retry;   // on the acceptor's strand
+  std::vector<std::thread> threads;  // io_threads > 0
+  bool started = false;
   std::atomic<uint16_t> port{0};
   std::atomic<bool> accepting{false};
 
@@ -95,8 +111,12 @@ struct Server::Impl final : SessionRegistry {
   uint64_t next_id = 1;
 };
 
+// Each connection lives on one loop (with io_threads 0: one shard's thread,
+// which applies the commands of that shard without a hand-off).
 void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io),
+  IoLoop& loop = *loops[next_loop];
+  next_loop = (next_loop + 1) % static_cast<uint32_t>(loops.size());
+  acceptor.async_accept(asio::make_strand(loop.io()),
                         [this](const error_code& ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
@@ -341,10 +361,15 @@ Status Server::start() {
   }
   m.port.store(m.acceptor.local_endpoint().port());
   m.accepting.store(true);
-  m.work.emplace(m.io.get_executor());
+  m.started = true;
   asio::post(m.acceptor.get_executor(), [&m] { m.accept(); });
-  const uint32_t n = std::max<uint32_t>(1, m.options.io_threads);
-  for (uint32_t i = 0; i < n; ++i) m.threads.emplace_back([&m] { m.io.run(); });
+  if (m.on_shards()) {
+    std::vector<runtime::EventLoop*> loops;
+    for (auto& loop : m.loops) loops.push_back(loop.get());
+    m.context.shards.attach_event_loops(loops);
+  } else {
+    for (uint32_t i = 0; i < m.options.io_threads; ++i) m.threads.emplace_back([&m] { m.loops[0]->io().run(); });
+  }
   return Status::ok();
 }
 
@@ -357,7 +382,7 @@ int64_t Server::connections_open() const {
 
 void Server::drain() {
   Impl& m = *impl_;
-  if (m.threads.empty() || !m.accepting.exchange(false)) return;
+  if (!m.started || !m.accepting.exchange(false)) return;
   std::promise<void> closed;
   asio::post(m.acceptor.get_executor(), [&m, &closed] {
     error_code ignored;
@@ -374,12 +399,19 @@ void Server::drain() {
 
 void Server::stop() {
   Impl& m = *impl_;
-  if (m.threads.empty()) return;
+  if (!m.started) return;
   drain();
   for (auto& s : m.sessions_now()) s->close();
-  m.work.reset();
+  for (auto& loop : m.loops) loop->release_work();
+  if (m.on_shards()) {
+    // The shards' threads let go of the loops (or stopped already); what
+    // is left (closing sessions, the last responses) runs here.
+    m.context.shards.attach_event_loops({});
+    for (auto& loop : m.loops) loop->io().run();
+  }
   for (auto& t : m.threads) t.join();
   m.threads.clear();
+  m.started = false;
 }
 
 }  // namespace tessera::net

@@ -1,12 +1,21 @@
-// Server: the protocol server — accepts connections on Asio I/O threads and
-// runs one Session per connection against a runtime::ShardSet.
+// Server: the protocol server — accepts connections and runs one Session per
+// connection against a runtime::ShardSet.
 //
-// Life cycle (owned by server/): start() binds and spawns the I/O threads;
+// Threads (ServerOptions::io_threads): by default (0) the shards' own
+// threads serve the connections — one Asio loop per shard (net/io_loop.h),
+// polled by its runner between batches, connections spread over them round
+// robin — so a request whose commands belong to the connection's shard is
+// read, applied (and, without fsync, logged) and answered on one thread with
+// no hand-off; a command for another shard goes there and its reply comes
+// back (one hop each way). io_threads N > 0 runs one loop on N threads of
+// the server's own instead (every command then crosses threads twice).
+//
+// Life cycle (owned by server/): start() binds and starts serving;
 // drain() stops accepting and lets every session finish the requests it has
 // in flight (bounded by drain_deadline_ms) before saying ShuttingDown and
 // closing; the owner then stops the shards (their last completions post
-// here) and calls stop(), which closes whatever is left and joins the I/O
-// threads. Responses go out in request order per connection.
+// here) and calls stop(), which closes whatever is left, runs what remains
+// of the loops and joins the I/O threads. Responses go out in request order per connection.
 //
 // Connections: a new one is unauthenticated until its Hello succeeds, with
 // hello_deadline_ms to say it; at most connections_unauthenticated_max of
@@ -51,8 +60,8 @@ namespace tessera::net {
 
 struct ServerOptions {
   std::string listen_address = "127.0.0.1";
-  uint16_t port = 7450;  // 0 = an ephemeral port (see Server::port())
-  uint32_t io_threads = 1;
+  uint16_t port = 7450;     // 0 = an ephemeral port (see Server::port())
+  uint32_t io_threads = 0;  // 0: on the shards' threads (see above)
   NetLimits limits;
   // Development seeds (configuration `token = secret:role`): at start()
   // each one not yet known becomes a principal (logged, so durable).
@@ -106,7 +115,8 @@ class Server {
   // Loads the principals from shard 0 and adds the configured seeds, then
   // binds listen_address:port and starts the I/O threads. Fails (and starts
   // nothing) if the principals cannot be read or the address cannot be
-  // bound. REQUIRES the shards run.
+  // bound. REQUIRES the shards run (and, with io_threads 0, keep running
+  // until drain()).
   Status start();
   // The bound port (after start()).
   uint16_t port() const;
@@ -115,7 +125,9 @@ class Server {
   // written its last frame (it may still wait for its peer to close), or
   // drain_deadline_ms passed. REQUIRES the shards still run.
   void drain();
-  // Closes the remaining sessions and joins the I/O threads. Idempotent.
+  // Closes the remaining sessions and joins the I/O threads (with io_threads
+  // 0: takes the loops back from the shards and runs what is left of them
+  // here). Idempotent.
   void stop();
 
   // Connections open and not closing (authenticated or not).

@@ -478,7 +478,19 @@ void Session::on_request_done(PendingRequest* request) {
       ctx_.metrics.command(request->types[i], request->replies[i].code);
   }
   it->ready = true;
-  flush();
+  flush_soon();
+}
+
+// The responses that complete in one turn of the loop leave in one write:
+// the flush runs after the handlers already queued (the other requests
+// completed by the same batch).
+void Session::flush_soon() {
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(stream_.socket().get_executor(), [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->flush();
+  });
 }
 
 void Session::handle_admin(const wire::Admin& admin) {

@@ -132,6 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void push_ready(OutFrame frame, bool is_request, bool close_after = false);
   void fail(wire::ErrorCode code, std::string message);
   void flush();
+  void flush_soon();
   void on_written(const boost::system::error_code& ec, size_t bytes, bool close_after);
   void send_close_notify();
   void after_last_frame();
@@ -155,6 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool peer_closed_ = false;                    // EOF or a read error: nothing more to read
   bool discarding_ = false;                     // input is read and dropped (after an Error, in a drain)
   bool writing_ = false;
+  bool flush_posted_ = false;  // a flush_soon() is queued
   bool closed_ = false;
   bool failing_ = false;      // the last frame is queued: no more requests
   bool lingers_ = false;      // after the last frame: shut down the write side and wait for the peer's EOF

@@ -96,6 +96,10 @@ class BoundedQueue {
     return tail >= head ? tail - head : 0;
   }
   size_t capacity() const { return mask_ + 1; }
+  // How many pushes have begun, and pops: an item pushed when pushed() was
+  // p is popped once popped() > p.
+  size_t pushed() const { return tail_.load(std::memory_order_acquire); }
+  size_t popped() const { return head_.load(std::memory_order_acquire); }
 
  private:
   // Plain bytes (an implicit-lifetime type, so the mapping holds cells);

@@ -31,6 +31,10 @@ class LogSink {
   // Stores `count` encoded entries (see runtime/log_entry.h) of `shard`
   // numbered first_seq... Returns OK iff they are durable per the sink's mode.
   virtual Status append(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries) = 0;
+  // True iff append() waits for the disk (fsync): the runner then leaves
+  // the write to its log writer's thread, so that applying the next batch
+  // overlaps it; a sink that does not is written on the shard's thread.
+  virtual bool syncs() const { return true; }
   // Stores a snapshot of `shard` covering every entry before next_seq, and
   // drops the entries (and snapshots) it makes unnecessary.
   virtual Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) = 0;

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 
 #include "engine/contact_activity.h"
 
@@ -49,6 +50,18 @@ void LogWriter::submit(LogBatch* batch) {
   queued_.notify_one();
 }
 
+bool LogWriter::write_here(LogBatch* batch) {
+  if (sink_.syncs() || batch->has_snapshot || !batch->history_reads.empty()) return false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (writing_ || !queue_.empty()) return false;
+  }
+  // Only the shard thread submits, so nothing is queued until this returns.
+  write(*batch);
+  release(batch);
+  return true;
+}
+
 void LogWriter::release(LogBatch* batch) {
   batch->clear();
   {
@@ -68,33 +81,70 @@ LogWriterStats LogWriter::stats() const {
 }
 
 void LogWriter::run() {
+  std::vector<LogBatch*> group;
   for (;;) {
-    LogBatch* b = nullptr;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      b = queue_.front();
-      queue_.pop_front();
+      group.assign(queue_.begin(), queue_.end());
+      queue_.clear();
+      writing_ = true;
     }
-    write(*b);
-    release(b);
+    write_group(group);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      writing_ = false;
+    }
+    for (LogBatch* b : group) release(b);
   }
 }
 
-void LogWriter::write(LogBatch& b) {
-  assert(b.history.empty() || b.count > 0);
-  Status s;
-  if (!failed() && b.count > 0) {
-    const auto start = std::chrono::steady_clock::now();
-    s = b.history.empty() ? sink_.append(shard_, b.first_seq, b.count, b.entries)
-                          : sink_.append_with_history(shard_, b.first_seq, b.count, b.entries, &b.history);
-    const uint64_t us = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
-    appends_.fetch_add(1, std::memory_order_relaxed);
-    append_us_total_.fetch_add(us, std::memory_order_relaxed);
-    if (us > append_us_max_.load(std::memory_order_relaxed)) append_us_max_.store(us, std::memory_order_relaxed);
+// Every batch that queued while the previous write was on the disk goes in
+// one append (one fsync for all of them), so a command waits for at most
+// the write in progress and its own, never a queue of fsyncs. Then each
+// batch in order: its history reads, its snapshot, its replies.
+void LogWriter::write_group(const std::vector<LogBatch*>& group) {
+  if (group.size() == 1) {
+    write(*group[0]);
+    return;
   }
+  group_entries_.clear();
+  group_history_.clear();
+  uint64_t first_seq = 0;
+  uint32_t count = 0;
+  for (LogBatch* b : group) {
+    if (b->count == 0) continue;
+    if (count == 0) first_seq = b->first_seq;
+    assert(b->first_seq == first_seq + count);
+    group_entries_.append(b->entries);
+    count += b->count;
+    std::move(b->history.begin(), b->history.end(), std::back_inserter(group_history_));
+    b->history.clear();
+  }
+  const Status appended = append(first_seq, count, group_entries_, &group_history_);
+  for (LogBatch* b : group) finish(*b, appended);
+}
+
+void LogWriter::write(LogBatch& b) { finish(b, append(b.first_seq, b.count, b.entries, &b.history)); }
+
+Status LogWriter::append(uint64_t first_seq, uint32_t count, std::string_view entries,
+                         std::vector<engine::HistoryWrite>* history) {
+  assert(history->empty() || count > 0);
+  if (failed() || count == 0) return Status();
+  const auto start = std::chrono::steady_clock::now();
+  const Status s = history->empty() ? sink_.append(shard_, first_seq, count, entries)
+                                    : sink_.append_with_history(shard_, first_seq, count, entries, history);
+  const uint64_t us = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+  appends_.fetch_add(1, std::memory_order_relaxed);
+  append_us_total_.fetch_add(us, std::memory_order_relaxed);
+  if (us > append_us_max_.load(std::memory_order_relaxed)) append_us_max_.store(us, std::memory_order_relaxed);
+  return s;
+}
+
+// `s`: how the append that holds the batch's entries went.
+void LogWriter::finish(LogBatch& b, Status s) {
   const bool durable = !failed() && s.is_ok();
   if (durable) answer_history_reads(b);
   if (durable && b.has_snapshot) {

@@ -4,7 +4,9 @@
 // The shard thread fills a LogBatch (encoded entries + the replies it owes),
 // submits it and goes on applying the next batch while this thread writes
 // the previous one: group commit with the apply of batch N+1 overlapping
-// the fsync of batch N. Replies leave strictly in batch order and only after
+// the fsync of batch N. The batches that queue meanwhile are written
+// together, in one append (one fsync), so a reply waits for at most two
+// fsyncs: the one in progress and its own. Replies leave strictly in batch order and only after
 // their batch is durable. A bounded pool of `depth` batches is the
 // backpressure: when all are in flight, acquire() waits.
 //
@@ -13,6 +15,11 @@
 // batch is durable: this thread's reads follow every history write of the
 // earlier batches, so they never miss an order closed before the query,
 // and the shard thread never waits for the disk.
+//
+// A sink that does not sync (`async` durability) is written on the shard
+// thread instead (write_here) while nothing is queued here: the append is a
+// copy into RocksDB's memtable and the page cache, cheaper than the thread
+// hand-off it replaces. Snapshots and history reads still come here.
 //
 // If the sink fails, the writer stops acknowledging: that batch's replies
 // and every later one become kUnavailable, and failed() turns true so the
@@ -29,6 +36,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -97,6 +105,11 @@ class LogWriter {
 
   LogBatch* acquire();
   void submit(LogBatch* batch);
+  // Writes `batch` on the calling thread, completes its replies and gives it
+  // back — iff the sink does not sync, the batch has no snapshot and no
+  // history read, and nothing submitted is still being written (replies
+  // leave in batch order). Returns false otherwise: submit() it.
+  bool write_here(LogBatch* batch);
   // Gives back an unused batch (nothing to write or reply).
   void release(LogBatch* batch);
 
@@ -106,7 +119,11 @@ class LogWriter {
 
  private:
   void run();
+  void write_group(const std::vector<LogBatch*>& group);
   void write(LogBatch& b);
+  Status append(uint64_t first_seq, uint32_t count, std::string_view entries,
+                std::vector<engine::HistoryWrite>* history);
+  void finish(LogBatch& b, Status appended);
   void answer_history_reads(LogBatch& b);
   engine::Reply complete_activity(engine::Reply reply, const HistoryRead& read);
 
@@ -115,10 +132,13 @@ class LogWriter {
   std::vector<std::unique_ptr<LogBatch>> pool_;
   std::vector<LogBatch*> free_;
   std::deque<LogBatch*> queue_;
+  std::string group_entries_;                        // write_group's (this thread's)
+  std::vector<engine::HistoryWrite> group_history_;  // write_group's
   mutable std::mutex mutex_;
   std::condition_variable queued_;
   std::condition_variable freed_;
   bool stopping_ = false;
+  bool writing_ = false;  // this thread holds a batch taken from queue_
   std::thread thread_;
   std::atomic<bool> failed_{false};
   Status failure_;

@@ -11,6 +11,12 @@
 
 namespace tessera::runtime {
 
+namespace {
+thread_local bool t_partition_thread = false;
+}  // namespace
+
+bool on_partition_thread() { return t_partition_thread; }
+
 using engine::kBatchCommandsMax;
 using engine::kExpiriesPerSliceMax;
 using engine::kInboxCapacity;
@@ -86,20 +92,61 @@ bool PartitionRunner<P>::push(Envelope&& e) {
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
     return false;
   }
-  const bool queued = inbox_.try_push(e);
+  bool queued = inbox_.try_push(e);
+  if (!queued && std::this_thread::get_id() == thread_id_.load(std::memory_order_relaxed)) {
+    overflow_.push_back(Overflow{inbox_.pushed(), std::move(e)});
+    overflow_size_.store(overflow_.size(), std::memory_order_relaxed);
+    queued = true;
+  }
   submitting_.fetch_sub(1, std::memory_order_seq_cst);
   if (!queued) return false;
   if (sleeping_.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> lock(wake_mutex_);
-    wake_.notify_one();
+    if (loop_) {
+      loop_->wake();
+    } else {
+      wake_.notify_one();
+    }
   }
   return true;
 }
 
 template <typename P>
+void PartitionRunner<P>::attach(EventLoop* loop) {
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    if (loop_) loop_->wake();  // out of its wait, so that the thread lets go of loop_mutex_
+  }
+  std::lock_guard<std::mutex> loop_lock(loop_mutex_);
+  std::lock_guard<std::mutex> lock(wake_mutex_);
+  loop_ = loop;
+}
+
+// The next command in submission order: the inbox's, or an overflow one
+// once everything queued before it was taken.
+template <typename P>
+bool PartitionRunner<P>::next(Envelope& e) {
+  if (!overflow_.empty() && inbox_.popped() >= overflow_.front().position) {
+    e = std::move(overflow_.front().envelope);
+    overflow_.pop_front();
+    overflow_size_.store(overflow_.size(), std::memory_order_relaxed);
+    return true;
+  }
+  if (inbox_.try_pop(e)) return true;
+  if (overflow_.empty()) return false;
+  e = std::move(overflow_.front().envelope);  // the inbox is empty: all before it are taken
+  overflow_.pop_front();
+  overflow_size_.store(overflow_.size(), std::memory_order_relaxed);
+  return true;
+}
+
+template <typename P>
 void PartitionRunner<P>::run() {
+  t_partition_thread = true;
+  thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   for (;;) {
     const bool running = running_.load(std::memory_order_acquire);
+    const size_t served = poll_loop();  // connections first: their commands join this batch
     // Engine time never goes back, even if the wall clock does.
     const int64_t now = std::max(clock_.now_ms(), shard_->now_ms());
     LogBatch& batch = writer_ ? *writer_->acquire() : local_batch_;
@@ -115,8 +162,8 @@ void PartitionRunner<P>::run() {
     }
     finish(batch);
     publish_stats();
-    if (!running && applied == 0 && inbox_.size_approx() == 0) return;
-    if (applied == 0 && fired < kExpiriesPerSliceMax) sleep_until_work();
+    if (!running && applied == 0 && idle()) return;
+    if (applied == 0 && served == 0 && fired < kExpiriesPerSliceMax) sleep_until_work();
   }
 }
 
@@ -124,7 +171,7 @@ template <typename P>
 size_t PartitionRunner<P>::drain(LogBatch& batch, int64_t now_ms) {
   Envelope e;
   size_t n = 0;
-  while (n < kBatchCommandsMax && inbox_.try_pop(e)) {
+  while (n < kBatchCommandsMax && next(e)) {
     if (e.barrier) {
       engine::Reply outcome = e.barrier->arrive_and_wait(shard_->prepare(e.command));
       if (!outcome.ok()) {  // some shard refused: none applies it
@@ -195,7 +242,7 @@ void PartitionRunner<P>::finish(LogBatch& batch) {
   if (writer_) {
     if (batch.empty()) {
       writer_->release(&batch);
-    } else {
+    } else if (!writer_->write_here(&batch)) {
       writer_->submit(&batch);
     }
     return;
@@ -209,7 +256,7 @@ void PartitionRunner<P>::finish(LogBatch& batch) {
 template <typename P>
 void PartitionRunner<P>::refuse_all(LogBatch& batch) {
   Envelope e;
-  for (size_t n = 0; n < kBatchCommandsMax && inbox_.try_pop(e); ++n) {
+  for (size_t n = 0; n < kBatchCommandsMax && next(e); ++n) {
     engine::Reply refusal = engine::refuse(engine::ReplyCode::kUnavailable,
                                            "storage failure: this shard acknowledges nothing until restarted");
     if (e.barrier) e.barrier->arrive_absent(refusal);  // the other shards apply nothing either
@@ -259,11 +306,28 @@ void PartitionRunner<P>::publish_stats() {
 }
 
 template <typename P>
+size_t PartitionRunner<P>::poll_loop() {
+  std::lock_guard<std::mutex> lock(loop_mutex_);
+  return loop_ ? loop_->poll() : 0;
+}
+
+// A submit() that sees sleeping_ wakes the loop (or the condition variable)
+// under wake_mutex_; one that pushed before the inbox was checked here is
+// seen by that check.
+template <typename P>
 void PartitionRunner<P>::sleep_until_work() {
+  {
+    std::lock_guard<std::mutex> loop_lock(loop_mutex_);
+    if (loop_) {
+      sleeping_.store(true, std::memory_order_seq_cst);
+      if (idle() && running_.load(std::memory_order_acquire)) loop_->wait_for(std::chrono::milliseconds(1));
+      sleeping_.store(false, std::memory_order_seq_cst);
+      return;
+    }
+  }
   std::unique_lock<std::mutex> lock(wake_mutex_);
   sleeping_.store(true, std::memory_order_seq_cst);
-  if (inbox_.size_approx() == 0 && running_.load(std::memory_order_acquire))
-    wake_.wait_for(lock, std::chrono::milliseconds(1));
+  if (idle() && running_.load(std::memory_order_acquire)) wake_.wait_for(lock, std::chrono::milliseconds(1));
   sleeping_.store(false, std::memory_order_seq_cst);
 }
 

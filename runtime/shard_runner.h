@@ -18,14 +18,28 @@
 // When idle the thread sleeps at most one millisecond, so every expiry fires
 // within a tick or two of its due time.
 //
-// Thread-safety: submit() from any thread; start/stop from the owner; shard()
-// only while the runner is stopped.
+// An event loop may be attached (runtime/event_loop.h): the thread then also
+// serves it — the protocol server's connections — polling it once per turn
+// and sleeping in it, so a request that reads, applies and answers on this
+// partition never changes threads. Without fsync the batch is written here
+// too (LogWriter::write_here), not handed to the writer thread.
+//
+// A command the runner's own thread submits to itself (a connection's
+// handler, a completion's follow-up) is never refused for a full inbox:
+// that thread cannot wait for room. It waits in a local overflow, placed
+// after everything already queued, so each producer's commands (and the
+// catalog broadcasts' order) stay in sequence.
+//
+// Thread-safety: submit() and attach() from any thread (attach() not from a
+// handler of the loop); start/stop from the owner; shard() only while the
+// runner is stopped.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -39,6 +53,7 @@
 #include "runtime/catalog_broadcast.h"
 #include "runtime/clock.h"
 #include "runtime/completion.h"
+#include "runtime/event_loop.h"
 #include "runtime/log_sink.h"
 #include "runtime/log_writer.h"
 
@@ -98,13 +113,17 @@ class PartitionRunner {
   // `barrier` accepts it (runtime/catalog_broadcast.h); otherwise as submit().
   bool submit_catalog(engine::Command&& command, Completion* done, CatalogBarrier* barrier);
 
+  // Serves `loop` between batches from now on (nullptr: none). Returns once
+  // this runner's thread no longer uses the loop attached before.
+  void attach(EventLoop* loop);
+
   bool accepting() const { return accepting_.load(std::memory_order_acquire); }
   // Asks for a snapshot at the end of the next loop (no-op without a log).
   void request_snapshot() { snapshot_requested_.store(true, std::memory_order_release); }
   // True once the command log failed: the shard acknowledges nothing more.
   bool storage_failed() const { return writer_ && writer_->failed(); }
   P& shard() { return *shard_; }
-  size_t inbox_depth() const { return inbox_.size_approx(); }
+  size_t inbox_depth() const { return inbox_.size_approx() + overflow_size_.load(std::memory_order_relaxed); }
   ShardRunnerStats stats() const;
   // The shard's engine statistics as of the last publication (the shard
   // thread refreshes them about once a second; any thread may read).
@@ -121,6 +140,8 @@ class PartitionRunner {
     CatalogBarrier* barrier = nullptr;  // a catalog command: prepared, then applied by all or none
   };
   bool push(Envelope&& e);
+  bool next(Envelope& e);
+  bool idle() const { return inbox_.size_approx() == 0 && overflow_.empty(); }  // the runner's thread only
   void run();
   size_t drain(LogBatch& batch, int64_t now_ms);
   uint32_t advance(LogBatch& batch, int64_t now_ms);
@@ -128,6 +149,7 @@ class PartitionRunner {
   void finish(LogBatch& batch);
   void refuse_all(LogBatch& batch);
   void collect_history(LogBatch& batch, const engine::Command& command, const engine::Reply& reply);
+  size_t poll_loop();
   void sleep_until_work();
   void publish_stats();
 
@@ -138,6 +160,16 @@ class PartitionRunner {
   bool history_ = false;  // the log keeps the history of closed orders
   LogBatch local_batch_;  // used when there is no log
   BoundedQueue<Envelope> inbox_;
+  // Submitted by the runner's own thread when the inbox was full, each with
+  // inbox_.pushed() at that moment: it is applied once every command
+  // queued before it was. Runner thread only.
+  struct Overflow {
+    size_t position = 0;
+    Envelope envelope;
+  };
+  std::deque<Overflow> overflow_;
+  std::atomic<size_t> overflow_size_{0};  // for inbox_depth()
+  std::atomic<std::thread::id> thread_id_{};
   uint64_t next_seq_;
   uint64_t entries_since_snapshot_ = 0;
   int64_t last_snapshot_ms_ = 0;
@@ -150,10 +182,39 @@ class PartitionRunner {
   mutable std::mutex published_mutex_;
   typename P::Stats published_;
   std::chrono::steady_clock::time_point published_at_{};
+  // The attached loop: written holding both mutexes, read by the runner's
+  // thread holding loop_mutex_ (held while it polls or waits in it) and by
+  // producers holding wake_mutex_ (to wake it).
+  EventLoop* loop_ = nullptr;
+  std::mutex loop_mutex_;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> batches_{0}, commands_{0}, batch_size_max_{0};
   std::atomic<uint64_t> snapshots_{0}, snapshot_pause_us_last_{0}, snapshot_pause_us_max_{0}, next_seq_seen_{0};
+};
+
+// True on the thread of a running partition (whose connections and
+// completions must not wait for a partition to make room: it may be this
+// one, or one that waits for this one at a catalog barrier).
+bool on_partition_thread();
+
+// Waiting for room in a full inbox: a thread of its own waits as long as it
+// takes; a partition's thread gives up after kFullInboxWaitOnPartitionMs
+// (the partition it waits for may be waiting for it at a catalog barrier),
+// and the caller answers kBusy.
+inline constexpr int64_t kFullInboxWaitOnPartitionMs = 100;
+class FullInboxWait {
+ public:
+  // False once the caller should give up.
+  bool again() {
+    if (on_partition_thread() && std::chrono::steady_clock::now() >= give_up_at_) return false;
+    std::this_thread::yield();
+    return true;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point give_up_at_ =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kFullInboxWaitOnPartitionMs);
 };
 
 using ShardRunner = PartitionRunner<engine::Shard>;

@@ -153,14 +153,15 @@ bool ShardSet::fan_out(engine::Command& command, std::vector<std::pair<uint32_t,
   }
   for (uint32_t i = 1; i < parts.size(); ++i) {
     ShardRunner& runner = *runners_[parts[i].first];
+    FullInboxWait wait;  // rare: wait out a full inbox once the first part is in
     for (;;) {
       engine::Command copy = part_of(parts[i].second);
       if (runner.submit(std::move(copy), merge->part(i))) break;
-      if (!runner.accepting()) {
-        merge->part(i)->complete(engine::refuse(engine::ReplyCode::kBusy, "shard stopping"));
+      if (!runner.accepting() || !wait.again()) {
+        merge->part(i)->complete(engine::refuse(
+            engine::ReplyCode::kBusy, runner.accepting() ? "shard inbox full: retry later" : "shard stopping"));
         break;
       }
-      std::this_thread::yield();  // rare: wait out a full inbox once the first part is in
     }
   }
   return true;
@@ -172,6 +173,7 @@ bool ShardSet::submit_catalog(engine::Command&& command, Completion* done) {
   auto* barrier = new CatalogBarrier(size());
   for (uint32_t s = 0; s < size(); ++s) {
     ShardRunner& runner = *runners_[s];
+    FullInboxWait wait;  // rare: wait out a full inbox once the first shard has it
     for (;;) {
       engine::Command copy = command;
       if (runner.submit_catalog(std::move(copy), merge->part(s), barrier)) break;
@@ -180,14 +182,14 @@ bool ShardSet::submit_catalog(engine::Command&& command, Completion* done) {
         delete barrier;
         return false;
       }
-      if (!runner.accepting()) {
-        engine::Reply stopping =
-            engine::refuse(engine::ReplyCode::kBusy, "shard stopping: catalog command not applied");
-        barrier->arrive_absent(stopping);
-        merge->part(s)->complete(std::move(stopping));
+      if (!runner.accepting() || !wait.again()) {  // the others apply nothing either
+        engine::Reply absent = engine::refuse(engine::ReplyCode::kBusy,
+                                              runner.accepting() ? "shard inbox full: catalog command not applied"
+                                                                 : "shard stopping: catalog command not applied");
+        barrier->arrive_absent(absent);
+        merge->part(s)->complete(std::move(absent));
         break;
       }
-      std::this_thread::yield();  // rare: wait out a full inbox once the first shard has it
     }
   }
   return true;

@@ -35,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -85,6 +86,12 @@ class ShardSet {
   engine::Reply call(engine::Command command);
 
   uint32_t size() const { return static_cast<uint32_t>(runners_.size()); }
+  // Shard i's runner serves loops[i] between its batches (runtime/
+  // event_loop.h: the protocol server's connections); an empty span detaches
+  // them all. Returns once no runner uses a loop it had before.
+  void attach_event_loops(std::span<EventLoop* const> loops) {
+    for (uint32_t i = 0; i < size(); ++i) runners_[i]->attach(i < loops.size() ? loops[i] : nullptr);
+  }
   ShardRunner& runner(uint32_t shard) { return *runners_[shard]; }
   DirectoryRunner* directory() { return directory_.get(); }
 

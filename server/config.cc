@@ -182,7 +182,8 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
       ->capture_default_str();
   opt::add_number(app, "--shards", c.shards, 1u, engine::kShardsMax, "inventory shards, one thread each")
       ->capture_default_str();
-  opt::add_number(app, "--io-threads", c.io_threads, 1u, net::kIoThreadsMax, "network I/O threads")
+  opt::add_number(app, "--io-threads", c.io_threads, 0u, net::kIoThreadsMax,
+                  "network I/O threads of their own; 0: the shards' threads serve the connections")
       ->capture_default_str();
   app.add_option("--data-dir", c.data_dir, "the command log and snapshots (RocksDB)")->capture_default_str();
   opt::add_choice(app, "--durability", c.durability, kDurabilities,

@@ -38,7 +38,7 @@ struct ServerConfig {
   uint16_t port = 7450;
   uint16_t admin_port = 7451;
   uint32_t shards = 2;
-  uint32_t io_threads = 1;
+  uint32_t io_threads = 0;  // 0: connections on the shards' threads (net/server.h)
   std::string data_dir = "./data";
   Durability durability = Durability::kSync;
   uint64_t snapshot_every_entries = 2'000'000;    // snapshot a shard after this many log entries...

@@ -292,7 +292,7 @@ void ServerApp::stop() {
   if (travel_mailer_) travel_mailer_->stop();               // the mail being sent is noted (or sent again at start)
   if (exporter_) exporter_->stop();            // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
-  if (net_) net_->stop();                      // close what is left, join I/O threads
+  if (net_) net_->stop();                      // close what is left, run the rest of the loops
   engine_ = storage::DurableEngine();          // flushes and closes the command log
   if (admin_) admin_->stop();
   request_stop();

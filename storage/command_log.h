@@ -116,6 +116,7 @@ class CommandLog final : public runtime::LogSink {
   // REQUIRES next_seq <= the shard's next sequence number (once known).
   Status snapshot(uint32_t shard, uint64_t next_seq, std::string_view state) override;
 
+  bool syncs() const override { return options_.durability == Durability::kSync; }
   bool keeps_history() const override { return options_.keep_history; }
   // Files the history store has written, and storing now what it still
   // holds in memory (tests, benchmarks; a clean stop does it too).

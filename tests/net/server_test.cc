@@ -507,58 +507,72 @@ TEST(Server, ConnectionsOverTheLimitAreRefused_OthersKeepWorking) {
   expect_other_client_served(*app);
 }
 
+// Both ways of serving connections (ServerOptions::io_threads): on the
+// shards' threads (0, the default) and on I/O threads of their own.
+constexpr uint32_t kIoModes[] = {0, 2};
+
+// The requests below wait on shard 1 (performances 1000 and 1002), parked,
+// while the connection is served elsewhere: on an I/O thread, or (io_threads
+// 0) on shard 0's thread — a server's first connection goes to shard 0's loop.
+constexpr PerformanceId kOnShard1[] = {1000, 1002};
+
 TEST(Server, TooManyRequestsInFlightGetsAnErrorAfterTheAnswersInFlight) {
-  auto cfg = test_config();
-  cfg.limits.requests_in_flight_max = 4;
-  auto app = start_server(std::move(cfg));
-  RawConnection raw(app->port());
-  ASSERT_TRUE(raw.hello(testing::kWebshopToken));
-  ShardGate gates[2];
-  gates[0].park(app->shards().runner(0));
-  gates[1].park(app->shards().runner(1));
-  for (uint64_t id = 1; id <= 5; ++id)
-    ASSERT_TRUE(raw.send_frame(request_frame(id, {Command{0, GetAvailability{1000, 1, kNone, 2, kNone}}})));
-  ASSERT_TRUE(eventually([&] { return app->metrics().protocol_errors(wire::ErrorCode::TooManyInFlight) == 1; }));
-  gates[0].open();
-  gates[1].open();
-  for (uint64_t id = 1; id <= 4; ++id) {
-    ASSERT_TRUE(raw.read_frame());
-    const auto* response = raw.verify()->message_as_Response();
-    ASSERT_NE(response, nullptr);
-    EXPECT_EQ(response->request_id(), id);
+  for (const uint32_t io_threads : kIoModes) {
+    SCOPED_TRACE(cat("io_threads ", io_threads));
+    auto cfg = test_config();
+    cfg.limits.requests_in_flight_max = 4;
+    cfg.io_threads = io_threads;
+    auto app = start_server(std::move(cfg));
+    RawConnection raw(app->port());
+    ASSERT_TRUE(raw.hello(testing::kWebshopToken));
+    ShardGate gate;
+    gate.park(app->shards().runner(1));
+    for (uint64_t id = 1; id <= 5; ++id)
+      ASSERT_TRUE(raw.send_frame(request_frame(id, {Command{0, GetAvailability{kOnShard1[0], 1, kNone, 2, kNone}}})));
+    ASSERT_TRUE(eventually([&] { return app->metrics().protocol_errors(wire::ErrorCode::TooManyInFlight) == 1; }));
+    gate.open();
+    for (uint64_t id = 1; id <= 4; ++id) {
+      ASSERT_TRUE(raw.read_frame());
+      const auto* response = raw.verify()->message_as_Response();
+      ASSERT_NE(response, nullptr);
+      EXPECT_EQ(response->request_id(), id);
+    }
+    EXPECT_EQ(raw.read_error(), wire::ErrorCode::TooManyInFlight);
+    EXPECT_TRUE(raw.closed_by_server());
+    expect_other_client_served(*app);
   }
-  EXPECT_EQ(raw.read_error(), wire::ErrorCode::TooManyInFlight);
-  EXPECT_TRUE(raw.closed_by_server());
-  expect_other_client_served(*app);
 }
 
 // ---- Stop ---------------------------------------------------------------------------
 
 TEST(Server, GracefulStopFinishesRequestsInFlightThenCloses) {
-  auto app = start_server();
-  auto shop = connect_client(*app, testing::kWebshopToken, /*reconnect=*/false);
-  ASSERT_TRUE(shop);
-  ShardGate gates[2];
-  gates[0].park(app->shards().runner(0));
-  gates[1].park(app->shards().runner(1));
-  std::vector<std::future<Result<Client::Replies>>> futures;
-  for (int i = 0; i < 20; ++i) futures.push_back(shop->send({hold(1000 + i % 4, 1), hold(2000 + i % 4, 1)}));
-  // At least: the server's own jobs (the client-marks pump, the start-up
-  // check of invoice PDFs) may have queued a command of theirs too.
-  ASSERT_TRUE(
-      eventually([&] { return app->shards().runner(0).inbox_depth() + app->shards().runner(1).inbox_depth() >= 40; }));
-  std::thread stopper([&] { app->stop(); });  // SIGTERM does the same via ServerApp::request_stop
-  gates[0].open();
-  gates[1].open();
-  for (auto& f : futures) {
-    auto r = f.get();
-    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
-    for (const Reply& reply : *r) EXPECT_TRUE(reply.ok()) << reply.message;
+  for (const uint32_t io_threads : kIoModes) {
+    SCOPED_TRACE(cat("io_threads ", io_threads));
+    auto cfg = test_config();
+    cfg.io_threads = io_threads;
+    auto app = start_server(std::move(cfg));
+    auto shop = connect_client(*app, testing::kWebshopToken, /*reconnect=*/false);
+    ASSERT_TRUE(shop);
+    ShardGate gate;
+    gate.park(app->shards().runner(1));
+    std::vector<std::future<Result<Client::Replies>>> futures;
+    for (int i = 0; i < 20; ++i)
+      futures.push_back(shop->send({hold(kOnShard1[i % 2], 1), hold(1001 + 2 * (i % 2), 1), hold(2000 + i % 4, 1)}));
+    // At least: the server's own jobs (the client-marks pump, the start-up
+    // check of invoice PDFs) may have queued a command of theirs too.
+    ASSERT_TRUE(eventually([&] { return app->shards().runner(1).inbox_depth() >= 20; }));
+    std::thread stopper([&] { app->stop(); });  // SIGTERM does the same via ServerApp::request_stop
+    gate.open();
+    for (auto& f : futures) {
+      auto r = f.get();
+      ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+      for (const Reply& reply : *r) EXPECT_TRUE(reply.ok()) << reply.message;
+    }
+    stopper.join();
+    auto after = shop->call({hold(1000, 1)});
+    EXPECT_FALSE(after.is_ok());
+    EXPECT_EQ(after.status().code(), StatusCode::kUnavailable);
   }
-  stopper.join();
-  auto after = shop->call({hold(1000, 1)});
-  EXPECT_FALSE(after.is_ok());
-  EXPECT_EQ(after.status().code(), StatusCode::kUnavailable);
 }
 
 TEST(Server, AdminShutdownFrameStopsTheServer) {

@@ -24,7 +24,7 @@ TEST(ServerConfig, DefaultsMatchTheDocumentedOnes) {
   EXPECT_EQ(c->port, 7450);
   EXPECT_EQ(c->admin_port, 7451);
   EXPECT_EQ(c->shards, 2u);
-  EXPECT_EQ(c->io_threads, 1u);
+  EXPECT_EQ(c->io_threads, 0u);
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->durability, Durability::kSync);
   EXPECT_FALSE(c->demo);
