@@ -2,8 +2,8 @@
 # Side-by-side comparison: Tessera vs Redis (Lua scripts) vs PostgreSQL (row
 # locks, SKIP LOCKED), same machine, same run, same venue, same workloads.
 #
-#   bench/compare.sh            # ~5 min: 10 s per run
-#   bench/compare.sh --quick    # ~1-2 min: 3 s per run, smaller rush and expiry
+#   bench/compare.sh            # ~8 min: 10 s per run
+#   bench/compare.sh --quick    # ~2-3 min: 3 s per run, smaller rush and expiry
 #   BUILD=build/release OUT=build/compare DURATION=10 bench/compare.sh
 #
 # Installs redis-server, postgresql and gnuplot-nox from Debian if missing,
@@ -17,6 +17,13 @@
 #   rush    many clients race for one quota of RUSH_CAPACITY units (hot row)
 #           until sold out (or DURATION), every hold confirmed
 #   expiry  EXPIRY_OPTIONS 1-unit options expire at one instant: time to release all
+# then two more kinds of rows, again for all three systems:
+#   onsale-open  the onsale run again, open loop (--rate) at half of that
+#           system's own closed-loop onsale commands/s just measured (same
+#           client shape); latency from the intended send time
+#   one-cmd-16x16, one-cmd-64x4  one command per request: hold-release
+#           (hold 1 unit, release it in a later request), 16 connections x
+#           16 in flight and 64 x 4 (see the *_ONE_* shapes below)
 # Each run ends with a recount from the system's own state (oversold must be 0).
 # Prints one table per workload, writes $OUT/compare.csv and $OUT/compare.png.
 # Bounded: every run is capped by DURATION (+ its check); every server this
@@ -45,6 +52,23 @@ T_RUSH=(--connections 16 --pipeline 2 --batch 16)
 R_ONSALE=(--connections 4 --pipeline 32)
 R_RUSH=(--connections 16 --pipeline 16)
 P_POOL=(--connections 8)
+# One command per request, hold-release. Tessera: requests of one command,
+# 16 connections x 16 in flight and 64 x 4. Redis: the same connection and
+# pipeline counts, each op its own EVALSHA (one script call, one request, as
+# always in Redis); what differs: tessera-peer-load pipelines in lockstep
+# rounds (the next 16 leave when all 16 are answered, where tessera-load
+# refills each slot as its reply comes) and times a round (to its last
+# reply), not each request. PostgreSQL: tessera-peer-load has no pipelining
+# (one call per round trip, one in flight per connection), so 16 and 64
+# connections, 16 and 64 calls in flight (Tessera, Redis: 256); 64 = the
+# max_connections below (a superuser may use every slot; no sweeper runs in
+# hold-release).
+T_ONE_16=(--connections 16 --pipeline 16 --batch 1)
+T_ONE_64=(--connections 64 --pipeline 4 --batch 1)
+R_ONE_16=(--connections 16 --pipeline 16)
+R_ONE_64=(--connections 64 --pipeline 4)
+P_ONE_16=(--connections 16)
+P_ONE_64=(--connections 64)
 
 install_missing() {
   local missing=()
@@ -134,7 +158,7 @@ field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1" | head -1; }
 
 mkdir -p "$OUT"
 CSV=$OUT/compare.csv
-echo "durability,workload,system,setting,throughput_per_s,p50_us,p99_us,p999_us,sold_units,oversold_units,check" >"$CSV"
+echo "durability,workload,system,setting,throughput_per_s,p50_us,p99_us,p999_us,sold_units,oversold_units,check,rate_per_s" >"$CSV"
 SETTINGS=()
 
 # record DURABILITY WORKLOAD SYSTEM SETTING JSON
@@ -142,7 +166,7 @@ record() {
   local j=$5 check
   check=$(field "$j" check_pass)
   [[ $check == true ]] || echo "!! $3 $2 ($1): $(field "$j" check)" >&2
-  echo "$1,$2,$3,\"$4\",$(field "$j" throughput_per_s),$(field "$j" latency_us_p50),$(field "$j" latency_us_p99),$(field "$j" latency_us_p999),$(field "$j" sold_units),$(field "$j" oversold_units),$check" >>"$CSV"
+  echo "$1,$2,$3,\"$4\",$(field "$j" throughput_per_s),$(field "$j" latency_us_p50),$(field "$j" latency_us_p99),$(field "$j" latency_us_p999),$(field "$j" sold_units),$(field "$j" oversold_units),$check,$(field "$j" rate)" >>"$CSV"
 }
 
 # run_or_fail CMD...: the JSON line, or a failure object (the table shows it).
@@ -163,6 +187,46 @@ peer_run() {  # SYSTEM PORT MIX ARGS...
     --capacity "$RUSH_CAPACITY" --options "$EXPIRY_OPTIONS" --json "$@"
 }
 
+# tessera_one_cmd ARGS...: tessera_run hold-release. tessera-load checks no
+# stock in that mix, so the row's check is: no request failed and every reply
+# was Ok (the peers recount their stock, as in every row).
+tessera_one_cmd() {
+  local j codes
+  j=$(tessera_run hold-release "$@")
+  if [[ -z $(field "$j" check_pass) ]]; then
+    codes=$(sed -n 's/.*"codes":{\([^}]*\)}.*/\1/p' <<<"$j")
+    if [[ $(field "$j" failed_requests) == 0 && $codes =~ ^\"Ok\":[0-9]+$ ]]; then
+      j="${j%\}},\"check_pass\":true,\"check\":\"every reply Ok\"}"
+    else
+      j="${j%\}},\"check_pass\":false,\"check\":\"failed requests $(field "$j" failed_requests); replies ${codes//\"/}\"}"
+    fi
+  fi
+  echo "$j"
+}
+
+# half_peak JSON: half the commands/s of a closed-loop run (every command:
+# holds and their follow-ups, the unit of --rate in both clients); nothing
+# if the run gave no figure.
+half_peak() {
+  local c
+  c=$(field "$1" commands_per_s)
+  if [[ $c =~ ^[0-9]+$ ]] && ((c >= 2)); then echo $((c / 2)); fi
+}
+
+# open_row DURABILITY SYSTEM SETTING CLOSED_JSON RUN...: the onsale-open row,
+# RUN (tessera_run / peer_run and its arguments) with --rate at half the
+# closed-loop run's commands/s.
+open_row() {
+  local durability=$1 system=$2 setting=$3 rate
+  rate=$(half_peak "$4")
+  shift 4
+  if [[ -z $rate ]]; then
+    record "$durability" onsale-open "$system" "$setting" '{"check_pass":false,"check":"no closed-loop peak to halve"}'
+    return
+  fi
+  record "$durability" onsale-open "$system" "$setting" "$("$@" --rate "$rate")"
+}
+
 for durability in nofsync fsync; do
   if [[ $durability == nofsync ]]; then
     t_mode=async; t_set="--durability async (RocksDB log; no fsync)"
@@ -179,9 +243,12 @@ for durability in nofsync fsync; do
   SETTINGS+=("$durability: Tessera $t_set, 2 shards | Redis $(redis-server --version | awk '{print $3}') $r_set | PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') $p_set")
 
   echo "-- onsale" >&2
-  record "$durability" onsale tessera "$t_set" "$(tessera_run onsale "${T_ONSALE[@]}")"
-  record "$durability" onsale redis-lua "$r_set" "$(peer_run redis "$R_PORT" onsale "${R_ONSALE[@]}")"
-  record "$durability" onsale postgresql "$p_set" "$(peer_run postgres "$P_PORT" onsale "${P_POOL[@]}")"
+  t_onsale=$(tessera_run onsale "${T_ONSALE[@]}")
+  record "$durability" onsale tessera "$t_set" "$t_onsale"
+  r_onsale=$(peer_run redis "$R_PORT" onsale "${R_ONSALE[@]}")
+  record "$durability" onsale redis-lua "$r_set" "$r_onsale"
+  p_onsale=$(peer_run postgres "$P_PORT" onsale "${P_POOL[@]}")
+  record "$durability" onsale postgresql "$p_set" "$p_onsale"
   echo "-- rush ($RUSH_CAPACITY units)" >&2
   record "$durability" rush tessera "$t_set" "$(tessera_run rush --capacity "$RUSH_CAPACITY" "${T_RUSH[@]}")"
   record "$durability" rush redis-lua "$r_set" "$(peer_run redis "$R_PORT" rush "${R_RUSH[@]}")"
@@ -190,6 +257,18 @@ for durability in nofsync fsync; do
   record "$durability" expiry tessera "$t_set" "$(tessera_run expiry --options "$EXPIRY_OPTIONS")"
   record "$durability" expiry redis-lua "$r_set" "$(peer_run redis "$R_PORT" expiry "${R_ONSALE[@]}")"
   record "$durability" expiry postgresql "$p_set" "$(peer_run postgres "$P_PORT" expiry "${P_POOL[@]}")"
+  # After every earlier row, so those run exactly as before.
+  echo "-- onsale, open loop at half of each system's closed-loop onsale commands/s" >&2
+  open_row "$durability" tessera "$t_set" "$t_onsale" tessera_run onsale "${T_ONSALE[@]}"
+  open_row "$durability" redis-lua "$r_set" "$r_onsale" peer_run redis "$R_PORT" onsale "${R_ONSALE[@]}"
+  open_row "$durability" postgresql "$p_set" "$p_onsale" peer_run postgres "$P_PORT" onsale "${P_POOL[@]}"
+  echo "-- one command per request (hold-release), 16 x 16 and 64 x 4" >&2
+  record "$durability" one-cmd-16x16 tessera "$t_set" "$(tessera_one_cmd "${T_ONE_16[@]}")"
+  record "$durability" one-cmd-16x16 redis-lua "$r_set" "$(peer_run redis "$R_PORT" hold-release "${R_ONE_16[@]}")"
+  record "$durability" one-cmd-16x16 postgresql "$p_set" "$(peer_run postgres "$P_PORT" hold-release "${P_ONE_16[@]}")"
+  record "$durability" one-cmd-64x4 tessera "$t_set" "$(tessera_one_cmd "${T_ONE_64[@]}")"
+  record "$durability" one-cmd-64x4 redis-lua "$r_set" "$(peer_run redis "$R_PORT" hold-release "${R_ONE_64[@]}")"
+  record "$durability" one-cmd-64x4 postgresql "$p_set" "$(peer_run postgres "$P_PORT" hold-release "${P_ONE_64[@]}")"
   stop_tessera; stop_redis; stop_pg
 done
 
@@ -198,4 +277,5 @@ echo
 echo "Settings:"
 printf '  %s\n' "${SETTINGS[@]}"
 echo "Durations: ${DURATION} s per onsale / rush run; rush quota $RUSH_CAPACITY units; expiry $EXPIRY_OPTIONS options."
+echo "Open loop: onsale at half of each system's own closed-loop onsale commands/s; one command per request: hold-release, ${DURATION} s per run."
 echo "CSV: $CSV   chart: $OUT/compare.png"

@@ -2,17 +2,23 @@
 # Tables and chart of bench/compare.sh from its CSV:
 #   bench/compare_report.sh build/compare/compare.csv build/compare/compare.png
 # One markdown table per workload (every row, then Tessera/peer ratios of
-# throughput and peer/Tessera of p99), and a PNG of throughput per system
-# (log scale) when gnuplot is installed.
+# throughput and peer/Tessera of p99), the open-loop table (onsale-open:
+# the rate asked, p50 / p99), and a PNG of throughput per system (log
+# scale; closed-loop rows only) when gnuplot is installed. Tables of rows a
+# CSV does not have (one written before they existed) are left out.
 set -euo pipefail
 CSV=$1
 PNG=${2:-}
 
-for workload in onsale rush expiry; do
+for workload in onsale rush expiry one-cmd-16x16 one-cmd-64x4; do
   case $workload in
     onsale) what="on-sale mix: holds/s (answered: Ok or SoldOut), latency per request";;
     rush) what="rush: holds/s until sold out (or time up), latency per request";;
     expiry) what="mass release of expired options: options released/s; latency: Tessera = deadline -> all stock back (one sample), peers = per sweep call of 1,000";;
+    one-cmd-*)
+      shape=${workload#one-cmd-}
+      grep -q "^[^,]*,$workload," "$CSV" || continue
+      what="one command per request, hold-release, ${shape/x/ connections x } in flight: holds/s, latency per request (Redis: per pipeline round; PostgreSQL: ${shape%x*} connections, one call each)";;
   esac
   echo
   echo "### $workload — $what"
@@ -41,9 +47,35 @@ for workload in onsale rush expiry; do
     }' "$CSV"
 done
 
+if grep -q "^[^,]*,onsale-open," "$CSV"; then
+  echo
+  echo "### onsale-open — the on-sale mix, open loop at half of each system's own closed-loop onsale commands/s; latency from the intended send time"
+  echo
+  echo "| durability | system | rate (commands/s) | holds/s | p50 µs | p99 µs | check | peer/Tessera p99 |"
+  echo "|---|---|---|---|---|---|---|---|"
+  awk -F, '
+    NR > 1 && $2 == "onsale-open" {
+      key = $1; sys = $3
+      p99[key, sys] = $7
+      line[++n] = $0
+    }
+    END {
+      for (i = 1; i <= n; ++i) {
+        split(line[i], f, ",")
+        key = f[1]; sys = f[3]
+        rp = "—"
+        if (sys != "tessera" && p99[key, sys] > 0 && p99[key, "tessera"] > 0)
+          rp = sprintf("%.1fx", p99[key, sys] / p99[key, "tessera"])
+        printf "| %s | %s | %\047.0f | %\047.0f | %s | %s | %s | %s |\n",
+               key, sys, f[12], f[5], f[6], f[7], (f[11] == "true" ? "PASS" : "FAIL"), rp
+      }
+    }' "$CSV"
+fi
+
 if [[ -n $PNG ]] && command -v gnuplot >/dev/null; then
   DAT=$(mktemp)
-  awk -F, 'NR > 1 { k = $2 " " $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k } v[k, $3] = $5 }
+  # Not onsale-open: its throughput is the rate it was asked for.
+  awk -F, 'NR > 1 && $2 != "onsale-open" { k = $2 " " $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k } v[k, $3] = $5 }
            END { for (i = 1; i <= n; ++i) { k = order[i]; printf "\"%s\" %s %s %s\n", k,
                  v[k, "tessera"] + 0.1, v[k, "redis-lua"] + 0.1, v[k, "postgresql"] + 0.1 } }' "$CSV" >"$DAT"
   gnuplot <<GP

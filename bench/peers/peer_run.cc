@@ -3,18 +3,19 @@
 #include "bench/peers/peer_run.h"
 
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "engine/command.h"
 #include "tools/load/loopback.h"
+#include "tools/options/typed_options.h"
 
 namespace tessera::bench {
 
@@ -54,25 +55,51 @@ struct Held {
   tools::FollowUp follow_up;
 };
 
-// One thread of the onsale or rush mix: rounds until stopped or sold out.
+// Open loop: how long a sleep waits at most before looking at the stop flag.
+constexpr std::chrono::milliseconds kPaceSliceMs{5};
+
+// One thread of the onsale, rush or hold-release mix: rounds until stopped
+// or sold out.
 class Worker {
  public:
-  Worker(const PeerOptions& o, uint32_t round_ops, uint64_t seed, Shared& shared)
-      : o_(o), round_ops_(round_ops), plan_(seed), rng_(seed), quantity_max_(o.rush_quantity_max), shared_(shared) {}
+  Worker(const PeerOptions& o, uint32_t round_ops, uint32_t index, uint64_t seed, Shared& shared)
+      : o_(o),
+        round_ops_(round_ops),
+        index_(index),
+        plan_(seed),
+        rng_(seed),
+        quantity_max_(o.rush_quantity_max),
+        next_category_(index % tools::kVenueGaCategories),
+        shared_(shared) {}
 
   void run(PeerSession& session) {
     std::vector<PeerOp> ops;
     std::vector<Held> notes;
     std::vector<int64_t> results;
+    // Open loop: this thread's rounds are every connections * round_ops /
+    // rate seconds, offset by its index (round robin, as tessera-load's pacer).
+    const auto origin = Clock::now();
+    const double round_ns = o_.rate ? 1e9 * round_ops_ / static_cast<double>(o_.rate) : 0;
     // After the stop no new holds, but what is held is still followed up
-    // (a rush confirms every hold it got, as tessera-load does).
-    while (!shared_.failed.load(std::memory_order_relaxed)) {
+    // (a rush confirms every hold it got, as tessera-load does; hold-release
+    // leaves its holds to expire, as tessera-load's does).
+    for (uint64_t k = 0; !shared_.failed.load(std::memory_order_relaxed); ++k) {
       ops.clear();
       notes.clear();
-      build(ops, notes, !shared_.stop.load(std::memory_order_relaxed));
+      bool new_holds = !shared_.stop.load(std::memory_order_relaxed);
+      std::optional<Clock::time_point> due;  // open loop: when this round was due
+      if (new_holds && o_.rate > 0) {
+        due = origin + std::chrono::nanoseconds(
+                           static_cast<int64_t>(round_ns * static_cast<double>(k * o_.connections + index_)));
+        new_holds = wait_until(*due);
+        if (!new_holds) due.reset();  // time is up: the follow-ups go at once
+      }
+      if (!new_holds && o_.mix == LoadMix::kHoldRelease) held_.clear();
+      build(ops, notes, new_holds);
       if (ops.empty()) return;  // stopped (or sold out) and every hold followed up
-      const auto start = Clock::now();
+      const auto start = due.value_or(Clock::now());
       if (Status s = session.run(ops, results); !s.is_ok()) return shared_.fail(s);
+      // Closed loop: from the send; open loop: from the time the round was due.
       shared_.latency.record(static_cast<uint64_t>(
           std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count())));
       shared_.ops.fetch_add(ops.size(), std::memory_order_relaxed);
@@ -81,6 +108,15 @@ class Worker {
   }
 
  private:
+  // Sleeps until `due` (at once if past); false if the time is up meanwhile.
+  bool wait_until(Clock::time_point due) const {
+    for (auto now = Clock::now(); now < due; now = Clock::now()) {
+      if (shared_.stop.load(std::memory_order_relaxed)) return false;
+      std::this_thread::sleep_until(std::min(due, now + kPaceSliceMs));
+    }
+    return !shared_.stop.load(std::memory_order_relaxed);
+  }
+
   void build(std::vector<PeerOp>& ops, std::vector<Held>& notes, bool new_holds) {
     const int64_t now = wall_now_ms();
     while (!held_.empty() && ops.size() < round_ops_) {
@@ -93,7 +129,12 @@ class Worker {
     while (new_holds && ops.size() < round_ops_) {
       Held note{0, tools::kRushCategory, 1, tools::FollowUp::kConfirm};
       bool seated = false;
-      if (o_.mix == LoadMix::kRush) {
+      int64_t ttl_ms = tools::kOnSaleHoldTtlMs;
+      if (o_.mix == LoadMix::kHoldRelease) {
+        note = Held{0, 1 + next_category_, 1, tools::FollowUp::kRelease};
+        next_category_ = (next_category_ + 1) % tools::kVenueGaCategories;
+        ttl_ms = kPeerHoldReleaseTtlMs;
+      } else if (o_.mix == LoadMix::kRush) {
         if (quantity_max_ == 0) break;
         note.quantity = std::uniform_int_distribution<uint32_t>(1, quantity_max_)(rng_);
       } else {
@@ -101,8 +142,8 @@ class Worker {
         note = Held{0, draw.category, draw.quantity, draw.follow_up};
         seated = draw.seated;
       }
-      ops.push_back(PeerOp{seated ? PeerOpKind::kHoldSeats : PeerOpKind::kHold, note.category, note.quantity, 0,
-                           now + tools::kOnSaleHoldTtlMs});
+      ops.push_back(
+          PeerOp{seated ? PeerOpKind::kHoldSeats : PeerOpKind::kHold, note.category, note.quantity, 0, now + ttl_ms});
       notes.push_back(note);
     }
   }
@@ -130,9 +171,11 @@ class Worker {
 
   const PeerOptions& o_;
   uint32_t round_ops_;
+  uint32_t index_;  // this thread's place in the open loop's round robin
   tools::OnSalePlan plan_;
   std::mt19937_64 rng_;
   uint32_t quantity_max_;
+  uint32_t next_category_;  // hold-release: GA categories round robin (0-based)
   Shared& shared_;
   std::deque<Held> held_;
 };
@@ -225,7 +268,7 @@ Status run_rounds(const PeerOptions& o, PeerSystem& peer, Shared& shared, PeerRe
   const auto start = Clock::now();
   std::vector<std::unique_ptr<Worker>> workers;
   for (uint32_t i = 0; i < o.connections; ++i)
-    workers.push_back(std::make_unique<Worker>(o, round_ops, o.seed * 1000 + i + 1, shared));
+    workers.push_back(std::make_unique<Worker>(o, round_ops, i, o.seed * 1000 + i + 1, shared));
   Status status = on_threads(peer, o.connections, shared, [&](uint32_t i, PeerSession& s) { workers[i]->run(s); });
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   shared.stop.store(true);
@@ -272,16 +315,6 @@ Status run_expiry(const PeerOptions& o, PeerSystem& peer, Shared& shared, PeerRe
   return swept;
 }
 
-template <typename T>
-Status parse_number(std::string_view flag, std::string_view text, T min, T max, T* out) {
-  T v{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
-    return Status::invalid_argument(cat(flag, ": '", std::string(text), "' is not a number in [", min, ", ", max, "]"));
-  *out = v;
-  return Status::ok();
-}
-
 }  // namespace
 
 double PeerReport::throughput_per_s() const {
@@ -290,67 +323,43 @@ double PeerReport::throughput_per_s() const {
 }
 
 Result<PeerOptions> parse_peer_options(int argc, const char* const* argv) {
-  static const char* kUsage =
-      "usage: tessera-peer-load --system redis|postgres --port P [flags]\n"
-      "Runs a comparison workload (bench/compare.sh) against a Redis (Lua scripts) or\n"
-      "PostgreSQL (row locks, SKIP LOCKED) peer on loopback; prints one JSON object.\n\n"
-      "  --host H            127.0.0.1 (loopback only)\n"
-      "  --user U            postgres  PostgreSQL role\n"
-      "  --mix M             onsale | rush | expiry\n"
-      "  --connections N     8     client threads, one connection each (max 256)\n"
-      "  --pipeline N        64    ops per round trip (Redis pipeline; PostgreSQL: 1)\n"
-      "  --duration-s N      10    (max 600)\n"
-      "  --capacity N        100000  rush quota\n"
-      "  --options N         50000 expiry: options (max 50000)\n"
-      "  --seed N            1\n";
+  namespace opt = tessera::options;
   PeerOptions o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") return Status::failed_precondition(kUsage);
-    if (arg == "--json") {
-      o.json = true;
-      continue;
-    }
-    if (i + 1 >= argc) return Status::invalid_argument(cat(std::string(arg), " needs a value (see --help)"));
-    const std::string_view v = argv[++i];
-    Status s = Status::ok();
-    if (arg == "--system")
-      o.system = std::string(v);
-    else if (arg == "--host")
-      o.host = std::string(v);
-    else if (arg == "--user")
-      o.user = std::string(v);
-    else if (arg == "--port")
-      s = parse_number<uint16_t>(arg, v, 1, 65535, &o.port);
-    else if (arg == "--connections")
-      s = parse_number<uint32_t>(arg, v, 1, kPeerConnectionsMax, &o.connections);
-    else if (arg == "--pipeline")
-      s = parse_number<uint32_t>(arg, v, 1, tools::kLoadPipelineMax, &o.pipeline);
-    else if (arg == "--duration-s")
-      s = parse_number<uint32_t>(arg, v, 1, tools::kDurationSMax, &o.duration_s);
-    else if (arg == "--capacity")
-      s = parse_number<uint32_t>(arg, v, 1, tools::kRushCapacityMax, &o.rush_capacity);
-    else if (arg == "--options")
-      s = parse_number<uint32_t>(arg, v, 1, tools::kExpiryOptionsMax, &o.expiry_options);
-    else if (arg == "--seed")
-      s = parse_number<uint64_t>(arg, v, 0, UINT64_MAX, &o.seed);
-    else if (arg == "--mix") {
-      if (v == "onsale")
-        o.mix = LoadMix::kOnSale;
-      else if (v == "rush")
-        o.mix = LoadMix::kRush;
-      else if (v == "expiry")
-        o.mix = LoadMix::kExpiry;
-      else
-        s = Status::invalid_argument(cat("--mix: '", std::string(v), "' (onsale, rush, expiry)"));
-    } else {
-      s = Status::invalid_argument(cat("unknown flag '", std::string(arg), "'"));
-    }
-    if (!s.is_ok()) return s;
-  }
-  if (o.system != "redis" && o.system != "postgres") return Status::invalid_argument("--system redis|postgres");
-  if (o.port == 0) return Status::invalid_argument("--port is required");
+  CLI::App app(
+      "tessera-peer-load: runs a comparison workload (bench/compare.sh) against a Redis (Lua scripts) or\n"
+      "PostgreSQL (row locks, SKIP LOCKED) peer on loopback; prints a report (--json: one JSON object).",
+      "tessera-peer-load");
+  opt::add_choice(app, "--system", o.system, opt::Choices<std::string>{{"redis", "redis"}, {"postgres", "postgres"}},
+                  "the peer")
+      ->required();
+  app.add_option("--host", o.host, "127.0.0.0/8, ::1 or localhost only")->capture_default_str();
+  opt::add_number(app, "--port", o.port, uint16_t{1}, uint16_t{65535}, "the peer's port")->required();
+  app.add_option("--user", o.user, "PostgreSQL role")->capture_default_str();
+  opt::Choices<LoadMix> mixes;
+  for (LoadMix m : {LoadMix::kOnSale, LoadMix::kRush, LoadMix::kExpiry, LoadMix::kHoldRelease})
+    mixes.emplace_back(std::string(tools::mix_name(m)), m);
+  opt::add_choice(app, "--mix", o.mix, mixes, "the workload (bench/peers/peer_run.h)");
+  opt::add_number(app, "--connections", o.connections, 1u, kPeerConnectionsMax, "client threads, one connection each")
+      ->capture_default_str();
+  opt::add_number(app, "--pipeline", o.pipeline, 1u, tools::kLoadPipelineMax,
+                  "ops per round trip (Redis pipeline; PostgreSQL: always 1)")
+      ->capture_default_str();
+  opt::add_number(app, "--duration-s", o.duration_s, 1u, tools::kDurationSMax, "run time")->capture_default_str();
+  opt::add_number(app, "--rate", o.rate, uint64_t{0}, tools::kRateMax,
+                  "open loop: total ops/s over every connection, latency measured from the intended send time; "
+                  "0 = closed loop, as fast as replies come back (not with --mix expiry)")
+      ->capture_default_str();
+  opt::add_number(app, "--capacity", o.rush_capacity, 1u, tools::kRushCapacityMax, "rush quota")->capture_default_str();
+  opt::add_number(app, "--options", o.expiry_options, 1u, tools::kExpiryOptionsMax, "expiry: options booked")
+      ->capture_default_str();
+  opt::add_number(app, "--seed", o.seed, "random seed")->capture_default_str();
+  opt::add_flag(app, "--json", o.json, "final report as one JSON object on stdout");
+  app.footer("Exit codes: 0 ok, 1 check FAIL, 2 usage error, 3 connection / set-up / run error.");
+  if (Status s = opt::parse_command_line(app, argc, argv); !s.is_ok()) return s;
+  if (o.host == "[::1]") o.host = "::1";
   if (!tools::is_loopback_host(o.host)) return Status::invalid_argument(cat("--host ", o.host, ": loopback only"));
+  if (o.rate > 0 && o.mix == LoadMix::kExpiry)
+    return Status::invalid_argument("--rate: the expiry mix is not a stream of rounds (closed loop only)");
   return o;
 }
 
@@ -360,6 +369,8 @@ Result<PeerReport> run_peer(const PeerOptions& o, PeerSystem& peer) {
   r.system = peer.name();
   r.mix = o.mix;
   r.connections = o.connections;
+  r.rate = o.rate;
+  r.seed = o.seed;
   auto settings = peer.settings();
   if (!settings.is_ok()) return settings.status();
   r.settings = *settings;
@@ -380,18 +391,50 @@ Result<PeerReport> run_peer(const PeerOptions& o, PeerSystem& peer) {
   return r;
 }
 
+// tessera-load's report layout (tools/load/report.cc), for a peer.
+std::string format_peer_report(const PeerReport& r) {
+  auto line = [](const char* format, auto... args) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, format, args...);
+    return std::string(buf);
+  };
+  auto ms = [&](uint64_t us) { return line("%.3f ms", static_cast<double>(us) / 1000.0); };
+  std::string out;
+  out += line("system %s  mix %s  connections %u  pipeline %u  %s  seed %" PRIu64 "\n", r.system.c_str(),
+              std::string(tools::mix_name(r.mix)).c_str(), r.connections, r.pipeline,
+              r.rate ? line("open loop %" PRIu64 " ops/s", r.rate).c_str() : "closed loop", r.seed);
+  out += line("%-22s %.2f s\n", "duration", r.seconds);
+  out += line("%-22s %" PRIu64 "\n", "ops", r.ops);
+  out += line("%-22s %.0f ops/s\n", "throughput", r.ops_per_s());
+  if (r.holds)
+    out += line("%-22s %" PRIu64 " (%.0f holds/s; %" PRIu64 " Ok, %" PRIu64 " sold out)\n", "holds", r.holds,
+                r.throughput_per_s(), r.holds_ok, r.sold_out);
+  if (r.released) out += line("%-22s %" PRIu64 "\n", "released", r.released);
+  out += line("%-22s p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %.3f ms)\n", "round-trip latency",
+              ms(r.latency.percentile_us(50)).c_str(), ms(r.latency.percentile_us(90)).c_str(),
+              ms(r.latency.percentile_us(99)).c_str(), ms(r.latency.percentile_us(99.9)).c_str(),
+              ms(r.latency.max_us()).c_str(), r.latency.mean_us() / 1000.0);
+  out += line("sold %" PRIu64 " units, oversold %" PRIu64 "\n", r.sold_units, r.oversold_units);
+  out += r.verdict + "\n";
+  out += "settings: " + r.settings + "\n";
+  return out;
+}
+
 std::string format_peer_report_json(const PeerReport& r) {
-  char buf[1024];
+  char buf[1280];
   std::snprintf(buf, sizeof buf,
-                "{\"system\":\"%s\",\"mix\":\"%s\",\"connections\":%u,\"pipeline\":%u,\"seconds\":%.3f,\"ops\":%" PRIu64
+                "{\"system\":\"%s\",\"mix\":\"%s\",\"connections\":%u,\"pipeline\":%u,\"rate\":%" PRIu64
+                ",\"seconds\":%.3f,\"ops\":%" PRIu64
+                ",\"commands_per_s\":%.0f"
                 ",\"holds\":%" PRIu64 ",\"holds_ok\":%" PRIu64 ",\"sold_out\":%" PRIu64 ",\"released\":%" PRIu64
-                ",\"throughput_per_s\":%.0f,\"latency_us_p50\":%" PRIu64 ",\"latency_us_p99\":%" PRIu64
-                ",\"latency_us_p999\":%" PRIu64 ",\"latency_us_max\":%" PRIu64 ",\"sold_units\":%" PRIu64
-                ",\"oversold_units\":%" PRIu64 ",\"check_pass\":%s,",
-                r.system.c_str(), std::string(tools::mix_name(r.mix)).c_str(), r.connections, r.pipeline, r.seconds,
-                r.ops, r.holds, r.holds_ok, r.sold_out, r.released, r.throughput_per_s(), r.latency.percentile_us(50),
-                r.latency.percentile_us(99), r.latency.percentile_us(99.9), r.latency.max_us(), r.sold_units,
-                r.oversold_units, r.pass ? "true" : "false");
+                ",\"throughput_per_s\":%.0f,\"latency_us_p50\":%" PRIu64 ",\"latency_us_p90\":%" PRIu64
+                ",\"latency_us_p99\":%" PRIu64 ",\"latency_us_p999\":%" PRIu64 ",\"latency_us_max\":%" PRIu64
+                ",\"sold_units\":%" PRIu64 ",\"oversold_units\":%" PRIu64 ",\"check_pass\":%s,",
+                r.system.c_str(), std::string(tools::mix_name(r.mix)).c_str(), r.connections, r.pipeline, r.rate,
+                r.seconds, r.ops, r.ops_per_s(), r.holds, r.holds_ok, r.sold_out, r.released, r.throughput_per_s(),
+                r.latency.percentile_us(50), r.latency.percentile_us(90), r.latency.percentile_us(99),
+                r.latency.percentile_us(99.9), r.latency.max_us(), r.sold_units, r.oversold_units,
+                r.pass ? "true" : "false");
   return std::string(buf) + "\"check\":\"" + r.verdict + "\",\"settings\":\"" + r.settings + "\"}\n";
 }
 
