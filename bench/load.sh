@@ -25,22 +25,9 @@ PIPELINE=${PIPELINE:-16}
 BATCH=${BATCH:-1024}
 SHARDS=${SHARDS:-2}
 TLS=${TLS:-0}
-SERVER=$BUILD/server/tessera-server
-LOAD=$BUILD/tools/tessera-load
-TOKEN=bench-admin
-for b in "$SERVER" "$LOAD"; do
-  [[ -x $b ]] || { echo "missing $b: build it (ninja -C $BUILD tessera-server tessera-load)" >&2; exit 2; }
-done
-
 WORK=$(mktemp -d /tmp/tessera-load-bench.XXXXXX)
-SERVER_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
+source bench/server_run.sh
+require_binaries "$SERVER" "$LOAD"
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 SERVER_TLS=() LOAD_TLS=()
@@ -52,25 +39,7 @@ if [[ $TLS == 1 ]]; then
 fi
 
 # start_server MODE: sets PORT.
-start_server() {
-  local mode=$1
-  rm -rf "$WORK/data" && mkdir -p "$WORK/data"
-  "$SERVER" --durability "$mode" --data-dir "$WORK/data" --shards "$SHARDS" --token "$TOKEN:admin" \
-    --port 0 --admin-port 0 "${SERVER_TLS[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  for _ in $(seq 100); do
-    PORT=$(sed -n 's/.*listening on [^:]*:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [[ -n $PORT ]] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "tessera-server ($mode) did not start:" >&2
-  cat "$WORK/server.err" >&2
-  exit 3
-}
-
-# field JSON NAME: a number from tessera-load's one-line JSON report.
-field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+start_server() { launch_server --durability "$1" --shards "$SHARDS" "${SERVER_TLS[@]}"; }
 
 # run_load ARGS...: runs tessera-load, echoes its JSON report.
 run_load() {

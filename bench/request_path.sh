@@ -24,23 +24,10 @@ BUILD=${BUILD:-build/release}
 DURATION=${DURATION:-5}
 MODES=${MODES:-none async sync}
 IO=${IO:-0 1}
-SERVER=$BUILD/server/tessera-server
-LOAD=$BUILD/tools/tessera-load
-TOKEN=bench-admin
-for b in "$SERVER" "$LOAD"; do
-  [[ -x $b ]] || { echo "missing $b: scripts/build release --target tessera-server tessera-load" >&2; exit 2; }
-done
-
 WORK=$(mktemp -d /tmp/tessera-request-path.XXXXXX)
-SERVER_PID=
+source bench/server_run.sh
+require_binaries "$SERVER" "$LOAD"
 REDIS_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
 cleanup() {
   stop_server
   if [[ -n $REDIS_PID ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
@@ -49,23 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 # start_server MODE IO_THREADS: sets PORT.
-start_server() {
-  rm -rf "$WORK/data" && mkdir -p "$WORK/data"
-  "$SERVER" --durability "$1" --io-threads "$2" --data-dir "$WORK/data" --shards 2 --token "$TOKEN:admin" \
-    --port 0 --admin-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  for _ in $(seq 100); do
-    PORT=$(sed -n 's/.*listening on [^:]*:\([0-9]*\).*/\1/p' "$WORK/server.out")
-    [[ -n $PORT ]] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "tessera-server ($1, io_threads $2) did not start:" >&2
-  cat "$WORK/server.err" >&2
-  exit 3
-}
-
-field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+start_server() { launch_server --durability "$1" --io-threads "$2" --shards 2; }
 
 run_load() {  # run_load CONNECTIONS PIPELINE BATCH [ARGS...]
   local c=$1 p=$2 b=$3
