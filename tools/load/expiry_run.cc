@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "net/client.h"
+#include "tools/load/contact_setup.h"
 #include "tools/load/onsale_plan.h"
 #include "tools/load/venue_setup.h"
 #include "workload/demo_venue.h"
@@ -21,15 +22,16 @@ int64_t wall_now_us() {
       .count();
 }
 
-// Books the options; every one must be accepted.
-Status book_options(net::Client& client, PerformanceId performance, uint32_t count, int64_t deadline_ms) {
+// Books the options, option k for contacts[k]; every one must be accepted.
+Status book_options(net::Client& client, PerformanceId performance, const std::vector<ContactId>& contacts,
+                    uint32_t count, int64_t deadline_ms) {
   const uint32_t per_request = std::max<uint32_t>(1, client.server_info().commands_per_request_max);
   for (uint32_t i = 0; i < count; i += per_request) {
     std::vector<Command> books;
     for (uint32_t k = i; k < std::min(count, i + per_request); ++k) {
       const CategoryId category = 1 + k % kVenueGaCategories;
       books.push_back(Command{0, Book{BookingKind::kOption,
-                                      k + 1,
+                                      contacts[k],
                                       workload::kWeb,
                                       {workload::demo_line(performance, workload::kProductRelease, category, 1)},
                                       deadline_ms}});
@@ -64,10 +66,15 @@ Result<LoadReport> run_expiry(const LoadOptions& o, uint64_t seed) {
   auto performance = define_venue_performance(c, rng, kLoadPerformanceMin, kLoadPerformanceSpan);
   if (!performance.is_ok()) return Status::failed_precondition(cat("set-up: ", performance.status().message()));
   const int64_t ga_units = int64_t{kVenueGaCategories} * kVenueGaUnitsPerCategory;
+  // One contact per option (a server takes orders only for contacts its
+  // directory created; importing them again changes nothing).
+  std::vector<ContactId> contacts;
+  if (auto imported = import_load_contacts(c, o.expiry_options, &contacts); !imported.is_ok())
+    return Status::failed_precondition(cat("set-up: contacts: ", imported.status().message()));
 
   // Generous lead: sync-mode booking runs at a few hundred thousand options/s.
   const int64_t deadline_ms = wall_now_us() / 1000 + kExpiryLeadMsMin + o.expiry_options / 20;
-  if (Status s = book_options(c, *performance, o.expiry_options, deadline_ms); !s.is_ok()) return s;
+  if (Status s = book_options(c, *performance, contacts, o.expiry_options, deadline_ms); !s.is_ok()) return s;
   const int64_t booked_at_us = wall_now_us();
   if (booked_at_us / 1000 >= deadline_ms)
     return Status::failed_precondition("booking the options took past their deadline");
