@@ -98,12 +98,25 @@ void run_on(TaskLoop& loop, std::function<void()> task) {
   ran.wait(false);
 }
 
-TEST(RunnerEventLoop, ConnectionsWorkAndTheShardShareOneThread_ReplyWithoutAHandOff) {
-  ManualClock clock(kT0);
-  ShardRunner runner(0, 1, clock);
+// A started shard runner serving a TaskLoop; detached and stopped at the end.
+struct ServedRunner {
+  explicit ServedRunner(RunnerConfig config = {}) : runner(0, 1, clock, {}, config) {
+    runner.start();
+    runner.attach(&loop);
+  }
+  ~ServedRunner() {
+    runner.attach(nullptr);
+    runner.stop();
+  }
+  ManualClock clock{kT0};
   TaskLoop loop;
-  runner.start();
-  runner.attach(&loop);
+  ShardRunner runner;
+};
+
+TEST(RunnerEventLoop, ConnectionsWorkAndTheShardShareOneThread_ReplyWithoutAHandOff) {
+  ServedRunner served;
+  ShardRunner& runner = served.runner;
+  TaskLoop& loop = served.loop;
   std::thread::id loop_thread;
   Recorder reply;
   run_on(loop, [&] {
@@ -113,16 +126,12 @@ TEST(RunnerEventLoop, ConnectionsWorkAndTheShardShareOneThread_ReplyWithoutAHand
   reply.wait();
   EXPECT_NE(loop_thread, std::this_thread::get_id());
   EXPECT_EQ(reply.thread, loop_thread) << "no log: the shard answered on the thread that read the request";
-  runner.attach(nullptr);
-  runner.stop();
 }
 
 TEST(RunnerEventLoop, AnotherThreadsSubmitWakesTheLoop) {
-  ManualClock clock(kT0);
-  ShardRunner runner(0, 1, clock);
-  TaskLoop loop;
-  runner.start();
-  runner.attach(&loop);
+  ServedRunner served;
+  ShardRunner& runner = served.runner;
+  TaskLoop& loop = served.loop;
   for (int i = 0; i < 20; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));  // idle: asleep in the loop
     Recorder reply;
@@ -130,16 +139,12 @@ TEST(RunnerEventLoop, AnotherThreadsSubmitWakesTheLoop) {
     reply.wait();
   }
   EXPECT_GT(loop.wakes.load(), 0u);
-  runner.attach(nullptr);
-  runner.stop();
 }
 
 TEST(RunnerEventLoop, AfterDetachTheRunnerNoLongerServesTheLoop) {
-  ManualClock clock(kT0);
-  ShardRunner runner(0, 1, clock);
-  TaskLoop loop;
-  runner.start();
-  runner.attach(&loop);
+  ServedRunner served;
+  ShardRunner& runner = served.runner;
+  TaskLoop& loop = served.loop;
   run_on(loop, [] {});
   runner.attach(nullptr);
   std::atomic<bool> ran{false};
@@ -151,18 +156,15 @@ TEST(RunnerEventLoop, AfterDetachTheRunnerNoLongerServesTheLoop) {
   EXPECT_FALSE(ran.load());
   loop.poll();  // the owner runs what is left
   EXPECT_TRUE(ran.load());
-  runner.stop();
 }
 
 // The runner's own thread cannot wait for room in its own inbox: what it
 // submits beyond the inbox waits in an overflow, after what was queued
 // before it, and another thread's commands keep their place too.
 TEST(RunnerEventLoop, OwnThreadSubmitsBeyondTheInbox_NothingRefused_AllInOrder) {
-  ManualClock clock(kT0);
-  ShardRunner runner(0, 1, clock);
-  TaskLoop loop;
-  runner.start();
-  runner.attach(&loop);
+  ServedRunner served;
+  ShardRunner& runner = served.runner;
+  TaskLoop& loop = served.loop;
   constexpr size_t kOwn = kInboxCapacity + 1000;
   std::atomic<uint64_t> sequence{0};
   std::vector<std::unique_ptr<Recorder>> own;
@@ -185,8 +187,6 @@ TEST(RunnerEventLoop, OwnThreadSubmitsBeyondTheInbox_NothingRefused_AllInOrder) 
   EXPECT_EQ(refused.load(), 0u);
   for (size_t i = 0; i < kOwn; ++i) ASSERT_EQ(own[i]->rank, i) << "command " << i << " out of order";
   EXPECT_FALSE(outside.done.load());
-  runner.attach(nullptr);
-  runner.stop();
 }
 
 // A sink that says whether it syncs and where it was written.
@@ -214,14 +214,12 @@ class ThreadRecordingSink final : public LogSink {
 TEST(RunnerEventLoop, WithoutFsyncTheShardThreadWritesTheLog_WithFsyncTheWriterDoes) {
   for (const bool syncs : {false, true}) {
     SCOPED_TRACE(syncs ? "sink syncs" : "sink does not sync");
-    ManualClock clock(kT0);
     ThreadRecordingSink sink(syncs);
     RunnerConfig config;
     config.log = &sink;
-    ShardRunner runner(0, 1, clock, {}, config);
-    TaskLoop loop;
-    runner.start();
-    runner.attach(&loop);
+    ServedRunner served(config);
+    ShardRunner& runner = served.runner;
+    TaskLoop& loop = served.loop;
     std::thread::id shard_thread;
     Recorder reply;
     run_on(loop, [&] {
@@ -238,8 +236,6 @@ TEST(RunnerEventLoop, WithoutFsyncTheShardThreadWritesTheLog_WithFsyncTheWriterD
       EXPECT_EQ(written[0], shard_thread);
       EXPECT_EQ(reply.thread, shard_thread) << "answered once written, without a hand-off";
     }
-    runner.attach(nullptr);
-    runner.stop();
   }
 }
 
