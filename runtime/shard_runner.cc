@@ -126,15 +126,11 @@ void PartitionRunner<P>::attach(EventLoop* loop) {
 // once everything queued before it was taken.
 template <typename P>
 bool PartitionRunner<P>::next(Envelope& e) {
-  if (!overflow_.empty() && inbox_.popped() >= overflow_.front().position) {
-    e = std::move(overflow_.front().envelope);
-    overflow_.pop_front();
-    overflow_size_.store(overflow_.size(), std::memory_order_relaxed);
-    return true;
-  }
-  if (inbox_.try_pop(e)) return true;
+  // An overflow command goes once the inbox has passed its place (or is empty).
+  const bool overflow_due = !overflow_.empty() && inbox_.popped() >= overflow_.front().position;
+  if (!overflow_due && inbox_.try_pop(e)) return true;
   if (overflow_.empty()) return false;
-  e = std::move(overflow_.front().envelope);  // the inbox is empty: all before it are taken
+  e = std::move(overflow_.front().envelope);
   overflow_.pop_front();
   overflow_size_.store(overflow_.size(), std::memory_order_relaxed);
   return true;
