@@ -20,6 +20,11 @@ engine::Reply CatalogBarrier::arrive_and_wait(engine::Reply prepared) {
   for (uint32_t seen = arrived_.load(std::memory_order_acquire); seen < parts_;
        seen = arrived_.load(std::memory_order_acquire))
     arrived_.wait(seen, std::memory_order_acquire);
+  return take_outcome();
+}
+
+engine::Reply CatalogBarrier::take_outcome() {
+  assert(arrived_all());
   engine::Reply outcome;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -33,6 +33,12 @@ class CatalogBarrier {
   // every shard accepted. Then drops this shard's reference (the last one
   // deletes the barrier).
   engine::Reply arrive_and_wait(engine::Reply prepared);
+  // The same in two halves, for a runner that must not block (a stepped
+  // runner: runtime/shard_runner.h): arrive_prepared(), then — once
+  // arrived_all() — take_outcome(), which drops this shard's reference.
+  void arrive_prepared(engine::Reply prepared) { arrive(std::move(prepared)); }
+  bool arrived_all() const { return arrived_.load(std::memory_order_acquire) == parts_; }
+  engine::Reply take_outcome();
   // A shard that could not take the command (stopping): counts as a
   // refusal so the others apply nothing; drops its reference.
   void arrive_absent(engine::Reply refusal);

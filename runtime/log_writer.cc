@@ -51,6 +51,11 @@ void LogWriter::submit(LogBatch* batch) {
 }
 
 bool LogWriter::write_here(LogBatch* batch) {
+  if (inline_) {
+    write(*batch);
+    release(batch);
+    return true;
+  }
   if (sink_.syncs() || batch->has_snapshot || !batch->history_reads.empty()) return false;
   {
     std::lock_guard<std::mutex> lock(mutex_);

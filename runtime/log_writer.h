@@ -100,6 +100,9 @@ class LogWriter {
   LogWriter& operator=(const LogWriter&) = delete;
 
   void start();
+  // No thread: every batch is written on the caller's thread by
+  // write_here() (a stepped runner: runtime/shard_runner.h).
+  void start_inline() { inline_ = true; }
   // Writes and completes everything submitted, then joins.
   void stop();
 
@@ -108,7 +111,8 @@ class LogWriter {
   // Writes `batch` on the calling thread, completes its replies and gives it
   // back — iff the sink does not sync, the batch has no snapshot and no
   // history read, and nothing submitted is still being written (replies
-  // leave in batch order). Returns false otherwise: submit() it.
+  // leave in batch order) — or always when started inline. Returns false
+  // otherwise: submit() it.
   bool write_here(LogBatch* batch);
   // Gives back an unused batch (nothing to write or reply).
   void release(LogBatch* batch);
@@ -139,6 +143,7 @@ class LogWriter {
   std::condition_variable freed_;
   bool stopping_ = false;
   bool writing_ = false;  // this thread holds a batch taken from queue_
+  bool inline_ = false;   // start_inline(): no thread
   std::thread thread_;
   std::atomic<bool> failed_{false};
   Status failure_;

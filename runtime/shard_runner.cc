@@ -52,7 +52,40 @@ void PartitionRunner<P>::start() {
 }
 
 template <typename P>
+void PartitionRunner<P>::start_stepped() {
+  assert(!running_.load());
+  if (writer_) writer_->start_inline();
+  stepped_ = true;
+  thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  running_.store(true);
+  accepting_.store(true);
+}
+
+template <typename P>
+size_t PartitionRunner<P>::turn() {
+  assert(stepped_);
+  const Turn t = run_turn();
+  return t.applied + t.fired + (at_barrier_ ? 1 : 0);
+}
+
+template <typename P>
 void PartitionRunner<P>::stop() {
+  if (stepped_) {
+    if (!running_.load()) return;
+    accepting_.store(false);
+    while (run_turn().applied > 0 || !idle()) {
+      if (at_barrier_ && !at_barrier_->barrier->arrived_all()) {
+        // A shard that will never arrive (stopped first; ShardSet turns
+        // every runner until idle before it stops one, so not there): this
+        // shard applies nothing, and its reference to the barrier stays.
+        at_barrier_->done->complete(
+            engine::refuse(engine::ReplyCode::kUnavailable, "shard stopping: catalog command not applied"));
+        at_barrier_.reset();
+      }
+    }
+    running_.store(false);
+    return;
+  }
   if (!thread_.joinable()) return;
   accepting_.store(false, std::memory_order_seq_cst);
   // A submit() that saw accepting_ == true finishes its push before we let
@@ -142,33 +175,63 @@ void PartitionRunner<P>::run() {
   thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   for (;;) {
     const bool running = running_.load(std::memory_order_acquire);
-    const size_t served = poll_loop();  // connections first: their commands join this batch
-    // Engine time never goes back, even if the wall clock does.
-    const int64_t now = std::max(clock_.now_ms(), shard_->now_ms());
-    LogBatch& batch = writer_ ? *writer_->acquire() : local_batch_;
-    batch.first_seq = next_seq_;
-    size_t applied = 0;
-    uint32_t fired = 0;
-    if (storage_failed()) {
-      refuse_all(batch);
-    } else {
-      applied = drain(batch, now);
-      fired = advance(batch, now);
-      maybe_snapshot(batch, now);
-    }
-    finish(batch);
-    publish_stats();
-    if (!running && applied == 0 && idle()) return;
-    if (applied == 0 && served == 0 && fired < kExpiriesPerSliceMax) sleep_until_work();
+    const Turn t = run_turn();
+    if (!running && t.applied == 0 && idle()) return;
+    if (t.applied == 0 && t.served == 0 && t.fired < kExpiriesPerSliceMax) sleep_until_work();
   }
+}
+
+template <typename P>
+typename PartitionRunner<P>::Turn PartitionRunner<P>::run_turn() {
+  Turn t;
+  t.served = poll_loop();  // connections first: their commands join this batch
+  // Engine time never goes back, even if the wall clock does.
+  const int64_t now = std::max(clock_.now_ms(), shard_->now_ms());
+  LogBatch& batch = writer_ ? *writer_->acquire() : local_batch_;
+  batch.first_seq = next_seq_;
+  if (storage_failed()) {
+    refuse_all(batch);
+  } else {
+    t.applied = drain(batch, now);
+    t.fired = advance(batch, now);
+    maybe_snapshot(batch, now);
+  }
+  finish(batch);
+  publish_stats();
+  return t;
+}
+
+template <typename P>
+bool PartitionRunner<P>::barrier_passed(engine::Reply* outcome) {
+  if (!at_barrier_->barrier->arrived_all()) return false;
+  *outcome = at_barrier_->barrier->take_outcome();
+  return true;
 }
 
 template <typename P>
 size_t PartitionRunner<P>::drain(LogBatch& batch, int64_t now_ms) {
   Envelope e;
   size_t n = 0;
+  if (at_barrier_) {  // stepped: the catalog command that waited for the other shards
+    engine::Reply outcome;
+    if (!barrier_passed(&outcome)) return 0;
+    e = std::move(*at_barrier_);
+    at_barrier_.reset();
+    if (outcome.ok()) {
+      apply_one(batch, e, now_ms);
+    } else {
+      batch.done.push_back(e.done);
+      batch.replies.push_back(std::move(outcome));
+    }
+    ++n;
+  }
   while (n < kBatchCommandsMax && next(e)) {
     if (e.barrier) {
+      if (stepped_) {  // arrive now, apply in a later turn once every shard has
+        e.barrier->arrive_prepared(shard_->prepare(e.command));
+        at_barrier_ = std::move(e);
+        break;
+      }
       engine::Reply outcome = e.barrier->arrive_and_wait(shard_->prepare(e.command));
       if (!outcome.ok()) {  // some shard refused: none applies it
         batch.done.push_back(e.done);
@@ -177,14 +240,7 @@ size_t PartitionRunner<P>::drain(LogBatch& batch, int64_t now_ms) {
         continue;
       }
     }
-    engine::Reply reply = shard_->apply(e.command, now_ms);
-    if (history_) collect_history(batch, e.command, reply);
-    if (writer_ && !engine::is_query(e.command.body)) {
-      append_entry(&batch.entries, shard_->now_ms(), e.command, reply);
-      ++batch.count;
-    }
-    batch.done.push_back(e.done);
-    batch.replies.push_back(std::move(reply));
+    apply_one(batch, e, now_ms);
     ++n;
   }
   if (n > 0) {
@@ -193,6 +249,18 @@ size_t PartitionRunner<P>::drain(LogBatch& batch, int64_t now_ms) {
     if (n > batch_size_max_.load(std::memory_order_relaxed)) batch_size_max_.store(n, std::memory_order_relaxed);
   }
   return n;
+}
+
+template <typename P>
+void PartitionRunner<P>::apply_one(LogBatch& batch, Envelope& e, int64_t now_ms) {
+  engine::Reply reply = shard_->apply(e.command, now_ms);
+  if (history_) collect_history(batch, e.command, reply);
+  if (writer_ && !engine::is_query(e.command.body)) {
+    append_entry(&batch.entries, shard_->now_ms(), e.command, reply);
+    ++batch.count;
+  }
+  batch.done.push_back(e.done);
+  batch.replies.push_back(std::move(reply));
 }
 
 // One slice of expiries, applied as a command so replay repeats it exactly.
@@ -251,13 +319,20 @@ void PartitionRunner<P>::finish(LogBatch& batch) {
 // Unavailable, so no state the log does not hold is ever acknowledged.
 template <typename P>
 void PartitionRunner<P>::refuse_all(LogBatch& batch) {
+  const engine::Reply refusal = engine::refuse(engine::ReplyCode::kUnavailable,
+                                               "storage failure: this shard acknowledges nothing until restarted");
+  engine::Reply outcome;
+  if (at_barrier_) {  // stepped: arrived before the failure; answer it once the others have
+    if (!barrier_passed(&outcome)) return;
+    batch.done.push_back(at_barrier_->done);
+    batch.replies.push_back(refusal);
+    at_barrier_.reset();
+  }
   Envelope e;
   for (size_t n = 0; n < kBatchCommandsMax && next(e); ++n) {
-    engine::Reply refusal = engine::refuse(engine::ReplyCode::kUnavailable,
-                                           "storage failure: this shard acknowledges nothing until restarted");
     if (e.barrier) e.barrier->arrive_absent(refusal);  // the other shards apply nothing either
     batch.done.push_back(e.done);
-    batch.replies.push_back(std::move(refusal));
+    batch.replies.push_back(refusal);
   }
 }
 

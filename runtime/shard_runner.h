@@ -30,9 +30,16 @@
 // after everything already queued, so each producer's commands (and the
 // catalog broadcasts' order) stay in sequence.
 //
+// A runner may instead be stepped (start_stepped): no thread of its own and
+// none for its log writer; the owner calls turn() to run one turn of the
+// same loop on its own thread — the deterministic simulator does (sim/),
+// driving every partition of a ShardSet from one thread in an order its
+// seed decides. A catalog command then waits at its barrier across turns
+// instead of blocking the thread.
+//
 // Thread-safety: submit() and attach() from any thread (attach() not from a
 // handler of the loop); start/stop from the owner; shard() only while the
-// runner is stopped.
+// runner is stopped (or, stepped, between turns).
 #pragma once
 
 #include <atomic>
@@ -42,6 +49,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -101,8 +109,18 @@ class PartitionRunner {
   PartitionRunner& operator=(const PartitionRunner&) = delete;
 
   void start();
+  // Starts without a thread (see above): REQUIRES not started; the caller's
+  // thread becomes the runner's (its own submissions never find the inbox full).
+  void start_stepped();
+  // Stepped only: one turn — drain and apply a batch, advance the timers,
+  // snapshot if due, write the batch (on this thread) and deliver its
+  // replies. Returns how much it did (commands applied, expiries fired, and
+  // 1 while a catalog command waits at its barrier); 0 when idle.
+  size_t turn();
+  bool stepped() const { return stepped_; }
   // Stops accepting, applies everything already in the inbox, makes it
-  // durable, delivers every reply, joins.
+  // durable, delivers every reply, joins. (Stepped: turns until idle; a
+  // catalog command still at its barrier is answered Unavailable.)
   void stop();
 
   // Queues a command; done->complete() will be called (on the shard thread or
@@ -139,11 +157,22 @@ class PartitionRunner {
     Completion* done = nullptr;
     CatalogBarrier* barrier = nullptr;  // a catalog command: prepared, then applied by all or none
   };
+  struct Turn {
+    size_t applied = 0;
+    size_t served = 0;  // handlers of the attached loop that ran
+    uint32_t fired = 0;
+  };
   bool push(Envelope&& e);
   bool next(Envelope& e);
-  bool idle() const { return inbox_.size_approx() == 0 && overflow_.empty(); }  // the runner's thread only
+  // The runner's thread only.
+  bool idle() const { return inbox_.size_approx() == 0 && overflow_.empty() && !at_barrier_; }
   void run();
+  Turn run_turn();
   size_t drain(LogBatch& batch, int64_t now_ms);
+  // Stepped: the catalog command at its barrier, if every shard has arrived
+  // (its outcome in *outcome); false while it must wait.
+  bool barrier_passed(engine::Reply* outcome);
+  void apply_one(LogBatch& batch, Envelope& e, int64_t now_ms);
   uint32_t advance(LogBatch& batch, int64_t now_ms);
   void maybe_snapshot(LogBatch& batch, int64_t now_ms);
   void finish(LogBatch& batch);
@@ -170,6 +199,9 @@ class PartitionRunner {
   std::deque<Overflow> overflow_;
   std::atomic<size_t> overflow_size_{0};  // for inbox_depth()
   std::atomic<std::thread::id> thread_id_{};
+  bool stepped_ = false;
+  // Stepped: the catalog command prepared and waiting at its barrier.
+  std::optional<Envelope> at_barrier_;
   uint64_t next_seq_;
   uint64_t entries_since_snapshot_ = 0;
   int64_t last_snapshot_ms_ = 0;

@@ -73,7 +73,27 @@ ShardSet::ShardSet(std::vector<std::unique_ptr<ShardRunner>> runners, std::uniqu
   for (uint32_t s = 0; s < runners_.size(); ++s) assert(runners_[s]->shard().shard_id() == s);
 }
 
-void ShardSet::start() {
+void ShardSet::start() { start_runners(false); }
+
+void ShardSet::start_stepped(std::function<void()> step) {
+  assert(step);
+  step_ = std::move(step);
+  start_runners(true);
+}
+
+size_t ShardSet::turn() {
+  size_t did = directory_ ? directory_->turn() : 0;
+  for (auto& r : runners_) did += r->turn();
+  return did;
+}
+
+engine::Reply& ShardSet::await(WaitableCompletion& done) {
+  if (step_)
+    while (!done.done()) step_();
+  return done.wait();
+}
+
+void ShardSet::start_runners(bool stepped) {
   std::vector<engine::Command> reconcile = reconcile_contacts();
   std::vector<engine::InvoiceDocument> pending = pending_documents();
   PendingClaims claims = pending_claims();
@@ -81,8 +101,8 @@ void ShardSet::start() {
   promo_taken_ = runners_[0]->shard().promo_returns_taken();                // before the runners start
   if (directory_) marks_taken_ = directory_->shard().client_marks_taken();  // before its runner starts
   if (directory_) cashback_taken_ = directory_->shard().cashback_returns_taken();
-  if (directory_) directory_->start();
-  for (auto& r : runners_) r->start();
+  if (directory_) stepped ? directory_->start_stepped() : directory_->start();
+  for (auto& r : runners_) stepped ? r->start_stepped() : r->start();
   for (engine::Command& c : reconcile) {
     const std::string name(engine::command_name(c.body));
     const engine::Reply reply = call(std::move(c));
@@ -92,6 +112,7 @@ void ShardSet::start() {
   complete_pending_documents(std::move(pending));
   complete_pending_claims(std::move(claims));
   complete_open_batches(std::move(batches));  // after the documents: an export takes them
+  if (stepped) return;
   pump_stopping_ = false;
   pump_ = std::thread([this] { run_client_pump(); });
 }
@@ -107,6 +128,10 @@ void ShardSet::stop() {
     }
     pump_wake_.notify_all();
     pump_.join();
+  }
+  if (step_) {  // let every catalog barrier and hand-over between partitions finish first
+    while (turn() > 0) {
+    }
   }
   if (directory_) directory_->stop();
   for (auto& r : runners_) r->stop();
@@ -199,7 +224,7 @@ engine::Reply ShardSet::call(engine::Command command) {
   WaitableCompletion done;
   if (!submit(std::move(command), &done))
     return engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
-  return std::move(done.wait());
+  return std::move(await(done));
 }
 
 }  // namespace tessera::runtime

@@ -74,6 +74,16 @@ class ShardSet {
   void set_local_time(LocalTime local) { local_ = std::move(local); }
   const LocalTime& local_time() const { return local_; }
   void start();
+  // Starts every runner stepped (runtime/shard_runner.h) and no pump
+  // thread: the owner calls turn() (the simulator, sim/), and the pumps'
+  // work by hand (pump_client_marks() ...). `step` is what a wait for a
+  // reply calls until the reply is there (call(), the start's
+  // reconciliations): it must turn the runners.
+  void start_stepped(std::function<void()> step);
+  // Stepped: one turn of the directory and of each shard, in order.
+  // Returns how much they did (PartitionRunner::turn()).
+  size_t turn();
+  bool stepped() const { return static_cast<bool>(step_); }
   void stop();
 
   // Returns false iff the owning shard's inbox is full (nothing queued, done
@@ -84,6 +94,8 @@ class ShardSet {
 
   // Submits and waits for the reply (kBusy when the inbox stays full).
   engine::Reply call(engine::Command command);
+  // done.wait(), or turning the runners until it is done when stepped.
+  engine::Reply& await(WaitableCompletion& done);
 
   uint32_t size() const { return static_cast<uint32_t>(runners_.size()); }
   // Shard i's runner serves loops[i] between its batches (runtime/
@@ -208,6 +220,10 @@ class ShardSet {
   // Submits each (shard, body) part; merges the replies for `done`.
   bool fan_out(engine::Command& command, std::vector<std::pair<uint32_t, engine::CommandBody>> parts, Completion* done);
   bool submit_catalog(engine::Command&& command, Completion* done);
+  // What start() and start_stepped() share: takes what the runners left
+  // unfinished, starts them, finishes it.
+  void start_runners(bool stepped);
+  std::function<void()> step_;  // stepped: turns the runners
 
   std::vector<std::unique_ptr<ShardRunner>> runners_;
   std::unique_ptr<DirectoryRunner> directory_;

@@ -150,7 +150,7 @@ void ShardSet::complete_open_batches(std::vector<engine::PaymentBatch> open) {
     const std::string what = engine::cat(engine::batch_kind_name(b.kind), " ", b.number);
     WaitableCompletion done;
     settle_batch(std::move(b), &done);
-    const engine::Reply& r = done.wait();
+    const engine::Reply& r = await(done);
     const engine::PaymentBatch* settled = batch_of(r);
     if (settled == nullptr || !settled->settled)
       std::fprintf(stderr, "tessera: %s not settled: %s\n", what.c_str(), r.message.c_str());

@@ -120,7 +120,7 @@ void ShardSet::complete_pending_documents(std::vector<engine::InvoiceDocument> p
     const uint32_t attempt = d.attempt;
     WaitableCompletion done;
     number_document(std::move(d), &done);
-    const engine::Reply& r = done.wait();
+    const engine::Reply& r = await(done);
     // Completed means the order lists it numbered (asked, not read from the
     // reply's words; another document of the order may still be pending).
     const engine::Reply page = call(engine::Command{0, engine::GetOrderRecord{order}});
@@ -159,7 +159,7 @@ engine::Reply ShardSet::pump_auto_invoices() {
       std::deque<WaitableCompletion> done(todo.size());
       for (size_t i = 0; i < todo.size(); ++i) number_document(*todo[i], &done[i]);
       for (size_t i = 0; i < todo.size(); ++i) {
-        const engine::Reply& r = done[i].wait();
+        const engine::Reply& r = await(done[i]);
         const auto* one = r.ok() && r.detail ? std::get_if<engine::Invoices>(&r.detail->value) : nullptr;
         if (one != nullptr && !one->documents.empty()) {
           ++numbered;

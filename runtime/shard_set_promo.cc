@@ -141,7 +141,7 @@ void complete_claims(ShardSet& set, std::vector<typename Steps::Claim> pending) 
     const engine::OrderId order = c.order;
     WaitableCompletion done;
     (new ClaimChain<Steps>(set, std::move(c), &done))->start();
-    const engine::Reply& r = done.wait();
+    const engine::Reply& r = set.await(done);
     if (r.code == engine::ReplyCode::kBusy || r.code == engine::ReplyCode::kUnavailable)
       std::fprintf(stderr, "tessera: order %llu's %s not completed: %s\n",
                    static_cast<unsigned long long>(order.value()), Steps::kWhat, r.message.c_str());

@@ -2,10 +2,12 @@
 #include "storage/command_log.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -14,6 +16,7 @@
 #include "base/strings.h"
 #include "engine/codec.h"
 #include "runtime/log_entry.h"
+#include "runtime/log_replay.h"
 #include "storage/crc32c.h"
 #include "storage/history_store.h"
 #include "storage/keys.h"
@@ -23,6 +26,21 @@ namespace tessera::storage {
 using engine::cat;
 
 namespace {
+
+// RocksDB's own warnings and errors, on stderr rather than in a LOG file in
+// the data directory: a full disk fails that file too, and RocksDB 7.8 as
+// Debian builds it (assertions on) aborts at the next line written to a file
+// whose write failed — while serving, at close and at the next open.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    std::fprintf(stderr, "tessera: rocksdb: %s\n", line);
+  }
+};
 
 constexpr uint32_t kRecordMagic = 0x544C4F47;  // "TLOG"
 constexpr size_t kRecordHeaderSize = 4 + 4 + 4 + 8 + 4 + 4;
@@ -123,6 +141,8 @@ Result<std::unique_ptr<CommandLog>> CommandLog::open(const LogOptions& options) 
   o.compression = rocksdb::kNoCompression;
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   o.write_buffer_size = 64 << 20;
+  if (options.env) o.env = options.env;
+  o.info_log = std::make_shared<StderrLogger>();
   // The history: files ingested whole (storage/history_store.h), read by
   // order and by contact prefix.
   const rocksdb::ColumnFamilyOptions history_cf(o);
@@ -151,7 +171,9 @@ CommandLog::~CommandLog() {
   history_.reset();  // stores what it still holds in memory
   if (db_) {
     for (rocksdb::ColumnFamilyHandle* h : families_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    db_->SyncWAL().PermitUncheckedError();
+    // After a failed write the WAL's writer refuses every call, and RocksDB
+    // with assertions on aborts in SyncWAL: there is nothing to sync then.
+    if (!write_failed_.load(std::memory_order_acquire)) db_->SyncWAL().PermitUncheckedError();
     db_->Close().PermitUncheckedError();
     delete db_;
   }
@@ -225,6 +247,7 @@ Status CommandLog::append_with_history(uint32_t shard, uint64_t first_seq, uint3
   wo.sync = options_.durability == Durability::kSync;
   Status s = to_status(db_->Put(wo, record_key(shard, first_seq), value),
                        cat("shard ", shard, " writing records from seq ", first_seq));
+  if (!s.is_ok()) write_failed_.store(true, std::memory_order_release);
   if (s.is_ok()) {
     if (next != 0) next = first_seq + count;
     batches_.fetch_add(1, std::memory_order_relaxed);
@@ -329,6 +352,7 @@ Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view 
   wo.sync = options_.durability == Durability::kSync;
   Status s = to_status(db_->Write(wo, &batch), cat("shard ", shard, " writing snapshot at seq ", next_seq));
   if (s.is_ok()) snapshots_.fetch_add(1, std::memory_order_relaxed);
+  if (!s.is_ok()) write_failed_.store(true, std::memory_order_release);
   return s;
 }
 
@@ -489,23 +513,10 @@ Status CommandLog::replay_records(uint32_t shard, uint64_t history_from, Recover
 template <typename P>
 Status CommandLog::replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
                                   std::string_view entries, P& into, EntryObserver* observer) {
-  engine::Reader r(entries, codec_version);
-  runtime::LogEntry e;
-  for (uint32_t i = 0; i < count; ++i) {
-    Status s = r.get(e);
-    if (!s.is_ok())
-      return Status::internal(
-          cat("shard ", shard, ": log entry seq ", first_seq + i, " does not decode: ", s.message()));
-    const engine::Reply reply = into.apply(e.command, e.time_ms);
-    if (!runtime::same_outcome(e, reply))
-      return Status::internal(cat("shard ", shard, ": replay diverged at seq ", first_seq + i, " (",
-                                  engine::command_name(e.command.body), ": recorded ", engine::reply_code_name(e.code),
-                                  ", replayed ", engine::reply_code_name(reply.code), " ", reply.message, ")"));
-    if (observer) observer->on_entry(first_seq + i, e);
-  }
-  if (!r.done())
-    return Status::internal(cat("shard ", shard, ": log record at seq ", first_seq, " has trailing bytes"));
-  return Status();
+  return runtime::replay_log_entries(shard, first_seq, count, codec_version, entries, into,
+                                     [observer](uint64_t seq, const runtime::LogEntry& e) {
+                                       if (observer) observer->on_entry(seq, e);
+                                     });
 }
 
 }  // namespace tessera::storage

@@ -53,6 +53,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Env;
 }  // namespace rocksdb
 
 namespace tessera::storage {
@@ -78,6 +79,9 @@ struct LogOptions {
   // The longest a closed order's record waits in memory for its file
   // (storage/history_store.h); tests lengthen it to crash in between.
   int64_t history_file_age_ms = kHistoryFileAgeMaxMs;
+  // The RocksDB environment (nullptr: the default one). Tests pass one
+  // whose file system loses unsynced data at a simulated power loss.
+  rocksdb::Env* env = nullptr;
 };
 
 // A partition rebuilt by recovery: an inventory shard or the contact
@@ -178,6 +182,7 @@ class CommandLog final : public runtime::LogSink {
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> bytes_{0};
   std::atomic<uint64_t> snapshots_{0};
+  std::atomic<bool> write_failed_{false};  // an append or snapshot failed: no SyncWAL at close
 };
 
 }  // namespace tessera::storage

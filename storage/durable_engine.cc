@@ -18,7 +18,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
   }
   const auto start = std::chrono::steady_clock::now();
   Result<std::unique_ptr<CommandLog>> log =
-      CommandLog::open(LogOptions{o.data_dir, o.durability, o.shards, o.order_history, o.history_file_age_ms});
+      CommandLog::open(LogOptions{o.data_dir, o.durability, o.shards, o.order_history, o.history_file_age_ms, o.env});
   if (!log.is_ok()) return log.status();
   engine.log = std::move(log.value());
   std::vector<std::unique_ptr<runtime::ShardRunner>> runners;

@@ -30,6 +30,7 @@ struct EngineOptions {
   int64_t history_file_age_ms = kHistoryFileAgeMaxMs;  // tests lengthen it
   engine::MergeSettings merge;                         // the organisation's settings fan-out merges need (PMG tiers)
   LocalTime local;                                     // the organisation's zone: the year invoices are numbered in
+  rocksdb::Env* env = nullptr;                         // LogOptions::env (tests: a file system that loses power)
 };
 
 struct ShardRecovery {
