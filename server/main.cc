@@ -2,6 +2,12 @@
 // run ServerApp until SIGTERM/SIGINT (or an admin Shutdown frame), stop
 // gracefully, exit 0.
 //
+// Exit statuses: 0 stopped on request; 1 could not start; 2 bad
+// configuration; 75 (kExitStorageFailed, EX_TEMPFAIL) a command log failed —
+// while serving (after the same graceful stop) or opening it at start: a
+// supervisor restarts the server (scripts/run), and recovery rebuilds its
+// memory from the log once the disk works again.
+//
 // Signals are blocked in every thread and taken by one thread with
 // sigwait(), so no work happens in a signal handler.
 #include <pthread.h>
@@ -33,7 +39,10 @@ int main(int argc, char** argv) {
   const Status started = app.start();
   if (!started.is_ok()) {
     std::fprintf(stderr, "tessera-server: %s\n", started.to_string().c_str());
-    return 1;
+    if (app.storage_failure().empty()) return 1;
+    std::fprintf(stderr, "tessera-server: %s: exit status %d (storage failed: restart me once the disk works)\n",
+                 app.storage_failure().c_str(), server::kExitStorageFailed);
+    return server::kExitStorageFailed;
   }
   const bool tls = !app.config().tls_cert_file.empty();
   std::fprintf(stdout, "tessera-server listening on %s:%u%s (admin %s %u), %u shards\n",
@@ -53,6 +62,11 @@ int main(int argc, char** argv) {
   app.stop();
   pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes sigwait if the stop came from an admin frame
   signal_thread.join();
+  if (!app.storage_failure().empty()) {
+    std::fprintf(stderr, "tessera-server: stopped: %s: exit status %d (storage failed: restart me)\n",
+                 app.storage_failure().c_str(), server::kExitStorageFailed);
+    return server::kExitStorageFailed;
+  }
   std::fprintf(stderr, "tessera-server: stopped\n");
   return 0;
 }

@@ -1,4 +1,5 @@
-// ServerApp: start-up order, metrics page, graceful stop.
+// ServerApp: start-up order, metrics page, graceful stop (also when a
+// command log failed: the process exits for a supervised restart).
 #include "server/server_app.h"
 
 #include <algorithm>
@@ -53,7 +54,13 @@ Status ServerApp::start() {
   Status s = load_tls();
   if (!s.is_ok()) return s;
   s = open_shards();
-  if (!s.is_ok()) return s;
+  if (!s.is_ok()) {
+    // RocksDB's I/O errors (no space, EIO) come as Unavailable; corruption
+    // and the like as Internal: those a restart does not cure.
+    if (s.code() == StatusCode::kUnavailable)
+      storage_failure_ = cat("command log ", config_.data_dir, ": cannot open it");
+    return s;
+  }
   running_ = true;
   if (config_.demo) {
     bool loaded = false;
@@ -280,7 +287,29 @@ void ServerApp::request_stop() {
 
 void ServerApp::wait() {
   std::unique_lock<std::mutex> lock(stop_mutex_);
-  stop_requested_cv_.wait(lock, [this] { return stop_requested_; });
+  while (!stop_requested_cv_.wait_for(lock, kStorageCheckInterval, [this] { return stop_requested_; }))
+    if (running_ && note_storage_failure()) return;
+}
+
+// True iff a partition's command log failed; the first time, names the
+// partitions in storage_failure_ and says on stderr that the server stops.
+bool ServerApp::note_storage_failure() {
+  if (!storage_failure_.empty()) return true;
+  if (!engine_.shards) return false;
+  runtime::ShardSet& shards = *engine_.shards;
+  std::string failed;
+  for (uint32_t s = 0; s < shards.size(); ++s)
+    if (shards.runner(s).storage_failed()) failed += cat(failed.empty() ? "" : ", ", "shard ", s);
+  if (runtime::DirectoryRunner* d = shards.directory(); d != nullptr && d->storage_failed())
+    failed += cat(failed.empty() ? "" : ", ", "contact directory");
+  if (failed.empty()) return false;
+  storage_failure_ = cat(failed, ": command log failed");
+  // The cause is on the log writer's line just before this one.
+  std::fprintf(stderr,
+               "tessera-server: %s, nothing more is acknowledged: stopping with exit status %d (storage failed: "
+               "restart me; recovery rebuilds the partitions from the log)\n",
+               storage_failure_.c_str(), kExitStorageFailed);
+  return true;
 }
 
 void ServerApp::stop() {
@@ -293,6 +322,7 @@ void ServerApp::stop() {
   if (exporter_) exporter_->stop();            // finish queued exports (they may still record progress in the shards)
   if (engine_.shards) engine_.shards->stop();  // apply, log and answer everything queued
   if (net_) net_->stop();                      // close what is left, run the rest of the loops
+  note_storage_failure();                      // also one that failed since wait() last looked
   engine_ = storage::DurableEngine();          // flushes and closes the command log
   if (admin_) admin_->stop();
   request_stop();

@@ -17,10 +17,21 @@
 // tail, verified) before any port listens, and logging every accepted
 // command before its reply leaves. With durability `none` nothing is
 // recovered or written, and the server says so loudly.
+//
+// Storage failure: once a partition's command log fails (disk full, I/O
+// error) that partition answers Unavailable to everything
+// (runtime/log_writer.h), and its memory may hold commands applied but never
+// made durable, so it is not resumed in process. wait() notices within
+// kStorageCheckInterval, says which partition on stderr and returns: the
+// graceful stop follows, and main() exits with kExitStorageFailed for a
+// supervisor to restart it (scripts/run); recovery rebuilds every partition
+// from what the log made durable. A log that cannot be opened at start
+// counts the same.
 // Thread-safety: start/stop/wait from the owning thread; request_stop()
 // from any thread (not from a signal handler).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -46,6 +57,12 @@
 
 namespace tessera::server {
 
+// tessera-server's exit status when a command log failed, while serving or
+// while opening it at start (EX_TEMPFAIL: restart me once the disk works).
+inline constexpr int kExitStorageFailed = 75;
+// How often wait() looks for a failed command log.
+inline constexpr std::chrono::milliseconds kStorageCheckInterval{100};
+
 class ServerApp {
  public:
   explicit ServerApp(ServerConfig config);
@@ -57,10 +74,15 @@ class ServerApp {
   Status start();
   // Asks for a graceful stop; wait() returns.
   void request_stop();
-  // Blocks until request_stop() was called.
+  // Blocks until request_stop() was called, or until a partition's command
+  // log failed (then storage_failure() says which; stop() comes next).
   void wait();
   // Graceful stop (idempotent).
   void stop();
+  // Non-empty iff a command log failed: a partition's while serving or
+  // starting, or opening the log in start() (which then failed). The owning
+  // thread's, after start(), wait() or stop().
+  const std::string& storage_failure() const { return storage_failure_; }
 
   uint16_t port() const { return net_ ? net_->port() : 0; }
   uint16_t admin_port() const { return admin_ ? admin_->port() : 0; }
@@ -83,6 +105,7 @@ class ServerApp {
   Result<net::AfterDurable> prepare_side_effect(engine::Command& command);
   void render_shard_metrics(std::string& out) const;
   void render_log_metrics(std::string& out) const;
+  bool note_storage_failure();
 
   ServerConfig config_;
   runtime::SystemClock clock_;
@@ -102,6 +125,7 @@ class ServerApp {
   std::unique_ptr<AdminHttp> admin_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain TCP
   bool running_ = false;
+  std::string storage_failure_;  // see storage_failure()
   std::mutex stop_mutex_;
   std::condition_variable stop_requested_cv_;
   bool stop_requested_ = false;
