@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.add_option("--seeds", count, "how many seeds")->capture_default_str();
   app.add_option("--requests", o.requests, "client requests per seed")->capture_default_str();
   app.add_flag("--verbose", o.verbose, "print each fault and restart");
+  app.add_flag("--catalog", o.catalog_commands,
+               "the back office changes prices too: catalog commands (the divergence in docs/testing.md)");
   app.add_flag("--quiet", quiet, "print failures and the summary only");
   CLI11_PARSE(app, argc, argv);
 
@@ -35,8 +37,8 @@ int main(int argc, char** argv) {
     gave_up += r.linearizability.gave_up ? 1 : 0;
     if (!r.ok) {
       ++failed;
-      std::printf("%s\n  replay: TESSERA_SEED=%lu scripts/simulate 1\n", tessera::sim::describe(o, r).c_str(),
-                  static_cast<unsigned long>(seed));
+      std::printf("%s\n  replay: TESSERA_SEED=%lu scripts/simulate 1, with this run's flags\n",
+                  tessera::sim::describe(o, r).c_str(), static_cast<unsigned long>(seed));
     } else if (!quiet) {
       std::printf("%s\n", tessera::sim::describe(o, r).c_str());
     }
