@@ -157,8 +157,6 @@ class World {
   std::vector<Pending*> finished_;
   // The ledger: keys of commands acknowledged Ok, by partition route.
   struct Acked {
-    engine::Route route;
-    bool catalog = false;
     std::string_view name;  // the command's
     uint64_t incarnation = 0;
   };
@@ -566,9 +564,7 @@ void World::on_reply(Client& c, Sent& sent, const Reply& reply) {
   trace_.add_u64(static_cast<uint64_t>(reply.value));
   const bool query = engine::is_query(sent.command.body);
   if (reply.ok() && !query) {
-    const engine::Route route = engine::command_route(sent.command.body, kShards);
-    acked_[sent.command.key] =
-        Acked{route, route.kind == engine::Route::kCatalog, engine::command_name(sent.command.body), incarnation_};
+    acked_[sent.command.key] = Acked{engine::command_name(sent.command.body), incarnation_};
     ++result_.acknowledged;
   }
   if (sent.op) {
