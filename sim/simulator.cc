@@ -155,7 +155,7 @@ class World {
   std::map<uint64_t, int64_t> last_delivery_;  // per (conn, direction): FIFO within a connection
   std::map<Pending*, std::unique_ptr<Pending>> pending_;
   std::vector<Pending*> finished_;
-  // The ledger: keys of commands acknowledged Ok, by partition route.
+  // The ledger: keys of commands acknowledged Ok (found again in the log at each start).
   struct Acked {
     std::string_view name;  // the command's
     uint64_t incarnation = 0;
