@@ -13,10 +13,8 @@
 // Every later command was refused without being applied or logged.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,23 +24,17 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "engine/reply_detail.h"
 #include "net/client.h"
 #include "server/server_app.h"
+#include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
 #include "workload/demo_venue.h"
-
-#ifndef TESSERA_SERVER_BINARY
-#error "TESSERA_SERVER_BINARY must name the tessera-server executable"
-#endif
 
 namespace tessera::server {
 namespace {
@@ -50,6 +42,7 @@ namespace {
 using namespace tessera::engine;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
+using testing_support::ServerProcess;
 
 constexpr const char* kAdminToken = "a";
 constexpr const char* kOfficeToken = "t";
@@ -68,13 +61,6 @@ std::string describe(int status) {
   if (WIFSIGNALED(status))
     return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   return "wait status " + std::to_string(status);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 uint64_t free_bytes(const std::string& dir) {
@@ -97,123 +83,6 @@ uint64_t fill_leaving(const std::string& dir, const std::string& path, uint64_t 
   ::close(fd);
   return free_bytes(dir);
 }
-
-// tessera-server as a child process with one shard on `data_dir`
-// (durability sync, the demo catalog, an admin token and a back-office
-// token), its stderr in `stderr_path`. Unlike the other suites' helper it
-// waits for the process to end by itself: a failed log ends it.
-class ServerChild {
- public:
-  ServerChild(const std::string& data_dir, std::string stderr_path) : stderr_path_(std::move(stderr_path)) {
-    std::vector<std::string> argv = {"tessera-server",
-                                     "--port",
-                                     "0",
-                                     "--admin-port",
-                                     "0",
-                                     "--shards",
-                                     "1",
-                                     "--demo",
-                                     "--data-dir",
-                                     data_dir,
-                                     "--durability",
-                                     "sync",
-                                     "--orders-reserved-per-shard",
-                                     "0",
-                                     "--token",
-                                     std::string(kAdminToken) + ":admin",
-                                     "--token",
-                                     std::string(kOfficeToken) + ":backoffice"};
-    std::vector<char*> args;
-    for (std::string& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    const int err = ::open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    EXPECT_GE(err, 0) << stderr_path_;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test that aborts leaves no server behind
-      ::dup2(out[1], STDOUT_FILENO);
-      ::dup2(err, STDERR_FILENO);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::execv(TESSERA_SERVER_BINARY, args.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    ::close(err);
-    out_ = out[0];
-    read_port();
-  }
-  ~ServerChild() {
-    if (pid_ > 0) stop(SIGKILL);
-    if (out_ >= 0) ::close(out_);
-  }
-  ServerChild(const ServerChild&) = delete;
-  ServerChild& operator=(const ServerChild&) = delete;
-
-  // 0 if the server ended (or said nothing within 30 s) before listening.
-  uint16_t port() const { return port_; }
-  std::string stderr_text() const { return read_file(stderr_path_); }
-
-  std::unique_ptr<net::Client> client(const char* token) {
-    net::ClientOptions o;
-    o.port = port_;
-    o.token = token;
-    o.reconnect = false;  // a server that went away stays away
-    auto c = net::Client::connect(o);
-    EXPECT_TRUE(c.is_ok()) << c.status().to_string();
-    return c.is_ok() ? std::move(c.value()) : nullptr;
-  }
-
-  // The wait status once the process has ended by itself within `timeout`;
-  // nullopt while it still runs.
-  std::optional<int> wait_exit(milliseconds timeout) {
-    const auto deadline = steady_clock::now() + timeout;
-    for (;;) {
-      int status = 0;
-      const pid_t ended = ::waitpid(pid_, &status, WNOHANG);
-      if (ended == pid_) {
-        pid_ = -1;
-        return status;
-      }
-      if (ended < 0 || steady_clock::now() >= deadline) return std::nullopt;
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-  }
-
-  // Sends `sig` and returns the wait status.
-  int stop(int sig) {
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  // "tessera-server listening on 127.0.0.1:PORT ..." — its first line on
-  // stdout; end of file if it exits first.
-  void read_port() {
-    std::string line;
-    const auto deadline = steady_clock::now() + milliseconds(30'000);
-    while (line.find('\n') == std::string::npos && steady_clock::now() < deadline) {
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buffer[256];
-      const ssize_t n = ::read(out_, buffer, sizeof buffer);
-      if (n <= 0) break;
-      line.append(buffer, static_cast<size_t>(n));
-    }
-    const size_t colon = line.find("127.0.0.1:");
-    if (colon != std::string::npos) port_ = static_cast<uint16_t>(std::stoi(line.substr(colon + 10)));
-  }
-
-  std::string stderr_path_;
-  pid_t pid_ = -1;
-  int out_ = -1;
-  uint16_t port_ = 0;
-};
 
 Reply full_disk_call(net::Client& c, CommandBody body) {
   auto r = c.call({Command{0, std::move(body)}});
@@ -251,8 +120,17 @@ class DiskFull : public ::testing::Test {
 
   std::string data_dir() const { return mount_point_ + "/data"; }
   std::string filler() const { return mount_point_ + "/filler"; }
-  // Server logs go beside the mount point, not on the full disk.
-  std::string log_path(const char* run) const { return dir_.path() + "/" + run + ".stderr"; }
+  // One shard, an admin and a backoffice token, no contacts (nothing
+  // written but the test's commands), clients that do not reconnect; the
+  // server's stderr in `run`.stderr beside the mount point, not on the full
+  // disk.
+  ServerProcess::Options server_options(const char* run) const {
+    return {.shards = 1,
+            .tokens = {std::string(kAdminToken) + ":admin", std::string(kOfficeToken) + ":backoffice"},
+            .stderr_path = dir_.path() + "/" + run + ".stderr",
+            .contacts = 0,
+            .reconnect = false};
+  }
 
   testing_support::TempDir dir_;
   std::string mount_point_;
@@ -263,7 +141,7 @@ TEST_F(DiskFull, RefusesUnavailable_ExitsForRestart_RecoversEveryAcknowledgedHol
   std::vector<Acknowledged> acknowledged;
   uint32_t first_refused_quantity = 0;
   {
-    ServerChild server(data_dir(), log_path("filling"));
+    ServerProcess server(data_dir(), server_options("filling"));
     ASSERT_NE(server.port(), 0) << "server did not start:\n" << server.stderr_text();
     auto admin = server.client(kAdminToken);
     auto office = server.client(kOfficeToken);
@@ -324,7 +202,7 @@ TEST_F(DiskFull, RefusesUnavailable_ExitsForRestart_RecoversEveryAcknowledgedHol
   // Still full: the start opens or refuses with a clear message — never a
   // crash, never damage the later start would see.
   {
-    ServerChild server(data_dir(), log_path("still-full"));
+    ServerProcess server(data_dir(), server_options("still-full"));
     if (server.port() != 0) {
       const int status = server.stop(SIGTERM);
       EXPECT_TRUE(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == kExitStorageFailed))
@@ -342,7 +220,7 @@ TEST_F(DiskFull, RefusesUnavailable_ExitsForRestart_RecoversEveryAcknowledgedHol
   }
 
   ASSERT_TRUE(std::filesystem::remove(filler()));
-  ServerChild server(data_dir(), log_path("recovered"));
+  ServerProcess server(data_dir(), server_options("recovered"));
   ASSERT_NE(server.port(), 0) << "did not recover once space returned:\n" << server.stderr_text();
   auto office = server.client(kOfficeToken);
   ASSERT_TRUE(office);
