@@ -17,11 +17,14 @@
 
 namespace tessera::runtime {
 
-// P: engine::Shard or directory::ContactDirectory. on_entry(seq, entry)
-// sees each entry once applied (tests, tools); pass a no-op otherwise.
+// P: engine::Shard or directory::ContactDirectory. The entries before
+// from_seq are decoded and skipped: a record may begin before the snapshot
+// recovery started from (the log writer once wrote batches together across a
+// snapshot). on_entry(seq, entry) sees each entry once applied (tests,
+// tools); pass a no-op otherwise.
 template <typename P, typename OnEntry>
 Status replay_log_entries(uint32_t partition, uint64_t first_seq, uint32_t count, uint32_t codec_version,
-                          std::string_view entries, P& into, OnEntry&& on_entry) {
+                          std::string_view entries, uint64_t from_seq, P& into, OnEntry&& on_entry) {
   engine::Reader r(entries, codec_version);
   LogEntry e;
   for (uint32_t i = 0; i < count; ++i) {
@@ -29,6 +32,7 @@ Status replay_log_entries(uint32_t partition, uint64_t first_seq, uint32_t count
     if (!s.is_ok())
       return Status::internal(
           cat("shard ", partition, ": log entry seq ", first_seq + i, " does not decode: ", s.message()));
+    if (first_seq + i < from_seq) continue;
     const engine::Reply reply = into.apply(e.command, e.time_ms);
     if (!same_outcome(e, reply))
       return Status::internal(cat("shard ", partition, ": replay diverged at seq ", first_seq + i, " (",

@@ -9,9 +9,14 @@
 // entries after a crash), and the read functions answer from every write
 // taken over. A sink that
 // keeps none says so (keeps_history() false) and is never given any.
+// A catalog command is logged on every shard in one append_parts(): each
+// shard's record holds it, and a crash, a power loss or a failed write
+// leaves either all of them or none (runtime/catalog_broadcast.h).
 // Thread-safety: append*() and snapshot() are called concurrently for
-// different shards, and in order (one caller thread) for any one shard; the
-// history reads from any thread.
+// different shards, and in order (one caller thread) for any one shard;
+// append_parts() from one of its shards' callers while the others wait for
+// it (the barrier orders their calls before and after it); the history
+// reads from any thread.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +29,16 @@
 #include "engine/order_history.h"
 
 namespace tessera::runtime {
+
+// One partition's records in an append_parts(): as append_with_history()'s
+// arguments.
+struct LogPart {
+  uint32_t shard = 0;
+  uint64_t first_seq = 0;
+  uint32_t count = 0;
+  std::string entries;
+  std::vector<engine::HistoryWrite> history;
+};
 
 class LogSink {
  public:
@@ -47,6 +62,10 @@ class LogSink {
     if (!history->empty()) return Status::internal("this log sink keeps no order history");
     return append(shard, first_seq, count, entries);
   }
+  // Stores every part as append_with_history() would, all or none: after a
+  // crash, a power loss or a failure recovery finds every part or no part.
+  // Takes each part's history over.
+  virtual Status append_parts(std::vector<LogPart>* parts) = 0;
   // The stored record of `order` into *record (empty: none).
   virtual Status read_history_record(engine::OrderId order, std::string* record) {
     (void)order;

@@ -1,10 +1,13 @@
 // LogWriter loop: write a batch, then release its replies.
 #include "runtime/log_writer.h"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <cstdio>
 #include <iterator>
+#include <optional>
+#include <utility>
 
 #include "engine/contact_activity.h"
 
@@ -52,11 +55,16 @@ void LogWriter::submit(LogBatch* batch) {
 
 bool LogWriter::write_here(LogBatch* batch) {
   if (inline_) {
-    write(*batch);
+    assert(!parked_);
+    if (batch->catalog) {
+      if (!write_catalog(*batch, /*wait=*/false)) return true;  // parked
+    } else {
+      write(*batch);
+    }
     release(batch);
     return true;
   }
-  if (sink_.syncs() || batch->has_snapshot || !batch->history_reads.empty()) return false;
+  if (sink_.syncs() || batch->has_snapshot || !batch->history_reads.empty() || batch->catalog) return false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (writing_ || !queue_.empty()) return false;
@@ -64,6 +72,15 @@ bool LogWriter::write_here(LogBatch* batch) {
   // Only the shard thread submits, so nothing is queued until this returns.
   write(*batch);
   release(batch);
+  return true;
+}
+
+bool LogWriter::resume_parked() {
+  assert(parked_);
+  if (!parked_->catalog->logged_all()) return false;
+  LogBatch* b = std::exchange(parked_, nullptr);
+  finish(*b, b->catalog->take_logged());
+  release(b);
   return true;
 }
 
@@ -108,17 +125,38 @@ void LogWriter::run() {
 // Every batch that queued while the previous write was on the disk goes in
 // one append (one fsync for all of them), so a command waits for at most
 // the write in progress and its own, never a queue of fsyncs. Then each
-// batch in order: its history reads, its snapshot, its replies.
+// batch in order: its history reads, its snapshot, its replies. A catalog
+// batch is written on its own, after the batches before it, and a batch
+// with a snapshot ends its append: a snapshot falls between records
+// (recovery replays from the record holding its sequence number, and once
+// found records spanning one; docs/format.md).
 void LogWriter::write_group(const std::vector<LogBatch*>& group) {
-  if (group.size() == 1) {
-    write(*group[0]);
-    return;
+  auto begin = group.begin();
+  while (begin != group.end()) {
+    auto end = begin;
+    while (end != group.end() && !(*end)->catalog && !(*end)->has_snapshot) ++end;
+    if (end != group.end() && !(*end)->catalog) ++end;  // the snapshot's batch closes the run
+    if (end - begin == 1) {
+      write(**begin);
+    } else if (end != begin) {
+      write_run(begin, end);
+    }
+    if (end == group.end()) return;
+    if ((*end)->catalog) {
+      write_catalog(**end, /*wait=*/true);
+      ++end;
+    }
+    begin = end;
   }
+}
+
+void LogWriter::write_run(std::vector<LogBatch*>::const_iterator begin, std::vector<LogBatch*>::const_iterator end) {
   group_entries_.clear();
   group_history_.clear();
   uint64_t first_seq = 0;
   uint32_t count = 0;
-  for (LogBatch* b : group) {
+  for (auto it = begin; it != end; ++it) {
+    LogBatch* b = *it;
     if (b->count == 0) continue;
     if (count == 0) first_seq = b->first_seq;
     assert(b->first_seq == first_seq + count);
@@ -128,10 +166,27 @@ void LogWriter::write_group(const std::vector<LogBatch*>& group) {
     b->history.clear();
   }
   const Status appended = append(first_seq, count, group_entries_, &group_history_);
-  for (LogBatch* b : group) finish(*b, appended);
+  for (auto it = begin; it != end; ++it) finish(**it, appended);
 }
 
 void LogWriter::write(LogBatch& b) { finish(b, append(b.first_seq, b.count, b.entries, &b.history)); }
+
+bool LogWriter::write_catalog(LogBatch& b, bool wait) {
+  std::optional<LogPart> part;
+  if (!failed()) part = LogPart{shard_, b.first_seq, b.count, std::move(b.entries), std::move(b.history)};
+  CatalogBarrier& barrier = *b.catalog;
+  barrier.arrive_logged(std::move(part), sink_);
+  if (wait) {
+    finish(b, barrier.wait_logged());
+    return true;
+  }
+  if (!barrier.logged_all()) {
+    parked_ = &b;
+    return false;
+  }
+  finish(b, barrier.take_logged());
+  return true;
+}
 
 Status LogWriter::append(uint64_t first_seq, uint32_t count, std::string_view entries,
                          std::vector<engine::HistoryWrite>* history) {

@@ -21,6 +21,12 @@
 // copy into RocksDB's memtable and the page cache, cheaper than the thread
 // hand-off it replaces. Snapshots and history reads still come here.
 //
+// A batch that holds a catalog command (`catalog`) is written on its own,
+// after every earlier batch: the writer hands its records to the command's
+// barrier, which stores every shard's in one write, and waits for it
+// (runtime/catalog_broadcast.h); started inline, the batch is parked
+// instead until the last shard's writer has written (resume_parked()).
+//
 // If the sink fails, the writer stops acknowledging: that batch's replies
 // and every later one become kUnavailable, and failed() turns true so the
 // runner stops applying commands. Nothing acknowledged is ever lost.
@@ -44,6 +50,7 @@
 #include "engine/command.h"
 #include "engine/contact_activity.h"
 #include "engine/order_history.h"
+#include "runtime/catalog_broadcast.h"
 #include "runtime/completion.h"
 #include "runtime/log_sink.h"
 
@@ -71,6 +78,9 @@ struct LogBatch {
   std::string snapshot_state;
   std::vector<engine::HistoryWrite> history;  // in command order, written with the entries
   std::vector<HistoryRead> history_reads;
+  // The batch ends with a catalog command applied on every shard: its
+  // records are written with every shard's, in one write.
+  CatalogBarrier* catalog = nullptr;
 
   bool empty() const { return count == 0 && done.empty() && !has_snapshot; }
   void clear() {
@@ -82,6 +92,7 @@ struct LogBatch {
     snapshot_state.clear();
     history.clear();
     history_reads.clear();
+    catalog = nullptr;
   }
 };
 
@@ -116,6 +127,11 @@ class LogWriter {
   bool write_here(LogBatch* batch);
   // Gives back an unused batch (nothing to write or reply).
   void release(LogBatch* batch);
+  // Started inline: a catalog batch waits for the other shards' writers
+  // (nothing else may be written meanwhile). resume_parked() completes it
+  // once they have and returns true; false while it still waits.
+  bool parked() const { return parked_ != nullptr; }
+  bool resume_parked();
 
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   Status failure() const;
@@ -124,7 +140,13 @@ class LogWriter {
  private:
   void run();
   void write_group(const std::vector<LogBatch*>& group);
+  // Batches with no catalog command, in one append.
+  void write_run(std::vector<LogBatch*>::const_iterator begin, std::vector<LogBatch*>::const_iterator end);
   void write(LogBatch& b);
+  // A catalog batch: hands its records to the barrier, then (wait) waits
+  // for the write and completes the batch, or (!wait) parks it unless the
+  // write is done already. Returns true iff the batch is complete.
+  bool write_catalog(LogBatch& b, bool wait);
   Status append(uint64_t first_seq, uint32_t count, std::string_view entries,
                 std::vector<engine::HistoryWrite>* history);
   void finish(LogBatch& b, Status appended);
@@ -142,8 +164,9 @@ class LogWriter {
   std::condition_variable queued_;
   std::condition_variable freed_;
   bool stopping_ = false;
-  bool writing_ = false;  // this thread holds a batch taken from queue_
-  bool inline_ = false;   // start_inline(): no thread
+  bool writing_ = false;        // this thread holds a batch taken from queue_
+  bool inline_ = false;         // start_inline(): no thread
+  LogBatch* parked_ = nullptr;  // inline: the catalog batch waiting for the other shards' writers
   std::thread thread_;
   std::atomic<bool> failed_{false};
   Status failure_;

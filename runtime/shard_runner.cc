@@ -65,7 +65,7 @@ template <typename P>
 size_t PartitionRunner<P>::turn() {
   assert(stepped_);
   const Turn t = run_turn();
-  return t.applied + t.fired + (at_barrier_ ? 1 : 0);
+  return t.applied + t.fired + (at_barrier_ || parked() ? 1 : 0);
 }
 
 template <typename P>
@@ -184,6 +184,9 @@ void PartitionRunner<P>::run() {
 template <typename P>
 typename PartitionRunner<P>::Turn PartitionRunner<P>::run_turn() {
   Turn t;
+  // Stepped: a catalog batch waits for the other shards' log writers, and
+  // nothing after it may be written first.
+  if (parked() && !writer_->resume_parked()) return t;
   t.served = poll_loop();  // connections first: their commands join this batch
   // Engine time never goes back, even if the wall clock does.
   const int64_t now = std::max(clock_.now_ms(), shard_->now_ms());
@@ -204,7 +207,7 @@ typename PartitionRunner<P>::Turn PartitionRunner<P>::run_turn() {
 template <typename P>
 bool PartitionRunner<P>::barrier_passed(engine::Reply* outcome) {
   if (!at_barrier_->barrier->arrived_all()) return false;
-  *outcome = at_barrier_->barrier->take_outcome();
+  *outcome = at_barrier_->barrier->take_outcome(writer_ != nullptr);
   return true;
 }
 
@@ -217,31 +220,33 @@ size_t PartitionRunner<P>::drain(LogBatch& batch, int64_t now_ms) {
     if (!barrier_passed(&outcome)) return 0;
     e = std::move(*at_barrier_);
     at_barrier_.reset();
+    ++n;
     if (outcome.ok()) {
-      apply_one(batch, e, now_ms);
+      apply_catalog(batch, e, now_ms);
     } else {
       batch.done.push_back(e.done);
       batch.replies.push_back(std::move(outcome));
     }
-    ++n;
   }
-  while (n < kBatchCommandsMax && next(e)) {
-    if (e.barrier) {
-      if (stepped_) {  // arrive now, apply in a later turn once every shard has
-        e.barrier->arrive_prepared(shard_->prepare(e.command));
-        at_barrier_ = std::move(e);
-        break;
-      }
-      engine::Reply outcome = e.barrier->arrive_and_wait(shard_->prepare(e.command));
-      if (!outcome.ok()) {  // some shard refused: none applies it
-        batch.done.push_back(e.done);
-        batch.replies.push_back(std::move(outcome));
-        ++n;
-        continue;
-      }
-    }
-    apply_one(batch, e, now_ms);
+  while (n < kBatchCommandsMax && !batch.catalog && next(e)) {
     ++n;
+    if (!e.barrier) {
+      apply_one(batch, e, now_ms);
+      continue;
+    }
+    if (stepped_) {  // arrive now, apply in a later turn once every shard has
+      e.barrier->arrive_prepared(shard_->prepare(e.command));
+      at_barrier_ = std::move(e);
+      --n;
+      break;
+    }
+    engine::Reply outcome = e.barrier->arrive_and_wait(shard_->prepare(e.command), writer_ != nullptr);
+    if (outcome.ok()) {
+      apply_catalog(batch, e, now_ms);  // ends the batch
+    } else {                            // some shard refused: none applies it
+      batch.done.push_back(e.done);
+      batch.replies.push_back(std::move(outcome));
+    }
   }
   if (n > 0) {
     batches_.fetch_add(1, std::memory_order_relaxed);
@@ -261,6 +266,14 @@ void PartitionRunner<P>::apply_one(LogBatch& batch, Envelope& e, int64_t now_ms)
   }
   batch.done.push_back(e.done);
   batch.replies.push_back(std::move(reply));
+}
+
+// A catalog command every shard accepted. With a log it ends the batch,
+// which its writer stores with every shard's (runtime/catalog_broadcast.h).
+template <typename P>
+void PartitionRunner<P>::apply_catalog(LogBatch& batch, Envelope& e, int64_t now_ms) {
+  apply_one(batch, e, now_ms);
+  if (writer_) batch.catalog = e.barrier;
 }
 
 // One slice of expiries, applied as a command so replay repeats it exactly.
@@ -324,6 +337,8 @@ void PartitionRunner<P>::refuse_all(LogBatch& batch) {
   engine::Reply outcome;
   if (at_barrier_) {  // stepped: arrived before the failure; answer it once the others have
     if (!barrier_passed(&outcome)) return;
+    // The others applied it: their writers learn that this shard logs nothing.
+    if (outcome.ok() && writer_) at_barrier_->barrier->log_absent(*config_.log);
     batch.done.push_back(at_barrier_->done);
     batch.replies.push_back(refusal);
     at_barrier_.reset();

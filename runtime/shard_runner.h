@@ -115,7 +115,8 @@ class PartitionRunner {
   // Stepped only: one turn — drain and apply a batch, advance the timers,
   // snapshot if due, write the batch (on this thread) and deliver its
   // replies. Returns how much it did (commands applied, expiries fired, and
-  // 1 while a catalog command waits at its barrier); 0 when idle.
+  // 1 while a catalog command waits at its barrier or for the other shards'
+  // log writers); 0 when idle.
   size_t turn();
   bool stepped() const { return stepped_; }
   // Stops accepting, applies everything already in the inbox, makes it
@@ -165,7 +166,9 @@ class PartitionRunner {
   bool push(Envelope&& e);
   bool next(Envelope& e);
   // The runner's thread only.
-  bool idle() const { return inbox_.size_approx() == 0 && overflow_.empty() && !at_barrier_; }
+  bool idle() const { return inbox_.size_approx() == 0 && overflow_.empty() && !at_barrier_ && !parked(); }
+  // Stepped: a catalog batch waits in the log writer for the other shards'.
+  bool parked() const { return writer_ && writer_->parked(); }
   void run();
   Turn run_turn();
   size_t drain(LogBatch& batch, int64_t now_ms);
@@ -173,6 +176,7 @@ class PartitionRunner {
   // (its outcome in *outcome); false while it must wait.
   bool barrier_passed(engine::Reply* outcome);
   void apply_one(LogBatch& batch, Envelope& e, int64_t now_ms);
+  void apply_catalog(LogBatch& batch, Envelope& e, int64_t now_ms);
   uint32_t advance(LogBatch& batch, int64_t now_ms);
   void maybe_snapshot(LogBatch& batch, int64_t now_ms);
   void finish(LogBatch& batch);

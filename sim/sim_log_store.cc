@@ -33,32 +33,42 @@ Fault SimLogStore::take_fault() {
 }
 
 Status SimLogStore::append(uint32_t id, uint64_t first_seq, uint32_t count, std::string_view entries) {
+  std::vector<runtime::LogPart> one{runtime::LogPart{id, first_seq, count, std::string(entries), {}}};
+  return append_parts(&one);
+}
+
+// The parts are one write (RocksDB: one write batch, one record of its
+// write-ahead log): a fault, a sync and a power loss treat them alike.
+Status SimLogStore::append_parts(std::vector<runtime::LogPart>* parts) {
   if (dead_) return Status::internal("simulated process is dead");
   ++appends_;
-  Partition& p = partition(id);
-  const uint64_t expected = p.records.empty() ? 0 : p.records.back().first_seq + p.records.back().count;
-  if (expected != 0 && first_seq != expected)
-    return Status::internal(cat("partition ", id, " append at seq ", first_seq, " after seq ", expected - 1));
-  const Fault fault = take_fault();
-  switch (fault) {
-    case Fault::kNone:
-      p.records.push_back(Record{first_seq, count, std::string(entries), ++writes_, sync_, false});
-      return Status();
-    case Fault::kIoError:
-    case Fault::kDiskFull:
-      ++failed_appends_;
-      return Status::internal(cat("simulated ", fault_name(fault), " appending seq ", first_seq));
-    case Fault::kShortWrite:
-      p.records.push_back(
-          Record{first_seq, count, std::string(entries.substr(0, entries.size() / 2)), ++writes_, false, true});
-      ++failed_appends_;
-      return Status::internal(cat("simulated short write appending seq ", first_seq));
-    case Fault::kFsyncFails:
-      p.records.push_back(Record{first_seq, count, std::string(entries), ++writes_, false, false});
-      ++failed_appends_;
-      return Status::internal(cat("simulated fsync failure appending seq ", first_seq));
+  for (const runtime::LogPart& part : *parts) {
+    if (!part.history.empty()) return Status::internal("the simulated log keeps no order history");
+    const Partition& p = partition(part.shard);
+    const uint64_t expected = p.records.empty() ? 0 : p.records.back().first_seq + p.records.back().count;
+    if (expected != 0 && part.first_seq != expected)
+      return Status::internal(
+          cat("partition ", part.shard, " append at seq ", part.first_seq, " after seq ", expected - 1));
   }
-  return Status::internal("unreachable");
+  const std::string what = parts->size() == 1 ? cat("appending seq ", parts->front().first_seq)
+                                              : cat("appending the records of ", parts->size(), " partitions");
+  const Fault fault = take_fault();
+  if (fault == Fault::kIoError || fault == Fault::kDiskFull) {
+    ++failed_appends_;
+    return Status::internal(cat("simulated ", fault_name(fault), " ", what));
+  }
+  const uint64_t written = ++writes_;
+  for (runtime::LogPart& part : *parts) {
+    Record r{part.first_seq, part.count, std::move(part.entries), written, sync_ && fault == Fault::kNone, false};
+    if (fault == Fault::kShortWrite) {
+      r.entries.resize(r.entries.size() / 2);
+      r.torn = true;
+    }
+    partition(part.shard).records.push_back(std::move(r));
+  }
+  if (fault == Fault::kNone) return Status();
+  ++failed_appends_;
+  return Status::internal(cat("simulated ", fault_name(fault), " ", what));
 }
 
 Status SimLogStore::snapshot(uint32_t id, uint64_t next_seq, std::string_view state) {
@@ -150,13 +160,16 @@ Result<SimRecovered<P>> SimLogStore::recover(uint32_t id, std::unique_ptr<P> fre
       break;
     }
     if (r.first_seq + r.count <= out.next_seq) continue;  // covered by the snapshot
-    if (r.first_seq != out.next_seq)
+    if (r.first_seq > out.next_seq)
       return Status::internal(cat("partition ", id, ": log gap: expected seq ", out.next_seq, ", found ", r.first_seq));
-    Status s = runtime::replay_log_entries(id, r.first_seq, r.count, engine::kCodecVersion, r.entries, *out.partition,
+    // A record may begin before the snapshot (as CommandLog's may).
+    const uint64_t replayed = r.first_seq + r.count - out.next_seq;
+    Status s = runtime::replay_log_entries(id, r.first_seq, r.count, engine::kCodecVersion, r.entries, out.next_seq,
+                                           *out.partition,
                                            [&](uint64_t seq, const runtime::LogEntry& e) { visit(id, seq, e); });
     if (!s.is_ok()) return s;
-    out.next_seq += r.count;
-    out.entries_replayed += r.count;
+    out.next_seq += replayed;
+    out.entries_replayed += replayed;
   }
   Status s = out.partition->check_invariants();
   if (!s.is_ok()) return Status::internal(cat("partition ", id, " after recovery: ", s.message()));

@@ -4,7 +4,8 @@
 // It keeps what storage::CommandLog keeps (each partition's records and its
 // latest snapshot; records are never dropped) and what a disk would do to
 // them: every record and snapshot is first written (a process crash keeps
-// it: the page cache survives kill -9) and only later synced (`sync`
+// it: the page cache survives kill -9; the parts of an append_parts() are
+// one write, as RocksDB's write batch is) and only later synced (`sync`
 // durability syncs each append before it returns; `async` leaves that to
 // writeback(), the simulator's stand-in for the kernel's writeback). A power
 // loss keeps, per partition, the synced records plus a random prefix of the
@@ -65,6 +66,7 @@ class SimLogStore final : public runtime::LogSink {
   SimLogStore(uint32_t shards, bool sync) : shards_(shards), sync_(sync) {}
 
   Status append(uint32_t partition, uint64_t first_seq, uint32_t count, std::string_view entries) override;
+  Status append_parts(std::vector<runtime::LogPart>* parts) override;
   Status snapshot(uint32_t partition, uint64_t next_seq, std::string_view state) override;
   bool syncs() const override { return sync_; }
 

@@ -51,11 +51,9 @@ struct SimOptions {
   uint32_t checker_clients = 4;
   bool back_office = true;
   // The back office also changes a price now and then: a catalog command,
-  // applied by every shard or none. Off by default: with storage faults it
-  // finds a bug not fixed yet — a shard whose log fails while writing a
-  // catalog command restarts without it while the others keep it (the
-  // catalogs differ; docs/testing.md, "Found by the simulator").
-  bool catalog_commands = false;
+  // applied and logged by every shard or none (docs/testing.md, "Found by
+  // the simulator").
+  bool catalog_commands = true;
   // Faults (per step, in parts per million).
   uint32_t storage_fault_ppm = 1'500;
   uint32_t crash_ppm = 1'500;

@@ -130,6 +130,8 @@ class CommandLog final : public runtime::LogSink {
   // *history over to the history store (leaving it empty).
   Status append_with_history(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
                              std::vector<engine::HistoryWrite>* history) override;
+  // As append_with_history() for each part, in one RocksDB write batch.
+  Status append_parts(std::vector<runtime::LogPart>* parts) override;
   Status read_history_record(engine::OrderId order, std::string* record) override;
   Status read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) override;
 
@@ -154,6 +156,13 @@ class CommandLog final : public runtime::LogSink {
   CommandLog(LogOptions options, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> families);
   Status check_format();
   Status move_history_to_its_family();
+  // A record's value; checks that it continues the partition's log.
+  std::string record_value(uint32_t shard, uint64_t first_seq, uint32_t count, std::string_view entries,
+                           bool handing_over) const;
+  // After a record was written: the partition's next seq, the counters,
+  // and its history handed over.
+  void appended(uint32_t shard, uint64_t first_seq, uint32_t count, size_t bytes,
+                std::vector<engine::HistoryWrite>* history);
   // True iff `partition` is a shard of this directory or the contact directory.
   bool valid_partition(uint32_t partition) const;
   // The partition's slot in next_seq_ (the contact directory's is the last).
@@ -169,7 +178,7 @@ class CommandLog final : public runtime::LogSink {
   Status replay_records(uint32_t shard, uint64_t history_from, Recovered<P>* out, EntryObserver* observer);
   template <typename P>
   Status replay_entries(uint32_t shard, uint64_t first_seq, uint32_t count, uint32_t codec_version,
-                        std::string_view entries, P& into, EntryObserver* observer);
+                        std::string_view entries, uint64_t from_seq, P& into, EntryObserver* observer);
 
   LogOptions options_;
   rocksdb::DB* db_;

@@ -199,6 +199,12 @@ class ThreadRecordingSink final : public LogSink {
     threads_.push_back(std::this_thread::get_id());
     return Status();
   }
+  Status append_parts(std::vector<LogPart>* parts) override {
+    Status s;
+    for (const LogPart& p : *parts)
+      if (s.is_ok()) s = append(p.shard, p.first_seq, p.count, p.entries);
+    return s;
+  }
   Status snapshot(uint32_t, uint64_t, std::string_view) override { return Status(); }
   std::vector<std::thread::id> threads() {
     std::lock_guard<std::mutex> lock(mutex_);

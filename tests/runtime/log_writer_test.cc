@@ -31,6 +31,12 @@ class GatedSink final : public LogSink {
     appends_.push_back(Append{first_seq, count, std::string(entries)});
     return Status();
   }
+  Status append_parts(std::vector<LogPart>* parts) override {
+    Status s;
+    for (const LogPart& p : *parts)
+      if (s.is_ok()) s = append(p.shard, p.first_seq, p.count, p.entries);
+    return s;
+  }
   Status snapshot(uint32_t, uint64_t, std::string_view) override { return Status(); }
   void wait_entered() { entered_.wait(false); }
   void open() {

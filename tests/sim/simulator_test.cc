@@ -68,7 +68,7 @@ TEST(Simulator, RegressionSeeds) {
   const Case cases[] = {
       {168, "an acknowledged command before a snapshot was missed by the check (the check read only replayed records)"},
       {213, "a web shop's made-up order id released a checker's hold (the session must scope a web shop)"},
-      {263, "a storage failure in the middle of the catalog barrier (catalog commands off: docs/testing.md)"},
+      {263, "a shard's log failed writing a catalog command the others logged: the catalogs diverged at restart"},
   };
   for (const Case& c : cases) {
     SimOptions o;

@@ -13,6 +13,7 @@
 #include "tests/engine/engine_clock.h"
 #include "tests/storage/raw_db.h"
 #include "tests/storage/temp_dir.h"
+#include "workload/demo_venue.h"
 #include "workload/random_workload.h"
 
 namespace tessera::storage {
@@ -98,6 +99,56 @@ TEST(CommandLog, SnapshotPlusTailRecoversTheSameState) {
   for (const ShardRecovery& r : again->recovery) {
     EXPECT_GT(r.snapshot_next_seq, 1u);
     EXPECT_LT(r.entries_replayed, r.next_seq - 1) << "the snapshot should spare most of the replay";
+  }
+}
+
+// A snapshot inside a record (builds before 2026-12-07 wrote the batches
+// that queued during an fsync as one record even when one of them carried a
+// snapshot; docs/format.md): recovery replays that record's entries from
+// the snapshot on — it used to find a "log gap", or lose them when the
+// record was the last.
+TEST(CommandLog, SnapshotInsideARecordReplaysTheRestOfThatRecord) {
+  for (const bool later_record : {false, true}) {
+    SCOPED_TRACE(later_record ? "a record after it" : "the last record");
+    TempDir dir;
+    Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 1});
+    ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+    workload::RandomWorkload gen(9, 1);
+    engine::Shard shard(0, 1, kT0);
+    uint64_t next_seq = 1;
+    auto write_record = [&](const std::vector<Command>& commands, uint32_t snapshot_after) {
+      std::string entries, state;
+      uint32_t count = 0;
+      for (const Command& c : commands) {
+        const Reply reply = shard.apply(c, kT0);
+        gen.observe(c, reply);
+        runtime::append_entry(&entries, kT0, c, reply);
+        if (++count == snapshot_after) shard.save(&state);
+      }
+      ASSERT_TRUE(log.value()->append(0, next_seq, count, entries).is_ok());
+      if (snapshot_after > 0) {
+        ASSERT_TRUE(log.value()->snapshot(0, next_seq + snapshot_after, state).is_ok());
+      }
+      next_seq += count;
+    };
+    const std::vector<Command> setup = gen.setup(20);
+    ASSERT_GT(setup.size(), 10u);
+    ASSERT_NO_FATAL_FAILURE(write_record(setup, 6));
+    const uint64_t snapshot_at = 7;
+    if (later_record) {
+      std::vector<Command> more;
+      while (more.size() < 10) {
+        const Command c = gen.next(kT0);
+        if (!engine::is_query(c.body)) more.push_back(c);
+      }
+      ASSERT_NO_FATAL_FAILURE(write_record(more, 0));
+    }
+    Result<RecoveredShard> r = log.value()->recover(0);
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    EXPECT_EQ(r->snapshot_next_seq, snapshot_at);
+    EXPECT_EQ(r->next_seq, next_seq);
+    EXPECT_EQ(r->entries_replayed, next_seq - snapshot_at);
+    EXPECT_EQ(r->shard->state_hash(), shard.state_hash()) << "the entries after the snapshot were not all replayed";
   }
 }
 
@@ -243,6 +294,10 @@ class FailingAfter final : public runtime::LogSink {
     if (left_-- <= 0) return Status::unavailable("IO error: No space left on device");
     return real_.append(shard, seq, count, entries);
   }
+  Status append_parts(std::vector<runtime::LogPart>* parts) override {
+    if (left_-- <= 0) return Status::unavailable("IO error: No space left on device");
+    return real_.append_parts(parts);
+  }
   Status snapshot(uint32_t shard, uint64_t seq, std::string_view state) override {
     return real_.snapshot(shard, seq, state);
   }
@@ -282,6 +337,87 @@ TEST(CommandLog, StorageFailureStopsAcknowledgingAndLosesNothingAcknowledged) {
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   const Reply left = r->shard->apply(Command{0, engine::GetAvailability{1000, 2, 0, workload::kBoxOffice, 0}}, kT0);
   EXPECT_EQ(static_cast<uint64_t>(15 - left.value), acknowledged_holds) << "every acknowledged hold survives";
+}
+
+// The real log; every write holding shard `shard`'s records fails once
+// `ok_writes` of them went through (the whole write: all its parts).
+class FailingShardWrites final : public runtime::LogSink {
+ public:
+  FailingShardWrites(runtime::LogSink& real, uint32_t shard, int ok_writes)
+      : real_(real), shard_(shard), left_(ok_writes) {}
+  Status append(uint32_t shard, uint64_t seq, uint32_t count, std::string_view entries) override {
+    if (shard == shard_ && left_-- <= 0) return Status::unavailable("IO error: injected");
+    return real_.append(shard, seq, count, entries);
+  }
+  Status append_parts(std::vector<runtime::LogPart>* parts) override {
+    for (const runtime::LogPart& p : *parts)
+      if (p.shard == shard_ && left_-- <= 0) return Status::unavailable("IO error: injected");
+    return real_.append_parts(parts);
+  }
+  Status snapshot(uint32_t shard, uint64_t seq, std::string_view state) override {
+    return real_.snapshot(shard, seq, state);
+  }
+
+ private:
+  runtime::LogSink& real_;
+  const uint32_t shard_;
+  int left_;
+};
+
+// Counts the catalog commands a recovery replays.
+class CatalogCounter final : public CommandLog::EntryObserver {
+ public:
+  void on_entry(uint64_t, const runtime::LogEntry& e) override {
+    if (engine::command_route(e.command.body, 2).kind == engine::Route::kCatalog) ++count;
+  }
+  size_t count = 0;
+};
+
+// A catalog command is applied by every shard or none, and logged on every
+// shard or none: one shard's failed write leaves it on no shard's log (with
+// a record per shard, the other shard kept it and the catalogs diverged at
+// the next start; docs/testing.md).
+TEST(CommandLog, CatalogRecordsOfEveryShardAreOneWrite) {
+  std::vector<Command> catalog;
+  for (const Command& c : workload::demo_catalog())
+    if (engine::command_route(c.body, 2).kind == engine::Route::kCatalog) catalog.push_back(c);
+  ASSERT_GE(catalog.size(), 4u);
+  for (const int ok_writes : {2, 1'000}) {
+    SCOPED_TRACE(testing::Message() << "shard 1's writes fail after " << ok_writes);
+    TempDir dir;
+    runtime::ManualClock clock(kT0);
+    Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 2});
+    ASSERT_TRUE(log.is_ok());
+    for (uint32_t s = 0; s < 2; ++s) ASSERT_TRUE(log.value()->recover(s).is_ok());
+    FailingShardWrites sink(*log.value(), 1, ok_writes);
+    runtime::RunnerConfig rc;
+    rc.log = &sink;
+    std::vector<std::unique_ptr<runtime::ShardRunner>> runners;
+    for (uint32_t s = 0; s < 2; ++s)
+      runners.push_back(std::make_unique<runtime::ShardRunner>(s, 2, clock, engine::ShardConfig{}, rc));
+    runtime::ShardSet shards(std::move(runners));
+    shards.start();
+    size_t acknowledged = 0;
+    for (const Command& c : catalog) {
+      const Reply r = shards.call(c);
+      if (r.ok()) {
+        ++acknowledged;
+      } else {
+        EXPECT_EQ(r.code, engine::ReplyCode::kUnavailable) << r.message;
+      }
+    }
+    const bool fails = ok_writes < static_cast<int>(catalog.size());
+    EXPECT_EQ(acknowledged, fails ? static_cast<size_t>(ok_writes) : catalog.size());
+    for (uint32_t s = 0; s < 2; ++s)
+      EXPECT_EQ(shards.runner(s).storage_failed(), fails) << "shard " << s << ": applied in memory, not logged";
+    shards.stop();
+    for (uint32_t s = 0; s < 2; ++s) {
+      CatalogCounter counted;
+      Result<RecoveredShard> r = log.value()->recover(s, &counted);
+      ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+      EXPECT_EQ(counted.count, acknowledged) << "shard " << s << " recovered another set of catalog commands";
+    }
+  }
 }
 
 }  // namespace

@@ -589,18 +589,12 @@ class PowerLoss : public ::testing::Test {
   }
 };
 
-// The three cuts under load are disabled: some seeds find a log gap at
-// recovery (sync, TESSERA_SEED=6: "shard 0: log gap: expected seq 101, found
-// 102", with no unsynced byte dropped; async seeds likewise), not diagnosed
-// yet — RocksDB 7.8 after a failed WAL write, the log writer, or this file
-// system's model (docs/testing.md). Run them with
-// --gtest_also_run_disabled_tests --gtest_filter='PowerLoss.*'.
-TEST_F(PowerLoss, DISABLED_SyncCutUnderLoad_EveryAcknowledgedCommandSurvivesWhole) {
+TEST_F(PowerLoss, SyncCutUnderLoad_EveryAcknowledgedCommandSurvivesWhole) {
   testing_support::for_each_seed(kSeedsUnderLoad,
                                  [this](uint64_t seed) { run(seed, Durability::kSync, Mode::kCutUnderLoad); });
 }
 
-TEST_F(PowerLoss, DISABLED_AsyncCutUnderLoad_LosesOnlyATailOfAcknowledgements_NothingHalfApplied) {
+TEST_F(PowerLoss, AsyncCutUnderLoad_LosesOnlyATailOfAcknowledgements_NothingHalfApplied) {
   testing_support::for_each_seed(kSeedsUnderLoad,
                                  [this](uint64_t seed) { run(seed, Durability::kAsync, Mode::kCutUnderLoad); });
 }
@@ -615,7 +609,7 @@ TEST_F(PowerLoss, CleanStopThenCut_AsyncLosesNothing) {
                                  [this](uint64_t seed) { run(seed, Durability::kAsync, Mode::kCutAfterCleanStop); });
 }
 
-TEST_F(PowerLoss, DISABLED_WriteErrorsThenCut_EveryAcknowledgedCommandSurvivesWhole) {
+TEST_F(PowerLoss, WriteErrorsThenCut_EveryAcknowledgedCommandSurvivesWhole) {
   testing_support::for_each_seed(kSeedsWithWriteErrors,
                                  [this](uint64_t seed) { run(seed, Durability::kSync, Mode::kWriteErrorsThenCut); });
 }
