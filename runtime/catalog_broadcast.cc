@@ -42,6 +42,15 @@ void CatalogBarrier::arrive_absent(engine::Reply refusal) {
   release();
 }
 
+void CatalogBarrier::withdraw(engine::Reply refusal) {
+  assert(!refusal.ok() && !arrived_all());
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (first_refusal_.ok()) first_refusal_ = std::move(refusal);
+  }
+  release();
+}
+
 void CatalogBarrier::arrive_logged(std::optional<LogPart> part, LogSink& sink) {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -63,6 +63,10 @@ class CatalogBarrier {
   // A shard that could not take the command (stopping): counts as a
   // refusal so the others apply nothing; drops its reference.
   void arrive_absent(engine::Reply refusal);
+  // A shard that arrived (arrive_prepared) but stops before every shard
+  // has: its prepare reply becomes `refusal`, so none applies the command;
+  // drops its reference. REQUIRES !arrived_all().
+  void withdraw(engine::Reply refusal);
 
   // A shard's log writer hands over the records of the batch that holds
   // the applied command (nullopt: its log failed, nothing is written). The

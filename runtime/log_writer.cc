@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "engine/contact_activity.h"
+#include "runtime/shard_runner.h"
 
 namespace tessera::runtime {
 
@@ -103,6 +104,9 @@ LogWriterStats LogWriter::stats() const {
 }
 
 void LogWriter::run() {
+  // Its completions may submit to partitions, and it may wait at a catalog
+  // barrier for another shard's writer: it must not wait for room forever.
+  mark_partition_thread();
   std::vector<LogBatch*> group;
   for (;;) {
     {

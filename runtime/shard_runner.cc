@@ -16,6 +16,7 @@ thread_local bool t_partition_thread = false;
 }  // namespace
 
 bool on_partition_thread() { return t_partition_thread; }
+void mark_partition_thread() { t_partition_thread = true; }
 
 using engine::kBatchCommandsMax;
 using engine::kExpiriesPerSliceMax;
@@ -75,11 +76,13 @@ void PartitionRunner<P>::stop() {
     accepting_.store(false);
     while (run_turn().applied > 0 || !idle()) {
       if (at_barrier_ && !at_barrier_->barrier->arrived_all()) {
-        // A shard that will never arrive (stopped first; ShardSet turns
+        // A shard that has not arrived yet (stopped first; ShardSet turns
         // every runner until idle before it stops one, so not there): this
-        // shard applies nothing, and its reference to the barrier stays.
-        at_barrier_->done->complete(
-            engine::refuse(engine::ReplyCode::kUnavailable, "shard stopping: catalog command not applied"));
+        // shard withdraws, so that none applies it.
+        engine::Reply refusal =
+            engine::refuse(engine::ReplyCode::kUnavailable, "shard stopping: catalog command not applied");
+        at_barrier_->barrier->withdraw(refusal);
+        at_barrier_->done->complete(std::move(refusal));
         at_barrier_.reset();
       }
     }
@@ -171,7 +174,7 @@ bool PartitionRunner<P>::next(Envelope& e) {
 
 template <typename P>
 void PartitionRunner<P>::run() {
-  t_partition_thread = true;
+  mark_partition_thread();
   thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   for (;;) {
     const bool running = running_.load(std::memory_order_acquire);
@@ -185,8 +188,10 @@ template <typename P>
 typename PartitionRunner<P>::Turn PartitionRunner<P>::run_turn() {
   Turn t;
   // Stepped: a catalog batch waits for the other shards' log writers, and
-  // nothing after it may be written first.
-  if (parked() && !writer_->resume_parked()) return t;
+  // nothing after it may be written first. Its replies, once it is
+  // written, count as work (their completions may queue more).
+  const bool resumed = parked() && writer_->resume_parked();
+  if (parked()) return t;
   t.served = poll_loop();  // connections first: their commands join this batch
   // Engine time never goes back, even if the wall clock does.
   const int64_t now = std::max(clock_.now_ms(), shard_->now_ms());
@@ -201,6 +206,7 @@ typename PartitionRunner<P>::Turn PartitionRunner<P>::run_turn() {
   }
   finish(batch);
   publish_stats();
+  if (resumed) ++t.applied;
   return t;
 }
 

@@ -229,10 +229,12 @@ class PartitionRunner {
   std::atomic<uint64_t> snapshots_{0}, snapshot_pause_us_last_{0}, snapshot_pause_us_max_{0}, next_seq_seen_{0};
 };
 
-// True on the thread of a running partition (whose connections and
-// completions must not wait for a partition to make room: it may be this
-// one, or one that waits for this one at a catalog barrier).
+// True on the thread of a running partition or of its log writer (whose
+// connections and completions must not wait for a partition to make room:
+// it may be this one, or one that waits for this one at a catalog barrier —
+// a shard thread at the prepare, a log writer at the write).
 bool on_partition_thread();
+void mark_partition_thread();
 
 // Waiting for room in a full inbox: a thread of its own waits as long as it
 // takes; a partition's thread gives up after kFullInboxWaitOnPartitionMs

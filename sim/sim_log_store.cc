@@ -160,7 +160,7 @@ Result<SimRecovered<P>> SimLogStore::recover(uint32_t id, std::unique_ptr<P> fre
       break;
     }
     if (r.first_seq + r.count <= out.next_seq) continue;  // covered by the snapshot
-    if (r.first_seq > out.next_seq)
+    if (r.first_seq > out.next_seq || (r.first_seq < out.next_seq && out.entries_replayed > 0))
       return Status::internal(cat("partition ", id, ": log gap: expected seq ", out.next_seq, ", found ", r.first_seq));
     // A record may begin before the snapshot (as CommandLog's may).
     const uint64_t replayed = r.first_seq + r.count - out.next_seq;

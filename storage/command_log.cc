@@ -109,6 +109,14 @@ std::string format_marker(uint32_t log_version, uint32_t codec_version) {
   return cat("tessera-log v", log_version, " codec v", codec_version);
 }
 
+// A record whose header and checksum agree with its key.
+bool record_intact(uint32_t shard, std::string_view key, std::string_view value) {
+  return value.size() >= kRecordHeaderSize && get_le<uint32_t>(value, 0) == kRecordMagic &&
+         (get_le<uint32_t>(value, 4) == kLogFormatVersion || get_le<uint32_t>(value, 4) == kLogFormatVersionV1) &&
+         get_le<uint32_t>(value, 8) == shard && get_le<uint64_t>(value, 12) == get_be(key, 5, 8) &&
+         crc32c(value.substr(kRecordHeaderSize)) == get_le<uint32_t>(value, 24);
+}
+
 }  // namespace
 
 Result<Durability> parse_durability(std::string_view name) {
@@ -503,23 +511,19 @@ Status CommandLog::replay_records(uint32_t shard, uint64_t history_from, Recover
   // batches; docs/format.md), so look one record back first.
   const std::string shard_prefix = record_key(shard, 0).substr(0, 5);
   it->SeekForPrev(record_key(shard, out->next_seq));
-  if (it->Valid() && it->key().starts_with(shard_prefix) && it->value().size() >= kRecordHeaderSize) {
-    const uint64_t before = get_be(std::string_view(it->key().data(), it->key().size()), 5, 8);
-    if (before + get_le<uint32_t>(std::string_view(it->value().data(), it->value().size()), 20) <= out->next_seq)
-      it->Next();
-  } else {
-    it->Seek(record_key(shard, out->next_seq));
-  }
-  for (; it->Valid(); it->Next()) {
+  const bool holds_next = it->Valid() && it->key().starts_with(shard_prefix) &&
+                          record_intact(shard, std::string_view(it->key().data(), it->key().size()),
+                                        std::string_view(it->value().data(), it->value().size())) &&
+                          get_be(std::string_view(it->key().data(), it->key().size()), 5, 8) +
+                                  get_le<uint32_t>(std::string_view(it->value().data(), it->value().size()), 20) >
+                              out->next_seq;
+  if (!holds_next) it->Seek(record_key(shard, out->next_seq));
+  bool first = true;  // only the first record may begin before next_seq
+  for (; it->Valid(); it->Next(), first = false) {
     const std::string_view key(it->key().data(), it->key().size());
     const std::string_view value(it->value().data(), it->value().size());
     const uint64_t key_seq = get_be(key, 5, 8);
-    const bool intact =
-        value.size() >= kRecordHeaderSize && get_le<uint32_t>(value, 0) == kRecordMagic &&
-        (get_le<uint32_t>(value, 4) == kLogFormatVersion || get_le<uint32_t>(value, 4) == kLogFormatVersionV1) &&
-        get_le<uint32_t>(value, 8) == shard && get_le<uint64_t>(value, 12) == key_seq &&
-        crc32c(value.substr(kRecordHeaderSize)) == get_le<uint32_t>(value, 24);
-    if (!intact) {
+    if (!record_intact(shard, key, value)) {
       it->Next();
       if (it->Valid()) {
         return Status::internal(cat("shard ", shard, ": log record at seq ", key_seq,
@@ -536,7 +540,7 @@ Status CommandLog::replay_records(uint32_t shard, uint64_t history_from, Recover
       break;
     }
     const uint32_t count = get_le<uint32_t>(value, 20);
-    if (key_seq > out->next_seq || key_seq + count <= out->next_seq)
+    if (key_seq > out->next_seq || (key_seq < out->next_seq && (!first || key_seq + count <= out->next_seq)))
       return Status::internal(cat("shard ", shard, ": log gap: expected seq ", out->next_seq, ", found ", key_seq));
     const uint64_t replayed = key_seq + count - out->next_seq;
     const uint32_t codec =
