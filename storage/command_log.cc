@@ -551,7 +551,10 @@ Status CommandLog::replay_records(uint32_t shard, uint64_t history_from, Recover
     if constexpr (std::is_same_v<P, engine::Shard>) {
       if (history_from != UINT64_MAX) {
         out->shard->take_history(&history);
-        if (key_seq >= history_from && !history.empty()) history_->hand_over(shard, key_seq + count, &history);
+        // A watermark falls between records, but for one a snapshot split
+        // (written before records ended at snapshots): its replayed part
+        // may be after the watermark too.
+        if (key_seq + count > history_from && !history.empty()) history_->hand_over(shard, key_seq + count, &history);
         history.clear();
       }
     }

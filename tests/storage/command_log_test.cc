@@ -106,24 +106,37 @@ TEST(CommandLog, SnapshotPlusTailRecoversTheSameState) {
 // that queued during an fsync as one record even when one of them carried a
 // snapshot; docs/format.md): recovery replays that record's entries from
 // the snapshot on — it used to find a "log gap", or lose them when the
-// record was the last.
+// record was the last — and the history gets the orders they closed.
 TEST(CommandLog, SnapshotInsideARecordReplaysTheRestOfThatRecord) {
   for (const bool later_record : {false, true}) {
     SCOPED_TRACE(later_record ? "a record after it" : "the last record");
     TempDir dir;
     Result<std::unique_ptr<CommandLog>> log = CommandLog::open(LogOptions{dir.path(), Durability::kSync, 1});
     ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+    // The commands: drawn by a workload against a shard of its own.
     workload::RandomWorkload gen(9, 1);
+    engine::Shard drawn(0, 1, kT0);
+    auto draw = [&](std::vector<Command>* into, size_t total) {
+      while (into->size() < total) {
+        const Command c = gen.next(kT0);
+        gen.observe(c, drawn.apply(c, kT0));
+        if (!engine::is_query(c.body)) into->push_back(c);
+      }
+    };
+    // The log: written as an old build could, a snapshot after the set-up
+    // inside the first record.
     engine::Shard shard(0, 1, kT0);
     uint64_t next_seq = 1;
+    std::vector<engine::OrderId> released_after_snapshot;
     auto write_record = [&](const std::vector<Command>& commands, uint32_t snapshot_after) {
       std::string entries, state;
       uint32_t count = 0;
       for (const Command& c : commands) {
         const Reply reply = shard.apply(c, kT0);
-        gen.observe(c, reply);
         runtime::append_entry(&entries, kT0, c, reply);
         if (++count == snapshot_after) shard.save(&state);
+        const auto* release = std::get_if<engine::Release>(&c.body);
+        if (release && reply.ok() && count > snapshot_after) released_after_snapshot.push_back(release->order);
       }
       ASSERT_TRUE(log.value()->append(0, next_seq, count, entries).is_ok());
       if (snapshot_after > 0) {
@@ -131,16 +144,16 @@ TEST(CommandLog, SnapshotInsideARecordReplaysTheRestOfThatRecord) {
       }
       next_seq += count;
     };
-    const std::vector<Command> setup = gen.setup(20);
-    ASSERT_GT(setup.size(), 10u);
-    ASSERT_NO_FATAL_FAILURE(write_record(setup, 6));
-    const uint64_t snapshot_at = 7;
+    std::vector<Command> first = gen.setup(20);
+    for (const Command& c : first) gen.observe(c, drawn.apply(c, kT0));
+    const auto snapshot_after = static_cast<uint32_t>(first.size());
+    const uint64_t snapshot_at = snapshot_after + 1;
+    draw(&first, first.size() + 80);
+    ASSERT_NO_FATAL_FAILURE(write_record(first, snapshot_after));
+    ASSERT_FALSE(released_after_snapshot.empty()) << "the record closes no order after the snapshot";
     if (later_record) {
       std::vector<Command> more;
-      while (more.size() < 10) {
-        const Command c = gen.next(kT0);
-        if (!engine::is_query(c.body)) more.push_back(c);
-      }
+      draw(&more, 10);
       ASSERT_NO_FATAL_FAILURE(write_record(more, 0));
     }
     Result<RecoveredShard> r = log.value()->recover(0);
@@ -149,6 +162,11 @@ TEST(CommandLog, SnapshotInsideARecordReplaysTheRestOfThatRecord) {
     EXPECT_EQ(r->next_seq, next_seq);
     EXPECT_EQ(r->entries_replayed, next_seq - snapshot_at);
     EXPECT_EQ(r->shard->state_hash(), shard.state_hash()) << "the entries after the snapshot were not all replayed";
+    for (const engine::OrderId order : released_after_snapshot) {
+      std::string record;
+      ASSERT_TRUE(log.value()->read_history_record(order, &record).is_ok());
+      EXPECT_FALSE(record.empty()) << "order " << order << ", closed after the snapshot, is not in the history";
+    }
   }
 }
 
