@@ -78,8 +78,9 @@ struct LogBatch {
   std::string snapshot_state;
   std::vector<engine::HistoryWrite> history;  // in command order, written with the entries
   std::vector<HistoryRead> history_reads;
-  // The batch ends with a catalog command applied on every shard: its
-  // records are written with every shard's, in one write.
+  // The batch holds a catalog command applied on every shard (the last
+  // command drained into it; an expiry slice may follow): its records are
+  // written with every shard's, in one write.
   CatalogBarrier* catalog = nullptr;
 
   bool empty() const { return count == 0 && done.empty() && !has_snapshot; }
