@@ -1,7 +1,6 @@
 // LogWriter loop: write a batch, then release its replies.
 #include "runtime/log_writer.h"
 
-#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <cstdio>
