@@ -321,25 +321,10 @@ engine::Reply run_internal(runtime::ShardSet& shards, engine::CommandBody body) 
 
 }  // namespace
 
-// The principals shard 0 keeps, then the configured development seeds that
-// are not among them yet (each added once: the log keeps it).
 Status Server::Impl::load_principals() {
-  PrincipalDirectory& directory = *options.principals;
-  engine::Reply listed = run_internal(context.shards, engine::ListPrincipals{});
-  if (!listed.ok() || !listed.detail) return Status::unavailable(cat("reading the principals: ", listed.message));
-  for (const engine::PrincipalRecord& p : std::get<engine::PrincipalList>(listed.detail->value).principals)
-    directory.put(p);
-  for (const TokenTable::Grant& g : options.tokens.grants()) {
-    engine::DefinePrincipal seed{"", g.role, {}, PrincipalDirectory::hash_token(g.token)};
-    if (directory.has_token_hash(seed.token_hash)) continue;
-    seed.name = cat("config-", role_name(g.role), "-", seed.token_hash.substr(0, 8));
-    engine::PrincipalRecord record{0, seed.name, seed.role, {}, false, 0, 0, seed.token_hash};
-    const engine::Reply added = run_internal(context.shards, std::move(seed));
-    if (!added.ok()) return Status::invalid_argument(cat("configured token for ", record.name, ": ", added.message));
-    record.principal = static_cast<engine::PrincipalId>(added.value);
-    directory.put(record);
-  }
-  return Status::ok();
+  return net::load_principals(*options.principals, options.tokens, [this](engine::CommandBody body) {
+    return run_internal(context.shards, std::move(body));
+  });
 }
 
 Status Server::start() {

@@ -19,53 +19,13 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 using engine::cat;
 
-namespace {
-
-// Runs a command's after-durable step on its ok reply (ServerHooks::
-// prepare_side_effect), which completes the request's slot; any other
-// reply goes to the slot as is. Deletes itself.
-class AfterDurableThen final : public runtime::Completion {
- public:
-  AfterDurableThen(AfterDurable step, runtime::Completion* slot) : step_(std::move(step)), slot_(slot) {}
-  void complete(engine::Reply&& reply) override {
-    if (reply.ok()) {
-      step_(std::move(reply), slot_);
-    } else {
-      slot_->complete(std::move(reply));
-    }
-    delete this;
-  }
-
- private:
-  AfterDurable step_;
-  runtime::Completion* slot_;
-};
-
-}  // namespace
-
-// One request in flight: a slot (Completion) per command, the replies as
-// they arrive, and a strong reference to the session while any command is
-// outstanding (released on the strand when the last one completes).
-struct Session::PendingRequest {
-  struct Slot final : runtime::Completion {
-    PendingRequest* request = nullptr;
-    uint32_t index = 0;
-    void complete(engine::Reply&& reply) override {
-      request->replies[index] = std::move(reply);
-      request->release_one();
-    }
-  };
-
-  uint64_t request_id = 0;
-  Clock::time_point started;
-  std::vector<engine::Reply> replies;
-  std::vector<uint8_t> types;  // command variant index per command, NetMetrics::kUndecoded if none
-  std::vector<Slot> slots;
-  std::atomic<uint32_t> pending{1};  // the extra 1 is released once every command is submitted
+// One request in flight, and a strong reference to the session while any
+// command is outstanding (released on the strand when the last completes).
+struct Session::SessionRequest final : PendingRequest {
   std::shared_ptr<Session> session;
 
-  void release_one() {
-    if (pending.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+ protected:
+  void finished() override {
     std::shared_ptr<Session> s = session;
     asio::post(s->stream_.socket().get_executor(), [s, this] { s->on_request_done(this); });
   }
@@ -86,6 +46,7 @@ Session::Session(Socket socket, SessionContext& context, uint64_t id)
       id_(id),
       reader_(context.options.limits.frame_bytes_max),
       timer_(stream_.socket().get_executor()),
+      gate_(RequestGate::Context{context.options, context.shards, context.hooks, context.principals}),
       handshaking_(stream_.tls()) {}
 
 Session::~Session() { assert(queue_.empty() || closed_); }
@@ -254,56 +215,28 @@ void Session::read_frames() {
 }
 
 bool Session::handle_frame(std::span<const uint8_t> payload) {
-  const wire::ClientFrame* frame = verify_client_frame(payload);
-  if (frame == nullptr) {
-    fail(wire::ErrorCode::BadFrame, "frame failed FlatBuffers verification (not a ClientFrame)");
-    return false;
-  }
-  switch (frame->message_type()) {
-    case wire::ClientMessage::Hello:
-      if (role_) {
-        fail(wire::ErrorCode::HelloRequired, "a connection sends exactly one Hello");
-        return false;
-      }
-      handle_hello(*frame->message_as_Hello());
-      break;
-    case wire::ClientMessage::Request:
-      if (!role_) {
-        fail(wire::ErrorCode::HelloRequired, "the first frame must be a Hello");
-        return false;
-      }
-      handle_request(*frame->message_as_Request());
-      break;
-    case wire::ClientMessage::Admin:
-      if (!role_) {
-        fail(wire::ErrorCode::HelloRequired, "the first frame must be a Hello");
-        return false;
-      }
-      handle_admin(*frame->message_as_Admin());
-      break;
-    default:
-      fail(wire::ErrorCode::BadFrame, cat("unknown client message type ", static_cast<int>(frame->message_type())));
-      return false;
-  }
+  std::visit(
+      [this](auto incoming) {
+        using T = decltype(incoming);
+        if constexpr (std::is_same_v<T, Refusal>) {
+          fail(incoming.code, std::move(incoming.message));
+        } else if constexpr (std::is_same_v<T, const wire::Hello*>) {
+          handle_hello(*incoming);
+        } else if constexpr (std::is_same_v<T, const wire::Request*>) {
+          handle_request(*incoming);
+        } else {
+          handle_admin(*incoming);
+        }
+      },
+      gate_.read(payload));
   return !failing_;
 }
 
 void Session::handle_hello(const wire::Hello& hello) {
-  const uint32_t oldest = ctx_.options.limits.protocol_version_min;
-  if (hello.protocol_version() < oldest || hello.protocol_version() > kProtocolVersion) {
-    fail(wire::ErrorCode::VersionMismatch,
-         cat("protocol version ", hello.protocol_version(), " is not served: this server speaks versions ", oldest,
-             " to ", kProtocolVersion, hello.protocol_version() < oldest ? "; upgrade the client" : ""));
-    return;
-  }
-  protocol_version_ = hello.protocol_version();
-  const flatbuffers::String* token = hello.token();
-  principal_ = token == nullptr || token->size() > kTokenBytesMax
-                   ? nullptr
-                   : ctx_.principals.authenticate(std::string_view(token->c_str(), token->size()));
-  if (!principal_) {
-    std::fprintf(stderr, "tessera: refused authentication from %s (unknown or revoked token)\n", peer_text().c_str());
-    fail(wire::ErrorCode::Unauthorized, "unknown or revoked token");
+  if (std::optional<Refusal> refused = gate_.hello(hello)) {
+    if (refused->code == wire::ErrorCode::Unauthorized)
+      std::fprintf(stderr, "tessera: refused authentication from %s (unknown or revoked token)\n", peer_text().c_str());
+    fail(refused->code, std::move(refused->message));
     return;
   }
   if (!ctx_.registry.admit_authenticated(id_)) {
@@ -311,167 +244,45 @@ void Session::handle_hello(const wire::Hello& hello) {
          cat("connection limit reached (connections_max ", ctx_.options.limits.connections_max, ")"));
     return;
   }
-  role_ = principal_->role;
+  role_ = gate_.role();
   deadline_.reset();
-  push_ready(hello_reply_frame(protocol_version_, *role_, ctx_.shards.size(), ctx_.options.limits,
-                               ctx_.options.server_name, ctx_.options.time_zone, ctx_.options.language),
-             false);
+  push_ready(gate_.hello_reply(), false);
 }
 
 // ---- Requests -------------------------------------------------------------------
 
 void Session::handle_request(const wire::Request& request) {
-  const NetLimits& limits = ctx_.options.limits;
-  if (principal_->revoked.load()) {
-    fail(wire::ErrorCode::Unauthorized, cat("principal ", principal_->id, " (", principal_->name, ") was revoked"));
+  if (std::optional<Refusal> refused = gate_.check_principal()) {
+    fail(refused->code, std::move(refused->message));
     return;
   }
+  const NetLimits& limits = ctx_.options.limits;
   if (in_flight_ >= limits.requests_in_flight_max) {
     fail(wire::ErrorCode::TooManyInFlight,
          cat("more than requests_in_flight_max (", limits.requests_in_flight_max, ") requests in flight"));
     return;
   }
-  const auto* commands = request.commands();
-  if (commands == nullptr || commands->size() > limits.commands_per_request_max) {
-    const std::string why = commands == nullptr
-                                ? std::string("request has no command list")
-                                : cat("request has ", commands->size(), " commands (commands_per_request_max ",
-                                      limits.commands_per_request_max, ")");
-    ++in_flight_;
-    push_ready(status_frame(request.request_id(), wire::RequestStatus::Malformed, why), true);
-    return;
-  }
   ++in_flight_;
   Outgoing& out = queue_.emplace_back();
   out.is_request = true;
-  out.request = std::make_unique<PendingRequest>();
-  PendingRequest& r = *out.request;
-  r.request_id = request.request_id();
-  r.started = Clock::now();
-  r.replies.resize(commands->size());
-  r.types.assign(commands->size(), NetMetrics::kUndecoded);
-  r.slots.resize(commands->size());
-  r.session = shared_from_this();
-  submit_commands(r, *commands);
-  r.release_one();  // may complete at once (posts on_request_done)
-}
-
-void Session::submit_commands(PendingRequest& r,
-                              const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands) {
-  for (uint32_t i = 0; i < commands.size(); ++i) {
-    Result<engine::Command> command = decode_command(commands.Get(i));
-    if (!command.is_ok()) {
-      r.replies[i] = engine::refuse(kMalformed, cat("command ", i, ": ", command.status().message()));
-      continue;
-    }
-    r.types[i] = static_cast<uint8_t>(command->body.index());
-    if (!role_allows(*role_, command->body)) {
-      r.replies[i] = engine::refuse(
-          kForbidden, cat(engine::command_name(command->body), " is not allowed for role ", role_name(*role_)));
-      continue;
-    }
-    if (Status token = check_hold_token(*command); !token.is_ok()) {
-      r.replies[i] = engine::refuse(kForbidden, token.message());
-      continue;
-    }
-    Result<AfterDurable> step = prepare(*command);
-    if (!step.is_ok()) {
-      const bool forbidden = step.status().code() == StatusCode::kPermissionDenied;
-      r.replies[i] =
-          engine::refuse(forbidden ? kForbidden : engine::ReplyCode::kInvalidArgument, step.status().message());
-      continue;
-    }
-    r.slots[i].request = &r;
-    r.slots[i].index = i;
-    runtime::Completion* done = &r.slots[i];
-    AfterDurableThen* after_durable = nullptr;
-    if (*step) done = after_durable = new AfterDurableThen(std::move(*step), done);
-    r.pending.fetch_add(1, std::memory_order_relaxed);
-    if (!ctx_.shards.submit(std::move(*command), done)) {
-      delete after_durable;
-      r.pending.fetch_sub(1, std::memory_order_relaxed);  // never reaches 0 here: we still hold our own 1
-      r.replies[i] = engine::refuse(engine::ReplyCode::kBusy, "shard inbox full or stopping: retry later");
-    }
+  auto r = std::make_unique<SessionRequest>();
+  r->session = shared_from_this();
+  SessionRequest* request_in_flight = r.get();
+  out.request = std::move(r);
+  if (std::optional<OutFrame> bad = gate_.submit(request, *request_in_flight)) {
+    out.request.reset();
+    out.frame = std::move(*bad);
+    out.ready = true;
+    flush();
   }
 }
 
-// A web shop names an existing order by its id and hold token: ids are
-// predictable, tokens are not. The answer is the same whether or not the
-// order exists.
-Status Session::check_hold_token(const engine::Command& command) const {
-  if (principal_->role != Role::kWebshop) return Status::ok();
-  return std::visit(
-      [&](const auto& c) -> Status {
-        if constexpr (requires { c.order; }) {
-          if (command.hold_token.empty())
-            return Status::permission_denied(cat("a web shop names order ", c.order, " with its hold_token"));
-          if (!ctx_.options.hold_tokens.matches(c.order, command.hold_token))
-            return Status::permission_denied(cat("hold_token does not match order ", c.order));
-        }
-        return Status::ok();
-      },
-      command.body);
-}
-
-Result<AfterDurable> Session::prepare(engine::Command& command) {
-  command.principal = principal_->id;
-  command.own_orders_only = principal_->role == Role::kWebshop;
-  const Principal& who = *principal_;
-  const Status channel_ok = std::visit(
-      [&who](const auto& c) -> Status {
-        if constexpr (requires { c.channel; }) {
-          if (!who.sells_on(c.channel))
-            return Status::permission_denied(cat("web shop '", who.name, "' does not sell on channel ", c.channel));
-        }
-        return Status::ok();
-      },
-      command.body);
-  if (!channel_ok.is_ok()) return channel_ok;
-  const engine::Effect effect = engine::command_info(command.body).effect;
-  if (effect == engine::Effect::kPrincipals) return prepare_principal_command(command);
-  if (effect != engine::Effect::kNoEffect && ctx_.hooks.prepare_side_effect)
-    return ctx_.hooks.prepare_side_effect(command);
-  return AfterDurable{};
-}
-
-// The server's part of DefinePrincipal (it generates the token, logs only
-// its hash, and answers the token once) and RevokePrincipal (the directory
-// forgets the token once the revocation is durable).
-Result<AfterDurable> Session::prepare_principal_command(engine::Command& command) {
-  PrincipalDirectory& directory = ctx_.principals;
-  if (auto* add = std::get_if<engine::DefinePrincipal>(&command.body)) {
-    if (command.key != 0)
-      return Status::invalid_argument("DefinePrincipal takes no request key: its token is shown once, to one reply");
-    std::string token = PrincipalDirectory::new_token();
-    add->token_hash = PrincipalDirectory::hash_token(token);
-    engine::PrincipalRecord record{0, add->name, add->role, add->channels, false, 0, 0, add->token_hash};
-    std::sort(record.channels.begin(), record.channels.end());
-    return AfterDurable([&directory, record = std::move(record), token = std::move(token)](
-                            engine::Reply&& reply, runtime::Completion* done) mutable {
-      record.principal = static_cast<engine::PrincipalId>(reply.value);
-      directory.put(record);
-      reply.detail = std::make_shared<const engine::ReplyDetail>(
-          engine::ReplyDetail{engine::IssuedToken{record.principal, std::move(token)}});
-      done->complete(std::move(reply));
-    });
-  }
-  if (const auto* revoke = std::get_if<engine::RevokePrincipal>(&command.body)) {
-    const engine::PrincipalId id = revoke->principal;
-    return AfterDurable([&directory, id](engine::Reply&& reply, runtime::Completion* done) {
-      directory.revoke(id);
-      done->complete(std::move(reply));
-    });
-  }
-  return AfterDurable{};
-}
-
-void Session::on_request_done(PendingRequest* request) {
+void Session::on_request_done(SessionRequest* request) {
   request->session.reset();  // no completion is outstanding any more
   auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Outgoing& o) { return o.request.get() == request; });
   assert(it != queue_.end());
   if (!closed_) {
-    it->frame = response_frame(request->request_id, request->replies, request->types, protocol_version_,
-                               role_ == Role::kWebshop ? &ctx_.options.hold_tokens : nullptr);
+    it->frame = gate_.response(*request);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request->started);
     ctx_.metrics.request_done(static_cast<uint64_t>(latency.count()));
     for (size_t i = 0; i < request->replies.size(); ++i)

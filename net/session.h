@@ -1,13 +1,10 @@
 // Session: one client connection — Hello, then pipelined requests whose
 // commands go to the shards and whose responses go back in request order.
 //
-// Per request, the decoded commands are submitted one by one in their
-// original order (so each shard's inbox receives its sub-batch in order;
-// catalog commands go through ShardSet's broadcast). A command the role may
-// not send (kForbidden), that does not decode (kMalformed) or whose shard
-// inbox is full (kBusy) is answered at once and not applied; the rest of the
-// batch runs. When the last command completes (on a shard thread), the
-// request is posted back to the session's strand, encoded and written.
+// Per request, the session's RequestGate (net/request_gate.h: no I/O, the
+// simulator steps the same code) decodes, checks and submits the commands;
+// when the last one completes (on a shard thread), the request is posted
+// back to the session's strand, encoded by the gate and written.
 //
 // Bad input closes only this connection, after an Error frame that follows
 // the responses already in flight: oversized frame, verifier failure,
@@ -44,6 +41,7 @@
 #include "net/auth.h"
 #include "net/frame.h"
 #include "net/metrics.h"
+#include "net/request_gate.h"
 #include "net/server.h"
 #include "net/stream.h"
 #include "net/tessera_generated.h"
@@ -96,9 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void close();  // any thread: close now
 
  private:
-  struct PendingRequest;
+  struct SessionRequest;
   struct Outgoing {
-    std::unique_ptr<PendingRequest> request;  // null for frames built at once
+    std::unique_ptr<SessionRequest> request;  // null for frames built at once
     OutFrame frame;
     bool ready = false;
     bool is_request = false;   // counts against requests_in_flight_max until written
@@ -119,15 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_hello(const wire::Hello& hello);
   void handle_request(const wire::Request& request);
   void handle_admin(const wire::Admin& admin);
-  void submit_commands(PendingRequest& request,
-                       const flatbuffers::Vector<flatbuffers::Offset<wire::Command>>& commands);
-  void on_request_done(PendingRequest* request);
-  // Checks and completes a command before submission: its principal, a web
-  // shop's channel, and the server's part of principal commands. Returns a
-  // refusal, or the after-durable step (possibly empty) to run.
-  Status check_hold_token(const engine::Command& command) const;
-  Result<AfterDurable> prepare(engine::Command& command);
-  Result<AfterDurable> prepare_principal_command(engine::Command& command);
+  void on_request_done(SessionRequest* request);
 
   void push_ready(OutFrame frame, bool is_request, bool close_after = false);
   void fail(wire::ErrorCode code, std::string message);
@@ -149,12 +139,11 @@ class Session : public std::enable_shared_from_this<Session> {
   FrameReader reader_;
   boost::asio::steady_timer timer_;
 
-  std::optional<Role> role_;                    // set by a good Hello
-  std::shared_ptr<const Principal> principal_;  // who authenticated (set with role_)
-  uint32_t protocol_version_ = 0;               // the Hello's
-  bool reading_ = false;                        // a read is pending
-  bool peer_closed_ = false;                    // EOF or a read error: nothing more to read
-  bool discarding_ = false;                     // input is read and dropped (after an Error, in a drain)
+  RequestGate gate_;          // who the client is; each request's way to the shards
+  std::optional<Role> role_;  // set once a good Hello is admitted
+  bool reading_ = false;      // a read is pending
+  bool peer_closed_ = false;  // EOF or a read error: nothing more to read
+  bool discarding_ = false;   // input is read and dropped (after an Error, in a drain)
   bool writing_ = false;
   bool flush_posted_ = false;  // a flush_soon() is queued
   bool closed_ = false;

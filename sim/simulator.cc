@@ -18,6 +18,9 @@
 #include "net/codec.h"
 #include "net/limits.h"
 #include "net/messages.h"
+#include "net/principal_directory.h"
+#include "net/request_gate.h"
+#include "net/result_code.h"
 #include "runtime/clock.h"
 #include "runtime/completion.h"
 #include "runtime/shard_set.h"
@@ -67,6 +70,7 @@ struct Sent {
 struct Client {
   enum class Kind : uint8_t { kWeb, kBackOffice, kChecker } kind = Kind::kWeb;
   uint32_t id = 0;
+  std::string token;  // its principal's, sent in each connection's Hello
   uint64_t conn = 0;  // 0: not connected
   int64_t reconnect_at = 0;
   uint64_t next_request = 1;
@@ -76,6 +80,7 @@ struct Client {
   std::vector<std::pair<engine::OrderId, engine::PerformanceId>> holds;  // checker: live holds (order, performance)
   std::map<uint64_t, uint32_t> hold_quantity;                            // checker: order -> quantity
   std::vector<engine::OrderId> options;                                  // back office
+  std::map<uint64_t, engine::HoldToken> hold_tokens;                     // web: order -> the token its replies carried
 };
 
 struct Message {
@@ -86,24 +91,17 @@ struct Message {
   std::vector<uint8_t> bytes;
 };
 
-// One request the server is answering: its replies, filled by completions.
-struct Pending;
-struct PartDone final : runtime::Completion {
-  Pending* owner = nullptr;
-  uint32_t index = 0;
-  void complete(Reply&& reply) override;
-};
-struct Pending {
+// One request the server is answering: the session's pending request (its
+// replies, filled by completions) and what the world checks against them.
+struct Pending final : net::PendingRequest {
   uint64_t conn = 0;
   uint64_t incarnation = 0;
-  uint64_t request_id = 0;
-  std::vector<Reply> replies;
-  std::vector<uint8_t> types;
-  std::vector<PartDone> parts;
-  std::vector<Command> commands;
+  std::vector<Command> commands;              // as the client sent them (routes, names)
   std::vector<int64_t> submitted_at_failure;  // per command: the failures of its partition when submitted
-  uint32_t remaining = 0;
   class World* world = nullptr;
+
+ protected:
+  void finished() override;
 };
 
 class World {
@@ -131,9 +129,10 @@ class World {
   void deliver_due();
   void server_receive(uint64_t conn, const std::vector<uint8_t>& bytes);
   void client_receive(uint64_t conn, const std::vector<uint8_t>& bytes);
-  void on_reply(Client& c, Sent& sent, const Reply& reply);
+  void on_reply(Client& c, Sent& sent, const net::ClientReply& reply);
   void cut(Client& c);
   void post(uint64_t conn, bool to_server, std::vector<uint8_t> bytes);
+  void connect(Client& c);
 
   void fail(const std::string& what);
   Client* client_of(uint64_t conn);
@@ -143,6 +142,13 @@ class World {
   runtime::ManualClock clock_;
   std::unique_ptr<SimLogStore> store_;
   std::unique_ptr<runtime::ShardSet> shards_;
+  // The session's side of the server: its options, principals and one gate
+  // per open connection (net/request_gate.h, the Asio session's own code).
+  net::ServerOptions server_options_;
+  net::ServerHooks hooks_;  // none: mail, documents and other side effects are not simulated
+  net::TokenTable tokens_;  // one principal per client
+  std::shared_ptr<net::PrincipalDirectory> principals_;
+  std::map<uint64_t, std::unique_ptr<net::RequestGate>> gates_;  // by connection, once the server saw it
   uint64_t incarnation_ = 0;
   bool down_ = false;               // between a crash and the restart
   int64_t restart_at_ = 0;          // when the supervisor starts it again
@@ -176,10 +182,7 @@ class World {
   uint64_t recovered_hash_ = 0;  // of the partitions as the last start recovered them (live_hash()'s order)
 };
 
-void PartDone::complete(Reply&& reply) {
-  owner->replies[index] = std::move(reply);
-  if (--owner->remaining == 0) owner->world->on_request_done(owner);
-}
+void Pending::finished() { world->on_request_done(this); }
 
 void World::fail(const std::string& what) {
   if (!result_.ok) return;
@@ -255,6 +258,13 @@ bool World::start_server() {
   shards_->start_stepped([set] { set->turn(); });
   failures_.assign(kShards + 1, 0);
   down_ = false;
+  // As the server does at start: the principals shard 0 keeps, and the
+  // clients' tokens (defined on the first start, found in the log later).
+  principals_ = std::make_shared<net::PrincipalDirectory>();
+  const Status loaded = net::load_principals(*principals_, tokens_, [set](engine::CommandBody body) {
+    return set->call(Command{0, std::move(body)});
+  });
+  if (!loaded.is_ok()) fail(cat("loading the principals failed: ", loaded.message()));
   return result_.ok;
 }
 
@@ -275,6 +285,7 @@ void World::stop_server(bool power_loss) {
     store_->crash();
   }
   shards_.reset();
+  gates_.clear();
   pending_.clear();
   finished_.clear();
   for (Client& c : clients_)
@@ -326,51 +337,57 @@ bool World::check_live() {
 
 // ---- the session: the server's side of a connection --------------------------
 
+// The bytes of one frame reach the server: its connection's gate reads
+// them, as the Asio session does (net/session.cc), and submits the
+// request's commands to the stepped shards.
 void World::server_receive(uint64_t conn, const std::vector<uint8_t>& bytes) {
   if (down_ || !conns_.count(conn)) return;
-  const wire::ClientFrame* frame = net::verify_client_frame(payload_of(bytes));
-  if (frame == nullptr || frame->message_as_Request() == nullptr) {
-    fail("the server could not read a client's frame");
+  std::unique_ptr<net::RequestGate>& gate = gates_[conn];
+  if (!gate)
+    gate =
+        std::make_unique<net::RequestGate>(net::RequestGate::Context{server_options_, *shards_, hooks_, *principals_});
+  const net::RequestGate::Incoming incoming = gate->read(payload_of(bytes));
+  if (const auto* refused = std::get_if<net::Refusal>(&incoming)) {
+    fail(cat("the server refused a client's frame: ", refused->message));
     return;
   }
-  const wire::Request& request = *frame->message_as_Request();
-  auto decoded = net::decode_request(request, net::kCommandsPerRequestDefault);
+  if (const auto* hello = std::get_if<const wire::Hello*>(&incoming)) {
+    if (std::optional<net::Refusal> refused = gate->hello(**hello)) {
+      fail(cat("the server refused a client's Hello: ", refused->message));
+      return;
+    }
+    post(conn, false, frame_bytes(gate->hello_reply()));
+    return;
+  }
+  const wire::Request* request =
+      std::get_if<const wire::Request*>(&incoming) != nullptr ? std::get<const wire::Request*>(incoming) : nullptr;
+  if (request == nullptr) {
+    fail("a client sent a frame the simulator does not send");
+    return;
+  }
+  if (std::optional<net::Refusal> refused = gate->check_principal()) {
+    fail(cat("the server refused a client's request: ", refused->message));
+    return;
+  }
+  // What the world checks the replies against (the gate decodes on its own).
+  auto decoded = net::decode_request(*request, net::kCommandsPerRequestDefault);
   if (!decoded.is_ok()) {
     fail(cat("a client's request does not decode: ", decoded.status().message()));
     return;
   }
-  received_.insert({conn, request.request_id()});
+  received_.insert({conn, request->request_id()});
   auto owned = std::make_unique<Pending>();
   Pending* p = owned.get();
   p->world = this;
   p->conn = conn;
   p->incarnation = incarnation_;
-  p->request_id = request.request_id();
   p->commands = std::move(decoded.value());
-  // Who sent it, as the session knows from the Hello: a web shop reaches
-  // only the orders it made (so its workload's made-up order ids miss the
-  // checker's holds), the others act as the back office.
-  const Client& sender = clients_[conns_.at(conn)];
-  for (Command& c : p->commands) {
-    c.principal = 100 + sender.id;
-    c.own_orders_only = sender.kind == Client::Kind::kWeb;
-  }
-  const size_t n = p->commands.size();
-  p->replies.resize(n);
-  p->parts.resize(n);
-  p->remaining = static_cast<uint32_t>(n);
-  for (size_t i = 0; i < n; ++i) {
-    p->parts[i].owner = p;
-    p->parts[i].index = static_cast<uint32_t>(i);
-    p->types.push_back(static_cast<uint8_t>(p->commands[i].body.index()));
-    const engine::Route route = engine::command_route(p->commands[i].body, kShards);
+  for (const Command& c : p->commands) {
+    const engine::Route route = engine::command_route(c.body, kShards);
     p->submitted_at_failure.push_back(route.kind == engine::Route::kOneShard ? failures_[route.shard] : 0);
   }
   pending_.emplace(p, std::move(owned));
-  for (size_t i = 0; i < n; ++i) {
-    Command copy = p->commands[i];
-    if (!shards_->submit(std::move(copy), &p->parts[i])) p->parts[i].complete(engine::refuse(ReplyCode::kBusy, "busy"));
-  }
+  if (gate->submit(*request, *p)) fail("the server found a client's request malformed");
 }
 
 // An unknown outcome's effect, if any, came no later than now.
@@ -391,8 +408,7 @@ void World::on_request_done(Pending* p) {
       fail(cat("shard ", route.shard, " acknowledged ", engine::command_name(p->commands[i].body),
                " after its storage failed"));
   }
-  post(p->conn, false,
-       frame_bytes(net::response_frame(p->request_id, p->replies, p->types, net::kProtocolVersion, nullptr)));
+  post(p->conn, false, frame_bytes(gates_.at(p->conn)->response(*p)));
 }
 
 // ---- the network -------------------------------------------------------------
@@ -439,6 +455,7 @@ void World::cut(Client& c) {
     if (!received_.count({c.conn, id})) set_deadline(c.conn, id);
   c.in_flight.clear();
   conns_.erase(c.conn);
+  gates_.erase(c.conn);
   c.conn = 0;
   c.reconnect_at = clock_.now_ms() + 1 + static_cast<int64_t>(rng_() % 50);
 }
@@ -523,8 +540,25 @@ Command World::next_command(Client& c, std::optional<size_t>* op) {
   return Command{};
 }
 
+// A client connects: its Hello goes first, its requests right behind it.
+void World::connect(Client& c) {
+  c.conn = next_conn_++;
+  conns_[c.conn] = c.id;
+  post(c.conn, true, frame_bytes(net::hello_frame(net::kProtocolVersion, c.token, "tessera-simulate")));
+}
+
 void World::send(Client& c, Command command, std::optional<size_t> op) {
   command.key = (static_cast<uint64_t>(c.id + 1) << 40) | c.next_key++;  // unique: the ledger's name for it
+  if (c.kind == Client::Kind::kWeb) {  // a web shop names its orders with their hold tokens
+    std::visit(
+        [&](const auto& body) {
+          if constexpr (requires { body.order; }) {
+            auto token = c.hold_tokens.find(body.order.value());
+            if (token != c.hold_tokens.end()) command.hold_token = token->second;
+          }
+        },
+        command.body);
+  }
   const uint64_t id = c.next_request++;
   post(c.conn, true, frame_bytes(net::request_frame(id, {command})));
   if (op) op_of_request_[{c.conn, id}] = *op;
@@ -536,6 +570,7 @@ void World::client_receive(uint64_t conn, const std::vector<uint8_t>& bytes) {
   Client* c = client_of(conn);
   if (c == nullptr) return;
   const wire::ServerFrame* frame = net::verify_server_frame(payload_of(bytes));
+  if (frame != nullptr && frame->message_as_HelloReply() != nullptr) return;  // the requests follow it at once
   const wire::Response* response = frame ? frame->message_as_Response() : nullptr;
   if (response == nullptr || response->results() == nullptr || response->results()->size() != 1) {
     fail("a client could not read the server's response");
@@ -556,7 +591,7 @@ void World::client_receive(uint64_t conn, const std::vector<uint8_t>& bytes) {
   on_reply(*c, sent, reply.value());
 }
 
-void World::on_reply(Client& c, Sent& sent, const Reply& reply) {
+void World::on_reply(Client& c, Sent& sent, const net::ClientReply& reply) {
   ++result_.replies;
   trace_.add_u64(sent.command.key);
   trace_.add_u64(static_cast<uint64_t>(reply.code));
@@ -592,7 +627,18 @@ void World::on_reply(Client& c, Sent& sent, const Reply& reply) {
       c.holds.emplace_back(engine::OrderId{op.hold}, engine::PerformanceId{static_cast<uint32_t>(op.key)});
     }
   }
-  if (c.kind == Client::Kind::kWeb) c.workload->observe(sent.command, reply);
+  if (c.kind == Client::Kind::kWeb) {
+    // The token a reply gave opens that order: a web shop is never refused its own order.
+    if (reply.code == net::kForbidden && !sent.command.hold_token.empty() &&
+        reply.message.find("hold_token") != std::string::npos)
+      fail(cat("a web shop's command with its order's hold token was refused: ", reply.message));
+    c.workload->observe(sent.command, reply);
+    if (reply.ok() && reply.order != 0) {
+      if (reply.hold_token.empty())
+        fail(cat("a web shop's reply names order ", reply.order, " without its hold token"));
+      c.hold_tokens[reply.order.value()] = reply.hold_token;
+    }
+  }
   if (c.kind == Client::Kind::kBackOffice && reply.ok() && std::holds_alternative<engine::Book>(sent.command.body))
     c.options.push_back(reply.order);
 }
@@ -600,6 +646,25 @@ void World::on_reply(Client& c, Sent& sent, const Reply& reply) {
 // ---- the run -----------------------------------------------------------------
 
 SimResult World::run() {
+  // The clients and their principals: the web clients are web shops (each
+  // reaches only its own orders, by hold token), the back office and the
+  // checker clients back-office operators.
+  for (uint32_t i = 0; i < o_.web_clients + (o_.back_office ? 1 : 0) + o_.checker_clients; ++i) {
+    Client c;
+    c.id = i;
+    c.kind = i < o_.web_clients                        ? Client::Kind::kWeb
+             : (o_.back_office && i == o_.web_clients) ? Client::Kind::kBackOffice
+                                                       : Client::Kind::kChecker;
+    if (c.kind == Client::Kind::kWeb) c.workload = std::make_unique<workload::RandomWorkload>(o_.seed * 31 + i, 2);
+    c.token = cat("sim-client-", i);
+    const Status added =
+        tokens_.add(c.token, c.kind == Client::Kind::kWeb ? net::Role::kWebshop : net::Role::kBackoffice);
+    if (!added.is_ok()) {
+      fail(cat("client token: ", added.message()));
+      return result_;
+    }
+    clients_.push_back(std::move(c));
+  }
   // Set-up: the venue of the random workload, the checker's quotas.
   if (!start_server()) return result_;
   workload::RandomWorkload venue(o_.seed, 2);
@@ -619,15 +684,6 @@ SimResult World::run() {
   }
   store_->writeback();
   phase_ = "run";
-  for (uint32_t i = 0; i < o_.web_clients + (o_.back_office ? 1 : 0) + o_.checker_clients; ++i) {
-    Client c;
-    c.id = i;
-    c.kind = i < o_.web_clients                        ? Client::Kind::kWeb
-             : (o_.back_office && i == o_.web_clients) ? Client::Kind::kBackOffice
-                                                       : Client::Kind::kChecker;
-    if (c.kind == Client::Kind::kWeb) c.workload = std::make_unique<workload::RandomWorkload>(o_.seed * 31 + i, 2);
-    clients_.push_back(std::move(c));
-  }
   uint64_t sent = 0;
   for (step_ = 0; result_.ok; ++step_) {
     clock_.advance_ms(static_cast<int64_t>(rng_() % 3));
@@ -669,8 +725,7 @@ SimResult World::run() {
     for (Client& c : clients_) {
       if (c.conn == 0) {
         if (winding_down || down_ || clock_.now_ms() < c.reconnect_at) continue;
-        c.conn = next_conn_++;
-        conns_[c.conn] = c.id;
+        connect(c);
       }
       if (chance(rng_, o_.cut_ppm)) {
         ++result_.cuts;
