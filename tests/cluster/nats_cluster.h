@@ -1,0 +1,134 @@
+// A NATS JetStream cluster of real nats-server processes on loopback, for
+// the cluster-mode suites: each node has its own client and route port
+// (free ports found by binding port 0) and its own store directory under
+// the test's temporary directory, so a node killed with SIGKILL restarts on
+// what it had stored.
+#pragma once
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/storage/temp_dir.h"
+
+namespace tessera::testing_support {
+
+class NatsCluster {
+ public:
+  static constexpr const char* kBinary = "/usr/sbin/nats-server";  // Debian's nats-server package
+
+  explicit NatsCluster(int nodes) {
+    for (int i = 0; i < nodes; ++i) nodes_.push_back(Node{free_port(), free_port(), -1});
+    for (int i = 0; i < nodes; ++i) {
+      std::ofstream config(config_path(i));
+      config << "server_name: n" << i << "\n"
+             << "listen: 127.0.0.1:" << nodes_[i].client_port << "\n"
+             << "max_payload: 8MB\n"
+             << "jetstream { store_dir: \"" << dir_.path() << "/n" << i << "\" }\n"
+             << "cluster {\n  name: tessera-test\n  listen: 127.0.0.1:" << nodes_[i].route_port << "\n  routes: [\n";
+      for (int j = 0; j < nodes; ++j)
+        if (j != i) config << "    nats-route://127.0.0.1:" << nodes_[j].route_port << "\n";
+      config << "  ]\n}\n";
+    }
+    for (int i = 0; i < nodes; ++i) start(i);
+  }
+  ~NatsCluster() {
+    for (size_t i = 0; i < nodes_.size(); ++i) kill(static_cast<int>(i));
+  }
+  NatsCluster(const NatsCluster&) = delete;
+  NatsCluster& operator=(const NatsCluster&) = delete;
+
+  // Every node's URL, comma-separated (JetStreamOptions::servers).
+  std::string urls() const {
+    std::string out;
+    for (const Node& n : nodes_) out += (out.empty() ? "" : ",") + url_of(n);
+    return out;
+  }
+  std::string url(int node) const { return url_of(nodes_[node]); }
+
+  // SIGKILL: the node loses nothing it stored, but answers nothing more.
+  void kill(int node) {
+    Node& n = nodes_[node];
+    if (n.pid <= 0) return;
+    ::kill(n.pid, SIGKILL);
+    ::waitpid(n.pid, nullptr, 0);
+    n.pid = -1;
+  }
+  void start(int node) {
+    ASSERT_EQ(nodes_[node].pid, -1) << "node " << node << " already runs";
+    const std::string config = config_path(node);
+    const std::string log = dir_.path() + "/n" + std::to_string(node) + ".log";
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0) << "fork failed";
+    if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
+      ::execl(kBinary, "nats-server", "-c", config.c_str(), "-l", log.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    nodes_[node].pid = pid;
+    // Up once its client port accepts; a server that exits (bad config,
+    // port taken) fails the test with its log.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!accepts(nodes_[node].client_port)) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        nodes_[node].pid = -1;
+        std::ifstream in(log);
+        FAIL() << "nats-server node " << node << " exited (status " << status
+               << "): " << std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "nats-server node " << node << " never listened";
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+ private:
+  struct Node {
+    int client_port = 0;
+    int route_port = 0;
+    pid_t pid = -1;
+  };
+
+  static int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+  }
+  static bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+  }
+  static std::string url_of(const Node& n) { return "nats://127.0.0.1:" + std::to_string(n.client_port); }
+  std::string config_path(int node) const { return dir_.path() + "/n" + std::to_string(node) + ".conf"; }
+
+  TempDir dir_;
+  std::vector<Node> nodes_;
+};
+
+}  // namespace tessera::testing_support
