@@ -264,7 +264,21 @@ bool World::start_server() {
   const Status loaded = net::load_principals(*principals_, tokens_, [set](engine::CommandBody body) {
     return set->call(Command{0, std::move(body)});
   });
-  if (!loaded.is_ok()) fail(cat("loading the principals failed: ", loaded.message()));
+  if (!loaded.is_ok()) {
+    // The server's start fails, as Server::start() does, and its process
+    // exits; the supervisor starts it again later. Only a storage failure
+    // (a full disk, an injected fault hit by the start's first write)
+    // explains that.
+    bool storage_failed = shards_->directory()->storage_failed();
+    for (uint32_t s = 0; s < kShards; ++s) storage_failed = storage_failed || shards_->runner(s).storage_failed();
+    if (!storage_failed) {
+      fail(cat("loading the principals failed with healthy storage: ", loaded.message()));
+      return false;
+    }
+    if (o_.verbose) std::fprintf(stderr, "sim step %ld: start failed: %s\n", step_, loaded.message().c_str());
+    stop_server(false);
+    restart_at_ = clock_.now_ms() + 1 + static_cast<int64_t>(rng_() % 500);
+  }
   return result_.ok;
 }
 
@@ -754,6 +768,8 @@ SimResult World::run() {
   // The end: a last crash and recovery proves everything acknowledged is there.
   if (result_.ok) {
     phase_ = "final restart";
+    store_->free_space();  // the last starts prove what is stored, on a healthy disk
+    store_->inject(Fault::kNone);
     if (down_) start_server();
     if (result_.ok) restart_server("final check", false);
     if (result_.ok && down_) start_server();

@@ -69,6 +69,9 @@ TEST(Simulator, RegressionSeeds) {
       {168, "an acknowledged command before a snapshot was missed by the check (the check read only replayed records)"},
       {213, "a web shop's made-up order id released a checker's hold (the session must scope a web shop)"},
       {263, "a shard's log failed writing a catalog command the others logged: the catalogs diverged at restart"},
+      {1505,
+       "a start whose first write hit a failed disk could not load the principals: the server exits and is "
+       "started again (the simulator had called that a failure)"},
   };
   for (const Case& c : cases) {
     SimOptions o;
