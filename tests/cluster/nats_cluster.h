@@ -30,11 +30,12 @@ class NatsCluster {
   static constexpr const char* kBinary = "/usr/sbin/nats-server";  // Debian's nats-server package
 
   explicit NatsCluster(int nodes) {
-    for (int i = 0; i < nodes; ++i) nodes_.push_back(Node{free_port(), free_port(), -1});
+    for (int i = 0; i < nodes; ++i) nodes_.push_back(Node{free_port(), free_port(), free_port(), -1});
     for (int i = 0; i < nodes; ++i) {
       std::ofstream config(config_path(i));
       config << "server_name: n" << i << "\n"
              << "listen: 127.0.0.1:" << nodes_[i].client_port << "\n"
+             << "http: 127.0.0.1:" << nodes_[i].monitor_port << "\n"
              << "max_payload: 8MB\n"
              << "jetstream { store_dir: \"" << dir_.path() << "/n" << i << "\" }\n"
              << "cluster {\n  name: tessera-test\n  listen: 127.0.0.1:" << nodes_[i].route_port << "\n  routes: [\n";
@@ -66,6 +67,19 @@ class NatsCluster {
     ::waitpid(n.pid, nullptr, 0);
     n.pid = -1;
   }
+  // Waits until the node's /healthz says ok: JetStream enabled, the meta
+  // group and every stream on it current (a restarted node has caught up).
+  // Killing another node before that can leave the cluster without a quorum
+  // for a long while.
+  void wait_healthy(int node) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    std::string last;
+    while ((last = http_get(nodes_[node].monitor_port, "/healthz")).find(" 200 ") == std::string::npos) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "node " << node << " never became healthy: " << last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
   void start(int node) {
     ASSERT_EQ(nodes_[node].pid, -1) << "node " << node << " already runs";
     const std::string config = config_path(node);
@@ -98,6 +112,7 @@ class NatsCluster {
   struct Node {
     int client_port = 0;
     int route_port = 0;
+    int monitor_port = 0;
     pid_t pid = -1;
   };
 
@@ -123,6 +138,25 @@ class NatsCluster {
     const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
     return ok;
+  }
+  // The status line and body of a plain HTTP/1.0 GET ("" when nothing answers).
+  static std::string http_get(int port, const char* path) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    std::string response;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const std::string request = std::string("GET ") + path + " HTTP/1.0\r\n\r\n";
+      if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+        char buffer[4096];
+        ssize_t n = 0;
+        while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) response.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    ::close(fd);
+    return response;
   }
   static std::string url_of(const Node& n) { return "nats://127.0.0.1:" + std::to_string(n.client_port); }
   std::string config_path(int node) const { return dir_.path() + "/n" + std::to_string(node) + ".conf"; }
