@@ -482,7 +482,7 @@ Command World::next_command(Client& c, std::optional<size_t>* op) {
     case Client::Kind::kWeb:
       return c.workload->next(now);
     case Client::Kind::kBackOffice: {
-      const uint32_t pick = static_cast<uint32_t>(rng_() % 10);
+      const uint32_t pick = static_cast<uint32_t>(rng_() % 14);
       if (pick < 2) {
         engine::ContactFields f;
         f.types = engine::kContactIndividual;
@@ -512,7 +512,20 @@ Command World::next_command(Client& c, std::optional<size_t>* op) {
       if (pick < 9 && o_.catalog_commands)
         return Command{0, engine::SetTariffPrice{workload::demo_tariff(workload::kProductRelease, 1), 1, workload::kWeb,
                                                  1000 + static_cast<uint32_t>(rng_() % 9000)}};
-      return Command{0, engine::GetOrderRecord{c.options[rng_() % c.options.size()]}};
+      // The follow-up of its options: what a web shop's role may not send.
+      const engine::OrderId order = c.options[rng_() % c.options.size()];
+      switch (pick) {
+        case 10:
+          return Command{0, engine::SetLock{order, rng_() % 2 == 0}};
+        case 11:
+          return Command{0, engine::Archive{order}};
+        case 12:
+          return Command{0, engine::Reinstate{order, now + 60'000 + static_cast<int64_t>(rng_() % 3'600'000)}};
+        case 13:
+          return Command{0, engine::Cancel{order}};
+        default:
+          return Command{0, engine::GetOrderRecord{order}};
+      }
     }
     case Client::Kind::kChecker: {
       const engine::PerformanceId perf = kCheckedPerformances[rng_() % 2];
