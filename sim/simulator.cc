@@ -373,12 +373,12 @@ void World::server_receive(uint64_t conn, const std::vector<uint8_t>& bytes) {
     post(conn, false, frame_bytes(gate->hello_reply()));
     return;
   }
-  const wire::Request* request =
-      std::get_if<const wire::Request*>(&incoming) != nullptr ? std::get<const wire::Request*>(incoming) : nullptr;
-  if (request == nullptr) {
+  const auto* is_request = std::get_if<const wire::Request*>(&incoming);
+  if (is_request == nullptr) {
     fail("a client sent a frame the simulator does not send");
     return;
   }
+  const wire::Request* request = *is_request;
   if (std::optional<net::Refusal> refused = gate->check_principal()) {
     fail(cat("the server refused a client's request: ", refused->message));
     return;
