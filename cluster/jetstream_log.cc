@@ -19,6 +19,10 @@ namespace {
 constexpr const char* kExpectedLastHeader = "Nats-Expected-Last-Sequence";
 constexpr const char* kFirstSeqHeader = "Tessera-First-Seq";
 constexpr const char* kCountHeader = "Tessera-Count";
+constexpr const char* kBroadcastHeader = "Tessera-Broadcast";
+constexpr const char* kExpectedLastSubjectHeader = "Nats-Expected-Last-Subject-Sequence";
+constexpr std::string_view kCommit = "commit";
+constexpr std::string_view kAbort = "abort";
 
 std::string nats_error(natsStatus s, jsErrCode code = static_cast<jsErrCode>(0)) {
   std::string text = natsStatus_GetText(s);
@@ -94,9 +98,13 @@ std::string JetStreamLog::stream_name(uint32_t partition) const { return cat(opt
 
 std::string JetStreamLog::subject(uint32_t partition) const { return cat(options_.prefix, ".log.", partition); }
 
-Status JetStreamLog::ensure_stream(uint32_t partition) {
-  const std::string name = stream_name(partition);
-  const std::string subj = subject(partition);
+Status JetStreamLog::ensure_stream(uint32_t partition) { return ensure(stream_name(partition), subject(partition)); }
+
+Status JetStreamLog::ensure_once_stream() {
+  return ensure(cat(options_.prefix, "_ONCE"), cat(options_.prefix, ".once.>"));
+}
+
+Status JetStreamLog::ensure(const std::string& name, const std::string& subj) {
   const char* subjects[] = {subj.c_str()};
   jsStreamConfig config;
   jsStreamConfig_Init(&config);
@@ -140,7 +148,7 @@ Result<uint64_t> JetStreamLog::last_sequence(uint32_t partition) {
 }
 
 Result<uint64_t> JetStreamLog::append(uint32_t partition, uint64_t expected_last, uint64_t first_seq, uint32_t count,
-                                      std::string_view entries) {
+                                      std::string_view entries, std::string_view broadcast) {
   if (static_cast<int64_t>(entries.size()) > options_.max_record_bytes)
     return Status::resource_exhausted(
         cat("record of ", entries.size(), " bytes exceeds max_record_bytes ", options_.max_record_bytes));
@@ -150,6 +158,7 @@ Result<uint64_t> JetStreamLog::append(uint32_t partition, uint64_t expected_last
   if (s == NATS_OK) s = natsMsgHeader_Set(msg, kExpectedLastHeader, std::to_string(expected_last).c_str());
   if (s == NATS_OK) s = natsMsgHeader_Set(msg, kFirstSeqHeader, std::to_string(first_seq).c_str());
   if (s == NATS_OK) s = natsMsgHeader_Set(msg, kCountHeader, std::to_string(count).c_str());
+  if (s == NATS_OK && !broadcast.empty()) s = natsMsgHeader_Set(msg, kBroadcastHeader, std::string(broadcast).c_str());
   if (s != NATS_OK) {
     natsMsg_Destroy(msg);
     return Status::internal(cat("building the record's message: ", nats_error(s)));
@@ -187,24 +196,79 @@ Status JetStreamLog::read(uint32_t partition, uint64_t from, const std::function
     return Status::failed_precondition(
         cat("stream ", name, " no longer holds records before ", first, " (asked from ", from, ")"));
   for (uint64_t seq = from; seq <= last; ++seq) {
-    natsMsg* msg = nullptr;
-    s = js_GetMsg(&msg, handles_->js, name.c_str(), seq, nullptr, &code);
-    if (s != NATS_OK)
-      return Status::unavailable(cat("reading record ", seq, " of stream ", name, ": ", nats_error(s, code)));
-    StreamRecord record;
-    record.stream_seq = seq;
-    uint64_t count = 0;
-    const bool headers_ok = header_number(msg, kFirstSeqHeader, &record.first_seq) &&
-                            header_number(msg, kCountHeader, &count) && count <= UINT32_MAX;
-    record.count = static_cast<uint32_t>(count);
-    record.entries = std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
-    const Status visited = headers_ok ? visit(record)
-                                      : Status::internal(cat("record ", seq, " of stream ", name,
-                                                             " lacks its Tessera-First-Seq / Tessera-Count headers"));
-    natsMsg_Destroy(msg);
+    const Status visited = fetch(name, seq, visit);
     if (!visited.is_ok()) return visited;
   }
   return Status::ok();
+}
+
+Status JetStreamLog::fetch(const std::string& name, uint64_t seq,
+                           const std::function<Status(const StreamRecord&)>& visit) {
+  natsMsg* msg = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const natsStatus s = js_GetMsg(&msg, handles_->js, name.c_str(), seq, nullptr, &code);
+  if (s != NATS_OK)
+    return Status::unavailable(cat("reading record ", seq, " of stream ", name, ": ", nats_error(s, code)));
+  StreamRecord record;
+  record.stream_seq = seq;
+  uint64_t count = 0;
+  const bool headers_ok = header_number(msg, kFirstSeqHeader, &record.first_seq) &&
+                          header_number(msg, kCountHeader, &count) && count <= UINT32_MAX;
+  record.count = static_cast<uint32_t>(count);
+  record.entries = std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+  if (const char* id = nullptr; natsMsgHeader_Get(msg, kBroadcastHeader, &id) == NATS_OK && id != nullptr)
+    record.broadcast = id;
+  const Status visited = headers_ok ? visit(record)
+                                    : Status::internal(cat("record ", seq, " of stream ", name,
+                                                           " lacks its Tessera-First-Seq / Tessera-Count headers"));
+  natsMsg_Destroy(msg);
+  return visited;
+}
+
+Status JetStreamLog::read_record(uint32_t partition, uint64_t stream_seq,
+                                 const std::function<Status(const StreamRecord&)>& visit) {
+  return fetch(stream_name(partition), stream_seq, visit);
+}
+
+Result<std::string> JetStreamLog::put_once(std::string_view key, std::string_view value) {
+  for (char c : key)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+      return Status::invalid_argument(cat("key '", key, "': letters, digits, '-', '_' and '.' only"));
+  const std::string subj = cat(options_.prefix, ".once.", key);
+  natsMsg* msg = nullptr;
+  natsStatus s = natsMsg_Create(&msg, subj.c_str(), nullptr, value.data(), static_cast<int>(value.size()));
+  if (s == NATS_OK) s = natsMsgHeader_Set(msg, kExpectedLastSubjectHeader, "0");
+  if (s != NATS_OK) {
+    natsMsg_Destroy(msg);
+    return Status::internal(cat("building the message of ", key, ": ", nats_error(s)));
+  }
+  jsPubOptions publish;
+  jsPubOptions_Init(&publish);
+  publish.MaxWait = options_.timeout_ms;
+  jsPubAck* ack = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  s = js_PublishMsg(&ack, handles_->js, msg, &publish, &code);
+  natsMsg_Destroy(msg);
+  jsPubAck_Destroy(ack);
+  if (s == NATS_OK) return std::string(value);
+  if (code != JSStreamWrongLastSequenceErr) return Status::unavailable(cat("storing ", key, ": ", nats_error(s, code)));
+  // Stored before: read what.
+  const std::string stream = cat(options_.prefix, "_ONCE");
+  s = js_GetLastMsg(&msg, handles_->js, stream.c_str(), subj.c_str(), nullptr, &code);
+  if (s != NATS_OK) return Status::unavailable(cat("reading ", key, ": ", nats_error(s, code)));
+  std::string stored(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+  natsMsg_Destroy(msg);
+  return stored;
+}
+
+Result<bool> JetStreamLog::decide_broadcast(std::string_view id, bool commit) {
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      return Status::invalid_argument(cat("broadcast id '", id, "': letters and digits only"));
+  Result<std::string> stored = put_once(cat("broadcast.", id), commit ? kCommit : kAbort);
+  if (!stored.is_ok()) return stored.status();
+  if (*stored != kCommit && *stored != kAbort) return Status::internal(cat("broadcast ", id, " has an unknown outcome"));
+  return *stored == kCommit;
 }
 
 }  // namespace tessera::cluster

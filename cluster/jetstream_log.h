@@ -18,6 +18,16 @@
 // kFailedPrecondition: it must stop acknowledging, it is no longer the
 // partition's leader.
 //
+// Values written once: the stream "<prefix>_ONCE" keeps each key's value as
+// the only message of the subject "<prefix>.once.<key>"; the first writer
+// wins (Nats-Expected-Last-Subject-Sequence 0) and every later one reads
+// its value (put_once). Catalog commands (all partitions or none) use it:
+// each partition's part is appended with the broadcast's id in the header
+// Tessera-Broadcast, then decide_broadcast() stores the outcome under
+// "broadcast.<id>", so the writer of the parts and a successor that finds
+// them unfinished agree on one of commit and abort. The nodes of a cluster
+// share their hold-token key the same way.
+//
 // Thread-safety: one JetStreamLog may be used from any number of threads
 // (libnats connections are thread-safe); appends to one partition must come
 // from its one writer, in order.
@@ -49,6 +59,7 @@ struct StreamRecord {
   uint64_t first_seq = 0;   // the record's first entry
   uint32_t count = 0;       // entries in it
   std::string_view entries;
+  std::string_view broadcast;  // a catalog command's part: the broadcast's id (empty: none)
 };
 
 class JetStreamLog {
@@ -76,8 +87,20 @@ class JetStreamLog {
   // `expected_last` (another writer appended: this one is deposed);
   // kUnavailable: no quorum answered in time (the record may or may not
   // have been stored: read last_sequence() before acknowledging anything).
+  // `broadcast`: the id of the catalog command this record is a part of
+  // (letters and digits), or empty.
   Result<uint64_t> append(uint32_t partition, uint64_t expected_last, uint64_t first_seq, uint32_t count,
-                          std::string_view entries);
+                          std::string_view entries, std::string_view broadcast = {});
+  // Creates the stream of values written once if it does not exist.
+  Status ensure_once_stream();
+  // Stores `value` under `key` (letters, digits, '-', '_', '.') unless a
+  // value is stored there already; returns the stored value.
+  Result<std::string> put_once(std::string_view key, std::string_view value);
+  // Stores `commit` as the outcome of broadcast `id` unless one is stored
+  // already; returns the stored outcome (true: committed).
+  Result<bool> decide_broadcast(std::string_view id, bool commit);
+  // Calls visit() for the record at stream sequence `stream_seq`.
+  Status read_record(uint32_t partition, uint64_t stream_seq, const std::function<Status(const StreamRecord&)>& visit);
   // Calls visit() for each record from stream sequence `from` (1: the
   // first) up to the last one at the time of the call, in order. Stops at
   // the first error visit() returns.
@@ -86,6 +109,9 @@ class JetStreamLog {
  private:
   struct Handles;
   JetStreamLog(JetStreamOptions options, std::unique_ptr<Handles> handles);
+  Status ensure(const std::string& name, const std::string& subjects);
+  // Fetches the record at `seq` of stream `name` and calls visit() on it.
+  Status fetch(const std::string& name, uint64_t seq, const std::function<Status(const StreamRecord&)>& visit);
 
   JetStreamOptions options_;
   std::unique_ptr<Handles> handles_;

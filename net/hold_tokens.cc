@@ -65,6 +65,13 @@ Result<HoldTokens> HoldTokens::open(const std::string& dir) {
   return tokens;
 }
 
+Result<HoldTokens> HoldTokens::from_key(std::string_view key) {
+  if (key.size() != kKeyBytes) return Status::invalid_argument(cat("a hold-token key has ", kKeyBytes, " bytes, not ", key.size()));
+  HoldTokens tokens;
+  std::memcpy(tokens.key_.data(), key.data(), kKeyBytes);
+  return tokens;
+}
+
 engine::HoldToken HoldTokens::token_for(engine::OrderId order) const {
   uint8_t id[8];
   for (int i = 0; i < 8; ++i) id[i] = static_cast<uint8_t>(order.value() >> (8 * i));  // little-endian, on every host

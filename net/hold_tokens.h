@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "engine/hold_token.h"
@@ -30,6 +31,11 @@ class HoldTokens {
   // renamed into place) on first use. Fails if the file exists with another
   // size, or cannot be read or written.
   static Result<HoldTokens> open(const std::string& dir);
+
+  // The key `key` (kKeyBytes raw bytes): cluster mode's nodes share one
+  // (cluster/jetstream_log.h, put_once).
+  static Result<HoldTokens> from_key(std::string_view key);
+  std::string_view key() const { return {reinterpret_cast<const char*>(key_.data()), key_.size()}; }
 
   engine::HoldToken token_for(engine::OrderId order) const;
   // Constant time in the token's bytes.

@@ -197,6 +197,13 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
   opt::add_number(app, "--orders-reserved-per-shard", c.orders_reserved_per_shard, 0u, engine::kLiveOrdersPerShardMax,
                   "order slots allocated at start-up")
       ->capture_default_str();
+  app.add_option("--nats", c.nats,
+                 "cluster mode: replicate the log on these NATS JetStream servers (comma-separated URLs; "
+                 "docs/cluster.md)");
+  app.add_option("--cluster-prefix", c.cluster_prefix, "cluster mode: the JetStream streams' name prefix")
+      ->capture_default_str();
+  opt::add_number(app, "--cluster-replicas", c.cluster_replicas, 1, 5, "cluster mode: copies of each stream")
+      ->capture_default_str();
   app.add_option("--token", sources.tokens, "an access token and its role: webshop, backoffice or admin (repeat)")
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
@@ -399,6 +406,8 @@ Status validate(const ServerConfig& config) {
     return Status::invalid_argument(cat("document_bytes_max (", config.document_bytes_max, ") must leave ",
                                         kDocumentFrameOverhead, " bytes of frame_bytes_max (",
                                         config.limits.frame_bytes_max, ") for the rest of the request"));
+  if (!config.nats.empty() && config.durability == Durability::kNone)
+    return Status::invalid_argument("nats (cluster mode) replicates the log: durability none keeps none");
   if (config.tls_cert_file.empty() != config.tls_key_file.empty())
     return Status::invalid_argument("tls_cert_file and tls_key_file go together (both unset: plain TCP)");
   if (!config.smtp_user.empty() && config.smtp_tls != mail::SmtpTls::kStartTls &&

@@ -91,6 +91,12 @@ struct ServerConfig {
   // read at start-up); both empty = plain TCP (development).
   std::string tls_cert_file;  // the server's certificate chain, its own first
   std::string tls_key_file;   // its private key (unencrypted)
+  // Cluster mode (docs/cluster.md): every partition's log replicated on
+  // these NATS JetStream servers (comma-separated URLs), the data directory
+  // kept as the node's local copy. Empty: single node, the log in data_dir.
+  std::string nats;
+  std::string cluster_prefix = "TESSERA";  // the streams' names: <prefix>_P<partition>, <prefix>_CATALOG
+  int cluster_replicas = 3;                // copies of each stream
   net::TokenTable tokens;
   net::NetLimits limits;
 

@@ -7,6 +7,7 @@
 
 #include "catalog/catalog_file.h"
 #include "catalog/catalog_plan.h"
+#include "cluster/replicated_log.h"
 #include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "net/codec.h"
@@ -358,7 +359,9 @@ Result<net::ServerOptions> ServerApp::server_options() const {
   options.tokens = config_.tokens;
   options.principals = principals_;
   options.tls = tls_;
-  if (engine_.log) {
+  if (cluster_hold_tokens_) {
+    options.hold_tokens = *cluster_hold_tokens_;
+  } else if (engine_.log) {
     auto hold_tokens = net::HoldTokens::open(config_.data_dir);
     if (!hold_tokens.is_ok()) return hold_tokens.status();
     options.hold_tokens = *hold_tokens;
@@ -383,16 +386,42 @@ Status ServerApp::open_shards() {
                  "tessera-server: WARNING: durability none: NOTHING IS LOGGED. Every acknowledged command is lost "
                  "at exit or crash, and %s is neither read nor written. Benchmarks only.\n",
                  config_.data_dir.c_str());
+  if (!config_.nats.empty()) {
+    // The streams are the durable copy: the local log needs no fsync.
+    o.durability = Durability::kAsync;
+    const cluster::JetStreamOptions js{config_.nats, config_.cluster_prefix, config_.cluster_replicas};
+    o.replicate = [this, js](storage::CommandLog& node_log) -> Result<std::unique_ptr<runtime::LogSink>> {
+      Result<std::unique_ptr<cluster::ReplicatedLog>> log = cluster::ReplicatedLog::open(node_log, js);
+      if (!log.is_ok()) return log.status();
+      // Hold tokens stay valid on whichever node serves the order next.
+      Result<std::string> key = (*log)->jetstream().put_once("hold-token-key", net::HoldTokens().key());
+      if (!key.is_ok()) return key.status();
+      Result<net::HoldTokens> tokens = net::HoldTokens::from_key(*key);
+      if (!tokens.is_ok()) return tokens.status();
+      cluster_hold_tokens_ = *tokens;
+      for (const cluster::CatchUp& c : (*log)->catch_up())
+        if (c.imported + c.aborted > 0)
+          std::fprintf(stderr,
+                       "tessera-server: partition %u: imported %lu records from its stream (local log ended "
+                       "before entry %lu), skipped %lu parts of aborted catalog commands\n",
+                       c.partition, static_cast<unsigned long>(c.imported), static_cast<unsigned long>(c.local_end),
+                       static_cast<unsigned long>(c.aborted));
+      return std::unique_ptr<runtime::LogSink>(std::move(log.value()));
+    };
+  }
   Result<storage::DurableEngine> opened = storage::open_durable_engine(o, clock_);
   if (!opened.is_ok()) return opened.status();
   engine_ = std::move(opened.value());
   if (engine_.log) {
     uint64_t replayed = 0;
     for (const storage::ShardRecovery& r : engine_.recovery) replayed += r.entries_replayed;
+    if (!config_.nats.empty())
+      std::fprintf(stderr, "tessera-server: cluster mode: the log of every partition is replicated on %s (%d copies)\n",
+                   config_.nats.c_str(), config_.cluster_replicas);
     std::fprintf(stderr,
                  "tessera-server: command log %s (durability %s): recovered %u shards and the contact directory, "
                  "%lu entries replayed (%lu of the directory) in %.2f s\n",
-                 config_.data_dir.c_str(), std::string(durability_name(config_.durability)).c_str(), config_.shards,
+                 config_.data_dir.c_str(), std::string(durability_name(o.durability)).c_str(), config_.shards,
                  static_cast<unsigned long>(replayed + engine_.directory_recovery.entries_replayed),
                  static_cast<unsigned long>(engine_.directory_recovery.entries_replayed), engine_.recovery_seconds);
   }

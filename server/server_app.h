@@ -36,9 +36,11 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
+#include "net/hold_tokens.h"
 #include "net/metrics.h"
 #include "net/server.h"
 #include "reminders/reminder_service.h"
@@ -121,6 +123,8 @@ class ServerApp {
   IntegrationReportConfig report_config_;     // where integration reports go, who e-mails their notices
   std::unique_ptr<DocumentStore> documents_;  // the orders' documents, under <data_dir>/documents
   std::shared_ptr<net::PrincipalDirectory> principals_ = std::make_shared<net::PrincipalDirectory>();
+  // Cluster mode: the hold-token key every node of the cluster shares.
+  std::optional<net::HoldTokens> cluster_hold_tokens_;
   std::unique_ptr<net::Server> net_;
   std::unique_ptr<AdminHttp> admin_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain TCP

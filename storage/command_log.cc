@@ -397,6 +397,39 @@ Status CommandLog::snapshot(uint32_t shard, uint64_t next_seq, std::string_view 
   return s;
 }
 
+Result<uint64_t> CommandLog::log_end(uint32_t partition) {
+  TESSERA_CHECK(valid_partition(partition) && next_seq_[slot_of(partition)] == 0);
+  uint64_t end = 1;
+  std::string manifest;
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), manifest_key(partition), &manifest);
+  Manifest m;
+  if (rs.ok() && decode_manifest(manifest, &m).is_ok()) end = m.next_seq;
+  const std::string prefix = record_key(partition, 0).substr(0, 5);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekForPrev(record_key(partition, UINT64_MAX)); it->Valid() && it->key().starts_with(prefix);) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    const uint64_t seq = get_be(key, 5, 8);
+    if (record_intact(partition, key, value)) return std::max(end, seq + get_le<uint32_t>(value, 20));
+    std::fprintf(stderr, "tessera: partition %u: dropping torn log record at seq %lu (never acknowledged)\n", partition,
+                 static_cast<unsigned long>(seq));
+    Status s = to_status(db_->Delete(rocksdb::WriteOptions(), record_key(partition, seq)), "dropping torn record");
+    if (!s.is_ok()) return s;
+    it->Prev();
+  }
+  if (!it->status().ok()) return to_status(it->status(), cat("partition ", partition, " reading the log's end"));
+  return end;
+}
+
+Status CommandLog::import_record(uint32_t partition, uint64_t first_seq, uint32_t count, std::string_view entries) {
+  TESSERA_CHECK(valid_partition(partition) && next_seq_[slot_of(partition)] == 0);
+  const std::string value = record_value(partition, first_seq, count, entries, false);
+  Status s = to_status(db_->Put(rocksdb::WriteOptions(), record_key(partition, first_seq), value),
+                       cat("partition ", partition, " importing records from seq ", first_seq));
+  if (!s.is_ok()) write_failed_.store(true, std::memory_order_release);
+  return s;
+}
+
 uint64_t CommandLog::history_files() const { return history_ ? history_->files_written() : 0; }
 
 Status CommandLog::store_history() { return history_ ? history_->store_all() : Status(); }

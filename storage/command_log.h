@@ -135,6 +135,18 @@ class CommandLog final : public runtime::LogSink {
   Status read_history_record(engine::OrderId order, std::string* record) override;
   Status read_history_of_contact(engine::ContactId contact, std::vector<std::string>* summaries) override;
 
+  // Cluster mode (cluster/replicated_log.h) brings a node's log up to date
+  // from the replicated one before recover():
+  // The sequence number after the partition's last intact record (1: no
+  // record), or after its snapshot if that is later. Deletes a torn last
+  // record, as recovery would. REQUIRES recover() not run for it yet.
+  Result<uint64_t> log_end(uint32_t partition);
+  // Stores one record as append() would, without waiting for the disk and
+  // without history (recovery rebuilds it by the replay: the watermark is
+  // never past the log's end). REQUIRES recover() not run for the
+  // partition yet and first_seq == log_end() or the end of the last import.
+  Status import_record(uint32_t partition, uint64_t first_seq, uint32_t count, std::string_view entries);
+
   // Sees every entry replayed by recover(), in order (tests, tools).
   class EntryObserver {
    public:

@@ -21,6 +21,11 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
       CommandLog::open(LogOptions{o.data_dir, o.durability, o.shards, o.order_history, o.history_file_age_ms, o.env});
   if (!log.is_ok()) return log.status();
   engine.log = std::move(log.value());
+  if (o.replicate) {
+    Result<std::unique_ptr<runtime::LogSink>> sink = o.replicate(*engine.log);
+    if (!sink.is_ok()) return sink.status();
+    engine.replicated = std::move(sink.value());
+  }
   std::vector<std::unique_ptr<runtime::ShardRunner>> runners;
   for (uint32_t s = 0; s < o.shards; ++s) {
     Result<RecoveredShard> r = engine.log->recover(s);
@@ -29,7 +34,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
     engine.recovery.push_back(ShardRecovery{rec.next_seq, rec.snapshot_next_seq, rec.entries_replayed,
                                             rec.dropped_torn_tail, rec.shard->state_hash()});
     runtime::RunnerConfig rc;
-    rc.log = engine.log.get();
+    rc.log = engine.sink();
     rc.next_seq = rec.next_seq;
     rc.snapshot_every_entries = o.snapshot_every_entries;
     rc.snapshot_every_ms = o.snapshot_every_ms;
@@ -38,7 +43,7 @@ Result<DurableEngine> open_durable_engine(const EngineOptions& o, const runtime:
   Result<RecoveredDirectory> d = engine.log->recover_directory();
   if (!d.is_ok()) return d.status();
   runtime::RunnerConfig dc;
-  dc.log = engine.log.get();
+  dc.log = engine.sink();
   dc.next_seq = d->next_seq;
   dc.snapshot_every_entries = o.snapshot_every_entries;
   dc.snapshot_every_ms = o.snapshot_every_ms;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,11 @@ struct EngineOptions {
   engine::MergeSettings merge;                         // the organisation's settings fan-out merges need (PMG tiers)
   LocalTime local;                                     // the organisation's zone: the year invoices are numbered in
   rocksdb::Env* env = nullptr;                         // LogOptions::env (tests: a file system that loses power)
+  // Cluster mode (cluster/replicated_log.h): called once the local log is
+  // open, before recovery; returns the sink the runners write through,
+  // which may first import records into the local log. Unset: the local
+  // log itself.
+  std::function<Result<std::unique_ptr<runtime::LogSink>>(CommandLog&)> replicate;
 };
 
 struct ShardRecovery {
@@ -42,7 +48,9 @@ struct ShardRecovery {
 };
 
 struct DurableEngine {
-  std::unique_ptr<CommandLog> log;  // null with durability none
+  std::unique_ptr<CommandLog> log;               // null with durability none
+  std::unique_ptr<runtime::LogSink> replicated;  // cluster mode: what the runners write through
+  runtime::LogSink* sink() const { return replicated ? replicated.get() : log.get(); }
   std::unique_ptr<runtime::ShardSet> shards;
   std::vector<ShardRecovery> recovery;
   ShardRecovery directory_recovery;  // the contact directory partition

@@ -29,21 +29,18 @@ class NatsCluster {
  public:
   static constexpr const char* kBinary = "/usr/sbin/nats-server";  // Debian's nats-server package
 
+  // A port found free can be taken by another process before the node
+  // binds it: then every node starts again on new ports (5 tries).
   explicit NatsCluster(int nodes) {
-    for (int i = 0; i < nodes; ++i) nodes_.push_back(Node{free_port(), free_port(), free_port(), -1});
-    for (int i = 0; i < nodes; ++i) {
-      std::ofstream config(config_path(i));
-      config << "server_name: n" << i << "\n"
-             << "listen: 127.0.0.1:" << nodes_[i].client_port << "\n"
-             << "http: 127.0.0.1:" << nodes_[i].monitor_port << "\n"
-             << "max_payload: 8MB\n"
-             << "jetstream { store_dir: \"" << dir_.path() << "/n" << i << "\" }\n"
-             << "cluster {\n  name: tessera-test\n  listen: 127.0.0.1:" << nodes_[i].route_port << "\n  routes: [\n";
-      for (int j = 0; j < nodes; ++j)
-        if (j != i) config << "    nats-route://127.0.0.1:" << nodes_[j].route_port << "\n";
-      config << "  ]\n}\n";
+    for (int attempt = 1;; ++attempt) {
+      std::string why;
+      if (try_start_all(nodes, attempt, &why)) return;
+      for (size_t i = 0; i < nodes_.size(); ++i) kill(static_cast<int>(i));
+      if (attempt == 5) {
+        ADD_FAILURE() << "the NATS cluster never started: " << why;
+        return;
+      }
     }
-    for (int i = 0; i < nodes; ++i) start(i);
   }
   ~NatsCluster() {
     for (size_t i = 0; i < nodes_.size(); ++i) kill(static_cast<int>(i));
@@ -82,10 +79,52 @@ class NatsCluster {
 
   void start(int node) {
     ASSERT_EQ(nodes_[node].pid, -1) << "node " << node << " already runs";
+    std::string why;
+    ASSERT_TRUE(try_start(node, &why)) << why;
+  }
+
+ private:
+  bool try_start_all(int nodes, int attempt, std::string* why) {
+    nodes_.clear();
+    for (int i = 0; i < nodes; ++i) nodes_.push_back(Node{free_port(), free_port(), free_port(), -1});
+    for (int i = 0; i < nodes; ++i) {
+      std::ofstream config(config_path(i));
+      config << "server_name: n" << i << "\n"
+             << "listen: 127.0.0.1:" << nodes_[i].client_port << "\n"
+             << "http: 127.0.0.1:" << nodes_[i].monitor_port << "\n"
+             << "max_payload: 8MB\n"
+             << "jetstream { store_dir: \"" << dir_.path() << "/n" << i << "-" << attempt << "\" }\n"
+             << "cluster {\n  name: tessera-test\n  listen: 127.0.0.1:" << nodes_[i].route_port << "\n  routes: [\n";
+      for (int j = 0; j < nodes; ++j)
+        if (j != i) config << "    nats-route://127.0.0.1:" << nodes_[j].route_port << "\n";
+      config << "  ]\n}\n";
+    }
+    for (int i = 0; i < nodes; ++i)
+      if (!try_start(i, why)) return false;
+    // A node listens for clients before it binds its route port: give a
+    // taken route port the time to end the node.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < nodes; ++i) {
+      int status = 0;
+      if (::waitpid(nodes_[i].pid, &status, WNOHANG) == nodes_[i].pid) {
+        nodes_[i].pid = -1;
+        *why = "nats-server node " + std::to_string(i) + " exited after it listened (status " + std::to_string(status) +
+               ")";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Starts the node and waits until it listens; false (and why) if it exited.
+  bool try_start(int node, std::string* why) {
     const std::string config = config_path(node);
     const std::string log = dir_.path() + "/n" + std::to_string(node) + ".log";
     const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0) << "fork failed";
+    if (pid < 0) {
+      *why = "fork failed";
+      return false;
+    }
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
       ::execl(kBinary, "nats-server", "-c", config.c_str(), "-l", log.c_str(), static_cast<char*>(nullptr));
@@ -100,15 +139,19 @@ class NatsCluster {
       if (::waitpid(pid, &status, WNOHANG) == pid) {
         nodes_[node].pid = -1;
         std::ifstream in(log);
-        FAIL() << "nats-server node " << node << " exited (status " << status
-               << "): " << std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        *why = "nats-server node " + std::to_string(node) + " exited (status " + std::to_string(status) +
+               "): " + std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        return false;
       }
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "nats-server node " << node << " never listened";
+      if (std::chrono::steady_clock::now() >= deadline) {
+        *why = "nats-server node " + std::to_string(node) + " never listened";
+        return false;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    return true;
   }
 
- private:
   struct Node {
     int client_port = 0;
     int route_port = 0;
