@@ -267,7 +267,8 @@ Result<bool> JetStreamLog::decide_broadcast(std::string_view id, bool commit) {
       return Status::invalid_argument(cat("broadcast id '", id, "': letters and digits only"));
   Result<std::string> stored = put_once(cat("broadcast.", id), commit ? kCommit : kAbort);
   if (!stored.is_ok()) return stored.status();
-  if (*stored != kCommit && *stored != kAbort) return Status::internal(cat("broadcast ", id, " has an unknown outcome"));
+  if (*stored != kCommit && *stored != kAbort)
+    return Status::internal(cat("broadcast ", id, " has an unknown outcome"));
   return *stored == kCommit;
 }
 

@@ -66,7 +66,8 @@ Result<HoldTokens> HoldTokens::open(const std::string& dir) {
 }
 
 Result<HoldTokens> HoldTokens::from_key(std::string_view key) {
-  if (key.size() != kKeyBytes) return Status::invalid_argument(cat("a hold-token key has ", kKeyBytes, " bytes, not ", key.size()));
+  if (key.size() != kKeyBytes)
+    return Status::invalid_argument(cat("a hold-token key has ", kKeyBytes, " bytes, not ", key.size()));
   HoldTokens tokens;
   std::memcpy(tokens.key_.data(), key.data(), kKeyBytes);
   return tokens;
