@@ -40,7 +40,7 @@ base=$((20000 + RANDOM % 20000))
 urls=""
 for i in 0 1 2; do
   routes=""
-  for j in 0 1 2; do [[ $j == "$i" ]] || routes+="nats-route://127.0.0.1:$((base + 10 + j)) "; done
+  for j in 0 1 2; do [[ $j == "$i" ]] || routes+="${routes:+, }nats-route://127.0.0.1:$((base + 10 + j))"; done
   cat >"$WORK/n$i.conf" <<EOF
 server_name: n$i
 listen: 127.0.0.1:$((base + i))
