@@ -7,7 +7,10 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <initializer_list>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/strings.h"
@@ -38,6 +41,35 @@ bool header_number(natsMsg* msg, const char* key, uint64_t* out) {
   const std::string_view text(value);
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   return ec == std::errc() && end == text.data() + text.size();
+}
+
+// One message published to JetStream with its headers (name, value pairs),
+// waiting at most timeout_ms for the stream's acknowledgement. On success
+// the stream sequence it got; on failure the status and JetStream's error
+// code (JSStreamWrongLastSequenceErr when a Nats-Expected-* header failed).
+struct Published {
+  natsStatus status = NATS_OK;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  uint64_t seq = 0;
+};
+Published publish(jsCtx* js, int64_t timeout_ms, const std::string& subject, std::string_view data,
+                  std::initializer_list<std::pair<const char*, std::string>> headers) {
+  Published out;
+  natsMsg* msg = nullptr;
+  out.status = natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+  for (const auto& [key, value] : headers)
+    if (out.status == NATS_OK && !value.empty()) out.status = natsMsgHeader_Set(msg, key, value.c_str());
+  if (out.status == NATS_OK) {
+    jsPubOptions options;
+    jsPubOptions_Init(&options);
+    options.MaxWait = timeout_ms;
+    jsPubAck* ack = nullptr;
+    out.status = js_PublishMsg(&ack, js, msg, &options, &out.code);
+    if (out.status == NATS_OK) out.seq = ack->Sequence;
+    jsPubAck_Destroy(ack);
+  }
+  natsMsg_Destroy(msg);
+  return out;
 }
 
 }  // namespace
@@ -152,33 +184,17 @@ Result<uint64_t> JetStreamLog::append(uint32_t partition, uint64_t expected_last
   if (static_cast<int64_t>(entries.size()) > options_.max_record_bytes)
     return Status::resource_exhausted(
         cat("record of ", entries.size(), " bytes exceeds max_record_bytes ", options_.max_record_bytes));
-  const std::string subj = subject(partition);
-  natsMsg* msg = nullptr;
-  natsStatus s = natsMsg_Create(&msg, subj.c_str(), nullptr, entries.data(), static_cast<int>(entries.size()));
-  if (s == NATS_OK) s = natsMsgHeader_Set(msg, kExpectedLastHeader, std::to_string(expected_last).c_str());
-  if (s == NATS_OK) s = natsMsgHeader_Set(msg, kFirstSeqHeader, std::to_string(first_seq).c_str());
-  if (s == NATS_OK) s = natsMsgHeader_Set(msg, kCountHeader, std::to_string(count).c_str());
-  if (s == NATS_OK && !broadcast.empty()) s = natsMsgHeader_Set(msg, kBroadcastHeader, std::string(broadcast).c_str());
-  if (s != NATS_OK) {
-    natsMsg_Destroy(msg);
-    return Status::internal(cat("building the record's message: ", nats_error(s)));
-  }
-  jsPubOptions publish;
-  jsPubOptions_Init(&publish);
-  publish.MaxWait = options_.timeout_ms;
-  jsPubAck* ack = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  s = js_PublishMsg(&ack, handles_->js, msg, &publish, &code);
-  natsMsg_Destroy(msg);
-  if (s != NATS_OK) {
-    if (code == JSStreamWrongLastSequenceErr)
-      return Status::failed_precondition(cat("stream ", stream_name(partition), " moved past sequence ", expected_last,
-                                             ": another writer appended (this one is no longer the leader)"));
-    return Status::unavailable(cat("appending to stream ", stream_name(partition), ": ", nats_error(s, code)));
-  }
-  const uint64_t seq = ack->Sequence;
-  jsPubAck_Destroy(ack);
-  return seq;
+  const Published out = publish(handles_->js, options_.timeout_ms, subject(partition), entries,
+                                {{kExpectedLastHeader, std::to_string(expected_last)},
+                                 {kFirstSeqHeader, std::to_string(first_seq)},
+                                 {kCountHeader, std::to_string(count)},
+                                 {kBroadcastHeader, std::string(broadcast)}});
+  if (out.status == NATS_OK) return out.seq;
+  if (out.code == JSStreamWrongLastSequenceErr)
+    return Status::failed_precondition(cat("stream ", stream_name(partition), " moved past sequence ", expected_last,
+                                           ": another writer appended (this one is no longer the leader)"));
+  return Status::unavailable(
+      cat("appending to stream ", stream_name(partition), ": ", nats_error(out.status, out.code)));
 }
 
 Status JetStreamLog::read(uint32_t partition, uint64_t from, const std::function<Status(const StreamRecord&)>& visit) {
@@ -235,26 +251,16 @@ Result<std::string> JetStreamLog::put_once(std::string_view key, std::string_vie
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
       return Status::invalid_argument(cat("key '", key, "': letters, digits, '-', '_' and '.' only"));
   const std::string subj = cat(options_.prefix, ".once.", key);
-  natsMsg* msg = nullptr;
-  natsStatus s = natsMsg_Create(&msg, subj.c_str(), nullptr, value.data(), static_cast<int>(value.size()));
-  if (s == NATS_OK) s = natsMsgHeader_Set(msg, kExpectedLastSubjectHeader, "0");
-  if (s != NATS_OK) {
-    natsMsg_Destroy(msg);
-    return Status::internal(cat("building the message of ", key, ": ", nats_error(s)));
-  }
-  jsPubOptions publish;
-  jsPubOptions_Init(&publish);
-  publish.MaxWait = options_.timeout_ms;
-  jsPubAck* ack = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  s = js_PublishMsg(&ack, handles_->js, msg, &publish, &code);
-  natsMsg_Destroy(msg);
-  jsPubAck_Destroy(ack);
-  if (s == NATS_OK) return std::string(value);
-  if (code != JSStreamWrongLastSequenceErr) return Status::unavailable(cat("storing ", key, ": ", nats_error(s, code)));
+  const Published out =
+      publish(handles_->js, options_.timeout_ms, subj, value, {{kExpectedLastSubjectHeader, std::string("0")}});
+  if (out.status == NATS_OK) return std::string(value);
+  if (out.code != JSStreamWrongLastSequenceErr)
+    return Status::unavailable(cat("storing ", key, ": ", nats_error(out.status, out.code)));
   // Stored before: read what.
   const std::string stream = cat(options_.prefix, "_ONCE");
-  s = js_GetLastMsg(&msg, handles_->js, stream.c_str(), subj.c_str(), nullptr, &code);
+  natsMsg* msg = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const natsStatus s = js_GetLastMsg(&msg, handles_->js, stream.c_str(), subj.c_str(), nullptr, &code);
   if (s != NATS_OK) return Status::unavailable(cat("reading ", key, ": ", nats_error(s, code)));
   std::string stored(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
   natsMsg_Destroy(msg);

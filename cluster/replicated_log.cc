@@ -1,11 +1,12 @@
 // ReplicatedLog: JetStream first, then the local log; the catch-up at open.
 #include "cluster/replicated_log.h"
 
+#include <sodium.h>
+
 #include <chrono>
-#include <cstdio>
-#include <random>
 #include <thread>
 
+#include "base/check.h"
 #include "base/strings.h"
 #include "directory/contact_directory.h"
 
@@ -28,16 +29,15 @@ Status until_available(const Step& step) {
   return s;
 }
 
-// 128 random bits in hex: a catalog command's id, unique across nodes.
+// 128 random bits in hex (libsodium): a catalog command's id, unique across
+// nodes.
 std::string broadcast_id() {
-  std::random_device random;
-  std::string id;
-  for (int i = 0; i < 4; ++i) {
-    char word[9];
-    std::snprintf(word, sizeof word, "%08x", static_cast<unsigned>(random()));
-    id += word;
-  }
-  return id;
+  TESSERA_CHECK_MSG(sodium_init() >= 0, "libsodium failed to initialise");
+  unsigned char bits[16];
+  randombytes_buf(bits, sizeof bits);
+  char hex[2 * sizeof bits + 1];
+  sodium_bin2hex(hex, sizeof hex, bits, sizeof bits);
+  return hex;
 }
 
 }  // namespace

@@ -28,19 +28,11 @@ namespace tessera::cluster {
 namespace {
 
 using namespace tessera::engine;
+using testing_support::call_one;
+using testing_support::cart;
 using testing_support::NatsCluster;
 using testing_support::ServerProcess;
 using testing_support::TempDir;
-
-Reply call_one(net::Client& c, CommandBody body) {
-  auto r = c.call({Command{0, std::move(body)}});
-  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  return r.is_ok() ? (*r)[0] : Reply{};
-}
-
-Hold cart(uint32_t contact, CategoryId category, uint32_t n) {
-  return Hold{contact, workload::kWeb, {workload::demo_line(1000, 1, category, n)}, 600'000};
-}
 
 int64_t in_a_month_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -18,17 +18,9 @@ namespace tessera::server {
 namespace {
 
 using namespace tessera::engine;
+using testing_support::call_one;
+using testing_support::cart;
 using testing_support::ServerProcess;
-
-Reply call_one(net::Client& c, CommandBody body) {
-  auto r = c.call({Command{0, std::move(body)}});
-  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  return r.is_ok() ? (*r)[0] : Reply{};
-}
-
-Hold cart(uint32_t contact, CategoryId category, uint32_t n) {
-  return Hold{contact, workload::kWeb, {workload::demo_line(1000, 1, category, n)}, 600'000};
-}
 
 TEST(ServerMain, SigtermStopsGracefullyWithExitCodeZero) {
   testing_support::TempDir dir;

@@ -206,4 +206,18 @@ class ServerProcess {
   uint16_t port_ = 0;
 };
 
+// One command on its own and its reply; a call that fails fails the test
+// and gives an empty Reply.
+inline engine::Reply call_one(net::Client& c, engine::CommandBody body) {
+  auto r = c.call({engine::Command{0, std::move(body)}});
+  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+  return r.is_ok() ? (*r)[0] : engine::Reply{};
+}
+
+// A web shop's hold of n seats of `category` on the demo performance 1000,
+// for 10 minutes.
+inline engine::Hold cart(uint32_t contact, engine::CategoryId category, uint32_t n) {
+  return engine::Hold{contact, workload::kWeb, {workload::demo_line(1000, 1, category, n)}, 600'000};
+}
+
 }  // namespace tessera::testing_support
