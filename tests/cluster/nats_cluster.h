@@ -5,12 +5,8 @@
 // what it had stored.
 #pragma once
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/cluster/loopback.h"
 #include "tests/storage/temp_dir.h"
 
 namespace tessera::testing_support {
@@ -120,15 +117,10 @@ class NatsCluster {
   bool try_start(int node, std::string* why) {
     const std::string config = config_path(node);
     const std::string log = dir_.path() + "/n" + std::to_string(node) + ".log";
-    const pid_t pid = ::fork();
+    const pid_t pid = spawn({kBinary, "-c", config, "-l", log}, log);
     if (pid < 0) {
       *why = "fork failed";
       return false;
-    }
-    if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
-      ::execl(kBinary, "nats-server", "-c", config.c_str(), "-l", log.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
     }
     nodes_[node].pid = pid;
     // Up once its client port accepts; a server that exits (bad config,
@@ -159,48 +151,6 @@ class NatsCluster {
     pid_t pid = -1;
   };
 
-  static int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-  }
-  static bool accepts(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-  }
-  // The status line and body of a plain HTTP/1.0 GET ("" when nothing answers).
-  static std::string http_get(int port, const char* path) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    std::string response;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      const std::string request = std::string("GET ") + path + " HTTP/1.0\r\n\r\n";
-      if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
-        char buffer[4096];
-        ssize_t n = 0;
-        while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) response.append(buffer, static_cast<size_t>(n));
-      }
-    }
-    ::close(fd);
-    return response;
-  }
   static std::string url_of(const Node& n) { return "nats://127.0.0.1:" + std::to_string(n.client_port); }
   std::string config_path(int node) const { return dir_.path() + "/n" + std::to_string(node) + ".conf"; }
 
