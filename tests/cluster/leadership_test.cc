@@ -65,6 +65,17 @@ int64_t wait_ms(int64_t limit_ms, const std::function<bool()>& done, const std::
   }
 }
 
+// A node that leads every partition: nullptr (and a failure) if it does not
+// within 3 s.
+std::unique_ptr<Leadership> sole_leader(Etcd& etcd, const std::string& node, Leadership::OnChange on_change = {}) {
+  auto l = leader(etcd, node, std::move(on_change));
+  if (l && wait_ms(3'000, [&] { return leads_all(*l); }) < 0) {
+    ADD_FAILURE() << node << " never led";
+    return nullptr;
+  }
+  return l;
+}
+
 TEST(Etcd, CreatesOnceListsAndLosesKeysWithTheirLease) {
   EtcdCluster cluster(1);
   auto etcd = etcd_of(cluster);
@@ -128,9 +139,8 @@ TEST(Leadership, OnePartitionHasOneLeaderThatOthersSee) {
   EtcdCluster cluster(1);
   auto etcd = etcd_of(cluster);
   ASSERT_TRUE(etcd);
-  auto a = leader(*etcd, "node-a");
+  auto a = sole_leader(*etcd, "node-a");
   ASSERT_TRUE(a);
-  ASSERT_GE(wait_ms(3'000, [&] { return leads_all(*a); }), 0) << "the only node never led";
   auto b = leader(*etcd, "node-b");
   ASSERT_TRUE(b);
   ASSERT_GE(wait_ms(3'000, [&] { return b->leader_of(3) == "node-a"; }), 0);
@@ -155,9 +165,8 @@ TEST(Leadership, ADeadLeaderIsReplacedAfterItsLease_NeverTwoAtOnce) {
   auto etcd_a = etcd_of(cluster);
   auto etcd_b = etcd_of(cluster);
   ASSERT_TRUE(etcd_a && etcd_b);
-  auto a = leader(*etcd_a, "node-a");
+  auto a = sole_leader(*etcd_a, "node-a");
   ASSERT_TRUE(a);
-  ASSERT_GE(wait_ms(3'000, [&] { return leads_all(*a); }), 0);
   std::map<uint32_t, int64_t> old_epochs;
   for (uint32_t p : kPartitions) old_epochs[p] = a->epoch(p);
   auto b = leader(*etcd_b, "node-b");
@@ -193,12 +202,11 @@ TEST(Leadership, CutOffFromEtcdItStopsWithinTheTtlAndComesBack) {
   ASSERT_TRUE(etcd);
   std::mutex mutex;
   std::map<uint32_t, bool> told;
-  auto a = leader(*etcd, "node-a", [&](uint32_t partition, bool leads, int64_t) {
+  auto a = sole_leader(*etcd, "node-a", [&](uint32_t partition, bool leads, int64_t) {
     std::lock_guard lock(mutex);
     told[partition] = leads;
   });
   ASSERT_TRUE(a);
-  ASSERT_GE(wait_ms(3'000, [&] { return leads_all(*a); }), 0);
 
   cluster.pause(0);
   const int64_t stopped = wait_ms(3'000, [&] { return leads_none(*a); });
@@ -224,9 +232,8 @@ TEST(Leadership, AResignationHandsOverAtOnce) {
   EtcdCluster cluster(1);
   auto etcd = etcd_of(cluster);
   ASSERT_TRUE(etcd);
-  auto a = leader(*etcd, "node-a");
+  auto a = sole_leader(*etcd, "node-a");
   ASSERT_TRUE(a);
-  ASSERT_GE(wait_ms(3'000, [&] { return leads_all(*a); }), 0);
   auto b = leader(*etcd, "node-b");
   ASSERT_TRUE(b);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -246,9 +253,8 @@ TEST(Leadership, LosingOneEtcdMemberChangesNoLeader) {
   EtcdCluster cluster(3);
   auto etcd = etcd_of(cluster);
   ASSERT_TRUE(etcd);
-  auto a = leader(*etcd, "node-a");
+  auto a = sole_leader(*etcd, "node-a");
   ASSERT_TRUE(a);
-  ASSERT_GE(wait_ms(3'000, [&] { return leads_all(*a); }), 0);
   const int64_t epoch = a->epoch(0);
   cluster.kill(0);
   int lost = 0;
