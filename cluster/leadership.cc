@@ -121,10 +121,18 @@ void Leadership::renew(int64_t sent_ns) {
 }
 
 void Leadership::campaign() {
+  bool refused = false;
   for (size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
     if (slot.led.load(std::memory_order_acquire)) continue;
     const uint32_t partition = options_.partitions[i];
+    if (refused) {  // only who leads it, for leader_of()
+      Result<std::optional<KeyValue>> held = etcd_.get(leader_key(partition));
+      if (!held.is_ok()) return;
+      std::lock_guard lock(mutex_);
+      slot.leader = held->has_value() ? (*held)->value : std::string();
+      continue;
+    }
     Result<Created> taken = etcd_.create(leader_key(partition), options_.node, lease_);
     if (!taken.is_ok()) return;  // etcd unreachable: the next round tries again
     // Ours when created now, or when created under this lease before (a
@@ -134,7 +142,11 @@ void Leadership::campaign() {
       std::lock_guard lock(mutex_);
       slot.leader = taken->kv.value;
     }
-    if (!ours || now_ns() >= deadline_ns_.load(std::memory_order_acquire)) continue;
+    if (!ours) {
+      refused = true;
+      continue;
+    }
+    if (now_ns() >= deadline_ns_.load(std::memory_order_acquire)) return;
     slot.epoch.store(taken->kv.create_revision, std::memory_order_release);
     slot.led.store(true, std::memory_order_release);
     std::fprintf(stderr, "tessera: leads partition %u (epoch %lld)\n", partition,

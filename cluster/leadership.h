@@ -8,6 +8,11 @@
 // creator per key, and the key disappears with the lease. The creation's
 // revision is the leader's epoch: it changes with every new leader.
 //
+// Partitions are campaigned for in the order given, and a node stops at
+// the first another node holds (it only reads who leads the rest): two
+// nodes started at once for the same partitions never split them, the one
+// that takes the first takes them all.
+//
 // Stopping at once: a node leads a partition only while its lease is
 // certainly alive, that is until the time its last successful renewal was
 // *sent* plus the TTL etcd answered. etcd cannot expire the lease before

@@ -42,18 +42,18 @@ std::string broadcast_id() {
 
 }  // namespace
 
-ReplicatedLog::ReplicatedLog(storage::CommandLog& local, std::unique_ptr<JetStreamLog> js)
-    : local_(local), js_(std::move(js)), stream_last_(local.options().shards + 1, 0) {}
+ReplicatedLog::ReplicatedLog(storage::CommandLog& local, std::unique_ptr<JetStreamLog> js, const Leadership* leadership)
+    : local_(local), js_(std::move(js)), leadership_(leadership), stream_last_(local.options().shards + 1, 0) {}
 
 size_t ReplicatedLog::slot_of(uint32_t partition) const {
   return partition == directory::kContactDirectoryPartition ? local_.options().shards : partition;
 }
 
-Result<std::unique_ptr<ReplicatedLog>> ReplicatedLog::open(storage::CommandLog& local,
-                                                           const JetStreamOptions& options) {
+Result<std::unique_ptr<ReplicatedLog>> ReplicatedLog::open(storage::CommandLog& local, const JetStreamOptions& options,
+                                                           const Leadership* leadership) {
   Result<std::unique_ptr<JetStreamLog>> js = JetStreamLog::connect(options);
   if (!js.is_ok()) return js.status();
-  std::unique_ptr<ReplicatedLog> log(new ReplicatedLog(local, std::move(js.value())));
+  std::unique_ptr<ReplicatedLog> log(new ReplicatedLog(local, std::move(js.value()), leadership));
   Status s = until_available([&] { return log->js_->ensure_once_stream(); });
   for (uint32_t p = 0; s.is_ok() && p < local.options().shards; ++p) s = log->import(p);
   if (s.is_ok()) s = log->import(directory::kContactDirectoryPartition);
@@ -143,6 +143,9 @@ Status ReplicatedLog::import(uint32_t partition) {
 
 Status ReplicatedLog::replicate(uint32_t partition, uint64_t first_seq, uint32_t count, std::string_view entries,
                                 std::string_view broadcast) {
+  if (leadership_ != nullptr && !leadership_->leads(partition))
+    return Status::failed_precondition(cat(
+        "partition ", partition, ": this node no longer leads it (leader: ", leadership_->leader_of(partition), ")"));
   uint64_t& last = stream_last_[slot_of(partition)];
   Result<uint64_t> seq = js_->append(partition, last, first_seq, count, entries, broadcast);
   if (!seq.is_ok()) return seq.status();

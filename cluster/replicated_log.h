@@ -35,6 +35,7 @@
 
 #include "base/status.h"
 #include "cluster/jetstream_log.h"
+#include "cluster/leadership.h"
 #include "runtime/log_sink.h"
 #include "storage/command_log.h"
 
@@ -53,7 +54,10 @@ class ReplicatedLog final : public runtime::LogSink {
  public:
   // Connects, creates the streams, and imports into `local` what its log
   // lacks. `local` outlives the sink. REQUIRES no recover() on `local` yet.
-  static Result<std::unique_ptr<ReplicatedLog>> open(storage::CommandLog& local, const JetStreamOptions& options);
+  // With `leadership` (it outlives the sink), a partition this node does not
+  // lead is refused before anything is sent (kFailedPrecondition).
+  static Result<std::unique_ptr<ReplicatedLog>> open(storage::CommandLog& local, const JetStreamOptions& options,
+                                                     const Leadership* leadership = nullptr);
 
   Status append(uint32_t partition, uint64_t first_seq, uint32_t count, std::string_view entries) override;
   Status append_with_history(uint32_t partition, uint64_t first_seq, uint32_t count, std::string_view entries,
@@ -76,7 +80,7 @@ class ReplicatedLog final : public runtime::LogSink {
   JetStreamLog& jetstream() { return *js_; }
 
  private:
-  ReplicatedLog(storage::CommandLog& local, std::unique_ptr<JetStreamLog> js);
+  ReplicatedLog(storage::CommandLog& local, std::unique_ptr<JetStreamLog> js, const Leadership* leadership);
   size_t slot_of(uint32_t partition) const;
   Status import(uint32_t partition);
   // Appends to the stream after the partition's last record.
@@ -85,6 +89,7 @@ class ReplicatedLog final : public runtime::LogSink {
 
   storage::CommandLog& local_;
   std::unique_ptr<JetStreamLog> js_;
+  const Leadership* leadership_;       // null: no election (the operator picks the writer)
   std::vector<uint64_t> stream_last_;  // per partition (slot_of)
   std::vector<CatchUp> catch_up_;
 };

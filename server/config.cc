@@ -204,6 +204,10 @@ void declare(CLI::App& app, ServerConfig& c, Sources& sources) {
       ->capture_default_str();
   opt::add_number(app, "--cluster-replicas", c.cluster_replicas, 1, 5, "cluster mode: copies of each stream")
       ->capture_default_str();
+  app.add_option("--etcd", c.etcd,
+                 "cluster mode: lead the partitions through these etcd members (comma-separated http:// URLs); "
+                 "a node started while another leads waits as its standby");
+  app.add_option("--node-name", c.node_name, "cluster mode: this node's name in etcd (default: <hostname>:<port>)");
   app.add_option("--token", sources.tokens, "an access token and its role: webshop, backoffice or admin (repeat)")
       ->type_name("SECRET:ROLE")
       ->check(token_spec_error);
@@ -408,6 +412,8 @@ Status validate(const ServerConfig& config) {
                                         config.limits.frame_bytes_max, ") for the rest of the request"));
   if (!config.nats.empty() && config.durability == Durability::kNone)
     return Status::invalid_argument("nats (cluster mode) replicates the log: durability none keeps none");
+  if (!config.etcd.empty() && config.nats.empty())
+    return Status::invalid_argument("etcd (cluster mode's leadership) needs nats: the log the leader writes");
   if (config.tls_cert_file.empty() != config.tls_key_file.empty())
     return Status::invalid_argument("tls_cert_file and tls_key_file go together (both unset: plain TCP)");
   if (!config.smtp_user.empty() && config.smtp_tls != mail::SmtpTls::kStartTls &&

@@ -97,6 +97,14 @@ struct ServerConfig {
   std::string nats;
   std::string cluster_prefix = "TESSERA";  // the streams' names: <prefix>_P<partition>, <prefix>_CATALOG
   int cluster_replicas = 3;                // copies of each stream
+  // Cluster mode's leadership (docs/cluster.md): the etcd members' client
+  // URLs (comma-separated). Set, the node serves only while it leads every
+  // partition (one etcd lease, TTL 2 s): started while another node does,
+  // it waits as a standby and takes over when that node's lease runs out;
+  // a node that loses its lease stops (exit status 75) to wait again.
+  // Empty: the operator decides which one node writes.
+  std::string etcd;
+  std::string node_name;  // this node's name in etcd (default: <hostname>:<port>)
   net::TokenTable tokens;
   net::NetLimits limits;
 

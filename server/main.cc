@@ -6,7 +6,9 @@
 // configuration; 75 (kExitStorageFailed, EX_TEMPFAIL) a command log failed —
 // while serving (after the same graceful stop) or opening it at start: a
 // supervisor restarts the server (scripts/run), and recovery rebuilds its
-// memory from the log once the disk works again.
+// memory from the log once the disk works again; in cluster mode with etcd
+// also when the node lost the leadership of its partitions (it restarts as
+// a standby). A stop asked for while a standby waits exits 0.
 //
 // Signals are blocked in every thread and taken by one thread with
 // sigwait(), so no work happens in a signal handler.
@@ -36,8 +38,24 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started below
 
   server::ServerApp app(std::move(*config));
+  // Taken from the start: a cluster node waiting as a standby (ServerApp::
+  // start) stops on a signal too.
+  std::atomic<bool> stopping{false};
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (!stopping.load()) std::fprintf(stderr, "tessera-server: signal %d: stopping\n", sig);
+    app.request_stop();
+  });
   const Status started = app.start();
   if (!started.is_ok()) {
+    stopping.store(true);
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    if (app.stopped_as_standby()) {
+      std::fprintf(stderr, "tessera-server: stopped before serving\n");
+      return 0;
+    }
     std::fprintf(stderr, "tessera-server: %s\n", started.to_string().c_str());
     if (app.storage_failure().empty()) return 1;
     std::fprintf(stderr, "tessera-server: %s: exit status %d (storage failed: restart me once the disk works)\n",
@@ -50,13 +68,6 @@ int main(int argc, char** argv) {
                app.admin_port(), app.config().shards);
   std::fflush(stdout);
 
-  std::atomic<bool> stopping{false};
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (!stopping.load()) std::fprintf(stderr, "tessera-server: signal %d: stopping\n", sig);
-    app.request_stop();
-  });
   app.wait();
   stopping.store(true);
   app.stop();

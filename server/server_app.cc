@@ -2,12 +2,15 @@
 // command log failed: the process exits for a supervised restart).
 #include "server/server_app.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
 #include "catalog/catalog_file.h"
 #include "catalog/catalog_plan.h"
 #include "cluster/replicated_log.h"
+#include "directory/contact_directory.h"
 #include "engine/command_registry.h"
 #include "engine/limits.h"
 #include "net/codec.h"
@@ -296,6 +299,14 @@ void ServerApp::wait() {
 // partitions in storage_failure_ and says on stderr that the server stops.
 bool ServerApp::note_storage_failure() {
   if (!storage_failure_.empty()) return true;
+  if (leadership_lost_) {
+    storage_failure_ = "the leadership of the partitions was lost";
+    std::fprintf(stderr,
+                 "tessera-server: %s (its etcd lease may have run out): another node may lead them now, nothing "
+                 "more is acknowledged here: stopping with exit status %d (a supervisor restarts me as a standby)\n",
+                 storage_failure_.c_str(), kExitStorageFailed);
+    return true;
+  }
   if (!engine_.shards) return false;
   runtime::ShardSet& shards = *engine_.shards;
   std::string failed;
@@ -391,7 +402,11 @@ Status ServerApp::open_shards() {
     o.durability = Durability::kAsync;
     const cluster::JetStreamOptions js{config_.nats, config_.cluster_prefix, config_.cluster_replicas};
     o.replicate = [this, js](storage::CommandLog& node_log) -> Result<std::unique_ptr<runtime::LogSink>> {
-      Result<std::unique_ptr<cluster::ReplicatedLog>> log = cluster::ReplicatedLog::open(node_log, js);
+      // With etcd: a standby until this node leads every partition; the
+      // catch-up below then reads what the last leader wrote.
+      if (Status led = lead_every_partition(); !led.is_ok()) return led;
+      Result<std::unique_ptr<cluster::ReplicatedLog>> log =
+          cluster::ReplicatedLog::open(node_log, js, leadership_.get());
       if (!log.is_ok()) return log.status();
       // Hold tokens stay valid on whichever node serves the order next.
       Result<std::string> key = (*log)->jetstream().put_once("hold-token-key", net::HoldTokens().key());
@@ -425,6 +440,65 @@ Status ServerApp::open_shards() {
                  static_cast<unsigned long>(replayed + engine_.directory_recovery.entries_replayed),
                  static_cast<unsigned long>(engine_.directory_recovery.entries_replayed), engine_.recovery_seconds);
   }
+  return Status::ok();
+}
+
+// Cluster mode with etcd (ServerConfig::etcd): takes part in the election of
+// every partition (the inventory shards and the contact directory) and
+// returns once this node leads them all, saying every 5 s who leads while it
+// waits. A stop requested meanwhile ends the wait (Unavailable).
+Status ServerApp::lead_every_partition() {
+  if (config_.etcd.empty()) return Status::ok();
+  cluster::EtcdOptions etcd_options;
+  for (size_t at = 0; at < config_.etcd.size();) {
+    const size_t comma = std::min(config_.etcd.find(',', at), config_.etcd.size());
+    if (comma > at) etcd_options.endpoints.push_back(config_.etcd.substr(at, comma - at));
+    at = comma + 1;
+  }
+  Result<std::unique_ptr<cluster::Etcd>> etcd = cluster::Etcd::connect(std::move(etcd_options));
+  if (!etcd.is_ok()) return etcd.status();
+  etcd_ = std::move(etcd.value());
+  cluster::LeadershipOptions options;
+  options.node = config_.node_name;
+  if (options.node.empty()) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    options.node = config_.port != 0 ? cat(host, ":", config_.port) : cat(host, ":pid", ::getpid());
+  }
+  options.prefix = cat("/", config_.cluster_prefix);
+  for (uint32_t p = 0; p < config_.shards; ++p) options.partitions.push_back(p);
+  options.partitions.push_back(directory::kContactDirectoryPartition);
+  const std::vector<uint32_t> partitions = options.partitions;
+  Result<std::unique_ptr<cluster::Leadership>> leadership =
+      cluster::Leadership::start(*etcd_, std::move(options), [this](uint32_t, bool leads, int64_t) {
+        if (!leads) leadership_lost_ = true;
+      });
+  if (!leadership.is_ok()) return leadership.status();
+  leadership_ = std::move(leadership.value());
+  const auto leads_all = [&] {
+    return std::all_of(partitions.begin(), partitions.end(), [&](uint32_t p) { return leadership_->leads(p); });
+  };
+  // Says who leads whenever that changes, and every 5 s.
+  auto next_note = std::chrono::steady_clock::now();
+  std::string noted = "?";
+  std::unique_lock<std::mutex> lock(stop_mutex_);
+  while (!leads_all()) {
+    if (stop_requested_) {
+      stopped_as_standby_ = true;
+      return Status::failed_precondition("stopped while waiting to lead the partitions");
+    }
+    const std::string leader = leadership_->leader_of(partitions.front());
+    if (leader != noted || std::chrono::steady_clock::now() >= next_note) {
+      std::fprintf(stderr, "tessera-server: standby: partition %u is led by %s; waiting to lead every partition\n",
+                   partitions.front(), leader.empty() ? "nobody yet" : leader.c_str());
+      noted = leader;
+      next_note = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    }
+    stop_requested_cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  leadership_lost_ = false;  // only a loss from now on counts
+  std::fprintf(stderr, "tessera-server: leads every partition (epoch %lld of partition 0)\n",
+               static_cast<long long>(leadership_->epoch(partitions.front())));
   return Status::ok();
 }
 

@@ -27,10 +27,17 @@
 // supervisor to restart it (scripts/run); recovery rebuilds every partition
 // from what the log made durable. A log that cannot be opened at start
 // counts the same.
+// Cluster mode with etcd (docs/cluster.md): start() first waits until this
+// node leads every partition (a standby while another node does), then
+// catches its log up from the streams and recovers. A node whose lease may
+// have run out refuses every append from that moment (cluster::
+// ReplicatedLog), and wait() returns as for a failed log: main() exits with
+// kExitStorageFailed and its supervisor restarts it as a standby.
 // Thread-safety: start/stop/wait from the owning thread; request_stop()
 // from any thread (not from a signal handler).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -40,6 +47,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "cluster/leadership.h"
 #include "net/hold_tokens.h"
 #include "net/metrics.h"
 #include "net/server.h"
@@ -76,6 +84,9 @@ class ServerApp {
   Status start();
   // Asks for a graceful stop; wait() returns.
   void request_stop();
+  // Whether start() failed because a stop was asked for while this node
+  // waited to lead the partitions (cluster mode with etcd): not a failure.
+  bool stopped_as_standby() const { return stopped_as_standby_; }
   // Blocks until request_stop() was called, or until a partition's command
   // log failed (then storage_failure() says which; stop() comes next).
   void wait();
@@ -109,9 +120,16 @@ class ServerApp {
   void render_log_metrics(std::string& out) const;
   bool note_storage_failure();
 
+  Status lead_every_partition();
+
   ServerConfig config_;
   runtime::SystemClock clock_;
   net::NetMetrics metrics_;
+  // Cluster mode's leadership (before engine_: its log asks it, so it goes last).
+  std::unique_ptr<cluster::Etcd> etcd_;
+  std::unique_ptr<cluster::Leadership> leadership_;
+  std::atomic<bool> leadership_lost_{false};
+  bool stopped_as_standby_ = false;
   storage::DurableEngine engine_;
   std::unique_ptr<reminders::ReminderExporter> exporter_;
   std::unique_ptr<PreRegNotifier> notifier_;         // after the exporter it sends through

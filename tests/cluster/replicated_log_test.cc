@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/cluster/etcd_cluster.h"
 #include "tests/cluster/nats_cluster.h"
 #include "tests/server/server_process.h"
 #include "tests/storage/temp_dir.h"
@@ -30,6 +31,7 @@ namespace {
 using namespace tessera::engine;
 using testing_support::call_one;
 using testing_support::cart;
+using testing_support::EtcdCluster;
 using testing_support::NatsCluster;
 using testing_support::ServerProcess;
 using testing_support::TempDir;
@@ -46,13 +48,21 @@ std::string file_text(const std::string& path) {
 }
 
 // A tessera-server in cluster mode on `nats`, its stderr kept in a file.
+// `more` flags after those.
 struct ClusterNode {
-  ClusterNode(const TempDir& dir, const std::string& name, const std::string& nats, std::string prefix = "TESSERA")
+  ClusterNode(const TempDir& dir, const std::string& name, const std::string& nats, std::string prefix = "TESSERA",
+              const std::vector<std::string>& more = {})
       : data(dir.path() + "/" + name),
         log(dir.path() + "/" + name + ".stderr"),
         server(data, ServerProcess::Options{.tokens = {"t:backoffice", "w:webshop"},
                                             .stderr_path = log,
-                                            .extra_flags = {"--nats", nats, "--cluster-prefix", std::move(prefix)}}) {}
+                                            .extra_flags = flags(nats, std::move(prefix), more)}) {}
+  static std::vector<std::string> flags(const std::string& nats, std::string prefix,
+                                        const std::vector<std::string>& more) {
+    std::vector<std::string> out = {"--nats", nats, "--cluster-prefix", std::move(prefix)};
+    out.insert(out.end(), more.begin(), more.end());
+    return out;
+  }
   std::string data;
   std::string log;
   ServerProcess server;
@@ -232,6 +242,72 @@ TEST(ReplicatedLog, AnUnfinishedCatalogCommandIsAbortedByTheNextWriter) {
                         })
                   .is_ok());
   EXPECT_EQ(records, 3u);
+}
+
+// Leadership through etcd: a node started while another leads waits as its
+// standby; when the leader dies (kill -9) the standby takes over once the
+// leader's lease has run out, catches up from the streams and serves every
+// order the leader acknowledged.
+TEST(ReplicatedServer, AStandbyTakesOverWhenTheLeaderDies_LosingNothing) {
+  NatsCluster nats(3);
+  EtcdCluster etcd(1);
+  const std::string etcd_urls = etcd.endpoints().front();
+  TempDir dir;
+  ClusterNode a(dir, "a", nats.urls(), "TESSERA", {"--etcd", etcd_urls, "--node-name", "node-a"});
+  ASSERT_NE(a.server.port(), 0) << file_text(a.log);
+  std::unique_ptr<ClusterNode> b;
+  std::thread standby([&] {
+    b = std::make_unique<ClusterNode>(dir, "b", nats.urls(), "TESSERA",
+                                      std::vector<std::string>{"--etcd", etcd_urls, "--node-name", "node-b"});
+  });
+  Booked booked;
+  auto client = a.server.client();
+  ASSERT_TRUE(client);
+  book(*client, 30, &booked);
+  const auto waiting = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (file_text(dir.path() + "/b.stderr").find("standby: partition 0 is led by node-a") == std::string::npos &&
+         std::chrono::steady_clock::now() < waiting)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto killed = std::chrono::steady_clock::now();
+  a.server.stop(SIGKILL);
+  standby.join();
+  ASSERT_TRUE(b);
+  ASSERT_NE(b->server.port(), 0) << file_text(b->log);
+  auto on_b = b->server.client();
+  ASSERT_TRUE(on_b);
+  const Reply h = call_one(*on_b, cart(1, 2, 1));
+  ASSERT_TRUE(h.ok()) << h.message;
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed).count();
+  std::printf("fail-over: kill -9 of the leader to the first command acknowledged by the standby: %lld ms\n",
+              static_cast<long long>(took));
+  EXPECT_LE(took, 15'000);
+  EXPECT_NE(file_text(b->log).find("leads every partition"), std::string::npos) << file_text(b->log);
+  booked.available -= 1;  // the hold just made
+  expect_booked(*on_b, booked);
+}
+
+// A leader cut off from etcd stops acknowledging once its lease may have
+// run out, and exits with status 75 for its supervisor to restart it as a
+// standby.
+TEST(ReplicatedServer, ALeaderCutOffFromEtcdStopsAcknowledgingAndExits) {
+  NatsCluster nats(3);
+  EtcdCluster etcd(1);
+  TempDir dir;
+  ClusterNode a(dir, "a", nats.urls(), "TESSERA", {"--etcd", etcd.endpoints().front(), "--node-name", "node-a"});
+  ASSERT_NE(a.server.port(), 0) << file_text(a.log);
+  auto client = a.server.client();
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(call_one(*client, cart(1, 2, 1)).ok());
+  etcd.pause(0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2'100));  // past the lease's TTL: it may be someone else's now
+  auto late = client->call({Command{0, cart(2, 2, 1)}});
+  EXPECT_TRUE(!late.is_ok() || !(*late)[0].ok()) << "acknowledged without the leadership";
+  const std::optional<int> status = a.server.wait_exit(std::chrono::seconds(10));
+  ASSERT_TRUE(status.has_value()) << "still running without the leadership: " << file_text(a.log);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 75) << "status " << *status;
+  EXPECT_NE(file_text(a.log).find("leadership of the partitions was lost"), std::string::npos) << file_text(a.log);
+  etcd.resume(0);
 }
 
 }  // namespace
