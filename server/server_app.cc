@@ -299,7 +299,7 @@ void ServerApp::wait() {
 // partitions in storage_failure_ and says on stderr that the server stops.
 bool ServerApp::note_storage_failure() {
   if (!storage_failure_.empty()) return true;
-  if (leadership_lost_) {
+  if (leadership_lost_ || (leadership_ && !leadership_->leads(0))) {
     storage_failure_ = "the leadership of the partitions was lost";
     std::fprintf(stderr,
                  "tessera-server: %s (its etcd lease may have run out): another node may lead them now, nothing "

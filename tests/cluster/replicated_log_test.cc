@@ -255,26 +255,29 @@ TEST(ReplicatedServer, AStandbyTakesOverWhenTheLeaderDies_LosingNothing) {
   TempDir dir;
   ClusterNode a(dir, "a", nats.urls(), "TESSERA", {"--etcd", etcd_urls, "--node-name", "node-a"});
   ASSERT_NE(a.server.port(), 0) << file_text(a.log);
-  std::unique_ptr<ClusterNode> b;
-  std::thread standby([&] {
-    b = std::make_unique<ClusterNode>(dir, "b", nats.urls(), "TESSERA",
-                                      std::vector<std::string>{"--etcd", etcd_urls, "--node-name", "node-b"});
-  });
+  // The standby starts on this thread (a child dies with the thread that
+  // forked it) and is waited for while another thread books on the leader,
+  // then kills it once the standby says it waits.
   Booked booked;
-  auto client = a.server.client();
-  ASSERT_TRUE(client);
-  book(*client, 30, &booked);
-  const auto waiting = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (file_text(dir.path() + "/b.stderr").find("standby: partition 0 is led by node-a") == std::string::npos &&
-         std::chrono::steady_clock::now() < waiting)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const auto killed = std::chrono::steady_clock::now();
-  a.server.stop(SIGKILL);
-  standby.join();
-  ASSERT_TRUE(b);
+  std::chrono::steady_clock::time_point killed;
+  std::thread leader_side([&] {
+    auto client = a.server.client();
+    ASSERT_TRUE(client);
+    book(*client, 30, &booked);
+    const auto waiting = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (file_text(dir.path() + "/b.stderr").find("standby: partition 0 is led by node-a") == std::string::npos &&
+           std::chrono::steady_clock::now() < waiting)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    killed = std::chrono::steady_clock::now();
+    a.server.stop(SIGKILL);
+  });
+  auto b = std::make_unique<ClusterNode>(dir, "b", nats.urls(), "TESSERA",
+                                         std::vector<std::string>{"--etcd", etcd_urls, "--node-name", "node-b"});
+  leader_side.join();
+  ASSERT_FALSE(HasFailure());
   ASSERT_NE(b->server.port(), 0) << file_text(b->log);
   auto on_b = b->server.client();
-  ASSERT_TRUE(on_b);
+  ASSERT_TRUE(on_b) << file_text(b->log);
   const Reply h = call_one(*on_b, cart(1, 2, 1));
   ASSERT_TRUE(h.ok()) << h.message;
   const auto took =
