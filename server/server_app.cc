@@ -445,8 +445,9 @@ Status ServerApp::open_shards() {
 
 // Cluster mode with etcd (ServerConfig::etcd): takes part in the election of
 // every partition (the inventory shards and the contact directory) and
-// returns once this node leads them all, saying every 5 s who leads while it
-// waits. A stop requested meanwhile ends the wait (Unavailable).
+// returns once this node leads them all, saying who leads while it waits
+// (when that changes, and every 5 s). A stop requested meanwhile ends the
+// wait (kFailedPrecondition, stopped_as_standby()).
 Status ServerApp::lead_every_partition() {
   if (config_.etcd.empty()) return Status::ok();
   cluster::EtcdOptions etcd_options;
