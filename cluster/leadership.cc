@@ -122,15 +122,22 @@ void Leadership::renew(int64_t sent_ns) {
 
 void Leadership::campaign() {
   bool refused = false;
+  std::optional<std::vector<KeyValue>> leaders;  // every leader key, read once a partition was refused
   for (size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
     if (slot.led.load(std::memory_order_acquire)) continue;
     const uint32_t partition = options_.partitions[i];
-    if (refused) {  // only who leads it, for leader_of()
-      Result<std::optional<KeyValue>> held = etcd_.get(leader_key(partition));
-      if (!held.is_ok()) return;
+    if (refused) {  // only who leads it, for leader_of(): one range read for them all
+      if (!leaders.has_value()) {
+        Result<std::vector<KeyValue>> listed = etcd_.list(cat(options_.prefix, "/partitions/"));
+        if (!listed.is_ok()) return;
+        leaders = std::move(*listed);
+      }
+      const std::string key = leader_key(partition);
+      const auto held =
+          std::find_if(leaders->begin(), leaders->end(), [&](const KeyValue& kv) { return kv.key == key; });
       std::lock_guard lock(mutex_);
-      slot.leader = held->has_value() ? (*held)->value : std::string();
+      slot.leader = held != leaders->end() ? held->value : std::string();
       continue;
     }
     Result<Created> taken = etcd_.create(leader_key(partition), options_.node, lease_);
